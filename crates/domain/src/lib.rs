@@ -1,1 +1,81 @@
-//! haven-domain
+//! Haven's domain: pure types and rules. No IO, no async, no clock.
+//!
+//! Everything that comes from outside is parsed into these types ("parse, don't validate"):
+//! a value of type [`CountryCode`] or [`Username`] is valid by construction.
+
+pub mod access;
+pub mod audit;
+pub mod case;
+pub mod org;
+pub mod text;
+pub mod user;
+
+pub use access::{Action, Compartment, Decision, Permission, authorize, permission_allowed};
+pub use org::{CountryCode, Jurisdiction, OrganisationKind};
+pub use user::{Language, Role, Username};
+
+/// A value that failed to parse, naming the field it came from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ParseError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Enums that travel as snake_case strings (database, JSON, forms) implement this.
+pub trait Coded: Sized + Copy + 'static {
+    /// Every value, in display order.
+    const ALL: &'static [Self];
+    /// The stable code.
+    fn code(self) -> &'static str;
+    /// Parses a code; the error names `field` and lists the allowed codes.
+    fn parse_code(field: &str, value: &str) -> Result<Self, ParseError> {
+        Self::ALL.iter().copied().find(|v| v.code() == value).ok_or_else(|| {
+            let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
+            ParseError::new(field, format!("unknown value {value:?}; expected one of {}", allowed.join(", ")))
+        })
+    }
+}
+
+/// Declares a coded enum with serde support through its code.
+#[macro_export]
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $crate::Coded for $name {
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::Coded::code(*self))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($crate::Coded::code(*self))
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                <$name as $crate::Coded>::parse_code(stringify!($name), &s)
+                    .map_err(|e| ::serde::de::Error::custom(e.message))
+            }
+        }
+    };
+}

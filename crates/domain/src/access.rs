@@ -1,0 +1,264 @@
+//! Authorisation, deny by default, decided here and nowhere else.
+//!
+//! Two questions are asked for every request:
+//! 1. [`permission_allowed`]: may a user with these roles use this kind of operation at all?
+//!    (route level: every route names one [`Permission`]).
+//! 2. [`authorize`]: may this actor act on this compartment of this case?
+//!    (record level: role x organisation x country x compartment).
+//!
+//! Anything not explicitly allowed is denied.
+
+use crate::{Role, coded_enum, org::Jurisdiction};
+use serde::Serialize;
+
+coded_enum! {
+    /// Parts of a case that are protected separately.
+    pub enum Compartment {
+        /// Who the person is: names, dates of birth, documents, contact details.
+        Identity => "identity",
+        /// Assessment, care, counselling notes.
+        Support => "support",
+        /// Law-enforcement data.
+        Proceedings => "proceedings",
+        /// Aggregates only: never a person.
+        Statistics => "statistics",
+    }
+}
+
+coded_enum! {
+    pub enum Action {
+        Read => "read",
+        Write => "write",
+    }
+}
+
+/// The operation a route performs, checked against the user's roles before anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// No login needed (health checks, login, static assets).
+    Public,
+    /// Any logged-in user (own account, logout, home page).
+    Authenticated,
+    ManageOrganisations,
+    ManageUsers,
+    /// List organisations (to pick a share or referral target).
+    ListOrganisations,
+    RegisterCase,
+    ListCases,
+    Case(Compartment, Action),
+    ShareCase,
+    /// Who accessed a record of one's own organisation, and when.
+    ReadAccessHistory,
+    /// The whole audit log and its verification.
+    ReadAuditLog,
+    ReadStatistics,
+}
+
+/// Compartments a role opens on cases its organisation may see.
+pub fn role_compartments(role: Role) -> &'static [Compartment] {
+    use Compartment::*;
+    match role {
+        Role::FirstResponder => &[Identity],
+        Role::Caseworker | Role::Supervisor => &[Identity, Support],
+        Role::DecisionMaker => &[Identity],
+        Role::Investigator => &[Identity, Proceedings],
+        Role::Rapporteur | Role::Statistician => &[Statistics],
+        Role::Administrator | Role::Auditor => &[],
+    }
+}
+
+/// Route-level gate: does any of the roles grant this permission?
+pub fn permission_allowed(roles: &[Role], permission: Permission) -> bool {
+    match permission {
+        Permission::Public => true,
+        Permission::Authenticated => !roles.is_empty(),
+        _ => roles.iter().any(|r| role_grants(*r, permission)),
+    }
+}
+
+fn role_grants(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    match permission {
+        Public | Authenticated => true,
+        ManageOrganisations | ManageUsers | ReadAuditLog => role == Role::Administrator,
+        ListOrganisations => role != Role::Rapporteur && role != Role::Statistician,
+        RegisterCase => matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator),
+        ListCases => role_compartments(role).contains(&Compartment::Identity),
+        ShareCase => matches!(role, Role::Caseworker | Role::Supervisor | Role::DecisionMaker | Role::Investigator),
+        Case(compartment, _action) => {
+            compartment != Compartment::Statistics && role_compartments(role).contains(&compartment)
+        }
+        ReadAccessHistory => matches!(role, Role::Supervisor | Role::Auditor | Role::Administrator),
+        ReadStatistics => role_compartments(role).contains(&Compartment::Statistics),
+    }
+}
+
+/// The acting user, as the application knows it after authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub organisation_id: String,
+    pub jurisdiction: Jurisdiction,
+    pub roles: Vec<Role>,
+}
+
+/// Who may see a case: its owner, its country, and the organisations it was shared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseScope {
+    pub owner_organisation_id: String,
+    pub jurisdiction: Jurisdiction,
+    pub shares: Vec<CaseShare>,
+}
+
+/// A case shared with (or referred to) another organisation, for some compartments only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseShare {
+    pub organisation_id: String,
+    pub compartments: Vec<Compartment>,
+}
+
+/// The outcome of an authorisation question, with the reason for a denial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(DenyReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyReason {
+    /// None of the actor's roles opens this compartment.
+    RoleLacksCompartment,
+    /// The case belongs to another country.
+    OtherJurisdiction,
+    /// The case belongs to another organisation and was not shared (for this compartment).
+    NotOwnerNorShared,
+    /// Statistics users never read a person.
+    StatisticsNeverReadPersons,
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+/// Record-level decision: may `actor` perform `action` on `compartment` of the case in `scope`?
+pub fn authorize(actor: &Actor, scope: &CaseScope, compartment: Compartment, action: Action) -> Decision {
+    if compartment == Compartment::Statistics {
+        return Decision::Deny(DenyReason::StatisticsNeverReadPersons);
+    }
+    if !permission_allowed(&actor.roles, Permission::Case(compartment, action)) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction != scope.jurisdiction {
+        return Decision::Deny(DenyReason::OtherJurisdiction);
+    }
+    if actor.organisation_id == scope.owner_organisation_id {
+        return Decision::Allow;
+    }
+    let shared = scope
+        .shares
+        .iter()
+        .any(|s| s.organisation_id == actor.organisation_id && s.compartments.contains(&compartment));
+    if shared { Decision::Allow } else { Decision::Deny(DenyReason::NotOwnerNorShared) }
+}
+
+/// Whether the actor may see that the case exists at all (listed, history): owner or any share.
+pub fn may_see_case(actor: &Actor, scope: &CaseScope) -> bool {
+    actor.jurisdiction == scope.jurisdiction
+        && (actor.organisation_id == scope.owner_organisation_id
+            || scope.shares.iter().any(|s| s.organisation_id == actor.organisation_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Coded, org::CountryCode};
+
+    fn lv() -> Jurisdiction {
+        Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap())
+    }
+
+    fn actor(org: &str, role: Role) -> Actor {
+        Actor { user_id: "u".into(), organisation_id: org.into(), jurisdiction: lv(), roles: vec![role] }
+    }
+
+    fn case_of(owner: &str, shares: Vec<CaseShare>) -> CaseScope {
+        CaseScope { owner_organisation_id: owner.into(), jurisdiction: lv(), shares }
+    }
+
+    #[test]
+    fn an_ngo_never_reads_another_ngos_case_unless_shared() {
+        let case = case_of("ngo-a", vec![]);
+        let other = actor("ngo-b", Role::Caseworker);
+        assert_eq!(
+            authorize(&other, &case, Compartment::Identity, Action::Read),
+            Decision::Deny(DenyReason::NotOwnerNorShared)
+        );
+        let shared = case_of(
+            "ngo-a",
+            vec![CaseShare { organisation_id: "ngo-b".into(), compartments: vec![Compartment::Support] }],
+        );
+        assert!(authorize(&other, &shared, Compartment::Support, Action::Read).is_allowed());
+        // Only the shared parts.
+        assert!(!authorize(&other, &shared, Compartment::Identity, Action::Read).is_allowed());
+    }
+
+    #[test]
+    fn police_never_read_counselling_notes_even_of_their_own_cases() {
+        let case = case_of("police", vec![]);
+        let officer = actor("police", Role::Investigator);
+        assert!(authorize(&officer, &case, Compartment::Proceedings, Action::Read).is_allowed());
+        assert_eq!(
+            authorize(&officer, &case, Compartment::Support, Action::Read),
+            Decision::Deny(DenyReason::RoleLacksCompartment)
+        );
+        let shared = case_of(
+            "ngo",
+            vec![CaseShare { organisation_id: "police".into(), compartments: vec![Compartment::Support] }],
+        );
+        assert!(!authorize(&officer, &shared, Compartment::Support, Action::Read).is_allowed());
+    }
+
+    #[test]
+    fn statistics_users_never_read_a_person() {
+        for role in [Role::Rapporteur, Role::Statistician] {
+            let a = actor("stat", role);
+            let case = case_of("stat", vec![]);
+            for c in Compartment::ALL {
+                assert!(!authorize(&a, &case, *c, Action::Read).is_allowed(), "{role} {c}");
+            }
+            assert!(permission_allowed(&[role], Permission::ReadStatistics));
+            assert!(!permission_allowed(&[role], Permission::ListCases));
+        }
+    }
+
+    #[test]
+    fn other_countries_are_denied() {
+        let mut a = actor("ngo-a", Role::Caseworker);
+        a.jurisdiction = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        assert_eq!(
+            authorize(&a, &case_of("ngo-a", vec![]), Compartment::Identity, Action::Read),
+            Decision::Deny(DenyReason::OtherJurisdiction)
+        );
+    }
+
+    #[test]
+    fn administrators_and_auditors_read_no_case_data() {
+        for role in [Role::Administrator, Role::Auditor] {
+            let a = actor("org", role);
+            for c in Compartment::ALL {
+                for act in Action::ALL {
+                    assert!(!authorize(&a, &case_of("org", vec![]), *c, *act).is_allowed());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_permission_without_roles() {
+        assert!(!permission_allowed(&[], Permission::Authenticated));
+        assert!(permission_allowed(&[], Permission::Public));
+    }
+}

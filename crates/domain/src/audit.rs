@@ -1,0 +1,121 @@
+//! What the audit log records. Entries carry identifiers, never personal data.
+
+use crate::coded_enum;
+use serde::Serialize;
+
+coded_enum! {
+    pub enum AuditAction {
+        LoginSucceeded => "login_succeeded",
+        LoginFailed => "login_failed",
+        LoginRateLimited => "login_rate_limited",
+        Logout => "logout",
+        OrganisationCreated => "organisation_created",
+        UserCreated => "user_created",
+        UserDisabled => "user_disabled",
+        UserEnabled => "user_enabled",
+        PasswordReset => "password_reset",
+        PasswordChanged => "password_changed",
+        RolesChanged => "roles_changed",
+        TotpEnrolled => "totp_enrolled",
+        ApiTokenCreated => "api_token_created",
+        ApiTokenRevoked => "api_token_revoked",
+        CaseCreated => "case_created",
+        CaseRead => "case_read",
+        CaseListed => "case_listed",
+        NoteAdded => "note_added",
+        NotesRead => "notes_read",
+        CaseShared => "case_shared",
+        AccessHistoryRead => "access_history_read",
+        AuditLogRead => "audit_log_read",
+        AccessDenied => "access_denied",
+        Export => "export",
+        Backup => "backup",
+        Restore => "restore",
+        KeysRotated => "keys_rotated",
+    }
+}
+
+coded_enum! {
+    pub enum AuditOutcome {
+        Success => "success",
+        Failure => "failure",
+        Denied => "denied",
+    }
+}
+
+/// One entry before it is chained. `detail` holds codes and counts only, never names or text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    /// Unix seconds, from the clock passed in.
+    pub at: i64,
+    pub actor_user_id: Option<String>,
+    pub actor_organisation_id: Option<String>,
+    pub action: AuditAction,
+    pub outcome: AuditOutcome,
+    /// "case", "user", "organisation", "session", "audit", "database"...
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    /// The organisation owning the target (who may see this entry in the access history).
+    pub target_organisation_id: Option<String>,
+    /// The client address (a network identifier of the staff member, not of a victim).
+    pub address: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(at: i64, action: AuditAction, outcome: AuditOutcome) -> Self {
+        Self {
+            at,
+            actor_user_id: None,
+            actor_organisation_id: None,
+            action,
+            outcome,
+            target_kind: None,
+            target_id: None,
+            target_organisation_id: None,
+            address: None,
+            detail: None,
+        }
+    }
+
+    pub fn by(mut self, user_id: &str, organisation_id: &str) -> Self {
+        self.actor_user_id = Some(user_id.to_owned());
+        self.actor_organisation_id = Some(organisation_id.to_owned());
+        self
+    }
+
+    pub fn on(mut self, kind: &str, id: &str, organisation_id: Option<&str>) -> Self {
+        self.target_kind = Some(kind.to_owned());
+        self.target_id = Some(id.to_owned());
+        self.target_organisation_id = organisation_id.map(str::to_owned);
+        self
+    }
+
+    pub fn from_address(mut self, address: Option<&str>) -> Self {
+        self.address = address.map(str::to_owned);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The canonical bytes the audit chain MAC covers: every field, in a fixed order, as JSON.
+    pub fn canonical_bytes(&self, seq: i64) -> Vec<u8> {
+        let value = serde_json::json!([
+            seq,
+            self.at,
+            self.actor_user_id,
+            self.actor_organisation_id,
+            self.action,
+            self.outcome,
+            self.target_kind,
+            self.target_id,
+            self.target_organisation_id,
+            self.address,
+            self.detail,
+        ]);
+        value.to_string().into_bytes()
+    }
+}

@@ -1,0 +1,174 @@
+//! The minimal case record the foundation needs: a presumed victim's identity, compartmented
+//! notes and shares. The identification module extends it.
+
+use crate::{Coded, ParseError, access::Compartment, coded_enum, text::Narrative, text::parse_line};
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// Sex as recorded (HTCDS `gender` values are richer; this is the statistical variable).
+    pub enum Sex {
+        Female => "female",
+        Male => "male",
+        Other => "other",
+        Unknown => "unknown",
+    }
+}
+
+/// A calendar date `YYYY-MM-DD`, checked (leap years included), between 1900 and 2100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CalendarDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl CalendarDate {
+    pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
+        let bad = || ParseError::new(field, format!("{value:?} is not a date in the form YYYY-MM-DD"));
+        let parts: Vec<&str> = value.trim().split('-').collect();
+        let [y, m, d] = parts.as_slice() else { return Err(bad()) };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let year: u16 = y.parse().map_err(|_| bad())?;
+        let month: u8 = m.parse().map_err(|_| bad())?;
+        let day: u8 = d.parse().map_err(|_| bad())?;
+        if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(bad());
+        }
+        Ok(Self { year, month, day })
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl std::fmt::Display for CalendarDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<String> for CalendarDate {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse("date", &value)
+    }
+}
+
+impl From<CalendarDate> for String {
+    fn from(value: CalendarDate) -> Self {
+        value.to_string()
+    }
+}
+
+/// Who the person is: every field here is a direct identifier and is encrypted at rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonIdentity {
+    pub given_names: String,
+    pub family_names: String,
+    pub aliases: Vec<String>,
+    pub date_of_birth: Option<CalendarDate>,
+    pub sex: Sex,
+}
+
+impl PersonIdentity {
+    pub fn parse(
+        given_names: &str,
+        family_names: &str,
+        aliases: &[String],
+        date_of_birth: Option<&str>,
+        sex: &str,
+    ) -> Result<Self, ParseError> {
+        let aliases = aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| parse_line(&format!("aliases[{i}]"), a, 200))
+            .collect::<Result<Vec<_>, _>>()?;
+        if aliases.len() > 20 {
+            return Err(ParseError::new("aliases", "at most 20 aliases"));
+        }
+        Ok(Self {
+            given_names: parse_line("given_names", given_names, 200)?,
+            family_names: parse_line("family_names", family_names, 200)?,
+            aliases,
+            date_of_birth: match date_of_birth.map(str::trim).filter(|d| !d.is_empty()) {
+                Some(d) => Some(CalendarDate::parse("date_of_birth", d)?),
+                None => None,
+            },
+            sex: Sex::parse_code("sex", sex)?,
+        })
+    }
+}
+
+/// A note in one compartment of a case (a counselling note is `support`, an investigation note
+/// is `proceedings`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteInput {
+    pub compartment: Compartment,
+    pub body: Narrative,
+}
+
+impl NoteInput {
+    pub fn parse(compartment: &str, body: &str) -> Result<Self, ParseError> {
+        let compartment = Compartment::parse_code("compartment", compartment)?;
+        if compartment == Compartment::Statistics {
+            return Err(ParseError::new("compartment", "notes belong to identity, support or proceedings"));
+        }
+        Ok(Self { compartment, body: Narrative::parse("body", body)? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn dates_know_leap_years() {
+        assert!(CalendarDate::parse("d", "2024-02-29").is_ok());
+        assert!(CalendarDate::parse("d", "2023-02-29").is_err());
+        assert!(CalendarDate::parse("d", "1900-02-29").is_err());
+        assert!(CalendarDate::parse("d", "2000-02-29").is_ok());
+        assert!(CalendarDate::parse("d", "2000-13-01").is_err());
+        assert_eq!(CalendarDate::parse("dob", "20-01-01").unwrap_err().field, "dob");
+    }
+
+    #[test]
+    fn identity_names_fields() {
+        let err = PersonIdentity::parse("", "Ozola", &[], None, "female").unwrap_err();
+        assert_eq!(err.field, "given_names");
+        let err = PersonIdentity::parse("Anna", "Ozola", &[], Some("1999-02-30"), "female").unwrap_err();
+        assert_eq!(err.field, "date_of_birth");
+        let err = PersonIdentity::parse("Anna", "Ozola", &[], None, "yes").unwrap_err();
+        assert_eq!(err.field, "sex");
+    }
+
+    #[test]
+    fn statistics_notes_are_refused() {
+        assert!(NoteInput::parse("statistics", "x").is_err());
+        assert!(NoteInput::parse("support", "counselling session").is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn date_parse_round_trips(y in 1900u16..=2100, m in 1u8..=12, d in 1u8..=31) {
+            let s = format!("{y:04}-{m:02}-{d:02}");
+            if let Ok(date) = CalendarDate::parse("d", &s) {
+                prop_assert_eq!(date.to_string(), s);
+            }
+        }
+
+        #[test]
+        fn date_parse_never_panics(s in "\\PC{0,20}") {
+            let _ = CalendarDate::parse("d", &s);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Users and their roles.
+
+use crate::{Coded, ParseError, coded_enum, org::OrganisationKind};
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// What a user does. Roles grant compartments and route permissions (see [`crate::access`]).
+    pub enum Role {
+        /// Runs the instance: organisations, users. Never reads case data. TOTP is enforced.
+        Administrator => "administrator",
+        /// Police, NGO, labour inspector, consulate...: registers presumed victims.
+        FirstResponder => "first_responder",
+        /// Support organisation staff: identity and support of their cases.
+        Caseworker => "caseworker",
+        /// A caseworker who also approves and sees the access history of the organisation's cases.
+        Supervisor => "supervisor",
+        /// The competent authority of the national referral mechanism: status decisions.
+        DecisionMaker => "decision_maker",
+        /// Police and prosecution: identity and proceedings, never support (counselling) data.
+        Investigator => "investigator",
+        /// National rapporteur or coordinator: aggregates only.
+        Rapporteur => "rapporteur",
+        /// Statistics office (national or EU): aggregates only.
+        Statistician => "statistician",
+        /// Data protection officer: who accessed the organisation's records and when.
+        Auditor => "auditor",
+    }
+}
+
+impl Role {
+    /// Whether a user of an organisation of `kind` may hold this role.
+    pub fn fits(self, kind: OrganisationKind) -> bool {
+        match self {
+            Role::Administrator | Role::Auditor => true,
+            Role::FirstResponder => !kind.is_statistical(),
+            Role::Caseworker | Role::Supervisor => !kind.is_statistical() && !kind.is_law_enforcement(),
+            Role::DecisionMaker => kind == OrganisationKind::CompetentAuthority,
+            Role::Investigator => kind.is_law_enforcement(),
+            Role::Rapporteur | Role::Statistician => kind.is_statistical(),
+        }
+    }
+
+    /// Parses a comma-separated role list (at least one role, no duplicates).
+    pub fn parse_list(field: &str, value: &str) -> Result<Vec<Role>, ParseError> {
+        let mut roles = Vec::new();
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let role = Role::parse_code(field, part)?;
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        if roles.is_empty() {
+            return Err(ParseError::new(field, "at least one role is required"));
+        }
+        roles.sort();
+        Ok(roles)
+    }
+}
+
+coded_enum! {
+    /// Languages of the user interface.
+    pub enum Language {
+        English => "en",
+        Latvian => "lv",
+    }
+}
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::English
+    }
+}
+
+/// A login name: 3-64 characters of lower-case letters, digits, '.', '_' and '-'.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
+        let v = value.trim();
+        if v.len() < 3 || v.len() > 64 {
+            return Err(ParseError::new(field, "must be 3 to 64 characters"));
+        }
+        if !v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+            return Err(ParseError::new(field, "may contain only lower-case letters, digits, '.', '_' and '-'"));
+        }
+        Ok(Self(v.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse("username", &value)
+    }
+}
+
+impl From<Username> for String {
+    fn from(value: Username) -> Self {
+        value.0
+    }
+}
+
+/// A new password: at least 12 characters, at most 200.
+pub fn parse_new_password(field: &str, value: &str) -> Result<String, ParseError> {
+    let n = value.chars().count();
+    if n < 12 {
+        return Err(ParseError::new(field, "must be at least 12 characters"));
+    }
+    if n > 200 {
+        return Err(ParseError::new(field, "must be at most 200 characters"));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(Username::parse("u", "anna.ozola").is_ok());
+        assert!(Username::parse("u", "Anna").is_err());
+        assert!(Username::parse("u", "a'; drop").is_err());
+        assert!(Username::parse("u", "ab").is_err());
+    }
+
+    #[test]
+    fn role_lists() {
+        assert_eq!(Role::parse_list("roles", "caseworker, supervisor,caseworker").unwrap(), vec![Role::Caseworker, Role::Supervisor]);
+        assert!(Role::parse_list("roles", "").is_err());
+        assert_eq!(Role::parse_list("roles", "king").unwrap_err().field, "roles");
+    }
+
+    #[test]
+    fn roles_fit_organisations() {
+        assert!(Role::Investigator.fits(OrganisationKind::Police));
+        assert!(!Role::Investigator.fits(OrganisationKind::Ngo));
+        assert!(!Role::Caseworker.fits(OrganisationKind::Police));
+        assert!(Role::DecisionMaker.fits(OrganisationKind::CompetentAuthority));
+        assert!(!Role::Statistician.fits(OrganisationKind::Shelter));
+    }
+}
