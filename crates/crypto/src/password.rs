@@ -46,6 +46,11 @@ pub fn hash_password_fast(password: &str) -> Result<String, CryptoError> {
 pub fn verify_password(password: &str, phc: &str) -> Result<bool, CryptoError> {
     let parsed = argon2::password_hash::phc::PasswordHash::new(phc)
         .map_err(|e| CryptoError::Password(format!("malformed stored password hash: {e}")))?;
+    if parsed.hash.is_none() || parsed.salt.is_none() {
+        return Err(CryptoError::Password(
+            "malformed stored password hash: salt or hash missing".into(),
+        ));
+    }
     match Argon2::default().verify_password(password.as_bytes(), &parsed) {
         Ok(()) => Ok(true),
         Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
@@ -82,4 +87,88 @@ pub fn generate_password() -> String {
             char::from(PASSWORD_ALPHABET.get(i).copied().unwrap_or(b'x'))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_hash_uses_owasp_parameters_and_verifies() {
+        let phc = hash_password("correct horse battery staple").unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("correct horse battery staple", &phc).unwrap());
+        assert!(!verify_password("correct horse battery stable", &phc).unwrap());
+        assert!(!verify_password("", &phc).unwrap());
+    }
+
+    #[test]
+    fn fast_hash_verifies_and_salts() {
+        let a = hash_password_fast("pässwörd").unwrap();
+        let b = hash_password_fast("pässwörd").unwrap();
+        assert_ne!(a, b, "random salt");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("pässwörd", &a).unwrap());
+        assert!(verify_password("pässwörd", &b).unwrap());
+        assert!(!verify_password("passwörd", &a).unwrap());
+    }
+
+    #[test]
+    fn malformed_stored_hash_is_an_error() {
+        for bad in ["", "plaintext", "$argon2id$v=19$m=19456", "$md5$abc$def"] {
+            assert!(
+                matches!(verify_password("x", bad), Err(CryptoError::Password(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        let (token, hash) = generate_token("hvn_");
+        assert!(token.starts_with("hvn_"));
+        assert_eq!(token.len(), 4 + 43);
+        assert!(
+            token[4..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(hash_token(&token), hash);
+        assert_ne!(hash_token(&format!("{token}x")), hash);
+        let (other, other_hash) = generate_token("hvn_");
+        assert_ne!(other, token);
+        assert_ne!(other_hash, hash);
+        // SHA-256 known answer.
+        assert_eq!(
+            hash_token("abc")[..4],
+            [0xba, 0x78, 0x16, 0xbf],
+            "sha256(\"abc\") starts ba7816bf"
+        );
+    }
+
+    #[test]
+    fn generated_passwords() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let p = generate_password();
+            assert_eq!(p.chars().count(), 20);
+            assert!(p.bytes().all(|b| PASSWORD_ALPHABET.contains(&b)), "{p}");
+            assert!(!p.contains(['0', 'O', 'o', '1', 'l', 'I']));
+            seen.insert(p);
+        }
+        assert_eq!(seen.len(), 200);
+    }
+
+    #[test]
+    fn random_below_covers_the_alphabet() {
+        let mut counts = [0u32; 56];
+        for _ in 0..56_000 {
+            counts[random_below(56)] += 1;
+        }
+        // Each symbol expected 1000 times; far outside these bounds means bias or a bug.
+        assert!(
+            counts.iter().all(|&c| (700..1300).contains(&c)),
+            "{counts:?}"
+        );
+    }
 }

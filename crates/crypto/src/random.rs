@@ -36,3 +36,24 @@ pub(crate) fn random_below(n: usize) -> usize {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq_compares_content_and_length() {
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn random_bytes_are_not_constant() {
+        let a: [u8; 32] = random_bytes();
+        let b: [u8; 32] = random_bytes();
+        assert_ne!(a, b);
+        assert_ne!(a, [0u8; 32]);
+    }
+}
