@@ -143,13 +143,12 @@ pub fn verify_audit_chain<'a>(
         if e.seq < 1 {
             return Err(ChainBreak::OutOfOrder { seq: e.seq });
         }
-        if verified > 0 || first_break.is_some() {
-            if e.seq == prev_seq {
-                return Err(ChainBreak::Duplicate { seq: e.seq });
-            }
-            if e.seq < prev_seq {
-                return Err(ChainBreak::OutOfOrder { seq: e.seq });
-            }
+        // prev_seq starts at 0 and every seq is >= 1, so the first entry never trips these.
+        if e.seq == prev_seq {
+            return Err(ChainBreak::Duplicate { seq: e.seq });
+        }
+        if e.seq < prev_seq {
+            return Err(ChainBreak::OutOfOrder { seq: e.seq });
         }
         if first_break.is_none() {
             let expected = prev_seq.saturating_add(1);

@@ -360,3 +360,45 @@ proptest! {
         prop_assert_eq!(keyring.blind_index("p", &padded), keyring.blind_index("p", &value.to_lowercase()));
     }
 }
+
+#[test]
+fn keyring_and_keys_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Keyring>();
+    assert_send_sync::<MasterKey>();
+    assert_send_sync::<haven_crypto::AuditKey>();
+    assert_send_sync::<haven_crypto::TotpSecret>();
+    assert_send_sync::<CryptoError>();
+}
+
+#[test]
+fn rewrap_after_add_field_key_keeps_every_key() {
+    let (master, mut keyring, _) = fresh();
+    let c = ctx("t", "c", "r");
+    let old = keyring.encrypt_str(&c, "one");
+    keyring.add_field_key(&master);
+    let new = keyring.encrypt_str(&c, "two");
+    let next_master = MasterKey::generate();
+    let wrapped = keyring.rewrap(&next_master);
+    assert_eq!(
+        wrapped.iter().map(|w| w.id).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+    let reloaded = Keyring::unwrap(&next_master, &wrapped).unwrap();
+    assert_eq!(reloaded.decrypt_str(&c, &old).unwrap(), "one");
+    assert_eq!(reloaded.decrypt_str(&c, &new).unwrap(), "two");
+}
+
+#[test]
+fn error_messages_do_not_contain_plaintext() {
+    let (_, keyring, _) = fresh();
+    let c = ctx("t", "c", "r");
+    let mut ct = keyring.encrypt_str(&c, "Zvaigzne");
+    let last = ct.len() - 1;
+    ct[last] ^= 1;
+    let err = keyring.decrypt_str(&c, &ct).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("Zvaigzne"));
+    let bad_utf8 = keyring.encrypt_field(&c, b"Zvaigzne\xff");
+    let err = keyring.decrypt_str(&c, &bad_utf8).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("Zvaigzne"));
+}
