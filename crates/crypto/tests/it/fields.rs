@@ -402,3 +402,22 @@ fn error_messages_do_not_contain_plaintext() {
     let err = keyring.decrypt_str(&c, &bad_utf8).unwrap_err();
     assert!(!format!("{err} {err:?}").contains("Zvaigzne"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn prop_any_bit_flip_in_a_wrapped_key_is_rejected(
+        which in 0usize..4, index in any::<prop::sample::Index>(), bit in 0u8..8,
+    ) {
+        let (master, _, mut wrapped) = fresh();
+        let i = index.index(wrapped[which].wrapped.len());
+        wrapped[which].wrapped[i] ^= 1 << bit;
+        let result = Keyring::unwrap(&master, &wrapped);
+        if i == 0 {
+            prop_assert!(matches!(result, Err(CryptoError::MalformedCiphertext(_))));
+        } else {
+            prop_assert!(matches!(result, Err(CryptoError::Tampered)));
+        }
+    }
+}

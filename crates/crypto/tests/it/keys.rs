@@ -103,3 +103,31 @@ fn write_to_replaces_atomically_with_0600() {
     new.write_to(&fresh).unwrap();
     assert_eq!(mode(&fresh), 0o600);
 }
+
+#[test]
+fn concurrent_creation_yields_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("master.key");
+    let results: Vec<(String, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let (key, created) = MasterKey::load_or_create(&path).unwrap();
+                    (key.encode(), created)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let first = &results[0].0;
+    assert!(
+        results.iter().all(|(k, _)| k == first),
+        "all threads see one key"
+    );
+    assert_eq!(results.iter().filter(|(_, created)| *created).count(), 1);
+    assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), first);
+    assert_eq!(
+        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+        1
+    );
+}
