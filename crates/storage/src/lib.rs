@@ -1,1 +1,256 @@
-//! haven-storage
+//! Haven's storage: one [`Store`] with two backends, SQLite (embedded, the default) and
+//! PostgreSQL. The SQL text is shared; each backend has its own migrations
+//! (`migrations/sqlite`, `migrations/postgres`) because the DDL types differ.
+//!
+//! Storage knows nothing of encryption: identifiers arrive here as ciphertext. It does chain
+//! the audit log, through the [`AuditSigner`] the application gives it, inside the same
+//! transaction as the write it records, so nothing is half-written.
+
+
+mod error;
+mod rows;
+
+pub use backup::{BackupError, TABLES};
+pub use error::StorageError;
+pub use rows::*;
+
+use haven_domain::audit::AuditEvent;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Computes the audit chain's MACs (implemented by the application with the audit key).
+pub trait AuditSigner: Send + Sync {
+    fn entry_mac(&self, seq: i64, prev_mac: &[u8; 32], entry: &[u8]) -> [u8; 32];
+    fn head_mac(&self, seq: i64, mac: &[u8; 32]) -> [u8; 32];
+}
+
+#[derive(Clone)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+    signer: Option<Arc<dyn AuditSigner>>,
+}
+
+/// Runs the same code against whichever pool the store has.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `body` in a write transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken at
+/// once and concurrent writers wait on the busy timeout instead of failing). An early return
+/// through `?` drops the transaction, which rolls it back.
+macro_rules! in_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Appends one audit entry inside an open transaction, chained to the previous one. The head
+/// row is read `FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE transaction already holds
+/// the write lock. Evaluates to the new sequence number.
+macro_rules! append_audit {
+    ($store:expr, $tx:ident, $event:expr, $lock:literal) => {{
+        let signer = $store.signer.as_ref().ok_or(StorageError::NoAuditSigner)?;
+        let event: &AuditEvent = $event;
+        let head: Option<(i64, Vec<u8>)> =
+            sqlx::query_as(concat!("SELECT seq, mac FROM audit_head WHERE id = 1", $lock)).fetch_optional(&mut *$tx).await?;
+        let (prev_seq, prev_mac) = match head {
+            Some((seq, mac)) => (seq, to_mac(&mac)?),
+            None => (0, [0u8; 32]),
+        };
+        let seq = prev_seq + 1;
+        let mac = signer.entry_mac(seq, &prev_mac, &event.canonical_bytes(seq));
+        let head_mac = signer.head_mac(seq, &mac);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, \
+             target_id, target_organisation_id, address, detail, mac) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        )
+        .bind(seq)
+        .bind(event.at)
+        .bind(&event.actor_user_id)
+        .bind(&event.actor_organisation_id)
+        .bind(event.action.to_string())
+        .bind(event.outcome.to_string())
+        .bind(&event.target_kind)
+        .bind(&event.target_id)
+        .bind(&event.target_organisation_id)
+        .bind(&event.address)
+        .bind(&event.detail)
+        .bind(mac.to_vec())
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac",
+        )
+        .bind(seq)
+        .bind(mac.to_vec())
+        .bind(head_mac.to_vec())
+        .execute(&mut *$tx)
+        .await?;
+        seq
+    }};
+}
+
+/// [`append_audit`] for whichever backend the transaction belongs to.
+macro_rules! audit_in {
+    (sqlite, $store:expr, $tx:ident, $event:expr) => {
+        append_audit!($store, $tx, $event, "")
+    };
+    (postgres, $store:expr, $tx:ident, $event:expr) => {
+        append_audit!($store, $tx, $event, " FOR UPDATE")
+    };
+}
+
+/// A write transaction that also appends an audit entry (the head row is locked first).
+macro_rules! audited_tx {
+    ($store:expr, $event:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                audit_in!(sqlite, $store, $tx, $event);
+                $tx.commit().await?;
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                audit_in!(postgres, $store, $tx, $event);
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+
+pub(crate) fn to_mac(bytes: &[u8]) -> Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
+}
+
+mod backup;
+mod queries;
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.
+    /// WAL, synchronous=FULL (no committed write lost on power loss), foreign keys on,
+    /// a 10 s busy timeout.
+    pub async fn open_sqlite(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("haven.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Store { backend: Backend::Sqlite(pool), signer: None })
+    }
+
+    /// Connects to PostgreSQL and migrates.
+    pub async fn open_postgres(url: &str) -> Result<Store> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("database URL: {e}")))?;
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Store { backend: Backend::Postgres(pool), signer: None })
+    }
+
+    /// Opens by URL: `postgres://…`/`postgresql://…`, or `sqlite://DIR`.
+    pub async fn open(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::open_postgres(url).await
+        } else if let Some(dir) = url.strip_prefix("sqlite://") {
+            Store::open_sqlite(Path::new(dir)).await
+        } else {
+            Err(StorageError::Config("database URL must start with postgres://, postgresql:// or sqlite://".into()))
+        }
+    }
+
+    /// The store, chaining audit entries with `signer`.
+    pub fn with_audit_signer(mut self, signer: Arc<dyn AuditSigner>) -> Store {
+        self.signer = Some(signer);
+        self
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether the database answers (for /readyz).
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes the pool (checkpointing the SQLite WAL).
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+
+    /// Appends one audit entry on its own (reads, logins, denials).
+    pub async fn append_audit(&self, event: &AuditEvent) -> Result<i64> {
+        let seq = match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let seq = audit_in!(sqlite, self, tx, event);
+                tx.commit().await?;
+                seq
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let seq = audit_in!(postgres, self, tx, event);
+                tx.commit().await?;
+                seq
+            }
+        };
+        Ok(seq)
+    }
+
+    /// Runs raw SQL: for tests that play the attacker (editing the audit log behind the
+    /// application's back) and for the CLI's maintenance commands.
+    #[doc(hidden)]
+    pub async fn execute_unchecked(&self, sql: &str) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        let n = on_pool!(self, |pool| sqlx::raw_sql(sql).execute(pool).await?.rows_affected());
+        Ok(n)
+    }
+}

@@ -1,0 +1,119 @@
+//! Rows as stored. Coded values are parsed into domain types on the way out; identifiers and
+//! free text are ciphertext (`Vec<u8>`) that only the application can open.
+
+use haven_domain::access::{CaseShare, Compartment};
+use haven_domain::audit::AuditEvent;
+use haven_domain::case::Sex;
+use haven_domain::{Jurisdiction, Language, OrganisationKind, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DataKeyRow {
+    pub id: i64,
+    pub purpose: String,
+    pub wrapped: Vec<u8>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrganisationKind,
+    #[sqlx(try_from = "String")]
+    pub jurisdiction: Jurisdiction,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub organisation_id: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    #[sqlx(try_from = "String")]
+    pub language: Language,
+    /// TOTP secret, encrypted.
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_last_step: Option<i64>,
+    pub created_at: i64,
+    #[sqlx(skip)]
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub token_hash: Vec<u8>,
+    pub user_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub token_hash: Vec<u8>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub owner_organisation_id: String,
+    #[sqlx(try_from = "String")]
+    pub jurisdiction: Jurisdiction,
+    pub created_by: String,
+    pub created_at: i64,
+    #[sqlx(skip)]
+    pub shares: Vec<CaseShare>,
+}
+
+/// A person's identity: every column but `sex` is ciphertext; `name_index` is a keyed hash for
+/// exact-match search.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    pub case_id: String,
+    pub given_names: Vec<u8>,
+    pub family_names: Vec<u8>,
+    pub aliases: Vec<u8>,
+    pub date_of_birth: Option<Vec<u8>>,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
+    pub name_index: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NoteRow {
+    pub id: String,
+    pub case_id: String,
+    #[sqlx(try_from = "String")]
+    pub compartment: Compartment,
+    /// Ciphertext.
+    pub body: Vec<u8>,
+    pub author_id: String,
+    pub author_organisation_id: String,
+    pub created_at: i64,
+}
+
+/// One stored audit entry with its chain MAC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub event: AuditEvent,
+    pub mac: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub mac: [u8; 32],
+    pub head_mac: [u8; 32],
+}
