@@ -1,11 +1,32 @@
-//! Person-level record linkage (placeholder until the engine lands).
-pub mod cli {
-    /// Arguments of `haven link`.
-    #[derive(Debug, clap::Args)]
-    pub struct LinkArgs {}
+//! Person-level record linkage for Haven: the same person registered by the police, an NGO and a
+//! shelter, sometimes in two countries, under spellings that differ.
+//!
+//! - [`model`]: settings and the trained Fellegi-Sunter parameters (TOML).
+//! - [`linker::Linker`]: batch engine (blocking, EM training over pattern counts, scoring).
+//! - [`index::CandidateIndex`]: score one new record against existing ones.
+//! - [`cluster`]: persons from pairs, with stable person ids across runs.
+//! - [`clk`]: privacy-preserving linkage on Bloom-filter encodings (CLK) between countries.
+//! - [`io`]: CSV and JSON Lines readers with a column mapping; writers.
+//! - [`cli`]: the `haven link` command.
 
-    /// Runs `haven link`.
-    pub fn run(_args: LinkArgs) -> anyhow::Result<()> {
-        anyhow::bail!("record linkage is not available yet")
-    }
-}
+pub mod blocking;
+pub mod cli;
+pub mod clk;
+pub mod cluster;
+pub mod compare;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod io;
+pub mod linker;
+pub mod model;
+pub mod normalize;
+pub mod report;
+pub mod score;
+pub mod train;
+
+pub use error::{LinkError, Result};
+pub use index::{CandidateIndex, ScoredCandidate};
+pub use linker::{Linker, ScoredPair};
+pub use model::{LinkageModel, ModelSettings};

@@ -1,0 +1,622 @@
+//! `haven link`: train, predict, dedupe, link, blocking analysis, and privacy-preserving
+//! encode / match.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::clk::{ClkEncoder, ClkSchema, Encodings, candidate_pairs, greedy_one_to_one};
+use crate::cluster::{Link, assign_person_ids, cluster};
+use crate::data::{BadValues, Dataset, RawRecord};
+use crate::io::{ReadOptions, parse_mapping, read_file, read_person_ids, write_csv};
+use crate::linker::{Linker, ScoredPair};
+use crate::model::{LinkType, LinkageModel};
+use crate::report::{RunReport, render_html};
+
+/// Arguments of `haven link`.
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    #[command(subcommand)]
+    pub command: LinkCommand,
+}
+
+/// The `haven link` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Train a model (unsupervised, or from a label column) and save it as TOML.
+    Train(TrainArgs),
+    /// Score pairs and cluster persons with a trained model.
+    Predict(PredictArgs),
+    /// Train and predict on one dataset: find the same person inside it.
+    Dedupe(RunArgs),
+    /// Train and predict across two or more datasets.
+    Link(RunArgs),
+    /// Count candidate pairs per blocking rule before a run (and, with labels, the matches lost).
+    Blocking(BlockingArgs),
+    /// Privacy-preserving mode: encode records into Bloom filters (CLK) under a shared secret.
+    Encode(EncodeArgs),
+    /// Privacy-preserving mode: match two files of encodings by Dice similarity, one to one.
+    Match(MatchArgs),
+}
+
+/// Inputs shared by the commands that read records.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input files (CSV, or JSON Lines when ending in .jsonl); each is one source.
+    #[arg(long = "input", short, required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Column mapping `field=column[,column]` (several columns are alternatives).
+    #[arg(long = "map")]
+    pub map: Vec<String>,
+    /// Column holding the record identifier (overrides the settings).
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Column with the known person (labels or ground truth): used to evaluate, or to train with --labelled.
+    #[arg(long)]
+    pub label_column: Option<String>,
+    /// Skip malformed rows and unreadable values, counting them in the report, instead of stopping.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Settings (or an earlier model) in TOML.
+    #[arg(long)]
+    pub settings: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Train m from the label column instead of by EM.
+    #[arg(long)]
+    pub labelled: bool,
+    /// Where to save the trained model.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A trained model.
+    #[arg(long)]
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Directory for pairs.csv, clusters.csv, model.toml and report.html.
+    #[arg(long, short)]
+    pub out_dir: PathBuf,
+    /// `record_id,person_id` from an earlier run: clusters keep those person ids.
+    #[arg(long)]
+    pub previous_ids: Option<PathBuf>,
+    /// Match probability for clustering (overrides the settings).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Settings in TOML.
+    #[arg(long)]
+    pub settings: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Train m from the label column instead of by EM.
+    #[arg(long)]
+    pub labelled: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockingArgs {
+    /// Settings in TOML.
+    #[arg(long)]
+    pub settings: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EncodeArgs {
+    /// Encoding schema in TOML (agreed between the countries).
+    #[arg(long)]
+    pub schema: PathBuf,
+    /// File holding the shared secret (never sent to the other side).
+    #[arg(long)]
+    pub secret_file: PathBuf,
+    /// Records to encode (CSV or JSON Lines).
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Skip malformed rows instead of stopping.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Output: `id,clk` CSV with base64 filters.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[arg(long)]
+    pub left: PathBuf,
+    #[arg(long)]
+    pub right: PathBuf,
+    /// Dice similarity threshold.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Keep every pair above the threshold instead of a one-to-one assignment.
+    #[arg(long)]
+    pub all_pairs: bool,
+    /// Output CSV: left_id,right_id,dice.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// Runs `haven link`.
+pub fn run(args: LinkArgs) -> anyhow::Result<()> {
+    match args.command {
+        LinkCommand::Train(a) => train(a),
+        LinkCommand::Predict(a) => predict(a),
+        LinkCommand::Dedupe(a) => train_and_predict(a, LinkType::Dedupe),
+        LinkCommand::Link(a) => train_and_predict(a, LinkType::Link),
+        LinkCommand::Blocking(a) => blocking(a),
+        LinkCommand::Encode(a) => encode(a),
+        LinkCommand::Match(a) => match_encodings(a),
+    }
+}
+
+fn step<T>(
+    report: &mut RunReport,
+    name: &str,
+    f: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_message(name.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let t = Instant::now();
+    let r = f();
+    report
+        .timings
+        .push((name.to_string(), t.elapsed().as_secs_f64()));
+    bar.finish_and_clear();
+    r
+}
+
+fn load_model(path: &Path) -> anyhow::Result<LinkageModel> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    LinkageModel::from_toml(&text).with_context(|| format!("in {}", path.display()))
+}
+
+fn read_inputs(
+    model: &mut LinkageModel,
+    input: &InputArgs,
+    report: &mut RunReport,
+) -> anyhow::Result<Dataset> {
+    if let Some(c) = &input.id_column {
+        model.settings.id_column = c.clone();
+    }
+    let map = parse_mapping(&input.map)?;
+    let mut all: Vec<RawRecord> = Vec::new();
+    for (i, path) in input.inputs.iter().enumerate() {
+        let name = path.display().to_string();
+        let source = u16::try_from(i).context("too many inputs")?;
+        let mut opts = ReadOptions::new(&model.settings, &name, source, &map);
+        opts.label_column = input.label_column.clone();
+        opts.skip_bad_rows = input.skip_bad_rows;
+        let (records, stats) = read_file(&name, &opts)?;
+        report
+            .inputs
+            .push((name, stats.rows, stats.skipped, stats.skipped_examples));
+        all.extend(records);
+    }
+    let policy = if input.skip_bad_rows {
+        BadValues::TreatAsMissing
+    } else {
+        BadValues::Fail
+    };
+    let data = Dataset::prepare(&model.settings, all, policy)?;
+    report.bad_values = data.bad_values;
+    report.records = data.len() as u64;
+    Ok(data)
+}
+
+fn train(a: TrainArgs) -> anyhow::Result<()> {
+    let mut report = RunReport::default();
+    let mut model = load_model(&a.settings)?;
+    let data = step(&mut report, "read and prepare", || {
+        read_inputs(&mut model, &a.input, &mut RunReport::default())
+    })?;
+    let mut linker = Linker::new(model, data)?;
+    let candidates = step(
+        &mut report,
+        "block and compare",
+        || Ok(linker.candidates()?),
+    )?;
+    let summary = step(&mut report, "train", || {
+        Ok(if a.labelled {
+            linker.train_from_labels(&candidates)?
+        } else {
+            linker.train(&candidates)?
+        })
+    })?;
+    std::fs::write(&a.out, linker.model.to_toml()?)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!(
+        "trained on {} records, {} candidate pairs ({}); model saved to {}",
+        linker.data.len(),
+        candidates.len(),
+        summary.method,
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn predict(a: PredictArgs) -> anyhow::Result<()> {
+    let model = load_model(&a.model)?;
+    if model.parameters.is_none() {
+        bail!(
+            "{} has no parameters: run `haven link train` first",
+            a.model.display()
+        );
+    }
+    run_pipeline(model, &a.input, &a.output, false, false)
+}
+
+fn train_and_predict(a: RunArgs, link_type: LinkType) -> anyhow::Result<()> {
+    let mut model = load_model(&a.settings)?;
+    match (link_type, model.settings.link_type) {
+        (LinkType::Dedupe, _) => model.settings.link_type = LinkType::Dedupe,
+        (_, LinkType::Dedupe) => model.settings.link_type = LinkType::Link,
+        _ => {}
+    }
+    if link_type == LinkType::Link && a.input.inputs.len() < 2 {
+        bail!("`haven link link` needs two or more --input files");
+    }
+    run_pipeline(model, &a.input, &a.output, true, a.labelled)
+}
+
+fn run_pipeline(
+    mut model: LinkageModel,
+    input: &InputArgs,
+    out: &OutputArgs,
+    train: bool,
+    labelled: bool,
+) -> anyhow::Result<()> {
+    let mut report = RunReport {
+        title: "Haven record linkage run".into(),
+        ..RunReport::default()
+    };
+    if let Some(t) = out.threshold {
+        if !(0.0..=1.0).contains(&t) {
+            bail!("--threshold must lie between 0 and 1");
+        }
+        model.settings.cluster.threshold = t;
+    }
+    std::fs::create_dir_all(&out.out_dir)
+        .with_context(|| format!("creating {}", out.out_dir.display()))?;
+    let t0 = Instant::now();
+    let mut scratch = RunReport::default();
+    let data = step(&mut report, "read and prepare", || {
+        read_inputs(&mut model, input, &mut scratch)
+    })?;
+    report.inputs = scratch.inputs;
+    report.bad_values = scratch.bad_values;
+    report.records = scratch.records;
+    let mut linker = Linker::new(model, data)?;
+    let counts = step(&mut report, "count candidate pairs", || {
+        Ok(linker.count_candidates())
+    })?;
+    for (r, rule) in linker.rules.iter().enumerate() {
+        report.blocking.push((
+            rule.text.clone(),
+            counts.new_pairs_per_rule[r],
+            counts.largest_block[r],
+        ));
+    }
+    eprintln!("{} candidate pairs to compare", counts.total);
+    let candidates = step(
+        &mut report,
+        "block and compare",
+        || Ok(linker.candidates()?),
+    )?;
+    report.candidate_pairs = candidates.len() as u64;
+    if train {
+        let summary = step(&mut report, "train", || {
+            Ok(if labelled {
+                linker.train_from_labels(&candidates)?
+            } else {
+                linker.train(&candidates)?
+            })
+        })?;
+        report.training.push(format!(
+            "{} distinct comparison patterns; u from {} random pairs.",
+            summary.distinct_patterns, summary.u_pairs
+        ));
+        for (rule, it, share) in &summary.sessions {
+            report.training.push(format!(
+                "EM on pairs of rule `{rule}`: {it} iterations, match share {share:.4}."
+            ));
+        }
+        if !summary.fields_not_estimated.is_empty() {
+            report.training.push(format!(
+                "m not estimated (every rule uses the field), defaults kept for: {}",
+                summary.fields_not_estimated.join(", ")
+            ));
+        }
+    }
+    let scored = step(&mut report, "score", || Ok(linker.score(&candidates)?))?;
+    drop(candidates);
+    let settings = linker.model.settings.clone();
+    let threshold = settings.cluster.threshold;
+    report.estimated_blocking_recall = linker.blocking_recall(&scored, threshold).estimated_recall;
+    let links: Vec<Link> = scored
+        .iter()
+        .filter(|p| {
+            p.probability()
+                >= settings
+                    .min_probability
+                    .min(settings.cluster.conflict_below)
+        })
+        .map(|p| Link {
+            a: p.a,
+            b: p.b,
+            probability: p.probability(),
+        })
+        .collect();
+    let clusters = step(&mut report, "cluster", || {
+        Ok(cluster(linker.data.len(), &links, &settings.cluster))
+    })?;
+    let previous = match &out.previous_ids {
+        Some(p) => {
+            let f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
+            read_person_ids(f, &p.display().to_string())?
+        }
+        None => BTreeMap::new(),
+    };
+    let person_ids = assign_person_ids(&linker.data.ids, &clusters, &previous);
+    step(&mut report, "write", || {
+        write_outputs(&linker, &scored, &person_ids, &out.out_dir)
+    })?;
+    report.weights = scored.iter().map(|p| p.weight).collect();
+    report.pairs_written = scored
+        .iter()
+        .filter(|p| p.probability() >= settings.min_probability)
+        .count() as u64;
+    report.match_threshold = threshold;
+    report.matches = scored
+        .iter()
+        .filter(|p| p.probability() >= threshold)
+        .count() as u64;
+    report.clusters = u64::from(clusters.iter().copied().max().map_or(0, |m| m + 1));
+    if linker.data.truth.iter().any(Option::is_some) {
+        let pairs: Vec<(u32, u32, f64)> =
+            scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
+        report.accuracy = crate::eval::pairwise(
+            &linker.data,
+            settings.link_type,
+            &pairs,
+            &[0.01, 0.1, 0.5, 0.9, 0.99],
+        );
+        report.cluster_accuracy = Some(crate::eval::clusters(
+            &linker.data,
+            settings.link_type,
+            &clusters,
+        ));
+    }
+    report
+        .timings
+        .push(("total".into(), t0.elapsed().as_secs_f64()));
+    report.model = Some(linker.model.clone());
+    let html = out.out_dir.join("report.html");
+    std::fs::write(&html, render_html(&report))
+        .with_context(|| format!("writing {}", html.display()))?;
+    eprintln!(
+        "{} records, {} candidate pairs, {} matches at p >= {threshold}, {} persons; see {}",
+        report.records,
+        report.candidate_pairs,
+        report.matches,
+        report.clusters,
+        html.display()
+    );
+    Ok(())
+}
+
+fn write_outputs(
+    linker: &Linker,
+    scored: &[ScoredPair],
+    person_ids: &[String],
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let settings = &linker.model.settings;
+    let scorer = crate::score::Scorer::new(&linker.model)?;
+    let mut header: Vec<String> = vec![
+        "id_l".into(),
+        "source_l".into(),
+        "id_r".into(),
+        "source_r".into(),
+        "match_weight".into(),
+        "match_probability".into(),
+    ];
+    header.extend(settings.fields.iter().map(|f| format!("{}_level", f.name)));
+    let header_ref: Vec<&str> = header.iter().map(String::as_str).collect();
+    let data = &linker.data;
+    let rows = scored
+        .iter()
+        .filter(|p| p.probability() >= settings.min_probability)
+        .map(|p| {
+            let (a, b) = (p.a as usize, p.b as usize);
+            let mut row = vec![
+                data.ids[a].clone(),
+                data.sources[a].to_string(),
+                data.ids[b].clone(),
+                data.sources[b].to_string(),
+                format!("{:.3}", p.weight),
+                format!("{:.6}", p.probability()),
+            ];
+            for (f, labels) in scorer.level_labels.iter().enumerate() {
+                let l = crate::score::level_of(p.pattern, f);
+                row.push(
+                    labels
+                        .get(usize::from(l))
+                        .cloned()
+                        .unwrap_or_else(|| "missing".into()),
+                );
+            }
+            row
+        });
+    let path = dir.join("pairs.csv");
+    let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    write_csv(
+        std::io::BufWriter::new(f),
+        &path.display().to_string(),
+        &header_ref,
+        rows,
+    )?;
+    let path = dir.join("clusters.csv");
+    let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    let rows = data
+        .ids
+        .iter()
+        .zip(person_ids)
+        .zip(&data.sources)
+        .map(|((r, p), s)| vec![r.clone(), p.clone(), s.to_string()]);
+    write_csv(
+        std::io::BufWriter::new(f),
+        &path.display().to_string(),
+        &["record_id", "person_id", "source"],
+        rows,
+    )?;
+    let path = dir.join("model.toml");
+    std::fs::write(&path, linker.model.to_toml()?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn blocking(a: BlockingArgs) -> anyhow::Result<()> {
+    let mut model = load_model(&a.settings)?;
+    let data = read_inputs(&mut model, &a.input, &mut RunReport::default())?;
+    let linker = Linker::new(model, data)?;
+    let counts = linker.count_candidates();
+    println!("rule\tnew_pairs\tlargest_block");
+    for (r, rule) in linker.rules.iter().enumerate() {
+        println!(
+            "{}\t{}\t{}",
+            rule.text, counts.new_pairs_per_rule[r], counts.largest_block[r]
+        );
+    }
+    println!("total\t{}", counts.total);
+    if linker.data.truth.iter().any(Option::is_some) {
+        let candidates = linker.candidates()?;
+        let all_pairs: Vec<(u32, u32, f64)> = candidates.iter().map(|c| (c.a, c.b, 1.0)).collect();
+        let acc = crate::eval::pairwise(
+            &linker.data,
+            linker.model.settings.link_type,
+            &all_pairs,
+            &[1.0],
+        );
+        if let Some(x) = acc.first() {
+            println!(
+                "true pairs reachable through blocking: {} of {} ({:.4}); lost: {}",
+                x.true_positives,
+                x.true_positives + x.false_negatives,
+                x.recall,
+                x.false_negatives
+            );
+        }
+    }
+    Ok(())
+}
+
+fn encode(a: EncodeArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&a.schema)
+        .with_context(|| format!("reading {}", a.schema.display()))?;
+    let schema =
+        ClkSchema::from_toml(&text).with_context(|| format!("in {}", a.schema.display()))?;
+    let secret = std::fs::read(&a.secret_file)
+        .with_context(|| format!("reading {}", a.secret_file.display()))?;
+    let secret = secret.trim_ascii().to_vec();
+    let name = a.input.display().to_string();
+    let mut opts = schema.read_options(&name, 0);
+    opts.skip_bad_rows = a.skip_bad_rows;
+    let t = Instant::now();
+    let (records, stats) = read_file(&name, &opts)?;
+    let encoder = ClkEncoder::new(schema, &secret)?;
+    let enc = encoder.encode_all(&records);
+    std::fs::write(&a.out, enc.to_csv()).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!(
+        "encoded {} records ({} skipped) into {}-bit filters in {:.2}s: {}",
+        enc.len(),
+        stats.skipped,
+        enc.words * 64,
+        t.elapsed().as_secs_f64(),
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn read_encodings(path: &Path) -> anyhow::Result<Encodings> {
+    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    Ok(Encodings::from_csv(
+        std::io::BufReader::new(f),
+        &path.display().to_string(),
+    )?)
+}
+
+fn match_encodings(a: MatchArgs) -> anyhow::Result<()> {
+    if !(0.0..=1.0).contains(&a.threshold) {
+        bail!("--threshold must lie between 0 and 1");
+    }
+    let left = read_encodings(&a.left)?;
+    let right = read_encodings(&a.right)?;
+    if left.words != right.words {
+        bail!(
+            "the two files have encodings of different lengths: were they made with the same schema?"
+        );
+    }
+    let t = Instant::now();
+    let (cands, comparisons) = candidate_pairs(&left, &right, a.threshold, true);
+    let n_cand = cands.len();
+    let matches = if a.all_pairs {
+        cands
+    } else {
+        greedy_one_to_one(cands)
+    };
+    let secs = t.elapsed().as_secs_f64();
+    let rows = matches.iter().map(|m| {
+        vec![
+            left.ids[m.left as usize].clone(),
+            right.ids[m.right as usize].clone(),
+            format!("{:.4}", m.dice),
+        ]
+    });
+    let f =
+        std::fs::File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    write_csv(
+        std::io::BufWriter::new(f),
+        &a.out.display().to_string(),
+        &["left_id", "right_id", "dice"],
+        rows,
+    )?;
+    eprintln!(
+        "{} x {} encodings: {comparisons} Dice comparisons, {n_cand} pairs >= {}, {} matches in {secs:.3}s: {}",
+        left.len(),
+        right.len(),
+        a.threshold,
+        matches.len(),
+        a.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Clustering scored pairs into persons, guarded against chains, and person ids that stay stable
+//! across incremental runs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::ClusterSettings;
+
+/// A scored pair as clustering sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub a: u32,
+    pub b: u32,
+    pub probability: f64,
+}
+
+struct UnionFind {
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            members: (0..n as u32).map(|i| vec![i]).collect(),
+        }
+    }
+
+    fn find(&mut self, x: u32) -> u32 {
+        let mut r = x;
+        while self.parent[r as usize] != r {
+            r = self.parent[r as usize];
+        }
+        let mut y = x;
+        while self.parent[y as usize] != r {
+            let next = self.parent[y as usize];
+            self.parent[y as usize] = r;
+            y = next;
+        }
+        r
+    }
+}
+
+/// Clusters `n` records from scored pairs. Pairs at or above `settings.threshold` are taken in
+/// decreasing probability; two clusters merge only if
+/// - the merged cluster has at most `max_size` records,
+/// - no scored pair between them is below `conflict_below` (evidence of two different people),
+/// - at least `min_link_density` of the record pairs between them are linked.
+///
+/// Returns a cluster number per record, numbered by first appearance.
+pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32> {
+    let mut strong: Vec<Link> = links
+        .iter()
+        .copied()
+        .filter(|l| {
+            l.probability >= settings.threshold
+                && (l.a as usize) < n
+                && (l.b as usize) < n
+                && l.a != l.b
+        })
+        .collect();
+    strong.sort_by(|x, y| {
+        y.probability
+            .total_cmp(&x.probability)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    // adjacency: +1 link, -1 conflict
+    let mut adj: HashMap<u32, Vec<(u32, bool)>> = HashMap::new();
+    for l in links {
+        if (l.a as usize) >= n || (l.b as usize) >= n {
+            continue;
+        }
+        let kind = if l.probability >= settings.threshold {
+            Some(true)
+        } else if l.probability < settings.conflict_below {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(k) = kind {
+            adj.entry(l.a).or_default().push((l.b, k));
+            adj.entry(l.b).or_default().push((l.a, k));
+        }
+    }
+    let mut uf = UnionFind::new(n);
+    for l in &strong {
+        let (ra, rb) = (uf.find(l.a), uf.find(l.b));
+        if ra == rb {
+            continue;
+        }
+        let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
+        if sa + sb > settings.max_size {
+            continue;
+        }
+        let (small, other) = if sa <= sb { (ra, rb) } else { (rb, ra) };
+        let small_members = uf.members[small as usize].clone();
+        let mut linked = 0usize;
+        let mut conflict = false;
+        'outer: for x in &small_members {
+            if let Some(neigh) = adj.get(x) {
+                for (y, is_link) in neigh {
+                    if uf.find(*y) == other {
+                        if *is_link {
+                            linked += 1;
+                        } else {
+                            conflict = true;
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+        }
+        let density = linked as f64 / (sa * sb) as f64;
+        if conflict || density < settings.min_link_density {
+            continue;
+        }
+        let moved = std::mem::take(&mut uf.members[small as usize]);
+        uf.parent[small as usize] = other;
+        uf.members[other as usize].extend(moved);
+    }
+    let mut numbers: HashMap<u32, u32> = HashMap::new();
+    (0..n as u32)
+        .map(|i| {
+            let r = uf.find(i);
+            let next = numbers.len() as u32;
+            *numbers.entry(r).or_insert(next)
+        })
+        .collect()
+}
+
+fn id_number(id: &str) -> Option<u64> {
+    id.strip_prefix('P')?.parse().ok()
+}
+
+/// Gives each cluster a person id. A cluster keeps the previous id that most of its records had
+/// (each previous id goes to one cluster only, the one holding most of its records; ties go to the
+/// smaller id); other clusters get new ids `P000000001`, ... above every id seen before.
+pub fn assign_person_ids(
+    record_ids: &[String],
+    clusters: &[u32],
+    previous: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let k = clusters.iter().map(|c| *c as usize + 1).max().unwrap_or(0);
+    let mut tally: Vec<BTreeMap<&str, u64>> = vec![BTreeMap::new(); k];
+    for (rid, c) in record_ids.iter().zip(clusters) {
+        if let Some(p) = previous.get(rid) {
+            *tally[*c as usize].entry(p.as_str()).or_default() += 1;
+        }
+    }
+    let mut options: Vec<(u64, &str, usize)> = Vec::new();
+    for (c, t) in tally.iter().enumerate() {
+        for (p, n) in t {
+            options.push((*n, p, c));
+        }
+    }
+    options.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(&y.2)));
+    let mut assigned: Vec<Option<String>> = vec![None; k];
+    let mut taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (_, p, c) in options {
+        if assigned[c].is_none() && !taken.contains(p) {
+            assigned[c] = Some(p.to_string());
+            taken.insert(p);
+        }
+    }
+    let mut next = previous
+        .values()
+        .filter_map(|p| id_number(p))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for a in assigned.iter_mut() {
+        if a.is_none() {
+            *a = Some(format!("P{next:09}"));
+            next += 1;
+        }
+    }
+    clusters
+        .iter()
+        .map(|c| assigned[*c as usize].clone().unwrap_or_default())
+        .collect()
+}

@@ -1,0 +1,447 @@
+//! Comparison functions and the levels of agreement they produce.
+
+use serde::{Deserialize, Serialize};
+
+/// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), in `[0, 1]`.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    strsim::jaro_winkler(a, b)
+}
+
+/// Optimal-string-alignment edit distance (a transposition of neighbours counts as one edit).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
+
+/// A date of birth as registered: complete, or only partly known (an age estimate becomes a year
+/// with a tolerance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BirthDate {
+    pub year: u16,
+    /// 0 when unknown.
+    pub month: u8,
+    /// 0 when unknown.
+    pub day: u8,
+    /// Years either side for an estimate; 0 for a registered date.
+    pub tolerance: u8,
+}
+
+impl BirthDate {
+    /// Packs the date into a `u64` (kept with the value for fast comparison).
+    pub fn pack(self) -> u64 {
+        (u64::from(self.year) << 24)
+            | (u64::from(self.month) << 16)
+            | (u64::from(self.day) << 8)
+            | u64::from(self.tolerance)
+    }
+
+    /// The inverse of [`BirthDate::pack`].
+    pub fn unpack(v: u64) -> BirthDate {
+        BirthDate {
+            year: ((v >> 24) & 0xFFFF) as u16,
+            month: ((v >> 16) & 0xFF) as u8,
+            day: ((v >> 8) & 0xFF) as u8,
+            tolerance: (v & 0xFF) as u8,
+        }
+    }
+
+    fn is_complete(self) -> bool {
+        self.month != 0 && self.day != 0 && self.tolerance == 0
+    }
+
+    /// Canonical text: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `~YYYY±N`.
+    pub fn canonical(self) -> String {
+        if self.tolerance > 0 {
+            format!("~{}±{}", self.year, self.tolerance)
+        } else if self.month == 0 {
+            format!("{:04}", self.year)
+        } else if self.day == 0 {
+            format!("{:04}-{:02}", self.year, self.month)
+        } else {
+            format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Why a date could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error(
+        "{0:?} is not a date (use YYYY-MM-DD, YYYYMMDD, DD.MM.YYYY, DD/MM/YYYY, YYYY-MM or YYYY)"
+    )]
+    Unreadable(String),
+    #[error("{0:?} is not a possible date of birth")]
+    Absurd(String),
+}
+
+/// Reads a date of birth: `YYYY-MM-DD`, `YYYYMMDD`, `DD.MM.YYYY`, `DD/MM/YYYY`, `YYYY-MM`, `YYYY`,
+/// or an estimate `~YYYY` (± 2 years). Years outside 1880..=2100 and impossible days are absurd.
+pub fn parse_birth_date(s: &str) -> Result<BirthDate, DateError> {
+    let t = s.trim();
+    let unreadable = || DateError::Unreadable(s.chars().take(40).collect());
+    let num = |x: &str| -> Result<u16, DateError> {
+        if x.is_empty() || x.len() > 4 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(unreadable());
+        }
+        x.parse::<u16>().map_err(|_| unreadable())
+    };
+    let (year, month, day, tolerance) = if let Some(rest) = t.strip_prefix('~') {
+        if rest.len() != 4 {
+            return Err(unreadable());
+        }
+        (num(rest)?, 0, 0, 2)
+    } else if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        (num(&t[0..4])?, num(&t[4..6])?, num(&t[6..8])?, 0)
+    } else if t.len() == 4 {
+        (num(t)?, 0, 0, 0)
+    } else {
+        let sep = if t.contains('-') {
+            '-'
+        } else if t.contains('.') {
+            '.'
+        } else if t.contains('/') {
+            '/'
+        } else {
+            return Err(unreadable());
+        };
+        let parts: Vec<&str> = t.split(sep).collect();
+        match parts.as_slice() {
+            [y, m] if y.len() == 4 => (num(y)?, num(m)?, 0, 0),
+            [y, m, d] if y.len() == 4 => (num(y)?, num(m)?, num(d)?, 0),
+            [d, m, y] if y.len() == 4 => (num(y)?, num(m)?, num(d)?, 0),
+            _ => return Err(unreadable()),
+        }
+    };
+    let absurd = || DateError::Absurd(s.chars().take(40).collect());
+    if !(1880..=2100).contains(&year) || month > 12 {
+        return Err(absurd());
+    }
+    let (month, day) = (month as u8, day as u8);
+    if day != 0 && (month == 0 || day > days_in_month(year, month)) {
+        return Err(absurd());
+    }
+    Ok(BirthDate {
+        year,
+        month,
+        day,
+        tolerance,
+    })
+}
+
+/// The levels of a date-of-birth comparison, best first.
+pub const DATE_LEVELS: [&str; 6] = [
+    "exact",
+    "day and month swapped",
+    "year off by one",
+    "one component different",
+    "consistent with an age estimate or partial date",
+    "different",
+];
+
+/// Compares two dates of birth, returning an index into [`DATE_LEVELS`].
+pub fn date_level(a: BirthDate, b: BirthDate) -> u8 {
+    if a.is_complete() && b.is_complete() {
+        if a == b {
+            return 0;
+        }
+        if a.year == b.year && a.month == b.day && a.day == b.month {
+            return 1;
+        }
+        if a.month == b.month && a.day == b.day && a.year.abs_diff(b.year) == 1 {
+            return 2;
+        }
+        let same =
+            u8::from(a.year == b.year) + u8::from(a.month == b.month) + u8::from(a.day == b.day);
+        if same == 2 {
+            return 3;
+        }
+        return 5;
+    }
+    // At least one side is partial or an estimate.
+    let tolerance = u16::from(a.tolerance.max(b.tolerance));
+    let month_ok = a.month == 0 || b.month == 0 || a.month == b.month;
+    let day_ok = a.day == 0 || b.day == 0 || a.day == b.day;
+    if a.year.abs_diff(b.year) <= tolerance && month_ok && day_ok {
+        if tolerance == 0 && a == b {
+            return 0;
+        }
+        return 4;
+    }
+    5
+}
+
+/// How a field is compared. Each kind has its own ordered levels (best first); a missing value on
+/// either side is the separate "missing" level, which carries no weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum Comparison {
+    /// Person names: exact (also when tokens are in another order), Jaro-Winkler thresholds, the
+    /// same phonetic code (Daitch-Mokotoff) or a shared name, else different.
+    Name {
+        #[serde(default = "default_jw")]
+        jaro_winkler: Vec<f64>,
+    },
+    /// Free text (address, town): exact, Jaro-Winkler thresholds, else different.
+    Text {
+        #[serde(default = "default_jw")]
+        jaro_winkler: Vec<f64>,
+    },
+    /// Codes and numbers (postcode, document number): exact, edit distance thresholds, else.
+    Code {
+        #[serde(default = "default_edits")]
+        edits: Vec<u32>,
+    },
+    /// Dates of birth, with swaps, one-component errors and age estimates.
+    Date,
+    /// Exact agreement or not.
+    Exact,
+}
+
+fn default_jw() -> Vec<f64> {
+    vec![0.92, 0.8]
+}
+
+fn default_edits() -> Vec<u32> {
+    vec![1, 2]
+}
+
+/// Level index of a missing value.
+pub const MISSING: u8 = 0x0F;
+
+impl Comparison {
+    /// Names of the levels, best first (the missing level is not listed).
+    pub fn level_labels(&self) -> Vec<String> {
+        match self {
+            Comparison::Name { jaro_winkler } => {
+                let mut v = vec!["exact".to_string()];
+                let mut it = jaro_winkler.iter();
+                if let Some(first) = it.next() {
+                    v.push(format!("Jaro-Winkler >= {first}"));
+                }
+                v.push("same phonetic code or a shared name".to_string());
+                for t in it {
+                    v.push(format!("Jaro-Winkler >= {t}"));
+                }
+                v.push("different".to_string());
+                v
+            }
+            Comparison::Text { jaro_winkler } => {
+                let mut v = vec!["exact".to_string()];
+                v.extend(jaro_winkler.iter().map(|t| format!("Jaro-Winkler >= {t}")));
+                v.push("different".to_string());
+                v
+            }
+            Comparison::Code { edits } => {
+                let mut v = vec!["exact".to_string()];
+                v.extend(edits.iter().map(|t| format!("edit distance <= {t}")));
+                v.push("different".to_string());
+                v
+            }
+            Comparison::Date => DATE_LEVELS.iter().map(|s| s.to_string()).collect(),
+            Comparison::Exact => vec!["exact".to_string(), "different".to_string()],
+        }
+    }
+
+    /// Number of levels (without missing).
+    pub fn level_count(&self) -> usize {
+        self.level_labels().len()
+    }
+
+    /// Checks thresholds: at most 12 levels, thresholds in decreasing (JW) or increasing (edits) order.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Comparison::Name { jaro_winkler } | Comparison::Text { jaro_winkler } => {
+                if jaro_winkler.len() > 8 {
+                    return Err("at most 8 Jaro-Winkler thresholds".into());
+                }
+                if jaro_winkler.iter().any(|t| !(0.0..=1.0).contains(t)) {
+                    return Err("Jaro-Winkler thresholds lie between 0 and 1".into());
+                }
+                if jaro_winkler.windows(2).any(|w| w[0] <= w[1]) {
+                    return Err("Jaro-Winkler thresholds must decrease".into());
+                }
+            }
+            Comparison::Code { edits } => {
+                if edits.len() > 8 {
+                    return Err("at most 8 edit-distance thresholds".into());
+                }
+                if edits.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err("edit-distance thresholds must increase".into());
+                }
+            }
+            Comparison::Date | Comparison::Exact => {}
+        }
+        Ok(())
+    }
+}
+
+/// A prepared field value: folded text plus a key (phonetic code for names, packed date for dates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: Box<str>,
+    pub key: u64,
+}
+
+fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
+    if a.text == b.text {
+        return 0;
+    }
+    let (ta, tb) = (&*a.text, &*b.text);
+    let multi = ta.contains(' ') || tb.contains(' ');
+    if multi && crate::normalize::sorted_tokens(ta) == crate::normalize::sorted_tokens(tb) {
+        return 0;
+    }
+    let s = jaro_winkler(ta, tb);
+    if let Some(first) = jw.first()
+        && s >= *first
+    {
+        return 1;
+    }
+    let shared = multi
+        && ta
+            .split(' ')
+            .any(|x| x.len() >= 3 && tb.split(' ').any(|y| y == x));
+    if (a.key != 0 && a.key == b.key) || shared {
+        return if jw.is_empty() { 1 } else { 2 };
+    }
+    for (i, t) in jw.iter().enumerate().skip(1) {
+        if s >= *t {
+            return (i + 2) as u8;
+        }
+    }
+    (jw.len() + 1) as u8
+}
+
+fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
+    if a == b {
+        return 0;
+    }
+    let s = jaro_winkler(a, b);
+    for (i, t) in jw.iter().enumerate() {
+        if s >= *t {
+            return (i + 1) as u8;
+        }
+    }
+    (jw.len() + 1) as u8
+}
+
+fn code_level(edits: &[u32], a: &str, b: &str) -> u8 {
+    if a == b {
+        return 0;
+    }
+    let d = edit_distance(a, b);
+    for (i, t) in edits.iter().enumerate() {
+        if d <= *t as usize {
+            return (i + 1) as u8;
+        }
+    }
+    (edits.len() + 1) as u8
+}
+
+impl Comparison {
+    /// The level of agreement of two values (missing on either side gives [`MISSING`]).
+    pub fn level(&self, a: Option<&Value>, b: Option<&Value>) -> u8 {
+        let (Some(a), Some(b)) = (a, b) else {
+            return MISSING;
+        };
+        match self {
+            Comparison::Name { jaro_winkler } => name_level_single(jaro_winkler, a, b),
+            Comparison::Text { jaro_winkler } => text_level(jaro_winkler, &a.text, &b.text),
+            Comparison::Code { edits } => code_level(edits, &a.text, &b.text),
+            Comparison::Date => date_level(BirthDate::unpack(a.key), BirthDate::unpack(b.key)),
+            Comparison::Exact => u8::from(a.text != b.text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaro_winkler_known_values() {
+        // Classic values from Winkler (1990) and the strsim/Splink documentation.
+        assert!((jaro_winkler("martha", "marhta") - 0.9611).abs() < 1e-3);
+        assert!((jaro_winkler("dwayne", "duane") - 0.84).abs() < 1e-3);
+        assert!((jaro_winkler("dixon", "dicksonx") - 0.8133).abs() < 1e-3);
+        assert_eq!(jaro_winkler("abc", "abc"), 1.0);
+        assert_eq!(jaro_winkler("abc", "xyz"), 0.0);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("4021", "4012"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn dates_parse_in_common_formats() {
+        let d = BirthDate {
+            year: 1990,
+            month: 3,
+            day: 7,
+            tolerance: 0,
+        };
+        for s in ["1990-03-07", "19900307", "07.03.1990", "07/03/1990"] {
+            assert_eq!(parse_birth_date(s), Ok(d), "{s}");
+        }
+        assert_eq!(parse_birth_date("~1990").map(|d| d.tolerance), Ok(2));
+        assert!(matches!(
+            parse_birth_date("1990-02-30"),
+            Err(DateError::Absurd(_))
+        ));
+        assert!(matches!(
+            parse_birth_date("3021-01-01"),
+            Err(DateError::Absurd(_))
+        ));
+        assert!(matches!(
+            parse_birth_date("yesterday"),
+            Err(DateError::Unreadable(_))
+        ));
+        assert_eq!(parse_birth_date("2000-02-29").map(|d| d.day), Ok(29));
+        assert!(parse_birth_date("1900-02-29").is_err());
+    }
+
+    #[test]
+    fn date_levels() {
+        let p = |s| parse_birth_date(s).unwrap();
+        assert_eq!(date_level(p("1990-03-07"), p("1990-03-07")), 0);
+        assert_eq!(date_level(p("1990-03-07"), p("1990-07-03")), 1);
+        assert_eq!(date_level(p("1990-03-07"), p("1991-03-07")), 2);
+        assert_eq!(date_level(p("1990-03-07"), p("1990-03-17")), 3);
+        assert_eq!(date_level(p("1990-03-07"), p("~1992")), 4);
+        assert_eq!(date_level(p("1990-03-07"), p("~1994")), 5);
+        assert_eq!(date_level(p("1990-03-07"), p("1985-11-21")), 5);
+    }
+
+    #[test]
+    fn name_levels() {
+        let c = Comparison::Name {
+            jaro_winkler: vec![0.92, 0.8],
+        };
+        let v = |s: &str, k| Value {
+            text: s.into(),
+            key: k,
+        };
+        assert_eq!(
+            c.level(Some(&v("maria elena", 1)), Some(&v("elena maria", 2))),
+            0
+        );
+        assert_eq!(c.level(Some(&v("martha", 1)), Some(&v("marhta", 2))), 1);
+        assert_eq!(c.level(Some(&v("iuliia", 7)), Some(&v("julija", 7))), 2);
+        assert_eq!(c.level(Some(&v("maria elena", 1)), Some(&v("maria", 2))), 2);
+        assert_eq!(c.level(Some(&v("dwayne", 1)), Some(&v("duane", 2))), 3);
+        assert_eq!(c.level(Some(&v("anna", 1)), Some(&v("zoltan", 2))), 4);
+        assert_eq!(c.level(None, Some(&v("zoltan", 2))), MISSING);
+        assert_eq!(c.level_count(), 5);
+    }
+}

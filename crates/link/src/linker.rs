@@ -1,0 +1,360 @@
+//! The batch engine: blocking, candidate generation, training and scoring over a whole dataset.
+//! Each step is a separate call so that callers can time it and report progress.
+
+use rayon::prelude::*;
+
+use crate::blocking::{
+    BlockingCounts, BlockingKeys, BlockingRule, count_candidates, for_each_candidate, upper_bound,
+};
+use crate::data::Dataset;
+use crate::error::{LinkError, Result};
+use crate::model::{FieldParameters, LinkageModel, Parameters};
+use crate::score::{Comparer, FieldExplanation, Pattern, Scorer, probability};
+use crate::train;
+
+/// A compared pair before scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub a: u32,
+    pub b: u32,
+    pub pattern: Pattern,
+    /// Bit r set when blocking rule r puts both records in one block.
+    pub rules: u16,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoredPair {
+    pub a: u32,
+    pub b: u32,
+    pub pattern: Pattern,
+    pub rules: u16,
+    /// Match weight (log2 Bayes factor plus prior).
+    pub weight: f32,
+}
+
+impl ScoredPair {
+    /// Match probability.
+    pub fn probability(&self) -> f64 {
+        probability(f64::from(self.weight))
+    }
+}
+
+/// What training did, for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingSummary {
+    pub method: String,
+    pub u_pairs: u64,
+    pub distinct_patterns: usize,
+    /// (rule, iterations, share of matches among the rule's pairs) per EM session.
+    pub sessions: Vec<(String, u32, f64)>,
+    pub fields_not_estimated: Vec<String>,
+}
+
+/// Estimated share of true matches that blocking finds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockingRecall {
+    /// Per rule: share of the matches found through the other rules that this rule also finds.
+    pub per_rule: Vec<Option<f64>>,
+    /// Estimated share of all matches found by the OR of the rules (assumes rules miss
+    /// independently), and so the estimated share lost.
+    pub estimated_recall: Option<f64>,
+}
+
+/// A dataset under a model, ready to block, train and score.
+pub struct Linker {
+    pub model: LinkageModel,
+    pub rules: Vec<BlockingRule>,
+    pub data: Dataset,
+    keys: BlockingKeys,
+    comparer: Comparer,
+}
+
+impl Linker {
+    /// Validates the model and computes the blocking keys.
+    pub fn new(model: LinkageModel, data: Dataset) -> Result<Linker> {
+        let rules = model.settings.validate()?;
+        let keys = BlockingKeys::compute(&rules, &data);
+        let comparer = Comparer::new(&model);
+        Ok(Linker {
+            model,
+            rules,
+            data,
+            keys,
+            comparer,
+        })
+    }
+
+    /// Cheap upper bound of the candidate pairs.
+    pub fn candidate_upper_bound(&self) -> u64 {
+        upper_bound(&self.keys)
+    }
+
+    /// Exact count of unique candidate pairs per rule, without comparing.
+    pub fn count_candidates(&self) -> BlockingCounts {
+        count_candidates(&self.keys, &self.data, self.model.settings.link_type)
+    }
+
+    /// Generates and compares all candidate pairs (in parallel). Fails when there would be more
+    /// than the model's `max_candidate_pairs`.
+    pub fn candidates(&self) -> Result<Vec<Candidate>> {
+        let limit = self.model.settings.max_candidate_pairs;
+        let bound = self.candidate_upper_bound();
+        if bound > limit {
+            let exact = self.count_candidates().total;
+            if exact > limit {
+                return Err(LinkError::TooManyPairs {
+                    pairs: exact,
+                    limit,
+                });
+            }
+        }
+        let data = &self.data;
+        let keys = &self.keys;
+        let comparer = &self.comparer;
+        Ok(for_each_candidate(
+            keys,
+            data,
+            self.model.settings.link_type,
+            |a, b, _r, acc| {
+                let (ai, bi) = (a as usize, b as usize);
+                let pattern = comparer.pattern(|f| data.value(f, ai), |f| data.value(f, bi));
+                acc.push(Candidate {
+                    a,
+                    b,
+                    pattern,
+                    rules: keys.mask(ai, bi),
+                });
+            },
+        ))
+    }
+
+    fn term_frequency_parameters(&self, fp: &mut [FieldParameters]) {
+        for (f, fs) in self.model.settings.fields.iter().enumerate() {
+            if fs.term_frequency {
+                let (tf, rare) = train::term_frequencies(&self.data, f, 20_000);
+                fp[f].term_frequencies = tf;
+                fp[f].rare_value_frequency = rare;
+            }
+        }
+    }
+
+    /// Unsupervised training: u from random pairs, m by EM per blocking rule over pattern counts,
+    /// lambda from the expected matches among candidates.
+    pub fn train(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
+        let s = &self.model.settings;
+        let levels: Vec<usize> = s
+            .fields
+            .iter()
+            .map(|f| f.comparison.level_count())
+            .collect();
+        let u = train::estimate_u(
+            &self.comparer,
+            &self.data,
+            s.link_type,
+            s.u_sample_pairs,
+            s.seed,
+        );
+        let counts = train::pattern_counts(candidates.par_iter().map(|c| (c.pattern, c.rules)));
+        let m0: Vec<Vec<f64>> = levels.iter().map(|l| train::initial_m(*l)).collect();
+        let mut m_sum: Vec<Vec<f64>> = levels.iter().map(|l| vec![0.0; *l]).collect();
+        let mut m_n = vec![0u32; levels.len()];
+        let mut sessions = Vec::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            let used = rule.fields();
+            let estimate: Vec<bool> = (0..levels.len()).map(|f| !used.contains(&f)).collect();
+            let sub: Vec<(Pattern, u64)> = counts
+                .iter()
+                .filter(|(_, mask, _)| mask & (1 << r) != 0)
+                .map(|(p, _, c)| (*p, *c))
+                .collect();
+            if sub.is_empty() {
+                continue;
+            }
+            let res =
+                train::expectation_maximisation(&sub, &u, &estimate, &m0, s.em_max_iterations);
+            for f in 0..levels.len() {
+                if estimate[f] {
+                    for (acc, v) in m_sum[f].iter_mut().zip(&res.m[f]) {
+                        *acc += v;
+                    }
+                    m_n[f] += 1;
+                }
+            }
+            sessions.push((rule.text.clone(), res.iterations, res.lambda));
+        }
+        let mut fields_not_estimated = Vec::new();
+        let m: Vec<Vec<f64>> = (0..levels.len())
+            .map(|f| {
+                if m_n[f] == 0 {
+                    fields_not_estimated.push(s.fields[f].name.clone());
+                    m0[f].clone()
+                } else {
+                    m_sum[f].iter().map(|x| x / f64::from(m_n[f])).collect()
+                }
+            })
+            .collect();
+        let all: Vec<(Pattern, u64)> = {
+            let mut merged: std::collections::HashMap<Pattern, u64> =
+                std::collections::HashMap::new();
+            for (p, _, c) in &counts {
+                *merged.entry(*p).or_default() += c;
+            }
+            merged.into_iter().collect()
+        };
+        let share = train::match_share(&all, &m, &u, 0.01);
+        let total = train::total_pairs(&self.data, s.link_type).max(1.0);
+        let lambda = (share * candidates.len() as f64 / total).clamp(1e-12, 0.5);
+        let mut fp: Vec<FieldParameters> = s
+            .fields
+            .iter()
+            .zip(m.into_iter().zip(u))
+            .map(|(f, (m, u))| FieldParameters {
+                name: f.name.clone(),
+                m,
+                u,
+                term_frequencies: Default::default(),
+                rare_value_frequency: 0.0,
+            })
+            .collect();
+        self.term_frequency_parameters(&mut fp);
+        let method =
+            "unsupervised: u from random pairs, m by EM over pattern counts per blocking rule"
+                .to_string();
+        self.model.parameters = Some(Parameters {
+            lambda,
+            fields: fp,
+            trained_with: method.clone(),
+        });
+        Ok(TrainingSummary {
+            method,
+            u_pairs: s.u_sample_pairs,
+            distinct_patterns: counts.len(),
+            sessions,
+            fields_not_estimated,
+        })
+    }
+
+    /// Training from labels: records with the same `truth` value are the same person. m from the
+    /// labelled matching candidate pairs, u from random pairs, lambda from the count of true pairs.
+    pub fn train_from_labels(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
+        if self.data.truth.iter().all(Option::is_none) {
+            return Err(LinkError::InvalidSettings(
+                "labelled training needs a label column".into(),
+            ));
+        }
+        let s = &self.model.settings;
+        let levels: Vec<usize> = s
+            .fields
+            .iter()
+            .map(|f| f.comparison.level_count())
+            .collect();
+        let u = train::estimate_u(
+            &self.comparer,
+            &self.data,
+            s.link_type,
+            s.u_sample_pairs,
+            s.seed,
+        );
+        let truth = &self.data.truth;
+        let same = |c: &Candidate| matches!((&truth[c.a as usize], &truth[c.b as usize]), (Some(x), Some(y)) if x == y);
+        let m = train::m_from_labels(
+            candidates.iter().filter(|c| same(c)).map(|c| c.pattern),
+            &levels,
+        );
+        let true_pairs = crate::eval::true_pair_count(&self.data, s.link_type) as f64;
+        let total = train::total_pairs(&self.data, s.link_type).max(1.0);
+        let lambda = (true_pairs / total).clamp(1e-12, 0.5);
+        let mut fp: Vec<FieldParameters> = s
+            .fields
+            .iter()
+            .zip(m.into_iter().zip(u))
+            .map(|(f, (m, u))| FieldParameters {
+                name: f.name.clone(),
+                m,
+                u,
+                term_frequencies: Default::default(),
+                rare_value_frequency: 0.0,
+            })
+            .collect();
+        self.term_frequency_parameters(&mut fp);
+        let method = "labelled: m from labelled matching pairs, u from random pairs".to_string();
+        self.model.parameters = Some(Parameters {
+            lambda,
+            fields: fp,
+            trained_with: method.clone(),
+        });
+        Ok(TrainingSummary {
+            method,
+            u_pairs: s.u_sample_pairs,
+            distinct_patterns: 0,
+            sessions: Vec::new(),
+            fields_not_estimated: Vec::new(),
+        })
+    }
+
+    /// Scores candidates with the trained model (in parallel).
+    pub fn score(&self, candidates: &[Candidate]) -> Result<Vec<ScoredPair>> {
+        let scorer = Scorer::new(&self.model)?;
+        let data = &self.data;
+        Ok(candidates
+            .par_iter()
+            .map(|c| {
+                let (a, b) = (c.a as usize, c.b as usize);
+                let w = scorer.weight(c.pattern, |f| data.value(f, a), |f| data.value(f, b));
+                ScoredPair {
+                    a: c.a,
+                    b: c.b,
+                    pattern: c.pattern,
+                    rules: c.rules,
+                    weight: w as f32,
+                }
+            })
+            .collect())
+    }
+
+    /// Field-by-field explanation of one scored pair.
+    pub fn explain(&self, pair: &ScoredPair) -> Result<Vec<FieldExplanation>> {
+        let scorer = Scorer::new(&self.model)?;
+        let (a, b) = (pair.a as usize, pair.b as usize);
+        Ok(scorer.explain(
+            pair.pattern,
+            |f| self.data.value(f, a),
+            |f| self.data.value(f, b),
+        ))
+    }
+
+    /// Estimates how many true matches blocking loses, from the pairs predicted as matches: for
+    /// each rule, the share of matches found by the other rules that it finds too.
+    pub fn blocking_recall(&self, scored: &[ScoredPair], threshold: f64) -> BlockingRecall {
+        let n = self.rules.len();
+        let mut found_by_others = vec![0u64; n];
+        let mut found_by_both = vec![0u64; n];
+        for p in scored.iter().filter(|p| p.probability() >= threshold) {
+            for r in 0..n {
+                let bit = 1u16 << r;
+                if p.rules & !bit != 0 {
+                    found_by_others[r] += 1;
+                    if p.rules & bit != 0 {
+                        found_by_both[r] += 1;
+                    }
+                }
+            }
+        }
+        let per_rule: Vec<Option<f64>> = (0..n)
+            .map(|r| {
+                (found_by_others[r] >= 10)
+                    .then(|| found_by_both[r] as f64 / found_by_others[r] as f64)
+            })
+            .collect();
+        let estimated_recall = if n > 1 && per_rule.iter().all(Option::is_some) {
+            Some(1.0 - per_rule.iter().flatten().map(|r| 1.0 - r).product::<f64>())
+        } else {
+            None
+        };
+        BlockingRecall {
+            per_rule,
+            estimated_recall,
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Model settings (fields, comparisons, blocking) and the trained Fellegi-Sunter parameters,
+//! saved and loaded as TOML.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::Comparison;
+use crate::error::{LinkError, Result};
+use crate::normalize::CyrillicScheme;
+
+/// What is linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkType {
+    /// Find the same person inside one dataset.
+    #[default]
+    Dedupe,
+    /// Find the same person across two or more datasets (never inside one).
+    Link,
+    /// Both.
+    LinkAndDedupe,
+}
+
+/// One compared field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSettings {
+    /// The field's name (also the default input column).
+    pub name: String,
+    /// How it is compared.
+    pub comparison: Comparison,
+    /// Scale an exact agreement by how common the value is (rare surnames weigh more).
+    #[serde(default)]
+    pub term_frequency: bool,
+    /// Input columns that feed the field; several columns give alternatives (a maiden and a
+    /// married surname). Defaults to the field's name.
+    #[serde(default)]
+    pub columns: Vec<String>,
+}
+
+/// How pairs are clustered into persons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSettings {
+    /// Pairs at or above this match probability join clusters.
+    #[serde(default = "default_cluster_probability")]
+    pub threshold: f64,
+    /// When two clusters would merge, at least this share of the record pairs between them must
+    /// themselves be linked: this stops long chains that join different people.
+    #[serde(default = "default_density")]
+    pub min_link_density: f64,
+    /// A scored pair below this probability between two clusters forbids their merge.
+    #[serde(default = "default_conflict")]
+    pub conflict_below: f64,
+    /// No cluster grows beyond this many records.
+    #[serde(default = "default_max_size")]
+    pub max_size: usize,
+}
+
+fn default_cluster_probability() -> f64 {
+    0.9
+}
+fn default_density() -> f64 {
+    0.4
+}
+fn default_conflict() -> f64 {
+    0.0001
+}
+fn default_max_size() -> usize {
+    50
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        ClusterSettings {
+            threshold: default_cluster_probability(),
+            min_link_density: default_density(),
+            conflict_below: default_conflict(),
+            max_size: default_max_size(),
+        }
+    }
+}
+
+/// Everything that defines a linkage before training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    #[serde(default)]
+    pub link_type: LinkType,
+    /// Column holding each record's identifier.
+    #[serde(default = "default_id_column")]
+    pub id_column: String,
+    /// Romanisation of Cyrillic names.
+    #[serde(default)]
+    pub cyrillic: CyrillicScheme,
+    /// The compared fields.
+    #[serde(rename = "field")]
+    pub fields: Vec<FieldSettings>,
+    /// Blocking rules, OR-ed: a pair is compared when any rule puts both records in one block.
+    /// A rule is keys joined by `&`: `surname`, `phonetic(surname) & year(dob)`, `first3(given_name)`.
+    pub blocking: Vec<String>,
+    /// Two name fields whose values may be swapped (given name written as surname).
+    #[serde(default)]
+    pub swappable_names: Option<[String; 2]>,
+    /// Random pairs drawn to estimate u.
+    #[serde(default = "default_u_pairs")]
+    pub u_sample_pairs: u64,
+    /// Seed of the random sampling (runs are reproducible).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Maximum number of EM iterations.
+    #[serde(default = "default_em_iterations")]
+    pub em_max_iterations: u32,
+    /// Scored pairs below this probability are not written out.
+    #[serde(default = "default_min_probability")]
+    pub min_probability: f64,
+    /// Refuse to run when blocking yields more candidate pairs than this.
+    #[serde(default = "default_max_pairs")]
+    pub max_candidate_pairs: u64,
+    #[serde(default)]
+    pub cluster: ClusterSettings,
+}
+
+fn default_id_column() -> String {
+    "id".to_string()
+}
+fn default_u_pairs() -> u64 {
+    2_000_000
+}
+fn default_seed() -> u64 {
+    42
+}
+fn default_em_iterations() -> u32 {
+    100
+}
+fn default_min_probability() -> f64 {
+    0.01
+}
+fn default_max_pairs() -> u64 {
+    500_000_000
+}
+
+/// At most this many fields (the comparison pattern is packed into 64 bits).
+pub const MAX_FIELDS: usize = 16;
+
+impl ModelSettings {
+    /// Checks the settings and parses the blocking rules.
+    pub fn validate(&self) -> Result<Vec<crate::blocking::BlockingRule>> {
+        if self.fields.is_empty() {
+            return Err(LinkError::InvalidSettings(
+                "at least one [[field]] is needed".into(),
+            ));
+        }
+        if self.fields.len() > MAX_FIELDS {
+            return Err(LinkError::InvalidSettings(format!(
+                "at most {MAX_FIELDS} fields"
+            )));
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if f.name.trim().is_empty() {
+                return Err(LinkError::InvalidSettings(
+                    "a field has an empty name".into(),
+                ));
+            }
+            if self.fields[..i].iter().any(|g| g.name == f.name) {
+                return Err(LinkError::InvalidSettings(format!(
+                    "field {:?} is listed twice",
+                    f.name
+                )));
+            }
+            f.comparison
+                .validate()
+                .map_err(|e| LinkError::InvalidSettings(format!("field {:?}: {e}", f.name)))?;
+            if f.comparison.level_count() > 14 {
+                return Err(LinkError::InvalidSettings(format!(
+                    "field {:?}: too many levels",
+                    f.name
+                )));
+            }
+        }
+        if self.blocking.is_empty() {
+            return Err(LinkError::InvalidSettings(
+                "at least one blocking rule is needed".into(),
+            ));
+        }
+        if self.blocking.len() > 16 {
+            return Err(LinkError::InvalidSettings(
+                "at most 16 blocking rules".into(),
+            ));
+        }
+        if let Some([a, b]) = &self.swappable_names {
+            for n in [a, b] {
+                if self.field_index(n).is_none() {
+                    return Err(LinkError::InvalidSettings(format!(
+                        "swappable name {n:?} is not a field"
+                    )));
+                }
+            }
+        }
+        let c = &self.cluster;
+        for (name, p) in [
+            ("min_probability", self.min_probability),
+            ("cluster.threshold", c.threshold),
+            ("cluster.min_link_density", c.min_link_density),
+            ("cluster.conflict_below", c.conflict_below),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(LinkError::InvalidSettings(format!(
+                    "{name} must lie between 0 and 1"
+                )));
+            }
+        }
+        self.blocking
+            .iter()
+            .map(|r| crate::blocking::BlockingRule::parse(r, self))
+            .collect()
+    }
+
+    /// Index of a field by name.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The input columns of field `i`.
+    pub fn columns_of(&self, i: usize) -> Vec<String> {
+        match self.fields.get(i) {
+            Some(f) if !f.columns.is_empty() => f.columns.clone(),
+            Some(f) => vec![f.name.clone()],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// The trained parameters of one field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldParameters {
+    pub name: String,
+    /// P(level | match), per level.
+    pub m: Vec<f64>,
+    /// P(level | non-match), per level.
+    pub u: Vec<f64>,
+    /// Relative frequencies of the most common values, for term-frequency adjustment.
+    #[serde(default)]
+    pub term_frequencies: BTreeMap<String, f64>,
+    /// Frequency used for a value not in the table.
+    #[serde(default)]
+    pub rare_value_frequency: f64,
+}
+
+/// The trained model: prior and per-field m and u.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameters {
+    /// Probability that two records drawn at random are the same person.
+    pub lambda: f64,
+    pub fields: Vec<FieldParameters>,
+    /// How the parameters were estimated.
+    pub trained_with: String,
+}
+
+/// Settings plus, after training, the parameters: the file saved with `haven link train`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkageModel {
+    pub settings: ModelSettings,
+    #[serde(default)]
+    pub parameters: Option<Parameters>,
+}
+
+impl LinkageModel {
+    /// An untrained model.
+    pub fn new(settings: ModelSettings) -> Result<LinkageModel> {
+        settings.validate()?;
+        Ok(LinkageModel {
+            settings,
+            parameters: None,
+        })
+    }
+
+    /// Reads a model (or bare settings) from TOML text.
+    pub fn from_toml(text: &str) -> Result<LinkageModel> {
+        let model: LinkageModel = match toml::from_str(text) {
+            Ok(m) => m,
+            Err(first) => match toml::from_str::<ModelSettings>(text) {
+                Ok(settings) => LinkageModel {
+                    settings,
+                    parameters: None,
+                },
+                Err(_) => return Err(LinkError::InvalidSettings(first.to_string())),
+            },
+        };
+        model.settings.validate()?;
+        if let Some(p) = &model.parameters {
+            if p.fields.len() != model.settings.fields.len() {
+                return Err(LinkError::InvalidSettings(
+                    "parameters do not match the fields".into(),
+                ));
+            }
+            if !(p.lambda > 0.0 && p.lambda < 1.0) {
+                return Err(LinkError::InvalidSettings(
+                    "lambda must lie strictly between 0 and 1".into(),
+                ));
+            }
+            for (f, fp) in model.settings.fields.iter().zip(&p.fields) {
+                let n = f.comparison.level_count();
+                let ok = |v: &[f64]| v.len() == n && v.iter().all(|x| *x > 0.0 && *x <= 1.0);
+                if fp.name != f.name || !ok(&fp.m) || !ok(&fp.u) {
+                    return Err(LinkError::InvalidSettings(format!(
+                        "parameters of field {:?} do not fit its {n} levels",
+                        f.name
+                    )));
+                }
+            }
+        }
+        Ok(model)
+    }
+
+    /// The model as TOML text.
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string(self).map_err(|e| LinkError::InvalidSettings(e.to_string()))
+    }
+}
