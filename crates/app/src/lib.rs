@@ -1,1 +1,127 @@
-//! haven-app
+//! Haven's use cases. Every operation takes the acting [`Principal`], asks
+//! [`haven_domain::access`] whether it may proceed (the one place authorisation is decided),
+//! encrypts what it stores, and leaves an audit entry. Time comes from the [`Clock`] given in.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod cases;
+pub mod clock;
+pub mod error;
+pub mod keys;
+pub mod limiter;
+
+pub use auth::{LoginRequest, Principal};
+pub use clock::{Clock, FixedClock};
+pub use error::{AppError, AppResult};
+
+use haven_crypto::{Keyring, MasterKey};
+use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
+use haven_domain::{Permission, permission_allowed};
+use haven_storage::Store;
+use std::sync::Arc;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// A session ends after this many seconds without a request.
+    pub session_idle_seconds: i64,
+    /// A session ends this many seconds after login, whatever happens.
+    pub session_absolute_seconds: i64,
+    /// Failed logins allowed per account in the window before it is locked for the window.
+    pub login_failures_per_account: u32,
+    /// Failed logins allowed per client address in the window.
+    pub login_failures_per_address: u32,
+    pub login_window_seconds: i64,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            session_idle_seconds: 30 * 60,
+            session_absolute_seconds: 12 * 60 * 60,
+            login_failures_per_account: 5,
+            login_failures_per_address: 20,
+            login_window_seconds: 15 * 60,
+        }
+    }
+}
+
+/// The application: storage, keys, clock and settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) keys: Arc<Keyring>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: AppSettings,
+    pub(crate) limiter: Arc<limiter::LoginLimiter>,
+    /// A hash of a password nobody has, checked when a username is unknown so that unknown and
+    /// known usernames take the same time.
+    pub(crate) dummy_hash: Arc<String>,
+}
+
+impl App {
+    /// Loads (or, on a new database, creates) the data keys under `master` and wires the
+    /// audit chain. A master key that does not match gives [`AppError::WrongMasterKey`].
+    pub async fn open(store: Store, master: &MasterKey, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<App> {
+        let keys = keys::load_or_create(&store, master, clock.now()).await?;
+        let keys = Arc::new(keys);
+        let store = store.with_audit_signer(Arc::new(keys::Signer(keys.audit_key())));
+        let limiter = Arc::new(limiter::LoginLimiter::new(
+            settings.login_failures_per_account,
+            settings.login_failures_per_address,
+            settings.login_window_seconds,
+        ));
+        let dummy_hash = tokio::task::spawn_blocking(|| haven_crypto::hash_password(&haven_crypto::generate_password()))
+            .await
+            .map_err(|e| AppError::Internal(Box::new(e)))??;
+        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// HMAC with the session key (CSRF tokens are bound to sessions with it).
+    pub fn session_mac(&self, data: &[u8]) -> [u8; 32] {
+        self.keys.session_mac(data)
+    }
+
+    /// Route-level check, audited when denied.
+    pub async fn require(&self, principal: &Principal, permission: Permission) -> AppResult<()> {
+        if permission_allowed(&principal.actor.roles, permission) {
+            return Ok(());
+        }
+        self.audit_denied(principal, "permission", &format!("{permission:?}"), None).await;
+        Err(AppError::Forbidden)
+    }
+
+    pub(crate) async fn audit_denied(&self, principal: &Principal, kind: &str, id: &str, org: Option<&str>) {
+        let event = AuditEvent::new(self.now(), AuditAction::AccessDenied, AuditOutcome::Denied)
+            .by(&principal.user.id, &principal.user.organisation_id)
+            .on(kind, id, org)
+            .from_address(principal.address.as_deref());
+        if let Err(e) = self.store.append_audit(&event).await {
+            tracing::error!(error = %e, "could not record a denied access");
+        }
+    }
+
+    pub(crate) fn event(&self, principal: &Principal, action: AuditAction) -> AuditEvent {
+        AuditEvent::new(self.now(), action, AuditOutcome::Success)
+            .by(&principal.user.id, &principal.user.organisation_id)
+            .from_address(principal.address.as_deref())
+    }
+
+    /// Whether the database answers.
+    pub async fn ready(&self) -> bool {
+        self.store.ping().await.is_ok()
+    }
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -618,3 +618,18 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Persons registered in a jurisdiction, by sex (for the statistics compartment).
+    pub async fn count_persons_by_sex(&self, jurisdiction: &str) -> Result<Vec<(haven_domain::case::Sex, i64)>> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT p.sex, COUNT(*) FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.jurisdiction = $1 GROUP BY p.sex"
+        )
+        .bind(jurisdiction)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(s, n)| Ok((haven_domain::case::Sex::parse_code("sex", &s)?, n)))
+            .collect()
+    }
+}

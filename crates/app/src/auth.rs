@@ -1,0 +1,234 @@
+//! Logins, sessions, API tokens: who is asking.
+
+use crate::{App, AppError, AppResult, new_id};
+use haven_crypto::{FieldContext, TotpSecret, generate_token, hash_token, verify_password};
+use haven_domain::access::Actor;
+use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
+use haven_domain::{Role, Username};
+use haven_storage::{OrganisationRow, SessionRow, StorageError, UserRow};
+
+/// The acting user, authenticated.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: UserRow,
+    pub organisation: OrganisationRow,
+    /// Roles in force: an administrator without a second factor acts without the
+    /// administrator role until TOTP is enrolled.
+    pub actor: Actor,
+    /// The hash of the session token, when authenticated by session cookie.
+    pub session: Option<Vec<u8>>,
+    pub address: Option<String>,
+}
+
+impl Principal {
+    pub fn totp_enrolled(&self) -> bool {
+        self.user.totp_secret.is_some()
+    }
+
+    /// An administrator who must enrol TOTP before administering.
+    pub fn needs_totp_enrolment(&self) -> bool {
+        self.user.roles.contains(&Role::Administrator) && !self.totp_enrolled()
+    }
+}
+
+pub struct LoginRequest<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub totp: Option<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+/// A new session: the token goes to the client once (cookie), its hash to the database.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub principal: Principal,
+}
+
+pub(crate) fn totp_context(user_id: &str) -> FieldContext<'_> {
+    FieldContext { table: "users", column: "totp_secret", row: user_id }
+}
+
+impl App {
+    pub(crate) async fn principal_for(&self, user: UserRow, session: Option<Vec<u8>>, address: Option<&str>) -> AppResult<Principal> {
+        let organisation = self.store.organisation(&user.organisation_id).await?;
+        let mut roles = user.roles.clone();
+        if user.totp_secret.is_none() {
+            roles.retain(|r| *r != Role::Administrator);
+        }
+        let actor = Actor {
+            user_id: user.id.clone(),
+            organisation_id: organisation.id.clone(),
+            jurisdiction: organisation.jurisdiction,
+            roles,
+        };
+        Ok(Principal { user, organisation, actor, session, address: address.map(str::to_owned) })
+    }
+
+    async fn check_password(&self, password: &str, hash: &str) -> AppResult<bool> {
+        let password = password.to_owned();
+        let hash = hash.to_owned();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(Box::new(e)))??;
+        Ok(ok)
+    }
+
+    /// Checks username, password and (when enrolled) the one-time code; opens a session.
+    /// Failures are rate-limited per account and per address, and audited.
+    pub async fn login(&self, req: LoginRequest<'_>) -> AppResult<NewSession> {
+        let now = self.now();
+        let account = req.username.trim().to_ascii_lowercase();
+        if let Some(retry_after) = self.limiter.check(&account, req.address, now) {
+            let event = AuditEvent::new(now, AuditAction::LoginRateLimited, AuditOutcome::Denied)
+                .from_address(req.address)
+                .detail("rate_limited");
+            self.store.append_audit(&event).await?;
+            return Err(AppError::RateLimited { retry_after });
+        }
+        let user = match Username::parse("username", &account) {
+            Ok(name) => match self.store.user_by_username(name.as_str()).await {
+                Ok(u) => Some(u),
+                Err(StorageError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        let hash = user.as_ref().map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
+        let password_ok = self.check_password(req.password, hash).await.unwrap_or(false);
+        let fail = |reason: &str, user: Option<&UserRow>| {
+            let mut event = AuditEvent::new(now, AuditAction::LoginFailed, AuditOutcome::Failure)
+                .from_address(req.address)
+                .detail(reason.to_owned());
+            if let Some(u) = user {
+                event = event.by(&u.id, &u.organisation_id).on("user", &u.id, Some(&u.organisation_id));
+            }
+            event
+        };
+        let Some(user) = user.filter(|_| password_ok) else {
+            self.limiter.record_failure(&account, req.address, now);
+            self.store.append_audit(&fail("bad_credentials", None)).await?;
+            return Err(AppError::BadCredentials);
+        };
+        if user.disabled {
+            self.limiter.record_failure(&account, req.address, now);
+            self.store.append_audit(&fail("disabled", Some(&user))).await?;
+            return Err(AppError::BadCredentials);
+        }
+        if let Some(secret) = &user.totp_secret {
+            let Some(code) = req.totp.map(str::trim).filter(|c| !c.is_empty()) else {
+                return Err(AppError::TotpRequired);
+            };
+            let secret = self.keys.decrypt_str(&totp_context(&user.id), secret)?;
+            let secret = TotpSecret::from_base32(&secret)?;
+            let step = u64::try_from(now).ok().and_then(|t| secret.verify(code, t));
+            let fresh = match step {
+                Some(step) => self.store.use_totp_step(&user.id, i64::try_from(step).unwrap_or(i64::MAX)).await?,
+                None => false,
+            };
+            if !fresh {
+                self.limiter.record_failure(&account, req.address, now);
+                self.store.append_audit(&fail("bad_totp", Some(&user))).await?;
+                return Err(AppError::BadCredentials);
+            }
+        }
+        self.limiter.record_success(&account);
+        let (token, token_hash) = generate_token("hvs_");
+        let session = SessionRow {
+            token_hash: token_hash.to_vec(),
+            user_id: user.id.clone(),
+            created_at: now,
+            last_seen_at: now,
+            revoked: false,
+        };
+        let event = AuditEvent::new(now, AuditAction::LoginSucceeded, AuditOutcome::Success)
+            .by(&user.id, &user.organisation_id)
+            .on("user", &user.id, Some(&user.organisation_id))
+            .from_address(req.address);
+        self.store.create_session(&session, &event).await?;
+        let principal = self.principal_for(user, Some(token_hash.to_vec()), req.address).await?;
+        Ok(NewSession { token, principal })
+    }
+
+    /// The principal behind a session cookie; refuses revoked, idle and too old sessions and
+    /// disabled users.
+    pub async fn authenticate_session(&self, token: &str, address: Option<&str>) -> AppResult<Principal> {
+        let now = self.now();
+        let hash = hash_token(token);
+        let session = match self.store.session(&hash).await {
+            Ok(s) => s,
+            Err(StorageError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        if session.revoked
+            || now - session.last_seen_at > self.settings.session_idle_seconds
+            || now - session.created_at > self.settings.session_absolute_seconds
+        {
+            return Err(AppError::Unauthenticated);
+        }
+        let user = self.store.user(&session.user_id).await?;
+        if user.disabled {
+            return Err(AppError::Unauthenticated);
+        }
+        if now - session.last_seen_at >= 30 {
+            self.store.touch_session(&hash, now).await?;
+        }
+        self.principal_for(user, Some(hash.to_vec()), address).await
+    }
+
+    /// The principal behind an API token (`Authorization: Bearer`).
+    pub async fn authenticate_token(&self, token: &str, address: Option<&str>) -> AppResult<Principal> {
+        let hash = hash_token(token);
+        let row = match self.store.api_token_by_hash(&hash).await {
+            Ok(r) => r,
+            Err(StorageError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        if row.revoked {
+            return Err(AppError::Unauthenticated);
+        }
+        let user = self.store.user(&row.user_id).await?;
+        if user.disabled {
+            return Err(AppError::Unauthenticated);
+        }
+        self.store.touch_api_token(&row.id, self.now()).await?;
+        self.principal_for(user, None, address).await
+    }
+
+    pub async fn logout(&self, principal: &Principal) -> AppResult<()> {
+        if let Some(hash) = &principal.session {
+            let event = self.event(principal, AuditAction::Logout).on("user", &principal.user.id, Some(&principal.user.organisation_id));
+            self.store.revoke_session(hash, &event).await?;
+        }
+        Ok(())
+    }
+
+    /// A new API token for the principal's own account; the token is shown once.
+    pub async fn create_api_token(&self, principal: &Principal, name: &str) -> AppResult<(String, String)> {
+        let name = haven_domain::text::parse_line("name", name, 100)?;
+        let (token, hash) = generate_token("hvn_");
+        let id = new_id();
+        let row = haven_storage::ApiTokenRow {
+            id: id.clone(),
+            user_id: principal.user.id.clone(),
+            name,
+            token_hash: hash.to_vec(),
+            created_at: self.now(),
+            last_used_at: None,
+            revoked: false,
+        };
+        let event = self.event(principal, AuditAction::ApiTokenCreated).on("api_token", &id, Some(&principal.user.organisation_id));
+        self.store.create_api_token(&row, &event).await?;
+        Ok((id, token))
+    }
+
+    pub async fn revoke_api_token(&self, principal: &Principal, id: &str) -> AppResult<()> {
+        let event = self.event(principal, AuditAction::ApiTokenRevoked).on("api_token", id, Some(&principal.user.organisation_id));
+        self.store.revoke_api_token(id, &principal.user.id, &event).await?;
+        Ok(())
+    }
+
+    pub async fn api_tokens(&self, principal: &Principal) -> AppResult<Vec<haven_storage::ApiTokenRow>> {
+        Ok(self.store.api_tokens_of(&principal.user.id).await?)
+    }
+}

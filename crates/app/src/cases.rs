@@ -1,0 +1,355 @@
+//! The minimal case record of the foundation: a presumed victim's identity, compartmented
+//! notes, sharing, and the access history. Every read of personal data is audited.
+
+use crate::{App, AppError, AppResult, Principal, new_id};
+use haven_crypto::{ChainedEntry, FieldContext, verify_audit_chain};
+use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, authorize, may_see_case};
+use haven_domain::audit::AuditAction;
+use haven_domain::case::{CalendarDate, NoteInput, PersonIdentity, Sex};
+use haven_domain::{Coded, Permission};
+use haven_storage::{AuditRow, CaseRow, NoteRow, PersonRow, StorageError};
+use serde::Serialize;
+
+/// A case as listed: no personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub owner_organisation_id: String,
+    pub jurisdiction: String,
+    pub created_at: i64,
+    pub shared_with: Vec<CaseShare>,
+}
+
+/// A case with the identity of its person, for those allowed to read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub person: PersonIdentity,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub id: String,
+    pub compartment: Compartment,
+    pub body: String,
+    pub author_id: String,
+    pub author_organisation_id: String,
+    pub created_at: i64,
+}
+
+/// One line of a record's access history.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessRecord {
+    pub at: i64,
+    pub user_id: Option<String>,
+    pub organisation_id: Option<String>,
+    pub action: String,
+    pub outcome: String,
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditVerification {
+    pub entries: u64,
+    pub head_seq: i64,
+    /// Hex of the newest entry's MAC: write it down elsewhere to anchor the log.
+    pub head_mac: String,
+}
+
+fn summary(case: &CaseRow) -> CaseSummary {
+    CaseSummary {
+        id: case.id.clone(),
+        reference: case.reference.clone(),
+        owner_organisation_id: case.owner_organisation_id.clone(),
+        jurisdiction: case.jurisdiction.code().to_owned(),
+        created_at: case.created_at,
+        shared_with: case.shares.clone(),
+    }
+}
+
+fn scope(case: &CaseRow) -> CaseScope {
+    CaseScope {
+        owner_organisation_id: case.owner_organisation_id.clone(),
+        jurisdiction: case.jurisdiction,
+        shares: case.shares.clone(),
+    }
+}
+
+fn ctx<'a>(table: &'a str, column: &'a str, row: &'a str) -> FieldContext<'a> {
+    FieldContext { table, column, row }
+}
+
+/// The name index: family and given names, order-independent.
+fn name_key(identity: &PersonIdentity) -> String {
+    let mut parts: Vec<String> = identity
+        .given_names
+        .split_whitespace()
+        .chain(identity.family_names.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    parts.sort();
+    parts.join(" ")
+}
+
+impl App {
+    async fn load_case(&self, id: &str) -> AppResult<CaseRow> {
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.store.case(id).await?)
+    }
+
+    /// Loads a case and decides, in one place, whether the principal may act on a compartment.
+    /// A denial is audited; a case the principal may not even know of is "not found".
+    async fn case_for(&self, principal: &Principal, id: &str, compartment: Compartment, action: Action) -> AppResult<CaseRow> {
+        let case = self.load_case(id).await?;
+        match authorize(&principal.actor, &scope(&case), compartment, action) {
+            Decision::Allow => Ok(case),
+            Decision::Deny(reason) => {
+                self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+                tracing::info!(?reason, "case access denied");
+                if may_see_case(&principal.actor, &scope(&case)) {
+                    Err(AppError::Forbidden)
+                } else {
+                    Err(AppError::NotFound)
+                }
+            }
+        }
+    }
+
+    /// Registers a presumed victim: the case belongs to the registering organisation.
+    pub async fn register_case(&self, principal: &Principal, identity: &PersonIdentity) -> AppResult<CaseSummary> {
+        self.require(principal, Permission::RegisterCase).await?;
+        let id = new_id();
+        let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
+        let reference = format!("{}-{}", principal.organisation.jurisdiction.code(), suffix);
+        let case = CaseRow {
+            id: id.clone(),
+            reference,
+            owner_organisation_id: principal.organisation.id.clone(),
+            jurisdiction: principal.organisation.jurisdiction,
+            created_by: principal.user.id.clone(),
+            created_at: self.now(),
+            shares: vec![],
+        };
+        let aliases = serde_json::to_string(&identity.aliases).map_err(|e| AppError::Internal(Box::new(e)))?;
+        let person = PersonRow {
+            case_id: id.clone(),
+            given_names: self.keys.encrypt_str(&ctx("persons", "given_names", &id), &identity.given_names),
+            family_names: self.keys.encrypt_str(&ctx("persons", "family_names", &id), &identity.family_names),
+            aliases: self.keys.encrypt_str(&ctx("persons", "aliases", &id), &aliases),
+            date_of_birth: identity
+                .date_of_birth
+                .map(|d| self.keys.encrypt_str(&ctx("persons", "date_of_birth", &id), &d.to_string())),
+            sex: identity.sex,
+            name_index: self.keys.blind_index("person_name", &name_key(identity)).to_vec(),
+        };
+        let event = self.event(principal, AuditAction::CaseCreated).on("case", &id, Some(&principal.organisation.id));
+        self.store.create_case(&case, &person, &event).await?;
+        Ok(summary(&case))
+    }
+
+    /// Cases the principal's organisation owns or was given, newest first (no personal data).
+    pub async fn list_cases(&self, principal: &Principal, limit: i64, offset: i64) -> AppResult<Vec<CaseSummary>> {
+        self.require(principal, Permission::ListCases).await?;
+        let rows = self.store.cases_visible_to(&principal.organisation.id, limit.clamp(1, 500), offset.max(0)).await?;
+        Ok(rows
+            .iter()
+            .filter(|c| may_see_case(&principal.actor, &scope(c)))
+            .map(summary)
+            .collect())
+    }
+
+    /// Reads a case with the person's identity. Audited.
+    pub async fn case_view(&self, principal: &Principal, id: &str) -> AppResult<CaseView> {
+        self.require(principal, Permission::Case(Compartment::Identity, Action::Read)).await?;
+        let case = self.case_for(principal, id, Compartment::Identity, Action::Read).await?;
+        let person = self.store.person(&case.id).await?;
+        let dec = |column: &str, ct: &[u8]| self.keys.decrypt_str(&ctx("persons", column, &case.id), ct);
+        let aliases: Vec<String> =
+            serde_json::from_str(&dec("aliases", &person.aliases)?).map_err(|e| AppError::Internal(Box::new(e)))?;
+        let date_of_birth = match &person.date_of_birth {
+            Some(ct) => Some(CalendarDate::parse("date_of_birth", &dec("date_of_birth", ct)?)?),
+            None => None,
+        };
+        let identity = PersonIdentity {
+            given_names: dec("given_names", &person.given_names)?,
+            family_names: dec("family_names", &person.family_names)?,
+            aliases,
+            date_of_birth,
+            sex: person.sex,
+        };
+        let event = self.event(principal, AuditAction::CaseRead).on("case", &case.id, Some(&case.owner_organisation_id));
+        self.store.append_audit(&event).await?;
+        Ok(CaseView { summary: summary(&case), person: identity })
+    }
+
+    pub async fn add_note(&self, principal: &Principal, case_id: &str, note: &NoteInput) -> AppResult<Note> {
+        self.require(principal, Permission::Case(note.compartment, Action::Write)).await?;
+        let case = self.case_for(principal, case_id, note.compartment, Action::Write).await?;
+        let id = new_id();
+        let row = NoteRow {
+            id: id.clone(),
+            case_id: case.id.clone(),
+            compartment: note.compartment,
+            body: self.keys.encrypt_str(&ctx("case_notes", "body", &id), note.body.as_str()),
+            author_id: principal.user.id.clone(),
+            author_organisation_id: principal.organisation.id.clone(),
+            created_at: self.now(),
+        };
+        let event = self
+            .event(principal, AuditAction::NoteAdded)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!("compartment={}", note.compartment.code()));
+        self.store.add_note(&row, &event).await?;
+        Ok(Note {
+            id,
+            compartment: note.compartment,
+            body: note.body.as_str().to_owned(),
+            author_id: row.author_id,
+            author_organisation_id: row.author_organisation_id,
+            created_at: row.created_at,
+        })
+    }
+
+    /// Notes of one compartment. Audited.
+    pub async fn notes(&self, principal: &Principal, case_id: &str, compartment: &str) -> AppResult<Vec<Note>> {
+        let compartment = Compartment::parse_code("compartment", compartment)?;
+        self.require(principal, Permission::Case(compartment, Action::Read)).await?;
+        let case = self.case_for(principal, case_id, compartment, Action::Read).await?;
+        let rows = self.store.notes(&case.id, compartment).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(Note {
+                body: self.keys.decrypt_str(&ctx("case_notes", "body", &r.id), &r.body)?,
+                id: r.id,
+                compartment: r.compartment,
+                author_id: r.author_id,
+                author_organisation_id: r.author_organisation_id,
+                created_at: r.created_at,
+            });
+        }
+        let event = self
+            .event(principal, AuditAction::NotesRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!("compartment={} count={}", compartment.code(), out.len()));
+        self.store.append_audit(&event).await?;
+        Ok(out)
+    }
+
+    /// Shares compartments of a case with another organisation of the same country. Only the
+    /// owner shares, and only compartments the sharer may read itself.
+    pub async fn share_case(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        organisation_id: &str,
+        compartments: &[String],
+    ) -> AppResult<()> {
+        self.require(principal, Permission::ShareCase).await?;
+        let case = self.case_for(principal, case_id, Compartment::Identity, Action::Read).await?;
+        if case.owner_organisation_id != principal.organisation.id {
+            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+            return Err(AppError::Forbidden);
+        }
+        let mut list = Vec::new();
+        for (i, c) in compartments.iter().enumerate() {
+            let c = Compartment::parse_code(&format!("compartments[{i}]"), c)?;
+            if c == Compartment::Statistics {
+                return Err(AppError::invalid("compartments", "statistics are not shared per case"));
+            }
+            if !authorize(&principal.actor, &scope(&case), c, Action::Read).is_allowed() {
+                return Err(AppError::invalid("compartments", &format!("you cannot share {c}: you do not hold it")));
+            }
+            if !list.contains(&c) {
+                list.push(c);
+            }
+        }
+        if list.is_empty() {
+            return Err(AppError::invalid("compartments", "name at least one compartment"));
+        }
+        let target = match self.store.organisation(organisation_id.trim()).await {
+            Ok(o) => o,
+            Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
+            Err(e) => return Err(e.into()),
+        };
+        if target.jurisdiction != case.jurisdiction || target.kind.is_statistical() || target.id == case.owner_organisation_id {
+            return Err(AppError::invalid("organisation_id", "cases are shared with other organisations of the same country"));
+        }
+        let event = self
+            .event(principal, AuditAction::CaseShared)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!(
+                "organisation={} compartments={}",
+                target.id,
+                list.iter().map(|c| c.code()).collect::<Vec<_>>().join(",")
+            ));
+        self.store.share_case(&case.id, &target.id, &list, &principal.user.id, self.now(), &event).await?;
+        Ok(())
+    }
+
+    /// Who accessed a case and when: for the owning organisation only.
+    pub async fn access_history(&self, principal: &Principal, case_id: &str) -> AppResult<Vec<AccessRecord>> {
+        self.require(principal, Permission::ReadAccessHistory).await?;
+        let case = self.load_case(case_id).await?;
+        if case.owner_organisation_id != principal.organisation.id {
+            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+            return Err(AppError::NotFound);
+        }
+        let rows: Vec<AuditRow> = self.store.audit_for_target("case", &case.id, 1000).await?;
+        let event = self
+            .event(principal, AuditAction::AccessHistoryRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id));
+        self.store.append_audit(&event).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AccessRecord {
+                at: r.event.at,
+                user_id: r.event.actor_user_id,
+                organisation_id: r.event.actor_organisation_id,
+                action: r.event.action.code().to_owned(),
+                outcome: r.event.outcome.code().to_owned(),
+            })
+            .collect())
+    }
+
+    /// Checks the whole audit chain (and its head). Returns what was verified, or the first
+    /// break found as a conflict naming the entry.
+    pub async fn verify_audit(&self) -> AppResult<AuditVerification> {
+        let rows = self.store.audit_entries_physical().await?;
+        let head = self.store.audit_head().await?;
+        let key = self.keys.audit_key();
+        if let Some(h) = &head {
+            if !haven_crypto::verify_audit_head(&key, h.seq, &h.mac, &h.head_mac) {
+                return Err(AppError::Conflict(format!("the audit head (entry {}) has been altered", h.seq)));
+            }
+        }
+        let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
+        let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });
+        let verified = verify_audit_chain(&key, entries, head.as_ref().map(|h| (h.seq, h.mac)))
+            .map_err(|b| AppError::Conflict(format!("audit chain broken: {b:?}")))?;
+        Ok(AuditVerification {
+            entries: verified,
+            head_seq: head.as_ref().map_or(0, |h| h.seq),
+            head_mac: head.map(|h| h.mac.iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default(),
+        })
+    }
+
+    /// Audit entries for administrators (no personal data is in them).
+    pub async fn audit_log(&self, principal: &Principal, after_seq: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
+        self.require(principal, Permission::ReadAuditLog).await?;
+        let rows = self.store.audit_entries(after_seq.max(0), limit.clamp(1, 1000)).await?;
+        let event = self.event(principal, AuditAction::AuditLogRead).on("audit", "log", None);
+        self.store.append_audit(&event).await?;
+        Ok(rows)
+    }
+
+    /// Registered persons by sex in the principal's jurisdiction: aggregates only.
+    pub async fn statistics_by_sex(&self, principal: &Principal) -> AppResult<Vec<(Sex, i64)>> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        let counts = self.store.count_persons_by_sex(principal.organisation.jurisdiction.code()).await?;
+        Ok(Sex::ALL.iter().map(|s| (*s, counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n))).collect())
+    }
+}

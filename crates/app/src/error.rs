@@ -1,0 +1,55 @@
+use haven_domain::ParseError;
+use haven_storage::StorageError;
+
+/// What a use case can answer. Client errors carry what the client may know; everything else
+/// is `Internal`, whose cause is logged and never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] ParseError),
+    #[error("login required")]
+    Unauthenticated,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("a one-time code from the authenticator app is required")]
+    TotpRequired,
+    #[error("too many failed logins; try again in {retry_after} seconds")]
+    RateLimited { retry_after: i64 },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the master key does not match this database's keys")]
+    WrongMasterKey,
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => AppError::NotFound,
+            StorageError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<haven_crypto::CryptoError> for AppError {
+    fn from(e: haven_crypto::CryptoError) -> Self {
+        match e {
+            haven_crypto::CryptoError::WrongMasterKey => AppError::WrongMasterKey,
+            other => AppError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: &str) -> Self {
+        AppError::Invalid(ParseError::new(field, message))
+    }
+}
