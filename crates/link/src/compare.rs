@@ -2,14 +2,102 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), in `[0, 1]`.
+/// Jaro similarity on short ASCII byte strings without allocating; `None` when too long.
+fn jaro_ascii(a: &[u8], b: &[u8]) -> Option<f64> {
+    const MAX: usize = 64;
+    if a.len() > MAX || b.len() > MAX {
+        return None;
+    }
+    if a.is_empty() && b.is_empty() {
+        return Some(1.0);
+    }
+    if a.is_empty() || b.is_empty() {
+        return Some(0.0);
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_flags = [false; MAX];
+    let mut b_flags = [false; MAX];
+    let mut matches = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_flags[j] && b[j] == *ca {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return Some(0.0);
+    }
+    let mut transpositions = 0usize;
+    let mut k = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        if a_flags[i] {
+            while !b_flags[k] {
+                k += 1;
+            }
+            if b[k] != *ca {
+                transpositions += 1;
+            }
+            k += 1;
+        }
+    }
+    let m = matches as f64;
+    let t = (transpositions / 2) as f64;
+    Some((m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0)
+}
+
+/// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters, applied above 0.7 as in
+/// `strsim`), in `[0, 1]`. Allocation-free for ASCII strings up to 64 bytes.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii()
+        && let Some(j) = jaro_ascii(a.as_bytes(), b.as_bytes())
+    {
+        if j <= 0.7 {
+            return j;
+        }
+        let prefix = a.bytes().zip(b.bytes()).take(4).take_while(|(x, y)| x == y).count();
+        return (j + 0.1 * prefix as f64 * (1.0 - j)).min(1.0);
+    }
     strsim::jaro_winkler(a, b)
 }
 
 /// Optimal-string-alignment edit distance (a transposition of neighbours counts as one edit).
+/// Allocation-free for ASCII strings up to 63 bytes.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::osa_distance(a, b)
+    const MAX: usize = 64;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if !(a.is_ascii() && b.is_ascii()) || x.len() >= MAX || y.len() >= MAX {
+        return strsim::osa_distance(a, b);
+    }
+    if x.is_empty() {
+        return y.len();
+    }
+    if y.is_empty() {
+        return x.len();
+    }
+    // three rows used in rotation: row i % 3 is current, (i + 2) % 3 previous, (i + 1) % 3 two ago
+    let mut rows = [[0usize; MAX]; 3];
+    for (j, p) in rows[0].iter_mut().enumerate().take(y.len() + 1) {
+        *p = j;
+    }
+    for i in 1..=x.len() {
+        let (c, p, t) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[c][0] = i;
+        for j in 1..=y.len() {
+            let cost = usize::from(x[i - 1] != y[j - 1]);
+            let mut v = (rows[p][j] + 1).min(rows[c][j - 1] + 1).min(rows[p][j - 1] + cost);
+            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                v = v.min(rows[t][j - 2] + 1);
+            }
+            rows[c][j] = v;
+        }
+    }
+    rows[x.len() % 3][y.len()]
 }
 
 /// A date of birth as registered: complete, or only partly known (an age estimate becomes a year
@@ -253,7 +341,13 @@ impl Comparison {
 
     /// Number of levels (without missing).
     pub fn level_count(&self) -> usize {
-        self.level_labels().len()
+        match self {
+            Comparison::Name { jaro_winkler } => jaro_winkler.len() + 3,
+            Comparison::Text { jaro_winkler } => jaro_winkler.len() + 2,
+            Comparison::Code { edits } => edits.len() + 2,
+            Comparison::Date => DATE_LEVELS.len(),
+            Comparison::Exact => 2,
+        }
     }
 
     /// Checks thresholds: at most 12 levels, thresholds in decreasing (JW) or increasing (edits) order.
@@ -318,7 +412,7 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
             return (i + 2) as u8;
         }
     }
-    (jw.len() + 1) as u8
+    (jw.len() + 2) as u8
 }
 
 fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
@@ -366,6 +460,40 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fast_jaro_winkler_agrees_with_strsim(a in "[a-e ]{0,12}", b in "[a-e ]{0,12}") {
+            prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn fast_edit_distance_agrees_with_strsim(a in "[a-d]{0,10}", b in "[a-d]{0,10}") {
+            prop_assert_eq!(edit_distance(&a, &b), strsim::osa_distance(&a, &b));
+        }
+
+        #[test]
+        fn comparisons_are_symmetric_and_bounded(a in "\\PC{0,20}", b in "\\PC{0,20}") {
+            let s = jaro_winkler(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&s));
+            prop_assert!((s - jaro_winkler(&b, &a)).abs() < 1e-9);
+            prop_assert_eq!(edit_distance(&a, &b), edit_distance(&b, &a));
+        }
+
+        #[test]
+        fn date_parser_never_panics(s in "\\PC{0,16}") {
+            let _ = parse_birth_date(&s);
+        }
+
+        #[test]
+        fn date_levels_are_symmetric(y1 in 1900u16..2000, m1 in 1u8..13, d1 in 1u8..29, y2 in 1900u16..2000, m2 in 1u8..13, d2 in 1u8..29) {
+            let a = BirthDate { year: y1, month: m1, day: d1, tolerance: 0 };
+            let b = BirthDate { year: y2, month: m2, day: d2, tolerance: 0 };
+            prop_assert_eq!(date_level(a, b), date_level(b, a));
+            prop_assert_eq!(BirthDate::unpack(a.pack()), a);
+        }
+    }
 
     #[test]
     fn jaro_winkler_known_values() {
@@ -443,5 +571,14 @@ mod tests {
         assert_eq!(c.level(Some(&v("anna", 1)), Some(&v("zoltan", 2))), 4);
         assert_eq!(c.level(None, Some(&v("zoltan", 2))), MISSING);
         assert_eq!(c.level_count(), 5);
+        for k in [
+            Comparison::Name { jaro_winkler: vec![] },
+            Comparison::Text { jaro_winkler: vec![0.9] },
+            Comparison::Code { edits: vec![1, 2, 3] },
+            Comparison::Date,
+            Comparison::Exact,
+        ] {
+            assert_eq!(k.level_count(), k.level_labels().len());
+        }
     }
 }

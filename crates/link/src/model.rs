@@ -103,7 +103,8 @@ pub struct ModelSettings {
     /// Two name fields whose values may be swapped (given name written as surname).
     #[serde(default)]
     pub swappable_names: Option<[String; 2]>,
-    /// Random pairs drawn to estimate u.
+    /// Random pairs drawn to estimate u of the levels below exact (u of the exact level comes
+    /// from the value frequencies, without sampling).
     #[serde(default = "default_u_pairs")]
     pub u_sample_pairs: u64,
     /// Seed of the random sampling (runs are reproducible).
@@ -126,7 +127,7 @@ fn default_id_column() -> String {
     "id".to_string()
 }
 fn default_u_pairs() -> u64 {
-    2_000_000
+    300_000
 }
 fn default_seed() -> u64 {
     42

@@ -51,7 +51,11 @@ impl Comparer {
             let straight_worst = (self.comparisons[g].level_count() - 1) as u8;
             let lg = level_of(p, g);
             let ls = level_of(p, s);
-            if lg == straight_worst || ls == straight_worst {
+            let first = |v: Option<&Value>| v.and_then(|v| v.text.bytes().next());
+            let crossed = |x: Option<u8>, y: Option<u8>| x.is_some() && x == y;
+            if (lg == straight_worst || ls == straight_worst)
+                && (crossed(first(a(g)), first(b(s))) || crossed(first(a(s)), first(b(g))))
+            {
                 let sg = self.comparisons[g].level(a(g), b(s));
                 let ss = self.comparisons[s].level(a(s), b(g));
                 if sg != MISSING

@@ -136,7 +136,53 @@ pub fn estimate_u(
             }
             a
         });
-    counts.iter().map(|c| smooth(c)).collect()
+    let sampled: Vec<Vec<f64>> = counts.iter().map(|c| smooth(c)).collect();
+    // The exact level is rare among random pairs, so sampling estimates it poorly: take it from
+    // the value frequencies instead (sum of squared frequencies, within the allowed pairs), and
+    // share the rest among the other levels as sampled.
+    sampled
+        .into_iter()
+        .enumerate()
+        .map(|(f, u)| {
+            let Some(exact) = exact_agreement(data, f, link_type) else { return u };
+            let rest: f64 = u.iter().skip(1).sum();
+            let mut out = vec![exact.max(1e-9)];
+            out.extend(u.iter().skip(1).map(|x| if rest > 0.0 { x / rest * (1.0 - exact) } else { x * (1.0 - exact) }));
+            out
+        })
+        .collect()
+}
+
+/// Probability that two records drawn at random (as the link type allows) have the same value of
+/// `field`, among pairs where both have one.
+pub fn exact_agreement(data: &Dataset, field: usize, link_type: LinkType) -> Option<f64> {
+    let col = data.columns.get(field)?;
+    let mut per_source: HashMap<(&str, u16), f64> = HashMap::new();
+    let mut per_value: HashMap<&str, f64> = HashMap::new();
+    let mut source_totals: HashMap<u16, f64> = HashMap::new();
+    let mut n = 0.0;
+    for (v, s) in col.iter().zip(&data.sources) {
+        if let Some(v) = v {
+            *per_value.entry(&v.text).or_default() += 1.0;
+            *per_source.entry((&v.text, *s)).or_default() += 1.0;
+            *source_totals.entry(*s).or_default() += 1.0;
+            n += 1.0;
+        }
+    }
+    if n < 2.0 {
+        return None;
+    }
+    let same_within: f64 = per_value.values().map(|c| c * (c - 1.0) / 2.0).sum();
+    let all_pairs = n * (n - 1.0) / 2.0;
+    match link_type {
+        LinkType::Dedupe | LinkType::LinkAndDedupe => Some(same_within / all_pairs),
+        LinkType::Link => {
+            let same_source: f64 = per_source.values().map(|c| c * (c - 1.0) / 2.0).sum();
+            let pairs_within: f64 = source_totals.values().map(|c| c * (c - 1.0) / 2.0).sum();
+            let cross = all_pairs - pairs_within;
+            (cross > 0.0).then(|| (same_within - same_source) / cross)
+        }
+    }
 }
 
 /// Counts of distinct (pattern, rule mask) among candidate pairs.
