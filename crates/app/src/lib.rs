@@ -82,6 +82,10 @@ impl App {
         &self.store
     }
 
+    pub fn settings(&self) -> &AppSettings {
+        &self.settings
+    }
+
     pub fn now(&self) -> i64 {
         self.clock.now()
     }

@@ -1,1 +1,104 @@
-//! haven-web
+//! Haven's web layer: the JSON API under `/api/v1` (described by an OpenAPI document generated
+//! from the handlers) and the server-rendered pages. Handlers are thin: they parse, call one
+//! use case of [`haven_app::App`] (where authorisation is decided), and render.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod routes;
+pub mod security;
+pub mod views;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use haven_app::App;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Served over TLS (directly or by a proxy): cookies get `Secure`, responses HSTS.
+    pub tls: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { tls: false, trust_forwarded_for: false, max_body_bytes: 1024 * 1024, request_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+    pub i18n: Arc<i18n::I18n>,
+    pub openapi: Arc<utoipa::openapi::OpenApi>,
+}
+
+/// The OpenAPI document and the API router, built from the same handler list.
+pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(api::openapi_base()).nest("/api/v1", api::router()).split_for_parts()
+}
+
+/// The whole application as one axum router.
+pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
+    let (api_router, openapi) = api_parts();
+    let max_body = config.max_body_bytes;
+    let timeout = config.request_timeout;
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+        i18n: Arc::new(i18n::I18n::load()?),
+        openapi: Arc::new(openapi),
+    };
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .merge(api_router)
+        .merge(views::router())
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(security::request_span))
+        .with_state(state);
+    Ok(router)
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.app.ready().await {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ready" })))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unavailable" })))
+    }
+}
+
+async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.openapi.as_ref().clone())
+}

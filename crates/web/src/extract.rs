@@ -1,0 +1,194 @@
+//! Extractors: who is asking, and request bodies parsed into typed values with errors that
+//! name the field.
+
+use crate::AppState;
+use crate::error::WebError;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use haven_app::{AppError, Principal};
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "haven_session";
+pub const LANGUAGE_COOKIE: &str = "haven_lang";
+
+/// A cookie's value from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop when configured.
+pub fn client_address(parts: &Parts, state: &AppState) -> Option<String> {
+    if state.config.trust_forwarded_for {
+        if let Some(first) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+        {
+            return Some(first.to_owned());
+        }
+    }
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+}
+
+/// The authenticated principal (API token or session cookie); 401 otherwise.
+pub struct Auth(pub Principal);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let address = client_address(parts, state);
+        if let Some(token) = bearer(&parts.headers) {
+            return Ok(Auth(state.app.authenticate_token(token, address.as_deref()).await?));
+        }
+        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            return Ok(Auth(state.app.authenticate_session(token, address.as_deref()).await?));
+        }
+        Err(WebError::App(AppError::Unauthenticated))
+    }
+}
+
+/// The principal if there is one (pages that also work logged out).
+pub struct MaybeAuth(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Auth::from_request_parts(parts, state).await {
+            Ok(Auth(p)) => Ok(MaybeAuth(Some(p))),
+            Err(WebError::App(AppError::Unauthenticated)) => Ok(MaybeAuth(None)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The client address as an extractor.
+pub struct ClientAddress(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts, state)))
+    }
+}
+
+fn has_content_type(headers: &HeaderMap, expected: &str) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
+}
+
+async fn body_bytes(req: Request, state: &AppState) -> Result<Bytes, WebError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::PayloadTooLarge
+        } else {
+            WebError::BadRequest { field: None, message: "the request body could not be read".into() }
+        }
+    })
+}
+
+/// Parses JSON with `serde_path_to_error`, so that an error names the field (`person.sex`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("malformed JSON at line {} column {}", inner.line(), inner.column())
+            }
+            _ => inner.to_string(),
+        };
+        WebError::BadRequest { field: if path == "." { None } else { Some(path) }, message }
+    })?;
+    de.end().map_err(|_| WebError::BadRequest { field: None, message: "trailing characters after the JSON value".into() })?;
+    Ok(value)
+}
+
+/// A JSON request body.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !has_content_type(req.headers(), "application/json") {
+            return Err(WebError::UnsupportedMediaType { expected: "application/json" });
+        }
+        let bytes = body_bytes(req, state).await?;
+        Ok(ApiJson(parse_json(&bytes)?))
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`), errors naming the field.
+pub struct FormBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for FormBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !has_content_type(req.headers(), "application/x-www-form-urlencoded") {
+            return Err(WebError::UnsupportedMediaType { expected: "application/x-www-form-urlencoded" });
+        }
+        let bytes = body_bytes(req, state).await?;
+        let value = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| WebError::BadRequest { field: None, message: format!("form: {e}") })?;
+        Ok(FormBody(value))
+    }
+}
+
+/// A form body as its list of (name, value) pairs, for forms with repeated fields.
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+impl FromRequest<AppState> for FormPairs {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !has_content_type(req.headers(), "application/x-www-form-urlencoded") {
+            return Err(WebError::UnsupportedMediaType { expected: "application/x-www-form-urlencoded" });
+        }
+        let bytes = body_bytes(req, state).await?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| WebError::BadRequest { field: None, message: format!("form: {e}") })?;
+        Ok(FormPairs(pairs))
+    }
+}

@@ -1,0 +1,83 @@
+//! Every route with the permission it requires: the table the authorisation tests walk
+//! (every role on every route) and that the OpenAPI test compares with the document.
+//! The check itself happens in the application (`App::require`), never in handlers.
+
+use haven_domain::Permission;
+use haven_domain::access::{Action, Compartment};
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    /// With `{case}` for a case id and `{username}` for a user name.
+    pub path: &'static str,
+    pub permission: Permission,
+    /// Part of the JSON API (and so of the OpenAPI document).
+    pub api: bool,
+}
+
+const fn api(method: &'static str, path: &'static str, permission: Permission) -> RouteSpec {
+    RouteSpec { method, path, permission, api: true }
+}
+
+const fn page(method: &'static str, path: &'static str, permission: Permission) -> RouteSpec {
+    RouteSpec { method, path, permission, api: false }
+}
+
+use Permission::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    api("GET", "/healthz", Public),
+    api("GET", "/readyz", Public),
+    api("GET", "/api/v1/openapi.json", Public),
+    api("POST", "/api/v1/auth/login", Public),
+    api("POST", "/api/v1/auth/logout", Authenticated),
+    api("GET", "/api/v1/me", Authenticated),
+    api("GET", "/api/v1/organisations", ListOrganisations),
+    api("POST", "/api/v1/organisations", ManageOrganisations),
+    api("GET", "/api/v1/users", ManageUsers),
+    api("POST", "/api/v1/users", ManageUsers),
+    api("POST", "/api/v1/users/{username}/disable", ManageUsers),
+    api("POST", "/api/v1/users/{username}/enable", ManageUsers),
+    api("POST", "/api/v1/users/{username}/reset-password", ManageUsers),
+    api("PUT", "/api/v1/users/{username}/roles", ManageUsers),
+    api("GET", "/api/v1/tokens", Authenticated),
+    api("POST", "/api/v1/tokens", Authenticated),
+    api("DELETE", "/api/v1/tokens/{id}", Authenticated),
+    api("GET", "/api/v1/cases", ListCases),
+    api("POST", "/api/v1/cases", RegisterCase),
+    api("GET", "/api/v1/cases/{case}", Case(Compartment::Identity, Action::Read)),
+    api("GET", "/api/v1/cases/{case}/notes?compartment=support", Case(Compartment::Support, Action::Read)),
+    api("GET", "/api/v1/cases/{case}/notes?compartment=proceedings", Case(Compartment::Proceedings, Action::Read)),
+    api("POST", "/api/v1/cases/{case}/notes#support", Case(Compartment::Support, Action::Write)),
+    api("POST", "/api/v1/cases/{case}/notes#proceedings", Case(Compartment::Proceedings, Action::Write)),
+    api("POST", "/api/v1/cases/{case}/shares", ShareCase),
+    api("GET", "/api/v1/cases/{case}/access-history", ReadAccessHistory),
+    api("GET", "/api/v1/audit/verify", ReadAuditLog),
+    api("GET", "/api/v1/audit/entries", ReadAuditLog),
+    api("GET", "/api/v1/statistics/persons-by-sex", ReadStatistics),
+    page("GET", "/login", Public),
+    page("POST", "/login", Public),
+    page("POST", "/logout", Authenticated),
+    page("GET", "/", Authenticated),
+    page("GET", "/account", Authenticated),
+    page("POST", "/account/language", Authenticated),
+    page("POST", "/account/password", Authenticated),
+    page("POST", "/account/totp", Authenticated),
+    page("POST", "/account/tokens", Authenticated),
+    page("GET", "/admin/organisations", ManageOrganisations),
+    page("POST", "/admin/organisations", ManageOrganisations),
+    page("GET", "/admin/users", ManageUsers),
+    page("POST", "/admin/users", ManageUsers),
+    page("POST", "/admin/users/{username}/disable", ManageUsers),
+    page("POST", "/admin/users/{username}/enable", ManageUsers),
+    page("POST", "/admin/users/{username}/reset-password", ManageUsers),
+    page("GET", "/admin/audit", ReadAuditLog),
+    page("GET", "/cases", ListCases),
+    page("GET", "/cases/new", RegisterCase),
+    page("POST", "/cases", RegisterCase),
+    page("GET", "/cases/{case}", Case(Compartment::Identity, Action::Read)),
+    page("POST", "/cases/{case}/notes#support", Case(Compartment::Support, Action::Write)),
+    page("POST", "/cases/{case}/shares", ShareCase),
+    page("GET", "/cases/{case}/history", ReadAccessHistory),
+    page("GET", "/statistics", ReadStatistics),
+];
