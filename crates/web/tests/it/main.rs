@@ -1,1 +1,3 @@
-mod placeholder {}
+//! The web crate's one integration-test binary.
+
+mod common;
