@@ -3,7 +3,7 @@
 //! SQLite backup restores into PostgreSQL and back. Encryption of the stream is the caller's
 //! (the CLI wraps it with the master key); identifiers inside are ciphertext already.
 
-use crate::{Result, Store, StorageError};
+use crate::{Result, StorageError, Store};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
@@ -18,13 +18,31 @@ enum Col {
     Bool,
 }
 
+/// A table: its name, its `ORDER BY` key, its columns.
+type TableSpec = (&'static str, &'static str, &'static [(&'static str, Col)]);
+
 /// Tables in the order a restore must insert them (parents before children).
-const SPEC: &[(&str, &str, &[(&str, Col)])] = &[
-    ("data_keys", "id", &[("id", Col::Int), ("purpose", Col::Text), ("wrapped", Col::Blob), ("created_at", Col::Int)]),
+const SPEC: &[TableSpec] = &[
+    (
+        "data_keys",
+        "id",
+        &[
+            ("id", Col::Int),
+            ("purpose", Col::Text),
+            ("wrapped", Col::Blob),
+            ("created_at", Col::Int),
+        ],
+    ),
     (
         "organisations",
         "id",
-        &[("id", Col::Text), ("name", Col::Text), ("kind", Col::Text), ("jurisdiction", Col::Text), ("created_at", Col::Int)],
+        &[
+            ("id", Col::Text),
+            ("name", Col::Text),
+            ("kind", Col::Text),
+            ("jurisdiction", Col::Text),
+            ("created_at", Col::Int),
+        ],
     ),
     (
         "users",
@@ -42,7 +60,11 @@ const SPEC: &[(&str, &str, &[(&str, Col)])] = &[
             ("created_at", Col::Int),
         ],
     ),
-    ("user_roles", "user_id, role", &[("user_id", Col::Text), ("role", Col::Text)]),
+    (
+        "user_roles",
+        "user_id, role",
+        &[("user_id", Col::Text), ("role", Col::Text)],
+    ),
     (
         "sessions",
         "token_hash",
@@ -134,7 +156,16 @@ const SPEC: &[(&str, &str, &[(&str, Col)])] = &[
             ("mac", Col::Blob),
         ],
     ),
-    ("audit_head", "id", &[("id", Col::Int), ("seq", Col::Int), ("mac", Col::Blob), ("head_mac", Col::Blob)]),
+    (
+        "audit_head",
+        "id",
+        &[
+            ("id", Col::Int),
+            ("seq", Col::Int),
+            ("mac", Col::Blob),
+            ("head_mac", Col::Blob),
+        ],
+    ),
 ];
 
 /// The tables a backup holds, in restore order.
@@ -182,10 +213,18 @@ where
     for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(match col {
-        Col::Text => row.try_get::<Option<String>, _>(name)?.map_or(Value::Null, Value::String),
-        Col::Int => row.try_get::<Option<i64>, _>(name)?.map_or(Value::Null, |v| json!(v)),
-        Col::Blob => row.try_get::<Option<Vec<u8>>, _>(name)?.map_or(Value::Null, |v| Value::String(STANDARD.encode(v))),
-        Col::Bool => row.try_get::<Option<bool>, _>(name)?.map_or(Value::Null, Value::Bool),
+        Col::Text => row
+            .try_get::<Option<String>, _>(name)?
+            .map_or(Value::Null, Value::String),
+        Col::Int => row
+            .try_get::<Option<i64>, _>(name)?
+            .map_or(Value::Null, |v| json!(v)),
+        Col::Blob => row
+            .try_get::<Option<Vec<u8>>, _>(name)?
+            .map_or(Value::Null, |v| Value::String(STANDARD.encode(v))),
+        Col::Bool => row
+            .try_get::<Option<bool>, _>(name)?
+            .map_or(Value::Null, Value::Bool),
     })
 }
 
@@ -197,14 +236,21 @@ enum Bound {
 }
 
 fn to_bound(value: &Value, col: Col, line: usize, name: &str) -> Result<Bound, BackupError> {
-    let bad = |what: &str| BackupError::Format { line, message: format!("column {name}: expected {what}") };
+    let bad = |what: &str| BackupError::Format {
+        line,
+        message: format!("column {name}: expected {what}"),
+    };
     Ok(match (col, value) {
         (Col::Text, Value::Null) => Bound::Text(None),
         (Col::Text, Value::String(s)) => Bound::Text(Some(s.clone())),
         (Col::Int, Value::Null) => Bound::Int(None),
-        (Col::Int, Value::Number(n)) => Bound::Int(Some(n.as_i64().ok_or_else(|| bad("an integer"))?)),
+        (Col::Int, Value::Number(n)) => {
+            Bound::Int(Some(n.as_i64().ok_or_else(|| bad("an integer"))?))
+        }
         (Col::Blob, Value::Null) => Bound::Blob(None),
-        (Col::Blob, Value::String(s)) => Bound::Blob(Some(STANDARD.decode(s).map_err(|_| bad("base64"))?)),
+        (Col::Blob, Value::String(s)) => {
+            Bound::Blob(Some(STANDARD.decode(s).map_err(|_| bad("base64"))?))
+        }
         (Col::Bool, Value::Null) => Bound::Bool(None),
         (Col::Bool, Value::Bool(b)) => Bound::Bool(Some(*b)),
         (Col::Text, _) => return Err(bad("text")),
@@ -222,15 +268,24 @@ impl Store {
         let mut count = 0u64;
         on_pool!(self, |pool| {
             let mut tx = match self.backend_name() {
-                "postgres" => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?,
+                "postgres" => {
+                    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        .await?
+                }
                 _ => pool.begin_with("BEGIN").await?,
             };
             for (table, order, cols) in SPEC {
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", ")));
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM {table} ORDER BY {order}",
+                    names.join(", ")
+                ));
                 let rows = sqlx::query(sql).fetch_all(&mut *tx).await?;
                 for row in &rows {
-                    let values = cols.iter().map(|(n, c)| cell(row, n, *c)).collect::<Result<Vec<_>, _>>()?;
+                    let values = cols
+                        .iter()
+                        .map(|(n, c)| cell(row, n, *c))
+                        .collect::<Result<Vec<_>, _>>()?;
                     writeln!(out, "{}", json!({ "t": table, "r": values }))?;
                     count += 1;
                 }
@@ -244,23 +299,35 @@ impl Store {
     /// Restores a dump into this (freshly migrated, empty) database, in one transaction:
     /// on any error nothing is written. Returns the number of rows restored.
     pub async fn restore(&self, input: &mut (dyn BufRead + Send)) -> Result<u64, BackupError> {
-        let existing: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+        let existing: i64 = on_pool!(self, |pool| {
+            sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM organisations) + (SELECT COUNT(*) FROM data_keys)"
         )
         .fetch_one(pool)
-        .await?);
+        .await?
+        });
         if existing > 0 {
             return Err(BackupError::NotEmpty);
         }
         let mut lines = input.lines().enumerate();
         let header = match lines.next() {
             Some((_, line)) => line?,
-            None => return Err(BackupError::Format { line: 1, message: "empty backup".into() }),
+            None => {
+                return Err(BackupError::Format {
+                    line: 1,
+                    message: "empty backup".into(),
+                });
+            }
         };
-        let header: Value = serde_json::from_str(&header)
-            .map_err(|e| BackupError::Format { line: 1, message: format!("not a Haven backup header: {e}") })?;
+        let header: Value = serde_json::from_str(&header).map_err(|e| BackupError::Format {
+            line: 1,
+            message: format!("not a Haven backup header: {e}"),
+        })?;
         if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(BackupError::Format { line: 1, message: format!("expected format {FORMAT}") });
+            return Err(BackupError::Format {
+                line: 1,
+                message: format!("expected format {FORMAT}"),
+            });
         }
         let mut count = 0u64;
         let in_order = |t: &str| SPEC.iter().position(|(name, _, _)| *name == t);
@@ -272,13 +339,24 @@ impl Store {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(&line)
-                .map_err(|e| BackupError::Format { line: line_no, message: format!("invalid JSON: {e}") })?;
-            let table = v.get("t").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let pos = in_order(&table)
-                .ok_or_else(|| BackupError::Format { line: line_no, message: format!("unknown table {table:?}") })?;
+            let v: Value = serde_json::from_str(&line).map_err(|e| BackupError::Format {
+                line: line_no,
+                message: format!("invalid JSON: {e}"),
+            })?;
+            let table = v
+                .get("t")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let pos = in_order(&table).ok_or_else(|| BackupError::Format {
+                line: line_no,
+                message: format!("unknown table {table:?}"),
+            })?;
             if pos < last_table {
-                return Err(BackupError::Format { line: line_no, message: "tables out of order".into() });
+                return Err(BackupError::Format {
+                    line: line_no,
+                    message: "tables out of order".into(),
+                });
             }
             last_table = pos;
             pending.push((line_no, table, v.get("r").cloned().unwrap_or(Value::Null)));
@@ -286,7 +364,9 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for (line_no, table, values) in &pending {
-                let Some((_, _, cols)) = SPEC.iter().find(|(n, _, _)| n == table) else { continue };
+                let Some((_, _, cols)) = SPEC.iter().find(|(n, _, _)| n == table) else {
+                    continue;
+                };
                 let values = values.as_array().ok_or_else(|| BackupError::Format {
                     line: *line_no,
                     message: "row must be an array".into(),
@@ -294,13 +374,20 @@ impl Store {
                 if values.len() != cols.len() {
                     return Err(BackupError::Format {
                         line: *line_no,
-                        message: format!("{table} rows have {} columns, found {}", cols.len(), values.len()),
+                        message: format!(
+                            "{table} rows have {} columns, found {}",
+                            cols.len(),
+                            values.len()
+                        ),
                     });
                 }
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
                 let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-                let sql =
-                    sqlx::AssertSqlSafe(format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), params.join(", ")));
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    names.join(", "),
+                    params.join(", ")
+                ));
                 let mut q = sqlx::query(sql);
                 for ((name, col), value) in cols.iter().zip(values) {
                     q = match to_bound(value, *col, *line_no, name)? {

@@ -6,7 +6,6 @@
 //! the audit log, through the [`AuditSigner`] the application gives it, inside the same
 //! transaction as the write it records, so nothing is half-written.
 
-
 mod error;
 mod rows;
 
@@ -128,9 +127,15 @@ macro_rules! audit_in {
     (sqlite, $store:expr, $tx:ident, $event:expr) => {
         append_audit!($store, $tx, $event, "")
     };
-    (postgres, $store:expr, $tx:ident, $event:expr) => {
+    (postgres, $store:expr, $tx:ident, $event:expr) => {{
+        // `FOR UPDATE` locks nothing while the head row does not exist yet, so concurrent first
+        // appends would all compute seq 1; this lock serialises every append (readers, the dump
+        // included, are not blocked).
+        sqlx::query("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *$tx)
+            .await?;
         append_audit!($store, $tx, $event, " FOR UPDATE")
-    };
+    }};
 }
 
 /// A write transaction that also appends an audit entry (the head row is locked first).
@@ -155,12 +160,14 @@ macro_rules! audited_tx {
     };
 }
 
-
 pub(crate) fn to_mac(bytes: &[u8]) -> Result<[u8; 32]> {
-    bytes.try_into().map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
+    bytes
+        .try_into()
+        .map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
 }
 
 mod backup;
+mod diagnostics;
 mod queries;
 
 impl Store {
@@ -168,7 +175,8 @@ impl Store {
     /// WAL, synchronous=FULL (no committed write lost on power loss), foreign keys on,
     /// a 10 s busy timeout.
     pub async fn open_sqlite(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
         let options = SqliteConnectOptions::new()
             .filename(dir.join("haven.db"))
             .create_if_missing(true)
@@ -176,17 +184,31 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Store { backend: Backend::Sqlite(pool), signer: None })
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+            signer: None,
+        })
     }
 
     /// Connects to PostgreSQL and migrates.
     pub async fn open_postgres(url: &str) -> Result<Store> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("database URL: {e}")))?;
-        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StorageError::Config(format!("database URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Store { backend: Backend::Postgres(pool), signer: None })
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+            signer: None,
+        })
     }
 
     /// Opens by URL: `postgres://…`/`postgresql://…`, or `sqlite://DIR`.
@@ -196,7 +218,9 @@ impl Store {
         } else if let Some(dir) = url.strip_prefix("sqlite://") {
             Store::open_sqlite(Path::new(dir)).await
         } else {
-            Err(StorageError::Config("database URL must start with postgres://, postgresql:// or sqlite://".into()))
+            Err(StorageError::Config(
+                "database URL must start with postgres://, postgresql:// or sqlite://".into(),
+            ))
         }
     }
 
@@ -250,7 +274,10 @@ impl Store {
     #[doc(hidden)]
     pub async fn execute_unchecked(&self, sql: &str) -> Result<u64> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let n = on_pool!(self, |pool| sqlx::raw_sql(sql).execute(pool).await?.rows_affected());
+        let n = on_pool!(self, |pool| sqlx::raw_sql(sql)
+            .execute(pool)
+            .await?
+            .rows_affected());
         Ok(n)
     }
 }

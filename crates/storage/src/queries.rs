@@ -1,8 +1,8 @@
 //! The queries. Each is written once and runs on both backends.
 
 use crate::{
-    ApiTokenRow, AuditHead, AuditRow, CaseRow, DataKeyRow, NoteRow, OrganisationRow, PersonRow, Result, SessionRow,
-    Store, StorageError, UserRow, to_mac,
+    ApiTokenRow, AuditHead, AuditRow, CaseRow, DataKeyRow, NoteRow, OrganisationRow, PersonRow,
+    Result, SessionRow, StorageError, Store, UserRow, to_mac,
 };
 use haven_domain::access::{CaseShare, Compartment};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
@@ -17,7 +17,10 @@ fn compartments_code(list: &[Compartment]) -> String {
 }
 
 fn parse_compartments(s: &str) -> Result<Vec<Compartment>> {
-    s.split(',').filter(|p| !p.is_empty()).map(|p| Ok(Compartment::parse_code("compartments", p)?)).collect()
+    s.split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| Ok(Compartment::parse_code("compartments", p)?))
+        .collect()
 }
 
 impl Store {
@@ -37,7 +40,9 @@ impl Store {
     pub async fn put_data_keys(&self, keys: &[DataKeyRow], replace: bool) -> Result<()> {
         in_tx!(self, |tx| {
             if replace {
-                sqlx::query("DELETE FROM data_keys").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM data_keys")
+                    .execute(&mut *tx)
+                    .await?;
             }
             for k in keys {
                 sqlx::query("INSERT INTO data_keys (id, purpose, wrapped, created_at) VALUES ($1, $2, $3, $4)")
@@ -54,7 +59,11 @@ impl Store {
 
     // ---------------------------------------------------------------- organisations
 
-    pub async fn create_organisation(&self, org: &OrganisationRow, audit: &AuditEvent) -> Result<()> {
+    pub async fn create_organisation(
+        &self,
+        org: &OrganisationRow,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             sqlx::query("INSERT INTO organisations (id, name, kind, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&org.id)
@@ -69,11 +78,13 @@ impl Store {
     }
 
     pub async fn organisations(&self) -> Result<Vec<OrganisationRow>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, OrganisationRow>(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, OrganisationRow>(
             "SELECT id, name, kind, jurisdiction, created_at FROM organisations ORDER BY jurisdiction, name"
         )
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         Ok(rows)
     }
 
@@ -119,7 +130,11 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?);
+        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users"
+        )
+        .fetch_one(pool)
+        .await?);
         Ok(n)
     }
 
@@ -130,26 +145,41 @@ impl Store {
         .bind(&user.id)
         .fetch_all(pool)
         .await?);
-        user.roles = codes.iter().map(|c| Role::parse_code("role", c)).collect::<Result<_, _>>()?;
+        user.roles = codes
+            .iter()
+            .map(|c| Role::parse_code("role", c))
+            .collect::<Result<_, _>>()?;
         user.roles.sort();
         Ok(user)
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<UserRow> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"));
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).bind(username).fetch_one(pool).await?);
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        ));
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
+            .bind(username)
+            .fetch_one(pool)
+            .await?);
         self.with_roles(row).await
     }
 
     pub async fn user(&self, id: &str) -> Result<UserRow> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).bind(id).fetch_one(pool).await?);
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
+            .bind(id)
+            .fetch_one(pool)
+            .await?);
         self.with_roles(row).await
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"));
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).fetch_all(pool).await?);
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ));
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
+            .fetch_all(pool)
+            .await?);
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.with_roles(row).await?);
@@ -158,7 +188,12 @@ impl Store {
     }
 
     /// Disables or enables a user; disabling revokes every session and API token at once.
-    pub async fn set_user_disabled(&self, id: &str, disabled: bool, audit: &AuditEvent) -> Result<()> {
+    pub async fn set_user_disabled(
+        &self,
+        id: &str,
+        disabled: bool,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
@@ -170,8 +205,16 @@ impl Store {
                 return Err(StorageError::NotFound);
             }
             if disabled {
-                sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2").bind(true).bind(id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE user_id = $2").bind(true).bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2")
+                    .bind(true)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE user_id = $2")
+                    .bind(true)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         });
         Ok(())
@@ -189,14 +232,21 @@ impl Store {
             if n == 0 {
                 return Err(StorageError::NotFound);
             }
-            sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2").bind(true).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2")
+                .bind(true)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         });
         Ok(())
     }
 
     pub async fn set_user_roles(&self, id: &str, roles: &[Role], audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             for role in roles {
                 sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
                     .bind(id)
@@ -208,38 +258,57 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_user_language(&self, id: &str, language: haven_domain::Language) -> Result<()> {
-        on_pool!(self, |pool| { sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
-            .bind(language.code())
-            .bind(id)
-            .execute(pool)
-            .await?; });
+    pub async fn set_user_language(
+        &self,
+        id: &str,
+        language: haven_domain::Language,
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                .bind(language.code())
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     /// Stores an (encrypted) TOTP secret with the step that confirmed it.
-    pub async fn set_totp(&self, id: &str, secret: &[u8], step: i64, audit: &AuditEvent) -> Result<()> {
+    pub async fn set_totp(
+        &self,
+        id: &str,
+        secret: &[u8],
+        step: i64,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
-                .bind(secret)
-                .bind(step)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let n =
+                sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
+                    .bind(secret)
+                    .bind(step)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if n == 0 {
+                return Err(StorageError::NotFound);
+            }
         });
         Ok(())
     }
 
     /// Records a used TOTP step if it is newer than the last one: false means a replay.
     pub async fn use_totp_step(&self, id: &str, step: i64) -> Result<bool> {
-        let n = on_pool!(self, |pool| sqlx::query(
+        let n = on_pool!(self, |pool| {
+            sqlx::query(
             "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)"
         )
         .bind(step)
         .bind(id)
         .execute(pool)
         .await?
-        .rows_affected());
+        .rows_affected()
+        });
         Ok(n == 1)
     }
 
@@ -262,21 +331,25 @@ impl Store {
     }
 
     pub async fn session(&self, token_hash: &[u8]) -> Result<SessionRow> {
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, SessionRow>(
+        let row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, SessionRow>(
             "SELECT token_hash, user_id, created_at, last_seen_at, revoked FROM sessions WHERE token_hash = $1"
         )
         .bind(token_hash)
         .fetch_one(pool)
-        .await?);
+        .await?
+        });
         Ok(row)
     }
 
     pub async fn touch_session(&self, token_hash: &[u8], now: i64) -> Result<()> {
-        on_pool!(self, |pool| { sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(pool)
-            .await?; });
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
@@ -293,11 +366,13 @@ impl Store {
 
     /// Deletes sessions that ended before `before` (expired or revoked).
     pub async fn purge_sessions(&self, before: i64) -> Result<u64> {
-        let n = on_pool!(self, |pool| sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $1")
-            .bind(before)
-            .execute(pool)
-            .await?
-            .rows_affected());
+        let n = on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $1"
+        )
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected());
         Ok(n)
     }
 
@@ -321,44 +396,56 @@ impl Store {
     }
 
     pub async fn api_token_by_hash(&self, token_hash: &[u8]) -> Result<ApiTokenRow> {
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, ApiTokenRow>(
+        let row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ApiTokenRow>(
             "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens WHERE token_hash = $1"
         )
         .bind(token_hash)
         .fetch_one(pool)
-        .await?);
+        .await?
+        });
         Ok(row)
     }
 
     pub async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenRow>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, ApiTokenRow>(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ApiTokenRow>(
             "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens \
              WHERE user_id = $1 ORDER BY created_at"
         )
         .bind(user_id)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         Ok(rows)
     }
 
     pub async fn touch_api_token(&self, id: &str, now: i64) -> Result<()> {
-        on_pool!(self, |pool| { sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await?; });
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
-    pub async fn revoke_api_token(&self, id: &str, user_id: &str, audit: &AuditEvent) -> Result<()> {
+    pub async fn revoke_api_token(
+        &self,
+        id: &str,
+        user_id: &str,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            let n = sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND user_id = $3")
-                .bind(true)
-                .bind(id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n =
+                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND user_id = $3")
+                    .bind(true)
+                    .bind(id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             if n == 0 {
                 return Err(StorageError::NotFound);
             }
@@ -368,7 +455,12 @@ impl Store {
 
     // ---------------------------------------------------------------- cases
 
-    pub async fn create_case(&self, case: &CaseRow, person: &PersonRow, audit: &AuditEvent) -> Result<()> {
+    pub async fn create_case(
+        &self,
+        case: &CaseRow,
+        person: &PersonRow,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             sqlx::query(
                 "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
@@ -400,31 +492,46 @@ impl Store {
     }
 
     async fn shares_of(&self, case_id: &str) -> Result<Vec<CaseShare>> {
-        let rows: Vec<(String, String)> = on_pool!(self, |pool| sqlx::query_as(
+        let rows: Vec<(String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT organisation_id, compartments FROM case_shares WHERE case_id = $1 ORDER BY organisation_id"
         )
         .bind(case_id)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         rows.into_iter()
-            .map(|(organisation_id, c)| Ok(CaseShare { organisation_id, compartments: parse_compartments(&c)? }))
+            .map(|(organisation_id, c)| {
+                Ok(CaseShare {
+                    organisation_id,
+                    compartments: parse_compartments(&c)?,
+                })
+            })
             .collect()
     }
 
     pub async fn case(&self, id: &str) -> Result<CaseRow> {
-        let mut row = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(
+        let mut row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, CaseRow>(
             "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at FROM cases WHERE id = $1"
         )
         .bind(id)
         .fetch_one(pool)
-        .await?);
+        .await?
+        });
         row.shares = self.shares_of(id).await?;
         Ok(row)
     }
 
     /// Cases an organisation owns or that were shared with it, newest first.
-    pub async fn cases_visible_to(&self, organisation_id: &str, limit: i64, offset: i64) -> Result<Vec<CaseRow>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(
+    pub async fn cases_visible_to(
+        &self,
+        organisation_id: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CaseRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, CaseRow>(
             "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at FROM cases \
              WHERE owner_organisation_id = $1 \
                 OR id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
@@ -434,7 +541,8 @@ impl Store {
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         let mut out = Vec::with_capacity(rows.len());
         for mut row in rows {
             row.shares = self.shares_of(&row.id).await?;
@@ -444,26 +552,34 @@ impl Store {
     }
 
     pub async fn person(&self, case_id: &str) -> Result<PersonRow> {
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, PersonRow>(
+        let row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, PersonRow>(
             "SELECT case_id, given_names, family_names, aliases, date_of_birth, sex, name_index FROM persons WHERE case_id = $1"
         )
         .bind(case_id)
         .fetch_one(pool)
-        .await?);
+        .await?
+        });
         Ok(row)
     }
 
     /// Case ids whose person has this name index (exact, keyed match).
     pub async fn cases_with_name_index(&self, index: &[u8]) -> Result<Vec<String>> {
-        let ids = on_pool!(self, |pool| sqlx::query_scalar("SELECT case_id FROM persons WHERE name_index = $1")
-            .bind(index)
-            .fetch_all(pool)
-            .await?);
+        let ids = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT case_id FROM persons WHERE name_index = $1"
+        )
+        .bind(index)
+        .fetch_all(pool)
+        .await?);
         Ok(ids)
     }
 
     pub async fn count_cases(&self) -> Result<i64> {
-        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(pool).await?);
+        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases"
+        )
+        .fetch_one(pool)
+        .await?);
         Ok(n)
     }
 
@@ -488,14 +604,16 @@ impl Store {
 
     /// Notes of a case in one compartment, oldest first.
     pub async fn notes(&self, case_id: &str, compartment: Compartment) -> Result<Vec<NoteRow>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, NoteRow>(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, NoteRow>(
             "SELECT id, case_id, compartment, body, author_id, author_organisation_id, created_at FROM case_notes \
              WHERE case_id = $1 AND compartment = $2 ORDER BY created_at, id"
         )
         .bind(case_id)
         .bind(compartment.code())
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         Ok(rows)
     }
 
@@ -568,28 +686,39 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter()
+                .map(Self::audit_from_row)
+                .collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
 
-    /// Every audit entry in the physical order the database returns them (no ORDER BY): the
-    /// verifier checks that this order is the sequence order.
+    /// Every audit entry, for verifying the whole chain, in sequence order. Not the heap order:
+    /// PostgreSQL places rows from concurrent sessions on different pages, so an untouched log
+    /// would read as reordered; on SQLite the storage order is `seq` (the rowid) anyway. A
+    /// reordering (swapped seq values) is caught by the MACs, which cover `seq`.
     pub async fn audit_entries_physical(&self) -> Result<Vec<AuditRow>> {
         let rows = on_pool!(self, |pool| {
             let rows = sqlx::query(
                 "SELECT seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, target_id, \
-                 target_organisation_id, address, detail, mac FROM audit_log",
+                 target_organisation_id, address, detail, mac FROM audit_log ORDER BY seq",
             )
             .fetch_all(pool)
             .await?;
-            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter()
+                .map(Self::audit_from_row)
+                .collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
 
     /// Who did what to one record, newest first.
-    pub async fn audit_for_target(&self, kind: &str, id: &str, limit: i64) -> Result<Vec<AuditRow>> {
+    pub async fn audit_for_target(
+        &self,
+        kind: &str,
+        id: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
         let rows = on_pool!(self, |pool| {
             let rows = sqlx::query(
                 "SELECT seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, target_id, \
@@ -601,7 +730,9 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter()
+                .map(Self::audit_from_row)
+                .collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
@@ -614,20 +745,29 @@ impl Store {
         .await?);
         match row {
             None => Ok(None),
-            Some((seq, mac, head_mac)) => Ok(Some(AuditHead { seq, mac: to_mac(&mac)?, head_mac: to_mac(&head_mac)? })),
+            Some((seq, mac, head_mac)) => Ok(Some(AuditHead {
+                seq,
+                mac: to_mac(&mac)?,
+                head_mac: to_mac(&head_mac)?,
+            })),
         }
     }
 }
 
 impl Store {
     /// Persons registered in a jurisdiction, by sex (for the statistics compartment).
-    pub async fn count_persons_by_sex(&self, jurisdiction: &str) -> Result<Vec<(haven_domain::case::Sex, i64)>> {
-        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(
+    pub async fn count_persons_by_sex(
+        &self,
+        jurisdiction: &str,
+    ) -> Result<Vec<(haven_domain::case::Sex, i64)>> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT p.sex, COUNT(*) FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.jurisdiction = $1 GROUP BY p.sex"
         )
         .bind(jurisdiction)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         rows.into_iter()
             .map(|(s, n)| Ok((haven_domain::case::Sex::parse_code("sex", &s)?, n)))
             .collect()

@@ -1,0 +1,48 @@
+//! The storage contract, run against SQLite always and against PostgreSQL when
+//! HAVEN_TEST_POSTGRES_URL is set (each test on its own fresh database).
+
+// The contract bodies are plain async fns (the macro makes the #[test]s), so clippy's test
+// exemption does not reach them.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+/// Generates, for every named `async fn name(t: TestStore)` of the calling module, one test on
+/// SQLite (`sqlite::name`) and one on PostgreSQL (`postgres::name`, skipped without the URL).
+macro_rules! contract_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let store = crate::support::sqlite_store().await;
+                    super::$name(store).await;
+                }
+            )+
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let Some(store) = crate::support::postgres_store().await else {
+                        crate::support::skipped();
+                        return;
+                    };
+                    super::$name(store).await;
+                }
+            )+
+        }
+    };
+}
+
+mod accounts;
+mod audit;
+mod backup;
+mod cases;
+mod schema;
+mod support;
+mod tamper;
