@@ -1,7 +1,8 @@
 //! Blocking: which pairs are compared at all. Rules are OR-ed; each rule is an AND of keys.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 use rayon::prelude::*;
 
@@ -103,7 +104,7 @@ impl BlockingRule {
 
     /// The rule's key for a record, or `None` if a needed value is missing.
     pub fn key<'a>(&self, value: impl Fn(usize) -> Option<&'a Value>) -> Option<u64> {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         for k in &self.keys {
             let v = value(k.field)?;
             match k.transform {
@@ -142,6 +143,8 @@ impl BlockingRule {
 /// Keys of every rule for every record: `keys[rule][record]`.
 pub struct BlockingKeys {
     pub keys: Vec<Vec<Option<u64>>>,
+    /// Blocks (records sharing a key, at least two) per rule.
+    pub blocks: Vec<Vec<Vec<u32>>>,
 }
 
 impl BlockingKeys {
@@ -155,8 +158,9 @@ impl BlockingKeys {
                     .map(|i| r.key(|f| data.value(f, i)))
                     .collect()
             })
-            .collect();
-        BlockingKeys { keys }
+            .collect::<Vec<Vec<Option<u64>>>>();
+        let blocks = keys.iter().map(|k| blocks(k)).collect();
+        BlockingKeys { keys, blocks }
     }
 
     /// Bit mask of the rules under which records `a` and `b` share a block.
@@ -183,7 +187,7 @@ pub fn allowed(link_type: LinkType, source_a: u16, source_b: u16) -> bool {
 
 /// The blocks of one rule: runs of record indices sharing a key.
 fn blocks(keys: &[Option<u64>]) -> Vec<Vec<u32>> {
-    let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     for (i, k) in keys.iter().enumerate() {
         if let Some(k) = k {
             by_key.entry(*k).or_default().push(i as u32);
@@ -211,8 +215,7 @@ pub fn for_each_candidate<T: Send>(
     visit: impl Fn(u32, u32, usize, &mut Vec<T>) + Sync,
 ) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
-    for (r, rule_keys) in keys.keys.iter().enumerate() {
-        let bl = blocks(rule_keys);
+    for (r, bl) in keys.blocks.iter().enumerate() {
         let parts: Vec<Vec<T>> = bl
             .par_iter()
             .fold(Vec::new, |mut acc, block| {
@@ -242,11 +245,10 @@ pub fn for_each_candidate<T: Send>(
 
 /// Upper bound on the candidate pairs (sum over rules of block sizes choose 2), cheap to compute.
 pub fn upper_bound(keys: &BlockingKeys) -> u64 {
-    keys.keys
+    keys.blocks
         .iter()
-        .map(|k| {
-            blocks(k)
-                .iter()
+        .map(|bl| {
+            bl.iter()
                 .map(|b| (b.len() as u64) * (b.len() as u64 - 1) / 2)
                 .sum::<u64>()
         })
@@ -261,8 +263,7 @@ pub fn count_candidates(
 ) -> BlockingCounts {
     let mut per = Vec::new();
     let mut largest_block = Vec::new();
-    for (r, rule_keys) in keys.keys.iter().enumerate() {
-        let bl = blocks(rule_keys);
+    for (r, bl) in keys.blocks.iter().enumerate() {
         largest_block.push(bl.iter().map(|b| b.len() as u64).max().unwrap_or(0));
         let n: u64 = bl
             .par_iter()

@@ -65,24 +65,39 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
             .then(x.a.cmp(&y.a))
             .then(x.b.cmp(&y.b))
     });
-    // adjacency: +1 link, -1 conflict
-    let mut adj: HashMap<u32, Vec<(u32, bool)>> = HashMap::new();
-    for l in links {
-        if (l.a as usize) >= n || (l.b as usize) >= n {
-            continue;
-        }
-        let kind = if l.probability >= settings.threshold {
+    // adjacency in compressed rows: (neighbour, true for a link / false for a conflict)
+    let kind = |l: &Link| {
+        if (l.a as usize) >= n || (l.b as usize) >= n || l.a == l.b {
+            None
+        } else if l.probability >= settings.threshold {
             Some(true)
         } else if l.probability < settings.conflict_below {
             Some(false)
         } else {
             None
-        };
-        if let Some(k) = kind {
-            adj.entry(l.a).or_default().push((l.b, k));
-            adj.entry(l.b).or_default().push((l.a, k));
+        }
+    };
+    let mut start = vec![0usize; n + 1];
+    for l in links {
+        if kind(l).is_some() {
+            start[l.a as usize + 1] += 1;
+            start[l.b as usize + 1] += 1;
         }
     }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut adj_data: Vec<(u32, bool)> = vec![(0, false); start[n]];
+    for l in links {
+        if let Some(k) = kind(l) {
+            adj_data[fill[l.a as usize]] = (l.b, k);
+            fill[l.a as usize] += 1;
+            adj_data[fill[l.b as usize]] = (l.a, k);
+            fill[l.b as usize] += 1;
+        }
+    }
+    let neighbours = |x: u32| &adj_data[start[x as usize]..start[x as usize + 1]];
     let mut uf = UnionFind::new(n);
     for l in &strong {
         let (ra, rb) = (uf.find(l.a), uf.find(l.b));
@@ -98,15 +113,13 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
         let mut linked = 0usize;
         let mut conflict = false;
         'outer: for x in &small_members {
-            if let Some(neigh) = adj.get(x) {
-                for (y, is_link) in neigh {
-                    if uf.find(*y) == other {
-                        if *is_link {
-                            linked += 1;
-                        } else {
-                            conflict = true;
-                            break 'outer;
-                        }
+            for (y, is_link) in neighbours(*x) {
+                if uf.find(*y) == other {
+                    if *is_link {
+                        linked += 1;
+                    } else {
+                        conflict = true;
+                        break 'outer;
                     }
                 }
             }

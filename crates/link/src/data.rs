@@ -1,6 +1,6 @@
 //! Records as read from input, and the prepared dataset the engine works on.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use rphonetic::{DaitchMokotoffSoundex, Encoder};
@@ -131,14 +131,45 @@ impl Preparer {
     }
 }
 
+/// One field's prepared values: each distinct value stored once, records point to it.
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    /// Per record: position in `values`, or [`Column::MISSING`].
+    pub index: Vec<u32>,
+    pub values: Vec<Value>,
+}
+
+impl Column {
+    /// Index of a missing value.
+    pub const MISSING: u32 = u32::MAX;
+
+    /// The value of a record.
+    pub fn get(&self, record: usize) -> Option<&Value> {
+        let i = *self.index.get(record)?;
+        if i == Self::MISSING {
+            None
+        } else {
+            self.values.get(i as usize)
+        }
+    }
+
+    /// The values of all records (missing ones skipped).
+    pub fn iter(&self) -> impl Iterator<Item = &Value> {
+        self.index
+            .iter()
+            .filter(|i| **i != Self::MISSING)
+            .filter_map(|i| self.values.get(*i as usize))
+    }
+}
+
 /// The prepared records, column by column.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub ids: Vec<String>,
     pub sources: Vec<u16>,
     pub truth: Vec<Option<String>>,
-    /// `columns[field][record]`.
-    pub columns: Vec<Vec<Option<Value>>>,
+    /// One column per field.
+    pub columns: Vec<Column>,
     /// Values that could not be read and were treated as missing.
     pub bad_values: u64,
 }
@@ -155,8 +186,9 @@ impl Dataset {
     }
 
     /// The prepared value of `field` for `record`.
+    #[inline]
     pub fn value(&self, field: usize, record: usize) -> Option<&Value> {
-        self.columns.get(field)?.get(record)?.as_ref()
+        self.columns.get(field)?.get(record)
     }
 
     /// Prepares raw records (in parallel, each distinct value once).
@@ -170,49 +202,67 @@ impl Dataset {
         let mut columns = Vec::with_capacity(nf);
         let mut bad_values = 0u64;
         for f in 0..nf {
-            let mut distinct: HashMap<&str, usize> = HashMap::new();
+            let mut distinct: HashMap<&str, u32> = HashMap::default();
             let mut order: Vec<&str> = Vec::new();
+            let mut raw_index: Vec<u32> = Vec::with_capacity(records.len());
             for r in &records {
-                if let Some(Some(v)) = r.values.get(f) {
-                    distinct.entry(v.as_str()).or_insert_with(|| {
-                        order.push(v.as_str());
-                        order.len() - 1
-                    });
+                match r.values.get(f) {
+                    Some(Some(v)) => {
+                        let i = *distinct.entry(v.as_str()).or_insert_with(|| {
+                            order.push(v.as_str());
+                            (order.len() - 1) as u32
+                        });
+                        raw_index.push(i);
+                    }
+                    _ => raw_index.push(Column::MISSING),
                 }
             }
+            drop(distinct);
             let prepared: Vec<std::result::Result<Option<Value>, String>> =
                 order.par_iter().map(|v| preparer.prepare(f, v)).collect();
-            let mut col = Vec::with_capacity(records.len());
-            for r in &records {
-                let v = match r.values.get(f) {
-                    Some(Some(v)) => {
-                        let idx = distinct.get(v.as_str()).copied().unwrap_or(0);
-                        match prepared.get(idx) {
-                            Some(Ok(p)) => p.clone(),
-                            Some(Err(e)) => match policy {
-                                BadValues::Fail => {
-                                    return Err(LinkError::BadRow {
-                                        source_name: r.source_name.clone(),
-                                        line: r.line,
-                                        message: format!(
-                                            "field {:?}: {e}",
-                                            settings.fields[f].name
-                                        ),
-                                    });
-                                }
-                                BadValues::TreatAsMissing => {
-                                    bad_values += 1;
-                                    None
-                                }
-                            },
-                            None => None,
-                        }
+            // distinct raw value -> position among the usable values
+            let mut values = Vec::new();
+            let mut to_value = Vec::with_capacity(prepared.len());
+            let mut errors: Vec<Option<String>> = Vec::with_capacity(prepared.len());
+            for p in prepared {
+                match p {
+                    Ok(Some(v)) => {
+                        to_value.push(values.len() as u32);
+                        values.push(v);
+                        errors.push(None);
                     }
-                    _ => None,
-                };
-                col.push(v);
+                    Ok(None) => {
+                        to_value.push(Column::MISSING);
+                        errors.push(None);
+                    }
+                    Err(e) => {
+                        to_value.push(Column::MISSING);
+                        errors.push(Some(e));
+                    }
+                }
             }
-            columns.push(col);
+            let mut index = Vec::with_capacity(records.len());
+            for (r, ri) in records.iter().zip(&raw_index) {
+                if *ri == Column::MISSING {
+                    index.push(Column::MISSING);
+                    continue;
+                }
+                let ri = *ri as usize;
+                if let Some(Some(e)) = errors.get(ri) {
+                    match policy {
+                        BadValues::Fail => {
+                            return Err(LinkError::BadRow {
+                                source_name: r.source_name.clone(),
+                                line: r.line,
+                                message: format!("field {:?}: {e}", settings.fields[f].name),
+                            });
+                        }
+                        BadValues::TreatAsMissing => bad_values += 1,
+                    }
+                }
+                index.push(to_value.get(ri).copied().unwrap_or(Column::MISSING));
+            }
+            columns.push(Column { index, values });
         }
         let mut ds = Dataset {
             columns,
@@ -233,10 +283,16 @@ impl Dataset {
         self.sources.push(source);
         self.truth.push(None);
         if self.columns.len() < values.len() {
-            self.columns.resize_with(values.len(), Vec::new);
+            self.columns.resize_with(values.len(), Column::default);
         }
         for (c, v) in self.columns.iter_mut().zip(values) {
-            c.push(v);
+            match v {
+                Some(v) => {
+                    c.index.push(c.values.len() as u32);
+                    c.values.push(v);
+                }
+                None => c.index.push(Column::MISSING),
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Reading records (CSV, JSON Lines) with a column mapping, and writing pairs and clusters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 
 use crate::data::RawRecord;
@@ -104,14 +106,56 @@ pub struct ReadStats {
 /// Longest accepted identifier.
 const MAX_ID_CHARS: usize = 200;
 
+/// The columns a reader needs, in a fixed order: the id, each field's columns, the label.
+struct Needed {
+    names: Vec<String>,
+    /// Range in `names` of each field's columns.
+    fields: Vec<std::ops::Range<usize>>,
+    label: Option<usize>,
+}
+
+impl Needed {
+    fn new(opts: &ReadOptions) -> Needed {
+        let mut names = vec![opts.id_column.clone()];
+        let mut fields = Vec::new();
+        for cols in &opts.columns {
+            let start = names.len();
+            names.extend(cols.iter().cloned());
+            fields.push(start..names.len());
+        }
+        let label = opts.label_column.as_ref().map(|l| {
+            names.push(l.clone());
+            names.len() - 1
+        });
+        Needed {
+            names,
+            fields,
+            label,
+        }
+    }
+}
+
 struct Builder<'a> {
     opts: &'a ReadOptions,
+    needed: Needed,
+    source_name: String,
     records: Vec<RawRecord>,
     stats: ReadStats,
     seen_ids: HashMap<String, u64>,
 }
 
 impl Builder<'_> {
+    fn new(opts: &ReadOptions) -> Builder<'_> {
+        Builder {
+            opts,
+            needed: Needed::new(opts),
+            source_name: opts.source_name.clone(),
+            records: Vec::new(),
+            stats: ReadStats::default(),
+            seen_ids: HashMap::default(),
+        }
+    }
+
     fn bad(&self, line: u64, message: String) -> LinkError {
         LinkError::BadRow {
             source_name: self.opts.source_name.clone(),
@@ -132,10 +176,10 @@ impl Builder<'_> {
         }
     }
 
-    /// Adds a row given a lookup of column -> value.
-    fn add<'v>(&mut self, line: u64, get: impl Fn(&str) -> Option<&'v str>) -> Result<()> {
+    /// Adds a row given the value of each needed column (by position in `needed.names`).
+    fn add<'v>(&mut self, line: u64, get: impl Fn(usize) -> Option<&'v str>) -> Result<()> {
         self.stats.rows += 1;
-        let id = get(&self.opts.id_column).map(str::trim).unwrap_or("");
+        let id = get(0).map(str::trim).unwrap_or("");
         if id.is_empty() {
             return self.reject(
                 line,
@@ -155,21 +199,26 @@ impl Builder<'_> {
                 format!("identifier {id:?} already used on line {first}"),
             );
         }
-        let mut values = Vec::with_capacity(self.opts.columns.len());
-        for cols in &self.opts.columns {
-            let parts: Vec<&str> = cols
-                .iter()
-                .filter_map(|c| get(c))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .collect();
-            values.push((!parts.is_empty()).then(|| parts.join("|")));
+        let mut values = Vec::with_capacity(self.needed.fields.len());
+        for range in &self.needed.fields {
+            let mut joined: Option<String> = None;
+            for i in range.clone() {
+                if let Some(v) = get(i).map(str::trim).filter(|v| !v.is_empty()) {
+                    match &mut joined {
+                        Some(j) => {
+                            j.push('|');
+                            j.push_str(v);
+                        }
+                        None => joined = Some(v.to_string()),
+                    }
+                }
+            }
+            values.push(joined);
         }
         let truth = self
-            .opts
-            .label_column
-            .as_deref()
-            .and_then(|c| get(c))
+            .needed
+            .label
+            .and_then(&get)
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
@@ -180,7 +229,7 @@ impl Builder<'_> {
             values,
             truth,
             line,
-            source_name: self.opts.source_name.clone(),
+            source_name: self.source_name.clone(),
         });
         Ok(())
     }
@@ -233,12 +282,13 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
         .map(|(i, h)| (h.as_str(), i))
         .collect();
     check_columns(opts, |c| index.contains_key(c))?;
-    let mut b = Builder {
-        opts,
-        records: Vec::new(),
-        stats: ReadStats::default(),
-        seen_ids: HashMap::new(),
-    };
+    let mut b = Builder::new(opts);
+    let positions: Vec<usize> = b
+        .needed
+        .names
+        .iter()
+        .map(|n| index.get(n.as_str()).copied().unwrap_or(usize::MAX))
+        .collect();
     let mut rec = csv::ByteRecord::new();
     loop {
         let line = rdr.position().line() + 1;
@@ -280,19 +330,16 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
             b.reject(line, m)?;
             continue;
         }
-        b.add(line, |c| index.get(c).and_then(|i| fields.get(*i)).copied())?;
+        b.add(line, |i| {
+            positions.get(i).and_then(|p| fields.get(*p)).copied()
+        })?;
     }
     Ok((b.records, b.stats))
 }
 
 /// Reads JSON Lines: one object per line; values are strings, numbers, booleans or null.
 pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
-    let mut b = Builder {
-        opts,
-        records: Vec::new(),
-        stats: ReadStats::default(),
-        seen_ids: HashMap::new(),
-    };
+    let mut b = Builder::new(opts);
     let mut reader = BufReader::new(input);
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -327,7 +374,7 @@ pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord
             check_columns(opts, |c| obj.contains_key(c))?;
             checked = true;
         }
-        let mut flat: HashMap<&str, String> = HashMap::new();
+        let mut flat: HashMap<&str, String> = HashMap::default();
         let mut bad = None;
         for (k, v) in &obj {
             let s = match v {
@@ -346,7 +393,13 @@ pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord
             b.reject(line, m)?;
             continue;
         }
-        b.add(line, |c| flat.get(c).map(String::as_str))?;
+        let names = b.needed.names.clone();
+        b.add(line, |i| {
+            names
+                .get(i)
+                .and_then(|c| flat.get(c.as_str()))
+                .map(String::as_str)
+        })?;
     }
     Ok((b.records, b.stats))
 }

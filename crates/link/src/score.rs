@@ -1,6 +1,6 @@
 //! Scoring a pair: comparison levels, match weight, probability and a field-by-field explanation.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 

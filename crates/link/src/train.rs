@@ -2,7 +2,9 @@
 //! distinct comparison patterns (not over every pair), lambda from the candidate pairs.
 //! Also training from labelled pairs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -34,10 +36,10 @@ impl SplitMix64 {
 /// Relative frequencies of the values of `field`: the `keep` most common values seen at least
 /// twice, and the frequency of a value seen once (for everything else).
 pub fn term_frequencies(data: &Dataset, field: usize, keep: usize) -> (BTreeMap<String, f64>, f64) {
-    let mut counts: HashMap<&str, u64> = HashMap::new();
+    let mut counts: HashMap<&str, u64> = HashMap::default();
     let mut total = 0u64;
     if let Some(col) = data.columns.get(field) {
-        for v in col.iter().flatten() {
+        for v in col.iter() {
             *counts.entry(&v.text).or_default() += 1;
             total += 1;
         }
@@ -63,7 +65,7 @@ pub fn total_pairs(data: &Dataset, link_type: LinkType) -> f64 {
     match link_type {
         LinkType::Dedupe | LinkType::LinkAndDedupe => n * (n - 1.0) / 2.0,
         LinkType::Link => {
-            let mut per: HashMap<u16, f64> = HashMap::new();
+            let mut per: HashMap<u16, f64> = HashMap::default();
             for s in &data.sources {
                 *per.entry(*s).or_default() += 1.0;
             }
@@ -144,10 +146,18 @@ pub fn estimate_u(
         .into_iter()
         .enumerate()
         .map(|(f, u)| {
-            let Some(exact) = exact_agreement(data, f, link_type) else { return u };
+            let Some(exact) = exact_agreement(data, f, link_type) else {
+                return u;
+            };
             let rest: f64 = u.iter().skip(1).sum();
             let mut out = vec![exact.max(1e-9)];
-            out.extend(u.iter().skip(1).map(|x| if rest > 0.0 { x / rest * (1.0 - exact) } else { x * (1.0 - exact) }));
+            out.extend(u.iter().skip(1).map(|x| {
+                if rest > 0.0 {
+                    x / rest * (1.0 - exact)
+                } else {
+                    x * (1.0 - exact)
+                }
+            }));
             out
         })
         .collect()
@@ -157,12 +167,12 @@ pub fn estimate_u(
 /// `field`, among pairs where both have one.
 pub fn exact_agreement(data: &Dataset, field: usize, link_type: LinkType) -> Option<f64> {
     let col = data.columns.get(field)?;
-    let mut per_source: HashMap<(&str, u16), f64> = HashMap::new();
-    let mut per_value: HashMap<&str, f64> = HashMap::new();
-    let mut source_totals: HashMap<u16, f64> = HashMap::new();
+    let mut per_source: HashMap<(&str, u16), f64> = HashMap::default();
+    let mut per_value: HashMap<&str, f64> = HashMap::default();
+    let mut source_totals: HashMap<u16, f64> = HashMap::default();
     let mut n = 0.0;
-    for (v, s) in col.iter().zip(&data.sources) {
-        if let Some(v) = v {
+    for (r, s) in data.sources.iter().enumerate() {
+        if let Some(v) = col.get(r) {
             *per_value.entry(&v.text).or_default() += 1.0;
             *per_source.entry((&v.text, *s)).or_default() += 1.0;
             *source_totals.entry(*s).or_default() += 1.0;
@@ -190,11 +200,14 @@ pub fn pattern_counts(
     items: impl ParallelIterator<Item = (Pattern, u16)>,
 ) -> Vec<(Pattern, u16, u64)> {
     let map = items
-        .fold(HashMap::new, |mut m: HashMap<(Pattern, u16), u64>, k| {
-            *m.entry(k).or_default() += 1;
-            m
-        })
-        .reduce(HashMap::new, |mut a, b| {
+        .fold(
+            HashMap::default,
+            |mut m: HashMap<(Pattern, u16), u64>, k| {
+                *m.entry(k).or_default() += 1;
+                m
+            },
+        )
+        .reduce(HashMap::default, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
             }
@@ -378,7 +391,7 @@ mod tests {
             }
             (probs.len() - 1) as u64
         };
-        let mut counts: HashMap<Pattern, u64> = HashMap::new();
+        let mut counts: HashMap<Pattern, u64> = HashMap::default();
         for _ in 0..200_000 {
             let is_match = (rng.below(1_000_000) as f64) < lambda_true * 1_000_000.0;
             let mut p: Pattern = 0;

@@ -36,7 +36,9 @@ fn main() -> anyhow::Result<()> {
         Some("fs") if args.len() >= 5 => fellegi_sunter(&args[2], &args[3], &args[4..]),
         Some("clk") if args.len() == 6 => clk(&args[2], &args[3], &args[4], &args[5]),
         Some("dice") if args.len() == 3 => dice(args[2].parse().context("N")?),
-        _ => bail!("usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N"),
+        _ => bail!(
+            "usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N"
+        ),
     }
 }
 
@@ -72,7 +74,11 @@ fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Res
     let cs = linker.model.settings.cluster.clone();
     let links: Vec<Link> = scored
         .iter()
-        .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
+        .map(|p| Link {
+            a: p.a,
+            b: p.b,
+            probability: p.probability(),
+        })
         .filter(|l| l.probability >= cs.threshold || l.probability < cs.conflict_below)
         .collect();
     let clusters = cluster(linker.data.len(), &links, &cs);
@@ -134,7 +140,11 @@ fn clk(schema: &str, label: &str, left: &str, right: &str) -> anyhow::Result<()>
         for t in truth[0].iter().flatten() {
             *m.entry(t).or_default() += 1;
         }
-        truth[1].iter().flatten().map(|t| m.get(t.as_str()).copied().unwrap_or(0)).sum::<u64>()
+        truth[1]
+            .iter()
+            .flatten()
+            .map(|t| m.get(t.as_str()).copied().unwrap_or(0))
+            .sum::<u64>()
     };
     let mut rows = Vec::new();
     for thr in [0.9, 0.85, 0.8, 0.75, 0.7] {
@@ -187,6 +197,9 @@ fn dice(n: usize) -> anyhow::Result<()> {
         assert_eq!(cmp as usize, n * n);
     }
     let per_s = (n * n) as f64 / best;
-    println!("{}", json!({"n": n, "comparisons": n * n, "best_of_3_s": best, "comparisons_per_s_one_core": per_s, "above_0.85": found}));
+    println!(
+        "{}",
+        json!({"n": n, "comparisons": n * n, "best_of_3_s": best, "comparisons_per_s_one_core": per_s, "above_0.85": found})
+    );
     Ok(())
 }
