@@ -299,13 +299,13 @@ impl Store {
     /// Restores a dump into this (freshly migrated, empty) database, in one transaction:
     /// on any error nothing is written. Returns the number of rows restored.
     pub async fn restore(&self, input: &mut (dyn BufRead + Send)) -> Result<u64, BackupError> {
-        let existing: i64 = on_pool!(self, |pool| {
-            sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM organisations) + (SELECT COUNT(*) FROM data_keys)"
-        )
-        .fetch_one(pool)
-        .await?
-        });
+        // Any row in any table counts (an audit entry alone would collide with the backup's).
+        let counts: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+            .collect();
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {}", counts.join(" + ")));
+        let existing: i64 = on_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await?);
         if existing > 0 {
             return Err(BackupError::NotEmpty);
         }

@@ -241,6 +241,19 @@ async fn restore_into_a_non_empty_database_is_refused(t: TestStore) {
         "restore over itself"
     );
     assert_eq!(target.dump().await, before);
+
+    // A single audit entry is enough to make a database not new.
+    let logged = t.sibling().await;
+    logged
+        .store
+        .append_audit(&event(AuditAction::LoginFailed))
+        .await
+        .unwrap();
+    assert!(matches!(
+        restore(&logged, &dump).await,
+        Err(BackupError::NotEmpty)
+    ));
+    assert_eq!(logged.head_seq().await, 1);
 }
 
 async fn corrupted_backups_are_refused_and_write_nothing(t: TestStore) {
