@@ -100,7 +100,7 @@ impl ClkSchema {
 
     /// Checks lengths and fields.
     pub fn validate(&self) -> Result<()> {
-        if self.bits < 64 || self.bits > 8192 || self.bits % 128 != 0 {
+        if self.bits < 64 || self.bits > 8192 || !self.bits.is_multiple_of(128) {
             return Err(LinkError::InvalidSettings(
                 "bits must be a multiple of 128 from 128 to 8192".into(),
             ));
@@ -440,7 +440,7 @@ pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
         .copied()
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    if t.len() % 4 != 0 {
+    if !t.len().is_multiple_of(4) {
         return None;
     }
     let val = |c: u8| B64.iter().position(|x| *x == c).map(|p| p as u32);

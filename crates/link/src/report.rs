@@ -5,12 +5,15 @@ use std::fmt::Write as _;
 use crate::eval::{Accuracy, ClusterAccuracy};
 use crate::model::LinkageModel;
 
+/// One input in the report: name, rows read, rows skipped, the first skipped rows (line, reason).
+pub type InputSummary = (String, u64, u64, Vec<(u64, String)>);
+
 /// Everything the report shows.
 #[derive(Debug, Clone, Default)]
 pub struct RunReport {
     pub title: String,
     /// (input, rows read, rows skipped, first skipped reasons).
-    pub inputs: Vec<(String, u64, u64, Vec<(u64, String)>)>,
+    pub inputs: Vec<InputSummary>,
     pub bad_values: u64,
     /// (rule, new pairs, largest block).
     pub blocking: Vec<(String, u64, u64)>,

@@ -409,14 +409,10 @@ mod tests {
             "lambda {}",
             r.lambda
         );
-        for f in 0..4 {
-            for l in 0..m_true[f].len() {
-                assert!(
-                    (r.m[f][l] - m_true[f][l]).abs() < 0.03,
-                    "m[{f}][{l}] = {} vs {}",
-                    r.m[f][l],
-                    m_true[f][l]
-                );
+        for (f, mf) in m_true.iter().enumerate() {
+            for (l, want) in mf.iter().enumerate() {
+                let got = r.m[f][l];
+                assert!((got - want).abs() < 0.03, "m[{f}][{l}] = {got} vs {want}");
             }
         }
         let share = match_share(&counts, &r.m, &u_true, 0.1);
