@@ -475,11 +475,15 @@ pub fn dice(a: &[u64], b: &[u64]) -> f64 {
 
 #[inline(always)]
 fn and_count_16(a: &[u64; 16], b: &[u64; 16]) -> u32 {
-    let mut s = 0u32;
-    for i in 0..16 {
-        s += (a[i] & b[i]).count_ones();
+    // four independent sums keep the popcount units busy
+    let mut s = [0u32; 4];
+    for i in 0..4 {
+        s[0] += (a[4 * i] & b[4 * i]).count_ones();
+        s[1] += (a[4 * i + 1] & b[4 * i + 1]).count_ones();
+        s[2] += (a[4 * i + 2] & b[4 * i + 2]).count_ones();
+        s[3] += (a[4 * i + 3] & b[4 * i + 3]).count_ones();
     }
-    s
+    s[0] + s[1] + s[2] + s[3]
 }
 
 #[inline(always)]
@@ -537,16 +541,36 @@ pub fn candidate_pairs(
                 (0, sorted_counts.len())
             };
             let mut out = Vec::new();
-            for j in lo..hi {
-                let b = &sorted[j * w..(j + 1) * w];
-                let inter = and_count(a, b) as f32;
-                let denom = ca + sorted_counts[j] as f32;
-                if 2.0 * inter >= t * denom && denom > 0.0 {
-                    out.push(ClkMatch {
-                        left: i as u32,
-                        right: order[j],
-                        dice: 2.0 * inter / denom,
-                    });
+            let counts = &sorted_counts[lo..hi];
+            if w == 16 {
+                // the common 1024-bit case: fixed-size rows, no bounds checks in the loop
+                let (rows, _) = sorted[lo * 16..hi * 16].as_chunks::<16>();
+                let mut a16 = [0u64; 16];
+                a16.copy_from_slice(a);
+                for (k, (row, cb)) in rows.iter().zip(counts).enumerate() {
+                    let inter = and_count_16(&a16, row) as f32;
+                    let denom = ca + *cb as f32;
+                    if 2.0 * inter >= t * denom && denom > 0.0 {
+                        out.push(ClkMatch {
+                            left: i as u32,
+                            right: order[lo + k],
+                            dice: 2.0 * inter / denom,
+                        });
+                    }
+                }
+            } else {
+                for (k, cb) in counts.iter().enumerate() {
+                    let j = lo + k;
+                    let b = &sorted[j * w..(j + 1) * w];
+                    let inter = and_count(a, b) as f32;
+                    let denom = ca + *cb as f32;
+                    if 2.0 * inter >= t * denom && denom > 0.0 {
+                        out.push(ClkMatch {
+                            left: i as u32,
+                            right: order[j],
+                            dice: 2.0 * inter / denom,
+                        });
+                    }
                 }
             }
             (out, (hi - lo) as u64)

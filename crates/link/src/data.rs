@@ -296,3 +296,43 @@ impl Dataset {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preparer() -> Preparer {
+        Preparer {
+            comparisons: vec![
+                Comparison::Name {
+                    jaro_winkler: vec![0.92, 0.8],
+                },
+                Comparison::Date,
+            ],
+            scheme: CyrillicScheme::Icao,
+            soundex: Some(DaitchMokotoffSoundex::default()),
+        }
+    }
+
+    #[test]
+    fn phonetic_codes_bring_transliterations_together() {
+        let p = preparer();
+        let code = |s: &str| p.prepare(0, s).unwrap().unwrap().key;
+        assert_eq!(code("Shevchenko"), code("Szewczenko"));
+        assert_eq!(code("Shevchenko"), code("Schewtschenko"));
+        assert_eq!(code("Шевченко"), code("Shevchenko"));
+        assert_ne!(code("Shevchenko"), code("Kowalska"));
+    }
+
+    #[test]
+    fn names_fold_and_keep_alternatives_as_tokens() {
+        let p = preparer();
+        let v = p.prepare(0, "Kowalská|Nowak").unwrap().unwrap();
+        assert_eq!(&*v.text, "kowalska nowak");
+        assert_eq!(p.prepare(0, "   ").unwrap(), None);
+        assert!(p.prepare(0, &"x".repeat(300)).is_err());
+        let d = p.prepare(1, "07.03.1990").unwrap().unwrap();
+        assert_eq!(&*d.text, "1990-03-07");
+        assert!(p.prepare(1, "1990-13-01").is_err());
+    }
+}

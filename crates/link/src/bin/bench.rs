@@ -30,6 +30,15 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU time of the calling thread (from /proc/thread-self/schedstat, nanoseconds), so that a
+/// throughput per core can be told apart from waiting for a shared CPU.
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -187,19 +196,33 @@ fn dice(n: usize) -> anyhow::Result<()> {
     let (a, b) = (make(), make());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let mut best = f64::MAX;
+    let mut best_cpu = f64::MAX;
     let mut found = 0;
     for _ in 0..3 {
-        let s = Instant::now();
-        let (c, cmp) = pool.install(|| candidate_pairs(&a, &b, 0.85, false));
-        let secs = s.elapsed().as_secs_f64();
+        let (secs, cpu, c, cmp) = pool.install(|| {
+            let cpu0 = thread_cpu_seconds();
+            let s = Instant::now();
+            let (c, cmp) = candidate_pairs(&a, &b, 0.85, false);
+            (
+                s.elapsed().as_secs_f64(),
+                thread_cpu_seconds() - cpu0,
+                c,
+                cmp,
+            )
+        });
         best = best.min(secs);
+        best_cpu = best_cpu.min(cpu);
         found = c.len();
-        assert_eq!(cmp as usize, n * n);
+        if cmp as usize != n * n {
+            bail!("expected {} comparisons, made {cmp}", n * n);
+        }
     }
     let per_s = (n * n) as f64 / best;
+    let per_cpu_s = (n * n) as f64 / best_cpu;
     println!(
         "{}",
-        json!({"n": n, "comparisons": n * n, "best_of_3_s": best, "comparisons_per_s_one_core": per_s, "above_0.85": found})
+        json!({"n": n, "comparisons": n * n, "best_of_3_s": best, "best_of_3_cpu_s": best_cpu,
+            "comparisons_per_s_one_core": per_s, "comparisons_per_cpu_s": per_cpu_s, "above_0.85": found})
     );
     Ok(())
 }

@@ -1,5 +1,9 @@
 //! Integration tests of haven-link (one test binary).
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 mod clk;
 mod clustering;
