@@ -46,10 +46,7 @@ impl BlockingRule {
     /// Parses `key & key & ...` where a key is `field` or `transform(field)` with transform one of
     /// `exact`, `phonetic`, `first1`..`first9`, `sorted`, `year`, `month`, `day`.
     pub fn parse(text: &str, settings: &ModelSettings) -> Result<BlockingRule> {
-        let err = |m: &str| LinkError::InvalidRule {
-            rule: text.chars().take(200).collect(),
-            message: m.to_string(),
-        };
+        let err = |m: &str| LinkError::InvalidRule { rule: text.chars().take(200).collect(), message: m.to_string() };
         let mut keys = Vec::new();
         for part in text.split('&') {
             let part = part.trim();
@@ -86,15 +83,9 @@ impl BlockingRule {
                 },
                 other => return Err(err(&format!("unknown key function {other:?}"))),
             };
-            keys.push(BlockKey {
-                field: fi,
-                transform,
-            });
+            keys.push(BlockKey { field: fi, transform });
         }
-        Ok(BlockingRule {
-            text: text.to_string(),
-            keys,
-        })
+        Ok(BlockingRule { text: text.to_string(), keys })
     }
 
     /// The fields the rule uses.
@@ -116,11 +107,7 @@ impl BlockingRule {
                     v.key.hash(&mut h)
                 }
                 KeyTransform::First(n) => {
-                    let end = v
-                        .text
-                        .char_indices()
-                        .nth(usize::from(n))
-                        .map_or(v.text.len(), |(i, _)| i);
+                    let end = v.text.char_indices().nth(usize::from(n)).map_or(v.text.len(), |(i, _)| i);
                     v.text[..end].hash(&mut h)
                 }
                 KeyTransform::SortedTokens => crate::normalize::sorted_tokens(&v.text).hash(&mut h),
@@ -152,12 +139,7 @@ impl BlockingKeys {
     pub fn compute(rules: &[BlockingRule], data: &Dataset) -> BlockingKeys {
         let keys = rules
             .iter()
-            .map(|r| {
-                (0..data.len())
-                    .into_par_iter()
-                    .map(|i| r.key(|f| data.value(f, i)))
-                    .collect()
-            })
+            .map(|r| (0..data.len()).into_par_iter().map(|i| r.key(|f| data.value(f, i))).collect())
             .collect::<Vec<Vec<Option<u64>>>>();
         let blocks = keys.iter().map(|k| blocks(k)).collect();
         BlockingKeys { keys, blocks }
@@ -225,9 +207,8 @@ pub fn for_each_candidate<T: Send>(
                         if !allowed(link_type, data.sources[ai], data.sources[bi]) {
                             continue;
                         }
-                        let earlier = keys.keys[..r]
-                            .iter()
-                            .any(|k| matches!((k[ai], k[bi]), (Some(p), Some(q)) if p == q));
+                        let earlier =
+                            keys.keys[..r].iter().any(|k| matches!((k[ai], k[bi]), (Some(p), Some(q)) if p == q));
                         if !earlier {
                             visit(a, b, r, &mut acc);
                         }
@@ -245,22 +226,11 @@ pub fn for_each_candidate<T: Send>(
 
 /// Upper bound on the candidate pairs (sum over rules of block sizes choose 2), cheap to compute.
 pub fn upper_bound(keys: &BlockingKeys) -> u64 {
-    keys.blocks
-        .iter()
-        .map(|bl| {
-            bl.iter()
-                .map(|b| (b.len() as u64) * (b.len() as u64 - 1) / 2)
-                .sum::<u64>()
-        })
-        .sum()
+    keys.blocks.iter().map(|bl| bl.iter().map(|b| (b.len() as u64) * (b.len() as u64 - 1) / 2).sum::<u64>()).sum()
 }
 
 /// Counts the unique candidate pairs per rule without comparing them.
-pub fn count_candidates(
-    keys: &BlockingKeys,
-    data: &Dataset,
-    link_type: LinkType,
-) -> BlockingCounts {
+pub fn count_candidates(keys: &BlockingKeys, data: &Dataset, link_type: LinkType) -> BlockingCounts {
     let mut per = Vec::new();
     let mut largest_block = Vec::new();
     for (r, bl) in keys.blocks.iter().enumerate() {
@@ -273,9 +243,7 @@ pub fn count_candidates(
                     for &b in &block[x + 1..] {
                         let (ai, bi) = (a as usize, b as usize);
                         if allowed(link_type, data.sources[ai], data.sources[bi])
-                            && !keys.keys[..r]
-                                .iter()
-                                .any(|k| matches!((k[ai], k[bi]), (Some(p), Some(q)) if p == q))
+                            && !keys.keys[..r].iter().any(|k| matches!((k[ai], k[bi]), (Some(p), Some(q)) if p == q))
                         {
                             n += 1;
                         }
@@ -286,9 +254,5 @@ pub fn count_candidates(
             .sum();
         per.push(n);
     }
-    BlockingCounts {
-        total: per.iter().sum(),
-        new_pairs_per_rule: per,
-        largest_block,
-    }
+    BlockingCounts { total: per.iter().sum(), new_pairs_per_rule: per, largest_block }
 }

@@ -174,11 +174,7 @@ pub fn run(args: LinkArgs) -> anyhow::Result<()> {
     }
 }
 
-fn step<T>(
-    report: &mut RunReport,
-    name: &str,
-    f: impl FnOnce() -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
+fn step<T>(report: &mut RunReport, name: &str, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
     let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
         bar.set_style(style);
@@ -187,24 +183,17 @@ fn step<T>(
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let t = Instant::now();
     let r = f();
-    report
-        .timings
-        .push((name.to_string(), t.elapsed().as_secs_f64()));
+    report.timings.push((name.to_string(), t.elapsed().as_secs_f64()));
     bar.finish_and_clear();
     r
 }
 
 fn load_model(path: &Path) -> anyhow::Result<LinkageModel> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     LinkageModel::from_toml(&text).with_context(|| format!("in {}", path.display()))
 }
 
-fn read_inputs(
-    model: &mut LinkageModel,
-    input: &InputArgs,
-    report: &mut RunReport,
-) -> anyhow::Result<Dataset> {
+fn read_inputs(model: &mut LinkageModel, input: &InputArgs, report: &mut RunReport) -> anyhow::Result<Dataset> {
     if let Some(c) = &input.id_column {
         model.settings.id_column = c.clone();
     }
@@ -217,16 +206,10 @@ fn read_inputs(
         opts.label_column = input.label_column.clone();
         opts.skip_bad_rows = input.skip_bad_rows;
         let (records, stats) = read_file(&name, &opts)?;
-        report
-            .inputs
-            .push((name, stats.rows, stats.skipped, stats.skipped_examples));
+        report.inputs.push((name, stats.rows, stats.skipped, stats.skipped_examples));
         all.extend(records);
     }
-    let policy = if input.skip_bad_rows {
-        BadValues::TreatAsMissing
-    } else {
-        BadValues::Fail
-    };
+    let policy = if input.skip_bad_rows { BadValues::TreatAsMissing } else { BadValues::Fail };
     let data = Dataset::prepare(&model.settings, all, policy)?;
     report.bad_values = data.bad_values;
     report.records = data.len() as u64;
@@ -236,24 +219,13 @@ fn read_inputs(
 fn train(a: TrainArgs) -> anyhow::Result<()> {
     let mut report = RunReport::default();
     let mut model = load_model(&a.settings)?;
-    let data = step(&mut report, "read and prepare", || {
-        read_inputs(&mut model, &a.input, &mut RunReport::default())
-    })?;
+    let data = step(&mut report, "read and prepare", || read_inputs(&mut model, &a.input, &mut RunReport::default()))?;
     let mut linker = Linker::new(model, data)?;
-    let candidates = step(
-        &mut report,
-        "block and compare",
-        || Ok(linker.candidates()?),
-    )?;
+    let candidates = step(&mut report, "block and compare", || Ok(linker.candidates()?))?;
     let summary = step(&mut report, "train", || {
-        Ok(if a.labelled {
-            linker.train_from_labels(&candidates)?
-        } else {
-            linker.train(&candidates)?
-        })
+        Ok(if a.labelled { linker.train_from_labels(&candidates)? } else { linker.train(&candidates)? })
     })?;
-    std::fs::write(&a.out, linker.model.to_toml()?)
-        .with_context(|| format!("writing {}", a.out.display()))?;
+    std::fs::write(&a.out, linker.model.to_toml()?).with_context(|| format!("writing {}", a.out.display()))?;
     eprintln!(
         "trained on {} records, {} candidate pairs ({}); model saved to {}",
         linker.data.len(),
@@ -267,10 +239,7 @@ fn train(a: TrainArgs) -> anyhow::Result<()> {
 fn predict(a: PredictArgs) -> anyhow::Result<()> {
     let model = load_model(&a.model)?;
     if model.parameters.is_none() {
-        bail!(
-            "{} has no parameters: run `haven link train` first",
-            a.model.display()
-        );
+        bail!("{} has no parameters: run `haven link train` first", a.model.display());
     }
     run_pipeline(model, &a.input, &a.output, false, false)
 }
@@ -295,60 +264,38 @@ fn run_pipeline(
     train: bool,
     labelled: bool,
 ) -> anyhow::Result<()> {
-    let mut report = RunReport {
-        title: "Haven record linkage run".into(),
-        ..RunReport::default()
-    };
+    let mut report = RunReport { title: "Haven record linkage run".into(), ..RunReport::default() };
     if let Some(t) = out.threshold {
         if !(0.0..=1.0).contains(&t) {
             bail!("--threshold must lie between 0 and 1");
         }
         model.settings.cluster.threshold = t;
     }
-    std::fs::create_dir_all(&out.out_dir)
-        .with_context(|| format!("creating {}", out.out_dir.display()))?;
+    std::fs::create_dir_all(&out.out_dir).with_context(|| format!("creating {}", out.out_dir.display()))?;
     let t0 = Instant::now();
     let mut scratch = RunReport::default();
-    let data = step(&mut report, "read and prepare", || {
-        read_inputs(&mut model, input, &mut scratch)
-    })?;
+    let data = step(&mut report, "read and prepare", || read_inputs(&mut model, input, &mut scratch))?;
     report.inputs = scratch.inputs;
     report.bad_values = scratch.bad_values;
     report.records = scratch.records;
     let mut linker = Linker::new(model, data)?;
-    let counts = step(&mut report, "count candidate pairs", || {
-        Ok(linker.count_candidates())
-    })?;
+    let counts = step(&mut report, "count candidate pairs", || Ok(linker.count_candidates()))?;
     for (r, rule) in linker.rules.iter().enumerate() {
-        report.blocking.push((
-            rule.text.clone(),
-            counts.new_pairs_per_rule[r],
-            counts.largest_block[r],
-        ));
+        report.blocking.push((rule.text.clone(), counts.new_pairs_per_rule[r], counts.largest_block[r]));
     }
     eprintln!("{} candidate pairs to compare", counts.total);
-    let candidates = step(
-        &mut report,
-        "block and compare",
-        || Ok(linker.candidates()?),
-    )?;
+    let candidates = step(&mut report, "block and compare", || Ok(linker.candidates()?))?;
     report.candidate_pairs = candidates.len() as u64;
     if train {
         let summary = step(&mut report, "train", || {
-            Ok(if labelled {
-                linker.train_from_labels(&candidates)?
-            } else {
-                linker.train(&candidates)?
-            })
+            Ok(if labelled { linker.train_from_labels(&candidates)? } else { linker.train(&candidates)? })
         })?;
         report.training.push(format!(
             "{} distinct comparison patterns; u from {} random pairs.",
             summary.distinct_patterns, summary.u_pairs
         ));
         for (rule, it, share) in &summary.sessions {
-            report.training.push(format!(
-                "EM on pairs of rule `{rule}`: {it} iterations, match share {share:.4}."
-            ));
+            report.training.push(format!("EM on pairs of rule `{rule}`: {it} iterations, match share {share:.4}."));
         }
         if !summary.fields_not_estimated.is_empty() {
             report.training.push(format!(
@@ -364,21 +311,10 @@ fn run_pipeline(
     report.estimated_blocking_recall = linker.blocking_recall(&scored, threshold).estimated_recall;
     let links: Vec<Link> = scored
         .iter()
-        .filter(|p| {
-            p.probability()
-                >= settings
-                    .min_probability
-                    .min(settings.cluster.conflict_below)
-        })
-        .map(|p| Link {
-            a: p.a,
-            b: p.b,
-            probability: p.probability(),
-        })
+        .filter(|p| p.probability() >= settings.min_probability.min(settings.cluster.conflict_below))
+        .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
         .collect();
-    let clusters = step(&mut report, "cluster", || {
-        Ok(cluster(linker.data.len(), &links, &settings.cluster))
-    })?;
+    let clusters = step(&mut report, "cluster", || Ok(cluster(linker.data.len(), &links, &settings.cluster)))?;
     let previous = match &out.previous_ids {
         Some(p) => {
             let f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
@@ -387,42 +323,21 @@ fn run_pipeline(
         None => BTreeMap::new(),
     };
     let person_ids = assign_person_ids(&linker.data.ids, &clusters, &previous);
-    step(&mut report, "write", || {
-        write_outputs(&linker, &scored, &person_ids, &out.out_dir)
-    })?;
+    step(&mut report, "write", || write_outputs(&linker, &scored, &person_ids, &out.out_dir))?;
     report.weights = scored.iter().map(|p| p.weight).collect();
-    report.pairs_written = scored
-        .iter()
-        .filter(|p| p.probability() >= settings.min_probability)
-        .count() as u64;
+    report.pairs_written = scored.iter().filter(|p| p.probability() >= settings.min_probability).count() as u64;
     report.match_threshold = threshold;
-    report.matches = scored
-        .iter()
-        .filter(|p| p.probability() >= threshold)
-        .count() as u64;
+    report.matches = scored.iter().filter(|p| p.probability() >= threshold).count() as u64;
     report.clusters = u64::from(clusters.iter().copied().max().map_or(0, |m| m + 1));
     if linker.data.truth.iter().any(Option::is_some) {
-        let pairs: Vec<(u32, u32, f64)> =
-            scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
-        report.accuracy = crate::eval::pairwise(
-            &linker.data,
-            settings.link_type,
-            &pairs,
-            &[0.01, 0.1, 0.5, 0.9, 0.99],
-        );
-        report.cluster_accuracy = Some(crate::eval::clusters(
-            &linker.data,
-            settings.link_type,
-            &clusters,
-        ));
+        let pairs: Vec<(u32, u32, f64)> = scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
+        report.accuracy = crate::eval::pairwise(&linker.data, settings.link_type, &pairs, &[0.01, 0.1, 0.5, 0.9, 0.99]);
+        report.cluster_accuracy = Some(crate::eval::clusters(&linker.data, settings.link_type, &clusters));
     }
-    report
-        .timings
-        .push(("total".into(), t0.elapsed().as_secs_f64()));
+    report.timings.push(("total".into(), t0.elapsed().as_secs_f64()));
     report.model = Some(linker.model.clone());
     let html = out.out_dir.join("report.html");
-    std::fs::write(&html, render_html(&report))
-        .with_context(|| format!("writing {}", html.display()))?;
+    std::fs::write(&html, render_html(&report)).with_context(|| format!("writing {}", html.display()))?;
     eprintln!(
         "{} records, {} candidate pairs, {} matches at p >= {threshold}, {} persons; see {}",
         report.records,
@@ -434,12 +349,7 @@ fn run_pipeline(
     Ok(())
 }
 
-fn write_outputs(
-    linker: &Linker,
-    scored: &[ScoredPair],
-    person_ids: &[String],
-    dir: &Path,
-) -> anyhow::Result<()> {
+fn write_outputs(linker: &Linker, scored: &[ScoredPair], person_ids: &[String], dir: &Path) -> anyhow::Result<()> {
     let settings = &linker.model.settings;
     let scorer = crate::score::Scorer::new(&linker.model)?;
     let mut header: Vec<String> = vec![
@@ -453,55 +363,32 @@ fn write_outputs(
     header.extend(settings.fields.iter().map(|f| format!("{}_level", f.name)));
     let header_ref: Vec<&str> = header.iter().map(String::as_str).collect();
     let data = &linker.data;
-    let rows = scored
-        .iter()
-        .filter(|p| p.probability() >= settings.min_probability)
-        .map(|p| {
-            let (a, b) = (p.a as usize, p.b as usize);
-            let mut row = vec![
-                data.ids[a].clone(),
-                data.sources[a].to_string(),
-                data.ids[b].clone(),
-                data.sources[b].to_string(),
-                format!("{:.3}", p.weight),
-                format!("{:.6}", p.probability()),
-            ];
-            for (f, labels) in scorer.level_labels.iter().enumerate() {
-                let l = crate::score::level_of(p.pattern, f);
-                row.push(
-                    labels
-                        .get(usize::from(l))
-                        .cloned()
-                        .unwrap_or_else(|| "missing".into()),
-                );
-            }
-            row
-        });
+    let rows = scored.iter().filter(|p| p.probability() >= settings.min_probability).map(|p| {
+        let (a, b) = (p.a as usize, p.b as usize);
+        let mut row = vec![
+            data.ids[a].clone(),
+            data.sources[a].to_string(),
+            data.ids[b].clone(),
+            data.sources[b].to_string(),
+            format!("{:.3}", p.weight),
+            format!("{:.6}", p.probability()),
+        ];
+        for (f, labels) in scorer.level_labels.iter().enumerate() {
+            let l = crate::score::level_of(p.pattern, f);
+            row.push(labels.get(usize::from(l)).cloned().unwrap_or_else(|| "missing".into()));
+        }
+        row
+    });
     let path = dir.join("pairs.csv");
     let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-    write_csv(
-        std::io::BufWriter::new(f),
-        &path.display().to_string(),
-        &header_ref,
-        rows,
-    )?;
+    write_csv(std::io::BufWriter::new(f), &path.display().to_string(), &header_ref, rows)?;
     let path = dir.join("clusters.csv");
     let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-    let rows = data
-        .ids
-        .iter()
-        .zip(person_ids)
-        .zip(&data.sources)
-        .map(|((r, p), s)| vec![r.clone(), p.clone(), s.to_string()]);
-    write_csv(
-        std::io::BufWriter::new(f),
-        &path.display().to_string(),
-        &["record_id", "person_id", "source"],
-        rows,
-    )?;
+    let rows =
+        data.ids.iter().zip(person_ids).zip(&data.sources).map(|((r, p), s)| vec![r.clone(), p.clone(), s.to_string()]);
+    write_csv(std::io::BufWriter::new(f), &path.display().to_string(), &["record_id", "person_id", "source"], rows)?;
     let path = dir.join("model.toml");
-    std::fs::write(&path, linker.model.to_toml()?)
-        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, linker.model.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -512,21 +399,13 @@ fn blocking(a: BlockingArgs) -> anyhow::Result<()> {
     let counts = linker.count_candidates();
     println!("rule\tnew_pairs\tlargest_block");
     for (r, rule) in linker.rules.iter().enumerate() {
-        println!(
-            "{}\t{}\t{}",
-            rule.text, counts.new_pairs_per_rule[r], counts.largest_block[r]
-        );
+        println!("{}\t{}\t{}", rule.text, counts.new_pairs_per_rule[r], counts.largest_block[r]);
     }
     println!("total\t{}", counts.total);
     if linker.data.truth.iter().any(Option::is_some) {
         let candidates = linker.candidates()?;
         let all_pairs: Vec<(u32, u32, f64)> = candidates.iter().map(|c| (c.a, c.b, 1.0)).collect();
-        let acc = crate::eval::pairwise(
-            &linker.data,
-            linker.model.settings.link_type,
-            &all_pairs,
-            &[1.0],
-        );
+        let acc = crate::eval::pairwise(&linker.data, linker.model.settings.link_type, &all_pairs, &[1.0]);
         if let Some(x) = acc.first() {
             println!(
                 "true pairs reachable through blocking: {} of {} ({:.4}); lost: {}",
@@ -541,12 +420,9 @@ fn blocking(a: BlockingArgs) -> anyhow::Result<()> {
 }
 
 fn encode(a: EncodeArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&a.schema)
-        .with_context(|| format!("reading {}", a.schema.display()))?;
-    let schema =
-        ClkSchema::from_toml(&text).with_context(|| format!("in {}", a.schema.display()))?;
-    let secret = std::fs::read(&a.secret_file)
-        .with_context(|| format!("reading {}", a.secret_file.display()))?;
+    let text = std::fs::read_to_string(&a.schema).with_context(|| format!("reading {}", a.schema.display()))?;
+    let schema = ClkSchema::from_toml(&text).with_context(|| format!("in {}", a.schema.display()))?;
+    let secret = std::fs::read(&a.secret_file).with_context(|| format!("reading {}", a.secret_file.display()))?;
     let secret = secret.trim_ascii().to_vec();
     let name = a.input.display().to_string();
     let mut opts = schema.read_options(&name, 0);
@@ -569,10 +445,7 @@ fn encode(a: EncodeArgs) -> anyhow::Result<()> {
 
 fn read_encodings(path: &Path) -> anyhow::Result<Encodings> {
     let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    Ok(Encodings::from_csv(
-        std::io::BufReader::new(f),
-        &path.display().to_string(),
-    )?)
+    Ok(Encodings::from_csv(std::io::BufReader::new(f), &path.display().to_string())?)
 }
 
 fn match_encodings(a: MatchArgs) -> anyhow::Result<()> {
@@ -582,34 +455,18 @@ fn match_encodings(a: MatchArgs) -> anyhow::Result<()> {
     let left = read_encodings(&a.left)?;
     let right = read_encodings(&a.right)?;
     if left.words != right.words {
-        bail!(
-            "the two files have encodings of different lengths: were they made with the same schema?"
-        );
+        bail!("the two files have encodings of different lengths: were they made with the same schema?");
     }
     let t = Instant::now();
     let (cands, comparisons) = candidate_pairs(&left, &right, a.threshold, true);
     let n_cand = cands.len();
-    let matches = if a.all_pairs {
-        cands
-    } else {
-        greedy_one_to_one(cands)
-    };
+    let matches = if a.all_pairs { cands } else { greedy_one_to_one(cands) };
     let secs = t.elapsed().as_secs_f64();
     let rows = matches.iter().map(|m| {
-        vec![
-            left.ids[m.left as usize].clone(),
-            right.ids[m.right as usize].clone(),
-            format!("{:.4}", m.dice),
-        ]
+        vec![left.ids[m.left as usize].clone(), right.ids[m.right as usize].clone(), format!("{:.4}", m.dice)]
     });
-    let f =
-        std::fs::File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    write_csv(
-        std::io::BufWriter::new(f),
-        &a.out.display().to_string(),
-        &["left_id", "right_id", "dice"],
-        rows,
-    )?;
+    let f = std::fs::File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    write_csv(std::io::BufWriter::new(f), &a.out.display().to_string(), &["left_id", "right_id", "dice"], rows)?;
     eprintln!(
         "{} x {} encodings: {comparisons} Dice comparisons, {n_cand} pairs >= {}, {} matches in {secs:.3}s: {}",
         left.len(),

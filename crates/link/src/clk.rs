@@ -92,8 +92,7 @@ fn default_id_column() -> String {
 impl ClkSchema {
     /// Reads and checks a schema from TOML.
     pub fn from_toml(text: &str) -> Result<ClkSchema> {
-        let s: ClkSchema =
-            toml::from_str(text).map_err(|e| LinkError::InvalidSettings(e.to_string()))?;
+        let s: ClkSchema = toml::from_str(text).map_err(|e| LinkError::InvalidSettings(e.to_string()))?;
         s.validate()?;
         Ok(s)
     }
@@ -101,21 +100,14 @@ impl ClkSchema {
     /// Checks lengths and fields.
     pub fn validate(&self) -> Result<()> {
         if self.bits < 64 || self.bits > 8192 || !self.bits.is_multiple_of(128) {
-            return Err(LinkError::InvalidSettings(
-                "bits must be a multiple of 128 from 128 to 8192".into(),
-            ));
+            return Err(LinkError::InvalidSettings("bits must be a multiple of 128 from 128 to 8192".into()));
         }
         if self.fields.is_empty() {
-            return Err(LinkError::InvalidSettings(
-                "at least one [[field]] is needed".into(),
-            ));
+            return Err(LinkError::InvalidSettings("at least one [[field]] is needed".into()));
         }
         for f in &self.fields {
             if f.bits_per_feature == 0 || f.bits_per_feature as usize > self.bits {
-                return Err(LinkError::InvalidSettings(format!(
-                    "field {:?}: bits_per_feature out of range",
-                    f.name
-                )));
+                return Err(LinkError::InvalidSettings(format!("field {:?}: bits_per_feature out of range", f.name)));
             }
         }
         Ok(())
@@ -123,11 +115,7 @@ impl ClkSchema {
 
     /// Length in bits of the encodings after hardening.
     pub fn encoded_bits(&self) -> usize {
-        let b = if self.hardening.xor_fold {
-            self.bits / 2
-        } else {
-            self.bits
-        };
+        let b = if self.hardening.xor_fold { self.bits / 2 } else { self.bits };
         if self.hardening.balance { b * 2 } else { b }
     }
 
@@ -140,13 +128,7 @@ impl ClkSchema {
             columns: self
                 .fields
                 .iter()
-                .map(|f| {
-                    if f.columns.is_empty() {
-                        vec![f.name.clone()]
-                    } else {
-                        f.columns.clone()
-                    }
-                })
+                .map(|f| if f.columns.is_empty() { vec![f.name.clone()] } else { f.columns.clone() })
                 .collect(),
             label_column: None,
             skip_bad_rows: false,
@@ -168,9 +150,7 @@ impl ClkEncoder {
     pub fn new(schema: ClkSchema, secret: &[u8]) -> Result<ClkEncoder> {
         schema.validate()?;
         if secret.len() < 16 {
-            return Err(LinkError::InvalidSettings(
-                "the shared secret must have at least 16 bytes".into(),
-            ));
+            return Err(LinkError::InvalidSettings("the shared secret must have at least 16 bytes".into()));
         }
         let hk = Hkdf::<Sha256>::new(Some(b"haven-clk-v1"), secret);
         let mut keys = Vec::new();
@@ -179,8 +159,7 @@ impl ClkEncoder {
             hk.expand(format!("field:{}", f.name).as_bytes(), &mut okm)
                 .map_err(|_| LinkError::InvalidSettings("key derivation failed".into()))?;
             keys.push(
-                HmacSha256::new_from_slice(&okm)
-                    .map_err(|_| LinkError::InvalidSettings("bad key length".into()))?,
+                HmacSha256::new_from_slice(&okm).map_err(|_| LinkError::InvalidSettings("bad key length".into()))?,
             );
         }
         let mut permutation = Vec::new();
@@ -196,11 +175,7 @@ impl ClkEncoder {
                 permutation.swap(i, j);
             }
         }
-        Ok(ClkEncoder {
-            schema,
-            keys,
-            permutation,
-        })
+        Ok(ClkEncoder { schema, keys, permutation })
     }
 
     /// The schema.
@@ -216,14 +191,8 @@ impl ClkEncoder {
                 chars.windows(2).map(|w| w.iter().collect()).collect()
             }
             Tokens::Positional => {
-                let f: String = fold(value, self.schema.cyrillic)
-                    .chars()
-                    .filter(|c| *c != ' ')
-                    .collect();
-                f.chars()
-                    .enumerate()
-                    .map(|(i, c)| format!("{i}:{c}"))
-                    .collect()
+                let f: String = fold(value, self.schema.cyrillic).chars().filter(|c| *c != ' ').collect();
+                f.chars().enumerate().map(|(i, c)| format!("{i}:{c}")).collect()
             }
             Tokens::Date => match parse_birth_date(value) {
                 Ok(d) => format!("{:04}{:02}{:02}", d.year, d.month, d.day)
@@ -246,9 +215,7 @@ impl ClkEncoder {
             if toks.is_empty() {
                 continue;
             }
-            let k = (field.bits_per_feature as usize)
-                .div_ceil(toks.len())
-                .max(1);
+            let k = (field.bits_per_feature as usize).div_ceil(toks.len()).max(1);
             for t in toks {
                 let mut mac = key.clone();
                 mac.update(t.as_bytes());
@@ -316,12 +283,7 @@ pub struct Encodings {
 impl Encodings {
     /// Empty, for filters of `words` 64-bit words.
     pub fn new(words: usize) -> Encodings {
-        Encodings {
-            words,
-            ids: Vec::new(),
-            data: Vec::new(),
-            counts: Vec::new(),
-        }
+        Encodings { words, ids: Vec::new(), data: Vec::new(), counts: Vec::new() }
     }
 
     /// Number of encodings.
@@ -368,14 +330,9 @@ impl Encodings {
 
     /// Reads `id,clk` CSV (base64 filters, all of one length).
     pub fn from_csv(input: impl Read, source_name: &str) -> Result<Encodings> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(input);
-        let bad = |line: u64, message: String| LinkError::BadEncoding {
-            source_name: source_name.to_string(),
-            line,
-            message,
-        };
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+        let bad =
+            |line: u64, message: String| LinkError::BadEncoding { source_name: source_name.to_string(), line, message };
         let mut out: Option<Encodings> = None;
         for row in rdr.byte_records() {
             let row = row.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e.to_string()))?;
@@ -383,14 +340,10 @@ impl Encodings {
             let (Some(id), Some(clk), 2) = (row.get(0), row.get(1), row.len()) else {
                 return Err(bad(line, "expected two columns: id,clk".into()));
             };
-            let id = std::str::from_utf8(id)
-                .map_err(|_| bad(line, "identifier is not valid UTF-8".into()))?;
+            let id = std::str::from_utf8(id).map_err(|_| bad(line, "identifier is not valid UTF-8".into()))?;
             let bytes = base64_decode(clk).ok_or_else(|| bad(line, "not valid base64".into()))?;
             if bytes.is_empty() || bytes.len() % 8 != 0 || bytes.len() > 1024 {
-                return Err(bad(
-                    line,
-                    format!("{} bytes is not a filter length", bytes.len()),
-                ));
+                return Err(bad(line, format!("{} bytes is not a filter length", bytes.len())));
             }
             let words: Vec<u64> = bytes
                 .chunks_exact(8)
@@ -416,11 +369,7 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let b = [
-            c[0],
-            c.get(1).copied().unwrap_or(0),
-            c.get(2).copied().unwrap_or(0),
-        ];
+        let b = [c[0], c.get(1).copied().unwrap_or(0), c.get(2).copied().unwrap_or(0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= c.len() {
@@ -435,11 +384,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 /// Decodes standard base64 with padding; `None` if malformed.
 pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let t: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let t: Vec<u8> = text.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
     if !t.len().is_multiple_of(4) {
         return None;
     }
@@ -466,11 +411,7 @@ pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
 pub fn dice(a: &[u64], b: &[u64]) -> f64 {
     let inter: u32 = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
     let total: u32 = a.iter().chain(b).map(|w| w.count_ones()).sum();
-    if total == 0 {
-        0.0
-    } else {
-        2.0 * f64::from(inter) / f64::from(total)
-    }
+    if total == 0 { 0.0 } else { 2.0 * f64::from(inter) / f64::from(total) }
 }
 
 #[inline(always)]
@@ -505,12 +446,7 @@ pub struct ClkMatch {
 /// Compares every left encoding with every right one (in parallel over left rows) and returns
 /// the pairs with Dice >= threshold, and the number of comparisons made. With `prune`, right
 /// encodings whose bit count makes the threshold unreachable are skipped.
-pub fn candidate_pairs(
-    left: &Encodings,
-    right: &Encodings,
-    threshold: f64,
-    prune: bool,
-) -> (Vec<ClkMatch>, u64) {
+pub fn candidate_pairs(left: &Encodings, right: &Encodings, threshold: f64, prune: bool) -> (Vec<ClkMatch>, u64) {
     if left.words != right.words || left.is_empty() || right.is_empty() {
         return (Vec::new(), 0);
     }
@@ -551,11 +487,7 @@ pub fn candidate_pairs(
                     let inter = and_count_16(&a16, row) as f32;
                     let denom = ca + *cb as f32;
                     if 2.0 * inter >= t * denom && denom > 0.0 {
-                        out.push(ClkMatch {
-                            left: i as u32,
-                            right: order[lo + k],
-                            dice: 2.0 * inter / denom,
-                        });
+                        out.push(ClkMatch { left: i as u32, right: order[lo + k], dice: 2.0 * inter / denom });
                     }
                 }
             } else {
@@ -565,11 +497,7 @@ pub fn candidate_pairs(
                     let inter = and_count(a, b) as f32;
                     let denom = ca + *cb as f32;
                     if 2.0 * inter >= t * denom && denom > 0.0 {
-                        out.push(ClkMatch {
-                            left: i as u32,
-                            right: order[j],
-                            dice: 2.0 * inter / denom,
-                        });
+                        out.push(ClkMatch { left: i as u32, right: order[j], dice: 2.0 * inter / denom });
                     }
                 }
             }
@@ -587,12 +515,7 @@ pub fn candidate_pairs(
 
 /// One-to-one assignment: pairs taken greedily in decreasing similarity, each record used once.
 pub fn greedy_one_to_one(mut pairs: Vec<ClkMatch>) -> Vec<ClkMatch> {
-    pairs.sort_by(|x, y| {
-        y.dice
-            .total_cmp(&x.dice)
-            .then(x.left.cmp(&y.left))
-            .then(x.right.cmp(&y.right))
-    });
+    pairs.sort_by(|x, y| y.dice.total_cmp(&x.dice).then(x.left.cmp(&y.left)).then(x.right.cmp(&y.right)));
     let mut used_l = std::collections::HashSet::new();
     let mut used_r = std::collections::HashSet::new();
     let mut out = Vec::new();

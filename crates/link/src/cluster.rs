@@ -20,10 +20,7 @@ struct UnionFind {
 
 impl UnionFind {
     fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            members: (0..n as u32).map(|i| vec![i]).collect(),
-        }
+        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect() }
     }
 
     fn find(&mut self, x: u32) -> u32 {
@@ -52,19 +49,9 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
     let mut strong: Vec<Link> = links
         .iter()
         .copied()
-        .filter(|l| {
-            l.probability >= settings.threshold
-                && (l.a as usize) < n
-                && (l.b as usize) < n
-                && l.a != l.b
-        })
+        .filter(|l| l.probability >= settings.threshold && (l.a as usize) < n && (l.b as usize) < n && l.a != l.b)
         .collect();
-    strong.sort_by(|x, y| {
-        y.probability
-            .total_cmp(&x.probability)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
+    strong.sort_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
     // adjacency in compressed rows: (neighbour, true for a link / false for a conflict)
     let kind = |l: &Link| {
         if (l.a as usize) >= n || (l.b as usize) >= n || l.a == l.b {
@@ -149,11 +136,7 @@ fn id_number(id: &str) -> Option<u64> {
 /// Gives each cluster a person id. A cluster keeps the previous id that most of its records had
 /// (each previous id goes to one cluster only, the one holding most of its records; ties go to the
 /// smaller id); other clusters get new ids `P000000001`, ... above every id seen before.
-pub fn assign_person_ids(
-    record_ids: &[String],
-    clusters: &[u32],
-    previous: &BTreeMap<String, String>,
-) -> Vec<String> {
+pub fn assign_person_ids(record_ids: &[String], clusters: &[u32], previous: &BTreeMap<String, String>) -> Vec<String> {
     let k = clusters.iter().map(|c| *c as usize + 1).max().unwrap_or(0);
     let mut tally: Vec<BTreeMap<&str, u64>> = vec![BTreeMap::new(); k];
     for (rid, c) in record_ids.iter().zip(clusters) {
@@ -176,20 +159,12 @@ pub fn assign_person_ids(
             taken.insert(p);
         }
     }
-    let mut next = previous
-        .values()
-        .filter_map(|p| id_number(p))
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let mut next = previous.values().filter_map(|p| id_number(p)).max().unwrap_or(0) + 1;
     for a in assigned.iter_mut() {
         if a.is_none() {
             *a = Some(format!("P{next:09}"));
             next += 1;
         }
     }
-    clusters
-        .iter()
-        .map(|c| assigned[*c as usize].clone().unwrap_or_default())
-        .collect()
+    clusters.iter().map(|c| assigned[*c as usize].clone().unwrap_or_default()).collect()
 }

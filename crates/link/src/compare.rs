@@ -61,12 +61,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         if j <= 0.7 {
             return j;
         }
-        let prefix = a
-            .bytes()
-            .zip(b.bytes())
-            .take(4)
-            .take_while(|(x, y)| x == y)
-            .count();
+        let prefix = a.bytes().zip(b.bytes()).take(4).take_while(|(x, y)| x == y).count();
         return (j + 0.1 * prefix as f64 * (1.0 - j)).min(1.0);
     }
     strsim::jaro_winkler(a, b)
@@ -96,9 +91,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         rows[c][0] = i;
         for j in 1..=y.len() {
             let cost = usize::from(x[i - 1] != y[j - 1]);
-            let mut v = (rows[p][j] + 1)
-                .min(rows[c][j - 1] + 1)
-                .min(rows[p][j - 1] + cost);
+            let mut v = (rows[p][j] + 1).min(rows[c][j - 1] + 1).min(rows[p][j - 1] + cost);
             if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
                 v = v.min(rows[t][j - 2] + 1);
             }
@@ -162,9 +155,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -173,9 +164,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 /// Why a date could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error(
-        "{0:?} is not a date (use YYYY-MM-DD, YYYYMMDD, DD.MM.YYYY, DD/MM/YYYY, YYYY-MM or YYYY)"
-    )]
+    #[error("{0:?} is not a date (use YYYY-MM-DD, YYYYMMDD, DD.MM.YYYY, DD/MM/YYYY, YYYY-MM or YYYY)")]
     Unreadable(String),
     #[error("{0:?} is not a possible date of birth")]
     Absurd(String),
@@ -227,12 +216,7 @@ pub fn parse_birth_date(s: &str) -> Result<BirthDate, DateError> {
     if day != 0 && (month == 0 || day > days_in_month(year, month)) {
         return Err(absurd());
     }
-    Ok(BirthDate {
-        year,
-        month,
-        day,
-        tolerance,
-    })
+    Ok(BirthDate { year, month, day, tolerance })
 }
 
 /// The levels of a date-of-birth comparison, best first.
@@ -257,8 +241,7 @@ pub fn date_level(a: BirthDate, b: BirthDate) -> u8 {
         if a.month == b.month && a.day == b.day && a.year.abs_diff(b.year) == 1 {
             return 2;
         }
-        let same =
-            u8::from(a.year == b.year) + u8::from(a.month == b.month) + u8::from(a.day == b.day);
+        let same = u8::from(a.year == b.year) + u8::from(a.month == b.month) + u8::from(a.day == b.day);
         if same == 2 {
             return 3;
         }
@@ -410,10 +393,7 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
     {
         return 1;
     }
-    let shared = multi
-        && ta
-            .split(' ')
-            .any(|x| x.len() >= 3 && tb.split(' ').any(|y| y == x));
+    let shared = multi && ta.split(' ').any(|x| x.len() >= 3 && tb.split(' ').any(|y| y == x));
     if (a.key != 0 && a.key == b.key) || shared {
         return if jw.is_empty() { 1 } else { 2 };
     }
@@ -527,28 +507,14 @@ mod tests {
 
     #[test]
     fn dates_parse_in_common_formats() {
-        let d = BirthDate {
-            year: 1990,
-            month: 3,
-            day: 7,
-            tolerance: 0,
-        };
+        let d = BirthDate { year: 1990, month: 3, day: 7, tolerance: 0 };
         for s in ["1990-03-07", "19900307", "07.03.1990", "07/03/1990"] {
             assert_eq!(parse_birth_date(s), Ok(d), "{s}");
         }
         assert_eq!(parse_birth_date("~1990").map(|d| d.tolerance), Ok(2));
-        assert!(matches!(
-            parse_birth_date("1990-02-30"),
-            Err(DateError::Absurd(_))
-        ));
-        assert!(matches!(
-            parse_birth_date("3021-01-01"),
-            Err(DateError::Absurd(_))
-        ));
-        assert!(matches!(
-            parse_birth_date("yesterday"),
-            Err(DateError::Unreadable(_))
-        ));
+        assert!(matches!(parse_birth_date("1990-02-30"), Err(DateError::Absurd(_))));
+        assert!(matches!(parse_birth_date("3021-01-01"), Err(DateError::Absurd(_))));
+        assert!(matches!(parse_birth_date("yesterday"), Err(DateError::Unreadable(_))));
         assert_eq!(parse_birth_date("2000-02-29").map(|d| d.day), Ok(29));
         assert!(parse_birth_date("1900-02-29").is_err());
     }
@@ -567,17 +533,9 @@ mod tests {
 
     #[test]
     fn name_levels() {
-        let c = Comparison::Name {
-            jaro_winkler: vec![0.92, 0.8],
-        };
-        let v = |s: &str, k| Value {
-            text: s.into(),
-            key: k,
-        };
-        assert_eq!(
-            c.level(Some(&v("maria elena", 1)), Some(&v("elena maria", 2))),
-            0
-        );
+        let c = Comparison::Name { jaro_winkler: vec![0.92, 0.8] };
+        let v = |s: &str, k| Value { text: s.into(), key: k };
+        assert_eq!(c.level(Some(&v("maria elena", 1)), Some(&v("elena maria", 2))), 0);
         assert_eq!(c.level(Some(&v("martha", 1)), Some(&v("marhta", 2))), 1);
         assert_eq!(c.level(Some(&v("iuliia", 7)), Some(&v("julija", 7))), 2);
         assert_eq!(c.level(Some(&v("maria elena", 1)), Some(&v("maria", 2))), 2);
@@ -586,15 +544,9 @@ mod tests {
         assert_eq!(c.level(None, Some(&v("zoltan", 2))), MISSING);
         assert_eq!(c.level_count(), 5);
         for k in [
-            Comparison::Name {
-                jaro_winkler: vec![],
-            },
-            Comparison::Text {
-                jaro_winkler: vec![0.9],
-            },
-            Comparison::Code {
-                edits: vec![1, 2, 3],
-            },
+            Comparison::Name { jaro_winkler: vec![] },
+            Comparison::Text { jaro_winkler: vec![0.9] },
+            Comparison::Code { edits: vec![1, 2, 3] },
             Comparison::Date,
             Comparison::Exact,
         ] {

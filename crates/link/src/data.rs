@@ -50,11 +50,7 @@ impl Preparer {
     /// A preparer for the fields of `settings`.
     pub fn new(settings: &ModelSettings) -> Preparer {
         Preparer {
-            comparisons: settings
-                .fields
-                .iter()
-                .map(|f| f.comparison.clone())
-                .collect(),
+            comparisons: settings.fields.iter().map(|f| f.comparison.clone()).collect(),
             scheme: settings.cyrillic,
             soundex: DaitchMokotoffSoundex::default().into(),
         }
@@ -86,10 +82,7 @@ impl Preparer {
         match cmp {
             Comparison::Date => {
                 let d = parse_birth_date(raw).map_err(|e| e.to_string())?;
-                Ok(Some(Value {
-                    text: d.canonical().into(),
-                    key: d.pack(),
-                }))
+                Ok(Some(Value { text: d.canonical().into(), key: d.pack() }))
             }
             Comparison::Name { .. } => {
                 let mut tokens: Vec<String> = Vec::new();
@@ -105,27 +98,15 @@ impl Preparer {
                 }
                 let text = tokens.join(" ");
                 let key = self.phonetic_code(&text);
-                Ok(Some(Value {
-                    text: text.into(),
-                    key,
-                }))
+                Ok(Some(Value { text: text.into(), key }))
             }
             Comparison::Text { .. } | Comparison::Exact => {
                 let f = fold(&raw.replace('|', " "), self.scheme);
-                Ok((!f.is_empty()).then(|| Value {
-                    text: f.into(),
-                    key: 0,
-                }))
+                Ok((!f.is_empty()).then(|| Value { text: f.into(), key: 0 }))
             }
             Comparison::Code { .. } => {
-                let f: String = fold(raw, self.scheme)
-                    .chars()
-                    .filter(|c| *c != ' ')
-                    .collect();
-                Ok((!f.is_empty()).then(|| Value {
-                    text: f.into(),
-                    key: 0,
-                }))
+                let f: String = fold(raw, self.scheme).chars().filter(|c| *c != ' ').collect();
+                Ok((!f.is_empty()).then(|| Value { text: f.into(), key: 0 }))
             }
         }
     }
@@ -146,19 +127,12 @@ impl Column {
     /// The value of a record.
     pub fn get(&self, record: usize) -> Option<&Value> {
         let i = *self.index.get(record)?;
-        if i == Self::MISSING {
-            None
-        } else {
-            self.values.get(i as usize)
-        }
+        if i == Self::MISSING { None } else { self.values.get(i as usize) }
     }
 
     /// The values of all records (missing ones skipped).
     pub fn iter(&self) -> impl Iterator<Item = &Value> {
-        self.index
-            .iter()
-            .filter(|i| **i != Self::MISSING)
-            .filter_map(|i| self.values.get(*i as usize))
+        self.index.iter().filter(|i| **i != Self::MISSING).filter_map(|i| self.values.get(*i as usize))
     }
 }
 
@@ -192,11 +166,7 @@ impl Dataset {
     }
 
     /// Prepares raw records (in parallel, each distinct value once).
-    pub fn prepare(
-        settings: &ModelSettings,
-        records: Vec<RawRecord>,
-        policy: BadValues,
-    ) -> Result<Dataset> {
+    pub fn prepare(settings: &ModelSettings, records: Vec<RawRecord>, policy: BadValues) -> Result<Dataset> {
         let preparer = Preparer::new(settings);
         let nf = settings.fields.len();
         let mut columns = Vec::with_capacity(nf);
@@ -264,11 +234,7 @@ impl Dataset {
             }
             columns.push(Column { index, values });
         }
-        let mut ds = Dataset {
-            columns,
-            bad_values,
-            ..Dataset::default()
-        };
+        let mut ds = Dataset { columns, bad_values, ..Dataset::default() };
         for r in records {
             ds.ids.push(r.id);
             ds.sources.push(r.source);
@@ -303,12 +269,7 @@ mod tests {
 
     fn preparer() -> Preparer {
         Preparer {
-            comparisons: vec![
-                Comparison::Name {
-                    jaro_winkler: vec![0.92, 0.8],
-                },
-                Comparison::Date,
-            ],
+            comparisons: vec![Comparison::Name { jaro_winkler: vec![0.92, 0.8] }, Comparison::Date],
             scheme: CyrillicScheme::Icao,
             soundex: Some(DaitchMokotoffSoundex::default()),
         }

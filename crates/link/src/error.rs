@@ -5,11 +5,7 @@
 pub enum LinkError {
     /// A row of an input file could not be read.
     #[error("{source_name}, line {line}: {message}")]
-    BadRow {
-        source_name: String,
-        line: u64,
-        message: String,
-    },
+    BadRow { source_name: String, line: u64, message: String },
     /// A column named in the mapping is missing from the input.
     #[error("{source_name}: column {column:?} is not in the header")]
     MissingColumn { source_name: String, column: String },
@@ -27,11 +23,7 @@ pub enum LinkError {
     TooManyPairs { pairs: u64, limit: u64 },
     /// An encoding (Bloom filter) is malformed.
     #[error("{source_name}, line {line}: bad encoding: {message}")]
-    BadEncoding {
-        source_name: String,
-        line: u64,
-        message: String,
-    },
+    BadEncoding { source_name: String, line: u64, message: String },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

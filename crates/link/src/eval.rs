@@ -45,21 +45,9 @@ pub struct Accuracy {
 impl Accuracy {
     /// From counts.
     pub fn from_counts(threshold: f64, tp: u64, predicted: u64, truth: u64) -> Accuracy {
-        let precision = if predicted == 0 {
-            1.0
-        } else {
-            tp as f64 / predicted as f64
-        };
-        let recall = if truth == 0 {
-            1.0
-        } else {
-            tp as f64 / truth as f64
-        };
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
+        let precision = if predicted == 0 { 1.0 } else { tp as f64 / predicted as f64 };
+        let recall = if truth == 0 { 1.0 } else { tp as f64 / truth as f64 };
+        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
         Accuracy {
             threshold,
             true_positives: tp,
@@ -77,12 +65,7 @@ fn same(data: &Dataset, a: u32, b: u32) -> bool {
 }
 
 /// Pairwise accuracy at each threshold, for pairs `(a, b, probability)`.
-pub fn pairwise(
-    data: &Dataset,
-    link_type: LinkType,
-    pairs: &[(u32, u32, f64)],
-    thresholds: &[f64],
-) -> Vec<Accuracy> {
+pub fn pairwise(data: &Dataset, link_type: LinkType, pairs: &[(u32, u32, f64)], thresholds: &[f64]) -> Vec<Accuracy> {
     let truth = true_pair_count(data, link_type);
     thresholds
         .iter()
@@ -131,12 +114,7 @@ pub fn clusters(data: &Dataset, link_type: LinkType, clusters: &[u32]) -> Cluste
         }
     }
     let truth = true_pair_count(data, link_type);
-    let true_persons = data
-        .truth
-        .iter()
-        .flatten()
-        .collect::<std::collections::HashSet<_>>()
-        .len() as u64;
+    let true_persons = data.truth.iter().flatten().collect::<std::collections::HashSet<_>>().len() as u64;
     let k = by_cluster.len() as u64;
     ClusterAccuracy {
         pairs: Accuracy::from_counts(f64::NAN, tp, predicted, truth),

@@ -72,22 +72,14 @@ impl CandidateIndex {
             .iter()
             .enumerate()
             .map(|(f, v)| match v {
-                Some(v) => self
-                    .preparer
-                    .prepare(f, v)
-                    .map_err(LinkError::InvalidSettings),
+                Some(v) => self.preparer.prepare(f, v).map_err(LinkError::InvalidSettings),
                 None => Ok(None),
             })
             .collect()
     }
 
     /// Adds a record (values in field order) and returns its position.
-    pub fn insert(
-        &mut self,
-        id: impl Into<String>,
-        source: u16,
-        values: &[Option<&str>],
-    ) -> Result<u32> {
+    pub fn insert(&mut self, id: impl Into<String>, source: u16, values: &[Option<&str>]) -> Result<u32> {
         let prepared = self.prepare(values)?;
         let pos = self.data.len() as u32;
         for (r, rule) in self.rules.iter().enumerate() {
@@ -101,12 +93,7 @@ impl CandidateIndex {
 
     /// Scores a record (not inserted) against every record sharing a block with it; returns the
     /// candidates at or above `min_probability`, best first.
-    pub fn query(
-        &self,
-        source: u16,
-        values: &[Option<&str>],
-        min_probability: f64,
-    ) -> Result<Vec<ScoredCandidate>> {
+    pub fn query(&self, source: u16, values: &[Option<&str>], min_probability: f64) -> Result<Vec<ScoredCandidate>> {
         let q = self.prepare(values)?;
         let qv = |f: usize| q.get(f).and_then(Option::as_ref);
         let mut seen: HashSet<u32> = HashSet::new();
@@ -117,9 +104,7 @@ impl CandidateIndex {
                 continue;
             };
             for &i in block {
-                if !seen.insert(i)
-                    || !allowed(self.link_type, source, self.data.sources[i as usize])
-                {
+                if !seen.insert(i) || !allowed(self.link_type, source, self.data.sources[i as usize]) {
                     continue;
                 }
                 let iv = |f: usize| self.data.value(f, i as usize);

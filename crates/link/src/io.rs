@@ -19,11 +19,7 @@ pub enum Format {
 impl Format {
     /// From a file name: `.jsonl`/`.ndjson` are JSON Lines, everything else CSV.
     pub fn from_path(path: &str) -> Format {
-        if path.ends_with(".jsonl") || path.ends_with(".ndjson") {
-            Format::JsonLines
-        } else {
-            Format::Csv
-        }
+        if path.ends_with(".jsonl") || path.ends_with(".ndjson") { Format::JsonLines } else { Format::Csv }
     }
 }
 
@@ -52,12 +48,7 @@ impl ReadOptions {
         overrides: &BTreeMap<String, Vec<String>>,
     ) -> ReadOptions {
         let columns = (0..settings.fields.len())
-            .map(|i| {
-                overrides
-                    .get(&settings.fields[i].name)
-                    .cloned()
-                    .unwrap_or_else(|| settings.columns_of(i))
-            })
+            .map(|i| overrides.get(&settings.fields[i].name).cloned().unwrap_or_else(|| settings.columns_of(i)))
             .collect();
         ReadOptions {
             source_name: source_name.to_string(),
@@ -75,19 +66,11 @@ pub fn parse_mapping(items: &[String]) -> Result<BTreeMap<String, Vec<String>>> 
     let mut out = BTreeMap::new();
     for item in items {
         let Some((field, cols)) = item.split_once('=') else {
-            return Err(LinkError::InvalidSettings(format!(
-                "mapping {item:?} is not field=column[,column]"
-            )));
+            return Err(LinkError::InvalidSettings(format!("mapping {item:?} is not field=column[,column]")));
         };
-        let cols: Vec<String> = cols
-            .split(',')
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect();
+        let cols: Vec<String> = cols.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
         if field.trim().is_empty() || cols.is_empty() {
-            return Err(LinkError::InvalidSettings(format!(
-                "mapping {item:?} is not field=column[,column]"
-            )));
+            return Err(LinkError::InvalidSettings(format!("mapping {item:?} is not field=column[,column]")));
         }
         out.insert(field.trim().to_string(), cols);
     }
@@ -127,11 +110,7 @@ impl Needed {
             names.push(l.clone());
             names.len() - 1
         });
-        Needed {
-            names,
-            fields,
-            label,
-        }
+        Needed { names, fields, label }
     }
 }
 
@@ -157,11 +136,7 @@ impl Builder<'_> {
     }
 
     fn bad(&self, line: u64, message: String) -> LinkError {
-        LinkError::BadRow {
-            source_name: self.opts.source_name.clone(),
-            line,
-            message,
-        }
+        LinkError::BadRow { source_name: self.opts.source_name.clone(), line, message }
     }
 
     fn reject(&mut self, line: u64, message: String) -> Result<()> {
@@ -181,23 +156,14 @@ impl Builder<'_> {
         self.stats.rows += 1;
         let id = get(0).map(str::trim).unwrap_or("");
         if id.is_empty() {
-            return self.reject(
-                line,
-                format!("empty identifier in column {:?}", self.opts.id_column),
-            );
+            return self.reject(line, format!("empty identifier in column {:?}", self.opts.id_column));
         }
         if id.chars().count() > MAX_ID_CHARS {
-            return self.reject(
-                line,
-                format!("identifier longer than {MAX_ID_CHARS} characters"),
-            );
+            return self.reject(line, format!("identifier longer than {MAX_ID_CHARS} characters"));
         }
         if let Some(first) = self.seen_ids.get(id) {
             let first = *first;
-            return self.reject(
-                line,
-                format!("identifier {id:?} already used on line {first}"),
-            );
+            return self.reject(line, format!("identifier {id:?} already used on line {first}"));
         }
         let mut values = Vec::with_capacity(self.needed.fields.len());
         for range in &self.needed.fields {
@@ -215,13 +181,7 @@ impl Builder<'_> {
             }
             values.push(joined);
         }
-        let truth = self
-            .needed
-            .label
-            .and_then(&get)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
+        let truth = self.needed.label.and_then(&get).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         self.seen_ids.insert(id.to_string(), line);
         self.records.push(RawRecord {
             id: id.to_string(),
@@ -241,10 +201,7 @@ fn check_columns(opts: &ReadOptions, present: impl Fn(&str) -> bool) -> Result<(
     needed.extend(opts.label_column.iter());
     for c in needed {
         if !present(c) {
-            return Err(LinkError::MissingColumn {
-                source_name: opts.source_name.clone(),
-                column: c.clone(),
-            });
+            return Err(LinkError::MissingColumn { source_name: opts.source_name.clone(), column: c.clone() });
         }
     }
     Ok(())
@@ -253,42 +210,20 @@ fn check_columns(opts: &ReadOptions, present: impl Fn(&str) -> bool) -> Result<(
 /// Reads CSV (UTF-8, header row). Rows with the wrong number of fields, invalid UTF-8, an empty or
 /// repeated identifier are errors naming the line, or are skipped and counted.
 pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let headers = match rdr.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(LinkError::BadRow {
-                source_name: opts.source_name.clone(),
-                line: 1,
-                message: e.to_string(),
-            });
+            return Err(LinkError::BadRow { source_name: opts.source_name.clone(), line: 1, message: e.to_string() });
         }
     };
-    let header: Vec<String> = headers
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let index: HashMap<&str, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
+    let header: Vec<String> =
+        headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string()).collect();
+    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
     check_columns(opts, |c| index.contains_key(c))?;
     let mut b = Builder::new(opts);
-    let positions: Vec<usize> = b
-        .needed
-        .names
-        .iter()
-        .map(|n| index.get(n.as_str()).copied().unwrap_or(usize::MAX))
-        .collect();
+    let positions: Vec<usize> =
+        b.needed.names.iter().map(|n| index.get(n.as_str()).copied().unwrap_or(usize::MAX)).collect();
     let mut rec = csv::ByteRecord::new();
     loop {
         let line = rdr.position().line() + 1;
@@ -306,10 +241,7 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
         }
         let line = rec.position().map_or(line, |p| p.line());
         if rec.len() != header.len() {
-            b.reject(
-                line,
-                format!("{} fields where the header has {}", rec.len(), header.len()),
-            )?;
+            b.reject(line, format!("{} fields where the header has {}", rec.len(), header.len()))?;
             continue;
         }
         let mut fields: Vec<&str> = Vec::with_capacity(rec.len());
@@ -318,10 +250,7 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
             match std::str::from_utf8(f) {
                 Ok(s) => fields.push(s),
                 Err(_) => {
-                    bad = Some(format!(
-                        "column {:?} is not valid UTF-8 (convert the file to UTF-8)",
-                        header[i]
-                    ));
+                    bad = Some(format!("column {:?} is not valid UTF-8 (convert the file to UTF-8)", header[i]));
                     break;
                 }
             }
@@ -330,9 +259,7 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
             b.reject(line, m)?;
             continue;
         }
-        b.add(line, |i| {
-            positions.get(i).and_then(|p| fields.get(*p)).copied()
-        })?;
+        b.add(line, |i| positions.get(i).and_then(|p| fields.get(*p)).copied())?;
     }
     Ok((b.records, b.stats))
 }
@@ -348,10 +275,7 @@ pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord
         buf.clear();
         let n = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| LinkError::Io {
-                path: opts.source_name.clone(),
-                source: e,
-            })?;
+            .map_err(|e| LinkError::Io { path: opts.source_name.clone(), source: e })?;
         if n == 0 {
             break;
         }
@@ -394,22 +318,13 @@ pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord
             continue;
         }
         let names = b.needed.names.clone();
-        b.add(line, |i| {
-            names
-                .get(i)
-                .and_then(|c| flat.get(c.as_str()))
-                .map(String::as_str)
-        })?;
+        b.add(line, |i| names.get(i).and_then(|c| flat.get(c.as_str())).map(String::as_str))?;
     }
     Ok((b.records, b.stats))
 }
 
 /// Reads records in either format.
-pub fn read_records(
-    input: impl Read,
-    format: Format,
-    opts: &ReadOptions,
-) -> Result<(Vec<RawRecord>, ReadStats)> {
+pub fn read_records(input: impl Read, format: Format, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
     match format {
         Format::Csv => read_csv(input, opts),
         Format::JsonLines => read_jsonl(input, opts),
@@ -418,22 +333,13 @@ pub fn read_records(
 
 /// Opens and reads a file.
 pub fn read_file(path: &str, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
-    let f = std::fs::File::open(path).map_err(|e| LinkError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
-    read_records(
-        std::io::BufReader::with_capacity(1 << 20, f),
-        Format::from_path(path),
-        opts,
-    )
+    let f = std::fs::File::open(path).map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
+    read_records(std::io::BufReader::with_capacity(1 << 20, f), Format::from_path(path), opts)
 }
 
 /// Reads a `record_id,person_id` file from an earlier run.
 pub fn read_person_ids(input: impl Read, source_name: &str) -> Result<BTreeMap<String, String>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
     let mut out = BTreeMap::new();
     for row in rdr.records() {
         let row = row.map_err(|e| LinkError::BadRow {
@@ -459,24 +365,13 @@ pub fn read_person_ids(input: impl Read, source_name: &str) -> Result<BTreeMap<S
 }
 
 /// Writes CSV rows, mapping write errors to [`LinkError::Io`].
-pub fn write_csv<W: Write>(
-    out: W,
-    path: &str,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<()> {
-    let io = |e: csv::Error| LinkError::Io {
-        path: path.to_string(),
-        source: std::io::Error::other(e.to_string()),
-    };
+pub fn write_csv<W: Write>(out: W, path: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+    let io = |e: csv::Error| LinkError::Io { path: path.to_string(), source: std::io::Error::other(e.to_string()) };
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header).map_err(io)?;
     for r in rows {
         w.write_record(&r).map_err(io)?;
     }
-    w.flush().map_err(|e| LinkError::Io {
-        path: path.to_string(),
-        source: e,
-    })?;
+    w.flush().map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
     Ok(())
 }

@@ -3,9 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::blocking::{
-    BlockingCounts, BlockingKeys, BlockingRule, count_candidates, for_each_candidate, upper_bound,
-};
+use crate::blocking::{BlockingCounts, BlockingKeys, BlockingRule, count_candidates, for_each_candidate, upper_bound};
 use crate::data::Dataset;
 use crate::error::{LinkError, Result};
 use crate::model::{FieldParameters, LinkageModel, Parameters};
@@ -76,13 +74,7 @@ impl Linker {
         let rules = model.settings.validate()?;
         let keys = BlockingKeys::compute(&rules, &data);
         let comparer = Comparer::new(&model);
-        Ok(Linker {
-            model,
-            rules,
-            data,
-            keys,
-            comparer,
-        })
+        Ok(Linker { model, rules, data, keys, comparer })
     }
 
     /// Cheap upper bound of the candidate pairs.
@@ -103,30 +95,17 @@ impl Linker {
         if bound > limit {
             let exact = self.count_candidates().total;
             if exact > limit {
-                return Err(LinkError::TooManyPairs {
-                    pairs: exact,
-                    limit,
-                });
+                return Err(LinkError::TooManyPairs { pairs: exact, limit });
             }
         }
         let data = &self.data;
         let keys = &self.keys;
         let comparer = &self.comparer;
-        Ok(for_each_candidate(
-            keys,
-            data,
-            self.model.settings.link_type,
-            |a, b, _r, acc| {
-                let (ai, bi) = (a as usize, b as usize);
-                let pattern = comparer.pattern(|f| data.value(f, ai), |f| data.value(f, bi));
-                acc.push(Candidate {
-                    a,
-                    b,
-                    pattern,
-                    rules: keys.mask(ai, bi),
-                });
-            },
-        ))
+        Ok(for_each_candidate(keys, data, self.model.settings.link_type, |a, b, _r, acc| {
+            let (ai, bi) = (a as usize, b as usize);
+            let pattern = comparer.pattern(|f| data.value(f, ai), |f| data.value(f, bi));
+            acc.push(Candidate { a, b, pattern, rules: keys.mask(ai, bi) });
+        }))
     }
 
     fn term_frequency_parameters(&self, fp: &mut [FieldParameters]) {
@@ -143,18 +122,8 @@ impl Linker {
     /// lambda from the expected matches among candidates.
     pub fn train(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
         let s = &self.model.settings;
-        let levels: Vec<usize> = s
-            .fields
-            .iter()
-            .map(|f| f.comparison.level_count())
-            .collect();
-        let u = train::estimate_u(
-            &self.comparer,
-            &self.data,
-            s.link_type,
-            s.u_sample_pairs,
-            s.seed,
-        );
+        let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
+        let u = train::estimate_u(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed);
         let counts = train::pattern_counts(candidates.par_iter().map(|c| (c.pattern, c.rules)));
         let m0: Vec<Vec<f64>> = levels.iter().map(|l| train::initial_m(*l)).collect();
         let mut m_sum: Vec<Vec<f64>> = levels.iter().map(|l| vec![0.0; *l]).collect();
@@ -163,16 +132,12 @@ impl Linker {
         for (r, rule) in self.rules.iter().enumerate() {
             let used = rule.fields();
             let estimate: Vec<bool> = (0..levels.len()).map(|f| !used.contains(&f)).collect();
-            let sub: Vec<(Pattern, u64)> = counts
-                .iter()
-                .filter(|(_, mask, _)| mask & (1 << r) != 0)
-                .map(|(p, _, c)| (*p, *c))
-                .collect();
+            let sub: Vec<(Pattern, u64)> =
+                counts.iter().filter(|(_, mask, _)| mask & (1 << r) != 0).map(|(p, _, c)| (*p, *c)).collect();
             if sub.is_empty() {
                 continue;
             }
-            let res =
-                train::expectation_maximisation(&sub, &u, &estimate, &m0, s.em_max_iterations);
+            let res = train::expectation_maximisation(&sub, &u, &estimate, &m0, s.em_max_iterations);
             for f in 0..levels.len() {
                 if estimate[f] {
                     for (acc, v) in m_sum[f].iter_mut().zip(&res.m[f]) {
@@ -195,8 +160,7 @@ impl Linker {
             })
             .collect();
         let all: Vec<(Pattern, u64)> = {
-            let mut merged: std::collections::HashMap<Pattern, u64> =
-                std::collections::HashMap::new();
+            let mut merged: std::collections::HashMap<Pattern, u64> = std::collections::HashMap::new();
             for (p, _, c) in &counts {
                 *merged.entry(*p).or_default() += c;
             }
@@ -218,14 +182,8 @@ impl Linker {
             })
             .collect();
         self.term_frequency_parameters(&mut fp);
-        let method =
-            "unsupervised: u from random pairs, m by EM over pattern counts per blocking rule"
-                .to_string();
-        self.model.parameters = Some(Parameters {
-            lambda,
-            fields: fp,
-            trained_with: method.clone(),
-        });
+        let method = "unsupervised: u from random pairs, m by EM over pattern counts per blocking rule".to_string();
+        self.model.parameters = Some(Parameters { lambda, fields: fp, trained_with: method.clone() });
         Ok(TrainingSummary {
             method,
             u_pairs: s.u_sample_pairs,
@@ -239,29 +197,14 @@ impl Linker {
     /// labelled matching candidate pairs, u from random pairs, lambda from the count of true pairs.
     pub fn train_from_labels(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
         if self.data.truth.iter().all(Option::is_none) {
-            return Err(LinkError::InvalidSettings(
-                "labelled training needs a label column".into(),
-            ));
+            return Err(LinkError::InvalidSettings("labelled training needs a label column".into()));
         }
         let s = &self.model.settings;
-        let levels: Vec<usize> = s
-            .fields
-            .iter()
-            .map(|f| f.comparison.level_count())
-            .collect();
-        let u = train::estimate_u(
-            &self.comparer,
-            &self.data,
-            s.link_type,
-            s.u_sample_pairs,
-            s.seed,
-        );
+        let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
+        let u = train::estimate_u(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed);
         let truth = &self.data.truth;
         let same = |c: &Candidate| matches!((&truth[c.a as usize], &truth[c.b as usize]), (Some(x), Some(y)) if x == y);
-        let m = train::m_from_labels(
-            candidates.iter().filter(|c| same(c)).map(|c| c.pattern),
-            &levels,
-        );
+        let m = train::m_from_labels(candidates.iter().filter(|c| same(c)).map(|c| c.pattern), &levels);
         let true_pairs = crate::eval::true_pair_count(&self.data, s.link_type) as f64;
         let total = train::total_pairs(&self.data, s.link_type).max(1.0);
         let lambda = (true_pairs / total).clamp(1e-12, 0.5);
@@ -279,11 +222,7 @@ impl Linker {
             .collect();
         self.term_frequency_parameters(&mut fp);
         let method = "labelled: m from labelled matching pairs, u from random pairs".to_string();
-        self.model.parameters = Some(Parameters {
-            lambda,
-            fields: fp,
-            trained_with: method.clone(),
-        });
+        self.model.parameters = Some(Parameters { lambda, fields: fp, trained_with: method.clone() });
         Ok(TrainingSummary {
             method,
             u_pairs: s.u_sample_pairs,
@@ -302,13 +241,7 @@ impl Linker {
             .map(|c| {
                 let (a, b) = (c.a as usize, c.b as usize);
                 let w = scorer.weight(c.pattern, |f| data.value(f, a), |f| data.value(f, b));
-                ScoredPair {
-                    a: c.a,
-                    b: c.b,
-                    pattern: c.pattern,
-                    rules: c.rules,
-                    weight: w as f32,
-                }
+                ScoredPair { a: c.a, b: c.b, pattern: c.pattern, rules: c.rules, weight: w as f32 }
             })
             .collect())
     }
@@ -317,11 +250,7 @@ impl Linker {
     pub fn explain(&self, pair: &ScoredPair) -> Result<Vec<FieldExplanation>> {
         let scorer = Scorer::new(&self.model)?;
         let (a, b) = (pair.a as usize, pair.b as usize);
-        Ok(scorer.explain(
-            pair.pattern,
-            |f| self.data.value(f, a),
-            |f| self.data.value(f, b),
-        ))
+        Ok(scorer.explain(pair.pattern, |f| self.data.value(f, a), |f| self.data.value(f, b)))
     }
 
     /// Estimates how many true matches blocking loses, from the pairs predicted as matches: for
@@ -342,19 +271,13 @@ impl Linker {
             }
         }
         let per_rule: Vec<Option<f64>> = (0..n)
-            .map(|r| {
-                (found_by_others[r] >= 10)
-                    .then(|| found_by_both[r] as f64 / found_by_others[r] as f64)
-            })
+            .map(|r| (found_by_others[r] >= 10).then(|| found_by_both[r] as f64 / found_by_others[r] as f64))
             .collect();
         let estimated_recall = if n > 1 && per_rule.iter().all(Option::is_some) {
             Some(1.0 - per_rule.iter().flatten().map(|r| 1.0 - r).product::<f64>())
         } else {
             None
         };
-        BlockingRecall {
-            per_rule,
-            estimated_recall,
-        }
+        BlockingRecall { per_rule, estimated_recall }
     }
 }

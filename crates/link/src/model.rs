@@ -149,53 +149,33 @@ impl ModelSettings {
     /// Checks the settings and parses the blocking rules.
     pub fn validate(&self) -> Result<Vec<crate::blocking::BlockingRule>> {
         if self.fields.is_empty() {
-            return Err(LinkError::InvalidSettings(
-                "at least one [[field]] is needed".into(),
-            ));
+            return Err(LinkError::InvalidSettings("at least one [[field]] is needed".into()));
         }
         if self.fields.len() > MAX_FIELDS {
-            return Err(LinkError::InvalidSettings(format!(
-                "at most {MAX_FIELDS} fields"
-            )));
+            return Err(LinkError::InvalidSettings(format!("at most {MAX_FIELDS} fields")));
         }
         for (i, f) in self.fields.iter().enumerate() {
             if f.name.trim().is_empty() {
-                return Err(LinkError::InvalidSettings(
-                    "a field has an empty name".into(),
-                ));
+                return Err(LinkError::InvalidSettings("a field has an empty name".into()));
             }
             if self.fields[..i].iter().any(|g| g.name == f.name) {
-                return Err(LinkError::InvalidSettings(format!(
-                    "field {:?} is listed twice",
-                    f.name
-                )));
+                return Err(LinkError::InvalidSettings(format!("field {:?} is listed twice", f.name)));
             }
-            f.comparison
-                .validate()
-                .map_err(|e| LinkError::InvalidSettings(format!("field {:?}: {e}", f.name)))?;
+            f.comparison.validate().map_err(|e| LinkError::InvalidSettings(format!("field {:?}: {e}", f.name)))?;
             if f.comparison.level_count() > 14 {
-                return Err(LinkError::InvalidSettings(format!(
-                    "field {:?}: too many levels",
-                    f.name
-                )));
+                return Err(LinkError::InvalidSettings(format!("field {:?}: too many levels", f.name)));
             }
         }
         if self.blocking.is_empty() {
-            return Err(LinkError::InvalidSettings(
-                "at least one blocking rule is needed".into(),
-            ));
+            return Err(LinkError::InvalidSettings("at least one blocking rule is needed".into()));
         }
         if self.blocking.len() > 16 {
-            return Err(LinkError::InvalidSettings(
-                "at most 16 blocking rules".into(),
-            ));
+            return Err(LinkError::InvalidSettings("at most 16 blocking rules".into()));
         }
         if let Some([a, b]) = &self.swappable_names {
             for n in [a, b] {
                 if self.field_index(n).is_none() {
-                    return Err(LinkError::InvalidSettings(format!(
-                        "swappable name {n:?} is not a field"
-                    )));
+                    return Err(LinkError::InvalidSettings(format!("swappable name {n:?} is not a field")));
                 }
             }
         }
@@ -207,15 +187,10 @@ impl ModelSettings {
             ("cluster.conflict_below", c.conflict_below),
         ] {
             if !(0.0..=1.0).contains(&p) {
-                return Err(LinkError::InvalidSettings(format!(
-                    "{name} must lie between 0 and 1"
-                )));
+                return Err(LinkError::InvalidSettings(format!("{name} must lie between 0 and 1")));
             }
         }
-        self.blocking
-            .iter()
-            .map(|r| crate::blocking::BlockingRule::parse(r, self))
-            .collect()
+        self.blocking.iter().map(|r| crate::blocking::BlockingRule::parse(r, self)).collect()
     }
 
     /// Index of a field by name.
@@ -274,10 +249,7 @@ impl LinkageModel {
     /// An untrained model.
     pub fn new(settings: ModelSettings) -> Result<LinkageModel> {
         settings.validate()?;
-        Ok(LinkageModel {
-            settings,
-            parameters: None,
-        })
+        Ok(LinkageModel { settings, parameters: None })
     }
 
     /// Reads a model (or bare settings) from TOML text.
@@ -285,24 +257,17 @@ impl LinkageModel {
         let model: LinkageModel = match toml::from_str(text) {
             Ok(m) => m,
             Err(first) => match toml::from_str::<ModelSettings>(text) {
-                Ok(settings) => LinkageModel {
-                    settings,
-                    parameters: None,
-                },
+                Ok(settings) => LinkageModel { settings, parameters: None },
                 Err(_) => return Err(LinkError::InvalidSettings(first.to_string())),
             },
         };
         model.settings.validate()?;
         if let Some(p) = &model.parameters {
             if p.fields.len() != model.settings.fields.len() {
-                return Err(LinkError::InvalidSettings(
-                    "parameters do not match the fields".into(),
-                ));
+                return Err(LinkError::InvalidSettings("parameters do not match the fields".into()));
             }
             if !(p.lambda > 0.0 && p.lambda < 1.0) {
-                return Err(LinkError::InvalidSettings(
-                    "lambda must lie strictly between 0 and 1".into(),
-                ));
+                return Err(LinkError::InvalidSettings("lambda must lie strictly between 0 and 1".into()));
             }
             for (f, fp) in model.settings.fields.iter().zip(&p.fields) {
                 let n = f.comparison.level_count();

@@ -33,10 +33,7 @@ pub struct RunReport {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// An SVG histogram of match weights.
@@ -51,12 +48,7 @@ pub fn histogram_svg(weights: &[f32], bins: usize) -> String {
         return s;
     }
     let lo = finite.iter().copied().fold(f32::INFINITY, f32::min).floor();
-    let hi = finite
-        .iter()
-        .copied()
-        .fold(f32::NEG_INFINITY, f32::max)
-        .ceil()
-        .max(lo + 1.0);
+    let hi = finite.iter().copied().fold(f32::NEG_INFINITY, f32::max).ceil().max(lo + 1.0);
     let mut counts = vec![0u64; bins];
     for x in &finite {
         let b = (((x - lo) / (hi - lo)) * bins as f32) as usize;
@@ -66,11 +58,7 @@ pub fn histogram_svg(weights: &[f32], bins: usize) -> String {
     let bw = (w - 2.0 * pad) / bins as f64;
     for (i, c) in counts.iter().enumerate() {
         // log scale so that the few matches show next to the many non-matches
-        let bh = if *c == 0 {
-            0.0
-        } else {
-            (h - 2.0 * pad) * (1.0 + (*c as f64).ln()) / (1.0 + max.ln())
-        };
+        let bh = if *c == 0 { 0.0 } else { (h - 2.0 * pad) * (1.0 + (*c as f64).ln()) / (1.0 + max.ln()) };
         let x = pad + i as f64 * bw;
         let y = h - pad - bh;
         let from = lo + (hi - lo) * i as f32 / bins as f32;
@@ -102,33 +90,17 @@ pub fn render_html(r: &RunReport) -> String {
     );
     s.push_str("<h2>Input</h2><table><tr><th>input</th><th>rows</th><th>skipped</th></tr>");
     for (name, rows, skipped, examples) in &r.inputs {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=n>{rows}</td><td class=n>{skipped}</td></tr>",
-            esc(name)
-        );
+        let _ = write!(s, "<tr><td>{}</td><td class=n>{rows}</td><td class=n>{skipped}</td></tr>", esc(name));
         for (line, why) in examples.iter().take(10) {
             let _ = write!(s, "<tr><td colspan=3>line {line}: {}</td></tr>", esc(why));
         }
     }
-    let _ = write!(
-        s,
-        "</table><p>{} records; {} unreadable values treated as missing.</p>",
-        r.records, r.bad_values
-    );
+    let _ = write!(s, "</table><p>{} records; {} unreadable values treated as missing.</p>", r.records, r.bad_values);
     s.push_str("<h2>Blocking</h2><table><tr><th>rule</th><th>new candidate pairs</th><th>largest block</th></tr>");
     for (rule, n, largest) in &r.blocking {
-        let _ = write!(
-            s,
-            "<tr><td><code>{}</code></td><td class=n>{n}</td><td class=n>{largest}</td></tr>",
-            esc(rule)
-        );
+        let _ = write!(s, "<tr><td><code>{}</code></td><td class=n>{n}</td><td class=n>{largest}</td></tr>", esc(rule));
     }
-    let _ = write!(
-        s,
-        "</table><p>{} candidate pairs compared.",
-        r.candidate_pairs
-    );
+    let _ = write!(s, "</table><p>{} candidate pairs compared.", r.candidate_pairs);
     if let Some(rec) = r.estimated_blocking_recall {
         let _ = write!(
             s,
@@ -154,10 +126,7 @@ pub fn render_html(r: &RunReport) -> String {
         for (f, fp) in m.settings.fields.iter().zip(&p.fields) {
             let labels = f.comparison.level_labels();
             for (i, label) in labels.iter().enumerate() {
-                let (mv, uv) = (
-                    fp.m.get(i).copied().unwrap_or(0.0),
-                    fp.u.get(i).copied().unwrap_or(1.0),
-                );
+                let (mv, uv) = (fp.m.get(i).copied().unwrap_or(0.0), fp.u.get(i).copied().unwrap_or(1.0));
                 let _ = write!(
                     s,
                     "<tr><td>{}</td><td>{}</td><td class=n>{mv:.4}</td><td class=n>{uv:.5}</td><td class=n>{:+.2}</td></tr>",
@@ -182,13 +151,7 @@ pub fn render_html(r: &RunReport) -> String {
             let _ = write!(
                 s,
                 "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.4}</td><td class=n>{:.4}</td><td class=n>{:.4}</td></tr>",
-                a.threshold,
-                a.true_positives,
-                a.false_positives,
-                a.false_negatives,
-                a.precision,
-                a.recall,
-                a.f1
+                a.threshold, a.true_positives, a.false_positives, a.false_negatives, a.precision, a.recall, a.f1
             );
         }
         s.push_str("</table>");

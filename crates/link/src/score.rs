@@ -27,14 +27,8 @@ impl Comparer {
     /// From the model's settings.
     pub fn new(model: &LinkageModel) -> Comparer {
         let s = &model.settings;
-        let swap = s
-            .swappable_names
-            .as_ref()
-            .and_then(|[a, b]| Some((s.field_index(a)?, s.field_index(b)?)));
-        Comparer {
-            comparisons: s.fields.iter().map(|f| f.comparison.clone()).collect(),
-            swap,
-        }
+        let swap = s.swappable_names.as_ref().and_then(|[a, b]| Some((s.field_index(a)?, s.field_index(b)?)));
+        Comparer { comparisons: s.fields.iter().map(|f| f.comparison.clone()).collect(), swap }
     }
 
     /// The comparison pattern of records `a` and `b`, given accessors to their values.
@@ -58,10 +52,7 @@ impl Comparer {
             {
                 let sg = self.comparisons[g].level(a(g), b(s));
                 let ss = self.comparisons[s].level(a(s), b(g));
-                if sg != MISSING
-                    && ss != MISSING
-                    && u16::from(sg) + u16::from(ss) < u16::from(lg) + u16::from(ls)
-                {
+                if sg != MISSING && ss != MISSING && u16::from(sg) + u16::from(ss) < u16::from(lg) + u16::from(ls) {
                     p &= !(0xF << (4 * g));
                     p &= !(0xF << (4 * s));
                     p |= (u64::from(sg) << (4 * g)) | (u64::from(ss) << (4 * s));
@@ -121,37 +112,16 @@ impl Scorer {
         let mut weights = Vec::new();
         let mut tf = Vec::new();
         for (fs, fp) in model.settings.fields.iter().zip(&p.fields) {
-            weights.push(
-                fp.m.iter()
-                    .zip(&fp.u)
-                    .map(|(m, u)| (m / u).log2())
-                    .collect(),
-            );
-            tf.push(fs.term_frequency.then(|| {
-                TermFrequency {
-                    freq: fp
-                        .term_frequencies
-                        .iter()
-                        .map(|(k, v)| (k.as_str().into(), *v))
-                        .collect(),
-                    rare: fp.rare_value_frequency.max(1e-9),
-                    log2_m_exact: fp.m.first().copied().unwrap_or(1.0).log2(),
-                }
+            weights.push(fp.m.iter().zip(&fp.u).map(|(m, u)| (m / u).log2()).collect());
+            tf.push(fs.term_frequency.then(|| TermFrequency {
+                freq: fp.term_frequencies.iter().map(|(k, v)| (k.as_str().into(), *v)).collect(),
+                rare: fp.rare_value_frequency.max(1e-9),
+                log2_m_exact: fp.m.first().copied().unwrap_or(1.0).log2(),
             }));
         }
         Ok(Scorer {
-            field_names: model
-                .settings
-                .fields
-                .iter()
-                .map(|f| f.name.clone())
-                .collect(),
-            level_labels: model
-                .settings
-                .fields
-                .iter()
-                .map(|f| f.comparison.level_labels())
-                .collect(),
+            field_names: model.settings.fields.iter().map(|f| f.name.clone()).collect(),
+            level_labels: model.settings.fields.iter().map(|f| f.comparison.level_labels()).collect(),
             m: p.fields.iter().map(|f| f.m.clone()).collect(),
             u: p.fields.iter().map(|f| f.u.clone()).collect(),
             comparer,
@@ -215,11 +185,7 @@ impl Scorer {
                 });
                 continue;
             }
-            let adj = if l == 0 {
-                self.tf_adjustment(f, a(f), b(f)).unwrap_or(0.0)
-            } else {
-                0.0
-            };
+            let adj = if l == 0 { self.tf_adjustment(f, a(f), b(f)).unwrap_or(0.0) } else { 0.0 };
             out.push(FieldExplanation {
                 field: self.field_names[f].clone(),
                 level: self.level_labels[f].get(li).cloned().unwrap_or_default(),

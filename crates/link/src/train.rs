@@ -51,12 +51,7 @@ pub fn term_frequencies(data: &Dataset, field: usize, keep: usize) -> (BTreeMap<
     v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     v.truncate(keep);
     let t = total as f64;
-    (
-        v.into_iter()
-            .map(|(k, c)| (k.to_string(), c as f64 / t))
-            .collect(),
-        1.0 / t,
-    )
+    (v.into_iter().map(|(k, c)| (k.to_string(), c as f64 / t)).collect(), 1.0 / t)
 }
 
 /// Number of pairs the link type allows among all records.
@@ -83,19 +78,9 @@ fn smooth(counts: &[u64]) -> Vec<f64> {
 }
 
 /// Estimates u (level probabilities among non-matches) from `n_pairs` random pairs.
-pub fn estimate_u(
-    comparer: &Comparer,
-    data: &Dataset,
-    link_type: LinkType,
-    n_pairs: u64,
-    seed: u64,
-) -> Vec<Vec<f64>> {
+pub fn estimate_u(comparer: &Comparer, data: &Dataset, link_type: LinkType, n_pairs: u64, seed: u64) -> Vec<Vec<f64>> {
     let nf = comparer.comparisons.len();
-    let levels: Vec<usize> = comparer
-        .comparisons
-        .iter()
-        .map(|c| c.level_count())
-        .collect();
+    let levels: Vec<usize> = comparer.comparisons.iter().map(|c| c.level_count()).collect();
     let n = data.len() as u64;
     let empty = || levels.iter().map(|l| vec![0u64; *l]).collect::<Vec<_>>();
     if n < 2 || total_pairs(data, link_type) < 1.0 {
@@ -151,13 +136,7 @@ pub fn estimate_u(
             };
             let rest: f64 = u.iter().skip(1).sum();
             let mut out = vec![exact.max(1e-9)];
-            out.extend(u.iter().skip(1).map(|x| {
-                if rest > 0.0 {
-                    x / rest * (1.0 - exact)
-                } else {
-                    x * (1.0 - exact)
-                }
-            }));
+            out.extend(u.iter().skip(1).map(|x| if rest > 0.0 { x / rest * (1.0 - exact) } else { x * (1.0 - exact) }));
             out
         })
         .collect()
@@ -196,17 +175,12 @@ pub fn exact_agreement(data: &Dataset, field: usize, link_type: LinkType) -> Opt
 }
 
 /// Counts of distinct (pattern, rule mask) among candidate pairs.
-pub fn pattern_counts(
-    items: impl ParallelIterator<Item = (Pattern, u16)>,
-) -> Vec<(Pattern, u16, u64)> {
+pub fn pattern_counts(items: impl ParallelIterator<Item = (Pattern, u16)>) -> Vec<(Pattern, u16, u64)> {
     let map = items
-        .fold(
-            HashMap::default,
-            |mut m: HashMap<(Pattern, u16), u64>, k| {
-                *m.entry(k).or_default() += 1;
-                m
-            },
-        )
+        .fold(HashMap::default, |mut m: HashMap<(Pattern, u16), u64>, k| {
+            *m.entry(k).or_default() += 1;
+            m
+        })
         .reduce(HashMap::default, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
@@ -248,11 +222,7 @@ fn posterior(p: Pattern, lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], estimate: 
         lu += u[f].get(l).copied().unwrap_or(1.0).max(1e-12).ln();
     }
     let d = lu - lm;
-    if d > 700.0 {
-        0.0
-    } else {
-        1.0 / (1.0 + d.exp())
-    }
+    if d > 700.0 { 0.0 } else { 1.0 / (1.0 + d.exp()) }
 }
 
 /// Expectation-maximisation of m and lambda with u held fixed, over pattern counts. Only fields
@@ -313,11 +283,7 @@ pub fn expectation_maximisation(
             break;
         }
     }
-    EmResult {
-        m,
-        lambda,
-        iterations,
-    }
+    EmResult { m, lambda, iterations }
 }
 
 /// Share of candidate pairs that are matches, given m and u (lambda alone re-estimated).
@@ -366,18 +332,8 @@ mod tests {
     /// Simulates pattern counts from known m, u and lambda, and checks that EM recovers m.
     #[test]
     fn em_recovers_known_parameters() {
-        let m_true = [
-            vec![0.85, 0.1, 0.05],
-            vec![0.9, 0.1],
-            vec![0.7, 0.2, 0.1],
-            vec![0.95, 0.05],
-        ];
-        let u_true = [
-            vec![0.01, 0.04, 0.95],
-            vec![0.1, 0.9],
-            vec![0.02, 0.08, 0.9],
-            vec![0.003, 0.997],
-        ];
+        let m_true = [vec![0.85, 0.1, 0.05], vec![0.9, 0.1], vec![0.7, 0.2, 0.1], vec![0.95, 0.05]];
+        let u_true = [vec![0.01, 0.04, 0.95], vec![0.1, 0.9], vec![0.02, 0.08, 0.9], vec![0.003, 0.997]];
         let lambda_true = 0.05;
         let mut rng = SplitMix64(7);
         let draw = |rng: &mut SplitMix64, probs: &[f64]| -> u64 {
@@ -404,11 +360,7 @@ mod tests {
         let counts: Vec<(Pattern, u64)> = counts.into_iter().collect();
         let m0: Vec<Vec<f64>> = m_true.iter().map(|x| initial_m(x.len())).collect();
         let r = expectation_maximisation(&counts, &u_true, &[true; 4], &m0, 500);
-        assert!(
-            (r.lambda - lambda_true).abs() < 0.005,
-            "lambda {}",
-            r.lambda
-        );
+        assert!((r.lambda - lambda_true).abs() < 0.005, "lambda {}", r.lambda);
         for (f, mf) in m_true.iter().enumerate() {
             for (l, want) in mf.iter().enumerate() {
                 let got = r.m[f][l];

@@ -23,9 +23,7 @@ fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -45,9 +43,7 @@ fn main() -> anyhow::Result<()> {
         Some("fs") if args.len() >= 5 => fellegi_sunter(&args[2], &args[3], &args[4..]),
         Some("clk") if args.len() == 6 => clk(&args[2], &args[3], &args[4], &args[5]),
         Some("dice") if args.len() == 3 => dice(args[2].parse().context("N")?),
-        _ => bail!(
-            "usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N"
-        ),
+        _ => bail!("usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N"),
     }
 }
 
@@ -83,11 +79,7 @@ fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Res
     let cs = linker.model.settings.cluster.clone();
     let links: Vec<Link> = scored
         .iter()
-        .map(|p| Link {
-            a: p.a,
-            b: p.b,
-            probability: p.probability(),
-        })
+        .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
         .filter(|l| l.probability >= cs.threshold || l.probability < cs.conflict_below)
         .collect();
     let clusters = cluster(linker.data.len(), &links, &cs);
@@ -149,11 +141,7 @@ fn clk(schema: &str, label: &str, left: &str, right: &str) -> anyhow::Result<()>
         for t in truth[0].iter().flatten() {
             *m.entry(t).or_default() += 1;
         }
-        truth[1]
-            .iter()
-            .flatten()
-            .map(|t| m.get(t.as_str()).copied().unwrap_or(0))
-            .sum::<u64>()
+        truth[1].iter().flatten().map(|t| m.get(t.as_str()).copied().unwrap_or(0)).sum::<u64>()
     };
     let mut rows = Vec::new();
     for thr in [0.9, 0.85, 0.8, 0.75, 0.7] {
@@ -166,7 +154,9 @@ fn clk(schema: &str, label: &str, left: &str, right: &str) -> anyhow::Result<()>
         let solve = s.elapsed().as_secs_f64();
         let tp = matches
             .iter()
-            .filter(|m| matches!((&truth[0][m.left as usize], &truth[1][m.right as usize]), (Some(x), Some(y)) if x == y))
+            .filter(
+                |m| matches!((&truth[0][m.left as usize], &truth[1][m.right as usize]), (Some(x), Some(y)) if x == y),
+            )
             .count() as u64;
         let acc = eval::Accuracy::from_counts(thr, tp, matches.len() as u64, true_pairs);
         rows.push(json!({"threshold": thr, "compare_s": compare, "comparisons_after_pruning": cmp, "solve_s": solve,
@@ -203,12 +193,7 @@ fn dice(n: usize) -> anyhow::Result<()> {
             let cpu0 = thread_cpu_seconds();
             let s = Instant::now();
             let (c, cmp) = candidate_pairs(&a, &b, 0.85, false);
-            (
-                s.elapsed().as_secs_f64(),
-                thread_cpu_seconds() - cpu0,
-                c,
-                cmp,
-            )
+            (s.elapsed().as_secs_f64(), thread_cpu_seconds() - cpu0, c, cmp)
         });
         best = best.min(secs);
         best_cpu = best_cpu.min(cpu);

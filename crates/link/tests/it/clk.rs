@@ -1,6 +1,5 @@
 use haven_link::clk::{
-    ClkEncoder, ClkSchema, Encodings, base64_decode, base64_encode, candidate_pairs, dice,
-    greedy_one_to_one,
+    ClkEncoder, ClkSchema, Encodings, base64_decode, base64_encode, candidate_pairs, dice, greedy_one_to_one,
 };
 use proptest::prelude::*;
 
@@ -53,10 +52,7 @@ fn similar_records_have_high_dice_across_scripts_and_date_formats() {
 
 #[test]
 fn hardening_keeps_matching_possible() {
-    for extra in [
-        "[hardening]\nxor_fold = true",
-        "[hardening]\nbalance = true",
-    ] {
+    for extra in ["[hardening]\nxor_fold = true", "[hardening]\nbalance = true"] {
         let e = ClkEncoder::new(schema(extra), SECRET).unwrap();
         let a = e.encode(&[Some("Anna"), Some("Kowalska"), Some("1990-01-02")]);
         let b = e.encode(&[Some("Ana"), Some("Kowalska"), Some("1990-01-02")]);
@@ -86,11 +82,8 @@ fn two_countries_link_through_encodings_only() {
         left.push(format!("L{i}"), &e.encode(&[Some(g), Some(s), Some(d)]));
     }
     // the other country holds the same people with variants, in another order
-    let variants = [
-        ("Jan", "Nowak", "1960-12-12"),
-        ("Mariа", "Popesku", "1971-11-02"),
-        ("Iwan", "Petrow", "1985-05-05"),
-    ];
+    let variants =
+        [("Jan", "Nowak", "1960-12-12"), ("Mariа", "Popesku", "1971-11-02"), ("Iwan", "Petrow", "1985-05-05")];
     for (i, (g, s, d)) in variants.iter().enumerate() {
         right.push(format!("R{i}"), &e.encode(&[Some(g), Some(s), Some(d)]));
     }
@@ -100,15 +93,8 @@ fn two_countries_link_through_encodings_only() {
     for prune in [true, false] {
         let (cands, _) = candidate_pairs(&left, &right, 0.7, prune);
         let m = greedy_one_to_one(cands);
-        let got: Vec<(String, String)> = m
-            .iter()
-            .map(|m| {
-                (
-                    left.ids[m.left as usize].clone(),
-                    right.ids[m.right as usize].clone(),
-                )
-            })
-            .collect();
+        let got: Vec<(String, String)> =
+            m.iter().map(|m| (left.ids[m.left as usize].clone(), right.ids[m.right as usize].clone())).collect();
         assert_eq!(got.len(), 3, "{got:?}");
         for (l, r) in [("L3", "R0"), ("L2", "R1"), ("L1", "R2")] {
             assert!(got.contains(&(l.to_string(), r.to_string())), "{got:?}");
@@ -124,16 +110,8 @@ fn pruning_loses_nothing() {
     for i in 0..150 {
         let w: Vec<u64> = (0..16).map(|_| rng.next_u64() & rng.next_u64()).collect();
         a.push(i.to_string(), &w);
-        let v: Vec<u64> = w
-            .iter()
-            .map(|x| {
-                if rng.below(3) == 0 {
-                    x ^ rng.next_u64() & rng.next_u64()
-                } else {
-                    *x
-                }
-            })
-            .collect();
+        let v: Vec<u64> =
+            w.iter().map(|x| if rng.below(3) == 0 { x ^ rng.next_u64() & rng.next_u64() } else { *x }).collect();
         b.push(i.to_string(), &v);
     }
     let (mut x, _) = candidate_pairs(&a, &b, 0.6, true);
@@ -148,17 +126,8 @@ fn pruning_loses_nothing() {
 #[test]
 fn greedy_solver_is_one_to_one() {
     use haven_link::clk::ClkMatch;
-    let m = |l, r, d| ClkMatch {
-        left: l,
-        right: r,
-        dice: d,
-    };
-    let out = greedy_one_to_one(vec![
-        m(0, 0, 0.9),
-        m(0, 1, 0.95),
-        m(1, 1, 0.8),
-        m(1, 0, 0.85),
-    ]);
+    let m = |l, r, d| ClkMatch { left: l, right: r, dice: d };
+    let out = greedy_one_to_one(vec![m(0, 0, 0.9), m(0, 1, 0.95), m(1, 1, 0.8), m(1, 0, 0.85)]);
     assert_eq!(out, vec![m(0, 1, 0.95), m(1, 0, 0.85)]);
 }
 

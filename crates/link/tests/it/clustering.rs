@@ -12,14 +12,8 @@ fn link(a: u32, b: u32, probability: f64) -> Link {
 fn a_chain_does_not_join_two_different_people() {
     // 0-1-2 is one person (all linked); 3-4 another; a single weak-ish bridge 2-3, and 0-4 scored
     // as clearly different
-    let links = [
-        link(0, 1, 0.99),
-        link(1, 2, 0.99),
-        link(0, 2, 0.98),
-        link(3, 4, 0.99),
-        link(2, 3, 0.95),
-        link(0, 4, 0.00001),
-    ];
+    let links =
+        [link(0, 1, 0.99), link(1, 2, 0.99), link(0, 2, 0.98), link(3, 4, 0.99), link(2, 3, 0.95), link(0, 4, 0.00001)];
     let c = cluster(5, &links, &ClusterSettings::default());
     assert_eq!(c[0], c[1]);
     assert_eq!(c[1], c[2]);
@@ -32,17 +26,10 @@ fn a_long_chain_is_cut_by_the_density_guard() {
     // a path 0-1-2-...-9 with no other links: connected components would make one person
     let links: Vec<Link> = (0..9).map(|i| link(i, i + 1, 0.99)).collect();
     let c = cluster(10, &links, &ClusterSettings::default());
-    let max_size = (0..10)
-        .map(|k| c.iter().filter(|x| **x == k).count())
-        .max()
-        .unwrap();
+    let max_size = (0..10).map(|k| c.iter().filter(|x| **x == k).count()).max().unwrap();
     assert!(max_size <= 3, "{c:?}");
     // without the guard it is one component
-    let loose = ClusterSettings {
-        min_link_density: 0.0,
-        conflict_below: 0.0,
-        ..ClusterSettings::default()
-    };
+    let loose = ClusterSettings { min_link_density: 0.0, conflict_below: 0.0, ..ClusterSettings::default() };
     let c = cluster(10, &links, &loose);
     assert!(c.iter().all(|x| *x == c[0]));
 }
@@ -51,18 +38,8 @@ fn a_long_chain_is_cut_by_the_density_guard() {
 fn person_ids_stay_stable_across_incremental_runs() {
     let ids: Vec<String> = (0..5).map(|i| format!("r{i}")).collect();
     let first = assign_person_ids(&ids, &[0, 0, 1, 2, 2], &BTreeMap::new());
-    assert_eq!(
-        first,
-        [
-            "P000000001",
-            "P000000001",
-            "P000000002",
-            "P000000003",
-            "P000000003"
-        ]
-    );
-    let previous: BTreeMap<String, String> =
-        ids.iter().cloned().zip(first.iter().cloned()).collect();
+    assert_eq!(first, ["P000000001", "P000000001", "P000000002", "P000000003", "P000000003"]);
+    let previous: BTreeMap<String, String> = ids.iter().cloned().zip(first.iter().cloned()).collect();
     // a new record r5 joins the first person; r2 merges into the third
     let mut ids2 = ids.clone();
     ids2.push("r5".into());

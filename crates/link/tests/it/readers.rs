@@ -16,8 +16,7 @@ const HEADER: &str = "id,given_name,surname,maiden_name,dob,town\n";
 
 #[test]
 fn reads_csv_and_joins_alternative_surnames() {
-    let csv =
-        format!("{HEADER}1,Anna,Kowalska,Nowak,1990-01-02,Kraków\n2,Jan,Nowak,,1985-05-05,\n");
+    let csv = format!("{HEADER}1,Anna,Kowalska,Nowak,1990-01-02,Kraków\n2,Jan,Nowak,,1985-05-05,\n");
     let (recs, stats) = read_csv(csv.as_bytes(), &opts(false)).unwrap();
     assert_eq!(stats.rows, 2);
     assert_eq!(recs[0].values[1].as_deref(), Some("Kowalska|Nowak"));
@@ -56,17 +55,11 @@ fn invalid_utf8_is_an_error_with_line_or_is_skipped_and_counted() {
 
 #[test]
 fn empty_and_repeated_identifiers_are_rejected() {
-    let csv = format!(
-        "{HEADER}1,Anna,K,,1990-01-02,X\n,Jan,Nowak,,1985-05-05,Y\n1,Ola,Lis,,1999-09-09,Z\n"
-    );
+    let csv = format!("{HEADER}1,Anna,K,,1990-01-02,X\n,Jan,Nowak,,1985-05-05,Y\n1,Ola,Lis,,1999-09-09,Z\n");
     let (recs, stats) = read_csv(csv.as_bytes(), &opts(true)).unwrap();
     assert_eq!(recs.len(), 1);
     assert_eq!(stats.skipped, 2);
-    assert!(
-        stats.skipped_examples[1]
-            .1
-            .contains("already used on line 2")
-    );
+    assert!(stats.skipped_examples[1].1.contains("already used on line 2"));
 }
 
 #[test]
@@ -105,9 +98,7 @@ fn absurd_values_fail_with_line_or_become_missing() {
     let csv = format!("{HEADER}1,Anna,K,,1990-02-31,X\n");
     let (recs, _) = read_csv(csv.as_bytes(), &opts(false)).unwrap();
     match Dataset::prepare(&person_settings("dedupe"), recs.clone(), BadValues::Fail) {
-        Err(LinkError::BadRow {
-            line: 2, message, ..
-        }) => assert!(message.contains("dob"), "{message}"),
+        Err(LinkError::BadRow { line: 2, message, .. }) => assert!(message.contains("dob"), "{message}"),
         other => panic!("expected a bad value, got {:?}", other.map(|d| d.len())),
     }
     let d = Dataset::prepare(&person_settings("dedupe"), recs, BadValues::TreatAsMissing).unwrap();
