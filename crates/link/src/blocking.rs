@@ -2,7 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
 use rayon::prelude::*;
 
@@ -131,7 +131,7 @@ impl BlockingRule {
 pub struct BlockingKeys {
     pub keys: Vec<Vec<Option<u64>>>,
     /// Blocks (records sharing a key, at least two) per rule.
-    pub blocks: Vec<Vec<Vec<u32>>>,
+    pub blocks: Vec<RuleBlocks>,
 }
 
 impl BlockingKeys {
@@ -167,15 +167,46 @@ pub fn allowed(link_type: LinkType, source_a: u16, source_b: u16) -> bool {
     }
 }
 
-/// The blocks of one rule: runs of record indices sharing a key.
-fn blocks(keys: &[Option<u64>]) -> Vec<Vec<u32>> {
-    let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (i, k) in keys.iter().enumerate() {
-        if let Some(k) = k {
-            by_key.entry(*k).or_default().push(i as u32);
-        }
+/// The blocks of one rule: records sharing a key, stored flat.
+#[derive(Debug, Clone, Default)]
+pub struct RuleBlocks {
+    pub members: Vec<u32>,
+    /// (start, end) in `members` of each block of two or more records.
+    pub ranges: Vec<(u32, u32)>,
+}
+
+impl RuleBlocks {
+    /// Sizes of the blocks.
+    pub fn sizes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.ranges.iter().map(|(s, e)| u64::from(e - s))
     }
-    by_key.into_values().filter(|b| b.len() > 1).collect()
+
+    /// The blocks, in parallel.
+    pub fn par_blocks(&self) -> impl ParallelIterator<Item = &[u32]> {
+        self.ranges.par_iter().map(|&(s, e)| &self.members[s as usize..e as usize])
+    }
+}
+
+/// Groups records by key (sorting, no per-key allocation).
+fn blocks(keys: &[Option<u64>]) -> RuleBlocks {
+    let mut pairs: Vec<(u64, u32)> =
+        keys.iter().enumerate().filter_map(|(i, k)| k.map(|k| (k, i as u32))).collect();
+    pairs.par_sort_unstable();
+    let mut out = RuleBlocks { members: Vec::new(), ranges: Vec::new() };
+    let mut i = 0;
+    while i < pairs.len() {
+        let mut j = i + 1;
+        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
+            j += 1;
+        }
+        if j - i > 1 {
+            let start = out.members.len() as u32;
+            out.members.extend(pairs[i..j].iter().map(|p| p.1));
+            out.ranges.push((start, out.members.len() as u32));
+        }
+        i = j;
+    }
+    out
 }
 
 /// Candidate-pair counts per rule, before the run.
@@ -199,7 +230,7 @@ pub fn for_each_candidate<T: Send>(
     let mut out: Vec<T> = Vec::new();
     for (r, bl) in keys.blocks.iter().enumerate() {
         let parts: Vec<Vec<T>> = bl
-            .par_iter()
+            .par_blocks()
             .fold(Vec::new, |mut acc, block| {
                 for (x, &a) in block.iter().enumerate() {
                     for &b in &block[x + 1..] {
@@ -226,7 +257,7 @@ pub fn for_each_candidate<T: Send>(
 
 /// Upper bound on the candidate pairs (sum over rules of block sizes choose 2), cheap to compute.
 pub fn upper_bound(keys: &BlockingKeys) -> u64 {
-    keys.blocks.iter().map(|bl| bl.iter().map(|b| (b.len() as u64) * (b.len() as u64 - 1) / 2).sum::<u64>()).sum()
+    keys.blocks.iter().map(|bl| bl.sizes().map(|b| b * (b - 1) / 2).sum::<u64>()).sum()
 }
 
 /// Counts the unique candidate pairs per rule without comparing them.
@@ -234,9 +265,9 @@ pub fn count_candidates(keys: &BlockingKeys, data: &Dataset, link_type: LinkType
     let mut per = Vec::new();
     let mut largest_block = Vec::new();
     for (r, bl) in keys.blocks.iter().enumerate() {
-        largest_block.push(bl.iter().map(|b| b.len() as u64).max().unwrap_or(0));
+        largest_block.push(bl.sizes().max().unwrap_or(0));
         let n: u64 = bl
-            .par_iter()
+            .par_blocks()
             .map(|block| {
                 let mut n = 0u64;
                 for (x, &a) in block.iter().enumerate() {

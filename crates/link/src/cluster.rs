@@ -84,6 +84,9 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
             fill[l.b as usize] += 1;
         }
     }
+    for w in start.windows(2) {
+        adj_data[w[0]..w[1]].sort_unstable_by_key(|(y, _)| *y);
+    }
     let neighbours = |x: u32| &adj_data[start[x as usize]..start[x as usize + 1]];
     let mut uf = UnionFind::new(n);
     for l in &strong {
@@ -96,17 +99,35 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
             continue;
         }
         let (small, other) = if sa <= sb { (ra, rb) } else { (rb, ra) };
-        let small_members = uf.members[small as usize].clone();
         let mut linked = 0usize;
         let mut conflict = false;
-        'outer: for x in &small_members {
-            for (y, is_link) in neighbours(*x) {
-                if uf.find(*y) == other {
-                    if *is_link {
-                        linked += 1;
-                    } else {
-                        conflict = true;
-                        break 'outer;
+        if sa * sb <= 64 {
+            // small clusters (the usual case): look each cross pair up in the sorted rows
+            let (xs, ys) = (&uf.members[small as usize], &uf.members[other as usize]);
+            'pairs: for x in xs {
+                let row = neighbours(*x);
+                for y in ys {
+                    if let Ok(k) = row.binary_search_by_key(y, |(n, _)| *n) {
+                        if row[k].1 {
+                            linked += 1;
+                        } else {
+                            conflict = true;
+                            break 'pairs;
+                        }
+                    }
+                }
+            }
+        } else {
+            let small_members = uf.members[small as usize].clone();
+            'outer: for x in &small_members {
+                for (y, is_link) in neighbours(*x) {
+                    if uf.find(*y) == other {
+                        if *is_link {
+                            linked += 1;
+                        } else {
+                            conflict = true;
+                            break 'outer;
+                        }
                     }
                 }
             }

@@ -61,9 +61,11 @@ fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Res
     t.insert("read", t0.elapsed().as_secs_f64());
     let s = Instant::now();
     let data = Dataset::prepare(&model.settings, raw, BadValues::TreatAsMissing)?;
+    t.insert("prepare", s.elapsed().as_secs_f64());
+    let s = Instant::now();
     let link_type = model.settings.link_type;
     let mut linker = Linker::new(model, data)?;
-    t.insert("prepare+keys", s.elapsed().as_secs_f64());
+    t.insert("blocking keys", s.elapsed().as_secs_f64());
     let s = Instant::now();
     let candidates = linker.candidates()?;
     t.insert("block+compare", s.elapsed().as_secs_f64());
