@@ -140,10 +140,11 @@ impl App {
     pub async fn set_user_disabled(&self, acting: Acting<'_>, username: &str, disabled: bool) -> AppResult<()> {
         self.gate(acting, Permission::ManageUsers).await?;
         let user = self.user_named(username).await?;
-        if let Acting::User(p) = acting {
-            if p.user.id == user.id && disabled {
-                return Err(AppError::invalid("username", "you cannot disable your own account"));
-            }
+        if let Acting::User(p) = acting
+            && p.user.id == user.id
+            && disabled
+        {
+            return Err(AppError::invalid("username", "you cannot disable your own account"));
         }
         let action = if disabled { AuditAction::UserDisabled } else { AuditAction::UserEnabled };
         let event = self.event_for(acting, action).on("user", &user.id, Some(&user.organisation_id));

@@ -321,10 +321,10 @@ impl App {
         let rows = self.store.audit_entries_physical().await?;
         let head = self.store.audit_head().await?;
         let key = self.keys.audit_key();
-        if let Some(h) = &head {
-            if !haven_crypto::verify_audit_head(&key, h.seq, &h.mac, &h.head_mac) {
-                return Err(AppError::Conflict(format!("the audit head (entry {}) has been altered", h.seq)));
-            }
+        if let Some(h) = &head
+            && !haven_crypto::verify_audit_head(&key, h.seq, &h.mac, &h.head_mac)
+        {
+            return Err(AppError::Conflict(format!("the audit head (entry {}) has been altered", h.seq)));
         }
         let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
         let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });

@@ -1,21 +1,444 @@
-use clap::{Parser, Subcommand};
+//! `haven`: the one binary.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use config::Config;
+use haven_app::admin::{Acting, NewUser};
+use haven_app::{App, AppSettings, Clock};
+use haven_crypto::MasterKey;
+use haven_domain::Coded;
+use haven_storage::Store;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "haven", version, about = "Haven: the platform against trafficking in human beings")]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Args, Clone)]
+struct Global {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "HAVEN_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory: the SQLite database and the master key file.
+    #[arg(long, global = true, env = "HAVEN_DATA", default_value = "haven-data")]
+    data: PathBuf,
+    /// PostgreSQL URL (postgres://…); without it, SQLite in the data directory.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Run the server with synthetic demonstration data (loaded on first start).
+    Demo(ServeArgs),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Encryption keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent, encrypted backup (while the server runs).
+    Backup { file: PathBuf },
+    /// Restore a backup into a new, empty database.
+    Restore { file: PathBuf },
     /// Record linkage: find the same person across datasets.
     Link(haven_link::cli::LinkArgs),
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Link(args) => haven_link::cli::run(args),
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    listen: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; prints the initial password once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// Organisation id or exact name.
+        #[arg(long)]
+        org: String,
+        /// Comma-separated roles, e.g. caseworker,supervisor.
+        #[arg(long)]
+        roles: String,
+    },
+    List,
+    Disable { username: String },
+    Enable { username: String },
+    /// Sets a new generated password (printed once) and ends the user's sessions.
+    ResetPassword { username: String },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    Create {
+        #[arg(long)]
+        name: String,
+        /// police, ngo, shelter, competent_authority, … (see `haven org kinds`).
+        #[arg(long)]
+        kind: String,
+        /// ISO 3166-1 alpha-2 country code, or EU.
+        #[arg(long)]
+        jurisdiction: String,
+    },
+    List,
+    /// The kinds of organisation.
+    Kinds,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-wraps every data key under a new master key (no field is re-encrypted; a running
+    /// server keeps working).
+    Rotate,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks every entry of the chain and the head; prints the head to record elsewhere.
+    Verify,
+}
+
+/// The system clock: the only place Haven reads the time.
+struct SystemClock;
+
+impl Clock for SystemClock {
+    #[expect(clippy::disallowed_methods, reason = "the edge of the system is where the clock is read")]
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    if let Command::Link(args) = cli.command {
+        return match haven_link::cli::run(args) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole chain of causes, for the operator.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(global: &Global) -> Result<Config> {
+    let mut config = Config::load(global.config.as_deref(), std::env::vars())?;
+    if let Some(url) = &global.database_url {
+        config.database.url = url.clone();
+    }
+    Ok(config)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("{},sqlx=warn", config.log.level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// The master key: HAVEN_MASTER_KEY, or the key file (created on first start).
+fn master_key(config: &Config, data: &Path) -> Result<(MasterKey, Option<PathBuf>)> {
+    if let Ok(encoded) = std::env::var("HAVEN_MASTER_KEY") {
+        return Ok((MasterKey::from_encoded(&encoded).context("HAVEN_MASTER_KEY")?, None));
+    }
+    let path = config.master_key_file(data);
+    let (key, created) = MasterKey::load_or_create(&path).with_context(|| format!("master key file {}", path.display()))?;
+    if created {
+        tracing::info!(path = %path.display(), "created a new master key file: back it up apart from the database");
+    }
+    Ok((key, Some(path)))
+}
+
+async fn open_store(config: &Config, data: &Path) -> Result<Store> {
+    let store = if config.database.url.is_empty() {
+        Store::open_sqlite(data).await.with_context(|| format!("opening the SQLite database in {}", data.display()))?
+    } else {
+        Store::open(&config.database.url).await.context("opening the database")?
+    };
+    Ok(store)
+}
+
+fn settings(config: &Config) -> AppSettings {
+    AppSettings {
+        session_idle_seconds: config.sessions.idle_minutes * 60,
+        session_absolute_seconds: config.sessions.absolute_hours * 3600,
+        login_failures_per_account: config.login.failures_per_account,
+        login_failures_per_address: config.login.failures_per_address,
+        login_window_seconds: config.login.window_minutes * 60,
+    }
+}
+
+async fn open_app(config: &Config, data: &Path) -> Result<App> {
+    let store = open_store(config, data).await?;
+    let (master, _) = master_key(config, data)?;
+    let app = App::open(store, &master, Arc::new(SystemClock), settings(config)).await.map_err(|e| match e {
+        haven_app::AppError::WrongMasterKey => anyhow::anyhow!(
+            "the master key does not match this database's keys: check HAVEN_MASTER_KEY or the key file"
+        ),
+        other => anyhow::Error::new(other).context("opening Haven"),
+    })?;
+    Ok(app)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = load_config(&cli.global)?;
+    init_logging(&config);
+    let data = cli.global.data.clone();
+    match cli.command {
+        Command::Serve(args) => serve(config, &data, args, false).await,
+        Command::Demo(args) => serve(config, &data, args, true).await,
+        Command::User(cmd) => user_command(&open_app(&config, &data).await?, cmd).await,
+        Command::Org(cmd) => org_command(&open_app(&config, &data).await?, cmd).await,
+        Command::Keys(KeysCommand::Rotate) => rotate_keys(&config, &data).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open_app(&config, &data).await?;
+            let v = app.verify_audit().await.context("the audit log failed verification")?;
+            println!("audit log intact: {} entries verified", v.entries);
+            println!("head: entry {} mac {}", v.head_seq, v.head_mac);
+            println!("record this head elsewhere: a later verification must find it in the chain");
+            Ok(())
+        }
+        Command::Backup { file } => backup(&config, &data, &file).await,
+        Command::Restore { file } => restore(&config, &data, &file).await,
+        Command::Link(_) => bail!("handled before the runtime starts"),
+    }
+}
+
+async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Result<()> {
+    let app = open_app(&config, data).await?;
+    if let Some((username, password)) = app.bootstrap_administrator(&config.instance.jurisdiction).await? {
+        // Printed to the terminal only, never logged.
+        println!("First start: created the administrator account.");
+        println!("  username: {username}");
+        println!("  password: {password}");
+        println!("It must set up a second factor (authenticator app) under My account before administering.");
+    }
+    if demo {
+        demo::seed(&app).await.context("loading the demonstration data")?;
+    }
+    let listen = args.listen.unwrap_or_else(|| config.server.listen.clone());
+    let web = haven_web::WebConfig {
+        tls: config.server.tls,
+        trust_forwarded_for: config.server.trust_forwarded_for,
+        max_body_bytes: config.server.max_body_bytes,
+        request_timeout: std::time::Duration::from_secs(config.server.request_timeout_seconds),
+    };
+    let router = haven_web::router(app.clone(), web)?;
+    let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("Haven is serving on http://{address} ({} database)", app.store().backend_name());
+    tracing::info!(%address, backend = app.store().backend_name(), "serving");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("requests finished; closing the database");
+    app.store().close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; the server then stops accepting and finishes what is in
+/// flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn find_org(app: &App, org: &str) -> Result<String> {
+    let orgs = app.organisations(Acting::Operator).await?;
+    orgs.iter()
+        .find(|o| o.id == org || o.name == org)
+        .map(|o| o.id.clone())
+        .with_context(|| format!("no organisation with id or name {org:?} (see `haven org list`)"))
+}
+
+async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Create { username, display_name, org, roles } => {
+            let organisation_id = find_org(app, &org).await?;
+            let new = NewUser {
+                username,
+                display_name,
+                organisation_id,
+                roles: roles.split(',').map(|r| r.trim().to_owned()).collect(),
+                password: None,
+                language: None,
+            };
+            let (user, password) = app.create_user(Acting::Operator, &new).await?;
+            println!("created user {} ({})", user.username, user.id);
+            println!("initial password: {password}");
+        }
+        UserCommand::List => {
+            let orgs = app.organisations(Acting::Operator).await?;
+            for u in app.users(Acting::Operator).await? {
+                let org = orgs.iter().find(|o| o.id == u.organisation_id).map_or("?", |o| o.name.as_str());
+                println!(
+                    "{:<24} {:<30} {:<40} {}{}{}",
+                    u.username,
+                    u.display_name,
+                    org,
+                    u.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
+                    if u.disabled { " [disabled]" } else { "" },
+                    if u.totp_secret.is_some() { " [totp]" } else { "" }
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            app.set_user_disabled(Acting::Operator, &username, true).await?;
+            println!("disabled {username}; its sessions and API tokens are revoked");
+        }
+        UserCommand::Enable { username } => {
+            app.set_user_disabled(Acting::Operator, &username, false).await?;
+            println!("enabled {username}");
+        }
+        UserCommand::ResetPassword { username } => {
+            let password = app.reset_password(Acting::Operator, &username).await?;
+            println!("new password for {username}: {password}");
+        }
+    }
+    Ok(())
+}
+
+async fn org_command(app: &App, cmd: OrgCommand) -> Result<()> {
+    match cmd {
+        OrgCommand::Create { name, kind, jurisdiction } => {
+            let org = app.create_organisation(Acting::Operator, &name, &kind, &jurisdiction).await?;
+            println!("created organisation {} ({})", org.name, org.id);
+        }
+        OrgCommand::List => {
+            for o in app.organisations(Acting::Operator).await? {
+                println!("{}  {:<4} {:<32} {}", o.id, o.jurisdiction, o.kind, o.name);
+            }
+        }
+        OrgCommand::Kinds => {
+            for k in haven_domain::OrganisationKind::ALL {
+                println!("{k}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
+    let store = open_store(config, data).await?;
+    let (old, path) = master_key(config, data)?;
+    let new_master = MasterKey::generate();
+    // The new key is written next to the old one first: whatever happens, one of the two
+    // files opens the database.
+    let pending = path.as_ref().map(|p| p.with_extension("key.new"));
+    if let Some(p) = &pending {
+        new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
+    }
+    let n = haven_app::keys::rotate_master_key(&store, &old, &new_master, SystemClock.now())
+        .await
+        .context("re-wrapping the data keys")?;
+    match (path, pending) {
+        (Some(path), Some(pending)) => {
+            std::fs::rename(&pending, &path).with_context(|| format!("replacing {}", path.display()))?;
+            println!("re-wrapped {n} data keys; the new master key is in {}", path.display());
+        }
+        _ => {
+            println!("re-wrapped {n} data keys under a new master key. Set HAVEN_MASTER_KEY to:");
+            println!("{}", new_master.encode());
+        }
+    }
+    println!("running servers keep working; restart them at leisure to pick up the new key");
+    Ok(())
+}
+
+async fn backup(config: &Config, data: &Path, file: &Path) -> Result<()> {
+    let store = open_store(config, data).await?;
+    let (master, _) = master_key(config, data)?;
+    let mut plain: Vec<u8> = Vec::new();
+    let rows = store.dump(&mut plain).await.context("reading the database")?;
+    let tmp = file.with_extension("partial");
+    {
+        let mut out = create_private(&tmp)?;
+        haven_crypto::encrypt_backup(&master, &mut plain.as_slice(), &mut out).context("encrypting the backup")?;
+        out.flush()?;
+        out.sync_all()?;
+    }
+    std::fs::rename(&tmp, file).with_context(|| format!("writing {}", file.display()))?;
+    println!("backup of {rows} rows written to {} (encrypted under the master key)", file.display());
+    Ok(())
+}
+
+fn create_private(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).with_context(|| format!("creating {}", path.display()))
+}
+
+async fn restore(config: &Config, data: &Path, file: &Path) -> Result<()> {
+    let (master, _) = master_key(config, data)?;
+    let mut input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let mut plain = Vec::new();
+    haven_crypto::decrypt_backup(&master, &mut input, &mut plain).context("decrypting the backup")?;
+    let store = open_store(config, data).await?;
+    let rows = store.restore(&mut plain.as_slice()).await.context("restoring")?;
+    println!("restored {rows} rows");
+    Ok(())
 }

@@ -64,6 +64,13 @@ macro_rules! coded_enum {
             }
         }
 
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = $crate::ParseError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                <$name as $crate::Coded>::parse_code(stringify!($name), &value)
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str($crate::Coded::code(*self))

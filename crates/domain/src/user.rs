@@ -59,15 +59,11 @@ impl Role {
 
 coded_enum! {
     /// Languages of the user interface.
+    #[derive(Default)]
     pub enum Language {
+        #[default]
         English => "en",
         Latvian => "lv",
-    }
-}
-
-impl Default for Language {
-    fn default() -> Self {
-        Language::English
     }
 }
 

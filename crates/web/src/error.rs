@@ -91,10 +91,10 @@ impl IntoResponse for WebError {
         let (status, detail) = self.status_and_detail();
         let retry = detail.retry_after;
         let mut response = (status, axum::Json(ErrorBody { error: detail })).into_response();
-        if let Some(seconds) = retry {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        if let Some(seconds) = retry
+            && let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         response
     }

@@ -39,17 +39,16 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop when configured.
 pub fn client_address(parts: &Parts, state: &AppState) -> Option<String> {
-    if state.config.trust_forwarded_for {
-        if let Some(first) = parts
+    if state.config.trust_forwarded_for
+        && let Some(first) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .map(str::trim)
             .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-        {
-            return Some(first.to_owned());
-        }
+    {
+        return Some(first.to_owned());
     }
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
 }

@@ -1,0 +1,1 @@
+//! The haven binary, run as a user runs it.
