@@ -1,8 +1,14 @@
 //! Server-rendered pages. Askama templates (compiled into the binary, auto-escaped), strings
 //! from the Fluent message files, plain HTML forms that work without JavaScript.
 
+pub mod account;
+pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod home;
+pub mod organisations;
+pub mod statistics;
+pub mod users;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -18,7 +24,15 @@ use haven_domain::access::{Action, Compartment};
 use haven_domain::{Coded, Language, Permission, permission_allowed};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(auth::router()).merge(home::router())
+    Router::new()
+        .merge(auth::router())
+        .merge(home::router())
+        .merge(account::router())
+        .merge(organisations::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(cases::router())
+        .merge(statistics::router())
 }
 
 /// A link in the main navigation.
@@ -158,4 +172,74 @@ pub fn format_time(unix: &i64) -> String {
             t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok()
         })
         .unwrap_or_default()
+}
+
+/// The principal, or the response that sends the browser to the login page.
+pub fn signed_in(principal: Option<Principal>) -> Result<Principal, Response> {
+    principal.ok_or_else(|| see_other("/login"))
+}
+
+/// A problem with what was typed into a form, shown next to the form.
+#[derive(Debug, Clone)]
+pub struct FormError {
+    /// The field at fault (`date_of_birth`), when there is one.
+    pub field: String,
+    /// The field's label in the user's language (or its name when it has no label).
+    pub label: String,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn new(tr: &Tr<'_>, field: &str, message: String) -> Self {
+        FormError { field: field.to_owned(), label: field_label(tr, field), message }
+    }
+}
+
+/// The label of a form field in the user's language: the message `field-NAME`, where NAME is
+/// the field without an index (`aliases[2]` is `aliases`); the name itself if there is none.
+pub fn field_label(tr: &Tr<'_>, field: &str) -> String {
+    if field.is_empty() {
+        return String::new();
+    }
+    let base = field.split('[').next().unwrap_or(field);
+    let id = format!("field-{base}");
+    let label = tr.t(&id);
+    if label == id { field.to_owned() } else { label }
+}
+
+/// An application error a form can show (invalid input: 422, conflict: 409); any other error
+/// is handed back to become the error page.
+pub fn form_error(tr: &Tr<'_>, error: AppError) -> Result<(StatusCode, FormError), AppError> {
+    match error {
+        AppError::Invalid(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormError::new(tr, &e.field, e.message))),
+        AppError::Conflict(m) => Ok((StatusCode::CONFLICT, FormError::new(tr, "", m))),
+        other => Err(other),
+    }
+}
+
+/// A response with another status.
+pub fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
+}
+
+/// A coded value's label in the user's language: the message `PREFIX-CODE`.
+pub fn label_of<C: Coded>(tr: &Tr<'_>, prefix: &str, value: C) -> String {
+    tr.t(&format!("{prefix}-{}", value.code()))
+}
+
+/// An option of a `<select>` or a checkbox: its value, its label, whether it is chosen.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Choices for every value of a coded enum, labelled from `PREFIX-CODE`.
+pub fn coded_choices<C: Coded>(tr: &Tr<'_>, prefix: &str, selected: &[&str]) -> Vec<Choice> {
+    C::ALL
+        .iter()
+        .map(|v| Choice { value: v.code().to_owned(), label: label_of(tr, prefix, *v), selected: selected.contains(&v.code()) })
+        .collect()
 }

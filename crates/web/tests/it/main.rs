@@ -1,3 +1,4 @@
 //! The web crate's one integration-test binary.
 
 mod common;
+mod pages;

@@ -1,0 +1,296 @@
+//! The user's own account: who they are, language, password, second factor, API tokens.
+
+use super::{Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, signed_in, with_cookie, with_status};
+use crate::AppState;
+use crate::api::clear_session_cookie;
+use crate::error::WebError;
+use crate::extract::{FormBody, MaybeAuth};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use haven_app::Principal;
+use haven_crypto::TotpSecret;
+use haven_domain::{Coded, Language};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/language", post(set_language))
+        .route("/account/password", post(change_password))
+        .route("/account/totp", post(totp))
+        .route("/account/tokens", post(create_token))
+}
+
+/// An API token as listed (never the token itself).
+struct TokenLine {
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+/// A second factor being set up: the secret to type (or the URI to paste) into an app.
+struct Enrolment {
+    secret: String,
+    grouped: String,
+    uri: String,
+}
+
+impl Enrolment {
+    fn new(secret: String, uri: String) -> Self {
+        let grouped = secret.as_bytes().chunks(4).map(String::from_utf8_lossy).collect::<Vec<_>>().join(" ");
+        Enrolment { secret, grouped, uri }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    ctx: PageCtx<'a>,
+    username: String,
+    display_name: String,
+    organisation: String,
+    roles: Vec<String>,
+    languages: Vec<Choice>,
+    totp_enrolled: bool,
+    enrolment: Option<Enrolment>,
+    tokens: Vec<TokenLine>,
+    new_token: Option<String>,
+    done: Option<String>,
+    error: Option<FormError>,
+    /// The section the error belongs to (`password`, `totp`, `tokens`, `language`).
+    error_section: &'static str,
+    invalid_field: String,
+}
+
+/// What a form submission adds to the account page.
+#[derive(Default)]
+struct Outcome {
+    enrolment: Option<Enrolment>,
+    new_token: Option<String>,
+    done: Option<String>,
+    error: Option<(StatusCode, FormError)>,
+    error_section: &'static str,
+}
+
+async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Outcome) -> Response {
+    let tokens = match state.app.api_tokens(p).await {
+        Ok(t) => t,
+        Err(e) => return error_page(state, Some(p), headers, e.into()),
+    };
+    let ctx = PageCtx::new(state, Some(p), headers, "account-title", "/account");
+    let never = ctx.t("never");
+    let tokens = tokens
+        .iter()
+        .map(|t| TokenLine {
+            name: t.name.clone(),
+            created: format_time(&t.created_at),
+            last_used: t.last_used_at.as_ref().map_or_else(|| never.clone(), format_time),
+            revoked: t.revoked,
+        })
+        .collect();
+    let current = ctx.tr.code();
+    let languages = Language::ALL
+        .iter()
+        .map(|l| Choice { value: l.code().to_owned(), label: ctx.t(&format!("language-{}", l.code())), selected: l.code() == current })
+        .collect();
+    let roles = p.user.roles.iter().map(|r| super::label_of(&ctx.tr, "role", *r)).collect();
+    let (status, error) = match outcome.error {
+        Some((status, e)) => (status, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let invalid_field = error.as_ref().map(|e| e.field.clone()).unwrap_or_default();
+    let page = AccountPage {
+        username: p.user.username.clone(),
+        display_name: p.user.display_name.clone(),
+        organisation: format!("{} ({})", p.organisation.name, p.organisation.jurisdiction.code()),
+        roles,
+        languages,
+        totp_enrolled: p.totp_enrolled(),
+        enrolment: outcome.enrolment,
+        tokens,
+        new_token: outcome.new_token,
+        done: outcome.done,
+        error,
+        error_section: outcome.error_section,
+        invalid_field,
+        ctx,
+    };
+    with_status(render(&page), status)
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let done = match q.done.as_deref() {
+        Some("language") => Some(tr.t("account-language-saved")),
+        Some("totp") => Some(tr.t("account-totp-enrolled")),
+        _ => None,
+    };
+    account_page(&state, &p, &headers, Outcome { done, ..Outcome::default() }).await
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    language: String,
+}
+
+async fn set_language(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    form: Result<FormBody<LanguageForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = match form {
+        Ok(FormBody(f)) => match Language::parse_code("language", f.language.trim()) {
+            Ok(language) => state.app.set_language(&p, language).await.map_err(WebError::from),
+            Err(e) => Err(e.into()),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => see_other("/account?done=language"),
+        Err(e) => error_page(&state, Some(&p), &headers, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    form: Result<FormBody<PasswordForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let f = match form {
+        Ok(FormBody(f)) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    if f.new_password != f.confirm_password {
+        let error = FormError::new(&tr, "confirm_password", tr.t("account-password-mismatch"));
+        let outcome = Outcome { error: Some((StatusCode::UNPROCESSABLE_ENTITY, error)), error_section: "password", ..Outcome::default() };
+        return account_page(&state, &p, &headers, outcome).await;
+    }
+    match state.app.change_own_password(&p, &f.current_password, &f.new_password).await {
+        // Changing the password ends every session, this one included: log in again.
+        Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
+        Err(e) => match form_error(&tr, e) {
+            Ok(error) => account_page(&state, &p, &headers, Outcome { error: Some(error), error_section: "password", ..Outcome::default() }).await,
+            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct TotpForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn totp(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    form: Result<FormBody<TotpForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let f = match form {
+        Ok(FormBody(f)) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let secret = f.secret.trim();
+    if secret.is_empty() {
+        // First step: a fresh secret to show; nothing is stored until a code confirms it.
+        let e = state.app.begin_totp_enrolment(&p);
+        let outcome = Outcome { enrolment: Some(Enrolment::new(e.secret, e.uri)), ..Outcome::default() };
+        return account_page(&state, &p, &headers, outcome).await;
+    }
+    match state.app.confirm_totp_enrolment(&p, secret, &f.code).await {
+        Ok(()) => see_other("/account?done=totp"),
+        Err(e) => {
+            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            match form_error(&tr, e) {
+                Ok(error) => {
+                    // Keep the same secret so that the app already set up still matches.
+                    let enrolment = match TotpSecret::from_base32(secret) {
+                        Ok(s) => Enrolment::new(s.to_base32(), s.provisioning_uri("Haven", &p.user.username)),
+                        Err(_) => {
+                            let e = state.app.begin_totp_enrolment(&p);
+                            Enrolment::new(e.secret, e.uri)
+                        }
+                    };
+                    let outcome = Outcome { enrolment: Some(enrolment), error: Some(error), error_section: "totp", ..Outcome::default() };
+                    account_page(&state, &p, &headers, outcome).await
+                }
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    form: Result<FormBody<TokenForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let f = match form {
+        Ok(FormBody(f)) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    match state.app.create_api_token(&p, &f.name).await {
+        // The token is shown on this page, this once; it is never put in a URL.
+        Ok((_, token)) => account_page(&state, &p, &headers, Outcome { new_token: Some(token), ..Outcome::default() }).await,
+        Err(e) => {
+            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            match form_error(&tr, e) {
+                Ok(error) => account_page(&state, &p, &headers, Outcome { error: Some(error), error_section: "tokens", ..Outcome::default() }).await,
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The audit log: the chain verified (or the break found), and the latest entries.
+
+use super::{PageCtx, error_page, format_time, label_of, render, signed_in};
+use crate::AppState;
+use crate::extract::MaybeAuth;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use haven_app::AppError;
+use haven_domain::Permission;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(show))
+}
+
+/// How many of the newest entries the page shows.
+const LATEST: i64 = 100;
+
+struct EntryLine {
+    seq: i64,
+    at: String,
+    action: String,
+    outcome: String,
+    failed: bool,
+    actor: String,
+    target: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    ctx: PageCtx<'a>,
+    /// The chain verified: a sentence saying how many entries, the head's number and MAC.
+    verified: Option<(String, i64, String)>,
+    broken: Option<String>,
+    entries: Vec<EntryLine>,
+}
+
+async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Err(e) = state.app.require(&p, Permission::ReadAuditLog).await {
+        return error_page(&state, Some(&p), &headers, e.into());
+    }
+    let (verified, broken, after) = match state.app.verify_audit().await {
+        Ok(v) => {
+            let after = (v.head_seq - LATEST).max(0);
+            (Some((v.entries, v.head_seq, v.head_mac)), None, Some(after))
+        }
+        Err(AppError::Conflict(m)) => (None, Some(m), None),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    // With a broken chain the head is not to be trusted: show the entries from the start.
+    let rows = match state.app.audit_log(&p, after.unwrap_or(0), if after.is_some() { LATEST } else { 1000 }).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let skip = rows.len().saturating_sub(usize::try_from(LATEST).unwrap_or(100));
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "audit-title", "/admin/audit");
+    let verified = verified.map(|(n, seq, mac)| (ctx.tr.t1("audit-verified", "entries", &n.to_string()), seq, mac));
+    let entries = rows
+        .iter()
+        .skip(skip)
+        .map(|r| {
+            let e = &r.event;
+            EntryLine {
+                seq: r.seq,
+                at: format_time(&e.at),
+                action: label_of(&ctx.tr, "audit-action", e.action),
+                outcome: label_of(&ctx.tr, "audit-outcome", e.outcome),
+                failed: e.outcome != haven_domain::audit::AuditOutcome::Success,
+                actor: e.actor_user_id.clone().unwrap_or_default(),
+                target: match (&e.target_kind, &e.target_id) {
+                    (Some(k), Some(id)) => format!("{k} {id}"),
+                    (Some(k), None) => k.clone(),
+                    _ => String::new(),
+                },
+                detail: e.detail.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    render(&AuditPage { ctx, verified, broken, entries })
+}

@@ -1,0 +1,431 @@
+//! Cases: the list (no personal data), registering a presumed victim, one case with its
+//! compartmented notes and sharing, and who accessed it.
+
+use super::{Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, form_error, format_time, label_of, render, see_other, signed_in, with_status};
+use crate::AppState;
+use crate::error::WebError;
+use crate::extract::{FormBody, FormPairs, MaybeAuth};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use haven_app::admin::Acting;
+use haven_app::{AppError, Principal};
+use haven_domain::access::{Action, Compartment};
+use haven_domain::case::{NoteInput, PersonIdentity, Sex};
+use haven_domain::{Coded, Permission};
+use haven_storage::OrganisationRow;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list).post(create))
+        .route("/cases/new", get(new_form))
+        .route("/cases/{case}", get(show))
+        .route("/cases/{case}/notes", post(add_note))
+        .route("/cases/{case}/shares", post(share))
+        .route("/cases/{case}/history", get(history))
+}
+
+/// Compartments that hold notes and can be shared, in display order.
+const NOTE_COMPARTMENTS: [Compartment; 3] = [Compartment::Identity, Compartment::Support, Compartment::Proceedings];
+
+/// Cases per page of the list.
+const PAGE_SIZE: i64 = 50;
+
+/// Organisations by id, for showing names instead of identifiers.
+async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<OrganisationRow>, AppError> {
+    match state.app.organisations(Acting::User(p)).await {
+        Ok(o) => Ok(o),
+        Err(AppError::Forbidden) => Ok(vec![]),
+        Err(e) => Err(e),
+    }
+}
+
+fn names(orgs: &[OrganisationRow]) -> HashMap<String, String> {
+    orgs.iter().map(|o| (o.id.clone(), o.name.clone())).collect()
+}
+
+fn name_of(names: &HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+// ------------------------------------------------------------------ list
+
+struct CaseLine {
+    id: String,
+    reference: String,
+    created: String,
+    owner: String,
+    shared_with: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage<'a> {
+    ctx: PageCtx<'a>,
+    cases: Vec<CaseLine>,
+    may_register: bool,
+    previous: Option<i64>,
+    next: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+async fn list(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let cases = match state.app.list_cases(&p, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let orgs = match organisations(&state, &p).await {
+        Ok(o) => names(&o),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "cases-title", "/cases");
+    let more = i64::try_from(cases.len()).unwrap_or(i64::MAX) > PAGE_SIZE;
+    let lines = cases
+        .iter()
+        .take(usize::try_from(PAGE_SIZE).unwrap_or(50))
+        .map(|c| CaseLine {
+            id: c.id.clone(),
+            reference: c.reference.clone(),
+            created: format_time(&c.created_at),
+            owner: name_of(&orgs, &c.owner_organisation_id),
+            shared_with: c
+                .shared_with
+                .iter()
+                .map(|s| {
+                    let parts: Vec<String> = s.compartments.iter().map(|c| label_of(&ctx.tr, "compartment", *c)).collect();
+                    format!("{} ({})", name_of(&orgs, &s.organisation_id), parts.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+        .collect();
+    let page = CasesPage {
+        cases: lines,
+        may_register: can(&p, Permission::RegisterCase),
+        previous: (page > 1).then_some(page - 1),
+        next: more.then_some(page + 1),
+        ctx,
+    };
+    render(&page)
+}
+
+// ------------------------------------------------------------------ register
+
+#[derive(Deserialize, Default)]
+struct CaseForm {
+    #[serde(default)]
+    given_names: String,
+    #[serde(default)]
+    family_names: String,
+    #[serde(default)]
+    aliases: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    sex: String,
+}
+
+#[derive(Template)]
+#[template(path = "case_new.html")]
+struct NewCasePage<'a> {
+    ctx: PageCtx<'a>,
+    typed: CaseForm,
+    sexes: Vec<Choice>,
+    error: Option<FormError>,
+    invalid_field: String,
+}
+
+fn new_case_page(state: &AppState, p: &Principal, headers: &HeaderMap, typed: CaseForm, error: Option<(StatusCode, FormError)>) -> Response {
+    let ctx = PageCtx::new(state, Some(p), headers, "case-new-title", "/cases");
+    let sexes = coded_choices::<Sex>(&ctx.tr, "sex", &[typed.sex.as_str()]);
+    let (status, error) = match error {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let invalid_field = error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
+    with_status(render(&NewCasePage { ctx, typed, sexes, error, invalid_field }), status)
+}
+
+async fn new_form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
+        return error_page(&state, Some(&p), &headers, e.into());
+    }
+    new_case_page(&state, &p, &headers, CaseForm::default(), None)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    form: Result<FormBody<CaseForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
+        return error_page(&state, Some(&p), &headers, e.into());
+    }
+    let f = match form {
+        Ok(FormBody(f)) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let aliases: Vec<String> = f.aliases.lines().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+    let identity = match PersonIdentity::parse(&f.given_names, &f.family_names, &aliases, Some(f.date_of_birth.as_str()), &f.sex) {
+        Ok(i) => i,
+        Err(e) => {
+            let error = FormError::new(&tr, &e.field, e.message);
+            return new_case_page(&state, &p, &headers, f, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
+        }
+    };
+    match state.app.register_case(&p, &identity).await {
+        Ok(case) => see_other(&format!("/cases/{}", case.id)),
+        Err(e) => match form_error(&tr, e) {
+            Ok(error) => new_case_page(&state, &p, &headers, f, Some(error)),
+            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+        },
+    }
+}
+
+// ------------------------------------------------------------------ one case
+
+struct NoteLine {
+    at: String,
+    organisation: String,
+    body: String,
+}
+
+/// One compartment of the case as the principal sees it.
+struct CompartmentView {
+    code: &'static str,
+    title: String,
+    /// None when the compartment was not shared with the principal's organisation.
+    notes: Option<Vec<NoteLine>>,
+    may_write: bool,
+}
+
+struct ShareForm {
+    organisations: Vec<Choice>,
+    compartments: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage<'a> {
+    ctx: PageCtx<'a>,
+    id: String,
+    reference: String,
+    created: String,
+    owner: String,
+    shares: Vec<String>,
+    given_names: String,
+    family_names: String,
+    aliases: Vec<String>,
+    date_of_birth: String,
+    sex: String,
+    compartments: Vec<CompartmentView>,
+    share_form: Option<ShareForm>,
+    history_link: bool,
+}
+
+async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let view = match state.app.case_view(&p, &id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let orgs = match organisations(&state, &p).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let org_names = names(&orgs);
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "case-title", "/cases");
+    let case = &view.summary;
+    let mut compartments = Vec::new();
+    for c in NOTE_COMPARTMENTS.into_iter().filter(|c| can_read(&p, *c)) {
+        let notes = match state.app.notes(&p, &case.id, c.code()).await {
+            Ok(notes) => Some(
+                notes
+                    .into_iter()
+                    .map(|n| NoteLine { at: format_time(&n.created_at), organisation: name_of(&org_names, &n.author_organisation_id), body: n.body })
+                    .collect(),
+            ),
+            Err(AppError::Forbidden | AppError::NotFound) => None,
+            Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        };
+        compartments.push(CompartmentView {
+            code: c.code(),
+            title: label_of(&ctx.tr, "compartment", c),
+            may_write: notes.is_some() && can(&p, Permission::Case(c, Action::Write)),
+            notes,
+        });
+    }
+    let share_form = (can(&p, Permission::ShareCase) && case.owner_organisation_id == p.organisation.id).then(|| {
+        let mut organisations: Vec<Choice> = orgs
+            .iter()
+            .filter(|o| o.jurisdiction.code() == case.jurisdiction && !o.kind.is_statistical() && o.id != case.owner_organisation_id)
+            .map(|o| Choice { value: o.id.clone(), label: format!("{} ({})", o.name, label_of(&ctx.tr, "org-kind", o.kind)), selected: false })
+            .collect();
+        organisations.sort_by(|a, b| a.label.cmp(&b.label));
+        let compartments = NOTE_COMPARTMENTS
+            .into_iter()
+            .filter(|c| can_read(&p, *c))
+            .map(|c| Choice { value: c.code().to_owned(), label: label_of(&ctx.tr, "compartment", c), selected: false })
+            .collect();
+        ShareForm { organisations, compartments }
+    });
+    let shares = case
+        .shared_with
+        .iter()
+        .map(|s| {
+            let parts: Vec<String> = s.compartments.iter().map(|c| label_of(&ctx.tr, "compartment", *c)).collect();
+            format!("{}: {}", name_of(&org_names, &s.organisation_id), parts.join(", "))
+        })
+        .collect();
+    let person = &view.person;
+    let page = CasePage {
+        id: case.id.clone(),
+        reference: case.reference.clone(),
+        created: format_time(&case.created_at),
+        owner: name_of(&org_names, &case.owner_organisation_id),
+        shares,
+        given_names: person.given_names.clone(),
+        family_names: person.family_names.clone(),
+        aliases: person.aliases.clone(),
+        date_of_birth: person.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+        sex: label_of(&ctx.tr, "sex", person.sex),
+        compartments,
+        share_form,
+        history_link: can(&p, Permission::ReadAccessHistory),
+        ctx,
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    compartment: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormBody<NoteForm>, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = match form {
+        Ok(FormBody(f)) => match NoteInput::parse(&f.compartment, &f.body) {
+            Ok(note) => state.app.add_note(&p, &id, &note).await.map_err(WebError::from),
+            Err(e) => Err(e.into()),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(note) => see_other(&format!("/cases/{id}#notes-{}", note.compartment.code())),
+        Err(e) => error_page(&state, Some(&p), &headers, e),
+    }
+}
+
+async fn share(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let organisation = form.get("organisation_id").unwrap_or_default();
+    match state.app.share_case(&p, &id, organisation, &form.all("compartments")).await {
+        Ok(()) => see_other(&format!("/cases/{id}#sharing")),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ access history
+
+struct AccessLine {
+    at: String,
+    user: String,
+    organisation: String,
+    action: String,
+    outcome: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "case_history.html")]
+struct HistoryPage<'a> {
+    ctx: PageCtx<'a>,
+    id: String,
+    lines: Vec<AccessLine>,
+}
+
+async fn history(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let records = match state.app.access_history(&p, &id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let orgs = match organisations(&state, &p).await {
+        Ok(o) => names(&o),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "history-title", "/cases");
+    let you = ctx.t("history-you");
+    let lines = records
+        .iter()
+        .map(|r| AccessLine {
+            at: format_time(&r.at),
+            user: match r.user_id.as_deref() {
+                Some(u) if u == p.user.id => format!("{} ({you})", p.user.display_name),
+                Some(u) => u.to_owned(),
+                None => String::new(),
+            },
+            organisation: r.organisation_id.as_deref().map(|o| name_of(&orgs, o)).unwrap_or_default(),
+            action: ctx.t(&format!("audit-action-{}", r.action)),
+            outcome: ctx.t(&format!("audit-outcome-{}", r.outcome)),
+            failed: r.outcome != "success",
+        })
+        .collect();
+    render(&HistoryPage { ctx, id, lines })
+}

@@ -1,0 +1,80 @@
+//! Statistics: registered persons by sex in the user's jurisdiction, as a table and a bar
+//! chart drawn on the server (SVG, no script).
+
+use super::{PageCtx, error_page, label_of, render, signed_in};
+use crate::AppState;
+use crate::extract::MaybeAuth;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/statistics", get(show))
+}
+
+/// Width of the longest bar, in SVG user units.
+const BAR_SPACE: i64 = 300;
+/// Where bars start (the labels are to their left).
+const BAR_X: i64 = 130;
+const ROW_HEIGHT: i64 = 36;
+
+struct Row {
+    label: String,
+    count: i64,
+    /// Bar geometry in SVG user units.
+    y: i64,
+    text_y: i64,
+    width: i64,
+    count_x: i64,
+}
+
+#[derive(Template)]
+#[template(path = "statistics.html")]
+struct StatisticsPage<'a> {
+    ctx: PageCtx<'a>,
+    jurisdiction: String,
+    rows: Vec<Row>,
+    total: i64,
+    chart_height: i64,
+    chart_width: i64,
+}
+
+async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let counts = match state.app.statistics_by_sex(&p).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "statistics-title", "/statistics");
+    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let rows: Vec<Row> = counts
+        .iter()
+        .zip(0_i64..)
+        .map(|((sex, count), i)| {
+            let width = count.saturating_mul(BAR_SPACE) / max;
+            Row {
+                label: label_of(&ctx.tr, "sex", *sex),
+                count: *count,
+                y: i * ROW_HEIGHT + 6,
+                text_y: i * ROW_HEIGHT + 24,
+                width,
+                count_x: BAR_X + width + 8,
+            }
+        })
+        .collect();
+    let page = StatisticsPage {
+        jurisdiction: p.organisation.jurisdiction.code().to_owned(),
+        total: counts.iter().map(|(_, n)| *n).sum(),
+        chart_height: i64::try_from(rows.len()).unwrap_or(0) * ROW_HEIGHT + 6,
+        chart_width: BAR_X + BAR_SPACE + 70,
+        rows,
+        ctx,
+    };
+    render(&page)
+}

@@ -1,0 +1,506 @@
+//! The server-rendered pages: each renders for the roles allowed and refuses the others;
+//! forms work end to end (and not without their CSRF token); validation errors name the field;
+//! the Latvian interface is Latvian; and every page keeps the UI rules (a language, a main
+//! landmark, a label for every input, no inline styles or scripts).
+
+use crate::common::{ClockExt, Reply, Session, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use haven_crypto::TotpSecret;
+use haven_domain::Language;
+use haven_web::i18n::I18n;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The value of the attribute `name` in `tag` (`<input ... id="x">`).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let rest = &tag[start..];
+    Some(&rest[..rest.find('"')?])
+}
+
+/// Every opening tag `<NAME ...>` in the page.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    let mut out = vec![];
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&open) {
+        let start = from + i;
+        let after = html[start + open.len()..].chars().next();
+        let end = html[start..].find('>').map_or(html.len(), |e| start + e + 1);
+        if matches!(after, Some(' ' | '>' | '\n')) {
+            out.push(&html[start..end]);
+        }
+        from = end;
+    }
+    out
+}
+
+/// The rules every page keeps, checked on its HTML.
+fn assert_page_rules(path: &str, html: &str) {
+    assert!(html.contains("<html lang=\""), "{path}: no <html lang=");
+    assert!(html.contains("<main"), "{path}: no <main>");
+    assert!(!html.contains("style="), "{path}: an inline style attribute");
+    assert!(!html.contains("<style"), "{path}: an inline style element");
+    for script in tags(html, "script") {
+        assert!(script.contains(" src="), "{path}: an inline script: {script}");
+    }
+    for kind in ["input", "select", "textarea"] {
+        for tag in tags(html, kind) {
+            if attribute(tag, "type") == Some("hidden") {
+                continue;
+            }
+            let id = attribute(tag, "id").unwrap_or_else(|| panic!("{path}: a {kind} without an id: {tag}"));
+            assert!(html.contains(&format!("<label for=\"{id}\"")), "{path}: no label for {kind} #{id}");
+        }
+    }
+    for form in tags(html, "form") {
+        if attribute(form, "method") == Some("post") {
+            let rest = &html[html.find(form).unwrap_or(0)..];
+            let body = &rest[..rest.find("</form>").unwrap_or(rest.len())];
+            assert!(body.contains("name=\"csrf\""), "{path}: a form without a CSRF field: {form}");
+        }
+    }
+}
+
+async fn get_ok(t: &TestApp, path: &str, session: &Session) -> String {
+    let reply = t.page(path, Some(session)).await;
+    assert_eq!(reply.status, StatusCode::OK, "GET {path}: {}", reply.body);
+    assert_page_rules(path, &reply.body);
+    reply.body
+}
+
+fn location(reply: &Reply) -> String {
+    reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+fn assert_see_other(reply: &Reply, to: &str) {
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "expected a redirect to {to}: {}", reply.body);
+    assert!(location(reply).starts_with(to), "redirect to {} instead of {to}", location(reply));
+}
+
+/// A world with an administrator, an NGO (caseworker, supervisor), a shelter, the police
+/// (investigator, first responder) and a statistics office, all in Latvia.
+struct World {
+    t: TestApp,
+    admin: Session,
+    caseworker: Session,
+    supervisor: Session,
+    investigator: Session,
+    statistician: Session,
+    ngo: String,
+    shelter: String,
+}
+
+async fn world() -> World {
+    let t = TestApp::new().await;
+    let operator = t.org("State Police Operator Unit", "competent_authority", "LV").await;
+    let ngo = t.org("Patvērums Drošā Māja", "ngo", "LV").await;
+    let shelter = t.org("Riga Shelter", "shelter", "LV").await;
+    let police = t.org("State Police", "police", "LV").await;
+    let stats = t.org("Central Statistical Bureau", "statistics_office", "LV").await;
+    t.user("cw", &ngo, &["caseworker"]).await;
+    t.user("sup", &ngo, &["supervisor"]).await;
+    t.user("inv", &police, &["investigator", "first_responder"]).await;
+    t.user("stat", &stats, &["statistician"]).await;
+    t.user("shelterworker", &shelter, &["caseworker"]).await;
+    let admin = t.admin("admin", &operator).await;
+    let caseworker = t.login("cw", PASSWORD).await;
+    let supervisor = t.login("sup", PASSWORD).await;
+    let investigator = t.login("inv", PASSWORD).await;
+    let statistician = t.login("stat", PASSWORD).await;
+    World { t, admin, caseworker, supervisor, investigator, statistician, ngo, shelter }
+}
+
+/// Registers a case through the form and returns its id.
+async fn register(t: &TestApp, session: &Session, given: &str) -> String {
+    let reply = t
+        .form(
+            "/cases",
+            Some(session),
+            &[
+                ("given_names", given),
+                ("family_names", "Bērziņa"),
+                ("aliases", "Anya\n\nAnnija\n"),
+                ("date_of_birth", "2001-04-17"),
+                ("sex", "female"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, "/cases/");
+    location(&reply).trim_start_matches("/cases/").to_owned()
+}
+
+#[tokio::test]
+async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+
+    let account = get_ok(t, "/account", &w.caseworker).await;
+    assert!(account.contains("User cw") && account.contains("Patvērums Drošā Māja") && account.contains("Caseworker"));
+    assert!(account.contains("id=\"totp\"") && account.contains("action=\"/account/password\""));
+
+    let orgs = get_ok(t, "/admin/organisations", &w.admin).await;
+    assert!(orgs.contains("Riga Shelter") && orgs.contains("Statistics office"));
+    for kind in <haven_domain::OrganisationKind as haven_domain::Coded>::ALL {
+        let code = haven_domain::Coded::code(*kind);
+        assert!(orgs.contains(&format!("<option value=\"{code}\">")), "no option for {code}");
+    }
+    assert!(orgs.contains("Non-governmental organisation"));
+
+    let users = get_ok(t, "/admin/users", &w.admin).await;
+    assert!(users.contains("shelterworker") && users.contains("Riga Shelter") && users.contains("First responder, Investigator"));
+    assert!(users.contains("data-confirm=\"Disable the account cw?"));
+    assert!(users.contains("id=\"user-role-statistician\""));
+
+    let audit = get_ok(t, "/admin/audit", &w.admin).await;
+    assert!(audit.contains("entries verified"), "{audit}");
+    assert!(audit.contains("Case registered") && audit.contains("Logged in"));
+
+    let cases = get_ok(t, "/cases", &w.caseworker).await;
+    assert!(cases.contains(&format!("href=\"/cases/{id}\"")) && cases.contains("LV-"));
+    assert!(!cases.contains("Anna") && !cases.contains("Bērziņa"), "no personal data in the list");
+
+    let new = get_ok(t, "/cases/new", &w.caseworker).await;
+    assert!(new.contains("type=\"date\"") && new.contains("name=\"sex\""));
+
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Anna") && case.contains("Bērziņa") && case.contains("Annija") && case.contains("2001-04-17"));
+    assert!(case.contains("id=\"notes-support\"") && case.contains("id=\"notes-identity\""));
+    assert!(!case.contains("id=\"notes-proceedings\""), "a caseworker never sees proceedings");
+    assert!(case.contains("id=\"sharing\"") && case.contains("Riga Shelter"));
+    assert!(!case.contains("/history\""), "no history link for a caseworker");
+
+    let case_sup = get_ok(t, &format!("/cases/{id}"), &w.supervisor).await;
+    assert!(case_sup.contains(&format!("href=\"/cases/{id}/history\"")));
+    let history = get_ok(t, &format!("/cases/{id}/history"), &w.supervisor).await;
+    assert!(history.contains("Case registered") && history.contains("Case read") && history.contains("Patvērums Drošā Māja"));
+
+    let stats = get_ok(t, "/statistics", &w.statistician).await;
+    assert!(stats.contains("<svg") && stats.contains("<table") && stats.contains("Female"));
+    assert!(stats.contains("<td class=\"num\">1</td>"), "the case is counted: {stats}");
+
+    let home = get_ok(t, "/", &w.admin).await;
+    assert!(home.contains("/admin/users"));
+}
+
+#[tokio::test]
+async fn forbidden_roles_get_403_and_strangers_the_login_page() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let forbidden: Vec<(&str, &Session)> = vec![
+        ("/admin/organisations", &w.caseworker),
+        ("/admin/users", &w.caseworker),
+        ("/admin/audit", &w.supervisor),
+        ("/cases", &w.statistician),
+        ("/cases/new", &w.statistician),
+        ("/statistics", &w.caseworker),
+        ("/cases", &w.admin),
+    ];
+    for (path, session) in forbidden {
+        let reply = t.page(path, Some(session)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "GET {path}");
+        assert_page_rules(path, &reply.body);
+    }
+    let history = format!("/cases/{id}/history");
+    assert_eq!(t.page(&history, Some(&w.caseworker)).await.status, StatusCode::FORBIDDEN);
+    // Police may not know of an NGO's case that was not shared with them.
+    let case = format!("/cases/{id}");
+    assert_eq!(t.page(&case, Some(&w.investigator)).await.status, StatusCode::NOT_FOUND);
+
+    for path in ["/account", "/admin/users", "/admin/organisations", "/admin/audit", "/cases", "/cases/new", case.as_str(), history.as_str(), "/statistics"] {
+        let reply = t.page(path, None).await;
+        assert_see_other(&reply, "/login");
+    }
+    let reply = t.form("/admin/organisations", None, &[("name", "X"), ("kind", "ngo"), ("jurisdiction", "LV")]).await;
+    assert_see_other(&reply, "/login");
+
+    // An administrator without a second factor administers nothing until it is set up.
+    let operator = t.org("Second Operator", "competent_authority", "EE").await;
+    t.user("newadmin", &operator, &["administrator"]).await;
+    let newadmin = t.login("newadmin", PASSWORD).await;
+    assert_eq!(t.page("/admin/users", Some(&newadmin)).await.status, StatusCode::FORBIDDEN);
+    let account = get_ok(t, "/account", &newadmin).await;
+    assert!(account.contains("href=\"/account#totp\""), "the notice links to the enrolment");
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_field_are_refused() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let posts: Vec<(String, &Session, &str)> = vec![
+        ("/admin/organisations".into(), &w.admin, "name=Evil&kind=ngo&jurisdiction=LV"),
+        ("/admin/users".into(), &w.admin, "username=evil&display_name=E&roles=caseworker"),
+        ("/admin/users/cw/disable".into(), &w.admin, ""),
+        ("/admin/users/cw/reset-password".into(), &w.admin, ""),
+        ("/account/language".into(), &w.caseworker, "language=lv"),
+        ("/account/password".into(), &w.caseworker, "current_password=a&new_password=b&confirm_password=b"),
+        ("/account/totp".into(), &w.caseworker, ""),
+        ("/account/tokens".into(), &w.caseworker, "name=evil"),
+        ("/cases".into(), &w.caseworker, "given_names=A&family_names=B&sex=female"),
+        (format!("/cases/{id}/notes"), &w.caseworker, "compartment=support&body=evil"),
+        (format!("/cases/{id}/shares"), &w.caseworker, "organisation_id=x&compartments=support"),
+        ("/logout".into(), &w.caseworker, ""),
+    ];
+    for (path, session, body) in posts {
+        let wrong = format!("{body}&csrf=0000");
+        for body in [body.to_owned(), wrong] {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri(&path)
+                .header("host", "localhost")
+                .header("cookie", &session.cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap();
+            let reply = t.send(req).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "POST {path} without a valid token: {}", reply.body);
+        }
+    }
+    // Nothing happened.
+    let users = get_ok(t, "/admin/users", &w.admin).await;
+    assert!(!users.contains("evil") && !users.contains("Disabled"));
+    assert!(!get_ok(t, "/admin/organisations", &w.admin).await.contains("Evil"));
+}
+
+#[tokio::test]
+async fn administrators_create_organisations_and_users_through_the_forms() {
+    let w = world().await;
+    let t = &w.t;
+    let reply = t
+        .form("/admin/organisations", Some(&w.admin), &[("name", "Labour Inspectorate Riga"), ("kind", "labour_inspectorate"), ("jurisdiction", "lv")])
+        .await;
+    assert_see_other(&reply, "/admin/organisations");
+    let orgs = get_ok(t, &location(&reply), &w.admin).await;
+    assert!(orgs.contains("Labour Inspectorate Riga") && orgs.contains("has been created"));
+
+    // An EU body cannot sit in a country: the field is named, the status is 422, what was typed stays.
+    let reply = t
+        .form("/admin/organisations", Some(&w.admin), &[("name", "EU Coordinator LV"), ("kind", "eu_anti_trafficking_coordinator"), ("jurisdiction", "LV")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_page_rules("/admin/organisations (error)", &reply.body);
+    assert!(reply.body.contains("<code>kind</code>") && reply.body.contains("value=\"EU Coordinator LV\""));
+    assert!(reply.body.contains("value=\"eu_anti_trafficking_coordinator\" selected"));
+    // A duplicate is a conflict.
+    let reply = t.form("/admin/organisations", Some(&w.admin), &[("name", "Riga Shelter"), ("kind", "shelter"), ("jurisdiction", "LV")]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+
+    // A new user: the generated password is shown once and works.
+    let reply = t
+        .form(
+            "/admin/users",
+            Some(&w.admin),
+            &[("username", "liga"), ("display_name", "Līga Kalniņa"), ("organisation_id", &w.shelter), ("roles", "caseworker"), ("roles", "supervisor"), ("language", "lv")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_page_rules("/admin/users (created)", &reply.body);
+    let password = reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
+    assert!(password.len() >= 12);
+    let liga = t.login("liga", &password).await;
+    let account = get_ok(t, "/account", &liga).await;
+    assert!(account.contains("Līga Kalniņa") && account.contains("lang=\"lv\""), "the chosen language is used");
+    let users = get_ok(t, "/admin/users", &w.admin).await;
+    assert!(users.contains("Caseworker, Supervisor") && !users.contains(&password), "the password is shown once only");
+
+    // A role that does not fit the organisation: 422 naming the roles, the form keeps the choices.
+    let reply = t
+        .form("/admin/users", Some(&w.admin), &[("username", "bad"), ("display_name", "Bad Fit"), ("organisation_id", &w.ngo), ("roles", "investigator")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>roles</code>") && reply.body.contains("value=\"Bad Fit\""));
+    assert!(reply.body.contains("value=\"investigator\" checked"));
+
+    // Reset: a new password, shown once; the old one no longer works.
+    let reply = t.form("/admin/users/liga/reset-password", Some(&w.admin), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let new_password = reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
+    assert_ne!(new_password, password);
+    assert_see_other(&t.page("/account", Some(&liga)).await, "/login");
+    t.login("liga", &new_password).await;
+
+    // Disable and enable.
+    let reply = t.form("/admin/users/liga/disable", Some(&w.admin), &[]).await;
+    assert_see_other(&reply, "/admin/users");
+    let users = get_ok(t, &location(&reply), &w.admin).await;
+    assert!(users.contains("Disabled") && users.contains("action=\"/admin/users/liga/enable\""));
+    let bad = t.call(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"username": "liga", "password": new_password}))).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert_see_other(&t.form("/admin/users/liga/enable", Some(&w.admin), &[]).await, "/admin/users");
+    t.login("liga", &new_password).await;
+    // An unknown user is not found.
+    assert_eq!(t.form("/admin/users/nobody/disable", Some(&w.admin), &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Marta").await;
+
+    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "First counselling session <b>held</b>.")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}#notes-support"));
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("First counselling session &#60;b&#62;held&#60;/b&#62;.") || case.contains("First counselling session &lt;b&gt;held&lt;/b&gt;."), "{case}");
+    // An empty note names its field.
+    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "  ")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>body</code>"), "{}", reply.body);
+    // A caseworker writes no proceedings.
+    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "proceedings"), ("body", "x")]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    // Before sharing, the shelter does not see the case.
+    let shelter = t.login("shelterworker", PASSWORD).await;
+    assert!(!get_ok(t, "/cases", &shelter).await.contains(&id));
+    let reply = t
+        .form(&format!("/cases/{id}/shares"), Some(&w.caseworker), &[("organisation_id", &w.shelter), ("compartments", "identity"), ("compartments", "support")])
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Riga Shelter: Identity, Support"), "{case}");
+    let list = get_ok(t, "/cases", &shelter).await;
+    assert!(list.contains(&id) && list.contains("Riga Shelter (Identity, Support)"));
+    let shared = get_ok(t, &format!("/cases/{id}"), &shelter).await;
+    assert!(shared.contains("Marta") && shared.contains("First counselling session"));
+    assert!(!shared.contains("id=\"sharing\""), "only the owner shares");
+    // Sharing with a statistics office is refused, naming the field.
+    let stats_org = t.org("Another Statistics Office", "statistics_office", "LV").await;
+    let reply = t.form(&format!("/cases/{id}/shares"), Some(&w.caseworker), &[("organisation_id", &stats_org), ("compartments", "identity")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>organisation_id</code>"));
+
+    // The supervisor sees who read the case, the shelter included.
+    let history = get_ok(t, &format!("/cases/{id}/history"), &w.supervisor).await;
+    assert!(history.contains("Case shared") && history.contains("Notes read") && history.contains("Riga Shelter"));
+}
+
+#[tokio::test]
+async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422() {
+    let w = world().await;
+    let t = &w.t;
+    let reply = t
+        .form(
+            "/cases",
+            Some(&w.caseworker),
+            &[("given_names", "Ilze"), ("family_names", "Ozola"), ("aliases", "Ilzīte"), ("date_of_birth", "1999-02-30"), ("sex", "female")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_page_rules("/cases (error)", &reply.body);
+    assert!(reply.body.contains("Date of birth:") && reply.body.contains("<code>date_of_birth</code>"), "{}", reply.body);
+    assert!(reply.body.contains("id=\"date_of_birth\" name=\"date_of_birth\" type=\"date\" min=\"1900-01-01\" max=\"2100-12-31\" value=\"1999-02-30\" aria-invalid=\"true\""));
+    assert!(reply.body.contains("value=\"Ilze\"") && reply.body.contains(">Ilzīte</textarea>") && reply.body.contains("value=\"female\" selected"));
+
+    let reply = t.form("/cases", Some(&w.caseworker), &[("given_names", "Ilze"), ("family_names", "Ozola"), ("sex", "")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>sex</code>"));
+    assert!(get_ok(t, "/cases", &w.caseworker).await.contains("There are no cases yet."), "nothing was registered");
+
+    // The new passwords must match.
+    let reply = t
+        .form("/account/password", Some(&w.caseworker), &[("current_password", PASSWORD), ("new_password", "a much longer passphrase"), ("confirm_password", "a different passphrase")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>confirm_password</code>"));
+    let reply = t
+        .form("/account/password", Some(&w.caseworker), &[("current_password", "wrong password here"), ("new_password", "a much longer passphrase"), ("confirm_password", "a much longer passphrase")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>current_password</code>"));
+    // The right one changes it, and logs out.
+    let reply = t
+        .form("/account/password", Some(&w.caseworker), &[("current_password", PASSWORD), ("new_password", "a much longer passphrase"), ("confirm_password", "a much longer passphrase")])
+        .await;
+    assert_see_other(&reply, "/login");
+    assert_see_other(&t.page("/account", Some(&w.caseworker)).await, "/login");
+    t.login("cw", "a much longer passphrase").await;
+}
+
+#[tokio::test]
+async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
+    let w = world().await;
+    let t = &w.t;
+    let reply = t.form("/account/totp", Some(&w.investigator), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_page_rules("/account/totp", &reply.body);
+    assert!(reply.body.contains("otpauth://totp/"));
+    let secret = reply.body.split("name=\"secret\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let grouped: String = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    assert!(reply.body.contains(&grouped), "the secret is shown grouped for typing");
+
+    let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", "000000")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>code</code>") && reply.body.contains(&format!("value=\"{secret}\"")), "same secret kept");
+
+    let code = TotpSecret::from_base32(&secret).unwrap().code_at(t.clock.now_u64());
+    let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", &code)]).await;
+    assert_see_other(&reply, "/account");
+    let account = get_ok(t, &location(&reply), &w.investigator).await;
+    assert!(account.contains("Your authenticator app is set up") && !account.contains("action=\"/account/totp\""));
+    t.clock.advance(30);
+    let code = TotpSecret::from_base32(&secret).unwrap().code_at(t.clock.now_u64());
+    t.login_with("inv", PASSWORD, Some(&code)).await;
+
+    let reply = t.form("/account/tokens", Some(&w.caseworker), &[("name", "nightly export")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let token = reply.body.split("<p class=\"mono secret\">").nth(1).and_then(|s| s.split("</p>").next()).unwrap().to_owned();
+    assert!(token.starts_with("hvn_"));
+    let me = t.send(Request::builder().uri("/api/v1/me").header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(me.status, StatusCode::OK, "the token works");
+    let account = get_ok(t, "/account", &w.caseworker).await;
+    assert!(account.contains("nightly export") && !account.contains(&token), "listed, never shown again");
+    let reply = t.form("/account/tokens", Some(&w.caseworker), &[("name", "")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_latvian_interface_is_latvian() {
+    let w = world().await;
+    let t = &w.t;
+    let reply = t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    assert_see_other(&reply, "/account");
+    let account = get_ok(t, &location(&reply), &w.caseworker).await;
+    assert!(account.contains("<html lang=\"lv\">"));
+    assert!(account.contains("Mans konts") && account.contains("Mainīt paroli") && account.contains("Jūsu valoda ir saglabāta."));
+    let id = register(t, &w.caseworker, "Anna").await;
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Dzimšanas datums") && case.contains("Sieviete") && case.contains("Pievienot piezīmi"));
+    let new = get_ok(t, "/cases/new", &w.caseworker).await;
+    assert!(new.contains("Reģistrēt iespējamo cietušo"));
+    let reply = t.form("/cases", Some(&w.caseworker), &[("given_names", "A"), ("family_names", "B"), ("date_of_birth", "2023-02-29"), ("sex", "male")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Dzimšanas datums:"), "the field is named in Latvian");
+    assert!(get_ok(t, "/cases", &w.caseworker).await.contains("Lietas"));
+    // Others keep their language; an unknown language is refused with the field named.
+    assert!(get_ok(t, "/account", &w.supervisor).await.contains("My account"));
+    let reply = t.form("/account/language", Some(&w.caseworker), &[("language", "de")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<code>language</code>"));
+
+    let reply = t.form("/account/language", Some(&w.admin), &[("language", "lv")]).await;
+    assert_see_other(&reply, "/account");
+    assert!(get_ok(t, "/admin/users", &w.admin).await.contains("Izveidot lietotāju"));
+    assert!(get_ok(t, "/admin/organisations", &w.admin).await.contains("Nevalstiskā organizācija"));
+    assert!(get_ok(t, "/admin/audit", &w.admin).await.contains("Ķēdes pārbaude"));
+    let reply = t.form("/account/language", Some(&w.statistician), &[("language", "lv")]).await;
+    assert_see_other(&reply, "/account");
+    assert!(get_ok(t, "/statistics", &w.statistician).await.contains("Personas pēc dzimuma"));
+}
+
+#[test]
+fn english_and_latvian_message_files_have_the_same_ids() {
+    let en = I18n::ids(Language::English);
+    let lv = I18n::ids(Language::Latvian);
+    let only_en: Vec<&String> = en.iter().filter(|id| !lv.contains(id)).collect();
+    let only_lv: Vec<&String> = lv.iter().filter(|id| !en.contains(id)).collect();
+    assert!(only_en.is_empty() && only_lv.is_empty(), "only in en.ftl: {only_en:?}; only in lv.ftl: {only_lv:?}");
+    let mut dedup = en.clone();
+    dedup.dedup();
+    assert_eq!(dedup.len(), en.len(), "an id is defined twice");
+    assert!(en.len() > 100);
+}
