@@ -99,13 +99,13 @@ async fn world() -> World {
     let shelter = t.org("Riga Shelter", "shelter", "LV").await;
     let police = t.org("State Police", "police", "LV").await;
     let stats = t.org("Central Statistical Bureau", "statistics_office", "LV").await;
-    t.user("cw", &ngo, &["caseworker"]).await;
+    t.user("casey", &ngo, &["caseworker"]).await;
     t.user("sup", &ngo, &["supervisor"]).await;
     t.user("inv", &police, &["investigator", "first_responder"]).await;
     t.user("stat", &stats, &["statistician"]).await;
     t.user("shelterworker", &shelter, &["caseworker"]).await;
     let admin = t.admin("admin", &operator).await;
-    let caseworker = t.login("cw", PASSWORD).await;
+    let caseworker = t.login("casey", PASSWORD).await;
     let supervisor = t.login("sup", PASSWORD).await;
     let investigator = t.login("inv", PASSWORD).await;
     let statistician = t.login("stat", PASSWORD).await;
@@ -138,7 +138,7 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
     let id = register(t, &w.caseworker, "Anna").await;
 
     let account = get_ok(t, "/account", &w.caseworker).await;
-    assert!(account.contains("User cw") && account.contains("Patvērums Drošā Māja") && account.contains("Caseworker"));
+    assert!(account.contains("User casey") && account.contains("Patvērums Drošā Māja") && account.contains("Caseworker"));
     assert!(account.contains("id=\"totp\"") && account.contains("action=\"/account/password\""));
 
     let orgs = get_ok(t, "/admin/organisations", &w.admin).await;
@@ -151,7 +151,7 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
 
     let users = get_ok(t, "/admin/users", &w.admin).await;
     assert!(users.contains("shelterworker") && users.contains("Riga Shelter") && users.contains("First responder, Investigator"));
-    assert!(users.contains("data-confirm=\"Disable the account cw?"));
+    assert!(users.contains("data-confirm=\"Disable the account casey?"));
     assert!(users.contains("id=\"user-role-statistician\""));
 
     let audit = get_ok(t, "/admin/audit", &w.admin).await;
@@ -234,8 +234,8 @@ async fn forms_without_the_csrf_field_are_refused() {
     let posts: Vec<(String, &Session, &str)> = vec![
         ("/admin/organisations".into(), &w.admin, "name=Evil&kind=ngo&jurisdiction=LV"),
         ("/admin/users".into(), &w.admin, "username=evil&display_name=E&roles=caseworker"),
-        ("/admin/users/cw/disable".into(), &w.admin, ""),
-        ("/admin/users/cw/reset-password".into(), &w.admin, ""),
+        ("/admin/users/casey/disable".into(), &w.admin, ""),
+        ("/admin/users/casey/reset-password".into(), &w.admin, ""),
         ("/account/language".into(), &w.caseworker, "language=lv"),
         ("/account/password".into(), &w.caseworker, "current_password=a&new_password=b&confirm_password=b"),
         ("/account/totp".into(), &w.caseworker, ""),
@@ -418,7 +418,7 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
         .await;
     assert_see_other(&reply, "/login");
     assert_see_other(&t.page("/account", Some(&w.caseworker)).await, "/login");
-    t.login("cw", "a much longer passphrase").await;
+    t.login("casey", "a much longer passphrase").await;
 }
 
 #[tokio::test]
