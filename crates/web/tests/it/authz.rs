@@ -1,0 +1,312 @@
+//! Deny by default, decided in one place: every role on every route, and the record-level
+//! rules (organisation, country, compartment).
+
+use crate::common::{Session, TestApp};
+use axum::http::{Method, StatusCode};
+use haven_domain::{Coded, Role, permission_allowed};
+use haven_web::routes::ROUTES;
+use serde_json::json;
+
+/// A world with one user of every role, a case owned by an NGO and shared with the police.
+struct World {
+    t: TestApp,
+    sessions: Vec<(Role, Session)>,
+    case_id: String,
+    /// A case the police registered themselves.
+    police_case_id: String,
+    ngo: String,
+    police: String,
+}
+
+async fn world() -> World {
+    let t = TestApp::new().await;
+    let ngo = t.org("NGO A", "ngo", "LV").await;
+    let nrm = t.org("Competent Authority", "competent_authority", "LV").await;
+    let police = t.org("Police", "police", "LV").await;
+    let rapporteur = t.org("Rapporteur", "national_rapporteur", "LV").await;
+    let eu_stats = t.org("EU Statistics", "statistics_office", "EU").await;
+    let mut sessions = Vec::new();
+    for role in Role::ALL {
+        let (username, org) = match role {
+            Role::Administrator => ("admin", &nrm),
+            Role::FirstResponder => ("responder", &ngo),
+            Role::Caseworker => ("caseworker", &ngo),
+            Role::Supervisor => ("supervisor", &ngo),
+            Role::DecisionMaker => ("decider", &nrm),
+            Role::Investigator => ("officer", &police),
+            Role::Rapporteur => ("rapporteur", &rapporteur),
+            Role::Statistician => ("statistician", &eu_stats),
+            Role::Auditor => ("dpo", &ngo),
+        };
+        let session = if *role == Role::Administrator {
+            t.admin(username, org).await
+        } else {
+            let password = t.user(username, org, &[role.code()]).await;
+            t.login(username, &password).await
+        };
+        sessions.push((*role, session));
+    }
+    let responder = &sessions.iter().find(|(r, _)| *r == Role::FirstResponder).unwrap().1;
+    let reply = t
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(responder),
+            Some(json!({"person": {"given_names": "Olena", "family_names": "Kovalenko", "sex": "female"}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let case_id = reply.json()["id"].as_str().unwrap().to_owned();
+    let caseworker = &sessions.iter().find(|(r, _)| *r == Role::Caseworker).unwrap().1;
+    let reply = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/shares"),
+            Some(caseworker),
+            Some(json!({"organisation_id": police, "compartments": ["identity"]})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let officer = &sessions.iter().find(|(r, _)| *r == Role::Investigator).unwrap().1;
+    let reply = t
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(officer),
+            Some(json!({"person": {"given_names": "Ion", "family_names": "Rusu", "sex": "male"}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let police_case_id = reply.json()["id"].as_str().unwrap().to_owned();
+    World { t, sessions, case_id, police_case_id, ngo, police }
+}
+
+/// A valid body for each state-changing route, so that an allowed role really succeeds.
+fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
+    let v = match path {
+        "/api/v1/auth/login" => json!({"username": "nobody", "password": "nothing-at-all"}),
+        "/api/v1/organisations" => json!({"name": format!("Org {n}"), "kind": "shelter", "jurisdiction": "LV"}),
+        "/api/v1/users" => json!({"username": format!("new.user{n}"), "display_name": "New", "organisation_id": w.ngo, "roles": ["caseworker"]}),
+        "/api/v1/users/{username}/roles" => json!({"roles": ["caseworker"]}),
+        "/api/v1/tokens" => json!({"name": "script"}),
+        "/api/v1/cases" => json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}}),
+        "/api/v1/cases/{case}/notes#support" => json!({"compartment": "support", "body": "Counselling."}),
+        "/api/v1/cases/{case}/notes#proceedings" => json!({"compartment": "proceedings", "body": "Statement."}),
+        "/api/v1/cases/{case}/shares" => json!({"organisation_id": w.police, "compartments": ["identity"]}),
+        _ => return None,
+    };
+    Some(v)
+}
+
+fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
+    let pairs: Vec<(&str, String)> = match path {
+        "/login" => vec![("username", "nobody".into()), ("password", "nothing-at-all".into())],
+        "/account/language" => vec![("language", "en".into())],
+        "/account/password" => vec![],
+        "/account/tokens" => vec![("name", "script".into())],
+        "/admin/organisations" => vec![("name", format!("Page org {n}")), ("kind", "shelter".into()), ("jurisdiction", "LV".into())],
+        "/admin/users" => vec![
+            ("username", format!("page.user{n}")),
+            ("display_name", "Page user".into()),
+            ("organisation_id", w.ngo.clone()),
+            ("roles", "caseworker".into()),
+        ],
+        "/cases" => vec![("given_names", "Ana".into()), ("family_names", "Popescu".into()), ("sex", "female".into())],
+        "/cases/{case}/notes#support" => vec![("compartment", "support".into()), ("body", "Counselling.".into())],
+        "/cases/{case}/shares" => vec![("organisation_id", w.police.clone()), ("compartments", "identity".into())],
+        _ => vec![],
+    };
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+#[tokio::test]
+async fn every_role_on_every_route() {
+    let w = world().await;
+    let mut checked = 0;
+    for (n, route) in ROUTES.iter().enumerate() {
+        // Logging out ends the session the other rows need: checked in its own test.
+        if route.path.ends_with("logout") {
+            continue;
+        }
+        for (i, (role, session)) in w.sessions.iter().enumerate() {
+            let n = n * 100 + i;
+            // Disabling or resetting a real user would change the world for later rows: these
+            // name a user that does not exist (allowed roles get 404, the others 403).
+            let username = if route.path.contains("/disable") || route.path.contains("/reset-password") {
+                "nobody.here"
+            } else {
+                "caseworker"
+            };
+            let case = if *role == Role::Investigator { &w.police_case_id } else { &w.case_id };
+            let path = route
+                .path
+                .replace("{case}", case)
+                .replace("{username}", username)
+                .replace("{id}", "00000000-0000-0000-0000-000000000000");
+            let uri = path.split('#').next().unwrap().to_owned();
+            let method = Method::from_bytes(route.method.as_bytes()).unwrap();
+            let reply = if route.api {
+                w.t.call(method.clone(), &uri, Some(session), body_for(route.path, n, &w)).await
+            } else if method == Method::GET {
+                w.t.page(&uri, Some(session)).await
+            } else {
+                let fields = form_for(route.path, n, &w);
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                w.t.form(&uri, Some(session), &fields).await
+            };
+            if permission_allowed(&[*role], route.permission) {
+                assert_ne!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{role} must be allowed {} {}: {}",
+                    route.method,
+                    route.path,
+                    reply.body
+                );
+                assert!(reply.status.as_u16() < 500, "{role} {} {}: {} {}", route.method, route.path, reply.status, reply.body);
+            } else {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{role} must be denied {} {}: {}",
+                    route.method,
+                    route.path,
+                    reply.body
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 400, "{checked}");
+}
+
+#[tokio::test]
+async fn logged_out_clients_get_401_from_the_api_and_the_login_page_from_pages() {
+    let t = TestApp::new().await;
+    for route in ROUTES.iter().filter(|r| r.permission != haven_domain::Permission::Public) {
+        let uri = route.path.replace("{case}", "00000000-0000-0000-0000-000000000000").replace("{username}", "x").replace("{id}", "x");
+        let uri = uri.split('#').next().unwrap().to_owned();
+        let method = Method::from_bytes(route.method.as_bytes()).unwrap();
+        let reply = if route.api {
+            t.call(method, &uri, None, Some(json!({}))).await
+        } else if route.method == "GET" {
+            t.page(&uri, None).await
+        } else {
+            t.form(&uri, None, &[]).await
+        };
+        if route.api {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{} {}", route.method, route.path);
+        } else {
+            assert!(reply.status.is_redirection(), "{} {}: {}", route.method, route.path, reply.status);
+            assert_eq!(reply.headers.get("location").unwrap(), "/login");
+        }
+    }
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session() {
+    let t = TestApp::new().await;
+    let ngo = t.org("NGO", "ngo", "LV").await;
+    let password = t.user("anna", &ngo, &["caseworker"]).await;
+    let api = t.login("anna", &password).await;
+    let page = t.login("anna", &password).await;
+    assert_eq!(t.call(Method::GET, "/api/v1/me", Some(&api), None).await.status, StatusCode::OK);
+    assert_eq!(t.call(Method::POST, "/api/v1/auth/logout", Some(&api), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(t.call(Method::GET, "/api/v1/me", Some(&api), None).await.status, StatusCode::UNAUTHORIZED);
+    let reply = t.form("/logout", Some(&page), &[]).await;
+    assert!(reply.status.is_redirection());
+    assert_eq!(t.call(Method::GET, "/api/v1/me", Some(&page), None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ngos_see_only_their_own_cases_and_only_the_shared_parts() {
+    let w = world().await;
+    let t = &w.t;
+    let ngo_b = t.org("NGO B", "ngo", "LV").await;
+    let password = t.user("other.ngo", &ngo_b, &["caseworker"]).await;
+    let other = t.login("other.ngo", &password).await;
+    let case = format!("/api/v1/cases/{}", w.case_id);
+    // Not shared: the case does not exist for NGO B.
+    assert_eq!(t.call(Method::GET, &case, Some(&other), None).await.status, StatusCode::NOT_FOUND);
+    let list = t.call(Method::GET, "/api/v1/cases", Some(&other), None).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 0);
+    // The owner's caseworker writes a counselling note and shares support only.
+    let caseworker = &w.sessions.iter().find(|(r, _)| *r == Role::Caseworker).unwrap().1;
+    let note = t
+        .call(Method::POST, &format!("{case}/notes"), Some(caseworker), Some(json!({"compartment": "support", "body": "Sleeps badly."})))
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED);
+    let share = t
+        .call(Method::POST, &format!("{case}/shares"), Some(caseworker), Some(json!({"organisation_id": ngo_b, "compartments": ["support"]})))
+        .await;
+    assert_eq!(share.status, StatusCode::NO_CONTENT, "{}", share.body);
+    let notes = t.call(Method::GET, &format!("{case}/notes?compartment=support"), Some(&other), None).await;
+    assert_eq!(notes.status, StatusCode::OK);
+    assert_eq!(notes.json()[0]["body"], "Sleeps badly.");
+    // Only the shared parts: no identity.
+    assert_eq!(t.call(Method::GET, &case, Some(&other), None).await.status, StatusCode::FORBIDDEN);
+    // A shared organisation does not re-share.
+    let reshare = t
+        .call(Method::POST, &format!("{case}/shares"), Some(&other), Some(json!({"organisation_id": w.police, "compartments": ["support"]})))
+        .await;
+    assert_eq!(reshare.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn police_never_read_counselling_notes_even_when_shared() {
+    let w = world().await;
+    let t = &w.t;
+    let case = format!("/api/v1/cases/{}", w.case_id);
+    let caseworker = &w.sessions.iter().find(|(r, _)| *r == Role::Caseworker).unwrap().1;
+    let officer = &w.sessions.iter().find(|(r, _)| *r == Role::Investigator).unwrap().1;
+    t.call(Method::POST, &format!("{case}/notes"), Some(caseworker), Some(json!({"compartment": "support", "body": "Trauma."})))
+        .await;
+    // Identity was shared with the police: readable.
+    assert_eq!(t.call(Method::GET, &case, Some(officer), None).await.status, StatusCode::OK);
+    // Sharing support with the police is allowed as data, but their role never opens it.
+    t.call(Method::POST, &format!("{case}/shares"), Some(caseworker), Some(json!({"organisation_id": w.police, "compartments": ["identity", "support"]})))
+        .await;
+    let notes = t.call(Method::GET, &format!("{case}/notes?compartment=support"), Some(officer), None).await;
+    assert_eq!(notes.status, StatusCode::FORBIDDEN);
+    assert!(!notes.body.contains("Trauma"));
+}
+
+#[tokio::test]
+async fn statistics_users_never_read_a_person() {
+    let w = world().await;
+    let t = &w.t;
+    for role in [Role::Rapporteur, Role::Statistician] {
+        let s = &w.sessions.iter().find(|(r, _)| *r == role).unwrap().1;
+        assert_eq!(t.call(Method::GET, &format!("/api/v1/cases/{}", w.case_id), Some(s), None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(t.call(Method::GET, "/api/v1/cases", Some(s), None).await.status, StatusCode::FORBIDDEN);
+    }
+    let rapporteur = &w.sessions.iter().find(|(r, _)| *r == Role::Rapporteur).unwrap().1;
+    let stats = t.call(Method::GET, "/api/v1/statistics/persons-by-sex", Some(rapporteur), None).await.json();
+    let female = stats.as_array().unwrap().iter().find(|c| c["category"] == "female").unwrap();
+    assert_eq!(female["count"], 1);
+}
+
+#[tokio::test]
+async fn an_administrator_without_a_second_factor_cannot_administer() {
+    let t = TestApp::new().await;
+    let org = t.org("Authority", "competent_authority", "LV").await;
+    let password = t.user("root", &org, &["administrator"]).await;
+    let s = t.login("root", &password).await;
+    let me = t.call(Method::GET, "/api/v1/me", Some(&s), None).await.json();
+    assert_eq!(me["effective_roles"], json!([]));
+    assert_eq!(t.call(Method::GET, "/api/v1/users", Some(&s), None).await.status, StatusCode::FORBIDDEN);
+    // Once enrolled, logging in needs the code, and administration opens.
+    let secret = t.enrol_totp("root", &password).await;
+    let reply = t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "root", "password": password}))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["error"]["code"], "totp_required");
+    use crate::common::ClockExt;
+    let code = secret.code_at(t.clock.now_u64());
+    let s = t.login_with("root", &password, Some(&code)).await;
+    assert_eq!(t.call(Method::GET, "/api/v1/users", Some(&s), None).await.status, StatusCode::OK);
+    // The same code again is a replay.
+    let replay = t
+        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "root", "password": password, "totp": code})))
+        .await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+}
