@@ -309,10 +309,11 @@ fn run_pipeline(
     let settings = linker.model.settings.clone();
     let threshold = settings.cluster.threshold;
     report.estimated_blocking_recall = linker.blocking_recall(&scored, threshold).estimated_recall;
+    // links above the threshold join clusters; pairs scored clearly different guard against chains
     let links: Vec<Link> = scored
         .iter()
-        .filter(|p| p.probability() >= settings.min_probability.min(settings.cluster.conflict_below))
         .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
+        .filter(|l| l.probability >= threshold || l.probability < settings.cluster.conflict_below)
         .collect();
     let clusters = step(&mut report, "cluster", || Ok(cluster(linker.data.len(), &links, &settings.cluster)))?;
     let previous = match &out.previous_ids {
