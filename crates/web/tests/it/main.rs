@@ -3,3 +3,4 @@
 mod common;
 mod pages;
 mod authz;
+mod security;
