@@ -4,3 +4,4 @@ mod common;
 mod pages;
 mod authz;
 mod security;
+mod input;
