@@ -94,6 +94,20 @@ fn name_key(identity: &PersonIdentity) -> String {
 }
 
 impl App {
+    /// Route-level check for an operation on one case: a denial is recorded against the case,
+    /// so that its owner sees the attempt in the access history.
+    async fn require_on_case(&self, principal: &Principal, permission: Permission, case_id: &str) -> AppResult<()> {
+        if haven_domain::permission_allowed(&principal.actor.roles, permission) {
+            return Ok(());
+        }
+        if uuid::Uuid::parse_str(case_id).is_ok() {
+            self.audit_denied(principal, "case", case_id, None).await;
+            Err(AppError::Forbidden)
+        } else {
+            self.require(principal, permission).await
+        }
+    }
+
     async fn load_case(&self, id: &str) -> AppResult<CaseRow> {
         if uuid::Uuid::parse_str(id).is_err() {
             return Err(AppError::NotFound);
@@ -164,7 +178,7 @@ impl App {
 
     /// Reads a case with the person's identity. Audited.
     pub async fn case_view(&self, principal: &Principal, id: &str) -> AppResult<CaseView> {
-        self.require(principal, Permission::Case(Compartment::Identity, Action::Read)).await?;
+        self.require_on_case(principal, Permission::Case(Compartment::Identity, Action::Read), id).await?;
         let case = self.case_for(principal, id, Compartment::Identity, Action::Read).await?;
         let person = self.store.person(&case.id).await?;
         let dec = |column: &str, ct: &[u8]| self.keys.decrypt_str(&ctx("persons", column, &case.id), ct);
@@ -187,7 +201,7 @@ impl App {
     }
 
     pub async fn add_note(&self, principal: &Principal, case_id: &str, note: &NoteInput) -> AppResult<Note> {
-        self.require(principal, Permission::Case(note.compartment, Action::Write)).await?;
+        self.require_on_case(principal, Permission::Case(note.compartment, Action::Write), case_id).await?;
         let case = self.case_for(principal, case_id, note.compartment, Action::Write).await?;
         let id = new_id();
         let row = NoteRow {
@@ -217,7 +231,7 @@ impl App {
     /// Notes of one compartment. Audited.
     pub async fn notes(&self, principal: &Principal, case_id: &str, compartment: &str) -> AppResult<Vec<Note>> {
         let compartment = Compartment::parse_code("compartment", compartment)?;
-        self.require(principal, Permission::Case(compartment, Action::Read)).await?;
+        self.require_on_case(principal, Permission::Case(compartment, Action::Read), case_id).await?;
         let case = self.case_for(principal, case_id, compartment, Action::Read).await?;
         let rows = self.store.notes(&case.id, compartment).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -5,3 +5,4 @@ mod pages;
 mod authz;
 mod security;
 mod input;
+mod at_rest;
