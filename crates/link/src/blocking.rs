@@ -189,8 +189,7 @@ impl RuleBlocks {
 
 /// Groups records by key (sorting, no per-key allocation).
 fn blocks(keys: &[Option<u64>]) -> RuleBlocks {
-    let mut pairs: Vec<(u64, u32)> =
-        keys.iter().enumerate().filter_map(|(i, k)| k.map(|k| (k, i as u32))).collect();
+    let mut pairs: Vec<(u64, u32)> = keys.iter().enumerate().filter_map(|(i, k)| k.map(|k| (k, i as u32))).collect();
     pairs.par_sort_unstable();
     let mut out = RuleBlocks { members: Vec::new(), ranges: Vec::new() };
     let mut i = 0;

@@ -51,6 +51,22 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> Option<f64> {
     Some((m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0)
 }
 
+/// An upper bound of the Jaro-Winkler similarity, in linear time: no more characters can match
+/// than those of each string that occur in the other. Used to skip the full computation when even
+/// the bound is below every threshold.
+pub fn jaro_winkler_upper_bound(a: &str, b: &str) -> f64 {
+    if !(a.is_ascii() && b.is_ascii()) || a.is_empty() || b.is_empty() {
+        return 1.0;
+    }
+    let set = |s: &str| s.bytes().fold(0u128, |m, c| m | (1u128 << (c & 127)));
+    let (sa, sb) = (set(a), set(b));
+    let in_b = a.bytes().filter(|c| sb >> (c & 127) & 1 == 1).count();
+    let in_a = b.bytes().filter(|c| sa >> (c & 127) & 1 == 1).count();
+    let m = in_b.min(in_a) as f64;
+    let j = ((m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0).min(1.0);
+    j + 0.4 * (1.0 - j)
+}
+
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters, applied above 0.7 as in
 /// `strsim`), in `[0, 1]`. Allocation-free for ASCII strings up to 64 bytes.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
@@ -82,15 +98,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         return x.len();
     }
     // three rows used in rotation: row i % 3 is current, (i + 2) % 3 previous, (i + 1) % 3 two ago
-    let mut rows = [[0usize; MAX]; 3];
+    let mut rows = [[0u8; MAX]; 3];
     for (j, p) in rows[0].iter_mut().enumerate().take(y.len() + 1) {
-        *p = j;
+        *p = j as u8;
     }
     for i in 1..=x.len() {
         let (c, p, t) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[c][0] = i;
+        rows[c][0] = i as u8;
         for j in 1..=y.len() {
-            let cost = usize::from(x[i - 1] != y[j - 1]);
+            let cost = u8::from(x[i - 1] != y[j - 1]);
             let mut v = (rows[p][j] + 1).min(rows[c][j - 1] + 1).min(rows[p][j - 1] + cost);
             if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
                 v = v.min(rows[t][j - 2] + 1);
@@ -98,7 +114,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
             rows[c][j] = v;
         }
     }
-    rows[x.len() % 3][y.len()]
+    usize::from(rows[x.len() % 3][y.len()])
 }
 
 /// A date of birth as registered: complete, or only partly known (an age estimate becomes a year
@@ -387,7 +403,8 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
     if multi && crate::normalize::sorted_tokens(ta) == crate::normalize::sorted_tokens(tb) {
         return 0;
     }
-    let s = jaro_winkler(ta, tb);
+    let lowest = jw.last().copied().unwrap_or(1.0);
+    let s = if jaro_winkler_upper_bound(ta, tb) < lowest { 0.0 } else { jaro_winkler(ta, tb) };
     if let Some(first) = jw.first()
         && s >= *first
     {
@@ -408,6 +425,10 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
 fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
     if a == b {
         return 0;
+    }
+    let lowest = jw.last().copied().unwrap_or(1.0);
+    if jaro_winkler_upper_bound(a, b) < lowest {
+        return (jw.len() + 1) as u8;
     }
     let s = jaro_winkler(a, b);
     for (i, t) in jw.iter().enumerate() {
@@ -460,6 +481,11 @@ mod tests {
         #[test]
         fn fast_jaro_winkler_agrees_with_strsim(a in "[a-e ]{0,12}", b in "[a-e ]{0,12}") {
             prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn upper_bound_bounds_jaro_winkler(a in "[a-k ]{0,14}", b in "[a-k ]{0,14}") {
+            prop_assert!(jaro_winkler_upper_bound(&a, &b) + 1e-9 >= jaro_winkler(&a, &b));
         }
 
         #[test]

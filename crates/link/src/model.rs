@@ -127,7 +127,7 @@ fn default_id_column() -> String {
     "id".to_string()
 }
 fn default_u_pairs() -> u64 {
-    300_000
+    100_000
 }
 fn default_seed() -> u64 {
     42

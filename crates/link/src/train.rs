@@ -207,9 +207,14 @@ pub struct EmResult {
     pub iterations: u32,
 }
 
-fn posterior(p: Pattern, lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], estimate: &[bool]) -> f64 {
+fn ln_table(p: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    p.iter().map(|v| v.iter().map(|x| x.max(1e-12).ln()).collect()).collect()
+}
+
+/// Posterior probability of a match for a pattern, from log tables of m and u.
+fn posterior(p: Pattern, lambda: f64, ln_m: &[Vec<f64>], ln_u: &[Vec<f64>], estimate: &[bool]) -> f64 {
     let (mut lm, mut lu) = (lambda.ln(), (1.0 - lambda).ln());
-    for f in 0..m.len() {
+    for f in 0..ln_m.len() {
         if !estimate[f] {
             continue;
         }
@@ -218,8 +223,8 @@ fn posterior(p: Pattern, lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], estimate: 
             continue;
         }
         let l = usize::from(l);
-        lm += m[f].get(l).copied().unwrap_or(1.0).max(1e-12).ln();
-        lu += u[f].get(l).copied().unwrap_or(1.0).max(1e-12).ln();
+        lm += ln_m[f].get(l).copied().unwrap_or(0.0);
+        lu += ln_u[f].get(l).copied().unwrap_or(0.0);
     }
     let d = lu - lm;
     if d > 700.0 { 0.0 } else { 1.0 / (1.0 + d.exp()) }
@@ -238,13 +243,15 @@ pub fn expectation_maximisation(
     let mut m: Vec<Vec<f64>> = m_start.to_vec();
     let mut lambda = 0.3;
     let mut iterations = 0;
+    let ln_u = ln_table(u);
     for _ in 0..max_iterations {
         iterations += 1;
+        let ln_m = ln_table(&m);
         let mut acc: Vec<Vec<f64>> = m.iter().map(|x| vec![0.0; x.len()]).collect();
         let (mut matches, mut total) = (0.0, 0.0);
         for (p, c) in counts {
             let c = *c as f64;
-            let post = posterior(*p, lambda, &m, u, estimate);
+            let post = posterior(*p, lambda, &ln_m, &ln_u, estimate);
             matches += post * c;
             total += c;
             for (f, af) in acc.iter_mut().enumerate() {
@@ -289,12 +296,13 @@ pub fn expectation_maximisation(
 /// Share of candidate pairs that are matches, given m and u (lambda alone re-estimated).
 pub fn match_share(counts: &[(Pattern, u64)], m: &[Vec<f64>], u: &[Vec<f64>], start: f64) -> f64 {
     let all = vec![true; m.len()];
+    let (ln_m, ln_u) = (ln_table(m), ln_table(u));
     let mut lambda = start.clamp(1e-9, 0.5);
     for _ in 0..200 {
         let (mut matches, mut total) = (0.0, 0.0);
         for (p, c) in counts {
             let c = *c as f64;
-            matches += posterior(*p, lambda, m, u, &all) * c;
+            matches += posterior(*p, lambda, &ln_m, &ln_u, &all) * c;
             total += c;
         }
         if total == 0.0 {
