@@ -109,7 +109,6 @@ account-password-change = Change password
 account-password-mismatch = The two new passwords are not the same.
 account-totp-explain = A one-time code from an authenticator app on your phone protects your account if your password is stolen. Administrators must set one up.
 account-totp-start = Set up an authenticator app
-account-totp-secret = Secret key
 account-totp-step-secret = In your authenticator app, add an account and type this key:
 account-totp-step-uri = Or, if the app accepts a link, paste this one:
 account-totp-step-code = Then type the six-digit code the app shows.

@@ -109,7 +109,6 @@ account-password-change = Mainīt paroli
 account-password-mismatch = Abas jaunās paroles nesakrīt.
 account-totp-explain = Vienreizējais kods no autentifikatora lietotnes jūsu tālrunī aizsargā kontu, ja parole tiek nozagta. Administratoriem tas jāiestata obligāti.
 account-totp-start = Iestatīt autentifikatora lietotni
-account-totp-secret = Slepenā atslēga
 account-totp-step-secret = Autentifikatora lietotnē pievienojiet kontu un ievadiet šo atslēgu:
 account-totp-step-uri = Vai arī, ja lietotne pieņem saiti, ielīmējiet šo:
 account-totp-step-code = Pēc tam ievadiet sešu ciparu kodu, ko rāda lietotne.

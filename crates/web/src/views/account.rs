@@ -1,6 +1,9 @@
 //! The user's own account: who they are, language, password, second factor, API tokens.
 
-use super::{Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, signed_in, with_cookie, with_status};
+use super::{
+    Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, signed_in, with_cookie,
+    with_status,
+};
 use crate::AppState;
 use crate::api::clear_session_cookie;
 use crate::error::WebError;
@@ -96,7 +99,11 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
     let current = ctx.tr.code();
     let languages = Language::ALL
         .iter()
-        .map(|l| Choice { value: l.code().to_owned(), label: ctx.t(&format!("language-{}", l.code())), selected: l.code() == current })
+        .map(|l| Choice {
+            value: l.code().to_owned(),
+            label: ctx.t(&format!("language-{}", l.code())),
+            selected: l.code() == current,
+        })
         .collect();
     let roles = p.user.roles.iter().map(|r| super::label_of(&ctx.tr, "role", *r)).collect();
     let (status, error) = match outcome.error {
@@ -128,7 +135,12 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,
@@ -197,14 +209,26 @@ async fn change_password(
     let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
     if f.new_password != f.confirm_password {
         let error = FormError::new(&tr, "confirm_password", tr.t("account-password-mismatch"));
-        let outcome = Outcome { error: Some((StatusCode::UNPROCESSABLE_ENTITY, error)), error_section: "password", ..Outcome::default() };
+        let outcome = Outcome {
+            error: Some((StatusCode::UNPROCESSABLE_ENTITY, error)),
+            error_section: "password",
+            ..Outcome::default()
+        };
         return account_page(&state, &p, &headers, outcome).await;
     }
     match state.app.change_own_password(&p, &f.current_password, &f.new_password).await {
         // Changing the password ends every session, this one included: log in again.
         Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
         Err(e) => match form_error(&tr, e) {
-            Ok(error) => account_page(&state, &p, &headers, Outcome { error: Some(error), error_section: "password", ..Outcome::default() }).await,
+            Ok(error) => {
+                account_page(
+                    &state,
+                    &p,
+                    &headers,
+                    Outcome { error: Some(error), error_section: "password", ..Outcome::default() },
+                )
+                .await
+            }
             Err(e) => error_page(&state, Some(&p), &headers, e.into()),
         },
     }
@@ -253,7 +277,12 @@ async fn totp(
                             Enrolment::new(e.secret, e.uri)
                         }
                     };
-                    let outcome = Outcome { enrolment: Some(enrolment), error: Some(error), error_section: "totp", ..Outcome::default() };
+                    let outcome = Outcome {
+                        enrolment: Some(enrolment),
+                        error: Some(error),
+                        error_section: "totp",
+                        ..Outcome::default()
+                    };
                     account_page(&state, &p, &headers, outcome).await
                 }
                 Err(e) => error_page(&state, Some(&p), &headers, e.into()),
@@ -284,11 +313,21 @@ async fn create_token(
     };
     match state.app.create_api_token(&p, &f.name).await {
         // The token is shown on this page, this once; it is never put in a URL.
-        Ok((_, token)) => account_page(&state, &p, &headers, Outcome { new_token: Some(token), ..Outcome::default() }).await,
+        Ok((_, token)) => {
+            account_page(&state, &p, &headers, Outcome { new_token: Some(token), ..Outcome::default() }).await
+        }
         Err(e) => {
             let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
             match form_error(&tr, e) {
-                Ok(error) => account_page(&state, &p, &headers, Outcome { error: Some(error), error_section: "tokens", ..Outcome::default() }).await,
+                Ok(error) => {
+                    account_page(
+                        &state,
+                        &p,
+                        &headers,
+                        Outcome { error: Some(error), error_section: "tokens", ..Outcome::default() },
+                    )
+                    .await
+                }
                 Err(e) => error_page(&state, Some(&p), &headers, e.into()),
             }
         }

@@ -10,7 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use haven_app::AppError;
+use haven_app::admin::Acting;
 use haven_domain::Permission;
+use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/audit", get(show))
@@ -61,6 +63,12 @@ async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: H
         Ok(r) => r,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    // Names instead of identifiers where the administrator may see them.
+    let users: HashMap<String, String> = match state.app.users(Acting::User(&p)).await {
+        Ok(u) => u.into_iter().map(|u| (u.id, u.username)).collect(),
+        Err(AppError::Forbidden) => HashMap::new(),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let skip = rows.len().saturating_sub(usize::try_from(LATEST).unwrap_or(100));
     let ctx = PageCtx::new(&state, Some(&p), &headers, "audit-title", "/admin/audit");
     let verified = verified.map(|(n, seq, mac)| (ctx.tr.t1("audit-verified", "entries", &n.to_string()), seq, mac));
@@ -75,7 +83,11 @@ async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: H
                 action: label_of(&ctx.tr, "audit-action", e.action),
                 outcome: label_of(&ctx.tr, "audit-outcome", e.outcome),
                 failed: e.outcome != haven_domain::audit::AuditOutcome::Success,
-                actor: e.actor_user_id.clone().unwrap_or_default(),
+                actor: e
+                    .actor_user_id
+                    .as_ref()
+                    .map(|id| users.get(id).cloned().unwrap_or_else(|| id.clone()))
+                    .unwrap_or_default(),
                 target: match (&e.target_kind, &e.target_id) {
                     (Some(k), Some(id)) => format!("{k} {id}"),
                     (Some(k), None) => k.clone(),

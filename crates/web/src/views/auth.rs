@@ -6,11 +6,11 @@ use crate::api::{clear_session_cookie, session_cookie};
 use crate::error::WebError;
 use crate::extract::{Auth, ClientAddress, FormBody, LANGUAGE_COOKIE, MaybeAuth};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
 use haven_app::{AppError, LoginRequest};
 use haven_domain::{Coded, Language};
 use serde::Deserialize;
@@ -33,7 +33,12 @@ struct LangQuery {
     lang: Option<String>,
 }
 
-async fn login_form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+async fn login_form(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
     if p.is_some() {
         return see_other("/");
     }
@@ -43,10 +48,23 @@ async fn login_form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, head
         if let Ok(v) = format!("{LANGUAGE_COOKIE}={}", lang.code()).parse() {
             h.insert(axum::http::header::COOKIE, v);
         }
-        let page = render(&LoginPage { ctx: PageCtx::new(&state, None, &h, "login-title", ""), username: String::new(), error: None, ask_totp: false });
-        return with_cookie(page, &format!("{LANGUAGE_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang.code()));
+        let page = render(&LoginPage {
+            ctx: PageCtx::new(&state, None, &h, "login-title", ""),
+            username: String::new(),
+            error: None,
+            ask_totp: false,
+        });
+        return with_cookie(
+            page,
+            &format!("{LANGUAGE_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang.code()),
+        );
     }
-    render(&LoginPage { ctx: PageCtx::new(&state, None, &headers, "login-title", ""), username: String::new(), error: None, ask_totp: false })
+    render(&LoginPage {
+        ctx: PageCtx::new(&state, None, &headers, "login-title", ""),
+        username: String::new(),
+        error: None,
+        ask_totp: false,
+    })
 }
 
 #[derive(Deserialize)]
@@ -79,9 +97,11 @@ async fn login_submit(
             let (status, message, ask_totp) = match &e {
                 AppError::TotpRequired => (StatusCode::UNAUTHORIZED, ctx.t("login-totp-required"), true),
                 AppError::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("login-failed"), form.totp.is_some()),
-                AppError::RateLimited { retry_after } => {
-                    (StatusCode::TOO_MANY_REQUESTS, ctx.tr.t1("login-rate-limited", "minutes", &((retry_after + 59) / 60).to_string()), false)
-                }
+                AppError::RateLimited { retry_after } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ctx.tr.t1("login-rate-limited", "minutes", &((retry_after + 59) / 60).to_string()),
+                    false,
+                ),
                 _ => return error_page(&state, None, &headers, WebError::App(e)),
             };
             let mut page = render(&LoginPage { ctx, username: form.username.clone(), error: Some(message), ask_totp });

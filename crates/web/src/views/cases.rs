@@ -1,7 +1,10 @@
 //! Cases: the list (no personal data), registering a presumed victim, one case with its
 //! compartmented notes and sharing, and who accessed it.
 
-use super::{Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, form_error, format_time, label_of, render, see_other, signed_in, with_status};
+use super::{
+    Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, form_error, format_time, label_of, render,
+    see_other, signed_in, with_status,
+};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{FormBody, FormPairs, MaybeAuth};
@@ -78,7 +81,12 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,
@@ -106,7 +114,8 @@ async fn list(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: H
                 .shared_with
                 .iter()
                 .map(|s| {
-                    let parts: Vec<String> = s.compartments.iter().map(|c| label_of(&ctx.tr, "compartment", *c)).collect();
+                    let parts: Vec<String> =
+                        s.compartments.iter().map(|c| label_of(&ctx.tr, "compartment", *c)).collect();
                     format!("{} ({})", name_of(&orgs, &s.organisation_id), parts.join(", "))
                 })
                 .collect::<Vec<_>>()
@@ -149,14 +158,21 @@ struct NewCasePage<'a> {
     invalid_field: String,
 }
 
-fn new_case_page(state: &AppState, p: &Principal, headers: &HeaderMap, typed: CaseForm, error: Option<(StatusCode, FormError)>) -> Response {
+fn new_case_page(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    typed: CaseForm,
+    error: Option<(StatusCode, FormError)>,
+) -> Response {
     let ctx = PageCtx::new(state, Some(p), headers, "case-new-title", "/cases");
     let sexes = coded_choices::<Sex>(&ctx.tr, "sex", &[typed.sex.as_str()]);
     let (status, error) = match error {
         Some((s, e)) => (s, Some(e)),
         None => (StatusCode::OK, None),
     };
-    let invalid_field = error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
+    let invalid_field =
+        error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
     with_status(render(&NewCasePage { ctx, typed, sexes, error, invalid_field }), status)
 }
 
@@ -190,7 +206,13 @@ async fn create(
     };
     let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
     let aliases: Vec<String> = f.aliases.lines().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
-    let identity = match PersonIdentity::parse(&f.given_names, &f.family_names, &aliases, Some(f.date_of_birth.as_str()), &f.sex) {
+    let identity = match PersonIdentity::parse(
+        &f.given_names,
+        &f.family_names,
+        &aliases,
+        Some(f.date_of_birth.as_str()),
+        &f.sex,
+    ) {
         Ok(i) => i,
         Err(e) => {
             let error = FormError::new(&tr, &e.field, e.message);
@@ -247,7 +269,12 @@ struct CasePage<'a> {
     history_link: bool,
 }
 
-async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,
@@ -269,7 +296,11 @@ async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: H
             Ok(notes) => Some(
                 notes
                     .into_iter()
-                    .map(|n| NoteLine { at: format_time(&n.created_at), organisation: name_of(&org_names, &n.author_organisation_id), body: n.body })
+                    .map(|n| NoteLine {
+                        at: format_time(&n.created_at),
+                        organisation: name_of(&org_names, &n.author_organisation_id),
+                        body: n.body,
+                    })
                     .collect(),
             ),
             Err(AppError::Forbidden | AppError::NotFound) => None,
@@ -285,8 +316,16 @@ async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: H
     let share_form = (can(&p, Permission::ShareCase) && case.owner_organisation_id == p.organisation.id).then(|| {
         let mut organisations: Vec<Choice> = orgs
             .iter()
-            .filter(|o| o.jurisdiction.code() == case.jurisdiction && !o.kind.is_statistical() && o.id != case.owner_organisation_id)
-            .map(|o| Choice { value: o.id.clone(), label: format!("{} ({})", o.name, label_of(&ctx.tr, "org-kind", o.kind)), selected: false })
+            .filter(|o| {
+                o.jurisdiction.code() == case.jurisdiction
+                    && !o.kind.is_statistical()
+                    && o.id != case.owner_organisation_id
+            })
+            .map(|o| Choice {
+                value: o.id.clone(),
+                label: format!("{} ({})", o.name, label_of(&ctx.tr, "org-kind", o.kind)),
+                selected: false,
+            })
             .collect();
         organisations.sort_by(|a, b| a.label.cmp(&b.label));
         let compartments = NOTE_COMPARTMENTS
@@ -397,7 +436,12 @@ struct HistoryPage<'a> {
     lines: Vec<AccessLine>,
 }
 
-async fn history(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn history(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,

@@ -4,11 +4,11 @@ use super::{PageCtx, can, render};
 use crate::AppState;
 use crate::extract::MaybeAuth;
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use haven_domain::{Coded, Permission};
 
 pub fn router() -> Router<AppState> {

@@ -59,9 +59,7 @@ pub fn language_of(principal: Option<&Principal>, headers: &HeaderMap) -> Langua
     if let Some(p) = principal {
         return p.user.language;
     }
-    cookie(headers, LANGUAGE_COOKIE)
-        .and_then(|c| Language::parse_code("lang", c).ok())
-        .unwrap_or_default()
+    cookie(headers, LANGUAGE_COOKIE).and_then(|c| Language::parse_code("lang", c).ok()).unwrap_or_default()
 }
 
 const NAV: &[(&str, &str, Permission)] = &[
@@ -75,7 +73,13 @@ const NAV: &[(&str, &str, Permission)] = &[
 ];
 
 impl<'a> PageCtx<'a> {
-    pub fn new(state: &'a AppState, principal: Option<&Principal>, headers: &HeaderMap, title_id: &str, current: &str) -> Self {
+    pub fn new(
+        state: &'a AppState,
+        principal: Option<&Principal>,
+        headers: &HeaderMap,
+        title_id: &str,
+        current: &str,
+    ) -> Self {
         let tr = state.i18n.tr(language_of(principal, headers));
         let csrf = cookie(headers, SESSION_COOKIE).map(|t| csrf_token(state, t)).unwrap_or_default();
         let nav = match principal {
@@ -168,13 +172,12 @@ pub fn with_cookie(mut response: Response, cookie_value: &str) -> Response {
 pub fn format_time(unix: &i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(*unix)
         .ok()
-        .and_then(|t| {
-            t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok()
-        })
+        .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
         .unwrap_or_default()
 }
 
 /// The principal, or the response that sends the browser to the login page.
+#[expect(clippy::result_large_err, reason = "the error is the response to send, built once per request")]
 pub fn signed_in(principal: Option<Principal>) -> Result<Principal, Response> {
     principal.ok_or_else(|| see_other("/login"))
 }
@@ -240,6 +243,10 @@ pub struct Choice {
 pub fn coded_choices<C: Coded>(tr: &Tr<'_>, prefix: &str, selected: &[&str]) -> Vec<Choice> {
     C::ALL
         .iter()
-        .map(|v| Choice { value: v.code().to_owned(), label: label_of(tr, prefix, *v), selected: selected.contains(&v.code()) })
+        .map(|v| Choice {
+            value: v.code().to_owned(),
+            label: label_of(tr, prefix, *v),
+            selected: selected.contains(&v.code()),
+        })
         .collect()
 }

@@ -1,6 +1,9 @@
 //! Organisation administration: the list, and a form to create one.
 
-use super::{Choice, FormError, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, signed_in, with_status};
+use super::{
+    Choice, FormError, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, signed_in,
+    with_status,
+};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{FormBody, MaybeAuth};
@@ -99,7 +102,12 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,

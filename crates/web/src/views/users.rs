@@ -94,7 +94,9 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
         .map(|u| UserLine {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            organisation: org_names.get(u.organisation_id.as_str()).map_or_else(|| u.organisation_id.clone(), |n| (*n).to_owned()),
+            organisation: org_names
+                .get(u.organisation_id.as_str())
+                .map_or_else(|| u.organisation_id.clone(), |n| (*n).to_owned()),
             roles: u.roles.iter().map(|r| label_of(&ctx.tr, "role", *r)).collect::<Vec<_>>().join(", "),
             disabled: u.disabled,
             totp_enrolled: u.totp_secret.is_some(),
@@ -116,11 +118,19 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
     org_choices.sort_by(|a, b| a.label.cmp(&b.label));
     let roles = Role::ALL
         .iter()
-        .map(|r| Choice { value: r.code().to_owned(), label: label_of(&ctx.tr, "role", *r), selected: typed.roles.iter().any(|t| t == r.code()) })
+        .map(|r| Choice {
+            value: r.code().to_owned(),
+            label: label_of(&ctx.tr, "role", *r),
+            selected: typed.roles.iter().any(|t| t == r.code()),
+        })
         .collect();
     let languages = Language::ALL
         .iter()
-        .map(|l| Choice { value: l.code().to_owned(), label: ctx.t(&format!("language-{}", l.code())), selected: typed.language == l.code() })
+        .map(|l| Choice {
+            value: l.code().to_owned(),
+            label: ctx.t(&format!("language-{}", l.code())),
+            selected: typed.language == l.code(),
+        })
         .collect();
     let (status, error) = match outcome.error {
         Some((s, e)) => (s, Some(e)),
@@ -147,7 +157,12 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,
@@ -203,7 +218,13 @@ async fn create(
     }
 }
 
-async fn set_disabled(state: AppState, p: Option<Principal>, headers: HeaderMap, username: String, disabled: bool) -> Response {
+async fn set_disabled(
+    state: AppState,
+    p: Option<Principal>,
+    headers: HeaderMap,
+    username: String,
+    disabled: bool,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,
@@ -214,15 +235,30 @@ async fn set_disabled(state: AppState, p: Option<Principal>, headers: HeaderMap,
     }
 }
 
-async fn disable(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(username): Path<String>) -> Response {
+async fn disable(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+) -> Response {
     set_disabled(state, p, headers, username, true).await
 }
 
-async fn enable(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(username): Path<String>) -> Response {
+async fn enable(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+) -> Response {
     set_disabled(state, p, headers, username, false).await
 }
 
-async fn reset_password(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap, Path(username): Path<String>) -> Response {
+async fn reset_password(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+) -> Response {
     let p = match signed_in(p) {
         Ok(p) => p,
         Err(r) => return r,

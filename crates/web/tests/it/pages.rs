@@ -50,12 +50,15 @@ fn assert_page_rules(path: &str, html: &str) {
             if attribute(tag, "type") == Some("hidden") {
                 continue;
             }
-            let id = attribute(tag, "id").unwrap_or_else(|| panic!("{path}: a {kind} without an id: {tag}"));
+            let id = attribute(tag, "id");
+            assert!(id.is_some(), "{path}: a {kind} without an id: {tag}");
+            let id = id.unwrap_or_default();
             assert!(html.contains(&format!("<label for=\"{id}\"")), "{path}: no label for {kind} #{id}");
         }
     }
     for form in tags(html, "form") {
-        if attribute(form, "method") == Some("post") {
+        // The login form is the one post made before there is a session to bind a token to.
+        if attribute(form, "method") == Some("post") && attribute(form, "action") != Some("/login") {
             let rest = &html[html.find(form).unwrap_or(0)..];
             let body = &rest[..rest.find("</form>").unwrap_or(rest.len())];
             assert!(body.contains("name=\"csrf\""), "{path}: a form without a CSRF field: {form}");
@@ -138,7 +141,9 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
     let id = register(t, &w.caseworker, "Anna").await;
 
     let account = get_ok(t, "/account", &w.caseworker).await;
-    assert!(account.contains("User casey") && account.contains("Patvērums Drošā Māja") && account.contains("Caseworker"));
+    assert!(
+        account.contains("User casey") && account.contains("Patvērums Drošā Māja") && account.contains("Caseworker")
+    );
     assert!(account.contains("id=\"totp\"") && account.contains("action=\"/account/password\""));
 
     let orgs = get_ok(t, "/admin/organisations", &w.admin).await;
@@ -150,13 +155,18 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
     assert!(orgs.contains("Non-governmental organisation"));
 
     let users = get_ok(t, "/admin/users", &w.admin).await;
-    assert!(users.contains("shelterworker") && users.contains("Riga Shelter") && users.contains("First responder, Investigator"));
+    assert!(
+        users.contains("shelterworker")
+            && users.contains("Riga Shelter")
+            && users.contains("First responder, Investigator")
+    );
     assert!(users.contains("data-confirm=\"Disable the account casey?"));
     assert!(users.contains("id=\"user-role-statistician\""));
 
     let audit = get_ok(t, "/admin/audit", &w.admin).await;
     assert!(audit.contains("entries verified"), "{audit}");
     assert!(audit.contains("Case registered") && audit.contains("Logged in"));
+    assert!(audit.contains("<code>casey</code>"), "actors by username");
 
     let cases = get_ok(t, "/cases", &w.caseworker).await;
     assert!(cases.contains(&format!("href=\"/cases/{id}\"")) && cases.contains("LV-"));
@@ -166,7 +176,9 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
     assert!(new.contains("type=\"date\"") && new.contains("name=\"sex\""));
 
     let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
-    assert!(case.contains("Anna") && case.contains("Bērziņa") && case.contains("Annija") && case.contains("2001-04-17"));
+    assert!(
+        case.contains("Anna") && case.contains("Bērziņa") && case.contains("Annija") && case.contains("2001-04-17")
+    );
     assert!(case.contains("id=\"notes-support\"") && case.contains("id=\"notes-identity\""));
     assert!(!case.contains("id=\"notes-proceedings\""), "a caseworker never sees proceedings");
     assert!(case.contains("id=\"sharing\"") && case.contains("Riga Shelter"));
@@ -175,12 +187,18 @@ async fn every_page_renders_for_an_allowed_role_and_keeps_the_ui_rules() {
     let case_sup = get_ok(t, &format!("/cases/{id}"), &w.supervisor).await;
     assert!(case_sup.contains(&format!("href=\"/cases/{id}/history\"")));
     let history = get_ok(t, &format!("/cases/{id}/history"), &w.supervisor).await;
-    assert!(history.contains("Case registered") && history.contains("Case read") && history.contains("Patvērums Drošā Māja"));
+    assert!(
+        history.contains("Case registered")
+            && history.contains("Case read")
+            && history.contains("Patvērums Drošā Māja")
+    );
 
     let stats = get_ok(t, "/statistics", &w.statistician).await;
     assert!(stats.contains("<svg") && stats.contains("<table") && stats.contains("Female"));
     assert!(stats.contains("<td class=\"num\">1</td>"), "the case is counted: {stats}");
 
+    let login = t.page("/login", None).await;
+    assert_page_rules("/login", &login.body);
     let home = get_ok(t, "/", &w.admin).await;
     assert!(home.contains("/admin/users"));
 }
@@ -210,7 +228,17 @@ async fn forbidden_roles_get_403_and_strangers_the_login_page() {
     let case = format!("/cases/{id}");
     assert_eq!(t.page(&case, Some(&w.investigator)).await.status, StatusCode::NOT_FOUND);
 
-    for path in ["/account", "/admin/users", "/admin/organisations", "/admin/audit", "/cases", "/cases/new", case.as_str(), history.as_str(), "/statistics"] {
+    for path in [
+        "/account",
+        "/admin/users",
+        "/admin/organisations",
+        "/admin/audit",
+        "/cases",
+        "/cases/new",
+        case.as_str(),
+        history.as_str(),
+        "/statistics",
+    ] {
         let reply = t.page(path, None).await;
         assert_see_other(&reply, "/login");
     }
@@ -271,7 +299,11 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
     let w = world().await;
     let t = &w.t;
     let reply = t
-        .form("/admin/organisations", Some(&w.admin), &[("name", "Labour Inspectorate Riga"), ("kind", "labour_inspectorate"), ("jurisdiction", "lv")])
+        .form(
+            "/admin/organisations",
+            Some(&w.admin),
+            &[("name", "Labour Inspectorate Riga"), ("kind", "labour_inspectorate"), ("jurisdiction", "lv")],
+        )
         .await;
     assert_see_other(&reply, "/admin/organisations");
     let orgs = get_ok(t, &location(&reply), &w.admin).await;
@@ -279,14 +311,24 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
 
     // An EU body cannot sit in a country: the field is named, the status is 422, what was typed stays.
     let reply = t
-        .form("/admin/organisations", Some(&w.admin), &[("name", "EU Coordinator LV"), ("kind", "eu_anti_trafficking_coordinator"), ("jurisdiction", "LV")])
+        .form(
+            "/admin/organisations",
+            Some(&w.admin),
+            &[("name", "EU Coordinator LV"), ("kind", "eu_anti_trafficking_coordinator"), ("jurisdiction", "LV")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_page_rules("/admin/organisations (error)", &reply.body);
     assert!(reply.body.contains("<code>kind</code>") && reply.body.contains("value=\"EU Coordinator LV\""));
     assert!(reply.body.contains("value=\"eu_anti_trafficking_coordinator\" selected"));
     // A duplicate is a conflict.
-    let reply = t.form("/admin/organisations", Some(&w.admin), &[("name", "Riga Shelter"), ("kind", "shelter"), ("jurisdiction", "LV")]).await;
+    let reply = t
+        .form(
+            "/admin/organisations",
+            Some(&w.admin),
+            &[("name", "Riga Shelter"), ("kind", "shelter"), ("jurisdiction", "LV")],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
 
     // A new user: the generated password is shown once and works.
@@ -294,12 +336,20 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
         .form(
             "/admin/users",
             Some(&w.admin),
-            &[("username", "liga"), ("display_name", "Līga Kalniņa"), ("organisation_id", &w.shelter), ("roles", "caseworker"), ("roles", "supervisor"), ("language", "lv")],
+            &[
+                ("username", "liga"),
+                ("display_name", "Līga Kalniņa"),
+                ("organisation_id", &w.shelter),
+                ("roles", "caseworker"),
+                ("roles", "supervisor"),
+                ("language", "lv"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_page_rules("/admin/users (created)", &reply.body);
-    let password = reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
+    let password =
+        reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
     assert!(password.len() >= 12);
     let liga = t.login("liga", &password).await;
     let account = get_ok(t, "/account", &liga).await;
@@ -309,7 +359,11 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
 
     // A role that does not fit the organisation: 422 naming the roles, the form keeps the choices.
     let reply = t
-        .form("/admin/users", Some(&w.admin), &[("username", "bad"), ("display_name", "Bad Fit"), ("organisation_id", &w.ngo), ("roles", "investigator")])
+        .form(
+            "/admin/users",
+            Some(&w.admin),
+            &[("username", "bad"), ("display_name", "Bad Fit"), ("organisation_id", &w.ngo), ("roles", "investigator")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>roles</code>") && reply.body.contains("value=\"Bad Fit\""));
@@ -318,7 +372,8 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
     // Reset: a new password, shown once; the old one no longer works.
     let reply = t.form("/admin/users/liga/reset-password", Some(&w.admin), &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    let new_password = reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
+    let new_password =
+        reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
     assert_ne!(new_password, password);
     assert_see_other(&t.page("/account", Some(&liga)).await, "/login");
     t.login("liga", &new_password).await;
@@ -328,7 +383,14 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
     assert_see_other(&reply, "/admin/users");
     let users = get_ok(t, &location(&reply), &w.admin).await;
     assert!(users.contains("Disabled") && users.contains("action=\"/admin/users/liga/enable\""));
-    let bad = t.call(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"username": "liga", "password": new_password}))).await;
+    let bad = t
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"username": "liga", "password": new_password})),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     assert_see_other(&t.form("/admin/users/liga/enable", Some(&w.admin), &[]).await, "/admin/users");
     t.login("liga", &new_password).await;
@@ -342,23 +404,40 @@ async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
     let t = &w.t;
     let id = register(t, &w.caseworker, "Marta").await;
 
-    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "First counselling session <b>held</b>.")]).await;
+    let reply = t
+        .form(
+            &format!("/cases/{id}/notes"),
+            Some(&w.caseworker),
+            &[("compartment", "support"), ("body", "First counselling session <b>held</b>.")],
+        )
+        .await;
     assert_see_other(&reply, &format!("/cases/{id}#notes-support"));
     let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
-    assert!(case.contains("First counselling session &#60;b&#62;held&#60;/b&#62;.") || case.contains("First counselling session &lt;b&gt;held&lt;/b&gt;."), "{case}");
+    assert!(
+        case.contains("First counselling session &#60;b&#62;held&#60;/b&#62;.")
+            || case.contains("First counselling session &lt;b&gt;held&lt;/b&gt;."),
+        "{case}"
+    );
     // An empty note names its field.
-    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "  ")]).await;
+    let reply =
+        t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "  ")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>body</code>"), "{}", reply.body);
     // A caseworker writes no proceedings.
-    let reply = t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "proceedings"), ("body", "x")]).await;
+    let reply = t
+        .form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "proceedings"), ("body", "x")])
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
     // Before sharing, the shelter does not see the case.
     let shelter = t.login("shelterworker", PASSWORD).await;
     assert!(!get_ok(t, "/cases", &shelter).await.contains(&id));
     let reply = t
-        .form(&format!("/cases/{id}/shares"), Some(&w.caseworker), &[("organisation_id", &w.shelter), ("compartments", "identity"), ("compartments", "support")])
+        .form(
+            &format!("/cases/{id}/shares"),
+            Some(&w.caseworker),
+            &[("organisation_id", &w.shelter), ("compartments", "identity"), ("compartments", "support")],
+        )
         .await;
     assert_see_other(&reply, &format!("/cases/{id}"));
     let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
@@ -370,7 +449,13 @@ async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
     assert!(!shared.contains("id=\"sharing\""), "only the owner shares");
     // Sharing with a statistics office is refused, naming the field.
     let stats_org = t.org("Another Statistics Office", "statistics_office", "LV").await;
-    let reply = t.form(&format!("/cases/{id}/shares"), Some(&w.caseworker), &[("organisation_id", &stats_org), ("compartments", "identity")]).await;
+    let reply = t
+        .form(
+            &format!("/cases/{id}/shares"),
+            Some(&w.caseworker),
+            &[("organisation_id", &stats_org), ("compartments", "identity")],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>organisation_id</code>"));
 
@@ -387,34 +472,73 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
         .form(
             "/cases",
             Some(&w.caseworker),
-            &[("given_names", "Ilze"), ("family_names", "Ozola"), ("aliases", "Ilzīte"), ("date_of_birth", "1999-02-30"), ("sex", "female")],
+            &[
+                ("given_names", "Ilze"),
+                ("family_names", "Ozola"),
+                ("aliases", "Ilzīte"),
+                ("date_of_birth", "1999-02-30"),
+                ("sex", "female"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_page_rules("/cases (error)", &reply.body);
-    assert!(reply.body.contains("Date of birth:") && reply.body.contains("<code>date_of_birth</code>"), "{}", reply.body);
+    assert!(
+        reply.body.contains("Date of birth:") && reply.body.contains("<code>date_of_birth</code>"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("id=\"date_of_birth\" name=\"date_of_birth\" type=\"date\" min=\"1900-01-01\" max=\"2100-12-31\" value=\"1999-02-30\" aria-invalid=\"true\""));
-    assert!(reply.body.contains("value=\"Ilze\"") && reply.body.contains(">Ilzīte</textarea>") && reply.body.contains("value=\"female\" selected"));
+    assert!(
+        reply.body.contains("value=\"Ilze\"")
+            && reply.body.contains(">Ilzīte</textarea>")
+            && reply.body.contains("value=\"female\" selected")
+    );
 
-    let reply = t.form("/cases", Some(&w.caseworker), &[("given_names", "Ilze"), ("family_names", "Ozola"), ("sex", "")]).await;
+    let reply =
+        t.form("/cases", Some(&w.caseworker), &[("given_names", "Ilze"), ("family_names", "Ozola"), ("sex", "")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>sex</code>"));
     assert!(get_ok(t, "/cases", &w.caseworker).await.contains("There are no cases yet."), "nothing was registered");
 
     // The new passwords must match.
     let reply = t
-        .form("/account/password", Some(&w.caseworker), &[("current_password", PASSWORD), ("new_password", "a much longer passphrase"), ("confirm_password", "a different passphrase")])
+        .form(
+            "/account/password",
+            Some(&w.caseworker),
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a much longer passphrase"),
+                ("confirm_password", "a different passphrase"),
+            ],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>confirm_password</code>"));
     let reply = t
-        .form("/account/password", Some(&w.caseworker), &[("current_password", "wrong password here"), ("new_password", "a much longer passphrase"), ("confirm_password", "a much longer passphrase")])
+        .form(
+            "/account/password",
+            Some(&w.caseworker),
+            &[
+                ("current_password", "wrong password here"),
+                ("new_password", "a much longer passphrase"),
+                ("confirm_password", "a much longer passphrase"),
+            ],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("<code>current_password</code>"));
     // The right one changes it, and logs out.
     let reply = t
-        .form("/account/password", Some(&w.caseworker), &[("current_password", PASSWORD), ("new_password", "a much longer passphrase"), ("confirm_password", "a much longer passphrase")])
+        .form(
+            "/account/password",
+            Some(&w.caseworker),
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a much longer passphrase"),
+                ("confirm_password", "a much longer passphrase"),
+            ],
+        )
         .await;
     assert_see_other(&reply, "/login");
     assert_see_other(&t.page("/account", Some(&w.caseworker)).await, "/login");
@@ -429,13 +553,18 @@ async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_page_rules("/account/totp", &reply.body);
     assert!(reply.body.contains("otpauth://totp/"));
-    let secret = reply.body.split("name=\"secret\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
-    let grouped: String = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    let secret =
+        reply.body.split("name=\"secret\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let grouped: String =
+        secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
     assert!(reply.body.contains(&grouped), "the secret is shown grouped for typing");
 
     let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", "000000")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>code</code>") && reply.body.contains(&format!("value=\"{secret}\"")), "same secret kept");
+    assert!(
+        reply.body.contains("<code>code</code>") && reply.body.contains(&format!("value=\"{secret}\"")),
+        "same secret kept"
+    );
 
     let code = TotpSecret::from_base32(&secret).unwrap().code_at(t.clock.now_u64());
     let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", &code)]).await;
@@ -448,9 +577,18 @@ async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
 
     let reply = t.form("/account/tokens", Some(&w.caseworker), &[("name", "nightly export")]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    let token = reply.body.split("<p class=\"mono secret\">").nth(1).and_then(|s| s.split("</p>").next()).unwrap().to_owned();
+    let token =
+        reply.body.split("<p class=\"mono secret\">").nth(1).and_then(|s| s.split("</p>").next()).unwrap().to_owned();
     assert!(token.starts_with("hvn_"));
-    let me = t.send(Request::builder().uri("/api/v1/me").header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()).await;
+    let me = t
+        .send(
+            Request::builder()
+                .uri("/api/v1/me")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(me.status, StatusCode::OK, "the token works");
     let account = get_ok(t, "/account", &w.caseworker).await;
     assert!(account.contains("nightly export") && !account.contains(&token), "listed, never shown again");
@@ -466,13 +604,23 @@ async fn the_latvian_interface_is_latvian() {
     assert_see_other(&reply, "/account");
     let account = get_ok(t, &location(&reply), &w.caseworker).await;
     assert!(account.contains("<html lang=\"lv\">"));
-    assert!(account.contains("Mans konts") && account.contains("Mainīt paroli") && account.contains("Jūsu valoda ir saglabāta."));
+    assert!(
+        account.contains("Mans konts")
+            && account.contains("Mainīt paroli")
+            && account.contains("Jūsu valoda ir saglabāta.")
+    );
     let id = register(t, &w.caseworker, "Anna").await;
     let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
     assert!(case.contains("Dzimšanas datums") && case.contains("Sieviete") && case.contains("Pievienot piezīmi"));
     let new = get_ok(t, "/cases/new", &w.caseworker).await;
     assert!(new.contains("Reģistrēt iespējamo cietušo"));
-    let reply = t.form("/cases", Some(&w.caseworker), &[("given_names", "A"), ("family_names", "B"), ("date_of_birth", "2023-02-29"), ("sex", "male")]).await;
+    let reply = t
+        .form(
+            "/cases",
+            Some(&w.caseworker),
+            &[("given_names", "A"), ("family_names", "B"), ("date_of_birth", "2023-02-29"), ("sex", "male")],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Dzimšanas datums:"), "the field is named in Latvian");
     assert!(get_ok(t, "/cases", &w.caseworker).await.contains("Lietas"));
