@@ -44,6 +44,8 @@ pub struct Note {
 pub struct AccessRecord {
     pub at: i64,
     pub user_id: Option<String>,
+    /// The display name of the user, for the people reading the history.
+    pub user_name: Option<String>,
     pub organisation_id: Option<String>,
     pub action: String,
     pub outcome: String,
@@ -317,10 +319,24 @@ impl App {
             .event(principal, AuditAction::AccessHistoryRead)
             .on("case", &case.id, Some(&case.owner_organisation_id));
         self.store.append_audit(&event).await?;
+        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for id in rows.iter().filter_map(|r| r.event.actor_user_id.as_deref()) {
+            if names.contains_key(id) {
+                continue;
+            }
+            match self.store.user(id).await {
+                Ok(u) => {
+                    names.insert(u.id, u.display_name);
+                }
+                Err(StorageError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(rows
             .into_iter()
             .map(|r| AccessRecord {
                 at: r.event.at,
+                user_name: r.event.actor_user_id.as_ref().and_then(|id| names.get(id).cloned()),
                 user_id: r.event.actor_user_id,
                 organisation_id: r.event.actor_organisation_id,
                 action: r.event.action.code().to_owned(),

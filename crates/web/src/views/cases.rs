@@ -460,10 +460,11 @@ async fn history(
         .iter()
         .map(|r| AccessLine {
             at: format_time(&r.at),
-            user: match r.user_id.as_deref() {
-                Some(u) if u == p.user.id => format!("{} ({you})", p.user.display_name),
-                Some(u) => u.to_owned(),
-                None => String::new(),
+            user: match (r.user_id.as_deref(), r.user_name.as_deref()) {
+                (Some(u), _) if u == p.user.id => format!("{} ({you})", p.user.display_name),
+                (_, Some(name)) => name.to_owned(),
+                (Some(u), None) => u.to_owned(),
+                (None, None) => String::new(),
             },
             organisation: r.organisation_id.as_deref().map(|o| name_of(&orgs, o)).unwrap_or_default(),
             action: ctx.t(&format!("audit-action-{}", r.action)),

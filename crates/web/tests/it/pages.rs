@@ -461,7 +461,12 @@ async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
 
     // The supervisor sees who read the case, the shelter included.
     let history = get_ok(t, &format!("/cases/{id}/history"), &w.supervisor).await;
-    assert!(history.contains("Case shared") && history.contains("Notes read") && history.contains("Riga Shelter"));
+    assert!(
+        history.contains("Case shared")
+            && history.contains("Notes read")
+            && history.contains("Riga Shelter")
+            && history.contains("User shelterworker")
+    );
 }
 
 #[tokio::test]
