@@ -10,6 +10,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("logo.svg", "image/svg+xml", include_bytes!("../assets/logo.svg")),
 ];
 
+/// Browsers ask for `/favicon.ico` whatever the page says.
+pub async fn favicon() -> Response {
+    serve(Path("logo.svg".to_owned())).await
+}
+
 pub async fn serve(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
         Some((_, mime, bytes)) => (

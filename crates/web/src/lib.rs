@@ -75,6 +75,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
         .merge(api_router)
         .merge(views::router())
         .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))

@@ -86,6 +86,20 @@ async fn cross_origin_posts_are_refused_even_for_login() {
         .body(Body::from(body.clone()))
         .unwrap();
     assert_eq!(t.send(req).await.status, StatusCode::FORBIDDEN);
+    // A browser's form post with `Origin: null` (privacy mode) passes only as same-origin.
+    for (fetch_site, expected) in [(None, StatusCode::FORBIDDEN), (Some("same-origin"), StatusCode::UNAUTHORIZED)] {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header("host", "localhost")
+            .header("origin", "null")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(site) = fetch_site {
+            req = req.header("sec-fetch-site", site);
+        }
+        let reply = t.send(req.body(Body::from("username=anna&password=wrong")).unwrap()).await;
+        assert_eq!(reply.status, expected, "{fetch_site:?}");
+    }
     let req = Request::builder()
         .method("POST")
         .uri("/api/v1/auth/login")
@@ -135,7 +149,7 @@ async fn security_headers_on_every_response() {
         assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{path}");
         assert_eq!(reply.headers.get("x-frame-options").unwrap(), "DENY");
         assert_eq!(reply.headers.get("x-content-type-options").unwrap(), "nosniff");
-        assert_eq!(reply.headers.get("referrer-policy").unwrap(), "no-referrer");
+        assert_eq!(reply.headers.get("referrer-policy").unwrap(), "same-origin");
         assert!(reply.headers.get("strict-transport-security").is_none(), "no HSTS without TLS");
     }
     assert_eq!(t.page("/login", None).await.headers.get("cache-control").unwrap(), "no-store");
