@@ -154,6 +154,15 @@ fn env_value(raw: &str) -> toml::Value {
     toml::Value::String(raw.to_owned())
 }
 
+/// Whether one setting alone deserialises.
+fn alone(section: &str, key: &str, value: toml::Value) -> Result<(), toml::de::Error> {
+    let mut inner = toml::Table::new();
+    inner.insert(key.to_owned(), value);
+    let mut table = toml::Table::new();
+    table.insert(section.to_owned(), toml::Value::Table(inner));
+    toml::Value::Table(table).try_into::<Config>().map(|_| ())
+}
+
 impl Config {
     /// Reads the file (if any) and overlays the given environment.
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
@@ -183,10 +192,26 @@ impl Config {
                     message: format!("unknown variable {name} (use HAVEN_SECTION__KEY, e.g. HAVEN_SERVER__LISTEN)"),
                 });
             };
+            // Each variable alone first, so that an error names the variable that caused it. A
+            // value that looks like a number or a boolean is taken as text where text is expected
+            // (a key file named `2026`, say).
+            let typed = env_value(&value);
+            let value = match alone(&section, &key, typed.clone()) {
+                Ok(()) => typed,
+                Err(e) => match alone(&section, &key, toml::Value::String(value.clone())) {
+                    Ok(()) => toml::Value::String(value),
+                    Err(_) => {
+                        return Err(ConfigError::Invalid {
+                            origin: format!("variable {name}"),
+                            message: e.to_string().trim().to_owned(),
+                        });
+                    }
+                },
+            };
             let entry = table.entry(section.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             match entry {
                 toml::Value::Table(t) => {
-                    t.insert(key, env_value(&value));
+                    t.insert(key, value);
                 }
                 _ => {
                     return Err(ConfigError::Invalid { origin: name, message: format!("{section} is not a section") });
@@ -226,13 +251,28 @@ mod tests {
     fn file_then_environment_overrides() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("haven.toml");
-        std::fs::write(&path, "[server]\nlisten = \"0.0.0.0:9000\"\ntls = true\n[instance]\njurisdiction = \"EE\"\n").unwrap();
-        let c = Config::load(Some(&path), env(&[("HAVEN_SERVER__LISTEN", "127.0.0.1:1"), ("HAVEN_DATABASE_URL", "postgres://x")]))
+        std::fs::write(&path, "[server]\nlisten = \"0.0.0.0:9000\"\ntls = true\n[instance]\njurisdiction = \"EE\"\n")
             .unwrap();
+        let c = Config::load(
+            Some(&path),
+            env(&[("HAVEN_SERVER__LISTEN", "127.0.0.1:1"), ("HAVEN_DATABASE_URL", "postgres://x")]),
+        )
+        .unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:1");
         assert!(c.server.tls);
         assert_eq!(c.instance.jurisdiction, "EE");
         assert_eq!(c.database.url, "postgres://x");
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_text_where_text_is_expected() {
+        let c =
+            Config::load(None, env(&[("HAVEN_KEYS__MASTER_KEY_FILE", "2026"), ("HAVEN_SESSIONS__IDLE_MINUTES", "5")]))
+                .unwrap();
+        assert_eq!(c.keys.master_key_file, "2026");
+        assert_eq!(c.sessions.idle_minutes, 5);
+        let err = Config::load(None, env(&[("HAVEN_SERVER__TLS", "maybe")])).unwrap_err().to_string();
+        assert!(err.contains("HAVEN_SERVER__TLS"), "{err}");
     }
 
     #[test]
@@ -243,7 +283,10 @@ mod tests {
         let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
         assert!(err.contains("lisen"), "{err}");
         let err = Config::load(None, env(&[("HAVEN_SERVER__PORT", "1")])).unwrap_err().to_string();
-        assert!(err.contains("port"), "{err}");
+        assert!(err.contains("port") && err.contains("HAVEN_SERVER__PORT"), "{err}");
+        let err =
+            Config::load(None, env(&[("HAVEN_SERVER__LISTEN", "x"), ("HAVEN_BOGUS__X", "1")])).unwrap_err().to_string();
+        assert!(err.contains("bogus") && err.contains("HAVEN_BOGUS__X"), "{err}");
         let err = Config::load(None, env(&[("HAVEN_FOO", "1")])).unwrap_err().to_string();
         assert!(err.contains("HAVEN_FOO"), "{err}");
         let err = Config::load(None, env(&[("HAVEN_SESSIONS__IDLE_MINUTES", "soon")])).unwrap_err().to_string();

@@ -44,12 +44,32 @@ const USERS: &[(&str, &str, &str, &str)] = &[
 ];
 
 const GIVEN: &[&str] = &[
-    "Olena", "Iryna", "Natalia", "Maria", "Elena", "Ana", "Svetlana", "Oksana", "Andrei", "Mihai", "Ion", "Nguyen", "Amina",
-    "Fatima", "Blessing", "Joy", "Grace", "Dmitri", "Sergei", "Viktor", "Liga", "Kristine", "Agnese", "Rasa", "Ieva",
+    "Olena", "Iryna", "Natalia", "Maria", "Elena", "Ana", "Svetlana", "Oksana", "Andrei", "Mihai", "Ion", "Nguyen",
+    "Amina", "Fatima", "Blessing", "Joy", "Grace", "Dmitri", "Sergei", "Viktor", "Liga", "Kristine", "Agnese", "Rasa",
+    "Ieva",
 ];
 const FAMILY: &[&str] = &[
-    "Kovalenko", "Shevchenko", "Popescu", "Ionescu", "Nowak", "Kowalska", "Petrova", "Ivanova", "Tran", "Okafor", "Adeyemi",
-    "Horvath", "Dimitrova", "Georgiev", "Kalnina", "Ozola", "Jankauskaite", "Tamm", "Saar", "Melnyk", "Bondarenko",
+    "Kovalenko",
+    "Shevchenko",
+    "Popescu",
+    "Ionescu",
+    "Nowak",
+    "Kowalska",
+    "Petrova",
+    "Ivanova",
+    "Tran",
+    "Okafor",
+    "Adeyemi",
+    "Horvath",
+    "Dimitrova",
+    "Georgiev",
+    "Kalnina",
+    "Ozola",
+    "Jankauskaite",
+    "Tamm",
+    "Saar",
+    "Melnyk",
+    "Bondarenko",
 ];
 
 pub async fn seed(app: &App) -> Result<()> {
@@ -84,7 +104,12 @@ pub async fn seed(app: &App) -> Result<()> {
         println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
         if roles.contains("first_responder") {
             let s = app
-                .login(haven_app::LoginRequest { username, password: &password, totp: None, address: Some("127.0.0.1") })
+                .login(haven_app::LoginRequest {
+                    username,
+                    password: &password,
+                    totp: None,
+                    address: Some("127.0.0.1"),
+                })
                 .await?;
             sessions.push(s);
         }
@@ -103,18 +128,29 @@ pub async fn seed(app: &App) -> Result<()> {
         let session = &sessions[i % sessions.len()];
         let given = GIVEN[rng.random_range(0..GIVEN.len())];
         let family = FAMILY[rng.random_range(0..FAMILY.len())];
-        let dob = format!("{}-{:02}-{:02}", rng.random_range(1965..2010), rng.random_range(1..=12), rng.random_range(1..=28));
+        let dob =
+            format!("{}-{:02}-{:02}", rng.random_range(1965..2010), rng.random_range(1..=12), rng.random_range(1..=28));
         let dob = if rng.random_bool(0.15) { None } else { Some(dob) };
-        let aliases = if rng.random_bool(0.2) { vec![format!("{} {}", given.chars().next().unwrap_or('A'), family)] } else { vec![] };
-        let identity = PersonIdentity::parse(given, family, &aliases, dob.as_deref(), sexes[rng.random_range(0..sexes.len())])?;
+        let aliases = if rng.random_bool(0.2) {
+            vec![format!("{} {}", given.chars().next().unwrap_or('A'), family)]
+        } else {
+            vec![]
+        };
+        let identity =
+            PersonIdentity::parse(given, family, &aliases, dob.as_deref(), sexes[rng.random_range(0..sexes.len())])?;
         let case = app.register_case(&session.principal, &identity).await?;
         let can_support = session.principal.actor.roles.iter().any(|r| r.code() == "caseworker");
         let compartment = if can_support { "support" } else { "proceedings" };
         let note = NoteInput::parse(compartment, notes[rng.random_range(0..notes.len())])?;
         app.add_note(&session.principal, &case.id, &note).await?;
         if can_support && rng.random_bool(0.3) {
-            app.share_case(&session.principal, &case.id, &org_id("Safe House Riga"), &["identity".into(), "support".into()])
-                .await?;
+            app.share_case(
+                &session.principal,
+                &case.id,
+                &org_id("Safe House Riga"),
+                &["identity".into(), "support".into()],
+            )
+            .await?;
         }
         count += 1;
     }

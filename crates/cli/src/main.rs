@@ -87,10 +87,16 @@ enum UserCommand {
         roles: String,
     },
     List,
-    Disable { username: String },
-    Enable { username: String },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
     /// Sets a new generated password (printed once) and ends the user's sessions.
-    ResetPassword { username: String },
+    ResetPassword {
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,7 +190,8 @@ fn master_key(config: &Config, data: &Path) -> Result<(MasterKey, Option<PathBuf
         return Ok((MasterKey::from_encoded(&encoded).context("HAVEN_MASTER_KEY")?, None));
     }
     let path = config.master_key_file(data);
-    let (key, created) = MasterKey::load_or_create(&path).with_context(|| format!("master key file {}", path.display()))?;
+    let (key, created) =
+        MasterKey::load_or_create(&path).with_context(|| format!("master key file {}", path.display()))?;
     if created {
         tracing::info!(path = %path.display(), "created a new master key file: back it up apart from the database");
     }
@@ -214,12 +221,14 @@ async fn open_app(config: &Config, data: &Path) -> Result<App> {
     let store = open_store(config, data).await?;
     let (master, _) = master_key(config, data)?;
     let app = App::open(store, &master, Arc::new(SystemClock), settings(config)).await.map_err(|e| match e {
-        haven_app::AppError::WrongMasterKey => anyhow::anyhow!(
-            "the master key does not match this database's keys: check HAVEN_MASTER_KEY or the key file"
-        ),
+        haven_app::AppError::WrongMasterKey => wrong_master_key(),
         other => anyhow::Error::new(other).context("opening Haven"),
     })?;
     Ok(app)
+}
+
+fn wrong_master_key() -> anyhow::Error {
+    anyhow::anyhow!("the master key does not match this database's keys: check HAVEN_MASTER_KEY or the key file")
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -266,7 +275,8 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_seconds),
     };
     let router = haven_web::router(app.clone(), web)?;
-    let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     println!("Haven is serving on http://{address} ({} database)", app.store().backend_name());
     tracing::info!(%address, backend = app.store().backend_name(), "serving");
@@ -322,7 +332,10 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                 password: None,
                 language: None,
             };
-            let (user, password) = app.create_user(Acting::Operator, &new).await?;
+            let (user, password) = app
+                .create_user(Acting::Operator, &new)
+                .await
+                .with_context(|| format!("creating the user {}", new.username))?;
             println!("created user {} ({})", user.username, user.id);
             println!("initial password: {password}");
         }
@@ -342,15 +355,20 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            app.set_user_disabled(Acting::Operator, &username, true).await?;
+            app.set_user_disabled(Acting::Operator, &username, true)
+                .await
+                .with_context(|| format!("user {username}"))?;
             println!("disabled {username}; its sessions and API tokens are revoked");
         }
         UserCommand::Enable { username } => {
-            app.set_user_disabled(Acting::Operator, &username, false).await?;
+            app.set_user_disabled(Acting::Operator, &username, false)
+                .await
+                .with_context(|| format!("user {username}"))?;
             println!("enabled {username}");
         }
         UserCommand::ResetPassword { username } => {
-            let password = app.reset_password(Acting::Operator, &username).await?;
+            let password =
+                app.reset_password(Acting::Operator, &username).await.with_context(|| format!("user {username}"))?;
             println!("new password for {username}: {password}");
         }
     }
@@ -387,12 +405,29 @@ async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
     if let Some(p) = &pending {
         new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
     }
-    let n = haven_app::keys::rotate_master_key(&store, &old, &new_master, SystemClock.now())
-        .await
-        .context("re-wrapping the data keys")?;
+    let n = match haven_app::keys::rotate_master_key(&store, &old, &new_master, SystemClock.now()).await {
+        Ok(n) => n,
+        Err(e) => {
+            // Nothing was re-wrapped: the new key is of no use.
+            if let Some(p) = &pending {
+                let _ = std::fs::remove_file(p);
+            }
+            let e = match e {
+                haven_app::AppError::WrongMasterKey => wrong_master_key(),
+                other => anyhow::Error::new(other),
+            };
+            return Err(e.context("re-wrapping the data keys"));
+        }
+    };
     match (path, pending) {
         (Some(path), Some(pending)) => {
-            std::fs::rename(&pending, &path).with_context(|| format!("replacing {}", path.display()))?;
+            std::fs::rename(&pending, &path).with_context(|| {
+                format!(
+                    "the data keys are now wrapped under the new key in {}, but it could not replace {}: move it there",
+                    pending.display(),
+                    path.display()
+                )
+            })?;
             println!("re-wrapped {n} data keys; the new master key is in {}", path.display());
         }
         _ => {
@@ -405,10 +440,12 @@ async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
 }
 
 async fn backup(config: &Config, data: &Path, file: &Path) -> Result<()> {
-    let store = open_store(config, data).await?;
+    // Opening Haven checks the master key against the database's keys: a backup encrypted
+    // under a wrong key would be one nobody can restore.
+    let app = open_app(config, data).await?;
     let (master, _) = master_key(config, data)?;
     let mut plain: Vec<u8> = Vec::new();
-    let rows = store.dump(&mut plain).await.context("reading the database")?;
+    let rows = app.store().dump(&mut plain).await.context("reading the database")?;
     let tmp = file.with_extension("partial");
     {
         let mut out = create_private(&tmp)?;
