@@ -351,6 +351,11 @@ impl App {
         let rows = self.store.audit_entries_physical().await?;
         let head = self.store.audit_head().await?;
         let key = self.keys.audit_key();
+        // Every append writes the head: entries without one mean the head row was deleted (and
+        // with it the proof of how long the chain was).
+        if head.is_none() && !rows.is_empty() {
+            return Err(AppError::Conflict("audit chain broken: the audit head is missing".into()));
+        }
         if let Some(h) = &head
             && !haven_crypto::verify_audit_head(&key, h.seq, &h.mac, &h.head_mac)
         {
