@@ -657,3 +657,18 @@ fn english_and_latvian_message_files_have_the_same_ids() {
     assert_eq!(dedup.len(), en.len(), "an id is defined twice");
     assert!(en.len() > 100);
 }
+
+#[tokio::test]
+async fn the_audit_page_shows_a_broken_chain_as_an_error() {
+    let w = world().await;
+    let t = &w.t;
+    let page = get_ok(t, "/admin/audit", &w.admin).await;
+    assert!(page.contains("entries verified") && !page.contains("role=\"alert\""));
+    // An attacker with the database file: the append-only trigger dropped, an entry edited.
+    let sql = "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'failure' WHERE seq = 3";
+    t.app.store().execute_unchecked(sql).await.unwrap();
+    let page = get_ok(t, "/admin/audit", &w.admin).await;
+    assert!(page.contains("<p class=\"error\" role=\"alert\">The audit chain is broken"), "{page}");
+    assert!(!page.contains("entries verified"));
+    assert!(page.contains("<td>3</td>"), "the entries are still listed");
+}
