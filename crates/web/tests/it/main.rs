@@ -6,3 +6,4 @@ mod authz;
 mod security;
 mod input;
 mod at_rest;
+mod browser;
