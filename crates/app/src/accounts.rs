@@ -22,7 +22,8 @@ impl App {
 
     /// Stores the secret once the user proves their app produces its codes.
     pub async fn confirm_totp_enrolment(&self, principal: &Principal, secret: &str, code: &str) -> AppResult<()> {
-        let parsed = TotpSecret::from_base32(secret).map_err(|_| AppError::invalid("secret", "is not a valid secret"))?;
+        let parsed =
+            TotpSecret::from_base32(secret).map_err(|_| AppError::invalid("secret", "is not a valid secret"))?;
         let now = u64::try_from(self.now()).unwrap_or(0);
         let Some(step) = parsed.verify(code.trim(), now) else {
             return Err(AppError::invalid("code", "does not match; check the time on the device"));
@@ -33,9 +34,7 @@ impl App {
             &principal.user.id,
             Some(&principal.user.organisation_id),
         );
-        self.store
-            .set_totp(&principal.user.id, &encrypted, i64::try_from(step).unwrap_or(i64::MAX), &event)
-            .await?;
+        self.store.set_totp(&principal.user.id, &encrypted, i64::try_from(step).unwrap_or(i64::MAX), &event).await?;
         Ok(())
     }
 

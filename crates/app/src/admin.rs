@@ -62,7 +62,9 @@ impl App {
         let org = OrganisationRow { id: new_id(), name, kind, jurisdiction, created_at: self.now() };
         let event = self.event_for(acting, AuditAction::OrganisationCreated).on("organisation", &org.id, Some(&org.id));
         self.store.create_organisation(&org, &event).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("an organisation with this name exists in this jurisdiction".into()),
+            StorageError::Conflict(_) => {
+                AppError::Conflict("an organisation with this name exists in this jurisdiction".into())
+            }
             other => other.into(),
         })?;
         Ok(org)
@@ -161,7 +163,8 @@ impl App {
         let hash = tokio::task::spawn_blocking(move || hash_password(&to_hash))
             .await
             .map_err(|e| AppError::Internal(Box::new(e)))??;
-        let event = self.event_for(acting, AuditAction::PasswordReset).on("user", &user.id, Some(&user.organisation_id));
+        let event =
+            self.event_for(acting, AuditAction::PasswordReset).on("user", &user.id, Some(&user.organisation_id));
         self.store.set_password_hash(&user.id, &hash, &event).await?;
         Ok(password)
     }

@@ -50,7 +50,12 @@ pub(crate) fn totp_context(user_id: &str) -> FieldContext<'_> {
 }
 
 impl App {
-    pub(crate) async fn principal_for(&self, user: UserRow, session: Option<Vec<u8>>, address: Option<&str>) -> AppResult<Principal> {
+    pub(crate) async fn principal_for(
+        &self,
+        user: UserRow,
+        session: Option<Vec<u8>>,
+        address: Option<&str>,
+    ) -> AppResult<Principal> {
         let organisation = self.store.organisation(&user.organisation_id).await?;
         let mut roles = user.roles.clone();
         if user.totp_secret.is_none() {
@@ -197,7 +202,11 @@ impl App {
 
     pub async fn logout(&self, principal: &Principal) -> AppResult<()> {
         if let Some(hash) = &principal.session {
-            let event = self.event(principal, AuditAction::Logout).on("user", &principal.user.id, Some(&principal.user.organisation_id));
+            let event = self.event(principal, AuditAction::Logout).on(
+                "user",
+                &principal.user.id,
+                Some(&principal.user.organisation_id),
+            );
             self.store.revoke_session(hash, &event).await?;
         }
         Ok(())
@@ -217,13 +226,21 @@ impl App {
             last_used_at: None,
             revoked: false,
         };
-        let event = self.event(principal, AuditAction::ApiTokenCreated).on("api_token", &id, Some(&principal.user.organisation_id));
+        let event = self.event(principal, AuditAction::ApiTokenCreated).on(
+            "api_token",
+            &id,
+            Some(&principal.user.organisation_id),
+        );
         self.store.create_api_token(&row, &event).await?;
         Ok((id, token))
     }
 
     pub async fn revoke_api_token(&self, principal: &Principal, id: &str) -> AppResult<()> {
-        let event = self.event(principal, AuditAction::ApiTokenRevoked).on("api_token", id, Some(&principal.user.organisation_id));
+        let event = self.event(principal, AuditAction::ApiTokenRevoked).on(
+            "api_token",
+            id,
+            Some(&principal.user.organisation_id),
+        );
         self.store.revoke_api_token(id, &principal.user.id, &event).await?;
         Ok(())
     }

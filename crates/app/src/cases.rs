@@ -119,7 +119,13 @@ impl App {
 
     /// Loads a case and decides, in one place, whether the principal may act on a compartment.
     /// A denial is audited; a case the principal may not even know of is "not found".
-    async fn case_for(&self, principal: &Principal, id: &str, compartment: Compartment, action: Action) -> AppResult<CaseRow> {
+    async fn case_for(
+        &self,
+        principal: &Principal,
+        id: &str,
+        compartment: Compartment,
+        action: Action,
+    ) -> AppResult<CaseRow> {
         let case = self.load_case(id).await?;
         match authorize(&principal.actor, &scope(&case), compartment, action) {
             Decision::Allow => Ok(case),
@@ -171,11 +177,7 @@ impl App {
     pub async fn list_cases(&self, principal: &Principal, limit: i64, offset: i64) -> AppResult<Vec<CaseSummary>> {
         self.require(principal, Permission::ListCases).await?;
         let rows = self.store.cases_visible_to(&principal.organisation.id, limit.clamp(1, 500), offset.max(0)).await?;
-        Ok(rows
-            .iter()
-            .filter(|c| may_see_case(&principal.actor, &scope(c)))
-            .map(summary)
-            .collect())
+        Ok(rows.iter().filter(|c| may_see_case(&principal.actor, &scope(c))).map(summary).collect())
     }
 
     /// Reads a case with the person's identity. Audited.
@@ -197,7 +199,8 @@ impl App {
             date_of_birth,
             sex: person.sex,
         };
-        let event = self.event(principal, AuditAction::CaseRead).on("case", &case.id, Some(&case.owner_organisation_id));
+        let event =
+            self.event(principal, AuditAction::CaseRead).on("case", &case.id, Some(&case.owner_organisation_id));
         self.store.append_audit(&event).await?;
         Ok(CaseView { summary: summary(&case), person: identity })
     }
@@ -291,8 +294,14 @@ impl App {
             Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
             Err(e) => return Err(e.into()),
         };
-        if target.jurisdiction != case.jurisdiction || target.kind.is_statistical() || target.id == case.owner_organisation_id {
-            return Err(AppError::invalid("organisation_id", "cases are shared with other organisations of the same country"));
+        if target.jurisdiction != case.jurisdiction
+            || target.kind.is_statistical()
+            || target.id == case.owner_organisation_id
+        {
+            return Err(AppError::invalid(
+                "organisation_id",
+                "cases are shared with other organisations of the same country",
+            ));
         }
         let event = self
             .event(principal, AuditAction::CaseShared)
@@ -315,9 +324,11 @@ impl App {
             return Err(AppError::NotFound);
         }
         let rows: Vec<AuditRow> = self.store.audit_for_target("case", &case.id, 1000).await?;
-        let event = self
-            .event(principal, AuditAction::AccessHistoryRead)
-            .on("case", &case.id, Some(&case.owner_organisation_id));
+        let event = self.event(principal, AuditAction::AccessHistoryRead).on(
+            "case",
+            &case.id,
+            Some(&case.owner_organisation_id),
+        );
         self.store.append_audit(&event).await?;
         let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for id in rows.iter().filter_map(|r| r.event.actor_user_id.as_deref()) {

@@ -18,7 +18,12 @@ impl AuditSigner for Signer {
 fn to_rows(wrapped: &[WrappedKey], now: i64) -> Vec<DataKeyRow> {
     wrapped
         .iter()
-        .map(|w| DataKeyRow { id: i64::from(w.id), purpose: w.purpose.as_str().to_owned(), wrapped: w.wrapped.clone(), created_at: now })
+        .map(|w| DataKeyRow {
+            id: i64::from(w.id),
+            purpose: w.purpose.as_str().to_owned(),
+            wrapped: w.wrapped.clone(),
+            created_at: now,
+        })
         .collect()
 }
 

@@ -63,7 +63,12 @@ pub struct App {
 impl App {
     /// Loads (or, on a new database, creates) the data keys under `master` and wires the
     /// audit chain. A master key that does not match gives [`AppError::WrongMasterKey`].
-    pub async fn open(store: Store, master: &MasterKey, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<App> {
+    pub async fn open(
+        store: Store,
+        master: &MasterKey,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+    ) -> AppResult<App> {
         let keys = keys::load_or_create(&store, master, clock.now()).await?;
         let keys = Arc::new(keys);
         let store = store.with_audit_signer(Arc::new(keys::Signer(keys.audit_key())));
@@ -72,9 +77,10 @@ impl App {
             settings.login_failures_per_address,
             settings.login_window_seconds,
         ));
-        let dummy_hash = tokio::task::spawn_blocking(|| haven_crypto::hash_password(&haven_crypto::generate_password()))
-            .await
-            .map_err(|e| AppError::Internal(Box::new(e)))??;
+        let dummy_hash =
+            tokio::task::spawn_blocking(|| haven_crypto::hash_password(&haven_crypto::generate_password()))
+                .await
+                .map_err(|e| AppError::Internal(Box::new(e)))??;
         Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash) })
     }
 

@@ -25,9 +25,7 @@ impl AuditKey {
 
     /// A random audit key (for tests and tools that do not need a keyring).
     pub fn generate() -> AuditKey {
-        AuditKey {
-            bytes: random_bytes(),
-        }
+        AuditKey { bytes: random_bytes() }
     }
 }
 
@@ -37,25 +35,13 @@ pub const AUDIT_GENESIS: [u8; 32] = [0u8; 32];
 /// The MAC of audit entry `seq`:
 /// HMAC-SHA256(key, "haven-audit-v1" || seq (i64 BE) || prev_mac || len(entry) (u64 BE) || entry).
 pub fn audit_mac(key: &AuditKey, seq: i64, prev_mac: &[u8; 32], entry: &[u8]) -> [u8; 32] {
-    hmac_sha256_parts(
-        &key.bytes,
-        &[
-            b"haven-audit-v1",
-            &seq.to_be_bytes(),
-            prev_mac,
-            &len_prefix(entry),
-            entry,
-        ],
-    )
+    hmac_sha256_parts(&key.bytes, &[b"haven-audit-v1", &seq.to_be_bytes(), prev_mac, &len_prefix(entry), entry])
 }
 
 /// The MAC of the head row that records the last entry:
 /// HMAC-SHA256(key, "haven-audit-head-v1" || seq (i64 BE) || mac).
 pub fn audit_head_mac(key: &AuditKey, seq: i64, mac: &[u8; 32]) -> [u8; 32] {
-    hmac_sha256_parts(
-        &key.bytes,
-        &[b"haven-audit-head-v1", &seq.to_be_bytes(), mac],
-    )
+    hmac_sha256_parts(&key.bytes, &[b"haven-audit-head-v1", &seq.to_be_bytes(), mac])
 }
 
 /// Checks a stored head row's MAC (constant time).
@@ -93,23 +79,13 @@ pub enum ChainBreak {
 impl fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ChainBreak::Edited { seq } => write!(
-                f,
-                "audit entry {seq} was edited, forged or inserted (MAC mismatch)"
-            ),
-            ChainBreak::Missing {
-                after_seq,
-                found_seq,
-            } => write!(
-                f,
-                "audit entries missing: after entry {after_seq} comes entry {found_seq}"
-            ),
+            ChainBreak::Edited { seq } => write!(f, "audit entry {seq} was edited, forged or inserted (MAC mismatch)"),
+            ChainBreak::Missing { after_seq, found_seq } => {
+                write!(f, "audit entries missing: after entry {after_seq} comes entry {found_seq}")
+            }
             ChainBreak::OutOfOrder { seq } => write!(f, "audit entry {seq} is out of order"),
             ChainBreak::Duplicate { seq } => write!(f, "audit entry {seq} appears twice"),
-            ChainBreak::TruncatedHead {
-                expected_last,
-                found_last,
-            } => write!(
+            ChainBreak::TruncatedHead { expected_last, found_last } => write!(
                 f,
                 "the audit head records entry {expected_last} as the last, but the log ends at entry {found_last}"
             ),
@@ -153,10 +129,7 @@ pub fn verify_audit_chain<'a>(
         if first_break.is_none() {
             let expected = prev_seq.saturating_add(1);
             if e.seq != expected {
-                first_break = Some(ChainBreak::Missing {
-                    after_seq: prev_seq,
-                    found_seq: e.seq,
-                });
+                first_break = Some(ChainBreak::Missing { after_seq: prev_seq, found_seq: e.seq });
             } else {
                 match <[u8; 32]>::try_from(e.mac) {
                     Err(_) => first_break = Some(ChainBreak::BadMac { seq: e.seq }),
@@ -179,10 +152,7 @@ pub fn verify_audit_chain<'a>(
     }
     if let Some((head_seq, head_mac)) = head {
         if head_seq != prev_seq {
-            return Err(ChainBreak::TruncatedHead {
-                expected_last: head_seq,
-                found_last: prev_seq,
-            });
+            return Err(ChainBreak::TruncatedHead { expected_last: head_seq, found_last: prev_seq });
         }
         if !constant_time_eq(&head_mac, &prev_mac) {
             return Err(ChainBreak::BadMac { seq: head_seq });

@@ -53,11 +53,7 @@ fn too_long() -> CryptoError {
 /// plaintext, each XChaCha20-Poly1305-encrypted under the file key with nonce = prefix || chunk
 /// counter (u32 BE) || last-chunk flag, and the whole header as associated data. There is always a
 /// last chunk (possibly empty), so truncation, reordering and header edits are detected.
-pub fn encrypt_backup(
-    master: &MasterKey,
-    input: &mut impl Read,
-    output: &mut impl Write,
-) -> Result<(), CryptoError> {
+pub fn encrypt_backup(master: &MasterKey, input: &mut impl Read, output: &mut impl Write) -> Result<(), CryptoError> {
     let file_key = Zeroizing::new(random_bytes::<32>());
     let prefix: [u8; PREFIX_LEN] = random_bytes();
     let mut header = Vec::with_capacity(HEADER_LEN);
@@ -74,20 +70,10 @@ pub fn encrypt_backup(
     let mut counter: u32 = 0;
     loop {
         // A chunk is the last one when nothing follows it.
-        let next_len = if current_len == BACKUP_CHUNK_SIZE {
-            read_full(input, &mut next)?
-        } else {
-            0
-        };
+        let next_len = if current_len == BACKUP_CHUNK_SIZE { read_full(input, &mut next)? } else { 0 };
         let last = next_len == 0;
         let ct = cipher
-            .encrypt(
-                &chunk_nonce(&prefix, counter, last),
-                Payload {
-                    msg: &current[..current_len],
-                    aad: &header,
-                },
-            )
+            .encrypt(&chunk_nonce(&prefix, counter, last), Payload { msg: &current[..current_len], aad: &header })
             .map_err(|_| CryptoError::MalformedCiphertext("chunk encryption failed".into()))?;
         output.write_all(&ct)?;
         if last {
@@ -115,17 +101,11 @@ fn file_key_aad() -> Vec<u8> {
 /// [`CryptoError::Tampered`]; a file that is not a Haven backup gives
 /// [`CryptoError::MalformedCiphertext`]. Plaintext is written as each chunk is authenticated, so
 /// on error `output` holds a partial result: write to a temporary place and use it only on `Ok`.
-pub fn decrypt_backup(
-    master: &MasterKey,
-    input: &mut impl Read,
-    output: &mut impl Write,
-) -> Result<(), CryptoError> {
+pub fn decrypt_backup(master: &MasterKey, input: &mut impl Read, output: &mut impl Write) -> Result<(), CryptoError> {
     let mut header = [0u8; HEADER_LEN];
     let got = read_full(input, &mut header)?;
     if got < BACKUP_MAGIC.len() || &header[..BACKUP_MAGIC.len()] != BACKUP_MAGIC {
-        return Err(CryptoError::MalformedCiphertext(
-            "not a Haven backup (magic \"HAVENBK1\" missing)".into(),
-        ));
+        return Err(CryptoError::MalformedCiphertext("not a Haven backup (magic \"HAVENBK1\" missing)".into()));
     }
     if got < HEADER_LEN {
         return Err(CryptoError::Tampered);
@@ -136,16 +116,11 @@ pub fn decrypt_backup(
         Ok(k) => k,
         Err(UnwrapFailure::Authentication) | Err(UnwrapFailure::Malformed(_)) => {
             // Distinguish a different master key from a modified header.
-            return Err(
-                if constant_time_eq(
-                    &master.fingerprint_bytes(),
-                    &header[BACKUP_MAGIC.len()..fp_end],
-                ) {
-                    CryptoError::Tampered
-                } else {
-                    CryptoError::WrongMasterKey
-                },
-            );
+            return Err(if constant_time_eq(&master.fingerprint_bytes(), &header[BACKUP_MAGIC.len()..fp_end]) {
+                CryptoError::Tampered
+            } else {
+                CryptoError::WrongMasterKey
+            });
         }
     };
     let mut prefix = [0u8; PREFIX_LEN];
@@ -161,21 +136,11 @@ pub fn decrypt_backup(
         if current_len < TAG_LEN {
             return Err(CryptoError::Tampered);
         }
-        let next_len = if current_len == full {
-            read_full(input, &mut next)?
-        } else {
-            0
-        };
+        let next_len = if current_len == full { read_full(input, &mut next)? } else { 0 };
         let last = next_len == 0;
         let plain = Zeroizing::new(
             cipher
-                .decrypt(
-                    &chunk_nonce(&prefix, counter, last),
-                    Payload {
-                        msg: &current[..current_len],
-                        aad: &header,
-                    },
-                )
+                .decrypt(&chunk_nonce(&prefix, counter, last), Payload { msg: &current[..current_len], aad: &header })
                 .map_err(|_| CryptoError::Tampered)?,
         );
         output.write_all(&plain)?;

@@ -9,9 +9,7 @@ pub enum CryptoError {
     WrongMasterKey,
     /// Authentication failed: an encrypted field, a wrapped key or a backup was modified,
     /// truncated, or moved to another place (table, column, row).
-    #[error(
-        "authentication failed: the data was modified, truncated or moved to another place (tampered)"
-    )]
+    #[error("authentication failed: the data was modified, truncated or moved to another place (tampered)")]
     Tampered,
     /// The bytes are not in a format this crate produces.
     #[error("malformed ciphertext: {0}")]

@@ -34,12 +34,8 @@ pub enum KeyPurpose {
 
 impl KeyPurpose {
     /// Every purpose, in id order of a fresh keyring.
-    pub const ALL: [KeyPurpose; 4] = [
-        KeyPurpose::Field,
-        KeyPurpose::BlindIndex,
-        KeyPurpose::Audit,
-        KeyPurpose::Session,
-    ];
+    pub const ALL: [KeyPurpose; 4] =
+        [KeyPurpose::Field, KeyPurpose::BlindIndex, KeyPurpose::Audit, KeyPurpose::Session];
 
     /// The stored name: "field", "blind_index", "audit" or "session".
     pub fn as_str(self) -> &'static str {
@@ -128,11 +124,7 @@ fn wrap_aad(id: u32, purpose: KeyPurpose) -> Vec<u8> {
 }
 
 fn wrap_key(master: &MasterKey, id: u32, key: &DataKey) -> WrappedKey {
-    WrappedKey {
-        id,
-        purpose: key.purpose,
-        wrapped: master.wrap(&wrap_aad(id, key.purpose), &key.bytes),
-    }
+    WrappedKey { id, purpose: key.purpose, wrapped: master.wrap(&wrap_aad(id, key.purpose), &key.bytes) }
 }
 
 fn field_aad(ctx: &FieldContext<'_>, key_id: u32) -> Vec<u8> {
@@ -160,13 +152,7 @@ impl Keyring {
     pub fn generate(master: &MasterKey) -> (Keyring, Vec<WrappedKey>) {
         let mut keys = BTreeMap::new();
         for (id, purpose) in (1u32..).zip(KeyPurpose::ALL) {
-            keys.insert(
-                id,
-                DataKey {
-                    purpose,
-                    bytes: random_bytes(),
-                },
-            );
+            keys.insert(id, DataKey { purpose, bytes: random_bytes() });
         }
         let keyring = Keyring { keys };
         let wrapped = keyring.rewrap(master);
@@ -185,29 +171,16 @@ impl Keyring {
             }
             match master.unwrap(&wrap_aad(w.id, w.purpose), &w.wrapped) {
                 Ok(bytes) => {
-                    keys.insert(
-                        w.id,
-                        DataKey {
-                            purpose: w.purpose,
-                            bytes: *bytes,
-                        },
-                    );
+                    keys.insert(w.id, DataKey { purpose: w.purpose, bytes: *bytes });
                 }
                 Err(UnwrapFailure::Malformed(reason)) => {
-                    return Err(CryptoError::MalformedCiphertext(format!(
-                        "data key {}: {reason}",
-                        w.id
-                    )));
+                    return Err(CryptoError::MalformedCiphertext(format!("data key {}: {reason}", w.id)));
                 }
                 Err(UnwrapFailure::Authentication) => auth_failures += 1,
             }
         }
         if auth_failures > 0 {
-            return Err(if keys.is_empty() {
-                CryptoError::WrongMasterKey
-            } else {
-                CryptoError::Tampered
-            });
+            return Err(if keys.is_empty() { CryptoError::WrongMasterKey } else { CryptoError::Tampered });
         }
         for purpose in KeyPurpose::ALL {
             if !keys.values().any(|k| k.purpose == purpose) {
@@ -221,24 +194,14 @@ impl Keyring {
     /// encrypted field). Persist all returned keys, replacing the old wrapped forms, then the
     /// new master key.
     pub fn rewrap(&self, new_master: &MasterKey) -> Vec<WrappedKey> {
-        self.keys
-            .iter()
-            .map(|(id, key)| wrap_key(new_master, *id, key))
-            .collect()
+        self.keys.iter().map(|(id, key)| wrap_key(new_master, *id, key)).collect()
     }
 
     /// Adds a new field key with the next free id; new writes use it, old ciphertexts stay
     /// readable. Returns its wrapped form to persist.
     pub fn add_field_key(&mut self, master: &MasterKey) -> WrappedKey {
-        let id = self
-            .keys
-            .keys()
-            .next_back()
-            .map_or(1, |max| max.saturating_add(1));
-        let key = DataKey {
-            purpose: KeyPurpose::Field,
-            bytes: random_bytes(),
-        };
+        let id = self.keys.keys().next_back().map_or(1, |max| max.saturating_add(1));
+        let key = DataKey { purpose: KeyPurpose::Field, bytes: random_bytes() };
         let wrapped = wrap_key(master, id, &key);
         self.keys.insert(id, key);
         wrapped
@@ -256,11 +219,7 @@ impl Keyring {
 
     /// The highest-id key of a purpose.
     fn active(&self, purpose: KeyPurpose) -> Option<(u32, &DataKey)> {
-        self.keys
-            .iter()
-            .rev()
-            .find(|(_, k)| k.purpose == purpose)
-            .map(|(id, k)| (*id, k))
+        self.keys.iter().rev().find(|(_, k)| k.purpose == purpose).map(|(id, k)| (*id, k))
     }
 
     /// The bytes of the active key of a purpose. `unwrap` and `generate` guarantee every purpose
@@ -288,24 +247,14 @@ impl Keyring {
         out.extend_from_slice(&key_id.to_be_bytes());
         out.extend_from_slice(&nonce_bytes);
         // Encrypting an in-memory buffer cannot fail for any length a Vec can hold.
-        if let Ok(ct) = cipher.encrypt(
-            &nonce,
-            Payload {
-                msg: plaintext,
-                aad: &aad,
-            },
-        ) {
+        if let Ok(ct) = cipher.encrypt(&nonce, Payload { msg: plaintext, aad: &aad }) {
             out.extend_from_slice(&ct);
         }
         out
     }
 
     /// Decrypts a field encrypted by [`Keyring::encrypt_field`] for the same context.
-    pub fn decrypt_field(
-        &self,
-        ctx: &FieldContext<'_>,
-        ciphertext: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
+    pub fn decrypt_field(&self, ctx: &FieldContext<'_>, ciphertext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         if ciphertext.len() < FIELD_HEADER_LEN + TAG_LEN {
             return Err(CryptoError::MalformedCiphertext(format!(
                 "encrypted field is {} bytes, shorter than the minimum {}",
@@ -314,10 +263,7 @@ impl Keyring {
             )));
         }
         if ciphertext[0] != FIELD_FORMAT_VERSION {
-            return Err(CryptoError::MalformedCiphertext(format!(
-                "unknown encrypted field version {}",
-                ciphertext[0]
-            )));
+            return Err(CryptoError::MalformedCiphertext(format!("unknown encrypted field version {}", ciphertext[0])));
         }
         let mut id_bytes = [0u8; 4];
         id_bytes.copy_from_slice(&ciphertext[1..5]);
@@ -332,13 +278,7 @@ impl Keyring {
         let cipher = XChaCha20Poly1305::new((&key.bytes).into());
         let aad = field_aad(ctx, key_id);
         cipher
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: &ciphertext[FIELD_HEADER_LEN..],
-                    aad: &aad,
-                },
-            )
+            .decrypt(&nonce, Payload { msg: &ciphertext[FIELD_HEADER_LEN..], aad: &aad })
             .map_err(|_| CryptoError::Tampered)
     }
 

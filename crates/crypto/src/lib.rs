@@ -16,8 +16,7 @@ mod random;
 mod totp;
 
 pub use audit::{
-    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac,
-    verify_audit_chain, verify_audit_head,
+    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head,
 };
 pub use backup::{BACKUP_CHUNK_SIZE, BACKUP_MAGIC, decrypt_backup, encrypt_backup};
 pub use error::CryptoError;

@@ -35,18 +35,14 @@ pub struct MasterKey {
 
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MasterKey")
-            .field("fingerprint", &self.fingerprint())
-            .finish_non_exhaustive()
+        f.debug_struct("MasterKey").field("fingerprint", &self.fingerprint()).finish_non_exhaustive()
     }
 }
 
 impl MasterKey {
     /// A new random master key.
     pub fn generate() -> MasterKey {
-        MasterKey {
-            bytes: random_bytes(),
-        }
+        MasterKey { bytes: random_bytes() }
     }
 
     /// Parses the text form: base64 (standard alphabet, padded) of 32 bytes. Surrounding
@@ -107,10 +103,7 @@ impl MasterKey {
         let temp = write_temp_key_file(self, path)?;
         if let Err(e) = fs::rename(&temp, path) {
             let _ = fs::remove_file(&temp);
-            return Err(key_file_error(
-                path,
-                format!("cannot rename into place: {e}"),
-            ));
+            return Err(key_file_error(path, format!("cannot rename into place: {e}")));
         }
         sync_parent(path);
         Ok(())
@@ -152,24 +145,14 @@ impl MasterKey {
         out.push(WRAP_VERSION);
         out.extend_from_slice(&nonce_bytes);
         // Encryption of an in-memory buffer of this size cannot fail.
-        if let Ok(ct) = self.wrapping_cipher().encrypt(
-            &nonce,
-            Payload {
-                msg: secret,
-                aad: &full_aad,
-            },
-        ) {
+        if let Ok(ct) = self.wrapping_cipher().encrypt(&nonce, Payload { msg: secret, aad: &full_aad }) {
             out.extend_from_slice(&ct);
         }
         out
     }
 
     /// Unwraps a secret wrapped by [`MasterKey::wrap`] with the same associated data.
-    pub(crate) fn unwrap(
-        &self,
-        aad: &[u8],
-        wrapped: &[u8],
-    ) -> Result<Zeroizing<[u8; 32]>, UnwrapFailure> {
+    pub(crate) fn unwrap(&self, aad: &[u8], wrapped: &[u8]) -> Result<Zeroizing<[u8; 32]>, UnwrapFailure> {
         if wrapped.len() != WRAPPED_LEN {
             return Err(UnwrapFailure::Malformed(format!(
                 "wrapped key is {} bytes, expected {WRAPPED_LEN}",
@@ -177,10 +160,7 @@ impl MasterKey {
             )));
         }
         if wrapped[0] != WRAP_VERSION {
-            return Err(UnwrapFailure::Malformed(format!(
-                "unknown wrapped key version {}",
-                wrapped[0]
-            )));
+            return Err(UnwrapFailure::Malformed(format!("unknown wrapped key version {}", wrapped[0])));
         }
         let mut nonce_bytes = [0u8; NONCE_LEN];
         nonce_bytes.copy_from_slice(&wrapped[1..1 + NONCE_LEN]);
@@ -190,20 +170,12 @@ impl MasterKey {
         full_aad.extend_from_slice(aad);
         let plain = Zeroizing::new(
             self.wrapping_cipher()
-                .decrypt(
-                    &nonce,
-                    Payload {
-                        msg: &wrapped[1 + NONCE_LEN..],
-                        aad: &full_aad,
-                    },
-                )
+                .decrypt(&nonce, Payload { msg: &wrapped[1 + NONCE_LEN..], aad: &full_aad })
                 .map_err(|_| UnwrapFailure::Authentication)?,
         );
         let mut out = Zeroizing::new([0u8; 32]);
         if plain.len() != 32 {
-            return Err(UnwrapFailure::Malformed(
-                "wrapped secret has a wrong length".into(),
-            ));
+            return Err(UnwrapFailure::Malformed("wrapped secret has a wrong length".into()));
         }
         out.copy_from_slice(&plain);
         Ok(out)
@@ -211,26 +183,19 @@ impl MasterKey {
 }
 
 fn key_file_error(path: &Path, reason: String) -> CryptoError {
-    CryptoError::KeyFile {
-        path: path.display().to_string(),
-        reason,
-    }
+    CryptoError::KeyFile { path: path.display().to_string(), reason }
 }
 
 /// Reads and checks an existing key file.
 fn read_key_file(path: &Path) -> Result<MasterKey, CryptoError> {
-    let mut file =
-        fs::File::open(path).map_err(|e| key_file_error(path, format!("cannot open: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| key_file_error(path, format!("cannot read metadata: {e}")))?;
+    let mut file = fs::File::open(path).map_err(|e| key_file_error(path, format!("cannot open: {e}")))?;
+    let meta = file.metadata().map_err(|e| key_file_error(path, format!("cannot read metadata: {e}")))?;
     if !meta.is_file() {
         return Err(key_file_error(path, "is not a regular file".into()));
     }
     check_permissions(path, &meta)?;
     let mut text = Zeroizing::new(String::new());
-    file.read_to_string(&mut text)
-        .map_err(|e| key_file_error(path, format!("cannot read: {e}")))?;
+    file.read_to_string(&mut text).map_err(|e| key_file_error(path, format!("cannot read: {e}")))?;
     MasterKey::from_encoded(&text).map_err(|e| match e {
         CryptoError::InvalidKeyEncoding(reason) => {
             key_file_error(path, format!("content is not a valid master key: {reason}"))
@@ -271,12 +236,9 @@ fn create_parent(path: &Path) -> Result<(), CryptoError> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(parent).map_err(|e| {
-        key_file_error(
-            path,
-            format!("cannot create directory {}: {e}", parent.display()),
-        )
-    })
+    builder
+        .create(parent)
+        .map_err(|e| key_file_error(path, format!("cannot create directory {}: {e}", parent.display())))
 }
 
 fn open_exclusive(path: &Path) -> io::Result<fs::File> {
@@ -307,8 +269,8 @@ fn write_temp_key_file(key: &MasterKey, path: &Path) -> Result<PathBuf, CryptoEr
     let suffix: [u8; 8] = random_bytes();
     let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     let temp = path.with_file_name(format!(".{name}.tmp-{suffix}"));
-    let mut file = open_exclusive(&temp)
-        .map_err(|e| key_file_error(path, format!("cannot create temporary file: {e}")))?;
+    let mut file =
+        open_exclusive(&temp).map_err(|e| key_file_error(path, format!("cannot create temporary file: {e}")))?;
     if let Err(e) = write_key(key, &mut file) {
         let _ = fs::remove_file(&temp);
         return Err(key_file_error(path, format!("cannot write: {e}")));

@@ -14,8 +14,8 @@ const T_COST: u32 = 2;
 const P_COST: u32 = 1;
 
 fn argon2_with(m: u32, t: u32, p: u32) -> Result<Argon2<'static>, CryptoError> {
-    let params = Params::new(m, t, p, None)
-        .map_err(|e| CryptoError::Password(format!("invalid Argon2 parameters: {e}")))?;
+    let params =
+        Params::new(m, t, p, None).map_err(|e| CryptoError::Password(format!("invalid Argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -47,16 +47,12 @@ pub fn verify_password(password: &str, phc: &str) -> Result<bool, CryptoError> {
     let parsed = argon2::password_hash::phc::PasswordHash::new(phc)
         .map_err(|e| CryptoError::Password(format!("malformed stored password hash: {e}")))?;
     if parsed.hash.is_none() || parsed.salt.is_none() {
-        return Err(CryptoError::Password(
-            "malformed stored password hash: salt or hash missing".into(),
-        ));
+        return Err(CryptoError::Password("malformed stored password hash: salt or hash missing".into()));
     }
     match Argon2::default().verify_password(password.as_bytes(), &parsed) {
         Ok(()) => Ok(true),
         Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
-        Err(e) => Err(CryptoError::Password(format!(
-            "cannot verify against the stored password hash: {e}"
-        ))),
+        Err(e) => Err(CryptoError::Password(format!("cannot verify against the stored password hash: {e}"))),
     }
 }
 
@@ -116,10 +112,7 @@ mod tests {
     #[test]
     fn malformed_stored_hash_is_an_error() {
         for bad in ["", "plaintext", "$argon2id$v=19$m=19456", "$md5$abc$def"] {
-            assert!(
-                matches!(verify_password("x", bad), Err(CryptoError::Password(_))),
-                "{bad:?}"
-            );
+            assert!(matches!(verify_password("x", bad), Err(CryptoError::Password(_))), "{bad:?}");
         }
     }
 
@@ -128,22 +121,14 @@ mod tests {
         let (token, hash) = generate_token("hvn_");
         assert!(token.starts_with("hvn_"));
         assert_eq!(token.len(), 4 + 43);
-        assert!(
-            token[4..]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
+        assert!(token[4..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(hash_token(&token), hash);
         assert_ne!(hash_token(&format!("{token}x")), hash);
         let (other, other_hash) = generate_token("hvn_");
         assert_ne!(other, token);
         assert_ne!(other_hash, hash);
         // SHA-256 known answer.
-        assert_eq!(
-            hash_token("abc")[..4],
-            [0xba, 0x78, 0x16, 0xbf],
-            "sha256(\"abc\") starts ba7816bf"
-        );
+        assert_eq!(hash_token("abc")[..4], [0xba, 0x78, 0x16, 0xbf], "sha256(\"abc\") starts ba7816bf");
     }
 
     #[test]
@@ -166,9 +151,6 @@ mod tests {
             counts[random_below(56)] += 1;
         }
         // Each symbol expected 1000 times; far outside these bounds means bias or a bug.
-        assert!(
-            counts.iter().all(|&c| (700..1300).contains(&c)),
-            "{counts:?}"
-        );
+        assert!(counts.iter().all(|&c| (700..1300).contains(&c)), "{counts:?}");
     }
 }

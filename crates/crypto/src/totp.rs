@@ -31,9 +31,7 @@ impl fmt::Debug for TotpSecret {
 impl TotpSecret {
     /// A new random 160-bit secret.
     pub fn generate() -> TotpSecret {
-        TotpSecret {
-            bytes: random_bytes::<GENERATED_SECRET_LEN>().to_vec(),
-        }
+        TotpSecret { bytes: random_bytes::<GENERATED_SECRET_LEN>().to_vec() }
     }
 
     /// Parses base32 text; case, spaces, hyphens and `=` padding are ignored. The secret must be
@@ -51,9 +49,7 @@ impl TotpSecret {
         if bytes.len() < MIN_SECRET_LEN || bytes.len() > HMAC_BLOCK {
             let n = bytes.len();
             drop(Zeroizing::new(bytes));
-            return Err(CryptoError::Totp(format!(
-                "secret is {n} bytes, expected {MIN_SECRET_LEN} to {HMAC_BLOCK}"
-            )));
+            return Err(CryptoError::Totp(format!("secret is {n} bytes, expected {MIN_SECRET_LEN} to {HMAC_BLOCK}")));
         }
         Ok(TotpSecret { bytes })
     }
@@ -66,9 +62,7 @@ impl TotpSecret {
                 bytes.len()
             )));
         }
-        Ok(TotpSecret {
-            bytes: bytes.to_vec(),
-        })
+        Ok(TotpSecret { bytes: bytes.to_vec() })
     }
 
     /// The base32 text form (upper case, no padding).
@@ -97,14 +91,9 @@ impl TotpSecret {
         }
         let step = unix_time / PERIOD;
         let mut matched = None;
-        for candidate in [step.checked_sub(1), Some(step), step.checked_add(1)]
-            .into_iter()
-            .flatten()
-        {
+        for candidate in [step.checked_sub(1), Some(step), step.checked_add(1)].into_iter().flatten() {
             // Check every candidate (no early exit) and keep the first match.
-            if constant_time_eq(self.code_for_step(candidate).as_bytes(), code.as_bytes())
-                && matched.is_none()
-            {
+            if constant_time_eq(self.code_for_step(candidate).as_bytes(), code.as_bytes()) && matched.is_none() {
                 matched = Some(candidate);
             }
         }

@@ -14,8 +14,8 @@ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
 /// The 27 member states of the European Union (Eurostat uses EL for Greece; ISO says GR).
 const EU_MEMBER_STATES: &[&str] = &[
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-    "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 ];
 
 /// An ISO 3166-1 alpha-2 country code, upper case.
@@ -153,7 +153,8 @@ impl OrganisationKind {
 
     /// Whether the kind may exist at the given jurisdiction (only EU bodies at the EU level).
     pub fn fits(self, jurisdiction: Jurisdiction) -> bool {
-        let eu_body = matches!(self, OrganisationKind::EuAntiTraffickingCoordinator | OrganisationKind::StatisticsOffice);
+        let eu_body =
+            matches!(self, OrganisationKind::EuAntiTraffickingCoordinator | OrganisationKind::StatisticsOffice);
         match jurisdiction {
             Jurisdiction::EuropeanUnion => eu_body,
             Jurisdiction::Country(_) => self != OrganisationKind::EuAntiTraffickingCoordinator,

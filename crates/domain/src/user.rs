@@ -134,7 +134,10 @@ mod tests {
 
     #[test]
     fn role_lists() {
-        assert_eq!(Role::parse_list("roles", "caseworker, supervisor,caseworker").unwrap(), vec![Role::Caseworker, Role::Supervisor]);
+        assert_eq!(
+            Role::parse_list("roles", "caseworker, supervisor,caseworker").unwrap(),
+            vec![Role::Caseworker, Role::Supervisor]
+        );
         assert!(Role::parse_list("roles", "").is_err());
         assert_eq!(Role::parse_list("roles", "king").unwrap_err().field, "roles");
     }

@@ -23,16 +23,7 @@ type TableSpec = (&'static str, &'static str, &'static [(&'static str, Col)]);
 
 /// Tables in the order a restore must insert them (parents before children).
 const SPEC: &[TableSpec] = &[
-    (
-        "data_keys",
-        "id",
-        &[
-            ("id", Col::Int),
-            ("purpose", Col::Text),
-            ("wrapped", Col::Blob),
-            ("created_at", Col::Int),
-        ],
-    ),
+    ("data_keys", "id", &[("id", Col::Int), ("purpose", Col::Text), ("wrapped", Col::Blob), ("created_at", Col::Int)]),
     (
         "organisations",
         "id",
@@ -60,11 +51,7 @@ const SPEC: &[TableSpec] = &[
             ("created_at", Col::Int),
         ],
     ),
-    (
-        "user_roles",
-        "user_id, role",
-        &[("user_id", Col::Text), ("role", Col::Text)],
-    ),
+    ("user_roles", "user_id, role", &[("user_id", Col::Text), ("role", Col::Text)]),
     (
         "sessions",
         "token_hash",
@@ -156,16 +143,7 @@ const SPEC: &[TableSpec] = &[
             ("mac", Col::Blob),
         ],
     ),
-    (
-        "audit_head",
-        "id",
-        &[
-            ("id", Col::Int),
-            ("seq", Col::Int),
-            ("mac", Col::Blob),
-            ("head_mac", Col::Blob),
-        ],
-    ),
+    ("audit_head", "id", &[("id", Col::Int), ("seq", Col::Int), ("mac", Col::Blob), ("head_mac", Col::Blob)]),
 ];
 
 /// The tables a backup holds, in restore order.
@@ -213,18 +191,12 @@ where
     for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(match col {
-        Col::Text => row
-            .try_get::<Option<String>, _>(name)?
-            .map_or(Value::Null, Value::String),
-        Col::Int => row
-            .try_get::<Option<i64>, _>(name)?
-            .map_or(Value::Null, |v| json!(v)),
-        Col::Blob => row
-            .try_get::<Option<Vec<u8>>, _>(name)?
-            .map_or(Value::Null, |v| Value::String(STANDARD.encode(v))),
-        Col::Bool => row
-            .try_get::<Option<bool>, _>(name)?
-            .map_or(Value::Null, Value::Bool),
+        Col::Text => row.try_get::<Option<String>, _>(name)?.map_or(Value::Null, Value::String),
+        Col::Int => row.try_get::<Option<i64>, _>(name)?.map_or(Value::Null, |v| json!(v)),
+        Col::Blob => {
+            row.try_get::<Option<Vec<u8>>, _>(name)?.map_or(Value::Null, |v| Value::String(STANDARD.encode(v)))
+        }
+        Col::Bool => row.try_get::<Option<bool>, _>(name)?.map_or(Value::Null, Value::Bool),
     })
 }
 
@@ -236,21 +208,14 @@ enum Bound {
 }
 
 fn to_bound(value: &Value, col: Col, line: usize, name: &str) -> Result<Bound, BackupError> {
-    let bad = |what: &str| BackupError::Format {
-        line,
-        message: format!("column {name}: expected {what}"),
-    };
+    let bad = |what: &str| BackupError::Format { line, message: format!("column {name}: expected {what}") };
     Ok(match (col, value) {
         (Col::Text, Value::Null) => Bound::Text(None),
         (Col::Text, Value::String(s)) => Bound::Text(Some(s.clone())),
         (Col::Int, Value::Null) => Bound::Int(None),
-        (Col::Int, Value::Number(n)) => {
-            Bound::Int(Some(n.as_i64().ok_or_else(|| bad("an integer"))?))
-        }
+        (Col::Int, Value::Number(n)) => Bound::Int(Some(n.as_i64().ok_or_else(|| bad("an integer"))?)),
         (Col::Blob, Value::Null) => Bound::Blob(None),
-        (Col::Blob, Value::String(s)) => {
-            Bound::Blob(Some(STANDARD.decode(s).map_err(|_| bad("base64"))?))
-        }
+        (Col::Blob, Value::String(s)) => Bound::Blob(Some(STANDARD.decode(s).map_err(|_| bad("base64"))?)),
         (Col::Bool, Value::Null) => Bound::Bool(None),
         (Col::Bool, Value::Bool(b)) => Bound::Bool(Some(*b)),
         (Col::Text, _) => return Err(bad("text")),
@@ -268,24 +233,15 @@ impl Store {
         let mut count = 0u64;
         on_pool!(self, |pool| {
             let mut tx = match self.backend_name() {
-                "postgres" => {
-                    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                        .await?
-                }
+                "postgres" => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?,
                 _ => pool.begin_with("BEGIN").await?,
             };
             for (table, order, cols) in SPEC {
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM {table} ORDER BY {order}",
-                    names.join(", ")
-                ));
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", ")));
                 let rows = sqlx::query(sql).fetch_all(&mut *tx).await?;
                 for row in &rows {
-                    let values = cols
-                        .iter()
-                        .map(|(n, c)| cell(row, n, *c))
-                        .collect::<Result<Vec<_>, _>>()?;
+                    let values = cols.iter().map(|(n, c)| cell(row, n, *c)).collect::<Result<Vec<_>, _>>()?;
                     writeln!(out, "{}", json!({ "t": table, "r": values }))?;
                     count += 1;
                 }
@@ -300,10 +256,7 @@ impl Store {
     /// on any error nothing is written. Returns the number of rows restored.
     pub async fn restore(&self, input: &mut (dyn BufRead + Send)) -> Result<u64, BackupError> {
         // Any row in any table counts (an audit entry alone would collide with the backup's).
-        let counts: Vec<String> = TABLES
-            .iter()
-            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
-            .collect();
+        let counts: Vec<String> = TABLES.iter().map(|t| format!("(SELECT COUNT(*) FROM {t})")).collect();
         let sql = sqlx::AssertSqlSafe(format!("SELECT {}", counts.join(" + ")));
         let existing: i64 = on_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await?);
         if existing > 0 {
@@ -313,21 +266,13 @@ impl Store {
         let header = match lines.next() {
             Some((_, line)) => line?,
             None => {
-                return Err(BackupError::Format {
-                    line: 1,
-                    message: "empty backup".into(),
-                });
+                return Err(BackupError::Format { line: 1, message: "empty backup".into() });
             }
         };
-        let header: Value = serde_json::from_str(&header).map_err(|e| BackupError::Format {
-            line: 1,
-            message: format!("not a Haven backup header: {e}"),
-        })?;
+        let header: Value = serde_json::from_str(&header)
+            .map_err(|e| BackupError::Format { line: 1, message: format!("not a Haven backup header: {e}") })?;
         if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(BackupError::Format {
-                line: 1,
-                message: format!("expected format {FORMAT}"),
-            });
+            return Err(BackupError::Format { line: 1, message: format!("expected format {FORMAT}") });
         }
         let mut count = 0u64;
         let in_order = |t: &str| SPEC.iter().position(|(name, _, _)| *name == t);
@@ -339,24 +284,13 @@ impl Store {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(&line).map_err(|e| BackupError::Format {
-                line: line_no,
-                message: format!("invalid JSON: {e}"),
-            })?;
-            let table = v
-                .get("t")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let pos = in_order(&table).ok_or_else(|| BackupError::Format {
-                line: line_no,
-                message: format!("unknown table {table:?}"),
-            })?;
+            let v: Value = serde_json::from_str(&line)
+                .map_err(|e| BackupError::Format { line: line_no, message: format!("invalid JSON: {e}") })?;
+            let table = v.get("t").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let pos = in_order(&table)
+                .ok_or_else(|| BackupError::Format { line: line_no, message: format!("unknown table {table:?}") })?;
             if pos < last_table {
-                return Err(BackupError::Format {
-                    line: line_no,
-                    message: "tables out of order".into(),
-                });
+                return Err(BackupError::Format { line: line_no, message: "tables out of order".into() });
             }
             last_table = pos;
             pending.push((line_no, table, v.get("r").cloned().unwrap_or(Value::Null)));
@@ -367,18 +301,13 @@ impl Store {
                 let Some((_, _, cols)) = SPEC.iter().find(|(n, _, _)| n == table) else {
                     continue;
                 };
-                let values = values.as_array().ok_or_else(|| BackupError::Format {
-                    line: *line_no,
-                    message: "row must be an array".into(),
-                })?;
+                let values = values
+                    .as_array()
+                    .ok_or_else(|| BackupError::Format { line: *line_no, message: "row must be an array".into() })?;
                 if values.len() != cols.len() {
                     return Err(BackupError::Format {
                         line: *line_no,
-                        message: format!(
-                            "{table} rows have {} columns, found {}",
-                            cols.len(),
-                            values.len()
-                        ),
+                        message: format!("{table} rows have {} columns, found {}", cols.len(), values.len()),
                     });
                 }
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();

@@ -83,7 +83,9 @@ macro_rules! append_audit {
         let signer = $store.signer.as_ref().ok_or(StorageError::NoAuditSigner)?;
         let event: &AuditEvent = $event;
         let head: Option<(i64, Vec<u8>)> =
-            sqlx::query_as(concat!("SELECT seq, mac FROM audit_head WHERE id = 1", $lock)).fetch_optional(&mut *$tx).await?;
+            sqlx::query_as(concat!("SELECT seq, mac FROM audit_head WHERE id = 1", $lock))
+                .fetch_optional(&mut *$tx)
+                .await?;
         let (prev_seq, prev_mac) = match head {
             Some((seq, mac)) => (seq, to_mac(&mac)?),
             None => (0, [0u8; 32]),
@@ -131,9 +133,7 @@ macro_rules! audit_in {
         // `FOR UPDATE` locks nothing while the head row does not exist yet, so concurrent first
         // appends would all compute seq 1; this lock serialises every append (readers, the dump
         // included, are not blocked).
-        sqlx::query("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE")
-            .execute(&mut *$tx)
-            .await?;
+        sqlx::query("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE").execute(&mut *$tx).await?;
         append_audit!($store, $tx, $event, " FOR UPDATE")
     }};
 }
@@ -161,9 +161,7 @@ macro_rules! audited_tx {
 }
 
 pub(crate) fn to_mac(bytes: &[u8]) -> Result<[u8; 32]> {
-    bytes
-        .try_into()
-        .map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
+    bytes.try_into().map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
 }
 
 mod backup;
@@ -175,8 +173,7 @@ impl Store {
     /// WAL, synchronous=FULL (no committed write lost on power loss), foreign keys on,
     /// a 10 s busy timeout.
     pub async fn open_sqlite(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
         let options = SqliteConnectOptions::new()
             .filename(dir.join("haven.db"))
             .create_if_missing(true)
@@ -184,31 +181,22 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Store {
-            backend: Backend::Sqlite(pool),
-            signer: None,
-        })
+        Ok(Store { backend: Backend::Sqlite(pool), signer: None })
     }
 
     /// Connects to PostgreSQL and migrates.
     pub async fn open_postgres(url: &str) -> Result<Store> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StorageError::Config(format!("database URL: {e}")))?;
+        let options =
+            PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("database URL: {e}")))?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Store {
-            backend: Backend::Postgres(pool),
-            signer: None,
-        })
+        Ok(Store { backend: Backend::Postgres(pool), signer: None })
     }
 
     /// Opens by URL: `postgres://…`/`postgresql://…`, or `sqlite://DIR`.
@@ -218,9 +206,7 @@ impl Store {
         } else if let Some(dir) = url.strip_prefix("sqlite://") {
             Store::open_sqlite(Path::new(dir)).await
         } else {
-            Err(StorageError::Config(
-                "database URL must start with postgres://, postgresql:// or sqlite://".into(),
-            ))
+            Err(StorageError::Config("database URL must start with postgres://, postgresql:// or sqlite://".into()))
         }
     }
 
@@ -274,10 +260,7 @@ impl Store {
     #[doc(hidden)]
     pub async fn execute_unchecked(&self, sql: &str) -> Result<u64> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let n = on_pool!(self, |pool| sqlx::raw_sql(sql)
-            .execute(pool)
-            .await?
-            .rows_affected());
+        let n = on_pool!(self, |pool| sqlx::raw_sql(sql).execute(pool).await?.rows_affected());
         Ok(n)
     }
 }

@@ -1,8 +1,8 @@
 //! The queries. Each is written once and runs on both backends.
 
 use crate::{
-    ApiTokenRow, AuditHead, AuditRow, CaseRow, DataKeyRow, NoteRow, OrganisationRow, PersonRow,
-    Result, SessionRow, StorageError, Store, UserRow, to_mac,
+    ApiTokenRow, AuditHead, AuditRow, CaseRow, DataKeyRow, NoteRow, OrganisationRow, PersonRow, Result, SessionRow,
+    StorageError, Store, UserRow, to_mac,
 };
 use haven_domain::access::{CaseShare, Compartment};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
@@ -17,10 +17,7 @@ fn compartments_code(list: &[Compartment]) -> String {
 }
 
 fn parse_compartments(s: &str) -> Result<Vec<Compartment>> {
-    s.split(',')
-        .filter(|p| !p.is_empty())
-        .map(|p| Ok(Compartment::parse_code("compartments", p)?))
-        .collect()
+    s.split(',').filter(|p| !p.is_empty()).map(|p| Ok(Compartment::parse_code("compartments", p)?)).collect()
 }
 
 impl Store {
@@ -40,9 +37,7 @@ impl Store {
     pub async fn put_data_keys(&self, keys: &[DataKeyRow], replace: bool) -> Result<()> {
         in_tx!(self, |tx| {
             if replace {
-                sqlx::query("DELETE FROM data_keys")
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("DELETE FROM data_keys").execute(&mut *tx).await?;
             }
             for k in keys {
                 sqlx::query("INSERT INTO data_keys (id, purpose, wrapped, created_at) VALUES ($1, $2, $3, $4)")
@@ -59,20 +54,18 @@ impl Store {
 
     // ---------------------------------------------------------------- organisations
 
-    pub async fn create_organisation(
-        &self,
-        org: &OrganisationRow,
-        audit: &AuditEvent,
-    ) -> Result<()> {
+    pub async fn create_organisation(&self, org: &OrganisationRow, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            sqlx::query("INSERT INTO organisations (id, name, kind, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&org.id)
-                .bind(&org.name)
-                .bind(org.kind.code())
-                .bind(org.jurisdiction.code())
-                .bind(org.created_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO organisations (id, name, kind, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&org.id)
+            .bind(&org.name)
+            .bind(org.kind.code())
+            .bind(org.jurisdiction.code())
+            .bind(org.created_at)
+            .execute(&mut *tx)
+            .await?;
         });
         Ok(())
     }
@@ -80,10 +73,10 @@ impl Store {
     pub async fn organisations(&self) -> Result<Vec<OrganisationRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, OrganisationRow>(
-            "SELECT id, name, kind, jurisdiction, created_at FROM organisations ORDER BY jurisdiction, name"
-        )
-        .fetch_all(pool)
-        .await?
+                "SELECT id, name, kind, jurisdiction, created_at FROM organisations ORDER BY jurisdiction, name",
+            )
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows)
     }
@@ -130,56 +123,36 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users"
-        )
-        .fetch_one(pool)
-        .await?);
+        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?);
         Ok(n)
     }
 
     async fn with_roles(&self, mut user: UserRow) -> Result<UserRow> {
-        let codes: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role"
-        )
-        .bind(&user.id)
-        .fetch_all(pool)
-        .await?);
-        user.roles = codes
-            .iter()
-            .map(|c| Role::parse_code("role", c))
-            .collect::<Result<_, _>>()?;
+        let codes: Vec<String> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+                .bind(&user.id)
+                .fetch_all(pool)
+                .await?);
+        user.roles = codes.iter().map(|c| Role::parse_code("role", c)).collect::<Result<_, _>>()?;
         user.roles.sort();
         Ok(user)
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<UserRow> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
-        ));
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
-            .bind(username)
-            .fetch_one(pool)
-            .await?);
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"));
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).bind(username).fetch_one(pool).await?);
         self.with_roles(row).await
     }
 
     pub async fn user(&self, id: &str) -> Result<UserRow> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
-            .bind(id)
-            .fetch_one(pool)
-            .await?);
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).bind(id).fetch_one(pool).await?);
         self.with_roles(row).await
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
-        ));
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql)
-            .fetch_all(pool)
-            .await?);
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"));
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(sql).fetch_all(pool).await?);
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.with_roles(row).await?);
@@ -188,12 +161,7 @@ impl Store {
     }
 
     /// Disables or enables a user; disabling revokes every session and API token at once.
-    pub async fn set_user_disabled(
-        &self,
-        id: &str,
-        disabled: bool,
-        audit: &AuditEvent,
-    ) -> Result<()> {
+    pub async fn set_user_disabled(&self, id: &str, disabled: bool, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
@@ -243,10 +211,7 @@ impl Store {
 
     pub async fn set_user_roles(&self, id: &str, roles: &[Role], audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
             for role in roles {
                 sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
                     .bind(id)
@@ -258,11 +223,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_user_language(
-        &self,
-        id: &str,
-        language: haven_domain::Language,
-    ) -> Result<()> {
+    pub async fn set_user_language(&self, id: &str, language: haven_domain::Language) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
                 .bind(language.code())
@@ -274,22 +235,15 @@ impl Store {
     }
 
     /// Stores an (encrypted) TOTP secret with the step that confirmed it.
-    pub async fn set_totp(
-        &self,
-        id: &str,
-        secret: &[u8],
-        step: i64,
-        audit: &AuditEvent,
-    ) -> Result<()> {
+    pub async fn set_totp(&self, id: &str, secret: &[u8], step: i64, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            let n =
-                sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
-                    .bind(secret)
-                    .bind(step)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            let n = sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
+                .bind(secret)
+                .bind(step)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if n == 0 {
                 return Err(StorageError::NotFound);
             }
@@ -333,11 +287,11 @@ impl Store {
     pub async fn session(&self, token_hash: &[u8]) -> Result<SessionRow> {
         let row = on_pool!(self, |pool| {
             sqlx::query_as::<_, SessionRow>(
-            "SELECT token_hash, user_id, created_at, last_seen_at, revoked FROM sessions WHERE token_hash = $1"
-        )
-        .bind(token_hash)
-        .fetch_one(pool)
-        .await?
+                "SELECT token_hash, user_id, created_at, last_seen_at, revoked FROM sessions WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_one(pool)
+            .await?
         });
         Ok(row)
     }
@@ -366,13 +320,11 @@ impl Store {
 
     /// Deletes sessions that ended before `before` (expired or revoked).
     pub async fn purge_sessions(&self, before: i64) -> Result<u64> {
-        let n = on_pool!(self, |pool| sqlx::query(
-            "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $1"
-        )
-        .bind(before)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let n = on_pool!(self, |pool| sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected());
         Ok(n)
     }
 
@@ -410,12 +362,12 @@ impl Store {
     pub async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, ApiTokenRow>(
-            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens \
-             WHERE user_id = $1 ORDER BY created_at"
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await?
+                "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens \
+             WHERE user_id = $1 ORDER BY created_at",
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows)
     }
@@ -431,21 +383,15 @@ impl Store {
         Ok(())
     }
 
-    pub async fn revoke_api_token(
-        &self,
-        id: &str,
-        user_id: &str,
-        audit: &AuditEvent,
-    ) -> Result<()> {
+    pub async fn revoke_api_token(&self, id: &str, user_id: &str, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            let n =
-                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND user_id = $3")
-                    .bind(true)
-                    .bind(id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            let n = sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND user_id = $3")
+                .bind(true)
+                .bind(id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if n == 0 {
                 return Err(StorageError::NotFound);
             }
@@ -455,12 +401,7 @@ impl Store {
 
     // ---------------------------------------------------------------- cases
 
-    pub async fn create_case(
-        &self,
-        case: &CaseRow,
-        person: &PersonRow,
-        audit: &AuditEvent,
-    ) -> Result<()> {
+    pub async fn create_case(&self, case: &CaseRow, person: &PersonRow, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             sqlx::query(
                 "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
@@ -494,19 +435,14 @@ impl Store {
     async fn shares_of(&self, case_id: &str) -> Result<Vec<CaseShare>> {
         let rows: Vec<(String, String)> = on_pool!(self, |pool| {
             sqlx::query_as(
-            "SELECT organisation_id, compartments FROM case_shares WHERE case_id = $1 ORDER BY organisation_id"
-        )
-        .bind(case_id)
-        .fetch_all(pool)
-        .await?
+                "SELECT organisation_id, compartments FROM case_shares WHERE case_id = $1 ORDER BY organisation_id",
+            )
+            .bind(case_id)
+            .fetch_all(pool)
+            .await?
         });
         rows.into_iter()
-            .map(|(organisation_id, c)| {
-                Ok(CaseShare {
-                    organisation_id,
-                    compartments: parse_compartments(&c)?,
-                })
-            })
+            .map(|(organisation_id, c)| Ok(CaseShare { organisation_id, compartments: parse_compartments(&c)? }))
             .collect()
     }
 
@@ -524,24 +460,19 @@ impl Store {
     }
 
     /// Cases an organisation owns or that were shared with it, newest first.
-    pub async fn cases_visible_to(
-        &self,
-        organisation_id: &str,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<CaseRow>> {
+    pub async fn cases_visible_to(&self, organisation_id: &str, limit: i64, offset: i64) -> Result<Vec<CaseRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, CaseRow>(
-            "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at FROM cases \
+                "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at FROM cases \
              WHERE owner_organisation_id = $1 \
                 OR id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
-             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
-        )
-        .bind(organisation_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?
+             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
+            )
+            .bind(organisation_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?
         });
         let mut out = Vec::with_capacity(rows.len());
         for mut row in rows {
@@ -565,21 +496,15 @@ impl Store {
 
     /// Case ids whose person has this name index (exact, keyed match).
     pub async fn cases_with_name_index(&self, index: &[u8]) -> Result<Vec<String>> {
-        let ids = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT case_id FROM persons WHERE name_index = $1"
-        )
-        .bind(index)
-        .fetch_all(pool)
-        .await?);
+        let ids = on_pool!(self, |pool| sqlx::query_scalar("SELECT case_id FROM persons WHERE name_index = $1")
+            .bind(index)
+            .fetch_all(pool)
+            .await?);
         Ok(ids)
     }
 
     pub async fn count_cases(&self) -> Result<i64> {
-        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM cases"
-        )
-        .fetch_one(pool)
-        .await?);
+        let n: i64 = on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(pool).await?);
         Ok(n)
     }
 
@@ -606,13 +531,13 @@ impl Store {
     pub async fn notes(&self, case_id: &str, compartment: Compartment) -> Result<Vec<NoteRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, NoteRow>(
-            "SELECT id, case_id, compartment, body, author_id, author_organisation_id, created_at FROM case_notes \
-             WHERE case_id = $1 AND compartment = $2 ORDER BY created_at, id"
-        )
-        .bind(case_id)
-        .bind(compartment.code())
-        .fetch_all(pool)
-        .await?
+                "SELECT id, case_id, compartment, body, author_id, author_organisation_id, created_at FROM case_notes \
+             WHERE case_id = $1 AND compartment = $2 ORDER BY created_at, id",
+            )
+            .bind(case_id)
+            .bind(compartment.code())
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows)
     }
@@ -686,9 +611,7 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(Self::audit_from_row)
-                .collect::<Result<Vec<_>>>()?
+            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
@@ -705,20 +628,13 @@ impl Store {
             )
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(Self::audit_from_row)
-                .collect::<Result<Vec<_>>>()?
+            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
 
     /// Who did what to one record, newest first.
-    pub async fn audit_for_target(
-        &self,
-        kind: &str,
-        id: &str,
-        limit: i64,
-    ) -> Result<Vec<AuditRow>> {
+    pub async fn audit_for_target(&self, kind: &str, id: &str, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = on_pool!(self, |pool| {
             let rows = sqlx::query(
                 "SELECT seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, target_id, \
@@ -730,36 +646,26 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(Self::audit_from_row)
-                .collect::<Result<Vec<_>>>()?
+            rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?
         });
         Ok(rows)
     }
 
     pub async fn audit_head(&self) -> Result<Option<AuditHead>> {
-        let row: Option<(i64, Vec<u8>, Vec<u8>)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1"
-        )
-        .fetch_optional(pool)
-        .await?);
+        let row: Option<(i64, Vec<u8>, Vec<u8>)> =
+            on_pool!(self, |pool| sqlx::query_as("SELECT seq, mac, head_mac FROM audit_head WHERE id = 1")
+                .fetch_optional(pool)
+                .await?);
         match row {
             None => Ok(None),
-            Some((seq, mac, head_mac)) => Ok(Some(AuditHead {
-                seq,
-                mac: to_mac(&mac)?,
-                head_mac: to_mac(&head_mac)?,
-            })),
+            Some((seq, mac, head_mac)) => Ok(Some(AuditHead { seq, mac: to_mac(&mac)?, head_mac: to_mac(&head_mac)? })),
         }
     }
 }
 
 impl Store {
     /// Persons registered in a jurisdiction, by sex (for the statistics compartment).
-    pub async fn count_persons_by_sex(
-        &self,
-        jurisdiction: &str,
-    ) -> Result<Vec<(haven_domain::case::Sex, i64)>> {
+    pub async fn count_persons_by_sex(&self, jurisdiction: &str) -> Result<Vec<(haven_domain::case::Sex, i64)>> {
         let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
             sqlx::query_as(
             "SELECT p.sex, COUNT(*) FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.jurisdiction = $1 GROUP BY p.sex"
@@ -768,8 +674,6 @@ impl Store {
         .fetch_all(pool)
         .await?
         });
-        rows.into_iter()
-            .map(|(s, n)| Ok((haven_domain::case::Sex::parse_code("sex", &s)?, n)))
-            .collect()
+        rows.into_iter().map(|(s, n)| Ok((haven_domain::case::Sex::parse_code("sex", &s)?, n))).collect()
     }
 }

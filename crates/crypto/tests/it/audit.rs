@@ -1,6 +1,5 @@
 use haven_crypto::{
-    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac,
-    verify_audit_chain, verify_audit_head,
+    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head,
 };
 use proptest::prelude::*;
 
@@ -16,33 +15,16 @@ fn chain(key: &AuditKey, n: i64) -> (Vec<Stored>, (i64, [u8; 32])) {
     let mut prev = AUDIT_GENESIS;
     let mut out = Vec::new();
     for seq in 1..=n {
-        let entry = format!(r#"{{"actor":"user-{seq}","action":"read","record":"case-{seq}"}}"#)
-            .into_bytes();
+        let entry = format!(r#"{{"actor":"user-{seq}","action":"read","record":"case-{seq}"}}"#).into_bytes();
         let mac = audit_mac(key, seq, &prev, &entry);
-        out.push(Stored {
-            seq,
-            entry,
-            mac: mac.to_vec(),
-        });
+        out.push(Stored { seq, entry, mac: mac.to_vec() });
         prev = mac;
     }
     (out, (n, prev))
 }
 
-fn verify(
-    key: &AuditKey,
-    entries: &[Stored],
-    head: Option<(i64, [u8; 32])>,
-) -> Result<u64, ChainBreak> {
-    verify_audit_chain(
-        key,
-        entries.iter().map(|s| ChainedEntry {
-            seq: s.seq,
-            entry: &s.entry,
-            mac: &s.mac,
-        }),
-        head,
-    )
+fn verify(key: &AuditKey, entries: &[Stored], head: Option<(i64, [u8; 32])>) -> Result<u64, ChainBreak> {
+    verify_audit_chain(key, entries.iter().map(|s| ChainedEntry { seq: s.seq, entry: &s.entry, mac: &s.mac }), head)
 }
 
 #[test]
@@ -59,10 +41,7 @@ fn valid_chain_verifies() {
 fn chain_under_another_key_fails() {
     let key = AuditKey::generate();
     let (entries, head) = chain(&key, 3);
-    assert_eq!(
-        verify(&AuditKey::generate(), &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 1 })
-    );
+    assert_eq!(verify(&AuditKey::generate(), &entries, Some(head)), Err(ChainBreak::Edited { seq: 1 }));
 }
 
 #[test]
@@ -70,17 +49,11 @@ fn edited_entry_is_detected() {
     let key = AuditKey::generate();
     let (mut entries, head) = chain(&key, 10);
     entries[4].entry = b"{\"actor\":\"someone-else\"}".to_vec();
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 5 }));
     // Editing the MAC instead of the content.
     let (mut entries, head) = chain(&key, 10);
     entries[6].mac[0] ^= 0x80;
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 7 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 7 }));
 }
 
 #[test]
@@ -88,73 +61,42 @@ fn deleted_entry_is_detected() {
     let key = AuditKey::generate();
     let (mut entries, head) = chain(&key, 10);
     entries.remove(4);
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Missing {
-            after_seq: 4,
-            found_seq: 6
-        })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Missing { after_seq: 4, found_seq: 6 }));
     let (mut entries, head) = chain(&key, 10);
     entries.remove(0);
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Missing {
-            after_seq: 0,
-            found_seq: 2
-        })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Missing { after_seq: 0, found_seq: 2 }));
     // Deleting and renumbering the rest does not help: the MACs bind seq and predecessor.
     let (mut entries, head) = chain(&key, 10);
     entries.remove(4);
     for (i, e) in entries.iter_mut().enumerate() {
         e.seq = i as i64 + 1;
     }
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 5 }));
 }
 
 #[test]
 fn inserted_entry_is_detected() {
     let key = AuditKey::generate();
-    let forged = |seq: i64| Stored {
-        seq,
-        entry: b"{\"forged\":true}".to_vec(),
-        mac: vec![0u8; 32],
-    };
+    let forged = |seq: i64| Stored { seq, entry: b"{\"forged\":true}".to_vec(), mac: vec![0u8; 32] };
     // Inserted after the genuine entry with the same seq.
     let (mut entries, head) = chain(&key, 10);
     entries.insert(5, forged(5));
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Duplicate { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Duplicate { seq: 5 }));
     // Inserted before it.
     let (mut entries, head) = chain(&key, 10);
     entries.insert(4, forged(5));
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Duplicate { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Duplicate { seq: 5 }));
     // Inserted with the later entries renumbered.
     let (mut entries, head) = chain(&key, 10);
     entries.insert(4, forged(5));
     for (i, e) in entries.iter_mut().enumerate() {
         e.seq = i as i64 + 1;
     }
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 5 }));
     // Appended at the end with a guessed MAC.
     let (mut entries, head) = chain(&key, 10);
     entries.push(forged(11));
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 11 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 11 }));
 }
 
 #[test]
@@ -162,33 +104,21 @@ fn reordered_entries_are_detected() {
     let key = AuditKey::generate();
     let (mut entries, head) = chain(&key, 10);
     entries.swap(3, 4); // storage order 1 2 3 5 4 6 ...
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::OutOfOrder { seq: 4 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::OutOfOrder { seq: 4 }));
     let (mut entries, head) = chain(&key, 10);
     let moved = entries.remove(1); // 1 3 4 ... 10 2
     entries.push(moved);
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::OutOfOrder { seq: 2 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::OutOfOrder { seq: 2 }));
     // Swapping contents while keeping the seq order breaks the MACs.
     let (mut entries, head) = chain(&key, 10);
     let (a, b) = (entries[3].entry.clone(), entries[4].entry.clone());
     entries[3].entry = b;
     entries[4].entry = a;
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::Edited { seq: 4 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::Edited { seq: 4 }));
     // A seq below 1.
     let (mut entries, _) = chain(&key, 2);
     entries[0].seq = 0;
-    assert_eq!(
-        verify(&key, &entries, None),
-        Err(ChainBreak::OutOfOrder { seq: 0 })
-    );
+    assert_eq!(verify(&key, &entries, None), Err(ChainBreak::OutOfOrder { seq: 0 }));
 }
 
 #[test]
@@ -196,23 +126,11 @@ fn deleting_the_newest_entries_is_detected_only_with_the_head() {
     let key = AuditKey::generate();
     let (mut entries, head) = chain(&key, 10);
     entries.truncate(9);
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::TruncatedHead {
-            expected_last: 10,
-            found_last: 9
-        })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::TruncatedHead { expected_last: 10, found_last: 9 }));
     // Without a head row the shortened chain is indistinguishable from a valid one.
     assert_eq!(verify(&key, &entries, None), Ok(9));
     entries.clear();
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::TruncatedHead {
-            expected_last: 10,
-            found_last: 0
-        })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::TruncatedHead { expected_last: 10, found_last: 0 }));
 }
 
 #[test]
@@ -221,16 +139,10 @@ fn head_mismatch_and_malformed_macs() {
     let (entries, (seq, mac)) = chain(&key, 5);
     let mut other = mac;
     other[31] ^= 1;
-    assert_eq!(
-        verify(&key, &entries, Some((seq, other))),
-        Err(ChainBreak::BadMac { seq: 5 })
-    );
+    assert_eq!(verify(&key, &entries, Some((seq, other))), Err(ChainBreak::BadMac { seq: 5 }));
     let (mut entries, head) = chain(&key, 5);
     entries[2].mac.truncate(31);
-    assert_eq!(
-        verify(&key, &entries, Some(head)),
-        Err(ChainBreak::BadMac { seq: 3 })
-    );
+    assert_eq!(verify(&key, &entries, Some(head)), Err(ChainBreak::BadMac { seq: 3 }));
 }
 
 #[test]
@@ -240,30 +152,16 @@ fn head_row_mac() {
     let head_mac = audit_head_mac(&key, seq, &mac);
     assert!(verify_audit_head(&key, seq, &mac, &head_mac));
     assert!(!verify_audit_head(&key, seq - 1, &mac, &head_mac));
-    assert!(!verify_audit_head(
-        &AuditKey::generate(),
-        seq,
-        &mac,
-        &head_mac
-    ));
-    assert_ne!(
-        head_mac, mac,
-        "head MAC is domain-separated from entry MACs"
-    );
+    assert!(!verify_audit_head(&AuditKey::generate(), seq, &mac, &head_mac));
+    assert_ne!(head_mac, mac, "head MAC is domain-separated from entry MACs");
     assert!(!format!("{key:?}").contains(&format!("{:?}", &head_mac[..4])));
 }
 
 #[test]
 fn mac_input_is_framed() {
     let key = AuditKey::generate();
-    assert_ne!(
-        audit_mac(&key, 1, &AUDIT_GENESIS, b"ab"),
-        audit_mac(&key, 1, &AUDIT_GENESIS, b"abc")
-    );
-    assert_ne!(
-        audit_mac(&key, 1, &AUDIT_GENESIS, b"x"),
-        audit_mac(&key, 2, &AUDIT_GENESIS, b"x")
-    );
+    assert_ne!(audit_mac(&key, 1, &AUDIT_GENESIS, b"ab"), audit_mac(&key, 1, &AUDIT_GENESIS, b"abc"));
+    assert_ne!(audit_mac(&key, 1, &AUDIT_GENESIS, b"x"), audit_mac(&key, 2, &AUDIT_GENESIS, b"x"));
 }
 
 proptest! {

@@ -1,6 +1,4 @@
-use haven_crypto::{
-    BACKUP_CHUNK_SIZE, BACKUP_MAGIC, CryptoError, MasterKey, decrypt_backup, encrypt_backup,
-};
+use haven_crypto::{BACKUP_CHUNK_SIZE, BACKUP_MAGIC, CryptoError, MasterKey, decrypt_backup, encrypt_backup};
 use proptest::prelude::*;
 
 const HEADER_LEN: usize = 8 + 8 + 73 + 19;
@@ -37,11 +35,8 @@ fn multi_chunk_round_trip() {
         let backup = encrypt(&master, &plain);
         assert_eq!(&backup[..8], BACKUP_MAGIC);
         // Full chunks, plus a final short (possibly empty) one unless the input fills the last.
-        let chunks = if len > 0 && len % BACKUP_CHUNK_SIZE == 0 {
-            len / BACKUP_CHUNK_SIZE
-        } else {
-            len / BACKUP_CHUNK_SIZE + 1
-        };
+        let chunks =
+            if len > 0 && len % BACKUP_CHUNK_SIZE == 0 { len / BACKUP_CHUNK_SIZE } else { len / BACKUP_CHUNK_SIZE + 1 };
         assert_eq!(backup.len(), HEADER_LEN + len + chunks * TAG, "len {len}");
         assert_eq!(decrypt(&master, &backup).unwrap(), plain, "len {len}");
     }
@@ -58,10 +53,7 @@ fn plaintext_does_not_appear_in_the_backup() {
 #[test]
 fn wrong_master_key_is_reported() {
     let backup = encrypt(&MasterKey::generate(), &data(1000));
-    assert!(matches!(
-        decrypt(&MasterKey::generate(), &backup),
-        Err(CryptoError::WrongMasterKey)
-    ));
+    assert!(matches!(decrypt(&MasterKey::generate(), &backup), Err(CryptoError::WrongMasterKey)));
 }
 
 #[test]
@@ -79,17 +71,11 @@ fn truncation_is_detected() {
         backup.len() - 1,
         HEADER_LEN + full + 5,
     ] {
-        assert!(
-            matches!(decrypt(&master, &backup[..cut]), Err(CryptoError::Tampered)),
-            "cut at {cut}"
-        );
+        assert!(matches!(decrypt(&master, &backup[..cut]), Err(CryptoError::Tampered)), "cut at {cut}");
     }
     // A backup of an exact multiple of the chunk size, cut at a chunk boundary.
     let backup = encrypt(&master, &data(2 * BACKUP_CHUNK_SIZE));
-    assert!(matches!(
-        decrypt(&master, &backup[..HEADER_LEN + full]),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(decrypt(&master, &backup[..HEADER_LEN + full]), Err(CryptoError::Tampered)));
 }
 
 #[test]
@@ -97,59 +83,33 @@ fn modification_reordering_and_extension_are_detected() {
     let master = MasterKey::generate();
     let backup = encrypt(&master, &data(3 * BACKUP_CHUNK_SIZE + 100));
     let full = BACKUP_CHUNK_SIZE + TAG;
-    for i in [
-        8,
-        16,
-        20,
-        HEADER_LEN - 1,
-        HEADER_LEN,
-        HEADER_LEN + full + 7,
-        backup.len() - 1,
-    ] {
+    for i in [8, 16, 20, HEADER_LEN - 1, HEADER_LEN, HEADER_LEN + full + 7, backup.len() - 1] {
         let mut modified = backup.clone();
         modified[i] ^= 0x01;
-        assert!(
-            matches!(decrypt(&master, &modified), Err(CryptoError::Tampered)),
-            "byte {i}"
-        );
+        assert!(matches!(decrypt(&master, &modified), Err(CryptoError::Tampered)), "byte {i}");
     }
     // Swap the first two chunks.
     let mut swapped = backup[..HEADER_LEN].to_vec();
     swapped.extend_from_slice(&backup[HEADER_LEN + full..HEADER_LEN + 2 * full]);
     swapped.extend_from_slice(&backup[HEADER_LEN..HEADER_LEN + full]);
     swapped.extend_from_slice(&backup[HEADER_LEN + 2 * full..]);
-    assert!(matches!(
-        decrypt(&master, &swapped),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(decrypt(&master, &swapped), Err(CryptoError::Tampered)));
     // Bytes appended after the last chunk.
     let mut extended = backup.clone();
     extended.extend_from_slice(&[0u8; 32]);
-    assert!(matches!(
-        decrypt(&master, &extended),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(decrypt(&master, &extended), Err(CryptoError::Tampered)));
     // Chunks of another backup under the same master key.
     let other = encrypt(&master, &data(3 * BACKUP_CHUNK_SIZE + 100));
     let mut spliced = backup[..HEADER_LEN].to_vec();
     spliced.extend_from_slice(&other[HEADER_LEN..]);
-    assert!(matches!(
-        decrypt(&master, &spliced),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(decrypt(&master, &spliced), Err(CryptoError::Tampered)));
 }
 
 #[test]
 fn not_a_backup() {
     let master = MasterKey::generate();
-    assert!(matches!(
-        decrypt(&master, b"SQLite format 3\0...."),
-        Err(CryptoError::MalformedCiphertext(_))
-    ));
-    assert!(matches!(
-        decrypt(&master, b""),
-        Err(CryptoError::MalformedCiphertext(_))
-    ));
+    assert!(matches!(decrypt(&master, b"SQLite format 3\0...."), Err(CryptoError::MalformedCiphertext(_))));
+    assert!(matches!(decrypt(&master, b""), Err(CryptoError::MalformedCiphertext(_))));
 }
 
 /// A reader that hands out at most 7 bytes per call, to exercise short reads.

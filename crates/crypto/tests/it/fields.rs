@@ -14,23 +14,12 @@ fn fresh() -> (MasterKey, Keyring, Vec<WrappedKey>) {
 #[test]
 fn field_round_trip_and_format() {
     let (_, keyring, _) = fresh();
-    let c = ctx(
-        "person",
-        "family_name",
-        "0190c6f5-0000-7000-8000-000000000001",
-    );
+    let c = ctx("person", "family_name", "0190c6f5-0000-7000-8000-000000000001");
     let ct = keyring.encrypt_str(&c, "Jaunzeme-Kalniņa");
     assert_eq!(ct[0], 1, "version byte");
-    assert_eq!(
-        &ct[1..5],
-        &1u32.to_be_bytes(),
-        "key id of the first field key"
-    );
+    assert_eq!(&ct[1..5], &1u32.to_be_bytes(), "key id of the first field key");
     assert_eq!(ct.len(), 1 + 4 + 24 + "Jaunzeme-Kalniņa".len() + 16);
-    assert!(
-        !ct.windows(8).any(|w| w == b"Jaunzeme"),
-        "plaintext visible in ciphertext"
-    );
+    assert!(!ct.windows(8).any(|w| w == b"Jaunzeme"), "plaintext visible in ciphertext");
     assert_eq!(keyring.decrypt_str(&c, &ct).unwrap(), "Jaunzeme-Kalniņa");
     // Random nonces: the same plaintext encrypts differently each time.
     assert_ne!(ct, keyring.encrypt_str(&c, "Jaunzeme-Kalniņa"));
@@ -52,10 +41,7 @@ fn ciphertext_moved_to_another_place_fails() {
         ctx("person", "family_namerow-1", ""),
         ctx("personfamily_name", "", "row-1"),
     ] {
-        assert!(matches!(
-            keyring.decrypt_str(&elsewhere, &ct),
-            Err(CryptoError::Tampered)
-        ));
+        assert!(matches!(keyring.decrypt_str(&elsewhere, &ct), Err(CryptoError::Tampered)));
     }
 }
 
@@ -64,32 +50,17 @@ fn malformed_and_foreign_ciphertexts_are_rejected() {
     let (_, keyring, _) = fresh();
     let (_, other, _) = fresh();
     let c = ctx("t", "c", "r");
-    assert!(matches!(
-        keyring.decrypt_field(&c, &[1, 0, 0]),
-        Err(CryptoError::MalformedCiphertext(_))
-    ));
+    assert!(matches!(keyring.decrypt_field(&c, &[1, 0, 0]), Err(CryptoError::MalformedCiphertext(_))));
     let mut ct = keyring.encrypt_field(&c, b"x");
-    assert!(matches!(
-        other.decrypt_field(&c, &ct),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(other.decrypt_field(&c, &ct), Err(CryptoError::Tampered)));
     ct[0] = 2;
-    assert!(matches!(
-        keyring.decrypt_field(&c, &ct),
-        Err(CryptoError::MalformedCiphertext(_))
-    ));
+    assert!(matches!(keyring.decrypt_field(&c, &ct), Err(CryptoError::MalformedCiphertext(_))));
     ct[0] = 1;
     ct[1..5].copy_from_slice(&99u32.to_be_bytes());
-    assert!(matches!(
-        keyring.decrypt_field(&c, &ct),
-        Err(CryptoError::UnknownKey(99))
-    ));
+    assert!(matches!(keyring.decrypt_field(&c, &ct), Err(CryptoError::UnknownKey(99))));
     // Key id 2 exists but is the blind-index key: never used to decrypt fields.
     ct[1..5].copy_from_slice(&2u32.to_be_bytes());
-    assert!(matches!(
-        keyring.decrypt_field(&c, &ct),
-        Err(CryptoError::UnknownKey(2))
-    ));
+    assert!(matches!(keyring.decrypt_field(&c, &ct), Err(CryptoError::UnknownKey(2))));
     // Non-UTF-8 plaintext through decrypt_str.
     let bytes = keyring.encrypt_field(&c, &[0xff, 0xfe]);
     let err = keyring.decrypt_str(&c, &bytes).unwrap_err();
@@ -102,12 +73,7 @@ fn generate_gives_one_key_of_each_purpose() {
     let ids: Vec<(u32, KeyPurpose)> = wrapped.iter().map(|w| (w.id, w.purpose)).collect();
     assert_eq!(
         ids,
-        vec![
-            (1, KeyPurpose::Field),
-            (2, KeyPurpose::BlindIndex),
-            (3, KeyPurpose::Audit),
-            (4, KeyPurpose::Session)
-        ]
+        vec![(1, KeyPurpose::Field), (2, KeyPurpose::BlindIndex), (3, KeyPurpose::Audit), (4, KeyPurpose::Session)]
     );
     assert_eq!(keyring.key_ids(), ids);
     assert_eq!(keyring.active_field_key_id(), 1);
@@ -117,10 +83,7 @@ fn generate_gives_one_key_of_each_purpose() {
     let c = ctx("t", "c", "r");
     let ct = keyring.encrypt_str(&c, "same keys");
     assert_eq!(again.decrypt_str(&c, &ct).unwrap(), "same keys");
-    assert_eq!(
-        again.blind_index("name", "x"),
-        keyring.blind_index("name", "x")
-    );
+    assert_eq!(again.blind_index("name", "x"), keyring.blind_index("name", "x"));
     assert_eq!(again.session_mac(b"s"), keyring.session_mac(b"s"));
     let ka = keyring.audit_key();
     let kb = again.audit_key();
@@ -144,40 +107,22 @@ fn tampered_or_relabelled_wrapped_keys_are_rejected() {
     // One wrapped key modified while the others unwrap: tampering, not a wrong master key.
     let mut modified = wrapped.clone();
     modified[2].wrapped[30] ^= 1;
-    assert!(matches!(
-        Keyring::unwrap(&master, &modified),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &modified), Err(CryptoError::Tampered)));
     // Purpose and id are bound: relabelling the audit key as a field key fails.
     let mut relabelled = wrapped.clone();
     relabelled[2].purpose = KeyPurpose::Field;
-    assert!(matches!(
-        Keyring::unwrap(&master, &relabelled),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &relabelled), Err(CryptoError::Tampered)));
     let mut renumbered = wrapped.clone();
     renumbered[0].id = 7;
-    assert!(matches!(
-        Keyring::unwrap(&master, &renumbered),
-        Err(CryptoError::Tampered)
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &renumbered), Err(CryptoError::Tampered)));
     // Structural problems.
-    assert!(matches!(
-        Keyring::unwrap(&master, &wrapped[..3]),
-        Err(CryptoError::MissingKey(KeyPurpose::Session))
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &wrapped[..3]), Err(CryptoError::MissingKey(KeyPurpose::Session))));
     let mut doubled = wrapped.clone();
     doubled.push(wrapped[0].clone());
-    assert!(matches!(
-        Keyring::unwrap(&master, &doubled),
-        Err(CryptoError::DuplicateKey(1))
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &doubled), Err(CryptoError::DuplicateKey(1))));
     let mut short = wrapped.clone();
     short[0].wrapped.truncate(10);
-    assert!(matches!(
-        Keyring::unwrap(&master, &short),
-        Err(CryptoError::MalformedCiphertext(_))
-    ));
+    assert!(matches!(Keyring::unwrap(&master, &short), Err(CryptoError::MalformedCiphertext(_))));
 }
 
 #[test]
@@ -193,18 +138,9 @@ fn rotation_rewraps_without_touching_fields() {
 
     let rotated = Keyring::unwrap(&new_master, &new_wrapped).unwrap();
     assert_eq!(rotated.decrypt_str(&c, &ct).unwrap(), "LV1234567");
-    assert_eq!(
-        rotated.blind_index("document", "LV1234567"),
-        keyring.blind_index("document", "LV1234567")
-    );
-    assert!(matches!(
-        Keyring::unwrap(&old_master, &new_wrapped),
-        Err(CryptoError::WrongMasterKey)
-    ));
-    assert!(matches!(
-        Keyring::unwrap(&new_master, &old_wrapped),
-        Err(CryptoError::WrongMasterKey)
-    ));
+    assert_eq!(rotated.blind_index("document", "LV1234567"), keyring.blind_index("document", "LV1234567"));
+    assert!(matches!(Keyring::unwrap(&old_master, &new_wrapped), Err(CryptoError::WrongMasterKey)));
+    assert!(matches!(Keyring::unwrap(&new_master, &old_wrapped), Err(CryptoError::WrongMasterKey)));
 }
 
 #[test]
@@ -241,37 +177,19 @@ fn blind_index_normalises_and_separates_purposes() {
     assert_ne!(keyring.blind_index("given_name", "anne"), anna);
     assert_ne!(other.blind_index("given_name", "anna"), anna);
     // Inner whitespace collapsed; Unicode composed (NFC) forms compare equal.
-    assert_eq!(
-        keyring.blind_index("name", "Anna   Marie"),
-        keyring.blind_index("name", "anna marie")
-    );
-    assert_eq!(
-        keyring.blind_index("name", "Ren\u{e9}"),
-        keyring.blind_index("name", "RENE\u{301}")
-    );
+    assert_eq!(keyring.blind_index("name", "Anna   Marie"), keyring.blind_index("name", "anna marie"));
+    assert_eq!(keyring.blind_index("name", "Ren\u{e9}"), keyring.blind_index("name", "RENE\u{301}"));
     // Purpose and value are framed: moving characters between them changes the index.
-    assert_ne!(
-        keyring.blind_index("ab", "c"),
-        keyring.blind_index("a", "bc")
-    );
+    assert_ne!(keyring.blind_index("ab", "c"), keyring.blind_index("a", "bc"));
 }
 
 #[test]
 fn session_mac_is_keyed() {
     let (_, keyring, _) = fresh();
     let (_, other, _) = fresh();
-    assert_eq!(
-        keyring.session_mac(b"session-1"),
-        keyring.session_mac(b"session-1")
-    );
-    assert_ne!(
-        keyring.session_mac(b"session-1"),
-        keyring.session_mac(b"session-2")
-    );
-    assert_ne!(
-        keyring.session_mac(b"session-1"),
-        other.session_mac(b"session-1")
-    );
+    assert_eq!(keyring.session_mac(b"session-1"), keyring.session_mac(b"session-1"));
+    assert_ne!(keyring.session_mac(b"session-1"), keyring.session_mac(b"session-2"));
+    assert_ne!(keyring.session_mac(b"session-1"), other.session_mac(b"session-1"));
 }
 
 #[test]
@@ -291,10 +209,7 @@ fn key_purpose_names() {
         assert_eq!(p.as_str().parse::<KeyPurpose>().unwrap(), p);
     }
     assert_eq!(KeyPurpose::BlindIndex.as_str(), "blind_index");
-    assert!(matches!(
-        KeyPurpose::parse("Field"),
-        Err(CryptoError::UnknownKeyPurpose(_))
-    ));
+    assert!(matches!(KeyPurpose::parse("Field"), Err(CryptoError::UnknownKeyPurpose(_))));
 }
 
 fn ascii() -> impl Strategy<Value = String> {
@@ -380,10 +295,7 @@ fn rewrap_after_add_field_key_keeps_every_key() {
     let new = keyring.encrypt_str(&c, "two");
     let next_master = MasterKey::generate();
     let wrapped = keyring.rewrap(&next_master);
-    assert_eq!(
-        wrapped.iter().map(|w| w.id).collect::<Vec<_>>(),
-        vec![1, 2, 3, 4, 5]
-    );
+    assert_eq!(wrapped.iter().map(|w| w.id).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
     let reloaded = Keyring::unwrap(&next_master, &wrapped).unwrap();
     assert_eq!(reloaded.decrypt_str(&c, &old).unwrap(), "one");
     assert_eq!(reloaded.decrypt_str(&c, &new).unwrap(), "two");

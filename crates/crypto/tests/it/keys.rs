@@ -21,10 +21,7 @@ fn encoding_round_trip_and_errors() {
     let secretish = "not*base64*at*all-but-a-secret";
     let err = MasterKey::from_encoded(secretish).unwrap_err();
     assert!(matches!(err, CryptoError::InvalidKeyEncoding(_)));
-    assert!(
-        !err.to_string().contains(secretish),
-        "error echoes the input"
-    );
+    assert!(!err.to_string().contains(secretish), "error echoes the input");
     let short = MasterKey::from_encoded("AAAAAAAAAAAAAAAAAAAAAA==").unwrap_err();
     assert!(short.to_string().contains("16 bytes"), "{short}");
     assert!(MasterKey::from_encoded("").is_err());
@@ -41,10 +38,7 @@ fn key_file_is_created_0600_then_loaded() {
     let content = std::fs::read_to_string(&path).unwrap();
     assert_eq!(content.trim(), created.encode());
     // No temporary files left behind.
-    assert_eq!(
-        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-        1
-    );
+    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
 
     let (loaded, was_created) = MasterKey::load_or_create(&path).unwrap();
     assert!(!was_created);
@@ -94,10 +88,7 @@ fn write_to_replaces_atomically_with_0600() {
     assert!(!created);
     assert_eq!(loaded.encode(), new.encode());
     assert_ne!(loaded.encode(), old.encode());
-    assert_eq!(
-        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-        1
-    );
+    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
     // Writing to a fresh path creates it, parent included.
     let fresh = dir.path().join("other").join("k");
     new.write_to(&fresh).unwrap();
@@ -120,14 +111,8 @@ fn concurrent_creation_yields_one_key() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let first = &results[0].0;
-    assert!(
-        results.iter().all(|(k, _)| k == first),
-        "all threads see one key"
-    );
+    assert!(results.iter().all(|(k, _)| k == first), "all threads see one key");
     assert_eq!(results.iter().filter(|(_, created)| *created).count(), 1);
     assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), first);
-    assert_eq!(
-        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-        1
-    );
+    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
 }

@@ -61,15 +61,9 @@ fn secrets_round_trip_and_are_validated() {
     let back = TotpSecret::from_base32(&s.to_base32()).unwrap();
     assert_eq!(back.code_at(1000), s.code_at(1000));
     assert_ne!(TotpSecret::generate().to_base32(), s.to_base32());
-    assert!(matches!(
-        TotpSecret::from_base32("not base32!"),
-        Err(CryptoError::Totp(_))
-    ));
+    assert!(matches!(TotpSecret::from_base32("not base32!"), Err(CryptoError::Totp(_))));
     // 10 bytes: shorter than the 128-bit minimum.
-    assert!(matches!(
-        TotpSecret::from_base32("GEZDGNBVGY3TQOJQ"),
-        Err(CryptoError::Totp(_))
-    ));
+    assert!(matches!(TotpSecret::from_base32("GEZDGNBVGY3TQOJQ"), Err(CryptoError::Totp(_))));
     let shown = format!("{s:?}");
     assert!(!shown.contains(&s.to_base32()));
 }

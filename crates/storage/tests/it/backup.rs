@@ -1,8 +1,8 @@
 //! Logical backup and restore.
 
 use crate::support::{
-    Kind, T0, TestStore, case, event, note, organisation, person, postgres_store_with_key, seed,
-    skipped, sqlite_store_with_key, user,
+    Kind, T0, TestStore, case, event, note, organisation, person, postgres_store_with_key, seed, skipped,
+    sqlite_store_with_key, user,
 };
 use haven_domain::access::Compartment;
 use haven_domain::audit::AuditAction;
@@ -23,33 +23,15 @@ contract_tests!(
 async fn fill(t: &TestStore) {
     let w = seed(t).await;
     let keys = [
-        DataKeyRow {
-            id: 1,
-            purpose: "field".into(),
-            wrapped: vec![1; 73],
-            created_at: T0,
-        },
-        DataKeyRow {
-            id: 2,
-            purpose: "audit".into(),
-            wrapped: (0..=72).collect(),
-            created_at: T0,
-        },
+        DataKeyRow { id: 1, purpose: "field".into(), wrapped: vec![1; 73], created_at: T0 },
+        DataKeyRow { id: 2, purpose: "audit".into(), wrapped: (0..=72).collect(), created_at: T0 },
     ];
     t.store.put_data_keys(&keys, false).await.unwrap();
-    let mut admin = user(
-        "usr-admin",
-        "admin",
-        &w.police.id,
-        &[Role::Administrator, Role::Auditor],
-    );
+    let mut admin = user("usr-admin", "admin", &w.police.id, &[Role::Administrator, Role::Auditor]);
     admin.totp_secret = Some(vec![0, 255, 7]);
     admin.totp_last_step = Some(1234);
     admin.disabled = true;
-    t.store
-        .create_user(&admin, &event(AuditAction::UserCreated))
-        .await
-        .unwrap();
+    t.store.create_user(&admin, &event(AuditAction::UserCreated)).await.unwrap();
     let session = SessionRow {
         token_hash: vec![5; 32],
         user_id: w.officer.id.clone(),
@@ -57,19 +39,9 @@ async fn fill(t: &TestStore) {
         last_seen_at: T0 + 3,
         revoked: false,
     };
-    t.store
-        .create_session(&session, &event(AuditAction::LoginSucceeded))
-        .await
-        .unwrap();
-    let revoked = SessionRow {
-        token_hash: vec![6; 32],
-        revoked: true,
-        ..session
-    };
-    t.store
-        .create_session(&revoked, &event(AuditAction::LoginSucceeded))
-        .await
-        .unwrap();
+    t.store.create_session(&session, &event(AuditAction::LoginSucceeded)).await.unwrap();
+    let revoked = SessionRow { token_hash: vec![6; 32], revoked: true, ..session };
+    t.store.create_session(&revoked, &event(AuditAction::LoginSucceeded)).await.unwrap();
     let token = ApiTokenRow {
         id: "tok-1".into(),
         user_id: w.officer.id.clone(),
@@ -79,47 +51,16 @@ async fn fill(t: &TestStore) {
         last_used_at: Some(T0 + 9),
         revoked: false,
     };
-    t.store
-        .create_api_token(&token, &event(AuditAction::ApiTokenCreated))
-        .await
-        .unwrap();
-    let unused = ApiTokenRow {
-        id: "tok-2".into(),
-        token_hash: vec![9; 32],
-        last_used_at: None,
-        revoked: true,
-        ..token
-    };
-    t.store
-        .create_api_token(&unused, &event(AuditAction::ApiTokenCreated))
-        .await
-        .unwrap();
+    t.store.create_api_token(&token, &event(AuditAction::ApiTokenCreated)).await.unwrap();
+    let unused =
+        ApiTokenRow { id: "tok-2".into(), token_hash: vec![9; 32], last_used_at: None, revoked: true, ..token };
+    t.store.create_api_token(&unused, &event(AuditAction::ApiTokenCreated)).await.unwrap();
     for i in 0..4u8 {
         let id = format!("case-{i}");
-        let c = case(
-            &id,
-            &format!("LV-2026-{i:04}"),
-            &w.ngo.id,
-            &w.caseworker.id,
-            "LV",
-            T0 + i64::from(i),
-        );
-        t.store
-            .create_case(&c, &person(&id, i), &event(AuditAction::CaseCreated))
-            .await
-            .unwrap();
-        let n = note(
-            &format!("note-{i}"),
-            &id,
-            Compartment::Support,
-            &w.caseworker.id,
-            &w.ngo.id,
-            T0 + 50,
-        );
-        t.store
-            .add_note(&n, &event(AuditAction::NoteAdded))
-            .await
-            .unwrap();
+        let c = case(&id, &format!("LV-2026-{i:04}"), &w.ngo.id, &w.caseworker.id, "LV", T0 + i64::from(i));
+        t.store.create_case(&c, &person(&id, i), &event(AuditAction::CaseCreated)).await.unwrap();
+        let n = note(&format!("note-{i}"), &id, Compartment::Support, &w.caseworker.id, &w.ngo.id, T0 + 50);
+        t.store.add_note(&n, &event(AuditAction::NoteAdded)).await.unwrap();
     }
     t.store
         .share_case(
@@ -151,18 +92,11 @@ async fn fill(t: &TestStore) {
 /// Lines of a dump per table, for comparisons that do not depend on row order.
 fn table_rows(dump: &[u8]) -> Vec<(String, Vec<String>)> {
     let text = std::str::from_utf8(dump).unwrap();
-    let mut out: Vec<(String, Vec<String>)> = TABLES
-        .iter()
-        .map(|t| ((*t).to_owned(), Vec::new()))
-        .collect();
+    let mut out: Vec<(String, Vec<String>)> = TABLES.iter().map(|t| ((*t).to_owned(), Vec::new())).collect();
     for line in text.lines().skip(1) {
         let v: Value = serde_json::from_str(line).unwrap();
         let table = v["t"].as_str().unwrap();
-        out.iter_mut()
-            .find(|(t, _)| t == table)
-            .unwrap()
-            .1
-            .push(v["r"].to_string());
+        out.iter_mut().find(|(t, _)| t == table).unwrap().1.push(v["r"].to_string());
     }
     for (_, rows) in &mut out {
         rows.sort();
@@ -183,41 +117,18 @@ async fn backup_and_restore_round_trip(t: TestStore) {
     for (table, lines) in &per_table {
         assert!(!lines.is_empty(), "the fixture leaves {table} empty");
     }
-    assert_eq!(
-        rows as usize,
-        per_table.iter().map(|(_, l)| l.len()).sum::<usize>()
-    );
+    assert_eq!(rows as usize, per_table.iter().map(|(_, l)| l.len()).sum::<usize>());
 
     let target = t.sibling().await;
     assert_eq!(restore(&target, &dump).await.unwrap(), rows);
-    assert_eq!(
-        target.dump().await,
-        dump,
-        "the restored database dumps to the same bytes"
-    );
-    assert_eq!(
-        target.store.user("usr-admin").await.unwrap(),
-        t.store.user("usr-admin").await.unwrap()
-    );
-    assert_eq!(
-        target.store.case("case-1").await.unwrap(),
-        t.store.case("case-1").await.unwrap()
-    );
-    assert_eq!(
-        target.store.person("case-2").await.unwrap(),
-        t.store.person("case-2").await.unwrap()
-    );
+    assert_eq!(target.dump().await, dump, "the restored database dumps to the same bytes");
+    assert_eq!(target.store.user("usr-admin").await.unwrap(), t.store.user("usr-admin").await.unwrap());
+    assert_eq!(target.store.case("case-1").await.unwrap(), t.store.case("case-1").await.unwrap());
+    assert_eq!(target.store.person("case-2").await.unwrap(), t.store.person("case-2").await.unwrap());
     let n = t.head_seq().await as u64;
     target.assert_chain(n).await;
     // The restored chain continues.
-    assert_eq!(
-        target
-            .store
-            .append_audit(&event(AuditAction::Restore))
-            .await
-            .unwrap(),
-        n as i64 + 1
-    );
+    assert_eq!(target.store.append_audit(&event(AuditAction::Restore)).await.unwrap(), n as i64 + 1);
     target.assert_chain(n + 1).await;
 }
 
@@ -226,33 +137,16 @@ async fn restore_into_a_non_empty_database_is_refused(t: TestStore) {
     let dump = t.dump().await;
     let target = t.sibling().await;
     let org = organisation("org-x", "Already Here", OrganisationKind::Court, "LT");
-    target
-        .store
-        .create_organisation(&org, &event(AuditAction::OrganisationCreated))
-        .await
-        .unwrap();
+    target.store.create_organisation(&org, &event(AuditAction::OrganisationCreated)).await.unwrap();
     let before = target.dump().await;
-    assert!(matches!(
-        restore(&target, &dump).await,
-        Err(BackupError::NotEmpty)
-    ));
-    assert!(
-        matches!(restore(&t, &dump).await, Err(BackupError::NotEmpty)),
-        "restore over itself"
-    );
+    assert!(matches!(restore(&target, &dump).await, Err(BackupError::NotEmpty)));
+    assert!(matches!(restore(&t, &dump).await, Err(BackupError::NotEmpty)), "restore over itself");
     assert_eq!(target.dump().await, before);
 
     // A single audit entry is enough to make a database not new.
     let logged = t.sibling().await;
-    logged
-        .store
-        .append_audit(&event(AuditAction::LoginFailed))
-        .await
-        .unwrap();
-    assert!(matches!(
-        restore(&logged, &dump).await,
-        Err(BackupError::NotEmpty)
-    ));
+    logged.store.append_audit(&event(AuditAction::LoginFailed)).await.unwrap();
+    assert!(matches!(restore(&logged, &dump).await, Err(BackupError::NotEmpty)));
     assert_eq!(logged.head_seq().await, 1);
 }
 
@@ -277,56 +171,30 @@ async fn corrupted_backups_are_refused_and_write_nothing(t: TestStore) {
     let wrong_type = wrong_type.to_string();
 
     let cases: Vec<(String, usize, &str)> = vec![
-        (
-            with_line(3, "{\"t\": \"organisations\", \"r\": [\"org-"),
-            3,
-            "JSON",
-        ),
+        (with_line(3, "{\"t\": \"organisations\", \"r\": [\"org-"), 3, "JSON"),
         (with_line(last, &too_many), last, "columns"),
         (with_line(last, &wrong_type), last, "integer"),
-        (
-            with_line(4, "{\"t\": \"victims\", \"r\": [\"x\"]}"),
-            4,
-            "victims",
-        ),
-        (
-            with_line(1, "{\"format\": \"something-else\"}"),
-            1,
-            "format",
-        ),
+        (with_line(4, "{\"t\": \"victims\", \"r\": [\"x\"]}"), 4, "victims"),
+        (with_line(1, "{\"format\": \"something-else\"}"), 1, "format"),
         (String::new(), 1, "empty"),
     ];
     for (text, line, words) in &cases {
         let err = restore(&target, text.as_bytes()).await.unwrap_err();
         let message = err.to_string();
-        assert!(
-            matches!(err, BackupError::Format { line: l, .. } if l == *line),
-            "expected line {line}: {message}"
-        );
+        assert!(matches!(err, BackupError::Format { line: l, .. } if l == *line), "expected line {line}: {message}");
         assert!(message.starts_with(&format!("line {line}:")), "{message}");
         assert!(message.contains(words), "{message}");
-        assert_eq!(
-            target.dump().await,
-            empty,
-            "a refused restore wrote something ({message})"
-        );
+        assert_eq!(target.dump().await, empty, "a refused restore wrote something ({message})");
     }
 
     // Rows that break the database's own rules (a user whose organisation is not in the
     // backup) fail in the database, late: everything before them is rolled back.
-    let no_orgs: String = lines
-        .iter()
-        .filter(|l| !l.contains("\"t\":\"organisations\""))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let no_orgs: String =
+        lines.iter().filter(|l| !l.contains("\"t\":\"organisations\"")).map(|l| format!("{l}\n")).collect();
     assert_ne!(no_orgs.len(), dump.len());
     let err = restore(&target, no_orgs.as_bytes()).await.unwrap_err();
     assert!(matches!(err, BackupError::Storage(_)), "{err}");
-    assert_eq!(
-        target.dump().await,
-        empty,
-        "a failed restore left rows behind"
-    );
+    assert_eq!(target.dump().await, empty, "a failed restore left rows behind");
     // And the target can still take the good backup.
     restore(&target, dump.as_bytes()).await.unwrap();
     assert_eq!(target.dump().await, dump.as_bytes());
@@ -345,16 +213,10 @@ async fn a_backup_taken_during_writes_is_consistent(t: TestStore) {
                 let id = format!("org-w{w}-{i}");
                 let org = organisation(&id, &id, OrganisationKind::Ngo, "EE");
                 store
-                    .create_organisation(
-                        &org,
-                        &event(AuditAction::OrganisationCreated).on("organisation", &id, None),
-                    )
+                    .create_organisation(&org, &event(AuditAction::OrganisationCreated).on("organisation", &id, None))
                     .await
                     .unwrap();
-                store
-                    .append_audit(&event(AuditAction::CaseListed))
-                    .await
-                    .unwrap();
+                store.append_audit(&event(AuditAction::CaseListed)).await.unwrap();
                 i += 1;
             }
             i
@@ -375,36 +237,18 @@ async fn a_backup_taken_during_writes_is_consistent(t: TestStore) {
     for dump in &dumps {
         let tables = table_rows(dump);
         let rows = |name: &str| tables.iter().find(|(t, _)| t == name).unwrap().1.clone();
-        let log: Vec<Value> = rows("audit_log")
-            .iter()
-            .map(|r| serde_json::from_str(r).unwrap())
-            .collect();
-        let head: Vec<Value> = rows("audit_head")
-            .iter()
-            .map(|r| serde_json::from_str(r).unwrap())
-            .collect();
+        let log: Vec<Value> = rows("audit_log").iter().map(|r| serde_json::from_str(r).unwrap()).collect();
+        let head: Vec<Value> = rows("audit_head").iter().map(|r| serde_json::from_str(r).unwrap()).collect();
         let mut seqs: Vec<i64> = log.iter().map(|r| r[0].as_i64().unwrap()).collect();
         seqs.sort();
         assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "gapless");
         let newest = log.iter().max_by_key(|r| r[0].as_i64().unwrap()).unwrap();
         assert_eq!(head.len(), 1);
-        assert_eq!(
-            head[0][1], newest[0],
-            "the head in the dump is the newest entry in the dump"
-        );
-        assert_eq!(
-            head[0][2], newest[11],
-            "the head's MAC is the newest entry's"
-        );
+        assert_eq!(head[0][1], newest[0], "the head in the dump is the newest entry in the dump");
+        assert_eq!(head[0][2], newest[11], "the head's MAC is the newest entry's");
         // Every organisation a writer created has its audit entry in the same dump.
-        let created = rows("organisations")
-            .iter()
-            .filter(|r| r.contains("org-w"))
-            .count();
-        let audited = log
-            .iter()
-            .filter(|r| r[7].as_str().is_some_and(|id| id.starts_with("org-w")))
-            .count();
+        let created = rows("organisations").iter().filter(|r| r.contains("org-w")).count();
+        let audited = log.iter().filter(|r| r[7].as_str().is_some_and(|id| id.starts_with("org-w"))).count();
         assert_eq!(created, audited);
         // And it restores into a chain that verifies.
         let target = t.sibling().await;
@@ -427,25 +271,14 @@ async fn cross_backend_restore() {
     let from_sqlite = lite.dump().await;
     restore(&pg, &from_sqlite).await.unwrap();
     let from_postgres = pg.dump().await;
-    assert_eq!(
-        table_rows(&from_postgres),
-        table_rows(&from_sqlite),
-        "same rows on PostgreSQL"
-    );
+    assert_eq!(table_rows(&from_postgres), table_rows(&from_sqlite), "same rows on PostgreSQL");
     let n = lite.head_seq().await as u64;
     pg.assert_chain(n).await;
-    pg.store
-        .append_audit(&event(AuditAction::Restore))
-        .await
-        .unwrap();
+    pg.store.append_audit(&event(AuditAction::Restore)).await.unwrap();
     pg.assert_chain(n + 1).await;
 
     let back = sqlite_store_with_key(key).await;
     restore(&back, &pg.dump().await).await.unwrap();
     back.assert_chain(n + 1).await;
-    assert_eq!(
-        back.dump().await,
-        pg.dump().await,
-        "PostgreSQL -> SQLite gives the same dump"
-    );
+    assert_eq!(back.dump().await, pg.dump().await, "PostgreSQL -> SQLite gives the same dump");
 }

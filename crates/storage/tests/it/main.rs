@@ -3,12 +3,7 @@
 
 // The contract bodies are plain async fns (the macro makes the #[test]s), so clippy's test
 // exemption does not reach them.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail by panicking")]
 
 /// Generates, for every named `async fn name(t: TestStore)` of the calling module, one test on
 /// SQLite (`sqlite::name`) and one on PostgreSQL (`postgres::name`, skipped without the URL).

@@ -6,36 +6,18 @@ use haven_domain::audit::AuditAction;
 use haven_storage::TABLES;
 use sqlx::Connection;
 
-contract_tests!(
-    migrations_run_and_are_idempotent,
-    every_backup_table_exists_and_starts_empty
-);
+contract_tests!(migrations_run_and_are_idempotent, every_backup_table_exists_and_starts_empty);
 
 async fn migrations_run_and_are_idempotent(t: TestStore) {
     t.store.ping().await.unwrap();
-    let org = organisation(
-        "org-1",
-        "Labour Inspectorate",
-        OrganisationKind::LabourInspectorate,
-        "LV",
-    );
-    t.store
-        .create_organisation(&org, &event(AuditAction::OrganisationCreated))
-        .await
-        .unwrap();
+    let org = organisation("org-1", "Labour Inspectorate", OrganisationKind::LabourInspectorate, "LV");
+    t.store.create_organisation(&org, &event(AuditAction::OrganisationCreated)).await.unwrap();
     // Opening again migrates again: nothing to do, nothing lost.
     let again = t.reopen().await.unwrap();
     assert_eq!(again.organisation("org-1").await.unwrap(), org);
     let third = t.reopen().await.unwrap();
     assert_eq!(third.organisations().await.unwrap(), vec![org]);
-    assert_eq!(
-        third.backend_name(),
-        if t.kind == Kind::Sqlite {
-            "sqlite"
-        } else {
-            "postgres"
-        }
-    );
+    assert_eq!(third.backend_name(), if t.kind == Kind::Sqlite { "sqlite" } else { "postgres" });
     again.close().await;
     third.close().await;
 }
@@ -74,17 +56,9 @@ async fn sqlite_pragmas_are_set_on_every_connection() {
         assert_eq!(journal.to_lowercase(), "wal");
         assert_eq!(synchronous, "2", "synchronous=FULL");
         assert_eq!(foreign_keys, "1");
-        assert!(
-            busy_timeout.parse::<i64>().unwrap() > 0,
-            "busy_timeout {busy_timeout}"
-        );
+        assert!(busy_timeout.parse::<i64>().unwrap() > 0, "busy_timeout {busy_timeout}");
     }
-    assert!(
-        t.store
-            .pragma("journal_mode; DROP TABLE users")
-            .await
-            .is_err()
-    );
+    assert!(t.store.pragma("journal_mode; DROP TABLE users").await.is_err());
 }
 
 #[tokio::test]
@@ -100,9 +74,7 @@ async fn postgres_has_no_pragmas() {
 async fn every_sqlite_table_is_strict() {
     let t = sqlite_store().await;
     let path = t.dir.as_ref().unwrap().path().join("haven.db");
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display()))
-        .await
-        .unwrap();
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", path.display())).await.unwrap();
     let tables: Vec<(String, i64)> = sqlx::query_as(
         "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
          AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx_%' ORDER BY name",
@@ -114,21 +86,17 @@ async fn every_sqlite_table_is_strict() {
     let mut expected: Vec<&str> = TABLES.to_vec();
     names.sort();
     expected.sort();
-    assert_eq!(
-        names, expected,
-        "the schema's tables are the backup's tables"
-    );
+    assert_eq!(names, expected, "the schema's tables are the backup's tables");
     for (name, strict) in &tables {
         assert_eq!(*strict, 1, "table {name} is not STRICT");
     }
     // And STRICT really bites: a text in an INTEGER column is refused.
     let err = t
         .store
-        .execute_unchecked("INSERT INTO data_keys (id, purpose, wrapped, created_at) VALUES (1, 'field', x'00', 'yesterday')")
+        .execute_unchecked(
+            "INSERT INTO data_keys (id, purpose, wrapped, created_at) VALUES (1, 'field', x'00', 'yesterday')",
+        )
         .await;
-    assert!(
-        err.is_err(),
-        "STRICT table accepted a text in an INTEGER column"
-    );
+    assert!(err.is_err(), "STRICT table accepted a text in an INTEGER column");
     conn.close().await.unwrap();
 }

@@ -1,8 +1,6 @@
 //! Fresh stores per test, a test audit signer, fixtures and chain verification.
 
-use haven_crypto::{
-    AuditKey, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head,
-};
+use haven_crypto::{AuditKey, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head};
 use haven_domain::access::Compartment;
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::case::Sex;
@@ -20,9 +18,7 @@ pub fn skipped() {
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_URL_VAR)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
+    std::env::var(POSTGRES_URL_VAR).ok().filter(|u| !u.trim().is_empty())
 }
 
 /// Chains audit entries with a test key, exactly as the application does with the keyring's.
@@ -57,17 +53,12 @@ impl Drop for PgDatabase {
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         // Drop runs inside the test's runtime: do the async work on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                     let _ = conn.close().await;
                 }
             });
@@ -95,19 +86,13 @@ fn with_database(url: &str, name: &str) -> String {
 
 async fn create_pg_database(admin_url: &str) -> PgDatabase {
     let name = format!("haven_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to HAVEN_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to HAVEN_TEST_POSTGRES_URL");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
         .expect("create test database");
     let _ = conn.close().await;
-    PgDatabase {
-        admin_url: admin_url.to_owned(),
-        url: with_database(admin_url, &name),
-        name,
-    }
+    PgDatabase { admin_url: admin_url.to_owned(), url: with_database(admin_url, &name), name }
 }
 
 /// A fresh, migrated store with an audit signer, on one backend.
@@ -128,20 +113,9 @@ pub async fn sqlite_store() -> TestStore {
 
 pub async fn sqlite_store_with_key(key: AuditKey) -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
-    let unsigned = Store::open_sqlite(dir.path())
-        .await
-        .expect("open sqlite store");
-    let store = unsigned
-        .clone()
-        .with_audit_signer(Arc::new(TestSigner(key.clone())));
-    TestStore {
-        store,
-        unsigned,
-        key,
-        kind: Kind::Sqlite,
-        dir: Some(dir),
-        pg: None,
-    }
+    let unsigned = Store::open_sqlite(dir.path()).await.expect("open sqlite store");
+    let store = unsigned.clone().with_audit_signer(Arc::new(TestSigner(key.clone())));
+    TestStore { store, unsigned, key, kind: Kind::Sqlite, dir: Some(dir), pg: None }
 }
 
 /// A fresh PostgreSQL store, or None when HAVEN_TEST_POSTGRES_URL is not set.
@@ -152,20 +126,9 @@ pub async fn postgres_store() -> Option<TestStore> {
 pub async fn postgres_store_with_key(key: AuditKey) -> Option<TestStore> {
     let admin_url = postgres_url()?;
     let db = create_pg_database(&admin_url).await;
-    let unsigned = Store::open_postgres(&db.url)
-        .await
-        .expect("open postgres store");
-    let store = unsigned
-        .clone()
-        .with_audit_signer(Arc::new(TestSigner(key.clone())));
-    Some(TestStore {
-        store,
-        unsigned,
-        key,
-        kind: Kind::Postgres,
-        dir: None,
-        pg: Some(db),
-    })
+    let unsigned = Store::open_postgres(&db.url).await.expect("open postgres store");
+    let store = unsigned.clone().with_audit_signer(Arc::new(TestSigner(key.clone())));
+    Some(TestStore { store, unsigned, key, kind: Kind::Postgres, dir: None, pg: Some(db) })
 }
 
 impl TestStore {
@@ -173,9 +136,7 @@ impl TestStore {
     pub async fn sibling(&self) -> TestStore {
         match self.kind {
             Kind::Sqlite => sqlite_store_with_key(self.key.clone()).await,
-            Kind::Postgres => postgres_store_with_key(self.key.clone())
-                .await
-                .expect("postgres URL"),
+            Kind::Postgres => postgres_store_with_key(self.key.clone()).await.expect("postgres URL"),
         }
     }
 
@@ -194,25 +155,16 @@ impl TestStore {
             Kind::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
             Kind::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log;",
         };
-        self.store
-            .execute_unchecked(sql)
-            .await
-            .expect("drop audit triggers");
+        self.store.execute_unchecked(sql).await.expect("drop audit triggers");
     }
 
     /// Verifies the stored chain (in `ORDER BY seq` order, or in physical order) against the
     /// head row, whose own MAC is checked first. Returns the number of verified entries.
     pub async fn verify(&self, physical: bool) -> Result<u64, String> {
         let rows = if physical {
-            self.store
-                .audit_entries_physical()
-                .await
-                .expect("audit entries")
+            self.store.audit_entries_physical().await.expect("audit entries")
         } else {
-            self.store
-                .audit_entries(0, i64::MAX)
-                .await
-                .expect("audit entries")
+            self.store.audit_entries(0, i64::MAX).await.expect("audit entries")
         };
         let head = self.store.audit_head().await.expect("audit head");
         if let Some(h) = &head
@@ -220,17 +172,9 @@ impl TestStore {
         {
             return Err("the head row's MAC does not verify".into());
         }
-        let bytes: Vec<Vec<u8>> = rows
-            .iter()
-            .map(|r| r.event.canonical_bytes(r.seq))
-            .collect();
-        let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry {
-            seq: r.seq,
-            entry: b,
-            mac: &r.mac,
-        });
-        verify_audit_chain(&self.key, entries, head.map(|h| (h.seq, h.mac)))
-            .map_err(|e| format!("{e:?}"))
+        let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
+        let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });
+        verify_audit_chain(&self.key, entries, head.map(|h| (h.seq, h.mac))).map_err(|e| format!("{e:?}"))
     }
 
     /// Both orders must verify, with exactly `n` entries.
@@ -240,11 +184,7 @@ impl TestStore {
     }
 
     pub async fn head_seq(&self) -> i64 {
-        self.store
-            .audit_head()
-            .await
-            .expect("audit head")
-            .map_or(0, |h| h.seq)
+        self.store.audit_head().await.expect("audit head").map_or(0, |h| h.seq)
     }
 
     /// The whole database as a dump.
@@ -267,19 +207,8 @@ pub fn jurisdiction(code: &str) -> Jurisdiction {
     Jurisdiction::parse("jurisdiction", code).expect("jurisdiction")
 }
 
-pub fn organisation(
-    id: &str,
-    name: &str,
-    kind: OrganisationKind,
-    country: &str,
-) -> OrganisationRow {
-    OrganisationRow {
-        id: id.into(),
-        name: name.into(),
-        kind,
-        jurisdiction: jurisdiction(country),
-        created_at: T0,
-    }
+pub fn organisation(id: &str, name: &str, kind: OrganisationKind, country: &str) -> OrganisationRow {
+    OrganisationRow { id: id.into(), name: name.into(), kind, jurisdiction: jurisdiction(country), created_at: T0 }
 }
 
 pub fn user(id: &str, username: &str, organisation_id: &str, roles: &[Role]) -> UserRow {
@@ -298,14 +227,7 @@ pub fn user(id: &str, username: &str, organisation_id: &str, roles: &[Role]) -> 
     }
 }
 
-pub fn case(
-    id: &str,
-    reference: &str,
-    owner: &str,
-    created_by: &str,
-    country: &str,
-    at: i64,
-) -> CaseRow {
+pub fn case(id: &str, reference: &str, owner: &str, created_by: &str, country: &str, at: i64) -> CaseRow {
     CaseRow {
         id: id.into(),
         reference: reference.into(),
@@ -323,24 +245,13 @@ pub fn person(case_id: &str, tag: u8) -> PersonRow {
         given_names: vec![tag, 1, 2, 3, 0, 255],
         family_names: vec![tag, 4, 5, 6],
         aliases: vec![],
-        date_of_birth: if tag.is_multiple_of(2) {
-            Some(vec![tag, 9, 9])
-        } else {
-            None
-        },
+        date_of_birth: if tag.is_multiple_of(2) { Some(vec![tag, 9, 9]) } else { None },
         sex: Sex::Female,
         name_index: vec![tag; 32],
     }
 }
 
-pub fn note(
-    id: &str,
-    case_id: &str,
-    compartment: Compartment,
-    author: &str,
-    org: &str,
-    at: i64,
-) -> NoteRow {
+pub fn note(id: &str, case_id: &str, compartment: Compartment, author: &str, org: &str, at: i64) -> NoteRow {
     NoteRow {
         id: id.into(),
         case_id: case_id.into(),
@@ -363,24 +274,9 @@ pub struct World {
 }
 
 pub async fn seed(t: &TestStore) -> World {
-    let police = organisation(
-        "org-lv-police",
-        "State Police",
-        OrganisationKind::Police,
-        "LV",
-    );
-    let ngo = organisation(
-        "org-lv-ngo",
-        "Shelter Safe House",
-        OrganisationKind::Ngo,
-        "LV",
-    );
-    let shelter = organisation(
-        "org-ee-shelter",
-        "Tallinn Shelter",
-        OrganisationKind::Shelter,
-        "EE",
-    );
+    let police = organisation("org-lv-police", "State Police", OrganisationKind::Police, "LV");
+    let ngo = organisation("org-lv-ngo", "Shelter Safe House", OrganisationKind::Ngo, "LV");
+    let shelter = organisation("org-ee-shelter", "Tallinn Shelter", OrganisationKind::Shelter, "EE");
     for org in [&police, &ngo, &shelter] {
         t.store
             .create_organisation(
@@ -390,36 +286,16 @@ pub async fn seed(t: &TestStore) -> World {
             .await
             .expect("create organisation");
     }
-    let officer = user(
-        "usr-officer",
-        "officer",
-        &police.id,
-        &[Role::Investigator, Role::FirstResponder],
-    );
+    let officer = user("usr-officer", "officer", &police.id, &[Role::Investigator, Role::FirstResponder]);
     let caseworker = user("usr-caseworker", "caseworker", &ngo.id, &[Role::Caseworker]);
-    let counsellor = user(
-        "usr-counsellor",
-        "counsellor",
-        &shelter.id,
-        &[Role::Supervisor, Role::Caseworker],
-    );
+    let counsellor = user("usr-counsellor", "counsellor", &shelter.id, &[Role::Supervisor, Role::Caseworker]);
     for u in [&officer, &caseworker, &counsellor] {
         t.store
-            .create_user(
-                u,
-                &event(AuditAction::UserCreated).on("user", &u.id, Some(&u.organisation_id)),
-            )
+            .create_user(u, &event(AuditAction::UserCreated).on("user", &u.id, Some(&u.organisation_id)))
             .await
             .expect("create user");
     }
-    World {
-        police,
-        ngo,
-        shelter,
-        officer,
-        caseworker,
-        counsellor,
-    }
+    World { police, ngo, shelter, officer, caseworker, counsellor }
 }
 
 /// Asserts a storage result is a conflict.

@@ -31,39 +31,21 @@ async fn prepare(t: &TestStore) {
 /// Both read orders must fail; returns the error in seq order.
 async fn broken(t: &TestStore) -> String {
     let physical = t.verify(true).await;
-    assert!(
-        physical.is_err(),
-        "tampering not detected in physical order: {physical:?}"
-    );
+    assert!(physical.is_err(), "tampering not detected in physical order: {physical:?}");
     let ordered = t.verify(false).await;
-    assert!(
-        ordered.is_err(),
-        "tampering not detected in seq order: {ordered:?}"
-    );
+    assert!(ordered.is_err(), "tampering not detected in seq order: {ordered:?}");
     ordered.unwrap_err()
 }
 
 async fn an_edited_entry_is_detected(t: TestStore) {
     prepare(&t).await;
-    assert_eq!(
-        t.store
-            .execute_unchecked("UPDATE audit_log SET detail = 'entry=0' WHERE seq = 3")
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(t.store.execute_unchecked("UPDATE audit_log SET detail = 'entry=0' WHERE seq = 3").await.unwrap(), 1);
     assert_eq!(broken(&t).await, "Edited { seq: 3 }");
 }
 
 async fn a_deleted_middle_entry_is_detected(t: TestStore) {
     prepare(&t).await;
-    assert_eq!(
-        t.store
-            .execute_unchecked("DELETE FROM audit_log WHERE seq = 3")
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(t.store.execute_unchecked("DELETE FROM audit_log WHERE seq = 3").await.unwrap(), 1);
     assert_eq!(broken(&t).await, "Missing { after_seq: 2, found_seq: 4 }");
 }
 
@@ -80,10 +62,7 @@ async fn a_forged_entry_is_detected(t: TestStore) {
         .await
         .unwrap();
     assert_eq!(broken(&t).await, "Edited { seq: 7 }");
-    t.store
-        .execute_unchecked("UPDATE audit_head SET seq = 7")
-        .await
-        .unwrap();
+    t.store.execute_unchecked("UPDATE audit_head SET seq = 7").await.unwrap();
     let r = t.verify(false).await;
     assert!(r.is_err(), "{r:?}");
 }
@@ -109,61 +88,29 @@ async fn swapped_entries_are_detected(t: TestStore) {
         .unwrap();
     // Swapped back, the chain verifies again, wherever the rows now lie on disk.
     t.assert_chain(ENTRIES as u64).await;
-    t.store
-        .execute_unchecked("UPDATE audit_log SET detail = 'entry=5' WHERE seq = 6")
-        .await
-        .unwrap();
-    t.store
-        .execute_unchecked("UPDATE audit_log SET detail = 'entry=6' WHERE seq = 5")
-        .await
-        .unwrap();
+    t.store.execute_unchecked("UPDATE audit_log SET detail = 'entry=5' WHERE seq = 6").await.unwrap();
+    t.store.execute_unchecked("UPDATE audit_log SET detail = 'entry=6' WHERE seq = 5").await.unwrap();
     assert_eq!(broken(&t).await, "Edited { seq: 5 }");
 }
 
 async fn a_deleted_newest_entry_is_detected(t: TestStore) {
     prepare(&t).await;
-    assert_eq!(
-        t.store
-            .execute_unchecked("DELETE FROM audit_log WHERE seq = 6")
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        broken(&t).await,
-        "TruncatedHead { expected_last: 6, found_last: 5 }"
-    );
+    assert_eq!(t.store.execute_unchecked("DELETE FROM audit_log WHERE seq = 6").await.unwrap(), 1);
+    assert_eq!(broken(&t).await, "TruncatedHead { expected_last: 6, found_last: 5 }");
     // Without the head row, the shortened chain would pass: the head is what catches it.
     let rows = t.store.audit_entries(0, 100).await.unwrap();
-    let bytes: Vec<Vec<u8>> = rows
-        .iter()
-        .map(|r| r.event.canonical_bytes(r.seq))
-        .collect();
-    let entries = rows
-        .iter()
-        .zip(&bytes)
-        .map(|(r, b)| haven_crypto::ChainedEntry {
-            seq: r.seq,
-            entry: b,
-            mac: &r.mac,
-        });
-    assert_eq!(
-        haven_crypto::verify_audit_chain(&t.key, entries, None),
-        Ok(5)
-    );
+    let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
+    let entries =
+        rows.iter().zip(&bytes).map(|(r, b)| haven_crypto::ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });
+    assert_eq!(haven_crypto::verify_audit_chain(&t.key, entries, None), Ok(5));
 }
 
 async fn a_rewritten_head_is_detected(t: TestStore) {
     prepare(&t).await;
     // Deleting the newest entry and moving the head back to the previous one, without the key.
+    t.store.execute_unchecked("DELETE FROM audit_log WHERE seq = 6").await.unwrap();
     t.store
-        .execute_unchecked("DELETE FROM audit_log WHERE seq = 6")
-        .await
-        .unwrap();
-    t.store
-        .execute_unchecked(
-            "UPDATE audit_head SET seq = 5, mac = (SELECT mac FROM audit_log WHERE seq = 5)",
-        )
+        .execute_unchecked("UPDATE audit_head SET seq = 5, mac = (SELECT mac FROM audit_log WHERE seq = 5)")
         .await
         .unwrap();
     assert_eq!(broken(&t).await, "the head row's MAC does not verify");
