@@ -13,14 +13,35 @@ pub struct Link {
     pub probability: f64,
 }
 
+/// Union-find with the members of each cluster on a circular linked list (no allocation per
+/// record).
 struct UnionFind {
     parent: Vec<u32>,
-    members: Vec<Vec<u32>>,
+    size: Vec<u32>,
+    next: Vec<u32>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> UnionFind {
-        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect() }
+        UnionFind { parent: (0..n as u32).collect(), size: vec![1; n], next: (0..n as u32).collect() }
+    }
+
+    /// The members of the cluster holding `x`.
+    fn members(&self, x: u32) -> Vec<u32> {
+        let mut out = vec![x];
+        let mut y = self.next[x as usize];
+        while y != x {
+            out.push(y);
+            y = self.next[y as usize];
+        }
+        out
+    }
+
+    /// Joins root `small` into root `other`.
+    fn join(&mut self, small: u32, other: u32) {
+        self.parent[small as usize] = other;
+        self.size[other as usize] += self.size[small as usize];
+        self.next.swap(small as usize, other as usize);
     }
 
     fn find(&mut self, x: u32) -> u32 {
@@ -94,7 +115,7 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
         if ra == rb {
             continue;
         }
-        let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
+        let (sa, sb) = (uf.size[ra as usize] as usize, uf.size[rb as usize] as usize);
         if sa + sb > settings.max_size {
             continue;
         }
@@ -103,10 +124,10 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
         let mut conflict = false;
         if sa * sb <= 64 {
             // small clusters (the usual case): look each cross pair up in the sorted rows
-            let (xs, ys) = (&uf.members[small as usize], &uf.members[other as usize]);
-            'pairs: for x in xs {
+            let (xs, ys) = (uf.members(small), uf.members(other));
+            'pairs: for x in &xs {
                 let row = neighbours(*x);
-                for y in ys {
+                for y in &ys {
                     if let Ok(k) = row.binary_search_by_key(y, |(n, _)| *n) {
                         if row[k].1 {
                             linked += 1;
@@ -118,7 +139,7 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
                 }
             }
         } else {
-            let small_members = uf.members[small as usize].clone();
+            let small_members = uf.members(small);
             'outer: for x in &small_members {
                 for (y, is_link) in neighbours(*x) {
                     if uf.find(*y) == other {
@@ -136,9 +157,7 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
         if conflict || density < settings.min_link_density {
             continue;
         }
-        let moved = std::mem::take(&mut uf.members[small as usize]);
-        uf.parent[small as usize] = other;
-        uf.members[other as usize].extend(moved);
+        uf.join(small, other);
     }
     let mut numbers: HashMap<u32, u32> = HashMap::new();
     (0..n as u32)

@@ -22,8 +22,8 @@ pub struct RawRecord {
     pub truth: Option<String>,
     /// Line in the input file, for error messages.
     pub line: u64,
-    /// Name of the input, for error messages.
-    pub source_name: String,
+    /// Name of the input, for error messages (shared by the records of one input).
+    pub source_name: std::sync::Arc<str>,
 }
 
 /// What to do with a value that cannot be read (a date of 31 February, a name of 5,000 letters).
@@ -222,7 +222,7 @@ impl Dataset {
                     match policy {
                         BadValues::Fail => {
                             return Err(LinkError::BadRow {
-                                source_name: r.source_name.clone(),
+                                source_name: r.source_name.to_string(),
                                 line: r.line,
                                 message: format!("field {:?}: {e}", settings.fields[f].name),
                             });

@@ -117,7 +117,7 @@ impl Needed {
 struct Builder<'a> {
     opts: &'a ReadOptions,
     needed: Needed,
-    source_name: String,
+    source_name: std::sync::Arc<str>,
     records: Vec<RawRecord>,
     stats: ReadStats,
     seen_ids: HashMap<String, u64>,
@@ -128,7 +128,7 @@ impl Builder<'_> {
         Builder {
             opts,
             needed: Needed::new(opts),
-            source_name: opts.source_name.clone(),
+            source_name: opts.source_name.as_str().into(),
             records: Vec::new(),
             stats: ReadStats::default(),
             seen_ids: HashMap::default(),
