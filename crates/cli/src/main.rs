@@ -275,13 +275,14 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_seconds),
     };
     let router = haven_web::router(app.clone(), web)?;
+    let shutdown = shutdown_signal()?;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     println!("Haven is serving on http://{address} ({} database)", app.store().backend_name());
     tracing::info!(%address, backend = app.store().backend_name(), "serving");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("requests finished; closing the database");
     app.store().close().await;
@@ -289,27 +290,29 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then stops accepting and finishes what is in
-/// flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// flight. The handlers are registered when this is called, not when the future is first
+/// polled: a signal sent as soon as the server says it is serving is not lost to the default
+/// action (an abrupt exit).
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
 
 async fn find_org(app: &App, org: &str) -> Result<String> {

@@ -4,6 +4,9 @@
 //! the caller leaks in), runs the real binary and looks at its exit status, its output and the
 //! files it leaves behind.
 
+#![expect(clippy::expect_used, clippy::panic, reason = "tests fail by panicking")]
+#![expect(clippy::disallowed_methods, reason = "tests wait for a separate process, not on a runtime")]
+
 mod admin;
 mod audit;
 mod backup;
@@ -28,6 +31,12 @@ pub const FAMILY: &str = "Quxwellington";
 pub struct Haven {
     pub dir: tempfile::TempDir,
     env: Vec<(String, String)>,
+}
+
+impl Default for Haven {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Haven {
@@ -294,6 +303,19 @@ impl Server {
         let json: serde_json::Value = serde_json::from_str(&r.body).expect("login JSON");
         let csrf = json["csrf_token"].as_str().expect("csrf_token").to_owned();
         Session { cookie, csrf }
+    }
+
+    /// Waits until the logs contain `needle`.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let logs = self.stderr.lock().expect("lock").clone();
+            if logs.contains(needle) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{needle:?} not logged within {timeout:?}: {logs}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Sends SIGTERM.

@@ -59,11 +59,12 @@ fn sigterm_finishes_the_request_in_flight_and_exits_zero() {
     stream.write_all(request_head("POST", "/api/v1/auth/login", None, Some(&body)).as_bytes()).expect("head");
     stream.write_all(first.as_bytes()).expect("first half");
     stream.flush().expect("flush");
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(500));
 
     let signalled = Instant::now();
     server.terminate();
-    std::thread::sleep(Duration::from_millis(300));
+    server.wait_for_log("shutting down", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(100));
     // New connections are no longer served…
     let refused = TcpStream::connect(server.addr).map(|mut s| {
         let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
@@ -158,4 +159,15 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
     let again = crate::Server::start(haven.cmd(&["demo", "--listen", "127.0.0.1:0"]));
     assert!(again.banner.contains("already loaded"), "{}", again.banner);
     again.stop();
+}
+
+#[test]
+fn sigterm_right_after_the_server_says_it_serves_is_graceful() {
+    let haven = Haven::new();
+    for _ in 0..3 {
+        let server = haven.serve();
+        // No request first: the signal arrives as soon as the address is printed.
+        let (_, err) = server.stop();
+        assert!(err.contains("shutting down") && err.contains("closing the database"), "{err}");
+    }
 }
