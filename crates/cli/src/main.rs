@@ -10,6 +10,7 @@ use haven_app::admin::{Acting, NewUser};
 use haven_app::{App, AppSettings, Clock};
 use haven_crypto::MasterKey;
 use haven_domain::Coded;
+use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_storage::Store;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -399,7 +400,9 @@ async fn org_command(app: &App, cmd: OrgCommand) -> Result<()> {
 }
 
 async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
-    let store = open_store(config, data).await?;
+    // Opening Haven checks the current key (and gives an audited store).
+    let app = open_app(config, data).await?;
+    let store = app.store();
     let (old, path) = master_key(config, data)?;
     let new_master = MasterKey::generate();
     // The new key is written next to the old one first: whatever happens, one of the two
@@ -408,7 +411,7 @@ async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
     if let Some(p) = &pending {
         new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
     }
-    let n = match haven_app::keys::rotate_master_key(&store, &old, &new_master, SystemClock.now()).await {
+    let n = match haven_app::keys::rotate_master_key(store, &old, &new_master, app.now()).await {
         Ok(n) => n,
         Err(e) => {
             // Nothing was re-wrapped: the new key is of no use.
@@ -438,6 +441,13 @@ async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
             println!("{}", new_master.encode());
         }
     }
+    // The data keys, and so the audit key, are unchanged: the chain goes on.
+    let event = AuditEvent::new(app.now(), AuditAction::KeysRotated, AuditOutcome::Success)
+        .on("database", store.backend_name(), None)
+        .detail(format!("operator console; {n} data keys re-wrapped"));
+    if let Err(e) = store.append_audit(&event).await {
+        tracing::error!(error = %e, "the key rotation could not be recorded in the audit log");
+    }
     println!("running servers keep working; restart them at leisure to pick up the new key");
     Ok(())
 }
@@ -447,6 +457,11 @@ async fn backup(config: &Config, data: &Path, file: &Path) -> Result<()> {
     // under a wrong key would be one nobody can restore.
     let app = open_app(config, data).await?;
     let (master, _) = master_key(config, data)?;
+    // Recorded first, so that no backup exists without its entry (and the backup holds it).
+    let event = AuditEvent::new(app.now(), AuditAction::Backup, AuditOutcome::Success)
+        .on("database", app.store().backend_name(), None)
+        .detail("operator console");
+    app.store().append_audit(&event).await.context("recording the backup in the audit log")?;
     let mut plain: Vec<u8> = Vec::new();
     let rows = app.store().dump(&mut plain).await.context("reading the database")?;
     let tmp = file.with_extension("partial");

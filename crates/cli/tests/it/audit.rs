@@ -116,3 +116,23 @@ fn verify_fails_on_a_deleted_middle_entry_and_on_reordered_entries() {
     );
     haven.run(&["audit", "verify"]).assert_fails_with(&["audit", "broken"]);
 }
+
+#[test]
+fn backups_and_key_rotations_are_audited_and_the_chain_goes_on() {
+    let haven = audited();
+    let (before, _) = verify_ok(&haven);
+    let backup = haven.data().join("audited.backup");
+    haven.ok(&["backup", backup.to_str().expect("utf-8 path")]);
+    haven.ok(&["keys", "rotate"]);
+    let (after, _) = verify_ok(&haven);
+    assert_eq!(after, before + 2, "one entry for the backup, one for the rotation");
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let actions = runtime.block_on(async {
+        let store = Store::open_sqlite(haven.data()).await.expect("open");
+        let rows = store.audit_entries(0, 1000).await.expect("entries");
+        store.close().await;
+        rows.into_iter().map(|r| r.event.action.to_string()).collect::<Vec<_>>()
+    });
+    assert_eq!(actions[actions.len() - 2..], ["backup".to_owned(), "keys_rotated".to_owned()], "{actions:?}");
+}
