@@ -21,7 +21,10 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Haven API", description = "The national referral mechanism and its partners: organisations, users, cases, audit."),
+    info(
+        title = "Haven API",
+        description = "The national referral mechanism and its partners: organisations, users, cases, audit."
+    ),
     components(schemas(ErrorBody))
 )]
 struct ApiDoc;
@@ -124,7 +127,11 @@ pub fn clear_session_cookie(state: &AppState) -> String {
 /// Log in: sets the session cookie.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(state): State<AppState>, ClientAddress(address): ClientAddress, ApiJson(body): ApiJson<LoginBody>) -> WebResult<Response> {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> WebResult<Response> {
     let session = state
         .app
         .login(LoginRequest {
@@ -285,7 +292,11 @@ async fn create_user(
 /// Disable a user: revokes its sessions and tokens.
 #[utoipa::path(post, path = "/users/{username}/disable", tag = "administration",
     params(("username" = String, Path)), responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn disable_user(State(state): State<AppState>, Auth(p): Auth, Path(username): Path<String>) -> WebResult<StatusCode> {
+async fn disable_user(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(username): Path<String>,
+) -> WebResult<StatusCode> {
     state.app.set_user_disabled(Acting::User(&p), &username, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -293,7 +304,11 @@ async fn disable_user(State(state): State<AppState>, Auth(p): Auth, Path(usernam
 /// Enable a user.
 #[utoipa::path(post, path = "/users/{username}/enable", tag = "administration",
     params(("username" = String, Path)), responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn enable_user(State(state): State<AppState>, Auth(p): Auth, Path(username): Path<String>) -> WebResult<StatusCode> {
+async fn enable_user(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(username): Path<String>,
+) -> WebResult<StatusCode> {
     state.app.set_user_disabled(Acting::User(&p), &username, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -306,7 +321,11 @@ pub struct PasswordBody {
 /// Reset a user's password: returns a new one, once; revokes its sessions.
 #[utoipa::path(post, path = "/users/{username}/reset-password", tag = "administration",
     params(("username" = String, Path)), responses((status = 200, body = PasswordBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn reset_password(State(state): State<AppState>, Auth(p): Auth, Path(username): Path<String>) -> WebResult<Json<PasswordBody>> {
+async fn reset_password(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(username): Path<String>,
+) -> WebResult<Json<PasswordBody>> {
     let password = state.app.reset_password(Acting::User(&p), &username).await?;
     Ok(Json(PasswordBody { password }))
 }
@@ -360,7 +379,13 @@ async fn list_tokens(State(state): State<AppState>, Auth(p): Auth) -> WebResult<
     let rows = state.app.api_tokens(&p).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| TokenBody { id: r.id, name: r.name, created_at: r.created_at, last_used_at: r.last_used_at, revoked: r.revoked })
+            .map(|r| TokenBody {
+                id: r.id,
+                name: r.name,
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+                revoked: r.revoked,
+            })
             .collect(),
     ))
 }
@@ -468,7 +493,11 @@ pub struct Page {
 /// Cases my organisation owns or was given (no personal data in the list).
 #[utoipa::path(get, path = "/cases", tag = "cases", params(Page),
     responses((status = 200, body = Vec<CaseSummaryBody>), (status = 403, body = ErrorBody)))]
-async fn list_cases(State(state): State<AppState>, Auth(p): Auth, Query(page): Query<Page>) -> WebResult<Json<Vec<CaseSummaryBody>>> {
+async fn list_cases(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Query(page): Query<Page>,
+) -> WebResult<Json<Vec<CaseSummaryBody>>> {
     let list = state.app.list_cases(&p, page.limit.unwrap_or(50), page.offset.unwrap_or(0)).await?;
     Ok(Json(list.iter().map(summary_body).collect()))
 }
@@ -482,8 +511,9 @@ async fn register_case(
     ApiJson(body): ApiJson<NewCaseBody>,
 ) -> WebResult<(StatusCode, Json<CaseSummaryBody>)> {
     let b = &body.person;
-    let identity = PersonIdentity::parse(&b.given_names, &b.family_names, &b.aliases, b.date_of_birth.as_deref(), &b.sex)
-        .map_err(|e| haven_domain::ParseError::new(format!("person.{}", e.field), e.message))?;
+    let identity =
+        PersonIdentity::parse(&b.given_names, &b.family_names, &b.aliases, b.date_of_birth.as_deref(), &b.sex)
+            .map_err(|e| haven_domain::ParseError::new(format!("person.{}", e.field), e.message))?;
     let summary = state.app.register_case(&p, &identity).await?;
     Ok((StatusCode::CREATED, Json(summary_body(&summary))))
 }
@@ -601,11 +631,21 @@ pub struct AccessBody {
 /// Who accessed a case and when (the owning organisation's supervisors and auditors).
 #[utoipa::path(get, path = "/cases/{id}/access-history", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = Vec<AccessBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn access_history(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Json<Vec<AccessBody>>> {
+async fn access_history(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> WebResult<Json<Vec<AccessBody>>> {
     let rows = state.app.access_history(&p, &id).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| AccessBody { at: r.at, user_id: r.user_id, organisation_id: r.organisation_id, action: r.action, outcome: r.outcome })
+            .map(|r| AccessBody {
+                at: r.at,
+                user_id: r.user_id,
+                organisation_id: r.organisation_id,
+                action: r.action,
+                outcome: r.outcome,
+            })
             .collect(),
     ))
 }
@@ -653,7 +693,11 @@ pub struct AuditEntryBody {
 /// Audit entries in order (administrators).
 #[utoipa::path(get, path = "/audit/entries", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<AuditEntryBody>), (status = 403, body = ErrorBody)))]
-async fn audit_entries(State(state): State<AppState>, Auth(p): Auth, Query(q): Query<AuditQuery>) -> WebResult<Json<Vec<AuditEntryBody>>> {
+async fn audit_entries(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Json<Vec<AuditEntryBody>>> {
     let rows = state.app.audit_log(&p, q.after_seq.unwrap_or(0), q.limit.unwrap_or(100)).await?;
     Ok(Json(
         rows.into_iter()

@@ -17,11 +17,9 @@ pub async fn favicon() -> Response {
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, mime, bytes)) => (
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")],
-            *bytes,
-        )
-            .into_response(),
+        Some((_, mime, bytes)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -62,10 +62,17 @@ impl WebError {
                 }
                 AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, d("unauthenticated", e.to_string(), None)),
                 AppError::BadCredentials => (StatusCode::UNAUTHORIZED, d("bad_credentials", e.to_string(), None)),
-                AppError::TotpRequired => (StatusCode::UNAUTHORIZED, d("totp_required", e.to_string(), Some("totp".into()))),
+                AppError::TotpRequired => {
+                    (StatusCode::UNAUTHORIZED, d("totp_required", e.to_string(), Some("totp".into())))
+                }
                 AppError::RateLimited { retry_after } => (
                     StatusCode::TOO_MANY_REQUESTS,
-                    ErrorDetail { code: "rate_limited", message: e.to_string(), field: None, retry_after: Some(*retry_after) },
+                    ErrorDetail {
+                        code: "rate_limited",
+                        message: e.to_string(),
+                        field: None,
+                        retry_after: Some(*retry_after),
+                    },
                 ),
                 AppError::Forbidden => (StatusCode::FORBIDDEN, d("forbidden", e.to_string(), None)),
                 AppError::NotFound => (StatusCode::NOT_FOUND, d("not_found", e.to_string(), None)),
@@ -75,8 +82,12 @@ impl WebError {
                     (StatusCode::INTERNAL_SERVER_ERROR, d("internal", "something went wrong on our side".into(), None))
                 }
             },
-            WebError::BadRequest { field, message } => (StatusCode::BAD_REQUEST, d("bad_request", message.clone(), field.clone())),
-            WebError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, d("payload_too_large", self.to_string(), None)),
+            WebError::BadRequest { field, message } => {
+                (StatusCode::BAD_REQUEST, d("bad_request", message.clone(), field.clone()))
+            }
+            WebError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, d("payload_too_large", self.to_string(), None))
+            }
             WebError::UnsupportedMediaType { .. } => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, d("unsupported_media_type", self.to_string(), None))
             }

@@ -129,7 +129,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
         };
         WebError::BadRequest { field: if path == "." { None } else { Some(path) }, message }
     })?;
-    de.end().map_err(|_| WebError::BadRequest { field: None, message: "trailing characters after the JSON value".into() })?;
+    de.end().map_err(|_| WebError::BadRequest {
+        field: None,
+        message: "trailing characters after the JSON value".into(),
+    })?;
     Ok(value)
 }
 

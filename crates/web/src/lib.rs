@@ -39,7 +39,12 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { tls: false, trust_forwarded_for: false, max_body_bytes: 1024 * 1024, request_timeout: Duration::from_secs(30) }
+        Self {
+            tls: false,
+            trust_forwarded_for: false,
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -62,12 +67,8 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
     let (api_router, openapi) = api_parts();
     let max_body = config.max_body_bytes;
     let timeout = config.request_timeout;
-    let state = AppState {
-        app,
-        config: Arc::new(config),
-        i18n: Arc::new(i18n::I18n::load()?),
-        openapi: Arc::new(openapi),
-    };
+    let state =
+        AppState { app, config: Arc::new(config), i18n: Arc::new(i18n::I18n::load()?), openapi: Arc::new(openapi) };
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -117,10 +117,6 @@ fn form_urlencoded_value(bytes: &[u8], name: &str) -> Option<String> {
 /// The span of a request: method and matched route only (never the raw path, which may hold
 /// an identifier, nor query strings).
 pub fn request_span(req: &axum::http::Request<Body>) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("unmatched", |m| m.as_str())
-        .to_owned();
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |m| m.as_str()).to_owned();
     tracing::info_span!("request", method = %req.method(), route = %route)
 }

@@ -53,7 +53,12 @@ async fn a_distinctive_name_appears_nowhere_at_rest_nor_in_the_logs() {
     assert_eq!(reply.status, StatusCode::CREATED);
     let id = reply.json()["id"].as_str().unwrap().to_owned();
     let note = t
-        .call(Method::POST, &format!("/api/v1/cases/{id}/notes"), Some(&s), Some(json!({"compartment": "support", "body": format!("{NAME} told us about the flat")})))
+        .call(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/notes"),
+            Some(&s),
+            Some(json!({"compartment": "support", "body": format!("{NAME} told us about the flat")})),
+        )
         .await;
     assert_eq!(note.status, StatusCode::CREATED);
     // Reads, a page, an error: all logged paths exercised.
@@ -61,7 +66,13 @@ async fn a_distinctive_name_appears_nowhere_at_rest_nor_in_the_logs() {
     assert_eq!(back["person"]["family_names"], FAMILY);
     let page = t.page(&format!("/cases/{id}"), Some(&s)).await;
     assert!(page.body.contains(FAMILY));
-    t.call(Method::POST, "/api/v1/cases", Some(&s), Some(json!({"person": {"given_names": NAME, "family_names": "", "sex": "female"}}))).await;
+    t.call(
+        Method::POST,
+        "/api/v1/cases",
+        Some(&s),
+        Some(json!({"person": {"given_names": NAME, "family_names": "", "sex": "female"}})),
+    )
+    .await;
 
     // The database files, WAL included, while the database is open.
     let mut files = 0;
@@ -107,7 +118,8 @@ async fn a_wrong_master_key_is_a_clear_error_not_garbage() {
         store.close().await;
     }
     let store = Store::open_sqlite(dir.path()).await.unwrap();
-    let err = App::open(store.clone(), &MasterKey::generate(), clock.clone(), AppSettings::default()).await.err().unwrap();
+    let err =
+        App::open(store.clone(), &MasterKey::generate(), clock.clone(), AppSettings::default()).await.err().unwrap();
     assert!(matches!(err, AppError::WrongMasterKey), "{err:?}");
     assert!(err.to_string().contains("master key"));
     assert!(App::open(store, &right, clock, AppSettings::default()).await.is_ok());
@@ -125,14 +137,24 @@ async fn every_read_of_personal_data_is_audited_and_the_owner_sees_who_read() {
     let boss = t.login("boss", &sup_pw).await;
     let officer = t.login("officer", &officer_pw).await;
     let id = t
-        .call(Method::POST, "/api/v1/cases", Some(&worker), Some(json!({"person": {"given_names": "A", "family_names": "B", "sex": "male"}})))
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&worker),
+            Some(json!({"person": {"given_names": "A", "family_names": "B", "sex": "male"}})),
+        )
         .await
         .json()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    t.call(Method::POST, &format!("/api/v1/cases/{id}/shares"), Some(&worker), Some(json!({"organisation_id": police, "compartments": ["identity"]})))
-        .await;
+    t.call(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/shares"),
+        Some(&worker),
+        Some(json!({"organisation_id": police, "compartments": ["identity"]})),
+    )
+    .await;
     t.clock.advance(60);
     assert_eq!(t.call(Method::GET, &format!("/api/v1/cases/{id}"), Some(&officer), None).await.status, StatusCode::OK);
     t.call(Method::GET, &format!("/api/v1/cases/{id}/notes?compartment=support"), Some(&worker), None).await;
@@ -144,7 +166,11 @@ async fn every_read_of_personal_data_is_audited_and_the_owner_sees_who_read() {
     let rows = history.json();
     let rows = rows.as_array().unwrap();
     let officer_id = t.call(Method::GET, "/api/v1/me", Some(&officer), None).await.json()["user_id"].clone();
-    assert!(rows.iter().any(|r| r["action"] == "case_read" && r["user_id"] == officer_id && r["organisation_id"] == police.as_str()));
+    assert!(
+        rows.iter().any(|r| r["action"] == "case_read"
+            && r["user_id"] == officer_id
+            && r["organisation_id"] == police.as_str())
+    );
     assert!(rows.iter().any(|r| r["action"] == "notes_read"));
     assert!(rows.iter().any(|r| r["action"] == "case_created"));
     assert!(rows.iter().any(|r| r["action"] == "case_shared"));

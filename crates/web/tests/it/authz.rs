@@ -86,7 +86,9 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
     let v = match path {
         "/api/v1/auth/login" => json!({"username": "nobody", "password": "nothing-at-all"}),
         "/api/v1/organisations" => json!({"name": format!("Org {n}"), "kind": "shelter", "jurisdiction": "LV"}),
-        "/api/v1/users" => json!({"username": format!("new.user{n}"), "display_name": "New", "organisation_id": w.ngo, "roles": ["caseworker"]}),
+        "/api/v1/users" => {
+            json!({"username": format!("new.user{n}"), "display_name": "New", "organisation_id": w.ngo, "roles": ["caseworker"]})
+        }
         "/api/v1/users/{username}/roles" => json!({"roles": ["caseworker"]}),
         "/api/v1/tokens" => json!({"name": "script"}),
         "/api/v1/cases" => json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}}),
@@ -104,7 +106,9 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
         "/account/language" => vec![("language", "en".into())],
         "/account/password" => vec![],
         "/account/tokens" => vec![("name", "script".into())],
-        "/admin/organisations" => vec![("name", format!("Page org {n}")), ("kind", "shelter".into()), ("jurisdiction", "LV".into())],
+        "/admin/organisations" => {
+            vec![("name", format!("Page org {n}")), ("kind", "shelter".into()), ("jurisdiction", "LV".into())]
+        }
         "/admin/users" => vec![
             ("username", format!("page.user{n}")),
             ("display_name", "Page user".into()),
@@ -163,7 +167,14 @@ async fn every_role_on_every_route() {
                     route.path,
                     reply.body
                 );
-                assert!(reply.status.as_u16() < 500, "{role} {} {}: {} {}", route.method, route.path, reply.status, reply.body);
+                assert!(
+                    reply.status.as_u16() < 500,
+                    "{role} {} {}: {} {}",
+                    route.method,
+                    route.path,
+                    reply.status,
+                    reply.body
+                );
             } else {
                 assert_eq!(
                     reply.status,
@@ -184,7 +195,11 @@ async fn every_role_on_every_route() {
 async fn logged_out_clients_get_401_from_the_api_and_the_login_page_from_pages() {
     let t = TestApp::new().await;
     for route in ROUTES.iter().filter(|r| r.permission != haven_domain::Permission::Public) {
-        let uri = route.path.replace("{case}", "00000000-0000-0000-0000-000000000000").replace("{username}", "x").replace("{id}", "x");
+        let uri = route
+            .path
+            .replace("{case}", "00000000-0000-0000-0000-000000000000")
+            .replace("{username}", "x")
+            .replace("{id}", "x");
         let uri = uri.split('#').next().unwrap().to_owned();
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();
         let reply = if route.api {
@@ -233,11 +248,21 @@ async fn ngos_see_only_their_own_cases_and_only_the_shared_parts() {
     // The owner's caseworker writes a counselling note and shares support only.
     let caseworker = &w.sessions.iter().find(|(r, _)| *r == Role::Caseworker).unwrap().1;
     let note = t
-        .call(Method::POST, &format!("{case}/notes"), Some(caseworker), Some(json!({"compartment": "support", "body": "Sleeps badly."})))
+        .call(
+            Method::POST,
+            &format!("{case}/notes"),
+            Some(caseworker),
+            Some(json!({"compartment": "support", "body": "Sleeps badly."})),
+        )
         .await;
     assert_eq!(note.status, StatusCode::CREATED);
     let share = t
-        .call(Method::POST, &format!("{case}/shares"), Some(caseworker), Some(json!({"organisation_id": ngo_b, "compartments": ["support"]})))
+        .call(
+            Method::POST,
+            &format!("{case}/shares"),
+            Some(caseworker),
+            Some(json!({"organisation_id": ngo_b, "compartments": ["support"]})),
+        )
         .await;
     assert_eq!(share.status, StatusCode::NO_CONTENT, "{}", share.body);
     let notes = t.call(Method::GET, &format!("{case}/notes?compartment=support"), Some(&other), None).await;
@@ -247,7 +272,12 @@ async fn ngos_see_only_their_own_cases_and_only_the_shared_parts() {
     assert_eq!(t.call(Method::GET, &case, Some(&other), None).await.status, StatusCode::FORBIDDEN);
     // A shared organisation does not re-share.
     let reshare = t
-        .call(Method::POST, &format!("{case}/shares"), Some(&other), Some(json!({"organisation_id": w.police, "compartments": ["support"]})))
+        .call(
+            Method::POST,
+            &format!("{case}/shares"),
+            Some(&other),
+            Some(json!({"organisation_id": w.police, "compartments": ["support"]})),
+        )
         .await;
     assert_eq!(reshare.status, StatusCode::FORBIDDEN);
 }
@@ -259,13 +289,23 @@ async fn police_never_read_counselling_notes_even_when_shared() {
     let case = format!("/api/v1/cases/{}", w.case_id);
     let caseworker = &w.sessions.iter().find(|(r, _)| *r == Role::Caseworker).unwrap().1;
     let officer = &w.sessions.iter().find(|(r, _)| *r == Role::Investigator).unwrap().1;
-    t.call(Method::POST, &format!("{case}/notes"), Some(caseworker), Some(json!({"compartment": "support", "body": "Trauma."})))
-        .await;
+    t.call(
+        Method::POST,
+        &format!("{case}/notes"),
+        Some(caseworker),
+        Some(json!({"compartment": "support", "body": "Trauma."})),
+    )
+    .await;
     // Identity was shared with the police: readable.
     assert_eq!(t.call(Method::GET, &case, Some(officer), None).await.status, StatusCode::OK);
     // Sharing support with the police is allowed as data, but their role never opens it.
-    t.call(Method::POST, &format!("{case}/shares"), Some(caseworker), Some(json!({"organisation_id": w.police, "compartments": ["identity", "support"]})))
-        .await;
+    t.call(
+        Method::POST,
+        &format!("{case}/shares"),
+        Some(caseworker),
+        Some(json!({"organisation_id": w.police, "compartments": ["identity", "support"]})),
+    )
+    .await;
     let notes = t.call(Method::GET, &format!("{case}/notes?compartment=support"), Some(officer), None).await;
     assert_eq!(notes.status, StatusCode::FORBIDDEN);
     assert!(!notes.body.contains("Trauma"));
@@ -277,7 +317,10 @@ async fn statistics_users_never_read_a_person() {
     let t = &w.t;
     for role in [Role::Rapporteur, Role::Statistician] {
         let s = &w.sessions.iter().find(|(r, _)| *r == role).unwrap().1;
-        assert_eq!(t.call(Method::GET, &format!("/api/v1/cases/{}", w.case_id), Some(s), None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            t.call(Method::GET, &format!("/api/v1/cases/{}", w.case_id), Some(s), None).await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(t.call(Method::GET, "/api/v1/cases", Some(s), None).await.status, StatusCode::FORBIDDEN);
     }
     let rapporteur = &w.sessions.iter().find(|(r, _)| *r == Role::Rapporteur).unwrap().1;
@@ -297,7 +340,8 @@ async fn an_administrator_without_a_second_factor_cannot_administer() {
     assert_eq!(t.call(Method::GET, "/api/v1/users", Some(&s), None).await.status, StatusCode::FORBIDDEN);
     // Once enrolled, logging in needs the code, and administration opens.
     let secret = t.enrol_totp("root", &password).await;
-    let reply = t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "root", "password": password}))).await;
+    let reply =
+        t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "root", "password": password}))).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json()["error"]["code"], "totp_required");
     use crate::common::ClockExt;
@@ -306,7 +350,12 @@ async fn an_administrator_without_a_second_factor_cannot_administer() {
     assert_eq!(t.call(Method::GET, "/api/v1/users", Some(&s), None).await.status, StatusCode::OK);
     // The same code again is a replay.
     let replay = t
-        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "root", "password": password, "totp": code})))
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "root", "password": password, "totp": code})),
+        )
         .await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
 }

@@ -45,7 +45,12 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
 
     let port = free_port();
     let _driver = Driver(
-        Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
     );
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
@@ -61,7 +66,11 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let mut client = None;
     for _ in 0..50 {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => {
                 client = Some(c);
                 break;

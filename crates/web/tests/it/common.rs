@@ -68,11 +68,8 @@ impl TestApp {
 
     /// Enrols TOTP for a user (through the application) and returns the secret.
     pub async fn enrol_totp(&self, username: &str, password: &str) -> TotpSecret {
-        let session = self
-            .app
-            .login(haven_app::LoginRequest { username, password, totp: None, address: None })
-            .await
-            .unwrap();
+        let session =
+            self.app.login(haven_app::LoginRequest { username, password, totp: None, address: None }).await.unwrap();
         let enrolment = self.app.begin_totp_enrolment(&session.principal);
         let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
         let code = secret.code_at(self.clock.now_u64());
@@ -106,7 +103,13 @@ impl TestApp {
     }
 
     /// A JSON request (with the CSRF header when a session is given).
-    pub async fn call(&self, method: Method, path: &str, session: Option<&Session>, body: Option<serde_json::Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path).header("host", "localhost");
         if let Some(s) = session {
             req = req.header("cookie", &s.cookie).header("x-csrf-token", &s.csrf);

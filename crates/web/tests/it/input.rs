@@ -30,10 +30,13 @@ async fn case_count(t: &TestApp) -> i64 {
     t.app.store().count_cases().await.unwrap()
 }
 
+/// What is sent, how, and what must come back: (name, body, content type, status, field).
+type BadInput<'a> = (&'a str, Vec<u8>, &'a str, StatusCode, Option<&'a str>);
+
 #[tokio::test]
 async fn each_kind_of_bad_input_gets_a_4xx_that_names_the_field() {
     let (t, s) = setup().await;
-    let cases: Vec<(&str, Vec<u8>, &str, StatusCode, Option<&str>)> = vec![
+    let cases: Vec<BadInput<'_>> = vec![
         ("malformed JSON", b"{\"person\": {".to_vec(), "application/json", StatusCode::BAD_REQUEST, None),
         ("not an object", b"[1,2]".to_vec(), "application/json", StatusCode::BAD_REQUEST, None),
         (
@@ -52,7 +55,9 @@ async fn each_kind_of_bad_input_gets_a_4xx_that_names_the_field() {
         ),
         (
             "unknown field",
-            json!({"person": {"given_names": "A", "family_names": "B", "sex": "male", "religion": "x"}}).to_string().into_bytes(),
+            json!({"person": {"given_names": "A", "family_names": "B", "sex": "male", "religion": "x"}})
+                .to_string()
+                .into_bytes(),
             "application/json",
             StatusCode::BAD_REQUEST,
             Some("person"),
@@ -82,21 +87,34 @@ async fn each_kind_of_bad_input_gets_a_4xx_that_names_the_field() {
         ),
         (
             "control characters",
-            json!({"person": {"given_names": "A\u{0007}", "family_names": "B", "sex": "male"}}).to_string().into_bytes(),
+            json!({"person": {"given_names": "A\u{0007}", "family_names": "B", "sex": "male"}})
+                .to_string()
+                .into_bytes(),
             "application/json",
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("person.given_names"),
         ),
         (
             "invalid UTF-8",
-            [b"{\"person\": {\"given_names\": \"".as_slice(), &[0xff, 0xfe], b"\", \"family_names\": \"B\", \"sex\": \"male\"}}"].concat(),
+            [
+                b"{\"person\": {\"given_names\": \"".as_slice(),
+                &[0xff, 0xfe],
+                b"\", \"family_names\": \"B\", \"sex\": \"male\"}}",
+            ]
+            .concat(),
             "application/json",
             StatusCode::BAD_REQUEST,
             None,
         ),
         ("wrong content type", b"given_names=A".to_vec(), "text/plain", StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
         ("oversize body", vec![b' '; 2 * 1024 * 1024], "application/json", StatusCode::PAYLOAD_TOO_LARGE, None),
-        ("trailing garbage", b"{\"person\": {\"given_names\": \"A\", \"family_names\": \"B\", \"sex\": \"male\"}} x".to_vec(), "application/json", StatusCode::BAD_REQUEST, None),
+        (
+            "trailing garbage",
+            b"{\"person\": {\"given_names\": \"A\", \"family_names\": \"B\", \"sex\": \"male\"}} x".to_vec(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
     ];
     for (what, body, content_type, status, field) in cases {
         let reply = t.send(raw(&s, body, content_type)).await;
@@ -105,7 +123,12 @@ async fn each_kind_of_bad_input_gets_a_4xx_that_names_the_field() {
         assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
         if let Some(field) = field {
             let named = error["field"].as_str().unwrap_or_default().to_owned();
-            assert!(named.starts_with(field) || error["message"].as_str().unwrap().contains(field.rsplit('.').next().unwrap()), "{what}: {}", reply.body);
+            assert!(
+                named.starts_with(field)
+                    || error["message"].as_str().unwrap().contains(field.rsplit('.').next().unwrap()),
+                "{what}: {}",
+                reply.body
+            );
         }
         assert_eq!(case_count(&t).await, 0, "{what} wrote something");
     }
@@ -116,7 +139,12 @@ async fn markup_and_sql_in_text_are_stored_as_text_and_escaped_on_pages() {
     let (t, s) = setup().await;
     let evil = "<script>alert(1)</script>'); DROP TABLE cases;--";
     let reply = t
-        .call(Method::POST, "/api/v1/cases", Some(&s), Some(json!({"person": {"given_names": evil, "family_names": "O'Brien \"x\"", "sex": "female"}})))
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&s),
+            Some(json!({"person": {"given_names": evil, "family_names": "O'Brien \"x\"", "sex": "female"}})),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let id = reply.json()["id"].as_str().unwrap().to_owned();
@@ -127,7 +155,12 @@ async fn markup_and_sql_in_text_are_stored_as_text_and_escaped_on_pages() {
     let page = t.page(&format!("/cases/{id}"), Some(&s)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("<script>alert(1)</script>"));
-    assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", page.body);
+    assert!(
+        page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -136,7 +169,14 @@ async fn unknown_query_parameters_and_bad_ids_are_client_errors() {
     assert_eq!(t.call(Method::GET, "/api/v1/cases?limit=abc", Some(&s), None).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(t.call(Method::GET, "/api/v1/cases/not-a-uuid", Some(&s), None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(t.call(Method::GET, "/api/v1/cases/'%20OR%201=1--", Some(&s), None).await.status, StatusCode::NOT_FOUND);
-    let r = t.call(Method::GET, "/api/v1/cases/00000000-0000-0000-0000-000000000000/notes?compartment=gossip", Some(&s), None).await;
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/cases/00000000-0000-0000-0000-000000000000/notes?compartment=gossip",
+            Some(&s),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "compartment");
 }

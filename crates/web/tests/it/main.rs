@@ -1,9 +1,10 @@
 //! The web crate's one integration-test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
-mod common;
-mod pages;
-mod authz;
-mod security;
-mod input;
 mod at_rest;
+mod authz;
 mod browser;
+mod common;
+mod input;
+mod pages;
+mod security;
