@@ -249,3 +249,6 @@ statistics-by-sex = Persons by sex
 statistics-persons = Persons
 statistics-total = Total
 statistics-chart-caption = The same figures as in the table, as bars.
+account-token-revoke = Revoke
+account-token-revoke-confirm = Revoke this token? Scripts using it stop working.
+account-token-revoked-done = The token is revoked.

@@ -249,3 +249,6 @@ statistics-by-sex = Personas pēc dzimuma
 statistics-persons = Personas
 statistics-total = Kopā
 statistics-chart-caption = Tie paši skaitļi kā tabulā, attēloti joslās.
+account-token-revoke = Atsaukt
+account-token-revoke-confirm = Atsaukt šo žetonu? Skripti, kas to izmanto, pārstās darboties.
+account-token-revoked-done = Žetons ir atsaukts.

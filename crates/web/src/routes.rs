@@ -64,6 +64,7 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/account/password", Authenticated),
     page("POST", "/account/totp", Authenticated),
     page("POST", "/account/tokens", Authenticated),
+    page("POST", "/account/tokens/{id}/revoke", Authenticated),
     page("GET", "/admin/organisations", ManageOrganisations),
     page("POST", "/admin/organisations", ManageOrganisations),
     page("GET", "/admin/users", ManageUsers),

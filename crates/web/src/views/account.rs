@@ -10,7 +10,7 @@ use crate::error::WebError;
 use crate::extract::{FormBody, MaybeAuth};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -26,10 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(change_password))
         .route("/account/totp", post(totp))
         .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
 /// An API token as listed (never the token itself).
 struct TokenLine {
+    id: String,
     name: String,
     created: String,
     last_used: String,
@@ -90,6 +92,7 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
     let tokens = tokens
         .iter()
         .map(|t| TokenLine {
+            id: t.id.clone(),
             name: t.name.clone(),
             created: format_time(&t.created_at),
             last_used: t.last_used_at.as_ref().map_or_else(|| never.clone(), format_time),
@@ -149,6 +152,7 @@ async fn show(
     let done = match q.done.as_deref() {
         Some("language") => Some(tr.t("account-language-saved")),
         Some("totp") => Some(tr.t("account-totp-enrolled")),
+        Some("token-revoked") => Some(tr.t("account-token-revoked-done")),
         _ => None,
     };
     account_page(&state, &p, &headers, Outcome { done, ..Outcome::default() }).await
@@ -331,5 +335,22 @@ async fn create_token(
                 Err(e) => error_page(&state, Some(&p), &headers, e.into()),
             }
         }
+    }
+}
+
+/// Revokes one of the user's own API tokens.
+async fn revoke_token(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match state.app.revoke_api_token(&p, &id).await {
+        Ok(()) => see_other("/account?done=token-revoked#tokens"),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
     }
 }

@@ -149,6 +149,23 @@ async fn api_tokens_need_no_csrf_token_and_die_when_revoked() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(t.send(with_bearer("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    // The same through the account page.
+    let created = t.call(Method::POST, "/api/v1/tokens", Some(&s), Some(json!({"name": "second"}))).await.json();
+    let second = created["token"].as_str().unwrap().to_owned();
+    let me = |token: String| {
+        Request::builder()
+            .uri("/api/v1/me")
+            .header("host", "localhost")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(t.send(me(second.clone())).await.status, StatusCode::OK);
+    let account = t.page("/account", Some(&s)).await;
+    let revoke = format!("/account/tokens/{}/revoke", created["id"].as_str().unwrap());
+    assert!(account.body.contains(&revoke), "the account page offers no revocation");
+    assert!(t.form(&revoke, Some(&s), &[]).await.status.is_redirection());
+    assert_eq!(t.send(me(second)).await.status, StatusCode::UNAUTHORIZED);
     // The database keeps only a hash of the token.
     let rows = t
         .app
