@@ -375,7 +375,7 @@ impl App {
         let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
         let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });
         let verified = verify_audit_chain(&key, entries, head.as_ref().map(|h| (h.seq, h.mac)))
-            .map_err(|b| AppError::Conflict(format!("audit chain broken: {b:?}")))?;
+            .map_err(|b| AppError::Conflict(format!("audit chain broken: {b}")))?;
         Ok(AuditVerification {
             entries: verified,
             head_seq: head.as_ref().map_or(0, |h| h.seq),

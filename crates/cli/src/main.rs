@@ -494,6 +494,14 @@ async fn restore(config: &Config, data: &Path, file: &Path) -> Result<()> {
     haven_crypto::decrypt_backup(&master, &mut input, &mut plain).context("decrypting the backup")?;
     let store = open_store(config, data).await?;
     let rows = store.restore(&mut plain.as_slice()).await.context("restoring")?;
+    // The restored keys open under this master key; the restore goes on the restored chain.
+    let app = App::open(store, &master, Arc::new(SystemClock), settings(config))
+        .await
+        .context("opening the restored database")?;
+    let event = AuditEvent::new(app.now(), AuditAction::Restore, AuditOutcome::Success)
+        .on("database", app.store().backend_name(), None)
+        .detail(format!("operator console; {rows} rows"));
+    app.store().append_audit(&event).await.context("recording the restore in the audit log")?;
     println!("restored {rows} rows");
     Ok(())
 }
