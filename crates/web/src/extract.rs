@@ -86,6 +86,25 @@ impl FromRequestParts<AppState> for MaybeAuth {
     }
 }
 
+/// The principal of a page that needs one; without a session the browser goes to the login
+/// page.
+pub struct SignedIn(pub Principal);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        match Auth::from_request_parts(parts, state).await {
+            Ok(Auth(p)) => Ok(SignedIn(p)),
+            Err(WebError::App(AppError::Unauthenticated)) => {
+                Err(axum::response::Redirect::to("/login").into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
 /// The client address as an extractor.
 pub struct ClientAddress(pub Option<String>);
 

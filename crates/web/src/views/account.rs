@@ -1,13 +1,12 @@
 //! The user's own account: who they are, language, password, second factor, API tokens.
 
 use super::{
-    Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, signed_in, with_cookie,
-    with_status,
+    Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, with_cookie, with_status,
 };
 use crate::AppState;
 use crate::api::clear_session_cookie;
 use crate::error::WebError;
-use crate::extract::{FormBody, MaybeAuth};
+use crate::extract::{FormBody, SignedIn};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -140,14 +139,10 @@ struct DoneQuery {
 
 async fn show(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
     let done = match q.done.as_deref() {
         Some("language") => Some(tr.t("account-language-saved")),
@@ -165,14 +160,10 @@ struct LanguageForm {
 
 async fn set_language(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<LanguageForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let result = match form {
         Ok(FormBody(f)) => match Language::parse_code("language", f.language.trim()) {
             Ok(language) => state.app.set_language(&p, language).await.map_err(WebError::from),
@@ -198,14 +189,10 @@ struct PasswordForm {
 
 async fn change_password(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<PasswordForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let f = match form {
         Ok(FormBody(f)) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
@@ -248,14 +235,10 @@ struct TotpForm {
 
 async fn totp(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<TotpForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let f = match form {
         Ok(FormBody(f)) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
@@ -303,14 +286,10 @@ struct TokenForm {
 
 async fn create_token(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<TokenForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let f = match form {
         Ok(FormBody(f)) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
@@ -341,14 +320,10 @@ async fn create_token(
 /// Revokes one of the user's own API tokens.
 async fn revoke_token(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match state.app.revoke_api_token(&p, &id).await {
         Ok(()) => see_other("/account?done=token-revoked#tokens"),
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),

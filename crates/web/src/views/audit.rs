@@ -1,8 +1,8 @@
 //! The audit log: the chain verified (or the break found), and the latest entries.
 
-use super::{PageCtx, error_page, format_time, label_of, render, signed_in};
+use super::{PageCtx, error_page, format_time, label_of, render};
 use crate::AppState;
-use crate::extract::MaybeAuth;
+use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -42,11 +42,7 @@ struct AuditPage<'a> {
     entries: Vec<EntryLine>,
 }
 
-async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
     if let Err(e) = state.app.require(&p, Permission::ReadAuditLog).await {
         return error_page(&state, Some(&p), &headers, e.into());
     }

@@ -3,11 +3,11 @@
 
 use super::{
     Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, form_error, format_time, label_of, render,
-    see_other, signed_in, with_status,
+    see_other, with_status,
 };
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::{FormBody, FormPairs, MaybeAuth};
+use crate::extract::{FormBody, FormPairs, SignedIn};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -83,14 +83,10 @@ struct PageQuery {
 
 async fn list(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let cases = match state.app.list_cases(&p, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await {
         Ok(c) => c,
@@ -176,11 +172,7 @@ fn new_case_page(
     with_status(render(&NewCasePage { ctx, typed, sexes, error, invalid_field }), status)
 }
 
-async fn new_form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn new_form(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
     if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
         return error_page(&state, Some(&p), &headers, e.into());
     }
@@ -189,14 +181,10 @@ async fn new_form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, header
 
 async fn create(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<CaseForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
         return error_page(&state, Some(&p), &headers, e.into());
     }
@@ -271,14 +259,10 @@ struct CasePage<'a> {
 
 async fn show(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let view = match state.app.case_view(&p, &id).await {
         Ok(v) => v,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
@@ -373,15 +357,11 @@ struct NoteForm {
 
 async fn add_note(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<FormBody<NoteForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let result = match form {
         Ok(FormBody(f)) => match NoteInput::parse(&f.compartment, &f.body) {
             Ok(note) => state.app.add_note(&p, &id, &note).await.map_err(WebError::from),
@@ -397,15 +377,11 @@ async fn add_note(
 
 async fn share(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<FormPairs, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let form = match form {
         Ok(f) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
@@ -438,14 +414,10 @@ struct HistoryPage<'a> {
 
 async fn history(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let records = match state.app.access_history(&p, &id).await {
         Ok(r) => r,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),

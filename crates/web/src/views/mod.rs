@@ -176,12 +176,6 @@ pub fn format_time(unix: &i64) -> String {
         .unwrap_or_default()
 }
 
-/// The principal, or the response that sends the browser to the login page.
-#[expect(clippy::result_large_err, reason = "the error is the response to send, built once per request")]
-pub fn signed_in(principal: Option<Principal>) -> Result<Principal, Response> {
-    principal.ok_or_else(|| see_other("/login"))
-}
-
 /// A problem with what was typed into a form, shown next to the form.
 #[derive(Debug, Clone)]
 pub struct FormError {

@@ -1,12 +1,11 @@
 //! Organisation administration: the list, and a form to create one.
 
 use super::{
-    Choice, FormError, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, signed_in,
-    with_status,
+    Choice, FormError, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, with_status,
 };
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::{FormBody, MaybeAuth};
+use crate::extract::{FormBody, SignedIn};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -104,28 +103,20 @@ struct DoneQuery {
 
 async fn list(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let done = (q.done.as_deref() == Some("created")).then_some("organisations-created");
     page(&state, &p, &headers, CreateForm::default(), done, None).await
 }
 
 async fn create(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormBody<CreateForm>, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let f = match form {
         Ok(FormBody(f)) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),

@@ -1,9 +1,9 @@
 //! Statistics: registered persons by sex in the user's jurisdiction, as a table and a bar
 //! chart drawn on the server (SVG, no script).
 
-use super::{PageCtx, error_page, label_of, render, signed_in};
+use super::{PageCtx, error_page, label_of, render};
 use crate::AppState;
-use crate::extract::MaybeAuth;
+use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -42,11 +42,7 @@ struct StatisticsPage<'a> {
     chart_width: i64,
 }
 
-async fn show(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
     let counts = match state.app.statistics_by_sex(&p).await {
         Ok(c) => c,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),

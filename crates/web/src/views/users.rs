@@ -1,10 +1,10 @@
 //! User administration: the list, creating users, disabling and enabling them, resetting
 //! passwords. A generated password is shown once, on the page that answers the form.
 
-use super::{Choice, FormError, PageCtx, error_page, form_error, label_of, render, see_other, signed_in, with_status};
+use super::{Choice, FormError, PageCtx, error_page, form_error, label_of, render, see_other, with_status};
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::{FormPairs, MaybeAuth};
+use crate::extract::{FormPairs, SignedIn};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -159,14 +159,10 @@ struct DoneQuery {
 
 async fn list(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let done = match q.done.as_deref() {
         Some("disabled") => Some("users-disabled"),
         Some("enabled") => Some("users-enabled"),
@@ -177,14 +173,10 @@ async fn list(
 
 async fn create(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     form: Result<FormPairs, WebError>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let form = match form {
         Ok(f) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
@@ -218,17 +210,7 @@ async fn create(
     }
 }
 
-async fn set_disabled(
-    state: AppState,
-    p: Option<Principal>,
-    headers: HeaderMap,
-    username: String,
-    disabled: bool,
-) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn set_disabled(state: AppState, p: Principal, headers: HeaderMap, username: String, disabled: bool) -> Response {
     match state.app.set_user_disabled(Acting::User(&p), &username, disabled).await {
         Ok(()) => see_other(if disabled { "/admin/users?done=disabled" } else { "/admin/users?done=enabled" }),
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),
@@ -237,7 +219,7 @@ async fn set_disabled(
 
 async fn disable(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(username): Path<String>,
 ) -> Response {
@@ -246,7 +228,7 @@ async fn disable(
 
 async fn enable(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(username): Path<String>,
 ) -> Response {
@@ -255,14 +237,10 @@ async fn enable(
 
 async fn reset_password(
     State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
+    SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(username): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match state.app.reset_password(Acting::User(&p), &username).await {
         Ok(password) => {
             let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
