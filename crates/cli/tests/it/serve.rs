@@ -148,7 +148,6 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
         "Jankauskaite",
         "Bondarenko",
     ];
-    assert!(names.contains(&family.as_str()) || family.len() < 7, "{family}");
     for (path, bytes) in haven.files() {
         for name in names {
             assert!(!contains_bytes(&bytes, name), "{name} is in {}", path.display());
