@@ -42,6 +42,88 @@ impl CalendarDate {
     }
 }
 
+impl CalendarDate {
+    /// Days since 1970-01-01 (negative before it); the inverse of [`CalendarDate::from_days`].
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01, if it lies between 1900 and 2100.
+    pub fn from_days(days: i64) -> Option<Self> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        if !(1900..=2100).contains(&year) {
+            return None;
+        }
+        Some(Self { year: u16::try_from(year).ok()?, month: u8::try_from(month).ok()?, day: u8::try_from(day).ok()? })
+    }
+
+    /// This date plus `days` (which may be negative); `None` outside 1900-2100.
+    pub fn add_days(self, days: i64) -> Option<Self> {
+        Self::from_days(self.days_since_epoch() + days)
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Self) -> i64 {
+        later.days_since_epoch() - self.days_since_epoch()
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub fn iso_weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday (4).
+        let w = (self.days_since_epoch() + 3).rem_euclid(7) + 1;
+        u8::try_from(w).unwrap_or(1)
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        self.iso_weekday() >= 6
+    }
+
+    /// Whole years of age on `on` for a person born on `self` (0 if `on` is before the birth).
+    pub fn age_on(self, on: Self) -> u16 {
+        if on < self {
+            return 0;
+        }
+        let mut years = on.year - self.year;
+        if (on.month, on.day) < (self.month, self.day) {
+            years -= 1;
+        }
+        years
+    }
+
+    /// The date `months` calendar months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
+    pub fn add_months(self, months: u32) -> Option<Self> {
+        let total = u32::from(self.year) * 12 + u32::from(self.month) - 1 + months;
+        let year = u16::try_from(total / 12).ok()?;
+        let month = u8::try_from(total % 12 + 1).ok()?;
+        if !(1900..=2100).contains(&year) {
+            return None;
+        }
+        Some(Self { year, month, day: self.day.min(days_in_month(year, month)) })
+    }
+
+    /// The UTC calendar date of a unix time in seconds.
+    pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
+        Self::from_days(seconds.div_euclid(86_400))
+    }
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -156,6 +238,37 @@ mod tests {
     fn statistics_notes_are_refused() {
         assert!(NoteInput::parse("statistics", "x").is_err());
         assert!(NoteInput::parse("support", "counselling session").is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn day_numbers_round_trip(days in -25_567i64..=47_482) {
+            let date = CalendarDate::from_days(days).unwrap();
+            prop_assert_eq!(date.days_since_epoch(), days);
+            prop_assert_eq!(CalendarDate::parse("d", &date.to_string()).unwrap(), date);
+            let next = date.add_days(1);
+            if let Some(next) = next {
+                prop_assert!(next > date);
+                prop_assert_eq!(next.iso_weekday() % 7, (date.iso_weekday() + 1) % 7);
+            }
+        }
+    }
+
+    #[test]
+    fn arithmetic_knows_month_ends_and_leap_years() {
+        let d = |s: &str| CalendarDate::parse("d", s).unwrap();
+        assert_eq!(d("2024-02-28").add_days(1), Some(d("2024-02-29")));
+        assert_eq!(d("2023-02-28").add_days(1), Some(d("2023-03-01")));
+        assert_eq!(d("2024-12-31").add_days(1), Some(d("2025-01-01")));
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(d("2026-11-28").iso_weekday(), 6);
+        assert!(d("2026-11-29").is_weekend());
+        assert!(!d("2026-11-30").is_weekend());
+        assert_eq!(d("2024-01-31").add_months(1), Some(d("2024-02-29")));
+        assert_eq!(d("2025-08-31").add_months(6), Some(d("2026-02-28")));
+        assert_eq!(d("2008-02-29").age_on(d("2026-02-28")), 17);
+        assert_eq!(d("2008-02-29").age_on(d("2026-03-01")), 18);
+        assert_eq!(d("2100-12-31").add_days(1), None);
     }
 
     proptest! {

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod case;
+pub mod ident;
 pub mod org;
 pub mod text;
 pub mod user;

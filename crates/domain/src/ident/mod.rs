@@ -1,0 +1,13 @@
+//! Identification and the national referral mechanism (Directive 2011/36/EU Arts 2, 8, 11, 13;
+//! Council of Europe Convention Arts 10, 13, 14, 26; Directive 2004/81/EC): pure types and rules.
+
+pub mod age;
+pub mod calendar;
+pub mod forms;
+pub mod htcds;
+pub mod indicators;
+pub mod legal_test;
+pub mod profile;
+pub mod record;
+pub mod residence;
+pub mod status;
