@@ -166,6 +166,8 @@ pub(crate) fn to_mac(bytes: &[u8]) -> Result<[u8; 32]> {
 
 mod backup;
 mod diagnostics;
+mod ident;
+pub use ident::Identifiers;
 mod queries;
 
 impl Store {

@@ -432,7 +432,7 @@ impl Store {
         Ok(())
     }
 
-    async fn shares_of(&self, case_id: &str) -> Result<Vec<CaseShare>> {
+    pub(crate) async fn shares_of(&self, case_id: &str) -> Result<Vec<CaseShare>> {
         let rows: Vec<(String, String)> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT organisation_id, compartments FROM case_shares WHERE case_id = $1 ORDER BY organisation_id",

@@ -117,3 +117,86 @@ pub struct AuditHead {
     pub mac: [u8; 32],
     pub head_mac: [u8; 32],
 }
+
+/// A registration: `record` is ciphertext; the other columns are coded, non-identifying values.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RegistrationRow {
+    pub case_id: String,
+    pub state: String,
+    pub version: i64,
+    pub record: Vec<u8>,
+    pub referred_on: Option<String>,
+    pub sex: String,
+    pub age_group: String,
+    pub child_status: String,
+    pub citizenships: String,
+    pub forms: String,
+    pub guardian_appointed_on: Option<String>,
+    pub nrm_status: Option<String>,
+    pub rg_decided_on: Option<String>,
+    pub cg_decided_on: Option<String>,
+    pub assistance_since: Option<String>,
+    pub reflection_from: Option<String>,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// The status columns of a registration, rewritten with each decision.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatusColumns {
+    pub nrm_status: Option<String>,
+    pub rg_decided_on: Option<String>,
+    pub cg_decided_on: Option<String>,
+    pub assistance_since: Option<String>,
+    pub reflection_from: Option<String>,
+}
+
+/// A case with its registration's coded columns, for lists and dashboards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseOverviewRow {
+    pub case: CaseRow,
+    pub registration: Option<RegistrationRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DecisionRow {
+    pub case_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub decided_on: String,
+    /// Ciphertext.
+    pub reasons: Option<Vec<u8>>,
+    pub corrects: Option<i64>,
+    pub decided_by: String,
+    pub organisation_id: String,
+    pub recorded_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseRecordRow {
+    pub id: String,
+    pub case_id: String,
+    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub compartment: Compartment,
+    /// Ciphertext.
+    pub body: Vec<u8>,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// An anonymous notification: no identifying data.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: String,
+    pub jurisdiction: String,
+    pub organisation_id: String,
+    pub organisation_kind: String,
+    pub notified_on: String,
+    pub sex: String,
+    pub age_group: String,
+    pub citizenship: String,
+    pub forms: String,
+    pub created_by: String,
+    pub created_at: i64,
+}

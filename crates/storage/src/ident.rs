@@ -1,0 +1,375 @@
+//! Queries of identification and the national referral mechanism.
+
+use crate::{
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, Result,
+    StatusColumns, StorageError, Store, to_mac,
+};
+use haven_domain::audit::AuditEvent;
+
+const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, age_group, child_status, citizenships, \
+                           forms, guardian_appointed_on, nrm_status, rg_decided_on, cg_decided_on, assistance_since, \
+                           reflection_from, updated_at, updated_by";
+
+/// Exact identifiers of a person as keyed blind indexes: (kind, index).
+pub type Identifiers = [(String, Vec<u8>)];
+
+macro_rules! put_identifiers {
+    ($tx:ident, $case_id:expr, $ids:expr) => {
+        sqlx::query("DELETE FROM identifier_index WHERE case_id = $1").bind($case_id).execute(&mut *$tx).await?;
+        for (kind, value) in $ids {
+            sqlx::query(
+                "INSERT INTO identifier_index (case_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind($case_id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
+macro_rules! put_person {
+    ($tx:ident, $person:expr) => {
+        sqlx::query(
+            "INSERT INTO persons (case_id, given_names, family_names, aliases, date_of_birth, sex, name_index) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO UPDATE SET \
+             given_names = excluded.given_names, family_names = excluded.family_names, aliases = excluded.aliases, \
+             date_of_birth = excluded.date_of_birth, sex = excluded.sex, name_index = excluded.name_index",
+        )
+        .bind(&$person.case_id)
+        .bind(&$person.given_names)
+        .bind(&$person.family_names)
+        .bind(&$person.aliases)
+        .bind(&$person.date_of_birth)
+        .bind(haven_domain::Coded::code($person.sex))
+        .bind(&$person.name_index)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
+
+impl Store {
+    /// Creates a case with its person, registration and identifier indexes, audited, in one transaction.
+    pub async fn create_registration(
+        &self,
+        case: &CaseRow,
+        person: &PersonRow,
+        reg: &RegistrationRow,
+        identifiers: &Identifiers,
+        audit: &AuditEvent,
+    ) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            sqlx::query(
+                "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&case.id)
+            .bind(&case.reference)
+            .bind(&case.owner_organisation_id)
+            .bind(case.jurisdiction.code())
+            .bind(&case.created_by)
+            .bind(case.created_at)
+            .execute(&mut *tx)
+            .await?;
+            put_person!(tx, person);
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO registrations ({REG_COLUMNS}) VALUES \
+                 ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"
+            )))
+            .bind(&reg.case_id)
+            .bind(&reg.state)
+            .bind(reg.version)
+            .bind(&reg.record)
+            .bind(&reg.referred_on)
+            .bind(&reg.sex)
+            .bind(&reg.age_group)
+            .bind(&reg.child_status)
+            .bind(&reg.citizenships)
+            .bind(&reg.forms)
+            .bind(&reg.guardian_appointed_on)
+            .bind(&reg.nrm_status)
+            .bind(&reg.rg_decided_on)
+            .bind(&reg.cg_decided_on)
+            .bind(&reg.assistance_since)
+            .bind(&reg.reflection_from)
+            .bind(reg.updated_at)
+            .bind(&reg.updated_by)
+            .execute(&mut *tx)
+            .await?;
+            put_identifiers!(tx, &case.id, identifiers);
+        });
+        Ok(())
+    }
+
+    /// Replaces a registration's record if it is still at `expected_version` (optimistic
+    /// concurrency: two people editing one draft, the second save is a conflict). The new row
+    /// carries `expected_version + 1`. Status columns are left as they are.
+    pub async fn update_registration(
+        &self,
+        person: &PersonRow,
+        reg: &RegistrationRow,
+        expected_version: i64,
+        identifiers: &Identifiers,
+        audit: &AuditEvent,
+    ) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            let done = sqlx::query(
+                "UPDATE registrations SET state = $1, version = $2, record = $3, referred_on = $4, sex = $5, \
+                 age_group = $6, child_status = $7, citizenships = $8, forms = $9, guardian_appointed_on = $10, \
+                 nrm_status = COALESCE(nrm_status, $11), updated_at = $12, updated_by = $13 \
+                 WHERE case_id = $14 AND version = $15",
+            )
+            .bind(&reg.state)
+            .bind(expected_version + 1)
+            .bind(&reg.record)
+            .bind(&reg.referred_on)
+            .bind(&reg.sex)
+            .bind(&reg.age_group)
+            .bind(&reg.child_status)
+            .bind(&reg.citizenships)
+            .bind(&reg.forms)
+            .bind(&reg.guardian_appointed_on)
+            .bind(&reg.nrm_status)
+            .bind(reg.updated_at)
+            .bind(&reg.updated_by)
+            .bind(&reg.case_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StorageError::Conflict(
+                    "the registration was changed by someone else since it was loaded; reload it".into(),
+                ));
+            }
+            put_person!(tx, person);
+            put_identifiers!(tx, &reg.case_id, identifiers);
+        });
+        Ok(())
+    }
+
+    pub async fn registration(&self, case_id: &str) -> Result<Option<RegistrationRow>> {
+        let sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id = $1");
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row)
+    }
+
+    /// Cases an organisation may see (owned or shared with it), and with `referred_in` also every
+    /// submitted registration of that jurisdiction (the competent authority), with their
+    /// registrations, newest first.
+    pub async fn case_overviews(
+        &self,
+        organisation_id: &str,
+        referred_in: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CaseOverviewRow>> {
+        let sql = "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
+                   FROM cases c LEFT JOIN registrations r ON r.case_id = c.id \
+                   WHERE c.owner_organisation_id = $1 \
+                      OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
+                      OR (r.state = 'submitted' AND c.jurisdiction = $2) \
+                   ORDER BY c.created_at DESC, c.id LIMIT $3 OFFSET $4";
+        let cases = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql)
+            .bind(organisation_id)
+            .bind(referred_in.unwrap_or("\u{0}none"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?);
+        let mut out = Vec::with_capacity(cases.len());
+        for mut case in cases {
+            case.shares = self.shares_of(&case.id).await?;
+            let registration = self.registration(&case.id).await?;
+            out.push(CaseOverviewRow { case, registration });
+        }
+        Ok(out)
+    }
+
+    /// Submitted registrations of a jurisdiction with their cases (deadlines dashboard).
+    pub async fn submitted_in(&self, jurisdiction: &str) -> Result<Vec<CaseOverviewRow>> {
+        let sql = "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
+                   FROM cases c JOIN registrations r ON r.case_id = c.id \
+                   WHERE r.state = 'submitted' AND c.jurisdiction = $1 ORDER BY r.referred_on, c.id";
+        let cases =
+            on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
+        let mut out = Vec::with_capacity(cases.len());
+        for mut case in cases {
+            case.shares = self.shares_of(&case.id).await?;
+            let registration = self.registration(&case.id).await?;
+            out.push(CaseOverviewRow { case, registration });
+        }
+        Ok(out)
+    }
+
+    /// Persons of the given cases (for in-memory fuzzy search within a user's scope).
+    pub async fn persons_of(&self, case_ids: &[String]) -> Result<Vec<PersonRow>> {
+        let mut out = Vec::with_capacity(case_ids.len());
+        for id in case_ids {
+            match self.person(id).await {
+                Ok(p) => out.push(p),
+                Err(StorageError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Case ids carrying an exact identifier (keyed blind index).
+    pub async fn cases_with_identifier(&self, kind: &str, value: &[u8]) -> Result<Vec<String>> {
+        let ids = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT case_id FROM identifier_index WHERE kind = $1 AND value = $2 ORDER BY case_id"
+        )
+        .bind(kind)
+        .bind(value)
+        .fetch_all(pool)
+        .await?);
+        Ok(ids)
+    }
+
+    /// Appends a decision at `row.seq`; the registration's status columns are rewritten in the
+    /// same transaction. A concurrent decision that took the same seq makes this a conflict.
+    pub async fn add_decision(&self, row: &DecisionRow, status: &StatusColumns, audit: &AuditEvent) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            let taken: Option<i64> = sqlx::query_scalar("SELECT seq FROM decisions WHERE case_id = $1 AND seq = $2")
+                .bind(&row.case_id)
+                .bind(row.seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(StorageError::Conflict(
+                    "another decision was recorded on this case in the meantime; reload the case and decide again"
+                        .into(),
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO decisions (case_id, seq, kind, decided_on, reasons, corrects, decided_by, \
+                 organisation_id, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+            )
+            .bind(&row.case_id)
+            .bind(row.seq)
+            .bind(&row.kind)
+            .bind(&row.decided_on)
+            .bind(&row.reasons)
+            .bind(row.corrects)
+            .bind(&row.decided_by)
+            .bind(&row.organisation_id)
+            .bind(row.recorded_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match StorageError::from(e) {
+                StorageError::Conflict(_) => StorageError::Conflict(
+                    "another decision was recorded on this case in the meantime; reload the case and decide again"
+                        .into(),
+                ),
+                other => other,
+            })?;
+            sqlx::query(
+                "UPDATE registrations SET nrm_status = $1, rg_decided_on = $2, cg_decided_on = $3, \
+                 assistance_since = $4, reflection_from = $5 WHERE case_id = $6",
+            )
+            .bind(&status.nrm_status)
+            .bind(&status.rg_decided_on)
+            .bind(&status.cg_decided_on)
+            .bind(&status.assistance_since)
+            .bind(&status.reflection_from)
+            .bind(&row.case_id)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn decisions(&self, case_id: &str) -> Result<Vec<DecisionRow>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, DecisionRow>(
+            "SELECT case_id, seq, kind, decided_on, reasons, corrects, decided_by, organisation_id, recorded_at \
+             FROM decisions WHERE case_id = $1 ORDER BY seq"
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
+    pub async fn add_case_record(&self, row: &CaseRecordRow, audit: &AuditEvent) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            sqlx::query(
+                "INSERT INTO case_records (id, case_id, kind, compartment, body, created_by, created_at) \
+                 VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            )
+            .bind(&row.id)
+            .bind(&row.case_id)
+            .bind(&row.kind)
+            .bind(haven_domain::Coded::code(row.compartment))
+            .bind(&row.body)
+            .bind(&row.created_by)
+            .bind(row.created_at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn case_records(&self, case_id: &str) -> Result<Vec<CaseRecordRow>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, CaseRecordRow>(
+            "SELECT id, case_id, kind, compartment, body, created_by, created_at FROM case_records \
+             WHERE case_id = $1 ORDER BY created_at, id"
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
+    pub async fn add_notification(&self, row: &NotificationRow, audit: &AuditEvent) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            sqlx::query(
+                "INSERT INTO notifications (id, jurisdiction, organisation_id, organisation_kind, notified_on, sex, \
+                 age_group, citizenship, forms, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            )
+            .bind(&row.id)
+            .bind(&row.jurisdiction)
+            .bind(&row.organisation_id)
+            .bind(&row.organisation_kind)
+            .bind(&row.notified_on)
+            .bind(&row.sex)
+            .bind(&row.age_group)
+            .bind(&row.citizenship)
+            .bind(&row.forms)
+            .bind(&row.created_by)
+            .bind(row.created_at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn notifications_in(&self, jurisdiction: &str) -> Result<Vec<NotificationRow>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, NotificationRow>(
+            "SELECT id, jurisdiction, organisation_id, organisation_kind, notified_on, sex, age_group, citizenship, \
+             forms, created_by, created_at FROM notifications WHERE jurisdiction = $1 ORDER BY notified_on, id"
+        )
+        .bind(jurisdiction)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
+    /// Registrations of a jurisdiction (coded columns only), for statistics.
+    pub async fn registrations_in(&self, jurisdiction: &str) -> Result<Vec<RegistrationRow>> {
+        let sql = format!(
+            "SELECT {} FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 \
+             ORDER BY r.case_id",
+            REG_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(jurisdiction)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows)
+    }
+}
