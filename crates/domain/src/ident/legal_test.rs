@@ -1,1 +1,295 @@
-//! (being written)
+//! The definition of trafficking (Directive 2011/36/EU Art 2; Council of Europe Convention CETS 197 Art 4)
+//! applied to what a case records, as **decision support**.
+//!
+//! [`legal_test`] says which elements of the definition the record shows and which it does not, with the
+//! article for each step. It decides nothing: identification is a decision taken by a competent person on
+//! all the facts, and a missing element may simply not have been recorded yet.
+
+use super::forms::{Act, FormId, Means};
+use crate::{Coded, coded_enum};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Directive 2011/36/EU Art 2(1) and Convention Art 4(a): act, means and purpose.
+pub const ART_DEFINITION: &str = "Directive 2011/36/EU Art 2(1); Convention Art 4(a)";
+/// Directive 2011/36/EU Art 2(3): the forms of exploitation.
+pub const ART_EXPLOITATION: &str = "Directive 2011/36/EU Art 2(3); Convention Art 4(a)";
+/// Directive 2011/36/EU Art 2(4) and Convention Art 4(b): consent irrelevant where any means was used.
+pub const ART_CONSENT: &str = "Directive 2011/36/EU Art 2(4); Convention Art 4(b)";
+/// Directive 2011/36/EU Art 2(5) and Convention Art 4(c): for a child no means is needed.
+pub const ART_CHILD: &str = "Directive 2011/36/EU Art 2(5); Convention Art 4(c)";
+/// Directive 2011/36/EU Arts 2(6), 13(2) and Convention Arts 4(d), 10(3): under 18, or presumed so.
+pub const ART_CHILD_DEFINITION: &str = "Directive 2011/36/EU Arts 2(6), 13(2); Convention Arts 4(d), 10(3)";
+
+/// What the case records about the situation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LegalTestInput {
+    pub acts: BTreeSet<Act>,
+    pub means: BTreeSet<Means>,
+    /// The forms of exploitation intended or carried out.
+    pub purposes: BTreeSet<FormId>,
+    /// A child (under 18), or presumed to be one while the age is uncertain (see `ident::age`).
+    pub is_child_or_presumed_child: bool,
+    /// Whether the person is recorded as having consented to the exploitation (`None`: not recorded).
+    pub consent_to_exploitation: Option<bool>,
+}
+
+coded_enum! {
+    /// What the record shows for the definition as a whole.
+    pub enum LegalTestOutcome {
+        /// Every element the definition requires is recorded.
+        Met => "met",
+        /// At least one required element is not recorded. This is not a finding that the person is not a
+        /// victim: the element may be unknown yet, and identification also rests on indicators.
+        NotMet => "not_met",
+    }
+}
+
+coded_enum! {
+    /// One element of the definition as recorded.
+    pub enum ElementStatus {
+        /// Recorded.
+        Present => "present",
+        /// Required and not recorded.
+        Absent => "absent",
+        /// Not required in this case (the means where the person is a child).
+        NotRequired => "not_required",
+    }
+}
+
+/// The three elements of the definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Elements {
+    pub act: ElementStatus,
+    pub means: ElementStatus,
+    pub purpose: ElementStatus,
+}
+
+/// One step of the reasoning, with the article it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub article: &'static str,
+    pub text: String,
+}
+
+/// Advice on the definition of trafficking: which elements the record shows and why. Not a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LegalTestResult {
+    pub outcome: LegalTestOutcome,
+    pub elements: Elements,
+    /// The steps, in order: act, means, purpose, child rule, consent.
+    pub reasons: Vec<Reason>,
+}
+
+fn list<T: Coded>(items: impl IntoIterator<Item = T>) -> String {
+    items.into_iter().map(Coded::code).collect::<Vec<_>>().join(", ")
+}
+
+/// Applies Directive 2011/36/EU Art 2 (Convention Art 4) to what is recorded.
+///
+/// Adult: act ∧ means ∧ purpose (Art 2(1)). Child or presumed child: act ∧ purpose, the means not being
+/// required (Art 2(5)). Consent never changes the result; when it is recorded, the reasons say why it is
+/// irrelevant (Art 2(4); always for a child).
+pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
+    let mut reasons = Vec::new();
+    let child = input.is_child_or_presumed_child;
+
+    let act = if input.acts.is_empty() {
+        reasons.push(Reason {
+            article: ART_DEFINITION,
+            text: format!("no act is recorded (any one of: {})", list(Act::ALL.iter().copied())),
+        });
+        ElementStatus::Absent
+    } else {
+        reasons.push(Reason {
+            article: ART_DEFINITION,
+            text: format!("act recorded: {}", list(input.acts.iter().copied())),
+        });
+        ElementStatus::Present
+    };
+
+    let means = if child {
+        let recorded = if input.means.is_empty() {
+            String::new()
+        } else {
+            format!(" (recorded all the same: {})", list(input.means.iter().copied()))
+        };
+        reasons.push(Reason {
+            article: ART_CHILD,
+            text: format!(
+                "the person is a child or presumed a child: trafficking needs no means, only an act for the purpose \
+                 of exploitation{recorded}"
+            ),
+        });
+        ElementStatus::NotRequired
+    } else if input.means.is_empty() {
+        reasons.push(Reason {
+            article: ART_DEFINITION,
+            text: format!("no means is recorded (any one of: {})", list(Means::ALL.iter().copied())),
+        });
+        ElementStatus::Absent
+    } else {
+        reasons.push(Reason {
+            article: ART_DEFINITION,
+            text: format!("means recorded: {}", list(input.means.iter().copied())),
+        });
+        ElementStatus::Present
+    };
+
+    let purpose = if input.purposes.is_empty() {
+        reasons.push(Reason { article: ART_EXPLOITATION, text: "no purpose of exploitation is recorded".to_owned() });
+        ElementStatus::Absent
+    } else {
+        let forms: Vec<&str> = input.purposes.iter().map(FormId::as_str).collect();
+        reasons.push(Reason {
+            article: ART_EXPLOITATION,
+            text: format!("purpose of exploitation recorded: {}", forms.join(", ")),
+        });
+        ElementStatus::Present
+    };
+
+    if child {
+        reasons.push(Reason {
+            article: ART_CHILD_DEFINITION,
+            text: "a child is a person below 18; where the age is uncertain and there are reasons to believe the \
+                   person is a child, they are presumed to be one"
+                .to_owned(),
+        });
+    }
+
+    if let Some(consented) = input.consent_to_exploitation {
+        let recorded = if consented {
+            "consent to the exploitation is recorded"
+        } else {
+            "the record says the person did not consent to the exploitation"
+        };
+        let reason = if child {
+            Reason {
+                article: ART_CHILD,
+                text: format!("{recorded}; a child's consent is always irrelevant, and no means is needed"),
+            }
+        } else if !input.means.is_empty() {
+            Reason {
+                article: ART_CONSENT,
+                text: format!("{recorded}; consent is irrelevant because a means is recorded"),
+            }
+        } else {
+            Reason {
+                article: ART_CONSENT,
+                text: format!(
+                    "{recorded}; consent becomes irrelevant once any means is established, so the means \
+                     (including abuse of a position of vulnerability, Art 2(2)) should be examined"
+                ),
+            }
+        };
+        reasons.push(reason);
+    }
+
+    let elements = Elements { act, means, purpose };
+    let outcome = if [act, means, purpose].contains(&ElementStatus::Absent) {
+        LegalTestOutcome::NotMet
+    } else {
+        LegalTestOutcome::Met
+    };
+    LegalTestResult { outcome, elements, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(acts: &[Act], means: &[Means], purposes: &[&str], child: bool, consent: Option<bool>) -> LegalTestInput {
+        LegalTestInput {
+            acts: acts.iter().copied().collect(),
+            means: means.iter().copied().collect(),
+            purposes: purposes.iter().map(|p| FormId::parse("purposes", p).unwrap()).collect(),
+            is_child_or_presumed_child: child,
+            consent_to_exploitation: consent,
+        }
+    }
+
+    fn has_reason(r: &LegalTestResult, article: &str, text: &str) -> bool {
+        r.reasons.iter().any(|x| x.article == article && x.text.contains(text))
+    }
+
+    #[test]
+    fn art_2_1_adult_with_act_means_and_purpose_is_met() {
+        let r = legal_test(&input(&[Act::Recruitment], &[Means::Deception], &["forced_labour"], false, None));
+        assert_eq!(r.outcome, LegalTestOutcome::Met);
+        let present = ElementStatus::Present;
+        assert_eq!(r.elements, Elements { act: present, means: present, purpose: present });
+        assert!(has_reason(&r, ART_DEFINITION, "act recorded: recruitment"));
+        assert!(has_reason(&r, ART_DEFINITION, "means recorded: deception"));
+        assert!(has_reason(&r, ART_EXPLOITATION, "forced_labour"));
+    }
+
+    #[test]
+    fn art_2_1_adult_without_means_is_not_met() {
+        let r = legal_test(&input(&[Act::Harbouring], &[], &["sexual"], false, None));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        assert_eq!(r.elements.means, ElementStatus::Absent);
+        assert!(has_reason(&r, ART_DEFINITION, "no means is recorded"));
+    }
+
+    #[test]
+    fn art_2_1_adult_without_act_is_not_met() {
+        let r = legal_test(&input(&[], &[Means::UseOfForce], &["sexual"], false, None));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        assert_eq!(r.elements.act, ElementStatus::Absent);
+    }
+
+    #[test]
+    fn art_2_3_without_purpose_is_not_met() {
+        let r = legal_test(&input(&[Act::Transportation], &[Means::Fraud], &[], false, None));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        assert_eq!(r.elements.purpose, ElementStatus::Absent);
+        assert!(has_reason(&r, ART_EXPLOITATION, "no purpose"));
+    }
+
+    #[test]
+    fn art_2_5_child_needs_no_means() {
+        let r = legal_test(&input(&[Act::Recruitment], &[], &["begging"], true, None));
+        assert_eq!(r.outcome, LegalTestOutcome::Met);
+        assert_eq!(r.elements.means, ElementStatus::NotRequired);
+        assert!(has_reason(&r, ART_CHILD, "needs no means"));
+        assert!(has_reason(&r, ART_CHILD_DEFINITION, "below 18"));
+    }
+
+    #[test]
+    fn art_2_5_child_without_act_or_purpose_is_not_met() {
+        let r = legal_test(&input(&[], &[], &["sexual"], true, None));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        let r = legal_test(&input(&[Act::Reception], &[Means::Threat], &[], true, None));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        assert!(has_reason(&r, ART_CHILD, "recorded all the same: threat"));
+    }
+
+    #[test]
+    fn art_2_4_consent_is_irrelevant_once_a_means_is_present() {
+        let r = legal_test(&input(&[Act::Recruitment], &[Means::AbuseOfVulnerability], &["sexual"], false, Some(true)));
+        assert_eq!(r.outcome, LegalTestOutcome::Met);
+        assert!(has_reason(&r, ART_CONSENT, "consent is irrelevant because a means is recorded"));
+    }
+
+    #[test]
+    fn art_2_4_consent_without_means_does_not_meet_the_test_and_says_why() {
+        let r = legal_test(&input(&[Act::Recruitment], &[], &["sexual"], false, Some(true)));
+        assert_eq!(r.outcome, LegalTestOutcome::NotMet);
+        assert!(has_reason(&r, ART_CONSENT, "once any means is established"));
+    }
+
+    #[test]
+    fn art_2_5_a_childs_consent_is_always_irrelevant() {
+        let r = legal_test(&input(&[Act::Transfer], &[], &["criminal_activities"], true, Some(true)));
+        assert_eq!(r.outcome, LegalTestOutcome::Met);
+        assert!(has_reason(&r, ART_CHILD, "a child's consent is always irrelevant"));
+        let r = legal_test(&input(&[Act::Transfer], &[], &["criminal_activities"], true, Some(false)));
+        assert!(has_reason(&r, ART_CHILD, "did not consent"));
+    }
+
+    #[test]
+    fn art_2_4_consent_not_recorded_adds_no_consent_reason() {
+        let r = legal_test(&input(&[Act::Recruitment], &[Means::Fraud], &["sexual"], false, None));
+        assert!(!r.reasons.iter().any(|x| x.article == ART_CONSENT));
+    }
+}
