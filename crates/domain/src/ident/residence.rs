@@ -1,1 +1,908 @@
-//! (being written)
+//! Residence and protection from removal of third-country nationals who are victims of
+//! trafficking (Council Directive 2004/81/EC; Council of Europe Convention Arts 10, 13, 14), and
+//! the non-punishment principle (Directive 2011/36/EU Art 8; Convention Art 26).
+//!
+//! Dates are inclusive: a reflection period or a permit "until" a date still covers that day.
+
+use crate::{
+    Coded, ParseError,
+    case::CalendarDate,
+    coded_enum,
+    ident::status::{CaseStatus, NrmStatus},
+    text::parse_line,
+};
+use serde::{Deserialize, Serialize};
+
+/// The shortest recovery and reflection period a Party may grant (Convention Art 13(1)).
+pub const CONVENTION_MIN_REFLECTION_DAYS: u32 = 30;
+
+/// The shortest validity of a residence permit issued under Directive 2004/81/EC (Art 8(3)).
+pub const DIRECTIVE_2004_81_MIN_PERMIT_MONTHS: u32 = 6;
+
+fn optional_date(field: &str, value: &str) -> Result<Option<CalendarDate>, ParseError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => CalendarDate::parse(field, v).map(Some),
+    }
+}
+
+/// A yes/no form value. An empty value is `empty` when given, an error otherwise.
+fn parse_flag(field: &str, value: &str, empty: Option<bool>) -> Result<bool, ParseError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok(true),
+        "false" | "no" | "off" | "0" => Ok(false),
+        "" => empty.ok_or_else(|| ParseError::new(field, "must be answered yes or no")),
+        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery and reflection period
+// ---------------------------------------------------------------------------------------------
+
+/// The national length of the reflection period. Directive 2004/81/EC Art 6(1) leaves it to
+/// national law; the Convention (Art 13(1)) sets a floor of 30 days, which binds every EU Member
+/// State.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReflectionRules {
+    min_days: u32,
+}
+
+impl Default for ReflectionRules {
+    fn default() -> Self {
+        Self { min_days: CONVENTION_MIN_REFLECTION_DAYS }
+    }
+}
+
+impl ReflectionRules {
+    /// The national minimum length in days; below 30 is refused (Convention Art 13(1)).
+    pub fn new(min_days: u32) -> Result<Self, ParseError> {
+        if min_days < CONVENTION_MIN_REFLECTION_DAYS {
+            return Err(ParseError::new(
+                "reflection_min_days",
+                format!(
+                    "the reflection period lasts at least {CONVENTION_MIN_REFLECTION_DAYS} days \
+                     (Council of Europe Convention Art 13(1))"
+                ),
+            ));
+        }
+        Ok(Self { min_days })
+    }
+
+    pub fn min_days(self) -> u32 {
+        self.min_days
+    }
+}
+
+coded_enum! {
+    /// The grounds on which a reflection period may be ended early.
+    pub enum ReflectionTermination {
+        /// Public order, public policy or national security.
+        PublicOrder => "public_order",
+        /// Victim status is being claimed improperly.
+        ImproperClaim => "improper_claim",
+        /// The person has actively, voluntarily and on their own initiative renewed contact with
+        /// the suspected perpetrators.
+        RenewedContact => "renewed_contact",
+    }
+}
+
+impl ReflectionTermination {
+    /// The provision that allows termination on this ground.
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::PublicOrder => "Council of Europe Convention Art 13(3); Directive 2004/81/EC Art 6(4)",
+            Self::ImproperClaim => "Council of Europe Convention Art 13(3)",
+            Self::RenewedContact => "Directive 2004/81/EC Art 6(4)",
+        }
+    }
+}
+
+/// A recovery and reflection period: no expulsion order may be enforced while it runs
+/// (Convention Art 13(1); Directive 2004/81/EC Art 6(2)). `end` is its last day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionPeriod {
+    pub start: CalendarDate,
+    pub end: CalendarDate,
+    /// The day from which the period no longer runs, when ended early.
+    pub terminated_on: Option<CalendarDate>,
+    pub termination_ground: Option<ReflectionTermination>,
+}
+
+impl ReflectionPeriod {
+    /// Parses a period from form fields; `terminated_on` and `termination_ground` are empty or
+    /// both given.
+    pub fn parse(
+        start: &str,
+        end: &str,
+        terminated_on: &str,
+        termination_ground: &str,
+        rules: &ReflectionRules,
+    ) -> Result<Self, ParseError> {
+        let start = CalendarDate::parse("start", start)?;
+        let end = CalendarDate::parse("end", end)?;
+        let terminated_on = optional_date("terminated_on", terminated_on)?;
+        let termination_ground = match termination_ground.trim() {
+            "" => None,
+            g => Some(ReflectionTermination::parse_code("termination_ground", g)?),
+        };
+        if end < start {
+            return Err(ParseError::new("end", format!("must not be before the start ({start})")));
+        }
+        let length = start.days_until(end) + 1;
+        if length < i64::from(rules.min_days) {
+            return Err(ParseError::new(
+                "end",
+                format!(
+                    "the reflection period must last at least {} days (Council of Europe Convention Art 13(1)); \
+                     from {start} to {end} is {length} days",
+                    rules.min_days
+                ),
+            ));
+        }
+        match (terminated_on, termination_ground) {
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(ParseError::new(
+                    "termination_ground",
+                    "an early end needs its ground: public_order, improper_claim or renewed_contact",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ParseError::new("terminated_on", "a termination ground needs the date it took effect"));
+            }
+            (Some(on), Some(_)) => {
+                if on < start || on > end {
+                    return Err(ParseError::new(
+                        "terminated_on",
+                        format!("an early end must fall within the period ({start} to {end})"),
+                    ));
+                }
+            }
+        }
+        Ok(Self { start, end, terminated_on, termination_ground })
+    }
+
+    /// A period of the rules' minimum length starting on `start` (`None` past the calendar's end).
+    pub fn starting(start: CalendarDate, rules: &ReflectionRules) -> Option<Self> {
+        let end = start.add_days(i64::from(rules.min_days) - 1)?;
+        Some(Self { start, end, terminated_on: None, termination_ground: None })
+    }
+
+    /// The period due to a case: from the date reasonable grounds were found (Convention Art 13(1)).
+    pub fn for_case(status: &CaseStatus, rules: &ReflectionRules) -> Option<Self> {
+        Self::starting(status.reflection_from()?, rules)
+    }
+
+    /// Whether the period runs on `on`: started, not past its end, not terminated.
+    pub fn is_running(&self, on: CalendarDate) -> bool {
+        self.start <= on && on <= self.end && self.terminated_on.is_none_or(|t| on < t)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Residence permits
+// ---------------------------------------------------------------------------------------------
+
+coded_enum! {
+    /// Why a residence permit is sought (Convention Art 14(1)-(2)).
+    pub enum PermitGround {
+        /// The stay is necessary owing to the person's personal situation (Art 14(1)(a)).
+        PersonalSituation => "personal_situation",
+        /// The stay is necessary for cooperation with the authorities in an investigation or
+        /// proceedings (Art 14(1)(b); Directive 2004/81/EC Art 8).
+        Cooperation => "cooperation",
+        /// Both of the above.
+        Both => "both",
+        /// A child victim: the permit is issued in the child's best interests (Art 14(2)).
+        ChildBestInterests => "child_best_interests",
+    }
+}
+
+impl PermitGround {
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::PersonalSituation => "Council of Europe Convention Art 14(1)(a)",
+            Self::Cooperation => "Council of Europe Convention Art 14(1)(b); Directive 2004/81/EC Art 8",
+            Self::Both => "Council of Europe Convention Art 14(1)(a)-(b); Directive 2004/81/EC Art 8",
+            Self::ChildBestInterests => "Council of Europe Convention Art 14(2)",
+        }
+    }
+
+    /// Permits for cooperating victims are the ones Directive 2004/81/EC governs.
+    pub fn under_directive_2004_81(self) -> bool {
+        matches!(self, Self::Cooperation | Self::Both)
+    }
+}
+
+/// The national rules on permit validity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PermitRules {
+    min_months: u32,
+    directive_2004_81_applies: bool,
+}
+
+impl Default for PermitRules {
+    /// Six months, and the Directive applies (every Member State except Denmark and Ireland).
+    fn default() -> Self {
+        Self { min_months: DIRECTIVE_2004_81_MIN_PERMIT_MONTHS, directive_2004_81_applies: true }
+    }
+}
+
+impl PermitRules {
+    /// `min_months`: the shortest validity of a permit under Directive 2004/81/EC; below 6 is
+    /// refused (Art 8(3)). `directive_2004_81_applies`: false where the state is not bound by it.
+    pub fn new(min_months: u32, directive_2004_81_applies: bool) -> Result<Self, ParseError> {
+        if min_months < DIRECTIVE_2004_81_MIN_PERMIT_MONTHS {
+            return Err(ParseError::new(
+                "permit_min_months",
+                format!(
+                    "a permit under Directive 2004/81/EC is valid at least {DIRECTIVE_2004_81_MIN_PERMIT_MONTHS} \
+                     months (Art 8(3))"
+                ),
+            ));
+        }
+        Ok(Self { min_months, directive_2004_81_applies })
+    }
+
+    pub fn min_months(self) -> u32 {
+        self.min_months
+    }
+
+    pub fn directive_2004_81_applies(self) -> bool {
+        self.directive_2004_81_applies
+    }
+}
+
+/// An application for a residence permit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidencePermitApplication {
+    pub applied_on: CalendarDate,
+    pub ground: PermitGround,
+}
+
+impl ResidencePermitApplication {
+    pub fn parse(applied_on: &str, ground: &str) -> Result<Self, ParseError> {
+        Ok(Self {
+            applied_on: CalendarDate::parse("applied_on", applied_on)?,
+            ground: PermitGround::parse_code("ground", ground)?,
+        })
+    }
+}
+
+/// The decision on a residence permit application. A granted permit has both validity dates
+/// (inclusive); a refused one has neither.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidencePermitDecision {
+    /// The ground of the application decided.
+    pub ground: PermitGround,
+    pub decided_on: CalendarDate,
+    pub granted: bool,
+    pub valid_from: Option<CalendarDate>,
+    pub valid_until: Option<CalendarDate>,
+    /// The stored identifier of the permit decision this one renews.
+    pub renewal_of: Option<uuid::Uuid>,
+}
+
+impl ResidencePermitDecision {
+    /// Parses a decision on `application` from form fields. `granted` is yes/no; the validity
+    /// dates are given for a granted permit only; `renewal_of` may be empty.
+    pub fn parse(
+        application: &ResidencePermitApplication,
+        decided_on: &str,
+        granted: &str,
+        valid_from: &str,
+        valid_until: &str,
+        renewal_of: &str,
+        rules: &PermitRules,
+    ) -> Result<Self, ParseError> {
+        let decided_on = CalendarDate::parse("decided_on", decided_on)?;
+        if decided_on < application.applied_on {
+            return Err(ParseError::new(
+                "decided_on",
+                format!("the decision cannot come before the application of {}", application.applied_on),
+            ));
+        }
+        let granted = parse_flag("granted", granted, None)?;
+        let renewal_of = match renewal_of.trim() {
+            "" => None,
+            r => Some(
+                uuid::Uuid::parse_str(r)
+                    .map_err(|_| ParseError::new("renewal_of", format!("{r:?} is not a permit identifier")))?,
+            ),
+        };
+        let valid_from = optional_date("valid_from", valid_from)?;
+        let valid_until = optional_date("valid_until", valid_until)?;
+        if !granted {
+            if valid_from.is_some() {
+                return Err(ParseError::new("valid_from", "a refused permit has no validity dates"));
+            }
+            if valid_until.is_some() {
+                return Err(ParseError::new("valid_until", "a refused permit has no validity dates"));
+            }
+            return Ok(Self { ground: application.ground, decided_on, granted, valid_from, valid_until, renewal_of });
+        }
+        let from = valid_from.ok_or_else(|| ParseError::new("valid_from", "a granted permit needs its first day"))?;
+        let until = valid_until.ok_or_else(|| ParseError::new("valid_until", "a granted permit needs its last day"))?;
+        if until <= from {
+            return Err(ParseError::new("valid_until", format!("must be after the first day of validity ({from})")));
+        }
+        if rules.directive_2004_81_applies && application.ground.under_directive_2004_81() {
+            // Valid at least N months: the day after the last day is N months after the first.
+            let min_end = from
+                .add_months(rules.min_months)
+                .and_then(|d| d.add_days(-1))
+                .ok_or_else(|| ParseError::new("valid_from", "is too late for a permit of the minimum length"))?;
+            if until < min_end {
+                return Err(ParseError::new(
+                    "valid_until",
+                    format!(
+                        "a permit for a cooperating victim is valid at least {} months (Directive 2004/81/EC \
+                         Art 8(3)): from {from} it runs at least until {min_end}",
+                        rules.min_months
+                    ),
+                ));
+            }
+        }
+        Ok(Self { ground: application.ground, decided_on, granted, valid_from, valid_until, renewal_of })
+    }
+
+    /// Checks this decision against the permit it says it renews: only a granted permit can be
+    /// renewed, and the renewal starts after the renewed permit starts.
+    pub fn check_renewal(&self, renewed: &ResidencePermitDecision) -> Result<(), ParseError> {
+        if !renewed.granted {
+            return Err(ParseError::new("renewal_of", "a refused permit cannot be renewed"));
+        }
+        if let (Some(from), Some(renewed_from)) = (self.valid_from, renewed.valid_from)
+            && from <= renewed_from
+        {
+            return Err(ParseError::new(
+                "valid_from",
+                format!("a renewal starts after the renewed permit's first day ({renewed_from})"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the permit is granted and valid on `on`.
+    pub fn is_valid_on(&self, on: CalendarDate) -> bool {
+        match (self.granted, self.valid_from, self.valid_until) {
+            (true, Some(from), Some(until)) => from <= on && on <= until,
+            _ => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// International protection (asylum)
+// ---------------------------------------------------------------------------------------------
+
+coded_enum! {
+    /// Where an application for international protection stands.
+    pub enum ProtectionOutcome {
+        Pending => "pending",
+        /// Refugee status granted.
+        Refugee => "refugee",
+        /// Subsidiary protection granted.
+        Subsidiary => "subsidiary",
+        Refused => "refused",
+        Withdrawn => "withdrawn",
+    }
+}
+
+/// An application for international protection. A residence permit for victims is without
+/// prejudice to the right to seek asylum (Convention Art 14(5)); Directive 2011/36/EU Art 11(6)
+/// requires information on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InternationalProtectionApplication {
+    pub applied_on: CalendarDate,
+    pub outcome: ProtectionOutcome,
+    /// Given once the outcome is not `pending`.
+    pub decided_on: Option<CalendarDate>,
+}
+
+impl InternationalProtectionApplication {
+    pub fn parse(applied_on: &str, outcome: &str, decided_on: &str) -> Result<Self, ParseError> {
+        let applied_on = CalendarDate::parse("applied_on", applied_on)?;
+        let outcome = ProtectionOutcome::parse_code("outcome", outcome)?;
+        let decided_on = optional_date("decided_on", decided_on)?;
+        match (outcome, decided_on) {
+            (ProtectionOutcome::Pending, Some(_)) => {
+                Err(ParseError::new("decided_on", "a pending application has no decision date"))
+            }
+            (ProtectionOutcome::Pending, None) => Ok(Self { applied_on, outcome, decided_on }),
+            (_, None) => Err(ParseError::new("decided_on", "the date of the outcome is needed")),
+            (_, Some(on)) if on < applied_on => Err(ParseError::new(
+                "decided_on",
+                format!("the outcome cannot come before the application of {applied_on}"),
+            )),
+            (_, Some(_)) => Ok(Self { applied_on, outcome, decided_on }),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protection from removal
+// ---------------------------------------------------------------------------------------------
+
+/// One legal reason, with the provision it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LegalReason {
+    pub article: &'static str,
+    pub text: String,
+}
+
+/// Whether an expulsion order may be enforced on a given day, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemovalProtection {
+    pub on: CalendarDate,
+    /// No expulsion order may be enforced on `on`.
+    pub no_expulsion: bool,
+    /// Every ground that stops removal; empty when `no_expulsion` is false.
+    pub reasons: Vec<LegalReason>,
+}
+
+impl RemovalProtection {
+    /// One plain sentence (or two) for the case page.
+    pub fn summary(&self) -> String {
+        if self.no_expulsion {
+            let grounds: Vec<String> = self.reasons.iter().map(|r| format!("{} ({})", r.text, r.article)).collect();
+            format!("No expulsion order may be enforced on {}: {}.", self.on, grounds.join("; "))
+        } else {
+            format!(
+                "On {} none of the trafficking grounds that stop removal applies (reflection period, presumed \
+                 victim awaiting identification, valid residence permit). Other grounds, such as a pending \
+                 application for international protection, are not assessed here.",
+                self.on
+            )
+        }
+    }
+}
+
+/// Whether an expulsion order may be enforced on `on`. It may not:
+/// - while a reflection period runs (Convention Art 13(1); Directive 2004/81/EC Art 6(2));
+/// - while the person is a presumed victim and identification is not complete (Convention Art 10(2));
+/// - while a residence permit is valid (Convention Art 14; Directive 2004/81/EC Art 8).
+///
+/// `status` is the case's current NRM status; `on` dates the reflection period and the permits.
+pub fn removal_protection(
+    on: CalendarDate,
+    status: &CaseStatus,
+    reflection: Option<&ReflectionPeriod>,
+    permits: &[ResidencePermitDecision],
+) -> RemovalProtection {
+    let mut reasons = Vec::new();
+    if let Some(period) = reflection.filter(|p| p.is_running(on)) {
+        reasons.push(LegalReason {
+            article: "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)",
+            text: format!("the recovery and reflection period runs from {} to {}", period.start, period.end),
+        });
+    }
+    if status.status() == NrmStatus::PresumedVictim {
+        let since = status.rg_decided_on().map(|d| format!(" since {d}")).unwrap_or_default();
+        reasons.push(LegalReason {
+            article: "Council of Europe Convention Art 10(2)",
+            text: format!(
+                "there are reasonable grounds to believe the person is a victim{since}, and identification is not \
+                 complete"
+            ),
+        });
+    }
+    for permit in permits.iter().filter(|p| p.is_valid_on(on)) {
+        if let (Some(from), Some(until)) = (permit.valid_from, permit.valid_until) {
+            reasons.push(LegalReason {
+                article: permit.ground.article(),
+                text: format!("a residence permit ({}) is valid from {from} to {until}", permit.ground),
+            });
+        }
+    }
+    RemovalProtection { on, no_expulsion: !reasons.is_empty(), reasons }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-punishment
+// ---------------------------------------------------------------------------------------------
+
+/// The provisions behind the non-punishment notice.
+pub const NON_PUNISHMENT_ARTICLES: [&str; 2] = ["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"];
+
+/// A criminal or administrative matter against the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriminalMatter {
+    pub offence: String,
+    /// The police, prosecution, court or administrative authority dealing with it.
+    pub authority: String,
+    /// The authority's reference; empty when not known.
+    pub reference: String,
+    pub recorded_on: CalendarDate,
+    /// Committed as a direct consequence of being trafficked (compelled to commit it).
+    pub compelled: bool,
+}
+
+impl CriminalMatter {
+    /// Parses a matter from form fields. `reference` may be empty; `compelled` is a yes/no
+    /// checkbox, empty meaning no.
+    pub fn parse(
+        offence: &str,
+        authority: &str,
+        reference: &str,
+        recorded_on: &str,
+        compelled: &str,
+    ) -> Result<Self, ParseError> {
+        Ok(Self {
+            offence: parse_line("offence", offence, 300)?,
+            authority: parse_line("authority", authority, 200)?,
+            reference: if reference.trim().is_empty() {
+                String::new()
+            } else {
+                parse_line("reference", reference, 100)?
+            },
+            recorded_on: CalendarDate::parse("recorded_on", recorded_on)?,
+            compelled: parse_flag("compelled", compelled, Some(false))?,
+        })
+    }
+}
+
+/// A notice for the authorities that the non-punishment provisions may apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NonPunishmentNotice {
+    /// The matters recorded as compelled.
+    pub matters: Vec<CriminalMatter>,
+    pub text: String,
+    pub articles: [&'static str; 2],
+}
+
+/// The non-punishment notice, when the person is a presumed or identified victim and at least one
+/// matter was recorded as committed as a direct consequence of being trafficked.
+pub fn non_punishment_notice(status: &CaseStatus, matters: &[CriminalMatter]) -> Option<NonPunishmentNotice> {
+    if !status.is_victim_for_protection() {
+        return None;
+    }
+    let compelled: Vec<CriminalMatter> = matters.iter().filter(|m| m.compelled).cloned().collect();
+    if compelled.is_empty() {
+        return None;
+    }
+    let standing = match (status.status(), status.cg_decided_on(), status.rg_decided_on()) {
+        (NrmStatus::IdentifiedVictim, Some(on), _) => {
+            format!("is an identified victim of trafficking in human beings (conclusive-grounds decision of {on})")
+        }
+        (_, _, Some(on)) => {
+            format!("is a presumed victim of trafficking in human beings (reasonable-grounds decision of {on})")
+        }
+        _ => "is a presumed victim of trafficking in human beings".to_owned(),
+    };
+    let listed: Vec<String> = compelled
+        .iter()
+        .map(|m| {
+            let reference = if m.reference.is_empty() { String::new() } else { format!(", reference {}", m.reference) };
+            format!("{} ({}{reference})", m.offence, m.authority)
+        })
+        .collect();
+    let text = format!(
+        "The person {standing}. The following matters are recorded as committed as a direct consequence of being \
+         trafficked: {}. Under Directive 2011/36/EU Art 8 the competent authorities are entitled not to prosecute \
+         victims, or not to impose penalties on them, for criminal activities they were compelled to commit as a \
+         direct consequence of being trafficked; Council of Europe Convention Art 26 provides for the possibility of \
+         not imposing penalties on victims for their involvement in unlawful activities to the extent that they were \
+         compelled to do so. The authority dealing with each matter should be told, so that it can consider these \
+         provisions.",
+        listed.join("; ")
+    );
+    Some(NonPunishmentNotice { matters: compelled, text, articles: NON_PUNISHMENT_ARTICLES })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ident::status::{Decision, DecisionKind, fold};
+    use crate::text::Narrative;
+
+    fn date(s: &str) -> CalendarDate {
+        CalendarDate::parse("d", s).unwrap()
+    }
+
+    fn case(kinds: &[DecisionKind]) -> CaseStatus {
+        let decisions: Vec<Decision> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let n = u32::try_from(i).unwrap() + 1;
+                Decision::new(n, *k, date("2024-03-01").add_days(10 * i64::from(n)).unwrap())
+                    .with_reasons(Narrative::parse("reasons", "See the interview record.").unwrap())
+            })
+            .collect();
+        fold(date("2024-03-01"), &decisions).unwrap()
+    }
+
+    fn presumed() -> CaseStatus {
+        // Positive RG on 2024-03-11.
+        case(&[DecisionKind::ReasonableGroundsPositive])
+    }
+
+    fn identified() -> CaseStatus {
+        case(&[DecisionKind::ReasonableGroundsPositive, DecisionKind::ConclusiveGroundsPositive])
+    }
+
+    fn not_a_victim() -> CaseStatus {
+        case(&[DecisionKind::ReasonableGroundsPositive, DecisionKind::ConclusiveGroundsNegative])
+    }
+
+    fn cooperation() -> ResidencePermitApplication {
+        ResidencePermitApplication::parse("2024-04-01", "cooperation").unwrap()
+    }
+
+    fn permit(application: &ResidencePermitApplication, from: &str, until: &str) -> ResidencePermitDecision {
+        ResidencePermitDecision::parse(application, "2024-04-20", "yes", from, until, "", &PermitRules::default())
+            .unwrap()
+    }
+
+    // --- Reflection period ---
+
+    /// Convention Art 13(1): at least 30 days; national law may set more (Directive 2004/81/EC Art 6(1)).
+    #[test]
+    fn convention_art_13_1_reflection_period_lasts_at_least_30_days() {
+        let rules = ReflectionRules::default();
+        assert_eq!(rules.min_days(), 30);
+        assert!(ReflectionPeriod::parse("2024-03-11", "2024-04-09", "", "", &rules).is_ok());
+        let e = ReflectionPeriod::parse("2024-03-11", "2024-04-08", "", "", &rules).unwrap_err();
+        assert_eq!(e.field, "end");
+        assert!(e.message.contains("Art 13(1)") && e.message.contains("is 29 days"), "{}", e.message);
+        assert_eq!(ReflectionRules::new(29).unwrap_err().field, "reflection_min_days");
+        let longer = ReflectionRules::new(90).unwrap();
+        assert!(ReflectionPeriod::parse("2024-03-11", "2024-04-09", "", "", &longer).is_err());
+    }
+
+    #[test]
+    fn convention_art_13_1_reflection_period_starts_with_reasonable_grounds() {
+        let rules = ReflectionRules::default();
+        let period = ReflectionPeriod::for_case(&presumed(), &rules).unwrap();
+        assert_eq!((period.start, period.end), (date("2024-03-11"), date("2024-04-09")));
+        assert_eq!(ReflectionPeriod::for_case(&case(&[]), &rules), None);
+    }
+
+    /// Convention Art 13(3) and Directive 2004/81/EC Art 6(4): early termination on listed grounds only.
+    #[test]
+    fn convention_art_13_3_and_directive_2004_81_art_6_4_termination_grounds() {
+        let rules = ReflectionRules::default();
+        let p = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", "renewed_contact", &rules).unwrap();
+        assert_eq!(p.termination_ground, Some(ReflectionTermination::RenewedContact));
+        assert_eq!(p.termination_ground.map(ReflectionTermination::article), Some("Directive 2004/81/EC Art 6(4)"));
+        assert!(ReflectionTermination::ImproperClaim.article().contains("Art 13(3)"));
+        let fields = |t: &str, g: &str| ReflectionPeriod::parse("2024-03-11", "2024-04-09", t, g, &rules).unwrap_err();
+        assert_eq!(fields("2024-03-20", "").field, "termination_ground");
+        assert_eq!(fields("", "public_order").field, "terminated_on");
+        assert_eq!(fields("2024-03-20", "cooperation_refused").field, "termination_ground");
+        assert_eq!(fields("2024-05-01", "public_order").field, "terminated_on");
+        assert_eq!(fields("2024-03-10", "public_order").field, "terminated_on");
+        assert_eq!(ReflectionPeriod::parse("2024-03-11", "soon", "", "", &rules).unwrap_err().field, "end");
+        let e = ReflectionPeriod::parse("2024-03-11", "2024-03-01", "", "", &rules).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("end", "must not be before the start (2024-03-11)"));
+    }
+
+    /// Convention Art 13(1), Directive 2004/81/EC Art 6(2): no expulsion while the period runs.
+    #[test]
+    fn convention_art_13_1_no_expulsion_during_the_reflection_period() {
+        let rules = ReflectionRules::default();
+        let period = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "", "", &rules).unwrap();
+        let status = not_a_victim(); // the period stands on its own, whatever the status
+        let during = removal_protection(date("2024-04-09"), &status, Some(&period), &[]);
+        assert!(during.no_expulsion);
+        assert_eq!(during.reasons.len(), 1);
+        assert_eq!(during.reasons[0].article, "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)");
+        assert!(during.summary().starts_with("No expulsion order may be enforced on 2024-04-09"));
+        let after = removal_protection(date("2024-04-10"), &status, Some(&period), &[]);
+        assert!(!after.no_expulsion && after.reasons.is_empty());
+        assert!(after.summary().contains("not assessed here"));
+        assert!(!removal_protection(date("2024-03-10"), &status, Some(&period), &[]).no_expulsion);
+    }
+
+    /// Convention Art 13(3), Directive 2004/81/EC Art 6(4): a terminated period no longer protects.
+    #[test]
+    fn convention_art_13_3_a_terminated_period_no_longer_protects() {
+        let rules = ReflectionRules::default();
+        let p = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", "public_order", &rules).unwrap();
+        assert!(p.is_running(date("2024-03-19")));
+        assert!(!p.is_running(date("2024-03-20")));
+        assert!(!removal_protection(date("2024-03-25"), &not_a_victim(), Some(&p), &[]).no_expulsion);
+    }
+
+    /// Convention Art 10(2): a presumed victim is not removed until identification is complete.
+    #[test]
+    fn convention_art_10_2_no_removal_of_a_presumed_victim_pending_identification() {
+        let r = removal_protection(date("2025-01-01"), &presumed(), None, &[]);
+        assert!(r.no_expulsion);
+        assert_eq!(r.reasons[0].article, "Council of Europe Convention Art 10(2)");
+        assert!(r.reasons[0].text.contains("since 2024-03-11"), "{}", r.reasons[0].text);
+        for done in [identified(), not_a_victim(), case(&[]), case(&[DecisionKind::ReasonableGroundsNegative])] {
+            assert!(!removal_protection(date("2025-01-01"), &done, None, &[]).no_expulsion, "{}", done.status());
+        }
+        // After an overturned reasonable-grounds reconsideration, the person is again a presumed victim.
+        let overturned = case(&[
+            DecisionKind::ReasonableGroundsNegative,
+            DecisionKind::ReconsiderationRequested,
+            DecisionKind::ReconsiderationOverturned,
+        ]);
+        assert!(removal_protection(date("2025-01-01"), &overturned, None, &[]).no_expulsion);
+    }
+
+    /// Convention Art 14, Directive 2004/81/EC Art 8: no removal while a residence permit is valid.
+    #[test]
+    fn convention_art_14_no_expulsion_while_a_permit_is_valid() {
+        let p = permit(&cooperation(), "2024-05-01", "2024-10-31");
+        let r = removal_protection(date("2024-10-31"), &identified(), None, std::slice::from_ref(&p));
+        assert!(r.no_expulsion);
+        assert_eq!(r.reasons[0].article, PermitGround::Cooperation.article());
+        assert!(!removal_protection(date("2024-11-01"), &identified(), None, std::slice::from_ref(&p)).no_expulsion);
+        assert!(!removal_protection(date("2024-04-30"), &identified(), None, &[p]).no_expulsion);
+        let refused =
+            ResidencePermitDecision::parse(&cooperation(), "2024-04-20", "no", "", "", "", &PermitRules::default())
+                .unwrap();
+        assert!(!removal_protection(date("2024-06-01"), &identified(), None, &[refused]).no_expulsion);
+    }
+
+    #[test]
+    fn all_grounds_are_listed_together() {
+        let rules = ReflectionRules::default();
+        let status = presumed();
+        let period = ReflectionPeriod::for_case(&status, &rules).unwrap();
+        let personal = ResidencePermitApplication::parse("2024-03-12", "personal_situation").unwrap();
+        let p = permit(&personal, "2024-03-20", "2024-06-30");
+        let r = removal_protection(date("2024-03-25"), &status, Some(&period), &[p]);
+        let articles: Vec<&str> = r.reasons.iter().map(|r| r.article).collect();
+        assert_eq!(
+            articles,
+            [
+                "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)",
+                "Council of Europe Convention Art 10(2)",
+                "Council of Europe Convention Art 14(1)(a)",
+            ]
+        );
+    }
+
+    // --- Residence permits ---
+
+    /// Directive 2004/81/EC Art 8(3): a permit for a cooperating victim is valid at least 6 months.
+    #[test]
+    fn directive_2004_81_art_8_3_permit_valid_at_least_six_months() {
+        let rules = PermitRules::default();
+        let app = cooperation();
+        let parse = |from: &str, until: &str, rules: &PermitRules| {
+            ResidencePermitDecision::parse(&app, "2024-04-20", "yes", from, until, "", rules)
+        };
+        assert!(parse("2024-05-01", "2024-10-31", &rules).is_ok());
+        let e = parse("2024-05-01", "2024-10-30", &rules).unwrap_err();
+        assert_eq!(e.field, "valid_until");
+        assert!(e.message.contains("Art 8(3)") && e.message.contains("2024-10-31"), "{}", e.message);
+        // Month ends: from 31 August, six months end on the last day of February.
+        assert!(parse("2025-08-31", "2026-02-27", &rules).is_ok());
+        assert!(parse("2025-08-31", "2026-02-26", &rules).is_err());
+        // A longer national minimum.
+        let twelve = PermitRules::new(12, true).unwrap();
+        assert!(parse("2024-05-01", "2024-10-31", &twelve).is_err());
+        assert!(parse("2024-05-01", "2025-04-30", &twelve).is_ok());
+        assert_eq!(PermitRules::new(5, true).unwrap_err().field, "permit_min_months");
+        // Not bound by the Directive: no minimum from it.
+        let not_bound = PermitRules::new(6, false).unwrap();
+        assert!(parse("2024-05-01", "2024-06-30", &not_bound).is_ok());
+    }
+
+    /// Convention Art 14(1)(a) and 14(2): the six-month minimum is the Directive's, for cooperating victims.
+    #[test]
+    fn convention_art_14_permits_on_personal_grounds_have_no_directive_minimum() {
+        let rules = PermitRules::default();
+        for ground in ["personal_situation", "child_best_interests"] {
+            let app = ResidencePermitApplication::parse("2024-04-01", ground).unwrap();
+            let d = ResidencePermitDecision::parse(&app, "2024-04-20", "yes", "2024-05-01", "2024-07-31", "", &rules);
+            assert!(d.is_ok(), "{ground}");
+        }
+        let both = ResidencePermitApplication::parse("2024-04-01", "both").unwrap();
+        assert!(
+            ResidencePermitDecision::parse(&both, "2024-04-20", "yes", "2024-05-01", "2024-07-31", "", &rules).is_err()
+        );
+        assert!(PermitGround::ChildBestInterests.article().ends_with("Art 14(2)"));
+    }
+
+    #[test]
+    fn permit_decisions_name_the_wrong_field() {
+        let rules = PermitRules::default();
+        let app = cooperation();
+        let field = |decided: &str, granted: &str, from: &str, until: &str, renewal: &str| {
+            ResidencePermitDecision::parse(&app, decided, granted, from, until, renewal, &rules).unwrap_err().field
+        };
+        assert_eq!(field("2024-03-31", "yes", "2024-05-01", "2024-12-31", ""), "decided_on");
+        assert_eq!(field("2024-04-20", "", "2024-05-01", "2024-12-31", ""), "granted");
+        assert_eq!(field("2024-04-20", "maybe", "2024-05-01", "2024-12-31", ""), "granted");
+        assert_eq!(field("2024-04-20", "yes", "", "2024-12-31", ""), "valid_from");
+        assert_eq!(field("2024-04-20", "yes", "2024-05-01", "", ""), "valid_until");
+        assert_eq!(field("2024-04-20", "yes", "2024-05-01", "2024-05-01", ""), "valid_until");
+        assert_eq!(field("2024-04-20", "yes", "2024-05-01", "2024-04-01", ""), "valid_until");
+        assert_eq!(field("2024-04-20", "no", "2024-05-01", "", ""), "valid_from");
+        assert_eq!(field("2024-04-20", "no", "", "2024-12-31", ""), "valid_until");
+        assert_eq!(field("2024-04-20", "yes", "2024-05-01", "2024-12-31", "permit-1"), "renewal_of");
+        assert_eq!(ResidencePermitApplication::parse("2024-04-01", "work").unwrap_err().field, "ground");
+        assert_eq!(ResidencePermitApplication::parse("1 April", "both").unwrap_err().field, "applied_on");
+    }
+
+    /// Convention Art 14(1) and Directive 2004/81/EC Art 8(3): permits are renewable.
+    #[test]
+    fn convention_art_14_1_renewals_follow_a_granted_permit() {
+        let rules = PermitRules::default();
+        let app = cooperation();
+        let first = permit(&app, "2024-05-01", "2024-10-31");
+        let id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+        let renewal =
+            ResidencePermitDecision::parse(&app, "2024-10-01", "yes", "2024-11-01", "2025-04-30", id, &rules).unwrap();
+        assert_eq!(renewal.renewal_of.map(|u| u.to_string()).as_deref(), Some(id));
+        assert!(renewal.check_renewal(&first).is_ok());
+        let refused = ResidencePermitDecision::parse(&app, "2024-04-20", "no", "", "", "", &rules).unwrap();
+        assert_eq!(renewal.check_renewal(&refused).unwrap_err().field, "renewal_of");
+        let backwards =
+            ResidencePermitDecision::parse(&app, "2024-10-01", "yes", "2024-05-01", "2024-12-31", id, &rules).unwrap();
+        assert_eq!(backwards.check_renewal(&first).unwrap_err().field, "valid_from");
+    }
+
+    // --- International protection ---
+
+    /// Convention Art 14(5): a victim's permit is without prejudice to seeking asylum.
+    #[test]
+    fn convention_art_14_5_international_protection_applications() {
+        let pending = InternationalProtectionApplication::parse("2024-04-01", "pending", "").unwrap();
+        assert_eq!((pending.outcome, pending.decided_on), (ProtectionOutcome::Pending, None));
+        let granted = InternationalProtectionApplication::parse("2024-04-01", "subsidiary", "2024-09-01").unwrap();
+        assert_eq!(granted.decided_on, Some(date("2024-09-01")));
+        let field = |a: &str, o: &str, d: &str| InternationalProtectionApplication::parse(a, o, d).unwrap_err().field;
+        assert_eq!(field("2024-04-01", "pending", "2024-09-01"), "decided_on");
+        assert_eq!(field("2024-04-01", "refugee", ""), "decided_on");
+        assert_eq!(field("2024-04-01", "refugee", "2024-03-01"), "decided_on");
+        assert_eq!(field("2024-04-01", "granted", ""), "outcome");
+        assert_eq!(field("", "pending", ""), "applied_on");
+    }
+
+    // --- Non-punishment ---
+
+    fn matter(compelled: &str) -> CriminalMatter {
+        CriminalMatter::parse("Cannabis cultivation", "City Police", "CR-2024-118", "2024-02-10", compelled).unwrap()
+    }
+
+    /// Directive 2011/36/EU Art 8, Convention Art 26: the notice is shown for presumed and identified
+    /// victims with at least one matter recorded as compelled.
+    #[test]
+    fn directive_art_8_and_convention_art_26_notice_for_compelled_matters() {
+        let matters = [matter("no"), matter("yes")];
+        let notice = non_punishment_notice(&presumed(), &matters).unwrap();
+        assert_eq!(notice.matters, vec![matter("yes")]);
+        assert_eq!(notice.articles, ["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"]);
+        assert!(notice.text.contains("presumed victim"), "{}", notice.text);
+        assert!(notice.text.contains("reasonable-grounds decision of 2024-03-11"), "{}", notice.text);
+        assert!(notice.text.contains("Cannabis cultivation (City Police, reference CR-2024-118)"), "{}", notice.text);
+        // Art 8 is an entitlement of the authorities, not a bar: the text must say so.
+        assert!(notice.text.contains("entitled not to prosecute"), "{}", notice.text);
+        assert!(notice.text.contains("possibility of not imposing penalties"), "{}", notice.text);
+
+        let notice = non_punishment_notice(&identified(), &matters).unwrap();
+        assert!(notice.text.contains("identified victim"), "{}", notice.text);
+    }
+
+    #[test]
+    fn directive_art_8_no_notice_without_victim_status_or_compelled_matter() {
+        assert_eq!(non_punishment_notice(&presumed(), &[matter("no")]), None);
+        assert_eq!(non_punishment_notice(&presumed(), &[]), None);
+        for status in [case(&[]), not_a_victim(), case(&[DecisionKind::Withdrawal])] {
+            assert_eq!(non_punishment_notice(&status, &[matter("yes")]), None, "{}", status.status());
+        }
+    }
+
+    #[test]
+    fn criminal_matters_parse_with_field_named_errors() {
+        let m = CriminalMatter::parse(" Theft ", "Court", "", "2024-02-10", "").unwrap();
+        assert_eq!((m.offence.as_str(), m.reference.as_str(), m.compelled), ("Theft", "", false));
+        assert!(CriminalMatter::parse("Theft", "Court", "", "2024-02-10", "on").unwrap().compelled);
+        let field =
+            |o: &str, a: &str, r: &str, d: &str, c: &str| CriminalMatter::parse(o, a, r, d, c).unwrap_err().field;
+        assert_eq!(field("", "Court", "", "2024-02-10", ""), "offence");
+        assert_eq!(field("Theft", " ", "", "2024-02-10", ""), "authority");
+        assert_eq!(field("Theft", "Court", "a\u{0}b", "2024-02-10", ""), "reference");
+        assert_eq!(field("Theft", "Court", "", "2024-02-30", ""), "recorded_on");
+        assert_eq!(field("Theft", "Court", "", "2024-02-10", "perhaps"), "compelled");
+    }
+}
