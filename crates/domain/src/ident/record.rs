@@ -1,1 +1,515 @@
-//! (being written)
+//! The registration of a presumed victim (Directive 2011/36/EU Arts 2, 11, 13; Convention Art 10):
+//! the person and the trafficking context, as a first responder records them. A registration
+//! may be saved as a draft with any part missing, and is checked in full when it is referred to
+//! the national referral mechanism.
+//!
+//! Field names follow the Human Trafficking Case Data Standard v2.0 where it has one (see
+//! [`super::htcds`] for the mapping).
+
+use super::age::{AgeAssessment, AgeInfo, AgeRange, AgeStatus, age_status};
+use super::forms::{
+    Act, EventKind, FormCatalogue, FormId, Industry, Means, MethodOfControl, OnlinePlatform, RecruitmentMethod,
+    RelationshipToTrafficker, StatGroup, Vulnerability,
+};
+use crate::case::{CalendarDate, PersonIdentity, Sex};
+use crate::org::CountryCode;
+use crate::text::{Narrative, parse_line};
+use crate::{ParseError, coded_enum};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+coded_enum! {
+    /// Gender as HTCDS v2.0 records it (the statistical variable is [`Sex`]).
+    pub enum Gender {
+        Feminine => "feminine",
+        Masculine => "masculine",
+        TransgenderFeminine => "transgender_feminine",
+        TransgenderMasculine => "transgender_masculine",
+        NonConforming => "non_conforming",
+        Unknown => "unknown",
+    }
+}
+
+coded_enum! {
+    /// Kinds of identity document.
+    pub enum DocumentKind {
+        Passport => "passport",
+        IdentityCard => "identity_card",
+        ResidencePermit => "residence_permit",
+        BirthCertificate => "birth_certificate",
+        DrivingLicence => "driving_licence",
+        Other => "other",
+    }
+}
+
+coded_enum! {
+    /// Where a registration stands: a draft (for instance started on a phone in the field) or
+    /// referred to the national referral mechanism.
+    pub enum RegistrationState {
+        Draft => "draft",
+        Submitted => "submitted",
+    }
+}
+
+coded_enum! {
+    /// Child or adult, as the platform treats the person on a given day.
+    pub enum ChildStatus {
+        /// Under 18 on a verified date of birth (Directive 2011/36/EU Art 2(6)).
+        Child => "child",
+        /// Age uncertain and reasons to believe a child: presumed a child (Art 13(2); Convention Art 10(3)).
+        PresumedChild => "presumed_child",
+        Adult => "adult",
+        Unknown => "unknown",
+    }
+}
+
+impl ChildStatus {
+    pub fn from_age_status(status: &AgeStatus) -> Self {
+        match status {
+            AgeStatus::Child { .. } => Self::Child,
+            AgeStatus::PresumedChild { .. } => Self::PresumedChild,
+            AgeStatus::Adult { .. } | AgeStatus::AssessedAdult { .. } | AgeStatus::PresumedAdult { .. } => Self::Adult,
+            AgeStatus::Unknown => Self::Unknown,
+        }
+    }
+
+    /// Every child protection applies (a child or a presumed child).
+    pub fn is_child(self) -> bool {
+        matches!(self, Self::Child | Self::PresumedChild)
+    }
+}
+
+fn unknown_sex() -> Sex {
+    Sex::Unknown
+}
+
+fn unknown_gender() -> Gender {
+    Gender::Unknown
+}
+
+/// An identity document; its number is an identifier (encrypted, searchable by keyed index).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityDocument {
+    pub kind: DocumentKind,
+    pub number: String,
+    #[serde(default)]
+    pub issuing_country: Option<CountryCode>,
+}
+
+/// The person (HTCDS `prs_`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PersonDetails {
+    pub given_names: String,
+    pub family_names: String,
+    pub aliases: Vec<String>,
+    /// Maiden or earlier married surnames.
+    pub previous_family_names: Vec<String>,
+    pub date_of_birth: Option<CalendarDate>,
+    /// The date of birth was checked against a document.
+    pub dob_verified: bool,
+    /// An estimate when the date of birth is unknown or doubted.
+    pub age_estimate: Option<AgeRange>,
+    /// There are reasons to believe the person is a child (Art 13(2)).
+    pub reasons_to_believe_child: bool,
+    pub age_assessments: Vec<AgeAssessment>,
+    #[serde(default = "unknown_sex")]
+    pub sex: Sex,
+    #[serde(default = "unknown_gender")]
+    pub gender: Gender,
+    pub citizenships: Vec<CountryCode>,
+    /// ISO 639 codes (two or three lower-case letters).
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    /// How to reach the person safely.
+    pub safe_contact: Option<String>,
+    pub documents: Vec<IdentityDocument>,
+}
+
+impl Default for PersonDetails {
+    fn default() -> Self {
+        Self {
+            given_names: String::new(),
+            family_names: String::new(),
+            aliases: Vec::new(),
+            previous_family_names: Vec::new(),
+            date_of_birth: None,
+            dob_verified: false,
+            age_estimate: None,
+            reasons_to_believe_child: false,
+            age_assessments: Vec::new(),
+            sex: Sex::Unknown,
+            gender: Gender::Unknown,
+            citizenships: Vec::new(),
+            languages: Vec::new(),
+            interpreter_needed: false,
+            safe_contact: None,
+            documents: Vec::new(),
+        }
+    }
+}
+
+/// One event of the trafficking timeline (HTCDS `hte_`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraffickingEvent {
+    pub kind: EventKind,
+    #[serde(default)]
+    pub date: Option<CalendarDate>,
+    #[serde(default)]
+    pub country: Option<CountryCode>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The trafficking context (HTCDS `vic_`; Directive 2011/36/EU Art 2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TraffickingContext {
+    pub acts: BTreeSet<Act>,
+    pub means: BTreeSet<Means>,
+    pub methods_of_control: BTreeSet<MethodOfControl>,
+    pub forms: Vec<FormId>,
+    /// ISIC section, for forced labour.
+    pub forced_labour_industry: Option<Industry>,
+    /// What the form "other" was.
+    pub other_form: Option<String>,
+    pub events: Vec<TraffickingEvent>,
+    pub recruitment_method: Option<RecruitmentMethod>,
+    pub online_platforms: BTreeSet<OnlinePlatform>,
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    pub vulnerabilities: BTreeSet<Vulnerability>,
+    /// Whether the person said they agreed to the exploitation: irrelevant once a means was used
+    /// (Art 2(4)), recorded only so that the legal test can say so.
+    pub consent_to_exploitation: Option<bool>,
+}
+
+/// Indicators found present, per indicator list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorAnswers {
+    pub list: String,
+    pub present: Vec<String>,
+}
+
+/// An adult's informed consent to referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub given: bool,
+    pub date: CalendarDate,
+    /// The language the person was informed in (ISO 639).
+    pub language: String,
+    /// Who informed the person.
+    pub informed_by: String,
+}
+
+/// A child's guardian or representative (Arts 14(2), 16(3)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guardian {
+    pub appointed_on: CalendarDate,
+    pub name: String,
+    pub organisation: String,
+}
+
+/// A registration as stored (encrypted) and exchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Registration {
+    pub person: PersonDetails,
+    pub context: TraffickingContext,
+    pub indicators: Vec<IndicatorAnswers>,
+    pub consent: Option<Consent>,
+    pub guardian: Option<Guardian>,
+    pub narrative: Option<Narrative>,
+}
+
+fn optional_line(field: &str, value: &Option<String>, max: usize) -> Result<Option<String>, ParseError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse_line(field, v, max).map(Some),
+    }
+}
+
+fn lines(field: &str, values: &[String], max: usize, max_items: usize) -> Result<Vec<String>, ParseError> {
+    if values.len() > max_items {
+        return Err(ParseError::new(field, format!("at most {max_items} entries")));
+    }
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(i, v)| parse_line(&format!("{field}[{i}]"), v, max))
+        .collect()
+}
+
+/// An ISO 639-1 or 639-2/3 language code: two or three lower-case ASCII letters.
+pub fn parse_language(field: &str, value: &str) -> Result<String, ParseError> {
+    let v = value.trim().to_ascii_lowercase();
+    if (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(v)
+    } else {
+        Err(ParseError::new(field, format!("{value:?} is not an ISO 639 language code (two or three letters)")))
+    }
+}
+
+impl Registration {
+    /// Checks and normalises every field that is filled in (a draft may leave any out): text
+    /// bounded and without control characters, forms of exploitation from the catalogue,
+    /// codes valid. The error names the field by its path.
+    pub fn normalise(mut self, catalogue: &FormCatalogue) -> Result<Self, ParseError> {
+        let p = &mut self.person;
+        p.given_names = if p.given_names.trim().is_empty() {
+            String::new()
+        } else {
+            parse_line("person.given_names", &p.given_names, 200)?
+        };
+        p.family_names = if p.family_names.trim().is_empty() {
+            String::new()
+        } else {
+            parse_line("person.family_names", &p.family_names, 200)?
+        };
+        p.aliases = lines("person.aliases", &p.aliases, 200, 20)?;
+        p.previous_family_names = lines("person.previous_family_names", &p.previous_family_names, 200, 10)?;
+        p.safe_contact = optional_line("person.safe_contact", &p.safe_contact, 500)?;
+        if p.citizenships.len() > 5 {
+            return Err(ParseError::new("person.citizenships", "at most 5 citizenships"));
+        }
+        let mut seen = BTreeSet::new();
+        p.citizenships.retain(|c| seen.insert(*c));
+        p.languages = p
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| parse_language(&format!("person.languages[{i}]"), l))
+            .collect::<Result<_, _>>()?;
+        if p.documents.len() > 10 {
+            return Err(ParseError::new("person.documents", "at most 10 documents"));
+        }
+        for (i, d) in p.documents.iter_mut().enumerate() {
+            d.number = parse_line(&format!("person.documents[{i}].number"), &d.number, 60)?;
+        }
+        for (i, a) in p.age_assessments.iter_mut().enumerate() {
+            a.assessed_by = parse_line(&format!("person.age_assessments[{i}].assessed_by"), &a.assessed_by, 300)?;
+        }
+
+        let c = &mut self.context;
+        for (i, f) in c.forms.iter().enumerate() {
+            if catalogue.get(f.as_str()).is_none() {
+                return Err(ParseError::new(
+                    format!("context.forms[{i}]"),
+                    format!("{:?} is not a form of exploitation in the catalogue", f.as_str()),
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        c.forms.retain(|f| seen.insert(f.clone()));
+        if c.forced_labour_industry.is_some()
+            && !c.forms.iter().any(|f| catalogue.stat_group(f) == StatGroup::ForcedLabour)
+        {
+            return Err(ParseError::new(
+                "context.forced_labour_industry",
+                "an industry is recorded only for forced labour or services (including begging)",
+            ));
+        }
+        c.other_form = optional_line("context.other_form", &c.other_form, 300)?;
+        if c.events.len() > 50 {
+            return Err(ParseError::new("context.events", "at most 50 events"));
+        }
+        for (i, e) in c.events.iter_mut().enumerate() {
+            e.place = optional_line(&format!("context.events[{i}].place"), &e.place, 300)?;
+            e.description = optional_line(&format!("context.events[{i}].description"), &e.description, 2000)?;
+        }
+
+        for (i, answers) in self.indicators.iter().enumerate() {
+            if answers.list.trim().is_empty() {
+                return Err(ParseError::new(format!("indicators[{i}].list"), "must not be empty"));
+            }
+            if answers.present.len() > 500 {
+                return Err(ParseError::new(format!("indicators[{i}].present"), "too many indicators"));
+            }
+        }
+        if let Some(consent) = &mut self.consent {
+            consent.language = parse_language("consent.language", &consent.language)?;
+            consent.informed_by = parse_line("consent.informed_by", &consent.informed_by, 200)?;
+        }
+        if let Some(g) = &mut self.guardian {
+            g.name = parse_line("guardian.name", &g.name, 200)?;
+            g.organisation = parse_line("guardian.organisation", &g.organisation, 200)?;
+        }
+        Ok(self)
+    }
+
+    /// What the age rules need.
+    pub fn age_info(&self) -> AgeInfo {
+        AgeInfo {
+            date_of_birth: self.person.date_of_birth,
+            dob_verified: self.person.dob_verified,
+            estimate: self.person.age_estimate,
+            reasons_to_believe_child: self.person.reasons_to_believe_child,
+            assessments: self.person.age_assessments.clone(),
+        }
+    }
+
+    pub fn age_status(&self, on: CalendarDate) -> AgeStatus {
+        age_status(&self.age_info(), on)
+    }
+
+    pub fn child_status(&self, on: CalendarDate) -> ChildStatus {
+        ChildStatus::from_age_status(&self.age_status(on))
+    }
+
+    /// Whether the registration may be referred to the national referral mechanism on `on`:
+    /// someone to refer (a name or an alias), and for an adult informed consent (a child is
+    /// referred without consent: Directive 2011/36/EU Art 13(2); Convention Art 10(3)-(4)).
+    pub fn check_referable(&self, on: CalendarDate) -> Result<(), ParseError> {
+        let p = &self.person;
+        if p.given_names.is_empty() && p.family_names.is_empty() && p.aliases.is_empty() {
+            return Err(ParseError::new(
+                "person.given_names",
+                "a referral needs a name or an alias (one the person uses is enough)",
+            ));
+        }
+        if self.child_status(on).is_child() {
+            return Ok(());
+        }
+        match &self.consent {
+            Some(c) if c.given => {
+                if c.date > on {
+                    return Err(ParseError::new("consent.date", "the consent date is in the future"));
+                }
+                Ok(())
+            }
+            _ => Err(ParseError::new(
+                "consent",
+                "an adult is referred only with informed consent; without it, file an anonymous notification \
+                 so that the person is still counted",
+            )),
+        }
+    }
+
+    /// The identity kept in the person table (names, date of birth, sex).
+    pub fn identity(&self) -> PersonIdentity {
+        PersonIdentity {
+            given_names: self.person.given_names.clone(),
+            family_names: self.person.family_names.clone(),
+            aliases: self.person.aliases.clone(),
+            date_of_birth: self.person.date_of_birth,
+            sex: self.person.sex,
+        }
+    }
+
+    /// A short display name for lists and pages ("(no name)" for an unnamed draft).
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.person.given_names, self.person.family_names).trim().to_owned();
+        if !name.is_empty() {
+            name
+        } else if let Some(alias) = self.person.aliases.first() {
+            alias.clone()
+        } else {
+            "(no name)".to_owned()
+        }
+    }
+
+    /// Citizenships as comma-separated codes (coded column for statistics).
+    pub fn citizenship_codes(&self) -> String {
+        self.person.citizenships.iter().map(CountryCode::as_str).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn form_codes(&self) -> String {
+        self.context.forms.iter().map(FormId::as_str).collect::<Vec<_>>().join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> &'static FormCatalogue {
+        FormCatalogue::embedded().unwrap()
+    }
+
+    fn d(s: &str) -> CalendarDate {
+        CalendarDate::parse("d", s).unwrap()
+    }
+
+    fn adult() -> Registration {
+        let mut r = Registration::default();
+        r.person.given_names = "Anna".into();
+        r.person.family_names = "Ozola".into();
+        r.person.date_of_birth = Some(d("1990-05-01"));
+        r.person.dob_verified = true;
+        r
+    }
+
+    #[test]
+    fn an_empty_draft_is_valid_but_not_referable() {
+        let r = Registration::default().normalise(catalogue()).unwrap();
+        assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "person.given_names");
+    }
+
+    #[test]
+    fn an_adult_is_referred_only_with_informed_consent() {
+        // UK NRM practice and Directive 2011/36/EU Art 11(4)-(5): an adult's referral rests on consent.
+        let mut r = adult();
+        assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
+        r.consent = Some(Consent { given: false, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
+        assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
+        r.consent = Some(Consent { given: true, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
+        assert!(r.check_referable(d("2026-01-01")).is_ok());
+    }
+
+    #[test]
+    fn a_child_is_referred_without_consent_art_13_2() {
+        let mut r = adult();
+        r.person.date_of_birth = Some(d("2010-05-01"));
+        assert!(r.check_referable(d("2026-01-01")).is_ok());
+        assert_eq!(r.child_status(d("2026-01-01")), ChildStatus::Child);
+    }
+
+    #[test]
+    fn a_presumed_child_is_referred_without_consent_art_13_2() {
+        let mut r = adult();
+        r.person.date_of_birth = None;
+        r.person.dob_verified = false;
+        r.person.reasons_to_believe_child = true;
+        assert_eq!(r.child_status(d("2026-01-01")), ChildStatus::PresumedChild);
+        assert!(r.check_referable(d("2026-01-01")).is_ok());
+    }
+
+    #[test]
+    fn unknown_forms_and_misplaced_industry_name_the_field() {
+        let mut r = adult();
+        assert!(FormId::parse("f", "made_up").is_err());
+        let bad = serde_json::json!({"context": {"forms": ["sexual", "made_up"]}});
+        assert!(serde_json::from_value::<Registration>(bad).unwrap_err().to_string().contains("made_up"));
+        r.context.forms = vec![FormId::parse("f", "sexual").unwrap()];
+        r.context.forced_labour_industry = Some(Industry::Agriculture);
+        assert_eq!(r.clone().normalise(catalogue()).unwrap_err().field, "context.forced_labour_industry");
+        r.context.forms.push(FormId::parse("f", "begging").unwrap());
+        assert!(r.normalise(catalogue()).is_ok());
+    }
+
+    #[test]
+    fn json_errors_name_the_path() {
+        let bad = serde_json::json!({"person": {"sex": "yes"}});
+        let err = serde_json::from_value::<Registration>(bad).unwrap_err().to_string();
+        assert!(err.contains("yes"), "{err}");
+        let unknown = serde_json::json!({"person": {"nickname": "x"}});
+        assert!(serde_json::from_value::<Registration>(unknown).is_err());
+    }
+
+    #[test]
+    fn languages_are_iso_639() {
+        let mut r = adult();
+        r.person.languages = vec!["LV".into(), "rus".into()];
+        assert_eq!(r.clone().normalise(catalogue()).unwrap().person.languages, vec!["lv", "rus"]);
+        r.person.languages = vec!["latvian".into()];
+        assert_eq!(r.normalise(catalogue()).unwrap_err().field, "person.languages[0]");
+    }
+}
