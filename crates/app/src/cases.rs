@@ -76,6 +76,7 @@ fn scope(case: &CaseRow) -> CaseScope {
         owner_organisation_id: case.owner_organisation_id.clone(),
         jurisdiction: case.jurisdiction,
         shares: case.shares.clone(),
+        referred: false,
     }
 }
 
@@ -127,16 +128,18 @@ impl App {
         action: Action,
     ) -> AppResult<CaseRow> {
         let case = self.load_case(id).await?;
-        match authorize(&principal.actor, &scope(&case), compartment, action) {
+        let mut scope = scope(&case);
+        scope.referred = self
+            .store
+            .registration(&case.id)
+            .await?
+            .is_some_and(|r| r.state == haven_domain::ident::record::RegistrationState::Submitted.code());
+        match authorize(&principal.actor, &scope, compartment, action) {
             Decision::Allow => Ok(case),
             Decision::Deny(reason) => {
                 self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
                 tracing::info!(?reason, "case access denied");
-                if may_see_case(&principal.actor, &scope(&case)) {
-                    Err(AppError::Forbidden)
-                } else {
-                    Err(AppError::NotFound)
-                }
+                if may_see_case(&principal.actor, &scope) { Err(AppError::Forbidden) } else { Err(AppError::NotFound) }
             }
         }
     }

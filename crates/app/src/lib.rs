@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod error;
+pub mod ident;
 pub mod keys;
 pub mod limiter;
 
@@ -58,6 +59,8 @@ pub struct App {
     /// A hash of a password nobody has, checked when a username is unknown so that unknown and
     /// known usernames take the same time.
     pub(crate) dummy_hash: Arc<String>,
+    /// Reference data: forms of exploitation, indicator lists, jurisdiction profiles.
+    pub(crate) reference: Arc<ident::Reference>,
 }
 
 impl App {
@@ -81,7 +84,8 @@ impl App {
             tokio::task::spawn_blocking(|| haven_crypto::hash_password(&haven_crypto::generate_password()))
                 .await
                 .map_err(|e| AppError::Internal(Box::new(e)))??;
-        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash) })
+        let reference = Arc::new(ident::Reference::defaults()?);
+        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash), reference })
     }
 
     pub fn store(&self) -> &Store {

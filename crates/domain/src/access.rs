@@ -53,6 +53,14 @@ pub enum Permission {
     /// The whole audit log and its verification.
     ReadAuditLog,
     ReadStatistics,
+    /// Status decisions of the national referral mechanism (the competent authority).
+    DecideStatus,
+    /// The deadlines dashboard (statutory clocks).
+    ReadDeadlines,
+    /// An anonymous notification of an adult who does not consent to referral.
+    FileNotification,
+    /// Finding a person again within one's scope.
+    SearchPersons,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -91,6 +99,12 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         }
         ReadAccessHistory => matches!(role, Role::Supervisor | Role::Auditor | Role::Administrator),
         ReadStatistics => role_compartments(role).contains(&Compartment::Statistics),
+        DecideStatus => role == Role::DecisionMaker,
+        ReadDeadlines => matches!(role, Role::DecisionMaker | Role::Supervisor),
+        FileNotification => {
+            matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator)
+        }
+        SearchPersons => role_compartments(role).contains(&Compartment::Identity),
     }
 }
 
@@ -109,6 +123,9 @@ pub struct CaseScope {
     pub owner_organisation_id: String,
     pub jurisdiction: Jurisdiction,
     pub shares: Vec<CaseShare>,
+    /// Referred to the national referral mechanism: the competent authority of the country
+    /// reads and decides on it (identity compartment only).
+    pub referred: bool,
 }
 
 /// A case shared with (or referred to) another organisation, for some compartments only.
@@ -157,6 +174,9 @@ pub fn authorize(actor: &Actor, scope: &CaseScope, compartment: Compartment, act
     if actor.organisation_id == scope.owner_organisation_id {
         return Decision::Allow;
     }
+    if competent_authority_on(actor, scope) && compartment == Compartment::Identity {
+        return Decision::Allow;
+    }
     let shared = scope
         .shares
         .iter()
@@ -168,7 +188,14 @@ pub fn authorize(actor: &Actor, scope: &CaseScope, compartment: Compartment, act
 pub fn may_see_case(actor: &Actor, scope: &CaseScope) -> bool {
     actor.jurisdiction == scope.jurisdiction
         && (actor.organisation_id == scope.owner_organisation_id
-            || scope.shares.iter().any(|s| s.organisation_id == actor.organisation_id))
+            || scope.shares.iter().any(|s| s.organisation_id == actor.organisation_id)
+            || competent_authority_on(actor, scope))
+}
+
+/// A decision maker (who belongs to the competent authority) of the case's country, on a case
+/// referred to the national referral mechanism.
+fn competent_authority_on(actor: &Actor, scope: &CaseScope) -> bool {
+    scope.referred && actor.jurisdiction == scope.jurisdiction && actor.roles.contains(&Role::DecisionMaker)
 }
 
 #[cfg(test)]
@@ -185,7 +212,25 @@ mod tests {
     }
 
     fn case_of(owner: &str, shares: Vec<CaseShare>) -> CaseScope {
-        CaseScope { owner_organisation_id: owner.into(), jurisdiction: lv(), shares }
+        CaseScope { owner_organisation_id: owner.into(), jurisdiction: lv(), shares, referred: false }
+    }
+
+    #[test]
+    fn the_competent_authority_reads_referred_cases_of_its_country_only() {
+        let dm = actor("ca", Role::DecisionMaker);
+        let mut case = case_of("ngo-a", vec![]);
+        assert!(!authorize(&dm, &case, Compartment::Identity, Action::Read).is_allowed());
+        assert!(!may_see_case(&dm, &case));
+        case.referred = true;
+        assert!(authorize(&dm, &case, Compartment::Identity, Action::Read).is_allowed());
+        assert!(authorize(&dm, &case, Compartment::Identity, Action::Write).is_allowed());
+        assert!(!authorize(&dm, &case, Compartment::Support, Action::Read).is_allowed());
+        assert!(may_see_case(&dm, &case));
+        // A caseworker of another organisation gains nothing from a referral.
+        assert!(!authorize(&actor("ngo-b", Role::Caseworker), &case, Compartment::Identity, Action::Read).is_allowed());
+        let mut other_country = case.clone();
+        other_country.jurisdiction = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        assert!(!authorize(&dm, &other_country, Compartment::Identity, Action::Read).is_allowed());
     }
 
     #[test]

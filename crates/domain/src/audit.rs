@@ -32,6 +32,15 @@ coded_enum! {
         Backup => "backup",
         Restore => "restore",
         KeysRotated => "keys_rotated",
+        RegistrationCreated => "registration_created",
+        RegistrationUpdated => "registration_updated",
+        RegistrationSubmitted => "registration_submitted",
+        DecisionRecorded => "decision_recorded",
+        CaseRecordAdded => "case_record_added",
+        NotificationFiled => "notification_filed",
+        PersonSearched => "person_searched",
+        DeadlinesRead => "deadlines_read",
+        CaseImported => "case_imported",
     }
 }
 

@@ -1,0 +1,1385 @@
+//! Identification and the national referral mechanism: registration (draft and referral),
+//! decision support (indicators, the Art 2 test, age), status decisions of the competent
+//! authority, statutory clocks, residence and non-punishment records, anonymous notifications
+//! and finding a person again. Every operation is authorised in `haven_domain::access` and
+//! audited; identifiers and narratives are encrypted before they reach storage.
+
+use crate::{App, AppError, AppResult, Principal, new_id};
+use haven_crypto::FieldContext;
+use haven_domain::access::{Action, CaseScope, Compartment, Decision as Access, authorize, may_see_case};
+use haven_domain::audit::AuditAction;
+use haven_domain::case::{CalendarDate, Sex};
+use haven_domain::ident::age::{AgeGroup, AgeStatus};
+use haven_domain::ident::forms::{FormCatalogue, FormId, StatGroup};
+use haven_domain::ident::indicators::{Evaluation, IndicatorList};
+use haven_domain::ident::legal_test::{LegalTestInput, LegalTestResult, legal_test};
+use haven_domain::ident::profile::{ClockInputs, Clocks, DeadlineState, ProfileSet, ProfileVersion};
+use haven_domain::ident::record::{ChildStatus, Registration, RegistrationState};
+use haven_domain::ident::residence::{
+    CriminalMatter, InternationalProtectionApplication, NonPunishmentNotice, PermitRules, ReflectionRules,
+    ReflectionTermination, RemovalProtection, ResidencePermitApplication, ResidencePermitDecision,
+    non_punishment_notice, removal_protection,
+};
+use haven_domain::ident::status::{CaseStatus, Decision, DecisionKind, NrmStatus, check_next, fold};
+use haven_domain::org::CountryCode;
+use haven_domain::text::Narrative;
+use haven_domain::{Coded, Jurisdiction, ParseError, Permission};
+use haven_storage::{
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, StatusColumns,
+    StorageError,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Reference data the rules run on, loaded as data.
+#[derive(Debug)]
+pub struct Reference {
+    pub forms: &'static FormCatalogue,
+    pub indicator_lists: Vec<IndicatorList>,
+    pub profiles: ProfileSet,
+}
+
+impl Reference {
+    /// The embedded defaults: the exploitation forms, the ILO/EC adult labour list, the
+    /// LV/EE/LT profiles.
+    pub fn defaults() -> AppResult<Self> {
+        Ok(Self {
+            forms: FormCatalogue::embedded()?,
+            indicator_lists: vec![IndicatorList::ilo_adult_labour()?.clone()],
+            profiles: ProfileSet::defaults()?,
+        })
+    }
+
+    /// The defaults plus lists and profiles an operator added as data files.
+    pub fn with_extras(lists: Vec<IndicatorList>, profile_tomls: &[String]) -> AppResult<Self> {
+        let mut reference = Self::defaults()?;
+        for list in lists {
+            reference.indicator_lists.retain(|l| l.id != list.id);
+            reference.indicator_lists.push(list);
+        }
+        if !profile_tomls.is_empty() {
+            reference.profiles = ProfileSet::load(profile_tomls)?;
+        }
+        Ok(reference)
+    }
+
+    pub fn list(&self, id: &str) -> Option<&IndicatorList> {
+        self.indicator_lists.iter().find(|l| l.id.as_str() == id)
+    }
+}
+
+/// A case in a list: coded values only, no personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseListItem {
+    pub id: String,
+    pub reference: String,
+    pub owner_organisation_id: String,
+    pub jurisdiction: String,
+    pub created_at: i64,
+    pub state: Option<RegistrationState>,
+    pub nrm_status: Option<String>,
+    pub referred_on: Option<String>,
+    pub sex: Option<String>,
+    pub age_group: Option<String>,
+    pub child_status: Option<String>,
+    pub forms: Vec<String>,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseFilter {
+    pub state: Option<String>,
+    pub nrm_status: Option<String>,
+    pub child: Option<bool>,
+    pub form: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// One statutory clock of a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockView {
+    /// `rg_decision`, `reflection_end`, `cg_decision`, `guardian`.
+    pub clock: &'static str,
+    pub due: String,
+    pub done_on: Option<String>,
+    /// `done`, `upcoming`, `due_soon`, `due_today`, `overdue`.
+    pub state: &'static str,
+    pub overdue_days: u32,
+}
+
+fn state_code(state: DeadlineState) -> (&'static str, u32) {
+    match state {
+        DeadlineState::Done => ("done", 0),
+        DeadlineState::Upcoming => ("upcoming", 0),
+        DeadlineState::DueSoon => ("due_soon", 0),
+        DeadlineState::DueToday => ("due_today", 0),
+        DeadlineState::Overdue { days } => ("overdue", days),
+    }
+}
+
+/// A recorded decision, as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub seq: u32,
+    pub kind: DecisionKind,
+    pub label: &'static str,
+    pub decided_on: String,
+    pub reasons: Option<String>,
+    pub corrects: Option<u32>,
+    pub corrected_by: Option<u32>,
+    pub decided_by: String,
+    pub recorded_at: i64,
+}
+
+/// A record that followed the registration (residence, protection, criminal matter).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRecordView {
+    pub id: String,
+    pub kind: String,
+    pub body: serde_json::Value,
+    pub created_at: i64,
+}
+
+/// The indicators of one list, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub list: String,
+    pub name: String,
+    pub evaluation: Evaluation,
+}
+
+/// Everything the case page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseFile {
+    pub id: String,
+    pub reference: String,
+    pub owner_organisation_id: String,
+    pub jurisdiction: String,
+    pub state: RegistrationState,
+    pub version: i64,
+    pub registration: Registration,
+    pub today: String,
+    pub age: AgeStatus,
+    pub child_status: ChildStatus,
+    pub legal_test: LegalTestResult,
+    pub indicators: Vec<IndicatorView>,
+    pub referred_on: Option<String>,
+    pub status: Option<NrmStatus>,
+    pub status_text: Option<&'static str>,
+    pub assistance_since: Option<String>,
+    pub allowed_decisions: Vec<DecisionKind>,
+    pub correctable: Option<(u32, Vec<DecisionKind>)>,
+    pub next_seq: u32,
+    pub decisions: Vec<DecisionView>,
+    pub clocks: Vec<ClockView>,
+    pub reflection: Option<haven_domain::ident::residence::ReflectionPeriod>,
+    pub removal: Option<RemovalProtection>,
+    pub non_punishment: Option<NonPunishmentNotice>,
+    /// A non-punishment notice exists (shown to everyone who sees the case; details need the
+    /// proceedings compartment).
+    pub non_punishment_flag: bool,
+    pub records: Vec<CaseRecordView>,
+    pub guardian_missing: bool,
+}
+
+/// A request for a status decision. `seq` is the position the decision takes (the case's
+/// `next_seq` as the decision maker saw it): of two concurrent decisions, one wins.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub seq: u32,
+    pub kind: String,
+    pub decided_on: String,
+    #[serde(default)]
+    pub reasons: String,
+    #[serde(default)]
+    pub corrects: Option<u32>,
+}
+
+/// A record that follows a registration: its kind and its fields as text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRecordInput {
+    pub kind: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// An anonymous notification: only what statistics need, nothing that identifies the person.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationInput {
+    pub notified_on: String,
+    pub sex: String,
+    pub age_group: String,
+    #[serde(default)]
+    pub citizenship: String,
+    #[serde(default)]
+    pub forms: Vec<String>,
+}
+
+/// Search by name (fuzzy), date of birth or document number (exact, by keyed index).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchInput {
+    pub name: String,
+    pub date_of_birth: String,
+    pub document: String,
+}
+
+/// A person found, within the searcher's scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub case_id: String,
+    pub reference: String,
+    pub name: String,
+    pub date_of_birth: Option<String>,
+    /// 0..1; 1 for an exact identifier.
+    pub score: f64,
+    pub matched_on: Vec<&'static str>,
+}
+
+/// A line of the deadlines dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineItem {
+    pub case_id: String,
+    pub reference: String,
+    pub owner_organisation_id: String,
+    pub nrm_status: String,
+    pub child: bool,
+    #[serde(flatten)]
+    pub clock: ClockView,
+}
+
+/// A registration saved: its case and the possible duplicates found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub id: String,
+    pub reference: String,
+    pub version: i64,
+    pub state: RegistrationState,
+    pub possible_duplicates: Vec<SearchHit>,
+}
+
+fn ctx<'a>(table: &'a str, column: &'a str, row: &'a str) -> FieldContext<'a> {
+    FieldContext { table, column, row }
+}
+
+fn internal(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::Internal(Box::new(e))
+}
+
+fn opt_date(field: &str, s: &Option<String>) -> AppResult<Option<CalendarDate>> {
+    match s {
+        Some(v) => Ok(Some(CalendarDate::parse(field, v)?)),
+        None => Ok(None),
+    }
+}
+
+/// Order-independent name key for the exact name index.
+fn name_key(reg: &Registration) -> String {
+    let mut parts: Vec<String> = reg
+        .person
+        .given_names
+        .split_whitespace()
+        .chain(reg.person.family_names.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    parts.sort();
+    parts.join(" ")
+}
+
+/// Folded name forms (diacritics, transliteration, order) for fuzzy comparison.
+fn folded_names(given: &str, family: &str, aliases: &[String]) -> Vec<String> {
+    use haven_link::normalize::{CyrillicScheme, fold, sorted_tokens};
+    let mut out = Vec::new();
+    let full = format!("{given} {family}");
+    for raw in std::iter::once(full.as_str()).chain(aliases.iter().map(String::as_str)) {
+        let f = fold(raw, CyrillicScheme::default());
+        if !f.trim().is_empty() {
+            out.push(sorted_tokens(&f));
+        }
+    }
+    out
+}
+
+fn name_similarity(query: &[String], candidate: &[String]) -> f64 {
+    let mut best = 0.0f64;
+    for q in query {
+        for c in candidate {
+            best = best.max(haven_link::compare::jaro_winkler(q, c));
+        }
+    }
+    best
+}
+
+impl App {
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+
+    /// Today's date (UTC) from the application clock.
+    pub fn today(&self) -> CalendarDate {
+        CalendarDate::from_unix_seconds(self.now()).unwrap_or(CalendarDate { year: 2000, month: 1, day: 1 })
+    }
+
+    fn country_of(&self, jurisdiction: Jurisdiction) -> AppResult<CountryCode> {
+        match jurisdiction {
+            Jurisdiction::Country(c) => Ok(c),
+            Jurisdiction::EuropeanUnion => Err(AppError::invalid(
+                "jurisdiction",
+                "cases are registered in a country; the EU level holds statistics only",
+            )),
+        }
+    }
+
+    fn profile_for(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> AppResult<&ProfileVersion> {
+        let country = self.country_of(jurisdiction)?;
+        self.reference.profiles.version_on(country, on).map_err(|e| AppError::invalid("jurisdiction", &e.to_string()))
+    }
+
+    fn encrypt_registration(&self, case_id: &str, reg: &Registration) -> AppResult<Vec<u8>> {
+        let json = serde_json::to_string(reg).map_err(internal)?;
+        Ok(self.keys.encrypt_str(&ctx("registrations", "record", case_id), &json))
+    }
+
+    fn decrypt_registration(&self, row: &RegistrationRow) -> AppResult<Registration> {
+        let json = self.keys.decrypt_str(&ctx("registrations", "record", &row.case_id), &row.record)?;
+        serde_json::from_str(&json).map_err(internal)
+    }
+
+    fn person_row(&self, case_id: &str, reg: &Registration) -> AppResult<PersonRow> {
+        let identity = reg.identity();
+        let aliases = serde_json::to_string(&identity.aliases).map_err(internal)?;
+        Ok(PersonRow {
+            case_id: case_id.to_owned(),
+            given_names: self.keys.encrypt_str(&ctx("persons", "given_names", case_id), &identity.given_names),
+            family_names: self.keys.encrypt_str(&ctx("persons", "family_names", case_id), &identity.family_names),
+            aliases: self.keys.encrypt_str(&ctx("persons", "aliases", case_id), &aliases),
+            date_of_birth: identity
+                .date_of_birth
+                .map(|d| self.keys.encrypt_str(&ctx("persons", "date_of_birth", case_id), &d.to_string())),
+            sex: identity.sex,
+            name_index: self.keys.blind_index("person_name", &name_key(reg)).to_vec(),
+        })
+    }
+
+    fn identifiers(&self, reg: &Registration) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        if let Some(dob) = reg.person.date_of_birth {
+            out.push(("dob".to_owned(), self.keys.blind_index("person_dob", &dob.to_string()).to_vec()));
+        }
+        for d in &reg.person.documents {
+            let key = normalise_document(&d.number);
+            out.push(("document".to_owned(), self.keys.blind_index("person_document", &key).to_vec()));
+        }
+        out
+    }
+
+    fn registration_row(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        reg: &Registration,
+        state: RegistrationState,
+        referred_on: Option<CalendarDate>,
+        version: i64,
+    ) -> AppResult<RegistrationRow> {
+        let on = referred_on.unwrap_or_else(|| self.today());
+        let age = reg.age_status(on);
+        Ok(RegistrationRow {
+            case_id: case_id.to_owned(),
+            state: state.code().to_owned(),
+            version,
+            record: self.encrypt_registration(case_id, reg)?,
+            referred_on: referred_on.map(|d| d.to_string()),
+            sex: reg.person.sex.code().to_owned(),
+            age_group: age.age_group().code().to_owned(),
+            child_status: ChildStatus::from_age_status(&age).code().to_owned(),
+            citizenships: reg.citizenship_codes(),
+            forms: reg.form_codes(),
+            guardian_appointed_on: reg.guardian.as_ref().map(|g| g.appointed_on.to_string()),
+            nrm_status: referred_on.map(|_| NrmStatus::Referred.code().to_owned()),
+            rg_decided_on: None,
+            cg_decided_on: None,
+            assistance_since: None,
+            reflection_from: None,
+            updated_at: self.now(),
+            updated_by: principal.user.id.clone(),
+        })
+    }
+
+    /// Loads a case with its registration and decides access in one place. A denial is
+    /// audited; a case the principal may not even know of is "not found".
+    async fn registered_case(
+        &self,
+        principal: &Principal,
+        permission: Permission,
+        id: &str,
+        compartment: Compartment,
+        action: Action,
+    ) -> AppResult<(CaseRow, RegistrationRow)> {
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Err(AppError::NotFound);
+        }
+        if !haven_domain::permission_allowed(&principal.actor.roles, permission) {
+            self.audit_denied(principal, "case", id, None).await;
+            return Err(AppError::Forbidden);
+        }
+        let case = self.store.case(id).await?;
+        let reg = self.store.registration(id).await?.ok_or(AppError::NotFound)?;
+        let scope = CaseScope {
+            owner_organisation_id: case.owner_organisation_id.clone(),
+            jurisdiction: case.jurisdiction,
+            shares: case.shares.clone(),
+            referred: reg.state == RegistrationState::Submitted.code(),
+        };
+        match authorize(&principal.actor, &scope, compartment, action) {
+            Access::Allow => Ok((case, reg)),
+            Access::Deny(reason) => {
+                self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+                tracing::info!(?reason, "case access denied");
+                if may_see_case(&principal.actor, &scope) { Err(AppError::Forbidden) } else { Err(AppError::NotFound) }
+            }
+        }
+    }
+
+    /// Registers a presumed victim as a draft (Directive 2011/36/EU Art 11(4); Convention
+    /// Art 10): the case belongs to the registering organisation. Returns possible duplicates
+    /// within the registrar's scope.
+    pub async fn create_registration(&self, principal: &Principal, reg: Registration) -> AppResult<Saved> {
+        self.require(principal, Permission::RegisterCase).await?;
+        self.country_of(principal.organisation.jurisdiction)?;
+        let reg = reg.normalise(self.reference.forms)?;
+        let id = new_id();
+        let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
+        let case = CaseRow {
+            id: id.clone(),
+            reference: format!("{}-{}", principal.organisation.jurisdiction.code(), suffix),
+            owner_organisation_id: principal.organisation.id.clone(),
+            jurisdiction: principal.organisation.jurisdiction,
+            created_by: principal.user.id.clone(),
+            created_at: self.now(),
+            shares: vec![],
+        };
+        let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
+        let person = self.person_row(&id, &reg)?;
+        let event =
+            self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
+        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg), &event).await?;
+        let possible_duplicates = self.duplicates_of(principal, &id, &reg).await?;
+        Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
+    }
+
+    /// Saves a changed registration (a draft being finished, or a correction after referral).
+    /// `version` is the one the editor loaded: a save over someone else's is a conflict.
+    pub async fn update_registration(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        version: i64,
+        reg: Registration,
+    ) -> AppResult<Saved> {
+        let (case, old) = self
+            .registered_case(
+                principal,
+                Permission::Case(Compartment::Identity, Action::Write),
+                case_id,
+                Compartment::Identity,
+                Action::Write,
+            )
+            .await?;
+        let reg = reg.normalise(self.reference.forms)?;
+        let state = RegistrationState::parse_code("state", &old.state)?;
+        let referred_on = opt_date("referred_on", &old.referred_on)?;
+        let row = self.registration_row(principal, &case.id, &reg, state, referred_on, version + 1)?;
+        let person = self.person_row(&case.id, &reg)?;
+        let event = self.event(principal, AuditAction::RegistrationUpdated).on(
+            "case",
+            &case.id,
+            Some(&case.owner_organisation_id),
+        );
+        self.store.update_registration(&person, &row, version, &self.identifiers(&reg), &event).await?;
+        let possible_duplicates = self.duplicates_of(principal, &case.id, &reg).await?;
+        Ok(Saved { id: case.id, reference: case.reference, version: version + 1, state, possible_duplicates })
+    }
+
+    /// Refers a draft to the national referral mechanism: the referral date starts the
+    /// reasonable-grounds clock. An adult needs informed consent; a child (or presumed child)
+    /// is referred without it (Directive 2011/36/EU Art 13(2); Convention Art 10(3)).
+    pub async fn submit_registration(&self, principal: &Principal, case_id: &str, version: i64) -> AppResult<Saved> {
+        let (case, old) = self
+            .registered_case(principal, Permission::RegisterCase, case_id, Compartment::Identity, Action::Write)
+            .await?;
+        if old.state != RegistrationState::Draft.code() {
+            return Err(AppError::Conflict("this registration was already referred".into()));
+        }
+        let reg = self.decrypt_registration(&old)?;
+        let today = self.today();
+        reg.check_referable(today)?;
+        self.profile_for(case.jurisdiction, today)?;
+        let row =
+            self.registration_row(principal, &case.id, &reg, RegistrationState::Submitted, Some(today), version + 1)?;
+        let person = self.person_row(&case.id, &reg)?;
+        let event = self.event(principal, AuditAction::RegistrationSubmitted).on(
+            "case",
+            &case.id,
+            Some(&case.owner_organisation_id),
+        );
+        self.store.update_registration(&person, &row, version, &self.identifiers(&reg), &event).await?;
+        Ok(Saved {
+            id: case.id,
+            reference: case.reference,
+            version: version + 1,
+            state: RegistrationState::Submitted,
+            possible_duplicates: vec![],
+        })
+    }
+
+    async fn decisions_of(&self, case_id: &str) -> AppResult<(Vec<Decision>, Vec<DecisionRow>)> {
+        let rows = self.store.decisions(case_id).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let reasons = match &r.reasons {
+                Some(ct) => {
+                    self.keys.decrypt_str(&ctx("decisions", "reasons", &format!("{}/{}", r.case_id, r.seq)), ct)?
+                }
+                None => String::new(),
+            };
+            let corrects = r.corrects.map(|c| c.to_string()).unwrap_or_default();
+            let seq = u32::try_from(r.seq).map_err(internal)?;
+            out.push(Decision::parse(seq, &r.kind, &r.decided_on, &reasons, &corrects)?);
+        }
+        Ok((out, rows))
+    }
+
+    /// Records a status decision of the competent authority. Decisions are immutable; a
+    /// correction is a new decision that names the one it corrects. Illegal transitions are
+    /// refused with the reason; of two concurrent decisions on one case, one wins and the other
+    /// is a conflict.
+    pub async fn record_decision(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        input: &DecisionInput,
+    ) -> AppResult<DecisionView> {
+        let (case, reg) = self
+            .registered_case(principal, Permission::DecideStatus, case_id, Compartment::Identity, Action::Write)
+            .await?;
+        let referred_on = match opt_date("referred_on", &reg.referred_on)? {
+            Some(d) if reg.state == RegistrationState::Submitted.code() => d,
+            _ => return Err(AppError::Conflict("the registration has not been referred yet".into())),
+        };
+        let (history, _) = self.decisions_of(&case.id).await?;
+        let corrects = input.corrects.map(|c| c.to_string()).unwrap_or_default();
+        let proposed = Decision::parse(input.seq, &input.kind, &input.decided_on, &input.reasons, &corrects)?;
+        if proposed.decided_on > self.today() {
+            return Err(AppError::invalid("decided_on", "a decision cannot be dated in the future"));
+        }
+        let expected = u32::try_from(history.len()).map_err(internal)? + 1;
+        if proposed.seq != expected {
+            return Err(AppError::Conflict(format!(
+                "the case changed since it was loaded: decision {} is next, not {}; reload the case",
+                expected, proposed.seq
+            )));
+        }
+        let status = check_next(referred_on, &history, &proposed).map_err(|e| AppError::Conflict(e.message()))?;
+        let row = DecisionRow {
+            case_id: case.id.clone(),
+            seq: i64::from(proposed.seq),
+            kind: proposed.kind.code().to_owned(),
+            decided_on: proposed.decided_on.to_string(),
+            reasons: proposed.reasons.as_ref().map(|r| {
+                self.keys
+                    .encrypt_str(&ctx("decisions", "reasons", &format!("{}/{}", case.id, proposed.seq)), r.as_str())
+            }),
+            corrects: proposed.corrects.map(i64::from),
+            decided_by: principal.user.id.clone(),
+            organisation_id: principal.organisation.id.clone(),
+            recorded_at: self.now(),
+        };
+        let columns = status_columns(&status);
+        let event = self
+            .event(principal, AuditAction::DecisionRecorded)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!("kind={} seq={}", proposed.kind.code(), proposed.seq));
+        self.store.add_decision(&row, &columns, &event).await?;
+        Ok(DecisionView {
+            seq: proposed.seq,
+            kind: proposed.kind,
+            label: proposed.kind.label(),
+            decided_on: proposed.decided_on.to_string(),
+            reasons: proposed.reasons.map(String::from),
+            corrects: proposed.corrects,
+            corrected_by: None,
+            decided_by: principal.user.display_name.clone(),
+            recorded_at: row.recorded_at,
+        })
+    }
+
+    /// Adds a residence, protection or criminal-matter record to a case.
+    pub async fn add_case_record(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        input: &CaseRecordInput,
+    ) -> AppResult<CaseRecordView> {
+        let kind = RecordKind::parse_code("kind", input.kind.trim())?;
+        let compartment = kind.compartment();
+        let (case, reg) = self
+            .registered_case(
+                principal,
+                Permission::Case(compartment, Action::Write),
+                case_id,
+                compartment,
+                Action::Write,
+            )
+            .await?;
+        let f = |name: &str| input.fields.get(name).map(String::as_str).unwrap_or("");
+        let known: &[&str] = kind.fields();
+        if let Some(unknown) = input.fields.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(AppError::invalid(
+                &format!("fields.{unknown}"),
+                &format!("not a field of {}; expected {}", kind.code(), known.join(", ")),
+            ));
+        }
+        let prefix = |e: ParseError| ParseError::new(format!("fields.{}", e.field), e.message);
+        let body = match kind {
+            RecordKind::PermitApplication => {
+                serde_json::to_value(ResidencePermitApplication::parse(f("applied_on"), f("ground")).map_err(prefix)?)
+            }
+            RecordKind::PermitDecision => {
+                let app_id = f("application_id").trim();
+                let records = self.store.case_records(&case.id).await?;
+                let application = records
+                    .iter()
+                    .find(|r| r.id == app_id && r.kind == RecordKind::PermitApplication.code())
+                    .ok_or_else(|| {
+                        AppError::invalid("fields.application_id", "no such permit application on this case")
+                    })?;
+                let application: ResidencePermitApplication = serde_json::from_str(
+                    &self.keys.decrypt_str(&ctx("case_records", "body", &application.id), &application.body)?,
+                )
+                .map_err(internal)?;
+                let rules = self.permit_rules(case.jurisdiction, &reg)?;
+                let decision = ResidencePermitDecision::parse(
+                    &application,
+                    f("decided_on"),
+                    f("granted"),
+                    f("valid_from"),
+                    f("valid_until"),
+                    f("renewal_of"),
+                    &rules,
+                )
+                .map_err(prefix)?;
+                if let Some(renewed) = decision.renewal_of {
+                    let renewed = records
+                        .iter()
+                        .find(|r| r.id == renewed.to_string() && r.kind == RecordKind::PermitDecision.code())
+                        .ok_or_else(|| {
+                            AppError::invalid("fields.renewal_of", "no such permit decision on this case")
+                        })?;
+                    let renewed: ResidencePermitDecision = serde_json::from_str(
+                        &self.keys.decrypt_str(&ctx("case_records", "body", &renewed.id), &renewed.body)?,
+                    )
+                    .map_err(internal)?;
+                    renewed.check_renewal(&decision).map_err(prefix)?;
+                }
+                serde_json::to_value(decision)
+            }
+            RecordKind::ProtectionApplication => serde_json::to_value(
+                InternationalProtectionApplication::parse(f("applied_on"), f("outcome"), f("decided_on"))
+                    .map_err(prefix)?,
+            ),
+            RecordKind::ReflectionTermination => {
+                let on = CalendarDate::parse("fields.terminated_on", f("terminated_on"))?;
+                let ground = ReflectionTermination::parse_code("fields.ground", f("ground").trim())?;
+                if reg.reflection_from.is_none() {
+                    return Err(AppError::Conflict("no reflection period runs on this case".into()));
+                }
+                serde_json::to_value(serde_json::json!({"terminated_on": on.to_string(), "ground": ground.code()}))
+            }
+            RecordKind::CriminalMatter => serde_json::to_value(
+                CriminalMatter::parse(f("offence"), f("authority"), f("reference"), f("recorded_on"), f("compelled"))
+                    .map_err(prefix)?,
+            ),
+        }
+        .map_err(internal)?;
+        let id = new_id();
+        let json = serde_json::to_string(&body).map_err(internal)?;
+        let row = CaseRecordRow {
+            id: id.clone(),
+            case_id: case.id.clone(),
+            kind: kind.code().to_owned(),
+            compartment,
+            body: self.keys.encrypt_str(&ctx("case_records", "body", &id), &json),
+            created_by: principal.user.id.clone(),
+            created_at: self.now(),
+        };
+        let event = self
+            .event(principal, AuditAction::CaseRecordAdded)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!("kind={}", kind.code()));
+        self.store.add_case_record(&row, &event).await?;
+        Ok(CaseRecordView { id, kind: kind.code().to_owned(), body, created_at: row.created_at })
+    }
+
+    fn permit_rules(&self, jurisdiction: Jurisdiction, reg: &RegistrationRow) -> AppResult<PermitRules> {
+        let on = opt_date("referred_on", &reg.referred_on)?.unwrap_or_else(|| self.today());
+        let version = self.profile_for(jurisdiction, on)?;
+        let country = self.country_of(jurisdiction)?;
+        let applies = self.reference.profiles.get(country).is_some_and(|p| p.eu_2004_81());
+        Ok(PermitRules::new(u32::from(version.residence_permit_min_months), applies)?)
+    }
+
+    /// The case page: the registration, decision support, status, clocks, records. Audited.
+    pub async fn case_file(&self, principal: &Principal, case_id: &str) -> AppResult<CaseFile> {
+        let (case, row) = self
+            .registered_case(
+                principal,
+                Permission::Case(Compartment::Identity, Action::Read),
+                case_id,
+                Compartment::Identity,
+                Action::Read,
+            )
+            .await?;
+        let reg = self.decrypt_registration(&row)?;
+        let today = self.today();
+        let state = RegistrationState::parse_code("state", &row.state)?;
+        let age = reg.age_status(today);
+        let child_status = ChildStatus::from_age_status(&age);
+        let legal = legal_test(&LegalTestInput {
+            acts: reg.context.acts.clone(),
+            means: reg.context.means.clone(),
+            purposes: reg.context.forms.iter().cloned().collect(),
+            is_child_or_presumed_child: child_status.is_child(),
+            consent_to_exploitation: reg.context.consent_to_exploitation,
+        });
+        let mut indicators = Vec::new();
+        for answers in &reg.indicators {
+            if let Some(list) = self.reference.list(&answers.list) {
+                let known: Vec<&str> =
+                    answers.present.iter().map(String::as_str).filter(|i| list.indicator(i).is_some()).collect();
+                indicators.push(IndicatorView {
+                    list: list.id.as_str().to_owned(),
+                    name: list.name.clone(),
+                    evaluation: list.evaluate(&known)?,
+                });
+            }
+        }
+        let (decisions, decision_rows) = self.decisions_of(&case.id).await?;
+        let referred_on = opt_date("referred_on", &row.referred_on)?;
+        let status = match referred_on {
+            Some(r) => Some(fold(r, &decisions).map_err(|e| AppError::Conflict(e.message()))?),
+            None => None,
+        };
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for r in &decision_rows {
+            if !names.contains_key(&r.decided_by) {
+                match self.store.user(&r.decided_by).await {
+                    Ok(u) => {
+                        names.insert(u.id, u.display_name);
+                    }
+                    Err(StorageError::NotFound) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let decision_views = decisions
+            .iter()
+            .zip(&decision_rows)
+            .map(|(d, r)| DecisionView {
+                seq: d.seq,
+                kind: d.kind,
+                label: d.kind.label(),
+                decided_on: d.decided_on.to_string(),
+                reasons: d.reasons.as_ref().map(|n| n.as_str().to_owned()),
+                corrects: d.corrects,
+                corrected_by: status.as_ref().and_then(|s| s.corrected_by(d.seq)),
+                decided_by: names.get(&r.decided_by).cloned().unwrap_or_else(|| r.decided_by.clone()),
+                recorded_at: r.recorded_at,
+            })
+            .collect();
+
+        // Records: identity-compartment ones for every reader; criminal matters for those who
+        // hold the proceedings compartment.
+        let scope = CaseScope {
+            owner_organisation_id: case.owner_organisation_id.clone(),
+            jurisdiction: case.jurisdiction,
+            shares: case.shares.clone(),
+            referred: state == RegistrationState::Submitted,
+        };
+        let reads_proceedings = haven_domain::permission_allowed(
+            &principal.actor.roles,
+            Permission::Case(Compartment::Proceedings, Action::Read),
+        ) && authorize(&principal.actor, &scope, Compartment::Proceedings, Action::Read)
+            .is_allowed();
+        let mut records = Vec::new();
+        let mut permits = Vec::new();
+        let mut matters = Vec::new();
+        let mut termination: Option<(CalendarDate, ReflectionTermination)> = None;
+        for r in self.store.case_records(&case.id).await? {
+            let body: serde_json::Value =
+                serde_json::from_str(&self.keys.decrypt_str(&ctx("case_records", "body", &r.id), &r.body)?)
+                    .map_err(internal)?;
+            match RecordKind::parse_code("kind", &r.kind)? {
+                RecordKind::CriminalMatter => {
+                    let m: CriminalMatter = serde_json::from_value(body.clone()).map_err(internal)?;
+                    matters.push(m);
+                    if !reads_proceedings {
+                        continue;
+                    }
+                }
+                RecordKind::PermitDecision => {
+                    permits.push(serde_json::from_value::<ResidencePermitDecision>(body.clone()).map_err(internal)?);
+                }
+                RecordKind::ReflectionTermination => {
+                    let on = body.get("terminated_on").and_then(|v| v.as_str()).unwrap_or_default();
+                    let ground = body.get("ground").and_then(|v| v.as_str()).unwrap_or_default();
+                    termination = Some((
+                        CalendarDate::parse("terminated_on", on)?,
+                        ReflectionTermination::parse_code("ground", ground)?,
+                    ));
+                }
+                _ => {}
+            }
+            records.push(CaseRecordView { id: r.id, kind: r.kind, body, created_at: r.created_at });
+        }
+
+        let mut clocks = Vec::new();
+        let mut reflection = None;
+        let mut removal = None;
+        let mut guardian_missing = false;
+        if let (Some(referred), Some(st)) = (referred_on, &status) {
+            let version = self.profile_for(case.jurisdiction, referred)?;
+            let computed = compute_clocks(version, st, child_status.is_child(), reg.guardian.is_some())?;
+            clocks = clock_views(&computed, today, version.due_soon_days);
+            guardian_missing = child_status.is_child() && reg.guardian.is_none();
+            if let Some(p) = computed.reflection {
+                reflection = Some(haven_domain::ident::residence::ReflectionPeriod {
+                    start: p.start,
+                    end: p.end,
+                    terminated_on: termination.map(|t| t.0),
+                    termination_ground: termination.map(|t| t.1),
+                });
+            }
+            removal = Some(removal_protection(today, st, reflection.as_ref(), &permits));
+        }
+        let notice = status.as_ref().and_then(|s| non_punishment_notice(s, &matters));
+        let event = self
+            .event(principal, AuditAction::CaseRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail("view=case_file");
+        self.store.append_audit(&event).await?;
+        Ok(CaseFile {
+            id: case.id,
+            reference: case.reference,
+            owner_organisation_id: case.owner_organisation_id,
+            jurisdiction: case.jurisdiction.code().to_owned(),
+            state,
+            version: row.version,
+            today: today.to_string(),
+            age,
+            child_status,
+            legal_test: legal,
+            indicators,
+            referred_on: row.referred_on.clone(),
+            status: status.as_ref().map(CaseStatus::status),
+            status_text: status.as_ref().map(|s| s.status().describe()),
+            assistance_since: status.as_ref().and_then(CaseStatus::assistance_since).map(|d| d.to_string()),
+            allowed_decisions: status.as_ref().map(|s| s.allowed_next().to_vec()).unwrap_or_default(),
+            correctable: status.as_ref().and_then(CaseStatus::correctable).map(|(seq, kinds)| (seq, kinds.to_vec())),
+            next_seq: status.as_ref().map_or(1, CaseStatus::next_seq),
+            decisions: decision_views,
+            clocks,
+            reflection,
+            removal,
+            non_punishment_flag: notice.is_some(),
+            non_punishment: if reads_proceedings { notice } else { None },
+            records,
+            guardian_missing,
+            registration: reg,
+        })
+    }
+
+    /// Cases the principal may see (for a decision maker, every referred case of the country),
+    /// filtered, newest first. Coded values only.
+    pub async fn case_list(&self, principal: &Principal, filter: &CaseFilter) -> AppResult<Vec<CaseListItem>> {
+        self.require(principal, Permission::ListCases).await?;
+        let referred_in = principal
+            .actor
+            .roles
+            .contains(&haven_domain::Role::DecisionMaker)
+            .then(|| principal.organisation.jurisdiction.code().to_owned());
+        let rows = self
+            .store
+            .case_overviews(
+                &principal.organisation.id,
+                referred_in.as_deref(),
+                filter.limit.unwrap_or(200).clamp(1, 1000),
+                filter.offset.unwrap_or(0).max(0),
+            )
+            .await?;
+        if let Some(s) = &filter.state {
+            RegistrationState::parse_code("state", s)?;
+        }
+        if let Some(s) = &filter.nrm_status {
+            NrmStatus::parse_code("nrm_status", s)?;
+        }
+        Ok(rows
+            .into_iter()
+            .filter(|o| may_see_case(&principal.actor, &scope_of(o)))
+            .map(list_item)
+            .filter(|i| filter.state.as_ref().is_none_or(|s| i.state.map(|x| x.code()) == Some(s.as_str())))
+            .filter(|i| filter.nrm_status.as_ref().is_none_or(|s| i.nrm_status.as_deref() == Some(s.as_str())))
+            .filter(|i| {
+                filter.child.is_none_or(|c| {
+                    i.child_status.as_deref().is_some_and(|s| (s == "child" || s == "presumed_child") == c)
+                })
+            })
+            .filter(|i| filter.form.as_ref().is_none_or(|f| i.forms.iter().any(|x| x == f)))
+            .collect())
+    }
+
+    /// The deadlines dashboard: every open clock of referred cases — the whole country for the
+    /// competent authority, the own organisation's cases for a supervisor. Overdue first.
+    pub async fn deadlines(&self, principal: &Principal) -> AppResult<Vec<DeadlineItem>> {
+        self.require(principal, Permission::ReadDeadlines).await?;
+        let country_wide = principal.actor.roles.contains(&haven_domain::Role::DecisionMaker);
+        let today = self.today();
+        let rows = self.store.submitted_in(principal.organisation.jurisdiction.code()).await?;
+        let mut items = Vec::new();
+        for o in rows {
+            if !country_wide && o.case.owner_organisation_id != principal.organisation.id {
+                continue;
+            }
+            let Some(reg) = &o.registration else { continue };
+            let Some(referred) = opt_date("referred_on", &reg.referred_on)? else { continue };
+            let Ok(version) = self.profile_for(o.case.jurisdiction, referred) else { continue };
+            let child = reg.child_status == "child" || reg.child_status == "presumed_child";
+            let inputs = ClockInputs {
+                referred_on: referred,
+                rg_decided_on: opt_date("rg_decided_on", &reg.rg_decided_on)?,
+                rg_positive: reg.reflection_from.is_some(),
+                child,
+                guardian_appointed: reg.guardian_appointed_on.is_some(),
+                cg_decided_on: opt_date("cg_decided_on", &reg.cg_decided_on)?,
+            };
+            let status = reg.nrm_status.clone().unwrap_or_default();
+            let Ok(computed) = Clocks::compute(version, version.calendar(), inputs) else { continue };
+            for clock in clock_views(&computed, today, version.due_soon_days) {
+                if clock.state == "done" || (clock.clock == "reflection_end" && status != "presumed_victim") {
+                    continue;
+                }
+                items.push(DeadlineItem {
+                    case_id: o.case.id.clone(),
+                    reference: o.case.reference.clone(),
+                    owner_organisation_id: o.case.owner_organisation_id.clone(),
+                    nrm_status: status.clone(),
+                    child,
+                    clock,
+                });
+            }
+        }
+        items.sort_by(|a, b| a.clock.due.cmp(&b.clock.due).then(a.reference.cmp(&b.reference)));
+        let event = self
+            .event(principal, AuditAction::DeadlinesRead)
+            .on("deadlines", principal.organisation.jurisdiction.code(), None)
+            .detail(format!("count={}", items.len()));
+        self.store.append_audit(&event).await?;
+        Ok(items)
+    }
+
+    /// Files an anonymous notification: an adult who does not consent to referral is still
+    /// counted. Nothing identifying is stored. A child is never notified anonymously: a child is
+    /// referred without consent.
+    pub async fn file_notification(&self, principal: &Principal, input: &NotificationInput) -> AppResult<String> {
+        self.require(principal, Permission::FileNotification).await?;
+        self.country_of(principal.organisation.jurisdiction)?;
+        let notified_on = CalendarDate::parse("notified_on", &input.notified_on)?;
+        if notified_on > self.today() {
+            return Err(AppError::invalid("notified_on", "the date is in the future"));
+        }
+        let sex = Sex::parse_code("sex", input.sex.trim())?;
+        let age_group = AgeGroup::parse_code("age_group", input.age_group.trim())?;
+        if age_group.is_child() {
+            return Err(AppError::invalid(
+                "age_group",
+                "a child is referred without consent (Directive 2011/36/EU Art 13(2)): register the child instead",
+            ));
+        }
+        let citizenship = match input.citizenship.trim() {
+            "" | "unknown" => "unknown".to_owned(),
+            c => CountryCode::parse("citizenship", c)?.as_str().to_owned(),
+        };
+        let mut forms = Vec::new();
+        for (i, f) in input.forms.iter().enumerate() {
+            let id = self.reference.forms.form_id(&format!("forms[{i}]"), f.trim())?;
+            if !forms.contains(&id) {
+                forms.push(id);
+            }
+        }
+        let id = new_id();
+        let row = NotificationRow {
+            id: id.clone(),
+            jurisdiction: principal.organisation.jurisdiction.code().to_owned(),
+            organisation_id: principal.organisation.id.clone(),
+            organisation_kind: principal.organisation.kind.code().to_owned(),
+            notified_on: notified_on.to_string(),
+            sex: sex.code().to_owned(),
+            age_group: age_group.code().to_owned(),
+            citizenship,
+            forms: forms.iter().map(FormId::as_str).collect::<Vec<_>>().join(","),
+            created_by: principal.user.id.clone(),
+            created_at: self.now(),
+        };
+        let event = self.event(principal, AuditAction::NotificationFiled).on(
+            "notification",
+            &id,
+            Some(&principal.organisation.id),
+        );
+        self.store.add_notification(&row, &event).await?;
+        Ok(id)
+    }
+
+    /// Registered persons (submitted registrations) and anonymous notifications by sex and
+    /// exploitation group in the principal's jurisdiction: aggregates only.
+    pub async fn identification_counts(&self, principal: &Principal) -> AppResult<IdentificationCounts> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        let j = principal.organisation.jurisdiction.code();
+        let regs = self.store.registrations_in(j).await?;
+        let notes = self.store.notifications_in(j).await?;
+        let mut counts = IdentificationCounts::default();
+        for r in regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()) {
+            *counts.registered_by_sex.entry(r.sex.clone()).or_default() += 1;
+            for g in self.groups(&r.forms) {
+                *counts.registered_by_group.entry(g.code().to_owned()).or_default() += 1;
+            }
+            if r.child_status == "child" || r.child_status == "presumed_child" {
+                counts.children += 1;
+            }
+        }
+        for n in &notes {
+            *counts.notified_by_sex.entry(n.sex.clone()).or_default() += 1;
+            for g in self.groups(&n.forms) {
+                *counts.notified_by_group.entry(g.code().to_owned()).or_default() += 1;
+            }
+        }
+        counts.registered = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count() as u64;
+        counts.notified = notes.len() as u64;
+        Ok(counts)
+    }
+
+    fn groups(&self, forms: &str) -> Vec<StatGroup> {
+        let mut out: Vec<StatGroup> = forms
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .filter_map(|f| FormId::parse("form", f).ok())
+            .map(|f| self.reference.forms.stat_group(&f))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Finds persons within the principal's scope: by name (fuzzy, tolerant of diacritics,
+    /// transliteration and name order), by date of birth or document number (exact, through
+    /// keyed blind indexes: the identifiers themselves are never searchable in the database).
+    pub async fn search_persons(&self, principal: &Principal, input: &SearchInput) -> AppResult<Vec<SearchHit>> {
+        self.require(principal, Permission::SearchPersons).await?;
+        let name = input.name.trim();
+        let dob = match input.date_of_birth.trim() {
+            "" => None,
+            d => Some(CalendarDate::parse("date_of_birth", d)?),
+        };
+        let document = input.document.trim();
+        if name.is_empty() && dob.is_none() && document.is_empty() {
+            return Err(AppError::invalid("name", "give a name, a date of birth or a document number"));
+        }
+        if name.chars().count() > 200 || document.chars().count() > 60 {
+            return Err(AppError::invalid("name", "too long"));
+        }
+        let hits = self.search_scope(principal, None, name, dob, document).await?;
+        let event = self
+            .event(principal, AuditAction::PersonSearched)
+            .on("search", "persons", Some(&principal.organisation.id))
+            .detail(format!("results={}", hits.len()));
+        self.store.append_audit(&event).await?;
+        Ok(hits)
+    }
+
+    async fn duplicates_of(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        reg: &Registration,
+    ) -> AppResult<Vec<SearchHit>> {
+        let name = format!("{} {}", reg.person.given_names, reg.person.family_names);
+        let document = reg.person.documents.first().map(|d| d.number.clone()).unwrap_or_default();
+        if name.trim().is_empty() && reg.person.date_of_birth.is_none() && document.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut hits =
+            self.search_scope(principal, Some(case_id), name.trim(), reg.person.date_of_birth, &document).await?;
+        // A name alone is weak; a warning needs a close name, or a name and a matching date.
+        hits.retain(|h| h.score >= 0.92 || h.matched_on.len() >= 2 || h.matched_on.contains(&"document"));
+        Ok(hits)
+    }
+
+    async fn search_scope(
+        &self,
+        principal: &Principal,
+        exclude: Option<&str>,
+        name: &str,
+        dob: Option<CalendarDate>,
+        document: &str,
+    ) -> AppResult<Vec<SearchHit>> {
+        let referred_in = principal
+            .actor
+            .roles
+            .contains(&haven_domain::Role::DecisionMaker)
+            .then(|| principal.organisation.jurisdiction.code().to_owned());
+        let rows = self.store.case_overviews(&principal.organisation.id, referred_in.as_deref(), 100_000, 0).await?;
+        let visible: Vec<&CaseOverviewRow> = rows
+            .iter()
+            .filter(|o| Some(o.case.id.as_str()) != exclude)
+            .filter(|o| authorize(&principal.actor, &scope_of(o), Compartment::Identity, Action::Read).is_allowed())
+            .collect();
+        let dob_ids: Vec<String> = match dob {
+            Some(d) => {
+                self.store.cases_with_identifier("dob", &self.keys.blind_index("person_dob", &d.to_string())).await?
+            }
+            None => vec![],
+        };
+        let doc_ids: Vec<String> = if document.is_empty() {
+            vec![]
+        } else {
+            self.store
+                .cases_with_identifier(
+                    "document",
+                    &self.keys.blind_index("person_document", &normalise_document(document)),
+                )
+                .await?
+        };
+        let query = if name.is_empty() { vec![] } else { folded_names(name, "", &[]) };
+        let mut hits = Vec::new();
+        for o in visible {
+            let person = match self.store.person(&o.case.id).await {
+                Ok(p) => p,
+                Err(StorageError::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let dec = |column: &str, ct: &[u8]| self.keys.decrypt_str(&ctx("persons", column, &o.case.id), ct);
+            let given = dec("given_names", &person.given_names)?;
+            let family = dec("family_names", &person.family_names)?;
+            let aliases: Vec<String> = serde_json::from_str(&dec("aliases", &person.aliases)?).map_err(internal)?;
+            let mut matched = Vec::new();
+            let mut score = 0.0f64;
+            if !query.is_empty() {
+                let s = name_similarity(&query, &folded_names(&given, &family, &aliases));
+                if s >= 0.85 {
+                    matched.push("name");
+                    score = s;
+                }
+            }
+            if dob_ids.contains(&o.case.id) {
+                matched.push("date_of_birth");
+                score = score.max(if query.is_empty() { 1.0 } else { score });
+            }
+            if doc_ids.contains(&o.case.id) {
+                matched.push("document");
+                score = 1.0;
+            }
+            // With a name and a date both given, a date alone is not a hit.
+            let enough = if !query.is_empty() && dob.is_some() && document.is_empty() {
+                matched.contains(&"name")
+            } else {
+                !matched.is_empty()
+            };
+            if !enough {
+                continue;
+            }
+            let date_of_birth = match &person.date_of_birth {
+                Some(ct) => Some(dec("date_of_birth", ct)?),
+                None => None,
+            };
+            let display = format!("{given} {family}").trim().to_owned();
+            hits.push(SearchHit {
+                case_id: o.case.id.clone(),
+                reference: o.case.reference.clone(),
+                name: if display.is_empty() { aliases.first().cloned().unwrap_or_default() } else { display },
+                date_of_birth,
+                score: (score * 1000.0).round() / 1000.0,
+                matched_on: matched,
+            });
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.reference.cmp(&b.reference)));
+        hits.truncate(50);
+        Ok(hits)
+    }
+
+    /// A registration as loaded for export or editing. Audited as a read.
+    pub async fn registration_for_export(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+    ) -> AppResult<(Registration, String, String, Option<NrmStatus>)> {
+        let (case, row) = self
+            .registered_case(
+                principal,
+                Permission::Case(Compartment::Identity, Action::Read),
+                case_id,
+                Compartment::Identity,
+                Action::Read,
+            )
+            .await?;
+        let reg = self.decrypt_registration(&row)?;
+        let status = row.nrm_status.as_deref().map(|s| NrmStatus::parse_code("nrm_status", s)).transpose()?;
+        let event = self
+            .event(principal, AuditAction::Export)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail("format=htcds");
+        self.store.append_audit(&event).await?;
+        Ok((reg, case.reference, case.owner_organisation_id, status))
+    }
+}
+
+/// Aggregates of identification for the statistics page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IdentificationCounts {
+    pub registered: u64,
+    pub notified: u64,
+    pub children: u64,
+    pub registered_by_sex: BTreeMap<String, u64>,
+    pub notified_by_sex: BTreeMap<String, u64>,
+    pub registered_by_group: BTreeMap<String, u64>,
+    pub notified_by_group: BTreeMap<String, u64>,
+}
+
+haven_domain::coded_enum! {
+    /// Records that follow a registration.
+    pub enum RecordKind {
+        /// A residence-permit application (Convention Art 14; Directive 2004/81/EC).
+        PermitApplication => "permit_application",
+        /// A decision on a residence-permit application, or a renewal.
+        PermitDecision => "permit_decision",
+        /// An application for international protection.
+        ProtectionApplication => "protection_application",
+        /// The reflection period ended early (Convention Art 13(3); Directive 2004/81/EC Art 6(4)).
+        ReflectionTermination => "reflection_termination",
+        /// A criminal matter in which the person is a suspect (Directive 2011/36/EU Art 8).
+        CriminalMatter => "criminal_matter",
+    }
+}
+
+impl RecordKind {
+    pub fn compartment(self) -> Compartment {
+        match self {
+            RecordKind::CriminalMatter => Compartment::Proceedings,
+            _ => Compartment::Identity,
+        }
+    }
+
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::PermitApplication => &["applied_on", "ground"],
+            RecordKind::PermitDecision => {
+                &["application_id", "decided_on", "granted", "valid_from", "valid_until", "renewal_of"]
+            }
+            RecordKind::ProtectionApplication => &["applied_on", "outcome", "decided_on"],
+            RecordKind::ReflectionTermination => &["terminated_on", "ground"],
+            RecordKind::CriminalMatter => &["offence", "authority", "reference", "recorded_on", "compelled"],
+        }
+    }
+}
+
+fn normalise_document(number: &str) -> String {
+    number.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
+
+fn status_columns(status: &CaseStatus) -> StatusColumns {
+    StatusColumns {
+        nrm_status: Some(status.status().code().to_owned()),
+        rg_decided_on: status.rg_decided_on().map(|d| d.to_string()),
+        cg_decided_on: status.cg_decided_on().map(|d| d.to_string()),
+        assistance_since: status.assistance_since().map(|d| d.to_string()),
+        reflection_from: status.reflection_from().map(|d| d.to_string()),
+    }
+}
+
+fn compute_clocks(version: &ProfileVersion, status: &CaseStatus, child: bool, guardian: bool) -> AppResult<Clocks> {
+    let inputs = ClockInputs {
+        referred_on: status.referred_on(),
+        rg_decided_on: status.rg_decided_on(),
+        rg_positive: status.reflection_from().is_some(),
+        child,
+        guardian_appointed: guardian,
+        cg_decided_on: status.cg_decided_on(),
+    };
+    Clocks::compute(version, version.calendar(), inputs).map_err(|e| AppError::Conflict(e.to_string()))
+}
+
+fn clock_views(clocks: &Clocks, today: CalendarDate, due_soon_days: u16) -> Vec<ClockView> {
+    let mut out = Vec::new();
+    let mut push = |clock: &'static str, due: CalendarDate, done_on: Option<CalendarDate>| {
+        let (state, overdue_days) = state_code(DeadlineState::classify(due, done_on.is_some(), today, due_soon_days));
+        out.push(ClockView {
+            clock,
+            due: due.to_string(),
+            done_on: done_on.map(|d| d.to_string()),
+            state,
+            overdue_days,
+        });
+    };
+    push("rg_decision", clocks.rg_decision.due, clocks.rg_decision.done_on);
+    if let Some(p) = clocks.reflection {
+        let done = clocks.cg_decision.and_then(|c| c.done_on).or(if p.end < today { Some(p.end) } else { None });
+        push("reflection_end", p.end, done);
+    }
+    if let Some(c) = clocks.cg_decision {
+        push("cg_decision", c.due, c.done_on);
+    }
+    if let Some(g) = clocks.guardian_alert {
+        push("guardian", g.due, g.done_on);
+    }
+    out
+}
+
+fn scope_of(o: &CaseOverviewRow) -> CaseScope {
+    CaseScope {
+        owner_organisation_id: o.case.owner_organisation_id.clone(),
+        jurisdiction: o.case.jurisdiction,
+        shares: o.case.shares.clone(),
+        referred: o.registration.as_ref().is_some_and(|r| r.state == RegistrationState::Submitted.code()),
+    }
+}
+
+fn list_item(o: CaseOverviewRow) -> CaseListItem {
+    let r = o.registration.as_ref();
+    CaseListItem {
+        id: o.case.id.clone(),
+        reference: o.case.reference.clone(),
+        owner_organisation_id: o.case.owner_organisation_id.clone(),
+        jurisdiction: o.case.jurisdiction.code().to_owned(),
+        created_at: o.case.created_at,
+        state: r.and_then(|r| RegistrationState::parse_code("state", &r.state).ok()),
+        nrm_status: r.and_then(|r| r.nrm_status.clone()),
+        referred_on: r.and_then(|r| r.referred_on.clone()),
+        sex: r.map(|r| r.sex.clone()),
+        age_group: r.map(|r| r.age_group.clone()),
+        child_status: r.map(|r| r.child_status.clone()),
+        forms: r.map(|r| r.forms.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
+    }
+}
+
+/// Makes a registration's narrative from text (helper for forms).
+pub fn narrative(text: &str) -> AppResult<Option<Narrative>> {
+    if text.trim().is_empty() { Ok(None) } else { Ok(Some(Narrative::parse("narrative", text)?)) }
+}
+
+/// The reflection rules of a country's profile version (Convention Art 13 floor for parties).
+pub fn reflection_rules(version: &ProfileVersion) -> AppResult<ReflectionRules> {
+    Ok(ReflectionRules::new(u32::from(version.reflection_period_days))?)
+}
