@@ -38,6 +38,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod cases;
+mod ident;
 mod schema;
 mod support;
 mod tamper;
