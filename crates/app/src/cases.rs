@@ -7,7 +7,7 @@ use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, 
 use haven_domain::audit::AuditAction;
 use haven_domain::case::{CalendarDate, NoteInput, PersonIdentity, Sex};
 use haven_domain::{Coded, Permission};
-use haven_storage::{AuditRow, CaseRow, NoteRow, PersonRow, StorageError};
+use haven_storage::{AuditRow, CaseRow, NoteRow, StorageError};
 use serde::Serialize;
 
 /// A case as listed: no personal data.
@@ -84,18 +84,6 @@ fn ctx<'a>(table: &'a str, column: &'a str, row: &'a str) -> FieldContext<'a> {
     FieldContext { table, column, row }
 }
 
-/// The name index: family and given names, order-independent.
-fn name_key(identity: &PersonIdentity) -> String {
-    let mut parts: Vec<String> = identity
-        .given_names
-        .split_whitespace()
-        .chain(identity.family_names.split_whitespace())
-        .map(str::to_lowercase)
-        .collect();
-    parts.sort();
-    parts.join(" ")
-}
-
 impl App {
     /// Route-level check for an operation on one case: a denial is recorded against the case,
     /// so that its owner sees the attempt in the access history.
@@ -144,35 +132,17 @@ impl App {
         }
     }
 
-    /// Registers a presumed victim: the case belongs to the registering organisation.
+    /// Registers a presumed victim from the identity alone, as a draft registration (see
+    /// [`App::create_registration`] for the full record).
     pub async fn register_case(&self, principal: &Principal, identity: &PersonIdentity) -> AppResult<CaseSummary> {
-        self.require(principal, Permission::RegisterCase).await?;
-        let id = new_id();
-        let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
-        let reference = format!("{}-{}", principal.organisation.jurisdiction.code(), suffix);
-        let case = CaseRow {
-            id: id.clone(),
-            reference,
-            owner_organisation_id: principal.organisation.id.clone(),
-            jurisdiction: principal.organisation.jurisdiction,
-            created_by: principal.user.id.clone(),
-            created_at: self.now(),
-            shares: vec![],
-        };
-        let aliases = serde_json::to_string(&identity.aliases).map_err(|e| AppError::Internal(Box::new(e)))?;
-        let person = PersonRow {
-            case_id: id.clone(),
-            given_names: self.keys.encrypt_str(&ctx("persons", "given_names", &id), &identity.given_names),
-            family_names: self.keys.encrypt_str(&ctx("persons", "family_names", &id), &identity.family_names),
-            aliases: self.keys.encrypt_str(&ctx("persons", "aliases", &id), &aliases),
-            date_of_birth: identity
-                .date_of_birth
-                .map(|d| self.keys.encrypt_str(&ctx("persons", "date_of_birth", &id), &d.to_string())),
-            sex: identity.sex,
-            name_index: self.keys.blind_index("person_name", &name_key(identity)).to_vec(),
-        };
-        let event = self.event(principal, AuditAction::CaseCreated).on("case", &id, Some(&principal.organisation.id));
-        self.store.create_case(&case, &person, &event).await?;
+        let mut reg = haven_domain::ident::record::Registration::default();
+        reg.person.given_names = identity.given_names.clone();
+        reg.person.family_names = identity.family_names.clone();
+        reg.person.aliases = identity.aliases.clone();
+        reg.person.date_of_birth = identity.date_of_birth;
+        reg.person.sex = identity.sex;
+        let saved = self.create_registration(principal, reg).await?;
+        let case = self.store.case(&saved.id).await?;
         Ok(summary(&case))
     }
 

@@ -1220,6 +1220,32 @@ impl App {
         Ok(hits)
     }
 
+    /// Imports registrations (from an exchange file) as drafts of the principal's organisation.
+    /// Every record is checked before any is written: a bad file is refused whole.
+    pub async fn import_registrations(&self, principal: &Principal, regs: Vec<Registration>) -> AppResult<Vec<Saved>> {
+        self.require(principal, Permission::RegisterCase).await?;
+        if regs.len() > 1000 {
+            return Err(AppError::invalid("file", "at most 1000 cases per import"));
+        }
+        let mut checked = Vec::with_capacity(regs.len());
+        for (i, reg) in regs.into_iter().enumerate() {
+            checked.push(
+                reg.normalise(self.reference.forms)
+                    .map_err(|e| ParseError::new(format!("[{i}].{}", e.field), e.message))?,
+            );
+        }
+        let mut out = Vec::with_capacity(checked.len());
+        for reg in checked {
+            out.push(self.create_registration(principal, reg).await?);
+        }
+        let event = self
+            .event(principal, AuditAction::CaseImported)
+            .on("import", "htcds", Some(&principal.organisation.id))
+            .detail(format!("count={}", out.len()));
+        self.store.append_audit(&event).await?;
+        Ok(out)
+    }
+
     /// A registration as loaded for export or editing. Audited as a read.
     pub async fn registration_for_export(
         &self,

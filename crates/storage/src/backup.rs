@@ -177,11 +177,7 @@ const SPEC: &[TableSpec] = &[
             ("created_at", Col::Int),
         ],
     ),
-    (
-        "identifier_index",
-        "case_id, kind, value",
-        &[("case_id", Col::Text), ("kind", Col::Text), ("value", Col::Blob)],
-    ),
+    ("identifier_index", "case_id, kind, value", &[("case_id", Col::Text), ("kind", Col::Text), ("value", Col::Blob)]),
     (
         "notifications",
         "id",

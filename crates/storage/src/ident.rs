@@ -49,7 +49,6 @@ macro_rules! put_person {
     };
 }
 
-
 impl Store {
     /// Creates a case with its person, registration and identifier indexes, audited, in one transaction.
     pub async fn create_registration(
@@ -60,6 +59,9 @@ impl Store {
         identifiers: &Identifiers,
         audit: &AuditEvent,
     ) -> Result<()> {
+        if person.case_id != case.id || reg.case_id != case.id {
+            return Err(StorageError::Conflict("the person and the registration must belong to the new case".into()));
+        }
         audited_tx!(self, audit, |tx| {
             sqlx::query(
                 "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
@@ -114,6 +116,9 @@ impl Store {
         identifiers: &Identifiers,
         audit: &AuditEvent,
     ) -> Result<()> {
+        if person.case_id != reg.case_id {
+            return Err(StorageError::Conflict("the person and the registration must belong to the same case".into()));
+        }
         audited_tx!(self, audit, |tx| {
             let done = sqlx::query(
                 "UPDATE registrations SET state = $1, version = $2, record = $3, referred_on = $4, sex = $5, \
@@ -176,7 +181,7 @@ impl Store {
                    ORDER BY c.created_at DESC, c.id LIMIT $3 OFFSET $4";
         let cases = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql)
             .bind(organisation_id)
-            .bind(referred_in.unwrap_or("\u{0}none"))
+            .bind(referred_in.unwrap_or(""))
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
@@ -195,8 +200,7 @@ impl Store {
         let sql = "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
                    FROM cases c JOIN registrations r ON r.case_id = c.id \
                    WHERE r.state = 'submitted' AND c.jurisdiction = $1 ORDER BY r.referred_on, c.id";
-        let cases =
-            on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
+        let cases = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
         let mut out = Vec::with_capacity(cases.len());
         for mut case in cases {
             case.shares = self.shares_of(&case.id).await?;
@@ -349,13 +353,16 @@ impl Store {
     }
 
     pub async fn notifications_in(&self, jurisdiction: &str) -> Result<Vec<NotificationRow>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, NotificationRow>(
+        let rows =
+            on_pool!(self, |pool| {
+                sqlx::query_as::<_, NotificationRow>(
             "SELECT id, jurisdiction, organisation_id, organisation_kind, notified_on, sex, age_group, citizenship, \
              forms, created_by, created_at FROM notifications WHERE jurisdiction = $1 ORDER BY notified_on, id"
         )
         .bind(jurisdiction)
         .fetch_all(pool)
-        .await?);
+        .await?
+            });
         Ok(rows)
     }
 

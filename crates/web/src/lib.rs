@@ -3,6 +3,7 @@
 //! use case of [`haven_app::App`] (where authorisation is decided), and render.
 
 pub mod api;
+pub mod api_ident;
 pub mod assets;
 pub mod error;
 pub mod extract;
@@ -59,7 +60,9 @@ pub struct AppState {
 
 /// The OpenAPI document and the API router, built from the same handler list.
 pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(api::openapi_base()).nest("/api/v1", api::router()).split_for_parts()
+    OpenApiRouter::with_openapi(api::openapi_base())
+        .nest("/api/v1", api::router().merge(api_ident::router()))
+        .split_for_parts()
 }
 
 /// The whole application as one axum router.

@@ -62,6 +62,41 @@ async fn fill(t: &TestStore) {
         let n = note(&format!("note-{i}"), &id, Compartment::Support, &w.caseworker.id, &w.ngo.id, T0 + 50);
         t.store.add_note(&n, &event(AuditAction::NoteAdded)).await.unwrap();
     }
+    // Identification: a referred registration with a decision, a record and a notification.
+    let c = case("case-9", "LV-2026-0009", &w.ngo.id, &w.caseworker.id, "LV", T0 + 9);
+    crate::ident::register(t, &c, &crate::ident::registration("case-9", true, &w.caseworker.id, "2026-01-10"), 9).await;
+    t.store
+        .add_decision(
+            &crate::ident::decision("case-9", 1, "reasonable_grounds_positive", &w),
+            &crate::ident::status("presumed_victim", Some("2026-02-01"), None),
+            &event(AuditAction::CaseShared),
+        )
+        .await
+        .unwrap();
+    let record = haven_storage::CaseRecordRow {
+        id: "rec-1".into(),
+        case_id: "case-9".into(),
+        kind: "criminal_matter".into(),
+        compartment: Compartment::Proceedings,
+        body: vec![3; 40],
+        created_by: w.caseworker.id.clone(),
+        created_at: T0 + 11,
+    };
+    t.store.add_case_record(&record, &event(AuditAction::NoteAdded)).await.unwrap();
+    let notification = haven_storage::NotificationRow {
+        id: "ntf-1".into(),
+        jurisdiction: "LV".into(),
+        organisation_id: w.ngo.id.clone(),
+        organisation_kind: "ngo".into(),
+        notified_on: "2026-01-12".into(),
+        sex: "male".into(),
+        age_group: "25_34".into(),
+        citizenship: "unknown".into(),
+        forms: "".into(),
+        created_by: w.caseworker.id.clone(),
+        created_at: T0 + 12,
+    };
+    t.store.add_notification(&notification, &event(AuditAction::NoteAdded)).await.unwrap();
     t.store
         .share_case(
             "case-1",

@@ -47,7 +47,7 @@ fn on_case(action: AuditAction, case_id: &str) -> AuditEvent {
 }
 
 /// A registration at version 1; a submitted one is referred (and has a referral date).
-fn registration(case_id: &str, submitted: bool, by: &str, referred_on: &str) -> RegistrationRow {
+pub(crate) fn registration(case_id: &str, submitted: bool, by: &str, referred_on: &str) -> RegistrationRow {
     RegistrationRow {
         case_id: case_id.into(),
         state: if submitted { "submitted" } else { "draft" }.into(),
@@ -75,12 +75,12 @@ fn ids(pairs: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Creates a case with its registration (and one identifier derived from the case id).
-async fn register(t: &TestStore, c: &CaseRow, reg: &RegistrationRow, tag: u8) {
+pub(crate) async fn register(t: &TestStore, c: &CaseRow, reg: &RegistrationRow, tag: u8) {
     let identifiers = ids(&[("document", format!("doc-{}", c.id).as_bytes())]);
     t.store.create_registration(c, &person(&c.id, tag), reg, &identifiers, &on_case(REGISTERED, &c.id)).await.unwrap();
 }
 
-fn decision(case_id: &str, seq: i64, kind: &str, w: &World) -> DecisionRow {
+pub(crate) fn decision(case_id: &str, seq: i64, kind: &str, w: &World) -> DecisionRow {
     DecisionRow {
         case_id: case_id.into(),
         seq,
@@ -94,7 +94,7 @@ fn decision(case_id: &str, seq: i64, kind: &str, w: &World) -> DecisionRow {
     }
 }
 
-fn status(nrm: &str, rg: Option<&str>, cg: Option<&str>) -> StatusColumns {
+pub(crate) fn status(nrm: &str, rg: Option<&str>, cg: Option<&str>) -> StatusColumns {
     StatusColumns {
         nrm_status: Some(nrm.into()),
         rg_decided_on: rg.map(str::to_owned),

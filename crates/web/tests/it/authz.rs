@@ -95,6 +95,23 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/cases/{case}/notes#support" => json!({"compartment": "support", "body": "Counselling."}),
         "/api/v1/cases/{case}/notes#proceedings" => json!({"compartment": "proceedings", "body": "Statement."}),
         "/api/v1/cases/{case}/shares" => json!({"organisation_id": w.police, "compartments": ["identity"]}),
+        "/api/v1/registrations" => json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}}),
+        "/api/v1/registrations/import" => json!([]),
+        "/api/v1/registrations/{case}" => {
+            json!({"version": 1, "registration": {"person": {"given_names": "Olena", "family_names": "Kovalenko"}}})
+        }
+        "/api/v1/registrations/{case}/submit" => json!({"version": 1}),
+        "/api/v1/registrations/{case}/decisions" => {
+            json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-01-01"})
+        }
+        "/api/v1/registrations/{case}/records#identity" => {
+            json!({"kind": "permit_application", "fields": {"applied_on": "2026-01-01", "ground": "personal_situation"}})
+        }
+        "/api/v1/registrations/{case}/records#proceedings" => json!({"kind": "criminal_matter", "fields": {
+            "offence": "Theft", "authority": "Riga prosecutor", "recorded_on": "2026-01-01", "compelled": "yes"}}),
+        "/api/v1/notifications" => {
+            json!({"notified_on": "2026-01-01", "sex": "female", "age_group": "25_34", "citizenship": "UA", "forms": ["sexual"]})
+        }
         _ => return None,
     };
     Some(v)
