@@ -146,6 +146,13 @@ impl App {
         Ok(summary(&case))
     }
 
+    /// A case's summary (owner, shares) for those who may read its identity compartment.
+    pub async fn case_summary(&self, principal: &Principal, id: &str) -> AppResult<CaseSummary> {
+        self.require_on_case(principal, Permission::Case(Compartment::Identity, Action::Read), id).await?;
+        let case = self.case_for(principal, id, Compartment::Identity, Action::Read).await?;
+        Ok(summary(&case))
+    }
+
     /// Cases the principal's organisation owns or was given, newest first (no personal data).
     pub async fn list_cases(&self, principal: &Principal, limit: i64, offset: i64) -> AppResult<Vec<CaseSummary>> {
         self.require(principal, Permission::ListCases).await?;

@@ -1246,6 +1246,31 @@ impl App {
         Ok(out)
     }
 
+    /// A registration loaded for editing: the record, its version and state. Audited as a read.
+    pub async fn registration_for_edit(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+    ) -> AppResult<(Registration, i64, RegistrationState, String)> {
+        let (case, row) = self
+            .registered_case(
+                principal,
+                Permission::Case(Compartment::Identity, Action::Write),
+                case_id,
+                Compartment::Identity,
+                Action::Write,
+            )
+            .await?;
+        let reg = self.decrypt_registration(&row)?;
+        let state = RegistrationState::parse_code("state", &row.state)?;
+        let event = self
+            .event(principal, AuditAction::CaseRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail("view=edit");
+        self.store.append_audit(&event).await?;
+        Ok((reg, row.version, state, case.reference))
+    }
+
     /// A registration as loaded for export or editing. Audited as a read.
     pub async fn registration_for_export(
         &self,

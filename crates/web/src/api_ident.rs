@@ -163,7 +163,8 @@ async fn record_decision(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> WebResult<Response> {
-    let input = DecisionInput { seq: b.seq, kind: b.kind, decided_on: b.decided_on, reasons: b.reasons, corrects: b.corrects };
+    let input =
+        DecisionInput { seq: b.seq, kind: b.kind, decided_on: b.decided_on, reasons: b.reasons, corrects: b.corrects };
     let view = state.app.record_decision(&p, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }

@@ -7,6 +7,9 @@ use haven_domain::Language;
 
 const EN: &str = include_str!("../locales/en.ftl");
 const LV: &str = include_str!("../locales/lv.ftl");
+/// Labels of the identification module's coded values and pages.
+const EN_IDENT: &str = include_str!("../locales/en-ident.ftl");
+const LV_IDENT: &str = include_str!("../locales/lv-ident.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -21,20 +24,22 @@ pub struct I18n {
     lv: Bundle,
 }
 
-fn bundle(file: &'static str, source: &str, lang: &str) -> Result<Bundle, I18nError> {
-    let resource = FluentResource::try_new(source.to_owned())
-        .map_err(|(_, errors)| I18nError::Invalid { file, message: format!("{errors:?}") })?;
+fn bundle(file: &'static str, sources: &[&str], lang: &str) -> Result<Bundle, I18nError> {
     let id: unic_langid::LanguageIdentifier =
         lang.parse().map_err(|_| I18nError::Invalid { file, message: "bad language id".into() })?;
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|errors| I18nError::Invalid { file, message: format!("{errors:?}") })?;
+    for source in sources {
+        let resource = FluentResource::try_new((*source).to_owned())
+            .map_err(|(_, errors)| I18nError::Invalid { file, message: format!("{errors:?}") })?;
+        bundle.add_resource(resource).map_err(|errors| I18nError::Invalid { file, message: format!("{errors:?}") })?;
+    }
     Ok(bundle)
 }
 
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
-        Ok(I18n { en: bundle("en.ftl", EN, "en")?, lv: bundle("lv.ftl", LV, "lv")? })
+        Ok(I18n { en: bundle("en.ftl", &[EN, EN_IDENT], "en")?, lv: bundle("lv.ftl", &[LV, LV_IDENT], "lv")? })
     }
 
     pub fn tr(&self, language: Language) -> Tr<'_> {
@@ -48,8 +53,8 @@ impl I18n {
     /// Message ids of a language's file (for the test that both files have the same ids).
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
-            Language::English => EN,
-            Language::Latvian => LV,
+            Language::English => format!("{EN}\n{EN_IDENT}"),
+            Language::Latvian => format!("{LV}\n{LV_IDENT}"),
         };
         let mut ids: Vec<String> = source
             .lines()

@@ -2,8 +2,8 @@
 //! compartmented notes and sharing, and who accessed it.
 
 use super::{
-    Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, form_error, format_time, label_of, render,
-    see_other, with_status,
+    Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, field_label, form_error, format_time,
+    label_of, render, see_other, with_status,
 };
 use crate::AppState;
 use crate::error::WebError;
@@ -15,9 +15,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use haven_app::admin::Acting;
+use haven_app::ident::CaseFile;
 use haven_app::{AppError, Principal};
 use haven_domain::access::{Action, Compartment};
 use haven_domain::case::{NoteInput, PersonIdentity, Sex};
+use haven_domain::ident::age::AgeStatus;
+use haven_domain::ident::record::RegistrationState;
+use haven_domain::ident::status::DecisionKind;
 use haven_domain::{Coded, Permission};
 use haven_storage::OrganisationRow;
 use serde::Deserialize;
@@ -208,7 +212,7 @@ async fn create(
         }
     };
     match state.app.register_case(&p, &identity).await {
-        Ok(case) => see_other(&format!("/cases/{}", case.id)),
+        Ok(case) => see_other(&format!("/cases/{}/edit?step=person", case.id)),
         Err(e) => match form_error(&tr, e) {
             Ok(error) => new_case_page(&state, &p, &headers, f, Some(error)),
             Err(e) => error_page(&state, Some(&p), &headers, e.into()),
@@ -255,6 +259,32 @@ struct CasePage<'a> {
     compartments: Vec<CompartmentView>,
     share_form: Option<ShareForm>,
     history_link: bool,
+    cf: CaseFile,
+    age_text: String,
+    may_edit: bool,
+    may_submit: bool,
+    may_decide: bool,
+    may_write_identity: bool,
+    may_write_proceedings: bool,
+    decision_kinds: Vec<Choice>,
+    correction_kinds: Vec<Choice>,
+    correctable_seq: u32,
+    permit_applications: Vec<Choice>,
+    records: Vec<RecordLine>,
+    events: Vec<EventLine>,
+}
+
+struct RecordLine {
+    kind: String,
+    fields: Vec<(String, String)>,
+    at: String,
+}
+
+struct EventLine {
+    kind: String,
+    date: String,
+    place: String,
+    description: String,
 }
 
 async fn show(
@@ -263,8 +293,12 @@ async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let view = match state.app.case_view(&p, &id).await {
+    let file = match state.app.case_file(&p, &id).await {
         Ok(v) => v,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let case_row = match state.app.case_summary(&p, &id).await {
+        Ok(c) => c,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let orgs = match organisations(&state, &p).await {
@@ -273,7 +307,7 @@ async fn show(
     };
     let org_names = names(&orgs);
     let ctx = PageCtx::new(&state, Some(&p), &headers, "case-title", "/cases");
-    let case = &view.summary;
+    let case = &case_row;
     let mut compartments = Vec::new();
     for c in NOTE_COMPARTMENTS.into_iter().filter(|c| can_read(&p, *c)) {
         let notes = match state.app.notes(&p, &case.id, c.code()).await {
@@ -327,7 +361,98 @@ async fn show(
             format!("{}: {}", name_of(&org_names, &s.organisation_id), parts.join(", "))
         })
         .collect();
-    let person = &view.person;
+    let person = &file.registration.person;
+    let tr = ctx.tr;
+    let age_text = match &file.age {
+        AgeStatus::Child { age } => format!("{} ({age})", ctx.t("child-status-child")),
+        AgeStatus::Adult { age } => format!("{} ({age})", ctx.t("child-status-adult")),
+        AgeStatus::PresumedChild { reason } => {
+            format!("{}: {}", ctx.t("child-status-presumed_child"), label_of(&tr, "presumption", *reason))
+        }
+        AgeStatus::AssessedAdult { assessed_on, result } => {
+            format!("{} ({assessed_on}: {}–{})", ctx.t("child-status-adult"), result.min_years(), result.max_years())
+        }
+        AgeStatus::PresumedAdult { .. } => ctx.t("child-status-adult"),
+        AgeStatus::Unknown => ctx.t("child-status-unknown"),
+    };
+    let draft = file.state == RegistrationState::Draft;
+    let may_write_identity = can(&p, Permission::Case(Compartment::Identity, Action::Write))
+        && (case.owner_organisation_id == p.organisation.id
+            || case
+                .shared_with
+                .iter()
+                .any(|s| s.organisation_id == p.organisation.id && s.compartments.contains(&Compartment::Identity)));
+    let decision_codes: Vec<&str> = file.allowed_decisions.iter().map(|k| k.code()).collect();
+    let decision_kinds = coded_choices::<DecisionKind>(&tr, "decision", &[])
+        .into_iter()
+        .filter(|c| decision_codes.contains(&c.value.as_str()))
+        .collect();
+    let (correctable_seq, correction_kinds) = match &file.correctable {
+        Some((seq, kinds)) => {
+            let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+            (
+                *seq,
+                coded_choices::<DecisionKind>(&tr, "decision", &[])
+                    .into_iter()
+                    .filter(|c| codes.contains(&c.value.as_str()))
+                    .collect(),
+            )
+        }
+        None => (0, vec![]),
+    };
+    let permit_applications = file
+        .records
+        .iter()
+        .filter(|r| r.kind == "permit_application")
+        .map(|r| Choice {
+            value: r.id.clone(),
+            label: format!(
+                "{} {}",
+                r.body.get("applied_on").and_then(|v| v.as_str()).unwrap_or_default(),
+                r.body
+                    .get("ground")
+                    .and_then(|v| v.as_str())
+                    .map(|g| ctx.t(&format!("permit-ground-{g}")))
+                    .unwrap_or_default()
+            ),
+            selected: false,
+        })
+        .collect();
+    let records = file
+        .records
+        .iter()
+        .map(|r| RecordLine {
+            kind: ctx.t(&format!("record-kind-{}", r.kind)),
+            fields: r
+                .body
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(k, v)| {
+                            (field_label(&tr, k), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            at: format_time(&r.created_at),
+        })
+        .collect();
+    let mut sorted_events = file.registration.context.events.clone();
+    sorted_events.sort_by_key(|e| e.date);
+    let events = sorted_events
+        .iter()
+        .map(|e| EventLine {
+            kind: label_of(&tr, "event", e.kind),
+            date: e.date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("unknown")),
+            place: [e.place.clone().unwrap_or_default(), e.country.map(|c| c.as_str().to_owned()).unwrap_or_default()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            description: e.description.clone().unwrap_or_default(),
+        })
+        .collect();
     let page = CasePage {
         id: case.id.clone(),
         reference: case.reference.clone(),
@@ -342,6 +467,19 @@ async fn show(
         compartments,
         share_form,
         history_link: can(&p, Permission::ReadAccessHistory),
+        age_text,
+        may_edit: may_write_identity,
+        may_submit: draft && may_write_identity && can(&p, Permission::RegisterCase),
+        may_decide: !draft && can(&p, Permission::DecideStatus),
+        may_write_identity,
+        may_write_proceedings: can(&p, Permission::Case(Compartment::Proceedings, Action::Write)),
+        decision_kinds,
+        correction_kinds,
+        correctable_seq,
+        permit_applications,
+        records,
+        events,
+        cf: file,
         ctx,
     };
     render(&page)

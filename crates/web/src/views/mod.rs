@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod home;
+pub mod ident;
 pub mod organisations;
 pub mod statistics;
 pub mod users;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(cases::router())
+        .merge(ident::router())
         .merge(statistics::router())
 }
 
@@ -65,6 +67,8 @@ pub fn language_of(principal: Option<&Principal>, headers: &HeaderMap) -> Langua
 const NAV: &[(&str, &str, Permission)] = &[
     ("/", "nav-home", Permission::Authenticated),
     ("/cases", "nav-cases", Permission::ListCases),
+    ("/deadlines", "nav-deadlines", Permission::ReadDeadlines),
+    ("/search", "nav-search", Permission::SearchPersons),
     ("/statistics", "nav-statistics", Permission::ReadStatistics),
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),

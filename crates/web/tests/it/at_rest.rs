@@ -172,7 +172,7 @@ async fn every_read_of_personal_data_is_audited_and_the_owner_sees_who_read() {
             && r["organisation_id"] == police.as_str())
     );
     assert!(rows.iter().any(|r| r["action"] == "notes_read"));
-    assert!(rows.iter().any(|r| r["action"] == "case_created"));
+    assert!(rows.iter().any(|r| r["action"] == "registration_created"));
     assert!(rows.iter().any(|r| r["action"] == "case_shared"));
     assert!(rows.iter().any(|r| r["outcome"] == "denied" && r["user_id"] == officer_id));
     // Another organisation does not see the history, even one the case was shared with.

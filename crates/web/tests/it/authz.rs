@@ -95,7 +95,9 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/cases/{case}/notes#support" => json!({"compartment": "support", "body": "Counselling."}),
         "/api/v1/cases/{case}/notes#proceedings" => json!({"compartment": "proceedings", "body": "Statement."}),
         "/api/v1/cases/{case}/shares" => json!({"organisation_id": w.police, "compartments": ["identity"]}),
-        "/api/v1/registrations" => json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}}),
+        "/api/v1/registrations" => {
+            json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}})
+        }
         "/api/v1/registrations/import" => json!([]),
         "/api/v1/registrations/{case}" => {
             json!({"version": 1, "registration": {"person": {"given_names": "Olena", "family_names": "Kovalenko"}}})
@@ -135,6 +137,33 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
         "/cases" => vec![("given_names", "Ana".into()), ("family_names", "Popescu".into()), ("sex", "female".into())],
         "/cases/{case}/notes#support" => vec![("compartment", "support".into()), ("body", "Counselling.".into())],
         "/cases/{case}/shares" => vec![("organisation_id", w.police.clone()), ("compartments", "identity".into())],
+        "/cases/{case}/edit" => {
+            vec![("step", "person".into()), ("given_names", "Olena".into()), ("sex", "female".into())]
+        }
+        "/cases/{case}/submit" => vec![("version", "1".into())],
+        "/cases/{case}/decisions" => vec![
+            ("seq", "1".into()),
+            ("kind", "reasonable_grounds_positive".into()),
+            ("decided_on", "2026-01-01".into()),
+        ],
+        "/cases/{case}/records#identity" => vec![
+            ("kind", "permit_application".into()),
+            ("applied_on", "2026-01-01".into()),
+            ("ground", "personal_situation".into()),
+        ],
+        "/cases/{case}/records#proceedings" => vec![
+            ("kind", "criminal_matter".into()),
+            ("offence", "Theft".into()),
+            ("authority", "Prosecutor".into()),
+            ("recorded_on", "2026-01-01".into()),
+            ("compelled", "yes".into()),
+        ],
+        "/notifications" => vec![
+            ("notified_on", "2026-01-01".into()),
+            ("sex", "female".into()),
+            ("age_group", "25_34".into()),
+            ("forms", "sexual".into()),
+        ],
         _ => vec![],
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()

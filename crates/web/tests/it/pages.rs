@@ -131,7 +131,8 @@ async fn register(t: &TestApp, session: &Session, given: &str) -> String {
         )
         .await;
     assert_see_other(&reply, "/cases/");
-    location(&reply).trim_start_matches("/cases/").to_owned()
+    let rest = location(&reply).trim_start_matches("/cases/").to_owned();
+    rest.split('/').next().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]
@@ -671,4 +672,213 @@ async fn the_audit_page_shows_a_broken_chain_as_an_error() {
     assert!(page.contains("<p class=\"error\" role=\"alert\">The audit chain is broken"), "{page}");
     assert!(!page.contains("entries verified"));
     assert!(page.contains("<td>3</td>"), "the entries are still listed");
+}
+
+// ------------------------------------------------------------------ identification pages
+
+/// The registration wizard end to end, as a first responder on a phone would use it: every
+/// step renders with a label for every field and saves the draft; a presumed child is referred
+/// without consent (Directive 2011/36/EU Art 13(2)); the case page says so and raises the
+/// missing guardian.
+#[tokio::test]
+async fn the_wizard_saves_every_step_and_refers_a_presumed_child_without_consent() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.investigator, "Olena").await;
+    for step in ["person", "age", "context", "timeline", "indicators", "consent"] {
+        let html = get_ok(t, &format!("/cases/{id}/edit?step={step}"), &w.investigator).await;
+        assert!(html.contains("aria-current=\"step\""), "{step}: the current step is marked");
+    }
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.investigator),
+            &[
+                ("step", "person"),
+                ("version", "1"),
+                ("given_names", "Olena"),
+                ("citizenships", "UA, md"),
+                ("sex", "female"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}/edit?step=age"));
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.investigator),
+            &[
+                ("step", "age"),
+                ("version", "2"),
+                ("age_min", "15"),
+                ("age_max", "19"),
+                ("reasons_to_believe_child", "on"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}/edit?step=context"));
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.investigator),
+            &[("step", "context"), ("version", "3"), ("acts", "recruitment"), ("forms", "sexual")],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}/edit?step=timeline"));
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.investigator), &[("version", "4")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let case = get_ok(t, &format!("/cases/{id}"), &w.investigator).await;
+    assert!(case.contains("Presumed child") || case.contains("presumed"), "{case}");
+    assert!(case.contains("No guardian has been appointed"), "the missing guardian is raised");
+    assert!(case.contains("UA") && case.contains("MD"), "citizenships kept");
+    assert!(case.contains("Sexual exploitation"), "forms shown with their labels");
+}
+
+/// A bad value on a step is shown next to the form, with the field marked, and nothing saved.
+#[tokio::test]
+async fn a_wizard_step_with_a_bad_value_names_the_field_and_saves_nothing() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.caseworker),
+            &[("step", "person"), ("version", "1"), ("given_names", "Anna"), ("citizenships", "XX")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("id=\"form-error\"") && reply.body.contains("aria-invalid=\"true\""));
+    assert_page_rules("/cases/{id}/edit", &reply.body);
+    let again = get_ok(t, &format!("/cases/{id}/edit?step=person"), &w.caseworker).await;
+    assert!(again.contains("name=\"version\" value=\"1\""), "the draft was not saved");
+}
+
+/// An adult is referred only with informed consent; the refusal is shown on the consent step.
+#[tokio::test]
+async fn an_adult_without_consent_is_not_referred_and_the_consent_step_says_why() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "1")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("anonymous notification"), "{}", reply.body);
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.caseworker),
+            &[
+                ("step", "consent"),
+                ("version", "1"),
+                ("consent_given", "on"),
+                ("consent_date", "2026-09-20"),
+                ("consent_language", "lv"),
+                ("consent_informed_by", "Case worker"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "2")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Reasonable-grounds decision due"), "the clock runs: {case}");
+}
+
+/// The competent authority decides on the case page; the deadlines dashboard lists the clock.
+#[tokio::test]
+async fn the_competent_authority_decides_from_the_case_page_and_sees_the_deadlines() {
+    let w = world().await;
+    let t = &w.t;
+    let authority = t.org("Competent Authority LV", "competent_authority", "LV").await;
+    t.user("decider", &authority, &["decision_maker"]).await;
+    let decider = t.login("decider", PASSWORD).await;
+    let id = register(t, &w.investigator, "Olena").await;
+    t.form(
+        &format!("/cases/{id}/edit"),
+        Some(&w.investigator),
+        &[("step", "age"), ("version", "1"), ("date_of_birth", "2012-03-01"), ("dob_verified", "on")],
+    )
+    .await;
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.investigator), &[("version", "2")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+
+    let deadlines = get_ok(t, "/deadlines", &decider).await;
+    assert!(deadlines.contains(&format!("href=\"/cases/{id}\"")), "{deadlines}");
+    assert!(deadlines.contains("Guardian"), "a child without a guardian is on the dashboard");
+
+    let case = get_ok(t, &format!("/cases/{id}"), &decider).await;
+    assert!(case.contains("action=\"/cases/") && case.contains("/decisions\""), "the decision form is offered");
+    let reply = t
+        .form(
+            &format!("/cases/{id}/decisions"),
+            Some(&decider),
+            &[("seq", "1"), ("kind", "reasonable_grounds_positive"), ("decided_on", "2026-09-21")],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let case = get_ok(t, &format!("/cases/{id}"), &decider).await;
+    assert!(case.contains("Reflection period ends"), "{case}");
+    assert!(case.contains("No expulsion may be enforced"));
+    // The same decision again (a stale form): a conflict, not a second decision.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/decisions"),
+            Some(&decider),
+            &[("seq", "1"), ("kind", "reasonable_grounds_positive"), ("decided_on", "2026-09-21")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    // A caseworker never sees the decision form.
+    let case = get_ok(t, &format!("/cases/{id}"), &w.investigator).await;
+    assert!(!case.contains("/decisions\""));
+}
+
+/// The anonymous notification form offers adult age groups only and files a count.
+#[tokio::test]
+async fn the_notification_form_files_an_adult_and_offers_no_child_age_group() {
+    let w = world().await;
+    let t = &w.t;
+    let form = get_ok(t, "/notifications/new", &w.caseworker).await;
+    assert!(!form.contains("value=\"0_11\"") && !form.contains("value=\"12_17\""));
+    assert!(form.contains("value=\"25_34\""));
+    let reply = t
+        .form(
+            "/notifications",
+            Some(&w.caseworker),
+            &[("notified_on", "2026-09-20"), ("sex", "male"), ("age_group", "25_34"), ("forms", "forced_labour")],
+        )
+        .await;
+    assert_see_other(&reply, "/notifications/new?filed=1");
+    let reply = t
+        .form(
+            "/notifications",
+            Some(&w.caseworker),
+            &[("notified_on", "2026-09-20"), ("sex", "male"), ("age_group", "12_17")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("register the child"), "{}", reply.body);
+}
+
+/// Search finds a person by a name typed without diacritics, in the searcher's scope only.
+#[tokio::test]
+async fn the_search_page_finds_a_name_without_diacritics() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Žanna").await;
+    let page = get_ok(t, "/search?name=zanna+berzina", &w.caseworker).await;
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")), "{page}");
+    let other = get_ok(t, "/search?name=zanna+berzina", &w.investigator).await;
+    assert!(!other.contains(&format!("href=\"/cases/{id}\"")), "another organisation's case is never found");
+}
+
+/// The wizard and the case page speak Latvian to a Latvian user.
+#[tokio::test]
+async fn the_wizard_is_latvian_for_a_latvian_user() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    let html = get_ok(t, &format!("/cases/{id}/edit?step=context"), &w.caseworker).await;
+    assert!(html.contains("Ekspluatācijas veidi") && html.contains("Saglabāt un turpināt"), "{html}");
 }

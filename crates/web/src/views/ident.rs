@@ -1,0 +1,809 @@
+//! Identification pages: the registration wizard (usable on a phone, saved as a draft at every
+//! step), referral, status decisions, residence and criminal-matter records, the deadlines
+//! dashboard, anonymous notifications and person search.
+
+use super::{Choice, FormError, PageCtx, can, coded_choices, error_page, form_error, render, see_other, with_status};
+use crate::AppState;
+use crate::error::WebError;
+use crate::extract::{FormPairs, SignedIn};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use haven_app::ident::{CaseRecordInput, DeadlineItem, DecisionInput, NotificationInput, SearchHit, SearchInput};
+use haven_app::{AppError, Principal};
+use haven_domain::case::{CalendarDate, Sex};
+use haven_domain::ident::age::{AgeAssessment, AgeGroup, AgeRange};
+use haven_domain::ident::forms::{
+    Act, EventKind, FormId, Industry, Means, MethodOfControl, OnlinePlatform, RecruitmentMethod,
+    RelationshipToTrafficker, Vulnerability,
+};
+use haven_domain::ident::record::{
+    Consent, DocumentKind, Gender, Guardian, IdentityDocument, IndicatorAnswers, Registration, RegistrationState,
+    TraffickingEvent,
+};
+use haven_domain::org::CountryCode;
+use haven_domain::{Coded, ParseError, Permission};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/edit", get(edit_form).post(edit_save))
+        .route("/cases/{case}/submit", post(submit))
+        .route("/cases/{case}/decisions", post(decide))
+        .route("/cases/{case}/records", post(add_record))
+        .route("/deadlines", get(deadlines))
+        .route("/notifications/new", get(notification_form))
+        .route("/notifications", post(notification_save))
+        .route("/search", get(search))
+}
+
+/// The wizard's steps, in order.
+pub const STEPS: [&str; 6] = ["person", "age", "context", "timeline", "indicators", "consent"];
+
+fn step_index(step: &str) -> usize {
+    STEPS.iter().position(|s| *s == step).unwrap_or(0)
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+fn opt_text(v: Option<&str>) -> Option<String> {
+    v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn opt_date(field: &str, v: Option<&str>) -> Result<Option<CalendarDate>, ParseError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(d) => CalendarDate::parse(field, d).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn coded_set<C: Coded + Ord>(form: &FormPairs, name: &str) -> Result<std::collections::BTreeSet<C>, ParseError> {
+    form.all(name).iter().map(|v| C::parse_code(name, v.trim())).collect()
+}
+
+fn opt_coded<C: Coded>(form: &FormPairs, name: &str) -> Result<Option<C>, ParseError> {
+    match form.get(name).map(str::trim).filter(|s| !s.is_empty()) {
+        Some(v) => C::parse_code(name, v).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn countries(field: &str, text: &str) -> Result<Vec<CountryCode>, ParseError> {
+    text.split([',', ' ', ';']).filter(|c| !c.trim().is_empty()).map(|c| CountryCode::parse(field, c)).collect()
+}
+
+fn checked(form: &FormPairs, name: &str) -> bool {
+    matches!(form.get(name), Some("on" | "yes" | "true" | "1"))
+}
+
+/// Applies one step's fields to the registration. Only that step's fields change.
+fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<(), ParseError> {
+    let f = |n: &str| form.get(n).unwrap_or("").to_owned();
+    match step {
+        "person" => {
+            let p = &mut reg.person;
+            p.given_names = f("given_names");
+            p.family_names = f("family_names");
+            p.aliases = lines(&f("aliases"));
+            p.previous_family_names = lines(&f("previous_family_names"));
+            p.sex = match form.get("sex").map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) => Sex::parse_code("sex", s)?,
+                None => Sex::Unknown,
+            };
+            p.gender = opt_coded::<Gender>(form, "gender")?.unwrap_or(Gender::Unknown);
+            p.citizenships = countries("citizenships", &f("citizenships"))?;
+            p.languages = f("languages").split([',', ' ', ';']).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+            p.interpreter_needed = checked(form, "interpreter_needed");
+            p.safe_contact = opt_text(form.get("safe_contact"));
+            let number = f("document_number");
+            p.documents.retain(|_| false);
+            if !number.trim().is_empty() {
+                p.documents.push(IdentityDocument {
+                    kind: opt_coded::<DocumentKind>(form, "document_kind")?.unwrap_or(DocumentKind::Other),
+                    number,
+                    issuing_country: match f("document_country").trim() {
+                        "" => None,
+                        c => Some(CountryCode::parse("document_country", c)?),
+                    },
+                });
+            }
+        }
+        "age" => {
+            let p = &mut reg.person;
+            p.date_of_birth = opt_date("date_of_birth", form.get("date_of_birth"))?;
+            p.dob_verified = checked(form, "dob_verified");
+            p.reasons_to_believe_child = checked(form, "reasons_to_believe_child");
+            let (min, max) = (f("age_min"), f("age_max"));
+            p.age_estimate = if min.trim().is_empty() && max.trim().is_empty() {
+                None
+            } else {
+                Some(AgeRange::parse("age_estimate", &min, if max.trim().is_empty() { &min } else { &max })?)
+            };
+            if !f("assessment_date").trim().is_empty() {
+                let min_age = f("assessment_min");
+                let max_age = f("assessment_max");
+                p.age_assessments.push(AgeAssessment::parse(
+                    &f("assessment_date"),
+                    &f("assessment_method"),
+                    &min_age,
+                    if max_age.trim().is_empty() { &min_age } else { &max_age },
+                    &f("assessment_by"),
+                )?);
+            }
+            reg.guardian = opt_date("guardian_appointed_on", form.get("guardian_appointed_on"))?.map(|appointed_on| {
+                Guardian { appointed_on, name: f("guardian_name"), organisation: f("guardian_organisation") }
+            });
+        }
+        "context" => {
+            let c = &mut reg.context;
+            c.acts = coded_set::<Act>(form, "acts")?;
+            c.means = coded_set::<Means>(form, "means")?;
+            c.methods_of_control = coded_set::<MethodOfControl>(form, "methods_of_control")?;
+            c.forms = form.all("forms").iter().map(|v| FormId::parse("forms", v)).collect::<Result<_, _>>()?;
+            c.forced_labour_industry = opt_coded::<Industry>(form, "forced_labour_industry")?;
+            c.other_form = opt_text(form.get("other_form"));
+            c.consent_to_exploitation = match f("consent_to_exploitation").as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+        }
+        "timeline" => {
+            let c = &mut reg.context;
+            let mut events = Vec::new();
+            for i in 0..4 {
+                let kind = f(&format!("event_kind_{i}"));
+                if kind.trim().is_empty() {
+                    continue;
+                }
+                events.push(TraffickingEvent {
+                    kind: EventKind::parse_code(&format!("event_kind_{i}"), kind.trim())?,
+                    date: opt_date(&format!("event_date_{i}"), form.get(&format!("event_date_{i}")))?,
+                    country: match f(&format!("event_country_{i}")).trim() {
+                        "" => None,
+                        v => Some(CountryCode::parse(&format!("event_country_{i}"), v)?),
+                    },
+                    place: opt_text(form.get(&format!("event_place_{i}"))),
+                    description: opt_text(form.get(&format!("event_description_{i}"))),
+                });
+            }
+            c.events = events;
+            c.recruitment_method = opt_coded::<RecruitmentMethod>(form, "recruitment_method")?;
+            c.online_platforms = coded_set::<OnlinePlatform>(form, "online_platforms")?;
+            c.relationship_to_trafficker = opt_coded::<RelationshipToTrafficker>(form, "relationship_to_trafficker")?;
+            c.vulnerabilities = coded_set::<Vulnerability>(form, "vulnerabilities")?;
+            reg.narrative = haven_app::ident::narrative(&f("narrative"))
+                .map_err(|_| ParseError::new("narrative", "must be at most 20000 characters of text"))?;
+        }
+        "indicators" => {
+            let list = f("list");
+            let present = form.all("present");
+            reg.indicators.retain(|a| a.list != list);
+            if !present.is_empty() {
+                reg.indicators.push(IndicatorAnswers { list, present });
+            }
+        }
+        "consent" => {
+            reg.consent = if checked(form, "consent_given") || !f("consent_date").trim().is_empty() {
+                Some(Consent {
+                    given: checked(form, "consent_given"),
+                    date: CalendarDate::parse("consent_date", &f("consent_date"))?,
+                    language: f("consent_language"),
+                    informed_by: f("consent_informed_by"),
+                })
+            } else {
+                None
+            };
+        }
+        other => return Err(ParseError::new("step", format!("no step {other:?}"))),
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ wizard
+
+struct StepLink {
+    code: &'static str,
+    label: String,
+    current: bool,
+}
+
+struct EventRow {
+    index: usize,
+    kinds: Vec<Choice>,
+    date: String,
+    country: String,
+    place: String,
+    description: String,
+}
+
+struct IndicatorGroup {
+    name: String,
+    items: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "case_edit.html")]
+struct EditPage<'a> {
+    ctx: PageCtx<'a>,
+    id: String,
+    reference: String,
+    version: i64,
+    draft: bool,
+    step: &'static str,
+    steps: Vec<StepLink>,
+    next_step: Option<&'static str>,
+    reg: Registration,
+    error: Option<FormError>,
+    invalid_field: String,
+    // choices
+    sexes: Vec<Choice>,
+    genders: Vec<Choice>,
+    document_kinds: Vec<Choice>,
+    citizenships: String,
+    languages: String,
+    document_number: String,
+    document_country: String,
+    aliases: String,
+    previous_family_names: String,
+    dob: String,
+    age_min: String,
+    age_max: String,
+    methods: Vec<Choice>,
+    acts: Vec<Choice>,
+    means: Vec<Choice>,
+    controls: Vec<Choice>,
+    forms: Vec<Choice>,
+    industries: Vec<Choice>,
+    consent_to_exploitation: String,
+    events: Vec<EventRow>,
+    recruitment_methods: Vec<Choice>,
+    platforms: Vec<Choice>,
+    relationships: Vec<Choice>,
+    vulnerabilities: Vec<Choice>,
+    narrative: String,
+    list_id: String,
+    list_name: String,
+    indicator_groups: Vec<IndicatorGroup>,
+    guardian_on: String,
+    guardian_name: String,
+    guardian_organisation: String,
+    consent_date: String,
+    consent_language: String,
+    consent_informed_by: String,
+    consent_given: bool,
+}
+
+fn codes<C: Coded>(set: impl IntoIterator<Item = C>) -> Vec<&'static str> {
+    set.into_iter().map(|c| c.code()).collect()
+}
+
+/// The registration being edited, as loaded.
+struct Loaded<'a> {
+    id: &'a str,
+    reference: &'a str,
+    version: i64,
+    draft: bool,
+}
+
+fn edit_page(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    loaded: Loaded<'_>,
+    step: &'static str,
+    reg: Registration,
+    error: Option<(StatusCode, FormError)>,
+) -> Response {
+    let Loaded { id, reference, version, draft } = loaded;
+    let ctx = PageCtx::new(state, Some(p), headers, "wizard-title", "/cases");
+    let tr = ctx.tr;
+    let r = &reg;
+    let steps = STEPS
+        .iter()
+        .map(|s| StepLink { code: s, label: ctx.t(&format!("wizard-step-{s}")), current: *s == step })
+        .collect();
+    let next_step = STEPS.get(step_index(step) + 1).copied();
+    let forms_catalogue = state.app.reference().forms;
+    let form_codes: Vec<&str> = r.context.forms.iter().map(FormId::as_str).collect();
+    let forms = forms_catalogue
+        .forms()
+        .iter()
+        .map(|f| Choice {
+            value: f.id.as_str().to_owned(),
+            label: ctx.t(&format!("form-{}", f.id.as_str())),
+            selected: form_codes.contains(&f.id.as_str()),
+        })
+        .collect();
+    let mut events: Vec<EventRow> = r
+        .context
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EventRow {
+            index: i,
+            kinds: coded_choices::<EventKind>(&tr, "event", &[e.kind.code()]),
+            date: e.date.map(|d| d.to_string()).unwrap_or_default(),
+            country: e.country.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            place: e.place.clone().unwrap_or_default(),
+            description: e.description.clone().unwrap_or_default(),
+        })
+        .collect();
+    while events.len() < 4 {
+        events.push(EventRow {
+            index: events.len(),
+            kinds: coded_choices::<EventKind>(&tr, "event", &[]),
+            date: String::new(),
+            country: String::new(),
+            place: String::new(),
+            description: String::new(),
+        });
+    }
+    let lists = &state.app.reference().indicator_lists;
+    let list = lists.first();
+    let present: Vec<&str> = list
+        .and_then(|l| r.indicators.iter().find(|a| a.list == l.id.as_str()))
+        .map(|a| a.present.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let indicator_groups = list
+        .map(|l| {
+            l.dimensions
+                .iter()
+                .map(|d| IndicatorGroup {
+                    name: format!("{} ({})", d.name, ctx.t(&format!("stage-{}", d.stage.code()))),
+                    items: l
+                        .indicators_of(&d.id)
+                        .map(|i| Choice {
+                            value: i.id.as_str().to_owned(),
+                            label: format!("{} — {}", i.text, ctx.t(&format!("grade-{}", i.grade.code()))),
+                            selected: present.contains(&i.id.as_str()),
+                        })
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let doc = r.person.documents.first();
+    let (status, error) = match error {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let invalid_field =
+        error.as_ref().map(|e| e.field.split(['[', '.']).next().unwrap_or_default().to_owned()).unwrap_or_default();
+    let consent = r.consent.as_ref();
+    let page = EditPage {
+        id: id.to_owned(),
+        reference: reference.to_owned(),
+        version,
+        draft,
+        step,
+        steps,
+        next_step,
+        error,
+        invalid_field,
+        sexes: coded_choices::<Sex>(&tr, "sex", &[r.person.sex.code()]),
+        genders: coded_choices::<Gender>(&tr, "gender", &[r.person.gender.code()]),
+        document_kinds: coded_choices::<DocumentKind>(&tr, "document", &[doc.map_or("passport", |d| d.kind.code())]),
+        citizenships: r.person.citizenships.iter().map(CountryCode::as_str).collect::<Vec<_>>().join(", "),
+        languages: r.person.languages.join(", "),
+        document_number: doc.map(|d| d.number.clone()).unwrap_or_default(),
+        document_country: doc.and_then(|d| d.issuing_country).map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        aliases: r.person.aliases.join("\n"),
+        previous_family_names: r.person.previous_family_names.join("\n"),
+        dob: r.person.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+        age_min: r.person.age_estimate.map(|a| a.min_years().to_string()).unwrap_or_default(),
+        age_max: r.person.age_estimate.map(|a| a.max_years().to_string()).unwrap_or_default(),
+        methods: coded_choices::<haven_domain::ident::age::AgeAssessmentMethod>(&tr, "age-method", &[]),
+        acts: coded_choices::<Act>(&tr, "act", &codes(r.context.acts.iter().copied())),
+        means: coded_choices::<Means>(&tr, "means", &codes(r.context.means.iter().copied())),
+        controls: coded_choices::<MethodOfControl>(
+            &tr,
+            "control",
+            &codes(r.context.methods_of_control.iter().copied()),
+        ),
+        forms,
+        industries: coded_choices::<Industry>(
+            &tr,
+            "industry",
+            &r.context.forced_labour_industry.map(|i| vec![i.code()]).unwrap_or_default(),
+        ),
+        consent_to_exploitation: match r.context.consent_to_exploitation {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+        .to_owned(),
+        events,
+        recruitment_methods: coded_choices::<RecruitmentMethod>(
+            &tr,
+            "recruitment",
+            &r.context.recruitment_method.map(|m| vec![m.code()]).unwrap_or_default(),
+        ),
+        platforms: coded_choices::<OnlinePlatform>(&tr, "platform", &codes(r.context.online_platforms.iter().copied())),
+        relationships: coded_choices::<RelationshipToTrafficker>(
+            &tr,
+            "relationship",
+            &r.context.relationship_to_trafficker.map(|m| vec![m.code()]).unwrap_or_default(),
+        ),
+        vulnerabilities: coded_choices::<Vulnerability>(
+            &tr,
+            "vulnerability",
+            &codes(r.context.vulnerabilities.iter().copied()),
+        ),
+        narrative: r.narrative.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default(),
+        list_id: list.map(|l| l.id.as_str().to_owned()).unwrap_or_default(),
+        list_name: list.map(|l| l.name.clone()).unwrap_or_default(),
+        indicator_groups,
+        guardian_on: r.guardian.as_ref().map(|g| g.appointed_on.to_string()).unwrap_or_default(),
+        guardian_name: r.guardian.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
+        guardian_organisation: r.guardian.as_ref().map(|g| g.organisation.clone()).unwrap_or_default(),
+        consent_date: consent.map(|c| c.date.to_string()).unwrap_or_default(),
+        consent_language: consent.map(|c| c.language.clone()).unwrap_or_default(),
+        consent_informed_by: consent.map(|c| c.informed_by.clone()).unwrap_or_default(),
+        consent_given: consent.is_some_and(|c| c.given),
+        reg,
+        ctx,
+    };
+    with_status(render(&page), status)
+}
+
+#[derive(Deserialize)]
+struct StepQuery {
+    step: Option<String>,
+}
+
+fn known_step(step: Option<&str>) -> &'static str {
+    STEPS[step.map(step_index).unwrap_or(0)]
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<StepQuery>,
+) -> Response {
+    let (reg, version, st, reference) = match state.app.registration_for_edit(&p, &id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let step = known_step(q.step.as_deref());
+    let loaded = Loaded { id: &id, reference: &reference, version, draft: st == RegistrationState::Draft };
+    edit_page(&state, &p, &headers, loaded, step, reg, None)
+}
+
+async fn edit_save(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let (mut reg, version, st, reference) = match state.app.registration_for_edit(&p, &id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let step = known_step(form.get("step"));
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let loaded_version = form.get("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(version);
+    let draft = st == RegistrationState::Draft;
+    if let Err(e) = apply_step(&mut reg, step, &form) {
+        let error = FormError::new(&tr, &e.field, e.message);
+        let loaded = Loaded { id: &id, reference: &reference, version, draft };
+        return edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
+    }
+    match state.app.update_registration(&p, &id, loaded_version, reg.clone()).await {
+        Ok(_) => {
+            let next = if form.get("go") == Some("case") { None } else { STEPS.get(step_index(step) + 1).copied() };
+            match next {
+                Some(n) => see_other(&format!("/cases/{id}/edit?step={n}")),
+                None => see_other(&format!("/cases/{id}")),
+            }
+        }
+        Err(e) => match form_error(&tr, e) {
+            Ok(error) => {
+                let loaded = Loaded { id: &id, reference: &reference, version, draft };
+                edit_page(&state, &p, &headers, loaded, step, reg, Some(error))
+            }
+            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+        },
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let version = form.get("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    match state.app.submit_registration(&p, &id, version).await {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(AppError::Invalid(e)) => {
+            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            match state.app.registration_for_edit(&p, &id).await {
+                Ok((reg, version, st, reference)) => {
+                    let loaded =
+                        Loaded { id: &id, reference: &reference, version, draft: st == RegistrationState::Draft };
+                    let error = FormError::new(&tr, &e.field, e.message);
+                    edit_page(
+                        &state,
+                        &p,
+                        &headers,
+                        loaded,
+                        "consent",
+                        reg,
+                        Some((StatusCode::UNPROCESSABLE_ENTITY, error)),
+                    )
+                }
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let input = DecisionInput {
+        seq: form.get("seq").and_then(|v| v.parse().ok()).unwrap_or(0),
+        kind: form.get("kind").unwrap_or_default().to_owned(),
+        decided_on: form.get("decided_on").unwrap_or_default().to_owned(),
+        reasons: form.get("reasons").unwrap_or_default().to_owned(),
+        corrects: form.get("corrects").and_then(|v| v.parse().ok()),
+    };
+    match state.app.record_decision(&p, &id, &input).await {
+        Ok(_) => see_other(&format!("/cases/{id}#decisions")),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+async fn add_record(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let kind = form.get("kind").unwrap_or_default().to_owned();
+    let fields = form
+        .0
+        .iter()
+        .filter(|(k, v)| k != "kind" && k != "csrf" && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match state.app.add_case_record(&p, &id, &CaseRecordInput { kind, fields }).await {
+        Ok(_) => see_other(&format!("/cases/{id}#records")),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ deadlines
+
+#[derive(Template)]
+#[template(path = "deadlines.html")]
+struct DeadlinesPage<'a> {
+    ctx: PageCtx<'a>,
+    items: Vec<DeadlineItem>,
+    overdue: usize,
+    due_soon: usize,
+}
+
+async fn deadlines(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
+    let items = match state.app.deadlines(&p).await {
+        Ok(i) => i,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "deadlines-title", "/deadlines");
+    let overdue = items.iter().filter(|i| i.clock.state == "overdue").count();
+    let due_soon = items.iter().filter(|i| i.clock.state == "due_soon" || i.clock.state == "due_today").count();
+    render(&DeadlinesPage { ctx, items, overdue, due_soon })
+}
+
+// ------------------------------------------------------------------ notifications
+
+#[derive(Template)]
+#[template(path = "notification.html")]
+struct NotificationPage<'a> {
+    ctx: PageCtx<'a>,
+    sexes: Vec<Choice>,
+    age_groups: Vec<Choice>,
+    forms: Vec<Choice>,
+    notified_on: String,
+    citizenship: String,
+    error: Option<FormError>,
+    invalid_field: String,
+    filed: bool,
+}
+
+fn notification_page(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    typed: &FormPairs,
+    error: Option<(StatusCode, FormError)>,
+    filed: bool,
+) -> Response {
+    let ctx = PageCtx::new(state, Some(p), headers, "notification-title", "/cases");
+    let tr = ctx.tr;
+    let adult_groups: Vec<Choice> =
+        coded_choices::<AgeGroup>(&tr, "age-group", &[typed.get("age_group").unwrap_or("")])
+            .into_iter()
+            .filter(|c| AgeGroup::parse_code("a", &c.value).is_ok_and(|g| !g.is_child()))
+            .collect();
+    let chosen = typed.all("forms");
+    let forms = state
+        .app
+        .reference()
+        .forms
+        .forms()
+        .iter()
+        .map(|f| Choice {
+            value: f.id.as_str().to_owned(),
+            label: ctx.t(&format!("form-{}", f.id.as_str())),
+            selected: chosen.iter().any(|c| c == f.id.as_str()),
+        })
+        .collect();
+    let (status, error) = match error {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let invalid_field =
+        error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
+    let page = NotificationPage {
+        sexes: coded_choices::<Sex>(&tr, "sex", &[typed.get("sex").unwrap_or("")]),
+        age_groups: adult_groups,
+        forms,
+        notified_on: typed.get("notified_on").map(str::to_owned).unwrap_or_else(|| state.app.today().to_string()),
+        citizenship: typed.get("citizenship").unwrap_or("").to_owned(),
+        error,
+        invalid_field,
+        filed,
+        ctx,
+    };
+    with_status(render(&page), status)
+}
+
+#[derive(Deserialize)]
+struct FiledQuery {
+    filed: Option<String>,
+}
+
+async fn notification_form(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<FiledQuery>,
+) -> Response {
+    if let Err(e) = state.app.require(&p, Permission::FileNotification).await {
+        return error_page(&state, Some(&p), &headers, e.into());
+    }
+    notification_page(&state, &p, &headers, &FormPairs(vec![]), None, q.filed.is_some())
+}
+
+async fn notification_save(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let input = NotificationInput {
+        notified_on: form.get("notified_on").unwrap_or_default().to_owned(),
+        sex: form.get("sex").unwrap_or_default().to_owned(),
+        age_group: form.get("age_group").unwrap_or_default().to_owned(),
+        citizenship: form.get("citizenship").unwrap_or_default().to_owned(),
+        forms: form.all("forms"),
+    };
+    match state.app.file_notification(&p, &input).await {
+        Ok(_) => see_other("/notifications/new?filed=1"),
+        Err(e) => {
+            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            match form_error(&tr, e) {
+                Ok(error) => notification_page(&state, &p, &headers, &form, Some(error), false),
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ search
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SearchQuery {
+    name: String,
+    date_of_birth: String,
+    document: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    ctx: PageCtx<'a>,
+    name: String,
+    date_of_birth: String,
+    document: String,
+    searched: bool,
+    hits: Vec<SearchHit>,
+    error: Option<FormError>,
+    invalid_field: String,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> Response {
+    if let Err(e) = state.app.require(&p, Permission::SearchPersons).await {
+        return error_page(&state, Some(&p), &headers, e.into());
+    }
+    let searched = !(q.name.trim().is_empty() && q.date_of_birth.trim().is_empty() && q.document.trim().is_empty());
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let (hits, error) = if searched {
+        let input =
+            SearchInput { name: q.name.clone(), date_of_birth: q.date_of_birth.clone(), document: q.document.clone() };
+        match state.app.search_persons(&p, &input).await {
+            Ok(h) => (h, None),
+            Err(e) => match form_error(&tr, e) {
+                Ok(err) => (vec![], Some(err)),
+                Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+            },
+        }
+    } else {
+        (vec![], None)
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    let error = error.map(|(_, e)| e);
+    let invalid_field = error.as_ref().map(|e| e.field.clone()).unwrap_or_default();
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "search-title", "/search");
+    with_status(
+        render(&SearchPage {
+            ctx,
+            name: q.name,
+            date_of_birth: q.date_of_birth,
+            document: q.document,
+            searched,
+            hits,
+            error,
+            invalid_field,
+        }),
+        status,
+    )
+}
+
+/// Whether the principal may see the deadlines (for the home page and navigation).
+pub fn may_see_deadlines(p: &Principal) -> bool {
+    can(p, Permission::ReadDeadlines)
+}
