@@ -353,16 +353,15 @@ impl Store {
     }
 
     pub async fn notifications_in(&self, jurisdiction: &str) -> Result<Vec<NotificationRow>> {
-        let rows =
-            on_pool!(self, |pool| {
-                sqlx::query_as::<_, NotificationRow>(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, NotificationRow>(
             "SELECT id, jurisdiction, organisation_id, organisation_kind, notified_on, sex, age_group, citizenship, \
              forms, created_by, created_at FROM notifications WHERE jurisdiction = $1 ORDER BY notified_on, id"
         )
         .bind(jurisdiction)
         .fetch_all(pool)
         .await?
-            });
+        });
         Ok(rows)
     }
 

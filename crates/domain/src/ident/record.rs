@@ -458,9 +458,11 @@ mod tests {
         // UK NRM practice and Directive 2011/36/EU Art 11(4)-(5): an adult's referral rests on consent.
         let mut r = adult();
         assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
-        r.consent = Some(Consent { given: false, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
+        r.consent =
+            Some(Consent { given: false, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
         assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
-        r.consent = Some(Consent { given: true, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
+        r.consent =
+            Some(Consent { given: true, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
         assert!(r.check_referable(d("2026-01-01")).is_ok());
     }
 
