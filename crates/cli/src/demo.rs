@@ -1,14 +1,24 @@
 //! Synthetic demonstration data: three countries and the EU level, organisations of every
-//! kind that fits, one user of every role, a few hundred synthetic cases. Every name is made
-//! up. Loaded once, on a database that has no cases yet.
+//! kind that fits, one user of every role (and the staff who register and decide in Estonia
+//! and Lithuania), a few hundred synthetic registrations with their history, and anonymous
+//! notifications. Every name is made up. Loaded once, on a database that has no cases yet.
+//!
+//! The history is made through the ordinary use cases, so that everything is encrypted and
+//! audited as in real use. It happens on its own dates: the seeding runs the application with a
+//! [`FixedClock`] that is set to the moment of each step in turn (referrals over the last
+//! months, decisions on the days they are dated), oldest first. The server then runs on the
+//! system clock.
 
-use anyhow::Result;
-use haven_app::App;
+use crate::demo_ident::{self, Action, CasePlan, Country, Registrar};
+use anyhow::{Context, Result};
 use haven_app::admin::{Acting, NewUser};
+use haven_app::ident::{CaseRecordInput, DecisionInput, NotificationInput};
+use haven_app::{App, FixedClock, Principal};
 use haven_domain::Coded;
-use haven_domain::case::{NoteInput, PersonIdentity};
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 const ORGANISATIONS: &[(&str, &str, &str)] = &[
     ("State Police – Anti-Trafficking Unit", "police", "LV"),
@@ -27,6 +37,7 @@ const ORGANISATIONS: &[(&str, &str, &str)] = &[
     ("Living for Tomorrow", "ngo", "EE"),
     ("Lithuanian Criminal Police Bureau", "police", "LT"),
     ("Caritas Lithuania – Victim Assistance", "ngo", "LT"),
+    ("National Referral Mechanism Lithuania", "competent_authority", "LT"),
     ("Office of the EU Anti-Trafficking Coordinator", "eu_anti_trafficking_coordinator", "EU"),
     ("EU Statistics Office", "statistics_office", "EU"),
 ];
@@ -43,117 +54,285 @@ const USERS: &[(&str, &str, &str, &str)] = &[
     ("demo.dpo", "Andris Vītols", "Safe House Riga", "auditor"),
 ];
 
-const GIVEN: &[&str] = &[
-    "Olena", "Iryna", "Natalia", "Maria", "Elena", "Ana", "Svetlana", "Oksana", "Andrei", "Mihai", "Ion", "Nguyen",
-    "Amina", "Fatima", "Blessing", "Joy", "Grace", "Dmitri", "Sergei", "Viktor", "Liga", "Kristine", "Agnese", "Rasa",
-    "Ieva",
+/// The staff who register cases and decide on them in Estonia and Lithuania.
+const STAFF: &[(&str, &str, &str, &str)] = &[
+    ("ee.police", "Kristel Laur", "Police and Border Guard Board", "first_responder,investigator"),
+    ("ee.ngo", "Triin Lepik", "Living for Tomorrow", "first_responder,caseworker"),
+    ("ee.authority", "Toomas Vaino", "Social Insurance Board – Victim Support", "decision_maker"),
+    ("lt.police", "Tomas Žilinskas", "Lithuanian Criminal Police Bureau", "first_responder,investigator"),
+    ("lt.ngo", "Rasa Mockutė", "Caritas Lithuania – Victim Assistance", "first_responder,caseworker"),
+    ("lt.authority", "Darius Kairys", "National Referral Mechanism Lithuania", "decision_maker"),
 ];
-const FAMILY: &[&str] = &[
-    "Kovalenko",
-    "Shevchenko",
-    "Popescu",
-    "Ionescu",
-    "Nowak",
-    "Kowalska",
-    "Petrova",
-    "Ivanova",
-    "Tran",
-    "Okafor",
-    "Adeyemi",
-    "Horvath",
-    "Dimitrova",
-    "Georgiev",
-    "Kalnina",
-    "Ozola",
-    "Jankauskaite",
-    "Tamm",
-    "Saar",
-    "Melnyk",
-    "Bondarenko",
+
+/// Who registers the cases, and each one's share of its country's cases.
+const REGISTRARS: &[(&str, Country, u32)] = &[
+    ("demo.police", Country::Lv, 35),
+    ("demo.ngo", Country::Lv, 40),
+    ("demo.shelter", Country::Lv, 25),
+    ("ee.police", Country::Ee, 50),
+    ("ee.ngo", Country::Ee, 50),
+    ("lt.police", Country::Lt, 50),
+    ("lt.ngo", Country::Lt, 50),
 ];
+
+/// The decision maker of each country's competent authority.
+const AUTHORITIES: &[(Country, &str)] =
+    &[(Country::Lv, "demo.authority"), (Country::Ee, "ee.authority"), (Country::Lt, "lt.authority")];
+
+/// The application on the same database and keys, with a clock the seeding sets. `seed` is given
+/// the running application only, so the data keys are unwrapped once more with the master key,
+/// read from the same command line and configuration as `haven demo` read it.
+async fn seeding_app(app: &App, clock: Arc<FixedClock>) -> Result<App> {
+    let cli = <crate::Cli as clap::Parser>::try_parse().context("reading the command line")?;
+    let config = crate::load_config(&cli.global)?;
+    let (master, _) = crate::master_key(&config, &cli.global.data)?;
+    App::open(app.store().clone(), &master, clock, app.settings().clone())
+        .await
+        .context("opening Haven with the seeding clock")
+}
+
+fn seconds(day: haven_domain::case::CalendarDate, hour: i64) -> i64 {
+    day.days_since_epoch() * 86_400 + hour * 3600
+}
+
+/// Where a case stands while its history is made.
+struct Progress {
+    id: String,
+    version: i64,
+    decisions: u32,
+    permit_application: Option<String>,
+}
+
+fn record(kind: &str, fields: &[(&str, String)]) -> CaseRecordInput {
+    CaseRecordInput {
+        kind: kind.to_owned(),
+        fields: fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+    }
+}
+
+fn yes_no(flag: bool) -> String {
+    if flag { "yes" } else { "no" }.to_owned()
+}
 
 pub async fn seed(app: &App) -> Result<()> {
     if app.store().count_cases().await? > 0 {
         println!("Demonstration data already loaded.");
         return Ok(());
     }
+    let now = app.now();
+    let today = app.today();
+    let clock = Arc::new(FixedClock::new(now));
+    let seeding = seeding_app(app, clock.clone()).await?;
+    // Organisations and users exist before the first case.
+    let start = today.add_days(-(demo_ident::HISTORY_DAYS + 10)).context("a date out of range")?;
+    clock.set(seconds(start, 8));
+
     let mut rng = StdRng::seed_from_u64(20_260_101);
-    let existing = app.organisations(Acting::Operator).await?;
+    let existing = seeding.organisations(Acting::Operator).await?;
     let mut orgs: Vec<(String, String, String)> = Vec::new();
     for (name, kind, jurisdiction) in ORGANISATIONS {
         let id = match existing.iter().find(|o| o.name == *name) {
             Some(o) => o.id.clone(),
-            None => app.create_organisation(Acting::Operator, name, kind, jurisdiction).await?.id,
+            None => seeding.create_organisation(Acting::Operator, name, kind, jurisdiction).await?.id,
         };
         orgs.push(((*name).to_owned(), (*kind).to_owned(), id));
     }
     let org_id = |name: &str| orgs.iter().find(|(n, _, _)| n == name).map(|(_, _, id)| id.clone()).unwrap_or_default();
 
-    println!("Demonstration users (passwords shown this once):");
-    let mut sessions = Vec::new();
-    for (username, display, org, roles) in USERS {
-        let new = NewUser {
-            username: (*username).into(),
-            display_name: (*display).into(),
-            organisation_id: org_id(org),
-            roles: roles.split(',').map(str::to_owned).collect(),
-            password: None,
-            language: None,
-        };
-        let (user, password) = app.create_user(Acting::Operator, &new).await?;
-        println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
-        if roles.contains("first_responder") {
-            let s = app
-                .login(haven_app::LoginRequest {
-                    username,
-                    password: &password,
-                    totp: None,
-                    address: Some("127.0.0.1"),
-                })
-                .await?;
-            sessions.push(s);
+    let mut principals: HashMap<&str, Principal> = HashMap::new();
+    for (heading, users) in [
+        ("Demonstration users (passwords shown this once):", USERS),
+        ("Staff in Estonia and Lithuania (passwords shown this once):", STAFF),
+    ] {
+        println!("{heading}");
+        for (username, display, org, roles) in users {
+            let new = NewUser {
+                username: (*username).into(),
+                display_name: (*display).into(),
+                organisation_id: org_id(org),
+                roles: roles.split(',').map(str::to_owned).collect(),
+                password: None,
+                language: None,
+            };
+            let (user, password) = seeding.create_user(Acting::Operator, &new).await?;
+            println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
+            let acts =
+                REGISTRARS.iter().any(|(u, _, _)| u == username) || AUTHORITIES.iter().any(|(_, u)| u == username);
+            if acts {
+                let s = seeding
+                    .login(haven_app::LoginRequest {
+                        username,
+                        password: &password,
+                        totp: None,
+                        address: Some("127.0.0.1"),
+                    })
+                    .await?;
+                principals.insert(username, s.principal);
+            }
+        }
+        if heading.starts_with("Demonstration") {
+            println!("  (demo.admin must set up an authenticator app under My account before administering)");
         }
     }
-    println!("  (demo.admin must set up an authenticator app under My account before administering)");
 
-    let sexes = ["female", "female", "female", "male", "male", "unknown"];
-    let notes = [
-        "First contact at the bus station; referred for accommodation.",
-        "Reports passport retained by the employer; debts for travel and housing.",
-        "Counselling session held with an interpreter.",
-        "Statement taken; employer premises identified.",
-    ];
-    let mut count = 0;
-    for i in 0..300 {
-        let session = &sessions[i % sessions.len()];
-        let given = GIVEN[rng.random_range(0..GIVEN.len())];
-        let family = FAMILY[rng.random_range(0..FAMILY.len())];
-        let dob =
-            format!("{}-{:02}-{:02}", rng.random_range(1965..2010), rng.random_range(1..=12), rng.random_range(1..=28));
-        let dob = if rng.random_bool(0.15) { None } else { Some(dob) };
-        let aliases = if rng.random_bool(0.2) {
-            vec![format!("{} {}", given.chars().next().unwrap_or('A'), family)]
-        } else {
-            vec![]
-        };
-        let identity =
-            PersonIdentity::parse(given, family, &aliases, dob.as_deref(), sexes[rng.random_range(0..sexes.len())])?;
-        let case = app.register_case(&session.principal, &identity).await?;
-        let can_support = session.principal.actor.roles.iter().any(|r| r.code() == "caseworker");
-        let compartment = if can_support { "support" } else { "proceedings" };
-        let note = NoteInput::parse(compartment, notes[rng.random_range(0..notes.len())])?;
-        app.add_note(&session.principal, &case.id, &note).await?;
-        if can_support && rng.random_bool(0.3) {
-            app.share_case(
-                &session.principal,
-                &case.id,
-                &org_id("Safe House Riga"),
-                &["identity".into(), "support".into()],
-            )
-            .await?;
-        }
-        count += 1;
+    let all_users = || USERS.iter().chain(STAFF);
+    let mut registrars = Vec::new();
+    for (username, country, weight) in REGISTRARS {
+        let (_, person, organisation, roles) =
+            all_users().find(|(u, ..)| u == username).context("a registrar without an account")?;
+        registrars.push(Registrar {
+            country: *country,
+            organisation,
+            person,
+            investigator: roles.contains("investigator"),
+            weight: *weight,
+        });
     }
-    println!("Loaded {count} synthetic cases.");
+    let plan = demo_ident::plan(&mut rng, today, now, &app.reference().profiles, &registrars)?;
+
+    // Every step of every case, and every notification, in time order.
+    let mut events: Vec<(i64, usize, usize)> = Vec::new();
+    for (i, case) in plan.cases.iter().enumerate() {
+        events.extend(case.steps.iter().enumerate().map(|(j, step)| (step.at, i, j)));
+    }
+    let notified_from = plan.cases.len();
+    events.extend(plan.notifications.iter().enumerate().map(|(n, note)| (note.at, notified_from + n, 0)));
+    events.sort_unstable();
+
+    let principal = |username: &str| principals.get(username).context("no session for a demonstration user");
+    let registrar_principal = |index: usize| {
+        REGISTRARS.get(index).context("no such registrar").and_then(|(username, _, _)| principal(username))
+    };
+    let authority = |country: Country| {
+        AUTHORITIES
+            .iter()
+            .find(|(c, _)| *c == country)
+            .context("no competent authority")
+            .and_then(|(_, username)| principal(username))
+    };
+    let mut progress: Vec<Option<Progress>> = plan.cases.iter().map(|_| None).collect();
+    for (at, i, j) in events {
+        clock.set(at);
+        if i >= notified_from {
+            let note = plan.notifications.get(i - notified_from).context("no such notification")?;
+            let input = NotificationInput {
+                notified_on: note.notified_on.to_string(),
+                sex: note.sex.to_owned(),
+                age_group: note.age_group.to_owned(),
+                citizenship: note.citizenship.clone(),
+                forms: note.forms.clone(),
+            };
+            seeding
+                .file_notification(registrar_principal(note.registrar)?, &input)
+                .await
+                .context("filing a synthetic notification")?;
+            continue;
+        }
+        let case = plan.cases.get(i).context("no such case")?;
+        let step = case.steps.get(j).context("no such step")?;
+        apply(
+            &seeding,
+            case,
+            &step.action,
+            progress.get_mut(i).context("no such case")?,
+            &registrar_principal,
+            &authority,
+        )
+        .await
+        .with_context(|| format!("synthetic case {}: {}", i + 1, step.action.label()))?;
+    }
+    clock.set(now);
+
+    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
+    for case in &plan.cases {
+        *by_status.entry(case.outcome.status()).or_default() += 1;
+        *by_country.entry(case.country.code()).or_default() += 1;
+    }
+    let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+    println!("Loaded {} synthetic cases.", plan.cases.len());
+    println!("  by status: {}", list(&by_status));
+    println!("  by country: {}; {} anonymous notifications", list(&by_country), plan.notifications.len());
+    Ok(())
+}
+
+/// Makes one step of a case happen.
+async fn apply<'a>(
+    app: &App,
+    case: &CasePlan,
+    action: &Action,
+    progress: &mut Option<Progress>,
+    registrar: &impl Fn(usize) -> Result<&'a Principal>,
+    authority: &impl Fn(Country) -> Result<&'a Principal>,
+) -> Result<()> {
+    let by = registrar(case.registrar)?;
+    if let Action::Create = action {
+        let saved = app.create_registration(by, case.registration.clone()).await?;
+        *progress = Some(Progress { id: saved.id, version: saved.version, decisions: 0, permit_application: None });
+        return Ok(());
+    }
+    let p = progress.as_mut().context("a step before the registration was saved")?;
+    match action {
+        Action::Create => {}
+        Action::Submit => {
+            p.version = app.submit_registration(by, &p.id, p.version).await?.version;
+        }
+        Action::AppointGuardian(guardian) => {
+            let mut registration = case.registration.clone();
+            registration.guardian = Some(guardian.clone());
+            p.version = app.update_registration(by, &p.id, p.version, registration).await?.version;
+        }
+        Action::Decide { kind, on, reasons, corrects } => {
+            let input = DecisionInput {
+                seq: p.decisions + 1,
+                kind: kind.code().to_owned(),
+                decided_on: on.to_string(),
+                reasons: reasons.clone(),
+                corrects: *corrects,
+            };
+            app.record_decision(authority(case.country)?, &p.id, &input).await?;
+            p.decisions += 1;
+        }
+        Action::PermitApplication { applied_on, ground } => {
+            let input = record(
+                "permit_application",
+                &[("applied_on", applied_on.to_string()), ("ground", (*ground).to_owned())],
+            );
+            p.permit_application = Some(app.add_case_record(by, &p.id, &input).await?.id);
+        }
+        Action::PermitDecision { decided_on, valid_until } => {
+            let application = p.permit_application.clone().context("a permit decision without an application")?;
+            let mut fields = vec![
+                ("application_id", application),
+                ("decided_on", decided_on.to_string()),
+                ("granted", yes_no(valid_until.is_some())),
+            ];
+            if let Some(until) = valid_until {
+                fields.push(("valid_from", decided_on.to_string()));
+                fields.push(("valid_until", until.to_string()));
+            }
+            app.add_case_record(by, &p.id, &record("permit_decision", &fields)).await?;
+        }
+        Action::ProtectionApplication { applied_on } => {
+            let input = record(
+                "protection_application",
+                &[("applied_on", applied_on.to_string()), ("outcome", "pending".to_owned())],
+            );
+            app.add_case_record(by, &p.id, &input).await?;
+        }
+        Action::CriminalMatter { offence, authority: dealing, reference, recorded_on, compelled } => {
+            let input = record(
+                "criminal_matter",
+                &[
+                    ("offence", (*offence).to_owned()),
+                    ("authority", (*dealing).to_owned()),
+                    ("reference", reference.clone()),
+                    ("recorded_on", recorded_on.to_string()),
+                    ("compelled", yes_no(*compelled)),
+                ],
+            );
+            app.add_case_record(by, &p.id, &input).await?;
+        }
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod demo_ident;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
