@@ -83,6 +83,7 @@ pub struct CaseListItem {
     pub age_group: Option<String>,
     pub child_status: Option<String>,
     pub forms: Vec<String>,
+    pub shared_with: Vec<haven_domain::access::CaseShare>,
 }
 
 /// Filters of the case list.
@@ -1422,6 +1423,7 @@ fn list_item(o: CaseOverviewRow) -> CaseListItem {
         age_group: r.map(|r| r.age_group.clone()),
         child_status: r.map(|r| r.child_status.clone()),
         forms: r.map(|r| r.forms.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
+        shared_with: o.case.shares.clone(),
     }
 }
 

@@ -88,6 +88,12 @@ impl App {
         Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash), reference })
     }
 
+    /// Replaces the reference data (the defaults plus an operator's additions).
+    pub fn with_reference(mut self, reference: ident::Reference) -> App {
+        self.reference = Arc::new(reference);
+        self
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

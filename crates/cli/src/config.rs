@@ -49,6 +49,10 @@ pub struct KeysConfig {
 pub struct InstanceConfig {
     /// The country this instance serves (ISO 3166-1 alpha-2), or EU.
     pub jurisdiction: String,
+    /// A directory of reference data added to the built-in defaults, read at start:
+    /// `indicators/<list-id>/{list.toml,dimensions.csv,indicators.csv}` (indicator lists) and
+    /// `profiles/*.toml` (jurisdiction profiles, replacing a built-in one of the same country).
+    pub reference_dir: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,7 +93,7 @@ impl Default for ServerConfig {
 
 impl Default for InstanceConfig {
     fn default() -> Self {
-        InstanceConfig { jurisdiction: "LV".into() }
+        InstanceConfig { jurisdiction: "LV".into(), reference_dir: String::new() }
     }
 }
 

@@ -226,7 +226,52 @@ async fn open_app(config: &Config, data: &Path) -> Result<App> {
         haven_app::AppError::WrongMasterKey => wrong_master_key(),
         other => anyhow::Error::new(other).context("opening Haven"),
     })?;
-    Ok(app)
+    match config.instance.reference_dir.trim() {
+        "" => Ok(app),
+        dir => Ok(app.with_reference(load_reference(Path::new(dir))?)),
+    }
+}
+
+/// Reads an operator's reference data: indicator lists and jurisdiction profiles, as data.
+fn load_reference(dir: &Path) -> Result<haven_app::ident::Reference> {
+    use haven_domain::ident::indicators::{DIMENSIONS_FILE, INDICATORS_FILE, IndicatorList, LIST_MANIFEST_FILE};
+    let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
+    let mut lists = Vec::new();
+    let indicators = dir.join("indicators");
+    if indicators.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(&indicators)
+            .with_context(|| format!("reading {}", indicators.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        entries.sort();
+        for list_dir in entries {
+            let name = list_dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let list = IndicatorList::from_list_dir(
+                &name,
+                &read(&list_dir.join(LIST_MANIFEST_FILE))?,
+                &read(&list_dir.join(DIMENSIONS_FILE))?,
+                &read(&list_dir.join(INDICATORS_FILE))?,
+            )
+            .with_context(|| format!("indicator list {}", list_dir.display()))?;
+            lists.push(list);
+        }
+    }
+    let mut profiles = Vec::new();
+    let profile_dir = dir.join("profiles");
+    if profile_dir.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(&profile_dir)
+            .with_context(|| format!("reading {}", profile_dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            profiles.push(read(&f)?);
+        }
+    }
+    haven_app::ident::Reference::with_extras(lists, &profiles)
+        .map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))
 }
 
 fn wrong_master_key() -> anyhow::Error {

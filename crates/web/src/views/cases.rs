@@ -15,13 +15,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use haven_app::admin::Acting;
-use haven_app::ident::CaseFile;
+use haven_app::ident::{CaseFile, CaseFilter};
 use haven_app::{AppError, Principal};
 use haven_domain::access::{Action, Compartment};
 use haven_domain::case::{NoteInput, PersonIdentity, Sex};
 use haven_domain::ident::age::AgeStatus;
 use haven_domain::ident::record::RegistrationState;
 use haven_domain::ident::status::DecisionKind;
+use haven_domain::ident::status::NrmStatus;
 use haven_domain::{Coded, Permission};
 use haven_storage::OrganisationRow;
 use serde::Deserialize;
@@ -67,6 +68,11 @@ struct CaseLine {
     reference: String,
     created: String,
     owner: String,
+    state: String,
+    status: String,
+    referred_on: String,
+    child: bool,
+    forms: String,
     shared_with: String,
 }
 
@@ -76,23 +82,53 @@ struct CasesPage<'a> {
     ctx: PageCtx<'a>,
     cases: Vec<CaseLine>,
     may_register: bool,
-    previous: Option<i64>,
-    next: Option<i64>,
+    may_notify: bool,
+    previous: Option<String>,
+    next: Option<String>,
+    states: Vec<Choice>,
+    statuses: Vec<Choice>,
+    forms: Vec<Choice>,
+    child: String,
+    filtered: bool,
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
     page: Option<i64>,
+    state: String,
+    nrm_status: String,
+    child: String,
+    form: String,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
 }
 
 async fn list(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Response {
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
-    let cases = match state.app.list_cases(&p, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await {
+    let filter = CaseFilter {
+        state: non_empty(&q.state),
+        nrm_status: non_empty(&q.nrm_status),
+        child: match q.child.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        form: non_empty(&q.form),
+        limit: Some(PAGE_SIZE + 1),
+        offset: Some((page - 1) * PAGE_SIZE),
+    };
+    let filtered =
+        filter.state.is_some() || filter.nrm_status.is_some() || filter.child.is_some() || filter.form.is_some();
+    let cases = match state.app.case_list(&p, &filter).await {
         Ok(c) => c,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
@@ -110,6 +146,11 @@ async fn list(
             reference: c.reference.clone(),
             created: format_time(&c.created_at),
             owner: name_of(&orgs, &c.owner_organisation_id),
+            state: c.state.map(|s| label_of(&ctx.tr, "regstate", s)).unwrap_or_default(),
+            status: c.nrm_status.as_deref().map(|s| ctx.t(&format!("nrm-status-{s}"))).unwrap_or_default(),
+            referred_on: c.referred_on.clone().unwrap_or_default(),
+            child: matches!(c.child_status.as_deref(), Some("child" | "presumed_child")),
+            forms: c.forms.iter().map(|f| ctx.t(&format!("form-{f}"))).collect::<Vec<_>>().join(", "),
             shared_with: c
                 .shared_with
                 .iter()
@@ -122,11 +163,39 @@ async fn list(
                 .join("; "),
         })
         .collect();
+    let query = |n: i64| {
+        format!(
+            "?page={n}&state={}&nrm_status={}&child={}&form={}",
+            q.state.trim(),
+            q.nrm_status.trim(),
+            q.child.trim(),
+            q.form.trim()
+        )
+    };
+    let tr = ctx.tr;
+    let forms = state
+        .app
+        .reference()
+        .forms
+        .forms()
+        .iter()
+        .map(|f| Choice {
+            value: f.id.as_str().to_owned(),
+            label: ctx.t(&format!("form-{}", f.id.as_str())),
+            selected: q.form.trim() == f.id.as_str(),
+        })
+        .collect();
     let page = CasesPage {
         cases: lines,
         may_register: can(&p, Permission::RegisterCase),
-        previous: (page > 1).then_some(page - 1),
-        next: more.then_some(page + 1),
+        may_notify: can(&p, Permission::FileNotification),
+        previous: (page > 1).then(|| query(page - 1)),
+        next: more.then(|| query(page + 1)),
+        states: coded_choices::<RegistrationState>(&tr, "regstate", &[q.state.trim()]),
+        statuses: coded_choices::<NrmStatus>(&tr, "nrm-status", &[q.nrm_status.trim()]),
+        forms,
+        child: q.child.clone(),
+        filtered,
         ctx,
     };
     render(&page)

@@ -40,6 +40,17 @@ struct StatisticsPage<'a> {
     total: i64,
     chart_height: i64,
     chart_width: i64,
+    /// Referred persons and anonymous notifications, by sex and by group of exploitation.
+    ident_rows: Vec<IdentRow>,
+    referred: u64,
+    notified: u64,
+    children: u64,
+}
+
+struct IdentRow {
+    label: String,
+    referred: u64,
+    notified: u64,
 }
 
 async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
@@ -47,7 +58,28 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         Ok(c) => c,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    let ident = match state.app.identification_counts(&p).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "statistics-title", "/statistics");
+    let mut ident_rows = Vec::new();
+    for sex in <haven_domain::case::Sex as haven_domain::Coded>::ALL {
+        let code = haven_domain::Coded::code(*sex);
+        ident_rows.push(IdentRow {
+            label: label_of(&ctx.tr, "sex", *sex),
+            referred: ident.registered_by_sex.get(code).copied().unwrap_or(0),
+            notified: ident.notified_by_sex.get(code).copied().unwrap_or(0),
+        });
+    }
+    for group in <haven_domain::ident::forms::StatGroup as haven_domain::Coded>::ALL {
+        let code = haven_domain::Coded::code(*group);
+        ident_rows.push(IdentRow {
+            label: label_of(&ctx.tr, "stat-group", *group),
+            referred: ident.registered_by_group.get(code).copied().unwrap_or(0),
+            notified: ident.notified_by_group.get(code).copied().unwrap_or(0),
+        });
+    }
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let rows: Vec<Row> = counts
         .iter()
@@ -70,6 +102,10 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         chart_height: i64::try_from(rows.len()).unwrap_or(0) * ROW_HEIGHT + 6,
         chart_width: BAR_X + BAR_SPACE + 70,
         rows,
+        ident_rows,
+        referred: ident.registered,
+        notified: ident.notified,
+        children: ident.children,
         ctx,
     };
     render(&page)

@@ -849,6 +849,11 @@ async fn the_notification_form_files_an_adult_and_offers_no_child_age_group() {
         )
         .await;
     assert_see_other(&reply, "/notifications/new?filed=1");
+    // Counted in the statistics, never listed as a case.
+    let stats = get_ok(t, "/statistics", &w.statistician).await;
+    assert!(stats.contains("Male</th><td class=\"num\">0</td><td class=\"num\">1</td>"), "{stats}");
+    let cases = get_ok(t, "/cases", &w.caseworker).await;
+    assert!(cases.contains("There are no cases yet."), "no case appears: {cases}");
     let reply = t
         .form(
             "/notifications",
