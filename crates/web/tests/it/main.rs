@@ -5,6 +5,7 @@ mod at_rest;
 mod authz;
 mod browser;
 mod common;
+mod ident;
 mod input;
 mod pages;
 mod security;
