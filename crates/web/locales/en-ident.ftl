@@ -492,3 +492,4 @@ cases-filter = Filter
 cases-any = Any
 cases-children = Children
 cases-none-filtered = No case matches these filters.
+wizard-indicator-lists = Indicator lists

@@ -492,3 +492,4 @@ cases-filter = Atlasīt
 cases-any = Jebkurš
 cases-children = Bērni
 cases-none-filtered = Neviena lieta neatbilst šiem atlases kritērijiem.
+wizard-indicator-lists = Indikatoru saraksti

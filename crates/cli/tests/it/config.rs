@@ -88,3 +88,73 @@ fn the_master_key_file_can_live_elsewhere() {
     // Without the configuration a new key would be made, which does not open the database.
     haven.run(&["org", "list"]).assert_fails_with(&["master key"]);
 }
+
+/// Writes `files` (relative path, text) under a reference directory and returns its path.
+fn reference_dir(haven: &Haven, files: &[(&str, &str)]) -> String {
+    let dir = haven.data().join("reference");
+    for (path, text) in files {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&file, text).expect("write");
+    }
+    dir.to_str().expect("utf-8 path").to_owned()
+}
+
+const FI_PROFILE: &str = r#"country = "FI"
+name = "Finland"
+eu_2004_81 = true
+[[versions]]
+valid_from = "2012-01-01"
+coe_party = true
+rg_decision_working_days = 7
+reflection_period_days = REFLECTION
+residence_permit_min_months = 6
+guardian_alert_days = 3
+due_soon_days = 2
+holidays = ["01-01", "12-25"]
+sources = ["test data"]
+"#;
+
+const CHILD_LIST: &str = "id = \"child_sexual\"\nname = \"Children, sexual exploitation\"\npopulation = \"child\"\n\
+                          exploitation = \"sexual\"\nrequired_stages = [\"recruitment\", \"exploitation\"]\n";
+const CHILD_DIMENSIONS: &str =
+    "id,dimension,stage\nC1,Recruitment of a child,recruitment\nC2,Exploitation,exploitation\n";
+const CHILD_INDICATORS: &str = "id,dimension,indicator,grade,note\nC1.01,C1,Approached online,S,\nC1.02,C1,Gifts,M,\n\
+                                C2.01,C2,Sexual abuse,S,\nC2.02,C2,Isolation,S,\n";
+
+/// Indicator lists and country profiles are data: an operator adds them in the reference
+/// directory without code changes. A profile below the Convention's 30-day floor for a Party is
+/// refused at start with the article named (Council of Europe Convention Art 13(1)).
+#[test]
+fn operators_add_indicator_lists_and_profiles_as_data_and_a_bad_profile_stops_the_start() {
+    let haven = Haven::new();
+    let bad = reference_dir(&haven, &[("profiles/fi.toml", &FI_PROFILE.replace("REFLECTION", "29"))]);
+    let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{bad}\"\n"));
+    haven.run(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]).assert_fails_with(&["Art 13", "FI"]);
+
+    let good = reference_dir(
+        &haven,
+        &[
+            ("profiles/fi.toml", &FI_PROFILE.replace("REFLECTION", "45")),
+            ("indicators/child_sexual/list.toml", CHILD_LIST),
+            ("indicators/child_sexual/dimensions.csv", CHILD_DIMENSIONS),
+            ("indicators/child_sexual/indicators.csv", CHILD_INDICATORS),
+        ],
+    );
+    let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{good}\"\n"));
+    let ngo = haven.org("Children First", "ngo", "LV");
+    let password = haven.user("kid.worker", &ngo, "caseworker");
+    let server = Server::start(haven.cmd(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]));
+    let session = server.login("kid.worker", &password);
+    let body = r#"{"person": {"given_names": "Mia", "date_of_birth": "2012-01-01", "dob_verified": true},
+        "indicators": [{"list": "child_sexual", "present": ["C1.01", "C1.02", "C2.01", "C2.02"]}]}"#;
+    let created = server.post("/api/v1/registrations", Some(&session), body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().expect("id").to_owned();
+    let file_view = server.get(&format!("/api/v1/registrations/{id}"), Some(&session)).json();
+    let lists = file_view["indicators"].as_array().expect("indicators");
+    assert_eq!(lists.len(), 1, "{file_view}");
+    assert_eq!(lists[0]["list"], "child_sexual");
+    assert_eq!(lists[0]["evaluation"]["positive"], true, "{file_view}");
+    server.stop();
+}

@@ -269,6 +269,7 @@ struct EditPage<'a> {
     narrative: String,
     list_id: String,
     list_name: String,
+    other_lists: Vec<Choice>,
     indicator_groups: Vec<IndicatorGroup>,
     guardian_on: String,
     guardian_name: String,
@@ -289,6 +290,8 @@ struct Loaded<'a> {
     reference: &'a str,
     version: i64,
     draft: bool,
+    /// The indicator list shown on the indicators step (the first one when none is chosen).
+    list: Option<&'a str>,
 }
 
 fn edit_page(
@@ -300,7 +303,7 @@ fn edit_page(
     reg: Registration,
     error: Option<(StatusCode, FormError)>,
 ) -> Response {
-    let Loaded { id, reference, version, draft } = loaded;
+    let Loaded { id, reference, version, draft, list: chosen_list } = loaded;
     let ctx = PageCtx::new(state, Some(p), headers, "wizard-title", "/cases");
     let tr = ctx.tr;
     let r = &reg;
@@ -345,7 +348,15 @@ fn edit_page(
         });
     }
     let lists = &state.app.reference().indicator_lists;
-    let list = lists.first();
+    let list = chosen_list.and_then(|c| lists.iter().find(|l| l.id.as_str() == c)).or_else(|| lists.first());
+    let other_lists: Vec<Choice> = lists
+        .iter()
+        .map(|l| Choice {
+            value: l.id.as_str().to_owned(),
+            label: l.name.clone(),
+            selected: list.is_some_and(|x| x.id == l.id),
+        })
+        .collect();
     let present: Vec<&str> = list
         .and_then(|l| r.indicators.iter().find(|a| a.list == l.id.as_str()))
         .map(|a| a.present.iter().map(String::as_str).collect())
@@ -438,6 +449,7 @@ fn edit_page(
         narrative: r.narrative.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default(),
         list_id: list.map(|l| l.id.as_str().to_owned()).unwrap_or_default(),
         list_name: list.map(|l| l.name.clone()).unwrap_or_default(),
+        other_lists,
         indicator_groups,
         guardian_on: r.guardian.as_ref().map(|g| g.appointed_on.to_string()).unwrap_or_default(),
         guardian_name: r.guardian.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
@@ -455,6 +467,7 @@ fn edit_page(
 #[derive(Deserialize)]
 struct StepQuery {
     step: Option<String>,
+    list: Option<String>,
 }
 
 fn known_step(step: Option<&str>) -> &'static str {
@@ -473,7 +486,13 @@ async fn edit_form(
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let step = known_step(q.step.as_deref());
-    let loaded = Loaded { id: &id, reference: &reference, version, draft: st == RegistrationState::Draft };
+    let loaded = Loaded {
+        id: &id,
+        reference: &reference,
+        version,
+        draft: st == RegistrationState::Draft,
+        list: q.list.as_deref(),
+    };
     edit_page(&state, &p, &headers, loaded, step, reg, None)
 }
 
@@ -498,7 +517,7 @@ async fn edit_save(
     let draft = st == RegistrationState::Draft;
     if let Err(e) = apply_step(&mut reg, step, &form) {
         let error = FormError::new(&tr, &e.field, e.message);
-        let loaded = Loaded { id: &id, reference: &reference, version, draft };
+        let loaded = Loaded { id: &id, reference: &reference, version, draft, list: form.get("list") };
         return edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
     }
     match state.app.update_registration(&p, &id, loaded_version, reg.clone()).await {
@@ -511,7 +530,7 @@ async fn edit_save(
         }
         Err(e) => match form_error(&tr, e) {
             Ok(error) => {
-                let loaded = Loaded { id: &id, reference: &reference, version, draft };
+                let loaded = Loaded { id: &id, reference: &reference, version, draft, list: form.get("list") };
                 edit_page(&state, &p, &headers, loaded, step, reg, Some(error))
             }
             Err(e) => error_page(&state, Some(&p), &headers, e.into()),
@@ -537,8 +556,13 @@ async fn submit(
             let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
             match state.app.registration_for_edit(&p, &id).await {
                 Ok((reg, version, st, reference)) => {
-                    let loaded =
-                        Loaded { id: &id, reference: &reference, version, draft: st == RegistrationState::Draft };
+                    let loaded = Loaded {
+                        id: &id,
+                        reference: &reference,
+                        version,
+                        draft: st == RegistrationState::Draft,
+                        list: None,
+                    };
                     let error = FormError::new(&tr, &e.field, e.message);
                     edit_page(
                         &state,
