@@ -697,8 +697,23 @@ impl App {
             RecordKind::ReflectionTermination => {
                 let on = CalendarDate::parse("fields.terminated_on", f("terminated_on"))?;
                 let ground = ReflectionTermination::parse_code("fields.ground", f("ground").trim())?;
-                if reg.reflection_from.is_none() {
+                let Some(start) = opt_date("reflection_from", &reg.reflection_from)? else {
                     return Err(AppError::Conflict("no reflection period runs on this case".into()));
+                };
+                let referred_on = opt_date("referred_on", &reg.referred_on)?.unwrap_or(start);
+                let version = self.profile_for(case.jurisdiction, referred_on)?;
+                let rules = reflection_rules(version)?;
+                let period = haven_domain::ident::residence::ReflectionPeriod::starting(start, &rules)
+                    .ok_or_else(|| AppError::invalid("fields.terminated_on", "the period is out of range"))?;
+                if on < period.start || on > period.end {
+                    return Err(AppError::invalid(
+                        "fields.terminated_on",
+                        &format!("an early end must fall within the period ({} to {})", period.start, period.end),
+                    ));
+                }
+                let records = self.store.case_records(&case.id).await?;
+                if records.iter().any(|r| r.kind == RecordKind::ReflectionTermination.code()) {
+                    return Err(AppError::Conflict("the reflection period was already ended early".into()));
                 }
                 serde_json::to_value(serde_json::json!({"terminated_on": on.to_string(), "ground": ground.code()}))
             }
@@ -929,6 +944,9 @@ impl App {
         if let Some(s) = &filter.nrm_status {
             NrmStatus::parse_code("nrm_status", s)?;
         }
+        if let Some(f) = &filter.form {
+            self.reference.forms.form_id("form", f.trim())?;
+        }
         Ok(rows
             .into_iter()
             .filter(|o| may_see_case(&principal.actor, &scope_of(o)))
@@ -959,13 +977,15 @@ impl App {
             let Some(reg) = &o.registration else { continue };
             let Some(referred) = opt_date("referred_on", &reg.referred_on)? else { continue };
             let Ok(version) = self.profile_for(o.case.jurisdiction, referred) else { continue };
-            let child = reg.child_status == "child" || reg.child_status == "presumed_child";
+            // Child status as of today, as the case page shows it (a child may have turned 18).
+            let record = self.decrypt_registration(reg)?;
+            let child = record.child_status(today).is_child();
             let inputs = ClockInputs {
                 referred_on: referred,
                 rg_decided_on: opt_date("rg_decided_on", &reg.rg_decided_on)?,
                 rg_positive: reg.reflection_from.is_some(),
                 child,
-                guardian_appointed: reg.guardian_appointed_on.is_some(),
+                guardian_appointed: record.guardian.is_some(),
                 cg_decided_on: opt_date("cg_decided_on", &reg.cg_decided_on)?,
             };
             let status = reg.nrm_status.clone().unwrap_or_default();

@@ -4,9 +4,9 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, Auth, ClientAddress, SESSION_COOKIE};
+use crate::extract::{ApiJson, ApiQuery, Auth, ClientAddress, SESSION_COOKIE};
 use crate::security::csrf_token;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
@@ -496,7 +496,7 @@ pub struct Page {
 async fn list_cases(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Query(page): Query<Page>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> WebResult<Json<Vec<CaseSummaryBody>>> {
     let list = state.app.list_cases(&p, page.limit.unwrap_or(50), page.offset.unwrap_or(0)).await?;
     Ok(Json(list.iter().map(summary_body).collect()))
@@ -578,7 +578,7 @@ async fn list_notes(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    Query(q): Query<NotesQuery>,
+    ApiQuery(q): ApiQuery<NotesQuery>,
 ) -> WebResult<Json<Vec<NoteBody>>> {
     let notes = state.app.notes(&p, &id, &q.compartment).await?;
     Ok(Json(notes.into_iter().map(note_body).collect()))
@@ -696,7 +696,7 @@ pub struct AuditEntryBody {
 async fn audit_entries(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> WebResult<Json<Vec<AuditEntryBody>>> {
     let rows = state.app.audit_log(&p, q.after_seq.unwrap_or(0), q.limit.unwrap_or(100)).await?;
     Ok(Json(

@@ -4,8 +4,8 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, Auth};
-use axum::extract::{Path, Query, State};
+use crate::extract::{ApiJson, ApiQuery, Auth};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Json, Response};
@@ -55,7 +55,7 @@ pub struct ListQuery {
 async fn list_registrations(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> WebResult<Response> {
     let filter = CaseFilter {
         state: q.state,
@@ -219,7 +219,7 @@ async fn export_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    Query(q): Query<FormatQuery>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> WebResult<Response> {
     let csv = format_of(&q)?;
     let (reg, reference, owner, status) = state.app.registration_for_export(&p, &id).await?;
@@ -241,7 +241,7 @@ async fn export_registration(
 async fn import_registrations(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Query(q): Query<FormatQuery>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
     body: String,
 ) -> WebResult<Response> {
     let csv = format_of(&q)?;
@@ -296,7 +296,7 @@ pub struct SearchQuery {
 async fn search_persons(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> WebResult<Response> {
     let input = SearchInput { name: q.name, date_of_birth: q.date_of_birth, document: q.document };
     Ok(Json(state.app.search_persons(&p, &input).await?).into_response())

@@ -213,3 +213,30 @@ impl FromRequest<AppState> for FormPairs {
         Ok(FormPairs(pairs))
     }
 }
+
+/// A query string, with errors as the JSON error body naming the parameter (axum's own
+/// rejection is plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let detail = text.split_once("query string: ").map_or(text.as_str(), |(_, d)| d).to_owned();
+                let field = detail
+                    .split_once(": ")
+                    .map(|(f, _)| f.to_owned())
+                    .filter(|f| !f.contains(' '))
+                    .or_else(|| detail.split('`').nth(1).map(str::to_owned));
+                Err(WebError::BadRequest { field, message: format!("query: {detail}") })
+            }
+        }
+    }
+}
