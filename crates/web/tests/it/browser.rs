@@ -84,7 +84,7 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username")).await.unwrap().send_keys("anna").await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
-    c.find(Locator::Css("button.primary")).await.unwrap().click().await.unwrap();
+    click_and_wait(&c, Locator::Css("button.primary"), "").await;
     let url = c.current_url().await.unwrap();
     assert_eq!(url.path(), "/", "the login form did not go through");
     let home = c.source().await.unwrap();
@@ -94,15 +94,51 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
     c.find(Locator::Id("given_names")).await.unwrap().send_keys("Olena").await.unwrap();
     c.find(Locator::Id("family_names")).await.unwrap().send_keys("Browsertest").await.unwrap();
     c.find(Locator::Css("#sex option[value='female']")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Css("main button.primary")).await.unwrap().click().await.unwrap();
+    click_and_wait(&c, Locator::Css("main button.primary"), "/edit").await;
     let url = c.current_url().await.unwrap();
     assert!(url.path().starts_with("/cases/") && url.path() != "/cases/new", "{url}");
     let case = c.source().await.unwrap();
     assert!(case.contains("Browsertest"), "the new case page does not show the person");
+
+    // The wizard on a phone-sized window: each step saves the draft and moves on.
+    let save_next = Locator::Css("button[name='go'][value='next']");
+    c.find(Locator::Id("citizenships")).await.unwrap().send_keys("UA").await.unwrap();
+    click_and_wait(&c, save_next, "step=age").await;
+    c.find(Locator::Id("age_min")).await.unwrap().send_keys("15").await.unwrap();
+    c.find(Locator::Id("age_max")).await.unwrap().send_keys("17").await.unwrap();
+    c.find(Locator::Id("reasons_to_believe_child")).await.unwrap().click().await.unwrap();
+    click_and_wait(&c, save_next, "step=context").await;
+    c.find(Locator::Id("acts-recruitment")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("forms-begging")).await.unwrap().click().await.unwrap();
+    click_and_wait(&c, save_next, "step=timeline").await;
+    click_and_wait(&c, save_next, "step=indicators").await;
+    click_and_wait(&c, save_next, "step=consent").await;
+    // A presumed child is referred without consent (Directive 2011/36/EU Art 13(2)).
+    click_and_wait(&c, Locator::Css("form[action$='/submit'] button"), "").await;
+    c.wait().for_element(Locator::Id("status")).await.unwrap();
+    let referred = c.source().await.unwrap();
+    assert!(referred.contains("Presumed child") || referred.contains("presumed child"), "{referred}");
+    assert!(referred.contains("Reasonable-grounds decision due"), "the clock runs after referral");
+    assert!(referred.contains("Forced begging") || referred.contains("begging"), "the form is kept");
 
     // Logging out ends the session: the case is no longer reachable.
     c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
     c.goto(url.as_str()).await.unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/login");
     c.close().await.unwrap();
+}
+
+/// Clicks and waits for the page the click leads to (its URL contains `expect`, or for an empty
+/// `expect`, any other URL): a click returns before the navigation ends.
+async fn click_and_wait(c: &fantoccini::Client, locator: Locator<'_>, expect: &str) {
+    let before = c.current_url().await.unwrap();
+    c.find(locator).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        let now = c.current_url().await.unwrap();
+        if now != before && (expect.is_empty() || now.as_str().contains(expect)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no navigation to {expect:?} from {before}: {}", c.source().await.unwrap_or_default());
 }
