@@ -199,6 +199,17 @@ pub struct DecisionInput {
     pub corrects: Option<u32>,
 }
 
+/// A request to reconsider a negative decision (by the referring or supporting organisation).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconsiderationInput {
+    /// The position the request takes (the case's `next_seq` as loaded).
+    pub seq: u32,
+    pub requested_on: String,
+    /// Why the decision should be reconsidered.
+    pub reasons: String,
+}
+
 /// A record that follows a registration: its kind and its fields as text.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -566,9 +577,37 @@ impl App {
         case_id: &str,
         input: &DecisionInput,
     ) -> AppResult<DecisionView> {
-        let (case, reg) = self
-            .registered_case(principal, Permission::DecideStatus, case_id, Compartment::Identity, Action::Write)
-            .await?;
+        self.append_decision(principal, Permission::DecideStatus, case_id, input).await
+    }
+
+    /// A request to reconsider a negative decision, made by the organisation that referred the
+    /// person or supports them (a first responder or a support provider) or by the competent
+    /// authority itself. Only the request: the outcome stays with the competent authority.
+    pub async fn request_reconsideration(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        input: &ReconsiderationInput,
+    ) -> AppResult<DecisionView> {
+        let decision = DecisionInput {
+            seq: input.seq,
+            kind: DecisionKind::ReconsiderationRequested.code().to_owned(),
+            decided_on: input.requested_on.clone(),
+            reasons: input.reasons.clone(),
+            corrects: None,
+        };
+        self.append_decision(principal, Permission::RequestReconsideration, case_id, &decision).await
+    }
+
+    async fn append_decision(
+        &self,
+        principal: &Principal,
+        permission: Permission,
+        case_id: &str,
+        input: &DecisionInput,
+    ) -> AppResult<DecisionView> {
+        let (case, reg) =
+            self.registered_case(principal, permission, case_id, Compartment::Identity, Action::Write).await?;
         let referred_on = match opt_date("referred_on", &reg.referred_on)? {
             Some(d) if reg.state == RegistrationState::Submitted.code() => d,
             _ => return Err(AppError::Conflict("the registration has not been referred yet".into())),

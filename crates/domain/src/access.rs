@@ -55,6 +55,9 @@ pub enum Permission {
     ReadStatistics,
     /// Status decisions of the national referral mechanism (the competent authority).
     DecideStatus,
+    /// Asking the competent authority to reconsider a negative decision (the referring or
+    /// supporting organisation).
+    RequestReconsideration,
     /// The deadlines dashboard (statutory clocks).
     ReadDeadlines,
     /// An anonymous notification of an adult who does not consent to referral.
@@ -100,6 +103,9 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReadAccessHistory => matches!(role, Role::Supervisor | Role::Auditor | Role::Administrator),
         ReadStatistics => role_compartments(role).contains(&Compartment::Statistics),
         DecideStatus => role == Role::DecisionMaker,
+        RequestReconsideration => {
+            matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::DecisionMaker)
+        }
         ReadDeadlines => matches!(role, Role::DecisionMaker | Role::Supervisor),
         FileNotification => {
             matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator)

@@ -493,3 +493,6 @@ cases-any = Any
 cases-children = Children
 cases-none-filtered = No case matches these filters.
 wizard-indicator-lists = Indicator lists
+case-reconsideration-explain = The organisation that referred or supports the person may ask the competent authority to reconsider this negative decision.
+case-request-reconsideration = Request reconsideration
+field-requested_on = Date of the request

@@ -493,3 +493,6 @@ cases-any = Jebkurš
 cases-children = Bērni
 cases-none-filtered = Neviena lieta neatbilst šiem atlases kritērijiem.
 wizard-indicator-lists = Indikatoru saraksti
+case-reconsideration-explain = Organizācija, kas personu nosūtīja vai to atbalsta, var lūgt kompetentajai iestādei pārskatīt šo negatīvo lēmumu.
+case-request-reconsideration = Lūgt pārskatīšanu
+field-requested_on = Lūguma datums

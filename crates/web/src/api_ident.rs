@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_registration, update_registration))
         .routes(routes!(submit_registration))
         .routes(routes!(record_decision))
+        .routes(routes!(request_reconsideration))
         .routes(routes!(add_record))
         .routes(routes!(export_registration))
         .routes(routes!(file_notification))
@@ -166,6 +167,33 @@ async fn record_decision(
     let input =
         DecisionInput { seq: b.seq, kind: b.kind, decided_on: b.decided_on, reasons: b.reasons, corrects: b.corrects };
     let view = state.app.record_decision(&p, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconsiderationBody {
+    /// The position of the request: the case's `next_seq` as loaded.
+    pub seq: u32,
+    /// YYYY-MM-DD
+    pub requested_on: String,
+    pub reasons: String,
+}
+
+/// Ask the competent authority to reconsider a negative decision (the organisation that
+/// referred or supports the person). The outcome is the competent authority's decision.
+#[utoipa::path(post, path = "/registrations/{id}/reconsideration-requests", tag = "identification",
+    params(("id" = String, Path)), request_body = ReconsiderationBody,
+    responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn request_reconsideration(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReconsiderationBody>,
+) -> WebResult<Response> {
+    let input = haven_app::ident::ReconsiderationInput { seq: b.seq, requested_on: b.requested_on, reasons: b.reasons };
+    let view = state.app.request_reconsideration(&p, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 

@@ -333,6 +333,8 @@ struct CasePage<'a> {
     may_edit: bool,
     may_submit: bool,
     may_decide: bool,
+    /// The referring or supporting organisation may ask for a negative decision to be reconsidered.
+    may_request_reconsideration: bool,
     may_write_identity: bool,
     may_write_proceedings: bool,
     decision_kinds: Vec<Choice>,
@@ -540,6 +542,10 @@ async fn show(
         may_edit: may_write_identity,
         may_submit: draft && may_write_identity && can(&p, Permission::RegisterCase),
         may_decide: !draft && can(&p, Permission::DecideStatus),
+        may_request_reconsideration: !can(&p, Permission::DecideStatus)
+            && can(&p, Permission::RequestReconsideration)
+            && may_write_identity
+            && file.allowed_decisions.contains(&DecisionKind::ReconsiderationRequested),
         may_write_identity,
         may_write_proceedings: can(&p, Permission::Case(Compartment::Proceedings, Action::Write)),
         decision_kinds,

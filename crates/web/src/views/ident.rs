@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{case}/edit", get(edit_form).post(edit_save))
         .route("/cases/{case}/submit", post(submit))
         .route("/cases/{case}/decisions", post(decide))
+        .route("/cases/{case}/reconsideration-requests", post(request_reconsideration))
         .route("/cases/{case}/records", post(add_record))
         .route("/deadlines", get(deadlines))
         .route("/notifications/new", get(notification_form))
@@ -600,6 +601,28 @@ async fn decide(
         corrects: form.get("corrects").and_then(|v| v.parse().ok()),
     };
     match state.app.record_decision(&p, &id, &input).await {
+        Ok(_) => see_other(&format!("/cases/{id}#decisions")),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+async fn request_reconsideration(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let input = haven_app::ident::ReconsiderationInput {
+        seq: form.get("seq").and_then(|v| v.parse().ok()).unwrap_or(0),
+        requested_on: form.get("requested_on").unwrap_or_default().to_owned(),
+        reasons: form.get("reasons").unwrap_or_default().to_owned(),
+    };
+    match state.app.request_reconsideration(&p, &id, &input).await {
         Ok(_) => see_other(&format!("/cases/{id}#decisions")),
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),
     }

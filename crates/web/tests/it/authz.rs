@@ -106,6 +106,9 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/registrations/{case}/decisions" => {
             json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-01-01"})
         }
+        "/api/v1/registrations/{case}/reconsideration-requests" => {
+            json!({"seq": 1, "requested_on": "2026-01-01", "reasons": "New evidence."})
+        }
         "/api/v1/registrations/{case}/records#identity" => {
             json!({"kind": "permit_application", "fields": {"applied_on": "2026-01-01", "ground": "personal_situation"}})
         }
@@ -146,6 +149,9 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             ("kind", "reasonable_grounds_positive".into()),
             ("decided_on", "2026-01-01".into()),
         ],
+        "/cases/{case}/reconsideration-requests" => {
+            vec![("seq", "1".into()), ("requested_on", "2026-01-01".into()), ("reasons", "New evidence.".into())]
+        }
         "/cases/{case}/records#identity" => vec![
             ("kind", "permit_application".into()),
             ("applied_on", "2026-01-01".into()),

@@ -1531,3 +1531,32 @@ async fn case_ids_that_are_not_uuids_or_unknown_are_not_found() {
         }
     }
 }
+
+/// The organisation that referred the person may ask for a negative decision to be reconsidered
+/// (UK NRM practice: first responders and support providers request, the competent authority
+/// decides); nobody else may, and only a negative decision can be reconsidered.
+#[tokio::test]
+async fn the_referring_organisation_requests_reconsideration_and_the_authority_decides() {
+    let w = World::new().await;
+    let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
+    let path = format!("/api/v1/registrations/{id}/reconsideration-requests");
+    let request = json!({"seq": 1, "requested_on": "2026-09-21", "reasons": "New evidence."});
+    // Nothing negative to reconsider yet.
+    let r = w.post(&path, &w.caseworker, request.clone()).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_negative", "No means found.").await, StatusCode::CREATED);
+    // Another NGO does not even see the case; a decision maker of another country neither.
+    let request = json!({"seq": 2, "requested_on": "2026-09-21", "reasons": "New evidence."});
+    assert_eq!(w.post(&path, &w.responder_b, request.clone()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.post(&path, &w.rapporteur, request.clone()).await.status, StatusCode::FORBIDDEN);
+    let made = ok(&w.post(&path, &w.caseworker, request.clone()).await, StatusCode::CREATED);
+    assert_eq!(made["kind"], "reconsideration_requested");
+    let file = w.file(&id, &w.decider).await;
+    assert_eq!(file["status"], "rg_reconsideration");
+    // The outcome is the competent authority's: the requester cannot record it.
+    let outcome = json!({"seq": 3, "kind": "reconsideration_overturned", "decided_on": "2026-09-21", "reasons": "x"});
+    let r = w.post(&format!("/api/v1/registrations/{id}/decisions"), &w.caseworker, outcome).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    ok(&w.decide(&id, &w.decider, 3, "reconsideration_overturned", "Debt bondage shown.").await, StatusCode::CREATED);
+    assert_eq!(w.file(&id, &w.caseworker).await["status"], "presumed_victim");
+}
