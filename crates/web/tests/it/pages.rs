@@ -886,4 +886,6 @@ async fn the_wizard_is_latvian_for_a_latvian_user() {
     t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
     let html = get_ok(t, &format!("/cases/{id}/edit?step=context"), &w.caseworker).await;
     assert!(html.contains("Ekspluatācijas veidi") && html.contains("Saglabāt un turpināt"), "{html}");
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Ekspluatācijas nolūks") && case.contains("nav reģistrēts"), "the legal test in Latvian");
 }
