@@ -907,7 +907,10 @@ impl App {
         let mut reflection = None;
         let mut removal = None;
         let mut guardian_missing = false;
-        if let (Some(referred), Some(st)) = (referred_on, &status) {
+        // A withdrawn referral has no clock running any more.
+        if let (Some(referred), Some(st)) = (referred_on, &status)
+            && st.status() != NrmStatus::Withdrawn
+        {
             let version = self.profile_for(case.jurisdiction, referred)?;
             let computed = compute_clocks(version, st, child_status.is_child(), reg.guardian.is_some())?;
             clocks = clock_views(&computed, today, version.due_soon_days);
@@ -1028,6 +1031,10 @@ impl App {
                 cg_decided_on: opt_date("cg_decided_on", &reg.cg_decided_on)?,
             };
             let status = reg.nrm_status.clone().unwrap_or_default();
+            // A withdrawn referral has no clock running any more.
+            if status == NrmStatus::Withdrawn.code() {
+                continue;
+            }
             let Ok(computed) = Clocks::compute(version, version.calendar(), inputs) else { continue };
             for clock in clock_views(&computed, today, version.due_soon_days) {
                 if clock.state == "done" || (clock.clock == "reflection_end" && status != "presumed_victim") {

@@ -1560,3 +1560,20 @@ async fn the_referring_organisation_requests_reconsideration_and_the_authority_d
     ok(&w.decide(&id, &w.decider, 3, "reconsideration_overturned", "Debt bondage shown.").await, StatusCode::CREATED);
     assert_eq!(w.file(&id, &w.caseworker).await["status"], "presumed_victim");
 }
+
+/// A withdrawn referral stops its clocks: nothing of it stays on the deadlines dashboard or on
+/// the case page.
+#[tokio::test]
+async fn a_withdrawn_referral_has_no_clock_left() {
+    let w = World::new().await;
+    let id = w.refer(&w.responder, child("Mia", "Kalna")).await;
+    let listed = |d: &Value| d.as_array().unwrap().iter().any(|i| i["case_id"] == id.as_str());
+    let dashboard = ok(&w.get("/api/v1/deadlines", &w.decider).await, StatusCode::OK);
+    assert!(listed(&dashboard), "the referral is due: {dashboard}");
+    ok(&w.decide(&id, &w.decider, 1, "withdrawal", "The referral was made in error.").await, StatusCode::CREATED);
+    let dashboard = ok(&w.get("/api/v1/deadlines", &w.decider).await, StatusCode::OK);
+    assert!(!listed(&dashboard), "a withdrawn referral is not due: {dashboard}");
+    let file = w.file(&id, &w.decider).await;
+    assert_eq!(file["status"], "withdrawn");
+    assert_eq!(file["clocks"], json!([]), "{}", file["clocks"]);
+}
