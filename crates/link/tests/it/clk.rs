@@ -165,3 +165,41 @@ proptest! {
         prop_assert!((d - dice(&b, &a)).abs() < 1e-12);
     }
 }
+
+/// The matching scan (compiled per instruction set and chosen at run time) agrees with the
+/// plain `dice` of every pair, for 1024-bit filters and for other lengths.
+#[test]
+fn the_dispatched_scan_agrees_with_plain_dice_on_every_pair() {
+    let mut rng = haven_link::train::SplitMix64(21);
+    for words in [16usize, 8] {
+        let mut a = Encodings::new(words);
+        let mut b = Encodings::new(words);
+        for i in 0..120 {
+            let w: Vec<u64> = (0..words).map(|_| rng.next_u64() | rng.next_u64()).collect();
+            a.push(i.to_string(), &w);
+            let v: Vec<u64> =
+                w.iter().map(|x| if rng.below(2) == 0 { x ^ (rng.next_u64() & rng.next_u64()) } else { *x }).collect();
+            b.push(i.to_string(), &v);
+        }
+        let t = 0.8;
+        let (got, n) = candidate_pairs(&a, &b, t, false);
+        assert_eq!(n, 120 * 120);
+        let mut expected = Vec::new();
+        for i in 0..a.len() {
+            for j in 0..b.len() {
+                let d = dice(a.get(i), b.get(j));
+                if d >= t {
+                    expected.push((i as u32, j as u32, d));
+                }
+            }
+        }
+        assert!(expected.len() > 50, "the data should hold matches: {}", expected.len());
+        let mut got: Vec<(u32, u32, f64)> = got.iter().map(|m| (m.left, m.right, f64::from(m.dice))).collect();
+        got.sort_by_key(|x| (x.0, x.1));
+        assert_eq!(got.len(), expected.len(), "words {words}");
+        for (g, e) in got.iter().zip(&expected) {
+            assert_eq!((g.0, g.1), (e.0, e.1));
+            assert!((g.2 - e.2).abs() < 1e-6, "{g:?} {e:?}");
+        }
+    }
+}
