@@ -4,6 +4,7 @@
 //! a value of type [`CountryCode`] or [`Username`] is valid by construction.
 
 pub mod access;
+pub mod assist;
 pub mod audit;
 pub mod case;
 pub mod ident;
