@@ -5,6 +5,9 @@ pub enum StorageError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The provider has no free place left for the service.
+    #[error("no free place left")]
+    NoFreePlace,
     #[error("the stored data are not valid: {0}")]
     Corrupt(String),
     #[error("configuration: {0}")]

@@ -164,6 +164,8 @@ pub(crate) fn to_mac(bytes: &[u8]) -> Result<[u8; 32]> {
     bytes.try_into().map_err(|_| StorageError::Corrupt("audit MAC is not 32 bytes".into()))
 }
 
+mod assist;
+pub use assist::*;
 mod backup;
 mod diagnostics;
 mod ident;

@@ -1,0 +1,117 @@
+-- Assistance, support and protection (PostgreSQL). Personal content is AEAD ciphertext (BYTEA);
+-- the columns beside it are the coded values lists, due dates and capacity need.
+
+-- Individual risk and needs assessments: one row per version; history kept.
+CREATE TABLE assessments (
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    seq BIGINT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('submitted', 'approved', 'returned')),
+    risk_level TEXT NOT NULL,
+    child BIGINT NOT NULL,
+    assessed_on TEXT NOT NULL,
+    record BYTEA NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    reviewed_by TEXT REFERENCES users (id),
+    reviewed_at BIGINT,
+    return_reason BYTEA,
+    PRIMARY KEY (case_id, seq)
+);
+
+-- Services of a support plan.
+CREATE TABLE plan_items (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    service TEXT NOT NULL,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    provider_id TEXT,
+    status TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT,
+    record BYTEA NOT NULL,
+    version BIGINT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users (id),
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX plan_items_case ON plan_items (case_id);
+
+-- The directory of support providers (not personal data: stored in clear).
+CREATE TABLE providers (
+    id TEXT PRIMARY KEY,
+    jurisdiction TEXT NOT NULL,
+    organisation_id TEXT REFERENCES organisations (id),
+    name TEXT NOT NULL,
+    record TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users (id),
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX providers_jurisdiction ON providers (jurisdiction);
+
+-- Capacity and live occupancy per provider and service: a place is held by one conditional
+-- UPDATE, so two referrals for the last bed cannot both get it.
+CREATE TABLE provider_services (
+    provider_id TEXT NOT NULL REFERENCES providers (id),
+    service TEXT NOT NULL,
+    capacity BIGINT,
+    occupied BIGINT NOT NULL DEFAULT 0 CHECK (occupied >= 0),
+    CHECK (capacity IS NULL OR occupied <= capacity),
+    PRIMARY KEY (provider_id, service)
+);
+
+-- Referrals between organisations, and their history.
+CREATE TABLE referrals (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    kind TEXT NOT NULL CHECK (kind IN ('service', 'transfer')),
+    service TEXT,
+    from_organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    to_organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    provider_id TEXT REFERENCES providers (id),
+    state TEXT NOT NULL,
+    urgent BIGINT NOT NULL,
+    consent_basis TEXT NOT NULL,
+    consent BYTEA NOT NULL,
+    shared_fields TEXT NOT NULL,
+    shared BYTEA NOT NULL,
+    message BYTEA,
+    holds_place BIGINT NOT NULL,
+    due_on TEXT,
+    version BIGINT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users (id),
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX referrals_case ON referrals (case_id);
+CREATE INDEX referrals_from ON referrals (from_organisation_id, state);
+CREATE INDEX referrals_to ON referrals (to_organisation_id, state);
+
+CREATE TABLE referral_events (
+    referral_id TEXT NOT NULL REFERENCES referrals (id),
+    seq BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    note BYTEA,
+    by_user TEXT NOT NULL REFERENCES users (id),
+    by_organisation TEXT NOT NULL REFERENCES organisations (id),
+    at BIGINT NOT NULL,
+    PRIMARY KEY (referral_id, seq)
+);
+
+-- Typed support records: guardians, representatives, child interviews, best-interests
+-- determinations, durable solutions, compensation claims, return plans. Body encrypted.
+CREATE TABLE support_records (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body BYTEA NOT NULL,
+    version BIGINT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    updated_by TEXT NOT NULL REFERENCES users (id),
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX support_records_case ON support_records (case_id, kind);
