@@ -64,6 +64,16 @@ pub enum Permission {
     FileNotification,
     /// Finding a person again within one's scope.
     SearchPersons,
+    /// Reading the directory of support providers and ranking them for a need.
+    ReadProviders,
+    /// Adding and editing providers of one's country (capacity, services, contacts).
+    ManageProviders,
+    /// Approving or returning a risk and needs assessment (a second person).
+    ReviewAssessments,
+    /// Sending, answering and following up referrals between organisations.
+    ManageReferrals,
+    /// Referring an adult without consent in a documented emergency (audited).
+    OverrideReferralConsent,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -111,6 +121,14 @@ fn role_grants(role: Role, permission: Permission) -> bool {
             matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator)
         }
         SearchPersons => role_compartments(role).contains(&Compartment::Identity),
+        ReadProviders => matches!(
+            role,
+            Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::DecisionMaker | Role::Investigator
+        ),
+        ManageProviders => matches!(role, Role::Supervisor | Role::Administrator),
+        ReviewAssessments => role == Role::Supervisor,
+        ManageReferrals => matches!(role, Role::Caseworker | Role::Supervisor),
+        OverrideReferralConsent => role == Role::Supervisor,
     }
 }
 

@@ -41,6 +41,22 @@ coded_enum! {
         PersonSearched => "person_searched",
         DeadlinesRead => "deadlines_read",
         CaseImported => "case_imported",
+        AssessmentSubmitted => "assessment_submitted",
+        AssessmentReviewed => "assessment_reviewed",
+        SupportRead => "support_read",
+        PlanItemAdded => "plan_item_added",
+        PlanItemUpdated => "plan_item_updated",
+        ProviderSaved => "provider_saved",
+        ProvidersSearched => "providers_searched",
+        ReferralCreated => "referral_created",
+        ReferralChanged => "referral_changed",
+        ReferralRead => "referral_read",
+        ReferralsListed => "referrals_listed",
+        ConsentOverridden => "consent_overridden",
+        CaseTransferred => "case_transferred",
+        SupportRecordAdded => "support_record_added",
+        SupportRecordUpdated => "support_record_updated",
+        LeafletPrinted => "leaflet_printed",
     }
 }
 
