@@ -34,6 +34,9 @@ impl From<StorageError> for AppError {
         match e {
             StorageError::NotFound => AppError::NotFound,
             StorageError::Conflict(m) => AppError::Conflict(m),
+            StorageError::NoFreePlace => AppError::Conflict(
+                "the provider has no free place left for this service; choose another provider".into(),
+            ),
             other => AppError::Internal(Box::new(other)),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod assist;
 pub mod auth;
 pub mod cases;
 pub mod clock;
@@ -61,6 +62,8 @@ pub struct App {
     pub(crate) dummy_hash: Arc<String>,
     /// Reference data: forms of exploitation, indicator lists, jurisdiction profiles.
     pub(crate) reference: Arc<ident::Reference>,
+    /// Assistance settings: what referrals share, due dates, transfers.
+    pub(crate) assist: Arc<assist::AssistSettings>,
 }
 
 impl App {
@@ -85,12 +88,19 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(Box::new(e)))??;
         let reference = Arc::new(ident::Reference::defaults()?);
-        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash), reference })
+        let assist = Arc::new(assist::AssistSettings::defaults()?);
+        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash), reference, assist })
     }
 
     /// Replaces the reference data (the defaults plus an operator's additions).
     pub fn with_reference(mut self, reference: ident::Reference) -> App {
         self.reference = Arc::new(reference);
+        self
+    }
+
+    /// Replaces the assistance settings (an operator's sharing rules).
+    pub fn with_assist_settings(mut self, settings: assist::AssistSettings) -> App {
+        self.assist = Arc::new(settings);
         self
     }
 
