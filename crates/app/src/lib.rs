@@ -5,12 +5,14 @@
 pub mod accounts;
 pub mod admin;
 pub mod assist;
+pub mod assist_records;
 pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod ident;
 pub mod keys;
+pub mod leaflet;
 pub mod limiter;
 
 pub use auth::{LoginRequest, Principal};

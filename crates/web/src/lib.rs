@@ -3,11 +3,14 @@
 //! use case of [`haven_app::App`] (where authorisation is decided), and render.
 
 pub mod api;
+pub mod api_assist;
+pub mod api_assist_records;
 pub mod api_ident;
 pub mod assets;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod leaflet;
 pub mod routes;
 pub mod security;
 pub mod views;
@@ -61,7 +64,11 @@ pub struct AppState {
 /// The OpenAPI document and the API router, built from the same handler list.
 pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(api::openapi_base())
-        .nest("/api/v1", api::router().merge(api_ident::router()))
+        .nest(
+            "/api/v1",
+            api::router().merge(api_ident::router()).merge(api_assist::router()).merge(api_assist_records::router()),
+        )
+        .merge(leaflet::api_router())
         .split_for_parts()
 }
 
@@ -78,6 +85,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(api_router)
         .merge(views::router())
+        .merge(leaflet::page_router())
         .route("/assets/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)

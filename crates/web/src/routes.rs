@@ -8,7 +8,8 @@ use haven_domain::access::{Action, Compartment};
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
     pub method: &'static str,
-    /// With `{case}` for a case id and `{username}` for a user name.
+    /// With `{case}` for a case id, `{username}` for a user name, `{id}` for another record's id and
+    /// `{seq}` for a version number.
     pub path: &'static str,
     pub permission: Permission,
     /// Part of the JSON API (and so of the OpenAPI document).
@@ -52,6 +53,7 @@ pub const ROUTES: &[RouteSpec] = &[
     api("POST", "/api/v1/cases/{case}/notes#proceedings", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/cases/{case}/shares", ShareCase),
     api("GET", "/api/v1/cases/{case}/access-history", ReadAccessHistory),
+    api("GET", "/api/v1/cases/{case}/leaflet", Case(Compartment::Identity, Action::Read)),
     api("GET", "/api/v1/audit/verify", ReadAuditLog),
     api("GET", "/api/v1/audit/entries", ReadAuditLog),
     api("GET", "/api/v1/statistics/persons-by-sex", ReadStatistics),
@@ -70,6 +72,20 @@ pub const ROUTES: &[RouteSpec] = &[
     api("GET", "/api/v1/deadlines", ReadDeadlines),
     api("GET", "/api/v1/persons/search?name=Ana", SearchPersons),
     api("GET", "/api/v1/statistics/identification", ReadStatistics),
+    api("GET", "/api/v1/cases/{case}/support", Case(Compartment::Support, Action::Read)),
+    api("POST", "/api/v1/cases/{case}/assessments", Case(Compartment::Support, Action::Write)),
+    api("POST", "/api/v1/cases/{case}/assessments/{seq}/review", ReviewAssessments),
+    api("POST", "/api/v1/cases/{case}/plan", Case(Compartment::Support, Action::Write)),
+    api("POST", "/api/v1/cases/{case}/plan/{id}/status", Case(Compartment::Support, Action::Write)),
+    api("GET", "/api/v1/providers", ReadProviders),
+    api("POST", "/api/v1/providers", ManageProviders),
+    api("PUT", "/api/v1/providers/{id}", ManageProviders),
+    api("POST", "/api/v1/providers/match", ReadProviders),
+    api("POST", "/api/v1/cases/{case}/referrals", ManageReferrals),
+    api("GET", "/api/v1/referrals?mailbox=inbox", ManageReferrals),
+    api("GET", "/api/v1/referrals/{id}", ManageReferrals),
+    api("POST", "/api/v1/referrals/{id}/state", ManageReferrals),
+    api("POST", "/api/v1/referrals/{id}/follow-ups", ManageReferrals),
     page("GET", "/login", Public),
     page("POST", "/login", Public),
     page("POST", "/logout", Authenticated),
@@ -106,5 +122,6 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/cases/{case}/notes#support", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/shares", ShareCase),
     page("GET", "/cases/{case}/history", ReadAccessHistory),
+    page("GET", "/cases/{case}/leaflet", Case(Compartment::Identity, Action::Read)),
     page("GET", "/statistics", ReadStatistics),
 ];

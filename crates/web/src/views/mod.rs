@@ -2,6 +2,8 @@
 //! from the Fluent message files, plain HTML forms that work without JavaScript.
 
 pub mod account;
+pub mod assist;
+pub mod assist_records;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(cases::router())
         .merge(ident::router())
+        .merge(assist::router())
+        .merge(assist_records::router())
         .merge(statistics::router())
 }
 
