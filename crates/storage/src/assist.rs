@@ -131,7 +131,11 @@ pub struct ReferralChange<'a> {
     pub expected_version: i64,
     pub state: &'a str,
     pub due_on: Option<&'a str>,
+    /// Whether the referral holds a place after the change: what `place` makes of the stored
+    /// flag (Hold: true, Release: false, None: unchanged), else a conflict.
     pub holds_place: bool,
+    /// Hold only for a referral holding no place, Release only for one holding a place; else a
+    /// conflict, so that the places in use stay the number of referrals holding one.
     pub place: PlaceChange,
     pub event: &'a ReferralEventRow,
     /// A transfer accepted: the case's new owner, and the share the sender keeps
@@ -148,8 +152,11 @@ const PLAN_COLUMNS: &str = "id, case_id, service, organisation_id, provider_id, 
 const REFERRAL_COLUMNS: &str = "id, case_id, kind, service, from_organisation_id, to_organisation_id, provider_id, \
                                 state, urgent, consent_basis, consent, shared_fields, shared, message, holds_place, \
                                 due_on, version, created_by, created_at, updated_by, updated_at";
-const RECORD_COLUMNS: &str =
-    "id, case_id, kind, status, body, version, created_by, created_at, updated_by, updated_at";
+const RECORD_COLUMNS: &str = "id, case_id, kind, status, body, version, created_by, created_at, updated_by, updated_at";
+
+/// What `change_referral` reads of the referral: case, provider, service, sender, whether it
+/// holds a place, version.
+type Current = (String, Option<String>, Option<String>, String, i64, i64);
 
 macro_rules! take_place {
     ($tx:ident, $provider:expr, $service:expr) => {{
@@ -387,11 +394,19 @@ impl Store {
                             "{service} has {occupied} places in use and cannot be removed"
                         )));
                     }
-                    sqlx::query("DELETE FROM provider_services WHERE provider_id = $1 AND service = $2")
-                        .bind(&row.id)
-                        .bind(service)
-                        .execute(&mut *tx)
-                        .await?;
+                    // Conditional: a place taken since the read above keeps the service.
+                    let done = sqlx::query(
+                        "DELETE FROM provider_services WHERE provider_id = $1 AND service = $2 AND occupied = 0",
+                    )
+                    .bind(&row.id)
+                    .bind(service)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StorageError::Conflict(format!(
+                            "{service} has places in use and cannot be removed"
+                        )));
+                    }
                 }
             }
             for (service, capacity) in services {
@@ -402,15 +417,23 @@ impl Store {
                         "{service}: capacity {c} is below the {occupied} places in use"
                     )));
                 }
-                sqlx::query(
+                // Conditional too: places taken since the read above count.
+                let done = sqlx::query(
                     "INSERT INTO provider_services (provider_id, service, capacity, occupied) VALUES ($1, $2, $3, 0) \
-                     ON CONFLICT (provider_id, service) DO UPDATE SET capacity = excluded.capacity",
+                     ON CONFLICT (provider_id, service) DO UPDATE SET capacity = excluded.capacity \
+                     WHERE excluded.capacity IS NULL OR provider_services.occupied <= excluded.capacity",
                 )
                 .bind(&row.id)
                 .bind(service)
                 .bind(capacity)
                 .execute(&mut *tx)
                 .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StorageError::Conflict(format!(
+                        "{service}: capacity {} is below the places in use",
+                        capacity.unwrap_or_default()
+                    )));
+                }
             }
         });
         Ok(())
@@ -494,15 +517,38 @@ impl Store {
     /// provider's places and, for an accepted transfer, the new owner: all or nothing.
     pub async fn change_referral(&self, change: &ReferralChange<'_>, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
-            let current: Option<(String, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
-                "SELECT case_id, provider_id, service, from_organisation_id, version FROM referrals WHERE id = $1",
+            let current: Option<Current> = sqlx::query_as(
+                "SELECT case_id, provider_id, service, from_organisation_id, holds_place, version FROM referrals \
+                 WHERE id = $1",
             )
             .bind(change.id)
             .fetch_optional(&mut *tx)
             .await?;
-            let (case_id, provider, service, from_org, version) = current.ok_or(StorageError::NotFound)?;
+            let (case_id, provider, service, from_org, holds_place, version) = current.ok_or(StorageError::NotFound)?;
             if version != change.expected_version {
                 return Err(StorageError::Conflict("the referral was changed meanwhile; reload it".into()));
+            }
+            // The places in use stay the number of referrals holding one: a hold only for a
+            // referral holding none, a release only of a place held, and the flag written is the
+            // one that follows (the version check below makes the flag read here current).
+            let holds = holds_place == 1;
+            let holds_after = match change.place {
+                PlaceChange::Hold if holds => {
+                    return Err(StorageError::Conflict("the referral holds a place already".into()));
+                }
+                PlaceChange::Release if !holds => {
+                    return Err(StorageError::Conflict("the referral holds no place to release".into()));
+                }
+                PlaceChange::Hold => true,
+                PlaceChange::Release => false,
+                PlaceChange::None => holds,
+            };
+            if change.holds_place != holds_after {
+                return Err(StorageError::Conflict(format!(
+                    "holds_place must be {holds_after} after {:?} on a referral that {} a place",
+                    change.place,
+                    if holds { "holds" } else { "holds no" }
+                )));
             }
             match change.place {
                 PlaceChange::None => {}
@@ -618,13 +664,15 @@ impl Store {
         .await?))
     }
 
-    /// Referrals an organisation sent (`outgoing`) or received, drafts excluded for the
-    /// receiver, newest first.
+    /// Referrals an organisation sent (`outgoing`) or received, newest first. The receiver sees
+    /// a referral once it was sent: never a draft, nor a draft withdrawn before it was sent
+    /// (its history holds no state but draft and withdrawn).
     pub async fn referrals_of_organisation(&self, organisation_id: &str, outgoing: bool) -> Result<Vec<ReferralRow>> {
         let filter = if outgoing {
             "from_organisation_id = $1"
         } else {
-            "to_organisation_id = $1 AND state <> 'draft'"
+            "to_organisation_id = $1 AND state <> 'draft' AND EXISTS (SELECT 1 FROM referral_events e \
+             WHERE e.referral_id = referrals.id AND e.state NOT IN ('draft', 'withdrawn'))"
         };
         Ok(on_pool!(self, |pool| sqlx::query_as::<_, ReferralRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE {filter} ORDER BY updated_at DESC, id"

@@ -77,7 +77,7 @@ CREATE TABLE referrals (
     shared_fields TEXT NOT NULL,
     shared BYTEA NOT NULL,
     message BYTEA,
-    holds_place BIGINT NOT NULL,
+    holds_place BIGINT NOT NULL CHECK (holds_place IN (0, 1)),
     due_on TEXT,
     version BIGINT NOT NULL,
     created_by TEXT NOT NULL REFERENCES users (id),

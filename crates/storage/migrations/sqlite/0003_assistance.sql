@@ -77,7 +77,7 @@ CREATE TABLE referrals (
     shared_fields TEXT NOT NULL,
     shared BLOB NOT NULL,
     message BLOB,
-    holds_place INTEGER NOT NULL,
+    holds_place INTEGER NOT NULL CHECK (holds_place IN (0, 1)),
     due_on TEXT,
     version INTEGER NOT NULL,
     created_by TEXT NOT NULL REFERENCES users (id),

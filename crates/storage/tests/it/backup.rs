@@ -97,6 +97,9 @@ async fn fill(t: &TestStore) {
         created_at: T0 + 12,
     };
     t.store.add_notification(&notification, &event(AuditAction::NoteAdded)).await.unwrap();
+    // Assistance: assessments, plan items, providers with places in use, referrals with their
+    // events, support records.
+    crate::assist::fill_assistance(t, &w).await;
     t.store
         .share_case(
             "case-1",

@@ -35,6 +35,7 @@ macro_rules! contract_tests {
 }
 
 mod accounts;
+mod assist;
 mod audit;
 mod backup;
 mod cases;
