@@ -31,23 +31,39 @@ use haven_storage::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod linkage;
+
+use linkage::{ClusterRecord, PersonFacts, PersonIndex, cluster_persons};
+pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
+
 /// Reference data the rules run on, loaded as data.
 #[derive(Debug)]
 pub struct Reference {
     pub forms: &'static FormCatalogue,
     pub indicator_lists: Vec<IndicatorList>,
     pub profiles: ProfileSet,
+    /// The person-linkage model: search, duplicate warnings, person counts.
+    pub person_model: PersonModel,
 }
 
 impl Reference {
     /// The embedded defaults: the exploitation forms, the ILO/EC adult labour list, the
-    /// LV/EE/LT profiles.
+    /// LV/EE/LT profiles, the person-linkage model "persons v1".
     pub fn defaults() -> AppResult<Self> {
         Ok(Self {
             forms: FormCatalogue::embedded()?,
             indicator_lists: vec![IndicatorList::ilo_adult_labour()?.clone()],
             profiles: ProfileSet::defaults()?,
+            person_model: PersonModel::built_in()?,
         })
+    }
+
+    /// Replaces the person-linkage model with an operator's ([`PERSON_MODEL_FILE`] in the
+    /// reference directory). A model that does not load, or that Haven cannot feed, is refused
+    /// with an error naming the file.
+    pub fn with_person_model(mut self, toml: &str) -> AppResult<Self> {
+        self.person_model = PersonModel::from_operator_file(toml)?;
+        Ok(self)
     }
 
     /// The defaults plus lists and profiles an operator added as data files.
@@ -248,9 +264,15 @@ pub struct SearchHit {
     pub reference: String,
     pub name: String,
     pub date_of_birth: Option<String>,
-    /// 0..1; 1 for an exact identifier.
+    /// 0..1: 1 for an exact identifier (a document number, or a date of birth searched alone),
+    /// otherwise the linkage engine's match probability.
     pub score: f64,
+    /// `name` (found by the linkage engine), `date_of_birth`, `document` (exact, keyed index).
     pub matched_on: Vec<&'static str>,
+    /// The linkage engine's match probability, when it compared the two persons.
+    pub probability: Option<f64>,
+    /// Why the engine scored so: each field's comparison level and weight.
+    pub explanation: Vec<FieldReason>,
 }
 
 /// A line of the deadlines dashboard.
@@ -303,28 +325,22 @@ fn name_key(reg: &Registration) -> String {
     parts.join(" ")
 }
 
-/// Folded name forms (diacritics, transliteration, order) for fuzzy comparison.
-fn folded_names(given: &str, family: &str, aliases: &[String]) -> Vec<String> {
-    use haven_link::normalize::{CyrillicScheme, fold, sorted_tokens};
-    let mut out = Vec::new();
-    let full = format!("{given} {family}");
-    for raw in std::iter::once(full.as_str()).chain(aliases.iter().map(String::as_str)) {
-        let f = fold(raw, CyrillicScheme::default());
-        if !f.trim().is_empty() {
-            out.push(sorted_tokens(&f));
-        }
-    }
-    out
+/// What a search hit shows of a person: display name and date of birth.
+struct Shown {
+    name: String,
+    date_of_birth: Option<String>,
 }
 
-fn name_similarity(query: &[String], candidate: &[String]) -> f64 {
-    let mut best = 0.0f64;
-    for q in query {
-        for c in candidate {
-            best = best.max(haven_link::compare::jaro_winkler(q, c));
-        }
+fn shown(given: &str, family: &str, aliases: &[String], date_of_birth: Option<String>) -> Shown {
+    let display = format!("{given} {family}").trim().to_owned();
+    Shown {
+        name: if display.is_empty() { aliases.first().cloned().unwrap_or_default() } else { display },
+        date_of_birth,
     }
-    best
+}
+
+fn rounded(p: f64) -> f64 {
+    (p * 1000.0).round() / 1000.0
 }
 
 impl App {
@@ -357,7 +373,7 @@ impl App {
         Ok(self.keys.encrypt_str(&ctx("registrations", "record", case_id), &json))
     }
 
-    fn decrypt_registration(&self, row: &RegistrationRow) -> AppResult<Registration> {
+    pub(crate) fn decrypt_registration(&self, row: &RegistrationRow) -> AppResult<Registration> {
         let json = self.keys.decrypt_str(&ctx("registrations", "record", &row.case_id), &row.record)?;
         serde_json::from_str(&json).map_err(internal)
     }
@@ -425,7 +441,7 @@ impl App {
 
     /// Loads a case with its registration and decides access in one place. A denial is
     /// audited; a case the principal may not even know of is "not found".
-    async fn registered_case(
+    pub(crate) async fn registered_case(
         &self,
         principal: &Principal,
         permission: Permission,
@@ -1112,7 +1128,8 @@ impl App {
     }
 
     /// Registered persons (submitted registrations) and anonymous notifications by sex and
-    /// exploitation group in the principal's jurisdiction: aggregates only.
+    /// exploitation group in the principal's jurisdiction, and how many distinct persons the
+    /// registrations are ([`App::person_clusters`]): aggregates only.
     pub async fn identification_counts(&self, principal: &Principal) -> AppResult<IdentificationCounts> {
         self.require(principal, Permission::ReadStatistics).await?;
         let j = principal.organisation.jurisdiction.code();
@@ -1134,8 +1151,11 @@ impl App {
                 *counts.notified_by_group.entry(g.code().to_owned()).or_default() += 1;
             }
         }
-        counts.registered = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count() as u64;
+        let referred: Vec<&RegistrationRow> =
+            regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
+        counts.registered = referred.len() as u64;
         counts.notified = notes.len() as u64;
+        counts.distinct_persons = self.clusters_of(&referred)?;
         Ok(counts)
     }
 
@@ -1151,8 +1171,9 @@ impl App {
         out
     }
 
-    /// Finds persons within the principal's scope: by name (fuzzy, tolerant of diacritics,
-    /// transliteration and name order), by date of birth or document number (exact, through
+    /// Finds persons within the principal's scope: by name with the person-linkage engine
+    /// (diacritics, transliteration, name order, earlier family names and aliases; the date of
+    /// birth, when given, is compared too), by date of birth or document number (exact, through
     /// keyed blind indexes: the identifiers themselves are never searchable in the database).
     pub async fn search_persons(&self, principal: &Principal, input: &SearchInput) -> AppResult<Vec<SearchHit>> {
         self.require(principal, Permission::SearchPersons).await?;
@@ -1168,7 +1189,8 @@ impl App {
         if name.chars().count() > 200 || document.chars().count() > 60 {
             return Err(AppError::invalid("name", "too long"));
         }
-        let hits = self.search_scope(principal, None, name, dob, document).await?;
+        let query = PersonFacts::of_search(name, dob);
+        let hits = self.search_scope(principal, None, query.as_ref(), dob, document).await?;
         let event = self
             .event(principal, AuditAction::PersonSearched)
             .on("search", "persons", Some(&principal.organisation.id))
@@ -1177,29 +1199,36 @@ impl App {
         Ok(hits)
     }
 
+    /// Possible duplicates of a registration being saved, within the registrar's scope: the
+    /// same document number, or a person the engine puts at or above
+    /// [`DUPLICATE_WARNING_PROBABILITY`].
     async fn duplicates_of(
         &self,
         principal: &Principal,
         case_id: &str,
         reg: &Registration,
     ) -> AppResult<Vec<SearchHit>> {
-        let name = format!("{} {}", reg.person.given_names, reg.person.family_names);
+        let facts = PersonFacts::of_registration(reg);
         let document = reg.person.documents.first().map(|d| d.number.clone()).unwrap_or_default();
-        if name.trim().is_empty() && reg.person.date_of_birth.is_none() && document.is_empty() {
+        if !facts.has_name() && reg.person.date_of_birth.is_none() && document.is_empty() {
             return Ok(vec![]);
         }
         let mut hits =
-            self.search_scope(principal, Some(case_id), name.trim(), reg.person.date_of_birth, &document).await?;
-        // A name alone is weak; a warning needs a close name, or a name and a matching date.
-        hits.retain(|h| h.score >= 0.92 || h.matched_on.len() >= 2 || h.matched_on.contains(&"document"));
+            self.search_scope(principal, Some(case_id), Some(&facts), reg.person.date_of_birth, &document).await?;
+        hits.retain(|h| {
+            h.matched_on.contains(&"document") || h.probability.is_some_and(|p| p >= DUPLICATE_WARNING_PROBABILITY)
+        });
         Ok(hits)
     }
 
+    /// The seam to the linkage engine. Every case the principal may see (the same scope and
+    /// authorisation as the case list) goes into a candidate index; `query` (a searched name, or
+    /// a registration) is scored against it; the exact identifiers come from the keyed indexes.
     async fn search_scope(
         &self,
         principal: &Principal,
         exclude: Option<&str>,
-        name: &str,
+        query: Option<&PersonFacts>,
         dob: Option<CalendarDate>,
         document: &str,
     ) -> AppResult<Vec<SearchHit>> {
@@ -1230,37 +1259,52 @@ impl App {
                 )
                 .await?
         };
-        let query = if name.is_empty() { vec![] } else { folded_names(name, "", &[]) };
-        let mut hits = Vec::new();
+        let name_given = query.is_some_and(PersonFacts::has_name);
+        let keyed = |o: &CaseOverviewRow| dob_ids.contains(&o.case.id) || doc_ids.contains(&o.case.id);
+        // With the engine every visible person is read; without it, only those the keys found.
+        let mut people: Vec<(&CaseOverviewRow, PersonFacts, Shown)> = Vec::new();
         for o in visible {
-            let person = match self.store.person(&o.case.id).await {
-                Ok(p) => p,
-                Err(StorageError::NotFound) => continue,
-                Err(e) => return Err(e.into()),
-            };
-            let dec = |column: &str, ct: &[u8]| self.keys.decrypt_str(&ctx("persons", column, &o.case.id), ct);
-            let given = dec("given_names", &person.given_names)?;
-            let family = dec("family_names", &person.family_names)?;
-            let aliases: Vec<String> = serde_json::from_str(&dec("aliases", &person.aliases)?).map_err(internal)?;
+            if query.is_none() && !keyed(o) {
+                continue;
+            }
+            if let Some((facts, show)) = self.linkage_person(o).await? {
+                people.push((o, facts, show));
+            }
+        }
+        let model = &self.reference.person_model;
+        let matches = match query {
+            Some(q) => {
+                let mut index = PersonIndex::new(model)?;
+                for (i, (_, facts, _)) in people.iter().enumerate() {
+                    index.insert(i, facts);
+                }
+                index.query(q, model.search_threshold())?
+            }
+            None => BTreeMap::new(),
+        };
+        let mut hits = Vec::new();
+        for (i, (o, _, show)) in people.into_iter().enumerate() {
+            let found = matches.get(&i);
             let mut matched = Vec::new();
             let mut score = 0.0f64;
-            if !query.is_empty() {
-                let s = name_similarity(&query, &folded_names(&given, &family, &aliases));
-                if s >= 0.85 {
+            if let Some(m) = found {
+                if name_given {
                     matched.push("name");
-                    score = s;
                 }
+                score = m.probability;
             }
             if dob_ids.contains(&o.case.id) {
                 matched.push("date_of_birth");
-                score = score.max(if query.is_empty() { 1.0 } else { score });
+                if !name_given {
+                    score = 1.0;
+                }
             }
             if doc_ids.contains(&o.case.id) {
                 matched.push("document");
                 score = 1.0;
             }
             // With a name and a date both given, a date alone is not a hit.
-            let enough = if !query.is_empty() && dob.is_some() && document.is_empty() {
+            let enough = if name_given && dob.is_some() && document.is_empty() {
                 matched.contains(&"name")
             } else {
                 !matched.is_empty()
@@ -1268,23 +1312,78 @@ impl App {
             if !enough {
                 continue;
             }
-            let date_of_birth = match &person.date_of_birth {
-                Some(ct) => Some(dec("date_of_birth", ct)?),
-                None => None,
-            };
-            let display = format!("{given} {family}").trim().to_owned();
             hits.push(SearchHit {
                 case_id: o.case.id.clone(),
                 reference: o.case.reference.clone(),
-                name: if display.is_empty() { aliases.first().cloned().unwrap_or_default() } else { display },
-                date_of_birth,
-                score: (score * 1000.0).round() / 1000.0,
+                name: show.name,
+                date_of_birth: show.date_of_birth,
+                score: rounded(score),
                 matched_on: matched,
+                probability: found.map(|m| rounded(m.probability)),
+                explanation: found.map(|m| m.explanation.clone()).unwrap_or_default(),
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.reference.cmp(&b.reference)));
         hits.truncate(50);
         Ok(hits)
+    }
+
+    /// What linkage compares of a case's person, and what a hit shows: from the registration
+    /// (with earlier family names and citizenship), or from the person record of a case without
+    /// one. `None` for a case without a person.
+    async fn linkage_person(&self, o: &CaseOverviewRow) -> AppResult<Option<(PersonFacts, Shown)>> {
+        if let Some(row) = &o.registration {
+            let reg = self.decrypt_registration(row)?;
+            let p = &reg.person;
+            let show = shown(&p.given_names, &p.family_names, &p.aliases, p.date_of_birth.map(|d| d.to_string()));
+            return Ok(Some((PersonFacts::of_registration(&reg), show)));
+        }
+        let person = match self.store.person(&o.case.id).await {
+            Ok(p) => p,
+            Err(StorageError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let dec = |column: &str, ct: &[u8]| self.keys.decrypt_str(&ctx("persons", column, &o.case.id), ct);
+        let given = dec("given_names", &person.given_names)?;
+        let family = dec("family_names", &person.family_names)?;
+        let aliases: Vec<String> = serde_json::from_str(&dec("aliases", &person.aliases)?).map_err(internal)?;
+        let date_of_birth = match &person.date_of_birth {
+            Some(ct) => Some(dec("date_of_birth", ct)?),
+            None => None,
+        };
+        let facts = PersonFacts::of_person(&given, &family, &[], &aliases, date_of_birth.clone(), person.sex, None);
+        Ok(Some((facts, shown(&given, &family, &aliases, date_of_birth))))
+    }
+
+    /// Distinct persons among the referred registrations of a jurisdiction (the principal's
+    /// own): the same document number first, then the linkage engine at the model's cluster
+    /// threshold. Counts only, never a person; for statistics readers.
+    pub async fn person_clusters(
+        &self,
+        principal: &Principal,
+        jurisdiction: Jurisdiction,
+    ) -> AppResult<PersonClusters> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        if jurisdiction != principal.organisation.jurisdiction {
+            self.audit_denied(principal, "statistics", jurisdiction.code(), None).await;
+            return Err(AppError::Forbidden);
+        }
+        let regs = self.store.registrations_in(jurisdiction.code()).await?;
+        let referred: Vec<&RegistrationRow> =
+            regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
+        self.clusters_of(&referred)
+    }
+
+    fn clusters_of(&self, rows: &[&RegistrationRow]) -> AppResult<PersonClusters> {
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            let reg = self.decrypt_registration(row)?;
+            records.push(ClusterRecord {
+                facts: PersonFacts::of_registration(&reg),
+                documents: reg.person.documents.iter().map(|d| normalise_document(&d.number)).collect(),
+            });
+        }
+        cluster_persons(&self.reference.person_model, &records)
     }
 
     /// Imports registrations (from an exchange file) as drafts of the principal's organisation.
@@ -1374,6 +1473,8 @@ pub struct IdentificationCounts {
     pub notified_by_sex: BTreeMap<String, u64>,
     pub registered_by_group: BTreeMap<String, u64>,
     pub notified_by_group: BTreeMap<String, u64>,
+    /// The referred registrations counted as persons (one person registered twice counts once).
+    pub distinct_persons: PersonClusters,
 }
 
 haven_domain::coded_enum! {

@@ -70,7 +70,9 @@ async fn list_registrations(
 }
 
 /// Register a presumed victim (saved as a draft; refer it with `/submit`). The reply lists
-/// possible duplicates within my scope.
+/// possible duplicates within my scope (`possible_duplicates`: the same document number, or a
+/// person the linkage engine puts at a match probability of 0.5 or more), each with the engine's
+/// `probability` and `explanation` (field, level, weight).
 #[utoipa::path(post, path = "/registrations", tag = "identification", request_body = Object,
     responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_registration(
@@ -317,8 +319,12 @@ pub struct SearchQuery {
     pub document: String,
 }
 
-/// Find a person within my scope: names fuzzy (diacritics, transliteration, order), date of
-/// birth and document number exact. Audited (the count, never the query).
+/// Find a person within my scope: names through the person-linkage engine (diacritics,
+/// transliteration, order, earlier family names, aliases; the date of birth is compared when
+/// given), date of birth and document number exact through keyed indexes. Each hit has
+/// `case_id`, `reference`, `name`, `date_of_birth`, `score`, `matched_on`, the engine's
+/// `probability` and its `explanation`: one entry per field with `field`, `level` and `weight`
+/// (log2 m/u). Audited (the count, never the query).
 #[utoipa::path(get, path = "/persons/search", tag = "identification", params(SearchQuery),
     responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn search_persons(
@@ -330,7 +336,9 @@ async fn search_persons(
     Ok(Json(state.app.search_persons(&p, &input).await?).into_response())
 }
 
-/// Referred persons and anonymous notifications in my country, by sex and form group.
+/// Referred persons and anonymous notifications in my country, by sex and form group, and
+/// `distinct_persons`: how many persons the referred registrations are (`persons`, `records`,
+/// `merged`, and the `method` in words). Counts only, never a person.
 #[utoipa::path(get, path = "/statistics/identification", tag = "statistics",
     responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 async fn identification_statistics(State(state): State<AppState>, Auth(p): Auth) -> WebResult<Response> {

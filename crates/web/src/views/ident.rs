@@ -802,9 +802,54 @@ struct SearchPage<'a> {
     date_of_birth: String,
     document: String,
     searched: bool,
-    hits: Vec<SearchHit>,
+    hits: Vec<HitRow>,
     error: Option<FormError>,
     invalid_field: String,
+}
+
+/// A search result with the linkage engine's reasons in the reader's language.
+struct HitRow {
+    hit: SearchHit,
+    reasons: Vec<Reason>,
+}
+
+/// One field's part in a match: "Given names: the same, +7.4".
+struct Reason {
+    field: String,
+    level: String,
+    weight: String,
+}
+
+/// The words for a comparison level of the linkage engine; a level of an operator's model that
+/// has none is shown as the engine names it.
+fn level_words(tr: &crate::i18n::Tr<'_>, level: &str) -> String {
+    let id = match level {
+        "exact" => "search-level-exact",
+        "different" => "search-level-different",
+        "missing" => "search-level-missing",
+        "same phonetic code or a shared name" => "search-level-phonetic",
+        "day and month swapped" => "search-level-day-month-swapped",
+        "year off by one" => "search-level-year-off",
+        "one component different" => "search-level-one-component",
+        "consistent with an age estimate or partial date" => "search-level-partial-date",
+        l if l.starts_with("Jaro-Winkler") => "search-level-similar",
+        l if l.starts_with("edit distance") => "search-level-edits",
+        other => return other.to_owned(),
+    };
+    tr.t(id)
+}
+
+fn hit_row(tr: &crate::i18n::Tr<'_>, hit: SearchHit) -> HitRow {
+    let reasons = hit
+        .explanation
+        .iter()
+        .map(|r| Reason {
+            field: tr.t(&format!("field-{}", r.field)),
+            level: level_words(tr, &r.level),
+            weight: format!("{:+.1}", r.weight),
+        })
+        .collect();
+    HitRow { hit, reasons }
 }
 
 async fn search(
@@ -822,7 +867,7 @@ async fn search(
         let input =
             SearchInput { name: q.name.clone(), date_of_birth: q.date_of_birth.clone(), document: q.document.clone() };
         match state.app.search_persons(&p, &input).await {
-            Ok(h) => (h, None),
+            Ok(h) => (h.into_iter().map(|h| hit_row(&tr, h)).collect(), None),
             Err(e) => match form_error(&tr, e) {
                 Ok(err) => (vec![], Some(err)),
                 Err(e) => return error_page(&state, Some(&p), &headers, e.into()),

@@ -45,6 +45,8 @@ struct StatisticsPage<'a> {
     referred: u64,
     notified: u64,
     children: u64,
+    /// The referred registrations counted as persons (counts only).
+    persons: haven_app::ident::PersonClusters,
 }
 
 struct IdentRow {
@@ -106,6 +108,7 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         referred: ident.registered,
         notified: ident.notified,
         children: ident.children,
+        persons: ident.distinct_persons,
         ctx,
     };
     render(&page)

@@ -1110,6 +1110,93 @@ async fn registering_the_same_person_again_warns_of_a_possible_duplicate() {
     assert_eq!(ok(&r, StatusCode::CREATED)["possible_duplicates"], json!([]));
 }
 
+/// The level and weight the engine gave a field in a hit's explanation.
+fn reason<'a>(hit: &'a Value, field: &str) -> (&'a str, f64) {
+    let e = hit["explanation"].as_array().unwrap().iter().find(|e| e["field"] == field);
+    let e = e.unwrap_or_else(|| panic!("no {field} in {hit}"));
+    (e["level"].as_str().unwrap(), e["weight"].as_f64().unwrap())
+}
+
+#[tokio::test]
+async fn search_and_the_duplicate_warning_say_which_fields_agreed() {
+    let w = World::new().await;
+    let mut reg = adult("Олена", "Коваленко");
+    reg["person"]["date_of_birth"] = json!("1994-03-12");
+    let olena = w.create(&w.responder, reg).await;
+
+    // Transliterated, in the other order, with the date of birth.
+    let hits = w.search(&w.responder, &[("name", "Kovalenko Olena"), ("date_of_birth", "1994-03-12")]).await;
+    assert_eq!(hit_ids(&hits), vec![olena.clone()], "{hits:?}");
+    let hit = &hits[0];
+    assert!(hit["probability"].as_f64().unwrap() > 0.99, "{hit}");
+    assert_eq!(hit["matched_on"], json!(["name", "date_of_birth"]));
+    for field in ["given_names", "family_names", "date_of_birth"] {
+        let (level, weight) = reason(hit, field);
+        assert_eq!(level, "exact", "{field}: {hit}");
+        assert!(weight > 5.0, "{field}: {hit}");
+    }
+    // The search gives no sex: not compared, no weight.
+    assert_eq!(reason(hit, "sex"), ("missing", 0.0), "{hit}");
+    // A name alone weighs less than a name and a date of birth.
+    let by_name = w.search(&w.responder, &[("name", "Olena Kovalenko")]).await;
+    assert!(by_name[0]["probability"].as_f64().unwrap() < hit["probability"].as_f64().unwrap(), "{by_name:?}");
+    assert_eq!(reason(&by_name[0], "date_of_birth").0, "missing");
+    // A date of birth searched alone is exact, with nothing for the engine to explain.
+    let by_date = w.search(&w.responder, &[("date_of_birth", "1994-03-12")]).await;
+    assert_eq!(by_date[0]["score"], 1.0);
+    assert_eq!(by_date[0]["explanation"], json!([]));
+
+    // The warning on save says the same.
+    let mut again = adult("Olena", "Kovalenko");
+    again["person"]["date_of_birth"] = json!("1994-03-12");
+    let saved = ok(&w.post("/api/v1/registrations", &w.caseworker, again).await, StatusCode::CREATED);
+    let dups = saved["possible_duplicates"].as_array().unwrap();
+    assert_eq!(hit_ids(dups), vec![olena.clone()], "{saved}");
+    assert!(dups[0]["probability"].as_f64().unwrap() >= 0.5, "{saved}");
+    assert_eq!(reason(&dups[0], "given_names").0, "exact", "{saved}");
+    assert_eq!(reason(&dups[0], "date_of_birth").0, "exact", "{saved}");
+    assert_eq!(reason(&dups[0], "sex").0, "exact", "{saved}");
+    // Her sister, with the same family name and another date of birth, is no duplicate.
+    let mut sister = adult("Iryna", "Kovalenko");
+    sister["person"]["date_of_birth"] = json!("1989-07-30");
+    let saved = ok(&w.post("/api/v1/registrations", &w.responder, sister).await, StatusCode::CREATED);
+    assert_eq!(saved["possible_duplicates"], json!([]), "{saved}");
+}
+
+#[tokio::test]
+async fn statistics_count_one_person_registered_by_two_organisations_once() {
+    let w = World::new().await;
+    let with = |mut reg: Value, dob: &str| {
+        reg["person"]["date_of_birth"] = json!(dob);
+        reg["person"]["citizenships"] = json!(["UA"]);
+        reg
+    };
+    // NGO A writes her name in Cyrillic; NGO B transliterated, family name first.
+    w.refer(&w.responder, with(adult("Олена", "Коваленко"), "1994-03-12")).await;
+    w.refer(&w.responder_b, with(adult("Kovalenko", "Olena"), "1994-03-12")).await;
+    // Another woman of the same family name is another person.
+    w.refer(&w.responder, with(adult("Iryna", "Kovalenko"), "1989-07-30")).await;
+    // A draft is not counted, nor is a registration in Estonia.
+    w.create(&w.responder_b, with(adult("Olena", "Kovalenko"), "1994-03-12")).await;
+    w.refer(&w.ee_responder, with(adult("Olena", "Kovalenko"), "1994-03-12")).await;
+
+    let stats = ok(&w.get("/api/v1/statistics/identification", &w.rapporteur).await, StatusCode::OK);
+    assert_eq!(stats["registered"], 3, "{stats}");
+    let persons = &stats["distinct_persons"];
+    assert_eq!(persons["persons"], 2, "{stats}");
+    assert_eq!(persons["records"], 3, "{stats}");
+    assert_eq!(persons["merged"], 1, "{stats}");
+    let method = persons["method"].as_str().unwrap();
+    assert!(method.contains("linkage engine") && method.contains("persons v1") && method.contains("0.9"), "{method}");
+    // Counts only: no name in any spelling, no case.
+    let text = stats.to_string();
+    for name in ["Olena", "Олена", "Kovalenko", "Iryna", "case_id"] {
+        assert!(!text.contains(name), "{name} in {text}");
+    }
+    // NGO B's registration stays out of NGO A's search and duplicate warnings.
+    assert_eq!(w.search(&w.responder, &[("name", "Olena Kovalenko")]).await.len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. HTCDS v2.0 exchange
 // ---------------------------------------------------------------------------------------------

@@ -877,6 +877,35 @@ async fn the_search_page_finds_a_name_without_diacritics() {
     assert!(!other.contains(&format!("href=\"/cases/{id}\"")), "another organisation's case is never found");
 }
 
+/// A search result says why it was found: each field the linkage engine compared, how the two
+/// records compare on it and what that weighs; the statistics page counts persons, not records.
+#[tokio::test]
+async fn the_search_page_explains_a_match_and_statistics_count_persons() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Žanna").await;
+    let page = get_ok(t, "/search?name=Berzina+Zanna&date_of_birth=2001-04-17", &w.caseworker).await;
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")), "{page}");
+    assert!(page.contains("<th scope=\"col\">Why</th>"), "{page}");
+    for reason in ["Given names: the same", "Family names: the same", "Date of birth: the same"] {
+        assert!(page.contains(reason), "{reason}: {page}");
+    }
+    assert!(page.contains("Citizenship: not known on one side or both"), "{page}");
+    // A search by date of birth alone is exact: nothing to explain.
+    let page = get_ok(t, "/search?date_of_birth=2001-04-17", &w.caseworker).await;
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")) && !page.contains("Given names: the same"), "{page}");
+    // Latvian words for the same reasons.
+    t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    let page = get_ok(t, "/search?name=zanna+berzina", &w.caseworker).await;
+    assert!(page.contains("Vārdi: sakrīt") && page.contains("Uzvārdi: sakrīt"), "{page}");
+
+    let stats = get_ok(t, "/statistics", &w.statistician).await;
+    assert!(stats.contains("Distinct persons among the referred"), "{stats}");
+    assert!(stats.contains("id=\"distinct-persons\">0</strong>"), "only referred registrations count: {stats}");
+    assert!(stats.contains("model persons v1 (built in), threshold 0.9"), "{stats}");
+    assert!(!stats.contains("Bērziņa") && !stats.contains("Žanna"), "never a person");
+}
+
 /// The wizard and the case page speak Latvian to a Latvian user.
 #[tokio::test]
 async fn the_wizard_is_latvian_for_a_latvian_user() {

@@ -1,0 +1,604 @@
+//! Person linkage in the platform: the Fellegi-Sunter model of `haven_link` as data, what Haven
+//! feeds it of a person, an index of persons that scores one new record against those already
+//! in it, and the clustering of registrations into persons for the statistics.
+//!
+//! Pure: no storage, no keys, no clock. The use cases in `ident` decide whose records go in.
+
+use std::collections::{BTreeMap, HashMap};
+
+use haven_domain::ParseError;
+use haven_domain::case::{CalendarDate, Sex};
+use haven_domain::ident::record::Registration;
+use haven_link::cluster::{Link, cluster};
+use haven_link::compare::Comparison;
+use haven_link::data::MAX_VALUE_CHARS;
+use haven_link::model::LinkType;
+use haven_link::{CandidateIndex, LinkageModel};
+use serde::Serialize;
+
+use crate::{AppError, AppResult};
+
+/// Where an operator's model is read from, under the instance's reference directory.
+pub const PERSON_MODEL_FILE: &str = "linkage/persons.toml";
+
+/// The built-in model ("persons v1"), with its m and u explained in the file.
+const BUILT_IN: &str = include_str!("../../linkage/persons.toml");
+
+/// A saved registration warns of a record the engine puts at or above this probability: more
+/// likely the same person than not. (A shared document number always warns.)
+pub const DUPLICATE_WARNING_PROBABILITY: f64 = 0.5;
+
+/// At most this many aliases and earlier family names of one person are indexed.
+const MAX_ALTERNATIVES: usize = 8;
+/// A searched name is tried split between given and family names at most at this many places.
+const MAX_SPLITS: usize = 6;
+
+/// The values Haven feeds the model, by field name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Feed {
+    GivenNames,
+    FamilyNames,
+    DateOfBirth,
+    Sex,
+    Citizenship,
+}
+
+const FEEDS: [(&str, Feed); 5] = [
+    ("given_names", Feed::GivenNames),
+    ("family_names", Feed::FamilyNames),
+    ("date_of_birth", Feed::DateOfBirth),
+    ("sex", Feed::Sex),
+    ("citizenship", Feed::Citizenship),
+];
+
+/// The person-linkage model the platform runs: search, duplicate warnings, person counts.
+#[derive(Debug, Clone)]
+pub struct PersonModel {
+    model: LinkageModel,
+    label: String,
+    feeds: Vec<Feed>,
+}
+
+impl PersonModel {
+    /// The built-in model.
+    pub fn built_in() -> AppResult<Self> {
+        Self::parse(BUILT_IN, "persons v1 (built in)")
+    }
+
+    /// An operator's model, the text of [`PERSON_MODEL_FILE`]. An error names the file.
+    pub fn from_operator_file(text: &str) -> AppResult<Self> {
+        Self::parse(text, &format!("{PERSON_MODEL_FILE} of the operator"))
+    }
+
+    fn parse(text: &str, label: &str) -> AppResult<Self> {
+        let bad = |m: String| AppError::Invalid(ParseError::new(PERSON_MODEL_FILE, m));
+        let model = LinkageModel::from_toml(text).map_err(|e| bad(e.to_string()))?;
+        if model.parameters.is_none() {
+            return Err(bad("the model has no [parameters] (m, u and lambda): train it or set them".into()));
+        }
+        if model.settings.link_type == LinkType::Link {
+            return Err(bad(
+                "link_type must be \"dedupe\": the platform finds the same person among one set of records".into(),
+            ));
+        }
+        let mut feeds = Vec::with_capacity(model.settings.fields.len());
+        for f in &model.settings.fields {
+            let Some((_, feed)) = FEEDS.iter().find(|(name, _)| *name == f.name) else {
+                let known: Vec<&str> = FEEDS.iter().map(|(n, _)| *n).collect();
+                return Err(bad(format!("field {:?} is not one Haven feeds (known: {})", f.name, known.join(", "))));
+            };
+            let fits = match feed {
+                Feed::GivenNames | Feed::FamilyNames => matches!(f.comparison, Comparison::Name { .. }),
+                Feed::DateOfBirth => f.comparison == Comparison::Date,
+                Feed::Sex | Feed::Citizenship => !matches!(f.comparison, Comparison::Date),
+            };
+            if !fits {
+                return Err(bad(format!("field {:?} cannot be compared that way (names: name, dates: date)", f.name)));
+            }
+            feeds.push(*feed);
+        }
+        if !feeds.iter().any(|f| matches!(f, Feed::GivenNames | Feed::FamilyNames)) {
+            return Err(bad("the model compares no name (given_names or family_names)".into()));
+        }
+        CandidateIndex::new(&model).map_err(|e| bad(e.to_string()))?;
+        Ok(PersonModel { model, label: label.to_owned(), feeds })
+    }
+
+    /// Which model this is, for the method statements: "persons v1 (built in)".
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn model(&self) -> &LinkageModel {
+        &self.model
+    }
+
+    /// Search results start at this probability (the model's `min_probability`).
+    pub fn search_threshold(&self) -> f64 {
+        self.model.settings.min_probability
+    }
+
+    /// Records join one person at this probability (the model's `cluster.threshold`).
+    pub fn cluster_threshold(&self) -> f64 {
+        self.model.settings.cluster.threshold
+    }
+
+    /// The values of one name form of a person, in the model's field order.
+    fn values<'a>(&self, form: &'a NameForm, facts: &'a PersonFacts) -> Vec<Option<&'a str>> {
+        let some = |s: &'a str| (!s.trim().is_empty()).then_some(s);
+        self.feeds
+            .iter()
+            .map(|f| match f {
+                Feed::GivenNames => some(&form.given),
+                Feed::FamilyNames => some(&form.family),
+                Feed::DateOfBirth => facts.date_of_birth.as_deref(),
+                Feed::Sex => facts.sex,
+                Feed::Citizenship => facts.citizenship.as_deref(),
+            })
+            .collect()
+    }
+}
+
+/// One way of writing a person's name: given names, and family names with alternatives joined by
+/// `|` (the engine compares every alternative).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct NameForm {
+    given: String,
+    family: String,
+}
+
+impl NameForm {
+    fn new(given: &str, family: &str) -> NameForm {
+        NameForm { given: clip(given.trim()).to_owned(), family: clip(family.trim()).to_owned() }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.given.trim().is_empty() && self.family.trim().is_empty()
+    }
+
+    fn swapped(&self) -> NameForm {
+        NameForm { given: self.family.clone(), family: self.given.clone() }
+    }
+}
+
+/// At most [`MAX_VALUE_CHARS`] characters (the engine refuses longer values).
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Alternatives joined by `|`, as many as fit the engine's limit on a value.
+fn alternatives<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for v in values {
+        let v = v.trim();
+        let extra = v.chars().count() + usize::from(!out.is_empty());
+        if v.is_empty() || out.chars().count() + extra > MAX_VALUE_CHARS {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('|');
+        }
+        out.push_str(v);
+    }
+    out
+}
+
+/// What linkage compares of one person.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PersonFacts {
+    /// The name as registered first, then each earlier family name put first (so that blocking on
+    /// the family name reaches it), then each alias.
+    forms: Vec<NameForm>,
+    date_of_birth: Option<String>,
+    sex: Option<&'static str>,
+    citizenship: Option<String>,
+}
+
+impl PersonFacts {
+    /// A person as registered or recorded: names, aliases, earlier family names and the rest.
+    pub fn of_person(
+        given: &str,
+        family: &str,
+        previous_family: &[String],
+        aliases: &[String],
+        date_of_birth: Option<String>,
+        sex: Sex,
+        citizenship: Option<String>,
+    ) -> PersonFacts {
+        let mut families: Vec<&str> = Vec::new();
+        for f in std::iter::once(family).chain(previous_family.iter().map(String::as_str)).map(str::trim) {
+            if !f.is_empty() && !families.contains(&f) && families.len() < MAX_ALTERNATIVES {
+                families.push(f);
+            }
+        }
+        let mut forms = Vec::new();
+        // the registered family name first, then each earlier one in the lead
+        for lead in 0..families.len().max(1) {
+            let ordered = families
+                .get(lead)
+                .into_iter()
+                .chain(families.iter().enumerate().filter(|(i, _)| *i != lead).map(|(_, f)| f));
+            forms.push(NameForm::new(given, &alternatives(ordered.copied())));
+        }
+        let all_families = alternatives(families.iter().copied());
+        for alias in aliases.iter().take(MAX_ALTERNATIVES) {
+            let words: Vec<&str> = alias.split_whitespace().collect();
+            match words.split_last() {
+                None => {}
+                // one word: another given name
+                Some((only, [])) => forms.push(NameForm::new(only, &all_families)),
+                // several: a full name, the last word the family name
+                Some((last, first)) => forms.push(NameForm::new(&first.join(" "), last)),
+            }
+        }
+        let mut unique: Vec<NameForm> = Vec::with_capacity(forms.len());
+        for f in forms {
+            if !f.is_empty() && !unique.contains(&f) {
+                unique.push(f);
+            }
+        }
+        if unique.is_empty() {
+            // no name at all: the other fields are still compared
+            unique.push(NameForm::default());
+        }
+        PersonFacts {
+            forms: unique,
+            date_of_birth,
+            sex: (sex != Sex::Unknown).then(|| haven_domain::Coded::code(sex)),
+            citizenship: citizenship.filter(|c| !c.is_empty()),
+        }
+    }
+
+    /// A registration.
+    pub fn of_registration(reg: &Registration) -> PersonFacts {
+        let p = &reg.person;
+        PersonFacts::of_person(
+            &p.given_names,
+            &p.family_names,
+            &p.previous_family_names,
+            &p.aliases,
+            p.date_of_birth.map(|d| d.to_string()),
+            p.sex,
+            p.citizenships.first().map(|c| c.as_str().to_owned()),
+        )
+    }
+
+    /// A searched name (any order, any split between given and family names) and date of birth.
+    /// Without a name there is nothing for the engine to compare: `None`.
+    pub fn of_search(name: &str, date_of_birth: Option<CalendarDate>) -> Option<PersonFacts> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let mut forms = Vec::new();
+        match words.as_slice() {
+            [] => return None,
+            [only] => {
+                forms.push(NameForm::new("", only));
+                forms.push(NameForm::new(only, ""));
+            }
+            _ => {
+                for k in 1..words.len().min(MAX_SPLITS + 1) {
+                    let (a, b) = (words[..k].join(" "), words[k..].join(" "));
+                    forms.push(NameForm::new(&a, &b));
+                    forms.push(NameForm::new(&b, &a));
+                }
+            }
+        }
+        Some(PersonFacts { forms, date_of_birth: date_of_birth.map(|d| d.to_string()), sex: None, citizenship: None })
+    }
+
+    /// Whether a name was given.
+    pub fn has_name(&self) -> bool {
+        self.forms.iter().any(|f| !f.is_empty())
+    }
+
+    /// The forms a query runs with: each form also with given and family names exchanged, so that
+    /// blocking on the family name reaches a record whose names were entered the other way round.
+    fn query_forms(&self) -> Vec<NameForm> {
+        let mut out: Vec<NameForm> = Vec::with_capacity(self.forms.len() * 2);
+        for f in self.forms.iter().flat_map(|f| [f.clone(), f.swapped()]) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+/// One field's part in a match: how the two records compare on it and what that weighs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldReason {
+    /// The model's field: `given_names`, `family_names`, `date_of_birth`, `sex`, `citizenship`.
+    pub field: String,
+    /// The comparison level: `exact`, `Jaro-Winkler >= 0.92`, `day and month swapped`,
+    /// `different`, `missing` (not compared: a value is missing on one side).
+    pub level: String,
+    /// log2(m/u), rounded to 0.01: above 0 speaks for the same person, below 0 against.
+    pub weight: f64,
+}
+
+/// The engine's verdict on a pair of persons.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Match {
+    pub weight: f64,
+    pub probability: f64,
+    pub explanation: Vec<FieldReason>,
+}
+
+/// The engine could not score (never carries a value of a person).
+#[derive(Debug, thiserror::Error)]
+#[error("the person-linkage engine could not score a record")]
+struct LinkageFailed;
+
+/// Persons in a candidate index: each name form is an entry, mapped back to its record.
+pub(crate) struct PersonIndex<'m> {
+    model: &'m PersonModel,
+    index: CandidateIndex,
+    owners: Vec<usize>,
+}
+
+impl<'m> PersonIndex<'m> {
+    pub fn new(model: &'m PersonModel) -> AppResult<Self> {
+        let index = CandidateIndex::new(&model.model).map_err(|_| AppError::Internal(Box::new(LinkageFailed)))?;
+        Ok(PersonIndex { model, index, owners: Vec::new() })
+    }
+
+    /// Adds record number `record`. A form the engine cannot read is left out (and logged
+    /// without its values); the record's other forms still count.
+    pub fn insert(&mut self, record: usize, facts: &PersonFacts) {
+        for form in &facts.forms {
+            let values = self.model.values(form, facts);
+            match self.index.insert(record.to_string(), 0, &values) {
+                Ok(_) => self.owners.push(record),
+                Err(_) => tracing::warn!("a name form could not be indexed for person linkage and was left out"),
+            }
+        }
+    }
+
+    /// Scores a person (not inserted) against the records sharing a block with one of its forms:
+    /// the best form pair per record, at or above `min_probability`.
+    pub fn query(&self, facts: &PersonFacts, min_probability: f64) -> AppResult<BTreeMap<usize, Match>> {
+        let mut best: BTreeMap<usize, Match> = BTreeMap::new();
+        for form in facts.query_forms() {
+            let values = self.model.values(&form, facts);
+            let found = self
+                .index
+                .query(0, &values, min_probability)
+                .map_err(|_| AppError::Internal(Box::new(LinkageFailed)))?;
+            for c in found {
+                let Some(owner) = self.owners.get(c.record as usize).copied() else { continue };
+                if best.get(&owner).is_some_and(|m| m.weight >= c.weight) {
+                    continue;
+                }
+                let explanation = c
+                    .explanation
+                    .iter()
+                    .map(|e| FieldReason {
+                        field: e.field.clone(),
+                        level: e.level.clone(),
+                        weight: (e.weight * 100.0).round() / 100.0,
+                    })
+                    .collect();
+                best.insert(owner, Match { weight: c.weight, probability: c.probability, explanation });
+            }
+        }
+        Ok(best)
+    }
+}
+
+/// Registrations grouped into persons: counts only, never a person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PersonClusters {
+    /// Distinct persons.
+    pub persons: u64,
+    /// Registrations counted.
+    pub records: u64,
+    /// Registrations found to be a person already counted (`records - persons`).
+    pub merged: u64,
+    /// How the persons were found, in words (the model and the threshold).
+    pub method: String,
+}
+
+/// A record for clustering: its facts and its normalised document numbers.
+pub(crate) struct ClusterRecord {
+    pub facts: PersonFacts,
+    pub documents: Vec<String>,
+}
+
+/// Groups records into persons: records sharing a document number are one person first, then the
+/// engine links pairs at or above the model's cluster threshold (guarded against chains by the
+/// model's cluster settings).
+pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<PersonClusters> {
+    let n = records.len();
+    let mut index = PersonIndex::new(model)?;
+    for (i, r) in records.iter().enumerate() {
+        index.insert(i, &r.facts);
+    }
+    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
+    let key = |a: usize, b: usize| {
+        let (a, b) = (u32::try_from(a).unwrap_or(u32::MAX), u32::try_from(b).unwrap_or(u32::MAX));
+        (a.min(b), a.max(b))
+    };
+    for (i, r) in records.iter().enumerate() {
+        // every scored pair, low ones too: they stop clusters that would join different people
+        for (j, m) in index.query(&r.facts, 0.0)? {
+            if j != i {
+                let p = pairs.entry(key(i, j)).or_insert(m.probability);
+                *p = p.max(m.probability);
+            }
+        }
+    }
+    let mut by_document: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        for d in r.documents.iter().filter(|d| !d.is_empty()) {
+            let holders = by_document.entry(d.as_str()).or_default();
+            if !holders.contains(&i) {
+                holders.push(i);
+            }
+        }
+    }
+    for holders in by_document.values() {
+        for (x, a) in holders.iter().enumerate() {
+            for b in &holders[x + 1..] {
+                pairs.insert(key(*a, *b), 1.0);
+            }
+        }
+    }
+    let mut links: Vec<Link> = pairs.into_iter().map(|((a, b), probability)| Link { a, b, probability }).collect();
+    links.sort_by_key(|x| (x.a, x.b));
+    let clusters = cluster(n, &links, &model.model.settings.cluster);
+    let persons = clusters.iter().map(|c| u64::from(*c) + 1).max().unwrap_or(0);
+    let records = n as u64;
+    Ok(PersonClusters {
+        persons,
+        records,
+        merged: records - persons,
+        method: format!(
+            "the same document number first, then the linkage engine: model {}, threshold {}",
+            model.label(),
+            model.cluster_threshold()
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> PersonModel {
+        PersonModel::built_in().unwrap()
+    }
+
+    fn person(given: &str, family: &str, dob: Option<&str>) -> PersonFacts {
+        PersonFacts::of_person(given, family, &[], &[], dob.map(str::to_owned), Sex::Female, Some("UA".into()))
+    }
+
+    fn record(facts: PersonFacts) -> ClusterRecord {
+        ClusterRecord { facts, documents: vec![] }
+    }
+
+    #[test]
+    fn the_built_in_model_is_valid_and_feeds_every_field() {
+        let m = model();
+        assert_eq!(m.feeds.len(), 5);
+        assert_eq!(m.cluster_threshold(), 0.9);
+        assert!(m.label().contains("persons v1"));
+    }
+
+    #[test]
+    fn a_malformed_or_foreign_model_is_refused_naming_the_file() {
+        for text in [
+            "not toml at all [",
+            // bare settings without parameters
+            "[settings]\nblocking = [\"family_names\"]\n[[settings.field]]\nname = \"family_names\"\ncomparison = { kind = \"name\" }\n",
+            &BUILT_IN.replace("name = \"citizenship\"", "name = \"passport\""),
+            &BUILT_IN.replace("\"phonetic(family_names)\",", "\"phonetic(nope)\","),
+            &BUILT_IN.replace("link_type = \"dedupe\"", "link_type = \"link\""),
+        ] {
+            let e = PersonModel::from_operator_file(text).unwrap_err();
+            assert!(e.to_string().contains(PERSON_MODEL_FILE), "{e}");
+        }
+        let ok = PersonModel::from_operator_file(&BUILT_IN.replace("threshold = 0.9", "threshold = 0.95")).unwrap();
+        assert_eq!(ok.cluster_threshold(), 0.95);
+        assert!(ok.label().contains(PERSON_MODEL_FILE));
+    }
+
+    #[test]
+    fn cyrillic_and_swapped_names_score_high_and_explain_the_fields() {
+        let m = model();
+        let mut index = PersonIndex::new(&m).unwrap();
+        index.insert(0, &person("Олена", "Коваленко", Some("1990-05-01")));
+        index.insert(1, &person("Iryna", "Kovalenko", Some("1985-11-21")));
+        let found = index.query(&person("Kovalenko", "Olena", Some("1990-05-01")), 0.01).unwrap();
+        let best = &found[&0];
+        assert!(best.probability > 0.99, "{best:?}");
+        let level = |f: &str| best.explanation.iter().find(|e| e.field == f).map(|e| e.level.as_str());
+        assert_eq!(level("given_names"), Some("exact"));
+        assert_eq!(level("family_names"), Some("exact"));
+        assert_eq!(level("date_of_birth"), Some("exact"));
+        assert!(found.get(&1).is_none_or(|m| m.probability < 0.01), "{found:?}");
+    }
+
+    #[test]
+    fn a_searched_name_is_tried_in_every_order_and_split() {
+        let m = model();
+        let mut index = PersonIndex::new(&m).unwrap();
+        index.insert(0, &person("Maria Elena", "Garcia Lopez", None));
+        for q in ["Maria Elena Garcia Lopez", "Garcia Lopez Maria Elena", "maria elena garcia lopez"] {
+            let found = index.query(&PersonFacts::of_search(q, None).unwrap(), m.search_threshold()).unwrap();
+            assert!(found.get(&0).is_some_and(|x| x.probability > 0.8), "{q}: {found:?}");
+        }
+        assert!(PersonFacts::of_search("   ", None).is_none());
+    }
+
+    #[test]
+    fn earlier_family_names_and_aliases_are_found() {
+        let m = model();
+        let mut index = PersonIndex::new(&m).unwrap();
+        let facts = PersonFacts::of_person(
+            "Olena",
+            "Kovalenko",
+            &["Shevchenko".into()],
+            &["Lena".into(), "Helen Smith".into()],
+            None,
+            Sex::Female,
+            None,
+        );
+        index.insert(0, &facts);
+        for q in ["Olena Shevchenko", "Lena Kovalenko", "Helen Smith"] {
+            let found = index.query(&PersonFacts::of_search(q, None).unwrap(), m.search_threshold()).unwrap();
+            assert!(found.contains_key(&0), "{q}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn clusters_count_persons_not_records() {
+        let m = model();
+        let records = vec![
+            record(person("Олена", "Коваленко", Some("1990-05-01"))),
+            record(person("Kovalenko", "Olena", Some("1990-05-01"))),
+            record(person("Iryna", "Kovalenko", Some("1985-11-21"))),
+            // the same document: one person whatever the names say
+            ClusterRecord { facts: person("Ion", "Rusu", Some("2001-01-01")), documents: vec!["AB123".into()] },
+            ClusterRecord { facts: person("Ivan", "Russo", None), documents: vec!["AB123".into()] },
+        ];
+        let c = cluster_persons(&m, &records).unwrap();
+        assert_eq!((c.persons, c.records, c.merged), (3, 5, 2), "{c:?}");
+        assert!(c.method.contains("persons v1") && c.method.contains("0.9"), "{}", c.method);
+        assert_eq!(cluster_persons(&m, &[]).unwrap().persons, 0);
+    }
+
+    /// The figures the model file and docs/linkage.md quote.
+    #[test]
+    fn documented_scores_of_the_built_in_model() {
+        let m = model();
+        let score = |a: PersonFacts, b: PersonFacts| {
+            let mut index = PersonIndex::new(&m).unwrap();
+            index.insert(0, &a);
+            index.query(&b, 0.0).unwrap().get(&0).map_or(0.0, |x| x.probability)
+        };
+        let bare = |g: &str, f: &str| PersonFacts::of_person(g, f, &[], &[], None, Sex::Unknown, None);
+        // the same names alone: just below the cluster threshold
+        let p = score(bare("Olena", "Kovalenko"), bare("Olena", "Kovalenko"));
+        assert!((p - 0.895).abs() < 0.001, "{p}");
+        // twins: different given names, everything else the same
+        let p =
+            score(person("Olena", "Kovalenko", Some("1994-03-12")), person("Iryna", "Kovalenko", Some("1994-03-12")));
+        assert!((p - 0.98).abs() < 0.005, "{p}");
+        // a sister born another year
+        let p =
+            score(person("Olena", "Kovalenko", Some("1994-03-12")), person("Iryna", "Kovalenko", Some("1989-07-30")));
+        assert!(p < 0.001, "{p}");
+    }
+
+    #[test]
+    fn overlong_values_are_clipped_not_refused() {
+        let m = model();
+        let mut index = PersonIndex::new(&m).unwrap();
+        let long = format!("Olena {}", "x".repeat(400));
+        index.insert(0, &person(&long, "Kovalenko", None));
+        assert_eq!(index.owners.len(), 1);
+        assert!(index.query(&person(&long, "Kovalenko", None), 0.5).unwrap().contains_key(&0));
+    }
+}
