@@ -1,20 +1,33 @@
 //! User-interface strings in English and Latvian, from Fluent message files compiled into the
-//! binary (`locales/*.ftl`).
+//! binary (`locales/*.ftl`); and the information leaflet for the victim in the languages victims
+//! speak (`locales/leaflet/*.ftl`, English the reference), with a check of every translation
+//! against its reference.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
 use haven_domain::Language;
+use std::collections::{BTreeMap, BTreeSet};
 
 const EN: &str = include_str!("../locales/en.ftl");
 const LV: &str = include_str!("../locales/lv.ftl");
 /// Labels of the identification module's coded values and pages.
 const EN_IDENT: &str = include_str!("../locales/en-ident.ftl");
 const LV_IDENT: &str = include_str!("../locales/lv-ident.ftl");
+/// Labels of the assistance pages.
+const EN_ASSIST: &str = include_str!("../locales/en-assist.ftl");
+const LV_ASSIST: &str = include_str!("../locales/lv-assist.ftl");
+/// Labels of the support pages: assessment, plan, provider directory, referrals.
+const EN_SUPPORT: &str = include_str!("../locales/en-support.ftl");
+const LV_SUPPORT: &str = include_str!("../locales/lv-support.ftl");
+/// Labels of the children, compensation and safe-return pages.
+const EN_RECORDS: &str = include_str!("../locales/en-records.ftl");
+const LV_RECORDS: &str = include_str!("../locales/lv-records.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
     #[error("message file {file}: {message}")]
-    Invalid { file: &'static str, message: String },
+    Invalid { file: String, message: String },
 }
 
 type Bundle = FluentBundle<FluentResource>;
@@ -22,24 +35,39 @@ type Bundle = FluentBundle<FluentResource>;
 pub struct I18n {
     en: Bundle,
     lv: Bundle,
+    leaflet: LeafletCatalogue,
 }
 
-fn bundle(file: &'static str, sources: &[&str], lang: &str) -> Result<Bundle, I18nError> {
-    let id: unic_langid::LanguageIdentifier =
-        lang.parse().map_err(|_| I18nError::Invalid { file, message: "bad language id".into() })?;
+fn invalid(file: &str, message: String) -> I18nError {
+    I18nError::Invalid { file: file.to_owned(), message }
+}
+
+/// A bundle of one language from its message files. `isolating` wraps each filled-in value in
+/// Unicode isolation marks (for right-to-left text holding left-to-right names and numbers).
+fn bundle(file: &str, sources: &[&str], lang: &str, isolating: bool) -> Result<Bundle, I18nError> {
+    let id: unic_langid::LanguageIdentifier = lang.parse().map_err(|_| invalid(file, "bad language id".into()))?;
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
-    bundle.set_use_isolating(false);
+    bundle.set_use_isolating(isolating);
     for source in sources {
         let resource = FluentResource::try_new((*source).to_owned())
-            .map_err(|(_, errors)| I18nError::Invalid { file, message: format!("{errors:?}") })?;
-        bundle.add_resource(resource).map_err(|errors| I18nError::Invalid { file, message: format!("{errors:?}") })?;
+            .map_err(|(_, errors)| invalid(file, format!("{errors:?}")))?;
+        bundle.add_resource(resource).map_err(|errors| invalid(file, format!("{errors:?}")))?;
     }
     Ok(bundle)
 }
 
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
-        Ok(I18n { en: bundle("en.ftl", &[EN, EN_IDENT], "en")?, lv: bundle("lv.ftl", &[LV, LV_IDENT], "lv")? })
+        Ok(I18n {
+            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS], "en", false)?,
+            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS], "lv", false)?,
+            leaflet: LeafletCatalogue::load()?,
+        })
+    }
+
+    /// The information leaflet's messages in every shipped language.
+    pub fn leaflet(&self) -> &LeafletCatalogue {
+        &self.leaflet
     }
 
     pub fn tr(&self, language: Language) -> Tr<'_> {
@@ -53,8 +81,8 @@ impl I18n {
     /// Message ids of a language's file (for the test that both files have the same ids).
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
-            Language::English => format!("{EN}\n{EN_IDENT}"),
-            Language::Latvian => format!("{LV}\n{LV_IDENT}"),
+            Language::English => format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}"),
+            Language::Latvian => format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}"),
         };
         let mut ids: Vec<String> = source
             .lines()
@@ -98,4 +126,411 @@ impl Tr<'_> {
     pub fn code(&self) -> &'static str {
         haven_domain::Coded::code(self.language)
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The information leaflet for the victim (Directive 2011/36/EU Art 11(5)-(6); Convention
+// Arts 12(1)(d), 15(1))
+// ---------------------------------------------------------------------------------------------
+
+/// One language of the information leaflet: a message file in `locales/leaflet/`.
+#[derive(Debug, Clone, Copy)]
+pub struct LeafletLanguage {
+    /// The ISO 639-1 code: the `lang` parameter and the page's `lang` attribute.
+    pub code: &'static str,
+    /// Written right to left.
+    pub rtl: bool,
+    /// The codes of a registration's `person.languages` this file serves: ISO 639-1, the
+    /// ISO 639-2 and 639-3 codes, and individual languages of a macrolanguage.
+    pub serves: &'static [&'static str],
+    source: &'static str,
+}
+
+impl LeafletLanguage {
+    /// The message file's text.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    pub fn file_name(&self) -> String {
+        format!("leaflet/{}.ftl", self.code)
+    }
+}
+
+const fn leaflet_language(
+    code: &'static str,
+    rtl: bool,
+    serves: &'static [&'static str],
+    source: &'static str,
+) -> LeafletLanguage {
+    LeafletLanguage { code, rtl, serves, source }
+}
+
+/// The shipped languages of the leaflet, English (the reference and the fallback) first.
+/// Adding a language: its message file in `locales/leaflet/` and one line here.
+pub const LEAFLET_LANGUAGES: &[LeafletLanguage] = &[
+    leaflet_language("en", false, &["en", "eng"], include_str!("../locales/leaflet/en.ftl")),
+    leaflet_language("lv", false, &["lv", "lav", "lvs"], include_str!("../locales/leaflet/lv.ftl")),
+    leaflet_language("ru", false, &["ru", "rus"], include_str!("../locales/leaflet/ru.ftl")),
+    leaflet_language("uk", false, &["uk", "ukr"], include_str!("../locales/leaflet/uk.ftl")),
+    leaflet_language("ro", false, &["ro", "ron", "rum", "mo", "mol"], include_str!("../locales/leaflet/ro.ftl")),
+    leaflet_language("bg", false, &["bg", "bul"], include_str!("../locales/leaflet/bg.ftl")),
+    leaflet_language("vi", false, &["vi", "vie"], include_str!("../locales/leaflet/vi.ftl")),
+    leaflet_language("pt", false, &["pt", "por"], include_str!("../locales/leaflet/pt.ftl")),
+    leaflet_language("fr", false, &["fr", "fra", "fre"], include_str!("../locales/leaflet/fr.ftl")),
+    leaflet_language(
+        "ar",
+        true,
+        &["ar", "ara", "arb", "arz", "apc", "ajp", "acm", "afb", "ary", "aeb", "arq", "ayl", "apd"],
+        include_str!("../locales/leaflet/ar.ftl"),
+    ),
+];
+
+/// The leaflet language serving an ISO 639 code of a registration, if one does.
+pub fn leaflet_language_for(iso639: &str) -> Option<&'static LeafletLanguage> {
+    let code = iso639.trim().to_ascii_lowercase();
+    LEAFLET_LANGUAGES.iter().find(|l| l.serves.contains(&code.as_str()))
+}
+
+struct LeafletBundle {
+    code: String,
+    rtl: bool,
+    bundle: Bundle,
+}
+
+/// The leaflet's messages in every language it has, the reference (English) first.
+pub struct LeafletCatalogue {
+    languages: Vec<LeafletBundle>,
+}
+
+/// A leaflet message file given as text: for the shipped files and for tests.
+#[derive(Debug, Clone, Copy)]
+pub struct LeafletSource<'a> {
+    pub code: &'a str,
+    pub rtl: bool,
+    pub text: &'a str,
+}
+
+impl LeafletCatalogue {
+    /// The shipped message files, parsed (a file that does not parse stops the start-up,
+    /// naming it).
+    pub fn load() -> Result<Self, I18nError> {
+        let sources: Vec<LeafletSource<'_>> =
+            LEAFLET_LANGUAGES.iter().map(|l| LeafletSource { code: l.code, rtl: l.rtl, text: l.source }).collect();
+        Self::from_sources(&sources)
+    }
+
+    /// A catalogue from message files; the first is the reference every other falls back to.
+    pub fn from_sources(sources: &[LeafletSource<'_>]) -> Result<Self, I18nError> {
+        if sources.is_empty() {
+            return Err(invalid("leaflet", "no message files".into()));
+        }
+        let languages = sources
+            .iter()
+            .map(|s| {
+                let file = format!("leaflet/{}.ftl", s.code);
+                Ok(LeafletBundle {
+                    code: s.code.to_owned(),
+                    rtl: s.rtl,
+                    bundle: bundle(&file, &[s.text], s.code, s.rtl)?,
+                })
+            })
+            .collect::<Result<Vec<_>, I18nError>>()?;
+        Ok(Self { languages })
+    }
+
+    /// The language codes, the reference first.
+    pub fn codes(&self) -> Vec<&str> {
+        self.languages.iter().map(|l| l.code.as_str()).collect()
+    }
+
+    /// The leaflet in a language, or `None` if the catalogue does not have it.
+    pub fn tr(&self, code: &str) -> Option<LeafletTr<'_>> {
+        let index = self.languages.iter().position(|l| l.code == code)?;
+        Some(LeafletTr { catalogue: self, index, fallbacks: BTreeSet::new() })
+    }
+
+    /// The first of a person's languages (ISO 639 codes) that the leaflet has, else the
+    /// reference.
+    pub fn choose(&self, person_languages: &[String]) -> &str {
+        person_languages
+            .iter()
+            .filter_map(|l| leaflet_language_for(l))
+            .find_map(|l| self.languages.iter().find(|b| b.code == l.code))
+            .or_else(|| self.languages.first())
+            .map_or("en", |l| l.code.as_str())
+    }
+
+    /// Each language's own name for itself (the `language-name` message; the code if it has
+    /// none), in catalogue order: (code, name, right to left).
+    pub fn names(&self) -> Vec<(&str, String, bool)> {
+        self.languages
+            .iter()
+            .map(|l| {
+                (l.code.as_str(), format_in(&l.bundle, "language-name", None).map_or(l.code.clone(), |(t, _)| t), l.rtl)
+            })
+            .collect()
+    }
+}
+
+/// The formatted message and whether formatting reported errors; `None` when the bundle has no
+/// such message.
+fn format_in(bundle: &Bundle, id: &str, args: Option<&FluentArgs<'_>>) -> Option<(String, bool)> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = vec![];
+    let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+    Some((text, !errors.is_empty()))
+}
+
+/// The leaflet in one language. A message the language lacks, or cannot format (a variable
+/// misspelt), is taken from the reference and listed in [`LeafletTr::fallbacks`].
+pub struct LeafletTr<'a> {
+    catalogue: &'a LeafletCatalogue,
+    index: usize,
+    fallbacks: BTreeSet<String>,
+}
+
+impl LeafletTr<'_> {
+    pub fn code(&self) -> &str {
+        self.own().code.as_str()
+    }
+
+    pub fn rtl(&self) -> bool {
+        self.own().rtl
+    }
+
+    /// `rtl` or `ltr`, for the `dir` attribute.
+    pub fn direction(&self) -> &'static str {
+        if self.rtl() { "rtl" } else { "ltr" }
+    }
+
+    fn own(&self) -> &LeafletBundle {
+        &self.catalogue.languages[self.index.min(self.catalogue.languages.len() - 1)]
+    }
+
+    pub fn t(&mut self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message with its variables (name, value).
+    pub fn t_args(&mut self, id: &str, values: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set((*name).to_owned(), FluentValue::from((*value).to_owned()));
+        }
+        self.format(id, Some(&args))
+    }
+
+    fn format(&mut self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        if let Some((text, false)) = format_in(&self.own().bundle, id, args) {
+            return text;
+        }
+        let reference = &self.catalogue.languages[0];
+        if self.index != 0 {
+            self.fallbacks.insert(id.to_owned());
+        }
+        format_in(&reference.bundle, id, args).map_or_else(|| id.to_owned(), |(text, _)| text)
+    }
+
+    /// The messages shown in the reference language so far, by id.
+    pub fn fallbacks(&self) -> Vec<String> {
+        self.fallbacks.iter().cloned().collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check of translations against their reference
+// ---------------------------------------------------------------------------------------------
+
+/// A language's message files: its code and (file name, text) pairs.
+#[derive(Debug, Clone)]
+pub struct LanguageFiles<'a> {
+    pub language: &'a str,
+    pub files: Vec<(String, &'a str)>,
+}
+
+/// A message whose variables differ from the reference's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableDifference {
+    pub id: String,
+    pub expected: Vec<String>,
+    pub found: Vec<String>,
+}
+
+/// How one translation differs from the reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageReport {
+    pub language: String,
+    /// Messages of the reference that this language lacks: shown in the reference language.
+    pub missing: Vec<String>,
+    /// Messages the reference does not have: never shown (a misspelt id, or one removed).
+    pub extra: Vec<String>,
+    /// Messages that use other variables than the reference's: Haven fills in the reference's.
+    pub variables: Vec<VariableDifference>,
+}
+
+impl LanguageReport {
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.variables.is_empty()
+    }
+}
+
+/// Every translation of one catalogue compared with its reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueReport {
+    /// `interface` or `leaflet`.
+    pub catalogue: String,
+    pub reference: String,
+    pub messages: usize,
+    pub languages: Vec<LanguageReport>,
+}
+
+impl CatalogueReport {
+    pub fn is_complete(&self) -> bool {
+        self.languages.iter().all(LanguageReport::is_complete)
+    }
+}
+
+impl std::fmt::Display for CatalogueReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}: {} messages in {} (the reference)", self.catalogue, self.messages, self.reference)?;
+        for l in &self.languages {
+            if l.is_complete() {
+                writeln!(f, "  {}: complete", l.language)?;
+                continue;
+            }
+            writeln!(f, "  {}:", l.language)?;
+            for id in &l.missing {
+                writeln!(f, "    missing: {id} (shown in {})", self.reference)?;
+            }
+            for id in &l.extra {
+                writeln!(f, "    extra: {id} (not in {}; never shown)", self.reference)?;
+            }
+            for d in &l.variables {
+                let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
+                writeln!(
+                    f,
+                    "    variables differ: {} (expected {}; found {})",
+                    d.id,
+                    list(&d.expected),
+                    list(&d.found)
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every message of a language's files with the variables it uses.
+fn messages_of(files: &LanguageFiles<'_>) -> Result<BTreeMap<String, BTreeSet<String>>, I18nError> {
+    let mut out = BTreeMap::new();
+    for (name, text) in &files.files {
+        let resource =
+            FluentResource::try_new((*text).to_owned()).map_err(|(_, errors)| invalid(name, format!("{errors:?}")))?;
+        for entry in resource.entries() {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(value) = &m.value {
+                    pattern_variables(value, &mut vars);
+                }
+                for attribute in &m.attributes {
+                    pattern_variables(&attribute.value, &mut vars);
+                }
+                out.insert(m.id.name.to_owned(), vars);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn pattern_variables(pattern: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_variables(expression, out);
+        }
+    }
+}
+
+fn expression_variables(expression: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, out);
+            for variant in variants {
+                pattern_variables(&variant.value, out);
+            }
+        }
+        ast::Expression::Inline(inline) => inline_variables(inline, out),
+    }
+}
+
+fn inline_variables(inline: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    let arguments = |a: &ast::CallArguments<&str>, out: &mut BTreeSet<String>| {
+        for p in &a.positional {
+            inline_variables(p, out);
+        }
+        for n in &a.named {
+            inline_variables(&n.value, out);
+        }
+    };
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::FunctionReference { arguments: a, .. } => arguments(a, out),
+        ast::InlineExpression::TermReference { arguments: Some(a), .. } => arguments(a, out),
+        ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
+        _ => {}
+    }
+}
+
+/// Compares each translation with the reference: messages missing and extra, and messages whose
+/// variables differ. A file that does not parse is an error naming it.
+pub fn check_catalogue(
+    catalogue: &str,
+    reference: &LanguageFiles<'_>,
+    translations: &[LanguageFiles<'_>],
+) -> Result<CatalogueReport, I18nError> {
+    let expected = messages_of(reference)?;
+    let mut languages = Vec::new();
+    for t in translations {
+        let found = messages_of(t)?;
+        languages.push(LanguageReport {
+            language: t.language.to_owned(),
+            missing: expected.keys().filter(|id| !found.contains_key(*id)).cloned().collect(),
+            extra: found.keys().filter(|id| !expected.contains_key(*id)).cloned().collect(),
+            variables: expected
+                .iter()
+                .filter_map(|(id, vars)| {
+                    let other = found.get(id)?;
+                    (other != vars).then(|| VariableDifference {
+                        id: id.clone(),
+                        expected: vars.iter().cloned().collect(),
+                        found: other.iter().cloned().collect(),
+                    })
+                })
+                .collect(),
+        });
+    }
+    Ok(CatalogueReport {
+        catalogue: catalogue.to_owned(),
+        reference: reference.language.to_owned(),
+        messages: expected.len(),
+        languages,
+    })
+}
+
+/// The shipped translations checked: the interface (Latvian against English) and the leaflet
+/// (every language against English). `haven check-translations` prints this.
+pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
+    let interface = |language, texts: [(&str, &'static str); 4]| LanguageFiles {
+        language,
+        files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
+    };
+    let en = interface("en", [("en.ftl", EN), ("en-ident.ftl", EN_IDENT), ("en-assist.ftl", EN_ASSIST), ("en-support.ftl", EN_SUPPORT)]);
+    let lv = interface("lv", [("lv.ftl", LV), ("lv-ident.ftl", LV_IDENT), ("lv-assist.ftl", LV_ASSIST), ("lv-support.ftl", LV_SUPPORT)]);
+    let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };
+    let (reference, others) =
+        LEAFLET_LANGUAGES.split_first().ok_or_else(|| invalid("leaflet", "no languages".into()))?;
+    let others: Vec<LanguageFiles<'_>> = others.iter().map(files).collect();
+    Ok(vec![check_catalogue("interface", &en, &[lv])?, check_catalogue("leaflet", &files(reference), &others)?])
 }
