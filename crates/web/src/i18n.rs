@@ -246,8 +246,9 @@ impl LeafletCatalogue {
 
     /// The leaflet in a language, or `None` if the catalogue does not have it.
     pub fn tr(&self, code: &str) -> Option<LeafletTr<'_>> {
-        let index = self.languages.iter().position(|l| l.code == code)?;
-        Some(LeafletTr { catalogue: self, index, fallbacks: BTreeSet::new() })
+        let own = self.languages.iter().find(|l| l.code == code)?;
+        let reference = self.languages.first()?;
+        Some(LeafletTr { own, reference, fallbacks: BTreeSet::new() })
     }
 
     /// The first of a person's languages (ISO 639 codes) that the leaflet has, else the
@@ -285,27 +286,23 @@ fn format_in(bundle: &Bundle, id: &str, args: Option<&FluentArgs<'_>>) -> Option
 /// The leaflet in one language. A message the language lacks, or cannot format (a variable
 /// misspelt), is taken from the reference and listed in [`LeafletTr::fallbacks`].
 pub struct LeafletTr<'a> {
-    catalogue: &'a LeafletCatalogue,
-    index: usize,
+    own: &'a LeafletBundle,
+    reference: &'a LeafletBundle,
     fallbacks: BTreeSet<String>,
 }
 
 impl LeafletTr<'_> {
     pub fn code(&self) -> &str {
-        self.own().code.as_str()
+        self.own.code.as_str()
     }
 
     pub fn rtl(&self) -> bool {
-        self.own().rtl
+        self.own.rtl
     }
 
     /// `rtl` or `ltr`, for the `dir` attribute.
     pub fn direction(&self) -> &'static str {
         if self.rtl() { "rtl" } else { "ltr" }
-    }
-
-    fn own(&self) -> &LeafletBundle {
-        &self.catalogue.languages[self.index.min(self.catalogue.languages.len() - 1)]
     }
 
     pub fn t(&mut self, id: &str) -> String {
@@ -322,14 +319,13 @@ impl LeafletTr<'_> {
     }
 
     fn format(&mut self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        if let Some((text, false)) = format_in(&self.own().bundle, id, args) {
+        if let Some((text, false)) = format_in(&self.own.bundle, id, args) {
             return text;
         }
-        let reference = &self.catalogue.languages[0];
-        if self.index != 0 {
+        if !std::ptr::eq(self.own, self.reference) {
             self.fallbacks.insert(id.to_owned());
         }
-        format_in(&reference.bundle, id, args).map_or_else(|| id.to_owned(), |(text, _)| text)
+        format_in(&self.reference.bundle, id, args).map_or_else(|| id.to_owned(), |(text, _)| text)
     }
 
     /// The messages shown in the reference language so far, by id.
