@@ -86,10 +86,11 @@ impl Section {
     }
 }
 
-/// A date as the language writes it (the `date` message).
+/// A date as the language writes it (the `date` message). Its digits need no isolation marks
+/// inside (a right-to-left language isolates the whole date where it is used).
 fn date(tr: &mut LeafletTr<'_>, d: CalendarDate) -> String {
     let (day, month, year) = (format!("{:02}", d.day), format!("{:02}", d.month), format!("{:04}", d.year));
-    tr.t_args("date", &[("day", &day), ("month", &month), ("year", &year)])
+    tr.t_args("date", &[("day", &day), ("month", &month), ("year", &year)]).replace(['\u{2068}', '\u{2069}'], "")
 }
 
 /// The leaflet's sections in the translator's language, with the case's facts filled in.

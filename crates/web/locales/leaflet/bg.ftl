@@ -29,6 +29,8 @@ language-name = Български
 # How a date is written in this language. Haven fills in $day (two digits, e.g. 05),
 # $month (two digits, e.g. 09) and $year (four digits, e.g. 2026). Put them in the usual order,
 # with the usual separators.
+# Here the date ends with a full stop, so a sentence that ends with a date has no full stop of
+# its own.
 date = { $day }.{ $month }.{ $year } г.
 
 ## Title
@@ -78,7 +80,7 @@ reflection-purpose = През това време можете да се въз�
 # No removal from the country while the period runs.
 reflection-no-removal = През това време никой не може да ви изгони от тази страна.
 # The dates of the person's period. $from is the first day, $until the last day (both dates).
-reflection-dates = Вашето време за почивка и решение: от { $from } до { $until }.
+reflection-dates = Вашето време за почивка и решение: от { $from } до { $until }
 # Printed instead of the dates when they are not known yet.
 reflection-dates-unknown = Вашият социален работник ще ви каже кога започва и кога свършва това време.
 
@@ -93,7 +95,7 @@ residence-grounds = То може да бъде дадено заради лич
 # Where to get help to apply.
 residence-help = Вашият социален работник или адвокат може да ви помогне да го поискате.
 # Printed when the person has a residence permit. $until is the last day it is valid (a date).
-residence-yours = Имате разрешение за пребиваване. То е валидно до { $until }.
+residence-yours = Имате разрешение за пребиваване. То е валидно до { $until }
 
 ## International protection (asylum) (Directive Art 11(6); Convention Art 14(5))
 
@@ -127,7 +129,7 @@ support-counselling = съвети и информация за правата �
 # Help is given only with the person's agreement.
 support-choice = Вие избирате каква помощ искате. Можете да откажете.
 # Printed when known. $since is the date from which the person has had the right to this help.
-support-since = Имате право на тази помощ от { $since }.
+support-since = Имате право на тази помощ от { $since }
 
 ## Free legal advice and representation (Directive Art 12(2); Convention Art 15(2))
 

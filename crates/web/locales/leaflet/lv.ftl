@@ -29,6 +29,8 @@ language-name = Latviešu
 # How a date is written in this language. Haven fills in $day (two digits, e.g. 05),
 # $month (two digits, e.g. 09) and $year (four digits, e.g. 2026). Put them in the usual order,
 # with the usual separators.
+# Here the date ends with a full stop, so a sentence that ends with a date has no full stop of
+# its own.
 date = { $day }.{ $month }.{ $year }.
 
 ## Title
@@ -78,7 +80,7 @@ reflection-purpose = Šajā laikā Jūs varat atgūties, attālināties no cilv�
 # No removal from the country while the period runs.
 reflection-no-removal = Šajā laikā neviens nevar Jūs izraidīt no šīs valsts.
 # The dates of the person's period. $from is the first day, $until the last day (both dates).
-reflection-dates = Jūsu laiks atpūsties un izlemt: no { $from } līdz { $until }.
+reflection-dates = Jūsu laiks atpūsties un izlemt: no { $from } līdz { $until }
 # Printed instead of the dates when they are not known yet.
 reflection-dates-unknown = Jūsu sociālais darbinieks Jums pateiks, kad šis laiks sākas un kad beidzas.
 
@@ -93,7 +95,7 @@ residence-grounds = To var piešķirt Jūsu personiskās situācijas dēļ vai t
 # Where to get help to apply.
 residence-help = Jūsu sociālais darbinieks vai jurists var palīdzēt Jums to pieprasīt.
 # Printed when the person has a residence permit. $until is the last day it is valid (a date).
-residence-yours = Jums ir uzturēšanās atļauja. Tā ir derīga līdz { $until }.
+residence-yours = Jums ir uzturēšanās atļauja. Tā ir derīga līdz { $until }
 
 ## International protection (asylum) (Directive Art 11(6); Convention Art 14(5))
 
@@ -127,7 +129,7 @@ support-counselling = padomus un informāciju par Jūsu tiesībām valodā, kuru
 # Help is given only with the person's agreement.
 support-choice = Jūs izvēlaties, kādu palīdzību vēlaties. Jūs varat atteikties.
 # Printed when known. $since is the date from which the person has had the right to this help.
-support-since = Jums ir tiesības uz šo palīdzību kopš { $since }.
+support-since = Jums ir tiesības uz šo palīdzību kopš { $since }
 
 ## Free legal advice and representation (Directive Art 12(2); Convention Art 15(2))
 

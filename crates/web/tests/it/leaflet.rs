@@ -230,6 +230,11 @@ async fn the_api_returns_every_section_in_every_language() {
         }
         let support = sections.iter().find(|s| s["id"] == "support").unwrap()["text"].as_str().unwrap();
         assert_eq!(support.matches("• ").count(), 6, "six kinds of support listed: {support}");
+        let reflection = sections.iter().find(|s| s["id"] == "reflection").unwrap()["text"].as_str().unwrap();
+        let slashes = ["en", "vi", "pt", "fr", "ar"].contains(&language.code);
+        let until = if slashes { "20/10/2026" } else { "20.10.2026" };
+        assert!(reflection.contains(until), "the date whole, as {} writes it: {reflection}", language.code);
+        assert!(!body.to_string().contains(".."), "no doubled full stop after a date in {}", language.code);
     }
     // An adult's leaflet has no children's section.
     let (adult_id, _) = w.refer(adult(&[]), true).await;
