@@ -19,6 +19,8 @@ use axum::http::HeaderMap;
 use axum::response::{Json, Response};
 use axum::routing::get;
 use haven_app::leaflet::LeafletFacts;
+use haven_domain::Permission;
+use haven_domain::access::{Action, Compartment};
 use haven_domain::case::CalendarDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -217,6 +219,8 @@ struct Built {
 }
 
 async fn build(state: &AppState, p: &haven_app::Principal, id: &str, q: &LeafletQuery) -> WebResult<Built> {
+    // The route's permission before anything about the request is answered.
+    state.app.require(p, Permission::Case(Compartment::Identity, Action::Read)).await?;
     let catalogue = state.i18n.leaflet();
     let asked = requested_language(catalogue, q.lang.as_deref())?;
     let facts = state.app.rights_leaflet(p, id).await?;

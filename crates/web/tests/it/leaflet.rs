@@ -259,6 +259,12 @@ async fn an_unknown_language_is_a_400_naming_lang() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "an unknown parameter: {}", r.body);
     let r = w.get(&format!("/api/v1/cases/{id}/leaflet?name=perhaps"), &w.caseworker).await;
     assert_eq!((r.status, r.json()["error"]["field"].clone()), (StatusCode::BAD_REQUEST, json!("name")));
+    // Those who may not read cases are refused before the language is looked at.
+    let stats = w.t.org("Statistics", "statistics_office", "LV").await;
+    let password = w.t.user("statistician", &stats, &["statistician"]).await;
+    let statistician = w.t.login("statistician", &password).await;
+    let r = w.get(&format!("/api/v1/cases/{id}/leaflet?lang=xx"), &statistician).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
 
 #[test]
