@@ -117,6 +117,12 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/notifications" => {
             json!({"notified_on": "2026-01-01", "sex": "female", "age_group": "25_34", "citizenship": "UA", "forms": ["sexual"]})
         }
+        "/api/v1/cases/{case}/support-records" => json!({"kind": "compensation_claim", "record": {
+            "kind": "state_compensation_scheme", "amount_claimed": "100000", "currency": "EUR",
+            "prepared_on": "2026-01-01", "free_legal_representation": "no"}}),
+        "/api/v1/cases/{case}/support-records/{id}/changes" => {
+            json!({"version": 1, "change": {"action": "transition", "status": "filed"}})
+        }
         _ => return None,
     };
     Some(v)
@@ -169,6 +175,25 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             ("sex", "female".into()),
             ("age_group", "25_34".into()),
             ("forms", "sexual".into()),
+        ],
+        "/cases/{case}/support/child" => vec![
+            ("action", "add:guardian".into()),
+            ("appointed_on", "2026-01-01".into()),
+            ("name", "Anna Ozola".into()),
+            ("kind", "guardian".into()),
+        ],
+        "/cases/{case}/support/compensation" => vec![
+            ("action", "add:compensation_claim".into()),
+            ("kind", "state_compensation_scheme".into()),
+            ("amount_claimed", "100000".into()),
+            ("currency", "EUR".into()),
+            ("prepared_on", "2026-01-01".into()),
+            ("free_legal_representation", "no".into()),
+        ],
+        "/cases/{case}/support/return" => vec![
+            ("action", "add:return_plan".into()),
+            ("destination", "RO".into()),
+            ("created_on", "2026-01-01".into()),
         ],
         _ => vec![],
     };

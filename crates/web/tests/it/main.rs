@@ -8,4 +8,5 @@ mod common;
 mod ident;
 mod input;
 mod pages;
+mod records;
 mod security;
