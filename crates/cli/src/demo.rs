@@ -48,6 +48,7 @@ const USERS: &[(&str, &str, &str, &str)] = &[
     ("demo.police", "Jānis Bērziņš", "State Police – Anti-Trafficking Unit", "first_responder,investigator"),
     ("demo.ngo", "Ilze Kalniņa", "Resource Centre for Women Marta", "first_responder,caseworker"),
     ("demo.shelter", "Anna Liepa", "Safe House Riga", "caseworker,supervisor"),
+    ("demo.supervisor", "Dace Ozola", "Resource Centre for Women Marta", "supervisor"),
     ("demo.authority", "Pēteris Ozols", "National Referral Mechanism Latvia", "decision_maker"),
     ("demo.rapporteur", "Laura Krūmiņa", "Anti-Trafficking Coordinator of Latvia", "rapporteur"),
     ("demo.statistician", "Marie Dubois", "EU Statistics Office", "statistician"),
@@ -59,9 +60,11 @@ const STAFF: &[(&str, &str, &str, &str)] = &[
     ("ee.police", "Kristel Laur", "Police and Border Guard Board", "first_responder,investigator"),
     ("ee.ngo", "Triin Lepik", "Living for Tomorrow", "first_responder,caseworker"),
     ("ee.authority", "Toomas Vaino", "Social Insurance Board – Victim Support", "decision_maker"),
+    ("ee.supervisor", "Maarja Kask", "Living for Tomorrow", "caseworker,supervisor"),
     ("lt.police", "Tomas Žilinskas", "Lithuanian Criminal Police Bureau", "first_responder,investigator"),
     ("lt.ngo", "Rasa Mockutė", "Caritas Lithuania – Victim Assistance", "first_responder,caseworker"),
     ("lt.authority", "Darius Kairys", "National Referral Mechanism Lithuania", "decision_maker"),
+    ("lt.supervisor", "Eglė Petrauskienė", "Caritas Lithuania – Victim Assistance", "caseworker,supervisor"),
 ];
 
 /// Who registers the cases, and each one's share of its country's cases.
@@ -74,6 +77,9 @@ const REGISTRARS: &[(&str, Country, u32)] = &[
     ("lt.police", Country::Lt, 50),
     ("lt.ngo", Country::Lt, 50),
 ];
+
+/// Who keeps the provider directories, reviews assessments and answers referrals.
+const ASSIST_ACTORS: &[&str] = &["demo.shelter", "demo.supervisor", "demo.ngo", "ee.supervisor", "lt.supervisor"];
 
 /// The decision maker of each country's competent authority.
 const AUTHORITIES: &[(Country, &str)] =
@@ -156,8 +162,9 @@ pub async fn seed(app: &App) -> Result<()> {
             };
             let (user, password) = seeding.create_user(Acting::Operator, &new).await?;
             println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
-            let acts =
-                REGISTRARS.iter().any(|(u, _, _)| u == username) || AUTHORITIES.iter().any(|(_, u)| u == username);
+            let acts = REGISTRARS.iter().any(|(u, _, _)| u == username)
+                || AUTHORITIES.iter().any(|(_, u)| u == username)
+                || ASSIST_ACTORS.contains(username);
             if acts {
                 let s = seeding
                     .login(haven_app::LoginRequest {
@@ -243,6 +250,17 @@ pub async fn seed(app: &App) -> Result<()> {
     }
     clock.set(now);
 
+    let staff = crate::demo_assist::Staff {
+        supervisors: [principal("demo.shelter")?, principal("ee.supervisor")?, principal("lt.supervisor")?],
+        caseworker: principal("demo.ngo")?,
+        reviewer: principal("demo.supervisor")?,
+        shelter: principal("demo.shelter")?,
+        org_id: &org_id,
+    };
+    let (providers, assessments, referrals) =
+        crate::demo_assist::seed(&seeding, &clock, &staff, today).await.context("synthetic assistance data")?;
+    clock.set(now);
+
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
     for case in &plan.cases {
@@ -253,6 +271,7 @@ pub async fn seed(app: &App) -> Result<()> {
     println!("Loaded {} synthetic cases.", plan.cases.len());
     println!("  by status: {}", list(&by_status));
     println!("  by country: {}; {} anonymous notifications", list(&by_country), plan.notifications.len());
+    println!("  assistance: {providers} support providers, {assessments} assessments, {referrals} referrals");
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod demo_assist;
 mod demo_ident;
 
 use anyhow::{Context, Result, bail};
@@ -64,6 +65,9 @@ enum Command {
     Restore { file: PathBuf },
     /// Record linkage: find the same person across datasets.
     Link(haven_link::cli::LinkArgs),
+    /// Compare every translation with English (missing, extra, other variables); exit status 1
+    /// when one is incomplete.
+    CheckTranslations,
 }
 
 #[derive(Args)]
@@ -228,11 +232,27 @@ async fn open_app(config: &Config, data: &Path) -> Result<App> {
     })?;
     match config.instance.reference_dir.trim() {
         "" => Ok(app),
-        dir => Ok(app.with_reference(load_reference(Path::new(dir))?)),
+        dir => {
+            let assist = load_assist_settings(Path::new(dir))?;
+            Ok(app.with_reference(load_reference(Path::new(dir))?).with_assist_settings(assist))
+        }
     }
 }
 
-/// Reads an operator's reference data: indicator lists and jurisdiction profiles, as data.
+/// The operator's assistance settings: `assistance/sharing.toml` (what referrals share per
+/// service type) replaces the built-in rules when present.
+fn load_assist_settings(dir: &Path) -> Result<haven_app::assist::AssistSettings> {
+    let defaults = haven_app::assist::AssistSettings::defaults().context("the built-in assistance settings")?;
+    let sharing = dir.join("assistance").join("sharing.toml");
+    if !sharing.is_file() {
+        return Ok(defaults);
+    }
+    let text = std::fs::read_to_string(&sharing).with_context(|| format!("reading {}", sharing.display()))?;
+    defaults.with_sharing_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", sharing.display()))
+}
+
+/// Reads an operator's reference data: indicator lists, jurisdiction profiles and the
+/// person-linkage model, as data.
 fn load_reference(dir: &Path) -> Result<haven_app::ident::Reference> {
     use haven_domain::ident::indicators::{DIMENSIONS_FILE, INDICATORS_FILE, IndicatorList, LIST_MANIFEST_FILE};
     let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
@@ -270,8 +290,13 @@ fn load_reference(dir: &Path) -> Result<haven_app::ident::Reference> {
             profiles.push(read(&f)?);
         }
     }
-    haven_app::ident::Reference::with_extras(lists, &profiles)
-        .map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))
+    let reference = haven_app::ident::Reference::with_extras(lists, &profiles)
+        .map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))?;
+    let model = dir.join(haven_app::ident::PERSON_MODEL_FILE);
+    if !model.is_file() {
+        return Ok(reference);
+    }
+    reference.with_person_model(&read(&model)?).map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))
 }
 
 fn wrong_master_key() -> anyhow::Error {
@@ -299,6 +324,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => backup(&config, &data, &file).await,
         Command::Restore { file } => restore(&config, &data, &file).await,
         Command::Link(_) => bail!("handled before the runtime starts"),
+        Command::CheckTranslations => check_translations(),
     }
 }
 
@@ -550,4 +576,17 @@ async fn restore(config: &Config, data: &Path, file: &Path) -> Result<()> {
     app.store().append_audit(&event).await.context("recording the restore in the audit log")?;
     println!("restored {rows} rows");
     Ok(())
+}
+
+/// Prints how each translation compares with English; fails when one is incomplete.
+fn check_translations() -> Result<()> {
+    let reports = haven_web::i18n::check_translations()?;
+    for report in &reports {
+        print!("{report}");
+    }
+    if reports.iter().all(haven_web::i18n::CatalogueReport::is_complete) {
+        Ok(())
+    } else {
+        bail!("some translations are incomplete: see the report above")
+    }
 }

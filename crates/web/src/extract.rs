@@ -155,7 +155,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
     Ok(value)
 }
 
-/// A JSON request body.
+/// A JSON request body: an object (a struct never silently accepts an array or `null`).
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
@@ -166,7 +166,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             return Err(WebError::UnsupportedMediaType { expected: "application/json" });
         }
         let bytes = body_bytes(req, state).await?;
-        Ok(ApiJson(parse_json(&bytes)?))
+        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => Ok(ApiJson(parse_json(&bytes)?)),
+            _ => Err(WebError::BadRequest { field: None, message: "the body must be a JSON object".into() }),
+        }
     }
 }
 

@@ -117,6 +117,40 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/notifications" => {
             json!({"notified_on": "2026-01-01", "sex": "female", "age_group": "25_34", "citizenship": "UA", "forms": ["sexual"]})
         }
+        "/api/v1/cases/{case}/assessments" => {
+            let mut levels = serde_json::Map::new();
+            for area in [
+                "safety",
+                "physical_health",
+                "mental_health",
+                "accommodation",
+                "subsistence",
+                "legal_status",
+                "language",
+            ] {
+                levels.insert(area.into(), json!("need"));
+            }
+            json!({"assessed_on": "2026-09-01", "risk_from_traffickers": "low", "levels": levels})
+        }
+        "/api/v1/cases/{case}/assessments/{seq}/review" => json!({"approve": true}),
+        "/api/v1/cases/{case}/plan" => json!({"service": "medical_treatment", "goal": "Check-up",
+            "responsible_organisation_id": w.ngo, "starts_on": "2026-09-01"}),
+        "/api/v1/cases/{case}/plan/{id}/status" => json!({"status": "in_progress", "version": 1}),
+        "/api/v1/providers" => json!({"id": format!("provider-{n}"), "name": "Shelter", "country": "LV",
+            "services": [{"service": "safe_accommodation", "capacity": 4}], "languages": ["lv"], "regions": ["LV-RIX"],
+            "accepts": ["women"], "contact_points": [{"label": "Phone", "phone": "+371 1"}]}),
+        "/api/v1/providers/{id}" => json!({"version": 1, "provider": {"id": "00000000-0000-0000-0000-000000000000",
+            "name": "Shelter", "country": "LV", "services": [{"service": "medical_treatment"}], "languages": ["lv"],
+            "regions": ["LV"], "accepts": ["women"], "contact_points": [{"label": "Phone", "phone": "+371 1"}]}}),
+        "/api/v1/providers/match" => {
+            json!({"need": {"service": "safe_accommodation", "person_is_child": false, "sex": "female"}})
+        }
+        "/api/v1/cases/{case}/referrals" => {
+            json!({"service": "translation_interpretation", "to_organisation_id": w.police,
+            "consent": {"consent_given": true, "consent_on": "2026-09-01", "consent_language": "lv"}})
+        }
+        "/api/v1/referrals/{id}/state" => json!({"state": "sent", "version": 1}),
+        "/api/v1/referrals/{id}/follow-ups" => json!({"note": "Called", "version": 1}),
         "/api/v1/cases/{case}/support-records" => json!({"kind": "compensation_claim", "record": {
             "kind": "state_compensation_scheme", "amount_claimed": "100000", "currency": "EUR",
             "prepared_on": "2026-01-01", "free_legal_representation": "no"}}),
@@ -195,6 +229,46 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             ("destination", "RO".into()),
             ("created_on", "2026-01-01".into()),
         ],
+        "/cases/{case}/assessments/new" => vec![
+            ("assessed_on", "2026-01-01".into()),
+            ("risk_from_traffickers", "low".into()),
+            ("levels.safety", "none".into()),
+            ("levels.physical_health", "none".into()),
+            ("levels.mental_health", "need".into()),
+            ("levels.accommodation", "urgent".into()),
+            ("levels.subsistence", "none".into()),
+            ("levels.legal_status", "none".into()),
+            ("levels.language", "none".into()),
+        ],
+        "/cases/{case}/assessments/review" => vec![("seq", "1".into()), ("decision", "approve".into())],
+        "/cases/{case}/plan/new" => vec![
+            ("service", "medical_treatment".into()),
+            ("goal", "A check-up".into()),
+            ("responsible_organisation_id", w.ngo.clone()),
+            ("starts_on", "2026-01-01".into()),
+        ],
+        "/cases/{case}/plan/{id}/status" => vec![("status", "in_progress".into()), ("version", "1".into())],
+        "/providers/new" | "/providers/{id}/edit" => vec![
+            ("id", format!("page-provider-{n}")),
+            ("name", format!("Page provider {n}")),
+            ("service.counselling_information", "on".into()),
+            ("languages", "lv".into()),
+            ("regions", "LV".into()),
+            ("accepts", "women".into()),
+            ("version", "1".into()),
+        ],
+        "/cases/{case}/referrals/new" => vec![
+            ("kind", "service".into()),
+            ("service", "counselling_information".into()),
+            ("to_organisation_id", w.police.clone()),
+            ("shared_fields", "given_names".into()),
+            ("consent_given", "on".into()),
+            ("consent_on", "2026-01-01".into()),
+            ("consent_language", "lv".into()),
+            ("send", "yes".into()),
+        ],
+        "/referrals/{id}/state" => vec![("state", "accepted".into()), ("version", "1".into())],
+        "/referrals/{id}/follow-ups" => vec![("note", "Called the shelter.".into()), ("version", "1".into())],
         _ => vec![],
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()

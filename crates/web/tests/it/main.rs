@@ -1,12 +1,15 @@
 //! The web crate's one integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
+mod assist;
+mod assist_pages;
 mod at_rest;
 mod authz;
 mod browser;
 mod common;
 mod ident;
 mod input;
+mod leaflet;
 mod pages;
 mod records;
 mod security;
