@@ -566,6 +566,19 @@ impl App {
         Ok(self.provider_views_of(rows, j).await?.remove(0))
     }
 
+    /// One provider of one's country with its live occupancy, for those who keep the directory
+    /// (the edit form needs the version without the right to read the whole directory).
+    pub async fn provider_to_edit(&self, principal: &Principal, id: &str) -> AppResult<ProviderView> {
+        self.require(principal, Permission::ManageProviders).await?;
+        let j = principal.organisation.jurisdiction.code();
+        let row = match self.store.provider(id).await {
+            Ok(row) if row.jurisdiction == j => row,
+            Ok(_) | Err(StorageError::NotFound) => return Err(AppError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        self.provider_views_of(vec![row], j).await?.into_iter().next().ok_or(AppError::NotFound)
+    }
+
     /// Ranks the providers of one's country for a need, best first, each rank explained.
     pub async fn match_providers(
         &self,

@@ -522,8 +522,14 @@ pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
-    let en = interface("en", [("en.ftl", EN), ("en-ident.ftl", EN_IDENT), ("en-assist.ftl", EN_ASSIST), ("en-support.ftl", EN_SUPPORT)]);
-    let lv = interface("lv", [("lv.ftl", LV), ("lv-ident.ftl", LV_IDENT), ("lv-assist.ftl", LV_ASSIST), ("lv-support.ftl", LV_SUPPORT)]);
+    let en = interface(
+        "en",
+        [("en.ftl", EN), ("en-ident.ftl", EN_IDENT), ("en-assist.ftl", EN_ASSIST), ("en-support.ftl", EN_SUPPORT)],
+    );
+    let lv = interface(
+        "lv",
+        [("lv.ftl", LV), ("lv-ident.ftl", LV_IDENT), ("lv-assist.ftl", LV_ASSIST), ("lv-support.ftl", LV_SUPPORT)],
+    );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };
     let (reference, others) =
         LEAFLET_LANGUAGES.split_first().ok_or_else(|| invalid("leaflet", "no languages".into()))?;

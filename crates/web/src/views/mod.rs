@@ -73,6 +73,8 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/cases", "nav-cases", Permission::ListCases),
     ("/deadlines", "nav-deadlines", Permission::ReadDeadlines),
     ("/search", "nav-search", Permission::SearchPersons),
+    ("/referrals", "nav-referrals", Permission::ManageReferrals),
+    ("/providers", "nav-providers", Permission::ReadProviders),
     ("/statistics", "nav-statistics", Permission::ReadStatistics),
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),
