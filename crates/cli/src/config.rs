@@ -51,7 +51,8 @@ pub struct InstanceConfig {
     pub jurisdiction: String,
     /// A directory of reference data added to the built-in defaults, read at start:
     /// `indicators/<list-id>/{list.toml,dimensions.csv,indicators.csv}` (indicator lists) and
-    /// `profiles/*.toml` (jurisdiction profiles, replacing a built-in one of the same country).
+    /// `profiles/*.toml` (jurisdiction profiles, replacing a built-in one of the same country),
+    /// `linkage/persons.toml` (the person-linkage model, replacing the built-in one).
     pub reference_dir: String,
 }
 

@@ -158,3 +158,36 @@ fn operators_add_indicator_lists_and_profiles_as_data_and_a_bad_profile_stops_th
     assert_eq!(lists[0]["evaluation"]["positive"], true, "{file_view}");
     server.stop();
 }
+
+/// The person-linkage model is data too: an operator's `linkage/persons.toml` replaces the
+/// built-in one (the statistics name it as their method), and a file that does not load stops the
+/// start with the file named.
+#[test]
+fn an_operator_replaces_the_person_linkage_model_and_a_bad_one_stops_the_start() {
+    const BUILT_IN: &str = include_str!("../../../app/linkage/persons.toml");
+    let haven = Haven::new();
+    for bad in [
+        "[settings\nblocking = 1\n".to_owned(),
+        BUILT_IN.replace("\"phonetic(family_names)\",", "\"phonetic(surname)\","),
+        BUILT_IN.replace("name = \"citizenship\"", "name = \"religion\""),
+    ] {
+        let dir = reference_dir(&haven, &[("linkage/persons.toml", &bad)]);
+        let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{dir}\"\n"));
+        haven
+            .run(&["--config", &file, "serve", "--listen", "127.0.0.1:0"])
+            .assert_fails_with(&["linkage/persons.toml"]);
+    }
+
+    let stricter = BUILT_IN.replace("threshold = 0.9", "threshold = 0.97");
+    let dir = reference_dir(&haven, &[("linkage/persons.toml", &stricter)]);
+    let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{dir}\"\n"));
+    let office = haven.org("Statistics Office", "statistics_office", "LV");
+    let password = haven.user("counter", &office, "statistician");
+    let server = Server::start(haven.cmd(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]));
+    let session = server.login("counter", &password);
+    let stats = server.get("/api/v1/statistics/identification", Some(&session));
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    let method = stats.json()["distinct_persons"]["method"].as_str().expect("a method").to_owned();
+    assert!(method.contains("linkage/persons.toml") && method.contains("0.97"), "{method}");
+    server.stop();
+}
