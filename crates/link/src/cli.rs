@@ -8,11 +8,12 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::clk::{ClkEncoder, ClkSchema, Encodings, candidate_pairs, greedy_one_to_one};
 use crate::cluster::{Link, assign_person_ids, cluster};
-use crate::data::{BadValues, Dataset, RawRecord};
-use crate::io::{ReadOptions, parse_mapping, read_file, read_person_ids, write_csv};
+use crate::data::{BadValues, Dataset, RawRecords};
+use crate::io::{ReadOptions, parse_mapping, read_file, read_file_raw, read_person_ids, write_csv};
 use crate::linker::{Linker, ScoredPair};
 use crate::model::{LinkType, LinkageModel};
 use crate::report::{RunReport, render_html};
@@ -198,19 +199,19 @@ fn read_inputs(model: &mut LinkageModel, input: &InputArgs, report: &mut RunRepo
         model.settings.id_column = c.clone();
     }
     let map = parse_mapping(&input.map)?;
-    let mut all: Vec<RawRecord> = Vec::new();
+    let mut all = RawRecords::new(model.settings.fields.len());
     for (i, path) in input.inputs.iter().enumerate() {
         let name = path.display().to_string();
         let source = u16::try_from(i).context("too many inputs")?;
         let mut opts = ReadOptions::new(&model.settings, &name, source, &map);
         opts.label_column = input.label_column.clone();
         opts.skip_bad_rows = input.skip_bad_rows;
-        let (records, stats) = read_file(&name, &opts)?;
+        let (records, stats) = read_file_raw(&name, &opts)?;
         report.inputs.push((name, stats.rows, stats.skipped, stats.skipped_examples));
-        all.extend(records);
+        all.append(records);
     }
     let policy = if input.skip_bad_rows { BadValues::TreatAsMissing } else { BadValues::Fail };
-    let data = Dataset::prepare(&model.settings, all, policy)?;
+    let data = Dataset::prepare_raw(&model.settings, all, policy)?;
     report.bad_values = data.bad_values;
     report.records = data.len() as u64;
     Ok(data)
@@ -311,7 +312,7 @@ fn run_pipeline(
     report.estimated_blocking_recall = linker.blocking_recall(&scored, threshold).estimated_recall;
     // links above the threshold join clusters; pairs scored clearly different guard against chains
     let links: Vec<Link> = scored
-        .iter()
+        .par_iter()
         .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
         .filter(|l| l.probability >= threshold || l.probability < settings.cluster.conflict_below)
         .collect();

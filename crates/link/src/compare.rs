@@ -2,10 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Jaro similarity on short ASCII byte strings without allocating; `None` when too long.
+/// Longest strings (in bytes) for [`jaro_ascii`] and [`edit_distance`]'s fast paths.
+const SHORT: usize = 64;
+
+/// Jaro similarity on short ASCII byte strings without allocating; `None` when too long. Bit-
+/// parallel: each character of `a` takes the first free equal character of `b` within the window,
+/// found from a mask of the positions of each character in `b`.
 fn jaro_ascii(a: &[u8], b: &[u8]) -> Option<f64> {
-    const MAX: usize = 64;
-    if a.len() > MAX || b.len() > MAX {
+    if a.len() > SHORT || b.len() > SHORT {
         return None;
     }
     if a.is_empty() && b.is_empty() {
@@ -15,40 +19,52 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> Option<f64> {
         return Some(0.0);
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
-    let mut a_flags = [false; MAX];
-    let mut b_flags = [false; MAX];
+    // bits below `n`
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let mut positions = [0u64; 128];
+    for (j, c) in b.iter().enumerate() {
+        positions[usize::from(c & 127)] |= 1 << j;
+    }
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
     let mut matches = 0usize;
-    for (i, ca) in a.iter().enumerate() {
+    for (i, c) in a.iter().enumerate() {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(b.len());
-        for j in lo..hi {
-            if !b_flags[j] && b[j] == *ca {
-                a_flags[i] = true;
-                b_flags[j] = true;
-                matches += 1;
-                break;
-            }
+        let free = positions[usize::from(c & 127)] & below(hi) & !below(lo) & !b_flags;
+        if free != 0 {
+            b_flags |= free & free.wrapping_neg();
+            a_flags |= 1 << i;
+            matches += 1;
         }
     }
     if matches == 0 {
         return Some(0.0);
     }
+    // the matched characters of each string in order, compared pairwise
     let mut transpositions = 0usize;
-    let mut k = 0usize;
-    for (i, ca) in a.iter().enumerate() {
-        if a_flags[i] {
-            while !b_flags[k] {
-                k += 1;
-            }
-            if b[k] != *ca {
-                transpositions += 1;
-            }
-            k += 1;
+    let (mut fa, mut fb) = (a_flags, b_flags);
+    while fa != 0 {
+        let (i, j) = (fa.trailing_zeros() as usize, fb.trailing_zeros() as usize);
+        if a.get(i) != b.get(j) {
+            transpositions += 1;
         }
+        fa &= fa - 1;
+        fb &= fb.wrapping_sub(1);
     }
     let m = matches as f64;
     let t = (transpositions / 2) as f64;
     Some((m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0)
+}
+
+/// Jaro-Winkler similarity where only whether it reaches `lowest` or more matters: exact when it
+/// does, and below `lowest` (possibly 0) otherwise. Short ASCII strings are compared directly (as
+/// fast as the bound); for others the linear-time upper bound saves the full computation.
+fn jaro_winkler_from(a: &str, b: &str, lowest: f64) -> f64 {
+    let short_ascii = a.len() <= SHORT && b.len() <= SHORT && a.is_ascii() && b.is_ascii();
+    if !short_ascii && jaro_winkler_upper_bound(a, b) < lowest {
+        return 0.0;
+    }
+    jaro_winkler(a, b)
 }
 
 /// An upper bound of the Jaro-Winkler similarity, in linear time: no more characters can match
@@ -68,7 +84,7 @@ pub fn jaro_winkler_upper_bound(a: &str, b: &str) -> f64 {
 }
 
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters, applied above 0.7 as in
-/// `strsim`), in `[0, 1]`. Allocation-free for ASCII strings up to 64 bytes.
+/// `strsim`), in `[0, 1]`. Allocation-free (and bit-parallel) for ASCII strings up to 64 bytes.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     if a.is_ascii()
         && b.is_ascii()
@@ -404,7 +420,7 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
         return 0;
     }
     let lowest = jw.last().copied().unwrap_or(1.0);
-    let s = if jaro_winkler_upper_bound(ta, tb) < lowest { 0.0 } else { jaro_winkler(ta, tb) };
+    let s = jaro_winkler_from(ta, tb, lowest);
     if let Some(first) = jw.first()
         && s >= *first
     {
@@ -427,10 +443,7 @@ fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
         return 0;
     }
     let lowest = jw.last().copied().unwrap_or(1.0);
-    if jaro_winkler_upper_bound(a, b) < lowest {
-        return (jw.len() + 1) as u8;
-    }
-    let s = jaro_winkler(a, b);
+    let s = jaro_winkler_from(a, b, lowest);
     for (i, t) in jw.iter().enumerate() {
         if s >= *t {
             return (i + 1) as u8;
@@ -477,7 +490,63 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Jaro similarity as defined, character by character (the reference for the bit-parallel one).
+    fn jaro_reference(a: &[u8], b: &[u8]) -> f64 {
+        if a.is_empty() && b.is_empty() {
+            return 1.0;
+        }
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+        let mut a_flags = vec![false; a.len()];
+        let mut b_flags = vec![false; b.len()];
+        let mut matches = 0usize;
+        for (i, ca) in a.iter().enumerate() {
+            for j in i.saturating_sub(window)..(i + window + 1).min(b.len()) {
+                if !b_flags[j] && b[j] == *ca {
+                    a_flags[i] = true;
+                    b_flags[j] = true;
+                    matches += 1;
+                    break;
+                }
+            }
+        }
+        if matches == 0 {
+            return 0.0;
+        }
+        let mut transpositions = 0usize;
+        let mut k = 0usize;
+        for (i, ca) in a.iter().enumerate() {
+            if a_flags[i] {
+                while !b_flags[k] {
+                    k += 1;
+                }
+                if b[k] != *ca {
+                    transpositions += 1;
+                }
+                k += 1;
+            }
+        }
+        let m = matches as f64;
+        let t = (transpositions / 2) as f64;
+        (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0
+    }
+
     proptest! {
+        #[test]
+        fn bit_parallel_jaro_equals_the_reference_exactly(a in "[a-f ]{0,64}", b in "[a-f ]{0,64}") {
+            let fast = jaro_ascii(a.as_bytes(), b.as_bytes());
+            prop_assert_eq!(fast.map(f64::to_bits), Some(jaro_reference(a.as_bytes(), b.as_bytes()).to_bits()));
+        }
+
+        #[test]
+        fn skipping_by_the_bound_keeps_every_level(a in "[a-e]{0,12}", b in "[a-e]{0,12}", lowest in 0.0f64..1.0) {
+            let exact = jaro_winkler(&a, &b);
+            let from = jaro_winkler_from(&a, &b, lowest);
+            prop_assert!(from == exact || (from < lowest && exact < lowest));
+        }
+
         #[test]
         fn fast_jaro_winkler_agrees_with_strsim(a in "[a-e ]{0,12}", b in "[a-e ]{0,12}") {
             prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);

@@ -1,5 +1,7 @@
 //! Records as read from input, and the prepared dataset the engine works on.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
@@ -24,6 +26,246 @@ pub struct RawRecord {
     pub line: u64,
     /// Name of the input, for error messages (shared by the records of one input).
     pub source_name: std::sync::Arc<str>,
+}
+
+/// Marks a missing value in [`RawChunk::spans`].
+const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// Records as read from input, stored compactly: the text of all values of a run of records in
+/// one buffer (no allocation per value). The same content as a list of [`RawRecord`]s, to which it
+/// converts both ways.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawRecords {
+    /// Number of fields of every record.
+    fields: usize,
+    chunks: Vec<RawChunk>,
+}
+
+/// Records of one input, one after another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawChunk {
+    /// Slots per record: the identifier, each field's value, the truth.
+    width: usize,
+    source: u16,
+    source_name: Arc<str>,
+    text: String,
+    /// `width` byte ranges in `text` per record, [`NO_SPAN`] for a missing value.
+    spans: Vec<(u32, u32)>,
+    lines: Vec<u64>,
+}
+
+impl RawChunk {
+    fn new(fields: usize, source: u16, source_name: Arc<str>) -> RawChunk {
+        RawChunk { width: fields + 2, source, source_name, text: String::new(), spans: Vec::new(), lines: Vec::new() }
+    }
+
+    /// Number of records.
+    pub(crate) fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    fn slot(&self, record: usize, slot: usize) -> Option<&str> {
+        let (s, e) = *self.spans.get(record * self.width + slot)?;
+        if (s, e) == NO_SPAN { None } else { self.text.get(s as usize..e as usize) }
+    }
+
+    pub(crate) fn id(&self, record: usize) -> &str {
+        self.slot(record, 0).unwrap_or("")
+    }
+
+    pub(crate) fn value(&self, record: usize, field: usize) -> Option<&str> {
+        if field + 2 >= self.width { None } else { self.slot(record, 1 + field) }
+    }
+
+    pub(crate) fn truth(&self, record: usize) -> Option<&str> {
+        self.slot(record, self.width - 1)
+    }
+
+    pub(crate) fn line(&self, record: usize) -> u64 {
+        self.lines.get(record).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn source_name(&self) -> &str {
+        &self.source_name
+    }
+
+    /// Appends a record; false (and nothing appended) when its text does not fit in the chunk.
+    fn try_push(
+        &mut self,
+        line: u64,
+        id: &str,
+        values: &mut impl FnMut(usize, &mut String) -> bool,
+        truth: Option<&str>,
+    ) -> bool {
+        let (text_len, spans_len) = (self.text.len(), self.spans.len());
+        let mut fits = true;
+        let mut span = |text: &String, start: usize| -> (u32, u32) {
+            match (u32::try_from(start), u32::try_from(text.len())) {
+                (Ok(s), Ok(e)) if e < u32::MAX => (s, e),
+                _ => {
+                    fits = false;
+                    NO_SPAN
+                }
+            }
+        };
+        let start = self.text.len();
+        self.text.push_str(id);
+        let sp = span(&self.text, start);
+        self.spans.push(sp);
+        for f in 0..self.width - 2 {
+            let start = self.text.len();
+            if values(f, &mut self.text) {
+                let sp = span(&self.text, start);
+                self.spans.push(sp);
+            } else {
+                self.text.truncate(start);
+                self.spans.push(NO_SPAN);
+            }
+        }
+        match truth {
+            Some(t) => {
+                let start = self.text.len();
+                self.text.push_str(t);
+                let sp = span(&self.text, start);
+                self.spans.push(sp);
+            }
+            None => self.spans.push(NO_SPAN),
+        }
+        if fits {
+            self.lines.push(line);
+        } else {
+            self.text.truncate(text_len);
+            self.spans.truncate(spans_len);
+        }
+        fits
+    }
+
+    /// Keeps the records for which `keep(record)` holds.
+    pub(crate) fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        let mut kept = RawChunk::new(self.width - 2, self.source, self.source_name.clone());
+        for r in (0..self.len()).filter(|r| keep(*r)) {
+            let mut values = |f: usize, out: &mut String| match self.value(r, f) {
+                Some(v) => {
+                    out.push_str(v);
+                    true
+                }
+                None => false,
+            };
+            // the records fitted before, so they fit again
+            kept.try_push(self.line(r), self.id(r), &mut values, self.truth(r));
+        }
+        *self = kept;
+    }
+}
+
+impl RawRecords {
+    /// No records, each to have `fields` fields.
+    pub fn new(fields: usize) -> RawRecords {
+        RawRecords { fields, chunks: Vec::new() }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(RawChunk::len).sum()
+    }
+
+    /// True when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.chunks.iter().all(|c| c.len() == 0)
+    }
+
+    /// Number of fields of every record.
+    pub fn fields(&self) -> usize {
+        self.fields
+    }
+
+    pub(crate) fn chunks(&self) -> &[RawChunk] {
+        &self.chunks
+    }
+
+    pub(crate) fn chunks_mut(&mut self) -> &mut [RawChunk] {
+        &mut self.chunks
+    }
+
+    /// Appends a record: `values(f, out)` writes field `f`'s value to `out` and returns whether
+    /// there is one. False (and nothing appended) for a record of more than 4 GB of text.
+    pub(crate) fn push(
+        &mut self,
+        source: u16,
+        source_name: &Arc<str>,
+        line: u64,
+        id: &str,
+        mut values: impl FnMut(usize, &mut String) -> bool,
+        truth: Option<&str>,
+    ) -> bool {
+        let same_input = |c: &RawChunk| c.source == source && *c.source_name == **source_name;
+        if !self.chunks.last().is_some_and(same_input) {
+            self.chunks.push(RawChunk::new(self.fields, source, source_name.clone()));
+        }
+        for _ in 0..2 {
+            let Some(chunk) = self.chunks.last_mut() else { return false };
+            if chunk.try_push(line, id, &mut values, truth) {
+                return true;
+            }
+            if chunk.len() == 0 {
+                return false;
+            }
+            self.chunks.push(RawChunk::new(self.fields, source, source_name.clone()));
+        }
+        false
+    }
+
+    /// Appends the records of `other`.
+    pub fn append(&mut self, other: RawRecords) {
+        if self.is_empty() {
+            *self = other;
+        } else if other.fields == self.fields {
+            self.chunks.extend(other.chunks);
+        } else {
+            let fields = self.fields.max(other.fields);
+            let mut all = std::mem::take(self).into_records();
+            all.extend(other.into_records());
+            *self = RawRecords::from_records(fields, all);
+        }
+    }
+
+    /// The records, each with `fields` values (values beyond are dropped, missing ones added).
+    /// A record of more than 4 GB of text loses the values that do not fit.
+    pub fn from_records(fields: usize, records: Vec<RawRecord>) -> RawRecords {
+        let mut out = RawRecords::new(fields);
+        for r in records {
+            let value = |f: usize| r.values.get(f).and_then(Option::as_deref);
+            let write = |f: usize, out: &mut String| match value(f) {
+                Some(v) => {
+                    out.push_str(v);
+                    true
+                }
+                None => false,
+            };
+            if !out.push(r.source, &r.source_name, r.line, &r.id, write, r.truth.as_deref()) {
+                out.push(r.source, &r.source_name, r.line, "", |_, _| false, None);
+            }
+        }
+        out
+    }
+
+    /// The records one by one.
+    pub fn into_records(self) -> Vec<RawRecord> {
+        let mut out = Vec::with_capacity(self.len());
+        for c in &self.chunks {
+            for r in 0..c.len() {
+                out.push(RawRecord {
+                    id: c.id(r).to_string(),
+                    source: c.source,
+                    values: (0..self.fields).map(|f| c.value(r, f).map(str::to_string)).collect(),
+                    truth: c.truth(r).map(str::to_string),
+                    line: c.line(r),
+                    source_name: c.source_name.clone(),
+                });
+            }
+        }
+        out
+    }
 }
 
 /// What to do with a value that cannot be read (a date of 31 February, a name of 5,000 letters).
@@ -167,80 +409,31 @@ impl Dataset {
 
     /// Prepares raw records (in parallel, each distinct value once).
     pub fn prepare(settings: &ModelSettings, records: Vec<RawRecord>, policy: BadValues) -> Result<Dataset> {
+        Dataset::prepare_raw(settings, RawRecords::from_records(settings.fields.len(), records), policy)
+    }
+
+    /// Prepares raw records (in parallel, each distinct value once).
+    pub fn prepare_raw(settings: &ModelSettings, records: RawRecords, policy: BadValues) -> Result<Dataset> {
         let preparer = Preparer::new(settings);
         let nf = settings.fields.len();
+        // the fields in parallel; the first error in field order is the one reported, as if they
+        // were prepared one after another
+        let prepared: Vec<Result<(Column, u64)>> =
+            (0..nf).into_par_iter().map(|f| prepare_column(settings, &preparer, &records, f, policy)).collect();
         let mut columns = Vec::with_capacity(nf);
         let mut bad_values = 0u64;
-        for f in 0..nf {
-            let mut distinct: HashMap<&str, u32> = HashMap::default();
-            let mut order: Vec<&str> = Vec::new();
-            let mut raw_index: Vec<u32> = Vec::with_capacity(records.len());
-            for r in &records {
-                match r.values.get(f) {
-                    Some(Some(v)) => {
-                        let i = *distinct.entry(v.as_str()).or_insert_with(|| {
-                            order.push(v.as_str());
-                            (order.len() - 1) as u32
-                        });
-                        raw_index.push(i);
-                    }
-                    _ => raw_index.push(Column::MISSING),
-                }
-            }
-            drop(distinct);
-            let prepared: Vec<std::result::Result<Option<Value>, String>> =
-                order.par_iter().map(|v| preparer.prepare(f, v)).collect();
-            // distinct raw value -> position among the usable values
-            let mut values = Vec::new();
-            let mut to_value = Vec::with_capacity(prepared.len());
-            let mut errors: Vec<Option<String>> = Vec::with_capacity(prepared.len());
-            for p in prepared {
-                match p {
-                    Ok(Some(v)) => {
-                        to_value.push(values.len() as u32);
-                        values.push(v);
-                        errors.push(None);
-                    }
-                    Ok(None) => {
-                        to_value.push(Column::MISSING);
-                        errors.push(None);
-                    }
-                    Err(e) => {
-                        to_value.push(Column::MISSING);
-                        errors.push(Some(e));
-                    }
-                }
-            }
-            let mut index = Vec::with_capacity(records.len());
-            for (r, ri) in records.iter().zip(&raw_index) {
-                if *ri == Column::MISSING {
-                    index.push(Column::MISSING);
-                    continue;
-                }
-                let ri = *ri as usize;
-                if let Some(Some(e)) = errors.get(ri) {
-                    match policy {
-                        BadValues::Fail => {
-                            return Err(LinkError::BadRow {
-                                source_name: r.source_name.to_string(),
-                                line: r.line,
-                                message: format!("field {:?}: {e}", settings.fields[f].name),
-                            });
-                        }
-                        BadValues::TreatAsMissing => bad_values += 1,
-                    }
-                }
-                index.push(to_value.get(ri).copied().unwrap_or(Column::MISSING));
-            }
-            columns.push(Column { index, values });
+        for p in prepared {
+            let (column, bad) = p?;
+            columns.push(column);
+            bad_values += bad;
         }
-        let mut ds = Dataset { columns, bad_values, ..Dataset::default() };
-        for r in records {
-            ds.ids.push(r.id);
-            ds.sources.push(r.source);
-            ds.truth.push(r.truth);
-        }
-        Ok(ds)
+        let chunks = records.chunks();
+        let ids: Vec<String> =
+            chunks.par_iter().flat_map_iter(|c| (0..c.len()).map(move |r| c.id(r).to_string())).collect();
+        let truth: Vec<Option<String>> =
+            chunks.par_iter().flat_map_iter(|c| (0..c.len()).map(move |r| c.truth(r).map(str::to_string))).collect();
+        let sources: Vec<u16> = chunks.iter().flat_map(|c| std::iter::repeat_n(c.source, c.len())).collect();
+        Ok(Dataset { ids, sources, truth, columns, bad_values })
     }
 
     /// Appends one prepared record.
@@ -261,6 +454,83 @@ impl Dataset {
             }
         }
     }
+}
+
+/// Prepares field `f` of the records: each distinct raw value once (in parallel), then the index of
+/// every record. Returns the column and the number of values treated as missing.
+fn prepare_column(
+    settings: &ModelSettings,
+    preparer: &Preparer,
+    records: &RawRecords,
+    f: usize,
+    policy: BadValues,
+) -> Result<(Column, u64)> {
+    let n = records.len();
+    let mut distinct: HashMap<&str, u32> = HashMap::default();
+    let mut order: Vec<&str> = Vec::new();
+    let mut raw_index: Vec<u32> = Vec::with_capacity(n);
+    for c in records.chunks() {
+        for r in 0..c.len() {
+            match c.value(r, f) {
+                Some(v) => {
+                    let i = *distinct.entry(v).or_insert_with(|| {
+                        order.push(v);
+                        (order.len() - 1) as u32
+                    });
+                    raw_index.push(i);
+                }
+                None => raw_index.push(Column::MISSING),
+            }
+        }
+    }
+    drop(distinct);
+    let prepared: Vec<std::result::Result<Option<Value>, String>> =
+        order.par_iter().map(|v| preparer.prepare(f, v)).collect();
+    // distinct raw value -> position among the usable values
+    let mut values = Vec::new();
+    let mut to_value = Vec::with_capacity(prepared.len());
+    let mut errors: Vec<Option<String>> = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        match p {
+            Ok(Some(v)) => {
+                to_value.push(values.len() as u32);
+                values.push(v);
+                errors.push(None);
+            }
+            Ok(None) => {
+                to_value.push(Column::MISSING);
+                errors.push(None);
+            }
+            Err(e) => {
+                to_value.push(Column::MISSING);
+                errors.push(Some(e));
+            }
+        }
+    }
+    let mut bad_values = 0u64;
+    let mut index = Vec::with_capacity(n);
+    let located = records.chunks().iter().flat_map(|c| (0..c.len()).map(move |r| (c, r)));
+    for ((c, r), ri) in located.zip(&raw_index) {
+        if *ri == Column::MISSING {
+            index.push(Column::MISSING);
+            continue;
+        }
+        let ri = *ri as usize;
+        if let Some(Some(e)) = errors.get(ri) {
+            match policy {
+                BadValues::Fail => {
+                    return Err(LinkError::BadRow {
+                        source_name: c.source_name().to_string(),
+                        line: c.line(r),
+                        message: format!("field {:?}: {e}", settings.fields[f].name),
+                    });
+                }
+                BadValues::TreatAsMissing => bad_values += 1,
+            }
+        }
+        index.push(to_value.get(ri).copied().unwrap_or(Column::MISSING));
+    }
+    Ok((Column { index, values }, bad_values))
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! Reading records (CSV, JSON Lines) with a column mapping, and writing pairs and clusters.
 
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::Arc;
 
-use crate::data::RawRecord;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::data::{RawChunk, RawRecord, RawRecords};
 use crate::error::{LinkError, Result};
 use crate::model::ModelSettings;
 
@@ -114,11 +117,52 @@ impl Needed {
     }
 }
 
+/// Checks a row's identifier and appends the row to `records` given the value of each needed
+/// column (by position in `needed.names`); `Err` is the reason to reject the row. The identifier is
+/// not checked against other rows here.
+fn push_row<'v>(
+    opts: &ReadOptions,
+    needed: &Needed,
+    source_name: &Arc<str>,
+    records: &mut RawRecords,
+    line: u64,
+    get: impl Fn(usize) -> Option<&'v str>,
+) -> std::result::Result<(), String> {
+    let id = get(0).map(str::trim).unwrap_or("");
+    if id.is_empty() {
+        return Err(format!("empty identifier in column {:?}", opts.id_column));
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(format!("identifier longer than {MAX_ID_CHARS} characters"));
+    }
+    let truth = needed.label.and_then(&get).map(str::trim).filter(|v| !v.is_empty());
+    // each field's non-empty columns, joined by `|`
+    let value = |f: usize, out: &mut String| {
+        let mut any = false;
+        for i in needed.fields.get(f).cloned().unwrap_or_default() {
+            if let Some(v) = get(i).map(str::trim).filter(|v| !v.is_empty()) {
+                if any {
+                    out.push('|');
+                }
+                out.push_str(v);
+                any = true;
+            }
+        }
+        any
+    };
+    if records.push(opts.source, source_name, line, id, value, truth) {
+        Ok(())
+    } else {
+        Err("a row of more than 4 GB".into())
+    }
+}
+
+/// Collects the rows of a reader that goes through the input once, in order.
 struct Builder<'a> {
     opts: &'a ReadOptions,
     needed: Needed,
-    source_name: std::sync::Arc<str>,
-    records: Vec<RawRecord>,
+    source_name: Arc<str>,
+    records: RawRecords,
     stats: ReadStats,
     seen_ids: HashMap<String, u64>,
 }
@@ -129,69 +173,44 @@ impl Builder<'_> {
             opts,
             needed: Needed::new(opts),
             source_name: opts.source_name.as_str().into(),
-            records: Vec::new(),
+            records: RawRecords::new(opts.columns.len()),
             stats: ReadStats::default(),
             seen_ids: HashMap::default(),
         }
     }
 
-    fn bad(&self, line: u64, message: String) -> LinkError {
-        LinkError::BadRow { source_name: self.opts.source_name.clone(), line, message }
-    }
-
     fn reject(&mut self, line: u64, message: String) -> Result<()> {
-        if self.opts.skip_bad_rows {
-            self.stats.skipped += 1;
-            if self.stats.skipped_examples.len() < 100 {
-                self.stats.skipped_examples.push((line, message));
-            }
-            Ok(())
-        } else {
-            Err(self.bad(line, message))
-        }
+        reject(self.opts, &mut self.stats, line, message)
     }
 
     /// Adds a row given the value of each needed column (by position in `needed.names`).
     fn add<'v>(&mut self, line: u64, get: impl Fn(usize) -> Option<&'v str>) -> Result<()> {
         self.stats.rows += 1;
         let id = get(0).map(str::trim).unwrap_or("");
-        if id.is_empty() {
-            return self.reject(line, format!("empty identifier in column {:?}", self.opts.id_column));
-        }
-        if id.chars().count() > MAX_ID_CHARS {
-            return self.reject(line, format!("identifier longer than {MAX_ID_CHARS} characters"));
-        }
-        if let Some(first) = self.seen_ids.get(id) {
-            let first = *first;
+        // only accepted identifiers are remembered, so a repeated one passed the other checks
+        if let Some(first) = self.seen_ids.get(id).copied() {
             return self.reject(line, format!("identifier {id:?} already used on line {first}"));
         }
-        let mut values = Vec::with_capacity(self.needed.fields.len());
-        for range in &self.needed.fields {
-            let mut joined: Option<String> = None;
-            for i in range.clone() {
-                if let Some(v) = get(i).map(str::trim).filter(|v| !v.is_empty()) {
-                    match &mut joined {
-                        Some(j) => {
-                            j.push('|');
-                            j.push_str(v);
-                        }
-                        None => joined = Some(v.to_string()),
-                    }
-                }
+        match push_row(self.opts, &self.needed, &self.source_name, &mut self.records, line, &get) {
+            Ok(()) => {
+                self.seen_ids.insert(id.to_string(), line);
+                Ok(())
             }
-            values.push(joined);
+            Err(m) => self.reject(line, m),
         }
-        let truth = self.needed.label.and_then(&get).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        self.seen_ids.insert(id.to_string(), line);
-        self.records.push(RawRecord {
-            id: id.to_string(),
-            source: self.opts.source,
-            values,
-            truth,
-            line,
-            source_name: self.source_name.clone(),
-        });
+    }
+}
+
+/// Rejects a row: an error naming the line, or (when bad rows are skipped) counted.
+fn reject(opts: &ReadOptions, stats: &mut ReadStats, line: u64, message: String) -> Result<()> {
+    if opts.skip_bad_rows {
+        stats.skipped += 1;
+        if stats.skipped_examples.len() < 100 {
+            stats.skipped_examples.push((line, message));
+        }
         Ok(())
+    } else {
+        Err(LinkError::BadRow { source_name: opts.source_name.clone(), line, message })
     }
 }
 
@@ -207,9 +226,56 @@ fn check_columns(opts: &ReadOptions, present: impl Fn(&str) -> bool) -> Result<(
     Ok(())
 }
 
+/// The header of a CSV input and where the needed columns are in it.
+struct CsvLayout {
+    header: Vec<String>,
+    /// Position in the row of each needed column (by position in `needed.names`).
+    positions: Vec<usize>,
+}
+
+impl CsvLayout {
+    fn new(headers: &csv::ByteRecord, opts: &ReadOptions, needed: &Needed) -> Result<CsvLayout> {
+        let header: Vec<String> = headers
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+        check_columns(opts, |c| index.contains_key(c))?;
+        let positions = needed.names.iter().map(|n| index.get(n.as_str()).copied().unwrap_or(usize::MAX)).collect();
+        Ok(CsvLayout { header, positions })
+    }
+
+    /// The text of a row (all its fields), or why the row is rejected before it counts as read.
+    fn text<'r>(&self, rec: &'r csv::ByteRecord) -> std::result::Result<&'r str, String> {
+        if rec.len() != self.header.len() {
+            return Err(format!("{} fields where the header has {}", rec.len(), self.header.len()));
+        }
+        // Each field is valid UTF-8 exactly when the whole row is and every field boundary is a
+        // character boundary; the slow path names the first bad column.
+        if let Ok(text) = std::str::from_utf8(rec.as_slice())
+            && (0..rec.len()).all(|i| rec.range(i).is_some_and(|r| text.is_char_boundary(r.start)))
+        {
+            return Ok(text);
+        }
+        let bad = rec.iter().position(|f| std::str::from_utf8(f).is_err()).unwrap_or(0);
+        let name = self.header.get(bad).map_or("", String::as_str);
+        Err(format!("column {name:?} is not valid UTF-8 (convert the file to UTF-8)"))
+    }
+
+    /// The value of needed column `i` in a row whose text is `text`.
+    fn get<'r>(&self, rec: &csv::ByteRecord, text: &'r str, i: usize) -> Option<&'r str> {
+        self.positions.get(i).and_then(|p| rec.range(*p)).and_then(|r| text.get(r))
+    }
+}
+
 /// Reads CSV (UTF-8, header row). Rows with the wrong number of fields, invalid UTF-8, an empty or
 /// repeated identifier are errors naming the line, or are skipped and counted.
 pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
+    read_csv_raw(input, opts).map(|(r, s)| (r.into_records(), s))
+}
+
+/// [`read_csv`], giving the records in their compact form.
+pub fn read_csv_raw(input: impl Read, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let headers = match rdr.byte_headers() {
         Ok(h) => h.clone(),
@@ -217,13 +283,8 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
             return Err(LinkError::BadRow { source_name: opts.source_name.clone(), line: 1, message: e.to_string() });
         }
     };
-    let header: Vec<String> =
-        headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string()).collect();
-    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
-    check_columns(opts, |c| index.contains_key(c))?;
     let mut b = Builder::new(opts);
-    let positions: Vec<usize> =
-        b.needed.names.iter().map(|n| index.get(n.as_str()).copied().unwrap_or(usize::MAX)).collect();
+    let layout = CsvLayout::new(&headers, opts, &b.needed)?;
     let mut rec = csv::ByteRecord::new();
     loop {
         let line = rdr.position().line() + 1;
@@ -240,32 +301,226 @@ pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>,
             }
         }
         let line = rec.position().map_or(line, |p| p.line());
-        if rec.len() != header.len() {
-            b.reject(line, format!("{} fields where the header has {}", rec.len(), header.len()))?;
-            continue;
+        match layout.text(&rec) {
+            Ok(text) => b.add(line, |i| layout.get(&rec, text, i))?,
+            Err(m) => b.reject(line, m)?,
         }
-        let mut fields: Vec<&str> = Vec::with_capacity(rec.len());
-        let mut bad = None;
-        for (i, f) in rec.iter().enumerate() {
-            match std::str::from_utf8(f) {
-                Ok(s) => fields.push(s),
-                Err(_) => {
-                    bad = Some(format!("column {:?} is not valid UTF-8 (convert the file to UTF-8)", header[i]));
-                    break;
-                }
-            }
-        }
-        if let Some(m) = bad {
-            b.reject(line, m)?;
-            continue;
-        }
-        b.add(line, |i| positions.get(i).and_then(|p| fields.get(*p)).copied())?;
     }
     Ok((b.records, b.stats))
 }
 
+/// What a chunk of CSV rows became, before identifiers are checked against those of other chunks.
+struct ChunkRows {
+    records: RawRecords,
+    /// Rejected rows: (number of records kept before the row, line, reason).
+    rejected: Vec<(usize, u64, String)>,
+    /// Rows that count as read (all but those with the wrong number of fields or bad UTF-8).
+    counted: u64,
+}
+
+/// Offsets in `data` (the rows after the header) where a chunk may start: right after a `\n` that
+/// ends a non-empty record outside quotes. A CSV reader started there reads the same records as one
+/// that read everything before, and its line numbers differ only by the lines before the offset.
+/// One offset at or after each multiple of `target` (as far as there is one).
+fn chunk_starts(data: &[u8], target: usize) -> Vec<usize> {
+    const START_RECORD: u8 = 0;
+    const START_FIELD: u8 = 1;
+    const IN_FIELD: u8 = 2;
+    const QUOTED: u8 = 3;
+    const QUOTE_IN_QUOTED: u8 = 4;
+    let target = target.max(1);
+    let mut out = Vec::new();
+    let mut next = target;
+    if !data.contains(&b'"') {
+        // Without quotes a `\n` ends a non-empty record unless it follows `\r` or `\n`.
+        while next < data.len() {
+            let Some(k) = data[next - 1..].iter().position(|&c| c == b'\n') else { break };
+            let i = next - 1 + k;
+            if i + 1 >= data.len() {
+                break;
+            }
+            if i > 0 && !matches!(data[i - 1], b'\r' | b'\n') {
+                out.push(i + 1);
+                next = i + 1 + target;
+            } else {
+                next = i + 2;
+            }
+        }
+        return out;
+    }
+    // The states of the CSV reader (quote `"`, doubled quotes, no escape, no comments) that matter
+    // here; `\r` ends a record as `\n` does, and a `\n` after it is an empty line.
+    let mut state = START_RECORD;
+    for (i, &c) in data.iter().enumerate() {
+        state = match (state, c) {
+            (QUOTED, b'"') => QUOTE_IN_QUOTED,
+            (QUOTED, _) => QUOTED,
+            (START_RECORD, b'\r' | b'\n') => START_RECORD,
+            (START_RECORD | START_FIELD, b'"') | (QUOTE_IN_QUOTED, b'"') => QUOTED,
+            (_, b',') => START_FIELD,
+            (_, b'\r') => START_RECORD,
+            (_, b'\n') => {
+                if i + 1 >= next && i + 1 < data.len() {
+                    out.push(i + 1);
+                    next = i + 1 + target;
+                }
+                START_RECORD
+            }
+            _ => IN_FIELD,
+        };
+    }
+    out
+}
+
+/// Reads the rows of one chunk with a reader of its own; `first_line` is the line of the chunk's
+/// first byte.
+fn read_csv_chunk(data: &[u8], first_line: u64, opts: &ReadOptions, needed: &Needed, layout: &CsvLayout) -> ChunkRows {
+    let source_name: Arc<str> = opts.source_name.as_str().into();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data);
+    let global = |local: u64| first_line + local.saturating_sub(1);
+    let mut out = ChunkRows { records: RawRecords::new(opts.columns.len()), rejected: Vec::new(), counted: 0 };
+    let mut kept = 0usize;
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let line = global(rdr.position().line() + 1);
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| global(p.line()));
+                out.rejected.push((kept, line, format!("malformed CSV: {e}")));
+                if !opts.skip_bad_rows || matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = rec.position().map_or(line, |p| global(p.line()));
+        let pushed = match layout.text(&rec) {
+            Ok(text) => {
+                out.counted += 1;
+                push_row(opts, needed, &source_name, &mut out.records, line, |i| layout.get(&rec, text, i))
+            }
+            Err(m) => Err(m),
+        };
+        match pushed {
+            Ok(()) => kept += 1,
+            Err(m) => {
+                out.rejected.push((kept, line, m));
+                if !opts.skip_bad_rows {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads CSV held in memory, as [`read_csv`] does (same records, statistics and errors), in
+/// parallel over chunks of rows.
+pub fn read_csv_bytes(input: &[u8], opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    let target = (input.len() / (rayon::current_num_threads() * 8)).clamp(1 << 18, 1 << 26);
+    read_csv_chunked(input, opts, target)
+}
+
+fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(RawRecords, ReadStats)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(LinkError::BadRow { source_name: opts.source_name.clone(), line: 1, message: e.to_string() });
+        }
+    };
+    let needed = Needed::new(opts);
+    let layout = CsvLayout::new(&headers, opts, &needed)?;
+    let start = usize::try_from(rdr.position().byte()).unwrap_or(input.len()).min(input.len());
+    let data = &input[start..];
+    let mut bounds = vec![0];
+    bounds.extend(chunk_starts(data, target));
+    bounds.push(data.len());
+    let chunks: Vec<&[u8]> = bounds.windows(2).map(|w| &data[w[0]..w[1]]).collect();
+    let newlines: Vec<u64> = chunks.par_iter().map(|c| c.iter().filter(|&&x| x == b'\n').count() as u64).collect();
+    let mut first_lines = Vec::with_capacity(chunks.len());
+    let mut line = rdr.position().line();
+    for n in &newlines {
+        first_lines.push(line);
+        line += n;
+    }
+    let mut parts: Vec<ChunkRows> = chunks
+        .par_iter()
+        .zip(&first_lines)
+        .map(|(c, first)| read_csv_chunk(c, *first, opts, &needed, &layout))
+        .collect();
+    // Repeated identifiers: the first record with an identifier keeps it, later ones are rejected
+    // naming its line. Records are numbered in file order.
+    let located: Vec<(&RawChunk, usize)> =
+        parts.iter().flat_map(|p| p.records.chunks()).flat_map(|c| (0..c.len()).map(move |r| (c, r))).collect();
+    let mut keys: Vec<(u64, u32)> = located
+        .par_iter()
+        .enumerate()
+        .map(|(i, (c, r))| {
+            let mut h = rustc_hash::FxHasher::default();
+            c.id(*r).hash(&mut h);
+            (h.finish(), i as u32)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    let mut repeated_from = vec![0u64; located.len()];
+    for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
+        for (k, (_, j)) in run.iter().enumerate() {
+            let (c, r) = located[*j as usize];
+            if let Some((_, first)) = run[..k].iter().find(|(_, i)| {
+                let (d, q) = located[*i as usize];
+                d.id(q) == c.id(r)
+            }) {
+                let (d, q) = located[*first as usize];
+                repeated_from[*j as usize] = d.line(q);
+            }
+        }
+    }
+    drop(located);
+    // the rows in file order: rejections and repeated identifiers reported (or counted) in turn
+    let mut stats = ReadStats::default();
+    let mut next = 0usize;
+    let mut records = RawRecords::new(opts.columns.len());
+    for part in &mut parts {
+        stats.rows += part.counted;
+        let mut rejected = part.rejected.iter().peekable();
+        let mut kept_before = 0usize;
+        for chunk in part.records.chunks_mut() {
+            let repeated = &repeated_from[next..next + chunk.len()];
+            for (r, first) in repeated.iter().enumerate() {
+                while let Some((_, line, m)) = rejected.next_if(|(k, _, _)| *k <= kept_before + r) {
+                    reject(opts, &mut stats, *line, m.clone())?;
+                }
+                if *first != 0 {
+                    let m = format!("identifier {:?} already used on line {first}", chunk.id(r));
+                    reject(opts, &mut stats, chunk.line(r), m)?;
+                }
+            }
+            kept_before += chunk.len();
+            next += chunk.len();
+            if repeated.iter().any(|x| *x != 0) {
+                chunk.retain(|r| repeated[r] == 0);
+            }
+        }
+        for (_, line, m) in rejected {
+            reject(opts, &mut stats, *line, m.clone())?;
+        }
+    }
+    for part in parts {
+        records.append(part.records);
+    }
+    Ok((records, stats))
+}
+
 /// Reads JSON Lines: one object per line; values are strings, numbers, booleans or null.
 pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
+    read_jsonl_raw(input, opts).map(|(r, s)| (r.into_records(), s))
+}
+
+/// [`read_jsonl`], giving the records in their compact form.
+pub fn read_jsonl_raw(input: impl Read, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
     let mut b = Builder::new(opts);
     let mut reader = BufReader::new(input);
     let mut buf = Vec::new();
@@ -333,8 +588,19 @@ pub fn read_records(input: impl Read, format: Format, opts: &ReadOptions) -> Res
 
 /// Opens and reads a file.
 pub fn read_file(path: &str, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
-    let f = std::fs::File::open(path).map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
-    read_records(std::io::BufReader::with_capacity(1 << 20, f), Format::from_path(path), opts)
+    read_file_raw(path, opts).map(|(r, s)| (r.into_records(), s))
+}
+
+/// Opens and reads a file, giving the records in their compact form (CSV is read in parallel).
+pub fn read_file_raw(path: &str, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    let io = |e| LinkError::Io { path: path.to_string(), source: e };
+    match Format::from_path(path) {
+        Format::Csv => read_csv_bytes(&std::fs::read(path).map_err(io)?, opts),
+        Format::JsonLines => {
+            let f = std::fs::File::open(path).map_err(io)?;
+            read_jsonl_raw(std::io::BufReader::with_capacity(1 << 20, f), opts)
+        }
+    }
 }
 
 /// Reads a `record_id,person_id` file from an earlier run.
@@ -374,4 +640,66 @@ pub fn write_csv<W: Write>(out: W, path: &str, header: &[&str], rows: impl Itera
     }
     w.flush().map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn opts(skip: bool) -> ReadOptions {
+        ReadOptions {
+            source_name: "t.csv".into(),
+            source: 3,
+            id_column: "id".into(),
+            columns: vec![vec!["a".into()], vec!["b".into(), "c".into()]],
+            label_column: Some("l".into()),
+            skip_bad_rows: skip,
+        }
+    }
+
+    fn same_as_streaming(input: &[u8], skip: bool, target: usize) {
+        let o = opts(skip);
+        let want = format!("{:?}", read_csv(input, &o));
+        let got = format!("{:?}", read_csv_chunked(input, &o, target).map(|(r, s)| (r.into_records(), s)));
+        assert_eq!(want, got, "input {:?}, target {target}", String::from_utf8_lossy(input));
+    }
+
+    #[test]
+    fn chunked_reading_matches_streaming_on_awkward_input() {
+        let cases: [&[u8]; 8] = [
+            b"id,a,b,c,l\n1,x,y,z,p\n2,x,,z,p\n\n\n3,\"q\nq\",y,z,p\n1,x,y,z,p\n",
+            b"id,a,b,c,l\r\n1,x,y,z,p\r\n2,x,,z,p\r\n\r\n3,\"q\r\nq\",y,z,p\r\n4,x,y,z\r\n5,a,b,c,d",
+            b"id,a,b,c,l\r1,x,y,z,p\r2,x,,z,p\r\r3,x,y,z,p\r",
+            b"\xef\xbb\xbfid,a,b,c,l\n1,x\xff,y,z,p\n2,x,y,z,p\n,x,y,z,p\n2,x,y,z,p\n",
+            b"id,a,b,c,l\n1,a\"b,\"c\"\"d\",e\"\n,f\n2,x,y,z,p\n3,\"\"\"\n\",y,z,p\n",
+            b"id,a,b,c,l\n1,\xc3,\xa9,z,p\n2,x,y,z,p\n",
+            b"id,a,b,c,l",
+            b"",
+        ];
+        for input in cases {
+            for skip in [false, true] {
+                for target in 1..40 {
+                    same_as_streaming(input, skip, target);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn chunked_reading_matches_streaming(
+            body in proptest::collection::vec(proptest::sample::select(
+                vec![b'1', b'2', b'x', b' ', b',', b',', b',', b',', b'"', b'\n', b'\n', b'\n', b'\r', 0xff, 0xc3, 0xa9]), 0..300),
+            crlf in any::<bool>(),
+            skip in any::<bool>(),
+            target in 1usize..60,
+        ) {
+            let mut input = if crlf { b"id,a,b,c,l\r\n".to_vec() } else { b"id,a,b,c,l\n".to_vec() };
+            input.extend(body);
+            same_as_streaming(&input, skip, target);
+        }
+    }
 }

@@ -4,7 +4,8 @@
 use rayon::prelude::*;
 
 use crate::blocking::{BlockingCounts, BlockingKeys, BlockingRule, count_candidates, for_each_candidate, upper_bound};
-use crate::data::Dataset;
+use crate::compare::Value;
+use crate::data::{Column, Dataset};
 use crate::error::{LinkError, Result};
 use crate::model::{FieldParameters, LinkageModel, Parameters};
 use crate::score::{Comparer, FieldExplanation, Pattern, Scorer, probability};
@@ -77,6 +78,17 @@ impl Linker {
         Ok(Linker { model, rules, data, keys, comparer })
     }
 
+    /// An accessor to the values of record `record` (by field), reading its row.
+    #[inline]
+    fn values_of<'s>(&'s self, record: usize) -> impl Fn(usize) -> Option<&'s Value> + Copy + 's {
+        let rows = &self.keys.rows;
+        let columns = &self.data.columns;
+        move |f: usize| {
+            let i = rows.value(record, f);
+            if i == Column::MISSING { None } else { columns.get(f)?.values.get(i as usize) }
+        }
+    }
+
     /// Cheap upper bound of the candidate pairs.
     pub fn candidate_upper_bound(&self) -> u64 {
         upper_bound(&self.keys)
@@ -98,13 +110,9 @@ impl Linker {
                 return Err(LinkError::TooManyPairs { pairs: exact, limit });
             }
         }
-        let data = &self.data;
-        let keys = &self.keys;
-        let comparer = &self.comparer;
-        Ok(for_each_candidate(keys, data, self.model.settings.link_type, |a, b, _r, acc| {
-            let (ai, bi) = (a as usize, b as usize);
-            let pattern = comparer.pattern(|f| data.value(f, ai), |f| data.value(f, bi));
-            acc.push(Candidate { a, b, pattern, rules: keys.mask(ai, bi) });
+        Ok(for_each_candidate(&self.keys, &self.data, self.model.settings.link_type, |a, b, _r, rules, acc| {
+            let pattern = self.comparer.pattern(self.values_of(a as usize), self.values_of(b as usize));
+            acc.push(Candidate { a, b, pattern, rules });
         }))
     }
 
@@ -123,7 +131,9 @@ impl Linker {
     pub fn train(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
         let s = &self.model.settings;
         let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
-        let u = train::estimate_u(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed);
+        let u = train::estimate_u_by(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed, |a, b| {
+            self.comparer.pattern(self.values_of(a), self.values_of(b))
+        });
         let counts = train::pattern_counts(candidates.par_iter().map(|c| (c.pattern, c.rules)));
         let m0: Vec<Vec<f64>> = levels.iter().map(|l| train::initial_m(*l)).collect();
         let mut m_sum: Vec<Vec<f64>> = levels.iter().map(|l| vec![0.0; *l]).collect();
@@ -159,13 +169,14 @@ impl Linker {
                 }
             })
             .collect();
-        let all: Vec<(Pattern, u64)> = {
-            let mut merged: std::collections::HashMap<Pattern, u64> = std::collections::HashMap::new();
-            for (p, _, c) in &counts {
-                *merged.entry(*p).or_default() += c;
+        // the counts per pattern (over rule masks), in pattern order so that runs are reproducible
+        let mut all: Vec<(Pattern, u64)> = Vec::new();
+        for (p, _, c) in &counts {
+            match all.last_mut() {
+                Some((q, n)) if q == p => *n += c,
+                _ => all.push((*p, *c)),
             }
-            merged.into_iter().collect()
-        };
+        }
         let share = train::match_share(&all, &m, &u, 0.01);
         let total = train::total_pairs(&self.data, s.link_type).max(1.0);
         let lambda = (share * candidates.len() as f64 / total).clamp(1e-12, 0.5);
@@ -201,7 +212,9 @@ impl Linker {
         }
         let s = &self.model.settings;
         let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
-        let u = train::estimate_u(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed);
+        let u = train::estimate_u_by(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed, |a, b| {
+            self.comparer.pattern(self.values_of(a), self.values_of(b))
+        });
         let truth = &self.data.truth;
         let same = |c: &Candidate| matches!((&truth[c.a as usize], &truth[c.b as usize]), (Some(x), Some(y)) if x == y);
         let m = train::m_from_labels(candidates.iter().filter(|c| same(c)).map(|c| c.pattern), &levels);
@@ -235,12 +248,17 @@ impl Linker {
     /// Scores candidates with the trained model (in parallel).
     pub fn score(&self, candidates: &[Candidate]) -> Result<Vec<ScoredPair>> {
         let scorer = Scorer::new(&self.model)?;
-        let data = &self.data;
+        let tables: Vec<Option<Vec<(f64, f64)>>> =
+            self.data.columns.iter().enumerate().map(|(f, c)| scorer.value_frequencies(f, &c.values)).collect();
+        let rows = &self.keys.rows;
         Ok(candidates
             .par_iter()
             .map(|c| {
-                let (a, b) = (c.a as usize, c.b as usize);
-                let w = scorer.weight(c.pattern, |f| data.value(f, a), |f| data.value(f, b));
+                let w = scorer.weight_with_frequencies(c.pattern, |f| {
+                    let table = tables.get(f)?.as_ref()?;
+                    let (a, b) = (rows.value(c.a as usize, f), rows.value(c.b as usize, f));
+                    Some((*table.get(a as usize)?, *table.get(b as usize)?))
+                });
                 ScoredPair { a: c.a, b: c.b, pattern: c.pattern, rules: c.rules, weight: w as f32 }
             })
             .collect())

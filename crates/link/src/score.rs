@@ -1,5 +1,6 @@
 //! Scoring a pair: comparison levels, match weight, probability and a field-by-field explanation.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
@@ -158,6 +159,50 @@ impl Scorer {
                 && let Some(adj) = self.tf_adjustment(f, a(f), b(f))
             {
                 w += adj;
+            }
+        }
+        w
+    }
+
+    /// The (frequency, log2 of the frequency) of each of `values` in the term-frequency table of
+    /// field `f` (values not in the table have the rare-value frequency), or `None` when the field
+    /// has no table. For [`Scorer::weight_with_frequencies`].
+    pub fn value_frequencies(&self, f: usize, values: &[Value]) -> Option<Vec<(f64, f64)>> {
+        let t = self.tf.get(f)?.as_ref()?;
+        Some(
+            values
+                .par_iter()
+                .map(|v| {
+                    let x = t.freq.get(&v.text).copied().unwrap_or(t.rare);
+                    (x, x.log2())
+                })
+                .collect(),
+        )
+    }
+
+    /// The same as [`Scorer::weight`], with the term frequencies of the two values of a field
+    /// looked up beforehand: `frequencies(f)` gives the pair's entries of
+    /// [`Scorer::value_frequencies`] for field `f` (asked only for fields with a table that agree
+    /// exactly).
+    pub fn weight_with_frequencies(
+        &self,
+        pattern: Pattern,
+        frequencies: impl Fn(usize) -> Option<((f64, f64), (f64, f64))>,
+    ) -> f64 {
+        let mut w = self.prior;
+        for (f, ws) in self.weights.iter().enumerate() {
+            let l = level_of(pattern, f);
+            if l == MISSING {
+                continue;
+            }
+            w += ws.get(usize::from(l)).copied().unwrap_or(0.0);
+            if l == 0
+                && let Some(Some(t)) = self.tf.get(f)
+                && let Some(((fa, la), (fb, lb))) = frequencies(f)
+            {
+                // log2 of the larger frequency, as in `tf_adjustment`
+                let log2_max = if fa >= fb { la } else { lb };
+                w += t.log2_m_exact - log2_max - ws[0];
             }
         }
         w

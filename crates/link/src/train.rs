@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::blocking::allowed;
 use crate::compare::MISSING;
-use crate::data::Dataset;
+use crate::data::{Column, Dataset};
 use crate::model::LinkType;
 use crate::score::{Comparer, Pattern, level_of};
 
@@ -33,21 +33,50 @@ impl SplitMix64 {
     }
 }
 
-/// Relative frequencies of the values of `field`: the `keep` most common values seen at least
-/// twice, and the frequency of a value seen once (for everything else).
-pub fn term_frequencies(data: &Dataset, field: usize, keep: usize) -> (BTreeMap<String, f64>, f64) {
-    let mut counts: HashMap<&str, u64> = HashMap::default();
+/// The distinct texts of a column's values: for each value the number of its text (values with
+/// the same text share one), and the texts in that numbering.
+fn texts(col: &Column) -> (Vec<u32>, Vec<&str>) {
+    let mut number: HashMap<&str, u32> = HashMap::default();
+    let mut texts = Vec::new();
+    let of_value = col
+        .values
+        .iter()
+        .map(|v| {
+            *number.entry(&v.text).or_insert_with(|| {
+                texts.push(&*v.text);
+                (texts.len() - 1) as u32
+            })
+        })
+        .collect();
+    (of_value, texts)
+}
+
+/// How many records have each text of a column (numbered as by [`texts`]), and how many have a
+/// value at all.
+fn text_counts(col: &Column, of_value: &[u32], n_texts: usize) -> (Vec<u64>, u64) {
+    let mut counts = vec![0u64; n_texts];
     let mut total = 0u64;
-    if let Some(col) = data.columns.get(field) {
-        for v in col.iter() {
-            *counts.entry(&v.text).or_default() += 1;
+    for i in &col.index {
+        if let Some(t) = of_value.get(*i as usize) {
+            counts[*t as usize] += 1;
             total += 1;
         }
     }
+    (counts, total)
+}
+
+/// Relative frequencies of the values of `field`: the `keep` most common values seen at least
+/// twice, and the frequency of a value seen once (for everything else).
+pub fn term_frequencies(data: &Dataset, field: usize, keep: usize) -> (BTreeMap<String, f64>, f64) {
+    let Some(col) = data.columns.get(field) else {
+        return (BTreeMap::new(), 1.0);
+    };
+    let (of_value, texts) = texts(col);
+    let (counts, total) = text_counts(col, &of_value, texts.len());
     if total == 0 {
         return (BTreeMap::new(), 1.0);
     }
-    let mut v: Vec<(&str, u64)> = counts.into_iter().filter(|(_, c)| *c >= 2).collect();
+    let mut v: Vec<(&str, u64)> = texts.into_iter().zip(counts).filter(|(_, c)| *c >= 2).collect();
     v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     v.truncate(keep);
     let t = total as f64;
@@ -79,6 +108,20 @@ fn smooth(counts: &[u64]) -> Vec<f64> {
 
 /// Estimates u (level probabilities among non-matches) from `n_pairs` random pairs.
 pub fn estimate_u(comparer: &Comparer, data: &Dataset, link_type: LinkType, n_pairs: u64, seed: u64) -> Vec<Vec<f64>> {
+    estimate_u_by(comparer, data, link_type, n_pairs, seed, |a, b| {
+        comparer.pattern(|f| data.value(f, a), |f| data.value(f, b))
+    })
+}
+
+/// [`estimate_u`] with the comparison pattern of two records given by `pattern`.
+pub(crate) fn estimate_u_by(
+    comparer: &Comparer,
+    data: &Dataset,
+    link_type: LinkType,
+    n_pairs: u64,
+    seed: u64,
+    pattern: impl Fn(usize, usize) -> Pattern + Sync,
+) -> Vec<Vec<f64>> {
     let nf = comparer.comparisons.len();
     let levels: Vec<usize> = comparer.comparisons.iter().map(|c| c.level_count()).collect();
     let n = data.len() as u64;
@@ -103,7 +146,7 @@ pub fn estimate_u(comparer: &Comparer, data: &Dataset, link_type: LinkType, n_pa
                     continue;
                 }
                 done += 1;
-                let p = comparer.pattern(|f| data.value(f, a), |f| data.value(f, b));
+                let p = pattern(a, b);
                 for (f, cf) in counts.iter_mut().enumerate().take(nf) {
                     let l = level_of(p, f);
                     if l != MISSING
@@ -146,28 +189,29 @@ pub fn estimate_u(comparer: &Comparer, data: &Dataset, link_type: LinkType, n_pa
 /// `field`, among pairs where both have one.
 pub fn exact_agreement(data: &Dataset, field: usize, link_type: LinkType) -> Option<f64> {
     let col = data.columns.get(field)?;
-    let mut per_source: HashMap<(&str, u16), f64> = HashMap::default();
-    let mut per_value: HashMap<&str, f64> = HashMap::default();
-    let mut source_totals: HashMap<u16, f64> = HashMap::default();
-    let mut n = 0.0;
-    for (r, s) in data.sources.iter().enumerate() {
-        if let Some(v) = col.get(r) {
-            *per_value.entry(&v.text).or_default() += 1.0;
-            *per_source.entry((&v.text, *s)).or_default() += 1.0;
-            *source_totals.entry(*s).or_default() += 1.0;
-            n += 1.0;
-        }
-    }
+    let (of_value, texts) = texts(col);
+    let (counts, total) = text_counts(col, &of_value, texts.len());
+    let n = total as f64;
     if n < 2.0 {
         return None;
     }
-    let same_within: f64 = per_value.values().map(|c| c * (c - 1.0) / 2.0).sum();
-    let all_pairs = n * (n - 1.0) / 2.0;
+    // counts are whole numbers, so these sums are exact in any order
+    let pairs = |c: f64| c * (c - 1.0) / 2.0;
+    let same_within: f64 = counts.iter().map(|c| pairs(*c as f64)).sum();
+    let all_pairs = pairs(n);
     match link_type {
         LinkType::Dedupe | LinkType::LinkAndDedupe => Some(same_within / all_pairs),
         LinkType::Link => {
-            let same_source: f64 = per_source.values().map(|c| c * (c - 1.0) / 2.0).sum();
-            let pairs_within: f64 = source_totals.values().map(|c| c * (c - 1.0) / 2.0).sum();
+            let mut per_source: HashMap<(u32, u16), f64> = HashMap::default();
+            let mut source_totals: HashMap<u16, f64> = HashMap::default();
+            for (i, s) in col.index.iter().zip(&data.sources) {
+                if let Some(t) = of_value.get(*i as usize) {
+                    *per_source.entry((*t, *s)).or_default() += 1.0;
+                    *source_totals.entry(*s).or_default() += 1.0;
+                }
+            }
+            let same_source: f64 = per_source.values().map(|c| pairs(*c)).sum();
+            let pairs_within: f64 = source_totals.values().map(|c| pairs(*c)).sum();
             let cross = all_pairs - pairs_within;
             (cross > 0.0).then(|| (same_within - same_source) / cross)
         }

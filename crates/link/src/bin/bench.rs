@@ -12,11 +12,12 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use haven_link::clk::{ClkEncoder, ClkSchema, Encodings, candidate_pairs, greedy_one_to_one};
 use haven_link::cluster::{Link, cluster};
-use haven_link::data::{BadValues, Dataset};
+use haven_link::data::{BadValues, Dataset, RawRecords};
 use haven_link::eval;
-use haven_link::io::{ReadOptions, read_file};
+use haven_link::io::{ReadOptions, read_file, read_file_raw};
 use haven_link::linker::Linker;
 use haven_link::model::LinkageModel;
+use rayon::prelude::*;
 use serde_json::json;
 
 fn peak_rss_mb() -> f64 {
@@ -37,6 +38,42 @@ fn thread_cpu_seconds() -> f64 {
         .map_or(f64::NAN, |ns| ns / 1e9)
 }
 
+/// CPU time of the whole process (all threads, user and system), from /proc/self/stat in clock
+/// ticks of 1/100 s.
+fn process_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // the fields after the command name (which is in parentheses and may hold spaces)
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Wall-clock and CPU time of the steps of a run.
+#[derive(Default)]
+struct Steps {
+    wall: BTreeMap<&'static str, f64>,
+    cpu: BTreeMap<&'static str, f64>,
+    at: Option<(Instant, f64)>,
+}
+
+impl Steps {
+    fn start(&mut self) {
+        self.at = Some((Instant::now(), process_cpu_seconds()));
+    }
+
+    fn done(&mut self, step: &'static str) {
+        if let Some((t, c)) = self.at {
+            self.wall.insert(step, t.elapsed().as_secs_f64());
+            self.cpu.insert(step, process_cpu_seconds() - c);
+        }
+        self.start();
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -48,45 +85,42 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Result<()> {
-    let mut t: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut t = Steps::default();
     let t0 = Instant::now();
+    let cpu0 = process_cpu_seconds();
+    t.start();
     let text = std::fs::read_to_string(settings)?;
     let model = LinkageModel::from_toml(&text)?;
-    let mut raw = Vec::new();
+    let mut raw = RawRecords::new(model.settings.fields.len());
     for (i, p) in inputs.iter().enumerate() {
         let mut o = ReadOptions::new(&model.settings, p, i as u16, &BTreeMap::new());
         o.label_column = Some(label.to_string());
-        raw.extend(read_file(p, &o)?.0);
+        raw.append(read_file_raw(p, &o)?.0);
     }
-    t.insert("read", t0.elapsed().as_secs_f64());
-    let s = Instant::now();
-    let data = Dataset::prepare(&model.settings, raw, BadValues::TreatAsMissing)?;
-    t.insert("prepare", s.elapsed().as_secs_f64());
-    let s = Instant::now();
+    t.done("read");
+    let data = Dataset::prepare_raw(&model.settings, raw, BadValues::TreatAsMissing)?;
+    t.done("prepare");
     let link_type = model.settings.link_type;
     let mut linker = Linker::new(model, data)?;
-    t.insert("blocking keys", s.elapsed().as_secs_f64());
-    let s = Instant::now();
+    t.done("blocking keys");
     let candidates = linker.candidates()?;
-    t.insert("block+compare", s.elapsed().as_secs_f64());
-    let s = Instant::now();
+    t.done("block+compare");
     let summary = linker.train(&candidates)?;
-    t.insert("train", s.elapsed().as_secs_f64());
-    let s = Instant::now();
+    t.done("train");
     let scored = linker.score(&candidates)?;
-    t.insert("score", s.elapsed().as_secs_f64());
+    t.done("score");
     let n_cand = candidates.len();
     drop(candidates);
-    let s = Instant::now();
     let cs = linker.model.settings.cluster.clone();
     let links: Vec<Link> = scored
-        .iter()
+        .par_iter()
         .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
         .filter(|l| l.probability >= cs.threshold || l.probability < cs.conflict_below)
         .collect();
     let clusters = cluster(linker.data.len(), &links, &cs);
-    t.insert("cluster", s.elapsed().as_secs_f64());
+    t.done("cluster");
     let total = t0.elapsed().as_secs_f64();
+    let total_cpu = process_cpu_seconds() - cpu0;
     let peak = peak_rss_mb();
     let pairs: Vec<(u32, u32, f64)> = scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
     let thresholds = [0.01, 0.1, 0.2, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
@@ -105,8 +139,10 @@ fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Res
             "true_pairs_reachable": reachable.first().map(|a| a.true_positives),
             "estimated_blocking_recall": recall_est.estimated_recall,
             "distinct_patterns": summary.distinct_patterns,
-            "timings_s": t,
+            "timings_s": t.wall,
             "total_s": total,
+            "cpu_timings_s": t.cpu,
+            "total_cpu_s": total_cpu,
             "peak_rss_mb": peak,
             "threads": rayon::current_num_threads(),
             "accuracy": acc,
