@@ -9,7 +9,7 @@ use crate::{App, AppError, AppResult, Principal, new_id};
 use haven_crypto::FieldContext;
 use haven_domain::access::{Action, Compartment};
 use haven_domain::assist::assessment::{
-    AssessmentInput, AssessmentState, NeedArea, NeedLevel, RiskAndNeedsAssessment, ReviewError, review,
+    AssessmentInput, AssessmentState, NeedArea, NeedLevel, ReviewError, RiskAndNeedsAssessment, review,
 };
 use haven_domain::assist::directory::{Provider, ProviderInput};
 use haven_domain::assist::matching::{NeedQuery, Ranked, rank_top};
@@ -269,8 +269,9 @@ impl App {
         case_id: &str,
         input: &AssessmentInput,
     ) -> AppResult<AssessmentView> {
-        let (case, _, reg) =
-            self.support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write).await?;
+        let (case, _, reg) = self
+            .support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write)
+            .await?;
         let child = self.child_today(&reg);
         let assessment = RiskAndNeedsAssessment::parse(input, child, self.today())?;
         let seq = self.store.assessments(&case.id).await?.iter().map(|r| r.seq).max().unwrap_or(0) + 1;
@@ -317,8 +318,8 @@ impl App {
             ReviewError::ReasonMissing => AppError::invalid("reason", &e.to_string()),
         })?;
         let row_id = format!("{}/{seq}", case.id);
-        let reason_ct = (!approve)
-            .then(|| self.keys.encrypt_str(&ctx("assessments", "return_reason", &row_id), reason.trim()));
+        let reason_ct =
+            (!approve).then(|| self.keys.encrypt_str(&ctx("assessments", "return_reason", &row_id), reason.trim()));
         let event = self
             .event(principal, AuditAction::AssessmentReviewed)
             .on("case", &case.id, Some(&case.owner_organisation_id))
@@ -334,8 +335,9 @@ impl App {
 
     /// The support side of a case, audited as a read of the support compartment.
     pub async fn support(&self, principal: &Principal, case_id: &str) -> AppResult<SupportView> {
-        let (case, _, reg) =
-            self.support_case(principal, Permission::Case(Compartment::Support, Action::Read), case_id, Action::Read).await?;
+        let (case, _, reg) = self
+            .support_case(principal, Permission::Case(Compartment::Support, Action::Read), case_id, Action::Read)
+            .await?;
         let assessments = self.assessment_views(&case.id).await?;
         let needs = assessments.iter().find(|a| a.in_force).map(|a| a.assessment.needs()).unwrap_or_default();
         let plan = self.plan_views(&case.id).await?;
@@ -348,7 +350,8 @@ impl App {
             .iter()
             .map(|r| self.summary(r, &principal.organisation.id))
             .collect::<AppResult<Vec<_>>>()?;
-        let event = self.event(principal, AuditAction::SupportRead).on("case", &case.id, Some(&case.owner_organisation_id));
+        let event =
+            self.event(principal, AuditAction::SupportRead).on("case", &case.id, Some(&case.owner_organisation_id));
         self.store.append_audit(&event).await?;
         Ok(SupportView {
             case_id: case.id,
@@ -381,8 +384,9 @@ impl App {
         case_id: &str,
         input: &PlanItemInput,
     ) -> AppResult<PlanItemView> {
-        let (case, _, reg) =
-            self.support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write).await?;
+        let (case, _, reg) = self
+            .support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write)
+            .await?;
         let in_force = self.assessment_views(&case.id).await?.into_iter().find(|a| a.in_force);
         let cx = PlanContext {
             child: self.child_today(&reg),
@@ -397,9 +401,10 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         if let Some(p) = &item.provider_id {
-            let provider = self.provider_in(p, &case).await.map_err(|_| {
-                AppError::invalid("provider_id", "no such provider in this country")
-            })?;
+            let provider = self
+                .provider_in(p, &case)
+                .await
+                .map_err(|_| AppError::invalid("provider_id", "no such provider in this country"))?;
             if provider.offer(item.service).is_none() {
                 return Err(AppError::invalid("provider_id", "the provider does not offer this service"));
             }
@@ -440,8 +445,9 @@ impl App {
         item_id: &str,
         input: &PlanItemStatusInput,
     ) -> AppResult<PlanItemView> {
-        let (case, _, _) =
-            self.support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write).await?;
+        let (case, _, _) = self
+            .support_case(principal, Permission::Case(Compartment::Support, Action::Write), case_id, Action::Write)
+            .await?;
         let rows = self.store.plan_items(&case.id).await?;
         let row = rows.iter().find(|r| r.id == item_id).ok_or(AppError::NotFound)?;
         if row.version != input.version {
@@ -610,8 +616,7 @@ impl App {
         let kind = ReferralKind::parse_code("kind", &r.kind)?;
         let state = parse_state(&r.state)?;
         let due_on = r.due_on.as_deref().map(|d| CalendarDate::parse("due_on", d)).transpose()?;
-        let sees_case =
-            side == Side::Sender || (kind == ReferralKind::Transfer && state == ReferralState::Accepted);
+        let sees_case = side == Side::Sender || (kind == ReferralKind::Transfer && state == ReferralState::Accepted);
         Ok(ReferralSummary {
             id: r.id.clone(),
             kind,
@@ -717,7 +722,10 @@ impl App {
             }
             ReferralKind::Transfer => {
                 if !input.service.trim().is_empty() || !input.provider_id.trim().is_empty() {
-                    return Err(AppError::invalid("service", "a transfer moves the whole case: no service or provider"));
+                    return Err(AppError::invalid(
+                        "service",
+                        "a transfer moves the whole case: no service or provider",
+                    ));
                 }
                 if case.owner_organisation_id != principal.organisation.id {
                     return Err(AppError::Forbidden);
@@ -725,7 +733,8 @@ impl App {
                 (None, None)
             }
         };
-        let to_org = match (input.to_organisation_id.trim(), provider.as_ref().and_then(|p| p.organisation_id.clone())) {
+        let to_org = match (input.to_organisation_id.trim(), provider.as_ref().and_then(|p| p.organisation_id.clone()))
+        {
             ("", Some(org)) => org,
             ("", None) => return Err(AppError::invalid("to_organisation_id", "name the receiving organisation")),
             (given, Some(org)) if given != org => {
@@ -756,8 +765,8 @@ impl App {
         };
         let state = if input.send { ReferralState::Sent } else { ReferralState::Draft };
         let limited = |p: &Provider, s: ServiceType| p.offer(s).is_some_and(|o| o.capacity.is_some());
-        let holds_place = state == ReferralState::Sent
-            && matches!((&provider, service), (Some(p), Some(s)) if limited(p, s));
+        let holds_place =
+            state == ReferralState::Sent && matches!((&provider, service), (Some(p), Some(s)) if limited(p, s));
         let id = new_id();
         let now = self.now();
         let enc = |column: &str, s: &str| self.keys.encrypt_str(&ctx("referrals", column, &id), s);

@@ -191,3 +191,41 @@ fn an_operator_replaces_the_person_linkage_model_and_a_bad_one_stops_the_start()
     assert!(method.contains("linkage/persons.toml") && method.contains("0.97"), "{method}");
     server.stop();
 }
+
+/// What referrals share is data: an operator's `assistance/sharing.toml` replaces the built-in
+/// rules, and a file that leaves out a service type stops the start, naming the file and the type.
+#[test]
+fn an_operator_sets_what_referrals_share_and_an_incomplete_file_stops_the_start() {
+    const BUILT_IN: &str = include_str!("../../../domain/assist/sharing.toml");
+    let haven = Haven::new();
+    let incomplete = BUILT_IN.replace("education = [", "# education = [");
+    let bad = reference_dir(&haven, &[("assistance/sharing.toml", &incomplete)]);
+    let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{bad}\"\n"));
+    haven.run(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]).assert_fails_with(&["sharing.toml", "education"]);
+
+    let narrow = BUILT_IN.replace(
+        "translation_interpretation = [\"given_names\", \"languages\", \"sex\"]",
+        "translation_interpretation = [\"languages\"]",
+    );
+    assert_ne!(narrow, BUILT_IN, "the built-in interpretation rule changed: update this test");
+    let good = reference_dir(&haven, &[("assistance/sharing.toml", &narrow)]);
+    let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{good}\"\n"));
+    let ngo = haven.org("NGO Sharing", "ngo", "LV");
+    let interpreters = haven.org("Interpreters", "ngo", "LV");
+    let password = haven.user("share.worker", &ngo, "caseworker");
+    let server = Server::start(haven.cmd(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]));
+    let session = server.login("share.worker", &password);
+    let body = r#"{"person": {"given_names": "Olena", "family_names": "K", "date_of_birth": "1990-01-01",
+        "dob_verified": true, "sex": "female", "languages": ["uk"]}}"#;
+    let created = server.post("/api/v1/registrations", Some(&session), body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().expect("id").to_owned();
+    let referral = format!(
+        r#"{{"service": "translation_interpretation", "to_organisation_id": "{interpreters}", "send": true,
+            "consent": {{"consent_given": true, "consent_on": "2020-01-01", "consent_language": "uk"}}}}"#
+    );
+    let sent = server.post(&format!("/api/v1/cases/{id}/referrals"), Some(&session), &referral);
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    assert_eq!(sent.json()["shared_fields"], serde_json::json!(["languages"]), "{}", sent.body);
+    server.stop();
+}
