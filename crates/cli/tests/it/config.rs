@@ -201,7 +201,9 @@ fn an_operator_sets_what_referrals_share_and_an_incomplete_file_stops_the_start(
     let incomplete = BUILT_IN.replace("education = [", "# education = [");
     let bad = reference_dir(&haven, &[("assistance/sharing.toml", &incomplete)]);
     let file = write_config(&haven, &format!("[instance]\nreference_dir = \"{bad}\"\n"));
-    haven.run(&["--config", &file, "serve", "--listen", "127.0.0.1:0"]).assert_fails_with(&["sharing.toml", "education"]);
+    haven
+        .run(&["--config", &file, "serve", "--listen", "127.0.0.1:0"])
+        .assert_fails_with(&["sharing.toml", "education"]);
 
     let narrow = BUILT_IN.replace(
         "translation_interpretation = [\"given_names\", \"languages\", \"sex\"]",
