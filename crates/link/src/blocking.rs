@@ -339,9 +339,7 @@ impl RuleBlocks {
 
 /// Groups records by key (sorting, no per-key allocation).
 fn blocks(keys: &[u64]) -> RuleBlocks {
-    let mut pairs: Vec<(u64, u32)> =
-        keys.par_iter().enumerate().filter(|(_, k)| **k != NO_KEY).map(|(i, k)| (*k, i as u32)).collect();
-    pairs.par_sort_unstable();
+    let pairs = sorted_pairs(|| keys.iter().enumerate().filter(|(_, k)| **k != NO_KEY).map(|(i, k)| (*k, i as u32)));
     let mut out = RuleBlocks { members: Vec::new(), ranges: Vec::new() };
     for block in pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
         let start = out.members.len() as u32;
@@ -349,6 +347,36 @@ fn blocks(keys: &[u64]) -> RuleBlocks {
         out.ranges.push((start, out.members.len() as u32));
     }
     out
+}
+
+/// The pairs `items()` gives, sorted. They are put into buckets by the top bits of the key, then
+/// each bucket is sorted (in parallel): as fast as the keys are spread, which hashes are.
+pub(crate) fn sorted_pairs<I: Iterator<Item = (u64, u32)>>(items: impl Fn() -> I) -> Vec<(u64, u32)> {
+    const BITS: u32 = 12;
+    let bucket = |k: u64| (k >> (64 - BITS)) as usize;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for (k, _) in items() {
+        starts[bucket(k) + 1] += 1;
+    }
+    for b in 0..1 << BITS {
+        starts[b + 1] += starts[b];
+    }
+    let mut fill = starts.clone();
+    let mut pairs = vec![(0u64, 0u32); starts[1 << BITS]];
+    for (k, i) in items() {
+        let b = bucket(k);
+        pairs[fill[b]] = (k, i);
+        fill[b] += 1;
+    }
+    let mut buckets = Vec::with_capacity(1 << BITS);
+    let mut rest = pairs.as_mut_slice();
+    for w in starts.windows(2) {
+        let (b, tail) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+        buckets.push(b);
+        rest = tail;
+    }
+    buckets.into_par_iter().for_each(|b| b.sort_unstable());
+    pairs
 }
 
 /// Candidate-pair counts per rule, before the run.
@@ -382,7 +410,8 @@ pub fn for_each_candidate<T: Send>(
             .par_chunks(WARM_BLOCKS)
             .fold(Vec::new, |mut acc, ranges| {
                 if let (Some(first), Some(last)) = (ranges.first(), ranges.last()) {
-                    keys.rows.warm(&bl.members[first.0 as usize..last.1 as usize]);
+                    let members = &bl.members[first.0 as usize..last.1 as usize];
+                    keys.rows.warm(members);
                 }
                 for &(s, e) in ranges {
                     let block = &bl.members[s as usize..e as usize];

@@ -2,6 +2,7 @@
 //! across incremental runs.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -69,6 +70,62 @@ impl UnionFind {
     }
 }
 
+/// `x.total_cmp(y)` is `total_order_key(x).cmp(&total_order_key(y))`.
+fn total_order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    // negative numbers: all bits flipped; others: the sign bit set
+    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
+}
+
+/// Parts the links are cut into to build the adjacency in parallel.
+fn link_parts() -> usize {
+    rayon::current_num_threads().max(1) * 2
+}
+
+/// The adjacency rows of `n` records: the entries `(neighbour, kind)` of each record's links of
+/// some kind, in the order of `links` (as filling the rows link after link would put them), and
+/// where each record's row starts (`n + 1` offsets). Built in parallel: each part of the links
+/// counts its entries per record, which gives every part its own place in every row.
+fn adjacency(n: usize, links: &[Link], kind: impl Fn(&Link) -> Option<bool> + Sync) -> (Vec<usize>, Vec<(u32, bool)>) {
+    let parts: Vec<&[Link]> = links.chunks(links.len().div_ceil(link_parts()).max(1)).collect();
+    let mut cursors: Vec<Vec<usize>> = parts
+        .par_iter()
+        .map(|part| {
+            let mut count = vec![0usize; n];
+            for l in part.iter().filter(|l| kind(l).is_some()) {
+                count[l.a as usize] += 1;
+                count[l.b as usize] += 1;
+            }
+            count
+        })
+        .collect();
+    // row starts, and where each part writes its first entry of each row
+    let mut starts = vec![0usize; n + 1];
+    for x in 0..n {
+        let mut at = starts[x];
+        for c in cursors.iter_mut() {
+            let k = c[x];
+            c[x] = at;
+            at += k;
+        }
+        starts[x + 1] = at;
+    }
+    let cells: Vec<AtomicU64> = (0..starts[n]).into_par_iter().map(|_| AtomicU64::new(0)).collect();
+    parts.par_iter().zip(cursors.par_iter_mut()).for_each(|(part, cursor)| {
+        for l in part.iter() {
+            if let Some(k) = kind(l) {
+                for (x, y) in [(l.a, l.b), (l.b, l.a)] {
+                    cells[cursor[x as usize]].store(u64::from(y) << 1 | u64::from(k), Ordering::Relaxed);
+                    cursor[x as usize] += 1;
+                }
+            }
+        }
+    });
+    drop(cursors);
+    let entries = cells.into_par_iter().map(|c| c.into_inner()).map(|v| ((v >> 1) as u32, v & 1 == 1)).collect();
+    (starts, entries)
+}
+
 /// Consecutive adjacency rows sorted as one task.
 const ROWS_PER_TASK: usize = 4096;
 
@@ -80,13 +137,14 @@ const ROWS_PER_TASK: usize = 4096;
 ///
 /// Returns a cluster number per record, numbered by first appearance.
 pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32> {
-    let mut strong: Vec<Link> = links
+    // links at or above the threshold in decreasing probability, then by records: a total order,
+    // sorted on a key that compares as `total_cmp` does
+    let mut order: Vec<(u64, u32, u32)> = links
         .par_iter()
-        .copied()
         .filter(|l| l.probability >= settings.threshold && (l.a as usize) < n && (l.b as usize) < n && l.a != l.b)
+        .map(|l| (!total_order_key(l.probability), l.a, l.b))
         .collect();
-    // a total order (links equal in it are equal), so an unstable sort gives the same result
-    strong.par_sort_unstable_by(|x, y| y.probability.total_cmp(&x.probability).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+    order.par_sort_unstable();
     // adjacency in compressed rows: (neighbour, true for a link / false for a conflict)
     let kind = |l: &Link| {
         if (l.a as usize) >= n || (l.b as usize) >= n || l.a == l.b {
@@ -99,27 +157,13 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
             None
         }
     };
-    let mut nodes: Vec<Node> = (0..=n as u32).map(|i| Node { parent: i, size: 1, next: i, row: 0 }).collect();
-    for l in links {
-        if kind(l).is_some() {
-            nodes[l.a as usize + 1].row += 1;
-            nodes[l.b as usize + 1].row += 1;
-        }
-    }
-    for i in 0..n {
-        nodes[i + 1].row += nodes[i].row;
-    }
-    let mut fill: Vec<usize> = nodes.iter().map(|x| x.row).collect();
-    let mut adj_data: Vec<(u32, bool)> = vec![(0, false); nodes[n].row];
-    for l in links {
-        if let Some(k) = kind(l) {
-            adj_data[fill[l.a as usize]] = (l.b, k);
-            fill[l.a as usize] += 1;
-            adj_data[fill[l.b as usize]] = (l.a, k);
-            fill[l.b as usize] += 1;
-        }
-    }
-    drop(fill);
+    let (starts, mut adj_data) = adjacency(n, links, kind);
+    let nodes: Vec<Node> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, row)| Node { parent: i as u32, size: 1, next: i as u32, row: *row })
+        .collect();
+    drop(starts);
     // each row sorted by neighbour; groups of consecutive rows in parallel
     let mut tasks = Vec::new();
     let mut rest = adj_data.as_mut_slice();
@@ -137,8 +181,8 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
     });
     let mut uf = UnionFind { nodes };
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for l in &strong {
-        let (ra, rb) = (uf.find(l.a), uf.find(l.b));
+    for &(_, a, b) in &order {
+        let (ra, rb) = (uf.find(a), uf.find(b));
         if ra == rb {
             continue;
         }
@@ -408,6 +452,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn total_order_key_orders_as_total_cmp(x in any::<f64>(), y in any::<f64>()) {
+            prop_assert_eq!(total_order_key(x).cmp(&total_order_key(y)), x.total_cmp(&y));
+            prop_assert_eq!(total_order_key(-0.0).cmp(&total_order_key(0.0)), (-0.0f64).total_cmp(&0.0));
+        }
 
         #[test]
         fn same_clusters_as_the_reference(

@@ -455,16 +455,15 @@ fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(
     // naming its line. Records are numbered in file order.
     let located: Vec<(&RawChunk, usize)> =
         parts.iter().flat_map(|p| p.records.chunks()).flat_map(|c| (0..c.len()).map(move |r| (c, r))).collect();
-    let mut keys: Vec<(u64, u32)> = located
+    let hashes: Vec<u64> = located
         .par_iter()
-        .enumerate()
-        .map(|(i, (c, r))| {
+        .map(|(c, r)| {
             let mut h = rustc_hash::FxHasher::default();
             c.id(*r).hash(&mut h);
-            (h.finish(), i as u32)
+            h.finish()
         })
         .collect();
-    keys.par_sort_unstable();
+    let keys = crate::blocking::sorted_pairs(|| hashes.iter().enumerate().map(|(i, h)| (*h, i as u32)));
     let mut repeated_from = vec![0u64; located.len()];
     for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
         for (k, (_, j)) in run.iter().enumerate() {
