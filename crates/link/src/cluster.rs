@@ -55,6 +55,20 @@ impl UnionFind {
         self.nodes[o].next = next_s;
     }
 
+    /// Reads the nodes of the records of `links` and the starts of their adjacency rows, so that
+    /// the memory is fetched for all of them at the same time rather than link after link.
+    fn warm(&self, links: &[(u64, u32, u32)], adjacency: &[(u32, bool)]) {
+        let mut x = 0u32;
+        for (_, a, b) in links {
+            for r in [a, b] {
+                if let Some(node) = self.nodes.get(*r as usize) {
+                    x ^= node.parent ^ adjacency.get(node.row).map_or(0, |e| e.0);
+                }
+            }
+        }
+        std::hint::black_box(x);
+    }
+
     fn find(&mut self, x: u32) -> u32 {
         let mut r = x;
         while self.nodes[r as usize].parent != r {
@@ -126,6 +140,9 @@ fn adjacency(n: usize, links: &[Link], kind: impl Fn(&Link) -> Option<bool> + Sy
     (starts, entries)
 }
 
+/// Links whose records are read together ahead of merging (see `UnionFind::warm`).
+const WARM_LINKS: usize = 32;
+
 /// Consecutive adjacency rows sorted as one task.
 const ROWS_PER_TASK: usize = 4096;
 
@@ -181,7 +198,10 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
     });
     let mut uf = UnionFind { nodes };
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for &(_, a, b) in &order {
+    for (i, &(_, a, b)) in order.iter().enumerate() {
+        if i % WARM_LINKS == 0 {
+            uf.warm(order.get(i..i + WARM_LINKS).unwrap_or(&order[i..]), &adj_data);
+        }
         let (ra, rb) = (uf.find(a), uf.find(b));
         if ra == rb {
             continue;

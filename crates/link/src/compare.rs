@@ -100,11 +100,10 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
 }
 
 /// Optimal-string-alignment edit distance (a transposition of neighbours counts as one edit).
-/// Allocation-free for ASCII strings up to 63 bytes.
+/// Allocation-free (and bit-parallel) for ASCII strings up to 63 bytes.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    const MAX: usize = 64;
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    if !(a.is_ascii() && b.is_ascii()) || x.len() >= MAX || y.len() >= MAX {
+    if !(a.is_ascii() && b.is_ascii()) || x.len() >= SHORT || y.len() >= SHORT {
         return strsim::osa_distance(a, b);
     }
     if x.is_empty() {
@@ -113,24 +112,39 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     if y.is_empty() {
         return x.len();
     }
-    // three rows used in rotation: row i % 3 is current, (i + 2) % 3 previous, (i + 1) % 3 two ago
-    let mut rows = [[0u8; MAX]; 3];
-    for (j, p) in rows[0].iter_mut().enumerate().take(y.len() + 1) {
-        *p = j as u8;
+    osa_ascii(x, y)
+}
+
+/// Optimal-string-alignment distance of two non-empty ASCII strings, `x` of at most 64 bytes:
+/// Hyyrö's bit-parallel algorithm (2003), a column of the edit-distance table per character of
+/// `y` held as bit vectors of vertical differences.
+fn osa_ascii(x: &[u8], y: &[u8]) -> usize {
+    let mut positions = [0u64; 128];
+    for (i, c) in x.iter().enumerate() {
+        positions[usize::from(c & 127)] |= 1 << i;
     }
-    for i in 1..=x.len() {
-        let (c, p, t) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[c][0] = i as u8;
-        for j in 1..=y.len() {
-            let cost = u8::from(x[i - 1] != y[j - 1]);
-            let mut v = (rows[p][j] + 1).min(rows[c][j - 1] + 1).min(rows[p][j - 1] + cost);
-            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
-                v = v.min(rows[t][j - 2] + 1);
-            }
-            rows[c][j] = v;
+    let (mut vp, mut vn, mut d0, mut pm_before) = (!0u64, 0u64, 0u64, 0u64);
+    let last = 1u64 << (x.len() - 1);
+    let mut distance = x.len();
+    for c in y {
+        let pm = positions[usize::from(c & 127)];
+        let transposed = ((!d0 & pm) << 1) & pm_before;
+        d0 = ((pm & vp).wrapping_add(vp) ^ vp) | pm | vn | transposed;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & last != 0 {
+            distance += 1;
         }
+        if hn & last != 0 {
+            distance = distance.saturating_sub(1);
+        }
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_before = pm;
     }
-    usize::from(rows[x.len() % 3][y.len()])
+    distance
 }
 
 /// A date of birth as registered: complete, or only partly known (an age estimate becomes a year
@@ -410,12 +424,24 @@ pub struct Value {
     pub key: u64,
 }
 
+/// `a == b`, compared in line (the strings are short, and mostly differ in length or early on).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Whether a name has several tokens.
+#[inline]
+fn has_space(s: &str) -> bool {
+    s.bytes().any(|c| c == b' ')
+}
+
 fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
-    if a.text == b.text {
+    if same(&a.text, &b.text) {
         return 0;
     }
     let (ta, tb) = (&*a.text, &*b.text);
-    let multi = ta.contains(' ') || tb.contains(' ');
+    let multi = has_space(ta) || has_space(tb);
     if multi && crate::normalize::sorted_tokens(ta) == crate::normalize::sorted_tokens(tb) {
         return 0;
     }
@@ -439,7 +465,7 @@ fn name_level_single(jw: &[f64], a: &Value, b: &Value) -> u8 {
 }
 
 fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
-    if a == b {
+    if same(a, b) {
         return 0;
     }
     let lowest = jw.last().copied().unwrap_or(1.0);
@@ -453,7 +479,7 @@ fn text_level(jw: &[f64], a: &str, b: &str) -> u8 {
 }
 
 fn code_level(edits: &[u32], a: &str, b: &str) -> u8 {
-    if a == b {
+    if same(a, b) {
         return 0;
     }
     let d = edit_distance(a, b);
@@ -533,7 +559,52 @@ mod tests {
         (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0
     }
 
+    /// The edit distance as first written (dynamic programming over three rows): the reference for
+    /// the bit-parallel one.
+    fn osa_reference(a: &str, b: &str) -> usize {
+        const MAX: usize = 64;
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        if !(a.is_ascii() && b.is_ascii()) || x.len() >= MAX || y.len() >= MAX {
+            return strsim::osa_distance(a, b);
+        }
+        if x.is_empty() {
+            return y.len();
+        }
+        if y.is_empty() {
+            return x.len();
+        }
+        // three rows used in rotation: row i % 3 is current, (i + 2) % 3 previous, (i + 1) % 3 two ago
+        let mut rows = [[0u8; MAX]; 3];
+        for (j, p) in rows[0].iter_mut().enumerate().take(y.len() + 1) {
+            *p = j as u8;
+        }
+        for i in 1..=x.len() {
+            let (c, p, t) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+            rows[c][0] = i as u8;
+            for j in 1..=y.len() {
+                let cost = u8::from(x[i - 1] != y[j - 1]);
+                let mut v = (rows[p][j] + 1).min(rows[c][j - 1] + 1).min(rows[p][j - 1] + cost);
+                if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                    v = v.min(rows[t][j - 2] + 1);
+                }
+                rows[c][j] = v;
+            }
+        }
+        usize::from(rows[x.len() % 3][y.len()])
+    }
+
     proptest! {
+        #[test]
+        fn bit_parallel_edit_distance_equals_the_reference(a in "[a-d]{0,63}", b in "[a-d]{0,63}") {
+            prop_assert_eq!(edit_distance(&a, &b), osa_reference(&a, &b));
+        }
+
+        #[test]
+        fn bit_parallel_edit_distance_on_short_codes(a in "[0-3 ]{0,8}", b in "[0-3 ]{0,8}") {
+            prop_assert_eq!(edit_distance(&a, &b), osa_reference(&a, &b));
+            prop_assert_eq!(edit_distance(&a, &b), strsim::osa_distance(&a, &b));
+        }
+
         #[test]
         fn bit_parallel_jaro_equals_the_reference_exactly(a in "[a-f ]{0,64}", b in "[a-f ]{0,64}") {
             let fast = jaro_ascii(a.as_bytes(), b.as_bytes());

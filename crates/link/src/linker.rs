@@ -252,14 +252,18 @@ impl Linker {
             self.data.columns.iter().enumerate().map(|(f, c)| scorer.value_frequencies(f, &c.values)).collect();
         let rows = &self.keys.rows;
         Ok(candidates
-            .par_iter()
-            .map(|c| {
-                let w = scorer.weight_with_frequencies(c.pattern, |f| {
-                    let table = tables.get(f)?.as_ref()?;
-                    let (a, b) = (rows.value(c.a as usize, f), rows.value(c.b as usize, f));
-                    Some((*table.get(a as usize)?, *table.get(b as usize)?))
-                });
-                ScoredPair { a: c.a, b: c.b, pattern: c.pattern, rules: c.rules, weight: w as f32 }
+            .par_chunks(256)
+            .flat_map_iter(|chunk| {
+                let records: Vec<u32> = chunk.iter().flat_map(|c| [c.a, c.b]).collect();
+                rows.warm(&records);
+                chunk.iter().map(|c| {
+                    let w = scorer.weight_with_frequencies(c.pattern, |f| {
+                        let table = tables.get(f)?.as_ref()?;
+                        let (a, b) = (rows.value(c.a as usize, f), rows.value(c.b as usize, f));
+                        Some((*table.get(a as usize)?, *table.get(b as usize)?))
+                    });
+                    ScoredPair { a: c.a, b: c.b, pattern: c.pattern, rules: c.rules, weight: w as f32 }
+                })
             })
             .collect())
     }
