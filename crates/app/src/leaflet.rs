@@ -16,8 +16,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeafletContact {
     pub name: String,
-    /// The organisation model holds no telephone number or email address yet: these stay
-    /// `None` until it does, and the leaflet leaves a line to write a number by hand.
+    /// From the organisation's entry in the provider directory (its first contact point with a
+    /// telephone number, and the first with an email address); `None` when it has none, and the
+    /// leaflet leaves a line to write a number by hand.
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -78,12 +79,42 @@ impl App {
             reflection_end: running.map(|r| r.end),
             assistance_since,
             residence_permit_until,
-            organisation: LeafletContact { name: organisation.name, phone: None, email: None },
+            organisation: self
+                .leaflet_contact(
+                    organisation.name,
+                    &file.owner_organisation_id,
+                    &organisation.jurisdiction.code().to_owned(),
+                )
+                .await?,
             languages: person.languages.clone(),
         };
         let event =
             self.event(principal, AuditAction::LeafletPrinted).on("case", &file.id, Some(&file.owner_organisation_id));
         self.store.append_audit(&event).await?;
         Ok(facts)
+    }
+
+    /// The owning organisation's telephone and email, from its providers in the directory.
+    async fn leaflet_contact(
+        &self,
+        name: String,
+        organisation_id: &str,
+        jurisdiction: &str,
+    ) -> AppResult<LeafletContact> {
+        let mut phone = None;
+        let mut email = None;
+        for row in self.store.providers(jurisdiction).await? {
+            if row.organisation_id.as_deref() != Some(organisation_id) {
+                continue;
+            }
+            let Ok(provider) = serde_json::from_str::<haven_domain::assist::directory::Provider>(&row.record) else {
+                continue;
+            };
+            for c in &provider.contact_points {
+                phone = phone.or_else(|| c.phone.clone());
+                email = email.or_else(|| c.email.clone());
+            }
+        }
+        Ok(LeafletContact { name, phone, email })
     }
 }

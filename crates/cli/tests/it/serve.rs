@@ -114,7 +114,12 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
             Some((words.next()?.to_owned(), words.next()?.to_owned()))
         })
         .collect();
-    assert_eq!(users.len(), 8, "one demo user of every role: {}", server.banner);
+    assert_eq!(users.len(), 9, "one demo user of every role, and the NGO's supervisor: {}", server.banner);
+    assert!(
+        server.banner.contains("assistance: 7 support providers, 15 assessments, 9 referrals"),
+        "providers in each country, assessments and referrals: {}",
+        server.banner
+    );
     let (username, password) = users.iter().find(|(u, _)| u == "demo.ngo").expect("demo.ngo");
     let session = server.login(username, password);
     let cases = server.get("/api/v1/cases?limit=5", Some(&session));

@@ -33,10 +33,10 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn a_distinctive_name_appears_nowhere_at_rest_nor_in_the_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber_for(writer);
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // A process-wide subscriber: a thread-local one (`set_default`) loses events when other
+    // tests register the same call sites at the same moment. Every test's logs land here too,
+    // which only widens the check.
+    let captured = captured_logs();
 
     let t = TestApp::new().await;
     let ngo = t.org("NGO", "ngo", "LV").await;
@@ -99,6 +99,19 @@ async fn a_distinctive_name_appears_nowhere_at_rest_nor_in_the_logs() {
     for needle in [NAME, FAMILY, ALIAS, "1990-02-03", &password] {
         assert!(!contains(&logs, needle), "{needle} found in the logs");
     }
+}
+
+/// The process-wide capture of every log line at every level, installed once.
+fn captured_logs() -> Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            tracing::subscriber::set_global_default(tracing_subscriber_for(captured.clone()))
+                .expect("no other global subscriber in the web tests");
+            captured
+        })
+        .clone()
 }
 
 fn tracing_subscriber_for(writer: Captured) -> impl tracing::Subscriber + Send + Sync {

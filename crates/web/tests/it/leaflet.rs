@@ -36,6 +36,8 @@ struct World {
     /// Caseworker of NGO B, in the same country: no access to NGO A's cases.
     other: Session,
     decider: Session,
+    /// The organisation that owns the cases.
+    ngo: String,
 }
 
 impl World {
@@ -51,7 +53,7 @@ impl World {
         let caseworker = session("caseworker", &ngo, "caseworker").await;
         let other = session("other", &ngo_b, "caseworker").await;
         let decider = session("decider", &ca, "decision_maker").await;
-        World { t, caseworker, other, decider }
+        World { t, caseworker, other, decider, ngo }
     }
 
     async fn get(&self, path: &str, s: &Session) -> Reply {
@@ -383,4 +385,27 @@ fn the_person_s_first_available_language_is_chosen() {
     assert_eq!(choose(&["apc"]), "ar", "an Arabic variety");
     assert_eq!(choose(&["de", "tr"]), "en");
     assert_eq!(choose(&[]), "en");
+}
+
+/// The organisation's telephone and email come from its entry in the provider directory; without
+/// one, the leaflet leaves a line to write a number in.
+#[tokio::test]
+async fn the_leaflet_gives_the_telephone_of_the_organisation_from_the_provider_directory() {
+    let w = World::new().await;
+    let (id, _) = w.refer(child(&["en"]), false).await;
+    let contact =
+        |body: &Value| body["sections"].as_array().unwrap().iter().find(|s| s["id"] == "contact").unwrap().to_string();
+    let before = w.get(&format!("/api/v1/cases/{id}/leaflet?lang=en"), &w.caseworker).await.json();
+    assert!(!contact(&before).contains("+371 6777 1234"));
+    let password = w.t.user("keeper", &w.ngo, &["supervisor"]).await;
+    let keeper = w.t.login("keeper", &password).await;
+    let provider = json!({"id": "drosa-maja", "organisation_id": w.ngo, "name": "Drošā Māja", "country": "LV",
+        "services": [{"service": "counselling_information"}], "languages": ["lv"], "regions": ["LV"],
+        "accepts": ["women", "children"],
+        "contact_points": [{"label": "Hotline", "phone": "+371 6777 1234", "email": "help@drosa.example"}]});
+    let r = w.t.call(Method::POST, "/api/v1/providers", Some(&keeper), Some(provider)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let after = w.get(&format!("/api/v1/cases/{id}/leaflet?lang=en"), &w.caseworker).await.json();
+    assert!(contact(&after).contains("+371 6777 1234"), "{}", contact(&after));
+    assert!(contact(&after).contains("help@drosa.example"), "{}", contact(&after));
 }
