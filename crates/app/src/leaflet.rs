@@ -80,11 +80,7 @@ impl App {
             assistance_since,
             residence_permit_until,
             organisation: self
-                .leaflet_contact(
-                    organisation.name,
-                    &file.owner_organisation_id,
-                    &organisation.jurisdiction.code().to_owned(),
-                )
+                .leaflet_contact(organisation.name, &file.owner_organisation_id, organisation.jurisdiction.code())
                 .await?,
             languages: person.languages.clone(),
         };
