@@ -5,7 +5,9 @@
 #![no_main]
 
 use haven_domain::assist::assessment::{AssessmentInput, RiskAndNeedsAssessment};
-use haven_domain::assist::child::{BestInterestsDetermination, BestInterestsInput, ChildInterview, ChildInterviewInput, review};
+use haven_domain::assist::child::{
+    BestInterestsDetermination, BestInterestsInput, ChildInterview, ChildInterviewInput, review,
+};
 use haven_domain::assist::compensation::{ClaimInput, CompensationClaim};
 use haven_domain::assist::directory::ProviderInput;
 use haven_domain::assist::matching::{NeedQuery, explain, rank_top};
