@@ -1,0 +1,13 @@
+//! Statistics of trafficking in human beings: the national tables a rapporteur reports (counts of
+//! persons), disclosure control (primary and secondary cell suppression with an audit by linear
+//! programming), differential privacy (exact discrete samplers, a budget ledger), and the SDMX-CSV
+//! and spreadsheet exchange with the EU level.
+//!
+//! Pure: no clock, no database, no network. The application decides what goes in.
+
+pub mod codes;
+pub mod model;
+pub mod national;
+pub mod synth;
+
+pub use model::{CellKey, Concept, ConfStatus, Indicator, TOTAL, Table, TableDim, TableSpec};

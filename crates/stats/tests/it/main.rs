@@ -1,0 +1,1 @@
+//! Integration tests of the statistics crate (one test binary).
