@@ -339,6 +339,38 @@ impl ConfStatus {
     }
 }
 
+/// One published statistic: a cell of the cube with its value and flags.
+///
+/// `value` is `None` when the cell is confidential (`conf` is not free) or unknown (blank:
+/// "we do not know"); `Some(0)` means "known: none". The two are never merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub key: CellKey,
+    pub value: Option<u64>,
+    pub conf: ConfStatus,
+    /// For a differentially private release: the standard deviation of the noise in this cell,
+    /// in persons (the expected error published with it).
+    pub error: Option<f64>,
+}
+
+impl Observation {
+    /// Whether the value is unknown (blank) rather than confidential.
+    pub fn is_unknown(&self) -> bool {
+        self.value.is_none() && !self.conf.is_suppressed()
+    }
+}
+
+/// What one country publishes for one reference year: its observations, one per distinct cell
+/// (a cell shared by several tables appears once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// ISO 3166 alpha-2 code of the reporting country (`REF_AREA`).
+    pub country: String,
+    /// The reference year (`TIME_PERIOD`).
+    pub year: u16,
+    pub observations: Vec<Observation>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
