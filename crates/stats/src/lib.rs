@@ -6,8 +6,11 @@
 //! Pure: no clock, no database, no network. The application decides what goes in.
 
 pub mod codes;
+pub mod hub;
 pub mod model;
 pub mod national;
+pub mod sdmx;
 pub mod synth;
+pub mod xlsx;
 
 pub use model::{CellKey, Concept, ConfStatus, Indicator, TOTAL, Table, TableDim, TableSpec};
