@@ -9,6 +9,7 @@ pub mod codes;
 pub mod hub;
 pub mod model;
 pub mod national;
+pub mod sdc;
 pub mod sdmx;
 pub mod synth;
 pub mod xlsx;

@@ -1,1 +1,2 @@
 //! Integration tests of the statistics crate (one test binary).
+mod sdc;

@@ -1,0 +1,230 @@
+//! The audit: for every suppressed cell, the smallest and largest value consistent with
+//! everything published in the release, by linear programming.
+
+use super::lp::{Lp, Outcome, TOL};
+use super::system::System;
+use super::{SdcError, SdcParams};
+use crate::model::{CellKey, ConfStatus, Table};
+use serde::{Deserialize, Serialize};
+
+/// The attacker's interval of one suppressed cell (a cell shown in several tables is reported
+/// once, under the first table that shows it), or a primary cell left published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditCell {
+    /// Id of the first table showing the cell.
+    pub table: String,
+    /// Its row-major index there.
+    pub index: usize,
+    pub key: CellKey,
+    /// `Primary` when the value is below the threshold, else `Secondary`; a primary cell left
+    /// published is reported `Primary` with a point interval.
+    pub status: ConfStatus,
+    /// Whether the pattern suppresses the cell (in every table that shows it).
+    pub suppressed: bool,
+    /// The true value.
+    pub value: u64,
+    /// Smallest value consistent with the release.
+    pub lower: f64,
+    /// Largest value consistent with the release (`None`: unbounded).
+    pub upper: Option<f64>,
+    /// For a primary cell, the bounds the interval must reach: `max(0, v - p)` and `v + p`;
+    /// for a secondary cell, the value (nothing required).
+    pub required_lower: u64,
+    pub required_upper: u64,
+    /// Whether the interval reaches the required bounds.
+    pub safe: bool,
+    /// Every `(table, index)` showing the cell.
+    pub shown_in: Vec<(String, usize)>,
+}
+
+/// The audit of a suppression pattern over a release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditReport {
+    /// No primary cell published, none narrowed below its protection.
+    pub passed: bool,
+    /// Every suppressed cell and every published primary cell, by table and index.
+    pub cells: Vec<AuditCell>,
+    /// Independent groups of suppressed cells (each solved on its own).
+    pub components: usize,
+    /// Linear programs solved.
+    pub lps: usize,
+}
+
+impl AuditReport {
+    /// The cells whose protection fails.
+    pub fn unsafe_cells(&self) -> impl Iterator<Item = &AuditCell> {
+        self.cells.iter().filter(|c| !c.safe)
+    }
+}
+
+/// Audits any pattern (`status[t][i]` for cell `i` of table `t`, in the order of `tables`),
+/// also one produced elsewhere: a cell counts as suppressed only when every table showing it
+/// suppresses it. Refuses invalid parameters, tables that do not add up or disagree on a shared
+/// cell, and a status of the wrong shape.
+pub fn audit(tables: &[Table], status: &[Vec<ConfStatus>], params: &SdcParams) -> Result<AuditReport, SdcError> {
+    params.validate()?;
+    let sys = System::new(tables)?;
+    if status.len() != tables.len() {
+        return Err(SdcError::StatusShape { table: "(release)".into(), got: status.len(), expected: tables.len() });
+    }
+    let mut suppressed = vec![true; sys.cells.len()];
+    for (t, (table, st)) in tables.iter().zip(status).enumerate() {
+        if st.len() != table.values.len() {
+            return Err(SdcError::StatusShape {
+                table: table.spec.id.clone(),
+                got: st.len(),
+                expected: table.values.len(),
+            });
+        }
+        for (i, s) in st.iter().enumerate() {
+            if !s.is_suppressed() {
+                suppressed[sys.cell_of[t][i]] = false;
+            }
+        }
+    }
+    audit_system(&sys, tables, &suppressed, params)
+}
+
+/// Groups of suppressed cells linked through relations (union-find).
+pub(crate) fn components(sys: &System, suppressed: &[bool]) -> Vec<Vec<usize>> {
+    let n = sys.cells.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for rel in &sys.rels {
+        let mut first: Option<usize> = None;
+        for c in std::iter::once(rel.total).chain(rel.parts.iter().copied()) {
+            if !suppressed[c] {
+                continue;
+            }
+            match first {
+                None => first = Some(c),
+                Some(f) => {
+                    let (a, b) = (find(&mut parent, f), find(&mut parent, c));
+                    if a != b {
+                        parent[a] = b;
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    for c in 0..n {
+        if suppressed[c] {
+            let r = find(&mut parent, c);
+            groups.entry(r).or_default().push(c);
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// The attacker's linear program over one group of suppressed cells: one variable per cell
+/// (`>= 0`), one row per relation touching the group, published cells moved to the right.
+pub(crate) fn attacker_lp(sys: &System, suppressed: &[bool], group: &[usize]) -> (Lp, Vec<Option<usize>>) {
+    let mut var_of: Vec<Option<usize>> = vec![None; sys.cells.len()];
+    let mut lp = Lp::default();
+    for c in group {
+        var_of[*c] = Some(lp.var(0.0, 0.0, f64::INFINITY));
+    }
+    let mut rels: Vec<usize> = group.iter().flat_map(|c| sys.rels_of[*c].iter().copied()).collect();
+    rels.sort_unstable();
+    rels.dedup();
+    for r in rels {
+        let mut row = Vec::new();
+        let mut rhs: i128 = 0;
+        for (c, k) in sys.terms(r) {
+            if suppressed[c] {
+                if let Some(v) = var_of[c] {
+                    row.push((v, k as f64));
+                }
+            } else {
+                rhs -= i128::from(k) * i128::from(sys.cells[c].value);
+            }
+        }
+        if !row.is_empty() {
+            lp.rows.push((row, rhs as f64));
+        }
+    }
+    (lp, var_of)
+}
+
+fn snap(x: f64) -> f64 {
+    let r = x.round();
+    if (x - r).abs() <= TOL { r } else { x }
+}
+
+pub(crate) fn audit_system(
+    sys: &System,
+    tables: &[Table],
+    suppressed: &[bool],
+    params: &SdcParams,
+) -> Result<AuditReport, SdcError> {
+    let groups = components(sys, suppressed);
+    let mut bounds: Vec<Option<(f64, Option<f64>)>> = vec![None; sys.cells.len()];
+    let mut lps = 0usize;
+    for group in &groups {
+        let (mut lp, var_of) = attacker_lp(sys, suppressed, group);
+        for c in group {
+            let Some(v) = var_of[*c] else { continue };
+            lp.obj.iter_mut().for_each(|o| *o = 0.0);
+            lp.obj[v] = 1.0;
+            let lo = match lp.solve(false)? {
+                Outcome::Optimal { x, .. } => snap(x[v].max(0.0)),
+                Outcome::Infeasible => return Err(SdcError::Lp("the published release is infeasible".into())),
+                Outcome::Unbounded => 0.0,
+            };
+            let hi = match lp.solve(true)? {
+                Outcome::Optimal { x, .. } => Some(snap(x[v])),
+                Outcome::Infeasible => return Err(SdcError::Lp("the published release is infeasible".into())),
+                Outcome::Unbounded => None,
+            };
+            lps += 2;
+            bounds[*c] = Some((lo, hi));
+        }
+    }
+    let mut cells = Vec::new();
+    let mut passed = true;
+    for (c, cell) in sys.cells.iter().enumerate() {
+        let primary = params.is_primary(cell.value);
+        if !suppressed[c] && !primary {
+            continue;
+        }
+        let (lower, upper) = match bounds[c] {
+            Some(b) => b,
+            None => (cell.value as f64, Some(cell.value as f64)),
+        };
+        let (required_lower, required_upper) =
+            if primary { params.required(cell.value) } else { (cell.value, cell.value) };
+        let safe = !primary
+            || (suppressed[c]
+                && lower <= required_lower as f64 + TOL
+                && upper.is_none_or(|u| u >= required_upper as f64 - TOL));
+        passed &= safe;
+        let (t, i) = cell.shown[0];
+        cells.push(AuditCell {
+            table: tables[t].spec.id.clone(),
+            index: i,
+            key: cell.key.clone(),
+            status: if primary { ConfStatus::Primary } else { ConfStatus::Secondary },
+            suppressed: suppressed[c],
+            value: cell.value,
+            lower,
+            upper,
+            required_lower,
+            required_upper,
+            safe,
+            shown_in: cell.shown.iter().map(|(t, i)| (tables[*t].spec.id.clone(), *i)).collect(),
+        });
+    }
+    cells.sort_by(|a, b| (sys_order(tables, &a.table), a.index).cmp(&(sys_order(tables, &b.table), b.index)));
+    Ok(AuditReport { passed, cells, components: groups.len(), lps })
+}
+
+fn sys_order(tables: &[Table], id: &str) -> usize {
+    tables.iter().position(|t| t.spec.id == id).unwrap_or(usize::MAX)
+}

@@ -1,0 +1,131 @@
+//! The release as one system of linear relations over its distinct cells.
+
+use super::SdcError;
+use crate::model::{CellKey, Table};
+use std::collections::HashMap;
+
+/// A distinct cell of the release (one statistic, possibly shown in several tables).
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    pub value: u64,
+    pub key: CellKey,
+    /// Every `(table, index)` that shows this cell, in input order.
+    pub shown: Vec<(usize, usize)>,
+    /// A grand total (no code in any dimension).
+    pub grand_total: bool,
+}
+
+/// `total = sum(parts)` over distinct cells.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Rel {
+    pub total: usize,
+    pub parts: Vec<usize>,
+}
+
+/// Distinct cells, relations, and the cell of every table position.
+#[derive(Debug, Clone)]
+pub(crate) struct System {
+    pub cells: Vec<Cell>,
+    pub rels: Vec<Rel>,
+    /// `cell_of[table][index]`.
+    pub cell_of: Vec<Vec<usize>>,
+    /// Relations each cell takes part in.
+    pub rels_of: Vec<Vec<usize>>,
+}
+
+impl System {
+    pub fn new(tables: &[Table]) -> Result<System, SdcError> {
+        let mut by_key: HashMap<CellKey, usize> = HashMap::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut cell_of = Vec::with_capacity(tables.len());
+        for (t, table) in tables.iter().enumerate() {
+            let expected = table.spec.len();
+            if table.values.len() != expected {
+                return Err(SdcError::Shape { table: table.spec.id.clone(), got: table.values.len(), expected });
+            }
+            let mut ids = Vec::with_capacity(expected);
+            for (i, v) in table.values.iter().enumerate() {
+                let key = table.spec.key(i);
+                let id = match by_key.get(&key) {
+                    Some(id) => {
+                        let c = &mut cells[*id];
+                        if c.value != *v {
+                            return Err(SdcError::Inconsistent {
+                                table: table.spec.id.clone(),
+                                what: format!("cell {i} is {v} here but {} in another table", c.value),
+                            });
+                        }
+                        c.shown.push((t, i));
+                        *id
+                    }
+                    None => {
+                        let id = cells.len();
+                        let grand_total = key.codes.is_empty();
+                        by_key.insert(key.clone(), id);
+                        cells.push(Cell { value: *v, key, shown: vec![(t, i)], grand_total });
+                        id
+                    }
+                };
+                ids.push(id);
+            }
+            cell_of.push(ids);
+        }
+        let mut seen: HashMap<Rel, usize> = HashMap::new();
+        let mut rels: Vec<Rel> = Vec::new();
+        for (t, table) in tables.iter().enumerate() {
+            for r in table.spec.relations() {
+                let sum: u64 = r.parts.iter().map(|p| table.values[*p]).sum();
+                if sum != table.values[r.total] {
+                    return Err(SdcError::Inconsistent {
+                        table: table.spec.id.clone(),
+                        what: format!(
+                            "total cell {} is {} but its parts add up to {sum}",
+                            r.total, table.values[r.total]
+                        ),
+                    });
+                }
+                let mut parts: Vec<usize> = r.parts.iter().map(|p| cell_of[t][*p]).collect();
+                parts.sort_unstable();
+                let rel = Rel { total: cell_of[t][r.total], parts };
+                // a relation with one part says total = part: the same statistic twice
+                if !seen.contains_key(&rel) {
+                    seen.insert(rel.clone(), rels.len());
+                    rels.push(rel);
+                }
+            }
+        }
+        let mut rels_of = vec![Vec::new(); cells.len()];
+        for (r, rel) in rels.iter().enumerate() {
+            rels_of[rel.total].push(r);
+            for p in &rel.parts {
+                rels_of[*p].push(r);
+            }
+        }
+        for v in &mut rels_of {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Ok(System { cells, rels, cell_of, rels_of })
+    }
+
+    /// The cells of every relation as `(cell, coefficient)`: `+1` for the total, `-1` for
+    /// each part (a cell both total and part, which a one-code dimension gives, nets to zero).
+    pub fn terms(&self, r: usize) -> Vec<(usize, i64)> {
+        let rel = &self.rels[r];
+        let mut t: Vec<(usize, i64)> = Vec::with_capacity(rel.parts.len() + 1);
+        t.push((rel.total, 1));
+        for p in &rel.parts {
+            t.push((*p, -1));
+        }
+        t.sort_unstable();
+        let mut out: Vec<(usize, i64)> = Vec::with_capacity(t.len());
+        for (c, k) in t {
+            match out.last_mut() {
+                Some((lc, lk)) if *lc == c => *lk += k,
+                _ => out.push((c, k)),
+            }
+        }
+        out.retain(|(_, k)| *k != 0);
+        out
+    }
+}
