@@ -198,6 +198,7 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
     let mut group: HashMap<(String, u16), usize> = HashMap::new();
     let mut seen: HashMap<(String, u16, CellKey), u64> = HashMap::new();
     let mut record = csv::ByteRecord::new();
+    let (mut counted_to, mut lines_before) = (0usize, 0usize);
     loop {
         let line_before = reader.position().line();
         match reader.read_byte_record(&mut record) {
@@ -209,7 +210,22 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
                 break;
             }
         }
-        let line = record.position().map_or(line_before, csv::Position::line);
+        // the line where the record's first byte is (the reader's own count lags after a CRLF)
+        let line = match record.position() {
+            Some(p) => {
+                let mut start = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(input.len());
+                while input.get(start).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+                    start += 1;
+                }
+                if start >= counted_to {
+                    lines_before +=
+                        input.get(counted_to..start).map_or(0, |s| s.iter().filter(|b| **b == b'\n').count());
+                    counted_to = start;
+                }
+                lines_before as u64 + 1
+            }
+            None => line_before,
+        };
         let fields: Vec<Result<&str, ()>> =
             record.iter().map(|f| std::str::from_utf8(f).map(str::trim).map_err(|_| ())).collect();
         if !have_header {
