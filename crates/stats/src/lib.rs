@@ -6,6 +6,7 @@
 //! Pure: no clock, no database, no network. The application decides what goes in.
 
 pub mod codes;
+pub mod dp;
 pub mod hub;
 pub mod model;
 pub mod national;
