@@ -18,7 +18,14 @@ pub enum Origin {
     /// A line of an SDMX-CSV file (1-based, the header is line 1).
     Line(u64),
     /// A cell of a spreadsheet (row and column 1-based), shown as `SHEET!C5`.
-    Cell { sheet: String, row: u32, col: u32 },
+    Cell {
+        /// The sheet's name.
+        sheet: String,
+        /// 1-based row.
+        row: u32,
+        /// 1-based column.
+        col: u32,
+    },
 }
 
 /// The spreadsheet name of a column (1-based): 1 → `A`, 27 → `AA`.
@@ -47,6 +54,7 @@ impl fmt::Display for Origin {
 /// found, so that the validator can point at the line or cell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Submission {
+    /// What was read.
     pub dataset: Dataset,
     /// One per observation (may be empty when the dataset did not come from a file).
     pub origins: Vec<Origin>,
@@ -88,6 +96,7 @@ pub struct ValidationError {
     pub column: Option<String>,
     /// The cell concerned, when the finding is about one cell.
     pub cell: Option<String>,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -555,6 +564,7 @@ pub fn dataset_from_tables(
 /// The EU figure of one cell, with who is behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EuCell {
+    /// The cell.
     pub key: CellKey,
     /// The sum over the countries in `reported`; `None` when no country reported a known value.
     pub total: Option<u64>,
@@ -586,6 +596,7 @@ impl EuCell {
 /// The EU totals of a reference year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EuAggregate {
+    /// The reference year.
     pub year: u16,
     /// The member states expected to submit.
     pub expected: Vec<String>,

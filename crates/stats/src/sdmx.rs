@@ -58,6 +58,7 @@ fn optional(col: usize) -> bool {
 /// Why an export failed (only a failure of the CSV writer itself).
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The writer failed.
     #[error("writing SDMX-CSV: {0}")]
     Write(String),
 }
@@ -97,8 +98,11 @@ pub fn to_csv(datasets: &[Dataset], dataflow: &str) -> Result<String, ExportErro
 /// One error of an imported file. `line` 0 is the file as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportError {
+    /// 1-based line of the file (the header is line 1); 0 for the file as a whole.
     pub line: u64,
+    /// The column (header name), when one is at fault.
     pub column: Option<String>,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -117,6 +121,7 @@ impl fmt::Display for ImportError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("the file was refused: {} error(s){}", errors.len(), if *truncated { " (more not listed)" } else { "" })]
 pub struct ImportErrors {
+    /// The errors in file order (the header's first).
     pub errors: Vec<ImportError>,
     /// More errors were found than listed ([`MAX_ERRORS`]).
     pub truncated: bool,

@@ -44,11 +44,17 @@ const CONVENTIONS: &str = "Blank = unknown (not known), 0 = known none, c = conf
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxExportError {
+    /// The spreadsheet writer failed.
     #[error("writing the spreadsheet: {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
     /// Some observations have no place in the questionnaire's tables.
     #[error("{count} observation(s) are in none of the questionnaire's tables, the first {first}")]
-    OutsideTables { count: usize, first: String },
+    OutsideTables {
+        /// How many.
+        count: usize,
+        /// The first of them.
+        first: String,
+    },
 }
 
 fn indicator_name(spec: &TableSpec) -> &'static str {
@@ -187,6 +193,7 @@ pub fn to_xlsx(dataset: &Dataset, dataflow: &str, method_notes: &str) -> Result<
 /// One error of an imported questionnaire: the sheet and cell where it is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetError {
+    /// The sheet, unless the error is about the file as a whole.
     pub sheet: Option<String>,
     /// 1-based row, when the error is about a cell.
     pub row: Option<u32>,
@@ -194,6 +201,7 @@ pub struct SheetError {
     pub col: Option<u32>,
     /// The cell spreadsheet-style (`VICT_SEX_AGE!C5`), or the sheet, or `file`.
     pub place: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -207,7 +215,9 @@ impl fmt::Display for SheetError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("the questionnaire was refused: {} error(s){}", errors.len(), if *truncated { " (more not listed)" } else { "" })]
 pub struct SheetErrors {
+    /// The errors found.
     pub errors: Vec<SheetError>,
+    /// More errors were found than listed ([`MAX_ERRORS`]).
     pub truncated: bool,
 }
 
