@@ -384,3 +384,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_order_of_the_tables_does_not_matter_for_consistency() {
+    // the sub-forms of "other" below their parent, given before it: released after it anyway
+    let mut truth = national(10_000, 7, "PL");
+    truth.reverse();
+    let mut rng = StdRng::seed_from_u64(43);
+    let rel = release(&truth, &DpParams::laplace(eps("0.3")), &mut rng).unwrap();
+    assert_consistent(&rel.tables);
+    assert_eq!(rel.queries, 16);
+    let ids: Vec<&str> = rel.tables.iter().map(|t| t.spec.id.as_str()).collect();
+    let expected: Vec<&str> = truth.iter().map(|t| t.spec.id.as_str()).collect();
+    assert_eq!(ids, expected);
+}
