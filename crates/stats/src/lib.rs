@@ -15,4 +15,4 @@ pub mod sdmx;
 pub mod synth;
 pub mod xlsx;
 
-pub use model::{CellKey, Concept, ConfStatus, Indicator, TOTAL, Table, TableDim, TableSpec};
+pub use model::{CellKey, Concept, ConfStatus, Dataset, Indicator, Observation, TOTAL, Table, TableDim, TableSpec};
