@@ -7,6 +7,9 @@ use super::{SdcError, SdcParams};
 use crate::model::{CellKey, ConfStatus, Table};
 use serde::{Deserialize, Serialize};
 
+/// Bounds of cells `(cell, lower, upper)` and the number of programs solved.
+type Bounds = (Vec<(usize, f64, Option<f64>)>, usize);
+
 /// The attacker's interval of one suppressed cell (a cell shown in several tables is reported
 /// once, under the first table that shows it), or a primary cell left published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,8 +117,8 @@ pub(crate) fn components(sys: &System, suppressed: &[bool]) -> Vec<Vec<usize>> {
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
-    for c in 0..n {
-        if suppressed[c] {
+    for (c, s) in suppressed.iter().enumerate().take(n) {
+        if *s {
             let r = find(&mut parent, c);
             groups.entry(r).or_default().push(c);
         }
@@ -153,6 +156,49 @@ pub(crate) fn attacker_lp(sys: &System, suppressed: &[bool], group: &[usize]) ->
     (lp, var_of)
 }
 
+/// Minimum and maximum of every cell of `cells` in the attacker's program. A minimum of zero
+/// seen at any optimum already solved is the minimum (counts are non-negative), so its program
+/// is skipped.
+fn bounds_of(lp: &mut Lp, var_of: &[Option<usize>], cells: &[usize]) -> Result<Bounds, SdcError> {
+    let mut zero_seen = vec![false; lp.bounds.len()];
+    let mut out = Vec::with_capacity(cells.len());
+    let mut lps = 0;
+    let infeasible = || SdcError::Lp("the published release is infeasible".into());
+    for c in cells {
+        let Some(v) = var_of[*c] else { continue };
+        lp.obj.iter_mut().for_each(|o| *o = 0.0);
+        lp.obj[v] = 1.0;
+        let hi = match lp.solve(true)? {
+            Outcome::Optimal { x, .. } => {
+                for (z, xv) in zero_seen.iter_mut().zip(&x) {
+                    *z |= *xv <= TOL;
+                }
+                Some(snap(x[v]))
+            }
+            Outcome::Infeasible => return Err(infeasible()),
+            Outcome::Unbounded => None,
+        };
+        lps += 1;
+        let lo = if zero_seen[v] {
+            0.0
+        } else {
+            lps += 1;
+            match lp.solve(false)? {
+                Outcome::Optimal { x, .. } => {
+                    for (z, xv) in zero_seen.iter_mut().zip(&x) {
+                        *z |= *xv <= TOL;
+                    }
+                    snap(x[v].max(0.0))
+                }
+                Outcome::Infeasible => return Err(infeasible()),
+                Outcome::Unbounded => 0.0,
+            }
+        };
+        out.push((*c, lo, hi));
+    }
+    Ok((out, lps))
+}
+
 fn snap(x: f64) -> f64 {
     let r = x.round();
     if (x - r).abs() <= TOL { r } else { x }
@@ -167,24 +213,30 @@ pub(crate) fn audit_system(
     let groups = components(sys, suppressed);
     let mut bounds: Vec<Option<(f64, Option<f64>)>> = vec![None; sys.cells.len()];
     let mut lps = 0usize;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     for group in &groups {
-        let (mut lp, var_of) = attacker_lp(sys, suppressed, group);
-        for c in group {
-            let Some(v) = var_of[*c] else { continue };
-            lp.obj.iter_mut().for_each(|o| *o = 0.0);
-            lp.obj[v] = 1.0;
-            let lo = match lp.solve(false)? {
-                Outcome::Optimal { x, .. } => snap(x[v].max(0.0)),
-                Outcome::Infeasible => return Err(SdcError::Lp("the published release is infeasible".into())),
-                Outcome::Unbounded => 0.0,
-            };
-            let hi = match lp.solve(true)? {
-                Outcome::Optimal { x, .. } => Some(snap(x[v])),
-                Outcome::Infeasible => return Err(SdcError::Lp("the published release is infeasible".into())),
-                Outcome::Unbounded => None,
-            };
-            lps += 2;
-            bounds[*c] = Some((lo, hi));
+        let (lp, var_of) = attacker_lp(sys, suppressed, group);
+        let chunk = group.len().div_ceil(threads).max(1);
+        let results: Vec<Result<Bounds, SdcError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = group
+                .chunks(chunk)
+                .map(|cells| {
+                    let mut lp = lp.clone();
+                    let var_of = &var_of;
+                    s.spawn(move || bounds_of(&mut lp, var_of, cells))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(SdcError::Lp("an audit thread failed".into()))))
+                .collect()
+        });
+        for r in results {
+            let (b, n) = r?;
+            lps += n;
+            for (c, lo, hi) in b {
+                bounds[c] = Some((lo, hi));
+            }
         }
     }
     let mut cells = Vec::new();
@@ -221,7 +273,7 @@ pub(crate) fn audit_system(
             shown_in: cell.shown.iter().map(|(t, i)| (tables[*t].spec.id.clone(), *i)).collect(),
         });
     }
-    cells.sort_by(|a, b| (sys_order(tables, &a.table), a.index).cmp(&(sys_order(tables, &b.table), b.index)));
+    cells.sort_by_key(|a| (sys_order(tables, &a.table), a.index));
     Ok(AuditReport { passed, cells, components: groups.len(), lps })
 }
 

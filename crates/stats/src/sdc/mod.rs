@@ -163,3 +163,52 @@ impl Protection {
         self.audit.cells.iter().filter(|c| c.status == ConfStatus::Secondary).count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lp::{Lp, Outcome};
+    use super::system::System;
+    use super::*;
+    use crate::model::{Concept, Indicator, Table, TableDim, TableSpec};
+
+    #[test]
+    fn primary_cells_are_small_non_zero_counts() {
+        let p = SdcParams::new(5);
+        assert!(!p.is_primary(0) && p.is_primary(1) && p.is_primary(4) && !p.is_primary(5));
+        assert_eq!(p.required(3), (0, 8));
+        let tau = SdcParams { threshold: 5, protection: ProtectionLevel::PercentOfValue(10) };
+        assert_eq!(tau.protection_of(4), 1);
+        assert_eq!(tau.protection_of(40), 4);
+    }
+
+    #[test]
+    fn shared_cells_are_one_cell_and_duplicate_relations_one_relation() {
+        let spec = |id: &str| TableSpec {
+            id: id.into(),
+            indicator: Indicator::Registered,
+            dims: vec![TableDim::new(Concept::Sex, &["F", "M"])],
+        };
+        let a = Table::from_inner(spec("A"), &[2, 3]);
+        let b = Table::from_inner(spec("B"), &[2, 3]);
+        let sys = System::new(&[a, b]).unwrap();
+        assert_eq!(sys.cells.len(), 3);
+        assert_eq!(sys.rels.len(), 1);
+        assert_eq!(sys.cells[0].shown, vec![(0, 0), (1, 0)]);
+        assert!(sys.cells[2].grand_total);
+    }
+
+    #[test]
+    fn the_lp_layer_solves_a_bounded_program() {
+        // x + y = 4, 0 <= x <= 3: max x = 3, min x = 0; x >= 5 infeasible
+        let mut lp = Lp::default();
+        let x = lp.var(1.0, 0.0, 3.0);
+        let y = lp.var(0.0, 0.0, f64::INFINITY);
+        lp.rows.push((vec![(x, 1.0), (y, 1.0)], 4.0));
+        assert!(
+            matches!(lp.solve(true).unwrap(), Outcome::Optimal { objective, .. } if (objective - 3.0).abs() < 1e-9)
+        );
+        assert!(matches!(lp.solve(false).unwrap(), Outcome::Optimal { objective, .. } if objective.abs() < 1e-9));
+        lp.bounds[x] = (5.0, 6.0);
+        assert_eq!(lp.solve(false).unwrap(), Outcome::Infeasible);
+    }
+}

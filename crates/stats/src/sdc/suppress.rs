@@ -126,7 +126,7 @@ impl Ctx<'_> {
             let table = &self.tables[t];
             let mut sizes = Vec::new();
             if table.values.len() >= LOCAL_FROM {
-                sizes.extend([4usize, 8]);
+                sizes.extend([4usize, 8, 16]);
             }
             sizes.push(usize::MAX);
             for m in sizes {
@@ -158,7 +158,9 @@ impl Ctx<'_> {
                     let mut p = pos.clone();
                     p[k] = q;
                     let cell = self.sys.cell_of[t][spec.index(&p)];
-                    ((self.cost(sup, cell) * 1e6) as u64, q)
+                    // a zero can only go up: prefer cells that can move both ways
+                    let zero = if self.sys.cells[cell].value == 0 && !sup[cell] { 0.5 } else { 0.0 };
+                    (((self.cost(sup, cell) + zero) * 1e6) as u64, q)
                 })
                 .collect();
             cand.sort_unstable();

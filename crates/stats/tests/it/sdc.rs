@@ -1,6 +1,8 @@
 //! Disclosure control: leaks the audit must catch, protection that must pass it, the LP audit
 //! against brute force, and parameter validation.
 
+#![allow(clippy::unwrap_used)]
+
 use haven_stats::sdc::{ProtectionLevel, SdcError, SdcParams, audit, protect};
 use haven_stats::{Concept, ConfStatus, Indicator, Table, TableDim, TableSpec};
 use proptest::prelude::*;

@@ -1,7 +1,284 @@
-//! placeholder
-use clap::Args as ClapArgs;
+//! `sdc`: disclosure control of the national tables from synthetic records, timed, and the
+//! side-by-side with tau-ARGUS (whose runs `bench/statistics/run.sh` drives).
+//!
+//! - `sdc run`: builds the national tables from `--records` synthetic persons (generation not
+//!   timed), protects them jointly with the audit (timed, median of `--reps`), protects each
+//!   table alone and the 3-D citizenship x age x exploitation table, and writes `tables.json`,
+//!   `ours.json` and one CSV of inner cells per table (the input of tau-ARGUS) into `--out`.
+//! - `sdc compare`: reads tau-ARGUS's patterns (`<out>/tau/<TABLE>_<METHOD>/result.csv` and
+//!   `result.json`), audits them with our LP audit, and writes `compare.json`.
+
+use clap::{Args as ClapArgs, Subcommand};
+use haven_stats::model::{Concept, ConfStatus, Table, TableDim, TableSpec};
+use haven_stats::national::{self, EXPLOIT_FINE};
+use haven_stats::sdc::{self, ProtectionLevel, SdcParams};
+use haven_stats::{Indicator, codes, synth};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
 #[derive(ClapArgs)]
-pub struct Args {}
-pub fn run(_a: Args) -> Result<(), String> {
-    Ok(())
+pub struct Args {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Build, protect and audit; export the tables for tau-ARGUS.
+    Run {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        /// Protection as a percentage of the value (tau-ARGUS FREQ(threshold, percent)).
+        #[arg(long, default_value_t = 10)]
+        percent: u32,
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+        /// Also protect the 3-D citizenship x age x exploitation table (slow: see BENCHMARKS.md).
+        #[arg(long)]
+        cube: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Audit tau-ARGUS's patterns and write the comparison.
+    Compare {
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        #[arg(long, default_value_t = 10)]
+        percent: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+type R<T> = Result<T, String>;
+
+pub fn run(args: Args) -> R<()> {
+    match args.cmd {
+        Cmd::Run { records, seed, threshold, percent, reps, cube, out } => {
+            let params = SdcParams { threshold, protection: ProtectionLevel::PercentOfValue(percent) };
+            run_ours(records, seed, &params, reps, cube, &out)
+        }
+        Cmd::Compare { threshold, percent, out } => {
+            let params = SdcParams { threshold, protection: ProtectionLevel::PercentOfValue(percent) };
+            compare(&params, &out)
+        }
+    }
+}
+
+/// The 3-D table of the peers: citizenship x age x (fine) form of exploitation.
+pub fn cube_spec(citizens: &[String]) -> TableSpec {
+    TableSpec {
+        id: "VICT_CITIZEN_AGE_EXPLOIT".into(),
+        indicator: Indicator::Registered,
+        dims: vec![
+            TableDim { concept: Concept::Citizen, codes: citizens.to_vec(), total: "_T".into() },
+            TableDim::new(Concept::Age, codes::AGE),
+            TableDim::new(Concept::Exploit, EXPLOIT_FINE),
+        ],
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn summary(tables: &[Table], status: &[Vec<ConfStatus>], report: &sdc::AuditReport) -> Value {
+    let mut primary = 0usize;
+    let mut secondary = 0usize;
+    let mut secondary_zero = 0usize;
+    let mut hidden = 0u64;
+    let mut grand_totals = 0usize;
+    let mut seen = std::collections::HashSet::new();
+    for (t, st) in tables.iter().zip(status) {
+        for (i, s) in st.iter().enumerate() {
+            if !s.is_suppressed() || !seen.insert(t.spec.key(i)) {
+                continue;
+            }
+            let v = t.values[i];
+            hidden += v;
+            if i + 1 == t.values.len() {
+                grand_totals += 1;
+            }
+            if *s == ConfStatus::Primary {
+                primary += 1;
+            } else {
+                secondary += 1;
+                if v == 0 {
+                    secondary_zero += 1;
+                }
+            }
+        }
+    }
+    let unsafe_cells = report.unsafe_cells().count();
+    json!({
+        "primary": primary, "secondary": secondary, "secondary_zero_cells": secondary_zero,
+        "suppressed_value_total": hidden, "grand_totals_suppressed": grand_totals,
+        "audit_passed": report.passed, "audit_unsafe": unsafe_cells,
+        "audit_lps": report.lps, "audit_components": report.components,
+    })
+}
+
+fn write(path: &Path, v: &Value) -> R<()> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    std::fs::write(path, s).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: bool, out: &Path) -> R<()> {
+    std::fs::create_dir_all(out.join("tables")).map_err(|e| e.to_string())?;
+    let records = synth::records(n, seed, "LV");
+    let citizens = national::citizens_of(&records);
+    let specs = national::national_tables(&citizens, false);
+    // the release: build + protect jointly + audit, timed end to end
+    let mut times = Vec::new();
+    let mut times_build = Vec::new();
+    let mut last = None;
+    for _ in 0..reps.max(1) {
+        let t0 = Instant::now();
+        let tables = national::build(&specs, &records, &[]);
+        let t1 = Instant::now();
+        let prot = sdc::protect(&tables, params).map_err(|e| e.to_string())?;
+        let t2 = Instant::now();
+        times.push((t2 - t0).as_secs_f64());
+        times_build.push((t1 - t0).as_secs_f64());
+        last = Some((tables, prot));
+    }
+    let Some((tables, prot)) = last else { return Err("no run".into()) };
+    let release = json!({
+        "records": n, "tables": tables.len(),
+        "cells": tables.iter().map(|t| t.values.len()).sum::<usize>(),
+        "seconds_median": median(times.clone()), "seconds_all": times,
+        "build_seconds_median": median(times_build),
+        "summary": summary(&tables, &prot.status, &prot.audit),
+    });
+    eprintln!("release: {release}");
+    // every table alone (as tau-ARGUS sees it), and the 3-D table
+    let mut all = tables.clone();
+    if with_cube {
+        all.extend(national::build(&[cube_spec(&citizens)], &records, &[]));
+    }
+    let mut per_table = Vec::new();
+    for t in &all {
+        let mut ts = Vec::new();
+        let mut res = None;
+        for _ in 0..reps.max(1) {
+            let t0 = Instant::now();
+            let p = sdc::protect(std::slice::from_ref(t), params).map_err(|e| format!("{}: {e}", t.spec.id))?;
+            ts.push(t0.elapsed().as_secs_f64());
+            res = Some(p);
+        }
+        let Some(p) = res else { return Err("no run".into()) };
+        let row = json!({
+            "table": t.spec.id, "cells": t.values.len(), "dims": t.spec.dims.len(),
+            "seconds_median": median(ts), "summary": summary(std::slice::from_ref(t), &p.status, &p.audit),
+        });
+        eprintln!("{row}");
+        per_table.push(row);
+        export_inner(t, &out.join("tables").join(format!("{}.csv", t.spec.id)))?;
+    }
+    write(&out.join("ours.json"), &json!({ "release": release, "per_table": per_table, "params": params }))?;
+    let tj = serde_json::to_string(&json!({ "national": tables, "all": all })).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("tables.json"), tj).map_err(|e| e.to_string())
+}
+
+/// The inner cells of a table, one line per non-empty cell: its codes, then the count (the
+/// pre-aggregated input of tau-ARGUS).
+fn export_inner(t: &Table, path: &Path) -> R<()> {
+    let mut w =
+        csv::WriterBuilder::new().delimiter(b';').has_headers(false).from_path(path).map_err(|e| e.to_string())?;
+    for (i, v) in t.values.iter().enumerate() {
+        if *v == 0 || !t.spec.is_inner(i) {
+            continue;
+        }
+        let pos = t.spec.positions_of(i);
+        let mut rec: Vec<String> = t.spec.dims.iter().zip(&pos).map(|(d, p)| d.code_at(*p).to_owned()).collect();
+        rec.push(v.to_string());
+        w.write_record(&rec).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
+/// tau-ARGUS's status of every cell of `t` from its result.csv (dimension columns, `n`,
+/// `status`; totals coded `Total`; cells it does not list are empty, hence published zeros).
+fn read_tau(t: &Table, path: &Path) -> R<Vec<ConfStatus>> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let headers = r.headers().map_err(|e| e.to_string())?.clone();
+    let status_col = headers.iter().position(|h| h == "status").ok_or("no status column")?;
+    let dim_cols: Vec<usize> = (0..t.spec.dims.len())
+        .map(|k| headers.iter().position(|h| h == format!("d{k}")).ok_or(format!("no column d{k}")))
+        .collect::<R<_>>()?;
+    let mut st = vec![ConfStatus::Free; t.values.len()];
+    for rec in r.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let mut pos = Vec::new();
+        for (k, d) in t.spec.dims.iter().enumerate() {
+            let code = rec.get(dim_cols[k]).unwrap_or("").trim();
+            let p = if code == "Total" {
+                d.codes.len()
+            } else {
+                d.codes.iter().position(|c| c == code).ok_or(format!("{}: unknown code {code}", t.spec.id))?
+            };
+            pos.push(p);
+        }
+        let s = match rec.get(status_col).unwrap_or("") {
+            "U" => ConfStatus::Primary,
+            "M" => ConfStatus::Secondary,
+            _ => ConfStatus::Free,
+        };
+        st[t.spec.index(&pos)] = s;
+    }
+    Ok(st)
+}
+
+fn compare(params: &SdcParams, out: &Path) -> R<()> {
+    let tj = std::fs::read_to_string(out.join("tables.json")).map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_str(&tj).map_err(|e| e.to_string())?;
+    let all: Vec<Table> = serde_json::from_value(v["all"].clone()).map_err(|e| e.to_string())?;
+    let national: Vec<Table> = serde_json::from_value(v["national"].clone()).map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    let mut joint = json!({});
+    for method in ["MOD", "OPT"] {
+        let mut release_status = Vec::new();
+        for t in &all {
+            let dir = out.join("tau").join(format!("{}_{method}", t.spec.id));
+            let tau_json: Value = std::fs::read_to_string(dir.join("result.json"))
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or(Value::Null);
+            let st = match read_tau(t, &dir.join("result.csv")) {
+                Ok(st) => st,
+                Err(e) => {
+                    rows.push(json!({ "table": t.spec.id, "method": method, "error": e, "tau": tau_json }));
+                    if national.iter().any(|n| n.spec.id == t.spec.id) {
+                        release_status.push(vec![ConfStatus::Free; t.values.len()]);
+                    }
+                    continue;
+                }
+            };
+            let t0 = Instant::now();
+            let rep =
+                sdc::audit(std::slice::from_ref(t), std::slice::from_ref(&st), params).map_err(|e| e.to_string())?;
+            let audit_s = t0.elapsed().as_secs_f64();
+            let row = json!({
+                "table": t.spec.id, "method": method, "tau": tau_json, "our_audit_seconds": audit_s,
+                "summary": summary(std::slice::from_ref(t), std::slice::from_ref(&st), &rep),
+            });
+            eprintln!("{row}");
+            rows.push(row);
+            if national.iter().any(|n| n.spec.id == t.spec.id) {
+                release_status.push(st);
+            }
+        }
+        // tau-ARGUS protects table by table: audit its national patterns as one linked release
+        if release_status.len() == national.len() {
+            let rep = sdc::audit(&national, &release_status, params).map_err(|e| e.to_string())?;
+            joint[method] = summary(&national, &release_status, &rep);
+        }
+    }
+    write(&out.join("compare.json"), &json!({ "per_table": rows, "tau_release_joint_audit": joint }))
 }
