@@ -21,6 +21,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A file refused whole, with every problem found (nothing was stored).
+    #[error("the file was refused: {} problem(s)", .0.len())]
+    Rejected(Vec<Problem>),
     #[error("the master key does not match this database's keys")]
     WrongMasterKey,
     #[error("internal error")]
@@ -29,6 +32,13 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// One problem of a refused file: where (line and column, or sheet and cell) and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub location: String,
+    pub message: String,
+}
+
 impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {
@@ -36,6 +46,9 @@ impl From<StorageError> for AppError {
             StorageError::Conflict(m) => AppError::Conflict(m),
             StorageError::NoFreePlace => AppError::Conflict(
                 "the provider has no free place left for this service; choose another provider".into(),
+            ),
+            StorageError::BudgetExceeded => AppError::Conflict(
+                "the privacy budget of this dataset cannot cover the release; nothing was published".into(),
             ),
             other => AppError::Internal(Box::new(other)),
         }

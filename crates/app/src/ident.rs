@@ -31,7 +31,7 @@ use haven_storage::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-mod linkage;
+pub(crate) mod linkage;
 
 use linkage::{ClusterRecord, PersonFacts, PersonIndex, cluster_persons};
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
@@ -297,7 +297,7 @@ pub struct Saved {
     pub possible_duplicates: Vec<SearchHit>,
 }
 
-fn ctx<'a>(table: &'a str, column: &'a str, row: &'a str) -> FieldContext<'a> {
+pub(crate) fn ctx<'a>(table: &'a str, column: &'a str, row: &'a str) -> FieldContext<'a> {
     FieldContext { table, column, row }
 }
 
@@ -1514,7 +1514,7 @@ impl RecordKind {
     }
 }
 
-fn normalise_document(number: &str) -> String {
+pub(crate) fn normalise_document(number: &str) -> String {
     number.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
 }
 

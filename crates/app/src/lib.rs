@@ -14,10 +14,11 @@ pub mod ident;
 pub mod keys;
 pub mod leaflet;
 pub mod limiter;
+pub mod stats;
 
 pub use auth::{LoginRequest, Principal};
 pub use clock::{Clock, FixedClock};
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, Problem};
 
 use haven_crypto::{Keyring, MasterKey};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
@@ -37,6 +38,9 @@ pub struct AppSettings {
     /// Failed logins allowed per client address in the window.
     pub login_failures_per_address: u32,
     pub login_window_seconds: i64,
+    /// The privacy budget of each dataset (a country's case data for one reference year) that
+    /// differentially private releases draw on, as (ε, δ) decimals.
+    pub privacy_budget: (String, String),
 }
 
 impl Default for AppSettings {
@@ -47,6 +51,7 @@ impl Default for AppSettings {
             login_failures_per_account: 5,
             login_failures_per_address: 20,
             login_window_seconds: 15 * 60,
+            privacy_budget: ("4".to_owned(), "0.000001".to_owned()),
         }
     }
 }

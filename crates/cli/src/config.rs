@@ -14,6 +14,23 @@ pub struct Config {
     pub sessions: SessionsConfig,
     pub login: LoginConfig,
     pub log: LogConfig,
+    pub statistics: StatisticsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatisticsConfig {
+    /// The privacy budget ε of each dataset (a country's case data for one reference year) that
+    /// differentially private releases draw on, as a decimal.
+    pub privacy_epsilon_budget: String,
+    /// The privacy budget δ of each dataset, as a decimal.
+    pub privacy_delta_budget: String,
+}
+
+impl Default for StatisticsConfig {
+    fn default() -> Self {
+        StatisticsConfig { privacy_epsilon_budget: "4".into(), privacy_delta_budget: "0.000001".into() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

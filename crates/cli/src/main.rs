@@ -220,6 +220,10 @@ fn settings(config: &Config) -> AppSettings {
         login_failures_per_account: config.login.failures_per_account,
         login_failures_per_address: config.login.failures_per_address,
         login_window_seconds: config.login.window_minutes * 60,
+        privacy_budget: (
+            config.statistics.privacy_epsilon_budget.clone(),
+            config.statistics.privacy_delta_budget.clone(),
+        ),
     }
 }
 

@@ -53,6 +53,10 @@ pub enum Permission {
     /// The whole audit log and its verification.
     ReadAuditLog,
     ReadStatistics,
+    /// Making a protected release of the national tables, and submitting statistics to the EU
+    /// level (the national rapporteur and statisticians; at the EU level, the statistics office
+    /// receiving files on a member state's behalf).
+    PublishStatistics,
     /// Status decisions of the national referral mechanism (the competent authority).
     DecideStatus,
     /// Asking the competent authority to reconsider a negative decision (the referring or
@@ -111,7 +115,7 @@ fn role_grants(role: Role, permission: Permission) -> bool {
             compartment != Compartment::Statistics && role_compartments(role).contains(&compartment)
         }
         ReadAccessHistory => matches!(role, Role::Supervisor | Role::Auditor | Role::Administrator),
-        ReadStatistics => role_compartments(role).contains(&Compartment::Statistics),
+        ReadStatistics | PublishStatistics => role_compartments(role).contains(&Compartment::Statistics),
         DecideStatus => role == Role::DecisionMaker,
         RequestReconsideration => {
             matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::DecisionMaker)

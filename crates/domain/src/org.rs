@@ -12,6 +12,11 @@ MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
 SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ \
 VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// Every officially assigned ISO 3166-1 alpha-2 code, in alphabetical order.
+pub fn iso_country_codes() -> impl Iterator<Item = &'static str> {
+    ISO_3166_ALPHA2.split(' ').filter(|c| !c.is_empty())
+}
+
 /// The 27 member states of the European Union (Eurostat uses EL for Greece; ISO says GR).
 const EU_MEMBER_STATES: &[&str] = &[
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",

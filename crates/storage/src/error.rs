@@ -8,6 +8,9 @@ pub enum StorageError {
     /// The provider has no free place left for the service.
     #[error("no free place left")]
     NoFreePlace,
+    /// The dataset's privacy budget cannot cover a differentially private release.
+    #[error("the privacy budget of the dataset is spent")]
+    BudgetExceeded,
     #[error("the stored data are not valid: {0}")]
     Corrupt(String),
     #[error("configuration: {0}")]

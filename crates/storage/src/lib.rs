@@ -171,6 +171,8 @@ mod diagnostics;
 mod ident;
 pub use ident::Identifiers;
 mod queries;
+mod stats;
+pub use stats::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -38,6 +38,10 @@ pub struct ErrorDetail {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<i64>,
+    /// Every problem of a refused file (line and column, or sheet and cell).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<haven_app::Problem>,
 }
 
 /// Logs an error with its whole chain of causes.
@@ -54,7 +58,13 @@ pub fn log_chain(e: &(dyn std::error::Error + 'static)) {
 
 impl WebError {
     pub fn status_and_detail(&self) -> (StatusCode, ErrorDetail) {
-        let d = |code, message: String, field: Option<String>| ErrorDetail { code, message, field, retry_after: None };
+        let d = |code, message: String, field: Option<String>| ErrorDetail {
+            code,
+            message,
+            field,
+            retry_after: None,
+            problems: Vec::new(),
+        };
         match self {
             WebError::App(e) => match e {
                 AppError::Invalid(p) => {
@@ -72,11 +82,16 @@ impl WebError {
                         message: e.to_string(),
                         field: None,
                         retry_after: Some(*retry_after),
+                        problems: Vec::new(),
                     },
                 ),
                 AppError::Forbidden => (StatusCode::FORBIDDEN, d("forbidden", e.to_string(), None)),
                 AppError::NotFound => (StatusCode::NOT_FOUND, d("not_found", e.to_string(), None)),
                 AppError::Conflict(m) => (StatusCode::CONFLICT, d("conflict", m.clone(), None)),
+                AppError::Rejected(problems) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorDetail { problems: problems.clone(), ..d("rejected", e.to_string(), Some("file".into())) },
+                ),
                 AppError::WrongMasterKey | AppError::Internal(_) => {
                     log_chain(e);
                     (StatusCode::INTERNAL_SERVER_ERROR, d("internal", "something went wrong on our side".into(), None))
@@ -132,6 +147,7 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
             message: "something went wrong on our side".into(),
             field: None,
             retry_after: None,
+            problems: Vec::new(),
         },
     };
     (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()

@@ -23,6 +23,9 @@ const LV_SUPPORT: &str = include_str!("../locales/lv-support.ftl");
 /// Labels of the children, compensation and safe-return pages.
 const EN_RECORDS: &str = include_str!("../locales/en-records.ftl");
 const LV_RECORDS: &str = include_str!("../locales/lv-records.ftl");
+/// Labels of the statistics pages and of the statistical code lists.
+const EN_STATS: &str = include_str!("../locales/en-stats.ftl");
+const LV_STATS: &str = include_str!("../locales/lv-stats.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -59,8 +62,8 @@ fn bundle(file: &str, sources: &[&str], lang: &str, isolating: bool) -> Result<B
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
         Ok(I18n {
-            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS], "en", false)?,
-            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS], "lv", false)?,
+            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS], "en", false)?,
+            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS], "lv", false)?,
             leaflet: LeafletCatalogue::load()?,
         })
     }
@@ -81,8 +84,8 @@ impl I18n {
     /// Message ids of a language's file (for the test that both files have the same ids).
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
-            Language::English => format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}"),
-            Language::Latvian => format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}"),
+            Language::English => format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}"),
+            Language::Latvian => format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}"),
         };
         let mut ids: Vec<String> = source
             .lines()

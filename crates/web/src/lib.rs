@@ -6,6 +6,7 @@ pub mod api;
 pub mod api_assist;
 pub mod api_assist_records;
 pub mod api_ident;
+pub mod api_stats;
 pub mod assets;
 pub mod error;
 pub mod extract;
@@ -66,7 +67,11 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(api::openapi_base())
         .nest(
             "/api/v1",
-            api::router().merge(api_ident::router()).merge(api_assist::router()).merge(api_assist_records::router()),
+            api::router()
+                .merge(api_ident::router())
+                .merge(api_assist::router())
+                .merge(api_assist_records::router())
+                .merge(api_stats::router()),
         )
         .merge(leaflet::api_router())
         .split_for_parts()

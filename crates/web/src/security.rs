@@ -88,11 +88,16 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             WebError::Csrf.into_response()
         };
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // A file upload (multipart) carries the token in the query string of the form's action.
+    if content_type.starts_with("multipart/form-data") {
+        let token = req.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "csrf"));
+        return match token {
+            Some(t) if haven_crypto::constant_time_eq(t.as_bytes(), expected.as_bytes()) => next.run(req).await,
+            _ => WebError::Csrf.into_response(),
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return WebError::Csrf.into_response();
     }

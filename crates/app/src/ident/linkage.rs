@@ -410,6 +410,11 @@ pub(crate) struct ClusterRecord {
 /// engine links pairs at or above the model's cluster threshold (guarded against chains by the
 /// model's cluster settings).
 pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<PersonClusters> {
+    Ok(assign_persons(model, records)?.1)
+}
+
+/// [`cluster_persons`] with the person (cluster number, from 0) of every record.
+pub(crate) fn assign_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<(Vec<u32>, PersonClusters)> {
     let n = records.len();
     let mut index = PersonIndex::new(model)?;
     for (i, r) in records.iter().enumerate() {
@@ -450,7 +455,7 @@ pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) ->
     let clusters = cluster(n, &links, &model.model.settings.cluster);
     let persons = clusters.iter().map(|c| u64::from(*c) + 1).max().unwrap_or(0);
     let records = n as u64;
-    Ok(PersonClusters {
+    let summary = PersonClusters {
         persons,
         records,
         merged: records - persons,
@@ -459,7 +464,8 @@ pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) ->
             model.label(),
             model.cluster_threshold()
         ),
-    })
+    };
+    Ok((clusters, summary))
 }
 
 #[cfg(test)]

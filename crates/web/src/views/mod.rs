@@ -7,10 +7,12 @@ pub mod assist_records;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod charts;
 pub mod home;
 pub mod ident;
 pub mod organisations;
 pub mod statistics;
+pub mod stats;
 pub mod users;
 
 use crate::AppState;
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(assist::router())
         .merge(assist_records::router())
         .merge(statistics::router())
+        .merge(stats::router())
 }
 
 /// A link in the main navigation.

@@ -492,7 +492,8 @@ async fn every_api_route_refuses_malformed_bodies_with_a_4xx() {
             .replace("{case}", &case)
             .replace("{username}", "caseworker")
             .replace("{id}", "00000000-0000-0000-0000-000000000000")
-            .replace("{seq}", "1");
+            .replace("{seq}", "1")
+            .replace("{table}", "VICT_SEX_AGE");
         let uri = uri.split('#').next().unwrap().to_owned();
         for s in [&w.supervisor, &w.shelter_worker] {
             for body in bodies {

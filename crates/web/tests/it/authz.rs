@@ -298,7 +298,8 @@ async fn every_role_on_every_route() {
                 .replace("{case}", case)
                 .replace("{username}", username)
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{seq}", "1");
+                .replace("{seq}", "1")
+                .replace("{table}", "VICT_SEX_AGE");
             let uri = path.split('#').next().unwrap().to_owned();
             let method = Method::from_bytes(route.method.as_bytes()).unwrap();
             let reply = if route.api {
@@ -352,7 +353,8 @@ async fn logged_out_clients_get_401_from_the_api_and_the_login_page_from_pages()
             .replace("{case}", "00000000-0000-0000-0000-000000000000")
             .replace("{username}", "x")
             .replace("{id}", "x")
-            .replace("{seq}", "1");
+            .replace("{seq}", "1")
+            .replace("{table}", "VICT_SEX_AGE");
         let uri = uri.split('#').next().unwrap().to_owned();
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();
         let reply = if route.api {

@@ -1,0 +1,1196 @@
+//! Statistics for the national rapporteur and the EU level: the national tables of a reference
+//! year counted in persons, releases protected by cell suppression or differential privacy,
+//! and the EU hub that receives, checks and adds up the member states' submissions.
+
+use crate::ident::linkage::{ClusterRecord, PersonFacts, assign_persons};
+use crate::ident::normalise_document;
+use crate::{App, AppError, AppResult, Principal, Problem};
+use haven_domain::access::Permission;
+use haven_domain::audit::AuditAction;
+use haven_domain::ident::forms::{FormId, StatGroup};
+use haven_stats::Table;
+use haven_stats::national::{self, EXPLOIT_FINE, PersonRecord};
+use haven_storage::RegistrationRow;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How the persons of a reference year were counted, published with every table and release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counting {
+    /// Referred registrations in the country (all years), linked to find persons.
+    pub registrations: u64,
+    /// Distinct persons among them (all years).
+    pub persons: u64,
+    /// Registrations found to be a person already counted.
+    pub merged: u64,
+    /// Persons counted in this year (first registered in it, not closed as "not a victim").
+    pub persons_in_year: u64,
+    /// Persons first registered in the year but left out: every registration closed negative
+    /// or withdrawn.
+    pub left_out: u64,
+    /// Anonymous notifications of the year (counted one each: they cannot be linked).
+    pub notifications: u64,
+    /// How the persons were found, in words.
+    pub method: String,
+}
+
+/// The national tables of a reference year with how they were counted. True counts: for the
+/// country's own statistics readers; nothing leaves the country but a release.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalTables {
+    pub country: String,
+    pub year: u16,
+    pub tables: Vec<Table>,
+    pub counting: Counting,
+}
+
+fn sex_code(sex: &str) -> &'static str {
+    match sex {
+        "female" => "F",
+        "male" => "M",
+        "other" => "OTH",
+        _ => "UNK",
+    }
+}
+
+fn age_code(age: &str) -> &'static str {
+    match age {
+        "0_11" => "Y0-11",
+        "12_17" => "Y12-17",
+        "18_24" => "Y18-24",
+        "25_34" => "Y25-34",
+        "35_44" => "Y35-44",
+        "45_54" => "Y45-54",
+        "55_64" => "Y55-64",
+        "65_plus" => "Y_GE65",
+        _ => "UNK",
+    }
+}
+
+fn age_class_code(child_status: &str) -> &'static str {
+    match child_status {
+        "child" | "presumed_child" => "CHILD",
+        "adult" => "ADULT",
+        _ => "UNK",
+    }
+}
+
+/// The age class of an anonymous notification (adults only are notified anonymously).
+fn age_class_of_group(age: &str) -> &'static str {
+    match age {
+        "0_11" | "12_17" => "CHILD",
+        "unknown" | "" => "UNK",
+        _ => "ADULT",
+    }
+}
+
+/// The registering organisation's kind in the statistical code list.
+pub fn org_kind_code(kind: &str) -> &'static str {
+    match kind {
+        "police" => "POLICE",
+        "border_guard" => "BORDER",
+        "labour_inspectorate" => "LABOUR_INSP",
+        "prosecution" => "PROSEC",
+        "ngo" => "NGO",
+        "shelter" => "SHELTER",
+        "social_services" => "SOCIAL",
+        "health_service" => "HEALTH",
+        "child_protection_service" | "guardian_service" => "CHILD_PROT",
+        "competent_authority" => "COMPETENT_AUTH",
+        _ => "OTH",
+    }
+}
+
+fn first_citizenship(citizenships: &str) -> &str {
+    citizenships.split(',').map(str::trim).find(|c| !c.is_empty()).unwrap_or("UNK")
+}
+
+fn year_of(date: &str) -> Option<u16> {
+    date.get(0..4).and_then(|y| y.parse().ok())
+}
+
+/// Status rank of a registration for the person's legal status: identified beats presumed;
+/// closed negative or withdrawn records do not make a victim.
+fn status_rank(nrm_status: Option<&str>) -> u8 {
+    match nrm_status {
+        Some("identified_victim") => 2,
+        Some("not_a_victim") | Some("rg_negative") | Some("withdrawn") => 0,
+        // referred, presumed, reconsideration: a presumed victim
+        _ => 1,
+    }
+}
+
+impl App {
+    /// The main form of exploitation of a record: the first form listed, as its finest
+    /// statistical code (the sub-forms of "other" kept apart).
+    fn exploit_code(&self, forms: &str) -> &'static str {
+        let Some(first) = forms.split(',').map(str::trim).find(|f| !f.is_empty()) else {
+            return "OTH_OTH";
+        };
+        match first {
+            "sexual" => "SEX",
+            "forced_labour" | "begging" => "LAB",
+            "slavery" => "OTH_SLAV",
+            "servitude" => "OTH_SERV",
+            "criminal_activities" => "OTH_CRIM",
+            "organ_removal" => "OTH_ORGAN",
+            "surrogacy" => "OTH_SURR",
+            "forced_marriage" => "OTH_MARR",
+            "illegal_adoption" => "OTH_ADOPT",
+            other => match FormId::parse("form", other).map(|f| self.reference.forms.stat_group(&f)) {
+                Ok(StatGroup::Sexual) => "SEX",
+                Ok(StatGroup::ForcedLabour) => "LAB",
+                _ => "OTH_OTH",
+            },
+        }
+    }
+
+    /// One record per person first registered in `year` in the principal's country, and the
+    /// counting note. Registrations are linked into persons with the person-linkage engine
+    /// (the same document number first); a person's values come from their earliest
+    /// registration, the legal status from the most advanced one, and "assisted", "reflection
+    /// period" and "residence permit" from any of them.
+    pub(crate) async fn person_records(
+        &self,
+        principal: &Principal,
+        year: u16,
+    ) -> AppResult<(Vec<PersonRecord>, Counting)> {
+        let country = principal.organisation.jurisdiction.code().to_owned();
+        let regs = self.store.registrations_in(&country).await?;
+        let referred: Vec<&RegistrationRow> =
+            regs.iter().filter(|r| r.state == "submitted" && r.referred_on.is_some()).collect();
+        let mut cluster_input = Vec::with_capacity(referred.len());
+        for row in &referred {
+            let reg = self.decrypt_registration(row)?;
+            cluster_input.push(ClusterRecord {
+                facts: PersonFacts::of_registration(&reg),
+                documents: reg.person.documents.iter().map(|d| normalise_document(&d.number)).collect(),
+            });
+        }
+        let (assignment, summary) = assign_persons(&self.reference.person_model, &cluster_input)?;
+        let facts: HashMap<String, (String, i64)> = self
+            .store
+            .stat_facts(&country)
+            .await?
+            .into_iter()
+            .map(|f| (f.case_id, (f.org_kind, f.plan_items)))
+            .collect();
+        let mut permits: HashSet<String> = HashSet::new();
+        for r in self.store.permit_decisions_in(&country).await? {
+            let body = self.keys.decrypt_str(&crate::ident::ctx("case_records", "body", &r.id), &r.body)?;
+            let granted = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("granted").and_then(serde_json::Value::as_bool))
+                .unwrap_or(false);
+            if granted {
+                permits.insert(r.case_id);
+            }
+        }
+        // group records by person, earliest registration first
+        let mut persons: BTreeMap<u32, Vec<&RegistrationRow>> = BTreeMap::new();
+        for (row, person) in referred.iter().zip(&assignment) {
+            persons.entry(*person).or_default().push(row);
+        }
+        let mut records = Vec::new();
+        let mut left_out = 0u64;
+        for rows in persons.values_mut() {
+            rows.sort_by(|a, b| (a.referred_on.as_deref(), &a.case_id).cmp(&(b.referred_on.as_deref(), &b.case_id)));
+            let Some(first) = rows.first() else { continue };
+            if first.referred_on.as_deref().and_then(year_of) != Some(year) {
+                continue;
+            }
+            let rank = rows.iter().map(|r| status_rank(r.nrm_status.as_deref())).max().unwrap_or(1);
+            if rank == 0 {
+                left_out += 1;
+                continue;
+            }
+            let org = facts.get(&first.case_id).map_or("", |(k, _)| k.as_str());
+            let assisted = rows
+                .iter()
+                .any(|r| r.assistance_since.is_some() || facts.get(&r.case_id).is_some_and(|(_, items)| *items > 0));
+            let reflection = rows.iter().any(|r| r.reflection_from.is_some());
+            let permit = rows.iter().any(|r| permits.contains(&r.case_id));
+            let record = PersonRecord::from_codes(
+                &country,
+                if rank == 2 { "IDENT" } else { "PRES" },
+                sex_code(&first.sex),
+                age_code(&first.age_group),
+                age_class_code(&first.child_status),
+                first_citizenship(&first.citizenships),
+                self.exploit_code(&first.forms),
+                org_kind_code(org),
+                assisted,
+                reflection,
+                permit,
+            )
+            .map_err(|field| {
+                AppError::Internal(format!("a stored registration has no statistical {field} code").into())
+            })?;
+            records.push(record);
+        }
+        let persons_in_year = records.len() as u64;
+        let mut notifications = 0u64;
+        for n in self.store.notifications_in(&country).await? {
+            if year_of(&n.notified_on) != Some(year) {
+                continue;
+            }
+            notifications += 1;
+            let record = PersonRecord::from_codes(
+                &country,
+                "NOTIF",
+                sex_code(&n.sex),
+                age_code(&n.age_group),
+                age_class_of_group(&n.age_group),
+                first_citizenship(&n.citizenship),
+                self.exploit_code(&n.forms),
+                org_kind_code(&n.organisation_kind),
+                false,
+                false,
+                false,
+            )
+            .map_err(|field| {
+                AppError::Internal(format!("a stored notification has no statistical {field} code").into())
+            })?;
+            records.push(record);
+        }
+        let counting = Counting {
+            registrations: summary.records,
+            persons: summary.persons,
+            merged: summary.merged,
+            persons_in_year,
+            left_out,
+            notifications,
+            method: format!(
+                "Persons, not records: {}. A person is counted once, in the year of their first registration, \
+                 under the values of that registration; identified if any registration has a positive conclusive \
+                 decision. Anonymous notifications cannot be linked and count one each.",
+                summary.method
+            ),
+        };
+        Ok((records, counting))
+    }
+
+    /// The national tables of a reference year for the principal's country (true counts, for
+    /// the country's statistics readers; audited). An empty year gives tables of zeros.
+    pub async fn national_tables(&self, principal: &Principal, year: u16) -> AppResult<NationalTables> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        self.require_national(principal).await?;
+        check_year(year)?;
+        let (records, counting) = self.person_records(principal, year).await?;
+        let citizens = national::citizens_of(&records);
+        let specs = national::national_tables(&citizens, false);
+        let tables = national::build(&specs, &records, &[]);
+        let event = self
+            .event(principal, AuditAction::StatisticsRead)
+            .on(
+                "statistics",
+                &format!("{}-{year}", principal.organisation.jurisdiction.code()),
+                Some(&principal.organisation.id),
+            )
+            .detail(format!("tables={}", tables.len()));
+        self.store.append_audit(&event).await?;
+        Ok(NationalTables { country: principal.organisation.jurisdiction.code().to_owned(), year, tables, counting })
+    }
+
+    /// National statistics belong to a country: the EU level holds only what is submitted.
+    pub(crate) async fn require_national(&self, principal: &Principal) -> AppResult<()> {
+        if principal.organisation.jurisdiction.code() == "EU" {
+            self.audit_denied(principal, "statistics", "national", None).await;
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+/// Reference years the platform accepts.
+pub fn check_year(year: u16) -> AppResult<()> {
+    if !(2000..=2100).contains(&year) {
+        return Err(haven_domain::ParseError::new("year", "a reference year between 2000 and 2100").into());
+    }
+    Ok(())
+}
+
+/// The finest exploitation codes, for pages that list them.
+pub fn exploit_codes() -> &'static [&'static str] {
+    EXPLOIT_FINE
+}
+
+// ---------------------------------------------------------------------------------------------
+// Releases
+
+use haven_stats::dp::{self, Delta, DpParams, Epsilon, Mechanism, PrivacyCost};
+use haven_stats::hub;
+use haven_stats::sdc::{self, ProtectionLevel, SdcParams};
+use haven_stats::{ConfStatus, Dataset, Observation, TableSpec};
+use haven_storage::{Charge, ReleaseRow};
+use serde::Deserialize;
+
+/// The dataflow of every file Haven writes and reads.
+pub const DATAFLOW: &str = haven_stats::sdmx::DATAFLOW;
+
+/// What a rapporteur asks for: a year and a protection mode with its parameters.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    pub year: u16,
+    /// `suppression` (cell suppression with an audit) or `dp` (differential privacy).
+    pub mode: String,
+    /// Suppression: cells of 1 to threshold-1 persons are confidential (default 5).
+    #[serde(default)]
+    pub threshold: Option<u64>,
+    /// Suppression: how many persons the attacker's interval must reach each way around a
+    /// confidential cell (default: the threshold).
+    #[serde(default)]
+    pub protection: Option<u64>,
+    /// Differential privacy: `laplace` (pure ε) or `gaussian` (ε, δ).
+    #[serde(default)]
+    pub mechanism: Option<String>,
+    /// Differential privacy: the ε this release spends, as a decimal.
+    #[serde(default)]
+    pub epsilon: Option<String>,
+    /// Differential privacy, Gaussian: the δ this release spends, as a decimal.
+    #[serde(default)]
+    pub delta: Option<String>,
+}
+
+/// The audit of one suppressed cell as kept with a release: the interval an attacker can derive
+/// from everything published (never the true value).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditedCell {
+    pub table: String,
+    pub index: usize,
+    pub status: ConfStatus,
+    pub lower: f64,
+    pub upper: Option<f64>,
+    pub safe: bool,
+}
+
+/// Disclosure control as applied to a release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuppressionReport {
+    pub threshold: u64,
+    pub protection: u64,
+    pub primary: usize,
+    pub secondary: usize,
+    pub passed: bool,
+    pub linear_programs: usize,
+    pub cells: Vec<AuditedCell>,
+}
+
+/// Differential privacy as applied to a release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DpReport {
+    pub mechanism: String,
+    pub epsilon: String,
+    pub delta: String,
+    pub queries: usize,
+    /// Standard deviation of the noise of one noised count, in persons.
+    pub noise_std_dev: f64,
+    /// The dataset's budget and what is spent after this release.
+    pub budget_epsilon: String,
+    pub budget_delta: String,
+    pub spent_epsilon: String,
+    pub spent_delta: String,
+}
+
+/// Everything said about a release besides its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseReport {
+    /// How persons were counted (not given for files received from elsewhere).
+    pub counting: Option<CountingNote>,
+    /// The tables, in order, to lay the observations out.
+    pub tables: Vec<TableSpec>,
+    pub suppression: Option<SuppressionReport>,
+    pub dp: Option<DpReport>,
+    /// Plain-language notes (what is not available and why).
+    pub notes: Vec<String>,
+}
+
+/// [`Counting`] as stored with a release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountingNote {
+    pub registrations: u64,
+    pub persons: u64,
+    pub merged: u64,
+    pub persons_in_year: u64,
+    pub left_out: u64,
+    pub notifications: u64,
+    pub method: String,
+}
+
+impl From<Counting> for CountingNote {
+    fn from(c: Counting) -> Self {
+        CountingNote {
+            registrations: c.registrations,
+            persons: c.persons,
+            merged: c.merged,
+            persons_in_year: c.persons_in_year,
+            left_out: c.left_out,
+            notifications: c.notifications,
+            method: c.method,
+        }
+    }
+}
+
+/// A release as shown and exported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Release {
+    pub id: String,
+    pub country: String,
+    pub year: u16,
+    pub mode: String,
+    pub created_at: i64,
+    pub created_by: String,
+    pub dataset: Dataset,
+    pub report: ReleaseReport,
+}
+
+/// One cell of a table laid out from a release.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShownCell {
+    pub value: Option<u64>,
+    pub conf: ConfStatus,
+    pub error: Option<f64>,
+}
+
+impl Release {
+    /// The cells of table `spec` in its row-major order, from the observations.
+    pub fn cells(&self, spec: &TableSpec) -> Vec<ShownCell> {
+        let by_key: HashMap<&haven_stats::CellKey, &Observation> =
+            self.dataset.observations.iter().map(|o| (&o.key, o)).collect();
+        (0..spec.len())
+            .map(|i| match by_key.get(&spec.key(i)) {
+                Some(o) => ShownCell { value: o.value, conf: o.conf, error: o.error },
+                None => ShownCell { value: None, conf: ConfStatus::Free, error: None },
+            })
+            .collect()
+    }
+
+    pub fn table(&self, id: &str) -> Option<&TableSpec> {
+        self.report.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The release's notes for a spreadsheet's metadata sheet.
+    pub fn method_notes(&self) -> String {
+        let mut out = Vec::new();
+        if let Some(c) = &self.report.counting {
+            out.push(c.method.clone());
+            out.push(format!(
+                "{} registrations linked into {} persons ({} merged); {} persons and {} anonymous notifications in {}.",
+                c.registrations, c.persons, c.merged, c.persons_in_year, c.notifications, self.year
+            ));
+        }
+        if let Some(s) = &self.report.suppression {
+            out.push(format!(
+                "Cell suppression: cells of 1 to {} persons are confidential (flag c, CONF_STATUS A); {} further cells \
+                 are suppressed so that none can be recovered (CONF_STATUS D); an audit by linear programming found \
+                 every suppressed cell protected by at least {} persons each way.",
+                s.threshold - 1,
+                s.secondary,
+                s.protection
+            ));
+        }
+        if let Some(d) = &self.report.dp {
+            out.push(format!(
+                "Differential privacy: {} noise, epsilon {} and delta {} for this release; noise standard deviation {:.2} \
+                 persons per count (OBS_ERROR); counts adjusted to non-negative whole numbers that add up.",
+                d.mechanism, d.epsilon, d.delta, d.noise_std_dev
+            ));
+        }
+        out.extend(self.report.notes.iter().cloned());
+        out.join(" ")
+    }
+}
+
+/// A release in a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseSummary {
+    pub id: String,
+    pub year: u16,
+    pub mode: String,
+    pub created_at: i64,
+    pub observations: usize,
+    pub confidential: usize,
+}
+
+/// A dataset's privacy budget and what is spent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetView {
+    pub year: u16,
+    pub budget_epsilon: String,
+    pub budget_delta: String,
+    pub spent_epsilon: String,
+    pub spent_delta: String,
+    pub remaining_epsilon: String,
+    pub remaining_delta: String,
+}
+
+const NO_PROCEEDINGS: &str = "Traffickers suspected, prosecuted and convicted are not in this release: the \
+                              proceedings module that will provide them is not available yet.";
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    haven_domain::ParseError::new(field, message).into()
+}
+
+fn internal(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::Internal(Box::new(e))
+}
+
+fn epsilon_micro(e: Epsilon) -> AppResult<i64> {
+    i64::try_from(e.micros()).map_err(|_| invalid("epsilon", "too large"))
+}
+
+/// δ in units of 10^-12 as stored (δ below a pico-unit rounds up: the ledger never undercounts).
+fn delta_pico(d: Delta) -> AppResult<i64> {
+    let atto = d.atto();
+    i64::try_from(atto.div_ceil(1_000_000)).map_err(|_| invalid("delta", "too large"))
+}
+
+fn delta_from_pico(p: i64) -> Delta {
+    Delta::from_atto(u64::try_from(p).unwrap_or(0).saturating_mul(1_000_000))
+}
+
+fn epsilon_from_micro(m: i64) -> Epsilon {
+    Epsilon::from_micros(u64::try_from(m).unwrap_or(0))
+}
+
+enum Mode {
+    Suppression(SdcParams),
+    Dp(DpParams),
+}
+
+fn parse_request(req: &ReleaseRequest) -> AppResult<Mode> {
+    check_year(req.year)?;
+    match req.mode.as_str() {
+        "suppression" => {
+            let threshold = req.threshold.unwrap_or(5);
+            let params =
+                SdcParams { threshold, protection: ProtectionLevel::Absolute(req.protection.unwrap_or(threshold)) };
+            params.validate().map_err(|e| match e {
+                sdc::SdcError::OutOfRange { field, .. } => {
+                    invalid(if field.starts_with("protection") { "protection" } else { "threshold" }, e.to_string())
+                }
+                other => invalid("threshold", other.to_string()),
+            })?;
+            Ok(Mode::Suppression(params))
+        }
+        "dp" => {
+            let epsilon = Epsilon::parse(req.epsilon.as_deref().unwrap_or("").trim())
+                .map_err(|e| invalid("epsilon", e.to_string()))?;
+            let params = match req.mechanism.as_deref().unwrap_or("laplace") {
+                "laplace" => {
+                    if req.delta.as_deref().is_some_and(|d| !d.trim().is_empty() && d.trim() != "0") {
+                        return Err(invalid(
+                            "delta",
+                            "the Laplace mechanism gives pure differential privacy: no delta",
+                        ));
+                    }
+                    DpParams::laplace(epsilon)
+                }
+                "gaussian" => {
+                    let delta = Delta::parse(req.delta.as_deref().unwrap_or("").trim())
+                        .map_err(|e| invalid("delta", e.to_string()))?;
+                    DpParams::gaussian(epsilon, delta)
+                }
+                other => return Err(invalid("mechanism", format!("{other:?} is not laplace or gaussian"))),
+            };
+            params.validate().map_err(|e| invalid(e.field, e.to_string()))?;
+            Ok(Mode::Dp(params))
+        }
+        other => Err(invalid("mode", format!("{other:?} is not suppression or dp"))),
+    }
+}
+
+impl App {
+    fn budget_setting(&self) -> AppResult<PrivacyCost> {
+        let (e, d) = &self.settings.privacy_budget;
+        let epsilon =
+            Epsilon::parse(e).map_err(|x| AppError::Internal(format!("privacy budget setting: {x}").into()))?;
+        let delta = Delta::parse(d).map_err(|x| AppError::Internal(format!("privacy budget setting: {x}").into()))?;
+        Ok(PrivacyCost::new(epsilon, delta))
+    }
+
+    /// The privacy budget of the principal's country for a year (what is spent and what is left).
+    pub async fn privacy_budget(&self, principal: &Principal, year: u16) -> AppResult<BudgetView> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        self.require_national(principal).await?;
+        check_year(year)?;
+        let configured = self.budget_setting()?;
+        let row = self.store.privacy_budget(principal.organisation.jurisdiction.code(), i64::from(year)).await?;
+        let (budget, spent) = match row {
+            Some(r) => (
+                PrivacyCost::new(epsilon_from_micro(r.epsilon_budget_micro), delta_from_pico(r.delta_budget_pico)),
+                PrivacyCost::new(epsilon_from_micro(r.epsilon_spent_micro), delta_from_pico(r.delta_spent_pico)),
+            ),
+            None => (configured, PrivacyCost::ZERO),
+        };
+        let remaining_e = budget.epsilon.checked_sub(spent.epsilon).unwrap_or(Epsilon::ZERO);
+        let remaining_d = budget.delta.checked_sub(spent.delta).unwrap_or(Delta::ZERO);
+        Ok(BudgetView {
+            year,
+            budget_epsilon: budget.epsilon.to_string(),
+            budget_delta: budget.delta.to_string(),
+            spent_epsilon: spent.epsilon.to_string(),
+            spent_delta: spent.delta.to_string(),
+            remaining_epsilon: remaining_e.to_string(),
+            remaining_delta: remaining_d.to_string(),
+        })
+    }
+
+    /// Builds and stores a release of the national tables of a year, protected by cell
+    /// suppression (refused if the audit finds a cell an attacker could narrow down) or by
+    /// differential privacy (refused if the dataset's privacy budget cannot cover it). Parameters
+    /// out of range are refused with the reason before anything is computed.
+    pub async fn create_release(&self, principal: &Principal, req: &ReleaseRequest) -> AppResult<Release> {
+        self.require(principal, Permission::PublishStatistics).await?;
+        self.require_national(principal).await?;
+        let mode = parse_request(req)?;
+        let country = principal.organisation.jurisdiction.code().to_owned();
+        let year = req.year;
+        let budget = self.budget_setting()?;
+        if let Mode::Dp(params) = &mode {
+            let view = self.privacy_budget(principal, year).await?;
+            let left = PrivacyCost::new(
+                Epsilon::parse(&view.remaining_epsilon).map_err(internal)?,
+                Delta::parse(&view.remaining_delta).map_err(internal)?,
+            );
+            if !params.cost().fits_within(left) {
+                return Err(AppError::Conflict(format!(
+                    "the privacy budget of {country} {year} has epsilon {} and delta {} left; this release would \
+                     spend epsilon {} and delta {}. Nothing was published.",
+                    view.remaining_epsilon,
+                    view.remaining_delta,
+                    params.cost().epsilon,
+                    params.cost().delta
+                )));
+            }
+        }
+        let (records, counting) = self.person_records(principal, year).await?;
+        // Under differential privacy the code lists must not depend on the data (which countries
+        // occur would leak): every ISO country is listed. Suppression protects small cells, and
+        // lists the countries present.
+        let citizens = match mode {
+            Mode::Dp(_) => {
+                let mut all: Vec<String> = haven_domain::org::iso_country_codes().map(str::to_owned).collect();
+                all.push("UNK".to_owned());
+                all
+            }
+            Mode::Suppression(_) => national::citizens_of(&records),
+        };
+        let specs = national::national_tables(&citizens, false);
+        let tables = national::build(&specs, &records, &[]);
+        let id = crate::new_id();
+        let (dataset, report, mode_code, charge, params_json) = match mode {
+            Mode::Suppression(params) => {
+                let protection = sdc::protect(&tables, &params).map_err(internal)?;
+                if !protection.audit.passed {
+                    return Err(AppError::Conflict(
+                        "the audit found a confidential cell that could be narrowed down from what would be \
+                         published; nothing was published"
+                            .into(),
+                    ));
+                }
+                let dataset = hub::dataset_from_tables(&country, year, &tables, Some(&protection.status));
+                let report = SuppressionReport {
+                    threshold: params.threshold,
+                    protection: params.protection_of(1),
+                    primary: protection.primary(),
+                    secondary: protection.secondary(),
+                    passed: protection.audit.passed,
+                    linear_programs: protection.audit.lps,
+                    cells: protection
+                        .audit
+                        .cells
+                        .iter()
+                        .filter(|c| c.suppressed)
+                        .map(|c| AuditedCell {
+                            table: c.table.clone(),
+                            index: c.index,
+                            status: c.status,
+                            lower: c.lower,
+                            upper: c.upper,
+                            safe: c.safe,
+                        })
+                        .collect(),
+                };
+                let params_json =
+                    serde_json::json!({ "threshold": params.threshold, "protection": params.protection_of(1) });
+                (
+                    dataset,
+                    ReleaseReport {
+                        counting: Some(counting.into()),
+                        tables: specs.clone(),
+                        suppression: Some(report),
+                        dp: None,
+                        notes: vec![NO_PROCEEDINGS.to_owned()],
+                    },
+                    "suppression",
+                    None,
+                    params_json,
+                )
+            }
+            Mode::Dp(params) => {
+                let released = dp::release_with_os_rng(&tables, &params).map_err(internal)?;
+                let cost = released.spent;
+                let row = self.store.privacy_budget(&country, i64::from(year)).await?;
+                let (b, spent_before) = match row {
+                    Some(r) => (
+                        PrivacyCost::new(
+                            epsilon_from_micro(r.epsilon_budget_micro),
+                            delta_from_pico(r.delta_budget_pico),
+                        ),
+                        PrivacyCost::new(
+                            epsilon_from_micro(r.epsilon_spent_micro),
+                            delta_from_pico(r.delta_spent_pico),
+                        ),
+                    ),
+                    None => (budget, PrivacyCost::ZERO),
+                };
+                let spent_after = spent_before.compose(cost).unwrap_or(b);
+                let dataset = Dataset { country: country.clone(), year, observations: released.observations() };
+                let mechanism = match params.mechanism {
+                    Mechanism::DiscreteLaplace => "discrete Laplace",
+                    Mechanism::DiscreteGaussian => "discrete Gaussian",
+                };
+                let report = DpReport {
+                    mechanism: mechanism.to_owned(),
+                    epsilon: cost.epsilon.to_string(),
+                    delta: cost.delta.to_string(),
+                    queries: released.queries,
+                    noise_std_dev: released.noise.std_dev(),
+                    budget_epsilon: b.epsilon.to_string(),
+                    budget_delta: b.delta.to_string(),
+                    spent_epsilon: spent_after.epsilon.to_string(),
+                    spent_delta: spent_after.delta.to_string(),
+                };
+                let charge = Charge {
+                    epsilon_micro: epsilon_micro(cost.epsilon)?,
+                    delta_pico: delta_pico(cost.delta)?,
+                    default_epsilon_budget_micro: epsilon_micro(budget.epsilon)?,
+                    default_delta_budget_pico: delta_pico(budget.delta)?,
+                };
+                let params_json = serde_json::json!({
+                    "mechanism": req.mechanism.clone().unwrap_or_else(|| "laplace".into()),
+                    "epsilon": cost.epsilon.to_string(),
+                    "delta": cost.delta.to_string(),
+                });
+                (
+                    dataset,
+                    ReleaseReport {
+                        counting: Some(counting.into()),
+                        tables: specs.clone(),
+                        suppression: None,
+                        dp: Some(report),
+                        notes: vec![NO_PROCEEDINGS.to_owned()],
+                    },
+                    "dp",
+                    Some(charge),
+                    params_json,
+                )
+            }
+        };
+        // what leaves the country must pass the EU level's own checks
+        if let Err(findings) = hub::validate(&dataset, &country, year) {
+            let listed: Vec<String> = findings.iter().take(5).map(ToString::to_string).collect();
+            return Err(AppError::Internal(format!("a release failed validation: {}", listed.join("; ")).into()));
+        }
+        let now = self.now();
+        let row = ReleaseRow {
+            id: id.clone(),
+            jurisdiction: country.clone(),
+            year: i64::from(year),
+            mode: mode_code.to_owned(),
+            params: params_json.to_string(),
+            dataset: serde_json::to_string(&dataset).map_err(internal)?,
+            report: serde_json::to_string(&report).map_err(internal)?,
+            epsilon_micro: charge.map(|c| c.epsilon_micro),
+            delta_pico: charge.map(|c| c.delta_pico),
+            created_by: principal.user.id.clone(),
+            created_at: now,
+        };
+        let event = self
+            .event(principal, AuditAction::ReleaseCreated)
+            .on("release", &id, Some(&principal.organisation.id))
+            .detail(format!("year={year} mode={mode_code}"));
+        self.store.add_release(&row, charge, &event).await?;
+        Ok(Release {
+            id,
+            country,
+            year,
+            mode: mode_code.to_owned(),
+            created_at: now,
+            created_by: principal.user.id.clone(),
+            dataset,
+            report,
+        })
+    }
+
+    fn release_of(row: ReleaseRow) -> AppResult<Release> {
+        Ok(Release {
+            year: u16::try_from(row.year).map_err(internal)?,
+            dataset: serde_json::from_str(&row.dataset).map_err(internal)?,
+            report: serde_json::from_str(&row.report).map_err(internal)?,
+            id: row.id,
+            country: row.jurisdiction,
+            mode: row.mode,
+            created_at: row.created_at,
+            created_by: row.created_by,
+        })
+    }
+
+    /// The releases of the principal's country (one year or all), newest first.
+    pub async fn releases(&self, principal: &Principal, year: Option<u16>) -> AppResult<Vec<ReleaseSummary>> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        self.require_national(principal).await?;
+        let rows = self.store.releases_in(principal.organisation.jurisdiction.code(), year.map(i64::from)).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let r = Self::release_of(row)?;
+            out.push(ReleaseSummary {
+                confidential: r.dataset.observations.iter().filter(|o| o.conf.is_suppressed()).count(),
+                observations: r.dataset.observations.len(),
+                id: r.id,
+                year: r.year,
+                mode: r.mode,
+                created_at: r.created_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One release of the principal's country (audited).
+    pub async fn release(&self, principal: &Principal, id: &str) -> AppResult<Release> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        self.require_national(principal).await?;
+        let row = self.store.release(id).await?.ok_or(AppError::NotFound)?;
+        if row.jurisdiction != principal.organisation.jurisdiction.code() {
+            self.audit_denied(principal, "release", id, None).await;
+            return Err(AppError::NotFound);
+        }
+        let event = self.event(principal, AuditAction::ReleaseRead).on("release", id, Some(&principal.organisation.id));
+        self.store.append_audit(&event).await?;
+        Self::release_of(row)
+    }
+
+    /// The latest release of each year of the principal's country, oldest year first.
+    pub async fn latest_releases(&self, principal: &Principal) -> AppResult<Vec<Release>> {
+        self.require(principal, Permission::ReadStatistics).await?;
+        self.require_national(principal).await?;
+        let rows = self.store.releases_in(principal.organisation.jurisdiction.code(), None).await?;
+        let mut by_year: BTreeMap<i64, ReleaseRow> = BTreeMap::new();
+        for row in rows {
+            by_year.entry(row.year).or_insert(row);
+        }
+        by_year.into_values().map(Self::release_of).collect()
+    }
+}
+
+/// A release as SDMX-CSV.
+pub fn release_sdmx(release: &Release) -> AppResult<String> {
+    haven_stats::sdmx::to_csv(std::slice::from_ref(&release.dataset), DATAFLOW).map_err(internal)
+}
+
+/// A release as the spreadsheet questionnaire.
+pub fn release_xlsx(release: &Release) -> AppResult<Vec<u8>> {
+    haven_stats::xlsx::to_xlsx(&release.dataset, DATAFLOW, &release.method_notes()).map_err(internal)
+}
+
+/// One table of a release as CSV: a column per dimension (codes), then the value, the flag
+/// (`c` confidential) and the expected error.
+pub fn table_csv(release: &Release, spec: &TableSpec) -> AppResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = spec.dims.iter().map(|d| d.concept.id().to_owned()).collect();
+    header.extend(["OBS_VALUE", "OBS_FLAG", "CONF_STATUS", "OBS_ERROR"].map(str::to_owned));
+    w.write_record(&header).map_err(internal)?;
+    for (i, cell) in release.cells(spec).iter().enumerate() {
+        let pos = spec.positions_of(i);
+        let mut row: Vec<String> = spec.dims.iter().zip(&pos).map(|(d, p)| d.code_at(*p).to_owned()).collect();
+        row.push(cell.value.map(|v| v.to_string()).unwrap_or_default());
+        row.push(if cell.conf.is_suppressed() { "c".into() } else { String::new() });
+        row.push(cell.conf.code().to_owned());
+        row.push(cell.error.map(|e| format!("{e:.2}")).unwrap_or_default());
+        w.write_record(&row).map_err(internal)?;
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::Internal(e.to_string().into()))?;
+    String::from_utf8(bytes).map_err(internal)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The EU hub
+
+use haven_stats::hub::{EuAggregate, SubmissionStatus};
+use haven_storage::SubmissionRow;
+
+/// The format of a submitted file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    SdmxCsv,
+    Xlsx,
+}
+
+impl FileFormat {
+    pub fn parse(value: &str) -> AppResult<FileFormat> {
+        match value {
+            "sdmx" | "sdmx-csv" | "csv" => Ok(FileFormat::SdmxCsv),
+            "xlsx" => Ok(FileFormat::Xlsx),
+            other => Err(invalid("format", format!("{other:?} is not sdmx or xlsx"))),
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            FileFormat::SdmxCsv => "sdmx-csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// A stored submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubmissionReceipt {
+    pub id: String,
+    pub country: String,
+    pub year: u16,
+    pub format: String,
+    pub observations: u64,
+    pub submitted_at: i64,
+}
+
+/// Where one member state stands in the collection of a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryStatus {
+    pub country: String,
+    /// `submitted`, `missing` or `unexpected`.
+    pub status: String,
+    /// Files received (the latest counts).
+    pub files: usize,
+    pub last_submitted_at: Option<i64>,
+}
+
+/// Largest file the hub accepts.
+pub const MAX_SUBMISSION_BYTES: usize = 5 * 1024 * 1024;
+
+fn is_member_state(code: &str) -> bool {
+    haven_stats::codes::is_eu_member(code)
+}
+
+impl App {
+    /// Receives a member state's statistics for a year (SDMX-CSV or the spreadsheet
+    /// questionnaire). The file is read and checked whole — code lists, arithmetic, country and
+    /// year — and refused with every problem listed, or stored. A national user submits for their
+    /// own country; the EU statistics office may receive a file on any member state's behalf.
+    pub async fn submit_statistics(
+        &self,
+        principal: &Principal,
+        country: &str,
+        year: u16,
+        format: FileFormat,
+        bytes: &[u8],
+    ) -> AppResult<SubmissionReceipt> {
+        self.require(principal, Permission::PublishStatistics).await?;
+        check_year(year)?;
+        let country = country.trim().to_ascii_uppercase();
+        if !is_member_state(&country) {
+            return Err(invalid("country", format!("{country:?} is not an EU member state")));
+        }
+        let own = principal.organisation.jurisdiction.code();
+        if own != "EU" && own != country {
+            self.audit_denied(principal, "submission", &country, None).await;
+            return Err(AppError::Forbidden);
+        }
+        if bytes.len() > MAX_SUBMISSION_BYTES {
+            return Err(invalid("file", format!("larger than {MAX_SUBMISSION_BYTES} bytes")));
+        }
+        let expected = haven_stats::sdmx::Expected { dataflow: DATAFLOW, country: Some(&country), year: Some(year) };
+        let submission = match format {
+            FileFormat::SdmxCsv => {
+                let mut subs = haven_stats::sdmx::from_csv_with_origins(bytes, &expected).map_err(|e| {
+                    AppError::Rejected(
+                        e.errors
+                            .iter()
+                            .map(|x| Problem {
+                                location: match (x.line, &x.column) {
+                                    (0, None) => "file".to_owned(),
+                                    (0, Some(c)) => format!("file, column {c}"),
+                                    (l, None) => format!("line {l}"),
+                                    (l, Some(c)) => format!("line {l}, column {c}"),
+                                },
+                                message: x.message.clone(),
+                            })
+                            .collect(),
+                    )
+                })?;
+                if subs.len() != 1 {
+                    return Err(AppError::Rejected(vec![Problem {
+                        location: "file".into(),
+                        message: format!("one dataset ({country}, {year}) expected, found {}", subs.len()),
+                    }]));
+                }
+                subs.remove(0)
+            }
+            FileFormat::Xlsx => haven_stats::xlsx::from_xlsx_with_origins(bytes, &expected).map_err(|e| {
+                AppError::Rejected(
+                    e.errors
+                        .iter()
+                        .map(|x| Problem { location: x.place.clone(), message: x.message.clone() })
+                        .collect(),
+                )
+            })?,
+        };
+        if let Err(findings) = hub::validate_submission(&submission, &country, year) {
+            let problems: Vec<Problem> = findings
+                .iter()
+                .map(|f| {
+                    let mut location = f.origin.as_ref().map(ToString::to_string).unwrap_or_else(|| "file".into());
+                    if let Some(c) = &f.column {
+                        location.push_str(&format!(", column {c}"));
+                    }
+                    let message = match &f.cell {
+                        Some(cell) => format!("{cell}: {}", f.message),
+                        None => f.message.clone(),
+                    };
+                    Problem { location, message }
+                })
+                .collect();
+            let event = self
+                .event(principal, AuditAction::SubmissionRejected)
+                .on("submission", &format!("{country}-{year}"), Some(&principal.organisation.id))
+                .detail(format!("problems={}", problems.len()));
+            self.store.append_audit(&event).await?;
+            return Err(AppError::Rejected(problems));
+        }
+        self.store_submission(principal, submission.dataset, format.code()).await
+    }
+
+    async fn store_submission(
+        &self,
+        principal: &Principal,
+        dataset: Dataset,
+        format: &str,
+    ) -> AppResult<SubmissionReceipt> {
+        let id = crate::new_id();
+        let now = self.now();
+        let row = SubmissionRow {
+            id: id.clone(),
+            country: dataset.country.clone(),
+            year: i64::from(dataset.year),
+            format: format.to_owned(),
+            dataset: serde_json::to_string(&dataset).map_err(internal)?,
+            observations: dataset.observations.len() as i64,
+            submitted_by: principal.user.id.clone(),
+            organisation_id: principal.organisation.id.clone(),
+            submitted_at: now,
+        };
+        let event = self
+            .event(principal, AuditAction::SubmissionReceived)
+            .on("submission", &id, Some(&principal.organisation.id))
+            .detail(format!("country={} year={} format={format}", dataset.country, dataset.year));
+        self.store.add_submission(&row, &event).await?;
+        Ok(SubmissionReceipt {
+            id,
+            country: dataset.country,
+            year: dataset.year,
+            format: format.to_owned(),
+            observations: dataset.observations.len() as u64,
+            submitted_at: now,
+        })
+    }
+
+    /// Sends one of the principal's country's releases to the EU hub (checked as any file is).
+    pub async fn submit_release(&self, principal: &Principal, release_id: &str) -> AppResult<SubmissionReceipt> {
+        self.require(principal, Permission::PublishStatistics).await?;
+        let release = self.release(principal, release_id).await?;
+        if let Err(findings) = hub::validate(&release.dataset, &release.country, release.year) {
+            return Err(AppError::Rejected(
+                findings.iter().map(|f| Problem { location: "release".into(), message: f.to_string() }).collect(),
+            ));
+        }
+        self.store_submission(principal, release.dataset, "release").await
+    }
+
+    /// The hub's collection and EU totals are what the EU publishes: every statistics reader
+    /// may follow them, national rapporteurs included.
+    async fn require_eu(&self, principal: &Principal) -> AppResult<()> {
+        self.require(principal, Permission::ReadStatistics).await
+    }
+
+    /// The latest submission of each member state for a year.
+    async fn latest_submissions(&self, year: u16) -> AppResult<(Vec<Dataset>, Vec<SubmissionRow>)> {
+        let rows = self.store.submissions_for(i64::from(year)).await?;
+        let mut latest: BTreeMap<String, &SubmissionRow> = BTreeMap::new();
+        for row in &rows {
+            latest.insert(row.country.clone(), row);
+        }
+        let mut out = Vec::new();
+        for row in latest.values() {
+            out.push(serde_json::from_str::<Dataset>(&row.dataset).map_err(internal)?);
+        }
+        Ok((out, rows))
+    }
+
+    /// Who has and has not submitted for a year (EU level).
+    pub async fn submission_status(&self, principal: &Principal, year: u16) -> AppResult<Vec<CountryStatus>> {
+        self.require_eu(principal).await?;
+        check_year(year)?;
+        let rows = self.store.submissions_for(i64::from(year)).await?;
+        let received: Vec<&str> = rows.iter().map(|r| r.country.as_str()).collect();
+        let status = hub::submission_status(haven_stats::codes::EU_MEMBERS, &received);
+        Ok(status
+            .into_iter()
+            .map(|(country, s)| {
+                let files = rows.iter().filter(|r| r.country == country).count();
+                CountryStatus {
+                    last_submitted_at: rows.iter().filter(|r| r.country == country).map(|r| r.submitted_at).max(),
+                    status: match s {
+                        SubmissionStatus::Submitted | SubmissionStatus::SubmittedMoreThanOnce(_) => "submitted",
+                        SubmissionStatus::Missing => "missing",
+                        SubmissionStatus::Unexpected => "unexpected",
+                    }
+                    .to_owned(),
+                    files,
+                    country,
+                }
+            })
+            .collect())
+    }
+
+    /// The EU totals of a year from the latest submission of each member state, with the
+    /// coverage of every cell (audited).
+    pub async fn eu_totals(&self, principal: &Principal, year: u16) -> AppResult<EuAggregate> {
+        self.require_eu(principal).await?;
+        check_year(year)?;
+        let (datasets, _) = self.latest_submissions(year).await?;
+        let aggregate = hub::aggregate(&datasets, haven_stats::codes::EU_MEMBERS, year);
+        let event =
+            self.event(principal, AuditAction::HubRead).on("hub", &year.to_string(), Some(&principal.organisation.id));
+        self.store.append_audit(&event).await?;
+        Ok(aggregate)
+    }
+
+    /// The latest submitted dataset of each member state for a year (EU level).
+    pub async fn eu_submissions(&self, principal: &Principal, year: u16) -> AppResult<Vec<Dataset>> {
+        self.require_eu(principal).await?;
+        check_year(year)?;
+        Ok(self.latest_submissions(year).await?.0)
+    }
+
+    /// Years with submissions, newest first (EU level).
+    pub async fn hub_years(&self, principal: &Principal) -> AppResult<Vec<u16>> {
+        self.require_eu(principal).await?;
+        Ok(self.store.submission_years().await?.into_iter().filter_map(|y| u16::try_from(y).ok()).collect())
+    }
+}
+
+/// EU totals as SDMX-CSV (reference area `EU27_2020`; cells no country reported are blank).
+pub fn eu_sdmx(aggregate: &EuAggregate) -> AppResult<String> {
+    let dataset = Dataset {
+        country: "EU27_2020".to_owned(),
+        year: aggregate.year,
+        observations: aggregate
+            .cells
+            .iter()
+            .map(|c| Observation { key: c.key.clone(), value: c.total, conf: ConfStatus::Free, error: c.error })
+            .collect(),
+    };
+    haven_stats::sdmx::to_csv(std::slice::from_ref(&dataset), DATAFLOW).map_err(internal)
+}

@@ -1,0 +1,626 @@
+//! Statistics pages: the dashboard (charts of the latest releases, drawn on the server as SVG),
+//! releases (making one, reading its report, its tables and downloads, sending it to the EU
+//! hub), and the EU view (who has submitted, EU totals by country with coverage, upload).
+
+use super::charts::{self, Chart, Group, Point};
+use super::{PageCtx, can, error_page, format_time, render, see_other};
+use crate::AppState;
+use crate::error::WebError;
+use crate::extract::{FormPairs, SignedIn};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use haven_app::stats::{FileFormat, Release, ReleaseRequest, ReleaseSummary};
+use haven_app::{AppError, Principal, Problem};
+use haven_domain::Permission;
+use haven_stats::{CellKey, Concept, Indicator, TOTAL, TableSpec};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/statistics/dashboard", get(dashboard))
+        .route("/statistics/releases", get(releases_page).post(create_release))
+        .route("/statistics/releases/{id}", get(release_page))
+        .route("/statistics/releases/{id}/submit", post(submit_release))
+        .route("/statistics/releases/{id}/tables/{table}", get(table_page))
+        .route("/statistics/eu", get(eu_page))
+        .route("/statistics/eu/submissions", post(upload))
+}
+
+#[derive(Debug, Deserialize)]
+struct YearParam {
+    year: Option<u16>,
+}
+
+/// The label of a code of a concept in the user's language.
+fn code_label(ctx: &PageCtx<'_>, concept: Concept, code: &str) -> String {
+    if code == TOTAL {
+        return ctx.t("stats-total");
+    }
+    match concept {
+        Concept::Citizen if code != "UNK" => code.to_owned(),
+        _ => ctx.t(&format!("stat-{}-{code}", concept.id())),
+    }
+}
+
+fn table_title(ctx: &PageCtx<'_>, spec: &TableSpec) -> String {
+    ctx.t(&format!("stat-table-{}", spec.id))
+}
+
+fn point(cell: &haven_app::stats::ShownCell) -> Point {
+    Point { value: cell.value, confidential: cell.conf.is_suppressed() }
+}
+
+/// A chart of one table of a release: groups along `group_dim`, one series per code of the other
+/// dimension (or the total only when `totals_only`).
+fn table_chart(
+    ctx: &PageCtx<'_>,
+    release: &Release,
+    table_id: &str,
+    group_dim: usize,
+    totals_only: bool,
+) -> Option<Chart> {
+    let spec = release.table(table_id)?;
+    let cells = release.cells(spec);
+    let other = usize::from(spec.dims.len() > 1 && group_dim == 0);
+    let g = spec.dims.get(group_dim)?;
+    let series_dim = spec.dims.get(other).filter(|_| spec.dims.len() > 1);
+    let series_positions: Vec<usize> = match series_dim {
+        Some(d) if !totals_only => (0..d.codes.len()).collect(),
+        Some(d) => vec![d.codes.len()],
+        None => vec![0],
+    };
+    let series: Vec<String> = match series_dim {
+        Some(d) => series_positions.iter().map(|p| code_label(ctx, d.concept, d.code_at(*p))).collect(),
+        None => vec![ctx.t("stats-persons")],
+    };
+    let groups = (0..g.codes.len())
+        .map(|gp| {
+            let points = series_positions
+                .iter()
+                .map(|sp| {
+                    let mut pos = vec![0; spec.dims.len()];
+                    pos[group_dim] = gp;
+                    if spec.dims.len() > 1 {
+                        pos[other] = *sp;
+                    }
+                    cells.get(spec.index(&pos)).map(point).unwrap_or(Point { value: None, confidential: false })
+                })
+                .collect();
+            Group { label: code_label(ctx, g.concept, &g.codes[gp]), points }
+        })
+        .collect::<Vec<_>>();
+    Some(charts::chart(
+        &format!("chart-{}", spec.id.to_lowercase()),
+        table_title(ctx, spec),
+        &series,
+        &groups,
+        format!("/statistics/releases/{}/tables/{}", release.id, spec.id),
+    ))
+}
+
+fn grand_total(release: &Release) -> Point {
+    let key = CellKey { indicator: Indicator::Registered, codes: vec![] };
+    match release.dataset.observations.iter().find(|o| o.key == key) {
+        Some(o) => Point { value: o.value, confidential: o.conf.is_suppressed() },
+        None => Point { value: None, confidential: false },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "stats_dashboard.html")]
+struct DashboardPage<'a> {
+    ctx: PageCtx<'a>,
+    release: Option<Release>,
+    years: Vec<u16>,
+    year: u16,
+    charts: Vec<Chart>,
+    mode_label: String,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<YearParam>,
+) -> Response {
+    if p.organisation.jurisdiction.code() == "EU" {
+        return see_other("/statistics/eu");
+    }
+    let latest = match state.app.latest_releases(&p).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-dashboard-title", "/statistics");
+    let years: Vec<u16> = latest.iter().map(|r| r.year).collect();
+    let year = q.year.or_else(|| years.last().copied()).unwrap_or(2026);
+    let mut charts = Vec::new();
+    if !latest.is_empty() {
+        let by_year: Vec<Group> =
+            latest.iter().map(|r| Group { label: r.year.to_string(), points: vec![grand_total(r)] }).collect();
+        let href = latest.iter().find(|r| r.year == year).or(latest.last()).map_or_else(
+            || "/statistics/releases".to_owned(),
+            |r| format!("/statistics/releases/{}/tables/VICT_STAT_SEX", r.id),
+        );
+        charts.push(charts::chart(
+            "chart-years",
+            ctx.t("stats-chart-years"),
+            &[ctx.t("stats-persons")],
+            &by_year,
+            href,
+        ));
+    }
+    let release = latest.into_iter().find(|r| r.year == year);
+    if let Some(r) = &release {
+        charts.extend(table_chart(&ctx, r, "VICT_SEX_AGE", 1, false));
+        charts.extend(table_chart(&ctx, r, "VICT_SEX_EXPLOIT", 1, true));
+        charts.extend(table_chart(&ctx, r, "VICT_SEX_CITIZEN_GRP", 1, true));
+        charts.extend(table_chart(&ctx, r, "VICT_STAT_SEX", 1, true));
+    }
+    let mode_label = release.as_ref().map(|r| ctx.t(&format!("stats-mode-{}", r.mode))).unwrap_or_default();
+    render(&DashboardPage { ctx, release, years, year, charts, mode_label })
+}
+
+#[derive(Template)]
+#[template(path = "stats_releases.html")]
+struct ReleasesPage<'a> {
+    ctx: PageCtx<'a>,
+    releases: Vec<ReleaseSummary>,
+    can_publish: bool,
+    year: String,
+    mode: String,
+    threshold: String,
+    protection: String,
+    mechanism: String,
+    epsilon: String,
+    delta: String,
+    budget: Option<haven_app::stats::BudgetView>,
+    error: Option<(String, String)>,
+}
+
+fn releases_view(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    releases: Vec<ReleaseSummary>,
+    form: &FormPairs,
+    budget: Option<haven_app::stats::BudgetView>,
+    error: Option<(String, String)>,
+) -> Response {
+    let ctx = PageCtx::new(state, Some(p), headers, "stats-releases-title", "/statistics");
+    let get = |k: &str, d: &str| form.get(k).map(str::to_owned).unwrap_or_else(|| d.to_owned());
+    let page = ReleasesPage {
+        releases,
+        can_publish: can(p, Permission::PublishStatistics),
+        year: get("year", &budget.as_ref().map_or(2026, |b| b.year).to_string()),
+        mode: get("mode", "suppression"),
+        threshold: get("threshold", "5"),
+        protection: get("protection", "5"),
+        mechanism: get("mechanism", "laplace"),
+        epsilon: get("epsilon", "1"),
+        delta: get("delta", ""),
+        budget,
+        error,
+        ctx,
+    };
+    render(&page)
+}
+
+async fn releases_page(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<YearParam>,
+) -> Response {
+    let releases = match state.app.releases(&p, None).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let year = q.year.or_else(|| releases.first().map(|r| r.year)).unwrap_or(2026);
+    let budget = state.app.privacy_budget(&p, year).await.ok();
+    releases_view(&state, &p, &headers, releases, &FormPairs(vec![]), budget, None)
+}
+
+async fn create_release(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let number = |k: &str| form.get(k).map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<u64>());
+    let error = |field: &str, message: String| Some((field.to_owned(), message));
+    let year = form.get("year").unwrap_or_default().trim().parse::<u16>();
+    let (threshold, protection) = (number("threshold"), number("protection"));
+    let problem = match (&year, &threshold, &protection) {
+        (Err(_), _, _) => error("year", state.i18n.tr(p.user.language).t("stats-error-year")),
+        (_, Some(Err(_)), _) => error("threshold", state.i18n.tr(p.user.language).t("stats-error-number")),
+        (_, _, Some(Err(_))) => error("protection", state.i18n.tr(p.user.language).t("stats-error-number")),
+        _ => None,
+    };
+    let result: Result<(), (String, String)> = match (problem, year) {
+        (Some(e), _) => Err(e),
+        (None, Ok(year)) => {
+            let mode = form.get("mode").unwrap_or_default().to_owned();
+            let dp = mode == "dp";
+            let req = ReleaseRequest {
+                year,
+                threshold: if dp { None } else { threshold.and_then(Result::ok) },
+                protection: if dp { None } else { protection.and_then(Result::ok) },
+                mechanism: dp.then(|| form.get("mechanism").unwrap_or("laplace").to_owned()),
+                epsilon: dp.then(|| form.get("epsilon").unwrap_or_default().to_owned()),
+                delta: if dp { form.get("delta").map(str::to_owned) } else { None },
+                mode,
+            };
+            match state.app.create_release(&p, &req).await {
+                Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
+                Err(AppError::Invalid(e)) => Err((e.field, e.message)),
+                Err(AppError::Conflict(m)) => Err(("budget".to_owned(), m)),
+                Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
+        (None, Err(_)) => Err(("year".to_owned(), String::new())),
+    };
+    let Err(error) = result else { return see_other("/statistics/releases") };
+    let releases = state.app.releases(&p, None).await.unwrap_or_default();
+    let budget = match form.get("year").and_then(|y| y.trim().parse::<u16>().ok()) {
+        Some(y) => state.app.privacy_budget(&p, y).await.ok(),
+        None => None,
+    };
+    let mut response = releases_view(&state, &p, &headers, releases, &form, budget, Some(error));
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+struct TableLink {
+    id: String,
+    title: String,
+}
+
+#[derive(Template)]
+#[template(path = "stats_release.html")]
+struct ReleasePage<'a> {
+    ctx: PageCtx<'a>,
+    release: Release,
+    mode_label: String,
+    created: String,
+    tables: Vec<TableLink>,
+    can_publish: bool,
+    submitted: bool,
+    confidential: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct SubmittedParam {
+    submitted: Option<String>,
+}
+
+async fn release_page(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<SubmittedParam>,
+) -> Response {
+    let release = match state.app.release(&p, &id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-release-title", "/statistics");
+    let tables =
+        release.report.tables.iter().map(|t| TableLink { id: t.id.clone(), title: table_title(&ctx, t) }).collect();
+    let page = ReleasePage {
+        mode_label: ctx.t(&format!("stats-mode-{}", release.mode)),
+        created: format_time(&release.created_at),
+        tables,
+        can_publish: can(&p, Permission::PublishStatistics),
+        submitted: q.submitted.is_some(),
+        confidential: release.dataset.observations.iter().filter(|o| o.conf.is_suppressed()).count(),
+        release,
+        ctx,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "stats_problems.html")]
+struct ProblemsPage<'a> {
+    ctx: PageCtx<'a>,
+    problems: Vec<Problem>,
+    back: String,
+}
+
+fn problems_page(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    problems: Vec<Problem>,
+    back: String,
+) -> Response {
+    let ctx = PageCtx::new(state, Some(p), headers, "stats-problems-title", "/statistics");
+    let mut response = render(&ProblemsPage { ctx, problems, back });
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+async fn submit_release(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    if let Err(e) = form {
+        return error_page(&state, Some(&p), &headers, e);
+    }
+    match state.app.submit_release(&p, &id).await {
+        Ok(_) => see_other(&format!("/statistics/releases/{id}?submitted=1")),
+        Err(AppError::Rejected(problems)) => {
+            problems_page(&state, &p, &headers, problems, format!("/statistics/releases/{id}"))
+        }
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+struct Cell {
+    text: String,
+    confidential: bool,
+    error: String,
+}
+
+struct TableRow {
+    label: String,
+    total: bool,
+    cells: Vec<Cell>,
+}
+
+#[derive(Template)]
+#[template(path = "stats_table.html")]
+struct TablePage<'a> {
+    ctx: PageCtx<'a>,
+    release_id: String,
+    title: String,
+    table_id: String,
+    row_header: String,
+    columns: Vec<String>,
+    rows: Vec<TableRow>,
+    chart: Option<Chart>,
+    dp: bool,
+}
+
+async fn table_page(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path((id, table)): Path<(String, String)>,
+) -> Response {
+    let release = match state.app.release(&p, &id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let Some(spec) = release.table(&table).cloned() else {
+        return error_page(&state, Some(&p), &headers, WebError::NotFound);
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-table-title", "/statistics");
+    let cells = release.cells(&spec);
+    let show = |c: &haven_app::stats::ShownCell| Cell {
+        text: match (c.value, c.conf) {
+            (_, s) if s.is_suppressed() => "c".to_owned(),
+            (Some(v), _) => v.to_string(),
+            (None, _) => ":".to_owned(),
+        },
+        confidential: c.conf.is_suppressed(),
+        error: c.error.map(|e| format!("±{e:.1}")).unwrap_or_default(),
+    };
+    let (row_dim, col_dim) = (&spec.dims[0], spec.dims.get(1));
+    let columns: Vec<String> = match col_dim {
+        Some(d) => (0..d.positions()).map(|p| code_label(&ctx, d.concept, d.code_at(p))).collect(),
+        None => vec![ctx.t("stats-persons")],
+    };
+    let rows = (0..row_dim.positions())
+        .map(|r| TableRow {
+            label: code_label(&ctx, row_dim.concept, row_dim.code_at(r)),
+            total: r == row_dim.codes.len(),
+            cells: match col_dim {
+                Some(d) => (0..d.positions()).map(|c| show(&cells[spec.index(&[r, c])])).collect(),
+                None => vec![show(&cells[r])],
+            },
+        })
+        .collect();
+    let chart = table_chart(&ctx, &release, &spec.id, if spec.dims.len() > 1 { 1 } else { 0 }, true);
+    let page = TablePage {
+        release_id: release.id.clone(),
+        title: table_title(&ctx, &spec),
+        table_id: spec.id.clone(),
+        row_header: ctx.t(&format!("stat-concept-{}", row_dim.concept.id())),
+        columns,
+        rows,
+        chart,
+        dp: release.mode == "dp",
+        ctx,
+    };
+    render(&page)
+}
+
+struct StatusRow {
+    country: String,
+    status: String,
+    files: usize,
+    last: String,
+}
+
+struct EuRow {
+    label: String,
+    total: String,
+    reported: usize,
+    confidential: String,
+    unknown: String,
+    not_submitted: usize,
+}
+
+#[derive(Template)]
+#[template(path = "stats_eu.html")]
+struct EuPage<'a> {
+    ctx: PageCtx<'a>,
+    year: u16,
+    years: Vec<u16>,
+    statuses: Vec<StatusRow>,
+    submitted: usize,
+    statement: String,
+    chart: Chart,
+    rows: Vec<EuRow>,
+    can_upload: bool,
+    countries: Vec<&'static str>,
+    csrf_query: String,
+}
+
+async fn eu_page(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<YearParam>,
+) -> Response {
+    let years = match state.app.hub_years(&p).await {
+        Ok(y) => y,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let year = q.year.or_else(|| years.first().copied()).unwrap_or(2026);
+    let (statuses, aggregate, datasets) = match futures_join(&state, &p, year).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-eu-title", "/statistics");
+    let status_rows: Vec<StatusRow> = statuses
+        .iter()
+        .map(|s| StatusRow {
+            country: s.country.clone(),
+            status: ctx.t(&format!("stats-status-{}", s.status)),
+            files: s.files,
+            last: s.last_submitted_at.as_ref().map(format_time).unwrap_or_default(),
+        })
+        .collect();
+    let total_key = CellKey { indicator: Indicator::Registered, codes: vec![] };
+    let groups: Vec<Group> = datasets
+        .iter()
+        .map(|d| {
+            let o = d.observations.iter().find(|o| o.key == total_key);
+            Group {
+                label: d.country.clone(),
+                points: vec![Point {
+                    value: o.and_then(|o| o.value),
+                    confidential: o.is_some_and(|o| o.conf.is_suppressed()),
+                }],
+            }
+        })
+        .collect();
+    let chart =
+        charts::chart("chart-eu", ctx.t("stats-chart-eu"), &[ctx.t("stats-persons")], &groups, "#eu-totals".into());
+    let rows = aggregate
+        .cells
+        .iter()
+        .filter(|c| c.key.codes.len() <= 1 && c.key.code(Concept::Citizen) == TOTAL)
+        .map(|c| EuRow {
+            label: key_label(&ctx, &c.key),
+            total: c.total.map(|t| t.to_string()).unwrap_or_else(|| ":".to_owned()),
+            reported: c.reported.len(),
+            confidential: c.confidential.join(", "),
+            unknown: c.unknown.join(", "),
+            not_submitted: c.not_submitted.len(),
+        })
+        .collect();
+    let csrf_query = format!("csrf={}", ctx.csrf);
+    let page = EuPage {
+        year,
+        years,
+        submitted: statuses.iter().filter(|s| s.status == "submitted").count(),
+        statuses: status_rows,
+        statement: aggregate.statement.clone(),
+        chart,
+        rows,
+        can_upload: can(&p, Permission::PublishStatistics),
+        countries: haven_stats::codes::EU_MEMBERS.to_vec(),
+        csrf_query,
+        ctx,
+    };
+    render(&page)
+}
+
+type EuData = (Vec<haven_app::stats::CountryStatus>, haven_stats::hub::EuAggregate, Vec<haven_stats::Dataset>);
+
+async fn futures_join(state: &AppState, p: &Principal, year: u16) -> Result<EuData, AppError> {
+    let statuses = state.app.submission_status(p, year).await?;
+    let aggregate = state.app.eu_totals(p, year).await?;
+    let datasets = state.app.eu_submissions(p, year).await?;
+    Ok((statuses, aggregate, datasets))
+}
+
+fn key_label(ctx: &PageCtx<'_>, key: &CellKey) -> String {
+    let mut out = ctx.t(&format!("stat-indicator-{}", key.indicator.code()));
+    for (concept, code) in &key.codes {
+        out.push_str(" · ");
+        out.push_str(&code_label(ctx, *concept, code));
+    }
+    out
+}
+
+/// A file sent from the EU page (multipart form; the CSRF token travels in the query string).
+async fn upload(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let mut country = String::new();
+    let mut year = String::new();
+    let mut format = String::new();
+    let mut file: Vec<u8> = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let Ok(bytes) = field.bytes().await else {
+                    return error_page(&state, Some(&p), &headers, WebError::PayloadTooLarge);
+                };
+                match name.as_str() {
+                    "country" => country = String::from_utf8_lossy(&bytes).into_owned(),
+                    "year" => year = String::from_utf8_lossy(&bytes).into_owned(),
+                    "format" => format = String::from_utf8_lossy(&bytes).into_owned(),
+                    "file" => file = bytes.to_vec(),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                let e =
+                    WebError::BadRequest { field: Some("file".into()), message: "the form could not be read".into() };
+                return error_page(&state, Some(&p), &headers, e);
+            }
+        }
+    }
+    let back = format!("/statistics/eu?year={}", year.trim());
+    let Ok(y) = year.trim().parse::<u16>() else {
+        let tr = state.i18n.tr(p.user.language);
+        return problems_page(
+            &state,
+            &p,
+            &headers,
+            vec![Problem { location: "year".into(), message: tr.t("stats-error-year") }],
+            back,
+        );
+    };
+    let format = match FileFormat::parse(format.trim()) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    match state.app.submit_statistics(&p, &country, y, format, &file).await {
+        Ok(_) => see_other(&format!("/statistics/eu?year={y}")),
+        Err(AppError::Rejected(problems)) => problems_page(&state, &p, &headers, problems, back),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
