@@ -292,11 +292,15 @@ impl App {
         Ok(NationalTables { country: principal.organisation.jurisdiction.code().to_owned(), year, tables, counting })
     }
 
-    /// National statistics belong to a country: the EU level holds only what is submitted.
+    /// National statistics belong to a country: the EU level has no case data, only what the
+    /// member states submit to the hub.
     pub(crate) async fn require_national(&self, principal: &Principal) -> AppResult<()> {
         if principal.organisation.jurisdiction.code() == "EU" {
-            self.audit_denied(principal, "statistics", "national", None).await;
-            return Err(AppError::Forbidden);
+            return Err(invalid(
+                "jurisdiction",
+                "the EU level holds no case data: national tables and releases are made in a member state; \
+                 see the EU hub for what has been submitted",
+            ));
         }
         Ok(())
     }

@@ -13,3 +13,4 @@ mod leaflet;
 mod pages;
 mod records;
 mod security;
+mod stats;

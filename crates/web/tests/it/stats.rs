@@ -1,0 +1,478 @@
+//! Statistics end to end: national tables counted in persons, releases by cell suppression and
+//! by differential privacy (parameters, budget, concurrency), SDMX-CSV and XLSX round trips, the
+//! EU hub with three member states' files, and the pages with their charts.
+
+use crate::common::{Reply, Session, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use haven_stats::{ConfStatus, Dataset, national, sdc, sdmx};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct World {
+    t: TestApp,
+    lv_responder: Session,
+    lv_responder_b: Session,
+    lv_caseworker: Session,
+    rapporteur: Session,
+    ee_responder: Session,
+    ee_rapporteur: Session,
+    statistician: Session,
+}
+
+impl World {
+    async fn new() -> World {
+        let t = TestApp::new().await;
+        let ngo = t.org("NGO A", "ngo", "LV").await;
+        let police = t.org("State Police", "police", "LV").await;
+        let rap = t.org("National Rapporteur", "national_rapporteur", "LV").await;
+        let ee_ngo = t.org("NGO Tallinn", "ngo", "EE").await;
+        let ee_rap = t.org("Coordinator EE", "national_rapporteur", "EE").await;
+        let eu = t.org("EU Statistics Office", "statistics_office", "EU").await;
+        let session = async |name: &str, org: &str, role: &str| {
+            let password = t.user(name, org, &[role]).await;
+            t.login(name, &password).await
+        };
+        World {
+            lv_responder: session("responder", &ngo, "first_responder").await,
+            lv_responder_b: session("officer", &police, "first_responder").await,
+            lv_caseworker: session("caseworker", &ngo, "caseworker").await,
+            rapporteur: session("rapporteur", &rap, "rapporteur").await,
+            ee_responder: session("ee.responder", &ee_ngo, "first_responder").await,
+            ee_rapporteur: session("ee.rapporteur", &ee_rap, "rapporteur").await,
+            statistician: session("statistician", &eu, "statistician").await,
+            t,
+        }
+    }
+
+    async fn get(&self, path: &str, s: &Session) -> Reply {
+        self.t.call(Method::GET, path, Some(s), None).await
+    }
+
+    async fn post(&self, path: &str, s: &Session, body: Value) -> Reply {
+        self.t.call(Method::POST, path, Some(s), Some(body)).await
+    }
+
+    async fn refer(&self, s: &Session, reg: Value) {
+        let r = self.post("/api/v1/registrations", s, reg).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let r = self.post(&format!("/api/v1/registrations/{id}/submit"), s, json!({"version": 1})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
+    /// Raw bytes of a GET (downloads).
+    async fn bytes(&self, path: &str, s: &Session) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header("host", "localhost")
+            .header("cookie", &s.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = self.t.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    /// A file posted to the hub API as the request body.
+    async fn submit_file(&self, s: &Session, query: &str, body: Vec<u8>) -> Reply {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/hub/submissions?{query}"))
+            .header("host", "localhost")
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(body))
+            .unwrap();
+        self.t.send(req).await
+    }
+}
+
+fn person(given: &str, family: &str, sex: &str, dob: &str, citizenship: &str, form: &str) -> Value {
+    json!({
+        "person": {"given_names": given, "family_names": family, "sex": sex, "date_of_birth": dob, "dob_verified": true,
+                   "citizenships": [citizenship]},
+        "context": {"acts": ["recruitment"], "means": ["deception"], "forms": [form]},
+        "consent": {"given": true, "date": "2026-09-21", "language": "lv", "informed_by": "Anna Ozola"}
+    })
+}
+
+/// Seven persons in Latvia in 2026, one of them registered twice (by two organisations, her name
+/// once in Cyrillic and once transliterated with the names swapped).
+async fn latvian_cases(w: &World) {
+    w.refer(&w.lv_responder, person("Олена", "Коваленко", "female", "1994-03-12", "UA", "sexual")).await;
+    w.refer(&w.lv_responder_b, person("Kovalenko", "Olena", "female", "1994-03-12", "UA", "sexual")).await;
+    w.refer(&w.lv_responder, person("Iryna", "Kovalenko", "female", "1989-07-30", "UA", "sexual")).await;
+    w.refer(&w.lv_responder, person("Līga", "Ozola", "female", "1999-01-02", "LV", "sexual")).await;
+    w.refer(&w.lv_responder, person("Inese", "Kalna", "female", "1985-11-20", "LV", "forced_labour")).await;
+    w.refer(&w.lv_responder_b, person("Rasa", "Petraitė", "female", "1992-06-15", "LT", "sexual")).await;
+    w.refer(&w.lv_responder_b, person("Ngozi", "Okafor", "female", "1996-04-09", "NG", "sexual")).await;
+    w.refer(&w.lv_responder_b, person("Andrei", "Popa", "male", "1980-02-28", "MD", "forced_labour")).await;
+}
+
+fn table<'a>(tables: &'a Value, id: &str) -> &'a Value {
+    tables["tables"].as_array().unwrap().iter().find(|t| t["spec"]["id"] == id).unwrap()
+}
+
+#[tokio::test]
+async fn national_tables_count_persons_not_records_and_say_how() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let r = w.get("/api/v1/statistics/tables?year=2026", &w.rapporteur).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let tables = r.json();
+    let counting = &tables["counting"];
+    assert_eq!(counting["registrations"], 8, "{counting}");
+    assert_eq!(counting["persons"], 7, "{counting}");
+    assert_eq!(counting["merged"], 1, "{counting}");
+    assert_eq!(counting["persons_in_year"], 7, "{counting}");
+    assert!(counting["method"].as_str().unwrap().contains("linkage engine"));
+    // sex x legal status: rows F, M, OTH, UNK, total; columns IDENT, PRES, NOTIF, total
+    let status = &table(&tables, "VICT_STAT_SEX")["values"];
+    assert_eq!(status[3], 6, "female total: {status}");
+    assert_eq!(status[7], 1, "male total: {status}");
+    assert_eq!(status[19], 7, "grand total: {status}");
+    assert_eq!(status[1], 6, "all presumed (no conclusive decision yet): {status}");
+    // citizenship groups seen from Latvia: LV nationals 2, other EU (LT) 1, non-EU 4
+    let groups = &table(&tables, "VICT_SEX_CITIZEN_GRP")["values"];
+    let totals: Vec<u64> = (20..25).map(|i| groups[i].as_u64().unwrap()).collect();
+    assert_eq!(totals, vec![2, 1, 4, 0, 7], "{groups}");
+    // no name in any spelling
+    for name in ["Olena", "Олена", "Kovalenko", "Okafor"] {
+        assert!(!r.body.contains(name), "{name}");
+    }
+    // an empty year gives tables of zeros, not an error
+    let empty = w.get("/api/v1/statistics/tables?year=2019", &w.rapporteur).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(
+        empty.json()["tables"].as_array().unwrap().iter().all(|t| t["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v == 0))
+    );
+    // the rapporteur's country only; a caseworker has no statistics at all
+    assert_eq!(w.get("/api/v1/statistics/tables?year=2026", &w.lv_caseworker).await.status, StatusCode::FORBIDDEN);
+    let ee = w.get("/api/v1/statistics/tables?year=2026", &w.ee_rapporteur).await.json();
+    assert_eq!(table(&ee, "VICT_STAT_SEX")["values"][19], 0);
+}
+
+fn dataset_of(release: &Value) -> Dataset {
+    serde_json::from_value(release["dataset"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trips_through_sdmx_and_xlsx() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let r = w
+        .post(
+            "/api/v1/statistics/releases",
+            &w.rapporteur,
+            json!({"year": 2026, "mode": "suppression", "threshold": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let release = r.json();
+    let report = &release["report"]["suppression"];
+    assert_eq!(report["passed"], true, "{report}");
+    assert!(report["primary"].as_u64().unwrap() > 0, "{report}");
+    // no true value of a suppressed cell is kept in the report
+    assert!(report["cells"].as_array().unwrap().iter().all(|c| c.get("value").is_none()));
+    let dataset = dataset_of(&release);
+    assert!(dataset.observations.iter().any(|o| o.conf == ConfStatus::Primary));
+    for o in &dataset.observations {
+        match o.conf {
+            ConfStatus::Free => {
+                let v = o.value.unwrap();
+                assert!(v == 0 || v >= 3, "{o:?}");
+            }
+            _ => assert_eq!(o.value, None, "{o:?}"),
+        }
+    }
+    let id = release["id"].as_str().unwrap();
+    // SDMX-CSV back to the same dataset
+    let (status, csv) = w.bytes(&format!("/api/v1/statistics/releases/{id}/sdmx"), &w.rapporteur).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(text.starts_with("DATAFLOW,"), "{text}");
+    assert!(text.contains(",c,A"), "a confidential cell is flagged c with CONF_STATUS A");
+    let back = sdmx::from_csv(&csv, &sdmx::Expected::any()).unwrap();
+    assert_eq!(back, vec![dataset.clone()]);
+    // the questionnaire back to the same dataset
+    let (status, xlsx) = w.bytes(&format!("/api/v1/statistics/releases/{id}/xlsx"), &w.rapporteur).await;
+    assert_eq!(status, StatusCode::OK);
+    let from_sheet = haven_stats::xlsx::from_xlsx(&xlsx, &sdmx::Expected::any()).unwrap();
+    let mut a = from_sheet.observations.clone();
+    let mut b = dataset.observations.clone();
+    a.sort_by(|x, y| x.key.cmp(&y.key));
+    b.sort_by(|x, y| x.key.cmp(&y.key));
+    assert_eq!(a, b);
+    // one table as CSV, confidential cells flagged
+    let (status, table) =
+        w.bytes(&format!("/api/v1/statistics/releases/{id}/tables/VICT_SEX_CITIZEN_GRP/csv"), &w.rapporteur).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.starts_with("SEX,CITIZEN_GRP,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR"), "{table}");
+    assert_eq!(table.lines().count(), 1 + 5 * 5);
+    // another country's rapporteur does not see it
+    assert_eq!(
+        w.get(&format!("/api/v1/statistics/releases/{id}"), &w.ee_rapporteur).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn release_parameters_out_of_range_are_refused_with_the_reason() {
+    let w = World::new().await;
+    for (body, field) in [
+        (json!({"year": 2026, "mode": "suppression", "threshold": 1}), "threshold"),
+        (json!({"year": 2026, "mode": "suppression", "threshold": 500}), "threshold"),
+        (json!({"year": 2026, "mode": "suppression", "threshold": 5, "protection": 0}), "protection"),
+        (json!({"year": 2026, "mode": "dp", "epsilon": "0"}), "epsilon"),
+        (json!({"year": 2026, "mode": "dp", "epsilon": "11"}), "epsilon"),
+        (json!({"year": 2026, "mode": "dp", "epsilon": "a lot"}), "epsilon"),
+        (json!({"year": 2026, "mode": "dp", "mechanism": "gaussian", "epsilon": "1"}), "delta"),
+        (json!({"year": 2026, "mode": "dp", "mechanism": "gaussian", "epsilon": "1", "delta": "0.5"}), "delta"),
+        (json!({"year": 2026, "mode": "dp", "mechanism": "uniform", "epsilon": "1"}), "mechanism"),
+        (json!({"year": 2026, "mode": "rounding"}), "mode"),
+        (json!({"year": 1990, "mode": "suppression"}), "year"),
+    ] {
+        let r = w.post("/api/v1/statistics/releases", &w.rapporteur, body.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{body}: {}", r.body);
+    }
+    assert_eq!(w.get("/api/v1/statistics/releases", &w.rapporteur).await.json().as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn differential_privacy_releases_add_up_spend_the_budget_and_a_release_that_would_overspend_is_refused() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let r =
+        w.post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2026, "mode": "dp", "epsilon": "2"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let release = r.json();
+    let dataset = dataset_of(&release);
+    assert!(dataset.observations.iter().all(|o| o.conf == ConfStatus::Free && o.value.is_some() && o.error.is_some()));
+    // consistent: the EU level's own checks pass, and every table adds up
+    haven_stats::hub::validate(&dataset, "LV", 2026).unwrap();
+    assert_eq!(release["report"]["dp"]["epsilon"], "2");
+    let budget = w.get("/api/v1/statistics/budget?year=2026", &w.rapporteur).await.json();
+    assert_eq!(budget["spent_epsilon"], "2", "{budget}");
+    assert_eq!(budget["remaining_epsilon"], "2", "{budget}");
+
+    let r = w
+        .post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2026, "mode": "dp", "epsilon": "1.5"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r =
+        w.post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2026, "mode": "dp", "epsilon": "1"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("budget"), "{}", r.body);
+    let budget = w.get("/api/v1/statistics/budget?year=2026", &w.rapporteur).await.json();
+    assert_eq!(budget["spent_epsilon"], "3.5", "{budget}");
+    assert_eq!(w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
+    // another year has its own budget; suppression spends none
+    let r = w.post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2026, "mode": "suppression"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(w.get("/api/v1/statistics/budget?year=2025", &w.rapporteur).await.json()["spent_epsilon"], "0");
+}
+
+#[tokio::test]
+async fn two_releases_at_once_cannot_spend_more_than_the_budget_together() {
+    let w = World::new().await;
+    // an empty year: a release of zeros is still a release, and still costs
+    let body = json!({"year": 2025, "mode": "dp", "epsilon": "3"});
+    let (a, b) = tokio::join!(
+        w.post("/api/v1/statistics/releases", &w.rapporteur, body.clone()),
+        w.post("/api/v1/statistics/releases", &w.rapporteur, body.clone())
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{} / {}", a.body, b.body);
+    assert_eq!(w.get("/api/v1/statistics/budget?year=2025", &w.rapporteur).await.json()["spent_epsilon"], "3");
+    assert_eq!(w.get("/api/v1/statistics/releases?year=2025", &w.rapporteur).await.json().as_array().unwrap().len(), 1);
+}
+
+/// A Finnish file made the way a member state's own system would: synthetic records, national
+/// tables, cell suppression, SDMX-CSV.
+fn finnish_file() -> (Dataset, String) {
+    let records = haven_stats::synth::records(3_000, 11, "FI");
+    let specs = national::national_tables(&national::citizens_of(&records), false);
+    let tables = national::build(&specs, &records, &[]);
+    let protection = sdc::protect(&tables, &sdc::SdcParams::new(5)).unwrap();
+    let dataset = haven_stats::hub::dataset_from_tables("FI", 2026, &tables, Some(&protection.status));
+    let csv = sdmx::to_csv(std::slice::from_ref(&dataset), sdmx::DATAFLOW).unwrap();
+    (dataset, csv)
+}
+
+fn grand_total(d: &Dataset) -> Option<u64> {
+    d.observations
+        .iter()
+        .find(|o| o.key.indicator == haven_stats::Indicator::Registered && o.key.codes.is_empty())
+        .and_then(|o| o.value)
+}
+
+#[tokio::test]
+async fn the_eu_hub_receives_three_member_states_refuses_a_bad_file_whole_and_adds_up_with_coverage() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    w.refer(&w.ee_responder, person("Kadri", "Tamm", "female", "1991-01-01", "EE", "sexual")).await;
+    w.refer(&w.ee_responder, person("Oksana", "Melnyk", "female", "1993-05-05", "UA", "forced_labour")).await;
+    // Latvia and Estonia send their releases from the platform
+    let mut totals = 0;
+    for s in [&w.rapporteur, &w.ee_rapporteur] {
+        let r = w.post("/api/v1/statistics/releases", s, json!({"year": 2026, "mode": "dp", "epsilon": "1"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        totals += grand_total(&dataset_of(&r.json())).unwrap();
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let r = w.post(&format!("/api/v1/statistics/releases/{id}/submit"), s, json!({})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // the EU statistics office receives Finland's file
+    let (fi, csv) = finnish_file();
+    let r = w.submit_file(&w.statistician, "country=FI&year=2026&format=sdmx", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    totals += grand_total(&fi).unwrap();
+
+    // a bad file: a total that is not the sum of its parts, an unknown code, a wrong year
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    let bad_code = lines[2].replacen(",F,", ",X,", 1);
+    lines[2] = bad_code;
+    let wrong_year = lines[3].replace(",2026,", ",2024,");
+    lines[3] = wrong_year;
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let value_col = header.iter().position(|h| *h == "OBS_VALUE").unwrap();
+    let free_row = (4..lines.len())
+        .find(|i| lines[*i].split(',').nth(value_col).is_some_and(|v| v.parse::<u64>().is_ok_and(|v| v > 10)))
+        .unwrap();
+    let mut cells: Vec<String> = lines[free_row].split(',').map(str::to_owned).collect();
+    cells[value_col] = (cells[value_col].parse::<u64>().unwrap() + 7).to_string();
+    lines[free_row] = cells.join(",");
+    let r = w.submit_file(&w.statistician, "country=FI&year=2026&format=sdmx", lines.join("\n").into_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let problems = r.json()["error"]["problems"].as_array().unwrap().clone();
+    assert!(problems.len() >= 2, "{problems:?}");
+    assert!(problems.iter().any(|p| p["location"].as_str().unwrap().contains("line 3")), "{problems:?}");
+    assert!(problems.iter().any(|p| p["location"].as_str().unwrap().contains("line 4")), "{problems:?}");
+    // nothing of it was stored: Finland has one file
+    let status = w.get("/api/v1/hub/status?year=2026", &w.statistician).await.json();
+    let of = |c: &str| status.as_array().unwrap().iter().find(|s| s["country"] == c).unwrap().clone();
+    assert_eq!(of("FI")["files"], 1);
+    for c in ["LV", "EE", "FI"] {
+        assert_eq!(of(c)["status"], "submitted", "{c}");
+    }
+    assert_eq!(of("DE")["status"], "missing");
+    // a national rapporteur submits for their own country only
+    let r = w.submit_file(&w.rapporteur, "country=FI&year=2026&format=sdmx", csv.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let eu = w.get("/api/v1/hub/eu?year=2026", &w.statistician).await.json();
+    assert_eq!(eu["submitted"].as_array().unwrap().len(), 3, "{}", eu["submitted"]);
+    assert_eq!(eu["missing"].as_array().unwrap().len(), 24);
+    let total = eu["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"]["codes"].as_array().unwrap().is_empty() && c["key"]["indicator"] == "Registered")
+        .unwrap();
+    assert_eq!(total["total"], totals, "{total}");
+    assert_eq!(total["reported"].as_array().unwrap().len(), 3);
+    assert_eq!(total["not_submitted"].as_array().unwrap().len(), 24);
+    // EU totals as SDMX-CSV
+    let (status, csv) = w.bytes("/api/v1/hub/eu/sdmx?year=2026", &w.statistician).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(csv).unwrap().contains("EU27_2020"));
+}
+
+#[tokio::test]
+async fn statistics_pages_show_charts_with_confidential_markers_tables_and_the_eu_view() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    // no release yet: the dashboard says so
+    let page = w.t.page("/statistics/dashboard", Some(&w.rapporteur)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"no-release\""));
+    // a release made through the form
+    let r =
+        w.t.form(
+            "/statistics/releases",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "3"), ("protection", "3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.headers.get("location").unwrap().to_str().unwrap().to_owned();
+    let report = w.t.page(&location, Some(&w.rapporteur)).await;
+    assert!(report.body.contains("id=\"audit\"") && report.body.contains("VICT_SEX_AGE"), "{}", report.body);
+    // a bad threshold comes back on the form with the reason
+    let bad =
+        w.t.form(
+            "/statistics/releases",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "1")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"form-error\""), "{}", bad.body);
+
+    let page = w.t.page("/statistics/dashboard", Some(&w.rapporteur)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg") && page.body.contains("id=\"chart-vict_sex_age\""), "{}", page.body);
+    assert!(page.body.contains("chart-confidential"), "suppressed cells are marked on the charts");
+    let id = location.rsplit('/').next().unwrap();
+    assert!(
+        page.body.contains(&format!("/statistics/releases/{id}/tables/VICT_SEX_AGE")),
+        "the table is one click away"
+    );
+    let table = w.t.page(&format!("/statistics/releases/{id}/tables/VICT_SEX_CITIZEN_GRP"), Some(&w.rapporteur)).await;
+    assert_eq!(table.status, StatusCode::OK);
+    assert!(
+        table.body.contains("class=\"confidential\"") && table.body.contains("id=\"stat-table\""),
+        "{}",
+        table.body
+    );
+    // sent to the EU from the release page
+    let sent = w.t.form(&format!("/statistics/releases/{id}/submit"), Some(&w.rapporteur), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    // the EU view; a file uploaded through the page (the CSRF token in the action's query)
+    let (_, csv) = finnish_file();
+    let boundary = "XyZboundary";
+    let mut body = String::new();
+    for (name, value) in [("country", "FI"), ("year", "2026"), ("format", "sdmx")] {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fi.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    ));
+    let upload = |csrf: Option<String>| {
+        let uri = match csrf {
+            Some(t) => format!("/statistics/eu/submissions?csrf={t}"),
+            None => "/statistics/eu/submissions".to_owned(),
+        };
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header("host", "localhost")
+            .header("cookie", &w.statistician.cookie)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    assert_eq!(w.t.send(upload(None)).await.status, StatusCode::FORBIDDEN, "no CSRF token, no upload");
+    let r = w.t.send(upload(Some(w.statistician.csrf.clone()))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let eu = w.t.page("/statistics/eu?year=2026", Some(&w.statistician)).await;
+    assert_eq!(eu.status, StatusCode::OK, "{}", eu.body);
+    assert!(eu.body.contains("id=\"chart-eu\"") && eu.body.contains("id=\"submission-status\""), "{}", eu.body);
+    assert!(eu.body.contains("FI") && eu.body.contains("LV"));
+    // the EU level has no national tables
+    let r = w.get("/api/v1/statistics/tables?year=2026", &w.statistician).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "jurisdiction");
+}
