@@ -2,6 +2,7 @@
 //! everything published in the release, by linear programming.
 
 use super::lp::{Lp, Outcome, TOL};
+use super::simplex::{Opt, Simplex};
 use super::system::System;
 use super::{SdcError, SdcParams};
 use crate::model::{CellKey, ConfStatus, Table};
@@ -156,47 +157,56 @@ pub(crate) fn attacker_lp(sys: &System, suppressed: &[bool], group: &[usize]) ->
     (lp, var_of)
 }
 
-/// Minimum and maximum of every cell of `cells` in the attacker's program. A minimum of zero
-/// seen at any optimum already solved is the minimum (counts are non-negative), so its program
-/// is skipped.
-fn bounds_of(lp: &mut Lp, var_of: &[Option<usize>], cells: &[usize]) -> Result<Bounds, SdcError> {
-    let mut zero_seen = vec![false; lp.bounds.len()];
+/// Minimum and maximum of every cell of `cells` in the attacker's program, every program
+/// warm-started from the previous optimal basis. A minimum of zero seen at any optimum already
+/// solved is the minimum (counts are non-negative), so its program is skipped.
+fn bounds_of(s: &mut Simplex, var_of: &[Option<usize>], cells: &[usize]) -> Result<Bounds, SdcError> {
+    let mut zero_seen = vec![false; var_of.iter().flatten().count()];
     let mut out = Vec::with_capacity(cells.len());
     let mut lps = 0;
-    let infeasible = || SdcError::Lp("the published release is infeasible".into());
+    let see = |x: &[f64], zero_seen: &mut Vec<bool>| {
+        for (z, xv) in zero_seen.iter_mut().zip(x) {
+            *z |= *xv <= TOL;
+        }
+    };
     for c in cells {
         let Some(v) = var_of[*c] else { continue };
-        lp.obj.iter_mut().for_each(|o| *o = 0.0);
-        lp.obj[v] = 1.0;
-        let hi = match lp.solve(true)? {
-            Outcome::Optimal { x, .. } => {
-                for (z, xv) in zero_seen.iter_mut().zip(&x) {
-                    *z |= *xv <= TOL;
-                }
-                Some(snap(x[v]))
-            }
-            Outcome::Infeasible => return Err(infeasible()),
-            Outcome::Unbounded => None,
-        };
         lps += 1;
+        let hi = match s.optimise_var(v, true)? {
+            Opt::Optimal(hi, x) => {
+                see(&x, &mut zero_seen);
+                Some(snap(hi))
+            }
+            Opt::Unbounded => None,
+        };
         let lo = if zero_seen[v] {
             0.0
         } else {
             lps += 1;
-            match lp.solve(false)? {
-                Outcome::Optimal { x, .. } => {
-                    for (z, xv) in zero_seen.iter_mut().zip(&x) {
-                        *z |= *xv <= TOL;
-                    }
-                    snap(x[v].max(0.0))
+            match s.optimise_var(v, false)? {
+                Opt::Optimal(lo, x) => {
+                    see(&x, &mut zero_seen);
+                    snap(lo.max(0.0))
                 }
-                Outcome::Infeasible => return Err(infeasible()),
-                Outcome::Unbounded => 0.0,
+                Opt::Unbounded => 0.0,
             }
         };
         out.push((*c, lo, hi));
     }
     Ok((out, lps))
+}
+
+/// A feasible basis of the attacker's program: the vertex microlp finds (a cold phase 1 that
+/// copes well with the degenerate rows of tables), or else our own phase 1.
+fn start(lp: &Lp) -> Result<Option<Simplex>, SdcError> {
+    if let Outcome::Optimal { x, .. } = lp.solve(false)? {
+        if let Some(s) = Simplex::from_vertex(lp.bounds.len(), lp.rows.clone(), &x)? {
+            return Ok(Some(s));
+        }
+    } else {
+        return Ok(None);
+    }
+    Simplex::new(lp.bounds.len(), lp.rows.clone())
 }
 
 fn snap(x: f64) -> f64 {
@@ -216,14 +226,20 @@ pub(crate) fn audit_system(
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     for group in &groups {
         let (lp, var_of) = attacker_lp(sys, suppressed, group);
+        let base = start(&lp)?;
+        let Some(base) = base else {
+            return Err(SdcError::Lp("the published release is infeasible".into()));
+        };
+        // small groups are not worth a thread
+        let threads = if group.len() < 64 { 1 } else { threads };
         let chunk = group.len().div_ceil(threads).max(1);
         let results: Vec<Result<Bounds, SdcError>> = std::thread::scope(|s| {
             let handles: Vec<_> = group
                 .chunks(chunk)
                 .map(|cells| {
-                    let mut lp = lp.clone();
+                    let mut simplex = base.clone();
                     let var_of = &var_of;
-                    s.spawn(move || bounds_of(&mut lp, var_of, cells))
+                    s.spawn(move || bounds_of(&mut simplex, var_of, cells))
                 })
                 .collect();
             handles

@@ -26,6 +26,7 @@
 
 mod audit;
 mod lp;
+mod simplex;
 mod suppress;
 mod system;
 
