@@ -296,3 +296,60 @@ pub(crate) fn audit_system(
 fn sys_order(tables: &[Table], id: &str) -> usize {
     tables.iter().position(|t| t.spec.id == id).unwrap_or(usize::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Concept, Indicator, TableDim, TableSpec};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// On random 3-D tables with many suppressed cells (large linked groups), the
+        /// warm-started audit gives every suppressed cell the interval of two cold microlp
+        /// solves.
+        #[test]
+        fn warm_audit_equals_cold_programs(
+            inner in proptest::collection::vec(0u64..7, 36),
+            hide in proptest::collection::vec(any::<bool>(), 80),
+        ) {
+            let spec = TableSpec {
+                id: "T".into(),
+                indicator: Indicator::Registered,
+                dims: vec![
+                    TableDim::new(Concept::Sex, &["F", "M", "U"]),
+                    TableDim::new(Concept::Age, &["A", "B", "C"]),
+                    TableDim::new(Concept::Exploit, &["X", "Y", "Z", "W"]),
+                ],
+            };
+            let table = Table::from_inner(spec, &inner);
+            let sys = System::new(std::slice::from_ref(&table)).unwrap();
+            let suppressed: Vec<bool> = (0..sys.cells.len()).map(|c| hide[c % hide.len()]).collect();
+            let report = audit_system(&sys, std::slice::from_ref(&table), &suppressed, &SdcParams::new(5)).unwrap();
+            for group in components(&sys, &suppressed) {
+                let (mut lp, var_of) = attacker_lp(&sys, &suppressed, &group);
+                for c in &group {
+                    let v = var_of[*c].unwrap();
+                    lp.obj.iter_mut().for_each(|o| *o = 0.0);
+                    lp.obj[v] = 1.0;
+                    let hi = match lp.solve(true).unwrap() {
+                        Outcome::Optimal { objective, .. } => Some(objective),
+                        _ => None,
+                    };
+                    let lo = match lp.solve(false).unwrap() {
+                        Outcome::Optimal { objective, .. } => objective,
+                        o => panic!("{o:?}"),
+                    };
+                    let i = sys.cells[*c].shown[0].1;
+                    let cell = report.cells.iter().find(|a| a.index == i).unwrap();
+                    prop_assert!((cell.lower - lo).abs() < 1e-6, "lower {} vs {lo}", cell.lower);
+                    match (cell.upper, hi) {
+                        (Some(a), Some(b)) => prop_assert!((a - b).abs() < 1e-6, "upper {a} vs {b}"),
+                        (None, None) => {}
+                        (a, b) => prop_assert!(false, "upper {a:?} vs {b:?}"),
+                    }
+                }
+            }
+        }
+    }
+}
