@@ -101,8 +101,15 @@ pub fn org_kind_code(kind: &str) -> &'static str {
     }
 }
 
-fn first_citizenship(citizenships: &str) -> &str {
-    citizenships.split(',').map(str::trim).find(|c| !c.is_empty()).unwrap_or("UNK")
+/// The first citizenship recorded as a statistical code: a country's two capitals, else unknown
+/// (an empty list, "unknown", stateless and the like).
+fn first_citizenship(citizenships: &str) -> String {
+    let first = citizenships.split(',').map(str::trim).find(|c| !c.is_empty()).unwrap_or("");
+    if first.len() == 2 && first.bytes().all(|b| b.is_ascii_alphabetic()) {
+        first.to_ascii_uppercase()
+    } else {
+        "UNK".to_owned()
+    }
 }
 
 fn year_of(date: &str) -> Option<u16> {
@@ -216,7 +223,7 @@ impl App {
                 sex_code(&first.sex),
                 age_code(&first.age_group),
                 age_class_code(&first.child_status),
-                first_citizenship(&first.citizenships),
+                &first_citizenship(&first.citizenships),
                 self.exploit_code(&first.forms),
                 org_kind_code(org),
                 assisted,
@@ -241,7 +248,7 @@ impl App {
                 sex_code(&n.sex),
                 age_code(&n.age_group),
                 age_class_of_group(&n.age_group),
-                first_citizenship(&n.citizenship),
+                &first_citizenship(&n.citizenship),
                 self.exploit_code(&n.forms),
                 org_kind_code(&n.organisation_kind),
                 false,

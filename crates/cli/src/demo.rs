@@ -38,6 +38,8 @@ const ORGANISATIONS: &[(&str, &str, &str)] = &[
     ("Lithuanian Criminal Police Bureau", "police", "LT"),
     ("Caritas Lithuania – Victim Assistance", "ngo", "LT"),
     ("National Referral Mechanism Lithuania", "competent_authority", "LT"),
+    ("Anti-Trafficking Coordinator of Estonia", "national_rapporteur", "EE"),
+    ("National Rapporteur of Lithuania", "national_rapporteur", "LT"),
     ("Office of the EU Anti-Trafficking Coordinator", "eu_anti_trafficking_coordinator", "EU"),
     ("EU Statistics Office", "statistics_office", "EU"),
 ];
@@ -65,6 +67,8 @@ const STAFF: &[(&str, &str, &str, &str)] = &[
     ("lt.ngo", "Rasa Mockutė", "Caritas Lithuania – Victim Assistance", "first_responder,caseworker"),
     ("lt.authority", "Darius Kairys", "National Referral Mechanism Lithuania", "decision_maker"),
     ("lt.supervisor", "Eglė Petrauskienė", "Caritas Lithuania – Victim Assistance", "caseworker,supervisor"),
+    ("ee.rapporteur", "Liis Saar", "Anti-Trafficking Coordinator of Estonia", "rapporteur"),
+    ("lt.rapporteur", "Jurgita Vaitkutė", "National Rapporteur of Lithuania", "rapporteur"),
 ];
 
 /// Who registers the cases, and each one's share of its country's cases.
@@ -80,6 +84,9 @@ const REGISTRARS: &[(&str, Country, u32)] = &[
 
 /// Who keeps the provider directories, reviews assessments and answers referrals.
 const ASSIST_ACTORS: &[&str] = &["demo.shelter", "demo.supervisor", "demo.ngo", "ee.supervisor", "lt.supervisor"];
+
+/// Who makes and sends the statistics.
+const STATS_ACTORS: &[&str] = &["demo.rapporteur", "ee.rapporteur", "lt.rapporteur", "demo.statistician"];
 
 /// The decision maker of each country's competent authority.
 const AUTHORITIES: &[(Country, &str)] =
@@ -164,7 +171,8 @@ pub async fn seed(app: &App) -> Result<()> {
             println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
             let acts = REGISTRARS.iter().any(|(u, _, _)| u == username)
                 || AUTHORITIES.iter().any(|(_, u)| u == username)
-                || ASSIST_ACTORS.contains(username);
+                || ASSIST_ACTORS.contains(username)
+                || STATS_ACTORS.contains(username);
             if acts {
                 let s = seeding
                     .login(haven_app::LoginRequest {
@@ -261,6 +269,15 @@ pub async fn seed(app: &App) -> Result<()> {
         crate::demo_assist::seed(&seeding, &clock, &staff, today).await.context("synthetic assistance data")?;
     clock.set(now);
 
+    let (releases, files) = crate::demo_stats::seed(
+        &seeding,
+        &[principal("demo.rapporteur")?, principal("ee.rapporteur")?, principal("lt.rapporteur")?],
+        principal("demo.statistician")?,
+        today.year,
+    )
+    .await
+    .context("synthetic statistics")?;
+
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
     for case in &plan.cases {
@@ -272,6 +289,7 @@ pub async fn seed(app: &App) -> Result<()> {
     println!("  by status: {}", list(&by_status));
     println!("  by country: {}; {} anonymous notifications", list(&by_country), plan.notifications.len());
     println!("  assistance: {providers} support providers, {assessments} assessments, {referrals} referrals");
+    println!("  statistics: {releases} releases sent to the EU hub, {files} member-state files received there");
     Ok(())
 }
 

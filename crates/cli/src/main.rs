@@ -4,6 +4,7 @@ mod config;
 mod demo;
 mod demo_assist;
 mod demo_ident;
+mod demo_stats;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};

@@ -38,6 +38,7 @@ stats-field-mechanism = Noise
 stats-field-epsilon = Epsilon
 stats-field-delta = Delta
 stats-field-budget = Privacy budget
+stats-field-jurisdiction = Jurisdiction
 stats-mechanism-laplace = Discrete Laplace (pure ε)
 stats-mechanism-gaussian = Discrete Gaussian (ε, δ)
 stats-error-year = Give a reference year as a number, e.g. 2025.

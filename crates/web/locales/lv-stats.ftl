@@ -38,6 +38,7 @@ stats-field-mechanism = Troksnis
 stats-field-epsilon = Epsilons
 stats-field-delta = Delta
 stats-field-budget = Privātuma budžets
+stats-field-jurisdiction = Jurisdikcija
 stats-mechanism-laplace = Diskrētais Laplasa (tīrs ε)
 stats-mechanism-gaussian = Diskrētais Gausa (ε, δ)
 stats-error-year = Norādiet pārskata gadu ar skaitli, piemēram, 2025.

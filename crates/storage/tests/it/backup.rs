@@ -100,6 +100,8 @@ async fn fill(t: &TestStore) {
     // Assistance: assessments, plan items, providers with places in use, referrals with their
     // events, support records.
     crate::assist::fill_assistance(t, &w).await;
+    // Statistics: a release of each mode (one charged to a privacy budget) and a submission.
+    crate::stats::fill_statistics(t, &w).await;
     t.store
         .share_case(
             "case-1",

@@ -41,5 +41,6 @@ mod backup;
 mod cases;
 mod ident;
 mod schema;
+mod stats;
 mod support;
 mod tamper;

@@ -1,0 +1,62 @@
+//! Demonstration statistics: each country's rapporteur makes a release of this year's national
+//! tables (cell suppression; Latvia also one with differential privacy) and sends it to the EU
+//! hub; the EU statistics office receives files of last year and of other member states, made
+//! from synthetic records the way a member state's own system would.
+
+use anyhow::{Context, Result};
+use haven_app::stats::{FileFormat, ReleaseRequest};
+use haven_app::{App, Principal};
+use haven_stats::{hub, national, sdc, sdmx, synth};
+
+/// Member states whose files the EU statistics office receives, with the number of synthetic
+/// persons behind each (last year for the three platform countries too).
+const FILES: &[(&str, usize, u16)] = &[
+    ("FI", 900, 0),
+    ("SE", 1_400, 0),
+    ("LV", 180, 1),
+    ("EE", 90, 1),
+    ("LT", 140, 1),
+    ("FI", 850, 1),
+    ("SE", 1_300, 1),
+];
+
+/// Returns the number of releases sent and of files received.
+pub async fn seed(
+    app: &App,
+    rapporteurs: &[&Principal],
+    statistician: &Principal,
+    year: u16,
+) -> Result<(usize, usize)> {
+    let mut sent = 0;
+    for p in rapporteurs {
+        let req = ReleaseRequest { year, mode: "suppression".into(), threshold: Some(3), ..ReleaseRequest::default() };
+        let release = app.create_release(p, &req).await.context("a suppression release")?;
+        app.submit_release(p, &release.id).await.context("sending a release to the EU hub")?;
+        sent += 1;
+    }
+    if let Some(lv) = rapporteurs.first() {
+        let req = ReleaseRequest {
+            year,
+            mode: "dp".into(),
+            mechanism: Some("laplace".into()),
+            epsilon: Some("1".into()),
+            ..ReleaseRequest::default()
+        };
+        app.create_release(lv, &req).await.context("a differentially private release")?;
+    }
+    let mut received = 0;
+    for (i, (country, persons, years_back)) in FILES.iter().enumerate() {
+        let file_year = year - years_back;
+        let records = synth::records(*persons, 7_000 + i as u64, country);
+        let tables =
+            national::build(&national::national_tables(&national::citizens_of(&records), false), &records, &[]);
+        let protection = sdc::protect(&tables, &sdc::SdcParams::new(5)).context("protecting a synthetic file")?;
+        let dataset = hub::dataset_from_tables(country, file_year, &tables, Some(&protection.status));
+        let csv = sdmx::to_csv(std::slice::from_ref(&dataset), sdmx::DATAFLOW).context("writing SDMX-CSV")?;
+        app.submit_statistics(statistician, country, file_year, FileFormat::SdmxCsv, csv.as_bytes())
+            .await
+            .with_context(|| format!("receiving the file of {country} {file_year}"))?;
+        received += 1;
+    }
+    Ok((sent, received))
+}
