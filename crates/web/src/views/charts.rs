@@ -4,7 +4,7 @@
 
 /// Bar colours: dark enough for text-level contrast on white (WCAG AA for graphics).
 const COLOURS: &[&str] = &["#1d4e89", "#9a4d00", "#2e6b30", "#6a1b9a", "#555555"];
-const LABEL_WIDTH: i64 = 170;
+const LABEL_WIDTH: i64 = 220;
 const BAR_SPACE: i64 = 300;
 const BAR_HEIGHT: i64 = 16;
 const GROUP_GAP: i64 = 10;
