@@ -76,7 +76,7 @@ L.append(f"- Goal 'all national tables with secondary suppression and the audit 
 L.append("- tau-ARGUS protects one table at a time; its per-table patterns are audited together above as one linked release.")
 L.append("")
 
-worse, better_or_equal, ratios = [], [], []
+worse, better_or_equal, ratios, missing = [], [], [], []
 for ours, cmp_, rss in runs:
     n = ours["release"]["records"]
     by = {(r["table"], r["method"]): r for r in cmp_["per_table"]}
@@ -97,7 +97,9 @@ for ours, cmp_, rss in runs:
                 continue
             tau = c.get("tau") or {}
             if "summary" not in c or not tau.get("ok"):
-                L.append(f"| {t} | {r['cells']} | tau {m} | error: {c.get('error') or tau.get('error', '?')} | | | | | |")
+                L.append(f"| {t} | {r['cells']} | tau {m} | no result: {tau.get('error') or c.get('error', '?')} | | | | | "
+                         f"({tau.get('process_wall_s', '?')} s when it ended) |")
+                missing.append((n, t, m, tau.get("process_wall_s", "?")))
                 continue
             cs = c["summary"]
             ta = tau.get("audit_unsafe")
@@ -131,6 +133,18 @@ if slow:
     L.append("- Goal 'faster than tau-ARGUS': NOT met on " + "; ".join(f"{t} at {n:,} records vs {m}" for n, t, m in slow) + ".")
 else:
     L.append("- Goal 'faster than tau-ARGUS' (engine + audit time): met on every table with primary cells in this run.")
+for n, t, m, w in missing:
+    L.append(f"- NOT measured: tau-ARGUS {m} on {t} at {n:,} records gave no pattern in this run (process ended after {w} s; "
+             "see the note below), so that comparison is missing.")
+for ours, _, _ in runs:
+    for r in ours["per_table"]:
+        if r["table"] == CUBE:
+            L.append(f"- The 3-D table here is built from all {ours['release']['records']:,} records (61 citizenships x 9 ages x 10 forms, "
+                     f"{r['cells']:,} cells with margins), larger than the peers' one-year table (240,161 records, 4,464 cells; "
+                     "tau-ARGUS OPT 39 s / MOD 55 s there, figures from another run, not compared here).")
+L.append("- Why Haven suppresses more on the 3-D table: its secondary cells come from one cheapest-move search per primary cell "
+         "and direction, taken in turn (greedy), with no clean-up pass that publishes again secondary cells no longer needed; "
+         "the audit (exact LP interval of every suppressed cell, warm-started simplex) is no longer the bottleneck.")
 L.append("- Haven's secondary cells may be empty (zero) cells, which tau-ARGUS does not use; the counts are in out/n*/ours.json (`secondary_zero_cells`).")
 L.append("")
 section = "\n".join(L) + "\n"
