@@ -564,6 +564,8 @@ fn key_label(ctx: &PageCtx<'_>, key: &CellKey) -> String {
     let mut out = ctx.t(&format!("stat-indicator-{}", key.indicator.code()));
     for (concept, code) in &key.codes {
         out.push_str(" · ");
+        out.push_str(&ctx.t(&format!("stat-concept-{}", concept.id())));
+        out.push_str(": ");
         out.push_str(&code_label(ctx, *concept, code));
     }
     out
