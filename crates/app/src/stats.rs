@@ -621,20 +621,24 @@ impl App {
         Ok(PrivacyCost::new(epsilon, delta))
     }
 
+    /// A dataset's budget and what is spent of it (the configured budget, nothing spent, before
+    /// its first differentially private release).
+    async fn budget_and_spent(&self, country: &str, year: u16) -> AppResult<(PrivacyCost, PrivacyCost)> {
+        Ok(match self.store.privacy_budget(country, i64::from(year)).await? {
+            Some(r) => (
+                PrivacyCost::new(epsilon_from_micro(r.epsilon_budget_micro), delta_from_pico(r.delta_budget_pico)),
+                PrivacyCost::new(epsilon_from_micro(r.epsilon_spent_micro), delta_from_pico(r.delta_spent_pico)),
+            ),
+            None => (self.budget_setting()?, PrivacyCost::ZERO),
+        })
+    }
+
     /// The privacy budget of the principal's country for a year (what is spent and what is left).
     pub async fn privacy_budget(&self, principal: &Principal, year: u16) -> AppResult<BudgetView> {
         self.require(principal, Permission::ReadStatistics).await?;
         self.require_national(principal).await?;
         check_year(year)?;
-        let configured = self.budget_setting()?;
-        let row = self.store.privacy_budget(principal.organisation.jurisdiction.code(), i64::from(year)).await?;
-        let (budget, spent) = match row {
-            Some(r) => (
-                PrivacyCost::new(epsilon_from_micro(r.epsilon_budget_micro), delta_from_pico(r.delta_budget_pico)),
-                PrivacyCost::new(epsilon_from_micro(r.epsilon_spent_micro), delta_from_pico(r.delta_spent_pico)),
-            ),
-            None => (configured, PrivacyCost::ZERO),
-        };
+        let (budget, spent) = self.budget_and_spent(principal.organisation.jurisdiction.code(), year).await?;
         let remaining_e = budget.epsilon.checked_sub(spent.epsilon).unwrap_or(Epsilon::ZERO);
         let remaining_d = budget.delta.checked_sub(spent.delta).unwrap_or(Delta::ZERO);
         Ok(BudgetView {
@@ -660,17 +664,17 @@ impl App {
         let year = req.year;
         let budget = self.budget_setting()?;
         if let Mode::Dp(params) = &mode {
-            let view = self.privacy_budget(principal, year).await?;
+            let (budget_now, spent) = self.budget_and_spent(&country, year).await?;
             let left = PrivacyCost::new(
-                Epsilon::parse(&view.remaining_epsilon).map_err(internal)?,
-                Delta::parse(&view.remaining_delta).map_err(internal)?,
+                budget_now.epsilon.checked_sub(spent.epsilon).unwrap_or(Epsilon::ZERO),
+                budget_now.delta.checked_sub(spent.delta).unwrap_or(Delta::ZERO),
             );
             if !params.cost().fits_within(left) {
                 return Err(AppError::Conflict(format!(
                     "the privacy budget of {country} {year} has epsilon {} and delta {} left; this release would \
                      spend epsilon {} and delta {}. Nothing was published.",
-                    view.remaining_epsilon,
-                    view.remaining_delta,
+                    left.epsilon,
+                    left.delta,
                     params.cost().epsilon,
                     params.cost().delta
                 )));
@@ -743,20 +747,7 @@ impl App {
             Mode::Dp(params) => {
                 let released = dp::release_with_os_rng(&tables, &params).map_err(internal)?;
                 let cost = released.spent;
-                let row = self.store.privacy_budget(&country, i64::from(year)).await?;
-                let (b, spent_before) = match row {
-                    Some(r) => (
-                        PrivacyCost::new(
-                            epsilon_from_micro(r.epsilon_budget_micro),
-                            delta_from_pico(r.delta_budget_pico),
-                        ),
-                        PrivacyCost::new(
-                            epsilon_from_micro(r.epsilon_spent_micro),
-                            delta_from_pico(r.delta_spent_pico),
-                        ),
-                    ),
-                    None => (budget, PrivacyCost::ZERO),
-                };
+                let (b, spent_before) = self.budget_and_spent(&country, year).await?;
                 let spent_after = spent_before.compose(cost).unwrap_or(b);
                 let dataset = Dataset { country: country.clone(), year, observations: released.observations() };
                 let mechanism = match params.mechanism {
