@@ -139,7 +139,13 @@ pub fn validate(dataset: &Dataset, expected_country: &str, expected_year: u16) -
 /// * the countries of citizenship of a group add up to the group (the group is derived from the
 ///   reporting country: its own citizens are `NAT`, never "other EU");
 /// * victims assisted, given a reflection period or a residence permit are not more than the
-///   registered victims of the same breakdown.
+///   registered victims of the same breakdown;
+/// * offenders (traffickers, users of services exploited from a victim) are counted only by sex,
+///   age group, citizenship group and the three forms of exploitation, and their tables add up.
+///   Nothing bounds one stage by another: a year's convictions may concern suspects of earlier
+///   years, so "convicted ≤ prosecuted ≤ suspected" is no rule.
+///
+/// The country may be given as ISO or Eurostat code (`GR` is `EL`).
 ///
 /// Each finding names the line or cell where the dataset came from a file.
 pub fn validate_submission(
@@ -217,6 +223,7 @@ impl<'a> Checker<'a> {
     fn run(mut self, expected_country: &str, expected_year: u16) -> Result<(), Vec<ValidationError>> {
         let ds = self.ds;
         let first = self.origin(0);
+        let expected_country = codes::to_eurostat(expected_country);
         if ds.country != expected_country {
             let o = self.country_origin.cloned().or_else(|| first.clone());
             self.push(
@@ -293,6 +300,8 @@ impl<'a> Checker<'a> {
                         Some(&o.key),
                         format!("unknown code {code:?} for {}", concept.id()),
                     );
+                } else if let Some(why) = codes::misplaced(o.key.indicator, *concept, code) {
+                    self.push(origin.clone(), Some(concept.id()), Some(&o.key), why);
                 }
             }
             let citizen = o.key.code(Concept::Citizen);
@@ -610,6 +619,13 @@ pub struct EuAggregate {
     pub submitted: Vec<String>,
     /// Expected member states without a submission for the year.
     pub missing: Vec<String>,
+    /// Member states not bound by the Directive (Denmark): not expected, never missing.
+    #[serde(default)]
+    pub not_bound: Vec<String>,
+    /// Member states not bound by the Directive that submitted anyway: received as voluntary,
+    /// their known values added in like any other.
+    #[serde(default)]
+    pub voluntary: Vec<String>,
     /// Submissions left out, with the reason (other year, not expected, a second one).
     pub ignored: Vec<(String, String)>,
     /// Every cell reported by at least one submitting country, in key order.
@@ -618,17 +634,31 @@ pub struct EuAggregate {
     pub statement: String,
 }
 
+/// Adds the submissions of `year` up into EU totals per cell, every country given being
+/// expected. See [`aggregate_collection`].
+pub fn aggregate(submissions: &[Dataset], expected_countries: &[&str], year: u16) -> EuAggregate {
+    aggregate_collection(submissions, expected_countries, &[], year)
+}
+
 /// Adds the submissions of `year` up into EU totals per cell. A country's value is added in only
 /// when it is known; blank, confidential and absent cells are listed per cell, never taken as
-/// zero. Submissions for another year, from a country not expected, or a second one from the
-/// same country are left out and listed in `ignored`.
-pub fn aggregate(submissions: &[Dataset], expected_countries: &[&str], year: u16) -> EuAggregate {
+/// zero. A country in `not_bound` (Denmark, Protocol No 22) is not expected and never missing; a
+/// submission from it is received as voluntary and added in. Submissions for another year, from
+/// a country neither expected nor not bound, or a second one from the same country are left out
+/// and listed in `ignored`.
+pub fn aggregate_collection(
+    submissions: &[Dataset],
+    expected_countries: &[&str],
+    not_bound: &[&str],
+    year: u16,
+) -> EuAggregate {
     let mut used: Vec<&Dataset> = Vec::new();
     let mut ignored = Vec::new();
     for d in submissions {
+        let country = d.country.as_str();
         if d.year != year {
             ignored.push((d.country.clone(), format!("reference year {}, not {year}", d.year)));
-        } else if !expected_countries.contains(&d.country.as_str()) {
+        } else if !expected_countries.contains(&country) && !not_bound.contains(&country) {
             ignored.push((d.country.clone(), "not an expected country".to_owned()));
         } else if used.iter().any(|u| u.country == d.country) {
             ignored.push((d.country.clone(), "a second submission for the year (the first is counted)".to_owned()));
@@ -640,6 +670,8 @@ pub fn aggregate(submissions: &[Dataset], expected_countries: &[&str], year: u16
         expected_countries.iter().filter(|c| used.iter().any(|u| u.country == **c)).map(|c| (*c).to_owned()).collect();
     let missing: Vec<String> =
         expected_countries.iter().filter(|c| !used.iter().any(|u| u.country == **c)).map(|c| (*c).to_owned()).collect();
+    let voluntary: Vec<String> =
+        not_bound.iter().filter(|c| used.iter().any(|u| u.country == **c)).map(|c| (*c).to_owned()).collect();
 
     // per cell, per submitting country (in expected order): its observation
     let mut per_cell: BTreeMap<&CellKey, Vec<Option<&Observation>>> = BTreeMap::new();
@@ -714,6 +746,18 @@ pub fn aggregate(submissions: &[Dataset], expected_countries: &[&str], year: u16
         with_conf,
         with_unknown
     ));
+    for c in not_bound {
+        if voluntary.iter().any(|v| v == c) {
+            statement.push_str(&format!(
+                " {c} is not bound by the Directive (Protocol No 22) and submitted voluntarily: its known values \
+                 are added in."
+            ));
+        } else {
+            statement.push_str(&format!(
+                " {c} is not bound by the Directive (Protocol No 22): not expected to submit, not missing."
+            ));
+        }
+    }
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(|(c, why)| format!("{c} ({why})")).collect();
         statement.push_str(&format!(" Left out: {}.", list.join("; ")));
@@ -723,6 +767,8 @@ pub fn aggregate(submissions: &[Dataset], expected_countries: &[&str], year: u16
         expected: expected_countries.iter().map(|c| (*c).to_owned()).collect(),
         submitted,
         missing,
+        not_bound: not_bound.iter().map(|c| (*c).to_owned()).collect(),
+        voluntary,
         ignored,
         cells,
         statement,
@@ -738,6 +784,10 @@ pub enum SubmissionStatus {
     SubmittedMoreThanOnce(usize),
     /// Expected, nothing received.
     Missing,
+    /// Not bound by the Directive (Denmark), nothing received: not expected, not missing.
+    NotBound,
+    /// Not bound by the Directive, received anyway (the number of files): voluntary.
+    Voluntary(usize),
     /// Received but not expected.
     Unexpected,
 }
@@ -745,11 +795,22 @@ pub enum SubmissionStatus {
 /// The status of every expected country (in the given order), then of every country received but
 /// not expected (sorted). `received` holds the reporting country of each accepted submission.
 pub fn submission_status(expected: &[&str], received: &[&str]) -> Vec<(String, SubmissionStatus)> {
+    submission_status_in(expected, &[], received)
+}
+
+/// The status of every expected country (in the given order), then of every country not bound by
+/// the Directive (not bound, or voluntary when it sent a file), then of every country received but
+/// neither (sorted). `received` holds the reporting country of each accepted submission.
+pub fn submission_status_in(
+    expected: &[&str],
+    not_bound: &[&str],
+    received: &[&str],
+) -> Vec<(String, SubmissionStatus)> {
+    let files = |c: &str| received.iter().filter(|r| **r == c).count();
     let mut out: Vec<(String, SubmissionStatus)> = expected
         .iter()
         .map(|c| {
-            let n = received.iter().filter(|r| *r == c).count();
-            let status = match n {
+            let status = match files(c) {
                 0 => SubmissionStatus::Missing,
                 1 => SubmissionStatus::Submitted,
                 n => SubmissionStatus::SubmittedMoreThanOnce(n),
@@ -757,7 +818,15 @@ pub fn submission_status(expected: &[&str], received: &[&str]) -> Vec<(String, S
             ((*c).to_owned(), status)
         })
         .collect();
-    let mut extra: Vec<&str> = received.iter().copied().filter(|r| !expected.contains(r)).collect();
+    out.extend(not_bound.iter().filter(|c| !expected.contains(c)).map(|c| {
+        let status = match files(c) {
+            0 => SubmissionStatus::NotBound,
+            n => SubmissionStatus::Voluntary(n),
+        };
+        ((*c).to_owned(), status)
+    }));
+    let mut extra: Vec<&str> =
+        received.iter().copied().filter(|r| !expected.contains(r) && !not_bound.contains(r)).collect();
     extra.sort_unstable();
     extra.dedup();
     out.extend(extra.into_iter().map(|c| (c.to_owned(), SubmissionStatus::Unexpected)));

@@ -96,10 +96,17 @@ pub enum Indicator {
     Prosecuted,
     /// Convicted traffickers.
     Convicted,
+    /// Persons suspected of knowingly using services exploited from a victim of trafficking (the
+    /// offence of Dir 2011/36 Art 18a, inserted by Dir 2024/1712).
+    UseSuspected,
+    /// Persons prosecuted for that offence.
+    UseProsecuted,
+    /// Persons convicted of that offence.
+    UseConvicted,
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 7] = [
+    pub const ALL: [Indicator; 10] = [
         Indicator::Registered,
         Indicator::Assisted,
         Indicator::Reflection,
@@ -107,6 +114,20 @@ impl Indicator {
         Indicator::Suspected,
         Indicator::Prosecuted,
         Indicator::Convicted,
+        Indicator::UseSuspected,
+        Indicator::UseProsecuted,
+        Indicator::UseConvicted,
+    ];
+
+    /// The indicators of persons at a stage of criminal proceedings: traffickers, then users of
+    /// services exploited from a victim (Dir 2024/1712 Art 18a).
+    pub const OFFENDERS: [Indicator; 6] = [
+        Indicator::Suspected,
+        Indicator::Prosecuted,
+        Indicator::Convicted,
+        Indicator::UseSuspected,
+        Indicator::UseProsecuted,
+        Indicator::UseConvicted,
     ];
 
     /// The SDMX code (dimension `INDICATOR`).
@@ -119,6 +140,9 @@ impl Indicator {
             Indicator::Suspected => "TRAF_SUSP",
             Indicator::Prosecuted => "TRAF_PROS",
             Indicator::Convicted => "TRAF_CONV",
+            Indicator::UseSuspected => "USE_SUSP",
+            Indicator::UseProsecuted => "USE_PROS",
+            Indicator::UseConvicted => "USE_CONV",
         }
     }
 
@@ -129,6 +153,18 @@ impl Indicator {
     /// Whether this counts traffickers (filled by the proceedings module once it exists).
     pub fn is_trafficker(self) -> bool {
         matches!(self, Indicator::Suspected | Indicator::Prosecuted | Indicator::Convicted)
+    }
+
+    /// Whether this counts persons who knowingly used services exploited from a victim (Dir
+    /// 2024/1712 Art 18a).
+    pub fn is_service_user(self) -> bool {
+        matches!(self, Indicator::UseSuspected | Indicator::UseProsecuted | Indicator::UseConvicted)
+    }
+
+    /// Whether this counts offenders (traffickers or users of services) rather than victims:
+    /// until the proceedings module exists these come only from files and the API.
+    pub fn is_offender(self) -> bool {
+        self.is_trafficker() || self.is_service_user()
     }
 }
 

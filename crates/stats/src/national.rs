@@ -17,12 +17,13 @@ pub struct Country(pub [u8; 2]);
 impl Country {
     pub const UNKNOWN: Country = Country([0, 0]);
 
-    /// `None` unless two ASCII capitals or `UNK`.
+    /// `None` unless two ASCII capitals or `UNK`. An ISO code that Eurostat writes otherwise is
+    /// kept as Eurostat's (`GR` → `EL`, `GB` → `UK`; see [`codes::to_eurostat`]).
     pub fn parse(code: &str) -> Option<Country> {
         if code == "UNK" {
             return Some(Country::UNKNOWN);
         }
-        match code.as_bytes() {
+        match codes::to_eurostat(code).as_bytes() {
             [a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some(Country([*a, *b])),
             _ => None,
         }
@@ -100,7 +101,12 @@ impl PersonRecord {
             Indicator::Assisted => self.assisted,
             Indicator::Reflection => self.reflection,
             Indicator::ResidencePermit => self.permit,
-            Indicator::Suspected | Indicator::Prosecuted | Indicator::Convicted => false,
+            Indicator::Suspected
+            | Indicator::Prosecuted
+            | Indicator::Convicted
+            | Indicator::UseSuspected
+            | Indicator::UseProsecuted
+            | Indicator::UseConvicted => false,
         }
     }
 
@@ -119,15 +125,79 @@ impl PersonRecord {
     }
 }
 
-/// A trafficker at a stage of criminal proceedings: the seam for the proceedings module. Until
-/// it exists, no such records are given and the trafficker tables are not produced (the release
-/// says so).
+/// An offender at a stage of criminal proceedings — a trafficker, or a person who knowingly used
+/// services exploited from a victim (Dir 2024/1712 Art 18a) — counted once per stage in the
+/// reference year: the seam for the proceedings module. Until it exists no such records are
+/// given from the case data, and the offender tables come only from files and the API at the EU
+/// hub (a national release says so). Every coded value is an index into the code lists of
+/// [`crate::codes`] ([`EXPLOIT_FINE`] for the form, counted under its group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OffenderRecord {
-    /// `Suspected`, `Prosecuted` or `Convicted`.
+    /// One of [`Indicator::OFFENDERS`].
     pub stage: Indicator,
     pub sex: u8,
+    pub age: u8,
     pub citizen_group: u8,
+    /// The main form of exploitation (index into [`EXPLOIT_FINE`]).
+    pub exploit: u8,
+}
+
+impl OffenderRecord {
+    /// The record from codes; the citizenship group is taken from the country of citizenship
+    /// relative to `reporting`. `Err` names the first value that is not in its list.
+    pub fn from_codes(
+        reporting: &str,
+        stage: Indicator,
+        sex: &str,
+        age: &str,
+        citizen: &str,
+        exploit: &str,
+    ) -> Result<OffenderRecord, &'static str> {
+        if !stage.is_offender() {
+            return Err("stage");
+        }
+        let country = Country::parse(citizen).ok_or("citizen")?;
+        Ok(OffenderRecord {
+            stage,
+            sex: code_index(SEX, sex).ok_or("sex")?,
+            age: code_index(AGE, age).ok_or("age")?,
+            citizen_group: code_index(CITIZEN_GRP, codes::citizen_group(reporting, &country.code()))
+                .ok_or("citizen")?,
+            exploit: code_index(EXPLOIT_FINE, exploit).ok_or("exploit")?,
+        })
+    }
+
+    /// The record's value of a concept as a slot of that concept's universe (`usize::MAX`: the
+    /// concept is not a breakdown of offenders).
+    fn slot(&self, concept: Concept) -> usize {
+        match concept {
+            Concept::Sex => usize::from(self.sex),
+            Concept::Age => usize::from(self.age),
+            Concept::CitizenGroup => usize::from(self.citizen_group),
+            Concept::Exploit => usize::from(self.exploit),
+            _ => usize::MAX,
+        }
+    }
+}
+
+/// The offender tables: for each stage of [`Indicator::OFFENDERS`], by sex and age group, by sex
+/// and citizenship group, and by sex and form of exploitation.
+pub fn offender_tables() -> Vec<TableSpec> {
+    let mut out = Vec::new();
+    for stage in Indicator::OFFENDERS {
+        for (suffix, dim) in [
+            ("SEX_AGE", TableDim::new(Concept::Age, AGE)),
+            ("SEX_CITIZEN_GRP", TableDim::new(Concept::CitizenGroup, CITIZEN_GRP)),
+            ("SEX_EXPLOIT", TableDim::new(Concept::Exploit, EXPLOIT)),
+        ] {
+            out.push(TableSpec {
+                id: format!("{}_{suffix}", stage.code()),
+                indicator: stage,
+                dims: vec![TableDim::new(Concept::Sex, SEX), dim],
+            });
+        }
+    }
+    out
 }
 
 /// The code of every slot of a concept's universe (`None` for slots no record can hold).
@@ -176,7 +246,8 @@ fn lookup(dim: &TableDim) -> Vec<Option<u32>> {
 
 /// The national tables of a reference year. `citizens` are the countries of citizenship shown
 /// in the citizenship table (those present in the data, sorted, `UNK` last); `proceedings`
-/// says whether trafficker tables are produced (the proceedings module is the seam).
+/// says whether the offender tables of [`offender_tables`] are produced (the proceedings module
+/// is the seam; until it exists they come from files and the API).
 pub fn national_tables(citizens: &[String], proceedings: bool) -> Vec<TableSpec> {
     let sex = || TableDim::new(Concept::Sex, SEX);
     let spec = |id: &str, indicator, dims| TableSpec { id: id.to_owned(), indicator, dims };
@@ -225,13 +296,7 @@ pub fn national_tables(citizens: &[String], proceedings: bool) -> Vec<TableSpec>
         ),
     ];
     if proceedings {
-        for (id, stage) in [
-            ("TRAF_SUSP_SEX_CITIZEN_GRP", Indicator::Suspected),
-            ("TRAF_PROS_SEX_CITIZEN_GRP", Indicator::Prosecuted),
-            ("TRAF_CONV_SEX_CITIZEN_GRP", Indicator::Convicted),
-        ] {
-            out.push(spec(id, stage, vec![sex(), TableDim::new(Concept::CitizenGroup, CITIZEN_GRP)]));
-        }
+        out.extend(offender_tables());
     }
     out
 }
@@ -274,13 +339,9 @@ pub fn build(specs: &[TableSpec], records: &[PersonRecord], offenders: &[Offende
                 }
                 inner[idx] += 1;
             };
-            if spec.indicator.is_trafficker() {
+            if spec.indicator.is_offender() {
                 for o in offenders.iter().filter(|o| o.stage == spec.indicator) {
-                    count(&mut spec.dims.iter().map(|d| match d.concept {
-                        Concept::Sex => usize::from(o.sex),
-                        Concept::CitizenGroup => usize::from(o.citizen_group),
-                        _ => usize::MAX,
-                    }));
+                    count(&mut spec.dims.iter().map(|d| o.slot(d.concept)));
                 }
             } else {
                 for r in records.iter().filter(|r| r.counts_for(spec.indicator)) {
@@ -340,6 +401,6 @@ mod tests {
     fn an_empty_year_gives_empty_tables() {
         let tables = build(&national_tables(&[], true), &[], &[]);
         assert!(tables.iter().all(|t| t.values.iter().all(|v| *v == 0)));
-        assert_eq!(tables.len(), 15);
+        assert_eq!(tables.len(), 12 + 18);
     }
 }

@@ -7,6 +7,10 @@
 //! known none). `OBS_ERROR` is the expected error (standard deviation of the noise, in persons)
 //! of a differentially private release; it is optional on import, as are `FREQ` and `OBS_FLAG`.
 //!
+//! Countries (`REF_AREA`, `CITIZEN`) are written as Eurostat writes them: `EL` for Greece, `UK`
+//! for the United Kingdom. A file giving the ISO 3166-1 code instead (`GR`, `GB`) is read as
+//! Eurostat's code (see [`codes::to_eurostat`]), so that Greece is one country at the hub.
+//!
 //! The import takes the columns in any order (by header name, case-insensitive, with or without
 //! an SDMX label after a colon), reads `:` as missing, and refuses a bad file whole, listing
 //! every error with its line and column.
@@ -80,9 +84,12 @@ pub fn to_csv(datasets: &[Dataset], dataflow: &str) -> Result<String, ExportErro
             let mut row: Vec<String> = Vec::with_capacity(N_COLUMNS);
             row.push(dataflow.to_owned());
             row.push(FREQ.to_owned());
-            row.push(d.country.clone());
+            row.push(codes::to_eurostat(&d.country).to_owned());
             row.push(o.key.indicator.code().to_owned());
-            row.extend(Concept::ALL.iter().map(|c| o.key.code(*c).to_owned()));
+            row.extend(Concept::ALL.iter().map(|c| match c {
+                Concept::Citizen => codes::to_eurostat(o.key.code(*c)).to_owned(),
+                _ => o.key.code(*c).to_owned(),
+            }));
             row.push(year.clone());
             row.push(value);
             row.push(if suppressed { "c".to_owned() } else { String::new() });
@@ -285,7 +292,8 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
         };
         let dataflow = get(C_DATAFLOW, &mut errs).unwrap_or("");
         let freq = get(C_FREQ, &mut errs);
-        let country = get(C_REF_AREA, &mut errs).unwrap_or("");
+        // Eurostat's codes: an ISO code Eurostat writes otherwise (GR, GB) is read as Eurostat's
+        let country = codes::to_eurostat(get(C_REF_AREA, &mut errs).unwrap_or(""));
         let indicator = get(C_INDICATOR, &mut errs).unwrap_or("");
         let dims: Vec<&str> = (0..Concept::ALL.len()).map(|k| get(C_DIM0 + k, &mut errs).unwrap_or("")).collect();
         let time = get(C_TIME, &mut errs).unwrap_or("");
@@ -307,7 +315,7 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
         }
         if !(codes::is_country_code(country) && country != "UNK") {
             bad(C_REF_AREA, format!("{country:?} is not a country code (two capital letters)"), &mut errs);
-        } else if let Some(c) = expected.country
+        } else if let Some(c) = expected.country.map(codes::to_eurostat)
             && c != country
         {
             bad(C_REF_AREA, format!("country {country}, expected {c}"), &mut errs);
@@ -319,6 +327,7 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
         let mut key_codes = Vec::new();
         for (k, concept) in Concept::ALL.iter().enumerate() {
             let code = dims.get(k).copied().unwrap_or("");
+            let code = if *concept == Concept::Citizen { codes::to_eurostat(code) } else { code };
             if code.is_empty() {
                 bad(C_DIM0 + k, "empty (a total is _T)".to_owned(), &mut errs);
             } else if !codes::is_valid(*concept, code) {

@@ -5,7 +5,8 @@
 //! of exploitation, form and citizenship shape the registering organisation.
 
 use crate::codes::EU_MEMBERS;
-use crate::national::{Country, PersonRecord};
+use crate::model::Indicator;
+use crate::national::{Country, OffenderRecord, PersonRecord};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -120,6 +121,46 @@ pub fn records(n: usize, seed: u64, reporting: &str) -> Vec<PersonRecord> {
             reflection,
             permit,
         });
+    }
+    out
+}
+
+/// Synthetic offenders of a reference year (citizenship as a group, relative to the reporting
+/// country): `n` suspected traffickers, some of
+/// them prosecuted and some of those convicted, and about a fifth as many persons suspected of
+/// knowingly using services exploited from a victim (Dir 2024/1712 Art 18a), with their own
+/// prosecutions and convictions. Mostly adult men, mostly own nationals, sexual exploitation
+/// first. Each stage is a count of its own: nothing here makes one stage bound another.
+pub fn offenders(n: usize, seed: u64) -> Vec<OffenderRecord> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    let groups = [(n, Indicator::Suspected, 0.45), (n / 5, Indicator::UseSuspected, 0.3)];
+    for (count, suspected, p_prosecuted) in groups {
+        let (prosecuted, convicted) = if suspected == Indicator::Suspected {
+            (Indicator::Prosecuted, Indicator::Convicted)
+        } else {
+            (Indicator::UseProsecuted, Indicator::UseConvicted)
+        };
+        for _ in 0..count {
+            let sex = pick(&mut rng, &[0.23, 0.75, 0.0, 0.02]) as u8;
+            // ages: 12-17 a few, adults mostly, unknown some
+            let age = pick(&mut rng, &[0.0, 0.02, 0.12, 0.30, 0.28, 0.15, 0.06, 0.01, 0.06]) as u8;
+            let citizen_group = pick(&mut rng, &[0.60, 0.15, 0.20, 0.05]) as u8;
+            let forms: &[f64] = if suspected == Indicator::Suspected {
+                &[0.55, 0.30, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.15]
+            } else {
+                &[0.80, 0.20, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+            };
+            let exploit = pick(&mut rng, forms) as u8;
+            let record = |stage| OffenderRecord { stage, sex, age, citizen_group, exploit };
+            out.push(record(suspected));
+            if rng.random::<f64>() < p_prosecuted {
+                out.push(record(prosecuted));
+                if rng.random::<f64>() < 0.5 {
+                    out.push(record(convicted));
+                }
+            }
+        }
     }
     out
 }

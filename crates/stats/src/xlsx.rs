@@ -10,7 +10,10 @@
 //!
 //! The import uses the layouts of [`national::national_tables`] with the countries of
 //! citizenship found in the sheet `VICT_SEX_CITIZEN`, checks every header cell, and refuses a bad
-//! file whole, listing every error with its sheet and cell (`VICT_SEX_AGE!C5`).
+//! file whole, listing every error with its sheet and cell (`VICT_SEX_AGE!C5`). The offender
+//! sheets (`TRAF_*` and `USE_*`, see [`national::offender_tables`]) are read when present: a
+//! country fills those its proceedings data cover. Countries are Eurostat's codes (`EL`, `UK`);
+//! an ISO code in the metadata or a header (`GR`, `GB`) is read as Eurostat's.
 
 use crate::hub::{Origin, Submission, column_letters, key_label, layout_of};
 use crate::model::{CellKey, ConfStatus, Dataset, Observation, TableSpec};
@@ -67,6 +70,11 @@ fn indicator_name(spec: &TableSpec) -> &'static str {
         Suspected => "Suspected traffickers",
         Prosecuted => "Prosecuted traffickers",
         Convicted => "Convicted traffickers",
+        UseSuspected => "Persons suspected of knowingly using services exploited from a victim (Dir 2024/1712 Art 18a)",
+        UseProsecuted => {
+            "Persons prosecuted for knowingly using services exploited from a victim (Dir 2024/1712 Art 18a)"
+        }
+        UseConvicted => "Persons convicted of knowingly using services exploited from a victim (Dir 2024/1712 Art 18a)",
     }
 }
 
@@ -103,7 +111,7 @@ pub fn to_xlsx(dataset: &Dataset, dataflow: &str, method_notes: &str) -> Result<
     meta.set_column_width(0, 18)?;
     meta.set_column_width(1, 90)?;
     let rows: [(&str, String); 5] = [
-        ("country", dataset.country.clone()),
+        ("country", crate::codes::to_eurostat(&dataset.country).to_owned()),
         ("year", dataset.year.to_string()),
         ("dataflow", dataflow.to_owned()),
         ("method notes", method_notes.to_owned()),
@@ -121,6 +129,10 @@ pub fn to_xlsx(dataset: &Dataset, dataflow: &str, method_notes: &str) -> Result<
 
     for spec in &specs {
         let [rd, cd] = spec.dims.as_slice() else { continue };
+        // an offender table the dataset does not report at all is left out (not a blank sheet)
+        if spec.indicator.is_offender() && !(0..spec.len()).any(|i| by_key.contains_key(&spec.key(i))) {
+            continue;
+        }
         let ws = wb.add_worksheet();
         ws.set_name(&spec.id)?;
         ws.set_column_width(0, 16)?;
@@ -451,9 +463,10 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
         match find("country") {
             None => errs.sheet(METADATA_SHEET, "no row \"country\" in column A"),
             Some((at, c)) => {
+                let c = crate::codes::to_eurostat(&c).to_owned();
                 if !(crate::codes::is_country_code(&c) && c != "UNK") {
                     errs.cell(METADATA_SHEET, at, format!("{c:?} is not a country code (two capital letters)"));
-                } else if let Some(e) = expected.country
+                } else if let Some(e) = expected.country.map(crate::codes::to_eurostat)
                     && e != c
                 {
                     errs.cell(METADATA_SHEET, at, format!("country {c}, expected {e}"));
@@ -499,7 +512,7 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
                 errs.cell(citizen_sheet, (HEADER_ROW, col), "expected a country code or _T (the total column)");
                 break;
             };
-            let code = v.text();
+            let code = crate::codes::to_eurostat(&v.text()).to_owned();
             if code == crate::model::TOTAL {
                 break;
             }
@@ -522,7 +535,8 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
         }
         sheets.insert(citizen_sheet.to_owned(), sheet);
     }
-    let proceedings = names.iter().any(|n| n.starts_with("TRAF_"));
+    let offender_sheet = |n: &str| national::offender_tables().iter().any(|t| t.id == n);
+    let proceedings = names.iter().any(|n| offender_sheet(n));
     let specs = national::national_tables(&citizens, proceedings);
 
     let mut observations: Vec<Observation> = Vec::new();
@@ -533,7 +547,11 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
         let [rd, cd] = spec.dims.as_slice() else { continue };
         let name = spec.id.as_str();
         if !names.iter().any(|n| n == name) {
-            errs.file(format!("no sheet {name:?}"));
+            // the offender tables are filled as far as the proceedings data go: a sheet left out
+            // is a table not reported (its cells absent, never taken as zero)
+            if !spec.indicator.is_offender() {
+                errs.file(format!("no sheet {name:?}"));
+            }
             continue;
         }
         let sheet = match sheets.remove(name) {

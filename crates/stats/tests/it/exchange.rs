@@ -524,7 +524,10 @@ fn a_confidential_total_only_bounds_its_parts() {
 
 fn code_strategy(concept: Concept) -> BoxedStrategy<String> {
     match concept {
-        Concept::Citizen => prop_oneof![Just("UNK".to_owned()), "[A-Z]{2}"].boxed(),
+        // the cube holds Eurostat's country codes (EL, not GR)
+        Concept::Citizen => {
+            prop_oneof![Just("UNK".to_owned()), "[A-Z]{2}"].prop_map(|c| codes::to_eurostat(&c).to_owned()).boxed()
+        }
         Concept::Exploit => {
             let all: Vec<String> = codes::EXPLOIT.iter().chain(codes::EXPLOIT_OTHER).map(|c| (*c).to_owned()).collect();
             proptest::sample::select(all).boxed()
@@ -565,7 +568,7 @@ fn dataset_strategy() -> impl Strategy<Value = Dataset> {
         |(country, year, mut observations)| {
             let mut seen = std::collections::HashSet::new();
             observations.retain(|o| seen.insert(o.key.clone()));
-            Dataset { country, year, observations }
+            Dataset { country: codes::to_eurostat(&country).to_owned(), year, observations }
         },
     )
 }

@@ -1,4 +1,5 @@
 //! Integration tests of the statistics crate (one test binary).
 mod dp;
 mod exchange;
+mod offenders;
 mod sdc;
