@@ -34,11 +34,15 @@ impl ParseError {
 pub trait Coded: Sized + Copy + 'static {
     /// Every value, in display order.
     const ALL: &'static [Self];
+    /// Codes of earlier releases still read (stored rows, old backups and exchange files), with
+    /// the value each now stands for. Never written.
+    const LEGACY: &'static [(&'static str, Self)] = &[];
     /// The stable code.
     fn code(self) -> &'static str;
-    /// Parses a code; the error names `field` and lists the allowed codes.
+    /// Parses a code (or a legacy one); the error names `field` and lists the allowed codes.
     fn parse_code(field: &str, value: &str) -> Result<Self, ParseError> {
-        Self::ALL.iter().copied().find(|v| v.code() == value).ok_or_else(|| {
+        let legacy = || Self::LEGACY.iter().find(|(old, _)| *old == value).map(|(_, v)| *v);
+        Self::ALL.iter().copied().find(|v| v.code() == value).or_else(legacy).ok_or_else(|| {
             let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
             ParseError::new(field, format!("unknown value {value:?}; expected one of {}", allowed.join(", ")))
         })
@@ -49,12 +53,17 @@ pub trait Coded: Sized + Copy + 'static {
 #[macro_export]
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+        $crate::coded_enum! { $(#[$meta])* $vis enum $name { $($(#[$vmeta])* $variant => $code),+ } legacy {} }
+    };
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }
+     legacy { $($old:literal => $now:ident),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $crate::Coded for $name {
             const ALL: &'static [Self] = &[$($name::$variant),+];
+            const LEGACY: &'static [(&'static str, Self)] = &[$(($old, $name::$now)),*];
             fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }

@@ -299,8 +299,52 @@ impl HolidayCalendar {
     }
 }
 
+/// A period of a number of days that follows an event: it starts on the day after the event and
+/// ends with the last of its days, both included (Regulation (EEC, Euratom) No 1182/71 Art 3(1)
+/// and 3(2)(b)). A 30-day period following a decision of 1 March runs from 2 to 31 March. Every
+/// period of days Haven computes is one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaysPeriod {
+    pub start: CalendarDate,
+    pub end: CalendarDate,
+}
+
+impl DaysPeriod {
+    /// The `days` days after `event`; `None` for 0 days or past the calendar's end.
+    pub fn after(event: CalendarDate, days: u32) -> Option<Self> {
+        if days == 0 {
+            return None;
+        }
+        Some(Self { start: event.add_days(1)?, end: event.add_days(i64::from(days))? })
+    }
+
+    /// Its length in days, counting both ends.
+    pub fn days(&self) -> i64 {
+        self.start.days_until(self.end) + 1
+    }
+
+    pub fn contains(&self, date: CalendarDate) -> bool {
+        self.start <= date && date <= self.end
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// Regulation 1182/71 Art 3(1): the day of the event does not count; a 30-day period that
+    /// follows a decision of 31 January 2025 runs from 1 February to 2 March.
+    #[test]
+    fn art_3_1_reg_1182_71_a_period_of_days_starts_on_the_day_after_the_event() {
+        let event = CalendarDate::parse("d", "2025-01-31").unwrap();
+        let p = DaysPeriod::after(event, 30).unwrap();
+        assert_eq!(p.start.to_string(), "2025-02-01");
+        assert_eq!(p.end.to_string(), "2025-03-02");
+        assert_eq!(p.days(), 30);
+        let leap = DaysPeriod::after(CalendarDate::parse("d", "2024-02-15").unwrap(), 30).unwrap();
+        assert_eq!(leap.end.to_string(), "2024-03-16");
+        assert_eq!(DaysPeriod::after(event, 0), None);
+        assert_eq!(DaysPeriod::after(event, 1).map(|p| (p.start, p.end)), event.add_days(1).map(|d| (d, d)));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

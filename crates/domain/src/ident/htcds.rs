@@ -117,7 +117,7 @@ htcds_picklist! {
     pub enum TraffickingStatus {
         Possible => "PossibleVictimOfTrafficking",
         Actual => "ActualVictimOfTrafficking",
-        NotAVictim => "NotAVictimOfTrafficking",
+        NotIdentified => "NotAVictimOfTrafficking",
     }
 }
 
@@ -127,10 +127,10 @@ impl TraffickingStatus {
         match status {
             NrmStatus::Referred
             | NrmStatus::PresumedVictim
-            | NrmStatus::RgReconsideration
-            | NrmStatus::CgReconsideration => Some(Self::Possible),
+            | NrmStatus::FirstReconsideration
+            | NrmStatus::FinalReconsideration => Some(Self::Possible),
             NrmStatus::IdentifiedVictim => Some(Self::Actual),
-            NrmStatus::NotAVictim | NrmStatus::RgNegative => Some(Self::NotAVictim),
+            NrmStatus::NotIdentified | NrmStatus::NegativeFirstDecision => Some(Self::NotIdentified),
             NrmStatus::Withdrawn => None,
         }
     }
@@ -141,7 +141,7 @@ impl TraffickingStatus {
         match self {
             Self::Possible => NrmStatus::Referred,
             Self::Actual => NrmStatus::IdentifiedVictim,
-            Self::NotAVictim => NrmStatus::NotAVictim,
+            Self::NotIdentified => NrmStatus::NotIdentified,
         }
     }
 }
@@ -396,7 +396,7 @@ pub struct HtcdsCase {
     #[serde(rename = "hte", skip_serializing_if = "Vec::is_empty")]
     pub hte: Vec<HtcdsEvent>,
 
-    /// Whether consent was given.
+    /// Whether consent to assistance and referral to support was given (Haven's `support_consent`).
     #[serde(rename = "con_Consent", skip_serializing_if = "Option::is_none")]
     pub con_consent: Option<bool>,
     #[serde(rename = "x_haven_consent_date", skip_serializing_if = "Option::is_none")]
@@ -405,6 +405,9 @@ pub struct HtcdsCase {
     pub x_haven_consent_language: Option<String>,
     #[serde(rename = "x_haven_consent_informed_by", skip_serializing_if = "Option::is_none")]
     pub x_haven_consent_informed_by: Option<String>,
+    /// Consent to share identifying data with another organisation or country (HTCDS has no field).
+    #[serde(rename = "x_haven_data_sharing_consent", skip_serializing_if = "Option::is_none")]
+    pub x_haven_data_sharing_consent: Option<Consent>,
 
     #[serde(rename = "x_haven_guardian_name", skip_serializing_if = "Option::is_none")]
     pub x_haven_guardian_name: Option<String>,
@@ -506,10 +509,11 @@ pub fn to_htcds(reg: &Registration, meta: &CaseMeta) -> HtcdsCase {
             })
             .collect(),
 
-        con_consent: reg.consent.as_ref().map(|c| c.given),
-        x_haven_consent_date: reg.consent.as_ref().map(|c| c.date),
-        x_haven_consent_language: reg.consent.as_ref().map(|c| c.language.clone()),
-        x_haven_consent_informed_by: reg.consent.as_ref().map(|c| c.informed_by.clone()),
+        con_consent: reg.support_consent.as_ref().map(|c| c.given),
+        x_haven_consent_date: reg.support_consent.as_ref().map(|c| c.date),
+        x_haven_consent_language: reg.support_consent.as_ref().map(|c| c.language.clone()),
+        x_haven_consent_informed_by: reg.support_consent.as_ref().map(|c| c.informed_by.clone()),
+        x_haven_data_sharing_consent: reg.data_sharing_consent.clone(),
 
         x_haven_guardian_name: reg.guardian.as_ref().map(|g| g.name.clone()),
         x_haven_guardian_organisation: reg.guardian.as_ref().map(|g| g.organisation.clone()),
@@ -720,11 +724,19 @@ pub fn from_htcds(doc: &HtcdsCase) -> Result<(Registration, CaseMeta), ParseErro
         vulnerabilities: doc.x_haven_vulnerabilities.iter().copied().collect(),
         consent_to_exploitation: doc.x_haven_consent_to_exploitation,
     };
+    let data_sharing_consent = match &doc.x_haven_data_sharing_consent {
+        Some(c) => Some(Consent {
+            language: parse_language("x_haven_data_sharing_consent.language", &c.language)?,
+            ..c.clone()
+        }),
+        None => None,
+    };
     let registration = Registration {
         person,
         context,
         indicators: doc.x_haven_indicators.clone(),
-        consent,
+        support_consent: consent,
+        data_sharing_consent,
         guardian,
         narrative: doc.x_haven_narrative.clone(),
     };
@@ -885,6 +897,7 @@ const COLUMNS: &[(&str, Cell)] = &[
     ("x_haven_consent_date", Cell::Text),
     ("x_haven_consent_language", Cell::Text),
     ("x_haven_consent_informed_by", Cell::Text),
+    ("x_haven_data_sharing_consent", Cell::Json),
     ("x_haven_guardian_name", Cell::Text),
     ("x_haven_guardian_organisation", Cell::Text),
     ("x_haven_guardian_appointed_on", Cell::Text),
@@ -1156,8 +1169,14 @@ mod tests {
                 },
                 IndicatorAnswers { list: "unodc".into(), present: vec!["general.2".into()] },
             ],
-            consent: Some(Consent {
+            support_consent: Some(Consent {
                 given: true,
+                date: d("2025-11-03"),
+                language: "ukr".into(),
+                informed_by: "Inese Kalniņa".into(),
+            }),
+            data_sharing_consent: Some(Consent {
+                given: false,
                 date: d("2025-11-03"),
                 language: "ukr".into(),
                 informed_by: "Inese Kalniņa".into(),
@@ -1271,11 +1290,11 @@ mod tests {
         let expect = [
             (NrmStatus::Referred, Some(Possible)),
             (NrmStatus::PresumedVictim, Some(Possible)),
-            (NrmStatus::RgReconsideration, Some(Possible)),
-            (NrmStatus::CgReconsideration, Some(Possible)),
+            (NrmStatus::FirstReconsideration, Some(Possible)),
+            (NrmStatus::FinalReconsideration, Some(Possible)),
             (NrmStatus::IdentifiedVictim, Some(Actual)),
-            (NrmStatus::NotAVictim, Some(NotAVictim)),
-            (NrmStatus::RgNegative, Some(NotAVictim)),
+            (NrmStatus::NotIdentified, Some(NotIdentified)),
+            (NrmStatus::NegativeFirstDecision, Some(NotIdentified)),
             (NrmStatus::Withdrawn, None),
         ];
         assert_eq!(expect.len(), NrmStatus::ALL.len());
@@ -1350,7 +1369,7 @@ mod tests {
         assert_eq!(reg.context.relationship_to_trafficker, Some(RelationshipToTrafficker::Acquainted));
         assert_eq!(reg.context.methods_of_control.len(), 2);
         assert_eq!(reg.context.events[0].place.as_deref(), Some("Lublin"));
-        assert_eq!(reg.consent, None, "con_Consent alone is not a recorded consent");
+        assert_eq!(reg.support_consent, None, "con_Consent alone is not a recorded consent");
         assert_eq!(
             meta,
             CaseMeta { reference: None, owner: Some("IOM-UA-Kyiv".into()), status: Some(NrmStatus::Referred) }
@@ -1565,6 +1584,7 @@ mod tests {
             context in context(),
             indicators in vec(("[a-z_]{1,12}", vec("[a-z0-9_.]{1,8}", 0..4)), 0..3),
             consent in option::of((any::<bool>(), date(), "[a-z]{2,3}", text())),
+            sharing in option::of((any::<bool>(), date(), "[a-z]{2,3}", text())),
             guardian in option::of((date(), text(), text())),
             narrative in option::of("[\\PC\n]{1,80}".prop_filter_map("not blank", |s| Narrative::parse("n", &s).ok())),
         ) -> Registration {
@@ -1572,7 +1592,10 @@ mod tests {
                 person,
                 context,
                 indicators: indicators.into_iter().map(|(list, present)| IndicatorAnswers { list, present }).collect(),
-                consent: consent.map(|(given, date, language, informed_by)| Consent { given, date, language, informed_by }),
+                support_consent: consent
+                    .map(|(given, date, language, informed_by)| Consent { given, date, language, informed_by }),
+                data_sharing_consent: sharing
+                    .map(|(given, date, language, informed_by)| Consent { given, date, language, informed_by }),
                 guardian: guardian.map(|(appointed_on, name, organisation)| Guardian { appointed_on, name, organisation }),
                 narrative,
             }

@@ -3,10 +3,12 @@
 
 pub mod age;
 pub mod calendar;
+pub mod floors;
 pub mod forms;
 pub mod htcds;
 pub mod indicators;
 pub mod legal_test;
+pub mod procedure;
 pub mod profile;
 pub mod record;
 pub mod residence;

@@ -13,11 +13,10 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The shortest recovery and reflection period a Party may grant (Convention Art 13(1)).
-pub const CONVENTION_MIN_REFLECTION_DAYS: u32 = 30;
-
-/// The shortest validity of a residence permit issued under Directive 2004/81/EC (Art 8(3)).
-pub const DIRECTIVE_2004_81_MIN_PERMIT_MONTHS: u32 = 6;
+use crate::ident::calendar::DaysPeriod;
+use crate::ident::floors::{
+    MIN_PERMIT_MONTHS, MIN_PERMIT_MONTHS_ARTICLE, MIN_REFLECTION_DAYS, MIN_REFLECTION_DAYS_ARTICLE,
+};
 
 fn optional_date(field: &str, value: &str) -> Result<Option<CalendarDate>, ParseError> {
     match value.trim() {
@@ -50,19 +49,18 @@ pub struct ReflectionRules {
 
 impl Default for ReflectionRules {
     fn default() -> Self {
-        Self { min_days: CONVENTION_MIN_REFLECTION_DAYS }
+        Self { min_days: u32::from(MIN_REFLECTION_DAYS) }
     }
 }
 
 impl ReflectionRules {
     /// The national minimum length in days; below 30 is refused (Convention Art 13(1)).
     pub fn new(min_days: u32) -> Result<Self, ParseError> {
-        if min_days < CONVENTION_MIN_REFLECTION_DAYS {
+        if min_days < u32::from(MIN_REFLECTION_DAYS) {
             return Err(ParseError::new(
                 "reflection_min_days",
                 format!(
-                    "the reflection period lasts at least {CONVENTION_MIN_REFLECTION_DAYS} days \
-                     (Council of Europe Convention Art 13(1))"
+                    "the reflection period lasts at least {MIN_REFLECTION_DAYS} days ({MIN_REFLECTION_DAYS_ARTICLE})"
                 ),
             ));
         }
@@ -91,12 +89,30 @@ impl ReflectionTermination {
     /// The provision that allows termination on this ground.
     pub fn article(self) -> &'static str {
         match self {
-            Self::PublicOrder => "Council of Europe Convention Art 13(3); Directive 2004/81/EC Art 6(4)",
-            Self::ImproperClaim => "Council of Europe Convention Art 13(3)",
-            Self::RenewedContact => "Directive 2004/81/EC Art 6(4)",
+            Self::PublicOrder => "CETS 197 Art 13(3); Dir 2004/81 Art 6(4)",
+            Self::ImproperClaim => "CETS 197 Art 13(3)",
+            Self::RenewedContact => "Dir 2004/81 Art 6(4)",
         }
     }
+
+    /// CETS 197 Art 13(3): the Convention's recovery and reflection period can be ended only on
+    /// grounds of public order or because victim status is being claimed improperly.
+    pub fn ends_cets_period(self) -> bool {
+        matches!(self, Self::PublicOrder | Self::ImproperClaim)
+    }
+
+    /// Dir 2004/81 Art 6(4): the reflection period of the residence-permit route (third-country
+    /// nationals) can also be ended when the person has renewed contact with the suspected
+    /// perpetrators. Ending it leaves the Convention's period running.
+    pub fn ends_dir_2004_81_period(self) -> bool {
+        matches!(self, Self::PublicOrder | Self::RenewedContact)
+    }
 }
+
+/// Why renewed contact does not end the Convention's period, in words.
+pub const RENEWED_CONTACT_ONLY_DIR_2004_81: &str = "renewed contact with the suspected perpetrators ends only the \
+     reflection period of the residence-permit route (Dir 2004/81 Art 6(4)); the Convention's period ends only on \
+     public order or an improperly claimed victim status (CETS 197 Art 13(3))";
 
 /// A recovery and reflection period: no expulsion order may be enforced while it runs
 /// (Convention Art 13(1); Directive 2004/81/EC Art 6(2)). `end` is its last day.
@@ -126,6 +142,9 @@ impl ReflectionPeriod {
             "" => None,
             g => Some(ReflectionTermination::parse_code("termination_ground", g)?),
         };
+        if termination_ground.is_some_and(|g| !g.ends_cets_period()) {
+            return Err(ParseError::new("termination_ground", RENEWED_CONTACT_ONLY_DIR_2004_81));
+        }
         if end < start {
             return Err(ParseError::new("end", format!("must not be before the start ({start})")));
         }
@@ -145,7 +164,7 @@ impl ReflectionPeriod {
             (Some(_), None) => {
                 return Err(ParseError::new(
                     "termination_ground",
-                    "an early end needs its ground: public_order, improper_claim or renewed_contact",
+                    "an early end needs its ground: public_order or improper_claim (CETS 197 Art 13(3))",
                 ));
             }
             (None, Some(_)) => {
@@ -163,15 +182,17 @@ impl ReflectionPeriod {
         Ok(Self { start, end, terminated_on, termination_ground })
     }
 
-    /// A period of the rules' minimum length starting on `start` (`None` past the calendar's end).
-    pub fn starting(start: CalendarDate, rules: &ReflectionRules) -> Option<Self> {
-        let end = start.add_days(i64::from(rules.min_days) - 1)?;
+    /// The period of the rules' length that follows `event` (the presumption): it starts on the
+    /// day after it (Regulation 1182/71 Art 3(1)); `None` past the calendar's end.
+    pub fn following(event: CalendarDate, rules: &ReflectionRules) -> Option<Self> {
+        let DaysPeriod { start, end } = DaysPeriod::after(event, rules.min_days)?;
         Some(Self { start, end, terminated_on: None, termination_ground: None })
     }
 
-    /// The period due to a case: from the date reasonable grounds were found (Convention Art 13(1)).
+    /// The period due to a case: following the event that raised the presumption (CETS 197
+    /// Art 13(1)).
     pub fn for_case(status: &CaseStatus, rules: &ReflectionRules) -> Option<Self> {
-        Self::starting(status.reflection_from()?, rules)
+        Self::following(status.reflection_from()?, rules)
     }
 
     /// Whether the period runs on `on`: started, not past its end, not terminated.
@@ -225,7 +246,7 @@ pub struct PermitRules {
 impl Default for PermitRules {
     /// Six months, and the Directive applies (every Member State except Denmark and Ireland).
     fn default() -> Self {
-        Self { min_months: DIRECTIVE_2004_81_MIN_PERMIT_MONTHS, directive_2004_81_applies: true }
+        Self { min_months: u32::from(MIN_PERMIT_MONTHS), directive_2004_81_applies: true }
     }
 }
 
@@ -233,12 +254,11 @@ impl PermitRules {
     /// `min_months`: the shortest validity of a permit under Directive 2004/81/EC; below 6 is
     /// refused (Art 8(3)). `directive_2004_81_applies`: false where the state is not bound by it.
     pub fn new(min_months: u32, directive_2004_81_applies: bool) -> Result<Self, ParseError> {
-        if min_months < DIRECTIVE_2004_81_MIN_PERMIT_MONTHS {
+        if min_months < u32::from(MIN_PERMIT_MONTHS) {
             return Err(ParseError::new(
                 "permit_min_months",
                 format!(
-                    "a permit under Directive 2004/81/EC is valid at least {DIRECTIVE_2004_81_MIN_PERMIT_MONTHS} \
-                     months (Art 8(3))"
+                    "a permit for a cooperating victim is valid at least {MIN_PERMIT_MONTHS} months ({MIN_PERMIT_MONTHS_ARTICLE})"
                 ),
             ));
         }
@@ -479,7 +499,7 @@ pub fn removal_protection(
         });
     }
     if status.status() == NrmStatus::PresumedVictim {
-        let since = status.rg_decided_on().map(|d| format!(" since {d}")).unwrap_or_default();
+        let since = status.first_decided_on().map(|d| format!(" since {d}")).unwrap_or_default();
         reasons.push(LegalReason {
             article: "Council of Europe Convention Art 10(2)",
             text: format!(
@@ -562,7 +582,7 @@ pub fn non_punishment_notice(status: &CaseStatus, matters: &[CriminalMatter]) ->
     if compelled.is_empty() {
         return None;
     }
-    let standing = match (status.status(), status.cg_decided_on(), status.rg_decided_on()) {
+    let standing = match (status.status(), status.final_decided_on(), status.first_decided_on()) {
         (NrmStatus::IdentifiedVictim, Some(on), _) => {
             format!("is an identified victim of trafficking in human beings (conclusive-grounds decision of {on})")
         }
@@ -616,15 +636,15 @@ mod tests {
 
     fn presumed() -> CaseStatus {
         // Positive RG on 2024-03-11.
-        case(&[DecisionKind::ReasonableGroundsPositive])
+        case(&[DecisionKind::FirstPositive])
     }
 
     fn identified() -> CaseStatus {
-        case(&[DecisionKind::ReasonableGroundsPositive, DecisionKind::ConclusiveGroundsPositive])
+        case(&[DecisionKind::FirstPositive, DecisionKind::FinalPositive])
     }
 
     fn not_a_victim() -> CaseStatus {
-        case(&[DecisionKind::ReasonableGroundsPositive, DecisionKind::ConclusiveGroundsNegative])
+        case(&[DecisionKind::FirstPositive, DecisionKind::FinalNegative])
     }
 
     fn cooperation() -> ResidencePermitApplication {
@@ -660,14 +680,42 @@ mod tests {
         assert_eq!(ReflectionPeriod::for_case(&case(&[]), &rules), None);
     }
 
-    /// Convention Art 13(3) and Directive 2004/81/EC Art 6(4): early termination on listed grounds only.
+    /// CETS 197 Art 13(3): the Convention's period ends early only on public order or an improperly
+    /// claimed victim status; renewed contact with the traffickers is a ground of Dir 2004/81
+    /// Art 6(4) (the residence-permit route) and must not end it.
     #[test]
-    fn convention_art_13_3_and_directive_2004_81_art_6_4_termination_grounds() {
+    fn art_13_3_cets_reflection_period_ends_only_on_public_order_or_improper_claim() {
         let rules = ReflectionRules::default();
-        let p = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", "renewed_contact", &rules).unwrap();
-        assert_eq!(p.termination_ground, Some(ReflectionTermination::RenewedContact));
-        assert_eq!(p.termination_ground.map(ReflectionTermination::article), Some("Directive 2004/81/EC Art 6(4)"));
-        assert!(ReflectionTermination::ImproperClaim.article().contains("Art 13(3)"));
+        let e =
+            ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", "renewed_contact", &rules).unwrap_err();
+        assert_eq!(e.field, "termination_ground");
+        assert!(
+            e.message.contains("Dir 2004/81 Art 6(4)") && e.message.contains("CETS 197 Art 13(3)"),
+            "{}",
+            e.message
+        );
+        for ground in ["public_order", "improper_claim"] {
+            let p = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", ground, &rules).unwrap();
+            assert!(!p.is_running(date("2024-03-20")) && p.is_running(date("2024-03-19")), "{ground}");
+        }
+        assert!(ReflectionTermination::PublicOrder.ends_cets_period());
+        assert!(ReflectionTermination::ImproperClaim.ends_cets_period());
+        assert!(!ReflectionTermination::RenewedContact.ends_cets_period());
+        assert!(ReflectionTermination::ImproperClaim.article().contains("CETS 197 Art 13(3)"));
+    }
+
+    /// Dir 2004/81 Art 6(4): the residence-permit route's reflection period may end on renewed
+    /// contact or public order.
+    #[test]
+    fn art_6_4_dir_2004_81_renewed_contact_ends_only_the_permit_route_period() {
+        assert!(ReflectionTermination::RenewedContact.ends_dir_2004_81_period());
+        assert!(ReflectionTermination::PublicOrder.ends_dir_2004_81_period());
+        assert_eq!(ReflectionTermination::RenewedContact.article(), "Dir 2004/81 Art 6(4)");
+    }
+
+    #[test]
+    fn termination_fields_are_checked() {
+        let rules = ReflectionRules::default();
         let fields = |t: &str, g: &str| ReflectionPeriod::parse("2024-03-11", "2024-04-09", t, g, &rules).unwrap_err();
         assert_eq!(fields("2024-03-20", "").field, "termination_ground");
         assert_eq!(fields("", "public_order").field, "terminated_on");
@@ -713,12 +761,12 @@ mod tests {
         assert!(r.no_expulsion);
         assert_eq!(r.reasons[0].article, "Council of Europe Convention Art 10(2)");
         assert!(r.reasons[0].text.contains("since 2024-03-11"), "{}", r.reasons[0].text);
-        for done in [identified(), not_a_victim(), case(&[]), case(&[DecisionKind::ReasonableGroundsNegative])] {
+        for done in [identified(), not_a_victim(), case(&[]), case(&[DecisionKind::FirstNegative])] {
             assert!(!removal_protection(date("2025-01-01"), &done, None, &[]).no_expulsion, "{}", done.status());
         }
         // After an overturned reasonable-grounds reconsideration, the person is again a presumed victim.
         let overturned = case(&[
-            DecisionKind::ReasonableGroundsNegative,
+            DecisionKind::FirstNegative,
             DecisionKind::ReconsiderationRequested,
             DecisionKind::ReconsiderationOverturned,
         ]);

@@ -1,38 +1,48 @@
 //! The status of a case in the national referral mechanism (NRM), derived by folding an
-//! append-only list of immutable decisions.
+//! append-only list of immutable decisions under the case's identification procedure.
 //!
-//! The steps follow the two-stage identification process: a reasonable-grounds (RG) decision,
-//! which makes the person a presumed victim (Council of Europe Convention Art 10(2);
-//! Directive 2011/36/EU Art 11(2)), then a conclusive-grounds (CG) decision. A negative decision
-//! can be reconsidered on request. A recorded decision is never edited: a mistake is put right by
-//! a later decision that names the one it corrects.
+//! The procedure is national data ([`crate::ident::procedure`]): one decision, or two (a first
+//! decision, for example the United Kingdom's reasonable grounds, then a final one). Whatever the
+//! procedure, the engine keeps the same states: referred, presumed victim (after a positive first
+//! decision), identified or not identified (the final decision), a negative first decision,
+//! reconsiderations (where the procedure allows them) and withdrawal. A recorded decision is never
+//! edited: a mistake is put right by a later decision that names the one it corrects.
 //!
-//! Assistance starts with the positive RG decision, at once and unconditionally
-//! (Directive 2011/36/EU Art 11(2)-(3); Convention Art 12(6)): nothing in this module takes
-//! cooperation with the authorities as an input.
+//! Assistance starts at the referral: the registration a first responder refers is the
+//! reasonable-grounds indication of Dir 2011/36 Art 11(2), whatever decision follows, and nothing
+//! in this module takes cooperation with the authorities as an input (Dir 2011/36 Art 11(3);
+//! CETS 197 Art 12(6)).
 
+use crate::ident::procedure::{PresumedFrom, Shape};
 use crate::{ParseError, case::CalendarDate, coded_enum, text::Narrative};
 use serde::{Deserialize, Serialize};
 
 coded_enum! {
     /// Where a case stands in the national referral mechanism.
     pub enum NrmStatus {
-        /// Registered; awaiting the reasonable-grounds decision.
+        /// Referred; awaiting the first decision of the procedure (the only one in a one-decision
+        /// procedure).
         Referred => "referred",
-        /// Positive reasonable-grounds decision: a presumed victim, awaiting the conclusive-grounds decision.
+        /// Positive first decision of a two-decision procedure: awaiting the final decision.
         PresumedVictim => "presumed_victim",
-        /// Negative reasonable-grounds decision.
-        RgNegative => "rg_negative",
-        /// Positive conclusive-grounds decision. Final.
+        /// Negative first decision.
+        NegativeFirstDecision => "first_decision_negative",
+        /// Positive final decision: the person is identified as a victim. Final.
         IdentifiedVictim => "identified_victim",
-        /// Negative conclusive-grounds decision.
-        NotAVictim => "not_a_victim",
-        /// A reconsideration of the negative reasonable-grounds decision has been requested.
-        RgReconsideration => "rg_reconsideration",
-        /// A reconsideration of the negative conclusive-grounds decision has been requested.
-        CgReconsideration => "cg_reconsideration",
+        /// Negative final decision.
+        NotIdentified => "not_identified",
+        /// A reconsideration of the negative first decision has been requested.
+        FirstReconsideration => "first_decision_reconsideration",
+        /// A reconsideration of the negative final decision has been requested.
+        FinalReconsideration => "final_decision_reconsideration",
         /// The referral was withdrawn. Final.
         Withdrawn => "withdrawn",
+    }
+    legacy {
+        "rg_negative" => NegativeFirstDecision,
+        "not_a_victim" => NotIdentified,
+        "rg_reconsideration" => FirstReconsideration,
+        "cg_reconsideration" => FinalReconsideration,
     }
 }
 
@@ -41,29 +51,31 @@ impl NrmStatus {
     pub fn describe(self) -> &'static str {
         match self {
             Self::Referred => "referred",
-            Self::PresumedVictim => "a presumed victim (positive reasonable-grounds decision)",
-            Self::RgNegative => "closed with a negative reasonable-grounds decision",
-            Self::IdentifiedVictim => "an identified victim (positive conclusive-grounds decision)",
-            Self::NotAVictim => "closed with a negative conclusive-grounds decision",
-            Self::RgReconsideration => "awaiting reconsideration of a negative reasonable-grounds decision",
-            Self::CgReconsideration => "awaiting reconsideration of a negative conclusive-grounds decision",
+            Self::PresumedVictim => "a presumed victim (positive first decision)",
+            Self::NegativeFirstDecision => "closed with a negative first decision",
+            Self::IdentifiedVictim => "an identified victim (positive final decision)",
+            Self::NotIdentified => "closed with a negative final decision",
+            Self::FirstReconsideration => "awaiting reconsideration of a negative first decision",
+            Self::FinalReconsideration => "awaiting reconsideration of a negative final decision",
             Self::Withdrawn => "withdrawn",
         }
     }
 
     /// No decision can follow, only a correction of the latest one.
-    pub fn is_final(self) -> bool {
-        allowed_next(self).is_empty()
+    pub fn is_final(self, shape: Shape) -> bool {
+        allowed_next(self, shape).is_empty()
     }
 }
 
 coded_enum! {
     /// The kind of a decision recorded on a case.
     pub enum DecisionKind {
-        ReasonableGroundsPositive => "reasonable_grounds_positive",
-        ReasonableGroundsNegative => "reasonable_grounds_negative",
-        ConclusiveGroundsPositive => "conclusive_grounds_positive",
-        ConclusiveGroundsNegative => "conclusive_grounds_negative",
+        /// Positive first decision (two-decision procedures).
+        FirstPositive => "first_decision_positive",
+        FirstNegative => "first_decision_negative",
+        /// Positive final decision: the person is identified.
+        FinalPositive => "final_decision_positive",
+        FinalNegative => "final_decision_negative",
         /// A first responder or support provider asks for a negative decision to be reconsidered.
         ReconsiderationRequested => "reconsideration_requested",
         /// The reconsidered negative decision stands.
@@ -73,16 +85,22 @@ coded_enum! {
         /// The referral is withdrawn.
         Withdrawal => "withdrawal",
     }
+    legacy {
+        "reasonable_grounds_positive" => FirstPositive,
+        "reasonable_grounds_negative" => FirstNegative,
+        "conclusive_grounds_positive" => FinalPositive,
+        "conclusive_grounds_negative" => FinalNegative,
+    }
 }
 
 impl DecisionKind {
-    /// A readable name ("a negative reasonable-grounds decision").
+    /// A readable name ("a negative first decision").
     pub fn label(self) -> &'static str {
         match self {
-            Self::ReasonableGroundsPositive => "a positive reasonable-grounds decision",
-            Self::ReasonableGroundsNegative => "a negative reasonable-grounds decision",
-            Self::ConclusiveGroundsPositive => "a positive conclusive-grounds decision",
-            Self::ConclusiveGroundsNegative => "a negative conclusive-grounds decision",
+            Self::FirstPositive => "a positive first decision",
+            Self::FirstNegative => "a negative first decision",
+            Self::FinalPositive => "a positive final decision",
+            Self::FinalNegative => "a negative final decision",
             Self::ReconsiderationRequested => "a reconsideration request",
             Self::ReconsiderationUpheld => "a reconsideration decision upholding the earlier decision",
             Self::ReconsiderationOverturned => "a reconsideration decision overturning the earlier decision",
@@ -90,86 +108,109 @@ impl DecisionKind {
         }
     }
 
-    /// Negative decisions, conclusive-grounds decisions, the outcome of a reconsideration (it answers
-    /// a reasoned request against a reasoned decision) and withdrawals must state their reasons.
+    /// Negative decisions, final decisions, the outcome of a reconsideration (it answers a
+    /// reasoned request against a reasoned decision) and withdrawals must state their reasons.
     /// Corrections always must too (see [`Decision::needs_reasons`]).
     pub fn requires_reasons(self) -> bool {
-        !matches!(self, Self::ReasonableGroundsPositive | Self::ReconsiderationRequested)
+        !matches!(self, Self::FirstPositive | Self::ReconsiderationRequested)
+    }
+
+    /// The stage a decision of this kind belongs to, and whether it is positive; `None` for
+    /// reconsideration requests and withdrawals, which are no stage's decision. An outcome of a
+    /// reconsideration belongs to the stage reconsidered (see [`CaseStatus::stage_of_next`]).
+    pub fn stage(self) -> Option<(crate::ident::procedure::StagePlace, bool)> {
+        use crate::ident::procedure::StagePlace::{Final, First};
+        match self {
+            Self::FirstPositive => Some((First, true)),
+            Self::FirstNegative => Some((First, false)),
+            Self::FinalPositive => Some((Final, true)),
+            Self::FinalNegative => Some((Final, false)),
+            _ => None,
+        }
     }
 }
 
-/// The decision kinds that may follow `status`. Final statuses allow none (only corrections).
-pub fn allowed_next(status: NrmStatus) -> &'static [DecisionKind] {
+/// The decision kinds that may follow `status` under a procedure of `shape`. Final statuses allow
+/// none (only corrections).
+pub fn allowed_next(status: NrmStatus, shape: Shape) -> &'static [DecisionKind] {
     use DecisionKind::*;
     match status {
-        NrmStatus::Referred => &[ReasonableGroundsPositive, ReasonableGroundsNegative, Withdrawal],
-        NrmStatus::PresumedVictim => &[ConclusiveGroundsPositive, ConclusiveGroundsNegative, Withdrawal],
-        NrmStatus::RgNegative | NrmStatus::NotAVictim => &[ReconsiderationRequested],
-        NrmStatus::RgReconsideration | NrmStatus::CgReconsideration => {
+        NrmStatus::Referred if shape.two_stage => &[FirstPositive, FirstNegative, Withdrawal],
+        NrmStatus::Referred | NrmStatus::PresumedVictim => &[FinalPositive, FinalNegative, Withdrawal],
+        NrmStatus::NegativeFirstDecision if shape.first_reconsideration => &[ReconsiderationRequested],
+        NrmStatus::NotIdentified if shape.final_reconsideration => &[ReconsiderationRequested],
+        NrmStatus::FirstReconsideration | NrmStatus::FinalReconsideration => {
             &[ReconsiderationUpheld, ReconsiderationOverturned]
         }
-        NrmStatus::IdentifiedVictim | NrmStatus::Withdrawn => &[],
+        NrmStatus::NegativeFirstDecision
+        | NrmStatus::NotIdentified
+        | NrmStatus::IdentifiedVictim
+        | NrmStatus::Withdrawn => &[],
     }
 }
 
-/// The status a decision of `kind` leads to from `status`, or `None` when it may not follow.
-pub fn transition(status: NrmStatus, kind: DecisionKind) -> Option<NrmStatus> {
+/// The status a decision of `kind` leads to from `status` under a procedure of `shape`, or `None`
+/// when it may not follow.
+pub fn transition(status: NrmStatus, kind: DecisionKind, shape: Shape) -> Option<NrmStatus> {
     use DecisionKind::*;
     use NrmStatus::*;
+    if !allowed_next(status, shape).contains(&kind) {
+        return None;
+    }
     let to = match (status, kind) {
-        (Referred, ReasonableGroundsPositive) => PresumedVictim,
-        (Referred, ReasonableGroundsNegative) => RgNegative,
+        (Referred, FirstPositive) => PresumedVictim,
+        (Referred, FirstNegative) => NegativeFirstDecision,
         (Referred | PresumedVictim, Withdrawal) => Withdrawn,
-        (PresumedVictim, ConclusiveGroundsPositive) => IdentifiedVictim,
-        (PresumedVictim, ConclusiveGroundsNegative) => NotAVictim,
-        (RgNegative, ReconsiderationRequested) => RgReconsideration,
-        (RgReconsideration, ReconsiderationUpheld) => RgNegative,
-        (RgReconsideration, ReconsiderationOverturned) => PresumedVictim,
-        (NotAVictim, ReconsiderationRequested) => CgReconsideration,
-        (CgReconsideration, ReconsiderationUpheld) => NotAVictim,
-        (CgReconsideration, ReconsiderationOverturned) => IdentifiedVictim,
+        (Referred | PresumedVictim, FinalPositive) => IdentifiedVictim,
+        (Referred | PresumedVictim, FinalNegative) => NotIdentified,
+        (NegativeFirstDecision, ReconsiderationRequested) => FirstReconsideration,
+        (FirstReconsideration, ReconsiderationUpheld) => NegativeFirstDecision,
+        (FirstReconsideration, ReconsiderationOverturned) => PresumedVictim,
+        (NotIdentified, ReconsiderationRequested) => FinalReconsideration,
+        (FinalReconsideration, ReconsiderationUpheld) => NotIdentified,
+        (FinalReconsideration, ReconsiderationOverturned) => IdentifiedVictim,
         _ => return None,
     };
     Some(to)
 }
 
 /// Why `kind` may not follow `status`, in words for the person recording it.
-fn refusal(status: NrmStatus, kind: DecisionKind) -> &'static str {
+fn refusal(status: NrmStatus, kind: DecisionKind, shape: Shape) -> &'static str {
     use DecisionKind::*;
     use NrmStatus::*;
     match (status, kind) {
-        (IdentifiedVictim, _) => "a positive conclusive-grounds decision is final; only a correction of it can follow",
+        (IdentifiedVictim, _) => "a positive final decision is final; only a correction of it can follow",
         (Withdrawn, _) => "a withdrawn referral is final; only a correction of the withdrawal can follow",
-        (RgNegative, ReasonableGroundsPositive | ReasonableGroundsNegative) => {
-            "the reasonable-grounds decision has been made; it can change only through reconsideration or a correction"
+        (_, FirstPositive | FirstNegative) if !shape.two_stage => {
+            "this procedure has one decision only: record the final decision"
         }
-        (RgReconsideration, ReasonableGroundsPositive | ReasonableGroundsNegative) => {
-            "the reasonable-grounds decision is being reconsidered; record the outcome of the reconsideration instead"
+        (NegativeFirstDecision, FirstPositive | FirstNegative) => {
+            "the first decision has been made; it can change only through reconsideration or a correction"
         }
-        (_, ReasonableGroundsPositive | ReasonableGroundsNegative) => {
-            "the reasonable-grounds decision has already been made"
+        (FirstReconsideration, FirstPositive | FirstNegative) => {
+            "the first decision is being reconsidered; record the outcome of the reconsideration instead"
         }
-        (Referred | RgNegative | RgReconsideration, ConclusiveGroundsPositive | ConclusiveGroundsNegative) => {
-            "a conclusive-grounds decision needs a positive reasonable-grounds decision first"
+        (_, FirstPositive | FirstNegative) => "the first decision has already been made",
+        (Referred | NegativeFirstDecision | FirstReconsideration, FinalPositive | FinalNegative) => {
+            "a final decision needs a positive first decision first"
         }
-        (CgReconsideration, ConclusiveGroundsPositive | ConclusiveGroundsNegative) => {
-            "the conclusive-grounds decision is being reconsidered; record the outcome of the reconsideration instead"
+        (FinalReconsideration, FinalPositive | FinalNegative) => {
+            "the final decision is being reconsidered; record the outcome of the reconsideration instead"
         }
-        (_, ConclusiveGroundsPositive | ConclusiveGroundsNegative) => {
-            "the conclusive-grounds decision has been made; it can change only through reconsideration or a correction"
+        (_, FinalPositive | FinalNegative) => {
+            "the final decision has been made; it can change only through reconsideration or a correction"
         }
-        (RgReconsideration | CgReconsideration, ReconsiderationRequested) => {
+        (FirstReconsideration | FinalReconsideration, ReconsiderationRequested) => {
             "a reconsideration request is already pending"
         }
-        (_, ReconsiderationRequested) => {
-            "only a negative reasonable-grounds or conclusive-grounds decision can be reconsidered"
+        (NegativeFirstDecision | NotIdentified, ReconsiderationRequested) => {
+            "this country's procedure provides no reconsideration of this decision; see its appeal route"
         }
+        (_, ReconsiderationRequested) => "only a negative first or final decision can be reconsidered",
         (_, ReconsiderationUpheld | ReconsiderationOverturned) => {
             "there is no pending reconsideration request to decide"
         }
-        (_, Withdrawal) => {
-            "a referral can be withdrawn only while it awaits a reasonable-grounds or conclusive-grounds decision"
-        }
+        (_, Withdrawal) => "a referral can be withdrawn only while it awaits a decision",
     }
 }
 
@@ -265,13 +306,15 @@ pub struct TransitionError {
     pub kind: DecisionKind,
     pub corrects: Option<u32>,
     pub problem: Problem,
+    /// The shape of the procedure the case follows.
+    pub shape: Shape,
 }
 
 impl TransitionError {
     /// The message shown to the user.
     pub fn message(&self) -> String {
         let what = match &self.problem {
-            Problem::NotAllowed => refusal(self.status, self.kind).to_owned(),
+            Problem::NotAllowed => refusal(self.status, self.kind, self.shape).to_owned(),
             Problem::ReasonsRequired => match self.corrects {
                 Some(_) => "a correction must state its reasons".to_owned(),
                 None => format!("{} must state its reasons", self.kind.label()),
@@ -310,6 +353,7 @@ impl TransitionError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseStatus {
     referred_on: CalendarDate,
+    shape: Shape,
     history: Vec<Decision>,
     /// Parallel to `history`: the decision that corrected each one.
     corrected_by: Vec<Option<u32>>,
@@ -317,27 +361,28 @@ pub struct CaseStatus {
     /// Parallel to `effective`: the status each effective decision was applied to.
     before: Vec<NrmStatus>,
     status: NrmStatus,
-    assistance_since: Option<CalendarDate>,
-    reflection_from: Option<CalendarDate>,
-    rg_decided_on: Option<CalendarDate>,
-    cg_decided_on: Option<CalendarDate>,
+    presumed_since: Option<CalendarDate>,
+    first_decided_on: Option<CalendarDate>,
+    final_decided_on: Option<CalendarDate>,
 }
 
 impl CaseStatus {
-    /// A case referred on `referred_on`, with no decision yet.
-    pub fn referred(referred_on: CalendarDate) -> Self {
-        Self {
+    /// A case referred on `referred_on` under a procedure of `shape`, with no decision yet.
+    pub fn referred(referred_on: CalendarDate, shape: Shape) -> Self {
+        let mut status = Self {
             referred_on,
+            shape,
             history: Vec::new(),
             corrected_by: Vec::new(),
             effective: Vec::new(),
             before: Vec::new(),
             status: NrmStatus::Referred,
-            assistance_since: None,
-            reflection_from: None,
-            rg_decided_on: None,
-            cg_decided_on: None,
-        }
+            presumed_since: None,
+            first_decided_on: None,
+            final_decided_on: None,
+        };
+        status.recompute();
+        status
     }
 
     /// The status after `proposed`, or why it is refused. `self` is unchanged.
@@ -351,40 +396,70 @@ impl CaseStatus {
         self.status
     }
 
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+
     pub fn referred_on(&self) -> CalendarDate {
         self.referred_on
     }
 
-    /// The start of assistance and support: the first positive reasonable-grounds decision, or the
-    /// reconsideration that overturned a negative one. It starts at once and is not conditional on
-    /// cooperation with the authorities (Directive 2011/36/EU Art 11(2)-(3); Convention Art 12(6)).
-    /// It stays set after later decisions: what support follows a negative conclusive-grounds
-    /// decision or a withdrawal is a matter for national rules.
-    pub fn assistance_since(&self) -> Option<CalendarDate> {
-        self.assistance_since
+    /// The start of assistance and support: the referral. The registration a first responder
+    /// refers is the reasonable-grounds indication that starts assistance "as soon as" there is
+    /// one (Dir 2011/36 Art 11(2)), before any formal decision, and it is not conditional on
+    /// cooperation with the authorities (Dir 2011/36 Art 11(3); CETS 197 Art 12(6)). What support
+    /// follows a negative decision or a withdrawal is a matter for national rules.
+    pub fn assistance_since(&self) -> CalendarDate {
+        self.referred_on
     }
 
-    /// The start of the recovery and reflection period: the date reasonable grounds were found
-    /// (Convention Art 13(1)).
+    /// Since when the person is a presumed victim, as the procedure says: from the referral, or
+    /// from a positive first decision (or the reconsideration that overturned a negative one).
+    /// It stays set after later decisions; [`CaseStatus::is_presumed_victim`] says whether the
+    /// person is one now.
+    pub fn presumed_since(&self) -> Option<CalendarDate> {
+        self.presumed_since
+    }
+
+    /// A presumed victim now: awaiting the final decision after the presumption arose.
+    pub fn is_presumed_victim(&self) -> bool {
+        match self.status {
+            NrmStatus::PresumedVictim => true,
+            NrmStatus::Referred => self.shape.presumed_from == PresumedFrom::Referral,
+            _ => false,
+        }
+    }
+
+    /// The start of the recovery and reflection period: the event that raised the presumption
+    /// (CETS 197 Art 13(1): "when there are reasonable grounds to believe"). The period itself
+    /// starts on the day after it (Regulation 1182/71 Art 3(1); see
+    /// [`crate::ident::calendar::DaysPeriod`]).
     pub fn reflection_from(&self) -> Option<CalendarDate> {
-        self.reflection_from
+        self.presumed_since
     }
 
-    /// The date of the reasonable-grounds decision in force (an overturning reconsideration replaces
-    /// it; an upholding one leaves it).
-    pub fn rg_decided_on(&self) -> Option<CalendarDate> {
-        self.rg_decided_on
+    /// The date of the first decision in force (an overturning reconsideration replaces it; an
+    /// upholding one leaves it).
+    pub fn first_decided_on(&self) -> Option<CalendarDate> {
+        self.first_decided_on
     }
 
-    /// The date of the conclusive-grounds decision in force (as for [`CaseStatus::rg_decided_on`]).
-    pub fn cg_decided_on(&self) -> Option<CalendarDate> {
-        self.cg_decided_on
+    /// The date of the final decision in force (as for [`CaseStatus::first_decided_on`]).
+    pub fn final_decided_on(&self) -> Option<CalendarDate> {
+        self.final_decided_on
     }
 
-    /// A presumed or identified victim: entitled to the protection and assistance measures for
-    /// victims. While presumed (identification not complete), Convention Art 10(2) forbids removal.
+    /// Identification is running or the person is a presumed or identified victim: the
+    /// protection and assistance measures for victims apply. While identification runs, CETS 197
+    /// Art 10(2) forbids removal.
     pub fn is_victim_for_protection(&self) -> bool {
-        matches!(self.status, NrmStatus::PresumedVictim | NrmStatus::IdentifiedVictim)
+        matches!(self.status, NrmStatus::Referred | NrmStatus::PresumedVictim | NrmStatus::IdentifiedVictim)
+    }
+
+    /// Identification is still running (no final decision, no negative first decision, no
+    /// withdrawal).
+    pub fn identification_running(&self) -> bool {
+        matches!(self.status, NrmStatus::Referred | NrmStatus::PresumedVictim)
     }
 
     /// The decisions in force, in order: every recorded decision except those later corrected.
@@ -410,7 +485,20 @@ impl CaseStatus {
 
     /// The decision kinds that may follow now.
     pub fn allowed_next(&self) -> &'static [DecisionKind] {
-        allowed_next(self.status)
+        allowed_next(self.status, self.shape)
+    }
+
+    /// The stage a decision of `kind` would decide now, and whether it would be positive: its own
+    /// for a first or final decision, the reconsidered one for a reconsideration's outcome.
+    pub fn stage_of_next(&self, kind: DecisionKind) -> Option<(crate::ident::procedure::StagePlace, bool)> {
+        use crate::ident::procedure::StagePlace::{Final, First};
+        match (self.status, kind) {
+            (NrmStatus::FirstReconsideration, DecisionKind::ReconsiderationOverturned) => Some((First, true)),
+            (NrmStatus::FirstReconsideration, DecisionKind::ReconsiderationUpheld) => Some((First, false)),
+            (NrmStatus::FinalReconsideration, DecisionKind::ReconsiderationOverturned) => Some((Final, true)),
+            (NrmStatus::FinalReconsideration, DecisionKind::ReconsiderationUpheld) => Some((Final, false)),
+            _ => kind.stage(),
+        }
     }
 
     /// The decision that may be corrected now (the latest effective one) and the kinds a correction
@@ -418,7 +506,7 @@ impl CaseStatus {
     pub fn correctable(&self) -> Option<(u32, &'static [DecisionKind])> {
         let latest = self.effective.last()?;
         let before = self.before.last()?;
-        Some((latest.seq, allowed_next(*before)))
+        Some((latest.seq, allowed_next(*before, self.shape)))
     }
 
     /// The earliest date the next decision may carry.
@@ -431,12 +519,14 @@ impl CaseStatus {
     }
 
     fn push(&mut self, d: &Decision) -> Result<(), TransitionError> {
+        let shape = self.shape;
         let err = |status: NrmStatus, problem: Problem| TransitionError {
             seq: d.seq,
             status,
             kind: d.kind,
             corrects: d.corrects,
             problem,
+            shape,
         };
         let expected = self.next_seq();
         if d.seq != expected {
@@ -465,7 +555,7 @@ impl CaseStatus {
                 *before
             }
         };
-        if transition(from, d.kind).is_none() {
+        if transition(from, d.kind, shape).is_none() {
             return Err(err(from, Problem::NotAllowed));
         }
         if d.needs_reasons() && d.reasons.is_none() {
@@ -499,33 +589,33 @@ impl CaseStatus {
         use DecisionKind::*;
         use NrmStatus::*;
         let mut status = Referred;
-        let (mut assistance, mut reflection, mut rg, mut cg) = (None, None, None, None);
+        let mut presumed = (self.shape.presumed_from == PresumedFrom::Referral).then_some(self.referred_on);
+        let (mut first, mut last) = (None, None);
         for (d, from) in self.effective.iter().zip(&self.before) {
             let on = Some(d.decided_on);
             match (*from, d.kind) {
-                (Referred, ReasonableGroundsPositive) | (RgReconsideration, ReconsiderationOverturned) => {
-                    rg = on;
-                    assistance = assistance.or(on);
-                    reflection = reflection.or(on);
+                (Referred, FirstPositive) | (FirstReconsideration, ReconsiderationOverturned) => {
+                    first = on;
+                    presumed = presumed.or(on);
                 }
-                (Referred, ReasonableGroundsNegative) => rg = on,
-                (PresumedVictim, ConclusiveGroundsPositive | ConclusiveGroundsNegative)
-                | (CgReconsideration, ReconsiderationOverturned) => cg = on,
+                (Referred, FirstNegative) => first = on,
+                (Referred | PresumedVictim, FinalPositive | FinalNegative)
+                | (FinalReconsideration, ReconsiderationOverturned) => last = on,
                 _ => {}
             }
-            status = transition(*from, d.kind).unwrap_or(status);
+            status = transition(*from, d.kind, self.shape).unwrap_or(status);
         }
         self.status = status;
-        self.assistance_since = assistance;
-        self.reflection_from = reflection;
-        self.rg_decided_on = rg;
-        self.cg_decided_on = cg;
+        self.presumed_since = presumed;
+        self.first_decided_on = first;
+        self.final_decided_on = last;
     }
 }
 
-/// Folds a case's decisions, in `seq` order, into its status; the first refused decision stops it.
-pub fn fold(referred_on: CalendarDate, decisions: &[Decision]) -> Result<CaseStatus, TransitionError> {
-    let mut state = CaseStatus::referred(referred_on);
+/// Folds a case's decisions, in `seq` order, into its status under a procedure of `shape`; the
+/// first refused decision stops it.
+pub fn fold(referred_on: CalendarDate, shape: Shape, decisions: &[Decision]) -> Result<CaseStatus, TransitionError> {
+    let mut state = CaseStatus::referred(referred_on, shape);
     for d in decisions {
         state.push(d)?;
     }
@@ -535,10 +625,11 @@ pub fn fold(referred_on: CalendarDate, decisions: &[Decision]) -> Result<CaseSta
 /// The status after appending `proposed` to `history`, or why it is refused.
 pub fn check_next(
     referred_on: CalendarDate,
+    shape: Shape,
     history: &[Decision],
     proposed: &Decision,
 ) -> Result<CaseStatus, TransitionError> {
-    fold(referred_on, history)?.apply(proposed)
+    fold(referred_on, shape, history)?.apply(proposed)
 }
 
 #[cfg(test)]
@@ -559,21 +650,24 @@ mod tests {
 
     const REFERRED_ON: &str = "2024-03-01";
 
+    /// The two-decision shape the table below describes.
+    const TWO: Shape = Shape::LEGACY_TWO_STAGE;
+
     /// The transitions as the procedure defines them (casework research 2.1), written out here
     /// independently of the code under test.
     const TABLE: &[(NrmStatus, DecisionKind, NrmStatus)] = &[
-        (Referred, ReasonableGroundsPositive, PresumedVictim),
-        (Referred, ReasonableGroundsNegative, RgNegative),
+        (Referred, FirstPositive, PresumedVictim),
+        (Referred, FirstNegative, NegativeFirstDecision),
         (Referred, Withdrawal, Withdrawn),
-        (PresumedVictim, ConclusiveGroundsPositive, IdentifiedVictim),
-        (PresumedVictim, ConclusiveGroundsNegative, NotAVictim),
+        (PresumedVictim, FinalPositive, IdentifiedVictim),
+        (PresumedVictim, FinalNegative, NotIdentified),
         (PresumedVictim, Withdrawal, Withdrawn),
-        (RgNegative, ReconsiderationRequested, RgReconsideration),
-        (RgReconsideration, ReconsiderationUpheld, RgNegative),
-        (RgReconsideration, ReconsiderationOverturned, PresumedVictim),
-        (NotAVictim, ReconsiderationRequested, CgReconsideration),
-        (CgReconsideration, ReconsiderationUpheld, NotAVictim),
-        (CgReconsideration, ReconsiderationOverturned, IdentifiedVictim),
+        (NegativeFirstDecision, ReconsiderationRequested, FirstReconsideration),
+        (FirstReconsideration, ReconsiderationUpheld, NegativeFirstDecision),
+        (FirstReconsideration, ReconsiderationOverturned, PresumedVictim),
+        (NotIdentified, ReconsiderationRequested, FinalReconsideration),
+        (FinalReconsideration, ReconsiderationUpheld, NotIdentified),
+        (FinalReconsideration, ReconsiderationOverturned, IdentifiedVictim),
     ];
 
     fn table_next(from: NrmStatus, kind: DecisionKind) -> Option<NrmStatus> {
@@ -584,12 +678,12 @@ mod tests {
     fn path_to(status: NrmStatus) -> &'static [DecisionKind] {
         match status {
             Referred => &[],
-            PresumedVictim => &[ReasonableGroundsPositive],
-            RgNegative => &[ReasonableGroundsNegative],
-            IdentifiedVictim => &[ReasonableGroundsPositive, ConclusiveGroundsPositive],
-            NotAVictim => &[ReasonableGroundsPositive, ConclusiveGroundsNegative],
-            RgReconsideration => &[ReasonableGroundsNegative, ReconsiderationRequested],
-            CgReconsideration => &[ReasonableGroundsPositive, ConclusiveGroundsNegative, ReconsiderationRequested],
+            PresumedVictim => &[FirstPositive],
+            NegativeFirstDecision => &[FirstNegative],
+            IdentifiedVictim => &[FirstPositive, FinalPositive],
+            NotIdentified => &[FirstPositive, FinalNegative],
+            FirstReconsideration => &[FirstNegative, ReconsiderationRequested],
+            FinalReconsideration => &[FirstPositive, FinalNegative, ReconsiderationRequested],
             Withdrawn => &[Withdrawal],
         }
     }
@@ -616,7 +710,7 @@ mod tests {
         assert_eq!(NrmStatus::ALL.len(), 8);
         assert_eq!(DecisionKind::ALL.len(), 8);
         for s in NrmStatus::ALL {
-            let reached = fold(date(REFERRED_ON), &decisions(path_to(*s))).unwrap();
+            let reached = fold(date(REFERRED_ON), TWO, &decisions(path_to(*s))).unwrap();
             assert_eq!(reached.status(), *s, "path_to({s}) must reach {s}");
         }
         assert_eq!(NrmStatus::parse_code("status", "presumed_victim").unwrap(), PresumedVictim);
@@ -633,7 +727,7 @@ mod tests {
             let history = decisions(path_to(*status));
             for kind in DecisionKind::ALL {
                 let proposed = next_after(&history, *kind);
-                let result = check_next(date(REFERRED_ON), &history, &proposed);
+                let result = check_next(date(REFERRED_ON), TWO, &history, &proposed);
                 match table_next(*status, *kind) {
                     Some(to) => {
                         legal += 1;
@@ -652,10 +746,10 @@ mod tests {
                 let mut expected: Vec<DecisionKind> =
                     TABLE.iter().filter(|(f, _, _)| f == status).map(|(_, k, _)| *k).collect();
                 expected.sort();
-                let mut allowed = allowed_next(*status).to_vec();
+                let mut allowed = allowed_next(*status, TWO).to_vec();
                 allowed.sort();
                 assert_eq!(allowed, expected, "allowed_next({status})");
-                assert_eq!(transition(*status, *kind), table_next(*status, *kind));
+                assert_eq!(transition(*status, *kind, TWO), table_next(*status, *kind));
             }
         }
         assert_eq!((legal, illegal), (12, 52));
@@ -664,46 +758,56 @@ mod tests {
     #[test]
     fn refusals_say_what_is_missing_and_where_the_case_stands() {
         let history = decisions(&[]);
-        let e = check_next(date(REFERRED_ON), &history, &next_after(&history, ConclusiveGroundsPositive)).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, FinalPositive)).unwrap_err();
         assert_eq!(
             e.to_string(),
             "a conclusive-grounds decision needs a positive reasonable-grounds decision first; the case is referred"
         );
         let history = decisions(path_to(IdentifiedVictim));
-        let e = check_next(date(REFERRED_ON), &history, &next_after(&history, Withdrawal)).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, Withdrawal)).unwrap_err();
         assert!(e.to_string().starts_with("a positive conclusive-grounds decision is final"), "{e}");
         let history = decisions(path_to(PresumedVictim));
-        let e = check_next(date(REFERRED_ON), &history, &next_after(&history, ReconsiderationUpheld)).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, ReconsiderationUpheld)).unwrap_err();
         assert!(e.to_string().starts_with("there is no pending reconsideration request"), "{e}");
-        assert!(IdentifiedVictim.is_final() && Withdrawn.is_final() && !NotAVictim.is_final());
+        assert!(IdentifiedVictim.is_final(TWO) && Withdrawn.is_final(TWO) && !NotIdentified.is_final(TWO));
     }
 
-    /// Directive 2011/36/EU Art 11(2): support starts with the reasonable-grounds indication;
-    /// Convention Art 13(1): the reflection period starts when reasonable grounds are found.
+    /// Dir 2011/36 Art 11(2): assistance starts "as soon as" there is a reasonable-grounds
+    /// indication, which the referred registration is: before any formal first decision. CETS 197
+    /// Art 10(2): no removal while identification runs. CETS 197 Art 13(1): in a two-decision
+    /// procedure whose profile presumes from the first decision, the reflection period runs from it.
     #[test]
-    fn art_11_2_and_convention_art_13_1_assistance_and_reflection_start_with_positive_rg() {
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let s = fold(date(REFERRED_ON), &history).unwrap();
-        assert_eq!(s.assistance_since(), Some(history[0].decided_on));
-        assert_eq!(s.reflection_from(), Some(history[0].decided_on));
-        assert_eq!(s.rg_decided_on(), Some(history[0].decided_on));
-        assert_eq!(s.cg_decided_on(), None);
-        assert!(s.is_victim_for_protection());
+    fn art_11_2_dir_2011_36_assistance_starts_at_the_referral_not_at_a_formal_decision() {
+        let referred = fold(date(REFERRED_ON), TWO, &[]).unwrap();
+        assert_eq!(referred.assistance_since(), date(REFERRED_ON));
+        assert!(referred.is_victim_for_protection(), "CETS 197 Art 10(2): identification is running");
+        assert_eq!(referred.reflection_from(), None);
+        assert!(!referred.is_presumed_victim(), "this profile presumes from the first decision");
 
-        let referred = fold(date(REFERRED_ON), &[]).unwrap();
-        assert_eq!((referred.assistance_since(), referred.reflection_from()), (None, None));
-        assert!(!referred.is_victim_for_protection());
+        let history = decisions(&[FirstPositive]);
+        let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
+        assert_eq!(s.assistance_since(), date(REFERRED_ON));
+        assert_eq!(s.reflection_from(), Some(history[0].decided_on));
+        assert_eq!(s.first_decided_on(), Some(history[0].decided_on));
+        assert_eq!(s.final_decided_on(), None);
+        assert!(s.is_victim_for_protection() && s.is_presumed_victim());
+
+        // A negative first decision closes identification; assistance had started all the same.
+        let negative = fold(date(REFERRED_ON), TWO, &decisions(&[FirstNegative])).unwrap();
+        assert_eq!(negative.assistance_since(), date(REFERRED_ON));
+        assert!(!negative.is_victim_for_protection());
     }
 
     /// Art 11(2)-(3) of Directive 2011/36/EU and Convention Art 12(6): the start of assistance
     /// depends on the reasonable-grounds finding alone. Later decisions do not move it.
     #[test]
     fn art_11_3_assistance_start_is_not_moved_by_later_decisions() {
-        let history = decisions(&[ReasonableGroundsPositive, ConclusiveGroundsNegative, ReconsiderationRequested]);
-        let s = fold(date(REFERRED_ON), &history).unwrap();
-        assert_eq!(s.status(), CgReconsideration);
-        assert_eq!(s.assistance_since(), Some(history[0].decided_on));
-        assert_eq!(s.cg_decided_on(), Some(history[1].decided_on));
+        let history = decisions(&[FirstPositive, FinalNegative, ReconsiderationRequested]);
+        let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
+        assert_eq!(s.status(), FinalReconsideration);
+        assert_eq!(s.assistance_since(), date(REFERRED_ON));
+        assert_eq!(s.reflection_from(), Some(history[0].decided_on));
+        assert_eq!(s.final_decided_on(), Some(history[1].decided_on));
         assert!(!s.is_victim_for_protection());
     }
 
@@ -711,134 +815,133 @@ mod tests {
     /// and the reflection period (Convention Art 13(1)) start on the date of the overturning decision.
     #[test]
     fn art_11_2_assistance_and_reflection_start_after_overturned_rg_reconsideration() {
-        let history = decisions(&[ReasonableGroundsNegative, ReconsiderationRequested, ReconsiderationOverturned]);
-        let s = fold(date(REFERRED_ON), &history).unwrap();
+        let history = decisions(&[FirstNegative, ReconsiderationRequested, ReconsiderationOverturned]);
+        let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
         assert_eq!(s.status(), PresumedVictim);
-        assert_eq!(s.assistance_since(), Some(history[2].decided_on));
+        assert_eq!(s.assistance_since(), date(REFERRED_ON));
         assert_eq!(s.reflection_from(), Some(history[2].decided_on));
-        assert_eq!(s.rg_decided_on(), Some(history[2].decided_on));
+        assert_eq!(s.first_decided_on(), Some(history[2].decided_on));
 
-        let upheld = decisions(&[ReasonableGroundsNegative, ReconsiderationRequested, ReconsiderationUpheld]);
-        let s = fold(date(REFERRED_ON), &upheld).unwrap();
-        assert_eq!(s.status(), RgNegative);
-        assert_eq!((s.assistance_since(), s.reflection_from()), (None, None));
-        assert_eq!(s.rg_decided_on(), Some(upheld[0].decided_on), "an upheld decision stands with its date");
+        let upheld = decisions(&[FirstNegative, ReconsiderationRequested, ReconsiderationUpheld]);
+        let s = fold(date(REFERRED_ON), TWO, &upheld).unwrap();
+        assert_eq!(s.status(), NegativeFirstDecision);
+        assert_eq!(s.reflection_from(), None);
+        assert_eq!(s.first_decided_on(), Some(upheld[0].decided_on), "an upheld decision stands with its date");
     }
 
     #[test]
     fn overturned_cg_reconsideration_identifies_the_victim() {
-        let kinds =
-            [ReasonableGroundsPositive, ConclusiveGroundsNegative, ReconsiderationRequested, ReconsiderationOverturned];
+        let kinds = [FirstPositive, FinalNegative, ReconsiderationRequested, ReconsiderationOverturned];
         let history = decisions(&kinds);
-        let s = fold(date(REFERRED_ON), &history).unwrap();
+        let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
         assert_eq!(s.status(), IdentifiedVictim);
-        assert_eq!(s.cg_decided_on(), Some(history[3].decided_on));
-        assert_eq!(s.assistance_since(), Some(history[0].decided_on));
+        assert_eq!(s.final_decided_on(), Some(history[3].decided_on));
+        assert_eq!(s.reflection_from(), Some(history[0].decided_on));
         assert!(s.is_victim_for_protection());
     }
 
     #[test]
     fn reasons_are_required_for_negative_cg_reconsideration_outcomes_and_withdrawal() {
         for kind in DecisionKind::ALL {
-            let required = !matches!(kind, ReasonableGroundsPositive | ReconsiderationRequested);
+            let required = !matches!(kind, FirstPositive | ReconsiderationRequested);
             assert_eq!(kind.requires_reasons(), required, "{kind}");
         }
-        let history = decisions(&[ReasonableGroundsPositive]);
-        for kind in [ConclusiveGroundsPositive, ConclusiveGroundsNegative, Withdrawal] {
+        let history = decisions(&[FirstPositive]);
+        for kind in [FinalPositive, FinalNegative, Withdrawal] {
             let mut proposed = next_after(&history, kind);
             proposed.reasons = None;
-            let e = check_next(date(REFERRED_ON), &history, &proposed).unwrap_err();
+            let e = check_next(date(REFERRED_ON), TWO, &history, &proposed).unwrap_err();
             assert_eq!((e.problem, e.status, e.kind), (Problem::ReasonsRequired, PresumedVictim, kind));
         }
-        let mut rg_negative = next_after(&[], ReasonableGroundsNegative);
+        let mut rg_negative = next_after(&[], FirstNegative);
         rg_negative.reasons = None;
-        let e = check_next(date(REFERRED_ON), &[], &rg_negative).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &[], &rg_negative).unwrap_err();
         assert_eq!(
             e.to_string(),
             "a negative reasonable-grounds decision must state its reasons; the case is referred"
         );
-        let mut rg_positive = next_after(&[], ReasonableGroundsPositive);
+        let mut rg_positive = next_after(&[], FirstPositive);
         rg_positive.reasons = None;
-        assert!(check_next(date(REFERRED_ON), &[], &rg_positive).is_ok());
+        assert!(check_next(date(REFERRED_ON), TWO, &[], &rg_positive).is_ok());
     }
 
     #[test]
     fn decisions_may_not_go_back_in_time() {
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let mut early = next_after(&history, ConclusiveGroundsPositive);
+        let history = decisions(&[FirstPositive]);
+        let mut early = next_after(&history, FinalPositive);
         early.decided_on = history[0].decided_on.add_days(-1).unwrap();
-        let e = check_next(date(REFERRED_ON), &history, &early).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &early).unwrap_err();
         assert_eq!(e.problem, Problem::BeforePrevious { previous_seq: 1, previous_on: history[0].decided_on });
         assert!(e.to_string().contains("before the previous decision (number 1"), "{e}");
         // The same day is allowed.
         early.decided_on = history[0].decided_on;
-        assert!(check_next(date(REFERRED_ON), &history, &early).is_ok());
+        assert!(check_next(date(REFERRED_ON), TWO, &history, &early).is_ok());
 
-        let mut before_referral = next_after(&[], ReasonableGroundsPositive);
+        let mut before_referral = next_after(&[], FirstPositive);
         before_referral.decided_on = date("2024-02-29");
-        let e = check_next(date(REFERRED_ON), &[], &before_referral).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &[], &before_referral).unwrap_err();
         assert_eq!(e.problem, Problem::BeforeReferral { referred_on: date(REFERRED_ON) });
         before_referral.decided_on = date(REFERRED_ON);
-        assert!(check_next(date(REFERRED_ON), &[], &before_referral).is_ok());
+        assert!(check_next(date(REFERRED_ON), TWO, &[], &before_referral).is_ok());
     }
 
     #[test]
     fn sequence_numbers_must_follow_on() {
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let mut skipped = next_after(&history, ConclusiveGroundsPositive);
+        let history = decisions(&[FirstPositive]);
+        let mut skipped = next_after(&history, FinalPositive);
         skipped.seq = 3;
-        let e = check_next(date(REFERRED_ON), &history, &skipped).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &skipped).unwrap_err();
         assert_eq!(e.problem, Problem::OutOfSequence { expected: 2 });
     }
 
     #[test]
     fn a_correction_replaces_the_latest_decision() {
         // RG positive recorded by mistake; corrected to negative.
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let correction = next_after(&history, ReasonableGroundsNegative).correcting(1);
-        let s = check_next(date(REFERRED_ON), &history, &correction).unwrap();
-        assert_eq!(s.status(), RgNegative);
+        let history = decisions(&[FirstPositive]);
+        let correction = next_after(&history, FirstNegative).correcting(1);
+        let s = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap();
+        assert_eq!(s.status(), NegativeFirstDecision);
         assert_eq!(s.effective_decisions(), std::slice::from_ref(&correction));
         assert_eq!(s.history().len(), 2);
         assert_eq!(s.corrected_by(1), Some(2));
-        assert_eq!((s.assistance_since(), s.reflection_from()), (None, None));
-        assert_eq!(s.rg_decided_on(), Some(correction.decided_on));
+        assert_eq!(s.reflection_from(), None);
+        assert_eq!(s.first_decided_on(), Some(correction.decided_on));
         // A correction of the correction is allowed: it is now the latest effective decision.
         let mut all = history.clone();
         all.push(correction);
-        let again = next_after(&all, ReasonableGroundsPositive).correcting(2);
-        let s = check_next(date(REFERRED_ON), &all, &again).unwrap();
+        let again = next_after(&all, FirstPositive).correcting(2);
+        let s = check_next(date(REFERRED_ON), TWO, &all, &again).unwrap();
         assert_eq!(s.status(), PresumedVictim);
-        assert_eq!(s.assistance_since(), Some(again.decided_on));
+        assert_eq!(s.reflection_from(), Some(again.decided_on));
     }
 
     #[test]
     fn a_final_decision_can_be_corrected() {
-        let history = decisions(&[ReasonableGroundsPositive, ConclusiveGroundsPositive]);
-        let correction = next_after(&history, ConclusiveGroundsNegative).correcting(2);
-        let s = check_next(date(REFERRED_ON), &history, &correction).unwrap();
-        assert_eq!(s.status(), NotAVictim);
-        assert_eq!(s.correctable(), Some((3, &[ConclusiveGroundsPositive, ConclusiveGroundsNegative, Withdrawal][..])));
+        let history = decisions(&[FirstPositive, FinalPositive]);
+        let correction = next_after(&history, FinalNegative).correcting(2);
+        let s = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap();
+        assert_eq!(s.status(), NotIdentified);
+        assert_eq!(s.correctable(), Some((3, &[FinalPositive, FinalNegative, Withdrawal][..])));
     }
 
     #[test]
     fn a_correction_may_fix_the_date_but_not_before_the_decision_below_it() {
-        let history = decisions(&[ReasonableGroundsPositive, ConclusiveGroundsPositive]);
-        let mut fix = next_after(&history, ConclusiveGroundsPositive).correcting(2);
+        let history = decisions(&[FirstPositive, FinalPositive]);
+        let mut fix = next_after(&history, FinalPositive).correcting(2);
         fix.decided_on = history[1].decided_on.add_days(-5).unwrap();
-        let s = check_next(date(REFERRED_ON), &history, &fix).unwrap();
-        assert_eq!(s.cg_decided_on(), Some(fix.decided_on));
+        let s = check_next(date(REFERRED_ON), TWO, &history, &fix).unwrap();
+        assert_eq!(s.final_decided_on(), Some(fix.decided_on));
         fix.decided_on = history[0].decided_on.add_days(-1).unwrap();
-        let e = check_next(date(REFERRED_ON), &history, &fix).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &fix).unwrap_err();
         assert_eq!(e.problem, Problem::BeforePrevious { previous_seq: 1, previous_on: history[0].decided_on });
     }
 
     #[test]
     fn a_correction_must_be_legal_where_the_corrected_decision_was_made() {
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let correction = next_after(&history, ConclusiveGroundsPositive).correcting(1);
-        let e = check_next(date(REFERRED_ON), &history, &correction).unwrap_err();
-        assert_eq!((e.status, e.kind, &e.problem), (Referred, ConclusiveGroundsPositive, &Problem::NotAllowed));
+        let history = decisions(&[FirstPositive]);
+        let correction = next_after(&history, FinalPositive).correcting(1);
+        let e = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap_err();
+        assert_eq!((e.status, e.kind, &e.problem), (Referred, FinalPositive, &Problem::NotAllowed));
         assert_eq!(
             e.to_string(),
             "as a correction of decision 1: a conclusive-grounds decision needs a positive reasonable-grounds \
@@ -848,33 +951,33 @@ mod tests {
 
     #[test]
     fn a_correction_of_a_superseded_decision_is_refused() {
-        let mut history = decisions(&[ReasonableGroundsPositive]);
-        history.push(next_after(&history, ReasonableGroundsNegative).correcting(1));
-        let again = next_after(&history, ReasonableGroundsPositive).correcting(1);
-        let e = check_next(date(REFERRED_ON), &history, &again).unwrap_err();
+        let mut history = decisions(&[FirstPositive]);
+        history.push(next_after(&history, FirstNegative).correcting(1));
+        let again = next_after(&history, FirstPositive).correcting(1);
+        let e = check_next(date(REFERRED_ON), TWO, &history, &again).unwrap_err();
         assert_eq!(e.problem, Problem::CorrectsSuperseded { target: 1, superseded_by: 2 });
         assert!(e.to_string().contains("already been corrected by decision 2"), "{e}");
     }
 
     #[test]
     fn a_correction_of_a_decision_that_is_not_the_latest_is_refused() {
-        let history = decisions(&[ReasonableGroundsPositive, ConclusiveGroundsNegative]);
-        let correction = next_after(&history, ReasonableGroundsNegative).correcting(1);
-        let e = check_next(date(REFERRED_ON), &history, &correction).unwrap_err();
+        let history = decisions(&[FirstPositive, FinalNegative]);
+        let correction = next_after(&history, FirstNegative).correcting(1);
+        let e = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap_err();
         assert_eq!(e.problem, Problem::CorrectsNotLatest { target: 1, latest: 2 });
         for target in [0, 3, 9] {
-            let correction = next_after(&history, ConclusiveGroundsPositive).correcting(target);
-            let e = check_next(date(REFERRED_ON), &history, &correction).unwrap_err();
+            let correction = next_after(&history, FinalPositive).correcting(target);
+            let e = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap_err();
             assert_eq!(e.problem, Problem::UnknownCorrectionTarget { target });
         }
     }
 
     #[test]
     fn a_correction_must_state_its_reasons() {
-        let history = decisions(&[ReasonableGroundsPositive]);
-        let mut correction = next_after(&history, ReasonableGroundsPositive).correcting(1);
+        let history = decisions(&[FirstPositive]);
+        let mut correction = next_after(&history, FirstPositive).correcting(1);
         correction.reasons = None;
-        let e = check_next(date(REFERRED_ON), &history, &correction).unwrap_err();
+        let e = check_next(date(REFERRED_ON), TWO, &history, &correction).unwrap_err();
         assert_eq!(e.problem, Problem::ReasonsRequired);
         assert!(e.to_string().starts_with("a correction must state its reasons"), "{e}");
     }
@@ -882,7 +985,7 @@ mod tests {
     #[test]
     fn decisions_parse_from_form_fields() {
         let d = Decision::parse(2, "conclusive_grounds_positive", "2024-05-01", " Interview. ", "").unwrap();
-        assert_eq!((d.seq, d.kind, d.corrects), (2, ConclusiveGroundsPositive, None));
+        assert_eq!((d.seq, d.kind, d.corrects), (2, FinalPositive, None));
         assert_eq!(d.reasons.as_ref().map(Narrative::as_str), Some("Interview."));
         assert_eq!(Decision::parse(1, "reasonable_grounds_positive", "2024-05-01", "", "").unwrap().reasons, None);
         assert_eq!(Decision::parse(1, "granted", "2024-05-01", "", "").unwrap_err().field, "kind");
@@ -897,10 +1000,76 @@ mod tests {
 
     #[test]
     fn decisions_round_trip_through_json() {
-        let d = next_after(&[], ReasonableGroundsNegative);
+        let d = next_after(&[], FirstNegative);
         let json = serde_json::to_string(&d).unwrap();
         assert!(json.contains("\"reasonable_grounds_negative\""), "{json}");
         assert_eq!(serde_json::from_str::<Decision>(&json).unwrap(), d);
+    }
+
+    /// A one-decision procedure presumed from the referral (for example a commission that
+    /// identifies), with reconsideration of a negative decision.
+    const ONE: Shape = Shape {
+        two_stage: false,
+        first_reconsideration: false,
+        final_reconsideration: true,
+        presumed_from: PresumedFrom::Referral,
+    };
+
+    #[test]
+    fn a_one_decision_procedure_identifies_in_one_step_and_presumes_from_the_referral() {
+        let referred = fold(date(REFERRED_ON), ONE, &[]).unwrap();
+        assert_eq!(referred.allowed_next(), &[FinalPositive, FinalNegative, Withdrawal]);
+        assert!(referred.is_presumed_victim());
+        assert_eq!(referred.presumed_since(), Some(date(REFERRED_ON)));
+        assert_eq!(referred.reflection_from(), Some(date(REFERRED_ON)));
+        let e = check_next(date(REFERRED_ON), ONE, &[], &next_after(&[], FirstPositive)).unwrap_err();
+        assert_eq!(e.problem, Problem::NotAllowed);
+        assert!(e.to_string().starts_with("this procedure has one decision only"), "{e}");
+
+        let identified = fold(date(REFERRED_ON), ONE, &decisions(&[FinalPositive])).unwrap();
+        assert_eq!(identified.status(), IdentifiedVictim);
+        assert_eq!(identified.final_decided_on(), Some(decisions(&[FinalPositive])[0].decided_on));
+        assert_eq!(identified.first_decided_on(), None);
+        assert!(!identified.is_presumed_victim());
+
+        let refused = decisions(&[FinalNegative, ReconsiderationRequested, ReconsiderationOverturned]);
+        let s = fold(date(REFERRED_ON), ONE, &refused).unwrap();
+        assert_eq!(s.status(), IdentifiedVictim);
+        assert_eq!(s.final_decided_on(), Some(refused[2].decided_on));
+    }
+
+    #[test]
+    fn reconsideration_follows_the_procedure() {
+        let no_reconsideration = Shape { final_reconsideration: false, ..ONE };
+        let history = decisions(&[FinalNegative]);
+        let s = fold(date(REFERRED_ON), no_reconsideration, &history).unwrap();
+        assert!(s.allowed_next().is_empty());
+        assert!(s.status().is_final(no_reconsideration));
+        let e = check_next(
+            date(REFERRED_ON),
+            no_reconsideration,
+            &history,
+            &next_after(&history, ReconsiderationRequested),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("provides no reconsideration"), "{e}");
+        // The same history under the procedure that allows it.
+        assert_eq!(fold(date(REFERRED_ON), ONE, &history).unwrap().allowed_next(), &[ReconsiderationRequested]);
+    }
+
+    #[test]
+    fn legacy_codes_of_stored_decisions_still_read() {
+        assert_eq!(DecisionKind::parse_code("kind", "reasonable_grounds_positive").unwrap(), FirstPositive);
+        assert_eq!(DecisionKind::parse_code("kind", "conclusive_grounds_negative").unwrap(), FinalNegative);
+        assert_eq!(NrmStatus::parse_code("s", "rg_negative").unwrap(), NegativeFirstDecision);
+        assert_eq!(NrmStatus::parse_code("s", "cg_reconsideration").unwrap(), FinalReconsideration);
+        // Written with the new codes only.
+        assert_eq!(FirstPositive.code(), "first_decision_positive");
+        let legacy: Decision = serde_json::from_str(
+            r#"{"seq":1,"kind":"reasonable_grounds_negative","decided_on":"2024-03-02","reasons":"x","corrects":null}"#,
+        )
+        .unwrap();
+        assert_eq!(legacy.kind, FirstNegative);
     }
 
     fn reachable() -> Vec<NrmStatus> {
@@ -927,10 +1096,7 @@ mod tests {
             let to = table_next(at, d.kind);
             prop_assert!(to.is_some(), "{} after {} is not in the table", d.kind, at);
             prop_assert!(d.decided_on >= last);
-            if matches!(
-                (at, d.kind),
-                (Referred, ReasonableGroundsPositive) | (RgReconsideration, ReconsiderationOverturned)
-            ) {
+            if matches!((at, d.kind), (Referred, FirstPositive) | (FirstReconsideration, ReconsiderationOverturned)) {
                 assistance = assistance.or(Some(d.decided_on));
             }
             last = d.decided_on;
@@ -938,8 +1104,8 @@ mod tests {
         }
         prop_assert_eq!(at, s.status());
         prop_assert!(reachable().contains(&s.status()));
-        prop_assert_eq!(assistance, s.assistance_since());
-        prop_assert_eq!(s.reflection_from(), s.assistance_since());
+        prop_assert_eq!(assistance, s.reflection_from());
+        prop_assert_eq!(s.assistance_since(), s.referred_on());
         Ok(())
     }
 
@@ -1001,10 +1167,10 @@ mod tests {
         /// with folding the longer list, and whatever is accepted follows the table.
         #[test]
         fn fold_is_total_deterministic_and_follows_the_table(ds in arbitrary_decisions()) {
-            let first = fold(date(REFERRED_ON), &ds);
-            prop_assert_eq!(&first, &fold(date(REFERRED_ON), &ds));
+            let first = fold(date(REFERRED_ON), TWO, &ds);
+            prop_assert_eq!(&first, &fold(date(REFERRED_ON), TWO, &ds));
             if let Some((last, init)) = ds.split_last() {
-                prop_assert_eq!(&first, &check_next(date(REFERRED_ON), init, last));
+                prop_assert_eq!(&first, &check_next(date(REFERRED_ON), TWO, init, last));
             }
             if let Ok(s) = &first {
                 check_against_table(s)?;
@@ -1018,7 +1184,7 @@ mod tests {
         /// the table says.
         #[test]
         fn walks_along_the_table_are_accepted((ds, end) in walked_decisions()) {
-            let s = fold(date(REFERRED_ON), &ds);
+            let s = fold(date(REFERRED_ON), TWO, &ds);
             prop_assert!(s.is_ok(), "{:?}", s);
             if let Ok(s) = s {
                 prop_assert_eq!(s.status(), end);
