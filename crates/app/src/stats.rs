@@ -117,13 +117,16 @@ fn year_of(date: &str) -> Option<u16> {
 }
 
 /// Status rank of a registration for the person's legal status: identified beats presumed;
-/// closed negative or withdrawn records do not make a victim.
-fn status_rank(nrm_status: Option<&str>) -> u8 {
-    match nrm_status {
-        Some("identified_victim") => 2,
-        Some("not_a_victim") | Some("rg_negative") | Some("withdrawn") => 0,
-        // referred, presumed, reconsideration: a presumed victim
-        _ => 1,
+/// closed negative or withdrawn records do not make a victim, and a referral is a presumed victim
+/// only where the country's procedure presumes from the referral (otherwise from a positive
+/// first decision).
+fn status_rank(nrm_status: Option<&str>, presumed_from_referral: bool) -> u8 {
+    use haven_domain::ident::status::NrmStatus;
+    match nrm_status.and_then(|s| <NrmStatus as haven_domain::Coded>::parse_code("nrm_status", s).ok()) {
+        Some(NrmStatus::IdentifiedVictim) => 2,
+        Some(NrmStatus::PresumedVictim | NrmStatus::FinalReconsideration) => 1,
+        Some(NrmStatus::Referred) => u8::from(presumed_from_referral),
+        _ => 0,
     }
 }
 
@@ -206,7 +209,12 @@ impl App {
             if first.referred_on.as_deref().and_then(year_of) != Some(year) {
                 continue;
             }
-            let rank = rows.iter().map(|r| status_rank(r.nrm_status.as_deref())).max().unwrap_or(1);
+            let mut rank = 0;
+            for r in rows.iter() {
+                let presumed_from_referral = self.procedure_of(principal.organisation.jurisdiction, r)?.presumed_from
+                    == haven_domain::ident::procedure::PresumedFrom::Referral;
+                rank = rank.max(status_rank(r.nrm_status.as_deref(), presumed_from_referral));
+            }
             if rank == 0 {
                 left_out += 1;
                 continue;
@@ -269,8 +277,10 @@ impl App {
             notifications,
             method: format!(
                 "Persons, not records: {}. A person is counted once, in the year of their first registration, \
-                 under the values of that registration; identified if any registration has a positive conclusive \
-                 decision. Anonymous notifications cannot be linked and count one each.",
+                 under the values of that registration; identified if any registration has a positive final \
+                 decision, presumed where the country's procedure presumes (from the referral or from a positive \
+                 first decision); registrations closed negative, withdrawn or only referred where the procedure \
+                 presumes from a first decision are left out. Anonymous notifications cannot be linked and count one each.",
                 summary.method
             ),
         };
@@ -477,6 +487,22 @@ impl Release {
             .collect()
     }
 
+    /// The headline figure of a table: its grand total as released (fixed when the release was
+    /// made, confidential or blank as published).
+    pub fn headline(&self, spec: &TableSpec) -> ShownCell {
+        let total = spec.key(spec.len().saturating_sub(1));
+        match self.dataset.observations.iter().find(|o| o.key == total) {
+            Some(o) => ShownCell { value: o.value, conf: o.conf, error: o.error },
+            None => ShownCell { value: None, conf: ConfStatus::Free, error: None },
+        }
+    }
+
+    /// Whether the release has offender figures (traffickers, users of services): a national
+    /// release has none until the proceedings module exists.
+    pub fn has_offenders(&self) -> bool {
+        self.dataset.observations.iter().any(|o| o.key.indicator.is_offender())
+    }
+
     pub fn table(&self, id: &str) -> Option<&TableSpec> {
         self.report.tables.iter().find(|t| t.id == id)
     }
@@ -536,8 +562,11 @@ pub struct BudgetView {
     pub remaining_delta: String,
 }
 
-const NO_PROCEEDINGS: &str = "Traffickers suspected, prosecuted and convicted are not in this release: the \
-                              proceedings module that will provide them is not available yet.";
+/// Said in every national release: where offender figures come from for now.
+pub const NO_PROCEEDINGS: &str = "Traffickers suspected, prosecuted and convicted, and persons who knowingly used \
+                                  services exploited from a victim (Dir 2024/1712 Art 18a), are not counted from \
+                                  the case data: until the proceedings module exists these figures come only from \
+                                  files and the API at the EU hub.";
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
     haven_domain::ParseError::new(field, message).into()
@@ -686,7 +715,12 @@ impl App {
         // lists the countries present.
         let citizens = match mode {
             Mode::Dp(_) => {
-                let mut all: Vec<String> = haven_domain::org::iso_country_codes().map(str::to_owned).collect();
+                // as Eurostat writes them (EL, UK), sorted as the hub lays them out
+                let mut all: Vec<String> = haven_domain::org::iso_country_codes()
+                    .map(|c| haven_stats::codes::to_eurostat(c).to_owned())
+                    .collect();
+                all.sort();
+                all.dedup();
                 all.push("UNK".to_owned());
                 all
             }
@@ -695,6 +729,8 @@ impl App {
         let specs = national::national_tables(&citizens, false);
         let tables = national::build(&specs, &records, &[]);
         let id = crate::new_id();
+        // what leaves the country carries the country as Eurostat writes it (EL for Greece)
+        let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
             Mode::Suppression(params) => {
                 let protection = sdc::protect(&tables, &params).map_err(internal)?;
@@ -705,7 +741,7 @@ impl App {
                             .into(),
                     ));
                 }
-                let dataset = hub::dataset_from_tables(&country, year, &tables, Some(&protection.status));
+                let dataset = hub::dataset_from_tables(&geo, year, &tables, Some(&protection.status));
                 let report = SuppressionReport {
                     threshold: params.threshold,
                     protection: params.protection_of(1),
@@ -749,7 +785,7 @@ impl App {
                 let cost = released.spent;
                 let (b, spent_before) = self.budget_and_spent(&country, year).await?;
                 let spent_after = spent_before.compose(cost).unwrap_or(b);
-                let dataset = Dataset { country: country.clone(), year, observations: released.observations() };
+                let dataset = Dataset { country: geo.clone(), year, observations: released.observations() };
                 let mechanism = match params.mechanism {
                     Mechanism::DiscreteLaplace => "discrete Laplace",
                     Mechanism::DiscreteGaussian => "discrete Gaussian",
@@ -792,7 +828,7 @@ impl App {
             }
         };
         // what leaves the country must pass the EU level's own checks
-        if let Err(findings) = hub::validate(&dataset, &country, year) {
+        if let Err(findings) = hub::validate(&dataset, &geo, year) {
             let listed: Vec<String> = findings.iter().take(5).map(ToString::to_string).collect();
             return Err(AppError::Internal(format!("a release failed validation: {}", listed.join("; ")).into()));
         }
@@ -962,7 +998,8 @@ pub struct SubmissionReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CountryStatus {
     pub country: String,
-    /// `submitted`, `missing` or `unexpected`.
+    /// `submitted`, `missing`, `not_bound` (Denmark, not bound by the Directive: not expected,
+    /// not missing), `voluntary` (a file from a country not bound) or `unexpected`.
     pub status: String,
     /// Files received (the latest counts).
     pub files: usize,
@@ -991,11 +1028,12 @@ impl App {
     ) -> AppResult<SubmissionReceipt> {
         self.require(principal, Permission::PublishStatistics).await?;
         check_year(year)?;
-        let country = country.trim().to_ascii_uppercase();
+        // Eurostat's code: GR is received as EL
+        let country = haven_stats::codes::to_eurostat(country.trim().to_ascii_uppercase().as_str()).to_owned();
         if !is_member_state(&country) {
             return Err(invalid("country", format!("{country:?} is not an EU member state")));
         }
-        let own = principal.organisation.jurisdiction.code();
+        let own = haven_stats::codes::to_eurostat(principal.organisation.jurisdiction.code());
         if own != "EU" && own != country {
             self.audit_denied(principal, "submission", &country, None).await;
             return Err(AppError::Forbidden);
@@ -1136,7 +1174,11 @@ impl App {
         check_year(year)?;
         let rows = self.store.submissions_for(i64::from(year)).await?;
         let received: Vec<&str> = rows.iter().map(|r| r.country.as_str()).collect();
-        let status = hub::submission_status(haven_stats::codes::EU_MEMBERS, &received);
+        let status = hub::submission_status_in(
+            &haven_stats::codes::expected_members(),
+            haven_stats::codes::NOT_BOUND,
+            &received,
+        );
         Ok(status
             .into_iter()
             .map(|(country, s)| {
@@ -1146,6 +1188,8 @@ impl App {
                     status: match s {
                         SubmissionStatus::Submitted | SubmissionStatus::SubmittedMoreThanOnce(_) => "submitted",
                         SubmissionStatus::Missing => "missing",
+                        SubmissionStatus::NotBound => "not_bound",
+                        SubmissionStatus::Voluntary(_) => "voluntary",
                         SubmissionStatus::Unexpected => "unexpected",
                     }
                     .to_owned(),
@@ -1162,7 +1206,12 @@ impl App {
         self.require_eu(principal).await?;
         check_year(year)?;
         let (datasets, _) = self.latest_submissions(year).await?;
-        let aggregate = hub::aggregate(&datasets, haven_stats::codes::EU_MEMBERS, year);
+        let aggregate = hub::aggregate_collection(
+            &datasets,
+            &haven_stats::codes::expected_members(),
+            haven_stats::codes::NOT_BOUND,
+            year,
+        );
         let event =
             self.event(principal, AuditAction::HubRead).on("hub", &year.to_string(), Some(&principal.organisation.id));
         self.store.append_audit(&event).await?;
