@@ -13,6 +13,7 @@ mod backup;
 mod config;
 mod encryption;
 mod serve;
+mod traceability;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

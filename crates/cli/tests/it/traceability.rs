@@ -1,0 +1,173 @@
+//! The legal traceability table (docs/legal/traceability.md): every test it names exists and is
+//! named after its row's article, and every article is cited in the one citation style.
+
+use std::path::{Path, PathBuf};
+
+/// The instruments the table may cite, with the snake form a test name carries.
+const INSTRUMENTS: [(&str, &str); 5] = [
+    ("Dir 2011/36", "dir_2011_36"),
+    ("Dir 2024/1712", "dir_2024_1712"),
+    ("Dir 2004/81", "dir_2004_81"),
+    ("CETS 197", "cets"),
+    ("Reg 1182/71", "reg_1182_71"),
+];
+
+/// Spellings of the instruments that the table must not use.
+const FORBIDDEN: [&str; 6] = [
+    "Directive 2011/36/EU Art",
+    "Directive 2004/81/EC Art",
+    "Directive (EU) 2024/1712 Art",
+    "Convention Art",
+    "Directive Art",
+    "Arts ",
+];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
+}
+
+/// The text of every `.rs` file under `dir`, skipping build output.
+fn rust_sources(dir: &Path, out: &mut String) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())));
+            out.push('\n');
+        }
+    }
+}
+
+/// `Art 15(3)(f)` → `art_15_3_f`, `Art 18a` → `art_18a`.
+fn article_snake(article: &str) -> Option<String> {
+    let rest = article.strip_prefix("Art ")?;
+    let mut snake = String::from("art");
+    let mut parts = rest.split(['(', ')']).filter(|p| !p.is_empty());
+    let number = parts.next()?;
+    if !number.chars().next()?.is_ascii_digit() || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    snake.push('_');
+    snake.push_str(number);
+    for p in parts {
+        if !p.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        snake.push('_');
+        snake.push_str(p);
+    }
+    // Every part is a whole bracket: `Art 15(3)(f)`, never `Art 15(3`.
+    let rebuilt: String =
+        rest.split(['(', ')']).filter(|p| !p.is_empty()).enumerate().fold(String::new(), |mut acc, (i, p)| {
+            if i == 0 {
+                acc.push_str(p);
+            } else {
+                acc.push_str(&format!("({p})"));
+            }
+            acc
+        });
+    (rebuilt == rest).then_some(snake)
+}
+
+/// A citation cell such as `Dir 2011/36 Art 11(2)`: its instrument's snake form and its
+/// article's.
+fn parse_citation(cell: &str) -> Option<(&'static str, String)> {
+    INSTRUMENTS.iter().find_map(|(name, snake)| {
+        let article = cell.strip_prefix(name)?.strip_prefix(' ')?;
+        Some((*snake, article_snake(article)?))
+    })
+}
+
+/// The words between backticks in `cell`.
+fn backticked(cell: &str) -> Vec<&str> {
+    cell.split('`').skip(1).step_by(2).collect()
+}
+
+/// Problems with the table `text`, given the Rust sources of the workspace.
+fn check_table(text: &str, sources: &str) -> (usize, usize, Vec<String>) {
+    let mut problems = Vec::new();
+    let (mut rows, mut proved) = (0, 0);
+    for (no, line) in text.lines().enumerate() {
+        let line_no = no + 1;
+        if !line.starts_with('|') || line.starts_with("|---") || line.starts_with("| Article ") {
+            continue;
+        }
+        for bad in FORBIDDEN {
+            if line.contains(bad) {
+                problems.push(format!("line {line_no}: {bad:?} is not the citation style"));
+            }
+        }
+        // Every `Art ` is preceded by one of the instruments.
+        for (at, _) in line.match_indices("Art ") {
+            let before = &line[..at];
+            if !INSTRUMENTS.iter().any(|(name, _)| before.ends_with(&format!("{name} "))) {
+                problems.push(format!("line {line_no}: an article without its instrument: {line}"));
+            }
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        if cells.len() != 4 {
+            problems.push(format!("line {line_no}: {} cells, not 4", cells.len()));
+            continue;
+        }
+        rows += 1;
+        let Some((instrument, article)) = parse_citation(cells[0]) else {
+            problems.push(format!("line {line_no}: {:?} is not one citation in the citation style", cells[0]));
+            continue;
+        };
+        let test_cell = cells[3];
+        if test_cell.starts_with("not supported") || test_cell.starts_with("not yet proved by a named test") {
+            continue;
+        }
+        let tests = backticked(test_cell);
+        if tests.is_empty() {
+            problems.push(format!("line {line_no}: no test, and not marked not supported or not yet proved"));
+            continue;
+        }
+        proved += 1;
+        for test in tests {
+            if !sources.contains(&format!("fn {test}(")) {
+                problems.push(format!("line {line_no}: no test function {test} under crates/"));
+            }
+            if !test.starts_with(&format!("{article}_")) || !test.contains(&format!("_{instrument}_")) {
+                problems.push(format!(
+                    "line {line_no}: {test} is not named after {} (expected {article}_ and _{instrument}_)",
+                    cells[0]
+                ));
+            }
+        }
+    }
+    (rows, proved, problems)
+}
+
+#[test]
+fn every_article_in_the_traceability_table_has_a_test_named_after_it() {
+    let root = workspace();
+    let text = std::fs::read_to_string(root.join("docs/legal/traceability.md")).expect("read traceability.md");
+    let mut sources = String::new();
+    rust_sources(&root.join("crates"), &mut sources);
+
+    let (rows, proved, problems) = check_table(&text, &sources);
+    assert!(problems.is_empty(), "docs/legal/traceability.md:\n{}", problems.join("\n"));
+    assert!(rows >= 40, "only {rows} rows in the table");
+    assert!(proved >= 10, "only {proved} rows with a test");
+    for (name, _) in INSTRUMENTS {
+        assert!(text.contains(&format!("| {name} Art ")), "no row for {name}");
+    }
+
+    // The check itself catches a missing test, a test named after another article and a
+    // citation in another style.
+    let missing = "| CETS 197 Art 13(3) | x | y | `art_13_3_cets_no_such_test_exists_anywhere` |";
+    let (_, _, p) = check_table(missing, &sources);
+    assert!(p.iter().any(|m| m.contains("no test function")), "{p:?}");
+    let misnamed = "| CETS 197 Art 13(1) | x | y | `art_13_3_cets_reflection_period_ends_only_on_public_order_or_improper_claim` |";
+    let (_, _, p) = check_table(misnamed, &sources);
+    assert!(p.iter().any(|m| m.contains("is not named after")), "{p:?}");
+    let styled = "| Directive 2011/36/EU Art 11(2) | x | y | not supported: z |";
+    let (_, _, p) = check_table(styled, &sources);
+    assert!(p.iter().any(|m| m.contains("citation style")), "{p:?}");
+}
