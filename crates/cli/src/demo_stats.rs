@@ -1,23 +1,27 @@
 //! Demonstration statistics: each country's rapporteur makes a release of this year's national
 //! tables (cell suppression; Latvia also one with differential privacy) and sends it to the EU
 //! hub; the EU statistics office receives files of last year and of other member states, made
-//! from synthetic records the way a member state's own system would.
+//! from synthetic records the way a member state's own system would. Finland's and Sweden's files
+//! carry the offender tables (traffickers and users of services exploited from a victim, Dir
+//! 2024/1712 Art 18a) from their proceedings data; Denmark, not bound by the Directive, sends
+//! nothing and shows as not bound.
 
 use anyhow::{Context, Result};
 use haven_app::stats::{FileFormat, ReleaseRequest};
 use haven_app::{App, Principal};
 use haven_stats::{hub, national, sdc, sdmx, synth};
 
-/// Member states whose files the EU statistics office receives, with the number of synthetic
-/// persons behind each (last year for the three platform countries too).
-const FILES: &[(&str, usize, u16)] = &[
-    ("FI", 900, 0),
-    ("SE", 1_400, 0),
-    ("LV", 180, 1),
-    ("EE", 90, 1),
-    ("LT", 140, 1),
-    ("FI", 850, 1),
-    ("SE", 1_300, 1),
+/// Member states whose files the EU statistics office receives: the country, the number of
+/// synthetic victims behind the file, how many years back, and the number of suspected
+/// traffickers in its offender tables (0: no offender tables).
+const FILES: &[(&str, usize, u16, usize)] = &[
+    ("FI", 900, 0, 120),
+    ("SE", 1_400, 0, 210),
+    ("LV", 180, 1, 0),
+    ("EE", 90, 1, 0),
+    ("LT", 140, 1, 0),
+    ("FI", 850, 1, 110),
+    ("SE", 1_300, 1, 0),
 ];
 
 /// Returns the number of releases sent and of files received.
@@ -45,11 +49,12 @@ pub async fn seed(
         app.create_release(lv, &req).await.context("a differentially private release")?;
     }
     let mut received = 0;
-    for (i, (country, persons, years_back)) in FILES.iter().enumerate() {
+    for (i, (country, persons, years_back, suspects)) in FILES.iter().enumerate() {
         let file_year = year - years_back;
         let records = synth::records(*persons, 7_000 + i as u64, country);
-        let tables =
-            national::build(&national::national_tables(&national::citizens_of(&records), false), &records, &[]);
+        let offenders = synth::offenders(*suspects, 8_000 + i as u64);
+        let specs = national::national_tables(&national::citizens_of(&records), *suspects > 0);
+        let tables = national::build(&specs, &records, &offenders);
         let protection = sdc::protect(&tables, &sdc::SdcParams::new(5)).context("protecting a synthetic file")?;
         let dataset = hub::dataset_from_tables(country, file_year, &tables, Some(&protection.status));
         let csv = sdmx::to_csv(std::slice::from_ref(&dataset), sdmx::DATAFLOW).context("writing SDMX-CSV")?;

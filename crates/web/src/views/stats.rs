@@ -110,6 +110,38 @@ fn grand_total(release: &Release) -> Point {
     }
 }
 
+/// One table's headline figure as released: its grand total.
+struct Headline {
+    id: String,
+    title: String,
+    text: String,
+    confidential: bool,
+}
+
+fn headlines(ctx: &PageCtx<'_>, release: &Release) -> Vec<Headline> {
+    release
+        .report
+        .tables
+        .iter()
+        .map(|spec| {
+            let cell = release.headline(spec);
+            Headline {
+                id: spec.id.clone(),
+                title: table_title(ctx, spec),
+                text: match (cell.value, cell.conf) {
+                    (_, s) if s.is_suppressed() => "c".to_owned(),
+                    (Some(v), _) => match cell.error {
+                        Some(e) => format!("{v} ±{e:.1}"),
+                        None => v.to_string(),
+                    },
+                    (None, _) => ":".to_owned(),
+                },
+                confidential: cell.conf.is_suppressed(),
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "stats_dashboard.html")]
 struct DashboardPage<'a> {
@@ -119,6 +151,8 @@ struct DashboardPage<'a> {
     year: u16,
     charts: Vec<Chart>,
     mode_label: String,
+    headlines: Vec<Headline>,
+    offenders: bool,
 }
 
 async fn dashboard(
@@ -161,7 +195,9 @@ async fn dashboard(
         charts.extend(table_chart(&ctx, r, "VICT_STAT_SEX", 1, true));
     }
     let mode_label = release.as_ref().map(|r| ctx.t(&format!("stats-mode-{}", r.mode))).unwrap_or_default();
-    render(&DashboardPage { ctx, release, years, year, charts, mode_label })
+    let headlines = release.as_ref().map(|r| headlines(&ctx, r)).unwrap_or_default();
+    let offenders = release.as_ref().is_some_and(Release::has_offenders);
+    render(&DashboardPage { ctx, release, years, year, charts, mode_label, headlines, offenders })
 }
 
 #[derive(Template)]
@@ -278,11 +314,6 @@ async fn create_release(
     response
 }
 
-struct TableLink {
-    id: String,
-    title: String,
-}
-
 #[derive(Template)]
 #[template(path = "stats_release.html")]
 struct ReleasePage<'a> {
@@ -290,10 +321,11 @@ struct ReleasePage<'a> {
     release: Release,
     mode_label: String,
     created: String,
-    tables: Vec<TableLink>,
     can_publish: bool,
     submitted: bool,
     confidential: usize,
+    headlines: Vec<Headline>,
+    offenders: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -313,12 +345,11 @@ async fn release_page(
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-release-title", "/statistics");
-    let tables =
-        release.report.tables.iter().map(|t| TableLink { id: t.id.clone(), title: table_title(&ctx, t) }).collect();
     let page = ReleasePage {
+        headlines: headlines(&ctx, &release),
+        offenders: release.has_offenders(),
         mode_label: ctx.t(&format!("stats-mode-{}", release.mode)),
         created: format_time(&release.created_at),
-        tables,
         can_publish: can(&p, Permission::PublishStatistics),
         submitted: q.submitted.is_some(),
         confidential: release.dataset.observations.iter().filter(|o| o.conf.is_suppressed()).count(),
@@ -472,6 +503,8 @@ struct EuPage<'a> {
     years: Vec<u16>,
     statuses: Vec<StatusRow>,
     submitted: usize,
+    expected: usize,
+    voluntary: usize,
     statement: String,
     chart: Chart,
     rows: Vec<EuRow>,
@@ -539,6 +572,8 @@ async fn eu_page(
         year,
         years,
         submitted: statuses.iter().filter(|s| s.status == "submitted").count(),
+        expected: aggregate.expected.len(),
+        voluntary: aggregate.voluntary.len(),
         statuses: status_rows,
         statement: aggregate.statement.clone(),
         chart,

@@ -373,7 +373,8 @@ async fn the_eu_hub_receives_three_member_states_refuses_a_bad_file_whole_and_ad
 
     let eu = w.get("/api/v1/hub/eu?year=2026", &w.statistician).await.json();
     assert_eq!(eu["submitted"].as_array().unwrap().len(), 3, "{}", eu["submitted"]);
-    assert_eq!(eu["missing"].as_array().unwrap().len(), 24);
+    // 26 member states are bound by the Directive (Denmark is not): 23 missing
+    assert_eq!(eu["missing"].as_array().unwrap().len(), 23);
     let total = eu["cells"]
         .as_array()
         .unwrap()
@@ -382,7 +383,7 @@ async fn the_eu_hub_receives_three_member_states_refuses_a_bad_file_whole_and_ad
         .unwrap();
     assert_eq!(total["total"], totals, "{total}");
     assert_eq!(total["reported"].as_array().unwrap().len(), 3);
-    assert_eq!(total["not_submitted"].as_array().unwrap().len(), 24);
+    assert_eq!(total["not_submitted"].as_array().unwrap().len(), 23);
     // EU totals as SDMX-CSV
     let (status, csv) = w.bytes("/api/v1/hub/eu/sdmx?year=2026", &w.statistician).await;
     assert_eq!(status, StatusCode::OK);
@@ -475,4 +476,186 @@ async fn statistics_pages_show_charts_with_confidential_markers_tables_and_the_e
     let r = w.get("/api/v1/statistics/tables?year=2026", &w.statistician).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "jurisdiction");
+}
+
+/// A member state's file made by its own system: synthetic victims and, when `suspects` is not
+/// 0, the offender tables from its proceedings data (free cells, no suppression).
+fn member_state_file(country: &str, seed: u64, suspects: usize) -> Dataset {
+    let records = haven_stats::synth::records(400, seed, country);
+    let offenders = haven_stats::synth::offenders(suspects, seed + 1);
+    let specs = national::national_tables(&national::citizens_of(&records), suspects > 0);
+    haven_stats::hub::dataset_from_tables(country, 2026, &national::build(&specs, &records, &offenders), None)
+}
+
+fn cell_of<'a>(eu: &'a Value, indicator: &str) -> Option<&'a Value> {
+    eu["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"]["codes"].as_array().unwrap().is_empty() && c["key"]["indicator"] == indicator)
+}
+
+#[tokio::test]
+async fn art_18a_dir_2024_1712_offender_tables_are_received_by_sdmx_and_xlsx_through_the_api_and_counted_at_the_hub() {
+    let w = World::new().await;
+    let fi = member_state_file("FI", 21, 150);
+    let csv = sdmx::to_csv(std::slice::from_ref(&fi), sdmx::DATAFLOW).unwrap();
+    let r = w.submit_file(&w.statistician, "country=FI&year=2026&format=sdmx", csv.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let se = member_state_file("SE", 31, 90);
+    let xlsx = haven_stats::xlsx::to_xlsx(&se, sdmx::DATAFLOW, "").unwrap();
+    let r = w.submit_file(&w.statistician, "country=SE&year=2026&format=xlsx", xlsx).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let total = |d: &Dataset, code: &str| {
+        d.observations
+            .iter()
+            .find(|o| o.key.indicator.code() == code && o.key.codes.is_empty())
+            .and_then(|o| o.value)
+            .unwrap()
+    };
+    let eu = w.get("/api/v1/hub/eu?year=2026", &w.statistician).await.json();
+    for (indicator, code) in [
+        ("Suspected", "TRAF_SUSP"),
+        ("Convicted", "TRAF_CONV"),
+        ("UseSuspected", "USE_SUSP"),
+        ("UseConvicted", "USE_CONV"),
+    ] {
+        let cell = cell_of(&eu, indicator).unwrap_or_else(|| panic!("no EU cell {indicator}"));
+        assert_eq!(cell["total"], total(&fi, code) + total(&se, code), "{cell}");
+        assert_eq!(cell["reported"], json!(["FI", "SE"]));
+    }
+
+    // an offender table that does not add up is refused with its line
+    let mut bad = member_state_file("FI", 21, 150);
+    let o = bad
+        .observations
+        .iter_mut()
+        .find(|o| o.key.indicator == haven_stats::Indicator::Prosecuted && o.key.codes.len() == 2 && o.value > Some(0))
+        .unwrap();
+    o.value = o.value.map(|v| v + 3);
+    let csv = sdmx::to_csv(std::slice::from_ref(&bad), sdmx::DATAFLOW).unwrap();
+    let r = w.submit_file(&w.statistician, "country=FI&year=2026&format=sdmx", csv.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("TRAF_PROS"), "{}", r.body);
+
+    // the EU page lists the offender figures
+    let page = w.t.page("/statistics/eu?year=2026", Some(&w.statistician)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Suspected traffickers"), "{}", page.body);
+    assert!(page.body.contains("Persons convicted of knowingly using services exploited from a victim"));
+}
+
+#[tokio::test]
+async fn greece_is_received_as_el_whether_the_file_says_gr_or_el() {
+    let w = World::new().await;
+    let el = member_state_file("EL", 41, 0);
+    let csv = sdmx::to_csv(std::slice::from_ref(&el), sdmx::DATAFLOW).unwrap();
+    assert!(csv.contains(",EL,") && !csv.contains(",GR,"));
+    let iso = csv.replace(",EL,", ",GR,");
+    let r = w.submit_file(&w.statistician, "country=GR&year=2026&format=sdmx", iso.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["country"], "EL");
+    let status = w.get("/api/v1/hub/status?year=2026", &w.statistician).await.json();
+    let of = |c: &str| status.as_array().unwrap().iter().find(|s| s["country"] == c).cloned();
+    assert_eq!(of("EL").unwrap()["status"], "submitted");
+    assert!(of("GR").is_none(), "Greece is one country, EL");
+    let (_, csv) = w.bytes("/api/v1/hub/eu/sdmx?year=2026", &w.statistician).await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains(",EL,") && !csv.contains(",GR,"), "citizens of Greece are EL in the EU totals");
+}
+
+#[tokio::test]
+async fn denmark_is_shown_as_not_bound_not_missing_and_its_file_as_voluntary() {
+    let w = World::new().await;
+    let fi = member_state_file("FI", 51, 0);
+    let csv = sdmx::to_csv(std::slice::from_ref(&fi), sdmx::DATAFLOW).unwrap();
+    let r = w.submit_file(&w.statistician, "country=FI&year=2026&format=sdmx", csv.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let status = w.get("/api/v1/hub/status?year=2026", &w.statistician).await.json();
+    let of = |status: &Value, c: &str| status.as_array().unwrap().iter().find(|s| s["country"] == c).unwrap().clone();
+    assert_eq!(of(&status, "DK")["status"], "not_bound");
+    assert_eq!(of(&status, "DE")["status"], "missing");
+    let eu = w.get("/api/v1/hub/eu?year=2026", &w.statistician).await.json();
+    assert_eq!(eu["expected"].as_array().unwrap().len(), 26);
+    assert!(!eu["missing"].as_array().unwrap().contains(&json!("DK")));
+    assert_eq!(eu["not_bound"], json!(["DK"]));
+    assert!(eu["statement"].as_str().unwrap().contains("1 of 26"), "{}", eu["statement"]);
+    let page = w.t.page("/statistics/eu?year=2026", Some(&w.statistician)).await;
+    assert!(page.body.contains("1 / 26"), "{}", page.body);
+    assert!(page.body.contains("<th scope=\"row\">DK</th><td>not bound by the Directive</td>"), "{}", page.body);
+    assert!(page.body.contains("id=\"not-bound\""));
+
+    // Denmark sends a file anyway: received, voluntary, added in
+    let dk = member_state_file("DK", 52, 0);
+    let csv = sdmx::to_csv(std::slice::from_ref(&dk), sdmx::DATAFLOW).unwrap();
+    let r = w.submit_file(&w.statistician, "country=DK&year=2026&format=sdmx", csv.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let status = w.get("/api/v1/hub/status?year=2026", &w.statistician).await.json();
+    assert_eq!(of(&status, "DK")["status"], "voluntary");
+    let eu = w.get("/api/v1/hub/eu?year=2026", &w.statistician).await.json();
+    assert_eq!(eu["voluntary"], json!(["DK"]));
+    assert_eq!(eu["submitted"], json!(["FI"]));
+    let total = cell_of(&eu, "Registered").unwrap();
+    assert_eq!(total["total"], grand_total(&fi).unwrap() + grand_total(&dk).unwrap());
+    let page = w.t.page("/statistics/eu?year=2026", Some(&w.statistician)).await;
+    assert!(page.body.contains("<th scope=\"row\">DK</th><td>submitted voluntarily</td>"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_rapporteur_sees_one_headline_figure_per_table_and_why_live_counts_differ_in_english_and_latvian() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let r = w
+        .post(
+            "/api/v1/statistics/releases",
+            &w.rapporteur,
+            json!({"year": 2026, "mode": "suppression", "threshold": 3, "protection": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let release = r.json();
+    let id = release["id"].as_str().unwrap().to_owned();
+    let dataset = dataset_of(&release);
+    let specs: Vec<haven_stats::TableSpec> = serde_json::from_value(release["report"]["tables"].clone()).unwrap();
+    assert!(specs.len() >= 12);
+    let expected = |spec: &haven_stats::TableSpec| {
+        let o = dataset.observations.iter().find(|o| o.key == spec.key(spec.len() - 1)).unwrap();
+        if o.conf.is_suppressed() { "c".to_owned() } else { o.value.unwrap().to_string() }
+    };
+    // the registered victims' headline is the persons and notifications the release counted
+    let all = specs.iter().find(|s| s.id == "VICT_STAT_SEX").unwrap();
+    let counting = &release["report"]["counting"];
+    let counted = counting["persons_in_year"].as_u64().unwrap() + counting["notifications"].as_u64().unwrap();
+    assert_eq!(expected(all), counted.to_string());
+
+    let dashboard = w.t.page("/statistics/dashboard?year=2026", Some(&w.rapporteur)).await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.body);
+    let report = w.t.page(&format!("/statistics/releases/{id}"), Some(&w.rapporteur)).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    for page in [&dashboard, &report] {
+        for spec in &specs {
+            let shown = format!("data-table=\"{}\">{}<", spec.id, expected(spec));
+            assert!(page.body.contains(&shown), "{shown} not in {}", page.body);
+        }
+        assert_eq!(page.body.matches("data-table=").count(), specs.len(), "one headline per table");
+        assert!(page.body.contains("Live counts change as cases are linked and decided"), "{}", page.body);
+        assert!(
+            page.body.contains("id=\"no-proceedings\""),
+            "a national release says where trafficker figures come from"
+        );
+        assert!(page.body.contains("until the proceedings module exists they come only from files and the API"));
+    }
+
+    let r = w.t.form("/account/language", Some(&w.rapporteur), &[("language", "lv")]).await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let dashboard = w.t.page("/statistics/dashboard?year=2026", Some(&w.rapporteur)).await;
+    assert!(
+        dashboard.body.contains("Tiešsaistes skaiti mainās, kad lietas tiek sasaistītas un izlemtas"),
+        "{}",
+        dashboard.body
+    );
+    assert!(!dashboard.body.contains("Live counts change"));
+    assert!(dashboard.body.contains(&format!("data-table=\"VICT_STAT_SEX\">{}<", expected(all))));
 }
