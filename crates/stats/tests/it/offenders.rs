@@ -273,3 +273,20 @@ fn denmark_is_not_bound_not_missing_and_a_voluntary_file_is_added_in() {
     assert_eq!(cell.total, Some(value(&lv, &total).unwrap() + value(&dk, &total).unwrap()));
     assert_eq!(cell.reported, vec!["LV", "DK"]);
 }
+
+#[test]
+fn a_file_with_offender_tables_protected_by_cell_suppression_passes_the_hub_and_round_trips() {
+    let records = synth::records(900, 71, "FI");
+    let offenders = synth::offenders(120, 72);
+    let specs = national::national_tables(&national::citizens_of(&records), true);
+    let tables = national::build(&specs, &records, &offenders);
+    let protection = haven_stats::sdc::protect(&tables, &haven_stats::sdc::SdcParams::new(5)).unwrap();
+    assert!(protection.audit.passed);
+    let d = dataset_from_tables("FI", 2025, &tables, Some(&protection.status));
+    assert!(d.observations.iter().any(|o| o.key.indicator.is_offender() && o.conf.is_suppressed()));
+    validate(&d, "FI", 2025).unwrap_or_else(|e| panic!("{e:#?}"));
+    let csv = sdmx::to_csv(std::slice::from_ref(&d), DATAFLOW).unwrap();
+    let subs = sdmx::from_csv_with_origins(csv.as_bytes(), &Expected::any()).unwrap();
+    hub::validate_submission(&subs[0], "FI", 2025).unwrap();
+    assert_eq!(subs[0].dataset, d);
+}
