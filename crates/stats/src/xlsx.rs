@@ -378,6 +378,15 @@ fn read_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut usize, errs
     Some(out)
 }
 
+/// A header cell's code; a country of citizenship as Eurostat writes it (`GR` is read as `EL`).
+fn header_code(concept: crate::model::Concept, v: Option<&Val>) -> String {
+    let text = v.map(Val::text).unwrap_or_default();
+    match concept {
+        crate::model::Concept::Citizen => crate::codes::to_eurostat(&text).to_owned(),
+        _ => text,
+    }
+}
+
 /// Reads a filled questionnaire into a dataset.
 pub fn from_xlsx(bytes: &[u8], expected: &Expected<'_>) -> Result<Dataset, SheetErrors> {
     from_xlsx_with_origins(bytes, expected).map(|s| s.dataset)
@@ -566,7 +575,7 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
             let mut good = true;
             for p in 0..cd.positions() {
                 let at = (top, 1 + p as u32);
-                let found = sheet.get(&at).map(Val::text).unwrap_or_default();
+                let found = header_code(cd.concept, sheet.get(&at));
                 if found != cd.code_at(p) {
                     errs.cell(
                         name,
@@ -578,7 +587,7 @@ pub fn from_xlsx_with_origins(bytes: &[u8], expected: &Expected<'_>) -> Result<S
             }
             for r in 0..rd.positions() {
                 let at = (top + 1 + r as u32, 0);
-                let found = sheet.get(&at).map(Val::text).unwrap_or_default();
+                let found = header_code(rd.concept, sheet.get(&at));
                 if found != rd.code_at(r) {
                     errs.cell(
                         name,

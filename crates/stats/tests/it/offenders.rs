@@ -234,6 +234,10 @@ fn greece_is_el_and_the_united_kingdom_uk_in_files_and_at_the_hub() {
     let bytes = xlsx::to_xlsx(&el, DATAFLOW, "").unwrap();
     let back = xlsx::from_xlsx(&bytes, &Expected { country: Some("GR"), ..Expected::any() }).unwrap();
     assert_eq!(back, el);
+    // a questionnaire filled by a system that writes ISO codes (metadata and headers say GR, GB)
+    let iso = questionnaire_with_iso_codes(&bytes);
+    let back = xlsx::from_xlsx(&iso, &Expected::any()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(back, el);
 }
 
 #[test]
@@ -289,4 +293,28 @@ fn a_file_with_offender_tables_protected_by_cell_suppression_passes_the_hub_and_
     let subs = sdmx::from_csv_with_origins(csv.as_bytes(), &Expected::any()).unwrap();
     hub::validate_submission(&subs[0], "FI", 2025).unwrap();
     assert_eq!(subs[0].dataset, d);
+}
+
+/// The same questionnaire with every `EL` and `UK` string cell written as `GR` and `GB`.
+fn questionnaire_with_iso_codes(bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut changed = 0;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).unwrap();
+        if name.ends_with("sharedStrings.xml") {
+            let text = String::from_utf8(content).unwrap();
+            let swapped = text.replace(">EL<", ">GR<").replace(">UK<", ">GB<");
+            changed += usize::from(swapped != text);
+            content = swapped.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    assert_eq!(changed, 1, "the codes are shared strings");
+    out.finish().unwrap().into_inner()
 }
