@@ -12,7 +12,7 @@ use haven_domain::case::{CalendarDate, Sex};
 use haven_domain::ident::age::{AgeGroup, AgeStatus};
 use haven_domain::ident::forms::{FormCatalogue, FormId, StatGroup};
 use haven_domain::ident::indicators::{Evaluation, IndicatorList};
-use haven_domain::ident::legal_test::{LegalTestInput, LegalTestResult, legal_test};
+use haven_domain::ident::legal_test::{LegalTestResult, legal_test};
 use haven_domain::ident::profile::{ClockInputs, Clocks, DeadlineState, ProfileSet, ProfileVersion};
 use haven_domain::ident::record::{ChildStatus, Registration, RegistrationState};
 use haven_domain::ident::residence::{
@@ -534,9 +534,12 @@ impl App {
         Ok(Saved { id: case.id, reference: case.reference, version: version + 1, state, possible_duplicates })
     }
 
-    /// Refers a draft to the national referral mechanism: the referral date starts the
-    /// reasonable-grounds clock. An adult needs informed consent; a child (or presumed child)
-    /// is referred without it (Directive 2011/36/EU Art 13(2); Convention Art 10(3)).
+    /// Refers a draft to the national referral mechanism for identification: the referral date
+    /// starts the procedure's clock. Identification does not wait for the person's consent to
+    /// support or to data sharing (CETS 197 Art 10; consent concerns assistance, Dir 2011/36
+    /// Art 11(5), CETS 197 Art 12(7)). Only where the profile version in force asks an adult's
+    /// consent before a formal referral (`adult_consent_before_referral`, national practice) is
+    /// an adult without it refused, with a 4xx naming `support_consent`.
     pub async fn submit_registration(&self, principal: &Principal, case_id: &str, version: i64) -> AppResult<Saved> {
         let (case, old) = self
             .registered_case(principal, Permission::RegisterCase, case_id, Compartment::Identity, Action::Write)
@@ -547,7 +550,8 @@ impl App {
         let reg = self.decrypt_registration(&old)?;
         let today = self.today();
         reg.check_referable(today)?;
-        self.profile_for(case.jurisdiction, today)?;
+        let profile = self.profile_for(case.jurisdiction, today)?;
+        reg.check_national_consent_before_referral(today, profile.adult_consent_before_referral)?;
         let row =
             self.registration_row(principal, &case.id, &reg, RegistrationState::Submitted, Some(today), version + 1)?;
         let person = self.person_row(&case.id, &reg)?;
@@ -821,13 +825,9 @@ impl App {
         let state = RegistrationState::parse_code("state", &row.state)?;
         let age = reg.age_status(today);
         let child_status = ChildStatus::from_age_status(&age);
-        let legal = legal_test(&LegalTestInput {
-            acts: reg.context.acts.clone(),
-            means: reg.context.means.clone(),
-            purposes: reg.context.forms.iter().cloned().collect(),
-            is_child_or_presumed_child: child_status.is_child(),
-            consent_to_exploitation: reg.context.consent_to_exploitation,
-        });
+        // The child rule of Dir 2011/36 Art 2(5) looks at the age when the acts took place (the
+        // timeline's dates); without them, at registration (the referral, or today for a draft).
+        let legal = legal_test(&reg.legal_test_input(opt_date("referred_on", &row.referred_on)?.unwrap_or(today)));
         let mut indicators = Vec::new();
         for answers in &reg.indicators {
             if let Some(list) = self.reference.list(&answers.list) {
@@ -1075,9 +1075,10 @@ impl App {
         Ok(items)
     }
 
-    /// Files an anonymous notification: an adult who does not consent to referral is still
-    /// counted. Nothing identifying is stored. A child is never notified anonymously: a child is
-    /// referred without consent.
+    /// Files an anonymous notification: an adult who is not registered (who does not want their
+    /// identifying data recorded, or, where national practice asks consent before a formal
+    /// referral, who refused it) is still counted. Nothing identifying is stored. A child is never
+    /// notified anonymously: a child is registered and referred without consent.
     pub async fn file_notification(&self, principal: &Principal, input: &NotificationInput) -> AppResult<String> {
         self.require(principal, Permission::FileNotification).await?;
         self.country_of(principal.organisation.jurisdiction)?;
@@ -1090,7 +1091,8 @@ impl App {
         if age_group.is_child() {
             return Err(AppError::invalid(
                 "age_group",
-                "a child is referred without consent (Directive 2011/36/EU Art 13(2)): register the child instead",
+                "a child is registered and referred without consent (Dir 2011/36 Art 13(2); CETS 197 Art 10(3)): \
+                 register the child instead",
             ));
         }
         let citizenship = match input.citizenship.trim() {

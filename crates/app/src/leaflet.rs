@@ -49,6 +49,13 @@ impl LeafletFacts {
     pub fn children_section(&self) -> bool {
         self.child_status.is_child() || self.child_status == ChildStatus::Unknown
     }
+
+    /// Whether the leaflet tells the person about their guardian: for a child or a presumed child
+    /// only (Dir 2011/36 Art 14(2), Art 16(3); CETS 197 Art 10(4)), never for an adult, nor where
+    /// the age is merely unknown.
+    pub fn guardian_section(&self) -> bool {
+        self.child_status.is_child()
+    }
 }
 
 impl App {

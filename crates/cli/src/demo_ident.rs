@@ -983,7 +983,15 @@ impl Generator<'_> {
         } else {
             Some(Narrative::parse("narrative", narrative_for(primary, rng.random_range(0..3), industry))?)
         };
-        Ok(Registration { person, context, indicators, consent, guardian: None, narrative })
+        Ok(Registration {
+            person,
+            context,
+            indicators,
+            support_consent: consent,
+            data_sharing_consent: None,
+            guardian: None,
+            narrative,
+        })
     }
 
     /// Names, age, documents, citizenship and languages; and whether the documents are withheld.

@@ -174,9 +174,12 @@ pub fn sections(tr: &mut LeafletTr<'_>, facts: &LeafletFacts, with_name: bool) -
     section(tr, "non_punishment", "punishment-title", punishment);
 
     if facts.children_section() {
+        // The guardian is the law's for a child only (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+        // Art 10(4)): not promised where the age is merely unknown.
         let children =
             ["children-protection", "children-guardian", "children-interviews", "children-school", "children-age"]
                 .iter()
+                .filter(|id| **id != "children-guardian" || facts.guardian_section())
                 .map(|id| p(tr, id))
                 .collect();
         section(tr, "children", "children-title", children);

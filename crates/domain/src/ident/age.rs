@@ -231,6 +231,53 @@ pub fn age_status(info: &AgeInfo, on: CalendarDate) -> AgeStatus {
     AgeStatus::PresumedAdult { age: stated_age, estimate: info.estimate }
 }
 
+/// The age range a range measured on `measured_on` gives on `on`: the person was younger (or is older) by
+/// the whole years between the two days, and by one more where part of a year lies between too.
+fn range_on(range: AgeRange, measured_on: CalendarDate, on: CalendarDate) -> AgeRange {
+    let (earlier, later) = if on <= measured_on { (on, measured_on) } else { (measured_on, on) };
+    let years = u8::try_from(earlier.age_on(later)).unwrap_or(u8::MAX);
+    let part = u8::from((earlier.month, earlier.day) != (later.month, later.day));
+    let (min, max) = if on <= measured_on {
+        (range.min_years.saturating_sub(years.saturating_add(part)), range.max_years.saturating_sub(years))
+    } else {
+        (range.min_years.saturating_add(years), range.max_years.saturating_add(years).saturating_add(part))
+    };
+    AgeRange { min_years: min.min(MAX_AGE_YEARS), max_years: max.min(MAX_AGE_YEARS) }
+}
+
+/// The person's status as to age on an earlier day `then` (for instance when the acts took place,
+/// Dir 2011/36 Art 2(5)), on what is known on `known_on` (the day of registration, or today).
+///
+/// The rules of [`age_status`] apply on `then`, with what was recorded later carried back: a date of
+/// birth gives the age on `then`; the estimate (made by `known_on`) and the latest assessment made by
+/// `known_on` give a range on their own day, and the person was younger by the years between; reasons to
+/// believe the person is a child now hold the more for an earlier day (Dir 2011/36 Art 13(2); CETS 197
+/// Art 10(3)). When `then` is not before `known_on`, this is [`age_status`] on `known_on`.
+pub fn age_status_then(info: &AgeInfo, then: CalendarDate, known_on: CalendarDate) -> AgeStatus {
+    if then >= known_on {
+        return age_status(info, known_on);
+    }
+    let latest =
+        info.assessments.iter().filter(|a| a.date <= known_on).fold(None::<&AgeAssessment>, |best, a| match best {
+            Some(b) if b.date > a.date => Some(b),
+            _ => Some(a),
+        });
+    let carried = AgeInfo {
+        date_of_birth: info.date_of_birth,
+        dob_verified: info.dob_verified,
+        estimate: info.estimate.map(|e| range_on(e, known_on, then)),
+        reasons_to_believe_child: info.reasons_to_believe_child,
+        assessments: latest
+            .map(|a| AgeAssessment { date: then, result: range_on(a.result, a.date, then), ..a.clone() })
+            .into_iter()
+            .collect(),
+    };
+    match (age_status(&carried, then), latest) {
+        (AgeStatus::AssessedAdult { result, .. }, Some(a)) => AgeStatus::AssessedAdult { assessed_on: a.date, result },
+        (status, _) => status,
+    }
+}
+
 coded_enum! {
     /// Age groups for statistics.
     pub enum AgeGroup {
@@ -455,6 +502,74 @@ mod tests {
         assert!(age_group(Some(17)).is_child() && !age_group(Some(18)).is_child());
         assert_eq!(age_status(&estimate(19, 24, false), d("2026-01-01")).age_group(), AgeGroup::Age18To24);
         assert_eq!(age_status(&estimate(19, 25, false), d("2026-01-01")).age_group(), AgeGroup::Unknown);
+    }
+
+    #[test]
+    fn art_2_5_dir_2011_36_age_then_carries_a_verified_birth_date_back() {
+        // Born in 2007, exploited in 2024, registered in 2026: a child then, an adult now.
+        let info = verified("2007-05-10");
+        assert_eq!(age_status(&info, d("2026-01-15")), AgeStatus::Adult { age: 18 });
+        assert_eq!(age_status_then(&info, d("2024-06-01"), d("2026-01-15")), AgeStatus::Child { age: 17 });
+        // A day on or after the day it is known on is judged on that day.
+        assert_eq!(age_status_then(&info, d("2026-02-01"), d("2026-01-15")), AgeStatus::Adult { age: 18 });
+    }
+
+    #[test]
+    fn art_2_5_dir_2011_36_age_then_carries_estimates_and_assessments_back() {
+        // An estimate of 19-21 on registration: two and a half years earlier, 16-19.
+        let info = estimate(19, 21, false);
+        let known = d("2026-01-15");
+        assert!(matches!(age_status(&info, known), AgeStatus::PresumedAdult { .. }));
+        assert_eq!(
+            age_status_then(&info, d("2023-07-01"), known),
+            AgeStatus::PresumedChild { reason: PresumptionReason::EstimateIncludesChildAge }
+        );
+        // Ten years before, an estimate of 30-35 was still an adult's.
+        let info = estimate(30, 35, false);
+        assert_eq!(
+            age_status_then(&info, d("2016-01-15"), known),
+            AgeStatus::PresumedAdult { age: None, estimate: Some(AgeRange::new(20, 25).unwrap()) }
+        );
+        // An assessment of 19-22 on 2025-11-01 ends the presumption today, but not for 2024-03-01.
+        let mut info = AgeInfo::default();
+        info.assessments.push(assessment("2025-11-01", 19, 22));
+        assert!(matches!(age_status(&info, known), AgeStatus::AssessedAdult { .. }));
+        assert_eq!(
+            age_status_then(&info, d("2024-03-01"), known),
+            AgeStatus::PresumedChild { reason: PresumptionReason::AssessmentIncludesChildAge }
+        );
+        // One concluding 25-30 carries back an adult, dated by the assessment.
+        info.assessments.push(assessment("2025-12-01", 25, 30));
+        assert_eq!(
+            age_status_then(&info, d("2024-12-01"), known),
+            AgeStatus::AssessedAdult { assessed_on: d("2025-12-01"), result: AgeRange::new(24, 29).unwrap() }
+        );
+        // Nothing recorded stays unknown.
+        assert_eq!(age_status_then(&AgeInfo::default(), d("2024-01-01"), known), AgeStatus::Unknown);
+    }
+
+    #[test]
+    fn art_13_2_dir_2011_36_age_in_doubt_with_reasons_presumes_a_child() {
+        // An unverified birth date saying 25 and an estimate of 18-22, with reasons to believe a child.
+        let info = AgeInfo {
+            date_of_birth: Some(d("2001-01-01")),
+            estimate: Some(AgeRange::new(18, 22).unwrap()),
+            reasons_to_believe_child: true,
+            ..AgeInfo::default()
+        };
+        let s = age_status(&info, d("2026-01-01"));
+        assert_eq!(s, AgeStatus::PresumedChild { reason: PresumptionReason::ReasonsToBelieveChild });
+        assert!(s.child_protections_apply());
+        // Reasons to believe the person is a child now hold for the time of the acts too.
+        assert!(age_status_then(&info, d("2025-06-01"), d("2026-01-01")).child_protections_apply());
+        // The same doubt without reasons is an adult presumed, not a child, today; two years earlier the
+        // estimate of 18-22 reaches below 18.
+        let info = AgeInfo { reasons_to_believe_child: false, ..info };
+        assert!(!age_status(&info, d("2026-01-01")).child_protections_apply());
+        assert_eq!(
+            age_status_then(&info, d("2024-01-01"), d("2026-01-01")),
+            AgeStatus::PresumedChild { reason: PresumptionReason::EstimateIncludesChildAge }
+        );
     }
 
     proptest! {

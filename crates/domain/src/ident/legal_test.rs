@@ -6,20 +6,33 @@
 //! all the facts, and a missing element may simply not have been recorded yet.
 
 use super::forms::{Act, FormId, Means};
+use crate::case::CalendarDate;
 use crate::{Coded, coded_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Directive 2011/36/EU Art 2(1) and Convention Art 4(a): act, means and purpose.
-pub const ART_DEFINITION: &str = "Directive 2011/36/EU Art 2(1); Convention Art 4(a)";
+pub const ART_DEFINITION: &str = "Dir 2011/36 Art 2(1); CETS 197 Art 4(a)";
 /// Directive 2011/36/EU Art 2(3): the forms of exploitation.
-pub const ART_EXPLOITATION: &str = "Directive 2011/36/EU Art 2(3); Convention Art 4(a)";
+pub const ART_EXPLOITATION: &str = "Dir 2011/36 Art 2(3); CETS 197 Art 4(a)";
 /// Directive 2011/36/EU Art 2(4) and Convention Art 4(b): consent irrelevant where any means was used.
-pub const ART_CONSENT: &str = "Directive 2011/36/EU Art 2(4); Convention Art 4(b)";
+pub const ART_CONSENT: &str = "Dir 2011/36 Art 2(4); CETS 197 Art 4(b)";
 /// Directive 2011/36/EU Art 2(5) and Convention Art 4(c): for a child no means is needed.
-pub const ART_CHILD: &str = "Directive 2011/36/EU Art 2(5); Convention Art 4(c)";
+pub const ART_CHILD: &str = "Dir 2011/36 Art 2(5); CETS 197 Art 4(c)";
 /// Directive 2011/36/EU Arts 2(6), 13(2) and Convention Arts 4(d), 10(3): under 18, or presumed so.
-pub const ART_CHILD_DEFINITION: &str = "Directive 2011/36/EU Arts 2(6), 13(2); Convention Arts 4(d), 10(3)";
+pub const ART_CHILD_DEFINITION: &str =
+    "Dir 2011/36 Art 2(6); Dir 2011/36 Art 13(2); CETS 197 Art 4(d); CETS 197 Art 10(3)";
+
+/// The day on which the child rule (Art 2(5)) judged the person's age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum AgeBasis {
+    /// The earliest date of the acts the record holds (the timeline of recruitment, transit and
+    /// exploitation): the age when the acts took place.
+    TimeOfTheActs { on: CalendarDate },
+    /// No date of the acts is recorded: the age at registration, which may be later than the acts.
+    Registration { on: CalendarDate },
+}
 
 /// What the case records about the situation.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -28,8 +41,12 @@ pub struct LegalTestInput {
     pub means: BTreeSet<Means>,
     /// The forms of exploitation intended or carried out.
     pub purposes: BTreeSet<FormId>,
-    /// A child (under 18), or presumed to be one while the age is uncertain (see `ident::age`).
+    /// A child (under 18), or presumed to be one while the age is uncertain (see `ident::age`), on the
+    /// day [`LegalTestInput::age_basis`] names: when the acts took place (Art 2(5)).
     pub is_child_or_presumed_child: bool,
+    /// The day the age was judged on; `None`: not said (the reasons then say nothing about it).
+    #[serde(default)]
+    pub age_basis: Option<AgeBasis>,
     /// Whether the person is recorded as having consented to the exploitation (`None`: not recorded).
     pub consent_to_exploitation: Option<bool>,
 }
@@ -148,6 +165,32 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
         ElementStatus::Present
     };
 
+    match input.age_basis {
+        Some(AgeBasis::TimeOfTheActs { on }) => reasons.push(Reason {
+            article: ART_CHILD,
+            text: if child {
+                format!(
+                    "on {on}, the earliest date of the acts recorded on the timeline, the person was a child or \
+                     presumed a child: the child rule looks at the age when the acts took place, not at the age today"
+                )
+            } else {
+                format!(
+                    "on {on}, the earliest date of the acts recorded on the timeline, the person was not a child as \
+                     far as the record shows"
+                )
+            },
+        }),
+        Some(AgeBasis::Registration { on }) => reasons.push(Reason {
+            article: ART_CHILD,
+            text: format!(
+                "no date of the acts is recorded on the timeline, so the age is taken at registration ({on}); the \
+                 child rule looks at the age when the acts took place: record when they took place, as a person \
+                 under 18 then needs no means"
+            ),
+        }),
+        None => {}
+    }
+
     if child {
         reasons.push(Reason {
             article: ART_CHILD_DEFINITION,
@@ -204,6 +247,7 @@ mod tests {
             means: means.iter().copied().collect(),
             purposes: purposes.iter().map(|p| FormId::parse("purposes", p).unwrap()).collect(),
             is_child_or_presumed_child: child,
+            age_basis: None,
             consent_to_exploitation: consent,
         }
     }

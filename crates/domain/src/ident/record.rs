@@ -6,11 +6,12 @@
 //! Field names follow the Human Trafficking Case Data Standard v2.0 where it has one (see
 //! [`super::htcds`] for the mapping).
 
-use super::age::{AgeAssessment, AgeInfo, AgeRange, AgeStatus, age_status};
+use super::age::{AgeAssessment, AgeInfo, AgeRange, AgeStatus, age_status, age_status_then};
 use super::forms::{
     Act, EventKind, FormCatalogue, FormId, Industry, Means, MethodOfControl, OnlinePlatform, RecruitmentMethod,
     RelationshipToTrafficker, StatGroup, Vulnerability,
 };
+use super::legal_test::{AgeBasis, LegalTestInput};
 use crate::case::{CalendarDate, PersonIdentity, Sex};
 use crate::org::CountryCode;
 use crate::text::{Narrative, parse_line};
@@ -195,10 +196,12 @@ pub struct IndicatorAnswers {
     pub present: Vec<String>,
 }
 
-/// An adult's informed consent to referral.
+/// An informed consent, given or refused: to assistance and referral to support, or to sharing
+/// identifying data (see [`Registration`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
+    /// `false`: the person was informed and refused.
     pub given: bool,
     pub date: CalendarDate,
     /// The language the person was informed in (ISO 639).
@@ -217,13 +220,33 @@ pub struct Guardian {
 }
 
 /// A registration as stored (encrypted) and exchanged.
+///
+/// Three things are kept apart:
+/// - **identification** by the competent authority, which no consent gates (CETS 197 Art 10): the
+///   registration is referred for identification whatever the person consented to, and the
+///   protection from removal (CETS 197 Art 10(2)) and the recovery and reflection period (CETS 197
+///   Art 13) follow from the procedure, never from a consent;
+/// - [`Registration::support_consent`], to assistance and to referral to a support organisation
+///   (Dir 2011/36 Art 11(5); CETS 197 Art 12(7));
+/// - [`Registration::data_sharing_consent`], to sharing identifying data with another organisation
+///   or country (the data-protection basis of that sharing).
+///
+/// A national profile may ask an adult's consent before a formal referral
+/// ([`super::profile::ProfileVersion::adult_consent_before_referral`]): national practice, checked
+/// by [`Registration::check_national_consent_before_referral`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Registration {
     pub person: PersonDetails,
     pub context: TraffickingContext,
     pub indicators: Vec<IndicatorAnswers>,
-    pub consent: Option<Consent>,
+    /// Consent to assistance and to referral to a support organisation (Dir 2011/36 Art 11(5);
+    /// CETS 197 Art 12(7)). Registrations stored before the three were kept apart wrote it as
+    /// `consent` ("consent to referral"), which is read here.
+    #[serde(alias = "consent")]
+    pub support_consent: Option<Consent>,
+    /// Consent to share identifying data with another organisation or country. `None`: not asked.
+    pub data_sharing_consent: Option<Consent>,
     pub guardian: Option<Guardian>,
     pub narrative: Option<Narrative>,
 }
@@ -334,9 +357,13 @@ impl Registration {
                 return Err(ParseError::new(format!("indicators[{i}].present"), "too many indicators"));
             }
         }
-        if let Some(consent) = &mut self.consent {
-            consent.language = parse_language("consent.language", &consent.language)?;
-            consent.informed_by = parse_line("consent.informed_by", &consent.informed_by, 200)?;
+        for (field, consent) in
+            [("support_consent", &mut self.support_consent), ("data_sharing_consent", &mut self.data_sharing_consent)]
+        {
+            if let Some(consent) = consent {
+                consent.language = parse_language(&format!("{field}.language"), &consent.language)?;
+                consent.informed_by = parse_line(&format!("{field}.informed_by"), &consent.informed_by, 200)?;
+            }
         }
         if let Some(g) = &mut self.guardian {
             g.name = parse_line("guardian.name", &g.name, 200)?;
@@ -364,9 +391,38 @@ impl Registration {
         ChildStatus::from_age_status(&self.age_status(on))
     }
 
-    /// Whether the registration may be referred to the national referral mechanism on `on`:
-    /// someone to refer (a name or an alias), and for an adult informed consent (a child is
-    /// referred without consent: Directive 2011/36/EU Art 13(2); Convention Art 10(3)-(4)).
+    /// The earliest date of the acts the record holds: the first dated event of the timeline
+    /// (recruitment, transit or exploitation). `None` when no event is dated.
+    pub fn acts_began_on(&self) -> Option<CalendarDate> {
+        self.context.events.iter().filter_map(|e| e.date).min()
+    }
+
+    /// What the definition of trafficking (Dir 2011/36 Art 2; CETS 197 Art 4) is applied to. The
+    /// child rule (Dir 2011/36 Art 2(5)) looks at the age when the acts took place: on the earliest
+    /// date of the acts recorded ([`Self::acts_began_on`]), on what is known on `registered_on`;
+    /// without a date of the acts, at `registered_on`, and the advice says so.
+    pub fn legal_test_input(&self, registered_on: CalendarDate) -> LegalTestInput {
+        let (status, age_basis) = match self.acts_began_on() {
+            Some(on) => (age_status_then(&self.age_info(), on, registered_on), AgeBasis::TimeOfTheActs { on }),
+            None => (self.age_status(registered_on), AgeBasis::Registration { on: registered_on }),
+        };
+        LegalTestInput {
+            acts: self.context.acts.clone(),
+            means: self.context.means.clone(),
+            purposes: self.context.forms.iter().cloned().collect(),
+            is_child_or_presumed_child: status.child_protections_apply(),
+            age_basis: Some(age_basis),
+            consent_to_exploitation: self.context.consent_to_exploitation,
+        }
+    }
+
+    /// Whether the registration may be referred to the national referral mechanism for
+    /// identification on `on`: someone to refer (a name or an alias), and no consent dated after
+    /// `on`. No consent is required: identification by the competent authority does not wait for
+    /// the person's consent to support or to data sharing (CETS 197 Art 10; Dir 2011/36 Art 11(5)
+    /// and CETS 197 Art 12(7) concern consent to assistance). Where the national profile asks an
+    /// adult's consent before a formal referral, [`Self::check_national_consent_before_referral`]
+    /// checks it as well.
     pub fn check_referable(&self, on: CalendarDate) -> Result<(), ParseError> {
         let p = &self.person;
         if p.given_names.is_empty() && p.family_names.is_empty() && p.aliases.is_empty() {
@@ -375,20 +431,36 @@ impl Registration {
                 "a referral needs a name or an alias (one the person uses is enough)",
             ));
         }
-        if self.child_status(on).is_child() {
+        for (field, consent) in
+            [("support_consent.date", &self.support_consent), ("data_sharing_consent.date", &self.data_sharing_consent)]
+        {
+            if consent.as_ref().is_some_and(|c| c.date > on) {
+                return Err(ParseError::new(field, "the consent date is in the future"));
+            }
+        }
+        Ok(())
+    }
+
+    /// National practice, not a rule of the Directive or the Convention: where the profile in
+    /// force asks it (`adult_consent_before_referral`), an adult is formally referred only with
+    /// informed consent to assistance and referral. It applies to an adult only: a child or a
+    /// presumed child (Dir 2011/36 Art 13(2); CETS 197 Art 10(3)) and a person whose age is not
+    /// recorded are referred without it.
+    pub fn check_national_consent_before_referral(
+        &self,
+        on: CalendarDate,
+        required_by_profile: bool,
+    ) -> Result<(), ParseError> {
+        if !required_by_profile || self.child_status(on) != ChildStatus::Adult {
             return Ok(());
         }
-        match &self.consent {
-            Some(c) if c.given => {
-                if c.date > on {
-                    return Err(ParseError::new("consent.date", "the consent date is in the future"));
-                }
-                Ok(())
-            }
+        match &self.support_consent {
+            Some(c) if c.given => Ok(()),
             _ => Err(ParseError::new(
-                "consent",
-                "an adult is referred only with informed consent; without it, file an anonymous notification \
-                 so that the person is still counted",
+                "support_consent",
+                "national practice in this country: an adult is formally referred only with informed consent to \
+                 assistance and referral (not a requirement of Dir 2011/36 or CETS 197); without it, file an \
+                 anonymous notification so that the person is still counted",
             )),
         }
     }
@@ -453,17 +525,105 @@ mod tests {
         assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "person.given_names");
     }
 
+    fn consent(given: bool) -> Option<Consent> {
+        Some(Consent { given, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() })
+    }
+
     #[test]
-    fn an_adult_is_referred_only_with_informed_consent() {
-        // UK NRM practice and Directive 2011/36/EU Art 11(4)-(5): an adult's referral rests on consent.
+    fn art_11_5_dir_2011_36_identification_does_not_wait_for_consent_to_support() {
+        // CETS 197 Art 10: identification by the competent authority is not gated by consent, which
+        // concerns assistance and referral to support (Dir 2011/36 Art 11(5); CETS 197 Art 12(7)).
         let mut r = adult();
-        assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
-        r.consent =
-            Some(Consent { given: false, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
-        assert_eq!(r.check_referable(d("2026-01-01")).unwrap_err().field, "consent");
-        r.consent =
-            Some(Consent { given: true, date: d("2025-12-31"), language: "lv".into(), informed_by: "X".into() });
-        assert!(r.check_referable(d("2026-01-01")).is_ok());
+        let on = d("2026-01-01");
+        assert!(r.check_referable(on).is_ok(), "no consent recorded");
+        r.support_consent = consent(false);
+        r.data_sharing_consent = consent(false);
+        assert!(r.check_referable(on).is_ok(), "consent to support and to data sharing refused");
+        assert!(r.check_national_consent_before_referral(on, false).is_ok(), "the profile does not ask it");
+        // A consent is never dated after the referral.
+        r.support_consent.as_mut().unwrap().date = d("2026-01-02");
+        assert_eq!(r.check_referable(on).unwrap_err().field, "support_consent.date");
+    }
+
+    #[test]
+    fn art_12_7_cets_national_consent_before_referral_applies_to_an_adult_only_and_names_the_field() {
+        let on = d("2026-01-01");
+        let mut r = adult();
+        let err = r.check_national_consent_before_referral(on, true).unwrap_err();
+        assert_eq!(err.field, "support_consent");
+        assert!(err.message.contains("national practice"), "{}", err.message);
+        r.support_consent = consent(false);
+        assert_eq!(r.check_national_consent_before_referral(on, true).unwrap_err().field, "support_consent");
+        r.support_consent = consent(true);
+        assert!(r.check_national_consent_before_referral(on, true).is_ok());
+        // Consent to data sharing is not consent to support.
+        r.support_consent = None;
+        r.data_sharing_consent = consent(true);
+        assert!(r.check_national_consent_before_referral(on, true).is_err());
+        // A child, and a person whose age is not recorded, are referred without it.
+        let mut child = adult();
+        child.person.date_of_birth = Some(d("2012-01-01"));
+        assert!(child.check_national_consent_before_referral(on, true).is_ok());
+        let mut unknown = adult();
+        unknown.person.date_of_birth = None;
+        unknown.person.dob_verified = false;
+        assert_eq!(unknown.child_status(on), ChildStatus::Unknown, "age unknown, not an adult");
+        assert!(unknown.check_national_consent_before_referral(on, true).is_ok());
+    }
+
+    #[test]
+    fn a_stored_single_consent_reads_as_consent_to_support() {
+        // Registrations stored before the three consents were kept apart.
+        let old = serde_json::json!({
+            "person": {"given_names": "Anna"},
+            "consent": {"given": true, "date": "2025-12-31", "language": "lv", "informed_by": "X"}
+        });
+        let r: Registration = serde_json::from_value(old).unwrap();
+        assert_eq!(r.support_consent, consent(true));
+        assert_eq!(r.data_sharing_consent, None, "data sharing was never asked");
+        // Written back, it uses the new names and reads back unchanged.
+        let written = serde_json::to_value(&r).unwrap();
+        assert!(written.get("consent").is_none() && written.get("support_consent").is_some(), "{written}");
+        assert_eq!(serde_json::from_value::<Registration>(written).unwrap(), r);
+    }
+
+    #[test]
+    fn art_2_5_dir_2011_36_child_at_the_time_of_the_acts_needs_no_means() {
+        use super::super::forms::{Act, EventKind};
+        use super::super::legal_test::{ElementStatus, LegalTestOutcome, legal_test};
+        // Born in 2007, exploited in 2024, registered in 2026: a child when the acts took place.
+        let mut r = adult();
+        r.person.date_of_birth = Some(d("2007-03-01"));
+        r.context.acts.insert(Act::Recruitment);
+        r.context.forms = vec![FormId::parse("f", "sexual").unwrap()];
+        let registered = d("2026-01-10");
+        assert_eq!(r.child_status(registered), ChildStatus::Adult);
+        // Without a date of the acts the age at registration is used, and the advice says so.
+        let input = r.legal_test_input(registered);
+        assert_eq!(input.age_basis, Some(AgeBasis::Registration { on: registered }));
+        let result = legal_test(&input);
+        assert_eq!(result.elements.means, ElementStatus::Absent);
+        assert!(result.reasons.iter().any(|x| x.text.contains("no date of the acts is recorded")), "{result:?}");
+        // With the exploitation dated in 2024, the means is not required.
+        let event = |kind, date: &str| TraffickingEvent {
+            kind,
+            date: Some(d(date)),
+            country: None,
+            place: None,
+            description: None,
+        };
+        r.context.events =
+            vec![event(EventKind::Exploitation, "2024-11-01"), event(EventKind::Recruitment, "2024-06-01")];
+        assert_eq!(r.acts_began_on(), Some(d("2024-06-01")));
+        let input = r.legal_test_input(registered);
+        assert_eq!(input.age_basis, Some(AgeBasis::TimeOfTheActs { on: d("2024-06-01") }));
+        let result = legal_test(&input);
+        assert_eq!(result.elements.means, ElementStatus::NotRequired);
+        assert_eq!(result.outcome, LegalTestOutcome::Met);
+        assert!(result.reasons.iter().any(|x| x.text.contains("2024-06-01")), "{result:?}");
+        // Acts that began after the 18th birthday need a means.
+        r.context.events = vec![event(EventKind::Recruitment, "2025-06-01")];
+        assert_eq!(legal_test(&r.legal_test_input(registered)).elements.means, ElementStatus::Absent);
     }
 
     #[test]

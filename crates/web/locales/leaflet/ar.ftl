@@ -164,10 +164,14 @@ punishment-text = يمكن للسلطات أن تقرر عدم معاقبتك ع
 children-title = إذا كان عمرك أقل من 18 سنة
 # Children get extra protection.
 children-protection = إذا كان عمرك أقل من 18 سنة، فلك حماية إضافية.
-# A guardian is appointed.
-children-guardian = سيُعيَّن لك وصي. والوصي شخص بالغ يحمي مصالحك ويساعدك في اتخاذ القرارات.
-# Protected interviews.
-children-interviews = إذا تحدثت إلى الشرطة أو إلى قاضٍ، فسيكون ذلك في غرفة آمنة ومريحة، وبأقل عدد ممكن من المرات. ويمكن أن يرافقك شخص بالغ موضع ثقتك.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = إذا كنت هنا بدون والديك، أو كان والداك لا يستطيعان حماية مصالحك، فسيُعيَّن لك وصي. والوصي شخص بالغ يحمي مصالحك ويساعدك في اتخاذ القرارات.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = إذا تحدثت إلى الشرطة أو إلى قاضٍ، فسيكون ذلك في غرفة آمنة ومريحة، وبأقل عدد ممكن من المرات. ويمكن أن يرافقك وصيّك أو ممثلك، أو شخص بالغ تختاره، ما لم يكن هناك سبب جدي يمنع حضور هذا الشخص.
 # Access to education.
 children-school = يمكنك الذهاب إلى المدرسة.
 # The presumption of minority.

@@ -166,10 +166,14 @@ punishment-text = Властите могат да решат да не ви н�
 children-title = Ако сте под 18 години
 # Children get extra protection.
 children-protection = Ако сте под 18 години, получавате допълнителна закрила.
-# A guardian is appointed.
-children-guardian = Ще имате настойник. Настойникът е възрастен, който защитава интересите ви и ви помага да вземате решения.
-# Protected interviews.
-children-interviews = Ако говорите с полицията или със съдия, това ще бъде в безопасна и приятелска стая и колкото може по-рядко. С вас може да бъде възрастен, на когото имате доверие.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Ако сте тук без родителите си или родителите ви не могат да защитят интересите ви, ще имате настойник. Настойникът е възрастен, който защитава интересите ви и ви помага да вземате решения.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Ако говорите с полицията или със съдия, това ще бъде в безопасна и приятелска стая и колкото може по-рядко. С вас може да бъде вашият настойник или представител или възрастен, когото изберете, освен ако има сериозна причина срещу този човек.
 # Access to education.
 children-school = Можете да ходите на училище.
 # The presumption of minority.

@@ -162,10 +162,14 @@ punishment-text = The authorities can decide not to punish you for things you we
 children-title = If you are under 18
 # Children get extra protection.
 children-protection = If you are under 18, you get extra protection.
-# A guardian is appointed.
-children-guardian = You will have a guardian. A guardian is an adult who protects your interests and helps you decide.
-# Protected interviews.
-children-interviews = If you talk to the police or a judge, it will be in a safe and friendly room, as few times as possible. An adult you trust can be with you.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = If you are here without your parents, or your parents cannot protect your interests, you will have a guardian. A guardian is an adult who protects your interests and helps you decide.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = If you talk to the police or a judge, it will be in a safe and friendly room, as few times as possible. Your guardian or representative, or an adult you choose, can be with you, unless there is a serious reason against that person.
 # Access to education.
 children-school = You can go to school.
 # The presumption of minority.

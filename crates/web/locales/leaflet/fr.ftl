@@ -164,10 +164,14 @@ punishment-text = Les autorités peuvent décider de ne pas vous punir pour ce q
 children-title = Si vous avez moins de 18 ans
 # Children get extra protection.
 children-protection = Si vous avez moins de 18 ans, vous avez une protection en plus.
-# A guardian is appointed.
-children-guardian = Vous aurez un tuteur. Un tuteur est un adulte qui défend vos intérêts et vous aide à prendre des décisions.
-# Protected interviews.
-children-interviews = Si vous parlez à la police ou à un juge, ce sera dans une pièce sûre et accueillante, le moins de fois possible. Un adulte de confiance peut être avec vous.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Si vous êtes ici sans vos parents, ou si vos parents ne peuvent pas défendre vos intérêts, vous aurez un tuteur. Un tuteur est un adulte qui défend vos intérêts et vous aide à prendre des décisions.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Si vous parlez à la police ou à un juge, ce sera dans une pièce sûre et accueillante, le moins de fois possible. Votre tuteur ou représentant, ou un adulte que vous choisissez, peut être avec vous, sauf s'il existe une raison sérieuse contre cette personne.
 # Access to education.
 children-school = Vous pouvez aller à l'école.
 # The presumption of minority.

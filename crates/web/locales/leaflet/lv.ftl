@@ -166,10 +166,14 @@ punishment-text = Iestādes var nolemt Jūs nesodīt par to, ko Jūs piespieda d
 children-title = Ja Jums vēl nav 18 gadu
 # Children get extra protection.
 children-protection = Ja Jums vēl nav 18 gadu, Jūs saņemat papildu aizsardzību.
-# A guardian is appointed.
-children-guardian = Jums būs aizbildnis. Aizbildnis ir pieaugušais, kurš aizsargā Jūsu intereses un palīdz Jums pieņemt lēmumus.
-# Protected interviews.
-children-interviews = Ja Jūs runāsiet ar policiju vai tiesnesi, tas notiks drošā un draudzīgā telpā un pēc iespējas retāk. Kopā ar Jums var būt pieaugušais, kuram Jūs uzticaties.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Ja Jūs esat šeit bez vecākiem vai Jūsu vecāki nevar aizsargāt Jūsu intereses, Jums būs aizbildnis. Aizbildnis ir pieaugušais, kurš aizsargā Jūsu intereses un palīdz Jums pieņemt lēmumus.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Ja Jūs runāsiet ar policiju vai tiesnesi, tas notiks drošā un draudzīgā telpā un pēc iespējas retāk. Kopā ar Jums var būt Jūsu aizbildnis vai pārstāvis vai pieaugušais, kuru Jūs izvēlaties, ja vien nav nopietna iemesla pret šo personu.
 # Access to education.
 children-school = Jūs varat iet skolā.
 # The presumption of minority.

@@ -164,10 +164,14 @@ punishment-text = As autoridades podem decidir não castigar o que teve de fazer
 children-title = Se tem menos de 18 anos
 # Children get extra protection.
 children-protection = Se tem menos de 18 anos, recebe proteção especial.
-# A guardian is appointed.
-children-guardian = Vai ter um tutor. O tutor é um adulto que defende os seus interesses e ajuda a tomar decisões.
-# Protected interviews.
-children-interviews = Se falar com a polícia ou com um juiz, vai ser numa sala segura e acolhedora, o menor número de vezes possível. Um adulto em quem confia pode estar presente.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Se está aqui sem os seus pais, ou se os seus pais não podem defender os seus interesses, vai ter um tutor. O tutor é um adulto que defende os seus interesses e ajuda a tomar decisões.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Se falar com a polícia ou com um juiz, vai ser numa sala segura e acolhedora, o menor número de vezes possível. O seu tutor ou representante, ou um adulto que escolher, pode estar presente, a não ser que haja uma razão séria contra essa pessoa.
 # Access to education.
 children-school = Pode ir à escola.
 # The presumption of minority.

@@ -164,10 +164,14 @@ punishment-text = Autoritățile pot hotărî să nu vă pedepsească pentru luc
 children-title = Dacă aveți sub 18 ani
 # Children get extra protection.
 children-protection = Dacă aveți sub 18 ani, primiți protecție în plus.
-# A guardian is appointed.
-children-guardian = Veți avea un tutore. Tutorele este un adult care vă apără interesele și vă ajută să luați hotărâri.
-# Protected interviews.
-children-interviews = Dacă vorbiți cu poliția sau cu un judecător, discuția va avea loc într-o cameră sigură și prietenoasă, de cât mai puține ori. Un adult în care aveți încredere poate fi cu dumneavoastră.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Dacă sunteți aici fără părinți sau părinții dumneavoastră nu vă pot apăra interesele, veți avea un tutore. Tutorele este un adult care vă apără interesele și vă ajută să luați hotărâri.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Dacă vorbiți cu poliția sau cu un judecător, discuția va avea loc într-o cameră sigură și prietenoasă, de cât mai puține ori. Tutorele sau reprezentantul dumneavoastră ori un adult pe care îl alegeți poate fi cu dumneavoastră, în afară de cazul în care există un motiv serios împotriva acelei persoane.
 # Access to education.
 children-school = Puteți merge la școală.
 # The presumption of minority.

@@ -164,10 +164,14 @@ punishment-text = Власти могут решить не наказывать
 children-title = Если вам меньше 18 лет
 # Children get extra protection.
 children-protection = Если вам меньше 18 лет, вы получаете особую защиту.
-# A guardian is appointed.
-children-guardian = У вас будет опекун. Опекун — это взрослый, который защищает ваши интересы и помогает вам принимать решения.
-# Protected interviews.
-children-interviews = Если вы будете говорить с полицией или судьёй, это будет в безопасной и дружелюбной комнате и как можно реже. С вами может быть взрослый, которому вы доверяете.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Если вы здесь без родителей или ваши родители не могут защитить ваши интересы, у вас будет опекун. Опекун — это взрослый, который защищает ваши интересы и помогает вам принимать решения.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Если вы будете говорить с полицией или судьёй, это будет в безопасной и дружелюбной комнате и как можно реже. С вами может быть ваш опекун или представитель либо взрослый, которого вы выберете, если только нет серьёзной причины против этого человека.
 # Access to education.
 children-school = Вы можете ходить в школу.
 # The presumption of minority.

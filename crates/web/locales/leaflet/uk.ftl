@@ -164,10 +164,14 @@ punishment-text = Органи влади можуть вирішити не к�
 children-title = Якщо вам менше 18 років
 # Children get extra protection.
 children-protection = Якщо вам менше 18 років, ви отримуєте особливий захист.
-# A guardian is appointed.
-children-guardian = У вас буде опікун. Опікун — це доросла людина, яка захищає ваші інтереси і допомагає вам ухвалювати рішення.
-# Protected interviews.
-children-interviews = Якщо ви говоритимете з поліцією або суддею, це буде в безпечній і дружній кімнаті і якомога рідше. З вами може бути доросла людина, якій ви довіряєте.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Якщо ви тут без батьків або ваші батьки не можуть захистити ваші інтереси, у вас буде опікун. Опікун — це доросла людина, яка захищає ваші інтереси і допомагає вам ухвалювати рішення.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Якщо ви говоритимете з поліцією або суддею, це буде в безпечній і дружній кімнаті і якомога рідше. З вами може бути ваш опікун чи представник або доросла людина, яку ви оберете, якщо тільки немає серйозної причини проти цієї людини.
 # Access to education.
 children-school = Ви можете ходити до школи.
 # The presumption of minority.

@@ -164,10 +164,14 @@ punishment-text = Cơ quan chức năng có thể quyết định không phạt 
 children-title = Nếu bạn chưa đủ 18 tuổi
 # Children get extra protection.
 children-protection = Nếu bạn chưa đủ 18 tuổi, bạn được bảo vệ nhiều hơn.
-# A guardian is appointed.
-children-guardian = Bạn sẽ có một người giám hộ. Người giám hộ là một người lớn bảo vệ quyền lợi của bạn và giúp bạn quyết định.
-# Protected interviews.
-children-interviews = Nếu bạn nói chuyện với cảnh sát hoặc thẩm phán, việc này sẽ diễn ra trong một căn phòng an toàn và thân thiện, càng ít lần càng tốt. Một người lớn mà bạn tin tưởng có thể ở cùng bạn.
+# A guardian or representative is appointed for a child who is here without their parents, or
+# whose parents cannot act in the child's interests (Dir 2011/36 Art 14(2), Art 16(3); CETS 197
+# Art 10(4)). Printed on a child's leaflet only: do not promise a guardian to everyone.
+children-guardian = Nếu bạn ở đây mà không có cha mẹ, hoặc cha mẹ bạn không thể bảo vệ quyền lợi của bạn, bạn sẽ có một người giám hộ. Người giám hộ là một người lớn bảo vệ quyền lợi của bạn và giúp bạn quyết định.
+# Protected interviews (Dir 2011/36 Art 15(3)). The child's representative or, where appropriate,
+# an adult the child chooses may be present, unless a reasoned decision excludes that person
+# (Dir 2011/36 Art 15(3)(f)). Do not promise more than this.
+children-interviews = Nếu bạn nói chuyện với cảnh sát hoặc thẩm phán, việc này sẽ diễn ra trong một căn phòng an toàn và thân thiện, càng ít lần càng tốt. Người giám hộ hoặc người đại diện của bạn, hoặc một người lớn do bạn chọn, có thể ở cùng bạn, trừ khi có lý do nghiêm trọng để người đó không được ở cùng.
 # Access to education.
 children-school = Bạn có thể đi học.
 # The presumption of minority.

@@ -82,6 +82,22 @@ fn checked(form: &FormPairs, name: &str) -> bool {
     matches!(form.get(name), Some("on" | "yes" | "true" | "1"))
 }
 
+/// A consent from the fields `{prefix}_given`, `{prefix}_date`, `{prefix}_language` and
+/// `{prefix}_informed_by`: recorded when it is ticked or dated (dated and not ticked: refused).
+fn consent_fields(form: &FormPairs, prefix: &str) -> Result<Option<Consent>, ParseError> {
+    let f = |n: &str| form.get(&format!("{prefix}_{n}")).unwrap_or("").to_owned();
+    let given = checked(form, &format!("{prefix}_given"));
+    if !given && f("date").trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Consent {
+        given,
+        date: CalendarDate::parse(&format!("{prefix}_date"), &f("date"))?,
+        language: f("language"),
+        informed_by: f("informed_by"),
+    }))
+}
+
 /// Applies one step's fields to the registration. Only that step's fields change.
 fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<(), ParseError> {
     let f = |n: &str| form.get(n).unwrap_or("").to_owned();
@@ -190,16 +206,10 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
             }
         }
         "consent" => {
-            reg.consent = if checked(form, "consent_given") || !f("consent_date").trim().is_empty() {
-                Some(Consent {
-                    given: checked(form, "consent_given"),
-                    date: CalendarDate::parse("consent_date", &f("consent_date"))?,
-                    language: f("consent_language"),
-                    informed_by: f("consent_informed_by"),
-                })
-            } else {
-                None
-            };
+            // Consent to assistance and referral to support (Dir 2011/36 Art 11(5); CETS 197
+            // Art 12(7)), and consent to share identifying data: neither gates identification.
+            reg.support_consent = consent_fields(form, "consent")?;
+            reg.data_sharing_consent = consent_fields(form, "sharing_consent")?;
         }
         other => return Err(ParseError::new("step", format!("no step {other:?}"))),
     }
@@ -279,6 +289,10 @@ struct EditPage<'a> {
     consent_language: String,
     consent_informed_by: String,
     consent_given: bool,
+    sharing_consent_date: String,
+    sharing_consent_language: String,
+    sharing_consent_informed_by: String,
+    sharing_consent_given: bool,
 }
 
 fn codes<C: Coded>(set: impl IntoIterator<Item = C>) -> Vec<&'static str> {
@@ -387,7 +401,8 @@ fn edit_page(
     };
     let invalid_field =
         error.as_ref().map(|e| e.field.split(['[', '.']).next().unwrap_or_default().to_owned()).unwrap_or_default();
-    let consent = r.consent.as_ref();
+    let consent = r.support_consent.as_ref();
+    let sharing = r.data_sharing_consent.as_ref();
     let page = EditPage {
         id: id.to_owned(),
         reference: reference.to_owned(),
@@ -459,6 +474,10 @@ fn edit_page(
         consent_language: consent.map(|c| c.language.clone()).unwrap_or_default(),
         consent_informed_by: consent.map(|c| c.informed_by.clone()).unwrap_or_default(),
         consent_given: consent.is_some_and(|c| c.given),
+        sharing_consent_date: sharing.map(|c| c.date.to_string()).unwrap_or_default(),
+        sharing_consent_language: sharing.map(|c| c.language.clone()).unwrap_or_default(),
+        sharing_consent_informed_by: sharing.map(|c| c.informed_by.clone()).unwrap_or_default(),
+        sharing_consent_given: sharing.is_some_and(|c| c.given),
         reg,
         ctx,
     };

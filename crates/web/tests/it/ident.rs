@@ -219,13 +219,15 @@ fn full_registration() -> Value {
         "indicators": [
             {"list": "ilo_ec_adult_labour", "present": ["I1.01", "I1.02", "I4.01", "I4.02", "I5.01", "I5.02"]}
         ],
-        "consent": {"given": true, "date": "2026-09-20", "language": "uk", "informed_by": "Anna Ozola"},
+        "support_consent": {"given": true, "date": "2026-09-20", "language": "uk", "informed_by": "Anna Ozola"},
+        "data_sharing_consent": {"given": false, "date": "2026-09-20", "language": "uk", "informed_by": "Anna Ozola"},
         "guardian": null,
         "narrative": "Met at the bus station in Riga.\nShe asked for help with her passport."
     })
 }
 
-/// An adult with consent to referral.
+/// An adult with consent to assistance and referral to support, under the field name stored
+/// registrations use (`consent`, read as `support_consent`).
 fn adult(given: &str, family: &str) -> Value {
     json!({
         "person": {"given_names": given, "family_names": family, "sex": "female", "date_of_birth": "1990-05-01",
@@ -327,55 +329,111 @@ async fn a_child_needs_no_means_in_the_legal_test_art_2_5() {
 // 2. Consent (Directive Art 11(5), 13(2); Convention Art 10(3))
 // ---------------------------------------------------------------------------------------------
 
+/// The first positive decision the case allows now, whatever the profile's procedure calls it.
+fn first_positive(file: &Value) -> String {
+    let allowed = file["allowed_decisions"].as_array().unwrap();
+    let kind = allowed.iter().filter_map(Value::as_str).find(|k| k.ends_with("positive") && !k.contains("negative"));
+    kind.unwrap_or_else(|| panic!("no positive decision allowed: {allowed:?}")).to_owned()
+}
+
 #[tokio::test]
-async fn an_adult_is_referred_only_with_informed_consent_art_11_5() {
+async fn art_11_5_dir_2011_36_identification_does_not_wait_for_consent_to_support() {
+    // CETS 197 Art 10: identification is not gated by consent; consent concerns assistance and referral to
+    // support (Dir 2011/36 Art 11(5); CETS 197 Art 12(7)) and, apart, the sharing of identifying data.
     let w = World::new().await;
+    let refused_consent = json!({"given": false, "date": "2026-09-21", "language": "lv", "informed_by": "Anna Ozola"});
     let mut reg = adult("Anna", "Ozola");
     reg.as_object_mut().unwrap().remove("consent");
+    reg["support_consent"] = refused_consent.clone();
+    reg["data_sharing_consent"] = refused_consent.clone();
     let id = w.create(&w.responder, reg.clone()).await;
-    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 1})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "consent");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("anonymous notification"), "{}", r.body);
+    let file = w.file(&id, &w.responder).await;
+    assert_eq!(file["child_status"], "adult");
+    assert_eq!(file["registration"]["support_consent"]["given"], false, "{}", file["registration"]);
+    assert_eq!(file["registration"]["data_sharing_consent"]["given"], false, "{}", file["registration"]);
 
-    // Consent recorded as refused is no consent.
-    reg["consent"] = json!({"given": false, "date": "2026-09-21", "language": "lv", "informed_by": "Anna Ozola"});
+    // A consent is informed before the referral, not after it.
+    reg["support_consent"]["date"] = json!("2026-09-22");
     let r =
         w.put(&format!("/api/v1/registrations/{id}"), &w.responder, json!({"version": 1, "registration": reg})).await;
     ok(&r, StatusCode::OK);
     let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 2})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "consent");
-    let file = w.file(&id, &w.responder).await;
-    assert_eq!(file["state"], "draft", "a refused referral leaves the draft as it was");
-
-    // Consent is informed before the referral, not after it.
-    reg["consent"]["given"] = json!(true);
-    reg["consent"]["date"] = json!("2026-09-22");
+    assert_eq!(r.json()["error"]["field"], "support_consent.date");
+    assert_eq!(w.file(&id, &w.responder).await["state"], "draft", "a refused referral leaves the draft as it was");
+    reg["support_consent"]["date"] = json!("2026-09-21");
     let r =
         w.put(&format!("/api/v1/registrations/{id}"), &w.responder, json!({"version": 2, "registration": reg})).await;
     ok(&r, StatusCode::OK);
-    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 3})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "consent.date");
 
-    reg["consent"]["date"] = json!("2026-09-21");
-    let r =
-        w.put(&format!("/api/v1/registrations/{id}"), &w.responder, json!({"version": 3, "registration": reg})).await;
-    ok(&r, StatusCode::OK);
-    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 4})).await;
+    // Refused consent to support and to data sharing: registered and referred all the same.
+    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 3})).await;
     let saved = ok(&r, StatusCode::OK);
     assert_eq!(saved["state"], "submitted");
-    assert_eq!(saved["version"], 5);
     let file = w.file(&id, &w.responder).await;
-    assert_eq!(file["state"], "submitted");
     assert_eq!(file["status"], "referred");
     assert_eq!(file["referred_on"], "2026-09-21", "the referral date is the clock's date");
-    assert_eq!(file["next_seq"], 1);
+
+    // The protection from removal (CETS 197 Art 10(2)) and the recovery and reflection period (CETS 197
+    // Art 13) follow from the procedure, not from a consent.
+    let kind = first_positive(&w.file(&id, &w.decider).await);
+    ok(&w.decide(&id, &w.decider, 1, &kind, "").await, StatusCode::CREATED);
+    let file = w.file(&id, &w.caseworker).await;
+    assert_eq!(file["removal"]["no_expulsion"], true, "{}", file["removal"]);
+    assert!(file["reflection"].is_object(), "{}", file["reflection"]);
+    let page = w.t.page(&format!("/cases/{id}"), Some(&w.caseworker)).await;
+    assert!(page.body.contains("No expulsion may be enforced."), "{}", page.body);
 
     // Referred once: a second referral is a conflict.
-    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 5})).await;
+    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 4})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}
+
+#[tokio::test]
+async fn art_12_7_cets_consent_before_a_formal_referral_only_where_the_national_profile_asks_it() {
+    // The Latvian profile, made to ask an adult's consent before a formal referral (national practice).
+    let mut w = World::new().await;
+    let lv = include_str!("../../../domain/profiles/lv.toml")
+        .replace("[[versions]]\n", "[[versions]]\nadult_consent_before_referral = true\n");
+    let reference = haven_app::ident::Reference::with_extras(vec![], &[lv]).unwrap();
+    let app = w.t.app.clone().with_reference(reference);
+    w.t.router = haven_web::router(app.clone(), haven_web::WebConfig::default()).unwrap();
+    w.t.app = app;
+
+    let mut reg = adult("Anna", "Ozola");
+    reg.as_object_mut().unwrap().remove("consent");
+    let id = w.create(&w.responder, reg.clone()).await;
+    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 1})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "support_consent");
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("national practice"), "{}", r.body);
+    // Consent to data sharing is not consent to support.
+    reg["data_sharing_consent"] =
+        json!({"given": true, "date": "2026-09-21", "language": "lv", "informed_by": "Anna Ozola"});
+    let r =
+        w.put(&format!("/api/v1/registrations/{id}"), &w.responder, json!({"version": 1, "registration": reg})).await;
+    ok(&r, StatusCode::OK);
+    let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 2})).await;
+    assert_eq!(r.json()["error"]["field"], "support_consent", "{}", r.body);
+    // With it, the adult is referred.
+    reg["support_consent"] =
+        json!({"given": true, "date": "2026-09-21", "language": "lv", "informed_by": "Anna Ozola"});
+    let r =
+        w.put(&format!("/api/v1/registrations/{id}"), &w.responder, json!({"version": 2, "registration": reg})).await;
+    ok(&r, StatusCode::OK);
+    ok(
+        &w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 3})).await,
+        StatusCode::OK,
+    );
+    // A child, and a person whose age is not recorded, are referred without it.
+    w.refer(&w.responder, child("Ion", "Rusu")).await;
+    let unknown = json!({"person": {"given_names": "Pavel", "family_names": "Lungu", "sex": "male"}});
+    let id = w.refer(&w.responder, unknown).await;
+    assert_eq!(w.file(&id, &w.responder).await["child_status"], "unknown");
+    // Estonia's profile does not ask it: the adult is referred without consent.
+    let mut reg = adult("Kadri", "Tamm");
+    reg.as_object_mut().unwrap().remove("consent");
+    w.refer(&w.ee_responder, reg).await;
 }
 
 #[tokio::test]
@@ -405,13 +463,41 @@ async fn a_presumed_child_is_referred_without_consent_art_13_2() {
     assert_eq!(file["state"], "submitted");
     assert_eq!(file["child_status"], "presumed_child");
 
-    // Without the reasons to believe, the age is unknown and a referral needs consent.
+    // Without the reasons to believe, the age is unknown: not an adult, and referred all the same.
     let reg = json!({"person": {"given_names": "Pavel", "family_names": "Lungu", "sex": "male"}});
     let id = w.create(&w.responder, reg).await;
     assert_eq!(w.file(&id, &w.responder).await["child_status"], "unknown");
     let r = w.post(&format!("/api/v1/registrations/{id}/submit"), &w.responder, json!({"version": 1})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "consent");
+    ok(&r, StatusCode::OK);
+    assert_eq!(w.file(&id, &w.responder).await["child_status"], "unknown");
+}
+
+#[tokio::test]
+async fn art_2_5_dir_2011_36_child_at_the_time_of_the_acts_needs_no_means() {
+    // Born in 2007, exploited in 2024, registered on 2026-09-21 at 19: a child when the acts took place.
+    let w = World::new().await;
+    let mut reg = json!({
+        "person": {"given_names": "Daria", "family_names": "Moroz", "sex": "female", "date_of_birth": "2007-03-01",
+                   "dob_verified": true},
+        "context": {"acts": ["recruitment"], "forms": ["sexual"]}
+    });
+    let id = w.refer(&w.responder, reg.clone()).await;
+    let file = w.file(&id, &w.responder).await;
+    assert_eq!(file["child_status"], "adult");
+    // No date of the acts recorded: the age at registration, and the advice says so.
+    assert_eq!(file["legal_test"]["elements"]["means"], "absent", "{}", file["legal_test"]);
+    let reasons = file["legal_test"]["reasons"].to_string();
+    assert!(reasons.contains("no date of the acts is recorded") && reasons.contains("2026-09-21"), "{reasons}");
+
+    // The exploitation dated in 2024: no means required.
+    reg["context"]["events"] = json!([{"kind": "exploitation", "date": "2024-05-01", "country": "LV"}]);
+    let id = w.refer(&w.responder, reg).await;
+    let file = w.file(&id, &w.responder).await;
+    assert_eq!(file["child_status"], "adult", "an adult today");
+    assert_eq!(file["legal_test"]["elements"]["means"], "not_required", "{}", file["legal_test"]);
+    assert_eq!(file["legal_test"]["outcome"], "met");
+    let reasons = file["legal_test"]["reasons"].to_string();
+    assert!(reasons.contains("2024-05-01") && reasons.contains("Dir 2011/36 Art 2(5)"), "{reasons}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1324,8 +1410,8 @@ async fn bad_registrations_get_a_4xx_naming_the_field() {
         ("empty indicator list", json!({"indicators": [{"list": " ", "present": []}]}), Some("indicators[0].list")),
         (
             "bad consent language",
-            json!({"consent": {"given": true, "date": "2026-09-21", "language": "latvian", "informed_by": "A"}}),
-            Some("consent.language"),
+            json!({"support_consent": {"given": true, "date": "2026-09-21", "language": "latvian", "informed_by": "A"}}),
+            Some("support_consent.language"),
         ),
         ("unknown top-level field", json!({"pesron": {}}), None),
         ("not an object", json!([1, 2]), None),

@@ -409,3 +409,71 @@ async fn the_leaflet_gives_the_telephone_of_the_organisation_from_the_provider_d
     assert!(contact(&after).contains("+371 6777 1234"), "{}", contact(&after));
     assert!(contact(&after).contains("help@drosa.example"), "{}", contact(&after));
 }
+
+/// The text of one section of a leaflet's JSON ("" when the section is not there).
+fn section_text(body: &Value, id: &str) -> String {
+    body["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .map(|s| s["text"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn art_14_2_dir_2011_36_only_a_child_s_leaflet_promises_a_guardian() {
+    // Dir 2011/36 Art 14(2), Art 16(3); CETS 197 Art 10(4): a guardian is the law's for a child only.
+    let w = World::new().await;
+    let (adult_id, _) = w.refer(adult(&[]), true).await;
+    let (child_id, _) = w.refer(child(&[]), false).await;
+    // No age recorded: the children's section is printed ("if you are under 18"), the guardian is not
+    // promised.
+    let unknown = json!({"given_names": "Ana", "family_names": "Pop", "sex": "female"});
+    let (unknown_id, _) = w.refer(unknown, false).await;
+    let catalogue = LeafletCatalogue::load().unwrap();
+    for language in LEAFLET_LANGUAGES {
+        let mut tr = catalogue.tr(language.code).unwrap();
+        let guardian = tr.t("children-guardian");
+        let leaflet = async |id: &str| {
+            let r = w.get(&format!("/api/v1/cases/{id}/leaflet?lang={}", language.code), &w.caseworker).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()
+        };
+        let adult = leaflet(&adult_id).await;
+        assert!(!adult.to_string().contains(&guardian), "an adult's leaflet in {} promises a guardian", language.code);
+        assert_eq!(section_text(&adult, "children"), "", "no children's section for an adult");
+        let child = leaflet(&child_id).await;
+        assert!(section_text(&child, "children").contains(&guardian), "a child's leaflet in {}", language.code);
+        let unknown = leaflet(&unknown_id).await;
+        let children = section_text(&unknown, "children");
+        assert!(!children.is_empty() && !children.contains(&guardian), "age unknown in {}: {children}", language.code);
+    }
+    // In English, the adult's leaflet says nothing of a guardian at all.
+    let adult = w.get(&format!("/api/v1/cases/{adult_id}/leaflet?lang=en"), &w.caseworker).await.json();
+    assert!(!adult.to_string().to_lowercase().contains("guardian"), "{adult}");
+}
+
+#[tokio::test]
+async fn art_15_3_f_dir_2011_36_the_child_s_leaflet_says_who_may_be_at_an_interview_and_on_what_basis() {
+    // "An adult you trust can be with you" had no source. Dir 2011/36 Art 15(3)(f) gives the child its
+    // representative or, where appropriate, an adult of its choice, unless a reasoned decision excludes
+    // that person: the leaflet says that, and every language file cites the article for its translator.
+    let w = World::new().await;
+    let (child_id, _) = w.refer(child(&[]), false).await;
+    let body = w.get(&format!("/api/v1/cases/{child_id}/leaflet?lang=en"), &w.caseworker).await.json();
+    let children = section_text(&body, "children");
+    assert!(!children.contains("An adult you trust can be with you"), "{children}");
+    assert!(
+        children.contains("or an adult you choose, can be with you, unless there is a serious reason"),
+        "{children}"
+    );
+    let catalogue = LeafletCatalogue::load().unwrap();
+    for language in LEAFLET_LANGUAGES {
+        let english = catalogue.tr("en").unwrap().t("children-interviews");
+        let translated = catalogue.tr(language.code).unwrap().t("children-interviews");
+        assert!(language.code == "en" || translated != english, "{} is translated", language.code);
+        let note = language.source().split("\nchildren-interviews = ").next().unwrap().rsplit("\n\n").next().unwrap();
+        assert!(note.contains("Dir 2011/36 Art 15(3)(f)"), "the source in {}: {note}", language.code);
+    }
+}

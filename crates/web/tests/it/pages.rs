@@ -754,15 +754,15 @@ async fn a_wizard_step_with_a_bad_value_names_the_field_and_saves_nothing() {
     assert!(again.contains("name=\"version\" value=\"1\""), "the draft was not saved");
 }
 
-/// An adult is referred only with informed consent; the refusal is shown on the consent step.
+/// An adult is referred for identification without consent (CETS 197 Art 10); the consent step
+/// records consent to support and to data sharing apart.
 #[tokio::test]
-async fn an_adult_without_consent_is_not_referred_and_the_consent_step_says_why() {
+async fn an_adult_without_consent_is_referred_and_the_consent_step_keeps_the_two_consents_apart() {
     let w = world().await;
     let t = &w.t;
     let id = register(t, &w.caseworker, "Anna").await;
-    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "1")]).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
-    assert!(reply.body.contains("anonymous notification"), "{}", reply.body);
+    let step = get_ok(t, &format!("/cases/{id}/edit?step=consent"), &w.caseworker).await;
+    assert!(step.contains("name=\"consent_given\"") && step.contains("name=\"sharing_consent_given\""), "{step}");
     let reply = t
         .form(
             &format!("/cases/{id}/edit"),
@@ -770,18 +770,25 @@ async fn an_adult_without_consent_is_not_referred_and_the_consent_step_says_why(
             &[
                 ("step", "consent"),
                 ("version", "1"),
-                ("consent_given", "on"),
                 ("consent_date", "2026-09-20"),
                 ("consent_language", "lv"),
                 ("consent_informed_by", "Case worker"),
+                ("sharing_consent_given", "on"),
+                ("sharing_consent_date", "2026-09-20"),
+                ("sharing_consent_language", "lv"),
+                ("sharing_consent_informed_by", "Case worker"),
             ],
         )
         .await;
     assert_see_other(&reply, &format!("/cases/{id}"));
+    let step = get_ok(t, &format!("/cases/{id}/edit?step=consent"), &w.caseworker).await;
+    assert!(!step.contains("id=\"consent_given\" name=\"consent_given\" checked"), "support refused: {step}");
+    assert!(step.contains("id=\"sharing_consent_given\" name=\"sharing_consent_given\" checked"), "{step}");
     let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "2")]).await;
     assert_see_other(&reply, &format!("/cases/{id}"));
-    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
-    assert!(case.contains("Reasonable-grounds decision due"), "the clock runs: {case}");
+    let file = t.call(Method::GET, &format!("/api/v1/registrations/{id}"), Some(&w.caseworker), None).await;
+    assert_eq!(file.json()["status"], "referred", "{}", file.body);
+    assert_eq!(file.json()["registration"]["support_consent"]["given"], false, "{}", file.body);
 }
 
 /// The competent authority decides on the case page; the deadlines dashboard lists the clock.
