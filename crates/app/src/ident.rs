@@ -13,6 +13,7 @@ use haven_domain::ident::age::{AgeGroup, AgeStatus};
 use haven_domain::ident::forms::{FormCatalogue, FormId, StatGroup};
 use haven_domain::ident::indicators::{Evaluation, IndicatorList};
 use haven_domain::ident::legal_test::{LegalTestResult, legal_test};
+use haven_domain::ident::procedure::{MemberVote, Procedure};
 use haven_domain::ident::profile::{ClockInputs, Clocks, DeadlineState, ProfileSet, ProfileVersion};
 use haven_domain::ident::record::{ChildStatus, Registration, RegistrationState};
 use haven_domain::ident::residence::{
@@ -20,7 +21,7 @@ use haven_domain::ident::residence::{
     ReflectionTermination, RemovalProtection, ResidencePermitApplication, ResidencePermitDecision,
     non_punishment_notice, removal_protection,
 };
-use haven_domain::ident::status::{CaseStatus, Decision, DecisionKind, NrmStatus, check_next, fold};
+use haven_domain::ident::status::{CaseStatus, Decision, DecisionKind, NrmStatus, fold};
 use haven_domain::org::CountryCode;
 use haven_domain::text::Narrative;
 use haven_domain::{Coded, Jurisdiction, ParseError, Permission};
@@ -117,7 +118,7 @@ pub struct CaseFilter {
 /// One statutory clock of a case.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClockView {
-    /// `rg_decision`, `reflection_end`, `cg_decision`, `guardian`.
+    /// `first_decision`, `reflection_end`, `final_decision`, `guardian`.
     pub clock: &'static str,
     pub due: String,
     pub done_on: Option<String>,
@@ -148,6 +149,8 @@ pub struct DecisionView {
     pub corrected_by: Option<u32>,
     pub decided_by: String,
     pub recorded_at: i64,
+    /// A commission's recorded votes.
+    pub votes: Vec<MemberVote>,
 }
 
 /// A record that followed the registration (residence, protection, criminal matter).
@@ -185,7 +188,18 @@ pub struct CaseFile {
     pub referred_on: Option<String>,
     pub status: Option<NrmStatus>,
     pub status_text: Option<&'static str>,
+    /// Assistance from the referral: the reasonable-grounds indication (Dir 2011/36 Art 11(2)).
     pub assistance_since: Option<String>,
+    /// Since when the person is a presumed victim, as the procedure says.
+    pub presumed_since: Option<String>,
+    /// A presumed victim now.
+    pub presumed_victim: bool,
+    /// The identification procedure the case follows (pinned at referral; the one in force for a
+    /// draft).
+    pub procedure: Option<Procedure>,
+    /// The reflection period of the residence-permit route ended on renewed contact
+    /// (Dir 2004/81 Art 6(4)); the Convention's period is not ended by it.
+    pub permit_route_reflection_ended: Option<String>,
     pub allowed_decisions: Vec<DecisionKind>,
     pub correctable: Option<(u32, Vec<DecisionKind>)>,
     pub next_seq: u32,
@@ -213,6 +227,9 @@ pub struct DecisionInput {
     pub reasons: String,
     #[serde(default)]
     pub corrects: Option<u32>,
+    /// A commission's votes, each member's recorded (where the procedure decides by commission).
+    #[serde(default)]
+    pub votes: Vec<MemberVote>,
 }
 
 /// A request to reconsider a negative decision (by the referring or supporting organisation).
@@ -432,8 +449,9 @@ impl App {
             nrm_status: referred_on.map(|_| NrmStatus::Referred.code().to_owned()),
             rg_decided_on: None,
             cg_decided_on: None,
-            assistance_since: None,
+            assistance_since: referred_on.map(|d| d.to_string()),
             reflection_from: None,
+            procedure_id: None,
             updated_at: self.now(),
             updated_by: principal.user.id.clone(),
         })
@@ -552,8 +570,12 @@ impl App {
         reg.check_referable(today)?;
         let profile = self.profile_for(case.jurisdiction, today)?;
         reg.check_national_consent_before_referral(today, profile.adult_consent_before_referral)?;
-        let row =
+        let procedure = profile.procedure.clone();
+        let mut row =
             self.registration_row(principal, &case.id, &reg, RegistrationState::Submitted, Some(today), version + 1)?;
+        // The procedure in force is pinned to the case; the presumption follows it.
+        row.procedure_id = Some(procedure.id.clone());
+        row.reflection_from = CaseStatus::referred(today, procedure.shape()).presumed_since().map(|d| d.to_string());
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationSubmitted).on(
             "case",
@@ -568,6 +590,18 @@ impl App {
             state: RegistrationState::Submitted,
             possible_duplicates: vec![],
         })
+    }
+
+    /// The procedure a case follows: the one pinned at referral, or (for a draft) the one in force.
+    pub(crate) fn procedure_of(&self, jurisdiction: Jurisdiction, reg: &RegistrationRow) -> AppResult<&Procedure> {
+        let country = self.country_of(jurisdiction)?;
+        match &reg.procedure_id {
+            Some(id) => self.reference.profiles.procedure(country, id).map_err(|e| AppError::Conflict(e.to_string())),
+            None => {
+                let on = opt_date("referred_on", &reg.referred_on)?.unwrap_or_else(|| self.today());
+                Ok(&self.profile_for(jurisdiction, on)?.procedure)
+            }
+        }
     }
 
     async fn decisions_of(&self, case_id: &str) -> AppResult<(Vec<Decision>, Vec<DecisionRow>)> {
@@ -615,6 +649,7 @@ impl App {
             decided_on: input.requested_on.clone(),
             reasons: input.reasons.clone(),
             corrects: None,
+            votes: Vec::new(),
         };
         self.append_decision(principal, Permission::RequestReconsideration, case_id, &decision).await
     }
@@ -645,7 +680,29 @@ impl App {
                 expected, proposed.seq
             )));
         }
-        let status = check_next(referred_on, &history, &proposed).map_err(|e| AppError::Conflict(e.message()))?;
+        let procedure = self.procedure_of(case.jurisdiction, &reg)?;
+        let before = fold(referred_on, procedure.shape(), &history).map_err(|e| AppError::Conflict(e.message()))?;
+        let status = before.apply(&proposed).map_err(|e| AppError::Conflict(e.message()))?;
+        // Who takes a decision, and how a commission votes, is the procedure's (national data);
+        // the decision is asked of the one access module.
+        let stage = before
+            .stage_of_next(proposed.kind)
+            .and_then(|(place, positive)| procedure.stage(place).map(|stage| (stage, positive)));
+        match stage {
+            Some((stage, positive)) => {
+                if !haven_domain::access::may_take_decision(&principal.actor, principal.organisation.kind, stage) {
+                    self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+                    return Err(AppError::Forbidden);
+                }
+                stage.check_votes(principal.organisation.kind, positive, &input.votes)?;
+            }
+            None if !input.votes.is_empty() => {
+                return Err(AppError::invalid("votes", "only a decision of a commission records votes"));
+            }
+            None => {}
+        }
+        let votes =
+            if input.votes.is_empty() { None } else { Some(serde_json::to_string(&input.votes).map_err(internal)?) };
         let row = DecisionRow {
             case_id: case.id.clone(),
             seq: i64::from(proposed.seq),
@@ -659,6 +716,7 @@ impl App {
             decided_by: principal.user.id.clone(),
             organisation_id: principal.organisation.id.clone(),
             recorded_at: self.now(),
+            votes,
         };
         let columns = status_columns(&status);
         let event = self
@@ -676,6 +734,7 @@ impl App {
             corrected_by: None,
             decided_by: principal.user.display_name.clone(),
             recorded_at: row.recorded_at,
+            votes: input.votes.clone(),
         })
     }
 
@@ -756,13 +815,27 @@ impl App {
             RecordKind::ReflectionTermination => {
                 let on = CalendarDate::parse("fields.terminated_on", f("terminated_on"))?;
                 let ground = ReflectionTermination::parse_code("fields.ground", f("ground").trim())?;
-                let Some(start) = opt_date("reflection_from", &reg.reflection_from)? else {
+                let Some(event) = opt_date("reflection_from", &reg.reflection_from)? else {
                     return Err(AppError::Conflict("no reflection period runs on this case".into()));
                 };
-                let referred_on = opt_date("referred_on", &reg.referred_on)?.unwrap_or(start);
+                let referred_on = opt_date("referred_on", &reg.referred_on)?.unwrap_or(event);
                 let version = self.profile_for(case.jurisdiction, referred_on)?;
+                // CETS 197 Art 13(3) ends the Convention's period on two grounds only; renewed
+                // contact ends the residence-permit route's period (Dir 2004/81 Art 6(4)), where
+                // that Directive applies.
+                if !ground.ends_cets_period() {
+                    let permits = self.permit_rules(case.jurisdiction, &reg)?;
+                    if !permits.directive_2004_81_applies() {
+                        return Err(AppError::invalid(
+                            "fields.ground",
+                            "renewed contact ends only the reflection period of Dir 2004/81 Art 6(4), which does \
+                             not apply in this country; the Convention's period ends only on public order or an \
+                             improperly claimed victim status (CETS 197 Art 13(3))",
+                        ));
+                    }
+                }
                 let rules = reflection_rules(version)?;
-                let period = haven_domain::ident::residence::ReflectionPeriod::starting(start, &rules)
+                let period = haven_domain::ident::residence::ReflectionPeriod::following(event, &rules)
                     .ok_or_else(|| AppError::invalid("fields.terminated_on", "the period is out of range"))?;
                 if on < period.start || on > period.end {
                     return Err(AppError::invalid(
@@ -771,7 +844,16 @@ impl App {
                     ));
                 }
                 let records = self.store.case_records(&case.id).await?;
-                if records.iter().any(|r| r.kind == RecordKind::ReflectionTermination.code()) {
+                let mut ended_before = false;
+                for r in records.iter().filter(|r| r.kind == RecordKind::ReflectionTermination.code()) {
+                    let body: serde_json::Value =
+                        serde_json::from_str(&self.keys.decrypt_str(&ctx("case_records", "body", &r.id), &r.body)?)
+                            .map_err(internal)?;
+                    let earlier = body.get("ground").and_then(|v| v.as_str()).unwrap_or_default();
+                    let earlier = ReflectionTermination::parse_code("ground", earlier)?;
+                    ended_before |= earlier.ends_cets_period() == ground.ends_cets_period();
+                }
+                if ended_before {
                     return Err(AppError::Conflict("the reflection period was already ended early".into()));
                 }
                 serde_json::to_value(serde_json::json!({"terminated_on": on.to_string(), "ground": ground.code()}))
@@ -842,8 +924,9 @@ impl App {
         }
         let (decisions, decision_rows) = self.decisions_of(&case.id).await?;
         let referred_on = opt_date("referred_on", &row.referred_on)?;
+        let procedure = self.procedure_of(case.jurisdiction, &row)?.clone();
         let status = match referred_on {
-            Some(r) => Some(fold(r, &decisions).map_err(|e| AppError::Conflict(e.message()))?),
+            Some(r) => Some(fold(r, procedure.shape(), &decisions).map_err(|e| AppError::Conflict(e.message()))?),
             None => None,
         };
         let mut names: BTreeMap<String, String> = BTreeMap::new();
@@ -871,6 +954,7 @@ impl App {
                 corrected_by: status.as_ref().and_then(|s| s.corrected_by(d.seq)),
                 decided_by: names.get(&r.decided_by).cloned().unwrap_or_else(|| r.decided_by.clone()),
                 recorded_at: r.recorded_at,
+                votes: r.votes.as_deref().and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default(),
             })
             .collect();
 
@@ -891,6 +975,7 @@ impl App {
         let mut permits = Vec::new();
         let mut matters = Vec::new();
         let mut termination: Option<(CalendarDate, ReflectionTermination)> = None;
+        let mut permit_route_reflection_ended = None;
         for r in self.store.case_records(&case.id).await? {
             let body: serde_json::Value =
                 serde_json::from_str(&self.keys.decrypt_str(&ctx("case_records", "body", &r.id), &r.body)?)
@@ -909,10 +994,16 @@ impl App {
                 RecordKind::ReflectionTermination => {
                     let on = body.get("terminated_on").and_then(|v| v.as_str()).unwrap_or_default();
                     let ground = body.get("ground").and_then(|v| v.as_str()).unwrap_or_default();
-                    termination = Some((
+                    let (on, ground) = (
                         CalendarDate::parse("terminated_on", on)?,
                         ReflectionTermination::parse_code("ground", ground)?,
-                    ));
+                    );
+                    // Only the grounds of CETS 197 Art 13(3) end the Convention's period.
+                    if ground.ends_cets_period() {
+                        termination = Some((on, ground));
+                    } else {
+                        permit_route_reflection_ended = Some(on.to_string());
+                    }
                 }
                 _ => {}
             }
@@ -928,7 +1019,7 @@ impl App {
             && st.status() != NrmStatus::Withdrawn
         {
             let version = self.profile_for(case.jurisdiction, referred)?;
-            let computed = compute_clocks(version, st, child_status.is_child(), reg.guardian.is_some())?;
+            let computed = compute_clocks(version, &procedure, st, child_status.is_child(), reg.guardian.is_some())?;
             clocks = clock_views(&computed, today, version.due_soon_days);
             guardian_missing = child_status.is_child() && reg.guardian.is_none();
             if let Some(p) = computed.reflection {
@@ -962,7 +1053,11 @@ impl App {
             referred_on: row.referred_on.clone(),
             status: status.as_ref().map(CaseStatus::status),
             status_text: status.as_ref().map(|s| s.status().describe()),
-            assistance_since: status.as_ref().and_then(CaseStatus::assistance_since).map(|d| d.to_string()),
+            assistance_since: status.as_ref().map(|s| s.assistance_since().to_string()),
+            presumed_since: status.as_ref().and_then(CaseStatus::presumed_since).map(|d| d.to_string()),
+            presumed_victim: status.as_ref().is_some_and(CaseStatus::is_presumed_victim),
+            procedure: Some(procedure),
+            permit_route_reflection_ended,
             allowed_decisions: status.as_ref().map(|s| s.allowed_next().to_vec()).unwrap_or_default(),
             correctable: status.as_ref().and_then(CaseStatus::correctable).map(|(seq, kinds)| (seq, kinds.to_vec())),
             next_seq: status.as_ref().map_or(1, CaseStatus::next_seq),
@@ -1038,22 +1133,28 @@ impl App {
             // Child status as of today, as the case page shows it (a child may have turned 18).
             let record = self.decrypt_registration(reg)?;
             let child = record.child_status(today).is_child();
-            let inputs = ClockInputs {
-                referred_on: referred,
-                rg_decided_on: opt_date("rg_decided_on", &reg.rg_decided_on)?,
-                rg_positive: reg.reflection_from.is_some(),
-                child,
-                guardian_appointed: record.guardian.is_some(),
-                cg_decided_on: opt_date("cg_decided_on", &reg.cg_decided_on)?,
-            };
-            let status = reg.nrm_status.clone().unwrap_or_default();
+            let Some(status) = reg.nrm_status.as_deref() else { continue };
+            let status = NrmStatus::parse_code("nrm_status", status)?;
             // A withdrawn referral has no clock running any more.
-            if status == NrmStatus::Withdrawn.code() {
+            if status == NrmStatus::Withdrawn {
                 continue;
             }
-            let Ok(computed) = Clocks::compute(version, version.calendar(), inputs) else { continue };
+            let Ok(procedure) = self.procedure_of(o.case.jurisdiction, reg) else { continue };
+            let inputs = ClockInputs {
+                referred_on: referred,
+                status,
+                first_decided_on: opt_date("rg_decided_on", &reg.rg_decided_on)?,
+                final_decided_on: opt_date("cg_decided_on", &reg.cg_decided_on)?,
+                presumed_since: opt_date("reflection_from", &reg.reflection_from)?,
+                child,
+                guardian_appointed: record.guardian.is_some(),
+            };
+            // The reflection period's end matters while identification runs.
+            let identification_running = matches!(status, NrmStatus::Referred | NrmStatus::PresumedVictim);
+            let status = status.code().to_owned();
+            let Ok(computed) = Clocks::compute(version, procedure, version.calendar(), inputs) else { continue };
             for clock in clock_views(&computed, today, version.due_soon_days) {
-                if clock.state == "done" || (clock.clock == "reflection_end" && status != "presumed_victim") {
+                if clock.state == "done" || (clock.clock == "reflection_end" && !identification_running) {
                     continue;
                 }
                 items.push(DeadlineItem {
@@ -1523,23 +1624,30 @@ pub(crate) fn normalise_document(number: &str) -> String {
 fn status_columns(status: &CaseStatus) -> StatusColumns {
     StatusColumns {
         nrm_status: Some(status.status().code().to_owned()),
-        rg_decided_on: status.rg_decided_on().map(|d| d.to_string()),
-        cg_decided_on: status.cg_decided_on().map(|d| d.to_string()),
-        assistance_since: status.assistance_since().map(|d| d.to_string()),
+        rg_decided_on: status.first_decided_on().map(|d| d.to_string()),
+        cg_decided_on: status.final_decided_on().map(|d| d.to_string()),
+        assistance_since: Some(status.assistance_since().to_string()),
         reflection_from: status.reflection_from().map(|d| d.to_string()),
     }
 }
 
-fn compute_clocks(version: &ProfileVersion, status: &CaseStatus, child: bool, guardian: bool) -> AppResult<Clocks> {
+fn compute_clocks(
+    version: &ProfileVersion,
+    procedure: &Procedure,
+    status: &CaseStatus,
+    child: bool,
+    guardian: bool,
+) -> AppResult<Clocks> {
     let inputs = ClockInputs {
         referred_on: status.referred_on(),
-        rg_decided_on: status.rg_decided_on(),
-        rg_positive: status.reflection_from().is_some(),
+        status: status.status(),
+        first_decided_on: status.first_decided_on(),
+        final_decided_on: status.final_decided_on(),
+        presumed_since: status.presumed_since(),
         child,
         guardian_appointed: guardian,
-        cg_decided_on: status.cg_decided_on(),
     };
-    Clocks::compute(version, version.calendar(), inputs).map_err(|e| AppError::Conflict(e.to_string()))
+    Clocks::compute(version, procedure, version.calendar(), inputs).map_err(|e| AppError::Conflict(e.to_string()))
 }
 
 fn clock_views(clocks: &Clocks, today: CalendarDate, due_soon_days: u16) -> Vec<ClockView> {
@@ -1554,13 +1662,15 @@ fn clock_views(clocks: &Clocks, today: CalendarDate, due_soon_days: u16) -> Vec<
             overdue_days,
         });
     };
-    push("rg_decision", clocks.rg_decision.due, clocks.rg_decision.done_on);
+    if let Some(c) = clocks.first_decision {
+        push("first_decision", c.due, c.done_on);
+    }
     if let Some(p) = clocks.reflection {
-        let done = clocks.cg_decision.and_then(|c| c.done_on).or(if p.end < today { Some(p.end) } else { None });
+        let done = clocks.final_decision.and_then(|c| c.done_on).or(if p.end < today { Some(p.end) } else { None });
         push("reflection_end", p.end, done);
     }
-    if let Some(c) = clocks.cg_decision {
-        push("cg_decision", c.due, c.done_on);
+    if let Some(c) = clocks.final_decision {
+        push("final_decision", c.due, c.done_on);
     }
     if let Some(g) = clocks.guardian_alert {
         push("guardian", g.due, g.done_on);

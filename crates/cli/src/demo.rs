@@ -66,6 +66,7 @@ const STAFF: &[(&str, &str, &str, &str)] = &[
     ("lt.police", "Tomas Žilinskas", "Lithuanian Criminal Police Bureau", "first_responder,investigator"),
     ("lt.ngo", "Rasa Mockutė", "Caritas Lithuania – Victim Assistance", "first_responder,caseworker"),
     ("lt.authority", "Darius Kairys", "National Referral Mechanism Lithuania", "decision_maker"),
+    ("lv.commission", "Sandra Vītola", "Resource Centre for Women Marta", "decision_maker"),
     ("lt.supervisor", "Eglė Petrauskienė", "Caritas Lithuania – Victim Assistance", "caseworker,supervisor"),
     ("ee.rapporteur", "Liis Saar", "Anti-Trafficking Coordinator of Estonia", "rapporteur"),
     ("lt.rapporteur", "Jurgita Vaitkutė", "National Rapporteur of Lithuania", "rapporteur"),
@@ -88,9 +89,13 @@ const ASSIST_ACTORS: &[&str] = &["demo.shelter", "demo.supervisor", "demo.ngo", 
 /// Who makes and sends the statistics.
 const STATS_ACTORS: &[&str] = &["demo.rapporteur", "ee.rapporteur", "lt.rapporteur", "demo.statistician"];
 
-/// The decision maker of each country's competent authority.
+/// Who records each country's identification decisions, as its procedure says: in Latvia the
+/// multi-sector commission of a procured support organisation; elsewhere the competent authority.
 const AUTHORITIES: &[(Country, &str)] =
-    &[(Country::Lv, "demo.authority"), (Country::Ee, "ee.authority"), (Country::Lt, "lt.authority")];
+    &[(Country::Lv, "lv.commission"), (Country::Ee, "ee.authority"), (Country::Lt, "lt.authority")];
+
+/// The members of the Latvian demonstration commission, one per seat of the profile's commission.
+const COMMISSION_MEMBERS: &[&str] = &["Inga Zariņa", "Māris Lācis", "Ruta Krēsliņa", "Edgars Siliņš"];
 
 /// The application on the same database and keys, with a clock the seeding sets. `seed` is given
 /// the running application only, so the data keys are unwrapped once more with the master key,
@@ -326,6 +331,7 @@ async fn apply<'a>(
                 decided_on: on.to_string(),
                 reasons: reasons.clone(),
                 corrects: *corrects,
+                votes: commission_votes(app, case, *kind)?,
             };
             app.record_decision(authority(case.country)?, &p.id, &input).await?;
             p.decisions += 1;
@@ -372,4 +378,38 @@ async fn apply<'a>(
         }
     }
     Ok(())
+}
+
+/// The votes of the Latvian commission on a decision it takes: three of four seats vote with the
+/// outcome and one abstains; no votes for the other countries, or for requests and withdrawals.
+fn commission_votes(
+    app: &App,
+    case: &crate::demo_ident::CasePlan,
+    kind: haven_domain::ident::status::DecisionKind,
+) -> Result<Vec<haven_domain::ident::procedure::MemberVote>> {
+    use haven_domain::ident::procedure::{MemberVote, Vote};
+    use haven_domain::ident::status::DecisionKind::*;
+    if case.country != Country::Lv {
+        return Ok(Vec::new());
+    }
+    let vote = match kind {
+        FirstPositive | FinalPositive | ReconsiderationOverturned => Vote::For,
+        FirstNegative | FinalNegative | ReconsiderationUpheld => Vote::Against,
+        ReconsiderationRequested | Withdrawal => return Ok(Vec::new()),
+    };
+    let country = haven_domain::CountryCode::parse("country", "LV")?;
+    let today = app.today();
+    let version = app.reference().profiles.version_on(country, today)?;
+    let Some(commission) = version.procedure.final_stage.commission.as_ref() else { return Ok(Vec::new()) };
+    Ok(commission
+        .seats
+        .iter()
+        .zip(COMMISSION_MEMBERS)
+        .enumerate()
+        .map(|(i, (seat, member))| MemberVote {
+            seat: seat.clone(),
+            member: (*member).to_owned(),
+            vote: if i + 1 < commission.seats.len() { vote } else { Vote::Abstain },
+        })
+        .collect())
 }

@@ -209,12 +209,12 @@ pub enum Outcome {
     AwaitingRgOverdue,
     PresumedInReflection,
     PresumedPastReflection,
-    RgNegative,
+    NegativeFirstDecision,
     RgReconsiderationPending,
     RgReconsiderationOverturned,
     RgReconsiderationUpheld,
     Identified,
-    NotAVictim,
+    NotIdentified,
     CgReconsiderationPending,
     WithdrawnBeforeRg,
     WithdrawnAfterRg,
@@ -231,12 +231,12 @@ impl Outcome {
         (Outcome::AwaitingRgOverdue, 22),
         (Outcome::PresumedInReflection, 40),
         (Outcome::PresumedPastReflection, 37),
-        (Outcome::RgNegative, 32),
+        (Outcome::NegativeFirstDecision, 32),
         (Outcome::RgReconsiderationPending, 2),
         (Outcome::RgReconsiderationOverturned, 2),
         (Outcome::RgReconsiderationUpheld, 1),
         (Outcome::Identified, 75),
-        (Outcome::NotAVictim, 18),
+        (Outcome::NotIdentified, 18),
         (Outcome::CgReconsiderationPending, 1),
         (Outcome::WithdrawnBeforeRg, 6),
         (Outcome::WithdrawnAfterRg, 6),
@@ -253,11 +253,11 @@ impl Outcome {
             PresumedInReflection | PresumedPastReflection | RgReconsiderationOverturned | CorrectedRg => {
                 "presumed_victim"
             }
-            RgNegative | RgReconsiderationUpheld => "rg_negative",
-            RgReconsiderationPending => "rg_reconsideration",
+            NegativeFirstDecision | RgReconsiderationUpheld => "first_decision_negative",
+            RgReconsiderationPending => "first_decision_reconsideration",
             Identified | CorrectedCg => "identified_victim",
-            NotAVictim => "not_a_victim",
-            CgReconsiderationPending => "cg_reconsideration",
+            NotIdentified => "not_identified",
+            CgReconsiderationPending => "final_decision_reconsideration",
             WithdrawnBeforeRg | WithdrawnAfterRg => "withdrawn",
         }
     }
@@ -707,30 +707,74 @@ struct Person {
     age_at_referral: u16,
 }
 
+/// The same history under a one-decision procedure: the person is presumed from the referral, so
+/// positive first decisions fall away; a negative first decision is the negative decision; and
+/// corrections name the decision they correct by its new number.
+fn one_decision(steps: Vec<Dated>) -> Vec<Dated> {
+    use DecisionKind::*;
+    let mut out = Vec::with_capacity(steps.len());
+    // For each original decision number, its number after the positive first decisions fall away.
+    let mut renumber: Vec<Option<u32>> = Vec::new();
+    let mut kept = 0u32;
+    for (at, action) in steps {
+        match action {
+            Action::Decide { kind: FirstPositive, corrects: None, .. } => renumber.push(None),
+            Action::Decide { kind, on, reasons, corrects } => {
+                let kind = match kind {
+                    FirstNegative => FinalNegative,
+                    FirstPositive => FinalPositive,
+                    other => other,
+                };
+                let corrects = corrects.and_then(|c| {
+                    usize::try_from(c)
+                        .ok()
+                        .and_then(|c| c.checked_sub(1))
+                        .and_then(|i| renumber.get(i).copied().flatten())
+                });
+                kept += 1;
+                renumber.push(Some(kept));
+                out.push((at, Action::Decide { kind, on, reasons, corrects }));
+            }
+            other => out.push((at, other)),
+        }
+    }
+    out
+}
+
 impl Generator<'_> {
     fn ago(&self, n: i64) -> Result<CalendarDate> {
         days(self.today, -n)
     }
 
-    fn rg_due(&self, country: Country, referred_on: CalendarDate) -> Result<CalendarDate> {
+    /// When the first decision of the country's procedure is due for a referral on `referred_on`
+    /// (`None` where the procedure sets its decisions no deadline from the referral).
+    fn first_due(&self, country: Country, referred_on: CalendarDate) -> Result<Option<CalendarDate>> {
         let version = self.profiles.version_on(cc(country.code())?, referred_on)?;
         let inputs = ClockInputs {
             referred_on,
-            rg_decided_on: None,
-            rg_positive: false,
+            status: haven_domain::ident::status::NrmStatus::Referred,
+            first_decided_on: None,
+            final_decided_on: None,
+            presumed_since: None,
             child: false,
             guardian_appointed: false,
-            cg_decided_on: None,
         };
-        Ok(Clocks::compute(version, version.calendar(), inputs)?.rg_decision.due)
+        let clocks = Clocks::compute(version, &version.procedure, version.calendar(), inputs)?;
+        Ok(clocks.first_decision.or(clocks.final_decision).map(|d| d.due))
     }
 
-    /// A referral date whose RG decision is due `from..=to` days from today (negative: overdue).
+    /// Whether the country's procedure has two decisions.
+    pub fn two_stage(&self, country: Country) -> Result<bool> {
+        Ok(self.profiles.version_on(cc(country.code())?, self.today)?.procedure.first.is_some())
+    }
+
+    /// A referral date whose first decision is due `from..=to` days from today (negative: overdue).
     fn referral_due_in(&mut self, country: Country, from: i64, to: i64, fallback: i64) -> Result<CalendarDate> {
         let mut candidates = Vec::new();
         for k in 0..=45 {
             let referred = self.ago(k)?;
-            let left = self.today.days_until(self.rg_due(country, referred)?);
+            let Some(due) = self.first_due(country, referred)? else { break };
+            let left = self.today.days_until(due);
             if (from..=to).contains(&left) {
                 candidates.push(referred);
             }
@@ -761,17 +805,17 @@ impl Generator<'_> {
                 let j = if outcome == Outcome::PresumedInReflection { r(self, 0, 28) } else { r(self, 31, 125) };
                 let rg = days(today, -j)?;
                 let referred = days(rg, -r(self, 0, 9))?;
-                steps.push(self.decide(ReasonableGroundsPositive, rg, RG_POSITIVE_REASONS));
+                steps.push(self.decide(FirstPositive, rg, RG_POSITIVE_REASONS));
                 referred
             }
-            Outcome::RgNegative => {
+            Outcome::NegativeFirstDecision => {
                 let j = r(self, 0, 138);
                 let rg = days(today, -j)?;
                 let referred = days(rg, -r(self, 1, 10))?;
-                steps.push(self.decide(ReasonableGroundsNegative, rg, RG_NEGATIVE_REASONS));
+                steps.push(self.decide(FirstNegative, rg, RG_NEGATIVE_REASONS));
                 referred
             }
-            Outcome::Identified | Outcome::NotAVictim | Outcome::CgReconsiderationPending | Outcome::CorrectedCg => {
+            Outcome::Identified | Outcome::NotIdentified | Outcome::CgReconsiderationPending | Outcome::CorrectedCg => {
                 // Days from the CG decision to today, from the RG to the CG decision, from the
                 // referral to the RG decision: at most HISTORY_DAYS in all.
                 let since_cg = r(self, 0, 50);
@@ -780,28 +824,25 @@ impl Generator<'_> {
                 let cg = days(today, -since_cg)?;
                 let rg = days(cg, -rg_to_cg)?;
                 let referred = days(rg, -referral_to_rg)?;
-                steps.push(self.decide(ReasonableGroundsPositive, rg, RG_POSITIVE_REASONS));
+                steps.push(self.decide(FirstPositive, rg, RG_POSITIVE_REASONS));
                 match outcome {
-                    Outcome::Identified => steps.push(self.decide(ConclusiveGroundsPositive, cg, CG_POSITIVE_REASONS)),
-                    Outcome::NotAVictim => steps.push(self.decide(ConclusiveGroundsNegative, cg, CG_NEGATIVE_REASONS)),
+                    Outcome::Identified => steps.push(self.decide(FinalPositive, cg, CG_POSITIVE_REASONS)),
+                    Outcome::NotIdentified => steps.push(self.decide(FinalNegative, cg, CG_NEGATIVE_REASONS)),
                     Outcome::CgReconsiderationPending => {
                         let cg = days(cg, -10)?;
-                        steps.push(self.decide(ConclusiveGroundsNegative, cg, CG_NEGATIVE_REASONS));
+                        steps.push(self.decide(FinalNegative, cg, CG_NEGATIVE_REASONS));
                         let asked = days(cg, r(self, 3, 9))?;
                         steps.push(self.decide(ReconsiderationRequested, asked, RECONSIDERATION_REQUESTS));
                     }
                     _ => {
                         // Recorded with the date of the last interview; corrected to the signing date.
                         let wrong = days(cg, -r(self, 2, 5))?;
-                        steps.push(self.decide(ConclusiveGroundsPositive, wrong, CG_POSITIVE_REASONS));
+                        steps.push(self.decide(FinalPositive, wrong, CG_POSITIVE_REASONS));
                         let reasons = format!(
                             "Decision 2 was recorded with the date of the last interview ({wrong}); the decision \
                              was signed on {cg}."
                         );
-                        steps.push((
-                            cg,
-                            Action::Decide { kind: ConclusiveGroundsPositive, on: cg, reasons, corrects: Some(2) },
-                        ));
+                        steps.push((cg, Action::Decide { kind: FinalPositive, on: cg, reasons, corrects: Some(2) }));
                     }
                 }
                 referred
@@ -812,7 +853,7 @@ impl Generator<'_> {
                 let k = r(self, 30, 90);
                 let referred = days(today, -k)?;
                 let rg = days(referred, r(self, 2, 8))?;
-                steps.push(self.decide(ReasonableGroundsNegative, rg, RG_NEGATIVE_REASONS));
+                steps.push(self.decide(FirstNegative, rg, RG_NEGATIVE_REASONS));
                 let asked = days(rg, r(self, 3, 10))?;
                 steps.push(self.decide(ReconsiderationRequested, asked, RECONSIDERATION_REQUESTS));
                 let decided = days(asked, r(self, 5, 14))?.min(today);
@@ -843,7 +884,7 @@ impl Generator<'_> {
                 let k = r(self, 30, 140);
                 let referred = days(today, -k)?;
                 let rg = days(referred, r(self, 1, 8))?;
-                steps.push(self.decide(ReasonableGroundsPositive, rg, RG_POSITIVE_REASONS));
+                steps.push(self.decide(FirstPositive, rg, RG_POSITIVE_REASONS));
                 let on = days(rg, r(self, 3, 25))?.min(today);
                 steps.push(self.decide(Withdrawal, on, WITHDRAWAL_REASONS));
                 referred
@@ -853,7 +894,7 @@ impl Generator<'_> {
                 let referred = days(today, -k)?;
                 let rg = days(referred, 2)?;
                 steps.push(self.decide(
-                    ReasonableGroundsNegative,
+                    FirstNegative,
                     rg,
                     &["No indicators recorded in the referral form at this stage."],
                 ));
@@ -861,7 +902,7 @@ impl Generator<'_> {
                 let reasons = "Decision 1 was entered on the basis of the wrong referral form; the assessment of \
                                this referral found reasonable grounds."
                     .to_owned();
-                steps.push((on, Action::Decide { kind: ReasonableGroundsPositive, on, reasons, corrects: Some(1) }));
+                steps.push((on, Action::Decide { kind: FirstPositive, on, reasons, corrects: Some(1) }));
                 referred
             }
         };
@@ -1496,7 +1537,10 @@ pub fn plan(
             _ => {}
         }
         let forms = g.forms(&person, required);
-        let history = g.history(country, outcome)?;
+        let mut history = g.history(country, outcome)?;
+        if !g.two_stage(country)? {
+            history = history.map(|(referred, steps)| (referred, one_decision(steps)));
+        }
         let (referred, decisions) = match history {
             Some((referred, decisions)) => (Some(referred), decisions),
             None => (None, Vec::new()),
@@ -1541,14 +1585,16 @@ pub fn plan(
         if !outcome.is_victim() {
             continue;
         }
-        let Some(rg) = steps.iter().find_map(|(_, a)| match a {
+        // From the presumption: the positive first decision, or the referral where the procedure
+        // presumes from it.
+        let presumed = steps.iter().find_map(|(_, a)| match a {
             Action::Decide {
-                kind: DecisionKind::ReasonableGroundsPositive | DecisionKind::ReconsiderationOverturned,
-                on,
-                ..
+                kind: DecisionKind::FirstPositive | DecisionKind::ReconsiderationOverturned, on, ..
             } => Some(*on),
             _ => None,
-        }) else {
+        });
+        let referred = steps.iter().find_map(|(at, a)| matches!(a, Action::Submit).then_some(*at));
+        let Some(rg) = presumed.or(if g.two_stage(*country)? { None } else { referred }) else {
             continue;
         };
         let third_country = registration.person.citizenships.iter().all(|c| !c.is_eu_member());

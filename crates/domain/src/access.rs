@@ -145,6 +145,14 @@ pub struct Actor {
     pub roles: Vec<Role>,
 }
 
+/// Record level for a status decision: may this actor, of an organisation of `kind`, take this
+/// decision of the case's identification procedure? Who decides is national data (the stage's
+/// organisation kinds and roles, [`crate::ident::procedure::Stage`]); the route-level
+/// [`Permission::DecideStatus`] is asked before this.
+pub fn may_take_decision(actor: &Actor, kind: crate::OrganisationKind, stage: &crate::ident::procedure::Stage) -> bool {
+    permission_allowed(&actor.roles, Permission::DecideStatus) && stage.may_decide(kind, &actor.roles)
+}
+
 /// Who may see a case: its owner, its country, and the organisations it was shared with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseScope {

@@ -147,6 +147,7 @@ const SPEC: &[TableSpec] = &[
             ("reflection_from", Col::Text),
             ("updated_at", Col::Int),
             ("updated_by", Col::Text),
+            ("procedure_id", Col::Text),
         ],
     ),
     (
@@ -162,6 +163,7 @@ const SPEC: &[TableSpec] = &[
             ("decided_by", Col::Text),
             ("organisation_id", Col::Text),
             ("recorded_at", Col::Int),
+            ("votes", Col::Text),
         ],
     ),
     (

@@ -8,7 +8,7 @@ use haven_domain::audit::AuditEvent;
 
 const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, age_group, child_status, citizenships, \
                            forms, guardian_appointed_on, nrm_status, rg_decided_on, cg_decided_on, assistance_since, \
-                           reflection_from, updated_at, updated_by";
+                           reflection_from, updated_at, updated_by, procedure_id";
 
 /// Exact identifiers of a person as keyed blind indexes: (kind, index).
 pub type Identifiers = [(String, Vec<u8>)];
@@ -78,7 +78,7 @@ impl Store {
             put_person!(tx, person);
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO registrations ({REG_COLUMNS}) VALUES \
-                 ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"
+                 ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
             )))
             .bind(&reg.case_id)
             .bind(&reg.state)
@@ -98,6 +98,7 @@ impl Store {
             .bind(&reg.reflection_from)
             .bind(reg.updated_at)
             .bind(&reg.updated_by)
+            .bind(&reg.procedure_id)
             .execute(&mut *tx)
             .await?;
             put_identifiers!(tx, &case.id, identifiers);
@@ -123,8 +124,9 @@ impl Store {
             let done = sqlx::query(
                 "UPDATE registrations SET state = $1, version = $2, record = $3, referred_on = $4, sex = $5, \
                  age_group = $6, child_status = $7, citizenships = $8, forms = $9, guardian_appointed_on = $10, \
-                 nrm_status = COALESCE(nrm_status, $11), updated_at = $12, updated_by = $13 \
-                 WHERE case_id = $14 AND version = $15",
+                 nrm_status = COALESCE(nrm_status, $11), updated_at = $12, updated_by = $13, \
+                 procedure_id = COALESCE(procedure_id, $16), assistance_since = COALESCE(assistance_since, $17), \
+                 reflection_from = COALESCE(reflection_from, $18) WHERE case_id = $14 AND version = $15",
             )
             .bind(&reg.state)
             .bind(expected_version + 1)
@@ -141,6 +143,9 @@ impl Store {
             .bind(&reg.updated_by)
             .bind(&reg.case_id)
             .bind(expected_version)
+            .bind(&reg.procedure_id)
+            .bind(&reg.assistance_since)
+            .bind(&reg.reflection_from)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
@@ -252,7 +257,7 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO decisions (case_id, seq, kind, decided_on, reasons, corrects, decided_by, \
-                 organisation_id, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                 organisation_id, recorded_at, votes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
             )
             .bind(&row.case_id)
             .bind(row.seq)
@@ -263,6 +268,7 @@ impl Store {
             .bind(&row.decided_by)
             .bind(&row.organisation_id)
             .bind(row.recorded_at)
+            .bind(&row.votes)
             .execute(&mut *tx)
             .await
             .map_err(|e| match StorageError::from(e) {
@@ -290,8 +296,8 @@ impl Store {
 
     pub async fn decisions(&self, case_id: &str) -> Result<Vec<DecisionRow>> {
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, DecisionRow>(
-            "SELECT case_id, seq, kind, decided_on, reasons, corrects, decided_by, organisation_id, recorded_at \
-             FROM decisions WHERE case_id = $1 ORDER BY seq"
+            "SELECT case_id, seq, kind, decided_on, reasons, corrects, decided_by, organisation_id, recorded_at, \
+             votes FROM decisions WHERE case_id = $1 ORDER BY seq"
         )
         .bind(case_id)
         .fetch_all(pool)

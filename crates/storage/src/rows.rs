@@ -139,6 +139,8 @@ pub struct RegistrationRow {
     pub reflection_from: Option<String>,
     pub updated_at: i64,
     pub updated_by: String,
+    /// The identification procedure the case follows, pinned at referral.
+    pub procedure_id: Option<String>,
 }
 
 /// The status columns of a registration, rewritten with each decision.
@@ -170,6 +172,8 @@ pub struct DecisionRow {
     pub decided_by: String,
     pub organisation_id: String,
     pub recorded_at: i64,
+    /// A commission's votes, as JSON.
+    pub votes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -185,20 +185,20 @@ presumption-unverified_date_of_birth_under_18 = An unverified date of birth give
 presumption-assessment_includes_child_age = The latest age assessment includes ages under 18
 
 ## Status in the national referral mechanism
-nrm-status-referred = Referred (awaiting the reasonable-grounds decision)
-nrm-status-presumed_victim = Presumed victim (positive reasonable-grounds decision)
-nrm-status-rg_negative = Negative reasonable-grounds decision
-nrm-status-identified_victim = Identified victim (positive conclusive-grounds decision)
-nrm-status-not_a_victim = Not a victim (negative conclusive-grounds decision)
-nrm-status-rg_reconsideration = Reconsideration of the negative reasonable-grounds decision requested
-nrm-status-cg_reconsideration = Reconsideration of the negative conclusive-grounds decision requested
+nrm-status-referred = Referred (identification running)
+nrm-status-presumed_victim = Presumed victim (positive first decision)
+nrm-status-first_decision_negative = Negative first decision
+nrm-status-identified_victim = Identified victim (positive final decision)
+nrm-status-not_identified = Not identified (negative final decision)
+nrm-status-first_decision_reconsideration = Reconsideration of the negative first decision requested
+nrm-status-final_decision_reconsideration = Reconsideration of the negative final decision requested
 nrm-status-withdrawn = Referral withdrawn
 
 ## Decisions
-decision-reasonable_grounds_positive = Positive reasonable-grounds decision
-decision-reasonable_grounds_negative = Negative reasonable-grounds decision
-decision-conclusive_grounds_positive = Positive conclusive-grounds decision
-decision-conclusive_grounds_negative = Negative conclusive-grounds decision
+decision-first_decision_positive = Positive first decision
+decision-first_decision_negative = Negative first decision
+decision-final_decision_positive = Positive final decision: identified as a victim
+decision-final_decision_negative = Negative final decision: not identified
 decision-reconsideration_requested = Reconsideration of a negative decision requested
 decision-reconsideration_upheld = Negative decision upheld on reconsideration
 decision-reconsideration_overturned = Negative decision replaced by a positive one on reconsideration
@@ -244,9 +244,9 @@ record-kind-reflection_termination = Reflection period ended early
 record-kind-criminal_matter = Criminal matter in which the person is a suspect
 
 ## Statutory clocks
-clock-rg_decision = Reasonable-grounds decision due
+clock-first_decision = First decision due
 clock-reflection_end = Reflection period ends
-clock-cg_decision = Conclusive-grounds decision target
+clock-final_decision = Final decision due
 clock-guardian = Guardian to be appointed
 
 ## Deadline states
@@ -531,3 +531,45 @@ combination-two_strong = at least 2 strong indicators
 combination-strong_and_other = 1 strong and at least 1 medium or weak indicator
 combination-three_medium = at least 3 medium indicators
 combination-two_medium_and_weak = 2 medium and at least 1 weak indicator
+
+## Identification procedures (national data, from the country's profile)
+procedure-heading = Identification procedure
+procedure-explain = How this country identifies victims is its own choice, kept in its profile with the source of every value. The law requires that identification happens, that assistance starts with the first reasonable-grounds indication and that the person is not removed while it runs.
+procedure-name = Procedure
+procedure-stage = Decision
+procedure-deciders = Who decides
+procedure-commission = Commission
+procedure-commission-quorum = seats; at least { $quorum } must vote
+procedure-commission-for = decides through the commission
+procedure-standard = Standard of proof
+procedure-deadline = Deadline
+procedure-deadline-none = none set
+procedure-deadline-working = { $days } working days after
+procedure-deadline-calendar = { $days } calendar days after
+procedure-from-referral = the referral
+procedure-from-first_decision = the first decision
+procedure-from-reflection_end = the end of the reflection period
+procedure-reconsideration = Reconsideration on request
+procedure-appeal = Appeal
+procedure-notification = Notification
+procedure-must-notify = Must notify
+procedure-presumed-from = Presumed victim from
+procedure-presumed-from-referral = the referral
+procedure-presumed-from-first_decision = a positive first decision
+procedure-entitlements-presumed = A presumed victim is entitled to
+procedure-entitlements-identified = An identified victim is entitled to
+procedure-source = Source
+entitlement-assistance = assistance and support
+entitlement-reflection_period = a recovery and reflection period
+entitlement-protection_from_removal = protection from removal
+entitlement-residence_permit_route = the route to a residence permit
+case-presumed-since = Presumed victim since
+case-assistance-basis = from the referral: the registration is the reasonable-grounds indication (Dir 2011/36 Art 11(2))
+case-permit-route-reflection-ended = Reflection period of the residence-permit route ended (renewed contact, Dir 2004/81 Art 6(4)); the Convention's period continues (CETS 197 Art 13(3))
+vote-for = for
+vote-against = against
+vote-abstain = abstains
+vote-absent = absent
+votes-heading = Commission votes
+votes-member = Member's name
+votes-explain = Record each member's vote. The decision must follow the majority of the votes cast, with at least the quorum voting.

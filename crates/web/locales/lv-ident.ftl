@@ -185,20 +185,20 @@ presumption-unverified_date_of_birth_under_18 = Pēc nepārbaudīta dzimšanas d
 presumption-assessment_includes_child_age = Pēdējais vecuma novērtējums pieļauj, ka persona ir jaunāka par 18 gadiem
 
 ## Statuss nacionālajā nosūtīšanas mehānismā
-nrm-status-referred = Nosūtīts (gaida lēmumu par pietiekamu pamatu)
-nrm-status-presumed_victim = Iespējamais cietušais (pozitīvs lēmums par pietiekamu pamatu)
-nrm-status-rg_negative = Negatīvs lēmums par pietiekamu pamatu
+nrm-status-referred = Nosūtīts (notiek identificēšana)
+nrm-status-presumed_victim = Iespējamais cietušais (pozitīvs pirmais lēmums)
+nrm-status-first_decision_negative = Negatīvs pirmais lēmums
 nrm-status-identified_victim = Identificēts cietušais (pozitīvs galīgais lēmums)
-nrm-status-not_a_victim = Nav cietušais (negatīvs galīgais lēmums)
-nrm-status-rg_reconsideration = Lūgts pārskatīt negatīvo lēmumu par pietiekamu pamatu
-nrm-status-cg_reconsideration = Lūgts pārskatīt negatīvo galīgo lēmumu
+nrm-status-not_identified = Nav identificēts (negatīvs galīgais lēmums)
+nrm-status-first_decision_reconsideration = Lūgts pārskatīt negatīvo pirmo lēmumu
+nrm-status-final_decision_reconsideration = Lūgts pārskatīt negatīvo galīgo lēmumu
 nrm-status-withdrawn = Nosūtījums atsaukts
 
 ## Lēmumi
-decision-reasonable_grounds_positive = Pozitīvs lēmums par pietiekamu pamatu
-decision-reasonable_grounds_negative = Negatīvs lēmums par pietiekamu pamatu
-decision-conclusive_grounds_positive = Pozitīvs galīgais lēmums
-decision-conclusive_grounds_negative = Negatīvs galīgais lēmums
+decision-first_decision_positive = Pozitīvs pirmais lēmums
+decision-first_decision_negative = Negatīvs pirmais lēmums
+decision-final_decision_positive = Pozitīvs galīgais lēmums: identificēts kā cietušais
+decision-final_decision_negative = Negatīvs galīgais lēmums: nav identificēts
 decision-reconsideration_requested = Lūgums pārskatīt negatīvu lēmumu
 decision-reconsideration_upheld = Pēc pārskatīšanas negatīvais lēmums atstāts spēkā
 decision-reconsideration_overturned = Pēc pārskatīšanas negatīvais lēmums aizstāts ar pozitīvu
@@ -244,9 +244,9 @@ record-kind-reflection_termination = Atveseļošanās un pārdomu periods pārtr
 record-kind-criminal_matter = Kriminālprocess, kurā persona tiek turēta aizdomās
 
 ## Noteiktie termiņi
-clock-rg_decision = Lēmuma par pietiekamu pamatu termiņš
+clock-first_decision = Pirmā lēmuma termiņš
 clock-reflection_end = Atveseļošanās un pārdomu perioda beigas
-clock-cg_decision = Galīgā lēmuma mērķtermiņš
+clock-final_decision = Galīgā lēmuma termiņš
 clock-guardian = Jāieceļ aizbildnis
 
 ## Termiņu stāvoklis
@@ -531,3 +531,45 @@ combination-two_strong = vismaz 2 spēcīgi indikatori
 combination-strong_and_other = 1 spēcīgs un vismaz 1 vidējs vai vājš indikators
 combination-three_medium = vismaz 3 vidēji indikatori
 combination-two_medium_and_weak = 2 vidēji un vismaz 1 vājš indikators
+
+## Identifikācijas procedūras (valsts dati no valsts profila)
+procedure-heading = Identificēšanas procedūra
+procedure-explain = Kā valsts identificē cietušos, ir tās pašas izvēle, kas glabājas tās profilā ar katras vērtības avotu. Tiesību akti prasa, lai identificēšana notiktu, lai palīdzība sāktos ar pirmo pamatoto norādi un lai personu neizraidītu, kamēr tā notiek.
+procedure-name = Procedūra
+procedure-stage = Lēmums
+procedure-deciders = Kas lemj
+procedure-commission = Komisija
+procedure-commission-quorum = vietas; jābalso vismaz { $quorum }
+procedure-commission-for = lemj ar komisijas starpniecību
+procedure-standard = Pierādīšanas standarts
+procedure-deadline = Termiņš
+procedure-deadline-none = nav noteikts
+procedure-deadline-working = { $days } darba dienas pēc
+procedure-deadline-calendar = { $days } kalendārās dienas pēc
+procedure-from-referral = nosūtīšanas
+procedure-from-first_decision = pirmā lēmuma
+procedure-from-reflection_end = pārdomu perioda beigām
+procedure-reconsideration = Pārskatīšana pēc lūguma
+procedure-appeal = Pārsūdzība
+procedure-notification = Paziņošana
+procedure-must-notify = Pienākums paziņot
+procedure-presumed-from = Iespējamais cietušais no
+procedure-presumed-from-referral = nosūtīšanas
+procedure-presumed-from-first_decision = pozitīva pirmā lēmuma
+procedure-entitlements-presumed = Iespējamam cietušajam pienākas
+procedure-entitlements-identified = Identificētam cietušajam pienākas
+procedure-source = Avots
+entitlement-assistance = palīdzība un atbalsts
+entitlement-reflection_period = atveseļošanās un pārdomu periods
+entitlement-protection_from_removal = aizsardzība pret izraidīšanu
+entitlement-residence_permit_route = ceļš uz uzturēšanās atļauju
+case-presumed-since = Iespējamais cietušais kopš
+case-assistance-basis = no nosūtīšanas: reģistrācija ir pamatota norāde (Direktīvas 2011/36 11. panta 2. punkts)
+case-permit-route-reflection-ended = Uzturēšanās atļaujas ceļa pārdomu periods beidzies (atjaunoti kontakti, Direktīvas 2004/81 6. panta 4. punkts); Konvencijas periods turpinās (CETS 197 13. panta 3. punkts)
+vote-for = par
+vote-against = pret
+vote-abstain = atturas
+vote-absent = nav klāt
+votes-heading = Komisijas balsojums
+votes-member = Locekļa vārds
+votes-explain = Ierakstiet katra locekļa balsi. Lēmumam jāatbilst nodoto balsu vairākumam, un jābalso vismaz kvorumam.

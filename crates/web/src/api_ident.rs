@@ -11,6 +11,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Json, Response};
 use haven_app::ident::{CaseFilter, CaseRecordInput, DecisionInput, NotificationInput, SearchInput};
 use haven_domain::ident::htcds;
+use haven_domain::ident::procedure::{MemberVote, Vote};
 use haven_domain::ident::record::Registration;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -38,8 +39,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct ListQuery {
     /// draft or submitted
     pub state: Option<String>,
-    /// referred, presumed_victim, rg_negative, identified_victim, not_a_victim, rg_reconsideration,
-    /// cg_reconsideration, withdrawn
+    /// referred, presumed_victim, first_decision_negative, identified_victim, not_identified,
+    /// first_decision_reconsideration, final_decision_reconsideration, withdrawn
     pub nrm_status: Option<String>,
     /// true: children and presumed children only; false: adults only
     pub child: Option<bool>,
@@ -141,9 +142,10 @@ async fn submit_registration(
 pub struct DecisionBody {
     /// The position of the decision: the case's `next_seq` as loaded.
     pub seq: u32,
-    /// reasonable_grounds_positive, reasonable_grounds_negative, conclusive_grounds_positive,
-    /// conclusive_grounds_negative, reconsideration_requested, reconsideration_upheld,
-    /// reconsideration_overturned, withdrawal
+    /// first_decision_positive, first_decision_negative (two-decision procedures),
+    /// final_decision_positive, final_decision_negative, reconsideration_requested,
+    /// reconsideration_upheld, reconsideration_overturned, withdrawal. Which may follow, and who
+    /// may take them, is the country's procedure (its profile).
     pub kind: String,
     /// YYYY-MM-DD
     pub decided_on: String,
@@ -152,6 +154,21 @@ pub struct DecisionBody {
     /// The seq of the decision this one corrects.
     #[serde(default)]
     pub corrects: Option<u32>,
+    /// For a decision taken by a commission: each member's vote.
+    #[serde(default)]
+    pub votes: Vec<VoteBody>,
+}
+
+/// One commission member's vote.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoteBody {
+    /// The seat the member holds (one of the commission's seats in the profile).
+    pub seat: String,
+    /// The member's name as minuted.
+    pub member: String,
+    /// for, against, abstain
+    pub vote: String,
 }
 
 /// Record a status decision (competent authority). Illegal transitions and concurrent
@@ -166,8 +183,20 @@ async fn record_decision(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> WebResult<Response> {
-    let input =
-        DecisionInput { seq: b.seq, kind: b.kind, decided_on: b.decided_on, reasons: b.reasons, corrects: b.corrects };
+    let mut votes = Vec::with_capacity(b.votes.len());
+    for (i, v) in b.votes.into_iter().enumerate() {
+        let vote = <Vote as haven_domain::Coded>::parse_code(&format!("votes[{i}].vote"), &v.vote)
+            .map_err(haven_app::AppError::from)?;
+        votes.push(MemberVote { seat: v.seat, member: v.member, vote });
+    }
+    let input = DecisionInput {
+        seq: b.seq,
+        kind: b.kind,
+        decided_on: b.decided_on,
+        reasons: b.reasons,
+        corrects: b.corrects,
+        votes,
+    };
     let view = state.app.record_decision(&p, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }

@@ -584,10 +584,10 @@ pub fn non_punishment_notice(status: &CaseStatus, matters: &[CriminalMatter]) ->
     }
     let standing = match (status.status(), status.final_decided_on(), status.first_decided_on()) {
         (NrmStatus::IdentifiedVictim, Some(on), _) => {
-            format!("is an identified victim of trafficking in human beings (conclusive-grounds decision of {on})")
+            format!("is an identified victim of trafficking in human beings (final decision of {on})")
         }
         (_, _, Some(on)) => {
-            format!("is a presumed victim of trafficking in human beings (reasonable-grounds decision of {on})")
+            format!("is a presumed victim of trafficking in human beings (first decision of {on})")
         }
         _ => "is a presumed victim of trafficking in human beings".to_owned(),
     };
@@ -631,7 +631,7 @@ mod tests {
                     .with_reasons(Narrative::parse("reasons", "See the interview record.").unwrap())
             })
             .collect();
-        fold(date("2024-03-01"), &decisions).unwrap()
+        fold(date("2024-03-01"), crate::ident::procedure::Shape::LEGACY_TWO_STAGE, &decisions).unwrap()
     }
 
     fn presumed() -> CaseStatus {
@@ -676,7 +676,8 @@ mod tests {
     fn convention_art_13_1_reflection_period_starts_with_reasonable_grounds() {
         let rules = ReflectionRules::default();
         let period = ReflectionPeriod::for_case(&presumed(), &rules).unwrap();
-        assert_eq!((period.start, period.end), (date("2024-03-11"), date("2024-04-09")));
+        // Regulation 1182/71 Art 3(1): the 30 days follow the decision of 11 March.
+        assert_eq!((period.start, period.end), (date("2024-03-12"), date("2024-04-10")));
         assert_eq!(ReflectionPeriod::for_case(&case(&[]), &rules), None);
     }
 
@@ -921,7 +922,7 @@ mod tests {
         assert_eq!(notice.matters, vec![matter("yes")]);
         assert_eq!(notice.articles, ["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"]);
         assert!(notice.text.contains("presumed victim"), "{}", notice.text);
-        assert!(notice.text.contains("reasonable-grounds decision of 2024-03-11"), "{}", notice.text);
+        assert!(notice.text.contains("first decision of 2024-03-11"), "{}", notice.text);
         assert!(notice.text.contains("Cannabis cultivation (City Police, reference CR-2024-118)"), "{}", notice.text);
         // Art 8 is an entitlement of the authorities, not a bar: the text must say so.
         assert!(notice.text.contains("entitled not to prosecute"), "{}", notice.text);
@@ -935,9 +936,12 @@ mod tests {
     fn directive_art_8_no_notice_without_victim_status_or_compelled_matter() {
         assert_eq!(non_punishment_notice(&presumed(), &[matter("no")]), None);
         assert_eq!(non_punishment_notice(&presumed(), &[]), None);
-        for status in [case(&[]), not_a_victim(), case(&[DecisionKind::Withdrawal])] {
+        for status in [not_a_victim(), case(&[DecisionKind::Withdrawal])] {
             assert_eq!(non_punishment_notice(&status, &[matter("yes")]), None, "{}", status.status());
         }
+        // Referred: identification runs on a reasonable-grounds indication (Dir 2011/36 Art 11(2)),
+        // so the notice is given already.
+        assert!(non_punishment_notice(&case(&[]), &[matter("yes")]).is_some());
     }
 
     #[test]

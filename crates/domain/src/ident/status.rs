@@ -759,13 +759,10 @@ mod tests {
     fn refusals_say_what_is_missing_and_where_the_case_stands() {
         let history = decisions(&[]);
         let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, FinalPositive)).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "a conclusive-grounds decision needs a positive reasonable-grounds decision first; the case is referred"
-        );
+        assert_eq!(e.to_string(), "a final decision needs a positive first decision first; the case is referred");
         let history = decisions(path_to(IdentifiedVictim));
         let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, Withdrawal)).unwrap_err();
-        assert!(e.to_string().starts_with("a positive conclusive-grounds decision is final"), "{e}");
+        assert!(e.to_string().starts_with("a positive final decision is final"), "{e}");
         let history = decisions(path_to(PresumedVictim));
         let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, ReconsiderationUpheld)).unwrap_err();
         assert!(e.to_string().starts_with("there is no pending reconsideration request"), "{e}");
@@ -856,10 +853,7 @@ mod tests {
         let mut rg_negative = next_after(&[], FirstNegative);
         rg_negative.reasons = None;
         let e = check_next(date(REFERRED_ON), TWO, &[], &rg_negative).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "a negative reasonable-grounds decision must state its reasons; the case is referred"
-        );
+        assert_eq!(e.to_string(), "a negative first decision must state its reasons; the case is referred");
         let mut rg_positive = next_after(&[], FirstPositive);
         rg_positive.reasons = None;
         assert!(check_next(date(REFERRED_ON), TWO, &[], &rg_positive).is_ok());
@@ -944,8 +938,8 @@ mod tests {
         assert_eq!((e.status, e.kind, &e.problem), (Referred, FinalPositive, &Problem::NotAllowed));
         assert_eq!(
             e.to_string(),
-            "as a correction of decision 1: a conclusive-grounds decision needs a positive reasonable-grounds \
-             decision first; before decision 1 the case was referred"
+            "as a correction of decision 1: a final decision needs a positive first decision first; before \
+             decision 1 the case was referred"
         );
     }
 
@@ -1002,7 +996,7 @@ mod tests {
     fn decisions_round_trip_through_json() {
         let d = next_after(&[], FirstNegative);
         let json = serde_json::to_string(&d).unwrap();
-        assert!(json.contains("\"reasonable_grounds_negative\""), "{json}");
+        assert!(json.contains("\"first_decision_negative\""), "{json}");
         assert_eq!(serde_json::from_str::<Decision>(&json).unwrap(), d);
     }
 

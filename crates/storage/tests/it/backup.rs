@@ -67,7 +67,7 @@ async fn fill(t: &TestStore) {
     crate::ident::register(t, &c, &crate::ident::registration("case-9", true, &w.caseworker.id, "2026-01-10"), 9).await;
     t.store
         .add_decision(
-            &crate::ident::decision("case-9", 1, "reasonable_grounds_positive", &w),
+            &crate::ident::decision("case-9", 1, "first_decision_positive", &w),
             &crate::ident::status("presumed_victim", Some("2026-02-01"), None),
             &event(AuditAction::CaseShared),
         )

@@ -67,6 +67,7 @@ pub(crate) fn registration(case_id: &str, submitted: bool, by: &str, referred_on
         reflection_from: None,
         updated_at: T0,
         updated_by: by.into(),
+        procedure_id: None,
     }
 }
 
@@ -91,6 +92,7 @@ pub(crate) fn decision(case_id: &str, seq: i64, kind: &str, w: &World) -> Decisi
         decided_by: w.officer.id.clone(),
         organisation_id: w.police.id.clone(),
         recorded_at: T0 + 100 + seq,
+        votes: None,
     }
 }
 
@@ -559,7 +561,7 @@ async fn decisions_append_and_rewrite_the_status(t: TestStore) {
 
     // The same seq again: a conflict, nothing written, nothing audited.
     let before = t.dump().await;
-    let again = DecisionRow { kind: "rg_negative".into(), ..decision("case-1", 1, "", &w) };
+    let again = DecisionRow { kind: "first_decision_negative".into(), ..decision("case-1", 1, "", &w) };
     let r = t.store.add_decision(&again, &status("not_identified", None, None), &on_case(DECIDED, "case-1")).await;
     assert_conflict(r);
     // Unknown case, unknown decider, unknown organisation.

@@ -20,10 +20,11 @@ use haven_app::{AppError, Principal};
 use haven_domain::access::{Action, Compartment};
 use haven_domain::case::{NoteInput, PersonIdentity, Sex};
 use haven_domain::ident::age::AgeStatus;
+use haven_domain::ident::procedure::{Entitlement, Procedure, StagePlace};
 use haven_domain::ident::record::RegistrationState;
 use haven_domain::ident::status::DecisionKind;
 use haven_domain::ident::status::NrmStatus;
-use haven_domain::{Coded, Permission};
+use haven_domain::{Coded, Language, Permission};
 use haven_storage::OrganisationRow;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -311,9 +312,95 @@ struct ShareForm {
     compartments: Vec<Choice>,
 }
 
+/// One decision of the case's identification procedure, in words.
+struct StageLine {
+    name: String,
+    deciders: String,
+    commission: Option<String>,
+    standard: Option<String>,
+    deadline: String,
+    reconsideration: bool,
+    appeal: Option<String>,
+    source: String,
+}
+
+/// The case's identification procedure (national data), in words.
+struct ProcedureLines {
+    name: String,
+    presumed_from: String,
+    notification: Option<String>,
+    stages: Vec<StageLine>,
+    presumed: String,
+    identified: String,
+    note: Option<String>,
+    sources: Vec<String>,
+}
+
+fn procedure_lines(ctx: &PageCtx<'_>, procedure: &Procedure) -> ProcedureLines {
+    let language = <Language as Coded>::parse_code("language", ctx.tr.code()).unwrap_or_default();
+    let kinds = |kinds: &[haven_domain::OrganisationKind]| {
+        kinds.iter().map(|k| label_of(&ctx.tr, "org-kind", *k)).collect::<Vec<_>>().join(", ")
+    };
+    let entitlements = |list: &[Entitlement]| {
+        list.iter().map(|e| ctx.t(&format!("entitlement-{}", e.code()))).collect::<Vec<_>>().join("; ")
+    };
+    let stages = procedure
+        .stages()
+        .map(|stage| StageLine {
+            name: stage.name.get(language).to_owned(),
+            deciders: kinds(&stage.organisation_kinds),
+            commission: stage.commission.as_ref().map(|c| {
+                let who = if c.organisation_kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", kinds(&c.organisation_kinds))
+                };
+                format!(
+                    "{who}{} ({} {})",
+                    c.seats.join(", "),
+                    c.seats.len(),
+                    ctx.tr.t1("procedure-commission-quorum", "quorum", &c.quorum.to_string())
+                )
+            }),
+            standard: stage.standard_of_proof.as_ref().map(|t| t.get(language).to_owned()),
+            deadline: match &stage.deadline {
+                None => ctx.t("procedure-deadline-none"),
+                Some(d) => format!(
+                    "{} {}",
+                    ctx.tr.t1(&format!("procedure-deadline-{}", d.count.code()), "days", &d.days.to_string()),
+                    ctx.t(&format!("procedure-from-{}", d.from.code()))
+                ),
+            },
+            reconsideration: stage.reconsideration,
+            appeal: stage.appeal.as_ref().map(|t| t.get(language).to_owned()),
+            source: stage.source.clone(),
+        })
+        .collect();
+    ProcedureLines {
+        name: procedure.name.get(language).to_owned(),
+        presumed_from: ctx.t(&format!("procedure-presumed-from-{}", procedure.presumed_from.code())),
+        notification: procedure.notification.as_ref().map(|n| {
+            let must = kinds(&n.must_notify);
+            if must.is_empty() {
+                n.receiver.get(language).to_owned()
+            } else {
+                format!("{} ({}: {must})", n.receiver.get(language), ctx.t("procedure-must-notify"))
+            }
+        }),
+        stages,
+        presumed: entitlements(&procedure.presumed),
+        identified: entitlements(&procedure.identified),
+        note: procedure.entitlements_note.as_ref().map(|t| t.get(language).to_owned()),
+        sources: procedure.sources.clone(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage<'a> {
+    procedure: Option<ProcedureLines>,
+    /// The commission's seats, when the user's organisation takes the pending decision through one.
+    vote_seats: Vec<String>,
     ctx: PageCtx<'a>,
     id: String,
     reference: String,
@@ -524,7 +611,22 @@ async fn show(
             description: e.description.clone().unwrap_or_default(),
         })
         .collect();
+    let procedure = file.procedure.as_ref().map(|pr| procedure_lines(&ctx, pr));
+    let vote_seats = file
+        .procedure
+        .as_ref()
+        .and_then(|pr| {
+            let place = if file.status == Some(haven_domain::ident::status::NrmStatus::Referred) && pr.first.is_some() {
+                StagePlace::First
+            } else {
+                StagePlace::Final
+            };
+            pr.stage(place).and_then(|s| s.commission_for(p.organisation.kind)).map(|c| c.seats.clone())
+        })
+        .unwrap_or_default();
     let page = CasePage {
+        procedure,
+        vote_seats,
         id: case.id.clone(),
         reference: case.reference.clone(),
         created: format_time(&case.created_at),

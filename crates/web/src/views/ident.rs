@@ -618,7 +618,29 @@ async fn decide(
         decided_on: form.get("decided_on").unwrap_or_default().to_owned(),
         reasons: form.get("reasons").unwrap_or_default().to_owned(),
         corrects: form.get("corrects").and_then(|v| v.parse().ok()),
+        votes: Vec::new(),
     };
+    let mut input = input;
+    // A commission's votes: one seat per row; an empty vote is a member who did not vote.
+    for i in 0..32 {
+        let Some(seat) = form.get(&format!("vote_seat_{i}")) else { break };
+        let vote = form.get(&format!("vote_{i}")).unwrap_or_default().trim();
+        if vote.is_empty() {
+            continue;
+        }
+        let vote = match <haven_domain::ident::procedure::Vote as haven_domain::Coded>::parse_code(
+            &format!("votes[{i}].vote"),
+            vote,
+        ) {
+            Ok(v) => v,
+            Err(e) => return error_page(&state, Some(&p), &headers, haven_app::AppError::from(e).into()),
+        };
+        input.votes.push(haven_domain::ident::procedure::MemberVote {
+            seat: seat.to_owned(),
+            member: form.get(&format!("vote_member_{i}")).unwrap_or_default().trim().to_owned(),
+            vote,
+        });
+    }
     match state.app.record_decision(&p, &id, &input).await {
         Ok(_) => see_other(&format!("/cases/{id}#decisions")),
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),

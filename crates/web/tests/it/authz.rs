@@ -104,7 +104,7 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         }
         "/api/v1/registrations/{case}/submit" => json!({"version": 1}),
         "/api/v1/registrations/{case}/decisions" => {
-            json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-01-01"})
+            json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-01-01"})
         }
         "/api/v1/registrations/{case}/reconsideration-requests" => {
             json!({"seq": 1, "requested_on": "2026-01-01", "reasons": "New evidence."})
@@ -186,11 +186,9 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             vec![("step", "person".into()), ("given_names", "Olena".into()), ("sex", "female".into())]
         }
         "/cases/{case}/submit" => vec![("version", "1".into())],
-        "/cases/{case}/decisions" => vec![
-            ("seq", "1".into()),
-            ("kind", "reasonable_grounds_positive".into()),
-            ("decided_on", "2026-01-01".into()),
-        ],
+        "/cases/{case}/decisions" => {
+            vec![("seq", "1".into()), ("kind", "first_decision_positive".into()), ("decided_on", "2026-01-01".into())]
+        }
         "/cases/{case}/reconsideration-requests" => {
             vec![("seq", "1".into()), ("requested_on", "2026-01-01".into()), ("reasons", "New evidence.".into())]
         }

@@ -39,14 +39,29 @@ impl Reply {
     }
 }
 
+/// The two-decision test profile that replaces Latvia in the web tests.
+pub const TWO_STAGE_LV: &str = include_str!("two_stage_lv.toml");
+
 impl TestApp {
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(dir.path()).await.unwrap();
         let clock = Arc::new(FixedClock::new(START));
         let app = App::open(store, &MasterKey::generate(), clock.clone(), AppSettings::default()).await.unwrap();
+        // Latvia on a two-decision test procedure, so that both decisions and their clocks are
+        // exercised; the embedded Latvian procedure has its own tests.
+        let reference = haven_app::ident::Reference::with_extras(vec![], &[TWO_STAGE_LV.to_owned()]).unwrap();
+        let app = app.with_reference(reference);
         let router = haven_web::router(app.clone(), haven_web::WebConfig::default()).unwrap();
         TestApp { router, app, clock, dir }
+    }
+
+    /// The embedded country profiles (Latvia on its own procedure) instead of the test profile.
+    pub fn with_embedded_profiles(mut self) -> TestApp {
+        let app = self.app.clone().with_reference(haven_app::ident::Reference::defaults().unwrap());
+        self.router = haven_web::router(app.clone(), haven_web::WebConfig::default()).unwrap();
+        self.app = app;
+        self
     }
 
     pub async fn org(&self, name: &str, kind: &str, jurisdiction: &str) -> String {

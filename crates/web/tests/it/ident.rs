@@ -618,10 +618,10 @@ async fn the_competent_authority_sees_referred_cases_of_its_country_only() {
     assert_eq!(ids(&ok(&w.get("/api/v1/registrations", &w.ee_decider).await, StatusCode::OK)), vec![estonian]);
     assert_eq!(w.get(&format!("/api/v1/registrations/{referred}"), &w.ee_decider).await.status, StatusCode::NOT_FOUND);
     // A decision on a case of another country is refused as if it did not exist.
-    let r = w.decide(&referred, &w.ee_decider, 1, "reasonable_grounds_positive", "").await;
+    let r = w.decide(&referred, &w.ee_decider, 1, "first_decision_positive", "").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     // A decision on a draft is refused too: the competent authority does not know of it.
-    let r = w.decide(&draft, &w.decider, 1, "reasonable_grounds_positive", "").await;
+    let r = w.decide(&draft, &w.decider, 1, "first_decision_positive", "").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     // Another NGO gains nothing from the referral.
     assert_eq!(w.get(&format!("/api/v1/registrations/{referred}"), &w.responder_b).await.status, StatusCode::NOT_FOUND);
@@ -648,14 +648,11 @@ async fn a_positive_reasonable_grounds_decision_starts_assistance_and_reflection
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
     let file = w.file(&id, &w.decider).await;
     assert_eq!(file["next_seq"], 1);
-    assert_eq!(
-        file["allowed_decisions"],
-        json!(["reasonable_grounds_positive", "reasonable_grounds_negative", "withdrawal"])
-    );
-    let r = w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await;
+    assert_eq!(file["allowed_decisions"], json!(["first_decision_positive", "first_decision_negative", "withdrawal"]));
+    let r = w.decide(&id, &w.decider, 1, "first_decision_positive", "").await;
     let view = ok(&r, StatusCode::CREATED);
     assert_eq!(view["seq"], 1);
-    assert_eq!(view["kind"], "reasonable_grounds_positive");
+    assert_eq!(view["kind"], "first_decision_positive");
     assert_eq!(view["decided_by"], "User decider");
 
     let file = w.file(&id, &w.decider).await;
@@ -663,15 +660,16 @@ async fn a_positive_reasonable_grounds_decision_starts_assistance_and_reflection
     assert_eq!(file["assistance_since"], "2026-09-21", "assistance starts at once, unconditionally");
     assert_eq!(file["next_seq"], 2);
     assert_eq!(file["decisions"].as_array().unwrap().len(), 1);
-    // The recovery and reflection period: 30 days from the decision, the decision day being day 1.
+    // The recovery and reflection period: the 30 days that follow the decision day (Regulation
+    // 1182/71 Art 3(1)).
     let reflection = clock(&file, "reflection_end").unwrap_or_else(|| panic!("{}", file["clocks"]));
-    assert_eq!(reflection["due"], "2026-10-20");
-    assert_eq!(file["reflection"]["start"], "2026-09-21");
-    assert_eq!(file["reflection"]["end"], "2026-10-20");
-    let rg = clock(&file, "rg_decision").unwrap();
+    assert_eq!(reflection["due"], "2026-10-21");
+    assert_eq!(file["reflection"]["start"], "2026-09-22");
+    assert_eq!(file["reflection"]["end"], "2026-10-21");
+    let rg = clock(&file, "first_decision").unwrap();
     assert_eq!(rg["state"], "done");
     assert_eq!(rg["done_on"], "2026-09-21");
-    assert_eq!(clock(&file, "cg_decision").unwrap()["due"], "2026-12-19");
+    assert_eq!(clock(&file, "final_decision").unwrap()["due"], "2026-12-20");
     // The owning NGO sees the same status.
     assert_eq!(w.file(&id, &w.caseworker).await["status"], "presumed_victim");
     // The list filters by status.
@@ -686,12 +684,12 @@ async fn illegal_transitions_are_refused_with_the_reason() {
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
     // A conclusive-grounds decision needs a positive reasonable-grounds decision first.
-    let r = w.decide(&id, &w.decider, 1, "conclusive_grounds_positive", "Consistent account, documents.").await;
+    let r = w.decide(&id, &w.decider, 1, "final_decision_positive", "Consistent account, documents.").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
-    assert!(message.contains("reasonable-grounds decision first"), "{message}");
+    assert!(message.contains("positive first decision first"), "{message}");
     // A negative decision states its reasons.
-    let r = w.decide(&id, &w.decider, 1, "reasonable_grounds_negative", "").await;
+    let r = w.decide(&id, &w.decider, 1, "first_decision_negative", "").await;
     assert!(matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT), "{}", r.body);
     let error = &r.json()["error"];
     assert!(error["field"] == "reasons" || error["message"].as_str().unwrap().contains("reasons"), "{}", r.body);
@@ -700,7 +698,7 @@ async fn illegal_transitions_are_refused_with_the_reason() {
         .post(
             &format!("/api/v1/registrations/{id}/decisions"),
             &w.decider,
-            json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-20"}),
+            json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-20"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -716,8 +714,8 @@ async fn a_negative_decision_reconsidered_and_overturned_makes_a_presumed_victim
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
     let path = [
-        ("reasonable_grounds_negative", "No indicator of coercion found at the interview.", "rg_negative"),
-        ("reconsideration_requested", "", "rg_reconsideration"),
+        ("first_decision_negative", "No indicator of coercion found at the interview.", "first_decision_negative"),
+        ("reconsideration_requested", "", "first_decision_reconsideration"),
         ("reconsideration_overturned", "New evidence of debt bondage from the labour inspectorate.", "presumed_victim"),
     ];
     for (n, (kind, reasons, status)) in path.iter().enumerate() {
@@ -726,29 +724,25 @@ async fn a_negative_decision_reconsidered_and_overturned_makes_a_presumed_victim
         ok(&r, StatusCode::CREATED);
         let file = w.file(&id, &w.decider).await;
         assert_eq!(file["status"], *status, "after {kind}");
-        if *status != "presumed_victim" {
-            assert!(file["assistance_since"].is_null(), "{}", file["assistance_since"]);
-        }
+        // Assistance runs from the referral whatever the decisions (Dir 2011/36 Art 11(2)).
+        assert_eq!(file["assistance_since"], file["referred_on"], "after {kind}");
     }
     let file = w.file(&id, &w.decider).await;
     // The overturning reconsideration counts as a positive reasonable-grounds decision.
     assert_eq!(file["assistance_since"], "2026-09-21");
-    assert_eq!(file["reflection"]["start"], "2026-09-21");
+    assert_eq!(file["reflection"]["start"], "2026-09-22");
     assert_eq!(file["decisions"].as_array().unwrap().len(), 3);
     assert_eq!(file["decisions"][0]["reasons"], "No indicator of coercion found at the interview.");
-    assert_eq!(
-        file["allowed_decisions"],
-        json!(["conclusive_grounds_positive", "conclusive_grounds_negative", "withdrawal"])
-    );
+    assert_eq!(file["allowed_decisions"], json!(["final_decision_positive", "final_decision_negative", "withdrawal"]));
 }
 
 #[tokio::test]
 async fn a_correction_names_the_latest_decision_and_the_history_keeps_both() {
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     let correct = |reasons: &str| {
-        json!({"seq": 2, "kind": "reasonable_grounds_negative", "decided_on": "2026-09-21", "reasons": reasons,
+        json!({"seq": 2, "kind": "first_decision_negative", "decided_on": "2026-09-21", "reasons": reasons,
                "corrects": 1})
     };
     // A correction always states its reasons.
@@ -762,14 +756,14 @@ async fn a_correction_names_the_latest_decision_and_the_history_keeps_both() {
     assert_eq!(view["corrects"], 1);
 
     let file = w.file(&id, &w.decider).await;
-    assert_eq!(file["status"], "rg_negative");
+    assert_eq!(file["status"], "first_decision_negative");
     let decisions = file["decisions"].as_array().unwrap();
     assert_eq!(decisions.len(), 2, "the corrected decision stays in the history");
-    assert_eq!(decisions[0]["kind"], "reasonable_grounds_positive");
+    assert_eq!(decisions[0]["kind"], "first_decision_positive");
     assert_eq!(decisions[0]["corrected_by"], 2);
     assert_eq!(decisions[1]["corrects"], 1);
     // The status and its dates are recomputed from the decisions in force.
-    assert!(file["assistance_since"].is_null(), "{}", file["assistance_since"]);
+    assert_eq!(file["assistance_since"], file["referred_on"]);
     assert!(file["reflection"].is_null(), "{}", file["reflection"]);
     assert_eq!(file["correctable"][0], 2);
 
@@ -791,7 +785,7 @@ async fn only_a_decision_maker_records_decisions() {
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
     for s in [&w.caseworker, &w.responder, &w.supervisor, &w.officer] {
-        let r = w.decide(&id, s, 1, "reasonable_grounds_positive", "").await;
+        let r = w.decide(&id, s, 1, "first_decision_positive", "").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     }
     let file = w.file(&id, &w.caseworker).await;
@@ -809,8 +803,8 @@ async fn two_decision_makers_deciding_at_once_one_wins() {
     for round in 0..4 {
         let id = w.refer(&w.responder, adult("Anna", &format!("Ozola{round}"))).await;
         let path = format!("/api/v1/registrations/{id}/decisions");
-        let positive = json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-21"});
-        let negative = json!({"seq": 1, "kind": "reasonable_grounds_negative", "decided_on": "2026-09-21",
+        let positive = json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-21"});
+        let negative = json!({"seq": 1, "kind": "first_decision_negative", "decided_on": "2026-09-21",
                               "reasons": "No indicator found."});
         let (a, b) = tokio::join!(
             w.t.call(Method::POST, &path, Some(&w.decider), Some(positive)),
@@ -822,7 +816,7 @@ async fn two_decision_makers_deciding_at_once_one_wins() {
         let file = w.file(&id, &w.decider).await;
         let decisions = file["decisions"].as_array().unwrap();
         assert_eq!(decisions.len(), 1, "{}", file["decisions"]);
-        let winner = if a.status == StatusCode::CREATED { "presumed_victim" } else { "rg_negative" };
+        let winner = if a.status == StatusCode::CREATED { "presumed_victim" } else { "first_decision_negative" };
         assert_eq!(file["status"], winner);
     }
 }
@@ -860,13 +854,13 @@ async fn the_reasonable_grounds_clock_counts_working_days_and_goes_overdue() {
     // Referred on Monday 2026-09-21 in Latvia: 5 working days from the next day.
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
     let file = w.file(&id, &w.decider).await;
-    let rg = clock(&file, "rg_decision").unwrap_or_else(|| panic!("{}", file["clocks"]));
+    let rg = clock(&file, "first_decision").unwrap_or_else(|| panic!("{}", file["clocks"]));
     assert_eq!(rg["due"], "2026-09-28");
     assert_eq!(rg["state"], "upcoming");
     assert!(clock(&file, "guardian").is_none(), "an adult has no guardian clock");
 
     let board = ok(&w.get("/api/v1/deadlines", &w.decider).await, StatusCode::OK);
-    let line = board.as_array().unwrap().iter().find(|i| i["case_id"] == id.as_str() && i["clock"] == "rg_decision");
+    let line = board.as_array().unwrap().iter().find(|i| i["case_id"] == id.as_str() && i["clock"] == "first_decision");
     let line = line.unwrap_or_else(|| panic!("{board}"));
     assert_eq!(line["due"], "2026-09-28");
     assert_eq!(line["state"], "upcoming");
@@ -876,22 +870,22 @@ async fn the_reasonable_grounds_clock_counts_working_days_and_goes_overdue() {
     w.t.clock.set(START + 9 * DAY);
     let decider = w.relogin("decider").await;
     let board = ok(&w.get("/api/v1/deadlines", &decider).await, StatusCode::OK);
-    let line = board.as_array().unwrap().iter().find(|i| i["case_id"] == id.as_str() && i["clock"] == "rg_decision");
+    let line = board.as_array().unwrap().iter().find(|i| i["case_id"] == id.as_str() && i["clock"] == "first_decision");
     let line = line.unwrap_or_else(|| panic!("{board}"));
     assert_eq!(line["state"], "overdue", "{line}");
     assert_eq!(line["overdue_days"], 2, "{line}");
 
     // The decision closes the clock: it leaves the dashboard.
-    let body = json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-30"});
+    let body = json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-30"});
     ok(&w.post(&format!("/api/v1/registrations/{id}/decisions"), &decider, body).await, StatusCode::CREATED);
     let board = ok(&w.get("/api/v1/deadlines", &decider).await, StatusCode::OK);
     assert!(
-        !board.as_array().unwrap().iter().any(|i| i["case_id"] == id.as_str() && i["clock"] == "rg_decision"),
+        !board.as_array().unwrap().iter().any(|i| i["case_id"] == id.as_str() && i["clock"] == "first_decision"),
         "{board}"
     );
     let reflection =
         board.as_array().unwrap().iter().find(|i| i["case_id"] == id.as_str() && i["clock"] == "reflection_end");
-    assert_eq!(reflection.unwrap_or_else(|| panic!("{board}"))["due"], "2026-10-29");
+    assert_eq!(reflection.unwrap_or_else(|| panic!("{board}"))["due"], "2026-10-30");
 }
 
 #[tokio::test]
@@ -1013,16 +1007,17 @@ async fn a_compelled_offence_of_a_presumed_victim_gives_a_non_punishment_notice_
     assert_eq!(view["kind"], "criminal_matter");
     assert_eq!(view["body"]["compelled"], true);
     let file = w.file(&id, &w.officer).await;
-    assert!(file["non_punishment"].is_null());
-    assert_eq!(file["non_punishment_flag"], false);
+    // Referred: the registration is the reasonable-grounds indication (Dir 2011/36 Art 11(2)), so
+    // the notice is there already.
+    assert_eq!(file["non_punishment_flag"], true);
 
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     let file = w.file(&id, &w.officer).await;
     assert_eq!(file["non_punishment_flag"], true);
     let notice = &file["non_punishment"];
     assert_eq!(notice["articles"], json!(["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"]));
     assert_eq!(notice["matters"][0]["offence"], "Shoplifting");
-    assert!(notice["text"].as_str().unwrap().contains("reasonable-grounds decision of 2026-09-21"), "{notice}");
+    assert!(notice["text"].as_str().unwrap().contains("first decision of 2026-09-21"), "{notice}");
     assert!(file["records"].as_array().unwrap().iter().any(|r| r["kind"] == "criminal_matter"));
 
     // The supporting NGO and the competent authority know a notice exists, not what it says.
@@ -1039,7 +1034,7 @@ async fn a_compelled_offence_of_a_presumed_victim_gives_a_non_punishment_notice_
 async fn a_matter_not_compelled_gives_no_notice() {
     let w = World::new().await;
     let id = w.refer(&w.officer, adult("Anna", "Ozola")).await;
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     let matter =
         json!({"offence": "Speeding", "authority": "Road police", "recorded_on": "2026-09-21", "compelled": "no"});
     ok(&w.record(&id, &w.officer, "criminal_matter", matter).await, StatusCode::CREATED);
@@ -1056,17 +1051,16 @@ async fn a_permit_for_a_cooperating_victim_runs_at_least_six_months_directive_20
     let file = w.file(&id, &w.decider).await;
     assert_eq!(file["removal"]["no_expulsion"], false, "{}", file["removal"]);
 
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     // During the reflection period no expulsion order may be enforced (Convention Art 13(1);
     // Directive 2004/81/EC Art 6(2)), nor while a presumed victim (Convention Art 10(2)).
     let file = w.file(&id, &w.caseworker).await;
     assert_eq!(file["removal"]["no_expulsion"], true, "{}", file["removal"]);
     let articles: Vec<&str> =
         file["removal"]["reasons"].as_array().unwrap().iter().map(|r| r["article"].as_str().unwrap()).collect();
-    assert!(
-        articles.contains(&"Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)"),
-        "{articles:?}"
-    );
+    // On the decision day itself the reflection period has not started (it starts the next day,
+    // Regulation 1182/71 Art 3(1)); the person is protected as a presumed victim.
+    assert_eq!(file["reflection"]["start"], "2026-09-22");
     assert!(articles.contains(&"Council of Europe Convention Art 10(2)"), "{articles:?}");
 
     let application = json!({"applied_on": "2026-09-21", "ground": "cooperation"});
@@ -1095,20 +1089,21 @@ async fn a_permit_for_a_cooperating_victim_runs_at_least_six_months_directive_20
         file["records"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
     kinds.sort_unstable();
     assert_eq!(kinds, vec!["permit_application", "permit_decision"], "the refused decisions were not kept");
-    assert_eq!(file["removal"]["reasons"].as_array().unwrap().len(), 3, "{}", file["removal"]);
+    // Art 10(2) and the permit; the reflection period starts the day after the decision.
+    assert_eq!(file["removal"]["reasons"].as_array().unwrap().len(), 2, "{}", file["removal"]);
 }
 
 #[tokio::test]
 async fn the_reflection_period_can_be_ended_early_only_while_it_runs() {
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
-    let end = json!({"terminated_on": "2026-09-21", "ground": "public_order"});
+    let end = json!({"terminated_on": "2026-09-22", "ground": "public_order"});
     let r = w.record(&id, &w.decider, "reflection_termination", end.clone()).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "no reflection period runs yet: {}", r.body);
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     ok(&w.record(&id, &w.decider, "reflection_termination", end).await, StatusCode::CREATED);
     let file = w.file(&id, &w.decider).await;
-    assert_eq!(file["reflection"]["terminated_on"], "2026-09-21");
+    assert_eq!(file["reflection"]["terminated_on"], "2026-09-22");
     assert_eq!(file["reflection"]["termination_ground"], "public_order");
 }
 
@@ -1119,9 +1114,10 @@ async fn an_early_end_of_the_reflection_period_falls_within_it_art_13_3() {
     // of Art 13(1)) after the fact; a date after its end ends nothing.
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_positive", "").await, StatusCode::CREATED);
-    assert_eq!(w.file(&id, &w.decider).await["reflection"]["end"], "2026-10-20");
-    for date in ["2026-09-01", "2026-10-21"] {
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
+    // Regulation 1182/71 Art 3(1): the 30 days follow the decision day.
+    assert_eq!(w.file(&id, &w.decider).await["reflection"]["end"], "2026-10-21");
+    for date in ["2026-09-21", "2026-10-22"] {
         let end = json!({"terminated_on": date, "ground": "public_order"});
         let r = w.record(&id, &w.decider, "reflection_termination", end).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{date}: {}", r.body);
@@ -1481,7 +1477,7 @@ async fn bad_updates_submissions_decisions_and_records_get_a_4xx_naming_the_fiel
 
     let decisions = format!("/api/v1/registrations/{id}/decisions");
     let d = |patch: Value| {
-        let mut body = json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-21"});
+        let mut body = json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-21"});
         body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         body
     };
@@ -1683,7 +1679,7 @@ async fn case_ids_that_are_not_uuids_or_unknown_are_not_found() {
                 w.post(
                     &format!("{base}/decisions"),
                     &w.decider,
-                    json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-21"}),
+                    json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-21"}),
                 )
                 .await,
             ),
@@ -1717,7 +1713,7 @@ async fn the_referring_organisation_requests_reconsideration_and_the_authority_d
     // Nothing negative to reconsider yet.
     let r = w.post(&path, &w.caseworker, request.clone()).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    ok(&w.decide(&id, &w.decider, 1, "reasonable_grounds_negative", "No means found.").await, StatusCode::CREATED);
+    ok(&w.decide(&id, &w.decider, 1, "first_decision_negative", "No means found.").await, StatusCode::CREATED);
     // Another NGO does not even see the case; a decision maker of another country neither.
     let request = json!({"seq": 2, "requested_on": "2026-09-21", "reasons": "New evidence."});
     assert_eq!(w.post(&path, &w.responder_b, request.clone()).await.status, StatusCode::NOT_FOUND);
@@ -1725,7 +1721,7 @@ async fn the_referring_organisation_requests_reconsideration_and_the_authority_d
     let made = ok(&w.post(&path, &w.caseworker, request.clone()).await, StatusCode::CREATED);
     assert_eq!(made["kind"], "reconsideration_requested");
     let file = w.file(&id, &w.decider).await;
-    assert_eq!(file["status"], "rg_reconsideration");
+    assert_eq!(file["status"], "first_decision_reconsideration");
     // The outcome is the competent authority's: the requester cannot record it.
     let outcome = json!({"seq": 3, "kind": "reconsideration_overturned", "decided_on": "2026-09-21", "reasons": "x"});
     let r = w.post(&format!("/api/v1/registrations/{id}/decisions"), &w.caseworker, outcome).await;

@@ -78,10 +78,10 @@ impl World {
         (id, reference)
     }
 
-    /// A positive reasonable-grounds decision on 2026-09-21: the reflection period runs to
-    /// 2026-10-20.
+    /// A positive first decision on 2026-09-21: the reflection period runs from 2026-09-22 to
+    /// 2026-10-21 (thirty days from the day after the decision, Reg 1182/71 Art 3(1)).
     async fn presume_victim(&self, id: &str) {
-        let body = json!({"seq": 1, "kind": "reasonable_grounds_positive", "decided_on": "2026-09-21"});
+        let body = json!({"seq": 1, "kind": "first_decision_positive", "decided_on": "2026-09-21"});
         let path = format!("/api/v1/registrations/{id}/decisions");
         let r = self.t.call(Method::POST, &path, Some(&self.decider), Some(body)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -144,7 +144,7 @@ async fn the_latvian_leaflet_shows_the_reflection_period_of_the_case() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("<html lang=\"lv\" dir=\"ltr\">"), "lav (ISO 639-2) is Latvian");
     assert!(
-        r.body.contains("Jūsu laiks atpūsties un izlemt: no 21.09.2026. līdz 20.10.2026."),
+        r.body.contains("Jūsu laiks atpūsties un izlemt: no 22.09.2026. līdz 21.10.2026."),
         "the reflection period's dates in Latvian: {}",
         r.body
     );
@@ -163,7 +163,7 @@ async fn the_latvian_leaflet_shows_the_reflection_period_of_the_case() {
     assert!(r.body.contains(&format!("href=\"/cases/{id}/leaflet?lang=lv\">Do not print the first name</a>")));
     // In English the same dates, as English writes them.
     let r = w.t.page(&format!("/cases/{id}/leaflet?lang=en"), Some(&w.caseworker)).await;
-    assert!(r.body.contains("Your time to rest and decide: from 21/09/2026 to 20/10/2026."), "{}", r.body);
+    assert!(r.body.contains("Your time to rest and decide: from 22/09/2026 to 21/10/2026."), "{}", r.body);
     // Printing is audited.
     let log = w.t.app.store().audit_entries(0, 10_000).await.unwrap();
     let printed = log.iter().filter(|e| e.event.action.to_string() == "leaflet_printed").count();
@@ -216,7 +216,7 @@ async fn the_api_returns_every_section_in_every_language() {
     let ids: Vec<&str> = body["sections"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, SECTIONS, "every section, the children's included");
     let text = body.to_string();
-    assert!(text.contains("опікун") && text.contains("з 21.09.2026 до 20.10.2026"), "{text}");
+    assert!(text.contains("опікун") && text.contains("з 22.09.2026 до 21.10.2026"), "{text}");
     assert!(!text.contains("Shevchuk") && !text.contains("2011") && !text.contains("Mykola"));
     for language in LEAFLET_LANGUAGES {
         let r = w.get(&format!("/api/v1/cases/{child_id}/leaflet?lang={}", language.code), &w.caseworker).await;
@@ -234,7 +234,7 @@ async fn the_api_returns_every_section_in_every_language() {
         assert_eq!(support.matches("• ").count(), 6, "six kinds of support listed: {support}");
         let reflection = sections.iter().find(|s| s["id"] == "reflection").unwrap()["text"].as_str().unwrap();
         let slashes = ["en", "vi", "pt", "fr", "ar"].contains(&language.code);
-        let until = if slashes { "20/10/2026" } else { "20.10.2026" };
+        let until = if slashes { "21/10/2026" } else { "21.10.2026" };
         assert!(reflection.contains(until), "the date whole, as {} writes it: {reflection}", language.code);
         assert!(!body.to_string().contains(".."), "no doubled full stop after a date in {}", language.code);
     }

@@ -819,7 +819,7 @@ async fn the_competent_authority_decides_from_the_case_page_and_sees_the_deadlin
         .form(
             &format!("/cases/{id}/decisions"),
             Some(&decider),
-            &[("seq", "1"), ("kind", "reasonable_grounds_positive"), ("decided_on", "2026-09-21")],
+            &[("seq", "1"), ("kind", "first_decision_positive"), ("decided_on", "2026-09-21")],
         )
         .await;
     assert_see_other(&reply, &format!("/cases/{id}"));
@@ -831,7 +831,7 @@ async fn the_competent_authority_decides_from_the_case_page_and_sees_the_deadlin
         .form(
             &format!("/cases/{id}/decisions"),
             Some(&decider),
-            &[("seq", "1"), ("kind", "reasonable_grounds_positive"), ("decided_on", "2026-09-21")],
+            &[("seq", "1"), ("kind", "first_decision_positive"), ("decided_on", "2026-09-21")],
         )
         .await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);

@@ -23,7 +23,8 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let t = TestApp::new().await;
+        // Latvia on its own procedure: a referred person is a presumed victim from the referral.
+        let t = TestApp::new().await.with_embedded_profiles();
         let ngo = t.org("NGO A", "ngo", "LV").await;
         let police = t.org("State Police", "police", "LV").await;
         let rap = t.org("National Rapporteur", "national_rapporteur", "LV").await;
