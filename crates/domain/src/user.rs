@@ -34,7 +34,16 @@ impl Role {
             Role::Administrator | Role::Auditor => true,
             Role::FirstResponder => !kind.is_statistical(),
             Role::Caseworker | Role::Supervisor => !kind.is_statistical() && !kind.is_law_enforcement(),
-            Role::DecisionMaker => kind == OrganisationKind::CompetentAuthority,
+            // Who identifies is national data (the procedure's deciders): a competent authority,
+            // or an NGO commission, the police, prosecution or a court where the procedure says so.
+            Role::DecisionMaker => matches!(
+                kind,
+                OrganisationKind::CompetentAuthority
+                    | OrganisationKind::Ngo
+                    | OrganisationKind::Police
+                    | OrganisationKind::Prosecution
+                    | OrganisationKind::Court
+            ),
             Role::Investigator => kind.is_law_enforcement(),
             Role::Rapporteur | Role::Statistician => kind.is_statistical(),
         }

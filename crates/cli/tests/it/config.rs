@@ -103,10 +103,21 @@ fn reference_dir(haven: &Haven, files: &[(&str, &str)]) -> String {
 const FI_PROFILE: &str = r#"country = "FI"
 name = "Finland"
 eu_2004_81 = true
+[procedures.fi]
+presumed_from = "referral"
+sources = ["test data"]
+name = { en = "One decision" }
+entitlements = { presumed = ["assistance", "reflection_period", "protection_from_removal"], identified = ["assistance", "reflection_period", "protection_from_removal"] }
+[[procedures.fi.stages]]
+name = { en = "identification decision" }
+organisation_kinds = ["competent_authority"]
+roles = ["decision_maker"]
+deadline = { days = 7, count = "working", from = "referral" }
+source = "test data"
 [[versions]]
 valid_from = "2012-01-01"
 coe_party = true
-rg_decision_working_days = 7
+procedure = "fi"
 reflection_period_days = REFLECTION
 residence_permit_min_months = 6
 guardian_alert_days = 3
