@@ -655,6 +655,25 @@ mod tests {
         }
     }
 
+    /// The worked profile of the identification guide loads and runs as the guide says.
+    #[test]
+    fn the_worked_profile_of_the_guide_loads() {
+        let guide = include_str!("../../../../docs/identification.md");
+        let start = guide.find("### A worked profile").and_then(|i| guide[i..].find("```toml").map(|j| i + j + 7));
+        let text = start.and_then(|s| guide[s..].find("```").map(|e| &guide[s..s + e])).unwrap();
+        let profile = JurisdictionProfile::from_toml(text).unwrap();
+        let v = profile.version_on(d("2025-01-01")).unwrap();
+        let stage = &v.procedure.final_stage;
+        assert_eq!(stage.commission.as_ref().unwrap().quorum, 2);
+        assert!(stage.commission_for(OrganisationKind::Ngo).is_some());
+        assert!(stage.commission_for(OrganisationKind::CompetentAuthority).is_none());
+        assert_eq!(v.procedure.notification.as_ref().unwrap().must_notify.len(), 2);
+        // Thursday 2025-10-09 + 10 working days (no holiday in between): Thursday 2025-10-23.
+        let inputs = ClockInputs { referred_on: d("2025-10-09"), ..inputs("2025-10-09") };
+        let c = Clocks::compute(v, &v.procedure, v.calendar(), inputs).unwrap();
+        assert_eq!(c.final_decision.unwrap().due, d("2025-10-23"));
+    }
+
     /// A commission decides by the majority of its members' recorded votes, with a quorum.
     #[test]
     fn a_commission_decision_records_each_members_vote_and_needs_its_quorum() {
