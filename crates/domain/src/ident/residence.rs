@@ -498,8 +498,11 @@ pub fn removal_protection(
             text: format!("the recovery and reflection period runs from {} to {}", period.start, period.end),
         });
     }
-    if status.status() == NrmStatus::PresumedVictim {
-        let since = status.first_decided_on().map(|d| format!(" since {d}")).unwrap_or_default();
+    // CETS 197 Art 10(2): no removal while identification runs, from the reasonable-grounds
+    // indication the referral is (Dir 2011/36 Art 11(2)) or the positive first decision.
+    if status.identification_running() {
+        let since = status.first_decided_on().unwrap_or(status.referred_on());
+        let since = format!(" since {since}");
         reasons.push(LegalReason {
             article: "Council of Europe Convention Art 10(2)",
             text: format!(
@@ -660,7 +663,7 @@ mod tests {
 
     /// Convention Art 13(1): at least 30 days; national law may set more (Directive 2004/81/EC Art 6(1)).
     #[test]
-    fn convention_art_13_1_reflection_period_lasts_at_least_30_days() {
+    fn art_13_1_cets_reflection_period_lasts_at_least_30_days() {
         let rules = ReflectionRules::default();
         assert_eq!(rules.min_days(), 30);
         assert!(ReflectionPeriod::parse("2024-03-11", "2024-04-09", "", "", &rules).is_ok());
@@ -673,7 +676,7 @@ mod tests {
     }
 
     #[test]
-    fn convention_art_13_1_reflection_period_starts_with_reasonable_grounds() {
+    fn art_13_1_cets_reflection_period_starts_with_reasonable_grounds() {
         let rules = ReflectionRules::default();
         let period = ReflectionPeriod::for_case(&presumed(), &rules).unwrap();
         // Regulation 1182/71 Art 3(1): the 30 days follow the decision of 11 March.
@@ -730,7 +733,7 @@ mod tests {
 
     /// Convention Art 13(1), Directive 2004/81/EC Art 6(2): no expulsion while the period runs.
     #[test]
-    fn convention_art_13_1_no_expulsion_during_the_reflection_period() {
+    fn art_6_2_dir_2004_81_no_expulsion_order_is_enforced_during_the_reflection_period() {
         let rules = ReflectionRules::default();
         let period = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "", "", &rules).unwrap();
         let status = not_a_victim(); // the period stands on its own, whatever the status
@@ -747,7 +750,7 @@ mod tests {
 
     /// Convention Art 13(3), Directive 2004/81/EC Art 6(4): a terminated period no longer protects.
     #[test]
-    fn convention_art_13_3_a_terminated_period_no_longer_protects() {
+    fn art_13_3_cets_a_terminated_period_no_longer_protects() {
         let rules = ReflectionRules::default();
         let p = ReflectionPeriod::parse("2024-03-11", "2024-04-09", "2024-03-20", "public_order", &rules).unwrap();
         assert!(p.is_running(date("2024-03-19")));
@@ -757,7 +760,7 @@ mod tests {
 
     /// Convention Art 10(2): a presumed victim is not removed until identification is complete.
     #[test]
-    fn convention_art_10_2_no_removal_of_a_presumed_victim_pending_identification() {
+    fn art_10_2_cets_no_removal_of_a_presumed_victim_pending_identification() {
         let r = removal_protection(date("2025-01-01"), &presumed(), None, &[]);
         assert!(r.no_expulsion);
         assert_eq!(r.reasons[0].article, "Council of Europe Convention Art 10(2)");
@@ -776,7 +779,7 @@ mod tests {
 
     /// Convention Art 14, Directive 2004/81/EC Art 8: no removal while a residence permit is valid.
     #[test]
-    fn convention_art_14_no_expulsion_while_a_permit_is_valid() {
+    fn art_14_cets_no_expulsion_while_a_permit_is_valid() {
         let p = permit(&cooperation(), "2024-05-01", "2024-10-31");
         let r = removal_protection(date("2024-10-31"), &identified(), None, std::slice::from_ref(&p));
         assert!(r.no_expulsion);
@@ -812,7 +815,7 @@ mod tests {
 
     /// Directive 2004/81/EC Art 8(3): a permit for a cooperating victim is valid at least 6 months.
     #[test]
-    fn directive_2004_81_art_8_3_permit_valid_at_least_six_months() {
+    fn art_8_3_dir_2004_81_permit_valid_at_least_six_months() {
         let rules = PermitRules::default();
         let app = cooperation();
         let parse = |from: &str, until: &str, rules: &PermitRules| {
@@ -837,7 +840,7 @@ mod tests {
 
     /// Convention Art 14(1)(a) and 14(2): the six-month minimum is the Directive's, for cooperating victims.
     #[test]
-    fn convention_art_14_permits_on_personal_grounds_have_no_directive_minimum() {
+    fn art_14_cets_permits_on_personal_grounds_have_no_directive_minimum() {
         let rules = PermitRules::default();
         for ground in ["personal_situation", "child_best_interests"] {
             let app = ResidencePermitApplication::parse("2024-04-01", ground).unwrap();
@@ -874,7 +877,7 @@ mod tests {
 
     /// Convention Art 14(1) and Directive 2004/81/EC Art 8(3): permits are renewable.
     #[test]
-    fn convention_art_14_1_renewals_follow_a_granted_permit() {
+    fn art_14_1_cets_renewals_follow_a_granted_permit() {
         let rules = PermitRules::default();
         let app = cooperation();
         let first = permit(&app, "2024-05-01", "2024-10-31");
@@ -894,7 +897,7 @@ mod tests {
 
     /// Convention Art 14(5): a victim's permit is without prejudice to seeking asylum.
     #[test]
-    fn convention_art_14_5_international_protection_applications() {
+    fn art_14_5_cets_international_protection_applications() {
         let pending = InternationalProtectionApplication::parse("2024-04-01", "pending", "").unwrap();
         assert_eq!((pending.outcome, pending.decided_on), (ProtectionOutcome::Pending, None));
         let granted = InternationalProtectionApplication::parse("2024-04-01", "subsidiary", "2024-09-01").unwrap();
@@ -916,7 +919,7 @@ mod tests {
     /// Directive 2011/36/EU Art 8, Convention Art 26: the notice is shown for presumed and identified
     /// victims with at least one matter recorded as compelled.
     #[test]
-    fn directive_art_8_and_convention_art_26_notice_for_compelled_matters() {
+    fn art_8_dir_2011_36_notice_for_presumed_and_identified_victims_with_a_compelled_matter() {
         let matters = [matter("no"), matter("yes")];
         let notice = non_punishment_notice(&presumed(), &matters).unwrap();
         assert_eq!(notice.matters, vec![matter("yes")]);
@@ -933,7 +936,7 @@ mod tests {
     }
 
     #[test]
-    fn directive_art_8_no_notice_without_victim_status_or_compelled_matter() {
+    fn art_8_dir_2011_36_no_notice_without_victim_status_or_compelled_matter() {
         assert_eq!(non_punishment_notice(&presumed(), &[matter("no")]), None);
         assert_eq!(non_punishment_notice(&presumed(), &[]), None);
         for status in [not_a_victim(), case(&[DecisionKind::Withdrawal])] {
@@ -956,5 +959,66 @@ mod tests {
         assert_eq!(field("Theft", "Court", "a\u{0}b", "2024-02-10", ""), "reference");
         assert_eq!(field("Theft", "Court", "", "2024-02-30", ""), "recorded_on");
         assert_eq!(field("Theft", "Court", "", "2024-02-10", "perhaps"), "compelled");
+    }
+
+    /// Dir 2004/81 Art 6(1): national law sets the length of the reflection period (CETS 197
+    /// Art 13(1) gives the 30-day floor): a longer national length is the period a case gets and
+    /// the shortest one recorded.
+    #[test]
+    fn art_6_1_dir_2004_81_national_law_sets_the_length_of_the_reflection_period() {
+        let national = ReflectionRules::new(45).unwrap();
+        assert_eq!(national.min_days(), 45);
+        let period = ReflectionPeriod::following(date("2024-03-11"), &national).unwrap();
+        assert_eq!((period.start, period.end), (date("2024-03-12"), date("2024-04-25")));
+        assert_eq!(period.start.days_until(period.end) + 1, 45);
+        let e = ReflectionPeriod::parse("2024-03-12", "2024-04-24", "", "", &national).unwrap_err();
+        assert_eq!(e.field, "end");
+        assert!(e.message.contains("at least 45 days") && e.message.contains("is 44 days"), "{}", e.message);
+        assert!(ReflectionPeriod::parse("2024-03-12", "2024-04-25", "", "", &national).is_ok());
+        // The same dates under the 30-day floor alone.
+        assert!(ReflectionPeriod::parse("2024-03-12", "2024-04-24", "", "", &ReflectionRules::default()).is_ok());
+    }
+
+    /// Dir 2004/81 Art 3: the Directive binds only the Member States that take part in it (not
+    /// Denmark or Ireland) and governs the permits of cooperating victims: its six-month floor
+    /// applies to a cooperation permit only where the rules say the state is bound, and never to a
+    /// permit on personal grounds.
+    #[test]
+    fn art_3_dir_2004_81_applies_only_where_the_state_is_bound_and_to_cooperation_permits() {
+        let bound = PermitRules::default();
+        let not_bound = PermitRules::new(6, false).unwrap();
+        assert!(bound.directive_2004_81_applies() && !not_bound.directive_2004_81_applies());
+        let three_months = |ground: &str, rules: &PermitRules| {
+            let app = ResidencePermitApplication::parse("2024-04-01", ground).unwrap();
+            ResidencePermitDecision::parse(&app, "2024-04-20", "yes", "2024-05-01", "2024-07-31", "", rules)
+        };
+        for ground in ["cooperation", "both"] {
+            let e = three_months(ground, &bound).unwrap_err();
+            assert!(e.field == "valid_until" && e.message.contains("Art 8(3)"), "{ground}: {}", e.message);
+            assert!(three_months(ground, &not_bound).is_ok(), "{ground}");
+        }
+        for ground in ["personal_situation", "child_best_interests"] {
+            assert!(three_months(ground, &bound).is_ok(), "{ground}");
+        }
+        let governed: Vec<PermitGround> =
+            PermitGround::ALL.iter().copied().filter(|g| g.under_directive_2004_81()).collect();
+        assert_eq!(governed, [PermitGround::Cooperation, PermitGround::Both]);
+    }
+
+    /// CETS 197 Art 26: the possibility of not imposing penalties on victims for unlawful
+    /// activities they were compelled to take part in. The notice cites the Convention, lists the
+    /// compelled matters only, speaks of a possibility (not a bar), and is not given once the
+    /// person is found not to be a victim.
+    #[test]
+    fn art_26_cets_notice_lists_only_compelled_matters_and_speaks_of_a_possibility() {
+        let compelled = CriminalMatter::parse("Theft", "District Court", "", "2024-02-12", "yes").unwrap();
+        let matters = [matter("no"), compelled.clone()];
+        let notice = non_punishment_notice(&identified(), &matters).unwrap();
+        assert!(notice.articles.iter().any(|a| a.ends_with("Convention Art 26")), "{:?}", notice.articles);
+        assert_eq!(notice.matters, vec![compelled]);
+        assert!(notice.text.contains("Theft (District Court)"), "{}", notice.text);
+        assert!(!notice.text.contains("Cannabis"), "{}", notice.text);
+        assert!(notice.text.contains("possibility of not imposing penalties"), "{}", notice.text);
+        assert_eq!(non_punishment_notice(&not_a_victim(), &matters), None);
     }
 }

@@ -798,7 +798,7 @@ mod tests {
     /// Art 11(2)-(3) of Directive 2011/36/EU and Convention Art 12(6): the start of assistance
     /// depends on the reasonable-grounds finding alone. Later decisions do not move it.
     #[test]
-    fn art_11_3_assistance_start_is_not_moved_by_later_decisions() {
+    fn art_11_3_dir_2011_36_assistance_start_is_not_moved_by_later_decisions() {
         let history = decisions(&[FirstPositive, FinalNegative, ReconsiderationRequested]);
         let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
         assert_eq!(s.status(), FinalReconsideration);
@@ -808,10 +808,11 @@ mod tests {
         assert!(!s.is_victim_for_protection());
     }
 
-    /// After a negative RG decision is overturned on reconsideration, assistance (Directive Art 11(2))
-    /// and the reflection period (Convention Art 13(1)) start on the date of the overturning decision.
+    /// After a negative first decision is overturned on reconsideration, the reflection period
+    /// (CETS 197 Art 13(1)) starts on the date of the overturning decision; assistance
+    /// (Dir 2011/36 Art 11(2)) still runs from the referral.
     #[test]
-    fn art_11_2_assistance_and_reflection_start_after_overturned_rg_reconsideration() {
+    fn art_11_2_dir_2011_36_reflection_starts_at_an_overturned_reconsideration_assistance_stays() {
         let history = decisions(&[FirstNegative, ReconsiderationRequested, ReconsiderationOverturned]);
         let s = fold(date(REFERRED_ON), TWO, &history).unwrap();
         assert_eq!(s.status(), PresumedVictim);
