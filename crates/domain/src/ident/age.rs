@@ -366,14 +366,14 @@ mod tests {
     }
 
     #[test]
-    fn seventeen_years_364_days_is_a_child() {
+    fn art_2_6_dir_2011_36_seventeen_years_364_days_is_a_child() {
         let s = age_status(&verified("2008-06-15"), d("2026-06-14"));
         assert_eq!(s, AgeStatus::Child { age: 17 });
         assert!(s.child_protections_apply());
     }
 
     #[test]
-    fn the_18th_birthday_makes_an_adult() {
+    fn art_2_6_dir_2011_36_the_18th_birthday_makes_an_adult() {
         let s = age_status(&verified("2008-06-15"), d("2026-06-15"));
         assert_eq!(s, AgeStatus::Adult { age: 18 });
         assert!(!s.child_protections_apply());
@@ -409,7 +409,7 @@ mod tests {
     }
 
     #[test]
-    fn an_estimate_of_19_to_25_with_reasons_is_a_presumed_child() {
+    fn art_10_3_cets_an_estimate_of_19_to_25_with_reasons_is_a_presumed_child() {
         let s = age_status(&estimate(19, 25, true), d("2026-01-01"));
         assert_eq!(s, AgeStatus::PresumedChild { reason: PresumptionReason::ReasonsToBelieveChild });
     }
@@ -438,7 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn only_an_assessment_record_ends_the_presumption() {
+    fn art_10_3_cets_only_an_age_assessment_record_ends_the_presumption() {
         let mut info = estimate(16, 19, true);
         let on = d("2026-03-01");
         assert!(age_status(&info, on).child_protections_apply());

@@ -711,7 +711,7 @@ mod tests {
     }
 
     #[test]
-    fn embedded_catalogue_lists_the_directive_forms() {
+    fn art_2_3_dir_2011_36_embedded_catalogue_lists_the_directive_forms_and_the_2024_additions() {
         let cat = FormCatalogue::embedded().unwrap();
         assert_eq!(cat.forms().len(), 11);
         for id in ["sexual", "forced_labour", "begging", "slavery", "servitude", "criminal_activities", "organ_removal"]
@@ -745,7 +745,7 @@ mod tests {
     }
 
     #[test]
-    fn forms_in_force_follow_the_2024_amendment() {
+    fn art_2_3_dir_2011_36_forms_in_force_follow_the_2024_amendment() {
         let cat = FormCatalogue::embedded().unwrap();
         assert_eq!(cat.forms_in_force(d("2011-04-14")).len(), 0);
         assert_eq!(cat.forms_in_force(d("2024-07-13")).len(), 8);

@@ -257,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn art_2_1_adult_with_act_means_and_purpose_is_met() {
+    fn art_2_1_dir_2011_36_adult_with_act_means_and_purpose_is_met() {
         let r = legal_test(&input(&[Act::Recruitment], &[Means::Deception], &["forced_labour"], false, None));
         assert_eq!(r.outcome, LegalTestOutcome::Met);
         let present = ElementStatus::Present;
@@ -268,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn art_2_1_adult_without_means_is_not_met() {
+    fn art_2_1_dir_2011_36_adult_without_means_is_not_met() {
         let r = legal_test(&input(&[Act::Harbouring], &[], &["sexual"], false, None));
         assert_eq!(r.outcome, LegalTestOutcome::NotMet);
         assert_eq!(r.elements.means, ElementStatus::Absent);
@@ -276,14 +276,14 @@ mod tests {
     }
 
     #[test]
-    fn art_2_1_adult_without_act_is_not_met() {
+    fn art_2_1_dir_2011_36_adult_without_act_is_not_met() {
         let r = legal_test(&input(&[], &[Means::UseOfForce], &["sexual"], false, None));
         assert_eq!(r.outcome, LegalTestOutcome::NotMet);
         assert_eq!(r.elements.act, ElementStatus::Absent);
     }
 
     #[test]
-    fn art_2_3_without_purpose_is_not_met() {
+    fn art_2_3_dir_2011_36_without_purpose_is_not_met() {
         let r = legal_test(&input(&[Act::Transportation], &[Means::Fraud], &[], false, None));
         assert_eq!(r.outcome, LegalTestOutcome::NotMet);
         assert_eq!(r.elements.purpose, ElementStatus::Absent);
@@ -291,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn art_2_5_child_needs_no_means() {
+    fn art_2_5_dir_2011_36_child_needs_no_means() {
         let r = legal_test(&input(&[Act::Recruitment], &[], &["begging"], true, None));
         assert_eq!(r.outcome, LegalTestOutcome::Met);
         assert_eq!(r.elements.means, ElementStatus::NotRequired);
@@ -300,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn art_2_5_child_without_act_or_purpose_is_not_met() {
+    fn art_2_5_dir_2011_36_child_without_act_or_purpose_is_not_met() {
         let r = legal_test(&input(&[], &[], &["sexual"], true, None));
         assert_eq!(r.outcome, LegalTestOutcome::NotMet);
         let r = legal_test(&input(&[Act::Reception], &[Means::Threat], &[], true, None));
@@ -309,21 +309,21 @@ mod tests {
     }
 
     #[test]
-    fn art_2_4_consent_is_irrelevant_once_a_means_is_present() {
+    fn art_2_4_dir_2011_36_consent_is_irrelevant_once_a_means_is_present() {
         let r = legal_test(&input(&[Act::Recruitment], &[Means::AbuseOfVulnerability], &["sexual"], false, Some(true)));
         assert_eq!(r.outcome, LegalTestOutcome::Met);
         assert!(has_reason(&r, ART_CONSENT, "consent is irrelevant because a means is recorded"));
     }
 
     #[test]
-    fn art_2_4_consent_without_means_does_not_meet_the_test_and_says_why() {
+    fn art_2_4_dir_2011_36_consent_without_means_does_not_meet_the_test_and_says_why() {
         let r = legal_test(&input(&[Act::Recruitment], &[], &["sexual"], false, Some(true)));
         assert_eq!(r.outcome, LegalTestOutcome::NotMet);
         assert!(has_reason(&r, ART_CONSENT, "once any means is established"));
     }
 
     #[test]
-    fn art_2_5_a_childs_consent_is_always_irrelevant() {
+    fn art_2_5_dir_2011_36_a_childs_consent_is_always_irrelevant() {
         let r = legal_test(&input(&[Act::Transfer], &[], &["criminal_activities"], true, Some(true)));
         assert_eq!(r.outcome, LegalTestOutcome::Met);
         assert!(has_reason(&r, ART_CHILD, "a child's consent is always irrelevant"));
@@ -332,8 +332,30 @@ mod tests {
     }
 
     #[test]
-    fn art_2_4_consent_not_recorded_adds_no_consent_reason() {
+    fn art_2_4_dir_2011_36_consent_not_recorded_adds_no_consent_reason() {
         let r = legal_test(&input(&[Act::Recruitment], &[Means::Fraud], &["sexual"], false, None));
         assert!(!r.reasons.iter().any(|x| x.article == ART_CONSENT));
+    }
+
+    /// CETS 197 Art 4, the Convention's twin of Dir 2011/36 Art 2: (a) an act, a means and a
+    /// purpose for an adult; (b) consent irrelevant once a means is used; (c) a child needs no
+    /// means; (d) a child is under 18. Every step of the reasoning cites the Convention's letter.
+    #[test]
+    fn art_4_cets_definition_steps_cite_the_convention_and_apply_its_rules() {
+        let cites = |r: &LegalTestResult, letter: &str| {
+            r.reasons.iter().any(|x| x.article.contains(&format!("CETS 197 Art 4({letter})")))
+        };
+        let adult = legal_test(&input(&[Act::Recruitment], &[Means::Threat], &["forced_labour"], false, Some(true)));
+        assert_eq!(adult.outcome, LegalTestOutcome::Met);
+        assert!(cites(&adult, "a") && cites(&adult, "b"), "{:?}", adult.reasons);
+        assert!(adult.reasons.iter().all(|x| x.article.contains("CETS 197 Art 4(")), "{:?}", adult.reasons);
+        // (a): without a means an adult's record does not meet the definition, consent or not.
+        let no_means = legal_test(&input(&[Act::Recruitment], &[], &["forced_labour"], false, Some(true)));
+        assert_eq!(no_means.outcome, LegalTestOutcome::NotMet);
+        // (c), (d): a child needs no means, and the child's consent changes nothing.
+        let child = legal_test(&input(&[Act::Recruitment], &[], &["forced_labour"], true, Some(true)));
+        assert_eq!((child.outcome, child.elements.means), (LegalTestOutcome::Met, ElementStatus::NotRequired));
+        assert!(cites(&child, "c") && cites(&child, "d"), "{:?}", child.reasons);
+        assert!(!cites(&child, "b"), "{:?}", child.reasons);
     }
 }
