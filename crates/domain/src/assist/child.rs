@@ -797,7 +797,7 @@ mod tests {
     /// Directive 2011/36/EU Arts 15(1) and 16(4): a representative in proceedings where the
     /// parents are precluded or the child is unaccompanied.
     #[test]
-    fn directive_art_15_1_and_16_4_representative_in_proceedings() {
+    fn art_15_1_dir_2011_36_a_representative_in_proceedings_where_parents_are_precluded() {
         let rep = ProceedingsRepresentative::parse("2025-03-02", "Adv. K", "lawyer", "yes", today()).unwrap();
         let none = ChildCircumstances::default();
         let conflict = ChildCircumstances { parental_conflict_of_interest: true, unaccompanied: false };
@@ -823,7 +823,7 @@ mod tests {
 
     /// Directive 2011/36/EU Arts 14(2) and 16(3); Convention Art 10(4)(a): a guardian.
     #[test]
-    fn directive_art_14_2_and_16_3_guardian() {
+    fn art_14_2_dir_2011_36_a_guardian_where_parents_are_precluded_or_the_child_is_alone() {
         let g = GuardianAppointment::parse("2025-03-01", "I. B.", "Orphan Court", "guardian", today()).unwrap();
         let alone = ChildCircumstances { parental_conflict_of_interest: false, unaccompanied: true };
         let n = guardian_need(alone, None);
@@ -920,7 +920,7 @@ mod tests {
 
     /// Art 15(3)(a): without unjustified delay after the facts were reported.
     #[test]
-    fn directive_art_15_3_a_delay() {
+    fn art_15_3_a_dir_2011_36_no_unjustified_delay_after_the_report() {
         let on_limit = interview("2025-03-31", "2025-03-01", &["a"]);
         assert!(review(&[on_limit], 30, 3).is_empty());
         let late = interview("2025-04-01", "2025-03-01", &["a"]);
@@ -932,7 +932,7 @@ mod tests {
 
     /// Art 15(3)(b), (c) and (f): premises, trained professionals, accompaniment.
     #[test]
-    fn directive_art_15_3_b_c_f_conditions() {
+    fn art_15_3_b_c_f_dir_2011_36_premises_trained_professionals_and_accompaniment() {
         let mut i = input("2025-03-02", "2025-03-01", &["a"]);
         i.premises_adapted = "no".into();
         let c = review(&[ChildInterview::parse(&i, today()).unwrap()], 30, 3);
@@ -959,7 +959,7 @@ mod tests {
 
     /// Art 15(3)(d): the same persons conduct all the interviews where possible.
     #[test]
-    fn directive_art_15_3_d_same_interviewers() {
+    fn art_15_3_d_dir_2011_36_the_same_interviewers_where_possible() {
         // Given out of order: the review takes them by date.
         let ivs = [
             interview("2025-04-01", "2025-03-01", &["b", "c"]),
@@ -974,7 +974,7 @@ mod tests {
 
     /// Art 15(3)(e): as few interviews as possible.
     #[test]
-    fn directive_art_15_3_e_number_of_interviews() {
+    fn art_15_3_e_dir_2011_36_as_few_interviews_as_possible() {
         let ivs: Vec<ChildInterview> = ["2025-03-02", "2025-03-09", "2025-03-16", "2025-03-23"]
             .iter()
             .map(|d| interview(d, "2025-03-01", &["a"]))
@@ -1099,7 +1099,7 @@ mod tests {
 
     /// Directive 2011/36/EU Art 16(2): a durable solution needs a best-interests determination first.
     #[test]
-    fn directive_art_16_2_a_durable_solution_needs_a_determination_first() {
+    fn art_16_2_dir_2011_36_a_durable_solution_needs_a_determination_first() {
         let b = bid("");
         let ok = DurableSolution::propose(
             "integration_in_host_country",
@@ -1136,9 +1136,10 @@ mod tests {
         assert_eq!(wrong.unwrap_err().field, "based_on");
     }
 
-    /// Directive Art 16(2), Convention Art 16(7): return only where the determination supports it.
+    /// Dir 2011/36 Art 13(1) (the child's best interests a primary consideration), Art 16(2) and
+    /// CETS 197 Art 16(7): a return only where the best-interests determination supports it.
     #[test]
-    fn a_return_needs_a_determination_that_supports_it() {
+    fn art_13_1_dir_2011_36_a_return_needs_a_best_interests_determination_that_supports_it() {
         let propose = |b: &BestInterestsDetermination| {
             DurableSolution::propose("return_to_country_of_origin", BID_ID, "2025-05-02", Some((bid_id(), b)), today())
         };
@@ -1276,5 +1277,61 @@ mod tests {
         let json = serde_json::to_value(&iv).unwrap();
         assert_eq!(json["accompanied_by"], "representative");
         assert_eq!(serde_json::from_value::<ChildInterview>(json).unwrap(), iv);
+    }
+
+    /// Dir 2011/36 Art 16(3): an unaccompanied child gets a guardian; the need is shown until one
+    /// is appointed, and a child with parents able to act needs none on this ground.
+    #[test]
+    fn art_16_3_dir_2011_36_an_unaccompanied_child_needs_a_guardian_until_one_is_appointed() {
+        let alone = ChildCircumstances { parental_conflict_of_interest: false, unaccompanied: true };
+        let n = guardian_need(alone, None);
+        assert!(n.required && n.missing);
+        assert_eq!(n.grounds.len(), 1);
+        assert_eq!(n.grounds[0].0, AppointmentGround::Unaccompanied);
+        assert!(n.grounds[0].1.contains("Directive 2011/36/EU Art 16(3)"), "{}", n.grounds[0].1);
+        let g = GuardianAppointment::parse("2025-03-01", "I. B.", "Orphan Court", "guardian", today()).unwrap();
+        let n = guardian_need(alone, Some(&g));
+        assert!(n.required && !n.missing);
+        assert!(!guardian_need(ChildCircumstances::default(), None).required);
+    }
+
+    /// CETS 197 Art 10(4)(a): an unaccompanied child is represented by a legal guardian,
+    /// organisation or authority; the guardian's ground cites the Convention.
+    #[test]
+    fn art_10_4_cets_an_unaccompanied_child_is_represented_by_a_guardian() {
+        let alone = ChildCircumstances { parental_conflict_of_interest: false, unaccompanied: true };
+        let n = guardian_need(alone, None);
+        assert!(n.missing);
+        assert!(n.grounds.iter().any(|(ground, article)| {
+            *ground == AppointmentGround::Unaccompanied && article.contains("Convention Art 10(4)(a)")
+        }));
+        // A conflict of interest alone is the Directive's ground, not the Convention's.
+        let conflict = ChildCircumstances { parental_conflict_of_interest: true, unaccompanied: false };
+        assert!(guardian_need(conflict, None).grounds.iter().all(|(_, a)| !a.contains("Convention")));
+    }
+
+    /// Dir 2011/36 Art 16(4): an unaccompanied child has a representative in criminal
+    /// investigations and proceedings; the need is shown until one is appointed.
+    #[test]
+    fn art_16_4_dir_2011_36_an_unaccompanied_child_needs_a_representative_in_proceedings() {
+        let alone = ChildCircumstances { parental_conflict_of_interest: false, unaccompanied: true };
+        let n = proceedings_representative_need(alone, None);
+        assert!(n.required && n.missing);
+        assert_eq!(n.grounds, [(AppointmentGround::Unaccompanied, "Directive 2011/36/EU Art 16(4)")]);
+        let rep = ProceedingsRepresentative::parse("2025-03-02", "Adv. K", "lawyer", "yes", today()).unwrap();
+        assert!(!proceedings_representative_need(alone, Some(&rep)).missing);
+        assert!(!proceedings_representative_need(ChildCircumstances::default(), None).required);
+    }
+
+    /// Dir 2011/36 Art 15(4): whether an interview was audio-visually recorded, so that the
+    /// recording may be used as evidence, is recorded for every interview and must be answered.
+    #[test]
+    fn art_15_4_dir_2011_36_every_interview_records_whether_it_was_audio_visually_recorded() {
+        let mut i = input("2025-03-02", "2025-03-01", &["a"]);
+        assert!(ChildInterview::parse(&i, today()).unwrap().video_recorded);
+        i.video_recorded = "no".into();
+        assert!(!ChildInterview::parse(&i, today()).unwrap().video_recorded);
+        i.video_recorded = " ".into();
+        assert_eq!(ChildInterview::parse(&i, today()).unwrap_err().field, "video_recorded");
     }
 }
