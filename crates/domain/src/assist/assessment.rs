@@ -348,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn a_childs_assessment_needs_the_childs_part_and_an_adults_refuses_it() {
+    fn art_14_1_dir_2011_36_a_childs_assessment_needs_the_childs_part_and_an_adults_refuses_it() {
         let mut i = adult_input();
         let e = RiskAndNeedsAssessment::parse(&i, true, day("2026-03-02")).unwrap_err();
         assert_eq!(e.field, "levels.education");
@@ -399,5 +399,48 @@ mod tests {
         assert_eq!(in_force(&v).map(|x| x.2), Some("c"));
         assert_eq!(in_force(&v[..2]).map(|x| x.2), Some("a"));
         assert!(in_force::<&str>(&[(1, Submitted, "a")]).is_none());
+    }
+
+    /// Dir 2011/36 Art 11(7): attention to victims with special needs (pregnancy, disability,
+    /// mental or psychological disorder, serious violence suffered): each is recorded and makes
+    /// the person particularly vulnerable.
+    #[test]
+    fn art_11_7_dir_2011_36_each_special_need_is_recorded_and_makes_the_person_particularly_vulnerable() {
+        let plain = RiskAndNeedsAssessment::parse(&adult_input(), false, day("2026-03-02")).unwrap();
+        assert!(!plain.special_needs.any() && !plain.particularly_vulnerable());
+        let setters: [fn(&mut SpecialNeeds); 4] = [
+            |s| s.pregnancy = true,
+            |s| s.disability = true,
+            |s| s.mental_or_psychological_disorder = true,
+            |s| s.serious_violence_suffered = true,
+        ];
+        for (n, set) in setters.iter().enumerate() {
+            let mut i = adult_input();
+            set(&mut i.special_needs);
+            let a = RiskAndNeedsAssessment::parse(&i, false, day("2026-03-02")).unwrap();
+            assert_eq!(a.special_needs, i.special_needs, "need {n}");
+            assert!(a.special_needs.any() && a.particularly_vulnerable(), "need {n}");
+        }
+    }
+
+    /// Dir 2011/36 Art 12(3): protection rests on an individual risk assessment: every assessment
+    /// rates the risk from the traffickers, a high or severe one must say what it is, and it makes
+    /// the person particularly vulnerable; witness protection can be planned.
+    #[test]
+    fn art_12_3_dir_2011_36_every_assessment_rates_the_risk_from_the_traffickers() {
+        let mut i = adult_input();
+        i.risk_from_traffickers = String::new();
+        assert_eq!(
+            RiskAndNeedsAssessment::parse(&i, false, day("2026-03-02")).unwrap_err().field,
+            "risk_from_traffickers"
+        );
+        i.risk_from_traffickers = "high".into();
+        assert_eq!(RiskAndNeedsAssessment::parse(&i, false, day("2026-03-02")).unwrap_err().field, "risk_summary");
+        i.risk_summary = "The recruiter has threatened the person's sister.".into();
+        let a = RiskAndNeedsAssessment::parse(&i, false, day("2026-03-02")).unwrap();
+        assert_eq!(a.risk_from_traffickers, RiskLevel::High);
+        assert!(a.particularly_vulnerable());
+        let witness = crate::assist::services::ServiceType::WitnessProtection;
+        assert!(witness.article().contains("Art 12(3)"));
     }
 }

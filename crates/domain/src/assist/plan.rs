@@ -251,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn children_services_only_for_children() {
+    fn art_14_1_dir_2011_36_education_is_planned_for_a_child_only() {
         assert_eq!(PlanItem::parse(&input("education"), ADULT).unwrap_err().field, "service");
         let child = PlanContext { child: true, lacks_means: false };
         assert!(PlanItem::parse(&input("education"), child).is_ok());
@@ -259,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn legal_help_is_free_when_the_victim_lacks_means() {
+    fn art_12_2_dir_2011_36_legal_help_is_free_when_the_victim_lacks_means() {
         let poor = PlanContext { child: false, lacks_means: true };
         for s in ["legal_counselling", "legal_representation"] {
             let e = PlanItem::parse(&input(s), poor).unwrap_err();
@@ -275,7 +275,7 @@ mod tests {
     }
 
     #[test]
-    fn no_input_makes_support_conditional_on_cooperation() {
+    fn art_11_3_dir_2011_36_no_input_makes_support_conditional_on_cooperation() {
         // There is no field for a condition: the input refuses it.
         let json = r#"{"service":"safe_accommodation","goal":"g","responsible_organisation_id":"o",
             "starts_on":"2026-03-02","conditional_on_cooperation":true}"#;
@@ -323,6 +323,79 @@ mod tests {
         m.status = ItemStatus::Stopped;
         let needs = [NeedArea::Accommodation, NeedArea::PhysicalHealth, NeedArea::Language];
         assert_eq!(unmet_needs(&needs, &[a, m]), vec![NeedArea::PhysicalHealth, NeedArea::Language]);
+    }
+
+    /// Dir 2011/36 Art 11(1): support runs before, during and after criminal proceedings: a
+    /// service cannot be stopped because the proceedings ended or were closed, and it runs to
+    /// completion with no proceedings recorded at all.
+    #[test]
+    fn art_11_1_dir_2011_36_support_does_not_end_with_the_proceedings() {
+        let mut item = PlanItem::parse(&input("psychological_assistance"), ADULT).unwrap();
+        for r in ["proceedings_ended", "proceedings_closed", "case_closed_by_police"] {
+            let e = parse_stop_reason("stop_reason", r).unwrap_err();
+            assert!(e.message.contains("does not end with the proceedings"), "{r}: {e}");
+        }
+        item.advance(ItemStatus::InProgress, d("2026-03-02"), None).unwrap();
+        item.advance(ItemStatus::Completed, d("2026-09-30"), None).unwrap();
+        assert_eq!((item.status, item.stop_reason), (ItemStatus::Completed, None));
+    }
+
+    /// CETS 197 Art 12(6): assistance is not made conditional on the victim's willingness to act
+    /// as a witness: stop reasons about testifying or withdrawing a statement are refused, citing
+    /// the Convention.
+    #[test]
+    fn art_12_6_cets_support_is_not_stopped_for_unwillingness_to_act_as_a_witness() {
+        for r in ["refused_to_testify", "withdrew_statement", "withdrew_complaint", "refused_to_cooperate"] {
+            let e = parse_stop_reason("stop_reason", r).unwrap_err();
+            assert_eq!(e.field, "stop_reason");
+            assert!(e.message.contains("Convention Art 12(6)"), "{r}: {e}");
+        }
+        // The victim's own choice to stop is a reason; it is not the same as refusing to testify.
+        assert_eq!(parse_stop_reason("stop_reason", "declined_by_victim"), Ok(StopReason::DeclinedByVictim));
+    }
+
+    /// Dir 2011/36 Art 14(3): support for the family of a child victim is planned for a child's
+    /// case only.
+    #[test]
+    fn art_14_3_dir_2011_36_family_support_is_planned_for_a_child_victim_only() {
+        assert_eq!(PlanItem::parse(&input("child_family_support"), ADULT).unwrap_err().field, "service");
+        let child = PlanContext { child: true, lacks_means: false };
+        let item = PlanItem::parse(&input("child_family_support"), child).unwrap();
+        assert_eq!(item.service, ServiceType::ChildFamilySupport);
+        assert!(item.service.article().contains("Art 14(3)"));
+        let mut i = input("child_family_support");
+        i.need = "family".into();
+        assert_eq!(PlanItem::parse(&i, ADULT).unwrap_err().field, "service");
+        assert_eq!(PlanItem::parse(&i, child).unwrap().need, Some(NeedArea::Family));
+    }
+
+    /// Dir 2011/36 Art 15(2): a child victim has free legal counselling and representation unless
+    /// the child has sufficient financial resources.
+    #[test]
+    fn art_15_2_dir_2011_36_a_child_s_legal_help_is_free_without_sufficient_means() {
+        let child_without_means = PlanContext { child: true, lacks_means: true };
+        for s in ["legal_counselling", "legal_representation"] {
+            assert_eq!(PlanItem::parse(&input(s), child_without_means).unwrap_err().field, "free_of_charge", "{s}");
+            let mut i = input(s);
+            i.free_of_charge = true;
+            assert!(PlanItem::parse(&i, child_without_means).unwrap().free_of_charge);
+            let child_with_means = PlanContext { child: true, lacks_means: false };
+            assert!(PlanItem::parse(&input(s), child_with_means).is_ok(), "{s}");
+        }
+    }
+
+    /// Dir 2004/81 Art 7(1): before a permit, subsistence, emergency medical treatment and
+    /// interpretation are given; the plan asks nothing about a residence permit, so these
+    /// services are planned for any adult.
+    #[test]
+    fn art_7_dir_2004_81_subsistence_medical_treatment_and_interpretation_need_no_permit() {
+        for s in ["material_assistance", "medical_treatment", "translation_interpretation"] {
+            let item = PlanItem::parse(&input(s), ADULT).unwrap();
+            assert_eq!(item.status, ItemStatus::Planned, "{s}");
+        }
+        let json = r#"{"service":"medical_treatment","goal":"g","responsible_organisation_id":"o",
+            "starts_on":"2026-03-02","residence_permit":"granted"}"#;
+        assert!(serde_json::from_str::<PlanItemInput>(json).is_err(), "no permit field to gate a service");
     }
 
     proptest! {

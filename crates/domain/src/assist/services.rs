@@ -86,3 +86,32 @@ coded_enum! {
         Families => "families",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Coded;
+
+    /// CETS 197 Art 12(1): the minimum assistance (accommodation, medical treatment, psychological
+    /// help, interpretation, counselling and information, education for children) are kinds of
+    /// service a plan provides, each citing its article; education is for children.
+    #[test]
+    fn art_12_1_cets_the_minimum_assistance_is_among_the_service_kinds() {
+        for code in [
+            "safe_accommodation",
+            "material_assistance",
+            "medical_treatment",
+            "psychological_assistance",
+            "counselling_information",
+            "translation_interpretation",
+        ] {
+            let s = ServiceType::parse_code("service", code).unwrap();
+            assert!(s.article().contains("Convention Art 12(1)"), "{code}: {}", s.article());
+            assert!(!s.for_children(), "{code}");
+        }
+        let education = ServiceType::parse_code("service", "education").unwrap();
+        assert!(education.article().contains("Convention Art 12(1)(f)"));
+        assert!(education.for_children());
+        assert_eq!(ServiceType::SafeAccommodation.capacity_unit(), CapacityUnit::Bed);
+    }
+}
