@@ -765,9 +765,14 @@ mod tests {
         assert!(r.no_expulsion);
         assert_eq!(r.reasons[0].article, "Council of Europe Convention Art 10(2)");
         assert!(r.reasons[0].text.contains("since 2024-03-11"), "{}", r.reasons[0].text);
-        for done in [identified(), not_a_victim(), case(&[]), case(&[DecisionKind::FirstNegative])] {
+        for done in [identified(), not_a_victim(), case(&[DecisionKind::FirstNegative])] {
             assert!(!removal_protection(date("2025-01-01"), &done, None, &[]).no_expulsion, "{}", done.status());
         }
+        // Identification runs from the referral, the reasonable-grounds indication (Dir 2011/36
+        // Art 11(2)): a referred person is not removed either.
+        let referred = removal_protection(date("2025-01-01"), &case(&[]), None, &[]);
+        assert!(referred.no_expulsion);
+        assert!(referred.reasons[0].text.contains("since 2024-03-01"), "{}", referred.reasons[0].text);
         // After an overturned reasonable-grounds reconsideration, the person is again a presumed victim.
         let overturned = case(&[
             DecisionKind::FirstNegative,

@@ -1047,9 +1047,10 @@ async fn a_matter_not_compelled_gives_no_notice() {
 async fn a_permit_for_a_cooperating_victim_runs_at_least_six_months_directive_2004_81_art_8_3() {
     let w = World::new().await;
     let id = w.refer(&w.responder, adult("Anna", "Ozola")).await;
-    // Referred, nothing decided: no ground stops removal yet.
+    // Referred, nothing decided: identification runs, so no removal (CETS 197 Art 10(2); the
+    // referral is the reasonable-grounds indication of Dir 2011/36 Art 11(2)).
     let file = w.file(&id, &w.decider).await;
-    assert_eq!(file["removal"]["no_expulsion"], false, "{}", file["removal"]);
+    assert_eq!(file["removal"]["no_expulsion"], true, "{}", file["removal"]);
 
     ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     // During the reflection period no expulsion order may be enforced (Convention Art 13(1);
@@ -1745,4 +1746,142 @@ async fn a_withdrawn_referral_has_no_clock_left() {
     let file = w.file(&id, &w.decider).await;
     assert_eq!(file["status"], "withdrawn");
     assert_eq!(file["clocks"], json!([]), "{}", file["clocks"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Latvian procedure as shipped: one decision, by an NGO's commission or in criminal
+// proceedings (national data in crates/domain/profiles/lv.toml)
+// ---------------------------------------------------------------------------------------------
+
+/// The embedded Latvian profile: a referred person is a presumed victim from the referral; the
+/// one decision is taken by a procured NGO's commission (each member's vote recorded, 3 of 4 seats
+/// must vote) or by the police, prosecution or a court; a competent authority the procedure does
+/// not name may not decide. Assistance and protection run from the referral (Dir 2011/36
+/// Art 11(2); CETS 197 Art 10(2)).
+#[tokio::test]
+async fn art_11_2_dir_2011_36_a_latvian_case_is_decided_by_the_commission_that_the_profile_names() {
+    let t = TestApp::new().await.with_embedded_profiles();
+    let ngo = t.org("Resource Centre Marta", "ngo", "LV").await;
+    let ca = t.org("Ministry Unit", "competent_authority", "LV").await;
+    let police = t.org("State Police", "police", "LV").await;
+    let login = async |name: &str, org: &str, role: &str| {
+        let password = t.user(name, org, &[role]).await;
+        t.login(name, &password).await
+    };
+    let responder = login("responder", &ngo, "first_responder").await;
+    let commission = login("commission", &ngo, "decision_maker").await;
+    let ministry = login("ministry", &ca, "decision_maker").await;
+    let police_decider = login("police.decider", &police, "decision_maker").await;
+    let post = async |s: &Session, path: &str, body: Value| t.call(Method::POST, path, Some(s), Some(body)).await;
+
+    let refer = async || {
+        let r = post(&responder, "/api/v1/registrations", adult("Anna", "Ozola")).await;
+        let id = ok(&r, StatusCode::CREATED)["id"].as_str().unwrap().to_owned();
+        ok(
+            &post(&responder, &format!("/api/v1/registrations/{id}/submit"), json!({"version": 1})).await,
+            StatusCode::OK,
+        );
+        id
+    };
+    let id = refer().await;
+    let file =
+        ok(&t.call(Method::GET, &format!("/api/v1/registrations/{id}"), Some(&commission), None).await, StatusCode::OK);
+    assert_eq!(file["status"], "referred");
+    assert_eq!(file["presumed_victim"], true, "presumed from the referral, as the Latvian profile says");
+    assert_eq!(file["assistance_since"], "2026-09-21");
+    assert_eq!(file["reflection"]["start"], "2026-09-22", "the reflection period follows the referral");
+    assert_eq!(file["removal"]["no_expulsion"], true);
+    assert_eq!(file["procedure"]["id"], "lv_commission");
+    assert_eq!(file["allowed_decisions"], json!(["final_decision_positive", "final_decision_negative", "withdrawal"]));
+
+    let decide = |votes: Value, kind: &str| json!({"seq": 1, "kind": kind, "decided_on": "2026-09-21", "reasons": "Commission meeting.", "votes": votes});
+    let path = format!("/api/v1/registrations/{id}/decisions");
+    // There is no first decision in a one-decision procedure.
+    let r = post(&commission, &path, decide(json!([]), "first_decision_positive")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("one decision only"), "{}", r.body);
+    // An organisation the procedure does not name may not decide.
+    let r = post(&ministry, &path, decide(json!([]), "final_decision_positive")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The commission must reach its quorum, and the decision must be the majority's.
+    let vote = |seat: &str, vote: &str| json!({"seat": seat, "member": format!("{seat} member"), "vote": vote});
+    let r = post(
+        &commission,
+        &path,
+        decide(json!([vote("lawyer", "for"), vote("psychologist", "for")]), "final_decision_positive"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "votes", "{}", r.body);
+    let three = json!([vote("social worker", "for"), vote("psychologist", "for"), vote("lawyer", "against")]);
+    let r = post(&commission, &path, decide(three.clone(), "final_decision_negative")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = post(
+        &commission,
+        &path,
+        decide(
+            json!([vote("judge", "for"), vote("lawyer", "for"), vote("psychologist", "for")]),
+            "final_decision_positive",
+        ),
+    )
+    .await;
+    assert_eq!(r.json()["error"]["field"], "votes[0].seat", "{}", r.body);
+    let r = post(&commission, &path, decide(json!([vote("lawyer", "maybe")]), "final_decision_positive")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "votes[0].vote", "{}", r.body);
+    ok(&post(&commission, &path, decide(three, "final_decision_positive")).await, StatusCode::CREATED);
+    let file =
+        ok(&t.call(Method::GET, &format!("/api/v1/registrations/{id}"), Some(&commission), None).await, StatusCode::OK);
+    assert_eq!(file["status"], "identified_victim");
+    assert_eq!(file["presumed_victim"], false);
+    let votes = file["decisions"][0]["votes"].as_array().unwrap();
+    assert_eq!(votes.len(), 3);
+    assert_eq!(votes[2]["seat"], "lawyer");
+    assert_eq!(votes[2]["vote"], "against");
+
+    // The police decide in criminal proceedings, without the commission: no votes to record.
+    let other = refer().await;
+    let path = format!("/api/v1/registrations/{other}/decisions");
+    let r = post(&police_decider, &path, decide(json!([vote("lawyer", "for")]), "final_decision_positive")).await;
+    assert_eq!(r.json()["error"]["field"], "votes", "{}", r.body);
+    ok(&post(&police_decider, &path, decide(json!([]), "final_decision_positive")).await, StatusCode::CREATED);
+
+    // The case page shows the procedure and, to the commission, a vote for each seat; in Latvian.
+    let third = refer().await;
+    let r = t.form("/account/language", Some(&commission), &[("language", "lv")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.page(&format!("/cases/{third}"), Some(&commission)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Identificēšanas procedūra"), "the procedure heading in Latvian");
+    assert!(
+        page.body.contains("Identificēšana starpnozaru komisijā vai kriminālprocesā"),
+        "the profile's Latvian name"
+    );
+    for seat in ["social worker", "psychologist", "lawyer", "police officer"] {
+        assert!(page.body.contains(&format!("value=\"{seat}\"")), "a vote for the seat {seat}");
+    }
+    assert!(page.body.contains("Komisijas balsojums"));
+    // The page's form records the votes.
+    let fields = [
+        ("seq", "1"),
+        ("kind", "final_decision_positive"),
+        ("decided_on", "2026-09-21"),
+        ("reasons", "Commission meeting."),
+        ("vote_seat_0", "social worker"),
+        ("vote_member_0", "Inga Zariņa"),
+        ("vote_0", "for"),
+        ("vote_seat_1", "psychologist"),
+        ("vote_member_1", "Māris Lācis"),
+        ("vote_1", "for"),
+        ("vote_seat_2", "lawyer"),
+        ("vote_member_2", "Ruta Krēsliņa"),
+        ("vote_2", "for"),
+        ("vote_seat_3", "police officer"),
+        ("vote_member_3", ""),
+        ("vote_3", ""),
+    ];
+    let r = t.form(&format!("/cases/{third}/decisions"), Some(&commission), &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.page(&format!("/cases/{third}"), Some(&commission)).await;
+    assert!(page.body.contains("Inga Zariņa"), "the votes are in the case's history");
 }
