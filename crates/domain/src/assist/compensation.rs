@@ -573,7 +573,7 @@ mod tests {
 
     /// Convention Art 15(3): a claim against the offender names the offender; a scheme need not.
     #[test]
-    fn claims_against_the_offender_name_the_offender() {
+    fn art_15_cets_claims_against_the_offender_name_the_offender_a_scheme_need_not() {
         for kind in ["criminal_proceedings_against_offender", "civil_proceedings"] {
             assert_eq!(CompensationClaim::prepare(&input(kind, " "), today()).unwrap_err().field, "against", "{kind}");
             assert!(CompensationClaim::prepare(&input(kind, "A. Defendant"), today()).is_ok());
@@ -586,6 +586,24 @@ mod tests {
         }
         assert!(ClaimKind::StateCompensationScheme.article().contains("Directive 2011/36/EU Art 17"));
         assert!(ClaimKind::NationalVictimsFund.article().contains("Art 15(4)"));
+    }
+
+    /// Dir 2011/36 Art 17 (as amended by Dir 2024/1712, which adds a national victims' fund):
+    /// access to the State's compensation scheme or a fund: such a claim needs no offender, runs
+    /// to an award and is paid by the State or the fund.
+    #[test]
+    fn art_17_dir_2011_36_a_claim_to_the_state_scheme_or_a_fund_needs_no_offender_and_is_paid_by_it() {
+        for (kind, payer) in [("state_compensation_scheme", "state"), ("national_victims_fund", "fund")] {
+            let c = CompensationClaim::prepare(&input(kind, ""), today()).unwrap();
+            assert_eq!((c.kind().code(), c.against()), (kind, None));
+            let c = c.transition(ClaimStatus::Filed, date("2025-02-01"), None).unwrap();
+            let c = c.transition(ClaimStatus::Awarded, date("2025-06-01"), None).unwrap();
+            assert_eq!(c.outstanding(), c.amount_claimed());
+            let paid = Payment::parse("2025-07-01", &c.amount_claimed().to_string(), "EUR", payer, today()).unwrap();
+            let c = c.record_payment(paid).unwrap();
+            assert_eq!((c.total_paid(), c.outstanding()), (c.amount_claimed(), 0), "{kind}");
+        }
+        assert!(ClaimKind::StateCompensationScheme.article().contains("Directive 2011/36/EU Art 17"));
     }
 
     #[test]

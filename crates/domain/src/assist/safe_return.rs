@@ -724,7 +724,7 @@ mod tests {
 
     /// Convention Art 16(2): an adult's return is voluntary; no approval without informed consent.
     #[test]
-    fn convention_art_16_2_an_adults_return_needs_consent() {
+    fn art_16_2_cets_an_adults_return_needs_consent() {
         let without = plan().record_risk_assessment(risk("2025-03-03", "low", "low")).unwrap();
         let e = without.transition(ReturnStatus::Approved, date(APPROVE_ON), &adult()).unwrap_err();
         assert_eq!(e.field, "consent");
@@ -762,7 +762,7 @@ mod tests {
     /// Convention Art 16(7), Directive 2011/36/EU Art 16(2): no return of a child without a
     /// determination that finds return in the child's best interests. Enforced.
     #[test]
-    fn convention_art_16_7_a_childs_return_needs_a_supportive_determination() {
+    fn art_16_7_cets_a_childs_return_needs_a_supportive_determination() {
         let on = date(APPROVE_ON);
         let yes = bid("yes");
         assert_eq!(
@@ -806,7 +806,7 @@ mod tests {
 
     /// Convention Art 16(7): a child is not returned while the risk is severe. Enforced.
     #[test]
-    fn convention_art_16_7_a_childs_return_is_blocked_by_a_severe_risk() {
+    fn art_16_7_cets_a_childs_return_is_blocked_by_a_severe_risk() {
         let on = date(APPROVE_ON);
         let yes = bid("yes");
         for (trafficking, reprisal) in [("severe", "low"), ("low", "severe")] {
