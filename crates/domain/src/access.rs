@@ -270,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn an_ngo_never_reads_another_ngos_case_unless_shared() {
+    fn art_11_cets_an_ngo_never_reads_another_ngos_case_unless_shared() {
         let case = case_of("ngo-a", vec![]);
         let other = actor("ngo-b", Role::Caseworker);
         assert_eq!(
@@ -303,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn statistics_users_never_read_a_person() {
+    fn art_11_cets_statistics_users_never_read_a_person() {
         for role in [Role::Rapporteur, Role::Statistician] {
             let a = actor("stat", role);
             let case = case_of("stat", vec![]);

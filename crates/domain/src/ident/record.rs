@@ -571,6 +571,34 @@ mod tests {
         assert!(unknown.check_national_consent_before_referral(on, true).is_ok());
     }
 
+    /// CETS 197 Art 10(1): the competent authorities identify victims; what a referral for
+    /// identification needs is a name or an alias, not consent. An adult, a child and a person of
+    /// unknown age who refused consent to support and to data sharing are all referable, and a
+    /// profile's consent before referral (national practice) never holds back a child or a person
+    /// of unknown age.
+    #[test]
+    fn art_10_1_cets_a_referral_for_identification_needs_a_name_not_consent() {
+        let on = d("2026-01-01");
+        let mut child = adult();
+        child.person.date_of_birth = Some(d("2012-05-01"));
+        let mut unknown = adult();
+        unknown.person.date_of_birth = None;
+        unknown.person.dob_verified = false;
+        for (who, mut r) in [("adult", adult()), ("child", child), ("age unknown", unknown)] {
+            r.support_consent = consent(false);
+            r.data_sharing_consent = consent(false);
+            assert!(r.check_referable(on).is_ok(), "{who}");
+            if who != "adult" {
+                assert!(r.check_national_consent_before_referral(on, true).is_ok(), "{who}");
+            }
+            r.person.given_names.clear();
+            r.person.family_names.clear();
+            assert_eq!(r.check_referable(on).unwrap_err().field, "person.given_names", "{who}");
+            r.person.aliases = vec!["Anya".into()];
+            assert!(r.check_referable(on).is_ok(), "{who}: an alias is enough");
+        }
+    }
+
     #[test]
     fn a_stored_single_consent_reads_as_consent_to_support() {
         // Registrations stored before the three consents were kept apart.

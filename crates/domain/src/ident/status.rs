@@ -1011,7 +1011,7 @@ mod tests {
     };
 
     #[test]
-    fn a_one_decision_procedure_identifies_in_one_step_and_presumes_from_the_referral() {
+    fn art_11_4_dir_2011_36_a_one_decision_procedure_identifies_in_one_step_and_presumes_from_the_referral() {
         let referred = fold(date(REFERRED_ON), ONE, &[]).unwrap();
         assert_eq!(referred.allowed_next(), &[FinalPositive, FinalNegative, Withdrawal]);
         assert!(referred.is_presumed_victim());
