@@ -366,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn tables_count_persons_and_link_through_shared_cells() {
+    fn art_19_dir_2011_36_national_tables_count_persons_and_link_through_shared_cells() {
         let records = vec![
             rec("F", "LV", "SEX", true),
             rec("F", "UA", "OTH_CRIM", false),

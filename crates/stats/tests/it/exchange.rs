@@ -306,7 +306,7 @@ fn cell<'a>(agg: &'a hub::EuAggregate, k: &CellKey) -> &'a EuCell {
 }
 
 #[test]
-fn the_hub_validates_member_states_files_and_adds_them_up_with_coverage() {
+fn art_20_dir_2011_36_the_hub_validates_member_states_files_and_adds_them_up_with_coverage() {
     let lv = synthetic("LV", 1, 1_500);
     let ee = synthetic("EE", 2, 900);
     let mut lt = lithuania();

@@ -205,7 +205,7 @@ async fn another_organisation_is_refused_the_leaflet_like_the_case_page() {
 }
 
 #[tokio::test]
-async fn the_api_returns_every_section_in_every_language() {
+async fn art_11_6_dir_2011_36_the_leaflet_gives_reflection_and_international_protection_in_every_language() {
     let w = World::new().await;
     let (child_id, _) = w.refer(child(&["uk"]), false).await;
     w.presume_victim(&child_id).await;
