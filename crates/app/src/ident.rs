@@ -597,10 +597,14 @@ impl App {
         let country = self.country_of(jurisdiction)?;
         match &reg.procedure_id {
             Some(id) => self.reference.profiles.procedure(country, id).map_err(|e| AppError::Conflict(e.to_string())),
-            None => {
-                let on = opt_date("referred_on", &reg.referred_on)?.unwrap_or_else(|| self.today());
-                Ok(&self.profile_for(jurisdiction, on)?.procedure)
-            }
+            // Every referral pins its procedure: a referred case without one was referred before
+            // procedures were data (a restored older backup) and keeps the two-decision procedure.
+            None if reg.referred_on.is_some() => self
+                .reference
+                .profiles
+                .procedure(country, haven_domain::ident::procedure::LEGACY_ID)
+                .map_err(|e| AppError::Conflict(e.to_string())),
+            None => Ok(&self.profile_for(jurisdiction, self.today())?.procedure),
         }
     }
 
@@ -1696,7 +1700,11 @@ fn list_item(o: CaseOverviewRow) -> CaseListItem {
         jurisdiction: o.case.jurisdiction.code().to_owned(),
         created_at: o.case.created_at,
         state: r.and_then(|r| RegistrationState::parse_code("state", &r.state).ok()),
-        nrm_status: r.and_then(|r| r.nrm_status.clone()),
+        // Read through the codes, so that a status stored under an earlier code lists under its
+        // current one.
+        nrm_status: r.and_then(|r| r.nrm_status.as_deref()).map(|s| {
+            NrmStatus::parse_code("nrm_status", s).map(|v| v.code().to_owned()).unwrap_or_else(|_| s.to_owned())
+        }),
         referred_on: r.and_then(|r| r.referred_on.clone()),
         sex: r.map(|r| r.sex.clone()),
         age_group: r.map(|r| r.age_group.clone()),

@@ -548,12 +548,17 @@ impl Store {
                 let values = values
                     .as_array()
                     .ok_or_else(|| BackupError::Format { line: *line_no, message: "row must be an array".into() })?;
-                if values.len() != cols.len() {
+                // A backup of an earlier schema lacks the columns added since; they are appended
+                // at the end of a table's columns and are nullable, so they restore as NULL.
+                if values.len() > cols.len() || values.is_empty() {
                     return Err(BackupError::Format {
                         line: *line_no,
                         message: format!("{table} rows have {} columns, found {}", cols.len(), values.len()),
                     });
                 }
+                let padded: Vec<Value> =
+                    values.iter().cloned().chain(std::iter::repeat(Value::Null)).take(cols.len()).collect();
+                let values = &padded;
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
                 let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
                 let sql = sqlx::AssertSqlSafe(format!(

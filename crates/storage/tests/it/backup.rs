@@ -17,6 +17,7 @@ contract_tests!(
     restore_into_a_non_empty_database_is_refused,
     corrupted_backups_are_refused_and_write_nothing,
     a_backup_taken_during_writes_is_consistent,
+    a_backup_of_an_earlier_schema_restores_the_columns_added_since_as_null,
 );
 
 /// Puts at least one row, with NULLs and non-NULLs, in every table.
@@ -321,4 +322,49 @@ async fn cross_backend_restore() {
     restore(&back, &pg.dump().await).await.unwrap();
     back.assert_chain(n + 1).await;
     assert_eq!(back.dump().await, pg.dump().await, "PostgreSQL -> SQLite gives the same dump");
+}
+
+/// A backup taken before the identification procedure was pinned to cases (no `procedure_id` on
+/// registrations, no `votes` on decisions) still restores: the later columns come back empty,
+/// and the application reads such a referred case under the earlier two-decision procedure.
+async fn a_backup_of_an_earlier_schema_restores_the_columns_added_since_as_null(t: TestStore) {
+    fill(&t).await;
+    let dump = String::from_utf8(t.dump().await).unwrap();
+    let mut trimmed = 0;
+    let older: String = dump
+        .lines()
+        .map(|line| {
+            if !(line.contains("\"t\":\"registrations\"") || line.contains("\"t\":\"decisions\"")) {
+                return format!("{line}\n");
+            }
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            v["r"].as_array_mut().unwrap().pop();
+            trimmed += 1;
+            format!("{v}\n")
+        })
+        .collect();
+    assert!(trimmed >= 2, "the fixture has registrations and decisions");
+    let target = t.sibling().await;
+    restore(&target, older.as_bytes()).await.unwrap();
+    let case_ids: Vec<String> = table_rows(&dump.clone().into_bytes())
+        .into_iter()
+        .filter(|(table, _)| table == "registrations")
+        .flat_map(|(_, rows)| rows)
+        .filter_map(|r| serde_json::from_str::<Value>(&r).ok()?.get(0)?.as_str().map(str::to_owned))
+        .collect();
+    for id in case_ids {
+        let restored = target.store.registration(&id).await.unwrap().unwrap();
+        assert_eq!(restored.procedure_id, None, "{id}");
+        let original = t.store.registration(&id).await.unwrap().unwrap();
+        assert_eq!(restored.record, original.record, "{id}");
+    }
+    // Too many values is still refused.
+    let mut row: Value =
+        serde_json::from_str(dump.lines().find(|l| l.contains("\"t\":\"decisions\"")).unwrap()).unwrap();
+    row["r"].as_array_mut().unwrap().extend([Value::Null, Value::Null]);
+    let too_many: String = dump
+        .lines()
+        .map(|l| if l.contains("\"t\":\"decisions\"") { format!("{row}\n") } else { format!("{l}\n") })
+        .collect();
+    assert!(restore(&t.sibling().await, too_many.as_bytes()).await.is_err());
 }

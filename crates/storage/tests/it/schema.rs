@@ -100,3 +100,47 @@ async fn every_sqlite_table_is_strict() {
     assert!(err.is_err(), "STRICT table accepted a text in an INTEGER column");
     conn.close().await.unwrap();
 }
+
+/// Migration 0005: a database whose cases were decided under the built-in two-decision procedure
+/// keeps their history and meaning: the cases are pinned to that procedure, their statuses and
+/// decisions move to the procedure-neutral codes, assistance runs from the referral, and the
+/// decisions stay immutable.
+#[tokio::test]
+async fn cases_decided_before_procedures_were_data_keep_their_history_through_the_migration() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let options =
+        SqliteConnectOptions::new().filename(dir.path().join("haven.db")).create_if_missing(true).foreign_keys(false);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let all = sqlx::migrate!("./migrations/sqlite");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
+    before.migrations = std::borrow::Cow::Owned(all.migrations.iter().filter(|m| m.version < 5).cloned().collect());
+    before.run(&pool).await.unwrap();
+    for sql in [
+        "INSERT INTO registrations (case_id, state, version, record, referred_on, sex, age_group, child_status, \
+         citizenships, forms, nrm_status, rg_decided_on, updated_at, updated_by) VALUES ('case-1', 'submitted', 2, \
+         x'00', '2024-03-01', 'female', 'Y18T24', 'adult', 'UA', 'sexual', 'rg_negative', '2024-03-05', 1, 'u')",
+        "INSERT INTO registrations (case_id, state, version, record, sex, age_group, child_status, citizenships, \
+         forms, updated_at, updated_by) VALUES ('case-2', 'draft', 1, x'00', 'male', 'UNK', 'unknown', '', '', 1, 'u')",
+        "INSERT INTO decisions (case_id, seq, kind, decided_on, decided_by, organisation_id, recorded_at) \
+         VALUES ('case-1', 1, 'reasonable_grounds_negative', '2024-03-05', 'u', 'o', 1)",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let store = haven_storage::Store::open_sqlite(dir.path()).await.unwrap();
+    let reg = store.registration("case-1").await.unwrap().unwrap();
+    assert_eq!(reg.procedure_id.as_deref(), Some("legacy_two_stage"));
+    assert_eq!(reg.nrm_status.as_deref(), Some("first_decision_negative"));
+    assert_eq!(reg.rg_decided_on.as_deref(), Some("2024-03-05"), "the decision's date is kept");
+    assert_eq!(reg.assistance_since.as_deref(), Some("2024-03-01"), "assistance from the referral");
+    let draft = store.registration("case-2").await.unwrap().unwrap();
+    assert_eq!((draft.procedure_id, draft.assistance_since), (None, None), "a draft pins nothing yet");
+    let decisions = store.decisions("case-1").await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].kind, "first_decision_negative");
+    assert_eq!(decisions[0].votes, None);
+    let r = store.execute_unchecked("UPDATE decisions SET kind = 'withdrawal'").await;
+    assert!(r.is_err(), "decisions are still immutable after the migration: {r:?}");
+}
