@@ -43,6 +43,11 @@ fn rust_sources(dir: &Path, out: &mut String) {
     }
 }
 
+/// How a row without a test begins, each followed by the reason: the obligation is not for case
+/// software, or Haven does not encode it yet (and says what is missing). A rule Haven encodes has
+/// its test; "not yet proved" is not an answer.
+const NO_TEST: [&str; 2] = ["not supported:", "not encoded yet:"];
+
 /// `Art 15(3)(f)` → `art_15_3_f`, `Art 18a` → `art_18a`.
 fn article_snake(article: &str) -> Option<String> {
     let rest = article.strip_prefix("Art ")?;
@@ -120,12 +125,22 @@ fn check_table(text: &str, sources: &str) -> (usize, usize, Vec<String>) {
             continue;
         };
         let test_cell = cells[3];
-        if test_cell.starts_with("not supported") || test_cell.starts_with("not yet proved by a named test") {
+        if let Some(reason) = NO_TEST.iter().find_map(|prefix| test_cell.strip_prefix(prefix)) {
+            // A row without a test says why, and names no test it would then leave unchecked.
+            if reason.trim().is_empty() {
+                problems.push(format!("line {line_no}: {test_cell:?} without the reason"));
+            }
+            if backticked(test_cell).iter().any(|w| w.starts_with("art_")) {
+                problems.push(format!("line {line_no}: a test named in a row marked {test_cell:?}"));
+            }
             continue;
         }
         let tests = backticked(test_cell);
         if tests.is_empty() {
-            problems.push(format!("line {line_no}: no test, and not marked not supported or not yet proved"));
+            problems.push(format!(
+                "line {line_no}: no test named after the article, and not marked \"not supported:\" or \"not encoded \
+                 yet:\" with the reason"
+            ));
             continue;
         }
         proved += 1;
@@ -170,4 +185,17 @@ fn every_article_in_the_traceability_table_has_a_test_named_after_it() {
     let styled = "| Directive 2011/36/EU Art 11(2) | x | y | not supported: z |";
     let (_, _, p) = check_table(styled, &sources);
     assert!(p.iter().any(|m| m.contains("citation style")), "{p:?}");
+    // An encoded rule without its test, a row without its reason and a test hidden in a row
+    // marked as untested are caught; a reasoned row passes.
+    let unproved = "| CETS 197 Art 26 | x | y | not yet proved by a named test |";
+    let (_, _, p) = check_table(unproved, &sources);
+    assert!(p.iter().any(|m| m.contains("no test named after the article")), "{p:?}");
+    let bare = "| CETS 197 Art 27 | x | y | not supported: |";
+    let (_, _, p) = check_table(bare, &sources);
+    assert!(p.iter().any(|m| m.contains("without the reason")), "{p:?}");
+    let hidden = "| Dir 2004/81 Art 13 | x | y | not encoded yet: see `art_13_dir_2004_81_made_up` |";
+    let (_, _, p) = check_table(hidden, &sources);
+    assert!(p.iter().any(|m| m.contains("a test named in a row marked")), "{p:?}");
+    let reasoned = "| Dir 2004/81 Art 13 | x | y | not encoded yet: the conditions of the permit are not tracked |";
+    assert_eq!(check_table(reasoned, &sources).2, Vec::<String>::new());
 }
