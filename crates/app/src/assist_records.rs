@@ -33,7 +33,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// How long after the facts were reported a child's interview may take place before the review
-/// flags an unjustified delay (Directive 2011/36/EU Art 15(3)(a): "without unjustified delay").
+/// flags an unjustified delay (Dir 2011/36 Art 15(3)(a): "without unjustified delay").
 /// A documented default: the Directive sets no number.
 pub const INTERVIEW_DELAY_LIMIT_DAYS: u32 = 7;
 
@@ -58,7 +58,7 @@ coded_enum! {
         /// Whether the holders of parental responsibility are precluded and whether the child is
         /// unaccompanied: what decides if a guardian and a representative are required.
         ChildCircumstances => "child_circumstances",
-        /// A guardian or representative (Directive 2011/36/EU Arts 14(2), 16(3)).
+        /// A guardian or representative (Dir 2011/36 Arts 14(2), 16(3)).
         Guardian => "guardian",
         /// A representative in criminal investigations and proceedings (Arts 15(1), 16(4)).
         Representative => "representative",

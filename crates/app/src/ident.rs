@@ -492,7 +492,7 @@ impl App {
         }
     }
 
-    /// Registers a presumed victim as a draft (Directive 2011/36/EU Art 11(4); Convention
+    /// Registers a presumed victim as a draft (Dir 2011/36 Art 11(4); Convention
     /// Art 10): the case belongs to the registering organisation. Returns possible duplicates
     /// within the registrar's scope.
     pub async fn create_registration(&self, principal: &Principal, reg: Registration) -> AppResult<Saved> {
@@ -1593,9 +1593,9 @@ haven_domain::coded_enum! {
         PermitDecision => "permit_decision",
         /// An application for international protection.
         ProtectionApplication => "protection_application",
-        /// The reflection period ended early (Convention Art 13(3); Directive 2004/81/EC Art 6(4)).
+        /// The reflection period ended early (Convention Art 13(3); Dir 2004/81 Art 6(4)).
         ReflectionTermination => "reflection_termination",
-        /// A criminal matter in which the person is a suspect (Directive 2011/36/EU Art 8).
+        /// A criminal matter in which the person is a suspect (Dir 2011/36 Art 8).
         CriminalMatter => "criminal_matter",
     }
 }

@@ -1,4 +1,4 @@
-//! Information for the victim in a language they understand (Directive 2011/36/EU Art 11(5)-(6);
+//! Information for the victim in a language they understand (Dir 2011/36 Art 11(5)-(6);
 //! Convention Arts 12(1)(d), 15(1)): the facts a printed leaflet about their rights needs.
 //!
 //! The leaflet is handed to the person and may be found by a trafficker, so the facts carry no

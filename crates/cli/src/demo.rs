@@ -286,7 +286,9 @@ pub async fn seed(app: &App) -> Result<()> {
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
     for case in &plan.cases {
-        *by_status.entry(case.outcome.status()).or_default() += 1;
+        let country = haven_domain::CountryCode::parse("country", case.country.code())?;
+        let two_stage = app.reference().profiles.version_on(country, today)?.procedure.first.is_some();
+        *by_status.entry(case.outcome.status_under(two_stage)).or_default() += 1;
         *by_country.entry(case.country.code()).or_default() += 1;
     }
     let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");

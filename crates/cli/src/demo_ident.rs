@@ -262,6 +262,17 @@ impl Outcome {
         }
     }
 
+    /// The status code the case ends in under a procedure with one decision or two: with one, a
+    /// referred person awaits the only decision and a negative decision is the final one.
+    pub fn status_under(self, two_stage: bool) -> &'static str {
+        match (self.status(), two_stage) {
+            ("presumed_victim", false) => "referred",
+            ("first_decision_negative", false) => "not_identified",
+            ("first_decision_reconsideration", false) => "final_decision_reconsideration",
+            (status, _) => status,
+        }
+    }
+
     fn is_victim(self) -> bool {
         matches!(self.status(), "presumed_victim" | "identified_victim")
     }

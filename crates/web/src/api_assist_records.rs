@@ -142,7 +142,7 @@ pub struct ChangeBody {
 /// status (`transition`), a payment on an award (never above it), and a return plan's consent,
 /// risk assessment, linked best-interests determination, destination contacts, follow-ups and
 /// transnational referral. A child's return goes forward only on a linked determination that
-/// supports it and without a severe risk (Council of Europe Convention Art 16(7)); an adult's
+/// supports it and without a severe risk (CETS 197 Art 16(7)); an adult's
 /// only with informed consent (Art 16(2)).
 #[utoipa::path(post, path = "/cases/{id}/support-records/{record}/changes", tag = "assistance",
     params(("id" = String, Path), ("record" = String, Path)), request_body = ChangeBody,

@@ -132,7 +132,7 @@ impl Tr<'_> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The information leaflet for the victim (Directive 2011/36/EU Art 11(5)-(6); Convention
+// The information leaflet for the victim (Dir 2011/36 Art 11(5)-(6); Convention
 // Arts 12(1)(d), 15(1))
 // ---------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-//! Information for the victim in a language they understand (Directive 2011/36/EU Art 11(5)-(6);
+//! Information for the victim in a language they understand (Dir 2011/36 Art 11(5)-(6);
 //! Convention Arts 12(1)(d), 15(1)): a printable leaflet for a case, in the person's language,
 //! as a page (`/cases/{case}/leaflet`) and as JSON (`/api/v1/cases/{case}/leaflet`).
 //!

@@ -135,7 +135,7 @@ const CHILD_INDICATORS: &str = "id,dimension,indicator,grade,note\nC1.01,C1,Appr
 
 /// Indicator lists and country profiles are data: an operator adds them in the reference
 /// directory without code changes. A profile below the Convention's 30-day floor for a Party is
-/// refused at start with the article named (Council of Europe Convention Art 13(1)).
+/// refused at start with the article named (CETS 197 Art 13(1)).
 #[test]
 fn operators_add_indicator_lists_and_profiles_as_data_and_a_bad_profile_stops_the_start() {
     let haven = Haven::new();

@@ -1,4 +1,4 @@
-//! The individual risk and needs assessment (Directive 2011/36/EU Arts 11(7), 12(3), 14(1);
+//! The individual risk and needs assessment (Dir 2011/36 Arts 11(7), 12(3), 14(1);
 //! Convention Art 12(1), (7)).
 //!
 //! An assessment is a version: a reassessment is a new version and the earlier ones stay as

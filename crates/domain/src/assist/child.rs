@@ -1,4 +1,4 @@
-//! Child victims (Directive 2011/36/EU Arts 13-16; Council of Europe Convention Arts 10(4), 16(7)):
+//! Child victims (Dir 2011/36 Arts 13-16; CETS 197 Arts 10(4), 16(7)):
 //! guardians and representatives, the protection of children in criminal investigations and
 //! proceedings, best-interests determinations and durable solutions for unaccompanied children.
 //!
@@ -79,7 +79,7 @@ fn parse_id(field: &str, value: &str) -> Result<uuid::Uuid, ParseError> {
 coded_enum! {
     /// What the appointed person is to the child.
     pub enum GuardianKind {
-        /// A guardian (Directive 2011/36/EU Arts 14(2), 16(3); Convention Art 10(4)(a)).
+        /// A guardian (Dir 2011/36 Arts 14(2), 16(3); Convention Art 10(4)(a)).
         Guardian => "guardian",
         /// A representative, where national law appoints one instead of a guardian (Art 14(2)).
         Representative => "representative",
@@ -87,7 +87,7 @@ coded_enum! {
 }
 
 /// A guardian or representative appointed for a child victim, from the moment the child is
-/// identified (Directive 2011/36/EU Art 14(2)); for an unaccompanied child (Art 16(3);
+/// identified (Dir 2011/36 Art 14(2)); for an unaccompanied child (Art 16(3);
 /// Convention Art 10(4)(a)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,7 +207,7 @@ fn need(grounds: Vec<(AppointmentGround, &'static str)>, appointed: bool) -> App
 }
 
 /// Whether a representative in criminal investigations and proceedings is required (the holders
-/// of parental responsibility are precluded: Directive 2011/36/EU Art 15(1); the child is
+/// of parental responsibility are precluded: Dir 2011/36 Art 15(1); the child is
 /// unaccompanied or separated: Art 16(4)), and whether `representative` leaves it missing.
 pub fn proceedings_representative_need(
     circumstances: ChildCircumstances,
@@ -215,27 +215,24 @@ pub fn proceedings_representative_need(
 ) -> AppointmentNeed {
     let mut grounds = Vec::new();
     if circumstances.parental_conflict_of_interest {
-        grounds.push((AppointmentGround::ParentalConflictOfInterest, "Directive 2011/36/EU Art 15(1)"));
+        grounds.push((AppointmentGround::ParentalConflictOfInterest, "Dir 2011/36 Art 15(1)"));
     }
     if circumstances.unaccompanied {
-        grounds.push((AppointmentGround::Unaccompanied, "Directive 2011/36/EU Art 16(4)"));
+        grounds.push((AppointmentGround::Unaccompanied, "Dir 2011/36 Art 16(4)"));
     }
     need(grounds, representative.is_some())
 }
 
 /// Whether a guardian or representative is required (the holders of parental responsibility are
-/// precluded: Directive 2011/36/EU Art 14(2); the child is unaccompanied: Art 16(3) and
+/// precluded: Dir 2011/36 Art 14(2); the child is unaccompanied: Art 16(3) and
 /// Convention Art 10(4)(a)), and whether `guardian` leaves it missing.
 pub fn guardian_need(circumstances: ChildCircumstances, guardian: Option<&GuardianAppointment>) -> AppointmentNeed {
     let mut grounds = Vec::new();
     if circumstances.parental_conflict_of_interest {
-        grounds.push((AppointmentGround::ParentalConflictOfInterest, "Directive 2011/36/EU Art 14(2)"));
+        grounds.push((AppointmentGround::ParentalConflictOfInterest, "Dir 2011/36 Art 14(2)"));
     }
     if circumstances.unaccompanied {
-        grounds.push((
-            AppointmentGround::Unaccompanied,
-            "Directive 2011/36/EU Art 16(3); Council of Europe Convention Art 10(4)(a)",
-        ));
+        grounds.push((AppointmentGround::Unaccompanied, "Dir 2011/36 Art 16(3); CETS 197 Art 10(4)(a)"));
     }
     need(grounds, guardian.is_some())
 }
@@ -245,7 +242,7 @@ pub fn guardian_need(circumstances: ChildCircumstances, guardian: Option<&Guardi
 // ---------------------------------------------------------------------------------------------
 
 coded_enum! {
-    /// Who accompanied the child during an interview (Directive 2011/36/EU Art 15(3)(f)).
+    /// Who accompanied the child during an interview (Dir 2011/36 Art 15(3)(f)).
     pub enum Accompaniment {
         /// The child's representative.
         Representative => "representative",
@@ -257,7 +254,7 @@ coded_enum! {
 }
 
 /// One interview of a child victim in a criminal investigation or proceedings, with the
-/// conditions of Directive 2011/36/EU Art 15(3)-(4) as they were met.
+/// conditions of Dir 2011/36 Art 15(3)-(4) as they were met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChildInterview {
@@ -349,7 +346,7 @@ impl ChildInterview {
 }
 
 coded_enum! {
-    /// A condition of Directive 2011/36/EU Art 15(3) that an interview did not meet.
+    /// A condition of Dir 2011/36 Art 15(3) that an interview did not meet.
     pub enum InterviewConcernKind {
         /// Held later after the facts were reported than the limit allows (Art 15(3)(a)).
         UnjustifiedDelay => "unjustified_delay",
@@ -370,12 +367,12 @@ coded_enum! {
 impl InterviewConcernKind {
     pub fn article(self) -> &'static str {
         match self {
-            Self::UnjustifiedDelay => "Directive 2011/36/EU Art 15(3)(a)",
-            Self::PremisesNotAdapted => "Directive 2011/36/EU Art 15(3)(b)",
-            Self::UntrainedInterviewer => "Directive 2011/36/EU Art 15(3)(c)",
-            Self::DifferentInterviewer => "Directive 2011/36/EU Art 15(3)(d)",
-            Self::TooManyInterviews => "Directive 2011/36/EU Art 15(3)(e)",
-            Self::NotAccompaniedWithoutReason => "Directive 2011/36/EU Art 15(3)(f)",
+            Self::UnjustifiedDelay => "Dir 2011/36 Art 15(3)(a)",
+            Self::PremisesNotAdapted => "Dir 2011/36 Art 15(3)(b)",
+            Self::UntrainedInterviewer => "Dir 2011/36 Art 15(3)(c)",
+            Self::DifferentInterviewer => "Dir 2011/36 Art 15(3)(d)",
+            Self::TooManyInterviews => "Dir 2011/36 Art 15(3)(e)",
+            Self::NotAccompaniedWithoutReason => "Dir 2011/36 Art 15(3)(f)",
         }
     }
 }
@@ -391,7 +388,7 @@ pub struct InterviewConcern {
     pub detail: String,
 }
 
-/// Every concern the interviews raise under Directive 2011/36/EU Art 15(3), taken in date order
+/// Every concern the interviews raise under Dir 2011/36 Art 15(3), taken in date order
 /// (interviews on the same day in the order given), each concern naming the interview by its
 /// position in `interviews`:
 ///
@@ -492,7 +489,7 @@ coded_enum! {
 }
 
 /// A determination of a child's best interests, a primary consideration in every decision
-/// concerning a child victim (Directive 2011/36/EU Art 13(1)), and the basis of a durable solution
+/// concerning a child victim (Dir 2011/36 Art 13(1)), and the basis of a durable solution
 /// (Art 16(2)) or a return (Convention Art 16(7)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -574,7 +571,7 @@ impl BestInterestsDetermination {
 pub type DeterminationRef<'a> = (uuid::Uuid, &'a BestInterestsDetermination);
 
 coded_enum! {
-    /// The kinds of durable solution for an unaccompanied child (Directive 2011/36/EU Art 16(2)).
+    /// The kinds of durable solution for an unaccompanied child (Dir 2011/36 Art 16(2)).
     pub enum DurableSolutionKind {
         /// Reunification with family in the host country or a third country. Reunification in the
         /// country of origin is a return and is recorded as one.
@@ -607,7 +604,7 @@ pub fn durable_solution_next(status: DurableSolutionStatus) -> &'static [Durable
 }
 
 /// A durable solution for an unaccompanied child, based on a best-interests determination
-/// (Directive 2011/36/EU Art 16(2)). Changed only through [`DurableSolution::transition`].
+/// (Dir 2011/36 Art 16(2)). Changed only through [`DurableSolution::transition`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DurableSolution {
@@ -631,7 +628,7 @@ fn check_basis(
     let Some((id, bid)) = determination else {
         return Err(ParseError::new(
             "based_on",
-            "a durable solution needs a best-interests determination first (Directive 2011/36/EU Art 16(2))",
+            "a durable solution needs a best-interests determination first (Dir 2011/36 Art 16(2))",
         ));
     };
     if id != based_on {
@@ -650,7 +647,7 @@ fn check_basis(
         return Err(ParseError::new(
             "kind",
             "a return to the country of origin needs a best-interests determination that finds return in the \
-             child's best interests (Directive 2011/36/EU Art 16(2); Council of Europe Convention Art 16(7))",
+             child's best interests (Dir 2011/36 Art 16(2); CETS 197 Art 16(7))",
         ));
     }
     Ok(())
@@ -794,7 +791,7 @@ mod tests {
         assert_eq!((a.kind, a.organisation.as_deref()), (GuardianKind::Guardian, Some("Court")));
     }
 
-    /// Directive 2011/36/EU Arts 15(1) and 16(4): a representative in proceedings where the
+    /// Dir 2011/36 Arts 15(1) and 16(4): a representative in proceedings where the
     /// parents are precluded or the child is unaccompanied.
     #[test]
     fn art_15_1_dir_2011_36_a_representative_in_proceedings_where_parents_are_precluded() {
@@ -809,19 +806,19 @@ mod tests {
 
         let n = proceedings_representative_need(conflict, None);
         assert!(n.required && n.missing);
-        assert_eq!(n.grounds, [(AppointmentGround::ParentalConflictOfInterest, "Directive 2011/36/EU Art 15(1)")]);
+        assert_eq!(n.grounds, [(AppointmentGround::ParentalConflictOfInterest, "Dir 2011/36 Art 15(1)")]);
         let n = proceedings_representative_need(conflict, Some(&rep));
         assert!(n.required && !n.missing);
 
         let n = proceedings_representative_need(alone, None);
         assert!(n.required && n.missing);
-        assert_eq!(n.grounds, [(AppointmentGround::Unaccompanied, "Directive 2011/36/EU Art 16(4)")]);
+        assert_eq!(n.grounds, [(AppointmentGround::Unaccompanied, "Dir 2011/36 Art 16(4)")]);
         assert!(!proceedings_representative_need(alone, Some(&rep)).missing);
 
         assert_eq!(proceedings_representative_need(both, None).grounds.len(), 2);
     }
 
-    /// Directive 2011/36/EU Arts 14(2) and 16(3); Convention Art 10(4)(a): a guardian.
+    /// Dir 2011/36 Arts 14(2) and 16(3); Convention Art 10(4)(a): a guardian.
     #[test]
     fn art_14_2_dir_2011_36_a_guardian_where_parents_are_precluded_or_the_child_is_alone() {
         let g = GuardianAppointment::parse("2025-03-01", "I. B.", "Orphan Court", "guardian", today()).unwrap();
@@ -831,7 +828,7 @@ mod tests {
         assert!(n.grounds[0].1.contains("Art 16(3)") && n.grounds[0].1.contains("Art 10(4)(a)"));
         assert!(!guardian_need(alone, Some(&g)).missing);
         let conflict = ChildCircumstances { parental_conflict_of_interest: true, unaccompanied: false };
-        assert_eq!(guardian_need(conflict, None).grounds[0].1, "Directive 2011/36/EU Art 14(2)");
+        assert_eq!(guardian_need(conflict, None).grounds[0].1, "Dir 2011/36 Art 14(2)");
         assert!(!guardian_need(ChildCircumstances::default(), None).required);
     }
 
@@ -926,7 +923,7 @@ mod tests {
         let late = interview("2025-04-01", "2025-03-01", &["a"]);
         let c = review(&[late], 30, 3);
         assert_eq!(kinds(&c), [(0, InterviewConcernKind::UnjustifiedDelay)]);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(a)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(a)");
         assert!(c[0].detail.contains("31 days") && c[0].detail.contains("limit 30 days"), "{}", c[0].detail);
     }
 
@@ -937,19 +934,19 @@ mod tests {
         i.premises_adapted = "no".into();
         let c = review(&[ChildInterview::parse(&i, today()).unwrap()], 30, 3);
         assert_eq!(kinds(&c), [(0, InterviewConcernKind::PremisesNotAdapted)]);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(b)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(b)");
 
         let mut i = input("2025-03-02", "2025-03-01", &["a"]);
         i.conducted_by_trained_professionals = "no".into();
         let c = review(&[ChildInterview::parse(&i, today()).unwrap()], 30, 3);
         assert_eq!(kinds(&c), [(0, InterviewConcernKind::UntrainedInterviewer)]);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(c)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(c)");
 
         let mut i = input("2025-03-02", "2025-03-01", &["a"]);
         i.accompanied_by = "none".into();
         let c = review(&[ChildInterview::parse(&i, today()).unwrap()], 30, 3);
         assert_eq!(kinds(&c), [(0, InterviewConcernKind::NotAccompaniedWithoutReason)]);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(f)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(f)");
         i.no_accompaniment_reason = "Reasoned decision of the investigator: the chosen adult is a suspect".into();
         assert!(review(&[ChildInterview::parse(&i, today()).unwrap()], 30, 3).is_empty());
         i.accompanied_by = "adult_of_choice".into();
@@ -969,7 +966,7 @@ mod tests {
         let c = review(&ivs, 90, 5);
         assert_eq!(kinds(&c), [(0, InterviewConcernKind::DifferentInterviewer)]);
         assert!(c[0].detail.contains("by c who"), "{}", c[0].detail);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(d)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(d)");
     }
 
     /// Art 15(3)(e): as few interviews as possible.
@@ -986,7 +983,7 @@ mod tests {
             [(2, InterviewConcernKind::TooManyInterviews), (3, InterviewConcernKind::TooManyInterviews)]
         );
         assert!(c[1].detail.contains("interview 4 where at most 2"), "{}", c[1].detail);
-        assert_eq!(c[0].article, "Directive 2011/36/EU Art 15(3)(e)");
+        assert_eq!(c[0].article, "Dir 2011/36 Art 15(3)(e)");
     }
 
     #[test]
@@ -1097,7 +1094,7 @@ mod tests {
         uuid::Uuid::parse_str(BID_ID).unwrap()
     }
 
-    /// Directive 2011/36/EU Art 16(2): a durable solution needs a best-interests determination first.
+    /// Dir 2011/36 Art 16(2): a durable solution needs a best-interests determination first.
     #[test]
     fn art_16_2_dir_2011_36_a_durable_solution_needs_a_determination_first() {
         let b = bid("");
@@ -1288,7 +1285,7 @@ mod tests {
         assert!(n.required && n.missing);
         assert_eq!(n.grounds.len(), 1);
         assert_eq!(n.grounds[0].0, AppointmentGround::Unaccompanied);
-        assert!(n.grounds[0].1.contains("Directive 2011/36/EU Art 16(3)"), "{}", n.grounds[0].1);
+        assert!(n.grounds[0].1.contains("Dir 2011/36 Art 16(3)"), "{}", n.grounds[0].1);
         let g = GuardianAppointment::parse("2025-03-01", "I. B.", "Orphan Court", "guardian", today()).unwrap();
         let n = guardian_need(alone, Some(&g));
         assert!(n.required && !n.missing);
@@ -1303,7 +1300,7 @@ mod tests {
         let n = guardian_need(alone, None);
         assert!(n.missing);
         assert!(n.grounds.iter().any(|(ground, article)| {
-            *ground == AppointmentGround::Unaccompanied && article.contains("Convention Art 10(4)(a)")
+            *ground == AppointmentGround::Unaccompanied && article.contains("CETS 197 Art 10(4)(a)")
         }));
         // A conflict of interest alone is the Directive's ground, not the Convention's.
         let conflict = ChildCircumstances { parental_conflict_of_interest: true, unaccompanied: false };
@@ -1317,7 +1314,7 @@ mod tests {
         let alone = ChildCircumstances { parental_conflict_of_interest: false, unaccompanied: true };
         let n = proceedings_representative_need(alone, None);
         assert!(n.required && n.missing);
-        assert_eq!(n.grounds, [(AppointmentGround::Unaccompanied, "Directive 2011/36/EU Art 16(4)")]);
+        assert_eq!(n.grounds, [(AppointmentGround::Unaccompanied, "Dir 2011/36 Art 16(4)")]);
         let rep = ProceedingsRepresentative::parse("2025-03-02", "Adv. K", "lawyer", "yes", today()).unwrap();
         assert!(!proceedings_representative_need(alone, Some(&rep)).missing);
         assert!(!proceedings_representative_need(ChildCircumstances::default(), None).required);

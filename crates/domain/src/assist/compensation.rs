@@ -1,4 +1,4 @@
-//! Compensation of victims (Directive 2011/36/EU Arts 12(2), 17; Council of Europe Convention
+//! Compensation of victims (Dir 2011/36 Arts 12(2), 17; Council of Europe Convention
 //! Art 15(3)-(4)): claims, their course through the courts or a scheme, and the payments received.
 //!
 //! A claim changes only through [`CompensationClaim::transition`] and
@@ -105,14 +105,10 @@ impl ClaimKind {
     /// The provision that gives the route.
     pub fn article(self) -> &'static str {
         match self {
-            Self::CriminalProceedingsAgainstOffender => {
-                "Council of Europe Convention Art 15(3); Directive 2012/29/EU Art 16"
-            }
-            Self::CivilProceedings => "Council of Europe Convention Art 15(3)",
-            Self::StateCompensationScheme => {
-                "Directive 2011/36/EU Art 17; Directive 2004/80/EC; Council of Europe Convention Art 15(4)"
-            }
-            Self::NationalVictimsFund => "Council of Europe Convention Art 15(4)",
+            Self::CriminalProceedingsAgainstOffender => "CETS 197 Art 15(3); Directive 2012/29/EU Art 16",
+            Self::CivilProceedings => "CETS 197 Art 15(3)",
+            Self::StateCompensationScheme => "Dir 2011/36 Art 17; Directive 2004/80/EC; CETS 197 Art 15(4)",
+            Self::NationalVictimsFund => "CETS 197 Art 15(4)",
         }
     }
 
@@ -252,10 +248,10 @@ pub struct CompensationClaim {
     awarded_on: Option<CalendarDate>,
     payments: Vec<Payment>,
     /// Legal representation for the claim is free of charge because the victim does not have
-    /// sufficient financial resources (Directive 2011/36/EU Art 12(2); for a child Art 15(2)).
+    /// sufficient financial resources (Dir 2011/36 Art 12(2); for a child Art 15(2)).
     pub free_legal_representation: bool,
     /// References to confiscated asset records from which the compensation may be paid
-    /// (Directive 2011/36/EU Art 7; Council of Europe Convention Arts 15(4), 23(3)). A seam for
+    /// (Dir 2011/36 Art 7; CETS 197 Arts 15(4), 23(3)). A seam for
     /// the proceedings module: the references are kept as text and not yet resolved against
     /// asset records.
     pub confiscated_assets: Vec<String>,
@@ -584,7 +580,7 @@ mod tests {
             let c = CompensationClaim::prepare(&input(kind, "A. Defendant"), today()).unwrap();
             assert_eq!(c.against(), Some("A. Defendant"));
         }
-        assert!(ClaimKind::StateCompensationScheme.article().contains("Directive 2011/36/EU Art 17"));
+        assert!(ClaimKind::StateCompensationScheme.article().contains("Dir 2011/36 Art 17"));
         assert!(ClaimKind::NationalVictimsFund.article().contains("Art 15(4)"));
     }
 
@@ -603,7 +599,7 @@ mod tests {
             let c = c.record_payment(paid).unwrap();
             assert_eq!((c.total_paid(), c.outstanding()), (c.amount_claimed(), 0), "{kind}");
         }
-        assert!(ClaimKind::StateCompensationScheme.article().contains("Directive 2011/36/EU Art 17"));
+        assert!(ClaimKind::StateCompensationScheme.article().contains("Dir 2011/36 Art 17"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The directory of support providers (Directive 2011/36/EU Arts 11(5), 12(2), 14(1);
+//! The directory of support providers (Dir 2011/36 Arts 11(5), 12(2), 14(1);
 //! Convention Art 12): who offers which service, for whom, in which languages and regions, with
 //! how many places, and how to reach them.
 //!

@@ -1,4 +1,4 @@
-//! Assistance, support and protection (Directive 2011/36/EU Arts 11-17; Council of Europe
+//! Assistance, support and protection (Dir 2011/36 Arts 11-17; Council of Europe
 //! Convention Arts 12-16): pure types and rules.
 //!
 //! - [`services`]: the kinds of support service and who a provider takes, shared by the rest.

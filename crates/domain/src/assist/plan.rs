@@ -55,7 +55,7 @@ const COOPERATION_REASONS: &[&str] = &[
 ];
 
 /// The article a refusal cites.
-pub const UNCONDITIONAL: &str = "Directive 2011/36/EU Art 11(3); Convention Art 12(6)";
+pub const UNCONDITIONAL: &str = "Dir 2011/36 Art 11(3); CETS 197 Art 12(6)";
 
 /// Parses a stop reason; a reason tied to cooperation or to the proceedings is refused with the
 /// article.
@@ -148,7 +148,7 @@ impl PlanItem {
             return Err(ParseError::new(
                 "free_of_charge",
                 "the victim lacks sufficient means: legal counselling and representation are free of charge \
-                 (Directive 2011/36/EU Art 12(2))",
+                 (Dir 2011/36 Art 12(2))",
             ));
         }
         let notes =
@@ -348,7 +348,7 @@ mod tests {
         for r in ["refused_to_testify", "withdrew_statement", "withdrew_complaint", "refused_to_cooperate"] {
             let e = parse_stop_reason("stop_reason", r).unwrap_err();
             assert_eq!(e.field, "stop_reason");
-            assert!(e.message.contains("Convention Art 12(6)"), "{r}: {e}");
+            assert!(e.message.contains("CETS 197 Art 12(6)"), "{r}: {e}");
         }
         // The victim's own choice to stop is a reason; it is not the same as refusing to testify.
         assert_eq!(parse_stop_reason("stop_reason", "declined_by_victim"), Ok(StopReason::DeclinedByVictim));

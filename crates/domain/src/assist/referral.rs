@@ -6,7 +6,7 @@
 //! - Each state that waits on someone has a due date, so that an overdue list shows every
 //!   referral nobody answered or followed up.
 //! - Consent: an adult's referral needs their consent; a documented emergency override is a
-//!   separate permission; a child is referred without consent (Directive 2011/36/EU Arts 11(2),
+//!   separate permission; a child is referred without consent (Dir 2011/36 Arts 11(2),
 //!   14; Convention Arts 10(4), 12(7)).
 //! - Data minimisation: a referral shares only the fields configured for the service type; the
 //!   sender may share fewer, never more (GDPR Art 5(1)(c)).

@@ -1,4 +1,4 @@
-//! Repatriation and safe return (Council of Europe Convention Art 16; Directive 2011/36/EU
+//! Repatriation and safe return (CETS 197 Art 16; Directive 2011/36/EU
 //! Arts 11 and 16): return plans with the person's informed consent, risk assessments, contacts in
 //! the destination country and follow-up after return.
 //!
@@ -10,7 +10,7 @@
 //! - a risk assessment has been made (Convention Art 16(2): due regard for the person's safety);
 //! - a child (or presumed child) is returned only on a linked best-interests determination that
 //!   finds return in the child's best interests, and never while the latest risk assessment is
-//!   `severe` (Convention Art 16(7); Directive 2011/36/EU Arts 13(1), 16(2)). For an adult the
+//!   `severe` (Convention Art 16(7); Dir 2011/36 Arts 13(1), 16(2)). For an adult the
 //!   assessment informs the person's own decision and does not block it.
 //!
 //! The rules are checked again at every forward step, so a determination or assessment recorded
@@ -475,15 +475,15 @@ impl ReturnPlan {
         let Some(assessment) = self.risk_assessment_on(on) else {
             return Err(ParseError::new(
                 "risk_assessment",
-                "a return needs a risk assessment first (Council of Europe Convention Art 16(2))",
+                "a return needs a risk assessment first (CETS 197 Art 16(2))",
             ));
         };
         if child && assessment.overall_risk() == RiskLevel::Severe {
             return Err(ParseError::new(
                 "risk_assessment",
                 format!(
-                    "the risk assessment of {} finds a severe risk: a child is not returned (Council of Europe \
-                     Convention Art 16(7))",
+                    "the risk assessment of {} finds a severe risk: a child is not returned (CETS 197 \
+                     Art 16(7))",
                     assessment.assessed_on
                 ),
             ));
@@ -496,8 +496,8 @@ impl ReturnPlan {
         let Some(linked) = self.best_interests_determination else {
             return Err(ParseError::new(
                 field,
-                "a child's return needs a best-interests determination linked to the plan (Council of Europe \
-                 Convention Art 16(7); Directive 2011/36/EU Art 16(2))",
+                "a child's return needs a best-interests determination linked to the plan (CETS 197 \
+                 Art 16(7); Dir 2011/36 Art 16(2))",
             ));
         };
         let Some((id, bid)) = check.determination else {
@@ -519,7 +519,7 @@ impl ReturnPlan {
             return Err(ParseError::new(
                 field,
                 "the best-interests determination does not find return in the child's best interests: the child \
-                 is not returned (Council of Europe Convention Art 16(7))",
+                 is not returned (CETS 197 Art 16(7))",
             ));
         }
         Ok(())
@@ -759,7 +759,7 @@ mod tests {
         );
     }
 
-    /// Convention Art 16(7), Directive 2011/36/EU Art 16(2): no return of a child without a
+    /// Convention Art 16(7), Dir 2011/36 Art 16(2): no return of a child without a
     /// determination that finds return in the child's best interests. Enforced.
     #[test]
     fn art_16_7_cets_a_childs_return_needs_a_supportive_determination() {

@@ -1,4 +1,4 @@
-//! Kinds of support service (Directive 2011/36/EU Arts 11(5), 11(7), 12(2), 14(1), 15, 16;
+//! Kinds of support service (Dir 2011/36 Arts 11(5), 11(7), 12(2), 14(1), 15, 16;
 //! Convention Art 12) and the groups of people a provider takes.
 
 use crate::coded_enum;
@@ -41,11 +41,11 @@ impl ServiceType {
             | Self::MedicalTreatment
             | Self::PsychologicalAssistance
             | Self::CounsellingInformation
-            | Self::Interpretation => "Directive 2011/36/EU Art 11(5); Convention Art 12(1)",
-            Self::LegalCounselling | Self::LegalRepresentation => "Directive 2011/36/EU Art 12(2)",
-            Self::Education => "Directive 2011/36/EU Art 14(1); Convention Art 12(1)(f)",
-            Self::WitnessProtection => "Directive 2011/36/EU Art 12(3)",
-            Self::ChildFamilySupport => "Directive 2011/36/EU Art 14(3)",
+            | Self::Interpretation => "Dir 2011/36 Art 11(5); CETS 197 Art 12(1)",
+            Self::LegalCounselling | Self::LegalRepresentation => "Dir 2011/36 Art 12(2)",
+            Self::Education => "Dir 2011/36 Art 14(1); CETS 197 Art 12(1)(f)",
+            Self::WitnessProtection => "Dir 2011/36 Art 12(3)",
+            Self::ChildFamilySupport => "Dir 2011/36 Art 14(3)",
         }
     }
 
@@ -106,11 +106,11 @@ mod tests {
             "translation_interpretation",
         ] {
             let s = ServiceType::parse_code("service", code).unwrap();
-            assert!(s.article().contains("Convention Art 12(1)"), "{code}: {}", s.article());
+            assert!(s.article().contains("CETS 197 Art 12(1)"), "{code}: {}", s.article());
             assert!(!s.for_children(), "{code}");
         }
         let education = ServiceType::parse_code("service", "education").unwrap();
-        assert!(education.article().contains("Convention Art 12(1)(f)"));
+        assert!(education.article().contains("CETS 197 Art 12(1)(f)"));
         assert!(education.for_children());
         assert_eq!(ServiceType::SafeAccommodation.capacity_unit(), CapacityUnit::Bed);
     }

@@ -1,4 +1,4 @@
-//! Age: who is a child (Directive 2011/36/EU Art 2(6); Convention Art 4(d)) and the presumption of minority
+//! Age: who is a child (Dir 2011/36 Art 2(6); Convention Art 4(d)) and the presumption of minority
 //! when the age is uncertain (Directive Art 13(2); Convention Art 10(3)).
 //!
 //! [`age_status`] works on a given date; the caller supplies it (the domain reads no clock).

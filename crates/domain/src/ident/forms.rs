@@ -1,4 +1,4 @@
-//! Forms of exploitation (Directive 2011/36/EU Art 2(3), as amended by Directive (EU) 2024/1712) and the
+//! Forms of exploitation (Dir 2011/36 Art 2(3), as amended by Directive (EU) 2024/1712) and the
 //! coded context of a trafficking situation: acts, means, methods of control, recruitment, vulnerabilities.
 //!
 //! The forms are reference data (`reference/exploitation-forms.csv`), so that a form added by law is a
@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 pub const EXPLOITATION_FORMS_CSV: &str = include_str!("../../../../reference/exploitation-forms.csv");
 
 /// Sub-forms named by the Directive that the CSV does not mark: forced begging is a form of forced labour or
-/// services (Directive 2011/36/EU Art 2(3) and recital 11).
+/// services (Dir 2011/36 Art 2(3) and recital 11).
 const KNOWN_PARENTS: &[(&str, &str)] = &[("begging", "forced_labour")];
 
 /// The identifier of a form of exploitation, checked against a [`FormCatalogue`].
@@ -295,7 +295,7 @@ impl Industry {
 }
 
 coded_enum! {
-    /// The act element of the definition (Directive 2011/36/EU Art 2(1); Convention Art 4(a)). Any one is enough.
+    /// The act element of the definition (Dir 2011/36 Art 2(1); Convention Art 4(a)). Any one is enough.
     /// HTCDS v2.0 has no list for it.
     pub enum Act {
         /// Recruitment of a person.
@@ -314,7 +314,7 @@ coded_enum! {
 }
 
 coded_enum! {
-    /// The means element (Directive 2011/36/EU Art 2(1); Convention Art 4(a)). Any one is enough; not required
+    /// The means element (Dir 2011/36 Art 2(1); Convention Art 4(a)). Any one is enough; not required
     /// for a child (Art 2(5)). HTCDS v2.0 has no list for it.
     pub enum Means {
         /// Threat of force.

@@ -1,4 +1,4 @@
-//! The definition of trafficking (Directive 2011/36/EU Art 2; Council of Europe Convention CETS 197 Art 4)
+//! The definition of trafficking (Dir 2011/36 Art 2; Council of Europe Convention CETS 197 Art 4)
 //! applied to what a case records, as **decision support**.
 //!
 //! [`legal_test`] says which elements of the definition the record shows and which it does not, with the
@@ -11,15 +11,15 @@ use crate::{Coded, coded_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Directive 2011/36/EU Art 2(1) and Convention Art 4(a): act, means and purpose.
+/// Dir 2011/36 Art 2(1) and Convention Art 4(a): act, means and purpose.
 pub const ART_DEFINITION: &str = "Dir 2011/36 Art 2(1); CETS 197 Art 4(a)";
-/// Directive 2011/36/EU Art 2(3): the forms of exploitation.
+/// Dir 2011/36 Art 2(3): the forms of exploitation.
 pub const ART_EXPLOITATION: &str = "Dir 2011/36 Art 2(3); CETS 197 Art 4(a)";
-/// Directive 2011/36/EU Art 2(4) and Convention Art 4(b): consent irrelevant where any means was used.
+/// Dir 2011/36 Art 2(4) and Convention Art 4(b): consent irrelevant where any means was used.
 pub const ART_CONSENT: &str = "Dir 2011/36 Art 2(4); CETS 197 Art 4(b)";
-/// Directive 2011/36/EU Art 2(5) and Convention Art 4(c): for a child no means is needed.
+/// Dir 2011/36 Art 2(5) and Convention Art 4(c): for a child no means is needed.
 pub const ART_CHILD: &str = "Dir 2011/36 Art 2(5); CETS 197 Art 4(c)";
-/// Directive 2011/36/EU Arts 2(6), 13(2) and Convention Arts 4(d), 10(3): under 18, or presumed so.
+/// Dir 2011/36 Arts 2(6), 13(2) and Convention Arts 4(d), 10(3): under 18, or presumed so.
 pub const ART_CHILD_DEFINITION: &str =
     "Dir 2011/36 Art 2(6); Dir 2011/36 Art 13(2); CETS 197 Art 4(d); CETS 197 Art 10(3)";
 
@@ -102,7 +102,7 @@ fn list<T: Coded>(items: impl IntoIterator<Item = T>) -> String {
     items.into_iter().map(Coded::code).collect::<Vec<_>>().join(", ")
 }
 
-/// Applies Directive 2011/36/EU Art 2 (Convention Art 4) to what is recorded.
+/// Applies Dir 2011/36 Art 2 (Convention Art 4) to what is recorded.
 ///
 /// Adult: act ∧ means ∧ purpose (Art 2(1)). Child or presumed child: act ∧ purpose, the means not being
 /// required (Art 2(5)). Consent never changes the result; when it is recorded, the reasons say why it is

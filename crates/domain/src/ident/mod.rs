@@ -1,5 +1,5 @@
-//! Identification and the national referral mechanism (Directive 2011/36/EU Arts 2, 8, 11, 13;
-//! Council of Europe Convention Arts 10, 13, 14, 26; Directive 2004/81/EC): pure types and rules.
+//! Identification and the national referral mechanism (Dir 2011/36 Arts 2, 8, 11, 13;
+//! CETS 197 Arts 10, 13, 14, 26; Directive 2004/81/EC): pure types and rules.
 
 pub mod age;
 pub mod calendar;

@@ -1,4 +1,4 @@
-//! The registration of a presumed victim (Directive 2011/36/EU Arts 2, 11, 13; Convention Art 10):
+//! The registration of a presumed victim (Dir 2011/36 Arts 2, 11, 13; Convention Art 10):
 //! the person and the trafficking context, as a first responder records them. A registration
 //! may be saved as a draft with any part missing, and is checked in full when it is referred to
 //! the national referral mechanism.
@@ -55,7 +55,7 @@ coded_enum! {
 coded_enum! {
     /// Child or adult, as the platform treats the person on a given day.
     pub enum ChildStatus {
-        /// Under 18 on a verified date of birth (Directive 2011/36/EU Art 2(6)).
+        /// Under 18 on a verified date of birth (Dir 2011/36 Art 2(6)).
         Child => "child",
         /// Age uncertain and reasons to believe a child: presumed a child (Art 13(2); Convention Art 10(3)).
         PresumedChild => "presumed_child",
@@ -166,7 +166,7 @@ pub struct TraffickingEvent {
     pub description: Option<String>,
 }
 
-/// The trafficking context (HTCDS `vic_`; Directive 2011/36/EU Art 2).
+/// The trafficking context (HTCDS `vic_`; Dir 2011/36 Art 2).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TraffickingContext {

@@ -1,6 +1,6 @@
 //! Residence and protection from removal of third-country nationals who are victims of
-//! trafficking (Council Directive 2004/81/EC; Council of Europe Convention Arts 10, 13, 14), and
-//! the non-punishment principle (Directive 2011/36/EU Art 8; Convention Art 26).
+//! trafficking (Council Directive 2004/81/EC; CETS 197 Arts 10, 13, 14), and
+//! the non-punishment principle (Dir 2011/36 Art 8; Convention Art 26).
 //!
 //! Dates are inclusive: a reflection period or a permit "until" a date still covers that day.
 
@@ -39,7 +39,7 @@ fn parse_flag(field: &str, value: &str, empty: Option<bool>) -> Result<bool, Par
 // Recovery and reflection period
 // ---------------------------------------------------------------------------------------------
 
-/// The national length of the reflection period. Directive 2004/81/EC Art 6(1) leaves it to
+/// The national length of the reflection period. Dir 2004/81 Art 6(1) leaves it to
 /// national law; the Convention (Art 13(1)) sets a floor of 30 days, which binds every EU Member
 /// State.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub const RENEWED_CONTACT_ONLY_DIR_2004_81: &str = "renewed contact with the sus
      public order or an improperly claimed victim status (CETS 197 Art 13(3))";
 
 /// A recovery and reflection period: no expulsion order may be enforced while it runs
-/// (Convention Art 13(1); Directive 2004/81/EC Art 6(2)). `end` is its last day.
+/// (Convention Art 13(1); Dir 2004/81 Art 6(2)). `end` is its last day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReflectionPeriod {
     pub start: CalendarDate,
@@ -153,7 +153,7 @@ impl ReflectionPeriod {
             return Err(ParseError::new(
                 "end",
                 format!(
-                    "the reflection period must last at least {} days (Council of Europe Convention Art 13(1)); \
+                    "the reflection period must last at least {} days (CETS 197 Art 13(1)); \
                      from {start} to {end} is {length} days",
                     rules.min_days
                 ),
@@ -211,7 +211,7 @@ coded_enum! {
         /// The stay is necessary owing to the person's personal situation (Art 14(1)(a)).
         PersonalSituation => "personal_situation",
         /// The stay is necessary for cooperation with the authorities in an investigation or
-        /// proceedings (Art 14(1)(b); Directive 2004/81/EC Art 8).
+        /// proceedings (Art 14(1)(b); Dir 2004/81 Art 8).
         Cooperation => "cooperation",
         /// Both of the above.
         Both => "both",
@@ -223,10 +223,10 @@ coded_enum! {
 impl PermitGround {
     pub fn article(self) -> &'static str {
         match self {
-            Self::PersonalSituation => "Council of Europe Convention Art 14(1)(a)",
-            Self::Cooperation => "Council of Europe Convention Art 14(1)(b); Directive 2004/81/EC Art 8",
-            Self::Both => "Council of Europe Convention Art 14(1)(a)-(b); Directive 2004/81/EC Art 8",
-            Self::ChildBestInterests => "Council of Europe Convention Art 14(2)",
+            Self::PersonalSituation => "CETS 197 Art 14(1)(a)",
+            Self::Cooperation => "CETS 197 Art 14(1)(b); Dir 2004/81 Art 8",
+            Self::Both => "CETS 197 Art 14(1)(a)-(b); Dir 2004/81 Art 8",
+            Self::ChildBestInterests => "CETS 197 Art 14(2)",
         }
     }
 
@@ -357,7 +357,7 @@ impl ResidencePermitDecision {
                 return Err(ParseError::new(
                     "valid_until",
                     format!(
-                        "a permit for a cooperating victim is valid at least {} months (Directive 2004/81/EC \
+                        "a permit for a cooperating victim is valid at least {} months (Dir 2004/81 \
                          Art 8(3)): from {from} it runs at least until {min_end}",
                         rules.min_months
                     ),
@@ -411,7 +411,7 @@ coded_enum! {
 }
 
 /// An application for international protection. A residence permit for victims is without
-/// prejudice to the right to seek asylum (Convention Art 14(5)); Directive 2011/36/EU Art 11(6)
+/// prejudice to the right to seek asylum (Convention Art 14(5)); Dir 2011/36 Art 11(6)
 /// requires information on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternationalProtectionApplication {
@@ -480,9 +480,9 @@ impl RemovalProtection {
 }
 
 /// Whether an expulsion order may be enforced on `on`. It may not:
-/// - while a reflection period runs (Convention Art 13(1); Directive 2004/81/EC Art 6(2));
+/// - while a reflection period runs (Convention Art 13(1); Dir 2004/81 Art 6(2));
 /// - while the person is a presumed victim and identification is not complete (Convention Art 10(2));
-/// - while a residence permit is valid (Convention Art 14; Directive 2004/81/EC Art 8).
+/// - while a residence permit is valid (Convention Art 14; Dir 2004/81 Art 8).
 ///
 /// `status` is the case's current NRM status; `on` dates the reflection period and the permits.
 pub fn removal_protection(
@@ -494,7 +494,7 @@ pub fn removal_protection(
     let mut reasons = Vec::new();
     if let Some(period) = reflection.filter(|p| p.is_running(on)) {
         reasons.push(LegalReason {
-            article: "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)",
+            article: "CETS 197 Art 13(1); Dir 2004/81 Art 6(2)",
             text: format!("the recovery and reflection period runs from {} to {}", period.start, period.end),
         });
     }
@@ -504,7 +504,7 @@ pub fn removal_protection(
         let since = status.first_decided_on().unwrap_or(status.referred_on());
         let since = format!(" since {since}");
         reasons.push(LegalReason {
-            article: "Council of Europe Convention Art 10(2)",
+            article: "CETS 197 Art 10(2)",
             text: format!(
                 "there are reasonable grounds to believe the person is a victim{since}, and identification is not \
                  complete"
@@ -527,7 +527,7 @@ pub fn removal_protection(
 // ---------------------------------------------------------------------------------------------
 
 /// The provisions behind the non-punishment notice.
-pub const NON_PUNISHMENT_ARTICLES: [&str; 2] = ["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"];
+pub const NON_PUNISHMENT_ARTICLES: [&str; 2] = ["Dir 2011/36 Art 8", "CETS 197 Art 26"];
 
 /// A criminal or administrative matter against the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -603,9 +603,9 @@ pub fn non_punishment_notice(status: &CaseStatus, matters: &[CriminalMatter]) ->
         .collect();
     let text = format!(
         "The person {standing}. The following matters are recorded as committed as a direct consequence of being \
-         trafficked: {}. Under Directive 2011/36/EU Art 8 the competent authorities are entitled not to prosecute \
+         trafficked: {}. Under Dir 2011/36 Art 8 the competent authorities are entitled not to prosecute \
          victims, or not to impose penalties on them, for criminal activities they were compelled to commit as a \
-         direct consequence of being trafficked; Council of Europe Convention Art 26 provides for the possibility of \
+         direct consequence of being trafficked; CETS 197 Art 26 provides for the possibility of \
          not imposing penalties on victims for their involvement in unlawful activities to the extent that they were \
          compelled to do so. The authority dealing with each matter should be told, so that it can consider these \
          provisions.",
@@ -661,7 +661,7 @@ mod tests {
 
     // --- Reflection period ---
 
-    /// Convention Art 13(1): at least 30 days; national law may set more (Directive 2004/81/EC Art 6(1)).
+    /// Convention Art 13(1): at least 30 days; national law may set more (Dir 2004/81 Art 6(1)).
     #[test]
     fn art_13_1_cets_reflection_period_lasts_at_least_30_days() {
         let rules = ReflectionRules::default();
@@ -731,7 +731,7 @@ mod tests {
         assert_eq!((e.field.as_str(), e.message.as_str()), ("end", "must not be before the start (2024-03-11)"));
     }
 
-    /// Convention Art 13(1), Directive 2004/81/EC Art 6(2): no expulsion while the period runs.
+    /// Convention Art 13(1), Dir 2004/81 Art 6(2): no expulsion while the period runs.
     #[test]
     fn art_6_2_dir_2004_81_no_expulsion_order_is_enforced_during_the_reflection_period() {
         let rules = ReflectionRules::default();
@@ -740,7 +740,7 @@ mod tests {
         let during = removal_protection(date("2024-04-09"), &status, Some(&period), &[]);
         assert!(during.no_expulsion);
         assert_eq!(during.reasons.len(), 1);
-        assert_eq!(during.reasons[0].article, "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)");
+        assert_eq!(during.reasons[0].article, "CETS 197 Art 13(1); Dir 2004/81 Art 6(2)");
         assert!(during.summary().starts_with("No expulsion order may be enforced on 2024-04-09"));
         let after = removal_protection(date("2024-04-10"), &status, Some(&period), &[]);
         assert!(!after.no_expulsion && after.reasons.is_empty());
@@ -748,7 +748,7 @@ mod tests {
         assert!(!removal_protection(date("2024-03-10"), &status, Some(&period), &[]).no_expulsion);
     }
 
-    /// Convention Art 13(3), Directive 2004/81/EC Art 6(4): a terminated period no longer protects.
+    /// Convention Art 13(3), Dir 2004/81 Art 6(4): a terminated period no longer protects.
     #[test]
     fn art_13_3_cets_a_terminated_period_no_longer_protects() {
         let rules = ReflectionRules::default();
@@ -763,7 +763,7 @@ mod tests {
     fn art_10_2_cets_no_removal_of_a_presumed_victim_pending_identification() {
         let r = removal_protection(date("2025-01-01"), &presumed(), None, &[]);
         assert!(r.no_expulsion);
-        assert_eq!(r.reasons[0].article, "Council of Europe Convention Art 10(2)");
+        assert_eq!(r.reasons[0].article, "CETS 197 Art 10(2)");
         assert!(r.reasons[0].text.contains("since 2024-03-11"), "{}", r.reasons[0].text);
         for done in [identified(), not_a_victim(), case(&[DecisionKind::FirstNegative])] {
             assert!(!removal_protection(date("2025-01-01"), &done, None, &[]).no_expulsion, "{}", done.status());
@@ -782,7 +782,7 @@ mod tests {
         assert!(removal_protection(date("2025-01-01"), &overturned, None, &[]).no_expulsion);
     }
 
-    /// Convention Art 14, Directive 2004/81/EC Art 8: no removal while a residence permit is valid.
+    /// Convention Art 14, Dir 2004/81 Art 8: no removal while a residence permit is valid.
     #[test]
     fn art_14_cets_no_expulsion_while_a_permit_is_valid() {
         let p = permit(&cooperation(), "2024-05-01", "2024-10-31");
@@ -808,17 +808,13 @@ mod tests {
         let articles: Vec<&str> = r.reasons.iter().map(|r| r.article).collect();
         assert_eq!(
             articles,
-            [
-                "Council of Europe Convention Art 13(1); Directive 2004/81/EC Art 6(2)",
-                "Council of Europe Convention Art 10(2)",
-                "Council of Europe Convention Art 14(1)(a)",
-            ]
+            ["CETS 197 Art 13(1); Dir 2004/81 Art 6(2)", "CETS 197 Art 10(2)", "CETS 197 Art 14(1)(a)",]
         );
     }
 
     // --- Residence permits ---
 
-    /// Directive 2004/81/EC Art 8(3): a permit for a cooperating victim is valid at least 6 months.
+    /// Dir 2004/81 Art 8(3): a permit for a cooperating victim is valid at least 6 months.
     #[test]
     fn art_8_3_dir_2004_81_permit_valid_at_least_six_months() {
         let rules = PermitRules::default();
@@ -880,7 +876,7 @@ mod tests {
         assert_eq!(ResidencePermitApplication::parse("1 April", "both").unwrap_err().field, "applied_on");
     }
 
-    /// Convention Art 14(1) and Directive 2004/81/EC Art 8(3): permits are renewable.
+    /// Convention Art 14(1) and Dir 2004/81 Art 8(3): permits are renewable.
     #[test]
     fn art_14_1_cets_renewals_follow_a_granted_permit() {
         let rules = PermitRules::default();
@@ -921,14 +917,14 @@ mod tests {
         CriminalMatter::parse("Cannabis cultivation", "City Police", "CR-2024-118", "2024-02-10", compelled).unwrap()
     }
 
-    /// Directive 2011/36/EU Art 8, Convention Art 26: the notice is shown for presumed and identified
+    /// Dir 2011/36 Art 8, Convention Art 26: the notice is shown for presumed and identified
     /// victims with at least one matter recorded as compelled.
     #[test]
     fn art_8_dir_2011_36_notice_for_presumed_and_identified_victims_with_a_compelled_matter() {
         let matters = [matter("no"), matter("yes")];
         let notice = non_punishment_notice(&presumed(), &matters).unwrap();
         assert_eq!(notice.matters, vec![matter("yes")]);
-        assert_eq!(notice.articles, ["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"]);
+        assert_eq!(notice.articles, ["Dir 2011/36 Art 8", "CETS 197 Art 26"]);
         assert!(notice.text.contains("presumed victim"), "{}", notice.text);
         assert!(notice.text.contains("first decision of 2024-03-11"), "{}", notice.text);
         assert!(notice.text.contains("Cannabis cultivation (City Police, reference CR-2024-118)"), "{}", notice.text);
@@ -1019,7 +1015,7 @@ mod tests {
         let compelled = CriminalMatter::parse("Theft", "District Court", "", "2024-02-12", "yes").unwrap();
         let matters = [matter("no"), compelled.clone()];
         let notice = non_punishment_notice(&identified(), &matters).unwrap();
-        assert!(notice.articles.iter().any(|a| a.ends_with("Convention Art 26")), "{:?}", notice.articles);
+        assert!(notice.articles.iter().any(|a| a.ends_with("CETS 197 Art 26")), "{:?}", notice.articles);
         assert_eq!(notice.matters, vec![compelled]);
         assert!(notice.text.contains("Theft (District Court)"), "{}", notice.text);
         assert!(!notice.text.contains("Cannabis"), "{}", notice.text);

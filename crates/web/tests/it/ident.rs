@@ -244,7 +244,7 @@ fn child(given: &str, family: &str) -> Value {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. Registration (Directive 2011/36/EU Art 11(4); Convention Art 10)
+// 1. Registration (Dir 2011/36 Art 11(4); Convention Art 10)
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -1015,7 +1015,7 @@ async fn a_compelled_offence_of_a_presumed_victim_gives_a_non_punishment_notice_
     let file = w.file(&id, &w.officer).await;
     assert_eq!(file["non_punishment_flag"], true);
     let notice = &file["non_punishment"];
-    assert_eq!(notice["articles"], json!(["Directive 2011/36/EU Art 8", "Council of Europe Convention Art 26"]));
+    assert_eq!(notice["articles"], json!(["Dir 2011/36 Art 8", "CETS 197 Art 26"]));
     assert_eq!(notice["matters"][0]["offence"], "Shoplifting");
     assert!(notice["text"].as_str().unwrap().contains("first decision of 2026-09-21"), "{notice}");
     assert!(file["records"].as_array().unwrap().iter().any(|r| r["kind"] == "criminal_matter"));
@@ -1054,7 +1054,7 @@ async fn a_permit_for_a_cooperating_victim_runs_at_least_six_months_directive_20
 
     ok(&w.decide(&id, &w.decider, 1, "first_decision_positive", "").await, StatusCode::CREATED);
     // During the reflection period no expulsion order may be enforced (Convention Art 13(1);
-    // Directive 2004/81/EC Art 6(2)), nor while a presumed victim (Convention Art 10(2)).
+    // Dir 2004/81 Art 6(2)), nor while a presumed victim (Convention Art 10(2)).
     let file = w.file(&id, &w.caseworker).await;
     assert_eq!(file["removal"]["no_expulsion"], true, "{}", file["removal"]);
     let articles: Vec<&str> =
@@ -1062,7 +1062,7 @@ async fn a_permit_for_a_cooperating_victim_runs_at_least_six_months_directive_20
     // On the decision day itself the reflection period has not started (it starts the next day,
     // Regulation 1182/71 Art 3(1)); the person is protected as a presumed victim.
     assert_eq!(file["reflection"]["start"], "2026-09-22");
-    assert!(articles.contains(&"Council of Europe Convention Art 10(2)"), "{articles:?}");
+    assert!(articles.contains(&"CETS 197 Art 10(2)"), "{articles:?}");
 
     let application = json!({"applied_on": "2026-09-21", "ground": "cooperation"});
     let app = ok(&w.record(&id, &w.decider, "permit_application", application).await, StatusCode::CREATED);
@@ -1110,7 +1110,7 @@ async fn the_reflection_period_can_be_ended_early_only_while_it_runs() {
 
 #[tokio::test]
 async fn an_early_end_of_the_reflection_period_falls_within_it_art_13_3() {
-    // Convention Art 13(3); Directive 2004/81/EC Art 6(4): the period is ended early from a date
+    // Convention Art 13(3); Dir 2004/81 Art 6(4): the period is ended early from a date
     // within it. A date before its start would erase the whole period (and the removal protection
     // of Art 13(1)) after the fact; a date after its end ends nothing.
     let w = World::new().await;
@@ -1633,7 +1633,7 @@ async fn the_case_list_filters_by_state_child_and_form() {
 #[tokio::test]
 async fn an_unknown_form_in_the_case_list_filter_is_refused() {
     // The state and nrm_status filters are checked codes (422 naming the field); the form filter,
-    // an id of the catalogue of Directive 2011/36/EU Art 2(3), is not.
+    // an id of the catalogue of Dir 2011/36 Art 2(3), is not.
     let w = World::new().await;
     w.refer(&w.responder, adult("Anna", "Ozola")).await;
     let r = w.get("/api/v1/registrations?form=made_up", &w.responder).await;

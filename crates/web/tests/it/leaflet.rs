@@ -1,4 +1,4 @@
-//! Information for the victim in a language they understand (Directive 2011/36/EU Art 11(5)-(6);
+//! Information for the victim in a language they understand (Dir 2011/36 Art 11(5)-(6);
 //! Convention Arts 12(1)(d), 15(1)): the printable leaflet and its JSON, in ten languages, with
 //! the case's dates, no identifying data, authorised like the case page; the translation check
 //! and the fallback to English.

@@ -678,7 +678,7 @@ async fn the_audit_page_shows_a_broken_chain_as_an_error() {
 
 /// The registration wizard end to end, as a first responder on a phone would use it: every
 /// step renders with a label for every field and saves the draft; a presumed child is referred
-/// without consent (Directive 2011/36/EU Art 13(2)); the case page says so and raises the
+/// without consent (Dir 2011/36 Art 13(2)); the case page says so and raises the
 /// missing guardian.
 #[tokio::test]
 async fn the_wizard_saves_every_step_and_refers_a_presumed_child_without_consent() {

@@ -115,7 +115,7 @@ fn risk(on: &str, level: &str) -> Value {
            "family_situation": "safe", "support_services": "available", "documents_ready": "yes"})
 }
 
-/// Convention Art 16(7); Directive 2011/36/EU Art 16(2): a child is returned only on a linked
+/// Convention Art 16(7); Dir 2011/36 Art 16(2): a child is returned only on a linked
 /// best-interests determination that supports it, and never while the risk is severe.
 #[tokio::test]
 async fn a_childs_return_needs_a_supportive_determination_and_no_severe_risk() {
@@ -209,7 +209,7 @@ async fn an_adults_return_needs_consent_and_children_only_records_are_refused() 
     }
 }
 
-/// Directive 2011/36/EU Art 17; Convention Art 15(3)-(4): payments only on an award and never
+/// Dir 2011/36 Art 17; Convention Art 15(3)-(4): payments only on an award and never
 /// above it; what is outstanding; a stale version is a conflict; audited without personal data.
 #[tokio::test]
 async fn compensation_payments_stay_within_the_award() {
@@ -283,7 +283,7 @@ async fn compensation_payments_stay_within_the_award() {
     assert!(!text.contains("Ivanov") && !text.contains("Rusu"), "{text}");
 }
 
-/// Directive 2011/36/EU Arts 14(2), 15(1)-(3), 16(3)-(4): who must be appointed, and the
+/// Dir 2011/36 Arts 14(2), 15(1)-(3), 16(3)-(4): who must be appointed, and the
 /// concerns the interviews raise.
 #[tokio::test]
 async fn guardians_representatives_and_interview_concerns() {
@@ -338,12 +338,12 @@ async fn guardians_representatives_and_interview_concerns() {
         kinds,
         ["unjustified_delay", "premises_not_adapted", "different_interviewer", "not_accompanied_without_reason"]
     );
-    assert_eq!(view["interview_concerns"][0]["article"], "Directive 2011/36/EU Art 15(3)(a)");
+    assert_eq!(view["interview_concerns"][0]["article"], "Dir 2011/36 Art 15(3)(a)");
 
     // The page shows the requirement met, and the concerns with their articles.
     let page = w.t.page(&format!("/cases/{case}/support/child"), Some(&w.caseworker)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Held long after the facts were reported (Directive 2011/36/EU Art 15(3)(a))"));
+    assert!(page.body.contains("Held long after the facts were reported (Dir 2011/36 Art 15(3)(a))"));
     assert!(page.body.contains("A guardian or representative is required"));
     assert!(page.body.contains("One is appointed"));
 
