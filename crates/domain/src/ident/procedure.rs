@@ -129,12 +129,21 @@ pub struct StageDeadline {
 /// the kinds of deciding organisation that decide through it (all of the stage's, when empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commission {
+    /// The seats, as votes name them.
     pub seats: Vec<String>,
     pub quorum: u16,
     pub organisation_kinds: Vec<OrganisationKind>,
+    /// A seat's name in an interface language other than the one it is written in:
+    /// seat → language code → name.
+    pub seat_names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Commission {
+    /// A seat's name in `language`, or the seat as written.
+    pub fn seat_name<'a>(&'a self, seat: &'a str, language: Language) -> &'a str {
+        self.seat_names.get(seat).and_then(|names| names.get(language.code())).map_or(seat, String::as_str)
+    }
+
     /// Whether an organisation of `kind` decides through the commission.
     pub fn applies_to(&self, kind: OrganisationKind) -> bool {
         self.organisation_kinds.is_empty() || self.organisation_kinds.contains(&kind)
@@ -498,7 +507,21 @@ impl Stage {
                         format!("{k} does not take this decision (not in organisation_kinds)"),
                     ));
                 }
-                Some(Commission { seats, quorum: c.quorum, organisation_kinds: commission_kinds })
+                let mut seat_names = BTreeMap::new();
+                for (seat, names) in c.seat_names {
+                    let f = format!("{field}.commission.seat_names");
+                    if !seats.contains(&seat) {
+                        return Err(ParseError::new(format!("{f}.{seat}"), "not a seat of the commission"));
+                    }
+                    for (lang, name) in &names {
+                        Language::parse_code(&format!("{f}.{seat}.{lang}"), lang)?;
+                        if name.trim().is_empty() {
+                            return Err(ParseError::new(format!("{f}.{seat}.{lang}"), "is empty"));
+                        }
+                    }
+                    seat_names.insert(seat, names);
+                }
+                Some(Commission { seats, quorum: c.quorum, organisation_kinds: commission_kinds, seat_names })
             }
         };
         let deadline = match raw.deadline {
@@ -596,6 +619,8 @@ struct CommissionToml {
     quorum: u16,
     #[serde(default)]
     organisation_kinds: Vec<String>,
+    #[serde(default)]
+    seat_names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]

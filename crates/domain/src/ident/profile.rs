@@ -699,6 +699,9 @@ mod tests {
         assert!(stage.check_votes(OrganisationKind::Police, true, &[]).is_ok());
         assert_eq!(stage.check_votes(OrganisationKind::Police, true, &three_for).unwrap_err().field, "votes");
         assert_eq!(StagePlace::Final, stage.place);
+        let commission = stage.commission.as_ref().unwrap();
+        assert_eq!(commission.seat_name("psychologist", crate::Language::Latvian), "psihologs");
+        assert_eq!(commission.seat_name("psychologist", crate::Language::English), "psychologist");
     }
 
     #[test]

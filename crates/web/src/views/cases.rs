@@ -324,6 +324,12 @@ struct StageLine {
     source: String,
 }
 
+/// A commission seat on the decision form: the id the vote names, and its name for the reader.
+struct VoteSeat {
+    id: String,
+    name: String,
+}
+
 /// The case's identification procedure (national data), in words.
 struct ProcedureLines {
     name: String,
@@ -355,9 +361,10 @@ fn procedure_lines(ctx: &PageCtx<'_>, procedure: &Procedure) -> ProcedureLines {
                 } else {
                     format!("{}: ", kinds(&c.organisation_kinds))
                 };
+                let seats: Vec<&str> = c.seats.iter().map(|seat| c.seat_name(seat, language)).collect();
                 format!(
                     "{who}{} ({} {})",
-                    c.seats.join(", "),
+                    seats.join(", "),
                     c.seats.len(),
                     ctx.tr.t1("procedure-commission-quorum", "quorum", &c.quorum.to_string())
                 )
@@ -400,7 +407,7 @@ fn procedure_lines(ctx: &PageCtx<'_>, procedure: &Procedure) -> ProcedureLines {
 struct CasePage<'a> {
     procedure: Option<ProcedureLines>,
     /// The commission's seats, when the user's organisation takes the pending decision through one.
-    vote_seats: Vec<String>,
+    vote_seats: Vec<VoteSeat>,
     ctx: PageCtx<'a>,
     id: String,
     reference: String,
@@ -621,7 +628,13 @@ async fn show(
             } else {
                 StagePlace::Final
             };
-            pr.stage(place).and_then(|s| s.commission_for(p.organisation.kind)).map(|c| c.seats.clone())
+            let language = <Language as Coded>::parse_code("language", ctx.tr.code()).unwrap_or_default();
+            pr.stage(place).and_then(|s| s.commission_for(p.organisation.kind)).map(|c| {
+                c.seats
+                    .iter()
+                    .map(|seat| VoteSeat { id: seat.clone(), name: c.seat_name(seat, language).to_owned() })
+                    .collect()
+            })
         })
         .unwrap_or_default();
     let page = CasePage {

@@ -1861,6 +1861,7 @@ async fn art_11_2_dir_2011_36_a_latvian_case_is_decided_by_the_commission_that_t
         assert!(page.body.contains(&format!("value=\"{seat}\"")), "a vote for the seat {seat}");
     }
     assert!(page.body.contains("Komisijas balsojums"));
+    assert!(page.body.contains("sociālais darbinieks") && page.body.contains("psihologs"), "the seats in Latvian");
     // The page's form records the votes.
     let fields = [
         ("seq", "1"),
