@@ -1154,18 +1154,16 @@ impl App {
         self.require(principal, Permission::ReadStatistics).await
     }
 
-    /// The latest submission of each member state for a year.
+    /// Each member state's figures for a year, indicator by indicator from the latest submission
+    /// that carries it: a file of the offender tables (which a ministry of justice may send apart)
+    /// does not erase the victim tables sent earlier, and a newer victims file replaces only those.
     async fn latest_submissions(&self, year: u16) -> AppResult<(Vec<Dataset>, Vec<SubmissionRow>)> {
         let rows = self.store.submissions_for(i64::from(year)).await?;
-        let mut latest: BTreeMap<String, &SubmissionRow> = BTreeMap::new();
+        let mut datasets = Vec::with_capacity(rows.len());
         for row in &rows {
-            latest.insert(row.country.clone(), row);
+            datasets.push(serde_json::from_str::<Dataset>(&row.dataset).map_err(internal)?);
         }
-        let mut out = Vec::new();
-        for row in latest.values() {
-            out.push(serde_json::from_str::<Dataset>(&row.dataset).map_err(internal)?);
-        }
-        Ok((out, rows))
+        Ok((merge_by_indicator(datasets), rows))
     }
 
     /// Who has and has not submitted for a year (EU level).
@@ -1244,4 +1242,60 @@ pub fn eu_sdmx(aggregate: &EuAggregate) -> AppResult<String> {
             .collect(),
     };
     haven_stats::sdmx::to_csv(std::slice::from_ref(&dataset), DATAFLOW).map_err(internal)
+}
+
+/// Merges a year's submissions, oldest first, into one dataset per country: each indicator's
+/// observations come from the latest submission that has any.
+fn merge_by_indicator(submissions: Vec<Dataset>) -> Vec<Dataset> {
+    let mut by_country: BTreeMap<String, (u16, BTreeMap<haven_stats::Indicator, Vec<haven_stats::Observation>>)> =
+        BTreeMap::new();
+    for d in submissions {
+        let entry = by_country.entry(d.country.clone()).or_insert_with(|| (d.year, BTreeMap::new()));
+        let mut fresh: BTreeMap<haven_stats::Indicator, Vec<haven_stats::Observation>> = BTreeMap::new();
+        for o in d.observations {
+            fresh.entry(o.key.indicator).or_default().push(o);
+        }
+        entry.1.extend(fresh);
+    }
+    by_country
+        .into_iter()
+        .map(|(country, (year, parts))| Dataset {
+            country,
+            year,
+            observations: parts.into_values().flatten().collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use haven_stats::{CellKey, ConfStatus, Indicator, Observation};
+
+    fn obs(indicator: Indicator, value: u64) -> Observation {
+        Observation {
+            key: CellKey { indicator, codes: vec![] },
+            value: Some(value),
+            conf: ConfStatus::Free,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_later_file_replaces_only_the_indicators_it_carries() {
+        let victims = Dataset { country: "FI".into(), year: 2025, observations: vec![obs(Indicator::Registered, 40)] };
+        let offenders = Dataset { country: "FI".into(), year: 2025, observations: vec![obs(Indicator::Suspected, 7)] };
+        let corrected =
+            Dataset { country: "FI".into(), year: 2025, observations: vec![obs(Indicator::Registered, 41)] };
+        let other = Dataset { country: "SE".into(), year: 2025, observations: vec![obs(Indicator::Registered, 3)] };
+        let merged = merge_by_indicator(vec![victims, offenders, other, corrected]);
+        assert_eq!(merged.len(), 2);
+        let fi = &merged[0];
+        assert_eq!(fi.country, "FI");
+        let value = |i: Indicator| fi.observations.iter().find(|o| o.key.indicator == i).and_then(|o| o.value);
+        assert_eq!(value(Indicator::Registered), Some(41), "the newer victims file wins");
+        assert_eq!(value(Indicator::Suspected), Some(7), "the offender file is kept");
+        assert_eq!(fi.observations.len(), 2);
+        assert_eq!(merged[1].observations, vec![obs(Indicator::Registered, 3)]);
+    }
 }
