@@ -118,7 +118,7 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
     c.wait().for_element(Locator::Id("status")).await.unwrap();
     let referred = c.source().await.unwrap();
     assert!(referred.contains("Presumed child") || referred.contains("presumed child"), "{referred}");
-    assert!(referred.contains("Reasonable-grounds decision due"), "the clock runs after referral");
+    assert!(referred.contains("First decision due"), "the clock runs after referral");
     assert!(referred.contains("Forced begging") || referred.contains("begging"), "the form is kept");
 
     // Logging out ends the session: the case is no longer reachable.
