@@ -58,8 +58,54 @@ impl From<Narrative> for String {
     }
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP: CSV injection).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell for a CSV export that a spreadsheet will not run: a value that starts like a formula
+/// gets a leading `'`, and so does a value that already starts with `'` followed by such a
+/// character or another `'`, so that [`csv_cell_from_export`] gives every value back unchanged.
+pub fn csv_cell_for_export(value: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = value.chars();
+    let needs = match chars.next() {
+        Some(c) if FORMULA_STARTS.contains(&c) => true,
+        Some('\'') => chars.next().is_some_and(|c| c == '\'' || FORMULA_STARTS.contains(&c)),
+        _ => false,
+    };
+    if needs { std::borrow::Cow::Owned(format!("'{value}")) } else { std::borrow::Cow::Borrowed(value) }
+}
+
+/// The value of a cell written by [`csv_cell_for_export`]. A leading `'` is removed only before a
+/// formula character or another `'`, so a name such as `'t Hooft` is read as written.
+pub fn csv_cell_from_export(cell: &str) -> &str {
+    let mut chars = cell.chars();
+    match (chars.next(), chars.next()) {
+        (Some('\''), Some(c)) if c == '\'' || FORMULA_STARTS.contains(&c) => &cell[1..],
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_exports_neutralise_formulas_and_read_back_every_value() {
+        for (value, exported) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("+1", "'+1"),
+            ("-cmd", "'-cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("''", "'''"),
+            ("'t Hooft", "'t Hooft"),
+            ("Anna", "Anna"),
+            ("", ""),
+        ] {
+            assert_eq!(super::csv_cell_for_export(value), exported, "{value:?}");
+            assert_eq!(super::csv_cell_from_export(exported), value, "{exported:?}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -980,7 +980,12 @@ fn write_csv(cases: &[HtcdsCase]) -> Result<String, Box<dyn std::error::Error>> 
         let Value::Object(map) = serde_json::to_value(case)? else {
             return Err("a document did not serialise to an object".into());
         };
-        writer.write_record(COLUMNS.iter().map(|(name, kind)| cell_text(*kind, map.get(*name))))?;
+        // Cells that a spreadsheet would run as formulas are neutralised (and read back as written).
+        writer.write_record(
+            COLUMNS
+                .iter()
+                .map(|(name, kind)| crate::text::csv_cell_for_export(&cell_text(*kind, map.get(*name))).into_owned()),
+        )?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -1043,6 +1048,7 @@ pub fn from_csv(text: &str) -> Result<Vec<HtcdsCase>, ParseError> {
             if cell.is_empty() {
                 continue;
             }
+            let cell = crate::text::csv_cell_from_export(cell);
             let value = cell_value(*kind, cell).map_err(|message| ParseError::new(at(name), message))?;
             map.insert((*name).to_owned(), value);
         }
@@ -1216,6 +1222,18 @@ mod tests {
         assert!(json.contains("\"prs_FirstName\": \"Žanna\""), "{json}");
         let docs = from_json(&json).unwrap();
         assert_eq!(docs.len(), 1);
+        assert_eq!(from_htcds(&docs[0]).unwrap(), (reg, meta));
+    }
+
+    #[test]
+    fn formulas_in_a_csv_export_are_neutralised_and_read_back_as_written() {
+        let (mut reg, meta) = rich();
+        reg.person.given_names = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+        reg.person.family_names = "@SUM(1+1)".into();
+        let csv = to_csv(&[to_htcds(&reg, &meta)]);
+        assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"), "{csv}");
+        assert!(csv.contains("'=HYPERLINK") && csv.contains("'@SUM(1+1)"), "{csv}");
+        let docs = from_csv(&csv).unwrap();
         assert_eq!(from_htcds(&docs[0]).unwrap(), (reg, meta));
     }
 
