@@ -74,6 +74,12 @@ pub enum ChainBreak {
     TruncatedHead { expected_last: i64, found_last: i64 },
     /// The stored MAC is not 32 bytes, or the head row's MAC of the last entry differs from it.
     BadMac { seq: i64 },
+    /// A head recorded outside the database (with `--head` or in a checkpoint) names entry `seq`,
+    /// but the log ends at `found_last`: the log was wiped, truncated or rolled back.
+    AnchorMissing { seq: i64, found_last: i64 },
+    /// Entry `seq` is present but its MAC differs from the head recorded outside the database:
+    /// the log was rolled back to an earlier state and has grown again since.
+    AnchorMismatch { seq: i64 },
 }
 
 impl fmt::Display for ChainBreak {
@@ -92,6 +98,15 @@ impl fmt::Display for ChainBreak {
             ChainBreak::BadMac { seq } => {
                 write!(f, "audit entry {seq} has a malformed or mismatching MAC")
             }
+            ChainBreak::AnchorMissing { seq, found_last } => write!(
+                f,
+                "the recorded head is entry {seq}, but the log ends at entry {found_last}: \
+                 the log was wiped, truncated or rolled back"
+            ),
+            ChainBreak::AnchorMismatch { seq } => write!(
+                f,
+                "audit entry {seq} differs from the recorded head: the log was rolled back and rewritten from there"
+            ),
         }
     }
 }
@@ -111,6 +126,89 @@ pub fn verify_audit_chain<'a>(
     entries: impl IntoIterator<Item = ChainedEntry<'a>>,
     head: Option<(i64, [u8; 32])>,
 ) -> Result<u64, ChainBreak> {
+    verify_audit_chain_anchored(key, entries, head, &[])
+}
+
+/// A head recorded outside the database: the sequence number of an entry and its MAC, as
+/// printed by `haven audit verify` (`SEQ:HEX`) or carried by a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    pub mac: [u8; 32],
+}
+
+/// Why a recorded head cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a recorded audit head is `SEQ:HEX` (a positive entry number and a 64-digit hex MAC), not {0:?}")]
+pub struct AnchorFormatError(pub String);
+
+impl AuditAnchor {
+    /// Reads `SEQ:HEX`, or the form `entry SEQ mac HEX` that `haven audit verify` prints.
+    pub fn parse(text: &str) -> Result<AuditAnchor, AnchorFormatError> {
+        let err = || AnchorFormatError(text.to_owned());
+        let t = text.trim();
+        let (seq, hex) = match t.split_once(':') {
+            Some(parts) => parts,
+            None => {
+                let words: Vec<&str> = t.split_whitespace().collect();
+                match words.as_slice() {
+                    ["entry", seq, "mac", hex] => (*seq, *hex),
+                    _ => return Err(err()),
+                }
+            }
+        };
+        let seq: i64 = seq.trim().parse().map_err(|_| err())?;
+        if seq < 1 {
+            return Err(err());
+        }
+        let mac = decode_mac_hex(hex.trim()).ok_or_else(err)?;
+        Ok(AuditAnchor { seq, mac })
+    }
+}
+
+impl fmt::Display for AuditAnchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.seq, encode_mac_hex(&self.mac))
+    }
+}
+
+/// Lower-case hex of a MAC.
+pub fn encode_mac_hex(mac: &[u8; 32]) -> String {
+    mac.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A MAC from 64 hex digits (either case).
+pub fn decode_mac_hex(hex: &str) -> Option<[u8; 32]> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let digits = std::str::from_utf8(pair).ok()?;
+        out[i] = u8::from_str_radix(digits, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// [`verify_audit_chain`], and then every `anchor` (heads recorded outside the database) must
+/// be in the verified chain: the entry at its seq must exist and carry its MAC. Since every
+/// MAC covers its predecessor, a matching anchor proves the whole log up to it is the one seen
+/// when the anchor was recorded, and the verified chain proves it continues from there.
+///
+/// Chain breaks are reported first; then the anchors in ascending seq, the first that fails as
+/// [`ChainBreak::AnchorMissing`] (the log ends before it: wiped, truncated, rolled back) or
+/// [`ChainBreak::AnchorMismatch`] (the entry is there with another MAC: rolled back and regrown).
+pub fn verify_audit_chain_anchored<'a>(
+    key: &AuditKey,
+    entries: impl IntoIterator<Item = ChainedEntry<'a>>,
+    head: Option<(i64, [u8; 32])>,
+    anchors: &[AuditAnchor],
+) -> Result<u64, ChainBreak> {
+    let mut wanted: Vec<AuditAnchor> = anchors.to_vec();
+    wanted.sort_by_key(|a| a.seq);
+    // The MAC found at each anchored seq, filled in while the chain is verified.
+    let mut found: Vec<Option<[u8; 32]>> = vec![None; wanted.len()];
     let mut prev_seq: i64 = 0;
     let mut prev_mac: [u8; 32] = AUDIT_GENESIS;
     let mut verified: u64 = 0;
@@ -138,6 +236,11 @@ pub fn verify_audit_chain<'a>(
                         if constant_time_eq(&computed, &mac) {
                             prev_mac = mac;
                             verified += 1;
+                            for (a, slot) in wanted.iter().zip(found.iter_mut()) {
+                                if a.seq == e.seq {
+                                    *slot = Some(mac);
+                                }
+                            }
                         } else {
                             first_break = Some(ChainBreak::Edited { seq: e.seq });
                         }
@@ -158,5 +261,49 @@ pub fn verify_audit_chain<'a>(
             return Err(ChainBreak::BadMac { seq: head_seq });
         }
     }
+    for (a, slot) in wanted.iter().zip(&found) {
+        match slot {
+            None => return Err(ChainBreak::AnchorMissing { seq: a.seq, found_last: prev_seq }),
+            Some(mac) if !constant_time_eq(mac, &a.mac) => return Err(ChainBreak::AnchorMismatch { seq: a.seq }),
+            Some(_) => {}
+        }
+    }
     Ok(verified)
+}
+
+/// A signed checkpoint: the head of the log (`seq` and the MAC of that entry) at time `at`
+/// (seconds since the epoch, from the caller's clock), written outside the database so that a
+/// later verification can prove the log was not rolled back or wiped.
+///
+/// `mac` = HMAC-SHA256(K, "haven-audit-checkpoint-v1" || seq (i64 BE) || head || at (i64 BE)),
+/// where K = HMAC-SHA256(audit key, "haven-audit-checkpoint-key-v1"): whoever lacks the audit key
+/// (held only under the master key) cannot forge or alter a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuditCheckpoint {
+    pub seq: i64,
+    pub head: [u8; 32],
+    pub at: i64,
+    pub mac: [u8; 32],
+}
+
+fn checkpoint_mac(key: &AuditKey, seq: i64, head: &[u8; 32], at: i64) -> [u8; 32] {
+    let derived = zeroize::Zeroizing::new(hmac_sha256_parts(&key.bytes, &[b"haven-audit-checkpoint-key-v1"]));
+    hmac_sha256_parts(&derived, &[b"haven-audit-checkpoint-v1", &seq.to_be_bytes(), head, &at.to_be_bytes()])
+}
+
+impl AuditCheckpoint {
+    /// Signs the head `(seq, head)` as seen at `at`.
+    pub fn sign(key: &AuditKey, seq: i64, head: [u8; 32], at: i64) -> AuditCheckpoint {
+        AuditCheckpoint { seq, head, at, mac: checkpoint_mac(key, seq, &head, at) }
+    }
+
+    /// Whether the checkpoint's MAC is genuine (constant time).
+    pub fn verify(&self, key: &AuditKey) -> bool {
+        constant_time_eq(&checkpoint_mac(key, self.seq, &self.head, self.at), &self.mac)
+    }
+
+    /// The head it records, to check the log against.
+    pub fn anchor(&self) -> AuditAnchor {
+        AuditAnchor { seq: self.seq, mac: self.head }
+    }
 }

@@ -16,7 +16,8 @@ mod random;
 mod totp;
 
 pub use audit::{
-    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head,
+    AUDIT_GENESIS, AnchorFormatError, AuditAnchor, AuditCheckpoint, AuditKey, ChainBreak, ChainedEntry, audit_head_mac,
+    audit_mac, decode_mac_hex, encode_mac_hex, verify_audit_chain, verify_audit_chain_anchored, verify_audit_head,
 };
 pub use backup::{BACKUP_CHUNK_SIZE, BACKUP_MAGIC, decrypt_backup, encrypt_backup};
 pub use error::CryptoError;

@@ -1,5 +1,6 @@
 use haven_crypto::{
-    AUDIT_GENESIS, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac, verify_audit_chain, verify_audit_head,
+    AUDIT_GENESIS, AuditAnchor, AuditCheckpoint, AuditKey, ChainBreak, ChainedEntry, audit_head_mac, audit_mac,
+    verify_audit_chain, verify_audit_chain_anchored, verify_audit_head,
 };
 use proptest::prelude::*;
 
@@ -191,4 +192,135 @@ proptest! {
         entries.remove(i);
         prop_assert!(verify(&key, &entries, Some(head)).is_err());
     }
+}
+
+fn verify_anchored(
+    key: &AuditKey,
+    entries: &[Stored],
+    head: Option<(i64, [u8; 32])>,
+    anchors: &[AuditAnchor],
+) -> Result<u64, ChainBreak> {
+    verify_audit_chain_anchored(
+        key,
+        entries.iter().map(|s| ChainedEntry { seq: s.seq, entry: &s.entry, mac: &s.mac }),
+        head,
+        anchors,
+    )
+}
+
+/// Appends `more` entries (with content other than the original ones) after `entries`.
+fn regrow(key: &AuditKey, entries: &mut Vec<Stored>, more: i64) -> (i64, [u8; 32]) {
+    let (mut seq, mut prev) = entries
+        .last()
+        .map_or((0, AUDIT_GENESIS), |s| (s.seq, <[u8; 32]>::try_from(s.mac.as_slice()).expect("32-byte MAC")));
+    for _ in 0..more {
+        seq += 1;
+        let entry = format!(r#"{{"actor":"insider","action":"read","record":"case-{seq}"}}"#).into_bytes();
+        let mac = audit_mac(key, seq, &prev, &entry);
+        entries.push(Stored { seq, entry, mac: mac.to_vec() });
+        prev = mac;
+    }
+    (seq, prev)
+}
+
+#[test]
+fn a_recorded_head_passes_on_the_same_log_and_on_a_log_that_went_on() {
+    let key = AuditKey::generate();
+    let (mut entries, head) = chain(&key, 10);
+    let anchor = AuditAnchor { seq: head.0, mac: head.1 };
+    assert_eq!(verify_anchored(&key, &entries, Some(head), &[anchor]), Ok(10));
+    let older = AuditAnchor { seq: 4, mac: entries[3].mac.as_slice().try_into().expect("32 bytes") };
+    let grown = regrow(&key, &mut entries, 5);
+    assert_eq!(verify_anchored(&key, &entries, Some(grown), &[anchor, older]), Ok(15));
+}
+
+#[test]
+fn a_recorded_head_catches_a_wiped_log() {
+    let key = AuditKey::generate();
+    let (_, head) = chain(&key, 10);
+    // Every entry and the head row deleted: the chain alone finds nothing wrong.
+    assert_eq!(verify(&key, &[], None), Ok(0));
+    let anchor = AuditAnchor { seq: head.0, mac: head.1 };
+    let err = verify_anchored(&key, &[], None, &[anchor]).unwrap_err();
+    assert_eq!(err, ChainBreak::AnchorMissing { seq: 10, found_last: 0 });
+    let text = err.to_string();
+    assert!(text.contains("entry 10") && text.contains("wiped"), "{text}");
+}
+
+#[test]
+fn a_recorded_head_catches_truncation_to_an_earlier_head_row() {
+    let key = AuditKey::generate();
+    let (entries, head) = chain(&key, 10);
+    // Truncated to entry 6, and the head row of that time put back from an older copy.
+    let old_head = (6, <[u8; 32]>::try_from(entries[5].mac.as_slice()).expect("32 bytes"));
+    let truncated = &entries[..6];
+    assert_eq!(verify(&key, truncated, Some(old_head)), Ok(6));
+    let anchor = AuditAnchor { seq: head.0, mac: head.1 };
+    let err = verify_anchored(&key, truncated, Some(old_head), &[anchor]).unwrap_err();
+    assert_eq!(err, ChainBreak::AnchorMissing { seq: 10, found_last: 6 });
+    assert!(err.to_string().contains("entry 10") && err.to_string().contains("entry 6"), "{err}");
+}
+
+#[test]
+fn a_recorded_head_catches_a_rollback_that_has_grown_past_it_again() {
+    let key = AuditKey::generate();
+    let (mut entries, head) = chain(&key, 10);
+    // Rolled back to entry 6, then new entries appended: entry 10 exists again, with other content.
+    entries.truncate(6);
+    let regrown = regrow(&key, &mut entries, 7);
+    assert_eq!(verify(&key, &entries, Some(regrown)), Ok(13));
+    let anchor = AuditAnchor { seq: head.0, mac: head.1 };
+    let err = verify_anchored(&key, &entries, Some(regrown), &[anchor]).unwrap_err();
+    assert_eq!(err, ChainBreak::AnchorMismatch { seq: 10 });
+    assert!(err.to_string().contains("entry 10"), "{err}");
+}
+
+#[test]
+fn a_broken_chain_is_reported_before_the_anchors() {
+    let key = AuditKey::generate();
+    let (mut entries, head) = chain(&key, 5);
+    entries[2].entry = b"edited".to_vec();
+    let anchor = AuditAnchor { seq: head.0, mac: head.1 };
+    assert_eq!(verify_anchored(&key, &entries, Some(head), &[anchor]), Err(ChainBreak::Edited { seq: 3 }));
+}
+
+#[test]
+fn a_recorded_head_is_read_in_both_printed_forms_and_refused_otherwise() {
+    let mac = [0xabu8; 32];
+    let anchor = AuditAnchor { seq: 42, mac };
+    let text = anchor.to_string();
+    assert_eq!(text, format!("42:{}", "ab".repeat(32)));
+    assert_eq!(AuditAnchor::parse(&text), Ok(anchor));
+    assert_eq!(AuditAnchor::parse(&format!("entry 42 mac {}", "AB".repeat(32))), Ok(anchor));
+    let hex = "ab".repeat(32);
+    let bad = [
+        String::new(),
+        "42".to_owned(),
+        format!("0:{hex}"),
+        format!("-1:{hex}"),
+        "42:abc".to_owned(),
+        format!("x:{hex}"),
+        format!("42:{}", "zz".repeat(32)),
+        format!("entry 42 {hex}"),
+    ];
+    for b in &bad {
+        assert!(AuditAnchor::parse(b).is_err(), "{b:?} accepted");
+    }
+}
+
+#[test]
+fn a_checkpoint_verifies_only_with_the_audit_key_and_unaltered() {
+    let key = AuditKey::generate();
+    let (_, head) = chain(&key, 3);
+    let cp = AuditCheckpoint::sign(&key, head.0, head.1, 1_780_000_000);
+    assert!(cp.verify(&key));
+    assert_eq!(cp.anchor(), AuditAnchor { seq: 3, mac: head.1 });
+    assert!(!cp.verify(&AuditKey::generate()), "another key");
+    assert!(!AuditCheckpoint { seq: 2, ..cp }.verify(&key), "seq altered");
+    assert!(!AuditCheckpoint { at: cp.at + 1, ..cp }.verify(&key), "time altered");
+    let mut other_head = head.1;
+    other_head[0] ^= 1;
+    assert!(!AuditCheckpoint { head: other_head, ..cp }.verify(&key), "head altered");
+    // The checkpoint MAC is not the head row's MAC: one cannot stand in for the other.
+    assert_ne!(cp.mac, audit_head_mac(&key, head.0, &head.1));
 }
