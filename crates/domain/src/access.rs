@@ -106,7 +106,9 @@ fn role_grants(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match permission {
         Public | Authenticated => true,
-        ManageOrganisations | ManageUsers | ReadAuditLog => role == Role::Administrator,
+        ManageOrganisations | ManageUsers => role == Role::Administrator,
+        // The data protection officer reads the log of its jurisdiction, and nothing else.
+        ReadAuditLog => matches!(role, Role::Administrator | Role::Auditor),
         ListOrganisations => role != Role::Rapporteur && role != Role::Statistician,
         RegisterCase => matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator),
         ListCases => role_compartments(role).contains(&Compartment::Identity),
@@ -134,6 +136,91 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ManageReferrals => matches!(role, Role::Caseworker | Role::Supervisor),
         OverrideReferralConsent => role == Role::Supervisor,
     }
+}
+
+/// Whether a role opens any part of a person's case (identity, support or proceedings): a
+/// "data role", whose grant to an existing user needs a second administrator's approval.
+pub fn is_data_role(role: Role) -> bool {
+    role_compartments(role)
+        .iter()
+        .any(|c| matches!(c, Compartment::Identity | Compartment::Support | Compartment::Proceedings))
+}
+
+/// The data roles in `after` that `before` did not hold: what a change of roles would grant.
+pub fn data_roles_granted(before: &[Role], after: &[Role]) -> Vec<Role> {
+    after.iter().copied().filter(|r| is_data_role(*r) && !before.contains(r)).collect()
+}
+
+/// Why an administrative act is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminDenial {
+    /// The actor does not hold the administrator role (in force).
+    NotAdministrator,
+    /// The user or organisation belongs to another jurisdiction (the EU level included).
+    OtherJurisdiction,
+    /// Nobody changes their own roles.
+    OwnRoles,
+    /// The approver of a role grant must be neither who asked for it nor who receives it.
+    NotASecondPerson,
+}
+
+/// May `actor` administer (list, create, disable, enable, reset, change the roles of) users and
+/// organisations of `target`? Administrators administer their own jurisdiction only; the
+/// platform operator at the console is not an actor and is not asked.
+pub fn may_administer(actor: &Actor, target: Jurisdiction) -> Result<(), AdminDenial> {
+    if !permission_allowed(&actor.roles, Permission::ManageUsers) {
+        return Err(AdminDenial::NotAdministrator);
+    }
+    if actor.jurisdiction != target {
+        return Err(AdminDenial::OtherJurisdiction);
+    }
+    Ok(())
+}
+
+/// May `actor` change the roles of user `grantee_id` of `target`? Never its own.
+pub fn may_change_roles(actor: &Actor, grantee_id: &str, target: Jurisdiction) -> Result<(), AdminDenial> {
+    may_administer(actor, target)?;
+    if actor.user_id == grantee_id {
+        return Err(AdminDenial::OwnRoles);
+    }
+    Ok(())
+}
+
+/// May `actor` approve (or reject) a pending grant of roles asked for by `requester_id` for
+/// `grantee_id` of `target`? A second administrator of the same jurisdiction: neither the one
+/// who asked nor the one who receives.
+pub fn may_decide_grant(
+    actor: &Actor,
+    requester_id: &str,
+    grantee_id: &str,
+    target: Jurisdiction,
+) -> Result<(), AdminDenial> {
+    may_administer(actor, target)?;
+    if actor.user_id == requester_id || actor.user_id == grantee_id {
+        return Err(AdminDenial::NotASecondPerson);
+    }
+    Ok(())
+}
+
+/// May `actor` read an audit entry whose organisations (the actor's and the target's, when
+/// known) lie in `entry_jurisdictions`? Administrators and the data protection officer read the
+/// entries of their own jurisdiction; an entry naming no organisation belongs to the instance
+/// and is read at the console (`haven audit verify`).
+pub fn may_read_audit_entry(actor: &Actor, entry_jurisdictions: &[Jurisdiction]) -> bool {
+    permission_allowed(&actor.roles, Permission::ReadAuditLog) && entry_jurisdictions.contains(&actor.jurisdiction)
+}
+
+/// May `actor` read who accessed the case in `scope`? The data protection officer: any case of
+/// its jurisdiction; supervisors and administrators: the cases their organisation owns.
+pub fn may_read_access_history(actor: &Actor, scope: &CaseScope) -> bool {
+    if actor.jurisdiction != scope.jurisdiction {
+        return false;
+    }
+    actor.roles.iter().any(|r| match r {
+        Role::Auditor => true,
+        Role::Supervisor | Role::Administrator => actor.organisation_id == scope.owner_organisation_id,
+        _ => false,
+    })
 }
 
 /// The acting user, as the application knows it after authentication.
@@ -335,6 +422,71 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn ee() -> Jurisdiction {
+        Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap())
+    }
+
+    #[test]
+    fn administrators_administer_their_own_jurisdiction_only() {
+        let admin = actor("ca", Role::Administrator);
+        assert_eq!(may_administer(&admin, lv()), Ok(()));
+        assert_eq!(may_administer(&admin, ee()), Err(AdminDenial::OtherJurisdiction));
+        let mut eu = admin.clone();
+        eu.jurisdiction = Jurisdiction::EuropeanUnion;
+        assert_eq!(may_administer(&eu, lv()), Err(AdminDenial::OtherJurisdiction));
+        assert_eq!(may_administer(&actor("ngo", Role::Supervisor), lv()), Err(AdminDenial::NotAdministrator));
+    }
+
+    #[test]
+    fn nobody_changes_their_own_roles_and_a_grant_needs_a_second_person() {
+        let admin = actor("ca", Role::Administrator);
+        assert_eq!(may_change_roles(&admin, "u", lv()), Err(AdminDenial::OwnRoles));
+        assert_eq!(may_change_roles(&admin, "other", lv()), Ok(()));
+        assert_eq!(may_decide_grant(&admin, "u", "other", lv()), Err(AdminDenial::NotASecondPerson));
+        assert_eq!(may_decide_grant(&admin, "a2", "u", lv()), Err(AdminDenial::NotASecondPerson));
+        assert_eq!(may_decide_grant(&admin, "a2", "other", lv()), Ok(()));
+        assert_eq!(may_decide_grant(&admin, "a2", "other", ee()), Err(AdminDenial::OtherJurisdiction));
+    }
+
+    #[test]
+    fn data_roles_are_those_that_open_a_persons_case() {
+        for role in Role::ALL {
+            let opens = role_compartments(*role).iter().any(|c| *c != Compartment::Statistics);
+            assert_eq!(is_data_role(*role), opens, "{role}");
+        }
+        assert!(is_data_role(Role::DecisionMaker));
+        assert!(!is_data_role(Role::Administrator) && !is_data_role(Role::Auditor));
+        assert_eq!(
+            data_roles_granted(&[Role::Administrator], &[Role::Administrator, Role::DecisionMaker]),
+            vec![Role::DecisionMaker]
+        );
+        assert!(data_roles_granted(&[Role::Caseworker, Role::Supervisor], &[Role::Caseworker]).is_empty());
+        assert!(data_roles_granted(&[], &[Role::Rapporteur]).is_empty());
+    }
+
+    #[test]
+    fn the_data_protection_officer_reads_the_audit_and_access_histories_of_its_jurisdiction_only() {
+        let dpo = actor("ngo-a", Role::Auditor);
+        assert!(permission_allowed(&[Role::Auditor], Permission::ReadAuditLog));
+        assert!(permission_allowed(&[Role::Auditor], Permission::ReadAccessHistory));
+        assert!(!permission_allowed(&[Role::Auditor], Permission::ManageUsers));
+        assert!(may_read_audit_entry(&dpo, &[lv()]));
+        assert!(may_read_audit_entry(&dpo, &[ee(), lv()]));
+        assert!(!may_read_audit_entry(&dpo, &[ee()]));
+        assert!(!may_read_audit_entry(&dpo, &[]));
+        assert!(!may_read_audit_entry(&actor("ngo-a", Role::Caseworker), &[lv()]));
+        let admin = actor("ca", Role::Administrator);
+        assert!(!may_read_audit_entry(&admin, &[Jurisdiction::EuropeanUnion]));
+        // Any case of its country, but not another country's.
+        let case = case_of("ngo-b", vec![]);
+        assert!(may_read_access_history(&dpo, &case));
+        assert!(!may_read_access_history(&actor("ngo-a", Role::Supervisor), &case));
+        assert!(may_read_access_history(&actor("ngo-b", Role::Supervisor), &case));
+        let mut abroad = case.clone();
+        abroad.jurisdiction = ee();
+        assert!(!may_read_access_history(&dpo, &abroad));
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// What a user does. Roles grant compartments and route permissions (see [`crate::access`]).
     pub enum Role {
-        /// Runs the instance: organisations, users. Never reads case data. TOTP is enforced.
+        /// Administers the organisations and users of its own jurisdiction. Never reads case
+        /// data, never changes its own roles; a grant of a data role waits for a second
+        /// administrator. TOTP is enforced.
         Administrator => "administrator",
         /// Police, NGO, labour inspector, consulate...: registers presumed victims.
         FirstResponder => "first_responder",
@@ -22,7 +24,8 @@ coded_enum! {
         Rapporteur => "rapporteur",
         /// Statistics office (national or EU): aggregates only.
         Statistician => "statistician",
-        /// Data protection officer: who accessed the organisation's records and when.
+        /// Data protection officer: reads the audit log and the access histories of its
+        /// jurisdiction (who accessed which record, and when), never case data.
         Auditor => "auditor",
     }
 }
