@@ -210,9 +210,8 @@ fn verify_anchored(
 
 /// Appends `more` entries (with content other than the original ones) after `entries`.
 fn regrow(key: &AuditKey, entries: &mut Vec<Stored>, more: i64) -> (i64, [u8; 32]) {
-    let (mut seq, mut prev) = entries
-        .last()
-        .map_or((0, AUDIT_GENESIS), |s| (s.seq, <[u8; 32]>::try_from(s.mac.as_slice()).expect("32-byte MAC")));
+    let (mut seq, mut prev) =
+        entries.last().map_or((0, AUDIT_GENESIS), |s| (s.seq, <[u8; 32]>::try_from(s.mac.as_slice()).unwrap()));
     for _ in 0..more {
         seq += 1;
         let entry = format!(r#"{{"actor":"insider","action":"read","record":"case-{seq}"}}"#).into_bytes();
@@ -229,7 +228,7 @@ fn a_recorded_head_passes_on_the_same_log_and_on_a_log_that_went_on() {
     let (mut entries, head) = chain(&key, 10);
     let anchor = AuditAnchor { seq: head.0, mac: head.1 };
     assert_eq!(verify_anchored(&key, &entries, Some(head), &[anchor]), Ok(10));
-    let older = AuditAnchor { seq: 4, mac: entries[3].mac.as_slice().try_into().expect("32 bytes") };
+    let older = AuditAnchor { seq: 4, mac: entries[3].mac.as_slice().try_into().unwrap() };
     let grown = regrow(&key, &mut entries, 5);
     assert_eq!(verify_anchored(&key, &entries, Some(grown), &[anchor, older]), Ok(15));
 }
@@ -252,7 +251,7 @@ fn a_recorded_head_catches_truncation_to_an_earlier_head_row() {
     let key = AuditKey::generate();
     let (entries, head) = chain(&key, 10);
     // Truncated to entry 6, and the head row of that time put back from an older copy.
-    let old_head = (6, <[u8; 32]>::try_from(entries[5].mac.as_slice()).expect("32 bytes"));
+    let old_head = (6, <[u8; 32]>::try_from(entries[5].mac.as_slice()).unwrap());
     let truncated = &entries[..6];
     assert_eq!(verify(&key, truncated, Some(old_head)), Ok(6));
     let anchor = AuditAnchor { seq: head.0, mac: head.1 };
