@@ -77,6 +77,31 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "role_grants",
+        "id",
+        &[
+            ("id", Col::Text),
+            ("user_id", Col::Text),
+            ("roles", Col::Text),
+            ("requested_by", Col::Text),
+            ("requested_at", Col::Int),
+            ("state", Col::Text),
+            ("decided_by", Col::Text),
+            ("decided_at", Col::Int),
+        ],
+    ),
+    (
+        "setup_codes",
+        "user_id",
+        &[
+            ("user_id", Col::Text),
+            ("code_hash", Col::Blob),
+            ("created_by", Col::Text),
+            ("created_at", Col::Int),
+            ("expires_at", Col::Int),
+        ],
+    ),
+    (
         "cases",
         "id",
         &[
@@ -383,6 +408,8 @@ pub const TABLES: &[&str] = &[
     "user_roles",
     "sessions",
     "api_tokens",
+    "role_grants",
+    "setup_codes",
     "cases",
     "persons",
     "case_shares",

@@ -173,6 +173,8 @@ pub use ident::Identifiers;
 mod queries;
 mod stats;
 pub use stats::*;
+mod separation;
+pub use separation::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -41,6 +41,7 @@ mod backup;
 mod cases;
 mod ident;
 mod schema;
+mod separation;
 mod stats;
 mod support;
 mod tamper;
