@@ -2,7 +2,7 @@
 //! notes, sharing, and the access history. Every read of personal data is audited.
 
 use crate::{App, AppError, AppResult, Principal, new_id};
-use haven_crypto::{ChainedEntry, FieldContext, verify_audit_chain};
+use haven_crypto::FieldContext;
 use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, authorize, may_see_case};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::{CalendarDate, NoteInput, PersonIdentity, Sex};
@@ -337,30 +337,10 @@ impl App {
     }
 
     /// Checks the whole audit chain (and its head). Returns what was verified, or the first
-    /// break found as a conflict naming the entry.
+    /// break found as a conflict naming the entry. See [`App::verify_audit_anchored`] to check
+    /// it against heads recorded outside the database as well.
     pub async fn verify_audit(&self) -> AppResult<AuditVerification> {
-        let rows = self.store.audit_entries_physical().await?;
-        let head = self.store.audit_head().await?;
-        let key = self.keys.audit_key();
-        // Every append writes the head: entries without one mean the head row was deleted (and
-        // with it the proof of how long the chain was).
-        if head.is_none() && !rows.is_empty() {
-            return Err(AppError::Conflict("audit chain broken: the audit head is missing".into()));
-        }
-        if let Some(h) = &head
-            && !haven_crypto::verify_audit_head(&key, h.seq, &h.mac, &h.head_mac)
-        {
-            return Err(AppError::Conflict(format!("the audit head (entry {}) has been altered", h.seq)));
-        }
-        let bytes: Vec<Vec<u8>> = rows.iter().map(|r| r.event.canonical_bytes(r.seq)).collect();
-        let entries = rows.iter().zip(&bytes).map(|(r, b)| ChainedEntry { seq: r.seq, entry: b, mac: &r.mac });
-        let verified = verify_audit_chain(&key, entries, head.as_ref().map(|h| (h.seq, h.mac)))
-            .map_err(|b| AppError::Conflict(format!("audit chain broken: {b}")))?;
-        Ok(AuditVerification {
-            entries: verified,
-            head_seq: head.as_ref().map_or(0, |h| h.seq),
-            head_mac: head.map(|h| h.mac.iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default(),
-        })
+        self.verify_audit_anchored(&[], &[]).await
     }
 
     /// Audit entries for administrators (no personal data is in them).

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod assist;
 pub mod assist_records;
+pub mod audit_anchor;
 pub mod auth;
 pub mod cases;
 pub mod clock;
