@@ -1301,7 +1301,13 @@ impl App {
         let event = self
             .event(principal, AuditAction::PersonSearched)
             .on("search", "persons", Some(&principal.organisation.id))
-            .detail(format!("results={}", hits.len()));
+            // Which cases the search showed, not only how many: an access history must be able to
+            // say who saw a person through a search.
+            .detail(format!(
+                "results={} cases={}",
+                hits.len(),
+                hits.iter().map(|h| h.case_id.as_str()).collect::<Vec<_>>().join(",")
+            ));
         self.store.append_audit(&event).await?;
         Ok(hits)
     }

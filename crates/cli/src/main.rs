@@ -205,6 +205,17 @@ fn master_key(config: &Config, data: &Path) -> Result<(MasterKey, Option<PathBuf
     Ok((key, Some(path)))
 }
 
+/// Whether the master key file sits in the same folder as the SQLite database (the default,
+/// fine for a demonstration, not for real data).
+fn key_file_beside_database(config: &Config, data: &Path) -> bool {
+    if !config.database.url.is_empty() || std::env::var("HAVEN_MASTER_KEY").is_ok() {
+        return false;
+    }
+    let key = config.master_key_file(data);
+    let folder = |p: &Path| std::fs::canonicalize(p).ok();
+    key.parent().and_then(folder).is_some_and(|k| folder(data) == Some(k))
+}
+
 async fn open_store(config: &Config, data: &Path) -> Result<Store> {
     let store = if config.database.url.is_empty() {
         Store::open_sqlite(data).await.with_context(|| format!("opening the SQLite database in {}", data.display()))?
@@ -335,6 +346,12 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Result<()> {
     let app = open_app(&config, data).await?;
+    if !demo && key_file_beside_database(&config, data) {
+        tracing::warn!(
+            "the master key file lies in the data folder, next to the SQLite database: whoever copies the folder \
+             can read everything; keep the key elsewhere ([keys] master_key_file or HAVEN_MASTER_KEY)"
+        );
+    }
     if let Some((username, password)) = app.bootstrap_administrator(&config.instance.jurisdiction).await? {
         // Printed to the terminal only, never logged.
         println!("First start: created the administrator account.");

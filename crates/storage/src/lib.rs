@@ -182,6 +182,7 @@ impl Store {
     /// a 10 s busy timeout.
     pub async fn open_sqlite(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StorageError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        restrict_to_owner(dir)?;
         let options = SqliteConnectOptions::new()
             .filename(dir.join("haven.db"))
             .create_if_missing(true)
@@ -271,4 +272,24 @@ impl Store {
         let n = on_pool!(self, |pool| sqlx::raw_sql(sql).execute(pool).await?.rows_affected());
         Ok(n)
     }
+}
+
+/// The data folder readable by its owner only (0700), and the database, its write-ahead log and
+/// shared-memory file 0600, created so before SQLite opens them: victims' ciphertext and the
+/// audit log are nobody else's to copy.
+fn restrict_to_owner(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |path: &Path, e: std::io::Error| StorageError::Io(format!("cannot restrict {}: {e}", path.display()));
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| io(dir, e))?;
+        for name in ["haven.db", "haven.db-wal", "haven.db-shm"] {
+            let path = dir.join(name);
+            std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&path).map_err(|e| io(&path, e))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(|e| io(&path, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }

@@ -34,6 +34,7 @@ fn first_start_prints_the_administrator_password_once_and_never_stores_or_logs_i
     assert!(out.contains(&password), "the password went to stdout");
     assert!(!err.contains(&password), "the password is in the logs: {err}");
     assert!(err.contains("shutting down"), "no shutdown in the logs: {err}");
+    assert!(err.contains("master key file lies in the data folder"), "no warning about the key file: {err}");
     for (path, bytes) in haven.files() {
         assert!(!contains_bytes(&bytes, &password), "the password is in {}", path.display());
     }
@@ -174,4 +175,14 @@ fn sigterm_right_after_the_server_says_it_serves_is_graceful() {
         let (_, err) = server.stop();
         assert!(err.contains("shutting down") && err.contains("closing the database"), "{err}");
     }
+}
+
+/// With the master key outside the data folder there is nothing to warn about.
+#[test]
+fn a_master_key_kept_apart_from_the_database_gives_no_warning() {
+    let haven = Haven::new().with_env("HAVEN_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    let server = haven.serve();
+    let (_, err) = server.stop();
+    assert!(!err.contains("master key file lies in the data folder"), "{err}");
+    assert!(!haven.key_file().exists(), "no key file is written when the key comes from the environment");
 }

@@ -144,3 +144,40 @@ async fn cases_decided_before_procedures_were_data_keep_their_history_through_th
     let r = store.execute_unchecked("UPDATE decisions SET kind = 'withdrawal'").await;
     assert!(r.is_err(), "decisions are still immutable after the migration: {r:?}");
 }
+
+/// The data folder is its owner's only (0700), and so are the database, its write-ahead log and
+/// its shared-memory file (0600), whether new or from an earlier release with looser modes.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let key = haven_crypto::AuditKey::generate();
+    let signed =
+        |s: haven_storage::Store| s.with_audit_signer(std::sync::Arc::new(crate::support::TestSigner(key.clone())));
+    let store = signed(haven_storage::Store::open_sqlite(&data).await.unwrap());
+    let org = crate::support::organisation(
+        "org-1",
+        "Labour Inspectorate",
+        haven_domain::OrganisationKind::LabourInspectorate,
+        "LV",
+    );
+    store
+        .create_organisation(&org, &crate::support::event(haven_domain::audit::AuditAction::OrganisationCreated))
+        .await
+        .unwrap();
+    assert_eq!(mode(&data), 0o700);
+    for name in ["haven.db", "haven.db-wal", "haven.db-shm"] {
+        assert_eq!(mode(&data.join(name)), 0o600, "{name}");
+    }
+    store.close().await;
+    // An older database opened with looser modes is tightened.
+    std::fs::set_permissions(data.join("haven.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = haven_storage::Store::open_sqlite(&data).await.unwrap();
+    assert_eq!(again.organisation("org-1").await.unwrap(), org);
+    assert_eq!(mode(&data.join("haven.db")), 0o600);
+}

@@ -1145,6 +1145,10 @@ async fn a_person_is_found_by_folded_name_date_and_normalised_document() {
 
     let hits = w.search(&w.responder, &[("name", "zanna kirse")]).await;
     assert_eq!(hit_ids(&hits), vec![zanna.clone()], "diacritics: {hits:?}");
+    // The audit log says which cases the search showed, not only how many.
+    let audit = w.t.app.store().audit_entries(0, 10_000).await.unwrap();
+    let searched = audit.iter().rev().find(|e| e.event.action.to_string() == "person_searched").unwrap();
+    assert_eq!(searched.event.detail.as_deref(), Some(format!("results=1 cases={zanna}").as_str()));
     assert_eq!(hits[0]["name"], "Žanna Ķirse");
     assert_eq!(hits[0]["matched_on"], json!(["name"]));
     let hits = w.search(&w.responder, &[("name", "Kirse Zanna")]).await;
