@@ -84,7 +84,7 @@ impl App {
     pub async fn login(&self, req: LoginRequest<'_>) -> AppResult<NewSession> {
         let now = self.now();
         let account = req.username.trim().to_ascii_lowercase();
-        if let Some(retry_after) = self.limiter.check(&account, req.address, now) {
+        if let Some(retry_after) = self.limiter.check(&account, req.address, false, now) {
             let event = AuditEvent::new(now, AuditAction::LoginRateLimited, AuditOutcome::Denied)
                 .from_address(req.address)
                 .detail("rate_limited");
