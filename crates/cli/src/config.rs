@@ -15,6 +15,27 @@ pub struct Config {
     pub login: LoginConfig,
     pub log: LogConfig,
     pub statistics: StatisticsConfig,
+    pub audit: AuditConfig,
+}
+
+/// Where the server anchors the audit log outside the database (see docs/audit.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// The append-only file the server adds a signed checkpoint (one JSON line) to. Default:
+    /// `<data>/audit-checkpoints.jsonl`; keep it on another machine or disk in production.
+    pub checkpoint_file: String,
+    /// A checkpoint each time the log has grown by this many entries (and one on graceful
+    /// shutdown); 0 writes one on shutdown only.
+    pub checkpoint_every: u64,
+    /// Optionally, an `http://` endpoint every checkpoint is also POSTed to as JSON.
+    pub checkpoint_url: String,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig { checkpoint_file: String::new(), checkpoint_every: 1000, checkpoint_url: String::new() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +99,8 @@ pub struct InstanceConfig {
 pub struct SessionsConfig {
     pub idle_minutes: i64,
     pub absolute_hours: i64,
+    /// An API token stops working this many days after it was created.
+    pub api_token_days: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,7 +140,7 @@ impl Default for InstanceConfig {
 
 impl Default for SessionsConfig {
     fn default() -> Self {
-        SessionsConfig { idle_minutes: 30, absolute_hours: 12 }
+        SessionsConfig { idle_minutes: 30, absolute_hours: 12, api_token_days: 90 }
     }
 }
 
@@ -231,6 +254,15 @@ impl Config {
             .map_err(|e| ConfigError::Invalid { origin, message: e.to_string().trim().to_owned() })
     }
 
+    /// The file the server appends audit checkpoints to.
+    pub fn checkpoint_file(&self, data: &Path) -> PathBuf {
+        if self.audit.checkpoint_file.is_empty() {
+            data.join("audit-checkpoints.jsonl")
+        } else {
+            PathBuf::from(&self.audit.checkpoint_file)
+        }
+    }
+
     pub fn master_key_file(&self, data: &Path) -> PathBuf {
         if self.keys.master_key_file.is_empty() {
             data.join("master.key")
@@ -279,8 +311,28 @@ mod tests {
                 .unwrap();
         assert_eq!(c.keys.master_key_file, "2026");
         assert_eq!(c.sessions.idle_minutes, 5);
+        assert_eq!(c.sessions.api_token_days, 90, "the default API token lifetime");
+        let c = Config::load(None, env(&[("HAVEN_SESSIONS__API_TOKEN_DAYS", "7")])).unwrap();
+        assert_eq!(c.sessions.api_token_days, 7);
         let err = Config::load(None, env(&[("HAVEN_SERVER__TLS", "maybe")])).unwrap_err().to_string();
         assert!(err.contains("HAVEN_SERVER__TLS"), "{err}");
+    }
+
+    #[test]
+    fn the_audit_section_has_defaults_and_takes_its_keys_from_file_and_environment() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.audit.checkpoint_every, 1000);
+        assert_eq!(c.checkpoint_file(Path::new("d")), Path::new("d").join("audit-checkpoints.jsonl"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("haven.toml");
+        std::fs::write(&path, "[audit]\ncheckpoint_every = 50\ncheckpoint_file = \"/elsewhere/cp.jsonl\"\n").unwrap();
+        let c = Config::load(Some(&path), env(&[("HAVEN_AUDIT__CHECKPOINT_URL", "http://127.0.0.1:9/cp")])).unwrap();
+        assert_eq!(c.audit.checkpoint_every, 50);
+        assert_eq!(c.checkpoint_file(Path::new("d")), PathBuf::from("/elsewhere/cp.jsonl"));
+        assert_eq!(c.audit.checkpoint_url, "http://127.0.0.1:9/cp");
+        std::fs::write(&path, "[audit]\ncheckpoint_evry = 50\n").unwrap();
+        let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(err.contains("checkpoint_evry"), "{err}");
     }
 
     #[test]

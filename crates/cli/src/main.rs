@@ -1,5 +1,6 @@
 //! `haven`: the one binary.
 
+mod checkpoints;
 mod config;
 mod demo;
 mod demo_assist;
@@ -133,7 +134,16 @@ enum KeysCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Checks every entry of the chain and the head; prints the head to record elsewhere.
-    Verify,
+    Verify {
+        /// A head recorded earlier (`SEQ:HEX`, as printed): the log must still hold that entry
+        /// with that MAC, and go on from it. Catches a wiped, truncated or rolled-back log.
+        #[arg(long = "head", value_name = "SEQ:HEX")]
+        heads: Vec<String>,
+        /// The server's checkpoint file: every checkpoint's MAC must verify and its head must be
+        /// in the log.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+    },
 }
 
 /// The system clock: the only place Haven reads the time.
@@ -329,19 +339,43 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(cmd) => user_command(&open_app(&config, &data).await?, cmd).await,
         Command::Org(cmd) => org_command(&open_app(&config, &data).await?, cmd).await,
         Command::Keys(KeysCommand::Rotate) => rotate_keys(&config, &data).await,
-        Command::Audit(AuditCommand::Verify) => {
-            let app = open_app(&config, &data).await?;
-            let v = app.verify_audit().await.context("the audit log failed verification")?;
-            println!("audit log intact: {} entries verified", v.entries);
-            println!("head: entry {} mac {}", v.head_seq, v.head_mac);
-            println!("record this head elsewhere: a later verification must find it in the chain");
-            Ok(())
+        Command::Audit(AuditCommand::Verify { heads, checkpoints }) => {
+            verify_audit(&config, &data, &heads, checkpoints).await
         }
         Command::Backup { file } => backup(&config, &data, &file).await,
         Command::Restore { file } => restore(&config, &data, &file).await,
         Command::Link(_) => bail!("handled before the runtime starts"),
         Command::CheckTranslations => check_translations(),
     }
+}
+
+/// `haven audit verify`: the chain, and the heads recorded outside the database.
+async fn verify_audit(config: &Config, data: &Path, heads: &[String], checkpoints: Option<PathBuf>) -> Result<()> {
+    let anchors =
+        heads.iter().map(|h| haven_crypto::AuditAnchor::parse(h).context("--head")).collect::<Result<Vec<_>>>()?;
+    let checkpoints = match &checkpoints {
+        None => Vec::new(),
+        Some(file) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+            haven_app::audit_anchor::parse_checkpoints(&text).with_context(|| format!("reading {}", file.display()))?
+        }
+    };
+    let app = open_app(config, data).await?;
+    let v = app.verify_audit_anchored(&anchors, &checkpoints).await.context("the audit log failed verification")?;
+    println!("audit log intact: {} entries verified", v.entries);
+    println!("head: entry {} mac {}", v.head_seq, v.head_mac);
+    if !anchors.is_empty() || !checkpoints.is_empty() {
+        println!("found in the log: {} recorded head(s) and {} checkpoint(s)", anchors.len(), checkpoints.len());
+    }
+    if v.head_seq > 0 {
+        println!(
+            "record this head elsewhere; later, `haven audit verify --head {}:{}` must find it in the chain",
+            v.head_seq, v.head_mac
+        );
+    } else {
+        println!("the log is empty: only a head recorded earlier (--head) or a checkpoint file can show it was wiped");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Result<()> {
@@ -370,6 +404,15 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         request_timeout: std::time::Duration::from_secs(config.server.request_timeout_seconds),
     };
     let router = haven_web::router(app.clone(), web)?;
+    let checkpointer = checkpoints::Checkpointer::new(
+        app.clone(),
+        config.checkpoint_file(data),
+        &config.audit.checkpoint_url,
+        config.audit.checkpoint_every,
+    )
+    .await?;
+    let (stop_checkpoints, stopped) = tokio::sync::watch::channel(false);
+    let checkpointing = tokio::spawn(checkpointer.run(stopped));
     let shutdown = shutdown_signal()?;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -379,6 +422,16 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;
+    // The last checkpoint, once no request can add to the log any more.
+    let _ = stop_checkpoints.send(true);
+    match checkpointing.await {
+        Ok(mut checkpointer) => {
+            if let Err(e) = checkpointer.write().await {
+                tracing::error!(error = %format!("{e:#}"), "the shutdown audit checkpoint could not be written");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "the audit checkpoint task failed"),
+    }
     tracing::info!("requests finished; closing the database");
     app.store().close().await;
     Ok(())
