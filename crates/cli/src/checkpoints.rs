@@ -79,7 +79,12 @@ impl Checkpointer {
     /// Reads where the file left off; warns when the log is behind the newest checkpoint.
     pub async fn new(app: App, file: PathBuf, url: &str, every: u64) -> Result<Checkpointer> {
         let endpoint = if url.trim().is_empty() { None } else { Some(Endpoint::parse(url.trim())?) };
-        let last_seq = last_checkpoint_seq(&file)?;
+        // A checkpoint file that cannot be read is a finding for `haven audit verify`, not a
+        // reason to stop serving: new checkpoints are appended after it.
+        let last_seq = last_checkpoint_seq(&file).unwrap_or_else(|e| {
+            tracing::error!(error = %format!("{e:#}"), "the audit checkpoint file cannot be read");
+            0
+        });
         let head = app.store().audit_head().await?.map_or(0, |h| h.seq);
         if last_seq > head {
             tracing::error!(

@@ -333,6 +333,11 @@ fn verify_refuses_a_forged_checkpoint() {
     haven.run(&["audit", "verify", "--checkpoints", file]).assert_fails_with(&["line 2", "does not verify"]);
     std::fs::write(&path, "not json\n").expect("write");
     haven.run(&["audit", "verify", "--checkpoints", file]).assert_fails_with(&["checkpoint line 1"]);
+    // A spoiled file does not stop the server: it logs the problem and appends after it.
+    let (_, logs) = haven.serve().stop();
+    assert!(logs.contains("the audit checkpoint file cannot be read"), "{logs}");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(text.lines().count(), 2, "{text}");
 }
 
 #[test]
