@@ -315,6 +315,9 @@ fn the_server_writes_signed_checkpoints_and_verify_catches_a_rollback_behind_the
         &format!("ends at entry {}", n - 1),
         "rolled back",
     ]);
+    // The server notices it too when it starts.
+    let (_, logs) = haven.serve().stop();
+    assert!(logs.contains("the audit log ends before the newest checkpoint"), "{logs}");
 }
 
 #[test]
