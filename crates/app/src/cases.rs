@@ -295,11 +295,12 @@ impl App {
         Ok(())
     }
 
-    /// Who accessed a case and when: for the owning organisation only.
+    /// Who accessed a case and when: for the owning organisation's supervisors and
+    /// administrators, and the data protection officer of the case's country.
     pub async fn access_history(&self, principal: &Principal, case_id: &str) -> AppResult<Vec<AccessRecord>> {
         self.require(principal, Permission::ReadAccessHistory).await?;
         let case = self.load_case(case_id).await?;
-        if case.owner_organisation_id != principal.organisation.id {
+        if !haven_domain::access::may_read_access_history(&principal.actor, &scope(&case)) {
             self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
             return Err(AppError::NotFound);
         }
@@ -343,10 +344,34 @@ impl App {
         self.verify_audit_anchored(&[], &[]).await
     }
 
-    /// Audit entries for administrators (no personal data is in them).
+    /// Audit entries for administrators and the data protection officer (no personal data is
+    /// in them): those of their own jurisdiction only, i.e. whose acting or target organisation
+    /// belongs to it ([`haven_domain::access::may_read_audit_entry`]), in order after `after_seq`.
     pub async fn audit_log(&self, principal: &Principal, after_seq: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
         self.require(principal, Permission::ReadAuditLog).await?;
-        let rows = self.store.audit_entries(after_seq.max(0), limit.clamp(1, 1000)).await?;
+        let limit = usize::try_from(limit.clamp(1, 1000)).unwrap_or(1000);
+        let jurisdictions: std::collections::HashMap<String, haven_domain::Jurisdiction> =
+            self.store.organisations().await?.into_iter().map(|o| (o.id, o.jurisdiction)).collect();
+        let mut rows = Vec::new();
+        let mut cursor = after_seq.max(0);
+        'pages: loop {
+            let page = self.store.audit_entries(cursor, 1000).await?;
+            let Some(last) = page.last() else { break };
+            cursor = last.seq;
+            for row in page {
+                let e = &row.event;
+                let of: Vec<haven_domain::Jurisdiction> = [&e.actor_organisation_id, &e.target_organisation_id]
+                    .into_iter()
+                    .filter_map(|o| o.as_ref().and_then(|id| jurisdictions.get(id)).copied())
+                    .collect();
+                if haven_domain::access::may_read_audit_entry(&principal.actor, &of) {
+                    rows.push(row);
+                    if rows.len() >= limit {
+                        break 'pages;
+                    }
+                }
+            }
+        }
         let event = self.event(principal, AuditAction::AuditLogRead).on("audit", "log", None);
         self.store.append_audit(&event).await?;
         Ok(rows)

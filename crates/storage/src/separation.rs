@@ -107,6 +107,17 @@ impl Store {
                 return Err(StorageError::Conflict("this grant has already been decided".into()));
             }
             if approve {
+                // A change of roles ends the user's sessions and API tokens.
+                sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2")
+                    .bind(true)
+                    .bind(&grant.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE user_id = $2")
+                    .bind(true)
+                    .bind(&grant.user_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(&grant.user_id).execute(&mut *tx).await?;
                 for role in &roles {
                     sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")

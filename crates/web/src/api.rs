@@ -235,7 +235,8 @@ pub struct NewUserBody {
     pub display_name: String,
     pub organisation_id: String,
     pub roles: Vec<String>,
-    /// Left out, a password is generated and returned once.
+    /// Refused (422 naming `password`): an administrator does not choose passwords; the user
+    /// chooses one with the set-up code.
     #[serde(default)]
     pub password: Option<String>,
     #[serde(default)]
@@ -245,8 +246,13 @@ pub struct NewUserBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedUserBody {
     pub user: UserBody,
-    /// The initial password, shown this once.
-    pub password: String,
+    /// A one-time code, shown this once, with which the user chooses a password at `/setup`
+    /// (or `POST /auth/setup`) before it expires.
+    pub setup_code: String,
+    /// When the code stops working (unix seconds).
+    pub setup_code_expires_at: i64,
+    /// The data roles asked for wait for a second administrator's approval: the grant.
+    pub pending_grant: Option<crate::api_separation::RoleGrantBody>,
 }
 
 fn user_body(u: &haven_storage::UserRow) -> UserBody {
@@ -285,8 +291,16 @@ async fn create_user(
         password: body.password,
         language: body.language,
     };
-    let (user, password) = state.app.create_user(Acting::User(&p), &new).await?;
-    Ok((StatusCode::CREATED, Json(CreatedUserBody { user: user_body(&user), password })))
+    let created = state.app.admin_create_user(&p, &new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedUserBody {
+            user: user_body(&created.user),
+            setup_code: created.setup.code,
+            setup_code_expires_at: created.setup.expires_at,
+            pending_grant: created.pending_grant.as_ref().map(crate::api_separation::grant_body),
+        }),
+    ))
 }
 
 /// Disable a user: revokes its sessions and tokens.
@@ -314,20 +328,24 @@ async fn enable_user(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PasswordBody {
-    pub password: String,
+pub struct SetupCodeBody {
+    /// A one-time code, shown this once, with which the user chooses a new password.
+    pub setup_code: String,
+    /// When the code stops working (unix seconds).
+    pub expires_at: i64,
 }
 
-/// Reset a user's password: returns a new one, once; revokes its sessions.
+/// Reset the password of a user of my jurisdiction: the old one stops working, its sessions
+/// end, and a one-time set-up code comes back (never a password).
 #[utoipa::path(post, path = "/users/{username}/reset-password", tag = "administration",
-    params(("username" = String, Path)), responses((status = 200, body = PasswordBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("username" = String, Path)), responses((status = 200, body = SetupCodeBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn reset_password(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(username): Path<String>,
-) -> WebResult<Json<PasswordBody>> {
-    let password = state.app.reset_password(Acting::User(&p), &username).await?;
-    Ok(Json(PasswordBody { password }))
+) -> WebResult<Json<SetupCodeBody>> {
+    let setup = state.app.admin_reset_password(&p, &username).await?;
+    Ok(Json(SetupCodeBody { setup_code: setup.code, expires_at: setup.expires_at }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -336,17 +354,20 @@ pub struct RolesBody {
     pub roles: Vec<String>,
 }
 
-/// Replace a user's roles.
+/// Replace the roles of another user of my jurisdiction (never my own): 204 when applied; a
+/// change that grants a data role waits for a second administrator (202 with the grant).
 #[utoipa::path(put, path = "/users/{username}/roles", tag = "administration", request_body = RolesBody,
-    params(("username" = String, Path)), responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("username" = String, Path)), responses((status = 204), (status = 202, body = crate::api_separation::RoleGrantBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn set_roles(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(username): Path<String>,
     ApiJson(body): ApiJson<RolesBody>,
-) -> WebResult<StatusCode> {
-    state.app.set_user_roles(Acting::User(&p), &username, &body.roles.join(",")).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> WebResult<Response> {
+    match state.app.set_user_roles(Acting::User(&p), &username, &body.roles.join(",")).await? {
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+        Some(grant) => Ok((StatusCode::ACCEPTED, Json(crate::api_separation::grant_body(&grant))).into_response()),
+    }
 }
 
 // ------------------------------------------------------------------ API tokens

@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod statistics;
 pub mod stats;
 pub mod users;
+pub mod setup;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(organisations::router())
         .merge(users::router())
+        .merge(setup::router())
         .merge(audit::router())
         .merge(cases::router())
         .merge(ident::router())

@@ -1,7 +1,11 @@
-//! User administration: the list, creating users, disabling and enabling them, resetting
-//! passwords. A generated password is shown once, on the page that answers the form.
+//! User administration: the users of the administrator's jurisdiction, creating them,
+//! disabling and enabling them, resetting passwords, and the grants of data roles waiting for a
+//! second administrator. An administrator never sees a password: creating a user or resetting
+//! one shows a one-time set-up code, once, on the page that answers the form.
 
-use super::{Choice, FormError, PageCtx, error_page, form_error, label_of, render, see_other, with_status};
+use super::{
+    Choice, FormError, PageCtx, error_page, form_error, format_time, label_of, render, see_other, with_status,
+};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{FormPairs, SignedIn};
@@ -23,6 +27,21 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{username}/disable", post(disable))
         .route("/admin/users/{username}/enable", post(enable))
         .route("/admin/users/{username}/reset-password", post(reset_password))
+        .route("/admin/role-grants/{id}/approve", post(approve_grant))
+        .route("/admin/role-grants/{id}/reject", post(reject_grant))
+}
+
+/// A grant of roles waiting for a second administrator.
+struct GrantLine {
+    id: String,
+    username: String,
+    organisation: String,
+    current_roles: String,
+    roles: String,
+    requested_by: String,
+    requested_at: String,
+    /// Asked for by the administrator looking, or for it: someone else must decide.
+    own: bool,
 }
 
 struct UserLine {
@@ -37,11 +56,12 @@ struct UserLine {
     reset_confirm: String,
 }
 
-/// A password to hand over, shown this once.
+/// A set-up code to hand over, shown this once.
 struct Handover {
     message: String,
     username: String,
-    password: String,
+    code: String,
+    expires: String,
 }
 
 #[derive(Template)]
@@ -49,6 +69,7 @@ struct Handover {
 struct UsersPage<'a> {
     ctx: PageCtx<'a>,
     users: Vec<UserLine>,
+    grants: Vec<GrantLine>,
     organisations: Vec<Choice>,
     roles: Vec<Choice>,
     languages: Vec<Choice>,
@@ -83,11 +104,30 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
         Ok(u) => u,
         Err(e) => return error_page(state, Some(p), headers, e.into()),
     };
-    let organisations = match state.app.organisations(Acting::User(p)).await {
+    let organisations = match state.app.administered_organisations(Acting::User(p)).await {
         Ok(o) => o,
         Err(e) => return error_page(state, Some(p), headers, e.into()),
     };
+    let pending = match state.app.pending_grants(p).await {
+        Ok(g) => g,
+        Err(e) => return error_page(state, Some(p), headers, e.into()),
+    };
     let ctx = PageCtx::new(state, Some(p), headers, "users-title", "/admin/users");
+    let role_labels =
+        |roles: &[Role]| roles.iter().map(|r| label_of(&ctx.tr, "role", *r)).collect::<Vec<_>>().join(", ");
+    let grants = pending
+        .iter()
+        .map(|g| GrantLine {
+            id: g.grant.id.clone(),
+            username: g.username.clone(),
+            organisation: g.organisation_name.clone(),
+            current_roles: role_labels(&g.current_roles),
+            roles: role_labels(&g.roles),
+            requested_by: g.requested_by.clone(),
+            requested_at: format_time(&g.grant.requested_at),
+            own: g.grant.requested_by == p.user.id || g.grant.user_id == p.user.id,
+        })
+        .collect();
     let org_names: HashMap<&str, &str> = organisations.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect();
     let mut lines: Vec<UserLine> = users
         .iter()
@@ -139,6 +179,7 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
     let page = UsersPage {
         done: outcome.done.map(|id| ctx.t(id)),
         users: lines,
+        grants,
         organisations: org_choices,
         roles,
         languages,
@@ -166,6 +207,8 @@ async fn list(
     let done = match q.done.as_deref() {
         Some("disabled") => Some("users-disabled"),
         Some("enabled") => Some("users-enabled"),
+        Some("approved") => Some("users-grant-approved"),
+        Some("rejected") => Some("users-grant-rejected"),
         _ => None,
     };
     page(&state, &p, &headers, Outcome { done, ..Outcome::default() }).await
@@ -198,9 +241,19 @@ async fn create(
         language: Some(typed.language.clone()),
     };
     let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-    match state.app.create_user(Acting::User(&p), &new).await {
-        Ok((user, password)) => {
-            let handover = Handover { message: tr.t("users-created"), username: user.username, password };
+    match state.app.admin_create_user(&p, &new).await {
+        Ok(created) => {
+            let message = if created.pending_grant.is_some() {
+                format!("{} {}", tr.t("users-created"), tr.t("users-created-pending"))
+            } else {
+                tr.t("users-created")
+            };
+            let handover = Handover {
+                message,
+                username: created.user.username,
+                code: created.setup.code,
+                expires: format_time(&created.setup.expires_at),
+            };
             page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
         }
         Err(e) => match form_error(&tr, e) {
@@ -241,12 +294,42 @@ async fn reset_password(
     headers: HeaderMap,
     Path(username): Path<String>,
 ) -> Response {
-    match state.app.reset_password(Acting::User(&p), &username).await {
-        Ok(password) => {
+    match state.app.admin_reset_password(&p, &username).await {
+        Ok(setup) => {
             let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            let handover = Handover { message: tr.t("users-password-reset"), username, password };
+            let handover = Handover {
+                message: tr.t("users-password-reset"),
+                username,
+                code: setup.code,
+                expires: format_time(&setup.expires_at),
+            };
             page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
         }
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),
     }
+}
+
+async fn decide(state: AppState, p: Principal, headers: HeaderMap, id: String, approve: bool) -> Response {
+    match state.app.decide_grant(&p, &id, approve).await {
+        Ok(()) => see_other(if approve { "/admin/users?done=approved" } else { "/admin/users?done=rejected" }),
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+async fn approve_grant(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    decide(state, p, headers, id, true).await
+}
+
+async fn reject_grant(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    decide(state, p, headers, id, false).await
 }

@@ -13,4 +13,5 @@ mod leaflet;
 mod pages;
 mod records;
 mod security;
+mod separation;
 mod stats;

@@ -332,7 +332,8 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
         .await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
 
-    // A new user: the generated password is shown once and works.
+    // A new user: a one-time set-up code is shown once, with which the user chooses a password;
+    // the roles that open persons' data wait for a second administrator.
     let reply = t
         .form(
             "/admin/users",
@@ -349,14 +350,28 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_page_rules("/admin/users (created)", &reply.body);
-    let password =
+    let code =
         reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
-    assert!(password.len() >= 12);
+    let password = "Līga's own passphrase".to_owned();
+    let chosen = t
+        .form(
+            "/setup",
+            None,
+            &[("username", "liga"), ("code", &code), ("new_password", &password), ("confirm_password", &password)],
+        )
+        .await;
+    assert_see_other(&chosen, "/login");
+    let second = t.admin("admin.two", &t.app.store().user_by_username("admin").await.unwrap().organisation_id).await;
+    let grant = t.call(Method::GET, "/api/v1/role-grants", Some(&second), None).await.json()[0]["grant"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_see_other(&t.form(&format!("/admin/role-grants/{grant}/approve"), Some(&second), &[]).await, "/admin/users");
     let liga = t.login("liga", &password).await;
     let account = get_ok(t, "/account", &liga).await;
     assert!(account.contains("Līga Kalniņa") && account.contains("lang=\"lv\""), "the chosen language is used");
     let users = get_ok(t, "/admin/users", &w.admin).await;
-    assert!(users.contains("Caseworker, Supervisor") && !users.contains(&password), "the password is shown once only");
+    assert!(users.contains("Caseworker, Supervisor") && !users.contains(&code), "the code is shown once only");
 
     // A role that does not fit the organisation: 422 naming the roles, the form keeps the choices.
     let reply = t
@@ -370,13 +385,26 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
     assert!(reply.body.contains("<code>roles</code>") && reply.body.contains("value=\"Bad Fit\""));
     assert!(reply.body.contains("value=\"investigator\" checked"));
 
-    // Reset: a new password, shown once; the old one no longer works.
+    // Reset: a new set-up code, shown once; the old password no longer works.
     let reply = t.form("/admin/users/liga/reset-password", Some(&w.admin), &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    let new_password =
+    let code =
         reply.body.split("<code class=\"secret\">").nth(1).and_then(|s| s.split("</code>").next()).unwrap().to_owned();
-    assert_ne!(new_password, password);
     assert_see_other(&t.page("/account", Some(&liga)).await, "/login");
+    let new_password = "Līga's second passphrase".to_owned();
+    let chosen = t
+        .form(
+            "/setup",
+            None,
+            &[
+                ("username", "liga"),
+                ("code", &code),
+                ("new_password", &new_password),
+                ("confirm_password", &new_password),
+            ],
+        )
+        .await;
+    assert_see_other(&chosen, "/login");
     t.login("liga", &new_password).await;
 
     // Disable and enable.
@@ -565,7 +593,13 @@ async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
         secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
     assert!(reply.body.contains(&grouped), "the secret is shown grouped for typing");
 
-    let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", "000000")]).await;
+    let reply = t
+        .form(
+            "/account/totp",
+            Some(&w.investigator),
+            &[("secret", &secret), ("code", "000000"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         reply.body.contains("<code>code</code>") && reply.body.contains(&format!("value=\"{secret}\"")),
@@ -573,10 +607,13 @@ async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
     );
 
     let code = TotpSecret::from_base32(&secret).unwrap().code_at(t.clock.now_u64());
-    let reply = t.form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", &code)]).await;
+    let reply = t
+        .form("/account/totp", Some(&w.investigator), &[("secret", &secret), ("code", &code), ("password", PASSWORD)])
+        .await;
     assert_see_other(&reply, "/account");
     let account = get_ok(t, &location(&reply), &w.investigator).await;
-    assert!(account.contains("Your authenticator app is set up") && !account.contains("action=\"/account/totp\""));
+    // Set up: no new secret is offered, only replacing or removing it (with the password and a code).
+    assert!(account.contains("Your authenticator app is set up") && !account.contains("name=\"secret\""));
     t.clock.advance(30);
     let code = TotpSecret::from_base32(&secret).unwrap().code_at(t.clock.now_u64());
     t.login_with("inv", PASSWORD, Some(&code)).await;
