@@ -63,7 +63,8 @@ async fn page(
     if let Err(e) = state.app.require(p, haven_domain::Permission::ManageOrganisations).await {
         return error_page(state, Some(p), headers, e.into());
     }
-    let organisations = match state.app.organisations(Acting::User(p)).await {
+    // The organisations of the administrator's own jurisdiction: those it administers.
+    let organisations = match state.app.administered_organisations(Acting::User(p)).await {
         Ok(o) => o,
         Err(e) => return error_page(state, Some(p), headers, e.into()),
     };

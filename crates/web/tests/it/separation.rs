@@ -95,6 +95,8 @@ async fn an_administrator_administers_only_users_and_organisations_of_its_own_ju
     let eu_admin = t.admin("eu.admin", &eu).await;
     let reply = t.call(Method::POST, "/api/v1/users/ee.worker/reset-password", Some(&eu_admin), None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let orgs = t.page("/admin/organisations", Some(&w.lv_admin)).await;
+    assert!(orgs.body.contains("LV NGO") && !orgs.body.contains("EE NGO"));
     // The Estonian administrator does administer its own.
     let reply = t.call(Method::POST, "/api/v1/users/ee.worker/disable", Some(&w.ee_admin), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
