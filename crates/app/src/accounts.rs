@@ -6,6 +6,16 @@ use haven_crypto::{TotpSecret, hash_password, verify_password};
 use haven_domain::Language;
 use haven_domain::audit::AuditAction;
 
+/// What proves that the signed-in user is the account's owner before its second factor is set
+/// up, changed or removed.
+#[derive(Debug, Clone, Copy)]
+pub struct TotpProof<'a> {
+    /// The current password.
+    pub password: &'a str,
+    /// A current code of the factor in force (needed when one is enrolled).
+    pub current_code: Option<&'a str>,
+}
+
 /// What the user needs to add Haven to an authenticator app.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TotpEnrolment {
@@ -20,24 +30,82 @@ impl App {
         TotpEnrolment { uri: secret.provisioning_uri("Haven", &principal.user.username), secret: secret.to_base32() }
     }
 
-    /// Stores the secret once the user proves their app produces its codes.
-    pub async fn confirm_totp_enrolment(&self, principal: &Principal, secret: &str, code: &str) -> AppResult<()> {
+    /// Stores the secret once the user proves their app produces its codes (`code`) and that
+    /// they are the account's owner: the current password always, and a current code of the
+    /// factor in force when one is enrolled. Replacing an enrolled factor revokes every session
+    /// and API token of the user (this one included: log in again with the new factor); a first
+    /// enrolment keeps them.
+    pub async fn confirm_totp_enrolment(
+        &self,
+        principal: &Principal,
+        proof: &TotpProof<'_>,
+        secret: &str,
+        code: &str,
+    ) -> AppResult<()> {
         let parsed =
             TotpSecret::from_base32(secret).map_err(|_| AppError::invalid("secret", "is not a valid secret"))?;
         let now = u64::try_from(self.now()).unwrap_or(0);
         let Some(step) = parsed.verify(code.trim(), now) else {
             return Err(AppError::invalid("code", "does not match; check the time on the device"));
         };
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let replacing = self.prove_owner(principal, proof).await?;
         let encrypted = self.keys.encrypt_str(&totp_context(&principal.user.id), &parsed.to_base32());
-        let event = self.event(principal, AuditAction::TotpEnrolled).on(
+        let action = if replacing { AuditAction::TotpChanged } else { AuditAction::TotpEnrolled };
+        let event = self.event(principal, action).on("user", &principal.user.id, Some(&principal.user.organisation_id));
+        if replacing {
+            self.store.change_totp(&principal.user.id, Some((&encrypted, step)), &event).await?;
+        } else {
+            self.store.set_totp(&principal.user.id, &encrypted, step, &event).await?;
+        }
+        Ok(())
+    }
+
+    /// Removes the second factor, given the current password and a current code; revokes every
+    /// session and API token of the user. An administrator acts without the administrator role
+    /// until a factor is enrolled again.
+    pub async fn remove_totp(&self, principal: &Principal, proof: &TotpProof<'_>) -> AppResult<()> {
+        if !self.prove_owner(principal, proof).await? {
+            return Err(AppError::invalid("current_code", "no second factor is set up"));
+        }
+        let event = self.event(principal, AuditAction::TotpRemoved).on(
             "user",
             &principal.user.id,
             Some(&principal.user.organisation_id),
         );
-        self.store.set_totp(&principal.user.id, &encrypted, i64::try_from(step).unwrap_or(i64::MAX), &event).await?;
+        self.store.change_totp(&principal.user.id, None, &event).await?;
         Ok(())
     }
 
+    /// Checks the password and, when a factor is enrolled, a fresh code of it (a used code is
+    /// refused). Returns whether a factor is enrolled.
+    async fn prove_owner(&self, principal: &Principal, proof: &TotpProof<'_>) -> AppResult<bool> {
+        let (password, stored) = (proof.password.to_owned(), principal.user.password_hash.clone());
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+            .await
+            .map_err(|e| AppError::Internal(Box::new(e)))??;
+        if !ok {
+            return Err(AppError::invalid("password", "is not your current password"));
+        }
+        let user = self.store.user(&principal.user.id).await?;
+        let Some(secret) = &user.totp_secret else {
+            return Ok(false);
+        };
+        let wrong = || AppError::invalid("current_code", "is not a current code of your authenticator app");
+        let code = proof.current_code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(wrong)?;
+        let secret = self.keys.decrypt_str(&totp_context(&user.id), secret)?;
+        let secret = TotpSecret::from_base32(&secret)?;
+        let Some(step) = u64::try_from(self.now()).ok().and_then(|t| secret.verify(code, t)) else {
+            return Err(wrong());
+        };
+        if !self.store.use_totp_step(&user.id, i64::try_from(step).unwrap_or(i64::MAX)).await? {
+            return Err(wrong());
+        }
+        Ok(true)
+    }
+
+    /// Changes the user's own password given the current one. Every session and API token of
+    /// the user is revoked, this session included: the user logs in again with the new password.
     pub async fn change_own_password(&self, principal: &Principal, current: &str, new_password: &str) -> AppResult<()> {
         let new_password = haven_domain::user::parse_new_password("new_password", new_password)?;
         let (cur, stored) = (current.to_owned(), principal.user.password_hash.clone());

@@ -409,6 +409,7 @@ impl App {
         let (row, setup) = self.new_setup_code(&user.id, Some(p));
         let event = self.event(p, AuditAction::PasswordReset).on("user", &user.id, Some(&org.id)).detail("setup_code");
         self.store.put_setup_code(&row, Some(&unusable), &event).await?;
+        self.store.revoke_credentials(&user.id, &event).await?;
         Ok(setup)
     }
 
@@ -498,6 +499,9 @@ impl App {
             .on("user", &user.id, Some(&org.id))
             .detail(format!("grant={} roles={} requested_by={}", grant.id, grant.roles, grant.requested_by));
         self.store.decide_role_grant(&grant.id, approve, &p.user.id, self.now(), &event).await?;
+        if approve {
+            self.store.revoke_credentials(&user.id, &event).await?;
+        }
         Ok(())
     }
 

@@ -189,14 +189,15 @@ impl App {
             Err(StorageError::NotFound) => return Err(AppError::Unauthenticated),
             Err(e) => return Err(e.into()),
         };
-        if row.revoked {
+        let now = self.now();
+        if row.revoked || now >= self.api_token_expiry(&row) {
             return Err(AppError::Unauthenticated);
         }
         let user = self.store.user(&row.user_id).await?;
         if user.disabled {
             return Err(AppError::Unauthenticated);
         }
-        self.store.touch_api_token(&row.id, self.now()).await?;
+        self.store.touch_api_token(&row.id, now).await?;
         self.principal_for(user, None, address).await
     }
 
@@ -212,19 +213,28 @@ impl App {
         Ok(())
     }
 
-    /// A new API token for the principal's own account; the token is shown once.
+    /// When an API token stops working: its stored expiry, or (a row restored from a backup of
+    /// the schema before expiry) its creation plus the configured lifetime.
+    pub fn api_token_expiry(&self, row: &haven_storage::ApiTokenRow) -> i64 {
+        row.expires_at.unwrap_or_else(|| row.created_at.saturating_add(self.settings.api_token_seconds))
+    }
+
+    /// A new API token for the principal's own account, valid for the configured lifetime; the
+    /// token is shown once.
     pub async fn create_api_token(&self, principal: &Principal, name: &str) -> AppResult<(String, String)> {
         let name = haven_domain::text::parse_line("name", name, 100)?;
         let (token, hash) = generate_token("hvn_");
         let id = new_id();
+        let now = self.now();
         let row = haven_storage::ApiTokenRow {
             id: id.clone(),
             user_id: principal.user.id.clone(),
             name,
             token_hash: hash.to_vec(),
-            created_at: self.now(),
+            created_at: now,
             last_used_at: None,
             revoked: false,
+            expires_at: Some(now.saturating_add(self.settings.api_token_seconds)),
         };
         let event = self.event(principal, AuditAction::ApiTokenCreated).on(
             "api_token",

@@ -34,6 +34,8 @@ pub struct AppSettings {
     pub session_idle_seconds: i64,
     /// A session ends this many seconds after login, whatever happens.
     pub session_absolute_seconds: i64,
+    /// An API token stops working this many seconds after it was created.
+    pub api_token_seconds: i64,
     /// Failed logins allowed per account in the window before it is locked for the window.
     pub login_failures_per_account: u32,
     /// Failed logins allowed per client address in the window.
@@ -49,6 +51,7 @@ impl Default for AppSettings {
         Self {
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
+            api_token_seconds: 90 * 24 * 60 * 60,
             login_failures_per_account: 5,
             login_failures_per_address: 20,
             login_window_seconds: 15 * 60,

@@ -239,6 +239,7 @@ fn settings(config: &Config) -> AppSettings {
     AppSettings {
         session_idle_seconds: config.sessions.idle_minutes * 60,
         session_absolute_seconds: config.sessions.absolute_hours * 3600,
+        api_token_seconds: config.sessions.api_token_days.saturating_mul(86_400),
         login_failures_per_account: config.login.failures_per_account,
         login_failures_per_address: config.login.failures_per_address,
         login_window_seconds: config.login.window_minutes * 60,

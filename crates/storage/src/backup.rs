@@ -74,6 +74,7 @@ const SPEC: &[TableSpec] = &[
             ("created_at", Col::Int),
             ("last_used_at", Col::Int),
             ("revoked", Col::Bool),
+            ("expires_at", Col::Int),
         ],
     ),
     (

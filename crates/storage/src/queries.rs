@@ -20,6 +20,68 @@ fn parse_compartments(s: &str) -> Result<Vec<Compartment>> {
     s.split(',').filter(|p| !p.is_empty()).map(|p| Ok(Compartment::parse_code("compartments", p)?)).collect()
 }
 
+/// The `credentials_revoked` entry that follows `cause` (same time, actor, target and address),
+/// naming the cause and how many live sessions and API tokens it ended.
+fn revocation_event(cause: &AuditEvent, sessions: u64, tokens: u64) -> AuditEvent {
+    let mut event = cause.clone();
+    event.action = AuditAction::CredentialsRevoked;
+    event.outcome = AuditOutcome::Success;
+    event.detail = Some(format!("cause={},sessions={sessions},tokens={tokens}", cause.action));
+    event
+}
+
+/// A write transaction that changes a user's credentials or powers, then revokes every live
+/// session and API token of `$user_id` in the same transaction, and appends two audit entries:
+/// `$cause` and the `credentials_revoked` entry with the counts. Evaluates to the body's value.
+macro_rules! revoking_tx {
+    ($store:expr, $cause:expr, $user_id:expr, |$tx:ident| $body:expr) => {{
+        let cause: &AuditEvent = $cause;
+        let user_id: &str = $user_id;
+        match &$store.backend {
+            $crate::Backend::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                let (sessions, tokens) = revoke_in!($tx, user_id);
+                audit_in!(sqlite, $store, $tx, cause);
+                audit_in!(sqlite, $store, $tx, &revocation_event(cause, sessions, tokens));
+                $tx.commit().await?;
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                let (sessions, tokens) = revoke_in!($tx, user_id);
+                audit_in!(postgres, $store, $tx, cause);
+                audit_in!(postgres, $store, $tx, &revocation_event(cause, sessions, tokens));
+                $tx.commit().await?;
+                out
+            }
+        }
+    }};
+}
+
+/// Revokes the live sessions and API tokens of a user inside an open transaction; evaluates to
+/// the numbers revoked.
+macro_rules! revoke_in {
+    ($tx:ident, $user_id:expr) => {{
+        let sessions = sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2 AND revoked = $3")
+            .bind(true)
+            .bind($user_id)
+            .bind(false)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE user_id = $2 AND revoked = $3")
+            .bind(true)
+            .bind($user_id)
+            .bind(false)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        (sessions, tokens)
+    }};
+}
+
 impl Store {
     // ---------------------------------------------------------------- keys
 
@@ -160,37 +222,41 @@ impl Store {
         Ok(out)
     }
 
-    /// Disables or enables a user; disabling revokes every session and API token at once.
+    /// Disables or enables a user; disabling revokes every session and API token at once, and
+    /// audits the revocation.
     pub async fn set_user_disabled(&self, id: &str, disabled: bool, audit: &AuditEvent) -> Result<()> {
-        audited_tx!(self, audit, |tx| {
-            let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-                .bind(disabled)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 0 {
-                return Err(StorageError::NotFound);
-            }
-            if disabled {
-                sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2")
+        if disabled {
+            revoking_tx!(self, audit, id, |tx| {
+                let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                     .bind(true)
                     .bind(id)
                     .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE api_tokens SET revoked = $1 WHERE user_id = $2")
-                    .bind(true)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StorageError::NotFound);
+                }
+            });
+        } else {
+            audited_tx!(self, audit, |tx| {
+                let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                    .bind(false)
                     .bind(id)
                     .execute(&mut *tx)
-                    .await?;
-            }
-        });
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StorageError::NotFound);
+                }
+            });
+        }
         Ok(())
     }
 
-    /// Sets a new password hash and revokes the user's sessions.
+    /// Sets a new password hash and revokes every session and API token of the user (the
+    /// revocation is audited too).
     pub async fn set_password_hash(&self, id: &str, hash: &str, audit: &AuditEvent) -> Result<()> {
-        audited_tx!(self, audit, |tx| {
+        revoking_tx!(self, audit, id, |tx| {
             let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(hash)
                 .bind(id)
@@ -200,17 +266,47 @@ impl Store {
             if n == 0 {
                 return Err(StorageError::NotFound);
             }
-            sqlx::query("UPDATE sessions SET revoked = $1 WHERE user_id = $2")
-                .bind(true)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
         });
         Ok(())
     }
 
+    /// Revokes every live session and API token of a user and appends the `credentials_revoked`
+    /// entry for `cause` (an entry already written, e.g. a password reset or an approved role
+    /// grant stored by another write): for use cases that change a user's credentials or powers
+    /// through a write of their own.
+    pub async fn revoke_credentials(&self, user_id: &str, cause: &AuditEvent) -> Result<()> {
+        macro_rules! arm {
+            ($backend:ident, $tx:ident) => {{
+                let exists = sqlx::query("SELECT id FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *$tx)
+                    .await?
+                    .is_some();
+                if !exists {
+                    return Err(StorageError::NotFound);
+                }
+                let (sessions, tokens) = revoke_in!($tx, user_id);
+                audit_in!($backend, self, $tx, &revocation_event(cause, sessions, tokens));
+                $tx.commit().await?;
+            }};
+        }
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                arm!(sqlite, tx);
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                arm!(postgres, tx);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the roles of a user and revokes every session and API token it holds, so that no
+    /// credential outlives the powers it was issued under (the revocation is audited too).
     pub async fn set_user_roles(&self, id: &str, roles: &[Role], audit: &AuditEvent) -> Result<()> {
-        audited_tx!(self, audit, |tx| {
+        revoking_tx!(self, audit, id, |tx| {
             sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
             for role in roles {
                 sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
@@ -237,6 +333,28 @@ impl Store {
     /// Stores an (encrypted) TOTP secret with the step that confirmed it.
     pub async fn set_totp(&self, id: &str, secret: &[u8], step: i64, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
+            let n = sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
+                .bind(secret)
+                .bind(step)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StorageError::NotFound);
+            }
+        });
+        Ok(())
+    }
+
+    /// Replaces (`Some`) or removes (`None`) an enrolled second factor, and revokes every session
+    /// and API token of the user (the revocation is audited too).
+    pub async fn change_totp(&self, id: &str, secret: Option<(&[u8], i64)>, audit: &AuditEvent) -> Result<()> {
+        let (secret, step) = match secret {
+            Some((s, step)) => (Some(s), Some(step)),
+            None => (None, None),
+        };
+        revoking_tx!(self, audit, id, |tx| {
             let n = sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
                 .bind(secret)
                 .bind(step)
@@ -331,8 +449,8 @@ impl Store {
     pub async fn create_api_token(&self, token: &ApiTokenRow, audit: &AuditEvent) -> Result<()> {
         audited_tx!(self, audit, |tx| {
             sqlx::query(
-                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&token.id)
             .bind(&token.user_id)
@@ -341,6 +459,7 @@ impl Store {
             .bind(token.created_at)
             .bind(token.last_used_at)
             .bind(token.revoked)
+            .bind(token.expires_at)
             .execute(&mut *tx)
             .await?;
         });
@@ -350,7 +469,7 @@ impl Store {
     pub async fn api_token_by_hash(&self, token_hash: &[u8]) -> Result<ApiTokenRow> {
         let row = on_pool!(self, |pool| {
             sqlx::query_as::<_, ApiTokenRow>(
-            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens WHERE token_hash = $1"
+            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked, expires_at FROM api_tokens WHERE token_hash = $1"
         )
         .bind(token_hash)
         .fetch_one(pool)
@@ -362,7 +481,7 @@ impl Store {
     pub async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, ApiTokenRow>(
-                "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked FROM api_tokens \
+                "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked, expires_at FROM api_tokens \
              WHERE user_id = $1 ORDER BY created_at",
             )
             .bind(user_id)

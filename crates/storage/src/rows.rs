@@ -61,6 +61,9 @@ pub struct ApiTokenRow {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+    /// When the token stops working (unix seconds); `None` only for a row restored from a
+    /// backup of the schema before expiry, which then counts from `created_at`.
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -391,6 +391,8 @@ pub struct TokenBody {
     pub name: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// When the token stops working (unix seconds); after that it gets 401.
+    pub expires_at: i64,
     pub revoked: bool,
 }
 
@@ -401,6 +403,7 @@ async fn list_tokens(State(state): State<AppState>, Auth(p): Auth) -> WebResult<
     Ok(Json(
         rows.into_iter()
             .map(|r| TokenBody {
+                expires_at: state.app.api_token_expiry(&r),
                 id: r.id,
                 name: r.name,
                 created_at: r.created_at,

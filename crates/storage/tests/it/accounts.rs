@@ -15,11 +15,11 @@ contract_tests!(
     totp_steps_cannot_be_replayed,
 );
 
-fn session(hash: u8, user_id: &str) -> SessionRow {
+pub(crate) fn session(hash: u8, user_id: &str) -> SessionRow {
     SessionRow { token_hash: vec![hash; 32], user_id: user_id.into(), created_at: T0, last_seen_at: T0, revoked: false }
 }
 
-fn token(id: &str, hash: u8, user_id: &str) -> ApiTokenRow {
+pub(crate) fn token(id: &str, hash: u8, user_id: &str) -> ApiTokenRow {
     ApiTokenRow {
         id: id.into(),
         user_id: user_id.into(),
@@ -28,6 +28,7 @@ fn token(id: &str, hash: u8, user_id: &str) -> ApiTokenRow {
         created_at: T0,
         last_used_at: None,
         revoked: false,
+        expires_at: Some(T0 + 90 * 86_400),
     }
 }
 

@@ -39,23 +39,31 @@ async fn every_audited_write_appends_one_chained_entry(t: TestStore) {
     assert_eq!(t.store.append_audit(&ev).await.unwrap(), 3);
     expected.push(ev);
 
+    // A role change and disabling also revoke the user's credentials, audited in a second entry
+    // of the same transaction.
+    let revoked = |cause: &AuditEvent| {
+        let mut ev = cause.clone();
+        ev.action = AuditAction::CredentialsRevoked;
+        ev.detail = Some(format!("cause={},sessions=0,tokens=0", cause.action));
+        ev
+    };
     let ev = event(AuditAction::RolesChanged);
     t.store.set_user_roles("usr-1", &[Role::Investigator, Role::FirstResponder], &ev).await.unwrap();
-    expected.push(ev);
+    expected.extend([ev.clone(), revoked(&ev)]);
     let ev = event(AuditAction::UserDisabled).detail("reason=left");
     t.store.set_user_disabled("usr-1", true, &ev).await.unwrap();
-    expected.push(ev);
+    expected.extend([ev.clone(), revoked(&ev)]);
     let ev = AuditEvent::new(T0 + 2, AuditAction::AccessDenied, AuditOutcome::Denied);
-    assert_eq!(t.store.append_audit(&ev).await.unwrap(), 6);
+    assert_eq!(t.store.append_audit(&ev).await.unwrap(), 8);
     expected.push(ev);
 
     let rows = t.store.audit_entries(0, 100).await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert_eq!(rows.iter().map(|r| r.event.clone()).collect::<Vec<_>>(), expected, "events round trip");
     assert!(rows.iter().all(|r| r.mac.len() == 32));
     let head = t.store.audit_head().await.unwrap().unwrap();
-    assert_eq!((head.seq, head.mac.to_vec()), (6, rows[5].mac.clone()));
-    t.assert_chain(6).await;
+    assert_eq!((head.seq, head.mac.to_vec()), (8, rows[7].mac.clone()));
+    t.assert_chain(8).await;
 
     // Paging.
     let page = t.store.audit_entries(2, 3).await.unwrap();

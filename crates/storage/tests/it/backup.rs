@@ -51,10 +51,17 @@ async fn fill(t: &TestStore) {
         created_at: T0,
         last_used_at: Some(T0 + 9),
         revoked: false,
+        expires_at: Some(T0 + 7_776_000),
     };
     t.store.create_api_token(&token, &event(AuditAction::ApiTokenCreated)).await.unwrap();
-    let unused =
-        ApiTokenRow { id: "tok-2".into(), token_hash: vec![9; 32], last_used_at: None, revoked: true, ..token };
+    let unused = ApiTokenRow {
+        id: "tok-2".into(),
+        token_hash: vec![9; 32],
+        last_used_at: None,
+        revoked: true,
+        expires_at: None,
+        ..token
+    };
     t.store.create_api_token(&unused, &event(AuditAction::ApiTokenCreated)).await.unwrap();
     for i in 0..4u8 {
         let id = format!("case-{i}");

@@ -45,3 +45,4 @@ mod separation;
 mod stats;
 mod support;
 mod tamper;
+mod tokens;

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use haven_app::Principal;
+use haven_app::accounts::TotpProof;
 use haven_crypto::TotpSecret;
 use haven_domain::{Coded, Language};
 use serde::Deserialize;
@@ -34,21 +35,38 @@ struct TokenLine {
     name: String,
     created: String,
     last_used: String,
+    expires: String,
     revoked: bool,
+    expired: bool,
 }
 
-/// A second factor being set up: the secret to type (or the URI to paste) into an app.
+/// A second factor being set up: a QR code to scan, the secret to type (or the URI to paste)
+/// into an app.
 struct Enrolment {
     secret: String,
     grouped: String,
     uri: String,
+    /// The otpauth URI as a QR code: an SVG drawn here, as a `data:` URI for an `<img>` (no
+    /// script, nothing inline the CSP would have to allow). Empty if it cannot be drawn.
+    qr: String,
 }
 
 impl Enrolment {
     fn new(secret: String, uri: String) -> Self {
         let grouped = secret.as_bytes().chunks(4).map(String::from_utf8_lossy).collect::<Vec<_>>().join(" ");
-        Enrolment { secret, grouped, uri }
+        let qr = qr_data_uri(&uri).unwrap_or_default();
+        Enrolment { secret, grouped, uri, qr }
     }
+}
+
+/// `text` as a QR code in an SVG `data:` URI.
+fn qr_data_uri(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
+    // The XML declaration is not needed in a data URI; `#` (the colours) would end the URI and
+    // `%` must not start an escape.
+    let svg = svg.split_once("?>").map_or(svg.as_str(), |(_, rest)| rest);
+    Some(format!("data:image/svg+xml,{}", svg.replace('%', "%25").replace('#', "%23")))
 }
 
 #[derive(Template)]
@@ -88,6 +106,7 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
     };
     let ctx = PageCtx::new(state, Some(p), headers, "account-title", "/account");
     let never = ctx.t("never");
+    let now = state.app.now();
     let tokens = tokens
         .iter()
         .map(|t| TokenLine {
@@ -95,7 +114,9 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
             name: t.name.clone(),
             created: format_time(&t.created_at),
             last_used: t.last_used_at.as_ref().map_or_else(|| never.clone(), format_time),
+            expires: format_time(&state.app.api_token_expiry(t)),
             revoked: t.revoked,
+            expired: state.app.api_token_expiry(t) <= now,
         })
         .collect();
     let current = ctx.tr.code();
@@ -231,6 +252,15 @@ struct TotpForm {
     secret: String,
     #[serde(default)]
     code: String,
+    /// The current password (always needed to store or remove a factor).
+    #[serde(default)]
+    password: String,
+    /// A current code of the factor in force, to change or remove it.
+    #[serde(default)]
+    current_code: String,
+    /// `remove` to remove the factor in force.
+    #[serde(default)]
+    action: String,
 }
 
 async fn totp(
@@ -243,6 +273,23 @@ async fn totp(
         Ok(FormBody(f)) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
     };
+    let proof = TotpProof { password: &f.password, current_code: Some(f.current_code.as_str()) };
+    if f.action == "remove" {
+        return match state.app.remove_totp(&p, &proof).await {
+            // Removing the factor ends every session, this one included: log in again.
+            Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
+            Err(e) => {
+                let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+                match form_error(&tr, e) {
+                    Ok(error) => {
+                        let outcome = Outcome { error: Some(error), error_section: "totp", ..Outcome::default() };
+                        account_page(&state, &p, &headers, outcome).await
+                    }
+                    Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+                }
+            }
+        };
+    }
     let secret = f.secret.trim();
     if secret.is_empty() {
         // First step: a fresh secret to show; nothing is stored until a code confirms it.
@@ -250,7 +297,9 @@ async fn totp(
         let outcome = Outcome { enrolment: Some(Enrolment::new(e.secret, e.uri)), ..Outcome::default() };
         return account_page(&state, &p, &headers, outcome).await;
     }
-    match state.app.confirm_totp_enrolment(&p, secret, &f.code).await {
+    match state.app.confirm_totp_enrolment(&p, &proof, secret, &f.code).await {
+        // A replaced factor ends every session, this one included: log in with the new one.
+        Ok(()) if p.totp_enrolled() => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
         Ok(()) => see_other("/account?done=totp"),
         Err(e) => {
             let tr = state.i18n.tr(super::language_of(Some(&p), &headers));

@@ -88,7 +88,8 @@ impl TestApp {
         let enrolment = self.app.begin_totp_enrolment(&session.principal);
         let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
         let code = secret.code_at(self.clock.now_u64());
-        self.app.confirm_totp_enrolment(&session.principal, &enrolment.secret, &code).await.unwrap();
+        let proof = haven_app::accounts::TotpProof { password, current_code: None };
+        self.app.confirm_totp_enrolment(&session.principal, &proof, &enrolment.secret, &code).await.unwrap();
         self.clock.advance(30);
         secret
     }

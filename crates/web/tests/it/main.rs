@@ -15,3 +15,4 @@ mod records;
 mod security;
 mod separation;
 mod stats;
+mod tokens;
