@@ -63,6 +63,40 @@ async fn fill(t: &TestStore) {
         ..token
     };
     t.store.create_api_token(&unused, &event(AuditAction::ApiTokenCreated)).await.unwrap();
+    // A grant decided (with NULL-free columns) and one waiting (decided_* NULL); a set-up code
+    // issued by an administrator and one by the operator (created_by NULL).
+    let grant = |id: &str, user_id: &str| haven_storage::RoleGrantRow {
+        id: id.into(),
+        user_id: user_id.into(),
+        roles: "caseworker,supervisor".into(),
+        requested_by: "usr-admin".into(),
+        requested_at: T0,
+        state: "pending".into(),
+        decided_by: None,
+        decided_at: None,
+    };
+    t.store
+        .request_role_grant(&grant("grant-1", &w.caseworker.id), &event(AuditAction::RoleGrantRequested))
+        .await
+        .unwrap();
+    t.store
+        .decide_role_grant("grant-1", false, &w.officer.id, T0 + 5, &event(AuditAction::RoleGrantRejected))
+        .await
+        .unwrap();
+    t.store
+        .request_role_grant(&grant("grant-2", &w.caseworker.id), &event(AuditAction::RoleGrantRequested))
+        .await
+        .unwrap();
+    for (user_id, by) in [(&w.caseworker.id, Some("usr-admin".to_owned())), (&w.counsellor.id, None)] {
+        let code = haven_storage::SetupCodeRow {
+            user_id: user_id.clone(),
+            code_hash: user_id.as_bytes().to_vec(),
+            created_by: by,
+            created_at: T0,
+            expires_at: T0 + 86_400,
+        };
+        t.store.put_setup_code(&code, None, &event(AuditAction::SetupCodeIssued)).await.unwrap();
+    }
     for i in 0..4u8 {
         let id = format!("case-{i}");
         let c = case(&id, &format!("LV-2026-{i:04}"), &w.ngo.id, &w.caseworker.id, "LV", T0 + i64::from(i));
