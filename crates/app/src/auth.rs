@@ -36,6 +36,9 @@ pub struct LoginRequest<'a> {
     pub password: &'a str,
     pub totp: Option<&'a str>,
     pub address: Option<&'a str>,
+    /// The known-device token the browser kept from an earlier login that passed this
+    /// account's second factor (see [`NewSession::device`]).
+    pub device: Option<&'a str>,
 }
 
 /// A new session: the token goes to the client once (cookie), its hash to the database.
@@ -43,7 +46,14 @@ pub struct LoginRequest<'a> {
 pub struct NewSession {
     pub token: String,
     pub principal: Principal,
+    /// After a login that passed the second factor: a token that marks this device as known to
+    /// the account, so that someone else's failed guesses do not hold the owner back
+    /// ([`crate::limiter`]). To keep in a long-lived cookie.
+    pub device: Option<String>,
 }
+
+/// How long a device stays known after the login that passed its second factor.
+pub const KNOWN_DEVICE_SECONDS: i64 = 180 * 86_400;
 
 pub(crate) fn totp_context(user_id: &str) -> FieldContext<'_> {
     FieldContext { table: "users", column: "totp_secret", row: user_id }
@@ -79,12 +89,31 @@ impl App {
         Ok(ok)
     }
 
+    /// A known-device token: when it was issued and a keyed MAC of the account and that time.
+    fn known_device_token(&self, account: &str, issued: i64) -> String {
+        let mac = self.keys.blind_index("known_device", &format!("{account}:{issued}"));
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{issued}.{hex}")
+    }
+
+    /// Whether `token` was issued to `account` by this instance, less than
+    /// [`KNOWN_DEVICE_SECONDS`] ago.
+    fn is_known_device(&self, account: &str, token: &str, now: i64) -> bool {
+        let Some((issued, _)) = token.split_once('.') else { return false };
+        let Ok(issued) = issued.parse::<i64>() else { return false };
+        if issued > now || now - issued > KNOWN_DEVICE_SECONDS {
+            return false;
+        }
+        haven_crypto::constant_time_eq(self.known_device_token(account, issued).as_bytes(), token.as_bytes())
+    }
+
     /// Checks username, password and (when enrolled) the one-time code; opens a session.
     /// Failures are rate-limited per account and per address, and audited.
     pub async fn login(&self, req: LoginRequest<'_>) -> AppResult<NewSession> {
         let now = self.now();
         let account = req.username.trim().to_ascii_lowercase();
-        if let Some(retry_after) = self.limiter.check(&account, req.address, false, now) {
+        let known_device = req.device.is_some_and(|d| self.is_known_device(&account, d, now));
+        if let Some(retry_after) = self.limiter.check(&account, req.address, known_device, now) {
             let event = AuditEvent::new(now, AuditAction::LoginRateLimited, AuditOutcome::Denied)
                 .from_address(req.address)
                 .detail("rate_limited");
@@ -138,6 +167,7 @@ impl App {
             }
         }
         self.limiter.record_success(&account);
+        let device = user.totp_secret.is_some().then(|| self.known_device_token(&account, now));
         let (token, token_hash) = generate_token("hvs_");
         let session = SessionRow {
             token_hash: token_hash.to_vec(),
@@ -152,7 +182,7 @@ impl App {
             .from_address(req.address);
         self.store.create_session(&session, &event).await?;
         let principal = self.principal_for(user, Some(token_hash.to_vec()), req.address).await?;
-        Ok(NewSession { token, principal })
+        Ok(NewSession { token, principal, device })
     }
 
     /// The principal behind a session cookie; refuses revoked, idle and too old sessions and

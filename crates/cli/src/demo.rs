@@ -185,6 +185,7 @@ pub async fn seed(app: &App) -> Result<()> {
                         password: &password,
                         totp: None,
                         address: Some("127.0.0.1"),
+                        device: None,
                     })
                     .await?;
                 principals.insert(username, s.principal);

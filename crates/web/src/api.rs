@@ -119,6 +119,17 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     )
 }
 
+/// The known-device cookie (see [`crate::extract::DEVICE_COOKIE`]): long-lived, never sent to
+/// another site, unreadable by scripts.
+pub fn device_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.config.tls { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        crate::extract::DEVICE_COOKIE,
+        haven_app::auth::KNOWN_DEVICE_SECONDS
+    )
+}
+
 pub fn clear_session_cookie(state: &AppState) -> String {
     let secure = if state.config.tls { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
@@ -130,6 +141,7 @@ pub fn clear_session_cookie(state: &AppState) -> String {
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> WebResult<Response> {
     let session = state
@@ -139,12 +151,18 @@ async fn login(
             password: &body.password,
             totp: body.totp.as_deref(),
             address: address.as_deref(),
+            device: crate::extract::cookie(&headers, crate::extract::DEVICE_COOKIE),
         })
         .await?;
     let csrf = csrf_token(&state, &session.token);
     let mut response = Json(LoginResponse { me: me_body(&session.principal), csrf_token: csrf }).into_response();
     if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, &session.token)) {
         response.headers_mut().insert(SET_COOKIE, v);
+    }
+    if let Some(device) = &session.device
+        && let Ok(v) = HeaderValue::from_str(&device_cookie(&state, device))
+    {
+        response.headers_mut().append(SET_COOKIE, v);
     }
     Ok(response)
 }

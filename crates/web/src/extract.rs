@@ -13,6 +13,9 @@ use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "haven_session";
+/// The known-device cookie: set after a login that passed the second factor, so that someone
+/// else's failed guesses at the account do not hold its owner back on this device.
+pub const DEVICE_COOKIE: &str = "haven_device";
 pub const LANGUAGE_COOKIE: &str = "haven_lang";
 
 /// A cookie's value from the request headers.

@@ -88,10 +88,17 @@ async fn login_submit(
             password: &form.password,
             totp: form.totp.as_deref(),
             address: address.as_deref(),
+            device: crate::extract::cookie(&headers, crate::extract::DEVICE_COOKIE),
         })
         .await;
     match result {
-        Ok(session) => with_cookie(see_other("/"), &session_cookie(&state, &session.token)),
+        Ok(session) => {
+            let response = with_cookie(see_other("/"), &session_cookie(&state, &session.token));
+            match &session.device {
+                Some(device) => with_cookie(response, &crate::api::device_cookie(&state, device)),
+                None => response,
+            }
+        }
         Err(e) => {
             let ctx = PageCtx::new(&state, None, &headers, "login-title", "");
             let (status, message, ask_totp) = match &e {

@@ -83,8 +83,11 @@ impl TestApp {
 
     /// Enrols TOTP for a user (through the application) and returns the secret.
     pub async fn enrol_totp(&self, username: &str, password: &str) -> TotpSecret {
-        let session =
-            self.app.login(haven_app::LoginRequest { username, password, totp: None, address: None }).await.unwrap();
+        let session = self
+            .app
+            .login(haven_app::LoginRequest { username, password, totp: None, address: None, device: None })
+            .await
+            .unwrap();
         let enrolment = self.app.begin_totp_enrolment(&session.principal);
         let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
         let code = secret.code_at(self.clock.now_u64());

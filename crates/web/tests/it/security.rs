@@ -337,3 +337,66 @@ async fn the_openapi_document_describes_every_api_route_and_no_other() {
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
     }
 }
+
+/// Someone who types wrong passwords for the authority's account cannot lock its owner out: the
+/// account only backs off, and a browser that passed the account's second factor before (the
+/// known-device cookie, set by that login) signs in whatever the back-off.
+#[tokio::test]
+async fn the_owner_on_a_known_device_is_not_locked_out_by_someone_elses_failed_guesses() {
+    use crate::common::ClockExt;
+    let t = TestApp::new().await;
+    let ca = t.org("Competent Authority", "competent_authority", "LV").await;
+    let password = t.user("authority", &ca, &["decision_maker"]).await;
+    let secret = t.enrol_totp("authority", &password).await;
+    let login = async |device: Option<&str>, password: &str, code: &str| {
+        let body = json!({"username": "authority", "password": password, "totp": code});
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/login")
+            .header("host", "localhost")
+            .header("content-type", "application/json");
+        if let Some(d) = device {
+            req = req.header("cookie", format!("haven_device={d}"));
+        }
+        t.send(req.body(Body::from(body.to_string())).unwrap()).await
+    };
+    // The owner signs in with her second factor: the browser is now a known device.
+    let r = login(None, &password, &secret.code_at(t.clock.now_u64())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let cookies: Vec<&str> = r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    let device = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("haven_device="))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no known-device cookie: {cookies:?}"))
+        .to_owned();
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("haven_device=") && c.contains("HttpOnly") && c.contains("SameSite=Strict"))
+    );
+
+    // Someone else guesses at her password, many times.
+    t.clock.advance(30);
+    let mut refused = 0;
+    for _ in 0..12 {
+        let status = login(None, "wrong password!", "000000").await.status;
+        assert!(matches!(status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS), "{status}");
+        refused += usize::from(status == StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(refused, 5, "after five failures the guesser is held back");
+    let code = secret.code_at(t.clock.now_u64());
+    // A browser that never passed her second factor waits (the back-off), even with the right answers.
+    assert_eq!(login(None, &password, &code).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // A forged or foreign device token does not help.
+    assert_eq!(login(Some("1.deadbeef"), &password, &code).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Her own browser signs in at once.
+    let r = login(Some(&device), &password, &code).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The known device does not help a wrong password: it still fails, and is still audited.
+    t.clock.advance(30);
+    let r = login(Some(&device), "wrong password!", &secret.code_at(t.clock.now_u64())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let log = t.app.store().audit_entries(0, 10_000).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.event.action.to_string() == "login_failed").count(), refused + 1);
+}
