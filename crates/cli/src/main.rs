@@ -126,9 +126,28 @@ enum OrgCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Re-wraps every data key under a new master key (no field is re-encrypted; a running
-    /// server keeps working).
-    Rotate,
+    /// Makes a new master key and a new field key, then re-encrypts every encrypted field under
+    /// the new field key, in batches. Old field keys stay (wrapped under the new master key only)
+    /// until `haven keys retire` destroys them. Restart running servers with the new key.
+    Rotate {
+        /// Do not make new keys: finish re-encrypting the fields (after an interrupted rotation,
+        /// or rows a server still running on the old key wrote meanwhile).
+        #[arg(long)]
+        resume: bool,
+        /// Rows read per batch.
+        #[arg(long, default_value_t = 200)]
+        batch: i64,
+    },
+    /// Destroys an old data key (see `haven keys list`); refused while stored fields use it.
+    Retire {
+        /// The id of the data key.
+        id: u32,
+        /// Confirms: what the key encrypted can never be read again.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Lists the data keys, and how many stored fields use each field key.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -339,7 +358,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => serve(config, &data, args, true).await,
         Command::User(cmd) => user_command(&open_app(&config, &data).await?, cmd).await,
         Command::Org(cmd) => org_command(&open_app(&config, &data).await?, cmd).await,
-        Command::Keys(KeysCommand::Rotate) => rotate_keys(&config, &data).await,
+        Command::Keys(KeysCommand::Rotate { resume, batch }) => rotate_keys(&config, &data, resume, batch).await,
+        Command::Keys(KeysCommand::Retire { id, yes }) => retire_key(&config, &data, id, yes).await,
+        Command::Keys(KeysCommand::List) => list_keys(&config, &data).await,
         Command::Audit(AuditCommand::Verify { heads, checkpoints }) => {
             verify_audit(&config, &data, &heads, checkpoints).await
         }
@@ -547,56 +568,126 @@ async fn org_command(app: &App, cmd: OrgCommand) -> Result<()> {
     Ok(())
 }
 
-async fn rotate_keys(config: &Config, data: &Path) -> Result<()> {
+async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> Result<()> {
     // Opening Haven checks the current key (and gives an audited store).
     let app = open_app(config, data).await?;
     let store = app.store();
     let (old, path) = master_key(config, data)?;
-    let new_master = MasterKey::generate();
-    // The new key is written next to the old one first: whatever happens, one of the two
-    // files opens the database.
-    let pending = path.as_ref().map(|p| p.with_extension("key.new"));
-    if let Some(p) = &pending {
-        new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
-    }
-    let n = match haven_app::keys::rotate_master_key(store, &old, &new_master, app.now()).await {
-        Ok(n) => n,
-        Err(e) => {
-            // Nothing was re-wrapped: the new key is of no use.
-            if let Some(p) = &pending {
-                let _ = std::fs::remove_file(p);
+    let keyring = if resume {
+        haven_app::keys::load(store, &old).await?
+    } else {
+        let new_master = MasterKey::generate();
+        // The new key is written next to the old one first: whatever happens, one of the two
+        // files opens the database.
+        let pending = path.as_ref().map(|p| p.with_extension("key.new"));
+        if let Some(p) = &pending {
+            new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
+        }
+        let (keyring, n) = match haven_app::keys::rotate_master_key(store, &old, &new_master, app.now()).await {
+            Ok(done) => done,
+            Err(e) => {
+                // Nothing was re-wrapped: the new key is of no use.
+                if let Some(p) = &pending {
+                    let _ = std::fs::remove_file(p);
+                }
+                let e = match e {
+                    haven_app::AppError::WrongMasterKey => wrong_master_key(),
+                    other => anyhow::Error::new(other),
+                };
+                return Err(e.context("re-wrapping the data keys"));
             }
-            let e = match e {
-                haven_app::AppError::WrongMasterKey => wrong_master_key(),
-                other => anyhow::Error::new(other),
-            };
-            return Err(e.context("re-wrapping the data keys"));
-        }
-    };
-    match (path, pending) {
-        (Some(path), Some(pending)) => {
-            std::fs::rename(&pending, &path).with_context(|| {
-                format!(
-                    "the data keys are now wrapped under the new key in {}, but it could not replace {}: move it there",
-                    pending.display(),
+        };
+        match (path, pending) {
+            (Some(path), Some(pending)) => {
+                std::fs::rename(&pending, &path).with_context(|| {
+                    format!(
+                        "the data keys are now wrapped under the new key in {}, but it could not replace {}: move it \
+                         there, then run `haven keys rotate --resume`",
+                        pending.display(),
+                        path.display()
+                    )
+                })?;
+                println!(
+                    "new field key {}; {n} data keys re-wrapped; the new master key is in {}",
+                    keyring.active_field_key_id(),
                     path.display()
-                )
-            })?;
-            println!("re-wrapped {n} data keys; the new master key is in {}", path.display());
+                );
+            }
+            _ => {
+                println!(
+                    "new field key {}; {n} data keys re-wrapped under a new master key. Set HAVEN_MASTER_KEY to:",
+                    keyring.active_field_key_id()
+                );
+                println!("{}", new_master.encode());
+            }
         }
-        _ => {
-            println!("re-wrapped {n} data keys under a new master key. Set HAVEN_MASTER_KEY to:");
-            println!("{}", new_master.encode());
+        // The blind-index and audit keys are kept: the chain goes on.
+        let event = AuditEvent::new(app.now(), AuditAction::KeysRotated, AuditOutcome::Success)
+            .on("database", store.backend_name(), None)
+            .detail(format!(
+                "operator console; new field key {}; {n} data keys re-wrapped",
+                keyring.active_field_key_id()
+            ));
+        if let Err(e) = store.append_audit(&event).await {
+            tracing::error!(error = %e, "the key rotation could not be recorded in the audit log");
         }
+        keyring
+    };
+    println!("re-encrypting the stored fields under field key {}", keyring.active_field_key_id());
+    let done = haven_app::keys::reencrypt_fields(store, &keyring, batch, |p| {
+        println!(
+            "  {}.{}: {} re-encrypted, {} done before, {} changed meanwhile",
+            p.table, p.column, p.reencrypted, p.already, p.skipped
+        );
+    })
+    .await
+    .context("re-encrypting (run `haven keys rotate --resume` to go on where it stopped)")?;
+    let skipped: u64 = done.iter().map(|p| p.skipped).sum();
+    let total: u64 = done.iter().map(|p| p.reencrypted).sum();
+    println!("re-encrypted {total} fields");
+    if skipped > 0 {
+        println!("{skipped} fields changed during the pass: run `haven keys rotate --resume` again");
     }
-    // The data keys, and so the audit key, are unchanged: the chain goes on.
+    println!(
+        "restart running servers with the new key now: a server started on the old key cannot read re-encrypted \
+         fields. Then run `haven keys rotate --resume` once more and retire the old field keys (`haven keys list`)"
+    );
+    Ok(())
+}
+
+async fn list_keys(config: &Config, data: &Path) -> Result<()> {
+    let app = open_app(config, data).await?;
+    let (master, _) = master_key(config, data)?;
+    let keyring = haven_app::keys::load(app.store(), &master).await?;
+    let uses = haven_app::keys::field_key_use(app.store()).await?;
+    let active = keyring.active_field_key_id();
+    for (id, purpose) in keyring.key_ids() {
+        let mut line = format!("{id}\t{purpose}");
+        if purpose == haven_crypto::KeyPurpose::Field {
+            line.push_str(&format!("\t{} fields", uses.get(&id).copied().unwrap_or(0)));
+            if id == active {
+                line.push_str("\tactive");
+            }
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
+
+async fn retire_key(config: &Config, data: &Path, id: u32, yes: bool) -> Result<()> {
+    if !yes {
+        bail!("retiring data key {id} destroys it: nothing it encrypted can be read again; confirm with --yes");
+    }
+    let app = open_app(config, data).await?;
+    let (master, _) = master_key(config, data)?;
+    haven_app::keys::retire_data_key(app.store(), &master, id).await.context("retiring the key")?;
     let event = AuditEvent::new(app.now(), AuditAction::KeysRotated, AuditOutcome::Success)
-        .on("database", store.backend_name(), None)
-        .detail(format!("operator console; {n} data keys re-wrapped"));
-    if let Err(e) = store.append_audit(&event).await {
-        tracing::error!(error = %e, "the key rotation could not be recorded in the audit log");
+        .on("database", app.store().backend_name(), None)
+        .detail(format!("operator console; data key {id} retired"));
+    if let Err(e) = app.store().append_audit(&event).await {
+        tracing::error!(error = %e, "the key retirement could not be recorded in the audit log");
     }
-    println!("running servers keep working; restart them at leisure to pick up the new key");
+    println!("data key {id} retired");
     Ok(())
 }
 

@@ -20,6 +20,9 @@ pub enum CryptoError {
     /// The stored keys lack a key of this purpose.
     #[error("the keyring has no {0} key")]
     MissingKey(crate::KeyPurpose),
+    /// The key is the active one of its purpose and cannot be removed.
+    #[error("data key {0} is the active key of its purpose and cannot be retired")]
+    ActiveKey(u32),
     /// The stored keys contain the same id twice.
     #[error("the keyring contains key id {0} twice")]
     DuplicateKey(u32),

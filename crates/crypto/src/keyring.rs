@@ -207,6 +207,49 @@ impl Keyring {
         wrapped
     }
 
+    /// Adds a new key of `purpose` with the next free id; it becomes the active key of its
+    /// purpose (new writes use it), older keys stay readable. Returns its wrapped form.
+    pub fn add_key(&mut self, purpose: KeyPurpose, master: &MasterKey) -> WrappedKey {
+        let id = self.keys.keys().next_back().map_or(1, |max| max.saturating_add(1));
+        let key = DataKey { purpose, bytes: random_bytes() };
+        let wrapped = wrap_key(master, id, &key);
+        self.keys.insert(id, key);
+        wrapped
+    }
+
+    /// Removes a key (it is destroyed: zeroized). Refuses the active key of a purpose, which new
+    /// writes use; returns whether a key was removed.
+    pub fn remove_key(&mut self, id: u32) -> Result<bool, CryptoError> {
+        let Some(purpose) = self.keys.get(&id).map(|k| k.purpose) else {
+            return Ok(false);
+        };
+        if self.active(purpose).map(|(active, _)| active) == Some(id) {
+            return Err(CryptoError::ActiveKey(id));
+        }
+        Ok(self.keys.remove(&id).is_some())
+    }
+
+    /// The id of the data key an encrypted field names in its header, without decrypting it;
+    /// `None` for bytes that are not an encrypted field.
+    pub fn field_key_id(ciphertext: &[u8]) -> Option<u32> {
+        if ciphertext.len() < FIELD_HEADER_LEN + TAG_LEN || ciphertext[0] != FIELD_FORMAT_VERSION {
+            return None;
+        }
+        let mut id_bytes = [0u8; 4];
+        id_bytes.copy_from_slice(&ciphertext[1..5]);
+        Some(u32::from_be_bytes(id_bytes))
+    }
+
+    /// Re-encrypts a field under the active field key (key rotation). `Ok(None)` when it is under
+    /// the active key already; an error when it does not decrypt for this context.
+    pub fn reencrypt_field(&self, ctx: &FieldContext<'_>, ciphertext: &[u8]) -> Result<Option<Vec<u8>>, CryptoError> {
+        if Keyring::field_key_id(ciphertext) == Some(self.active_field_key_id()) {
+            return Ok(None);
+        }
+        let plain = Zeroizing::new(self.decrypt_field(ctx, ciphertext)?);
+        Ok(Some(self.encrypt_field(ctx, &plain)))
+    }
+
     /// Ids and purposes of all keys, ascending by id.
     pub fn key_ids(&self) -> Vec<(u32, KeyPurpose)> {
         self.keys.iter().map(|(id, k)| (*id, k.purpose)).collect()

@@ -171,6 +171,7 @@ mod diagnostics;
 mod ident;
 pub use ident::Identifiers;
 mod queries;
+pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
 mod stats;
 pub use stats::*;
 mod separation;

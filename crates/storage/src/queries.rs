@@ -9,6 +9,41 @@ use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::{Coded, Role};
 use sqlx::Row;
 
+/// A column that holds encrypted fields: its table, the SQL expression of the row part of the
+/// field context (as the application builds it), and the column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncryptedColumn {
+    pub table: &'static str,
+    pub row: &'static str,
+    pub column: &'static str,
+}
+
+const fn enc(table: &'static str, row: &'static str, column: &'static str) -> EncryptedColumn {
+    EncryptedColumn { table, row, column }
+}
+
+/// Every column that holds field ciphertext (key rotation re-encrypts them all). Blind indexes
+/// (`persons.name_index`, `identifier_index.value`) are MACs, not ciphertext, and not listed.
+pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
+    enc("users", "id", "totp_secret"),
+    enc("persons", "case_id", "given_names"),
+    enc("persons", "case_id", "family_names"),
+    enc("persons", "case_id", "aliases"),
+    enc("persons", "case_id", "date_of_birth"),
+    enc("case_notes", "id", "body"),
+    enc("registrations", "case_id", "record"),
+    enc("decisions", "case_id || '/' || seq", "reasons"),
+    enc("case_records", "id", "body"),
+    enc("assessments", "case_id || '/' || seq", "record"),
+    enc("assessments", "case_id || '/' || seq", "return_reason"),
+    enc("plan_items", "id", "record"),
+    enc("referrals", "id", "consent"),
+    enc("referrals", "id", "shared"),
+    enc("referrals", "id", "message"),
+    enc("referral_events", "referral_id || '/' || seq", "note"),
+    enc("support_records", "id", "body"),
+];
+
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \
                             totp_secret, totp_last_step, created_at";
 
@@ -112,6 +147,58 @@ impl Store {
             }
         });
         Ok(())
+    }
+
+    /// Removes one data key (a retired key). Returns whether it existed.
+    pub async fn delete_data_key(&self, id: i64) -> Result<bool> {
+        let n = on_pool!(self, |pool| sqlx::query("DELETE FROM data_keys WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(n > 0)
+    }
+
+    /// One batch of an encrypted column (see [`ENCRYPTED_COLUMNS`]): the rows whose row context
+    /// sorts after `after`, at most `limit`, in row-context order, with their ciphertext (rows
+    /// where the column is NULL are skipped).
+    pub async fn encrypted_batch(
+        &self,
+        column: &EncryptedColumn,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let EncryptedColumn { table, row, column } = *column;
+        let sql = format!(
+            "SELECT {row} AS r, {column} AS c FROM {table} WHERE {column} IS NOT NULL AND {row} > $1 \
+             ORDER BY {row} LIMIT $2"
+        );
+        // Table, row expression and column come from ENCRYPTED_COLUMNS, never from input.
+        let rows = on_pool!(self, |pool| sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(after.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>("r")?, r.try_get::<Vec<u8>, _>("c")?)))
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?);
+        Ok(rows)
+    }
+
+    /// Replaces one ciphertext of an encrypted column if it is still `old` (a concurrent write
+    /// wins: the row is then left for the next pass). Returns whether it was replaced.
+    pub async fn replace_encrypted(&self, column: &EncryptedColumn, row: &str, old: &[u8], new: &[u8]) -> Result<bool> {
+        let EncryptedColumn { table, row: row_expr, column } = *column;
+        let sql = format!("UPDATE {table} SET {column} = $1 WHERE {row_expr} = $2 AND {column} = $3");
+        // Table, row expression and column come from ENCRYPTED_COLUMNS, never from input.
+        let n = on_pool!(self, |pool| sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(new)
+            .bind(row)
+            .bind(old)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(n > 0)
     }
 
     // ---------------------------------------------------------------- organisations

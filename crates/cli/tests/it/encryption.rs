@@ -1,7 +1,8 @@
 //! Encryption at rest, a wrong master key, and `haven keys rotate`.
 
 use crate::{FAMILY, GIVEN, Haven, assert_case_readable, contains_bytes, register_case, with_case};
-use haven_crypto::MasterKey;
+use haven_crypto::{FieldContext, KeyPurpose, Keyring, MasterKey, WrappedKey};
+use haven_storage::{ENCRYPTED_COLUMNS, Store};
 
 fn assert_absent(what: &str, bytes: &[u8]) {
     for needle in [GIVEN, FAMILY] {
@@ -115,7 +116,9 @@ fn keys_rotate_rewraps_under_a_new_key_and_the_old_one_stops_working() {
     let run = haven.ok(&["keys", "rotate"]);
     assert!(run.stdout.contains("re-wrapped"), "{}", run.stdout);
     assert!(!run.stdout.contains(&old_key) && !run.stderr.contains(&old_key));
-    assert_case_readable(&server, &session, &with.case_id);
+    // It still serves (fields re-encrypted under the new field key need a restart).
+    drop(session);
+    server.login(&with.username, &with.password);
     server.stop();
 
     let new_file = std::fs::read_to_string(haven.key_file()).expect("key file");
@@ -160,4 +163,124 @@ fn keys_rotate_rewraps_under_a_new_key_and_the_old_one_stops_working() {
     assert_eq!(users.stdout, users_before);
     haven.run_with(&["user", "list"], &[("HAVEN_MASTER_KEY", &current)]).assert_fails_with(&["master key"]);
     haven.run(&["user", "list"]).assert_fails_with(&["master key"]);
+}
+
+/// Every stored encrypted field: (table, column, row, ciphertext).
+type Fields = Vec<(&'static str, &'static str, String, Vec<u8>)>;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+/// The encrypted fields and the wrapped data keys of the database in `dir`.
+fn read_db(dir: &std::path::Path) -> (Fields, Vec<WrappedKey>) {
+    runtime().block_on(async {
+        let store = Store::open_sqlite(dir).await.expect("open");
+        let mut fields = Vec::new();
+        for col in ENCRYPTED_COLUMNS {
+            for (row, ct) in store.encrypted_batch(col, None, 100_000).await.expect("batch") {
+                fields.push((col.table, col.column, row, ct));
+            }
+        }
+        let keys = store
+            .data_keys()
+            .await
+            .expect("keys")
+            .into_iter()
+            .map(|r| WrappedKey {
+                id: u32::try_from(r.id).expect("id"),
+                purpose: KeyPurpose::parse(&r.purpose).expect("purpose"),
+                wrapped: r.wrapped,
+            })
+            .collect();
+        store.close().await;
+        (fields, keys)
+    })
+}
+
+/// Puts one ciphertext back into its row, as an interrupted re-encryption pass leaves it.
+fn put_back(dir: &std::path::Path, table: &str, column: &str, row: &str, old: &[u8]) {
+    runtime().block_on(async {
+        let store = Store::open_sqlite(dir).await.expect("open");
+        let col = ENCRYPTED_COLUMNS.iter().find(|c| c.table == table && c.column == column).expect("column");
+        let (_, now) = store
+            .encrypted_batch(col, None, 100_000)
+            .await
+            .expect("batch")
+            .into_iter()
+            .find(|(r, _)| r == row)
+            .expect("row");
+        assert!(store.replace_encrypted(col, row, &now, old).await.expect("update"));
+        store.close().await;
+    })
+}
+
+fn copy_db(haven: &Haven, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for (path, bytes) in haven.files() {
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        if name.starts_with("haven.db") {
+            std::fs::write(to.join(name), bytes).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn keys_rotate_reencrypts_every_field_under_a_new_data_key_resumes_and_retires_the_old_one() {
+    let with = with_case();
+    let haven = &with.haven;
+    let old_master = MasterKey::from_encoded(&std::fs::read_to_string(haven.key_file()).expect("key")).expect("key");
+    let (before, _) = read_db(haven.data());
+    assert!(before.iter().any(|(t, _, _, _)| *t == "persons"), "the case has encrypted identity fields");
+    assert!(before.iter().any(|(t, _, _, _)| *t == "registrations"), "and an encrypted record");
+    // A copy of the database as someone might have taken it before the rotation.
+    let stolen = haven.dir.path().join("stolen");
+    copy_db(haven, &stolen);
+
+    let run = haven.ok(&["keys", "rotate", "--batch", "1"]);
+    assert!(run.stdout.contains("persons.given_names: 1 re-encrypted"), "{}", run.stdout);
+    let (after, _) = read_db(haven.data());
+    assert_eq!(after.len(), before.len());
+    let old_ids: std::collections::BTreeSet<_> = before.iter().filter_map(|f| Keyring::field_key_id(&f.3)).collect();
+    let new_ids: std::collections::BTreeSet<_> = after.iter().filter_map(|f| Keyring::field_key_id(&f.3)).collect();
+    assert_eq!(new_ids.len(), 1, "every field is under one key: {new_ids:?}");
+    assert!(old_ids.is_disjoint(&new_ids), "a new field key: {old_ids:?} then {new_ids:?}");
+    let old_id = *old_ids.iter().next().expect("old key id");
+
+    // An interrupted pass leaves a row under the old key: it still reads, retiring the old key is
+    // refused, and --resume finishes the work.
+    let (table, column, row, ct) = before.iter().find(|f| f.0 == "persons").expect("persons").clone();
+    put_back(haven.data(), table, column, &row, &ct);
+    let server = haven.serve();
+    let session = server.login(&with.username, &with.password);
+    assert_case_readable(&server, &session, &with.case_id);
+    server.stop();
+    let list = haven.ok(&["keys", "list"]).stdout;
+    assert!(list.contains(&format!("{old_id}\tfield\t1 fields")), "{list}");
+    haven.run(&["keys", "retire", &old_id.to_string()]).assert_fails_with(&["--yes"]);
+    haven.run(&["keys", "retire", &old_id.to_string(), "--yes"]).assert_fails_with(&["still use"]);
+    let run = haven.ok(&["keys", "rotate", "--resume"]);
+    assert!(run.stdout.contains(&format!("{table}.{column}: 1 re-encrypted")), "{}", run.stdout);
+    let active = *new_ids.iter().next().expect("new id");
+    haven.run(&["keys", "retire", &active.to_string(), "--yes"]).assert_fails_with(&["active"]);
+    haven.ok(&["keys", "retire", &old_id.to_string(), "--yes"]);
+    let (_, keys) = read_db(haven.data());
+    assert!(keys.iter().all(|k| k.id != old_id), "the old field key is gone");
+
+    // Everything reads with the new key, and the audit chain goes on.
+    let server = haven.serve();
+    let session = server.login(&with.username, &with.password);
+    assert_case_readable(&server, &session, &with.case_id);
+    server.stop();
+    haven.ok(&["audit", "verify"]);
+
+    // The old master key with the data keys of the old copy decrypts nothing of the new database.
+    let (_, stolen_keys) = read_db(&stolen);
+    let old_ring = Keyring::unwrap(&old_master, &stolen_keys).expect("the old copy opens with the old key");
+    let (now, new_keys) = read_db(haven.data());
+    assert!(Keyring::unwrap(&old_master, &new_keys).is_err(), "the old key opens no key of the new database");
+    for (table, column, row, ct) in &now {
+        let ctx = FieldContext { table, column, row };
+        assert!(old_ring.decrypt_field(&ctx, ct).is_err(), "{table}.{column} of {row} read with the old key");
+    }
 }
