@@ -74,6 +74,21 @@ pub async fn rotate_master_key(
     Ok((keyring, new_rows.len()))
 }
 
+/// Re-wraps every stored data key under `new_master`, changing no key (a database restored from
+/// a backup made under an earlier master key is put under the current one).
+pub async fn rewrap_data_keys(store: &Store, old: &MasterKey, new_master: &MasterKey) -> AppResult<usize> {
+    let rows = store.data_keys().await?;
+    let keyring = Keyring::unwrap(old, &from_rows(&rows)?)?;
+    let mut new_rows = to_rows(&keyring.rewrap(new_master), 0);
+    for row in &mut new_rows {
+        if let Some(old_row) = rows.iter().find(|o| o.id == row.id) {
+            row.created_at = old_row.created_at;
+        }
+    }
+    store.put_data_keys(&new_rows, true).await?;
+    Ok(new_rows.len())
+}
+
 /// Unwraps the stored data keys.
 pub async fn load(store: &Store, master: &MasterKey) -> AppResult<Keyring> {
     Ok(Keyring::unwrap(master, &from_rows(&store.data_keys().await?)?)?)

@@ -138,10 +138,12 @@ enum KeysCommand {
         #[arg(long, default_value_t = 200)]
         batch: i64,
     },
-    /// Destroys an old data key (see `haven keys list`); refused while stored fields use it.
+    /// Destroys an old data key (see `haven keys list`), refused while stored fields use it, or an
+    /// earlier master key from the key file's history (by its fingerprint): backups made under it
+    /// can then no longer be restored.
     Retire {
-        /// The id of the data key.
-        id: u32,
+        /// The id of the data key, or the fingerprint of an earlier master key.
+        id: String,
         /// Confirms: what the key encrypted can never be read again.
         #[arg(long)]
         yes: bool,
@@ -359,7 +361,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(cmd) => user_command(&open_app(&config, &data).await?, cmd).await,
         Command::Org(cmd) => org_command(&open_app(&config, &data).await?, cmd).await,
         Command::Keys(KeysCommand::Rotate { resume, batch }) => rotate_keys(&config, &data, resume, batch).await,
-        Command::Keys(KeysCommand::Retire { id, yes }) => retire_key(&config, &data, id, yes).await,
+        Command::Keys(KeysCommand::Retire { id, yes }) => retire_key(&config, &data, &id, yes).await,
         Command::Keys(KeysCommand::List) => list_keys(&config, &data).await,
         Command::Audit(AuditCommand::Verify { heads, checkpoints }) => {
             verify_audit(&config, &data, &heads, checkpoints).await
@@ -580,8 +582,12 @@ async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> 
         // The new key is written next to the old one first: whatever happens, one of the two
         // files opens the database.
         let pending = path.as_ref().map(|p| p.with_extension("key.new"));
-        if let Some(p) = &pending {
-            new_master.write_to(p).with_context(|| format!("writing {}", p.display()))?;
+        // The old master key goes into the new key file's history, wrapped under the new key, so
+        // that backups made before the rotation still restore with the current key file.
+        if let (Some(p), Some(current)) = (&pending, &path) {
+            let mut history = vec![old.clone()];
+            history.extend(old.read_history(current).with_context(|| format!("reading {}", current.display()))?);
+            new_master.write_with_history(p, &history).with_context(|| format!("writing {}", p.display()))?;
         }
         let (keyring, n) = match haven_app::keys::rotate_master_key(store, &old, &new_master, app.now()).await {
             Ok(done) => done,
@@ -619,6 +625,10 @@ async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> 
                     keyring.active_field_key_id()
                 );
                 println!("{}", new_master.encode());
+                println!(
+                    "keep the previous key apart as long as backups made under it are kept: a key given in \
+                     HAVEN_MASTER_KEY carries no history (a key file does)"
+                );
             }
         }
         // The blind-index and audit keys are kept: the chain goes on.
@@ -671,23 +681,42 @@ async fn list_keys(config: &Config, data: &Path) -> Result<()> {
         }
         println!("{line}");
     }
+    if let (_, Some(path)) = master_key(config, data)? {
+        for previous in master.read_history(&path).with_context(|| format!("reading {}", path.display()))? {
+            println!("{}\tearlier master key (restores older backups)", previous.fingerprint());
+        }
+    }
     Ok(())
 }
 
-async fn retire_key(config: &Config, data: &Path, id: u32, yes: bool) -> Result<()> {
+async fn retire_key(config: &Config, data: &Path, id: &str, yes: bool) -> Result<()> {
     if !yes {
-        bail!("retiring data key {id} destroys it: nothing it encrypted can be read again; confirm with --yes");
+        bail!("retiring key {id} destroys it: nothing it encrypted can be read again; confirm with --yes");
     }
     let app = open_app(config, data).await?;
-    let (master, _) = master_key(config, data)?;
-    haven_app::keys::retire_data_key(app.store(), &master, id).await.context("retiring the key")?;
+    let (master, path) = master_key(config, data)?;
+    let what = if let Ok(n) = id.parse::<u32>() {
+        haven_app::keys::retire_data_key(app.store(), &master, n).await.context("retiring the key")?;
+        format!("data key {n}")
+    } else {
+        let Some(path) = path else {
+            bail!("a key given in HAVEN_MASTER_KEY has no history: there is no earlier master key {id} to retire");
+        };
+        let history = master.read_history(&path).with_context(|| format!("reading {}", path.display()))?;
+        let kept: Vec<MasterKey> = history.iter().filter(|k| k.fingerprint() != id).cloned().collect();
+        if kept.len() == history.len() {
+            bail!("no data key or earlier master key {id} (see `haven keys list`)");
+        }
+        master.write_with_history(&path, &kept).with_context(|| format!("writing {}", path.display()))?;
+        format!("earlier master key {id}")
+    };
     let event = AuditEvent::new(app.now(), AuditAction::KeysRotated, AuditOutcome::Success)
         .on("database", app.store().backend_name(), None)
-        .detail(format!("operator console; data key {id} retired"));
+        .detail(format!("operator console; {what} retired"));
     if let Err(e) = app.store().append_audit(&event).await {
         tracing::error!(error = %e, "the key retirement could not be recorded in the audit log");
     }
-    println!("data key {id} retired");
+    println!("{what} retired");
     Ok(())
 }
 
@@ -727,12 +756,51 @@ fn create_private(path: &Path) -> Result<std::fs::File> {
 }
 
 async fn restore(config: &Config, data: &Path, file: &Path) -> Result<()> {
-    let (master, _) = master_key(config, data)?;
+    let (master, path) = master_key(config, data)?;
+    let backup_file = file;
     let mut input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let mut plain = Vec::new();
-    haven_crypto::decrypt_backup(&master, &mut input, &mut plain).context("decrypting the backup")?;
+    // A backup made before a key rotation: one of the earlier master keys the key file keeps.
+    let mut under = master.clone();
+    match haven_crypto::decrypt_backup(&master, &mut input, &mut plain) {
+        Ok(()) => {}
+        Err(haven_crypto::CryptoError::WrongMasterKey) if path.is_some() => {
+            let file = path.as_deref().unwrap_or(Path::new(""));
+            let history = master.read_history(file).with_context(|| format!("reading {}", file.display()))?;
+            let mut found = false;
+            for previous in history {
+                let mut input =
+                    std::fs::File::open(backup_file).with_context(|| format!("opening {}", backup_file.display()))?;
+                plain.clear();
+                match haven_crypto::decrypt_backup(&previous, &mut input, &mut plain) {
+                    Ok(()) => {
+                        under = previous;
+                        found = true;
+                        break;
+                    }
+                    Err(haven_crypto::CryptoError::WrongMasterKey) => {}
+                    Err(e) => return Err(anyhow::Error::new(e).context("decrypting the backup")),
+                }
+            }
+            if !found {
+                return Err(anyhow::Error::new(haven_crypto::CryptoError::WrongMasterKey)
+                    .context("decrypting the backup (neither the master key nor an earlier one in its key file)"));
+            }
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("decrypting the backup")),
+    }
     let store = open_store(config, data).await?;
     let rows = store.restore(&mut plain.as_slice()).await.context("restoring")?;
+    if under.fingerprint() != master.fingerprint() {
+        haven_app::keys::rewrap_data_keys(&store, &under, &master)
+            .await
+            .context("putting the restored data keys under the current master key")?;
+        println!(
+            "the backup was made under the earlier master key {}; its data keys are now wrapped under the current \
+             one (run `haven keys rotate` to re-key the restored data too)",
+            under.fingerprint()
+        );
+    }
     // The restored keys open under this master key; the restore goes on the restored chain.
     let app = App::open(store, &master, Arc::new(SystemClock), settings(config))
         .await

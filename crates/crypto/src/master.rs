@@ -20,6 +20,16 @@ const TAG_LEN: usize = 16;
 /// Length of a wrapped 32-byte secret: version, nonce, ciphertext, tag.
 pub(crate) const WRAPPED_LEN: usize = 1 + NONCE_LEN + 32 + TAG_LEN;
 
+/// Start of a key-history line in a key file.
+const HISTORY_PREFIX: &str = "previous ";
+
+/// Associated data of an earlier master key wrapped under a later one.
+fn previous_aad(fingerprint: &str) -> Vec<u8> {
+    let mut aad = b"haven-previous-master-v1:".to_vec();
+    aad.extend_from_slice(fingerprint.as_bytes());
+    aad
+}
+
 /// Why unwrapping failed; callers map this to `WrongMasterKey` or `Tampered`.
 pub(crate) enum UnwrapFailure {
     Malformed(String),
@@ -109,6 +119,56 @@ impl MasterKey {
         Ok(())
     }
 
+    /// Writes this key to `path` like [`MasterKey::write_to`], followed by its history: each
+    /// earlier master key wrapped under this one, one `previous <fingerprint> <base64>` line each
+    /// (newest first). Whoever holds the current key file can still open backups made under an
+    /// earlier key; nobody holding only an earlier key learns a later one.
+    pub fn write_with_history(&self, path: &Path, history: &[MasterKey]) -> Result<(), CryptoError> {
+        let mut text = Zeroizing::new(self.encode());
+        text.push('\n');
+        for previous in history {
+            let wrapped = self.wrap(&previous_aad(&previous.fingerprint()), &previous.bytes);
+            text.push_str(&format!("{HISTORY_PREFIX}{} {}\n", previous.fingerprint(), STANDARD.encode(wrapped)));
+        }
+        let temp = write_temp_text(&text, path)?;
+        if let Err(e) = fs::rename(&temp, path) {
+            let _ = fs::remove_file(&temp);
+            return Err(key_file_error(path, format!("cannot rename into place: {e}")));
+        }
+        sync_parent(path);
+        Ok(())
+    }
+
+    /// The earlier master keys recorded in the key file at `path` (whose first line must be this
+    /// key), unwrapped, newest first. A line that does not unwrap under this key is an error.
+    pub fn read_history(&self, path: &Path) -> Result<Vec<MasterKey>, CryptoError> {
+        let in_file = read_key_file(path)?;
+        if in_file.fingerprint() != self.fingerprint() {
+            return Err(CryptoError::WrongMasterKey);
+        }
+        let text =
+            Zeroizing::new(fs::read_to_string(path).map_err(|e| key_file_error(path, format!("cannot read: {e}")))?);
+        let mut out = Vec::new();
+        for line in text.lines().skip(1).map(str::trim).filter(|l| !l.is_empty()) {
+            let mut parts = line.strip_prefix(HISTORY_PREFIX).unwrap_or("").split_whitespace();
+            let (Some(fingerprint), Some(wrapped), None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(key_file_error(path, "a history line is not `previous <fingerprint> <key>`".into()));
+            };
+            let wrapped = STANDARD
+                .decode(wrapped)
+                .map_err(|_| key_file_error(path, format!("history key {fingerprint} is not valid base64")))?;
+            let bytes = match self.unwrap(&previous_aad(fingerprint), &wrapped) {
+                Ok(bytes) => bytes,
+                Err(UnwrapFailure::Malformed(reason)) => {
+                    return Err(key_file_error(path, format!("history key {fingerprint}: {reason}")));
+                }
+                Err(UnwrapFailure::Authentication) => return Err(CryptoError::Tampered),
+            };
+            out.push(MasterKey { bytes: *bytes });
+        }
+        Ok(out)
+    }
+
     /// A short non-secret identifier of this key: hex of the first 8 bytes of
     /// HMAC-SHA256(key, "haven key fingerprint").
     pub fn fingerprint(&self) -> String {
@@ -196,7 +256,8 @@ fn read_key_file(path: &Path) -> Result<MasterKey, CryptoError> {
     check_permissions(path, &meta)?;
     let mut text = Zeroizing::new(String::new());
     file.read_to_string(&mut text).map_err(|e| key_file_error(path, format!("cannot read: {e}")))?;
-    MasterKey::from_encoded(&text).map_err(|e| match e {
+    // The first line is the key; the lines after it are its history (see `read_history`).
+    MasterKey::from_encoded(text.lines().next().unwrap_or("")).map_err(|e| match e {
         CryptoError::InvalidKeyEncoding(reason) => {
             key_file_error(path, format!("content is not a valid master key: {reason}"))
         }
@@ -261,6 +322,13 @@ fn write_key(key: &MasterKey, file: &mut fs::File) -> io::Result<()> {
 
 /// Writes the key to a fresh temporary file next to `path` and returns the temporary path.
 fn write_temp_key_file(key: &MasterKey, path: &Path) -> Result<PathBuf, CryptoError> {
+    let mut text = Zeroizing::new(key.encode());
+    text.push('\n');
+    write_temp_text(&text, path)
+}
+
+/// Writes `text` to a fresh temporary file (mode 0600) next to `path`; returns its path.
+fn write_temp_text(text: &str, path: &Path) -> Result<PathBuf, CryptoError> {
     create_parent(path)?;
     let name = path
         .file_name()
@@ -271,7 +339,7 @@ fn write_temp_key_file(key: &MasterKey, path: &Path) -> Result<PathBuf, CryptoEr
     let temp = path.with_file_name(format!(".{name}.tmp-{suffix}"));
     let mut file =
         open_exclusive(&temp).map_err(|e| key_file_error(path, format!("cannot create temporary file: {e}")))?;
-    if let Err(e) = write_key(key, &mut file) {
+    if let Err(e) = file.write_all(text.as_bytes()).and_then(|()| file.sync_all()) {
         let _ = fs::remove_file(&temp);
         return Err(key_file_error(path, format!("cannot write: {e}")));
     }

@@ -123,7 +123,10 @@ fn keys_rotate_rewraps_under_a_new_key_and_the_old_one_stops_working() {
 
     let new_file = std::fs::read_to_string(haven.key_file()).expect("key file");
     assert_ne!(new_file, old_file, "the key file changed");
-    assert!(!run.stdout.contains(new_file.trim()), "the new key is not printed when it is in a file");
+    // The first line is the key; the old one follows, wrapped under it (the key history).
+    let new_key = new_file.lines().next().expect("key line").trim().to_owned();
+    assert!(!new_file.contains(&old_key), "the old key is not in the new file in clear");
+    assert!(!run.stdout.contains(&new_key), "the new key is not printed when it is in a file");
     let leftovers: Vec<_> =
         haven.files().into_iter().map(|(p, _)| p).filter(|p| p.to_string_lossy().contains(".new")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
@@ -146,7 +149,7 @@ fn keys_rotate_rewraps_under_a_new_key_and_the_old_one_stops_working() {
     haven.run_with(&["user", "list"], &[("HAVEN_MASTER_KEY", &old_key)]).assert_fails_with(&["master key"]);
 
     // Rotating a key given in HAVEN_MASTER_KEY prints the new one for the operator to store.
-    let current = new_file.trim().to_owned();
+    let current = new_key.clone();
     let run = haven.run_with(&["keys", "rotate"], &[("HAVEN_MASTER_KEY", &current)]);
     run.assert_ok();
     let printed = run
@@ -283,4 +286,48 @@ fn keys_rotate_reencrypts_every_field_under_a_new_data_key_resumes_and_retires_t
         let ctx = FieldContext { table, column, row };
         assert!(old_ring.decrypt_field(&ctx, ct).is_err(), "{table}.{column} of {row} read with the old key");
     }
+}
+
+/// A fresh data directory holding a copy of `from`'s key file (and nothing else).
+fn new_dir_with_key_of(from: &Haven) -> Haven {
+    let to = Haven::new();
+    std::fs::copy(from.key_file(), to.key_file()).expect("copy the key file");
+    to
+}
+
+#[test]
+fn a_backup_made_before_key_rotations_restores_with_only_the_current_key_file() {
+    let with = with_case();
+    let haven = &with.haven;
+    let users = haven.ok(&["user", "list"]).stdout;
+    let first = MasterKey::from_encoded(&std::fs::read_to_string(haven.key_file()).expect("key")).expect("key");
+    let backup = haven.data().join("before-rotation.backup");
+    let backup_arg = backup.to_str().expect("utf-8 path");
+    haven.ok(&["backup", backup_arg]);
+    haven.ok(&["keys", "rotate"]);
+    haven.ok(&["keys", "rotate"]);
+    let key_text = std::fs::read_to_string(haven.key_file()).expect("key");
+    assert!(!key_text.contains(&first.encode()), "the earlier key is not in the key file in clear");
+    let list = haven.ok(&["keys", "list"]).stdout;
+    assert_eq!(list.matches("earlier master key").count(), 2, "{list}");
+    assert!(list.contains(&first.fingerprint()), "{list}");
+
+    // Restored into a new directory with the current key file only.
+    let restored = new_dir_with_key_of(haven);
+    let run = restored.ok(&["restore", backup_arg]);
+    assert!(run.stdout.contains(&first.fingerprint()), "{}", run.stdout);
+    assert_eq!(restored.ok(&["user", "list"]).stdout, users);
+    restored.ok(&["audit", "verify"]);
+    let server = restored.serve();
+    let session = server.login(&with.username, &with.password);
+    assert_case_readable(&server, &session, &with.case_id);
+    server.stop();
+
+    // Once the earlier key is retired from the history, that backup no longer restores.
+    haven.run(&["keys", "retire", &first.fingerprint()]).assert_fails_with(&["--yes"]);
+    haven.ok(&["keys", "retire", &first.fingerprint(), "--yes"]);
+    let list = haven.ok(&["keys", "list"]).stdout;
+    assert_eq!(list.matches("earlier master key").count(), 1, "{list}");
+    new_dir_with_key_of(haven).run(&["restore", backup_arg]).assert_fails_with(&["master key"]);
+    haven.ok(&["audit", "verify"]);
 }
