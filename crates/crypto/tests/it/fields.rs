@@ -333,3 +333,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn reencrypt_field_moves_a_ciphertext_to_the_active_key_and_the_old_key_can_then_be_removed() {
+    let (master, mut keyring, _) = fresh();
+    let c = ctx("persons", "given_names", "case-1");
+    let old = keyring.encrypt_str(&c, "Aina");
+    assert_eq!(Keyring::field_key_id(&old), Some(1));
+    assert_eq!(Keyring::field_key_id(b"short"), None);
+    let added = keyring.add_key(KeyPurpose::Field, &master);
+    let new = keyring.reencrypt_field(&c, &old).unwrap().expect("re-encrypted");
+    assert_eq!(Keyring::field_key_id(&new), Some(added.id));
+    assert_eq!(keyring.decrypt_str(&c, &new).unwrap(), "Aina");
+    assert!(keyring.reencrypt_field(&c, &new).unwrap().is_none(), "already under the active key");
+    assert!(keyring.reencrypt_field(&ctx("persons", "given_names", "case-2"), &old).is_err(), "bound to its row");
+
+    // The active key stays; the old one goes, and what it encrypted no longer reads.
+    assert!(matches!(keyring.remove_key(added.id), Err(CryptoError::ActiveKey(_))));
+    assert!(keyring.remove_key(1).unwrap());
+    assert!(!keyring.remove_key(1).unwrap());
+    assert!(matches!(keyring.decrypt_str(&c, &old), Err(CryptoError::UnknownKey(1))));
+    assert_eq!(keyring.decrypt_str(&c, &new).unwrap(), "Aina");
+}

@@ -116,3 +116,36 @@ fn concurrent_creation_yields_one_key() {
     assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), first);
     assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
 }
+
+#[test]
+fn key_file_history_keeps_earlier_keys_wrapped_under_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("master.key");
+    let first = MasterKey::generate();
+    let second = MasterKey::generate();
+    let third = MasterKey::generate();
+    third.write_with_history(&path, &[second.clone(), first.clone()]).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains(&first.encode()) && !text.contains(&second.encode()), "no earlier key in clear");
+
+    // The file opens as the current key; its history unwraps under it, newest first.
+    let (loaded, created) = MasterKey::load_or_create(&path).unwrap();
+    assert!(!created);
+    assert_eq!(loaded.fingerprint(), third.fingerprint());
+    let history = loaded.read_history(&path).unwrap();
+    let prints: Vec<String> = history.iter().map(MasterKey::fingerprint).collect();
+    assert_eq!(prints, [second.fingerprint(), first.fingerprint()]);
+    assert_eq!(history[1].encode(), first.encode());
+
+    // Another key does not read it; a history line moved under another fingerprint fails.
+    assert!(matches!(first.read_history(&path), Err(CryptoError::WrongMasterKey)));
+    let swapped = text.replacen(&second.fingerprint(), &first.fingerprint(), 1);
+    std::fs::write(&path, swapped).unwrap();
+    assert!(matches!(third.read_history(&path), Err(CryptoError::Tampered)));
+
+    // Without history the file is the key alone.
+    third.write_with_history(&path, &[]).unwrap();
+    assert!(third.read_history(&path).unwrap().is_empty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), third.encode());
+}
