@@ -21,7 +21,7 @@ contract_tests!(
 );
 
 /// Puts at least one row, with NULLs and non-NULLs, in every table.
-async fn fill(t: &TestStore) {
+pub(crate) async fn fill(t: &TestStore) {
     let w = seed(t).await;
     let keys = [
         DataKeyRow { id: 1, purpose: "field".into(), wrapped: vec![1; 73], created_at: T0 },

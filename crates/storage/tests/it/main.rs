@@ -40,6 +40,7 @@ mod audit;
 mod backup;
 mod cases;
 mod ident;
+mod keys;
 mod schema;
 mod separation;
 mod stats;
