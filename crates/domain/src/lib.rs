@@ -4,6 +4,7 @@
 //! a value of type [`CountryCode`] or [`Username`] is valid by construction.
 
 pub mod access;
+mod access_policy;
 pub mod assist;
 pub mod audit;
 pub mod case;
