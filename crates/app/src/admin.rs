@@ -518,7 +518,18 @@ impl App {
     ) -> AppResult<()> {
         let new_password = haven_domain::user::parse_new_password("new_password", new_password)?;
         let now = self.now();
+        // Guessing at set-up codes is throttled like guessing at passwords: per address, and per
+        // account with a back-off.
+        let throttle_key = format!("setup:{}", username.trim().to_ascii_lowercase());
+        if let Some(retry_after) = self.limiter.check(&throttle_key, address, false, now) {
+            let event = AuditEvent::new(now, AuditAction::LoginRateLimited, AuditOutcome::Denied)
+                .from_address(address)
+                .detail("setup_rate_limited");
+            self.store.append_audit(&event).await?;
+            return Err(AppError::RateLimited { retry_after });
+        }
         let refused = |user: Option<&UserRow>| {
+            self.limiter.record_failure(&throttle_key, address, now);
             let mut event =
                 AuditEvent::new(now, AuditAction::SetupCodeRefused, AuditOutcome::Denied).from_address(address);
             if let Some(u) = user {
@@ -559,7 +570,10 @@ impl App {
             .on("user", &user.id, Some(&user.organisation_id))
             .from_address(address);
         match self.store.use_setup_code(&user.id, &hash_token(code.trim()), now, &hash, &event).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.limiter.record_success(&throttle_key);
+                Ok(())
+            }
             Err(StorageError::NotFound) => {
                 self.store.append_audit(&refused(Some(&user))).await?;
                 Err(invalid())

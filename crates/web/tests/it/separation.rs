@@ -369,3 +369,42 @@ async fn administrators_and_the_data_protection_officer_read_the_audit_of_their_
     assert_eq!(t.call(Method::GET, "/api/v1/cases", Some(&dpo), None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(t.call(Method::GET, "/api/v1/users", Some(&dpo), None).await.status, StatusCode::FORBIDDEN);
 }
+
+/// Guessing at set-up codes is throttled as guessing at passwords is: after a few wrong codes
+/// for an account, even the right one waits for the back-off; every refusal is audited.
+#[tokio::test]
+async fn guessing_at_set_up_codes_is_held_back() {
+    let w = world().await;
+    let t = &w.t;
+    t.user("liga", &w.lv_ngo, &["caseworker"]).await;
+    let reply = t.call(Method::POST, "/api/v1/users/liga/reset-password", Some(&w.lv_admin), None).await;
+    let code = reply.json()["setup_code"].as_str().unwrap().to_owned();
+    let setup = |code: &str| json!({"username": "liga", "code": code, "new_password": "my new passphrase"});
+    let mut refused = 0;
+    for i in 0..8 {
+        let reply = t.call(Method::POST, "/api/v1/auth/setup", None, Some(setup(&format!("guess-{i}")))).await;
+        match reply.status {
+            StatusCode::UNPROCESSABLE_ENTITY => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}: {}", reply.body),
+        }
+    }
+    assert_eq!(refused, 5, "after five wrong codes the guesser waits");
+    let reply = t.call(Method::POST, "/api/v1/auth/setup", None, Some(setup(&code))).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.body);
+    // After the back-off the right code works.
+    t.clock.advance(60);
+    let reply = t.call(Method::POST, "/api/v1/auth/setup", None, Some(setup(&code))).await;
+    assert!(reply.status.is_success(), "{} {}", reply.status, reply.body);
+    t.login("liga", "my new passphrase").await;
+    let refusals = t
+        .app
+        .store()
+        .audit_entries(0, 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.event.action.to_string() == "setup_code_refused")
+        .count();
+    assert_eq!(refusals, 5);
+}
