@@ -80,11 +80,13 @@ impl App {
     /// Checks the password and, when a factor is enrolled, a fresh code of it (a used code is
     /// refused). Returns whether a factor is enrolled.
     async fn prove_owner(&self, principal: &Principal, proof: &TotpProof<'_>) -> AppResult<bool> {
+        self.reauth_allowed(principal).await?;
         let (password, stored) = (proof.password.to_owned(), principal.user.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
             .await
             .map_err(|e| AppError::Internal(Box::new(e)))??;
         if !ok {
+            self.reauth_failed(principal, "wrong_password").await?;
             return Err(AppError::invalid("password", "is not your current password"));
         }
         let user = self.store.user(&principal.user.id).await?;
@@ -96,23 +98,48 @@ impl App {
         let secret = self.keys.decrypt_str(&totp_context(&user.id), secret)?;
         let secret = TotpSecret::from_base32(&secret)?;
         let Some(step) = u64::try_from(self.now()).ok().and_then(|t| secret.verify(code, t)) else {
+            self.reauth_failed(principal, "wrong_code").await?;
             return Err(wrong());
         };
         if !self.store.use_totp_step(&user.id, i64::try_from(step).unwrap_or(i64::MAX)).await? {
+            self.reauth_failed(principal, "used_code").await?;
             return Err(wrong());
         }
         Ok(true)
+    }
+
+    /// Someone holding a signed-in session must not guess the password (or the code) through the
+    /// account page: its checks are throttled per user, and every failure is audited.
+    async fn reauth_allowed(&self, principal: &Principal) -> AppResult<()> {
+        let key = format!("reauth:{}", principal.user.id);
+        match self.limiter.check(&key, principal.address.as_deref(), false, self.now()) {
+            None => Ok(()),
+            Some(retry_after) => Err(AppError::RateLimited { retry_after }),
+        }
+    }
+
+    async fn reauth_failed(&self, principal: &Principal, reason: &str) -> AppResult<()> {
+        let now = self.now();
+        self.limiter.record_failure(&format!("reauth:{}", principal.user.id), principal.address.as_deref(), now);
+        let event = self
+            .event(principal, AuditAction::LoginFailed)
+            .on("user", &principal.user.id, Some(&principal.user.organisation_id))
+            .detail(format!("account_page_{reason}"));
+        self.store.append_audit(&event).await?;
+        Ok(())
     }
 
     /// Changes the user's own password given the current one. Every session and API token of
     /// the user is revoked, this session included: the user logs in again with the new password.
     pub async fn change_own_password(&self, principal: &Principal, current: &str, new_password: &str) -> AppResult<()> {
         let new_password = haven_domain::user::parse_new_password("new_password", new_password)?;
+        self.reauth_allowed(principal).await?;
         let (cur, stored) = (current.to_owned(), principal.user.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_password(&cur, &stored))
             .await
             .map_err(|e| AppError::Internal(Box::new(e)))??;
         if !ok {
+            self.reauth_failed(principal, "wrong_password").await?;
             return Err(AppError::invalid("current_password", "is not your current password"));
         }
         let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))

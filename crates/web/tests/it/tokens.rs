@@ -251,3 +251,49 @@ async fn removing_the_second_factor_needs_the_password_and_a_current_code_and_re
     assert_revocation_audited(&t, "totp_removed").await;
     t.login("anna", PASSWORD).await;
 }
+
+/// A stolen session cannot be used to guess the password through the account page: after a few
+/// wrong passwords the form holds back even the right one, and every failure is audited.
+#[tokio::test]
+async fn a_signed_in_session_cannot_guess_the_password_on_the_account_page() {
+    let t = TestApp::new().await;
+    let (s, _) = anna(&t).await;
+    let change = |current: &str| {
+        let new = "a brand new passphrase";
+        vec![
+            ("current_password".to_owned(), current.to_owned()),
+            ("new_password".to_owned(), new.to_owned()),
+            ("confirm_password".to_owned(), new.to_owned()),
+        ]
+    };
+    let post = async |current: &str| {
+        let fields = change(current);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        t.form("/account/password", Some(&s), &fields).await
+    };
+    let mut refused = 0;
+    for i in 0..7 {
+        let reply = post(&format!("guess number {i}")).await;
+        match reply.status {
+            StatusCode::UNPROCESSABLE_ENTITY => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}: {}", reply.body),
+        }
+    }
+    assert_eq!(refused, 5, "after five wrong passwords the form holds back");
+    assert_eq!(post(PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let failures = t
+        .app
+        .store()
+        .audit_entries(0, 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.event.action.to_string() == "login_failed")
+        .count();
+    assert_eq!(failures, 5);
+    // After the back-off the owner changes it.
+    t.clock.advance(60);
+    let reply = post(PASSWORD).await;
+    assert!(reply.status.is_redirection(), "{} {}", reply.status, reply.body);
+}
