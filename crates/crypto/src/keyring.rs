@@ -190,9 +190,9 @@ impl Keyring {
         Ok(Keyring { keys })
     }
 
-    /// Re-wraps every key under `new_master` (master key rotation without touching any
-    /// encrypted field). Persist all returned keys, replacing the old wrapped forms, then the
-    /// new master key.
+    /// Re-wraps every key under `new_master`. Persist all returned keys, replacing the old
+    /// wrapped forms, then the new master key. Key rotation first adds a new field key
+    /// ([`Keyring::add_key`]) and afterwards re-encrypts the fields ([`Keyring::reencrypt_field`]).
     pub fn rewrap(&self, new_master: &MasterKey) -> Vec<WrappedKey> {
         self.keys.iter().map(|(id, key)| wrap_key(new_master, *id, key)).collect()
     }
