@@ -106,14 +106,14 @@ fn a_damaged_backup_or_the_wrong_key_is_refused_and_leaves_the_target_empty() {
 }
 
 /// Creates a database on the test PostgreSQL server, drops it when done.
-struct PostgresDatabase {
+pub struct PostgresDatabase {
     admin_url: String,
     name: String,
-    url: String,
+    pub url: String,
 }
 
 impl PostgresDatabase {
-    fn create(admin_url: &str) -> PostgresDatabase {
+    pub fn create(admin_url: &str) -> PostgresDatabase {
         let name = format!("haven_cli_{}_{}", std::process::id(), rand::random::<u32>());
         let status = std::process::Command::new("psql")
             .args([admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", &format!("CREATE DATABASE {name}")])

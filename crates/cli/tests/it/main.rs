@@ -11,6 +11,7 @@ mod admin;
 mod audit;
 mod backup;
 mod config;
+mod crash;
 mod encryption;
 mod serve;
 mod traceability;
