@@ -400,3 +400,65 @@ async fn the_owner_on_a_known_device_is_not_locked_out_by_someone_elses_failed_g
     let log = t.app.store().audit_entries(0, 10_000).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.event.action.to_string() == "login_failed").count(), refused + 1);
 }
+
+/// A schema that says nothing: `{"type": "object"}` without properties and without a `$ref`
+/// (also as the items of an array).
+fn is_bare_object(schema: &serde_json::Value) -> bool {
+    if schema.get("$ref").is_some() {
+        return false;
+    }
+    if schema.get("type").and_then(|t| t.as_str()) == Some("array") {
+        return schema.get("items").is_none_or(is_bare_object);
+    }
+    let object = match schema.get("type") {
+        Some(serde_json::Value::String(t)) => t == "object",
+        Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        _ => false,
+    };
+    object
+        && schema.get("properties").is_none()
+        && schema.get("additionalProperties").is_none_or(|a| a.is_boolean() || is_bare_object(a))
+        && ["allOf", "oneOf", "anyOf"].iter().all(|k| schema.get(k).is_none())
+}
+
+#[tokio::test]
+async fn every_request_and_response_body_is_typed_in_the_openapi_document() {
+    let t = TestApp::new().await;
+    let doc = t.page("/api/v1/openapi.json", None).await.json();
+    let mut untyped = Vec::new();
+    let mut undeclared = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let wanted: Vec<&str> =
+            path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+        let shared = ops.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default();
+        for (method, op) in ops.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            let mut declared = shared.clone();
+            declared.extend(op.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default());
+            for name in &wanted {
+                if !declared.iter().any(|p| p["name"] == *name && p["in"] == "path") {
+                    undeclared.push(format!("{method} {path}: {{{name}}}"));
+                }
+            }
+            if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema")
+                && is_bare_object(schema)
+            {
+                untyped.push(format!("{method} {path}: request body"));
+            }
+            for (status, response) in op.get("responses").and_then(|r| r.as_object()).into_iter().flatten() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                if let Some(schema) = response.pointer("/content/application~1json/schema")
+                    && is_bare_object(schema)
+                {
+                    untyped.push(format!("{method} {path}: {status} response"));
+                }
+            }
+        }
+    }
+    assert!(untyped.is_empty(), "bodies without a schema:\n{}", untyped.join("\n"));
+    assert!(undeclared.is_empty(), "path parameters not declared:\n{}", undeclared.join("\n"));
+}
