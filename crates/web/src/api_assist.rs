@@ -783,8 +783,7 @@ pub struct ReferralViewBody {
     /// The field codes shared.
     #[schema(value_type = Vec<String>)]
     pub shared_fields: Vec<SharedField>,
-    /// The shared values by field code.
-    #[schema(value_type = BTreeMap<String, Object>)]
+    /// The shared values by field code (text, numbers, lists, as the field is).
     pub shared: BTreeMap<String, serde_json::Value>,
     pub message: Option<String>,
     pub events: Vec<ReferralEventBody>,
