@@ -11,10 +11,10 @@ pub mod charts;
 pub mod home;
 pub mod ident;
 pub mod organisations;
+pub mod setup;
 pub mod statistics;
 pub mod stats;
 pub mod users;
-pub mod setup;
 
 use crate::AppState;
 use crate::error::WebError;
