@@ -76,6 +76,28 @@ pub struct NewUser {
     pub language: Option<String>,
 }
 
+/// A new user's fields, parsed.
+struct ParsedUser {
+    username: Username,
+    display_name: String,
+    roles: Vec<Role>,
+    organisation: OrganisationRow,
+    language: Language,
+}
+
+impl ParsedUser {
+    /// Every role must fit the kind of the user's organisation.
+    fn check_roles_fit(&self, roles: &[Role]) -> AppResult<()> {
+        match roles.iter().find(|r| !r.fits(self.organisation.kind)) {
+            Some(role) => Err(AppError::invalid(
+                "roles",
+                &format!("the role {role} does not fit an organisation of kind {}", self.organisation.kind),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 impl App {
     async fn gate(&self, acting: Acting<'_>, permission: Permission) -> AppResult<()> {
         match acting {
@@ -203,6 +225,25 @@ impl App {
             return Ok((created.user, created.setup.code));
         }
         self.gate(acting, Permission::ManageUsers).await?;
+        let parsed = self.parse_new_user(new).await?;
+        parsed.check_roles_fit(&parsed.roles)?;
+        let password = match new.password.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => haven_domain::user::parse_new_password("password", p)?,
+            None => generate_password(),
+        };
+        let password_hash = Self::hash_blocking(password.clone()).await?;
+        let roles = parsed.roles.clone();
+        let user = self.new_user_row(parsed, password_hash, roles);
+        let event = self
+            .event_for(acting, AuditAction::UserCreated)
+            .on("user", &user.id, Some(&user.organisation_id))
+            .detail(format!("roles={}", role_codes(&user.roles)));
+        self.insert_user(&user, &event).await?;
+        Ok((user, password))
+    }
+
+    /// The parts of a new user every way of creating one parses the same way.
+    async fn parse_new_user(&self, new: &NewUser) -> AppResult<ParsedUser> {
         let username = Username::parse("username", &new.username)?;
         let display_name = haven_domain::text::parse_line("display_name", &new.display_name, 200)?;
         let roles = Role::parse_list("roles", &new.roles.join(","))?;
@@ -211,46 +252,34 @@ impl App {
             Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
             Err(e) => return Err(e.into()),
         };
-        if let Some(role) = roles.iter().find(|r| !r.fits(organisation.kind)) {
-            return Err(AppError::invalid(
-                "roles",
-                &format!("the role {role} does not fit an organisation of kind {}", organisation.kind),
-            ));
-        }
         let language = match new.language.as_deref().filter(|l| !l.is_empty()) {
             Some(l) => Language::parse_code("language", l)?,
             None => Language::default(),
         };
-        let password = match new.password.as_deref().filter(|p| !p.is_empty()) {
-            Some(p) => haven_domain::user::parse_new_password("password", p)?,
-            None => generate_password(),
-        };
-        let to_hash = password.clone();
-        let password_hash = tokio::task::spawn_blocking(move || hash_password(&to_hash))
-            .await
-            .map_err(|e| AppError::Internal(Box::new(e)))??;
-        let user = UserRow {
+        Ok(ParsedUser { username, display_name, roles, organisation, language })
+    }
+
+    fn new_user_row(&self, parsed: ParsedUser, password_hash: String, roles: Vec<Role>) -> UserRow {
+        UserRow {
             id: new_id(),
-            username: username.as_str().to_owned(),
-            display_name,
-            organisation_id: organisation.id.clone(),
+            username: parsed.username.as_str().to_owned(),
+            display_name: parsed.display_name,
+            organisation_id: parsed.organisation.id,
             password_hash,
             disabled: false,
-            language,
+            language: parsed.language,
             totp_secret: None,
             totp_last_step: None,
             created_at: self.now(),
             roles,
-        };
-        let event = self
-            .event_for(acting, AuditAction::UserCreated)
-            .on("user", &user.id, Some(&organisation.id))
-            .detail(format!("roles={}", user.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")));
-        self.store.create_user(&user, &event).await.map_err(|e| match e {
+        }
+    }
+
+    async fn insert_user(&self, user: &UserRow, event: &AuditEvent) -> AppResult<()> {
+        self.store.create_user(user, event).await.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("this username is taken".into()),
             other => other.into(),
-        })?;
-        Ok((user, password))
+        })
     }
 
     /// An administrator creates a user of an organisation of its jurisdiction. It chooses no
@@ -264,14 +293,8 @@ impl App {
                 "an administrator does not choose passwords: the user chooses one with the set-up code",
             ));
         }
-        let username = Username::parse("username", &new.username)?;
-        let display_name = haven_domain::text::parse_line("display_name", &new.display_name, 200)?;
-        let roles = Role::parse_list("roles", &new.roles.join(","))?;
-        let organisation = match self.store.organisation(new.organisation_id.trim()).await {
-            Ok(o) => o,
-            Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
-            Err(e) => return Err(e.into()),
-        };
+        let parsed = self.parse_new_user(new).await?;
+        let organisation = parsed.organisation.clone();
         self.administers(
             Acting::User(p),
             organisation.jurisdiction,
@@ -279,42 +302,19 @@ impl App {
             false,
         )
         .await?;
-        if let Some(role) = roles.iter().find(|r| !r.fits(organisation.kind)) {
-            return Err(AppError::invalid(
-                "roles",
-                &format!("the role {role} does not fit an organisation of kind {}", organisation.kind),
-            ));
-        }
-        let language = match new.language.as_deref().filter(|l| !l.is_empty()) {
-            Some(l) => Language::parse_code("language", l)?,
-            None => Language::default(),
-        };
+        parsed.check_roles_fit(&parsed.roles)?;
+        let roles = parsed.roles.clone();
         let waiting = access::data_roles_granted(&[], &roles);
         let now_roles: Vec<Role> = roles.iter().copied().filter(|r| !waiting.contains(r)).collect();
         // A password nobody knows until the user chooses one with the code.
         let password_hash = Self::hash_blocking(generate_password()).await?;
-        let user = UserRow {
-            id: new_id(),
-            username: username.as_str().to_owned(),
-            display_name,
-            organisation_id: organisation.id.clone(),
-            password_hash,
-            disabled: false,
-            language,
-            totp_secret: None,
-            totp_last_step: None,
-            created_at: self.now(),
-            roles: now_roles,
-        };
+        let user = self.new_user_row(parsed, password_hash, now_roles);
         let mut detail = format!("roles={}", role_codes(&user.roles));
         if !waiting.is_empty() {
             detail.push_str(&format!(" awaiting_approval={}", role_codes(&waiting)));
         }
         let event = self.event(p, AuditAction::UserCreated).on("user", &user.id, Some(&organisation.id)).detail(detail);
-        self.store.create_user(&user, &event).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("this username is taken".into()),
-            other => other.into(),
-        })?;
+        self.insert_user(&user, &event).await?;
         let (row, setup) = self.new_setup_code(&user.id, Some(p));
         let event = self.event(p, AuditAction::SetupCodeIssued).on("user", &user.id, Some(&organisation.id));
         self.store.put_setup_code(&row, None, &event).await?;
