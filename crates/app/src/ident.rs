@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 
 pub(crate) mod linkage;
 
-use linkage::{ClusterRecord, PersonFacts, PersonIndex, cluster_persons};
+use linkage::{ClusterRecord, PersonFacts, PersonIndex, block_key_basis, block_keys, cluster_persons};
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
 
 /// Reference data the rules run on, loaded as data.
@@ -411,8 +411,10 @@ impl App {
         })
     }
 
-    fn identifiers(&self, reg: &Registration) -> Vec<(String, Vec<u8>)> {
-        let mut out = Vec::new();
+    /// The keyed blind indexes of a registration: its date of birth, its document numbers and
+    /// its blocking keys for person linkage (the candidate index, see [`App::search_scope`]).
+    fn identifiers(&self, reg: &Registration) -> AppResult<Vec<(String, Vec<u8>)>> {
+        let mut out = self.block_identifiers(&PersonFacts::of_registration(reg))?;
         if let Some(dob) = reg.person.date_of_birth {
             out.push(("dob".to_owned(), self.keys.blind_index("person_dob", &dob.to_string()).to_vec()));
         }
@@ -420,7 +422,15 @@ impl App {
             let key = normalise_document(&d.number);
             out.push(("document".to_owned(), self.keys.blind_index("person_document", &key).to_vec()));
         }
-        out
+        Ok(out)
+    }
+
+    /// A person's blocking keys as stored identifiers of kind `block`.
+    fn block_identifiers(&self, facts: &PersonFacts) -> AppResult<Vec<(String, Vec<u8>)>> {
+        Ok(block_keys(&self.reference.person_model, facts, false)?
+            .iter()
+            .map(|k| ("block".to_owned(), self.keys.blind_index("person_block", k).to_vec()))
+            .collect())
     }
 
     fn registration_row(
@@ -514,7 +524,7 @@ impl App {
         let person = self.person_row(&id, &reg)?;
         let event =
             self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
-        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg), &event).await?;
+        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg)?, &event).await?;
         let possible_duplicates = self.duplicates_of(principal, &id, &reg).await?;
         Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
     }
@@ -547,7 +557,7 @@ impl App {
             &case.id,
             Some(&case.owner_organisation_id),
         );
-        self.store.update_registration(&person, &row, version, &self.identifiers(&reg), &event).await?;
+        self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
         let possible_duplicates = self.duplicates_of(principal, &case.id, &reg).await?;
         Ok(Saved { id: case.id, reference: case.reference, version: version + 1, state, possible_duplicates })
     }
@@ -582,7 +592,7 @@ impl App {
             &case.id,
             Some(&case.owner_organisation_id),
         );
-        self.store.update_registration(&person, &row, version, &self.identifiers(&reg), &event).await?;
+        self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
         Ok(Saved {
             id: case.id,
             reference: case.reference,
@@ -1334,9 +1344,12 @@ impl App {
         Ok(hits)
     }
 
-    /// The seam to the linkage engine. Every case the principal may see (the same scope and
-    /// authorisation as the case list) goes into a candidate index; `query` (a searched name, or
-    /// a registration) is scored against it; the exact identifiers come from the keyed indexes.
+    /// The seam to the linkage engine. The candidates are the cases sharing a blocking key with
+    /// `query` (kept as keyed blind indexes of kind `block`, so the register is never read whole)
+    /// or carrying the exact date of birth or document number; of those, the ones the principal
+    /// may see (the same scope and authorisation as the case list) are decrypted and scored. The
+    /// engine compares exactly the records that share a blocking key, so the hits are those of
+    /// scoring every visible case.
     async fn search_scope(
         &self,
         principal: &Principal,
@@ -1350,12 +1363,6 @@ impl App {
             .roles
             .contains(&haven_domain::Role::DecisionMaker)
             .then(|| principal.organisation.jurisdiction.code().to_owned());
-        let rows = self.store.case_overviews(&principal.organisation.id, referred_in.as_deref(), 100_000, 0).await?;
-        let visible: Vec<&CaseOverviewRow> = rows
-            .iter()
-            .filter(|o| Some(o.case.id.as_str()) != exclude)
-            .filter(|o| authorize(&principal.actor, &scope_of(o), Compartment::Identity, Action::Read).is_allowed())
-            .collect();
         let dob_ids: Vec<String> = match dob {
             Some(d) => {
                 self.store.cases_with_identifier("dob", &self.keys.blind_index("person_dob", &d.to_string())).await?
@@ -1372,14 +1379,29 @@ impl App {
                 )
                 .await?
         };
+        let mut candidates: Vec<String> = dob_ids.iter().chain(&doc_ids).cloned().collect();
+        if let Some(q) = query {
+            self.ensure_linkage_index().await?;
+            let keys: Vec<Vec<u8>> = block_keys(&self.reference.person_model, q, true)?
+                .iter()
+                .map(|k| self.keys.blind_index("person_block", k).to_vec())
+                .collect();
+            candidates.extend(self.store.cases_with_any_identifier("block", &keys).await?);
+        }
+        candidates.sort();
+        candidates.dedup();
+        candidates.retain(|id| Some(id.as_str()) != exclude);
+        let rows = self
+            .store
+            .case_overviews_among(Some((&principal.organisation.id, referred_in.as_deref())), &candidates)
+            .await?;
+        let visible: Vec<&CaseOverviewRow> = rows
+            .iter()
+            .filter(|o| authorize(&principal.actor, &scope_of(o), Compartment::Identity, Action::Read).is_allowed())
+            .collect();
         let name_given = query.is_some_and(PersonFacts::has_name);
-        let keyed = |o: &CaseOverviewRow| dob_ids.contains(&o.case.id) || doc_ids.contains(&o.case.id);
-        // With the engine every visible person is read; without it, only those the keys found.
         let mut people: Vec<(&CaseOverviewRow, PersonFacts, Shown)> = Vec::new();
         for o in visible {
-            if query.is_none() && !keyed(o) {
-                continue;
-            }
             if let Some((facts, show)) = self.linkage_person(o).await? {
                 people.push((o, facts, show));
             }
@@ -1439,6 +1461,52 @@ impl App {
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.reference.cmp(&b.reference)));
         hits.truncate(50);
         Ok(hits)
+    }
+
+    /// Makes sure every case's blocking keys were stored with the model and keys in use: once per
+    /// process (and again after the reference data is replaced), a rebuild of the candidate index
+    /// when what it was built with differs (a new database of an earlier version, an operator's
+    /// new model, a new engine). Concurrent callers wait for the one rebuild.
+    pub(crate) async fn ensure_linkage_index(&self) -> AppResult<()> {
+        self.linkage_index
+            .get_or_try_init(|| async {
+                let basis =
+                    self.keys.blind_index("person_block_basis", &block_key_basis(&self.reference.person_model)?);
+                if self.store.linkage_index_basis().await?.as_deref() != Some(&basis[..]) {
+                    let cases = self.rebuild_linkage_index().await?;
+                    self.store.set_linkage_index_basis(&basis, cases, self.now()).await?;
+                    tracing::info!(cases, "person-linkage candidate index rebuilt");
+                }
+                Ok::<(), AppError>(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Stores the blocking keys of every case again, a page of cases per transaction; returns
+    /// the number of cases. A registration saved meanwhile stores its own keys, so a page that
+    /// races with it writes the same keys.
+    async fn rebuild_linkage_index(&self) -> AppResult<i64> {
+        const PAGE: i64 = 200;
+        let mut after = String::new();
+        let mut count = 0i64;
+        loop {
+            let ids = self.store.case_ids_after(&after, PAGE).await?;
+            let Some(last) = ids.last() else { break };
+            after = last.clone();
+            let rows = self.store.case_overviews_among(None, &ids).await?;
+            let mut batch = Vec::with_capacity(rows.len());
+            for o in &rows {
+                let keys = match self.linkage_person(o).await? {
+                    Some((facts, _)) => self.block_identifiers(&facts)?.into_iter().map(|(_, v)| v).collect(),
+                    None => vec![],
+                };
+                batch.push((o.case.id.clone(), keys));
+            }
+            self.store.replace_identifiers_of_kind("block", &batch).await?;
+            count += i64::try_from(batch.len()).unwrap_or(i64::MAX);
+        }
+        Ok(count)
     }
 
     /// What linkage compares of a case's person, and what a hit shows: from the registration

@@ -75,6 +75,8 @@ pub struct App {
     pub(crate) reference: Arc<ident::Reference>,
     /// Assistance settings: what referrals share, due dates, transfers.
     pub(crate) assist: Arc<assist::AssistSettings>,
+    /// Set once the person-linkage candidate index is known to match the model in use.
+    pub(crate) linkage_index: Arc<tokio::sync::OnceCell<()>>,
 }
 
 impl App {
@@ -100,12 +102,24 @@ impl App {
                 .map_err(|e| AppError::Internal(Box::new(e)))??;
         let reference = Arc::new(ident::Reference::defaults()?);
         let assist = Arc::new(assist::AssistSettings::defaults()?);
-        Ok(App { store, keys, clock, settings, limiter, dummy_hash: Arc::new(dummy_hash), reference, assist })
+        Ok(App {
+            store,
+            keys,
+            clock,
+            settings,
+            limiter,
+            dummy_hash: Arc::new(dummy_hash),
+            reference,
+            assist,
+            linkage_index: Arc::default(),
+        })
     }
 
     /// Replaces the reference data (the defaults plus an operator's additions).
     pub fn with_reference(mut self, reference: ident::Reference) -> App {
         self.reference = Arc::new(reference);
+        // the person model may have changed: the candidate index is checked again
+        self.linkage_index = Arc::default();
         self
     }
 

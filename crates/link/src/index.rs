@@ -91,6 +91,20 @@ impl CandidateIndex {
         Ok(pos)
     }
 
+    /// The blocking keys of a record (values in field order): `(rule, key)` for each rule that
+    /// gives one. [`CandidateIndex::query`] compares two records exactly when they share a pair,
+    /// so the keys can be stored and looked up outside the index (a keyed candidate index in a
+    /// database). A key depends on the model's blocking rules and field preparation only.
+    pub fn block_keys(&self, values: &[Option<&str>]) -> Result<Vec<(usize, u64)>> {
+        let prepared = self.prepare(values)?;
+        Ok(self
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(r, rule)| rule.key(|f| prepared.get(f).and_then(Option::as_ref)).map(|k| (r, k)))
+            .collect())
+    }
+
     /// Scores a record (not inserted) against every record sharing a block with it; returns the
     /// candidates at or above `min_probability`, best first.
     pub fn query(&self, source: u16, values: &[Option<&str>], min_probability: f64) -> Result<Vec<ScoredCandidate>> {

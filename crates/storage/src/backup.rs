@@ -206,6 +206,7 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     ("identifier_index", "case_id, kind, value", &[("case_id", Col::Text), ("kind", Col::Text), ("value", Col::Blob)]),
+    ("linkage_index", "id", &[("id", Col::Int), ("basis", Col::Blob), ("cases", Col::Int), ("built_at", Col::Int)]),
     (
         "notifications",
         "id",
@@ -419,6 +420,7 @@ pub const TABLES: &[&str] = &[
     "decisions",
     "case_records",
     "identifier_index",
+    "linkage_index",
     "notifications",
     "assessments",
     "plan_items",

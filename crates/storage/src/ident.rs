@@ -10,6 +10,14 @@ const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, ag
                            forms, guardian_appointed_on, nrm_status, rg_decided_on, cg_decided_on, assistance_since, \
                            reflection_from, updated_at, updated_by, procedure_id";
 
+/// Ids bound in one `IN (...)` list at most (below SQLite's and PostgreSQL's parameter limits).
+const IN_CHUNK: usize = 500;
+
+/// `$first, $first+1, ...`: `n` numbered parameters.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Exact identifiers of a person as keyed blind indexes: (kind, index).
 pub type Identifiers = [(String, Vec<u8>)];
 
@@ -198,6 +206,138 @@ impl Store {
             out.push(CaseOverviewRow { case, registration });
         }
         Ok(out)
+    }
+
+    /// The cases among `ids` that an organisation may see (the same rule as
+    /// [`Store::case_overviews`]), or with `scope` `None` every one of them (maintenance: the
+    /// candidate index is rebuilt over all cases), with their registrations, by id.
+    pub async fn case_overviews_among(
+        &self,
+        scope: Option<(&str, Option<&str>)>,
+        ids: &[String],
+    ) -> Result<Vec<CaseOverviewRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let first = if scope.is_some() { 3 } else { 1 };
+            let list = placeholders(first, chunk.len());
+            let sql = match scope {
+                Some(_) => format!(
+                    "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
+                     FROM cases c LEFT JOIN registrations r ON r.case_id = c.id \
+                     WHERE c.id IN ({list}) AND (c.owner_organisation_id = $1 \
+                        OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
+                        OR (r.state = 'submitted' AND c.jurisdiction = $2)) ORDER BY c.id"
+                ),
+                None => format!(
+                    "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at \
+                     FROM cases WHERE id IN ({list}) ORDER BY id"
+                ),
+            };
+            let cases = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql.clone()));
+                if let Some((organisation_id, referred_in)) = scope {
+                    q = q.bind(organisation_id).bind(referred_in.unwrap_or(""));
+                }
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await?
+            });
+            for mut case in cases {
+                case.shares = self.shares_of(&case.id).await?;
+                let registration = self.registration(&case.id).await?;
+                out.push(CaseOverviewRow { case, registration });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Case ids after `after` (in id order), at most `limit`: every case, a page at a time.
+    pub async fn case_ids_after(&self, after: &str, limit: i64) -> Result<Vec<String>> {
+        let ids = on_pool!(self, |pool| sqlx::query_scalar("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(ids)
+    }
+
+    /// Case ids carrying any of `values` as an identifier of `kind` (keyed blind indexes), each once.
+    pub async fn cases_with_any_identifier(&self, kind: &str, values: &[Vec<u8>]) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for chunk in values.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT DISTINCT case_id FROM identifier_index WHERE kind = $1 AND value IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let ids: Vec<String> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(kind);
+                for v in chunk {
+                    q = q.bind(v);
+                }
+                q.fetch_all(pool).await?
+            });
+            out.extend(ids);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Replaces the identifiers of `kind` of each case in one transaction (the candidate index
+    /// rebuilt for a batch of cases). A case deleted meanwhile is skipped.
+    pub async fn replace_identifiers_of_kind(&self, kind: &str, cases: &[(String, Vec<Vec<u8>>)]) -> Result<()> {
+        in_tx!(self, |tx| {
+            for (case_id, values) in cases {
+                sqlx::query("DELETE FROM identifier_index WHERE case_id = $1 AND kind = $2")
+                    .bind(case_id)
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await?;
+                let exists: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE id = $1")
+                    .bind(case_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    continue;
+                }
+                for value in values {
+                    sqlx::query(
+                        "INSERT INTO identifier_index (case_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(case_id)
+                    .bind(kind)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// What the candidate index was built with (see migration 0009), if it was.
+    pub async fn linkage_index_basis(&self) -> Result<Option<Vec<u8>>> {
+        let basis = on_pool!(self, |pool| sqlx::query_scalar("SELECT basis FROM linkage_index WHERE id = 1")
+            .fetch_optional(pool)
+            .await?);
+        Ok(basis)
+    }
+
+    /// Records that the candidate index of every case was built with `basis`.
+    pub async fn set_linkage_index_basis(&self, basis: &[u8], cases: i64, now: i64) -> Result<()> {
+        in_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO linkage_index (id, basis, cases, built_at) VALUES (1, $1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET basis = excluded.basis, cases = excluded.cases, built_at = excluded.built_at",
+            )
+            .bind(basis)
+            .bind(cases)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
     }
 
     /// Submitted registrations of a jurisdiction with their cases (deadlines dashboard).

@@ -273,6 +273,15 @@ impl Store {
         let n = on_pool!(self, |pool| sqlx::raw_sql(sql).execute(pool).await?.rows_affected());
         Ok(n)
     }
+
+    /// Runs a raw SQL query that gives one integer (a count): for tests that look behind the
+    /// application's back.
+    #[doc(hidden)]
+    pub async fn count_unchecked(&self, sql: &str) -> Result<i64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        let n = on_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await?);
+        Ok(n)
+    }
 }
 
 /// The data folder readable by its owner only (0700), and the database, its write-ahead log and

@@ -4,7 +4,7 @@
 //!
 //! Pure: no storage, no keys, no clock. The use cases in `ident` decide whose records go in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use haven_domain::ParseError;
 use haven_domain::case::{CalendarDate, Sex};
@@ -387,6 +387,41 @@ impl<'m> PersonIndex<'m> {
     }
 }
 
+/// The blocking keys of a person, `rule:key`: of every name form as stored (`as_query` false),
+/// or of every form a query runs with (`as_query` true, names also exchanged). A query and a
+/// stored person are compared by [`PersonIndex::query`] exactly when they share a key, so the
+/// keys, kept as keyed blind indexes, find a registration's candidates without reading the
+/// register. A form the engine cannot read gives no key (as it is left out of the index).
+pub(crate) fn block_keys(model: &PersonModel, facts: &PersonFacts, as_query: bool) -> AppResult<BTreeSet<String>> {
+    let index = CandidateIndex::new(&model.model).map_err(|_| AppError::Internal(Box::new(LinkageFailed)))?;
+    let forms = if as_query { facts.query_forms() } else { facts.forms.clone() };
+    let mut out = BTreeSet::new();
+    for form in &forms {
+        if let Ok(keys) = index.block_keys(&model.values(form, facts)) {
+            out.extend(keys.into_iter().map(|(rule, key)| format!("{rule}:{key:016x}")));
+        }
+    }
+    Ok(out)
+}
+
+/// What the stored keys depend on: the model (its settings and parameters) and the keys the
+/// engine gives a fixed probe person, so that a changed model or engine is noticed and the
+/// stored keys are rebuilt. Not secret by itself; it is stored as a keyed MAC.
+pub(crate) fn block_key_basis(model: &PersonModel) -> AppResult<String> {
+    let probe = PersonFacts::of_person(
+        "Olena Maria",
+        "Kovalenko",
+        &["Ozola".to_owned()],
+        &["Lena".to_owned()],
+        Some("1990-05-01".to_owned()),
+        Sex::Female,
+        Some("UA".to_owned()),
+    );
+    let keys = block_keys(model, &probe, true)?;
+    let settings = serde_json::to_string(&model.model).map_err(|e| AppError::Internal(Box::new(e)))?;
+    Ok(format!("{settings}\n{}", keys.into_iter().collect::<Vec<_>>().join(",")))
+}
+
 /// Registrations grouped into persons: counts only, never a person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PersonClusters {
@@ -606,5 +641,67 @@ mod tests {
         index.insert(0, &person(&long, "Kovalenko", None));
         assert_eq!(index.owners.len(), 1);
         assert!(index.query(&person(&long, "Kovalenko", None), 0.5).unwrap().contains_key(&0));
+    }
+
+    /// Varied persons: scripts, diacritics, name order, earlier family names, aliases, dates.
+    fn varied() -> Vec<PersonFacts> {
+        let mut out = Vec::new();
+        let given = ["Olena", "Олена", "Žanna", "Zanna", "Anna Marija", "Ivan", "Иван", "Līga", "Mihail", "Jan"];
+        let family = ["Kovalenko", "Коваленко", "Ķirse", "Kirse", "Ozola", "Petrov", "Петров", "Kalniņa", "Nowak", ""];
+        let dobs = [Some("1990-05-01"), Some("1990-01-05"), None, Some("2008-11-30"), Some("1985-07-12")];
+        for (i, g) in given.iter().enumerate() {
+            for (j, f) in family.iter().enumerate() {
+                let dob = dobs[(i + 2 * j) % dobs.len()].map(str::to_owned);
+                let previous: Vec<String> = if (i + j) % 4 == 0 { vec!["Ozola".into()] } else { vec![] };
+                let aliases: Vec<String> = if (i + j) % 5 == 0 { vec!["Lena".into()] } else { vec![] };
+                out.push(PersonFacts::of_person(g, f, &previous, &aliases, dob, Sex::Female, Some("UA".into())));
+            }
+        }
+        out.push(PersonFacts::of_search("Kovalenko Olena", None).unwrap());
+        out.push(PersonFacts::of_search("Zanna", CalendarDate::parse("d", "1990-05-01").ok()).unwrap());
+        out
+    }
+
+    #[test]
+    fn the_stored_blocking_keys_reach_every_record_the_engine_compares() {
+        // The keyed candidate index must find every record the in-memory index would score:
+        // a pair scored at any probability shares a stored key with the query's keys.
+        let m = model();
+        let people = varied();
+        let mut index = PersonIndex::new(&m).unwrap();
+        for (i, p) in people.iter().enumerate() {
+            index.insert(i, p);
+        }
+        let stored: Vec<BTreeSet<String>> = people.iter().map(|p| block_keys(&m, p, false).unwrap()).collect();
+        let mut compared = 0;
+        for q in &people {
+            let query_keys = block_keys(&m, q, true).unwrap();
+            let found = index.query(q, 0.0).unwrap();
+            for j in found.keys() {
+                compared += 1;
+                assert!(
+                    !stored[*j].is_disjoint(&query_keys),
+                    "record {j} was compared but shares no stored key with the query"
+                );
+            }
+            // and the keys select no more than the engine compares
+            for (j, keys) in stored.iter().enumerate() {
+                if !keys.is_disjoint(&query_keys) {
+                    assert!(found.contains_key(&j), "record {j} shares a key but was not compared");
+                }
+            }
+        }
+        assert!(compared > people.len(), "the set compares pairs at all: {compared}");
+    }
+
+    #[test]
+    fn the_basis_of_the_stored_keys_changes_with_the_model() {
+        let a = block_key_basis(&model()).unwrap();
+        assert_eq!(a, block_key_basis(&model()).unwrap(), "stable in one process");
+        let other = PersonModel::from_operator_file(
+            &BUILT_IN.replace("\"phonetic(given_names) & year(date_of_birth)\",\n", ""),
+        )
+        .unwrap();
+        assert_ne!(a, block_key_basis(&other).unwrap());
     }
 }

@@ -28,6 +28,7 @@ pub(crate) async fn fill(t: &TestStore) {
         DataKeyRow { id: 2, purpose: "audit".into(), wrapped: (0..=72).collect(), created_at: T0 },
     ];
     t.store.put_data_keys(&keys, false).await.unwrap();
+    t.store.set_linkage_index_basis(&[7; 32], 3, T0).await.unwrap();
     let mut admin = user("usr-admin", "admin", &w.police.id, &[Role::Administrator, Role::Auditor]);
     admin.totp_secret = Some(vec![0, 255, 7]);
     admin.totp_last_step = Some(1234);

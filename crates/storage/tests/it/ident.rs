@@ -26,6 +26,7 @@ contract_tests!(
     concurrent_saves_at_one_version,
     identifiers_match_exactly_and_are_replaced_on_save,
     case_overviews_follow_ownership_shares_and_referral,
+    candidates_are_read_within_the_same_scope_as_the_case_list,
     submitted_registrations_of_a_jurisdiction,
     decisions_append_and_rewrite_the_status,
     concurrent_decisions_at_one_seq,
@@ -519,6 +520,59 @@ async fn case_overviews_follow_ownership_shares_and_referral(t: TestStore) {
     let lv = overviews(authority.clone(), Some("LV"), 100, 0).await;
     assert_eq!(overview_ids(&lv), ["case-3", "case-2", "case-1"]);
     assert_eq!(lv[2].registration.as_ref().map(|r| r.version), Some(2));
+}
+
+async fn candidates_are_read_within_the_same_scope_as_the_case_list(t: TestStore) {
+    let (w, authority) = visibility_world(&t).await;
+    let all: Vec<String> = (1..=6).map(|i| format!("case-{i}")).collect();
+    let among = |scope: Option<(&str, Option<&str>)>| {
+        let (store, all) = (t.store.clone(), all.clone());
+        let scope = scope.map(|(o, r)| (o.to_owned(), r.map(str::to_owned)));
+        async move {
+            let scope = scope.as_ref().map(|(o, r)| (o.as_str(), r.as_deref()));
+            let mut ids = overview_ids(&store.case_overviews_among(scope, &all).await.unwrap());
+            ids.sort();
+            ids
+        }
+    };
+    // Exactly the cases the case list shows, restricted to the candidates asked for.
+    for (org, referred_in) in [
+        (w.ngo.id.as_str(), None),
+        (w.police.id.as_str(), None),
+        (w.shelter.id.as_str(), None),
+        (authority.as_str(), Some("LV")),
+        (authority.as_str(), Some("EE")),
+        (w.ngo.id.as_str(), Some("LV")),
+    ] {
+        let mut listed = overview_ids(&t.store.case_overviews(org, referred_in, 100, 0).await.unwrap());
+        listed.sort();
+        assert_eq!(among(Some((org, referred_in))).await, listed, "{org} {referred_in:?}");
+    }
+    let some = t.store.case_overviews_among(Some((&w.ngo.id, None)), &["case-2".into(), "case-3".into()]).await;
+    assert_eq!(overview_ids(&some.unwrap()), ["case-2"], "a candidate out of scope is not read");
+    assert_eq!(among(None).await, all, "maintenance reads every case");
+    assert_eq!(t.store.case_ids_after("case-4", 10).await.unwrap(), ["case-5", "case-6"]);
+
+    // The keyed lookup: any of several values, each case once; replaced per kind.
+    let batch = vec![
+        ("case-1".to_owned(), vec![vec![1u8], vec![2u8]]),
+        ("case-2".to_owned(), vec![vec![2u8]]),
+        ("case-gone".to_owned(), vec![vec![1u8]]),
+    ];
+    t.store.replace_identifiers_of_kind("block", &batch).await.unwrap();
+    let found = t.store.cases_with_any_identifier("block", &[vec![1u8], vec![2u8], vec![9u8]]).await.unwrap();
+    assert_eq!(found, ["case-1", "case-2"]);
+    assert!(t.store.cases_with_any_identifier("dob", &[vec![1u8]]).await.unwrap().is_empty());
+    t.store.replace_identifiers_of_kind("block", &[("case-1".to_owned(), vec![])]).await.unwrap();
+    assert_eq!(t.store.cases_with_any_identifier("block", &[vec![1u8], vec![2u8]]).await.unwrap(), ["case-2"]);
+    // More values than one statement binds.
+    let many: Vec<Vec<u8>> = (0..1200u32).map(|i| i.to_be_bytes().to_vec()).chain([vec![2u8]]).collect();
+    assert_eq!(t.store.cases_with_any_identifier("block", &many).await.unwrap(), ["case-2"]);
+
+    assert_eq!(t.store.linkage_index_basis().await.unwrap(), None);
+    t.store.set_linkage_index_basis(b"one", 6, T0).await.unwrap();
+    t.store.set_linkage_index_basis(b"two", 6, T0).await.unwrap();
+    assert_eq!(t.store.linkage_index_basis().await.unwrap().as_deref(), Some(&b"two"[..]));
 }
 
 async fn submitted_registrations_of_a_jurisdiction(t: TestStore) {

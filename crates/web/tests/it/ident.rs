@@ -1197,6 +1197,32 @@ async fn registering_the_same_person_again_warns_of_a_possible_duplicate() {
     assert_eq!(ok(&r, StatusCode::CREATED)["possible_duplicates"], json!([]));
 }
 
+#[tokio::test]
+async fn the_candidate_index_is_what_search_reads_and_is_rebuilt_when_missing() {
+    let mut w = World::new().await;
+    let mut reg = adult("Олена", "Коваленко");
+    reg["person"]["date_of_birth"] = json!("1994-03-12");
+    let olena = w.create(&w.responder, reg).await;
+    let zanna = w.create(&w.responder, adult("Žanna", "Ķirse")).await;
+    let stored: i64 =
+        w.t.app.store().count_unchecked("SELECT COUNT(*) FROM identifier_index WHERE kind = 'block'").await.unwrap();
+    assert!(stored >= 4, "each registration stores its blocking keys: {stored}");
+    // The register is not read whole: without the stored keys, a name finds nobody.
+    w.t.app.store().execute_unchecked("DELETE FROM identifier_index WHERE kind = 'block'").await.unwrap();
+    w.t.app.store().execute_unchecked("DELETE FROM linkage_index").await.unwrap();
+    assert!(w.search(&w.responder, &[("name", "Olena Kovalenko")]).await.is_empty());
+    // A database without the index (an earlier version's, or another model's) has it rebuilt
+    // before the first search of a new process.
+    w.t = w.t.with_embedded_profiles();
+    assert_eq!(hit_ids(&w.search(&w.responder, &[("name", "Olena Kovalenko")]).await), vec![olena.clone()]);
+    assert_eq!(hit_ids(&w.search(&w.responder, &[("name", "Kirse Zanna")]).await), vec![zanna.clone()]);
+    let cases: i64 = w.t.app.store().count_unchecked("SELECT cases FROM linkage_index").await.unwrap();
+    assert_eq!(cases, 2);
+    // and a registration's duplicate warning reads it again
+    let saved = ok(&w.post("/api/v1/registrations", &w.caseworker, adult("Zanna", "Kirse")).await, StatusCode::CREATED);
+    assert_eq!(hit_ids(saved["possible_duplicates"].as_array().unwrap()), vec![zanna]);
+}
+
 /// The level and weight the engine gave a field in a hit's explanation.
 fn reason<'a>(hit: &'a Value, field: &str) -> (&'a str, f64) {
     let e = hit["explanation"].as_array().unwrap().iter().find(|e| e["field"] == field);
