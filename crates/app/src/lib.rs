@@ -21,7 +21,7 @@ pub use auth::{LoginRequest, Principal};
 pub use clock::{Clock, FixedClock};
 pub use error::{AppError, AppResult, Problem};
 
-use haven_crypto::{Keyring, MasterKey};
+use haven_crypto::MasterKey;
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::{Permission, permission_allowed};
 use haven_storage::Store;
@@ -64,7 +64,9 @@ impl Default for AppSettings {
 #[derive(Clone)]
 pub struct App {
     pub(crate) store: Store,
-    pub(crate) keys: Arc<Keyring>,
+    /// The data keys, replaced whole when a rotation or a retirement changes them
+    /// ([`App::follow_key_changes`]).
+    pub(crate) keys: Arc<keys::LiveKeyring>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) settings: AppSettings,
     pub(crate) limiter: Arc<limiter::LoginLimiter>,
@@ -81,7 +83,8 @@ pub struct App {
 
 impl App {
     /// Loads (or, on a new database, creates) the data keys under `master` and wires the
-    /// audit chain. A master key that does not match gives [`AppError::WrongMasterKey`].
+    /// audit chain. A master key that does not match gives [`AppError::WrongMasterKey`]. A
+    /// server then follows key rotations with [`App::follow_key_changes`].
     pub async fn open(
         store: Store,
         master: &MasterKey,

@@ -128,7 +128,8 @@ enum OrgCommand {
 enum KeysCommand {
     /// Makes a new master key and a new field key, then re-encrypts every encrypted field under
     /// the new field key, in batches. Old field keys stay (wrapped under the new master key only)
-    /// until `haven keys retire` destroys them. Restart running servers with the new key.
+    /// until `haven keys retire` destroys them. Running servers that read the key file take up the
+    /// new keys within seconds, without a restart; one given HAVEN_MASTER_KEY needs a restart.
     Rotate {
         /// Do not make new keys: finish re-encrypting the fields (after an interrupted rotation,
         /// or rows a server still running on the old key wrote meanwhile).
@@ -420,6 +421,11 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     if demo {
         demo::seed(&app).await.context("loading the demonstration data")?;
     }
+    // `haven keys rotate` and `retire` on this database are taken up while serving.
+    let following = app.follow_key_changes(match master_key(&config, data)? {
+        (_, Some(file)) => haven_app::keys::MasterKeySource::File(file),
+        (given, None) => haven_app::keys::MasterKeySource::Given(given),
+    });
     let listen = args.listen.unwrap_or_else(|| config.server.listen.clone());
     let web = haven_web::WebConfig {
         tls: config.server.tls,
@@ -446,6 +452,7 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;
+    following.abort();
     // The last checkpoint, once no request can add to the log any more.
     let _ = stop_checkpoints.send(true);
     match checkpointing.await {
@@ -578,53 +585,28 @@ async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> 
     let keyring = if resume {
         haven_app::keys::load(store, &old).await?
     } else {
-        let new_master = MasterKey::generate();
-        // The new key is written next to the old one first: whatever happens, one of the two
-        // files opens the database.
-        let pending = path.as_ref().map(|p| p.with_extension("key.new"));
-        // The old master key goes into the new key file's history, wrapped under the new key, so
-        // that backups made before the rotation still restore with the current key file.
-        if let (Some(p), Some(current)) = (&pending, &path) {
-            let mut history = vec![old.clone()];
-            history.extend(old.read_history(current).with_context(|| format!("reading {}", current.display()))?);
-            new_master.write_with_history(p, &history).with_context(|| format!("writing {}", p.display()))?;
-        }
-        let (keyring, n) = match haven_app::keys::rotate_master_key(store, &old, &new_master, app.now()).await {
-            Ok(done) => done,
-            Err(e) => {
-                // Nothing was re-wrapped: the new key is of no use.
-                if let Some(p) = &pending {
-                    let _ = std::fs::remove_file(p);
-                }
-                let e = match e {
-                    haven_app::AppError::WrongMasterKey => wrong_master_key(),
-                    other => anyhow::Error::new(other),
-                };
-                return Err(e.context("re-wrapping the data keys"));
+        let rotated = match haven_app::keys::rotate(store, &old, path.as_deref(), app.now()).await {
+            Ok(rotated) => rotated,
+            Err(haven_app::keys::RotateError::Rewrap(haven_app::AppError::WrongMasterKey)) => {
+                return Err(wrong_master_key().context("re-wrapping the data keys"));
             }
+            Err(e) => return Err(e.into()),
         };
-        match (path, pending) {
-            (Some(path), Some(pending)) => {
-                std::fs::rename(&pending, &path).with_context(|| {
-                    format!(
-                        "the data keys are now wrapped under the new key in {}, but it could not replace {}: move it \
-                         there, then run `haven keys rotate --resume`",
-                        pending.display(),
-                        path.display()
-                    )
-                })?;
+        let (keyring, n) = (rotated.keyring, rotated.stored);
+        match &path {
+            Some(path) => {
                 println!(
                     "new field key {}; {n} data keys re-wrapped; the new master key is in {}",
                     keyring.active_field_key_id(),
                     path.display()
                 );
             }
-            _ => {
+            None => {
                 println!(
                     "new field key {}; {n} data keys re-wrapped under a new master key. Set HAVEN_MASTER_KEY to:",
                     keyring.active_field_key_id()
                 );
-                println!("{}", new_master.encode());
+                println!("{}", rotated.new_master.encode());
                 println!(
                     "keep the previous key apart as long as backups made under it are kept: a key given in \
                      HAVEN_MASTER_KEY carries no history (a key file does)"
@@ -643,6 +625,13 @@ async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> 
         }
         keyring
     };
+    // Running servers load the new field key within seconds; once they all write under it, one
+    // pass leaves nothing under the old one.
+    let wait = haven_app::keys::seconds_until_settled(store, app.now()).await?;
+    if wait > 0 {
+        println!("waiting {wait} s for running servers to load field key {}", keyring.active_field_key_id());
+        tokio::time::sleep(std::time::Duration::from_secs(wait.unsigned_abs())).await;
+    }
     println!("re-encrypting the stored fields under field key {}", keyring.active_field_key_id());
     let done = haven_app::keys::reencrypt_fields(store, &keyring, batch, |p| {
         println!(
@@ -659,8 +648,9 @@ async fn rotate_keys(config: &Config, data: &Path, resume: bool, batch: i64) -> 
         println!("{skipped} fields changed during the pass: run `haven keys rotate --resume` again");
     }
     println!(
-        "restart running servers with the new key now: a server started on the old key cannot read re-encrypted \
-         fields. Then run `haven keys rotate --resume` once more and retire the old field keys (`haven keys list`)"
+        "running servers that read the key file use the new keys already (no restart); restart any server given \
+         HAVEN_MASTER_KEY with the new key, then run `haven keys rotate --resume` once more. `haven keys list` \
+         shows the fields still under each key; retire a field key none use with `haven keys retire ID --yes`"
     );
     Ok(())
 }
@@ -696,7 +686,7 @@ async fn retire_key(config: &Config, data: &Path, id: &str, yes: bool) -> Result
     let app = open_app(config, data).await?;
     let (master, path) = master_key(config, data)?;
     let what = if let Ok(n) = id.parse::<u32>() {
-        haven_app::keys::retire_data_key(app.store(), &master, n).await.context("retiring the key")?;
+        haven_app::keys::retire_data_key(app.store(), &master, n, app.now()).await.context("retiring the key")?;
         format!("data key {n}")
     } else {
         let Some(path) = path else {

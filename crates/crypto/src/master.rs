@@ -77,6 +77,13 @@ impl MasterKey {
         STANDARD.encode(self.bytes)
     }
 
+    /// Reads the key (the first line) of an existing key file, never creating one: a running
+    /// server reads its key file again after a rotation replaced it. The same checks as
+    /// [`MasterKey::load_or_create`] (a regular file, no group or other access).
+    pub fn read_file(path: &Path) -> Result<MasterKey, CryptoError> {
+        read_key_file(path)
+    }
+
     /// Reads the key file at `path`, or creates it with a new key if it does not exist (mode 0600,
     /// created atomically; missing parent directories are created with mode 0700).
     /// Returns the key and whether it was created. A file whose permissions allow any group or

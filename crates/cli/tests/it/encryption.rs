@@ -116,7 +116,7 @@ fn keys_rotate_rewraps_under_a_new_key_and_the_old_one_stops_working() {
     let run = haven.ok(&["keys", "rotate"]);
     assert!(run.stdout.contains("re-wrapped"), "{}", run.stdout);
     assert!(!run.stdout.contains(&old_key) && !run.stderr.contains(&old_key));
-    // It still serves (fields re-encrypted under the new field key need a restart).
+    // It still serves, and takes up the new keys without a restart (see `key_reload`).
     drop(session);
     server.login(&with.username, &with.password);
     server.stop();

@@ -13,6 +13,7 @@ mod backup;
 mod config;
 mod crash;
 mod encryption;
+mod key_reload;
 mod serve;
 mod traceability;
 

@@ -66,6 +66,20 @@ fn key_file_readable_by_others_is_refused() {
 }
 
 #[test]
+fn read_file_reads_the_key_of_a_rotated_file_and_never_creates_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("master.key");
+    assert!(matches!(MasterKey::read_file(&path), Err(CryptoError::KeyFile { .. })));
+    assert!(!path.exists(), "reading a missing key file does not create it");
+    let old = MasterKey::generate();
+    let new = MasterKey::generate();
+    new.write_with_history(&path, &[old]).unwrap();
+    assert_eq!(MasterKey::read_file(&path).unwrap().fingerprint(), new.fingerprint());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(matches!(MasterKey::read_file(&path), Err(CryptoError::KeyFile { .. })));
+}
+
+#[test]
 fn key_file_with_bad_content_is_a_key_file_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("master.key");
