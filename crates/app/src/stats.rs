@@ -375,12 +375,12 @@ pub struct ReleaseRequest {
 }
 
 /// The audit of one suppressed cell as kept with a release: the interval an attacker can derive
-/// from everything published (never the true value).
+/// from everything published (never the true value, nor whether the cell was small or hidden to
+/// protect another: every hidden cell is published alike, `CONF_STATUS` `C`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditedCell {
     pub table: String,
     pub index: usize,
-    pub status: ConfStatus,
     pub lower: f64,
     pub upper: Option<f64>,
     pub safe: bool,
@@ -519,11 +519,11 @@ impl Release {
         }
         if let Some(s) = &self.report.suppression {
             out.push(format!(
-                "Cell suppression: cells of 1 to {} persons are confidential (flag c, CONF_STATUS A); {} further cells \
-                 are suppressed so that none can be recovered (CONF_STATUS D); an audit by linear programming found \
-                 every suppressed cell protected by at least {} persons each way.",
+                "Cell suppression: cells of 1 to {} persons are confidential, and further cells are hidden so that \
+                 none can be recovered; every hidden cell is flagged alike (flag c, CONF_STATUS C), whatever the reason \
+                 it is hidden. An audit by linear programming found every small cell protected by at least {} \
+                 persons each way.",
                 s.threshold - 1,
-                s.secondary,
                 s.protection
             ));
         }
@@ -757,7 +757,6 @@ impl App {
                         .map(|c| AuditedCell {
                             table: c.table.clone(),
                             index: c.index,
-                            status: c.status,
                             lower: c.lower,
                             upper: c.upper,
                             safe: c.safe,

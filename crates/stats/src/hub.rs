@@ -534,8 +534,7 @@ pub fn layout_of(dataset: &Dataset) -> Vec<crate::model::TableSpec> {
 /// A dataset from tables: one observation per distinct cell over the tables, in the order met.
 /// `statuses[t][i]` is the confidentiality of cell `i` of table `t`; a suppressed cell has no
 /// value. A cell shared by several tables is suppressed when any of them suppresses it, and a
-/// cell for which `statuses` has no entry is taken as primary confidential (never published by
-/// mistake).
+/// cell for which `statuses` has no entry is taken as confidential (never published by mistake).
 pub fn dataset_from_tables(
     country: &str,
     year: u16,
@@ -548,7 +547,7 @@ pub fn dataset_from_tables(
         for (i, v) in table.values.iter().enumerate() {
             let conf = match statuses {
                 None => ConfStatus::Free,
-                Some(s) => s.get(t).and_then(|row| row.get(i)).copied().unwrap_or(ConfStatus::Primary),
+                Some(s) => s.get(t).and_then(|row| row.get(i)).copied().unwrap_or(ConfStatus::Confidential),
             };
             let k = table.spec.key(i);
             match index.get(&k) {
@@ -588,7 +587,7 @@ pub struct EuCell {
     pub error: Option<f64>,
     /// Countries whose known value is added in.
     pub reported: Vec<String>,
-    /// Countries with the cell confidential (A or D): not added in.
+    /// Countries with the cell confidential (flag c): not added in.
     pub confidential: Vec<String>,
     /// Countries that left the cell blank (unknown): not added in, not taken as zero.
     pub unknown: Vec<String>,
@@ -739,7 +738,7 @@ pub fn aggregate_collection(
     }
     statement.push_str(&format!(
         " Each total adds only the values the countries reported as known: {} of {} cells are complete; \
-         {} have a country's value confidential (A or D, not added in); {} have a country's value blank or \
+         {} have a country's value confidential (not added in); {} have a country's value blank or \
          absent (unknown, not taken as zero). Each cell lists the countries behind its total.",
         complete,
         cells.len(),

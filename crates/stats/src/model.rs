@@ -342,30 +342,37 @@ impl Table {
 }
 
 /// Confidentiality status of a published cell (SDMX `CONF_STATUS`).
+///
+/// Every hidden cell has the one status `C`, whatever the reason it is hidden: a status telling
+/// small cells (primary) from cells hidden to protect them (secondary) would tell an attacker
+/// that a cell holds 1 to threshold − 1 persons. Which hidden cells were small stays inside the
+/// instance (the audit), never in an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConfStatus {
     /// `F`: free for publication.
     Free,
-    /// `A`: primary confidentiality, small count.
-    Primary,
-    /// `D`: secondary confidentiality set by the sender (to protect a primary cell).
-    Secondary,
+    /// `C`: confidential (flag `c`), never with a value. Releases and files stored before the
+    /// one status said `Primary` or `Secondary`: both are read as confidential.
+    #[serde(alias = "Primary", alias = "Secondary")]
+    Confidential,
 }
 
 impl ConfStatus {
+    /// The code written: `F` or `C`.
     pub fn code(self) -> &'static str {
         match self {
             ConfStatus::Free => "F",
-            ConfStatus::Primary => "A",
-            ConfStatus::Secondary => "D",
+            ConfStatus::Confidential => "C",
         }
     }
 
+    /// Reads a code of the SDMX code list `CL_CONF_STATUS`. `C` is what Haven writes; `A`
+    /// (primary), `D` and `S` (secondary) and `N` (not for publication), which other systems
+    /// write, are read as confidential, the distinction dropped.
     pub fn from_code(code: &str) -> Option<ConfStatus> {
         match code {
             "F" => Some(ConfStatus::Free),
-            "A" => Some(ConfStatus::Primary),
-            "D" => Some(ConfStatus::Secondary),
+            "C" | "A" | "D" | "S" | "N" => Some(ConfStatus::Confidential),
             _ => None,
         }
     }

@@ -2,9 +2,10 @@
 //!
 //! One line per observation, columns
 //! `DATAFLOW,FREQ,REF_AREA,INDICATOR,<every concept id in Concept::ALL order>,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR`.
-//! A total is `_T`. A confidential cell has an empty `OBS_VALUE`, the flag `c` and the status `A`
-//! (primary) or `D` (secondary); an unknown cell has an empty `OBS_VALUE` and no `c` ("0" means
-//! known none). `OBS_ERROR` is the expected error (standard deviation of the noise, in persons)
+//! A total is `_T`. A confidential cell has an empty `OBS_VALUE`, the flag `c` and the status `C`,
+//! whatever the reason it is hidden (small, or hidden to protect another: the file never says
+//! which); an unknown cell has an empty `OBS_VALUE` and no `c` ("0" means known none). On import,
+//! the statuses `A`, `D`, `S` and `N` of other systems are read as confidential. `OBS_ERROR` is the expected error (standard deviation of the noise, in persons)
 //! of a differentially private release; it is optional on import, as are `FREQ` and `OBS_FLAG`.
 //!
 //! Countries (`REF_AREA`, `CITIZEN`) are written as Eurostat writes them: `EL` for Greece, `UK`
@@ -367,14 +368,14 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
         }
         let status = match conf {
             "" if flag_c => {
-                bad(C_CONF, "a confidential cell (flag c) needs CONF_STATUS A or D".to_owned(), &mut errs);
-                ConfStatus::Primary
+                bad(C_CONF, "a confidential cell (flag c) needs CONF_STATUS C".to_owned(), &mut errs);
+                ConfStatus::Confidential
             }
             "" => ConfStatus::Free,
             other => match ConfStatus::from_code(other) {
                 Some(s) => s,
                 None => {
-                    bad(C_CONF, format!("unknown CONF_STATUS {other:?} (F, A or D)"), &mut errs);
+                    bad(C_CONF, format!("unknown CONF_STATUS {other:?} (F or C)"), &mut errs);
                     ConfStatus::Free
                 }
             },

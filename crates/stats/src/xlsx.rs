@@ -4,8 +4,8 @@
 //! Layout of a table sheet: a title in `A1`, the conventions in `A2`; row 4 holds the codes of the
 //! column dimension (its total last), column `A` the codes of the row dimension (its total last),
 //! and the counts start at `B5`. A blank cell is unknown, `0` is known none, `c` is confidential
-//! (primary, `A`) and `c D` confidential set to protect another cell (secondary, `D`); `:` is
-//! read as blank. When a release carries expected errors (differential privacy), a block headed
+//! (`C`, whatever the reason it is hidden; `c A` and `c D`, which older questionnaires wrote,
+//! are read as `c`); `:` is read as blank. When a release carries expected errors (differential privacy), a block headed
 //! `OBS_ERROR` below the table gives them in the same layout.
 //!
 //! The import uses the layouts of [`national::national_tables`] with the countries of
@@ -42,7 +42,7 @@ pub const MAX_ERRORS: usize = 1000;
 const HEADER_ROW: u32 = 3;
 const FIRST_DATA_ROW: u32 = 4;
 const ERROR_LABEL: &str = "OBS_ERROR";
-const CONVENTIONS: &str = "Blank = unknown (not known), 0 = known none, c = confidential (primary), c D = confidential (secondary), : = blank.";
+const CONVENTIONS: &str = "Blank = unknown (not known), 0 = known none, c = confidential, : = blank.";
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -169,11 +169,8 @@ pub fn to_xlsx(dataset: &Dataset, dataflow: &str, method_notes: &str) -> Result<
                             }
                         } else {
                             match (o.conf, o.value) {
-                                (ConfStatus::Primary, _) => {
+                                (ConfStatus::Confidential, _) => {
                                     ws.write_string(row, col, "c")?;
-                                }
-                                (ConfStatus::Secondary, _) => {
-                                    ws.write_string(row, col, "c D")?;
                                 }
                                 (ConfStatus::Free, Some(v)) => {
                                     ws.write_number(row, col, v as f64)?;
@@ -416,8 +413,7 @@ fn parse_entry(v: Option<&Val>) -> Result<Entry, String> {
                 .flat_map(char::to_lowercase)
                 .collect();
             match norm.as_str() {
-                "c" | "ca" => Ok((None, ConfStatus::Primary)),
-                "cd" => Ok((None, ConfStatus::Secondary)),
+                "c" | "ca" | "cd" => Ok((None, ConfStatus::Confidential)),
                 _ => parse_count(s.trim()).map(|v| (v, ConfStatus::Free)).map_err(|m| {
                     if s.trim().chars().any(|c| c.is_alphabetic()) {
                         format!("{s:?} is not a count, blank, : or c")

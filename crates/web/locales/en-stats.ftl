@@ -55,6 +55,7 @@ stats-threshold-is = Threshold
 stats-protection-is = protection level
 stats-primary = cells confidential for being small
 stats-secondary = cells hidden so that they cannot be recovered
+stats-flags-alike = Every hidden cell is published alike (flag c, CONF_STATUS C): files, tables, charts and the API never say which hidden cells are small.
 stats-audit-passed = The audit found every confidential cell protected.
 stats-audit-failed = The audit found a cell that is not protected.
 stats-lps = linear programs

@@ -55,6 +55,7 @@ stats-threshold-is = Slieksnis
 stats-protection-is = aizsardzības līmenis
 stats-primary = šūnas konfidenciālas mazā skaita dēļ
 stats-secondary = šūnas slēptas, lai tās nevarētu atgūt
+stats-flags-alike = Katra slēptā šūna tiek publicēta vienādi (karodziņš c, CONF_STATUS C): faili, tabulas, diagrammas un API nekad nenorāda, kuras slēptās šūnas ir mazas.
 stats-audit-passed = Audits konstatēja, ka katra konfidenciālā šūna ir aizsargāta.
 stats-audit-failed = Audits konstatēja neaizsargātu šūnu.
 stats-lps = lineārās programmas

@@ -20,9 +20,10 @@ pub struct AuditCell {
     /// Its row-major index there.
     pub index: usize,
     pub key: CellKey,
-    /// `Primary` when the value is below the threshold, else `Secondary`; a primary cell left
-    /// published is reported `Primary` with a point interval.
-    pub status: ConfStatus,
+    /// Whether the value is below the threshold (a primary cell): kept inside the instance,
+    /// never published (every hidden cell is published `C`). A primary cell left published is
+    /// reported with a point interval.
+    pub primary: bool,
     /// Whether the pattern suppresses the cell (in every table that shows it).
     pub suppressed: bool,
     /// The true value.
@@ -278,7 +279,7 @@ pub(crate) fn audit_system(
             table: tables[t].spec.id.clone(),
             index: i,
             key: cell.key.clone(),
-            status: if primary { ConfStatus::Primary } else { ConfStatus::Secondary },
+            primary,
             suppressed: suppressed[c],
             value: cell.value,
             lower,

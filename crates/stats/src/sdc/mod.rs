@@ -146,7 +146,8 @@ pub enum SdcError {
 }
 
 /// The result of [`protect`]: the status of every cell of every table (in the order of the
-/// input) and the audit of that pattern.
+/// input: `F` or `C`, one status for every hidden cell) and the audit of that pattern (which of
+/// the hidden cells are primary: inside the instance only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Protection {
     pub status: Vec<Vec<ConfStatus>>,
@@ -156,12 +157,12 @@ pub struct Protection {
 impl Protection {
     /// Number of distinct primary cells (a cell shared by tables counts once).
     pub fn primary(&self) -> usize {
-        self.audit.cells.iter().filter(|c| c.status == ConfStatus::Primary).count()
+        self.audit.cells.iter().filter(|c| c.primary).count()
     }
 
-    /// Number of distinct secondary cells.
+    /// Number of distinct secondary cells: hidden, not primary.
     pub fn secondary(&self) -> usize {
-        self.audit.cells.iter().filter(|c| c.status == ConfStatus::Secondary).count()
+        self.audit.cells.iter().filter(|c| !c.primary && c.suppressed).count()
     }
 }
 

@@ -68,16 +68,7 @@ pub fn protect(tables: &[Table], params: &SdcParams) -> Result<Protection, SdcEr
         .enumerate()
         .map(|(t, table)| {
             (0..table.values.len())
-                .map(|i| {
-                    let c = sys.cell_of[t][i];
-                    if !sup[c] {
-                        ConfStatus::Free
-                    } else if params.is_primary(sys.cells[c].value) {
-                        ConfStatus::Primary
-                    } else {
-                        ConfStatus::Secondary
-                    }
-                })
+                .map(|i| if sup[sys.cell_of[t][i]] { ConfStatus::Confidential } else { ConfStatus::Free })
                 .collect()
         })
         .collect();

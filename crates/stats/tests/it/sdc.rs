@@ -68,7 +68,7 @@ fn form_and_subform(form_inner: &[u64; 6], sub_inner: &[u64; 6]) -> Vec<Table> {
 fn a_lone_suppressed_cell_in_a_row_is_recovered_from_its_margin() {
     let t = t2(3, 3, &[2, 10, 12, 20, 30, 25, 15, 18, 40]);
     let mut st = free(&t);
-    st[0] = ConfStatus::Primary; // the 2
+    st[0] = ConfStatus::Confidential; // the 2
     let r = audit(&[t], &[st], &params()).unwrap();
     assert!(!r.passed);
     let c = &r.cells[0];
@@ -80,14 +80,14 @@ fn a_lone_suppressed_cell_in_a_row_is_recovered_from_its_margin() {
 fn two_suppressed_cells_of_one_row_alone_in_their_columns_are_recovered() {
     let t = t2(3, 3, &[2, 3, 12, 20, 30, 25, 15, 18, 40]);
     let mut st = free(&t);
-    st[0] = ConfStatus::Primary;
-    st[1] = ConfStatus::Primary;
+    st[0] = ConfStatus::Confidential;
+    st[1] = ConfStatus::Confidential;
     let r = audit(std::slice::from_ref(&t), &[st.clone()], &params()).unwrap();
     assert!(!r.passed);
     assert!(r.cells.iter().all(|c| Some(c.lower) == c.upper && !c.safe), "{:?}", r.cells);
     // completing the rectangle with the row below hides both
-    st[4] = ConfStatus::Secondary; // (1, 0) = 20
-    st[5] = ConfStatus::Secondary; // (1, 1) = 30
+    st[4] = ConfStatus::Confidential; // (1, 0) = 20
+    st[5] = ConfStatus::Confidential; // (1, 1) = 30
     let r = audit(std::slice::from_ref(&t), std::slice::from_ref(&st), &params()).unwrap();
     let two = r.cells.iter().find(|c| c.index == 0).unwrap();
     assert_eq!((two.lower, two.upper), (0.0, Some(5.0)), "the row total 5 caps both cells");
@@ -105,7 +105,7 @@ fn a_cell_hidden_in_one_table_but_shown_in_a_linked_table_is_not_hidden() {
     // in FORM, hide the rectangle F/M x LAB/OTH; FORM alone is safe for its cells
     let mut st_form = free(form);
     for idx in [1usize, 2, 5, 6] {
-        st_form[idx] = ConfStatus::Secondary;
+        st_form[idx] = ConfStatus::Confidential;
     }
     let p = SdcParams { threshold: 2, protection: ProtectionLevel::Absolute(1) };
     let alone = audit(std::slice::from_ref(form), std::slice::from_ref(&st_form), &p).unwrap();
@@ -113,7 +113,7 @@ fn a_cell_hidden_in_one_table_but_shown_in_a_linked_table_is_not_hidden() {
     // but SUB publishes F/OTH (its total), which pins F/LAB through the F row of FORM
     let st_sub = vec![ConfStatus::Free; tables[1].values.len()];
     let st_sub_hidden_inner: Vec<ConfStatus> = (0..tables[1].values.len())
-        .map(|i| if i == 0 || i == 4 { ConfStatus::Primary } else { ConfStatus::Free })
+        .map(|i| if i == 0 || i == 4 { ConfStatus::Confidential } else { ConfStatus::Free })
         .collect();
     let both = audit(&tables, &[st_form.clone(), st_sub], &p).unwrap();
     let f_lab = both.cells.iter().find(|c| c.table == "FORM" && c.index == 1).unwrap();
@@ -125,7 +125,7 @@ fn a_cell_hidden_in_one_table_but_shown_in_a_linked_table_is_not_hidden() {
     // protect both jointly: passes, and the shared cells have one status
     let prot = protect(&tables, &p).unwrap();
     assert!(prot.audit.passed, "{:?}", prot.audit.cells);
-    assert_eq!(prot.status[1][0], ConfStatus::Primary);
+    assert_eq!(prot.status[1][0], ConfStatus::Confidential);
     assert_one_status(&tables, &prot.status);
     assert!(audit(&tables, &prot.status, &p).unwrap().passed);
 }
@@ -147,9 +147,7 @@ fn check_protected(tables: &[Table], p: &SdcParams) {
     for (t, st) in tables.iter().zip(&prot.status) {
         for (v, s) in t.values.iter().zip(st) {
             if p.is_primary(*v) {
-                assert_eq!(*s, ConfStatus::Primary);
-            } else {
-                assert_ne!(*s, ConfStatus::Primary);
+                assert_eq!(*s, ConfStatus::Confidential, "every primary cell is hidden");
             }
         }
     }
@@ -263,7 +261,7 @@ proptest! {
         let t = t2(2, 3, &inner);
         let n = t.values.len();
         let st: Vec<ConfStatus> = (0..n)
-            .map(|i| if i + 1 < n && mask[i] { ConfStatus::Secondary } else { ConfStatus::Free })
+            .map(|i| if i + 1 < n && mask[i] { ConfStatus::Confidential } else { ConfStatus::Free })
             .collect();
         prop_assume!(st.iter().filter(|s| s.is_suppressed()).count() <= 5);
         let bf = brute_force(&t, &st);

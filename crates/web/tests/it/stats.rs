@@ -184,7 +184,7 @@ async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trip
     // no true value of a suppressed cell is kept in the report
     assert!(report["cells"].as_array().unwrap().iter().all(|c| c.get("value").is_none()));
     let dataset = dataset_of(&release);
-    assert!(dataset.observations.iter().any(|o| o.conf == ConfStatus::Primary));
+    assert!(dataset.observations.iter().any(|o| o.conf == ConfStatus::Confidential));
     for o in &dataset.observations {
         match o.conf {
             ConfStatus::Free => {
@@ -200,7 +200,7 @@ async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trip
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(csv.clone()).unwrap();
     assert!(text.starts_with("DATAFLOW,"), "{text}");
-    assert!(text.contains(",c,A"), "a confidential cell is flagged c with CONF_STATUS A");
+    assert!(text.contains(",c,C,"), "a confidential cell is flagged c with CONF_STATUS C");
     let back = sdmx::from_csv(&csv, &sdmx::Expected::any()).unwrap();
     assert_eq!(back, vec![dataset.clone()]);
     // the questionnaire back to the same dataset
@@ -224,6 +224,85 @@ async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trip
         w.get(&format!("/api/v1/statistics/releases/{id}"), &w.ee_rapporteur).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// The column `name` of every line of a CSV text (no quoted fields in these files).
+fn csv_column(text: &str, name: &str) -> Vec<String> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == name).unwrap();
+    lines.map(|l| l.split(',').nth(at).unwrap_or("").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn every_export_of_a_suppression_release_flags_every_hidden_cell_alike_and_never_tells_which_were_small() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let r = w
+        .post(
+            "/api/v1/statistics/releases",
+            &w.rapporteur,
+            json!({"year": 2026, "mode": "suppression", "threshold": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+
+    // the API: one status for every hidden cell, and nothing per cell says why it is hidden
+    let api = w.get(&format!("/api/v1/statistics/releases/{id}"), &w.rapporteur).await;
+    assert_eq!(api.status, StatusCode::OK);
+    let release = api.json();
+    let dataset = dataset_of(&release);
+    let hidden = dataset.observations.iter().filter(|o| o.conf.is_suppressed()).count();
+    assert!(hidden > 0);
+    assert!(dataset.observations.iter().all(|o| matches!(o.conf, ConfStatus::Free | ConfStatus::Confidential)));
+    for word in ["Primary", "Secondary", "primary\":true", "\"status\""] {
+        assert!(!api.body.contains(word), "the API says {word}: {}", api.body);
+    }
+    assert!(
+        release["report"]["suppression"]["cells"].as_array().unwrap().iter().all(|c| c.get("status").is_none()),
+        "the audit's cells as published carry no status"
+    );
+
+    // SDMX-CSV: CONF_STATUS is F or C, and every C has the flag c and no value
+    let (_, sdmx_bytes) = w.bytes(&format!("/api/v1/statistics/releases/{id}/sdmx"), &w.rapporteur).await;
+    let text = String::from_utf8(sdmx_bytes).unwrap();
+    let conf = csv_column(&text, "CONF_STATUS");
+    let flag = csv_column(&text, "OBS_FLAG");
+    let value = csv_column(&text, "OBS_VALUE");
+    assert!(conf.iter().all(|c| c == "F" || c == "C"), "{conf:?}");
+    assert_eq!(conf.iter().filter(|c| *c == "C").count(), hidden);
+    for ((c, f), v) in conf.iter().zip(&flag).zip(&value) {
+        assert_eq!(c == "C", f == "c", "flag {f:?} with status {c:?}");
+        if c == "C" {
+            assert!(v.is_empty());
+        }
+    }
+
+    // the CSV of every table, and its page
+    let tables: Vec<String> =
+        release["report"]["tables"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    for t in &tables {
+        let (status, csv) = w.bytes(&format!("/api/v1/statistics/releases/{id}/tables/{t}/csv"), &w.rapporteur).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        let conf = csv_column(&csv, "CONF_STATUS");
+        assert!(conf.iter().all(|c| c == "F" || c == "C"), "{t}: {conf:?}");
+        let page = w.t.page(&format!("/statistics/releases/{id}/tables/{t}"), Some(&w.rapporteur)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for word in ["primary", "secondary", "CONF_STATUS A", "CONF_STATUS D"] {
+            assert!(!page.body.to_lowercase().contains(&word.to_lowercase()), "{t}: the page says {word}");
+        }
+    }
+
+    // the questionnaire reads back with every hidden cell confidential alike
+    let (_, xlsx) = w.bytes(&format!("/api/v1/statistics/releases/{id}/xlsx"), &w.rapporteur).await;
+    let sheet = haven_stats::xlsx::from_xlsx(&xlsx, &sdmx::Expected::any()).unwrap();
+    assert_eq!(sheet.observations.iter().filter(|o| o.conf == ConfStatus::Confidential).count(), hidden);
+
+    // the rapporteur's own page says that the files do not tell
+    let page = w.t.page(&format!("/statistics/releases/{id}"), Some(&w.rapporteur)).await;
+    assert!(page.body.contains("id=\"flags-alike\""), "{}", page.body);
 }
 
 #[tokio::test]

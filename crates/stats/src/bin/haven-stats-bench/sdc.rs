@@ -88,7 +88,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn summary(tables: &[Table], status: &[Vec<ConfStatus>], report: &sdc::AuditReport) -> Value {
+fn summary(tables: &[Table], status: &[Vec<ConfStatus>], report: &sdc::AuditReport, params: &SdcParams) -> Value {
     let mut primary = 0usize;
     let mut secondary = 0usize;
     let mut secondary_zero = 0usize;
@@ -105,7 +105,7 @@ fn summary(tables: &[Table], status: &[Vec<ConfStatus>], report: &sdc::AuditRepo
             if i + 1 == t.values.len() {
                 grand_totals += 1;
             }
-            if *s == ConfStatus::Primary {
+            if params.is_primary(v) {
                 primary += 1;
             } else {
                 secondary += 1;
@@ -154,7 +154,7 @@ fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: boo
         "cells": tables.iter().map(|t| t.values.len()).sum::<usize>(),
         "seconds_median": median(times.clone()), "seconds_all": times,
         "build_seconds_median": median(times_build),
-        "summary": summary(&tables, &prot.status, &prot.audit),
+        "summary": summary(&tables, &prot.status, &prot.audit, params),
     });
     eprintln!("release: {release}");
     // every table alone (as tau-ARGUS sees it), and the 3-D table
@@ -177,7 +177,7 @@ fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: boo
         let Some(p) = res else { return Err("no run".into()) };
         let row = json!({
             "table": t.spec.id, "cells": t.values.len(), "dims": t.spec.dims.len(),
-            "seconds_median": median(ts), "summary": summary(std::slice::from_ref(t), &p.status, &p.audit),
+            "seconds_median": median(ts), "summary": summary(std::slice::from_ref(t), &p.status, &p.audit, params),
         });
         eprintln!("{row}");
         per_table.push(row);
@@ -228,8 +228,7 @@ fn read_tau(t: &Table, path: &Path) -> R<Vec<ConfStatus>> {
             pos.push(p);
         }
         let s = match rec.get(status_col).unwrap_or("") {
-            "U" => ConfStatus::Primary,
-            "M" => ConfStatus::Secondary,
+            "U" | "M" => ConfStatus::Confidential,
             _ => ConfStatus::Free,
         };
         st[t.spec.index(&pos)] = s;
@@ -268,7 +267,7 @@ fn compare(params: &SdcParams, out: &Path) -> R<()> {
             let audit_s = t0.elapsed().as_secs_f64();
             let row = json!({
                 "table": t.spec.id, "method": method, "tau": tau_json, "our_audit_seconds": audit_s,
-                "summary": summary(std::slice::from_ref(t), std::slice::from_ref(&st), &rep),
+                "summary": summary(std::slice::from_ref(t), std::slice::from_ref(&st), &rep, params),
             });
             eprintln!("{row}");
             rows.push(row);
@@ -279,7 +278,7 @@ fn compare(params: &SdcParams, out: &Path) -> R<()> {
         // tau-ARGUS protects table by table: audit its national patterns as one linked release
         if release_status.len() == national.len() {
             let rep = sdc::audit(&national, &release_status, params).map_err(|e| e.to_string())?;
-            joint[method] = summary(&national, &release_status, &rep);
+            joint[method] = summary(&national, &release_status, &rep, params);
         }
     }
     write(&out.join("compare.json"), &json!({ "per_table": rows, "tau_release_joint_audit": joint }))
