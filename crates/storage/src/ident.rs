@@ -199,13 +199,7 @@ impl Store {
             .bind(offset)
             .fetch_all(pool)
             .await?);
-        let mut out = Vec::with_capacity(cases.len());
-        for mut case in cases {
-            case.shares = self.shares_of(&case.id).await?;
-            let registration = self.registration(&case.id).await?;
-            out.push(CaseOverviewRow { case, registration });
-        }
-        Ok(out)
+        self.overviews_of(cases).await
     }
 
     /// The cases among `ids` that an organisation may see (the same rule as
@@ -243,9 +237,47 @@ impl Store {
                 }
                 q.fetch_all(pool).await?
             });
-            for mut case in cases {
-                case.shares = self.shares_of(&case.id).await?;
-                let registration = self.registration(&case.id).await?;
+            out.extend(self.overviews_of(cases).await?);
+        }
+        Ok(out)
+    }
+
+    /// Cases with their shares and registrations, in the order given: two queries a chunk, not
+    /// two a case.
+    async fn overviews_of(&self, cases: Vec<CaseRow>) -> Result<Vec<CaseOverviewRow>> {
+        let mut out = Vec::with_capacity(cases.len());
+        let mut rest = cases.into_iter().peekable();
+        while rest.peek().is_some() {
+            let chunk: Vec<CaseRow> = rest.by_ref().take(IN_CHUNK).collect();
+            let list = placeholders(1, chunk.len());
+            let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id IN ({list})");
+            let share_sql = format!(
+                "SELECT case_id, organisation_id, compartments FROM case_shares WHERE case_id IN ({list}) \
+                 ORDER BY case_id, organisation_id"
+            );
+            let (regs, shares) = on_pool!(self, |pool| {
+                let mut rq = sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(reg_sql.clone()));
+                let mut sq = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(share_sql.clone()));
+                for c in &chunk {
+                    rq = rq.bind(&c.id);
+                    sq = sq.bind(&c.id);
+                }
+                (rq.fetch_all(pool).await?, sq.fetch_all(pool).await?)
+            });
+            let mut regs: std::collections::HashMap<String, RegistrationRow> =
+                regs.into_iter().map(|r| (r.case_id.clone(), r)).collect();
+            let mut shared: std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>> =
+                Default::default();
+            for (case_id, organisation_id, c) in shares {
+                let compartments = crate::queries::parse_compartments(&c)?;
+                shared
+                    .entry(case_id)
+                    .or_default()
+                    .push(haven_domain::access::CaseShare { organisation_id, compartments });
+            }
+            for mut case in chunk {
+                case.shares = shared.remove(&case.id).unwrap_or_default();
+                let registration = regs.remove(&case.id);
                 out.push(CaseOverviewRow { case, registration });
             }
         }
@@ -346,13 +378,7 @@ impl Store {
                    FROM cases c JOIN registrations r ON r.case_id = c.id \
                    WHERE r.state = 'submitted' AND c.jurisdiction = $1 ORDER BY r.referred_on, c.id";
         let cases = on_pool!(self, |pool| sqlx::query_as::<_, CaseRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
-        let mut out = Vec::with_capacity(cases.len());
-        for mut case in cases {
-            case.shares = self.shares_of(&case.id).await?;
-            let registration = self.registration(&case.id).await?;
-            out.push(CaseOverviewRow { case, registration });
-        }
-        Ok(out)
+        self.overviews_of(cases).await
     }
 
     /// Persons of the given cases (for in-memory fuzzy search within a user's scope).

@@ -51,7 +51,7 @@ fn compartments_code(list: &[Compartment]) -> String {
     list.iter().map(|c| c.code()).collect::<Vec<_>>().join(",")
 }
 
-fn parse_compartments(s: &str) -> Result<Vec<Compartment>> {
+pub(crate) fn parse_compartments(s: &str) -> Result<Vec<Compartment>> {
     s.split(',').filter(|p| !p.is_empty()).map(|p| Ok(Compartment::parse_code("compartments", p)?)).collect()
 }
 
