@@ -4,9 +4,9 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, ApiQuery, Auth, ClientAddress, SESSION_COOKIE};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientAddress, SESSION_COOKIE};
 use crate::security::csrf_token;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
@@ -327,7 +327,7 @@ async fn create_user(
 async fn disable_user(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> WebResult<StatusCode> {
     state.app.set_user_disabled(Acting::User(&p), &username, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -339,7 +339,7 @@ async fn disable_user(
 async fn enable_user(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> WebResult<StatusCode> {
     state.app.set_user_disabled(Acting::User(&p), &username, false).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -360,7 +360,7 @@ pub struct SetupCodeBody {
 async fn reset_password(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> WebResult<Json<SetupCodeBody>> {
     let setup = state.app.admin_reset_password(&p, &username).await?;
     Ok(Json(SetupCodeBody { setup_code: setup.code, expires_at: setup.expires_at }))
@@ -379,7 +379,7 @@ pub struct RolesBody {
 async fn set_roles(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
     ApiJson(body): ApiJson<RolesBody>,
 ) -> WebResult<Response> {
     match state.app.set_user_roles(Acting::User(&p), &username, &body.roles.join(",")).await? {
@@ -447,7 +447,11 @@ async fn create_token(
 /// Revoke one of my API tokens.
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "auth", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_token(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<StatusCode> {
     state.app.revoke_api_token(&p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -563,7 +567,11 @@ async fn register_case(
 /// A case with its person's identity (audited).
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = CaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_case(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Json<CaseBody>> {
+async fn get_case(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Json<CaseBody>> {
     let view = state.app.case_view(&p, &id).await?;
     Ok(Json(CaseBody {
         case: summary_body(&view.summary),
@@ -619,7 +627,7 @@ fn note_body(n: haven_app::cases::Note) -> NoteBody {
 async fn list_notes(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<NotesQuery>,
 ) -> WebResult<Json<Vec<NoteBody>>> {
     let notes = state.app.notes(&p, &id, &q.compartment).await?;
@@ -632,7 +640,7 @@ async fn list_notes(
 async fn add_note(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NewNoteBody>,
 ) -> WebResult<(StatusCode, Json<NoteBody>)> {
     let note = NoteInput::parse(&body.compartment, &body.body)?;
@@ -654,7 +662,7 @@ pub struct NewShareBody {
 async fn share_case(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NewShareBody>,
 ) -> WebResult<StatusCode> {
     state.app.share_case(&p, &id, &body.organisation_id, &body.compartments).await?;
@@ -676,7 +684,7 @@ pub struct AccessBody {
 async fn access_history(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> WebResult<Json<Vec<AccessBody>>> {
     let rows = state.app.access_history(&p, &id).await?;
     Ok(Json(

@@ -4,8 +4,8 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, ApiQuery, Auth};
-use axum::extract::{Path, State};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use haven_app::assist::{
@@ -50,7 +50,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// unmet needs, the support plan and the case's referrals. Audited.
 #[utoipa::path(get, path = "/cases/{id}/support", tag = "assistance", params(("id" = String, Path)),
     responses((status = 200, body = SupportViewBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_support(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn get_support(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     Ok(Json(SupportViewBody::from(state.app.support(&p, &id).await?)).into_response())
 }
 
@@ -63,7 +67,7 @@ async fn get_support(State(state): State<AppState>, Auth(p): Auth, Path(id): Pat
 async fn submit_assessment(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<AssessmentInputBody>,
 ) -> WebResult<Response> {
     let view = state.app.submit_assessment(&p, &id, &input.into()).await?;
@@ -88,7 +92,7 @@ pub struct ReviewBody {
 async fn review_assessment(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, seq)): Path<(String, i64)>,
+    ApiPath((id, seq)): ApiPath<(String, i64)>,
     ApiJson(b): ApiJson<ReviewBody>,
 ) -> WebResult<Response> {
     let view = state.app.review_assessment(&p, &id, seq, b.approve, &b.reason).await?;
@@ -105,7 +109,7 @@ async fn review_assessment(
 async fn add_plan_item(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<PlanItemInputBody>,
 ) -> WebResult<Response> {
     let view = state.app.add_plan_item(&p, &id, &PlanItemInput::from(input)).await?;
@@ -121,7 +125,7 @@ async fn add_plan_item(
 async fn update_plan_item(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, item)): Path<(String, String)>,
+    ApiPath((id, item)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<PlanItemStatusBody>,
 ) -> WebResult<Response> {
     let input = PlanItemStatusInput { status: b.status, on: b.on, stop_reason: b.stop_reason, version: b.version };
@@ -166,7 +170,7 @@ pub struct ProviderBody {
 async fn update_provider(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ProviderBody>,
 ) -> WebResult<Response> {
     if b.provider.id != id {
@@ -212,7 +216,7 @@ async fn match_providers(
 async fn create_referral(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<ReferralInputBody>,
 ) -> WebResult<Response> {
     let view = state.app.create_referral(&p, &id, &ReferralInput::from(input)).await?;
@@ -248,7 +252,11 @@ async fn list_referrals(
 /// Audited.
 #[utoipa::path(get, path = "/referrals/{id}", tag = "assistance", params(("id" = String, Path)),
     responses((status = 200, body = ReferralViewBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_referral(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn get_referral(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     Ok(Json(ReferralViewBody::from(state.app.referral(&p, &id).await?)).into_response())
 }
 
@@ -262,7 +270,7 @@ async fn get_referral(State(state): State<AppState>, Auth(p): Auth, Path(id): Pa
 async fn change_referral(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReferralStateBody>,
 ) -> WebResult<Response> {
     let input = ReferralStateInput { state: b.state, reason: b.reason, version: b.version };
@@ -284,7 +292,7 @@ pub struct FollowUpBody {
 async fn follow_up_referral(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<FollowUpBody>,
 ) -> WebResult<Response> {
     Ok(Json(ReferralViewBody::from(state.app.follow_up_referral(&p, &id, &b.note, b.version).await?)).into_response())
@@ -552,18 +560,52 @@ impl From<ProviderInput> for ProviderInputBody {
     }
 }
 
-/// A provider with its live occupancy.
+/// A provider with its live occupancy: the fields of [`ProviderInputBody`] and the version.
+/// Listed here rather than flattened, because the input refuses unknown fields and a closed
+/// schema cannot be extended with `version`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProviderViewBody {
     /// The version loaded (send it back with a change).
     pub version: i64,
-    #[serde(flatten)]
-    pub provider: ProviderInputBody,
+    pub id: String,
+    /// The organisation running it, when it uses Haven.
+    pub organisation_id: Option<String>,
+    pub name: String,
+    /// ISO 3166-1 alpha-2
+    pub country: String,
+    /// The services offered, each with its capacity and places in use.
+    #[schema(value_type = Vec<Object>)]
+    pub services: Vec<OfferedServiceInput>,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    /// Region codes.
+    pub regions: Vec<String>,
+    /// Audience codes: who it takes.
+    pub accepts: Vec<String>,
+    pub trafficking_specialised: bool,
+    #[schema(value_type = Vec<Object>)]
+    pub contact_points: Vec<ContactPointInput>,
+    #[schema(value_type = Object)]
+    pub opening_hours: OpeningHoursInput,
 }
 
 impl From<ProviderView> for ProviderViewBody {
     fn from(v: ProviderView) -> Self {
-        ProviderViewBody { version: v.version, provider: ProviderInput::from(v.provider).into() }
+        let p = ProviderInput::from(v.provider);
+        ProviderViewBody {
+            version: v.version,
+            id: p.id,
+            organisation_id: p.organisation_id,
+            name: p.name,
+            country: p.country,
+            services: p.services,
+            languages: p.languages,
+            regions: p.regions,
+            accepts: p.accepts,
+            trafficking_specialised: p.trafficking_specialised,
+            contact_points: p.contact_points,
+            opening_hours: p.opening_hours,
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebError, WebResult};
-use crate::extract::{ApiJson, Auth};
-use axum::extract::{Path, State};
+use crate::extract::{ApiJson, ApiPath, Auth};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use haven_app::assist_records::{
@@ -104,7 +104,7 @@ pub fn parse_change(change: Value) -> Result<SupportRecordChange, WebError> {
 async fn list_support_records(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> WebResult<Response> {
     Ok(Json(SupportRecordsBody::from(state.app.support_records(&p, &id).await?)).into_response())
 }
@@ -130,7 +130,7 @@ pub struct NewRecordBody {
 async fn add_support_record(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NewRecordBody>,
 ) -> WebResult<Response> {
     let input = parse_new_record(&b.kind, b.record)?;
@@ -162,7 +162,7 @@ pub struct ChangeBody {
 async fn change_support_record(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, record)): Path<(String, String)>,
+    ApiPath((id, record)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<ChangeBody>,
 ) -> WebResult<Response> {
     let change = parse_change(b.change)?;

@@ -4,8 +4,8 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, ApiQuery, Auth};
-use axum::extract::{Path, State};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Json, Response};
@@ -94,7 +94,11 @@ async fn create_registration(
 /// support), status and decisions, clocks, residence, non-punishment notice. Audited.
 #[utoipa::path(get, path = "/registrations/{id}", tag = "identification", params(("id" = String, Path)),
     responses((status = 200, body = CaseFileBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_registration(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn get_registration(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     Ok(Json(CaseFileBody::from(state.app.case_file(&p, &id).await?)).into_response())
 }
 
@@ -114,11 +118,23 @@ pub struct UpdateBody {
 async fn update_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateBody>,
 ) -> WebResult<Response> {
-    let saved = state.app.update_registration(&p, &id, body.version, body.registration.into()).await?;
+    let version = issued_version(body.version)?;
+    let saved = state.app.update_registration(&p, &id, version, body.registration.into()).await?;
     Ok(Json(SavedBody::from(saved)).into_response())
+}
+
+/// A registration's version as sent back: versions start at 1 and go up by one with each save,
+/// so a number below 1, or one that could not be followed by another, was never given out
+/// (422 naming `version`, where a version merely out of date is 409).
+fn issued_version(version: i64) -> WebResult<i64> {
+    if (1..i64::MAX).contains(&version) {
+        Ok(version)
+    } else {
+        Err(haven_app::AppError::invalid("version", "is not a version this server gave out").into())
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -136,10 +152,11 @@ pub struct SubmitBody {
 async fn submit_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> WebResult<Response> {
-    Ok(Json(SavedBody::from(state.app.submit_registration(&p, &id, body.version).await?)).into_response())
+    let version = issued_version(body.version)?;
+    Ok(Json(SavedBody::from(state.app.submit_registration(&p, &id, version).await?)).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -185,7 +202,7 @@ pub struct VoteBody {
 async fn record_decision(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> WebResult<Response> {
     let mut votes = Vec::with_capacity(b.votes.len());
@@ -225,7 +242,7 @@ pub struct ReconsiderationBody {
 async fn request_reconsideration(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReconsiderationBody>,
 ) -> WebResult<Response> {
     let input = haven_app::ident::ReconsiderationInput { seq: b.seq, requested_on: b.requested_on, reasons: b.reasons };
@@ -253,7 +270,7 @@ pub struct RecordBody {
 async fn add_record(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<RecordBody>,
 ) -> WebResult<Response> {
     let view = state.app.add_case_record(&p, &id, &CaseRecordInput { kind: b.kind, fields: b.fields }).await?;
@@ -283,7 +300,7 @@ fn format_of(q: &FormatQuery) -> WebResult<bool> {
 async fn export_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> WebResult<Response> {
     let csv = format_of(&q)?;
@@ -307,10 +324,14 @@ async fn import_registrations(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<FormatQuery>,
-    body: String,
+    body: axum::body::Bytes,
 ) -> WebResult<Response> {
     let csv = format_of(&q)?;
-    let docs = if csv { htcds::from_csv(&body)? } else { htcds::from_json(&body)? };
+    let body = std::str::from_utf8(&body).map_err(|e| crate::error::WebError::BadRequest {
+        field: None,
+        message: format!("the file must be UTF-8 text (byte {} is not)", e.valid_up_to()),
+    })?;
+    let docs = if csv { htcds::from_csv(body)? } else { htcds::from_json(body)? };
     let mut regs = Vec::with_capacity(docs.len());
     for (i, doc) in docs.iter().enumerate() {
         let (reg, _meta) = htcds::from_htcds(doc)

@@ -3,8 +3,8 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, Auth, ClientAddress};
-use axum::extract::{Path, State};
+use crate::extract::{ApiJson, ApiPath, Auth, ClientAddress};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Json;
 use haven_domain::Coded;
@@ -80,7 +80,11 @@ async fn list_grants(State(state): State<AppState>, Auth(p): Auth) -> WebResult<
 /// receives it (403); a grant of another country is not found.
 #[utoipa::path(post, path = "/role-grants/{id}/approve", tag = "administration", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn approve_grant(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<StatusCode> {
+async fn approve_grant(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<StatusCode> {
     state.app.decide_grant(&p, &id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -88,7 +92,11 @@ async fn approve_grant(State(state): State<AppState>, Auth(p): Auth, Path(id): P
 /// Reject a waiting grant: the user keeps the roles it holds.
 #[utoipa::path(post, path = "/role-grants/{id}/reject", tag = "administration", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn reject_grant(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<StatusCode> {
+async fn reject_grant(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<StatusCode> {
     state.app.decide_grant(&p, &id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -108,7 +116,7 @@ pub struct SetupBody {
 /// Choose a password with a one-time set-up code (no login needed). The code dies on use or
 /// expiry; a wrong or dead code is 422 naming `code`.
 #[utoipa::path(post, path = "/auth/setup", tag = "auth", request_body = SetupBody,
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn setup(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,

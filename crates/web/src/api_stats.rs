@@ -5,9 +5,9 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebResult};
-use crate::extract::{ApiJson, ApiQuery, Auth};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Json, Response};
@@ -115,7 +115,11 @@ async fn create_release(
 /// persons were counted, and the suppression audit or the privacy spent.
 #[utoipa::path(get, path = "/statistics/releases/{id}", tag = "statistics", params(("id" = String, Path)),
     responses((status = 200, body = ReleaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_release(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn get_release(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     Ok(Json(ReleaseBody::from(state.app.release(&p, &id).await?)).into_response())
 }
 
@@ -123,7 +127,11 @@ async fn get_release(State(state): State<AppState>, Auth(p): Auth, Path(id): Pat
 #[utoipa::path(get, path = "/statistics/releases/{id}/sdmx", tag = "statistics", params(("id" = String, Path)),
     responses((status = 200, body = String, content_type = "text/csv"), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-async fn release_sdmx(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn release_sdmx(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     let release = state.app.release(&p, &id).await?;
     let body = stats::release_sdmx(&release)?;
     Ok(download("text/csv; charset=utf-8", format!("thb_{}_{}.sdmx.csv", release.country, release.year), body))
@@ -133,7 +141,11 @@ async fn release_sdmx(State(state): State<AppState>, Auth(p): Auth, Path(id): Pa
 #[utoipa::path(get, path = "/statistics/releases/{id}/xlsx", tag = "statistics", params(("id" = String, Path)),
     responses((status = 200, body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn release_xlsx(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn release_xlsx(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     let release = state.app.release(&p, &id).await?;
     let body = stats::release_xlsx(&release)?;
     Ok(download(XLSX, format!("thb_{}_{}.xlsx", release.country, release.year), body))
@@ -147,7 +159,7 @@ async fn release_xlsx(State(state): State<AppState>, Auth(p): Auth, Path(id): Pa
 async fn release_table_csv(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, table)): Path<(String, String)>,
+    ApiPath((id, table)): ApiPath<(String, String)>,
 ) -> WebResult<Response> {
     let release = state.app.release(&p, &id).await?;
     let spec = release.table(&table).ok_or(haven_app::AppError::NotFound)?;
@@ -159,7 +171,11 @@ async fn release_table_csv(
 #[utoipa::path(post, path = "/statistics/releases/{id}/submit", tag = "statistics", params(("id" = String, Path)),
     responses((status = 201, body = SubmissionReceiptBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn submit_release(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> WebResult<Response> {
+async fn submit_release(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
     let receipt = state.app.submit_release(&p, &id).await?;
     Ok((StatusCode::CREATED, Json(SubmissionReceiptBody::from(receipt))).into_response())
 }

@@ -134,8 +134,81 @@ impl From<haven_domain::ParseError> for WebError {
 
 pub type WebResult<T> = Result<T, WebError>;
 
+/// Operations that need no session (everything else answers 401 without one).
+const OPEN_OPERATIONS: &[&str] = &["/api/v1/auth/login", "/api/v1/auth/setup"];
+
+/// Declares, on every operation of the OpenAPI document, the errors that come from the shared
+/// layers rather than from the handler: 400 from a malformed path parameter, query string or
+/// body ([`crate::extract`]), 413 and 415 from a JSON body, 401 without a session, and 403 from
+/// the CSRF check on a state change. A handler's own declaration of the same status stays.
+pub fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            (false, item.get.as_mut()),
+            (true, item.post.as_mut()),
+            (true, item.put.as_mut()),
+            (true, item.delete.as_mut()),
+            (true, item.patch.as_mut()),
+        ];
+        for (changes_state, op) in operations {
+            let Some(op) = op else { continue };
+            let has_parameters = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let json_body = match &op.request_body {
+                Some(utoipa::openapi::RefOr::T(body)) => Some(body.content.contains_key("application/json")),
+                Some(utoipa::openapi::RefOr::Ref(_)) => Some(true),
+                None => None,
+            };
+            let mut add = |status: &str, description: &str| {
+                op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+            };
+            if has_parameters || json_body.is_some() {
+                add("400", "A malformed path parameter, query string or body; `error.field` names the part at fault.");
+            }
+            if json_body == Some(true) {
+                add("413", "The body is larger than the server accepts.");
+                add("415", "The body is not `application/json`.");
+            }
+            if !OPEN_OPERATIONS.contains(&path.as_str()) {
+                add("401", "Not signed in, or the session or token has ended.");
+            }
+            if changes_state {
+                add("403", "Refused: no permission, or a session request without its CSRF token.");
+            }
+        }
+    }
+}
+
 pub async fn not_found() -> WebError {
     WebError::NotFound
+}
+
+/// A body over the limit is refused before any handler runs (by the request body limit layer,
+/// or by axum's own body extractors) with a plain-text 413; this gives it the JSON error body
+/// every other error has, keeping the headers already set.
+pub async fn payload_too_large_as_json(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let replacement = WebError::PayloadTooLarge.into_response();
+    for name in [axum::http::header::CONTENT_TYPE, axum::http::header::CONTENT_LENGTH] {
+        parts.headers.remove(&name);
+    }
+    let (new_parts, body) = replacement.into_parts();
+    parts.headers.extend(new_parts.headers);
+    Response::from_parts(parts, body)
 }
 
 /// A panic in a handler becomes a generic 500, never a dropped connection.

@@ -220,6 +220,59 @@ impl FromRequest<AppState> for FormPairs {
     }
 }
 
+/// Path parameters, with errors as the JSON error body naming the parameter (axum's own
+/// rejection is plain text).
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let (field, message) = match e.kind() {
+                    ErrorKind::ParseErrorAtKey { key, expected_type, .. } => {
+                        (Some(key.clone()), expected(expected_type))
+                    }
+                    ErrorKind::ParseErrorAtIndex { index, expected_type, .. } => {
+                        (path_parameter_name(parts, *index), expected(expected_type))
+                    }
+                    ErrorKind::ParseError { expected_type, .. } => {
+                        (path_parameter_name(parts, 0), expected(expected_type))
+                    }
+                    ErrorKind::InvalidUtf8InPathParam { key } => {
+                        (Some(key.clone()), "must be valid UTF-8 once percent-decoded".to_owned())
+                    }
+                    ErrorKind::DeserializeError { key, message, .. } => (Some(key.clone()), message.clone()),
+                    other => (None, other.to_string()),
+                };
+                Err(WebError::BadRequest { field, message: format!("path: {message}") })
+            }
+            Err(other) => Err(WebError::App(AppError::Internal(other.body_text().into()))),
+        }
+    }
+}
+
+/// What a path parameter of a type must look like, in words.
+fn expected(type_name: &str) -> String {
+    match type_name {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            "must be a whole number".to_owned()
+        }
+        "bool" => "must be true or false".to_owned(),
+        other => format!("must be a {other}"),
+    }
+}
+
+/// The name of the `index`-th parameter of the matched route (`/cases/{id}/plan/{item}`).
+fn path_parameter_name(parts: &Parts, index: usize) -> Option<String> {
+    let route = parts.extensions.get::<axum::extract::MatchedPath>()?.as_str();
+    route.split('{').skip(1).nth(index).and_then(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned())
+}
+
 /// A query string, with errors as the JSON error body naming the parameter (axum's own
 /// rejection is plain text).
 pub struct ApiQuery<T>(pub T);

@@ -9,7 +9,7 @@
 
 use crate::AppState;
 use crate::error::{ErrorBody, WebError, WebResult};
-use crate::extract::{ApiQuery, Auth, SignedIn};
+use crate::extract::{ApiPath, ApiQuery, Auth, SignedIn};
 use crate::i18n::{LeafletCatalogue, LeafletTr};
 use crate::views::{error_page, language_of, render};
 use askama::Template;
@@ -264,7 +264,7 @@ pub struct LeafletBody {
 async fn leaflet_json(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LeafletQuery>,
 ) -> WebResult<Json<LeafletBody>> {
     let built = build(&state, &p, &id, &q).await?;

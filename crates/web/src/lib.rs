@@ -65,7 +65,7 @@ pub struct AppState {
 
 /// The OpenAPI document and the API router, built from the same handler list.
 pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(api::openapi_base())
+    let (router, openapi) = OpenApiRouter::with_openapi(api::openapi_base())
         .nest(
             "/api/v1",
             api::router()
@@ -76,7 +76,10 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_stats::router()),
         )
         .merge(leaflet::api_router())
-        .split_for_parts()
+        .split_for_parts();
+    let mut openapi = openapi;
+    error::document_common_errors(&mut openapi);
+    (router, openapi)
 }
 
 /// The whole application as one axum router.
@@ -100,6 +103,7 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::map_response(error::payload_too_large_as_json))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(security::request_span))

@@ -7,6 +7,7 @@ mod at_rest;
 mod authz;
 mod browser;
 mod common;
+mod conformance;
 mod ident;
 mod input;
 mod leaflet;
