@@ -19,6 +19,24 @@ import time
 import urllib.parse
 
 
+GIVEN = ["Anna", "Olena", "Iryna", "Marija", "Līga", "Žanna", "Ilze", "Natalia", "Elena", "Oksana", "Ana",
+         "Ioana", "Maria", "Svetlana", "Kristīne", "Agnieszka", "Fatima", "Amina", "Joy", "Blessing",
+         "Ivan", "Andrei", "Mihai", "Pēteris", "Jānis", "Dmitri", "Tomasz", "Ahmed", "Samuel", "Vasile"]
+FAMILY = ["Ozola", "Kalniņa", "Bērziņa", "Kovalenko", "Shevchenko", "Bondarenko", "Popescu", "Ionescu",
+          "Petrova", "Ivanova", "Nowak", "Kowalska", "Tamm", "Saar", "Kazlauskienė", "Jankauskas",
+          "Okafor", "Adeyemi", "Hassan", "Rahman", "Melnyk", "Kravchenko", "Rusu", "Munteanu",
+          "Sokolova", "Liepiņa", "Krūmiņa", "Vasiliauskas", "Horvat", "Novak"]
+
+
+def person(rng):
+    """A synthetic registration: varied names, as a register has them, and mostly a date of birth."""
+    p = {"given_names": rng.choice(GIVEN), "family_names": rng.choice(FAMILY),
+         "sex": rng.choice(["female", "female", "male"])}
+    if rng.random() < 0.8:
+        p["date_of_birth"] = f"{rng.randint(1960, 2009)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return {"person": p}
+
+
 def request(base, method, path, session=None, body=None):
     url = urllib.parse.urlparse(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
@@ -99,7 +117,7 @@ def main():
                 op, (status, _, _) = "read a case", request(args.base, "GET", f"/api/v1/registrations/{case}", s)
                 ok = status == 200
             elif roll < 0.80:
-                body = {"person": {"given_names": f"Load{i}x{n}", "family_names": "Test", "sex": "female"}}
+                body = person(rng)
                 op, (status, _, _) = "register a person", request(args.base, "POST", "/api/v1/registrations", s, body)
                 ok = status == 201
             elif roll < 0.95:

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Load on loopback: `haven demo` (300 synthetic cases) and 50 concurrent clients for 60 s with a
 # realistic mix (bench/reliability/load.py), on SQLite and, with HAVEN_TEST_POSTGRES_URL set, on
-# PostgreSQL. Prints p50 and p99 per operation and every error.
+# PostgreSQL. Prints p50 and p99 per operation and every error. Then, on SQLite, registrations at
+# a fixed rate against raw durable inserts into the same database (write_latency.py).
 #   bash bench/reliability/run_load.sh [clients] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${1:-50}"
 seconds="${2:-60}"
+# The write goal: registrations at this rate after the mixed load (WRITE_RATE, WRITE_SECONDS).
+write_rate="${WRITE_RATE:-50}"
+write_seconds="${WRITE_SECONDS:-30}"
 cargo build --release -p haven-cli >/dev/null
 bin="$PWD/target/release/haven"
 work=$(mktemp -d)
@@ -32,6 +36,11 @@ print(json.dumps(users))
 PY
   echo "== $name ($base, $clients clients, ${seconds}s)"
   python3 bench/reliability/load.py --base "$base" --users "$dir/users.json" --clients "$clients" --seconds "$seconds"
+  if [ "$name" = sqlite ]; then
+    echo "== $name: registration writes at ${write_rate}/s for ${write_seconds}s against raw durable inserts"
+    python3 bench/reliability/write_latency.py --base "$base" --users "$dir/users.json" \
+      --db "$dir/haven-data/haven.db" --rate "$write_rate" --seconds "$write_seconds"
+  fi
   kill -TERM "$pid"; wait "$pid" || true
 }
 
