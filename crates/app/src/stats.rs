@@ -521,8 +521,10 @@ impl Release {
             out.push(format!(
                 "Cell suppression: cells of 1 to {} persons are confidential, and further cells are hidden so that \
                  none can be recovered; every hidden cell is flagged alike (flag c, CONF_STATUS C), whatever the reason \
-                 it is hidden. An audit by linear programming found every small cell protected by at least {} \
-                 persons each way.",
+                 it is hidden. An audit by linear programming over everything published in the release (every \
+                 table's sums, citizenship groups against their countries, age groups against children and adults, \
+                 victims assisted, given a reflection period or a residence permit against those registered) found \
+                 every small cell protected by at least {} persons each way.",
                 s.threshold - 1,
                 s.protection
             ));
@@ -733,7 +735,7 @@ impl App {
         let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
             Mode::Suppression(params) => {
-                let protection = sdc::protect(&tables, &params).map_err(internal)?;
+                let protection = sdc::protect(&geo, &tables, &params).map_err(internal)?;
                 if !protection.audit.passed {
                     return Err(AppError::Conflict(
                         "the audit found a confidential cell that could be narrowed down from what would be \

@@ -55,7 +55,8 @@ pub async fn seed(
         let offenders = synth::offenders(*suspects, 8_000 + i as u64);
         let specs = national::national_tables(&national::citizens_of(&records), *suspects > 0);
         let tables = national::build(&specs, &records, &offenders);
-        let protection = sdc::protect(&tables, &sdc::SdcParams::new(5)).context("protecting a synthetic file")?;
+        let protection =
+            sdc::protect(country, &tables, &sdc::SdcParams::new(5)).context("protecting a synthetic file")?;
         let dataset = hub::dataset_from_tables(country, file_year, &tables, Some(&protection.status));
         let csv = sdmx::to_csv(std::slice::from_ref(&dataset), sdmx::DATAFLOW).context("writing SDMX-CSV")?;
         app.submit_statistics(statistician, country, file_year, FileFormat::SdmxCsv, csv.as_bytes())

@@ -6,8 +6,9 @@
 //! results. Blank (unknown) is never taken as zero and confidential values are never added in.
 
 use crate::codes;
-use crate::model::{CellKey, Concept, ConfStatus, Dataset, Indicator, Observation, TOTAL, Table};
+use crate::model::{CellKey, Concept, ConfStatus, Dataset, Observation, TOTAL, Table};
 use crate::national::national_tables;
+use crate::relations::{self, Bound};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -134,12 +135,12 @@ pub fn validate(dataset: &Dataset, expected_country: &str, expected_year: u16) -
 /// * every additive relation of the national tables: a total equals the sum of its parts where
 ///   the total and all parts are known and free, and is not less than the sum of its known free
 ///   parts otherwise (absent, blank and confidential parts are not taken as zero);
-/// * victims under 18 by age group are not more than the children (and adults by age group not
-///   more than the adults), for the same sex;
-/// * the countries of citizenship of a group add up to the group (the group is derived from the
-///   reporting country: its own citizens are `NAT`, never "other EU");
-/// * victims assisted, given a reflection period or a residence permit are not more than the
-///   registered victims of the same breakdown;
+/// * the relations between tables of [`crate::relations`], the ones disclosure control assumes
+///   an attacker knows: victims under 18 by age group are not more than the children (and adults
+///   by age group not more than the adults), for the same sex; the countries of citizenship of a
+///   group add up to the group (the group is derived from the reporting country: its own
+///   citizens are `NAT`, never "other EU"); victims assisted, given a reflection period or a
+///   residence permit are not more than the registered victims of the same breakdown;
 /// * offenders (traffickers, users of services exploited from a victim) are counted only by sex,
 ///   age group, citizenship group and the three forms of exploitation, and their tables add up.
 ///   Nothing bounds one stage by another: a year's convictions may concern suspects of earlier
@@ -249,9 +250,7 @@ impl<'a> Checker<'a> {
         // groups against children, countries against their group, assisted against registered):
         // each breakdown has its own noise, so those are not checked.
         if !ds.observations.iter().any(|o| o.error.is_some()) {
-            self.check_age_groups();
-            self.check_citizen_groups();
-            self.check_given_not_more_than_registered();
+            self.check_cross_relations();
         }
         if self.dropped > 0 {
             let n = self.dropped;
@@ -387,26 +386,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn sex_slices() -> impl Iterator<Item = Option<&'static str>> {
-        std::iter::once(None).chain(codes::SEX.iter().map(|s| Some(*s)))
-    }
-
-    fn check_age_groups(&mut self) {
-        for sex in Self::sex_slices() {
-            for (class, ages) in [("CHILD", &codes::AGE[0..2]), ("ADULT", &codes::AGE[2..8])] {
-                let whole = key(Indicator::Registered, &[(Concept::Sex, sex), (Concept::AgeClass, Some(class))]);
-                let parts: Vec<CellKey> = ages
-                    .iter()
-                    .map(|a| key(Indicator::Registered, &[(Concept::Sex, sex), (Concept::Age, Some(a))]))
-                    .collect();
-                if !self.by_key.contains_key(&whole) || !parts.iter().any(|p| self.by_key.contains_key(p)) {
-                    continue;
-                }
-                self.check_not_more(
-                    &whole,
-                    &parts,
-                    &format!("victims by age group are not more than the {class} class"),
-                );
+    /// The relations between tables beyond their own sums ([`crate::relations`], the same
+    /// definitions disclosure control assumes an attacker knows): a citizenship group equals the
+    /// sum of its countries (not less than its known ones when some are open), age groups are not
+    /// more than their class, victims given something not more than those registered.
+    fn check_cross_relations(&mut self) {
+        let ds = self.ds;
+        for rel in relations::cross_relations(&layout_of(ds), &ds.country) {
+            let what = rel.describe(&ds.country);
+            match rel.bound {
+                Bound::Equal => self.check_sum(&rel.whole, &rel.parts, &what),
+                Bound::AtMost => self.check_not_more(&rel.whole, &rel.parts, &what),
             }
         }
     }
@@ -429,82 +419,6 @@ impl<'a> Checker<'a> {
             self.push(origin, Some("OBS_VALUE"), Some(whole), msg);
         }
     }
-
-    fn check_citizen_groups(&mut self) {
-        let ds = self.ds;
-        let citizens: Vec<&str> = {
-            let mut c: Vec<&str> =
-                ds.observations.iter().map(|o| o.key.code(Concept::Citizen)).filter(|c| *c != TOTAL).collect();
-            c.sort_unstable();
-            c.dedup();
-            c
-        };
-        if citizens.is_empty() {
-            return;
-        }
-        for sex in Self::sex_slices() {
-            for group in codes::CITIZEN_GRP {
-                let whole = key(Indicator::Registered, &[(Concept::Sex, sex), (Concept::CitizenGroup, Some(group))]);
-                if !self.by_key.contains_key(&whole) {
-                    continue;
-                }
-                let parts: Vec<CellKey> = citizens
-                    .iter()
-                    .filter(|c| codes::citizen_group(&ds.country, c) == *group)
-                    .map(|c| key(Indicator::Registered, &[(Concept::Sex, sex), (Concept::Citizen, Some(c))]))
-                    .collect();
-                // the citizenship row covers every victim of the slice when its countries are all
-                // known and add up to the slice's total: then each group equals its countries
-                let total = key(Indicator::Registered, &[(Concept::Sex, sex)]);
-                let row: Vec<CellKey> = citizens
-                    .iter()
-                    .map(|c| key(Indicator::Registered, &[(Concept::Sex, sex), (Concept::Citizen, Some(c))]))
-                    .collect();
-                let complete = match self.state(&total) {
-                    State::Known(t) => {
-                        let mut sum = Some(0u64);
-                        for k in &row {
-                            sum = match (sum, self.state(k)) {
-                                (Some(s), State::Known(v)) => Some(s.saturating_add(v)),
-                                _ => None,
-                            };
-                        }
-                        sum == Some(t)
-                    }
-                    State::Open => false,
-                };
-                let what = format!("citizens of the countries in {group} (as seen from {})", ds.country);
-                if complete {
-                    self.check_sum(&whole, &parts, &what);
-                } else {
-                    self.check_not_more(&whole, &parts, &what);
-                }
-            }
-        }
-    }
-
-    fn check_given_not_more_than_registered(&mut self) {
-        let ds = self.ds;
-        for o in &ds.observations {
-            if !matches!(o.key.indicator, Indicator::Assisted | Indicator::Reflection | Indicator::ResidencePermit) {
-                continue;
-            }
-            let reg = CellKey { indicator: Indicator::Registered, codes: o.key.codes.clone() };
-            if !self.by_key.contains_key(&reg) {
-                continue;
-            }
-            let what =
-                format!("victims counted as {} are not more than the registered victims", o.key.indicator.code());
-            self.check_not_more(&reg, std::slice::from_ref(&o.key), &what);
-        }
-    }
-}
-
-fn key(indicator: Indicator, codes: &[(Concept, Option<&str>)]) -> CellKey {
-    let mut c: Vec<(Concept, String)> =
-        codes.iter().filter_map(|(k, v)| v.map(|v| (*k, v.to_owned()))).filter(|(_, v)| v != TOTAL).collect();
-    c.sort();
-    CellKey { indicator, codes: c }
 }
 
 /// The countries of citizenship of a dataset's citizenship table, sorted, `UNK` last.

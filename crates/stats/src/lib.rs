@@ -10,6 +10,7 @@ pub mod dp;
 pub mod hub;
 pub mod model;
 pub mod national;
+pub mod relations;
 pub mod sdc;
 pub mod sdmx;
 pub mod synth;

@@ -62,13 +62,20 @@ impl AuditReport {
     }
 }
 
-/// Audits any pattern (`status[t][i]` for cell `i` of table `t`, in the order of `tables`),
-/// also one produced elsewhere: a cell counts as suppressed only when every table showing it
-/// suppresses it. Refuses invalid parameters, tables that do not add up or disagree on a shared
-/// cell, and a status of the wrong shape.
-pub fn audit(tables: &[Table], status: &[Vec<ConfStatus>], params: &SdcParams) -> Result<AuditReport, SdcError> {
+/// Audits any pattern (`status[t][i]` for cell `i` of table `t`, in the order of `tables`) of a
+/// release of `country`, also one produced elsewhere: a cell counts as suppressed only when every
+/// table showing it suppresses it. The attacker knows every published cell, every table's sums,
+/// every cell shared by tables and every relation between tables of [`crate::relations`]
+/// (derived from the tables and the country). Refuses invalid parameters, tables that do not add
+/// up or disagree on a shared cell, and a status of the wrong shape.
+pub fn audit(
+    country: &str,
+    tables: &[Table],
+    status: &[Vec<ConfStatus>],
+    params: &SdcParams,
+) -> Result<AuditReport, SdcError> {
     params.validate()?;
-    let sys = System::new(tables)?;
+    let sys = System::of_release(country, tables)?;
     if status.len() != tables.len() {
         return Err(SdcError::StatusShape { table: "(release)".into(), got: status.len(), expected: tables.len() });
     }
@@ -259,6 +266,9 @@ pub(crate) fn audit_system(
     let mut cells = Vec::new();
     let mut passed = true;
     for (c, cell) in sys.cells.iter().enumerate() {
+        if cell.latent {
+            continue;
+        }
         let primary = params.is_primary(cell.value);
         if !suppressed[c] && !primary {
             continue;
@@ -324,7 +334,7 @@ mod tests {
                 ],
             };
             let table = Table::from_inner(spec, &inner);
-            let sys = System::new(std::slice::from_ref(&table)).unwrap();
+            let sys = System::new(std::slice::from_ref(&table), &[]).unwrap();
             let suppressed: Vec<bool> = (0..sys.cells.len()).map(|c| hide[c % hide.len()]).collect();
             let report = audit_system(&sys, std::slice::from_ref(&table), &suppressed, &SdcParams::new(5)).unwrap();
             for group in components(&sys, &suppressed) {

@@ -8,9 +8,13 @@
 //! person and is never primary (it may be suppressed as a secondary cell, which is why the
 //! attacker's a-priori knowledge of a suppressed cell is only `value >= 0`).
 //!
-//! The attacker knows every published cell of every table of the release, that every table adds
-//! up (`total = sum(parts)` along every dimension), that a cell shared by two tables (equal
-//! [`CellKey`](crate::CellKey)) has one value, and that counts are non-negative. From that, the
+//! The attacker knows every published cell of every table of the release, that every hidden cell
+//! is flagged alike (one status, `C`: nothing tells a small cell from one hidden to protect it),
+//! that every table adds up (`total = sum(parts)` along every dimension), that a cell shared by
+//! two tables (equal [`CellKey`](crate::CellKey)) has one value, every relation between tables
+//! that the EU hub checks and the cube defines ([`crate::relations`]: a citizenship group is the
+//! sum of its countries, age groups are not more than their class, victims given something not
+//! more than those registered), and that counts are non-negative. From that, the
 //! smallest and largest value a suppressed cell can take form its interval `[lower, upper]`
 //! (the linear-programming relaxation, as in tau-ARGUS). A primary cell of value `v` with
 //! protection level `p` is protected when `upper >= v + p` and `lower <= max(0, v - p)`.
@@ -192,7 +196,7 @@ mod tests {
         };
         let a = Table::from_inner(spec("A"), &[2, 3]);
         let b = Table::from_inner(spec("B"), &[2, 3]);
-        let sys = System::new(&[a, b]).unwrap();
+        let sys = System::new(&[a, b], &[]).unwrap();
         assert_eq!(sys.cells.len(), 3);
         assert_eq!(sys.rels.len(), 1);
         assert_eq!(sys.cells[0].shown, vec![(0, 0), (1, 0)]);

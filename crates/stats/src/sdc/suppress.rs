@@ -31,14 +31,18 @@ enum Dir {
     Down,
 }
 
-/// Protects the primary cells of a release of linked tables: returns the status of every cell
-/// of every table (input order; a cell shared by tables has one status) and the audit.
-pub fn protect(tables: &[Table], params: &SdcParams) -> Result<Protection, SdcError> {
+/// Protects the primary cells of a release of `country` made of linked tables, against an
+/// attacker who knows every relation between them (see [`audit`](super::audit)): returns the
+/// status of every cell of every table (input order; a cell shared by tables has one status)
+/// and the audit.
+pub fn protect(country: &str, tables: &[Table], params: &SdcParams) -> Result<Protection, SdcError> {
     params.validate()?;
-    let sys = System::new(tables)?;
+    let sys = System::of_release(country, tables)?;
     let max_value = sys.cells.iter().map(|c| c.value).max().unwrap_or(0);
-    let mut sup: Vec<bool> = sys.cells.iter().map(|c| params.is_primary(c.value)).collect();
-    let mut primaries: Vec<usize> = (0..sys.cells.len()).filter(|c| sup[*c]).collect();
+    let primary = |c: &super::system::Cell| !c.latent && params.is_primary(c.value);
+    // a latent cell (the slack of an inequality) is never published: hidden from the start
+    let mut sup: Vec<bool> = sys.cells.iter().map(|c| c.latent || primary(c)).collect();
+    let mut primaries: Vec<usize> = (0..sys.cells.len()).filter(|c| primary(&sys.cells[*c])).collect();
     // the largest first: they need the widest moves, smaller ones often ride along
     primaries.sort_by_key(|c| (std::cmp::Reverse(sys.cells[*c].value), *c));
     let ctx = Ctx { sys: &sys, tables, max_value };

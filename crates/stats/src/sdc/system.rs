@@ -1,18 +1,30 @@
-//! The release as one system of linear relations over its distinct cells.
+//! The release as one system of linear relations over its distinct cells: every table's sums,
+//! every cell shared by tables, and the relations between tables of [`crate::relations`]
+//! (citizenship groups and their countries, age classes and their age groups, victims given
+//! something and those registered).
+//!
+//! An inequality `sum(parts) <= whole` is an equality with one more part that is never
+//! published: a **latent** cell, `whole - sum(parts)` (the children of unknown age group, say).
+//! A latent cell is always hidden, never primary and never reported; it lets the suppression
+//! search and the audit treat every relation as a sum.
 
 use super::SdcError;
 use crate::model::{CellKey, Table};
+use crate::relations::{Bound, CubeRelation};
 use std::collections::HashMap;
 
 /// A distinct cell of the release (one statistic, possibly shown in several tables).
 #[derive(Debug, Clone)]
 pub(crate) struct Cell {
     pub value: u64,
+    /// The cell's key (for a latent cell: the key of the whole it completes).
     pub key: CellKey,
-    /// Every `(table, index)` that shows this cell, in input order.
+    /// Every `(table, index)` that shows this cell, in input order (none for a latent cell).
     pub shown: Vec<(usize, usize)>,
     /// A grand total (no code in any dimension).
     pub grand_total: bool,
+    /// The unpublished slack of an inequality: always hidden, never primary.
+    pub latent: bool,
 }
 
 /// `total = sum(parts)` over distinct cells.
@@ -34,7 +46,10 @@ pub(crate) struct System {
 }
 
 impl System {
-    pub fn new(tables: &[Table]) -> Result<System, SdcError> {
+    /// The system of `tables` with the relations between them: those that do not hold in the
+    /// true counts are left out (a relation the data do not satisfy tells an attacker nothing
+    /// true; the EU hub refuses a file breaking it where the cells are published).
+    pub fn new(tables: &[Table], relations: &[CubeRelation]) -> Result<System, SdcError> {
         let mut by_key: HashMap<CellKey, usize> = HashMap::new();
         let mut cells: Vec<Cell> = Vec::new();
         let mut cell_of = Vec::with_capacity(tables.len());
@@ -62,7 +77,7 @@ impl System {
                         let id = cells.len();
                         let grand_total = key.codes.is_empty();
                         by_key.insert(key.clone(), id);
-                        cells.push(Cell { value: *v, key, shown: vec![(t, i)], grand_total });
+                        cells.push(Cell { value: *v, key, shown: vec![(t, i)], grand_total, latent: false });
                         id
                     }
                 };
@@ -94,6 +109,34 @@ impl System {
                 }
             }
         }
+        for relation in relations {
+            let Some(whole) = by_key.get(&relation.whole).copied() else { continue };
+            let parts: Option<Vec<usize>> = relation.parts.iter().map(|p| by_key.get(p).copied()).collect();
+            let Some(mut parts) = parts else { continue };
+            let sum: u64 = parts.iter().map(|p| cells[*p].value).sum();
+            let value = cells[whole].value;
+            match relation.bound {
+                Bound::Equal if sum != value => continue,
+                Bound::AtMost if sum > value => continue,
+                Bound::Equal => {}
+                Bound::AtMost => {
+                    parts.push(cells.len());
+                    cells.push(Cell {
+                        value: value - sum,
+                        key: relation.whole.clone(),
+                        shown: Vec::new(),
+                        grand_total: false,
+                        latent: true,
+                    });
+                }
+            }
+            parts.sort_unstable();
+            let rel = Rel { total: whole, parts };
+            if !seen.contains_key(&rel) {
+                seen.insert(rel.clone(), rels.len());
+                rels.push(rel);
+            }
+        }
         let mut rels_of = vec![Vec::new(); cells.len()];
         for (r, rel) in rels.iter().enumerate() {
             rels_of[rel.total].push(r);
@@ -106,6 +149,13 @@ impl System {
             v.dedup();
         }
         Ok(System { cells, rels, cell_of, rels_of })
+    }
+
+    /// The system of a release of `country`: its tables with every relation between them that
+    /// [`crate::relations::cross_relations`] defines.
+    pub fn of_release(country: &str, tables: &[Table]) -> Result<System, SdcError> {
+        let specs: Vec<_> = tables.iter().map(|t| t.spec.clone()).collect();
+        System::new(tables, &crate::relations::cross_relations(&specs, country))
     }
 
     /// The cells of every relation as `(cell, coefficient)`: `+1` for the total, `-1` for

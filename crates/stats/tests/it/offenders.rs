@@ -284,7 +284,7 @@ fn a_file_with_offender_tables_protected_by_cell_suppression_passes_the_hub_and_
     let offenders = synth::offenders(120, 72);
     let specs = national::national_tables(&national::citizens_of(&records), true);
     let tables = national::build(&specs, &records, &offenders);
-    let protection = haven_stats::sdc::protect(&tables, &haven_stats::sdc::SdcParams::new(5)).unwrap();
+    let protection = haven_stats::sdc::protect("FI", &tables, &haven_stats::sdc::SdcParams::new(5)).unwrap();
     assert!(protection.audit.passed);
     let d = dataset_from_tables("FI", 2025, &tables, Some(&protection.status));
     assert!(d.observations.iter().any(|o| o.key.indicator.is_offender() && o.conf.is_suppressed()));

@@ -384,7 +384,7 @@ fn finnish_file() -> (Dataset, String) {
     let records = haven_stats::synth::records(3_000, 11, "FI");
     let specs = national::national_tables(&national::citizens_of(&records), false);
     let tables = national::build(&specs, &records, &[]);
-    let protection = sdc::protect(&tables, &sdc::SdcParams::new(5)).unwrap();
+    let protection = sdc::protect("FI", &tables, &sdc::SdcParams::new(5)).unwrap();
     let dataset = haven_stats::hub::dataset_from_tables("FI", 2026, &tables, Some(&protection.status));
     let csv = sdmx::to_csv(std::slice::from_ref(&dataset), sdmx::DATAFLOW).unwrap();
     (dataset, csv)

@@ -57,6 +57,9 @@ enum Cmd {
 
 type R<T> = Result<T, String>;
 
+/// The reporting country of the synthetic records (citizenship groups are seen from it).
+const COUNTRY: &str = "LV";
+
 pub fn run(args: Args) -> R<()> {
     match args.cmd {
         Cmd::Run { records, seed, threshold, percent, reps, cube, out } => {
@@ -131,7 +134,7 @@ fn write(path: &Path, v: &Value) -> R<()> {
 
 fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: bool, out: &Path) -> R<()> {
     std::fs::create_dir_all(out.join("tables")).map_err(|e| e.to_string())?;
-    let records = synth::records(n, seed, "LV");
+    let records = synth::records(n, seed, COUNTRY);
     let citizens = national::citizens_of(&records);
     let specs = national::national_tables(&citizens, false);
     // the release: build + protect jointly + audit, timed end to end
@@ -142,7 +145,7 @@ fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: boo
         let t0 = Instant::now();
         let tables = national::build(&specs, &records, &[]);
         let t1 = Instant::now();
-        let prot = sdc::protect(&tables, params).map_err(|e| e.to_string())?;
+        let prot = sdc::protect(COUNTRY, &tables, params).map_err(|e| e.to_string())?;
         let t2 = Instant::now();
         times.push((t2 - t0).as_secs_f64());
         times_build.push((t1 - t0).as_secs_f64());
@@ -170,7 +173,8 @@ fn run_ours(n: usize, seed: u64, params: &SdcParams, reps: usize, with_cube: boo
         let reps = if t.spec.dims.len() >= 3 { 1 } else { reps };
         for _ in 0..reps.max(1) {
             let t0 = Instant::now();
-            let p = sdc::protect(std::slice::from_ref(t), params).map_err(|e| format!("{}: {e}", t.spec.id))?;
+            let p =
+                sdc::protect(COUNTRY, std::slice::from_ref(t), params).map_err(|e| format!("{}: {e}", t.spec.id))?;
             ts.push(t0.elapsed().as_secs_f64());
             res = Some(p);
         }
@@ -262,8 +266,8 @@ fn compare(params: &SdcParams, out: &Path) -> R<()> {
                 }
             };
             let t0 = Instant::now();
-            let rep =
-                sdc::audit(std::slice::from_ref(t), std::slice::from_ref(&st), params).map_err(|e| e.to_string())?;
+            let rep = sdc::audit(COUNTRY, std::slice::from_ref(t), std::slice::from_ref(&st), params)
+                .map_err(|e| e.to_string())?;
             let audit_s = t0.elapsed().as_secs_f64();
             let row = json!({
                 "table": t.spec.id, "method": method, "tau": tau_json, "our_audit_seconds": audit_s,
@@ -277,7 +281,7 @@ fn compare(params: &SdcParams, out: &Path) -> R<()> {
         }
         // tau-ARGUS protects table by table: audit its national patterns as one linked release
         if release_status.len() == national.len() {
-            let rep = sdc::audit(&national, &release_status, params).map_err(|e| e.to_string())?;
+            let rep = sdc::audit(COUNTRY, &national, &release_status, params).map_err(|e| e.to_string())?;
             joint[method] = summary(&national, &release_status, &rep, params);
         }
     }
