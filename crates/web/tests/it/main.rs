@@ -5,6 +5,7 @@ mod assist;
 mod assist_pages;
 mod at_rest;
 mod authz;
+mod authz_matrix;
 mod browser;
 mod common;
 mod conformance;
