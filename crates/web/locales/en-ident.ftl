@@ -363,7 +363,7 @@ wizard-consent-explain = Identification does not wait for consent: the person is
 wizard-support-consent-explain = Consent to assistance and to referral to a support organisation (Dir 2011/36 Art 11(5); CETS 197 Art 12(7)). Where a country's practice asks an adult's consent before a formal referral, its profile says so, and a referral without it is refused there.
 wizard-sharing-consent-explain = Consent to share identifying data with another organisation or country: the data-protection basis for sharing them. It does not decide identification or assistance.
 wizard-submit = Refer to the national referral mechanism
-wizard-submit-explain = Referral starts the clock for the reasonable-grounds decision.
+wizard-submit-explain = Referral starts the clock for the first decision.
 case-status = Status
 case-referred-on = referred on
 case-assistance-since = Assistance since
@@ -408,6 +408,8 @@ notification-filed = The notification was filed.
 search-title = Find a person
 search-explain = Searches only the cases you may see. Names are compared by the linkage model (diacritics, transliteration, order, earlier family names, aliases, and the date of birth when you give one); each result shows which details agreed and how much they weigh. A document number, or a date of birth searched alone, must match exactly.
 search-button = Search
+# A person's name, searched for and shown in the results (not field-name, which is also an organisation's)
+search-field-name = Name
 search-none = Nobody found.
 search-results = Persons found
 search-score = Match

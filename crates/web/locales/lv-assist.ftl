@@ -1,4 +1,4 @@
-# Haven lietotāja saskarne, palīdzība cietušajiem: latviešu valoda
+# Haven lietotāja saskarne, palīdzība cilvēku tirdzniecības upuriem: latviešu valoda
 
 ## Informācijas lapa personai (Direktīvas 2011/36/ES 11. panta 5. un 6. punkts)
 leaflet-link = Informācijas lapa personai

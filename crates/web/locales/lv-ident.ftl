@@ -17,7 +17,7 @@ means-fraud = Krāpšana
 means-deception = Maldināšana
 means-abuse_of_power = Varas ļaunprātīga izmantošana
 means-abuse_of_vulnerability = Ievainojamības stāvokļa ļaunprātīga izmantošana
-means-payments_to_controller = Maksājumi vai labumi personai, kuras kontrolē ir cietušais
+means-payments_to_controller = Maksājumi vai labumi personai, kuras kontrolē ir upuris
 
 ## Kontroles veidi
 control-physical_threats = Fiziska kaitējuma draudi
@@ -186,9 +186,9 @@ presumption-assessment_includes_child_age = Pēdējais vecuma novērtējums pie�
 
 ## Statuss nacionālajā nosūtīšanas mehānismā
 nrm-status-referred = Nosūtīts (notiek identificēšana)
-nrm-status-presumed_victim = Iespējamais cietušais (pozitīvs pirmais lēmums)
+nrm-status-presumed_victim = Iespējamais cilvēku tirdzniecības upuris (pozitīvs pirmais lēmums)
 nrm-status-first_decision_negative = Negatīvs pirmais lēmums
-nrm-status-identified_victim = Identificēts cietušais (pozitīvs galīgais lēmums)
+nrm-status-identified_victim = Identificēts cilvēku tirdzniecības upuris (pozitīvs galīgais lēmums)
 nrm-status-not_identified = Nav identificēts (negatīvs galīgais lēmums)
 nrm-status-first_decision_reconsideration = Lūgts pārskatīt negatīvo pirmo lēmumu
 nrm-status-final_decision_reconsideration = Lūgts pārskatīt negatīvo galīgo lēmumu
@@ -197,16 +197,16 @@ nrm-status-withdrawn = Nosūtījums atsaukts
 ## Lēmumi
 decision-first_decision_positive = Pozitīvs pirmais lēmums
 decision-first_decision_negative = Negatīvs pirmais lēmums
-decision-final_decision_positive = Pozitīvs galīgais lēmums: identificēts kā cietušais
+decision-final_decision_positive = Pozitīvs galīgais lēmums: identificēts kā cilvēku tirdzniecības upuris
 decision-final_decision_negative = Negatīvs galīgais lēmums: nav identificēts
 decision-reconsideration_requested = Lūgums pārskatīt negatīvu lēmumu
 decision-reconsideration_upheld = Pēc pārskatīšanas negatīvais lēmums atstāts spēkā
 decision-reconsideration_overturned = Pēc pārskatīšanas negatīvais lēmums aizstāts ar pozitīvu
 decision-withdrawal = Nosūtījuma atsaukšana
 
-## Pamats atveseļošanās un pārdomu perioda pārtraukšanai pirms termiņa
+## Pamats atlabšanas un pārdomu perioda pārtraukšanai pirms termiņa
 termination-public_order = Sabiedriskā kārtība vai valsts drošība
-termination-improper_claim = Cietušā statuss tiek prasīts nepamatoti
+termination-improper_claim = Cilvēku tirdzniecības upura statuss tiek prasīts nepamatoti
 termination-renewed_contact = Persona pēc savas iniciatīvas atjaunojusi saikni ar aizdomās turētajiem
 
 ## Uzturēšanās atļaujas pamats
@@ -240,12 +240,12 @@ population-child = Bērni
 record-kind-permit_application = Uzturēšanās atļaujas pieteikums
 record-kind-permit_decision = Lēmums par uzturēšanās atļauju vai tās pagarināšanu
 record-kind-protection_application = Starptautiskās aizsardzības pieteikums
-record-kind-reflection_termination = Atveseļošanās un pārdomu periods pārtraukts pirms termiņa
+record-kind-reflection_termination = Atlabšanas un pārdomu periods pārtraukts pirms termiņa
 record-kind-criminal_matter = Kriminālprocess, kurā persona tiek turēta aizdomās
 
 ## Noteiktie termiņi
 clock-first_decision = Pirmā lēmuma termiņš
-clock-reflection_end = Atveseļošanās un pārdomu perioda beigas
+clock-reflection_end = Atlabšanas un pārdomu perioda beigas
 clock-final_decision = Galīgā lēmuma termiņš
 clock-guardian = Jāieceļ aizbildnis
 
@@ -275,13 +275,13 @@ ilo-i1-07 = Maldināšana par ceļošanas un savervēšanas nosacījumiem
 ilo-i1-08 = Maldināšana par darba samaksu vai ienākumiem
 ilo-i1-09 = Maldināšana ar laulības vai adopcijas solījumiem
 ilo-i1-10 = Maldināšana par izglītības iespējām
-ilo-i2-01 = Vardarbība pret cietušo
-ilo-i2-02 = Nolaupīšana, piespiedu laulība, piespiedu adopcija vai cietušā pārdošana
+ilo-i2-01 = Vardarbība pret upuri
+ilo-i2-02 = Nolaupīšana, piespiedu laulība, piespiedu adopcija vai upura pārdošana
 ilo-i2-03 = Dokumentu atņemšana
 ilo-i2-04 = Parādu verdzība
 ilo-i2-05 = Izolēšana, ieslodzīšana vai novērošana
 ilo-i2-06 = Draudi ziņot iestādēm
-ilo-i2-07 = Vardarbības draudi pret cietušo
+ilo-i2-07 = Vardarbības draudi pret upuri
 ilo-i2-08 = Draudi informēt ģimeni, kopienu vai sabiedrību
 ilo-i2-09 = Vardarbība pret ģimeni (draudi vai īstenota)
 ilo-i2-10 = Naudas aizturēšana
@@ -313,14 +313,14 @@ ilo-i4-09 = Nav piekļuves izglītībai
 ilo-i5-01 = Dokumentu atņemšana
 ilo-i5-02 = Parādu verdzība
 ilo-i5-03 = Izolēšana, ieslodzīšana vai novērošana
-ilo-i5-04 = Vardarbība pret cietušo
+ilo-i5-04 = Vardarbība pret upuri
 ilo-i5-05 = Piespiešana veikt nelikumīgas vai noziedzīgas darbības
 ilo-i5-06 = Piespiešana veikt uzdevumus vai apkalpot klientus
 ilo-i5-07 = Piespiešana rīkoties pret biedriem
 ilo-i5-08 = Piespiešana melot iestādēm, ģimenei u. c.
 ilo-i5-09 = Draudi ziņot iestādēm
 ilo-i5-10 = Draudi noteikt vēl sliktākus darba apstākļus
-ilo-i5-11 = Vardarbības draudi pret cietušo
+ilo-i5-11 = Vardarbības draudi pret upuri
 ilo-i5-12 = Atrodas spēcīgā ietekmē
 ilo-i5-13 = Vardarbība pret ģimeni (draudi vai īstenota)
 ilo-i5-14 = Darba samaksas aizturēšana
@@ -359,11 +359,11 @@ wizard-age-assessment = Pievienot vecuma novērtējumu
 wizard-guardian-explain = Bērnam ir vajadzīgs aizbildnis vai pārstāvis (Direktīvas 2011/36/ES 14. panta 2. punkts, 16. panta 3. punkts).
 wizard-event = Notikums
 wizard-indicators-explain = Atzīmējiet novērotos indikatorus. Rezultāts palīdz pieņemt lēmumu: nekas netiek izlemts automātiski.
-wizard-consent-explain = Identifikācija negaida piekrišanu: personu nosūta identifikācijai neatkarīgi no tā, kam tā piekritusi, un aizsardzība pret izraidīšanu un atveseļošanās un pārdomu periods ir spēkā tāpat (CETS 197 10. panta 2. punkts, 13. pants). Piekrišana izšķir palīdzību un nosūtīšanu atbalsta organizācijai, kā arī identificējošu datu nodošanu. Bērnu nosūta bez piekrišanas.
+wizard-consent-explain = Identifikācija negaida piekrišanu: personu nosūta identifikācijai neatkarīgi no tā, kam tā piekritusi, un aizsardzība pret izraidīšanu un atlabšanas un pārdomu periods ir spēkā tāpat (CETS 197 10. panta 2. punkts, 13. pants). Piekrišana izšķir palīdzību un nosūtīšanu atbalsta organizācijai, kā arī identificējošu datu nodošanu. Bērnu nosūta bez piekrišanas.
 wizard-support-consent-explain = Piekrišana palīdzībai un nosūtīšanai atbalsta organizācijai (Dir 2011/36 11. panta 5. punkts; CETS 197 12. panta 7. punkts). Ja valsts praksē pirms formālas nosūtīšanas prasa pieaugušā piekrišanu, to nosaka valsts profils, un tur bez tās nosūtīšanu atsaka.
 wizard-sharing-consent-explain = Piekrišana identificējošu datu nodošanai citai organizācijai vai valstij: datu aizsardzības pamats to nodošanai. Tā neizšķir ne identifikāciju, ne palīdzību.
 wizard-submit = Nosūtīt nacionālajam nosūtīšanas mehānismam
-wizard-submit-explain = Ar nosūtīšanu sākas termiņš lēmumam par pamatotu pieņēmumu.
+wizard-submit-explain = Ar nosūtīšanu sākas pirmā lēmuma termiņš.
 case-status = Statuss
 case-referred-on = nosūtīts
 case-assistance-since = Palīdzība kopš
@@ -408,6 +408,8 @@ notification-filed = Paziņojums iesniegts.
 search-title = Atrast personu
 search-explain = Meklē tikai lietās, kuras jums ir tiesības redzēt. Vārdus salīdzina sasaistes modelis (diakritiskās zīmes, transliterācija, secība, iepriekšējie uzvārdi, citi vārdi un dzimšanas datums, ja to norādāt); katrs rezultāts parāda, kuras ziņas sakrita un cik tās sver. Dokumenta numuram vai dzimšanas datumam, ja meklējat tikai pēc tā, jāsakrīt precīzi.
 search-button = Meklēt
+# Personas vārds un uzvārds, ko meklē un rāda rezultātos
+search-field-name = Vārds, uzvārds
 search-none = Neviens nav atrasts.
 search-results = Atrastās personas
 search-score = Atbilstība
@@ -445,7 +447,7 @@ field-assessment_method = Metode
 field-assessment_by = Novērtēja
 field-guardian = Aizbildnis
 field-guardian_appointed_on = Iecelts
-field-guardian_name = Aizbildņa vārds
+field-guardian_name = Aizbildņa vārds, uzvārds
 field-guardian_organisation = Aizbildņa organizācija
 field-acts = Darbības
 field-means = Līdzekļi
@@ -534,7 +536,7 @@ combination-two_medium_and_weak = 2 vidēji un vismaz 1 vājš indikators
 
 ## Identifikācijas procedūras (valsts dati no valsts profila)
 procedure-heading = Identificēšanas procedūra
-procedure-explain = Kā valsts identificē cietušos, ir tās pašas izvēle, kas glabājas tās profilā ar katras vērtības avotu. Tiesību akti prasa, lai identificēšana notiktu, lai palīdzība sāktos ar pirmo pamatoto norādi un lai personu neizraidītu, kamēr tā notiek.
+procedure-explain = Kā valsts identificē cilvēku tirdzniecības upurus, ir tās pašas izvēle, kas glabājas tās profilā ar katras vērtības avotu. Tiesību akti prasa, lai identificēšana notiktu, lai palīdzība sāktos ar pirmo pamatoto norādi un lai personu neizraidītu, kamēr tā notiek.
 procedure-name = Procedūra
 procedure-stage = Lēmums
 procedure-deciders = Kas lemj
@@ -548,28 +550,28 @@ procedure-deadline-working = { $days } darba dienas pēc
 procedure-deadline-calendar = { $days } kalendārās dienas pēc
 procedure-from-referral = nosūtīšanas
 procedure-from-first_decision = pirmā lēmuma
-procedure-from-reflection_end = pārdomu perioda beigām
+procedure-from-reflection_end = atlabšanas un pārdomu perioda beigām
 procedure-reconsideration = Pārskatīšana pēc lūguma
 procedure-appeal = Pārsūdzība
 procedure-notification = Paziņošana
 procedure-must-notify = Pienākums paziņot
-procedure-presumed-from = Iespējamais cietušais no
+procedure-presumed-from = Iespējamais cilvēku tirdzniecības upuris no
 procedure-presumed-from-referral = nosūtīšanas
 procedure-presumed-from-first_decision = pozitīva pirmā lēmuma
-procedure-entitlements-presumed = Iespējamam cietušajam pienākas
-procedure-entitlements-identified = Identificētam cietušajam pienākas
+procedure-entitlements-presumed = Iespējamam cilvēku tirdzniecības upurim pienākas
+procedure-entitlements-identified = Identificētam cilvēku tirdzniecības upurim pienākas
 procedure-source = Avots
 entitlement-assistance = palīdzība un atbalsts
-entitlement-reflection_period = atveseļošanās un pārdomu periods
+entitlement-reflection_period = atlabšanas un pārdomu periods
 entitlement-protection_from_removal = aizsardzība pret izraidīšanu
 entitlement-residence_permit_route = ceļš uz uzturēšanās atļauju
-case-presumed-since = Iespējamais cietušais kopš
+case-presumed-since = Iespējamais cilvēku tirdzniecības upuris kopš
 case-assistance-basis = no nosūtīšanas: reģistrācija ir pamatota norāde (Direktīvas 2011/36 11. panta 2. punkts)
-case-permit-route-reflection-ended = Uzturēšanās atļaujas ceļa pārdomu periods beidzies (atjaunoti kontakti, Direktīvas 2004/81 6. panta 4. punkts); Konvencijas periods turpinās (CETS 197 13. panta 3. punkts)
+case-permit-route-reflection-ended = Uzturēšanās atļaujas ceļa nogaidīšanas periods beidzies (atjaunoti kontakti, Direktīvas 2004/81 6. panta 4. punkts); Konvencijas atlabšanas un pārdomu periods turpinās (CETS 197 13. panta 3. punkts)
 vote-for = par
 vote-against = pret
 vote-abstain = atturas
 vote-absent = nav klāt
 votes-heading = Komisijas balsojums
-votes-member = Locekļa vārds
+votes-member = Locekļa vārds, uzvārds
 votes-explain = Ierakstiet katra locekļa balsi. Lēmumam jāatbilst nodoto balsu vairākumam, un jābalso vismaz kvorumam.

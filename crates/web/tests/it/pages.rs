@@ -656,7 +656,7 @@ async fn the_latvian_interface_is_latvian() {
     let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
     assert!(case.contains("Dzimšanas datums") && case.contains("Sieviete") && case.contains("Pievienot piezīmi"));
     let new = get_ok(t, "/cases/new", &w.caseworker).await;
-    assert!(new.contains("Reģistrēt iespējamo cietušo"));
+    assert!(new.contains("Reģistrēt iespējamo cilvēku tirdzniecības upuri"));
     let reply = t
         .form(
             "/cases",
