@@ -917,6 +917,10 @@ async fn every_record_route_agrees_with_the_policy_for_every_role_organisation_c
         let state = expect(&file, StatusCode::OK, "case file after the matrix")["state"].clone();
         assert_eq!(state, if v.referred { "submitted" } else { "draft" }, "the matrix changed case {}", v.tag);
     }
+    // Every request above was audited (the denials too), from two clients at once: the chain holds.
+    let verified = w.t.call(Method::GET, "/api/v1/audit/verify", Some(&w.user("a.dpo").session), None).await;
+    let entries = expect(&verified, StatusCode::OK, "the audit chain after the matrix")["entries"].as_u64().unwrap();
+    assert!(entries as usize > tally.requests, "{entries} audit entries for {} requests", tally.requests);
     let table: Vec<String> = tally
         .coverage
         .iter()
