@@ -528,6 +528,7 @@ fn summary_body(s: &haven_app::cases::CaseSummary) -> CaseSummaryBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     #[serde(default)]
@@ -586,6 +587,7 @@ async fn get_case(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NotesQuery {
     /// identity, support or proceedings
@@ -623,7 +625,8 @@ fn note_body(n: haven_app::cases::Note) -> NoteBody {
 
 /// Notes of one compartment of a case (audited).
 #[utoipa::path(get, path = "/cases/{id}/notes", tag = "cases", params(("id" = String, Path), NotesQuery),
-    responses((status = 200, body = Vec<NoteBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<NoteBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn list_notes(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -719,6 +722,7 @@ async fn verify_audit(State(state): State<AppState>, Auth(p): Auth) -> WebResult
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     #[serde(default)]

@@ -224,6 +224,7 @@ async fn create_referral(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MailboxQuery {
     /// inbox (received), outbox (sent, drafts included) or overdue (both, past their due date)

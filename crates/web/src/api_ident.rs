@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// draft or submitted
@@ -278,6 +279,7 @@ async fn add_record(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FormatQuery {
     /// json (default) or csv
@@ -296,7 +298,8 @@ fn format_of(q: &FormatQuery) -> WebResult<bool> {
 #[utoipa::path(get, path = "/registrations/{id}/htcds", tag = "identification",
     params(("id" = String, Path), FormatQuery),
     responses((status = 200, description = "A JSON array of one HTCDS v2.0 document (HTCDS field names as keys, \
-        docs/htcds.md), or CSV", content((Vec<BTreeMap<String, serde_json::Value>> = "application/json"), (String = "text/csv"))), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        docs/htcds.md), or CSV", content((Vec<BTreeMap<String, serde_json::Value>> = "application/json"), (String = "text/csv"))), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn export_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -372,6 +375,7 @@ async fn deadlines(State(state): State<AppState>, Auth(p): Auth) -> WebResult<Re
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     #[serde(default)]

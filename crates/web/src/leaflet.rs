@@ -39,6 +39,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LeafletQuery {
     /// en, lv, ru, uk, ro, bg, vi, pt, fr or ar. Without it: the first of the person's

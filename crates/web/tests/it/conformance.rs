@@ -202,3 +202,42 @@ async fn every_operation_declares_the_errors_of_the_shared_layers() {
     // Choosing a password with a set-up code is rate-limited like a login.
     assert!(doc["paths"]["/api/v1/auth/setup"]["post"]["responses"]["429"].is_object());
 }
+
+#[tokio::test]
+async fn query_parameters_are_declared_in_the_query_and_path_parameters_in_the_path() {
+    let t = TestApp::new().await;
+    let doc = openapi(&t).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                let declared = p["in"].as_str().unwrap();
+                assert_eq!(declared, if in_path { "path" } else { "query" }, "{method} {path}: {name}");
+            }
+        }
+    }
+    // An optional query parameter is optional; a required one is required.
+    let params = doc["paths"]["/api/v1/cases"]["get"]["parameters"].as_array().unwrap();
+    assert!(params.iter().all(|p| p["required"] != json!(true)), "{params:?}");
+    let params = doc["paths"]["/api/v1/hub/status"]["get"]["parameters"].as_array().unwrap();
+    assert!(params.iter().any(|p| p["name"] == "year" && p["required"] == json!(true)), "{params:?}");
+}
+
+#[tokio::test]
+async fn a_query_value_out_of_its_list_is_a_422_the_operation_declares() {
+    let t = TestApp::new().await;
+    let s = responder(&t).await;
+    let doc = openapi(&t).await;
+    let registration = json!({"person": {"given_names": "Olena", "family_names": "K", "sex": "female"}});
+    let created = t.call(Method::POST, "/api/v1/registrations", Some(&s), Some(registration)).await;
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    for (uri, path, field) in [
+        (format!("/api/v1/cases/{id}/notes?compartment="), "/api/v1/cases/{id}/notes", "compartment"),
+        (format!("/api/v1/registrations/{id}/htcds?format=xml"), "/api/v1/registrations/{id}/htcds", "format"),
+    ] {
+        let reply = t.call(Method::GET, &uri, Some(&s), None).await;
+        assert_json_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+        assert!(doc["paths"][path]["get"]["responses"]["422"].is_object(), "{path} declares 422");
+    }
+}
