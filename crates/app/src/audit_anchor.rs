@@ -86,8 +86,8 @@ impl App {
         }
         let mut all: Vec<AuditAnchor> = anchors.to_vec();
         all.extend(checkpoints.iter().map(|(_, cp)| cp.anchor()));
-        let rows = self.store.audit_entries_physical().await?;
-        let head = self.store.audit_head().await?;
+        // the log and its head of one moment: writers may append meanwhile
+        let (rows, head) = self.store.audit_snapshot().await?;
         // Every append writes the head: entries without one mean the head row was deleted (and
         // with it the proof of how long the chain was).
         if head.is_none() && !rows.is_empty() {

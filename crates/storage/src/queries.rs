@@ -839,6 +839,37 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every audit entry and the head, read in one snapshot (SQLite: one read transaction in WAL;
+    /// PostgreSQL: REPEATABLE READ), so that a verification running beside writers sees a head and
+    /// a log of the same moment.
+    pub async fn audit_snapshot(&self) -> Result<(Vec<AuditRow>, Option<AuditHead>)> {
+        const ENTRIES: &str = "SELECT seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, \
+                               target_id, target_organisation_id, address, detail, mac FROM audit_log ORDER BY seq";
+        const HEAD: &str = "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1";
+        let (rows, head): (Vec<AuditRow>, Option<(i64, Vec<u8>, Vec<u8>)>) = match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                let head = sqlx::query_as(HEAD).fetch_optional(&mut *tx).await?;
+                let rows = sqlx::query(ENTRIES).fetch_all(&mut *tx).await?;
+                tx.rollback().await?;
+                (rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?, head)
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+                let head = sqlx::query_as(HEAD).fetch_optional(&mut *tx).await?;
+                let rows = sqlx::query(ENTRIES).fetch_all(&mut *tx).await?;
+                tx.rollback().await?;
+                (rows.iter().map(Self::audit_from_row).collect::<Result<Vec<_>>>()?, head)
+            }
+        };
+        let head = match head {
+            None => None,
+            Some((seq, mac, head_mac)) => Some(AuditHead { seq, mac: to_mac(&mac)?, head_mac: to_mac(&head_mac)? }),
+        };
+        Ok((rows, head))
+    }
+
     /// Who did what to one record, newest first.
     pub async fn audit_for_target(&self, kind: &str, id: &str, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = on_pool!(self, |pool| {

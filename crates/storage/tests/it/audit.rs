@@ -15,6 +15,7 @@ contract_tests!(
     the_audit_log_is_append_only,
     concurrent_appends_form_a_gapless_chain,
     concurrent_first_appends_on_an_empty_log,
+    a_snapshot_beside_writers_shows_a_head_and_a_log_of_one_moment,
     access_history_of_one_record,
 );
 
@@ -228,4 +229,36 @@ async fn concurrent_first_appends_on_an_empty_log(t: TestStore) {
     }
     assert_eq!(t.head_seq().await, TASKS as i64);
     t.assert_chain(TASKS as u64).await;
+}
+
+async fn a_snapshot_beside_writers_shows_a_head_and_a_log_of_one_moment(t: TestStore) {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..2 {
+        let (store, stop) = (t.store.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut n = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let ev = event(AuditAction::LoginFailed).detail(format!("writer={w} n={n}"));
+                store.append_audit(&ev).await.unwrap();
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut snapshots = 0;
+    while snapshots < 40 {
+        let (rows, head) = t.store.audit_snapshot().await.unwrap();
+        let last = rows.last().map_or(0, |r| r.seq);
+        assert_eq!(head.map_or(0, |h| h.seq), last, "the head and the log of one moment");
+        snapshots += 1;
+        tokio::task::yield_now().await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut written = 0;
+    for w in writers {
+        written += w.await.unwrap();
+    }
+    assert!(written > 0, "the writers wrote meanwhile");
+    assert_eq!(t.verify(false).await, Ok(u64::from(written)));
 }
