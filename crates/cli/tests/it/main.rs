@@ -12,8 +12,11 @@ mod audit;
 mod backup;
 mod config;
 mod crash;
+mod demo_stats;
 mod encryption;
 mod key_reload;
+#[path = "../../../stats/tests/it/outside_audit.rs"]
+mod outside_audit;
 mod serve;
 mod traceability;
 

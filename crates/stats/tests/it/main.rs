@@ -2,4 +2,6 @@
 mod dp;
 mod exchange;
 mod offenders;
+mod outside;
+mod outside_audit;
 mod sdc;

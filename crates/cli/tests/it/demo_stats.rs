@@ -1,0 +1,89 @@
+//! The demonstration's statistics as a reader of its files sees them: every country's release
+//! (cell suppression, threshold 3) is audited from outside — over the published SDMX-CSV file
+//! and the relations Haven publishes, with the statistics crate's independent auditor and its
+//! own linear and integer programs — and every export flags every hidden cell alike.
+
+use crate::outside_audit::{self, Rule};
+use crate::{Haven, Server, Session};
+
+/// The password the demonstration printed for `username`.
+fn password(banner: &str, username: &str) -> String {
+    banner
+        .lines()
+        .find_map(|l| {
+            let mut words = l.split_whitespace();
+            (words.next() == Some(username)).then(|| words.next().map(str::to_owned)).flatten()
+        })
+        .unwrap_or_else(|| panic!("no password for {username} in {banner}"))
+}
+
+fn get(server: &Server, path: &str, session: &Session) -> String {
+    let r = server.get(path, Some(session));
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.body
+}
+
+#[test]
+fn the_demonstration_releases_pass_the_outside_audit_and_no_export_tells_small_cells_from_the_others() {
+    let haven = Haven::new();
+    let server = Server::start(haven.cmd(&["demo", "--listen", "127.0.0.1:0"]));
+    let mut audited = 0;
+    for username in ["demo.rapporteur", "ee.rapporteur", "lt.rapporteur"] {
+        let session = server.login(username, &password(&server.banner, username));
+        let list: serde_json::Value =
+            serde_json::from_str(&get(&server, "/api/v1/statistics/releases", &session)).expect("JSON");
+        for summary in list.as_array().expect("releases").iter().filter(|r| r["mode"] == "suppression") {
+            let id = summary["id"].as_str().expect("id");
+            let year = summary["year"].as_u64().expect("year");
+            let body = get(&server, &format!("/api/v1/statistics/releases/{id}"), &session);
+            for word in ["Primary", "Secondary", "\"status\""] {
+                assert!(!body.contains(word), "{username}: the API says {word}");
+            }
+            let release: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+            let s = &release["report"]["suppression"];
+            let rule = Rule {
+                threshold: s["threshold"].as_u64().expect("threshold"),
+                protection: s["protection"].as_u64().expect("protection"),
+            };
+            // the published file, read and audited from outside against the true tables
+            let sdmx = get(&server, &format!("/api/v1/statistics/releases/{id}/sdmx"), &session);
+            let file = outside_audit::read_sdmx(&sdmx);
+            let tables: serde_json::Value =
+                serde_json::from_str(&get(&server, &format!("/api/v1/statistics/tables?year={year}"), &session))
+                    .expect("JSON");
+            let tables: Vec<haven_stats::Table> =
+                serde_json::from_value(tables["tables"].clone()).expect("the true tables");
+            let report = outside_audit::audit(&file, &outside_audit::truth_of(&tables), rule, 12);
+            assert!(report.small > 0 && report.relations > 0, "{username}: {report:?}");
+            assert!(
+                report.violations.is_empty() && report.exact == 0,
+                "{username}: {} of {} small cells narrowed ({} pinned): {:#?}",
+                report.violations.len(),
+                report.small,
+                report.exact,
+                report.violations
+            );
+            println!(
+                "{username} {year}: {} hidden, {} small, {} relations, integer attacker on {}: no violation",
+                report.hidden, report.small, report.relations, report.integer_checked
+            );
+            // every table's CSV and page
+            for t in release["report"]["tables"].as_array().expect("tables") {
+                let t = t["id"].as_str().expect("table id");
+                let csv = get(&server, &format!("/api/v1/statistics/releases/{id}/tables/{t}/csv"), &session);
+                let mut lines = csv.lines();
+                let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+                let at = header.iter().position(|h| *h == "CONF_STATUS").expect("CONF_STATUS");
+                for line in lines {
+                    let conf = line.split(',').nth(at).unwrap_or("");
+                    assert!(conf == "F" || conf == "C", "{username} {t}: CONF_STATUS {conf}");
+                }
+                let page = get(&server, &format!("/statistics/releases/{id}/tables/{t}"), &session).to_lowercase();
+                assert!(!page.contains("primary") && !page.contains("secondary"), "{username} {t}: the page tells");
+            }
+            audited += 1;
+        }
+    }
+    assert_eq!(audited, 3, "one suppression release per country");
+    server.stop();
+}
