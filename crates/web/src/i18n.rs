@@ -9,6 +9,9 @@ use fluent_syntax::ast;
 use haven_domain::Language;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod glossary;
+pub use glossary::{Concept, Forbidden, Glossary, Scope, Source, TermProblem, TermProblemKind};
+
 const EN: &str = include_str!("../locales/en.ftl");
 const LV: &str = include_str!("../locales/lv.ftl");
 /// Labels of the identification module's coded values and pages.
@@ -366,11 +369,13 @@ pub struct LanguageReport {
     pub extra: Vec<String>,
     /// Messages that use other variables than the reference's: Haven fills in the reference's.
     pub variables: Vec<VariableDifference>,
+    /// Messages that break the terminology glossary (`locales/glossary.toml`).
+    pub terms: Vec<TermProblem>,
 }
 
 impl LanguageReport {
     pub fn is_complete(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.variables.is_empty()
+        self.missing.is_empty() && self.extra.is_empty() && self.variables.is_empty() && self.terms.is_empty()
     }
 }
 
@@ -414,6 +419,9 @@ impl std::fmt::Display for CatalogueReport {
                     list(&d.expected),
                     list(&d.found)
                 )?;
+            }
+            for t in &l.terms {
+                writeln!(f, "    term: {t}")?;
             }
         }
         Ok(())
@@ -489,6 +497,18 @@ pub fn check_catalogue(
     reference: &LanguageFiles<'_>,
     translations: &[LanguageFiles<'_>],
 ) -> Result<CatalogueReport, I18nError> {
+    check_catalogue_with(catalogue, reference, translations, None)
+}
+
+/// [`check_catalogue`], and each translation in the glossary's language checked against the
+/// glossary: the messages whose reference names a concept without the required term, and the
+/// messages with a refused term.
+pub fn check_catalogue_with(
+    catalogue: &str,
+    reference: &LanguageFiles<'_>,
+    translations: &[LanguageFiles<'_>],
+    glossary: Option<&Glossary>,
+) -> Result<CatalogueReport, I18nError> {
     let expected = messages_of(reference)?;
     let mut languages = Vec::new();
     for t in translations {
@@ -508,6 +528,10 @@ pub fn check_catalogue(
                     })
                 })
                 .collect(),
+            terms: match glossary {
+                Some(g) => g.check(reference, t)?,
+                None => vec![],
+            },
         });
     }
     Ok(CatalogueReport {
@@ -519,23 +543,66 @@ pub fn check_catalogue(
 }
 
 /// The shipped translations checked: the interface (Latvian against English) and the leaflet
-/// (every language against English). `haven check-translations` prints this.
+/// (every language against English), each also against the terminology glossary of its
+/// language (`locales/glossary.toml`). `haven check-translations` prints this.
 pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
-    let interface = |language, texts: [(&str, &'static str); 4]| LanguageFiles {
+    check_translations_with(&Glossary::shipped()?)
+}
+
+/// [`check_translations`] with a given glossary.
+pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueReport>, I18nError> {
+    let interface = |language, texts: [(&str, &'static str); 6]| LanguageFiles {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
     let en = interface(
         "en",
-        [("en.ftl", EN), ("en-ident.ftl", EN_IDENT), ("en-assist.ftl", EN_ASSIST), ("en-support.ftl", EN_SUPPORT)],
+        [
+            ("en.ftl", EN),
+            ("en-ident.ftl", EN_IDENT),
+            ("en-assist.ftl", EN_ASSIST),
+            ("en-support.ftl", EN_SUPPORT),
+            ("en-records.ftl", EN_RECORDS),
+            ("en-stats.ftl", EN_STATS),
+        ],
     );
     let lv = interface(
         "lv",
-        [("lv.ftl", LV), ("lv-ident.ftl", LV_IDENT), ("lv-assist.ftl", LV_ASSIST), ("lv-support.ftl", LV_SUPPORT)],
+        [
+            ("lv.ftl", LV),
+            ("lv-ident.ftl", LV_IDENT),
+            ("lv-assist.ftl", LV_ASSIST),
+            ("lv-support.ftl", LV_SUPPORT),
+            ("lv-records.ftl", LV_RECORDS),
+            ("lv-stats.ftl", LV_STATS),
+        ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };
     let (reference, others) =
         LEAFLET_LANGUAGES.split_first().ok_or_else(|| invalid("leaflet", "no languages".into()))?;
+    let leaflet_reference = files(reference);
     let others: Vec<LanguageFiles<'_>> = others.iter().map(files).collect();
-    Ok(vec![check_catalogue("interface", &en, &[lv])?, check_catalogue("leaflet", &files(reference), &others)?])
+    let mut reports = vec![
+        check_catalogue_with("interface", &en, &[lv], Some(glossary))?,
+        check_catalogue_with("leaflet", &leaflet_reference, &others, Some(glossary))?,
+    ];
+    // A message the glossary names that no reference file has: the glossary is out of date.
+    let mut known: BTreeSet<String> = messages_of(&en)?.into_keys().collect();
+    known.extend(messages_of(&leaflet_reference)?.into_keys());
+    let stale: Vec<TermProblem> = glossary
+        .named_messages()
+        .into_iter()
+        .filter(|id| !known.contains(*id))
+        .map(|id| TermProblem {
+            file: "glossary.toml".into(),
+            id: id.to_owned(),
+            concept: String::new(),
+            kind: TermProblemKind::UnknownMessage,
+        })
+        .collect();
+    if let Some(l) = reports.first_mut().and_then(|r| r.languages.iter_mut().find(|l| l.language == glossary.language))
+    {
+        l.terms.extend(stale);
+    }
+    Ok(reports)
 }
