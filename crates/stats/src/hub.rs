@@ -393,6 +393,9 @@ impl<'a> Checker<'a> {
     fn check_cross_relations(&mut self) {
         let ds = self.ds;
         for rel in relations::cross_relations(&layout_of(ds), &ds.country) {
+            if !rel.kind.checked_at_hub() {
+                continue;
+            }
             let what = rel.describe(&ds.country);
             match rel.bound {
                 Bound::Equal => self.check_sum(&rel.whole, &rel.parts, &what),

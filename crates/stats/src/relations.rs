@@ -1,6 +1,6 @@
 //! The relations between tables of a release that are not a table's own sums: the definitions of
-//! the cube, written once. The EU hub checks a member state's file against them
-//! ([`crate::hub::validate`]), and disclosure control ([`crate::sdc`]) assumes that an attacker
+//! the cube, written once. The EU hub checks a member state's file against those it checks
+//! ([`crate::hub::validate`], [`Kind::checked_at_hub`]), and disclosure control ([`crate::sdc`]) assumes that an attacker
 //! knows them: the suppression search and the audit put every one of them in the attacker's
 //! linear system, next to every table's sums and every cell shared by tables.
 //!
@@ -12,6 +12,10 @@
 //!   and over not more than the adults (a child of unknown age is a child, not in an age group).
 //! - **Given and registered**: victims assisted, given a recovery and reflection period or a
 //!   residence permit are not more than the registered victims of the same breakdown.
+//! - **Notified adults**: an anonymous notification is of an adult (or of unknown age): a child
+//!   is registered and referred, never notified anonymously, so the notified and the children
+//!   of a sex are together not more than that sex. This is Haven's own definition, not a check of
+//!   the hub (another system's files may count notifications otherwise).
 //!
 //! The sub-forms of "other" exploitation add up to "other" through their table's total, which is
 //! the "other" cell of the table by form: that is a table's own sum over a shared cell.
@@ -45,6 +49,16 @@ pub enum Kind {
     AgeClass,
     /// Victims given something and the registered victims.
     Given,
+    /// Anonymous notifications (adults only) and children, within a sex.
+    Notified,
+}
+
+impl Kind {
+    /// Whether the EU hub checks the relation in every member state's file (the notified-adults
+    /// relation is Haven's definition, which other systems need not share).
+    pub fn checked_at_hub(self) -> bool {
+        self != Kind::Notified
+    }
 }
 
 /// One relation between cells of the cube.
@@ -67,6 +81,7 @@ impl CubeRelation {
             Kind::AgeClass => {
                 format!("victims by age group are not more than the {} class", self.whole.code(Concept::AgeClass))
             }
+            Kind::Notified => "anonymous notifications (adults only) and children are not more than all victims".into(),
             Kind::Given => format!(
                 "victims counted as {} are not more than the registered victims",
                 self.parts.first().map_or("", |p| p.indicator.code())
@@ -133,6 +148,19 @@ pub fn cross_relations(specs: &[TableSpec], country: &str) -> Vec<CubeRelation> 
                 out.push(CubeRelation { kind: Kind::AgeClass, bound: Bound::AtMost, whole: k.clone(), parts });
             }
         }
+        // notified anonymously: adults only, so notified + children <= all, per sex
+        if k.indicator == Indicator::Registered && k.codes.iter().all(|(c, _)| *c == Concept::Sex) {
+            let notified = with_code(k, Concept::VictStat, "NOTIF");
+            let children = with_code(k, Concept::AgeClass, "CHILD");
+            if present.contains(&notified) && present.contains(&children) {
+                out.push(CubeRelation {
+                    kind: Kind::Notified,
+                    bound: Bound::AtMost,
+                    whole: k.clone(),
+                    parts: vec![notified, children],
+                });
+            }
+        }
         if GIVEN.contains(&k.indicator) {
             let registered = CellKey { indicator: Indicator::Registered, codes: k.codes.clone() };
             if present.contains(&registered) {
@@ -183,6 +211,8 @@ mod tests {
         assert_eq!(given, 3 * 5 * 4, "three indicators, 5 sex positions x 4 age-class positions");
         assert_eq!(rels.iter().filter(|r| r.kind == Kind::CitizenGroup).count(), 5 * 4);
         assert_eq!(rels.iter().filter(|r| r.kind == Kind::AgeClass).count(), 5 * 2);
+        let notified = rels.iter().filter(|r| r.kind == Kind::Notified).count();
+        assert_eq!(notified, 5, "per sex and for all");
     }
 
     #[test]

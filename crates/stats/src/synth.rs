@@ -105,6 +105,8 @@ pub fn records(n: usize, seed: u64, reporting: &str) -> Vec<PersonRecord> {
         }
         let org_kind = pick(&mut rng, &org_w);
         let vict_stat = pick(&mut rng, &[0.55, 0.38, 0.07]);
+        // a child is registered and referred, never notified anonymously: presumed instead
+        let vict_stat = if age_class == 0 && vict_stat == 2 { 1 } else { vict_stat };
         let assisted = vict_stat != 2 && rng.random::<f64>() < 0.8;
         let reflection = vict_stat != 2 && group != "NAT" && group != "EU_FOR" && rng.random::<f64>() < 0.5;
         let permit = reflection && rng.random::<f64>() < 0.4;

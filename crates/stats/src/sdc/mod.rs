@@ -14,7 +14,8 @@
 //! two tables (equal [`CellKey`](crate::CellKey)) has one value, every relation between tables
 //! that the EU hub checks and the cube defines ([`crate::relations`]: a citizenship group is the
 //! sum of its countries, age groups are not more than their class, victims given something not
-//! more than those registered), and that counts are non-negative. From that, the
+//! more than those registered, the notified anonymously are adults), and that counts are
+//! non-negative. From that, the
 //! smallest and largest value a suppressed cell can take form its interval `[lower, upper]`
 //! (the linear-programming relaxation, as in tau-ARGUS). A primary cell of value `v` with
 //! protection level `p` is protected when `upper >= v + p` and `lower <= max(0, v - p)`.

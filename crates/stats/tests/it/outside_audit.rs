@@ -13,7 +13,9 @@
 //! - victims by age group under 18 are not more than the children, 18 and over not more than the
 //!   adults;
 //! - victims assisted, given a reflection period or a residence permit are not more than those
-//!   registered.
+//!   registered;
+//! - an anonymous notification is of an adult (or of unknown age), never of a child: the notified
+//!   and the children of a sex are together not more than that sex.
 //!
 //! Shared by the statistics crate's tests and the command line's demonstration test (included by
 //! path), so it uses only `csv`, `microlp` and, to read true tables, `haven_stats`'s model.
@@ -159,6 +161,14 @@ pub fn relations(p: &Published) -> Vec<Relation> {
             let parts: Vec<Key> = ages.iter().map(|a| with(&base, AGE, a)).filter(|x| has(x)).collect();
             if !parts.is_empty() {
                 out.push(Relation { whole: k.clone(), parts, equal: false });
+            }
+        }
+        // the notified are adults: notified + children <= all, per sex
+        if k[0] == "VICT_REG" && (1..DIMS.len()).all(|d| d == 2 || k[d] == "_T") {
+            let notified = with(k, 1, "NOTIF");
+            let children = with(k, CLASS, "CHILD");
+            if has(&notified) && has(&children) {
+                out.push(Relation { whole: k.clone(), parts: vec![notified, children], equal: false });
             }
         }
         // given is not more than registered
