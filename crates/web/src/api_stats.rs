@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
     /// The reference year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: u16,
 }
 
@@ -55,6 +56,8 @@ pub struct OptionalYearQuery {
 pub struct SubmitQuery {
     /// The member state (ISO 3166 alpha-2).
     pub country: String,
+    /// The reference year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: u16,
     /// `sdmx` (SDMX-CSV) or `xlsx` (the spreadsheet questionnaire).
     pub format: String,
@@ -213,7 +216,7 @@ async fn submit_file(
 
 /// Who has and has not submitted for a year (EU level).
 #[utoipa::path(get, path = "/hub/status", tag = "statistics", params(YearQuery),
-    responses((status = 200, body = Vec<CountryStatusBody>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<CountryStatusBody>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn hub_status(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -227,7 +230,7 @@ async fn hub_status(
 /// EU totals of a year from the latest submission of each member state, with the coverage of
 /// every cell (who reported, who kept it confidential, who left it blank, who did not submit).
 #[utoipa::path(get, path = "/hub/eu", tag = "statistics", params(YearQuery),
-    responses((status = 200, body = EuTotalsBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = EuTotalsBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn eu_totals(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -238,7 +241,8 @@ async fn eu_totals(
 
 /// EU totals of a year as SDMX-CSV.
 #[utoipa::path(get, path = "/hub/eu/sdmx", tag = "statistics", params(YearQuery),
-    responses((status = 200, body = String, content_type = "text/csv"), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn eu_totals_sdmx(
     State(state): State<AppState>,
     Auth(p): Auth,

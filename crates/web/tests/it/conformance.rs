@@ -241,3 +241,20 @@ async fn a_query_value_out_of_its_list_is_a_422_the_operation_declares() {
         assert!(doc["paths"][path]["get"]["responses"]["422"].is_object(), "{path} declares 422");
     }
 }
+
+#[tokio::test]
+async fn a_reference_year_outside_2000_to_2100_is_a_422_the_hub_declares() {
+    let t = TestApp::new().await;
+    let eu = t.org("EU Statistics Office", "statistics_office", "EU").await;
+    let password = t.user("marie", &eu, &["statistician"]).await;
+    let s = t.login("marie", &password).await;
+    let doc = openapi(&t).await;
+    for path in ["/api/v1/hub/status", "/api/v1/hub/eu", "/api/v1/hub/eu/sdmx"] {
+        let reply = t.call(Method::GET, &format!("{path}?year=1999"), Some(&s), None).await;
+        assert_json_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, Some("year"));
+        let op = &doc["paths"][path]["get"];
+        assert!(op["responses"]["422"].is_object(), "{path} declares 422");
+        let year = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "year").unwrap();
+        assert_eq!((&year["schema"]["minimum"], &year["schema"]["maximum"]), (&json!(2000), &json!(2100)), "{path}");
+    }
+}
