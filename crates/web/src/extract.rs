@@ -82,7 +82,12 @@ impl FromRequestParts<AppState> for MaybeAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::from_request_parts(parts, state).await {
-            Ok(Auth(p)) => Ok(MaybeAuth(Some(p))),
+            Ok(Auth(p)) => {
+                if let Some(slot) = parts.extensions.get::<crate::views::page_error::PrincipalSlot>() {
+                    slot.set(&p);
+                }
+                Ok(MaybeAuth(Some(p)))
+            }
             Err(WebError::App(AppError::Unauthenticated)) => Ok(MaybeAuth(None)),
             Err(e) => Err(e),
         }
@@ -99,7 +104,12 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         match Auth::from_request_parts(parts, state).await {
-            Ok(Auth(p)) => Ok(SignedIn(p)),
+            Ok(Auth(p)) => {
+                if let Some(slot) = parts.extensions.get::<crate::views::page_error::PrincipalSlot>() {
+                    slot.set(&p);
+                }
+                Ok(SignedIn(p))
+            }
             Err(WebError::App(AppError::Unauthenticated)) => {
                 Err(axum::response::Redirect::to("/login").into_response())
             }

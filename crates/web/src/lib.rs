@@ -94,8 +94,11 @@ pub fn router(app: App, config: WebConfig) -> Result<Router, i18n::I18nError> {
         .route("/readyz", get(readyz))
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(api_router)
-        .merge(views::router())
-        .merge(leaflet::page_router())
+        .merge(views::router(state.clone()))
+        .merge(
+            leaflet::page_router()
+                .layer(axum::middleware::from_fn_with_state(state.clone(), views::page_error::render_errors)),
+        )
         .route("/assets/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(error::not_found)

@@ -5,7 +5,9 @@
 //! Every form works without JavaScript; a problem with what was typed answers 422 (409 for a
 //! conflict) with the message next to the field at fault and the values kept.
 
-use super::{Choice, FormError, PageCtx, can, error_page, field_label, format_time, render, see_other, with_status};
+use super::form::{FormProblem, PageForm, safe_id};
+use super::page_error::{PageError, PageResult};
+use super::{Choice, PageCtx, can, error_page, field_label, format_time, render, see_other, with_status};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{FormPairs, SignedIn};
@@ -60,27 +62,6 @@ pub fn router() -> Router<AppState> {
 
 // ------------------------------------------------------------------ shared helpers
 
-/// Text made safe for HTML (for the few fragments built here rather than in a template).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A name usable as an element id as it is.
-fn safe_id(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
 /// A path segment with everything but unreserved characters percent-encoded.
 fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -94,56 +75,8 @@ fn segment(text: &str) -> String {
     out
 }
 
-/// The problem with a form, if any, and the input it belongs to. The template shows the message
-/// next to that input (`inline`), marks the input (`aria`) and summarises it at the top.
-#[derive(Default)]
-pub struct Check {
-    error: Option<FormError>,
-    at: String,
-}
-
-impl Check {
-    fn at(error: FormError, at: String) -> Self {
-        Check { error: Some(error), at }
-    }
-
-    pub fn error(&self) -> Option<&FormError> {
-        self.error.as_ref()
-    }
-
-    /// The id of the input at fault (empty when the problem is not about one input).
-    pub fn anchor(&self) -> &str {
-        if safe_id(&self.at) { &self.at } else { "" }
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.error.is_some() && !self.at.is_empty() && self.at == field
-    }
-
-    /// The attributes of an input at fault: ` aria-invalid="true" aria-describedby="err-NAME"`.
-    pub fn aria(&self, field: &str) -> String {
-        if self.has(field) && safe_id(field) {
-            format!(" aria-invalid=\"true\" aria-describedby=\"err-{field}\"")
-        } else {
-            String::new()
-        }
-    }
-
-    /// The message as HTML, to stand next to the input at fault.
-    pub fn inline(&self, field: &str) -> String {
-        match &self.error {
-            Some(e) if self.has(field) && safe_id(field) => {
-                format!("<span class=\"error\" id=\"err-{field}\">{}</span>", escape(&e.message))
-            }
-            _ => String::new(),
-        }
-    }
-
-    /// The message, when it belongs to this input.
-    pub fn message(&self, field: &str) -> Option<String> {
-        self.error.as_ref().filter(|_| self.has(field)).map(|e| e.message.clone())
-    }
-}
+/// The problem with a form, if any, and the input it belongs to.
+pub type Check = FormProblem;
 
 /// A field's label in the user's language: `support-field-NAME`, a need area for
 /// `levels.AREA` and `notes.AREA`, a service for `capacity.SERVICE`, else the general labels.
@@ -172,25 +105,14 @@ fn label_for(tr: &Tr<'_>, at: &str, field: &str) -> String {
 
 /// A problem found by the page itself.
 fn check_of(tr: &Tr<'_>, at: &str, message: impl Into<String>) -> (StatusCode, Check) {
-    let error = FormError { field: at.to_owned(), label: label_for(tr, at, at), message: message.into() };
-    (StatusCode::UNPROCESSABLE_ENTITY, Check::at(error, at.to_owned()))
+    let check = FormProblem::at(tr, at, message, label_for);
+    (check.status(), check)
 }
 
 /// An application error a form shows (invalid input: 422 at the input `place(field)`; a
 /// conflict: 409); any other error is handed back to become the error page.
 fn problem(tr: &Tr<'_>, e: AppError, place: impl Fn(&str) -> String) -> Result<(StatusCode, Check), AppError> {
-    match e {
-        AppError::Invalid(ParseError { field, message }) => {
-            let at = place(&field);
-            let label = label_for(tr, &at, &field);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Check::at(FormError { field, label, message }, at)))
-        }
-        AppError::Conflict(message) => Ok((
-            StatusCode::CONFLICT,
-            Check::at(FormError { field: String::new(), label: String::new(), message }, String::new()),
-        )),
-        other => Err(other),
-    }
+    FormProblem::of(tr, e, place, label_for).map(|check| (check.status(), check))
 }
 
 /// `languages[2]` is the input `languages`.
@@ -496,9 +418,7 @@ async fn support_page(
         Some((s, c, f)) => (s, c, Some(f)),
         None => (StatusCode::OK, Check::default(), None),
     };
-    let failure_message = check
-        .error()
-        .map(|e| if e.label.is_empty() { e.message.clone() } else { format!("{}: {}", e.label, e.message) });
+    let failure_message = check.line();
     let mut in_force = None;
     let mut waiting = Vec::new();
     let mut history = Vec::new();
@@ -630,32 +550,18 @@ async fn plan_status(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path((id, item)): Path<(String, String)>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::Case(Compartment::Support, Action::Write)).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let input = PlanItemStatusInput {
-        status: text(&form, "status"),
-        on: text(&form, "on"),
-        stop_reason: text(&form, "stop_reason"),
-        version: form.get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
-    };
+    form: Result<PageForm<PlanItemStatusInput>, PageError>,
+) -> PageResult {
+    state.app.require(&p, Permission::Case(Compartment::Support, Action::Write)).await?;
+    let PageForm { input, .. } = form?;
     match state.app.update_plan_item(&p, &id, &item, &input).await {
-        Ok(_) => see_other(&format!("/cases/{id}/support#plan")),
+        Ok(_) => Ok(see_other(&format!("/cases/{id}/support#plan"))),
         Err(e) => {
             let tr = tr_of(&state, &p, &headers);
             let stop = format!("stop-{item}");
-            match problem(&tr, e, |f| if f == "stop_reason" { stop.clone() } else { String::new() }) {
-                Ok((status, check)) => {
-                    support_page(&state, &p, &headers, &id, Some((status, check, Failed::Plan(item)))).await
-                }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let check =
+                FormProblem::of(&tr, e, |f| if f == "stop_reason" { stop.clone() } else { String::new() }, label_for)?;
+            Ok(support_page(&state, &p, &headers, &id, Some((check.status(), check, Failed::Plan(item)))).await)
         }
     }
 }
@@ -775,7 +681,7 @@ fn assessment_page(
     let ctx = PageCtx::new(state, Some(p), headers, "support-assessment-title", "/cases");
     let tr = ctx.tr;
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let areas = NeedArea::required(child)
         .map(|area| {
             let code = area.code();
@@ -918,7 +824,7 @@ async fn plan_page(
     let ctx = PageCtx::new(state, Some(p), headers, "support-plan-new-title", "/cases");
     let tr = ctx.tr;
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let services: Vec<ServiceType> =
         ServiceType::ALL.iter().copied().filter(|s| view.child || !s.for_children()).collect();
     let areas: Vec<NeedArea> = NeedArea::required(view.child).collect();
@@ -980,34 +886,16 @@ async fn plan_save(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::Case(Compartment::Support, Action::Write)).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let input = PlanItemInput {
-        service: text(&form, "service"),
-        need: text(&form, "need"),
-        goal: text(&form, "goal"),
-        responsible_organisation_id: text(&form, "responsible_organisation_id"),
-        provider_id: text(&form, "provider_id"),
-        starts_on: text(&form, "starts_on"),
-        ends_on: text(&form, "ends_on"),
-        free_of_charge: checked(&form, "free_of_charge"),
-        notes: text(&form, "notes"),
-    };
+    form: Result<PageForm<PlanItemInput>, PageError>,
+) -> PageResult {
+    state.app.require(&p, Permission::Case(Compartment::Support, Action::Write)).await?;
+    let PageForm { input, .. } = form?;
     match state.app.add_plan_item(&p, &id, &input).await {
-        Ok(_) => see_other(&format!("/cases/{id}/support#plan")),
+        Ok(_) => Ok(see_other(&format!("/cases/{id}/support#plan"))),
         Err(e) => {
             let tr = tr_of(&state, &p, &headers);
-            match problem(&tr, e, without_index) {
-                Ok(failed) => plan_page(&state, &p, &headers, &id, &input, Some(failed)).await,
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let check = FormProblem::of(&tr, e, without_index, label_for)?;
+            Ok(plan_page(&state, &p, &headers, &id, &input, Some((check.status(), check))).await)
         }
     }
 }
@@ -1158,7 +1046,7 @@ async fn providers(
     shown.sort_by(|a, b| a.provider.name.cmp(&b.provider.name).then(a.provider.id.cmp(&b.provider.id)));
     let cards: Vec<ProviderCard> = shown.iter().map(|v| provider_card(&tr, &orgs, v, may_manage)).collect();
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let page = ProvidersPage {
         services: choices(&tr, "service", ServiceType::ALL, &[q.service.trim()]),
         audiences: choices(&tr, "audience", Audience::ALL, &[q.audience.trim()]),
@@ -1421,7 +1309,7 @@ async fn provider_form_page(
     let ctx = PageCtx::new(state, Some(p), headers, title, "/providers");
     let tr = ctx.tr;
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let accepts: Vec<&str> = typed.accepts.iter().map(String::as_str).collect();
     let page = ProviderFormPage {
         editing,
@@ -1701,7 +1589,7 @@ async fn match_page(
     }
     let ctx = PageCtx::new(&state, Some(&p), &headers, "support-match-title", "/providers");
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let page = MatchPage {
         services: choices(&tr, "service", ServiceType::ALL, &[q.service.trim()]),
         sexes: super::coded_choices::<Sex>(&tr, "sex", &[q.sex.trim()]),
@@ -1834,18 +1722,18 @@ async fn referral_form_page(
             Ok(need) => match ranked(state, p, &tr, &need, params.provider_id.trim()).await {
                 Ok(lines) => ranked_lines = lines,
                 Err(e) => match problem(&tr, e, without_index) {
-                    Ok((s, c)) if check.error().is_none() => (status, check) = (s, c),
+                    Ok((s, c)) if !check.is_some() => (status, check) = (s, c),
                     Ok(_) => {}
                     Err(e) => return error_page(state, Some(p), headers, e.into()),
                 },
             },
-            Err(e) if check.error().is_none() => {
+            Err(e) if !check.is_some() => {
                 (status, check) = check_of(&tr, &without_index(&e.field), e.message);
             }
             Err(_) => {}
         }
     }
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let allowed = state.app.assist_settings().sharing.allowed(kind, service);
     let typed_shared = typed.map(|f| f.all("shared_fields"));
     let shared = allowed
@@ -2160,7 +2048,7 @@ async fn referral_page(
     let ctx = PageCtx::new(state, Some(p), headers, "support-referral-title", "/referrals");
     let tr = ctx.tr;
     let (status, check) = failed.unwrap_or_default();
-    let status = if check.error().is_some() { status } else { StatusCode::OK };
+    let status = if check.is_some() { status } else { StatusCode::OK };
     let s = &view.summary;
     let sender = s.side == Side::Sender;
     let actions = ReferralState::ALL
@@ -2321,14 +2209,13 @@ mod tests {
     }
 
     #[test]
-    fn inline_messages_are_escaped_and_only_for_safe_ids() {
-        let error = FormError { field: "goal".into(), label: "Goal".into(), message: "<b>no</b>".into() };
-        let check = Check::at(error, "goal".into());
-        assert_eq!(check.inline("goal"), "<span class=\"error\" id=\"err-goal\">&lt;b&gt;no&lt;/b&gt;</span>");
-        assert!(check.aria("goal").contains("aria-describedby=\"err-goal\""));
-        assert!(check.inline("other").is_empty() && check.aria("other").is_empty());
-        let error = FormError { field: "x".into(), label: String::new(), message: "m".into() };
-        assert!(Check::at(error, "a\"b".into()).aria("a\"b").is_empty());
+    fn problems_mark_only_inputs_with_safe_ids_and_segments_are_encoded() {
+        let i18n = crate::i18n::I18n::load().unwrap();
+        let tr = i18n.tr(haven_domain::Language::English);
+        let check = FormProblem::at(&tr, "goal", "<b>no</b>", label_for);
+        assert!(check.marks("goal") && !check.marks("other"));
+        assert_eq!(check.message("goal"), Some("<b>no</b>"), "escaped by the template, not here");
+        assert!(!FormProblem::at(&tr, "a\"b", "m", label_for).marks("a\"b"));
         assert_eq!(segment("a b/c"), "a%20b%2Fc");
     }
 }

@@ -8,9 +8,11 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod charts;
+pub mod form;
 pub mod home;
 pub mod ident;
 pub mod organisations;
+pub mod page_error;
 pub mod setup;
 pub mod statistics;
 pub mod stats;
@@ -29,7 +31,7 @@ use haven_app::{AppError, Principal};
 use haven_domain::access::{Action, Compartment};
 use haven_domain::{Coded, Language, Permission, permission_allowed};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(home::router())
@@ -44,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(assist_records::router())
         .merge(statistics::router())
         .merge(stats::router())
+        .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
 /// A link in the main navigation.
@@ -144,31 +147,11 @@ pub fn render<T: Template>(template: &T) -> Response {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    ctx: PageCtx<'a>,
-    message: String,
-    field: Option<String>,
-}
-
-/// An error as a page: login required redirects to the login page; others keep their status.
-pub fn error_page(state: &AppState, principal: Option<&Principal>, headers: &HeaderMap, error: WebError) -> Response {
-    if matches!(error, WebError::App(AppError::Unauthenticated)) {
-        return Redirect::to("/login").into_response();
-    }
-    let (status, detail) = error.status_and_detail();
-    let mut ctx = PageCtx::new(state, principal, headers, "error-title", "");
-    let message = match status {
-        StatusCode::FORBIDDEN => ctx.t("error-forbidden"),
-        StatusCode::NOT_FOUND => ctx.t("error-not-found"),
-        StatusCode::INTERNAL_SERVER_ERROR => ctx.t("error-internal"),
-        _ => detail.message,
-    };
-    ctx.title = format!("{} {}", status.as_u16(), ctx.title);
-    let mut response = render(&ErrorPage { ctx, message, field: detail.field });
-    *response.status_mut() = status;
-    response
+/// An error as a page: login required redirects to the login page; others keep their status
+/// and become the error page in the reader's language, with a way back
+/// ([`page_error::render_errors`]).
+pub fn error_page(_state: &AppState, principal: Option<&Principal>, _headers: &HeaderMap, error: WebError) -> Response {
+    page_error::error_response(error, principal)
 }
 
 /// See-other redirect after a successful form post.

@@ -12,6 +12,7 @@ mod conformance;
 mod ident;
 mod input;
 mod leaflet;
+mod page_errors;
 mod pages;
 mod records;
 mod security;

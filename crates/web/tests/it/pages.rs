@@ -451,7 +451,7 @@ async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
     let reply =
         t.form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "support"), ("body", "  ")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>body</code>"), "{}", reply.body);
+    assert!(reply.body.contains("(field: Note)"), "the field named in words: {}", reply.body);
     // A caseworker writes no proceedings.
     let reply = t
         .form(&format!("/cases/{id}/notes"), Some(&w.caseworker), &[("compartment", "proceedings"), ("body", "x")])
@@ -486,7 +486,7 @@ async fn registering_a_case_adding_notes_and_sharing_work_through_the_forms() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>organisation_id</code>"));
+    assert!(reply.body.contains("(field: Organisation)"), "the field named in words: {}", reply.body);
 
     // The supervisor sees who read the case, the shelter included.
     let history = get_ok(t, &format!("/cases/{id}/history"), &w.supervisor).await;
@@ -671,7 +671,7 @@ async fn the_latvian_interface_is_latvian() {
     assert!(get_ok(t, "/account", &w.supervisor).await.contains("My account"));
     let reply = t.form("/account/language", Some(&w.caseworker), &[("language", "de")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>language</code>"));
+    assert!(reply.body.contains("(lauks: Valoda)"), "the field named in Latvian: {}", reply.body);
 
     let reply = t.form("/account/language", Some(&w.admin), &[("language", "lv")]).await;
     assert_see_other(&reply, "/account");
