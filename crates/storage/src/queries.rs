@@ -846,7 +846,7 @@ impl Store {
         const ENTRIES: &str = "SELECT seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, \
                                target_id, target_organisation_id, address, detail, mac FROM audit_log ORDER BY seq";
         const HEAD: &str = "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1";
-        let (rows, head): (Vec<AuditRow>, Option<(i64, Vec<u8>, Vec<u8>)>) = match &self.backend {
+        let (rows, head): (Vec<AuditRow>, Option<HeadColumns>) = match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
                 let head = sqlx::query_as(HEAD).fetch_optional(&mut *tx).await?;
@@ -914,3 +914,6 @@ impl Store {
         rows.into_iter().map(|(s, n)| Ok((haven_domain::case::Sex::parse_code("sex", &s)?, n))).collect()
     }
 }
+
+/// The audit head's columns as read: sequence, MAC of the last entry, MAC of the head.
+type HeadColumns = (i64, Vec<u8>, Vec<u8>);
