@@ -299,7 +299,10 @@ pub struct DeadlineItem {
     pub reference: String,
     pub owner_organisation_id: String,
     pub nrm_status: String,
+    /// A child or a presumed child: every child protection applies.
     pub child: bool,
+    /// Which of the two (or neither), so a list can say "presumed child" and not claim a verified age.
+    pub child_status: ChildStatus,
     #[serde(flatten)]
     pub clock: ClockView,
 }
@@ -1146,7 +1149,8 @@ impl App {
             let Ok(version) = self.profile_for(o.case.jurisdiction, referred) else { continue };
             // Child status as of today, as the case page shows it (a child may have turned 18).
             let record = self.decrypt_registration(reg)?;
-            let child = record.child_status(today).is_child();
+            let child_status = record.child_status(today);
+            let child = child_status.is_child();
             let Some(status) = reg.nrm_status.as_deref() else { continue };
             let status = NrmStatus::parse_code("nrm_status", status)?;
             // A withdrawn referral has no clock running any more.
@@ -1177,6 +1181,7 @@ impl App {
                     owner_organisation_id: o.case.owner_organisation_id.clone(),
                     nrm_status: status.clone(),
                     child,
+                    child_status,
                     clock,
                 });
             }

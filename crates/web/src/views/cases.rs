@@ -72,7 +72,7 @@ struct CaseLine {
     state: String,
     status: String,
     referred_on: String,
-    child: bool,
+    child: String,
     forms: String,
     shared_with: String,
 }
@@ -150,7 +150,11 @@ async fn list(
             state: c.state.map(|s| label_of(&ctx.tr, "regstate", s)).unwrap_or_default(),
             status: c.nrm_status.as_deref().map(|s| ctx.t(&format!("nrm-status-{s}"))).unwrap_or_default(),
             referred_on: c.referred_on.clone().unwrap_or_default(),
-            child: matches!(c.child_status.as_deref(), Some("child" | "presumed_child")),
+            // A presumed child is not "a child on a verified date of birth": each is named as it is.
+            child: match c.child_status.as_deref() {
+                Some(s @ ("child" | "presumed_child")) => ctx.t(&format!("child-status-{s}")),
+                _ => String::new(),
+            },
             forms: c.forms.iter().map(|f| ctx.t(&format!("form-{f}"))).collect::<Vec<_>>().join(", "),
             shared_with: c
                 .shared_with

@@ -7,6 +7,7 @@ mod at_rest;
 mod authz;
 mod authz_matrix;
 mod browser;
+mod case_pages;
 mod common;
 mod conformance;
 mod ident;

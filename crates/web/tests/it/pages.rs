@@ -10,7 +10,7 @@ use haven_crypto::TotpSecret;
 use haven_domain::Language;
 use haven_web::i18n::I18n;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// The value of the attribute `name` in `tag` (`<input ... id="x">`).
 fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
@@ -37,7 +37,7 @@ fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 /// The rules every page keeps, checked on its HTML.
-fn assert_page_rules(path: &str, html: &str) {
+pub(crate) fn assert_page_rules(path: &str, html: &str) {
     assert!(html.contains("<html lang=\""), "{path}: no <html lang=");
     assert!(html.contains("<main"), "{path}: no <main>");
     assert!(!html.contains("style="), "{path}: an inline style attribute");
@@ -66,36 +66,36 @@ fn assert_page_rules(path: &str, html: &str) {
     }
 }
 
-async fn get_ok(t: &TestApp, path: &str, session: &Session) -> String {
+pub(crate) async fn get_ok(t: &TestApp, path: &str, session: &Session) -> String {
     let reply = t.page(path, Some(session)).await;
     assert_eq!(reply.status, StatusCode::OK, "GET {path}: {}", reply.body);
     assert_page_rules(path, &reply.body);
     reply.body
 }
 
-fn location(reply: &Reply) -> String {
+pub(crate) fn location(reply: &Reply) -> String {
     reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
-fn assert_see_other(reply: &Reply, to: &str) {
+pub(crate) fn assert_see_other(reply: &Reply, to: &str) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "expected a redirect to {to}: {}", reply.body);
     assert!(location(reply).starts_with(to), "redirect to {} instead of {to}", location(reply));
 }
 
 /// A world with an administrator, an NGO (caseworker, supervisor), a shelter, the police
 /// (investigator, first responder) and a statistics office, all in Latvia.
-struct World {
-    t: TestApp,
-    admin: Session,
-    caseworker: Session,
-    supervisor: Session,
-    investigator: Session,
-    statistician: Session,
-    ngo: String,
-    shelter: String,
+pub(crate) struct World {
+    pub(crate) t: TestApp,
+    pub(crate) admin: Session,
+    pub(crate) caseworker: Session,
+    pub(crate) supervisor: Session,
+    pub(crate) investigator: Session,
+    pub(crate) statistician: Session,
+    pub(crate) ngo: String,
+    pub(crate) shelter: String,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let t = TestApp::new().await;
     let operator = t.org("State Police Operator Unit", "competent_authority", "LV").await;
     let ngo = t.org("Patvērums Drošā Māja", "ngo", "LV").await;
@@ -116,7 +116,7 @@ async fn world() -> World {
 }
 
 /// Registers a case through the form and returns its id.
-async fn register(t: &TestApp, session: &Session, given: &str) -> String {
+pub(crate) async fn register(t: &TestApp, session: &Session, given: &str) -> String {
     let reply = t
         .form(
             "/cases",
