@@ -3,8 +3,8 @@
 
 use super::lp::{Lp, Outcome, TOL};
 use super::simplex::{Opt, Simplex};
-use super::system::System;
-use super::{SdcError, SdcParams};
+use super::system::{Needs, System};
+use super::{Earlier, SdcError, SdcParams};
 use crate::model::{CellKey, ConfStatus, Table};
 use serde::{Deserialize, Serialize};
 
@@ -20,12 +20,17 @@ pub struct AuditCell {
     /// Its row-major index there.
     pub index: usize,
     pub key: CellKey,
-    /// Whether the value is below the threshold (a primary cell): kept inside the instance,
-    /// never published (every hidden cell is published `C`). A primary cell left published is
-    /// reported with a point interval.
+    /// Whether the value is below the threshold (a primary cell), of this release's rule or of an
+    /// earlier release's of the same data and year: kept inside the instance, never published
+    /// (every hidden cell is published `C`). A primary cell left published is reported with a
+    /// point interval.
     pub primary: bool,
     /// Whether the pattern suppresses the cell (in every table that shows it).
     pub suppressed: bool,
+    /// Whether an earlier release of the same data and year printed the cell with the value it
+    /// has now (public whatever this pattern does).
+    #[serde(default)]
+    pub already_published: bool,
     /// The true value.
     pub value: u64,
     /// Smallest value consistent with the release.
@@ -74,11 +79,29 @@ pub fn audit(
     status: &[Vec<ConfStatus>],
     params: &SdcParams,
 ) -> Result<AuditReport, SdcError> {
+    audit_after(country, tables, status, params, &[])
+}
+
+/// [`audit`] of a release made after `earlier` releases of the same data and year: the attacker
+/// also knows every figure they printed (a cell printed there with the value it has now is
+/// public, hidden here or not), and every cell small under any of their rules must keep the
+/// protection that rule asks for.
+pub fn audit_after(
+    country: &str,
+    tables: &[Table],
+    status: &[Vec<ConfStatus>],
+    params: &SdcParams,
+    earlier: &[Earlier],
+) -> Result<AuditReport, SdcError> {
     params.validate()?;
+    for e in earlier {
+        e.params.validate()?;
+    }
     let sys = System::of_release(country, tables)?;
     if status.len() != tables.len() {
         return Err(SdcError::StatusShape { table: "(release)".into(), got: status.len(), expected: tables.len() });
     }
+    let needs = Needs::new(&sys, params, earlier);
     let mut suppressed = vec![true; sys.cells.len()];
     for (t, (table, st)) in tables.iter().zip(status).enumerate() {
         if st.len() != table.values.len() {
@@ -94,7 +117,12 @@ pub fn audit(
             }
         }
     }
-    audit_system(&sys, tables, &suppressed, params)
+    for (c, known) in needs.known.iter().enumerate() {
+        if *known {
+            suppressed[c] = false;
+        }
+    }
+    audit_system(&sys, tables, &suppressed, &needs)
 }
 
 /// Groups of suppressed cells linked through relations (union-find).
@@ -226,7 +254,7 @@ pub(crate) fn audit_system(
     sys: &System,
     tables: &[Table],
     suppressed: &[bool],
-    params: &SdcParams,
+    needs: &Needs,
 ) -> Result<AuditReport, SdcError> {
     let groups = components(sys, suppressed);
     let mut bounds: Vec<Option<(f64, Option<f64>)>> = vec![None; sys.cells.len()];
@@ -269,7 +297,7 @@ pub(crate) fn audit_system(
         if cell.latent {
             continue;
         }
-        let primary = params.is_primary(cell.value);
+        let primary = needs.is_primary(c);
         if !suppressed[c] && !primary {
             continue;
         }
@@ -277,8 +305,8 @@ pub(crate) fn audit_system(
             Some(b) => b,
             None => (cell.value as f64, Some(cell.value as f64)),
         };
-        let (required_lower, required_upper) =
-            if primary { params.required(cell.value) } else { (cell.value, cell.value) };
+        let p = needs.protection[c];
+        let (required_lower, required_upper) = (cell.value.saturating_sub(p), cell.value.saturating_add(p));
         let safe = !primary
             || (suppressed[c]
                 && lower <= required_lower as f64 + TOL
@@ -291,6 +319,7 @@ pub(crate) fn audit_system(
             key: cell.key.clone(),
             primary,
             suppressed: suppressed[c],
+            already_published: needs.known[c],
             value: cell.value,
             lower,
             upper,
@@ -336,7 +365,8 @@ mod tests {
             let table = Table::from_inner(spec, &inner);
             let sys = System::new(std::slice::from_ref(&table), &[]).unwrap();
             let suppressed: Vec<bool> = (0..sys.cells.len()).map(|c| hide[c % hide.len()]).collect();
-            let report = audit_system(&sys, std::slice::from_ref(&table), &suppressed, &SdcParams::new(5)).unwrap();
+            let needs = Needs::new(&sys, &SdcParams::new(5), &[]);
+            let report = audit_system(&sys, std::slice::from_ref(&table), &suppressed, &needs).unwrap();
             for group in components(&sys, &suppressed) {
                 let (mut lp, var_of) = attacker_lp(&sys, &suppressed, &group);
                 for c in &group {

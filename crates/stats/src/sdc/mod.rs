@@ -35,10 +35,10 @@ mod simplex;
 mod suppress;
 mod system;
 
-pub use audit::{AuditCell, AuditReport, audit};
-pub use suppress::protect;
+pub use audit::{AuditCell, AuditReport, audit, audit_after};
+pub use suppress::{protect, protect_after};
 
-use crate::model::ConfStatus;
+use crate::model::{CellKey, ConfStatus};
 use serde::{Deserialize, Serialize};
 
 /// The smallest and largest threshold accepted.
@@ -125,6 +125,16 @@ impl SdcParams {
         let p = self.protection_of(value);
         (value.saturating_sub(p), value.saturating_add(p))
     }
+}
+
+/// What an earlier release of the same data and year made public: the rule it was made under
+/// and every figure it printed. A later release is protected and audited jointly with it
+/// ([`protect_after`], [`audit_after`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Earlier {
+    pub params: SdcParams,
+    /// Every printed cell and its value (hidden cells are not listed).
+    pub published: Vec<(CellKey, u64)>,
 }
 
 /// What can go wrong.

@@ -14,8 +14,8 @@
 
 use super::audit::audit_system;
 use super::lp::{Lp, Outcome, TOL};
-use super::system::System;
-use super::{Protection, SdcError, SdcParams};
+use super::system::{Needs, System};
+use super::{Earlier, Protection, SdcError, SdcParams};
 use crate::model::{ConfStatus, Table};
 
 /// Tables with at least this many cells are first searched on a sub-grid around the cell.
@@ -36,36 +36,57 @@ enum Dir {
 /// status of every cell of every table (input order; a cell shared by tables has one status)
 /// and the audit.
 pub fn protect(country: &str, tables: &[Table], params: &SdcParams) -> Result<Protection, SdcError> {
+    protect_after(country, tables, params, &[])
+}
+
+/// [`protect`] for a release made after `earlier` releases of the same data and year, audited
+/// jointly with them (see [`audit_after`](super::audit_after)): what they printed is public and
+/// fixed, and every cell small under their rules is protected as they require. A small cell they
+/// already printed cannot be hidden any more: the audit reports it, and does not pass.
+pub fn protect_after(
+    country: &str,
+    tables: &[Table],
+    params: &SdcParams,
+    earlier: &[Earlier],
+) -> Result<Protection, SdcError> {
     params.validate()?;
+    for e in earlier {
+        e.params.validate()?;
+    }
     let sys = System::of_release(country, tables)?;
+    let needs = Needs::new(&sys, params, earlier);
     let max_value = sys.cells.iter().map(|c| c.value).max().unwrap_or(0);
-    let primary = |c: &super::system::Cell| !c.latent && params.is_primary(c.value);
+    let to_protect = |c: usize| needs.is_primary(c) && !needs.known[c];
     // a latent cell (the slack of an inequality) is never published: hidden from the start
-    let mut sup: Vec<bool> = sys.cells.iter().map(|c| c.latent || primary(c)).collect();
-    let mut primaries: Vec<usize> = (0..sys.cells.len()).filter(|c| primary(&sys.cells[*c])).collect();
+    let mut sup: Vec<bool> = (0..sys.cells.len()).map(|c| sys.cells[c].latent || to_protect(c)).collect();
+    let mut primaries: Vec<usize> = (0..sys.cells.len()).filter(|c| to_protect(*c)).collect();
     // the largest first: they need the widest moves, smaller ones often ride along
     primaries.sort_by_key(|c| (std::cmp::Reverse(sys.cells[*c].value), *c));
-    let ctx = Ctx { sys: &sys, tables, max_value };
+    let ctx = Ctx { sys: &sys, tables, max_value, needs: &needs };
     for c in &primaries {
         for dir in [Dir::Up, Dir::Down] {
-            ctx.protect_cell(&mut sup, *c, dir, params, false)?;
+            ctx.protect_cell(&mut sup, *c, dir, false)?;
         }
     }
-    let mut report = audit_system(&sys, tables, &sup, params)?;
+    let mut report = audit_system(&sys, tables, &sup, &needs)?;
     let mut rounds = 0;
     while !report.passed && rounds < MAX_REPAIRS {
         rounds += 1;
         let weak: Vec<usize> = report
             .unsafe_cells()
             .filter_map(|a| tables.iter().position(|t| t.spec.id == a.table).map(|t| sys.cell_of[t][a.index]))
+            .filter(|c| !needs.known[*c])
             .collect();
+        if weak.is_empty() {
+            break;
+        }
         for c in weak {
             sup[c] = true;
             for dir in [Dir::Up, Dir::Down] {
-                ctx.protect_cell(&mut sup, c, dir, params, true)?;
+                ctx.protect_cell(&mut sup, c, dir, true)?;
             }
         }
-        report = audit_system(&sys, tables, &sup, params)?;
+        report = audit_system(&sys, tables, &sup, &needs)?;
     }
     let status = tables
         .iter()
@@ -83,6 +104,7 @@ struct Ctx<'a> {
     sys: &'a System,
     tables: &'a [Table],
     max_value: u64,
+    needs: &'a Needs,
 }
 
 impl Ctx<'_> {
@@ -97,17 +119,12 @@ impl Ctx<'_> {
         }
     }
 
-    /// Adds suppressions so that cell `c` can move by its protection in direction `dir`.
-    fn protect_cell(
-        &self,
-        sup: &mut [bool],
-        c: usize,
-        dir: Dir,
-        params: &SdcParams,
-        linked_only: bool,
-    ) -> Result<(), SdcError> {
+    /// Adds suppressions so that cell `c` can move by its protection in direction `dir`. When
+    /// no pattern can (cells printed by an earlier release hold it), leaves it to the audit to
+    /// report, after earlier releases; without them that cannot happen (an error).
+    fn protect_cell(&self, sup: &mut [bool], c: usize, dir: Dir, linked_only: bool) -> Result<(), SdcError> {
         let value = self.sys.cells[c].value;
-        let p = params.protection_of(value);
+        let p = self.needs.protection[c];
         let amount = match dir {
             Dir::Up => p,
             Dir::Down => p.min(value),
@@ -132,7 +149,7 @@ impl Ctx<'_> {
             }
         }
         let set = self.linked(c);
-        if self.try_set(sup, c, dir, amount, &set)? {
+        if self.try_set(sup, c, dir, amount, &set)? || self.needs.known.iter().any(|k| *k) {
             return Ok(());
         }
         let (t, i) = cell.shown[0];
@@ -168,7 +185,7 @@ impl Ctx<'_> {
         loop {
             let p: Vec<usize> = idx.iter().zip(&chosen).map(|(j, ch)| ch[*j]).collect();
             let cell = self.sys.cell_of[t][spec.index(&p)];
-            if self.sys.cells[cell].shown.len() == 1 {
+            if self.sys.cells[cell].shown.len() == 1 && !self.needs.known[cell] {
                 out.push(cell);
             }
             let mut k = chosen.len();
@@ -214,7 +231,8 @@ impl Ctx<'_> {
         let n = self.sys.cells.len();
         let mut var_of: Vec<Option<(usize, usize)>> = vec![None; n];
         let mut lp = Lp::default();
-        for x in set {
+        // a cell printed by an earlier release is public: it stays fixed
+        for x in set.iter().filter(|x| !self.needs.known[**x]) {
             let cost = self.cost(sup, *x);
             let v = self.sys.cells[*x].value as f64;
             let (up, down) = if *x == c {

@@ -8,7 +8,7 @@
 //! A latent cell is always hidden, never primary and never reported; it lets the suppression
 //! search and the audit treat every relation as a sum.
 
-use super::SdcError;
+use super::{Earlier, SdcError, SdcParams};
 use crate::model::{CellKey, Table};
 use crate::relations::{Bound, CubeRelation};
 use std::collections::HashMap;
@@ -177,5 +177,64 @@ impl System {
         }
         out.retain(|(_, k)| *k != 0);
         out
+    }
+}
+
+/// What a pattern must achieve on every cell of a system: the protection each small cell needs,
+/// under the release's rule and the rules of the earlier releases of the same data and year, and
+/// which cells those releases already printed.
+#[derive(Debug, Clone)]
+pub(crate) struct Needs {
+    /// Persons each way a cell's interval must reach (0: none, the cell is not small under any
+    /// rule).
+    pub protection: Vec<u64>,
+    /// Printed by an earlier release with the value it has now: public, fixed for the attacker,
+    /// never hidden again.
+    pub known: Vec<bool>,
+}
+
+impl Needs {
+    /// The needs of `params` alone, then of every earlier release: a cell small under any rule
+    /// needs the widest protection among those rules; a cell an earlier release printed with its
+    /// present value is known (printed with another value, the data changed since: that figure
+    /// is of other data, and left out).
+    pub fn new(sys: &System, params: &SdcParams, earlier: &[Earlier]) -> Needs {
+        let mut by_key: HashMap<&CellKey, usize> = HashMap::new();
+        for (c, cell) in sys.cells.iter().enumerate() {
+            if !cell.latent {
+                by_key.insert(&cell.key, c);
+            }
+        }
+        let mut known = vec![false; sys.cells.len()];
+        for e in earlier {
+            for (key, value) in &e.published {
+                if let Some(c) = by_key.get(key)
+                    && sys.cells[*c].value == *value
+                {
+                    known[*c] = true;
+                }
+            }
+        }
+        let protection = sys
+            .cells
+            .iter()
+            .map(|cell| {
+                if cell.latent {
+                    return 0;
+                }
+                std::iter::once(params)
+                    .chain(earlier.iter().map(|e| &e.params))
+                    .filter(|r| r.is_primary(cell.value))
+                    .map(|r| r.protection_of(cell.value))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        Needs { protection, known }
+    }
+
+    /// Whether a cell is small under some rule.
+    pub fn is_primary(&self, c: usize) -> bool {
+        self.protection[c] > 0
     }
 }

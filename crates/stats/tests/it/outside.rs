@@ -8,7 +8,7 @@
 
 use crate::outside_audit::{self, Rule};
 use haven_stats::hub::dataset_from_tables;
-use haven_stats::sdc::{ProtectionLevel, SdcParams, protect};
+use haven_stats::sdc::{Earlier, ProtectionLevel, SdcParams, audit_after, protect, protect_after};
 use haven_stats::{ConfStatus, Table, national, sdmx, synth};
 use proptest::prelude::*;
 
@@ -148,4 +148,56 @@ fn the_outside_audit_finds_estonia_and_the_65_plus_cell_in_patterns_made_table_b
     let old: Vec<_> = report.violations.iter().filter(|v| v.key[3] == "Y_GE65" && v.key[2] == "UNK").collect();
     assert!(!old.is_empty() && old.iter().all(|v| v.upper == Some(1.0)), "{report:#?}");
     protect_and_audit("LV", &records, rule, usize::MAX);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Release control: a later release of the same data and year, audited jointly with what is out.
+
+/// What a release printed: every cell with a value.
+fn printed(country: &str, tables: &[Table], status: &[Vec<ConfStatus>]) -> Vec<(haven_stats::CellKey, u64)> {
+    dataset_from_tables(country, 2026, tables, Some(status))
+        .observations
+        .into_iter()
+        .filter_map(|o| o.value.map(|v| (o.key, v)))
+        .collect()
+}
+
+#[test]
+fn a_threshold_3_release_after_a_threshold_5_one_keeps_hidden_what_the_first_hid_as_small() {
+    let records = synth::records(300, 17, "LV");
+    let tables = national::build(&national::national_tables(&national::citizens_of(&records), false), &records, &[]);
+    let truth = outside_audit::truth_of(&tables);
+    let rules = [Rule { threshold: 5, protection: 5 }, Rule { threshold: 3, protection: 3 }];
+    let first = protect("LV", &tables, &SdcParams::new(5)).unwrap();
+    let first_file = published("LV", &tables, &first.status);
+    // made on its own, the threshold-3 release prints cells of 3 and 4 persons the first hid
+    let alone = protect("LV", &tables, &SdcParams::new(3)).unwrap();
+    let both = outside_audit::together(&[&first_file, &published("LV", &tables, &alone.status)]);
+    let leaks = outside_audit::audit_rules(&both, &truth, &rules, 0);
+    let printed_outright = leaks.violations.iter().filter(|v| Some(v.lower) == v.upper).count();
+    assert!(printed_outright > 0, "{leaks:?}");
+    // made after the first, it keeps them hidden, and both files together leak nothing
+    let earlier = Earlier { params: SdcParams::new(5), published: printed("LV", &tables, &first.status) };
+    let second = protect_after("LV", &tables, &SdcParams::new(3), std::slice::from_ref(&earlier)).unwrap();
+    assert!(second.audit.passed, "{:?}", second.audit.unsafe_cells().collect::<Vec<_>>());
+    let both = outside_audit::together(&[&first_file, &published("LV", &tables, &second.status)]);
+    let report = outside_audit::audit_rules(&both, &truth, &rules, 3);
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+    assert!(audit_after("LV", &tables, &second.status, &SdcParams::new(3), &[earlier]).unwrap().passed);
+}
+
+#[test]
+fn a_threshold_5_release_after_a_threshold_3_one_is_refused_with_the_small_cells_already_printed() {
+    let records = synth::records(300, 17, "LV");
+    let tables = national::build(&national::national_tables(&national::citizens_of(&records), false), &records, &[]);
+    let first = protect("LV", &tables, &SdcParams::new(3)).unwrap();
+    let earlier = Earlier { params: SdcParams::new(3), published: printed("LV", &tables, &first.status) };
+    let second = protect_after("LV", &tables, &SdcParams::new(5), &[earlier]).unwrap();
+    assert!(!second.audit.passed);
+    let at_fault: Vec<_> = second.audit.unsafe_cells().collect();
+    assert!(at_fault.iter().any(|c| c.already_published && (3..5).contains(&c.value)), "{at_fault:?}");
+    // a second release under the same rule prints nothing new: it passes
+    let earlier = Earlier { params: SdcParams::new(3), published: printed("LV", &tables, &first.status) };
+    let again = protect_after("LV", &tables, &SdcParams::new(3), &[earlier]).unwrap();
+    assert!(again.audit.passed, "{:?}", again.audit.unsafe_cells().collect::<Vec<_>>());
 }

@@ -321,10 +321,31 @@ fn optimum(
     }
 }
 
+/// What a reader of several files of the same data knows: every value printed in any of them.
+pub fn together(files: &[&Published]) -> Published {
+    let mut cells = files[0].cells.clone();
+    for f in &files[1..] {
+        assert_eq!(f.country, files[0].country);
+        for (k, v) in &f.cells {
+            let e = cells.entry(k.clone()).or_insert(*v);
+            if e.is_none() {
+                *e = *v;
+            }
+        }
+    }
+    Published { country: files[0].country.clone(), cells }
+}
+
 /// Audits a published file against the truth: every hidden cell of true value 1 to threshold − 1
 /// gets its interval by linear programming; the first `integer_sample` of them (in key order)
 /// also by integer programming. No small cell may be published.
 pub fn audit(p: &Published, truth: &Truth, rule: Rule, integer_sample: usize) -> Report {
+    audit_rules(p, truth, &[rule], integer_sample)
+}
+
+/// [`audit`] under several rules at once (releases of the same data made under different
+/// rules): a cell small under any rule needs the widest protection among them.
+pub fn audit_rules(p: &Published, truth: &Truth, rules: &[Rule], integer_sample: usize) -> Report {
     let rels = relations(p);
     // the relations are the truth's: each holds on the true values
     for r in &rels {
@@ -332,7 +353,8 @@ pub fn audit(p: &Published, truth: &Truth, rule: Rule, integer_sample: usize) ->
         let sum: u64 = r.parts.iter().map(t).sum();
         assert!(if r.equal { sum == t(&r.whole) } else { sum <= t(&r.whole) }, "a relation the data break: {r:?}");
     }
-    let small = |v: u64| v > 0 && v < rule.threshold;
+    let protection = |v: u64| rules.iter().filter(|r| v > 0 && v < r.threshold).map(|r| r.protection).max();
+    let small = |v: u64| protection(v).is_some();
     let mut report = Report { relations: rels.len(), ..Report::default() };
     for (k, v) in &p.cells {
         match v {
@@ -361,8 +383,9 @@ pub fn audit(p: &Published, truth: &Truth, rule: Rule, integer_sample: usize) ->
                 continue;
             }
             report.small += 1;
-            let need_lo = v.saturating_sub(rule.protection) as f64;
-            let need_hi = (v + rule.protection) as f64;
+            let need = protection(v).unwrap_or(0);
+            let need_lo = v.saturating_sub(need) as f64;
+            let need_hi = (v + need) as f64;
             let mut check = |integer: Option<i32>| {
                 let hi = optimum(p, &rels, &comp, k, true, integer);
                 let lo = optimum(p, &rels, &comp, k, false, integer).unwrap_or(0.0);
