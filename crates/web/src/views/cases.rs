@@ -1,6 +1,7 @@
 //! Cases: the list (no personal data), registering a presumed victim, one case with its
 //! compartmented notes and sharing, and who accessed it.
 
+use super::form::FormProblem;
 use super::{
     Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, field_label, form_error, format_time,
     label_of, render, see_other, with_status,
@@ -441,6 +442,10 @@ struct CasePage<'a> {
     permit_applications: Vec<Choice>,
     records: Vec<RecordLine>,
     events: Vec<EventLine>,
+    /// The decision form as typed (empty when first shown: no outcome is chosen for the user).
+    decision: DecisionTyped,
+    /// The decision form's problem, for the summary template.
+    check: FormProblem,
 }
 
 struct RecordLine {
@@ -462,6 +467,29 @@ async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
+    case_page(&state, &p, &headers, &id, DecisionTyped::default()).await
+}
+
+/// What was typed into the decision form, shown again with the problem the use case found
+/// (next to the field), so that nothing typed is lost.
+#[derive(Debug, Default)]
+pub(super) struct DecisionTyped {
+    pub kind: String,
+    pub decided_on: String,
+    pub reasons: String,
+    pub problem: FormProblem,
+}
+
+/// The case page; `decision` fills the decision form again after a refused decision (the page
+/// then answers with the problem's status).
+pub(super) async fn case_page(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    id: &str,
+    decision: DecisionTyped,
+) -> Response {
+    let (state, p, headers, id) = (state.clone(), p.clone(), headers.clone(), id.to_owned());
     let file = match state.app.case_file(&p, &id).await {
         Ok(v) => v,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
@@ -552,7 +580,7 @@ async fn show(
                 .iter()
                 .any(|s| s.organisation_id == p.organisation.id && s.compartments.contains(&Compartment::Identity)));
     let decision_codes: Vec<&str> = file.allowed_decisions.iter().map(|k| k.code()).collect();
-    let decision_kinds = coded_choices::<DecisionKind>(&tr, "decision", &[])
+    let decision_kinds = coded_choices::<DecisionKind>(&tr, "decision", &[decision.kind.as_str()])
         .into_iter()
         .filter(|c| decision_codes.contains(&c.value.as_str()))
         .collect();
@@ -674,9 +702,11 @@ async fn show(
         records,
         events,
         cf: file,
+        check: decision.problem.clone(),
+        decision,
         ctx,
     };
-    render(&page)
+    with_status(render(&page), page.check.status())
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,8 @@
 //! step), referral, status decisions, residence and criminal-matter records, the deadlines
 //! dashboard, anonymous notifications and person search.
 
+use super::cases::DecisionTyped;
+use super::form::FormProblem;
 use super::{Choice, FormError, PageCtx, can, coded_choices, error_page, form_error, render, see_other, with_status};
 use crate::AppState;
 use crate::error::WebError;
@@ -541,6 +543,25 @@ async fn edit_save(
         return edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
     }
     match state.app.update_registration(&p, &id, loaded_version, reg.clone()).await {
+        // "Refer" on the consent step saves what the step holds (the consent just ticked) and then
+        // refers the draft, so the referral sees that consent.
+        Ok(saved) if draft && form.get("go") == Some("refer") => {
+            match state.app.submit_registration(&p, &id, saved.version).await {
+                Ok(_) => see_other(&format!("/cases/{id}")),
+                Err(AppError::Invalid(e)) => {
+                    let error = FormError::new(&tr, &e.field, e.message);
+                    let loaded = Loaded {
+                        id: &id,
+                        reference: &reference,
+                        version: saved.version,
+                        draft,
+                        list: form.get("list"),
+                    };
+                    edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)))
+                }
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
         Ok(_) => {
             let next = if form.get("go") == Some("case") { None } else { STEPS.get(step_index(step) + 1).copied() };
             match next {
@@ -643,7 +664,24 @@ async fn decide(
     }
     match state.app.record_decision(&p, &id, &input).await {
         Ok(_) => see_other(&format!("/cases/{id}#decisions")),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+        // A refused decision shows the case page again with what was typed and the problem next
+        // to the field, never a dead-end error page.
+        Err(e) => {
+            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            let place = |field: &str| if field == "kind" { "decision-kind".to_owned() } else { field.to_owned() };
+            match FormProblem::of(&tr, e, place, |tr, _, field| super::field_label(tr, field)) {
+                Ok(problem) => {
+                    let typed = DecisionTyped {
+                        kind: input.kind,
+                        decided_on: input.decided_on,
+                        reasons: input.reasons,
+                        problem,
+                    };
+                    super::cases::case_page(&state, &p, &headers, &id, typed).await
+                }
+                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+            }
+        }
     }
 }
 

@@ -114,7 +114,7 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
     click_and_wait(&c, save_next, "step=indicators").await;
     click_and_wait(&c, save_next, "step=consent").await;
     // A presumed child is referred without consent (Dir 2011/36 Art 13(2)).
-    click_and_wait(&c, Locator::Css("form[action$='/submit'] button"), "").await;
+    click_and_wait(&c, Locator::Css("button[name='go'][value='refer']"), "").await;
     c.wait().for_element(Locator::Id("status")).await.unwrap();
     let referred = c.source().await.unwrap();
     assert!(referred.contains("Presumed child") || referred.contains("presumed child"), "{referred}");

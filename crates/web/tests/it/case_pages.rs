@@ -2,7 +2,8 @@
 //! wizard's last step, the decision form's errors, the modules reached from the case, and the
 //! possible duplicates after saving.
 
-use crate::pages::{PASSWORD, assert_see_other, get_ok, register, world};
+use crate::pages::{PASSWORD, assert_page_rules, assert_see_other, get_ok, register, world};
+use axum::http::{Method, StatusCode};
 
 /// A presumed child (age estimated 15 to 19, reasons to believe a child, no date of birth) is
 /// named "presumed child" in the case list and on the deadlines dashboard, never "a child on a
@@ -50,4 +51,105 @@ async fn art_13_2_dir_2011_36_a_presumed_child_is_listed_as_presumed_not_as_veri
     .await;
     let list = get_ok(t, "/cases", &w.investigator).await;
     assert!(list.contains("Child (date of birth verified)"), "{list}");
+}
+
+/// "Refer" on the wizard's last step keeps the consent ticked on that step: the step is saved,
+/// then referred, and the referred registration holds the adult's consent to support
+/// (Dir 2011/36 Art 11(5); CETS 197 Art 12(7)).
+#[tokio::test]
+async fn refer_on_the_consent_step_keeps_the_consent_just_ticked() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let step = get_ok(t, &format!("/cases/{id}/edit?step=consent"), &w.caseworker).await;
+    assert!(step.contains("name=\"go\" value=\"refer\""), "Refer belongs to the consent form: {step}");
+    assert!(!step.contains("action=\"/cases/{id}/submit\""), "no second form that drops the consent: {step}");
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.caseworker),
+            &[
+                ("step", "consent"),
+                ("version", "1"),
+                ("consent_given", "on"),
+                ("consent_date", "2026-09-20"),
+                ("consent_language", "lv"),
+                ("consent_informed_by", "Case worker"),
+                ("go", "refer"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let file = t.call(Method::GET, &format!("/api/v1/registrations/{id}"), Some(&w.caseworker), None).await;
+    assert_eq!(file.json()["status"], "referred", "{}", file.body);
+    assert_eq!(file.json()["registration"]["support_consent"]["given"], true, "{}", file.body);
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(case.contains("Yes, 2026-09-20, lv, Case worker"), "the case page shows the consent: {case}");
+}
+
+/// The decision form offers no outcome until the decider chooses one (a recorded decision cannot
+/// be changed), and a negative decision without reasons shows the case page again: 422, the
+/// typed text kept, the problem next to the reasons, and nothing recorded.
+#[tokio::test]
+async fn a_refused_decision_keeps_what_was_typed_and_no_outcome_is_preselected() {
+    let w = world().await;
+    let t = &w.t;
+    let authority = t.org("Competent Authority LV", "competent_authority", "LV").await;
+    t.user("decider", &authority, &["decision_maker"]).await;
+    let decider = t.login("decider", PASSWORD).await;
+    let id = register(t, &w.investigator, "Olena").await;
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.investigator), &[("version", "1")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+
+    let case = get_ok(t, &format!("/cases/{id}"), &decider).await;
+    let select = &case[case.find("id=\"decision-kind\"").expect("the decision form")..];
+    let select = &select[..select.find("</select>").unwrap_or(select.len())];
+    assert!(select.contains("<option value=\"\" selected>"), "the empty choice comes first: {select}");
+    assert_eq!(select.matches(" selected").count(), 1, "no outcome pre-selected: {select}");
+
+    // No choice at all: refused, nothing recorded.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/decisions"),
+            Some(&decider),
+            &[("seq", "1"), ("kind", ""), ("decided_on", "2026-09-21"), ("reasons", "")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("id=\"form-error\""), "{}", reply.body);
+
+    let reply = t
+        .form(
+            &format!("/cases/{id}/decisions"),
+            Some(&decider),
+            &[("seq", "1"), ("kind", "first_decision_negative"), ("decided_on", "2026-09-20"), ("reasons", "   ")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let page = &reply.body;
+    assert_page_rules(&format!("/cases/{id}/decisions"), page);
+    assert!(page.contains("id=\"err-reasons\""), "the problem is next to the reasons: {page}");
+    assert!(page.contains("id=\"reasons\" name=\"reasons\" rows=\"3\" aria-invalid=\"true\""), "{page}");
+    assert!(page.contains("<option value=\"first_decision_negative\" selected>"), "the choice kept: {page}");
+    assert!(page.contains("value=\"2026-09-20\""), "the date kept: {page}");
+    assert!(!page.contains("(field:") && !page.contains("422 Error"), "no dead end: {page}");
+    let file = t.call(Method::GET, &format!("/api/v1/registrations/{id}"), Some(&decider), None).await;
+    assert_eq!(file.json()["status"], "referred", "nothing recorded: {}", file.body);
+
+    // The text typed is kept when the reasons are there but another field is refused.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/decisions"),
+            Some(&decider),
+            &[
+                ("seq", "1"),
+                ("kind", "first_decision_negative"),
+                ("decided_on", "not a date"),
+                ("reasons", "No element of the means is shown."),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains(">No element of the means is shown.</textarea>"), "{}", reply.body);
+    assert!(reply.body.contains("id=\"err-decided_on\""), "{}", reply.body);
 }
