@@ -611,7 +611,7 @@ impl App {
 
     // ---- referrals -------------------------------------------------------------------------
 
-    fn summary(&self, r: &ReferralRow, viewer_org: &str) -> AppResult<ReferralSummary> {
+    pub(crate) fn summary(&self, r: &ReferralRow, viewer_org: &str) -> AppResult<ReferralSummary> {
         let side = if r.from_organisation_id == viewer_org { Side::Sender } else { Side::Receiver };
         let kind = ReferralKind::parse_code("kind", &r.kind)?;
         let state = parse_state(&r.state)?;

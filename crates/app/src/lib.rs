@@ -15,6 +15,7 @@ pub mod ident;
 pub mod keys;
 pub mod leaflet;
 pub mod limiter;
+pub mod queues;
 pub mod stats;
 
 pub use auth::{LoginRequest, Principal};

@@ -165,6 +165,7 @@ pub const ROUTES: &[RouteSpec] = &[
     page("GET", "/cases/{case}/assessments/new", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/assessments/new", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/assessments/review", ReviewAssessments),
+    page("GET", "/assessments/to-review", ReviewAssessments),
     page("GET", "/cases/{case}/plan/new", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/plan/new", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/plan/{id}/status", Case(Compartment::Support, Action::Write)),

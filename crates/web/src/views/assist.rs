@@ -238,6 +238,10 @@ pub struct ReferralLine {
     pub urgent: bool,
     pub due: String,
     pub overdue: bool,
+    /// The case reference and the person's initials, where the reader may read the identity.
+    pub person: String,
+    /// When it was sent (empty for a draft).
+    pub sent: String,
 }
 
 fn referral_line(tr: &Tr<'_>, orgs: &HashMap<String, String>, r: &ReferralSummary) -> ReferralLine {
@@ -251,7 +255,29 @@ fn referral_line(tr: &Tr<'_>, orgs: &HashMap<String, String>, r: &ReferralSummar
         urgent: r.urgent,
         due: r.due_on.clone().unwrap_or_default(),
         overdue: r.overdue,
+        person: String::new(),
+        sent: String::new(),
     }
+}
+
+/// A referral line with what tells it from the others: the person and the date sent.
+fn hinted_line(
+    tr: &Tr<'_>,
+    orgs: &HashMap<String, String>,
+    hints: &HashMap<String, haven_app::queues::ReferralHint>,
+    r: &ReferralSummary,
+) -> ReferralLine {
+    let mut line = referral_line(tr, orgs, r);
+    if let Some(h) = hints.get(&r.id) {
+        line.person = [h.case_reference.as_deref(), h.initials.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        line.sent = h.sent_at.as_ref().map(super::format_time).unwrap_or_default();
+    }
+    line
 }
 
 // ------------------------------------------------------------------ the support side of a case
@@ -360,6 +386,8 @@ pub struct PlanLine {
 #[template(path = "assist_support.html")]
 struct SupportPage<'a> {
     ctx: PageCtx<'a>,
+    /// Referral lines without the person and the date sent: the page is the person's case.
+    show_hints: bool,
     case_id: String,
     reference: String,
     child: bool,
@@ -492,6 +520,7 @@ async fn support_page(
         .collect();
     let referrals = view.referrals.iter().map(|r| referral_line(&tr, &orgs, r)).collect();
     let page = SupportPage {
+        show_hints: false,
         case_id: view.case_id.clone(),
         reference,
         child: view.child,
@@ -1870,6 +1899,8 @@ pub struct Tab {
 #[template(path = "assist_referrals.html")]
 struct ReferralsPage<'a> {
     ctx: PageCtx<'a>,
+    /// Lines carry the person and the date sent (the case's own page needs neither).
+    show_hints: bool,
     tabs: Vec<Tab>,
     referrals: Vec<ReferralLine>,
 }
@@ -1889,7 +1920,7 @@ async fn referrals(
     if let Err(e) = state.app.require(&p, Permission::ManageReferrals).await {
         return error_page(&state, Some(&p), &headers, e.into());
     }
-    let (mailbox, code) = match q.mailbox.trim() {
+    let (mut mailbox, mut code) = match q.mailbox.trim() {
         "" | "inbox" => (Mailbox::Inbox, "inbox"),
         "outbox" => (Mailbox::Outbox, "outbox"),
         "overdue" => (Mailbox::Overdue, "overdue"),
@@ -1898,8 +1929,23 @@ async fn referrals(
             return error_page(&state, Some(&p), &headers, e.into());
         }
     };
-    let list = match state.app.referrals(&p, mailbox).await {
+    let mut list = match state.app.referrals(&p, mailbox).await {
         Ok(l) => l,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    // Asked for no mailbox: open on the outbox when the inbox is empty and the outbox is not.
+    if q.mailbox.trim().is_empty() && list.is_empty() {
+        let outbox = match state.app.referrals(&p, Mailbox::Outbox).await {
+            Ok(l) => l,
+            Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        };
+        if !outbox.is_empty() {
+            (mailbox, code, list) = (Mailbox::Outbox, "outbox", outbox);
+        }
+    }
+    let _ = mailbox;
+    let hints = match state.app.referral_hints(&p, &list).await {
+        Ok(h) => h,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let orgs = match organisations(&state, &p).await {
@@ -1916,8 +1962,8 @@ async fn referrals(
     .iter()
     .map(|(href, id, c)| Tab { href, label: tr.t(id), current: *c == code })
     .collect();
-    let referrals = list.iter().map(|r| referral_line(&tr, &orgs, r)).collect();
-    render(&ReferralsPage { ctx, tabs, referrals })
+    let referrals = list.iter().map(|r| hinted_line(&tr, &orgs, &hints, r)).collect();
+    render(&ReferralsPage { ctx, show_hints: true, tabs, referrals })
 }
 
 // ------------------------------------------------------------------ one referral

@@ -1,6 +1,6 @@
 //! The audit log: the chain verified (or the break found), and the latest entries.
 
-use super::{PageCtx, error_page, format_time, label_of, render};
+use super::{PageCtx, can, error_page, format_time, label_of, render};
 use crate::AppState;
 use crate::extract::SignedIn;
 use askama::Template;
@@ -11,7 +11,8 @@ use axum::response::Response;
 use axum::routing::get;
 use haven_app::AppError;
 use haven_app::admin::Acting;
-use haven_domain::Permission;
+use haven_domain::access::{CaseScope, may_read_access_history};
+use haven_domain::{Jurisdiction, Permission};
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +31,8 @@ struct EntryLine {
     actor: String,
     target: String,
     detail: String,
+    /// The access history of the case the entry is about, where the reader may open it.
+    history: Option<String>,
 }
 
 #[derive(Template)]
@@ -65,6 +68,23 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         Err(AppError::Forbidden) => HashMap::new(),
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    // Access histories the reader may open: the access module decides from the case's owner.
+    let jurisdictions: HashMap<String, Jurisdiction> = match state.app.organisations(Acting::User(&p)).await {
+        Ok(o) => o.into_iter().map(|o| (o.id, o.jurisdiction)).collect(),
+        Err(AppError::Forbidden) => HashMap::new(),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let may_open_history = |owner: &str| {
+        jurisdictions.get(owner).is_some_and(|j| {
+            let scope = CaseScope {
+                owner_organisation_id: owner.to_owned(),
+                jurisdiction: *j,
+                shares: vec![],
+                referred: false,
+            };
+            can(&p, Permission::ReadAccessHistory) && may_read_access_history(&p.actor, &scope)
+        })
+    };
     let skip = rows.len().saturating_sub(usize::try_from(LATEST).unwrap_or(100));
     let ctx = PageCtx::new(&state, Some(&p), &headers, "audit-title", "/admin/audit");
     let verified = verified.map(|(n, seq, mac)| (ctx.tr.t1("audit-verified", "entries", &n.to_string()), seq, mac));
@@ -90,6 +110,12 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
                     _ => String::new(),
                 },
                 detail: e.detail.clone().unwrap_or_default(),
+                history: match (e.target_kind.as_deref(), &e.target_id, &e.target_organisation_id) {
+                    (Some("case"), Some(id), Some(owner)) if may_open_history(owner) => {
+                        Some(format!("/cases/{id}/history"))
+                    }
+                    _ => None,
+                },
             }
         })
         .collect();

@@ -82,6 +82,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/deadlines", "nav-deadlines", Permission::ReadDeadlines),
     ("/search", "nav-search", Permission::SearchPersons),
     ("/referrals", "nav-referrals", Permission::ManageReferrals),
+    ("/assessments/to-review", "nav-to-review", Permission::ReviewAssessments),
     ("/providers", "nav-providers", Permission::ReadProviders),
     ("/statistics", "nav-statistics", Permission::ReadStatistics),
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
@@ -122,6 +123,11 @@ impl<'a> PageCtx<'a> {
 
     pub fn t(&self, id: &str) -> String {
         self.tr.t(id)
+    }
+
+    /// Whether the main navigation offers `href` to this user (its permission is granted).
+    pub fn has_nav(&self, href: &str) -> bool {
+        self.nav.iter().any(|l| l.href == href)
     }
 }
 

@@ -15,6 +15,7 @@ mod input;
 mod leaflet;
 mod page_errors;
 mod pages;
+mod queues;
 mod records;
 mod security;
 mod separation;

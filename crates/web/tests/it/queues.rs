@@ -1,0 +1,177 @@
+//! Work queues and the home pages: a supervisor finds the assessments waiting for approval, the
+//! home pages count what waits, a caseworker's referrals open on the mailbox that has items and
+//! their lines tell one person from another (only for who may read the identity), and the data
+//! protection officer's home offers only links that open.
+
+use crate::common::{Reply, Session, TestApp};
+use axum::http::StatusCode;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn location(reply: &Reply) -> String {
+    reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+async fn get_ok(t: &TestApp, path: &str, session: &Session) -> String {
+    let reply = t.page(path, Some(session)).await;
+    assert_eq!(reply.status, StatusCode::OK, "GET {path}: {}", reply.body);
+    reply.body
+}
+
+/// Every `href="/..."` of the page's main content and navigation.
+fn links(html: &str) -> Vec<String> {
+    html.split("href=\"/").skip(1).filter_map(|s| s.split('"').next()).map(|s| format!("/{s}")).collect()
+}
+
+struct World {
+    t: TestApp,
+    caseworker: Session,
+    supervisor: Session,
+    other_supervisor: Session,
+    shelter_worker: Session,
+    shelter: String,
+    ngo: String,
+    case_id: String,
+}
+
+async fn world() -> World {
+    let t = TestApp::new().await;
+    let ngo = t.org("Patvērums Drošā Māja", "ngo", "LV").await;
+    let other = t.org("Cita NVO", "ngo", "LV").await;
+    let shelter = t.org("Riga Shelter", "shelter", "LV").await;
+    t.user("casey", &ngo, &["caseworker"]).await;
+    t.user("sup", &ngo, &["supervisor"]).await;
+    t.user("othersup", &other, &["supervisor"]).await;
+    t.user("shelterworker", &shelter, &["caseworker"]).await;
+    let caseworker = t.login("casey", PASSWORD).await;
+    let supervisor = t.login("sup", PASSWORD).await;
+    let other_supervisor = t.login("othersup", PASSWORD).await;
+    let shelter_worker = t.login("shelterworker", PASSWORD).await;
+    let reply = t
+        .form(
+            "/cases",
+            Some(&caseworker),
+            &[("given_names", "Anna"), ("family_names", "Bērziņa"), ("date_of_birth", "2001-04-17"), ("sex", "female")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let case_id = location(&reply).trim_start_matches("/cases/").split('/').next().unwrap_or_default().to_owned();
+    World { t, caseworker, supervisor, other_supervisor, shelter_worker, shelter, ngo, case_id }
+}
+
+async fn submit_assessment(w: &World) {
+    let reply =
+        w.t.form(
+            &format!("/cases/{}/assessments/new", w.case_id),
+            Some(&w.caseworker),
+            &[
+                ("assessed_on", "2026-09-20"),
+                ("risk_from_traffickers", "high"),
+                ("risk_summary", "The recruiter knows where her sister lives."),
+                ("levels.safety", "urgent"),
+                ("levels.physical_health", "none"),
+                ("levels.mental_health", "need"),
+                ("levels.accommodation", "urgent"),
+                ("levels.subsistence", "need"),
+                ("levels.legal_status", "none"),
+                ("levels.language", "none"),
+                ("languages", "uk, ru"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_supervisor_finds_the_assessments_waiting_for_approval_from_home_and_navigation() {
+    let w = world().await;
+    let t = &w.t;
+    submit_assessment(&w).await;
+    let home = get_ok(t, "/", &w.supervisor).await;
+    assert!(home.contains("href=\"/assessments/to-review\" class=\"has-items\"><strong>1</strong>"), "{home}");
+    assert!(home.matches("href=\"/assessments/to-review\"").count() >= 2, "linked from the navigation too");
+    let queue = get_ok(t, "/assessments/to-review", &w.supervisor).await;
+    assert!(queue.contains(&format!("href=\"/cases/{}/support\"", w.case_id)), "{queue}");
+    assert!(queue.contains("2026-09-20"));
+    // A supervisor of another organisation sees none of it, and the caseworker has no queue.
+    let other = get_ok(t, "/assessments/to-review", &w.other_supervisor).await;
+    assert!(!other.contains(&w.case_id) && other.contains("No assessment is waiting"));
+    assert!(get_ok(t, "/", &w.other_supervisor).await.contains("<strong>0</strong>"));
+    let refused = t.page("/assessments/to-review", Some(&w.caseworker)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!get_ok(t, "/", &w.caseworker).await.contains("/assessments/to-review"));
+    // Once approved, the queue is empty.
+    let support = get_ok(t, &format!("/cases/{}/support", w.case_id), &w.supervisor).await;
+    assert!(support.contains("/assessments/review"));
+    let lv = t.form("/account/language", Some(&w.supervisor), &[("language", "lv")]).await;
+    assert_eq!(lv.status, StatusCode::SEE_OTHER);
+    let queue = get_ok(t, "/assessments/to-review", &w.supervisor).await;
+    assert!(queue.contains("Novērtējumi apstiprināšanai"), "{queue}");
+}
+
+#[tokio::test]
+async fn referrals_open_on_the_outbox_when_the_inbox_is_empty_and_lines_name_the_person_only_for_who_may() {
+    let w = world().await;
+    let t = &w.t;
+    let reply = t
+        .form(
+            &format!("/cases/{}/referrals/new", w.case_id),
+            Some(&w.caseworker),
+            &[
+                ("kind", "service"),
+                ("service", "counselling_information"),
+                ("to_organisation_id", &w.shelter),
+                ("shared_fields", "given_names"),
+                ("shared_fields", "sex"),
+                ("consent_given", "on"),
+                ("consent_on", "2026-09-20"),
+                ("consent_language", "uk"),
+                ("send", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let referral = location(&reply).trim_start_matches("/referrals/").to_owned();
+    let page = get_ok(t, "/referrals", &w.caseworker).await;
+    assert!(page.contains("href=\"/referrals?mailbox=outbox\" aria-current=\"page\""), "{page}");
+    assert!(page.contains(&format!("/referrals/{referral}")));
+    assert!(page.contains("A. B."), "the sender reads the identity: initials: {page}");
+    assert!(page.contains(" UTC</td>"), "the date sent: {page}");
+    // Asked for the inbox by name, the inbox it is.
+    let inbox = get_ok(t, "/referrals?mailbox=inbox", &w.caseworker).await;
+    assert!(inbox.contains("href=\"/referrals?mailbox=inbox\" aria-current=\"page\""));
+    // The receiver may not read the case's identity: the date, not the person.
+    let received = get_ok(t, "/referrals", &w.shelter_worker).await;
+    assert!(received.contains(&format!("/referrals/{referral}")) && received.contains(" UTC</td>"));
+    assert!(!received.contains("A. B."), "{received}");
+    let home = get_ok(t, "/", &w.shelter_worker).await;
+    assert!(home.contains("href=\"/referrals?mailbox=inbox\" class=\"has-items\"><strong>1</strong>"), "{home}");
+}
+
+#[tokio::test]
+async fn the_data_protection_officer_reaches_the_audit_log_and_access_histories_and_no_link_refuses() {
+    let w = world().await;
+    let t = &w.t;
+    t.user("dpo", &w.ngo, &["auditor"]).await;
+    let dpo = t.login("dpo", PASSWORD).await;
+    // Someone opens the case, so the audit log has a line about it.
+    get_ok(t, &format!("/cases/{}", w.case_id), &w.caseworker).await;
+    let home = get_ok(t, "/", &dpo).await;
+    assert!(home.contains("href=\"/admin/audit\"") && home.contains("Access histories"), "{home}");
+    for link in links(&home) {
+        let reply = t.page(&link, Some(&dpo)).await;
+        assert!(reply.status.is_success(), "home links to {link}: {}", reply.status);
+    }
+    let audit = get_ok(t, "/admin/audit", &dpo).await;
+    let history = format!("/cases/{}/history", w.case_id);
+    assert!(audit.contains(&format!("href=\"{history}\"")), "{audit}");
+    let page = get_ok(t, &history, &dpo).await;
+    assert!(!page.contains(&format!("href=\"/cases/{}\"", w.case_id)), "no link to the case the officer may not open");
+    for link in links(&page) {
+        let reply = t.page(&link, Some(&dpo)).await;
+        assert!(reply.status.is_success(), "the history links to {link}: {}", reply.status);
+    }
+    // The supervisor of the owner still goes back to the case.
+    let page = get_ok(t, &history, &w.supervisor).await;
+    assert!(page.contains(&format!("href=\"/cases/{}\"", w.case_id)));
+}
