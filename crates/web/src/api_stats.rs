@@ -91,7 +91,7 @@ async fn national_tables(
 
 /// My country's releases, newest first.
 #[utoipa::path(get, path = "/statistics/releases", tag = "statistics", params(OptionalYearQuery),
-    responses((status = 200, body = Vec<ReleaseSummaryBody>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ReleaseSummaryBody>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_releases(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -120,7 +120,8 @@ async fn create_release(
 /// One release: its observations (value, CONF_STATUS, expected error), the tables' layout, how
 /// persons were counted, and the suppression audit or the privacy spent.
 #[utoipa::path(get, path = "/statistics/releases/{id}", tag = "statistics", params(("id" = String, Path)),
-    responses((status = 200, body = ReleaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ReleaseBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn get_release(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -132,7 +133,7 @@ async fn get_release(
 /// A release as SDMX-CSV 1.0 (dataflow HAVEN:THB_VICT(1.0)).
 #[utoipa::path(get, path = "/statistics/releases/{id}/sdmx", tag = "statistics", params(("id" = String, Path)),
     responses((status = 200, body = String, content_type = "text/csv"), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn release_sdmx(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -146,7 +147,7 @@ async fn release_sdmx(
 /// A release as the spreadsheet questionnaire (one sheet per table, and a metadata sheet).
 #[utoipa::path(get, path = "/statistics/releases/{id}/xlsx", tag = "statistics", params(("id" = String, Path)),
     responses((status = 200, body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn release_xlsx(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -161,7 +162,7 @@ async fn release_xlsx(
 #[utoipa::path(get, path = "/statistics/releases/{id}/tables/{table}/csv", tag = "statistics",
     params(("id" = String, Path), ("table" = String, Path, description = "A table id of the release")),
     responses((status = 200, body = String, content_type = "text/csv"), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn release_table_csv(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -258,3 +258,25 @@ async fn a_reference_year_outside_2000_to_2100_is_a_422_the_hub_declares() {
         assert_eq!((&year["schema"]["minimum"], &year["schema"]["maximum"]), (&json!(2000), &json!(2100)), "{path}");
     }
 }
+
+#[tokio::test]
+async fn national_releases_asked_at_the_eu_level_are_a_422_the_release_reads_declare() {
+    let t = TestApp::new().await;
+    let eu = t.org("EU Statistics Office", "statistics_office", "EU").await;
+    let password = t.user("marie", &eu, &["statistician"]).await;
+    let s = t.login("marie", &password).await;
+    let doc = openapi(&t).await;
+    let reply = t.call(Method::GET, "/api/v1/statistics/releases", Some(&s), None).await;
+    assert_json_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, Some("jurisdiction"));
+    let reply = t.call(Method::GET, "/api/v1/statistics/releases/x/sdmx", Some(&s), None).await;
+    assert_json_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, Some("jurisdiction"));
+    for path in [
+        "/api/v1/statistics/releases",
+        "/api/v1/statistics/releases/{id}",
+        "/api/v1/statistics/releases/{id}/sdmx",
+        "/api/v1/statistics/releases/{id}/xlsx",
+        "/api/v1/statistics/releases/{id}/tables/{table}/csv",
+    ] {
+        assert!(doc["paths"][path]["get"]["responses"]["422"].is_object(), "{path} declares 422");
+    }
+}
