@@ -391,6 +391,7 @@ case-decisions-none = No decision yet.
 case-corrects = corrects
 case-corrected-by = corrected by
 case-decide = Record the decision
+case-modules = Support for this person
 case-decision-choose = Choose the decision
 case-decision-final-explain = A recorded decision cannot be changed: a mistake is corrected by a new decision that names it.
 case-decision-reasons-hint = (required for a negative decision)

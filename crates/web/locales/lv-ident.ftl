@@ -391,6 +391,7 @@ case-decisions-none = Lēmuma vēl nav.
 case-corrects = labo
 case-corrected-by = labots ar
 case-decide = Reģistrēt lēmumu
+case-modules = Atbalsts šai personai
 case-decision-choose = Izvēlieties lēmumu
 case-decision-final-explain = Reģistrētu lēmumu nevar mainīt: kļūdu labo ar jaunu lēmumu, kas uz to norāda.
 case-decision-reasons-hint = (obligāti negatīvam lēmumam)

@@ -442,6 +442,9 @@ struct CasePage<'a> {
     permit_applications: Vec<Choice>,
     records: Vec<RecordLine>,
     events: Vec<EventLine>,
+    /// The support compartment of this case may be read (the role and the record-level rule, as
+    /// the application answered for the support notes): the support modules are offered then.
+    may_read_support: bool,
     /// The decision form as typed (empty when first shown: no outcome is chosen for the user).
     decision: DecisionTyped,
     /// The decision form's problem, for the summary template.
@@ -669,6 +672,7 @@ pub(super) async fn case_page(
             })
         })
         .unwrap_or_default();
+    let may_read_support = compartments.iter().any(|c| c.code == Compartment::Support.code() && c.notes.is_some());
     let page = CasePage {
         procedure,
         vote_seats,
@@ -685,6 +689,7 @@ pub(super) async fn case_page(
         compartments,
         share_form,
         history_link: can(&p, Permission::ReadAccessHistory),
+        may_read_support,
         age_text,
         may_edit: may_write_identity,
         may_submit: draft && may_write_identity && can(&p, Permission::RegisterCase),

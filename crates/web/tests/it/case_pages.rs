@@ -153,3 +153,63 @@ async fn a_refused_decision_keeps_what_was_typed_and_no_outcome_is_preselected()
     assert!(reply.body.contains(">No element of the means is shown.</textarea>"), "{}", reply.body);
     assert!(reply.body.contains("id=\"err-decided_on\""), "{}", reply.body);
 }
+
+/// The child protection, compensation and safe return pages are one click from the case, for
+/// those who may read its support records: child protection prominently for a child's case. A
+/// user without the support compartment (by role, or a case shared for identity only) is offered
+/// none of them, and the links lead to pages that open.
+#[tokio::test]
+async fn the_support_modules_are_linked_from_the_case_only_for_those_who_may_use_them() {
+    let w = world().await;
+    let t = &w.t;
+    let id = register(t, &w.caseworker, "Mila").await;
+    t.form(
+        &format!("/cases/{id}/edit"),
+        Some(&w.caseworker),
+        &[("step", "age"), ("version", "1"), ("date_of_birth", "2014-03-01"), ("dob_verified", "on")],
+    )
+    .await;
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    let notice = &case[case.find("role=\"note\"").expect("the child notice")..];
+    let notice = &notice[..notice.find("</p>").unwrap_or(notice.len())];
+    assert!(
+        notice.contains(&format!("class=\"button primary\" href=\"/cases/{id}/support/child\"")),
+        "child protection is prominent for a child: {notice}"
+    );
+    for module in ["support/compensation", "support/return", "support/child", "support"] {
+        assert!(case.contains(&format!("href=\"/cases/{id}/{module}\"")), "{module}: {case}");
+        get_ok(t, &format!("/cases/{id}/{module}"), &w.caseworker).await;
+    }
+
+    // Shared with the shelter for identity only: its caseworker reads the case, not its support
+    // records, and is offered no module.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/shares"),
+            Some(&w.caseworker),
+            &[("organisation_id", &w.shelter), ("compartments", "identity")],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let shelter = t.login("shelterworker", PASSWORD).await;
+    let shared = get_ok(t, &format!("/cases/{id}"), &shelter).await;
+    assert!(shared.contains("Mila"), "shared for identity: {shared}");
+    for module in ["support/compensation", "support/return", "support/child", "support\""] {
+        assert!(!shared.contains(&format!("href=\"/cases/{id}/{module}")), "{module} offered: {shared}");
+    }
+    let reply = t.page(&format!("/cases/{id}/support/compensation"), Some(&shelter)).await;
+    assert!(reply.status.is_client_error(), "and indeed refused: {}", reply.status);
+
+    // An adult's case offers compensation and safe return, not child protection.
+    let adult = register(t, &w.caseworker, "Anna").await;
+    t.form(
+        &format!("/cases/{adult}/edit"),
+        Some(&w.caseworker),
+        &[("step", "age"), ("version", "1"), ("date_of_birth", "1990-03-01"), ("dob_verified", "on")],
+    )
+    .await;
+    let case = get_ok(t, &format!("/cases/{adult}"), &w.caseworker).await;
+    assert!(case.contains(&format!("href=\"/cases/{adult}/support/compensation\"")), "{case}");
+    assert!(case.contains(&format!("href=\"/cases/{adult}/support/return\"")), "{case}");
+    assert!(!case.contains(&format!("href=\"/cases/{adult}/support/child\"")), "{case}");
+}
