@@ -1,7 +1,7 @@
 # Statistics pages and the statistical code lists.
 
 stats-sections = Statistics sections
-stats-live = Live counts
+stats-live = Working figures (unreleased)
 stats-dashboard-title = Statistics dashboard
 stats-dashboard-explain = Charts of the latest release of each year: what may leave the country. Confidential cells are hatched and marked c; every chart's table is one click away.
 stats-no-release = No release has been made yet.

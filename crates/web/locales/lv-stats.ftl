@@ -1,7 +1,7 @@
 # Statistics pages and the statistical code lists.
 
 stats-sections = Statistikas sadaļas
-stats-live = Aktuālie skaitļi
+stats-live = Darba skaitļi (nepublicēti)
 stats-dashboard-title = Statistikas pārskats
 stats-dashboard-explain = Katra gada jaunākās publikācijas diagrammas: tas, ko drīkst nodot ārpus valsts. Konfidenciālās šūnas ir iesvītrotas un apzīmētas ar c; katras diagrammas tabula ir viena klikšķa attālumā.
 stats-no-release = Vēl nav sagatavota neviena publikācija.

@@ -1,7 +1,9 @@
-//! Statistics: registered persons by sex in the user's jurisdiction, as a table and a bar
-//! chart drawn on the server (SVG, no script).
+//! Statistics: the released figure first (the one to quote), then the unreleased working
+//! figures (live counts of the register, by sex as a table and a bar chart drawn on the server,
+//! SVG, no script) for those who make releases. The EU level has no register: its users go to
+//! the EU page.
 
-use super::{PageCtx, error_page, label_of, render};
+use super::{PageCtx, can, error_page, format_time, label_of, render, see_other};
 use crate::AppState;
 use crate::extract::SignedIn;
 use askama::Template;
@@ -10,6 +12,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
+use haven_domain::Permission;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/statistics", get(show))
@@ -35,6 +38,7 @@ struct Row {
 #[template(path = "statistics.html")]
 struct StatisticsPage<'a> {
     ctx: PageCtx<'a>,
+    released: Option<Released>,
     jurisdiction: String,
     rows: Vec<Row>,
     total: i64,
@@ -49,6 +53,22 @@ struct StatisticsPage<'a> {
     persons: haven_app::ident::PersonClusters,
 }
 
+/// The released figure of the latest release: registered persons, as the release protects it.
+struct Released {
+    id: String,
+    year: String,
+    /// The figure, `c` when confidential, `:` when not available.
+    figure: String,
+    released_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "statistics_released.html")]
+struct ReleasedOnly<'a> {
+    ctx: PageCtx<'a>,
+    released: Option<Released>,
+}
+
 struct IdentRow {
     label: String,
     referred: u64,
@@ -56,6 +76,32 @@ struct IdentRow {
 }
 
 async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
+    // The EU level keeps no register: its figures are the member states' submissions.
+    if p.organisation.jurisdiction.code() == "EU" {
+        return see_other("/statistics/eu");
+    }
+    let latest = match state.app.latest_releases(&p).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let released = latest.last().map(|r| {
+        let total = super::stats::grand_total(r);
+        Released {
+            id: r.id.clone(),
+            year: r.year.to_string(),
+            figure: match total.value {
+                _ if total.confidential => "c".to_owned(),
+                Some(v) => v.to_string(),
+                None => ":".to_owned(),
+            },
+            released_at: format_time(&r.created_at),
+        }
+    });
+    // The working figures are for those who make releases.
+    if !can(&p, Permission::PublishStatistics) {
+        let ctx = PageCtx::new(&state, Some(&p), &headers, "statistics-title", "/statistics");
+        return render(&ReleasedOnly { ctx, released });
+    }
     let counts = match state.app.statistics_by_sex(&p).await {
         Ok(c) => c,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
@@ -99,6 +145,7 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         })
         .collect();
     let page = StatisticsPage {
+        released,
         jurisdiction: p.organisation.jurisdiction.code().to_owned(),
         total: counts.iter().map(|(_, n)| *n).sum(),
         chart_height: i64::try_from(rows.len()).unwrap_or(0) * ROW_HEIGHT + 6,

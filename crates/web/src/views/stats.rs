@@ -102,7 +102,8 @@ fn table_chart(
     ))
 }
 
-fn grand_total(release: &Release) -> Point {
+/// A release's grand total: registered persons, as released.
+pub(super) fn grand_total(release: &Release) -> Point {
     let key = CellKey { indicator: Indicator::Registered, codes: vec![] };
     match release.dataset.observations.iter().find(|o| o.key == key) {
         Some(o) => Point { value: o.value, confidential: o.conf.is_suppressed() },
@@ -251,6 +252,10 @@ async fn releases_page(
     headers: HeaderMap,
     Query(q): Query<YearParam>,
 ) -> Response {
+    // The EU level makes no releases: it receives the member states' (the EU page).
+    if p.organisation.jurisdiction.code() == "EU" {
+        return see_other("/statistics/eu");
+    }
     let releases = match state.app.releases(&p, None).await {
         Ok(r) => r,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
@@ -511,6 +516,8 @@ struct EuPage<'a> {
     can_upload: bool,
     countries: Vec<&'static str>,
     csrf_query: String,
+    /// A national user, who also has the national statistics pages.
+    national: bool,
 }
 
 async fn eu_page(
@@ -581,6 +588,7 @@ async fn eu_page(
         can_upload: can(&p, Permission::PublishStatistics),
         countries: haven_stats::codes::EU_MEMBERS.to_vec(),
         csrf_query,
+        national: p.organisation.jurisdiction.code() != "EU",
         ctx,
     };
     render(&page)

@@ -175,3 +175,52 @@ async fn the_data_protection_officer_reaches_the_audit_log_and_access_histories_
     let page = get_ok(t, &history, &w.supervisor).await;
     assert!(page.contains(&format!("href=\"/cases/{}\"", w.case_id)));
 }
+
+#[tokio::test]
+async fn statistics_lead_with_the_released_figure_and_the_eu_level_lands_where_its_data_is() {
+    let t = TestApp::new().await.with_embedded_profiles();
+    let rap = t.org("National Rapporteur", "national_rapporteur", "LV").await;
+    let eu = t.org("EU Statistics Office", "statistics_office", "EU").await;
+    let password = t.user("rapporteur", &rap, &["rapporteur"]).await;
+    let rapporteur = t.login("rapporteur", &password).await;
+    let password = t.user("eu.statistician", &eu, &["statistician"]).await;
+    let statistician = t.login("eu.statistician", &password).await;
+
+    let page = get_ok(&t, "/statistics", &rapporteur).await;
+    assert!(page.contains("id=\"no-release\"") && page.contains("No release yet"), "{page}");
+    let headline = page.find("Released figure").unwrap_or(usize::MAX);
+    let working = page.find("Unreleased working figures").unwrap_or(0);
+    assert!(headline < working, "the released figure comes first, the working figures are labelled: {page}");
+    let body = serde_json::json!({"year": 2026, "mode": "suppression", "threshold": 3});
+    let r = t.call(axum::http::Method::POST, "/api/v1/statistics/releases", Some(&rapporteur), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap_or_default().to_owned();
+    let page = get_ok(&t, "/statistics", &rapporteur).await;
+    assert!(page.contains("id=\"released-figure\""), "{page}");
+    assert!(page.contains("presumed victims registered in 2026"));
+    assert!(page.contains(&format!("href=\"/statistics/releases/{id}\"")));
+
+    // The EU level keeps no register and makes no release: both links land on the EU page.
+    for path in ["/statistics", "/statistics/releases"] {
+        let reply = t.page(path, Some(&statistician)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}: {}", reply.body);
+        assert_eq!(location(&reply), "/statistics/eu");
+    }
+    let eu_page = get_ok(&t, "/statistics/eu", &statistician).await;
+    for link in links(&eu_page) {
+        if link.starts_with("/assets") {
+            continue;
+        }
+        let reply = t.page(&link, Some(&statistician)).await;
+        assert!(
+            reply.status.is_success() || location(&reply) == "/statistics/eu",
+            "the EU page links to {link}: {}",
+            reply.status
+        );
+    }
+
+    let lv = t.form("/account/language", Some(&rapporteur), &[("language", "lv")]).await;
+    assert_eq!(lv.status, StatusCode::SEE_OTHER);
+    let page = get_ok(&t, "/statistics", &rapporteur).await;
+    assert!(page.contains("reģistrēti 2026. gadā") && page.contains("Nepublicētie darba skaitļi"), "{page}");
+}
