@@ -24,6 +24,10 @@ pub enum AppError {
     /// A file refused whole, with every problem found (nothing was stored).
     #[error("the file was refused: {} problem(s)", .0.len())]
     Rejected(Vec<Problem>),
+    /// Refused for a reason the user can act on, said in the user's language (see [`Refusal`]);
+    /// nothing was stored.
+    #[error("{}", .0.english)]
+    Refused(Refusal),
     #[error("the master key does not match this database's keys")]
     WrongMasterKey,
     #[error("internal error")]
@@ -37,6 +41,17 @@ pub type AppResult<T> = Result<T, AppError>;
 pub struct Problem {
     pub location: String,
     pub message: String,
+}
+
+/// A refusal the interface says in the user's language: the message `message_id` of its
+/// catalogue with one argument, then what is at fault (codes, the same in every language).
+/// `english` says it all in English, for the API and the logs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Refusal {
+    pub message_id: &'static str,
+    pub arg: (&'static str, String),
+    pub items: Vec<String>,
+    pub english: String,
 }
 
 impl From<StorageError> for AppError {

@@ -2,6 +2,7 @@
 //! year counted in persons, releases protected by cell suppression or differential privacy,
 //! and the EU hub that receives, checks and adds up the member states' submissions.
 
+use crate::error::Refusal;
 use crate::ident::linkage::{ClusterRecord, PersonFacts, assign_persons};
 use crate::ident::normalise_document;
 use crate::{App, AppError, AppResult, Principal, Problem};
@@ -343,7 +344,7 @@ use haven_stats::dp::{self, Delta, DpParams, Epsilon, Mechanism, PrivacyCost};
 use haven_stats::hub;
 use haven_stats::sdc::{self, ProtectionLevel, SdcParams};
 use haven_stats::{ConfStatus, Dataset, Observation, TableSpec};
-use haven_storage::{Charge, ReleaseRow};
+use haven_storage::{Charge, ReleaseRow, ReleasesBefore};
 use serde::Deserialize;
 
 /// The dataflow of every file Haven writes and reads.
@@ -570,6 +571,60 @@ pub const NO_PROCEEDINGS: &str = "Traffickers suspected, prosecuted and convicte
                                   the case data: until the proceedings module exists these figures come only from \
                                   files and the API at the EU hub.";
 
+/// What an earlier suppression release of the year made public: its rule and what it printed.
+fn earlier_of(row: &ReleaseRow) -> AppResult<sdc::Earlier> {
+    let params: serde_json::Value = serde_json::from_str(&row.params).map_err(internal)?;
+    let threshold =
+        params["threshold"].as_u64().ok_or_else(|| AppError::Internal("a release without threshold".into()))?;
+    let protection =
+        params["protection"].as_u64().ok_or_else(|| AppError::Internal("a release without protection".into()))?;
+    let dataset: Dataset = serde_json::from_str(&row.dataset).map_err(internal)?;
+    Ok(sdc::Earlier {
+        params: SdcParams { threshold, protection: ProtectionLevel::Absolute(protection) },
+        published: dataset
+            .observations
+            .into_iter()
+            .filter(|o| !o.conf.is_suppressed())
+            .filter_map(|o| o.value.map(|v| (o.key, v)))
+            .collect(),
+    })
+}
+
+/// Refuses an exact release beside a differentially private one of the same year, or the
+/// other way round.
+fn mixed_modes(year: u16, dp_published: bool) -> AppError {
+    let (message_id, english) = if dp_published {
+        (
+            "stats-refused-exact-beside-dp",
+            format!(
+                "{year} already has a differentially private release: an exact release beside it would void the \
+                 noise's guarantee. Nothing was published."
+            ),
+        )
+    } else {
+        (
+            "stats-refused-dp-beside-exact",
+            format!(
+                "{year} already has an exact release (cell suppression): a differentially private release beside it \
+                 would not have its guarantee. Nothing was published."
+            ),
+        )
+    };
+    AppError::Refused(Refusal { message_id, arg: ("year", year.to_string()), items: Vec::new(), english })
+}
+
+/// Refuses a suppression release that, together with those of the year already published,
+/// would leave small cells unprotected: lists them.
+fn broken_together(year: u16, audit: &sdc::AuditReport) -> AppError {
+    let items: Vec<String> = audit.unsafe_cells().map(|c| hub::key_label(&c.key)).collect();
+    let english = format!(
+        "Together with the releases of {year} already published, these cells would not be protected (small cells \
+         already printed, or cells the releases together would narrow down). Nothing was published. Cells: {}",
+        items.join(", ")
+    );
+    AppError::Refused(Refusal { message_id: "stats-refused-cells", arg: ("year", year.to_string()), items, english })
+}
+
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
     haven_domain::ParseError::new(field, message).into()
 }
@@ -687,6 +742,13 @@ impl App {
     /// suppression (refused if the audit finds a cell an attacker could narrow down) or by
     /// differential privacy (refused if the dataset's privacy budget cannot cover it). Parameters
     /// out of range are refused with the reason before anything is computed.
+    ///
+    /// Release control: a suppression release is audited jointly with the suppression releases
+    /// of the same year already published (what they printed is public; the small cells of their
+    /// rules keep their protection) and refused, with the cells at fault, when together they would
+    /// break the rule; exact (suppression) and differentially private releases of the same year
+    /// are mutually exclusive (an exact release beside a noisy one voids the noise's guarantee).
+    /// The release is stored only if no other release of the year was published meanwhile.
     pub async fn create_release(&self, principal: &Principal, req: &ReleaseRequest) -> AppResult<Release> {
         self.require(principal, Permission::PublishStatistics).await?;
         self.require_national(principal).await?;
@@ -694,6 +756,16 @@ impl App {
         let country = principal.organisation.jurisdiction.code().to_owned();
         let year = req.year;
         let budget = self.budget_setting()?;
+        let published = self.store.releases_in(&country, Some(i64::from(year))).await?;
+        let other_mode = match mode {
+            Mode::Suppression(_) => "dp",
+            Mode::Dp(_) => "suppression",
+        };
+        if published.iter().any(|r| r.mode == other_mode) {
+            return Err(mixed_modes(year, other_mode == "dp"));
+        }
+        let earlier: Vec<sdc::Earlier> =
+            published.iter().filter(|r| r.mode == "suppression").map(earlier_of).collect::<AppResult<_>>()?;
         if let Mode::Dp(params) = &mode {
             let (budget_now, spent) = self.budget_and_spent(&country, year).await?;
             let left = PrivacyCost::new(
@@ -735,7 +807,10 @@ impl App {
         let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
             Mode::Suppression(params) => {
-                let protection = sdc::protect(&geo, &tables, &params).map_err(internal)?;
+                let protection = sdc::protect_after(&geo, &tables, &params, &earlier).map_err(internal)?;
+                if !protection.audit.passed && !earlier.is_empty() {
+                    return Err(broken_together(year, &protection.audit));
+                }
                 if !protection.audit.passed {
                     return Err(AppError::Conflict(
                         "the audit found a confidential cell that could be narrowed down from what would be \
@@ -851,7 +926,12 @@ impl App {
             .event(principal, AuditAction::ReleaseCreated)
             .on("release", &id, Some(&principal.organisation.id))
             .detail(format!("year={year} mode={mode_code}"));
-        self.store.add_release(&row, charge, &event).await?;
+        let before = ReleasesBefore {
+            releases: i64::try_from(published.len()).map_err(internal)?,
+            default_epsilon_budget_micro: epsilon_micro(budget.epsilon)?,
+            default_delta_budget_pico: delta_pico(budget.delta)?,
+        };
+        self.store.add_release_after(&row, charge, before, &event).await?;
         Ok(Release {
             id,
             country,

@@ -1,10 +1,10 @@
 //! Demonstration statistics: each country's rapporteur makes a release of this year's national
-//! tables (cell suppression; Latvia also one with differential privacy) and sends it to the EU
-//! hub; the EU statistics office receives files of last year and of other member states, made
-//! from synthetic records the way a member state's own system would. Finland's and Sweden's files
-//! carry the offender tables (traffickers and users of services exploited from a victim, Dir
-//! 2024/1712 Art 18a) from their proceedings data; Denmark, not bound by the Directive, sends
-//! nothing and shows as not bound.
+//! tables (cell suppression; Latvia also one of last year with differential privacy) and sends
+//! it to the EU hub; the EU statistics office receives files of last year and of other member
+//! states, made from synthetic records the way a member state's own system would. Finland's and
+//! Sweden's files carry the offender tables (traffickers and users of services exploited from a
+//! victim, Dir 2024/1712 Art 18a) from their proceedings data; Denmark, not bound by the
+//! Directive, sends nothing and shows as not bound.
 
 use anyhow::{Context, Result};
 use haven_app::stats::{FileFormat, ReleaseRequest};
@@ -38,9 +38,11 @@ pub async fn seed(
         app.submit_release(p, &release.id).await.context("sending a release to the EU hub")?;
         sent += 1;
     }
+    // exact and differentially private releases of one year exclude each other: Latvia's noisy
+    // release is of the year before
     if let Some(lv) = rapporteurs.first() {
         let req = ReleaseRequest {
-            year,
+            year: year - 1,
             mode: "dp".into(),
             mechanism: Some("laplace".into()),
             epsilon: Some("1".into()),

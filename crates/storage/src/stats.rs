@@ -38,6 +38,15 @@ pub struct Charge {
     pub default_delta_budget_pico: i64,
 }
 
+/// What a release was decided against: how many releases of its jurisdiction and year there
+/// were, and the budget to create when the year has none yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleasesBefore {
+    pub releases: i64,
+    pub default_epsilon_budget_micro: i64,
+    pub default_delta_budget_pico: i64,
+}
+
 /// A member state's submission as received by the EU level.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SubmissionRow {
@@ -106,7 +115,65 @@ impl Store {
     /// budget cannot cover it nothing is written and [`StorageError::BudgetExceeded`] is returned,
     /// so two concurrent releases can never spend more than the budget together.
     pub async fn add_release(&self, row: &ReleaseRow, charge: Option<Charge>, audit: &AuditEvent) -> Result<()> {
+        self.add_release_checked(row, charge, None, audit).await
+    }
+
+    /// [`Store::add_release`] provided the jurisdiction still has `before.releases` releases of
+    /// the year: a release decided against the releases already published (audited jointly with
+    /// them, or refused beside one of the other mode) is never stored beside one published in the
+    /// meantime ([`StorageError::Conflict`]). Writers of a year are serialised on its budget row,
+    /// created with `before`'s default budget if the year has none.
+    pub async fn add_release_after(
+        &self,
+        row: &ReleaseRow,
+        charge: Option<Charge>,
+        before: ReleasesBefore,
+        audit: &AuditEvent,
+    ) -> Result<()> {
+        self.add_release_checked(row, charge, Some(before), audit).await
+    }
+
+    async fn add_release_checked(
+        &self,
+        row: &ReleaseRow,
+        charge: Option<Charge>,
+        before: Option<ReleasesBefore>,
+        audit: &AuditEvent,
+    ) -> Result<()> {
         audited_tx!(self, audit, |tx| {
+            if let Some(b) = before {
+                sqlx::query(
+                    "INSERT INTO privacy_budgets (jurisdiction, year, epsilon_budget_micro, delta_budget_pico) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (jurisdiction, year) DO NOTHING",
+                )
+                .bind(&row.jurisdiction)
+                .bind(row.year)
+                .bind(b.default_epsilon_budget_micro)
+                .bind(b.default_delta_budget_pico)
+                .execute(&mut *tx)
+                .await?;
+                // takes the year's row lock: a concurrent writer waits here until this one ends
+                sqlx::query(
+                    "UPDATE privacy_budgets SET epsilon_spent_micro = epsilon_spent_micro \
+                     WHERE jurisdiction = $1 AND year = $2",
+                )
+                .bind(&row.jurisdiction)
+                .bind(row.year)
+                .execute(&mut *tx)
+                .await?;
+                let n: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM stat_releases WHERE jurisdiction = $1 AND year = $2")
+                        .bind(&row.jurisdiction)
+                        .bind(row.year)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if n != b.releases {
+                    return Err(StorageError::Conflict(format!(
+                        "another release of {} was published while this one was made; make it again",
+                        row.year
+                    )));
+                }
+            }
             if let Some(c) = charge {
                 sqlx::query(
                     "INSERT INTO privacy_budgets (jurisdiction, year, epsilon_budget_micro, delta_budget_pico) \

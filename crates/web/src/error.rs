@@ -92,6 +92,17 @@ impl WebError {
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorDetail { problems: problems.clone(), ..d("rejected", e.to_string(), Some("file".into())) },
                 ),
+                AppError::Refused(r) => (
+                    StatusCode::CONFLICT,
+                    ErrorDetail {
+                        problems: r
+                            .items
+                            .iter()
+                            .map(|i| haven_app::Problem { location: i.clone(), message: "at fault".into() })
+                            .collect(),
+                        ..d("refused", r.english.clone(), None)
+                    },
+                ),
                 AppError::WrongMasterKey | AppError::Internal(_) => {
                     log_chain(e);
                     (StatusCode::INTERNAL_SERVER_ERROR, d("internal", "something went wrong on our side".into(), None))

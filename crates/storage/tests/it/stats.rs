@@ -3,7 +3,7 @@
 
 use crate::support::{TestStore, World, event, seed};
 use haven_domain::audit::AuditAction;
-use haven_storage::{Charge, ReleaseRow, StorageError, SubmissionRow};
+use haven_storage::{Charge, ReleaseRow, ReleasesBefore, StorageError, SubmissionRow};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
@@ -12,6 +12,7 @@ contract_tests!(
     a_refused_release_writes_nothing,
     suppression_releases_spend_no_budget,
     submissions_are_kept_per_year,
+    of_releases_decided_against_the_same_published_ones_racing_only_one_is_stored,
 );
 
 fn release(id: &str, user: &str, year: i64, epsilon_micro: Option<i64>) -> ReleaseRow {
@@ -98,6 +99,43 @@ async fn suppression_releases_spend_no_budget(t: TestStore) {
     assert!(t.store.privacy_budget("LV", 2026).await.unwrap().is_none());
     assert_eq!(t.store.releases_in("LV", None).await.unwrap().len(), 3);
     assert!(t.store.releases_in("EE", None).await.unwrap().is_empty());
+}
+
+async fn of_releases_decided_against_the_same_published_ones_racing_only_one_is_stored(t: TestStore) {
+    let w = seed(&t).await;
+    let before = |releases| ReleasesBefore {
+        releases,
+        default_epsilon_budget_micro: 4_000_000,
+        default_delta_budget_pico: 1_000_000,
+    };
+    // six releases of 2026, each audited against none published: one is stored
+    let barrier = Arc::new(Barrier::new(6));
+    let mut handles = Vec::new();
+    for i in 0..6 {
+        let store = t.store.clone();
+        let barrier = barrier.clone();
+        let row = release(&format!("rc-{i}"), &w.officer.id, 2026, None);
+        handles.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let audit = event(AuditAction::ReleaseCreated).on("release", &row.id, None);
+            store.add_release_after(&row, None, before(0), &audit).await
+        }));
+    }
+    let mut won = 0;
+    for h in handles {
+        match h.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StorageError::Conflict(m)) => assert!(m.contains("make it again"), "{m}"),
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(t.store.releases_in("LV", Some(2026)).await.unwrap().len(), 1);
+    // decided against the one now published, the next is stored; the budget is untouched
+    let audit = event(AuditAction::ReleaseCreated).on("release", "rc-next", None);
+    t.store.add_release_after(&release("rc-next", &w.officer.id, 2026, None), None, before(1), &audit).await.unwrap();
+    let b = t.store.privacy_budget("LV", 2026).await.unwrap().unwrap();
+    assert_eq!((b.epsilon_spent_micro, b.epsilon_budget_micro), (0, 4_000_000));
 }
 
 async fn submissions_are_kept_per_year(t: TestStore) {

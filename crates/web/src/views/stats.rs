@@ -303,6 +303,15 @@ async fn create_release(
                 Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
                 Err(AppError::Invalid(e)) => Err((e.field, e.message)),
                 Err(AppError::Conflict(m)) => Err(("budget".to_owned(), m)),
+                Err(AppError::Refused(r)) => {
+                    let tr = state.i18n.tr(p.user.language);
+                    let mut said = tr.t1(r.message_id, r.arg.0, &r.arg.1);
+                    if !r.items.is_empty() {
+                        said.push(' ');
+                        said.push_str(&r.items.join(", "));
+                    }
+                    Err(("mode".to_owned(), said))
+                }
                 Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
             }
         }

@@ -357,9 +357,79 @@ async fn differential_privacy_releases_add_up_spend_the_budget_and_a_release_tha
     assert_eq!(budget["spent_epsilon"], "3.5", "{budget}");
     assert_eq!(w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
     // another year has its own budget; suppression spends none
-    let r = w.post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2026, "mode": "suppression"})).await;
+    let r = w.post("/api/v1/statistics/releases", &w.rapporteur, json!({"year": 2025, "mode": "suppression"})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(w.get("/api/v1/statistics/budget?year=2025", &w.rapporteur).await.json()["spent_epsilon"], "0");
+}
+
+#[tokio::test]
+async fn exact_and_differentially_private_releases_of_one_year_exclude_each_other_in_the_rapporteurs_language() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let post = async |body: Value| w.post("/api/v1/statistics/releases", &w.rapporteur, body).await;
+    let r = post(json!({"year": 2026, "mode": "dp", "epsilon": "1"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // an exact release beside the noisy one would void its guarantee
+    let r = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "refused", "{}", r.body);
+    assert!(r.body.contains("differentially private"), "{}", r.body);
+    // ... and the other way round, in another year
+    assert_eq!(post(json!({"year": 2025, "mode": "suppression"})).await.status, StatusCode::CREATED);
+    let r = post(json!({"year": 2025, "mode": "dp", "epsilon": "1"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("exact release"), "{}", r.body);
+    assert_eq!(w.get("/api/v1/statistics/budget?year=2025", &w.rapporteur).await.json()["spent_epsilon"], "0");
+    // the rapporteur reads it on the form, in Latvian
+    let r = w.t.form("/account/language", Some(&w.rapporteur), &[("language", "lv")]).await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let page =
+        w.t.form(
+            "/statistics/releases",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "3")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    assert!(page.body.contains("id=\"form-error\""), "{}", page.body);
+    assert!(page.body.contains("jau ir publikācija ar diferenciālo privātumu"), "{}", page.body);
+    assert_eq!(w.get("/api/v1/statistics/releases", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_later_suppression_release_of_the_year_is_audited_with_the_earlier_one_and_refused_with_the_cells_at_fault() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    // four men in all, each from Moldova, in forced labour
+    for (given, family, born) in
+        [("Ion", "Rusu", "1983-05-01"), ("Vasile", "Ceban", "1987-09-17"), ("Mihai", "Lungu", "1991-12-03")]
+    {
+        w.refer(&w.lv_responder, person(given, family, "male", born, "MD", "forced_labour")).await;
+    }
+    let post = async |body: Value| w.post("/api/v1/statistics/releases", &w.rapporteur, body).await;
+    // threshold 3 prints cells of 3 and 4 persons that a threshold-5 release would hide
+    let first = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let printed: Vec<(haven_stats::CellKey, u64)> = dataset_of(&first.json())
+        .observations
+        .into_iter()
+        .filter_map(|o| o.value.map(|v| (o.key, v)))
+        .filter(|(_, v)| (3..5).contains(v))
+        .collect();
+    assert!(!printed.is_empty(), "the first release prints cells of 3 or 4");
+    let r = post(json!({"year": 2026, "mode": "suppression", "threshold": 5})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let error = &r.json()["error"];
+    assert_eq!(error["code"], "refused", "{}", r.body);
+    let at_fault: Vec<&str> =
+        error["problems"].as_array().unwrap().iter().map(|p| p["location"].as_str().unwrap()).collect();
+    for (key, _) in &printed {
+        assert!(at_fault.contains(&haven_stats::hub::key_label(key).as_str()), "{key:?} not in {at_fault:?}");
+    }
+    // the same rule again prints nothing new: published
+    let again = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
