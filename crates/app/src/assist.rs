@@ -333,6 +333,20 @@ impl App {
 
     // ---- support plan --------------------------------------------------------------------
 
+    /// The languages the person speaks, as registered, to prefill the need a referral is
+    /// matched for. A read of the identity compartment, authorised and audited as one.
+    pub async fn person_languages(&self, principal: &Principal, case_id: &str) -> AppResult<Vec<String>> {
+        let read = Permission::Case(Compartment::Identity, Action::Read);
+        let (case, row) = self.registered_case(principal, read, case_id, Compartment::Identity, Action::Read).await?;
+        let reg = self.decrypt_registration(&row)?;
+        let event = self
+            .event(principal, AuditAction::CaseRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail("part=languages".to_owned());
+        self.store.append_audit(&event).await?;
+        Ok(reg.person.languages)
+    }
+
     /// The support side of a case, audited as a read of the support compartment.
     pub async fn support(&self, principal: &Principal, case_id: &str) -> AppResult<SupportView> {
         let (case, _, reg) = self

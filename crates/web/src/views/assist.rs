@@ -172,6 +172,9 @@ async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<Organisati
     }
 }
 
+/// The organisation an instance creates for its first administrator: it receives no referrals.
+const OPERATOR_ORGANISATION: &str = "Haven operator";
+
 /// Organisations of the user's country that take part in assistance (no statistics offices).
 fn country_organisations<'a>(orgs: &'a [OrganisationRow], p: &Principal) -> Vec<&'a OrganisationRow> {
     let mut out: Vec<&OrganisationRow> =
@@ -1733,10 +1736,18 @@ async fn referral_form_page(
     let ready = kind == ReferralKind::Transfer || service.is_some();
     // The need the providers are ranked for: what the form says, else what the case says.
     params.need.child = if view.child { "on".into() } else { String::new() };
-    if params.need.languages.trim().is_empty()
-        && let Some(a) = view.assessments.iter().find(|a| a.in_force)
-    {
-        params.need.languages = a.assessment.languages.join(", ");
+    // The person's languages: from the assessment in force, else the latest one, else the
+    // registration (where the user may read the identity).
+    if params.need.languages.trim().is_empty() {
+        let assessed = view.assessments.iter().find(|a| a.in_force).or(view.assessments.last());
+        params.need.languages = match assessed.map(|a| a.assessment.languages.join(", ")) {
+            Some(l) if !l.is_empty() => l,
+            _ => match state.app.person_languages(p, case_id).await {
+                Ok(l) => l.join(", "),
+                Err(AppError::Forbidden | AppError::NotFound) => String::new(),
+                Err(e) => return error_page(state, Some(p), headers, e.into()),
+            },
+        };
     }
     if params.need.sex.trim().is_empty() {
         params.need.sex = match state.app.case_view(p, case_id).await {
@@ -1762,6 +1773,13 @@ async fn referral_form_page(
             Err(_) => {}
         }
     }
+    // A new form proposes the best-ranked provider (the user may choose another, or none).
+    if typed.is_none()
+        && params.provider_id.trim().is_empty()
+        && let Some(first) = ranked_lines.first_mut()
+    {
+        first.selected = true;
+    }
     let status = if check.is_some() { status } else { StatusCode::OK };
     let allowed = state.app.assist_settings().sharing.allowed(kind, service);
     let typed_shared = typed.map(|f| f.all("shared_fields"));
@@ -1775,9 +1793,12 @@ async fn referral_form_page(
         .collect();
     let typed_text = |name: &str| typed.map(|f| text(f, name)).unwrap_or_default();
     let to_org = typed_text("to_organisation_id");
-    let organisations = country_organisations(&orgs, p)
+    // The platform operator's organisation (administration only) comes last, never first.
+    let mut recipients: Vec<&OrganisationRow> =
+        country_organisations(&orgs, p).into_iter().filter(|o| o.id != p.organisation.id).collect();
+    recipients.sort_by_key(|o| o.name == OPERATOR_ORGANISATION);
+    let organisations = recipients
         .into_iter()
-        .filter(|o| o.id != p.organisation.id)
         .map(|o| Choice { value: o.id.clone(), label: o.name.clone(), selected: o.id == to_org })
         .collect();
     let mut match_params = params.need.clone();

@@ -68,12 +68,33 @@ pub struct PageCtx<'a> {
     pub notice: Option<String>,
 }
 
-/// The language for a request: the user's choice, else the language cookie, else English.
+/// The language for a request: the user's choice, else the language cookie, else the
+/// browser's (`Accept-Language`), else English.
 pub fn language_of(principal: Option<&Principal>, headers: &HeaderMap) -> Language {
     if let Some(p) = principal {
         return p.user.language;
     }
-    cookie(headers, LANGUAGE_COOKIE).and_then(|c| Language::parse_code("lang", c).ok()).unwrap_or_default()
+    cookie(headers, LANGUAGE_COOKIE)
+        .and_then(|c| Language::parse_code("lang", c).ok())
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(accepted_language))
+        .unwrap_or_default()
+}
+
+/// The interface language a browser prefers most (`lv-LV,lv;q=0.9,en;q=0.8` is Latvian); none
+/// when it accepts none of them.
+pub fn accepted_language(accept: &str) -> Option<Language> {
+    let mut best: Option<(f32, Language)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let q = parts.find_map(|p| p.trim().strip_prefix("q=")).map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        let primary = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+        let Ok(language) = Language::parse_code("lang", &primary) else { continue };
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, language));
+        }
+    }
+    best.map(|(_, l)| l)
 }
 
 const NAV: &[(&str, &str, Permission)] = &[

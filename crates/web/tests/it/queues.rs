@@ -224,3 +224,121 @@ async fn statistics_lead_with_the_released_figure_and_the_eu_level_lands_where_i
     let page = get_ok(&t, "/statistics", &rapporteur).await;
     assert!(page.contains("reģistrēti 2026. gadā") && page.contains("Nepublicētie darba skaitļi"), "{page}");
 }
+
+/// The relative luminance of `#rrggbb` (WCAG 2).
+fn luminance(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[tokio::test]
+async fn the_focus_ring_stands_out_at_least_3_to_1_and_numbered_lists_are_numbered_once() {
+    let t = TestApp::new().await;
+    let css = t.page("/assets/haven.css", None).await.body;
+    let rule = css.lines().find(|l| l.contains("a:focus") && l.contains("outline:")).unwrap_or_default();
+    let colour = rule.split("solid ").nth(1).and_then(|r| r.get(..7)).unwrap_or_default();
+    assert!(colour.starts_with('#'), "the focus ring's colour: {rule}");
+    // The page, the cards and the dark header are what the ring (offset from the element) touches.
+    for (around, name) in [("#ffffff", "card"), ("#f7f8fa", "page"), ("#14213d", "header")] {
+        let ratio = contrast(colour, around);
+        assert!(ratio >= 3.0, "focus ring {colour} against the {name} {around}: {ratio:.2}:1");
+    }
+    assert!(contrast("#f4a261", "#ffffff") < 3.0, "the old ring failed the rule this test checks");
+    // The wizard's steps carry their own numbers, and the tabs are not a bulleted list.
+    assert!(css.contains(".steps ol, .steps ul { list-style: none;"));
+    assert!(css.contains(".pager {") && css.lines().any(|l| l.starts_with(".pager") && l.contains("list-style: none")));
+}
+
+#[tokio::test]
+async fn the_login_page_speaks_the_browsers_language_unless_one_was_chosen() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let t = TestApp::new().await;
+    let login = |accept: &'static str, cookie: Option<&'static str>| {
+        let mut req = Request::builder().uri("/login").header("host", "localhost").header("accept-language", accept);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.body(Body::empty()).unwrap_or_default()
+    };
+    let lv = t.send(login("lv", None)).await;
+    assert!(lv.body.contains("<html lang=\"lv\""), "{}", lv.body);
+    let lv = t.send(login("lv-LV,lv;q=0.9,en-US;q=0.8,en;q=0.7", None)).await;
+    assert!(lv.body.contains("<html lang=\"lv\""));
+    let en = t.send(login("de-DE,en;q=0.8,lv;q=0.5", None)).await;
+    assert!(en.body.contains("<html lang=\"en\""));
+    let none = t.send(login("de", None)).await;
+    assert!(none.body.contains("<html lang=\"en\""));
+    let chosen = t.send(login("lv", Some("haven_lang=en"))).await;
+    assert!(chosen.body.contains("<html lang=\"en\""), "a language picked on the page wins");
+}
+
+#[tokio::test]
+async fn the_referral_form_proposes_the_best_provider_the_persons_languages_and_the_operator_last() {
+    let w = world().await;
+    let t = &w.t;
+    t.org("Haven operator", "competent_authority", "LV").await;
+    // The person speaks Ukrainian and Russian, as registered.
+    let reply = t
+        .form(
+            &format!("/cases/{}/edit", w.case_id),
+            Some(&w.caseworker),
+            &[
+                ("step", "person"),
+                ("given_names", "Anna"),
+                ("family_names", "Bērziņa"),
+                ("date_of_birth", "2001-04-17"),
+                ("sex", "female"),
+                ("languages", "uk, ru"),
+                ("go", "case"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let provider = t
+        .form(
+            "/providers/new",
+            Some(&w.supervisor),
+            &[
+                ("id", ""),
+                ("name", "Mārupe Women's Shelter"),
+                ("organisation_id", &w.shelter),
+                ("service.counselling_information", "on"),
+                ("languages", "lv, uk"),
+                ("regions", "LV"),
+                ("accepts", "women"),
+                ("contact_points", "Intake; +371 2000 0000; intake@shelter.example"),
+                ("opening_hours", ""),
+                ("always_open", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(provider.status, StatusCode::SEE_OTHER, "{}", provider.body);
+    let form = get_ok(
+        t,
+        &format!("/cases/{}/referrals/new?kind=service&service=counselling_information", w.case_id),
+        &w.caseworker,
+    )
+    .await;
+    assert!(form.contains("name=\"languages\" value=\"uk, ru\""), "the person's languages: {form}");
+    assert!(form.contains("id=\"provider-1\" name=\"provider_id\""), "{form}");
+    let first = form.find("id=\"provider-1\"").unwrap_or_default();
+    assert!(form[first..].split('>').next().unwrap_or_default().contains("checked"), "the best match is proposed");
+    assert!(!form.contains("id=\"provider-none\" name=\"provider_id\" value=\"\" checked"));
+    // One word for a value nobody knows: the need's sex offers "Not known", as every list does.
+    assert!(form.contains(">Not known<") && !form.contains(">Unknown<"), "{form}");
+    let select = form.split("id=\"to_organisation_id\"").nth(1).unwrap_or_default();
+    let select = select.split("</select>").next().unwrap_or_default();
+    let operator = select.find("Haven operator").unwrap_or(0);
+    let shelter = select.find("Riga Shelter").unwrap_or(usize::MAX);
+    assert!(shelter < operator, "the operator's organisation comes last: {select}");
+}
