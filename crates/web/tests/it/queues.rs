@@ -342,3 +342,35 @@ async fn the_referral_form_proposes_the_best_provider_the_persons_languages_and_
     let shelter = select.find("Riga Shelter").unwrap_or(usize::MAX);
     assert!(shelter < operator, "the operator's organisation comes last: {select}");
 }
+
+#[tokio::test]
+async fn the_competent_authority_home_counts_the_registrations_waiting_for_a_decision() {
+    let t = TestApp::new().await;
+    let police = t.org("State Police", "police", "LV").await;
+    let authority = t.org("Competent Authority LV", "competent_authority", "LV").await;
+    t.user("inv", &police, &["investigator"]).await;
+    t.user("decider", &authority, &["decision_maker"]).await;
+    let investigator = t.login("inv", PASSWORD).await;
+    let decider = t.login("decider", PASSWORD).await;
+    let home = get_ok(&t, "/", &decider).await;
+    assert!(home.contains("href=\"/deadlines\"><strong>0</strong> registrations waiting for a decision"), "{home}");
+    let reply = t
+        .form(
+            "/cases",
+            Some(&investigator),
+            &[("given_names", "Olena"), ("family_names", "K"), ("date_of_birth", "1999-03-01"), ("sex", "female")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id = location(&reply).trim_start_matches("/cases/").split('/').next().unwrap_or_default().to_owned();
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&investigator), &[("version", "1")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let home = get_ok(&t, "/", &decider).await;
+    assert!(
+        home.contains(
+            "href=\"/deadlines\" class=\"has-items\"><strong>1</strong> registrations waiting for a decision"
+        ),
+        "{home}"
+    );
+    assert!(!get_ok(&t, "/", &investigator).await.contains("registrations waiting for a decision"));
+}
