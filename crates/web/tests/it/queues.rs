@@ -107,6 +107,9 @@ async fn a_supervisor_finds_the_assessments_waiting_for_approval_from_home_and_n
     assert_eq!(lv.status, StatusCode::SEE_OTHER);
     let queue = get_ok(t, "/assessments/to-review", &w.supervisor).await;
     assert!(queue.contains("Novērtējumi apstiprināšanai"), "{queue}");
+    let home = get_ok(t, "/", &w.supervisor).await;
+    assert!(home.contains("Jūs gaida") && home.contains("novērtējumi gaida jūsu apstiprinājumu"), "{home}");
+    assert!(!home.contains("Waiting for you") && !home.contains("waiting for your approval"));
 }
 
 #[tokio::test]
