@@ -122,6 +122,7 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/admin/users", ManageUsers),
     page("POST", "/admin/users/{username}/disable", ManageUsers),
     page("POST", "/admin/users/{username}/enable", ManageUsers),
+    page("POST", "/admin/users/{username}/roles", ManageUsers),
     page("POST", "/admin/users/{username}/reset-password", ManageUsers),
     page("POST", "/admin/role-grants/{id}/approve", ManageUsers),
     page("POST", "/admin/role-grants/{id}/reject", ManageUsers),

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{username}/disable", post(disable))
         .route("/admin/users/{username}/enable", post(enable))
         .route("/admin/users/{username}/reset-password", post(reset_password))
+        .route("/admin/users/{username}/roles", post(change_roles))
         .route("/admin/role-grants/{id}/approve", post(approve_grant))
         .route("/admin/role-grants/{id}/reject", post(reject_grant))
 }
@@ -54,6 +55,8 @@ struct UserLine {
     is_self: bool,
     disable_confirm: String,
     reset_confirm: String,
+    /// Every role, the user's own ticked: the form that changes them.
+    role_choices: Vec<Choice>,
 }
 
 /// A set-up code to hand over, shown this once.
@@ -143,6 +146,14 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
             is_self: u.id == p.user.id,
             disable_confirm: ctx.tr.t1("users-disable-confirm", "username", &u.username),
             reset_confirm: ctx.tr.t1("users-reset-confirm", "username", &u.username),
+            role_choices: Role::ALL
+                .iter()
+                .map(|r| Choice {
+                    value: r.code().to_owned(),
+                    label: label_of(&ctx.tr, "role", *r),
+                    selected: u.roles.contains(r),
+                })
+                .collect(),
         })
         .collect();
     lines.sort_by(|a, b| a.username.cmp(&b.username));
@@ -209,6 +220,8 @@ async fn list(
         Some("enabled") => Some("users-enabled"),
         Some("approved") => Some("users-grant-approved"),
         Some("rejected") => Some("users-grant-rejected"),
+        Some("roles") => Some("users-roles-changed"),
+        Some("roles-pending") => Some("users-roles-pending"),
         _ => None,
     };
     page(&state, &p, &headers, Outcome { done, ..Outcome::default() }).await
@@ -305,6 +318,28 @@ async fn reset_password(
             };
             page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
         }
+        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    }
+}
+
+/// An administrator changes an existing user's roles: at once, or, when the change grants a role
+/// that reads victims' data, as a grant waiting for a second administrator (the application
+/// decides which, and refuses a change of one's own roles or of another country's user).
+async fn change_roles(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    };
+    let roles = form.all("roles").join(",");
+    match state.app.set_user_roles(Acting::User(&p), &username, &roles).await {
+        Ok(None) => see_other("/admin/users?done=roles"),
+        Ok(Some(_)) => see_other("/admin/users?done=roles-pending"),
         Err(e) => error_page(&state, Some(&p), &headers, e.into()),
     }
 }

@@ -408,3 +408,32 @@ async fn guessing_at_set_up_codes_is_held_back() {
         .count();
     assert_eq!(refusals, 5);
 }
+
+#[tokio::test]
+async fn an_existing_users_roles_are_changed_on_the_users_page_through_the_same_rules() {
+    let w = world().await;
+    let t = &w.t;
+    t.user("ilze", &w.lv_ngo, &["first_responder", "caseworker"]).await;
+    t.user("ee.worker", &w.ee_ngo, &["first_responder"]).await;
+    let page = t.page("/admin/users", Some(&w.lv_admin)).await;
+    assert!(page.body.contains("action=\"/admin/users/ilze/roles\""), "a form per user");
+    assert!(page.body.contains("id=\"roles-ilze-caseworker\" name=\"roles\" value=\"caseworker\" checked"));
+    assert!(!page.body.contains("action=\"/admin/users/lv.admin/roles\""), "never one's own roles");
+    // Taking a role away applies at once.
+    let reply = t.form("/admin/users/ilze/roles", Some(&w.lv_admin), &[("roles", "first_responder")]).await;
+    assert_eq!(reply.headers.get("location").unwrap(), "/admin/users?done=roles");
+    assert_eq!(t.app.store().user_by_username("ilze").await.unwrap().roles, vec![haven_domain::Role::FirstResponder]);
+    // Giving back a role that reads victims' data waits for a second administrator.
+    let reply = t
+        .form("/admin/users/ilze/roles", Some(&w.lv_admin), &[("roles", "first_responder"), ("roles", "caseworker")])
+        .await;
+    assert_eq!(reply.headers.get("location").unwrap(), "/admin/users?done=roles-pending");
+    assert_eq!(t.app.store().user_by_username("ilze").await.unwrap().roles, vec![haven_domain::Role::FirstResponder]);
+    let page = t.page("/admin/users?done=roles-pending", Some(&w.lv_admin)).await;
+    assert!(page.body.contains("waits for another administrator"), "{}", page.body);
+    // Another country's user, and no role at all, are refused.
+    let reply = t.form("/admin/users/ee.worker/roles", Some(&w.lv_admin), &[("roles", "caseworker")]).await;
+    assert!(reply.status == StatusCode::NOT_FOUND || reply.status == StatusCode::FORBIDDEN, "{}", reply.status);
+    let reply = t.form("/admin/users/ilze/roles", Some(&w.lv_admin), &[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
