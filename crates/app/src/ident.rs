@@ -1327,6 +1327,31 @@ impl App {
         Ok(hits)
     }
 
+    /// The possible duplicates of a registration the principal edits (`reg`, as
+    /// [`App::registration_for_edit`] gave it), as saving it reports them: for the page shown
+    /// after saving. Audited as a search that showed those cases.
+    pub async fn possible_duplicates(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        reg: &Registration,
+    ) -> AppResult<Vec<SearchHit>> {
+        self.require(principal, Permission::Case(Compartment::Identity, Action::Write)).await?;
+        let hits = self.duplicates_of(principal, case_id, reg).await?;
+        if !hits.is_empty() {
+            let event = self
+                .event(principal, AuditAction::PersonSearched)
+                .on("search", "persons", Some(&principal.organisation.id))
+                .detail(format!(
+                    "duplicates_of={case_id} results={} cases={}",
+                    hits.len(),
+                    hits.iter().map(|h| h.case_id.as_str()).collect::<Vec<_>>().join(",")
+                ));
+            self.store.append_audit(&event).await?;
+        }
+        Ok(hits)
+    }
+
     /// Possible duplicates of a registration being saved, within the registrar's scope: the
     /// same document number, or a person the engine puts at or above
     /// [`DUPLICATE_WARNING_PROBABILITY`].

@@ -244,6 +244,8 @@ struct IndicatorGroup {
 #[template(path = "case_edit.html")]
 struct EditPage<'a> {
     ctx: PageCtx<'a>,
+    /// Possible duplicates of the person (reference, name, what matched, probability).
+    duplicates: Vec<HitRow>,
     id: String,
     reference: String,
     version: i64,
@@ -309,6 +311,8 @@ struct Loaded<'a> {
     draft: bool,
     /// The indicator list shown on the indicators step (the first one when none is chosen).
     list: Option<&'a str>,
+    /// Possible duplicates of the person, as saving found them (shown after saving).
+    duplicates: Vec<HitRow>,
 }
 
 fn edit_page(
@@ -320,7 +324,7 @@ fn edit_page(
     reg: Registration,
     error: Option<(StatusCode, FormError)>,
 ) -> Response {
-    let Loaded { id, reference, version, draft, list: chosen_list } = loaded;
+    let Loaded { id, reference, version, draft, list: chosen_list, duplicates } = loaded;
     let ctx = PageCtx::new(state, Some(p), headers, "wizard-title", "/cases");
     let tr = ctx.tr;
     let r = &reg;
@@ -481,6 +485,7 @@ fn edit_page(
         sharing_consent_informed_by: sharing.map(|c| c.informed_by.clone()).unwrap_or_default(),
         sharing_consent_given: sharing.is_some_and(|c| c.given),
         reg,
+        duplicates,
         ctx,
     };
     with_status(render(&page), status)
@@ -508,12 +513,18 @@ async fn edit_form(
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let step = known_step(q.step.as_deref());
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let duplicates = match state.app.possible_duplicates(&p, &id, &reg).await {
+        Ok(hits) => hits.into_iter().map(|h| hit_row(&tr, h)).collect(),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let loaded = Loaded {
         id: &id,
         reference: &reference,
         version,
         draft: st == RegistrationState::Draft,
         list: q.list.as_deref(),
+        duplicates,
     };
     edit_page(&state, &p, &headers, loaded, step, reg, None)
 }
@@ -539,7 +550,8 @@ async fn edit_save(
     let draft = st == RegistrationState::Draft;
     if let Err(e) = apply_step(&mut reg, step, &form) {
         let error = FormError::new(&tr, &e.field, e.message);
-        let loaded = Loaded { id: &id, reference: &reference, version, draft, list: form.get("list") };
+        let loaded =
+            Loaded { id: &id, reference: &reference, version, draft, list: form.get("list"), duplicates: vec![] };
         return edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
     }
     match state.app.update_registration(&p, &id, loaded_version, reg.clone()).await {
@@ -556,6 +568,7 @@ async fn edit_save(
                         version: saved.version,
                         draft,
                         list: form.get("list"),
+                        duplicates: vec![],
                     };
                     edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)))
                 }
@@ -571,7 +584,14 @@ async fn edit_save(
         }
         Err(e) => match form_error(&tr, e) {
             Ok(error) => {
-                let loaded = Loaded { id: &id, reference: &reference, version, draft, list: form.get("list") };
+                let loaded = Loaded {
+                    id: &id,
+                    reference: &reference,
+                    version,
+                    draft,
+                    list: form.get("list"),
+                    duplicates: vec![],
+                };
                 edit_page(&state, &p, &headers, loaded, step, reg, Some(error))
             }
             Err(e) => error_page(&state, Some(&p), &headers, e.into()),
@@ -603,6 +623,7 @@ async fn submit(
                         version,
                         draft: st == RegistrationState::Draft,
                         list: None,
+                        duplicates: vec![],
                     };
                     let error = FormError::new(&tr, &e.field, e.message);
                     edit_page(
@@ -890,6 +911,8 @@ struct SearchPage<'a> {
 struct HitRow {
     hit: SearchHit,
     reasons: Vec<Reason>,
+    /// The linkage engine's probability in words (or "exact" for an identifier).
+    probability: String,
 }
 
 /// One field's part in a match: "Given names: the same, +7.4".
@@ -928,7 +951,12 @@ fn hit_row(tr: &crate::i18n::Tr<'_>, hit: SearchHit) -> HitRow {
             weight: format!("{:+.1}", r.weight),
         })
         .collect();
-    HitRow { hit, reasons }
+    // A whole percentage: no decimal separator to localise, and finer is not meaningful here.
+    let probability = match hit.probability {
+        Some(p) => format!("{:.0} %", p * 100.0),
+        None => tr.t("dup-exact"),
+    };
+    HitRow { hit, reasons, probability }
 }
 
 async fn search(

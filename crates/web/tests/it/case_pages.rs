@@ -213,3 +213,45 @@ async fn the_support_modules_are_linked_from_the_case_only_for_those_who_may_use
     assert!(case.contains(&format!("href=\"/cases/{adult}/support/return\"")), "{case}");
     assert!(!case.contains(&format!("href=\"/cases/{adult}/support/child\"")), "{case}");
 }
+
+/// Registering a person already registered shows the possible duplicates on the page after
+/// saving: the other case's reference (a link), the name, what matched and the probability. A
+/// case the user may not see is never shown.
+#[tokio::test]
+async fn the_page_after_saving_a_registration_shows_its_possible_duplicates() {
+    let w = world().await;
+    let t = &w.t;
+    let first = register(t, &w.caseworker, "Anna").await;
+    let api = t.call(Method::GET, &format!("/api/v1/cases/{first}"), Some(&w.caseworker), None).await;
+    let reference = api.json()["case"]["reference"].as_str().unwrap_or_default().to_owned();
+    assert!(!reference.is_empty(), "{}", api.body);
+
+    let reply = t
+        .form(
+            "/cases",
+            Some(&w.caseworker),
+            &[("given_names", "Anna"), ("family_names", "Berzina"), ("date_of_birth", "2001-04-17"), ("sex", "female")],
+        )
+        .await;
+    assert_see_other(&reply, "/cases/");
+    let after = crate::pages::location(&reply);
+    let page = get_ok(t, &after, &w.caseworker).await;
+    let section = &page[page.find("id=\"duplicates\"").expect("the duplicates are shown after saving")..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    assert!(section.contains(&format!("<a href=\"/cases/{first}\">{reference}</a>")), "{section}");
+    assert!(section.contains("Anna Bērziņa"), "the name: {section}");
+    assert!(section.contains("<td>Name, Date of birth"), "what matched: {section}");
+    assert!(section.contains(" %</td>"), "the probability: {section}");
+
+    // The same person registered by the shelter, which cannot see the NGO's case: nothing shown.
+    let shelter = t.login("shelterworker", PASSWORD).await;
+    let reply = t
+        .form(
+            "/cases",
+            Some(&shelter),
+            &[("given_names", "Anna"), ("family_names", "Bērziņa"), ("date_of_birth", "2001-04-17"), ("sex", "female")],
+        )
+        .await;
+    let page = get_ok(t, &crate::pages::location(&reply), &shelter).await;
+    assert!(!page.contains("id=\"duplicates\"") && !page.contains(&first), "{page}");
+}
