@@ -175,7 +175,7 @@ fn clock<'a>(file: &'a Value, name: &str) -> Option<&'a Value> {
 }
 
 /// A complete registration, every field given, in the order and form the server keeps it.
-fn full_registration() -> Value {
+pub(crate) fn full_registration() -> Value {
     json!({
         "person": {
             "given_names": "Olena",
