@@ -445,6 +445,8 @@ struct CasePage<'a> {
     /// The support compartment of this case may be read (the role and the record-level rule, as
     /// the application answered for the support notes): the support modules are offered then.
     may_read_support: bool,
+    /// Possible duplicates of the person, for those who may correct the registration.
+    duplicates: Vec<super::ident::HitRow>,
     /// The decision form as typed (empty when first shown: no outcome is chosen for the user).
     decision: DecisionTyped,
     /// The decision form's problem, for the summary template.
@@ -672,6 +674,15 @@ pub(super) async fn case_page(
             })
         })
         .unwrap_or_default();
+    // The registrar's warning, as after saving: only for those who may write the identity.
+    let duplicates = if may_write_identity {
+        match state.app.possible_duplicates(&p, &id, &file.registration).await {
+            Ok(hits) => hits.into_iter().map(|h| super::ident::hit_row(&tr, h)).collect(),
+            Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     let may_read_support = compartments.iter().any(|c| c.code == Compartment::Support.code() && c.notes.is_some());
     let page = CasePage {
         procedure,
@@ -690,6 +701,7 @@ pub(super) async fn case_page(
         share_form,
         history_link: can(&p, Permission::ReadAccessHistory),
         may_read_support,
+        duplicates,
         age_text,
         may_edit: may_write_identity,
         may_submit: draft && may_write_identity && can(&p, Permission::RegisterCase),

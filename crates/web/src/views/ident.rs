@@ -908,18 +908,18 @@ struct SearchPage<'a> {
 }
 
 /// A search result with the linkage engine's reasons in the reader's language.
-struct HitRow {
-    hit: SearchHit,
-    reasons: Vec<Reason>,
+pub(super) struct HitRow {
+    pub(super) hit: SearchHit,
+    pub(super) reasons: Vec<Reason>,
     /// The linkage engine's probability in words (or "exact" for an identifier).
-    probability: String,
+    pub(super) probability: String,
 }
 
 /// One field's part in a match: "Given names: the same, +7.4".
-struct Reason {
-    field: String,
-    level: String,
-    weight: String,
+pub(super) struct Reason {
+    pub(super) field: String,
+    pub(super) level: String,
+    pub(super) weight: String,
 }
 
 /// The words for a comparison level of the linkage engine; a level of an operator's model that
@@ -941,7 +941,7 @@ fn level_words(tr: &crate::i18n::Tr<'_>, level: &str) -> String {
     tr.t(id)
 }
 
-fn hit_row(tr: &crate::i18n::Tr<'_>, hit: SearchHit) -> HitRow {
+pub(super) fn hit_row(tr: &crate::i18n::Tr<'_>, hit: SearchHit) -> HitRow {
     let reasons = hit
         .explanation
         .iter()

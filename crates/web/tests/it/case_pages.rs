@@ -242,6 +242,10 @@ async fn the_page_after_saving_a_registration_shows_its_possible_duplicates() {
     assert!(section.contains("Anna Bērziņa"), "the name: {section}");
     assert!(section.contains("<td>Name, Date of birth"), "what matched: {section}");
     assert!(section.contains(" %</td>"), "the probability: {section}");
+    // The case page warns too, for those who may correct the registration.
+    let second = after.trim_start_matches("/cases/").split('/').next().unwrap_or_default().to_owned();
+    let case = get_ok(t, &format!("/cases/{second}"), &w.caseworker).await;
+    assert!(case.contains("id=\"duplicates\"") && case.contains(&format!("href=\"/cases/{first}\"")), "{case}");
 
     // The same person registered by the shelter, which cannot see the NGO's case: nothing shown.
     let shelter = t.login("shelterworker", PASSWORD).await;
