@@ -550,10 +550,11 @@ impl App {
                 Action::Write,
             )
             .await?;
+        let next = next_version(version)?;
         let reg = reg.normalise(self.reference.forms)?;
         let state = RegistrationState::parse_code("state", &old.state)?;
         let referred_on = opt_date("referred_on", &old.referred_on)?;
-        let row = self.registration_row(principal, &case.id, &reg, state, referred_on, version + 1)?;
+        let row = self.registration_row(principal, &case.id, &reg, state, referred_on, next)?;
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationUpdated).on(
             "case",
@@ -562,7 +563,7 @@ impl App {
         );
         self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
         let possible_duplicates = self.duplicates_of(principal, &case.id, &reg).await?;
-        Ok(Saved { id: case.id, reference: case.reference, version: version + 1, state, possible_duplicates })
+        Ok(Saved { id: case.id, reference: case.reference, version: next, state, possible_duplicates })
     }
 
     /// Refers a draft to the national referral mechanism for identification: the referral date
@@ -575,6 +576,7 @@ impl App {
         let (case, old) = self
             .registered_case(principal, Permission::RegisterCase, case_id, Compartment::Identity, Action::Write)
             .await?;
+        let next = next_version(version)?;
         if old.state != RegistrationState::Draft.code() {
             return Err(AppError::Conflict("this registration was already referred".into()));
         }
@@ -585,7 +587,7 @@ impl App {
         reg.check_national_consent_before_referral(today, profile.adult_consent_before_referral)?;
         let procedure = profile.procedure.clone();
         let mut row =
-            self.registration_row(principal, &case.id, &reg, RegistrationState::Submitted, Some(today), version + 1)?;
+            self.registration_row(principal, &case.id, &reg, RegistrationState::Submitted, Some(today), next)?;
         // The procedure in force is pinned to the case; the presumption follows it.
         row.procedure_id = Some(procedure.id.clone());
         row.reflection_from = CaseStatus::referred(today, procedure.shape()).presumed_since().map(|d| d.to_string());
@@ -599,7 +601,7 @@ impl App {
         Ok(Saved {
             id: case.id,
             reference: case.reference,
-            version: version + 1,
+            version: next,
             state: RegistrationState::Submitted,
             possible_duplicates: vec![],
         })
@@ -1826,4 +1828,13 @@ pub fn narrative(text: &str) -> AppResult<Option<Narrative>> {
 /// The reflection rules of a country's profile version (Convention Art 13 floor for parties).
 pub fn reflection_rules(version: &ProfileVersion) -> AppResult<ReflectionRules> {
     Ok(ReflectionRules::new(u32::from(version.reflection_period_days))?)
+}
+
+/// The version a save writes after the one the editor loaded (from 1); a version no save could
+/// have given out is refused naming `version` (it would otherwise overflow).
+fn next_version(version: i64) -> AppResult<i64> {
+    version
+        .checked_add(1)
+        .filter(|_| version >= 1)
+        .ok_or_else(|| AppError::invalid("version", "is not a version of this registration"))
 }

@@ -137,7 +137,11 @@ impl Store {
                  reflection_from = COALESCE(reflection_from, $18) WHERE case_id = $14 AND version = $15",
             )
             .bind(&reg.state)
-            .bind(expected_version + 1)
+            .bind(
+                expected_version
+                    .checked_add(1)
+                    .ok_or_else(|| StorageError::Conflict("the version cannot be counted further".into()))?,
+            )
             .bind(&reg.record)
             .bind(&reg.referred_on)
             .bind(&reg.sex)

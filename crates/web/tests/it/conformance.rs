@@ -102,6 +102,15 @@ async fn a_registration_version_never_given_out_is_422_naming_version_not_a_serv
             .await;
         assert_json_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, Some("version"));
     }
+    // The edit page's form is refused the same way, never a server error.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&s),
+            &[("version", &i64::MAX.to_string()), ("given_names", "Olena"), ("family_names", "K"), ("sex", "female")],
+        )
+        .await;
+    assert!(reply.status.is_client_error(), "{} {}", reply.status, reply.body);
     // The version given out still works.
     let body = json!({"version": 1, "registration": registration});
     let reply = t.call(Method::PUT, &format!("/api/v1/registrations/{id}"), Some(&s), Some(body)).await;
