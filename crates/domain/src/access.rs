@@ -321,6 +321,134 @@ fn competent_authority_on(actor: &Actor, scope: &CaseScope) -> bool {
     scope.referred && actor.jurisdiction == scope.jurisdiction && actor.roles.contains(&Role::DecisionMaker)
 }
 
+/// May `actor` share parts of the case in `scope` with another organisation? Only the owning
+/// organisation shares (a share is never passed on), with a role that shares.
+pub fn may_share(actor: &Actor, scope: &CaseScope) -> bool {
+    permission_allowed(&actor.roles, Permission::ShareCase)
+        && actor.jurisdiction == scope.jurisdiction
+        && actor.organisation_id == scope.owner_organisation_id
+}
+
+/// What is known of a case when deciding what a user may do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts<'a> {
+    pub scope: CaseScope,
+    /// Still a draft: it may be completed and referred, not decided.
+    pub draft: bool,
+    /// The procedure accepts a request to reconsider a negative decision now.
+    pub reconsideration_open: bool,
+    /// The decision of the procedure the case waits for (who takes it is national data), when
+    /// one is pending.
+    pub pending_stage: Option<&'a crate::ident::procedure::Stage>,
+}
+
+/// What a user may do with one case. Decided here, from the actor and the case's facts, and
+/// nowhere else: a page offers exactly these actions, and the use cases behind them ask the same
+/// rules again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CaseActions {
+    /// The case may be known to exist (listed, opened).
+    pub see: bool,
+    /// The parts whose notes and records may be read.
+    pub read: Vec<Compartment>,
+    /// The parts to which notes and records may be added.
+    pub write: Vec<Compartment>,
+    /// Edit (or continue) the registration: whoever may write the identity, the competent
+    /// authority of the country included once the case is referred.
+    pub edit: bool,
+    /// Refer the draft to the national referral mechanism.
+    pub submit: bool,
+    /// Record (or correct) a decision of the identification procedure.
+    pub decide: bool,
+    /// Ask the competent authority to reconsider a negative decision.
+    pub request_reconsideration: bool,
+    /// Share parts of the case with another organisation (the owner only).
+    pub share: bool,
+    /// The parts it may share: those it reads itself.
+    pub shareable: Vec<Compartment>,
+    /// Read who accessed the case.
+    pub access_history: bool,
+    /// Open the support modules (assessments, plan, child protection, compensation, return).
+    pub support: bool,
+    /// Record a risk and needs assessment, a plan, support records.
+    pub assess: bool,
+    /// Refer the person to a service or another organisation.
+    pub refer: bool,
+}
+
+impl CaseActions {
+    pub fn reads(&self, compartment: Compartment) -> bool {
+        self.read.contains(&compartment)
+    }
+
+    pub fn writes(&self, compartment: Compartment) -> bool {
+        self.write.contains(&compartment)
+    }
+}
+
+/// The parts of a case that hold a person's data, in display order.
+pub const CASE_COMPARTMENTS: [Compartment; 3] = [Compartment::Identity, Compartment::Support, Compartment::Proceedings];
+
+/// What `actor`, of an organisation of `kind`, may do with the case of `facts`.
+pub fn case_actions(actor: &Actor, kind: crate::OrganisationKind, facts: &CaseFacts<'_>) -> CaseActions {
+    let scope = &facts.scope;
+    let allowed = |c: Compartment, a: Action| authorize(actor, scope, c, a).is_allowed();
+    let may = |p: Permission| permission_allowed(&actor.roles, p);
+    let read: Vec<Compartment> = CASE_COMPARTMENTS.into_iter().filter(|c| allowed(*c, Action::Read)).collect();
+    let write: Vec<Compartment> = CASE_COMPARTMENTS.into_iter().filter(|c| allowed(*c, Action::Write)).collect();
+    let edit = write.contains(&Compartment::Identity);
+    let share = may_share(actor, scope);
+    let decide = !facts.draft
+        && scope.referred
+        && may(Permission::DecideStatus)
+        && edit
+        && facts.pending_stage.is_none_or(|stage| may_take_decision(actor, kind, stage));
+    CaseActions {
+        see: may_see_case(actor, scope),
+        submit: facts.draft && edit && may(Permission::RegisterCase),
+        decide,
+        request_reconsideration: !may(Permission::DecideStatus)
+            && may(Permission::RequestReconsideration)
+            && edit
+            && facts.reconsideration_open,
+        shareable: if share { read.clone() } else { Vec::new() },
+        share,
+        access_history: may_read_access_history(actor, scope),
+        support: read.contains(&Compartment::Support),
+        assess: write.contains(&Compartment::Support),
+        refer: may(Permission::ManageReferrals) && write.contains(&Compartment::Support),
+        edit,
+        read,
+        write,
+    }
+}
+
+/// A referral as the access rules see it: who sent it, to whom, and whether it was sent yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralScope<'a> {
+    pub from_organisation_id: &'a str,
+    pub to_organisation_id: &'a str,
+    /// Not sent yet: only the sender knows of it.
+    pub draft: bool,
+}
+
+/// On which side of a referral `actor` stands, if it may see the referral at all: the sending
+/// organisation always, the receiving one once it was sent (a draft is the sender's alone).
+/// Referrals are handled by who manages referrals.
+pub fn referral_side(actor: &Actor, referral: &ReferralScope<'_>) -> Option<crate::assist::referral::Side> {
+    use crate::assist::referral::Side;
+    if !permission_allowed(&actor.roles, Permission::ManageReferrals) {
+        return None;
+    }
+    if referral.from_organisation_id == actor.organisation_id {
+        Some(Side::Sender)
+    } else if referral.to_organisation_id == actor.organisation_id && !referral.draft {
+        Some(Side::Receiver)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,6 +615,111 @@ mod tests {
         let mut abroad = case.clone();
         abroad.jurisdiction = ee();
         assert!(!may_read_access_history(&dpo, &abroad));
+    }
+
+    fn facts(scope: CaseScope, draft: bool) -> CaseFacts<'static> {
+        CaseFacts { scope, draft, reconsideration_open: false, pending_stage: None }
+    }
+
+    fn referred(owner: &str) -> CaseScope {
+        CaseScope { referred: true, ..case_of(owner, vec![]) }
+    }
+
+    #[test]
+    fn the_competent_authority_may_edit_and_decide_a_referred_case_and_nothing_else() {
+        let dm = actor("ca", Role::DecisionMaker);
+        let a = case_actions(&dm, crate::OrganisationKind::CompetentAuthority, &facts(referred("ngo"), false));
+        assert!(a.see && a.edit && a.decide, "{a:?}");
+        assert_eq!(a.read, vec![Compartment::Identity]);
+        assert!(!a.share && !a.submit && !a.support && !a.assess && !a.refer && !a.access_history, "{a:?}");
+        assert!(!a.request_reconsideration, "who decides does not ask for reconsideration");
+        // Before the referral the case is not the authority's at all.
+        let draft =
+            case_actions(&dm, crate::OrganisationKind::CompetentAuthority, &facts(case_of("ngo", vec![]), true));
+        assert_eq!(draft, CaseActions::default());
+    }
+
+    #[test]
+    fn actions_per_role_and_relation() {
+        use crate::OrganisationKind::Ngo;
+        let shared_identity =
+            vec![CaseShare { organisation_id: "mine".into(), compartments: vec![Compartment::Identity] }];
+        let shared_support =
+            vec![CaseShare { organisation_id: "mine".into(), compartments: vec![Compartment::Support] }];
+        // (role, relation, edit, share, support, assess, refer, history)
+        let rows: Vec<(Role, CaseScope, [bool; 6])> = vec![
+            (Role::Caseworker, case_of("mine", vec![]), [true, true, true, true, true, false]),
+            (Role::Supervisor, case_of("mine", vec![]), [true, true, true, true, true, true]),
+            (Role::FirstResponder, case_of("mine", vec![]), [true, false, false, false, false, false]),
+            (Role::Investigator, case_of("mine", vec![]), [true, true, false, false, false, false]),
+            // A share gives the shared parts, never the owner's right to share on.
+            (Role::Caseworker, case_of("theirs", shared_identity.clone()), [true, false, false, false, false, false]),
+            (Role::Caseworker, case_of("theirs", shared_support.clone()), [false, false, true, true, true, false]),
+            (Role::Supervisor, case_of("theirs", shared_support), [false, false, true, true, true, false]),
+            (Role::Caseworker, case_of("theirs", vec![]), [false; 6]),
+            // A referral opens the identity to the competent authority only.
+            (Role::Caseworker, referred("theirs"), [false; 6]),
+            // Administrators and the data protection officer read who accessed, never the case.
+            (Role::Administrator, case_of("mine", vec![]), [false, false, false, false, false, true]),
+            (Role::Administrator, case_of("theirs", vec![]), [false; 6]),
+            (Role::Auditor, case_of("theirs", vec![]), [false, false, false, false, false, true]),
+            (Role::Rapporteur, case_of("mine", vec![]), [false; 6]),
+        ];
+        for (role, scope, [edit, share, support, assess, refer, history]) in rows {
+            let a = case_actions(&actor("mine", role), Ngo, &facts(scope.clone(), false));
+            let got = [a.edit, a.share, a.support, a.assess, a.refer, a.access_history];
+            assert_eq!(got, [edit, share, support, assess, refer, history], "{role} on {scope:?}");
+            // What is offered is what the record-level rules answer.
+            for c in CASE_COMPARTMENTS {
+                assert_eq!(a.reads(c), authorize(&actor("mine", role), &scope, c, Action::Read).is_allowed());
+                assert_eq!(a.writes(c), authorize(&actor("mine", role), &scope, c, Action::Write).is_allowed());
+            }
+            assert!(a.shareable.iter().all(|c| a.reads(*c)));
+        }
+        // Another country: nothing, even for the owner's namesake.
+        let mut abroad = actor("mine", Role::Supervisor);
+        abroad.jurisdiction = ee();
+        assert_eq!(case_actions(&abroad, Ngo, &facts(case_of("mine", vec![]), false)), CaseActions::default());
+    }
+
+    #[test]
+    fn a_draft_is_submitted_and_a_referred_case_decided() {
+        use crate::OrganisationKind::{CompetentAuthority, Ngo};
+        let cw = actor("mine", Role::Caseworker);
+        let draft = case_actions(&cw, Ngo, &facts(case_of("mine", vec![]), true));
+        assert!(draft.submit && !draft.decide);
+        let sent = case_actions(&cw, Ngo, &facts(referred("mine"), false));
+        assert!(!sent.submit && !sent.decide && !sent.request_reconsideration);
+        let open = CaseFacts { reconsideration_open: true, ..facts(referred("mine"), false) };
+        assert!(case_actions(&cw, Ngo, &open).request_reconsideration);
+        // A decision maker of the owning organisation, the case still a draft: no decision yet.
+        let dm = actor("mine", Role::DecisionMaker);
+        assert!(!case_actions(&dm, CompetentAuthority, &facts(case_of("mine", vec![]), true)).decide);
+    }
+
+    #[test]
+    fn only_the_owner_shares() {
+        let shared = case_of(
+            "theirs",
+            vec![CaseShare { organisation_id: "mine".into(), compartments: vec![Compartment::Identity] }],
+        );
+        assert!(may_share(&actor("mine", Role::Caseworker), &case_of("mine", vec![])));
+        assert!(!may_share(&actor("mine", Role::Caseworker), &shared));
+        assert!(!may_share(&actor("mine", Role::FirstResponder), &case_of("mine", vec![])));
+        assert!(!may_share(&actor("mine", Role::DecisionMaker), &referred("theirs")));
+    }
+
+    #[test]
+    fn a_referral_is_the_senders_and_once_sent_the_receivers() {
+        use crate::assist::referral::Side;
+        let r = |draft| ReferralScope { from_organisation_id: "ngo", to_organisation_id: "shelter", draft };
+        let cw = |org: &str| actor(org, Role::Caseworker);
+        assert_eq!(referral_side(&cw("ngo"), &r(true)), Some(Side::Sender));
+        assert_eq!(referral_side(&cw("shelter"), &r(true)), None);
+        assert_eq!(referral_side(&cw("shelter"), &r(false)), Some(Side::Receiver));
+        assert_eq!(referral_side(&cw("other"), &r(false)), None);
+        // Who does not manage referrals sees none, even its own organisation's.
+        assert_eq!(referral_side(&actor("ngo", Role::FirstResponder), &r(false)), None);
     }
 
     #[test]

@@ -5,7 +5,10 @@
 
 #[cfg(test)]
 mod tests {
-    use crate::access::{Action, Actor, CaseScope, CaseShare, Compartment, Permission, authorize, permission_allowed};
+    use crate::access::{
+        Action, Actor, CaseActions, CaseFacts, CaseScope, CaseShare, Compartment, Permission, ReferralScope, authorize,
+        case_actions, permission_allowed, referral_side,
+    };
     use crate::org::{CountryCode, Jurisdiction};
     use crate::{Coded, Role};
 
@@ -92,13 +95,17 @@ mod tests {
         "own organisation, other country",
     ];
 
+    fn actor(role: Role) -> Actor {
+        Actor { user_id: "u".into(), organisation_id: "mine".into(), jurisdiction: country("LV"), roles: vec![role] }
+    }
+
     fn decide(role: Role, compartment: Compartment, action: Action, relation: &str) -> bool {
-        let actor = Actor {
-            user_id: "u".into(),
-            organisation_id: "mine".into(),
-            jurisdiction: country("LV"),
-            roles: vec![role],
-        };
+        authorize(&actor(role), &scope_of(compartment, relation), compartment, action).is_allowed()
+    }
+
+    /// The case in `relation` to the organisation "mine" (shared for `compartment`, or for
+    /// another part).
+    fn scope_of(compartment: Compartment, relation: &str) -> CaseScope {
         let other_part =
             if compartment == Compartment::Identity { Compartment::Support } else { Compartment::Identity };
         let (owner, jurisdiction, shares, referred) = match relation {
@@ -119,9 +126,57 @@ mod tests {
             "other organisation, same country" => ("theirs", "LV", vec![], false),
             _ => ("mine", "EE", vec![], true),
         };
-        let scope =
-            CaseScope { owner_organisation_id: owner.into(), jurisdiction: country(jurisdiction), shares, referred };
-        authorize(&actor, &scope, compartment, action).is_allowed()
+        CaseScope { owner_organisation_id: owner.into(), jurisdiction: country(jurisdiction), shares, referred }
+    }
+
+    /// The actions on a case a page offers, each with the state of the case it is asked in.
+    const ACTIONS: &[(&str, &str)] = &[
+        ("edit", "edit the registration"),
+        ("submit", "refer a draft to the national referral mechanism"),
+        ("decide", "record a decision (the case referred)"),
+        ("reconsider", "request a reconsideration (a negative decision open to it)"),
+        ("share", "share parts of the case"),
+        ("history", "read who accessed the case"),
+        ("support", "open the support modules"),
+        ("assess", "assess, plan, record support"),
+        ("refer", "refer the person to a service"),
+    ];
+
+    /// The relation's case with the state the action is asked in; shares are of the identity
+    /// (the part every case-reading role opens), and "referred" is referred.
+    fn offered(role: Role, action: &str, relation: &str) -> bool {
+        let mut scope = scope_of(Compartment::Identity, relation);
+        let draft = action == "submit";
+        // A decision is asked of a referred case, a draft's referral of a draft.
+        scope.referred = (scope.referred || action == "decide") && !draft;
+        let facts = CaseFacts { scope, draft, reconsideration_open: action == "reconsider", pending_stage: None };
+        let a: CaseActions = case_actions(&actor(role), crate::OrganisationKind::CompetentAuthority, &facts);
+        match action {
+            "edit" => a.edit,
+            "submit" => a.submit,
+            "decide" => a.decide,
+            "reconsider" => a.request_reconsideration,
+            "share" => a.share,
+            "history" => a.access_history,
+            "support" => a.support,
+            "assess" => a.assess,
+            _ => a.refer,
+        }
+    }
+
+    /// The relations of an organisation to a referral, as the referral table's columns.
+    const REFERRAL_RELATIONS: &[&str] =
+        &["sender, not sent yet", "sender, sent", "receiver, not sent yet", "receiver, sent", "neither"];
+
+    fn sees_referral(role: Role, relation: &str) -> Option<crate::assist::referral::Side> {
+        let (from, to, draft) = match relation {
+            "sender, not sent yet" => ("mine", "theirs", true),
+            "sender, sent" => ("mine", "theirs", false),
+            "receiver, not sent yet" => ("theirs", "mine", true),
+            "receiver, sent" => ("theirs", "mine", false),
+            _ => ("theirs", "others", false),
+        };
+        referral_side(&actor(role), &ReferralScope { from_organisation_id: from, to_organisation_id: to, draft })
     }
 
     fn policy() -> String {
@@ -172,6 +227,47 @@ mod tests {
                 }
                 out.push('\n');
             }
+        }
+        out.push_str(
+            "## 3. Actions on a case (what a page offers)\n\nWhat the case page offers a user of one role, in one \
+             organisation of Latvia, by the case's relation to that organisation (\"this part\" is the \
+             identity, \"another part\" the support; a decision is asked of a referred case, a referral \
+             of a draft). The page shows exactly these actions, and the use \
+             cases behind them ask the same rules again.\n\n",
+        );
+        for (action, name) in ACTIONS {
+            out.push_str(&format!("### {name}\n\n| role |"));
+            for rel in RELATIONS {
+                out.push_str(&format!(" {rel} |"));
+            }
+            out.push_str("\n|---|");
+            out.push_str(&"---|".repeat(RELATIONS.len()));
+            out.push('\n');
+            for r in &roles {
+                out.push_str(&format!("| {} |", r.code()));
+                for rel in RELATIONS {
+                    out.push_str(&format!(" {} |", mark(offered(*r, action, rel))));
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out.push_str(
+            "## 4. Referrals\n\nWho sees a referral, and on which side it acts: the sending organisation \
+             always, the receiving one once it was sent.\n\n| role |",
+        );
+        for rel in REFERRAL_RELATIONS {
+            out.push_str(&format!(" {rel} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(REFERRAL_RELATIONS.len()));
+        out.push('\n');
+        for r in &roles {
+            out.push_str(&format!("| {} |", r.code()));
+            for rel in REFERRAL_RELATIONS {
+                out.push_str(&format!(" {} |", sees_referral(*r, rel).map_or("–", |side| side.code())));
+            }
+            out.push('\n');
         }
         out
     }

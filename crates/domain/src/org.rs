@@ -172,6 +172,27 @@ pub fn parse_organisation_name(value: &str) -> Result<String, ParseError> {
     crate::text::parse_line("name", value, 200)
 }
 
+/// The name of the organisation an instance creates for its first administrator (the platform
+/// operator's): it administers, and is nobody's first choice to share or refer a case with.
+pub const OPERATOR_ORGANISATION_NAME: &str = "Haven operator";
+
+/// An organisation taking part in the anti-trafficking system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub jurisdiction: Jurisdiction,
+    pub created_at: i64,
+}
+
+impl Organisation {
+    /// The platform operator's organisation of its jurisdiction (see [`OPERATOR_ORGANISATION_NAME`]).
+    pub fn is_operator(&self) -> bool {
+        self.name == OPERATOR_ORGANISATION_NAME
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,6 +132,24 @@ pub fn parse_new_password(field: &str, value: &str) -> Result<String, ParseError
     Ok(value.to_owned())
 }
 
+/// A user as the application hands it out: who the user is and what it may do, never its
+/// password hash or second-factor secret (those stay in storage, read only where checked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub organisation_id: String,
+    pub language: Language,
+    /// The roles granted (an administrator without a second factor acts without the
+    /// administrator role: see the actor's roles in force).
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    /// A second factor (TOTP) is enrolled.
+    pub totp_enrolled: bool,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
