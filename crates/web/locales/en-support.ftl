@@ -138,6 +138,7 @@ support-step-details = 2. The referral
 support-continue = Continue
 support-to-from-provider = The provider's organisation
 support-shared-explain = Only what this service needs can be shared; untick what it does not need (data minimisation).
+support-shared-none-chosen = choose what the receiver needs to know: at least one item
 support-consent = Consent
 support-consent-language-hint = two-letter code
 support-override-explain = Only in an emergency, instead of consent: documented and audited.

@@ -138,6 +138,7 @@ support-step-details = 2. Nosūtījums
 support-continue = Turpināt
 support-to-from-provider = Pakalpojumu sniedzēja organizācija
 support-shared-explain = Var nodot tikai to, kas vajadzīgs šim pakalpojumam; noņemiet atzīmi tam, kas nav vajadzīgs (datu minimizēšana).
+support-shared-none-chosen = izvēlieties, kas saņēmējam jāzina: vismaz vienu punktu
 support-consent = Piekrišana
 support-consent-language-hint = divburtu kods
 support-override-explain = Tikai ārkārtas situācijā piekrišanas vietā: dokumentēts un reģistrēts auditā.

@@ -154,6 +154,19 @@ pub(crate) fn safe_id(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// The inputs `PREFIX.KEY` of a form as a map from `KEY` to the value typed, blank ones left
+/// out: `levels.safety=urgent` is `safety → urgent`, for a use case's input that takes a map.
+pub fn keyed(pairs: &FormPairs, prefix: &str) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .0
+        .iter()
+        .filter_map(|(name, value)| {
+            let key = name.strip_prefix(prefix)?.strip_prefix('.')?;
+            (!key.is_empty() && !value.trim().is_empty()).then(|| (key.to_owned(), value.clone()))
+        })
+        .collect()
+}
+
 /// Shows a form again when a use case refuses what was typed.
 pub trait OrFormProblem<T> {
     /// A problem with what was typed becomes the page `show` makes of it (the form with the

@@ -2,8 +2,7 @@
 //! from the Fluent message files, plain HTML forms that work without JavaScript.
 
 pub mod account;
-pub mod assist;
-pub mod assist_records;
+pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -42,8 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(audit::router())
         .merge(cases::router())
         .merge(ident::router())
-        .merge(assist::router())
-        .merge(assist_records::router())
+        .merge(assistance::router())
         .merge(statistics::router())
         .merge(stats::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))

@@ -717,3 +717,163 @@ async fn the_emergency_override_field_is_only_for_those_who_may_override() {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
+
+/// The text of the element with the id `id` (up to its closing tag `</end>`).
+fn element<'a>(html: &'a str, id: &str, end: &str) -> &'a str {
+    section(html, &format!(" id=\"{id}\""), end)
+}
+
+#[tokio::test]
+async fn each_form_refused_comes_back_with_the_problem_next_to_its_field_and_what_was_typed() {
+    let w = world().await;
+    let t = &w.t;
+    let id = &w.case_id;
+    add_shelter(&w).await;
+
+    // Returning an assessment with a blank reason: the problem at the reason, the text kept.
+    assert_see_other(
+        &t.form(&format!("/cases/{id}/assessments/new"), Some(&w.caseworker), &assessment(&[])).await,
+        "/cases/",
+    );
+    let review = format!("/cases/{id}/assessments/review");
+    let reply = t.form(&review, Some(&w.supervisor), &[("seq", "1"), ("decision", "return"), ("reason", "   ")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_page_rules("support (review refused)", &reply.body);
+    let reason = element(&reply.body, "return-reason-1", "textarea");
+    assert!(
+        reason.contains("aria-invalid=\"true\" aria-describedby=\"err-return-reason-1\">   </textarea>"),
+        "{reason}"
+    );
+    assert!(reply.body.contains("<p class=\"error\" id=\"err-return-reason-1\">Reason: "), "{}", reply.body);
+    // A version that is not named is refused as a whole.
+    let reply = t.form(&review, Some(&w.supervisor), &[("decision", "approve")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Opening hours that do not read: at the hours, every input kept as typed.
+    let edit = "/providers/marupe-women-s-shelter/edit";
+    let reply = t
+        .form(
+            edit,
+            Some(&w.supervisor),
+            &[
+                ("name", "Mārupe Women's Shelter (renamed)"),
+                ("organisation_id", &w.shelter),
+                ("service.safe_accommodation", "on"),
+                ("capacity.safe_accommodation", "6"),
+                ("languages", "lv, uk, ru"),
+                ("regions", "LV"),
+                ("accepts", "women"),
+                ("contact_points", "Intake; +371 2000 0000"),
+                ("opening_hours", "Monday nine to five"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_page_rules("provider edit (refused)", &reply.body);
+    let hours = element(&reply.body, "opening_hours", "textarea");
+    assert!(hours.contains("aria-invalid=\"true\"") && hours.contains(">Monday nine to five</textarea>"), "{hours}");
+    assert!(reply.body.contains("id=\"err-opening_hours\""));
+    assert!(
+        reply.body.contains("value=\"Mārupe Women&#39;s Shelter (renamed)\"") && reply.body.contains("value=\"6\"")
+    );
+    assert!(reply.body.contains("value=\"lv, uk, ru\"") && !reply.body.contains("always_open\" checked"));
+    // Nothing was stored.
+    assert!(!get_ok(t, "/providers", &w.caseworker).await.contains("(renamed)"));
+
+    // A referral sent, then a decline whose reason does not fit and a follow-up with a control
+    // character: both at their inputs, the text kept.
+    let reply = t
+        .form(
+            &format!("/cases/{id}/referrals/new"),
+            Some(&w.caseworker),
+            &[
+                ("kind", "service"),
+                ("service", "counselling_information"),
+                ("to_organisation_id", &w.shelter),
+                ("shared_fields", "given_names"),
+                ("consent_given", "on"),
+                ("consent_on", "2026-09-20"),
+                ("consent_language", "uk"),
+                ("send", "yes"),
+            ],
+        )
+        .await;
+    let referral = referral_id(&reply);
+    let long = "No place free this month. ".repeat(20);
+    let reply = t
+        .form(
+            &format!("/referrals/{referral}/state"),
+            Some(&w.shelter_worker),
+            &[("state", "declined"), ("reason", &long), ("version", "1")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let declined = element(&reply.body, "reason-declined", "textarea");
+    assert!(declined.contains("aria-invalid=\"true\"") && declined.contains(&format!(">{long}</textarea>")));
+    assert!(reply.body.contains("<span class=\"error\" id=\"err-reason-declined\">"));
+    let accepted = t
+        .form(
+            &format!("/referrals/{referral}/state"),
+            Some(&w.shelter_worker),
+            &[("state", "accepted"), ("version", "1")],
+        )
+        .await;
+    assert_see_other(&accepted, &format!("/referrals/{referral}"));
+    let note = "Called her.\u{7}No answer.";
+    let reply = t
+        .form(
+            &format!("/referrals/{referral}/follow-ups"),
+            Some(&w.shelter_worker),
+            &[("note", note), ("version", "2")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("<span class=\"error\" id=\"err-note\">"), "{}", reply.body);
+    assert!(element(&reply.body, "note", "textarea").contains(&format!(">{note}</textarea>")));
+    assert!(reply.body.contains("Follow-up note: "), "the field by its label: {}", reply.body);
+}
+
+#[tokio::test]
+async fn a_referral_sharing_nothing_is_refused_in_latvian_next_to_what_is_shared() {
+    let w = world().await;
+    let t = &w.t;
+    let id = &w.case_id;
+    assert_see_other(&t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await, "/account");
+    let reply = t
+        .form(
+            &format!("/cases/{id}/referrals/new"),
+            Some(&w.caseworker),
+            &[
+                ("kind", "service"),
+                ("service", "counselling_information"),
+                ("to_organisation_id", &w.shelter),
+                ("message", "Lūdz konsultāciju ukraiņu valodā."),
+                ("urgent", "on"),
+                ("consent_given", "on"),
+                ("consent_on", "2026-09-20"),
+                ("consent_language", "uk"),
+                ("send", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let html = &reply.body;
+    assert_page_rules("new referral (refused, lv)", html);
+    assert!(html.contains("<html lang=\"lv\">"));
+    assert!(
+        html.contains("<span class=\"error\" id=\"err-shared_fields\">izvēlieties, kas saņēmējam jāzina: vismaz vienu punktu</span>"),
+        "the problem next to the field, in Latvian: {html}"
+    );
+    assert!(html.contains("Kas tiek nodots: izvēlieties"), "the summary names the field in Latvian");
+    assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"err-shared_fields\""));
+    assert!(!html.contains("name=\"shared_fields\" value=\"given_names\" checked"), "nothing ticked stays unticked");
+    assert!(html.contains(">Lūdz konsultāciju ukraiņu valodā.</textarea>"));
+    assert!(
+        html.contains("id=\"urgent\" name=\"urgent\" checked")
+            && html.contains("id=\"consent_given\" name=\"consent_given\" checked")
+    );
+    assert!(html.contains("value=\"2026-09-20\"") && html.contains("value=\"uk\""));
+    // Nothing was stored.
+    assert!(!get_ok(t, "/referrals?mailbox=outbox", &w.caseworker).await.contains("/referrals/"));
+}

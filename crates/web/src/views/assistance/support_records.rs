@@ -1,24 +1,26 @@
-//! Pages of typed support records: children's protection, compensation, safe return.
+//! Pages of typed support records (`/cases/{case}/support/{child,compensation,return}`):
+//! children's protection, compensation, safe return.
 //!
 //! Each page lists the records of its part and carries the forms that add and change them. Every
 //! form posts to the page's own path with an `action` field (`add:KIND` or `change:ACTION`, with
 //! `record` and `version` for a change); the fields go through the same parsing as the JSON API,
 //! and an error comes back on the page, next to the field, with the values typed kept.
 
-use super::{Choice, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, with_status};
 use crate::AppState;
 use crate::api_assist_records::{parse_change, parse_new_record};
 use crate::error::WebError;
 use crate::extract::{FormPairs, SignedIn};
 use crate::i18n::Tr;
+use crate::views::form::{FormProblem, PageForm};
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::{Choice, PageCtx, coded_choices, label_of, render, see_other, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use axum::routing::get;
-use haven_app::Principal;
 use haven_app::assist_records::{ReturnBlockReason, SupportRecordsView};
+use haven_app::{AppError, Principal};
 use haven_domain::Coded;
 use haven_domain::assist::child::{
     Accompaniment, AppointmentNeed, BestInterestsFactor, DurableSolutionKind, GuardianKind, RepresentativeRole,
@@ -28,9 +30,10 @@ use haven_domain::assist::safe_return::{
     ContactRole, FamilySafety, ReturnStatus, RiskLevel, ServiceAvailability, TransnationalReferralStatus,
 };
 use haven_domain::ident::record::ChildStatus;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/support/child", get(child_page).post(child_post))
         .route("/cases/{case}/support/compensation", get(compensation_page).post(compensation_post))
@@ -993,14 +996,12 @@ pub struct Problem {
     pub href: String,
 }
 
-/// A form sent that failed: which form, what was typed, the error.
+/// A form sent that failed: which form, what was typed, the problem.
 struct Failure {
-    status: StatusCode,
+    check: FormProblem,
     action: String,
     record: String,
     pairs: FormPairs,
-    field: String,
-    message: String,
 }
 
 fn path_of(case_id: &str, part: Part) -> String {
@@ -1014,11 +1015,8 @@ async fn show(
     case_id: &str,
     part: Part,
     failure: Option<Failure>,
-) -> Response {
-    let view = match state.app.support_records(p, case_id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
+) -> PageResult {
+    let view = state.app.support_records(p, case_id).await?;
     let mut ctx = PageCtx::new(state, Some(p), headers, part.title(), "/cases");
     let tr = ctx.tr;
     let forms = Forms { tr, today: view.today.to_string() };
@@ -1030,19 +1028,15 @@ async fn show(
     let mut status = StatusCode::OK;
     let mut problem = None;
     if let Some(fail) = failure {
-        status = fail.status;
-        let message = match rec_label(&tr, &fail.field) {
-            Some(label) => format!("{label}: {}", fail.message),
-            None if fail.field.is_empty() => fail.message.clone(),
-            None => format!("{}: {}", fail.field, fail.message),
-        };
+        status = fail.check.status();
+        let message = fail.check.line().unwrap_or_default();
         let form = sections
             .iter_mut()
             .flat_map(|s| s.forms.iter_mut().chain(s.items.iter_mut().flat_map(|i| i.forms.iter_mut())))
             .find(|f| f.action == fail.action && f.record == fail.record);
         let href = match form {
             Some(form) => {
-                apply_failure(form, &fail.pairs, &fail.field, &fail.message);
+                apply_failure(form, &fail.pairs, &fail.check.field, &fail.check.message);
                 match form.fields.iter().find(|f| f.error.is_some()) {
                     Some(f) => format!("#{}", f.id),
                     None => format!("#{}", form.id),
@@ -1078,7 +1072,7 @@ async fn show(
         Part::Compensation => render(&CompensationPage { ctx, path, tabs, problem, sections }),
         Part::Return => render(&ReturnPage { ctx, path, tabs, child_status, child: view.child, problem, sections }),
     };
-    with_status(response, status)
+    Ok(with_status(response, status))
 }
 
 /// The label of a field of these forms (`record.appointed_on`), if it has one.
@@ -1114,28 +1108,50 @@ fn fields_of(pairs: &FormPairs) -> Value {
     Value::Object(map)
 }
 
-async fn save(state: &AppState, p: &Principal, case_id: &str, form: &FormPairs) -> Result<String, WebError> {
-    let action = form.get("action").unwrap_or_default();
-    let fields = fields_of(form);
-    if let Some(kind) = action.strip_prefix("add:") {
+/// A records form as sent: which form it is (`add:KIND` or `change:ACTION`), and for a change
+/// the record and the version it was shown at; the record's own fields are the other inputs
+/// ([`fields_of`]).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RecordForm {
+    action: String,
+    record: String,
+    version: String,
+}
+
+/// Adds or changes the record; the anchor of the record saved.
+async fn save(
+    state: &AppState,
+    p: &Principal,
+    case_id: &str,
+    form: &RecordForm,
+    pairs: &FormPairs,
+) -> Result<String, WebError> {
+    let fields = fields_of(pairs);
+    if let Some(kind) = form.action.strip_prefix("add:") {
         let input = parse_new_record(kind, fields)?;
         let saved = state.app.add_support_record(p, case_id, &input).await?;
         return Ok(format!("record-{}", saved.id));
     }
-    if let Some(change) = action.strip_prefix("change:") {
+    if let Some(change) = form.action.strip_prefix("change:") {
         let mut fields = fields;
         if let Value::Object(map) = &mut fields {
             map.insert("action".into(), Value::String(change.to_owned()));
         }
         let change = parse_change(fields)?;
-        let record = form.get("record").unwrap_or_default();
-        let version = form.get("version").unwrap_or_default().trim().parse::<i64>().map_err(|_| {
-            WebError::BadRequest { field: Some("version".into()), message: "reload the page and try again".into() }
+        let version = form.version.trim().parse::<i64>().map_err(|_| WebError::BadRequest {
+            field: Some("version".into()),
+            message: "reload the page and try again".into(),
         })?;
-        let saved = state.app.update_support_record(p, case_id, record, version, &change).await?;
+        let saved = state.app.update_support_record(p, case_id, &form.record, version, &change).await?;
         return Ok(format!("record-{}", saved.id));
     }
     Err(WebError::BadRequest { field: Some("action".into()), message: "add:KIND or change:ACTION".into() })
+}
+
+/// A field's label for a problem: its `rec-field-` label, else its name.
+fn problem_label(tr: &Tr<'_>, _at: &str, field: &str) -> String {
+    rec_label(tr, field).unwrap_or_else(|| field.to_owned())
 }
 
 async fn post(
@@ -1144,40 +1160,32 @@ async fn post(
     headers: HeaderMap,
     case_id: String,
     part: Part,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    form: Result<PageForm<RecordForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, pairs } = form?;
+    let error = match save(&state, &p, &case_id, &input, &pairs).await {
+        Ok(anchor) => return Ok(see_other(&format!("{}#{anchor}", path_of(&case_id, part)))),
+        Err(e) => e,
     };
-    match save(&state, &p, &case_id, &form).await {
-        Ok(anchor) => see_other(&format!("{}#{anchor}", path_of(&case_id, part))),
-        Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            let failure = match e {
-                WebError::App(app) => match form_error(&tr, app) {
-                    Ok((status, fe)) => Some((status, fe.field, fe.message)),
-                    Err(other) => return error_page(&state, Some(&p), &headers, other.into()),
-                },
-                WebError::BadRequest { field, message } => {
-                    Some((StatusCode::UNPROCESSABLE_ENTITY, field.unwrap_or_default(), message))
-                }
-                other => return error_page(&state, Some(&p), &headers, other),
-            };
-            let failure = failure.map(|(status, field, message)| Failure {
-                status,
-                action: form.get("action").unwrap_or_default().to_owned(),
-                record: form.get("record").unwrap_or_default().to_owned(),
-                pairs: FormPairs(form.0.clone()),
-                field,
-                message,
-            });
-            show(&state, &p, &headers, &case_id, part, failure).await
+    let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
+    let check = match error {
+        WebError::App(app) => FormProblem::of(&tr, app, str::to_owned, problem_label)?,
+        WebError::BadRequest { field, message } => {
+            let field = field.unwrap_or_default();
+            FormProblem::of(&tr, AppError::invalid(&field, &message), str::to_owned, problem_label)?
         }
-    }
+        other => return Err(other.into()),
+    };
+    let failure = Failure { check, action: input.action, record: input.record, pairs };
+    show(&state, &p, &headers, &case_id, part, Some(failure)).await
 }
 
-async fn child_page(State(s): State<AppState>, SignedIn(p): SignedIn, h: HeaderMap, Path(c): Path<String>) -> Response {
+async fn child_page(
+    State(s): State<AppState>,
+    SignedIn(p): SignedIn,
+    h: HeaderMap,
+    Path(c): Path<String>,
+) -> PageResult {
     show(&s, &p, &h, &c, Part::Child, None).await
 }
 
@@ -1186,7 +1194,7 @@ async fn compensation_page(
     SignedIn(p): SignedIn,
     h: HeaderMap,
     Path(c): Path<String>,
-) -> Response {
+) -> PageResult {
     show(&s, &p, &h, &c, Part::Compensation, None).await
 }
 
@@ -1195,7 +1203,7 @@ async fn return_page(
     SignedIn(p): SignedIn,
     h: HeaderMap,
     Path(c): Path<String>,
-) -> Response {
+) -> PageResult {
     show(&s, &p, &h, &c, Part::Return, None).await
 }
 
@@ -1204,8 +1212,8 @@ async fn child_post(
     SignedIn(p): SignedIn,
     h: HeaderMap,
     Path(c): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
+    form: Result<PageForm<RecordForm>, PageError>,
+) -> PageResult {
     post(s, p, h, c, Part::Child, form).await
 }
 
@@ -1214,8 +1222,8 @@ async fn compensation_post(
     SignedIn(p): SignedIn,
     h: HeaderMap,
     Path(c): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
+    form: Result<PageForm<RecordForm>, PageError>,
+) -> PageResult {
     post(s, p, h, c, Part::Compensation, form).await
 }
 
@@ -1224,8 +1232,8 @@ async fn return_post(
     SignedIn(p): SignedIn,
     h: HeaderMap,
     Path(c): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
+    form: Result<PageForm<RecordForm>, PageError>,
+) -> PageResult {
     post(s, p, h, c, Part::Return, form).await
 }
 
