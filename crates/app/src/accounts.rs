@@ -81,7 +81,8 @@ impl App {
     /// refused). Returns whether a factor is enrolled.
     async fn prove_owner(&self, principal: &Principal, proof: &TotpProof<'_>) -> AppResult<bool> {
         self.reauth_allowed(principal).await?;
-        let (password, stored) = (proof.password.to_owned(), principal.user.password_hash.clone());
+        let stored = self.store.user(&principal.user.id).await?.password_hash;
+        let password = proof.password.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
             .await
             .map_err(|e| AppError::Internal(Box::new(e)))??;
@@ -134,7 +135,8 @@ impl App {
     pub async fn change_own_password(&self, principal: &Principal, current: &str, new_password: &str) -> AppResult<()> {
         let new_password = haven_domain::user::parse_new_password("new_password", new_password)?;
         self.reauth_allowed(principal).await?;
-        let (cur, stored) = (current.to_owned(), principal.user.password_hash.clone());
+        let stored = self.store.user(&principal.user.id).await?.password_hash;
+        let cur = current.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&cur, &stored))
             .await
             .map_err(|e| AppError::Internal(Box::new(e)))??;

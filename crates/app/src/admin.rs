@@ -8,11 +8,13 @@
 //! set-up code, with which the user chooses a password at `/setup`. The platform operator at the
 //! console ([`Acting::Operator`]) sets up any country at once and may be given passwords.
 
+use crate::auth::{organisation_of, user_of};
 use crate::{App, AppError, AppResult, Principal, new_id};
 use haven_crypto::{generate_password, hash_password, hash_token};
 use haven_domain::access::{self, AdminDenial};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
-use haven_domain::org::parse_organisation_name;
+use haven_domain::org::{OPERATOR_ORGANISATION_NAME, Organisation, parse_organisation_name};
+use haven_domain::user::User;
 use haven_domain::{Coded, Jurisdiction, Language, OrganisationKind, Permission, Role, Username};
 use haven_storage::{OrganisationRow, RoleGrantRow, SetupCodeRow, StorageError, UserRow};
 
@@ -32,15 +34,43 @@ pub struct SetupCode {
 /// roles waiting for a second administrator, if any.
 #[derive(Debug, Clone)]
 pub struct CreatedUser {
-    pub user: UserRow,
+    pub user: User,
     pub setup: SetupCode,
-    pub pending_grant: Option<RoleGrantRow>,
+    pub pending_grant: Option<RoleGrant>,
+}
+
+/// A grant of roles (the whole set to apply) and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub id: String,
+    pub user_id: String,
+    /// The roles the user holds once approved.
+    pub roles: Vec<Role>,
+    pub requested_by: String,
+    pub requested_at: i64,
+    /// `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+fn grant_of(row: RoleGrantRow) -> AppResult<RoleGrant> {
+    Ok(RoleGrant {
+        roles: row.role_list()?,
+        id: row.id,
+        user_id: row.user_id,
+        requested_by: row.requested_by,
+        requested_at: row.requested_at,
+        state: row.state,
+        decided_by: row.decided_by,
+        decided_at: row.decided_at,
+    })
 }
 
 /// A grant of roles waiting for approval, as shown to the other administrators.
 #[derive(Debug, Clone)]
 pub struct PendingGrant {
-    pub grant: RoleGrantRow,
+    pub grant: RoleGrant,
     pub username: String,
     pub organisation_name: String,
     /// The roles the user holds now.
@@ -119,7 +149,7 @@ impl App {
         name: &str,
         kind: &str,
         jurisdiction: &str,
-    ) -> AppResult<OrganisationRow> {
+    ) -> AppResult<Organisation> {
         self.gate(acting, Permission::ManageOrganisations).await?;
         let name = parse_organisation_name(name)?;
         let kind = OrganisationKind::parse_code("kind", kind)?;
@@ -136,19 +166,19 @@ impl App {
             }
             other => other.into(),
         })?;
-        Ok(org)
+        Ok(organisation_of(org))
     }
 
-    pub async fn organisations(&self, acting: Acting<'_>) -> AppResult<Vec<OrganisationRow>> {
+    pub async fn organisations(&self, acting: Acting<'_>) -> AppResult<Vec<Organisation>> {
         self.gate(acting, Permission::ListOrganisations).await?;
-        Ok(self.store.organisations().await?)
+        Ok(self.store.organisations().await?.into_iter().map(organisation_of).collect())
     }
 
     /// The organisations the acting administrator administers: those of its jurisdiction (all,
     /// for the operator).
-    pub async fn administered_organisations(&self, acting: Acting<'_>) -> AppResult<Vec<OrganisationRow>> {
+    pub async fn administered_organisations(&self, acting: Acting<'_>) -> AppResult<Vec<Organisation>> {
         self.gate(acting, Permission::ManageOrganisations).await?;
-        let mut orgs = self.store.organisations().await?;
+        let mut orgs: Vec<Organisation> = self.store.organisations().await?.into_iter().map(organisation_of).collect();
         if let Acting::User(p) = acting {
             orgs.retain(|o| access::may_administer(&p.actor, o.jurisdiction).is_ok());
         }
@@ -219,7 +249,7 @@ impl App {
     /// Creates a user; returns it with what to hand over once: for the operator, its initial
     /// password (generated when none was given); for an administrator, a one-time set-up code
     /// (see [`App::admin_create_user`]).
-    pub async fn create_user(&self, acting: Acting<'_>, new: &NewUser) -> AppResult<(UserRow, String)> {
+    pub async fn create_user(&self, acting: Acting<'_>, new: &NewUser) -> AppResult<(User, String)> {
         if let Acting::User(p) = acting {
             let created = self.admin_create_user(p, new).await?;
             return Ok((created.user, created.setup.code));
@@ -239,7 +269,7 @@ impl App {
             .on("user", &user.id, Some(&user.organisation_id))
             .detail(format!("roles={}", role_codes(&user.roles)));
         self.insert_user(&user, &event).await?;
-        Ok((user, password))
+        Ok((user_of(&user), password))
     }
 
     /// The parts of a new user every way of creating one parses the same way.
@@ -318,9 +348,12 @@ impl App {
         let (row, setup) = self.new_setup_code(&user.id, Some(p));
         let event = self.event(p, AuditAction::SetupCodeIssued).on("user", &user.id, Some(&organisation.id));
         self.store.put_setup_code(&row, None, &event).await?;
-        let pending_grant =
-            if waiting.is_empty() { None } else { Some(self.request_grant(p, &user, &organisation, &roles).await?) };
-        Ok(CreatedUser { user, setup, pending_grant })
+        let pending_grant = if waiting.is_empty() {
+            None
+        } else {
+            Some(grant_of(self.request_grant(p, &user, &organisation, &roles).await?)?)
+        };
+        Ok(CreatedUser { user: user_of(&user), setup, pending_grant })
     }
 
     async fn request_grant(
@@ -350,9 +383,9 @@ impl App {
 
     /// The users the acting administrator administers: those of organisations of its
     /// jurisdiction (all, for the operator).
-    pub async fn users(&self, acting: Acting<'_>) -> AppResult<Vec<UserRow>> {
+    pub async fn users(&self, acting: Acting<'_>) -> AppResult<Vec<User>> {
         self.gate(acting, Permission::ManageUsers).await?;
-        let mut users = self.store.users().await?;
+        let mut users: Vec<User> = self.store.users().await?.iter().map(user_of).collect();
         if let Acting::User(_) = acting {
             let orgs = self.administered_organisations(acting).await?;
             users.retain(|u| orgs.iter().any(|o| o.id == u.organisation_id));
@@ -421,7 +454,7 @@ impl App {
         acting: Acting<'_>,
         username: &str,
         roles: &str,
-    ) -> AppResult<Option<RoleGrantRow>> {
+    ) -> AppResult<Option<RoleGrant>> {
         self.gate(acting, Permission::ManageUsers).await?;
         let (user, organisation) = self.administered_user(acting, username).await?;
         if let Acting::User(p) = acting
@@ -436,7 +469,7 @@ impl App {
         if let Acting::User(p) = acting
             && !access::data_roles_granted(&user.roles, &roles).is_empty()
         {
-            return Ok(Some(self.request_grant(p, &user, &organisation, &roles).await?));
+            return Ok(Some(grant_of(self.request_grant(p, &user, &organisation, &roles).await?)?));
         }
         let event = self
             .event_for(acting, AuditAction::RolesChanged)
@@ -463,12 +496,12 @@ impl App {
                 Err(StorageError::NotFound) => grant.requested_by.clone(),
                 Err(e) => return Err(e.into()),
             };
-            let roles = grant.role_list()?;
+            let grant = grant_of(grant)?;
             out.push(PendingGrant {
                 username: user.username,
                 organisation_name: org.name.clone(),
                 current_roles: user.roles,
-                roles,
+                roles: grant.roles.clone(),
                 requested_by,
                 grant,
             });
@@ -594,9 +627,11 @@ impl App {
             Jurisdiction::Country(_) => OrganisationKind::CompetentAuthority,
         };
         let existing = self.store.organisations().await?;
-        let org = match existing.into_iter().find(|o| o.name == "Haven operator" && o.jurisdiction == j) {
-            Some(o) => o,
-            None => self.create_organisation(Acting::Operator, "Haven operator", kind.code(), j.code()).await?,
+        let org = match existing.into_iter().find(|o| o.name == OPERATOR_ORGANISATION_NAME && o.jurisdiction == j) {
+            Some(o) => organisation_of(o),
+            None => {
+                self.create_organisation(Acting::Operator, OPERATOR_ORGANISATION_NAME, kind.code(), j.code()).await?
+            }
         };
         let new = NewUser {
             username: "admin".into(),

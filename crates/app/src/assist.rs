@@ -870,7 +870,7 @@ impl App {
     /// A referral the user's organisation sent or received (the receiver sees only what was
     /// shared). Audited.
     pub async fn referral(&self, principal: &Principal, id: &str) -> AppResult<ReferralView> {
-        let r = self.own_referral(principal, id).await?;
+        let (r, _) = self.own_referral(principal, id).await?;
         let event = self
             .event(principal, AuditAction::ReferralRead)
             .on("referral", &r.id, Some(&r.from_organisation_id))
@@ -879,19 +879,26 @@ impl App {
         self.referral_view(&r, &principal.organisation.id).await
     }
 
-    async fn own_referral(&self, principal: &Principal, id: &str) -> AppResult<ReferralRow> {
+    /// A referral the user's organisation sent or received, and on which side it stands; who may
+    /// see which referral is the access module's ([`haven_domain::access::referral_side`]).
+    async fn own_referral(&self, principal: &Principal, id: &str) -> AppResult<(ReferralRow, Side)> {
         self.require(principal, Permission::ManageReferrals).await?;
         if uuid::Uuid::parse_str(id).is_err() {
             return Err(AppError::NotFound);
         }
         let r = self.store.referral(id).await?;
-        let org = &principal.organisation.id;
-        let visible = r.from_organisation_id == *org || (r.to_organisation_id == *org && r.state != "draft");
-        if !visible {
-            self.audit_denied(principal, "referral", id, Some(&r.from_organisation_id)).await;
-            return Err(AppError::NotFound);
+        let scope = haven_domain::access::ReferralScope {
+            from_organisation_id: &r.from_organisation_id,
+            to_organisation_id: &r.to_organisation_id,
+            draft: r.state == ReferralState::Draft.code(),
+        };
+        match haven_domain::access::referral_side(&principal.actor, &scope) {
+            Some(side) => Ok((r, side)),
+            None => {
+                self.audit_denied(principal, "referral", id, Some(&r.from_organisation_id)).await;
+                Err(AppError::NotFound)
+            }
         }
-        Ok(r)
     }
 
     /// The inbox, the outbox or the overdue referrals (both directions) of the user's
@@ -930,8 +937,7 @@ impl App {
         id: &str,
         input: &ReferralStateInput,
     ) -> AppResult<ReferralView> {
-        let r = self.own_referral(principal, id).await?;
-        let side = if r.from_organisation_id == principal.organisation.id { Side::Sender } else { Side::Receiver };
+        let (r, side) = self.own_referral(principal, id).await?;
         let kind = ReferralKind::parse_code("kind", &r.kind)?;
         let from = parse_state(&r.state)?;
         let to = parse_state(input.state.trim())?;
@@ -1015,7 +1021,7 @@ impl App {
         note: &str,
         version: i64,
     ) -> AppResult<ReferralView> {
-        let r = self.own_referral(principal, id).await?;
+        let (r, _) = self.own_referral(principal, id).await?;
         let state = parse_state(&r.state)?;
         if state.is_final() || state == ReferralState::Draft {
             return Err(AppError::invalid("state", &format!("a {state} referral has no follow-up")));

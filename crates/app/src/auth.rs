@@ -4,14 +4,17 @@ use crate::{App, AppError, AppResult, new_id};
 use haven_crypto::{FieldContext, TotpSecret, generate_token, hash_token, verify_password};
 use haven_domain::access::Actor;
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
+use haven_domain::org::Organisation;
+use haven_domain::user::User;
 use haven_domain::{Role, Username};
-use haven_storage::{OrganisationRow, SessionRow, StorageError, UserRow};
+use haven_storage::{ApiTokenRow, OrganisationRow, SessionRow, StorageError, UserRow};
 
-/// The acting user, authenticated.
+/// The acting user, authenticated: domain types only (no password hash, no second-factor
+/// secret); a check that needs them reads them from storage where it is made.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub user: UserRow,
-    pub organisation: OrganisationRow,
+    pub user: User,
+    pub organisation: Organisation,
     /// Roles in force: an administrator without a second factor acts without the
     /// administrator role until TOTP is enrolled.
     pub actor: Actor,
@@ -22,7 +25,7 @@ pub struct Principal {
 
 impl Principal {
     pub fn totp_enrolled(&self) -> bool {
-        self.user.totp_secret.is_some()
+        self.user.totp_enrolled
     }
 
     /// An administrator who must enrol TOTP before administering.
@@ -59,6 +62,43 @@ pub(crate) fn totp_context(user_id: &str) -> FieldContext<'_> {
     FieldContext { table: "users", column: "totp_secret", row: user_id }
 }
 
+/// A user as handed out: the row without its password hash and second-factor secret.
+pub(crate) fn user_of(row: &UserRow) -> User {
+    User {
+        id: row.id.clone(),
+        username: row.username.clone(),
+        display_name: row.display_name.clone(),
+        organisation_id: row.organisation_id.clone(),
+        language: row.language,
+        roles: row.roles.clone(),
+        disabled: row.disabled,
+        totp_enrolled: row.totp_secret.is_some(),
+        created_at: row.created_at,
+    }
+}
+
+pub(crate) fn organisation_of(row: OrganisationRow) -> Organisation {
+    Organisation {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        jurisdiction: row.jurisdiction,
+        created_at: row.created_at,
+    }
+}
+
+/// An API token of the user's own account, as listed (never its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    /// When the token stops working (unix seconds).
+    pub expires_at: i64,
+}
+
 impl App {
     pub(crate) async fn principal_for(
         &self,
@@ -66,9 +106,10 @@ impl App {
         session: Option<Vec<u8>>,
         address: Option<&str>,
     ) -> AppResult<Principal> {
-        let organisation = self.store.organisation(&user.organisation_id).await?;
+        let organisation = organisation_of(self.store.organisation(&user.organisation_id).await?);
+        let user = user_of(&user);
         let mut roles = user.roles.clone();
-        if user.totp_secret.is_none() {
+        if !user.totp_enrolled {
             roles.retain(|r| *r != Role::Administrator);
         }
         let actor = Actor {
@@ -220,7 +261,7 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let now = self.now();
-        if row.revoked || now >= self.api_token_expiry(&row) {
+        if row.revoked || now >= self.token_row_expiry(&row) {
             return Err(AppError::Unauthenticated);
         }
         let user = self.store.user(&row.user_id).await?;
@@ -245,8 +286,13 @@ impl App {
 
     /// When an API token stops working: its stored expiry, or (a row restored from a backup of
     /// the schema before expiry) its creation plus the configured lifetime.
-    pub fn api_token_expiry(&self, row: &haven_storage::ApiTokenRow) -> i64 {
+    fn token_row_expiry(&self, row: &ApiTokenRow) -> i64 {
         row.expires_at.unwrap_or_else(|| row.created_at.saturating_add(self.settings.api_token_seconds))
+    }
+
+    /// When a listed API token stops working.
+    pub fn api_token_expiry(&self, token: &ApiToken) -> i64 {
+        token.expires_at
     }
 
     /// A new API token for the principal's own account, valid for the configured lifetime; the
@@ -256,7 +302,7 @@ impl App {
         let (token, hash) = generate_token("hvn_");
         let id = new_id();
         let now = self.now();
-        let row = haven_storage::ApiTokenRow {
+        let row = ApiTokenRow {
             id: id.clone(),
             user_id: principal.user.id.clone(),
             name,
@@ -285,7 +331,18 @@ impl App {
         Ok(())
     }
 
-    pub async fn api_tokens(&self, principal: &Principal) -> AppResult<Vec<haven_storage::ApiTokenRow>> {
-        Ok(self.store.api_tokens_of(&principal.user.id).await?)
+    pub async fn api_tokens(&self, principal: &Principal) -> AppResult<Vec<ApiToken>> {
+        let rows = self.store.api_tokens_of(&principal.user.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiToken {
+                expires_at: self.token_row_expiry(&r),
+                id: r.id,
+                name: r.name,
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+                revoked: r.revoked,
+            })
+            .collect())
     }
 }

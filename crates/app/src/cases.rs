@@ -3,7 +3,7 @@
 
 use crate::{App, AppError, AppResult, Principal, new_id};
 use haven_crypto::FieldContext;
-use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, authorize, may_see_case};
+use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, authorize, may_see_case, may_share};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::{CalendarDate, NoteInput, PersonIdentity, Sex};
 use haven_domain::{Coded, Permission};
@@ -249,7 +249,7 @@ impl App {
     ) -> AppResult<()> {
         self.require(principal, Permission::ShareCase).await?;
         let case = self.case_for(principal, case_id, Compartment::Identity, Action::Read).await?;
-        if case.owner_organisation_id != principal.organisation.id {
+        if !may_share(&principal.actor, &scope(&case)) {
             self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
             return Err(AppError::Forbidden);
         }

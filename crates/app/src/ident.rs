@@ -213,6 +213,8 @@ pub struct CaseFile {
     pub non_punishment_flag: bool,
     pub records: Vec<CaseRecordView>,
     pub guardian_missing: bool,
+    /// What the principal may do with the case, as the access module answers.
+    pub actions: haven_domain::access::CaseActions,
 }
 
 /// A request for a status decision. `seq` is the position the decision takes (the case's
@@ -1063,7 +1065,21 @@ impl App {
             owner_organisation_id: case.owner_organisation_id,
             jurisdiction: case.jurisdiction.code().to_owned(),
             state,
+        let pending_stage = status
+            .as_ref()
+            .and_then(|s| s.allowed_next().iter().find_map(|k| s.stage_of_next(*k)))
+            .and_then(|(place, _)| procedure.stage(place));
+        let facts = haven_domain::access::CaseFacts {
+            scope,
+            draft: state == RegistrationState::Draft,
+            reconsideration_open: status
+                .as_ref()
+                .is_some_and(|s| s.allowed_next().contains(&DecisionKind::ReconsiderationRequested)),
+            pending_stage,
+        };
+        let actions = haven_domain::access::case_actions(&principal.actor, principal.organisation.kind, &facts);
             version: row.version,
+            actions,
             today: today.to_string(),
             age,
             child_status,

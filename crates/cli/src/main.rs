@@ -532,7 +532,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                     org,
                     u.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
                     if u.disabled { " [disabled]" } else { "" },
-                    if u.totp_secret.is_some() { " [totp]" } else { "" }
+                    if u.totp_enrolled { " [totp]" } else { "" }
                 );
             }
         }

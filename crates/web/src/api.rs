@@ -206,7 +206,7 @@ pub struct NewOrganisationBody {
     pub jurisdiction: String,
 }
 
-fn org_body(o: &haven_storage::OrganisationRow) -> OrganisationBody {
+fn org_body(o: &haven_domain::org::Organisation) -> OrganisationBody {
     OrganisationBody {
         id: o.id.clone(),
         name: o.name.clone(),
@@ -273,7 +273,7 @@ pub struct CreatedUserBody {
     pub pending_grant: Option<crate::api_separation::RoleGrantBody>,
 }
 
-fn user_body(u: &haven_storage::UserRow) -> UserBody {
+fn user_body(u: &haven_domain::user::User) -> UserBody {
     UserBody {
         id: u.id.clone(),
         username: u.username.clone(),
@@ -281,7 +281,7 @@ fn user_body(u: &haven_storage::UserRow) -> UserBody {
         organisation_id: u.organisation_id.clone(),
         roles: u.roles.iter().map(|r| r.code().to_owned()).collect(),
         disabled: u.disabled,
-        totp_enrolled: u.totp_secret.is_some(),
+        totp_enrolled: u.totp_enrolled,
     }
 }
 

@@ -7,8 +7,8 @@ use crate::extract::{ApiJson, ApiPath, Auth, ClientAddress};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Json;
+use haven_app::admin::RoleGrant;
 use haven_domain::Coded;
-use haven_storage::RoleGrantRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,11 +35,11 @@ pub struct RoleGrantBody {
     pub state: String,
 }
 
-pub(crate) fn grant_body(g: &RoleGrantRow) -> RoleGrantBody {
+pub(crate) fn grant_body(g: &RoleGrant) -> RoleGrantBody {
     RoleGrantBody {
         id: g.id.clone(),
         user_id: g.user_id.clone(),
-        roles: g.roles.split(',').filter(|r| !r.is_empty()).map(str::to_owned).collect(),
+        roles: g.roles.iter().map(|r| r.code().to_owned()).collect(),
         requested_by: g.requested_by.clone(),
         requested_at: g.requested_at,
         state: g.state.clone(),

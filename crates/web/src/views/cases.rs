@@ -1,32 +1,33 @@
 //! Cases: the list (no personal data), registering a presumed victim, one case with its
-//! compartmented notes and sharing, and who accessed it.
+//! compartmented notes and sharing, and who accessed it. What a user may do with a case is the
+//! access module's answer ([`haven_domain::access::CaseActions`], in the case file): the case
+//! page offers exactly those actions.
 
-use super::form::FormProblem;
+use super::form::{FormProblem, OrFormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
 use super::{
-    Choice, FormError, PageCtx, can, can_read, coded_choices, error_page, field_label, form_error, format_time,
-    label_of, render, see_other, with_status,
+    Choice, PageCtx, can, can_read, coded_choices, field_label, format_time, label_of, render, see_other, with_status,
 };
 use crate::AppState;
-use crate::error::WebError;
-use crate::extract::{FormBody, FormPairs, SignedIn};
+use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use haven_app::admin::Acting;
 use haven_app::ident::{CaseFile, CaseFilter};
 use haven_app::{AppError, Principal};
-use haven_domain::access::{Action, Compartment};
+use haven_domain::access::{CASE_COMPARTMENTS, Compartment};
 use haven_domain::case::{NoteInput, PersonIdentity, Sex};
 use haven_domain::ident::age::AgeStatus;
 use haven_domain::ident::procedure::{Entitlement, Procedure, StagePlace};
 use haven_domain::ident::record::RegistrationState;
 use haven_domain::ident::status::DecisionKind;
 use haven_domain::ident::status::NrmStatus;
+use haven_domain::org::Organisation;
 use haven_domain::{Coded, Language, Permission};
-use haven_storage::OrganisationRow;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -40,14 +41,11 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{case}/history", get(history))
 }
 
-/// Compartments that hold notes and can be shared, in display order.
-const NOTE_COMPARTMENTS: [Compartment; 3] = [Compartment::Identity, Compartment::Support, Compartment::Proceedings];
-
 /// Cases per page of the list.
 const PAGE_SIZE: i64 = 50;
 
 /// Organisations by id, for showing names instead of identifiers.
-async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<OrganisationRow>, AppError> {
+async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<Organisation>, AppError> {
     match state.app.organisations(Acting::User(p)).await {
         Ok(o) => Ok(o),
         Err(AppError::Forbidden) => Ok(vec![]),
@@ -55,7 +53,7 @@ async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<Organisati
     }
 }
 
-fn names(orgs: &[OrganisationRow]) -> HashMap<String, String> {
+fn names(orgs: &[Organisation]) -> HashMap<String, String> {
     orgs.iter().map(|o| (o.id.clone(), o.name.clone())).collect()
 }
 
@@ -114,7 +112,7 @@ async fn list(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let filter = CaseFilter {
         state: non_empty(&q.state),
@@ -130,14 +128,8 @@ async fn list(
     };
     let filtered =
         filter.state.is_some() || filter.nrm_status.is_some() || filter.child.is_some() || filter.form.is_some();
-    let cases = match state.app.case_list(&p, &filter).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let orgs = match organisations(&state, &p).await {
-        Ok(o) => names(&o),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+    let cases = state.app.case_list(&p, &filter).await?;
+    let orgs = names(&organisations(&state, &p).await?);
     let ctx = PageCtx::new(&state, Some(&p), &headers, "cases-title", "/cases");
     let more = i64::try_from(cases.len()).unwrap_or(i64::MAX) > PAGE_SIZE;
     let lines = cases
@@ -204,22 +196,19 @@ async fn list(
         filtered,
         ctx,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 // ------------------------------------------------------------------ register
 
+/// The registration form as typed (kept when the form is shown again with its problem).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct CaseForm {
-    #[serde(default)]
     given_names: String,
-    #[serde(default)]
     family_names: String,
-    #[serde(default)]
     aliases: String,
-    #[serde(default)]
     date_of_birth: String,
-    #[serde(default)]
     sex: String,
 }
 
@@ -229,8 +218,7 @@ struct NewCasePage<'a> {
     ctx: PageCtx<'a>,
     typed: CaseForm,
     sexes: Vec<Choice>,
-    error: Option<FormError>,
-    invalid_field: String,
+    check: FormProblem,
 }
 
 fn new_case_page(
@@ -238,61 +226,48 @@ fn new_case_page(
     p: &Principal,
     headers: &HeaderMap,
     typed: CaseForm,
-    error: Option<(StatusCode, FormError)>,
+    check: FormProblem,
 ) -> Response {
     let ctx = PageCtx::new(state, Some(p), headers, "case-new-title", "/cases");
     let sexes = coded_choices::<Sex>(&ctx.tr, "sex", &[typed.sex.as_str()]);
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
-    let invalid_field =
-        error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
-    with_status(render(&NewCasePage { ctx, typed, sexes, error, invalid_field }), status)
+    let status = check.status();
+    with_status(render(&NewCasePage { ctx, typed, sexes, check }), status)
 }
 
-async fn new_form(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
-    new_case_page(&state, &p, &headers, CaseForm::default(), None)
+async fn new_form(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> PageResult {
+    state.app.require(&p, Permission::RegisterCase).await?;
+    Ok(new_case_page(&state, &p, &headers, CaseForm::default(), FormProblem::none()))
 }
 
 async fn create(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormBody<CaseForm>, WebError>,
-) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::RegisterCase).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
-    let f = match form {
-        Ok(FormBody(f)) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    form: Result<PageForm<CaseForm>, PageError>,
+) -> PageResult {
+    state.app.require(&p, Permission::RegisterCase).await?;
+    let PageForm { input: f, .. } = form?;
     let aliases: Vec<String> = f.aliases.lines().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
-    let identity = match PersonIdentity::parse(
+    let result = match PersonIdentity::parse(
         &f.given_names,
         &f.family_names,
         &aliases,
         Some(f.date_of_birth.as_str()),
         &f.sex,
     ) {
-        Ok(i) => i,
-        Err(e) => {
-            let error = FormError::new(&tr, &e.field, e.message);
-            return new_case_page(&state, &p, &headers, f, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
-        }
+        Ok(identity) => state.app.register_case(&p, &identity).await,
+        Err(e) => Err(AppError::Invalid(e)),
     };
-    match state.app.register_case(&p, &identity).await {
-        Ok(case) => see_other(&format!("/cases/{}/edit?step=person", case.id)),
-        Err(e) => match form_error(&tr, e) {
-            Ok(error) => new_case_page(&state, &p, &headers, f, Some(error)),
-            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-        },
-    }
+    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    // `aliases[2]` is a problem of the aliases input.
+    let place = |field: &str| field.split('[').next().unwrap_or_default().to_owned();
+    let case = result.or_form(
+        &tr,
+        place,
+        |tr, _, field| field_label(tr, field),
+        |check| new_case_page(&state, &p, &headers, f, check),
+    )?;
+    Ok(see_other(&format!("/cases/{}/edit?step=person", case.id)))
 }
 
 // ------------------------------------------------------------------ one case
@@ -425,26 +400,20 @@ struct CasePage<'a> {
     date_of_birth: String,
     sex: String,
     compartments: Vec<CompartmentView>,
+    /// Offered when the access module lets the user share the case.
     share_form: Option<ShareForm>,
-    history_link: bool,
+    /// The case file, with what the user may do with the case (`cf.actions`): the page offers
+    /// exactly those actions.
     cf: CaseFile,
     age_text: String,
-    may_edit: bool,
-    may_submit: bool,
-    may_decide: bool,
-    /// The referring or supporting organisation may ask for a negative decision to be reconsidered.
-    may_request_reconsideration: bool,
-    may_write_identity: bool,
-    may_write_proceedings: bool,
+    /// Criminal-matter records may be added (the proceedings compartment written).
+    writes_proceedings: bool,
     decision_kinds: Vec<Choice>,
     correction_kinds: Vec<Choice>,
     correctable_seq: u32,
     permit_applications: Vec<Choice>,
     records: Vec<RecordLine>,
     events: Vec<EventLine>,
-    /// The support compartment of this case may be read (the role and the record-level rule, as
-    /// the application answered for the support notes): the support modules are offered then.
-    may_read_support: bool,
     /// Possible duplicates of the person, for those who may correct the registration.
     duplicates: Vec<super::ident::HitRow>,
     /// The decision form as typed (empty when first shown: no outcome is chosen for the user).
@@ -471,7 +440,7 @@ async fn show(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> PageResult {
     case_page(&state, &p, &headers, &id, DecisionTyped::default()).await
 }
 
@@ -493,27 +462,22 @@ pub(super) async fn case_page(
     headers: &HeaderMap,
     id: &str,
     decision: DecisionTyped,
-) -> Response {
+) -> PageResult {
     let (state, p, headers, id) = (state.clone(), p.clone(), headers.clone(), id.to_owned());
-    let file = match state.app.case_file(&p, &id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let case_row = match state.app.case_summary(&p, &id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let orgs = match organisations(&state, &p).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+    let file = state.app.case_file(&p, &id).await?;
+    let case_row = state.app.case_summary(&p, &id).await?;
+    let orgs = organisations(&state, &p).await?;
     let org_names = names(&orgs);
     let ctx = PageCtx::new(&state, Some(&p), &headers, "case-title", "/cases");
     let case = &case_row;
+    let actions = &file.actions;
     let mut compartments = Vec::new();
-    for c in NOTE_COMPARTMENTS.into_iter().filter(|c| can_read(&p, *c)) {
-        let notes = match state.app.notes(&p, &case.id, c.code()).await {
-            Ok(notes) => Some(
+    // Every part the user's roles open is shown: its notes where the case lets the user read
+    // them, else that it was not shared.
+    for c in CASE_COMPARTMENTS.into_iter().filter(|c| can_read(&p, *c)) {
+        let notes = if actions.reads(c) {
+            let notes = state.app.notes(&p, &case.id, c.code()).await?;
+            Some(
                 notes
                     .into_iter()
                     .map(|n| NoteLine {
@@ -522,39 +486,20 @@ pub(super) async fn case_page(
                         body: n.body,
                     })
                     .collect(),
-            ),
-            Err(AppError::Forbidden | AppError::NotFound) => None,
-            Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+            )
+        } else {
+            None
         };
         compartments.push(CompartmentView {
             code: c.code(),
             title: label_of(&ctx.tr, "compartment", c),
-            may_write: notes.is_some() && can(&p, Permission::Case(c, Action::Write)),
+            may_write: actions.writes(c),
             notes,
         });
     }
-    let share_form = (can(&p, Permission::ShareCase) && case.owner_organisation_id == p.organisation.id).then(|| {
-        let mut organisations: Vec<Choice> = orgs
-            .iter()
-            .filter(|o| {
-                o.jurisdiction.code() == case.jurisdiction
-                    && !o.kind.is_statistical()
-                    && o.id != case.owner_organisation_id
-            })
-            .map(|o| Choice {
-                value: o.id.clone(),
-                label: format!("{} ({})", o.name, label_of(&ctx.tr, "org-kind", o.kind)),
-                selected: false,
-            })
-            .collect();
-        organisations.sort_by(|a, b| a.label.cmp(&b.label));
-        let compartments = NOTE_COMPARTMENTS
-            .into_iter()
-            .filter(|c| can_read(&p, *c))
-            .map(|c| Choice { value: c.code().to_owned(), label: label_of(&ctx.tr, "compartment", c), selected: false })
-            .collect();
-        ShareForm { organisations, compartments }
-    });
+    let share_form = actions
+        .share
+        .then(|| share_form(&ctx, &orgs, &case.jurisdiction, &case.owner_organisation_id, &actions.shareable));
     let shares = case
         .shared_with
         .iter()
@@ -577,13 +522,6 @@ pub(super) async fn case_page(
         AgeStatus::PresumedAdult { .. } => ctx.t("child-status-adult"),
         AgeStatus::Unknown => ctx.t("child-status-unknown"),
     };
-    let draft = file.state == RegistrationState::Draft;
-    let may_write_identity = can(&p, Permission::Case(Compartment::Identity, Action::Write))
-        && (case.owner_organisation_id == p.organisation.id
-            || case
-                .shared_with
-                .iter()
-                .any(|s| s.organisation_id == p.organisation.id && s.compartments.contains(&Compartment::Identity)));
     let decision_codes: Vec<&str> = file.allowed_decisions.iter().map(|k| k.code()).collect();
     let decision_kinds = coded_choices::<DecisionKind>(&tr, "decision", &[decision.kind.as_str()])
         .into_iter()
@@ -675,15 +613,12 @@ pub(super) async fn case_page(
         })
         .unwrap_or_default();
     // The registrar's warning, as after saving: only for those who may write the identity.
-    let duplicates = if may_write_identity {
-        match state.app.possible_duplicates(&p, &id, &file.registration).await {
-            Ok(hits) => hits.into_iter().map(|h| super::ident::hit_row(&tr, h)).collect(),
-            Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-        }
+    let duplicates = if file.actions.edit {
+        let hits = state.app.possible_duplicates(&p, &id, &file.registration).await?;
+        hits.into_iter().map(|h| super::ident::hit_row(&tr, h)).collect()
     } else {
         Vec::new()
     };
-    let may_read_support = compartments.iter().any(|c| c.code == Compartment::Support.code() && c.notes.is_some());
     let page = CasePage {
         procedure,
         vote_seats,
@@ -699,19 +634,9 @@ pub(super) async fn case_page(
         sex: label_of(&ctx.tr, "sex", person.sex),
         compartments,
         share_form,
-        history_link: can(&p, Permission::ReadAccessHistory),
-        may_read_support,
         duplicates,
         age_text,
-        may_edit: may_write_identity,
-        may_submit: draft && may_write_identity && can(&p, Permission::RegisterCase),
-        may_decide: !draft && can(&p, Permission::DecideStatus),
-        may_request_reconsideration: !can(&p, Permission::DecideStatus)
-            && can(&p, Permission::RequestReconsideration)
-            && may_write_identity
-            && file.allowed_decisions.contains(&DecisionKind::ReconsiderationRequested),
-        may_write_identity,
-        may_write_proceedings: can(&p, Permission::Case(Compartment::Proceedings, Action::Write)),
+        writes_proceedings: file.actions.writes(Compartment::Proceedings),
         decision_kinds,
         correction_kinds,
         correctable_seq,
@@ -723,53 +648,75 @@ pub(super) async fn case_page(
         decision,
         ctx,
     };
-    with_status(render(&page), page.check.status())
+    Ok(with_status(render(&page), page.check.status()))
 }
 
-#[derive(Deserialize)]
+/// The share form: the organisations of the case's country that take part in cases (no
+/// statistics office, not the owner), by name, the platform operator's organisation last (it
+/// administers; a case is shared with it only on purpose), none chosen for the user; and the
+/// parts the user may share.
+fn share_form(
+    ctx: &PageCtx<'_>,
+    orgs: &[Organisation],
+    jurisdiction: &str,
+    owner: &str,
+    shareable: &[Compartment],
+) -> ShareForm {
+    let mut targets: Vec<&Organisation> = orgs
+        .iter()
+        .filter(|o| o.jurisdiction.code() == jurisdiction && !o.kind.is_statistical() && o.id != owner)
+        .collect();
+    targets.sort_by(|a, b| a.is_operator().cmp(&b.is_operator()).then_with(|| a.name.cmp(&b.name)));
+    let organisations = targets
+        .into_iter()
+        .map(|o| Choice {
+            value: o.id.clone(),
+            label: format!("{} ({})", o.name, label_of(&ctx.tr, "org-kind", o.kind)),
+            selected: false,
+        })
+        .collect();
+    let compartments = shareable
+        .iter()
+        .map(|c| Choice { value: c.code().to_owned(), label: label_of(&ctx.tr, "compartment", *c), selected: false })
+        .collect();
+    ShareForm { organisations, compartments }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct NoteForm {
-    #[serde(default)]
     compartment: String,
-    #[serde(default)]
     body: String,
 }
 
 async fn add_note(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormBody<NoteForm>, WebError>,
-) -> Response {
-    let result = match form {
-        Ok(FormBody(f)) => match NoteInput::parse(&f.compartment, &f.body) {
-            Ok(note) => state.app.add_note(&p, &id, &note).await.map_err(WebError::from),
-            Err(e) => Err(e.into()),
-        },
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(note) => see_other(&format!("/cases/{id}#notes-{}", note.compartment.code())),
-        Err(e) => error_page(&state, Some(&p), &headers, e),
-    }
+    form: Result<PageForm<NoteForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
+    let note = NoteInput::parse(&f.compartment, &f.body)?;
+    let note = state.app.add_note(&p, &id, &note).await?;
+    Ok(see_other(&format!("/cases/{id}#notes-{}", note.compartment.code())))
+}
+
+/// The share form: one organisation, any number of parts (`compartments`, repeated).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShareInput {
+    organisation_id: String,
 }
 
 async fn share(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let organisation = form.get("organisation_id").unwrap_or_default();
-    match state.app.share_case(&p, &id, organisation, &form.all("compartments")).await {
-        Ok(()) => see_other(&format!("/cases/{id}#sharing")),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+    form: Result<PageForm<ShareInput>, PageError>,
+) -> PageResult {
+    let PageForm { input, pairs } = form?;
+    state.app.share_case(&p, &id, &input.organisation_id, &pairs.all("compartments")).await?;
+    Ok(see_other(&format!("/cases/{id}#sharing")))
 }
 
 // ------------------------------------------------------------------ access history
@@ -796,15 +743,9 @@ async fn history(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let records = match state.app.access_history(&p, &id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let orgs = match organisations(&state, &p).await {
-        Ok(o) => names(&o),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+) -> PageResult {
+    let records = state.app.access_history(&p, &id).await?;
+    let orgs = names(&organisations(&state, &p).await?);
     let ctx = PageCtx::new(&state, Some(&p), &headers, "history-title", "/cases");
     let you = ctx.t("history-you");
     let lines = records
@@ -823,5 +764,5 @@ async fn history(
             failed: r.outcome != "success",
         })
         .collect();
-    render(&HistoryPage { ctx, id, lines })
+    Ok(render(&HistoryPage { ctx, id, lines }))
 }

@@ -259,3 +259,81 @@ async fn the_page_after_saving_a_registration_shows_its_possible_duplicates() {
     let page = get_ok(t, &crate::pages::location(&reply), &shelter).await;
     assert!(!page.contains("id=\"duplicates\"") && !page.contains(&first), "{page}");
 }
+
+/// The case page offers exactly the actions the access module answers. The competent authority,
+/// which reads and writes the identity of a case referred to it, is offered the edit (and the edit
+/// page opens) and the decision, but not sharing, which is the owner's; the owner's caseworker is
+/// offered the edit and the share form, not the decision; a caseworker of an organisation the case
+/// was not shared with (for its identity) is offered nothing and refused.
+#[tokio::test]
+async fn the_competent_authority_is_offered_the_edit_of_a_referred_case_and_who_may_not_edit_is_not() {
+    let w = world().await;
+    let t = &w.t;
+    let authority = t.org("Competent Authority LV", "competent_authority", "LV").await;
+    t.user("decider", &authority, &["decision_maker"]).await;
+    let decider = t.login("decider", PASSWORD).await;
+    let id = register(t, &w.caseworker, "Olena").await;
+    let reply = t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "1")]).await;
+    assert_see_other(&reply, &format!("/cases/{id}"));
+    let edit = format!("href=\"/cases/{id}/edit?step=person\"");
+
+    let case = get_ok(t, &format!("/cases/{id}"), &decider).await;
+    assert!(case.contains(&edit), "the authority may edit the referred case: {case}");
+    assert!(case.contains("id=\"decision-kind\""), "and decide it: {case}");
+    assert!(!case.contains("id=\"share-organisation\""), "sharing is the owner's: {case}");
+    let page = get_ok(t, &format!("/cases/{id}/edit?step=person"), &decider).await;
+    assert!(page.contains("Olena"), "the offered edit opens: {page}");
+
+    let owner = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    assert!(owner.contains(&edit) && owner.contains("id=\"share-organisation\""), "{owner}");
+    assert!(!owner.contains("id=\"decision-kind\""), "a caseworker does not decide: {owner}");
+
+    // The shelter: first not shared at all, then shared for support only; never the identity.
+    let shelter = t.login("shelterworker", PASSWORD).await;
+    let reply = t.page(&format!("/cases/{id}"), Some(&shelter)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    assert!(!reply.body.contains(&edit), "{}", reply.body);
+    let reply = t
+        .form(
+            &format!("/cases/{id}/shares"),
+            Some(&w.caseworker),
+            &[("organisation_id", &w.shelter), ("compartments", "support")],
+        )
+        .await;
+    assert_see_other(&reply, &format!("/cases/{id}#sharing"));
+    for path in [format!("/cases/{id}"), format!("/cases/{id}/edit?step=person")] {
+        let reply = t.page(&path, Some(&shelter)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}: {}", reply.body);
+        assert!(!reply.body.contains(&edit), "{path}: {}", reply.body);
+    }
+}
+
+/// The share list on the case page names the organisations of the case's country by name, the
+/// platform operator's organisation last, and none is chosen for the user: the first option asks
+/// for a choice. The operator's organisation stays on the list (an administrator may give its
+/// users a role that reads cases), but never first.
+#[tokio::test]
+async fn the_share_list_puts_the_operator_last_and_chooses_nobody() {
+    let w = world().await;
+    let t = &w.t;
+    t.org("Haven operator", "competent_authority", "LV").await;
+    t.org("Aizsardzības centrs", "ngo", "LV").await;
+    t.org("Tallinn Shelter", "shelter", "EE").await;
+    let id = register(t, &w.caseworker, "Anna").await;
+    let case = get_ok(t, &format!("/cases/{id}"), &w.caseworker).await;
+    let select = &case[case.find("id=\"share-organisation\"").expect("the share form")..];
+    let select = &select[..select.find("</select>").unwrap_or(select.len())];
+    let labels: Vec<&str> = select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| o.split('>').nth(1).unwrap_or("").trim_end_matches("</option"))
+        .collect();
+    assert!(select.contains("<option value=\"\">"), "the first option asks for a choice: {select}");
+    assert!(!select.contains(" selected"), "nobody is chosen for the user: {select}");
+    let names: Vec<&str> = labels.iter().skip(1).map(|l| l.split(" (").next().unwrap_or("")).collect();
+    assert_eq!(
+        names,
+        ["Aizsardzības centrs", "Riga Shelter", "State Police", "State Police Operator Unit", "Haven operator"],
+        "by name, the operator last; no statistics office, not the owner, no other country: {select}"
+    );
+}

@@ -518,7 +518,7 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_page_rules("/cases (error)", &reply.body);
     assert!(
-        reply.body.contains("Date of birth:") && reply.body.contains("<code>date_of_birth</code>"),
+        reply.body.contains("Date of birth:") && reply.body.contains("id=\"err-date_of_birth\""),
         "{}",
         reply.body
     );
@@ -532,7 +532,7 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
     let reply =
         t.form("/cases", Some(&w.caseworker), &[("given_names", "Ilze"), ("family_names", "Ozola"), ("sex", "")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>sex</code>"));
+    assert!(reply.body.contains("id=\"err-sex\""), "the problem next to the field: {}", reply.body);
     assert!(get_ok(t, "/cases", &w.caseworker).await.contains("There are no cases yet."), "nothing was registered");
 
     // The new passwords must match.
