@@ -876,4 +876,28 @@ async fn a_referral_sharing_nothing_is_refused_in_latvian_next_to_what_is_shared
     assert!(html.contains("value=\"2026-09-20\"") && html.contains("value=\"uk\""));
     // Nothing was stored.
     assert!(!get_ok(t, "/referrals?mailbox=outbox", &w.caseworker).await.contains("/referrals/"));
+
+    // The provider form's own checks speak Latvian too.
+    assert_see_other(&t.form("/account/language", Some(&w.supervisor), &[("language", "lv")]).await, "/account");
+    let reply = t
+        .form(
+            "/providers/new",
+            Some(&w.supervisor),
+            &[
+                ("name", "Krīzes centrs Valmierā"),
+                ("regions", "LV"),
+                ("opening_hours", "1 09:00-17:00\npirmdien visu dienu"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(
+        reply.body.contains(
+            "<span class=\"error\" id=\"err-opening_hours\">2. rindā: norādiet nedēļas dienu un laiku, piemēram, 1 09:00-17:00</span>"
+        ),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains(">1 09:00-17:00\npirmdien visu dienu</textarea>"));
+    assert!(reply.body.contains("value=\"Krīzes centrs Valmierā\""));
 }

@@ -536,6 +536,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inputs_named_with_a_prefix_are_a_map_and_checkboxes_read_as_a_browser_sends_them() {
+        let pairs = crate::extract::FormPairs(
+            [("levels.safety", "urgent"), ("levels.language", " "), ("notes.safety", "today"), ("levels", "x")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        let levels = crate::views::form::keyed(&pairs, "levels");
+        assert_eq!(levels.into_iter().collect::<Vec<_>>(), vec![("safety".to_owned(), "urgent".to_owned())]);
+        assert_eq!(crate::views::form::keyed(&pairs, "notes").get("safety").map(String::as_str), Some("today"));
+        #[derive(Deserialize)]
+        struct Ticks {
+            #[serde(deserialize_with = "checkbox", default)]
+            a: bool,
+            #[serde(deserialize_with = "checkbox", default)]
+            b: bool,
+            #[serde(deserialize_with = "checkbox", default)]
+            c: bool,
+        }
+        let t: Ticks = serde_urlencoded::from_str("a=on&b=true").unwrap();
+        assert!(t.a && t.b && !t.c);
+        let t: Ticks = serde_urlencoded::from_str("a=off&b=").unwrap();
+        assert!(!t.a && !t.b);
+    }
+
+    #[test]
     fn problems_mark_only_inputs_with_safe_ids_and_segments_are_encoded() {
         let i18n = crate::i18n::I18n::load().unwrap();
         let tr = i18n.tr(haven_domain::Language::English);

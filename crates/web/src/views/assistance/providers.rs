@@ -304,11 +304,13 @@ impl ProviderTyped {
     }
 
     /// The provider input, and for each of its services the service (to place errors).
-    fn input(&self, country: &str) -> Result<(ProviderInput, Vec<ServiceType>), (String, String)> {
+    /// A line that does not read is named by the input at fault and a message in the reader's
+    /// language.
+    fn input(&self, tr: &Tr<'_>, country: &str) -> Result<(ProviderInput, Vec<ServiceType>), (String, String)> {
         let bad = |at: &str, message: String| (at.to_owned(), message);
         let id = if self.id.is_empty() { slug(&self.name) } else { self.id.clone() };
         if id.is_empty() {
-            return Err(bad("id", "give an identifier, or a name to make one from".into()));
+            return Err(bad("id", tr.t("support-problem-provider-id")));
         }
         let mut services = Vec::new();
         let mut order = Vec::new();
@@ -319,10 +321,7 @@ impl ProviderTyped {
             let capacity = match capacity.trim() {
                 "" => None,
                 c => Some(c.parse::<u32>().map_err(|_| {
-                    bad(
-                        &format!("capacity.{}", service.code()),
-                        format!("{c:?} is not a whole number of beds or places"),
-                    )
+                    bad(&format!("capacity.{}", service.code()), tr.t1("support-problem-capacity", "value", c))
                 })?),
             };
             services.push(OfferedServiceInput { service: service.code().to_owned(), capacity, occupied: 0 });
@@ -341,15 +340,13 @@ impl ProviderTyped {
                 }
             }
             if label.is_empty() {
-                return Err(bad("contact_points", format!("line {}: begin with a label, such as Intake;", n + 1)));
+                return Err(bad("contact_points", tr.t1("support-problem-contact-line", "line", &(n + 1).to_string())));
             }
             contact_points.push(ContactPointInput { label, phone, email });
         }
         let mut slots = Vec::new();
         for (n, line) in self.hours.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let shape = || {
-                bad("opening_hours", format!("line {}: write the weekday and the times, such as 1 09:00-17:00", n + 1))
-            };
+            let shape = || bad("opening_hours", tr.t1("support-problem-hours-line", "line", &(n + 1).to_string()));
             let mut parts = line.split_whitespace();
             let weekday = parts.next().and_then(|d| d.parse::<u8>().ok()).ok_or_else(shape)?;
             let times: String = parts.collect();
@@ -535,7 +532,7 @@ async fn provider_save(
         None => None,
     };
     let tr = tr_of(state, p, headers);
-    let (input, order) = match typed.input(p.organisation.jurisdiction.code()) {
+    let (input, order) = match typed.input(&tr, p.organisation.jurisdiction.code()) {
         Ok(x) => x,
         Err((at, message)) => {
             let check = check_of(&tr, &at, message);

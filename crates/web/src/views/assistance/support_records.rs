@@ -1122,6 +1122,7 @@ struct RecordForm {
 /// Adds or changes the record; the anchor of the record saved.
 async fn save(
     state: &AppState,
+    tr: &Tr<'_>,
     p: &Principal,
     case_id: &str,
     form: &RecordForm,
@@ -1141,7 +1142,7 @@ async fn save(
         let change = parse_change(fields)?;
         let version = form.version.trim().parse::<i64>().map_err(|_| WebError::BadRequest {
             field: Some("version".into()),
-            message: "reload the page and try again".into(),
+            message: tr.t("support-problem-reload"),
         })?;
         let saved = state.app.update_support_record(p, case_id, &form.record, version, &change).await?;
         return Ok(format!("record-{}", saved.id));
@@ -1163,11 +1164,11 @@ async fn post(
     form: Result<PageForm<RecordForm>, PageError>,
 ) -> PageResult {
     let PageForm { input, pairs } = form?;
-    let error = match save(&state, &p, &case_id, &input, &pairs).await {
+    let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
+    let error = match save(&state, &tr, &p, &case_id, &input, &pairs).await {
         Ok(anchor) => return Ok(see_other(&format!("{}#{anchor}", path_of(&case_id, part)))),
         Err(e) => e,
     };
-    let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
     let check = match error {
         WebError::App(app) => FormProblem::of(&tr, app, str::to_owned, problem_label)?,
         WebError::BadRequest { field, message } => {
