@@ -4,7 +4,7 @@
 #![no_main]
 
 use haven_stats::hub::{aggregate, validate_submission};
-use haven_stats::sdmx::{DATAFLOW, Expected, from_csv, from_csv_with_origins, to_csv};
+use haven_stats::sdmx::{DATAFLOW, Expected, from_csv, from_csv_with_origins, to_csv_with_comment};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +18,9 @@ fuzz_target!(|data: &[u8]| {
     if let Some(d) = datasets.first() {
         let _ = aggregate(&datasets, &countries, d.year);
     }
-    let csv = to_csv(&datasets, DATAFLOW).expect("export of an imported dataset");
+    // the comment (COMMENT_DSET) is free text: any of the input's text, read back as nothing
+    let comment: String = String::from_utf8_lossy(data).chars().take(1000).collect();
+    let csv = to_csv_with_comment(&datasets, DATAFLOW, &comment).expect("export of an imported dataset");
     let again = from_csv(csv.as_bytes(), &Expected::any()).expect("re-import of an export");
     assert_eq!(again, datasets);
 });

@@ -1,7 +1,7 @@
 //! SDMX-CSV 1.0 export and import of datasets.
 //!
 //! One line per observation, columns
-//! `DATAFLOW,FREQ,REF_AREA,INDICATOR,<every concept id in Concept::ALL order>,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR`.
+//! `DATAFLOW,FREQ,REF_AREA,INDICATOR,<every concept id in Concept::ALL order>,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR,UNIT_MEASURE,COMMENT_DSET`.
 //! A total is `_T`. A confidential cell has an empty `OBS_VALUE`, the flag `c` and the status `C`,
 //! whatever the reason it is hidden (small, or hidden to protect another: the file never says
 //! which); an unknown cell has an empty `OBS_VALUE` and no `c` ("0" means known none). On import,
@@ -11,6 +11,16 @@
 //! Countries (`REF_AREA`, `CITIZEN`) are written as Eurostat writes them: `EL` for Greece, `UK`
 //! for the United Kingdom. A file giving the ISO 3166-1 code instead (`GR`, `GB`) is read as
 //! Eurostat's code (see [`codes::to_eurostat`]), so that Greece is one country at the hub.
+//!
+//! Two attributes say what is counted. `UNIT_MEASURE` is `PS` (persons, of the SDMX unit code
+//! list) on every observation: every count is of persons, never of records. `COMMENT_DSET`, the
+//! SDMX cross-domain concept of a comment on the data set, carries the counting note (persons, not
+//! records, and how registrations were linked into persons). SDMX-CSV has no header for data-set
+//! metadata: an attribute of the data set is a column like any other, its value repeated on every
+//! line of the data set, which is how SDMX-CSV readers take it (all rows agree). Both columns are
+//! optional on import, so files written before them, and by other systems, are read as before;
+//! a `UNIT_MEASURE` other than persons is refused, and the comment, which varies from file to
+//! file, is read as free text and not kept (the hub keeps figures, not notes).
 //!
 //! The import takes the columns in any order (by header name, case-insensitive, with or without
 //! an SDMX label after a colon), reads `:` as missing, and refuses a bad file whole, listing
@@ -27,6 +37,10 @@ use std::fmt;
 pub const DATAFLOW: &str = "HAVEN:THB_VICT(1.0)";
 /// Frequency: annual.
 pub const FREQ: &str = "A";
+/// The unit of every count (`UNIT_MEASURE`): persons, in the SDMX unit code list.
+pub const UNIT_PERSONS: &str = "PS";
+/// The longest `COMMENT_DSET` accepted on import (characters).
+pub const MAX_COMMENT_CHARS: usize = 4000;
 /// Largest file accepted (bytes).
 pub const MAX_CSV_BYTES: usize = 4 << 20;
 /// Most data lines accepted.
@@ -46,18 +60,20 @@ const C_VALUE: usize = C_TIME + 1;
 const C_FLAG: usize = C_TIME + 2;
 const C_CONF: usize = C_TIME + 3;
 const C_ERROR: usize = C_TIME + 4;
-const N_COLUMNS: usize = C_ERROR + 1;
+const C_UNIT: usize = C_TIME + 5;
+const C_COMMENT: usize = C_TIME + 6;
+const N_COLUMNS: usize = C_COMMENT + 1;
 
 /// The column names in the order written.
 pub fn columns() -> Vec<&'static str> {
     let mut out = vec!["DATAFLOW", "FREQ", "REF_AREA", "INDICATOR"];
     out.extend(Concept::ALL.iter().map(|c| c.id()));
-    out.extend(["TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS", "OBS_ERROR"]);
+    out.extend(["TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS", "OBS_ERROR", "UNIT_MEASURE", "COMMENT_DSET"]);
     out
 }
 
 fn optional(col: usize) -> bool {
-    matches!(col, C_FREQ | C_FLAG | C_ERROR)
+    matches!(col, C_FREQ | C_FLAG | C_ERROR | C_UNIT | C_COMMENT)
 }
 
 /// Why an export failed (only a failure of the CSV writer itself).
@@ -68,9 +84,18 @@ pub enum ExportError {
     Write(String),
 }
 
-/// Writes datasets as one SDMX-CSV 1.0 file of the given dataflow. A confidential cell's value is
-/// never written, whatever the observation holds.
+/// Writes datasets as one SDMX-CSV 1.0 file of the given dataflow, every observation in persons
+/// (`UNIT_MEASURE` `PS`) and without a data-set comment. A confidential cell's value is never
+/// written, whatever the observation holds.
 pub fn to_csv(datasets: &[Dataset], dataflow: &str) -> Result<String, ExportError> {
+    to_csv_with_comment(datasets, dataflow, "")
+}
+
+/// [`to_csv`] with a comment on the data sets (`COMMENT_DSET`, repeated on every line): the
+/// counting note of a release (persons, not records, and the linkage method).
+pub fn to_csv_with_comment(datasets: &[Dataset], dataflow: &str, comment: &str) -> Result<String, ExportError> {
+    // one line of text: a line break inside a field is valid CSV but not every reader's
+    let comment = comment.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let werr = |e: csv::Error| ExportError::Write(e.to_string());
     w.write_record(columns()).map_err(werr)?;
@@ -96,6 +121,8 @@ pub fn to_csv(datasets: &[Dataset], dataflow: &str) -> Result<String, ExportErro
             row.push(if suppressed { "c".to_owned() } else { String::new() });
             row.push(o.conf.code().to_owned());
             row.push(o.error.map(|e| format!("{e}")).unwrap_or_default());
+            row.push(UNIT_PERSONS.to_owned());
+            row.push(comment.clone());
             w.write_record(&row).map_err(werr)?;
         }
     }
@@ -302,6 +329,8 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
         let flag = get(C_FLAG, &mut errs).unwrap_or("");
         let conf = get(C_CONF, &mut errs).unwrap_or("");
         let error = get(C_ERROR, &mut errs).unwrap_or("");
+        let unit = get(C_UNIT, &mut errs).unwrap_or("");
+        let comment = get(C_COMMENT, &mut errs).unwrap_or("");
         let mut bad = |c: usize, msg: String, errs: &mut Errors| {
             errs.push(line, Some(names[c]), msg);
             ok = false;
@@ -320,6 +349,12 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
             && c != country
         {
             bad(C_REF_AREA, format!("country {country}, expected {c}"), &mut errs);
+        }
+        if !(unit.is_empty() || unit == UNIT_PERSONS) {
+            bad(C_UNIT, format!("unit {unit:?}: every count is of persons ({UNIT_PERSONS})"), &mut errs);
+        }
+        if comment.chars().count() > MAX_COMMENT_CHARS {
+            bad(C_COMMENT, format!("longer than {MAX_COMMENT_CHARS} characters"), &mut errs);
         }
         let ind = Indicator::from_code(indicator);
         if ind.is_none() {
@@ -434,6 +469,126 @@ pub fn from_csv_with_origins(input: &[u8], expected: &Expected<'_>) -> Result<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const NOTE: &str = "Persons, not records: registrations linked into persons by the same document number, \
+                        then by the person-linkage engine (\"Fellegi-Sunter\", threshold 0.9);\n counted once.";
+
+    fn dataset() -> Dataset {
+        let key = |codes: Vec<(Concept, &str)>| CellKey {
+            indicator: Indicator::Registered,
+            codes: codes.into_iter().map(|(c, v)| (c, v.to_owned())).collect(),
+        };
+        let obs = |k, value, conf| Observation { key: k, value, conf, error: None };
+        Dataset {
+            country: "LV".into(),
+            year: 2026,
+            observations: vec![
+                obs(key(vec![]), Some(12), ConfStatus::Free),
+                obs(key(vec![(Concept::Sex, "F")]), None, ConfStatus::Confidential),
+                obs(key(vec![(Concept::Sex, "M")]), None, ConfStatus::Confidential),
+                obs(key(vec![(Concept::Sex, "UNK")]), Some(0), ConfStatus::Free),
+            ],
+        }
+    }
+
+    /// Every line as a map of column to value, read as any CSV reader reads it (by header).
+    fn lines(csv: &str) -> Vec<HashMap<String, String>> {
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+        r.records().map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(str::to_owned)).collect()).collect()
+    }
+
+    /// The file without the given columns, as written before they existed.
+    fn without(csv: &str, drop: &[&str]) -> String {
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+        let keep: Vec<usize> = (0..header.len()).filter(|i| !drop.contains(&header[*i].as_str())).collect();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(keep.iter().map(|i| &header[*i])).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            w.write_record(keep.iter().map(|i| &rec[*i])).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_observation_is_in_persons_and_the_counting_note_is_the_data_sets_comment_on_every_line() {
+        let d = dataset();
+        let csv = to_csv_with_comment(std::slice::from_ref(&d), DATAFLOW, NOTE).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(header.ends_with(",OBS_ERROR,UNIT_MEASURE,COMMENT_DSET"), "{header}");
+        let rows = lines(&csv);
+        assert_eq!(rows.len(), d.observations.len());
+        let one_line = NOTE.split_whitespace().collect::<Vec<_>>().join(" ");
+        for row in &rows {
+            assert_eq!(row["UNIT_MEASURE"], UNIT_PERSONS);
+            assert_eq!(row["COMMENT_DSET"], one_line, "the same comment on every line of the data set");
+        }
+        assert!(rows[0]["COMMENT_DSET"].contains("Persons, not records"));
+        assert!(!rows[0]["COMMENT_DSET"].contains('\n'), "one line of text");
+        // read back: the same figures
+        assert_eq!(from_csv(csv.as_bytes(), &Expected::any()), Ok(vec![d.clone()]));
+        // without a comment the column is there, empty, and the unit still persons
+        let plain = to_csv(std::slice::from_ref(&d), DATAFLOW).unwrap();
+        assert!(lines(&plain).iter().all(|r| r["COMMENT_DSET"].is_empty() && r["UNIT_MEASURE"] == "PS"));
+    }
+
+    #[test]
+    fn files_without_the_unit_and_the_comment_are_read_as_before() {
+        let d = dataset();
+        let csv = to_csv_with_comment(std::slice::from_ref(&d), DATAFLOW, NOTE).unwrap();
+        for drop in [&["UNIT_MEASURE", "COMMENT_DSET"][..], &["COMMENT_DSET"], &["UNIT_MEASURE"]] {
+            let old = without(&csv, drop);
+            assert_eq!(from_csv(old.as_bytes(), &Expected::any()), Ok(vec![d.clone()]), "without {drop:?}");
+        }
+        // a file of another system: the unit blank, the comment in another language
+        let other = csv.replace(",PS,", ",,");
+        assert_eq!(from_csv(other.as_bytes(), &Expected::any()), Ok(vec![d]));
+    }
+
+    #[test]
+    fn a_unit_other_than_persons_or_an_overlong_comment_is_refused_with_its_line() {
+        let d = dataset();
+        let csv = to_csv(std::slice::from_ref(&d), DATAFLOW).unwrap();
+        let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+        lines[2] = lines[2].replace(",PS,", ",EUR,");
+        let err = from_csv(lines.join("\n").as_bytes(), &Expected::any()).unwrap_err();
+        assert_eq!(err.errors.len(), 1, "{err:?}");
+        assert_eq!((err.errors[0].line, err.errors[0].column.as_deref()), (3, Some("UNIT_MEASURE")));
+        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        let csv = to_csv_with_comment(std::slice::from_ref(&d), DATAFLOW, &long).unwrap();
+        let err = from_csv(csv.as_bytes(), &Expected::any()).unwrap_err();
+        assert!(err.errors.iter().all(|e| e.column.as_deref() == Some("COMMENT_DSET")), "{err:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Whatever the comment (commas, quotes, line breaks, any script), the figures read back
+        /// the same, every line carries it, and the file has as many fields on every line.
+        #[test]
+        fn any_comment_round_trips_and_leaves_the_figures_alone(comment in "\\PC{0,300}", nl in any::<bool>()) {
+            let comment = if nl { format!("{comment}\r\n\"quoted\", {comment}") } else { comment };
+            let d = dataset();
+            let csv = to_csv_with_comment(std::slice::from_ref(&d), DATAFLOW, &comment).unwrap();
+            prop_assert_eq!(from_csv(csv.as_bytes(), &Expected::any()), Ok(vec![d.clone()]));
+            let rows = lines(&csv);
+            prop_assert_eq!(rows.len(), d.observations.len());
+            let first = rows[0]["COMMENT_DSET"].clone();
+            prop_assert!(rows.iter().all(|r| r["COMMENT_DSET"] == first && r["UNIT_MEASURE"] == "PS"));
+        }
+
+        /// Any bytes after a header with the new columns: refused or read, never a panic.
+        #[test]
+        fn any_line_after_the_new_header_is_read_or_refused(tail in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let mut input = columns().join(",").into_bytes();
+            input.extend_from_slice(b"\r\n");
+            input.extend_from_slice(&tail);
+            let _ = from_csv(&input, &Expected::any());
+        }
+    }
 
     #[test]
     fn counts_are_whole_and_not_negative() {

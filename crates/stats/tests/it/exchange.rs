@@ -59,7 +59,7 @@ fn sdmx_csv_round_trip_of_a_national_release() {
     assert_eq!(
         header,
         "DATAFLOW,FREQ,REF_AREA,INDICATOR,VICT_STAT,SEX,AGE,AGE_CLASS,CITIZEN_GRP,CITIZEN,EXPLOIT,ORG_KIND,\
-         TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR"
+         TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS,OBS_ERROR,UNIT_MEASURE,COMMENT_DSET"
     );
     assert!(csv.lines().nth(1).unwrap().starts_with("HAVEN:THB_VICT(1.0),A,LV,VICT_REG,"));
     let back =
@@ -108,11 +108,11 @@ fn zero_and_blank_and_confidential_survive_both_formats() {
             .unwrap()
             .to_owned()
     };
-    assert!(line_of(&oth).ends_with(",0,,F,"), "{}", line_of(&oth));
-    assert!(line_of(&unk_age).ends_with(",,,F,"), "{}", line_of(&unk_age));
+    assert!(line_of(&oth).ends_with(",0,,F,,PS,"), "{}", line_of(&oth));
+    assert!(line_of(&unk_age).ends_with(",,,F,,PS,"), "{}", line_of(&unk_age));
     // every hidden cell alike, whatever the reason it is hidden
-    assert!(line_of(&child_m).ends_with(",,c,C,"), "{}", line_of(&child_m));
-    assert!(line_of(&total_f).ends_with(",,c,C,"), "{}", line_of(&total_f));
+    assert!(line_of(&child_m).ends_with(",,c,C,,PS,"), "{}", line_of(&child_m));
+    assert!(line_of(&total_f).ends_with(",,c,C,,PS,"), "{}", line_of(&total_f));
     let back = sdmx::from_csv(csv.as_bytes(), &Expected::any()).unwrap();
     assert_eq!(back, vec![d.clone()]);
 
