@@ -426,6 +426,14 @@ async fn a_supervisor_approves_through_the_page_and_the_plan_meets_the_needs() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Art 11(3)"));
+    // A stale form is a conflict, shown at the service with the reason chosen kept.
+    let reply = t
+        .form(&status, Some(&w.caseworker), &[("status", "stopped"), ("stop_reason", "contact_lost"), ("version", "1")])
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    let stop = section(&reply.body, &format!("<select id=\"stop-{item}\""), "select");
+    assert!(stop.contains(&format!("aria-describedby=\"err-stop-{item}\"")), "{stop}");
+    assert!(stop.contains("<option value=\"contact_lost\" selected>"), "the reason chosen stays chosen: {stop}");
     let reply = t
         .form(&status, Some(&w.caseworker), &[("status", "stopped"), ("stop_reason", "contact_lost"), ("version", "2")])
         .await;

@@ -371,6 +371,8 @@ pub struct PlanLine {
     pub can_stop: bool,
     /// The problem with this service's last change, if it failed.
     pub error: Option<String>,
+    /// The stop reason chosen when that change failed.
+    pub stop_chosen: String,
 }
 
 #[derive(Template)]
@@ -398,8 +400,8 @@ struct SupportPage<'a> {
 
 /// What failed on the support page, to show next to its form.
 enum Failed {
-    /// The plan item's change.
-    Plan(String),
+    /// The plan item's change, with the stop reason chosen.
+    Plan(String, String),
     /// The review of a version, with the reason typed.
     Review(i64, String),
 }
@@ -502,8 +504,12 @@ async fn support_page(
                 can_complete: i.status == ItemStatus::InProgress,
                 can_stop: matches!(i.status, ItemStatus::Planned | ItemStatus::InProgress),
                 error: match &failed {
-                    Some(Failed::Plan(id)) if *id == item.id => failure_message.clone(),
+                    Some(Failed::Plan(id, _)) if *id == item.id => failure_message.clone(),
                     _ => None,
+                },
+                stop_chosen: match &failed {
+                    Some(Failed::Plan(id, reason)) if *id == item.id => reason.clone(),
+                    _ => String::new(),
                 },
             }
         })

@@ -155,7 +155,14 @@ async fn plan_status(
             let tr = tr_of(&state, &p, &headers);
             let stop = format!("stop-{item}");
             let check = problem(&tr, e, |f| if f == "stop_reason" { stop.clone() } else { String::new() })?;
-            support_page(&state, &p, &headers, &id, Some((check, Failed::Plan(item)))).await
+            support_page(
+                &state,
+                &p,
+                &headers,
+                &id,
+                Some((check, Failed::Plan(item, input.stop_reason.trim().to_owned()))),
+            )
+            .await
         }
     }
 }
