@@ -51,6 +51,15 @@ pub struct AccessRecord {
     pub outcome: String,
 }
 
+/// One entry of the audit log, as read by who may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub event: haven_domain::audit::AuditEvent,
+    /// The entry's MAC in the chain.
+    pub mac: Vec<u8>,
+}
+
 /// The result of checking the audit chain.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditVerification {
@@ -347,7 +356,7 @@ impl App {
     /// Audit entries for administrators and the data protection officer (no personal data is
     /// in them): those of their own jurisdiction only, i.e. whose acting or target organisation
     /// belongs to it ([`haven_domain::access::may_read_audit_entry`]), in order after `after_seq`.
-    pub async fn audit_log(&self, principal: &Principal, after_seq: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
+    pub async fn audit_log(&self, principal: &Principal, after_seq: i64, limit: i64) -> AppResult<Vec<AuditEntry>> {
         self.require(principal, Permission::ReadAuditLog).await?;
         let limit = usize::try_from(limit.clamp(1, 1000)).unwrap_or(1000);
         let jurisdictions: std::collections::HashMap<String, haven_domain::Jurisdiction> =
@@ -365,7 +374,7 @@ impl App {
                     .filter_map(|o| o.as_ref().and_then(|id| jurisdictions.get(id)).copied())
                     .collect();
                 if haven_domain::access::may_read_audit_entry(&principal.actor, &of) {
-                    rows.push(row);
+                    rows.push(AuditEntry { seq: row.seq, event: row.event, mac: row.mac });
                     if rows.len() >= limit {
                         break 'pages;
                     }
