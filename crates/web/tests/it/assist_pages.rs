@@ -885,6 +885,15 @@ async fn a_referral_sharing_nothing_is_refused_in_latvian_next_to_what_is_shared
     // Nothing was stored.
     assert!(!get_ok(t, "/referrals?mailbox=outbox", &w.caseworker).await.contains("/referrals/"));
 
+    // A list that does not exist is named in Latvian on the error page.
+    let reply = t.page("/referrals?mailbox=nonsense", Some(&w.caseworker)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("jābūt inbox (saņemtie), outbox (nosūtītie) vai overdue (nokavētie)"),
+        "{}",
+        reply.body
+    );
+
     // The provider form's own checks speak Latvian too.
     assert_see_other(&t.form("/account/language", Some(&w.supervisor), &[("language", "lv")]).await, "/account");
     let reply = t

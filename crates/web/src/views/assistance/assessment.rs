@@ -249,11 +249,11 @@ async fn assessment_review(
 ) -> PageResult {
     state.app.require(&p, Permission::ReviewAssessments).await?;
     let PageForm { input, .. } = form?;
-    let seq = input.seq.ok_or_else(|| AppError::invalid("seq", "which version is reviewed"))?;
+    let tr = super::tr_of(&state, &p, &headers);
+    let seq = input.seq.ok_or_else(|| AppError::invalid("seq", &tr.t("support-problem-review-version")))?;
     match state.app.review_assessment(&p, &id, seq, input.decision == "approve", &input.reason).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}/support#assessments"))),
         Err(e) => {
-            let tr = super::tr_of(&state, &p, &headers);
             let at = format!("return-reason-{seq}");
             let check = problem(&tr, e, |f| if f == "reason" { at.clone() } else { String::new() })?;
             support_page(&state, &p, &headers, &id, Some((check, Failed::Review(seq, input.reason)))).await

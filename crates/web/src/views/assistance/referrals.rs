@@ -359,7 +359,10 @@ async fn referrals(
         "" | "inbox" => (Mailbox::Inbox, "inbox"),
         "outbox" => (Mailbox::Outbox, "outbox"),
         "overdue" => (Mailbox::Overdue, "overdue"),
-        _ => return Err(AppError::invalid("mailbox", "expected inbox, outbox or overdue").into()),
+        _ => {
+            let tr = tr_of(&state, &p, &headers);
+            return Err(AppError::invalid("mailbox", &tr.t("support-problem-mailbox")).into());
+        }
     };
     let mut list = state.app.referrals(&p, mailbox).await?;
     // Asked for no mailbox: open on the outbox when the inbox is empty and the outbox is not.

@@ -1147,7 +1147,7 @@ async fn save(
         let saved = state.app.update_support_record(p, case_id, &form.record, version, &change).await?;
         return Ok(format!("record-{}", saved.id));
     }
-    Err(WebError::BadRequest { field: Some("action".into()), message: "add:KIND or change:ACTION".into() })
+    Err(WebError::BadRequest { field: Some("action".into()), message: tr.t("support-problem-record-action") })
 }
 
 /// A field's label for a problem: its `rec-field-` label, else its name.
