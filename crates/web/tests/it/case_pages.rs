@@ -154,8 +154,9 @@ async fn a_refused_decision_keeps_what_was_typed_and_no_outcome_is_preselected()
     assert!(reply.body.contains("id=\"err-decided_on\""), "{}", reply.body);
 }
 
-/// The child protection, compensation and safe return pages are one click from the case, for
-/// those who may read its support records: child protection prominently for a child's case. A
+/// The child protection, compensation and safe return pages, a new assessment and a new referral
+/// are one click from the case, for those the access module lets use them: child protection
+/// prominently for a child's case. A
 /// user without the support compartment (by role, or a case shared for identity only) is offered
 /// none of them, and the links lead to pages that open.
 #[tokio::test]
@@ -176,7 +177,9 @@ async fn the_support_modules_are_linked_from_the_case_only_for_those_who_may_use
         notice.contains(&format!("class=\"button primary\" href=\"/cases/{id}/support/child\"")),
         "child protection is prominent for a child: {notice}"
     );
-    for module in ["support/compensation", "support/return", "support/child", "support"] {
+    for module in
+        ["support/compensation", "support/return", "support/child", "support", "assessments/new", "referrals/new"]
+    {
         assert!(case.contains(&format!("href=\"/cases/{id}/{module}\"")), "{module}: {case}");
         get_ok(t, &format!("/cases/{id}/{module}"), &w.caseworker).await;
     }
@@ -194,7 +197,7 @@ async fn the_support_modules_are_linked_from_the_case_only_for_those_who_may_use
     let shelter = t.login("shelterworker", PASSWORD).await;
     let shared = get_ok(t, &format!("/cases/{id}"), &shelter).await;
     assert!(shared.contains("Mila"), "shared for identity: {shared}");
-    for module in ["support/compensation", "support/return", "support/child", "support\""] {
+    for module in ["support/compensation", "support/return", "support/child", "support\"", "assessments", "referrals"] {
         assert!(!shared.contains(&format!("href=\"/cases/{id}/{module}")), "{module} offered: {shared}");
     }
     let reply = t.page(&format!("/cases/{id}/support/compensation"), Some(&shelter)).await;
