@@ -1,17 +1,16 @@
 //! The user's own account: who they are, language, password, second factor, API tokens.
 
-use super::{
-    Choice, FormError, PageCtx, error_page, form_error, format_time, render, see_other, with_cookie, with_status,
-};
+use super::form::{FormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
+use super::{Choice, PageCtx, field_label, format_time, language_of, render, see_other, with_cookie, with_status};
 use crate::AppState;
 use crate::api::clear_session_cookie;
-use crate::error::WebError;
-use crate::extract::{FormBody, SignedIn};
+use crate::extract::SignedIn;
+use crate::i18n::Tr;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use haven_app::Principal;
 use haven_app::accounts::TotpProof;
@@ -83,10 +82,12 @@ struct AccountPage<'a> {
     tokens: Vec<TokenLine>,
     new_token: Option<String>,
     done: Option<String>,
-    error: Option<FormError>,
-    /// The section the error belongs to (`password`, `totp`, `tokens`, `language`).
-    error_section: &'static str,
-    invalid_field: String,
+    /// The problem with the form of one section.
+    check: FormProblem,
+    /// The section the problem belongs to (`password`, `totp`, `tokens`).
+    section: &'static str,
+    /// The name typed for a new token, kept when it is refused.
+    token_name: String,
 }
 
 /// What a form submission adds to the account page.
@@ -95,15 +96,25 @@ struct Outcome {
     enrolment: Option<Enrolment>,
     new_token: Option<String>,
     done: Option<String>,
-    error: Option<(StatusCode, FormError)>,
-    error_section: &'static str,
+    check: FormProblem,
+    section: &'static str,
+    token_name: String,
 }
 
-async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Outcome) -> Response {
-    let tokens = match state.app.api_tokens(p).await {
-        Ok(t) => t,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
+impl Outcome {
+    /// A form of `section` refused with its problem.
+    fn refused(section: &'static str, check: FormProblem) -> Self {
+        Outcome { check, section, ..Outcome::default() }
+    }
+}
+
+/// The label of a field of the account page.
+fn label(tr: &Tr<'_>, _: &str, field: &str) -> String {
+    field_label(tr, field)
+}
+
+async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Outcome) -> PageResult {
+    let tokens = state.app.api_tokens(p).await?;
     let ctx = PageCtx::new(state, Some(p), headers, "account-title", "/account");
     let never = ctx.t("never");
     let now = state.app.now();
@@ -129,11 +140,7 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
         })
         .collect();
     let roles = p.user.roles.iter().map(|r| super::label_of(&ctx.tr, "role", *r)).collect();
-    let (status, error) = match outcome.error {
-        Some((status, e)) => (status, Some(e)),
-        None => (StatusCode::OK, None),
-    };
-    let invalid_field = error.as_ref().map(|e| e.field.clone()).unwrap_or_default();
+    let status = outcome.check.status();
     let page = AccountPage {
         username: p.user.username.clone(),
         display_name: p.user.display_name.clone(),
@@ -145,12 +152,12 @@ async fn account_page(state: &AppState, p: &Principal, headers: &HeaderMap, outc
         tokens,
         new_token: outcome.new_token,
         done: outcome.done,
-        error,
-        error_section: outcome.error_section,
-        invalid_field,
+        check: outcome.check,
+        section: outcome.section,
+        token_name: outcome.token_name,
         ctx,
     };
-    with_status(render(&page), status)
+    Ok(with_status(render(&page), status))
 }
 
 #[derive(Deserialize)]
@@ -163,8 +170,8 @@ async fn show(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
-) -> Response {
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+) -> PageResult {
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
     let done = match q.done.as_deref() {
         Some("language") => Some(tr.t("account-language-saved")),
         Some("totp") => Some(tr.t("account-totp-enrolled")),
@@ -175,36 +182,28 @@ async fn show(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LanguageForm {
     language: String,
 }
 
+/// The language is chosen from a list: a value not on it is the error page naming the field.
 async fn set_language(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    form: Result<FormBody<LanguageForm>, WebError>,
-) -> Response {
-    let result = match form {
-        Ok(FormBody(f)) => match Language::parse_code("language", f.language.trim()) {
-            Ok(language) => state.app.set_language(&p, language).await.map_err(WebError::from),
-            Err(e) => Err(e.into()),
-        },
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => see_other("/account?done=language"),
-        Err(e) => error_page(&state, Some(&p), &headers, e),
-    }
+    form: Result<PageForm<LanguageForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, .. } = form?;
+    let language = Language::parse_code("language", input.language.trim())?;
+    state.app.set_language(&p, language).await?;
+    Ok(see_other("/account?done=language"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct PasswordForm {
-    #[serde(default)]
     current_password: String,
-    #[serde(default)]
     new_password: String,
-    #[serde(default)]
     confirm_password: String,
 }
 
@@ -212,81 +211,63 @@ async fn change_password(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormBody<PasswordForm>, WebError>,
-) -> Response {
-    let f = match form {
-        Ok(FormBody(f)) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    form: Result<PageForm<PasswordForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
     if f.new_password != f.confirm_password {
-        let error = FormError::new(&tr, "confirm_password", tr.t("account-password-mismatch"));
-        let outcome = Outcome {
-            error: Some((StatusCode::UNPROCESSABLE_ENTITY, error)),
-            error_section: "password",
-            ..Outcome::default()
-        };
-        return account_page(&state, &p, &headers, outcome).await;
+        let check = FormProblem::at(&tr, "confirm_password", tr.t("account-password-mismatch"), label);
+        return account_page(&state, &p, &headers, Outcome::refused("password", check)).await;
     }
     match state.app.change_own_password(&p, &f.current_password, &f.new_password).await {
         // Changing the password ends every session, this one included: log in again.
-        Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
-        Err(e) => match form_error(&tr, e) {
-            Ok(error) => {
-                account_page(
-                    &state,
-                    &p,
-                    &headers,
-                    Outcome { error: Some(error), error_section: "password", ..Outcome::default() },
-                )
-                .await
-            }
-            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-        },
+        Ok(()) => Ok(with_cookie(see_other("/login"), &clear_session_cookie(&state))),
+        Err(e) => {
+            let check = FormProblem::of(&tr, e, str::to_owned, label)?;
+            account_page(&state, &p, &headers, Outcome::refused("password", check)).await
+        }
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct TotpForm {
-    #[serde(default)]
     secret: String,
-    #[serde(default)]
     code: String,
     /// The current password (always needed to store or remove a factor).
-    #[serde(default)]
     password: String,
     /// A current code of the factor in force, to change or remove it.
-    #[serde(default)]
     current_code: String,
     /// `remove` to remove the factor in force.
-    #[serde(default)]
     action: String,
+}
+
+/// The input of the second factor's forms a field is typed into: `remove-…` on the form that
+/// removes the factor, `totp-…` on the one that sets it up.
+fn totp_input(form: &str, field: &str) -> String {
+    match field {
+        "" => String::new(),
+        "current_code" => format!("{form}-current-code"),
+        other => format!("{form}-{other}"),
+    }
 }
 
 async fn totp(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormBody<TotpForm>, WebError>,
-) -> Response {
-    let f = match form {
-        Ok(FormBody(f)) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
+    form: Result<PageForm<TotpForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
     let proof = TotpProof { password: &f.password, current_code: Some(f.current_code.as_str()) };
     if f.action == "remove" {
         return match state.app.remove_totp(&p, &proof).await {
             // Removing the factor ends every session, this one included: log in again.
-            Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
+            Ok(()) => Ok(with_cookie(see_other("/login"), &clear_session_cookie(&state))),
             Err(e) => {
-                let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-                match form_error(&tr, e) {
-                    Ok(error) => {
-                        let outcome = Outcome { error: Some(error), error_section: "totp", ..Outcome::default() };
-                        account_page(&state, &p, &headers, outcome).await
-                    }
-                    Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-                }
+                let check = FormProblem::of(&tr, e, |field| totp_input("remove", field), label)?;
+                account_page(&state, &p, &headers, Outcome::refused("totp", check)).await
             }
         };
     }
@@ -299,37 +280,27 @@ async fn totp(
     }
     match state.app.confirm_totp_enrolment(&p, &proof, secret, &f.code).await {
         // A replaced factor ends every session, this one included: log in with the new one.
-        Ok(()) if p.totp_enrolled() => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
-        Ok(()) => see_other("/account?done=totp"),
+        Ok(()) if p.totp_enrolled() => Ok(with_cookie(see_other("/login"), &clear_session_cookie(&state))),
+        Ok(()) => Ok(see_other("/account?done=totp")),
         Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            match form_error(&tr, e) {
-                Ok(error) => {
-                    // Keep the same secret so that the app already set up still matches.
-                    let enrolment = match TotpSecret::from_base32(secret) {
-                        Ok(s) => Enrolment::new(s.to_base32(), s.provisioning_uri("Haven", &p.user.username)),
-                        Err(_) => {
-                            let e = state.app.begin_totp_enrolment(&p);
-                            Enrolment::new(e.secret, e.uri)
-                        }
-                    };
-                    let outcome = Outcome {
-                        enrolment: Some(enrolment),
-                        error: Some(error),
-                        error_section: "totp",
-                        ..Outcome::default()
-                    };
-                    account_page(&state, &p, &headers, outcome).await
+            let check = FormProblem::of(&tr, e, |field| totp_input("totp", field), label)?;
+            // Keep the same secret so that the app already set up still matches.
+            let enrolment = match TotpSecret::from_base32(secret) {
+                Ok(s) => Enrolment::new(s.to_base32(), s.provisioning_uri("Haven", &p.user.username)),
+                Err(_) => {
+                    let e = state.app.begin_totp_enrolment(&p);
+                    Enrolment::new(e.secret, e.uri)
                 }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            };
+            let outcome = Outcome { enrolment: Some(enrolment), ..Outcome::refused("totp", check) };
+            account_page(&state, &p, &headers, outcome).await
         }
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct TokenForm {
-    #[serde(default)]
     name: String,
 }
 
@@ -337,44 +308,30 @@ async fn create_token(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormBody<TokenForm>, WebError>,
-) -> Response {
-    let f = match form {
-        Ok(FormBody(f)) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
+    form: Result<PageForm<TokenForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
     match state.app.create_api_token(&p, &f.name).await {
         // The token is shown on this page, this once; it is never put in a URL.
         Ok((_, token)) => {
             account_page(&state, &p, &headers, Outcome { new_token: Some(token), ..Outcome::default() }).await
         }
         Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            match form_error(&tr, e) {
-                Ok(error) => {
-                    account_page(
-                        &state,
-                        &p,
-                        &headers,
-                        Outcome { error: Some(error), error_section: "tokens", ..Outcome::default() },
-                    )
-                    .await
-                }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            let check = FormProblem::of(
+                &tr,
+                e,
+                |field| if field == "name" { "token-name".into() } else { field.into() },
+                label,
+            )?;
+            let outcome = Outcome { token_name: f.name, ..Outcome::refused("tokens", check) };
+            account_page(&state, &p, &headers, outcome).await
         }
     }
 }
 
 /// Revokes one of the user's own API tokens.
-async fn revoke_token(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    match state.app.revoke_api_token(&p, &id).await {
-        Ok(()) => see_other("/account?done=token-revoked#tokens"),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+async fn revoke_token(State(state): State<AppState>, SignedIn(p): SignedIn, Path(id): Path<String>) -> PageResult {
+    state.app.revoke_api_token(&p, &id).await?;
+    Ok(see_other("/account?done=token-revoked#tokens"))
 }

@@ -1,13 +1,13 @@
 //! The audit log: the chain verified (or the break found), and the latest entries.
 
-use super::{PageCtx, can, error_page, format_time, label_of, render};
+use super::page_error::PageResult;
+use super::{PageCtx, can, format_time, label_of, render};
 use crate::AppState;
 use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::routing::get;
 use haven_app::AppError;
 use haven_app::admin::Acting;
@@ -45,34 +45,29 @@ struct AuditPage<'a> {
     entries: Vec<EntryLine>,
 }
 
-async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::ReadAuditLog).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
+async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> PageResult {
+    state.app.require(&p, Permission::ReadAuditLog).await?;
     let (verified, broken, after) = match state.app.verify_audit().await {
         Ok(v) => {
             let after = (v.head_seq - LATEST).max(0);
             (Some((v.entries, v.head_seq, v.head_mac)), None, Some(after))
         }
         Err(AppError::Conflict(m)) => (None, Some(m), None),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        Err(e) => return Err(e.into()),
     };
     // With a broken chain the head is not to be trusted: show the entries from the start.
-    let rows = match state.app.audit_log(&p, after.unwrap_or(0), if after.is_some() { LATEST } else { 1000 }).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+    let rows = state.app.audit_log(&p, after.unwrap_or(0), if after.is_some() { LATEST } else { 1000 }).await?;
     // Names instead of identifiers where the administrator may see them.
     let users: HashMap<String, String> = match state.app.users(Acting::User(&p)).await {
         Ok(u) => u.into_iter().map(|u| (u.id, u.username)).collect(),
         Err(AppError::Forbidden) => HashMap::new(),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        Err(e) => return Err(e.into()),
     };
     // Access histories the reader may open: the access module decides from the case's owner.
     let jurisdictions: HashMap<String, Jurisdiction> = match state.app.organisations(Acting::User(&p)).await {
         Ok(o) => o.into_iter().map(|o| (o.id, o.jurisdiction)).collect(),
         Err(AppError::Forbidden) => HashMap::new(),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+        Err(e) => return Err(e.into()),
     };
     let may_open_history = |owner: &str| {
         jurisdictions.get(owner).is_some_and(|j| {
@@ -119,5 +114,5 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
             }
         })
         .collect();
-    render(&AuditPage { ctx, verified, broken, entries })
+    Ok(render(&AuditPage { ctx, verified, broken, entries }))
 }

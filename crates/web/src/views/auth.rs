@@ -1,10 +1,12 @@
 //! Login and logout pages.
 
-use super::{PageCtx, error_page, render, see_other, with_cookie};
+use super::form::PageForm;
+use super::page_error::{PageError, PageResult};
+use super::{PageCtx, render, see_other, with_cookie};
 use crate::AppState;
 use crate::api::{clear_session_cookie, session_cookie};
 use crate::error::WebError;
-use crate::extract::{Auth, ClientAddress, FormBody, LANGUAGE_COOKIE, MaybeAuth};
+use crate::extract::{Auth, ClientAddress, LANGUAGE_COOKIE, MaybeAuth};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -68,6 +70,7 @@ async fn login_form(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LoginForm {
     username: String,
     password: String,
@@ -79,8 +82,9 @@ async fn login_submit(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    FormBody(form): FormBody<LoginForm>,
-) -> Response {
+    form: Result<PageForm<LoginForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: form, .. } = form?;
     let result = state
         .app
         .login(LoginRequest {
@@ -94,10 +98,10 @@ async fn login_submit(
     match result {
         Ok(session) => {
             let response = with_cookie(see_other("/"), &session_cookie(&state, &session.token));
-            match &session.device {
+            Ok(match &session.device {
                 Some(device) => with_cookie(response, &crate::api::device_cookie(&state, device)),
                 None => response,
-            }
+            })
         }
         Err(e) => {
             let ctx = PageCtx::new(&state, None, &headers, "login-title", "");
@@ -109,21 +113,18 @@ async fn login_submit(
                     ctx.tr.t1("login-rate-limited", "minutes", &((retry_after + 59) / 60).to_string()),
                     false,
                 ),
-                _ => return error_page(&state, None, &headers, WebError::App(e)),
+                _ => return Err(e.into()),
             };
             let mut page = render(&LoginPage { ctx, username: form.username.clone(), error: Some(message), ask_totp });
             *page.status_mut() = status;
-            page
+            Ok(page)
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, auth: Result<Auth, WebError>) -> Response {
-    match auth {
-        Ok(Auth(p)) => match state.app.logout(&p).await {
-            Ok(()) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
-            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-        },
-        Err(_) => with_cookie(see_other("/login"), &clear_session_cookie(&state)),
+async fn logout(State(state): State<AppState>, auth: Result<Auth, WebError>) -> PageResult {
+    if let Ok(Auth(p)) = auth {
+        state.app.logout(&p).await?;
     }
+    Ok(with_cookie(see_other("/login"), &clear_session_cookie(&state)))
 }

@@ -36,12 +36,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
 
 /// The pairs as `T`; an error names the field (the first whose value does not fit).
 fn typed<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, PageError> {
-    let encoded = serde_urlencoded::to_string(pairs).map_err(|e| bad_form(None, e.to_string()))?;
-    serde_urlencoded::from_str::<T>(&encoded).map_err(|e| {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    repeated::from_pairs::<T>(&refs).map_err(|e| {
         // Find the field at fault: the first one whose removal makes the rest acceptable.
         let field = pairs.iter().map(|(k, _)| k).find(|name| {
-            let rest: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != *name).collect();
-            serde_urlencoded::to_string(&rest).is_ok_and(|s| serde_urlencoded::from_str::<T>(&s).is_ok())
+            let rest: Vec<(&str, &str)> = refs.iter().filter(|(k, _)| k != name).copied().collect();
+            repeated::from_pairs::<T>(&rest).is_ok()
         });
         match field {
             Some(field) => PageError::from(AppError::invalid(field, &e.to_string())),
@@ -96,7 +96,9 @@ impl FormProblem {
         label: impl Fn(&Tr<'_>, &str, &str) -> String,
     ) -> Result<Self, AppError> {
         match error {
-            AppError::Invalid(ParseError { field, message }) => {
+            AppError::Invalid(error) => {
+                let message = tr.problem(&error);
+                let ParseError { field, .. } = error;
                 let at = place(&field);
                 let label = label(tr, &at, &field);
                 Ok(FormProblem { status: Some(StatusCode::UNPROCESSABLE_ENTITY), field, at, label, message })
@@ -198,6 +200,146 @@ impl<T> OrFormProblem<T> for Result<T, AppError> {
     }
 }
 
+/// Form pairs as a typed value: a name sent more than once (checkboxes, a multiple select) is a
+/// sequence, a name sent once is a value or a sequence of one, as the field's type asks; numbers
+/// and `true`/`false` are read from their text.
+mod repeated {
+    use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+    use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+
+    pub(super) fn from_pairs<T: DeserializeOwned>(pairs: &[(&str, &str)]) -> Result<T, Error> {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (k, v) in pairs {
+            match groups.iter_mut().find(|(name, _)| name == k) {
+                Some((_, values)) => values.push(v),
+                None => groups.push((k, vec![v])),
+            }
+        }
+        T::deserialize(MapDeserializer::new(groups.into_iter().map(|(k, v)| (k, Values(v)))))
+    }
+
+    /// The values sent under one name.
+    struct Values<'a>(Vec<&'a str>);
+
+    /// One value as text.
+    struct Part<'a>(&'a str);
+
+    impl<'de> IntoDeserializer<'de, Error> for Values<'de> {
+        type Deserializer = Self;
+        fn into_deserializer(self) -> Self {
+            self
+        }
+    }
+
+    impl<'de> IntoDeserializer<'de, Error> for Part<'de> {
+        type Deserializer = Self;
+        fn into_deserializer(self) -> Self {
+            self
+        }
+    }
+
+    impl<'de> Values<'de> {
+        /// The value of a field that holds one: the last one sent.
+        fn one(&self) -> Part<'de> {
+            Part(self.0.last().copied().unwrap_or_default())
+        }
+    }
+
+    macro_rules! to_one {
+        ($($method:ident)*) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                self.one().$method(visitor)
+            }
+        )*};
+    }
+
+    impl<'de> de::Deserializer<'de> for Values<'de> {
+        type Error = Error;
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_seq(SeqDeserializer::new(self.0.into_iter().map(Part)))
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            self.one().deserialize_enum(name, variants, visitor)
+        }
+
+        to_one! {
+            deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+            deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
+            deserialize_char deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+            deserialize_unit deserialize_identifier deserialize_ignored_any deserialize_map
+        }
+
+        serde::forward_to_deserialize_any! { unit_struct tuple tuple_struct struct i128 u128 }
+    }
+
+    macro_rules! parsed {
+        ($($method:ident $visit:ident)*) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                match self.0.trim().parse() {
+                    Ok(v) => visitor.$visit(v),
+                    Err(_) => Err(de::Error::invalid_value(de::Unexpected::Str(self.0), &visitor)),
+                }
+            }
+        )*};
+    }
+
+    impl<'de> de::Deserializer<'de> for Part<'de> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_borrowed_str(self.0)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            de::Deserializer::deserialize_enum(self.0.into_deserializer(), name, variants, visitor)
+        }
+
+        fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_unit()
+        }
+
+        parsed! {
+            deserialize_bool visit_bool deserialize_i8 visit_i8 deserialize_i16 visit_i16
+            deserialize_i32 visit_i32 deserialize_i64 visit_i64 deserialize_u8 visit_u8
+            deserialize_u16 visit_u16 deserialize_u32 visit_u32 deserialize_u64 visit_u64
+            deserialize_f32 visit_f32 deserialize_f64 visit_f64
+        }
+
+        serde::forward_to_deserialize_any! {
+            i128 u128 char str string bytes byte_buf unit_struct seq tuple tuple_struct map struct
+            identifier ignored_any
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +363,28 @@ mod tests {
         assert_eq!((input.status.as_str(), input.version, input.free_of_charge), ("started", 3, true));
         let input: Input = typed(&pairs(&[])).unwrap();
         assert_eq!(input.version, 0);
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Repeated {
+        name: String,
+        #[serde(default)]
+        roles: Vec<String>,
+        seq: u32,
+        corrects: Option<u32>,
+    }
+
+    #[test]
+    fn a_name_sent_more_than_once_is_a_sequence_and_once_a_sequence_of_one() {
+        let r: Repeated =
+            typed(&pairs(&[("name", "a"), ("roles", "x"), ("seq", "2"), ("roles", "y"), ("corrects", "1")])).unwrap();
+        assert_eq!((r.name.as_str(), r.roles, r.seq, r.corrects), ("a", vec!["x".into(), "y".into()], 2, Some(1)));
+        let r: Repeated = typed(&pairs(&[("name", "a"), ("roles", "x"), ("seq", "0")])).unwrap();
+        assert_eq!((r.roles, r.corrects), (vec!["x".to_string()], None));
+        let e = typed::<Repeated>(&pairs(&[("name", "a"), ("seq", "1"), ("corrects", "-1")])).unwrap_err();
+        assert!(matches!(e, PageError::Error(WebError::App(AppError::Invalid(p))) if p.field == "corrects"));
+        assert!(typed::<Repeated>(&pairs(&[("name", "a"), ("seq", "1"), ("other", "z")])).is_err());
     }
 
     #[test]

@@ -3,18 +3,21 @@
 //! dashboard, anonymous notifications and person search.
 
 use super::cases::DecisionTyped;
-use super::form::FormProblem;
-use super::{Choice, FormError, PageCtx, can, coded_choices, error_page, form_error, render, see_other, with_status};
+use super::form::{FormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
+use super::{Choice, PageCtx, can, coded_choices, field_label, language_of, render, see_other, with_status};
 use crate::AppState;
-use crate::error::WebError;
 use crate::extract::{FormPairs, SignedIn};
+use crate::i18n::Tr;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use haven_app::ident::{CaseRecordInput, DeadlineItem, DecisionInput, NotificationInput, SearchHit, SearchInput};
+use haven_app::ident::{
+    CaseRecordInput, DeadlineItem, DecisionInput, NotificationInput, ReconsiderationInput, SearchHit, SearchInput,
+};
 use haven_app::{AppError, Principal};
 use haven_domain::case::{CalendarDate, Sex};
 use haven_domain::ident::age::{AgeAssessment, AgeGroup, AgeRange};
@@ -22,6 +25,7 @@ use haven_domain::ident::forms::{
     Act, EventKind, FormId, Industry, Means, MethodOfControl, OnlinePlatform, RecruitmentMethod,
     RelationshipToTrafficker, Vulnerability,
 };
+use haven_domain::ident::procedure::{MemberVote, Vote};
 use haven_domain::ident::record::{
     Consent, DocumentKind, Gender, Guardian, IdentityDocument, IndicatorAnswers, Registration, RegistrationState,
     TraffickingEvent,
@@ -100,9 +104,73 @@ fn consent_fields(form: &FormPairs, prefix: &str) -> Result<Option<Consent>, Par
     }))
 }
 
-/// Applies one step's fields to the registration. Only that step's fields change.
+/// The first problem met while applying a step; the fields that fit are applied all the same,
+/// so that the step shown again holds everything typed.
+#[derive(Default)]
+struct FirstProblem(Option<ParseError>);
+
+impl FirstProblem {
+    /// Sets `slot` to the value, or keeps it and notes the problem.
+    fn set<T>(&mut self, slot: &mut T, value: Result<T, ParseError>) {
+        match value {
+            Ok(v) => *slot = v,
+            Err(e) => self.note(e),
+        }
+    }
+
+    fn note(&mut self, e: ParseError) {
+        self.0.get_or_insert(e);
+    }
+
+    fn result(self) -> Result<(), ParseError> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// The identity document of the person step (none when no number is typed).
+fn document(form: &FormPairs) -> Result<Vec<IdentityDocument>, ParseError> {
+    let number = form.get("document_number").unwrap_or("").to_owned();
+    if number.trim().is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(vec![IdentityDocument {
+        kind: opt_coded::<DocumentKind>(form, "document_kind")?.unwrap_or(DocumentKind::Other),
+        number,
+        issuing_country: match form.get("document_country").unwrap_or("").trim() {
+            "" => None,
+            c => Some(CountryCode::parse("document_country", c)?),
+        },
+    }])
+}
+
+/// The trafficking events of the timeline step (four rows, empty ones left out).
+fn events(form: &FormPairs) -> Result<Vec<TraffickingEvent>, ParseError> {
+    let f = |n: &str| form.get(n).unwrap_or("").to_owned();
+    let mut events = Vec::new();
+    for i in 0..4 {
+        let kind = f(&format!("event_kind_{i}"));
+        if kind.trim().is_empty() {
+            continue;
+        }
+        events.push(TraffickingEvent {
+            kind: EventKind::parse_code(&format!("event_kind_{i}"), kind.trim())?,
+            date: opt_date(&format!("event_date_{i}"), form.get(&format!("event_date_{i}")))?,
+            country: match f(&format!("event_country_{i}")).trim() {
+                "" => None,
+                v => Some(CountryCode::parse(&format!("event_country_{i}"), v)?),
+            },
+            place: opt_text(form.get(&format!("event_place_{i}"))),
+            description: opt_text(form.get(&format!("event_description_{i}"))),
+        });
+    }
+    Ok(events)
+}
+
+/// Applies one step's fields to the registration. Only that step's fields change; a field that
+/// does not fit is left as it was and the first such problem is returned.
 fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<(), ParseError> {
     let f = |n: &str| form.get(n).unwrap_or("").to_owned();
+    let mut problem = FirstProblem::default();
     match step {
         "person" => {
             let p = &mut reg.person;
@@ -110,61 +178,61 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
             p.family_names = f("family_names");
             p.aliases = lines(&f("aliases"));
             p.previous_family_names = lines(&f("previous_family_names"));
-            p.sex = match form.get("sex").map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => Sex::parse_code("sex", s)?,
-                None => Sex::Unknown,
+            let sex = match form.get("sex").map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) => Sex::parse_code("sex", s),
+                None => Ok(Sex::Unknown),
             };
-            p.gender = opt_coded::<Gender>(form, "gender")?.unwrap_or(Gender::Unknown);
-            p.citizenships = countries("citizenships", &f("citizenships"))?;
+            problem.set(&mut p.sex, sex);
+            problem.set(&mut p.gender, opt_coded::<Gender>(form, "gender").map(|g| g.unwrap_or(Gender::Unknown)));
+            problem.set(&mut p.citizenships, countries("citizenships", &f("citizenships")));
             p.languages = f("languages").split([',', ' ', ';']).filter(|l| !l.is_empty()).map(str::to_owned).collect();
             p.interpreter_needed = checked(form, "interpreter_needed");
             p.safe_contact = opt_text(form.get("safe_contact"));
-            let number = f("document_number");
-            p.documents.retain(|_| false);
-            if !number.trim().is_empty() {
-                p.documents.push(IdentityDocument {
-                    kind: opt_coded::<DocumentKind>(form, "document_kind")?.unwrap_or(DocumentKind::Other),
-                    number,
-                    issuing_country: match f("document_country").trim() {
-                        "" => None,
-                        c => Some(CountryCode::parse("document_country", c)?),
-                    },
-                });
-            }
+            problem.set(&mut p.documents, document(form));
         }
         "age" => {
             let p = &mut reg.person;
-            p.date_of_birth = opt_date("date_of_birth", form.get("date_of_birth"))?;
+            problem.set(&mut p.date_of_birth, opt_date("date_of_birth", form.get("date_of_birth")));
             p.dob_verified = checked(form, "dob_verified");
             p.reasons_to_believe_child = checked(form, "reasons_to_believe_child");
             let (min, max) = (f("age_min"), f("age_max"));
-            p.age_estimate = if min.trim().is_empty() && max.trim().is_empty() {
-                None
+            let estimate = if min.trim().is_empty() && max.trim().is_empty() {
+                Ok(None)
             } else {
-                Some(AgeRange::parse("age_estimate", &min, if max.trim().is_empty() { &min } else { &max })?)
+                AgeRange::parse("age_estimate", &min, if max.trim().is_empty() { &min } else { &max }).map(Some)
             };
+            problem.set(&mut p.age_estimate, estimate);
             if !f("assessment_date").trim().is_empty() {
                 let min_age = f("assessment_min");
                 let max_age = f("assessment_max");
-                p.age_assessments.push(AgeAssessment::parse(
+                let assessment = AgeAssessment::parse(
                     &f("assessment_date"),
                     &f("assessment_method"),
                     &min_age,
                     if max_age.trim().is_empty() { &min_age } else { &max_age },
                     &f("assessment_by"),
-                )?);
+                );
+                match assessment {
+                    Ok(a) => p.age_assessments.push(a),
+                    Err(e) => problem.note(e),
+                }
             }
-            reg.guardian = opt_date("guardian_appointed_on", form.get("guardian_appointed_on"))?.map(|appointed_on| {
-                Guardian { appointed_on, name: f("guardian_name"), organisation: f("guardian_organisation") }
+            let guardian = opt_date("guardian_appointed_on", form.get("guardian_appointed_on")).map(|on| {
+                on.map(|appointed_on| Guardian {
+                    appointed_on,
+                    name: f("guardian_name"),
+                    organisation: f("guardian_organisation"),
+                })
             });
+            problem.set(&mut reg.guardian, guardian);
         }
         "context" => {
             let c = &mut reg.context;
-            c.acts = coded_set::<Act>(form, "acts")?;
-            c.means = coded_set::<Means>(form, "means")?;
-            c.methods_of_control = coded_set::<MethodOfControl>(form, "methods_of_control")?;
-            c.forms = form.all("forms").iter().map(|v| FormId::parse("forms", v)).collect::<Result<_, _>>()?;
-            c.forced_labour_industry = opt_coded::<Industry>(form, "forced_labour_industry")?;
+            problem.set(&mut c.acts, coded_set::<Act>(form, "acts"));
+            problem.set(&mut c.means, coded_set::<Means>(form, "means"));
+            problem.set(&mut c.methods_of_control, coded_set::<MethodOfControl>(form, "methods_of_control"));
+            problem.set(&mut c.forms, form.all("forms").iter().map(|v| FormId::parse("forms", v)).collect());
+            problem.set(&mut c.forced_labour_industry, opt_coded::<Industry>(form, "forced_labour_industry"));
             c.other_form = opt_text(form.get("other_form"));
             c.consent_to_exploitation = match f("consent_to_exploitation").as_str() {
                 "yes" => Some(true),
@@ -174,30 +242,17 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
         }
         "timeline" => {
             let c = &mut reg.context;
-            let mut events = Vec::new();
-            for i in 0..4 {
-                let kind = f(&format!("event_kind_{i}"));
-                if kind.trim().is_empty() {
-                    continue;
-                }
-                events.push(TraffickingEvent {
-                    kind: EventKind::parse_code(&format!("event_kind_{i}"), kind.trim())?,
-                    date: opt_date(&format!("event_date_{i}"), form.get(&format!("event_date_{i}")))?,
-                    country: match f(&format!("event_country_{i}")).trim() {
-                        "" => None,
-                        v => Some(CountryCode::parse(&format!("event_country_{i}"), v)?),
-                    },
-                    place: opt_text(form.get(&format!("event_place_{i}"))),
-                    description: opt_text(form.get(&format!("event_description_{i}"))),
-                });
-            }
-            c.events = events;
-            c.recruitment_method = opt_coded::<RecruitmentMethod>(form, "recruitment_method")?;
-            c.online_platforms = coded_set::<OnlinePlatform>(form, "online_platforms")?;
-            c.relationship_to_trafficker = opt_coded::<RelationshipToTrafficker>(form, "relationship_to_trafficker")?;
-            c.vulnerabilities = coded_set::<Vulnerability>(form, "vulnerabilities")?;
-            reg.narrative = haven_app::ident::narrative(&f("narrative"))
-                .map_err(|_| ParseError::new("narrative", "must be at most 20000 characters of text"))?;
+            problem.set(&mut c.events, events(form));
+            problem.set(&mut c.recruitment_method, opt_coded::<RecruitmentMethod>(form, "recruitment_method"));
+            problem.set(&mut c.online_platforms, coded_set::<OnlinePlatform>(form, "online_platforms"));
+            problem.set(
+                &mut c.relationship_to_trafficker,
+                opt_coded::<RelationshipToTrafficker>(form, "relationship_to_trafficker"),
+            );
+            problem.set(&mut c.vulnerabilities, coded_set::<Vulnerability>(form, "vulnerabilities"));
+            let narrative = haven_app::ident::narrative(&f("narrative"))
+                .map_err(|_| ParseError::new("narrative", "must be at most 20000 characters of text"));
+            problem.set(&mut reg.narrative, narrative);
         }
         "indicators" => {
             let list = f("list");
@@ -210,12 +265,57 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
         "consent" => {
             // Consent to assistance and referral to support (Dir 2011/36 Art 11(5); CETS 197
             // Art 12(7)), and consent to share identifying data: neither gates identification.
-            reg.support_consent = consent_fields(form, "consent")?;
-            reg.data_sharing_consent = consent_fields(form, "sharing_consent")?;
+            problem.set(&mut reg.support_consent, consent_fields(form, "consent"));
+            problem.set(&mut reg.data_sharing_consent, consent_fields(form, "sharing_consent"));
         }
         other => return Err(ParseError::new("step", format!("no step {other:?}"))),
     }
-    Ok(())
+    problem.result()
+}
+
+/// The input of the wizard a field is typed into, for a field as the use case names it (its path
+/// in the registration: `person.documents[0].number`) or as a step names it (`event_date_1`).
+fn wizard_input(field: &str) -> String {
+    let head = field.split(['.', '[']).next().unwrap_or(field);
+    let leaf = field.rsplit('.').next().unwrap_or(field);
+    let leaf = leaf.split('[').next().unwrap_or(leaf);
+    let index = field.split_once('[').and_then(|(_, rest)| rest.split_once(']')).map_or("0", |(i, _)| i);
+    match (head, leaf) {
+        ("person", "number" | "documents") => "document_number".to_owned(),
+        ("person", "assessed_by") | ("assessed_by", _) => "assessment_by".to_owned(),
+        ("person", "age_estimate") | ("age_range", _) => "age_min".to_owned(),
+        // The fields of an age assessment, as `AgeAssessment::parse` names them.
+        ("date" | "method", _) => format!("assessment_{leaf}"),
+        ("result", _) => "assessment_min".to_owned(),
+        ("context", "place" | "description") => format!("event_{leaf}_{index}"),
+        ("context", "events") => "event_kind_0".to_owned(),
+        ("support_consent", "support_consent") => "consent_given".to_owned(),
+        ("support_consent", leaf) => format!("consent_{leaf}"),
+        ("data_sharing_consent", "data_sharing_consent") => "sharing_consent_given".to_owned(),
+        ("data_sharing_consent", leaf) => format!("sharing_consent_{leaf}"),
+        ("guardian", "guardian") => "guardian_appointed_on".to_owned(),
+        ("guardian", leaf) => format!("guardian_{leaf}"),
+        (_, leaf) => leaf.to_owned(),
+    }
+}
+
+/// The label of a wizard's input: `field-INPUT`, else `field-NAME` without the event's number,
+/// else the field's own label.
+fn wizard_label(tr: &Tr<'_>, at: &str, field: &str) -> String {
+    let unnumbered = at.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_');
+    for candidate in [at, unnumbered] {
+        let id = format!("field-{candidate}");
+        let text = tr.t(&id);
+        if text != id {
+            return text;
+        }
+    }
+    field_label(tr, field.rsplit('.').next().unwrap_or(field))
+}
+
+/// A problem of the wizard's form, at the input it belongs to.
+fn wizard_problem(tr: &Tr<'_>, e: AppError) -> Result<FormProblem, AppError> {
+    FormProblem::of(tr, e, wizard_input, wizard_label)
 }
 
 // ------------------------------------------------------------------ wizard
@@ -254,8 +354,8 @@ struct EditPage<'a> {
     steps: Vec<StepLink>,
     next_step: Option<&'static str>,
     reg: Registration,
-    error: Option<FormError>,
-    invalid_field: String,
+    /// The problem with the step's form, next to its input.
+    check: FormProblem,
     // choices
     sexes: Vec<Choice>,
     genders: Vec<Choice>,
@@ -322,7 +422,7 @@ fn edit_page(
     loaded: Loaded<'_>,
     step: &'static str,
     reg: Registration,
-    error: Option<(StatusCode, FormError)>,
+    refused: Option<(FormProblem, &FormPairs)>,
 ) -> Response {
     let Loaded { id, reference, version, draft, list: chosen_list, duplicates } = loaded;
     let ctx = PageCtx::new(state, Some(p), headers, "wizard-title", "/cases");
@@ -374,7 +474,7 @@ fn edit_page(
         .iter()
         .map(|l| Choice {
             value: l.id.as_str().to_owned(),
-            label: l.name.clone(),
+            label: ctx.tr.indicator_list(l.id.as_str(), &l.name),
             selected: list.is_some_and(|x| x.id == l.id),
         })
         .collect();
@@ -387,12 +487,20 @@ fn edit_page(
             l.dimensions
                 .iter()
                 .map(|d| IndicatorGroup {
-                    name: format!("{} ({})", d.name, ctx.t(&format!("stage-{}", d.stage.code()))),
+                    name: format!(
+                        "{} ({})",
+                        ctx.tr.indicator_dimension(l.id.as_str(), d.id.as_str(), &d.name),
+                        ctx.t(&format!("stage-{}", d.stage.code()))
+                    ),
                     items: l
                         .indicators_of(&d.id)
                         .map(|i| Choice {
                             value: i.id.as_str().to_owned(),
-                            label: format!("{} — {}", i.text, ctx.t(&format!("grade-{}", i.grade.code()))),
+                            label: format!(
+                                "{} — {}",
+                                ctx.tr.indicator(l.id.as_str(), i.id.as_str(), &i.text),
+                                ctx.t(&format!("grade-{}", i.grade.code()))
+                            ),
                             selected: present.contains(&i.id.as_str()),
                         })
                         .collect(),
@@ -401,15 +509,14 @@ fn edit_page(
         })
         .unwrap_or_default();
     let doc = r.person.documents.first();
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
+    let (check, typed) = match refused {
+        Some((check, typed)) => (check, Some(typed)),
+        None => (FormProblem::none(), None),
     };
-    let invalid_field =
-        error.as_ref().map(|e| e.field.split(['[', '.']).next().unwrap_or_default().to_owned()).unwrap_or_default();
+    let status = check.status();
     let consent = r.support_consent.as_ref();
     let sharing = r.data_sharing_consent.as_ref();
-    let page = EditPage {
+    let mut page = EditPage {
         id: id.to_owned(),
         reference: reference.to_owned(),
         version,
@@ -417,8 +524,7 @@ fn edit_page(
         step,
         steps,
         next_step,
-        error,
-        invalid_field,
+        check,
         sexes: coded_choices::<Sex>(&tr, "sex", &[r.person.sex.code()]),
         genders: coded_choices::<Gender>(&tr, "gender", &[r.person.gender.code()]),
         document_kinds: coded_choices::<DocumentKind>(&tr, "document", &[doc.map_or("passport", |d| d.kind.code())]),
@@ -470,7 +576,7 @@ fn edit_page(
         ),
         narrative: r.narrative.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default(),
         list_id: list.map(|l| l.id.as_str().to_owned()).unwrap_or_default(),
-        list_name: list.map(|l| l.name.clone()).unwrap_or_default(),
+        list_name: list.map(|l| ctx.tr.indicator_list(l.id.as_str(), &l.name)).unwrap_or_default(),
         other_lists,
         indicator_groups,
         guardian_on: r.guardian.as_ref().map(|g| g.appointed_on.to_string()).unwrap_or_default(),
@@ -488,7 +594,45 @@ fn edit_page(
         duplicates,
         ctx,
     };
+    if let Some(typed) = typed {
+        keep_typed(&mut page, typed);
+    }
     with_status(render(&page), status)
+}
+
+/// A refused step shows its text inputs as they were typed, a value that did not fit included.
+fn keep_typed(page: &mut EditPage<'_>, typed: &FormPairs) {
+    let keep = |slot: &mut String, name: &str| {
+        if let Some(v) = typed.get(name) {
+            v.clone_into(slot);
+        }
+    };
+    keep(&mut page.citizenships, "citizenships");
+    keep(&mut page.languages, "languages");
+    keep(&mut page.document_number, "document_number");
+    keep(&mut page.document_country, "document_country");
+    keep(&mut page.aliases, "aliases");
+    keep(&mut page.previous_family_names, "previous_family_names");
+    keep(&mut page.dob, "date_of_birth");
+    keep(&mut page.age_min, "age_min");
+    keep(&mut page.age_max, "age_max");
+    keep(&mut page.guardian_on, "guardian_appointed_on");
+    keep(&mut page.guardian_name, "guardian_name");
+    keep(&mut page.guardian_organisation, "guardian_organisation");
+    keep(&mut page.narrative, "narrative");
+    keep(&mut page.consent_date, "consent_date");
+    keep(&mut page.consent_language, "consent_language");
+    keep(&mut page.consent_informed_by, "consent_informed_by");
+    keep(&mut page.sharing_consent_date, "sharing_consent_date");
+    keep(&mut page.sharing_consent_language, "sharing_consent_language");
+    keep(&mut page.sharing_consent_informed_by, "sharing_consent_informed_by");
+    for e in &mut page.events {
+        let i = e.index;
+        keep(&mut e.date, &format!("event_date_{i}"));
+        keep(&mut e.country, &format!("event_country_{i}"));
+        keep(&mut e.place, &format!("event_place_{i}"));
+        keep(&mut e.description, &format!("event_description_{i}"));
+    }
 }
 
 #[derive(Deserialize)]
@@ -507,17 +651,11 @@ async fn edit_form(
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<StepQuery>,
-) -> Response {
-    let (reg, version, st, reference) = match state.app.registration_for_edit(&p, &id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+) -> PageResult {
+    let (reg, version, st, reference) = state.app.registration_for_edit(&p, &id).await?;
     let step = known_step(q.step.as_deref());
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-    let duplicates = match state.app.possible_duplicates(&p, &id, &reg).await {
-        Ok(hits) => hits.into_iter().map(|h| hit_row(&tr, h)).collect(),
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
+    let duplicates = state.app.possible_duplicates(&p, &id, &reg).await?.into_iter().map(|h| hit_row(&tr, h)).collect();
     let loaded = Loaded {
         id: &id,
         reference: &reference,
@@ -526,7 +664,21 @@ async fn edit_form(
         list: q.list.as_deref(),
         duplicates,
     };
-    edit_page(&state, &p, &headers, loaded, step, reg, None)
+    Ok(edit_page(&state, &p, &headers, loaded, step, reg, None))
+}
+
+/// What a wizard step's form says besides the step's own fields (which only the step knows how
+/// to read: [`apply_step`]).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StepForm {
+    step: String,
+    /// The version of the registration the form was loaded from.
+    version: Option<i64>,
+    /// `next`, `case` (save and close) or `refer` (save and refer the draft).
+    go: String,
+    /// The indicator list of the indicators step.
+    list: Option<String>,
 }
 
 async fn edit_save(
@@ -534,113 +686,102 @@ async fn edit_save(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let (mut reg, version, st, reference) = match state.app.registration_for_edit(&p, &id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let step = known_step(form.get("step"));
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-    let loaded_version = form.get("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(version);
+    form: Result<PageForm<StepForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, pairs } = form?;
+    let (mut reg, version, st, reference) = state.app.registration_for_edit(&p, &id).await?;
+    let step = known_step(Some(&input.step));
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
     let draft = st == RegistrationState::Draft;
-    if let Err(e) = apply_step(&mut reg, step, &form) {
-        let error = FormError::new(&tr, &e.field, e.message);
+    // The step shown again with what was typed and the problem next to its input.
+    let refused = |version: i64, reg: Registration, check: FormProblem| -> PageResult {
         let loaded =
-            Loaded { id: &id, reference: &reference, version, draft, list: form.get("list"), duplicates: vec![] };
-        return edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)));
+            Loaded { id: &id, reference: &reference, version, draft, list: input.list.as_deref(), duplicates: vec![] };
+        Ok(edit_page(&state, &p, &headers, loaded, step, reg, Some((check, &pairs))))
+    };
+    if let Err(e) = apply_step(&mut reg, step, &pairs) {
+        return refused(version, reg, wizard_problem(&tr, e.into())?);
     }
-    match state.app.update_registration(&p, &id, loaded_version, reg.clone()).await {
+    match state.app.update_registration(&p, &id, input.version.unwrap_or(version), reg.clone()).await {
         // "Refer" on the consent step saves what the step holds (the consent just ticked) and then
         // refers the draft, so the referral sees that consent.
-        Ok(saved) if draft && form.get("go") == Some("refer") => {
+        Ok(saved) if draft && input.go == "refer" => {
             match state.app.submit_registration(&p, &id, saved.version).await {
-                Ok(_) => see_other(&format!("/cases/{id}")),
-                Err(AppError::Invalid(e)) => {
-                    let error = FormError::new(&tr, &e.field, e.message);
-                    let loaded = Loaded {
-                        id: &id,
-                        reference: &reference,
-                        version: saved.version,
-                        draft,
-                        list: form.get("list"),
-                        duplicates: vec![],
-                    };
-                    edit_page(&state, &p, &headers, loaded, step, reg, Some((StatusCode::UNPROCESSABLE_ENTITY, error)))
-                }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+                Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+                Err(e) => refused(saved.version, reg, wizard_problem(&tr, e)?),
             }
         }
         Ok(_) => {
-            let next = if form.get("go") == Some("case") { None } else { STEPS.get(step_index(step) + 1).copied() };
-            match next {
+            let next = if input.go == "case" { None } else { STEPS.get(step_index(step) + 1).copied() };
+            Ok(match next {
                 Some(n) => see_other(&format!("/cases/{id}/edit?step={n}")),
                 None => see_other(&format!("/cases/{id}")),
-            }
+            })
         }
-        Err(e) => match form_error(&tr, e) {
-            Ok(error) => {
-                let loaded = Loaded {
-                    id: &id,
-                    reference: &reference,
-                    version,
-                    draft,
-                    list: form.get("list"),
-                    duplicates: vec![],
-                };
-                edit_page(&state, &p, &headers, loaded, step, reg, Some(error))
-            }
-            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-        },
+        Err(e) => refused(version, reg, wizard_problem(&tr, e)?),
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct SubmitForm {
+    version: i64,
+}
+
+/// Refers a draft; a registration not yet referable shows the consent step with the problem.
 async fn submit(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
+    form: Result<PageForm<SubmitForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, .. } = form?;
+    let Err(e) = state.app.submit_registration(&p, &id, input.version).await else {
+        return Ok(see_other(&format!("/cases/{id}")));
     };
-    let version = form.get("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    match state.app.submit_registration(&p, &id, version).await {
-        Ok(_) => see_other(&format!("/cases/{id}")),
-        Err(AppError::Invalid(e)) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            match state.app.registration_for_edit(&p, &id).await {
-                Ok((reg, version, st, reference)) => {
-                    let loaded = Loaded {
-                        id: &id,
-                        reference: &reference,
-                        version,
-                        draft: st == RegistrationState::Draft,
-                        list: None,
-                        duplicates: vec![],
-                    };
-                    let error = FormError::new(&tr, &e.field, e.message);
-                    edit_page(
-                        &state,
-                        &p,
-                        &headers,
-                        loaded,
-                        "consent",
-                        reg,
-                        Some((StatusCode::UNPROCESSABLE_ENTITY, error)),
-                    )
-                }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
+    let check = wizard_problem(&tr, e)?;
+    let (reg, version, st, reference) = state.app.registration_for_edit(&p, &id).await?;
+    let loaded = Loaded {
+        id: &id,
+        reference: &reference,
+        version,
+        draft: st == RegistrationState::Draft,
+        list: None,
+        duplicates: vec![],
+    };
+    Ok(edit_page(&state, &p, &headers, loaded, "consent", reg, Some((check, &FormPairs(vec![])))))
+}
+
+/// The decision form: a [`DecisionInput`] whose commission votes come one seat a row
+/// (`vote_seat_N`, `vote_member_N`, `vote_N`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionForm {
+    seq: u32,
+    kind: String,
+    decided_on: String,
+    reasons: String,
+    corrects: Option<u32>,
+}
+
+/// A commission's votes: one seat per row; an empty vote is a member who did not vote.
+fn votes(form: &FormPairs) -> Result<Vec<MemberVote>, ParseError> {
+    let mut votes = Vec::new();
+    for i in 0..32 {
+        let Some(seat) = form.get(&format!("vote_seat_{i}")) else { break };
+        let vote = form.get(&format!("vote_{i}")).unwrap_or_default().trim();
+        if vote.is_empty() {
+            continue;
         }
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+        votes.push(MemberVote {
+            seat: seat.to_owned(),
+            member: form.get(&format!("vote_member_{i}")).unwrap_or_default().trim().to_owned(),
+            vote: Vote::parse_code(&format!("votes[{i}].vote"), vote)?,
+        });
     }
+    Ok(votes)
 }
 
 async fn decide(
@@ -648,60 +789,28 @@ async fn decide(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
+    form: Result<PageForm<DecisionForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, pairs } = form?;
     let input = DecisionInput {
-        seq: form.get("seq").and_then(|v| v.parse().ok()).unwrap_or(0),
-        kind: form.get("kind").unwrap_or_default().to_owned(),
-        decided_on: form.get("decided_on").unwrap_or_default().to_owned(),
-        reasons: form.get("reasons").unwrap_or_default().to_owned(),
-        corrects: form.get("corrects").and_then(|v| v.parse().ok()),
-        votes: Vec::new(),
+        seq: f.seq,
+        kind: f.kind,
+        decided_on: f.decided_on,
+        reasons: f.reasons,
+        corrects: f.corrects,
+        votes: votes(&pairs)?,
     };
-    let mut input = input;
-    // A commission's votes: one seat per row; an empty vote is a member who did not vote.
-    for i in 0..32 {
-        let Some(seat) = form.get(&format!("vote_seat_{i}")) else { break };
-        let vote = form.get(&format!("vote_{i}")).unwrap_or_default().trim();
-        if vote.is_empty() {
-            continue;
-        }
-        let vote = match <haven_domain::ident::procedure::Vote as haven_domain::Coded>::parse_code(
-            &format!("votes[{i}].vote"),
-            vote,
-        ) {
-            Ok(v) => v,
-            Err(e) => return error_page(&state, Some(&p), &headers, haven_app::AppError::from(e).into()),
-        };
-        input.votes.push(haven_domain::ident::procedure::MemberVote {
-            seat: seat.to_owned(),
-            member: form.get(&format!("vote_member_{i}")).unwrap_or_default().trim().to_owned(),
-            vote,
-        });
-    }
     match state.app.record_decision(&p, &id, &input).await {
-        Ok(_) => see_other(&format!("/cases/{id}#decisions")),
+        Ok(_) => Ok(see_other(&format!("/cases/{id}#decisions"))),
         // A refused decision shows the case page again with what was typed and the problem next
         // to the field, never a dead-end error page.
         Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
             let place = |field: &str| if field == "kind" { "decision-kind".to_owned() } else { field.to_owned() };
-            match FormProblem::of(&tr, e, place, |tr, _, field| super::field_label(tr, field)) {
-                Ok(problem) => {
-                    let typed = DecisionTyped {
-                        kind: input.kind,
-                        decided_on: input.decided_on,
-                        reasons: input.reasons,
-                        problem,
-                    };
-                    super::cases::case_page(&state, &p, &headers, &id, typed).await
-                }
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let problem = FormProblem::of(&tr, e, place, |tr, _, field| field_label(tr, field))?;
+            let typed =
+                DecisionTyped { kind: input.kind, decided_on: input.decided_on, reasons: input.reasons, problem };
+            Ok(super::cases::case_page(&state, &p, &headers, &id, typed).await.into_response())
         }
     }
 }
@@ -709,47 +818,41 @@ async fn decide(
 async fn request_reconsideration(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let input = haven_app::ident::ReconsiderationInput {
-        seq: form.get("seq").and_then(|v| v.parse().ok()).unwrap_or(0),
-        requested_on: form.get("requested_on").unwrap_or_default().to_owned(),
-        reasons: form.get("reasons").unwrap_or_default().to_owned(),
-    };
-    match state.app.request_reconsideration(&p, &id, &input).await {
-        Ok(_) => see_other(&format!("/cases/{id}#decisions")),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+    form: Result<PageForm<ReconsiderationInput>, PageError>,
+) -> PageResult {
+    let PageForm { input, .. } = form?;
+    state.app.request_reconsideration(&p, &id, &input).await?;
+    Ok(see_other(&format!("/cases/{id}#decisions")))
+}
+
+/// A record's form: its kind, and its fields as typed (the use case reads them by kind).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RecordForm {
+    kind: String,
 }
 
 async fn add_record(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let kind = form.get("kind").unwrap_or_default().to_owned();
-    let fields = form
-        .0
-        .iter()
-        .filter(|(k, v)| k != "kind" && k != "csrf" && !v.trim().is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    match state.app.add_case_record(&p, &id, &CaseRecordInput { kind, fields }).await {
-        Ok(_) => see_other(&format!("/cases/{id}#records")),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+    form: Result<PageForm<RecordForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, pairs } = form?;
+    let fields = pairs.0.into_iter().filter(|(k, v)| k != "kind" && !v.trim().is_empty()).collect();
+    // A field of the record is named as the form names it (`applied_on`, not `fields.applied_on`).
+    let record = CaseRecordInput { kind: input.kind, fields };
+    state.app.add_case_record(&p, &id, &record).await.map_err(|e| match e {
+        AppError::Invalid(mut problem) => {
+            if let Some(field) = problem.field.strip_prefix("fields.") {
+                problem.field = field.to_owned();
+            }
+            AppError::Invalid(problem)
+        }
+        other => other,
+    })?;
+    Ok(see_other(&format!("/cases/{id}#records")))
 }
 
 // ------------------------------------------------------------------ deadlines
@@ -763,15 +866,12 @@ struct DeadlinesPage<'a> {
     due_soon: usize,
 }
 
-async fn deadlines(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> Response {
-    let items = match state.app.deadlines(&p).await {
-        Ok(i) => i,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
+async fn deadlines(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> PageResult {
+    let items = state.app.deadlines(&p).await?;
     let ctx = PageCtx::new(&state, Some(&p), &headers, "deadlines-title", "/deadlines");
     let overdue = items.iter().filter(|i| i.clock.state == "overdue").count();
     let due_soon = items.iter().filter(|i| i.clock.state == "due_soon" || i.clock.state == "due_today").count();
-    render(&DeadlinesPage { ctx, items, overdue, due_soon })
+    Ok(render(&DeadlinesPage { ctx, items, overdue, due_soon }))
 }
 
 // ------------------------------------------------------------------ notifications
@@ -785,8 +885,7 @@ struct NotificationPage<'a> {
     forms: Vec<Choice>,
     notified_on: String,
     citizenship: String,
-    error: Option<FormError>,
-    invalid_field: String,
+    check: FormProblem,
     filed: bool,
 }
 
@@ -794,18 +893,18 @@ fn notification_page(
     state: &AppState,
     p: &Principal,
     headers: &HeaderMap,
-    typed: &FormPairs,
-    error: Option<(StatusCode, FormError)>,
+    typed: Option<&NotificationInput>,
+    check: FormProblem,
     filed: bool,
 ) -> Response {
     let ctx = PageCtx::new(state, Some(p), headers, "notification-title", "/cases");
     let tr = ctx.tr;
     let adult_groups: Vec<Choice> =
-        coded_choices::<AgeGroup>(&tr, "age-group", &[typed.get("age_group").unwrap_or("")])
+        coded_choices::<AgeGroup>(&tr, "age-group", &[typed.map_or("", |t| t.age_group.as_str())])
             .into_iter()
             .filter(|c| AgeGroup::parse_code("a", &c.value).is_ok_and(|g| !g.is_child()))
             .collect();
-    let chosen = typed.all("forms");
+    let chosen = typed.map(|t| t.forms.as_slice()).unwrap_or_default();
     let forms = state
         .app
         .reference()
@@ -818,20 +917,14 @@ fn notification_page(
             selected: chosen.iter().any(|c| c == f.id.as_str()),
         })
         .collect();
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
-    let invalid_field =
-        error.as_ref().map(|e| e.field.split('[').next().unwrap_or_default().to_owned()).unwrap_or_default();
+    let status = check.status();
     let page = NotificationPage {
-        sexes: coded_choices::<Sex>(&tr, "sex", &[typed.get("sex").unwrap_or("")]),
+        sexes: coded_choices::<Sex>(&tr, "sex", &[typed.map_or("", |t| t.sex.as_str())]),
         age_groups: adult_groups,
         forms,
-        notified_on: typed.get("notified_on").map(str::to_owned).unwrap_or_else(|| state.app.today().to_string()),
-        citizenship: typed.get("citizenship").unwrap_or("").to_owned(),
-        error,
-        invalid_field,
+        notified_on: typed.map_or_else(|| state.app.today().to_string(), |t| t.notified_on.clone()),
+        citizenship: typed.map(|t| t.citizenship.clone()).unwrap_or_default(),
+        check,
         filed,
         ctx,
     };
@@ -848,40 +941,31 @@ async fn notification_form(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<FiledQuery>,
-) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::FileNotification).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
-    notification_page(&state, &p, &headers, &FormPairs(vec![]), None, q.filed.is_some())
+) -> PageResult {
+    state.app.require(&p, Permission::FileNotification).await?;
+    Ok(notification_page(&state, &p, &headers, None, FormProblem::none(), q.filed.is_some()))
 }
 
 async fn notification_save(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let input = NotificationInput {
-        notified_on: form.get("notified_on").unwrap_or_default().to_owned(),
-        sex: form.get("sex").unwrap_or_default().to_owned(),
-        age_group: form.get("age_group").unwrap_or_default().to_owned(),
-        citizenship: form.get("citizenship").unwrap_or_default().to_owned(),
-        forms: form.all("forms"),
-    };
+    form: Result<PageForm<NotificationInput>, PageError>,
+) -> PageResult {
+    let PageForm { input, .. } = form?;
     match state.app.file_notification(&p, &input).await {
-        Ok(_) => see_other("/notifications/new?filed=1"),
+        Ok(_) => Ok(see_other("/notifications/new?filed=1")),
         Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            match form_error(&tr, e) {
-                Ok(error) => notification_page(&state, &p, &headers, &form, Some(error), false),
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            let check = FormProblem::of(&tr, e, without_index, |tr, _, field| field_label(tr, field))?;
+            Ok(notification_page(&state, &p, &headers, Some(&input), check, false))
         }
     }
+}
+
+/// `forms[2]` is the input `forms`.
+fn without_index(field: &str) -> String {
+    field.split('[').next().unwrap_or(field).to_owned()
 }
 
 // ------------------------------------------------------------------ search
@@ -903,8 +987,7 @@ struct SearchPage<'a> {
     document: String,
     searched: bool,
     hits: Vec<HitRow>,
-    error: Option<FormError>,
-    invalid_field: String,
+    check: FormProblem,
 }
 
 /// A search result with the linkage engine's reasons in the reader's language.
@@ -964,42 +1047,25 @@ async fn search(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<SearchQuery>,
-) -> Response {
-    if let Err(e) = state.app.require(&p, Permission::SearchPersons).await {
-        return error_page(&state, Some(&p), &headers, e.into());
-    }
+) -> PageResult {
+    state.app.require(&p, Permission::SearchPersons).await?;
     let searched = !(q.name.trim().is_empty() && q.date_of_birth.trim().is_empty() && q.document.trim().is_empty());
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-    let (hits, error) = if searched {
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
+    let (hits, check) = if searched {
         let input =
             SearchInput { name: q.name.clone(), date_of_birth: q.date_of_birth.clone(), document: q.document.clone() };
         match state.app.search_persons(&p, &input).await {
-            Ok(h) => (h.into_iter().map(|h| hit_row(&tr, h)).collect(), None),
-            Err(e) => match form_error(&tr, e) {
-                Ok(err) => (vec![], Some(err)),
-                Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-            },
+            Ok(h) => (h.into_iter().map(|h| hit_row(&tr, h)).collect(), FormProblem::none()),
+            Err(e) => (vec![], FormProblem::of(&tr, e, str::to_owned, |tr, _, field| field_label(tr, field))?),
         }
     } else {
-        (vec![], None)
+        (vec![], FormProblem::none())
     };
-    let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
-    let error = error.map(|(_, e)| e);
-    let invalid_field = error.as_ref().map(|e| e.field.clone()).unwrap_or_default();
+    let status = check.status();
     let ctx = PageCtx::new(&state, Some(&p), &headers, "search-title", "/search");
-    with_status(
-        render(&SearchPage {
-            ctx,
-            name: q.name,
-            date_of_birth: q.date_of_birth,
-            document: q.document,
-            searched,
-            hits,
-            error,
-            invalid_field,
-        }),
-        status,
-    )
+    let page =
+        SearchPage { ctx, name: q.name, date_of_birth: q.date_of_birth, document: q.document, searched, hits, check };
+    Ok(with_status(render(&page), status))
 }
 
 /// Whether the principal may see the deadlines (for the home page and navigation).

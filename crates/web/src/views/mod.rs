@@ -26,7 +26,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use haven_app::{AppError, Principal};
+use haven_app::Principal;
 use haven_domain::access::{Action, Compartment};
 use haven_domain::{Coded, Language, Permission, permission_allowed};
 
@@ -199,22 +199,6 @@ pub fn format_time(unix: &i64) -> String {
         .unwrap_or_default()
 }
 
-/// A problem with what was typed into a form, shown next to the form.
-#[derive(Debug, Clone)]
-pub struct FormError {
-    /// The field at fault (`date_of_birth`), when there is one.
-    pub field: String,
-    /// The field's label in the user's language (or its name when it has no label).
-    pub label: String,
-    pub message: String,
-}
-
-impl FormError {
-    pub fn new(tr: &Tr<'_>, field: &str, message: String) -> Self {
-        FormError { field: field.to_owned(), label: field_label(tr, field), message }
-    }
-}
-
 /// The label of a form field in the user's language: the message `field-NAME`, where NAME is
 /// the field without an index (`aliases[2]` is `aliases`); the name itself if there is none.
 pub fn field_label(tr: &Tr<'_>, field: &str) -> String {
@@ -225,16 +209,6 @@ pub fn field_label(tr: &Tr<'_>, field: &str) -> String {
     let id = format!("field-{base}");
     let label = tr.t(&id);
     if label == id { field.to_owned() } else { label }
-}
-
-/// An application error a form can show (invalid input: 422, conflict: 409); any other error
-/// is handed back to become the error page.
-pub fn form_error(tr: &Tr<'_>, error: AppError) -> Result<(StatusCode, FormError), AppError> {
-    match error {
-        AppError::Invalid(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormError::new(tr, &e.field, e.message))),
-        AppError::Conflict(m) => Ok((StatusCode::CONFLICT, FormError::new(tr, "", m))),
-        other => Err(other),
-    }
 }
 
 /// A response with another status.

@@ -1,16 +1,14 @@
 //! Organisation administration: the list, and a form to create one.
 
-use super::{
-    Choice, FormError, PageCtx, coded_choices, error_page, form_error, label_of, render, see_other, with_status,
-};
+use super::form::{FormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
+use super::{Choice, PageCtx, coded_choices, field_label, label_of, language_of, render, see_other, with_status};
 use crate::AppState;
-use crate::error::WebError;
-use crate::extract::{FormBody, SignedIn};
+use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::HeaderMap;
 use axum::routing::get;
 use haven_app::Principal;
 use haven_app::admin::Acting;
@@ -37,17 +35,14 @@ struct OrganisationsPage<'a> {
     name: String,
     jurisdiction: String,
     done: Option<String>,
-    error: Option<FormError>,
-    invalid_field: String,
+    check: FormProblem,
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct CreateForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     jurisdiction: String,
 }
 
@@ -57,17 +52,12 @@ async fn page(
     headers: &HeaderMap,
     typed: CreateForm,
     done: Option<&str>,
-    error: Option<(StatusCode, FormError)>,
-) -> Response {
+    check: FormProblem,
+) -> PageResult {
     // Listing is open to more roles than administering: this page is for administrators.
-    if let Err(e) = state.app.require(p, haven_domain::Permission::ManageOrganisations).await {
-        return error_page(state, Some(p), headers, e.into());
-    }
+    state.app.require(p, haven_domain::Permission::ManageOrganisations).await?;
     // The organisations of the administrator's own jurisdiction: those it administers.
-    let organisations = match state.app.administered_organisations(Acting::User(p)).await {
-        Ok(o) => o,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
+    let organisations = state.app.administered_organisations(Acting::User(p)).await?;
     let ctx = PageCtx::new(state, Some(p), headers, "organisations-title", "/admin/organisations");
     let mut lines: Vec<OrgLine> = organisations
         .iter()
@@ -80,21 +70,17 @@ async fn page(
         .collect();
     lines.sort_by(|a, b| (&a.jurisdiction, &a.name).cmp(&(&b.jurisdiction, &b.name)));
     let kinds = coded_choices::<OrganisationKind>(&ctx.tr, "org-kind", &[typed.kind.as_str()]);
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let status = check.status();
     let page = OrganisationsPage {
         done: done.map(|id| ctx.t(id)),
         organisations: lines,
         kinds,
         name: typed.name,
         jurisdiction: typed.jurisdiction,
-        invalid_field: error.as_ref().map(|e| e.field.clone()).unwrap_or_default(),
-        error,
+        check,
         ctx,
     };
-    with_status(render(&page), status)
+    Ok(with_status(render(&page), status))
 }
 
 #[derive(Deserialize)]
@@ -107,29 +93,30 @@ async fn list(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> PageResult {
     let done = (q.done.as_deref() == Some("created")).then_some("organisations-created");
-    page(&state, &p, &headers, CreateForm::default(), done, None).await
+    page(&state, &p, &headers, CreateForm::default(), done, FormProblem::none()).await
 }
 
 async fn create(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormBody<CreateForm>, WebError>,
-) -> Response {
-    let f = match form {
-        Ok(FormBody(f)) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
+    form: Result<PageForm<CreateForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
     match state.app.create_organisation(Acting::User(&p), &f.name, &f.kind, &f.jurisdiction).await {
-        Ok(_) => see_other("/admin/organisations?done=created"),
+        Ok(_) => Ok(see_other("/admin/organisations?done=created")),
         Err(e) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            match form_error(&tr, e) {
-                Ok(error) => page(&state, &p, &headers, f, None, Some(error)).await,
-                Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-            }
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            // The inputs are `org-name`, `org-kind` and `org-jurisdiction`.
+            let check = FormProblem::of(
+                &tr,
+                e,
+                |f| if f.is_empty() { String::new() } else { format!("org-{f}") },
+                |tr, _, field| field_label(tr, field),
+            )?;
+            page(&state, &p, &headers, f, None, check).await
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Choosing a password with a one-time set-up code (no login): the code an administrator
 //! handed over after creating the account or resetting its password.
 
-use super::{FormError, PageCtx, error_page, form_error, render, see_other, with_status};
+use super::form::{FormProblem, OrFormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
+use super::{PageCtx, field_label, language_of, render, see_other, with_status};
 use crate::AppState;
-use crate::extract::{ClientAddress, FormBody};
+use crate::extract::ClientAddress;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -22,23 +24,26 @@ pub fn router() -> Router<AppState> {
 struct SetupPage<'a> {
     ctx: PageCtx<'a>,
     username: String,
-    error: Option<FormError>,
-    invalid_field: String,
+    check: FormProblem,
+}
+
+fn setup_page(state: &AppState, headers: &HeaderMap, username: String, check: FormProblem) -> Response {
+    let ctx = PageCtx::new(state, None, headers, "setup-title", "");
+    let status = check.status();
+    with_status(render(&SetupPage { ctx, username, check }), status)
 }
 
 async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let ctx = PageCtx::new(&state, None, &headers, "setup-title", "");
-    render(&SetupPage { ctx, username: String::new(), error: None, invalid_field: String::new() })
+    setup_page(&state, &headers, String::new(), FormProblem::none())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct SetupForm {
     username: String,
     code: String,
     new_password: String,
-    #[serde(default)]
     confirm_password: String,
-    #[serde(default)]
     totp: Option<String>,
 }
 
@@ -46,29 +51,32 @@ async fn submit(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    FormBody(f): FormBody<SetupForm>,
-) -> Response {
+    form: Result<PageForm<SetupForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
     let result = if f.new_password != f.confirm_password {
         Err(AppError::invalid("confirm_password", "does not match"))
     } else {
         state.app.complete_setup(&f.username, &f.code, &f.new_password, f.totp.as_deref(), address.as_deref()).await
     };
-    match result {
-        Ok(()) => see_other("/login"),
-        Err(e) => {
-            let ctx = PageCtx::new(&state, None, &headers, "setup-title", "");
-            let (status, mut error) = match form_error(&ctx.tr, e) {
-                Ok(v) => v,
-                Err(e) => return error_page(&state, None, &headers, e.into()),
+    let tr = state.i18n.tr(language_of(None, &headers));
+    result.or_form(
+        &tr,
+        str::to_owned,
+        |tr, _, field| field_label(tr, field),
+        |mut check| {
+            // What went wrong, in words that do not tell an attacker which part was wrong.
+            let id = match check.field.as_str() {
+                "code" => Some("setup-code-invalid"),
+                "confirm_password" => Some("account-password-mismatch"),
+                "totp" => Some("login-totp-required"),
+                _ => None,
             };
-            error.message = match error.field.as_str() {
-                "code" => ctx.t("setup-code-invalid"),
-                "confirm_password" => ctx.t("account-password-mismatch"),
-                "totp" => ctx.t("login-totp-required"),
-                _ => error.message,
-            };
-            let invalid_field = error.field.clone();
-            with_status(render(&SetupPage { ctx, username: f.username, error: Some(error), invalid_field }), status)
-        }
-    }
+            if let Some(id) = id {
+                check.message = tr.t(id);
+            }
+            setup_page(&state, &headers, f.username.clone(), check)
+        },
+    )?;
+    Ok(see_other("/login"))
 }

@@ -3,17 +3,15 @@
 //! second administrator. An administrator never sees a password: creating a user or resetting
 //! one shows a one-time set-up code, once, on the page that answers the form.
 
-use super::{
-    Choice, FormError, PageCtx, error_page, form_error, format_time, label_of, render, see_other, with_status,
-};
+use super::form::{FormProblem, PageForm};
+use super::page_error::{PageError, PageResult};
+use super::{Choice, PageCtx, field_label, format_time, label_of, language_of, render, see_other, with_status};
 use crate::AppState;
-use crate::error::WebError;
-use crate::extract::{FormPairs, SignedIn};
+use crate::extract::SignedIn;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use haven_app::Principal;
 use haven_app::admin::{Acting, NewUser};
@@ -55,8 +53,12 @@ struct UserLine {
     is_self: bool,
     disable_confirm: String,
     reset_confirm: String,
-    /// Every role, the user's own ticked: the form that changes them.
+    /// Every role, the user's own ticked (or those just sent, when refused): the form that
+    /// changes them.
     role_choices: Vec<Choice>,
+    /// The id of the roles' fieldset, and the problem with the roles sent, if they were refused.
+    roles_at: String,
+    check: FormProblem,
 }
 
 /// A set-up code to hand over, shown this once.
@@ -80,13 +82,15 @@ struct UsersPage<'a> {
     display_name: String,
     handover: Option<Handover>,
     done: Option<String>,
-    error: Option<FormError>,
-    invalid_field: String,
+    /// The problem with the create form.
+    check: FormProblem,
 }
 
-/// What was typed into the create form (kept when it is shown again with an error).
-#[derive(Default)]
-struct Typed {
+/// The create form as typed (kept when it is shown again with its problem): a [`NewUser`]
+/// whose password is always generated.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct UserForm {
     username: String,
     display_name: String,
     organisation_id: String,
@@ -94,27 +98,38 @@ struct Typed {
     language: String,
 }
 
-#[derive(Default)]
-struct Outcome {
-    typed: Typed,
-    handover: Option<Handover>,
-    done: Option<&'static str>,
-    error: Option<(StatusCode, FormError)>,
+/// The roles form of one user.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RolesForm {
+    roles: Vec<String>,
 }
 
-async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Outcome) -> Response {
-    let users = match state.app.users(Acting::User(p)).await {
-        Ok(u) => u,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
-    let organisations = match state.app.administered_organisations(Acting::User(p)).await {
-        Ok(o) => o,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
-    let pending = match state.app.pending_grants(p).await {
-        Ok(g) => g,
-        Err(e) => return error_page(state, Some(p), headers, e.into()),
-    };
+/// Roles sent for a user and refused, shown again in that user's form with the problem.
+struct RolesRefused {
+    username: String,
+    roles: Vec<String>,
+    check: FormProblem,
+}
+
+#[derive(Default)]
+struct Outcome {
+    typed: UserForm,
+    handover: Option<Handover>,
+    done: Option<&'static str>,
+    check: FormProblem,
+    roles_refused: Option<RolesRefused>,
+}
+
+/// The id of the fieldset of a user's roles.
+fn roles_at(username: &str) -> String {
+    format!("roles-of-{username}")
+}
+
+async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Outcome) -> PageResult {
+    let users = state.app.users(Acting::User(p)).await?;
+    let organisations = state.app.administered_organisations(Acting::User(p)).await?;
+    let pending = state.app.pending_grants(p).await?;
     let ctx = PageCtx::new(state, Some(p), headers, "users-title", "/admin/users");
     let role_labels =
         |roles: &[Role]| roles.iter().map(|r| label_of(&ctx.tr, "role", *r)).collect::<Vec<_>>().join(", ");
@@ -132,28 +147,37 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
         })
         .collect();
     let org_names: HashMap<&str, &str> = organisations.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect();
+    let refused = outcome.roles_refused.as_ref();
     let mut lines: Vec<UserLine> = users
         .iter()
-        .map(|u| UserLine {
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            organisation: org_names
-                .get(u.organisation_id.as_str())
-                .map_or_else(|| u.organisation_id.clone(), |n| (*n).to_owned()),
-            roles: u.roles.iter().map(|r| label_of(&ctx.tr, "role", *r)).collect::<Vec<_>>().join(", "),
-            disabled: u.disabled,
-            totp_enrolled: u.totp_secret.is_some(),
-            is_self: u.id == p.user.id,
-            disable_confirm: ctx.tr.t1("users-disable-confirm", "username", &u.username),
-            reset_confirm: ctx.tr.t1("users-reset-confirm", "username", &u.username),
-            role_choices: Role::ALL
-                .iter()
-                .map(|r| Choice {
-                    value: r.code().to_owned(),
-                    label: label_of(&ctx.tr, "role", *r),
-                    selected: u.roles.contains(r),
-                })
-                .collect(),
+        .map(|u| {
+            let refused = refused.filter(|r| r.username == u.username);
+            UserLine {
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                organisation: org_names
+                    .get(u.organisation_id.as_str())
+                    .map_or_else(|| u.organisation_id.clone(), |n| (*n).to_owned()),
+                roles: u.roles.iter().map(|r| label_of(&ctx.tr, "role", *r)).collect::<Vec<_>>().join(", "),
+                disabled: u.disabled,
+                totp_enrolled: u.totp_enrolled,
+                is_self: u.id == p.user.id,
+                disable_confirm: ctx.tr.t1("users-disable-confirm", "username", &u.username),
+                reset_confirm: ctx.tr.t1("users-reset-confirm", "username", &u.username),
+                role_choices: Role::ALL
+                    .iter()
+                    .map(|r| Choice {
+                        value: r.code().to_owned(),
+                        label: label_of(&ctx.tr, "role", *r),
+                        selected: match refused {
+                            Some(refused) => refused.roles.iter().any(|c| c == r.code()),
+                            None => u.roles.contains(r),
+                        },
+                    })
+                    .collect(),
+                roles_at: roles_at(&u.username),
+                check: refused.map(|r| r.check.clone()).unwrap_or_default(),
+            }
         })
         .collect();
     lines.sort_by(|a, b| a.username.cmp(&b.username));
@@ -183,9 +207,9 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
             selected: typed.language == l.code(),
         })
         .collect();
-    let (status, error) = match outcome.error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
+    let status = match &outcome.roles_refused {
+        Some(refused) => refused.check.status(),
+        None => outcome.check.status(),
     };
     let page = UsersPage {
         done: outcome.done.map(|id| ctx.t(id)),
@@ -197,11 +221,10 @@ async fn page(state: &AppState, p: &Principal, headers: &HeaderMap, outcome: Out
         username: typed.username,
         display_name: typed.display_name,
         handover: outcome.handover,
-        invalid_field: error.as_ref().map(|e| e.field.clone()).unwrap_or_default(),
-        error,
+        check: outcome.check,
         ctx,
     };
-    with_status(render(&page), status)
+    Ok(with_status(render(&page), status))
 }
 
 #[derive(Deserialize)]
@@ -214,7 +237,7 @@ async fn list(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> PageResult {
     let done = match q.done.as_deref() {
         Some("disabled") => Some("users-disabled"),
         Some("enabled") => Some("users-enabled"),
@@ -227,24 +250,18 @@ async fn list(
     page(&state, &p, &headers, Outcome { done, ..Outcome::default() }).await
 }
 
+/// The label of a field of the users page.
+fn label(tr: &crate::i18n::Tr<'_>, _: &str, field: &str) -> String {
+    field_label(tr, field)
+}
+
 async fn create(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let field = |name: &str| form.get(name).unwrap_or_default().to_owned();
-    let typed = Typed {
-        username: field("username"),
-        display_name: field("display_name"),
-        organisation_id: field("organisation_id"),
-        roles: form.all("roles"),
-        language: field("language"),
-    };
+    form: Result<PageForm<UserForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: typed, .. } = form?;
     let new = NewUser {
         username: typed.username.clone(),
         display_name: typed.display_name.clone(),
@@ -253,7 +270,7 @@ async fn create(
         password: None,
         language: Some(typed.language.clone()),
     };
-    let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
     match state.app.admin_create_user(&p, &new).await {
         Ok(created) => {
             let message = if created.pending_grant.is_some() {
@@ -269,36 +286,26 @@ async fn create(
             };
             page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
         }
-        Err(e) => match form_error(&tr, e) {
-            Ok(error) => page(&state, &p, &headers, Outcome { typed, error: Some(error), ..Outcome::default() }).await,
-            Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-        },
+        Err(e) => {
+            // The inputs are `user-username`, `user-display_name`, … and the roles' fieldset.
+            let check =
+                FormProblem::of(&tr, e, |f| if f.is_empty() { String::new() } else { format!("user-{f}") }, label)?;
+            page(&state, &p, &headers, Outcome { typed, check, ..Outcome::default() }).await
+        }
     }
 }
 
-async fn set_disabled(state: AppState, p: Principal, headers: HeaderMap, username: String, disabled: bool) -> Response {
-    match state.app.set_user_disabled(Acting::User(&p), &username, disabled).await {
-        Ok(()) => see_other(if disabled { "/admin/users?done=disabled" } else { "/admin/users?done=enabled" }),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+async fn set_disabled(state: AppState, p: Principal, username: String, disabled: bool) -> PageResult {
+    state.app.set_user_disabled(Acting::User(&p), &username, disabled).await?;
+    Ok(see_other(if disabled { "/admin/users?done=disabled" } else { "/admin/users?done=enabled" }))
 }
 
-async fn disable(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(username): Path<String>,
-) -> Response {
-    set_disabled(state, p, headers, username, true).await
+async fn disable(State(state): State<AppState>, SignedIn(p): SignedIn, Path(username): Path<String>) -> PageResult {
+    set_disabled(state, p, username, true).await
 }
 
-async fn enable(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(username): Path<String>,
-) -> Response {
-    set_disabled(state, p, headers, username, false).await
+async fn enable(State(state): State<AppState>, SignedIn(p): SignedIn, Path(username): Path<String>) -> PageResult {
+    set_disabled(state, p, username, false).await
 }
 
 async fn reset_password(
@@ -306,65 +313,53 @@ async fn reset_password(
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(username): Path<String>,
-) -> Response {
-    match state.app.admin_reset_password(&p, &username).await {
-        Ok(setup) => {
-            let tr = state.i18n.tr(super::language_of(Some(&p), &headers));
-            let handover = Handover {
-                message: tr.t("users-password-reset"),
-                username,
-                code: setup.code,
-                expires: format_time(&setup.expires_at),
-            };
-            page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
-        }
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+) -> PageResult {
+    let setup = state.app.admin_reset_password(&p, &username).await?;
+    let tr = state.i18n.tr(language_of(Some(&p), &headers));
+    let handover = Handover {
+        message: tr.t("users-password-reset"),
+        username,
+        code: setup.code,
+        expires: format_time(&setup.expires_at),
+    };
+    page(&state, &p, &headers, Outcome { handover: Some(handover), ..Outcome::default() }).await
 }
 
 /// An administrator changes an existing user's roles: at once, or, when the change grants a role
 /// that reads victims' data, as a grant waiting for a second administrator (the application
-/// decides which, and refuses a change of one's own roles or of another country's user).
+/// decides which, and refuses a change of one's own roles or of another country's user). Roles
+/// refused (one that does not fit the user's organisation) are shown again in that user's form
+/// with the problem next to them.
 async fn change_roles(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     headers: HeaderMap,
     Path(username): Path<String>,
-    form: Result<FormPairs, WebError>,
-) -> Response {
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e),
-    };
-    let roles = form.all("roles").join(",");
-    match state.app.set_user_roles(Acting::User(&p), &username, &roles).await {
-        Ok(None) => see_other("/admin/users?done=roles"),
-        Ok(Some(_)) => see_other("/admin/users?done=roles-pending"),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
+    form: Result<PageForm<RolesForm>, PageError>,
+) -> PageResult {
+    let PageForm { input, .. } = form?;
+    match state.app.set_user_roles(Acting::User(&p), &username, &input.roles.join(",")).await {
+        Ok(None) => Ok(see_other("/admin/users?done=roles")),
+        Ok(Some(_)) => Ok(see_other("/admin/users?done=roles-pending")),
+        Err(e) => {
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            let at = roles_at(&username);
+            let check = FormProblem::of(&tr, e, |_| at.clone(), label)?;
+            let refused = RolesRefused { username, roles: input.roles, check };
+            page(&state, &p, &headers, Outcome { roles_refused: Some(refused), ..Outcome::default() }).await
+        }
     }
 }
 
-async fn decide(state: AppState, p: Principal, headers: HeaderMap, id: String, approve: bool) -> Response {
-    match state.app.decide_grant(&p, &id, approve).await {
-        Ok(()) => see_other(if approve { "/admin/users?done=approved" } else { "/admin/users?done=rejected" }),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
+async fn decide(state: AppState, p: Principal, id: String, approve: bool) -> PageResult {
+    state.app.decide_grant(&p, &id, approve).await?;
+    Ok(see_other(if approve { "/admin/users?done=approved" } else { "/admin/users?done=rejected" }))
 }
 
-async fn approve_grant(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    decide(state, p, headers, id, true).await
+async fn approve_grant(State(state): State<AppState>, SignedIn(p): SignedIn, Path(id): Path<String>) -> PageResult {
+    decide(state, p, id, true).await
 }
 
-async fn reject_grant(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    decide(state, p, headers, id, false).await
+async fn reject_grant(State(state): State<AppState>, SignedIn(p): SignedIn, Path(id): Path<String>) -> PageResult {
+    decide(state, p, id, false).await
 }

@@ -1916,3 +1916,101 @@ async fn art_11_2_dir_2011_36_a_latvian_case_is_decided_by_the_commission_that_t
     let page = t.page(&format!("/cases/{third}"), Some(&commission)).await;
     assert!(page.body.contains("Inga Zariņa"), "the votes are in the case's history");
 }
+
+// ------------------------------------------------------------------ the identification pages' forms
+
+/// The problem of a refused form is next to its input (marked, and described by the message).
+fn problem_at(body: &str, input: &str) -> bool {
+    body.contains(&format!("id=\"err-{input}\""))
+        && body.contains(&format!("aria-invalid=\"true\" aria-describedby=\"err-{input}\""))
+}
+
+#[tokio::test]
+async fn a_wizard_step_refused_shows_the_problem_next_to_the_field_in_latvian_and_keeps_all_that_was_typed() {
+    let w = World::new().await;
+    let t = &w.t;
+    let id = w.create(&w.caseworker, adult("Anna", "Ozola")).await;
+    let reply = t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let reply = t
+        .form(
+            &format!("/cases/{id}/edit"),
+            Some(&w.caseworker),
+            &[
+                ("step", "person"),
+                ("given_names", "Anna"),
+                ("family_names", "Ozola"),
+                ("citizenships", "UA, XX"),
+                ("languages", "uk, ru"),
+                ("interpreter_needed", "on"),
+                ("document_number", "FA 123456"),
+                ("go", "next"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let page = &reply.body;
+    assert!(page.contains("<html lang=\"lv\">"), "{page}");
+    assert!(problem_at(page, "citizenships"), "the problem is next to the citizenships: {page}");
+    assert!(page.contains("<a href=\"#citizenships\">Pilsonības: "), "the summary names the field in Latvian: {page}");
+    assert!(!page.contains("(lauks:") && !page.contains("<code>citizenships</code>"), "no field code: {page}");
+    // Everything typed is there, the value that did not fit and the fields after it too.
+    assert!(page.contains("value=\"UA, XX\""), "{page}");
+    assert!(page.contains("value=\"uk, ru\"") && page.contains("value=\"FA 123456\""), "{page}");
+    assert!(page.contains("id=\"interpreter_needed\" name=\"interpreter_needed\" checked"), "{page}");
+    // Nothing was saved.
+    assert_eq!(w.file(&id, &w.caseworker).await["version"], 1);
+}
+
+#[tokio::test]
+async fn a_notification_refused_keeps_what_was_typed_with_the_problem_at_the_date() {
+    let w = World::new().await;
+    let fields = [
+        ("notified_on", "2099-01-01"),
+        ("sex", "female"),
+        ("age_group", "25_34"),
+        ("citizenship", "UA"),
+        ("forms", "sexual"),
+        ("forms", "forced_labour"),
+    ];
+    let reply = w.t.form("/notifications", Some(&w.responder), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let page = &reply.body;
+    assert!(problem_at(page, "notified_on"), "{page}");
+    assert!(page.contains("value=\"2099-01-01\"") && page.contains("value=\"UA\""), "{page}");
+    assert!(page.contains("value=\"female\" selected") && page.contains("value=\"25_34\" selected"), "{page}");
+    assert!(page.contains("value=\"sexual\" checked") && page.contains("value=\"forced_labour\" checked"), "{page}");
+    let stats = ok(&w.get("/api/v1/statistics/identification", &w.rapporteur).await, StatusCode::OK);
+    assert_eq!(stats["notified"], 0, "nothing was counted");
+    // Filed as typed once the date is right, the forms sent as one field each.
+    let mut fields = fields;
+    fields[0].1 = "2026-09-20";
+    let reply = w.t.form("/notifications", Some(&w.responder), &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_search_refused_shows_the_problem_next_to_the_name_and_keeps_it() {
+    let w = World::new().await;
+    let name = "Anna ".repeat(50);
+    let query = serde_urlencoded::to_string([("name", name.as_str()), ("document", "FA1")]).unwrap();
+    let reply = w.t.page(&format!("/search?{query}"), Some(&w.caseworker)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(problem_at(&reply.body, "name"), "{}", reply.body);
+    assert!(reply.body.contains(&format!("value=\"{name}\"")) && reply.body.contains("value=\"FA1\""));
+}
+
+#[tokio::test]
+async fn a_record_refused_is_a_4xx_page_naming_the_field_in_words() {
+    let w = World::new().await;
+    let id = w.refer(&w.caseworker, adult("Anna", "Ozola")).await;
+    let reply =
+        w.t.form(
+            &format!("/cases/{id}/records"),
+            Some(&w.caseworker),
+            &[("kind", "permit_application"), ("applied_on", "2026-02-30")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("(field: Applied on)"), "the field in words, not its code: {}", reply.body);
+}

@@ -88,3 +88,73 @@ async fn a_form_value_of_the_wrong_type_is_a_422_naming_the_field_in_the_users_l
         assert!(reply.body.contains(&format!("<a href=\"{from}\">{back}</a>")), "{language}: {}", reply.body);
     }
 }
+
+/// The problem of a refused form is next to its input (marked, and described by the message).
+fn problem_at(body: &str, input: &str) -> bool {
+    body.contains(&format!("id=\"err-{input}\""))
+        && body.contains(&format!("aria-invalid=\"true\" aria-describedby=\"err-{input}\""))
+}
+
+#[tokio::test]
+async fn the_account_forms_show_their_problem_next_to_the_field_in_the_users_language() {
+    let t = TestApp::new().await;
+    let s = caseworker(&t, "lv").await;
+    // Two new passwords that differ: in Latvian, next to the confirmation, in the password section.
+    let reply = t
+        .form(
+            "/account/password",
+            Some(&s),
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a new long passphrase"),
+                ("confirm_password", "another long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(problem_at(&reply.body, "confirm_password"), "{}", reply.body);
+    assert!(reply.body.contains("Abas jaunās paroles nesakrīt."), "{}", reply.body);
+    // A wrong current password changes nothing: the session goes on.
+    let reply = t
+        .form(
+            "/account/password",
+            Some(&s),
+            &[
+                ("current_password", "not my password at all"),
+                ("new_password", "a new long passphrase"),
+                ("confirm_password", "a new long passphrase"),
+            ],
+        )
+        .await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    assert_eq!(t.page("/account", Some(&s)).await.status, StatusCode::OK);
+    // A token name too long: next to the name, kept as typed.
+    let name = "n".repeat(101);
+    let reply = t.form("/account/tokens", Some(&s), &[("name", &name)]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(problem_at(&reply.body, "token-name"), "{}", reply.body);
+    assert!(reply.body.contains(&format!("value=\"{name}\"")), "{}", reply.body);
+    assert!(reply.body.contains("<html lang=\"lv\">"));
+}
+
+#[tokio::test]
+async fn a_set_up_refused_keeps_the_username_with_the_problem_next_to_the_field() {
+    let t = TestApp::new().await;
+    let fields = [
+        ("username", "anna.ozola"),
+        ("code", "not-a-code"),
+        ("new_password", "a long enough passphrase"),
+        ("confirm_password", "a different passphrase"),
+    ];
+    let reply = t.form("/setup", None, &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(problem_at(&reply.body, "confirm_password"), "{}", reply.body);
+    assert!(reply.body.contains("value=\"anna.ozola\""), "{}", reply.body);
+    // With matching passwords, a wrong code is named without telling which part was wrong.
+    let mut fields = fields;
+    fields[3].1 = fields[2].1;
+    let reply = t.form("/setup", None, &fields).await;
+    assert!(reply.status.is_client_error(), "{}", reply.body);
+    assert!(problem_at(&reply.body, "code"), "{}", reply.body);
+    assert!(reply.body.contains("value=\"anna.ozola\""), "{}", reply.body);
+}

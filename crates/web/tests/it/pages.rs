@@ -320,7 +320,11 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_page_rules("/admin/organisations (error)", &reply.body);
-    assert!(reply.body.contains("<code>kind</code>") && reply.body.contains("value=\"EU Coordinator LV\""));
+    assert!(reply.body.contains("id=\"err-org-kind\"") && reply.body.contains("value=\"EU Coordinator LV\""));
+    assert!(
+        reply.body.contains("aria-invalid=\"true\" aria-describedby=\"err-org-kind\""),
+        "the problem is next to the kind"
+    );
     assert!(reply.body.contains("value=\"eu_anti_trafficking_coordinator\" selected"));
     // A duplicate is a conflict.
     let reply = t
@@ -382,7 +386,7 @@ async fn administrators_create_organisations_and_users_through_the_forms() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>roles</code>") && reply.body.contains("value=\"Bad Fit\""));
+    assert!(reply.body.contains("id=\"err-user-roles\"") && reply.body.contains("value=\"Bad Fit\""));
     assert!(reply.body.contains("value=\"investigator\" checked"));
 
     // Reset: a new set-up code, shown once; the old password no longer works.
@@ -602,7 +606,7 @@ async fn the_account_page_enrols_totp_and_shows_a_new_api_token_once() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        reply.body.contains("<code>code</code>") && reply.body.contains(&format!("value=\"{secret}\"")),
+        reply.body.contains("id=\"err-totp-code\"") && reply.body.contains(&format!("value=\"{secret}\"")),
         "same secret kept"
     );
 

@@ -437,3 +437,52 @@ async fn an_existing_users_roles_are_changed_on_the_users_page_through_the_same_
     let reply = t.form("/admin/users/ilze/roles", Some(&w.lv_admin), &[]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The problem of a refused form is next to its input (marked, and described by the message).
+fn problem_at(body: &str, input: &str) -> bool {
+    body.contains(&format!("id=\"err-{input}\""))
+        && body.contains(&format!("aria-invalid=\"true\" aria-describedby=\"err-{input}\""))
+}
+
+#[tokio::test]
+async fn roles_that_do_not_fit_the_organisation_come_back_in_that_users_form_with_the_problem_next_to_them() {
+    let w = world().await;
+    let t = &w.t;
+    t.user("ilze", &w.lv_ngo, &["first_responder"]).await;
+    t.user("juris", &w.lv_ngo, &["first_responder"]).await;
+    let reply = t
+        .form("/admin/users/ilze/roles", Some(&w.lv_admin), &[("roles", "first_responder"), ("roles", "investigator")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let page = &reply.body;
+    assert!(problem_at(page, "roles-of-ilze"), "the problem is in ilze's form: {page}");
+    assert!(!page.contains("err-roles-of-juris"), "and in no other user's");
+    assert_eq!(page.matches("<details class=\"roles-change\" open>").count(), 1, "ilze's form is open: {page}");
+    assert!(page.contains("id=\"roles-ilze-investigator\" name=\"roles\" value=\"investigator\" checked"), "as sent");
+    assert!(!page.contains("id=\"roles-juris-investigator\" name=\"roles\" value=\"investigator\" checked"));
+    assert_eq!(t.app.store().user_by_username("ilze").await.unwrap().roles, vec![haven_domain::Role::FirstResponder]);
+}
+
+#[tokio::test]
+async fn a_user_refused_on_the_create_form_keeps_what_was_typed_with_the_problem_next_to_the_username() {
+    let w = world().await;
+    let t = &w.t;
+    let fields = [
+        ("username", "Ilze Ozola"),
+        ("display_name", "Ilze Ozola"),
+        ("organisation_id", w.lv_ngo.as_str()),
+        ("roles", "first_responder"),
+        ("roles", "supervisor"),
+        ("language", "lv"),
+    ];
+    let reply = t.form("/admin/users", Some(&w.lv_admin), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let page = &reply.body;
+    assert!(problem_at(page, "user-username"), "{page}");
+    assert!(page.contains("value=\"Ilze Ozola\""), "{page}");
+    assert!(page.contains("id=\"user-role-first_responder\" name=\"roles\" value=\"first_responder\" checked"));
+    assert!(page.contains("id=\"user-role-supervisor\" name=\"roles\" value=\"supervisor\" checked"));
+    assert!(page.contains(&format!("<option value=\"{}\" selected>", w.lv_ngo)), "{page}");
+    assert!(page.contains("<option value=\"lv\" lang=\"lv\" selected>"), "{page}");
+    assert!(!page.contains("class=\"notice handover\""), "no set-up code: no user was created");
+}
