@@ -473,7 +473,7 @@ impl App {
         let to = ItemStatus::parse_code("status", input.status.trim())?;
         let on = if input.on.trim().is_empty() { self.today() } else { CalendarDate::parse("on", input.on.trim())? };
         if on > self.today() {
-            return Err(AppError::invalid("on", "must not be in the future"));
+            return Err(AppError::Invalid(haven_domain::ParseError::future("on", "must not be in the future")));
         }
         let reason = match input.stop_reason.trim() {
             "" => None,
@@ -946,11 +946,19 @@ impl App {
         }
         check_transition(kind, from, to, side, &input.reason).map_err(|e| match e {
             haven_domain::assist::referral::TransitionError::WrongSide { .. } => AppError::Forbidden,
-            haven_domain::assist::referral::TransitionError::ReasonMissing => {
-                AppError::invalid("reason", &e.to_string())
-            }
-            haven_domain::assist::referral::TransitionError::NotAllowed { .. } => {
-                AppError::invalid("state", &e.to_string())
+            haven_domain::assist::referral::TransitionError::ReasonMissing => AppError::Invalid(ParseError::said(
+                "reason",
+                e.to_string(),
+                haven_domain::Message::new(haven_domain::MessageId::DeclineNeedsReason),
+            )),
+            haven_domain::assist::referral::TransitionError::NotAllowed { from, to, .. } => {
+                AppError::Invalid(ParseError::said(
+                    "state",
+                    e.to_string(),
+                    haven_domain::Message::new(haven_domain::MessageId::ReferralCannotChange)
+                        .labels("from", "support-referral-state", [from.code()])
+                        .labels("to", "support-referral-state", [to.code()]),
+                ))
             }
         })?;
         let mut holds = r.holds_place != 0;
@@ -1051,5 +1059,6 @@ impl App {
 }
 
 fn prefix(parent: &str, e: ParseError) -> ParseError {
-    ParseError::new(format!("{parent}.{}", e.field), e.message)
+    let field = format!("{parent}.{}", e.field);
+    e.within(field)
 }

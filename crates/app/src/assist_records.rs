@@ -641,7 +641,10 @@ fn determination<'a>(records: &'a [Loaded], id: uuid::Uuid) -> Option<Determinat
 
 /// Every field of the error under `parent` (`record.name`).
 fn under(parent: &'static str) -> impl Fn(ParseError) -> ParseError {
-    move |e| ParseError::new(format!("{parent}.{}", e.field), e.message)
+    move |e| {
+        let field = format!("{parent}.{}", e.field);
+        e.within(field)
+    }
 }
 
 /// The error's field under `parent` when it is one of the input's `fields`; a rule that names
@@ -649,7 +652,12 @@ fn under(parent: &'static str) -> impl Fn(ParseError) -> ParseError {
 fn input_fields(parent: &'static str, fields: &'static [&'static str]) -> impl Fn(ParseError) -> ParseError {
     move |e| {
         let base = e.field.split('[').next().unwrap_or_default();
-        if fields.contains(&base) { ParseError::new(format!("{parent}.{}", e.field), e.message) } else { e }
+        if fields.contains(&base) {
+            let field = format!("{parent}.{}", e.field);
+            e.within(field)
+        } else {
+            e
+        }
     }
 }
 
@@ -658,7 +666,7 @@ fn flag_or_no(field: &str, value: &str) -> Result<bool, ParseError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "" | "false" | "no" | "off" | "0" => Ok(false),
         "true" | "yes" | "on" | "1" => Ok(true),
-        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+        other => Err(ParseError::not_yes_or_no(field, other)),
     }
 }
 
@@ -669,7 +677,7 @@ fn change_date(field: &str, value: &str, today: CalendarDate) -> Result<Calendar
     }
     let date = CalendarDate::parse(field, value.trim())?;
     if date > today {
-        return Err(ParseError::new(field, format!("{date} is in the future (today is {today})")));
+        return Err(ParseError::in_future(field, date, today));
     }
     Ok(date)
 }

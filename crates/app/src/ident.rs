@@ -692,7 +692,10 @@ impl App {
         let corrects = input.corrects.map(|c| c.to_string()).unwrap_or_default();
         let proposed = Decision::parse(input.seq, &input.kind, &input.decided_on, &input.reasons, &corrects)?;
         if proposed.decided_on > self.today() {
-            return Err(AppError::invalid("decided_on", "a decision cannot be dated in the future"));
+            return Err(AppError::Invalid(haven_domain::ParseError::future(
+                "decided_on",
+                "a decision cannot be dated in the future",
+            )));
         }
         let expected = u32::try_from(history.len()).map_err(internal)? + 1;
         if proposed.seq != expected {
@@ -785,7 +788,10 @@ impl App {
                 &format!("not a field of {}; expected {}", kind.code(), known.join(", ")),
             ));
         }
-        let prefix = |e: ParseError| ParseError::new(format!("fields.{}", e.field), e.message);
+        let prefix = |e: ParseError| {
+            let field = format!("fields.{}", e.field);
+            e.within(field)
+        };
         let body = match kind {
             RecordKind::PermitApplication => {
                 serde_json::to_value(ResidencePermitApplication::parse(f("applied_on"), f("ground")).map_err(prefix)?)
@@ -1222,7 +1228,10 @@ impl App {
         self.country_of(principal.organisation.jurisdiction)?;
         let notified_on = CalendarDate::parse("notified_on", &input.notified_on)?;
         if notified_on > self.today() {
-            return Err(AppError::invalid("notified_on", "the date is in the future"));
+            return Err(AppError::Invalid(haven_domain::ParseError::future(
+                "notified_on",
+                "the date is in the future",
+            )));
         }
         let sex = Sex::parse_code("sex", input.sex.trim())?;
         let age_group = AgeGroup::parse_code("age_group", input.age_group.trim())?;
@@ -1626,7 +1635,10 @@ impl App {
         for (i, reg) in regs.into_iter().enumerate() {
             checked.push(
                 reg.normalise(self.reference.forms)
-                    .map_err(|e| ParseError::new(format!("[{i}].{}", e.field), e.message))?,
+                    .map_err(|e| {
+                        let field = format!("[{i}].{}", e.field);
+                        e.within(field)
+                    })?,
             );
         }
         let mut out = Vec::with_capacity(checked.len());

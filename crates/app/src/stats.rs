@@ -314,11 +314,12 @@ impl App {
     /// member states submit to the hub.
     pub(crate) async fn require_national(&self, principal: &Principal) -> AppResult<()> {
         if principal.organisation.jurisdiction.code() == "EU" {
-            return Err(invalid(
+            return Err(AppError::Invalid(haven_domain::ParseError::said(
                 "jurisdiction",
-                "the EU level holds no case data: national tables and releases are made in a member state; \
-                 see the EU hub for what has been submitted",
-            ));
+                "the EU level holds no case data: national tables and releases are made in a member state; see the \
+                 EU hub for what has been submitted",
+                haven_domain::Message::new(haven_domain::MessageId::EuHoldsNoCases),
+            )));
         }
         Ok(())
     }
@@ -327,7 +328,12 @@ impl App {
 /// Reference years the platform accepts.
 pub fn check_year(year: u16) -> AppResult<()> {
     if !(2000..=2100).contains(&year) {
-        return Err(haven_domain::ParseError::new("year", "a reference year between 2000 and 2100").into());
+        return Err(haven_domain::ParseError::said(
+            "year",
+            "a reference year between 2000 and 2100",
+            haven_domain::Message::new(haven_domain::MessageId::ReferenceYear),
+        )
+        .into());
     }
     Ok(())
 }

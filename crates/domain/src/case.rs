@@ -25,7 +25,13 @@ pub struct CalendarDate {
 
 impl CalendarDate {
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
-        let bad = || ParseError::new(field, format!("{value:?} is not a date in the form YYYY-MM-DD"));
+        let bad = || {
+            ParseError::said(
+                field,
+                format!("{value:?} is not a date in the form YYYY-MM-DD"),
+                crate::Message::new(crate::MessageId::NotADate).with("value", value),
+            )
+        };
         let parts: Vec<&str> = value.trim().split('-').collect();
         let [y, m, d] = parts.as_slice() else { return Err(bad()) };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {

@@ -9,11 +9,13 @@ pub mod assist;
 pub mod audit;
 pub mod case;
 pub mod ident;
+pub mod message;
 pub mod org;
 pub mod text;
 pub mod user;
 
 pub use access::{Action, Compartment, Decision, Permission, authorize, permission_allowed};
+pub use message::{Arg, Message, MessageId};
 pub use org::{CountryCode, Jurisdiction, OrganisationKind};
 pub use user::{Language, Role, Username};
 
@@ -22,12 +24,83 @@ pub use user::{Language, Role, Username};
 #[error("{field}: {message}")]
 pub struct ParseError {
     pub field: String,
+    /// In English, for the API and the logs.
     pub message: String,
+    /// The same as a message of the translations, for pages in the reader's language; `None` for
+    /// problems only an operator sees (reference data, configuration), which stay English.
+    pub problem: Option<Message>,
 }
 
 impl ParseError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), problem: None }
+    }
+
+    /// A problem shown to people: `message` in English and `problem` its message of the translations.
+    pub fn said(field: impl Into<String>, message: impl Into<String>, problem: Message) -> Self {
+        Self { field: field.into(), message: message.into(), problem: Some(problem) }
+    }
+
+    /// The same problem, of the field `field` (a field within a larger one).
+    #[must_use]
+    pub fn within(self, field: impl Into<String>) -> Self {
+        Self { field: field.into(), ..self }
+    }
+
+    /// A value that must be given and was not.
+    pub fn empty(field: impl Into<String>) -> Self {
+        Self::said(field, "must not be empty", Message::new(MessageId::MustNotBeEmpty))
+    }
+
+    /// A text longer than `max` characters.
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        Self::said(
+            field,
+            format!("must be at most {max} characters"),
+            Message::new(MessageId::AtMostCharacters).with("max", max),
+        )
+    }
+
+    /// A text with control characters.
+    pub fn control_characters(field: impl Into<String>) -> Self {
+        Self::said(field, "must not contain control characters", Message::new(MessageId::NoControlCharacters))
+    }
+
+    /// A yes-or-no question left unanswered.
+    pub fn yes_or_no(field: impl Into<String>) -> Self {
+        Self::said(field, "must be answered yes or no", Message::new(MessageId::MustBeYesOrNo))
+    }
+
+    /// An answer other than yes or no.
+    pub fn not_yes_or_no(field: impl Into<String>, value: &str) -> Self {
+        Self::said(
+            field,
+            format!("{value:?} is not yes or no"),
+            Message::new(MessageId::NotYesOrNo).with("value", value),
+        )
+    }
+
+    /// A date after today.
+    pub fn in_future(field: impl Into<String>, date: impl std::fmt::Display, today: impl std::fmt::Display) -> Self {
+        Self::said(
+            field,
+            format!("{date} is in the future (today is {today})"),
+            Message::new(MessageId::DateInFuture).with("date", &date).with("today", &today),
+        )
+    }
+
+    /// A date after today, named by its field alone; `message` is the English said so far.
+    pub fn future(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::said(field, message, Message::new(MessageId::MustNotBeInFuture))
+    }
+
+    /// A change dated before the last one.
+    pub fn before_last_change(field: impl Into<String>, last: impl std::fmt::Display) -> Self {
+        Self::said(
+            field,
+            format!("must not be before the last change ({last})"),
+            Message::new(MessageId::NotBeforeLastChange).with("last", last),
+        )
     }
 }
 
@@ -45,7 +118,15 @@ pub trait Coded: Sized + Copy + 'static {
         let legacy = || Self::LEGACY.iter().find(|(old, _)| *old == value).map(|(_, v)| *v);
         Self::ALL.iter().copied().find(|v| v.code() == value).or_else(legacy).ok_or_else(|| {
             let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
-            ParseError::new(field, format!("unknown value {value:?}; expected one of {}", allowed.join(", ")))
+            ParseError::said(
+                field,
+                format!("unknown value {value:?}; expected one of {}", allowed.join(", ")),
+                if value.trim().is_empty() {
+                    Message::new(MessageId::MustNotBeEmpty)
+                } else {
+                    Message::new(MessageId::UnknownValue).with("value", value)
+                },
+            )
         })
     }
 }

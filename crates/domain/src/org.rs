@@ -33,7 +33,11 @@ impl CountryCode {
         let upper = value.trim().to_ascii_uppercase();
         let bytes = upper.as_bytes();
         if bytes.len() != 2 || !ISO_3166_ALPHA2.split(' ').any(|c| c == upper) {
-            return Err(ParseError::new(field, format!("{value:?} is not an ISO 3166-1 alpha-2 country code")));
+            return Err(ParseError::said(
+                field,
+                format!("{value:?} is not an ISO 3166-1 alpha-2 country code"),
+                crate::Message::new(crate::MessageId::NotACountryCode).with("value", value),
+            ));
         }
         Ok(Self([bytes[0], bytes[1]]))
     }

@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 pub fn parse_line(field: &str, value: &str, max: usize) -> Result<String, ParseError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ParseError::new(field, "must not be empty"));
+        return Err(ParseError::empty(field));
     }
     if trimmed.chars().count() > max {
-        return Err(ParseError::new(field, format!("must be at most {max} characters")));
+        return Err(ParseError::too_long(field, max));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(ParseError::new(field, "must not contain control characters"));
+        return Err(ParseError::control_characters(field));
     }
     Ok(trimmed.to_owned())
 }
@@ -29,13 +29,13 @@ impl Narrative {
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            return Err(ParseError::new(field, "must not be empty"));
+            return Err(ParseError::empty(field));
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(ParseError::new(field, format!("must be at most {} characters", Self::MAX_CHARS)));
+            return Err(ParseError::too_long(field, Self::MAX_CHARS));
         }
         if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            return Err(ParseError::new(field, "must not contain control characters"));
+            return Err(ParseError::control_characters(field));
         }
         Ok(Self(trimmed.to_owned()))
     }

@@ -88,10 +88,18 @@ impl Username {
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
         let v = value.trim();
         if v.len() < 3 || v.len() > 64 {
-            return Err(ParseError::new(field, "must be 3 to 64 characters"));
+            return Err(ParseError::said(
+                field,
+                "must be 3 to 64 characters",
+                crate::Message::new(crate::MessageId::UsernameLength),
+            ));
         }
         if !v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
-            return Err(ParseError::new(field, "may contain only lower-case letters, digits, '.', '_' and '-'"));
+            return Err(ParseError::said(
+                field,
+                "may contain only lower-case letters, digits, '.', '_' and '-'",
+                crate::Message::new(crate::MessageId::UsernameCharacters),
+            ));
         }
         Ok(Self(v.to_owned()))
     }
@@ -127,7 +135,7 @@ pub fn parse_new_password(field: &str, value: &str) -> Result<String, ParseError
         return Err(ParseError::new(field, "must be at least 12 characters"));
     }
     if n > 200 {
-        return Err(ParseError::new(field, "must be at most 200 characters"));
+        return Err(ParseError::too_long(field, 200));
     }
     Ok(value.to_owned())
 }

@@ -6,11 +6,13 @@
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
-use haven_domain::Language;
+use haven_domain::{Arg, Coded, Language, Message, MessageId, ParseError};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod glossary;
+mod statements;
 pub use glossary::{Concept, Forbidden, Glossary, Scope, Source, TermProblem, TermProblemKind};
+pub use statements::{counting_method, eu_statement, linkage_method};
 
 const EN: &str = include_str!("../locales/en.ftl");
 const LV: &str = include_str!("../locales/lv.ftl");
@@ -29,6 +31,9 @@ const LV_RECORDS: &str = include_str!("../locales/lv-records.ftl");
 /// Labels of the statistics pages and of the statistical code lists.
 const EN_STATS: &str = include_str!("../locales/en-stats.ftl");
 const LV_STATS: &str = include_str!("../locales/lv-stats.ftl");
+/// What the domain says to people ([`haven_domain::MessageId`]).
+const EN_DOMAIN: &str = include_str!("../locales/en-domain.ftl");
+const LV_DOMAIN: &str = include_str!("../locales/lv-domain.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -65,8 +70,8 @@ fn bundle(file: &str, sources: &[&str], lang: &str, isolating: bool) -> Result<B
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
         Ok(I18n {
-            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS], "en", false)?,
-            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS], "lv", false)?,
+            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN], "en", false)?,
+            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN], "lv", false)?,
             leaflet: LeafletCatalogue::load()?,
         })
     }
@@ -87,8 +92,12 @@ impl I18n {
     /// Message ids of a language's file (for the test that both files have the same ids).
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
-            Language::English => format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}"),
-            Language::Latvian => format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}"),
+            Language::English => {
+                format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}")
+            }
+            Language::Latvian => {
+                format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}")
+            }
         };
         let mut ids: Vec<String> = source
             .lines()
@@ -121,6 +130,15 @@ impl Tr<'_> {
         self.format(id, Some(&args))
     }
 
+    /// The message with its arguments (name, value).
+    pub fn args(&self, id: &str, values: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set((*name).to_owned(), FluentValue::from((*value).to_owned()));
+        }
+        self.format(id, Some(&args))
+    }
+
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
         let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
             return id.to_owned();
@@ -131,6 +149,68 @@ impl Tr<'_> {
 
     pub fn code(&self) -> &'static str {
         haven_domain::Coded::code(self.language)
+    }
+
+    /// A message of the domain in this language, its arguments filled in: coded values by their
+    /// labels, messages within it in this language too.
+    pub fn msg(&self, message: &Message) -> String {
+        let mut args = FluentArgs::new();
+        for (name, arg) in &message.args {
+            let value = match arg {
+                Arg::Text(text) => text.clone(),
+                Arg::Labels { prefix, codes } => {
+                    codes.iter().map(|c| self.t(&format!("{prefix}-{c}"))).collect::<Vec<_>>().join(", ")
+                }
+                Arg::Messages(messages) => messages.iter().map(|m| self.msg(m)).collect::<Vec<_>>().join("; "),
+            };
+            args.set(*name, FluentValue::from(value));
+        }
+        self.format(message.id.id(), Some(&args))
+    }
+
+    /// A text of the reference data in this language: the message `id` when the files have it,
+    /// else the data's own words (a list or profile an operator added).
+    pub fn data(&self, id: &str, own: &str) -> String {
+        match self.bundle.get_message(id).and_then(|m| m.value()) {
+            Some(_) => self.t(id),
+            None => own.to_owned(),
+        }
+    }
+
+    /// An indicator list's name (the message `indicator-list-LIST`).
+    pub fn indicator_list(&self, list: &str, own: &str) -> String {
+        self.data(&format!("indicator-list-{list}"), own)
+    }
+
+    /// A dimension of an indicator list (the ILO/EC list's: `ilo-dim-i1`).
+    pub fn indicator_dimension(&self, list: &str, dimension: &str, own: &str) -> String {
+        if list != "ilo_ec_adult_labour" {
+            return own.to_owned();
+        }
+        self.data(&format!("ilo-dim-{}", dimension.to_ascii_lowercase()), own)
+    }
+
+    /// An indicator of a list (the ILO/EC list's `I2.03`: `ilo-i2-03`).
+    pub fn indicator(&self, list: &str, indicator: &str, own: &str) -> String {
+        if list != "ilo_ec_adult_labour" {
+            return own.to_owned();
+        }
+        self.data(&format!("ilo-{}", indicator.to_ascii_lowercase().replace('.', "-")), own)
+    }
+
+    /// A sentence of the domain: in English the domain's own words (as the API gives them), in
+    /// another language its message.
+    pub fn said(&self, message: &Message, english: &str) -> String {
+        match self.language {
+            Language::English => english.to_owned(),
+            _ => self.msg(message),
+        }
+    }
+
+    /// What is wrong with a value, in this language (the English of a problem only an operator
+    /// meets, such as a reference file's, has no message).
+    pub fn problem(&self, error: &ParseError) -> String {
+        error.problem.as_ref().map_or_else(|| error.message.clone(), |m| self.msg(m))
     }
 }
 
@@ -371,11 +451,18 @@ pub struct LanguageReport {
     pub variables: Vec<VariableDifference>,
     /// Messages that break the terminology glossary (`locales/glossary.toml`).
     pub terms: Vec<TermProblem>,
+    /// Messages the domain gives ([`MessageId`]) that this language's files lack: they would reach
+    /// a page as their id.
+    pub unrendered: Vec<String>,
 }
 
 impl LanguageReport {
     pub fn is_complete(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.variables.is_empty() && self.terms.is_empty()
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.variables.is_empty()
+            && self.terms.is_empty()
+            && self.unrendered.is_empty()
     }
 }
 
@@ -422,6 +509,9 @@ impl std::fmt::Display for CatalogueReport {
             }
             for t in &l.terms {
                 writeln!(f, "    term: {t}")?;
+            }
+            for id in &l.unrendered {
+                writeln!(f, "    no message for the domain's {id} (shown as its id)")?;
             }
         }
         Ok(())
@@ -532,6 +622,7 @@ pub fn check_catalogue_with(
                 Some(g) => g.check(reference, t)?,
                 None => vec![],
             },
+            unrendered: vec![],
         });
     }
     Ok(CatalogueReport {
@@ -551,7 +642,7 @@ pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
 
 /// [`check_translations`] with a given glossary.
 pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueReport>, I18nError> {
-    let interface = |language, texts: [(&str, &'static str); 6]| LanguageFiles {
+    let interface = |language, texts: [(&str, &'static str); 7]| LanguageFiles {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
@@ -564,6 +655,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-support.ftl", EN_SUPPORT),
             ("en-records.ftl", EN_RECORDS),
             ("en-stats.ftl", EN_STATS),
+            ("en-domain.ftl", EN_DOMAIN),
         ],
     );
     let lv = interface(
@@ -575,6 +667,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-support.ftl", LV_SUPPORT),
             ("lv-records.ftl", LV_RECORDS),
             ("lv-stats.ftl", LV_STATS),
+            ("lv-domain.ftl", LV_DOMAIN),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };
@@ -583,7 +676,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
     let leaflet_reference = files(reference);
     let others: Vec<LanguageFiles<'_>> = others.iter().map(files).collect();
     let mut reports = vec![
-        check_catalogue_with("interface", &en, &[lv], Some(glossary))?,
+        check_catalogue_with("interface", &en, std::slice::from_ref(&lv), Some(glossary))?,
         check_catalogue_with("leaflet", &leaflet_reference, &others, Some(glossary))?,
     ];
     // A message the glossary names that no reference file has: the glossary is out of date.
@@ -604,5 +697,68 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
     {
         l.terms.extend(stale);
     }
+    // Every message the domain gives has its English and its Latvian message. The reference's
+    // lacks are the translation's too (a message it lacks is never expected of the translation).
+    let en_lacks = unrendered_domain_messages(&en)?;
+    let lv_lacks = unrendered_domain_messages(&lv)?;
+    if let Some(l) = reports.first_mut().and_then(|r| r.languages.iter_mut().find(|l| l.language == "lv")) {
+        l.unrendered = en_lacks.iter().map(|id| format!("{id} (en)")).chain(lv_lacks).collect();
+    }
     Ok(reports)
+}
+
+/// The ids of the messages the domain gives ([`MessageId::ALL`]) that a language's files lack.
+pub fn unrendered_domain_messages(files: &LanguageFiles<'_>) -> Result<Vec<String>, I18nError> {
+    let messages = messages_of(files)?;
+    Ok(MessageId::ALL.iter().map(|m| m.id()).filter(|id| !messages.contains_key(*id)).map(str::to_owned).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message the domain gives reaches a page in English and in Latvian: the shipped files
+    /// have them all, and a file without one is reported by `haven check-translations`.
+    #[test]
+    fn every_domain_message_has_its_english_and_latvian_message_and_a_missing_one_is_reported() {
+        let reports = check_translations().unwrap();
+        let interface = &reports[0];
+        let lv = interface.languages.iter().find(|l| l.language == "lv").unwrap();
+        assert!(lv.unrendered.is_empty(), "{interface}");
+
+        let without = EN.to_owned() + "\n";
+        let files = LanguageFiles { language: "en", files: vec![("en.ftl".into(), without.as_str())] };
+        let lacks = unrendered_domain_messages(&files).unwrap();
+        assert!(lacks.contains(&"msg-must-not-be-empty".to_owned()), "{lacks:?}");
+        let report = LanguageReport {
+            language: "lv".into(),
+            missing: vec![],
+            extra: vec![],
+            variables: vec![],
+            terms: vec![],
+            unrendered: lacks,
+        };
+        assert!(!report.is_complete());
+    }
+
+    /// A domain message is rendered in the reader's language with its coded values by their labels
+    /// and the messages within it rendered too.
+    #[test]
+    fn a_domain_message_renders_in_latvian_with_labels_and_nested_messages() {
+        let i18n = I18n::load().unwrap();
+        let lv = i18n.tr(Language::Latvian);
+        let en = i18n.tr(Language::English);
+        let error = ParseError::empty("reasons");
+        assert_ne!(lv.problem(&error), error.message);
+        assert_eq!(en.problem(&ParseError::new("x", "operator text")), "operator text");
+        let reason = Message::new(MessageId::LegalActRecorded).labels("acts", "act", ["recruitment"]);
+        assert!(lv.msg(&reason).contains(&lv.t("act-recruitment")), "{}", lv.msg(&reason));
+        assert!(en.msg(&reason).contains("Recruitment"), "{}", en.msg(&reason));
+        let nested = Message::new(MessageId::RemovalNoExpulsion).with("on", "2026-09-21").messages(
+            "grounds",
+            vec![Message::new(MessageId::RemovalReflectionPeriod).with("start", "a").with("end", "b")],
+        );
+        let text = lv.msg(&nested);
+        assert!(text.contains("2026-09-21") && !text.contains("msg-"), "{text}");
+    }
 }

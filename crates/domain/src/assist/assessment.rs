@@ -156,12 +156,16 @@ impl RiskAndNeedsAssessment {
     pub fn parse(input: &AssessmentInput, child: bool, today: CalendarDate) -> Result<Self, ParseError> {
         let assessed_on = CalendarDate::parse("assessed_on", input.assessed_on.trim())?;
         if assessed_on > today {
-            return Err(ParseError::new("assessed_on", "must not be in the future"));
+            return Err(ParseError::future("assessed_on", "must not be in the future"));
         }
         let risk_from_traffickers = RiskLevel::parse_code("risk_from_traffickers", input.risk_from_traffickers.trim())?;
         let risk_summary = bounded("risk_summary", &input.risk_summary)?;
         if risk_summary.is_empty() && risk_from_traffickers >= RiskLevel::High {
-            return Err(ParseError::new("risk_summary", "a high or severe risk needs a summary of what it is"));
+            return Err(ParseError::said(
+                "risk_summary",
+                "a high or severe risk needs a summary of what it is",
+                crate::Message::new(crate::MessageId::RiskNeedsSummary),
+            ));
         }
         for key in input.levels.keys().chain(input.notes.keys()) {
             let area = NeedArea::parse_code(&format!("levels.{key}"), key)?;
@@ -174,7 +178,13 @@ impl RiskAndNeedsAssessment {
             let field = format!("levels.{}", area.code());
             let level = match input.levels.get(area.code()) {
                 Some(v) if !v.trim().is_empty() => NeedLevel::parse_code(&field, v.trim())?,
-                _ => return Err(ParseError::new(field, "every area must be assessed")),
+                _ => {
+                    return Err(ParseError::said(
+                        field,
+                        "every area must be assessed",
+                        crate::Message::new(crate::MessageId::EveryAreaAssessed),
+                    ));
+                }
             };
             let notes =
                 bounded(&format!("notes.{}", area.code()), input.notes.get(area.code()).map_or("", String::as_str))?;
@@ -252,10 +262,10 @@ fn bounded(field: &str, value: &str) -> Result<String, ParseError> {
 fn parse_note(field: &str, value: &str) -> Result<String, ParseError> {
     let t = value.trim();
     if t.chars().count() > MAX_NOTE {
-        return Err(ParseError::new(field, format!("must be at most {MAX_NOTE} characters")));
+        return Err(ParseError::too_long(field, MAX_NOTE));
     }
     if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(ParseError::new(field, "must not contain control characters"));
+        return Err(ParseError::control_characters(field));
     }
     Ok(t.to_owned())
 }

@@ -45,8 +45,8 @@ fn parse_flag(field: &str, value: &str) -> Result<bool, ParseError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok(true),
         "false" | "no" | "off" | "0" => Ok(false),
-        "" => Err(ParseError::new(field, "must be answered yes or no")),
-        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+        "" => Err(ParseError::yes_or_no(field)),
+        other => Err(ParseError::not_yes_or_no(field, other)),
     }
 }
 
@@ -62,7 +62,7 @@ fn parse_optional_flag(field: &str, value: &str) -> Result<Option<bool>, ParseEr
 fn past_date(field: &str, value: &str, today: CalendarDate) -> Result<CalendarDate, ParseError> {
     let date = CalendarDate::parse(field, value)?;
     if date > today {
-        return Err(ParseError::new(field, format!("{date} is in the future (today is {today})")));
+        return Err(ParseError::in_future(field, date, today));
     }
     Ok(date)
 }
@@ -695,7 +695,7 @@ impl DurableSolution {
         }
         let last = self.implemented_on.or(self.agreed_on).unwrap_or(self.proposed_on);
         if on < last {
-            return Err(ParseError::new("on", format!("must not be before the last change ({last})")));
+            return Err(ParseError::before_last_change("on", last));
         }
         let mut next = self.clone();
         next.status = to;

@@ -21,15 +21,15 @@ fn parse_flag(field: &str, value: &str) -> Result<bool, ParseError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok(true),
         "false" | "no" | "off" | "0" => Ok(false),
-        "" => Err(ParseError::new(field, "must be answered yes or no")),
-        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+        "" => Err(ParseError::yes_or_no(field)),
+        other => Err(ParseError::not_yes_or_no(field, other)),
     }
 }
 
 fn past_date(field: &str, value: &str, today: CalendarDate) -> Result<CalendarDate, ParseError> {
     let date = CalendarDate::parse(field, value)?;
     if date > today {
-        return Err(ParseError::new(field, format!("{date} is in the future (today is {today})")));
+        return Err(ParseError::in_future(field, date, today));
     }
     Ok(date)
 }
@@ -37,7 +37,13 @@ fn past_date(field: &str, value: &str, today: CalendarDate) -> Result<CalendarDa
 /// A positive amount in whole minor units (cents): digits only, no sign, no decimal point.
 pub fn parse_amount(field: &str, value: &str) -> Result<i64, ParseError> {
     let v = value.trim();
-    let bad = || ParseError::new(field, format!("{v:?} is not a positive whole number of minor units (cents)"));
+    let bad = || {
+        ParseError::said(
+            field,
+            format!("{v:?} is not a positive whole number of minor units (cents)"),
+            crate::Message::new(crate::MessageId::NotAnAmount).with("value", v),
+        )
+    };
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
@@ -324,7 +330,7 @@ impl CompensationClaim {
         }
         let last = self.last_changed_on();
         if on < last {
-            return Err(ParseError::new("on", format!("must not be before the last change ({last})")));
+            return Err(ParseError::before_last_change("on", last));
         }
         let paid = self.total_paid();
         let award = match (to, amount) {

@@ -383,10 +383,10 @@ pub struct ProviderInput {
 /// An identifier: 1 to [`MAX_ID_CHARS`] printable ASCII characters without spaces.
 fn parse_id(field: &str, value: &str) -> Result<String, ParseError> {
     if value.is_empty() {
-        return Err(ParseError::new(field, "must not be empty"));
+        return Err(ParseError::empty(field));
     }
     if value.len() > MAX_ID_CHARS {
-        return Err(ParseError::new(field, format!("must be at most {MAX_ID_CHARS} characters")));
+        return Err(ParseError::too_long(field, MAX_ID_CHARS));
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ParseError::new(field, "must be printable ASCII without spaces"));

@@ -20,6 +20,7 @@ use super::directory::{LanguageCode, OfferedService, Provider, RegionCode};
 use super::services::{Audience, CapacityUnit, ServiceType};
 use crate::case::Sex;
 use crate::coded_enum;
+use crate::message::{Message, MessageId};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -95,7 +96,11 @@ coded_enum! {
 pub struct FactorScore {
     pub factor: Factor,
     pub points: u32,
+    /// In English, for the API.
     pub sentence: String,
+    /// The same as a message of the translations, for the pages.
+    #[serde(skip)]
+    pub message: Message,
 }
 
 /// An eligible provider with its score.
@@ -406,48 +411,87 @@ impl Evaluation {
     }
 
     fn explain(&self, query: &Prepared<'_>, provider: &Provider) -> Vec<FactorScore> {
-        let line = |factor, points, sentence| FactorScore { factor, points, sentence };
+        let line = |factor, points, (sentence, message)| FactorScore { factor, points, sentence, message };
+        let m = Message::new;
         let service = query.service;
         let audiences: Vec<&str> = query.audiences.as_slice().iter().map(|a| audience_phrase(*a)).collect();
-        let eligibility = format!("Offers {} and takes {}.", service_phrase(service), join_and(&audiences));
+        let eligibility = (
+            format!("Offers {} and takes {}.", service_phrase(service), join_and(&audiences)),
+            m(MessageId::MatchEligibility).labels("service", "support-service", [crate::Coded::code(service)]).labels(
+                "audiences",
+                "support-audience",
+                query.audiences.as_slice().iter().map(|a| crate::Coded::code(*a)),
+            ),
+        );
 
+        let beds = service.capacity_unit() == CapacityUnit::Bed;
         let capacity = match (self.offer.capacity, self.offer.free()) {
-            (Some(capacity), Some(free)) => {
-                format!("{free} of {capacity} {} free.", unit(service, capacity))
-            }
-            _ => format!("{} not limited.", capital(unit(service, 2))),
+            (Some(capacity), Some(free)) => (
+                format!("{free} of {capacity} {} free.", unit(service, capacity)),
+                m(if beds { MessageId::MatchCapacityBeds } else { MessageId::MatchCapacityPlaces })
+                    .with("free", free)
+                    .with("capacity", capacity),
+            ),
+            _ => (
+                format!("{} not limited.", capital(unit(service, 2))),
+                m(if beds { MessageId::MatchUnlimitedBeds } else { MessageId::MatchUnlimitedPlaces }),
+            ),
         };
 
         let languages = || query_languages(query);
         let language = match self.language {
-            LanguageFit::NotGiven => "No language given for the person.".to_owned(),
-            LanguageFit::Preferred(l) => format!("Works in the person's preferred language ({l})."),
+            LanguageFit::NotGiven => {
+                ("No language given for the person.".to_owned(), m(MessageId::MatchLanguageNotGiven))
+            }
+            LanguageFit::Preferred(l) => (
+                format!("Works in the person's preferred language ({l})."),
+                m(MessageId::MatchLanguagePreferred).with("language", l),
+            ),
             LanguageFit::Other(l) => match query.preferred {
-                Some(p) => format!("Works in one of the person's languages ({l}), not the preferred one ({p})."),
-                None => format!("Works in one of the person's languages ({l})."),
+                Some(p) => (
+                    format!("Works in one of the person's languages ({l}), not the preferred one ({p})."),
+                    m(MessageId::MatchLanguageOtherThanPreferred).with("language", l).with("preferred", p),
+                ),
+                None => (
+                    format!("Works in one of the person's languages ({l})."),
+                    m(MessageId::MatchLanguageOther).with("language", l),
+                ),
             },
-            LanguageFit::InterpretationOnSite => {
-                format!("Works in none of the person's languages ({}); offers interpretation itself.", languages())
-            }
-            LanguageFit::InterpretationNeeded => {
-                format!("Works in none of the person's languages ({}); an interpreter will be needed.", languages())
-            }
+            LanguageFit::InterpretationOnSite => (
+                format!("Works in none of the person's languages ({}); offers interpretation itself.", languages()),
+                m(MessageId::MatchInterpretationOnSite).with("languages", languages()),
+            ),
+            LanguageFit::InterpretationNeeded => (
+                format!("Works in none of the person's languages ({}); an interpreter will be needed.", languages()),
+                m(MessageId::MatchInterpreterNeeded).with("languages", languages()),
+            ),
         };
 
         let region = match self.region {
-            RegionFit::NotGiven => "No region given for the person.".to_owned(),
-            RegionFit::Same(r) => format!("Works in the person's region ({r})."),
-            RegionFit::Country(r) => format!("Works elsewhere in the person's country ({}), not in {r}.", r.country()),
-            RegionFit::Elsewhere(r) => {
-                format!("Works outside the person's country ({}); based in {}.", r.country(), provider.country)
+            RegionFit::NotGiven => ("No region given for the person.".to_owned(), m(MessageId::MatchRegionNotGiven)),
+            RegionFit::Same(r) => {
+                (format!("Works in the person's region ({r})."), m(MessageId::MatchRegionSame).with("region", r))
             }
+            RegionFit::Country(r) => (
+                format!("Works elsewhere in the person's country ({}), not in {r}.", r.country()),
+                m(MessageId::MatchRegionCountry).with("country", r.country()).with("region", r),
+            ),
+            RegionFit::Elsewhere(r) => (
+                format!("Works outside the person's country ({}); based in {}.", r.country(), provider.country),
+                m(MessageId::MatchRegionElsewhere).with("country", r.country()).with("based", provider.country),
+            ),
         };
 
-        let specialisation = match (provider.trafficking_specialised, query.prefer_specialised) {
-            (true, true) => "Specialised in assisting victims of trafficking, as asked.",
-            (true, false) => "Specialised in assisting victims of trafficking.",
-            (false, true) => "Not specialised in trafficking, although a specialised provider was asked for.",
-            (false, false) => "Not specialised in trafficking.",
+        let (specialisation, id) = match (provider.trafficking_specialised, query.prefer_specialised) {
+            (true, true) => {
+                ("Specialised in assisting victims of trafficking, as asked.", MessageId::MatchSpecialisedAsked)
+            }
+            (true, false) => ("Specialised in assisting victims of trafficking.", MessageId::MatchSpecialised),
+            (false, true) => (
+                "Not specialised in trafficking, although a specialised provider was asked for.",
+                MessageId::MatchNotSpecialisedAsked,
+            ),
+            (false, false) => ("Not specialised in trafficking.", MessageId::MatchNotSpecialised),
         };
 
         vec![
@@ -455,7 +499,7 @@ impl Evaluation {
             line(Factor::Capacity, self.capacity_points, capacity),
             line(Factor::Language, self.language_points, language),
             line(Factor::Region, self.region_points, region),
-            line(Factor::Specialisation, self.specialisation_points, specialisation.to_owned()),
+            line(Factor::Specialisation, self.specialisation_points, (specialisation.to_owned(), m(id))),
         ]
     }
 }

@@ -196,7 +196,7 @@ pub fn consent_basis(
     if input.consent_given {
         let on = CalendarDate::parse("consent_on", input.consent_on.trim()).map_err(ConsentError::Invalid)?;
         if on > today {
-            return Err(ConsentError::Invalid(ParseError::new("consent_on", "must not be in the future")));
+            return Err(ConsentError::Invalid(ParseError::future("consent_on", "must not be in the future")));
         }
         let language = input.consent_language.trim().to_ascii_lowercase();
         if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {

@@ -34,15 +34,15 @@ fn parse_flag(field: &str, value: &str) -> Result<bool, ParseError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok(true),
         "false" | "no" | "off" | "0" => Ok(false),
-        "" => Err(ParseError::new(field, "must be answered yes or no")),
-        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+        "" => Err(ParseError::yes_or_no(field)),
+        other => Err(ParseError::not_yes_or_no(field, other)),
     }
 }
 
 fn past_date(field: &str, value: &str, today: CalendarDate) -> Result<CalendarDate, ParseError> {
     let date = CalendarDate::parse(field, value)?;
     if date > today {
-        return Err(ParseError::new(field, format!("{date} is in the future (today is {today})")));
+        return Err(ParseError::in_future(field, date, today));
     }
     Ok(date)
 }
@@ -434,7 +434,7 @@ impl ReturnPlan {
         }
         let last = self.history.last().map_or(self.created_on, |c| c.on);
         if on < last {
-            return Err(ParseError::new("on", format!("must not be before the last change ({last})")));
+            return Err(ParseError::before_last_change("on", last));
         }
         if to == ReturnStatus::FollowedUp && self.follow_ups.is_empty() {
             return Err(ParseError::new("follow_ups", "record a follow-up first"));

@@ -48,7 +48,7 @@ impl AgeRange {
         let number = |v: &str| {
             v.trim().parse::<u8>().map_err(|_| ParseError::new(field, format!("{v:?} is not a number of years")))
         };
-        Self::new(number(min_years)?, number(max_years)?).map_err(|e| ParseError::new(field, e.message))
+        Self::new(number(min_years)?, number(max_years)?).map_err(|e| e.within(field))
     }
 
     pub fn min_years(self) -> u8 {

@@ -7,6 +7,7 @@
 
 use super::forms::{Act, FormId, Means};
 use crate::case::CalendarDate;
+use crate::message::{Message, MessageId};
 use crate::{Coded, coded_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -86,7 +87,11 @@ pub struct Elements {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub article: &'static str,
+    /// In English, for the API.
     pub text: String,
+    /// The same as a message of the translations, for the case page.
+    #[serde(skip)]
+    pub message: Message,
 }
 
 /// Advice on the definition of trafficking: which elements the record shows and why. Not a decision.
@@ -96,6 +101,10 @@ pub struct LegalTestResult {
     pub elements: Elements,
     /// The steps, in order: act, means, purpose, child rule, consent.
     pub reasons: Vec<Reason>,
+}
+
+fn codes<T: Coded>(items: impl IntoIterator<Item = T>) -> Vec<&'static str> {
+    items.into_iter().map(Coded::code).collect()
 }
 
 fn list<T: Coded>(items: impl IntoIterator<Item = T>) -> String {
@@ -115,12 +124,14 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
         reasons.push(Reason {
             article: ART_DEFINITION,
             text: format!("no act is recorded (any one of: {})", list(Act::ALL.iter().copied())),
+            message: Message::new(MessageId::LegalNoAct).labels("acts", "act", codes(Act::ALL.iter().copied())),
         });
         ElementStatus::Absent
     } else {
         reasons.push(Reason {
             article: ART_DEFINITION,
             text: format!("act recorded: {}", list(input.acts.iter().copied())),
+            message: Message::new(MessageId::LegalActRecorded).labels("acts", "act", codes(input.acts.iter().copied())),
         });
         ElementStatus::Present
     };
@@ -131,36 +142,57 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
         } else {
             format!(" (recorded all the same: {})", list(input.means.iter().copied()))
         };
+        let message = if input.means.is_empty() {
+            Message::new(MessageId::LegalChildNoMeans)
+        } else {
+            Message::new(MessageId::LegalChildNoMeansRecorded).labels(
+                "means",
+                "means",
+                codes(input.means.iter().copied()),
+            )
+        };
         reasons.push(Reason {
             article: ART_CHILD,
             text: format!(
                 "the person is a child or presumed a child: trafficking needs no means, only an act for the purpose \
                  of exploitation{recorded}"
             ),
+            message,
         });
         ElementStatus::NotRequired
     } else if input.means.is_empty() {
         reasons.push(Reason {
             article: ART_DEFINITION,
             text: format!("no means is recorded (any one of: {})", list(Means::ALL.iter().copied())),
+            message: Message::new(MessageId::LegalNoMeans).labels("means", "means", codes(Means::ALL.iter().copied())),
         });
         ElementStatus::Absent
     } else {
         reasons.push(Reason {
             article: ART_DEFINITION,
             text: format!("means recorded: {}", list(input.means.iter().copied())),
+            message: Message::new(MessageId::LegalMeansRecorded).labels(
+                "means",
+                "means",
+                codes(input.means.iter().copied()),
+            ),
         });
         ElementStatus::Present
     };
 
     let purpose = if input.purposes.is_empty() {
-        reasons.push(Reason { article: ART_EXPLOITATION, text: "no purpose of exploitation is recorded".to_owned() });
+        reasons.push(Reason {
+            article: ART_EXPLOITATION,
+            text: "no purpose of exploitation is recorded".to_owned(),
+            message: Message::new(MessageId::LegalNoPurpose),
+        });
         ElementStatus::Absent
     } else {
         let forms: Vec<&str> = input.purposes.iter().map(FormId::as_str).collect();
         reasons.push(Reason {
             article: ART_EXPLOITATION,
             text: format!("purpose of exploitation recorded: {}", forms.join(", ")),
+            message: Message::new(MessageId::LegalPurposeRecorded).labels("forms", "form", forms.iter().copied()),
         });
         ElementStatus::Present
     };
@@ -168,6 +200,8 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
     match input.age_basis {
         Some(AgeBasis::TimeOfTheActs { on }) => reasons.push(Reason {
             article: ART_CHILD,
+            message: Message::new(if child { MessageId::LegalAgeAtActsChild } else { MessageId::LegalAgeAtActsAdult })
+                .with("on", on),
             text: if child {
                 format!(
                     "on {on}, the earliest date of the acts recorded on the timeline, the person was a child or \
@@ -182,6 +216,7 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
         }),
         Some(AgeBasis::Registration { on }) => reasons.push(Reason {
             article: ART_CHILD,
+            message: Message::new(MessageId::LegalAgeAtRegistration).with("on", on),
             text: format!(
                 "no date of the acts is recorded on the timeline, so the age is taken at registration ({on}); the \
                  child rule looks at the age when the acts took place: record when they took place, as a person \
@@ -197,10 +232,14 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
             text: "a child is a person below 18; where the age is uncertain and there are reasons to believe the \
                    person is a child, they are presumed to be one"
                 .to_owned(),
+            message: Message::new(MessageId::LegalChildDefinition),
         });
     }
 
     if let Some(consented) = input.consent_to_exploitation {
+        let consent =
+            Message::new(if consented { MessageId::LegalConsentRecorded } else { MessageId::LegalConsentNotGiven });
+        let because = |id| Message::new(id).messages("consent", vec![consent.clone()]);
         let recorded = if consented {
             "consent to the exploitation is recorded"
         } else {
@@ -210,11 +249,13 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
             Reason {
                 article: ART_CHILD,
                 text: format!("{recorded}; a child's consent is always irrelevant, and no means is needed"),
+                message: because(MessageId::LegalConsentChild),
             }
         } else if !input.means.is_empty() {
             Reason {
                 article: ART_CONSENT,
                 text: format!("{recorded}; consent is irrelevant because a means is recorded"),
+                message: because(MessageId::LegalConsentMeans),
             }
         } else {
             Reason {
@@ -223,6 +264,7 @@ pub fn legal_test(input: &LegalTestInput) -> LegalTestResult {
                     "{recorded}; consent becomes irrelevant once any means is established, so the means \
                      (including abuse of a position of vulnerability, Art 2(2)) should be examined"
                 ),
+                message: because(MessageId::LegalConsentExamineMeans),
             }
         };
         reasons.push(reason);

@@ -351,7 +351,7 @@ impl Registration {
 
         for (i, answers) in self.indicators.iter().enumerate() {
             if answers.list.trim().is_empty() {
-                return Err(ParseError::new(format!("indicators[{i}].list"), "must not be empty"));
+                return Err(ParseError::empty(format!("indicators[{i}].list")));
             }
             if answers.present.len() > 500 {
                 return Err(ParseError::new(format!("indicators[{i}].present"), "too many indicators"));
@@ -435,7 +435,7 @@ impl Registration {
             [("support_consent.date", &self.support_consent), ("data_sharing_consent.date", &self.data_sharing_consent)]
         {
             if consent.as_ref().is_some_and(|c| c.date > on) {
-                return Err(ParseError::new(field, "the consent date is in the future"));
+                return Err(ParseError::future(field, "the consent date is in the future"));
             }
         }
         Ok(())

@@ -5,7 +5,7 @@
 //! Dates are inclusive: a reflection period or a permit "until" a date still covers that day.
 
 use crate::{
-    Coded, ParseError,
+    Coded, Message, MessageId, ParseError,
     case::CalendarDate,
     coded_enum,
     ident::status::{CaseStatus, NrmStatus},
@@ -30,8 +30,8 @@ fn parse_flag(field: &str, value: &str, empty: Option<bool>) -> Result<bool, Par
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok(true),
         "false" | "no" | "off" | "0" => Ok(false),
-        "" => empty.ok_or_else(|| ParseError::new(field, "must be answered yes or no")),
-        other => Err(ParseError::new(field, format!("{other:?} is not yes or no"))),
+        "" => empty.ok_or_else(|| ParseError::yes_or_no(field)),
+        other => Err(ParseError::not_yes_or_no(field, other)),
     }
 }
 
@@ -449,7 +449,11 @@ impl InternationalProtectionApplication {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LegalReason {
     pub article: &'static str,
+    /// In English, for the API.
     pub text: String,
+    /// The same as a message of the translations, for the case page.
+    #[serde(skip)]
+    pub message: Message,
 }
 
 /// Whether an expulsion order may be enforced on a given day, and why not.
@@ -463,7 +467,25 @@ pub struct RemovalProtection {
 }
 
 impl RemovalProtection {
-    /// One plain sentence (or two) for the case page.
+    /// [`RemovalProtection::summary`] as a message of the translations, for the case page.
+    pub fn message(&self) -> Message {
+        if self.no_expulsion {
+            let grounds = self
+                .reasons
+                .iter()
+                .map(|r| {
+                    Message::new(MessageId::RemovalGround)
+                        .messages("ground", vec![r.message.clone()])
+                        .with("article", r.article)
+                })
+                .collect();
+            Message::new(MessageId::RemovalNoExpulsion).with("on", self.on).messages("grounds", grounds)
+        } else {
+            Message::new(MessageId::RemovalNoGround).with("on", self.on)
+        }
+    }
+
+    /// One plain sentence (or two), in English for the API.
     pub fn summary(&self) -> String {
         if self.no_expulsion {
             let grounds: Vec<String> = self.reasons.iter().map(|r| format!("{} ({})", r.text, r.article)).collect();
@@ -496,6 +518,9 @@ pub fn removal_protection(
         reasons.push(LegalReason {
             article: "CETS 197 Art 13(1); Dir 2004/81 Art 6(2)",
             text: format!("the recovery and reflection period runs from {} to {}", period.start, period.end),
+            message: Message::new(MessageId::RemovalReflectionPeriod)
+                .with("start", period.start)
+                .with("end", period.end),
         });
     }
     // CETS 197 Art 10(2): no removal while identification runs, from the reasonable-grounds
@@ -509,6 +534,8 @@ pub fn removal_protection(
                 "there are reasonable grounds to believe the person is a victim{since}, and identification is not \
                  complete"
             ),
+            message: Message::new(MessageId::RemovalPresumedVictim)
+                .with("since", status.first_decided_on().unwrap_or(status.referred_on())),
         });
     }
     for permit in permits.iter().filter(|p| p.is_valid_on(on)) {
@@ -516,6 +543,10 @@ pub fn removal_protection(
             reasons.push(LegalReason {
                 article: permit.ground.article(),
                 text: format!("a residence permit ({}) is valid from {from} to {until}", permit.ground),
+                message: Message::new(MessageId::RemovalPermit)
+                    .labels("ground", "permit-ground", [permit.ground.code()])
+                    .with("from", from)
+                    .with("until", until),
             });
         }
     }

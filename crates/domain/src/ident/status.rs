@@ -267,7 +267,15 @@ impl Decision {
         let decision = Self { seq, kind, decided_on, reasons, corrects };
         if decision.needs_reasons() && decision.reasons.is_none() {
             let what = if decision.corrects.is_some() { "a correction" } else { kind.label() };
-            return Err(ParseError::new("reasons", format!("{what} must state its reasons")));
+            return Err(ParseError::said(
+                "reasons",
+                format!("{what} must state its reasons"),
+                crate::Message::new(crate::MessageId::DecisionNeedsReasons).labels(
+                    "kind",
+                    "decision",
+                    [crate::Coded::code(kind)],
+                ),
+            ));
         }
         Ok(decision)
     }

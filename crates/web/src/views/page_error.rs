@@ -54,6 +54,8 @@ struct ErrorToRender {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// The message of the translations for `message`, when it has one.
+    problem: Option<haven_domain::Message>,
     field: Option<String>,
     principal: Option<Principal>,
 }
@@ -64,6 +66,10 @@ pub(super) fn error_response(error: WebError, principal: Option<&Principal>) -> 
     if matches!(error, WebError::App(AppError::Unauthenticated)) {
         return Redirect::to("/login").into_response();
     }
+    let problem = match &error {
+        WebError::App(AppError::Invalid(p)) => p.problem.clone(),
+        _ => None,
+    };
     // Logs the cause of an internal error (never shown).
     let (status, detail) = error.status_and_detail();
     let mut response = status.into_response();
@@ -71,6 +77,7 @@ pub(super) fn error_response(error: WebError, principal: Option<&Principal>) -> 
         status,
         code: detail.code,
         message: detail.message,
+        problem,
         field: detail.field,
         principal: principal.cloned(),
     });
@@ -153,7 +160,7 @@ fn error_page(
         (StatusCode::NOT_FOUND, _) => tr.t("error-not-found"),
         (StatusCode::INTERNAL_SERVER_ERROR, _) => tr.t("error-internal"),
         (_, "bad_request") => tr.t("error-bad-request"),
-        _ => error.message.clone(),
+        _ => error.problem.as_ref().map_or_else(|| error.message.clone(), |m| tr.msg(m)),
     };
     let field = error.field.as_deref().filter(|f| !f.is_empty()).map(|f| field_label(&tr, f));
     ctx.title = format!("{} {}", error.status.as_u16(), ctx.title);

@@ -301,7 +301,7 @@ async fn create_release(
             };
             match state.app.create_release(&p, &req).await {
                 Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
-                Err(AppError::Invalid(e)) => Err((e.field, e.message)),
+                Err(AppError::Invalid(e)) => Err((e.field.clone(), state.i18n.tr(p.user.language).problem(&e))),
                 Err(AppError::Conflict(m)) => Err(("budget".to_owned(), m)),
                 Err(AppError::Refused(r)) => {
                     let tr = state.i18n.tr(p.user.language);
@@ -591,7 +591,7 @@ async fn eu_page(
         expected: aggregate.expected.len(),
         voluntary: aggregate.voluntary.len(),
         statuses: status_rows,
-        statement: aggregate.statement.clone(),
+        statement: crate::i18n::eu_statement(&ctx.tr, &aggregate),
         chart,
         rows,
         can_upload: can(&p, Permission::PublishStatistics),

@@ -12,6 +12,7 @@ mod common;
 mod conformance;
 mod ident;
 mod input;
+mod latvian;
 mod leaflet;
 mod page_errors;
 mod pages;

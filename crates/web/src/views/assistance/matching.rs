@@ -37,7 +37,11 @@ pub struct FactorLine {
 fn factor_lines(tr: &Tr<'_>, factors: &[FactorScore]) -> Vec<FactorLine> {
     factors
         .iter()
-        .map(|f| FactorLine { label: label(tr, "factor", f.factor), points: f.points, sentence: f.sentence.clone() })
+        .map(|f| FactorLine {
+            label: label(tr, "factor", f.factor),
+            points: f.points,
+            sentence: tr.said(&f.message, &f.sentence),
+        })
         .collect()
 }
 
@@ -156,7 +160,6 @@ struct MatchPage<'a> {
     case: String,
     searched: bool,
     results: Vec<RankedLine>,
-    english: bool,
     check: Check,
 }
 
@@ -200,7 +203,6 @@ async fn match_page(
         case,
         searched,
         results,
-        english: tr.code() == "en",
         check,
         ctx,
     };

@@ -1,0 +1,152 @@
+//! What the domain says to a person, as a message of the interface's translations (an id of
+//! `crates/web/locales/*.ftl`) with its arguments, never as an English sentence: the web renders it
+//! in the reader's language, and `haven check-translations` checks that every id of
+//! [`MessageId`] has its English and Latvian message.
+
+use serde::Serialize;
+
+crate::coded_enum! {
+    /// Every message the domain and the use cases give to the web, by its id in the message files.
+    pub enum MessageId {
+        // Validation of what was typed.
+        MustNotBeEmpty => "msg-must-not-be-empty",
+        AtMostCharacters => "msg-at-most-characters",
+        NoControlCharacters => "msg-no-control-characters",
+        UnknownValue => "msg-unknown-value",
+        NotADate => "msg-not-a-date",
+        DateInFuture => "msg-date-in-future",
+        MustBeYesOrNo => "msg-must-be-yes-or-no",
+        NotYesOrNo => "msg-not-yes-or-no",
+        NotBeforeLastChange => "msg-not-before-last-change",
+        DecisionNeedsReasons => "msg-decision-needs-reasons",
+        MustNotBeInFuture => "msg-must-not-be-in-future",
+        EveryAreaAssessed => "msg-every-area-assessed",
+        NotACountryCode => "msg-not-a-country-code",
+        NotAnAmount => "msg-not-an-amount",
+        UsernameLength => "msg-username-length",
+        UsernameCharacters => "msg-username-characters",
+        ReferenceYear => "msg-reference-year",
+        RiskNeedsSummary => "msg-risk-needs-summary",
+        ReferralCannotChange => "msg-referral-cannot-change",
+        DeclineNeedsReason => "msg-decline-needs-reason",
+        EuHoldsNoCases => "msg-eu-holds-no-cases",
+        // Why a provider ranks where it does for a need.
+        MatchEligibility => "msg-match-eligibility",
+        MatchCapacityBeds => "msg-match-capacity-beds",
+        MatchCapacityPlaces => "msg-match-capacity-places",
+        MatchUnlimitedBeds => "msg-match-unlimited-beds",
+        MatchUnlimitedPlaces => "msg-match-unlimited-places",
+        MatchLanguageNotGiven => "msg-match-language-not-given",
+        MatchLanguagePreferred => "msg-match-language-preferred",
+        MatchLanguageOtherThanPreferred => "msg-match-language-other-than-preferred",
+        MatchLanguageOther => "msg-match-language-other",
+        MatchInterpretationOnSite => "msg-match-interpretation-on-site",
+        MatchInterpreterNeeded => "msg-match-interpreter-needed",
+        MatchRegionNotGiven => "msg-match-region-not-given",
+        MatchRegionSame => "msg-match-region-same",
+        MatchRegionCountry => "msg-match-region-country",
+        MatchRegionElsewhere => "msg-match-region-elsewhere",
+        MatchSpecialisedAsked => "msg-match-specialised-asked",
+        MatchSpecialised => "msg-match-specialised",
+        MatchNotSpecialisedAsked => "msg-match-not-specialised-asked",
+        MatchNotSpecialised => "msg-match-not-specialised",
+        // The legal test (Dir 2011/36 Art 2; CETS 197 Art 4).
+        LegalNoAct => "msg-legal-no-act",
+        LegalActRecorded => "msg-legal-act-recorded",
+        LegalChildNoMeans => "msg-legal-child-no-means",
+        LegalChildNoMeansRecorded => "msg-legal-child-no-means-recorded",
+        LegalNoMeans => "msg-legal-no-means",
+        LegalMeansRecorded => "msg-legal-means-recorded",
+        LegalNoPurpose => "msg-legal-no-purpose",
+        LegalPurposeRecorded => "msg-legal-purpose-recorded",
+        LegalAgeAtActsChild => "msg-legal-age-at-acts-child",
+        LegalAgeAtActsAdult => "msg-legal-age-at-acts-adult",
+        LegalAgeAtRegistration => "msg-legal-age-at-registration",
+        LegalChildDefinition => "msg-legal-child-definition",
+        LegalConsentRecorded => "msg-legal-consent-recorded",
+        LegalConsentNotGiven => "msg-legal-consent-not-given",
+        LegalConsentChild => "msg-legal-consent-child",
+        LegalConsentMeans => "msg-legal-consent-means",
+        LegalConsentExamineMeans => "msg-legal-consent-examine-means",
+        // Protection from removal (CETS 197 Arts 10(2), 13(1), 14; Dir 2004/81).
+        RemovalNoExpulsion => "msg-removal-no-expulsion",
+        RemovalNoGround => "msg-removal-no-ground",
+        RemovalReflectionPeriod => "msg-removal-reflection-period",
+        RemovalPresumedVictim => "msg-removal-presumed-victim",
+        RemovalPermit => "msg-removal-permit",
+        RemovalGround => "msg-removal-ground",
+    }
+}
+
+impl MessageId {
+    /// The message's id in the message files.
+    pub fn id(self) -> &'static str {
+        crate::Coded::code(self)
+    }
+}
+
+/// A value filled into a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Arg {
+    /// Shown as it is: a date, a number, a name, a citation.
+    Text(String),
+    /// Coded values, each shown by its label (the message `PREFIX-CODE`), joined by commas.
+    Labels { prefix: &'static str, codes: Vec<String> },
+    /// Messages in their turn, joined by semicolons.
+    Messages(Vec<Message>),
+}
+
+/// A message id with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Message {
+    pub fn new(id: MessageId) -> Self {
+        Self { id, args: Vec::new() }
+    }
+
+    /// With an argument shown as it is.
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl std::fmt::Display) -> Self {
+        self.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// With coded values shown by their labels (`PREFIX-CODE`).
+    #[must_use]
+    pub fn labels<S: Into<String>>(
+        mut self,
+        name: &'static str,
+        prefix: &'static str,
+        codes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.args.push((name, Arg::Labels { prefix, codes: codes.into_iter().map(Into::into).collect() }));
+        self
+    }
+
+    /// With messages, joined by semicolons.
+    #[must_use]
+    pub fn messages(mut self, name: &'static str, messages: Vec<Message>) -> Self {
+        self.args.push((name, Arg::Messages(messages)));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Coded;
+
+    #[test]
+    fn message_ids_are_distinct_fluent_ids() {
+        let mut ids: Vec<&str> = MessageId::ALL.iter().map(|m| m.id()).collect();
+        assert!(ids.iter().all(|id| id.starts_with("msg-") && id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), MessageId::ALL.len());
+    }
+}

@@ -1,0 +1,90 @@
+# What the domain says to people (haven_domain::MessageId): every id here has its Latvian message
+# in lv-domain.ftl, and `haven check-translations` fails on an id of MessageId missing from either.
+
+## Validation of what was typed
+msg-must-not-be-empty = must not be empty
+msg-at-most-characters = must be at most { $max } characters
+msg-no-control-characters = must not contain control characters
+msg-unknown-value = “{ $value }” is not one of the values allowed
+msg-not-a-date = “{ $value }” is not a date in the form YYYY-MM-DD
+msg-date-in-future = { $date } is in the future (today is { $today })
+msg-must-be-yes-or-no = must be answered yes or no
+msg-not-yes-or-no = “{ $value }” is not yes or no
+msg-not-before-last-change = must not be before the last change ({ $last })
+msg-decision-needs-reasons = { $kind }: the decision must state its reasons
+msg-must-not-be-in-future = must not be in the future
+msg-every-area-assessed = every area must be assessed
+msg-not-a-country-code = “{ $value }” is not a two-letter country code (ISO 3166-1), such as LV
+msg-not-an-amount = “{ $value }” is not a positive whole number of cents
+msg-username-length = must be 3 to 64 characters
+msg-username-characters = may contain only lower-case letters, digits, “.”, “_” and “-”
+msg-reference-year = a reference year between 2000 and 2100
+msg-risk-needs-summary = a high or severe risk needs a summary of what it is
+msg-referral-cannot-change = a referral cannot go from { $from } to { $to }
+msg-decline-needs-reason = a declined referral needs the reason
+msg-eu-holds-no-cases = the EU level holds no case data: national tables and releases are made in a member state; see the EU hub for what has been submitted
+
+## The legal test (Dir 2011/36 Art 2; CETS 197 Art 4)
+msg-legal-no-act = no act is recorded (any one of: { $acts })
+msg-legal-act-recorded = act recorded: { $acts }
+msg-legal-child-no-means = the person is a child or presumed a child: trafficking needs no means, only an act for the purpose of exploitation
+msg-legal-child-no-means-recorded = the person is a child or presumed a child: trafficking needs no means, only an act for the purpose of exploitation (recorded all the same: { $means })
+msg-legal-no-means = no means is recorded (any one of: { $means })
+msg-legal-means-recorded = means recorded: { $means }
+msg-legal-no-purpose = no purpose of exploitation is recorded
+msg-legal-purpose-recorded = purpose of exploitation recorded: { $forms }
+msg-legal-age-at-acts-child = on { $on }, the earliest date of the acts recorded on the timeline, the person was a child or presumed a child: the child rule looks at the age when the acts took place, not at the age today
+msg-legal-age-at-acts-adult = on { $on }, the earliest date of the acts recorded on the timeline, the person was not a child as far as the record shows
+msg-legal-age-at-registration = no date of the acts is recorded on the timeline, so the age is taken at registration ({ $on }); the child rule looks at the age when the acts took place: record when they took place, as a person under 18 then needs no means
+msg-legal-child-definition = a child is a person below 18; where the age is uncertain and there are reasons to believe the person is a child, they are presumed to be one
+msg-legal-consent-recorded = consent to the exploitation is recorded
+msg-legal-consent-not-given = the record says the person did not consent to the exploitation
+msg-legal-consent-child = { $consent }; a child's consent is always irrelevant, and no means is needed
+msg-legal-consent-means = { $consent }; consent is irrelevant because a means is recorded
+msg-legal-consent-examine-means = { $consent }; consent becomes irrelevant once any means is established, so the means (including abuse of a position of vulnerability, Art 2(2)) should be examined
+
+## Protection from removal (CETS 197 Arts 10(2), 13(1), 14; Dir 2004/81 Arts 6(2), 8)
+msg-removal-no-expulsion = No expulsion order may be enforced on { $on }: { $grounds }.
+msg-removal-no-ground = On { $on } none of the trafficking grounds that stop removal applies (recovery and reflection period, presumed victim awaiting identification, valid residence permit). Other grounds, such as a pending application for international protection, are not assessed here.
+msg-removal-ground = { $ground } ({ $article })
+msg-removal-reflection-period = the recovery and reflection period runs from { $start } to { $end }
+msg-removal-presumed-victim = there are reasonable grounds to believe the person is a victim since { $since }, and identification is not complete
+msg-removal-permit = a residence permit ({ $ground }) is valid from { $from } to { $until }
+
+## The EU coverage statement and how persons are counted (the statistics' own English, said again)
+stats-eu-statement-head = EU totals for { $year }: { $submitted } of { $expected } expected member states submitted
+stats-eu-statement-missing = not submitted: { $countries }
+stats-eu-statement-cells = Each total adds only the values the countries reported as known: { $complete } of { $cells } cells are complete; { $confidential } have a country's value confidential (not added in); { $unknown } have a country's value blank or absent (unknown, not taken as zero). Each cell lists the countries behind its total.
+stats-eu-statement-voluntary = { $country } is not bound by the Directive (Protocol No 22) and submitted voluntarily: its known values are added in.
+stats-eu-statement-not-bound = { $country } is not bound by the Directive (Protocol No 22): not expected to submit, not missing.
+stats-eu-statement-left-out = Left out: { $list }.
+stats-eu-ignored-not-expected = not an expected country
+stats-eu-ignored-second = a second submission for the year (the first is counted)
+stats-eu-ignored-year = reference year { $year }
+stats-linkage-model-built-in = { $name } (built in)
+stats-linkage-method = the same document number first, then the linkage engine: model { $model }, threshold { $threshold }
+stats-counting-method = Persons, not records: { $linkage }. A person is counted once, in the year of their first registration, under the values of that registration; identified if any registration has a positive final decision, presumed where the country's procedure presumes (from the referral or from a positive first decision); registrations closed negative, withdrawn or only referred where the procedure presumes from a first decision are left out. Anonymous notifications cannot be linked and count one each.
+
+## The names of the built-in indicator lists (their dimensions and indicators: en-ident.ftl, ilo-*)
+indicator-list-ilo_ec_adult_labour = ILO/EC operational indicators: adult victims of trafficking for labour exploitation
+
+## Why a provider ranks where it does for a need (the English pages show the domain's own sentences)
+msg-match-eligibility = Offers { $service }; takes { $audiences }.
+msg-match-capacity-beds = { $free } of { $capacity } beds free.
+msg-match-capacity-places = { $free } of { $capacity } places free.
+msg-match-unlimited-beds = Beds not limited.
+msg-match-unlimited-places = Places not limited.
+msg-match-language-not-given = No language given for the person.
+msg-match-language-preferred = Works in the person's preferred language ({ $language }).
+msg-match-language-other-than-preferred = Works in one of the person's languages ({ $language }), not the preferred one ({ $preferred }).
+msg-match-language-other = Works in one of the person's languages ({ $language }).
+msg-match-interpretation-on-site = Works in none of the person's languages ({ $languages }); offers interpretation itself.
+msg-match-interpreter-needed = Works in none of the person's languages ({ $languages }); an interpreter will be needed.
+msg-match-region-not-given = No region given for the person.
+msg-match-region-same = Works in the person's region ({ $region }).
+msg-match-region-country = Works elsewhere in the person's country ({ $country }), not in { $region }.
+msg-match-region-elsewhere = Works outside the person's country ({ $country }); based in { $based }.
+msg-match-specialised-asked = Specialised in assisting victims of trafficking, as asked.
+msg-match-specialised = Specialised in assisting victims of trafficking.
+msg-match-not-specialised-asked = Not specialised in trafficking, although a specialised provider was asked for.
+msg-match-not-specialised = Not specialised in trafficking.

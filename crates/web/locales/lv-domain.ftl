@@ -1,0 +1,89 @@
+# Tas, ko domēns saka cilvēkiem (haven_domain::MessageId); katram id ir angļu teksts en-domain.ftl.
+
+## Ievadīto vērtību pārbaude
+msg-must-not-be-empty = jāaizpilda
+msg-at-most-characters = ne vairāk kā { $max } rakstzīmes
+msg-no-control-characters = nedrīkst saturēt vadības rakstzīmes
+msg-unknown-value = “{ $value }” nav neviena no atļautajām vērtībām
+msg-not-a-date = “{ $value }” nav datums formā GGGG-MM-DD
+msg-date-in-future = { $date } ir nākotnē (šodien ir { $today })
+msg-must-be-yes-or-no = jāatbild “jā” vai “nē”
+msg-not-yes-or-no = “{ $value }” nav “jā” vai “nē”
+msg-not-before-last-change = nedrīkst būt pirms pēdējām izmaiņām ({ $last })
+msg-decision-needs-reasons = { $kind }: lēmumā jānorāda pamatojums
+msg-must-not-be-in-future = nedrīkst būt nākotnē
+msg-every-area-assessed = jānovērtē katra joma
+msg-not-a-country-code = “{ $value }” nav divburtu valsts kods (ISO 3166-1), piemēram, LV
+msg-not-an-amount = “{ $value }” nav pozitīvs vesels centu skaits
+msg-username-length = no 3 līdz 64 rakstzīmēm
+msg-username-characters = drīkst saturēt tikai mazos burtus, ciparus, “.”, “_” un “-”
+msg-reference-year = pārskata gads no 2000 līdz 2100
+msg-risk-needs-summary = augstam vai smagam riskam jāapraksta, kas tas ir
+msg-referral-cannot-change = nosūtījuma stāvokli nevar mainīt no “{ $from }” uz “{ $to }”
+msg-decline-needs-reason = noraidītam nosūtījumam jānorāda iemesls
+msg-eu-holds-no-cases = ES līmenī lietu datu nav: valsts tabulas un publikācijas veido dalībvalstīs; ko dalībvalstis iesniegušas, skatiet ES centrā
+
+## Juridiskā pārbaude (Direktīvas 2011/36/ES 2. pants; CETS 197 4. pants)
+msg-legal-no-act = nav reģistrēta neviena darbība (kāda no šīm: { $acts })
+msg-legal-act-recorded = reģistrētā darbība: { $acts }
+msg-legal-child-no-means = persona ir bērns vai tiek uzskatīta par bērnu: cilvēku tirdzniecībai nav vajadzīgs līdzeklis, tikai darbība ekspluatācijas nolūkā
+msg-legal-child-no-means-recorded = persona ir bērns vai tiek uzskatīta par bērnu: cilvēku tirdzniecībai nav vajadzīgs līdzeklis, tikai darbība ekspluatācijas nolūkā (tomēr reģistrēts: { $means })
+msg-legal-no-means = nav reģistrēts neviens līdzeklis (kāds no šiem: { $means })
+msg-legal-means-recorded = reģistrētais līdzeklis: { $means }
+msg-legal-no-purpose = nav reģistrēts ekspluatācijas nolūks
+msg-legal-purpose-recorded = reģistrētais ekspluatācijas nolūks: { $forms }
+msg-legal-age-at-acts-child = { $on }, agrākajā laika joslā reģistrēto darbību datumā, persona bija bērns vai tika uzskatīta par bērnu: noteikums par bērniem ņem vērā vecumu darbību laikā, nevis šodienas vecumu
+msg-legal-age-at-acts-adult = { $on }, agrākajā laika joslā reģistrēto darbību datumā, persona, cik var spriest pēc ieraksta, nebija bērns
+msg-legal-age-at-registration = laika joslā nav reģistrēts darbību datums, tāpēc vecums ņemts reģistrācijas dienā ({ $on }); noteikums par bērniem ņem vērā vecumu darbību laikā: reģistrējiet, kad tās notika, jo personai, kas tad bija jaunāka par 18 gadiem, līdzeklis nav vajadzīgs
+msg-legal-child-definition = bērns ir persona, kas jaunāka par 18 gadiem; ja vecums nav zināms un ir pamats uzskatīt, ka persona ir bērns, to uzskata par bērnu
+msg-legal-consent-recorded = reģistrēta piekrišana ekspluatācijai
+msg-legal-consent-not-given = ierakstā teikts, ka persona nepiekrita ekspluatācijai
+msg-legal-consent-child = { $consent }; bērna piekrišanai nekad nav nozīmes, un līdzeklis nav vajadzīgs
+msg-legal-consent-means = { $consent }; piekrišanai nav nozīmes, jo reģistrēts līdzeklis
+msg-legal-consent-examine-means = { $consent }; piekrišana zaudē nozīmi, tiklīdz konstatēts jebkurš līdzeklis, tāpēc jāizvērtē līdzekļi (arī neaizsargātības stāvokļa ļaunprātīga izmantošana, 2. panta 2. punkts)
+
+## Aizsardzība pret izraidīšanu (CETS 197 10. panta 2. punkts, 13. panta 1. punkts, 14. pants; Direktīva 2004/81/EK)
+msg-removal-no-expulsion = { $on } nedrīkst izpildīt nevienu izraidīšanas rīkojumu: { $grounds }.
+msg-removal-no-ground = { $on } nav piemērojams neviens ar cilvēku tirdzniecību saistītais pamats, kas aptur izraidīšanu (atlabšanas un pārdomu periods, iespējamais cilvēku tirdzniecības upuris, kura identifikācija turpinās, derīga uzturēšanās atļauja). Citi pamati, piemēram, neizskatīts starptautiskās aizsardzības pieteikums, šeit netiek vērtēti.
+msg-removal-ground = { $ground } ({ $article })
+msg-removal-reflection-period = atlabšanas un pārdomu periods ilgst no { $start } līdz { $end }
+msg-removal-presumed-victim = kopš { $since } ir pamatots iemesls uzskatīt, ka persona ir cilvēku tirdzniecības upuris, un identifikācija nav pabeigta
+msg-removal-permit = uzturēšanās atļauja ({ $ground }) ir derīga no { $from } līdz { $until }
+
+## ES aptvēruma paziņojums un personu skaitīšanas metode
+stats-eu-statement-head = ES kopsummas par { $year }. gadu: datus iesniegušas { $submitted } no { $expected } gaidītajām dalībvalstīm
+stats-eu-statement-missing = nav iesniegušas: { $countries }
+stats-eu-statement-cells = Katrā kopsummā saskaitītas tikai vērtības, ko valstis norādījušas kā zināmas: pilnīgas ir { $complete } no { $cells } šūnām; { $confidential } šūnās kādas valsts vērtība ir konfidenciāla (nav pieskaitīta); { $unknown } šūnās kādas valsts vērtība ir tukša vai trūkst (nezināma, netiek uzskatīta par nulli). Katrai šūnai norādītas valstis, no kurām veidojas tās kopsumma.
+stats-eu-statement-voluntary = { $country } nav saistoša direktīva (Protokols Nr. 22), un tā datus iesniegusi brīvprātīgi: tās zināmās vērtības ir pieskaitītas.
+stats-eu-statement-not-bound = { $country } nav saistoša direktīva (Protokols Nr. 22): no tās datus negaida, un tā netiek uzskatīta par neiesniegušu.
+stats-eu-statement-left-out = Neņemti vērā: { $list }.
+stats-eu-ignored-not-expected = valsts nav starp gaidītajām
+stats-eu-ignored-second = otrs iesniegums par šo gadu (ņemts vērā pirmais)
+stats-eu-ignored-year = pārskata gads { $year }
+stats-linkage-model-built-in = { $name } (iebūvētais)
+stats-linkage-method = vispirms vienāds dokumenta numurs, tad ierakstu sasaistes rīks: modelis { $model }, slieksnis { $threshold }
+stats-counting-method = Personas, nevis ieraksti: { $linkage }. Katru personu skaita vienreiz, tās pirmās reģistrācijas gadā, pēc šīs reģistrācijas vērtībām; par identificētu cilvēku tirdzniecības upuri, ja kādai reģistrācijai ir pozitīvs galīgais lēmums, par iespējamo cilvēku tirdzniecības upuri tur, kur to paredz valsts procedūra (no nosūtīšanas brīža vai no pozitīva pirmā lēmuma); reģistrācijas, kas slēgtas ar negatīvu lēmumu, atsauktas vai tikai nosūtītas, ja procedūra paredz iespējamā upura statusu no pirmā lēmuma, netiek skaitītas. Anonīmos ziņojumus nevar sasaistīt, un katrs tiek skaitīts atsevišķi.
+
+## Iebūvēto indikatoru sarakstu nosaukumi
+indicator-list-ilo_ec_adult_labour = SDO/EK darbības indikatori: pieaugušie cilvēku tirdzniecības upuri darba ekspluatācijas nolūkā
+
+## Kāpēc pakalpojumu sniedzējs vajadzībai ierindots šajā vietā
+msg-match-eligibility = Piedāvā: { $service }; pieņem: { $audiences }.
+msg-match-capacity-beds = Brīvas gultas: { $free } no { $capacity }.
+msg-match-capacity-places = Brīvas vietas: { $free } no { $capacity }.
+msg-match-unlimited-beds = Gultu skaits nav ierobežots.
+msg-match-unlimited-places = Vietu skaits nav ierobežots.
+msg-match-language-not-given = Personas valoda nav norādīta.
+msg-match-language-preferred = Strādā personas vēlamajā valodā ({ $language }).
+msg-match-language-other-than-preferred = Strādā vienā no personas valodām ({ $language }), ne vēlamajā ({ $preferred }).
+msg-match-language-other = Strādā vienā no personas valodām ({ $language }).
+msg-match-interpretation-on-site = Nestrādā nevienā no personas valodām ({ $languages }); tulkošanu nodrošina pats.
+msg-match-interpreter-needed = Nestrādā nevienā no personas valodām ({ $languages }); būs vajadzīgs tulks.
+msg-match-region-not-given = Personas reģions nav norādīts.
+msg-match-region-same = Strādā personas reģionā ({ $region }).
+msg-match-region-country = Strādā citur personas valstī ({ $country }), ne reģionā { $region }.
+msg-match-region-elsewhere = Strādā ārpus personas valsts ({ $country }); atrodas: { $based }.
+msg-match-specialised-asked = Specializējies palīdzībā cilvēku tirdzniecības upuriem, kā prasīts.
+msg-match-specialised = Specializējies palīdzībā cilvēku tirdzniecības upuriem.
+msg-match-not-specialised-asked = Nav specializējies cilvēku tirdzniecības jomā, lai gan tika prasīts specializēts pakalpojumu sniedzējs.
+msg-match-not-specialised = Nav specializējies cilvēku tirdzniecības jomā.

@@ -1,0 +1,708 @@
+//! Latvian all the way through: every page of the route table, asked by a user of every demo role
+//! whose language is Latvian, and the pages that refuse bad input to the main forms, carry no
+//! English text outside the `lang="en"` islands (sources cited in English, a language's own
+//! name).
+//!
+//! English is found in two ways: a text node that holds a common English word that is not also a
+//! Latvian one (the stop list below), and a text node that holds an English message of the
+//! interface's own files (`locales/en*.ftl`) of three words or more that the Latvian files do not
+//! have too. The test data are Latvian names, so that nothing the test typed counts as English.
+
+use crate::common::{Reply, Session, TestApp};
+use crate::pages::{PASSWORD, assert_see_other, location};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use haven_domain::Language;
+use haven_domain::Permission;
+use haven_web::i18n::I18n;
+use haven_web::routes::ROUTES;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// Common English words that are not Latvian words: one of them in a text node is English.
+const ENGLISH_WORDS: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "not",
+    "must",
+    "for",
+    "with",
+    "case",
+    "cases",
+    "person",
+    "persons",
+    "this",
+    "that",
+    "these",
+    "which",
+    "from",
+    "by",
+    "or",
+    "an",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "should",
+    "may",
+    "can",
+    "cannot",
+    "there",
+    "their",
+    "they",
+    "it",
+    "its",
+    "what",
+    "who",
+    "when",
+    "where",
+    "if",
+    "than",
+    "then",
+    "into",
+    "any",
+    "every",
+    "each",
+    "all",
+    "only",
+    "after",
+    "before",
+    "between",
+    "under",
+    "yes",
+    "none",
+    "unknown",
+    "name",
+    "new",
+    "save",
+    "back",
+    "page",
+    "year",
+    "days",
+    "day",
+    "child",
+    "children",
+    "victim",
+    "victims",
+    "decision",
+    "referral",
+    "support",
+    "provider",
+    "needs",
+    "need",
+    "given",
+    "date",
+    "empty",
+    "value",
+    "expected",
+    "one",
+    "at",
+    "most",
+    "least",
+    "characters",
+    "field",
+    "here",
+    "no-one",
+    "nobody",
+    "shown",
+    "released",
+    "release",
+    "method",
+    "counted",
+    "counting",
+    "records",
+    "record",
+    "because",
+    "reasons",
+    "removal",
+    "expulsion",
+    "enforced",
+    "period",
+    "ends",
+    "starts",
+    "days",
+    "working",
+    "calendar",
+    "identified",
+    "presumed",
+    "indicator",
+    "indicators",
+    "match",
+    "matches",
+    "matched",
+    "language",
+    "languages",
+    "free",
+    "beds",
+    "women",
+    "men",
+    "why",
+];
+
+/// Text that is not English though it reads as such: codes, file formats, proper nouns and the
+/// citations of the law, each named here and nowhere else.
+const NOT_ENGLISH: &[&str] = &[
+    // Standards and formats named by their own names.
+    "SDMX-CSV", "SDMX", "CSV", "XLSX", "HTCDS", "ISO", "TOTP", "API", "EUR", "ILO", "ILO/EC",
+    // Citations: the instruments' official short names are kept as cited.
+    "CETS", "Dir", "Art", "Arts",
+];
+
+/// Names that are identifiers, not English: the built-in linkage model's name.
+const NAMES: &[&str] = &["persons v1"];
+
+/// The HTML elements that have no end tag.
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+fn decode(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// The text nodes of a page outside `lang="en"` islands, scripts and styles (attribute values are
+/// never text), each with its white space collapsed.
+fn text_nodes(html: &str) -> Vec<String> {
+    // (tag name, an island of English, a script or style)
+    let mut stack: Vec<(String, bool, bool)> = vec![];
+    let mut out = vec![];
+    let mut rest = html;
+    while !rest.is_empty() {
+        let (text, after) = match rest.find('<') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let hidden = stack.iter().any(|(_, en, raw)| *en || *raw);
+        let text = decode(text).split_whitespace().collect::<Vec<_>>().join(" ");
+        if !hidden && !text.is_empty() {
+            out.push(text);
+        }
+        if after.is_empty() {
+            break;
+        }
+        if let Some(comment) = after.strip_prefix("<!--") {
+            rest = comment.find("-->").map_or("", |e| &comment[e + 3..]);
+            continue;
+        }
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        let tag = &after[..end];
+        rest = &after[end..];
+        if tag.starts_with("<!") {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix("</") {
+            let name = name.trim_end_matches('>').trim().to_ascii_lowercase();
+            if let Some(at) = stack.iter().rposition(|(n, _, _)| *n == name) {
+                stack.truncate(at);
+            }
+            continue;
+        }
+        let name: String = tag[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) || tag.ends_with("/>") {
+            continue;
+        }
+        // English, or marked as not to be translated (identifiers and coded records).
+        let english = name != "html"
+            && (tag.contains(" lang=\"en\"") || tag.contains(" lang=\"en-") || tag.contains(" translate=\"no\""));
+        let raw = matches!(name.as_str(), "script" | "style");
+        if raw {
+            // Skip to the end tag (a script's text may hold '<').
+            let close = format!("</{name}");
+            rest = rest.find(&close).map_or("", |e| &rest[e..]);
+        }
+        stack.push((name, english, raw));
+    }
+    out
+}
+
+/// The English messages of the interface (three words or more, each run of literal text between
+/// variables) that the Latvian files do not have word for word.
+fn english_messages() -> Vec<String> {
+    let i18n = I18n::load().unwrap();
+    let en = i18n.tr(Language::English);
+    let lv = i18n.tr(Language::Latvian);
+    let mut out = BTreeSet::new();
+    for id in I18n::ids(Language::English) {
+        let english = en.t(&id);
+        let latvian = lv.t(&id);
+        for piece in english.split(['{', '}']) {
+            let piece = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+            let piece = piece.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+            if piece.split(' ').count() >= 3 && !latvian.contains(piece) {
+                out.insert(piece.to_owned());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// What in the page is English: each text node with the reason it was flagged.
+fn english_on(html: &str, messages: &[String]) -> Vec<String> {
+    let mut found = vec![];
+    for node in text_nodes(html) {
+        let text = NAMES.iter().fold(node.clone(), |t, name| t.replace(name, " "));
+        let words: Vec<String> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '/'))
+            .filter(|w| !w.is_empty() && !NOT_ENGLISH.contains(w))
+            // A code of two or three capitals (a country, a currency) is no English word.
+            .filter(|w| !(w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase())))
+            .map(str::to_lowercase)
+            .collect();
+        if let Some(w) = words.iter().find(|w| ENGLISH_WORDS.contains(&w.as_str())) {
+            found.push(format!("{node:?} (the word {w:?})"));
+        } else if let Some(m) = messages.iter().find(|m| node.contains(m.as_str())) {
+            found.push(format!("{node:?} (the English message {m:?})"));
+        }
+    }
+    found
+}
+
+struct User {
+    name: &'static str,
+    session: Session,
+}
+
+/// The demo roles, as in the README's table, each in a Latvian organisation (the EU statistician
+/// at the EU level), and what they worked on.
+struct World {
+    t: TestApp,
+    users: Vec<User>,
+    /// An adult's case, referred and decided, assessed and with a plan and a referral.
+    adult: String,
+    /// A child's case, referred, with child protection and return records.
+    child: String,
+    referral: String,
+    provider: String,
+    release: String,
+    table: &'static str,
+}
+
+impl World {
+    fn session(&self, name: &str) -> &Session {
+        &self.users.iter().find(|u| u.name == name).unwrap().session
+    }
+
+    async fn api(&self, path: &str, who: &str, body: serde_json::Value) -> serde_json::Value {
+        let reply = self.t.call(Method::POST, path, Some(self.session(who)), Some(body)).await;
+        assert!(reply.status.is_success(), "POST {path} as {who}: {} {}", reply.status, reply.body);
+        if reply.body.is_empty() { serde_json::Value::Null } else { reply.json() }
+    }
+
+    async fn form(&self, path: &str, who: &str, fields: &[(&str, &str)]) -> Reply {
+        self.t.form(path, Some(self.session(who)), fields).await
+    }
+}
+
+async fn world() -> World {
+    let t = TestApp::new().await;
+    let authority = t.org("Valsts komisija", "competent_authority", "LV").await;
+    let ngo = t.org("Biedrība Patvērums", "ngo", "LV").await;
+    let shelter = t.org("Krīzes centrs Mārupe", "shelter", "LV").await;
+    let police = t.org("Valsts policija", "police", "LV").await;
+    let rapporteur = t.org("Nacionālais ziņotājs", "national_rapporteur", "LV").await;
+    let eu = t.org("ES statistikas birojs", "statistics_office", "EU").await;
+    let roles: [(&'static str, &str, &[&str]); 8] = [
+        ("lv.policija", &police, &["first_responder", "investigator"]),
+        ("lv.biedriba", &ngo, &["caseworker"]),
+        ("lv.vaditaja", &ngo, &["supervisor"]),
+        ("lv.centrs", &shelter, &["caseworker"]),
+        ("lv.lemejs", &authority, &["decision_maker"]),
+        ("lv.zinotajs", &rapporteur, &["rapporteur"]),
+        ("es.statistikis", &eu, &["statistician"]),
+        ("lv.dpi", &authority, &["auditor"]),
+    ];
+    let mut users = vec![];
+    for (name, org, roles) in roles {
+        t.user(name, org, roles).await;
+        users.push(User { name, session: t.login(name, PASSWORD).await });
+    }
+    users.push(User { name: "lv.admins", session: t.admin("lv.admins", &authority).await });
+    for u in &users {
+        let reply = t.form("/account/language", Some(&u.session), &[("language", "lv")]).await;
+        assert_see_other(&reply, "/account");
+    }
+    let mut w = World {
+        t,
+        users,
+        adult: String::new(),
+        child: String::new(),
+        referral: String::new(),
+        provider: String::new(),
+        release: String::new(),
+        table: "VICT_SEX_CITIZEN_GRP",
+    };
+
+    // An adult, registered by the NGO with consent, referred and decided on.
+    let adult = w
+        .api(
+            "/api/v1/registrations",
+            "lv.biedriba",
+            json!({
+                "person": {"given_names": "Ilze", "family_names": "Ozoliņa", "date_of_birth": "1994-02-03",
+                    "dob_verified": true, "sex": "female", "languages": ["lv"], "citizenships": ["LV", "UA"],
+                    "documents": [{"kind": "passport", "number": "LV 123456", "issuing_country": "LV"}]},
+                "context": {
+                    "acts": ["recruitment", "transportation"],
+                    "means": ["deception", "abuse_of_vulnerability"],
+                    "methods_of_control": ["debt_bondage", "withholds_documents"],
+                    "forms": ["forced_labour", "sexual"],
+                    "forced_labour_industry": "A",
+                    "events": [
+                        {"kind": "recruitment", "date": "2026-03-01", "country": "LV", "place": "Rīga",
+                         "description": "Atbildēja uz sludinājumu par zemeņu lasīšanu."},
+                        {"kind": "exploitation", "date": "2026-05-10", "country": "LV", "place": "Bauska"}
+                    ],
+                    "recruitment_method": "through_an_online_advertisement",
+                    "vulnerabilities": ["economic_hardship"]
+                },
+                "indicators": [
+                    {"list": "ilo_ec_adult_labour", "present": ["I1.01", "I1.02", "I4.01", "I4.02", "I5.01", "I5.02"]}
+                ],
+                "support_consent": {"given": true, "date": "2026-09-20", "language": "lv", "informed_by": "Anna Ozola"},
+                "data_sharing_consent": {"given": true, "date": "2026-09-20", "language": "lv", "informed_by": "Anna Ozola"},
+                "narrative": "Satikās autoostā Rīgā."
+            }),
+        )
+        .await;
+    w.adult = adult["id"].as_str().unwrap().to_owned();
+    let reply = w.form(&format!("/cases/{}/submit", w.adult), "lv.biedriba", &[("version", "1")]).await;
+    assert!(reply.status.is_redirection(), "submit: {}", reply.body);
+    let reply = w
+        .form(
+            &format!("/cases/{}/decisions", w.adult),
+            "lv.lemejs",
+            &[("seq", "1"), ("kind", "first_decision_positive"), ("decided_on", "2026-09-21")],
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "decision: {}", reply.body);
+
+    // A child, registered by the NGO, referred and shared with the police.
+    let child = w
+        .api(
+            "/api/v1/registrations",
+            "lv.biedriba",
+            json!({"person": {"given_names": "Jānis", "family_names": "Kalniņš", "date_of_birth": "2012-03-01",
+                    "dob_verified": true, "sex": "male", "languages": ["lv"]}}),
+        )
+        .await;
+    w.child = child["id"].as_str().unwrap().to_owned();
+    let reply = w.form(&format!("/cases/{}/submit", w.child), "lv.biedriba", &[("version", "1")]).await;
+    assert!(reply.status.is_redirection(), "submit: {}", reply.body);
+    let reply = w
+        .form(
+            &format!("/cases/{}/shares", w.child),
+            "lv.biedriba",
+            &[("organisation_id", &police), ("compartments", "identity")],
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "share: {}", reply.body);
+
+    // Assistance: a provider, an assessment, a plan and a referral to the shelter.
+    let reply = w
+        .form(
+            "/providers/new",
+            "lv.vaditaja",
+            &[
+                ("id", ""),
+                ("name", "Krīzes centrs Mārupe"),
+                ("organisation_id", &shelter),
+                ("service.safe_accommodation", "on"),
+                ("capacity.safe_accommodation", "4"),
+                ("languages", "lv"),
+                ("regions", "LV"),
+                ("accepts", "women"),
+                ("trafficking_specialised", "on"),
+                ("contact_points", "Uzņemšana; +371 2000 0000; centrs@marupe.example"),
+                ("opening_hours", ""),
+                ("always_open", "on"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, "/providers");
+    w.provider = "krizes-centrs-marupe".into();
+    let case = w.adult.clone();
+    let reply = w
+        .form(
+            &format!("/cases/{case}/assessments/new"),
+            "lv.biedriba",
+            &[
+                ("assessed_on", "2026-09-21"),
+                ("risk_from_traffickers", "high"),
+                ("risk_summary", "Vervētājs zina māsas adresi."),
+                ("levels.safety", "urgent"),
+                ("levels.physical_health", "none"),
+                ("levels.mental_health", "need"),
+                ("levels.accommodation", "urgent"),
+                ("levels.subsistence", "need"),
+                ("levels.legal_status", "none"),
+                ("levels.language", "none"),
+                ("languages", "lv"),
+            ],
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "assessment: {}", reply.body);
+    let reply = w
+        .form(
+            &format!("/cases/{case}/referrals/new"),
+            "lv.biedriba",
+            &[
+                ("kind", "service"),
+                ("service", "safe_accommodation"),
+                ("to_organisation_id", &shelter),
+                ("provider_id", &w.provider),
+                ("shared_fields", "given_names"),
+                ("consent_given", "on"),
+                ("consent_on", "2026-09-21"),
+                ("consent_language", "lv"),
+                ("send", "yes"),
+            ],
+        )
+        .await;
+    assert_see_other(&reply, "/referrals/");
+    w.referral = location(&reply).trim_start_matches("/referrals/").to_owned();
+
+    // Statistics: a released year.
+    let release = w
+        .api("/api/v1/statistics/releases", "lv.zinotajs", json!({"year": 2026, "mode": "suppression", "threshold": 3}))
+        .await;
+    w.release = release["id"].as_str().unwrap().to_owned();
+    w
+}
+
+/// Every GET page of the route table but the public ones (the pages before signing in, asked
+/// apart), with its path parameters filled from the world (a case page for both the adult's and
+/// the child's case).
+fn page_paths(w: &World) -> Vec<(&'static str, String)> {
+    let mut out = vec![];
+    for route in ROUTES.iter().filter(|r| !r.api && r.method == "GET" && r.permission != Permission::Public) {
+        let cases: Vec<&str> = if route.path.contains("{case}") { vec![&w.adult, &w.child] } else { vec![""] };
+        for case in cases {
+            let mut path = route.path.replace("{case}", case).replace("{table}", w.table);
+            if path.contains("{id}") {
+                let id = if path.starts_with("/providers/") {
+                    &w.provider
+                } else if path.starts_with("/statistics/releases/") {
+                    &w.release
+                } else if path.starts_with("/referrals/") {
+                    &w.referral
+                } else {
+                    panic!("{}: no record known for {{id}}", route.path)
+                };
+                path = path.replace("{id}", id);
+            }
+            assert!(!path.contains('{'), "{}: a path parameter the test does not know", route.path);
+            out.push((route.path, path));
+        }
+    }
+    // The other steps of the wizard and the other mailboxes.
+    for step in ["person", "age", "context", "timeline", "indicators", "consent"] {
+        out.push(("/cases/{case}/edit", format!("/cases/{}/edit?step={step}", w.child)));
+    }
+    for mailbox in ["outbox", "overdue"] {
+        out.push(("/referrals?mailbox=inbox", format!("/referrals?mailbox={mailbox}")));
+    }
+    out.push(("/search?name=Ana", "/search?name=Ilze".to_owned()));
+    // A ranking explained: a language the provider lacks, a region, a specialised provider asked.
+    out.push((
+        "/providers/match?service=safe_accommodation",
+        "/providers/match?service=safe_accommodation&sex=female&languages=uk&region=LV-RIX&prefer_specialised=on"
+            .to_owned(),
+    ));
+    out.push((
+        "/cases/{case}/referrals/new",
+        format!("/cases/{}/referrals/new?kind=service&service=safe_accommodation", w.adult),
+    ));
+    out
+}
+
+#[tokio::test]
+async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_islands() {
+    let w = world().await;
+    let messages = english_messages();
+    assert!(messages.len() > 100, "the English messages are read");
+    let mut problems = vec![];
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for (route, path) in page_paths(&w) {
+        for user in &w.users {
+            let reply = w.t.page(&path, Some(&user.session)).await;
+            // A page the role may not open is refused (its refusal is checked for English too).
+            assert!(
+                reply.status.is_success() || reply.status.is_redirection() || reply.status.is_client_error(),
+                "GET {path} as {}: {} {}",
+                user.name,
+                reply.status,
+                reply.body
+            );
+            if !reply.headers.get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html")) {
+                continue;
+            }
+            if reply.status == StatusCode::OK {
+                seen.insert(route);
+            }
+            for english in english_on(&reply.body, &messages) {
+                problems.push(format!("GET {path} as {} ({}): {english}", user.name, reply.status));
+            }
+        }
+    }
+    // The public pages, before signing in, for a browser that asks for Latvian.
+    for route in ROUTES.iter().filter(|r| !r.api && r.method == "GET" && r.permission == Permission::Public) {
+        let request = Request::builder()
+            .uri(route.path)
+            .header("host", "localhost")
+            .header("accept-language", "lv-LV,lv;q=0.9,en;q=0.5")
+            .body(Body::empty())
+            .unwrap();
+        let reply = w.t.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {} before signing in: {}", route.path, reply.body);
+        assert!(reply.body.contains("<html lang=\"lv\">"), "GET {}: not in Latvian", route.path);
+        seen.insert(route.path);
+        for english in english_on(&reply.body, &messages) {
+            problems.push(format!("GET {} before signing in: {english}", route.path));
+        }
+    }
+    let unseen: Vec<&str> =
+        ROUTES.iter().filter(|r| !r.api && r.method == "GET" && !seen.contains(r.path)).map(|r| r.path).collect();
+    assert!(unseen.is_empty(), "pages no role could open: {unseen:?}");
+    problems.dedup();
+    assert!(problems.is_empty(), "English on Latvian pages:\n{}", problems.join("\n"));
+
+    // What the domain says is there, in Latvian: the legal test's reasons, the protection from
+    // removal, the indicators, and why a provider ranks where it does.
+    let case = w.t.page(&format!("/cases/{}", w.adult), Some(w.session("lv.lemejs"))).await.body;
+    for words in ["reģistrētā darbība: Savervēšana", "nedrīkst izpildīt nevienu izraidīšanas rīkojumu", "SDO/EK"]
+    {
+        assert!(case.contains(words), "the case page has no {words:?}");
+    }
+    let ranking =
+        w.t.page("/providers/match?service=safe_accommodation&sex=female&languages=lv", Some(w.session("lv.biedriba")))
+            .await
+            .body;
+    assert!(
+        ranking.contains("Brīvas gultas: ") && ranking.contains("Strādā personas vēlamajā valodā (lv)."),
+        "{ranking}"
+    );
+}
+
+#[tokio::test]
+async fn the_pages_that_refuse_bad_input_are_latvian() {
+    let w = world().await;
+    let messages = english_messages();
+    let adult = w.adult.clone();
+    let child = w.child.clone();
+    let posts: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+        // A negative decision without its reasons.
+        (
+            "lv.lemejs",
+            format!("/cases/{child}/decisions"),
+            vec![("seq", "1"), ("kind", "first_decision_negative"), ("decided_on", "2026-09-21"), ("reasons", " ")],
+        ),
+        // A decision in the future, and one without its kind.
+        (
+            "lv.lemejs",
+            format!("/cases/{child}/decisions"),
+            vec![("seq", "1"), ("kind", "first_decision_positive"), ("decided_on", "2027-01-01")],
+        ),
+        ("lv.lemejs", format!("/cases/{child}/decisions"), vec![("seq", "1"), ("kind", ""), ("decided_on", "")]),
+        // A registration with an impossible date and without names.
+        (
+            "lv.biedriba",
+            "/cases".to_owned(),
+            vec![("given_names", ""), ("family_names", "Ozola"), ("date_of_birth", "2023-02-29"), ("sex", "female")],
+        ),
+        ("lv.biedriba", "/cases".to_owned(), vec![("given_names", "Anna"), ("family_names", ""), ("sex", "female")]),
+        // Sharing a part the organisation does not hold.
+        ("lv.policija", format!("/cases/{child}/shares"), vec![("organisation_id", "x"), ("compartments", "support")]),
+        // An assessment with an area left out.
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/assessments/new"),
+            vec![("assessed_on", "2026-09-21"), ("risk_from_traffickers", "high"), ("risk_summary", "")],
+        ),
+        // A plan item without its service.
+        ("lv.biedriba", format!("/cases/{adult}/plan/new"), vec![("service", ""), ("starts_on", "2026-09-21")]),
+        // A referral without consent and without a receiver.
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/referrals/new"),
+            vec![("kind", "service"), ("service", "safe_accommodation"), ("to_organisation_id", ""), ("send", "yes")],
+        ),
+        // A guardian appointed in the future; a return plan without its destination.
+        (
+            "lv.biedriba",
+            format!("/cases/{child}/support/child"),
+            vec![
+                ("action", "add:guardian"),
+                ("appointed_on", "2027-01-01"),
+                ("name", "Anna Ozola"),
+                ("kind", "guardian"),
+            ],
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{child}/support/return"),
+            vec![("action", "add:return_plan"), ("destination", ""), ("created_on", "2026-09-01")],
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/support/compensation"),
+            vec![("action", "add:compensation_claim"), ("kind", "state_compensation_scheme"), ("amount_claimed", "x")],
+        ),
+        // A provider without a name; a notification without its age group.
+        ("lv.vaditaja", "/providers/new".to_owned(), vec![("id", ""), ("name", ""), ("regions", "LV")]),
+        ("lv.policija", "/notifications".to_owned(), vec![("sex", "female")]),
+        // An unknown language; an organisation and a user without names; a release of no year.
+        ("lv.biedriba", "/account/language".to_owned(), vec![("language", "de")]),
+        ("lv.admins", "/admin/organisations".to_owned(), vec![("name", ""), ("kind", "ngo")]),
+        ("lv.admins", "/admin/users".to_owned(), vec![("username", "A B"), ("display_name", ""), ("roles", "")]),
+        ("lv.zinotajs", "/statistics/releases".to_owned(), vec![("year", "1800"), ("mode", "suppression")]),
+        // A referral's answer that its state does not allow.
+        ("lv.centrs", format!("/referrals/{}/state", w.referral), vec![("state", "completed"), ("version", "1")]),
+    ];
+    let mut problems = vec![];
+    for (who, path, fields) in &posts {
+        let reply = w.form(path, who, fields).await;
+        assert!(
+            reply.status.is_client_error(),
+            "POST {path} as {who} with {fields:?}: {} {}",
+            reply.status,
+            reply.body
+        );
+        assert!(reply.body.contains("<html lang=\"lv\">"), "POST {path} as {who}: not a Latvian page: {}", reply.body);
+        for english in english_on(&reply.body, &messages) {
+            problems.push(format!("POST {path} as {who} ({}): {english}", reply.status));
+        }
+    }
+    assert!(problems.is_empty(), "English on Latvian error pages:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_detector_finds_english_and_leaves_latvian_and_english_islands_alone() {
+    let messages = english_messages();
+    let page = "<html lang=\"lv\"><head><title>Lieta</title><script src=\"/a.js\"></script></head><body>\
+        <p>Dzimšanas datums</p><p title=\"the case\">Lieta</p><span lang=\"en\">Dir 2011/36 Art 11 and the case</span>\
+        <p>must not be empty</p><p>Vārds, uzvārds: <b>Ilze</b></p></body></html>";
+    let found = english_on(page, &messages);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("must not be empty"));
+    // An English message of the interface is found as a whole too.
+    let sentence = messages.iter().find(|m| m.split(' ').count() > 4).unwrap();
+    assert!(!english_on(&format!("<p>{sentence}</p>"), &messages).is_empty());
+}
