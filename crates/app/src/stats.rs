@@ -481,17 +481,62 @@ pub struct ShownCell {
     pub error: Option<f64>,
 }
 
+/// The cells of table `spec` in its row-major order, from a dataset's observations.
+fn cells_of(dataset: &Dataset, spec: &TableSpec) -> Vec<ShownCell> {
+    let by_key: HashMap<&haven_stats::CellKey, &Observation> =
+        dataset.observations.iter().map(|o| (&o.key, o)).collect();
+    (0..spec.len())
+        .map(|i| match by_key.get(&spec.key(i)) {
+            Some(o) => ShownCell { value: o.value, conf: o.conf, error: o.error },
+            None => ShownCell { value: None, conf: ConfStatus::Free, error: None },
+        })
+        .collect()
+}
+
+/// What a release would publish, and whether release control refuses it: computed without
+/// storing anything or spending any privacy budget ([`App::preview_release`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleasePreview {
+    pub country: String,
+    pub year: u16,
+    pub mode: String,
+    /// The observations as they would be published (suppression: exact counts, every hidden cell
+    /// confidential alike). `None` for differential privacy: noise is drawn only when the release
+    /// is made.
+    pub dataset: Option<Dataset>,
+    /// The tables, the counting note, the suppression audit or the noise, cost and budget after.
+    pub report: ReleaseReport,
+    /// Why release control would refuse it (the first reason found), with the cells at fault.
+    pub refusal: Option<Refusal>,
+    /// The cells at fault of a refused suppression release (their labels are in the refusal).
+    pub at_fault: Vec<haven_stats::CellKey>,
+}
+
+impl ReleasePreview {
+    /// The cells of table `spec` as they would be published (none for differential privacy).
+    pub fn cells(&self, spec: &TableSpec) -> Vec<ShownCell> {
+        self.dataset.as_ref().map(|d| cells_of(d, spec)).unwrap_or_default()
+    }
+
+    /// Whether publishing it now would be refused.
+    pub fn refused(&self) -> bool {
+        self.refusal.is_some()
+    }
+}
+
+/// A computed release before it is stored.
+struct Computed {
+    preview: ReleasePreview,
+    charge: Option<Charge>,
+    params_json: serde_json::Value,
+    /// Releases of the year already published when it was computed.
+    published: usize,
+}
+
 impl Release {
     /// The cells of table `spec` in its row-major order, from the observations.
     pub fn cells(&self, spec: &TableSpec) -> Vec<ShownCell> {
-        let by_key: HashMap<&haven_stats::CellKey, &Observation> =
-            self.dataset.observations.iter().map(|o| (&o.key, o)).collect();
-        (0..spec.len())
-            .map(|i| match by_key.get(&spec.key(i)) {
-                Some(o) => ShownCell { value: o.value, conf: o.conf, error: o.error },
-                None => ShownCell { value: None, conf: ConfStatus::Free, error: None },
-            })
-            .collect()
+        cells_of(&self.dataset, spec)
     }
 
     /// The headline figure of a table: its grand total as released (fixed when the release was
@@ -514,16 +559,22 @@ impl Release {
         self.report.tables.iter().find(|t| t.id == id)
     }
 
+    /// How persons were counted, in words with the counts: the SDMX-CSV file's data-set comment
+    /// (`COMMENT_DSET`) and the start of the spreadsheet's metadata.
+    pub fn counting_note(&self) -> Option<String> {
+        self.report.counting.as_ref().map(|c| {
+            format!(
+                "{} {} registrations linked into {} persons ({} merged); {} persons and {} anonymous notifications in \
+                 {}. Every count is of persons (UNIT_MEASURE PS).",
+                c.method, c.registrations, c.persons, c.merged, c.persons_in_year, c.notifications, self.year
+            )
+        })
+    }
+
     /// The release's notes for a spreadsheet's metadata sheet.
     pub fn method_notes(&self) -> String {
         let mut out = Vec::new();
-        if let Some(c) = &self.report.counting {
-            out.push(c.method.clone());
-            out.push(format!(
-                "{} registrations linked into {} persons ({} merged); {} persons and {} anonymous notifications in {}.",
-                c.registrations, c.persons, c.merged, c.persons_in_year, c.notifications, self.year
-            ));
-        }
+        out.extend(self.counting_note());
         if let Some(s) = &self.report.suppression {
             out.push(format!(
                 "Cell suppression: cells of 1 to {} persons are confidential, and further cells are hidden so that \
@@ -598,7 +649,7 @@ fn earlier_of(row: &ReleaseRow) -> AppResult<sdc::Earlier> {
 
 /// Refuses an exact release beside a differentially private one of the same year, or the
 /// other way round.
-fn mixed_modes(year: u16, dp_published: bool) -> AppError {
+fn mixed_modes(year: u16, dp_published: bool) -> Refusal {
     let (message_id, english) = if dp_published {
         (
             "stats-refused-exact-beside-dp",
@@ -616,19 +667,45 @@ fn mixed_modes(year: u16, dp_published: bool) -> AppError {
             ),
         )
     };
-    AppError::Refused(Refusal { message_id, arg: ("year", year.to_string()), items: Vec::new(), english })
+    Refusal { message_id, arg: ("year", year.to_string()), items: Vec::new(), english }
 }
 
 /// Refuses a suppression release that, together with those of the year already published,
 /// would leave small cells unprotected: lists them.
-fn broken_together(year: u16, audit: &sdc::AuditReport) -> AppError {
+fn broken_together(year: u16, audit: &sdc::AuditReport) -> Refusal {
     let items: Vec<String> = audit.unsafe_cells().map(|c| hub::key_label(&c.key)).collect();
     let english = format!(
         "Together with the releases of {year} already published, these cells would not be protected (small cells \
          already printed, or cells the releases together would narrow down). Nothing was published. Cells: {}",
         items.join(", ")
     );
-    AppError::Refused(Refusal { message_id: "stats-refused-cells", arg: ("year", year.to_string()), items, english })
+    Refusal { message_id: "stats-refused-cells", arg: ("year", year.to_string()), items, english }
+}
+
+/// Refuses a suppression release whose own audit finds a confidential cell that could be narrowed
+/// down from what it would publish: lists them.
+fn audit_failed(year: u16, audit: &sdc::AuditReport) -> Refusal {
+    let items: Vec<String> = audit.unsafe_cells().map(|c| hub::key_label(&c.key)).collect();
+    let english = format!(
+        "The audit found confidential cells of {year} that could be narrowed down from what would be published. \
+         Nothing was published. Cells: {}",
+        items.join(", ")
+    );
+    Refusal { message_id: "stats-refused-audit", arg: ("year", year.to_string()), items, english }
+}
+
+/// Refuses a differentially private release the year's privacy budget cannot cover.
+fn over_budget(country: &str, year: u16, left: PrivacyCost, cost: PrivacyCost) -> Refusal {
+    Refusal {
+        message_id: "stats-refused-budget",
+        arg: ("year", year.to_string()),
+        items: vec![format!("ε {} / {}", cost.epsilon, left.epsilon), format!("δ {} / {}", cost.delta, left.delta)],
+        english: format!(
+            "the privacy budget of {country} {year} has epsilon {} and delta {} left; this release would spend \
+             epsilon {} and delta {}. Nothing was published.",
+            left.epsilon, left.delta, cost.epsilon, cost.delta
+        ),
+    }
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -755,7 +832,77 @@ impl App {
     /// break the rule; exact (suppression) and differentially private releases of the same year
     /// are mutually exclusive (an exact release beside a noisy one voids the noise's guarantee).
     /// The release is stored only if no other release of the year was published meanwhile.
+    /// [`App::preview_release`] is the same without storing or spending anything.
     pub async fn create_release(&self, principal: &Principal, req: &ReleaseRequest) -> AppResult<Release> {
+        let computed = self.compute_release(principal, req, true).await?;
+        let Computed { preview, charge, params_json, published } = computed;
+        if let Some(refusal) = preview.refusal {
+            return Err(AppError::Refused(refusal));
+        }
+        let dataset = preview.dataset.ok_or_else(|| AppError::Internal("a release without its figures".into()))?;
+        let (country, year, report) = (preview.country, preview.year, preview.report);
+        let mode_code = preview.mode;
+        let budget = self.budget_setting()?;
+        let id = crate::new_id();
+        let now = self.now();
+        let row = ReleaseRow {
+            id: id.clone(),
+            jurisdiction: country.clone(),
+            year: i64::from(year),
+            mode: mode_code.clone(),
+            params: params_json.to_string(),
+            dataset: serde_json::to_string(&dataset).map_err(internal)?,
+            report: serde_json::to_string(&report).map_err(internal)?,
+            epsilon_micro: charge.map(|c| c.epsilon_micro),
+            delta_pico: charge.map(|c| c.delta_pico),
+            created_by: principal.user.id.clone(),
+            created_at: now,
+        };
+        let event = self
+            .event(principal, AuditAction::ReleaseCreated)
+            .on("release", &id, Some(&principal.organisation.id))
+            .detail(format!("year={year} mode={mode_code}"));
+        let before = ReleasesBefore {
+            releases: i64::try_from(published).map_err(internal)?,
+            default_epsilon_budget_micro: epsilon_micro(budget.epsilon)?,
+            default_delta_budget_pico: delta_pico(budget.delta)?,
+        };
+        self.store.add_release_after(&row, charge, before, &event).await?;
+        Ok(Release {
+            id,
+            country,
+            year,
+            mode: mode_code,
+            created_at: now,
+            created_by: principal.user.id.clone(),
+            dataset,
+            report,
+        })
+    }
+
+    /// What a release would publish and whether release control would refuse it, computed as
+    /// [`App::create_release`] computes it, without storing anything or spending any privacy
+    /// budget (the read is audited). A suppression preview has the figures as they would be
+    /// published (hidden cells confidential), the audit and, when refused, the refusal with the
+    /// cells at fault; a differentially private preview has the noise, the cost and the budget but
+    /// no figures: noise is drawn only when the release is made, since noisy figures shown before
+    /// would be a release the budget never paid for (and drawing again until pleased would
+    /// average the noise away).
+    pub async fn preview_release(&self, principal: &Principal, req: &ReleaseRequest) -> AppResult<ReleasePreview> {
+        let computed = self.compute_release(principal, req, false).await?;
+        let p = &computed.preview;
+        let event = self
+            .event(principal, AuditAction::StatisticsRead)
+            .on("statistics", &format!("{}-{}", p.country, p.year), Some(&principal.organisation.id))
+            .detail(format!("preview mode={} refused={}", p.mode, p.refusal.is_some()));
+        self.store.append_audit(&event).await?;
+        Ok(computed.preview)
+    }
+
+    /// Computes a release (`publish`: noise is drawn, and the first refusal is returned at once,
+    /// before the data are read) or its preview (no noise; every check run and the first refusal
+    /// kept with what would be published).
+    async fn compute_release(&self, principal: &Principal, req: &ReleaseRequest, publish: bool) -> AppResult<Computed> {
         self.require(principal, Permission::PublishStatistics).await?;
         self.require_national(principal).await?;
         let mode = parse_request(req)?;
@@ -763,30 +910,33 @@ impl App {
         let year = req.year;
         let budget = self.budget_setting()?;
         let published = self.store.releases_in(&country, Some(i64::from(year))).await?;
+        let mut refusal: Option<Refusal> = None;
+        let mut at_fault: Vec<haven_stats::CellKey> = Vec::new();
         let other_mode = match mode {
             Mode::Suppression(_) => "dp",
             Mode::Dp(_) => "suppression",
         };
         if published.iter().any(|r| r.mode == other_mode) {
-            return Err(mixed_modes(year, other_mode == "dp"));
+            let r = mixed_modes(year, other_mode == "dp");
+            if publish {
+                return Err(AppError::Refused(r));
+            }
+            refusal = Some(r);
         }
         let earlier: Vec<sdc::Earlier> =
             published.iter().filter(|r| r.mode == "suppression").map(earlier_of).collect::<AppResult<_>>()?;
+        let (budget_now, spent_before) = self.budget_and_spent(&country, year).await?;
         if let Mode::Dp(params) = &mode {
-            let (budget_now, spent) = self.budget_and_spent(&country, year).await?;
             let left = PrivacyCost::new(
-                budget_now.epsilon.checked_sub(spent.epsilon).unwrap_or(Epsilon::ZERO),
-                budget_now.delta.checked_sub(spent.delta).unwrap_or(Delta::ZERO),
+                budget_now.epsilon.checked_sub(spent_before.epsilon).unwrap_or(Epsilon::ZERO),
+                budget_now.delta.checked_sub(spent_before.delta).unwrap_or(Delta::ZERO),
             );
             if !params.cost().fits_within(left) {
-                return Err(AppError::Conflict(format!(
-                    "the privacy budget of {country} {year} has epsilon {} and delta {} left; this release would \
-                     spend epsilon {} and delta {}. Nothing was published.",
-                    left.epsilon,
-                    left.delta,
-                    params.cost().epsilon,
-                    params.cost().delta
-                )));
+                let r = over_budget(&country, year, left, params.cost());
+                if publish {
+                    return Err(AppError::Refused(r));
+                }
+                refusal = refusal.or(Some(r));
             }
         }
         let (records, counting) = self.person_records(principal, year).await?;
@@ -808,21 +958,22 @@ impl App {
         };
         let specs = national::national_tables(&citizens, false);
         let tables = national::build(&specs, &records, &[]);
-        let id = crate::new_id();
         // what leaves the country carries the country as Eurostat writes it (EL for Greece)
         let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
             Mode::Suppression(params) => {
                 let protection = sdc::protect_after(&geo, &tables, &params, &earlier).map_err(internal)?;
-                if !protection.audit.passed && !earlier.is_empty() {
-                    return Err(broken_together(year, &protection.audit));
-                }
                 if !protection.audit.passed {
-                    return Err(AppError::Conflict(
-                        "the audit found a confidential cell that could be narrowed down from what would be \
-                         published; nothing was published"
-                            .into(),
-                    ));
+                    at_fault = protection.audit.unsafe_cells().map(|c| c.key.clone()).collect();
+                    let r = if earlier.is_empty() {
+                        audit_failed(year, &protection.audit)
+                    } else {
+                        broken_together(year, &protection.audit)
+                    };
+                    if publish {
+                        return Err(AppError::Refused(r));
+                    }
+                    refusal = refusal.or(Some(r));
                 }
                 let dataset = hub::dataset_from_tables(&geo, year, &tables, Some(&protection.status));
                 let report = SuppressionReport {
@@ -849,7 +1000,7 @@ impl App {
                 let params_json =
                     serde_json::json!({ "threshold": params.threshold, "protection": params.protection_of(1) });
                 (
-                    dataset,
+                    Some(dataset),
                     ReleaseReport {
                         counting: Some(counting.into()),
                         tables: specs.clone(),
@@ -863,11 +1014,22 @@ impl App {
                 )
             }
             Mode::Dp(params) => {
-                let released = dp::release_with_os_rng(&tables, &params).map_err(internal)?;
-                let cost = released.spent;
-                let (b, spent_before) = self.budget_and_spent(&country, year).await?;
-                let spent_after = spent_before.compose(cost).unwrap_or(b);
-                let dataset = Dataset { country: geo.clone(), year, observations: released.observations() };
+                let (dataset, cost, queries, noise) = if publish {
+                    let released = dp::release_with_os_rng(&tables, &params).map_err(internal)?;
+                    let observations = released.observations();
+                    (
+                        Some(Dataset { country: geo.clone(), year, observations }),
+                        released.spent,
+                        released.queries,
+                        released.noise,
+                    )
+                } else {
+                    // the same calibration the release makes, without drawing
+                    let queries = dp::query_count(&specs).map_err(internal)?;
+                    let noise = dp::params::calibrate(&params, queries).map_err(internal)?;
+                    (None, params.cost(), queries, noise)
+                };
+                let spent_after = spent_before.compose(cost).unwrap_or(budget_now);
                 let mechanism = match params.mechanism {
                     Mechanism::DiscreteLaplace => "discrete Laplace",
                     Mechanism::DiscreteGaussian => "discrete Gaussian",
@@ -876,10 +1038,10 @@ impl App {
                     mechanism: mechanism.to_owned(),
                     epsilon: cost.epsilon.to_string(),
                     delta: cost.delta.to_string(),
-                    queries: released.queries,
-                    noise_std_dev: released.noise.std_dev(),
-                    budget_epsilon: b.epsilon.to_string(),
-                    budget_delta: b.delta.to_string(),
+                    queries,
+                    noise_std_dev: noise.std_dev(),
+                    budget_epsilon: budget_now.epsilon.to_string(),
+                    budget_delta: budget_now.delta.to_string(),
                     spent_epsilon: spent_after.epsilon.to_string(),
                     spent_delta: spent_after.delta.to_string(),
                 };
@@ -910,43 +1072,17 @@ impl App {
             }
         };
         // what leaves the country must pass the EU level's own checks
-        if let Err(findings) = hub::validate(&dataset, &geo, year) {
+        if let Some(dataset) = &dataset
+            && let Err(findings) = hub::validate(dataset, &geo, year)
+        {
             let listed: Vec<String> = findings.iter().take(5).map(ToString::to_string).collect();
             return Err(AppError::Internal(format!("a release failed validation: {}", listed.join("; ")).into()));
         }
-        let now = self.now();
-        let row = ReleaseRow {
-            id: id.clone(),
-            jurisdiction: country.clone(),
-            year: i64::from(year),
-            mode: mode_code.to_owned(),
-            params: params_json.to_string(),
-            dataset: serde_json::to_string(&dataset).map_err(internal)?,
-            report: serde_json::to_string(&report).map_err(internal)?,
-            epsilon_micro: charge.map(|c| c.epsilon_micro),
-            delta_pico: charge.map(|c| c.delta_pico),
-            created_by: principal.user.id.clone(),
-            created_at: now,
-        };
-        let event = self
-            .event(principal, AuditAction::ReleaseCreated)
-            .on("release", &id, Some(&principal.organisation.id))
-            .detail(format!("year={year} mode={mode_code}"));
-        let before = ReleasesBefore {
-            releases: i64::try_from(published.len()).map_err(internal)?,
-            default_epsilon_budget_micro: epsilon_micro(budget.epsilon)?,
-            default_delta_budget_pico: delta_pico(budget.delta)?,
-        };
-        self.store.add_release_after(&row, charge, before, &event).await?;
-        Ok(Release {
-            id,
-            country,
-            year,
-            mode: mode_code.to_owned(),
-            created_at: now,
-            created_by: principal.user.id.clone(),
-            dataset,
-            report,
+        Ok(Computed {
+            preview: ReleasePreview { country, year, mode: mode_code.to_owned(), dataset, report, refusal, at_fault },
+            charge,
+            params_json,
+            published: published.len(),
         })
     }
 
@@ -1010,9 +1146,11 @@ impl App {
     }
 }
 
-/// A release as SDMX-CSV.
+/// A release as SDMX-CSV, every count in persons (`UNIT_MEASURE` `PS`) and the counting note as
+/// the data set's comment (`COMMENT_DSET`).
 pub fn release_sdmx(release: &Release) -> AppResult<String> {
-    haven_stats::sdmx::to_csv(std::slice::from_ref(&release.dataset), DATAFLOW).map_err(internal)
+    let note = release.counting_note().unwrap_or_default();
+    haven_stats::sdmx::to_csv_with_comment(std::slice::from_ref(&release.dataset), DATAFLOW, &note).map_err(internal)
 }
 
 /// A release as the spreadsheet questionnaire.
@@ -1328,7 +1466,8 @@ pub fn eu_sdmx(aggregate: &EuAggregate) -> AppResult<String> {
             .map(|c| Observation { key: c.key.clone(), value: c.total, conf: ConfStatus::Free, error: c.error })
             .collect(),
     };
-    haven_stats::sdmx::to_csv(std::slice::from_ref(&dataset), DATAFLOW).map_err(internal)
+    haven_stats::sdmx::to_csv_with_comment(std::slice::from_ref(&dataset), DATAFLOW, &aggregate.statement)
+        .map_err(internal)
 }
 
 /// Merges a year's submissions, oldest first, into one dataset per country: each indicator's
@@ -1352,6 +1491,76 @@ fn merge_by_indicator(submissions: Vec<Dataset>) -> Vec<Dataset> {
             observations: parts.into_values().flatten().collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod release_tests {
+    use super::*;
+
+    fn record(sex: &str, age: &str, citizen: &str, exploit: &str, assisted: bool) -> PersonRecord {
+        let class = if age == "Y12-17" { "CHILD" } else { "ADULT" };
+        PersonRecord::from_codes("LV", "PRES", sex, age, class, citizen, exploit, "NGO", assisted, assisted, false)
+            .unwrap()
+    }
+
+    /// Contribution bounding: a person (one record after linkage) falls in one inner cell of each
+    /// table and adds at most one to any cell, margins included; a person of a victims table
+    /// adds exactly one to its grand total.
+    #[test]
+    fn art_19_dir_2011_36_each_person_contributes_at_most_one_to_each_cell_of_each_table() {
+        let people = [
+            record("F", "Y18-24", "UA", "SEX", true),
+            record("M", "Y12-17", "LV", "OTH_CRIM", false),
+            record("UNK", "Y_GE65", "UNK", "LAB", true),
+            record("OTH", "Y35-44", "EL", "OTH_MARR", false),
+        ];
+        let citizens = national::citizens_of(&people);
+        let specs = national::national_tables(&citizens, true);
+        for p in &people {
+            for t in national::build(&specs, std::slice::from_ref(p), &[]) {
+                assert!(t.values.iter().all(|v| *v <= 1), "{}: {:?}", t.spec.id, t.values);
+                let inner: u64 = (0..t.spec.len()).filter(|i| t.spec.is_inner(*i)).map(|i| t.values[i]).sum();
+                assert!(inner <= 1, "{}: one inner cell at most", t.spec.id);
+                assert_eq!(inner, t.total(), "{}: the margins follow the one cell", t.spec.id);
+            }
+        }
+        let all = national::build(&specs, &people, &[]);
+        let registered = all.iter().find(|t| t.spec.id == "VICT_SEX_AGE").unwrap();
+        assert_eq!(registered.total(), people.len() as u64);
+    }
+
+    #[test]
+    fn refusals_say_which_rule_and_what_is_at_fault() {
+        assert_eq!(mixed_modes(2026, true).message_id, "stats-refused-exact-beside-dp");
+        assert_eq!(mixed_modes(2026, false).message_id, "stats-refused-dp-beside-exact");
+        let left = PrivacyCost::new(Epsilon::parse("0.5").unwrap(), Delta::ZERO);
+        let cost = PrivacyCost::new(Epsilon::parse("1").unwrap(), Delta::ZERO);
+        let r = over_budget("LV", 2026, left, cost);
+        assert_eq!((r.message_id, r.arg.1.as_str()), ("stats-refused-budget", "2026"));
+        assert_eq!(r.items[0], "ε 1 / 0.5");
+        assert!(r.english.contains("budget") && r.english.contains("Nothing was published"));
+    }
+
+    #[test]
+    fn a_differentially_private_preview_lays_out_no_figure() {
+        let spec = national::national_tables(&[], false).remove(0);
+        let report =
+            ReleaseReport { counting: None, tables: vec![spec.clone()], suppression: None, dp: None, notes: vec![] };
+        let mut preview = ReleasePreview {
+            country: "LV".into(),
+            year: 2026,
+            mode: "dp".into(),
+            dataset: None,
+            report,
+            refusal: None,
+            at_fault: vec![],
+        };
+        assert!(preview.cells(&spec).is_empty());
+        assert!(!preview.refused());
+        preview.dataset = Some(hub::dataset_from_tables("LV", 2026, &national::build(&[spec.clone()], &[], &[]), None));
+        assert_eq!(preview.cells(&spec).len(), spec.len());
+        assert!(preview.cells(&spec).iter().all(|c| c.value == Some(0)));
+    }
 }
 
 #[cfg(test)]

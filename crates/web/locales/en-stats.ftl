@@ -198,3 +198,18 @@ stat-indicator-TRAF_CONV = Convicted traffickers
 stat-indicator-USE_SUSP = Persons suspected of knowingly using services exploited from a victim
 stat-indicator-USE_PROS = Persons prosecuted for knowingly using services exploited from a victim
 stat-indicator-USE_CONV = Persons convicted of knowingly using services exploited from a victim
+
+# Preview of a release before publishing, and release control's refusals.
+stats-preview-release = Preview the release
+stats-preview-title = Preview of the release
+stats-preview-explain = Nothing is published yet: this is what the release would publish, and whether release control allows it. No privacy budget is spent until you publish.
+stats-preview-refused = Publishing this release would be refused.
+stats-preview-allowed = Release control allows this release: publishing it stores exactly this.
+stats-preview-at-fault = Not protected
+stats-preview-at-fault-legend = !: a cell release control finds not protected.
+stats-preview-budget-after = Privacy budget spent after this release
+stats-preview-dp-explain = The figures are not shown before publishing: the noise is drawn once, when the release is made. Figures shown beforehand would be a release the budget never paid for.
+stats-preview-change = Change the parameters
+stats-publish = Publish
+stats-refused-audit = The audit found confidential cells of { $year } that could be narrowed down from what would be published. Nothing was published. Cells:
+stats-refused-budget = The privacy budget of { $year } left cannot cover this release (spent by it / left). Nothing was published.

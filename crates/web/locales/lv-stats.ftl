@@ -198,3 +198,18 @@ stat-indicator-TRAF_CONV = Notiesātie cilvēku tirgotāji
 stat-indicator-USE_SUSP = Personas, kas turētas aizdomās par apzinātu no upura ekspluatētu pakalpojumu izmantošanu
 stat-indicator-USE_PROS = Personas, kas apsūdzētas par apzinātu no upura ekspluatētu pakalpojumu izmantošanu
 stat-indicator-USE_CONV = Personas, kas notiesātas par apzinātu no upura ekspluatētu pakalpojumu izmantošanu
+
+# Preview of a release before publishing, and release control's refusals.
+stats-preview-release = Priekšskatīt publikāciju
+stats-preview-title = Publikācijas priekšskatījums
+stats-preview-explain = Vēl nekas nav publicēts: šis ir tas, ko publikācija publicētu, un vai publikāciju kontrole to atļauj. Privātuma budžets netiek tērēts, kamēr nepublicējat.
+stats-preview-refused = Šīs publikācijas publicēšana tiktu atteikta.
+stats-preview-allowed = Publikāciju kontrole šo publikāciju atļauj: publicējot tiek saglabāts tieši šis.
+stats-preview-at-fault = Nav aizsargāta
+stats-preview-at-fault-legend = !: šūna, ko publikāciju kontrole atzīst par neaizsargātu.
+stats-preview-budget-after = Pēc šīs publikācijas iztērētais privātuma budžets
+stats-preview-dp-explain = Skaitļi pirms publicēšanas netiek rādīti: troksnis tiek ģenerēts vienu reizi, kad publikācija tiek sagatavota. Iepriekš parādīti skaitļi būtu publikācija, par kuru budžets nekad nav samaksājis.
+stats-preview-change = Mainīt parametrus
+stats-publish = Publicēt
+stats-refused-audit = Audits konstatēja { $year }. gada konfidenciālas šūnas, kuras varētu sašaurināt no tā, kas tiktu publicēts. Nekas netika publicēts. Šūnas:
+stats-refused-budget = Atlikušais { $year }. gada privātuma budžets nesedz šo publikāciju (tā tērētu / atlicis). Nekas netika publicēts.

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(national_tables))
         .routes(routes!(list_releases, create_release))
+        .routes(routes!(preview_release))
         .routes(routes!(get_release))
         .routes(routes!(release_sdmx))
         .routes(routes!(release_xlsx))
@@ -115,6 +116,24 @@ async fn create_release(
 ) -> WebResult<Response> {
     let release = state.app.create_release(&p, &req.into()).await?;
     Ok((StatusCode::CREATED, Json(ReleaseBody::from(release))).into_response())
+}
+
+/// What a release would publish, and whether release control would refuse it, without storing
+/// anything or spending any privacy budget: the same body as `POST /statistics/releases`.
+/// Suppression: the observations as they would be published (every hidden cell `C`), the audit,
+/// and when it would be refused (`refused` true) the reason in `refusal` with the cells at fault
+/// (the same as the 409 of making it). Differential privacy: the noise, the cost and the budget
+/// after it, but no figures (noise is drawn only when the release is made). Parameters out of
+/// range: 422 naming the field.
+#[utoipa::path(post, path = "/statistics/releases/preview", tag = "statistics", request_body = ReleaseRequestBody,
+    responses((status = 200, body = ReleasePreviewBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn preview_release(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(req): ApiJson<ReleaseRequestBody>,
+) -> WebResult<Response> {
+    let preview = state.app.preview_release(&p, &req.into()).await?;
+    Ok(Json(ReleasePreviewBody::from(preview)).into_response())
 }
 
 /// One release: its observations (value, CONF_STATUS, expected error), the tables' layout, how
@@ -381,6 +400,55 @@ impl From<stats::Release> for ReleaseBody {
             created_by: r.created_by,
             dataset: r.dataset,
             report: r.report,
+        }
+    }
+}
+
+/// Why release control would refuse a release.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefusalBody {
+    /// The reason's message id (`stats-refused-cells`, `stats-refused-audit`,
+    /// `stats-refused-exact-beside-dp`, `stats-refused-dp-beside-exact`, `stats-refused-budget`).
+    pub code: String,
+    /// The reason in English, as the 409 of making the release says it.
+    pub message: String,
+    /// The cells at fault (or the amounts, for the budget).
+    pub items: Vec<String>,
+}
+
+/// A release as it would be published, and whether it would be refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleasePreviewBody {
+    /// ISO 3166-1 alpha-2
+    pub country: String,
+    pub year: u16,
+    /// `suppression` or `dp`.
+    pub mode: String,
+    /// Whether making it now would be refused.
+    pub refused: bool,
+    pub refusal: Option<RefusalBody>,
+    /// Suppression: the observations as they would be published; null for differential privacy.
+    #[schema(value_type = Option<Object>)]
+    pub dataset: Option<haven_stats::Dataset>,
+    /// The tables' layout, how persons were counted, and the audit or the noise and budget after.
+    #[schema(value_type = Object)]
+    pub report: stats::ReleaseReport,
+}
+
+impl From<stats::ReleasePreview> for ReleasePreviewBody {
+    fn from(p: stats::ReleasePreview) -> Self {
+        ReleasePreviewBody {
+            country: p.country,
+            year: p.year,
+            mode: p.mode,
+            refused: p.refusal.is_some(),
+            refusal: p.refusal.map(|r| RefusalBody {
+                code: r.message_id.to_owned(),
+                message: r.english,
+                items: r.items,
+            }),
+            dataset: p.dataset,
+            report: p.report,
         }
     }
 }

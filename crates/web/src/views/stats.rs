@@ -13,7 +13,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use haven_app::stats::{FileFormat, Release, ReleaseRequest, ReleaseSummary};
+use haven_app::error::Refusal;
+use haven_app::stats::{FileFormat, Release, ReleasePreview, ReleaseRequest, ReleaseSummary, ShownCell};
 use haven_app::{AppError, Principal, Problem};
 use haven_domain::Permission;
 use haven_stats::{CellKey, Concept, Indicator, TOTAL, TableSpec};
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/statistics/dashboard", get(dashboard))
         .route("/statistics/releases", get(releases_page).post(create_release))
+        .route("/statistics/releases/preview", post(preview_release))
         .route("/statistics/releases/{id}", get(release_page))
         .route("/statistics/releases/{id}/submit", post(submit_release))
         .route("/statistics/releases/{id}/tables/{table}", get(table_page))
@@ -265,6 +267,55 @@ async fn releases_page(
     releases_view(&state, &p, &headers, releases, &FormPairs(vec![]), budget, None)
 }
 
+/// The request a release form describes, or the field at fault with what to do, in the user's
+/// language.
+fn release_request(state: &AppState, p: &Principal, form: &FormPairs) -> Result<ReleaseRequest, (String, String)> {
+    let tr = state.i18n.tr(p.user.language);
+    let number = |k: &str| form.get(k).map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<u64>());
+    let year = form.get("year").unwrap_or_default().trim().parse::<u16>();
+    let (threshold, protection) = (number("threshold"), number("protection"));
+    let year = match (year, &threshold, &protection) {
+        (Err(_), _, _) => return Err(("year".to_owned(), tr.t("stats-error-year"))),
+        (_, Some(Err(_)), _) => return Err(("threshold".to_owned(), tr.t("stats-error-number"))),
+        (_, _, Some(Err(_))) => return Err(("protection".to_owned(), tr.t("stats-error-number"))),
+        (Ok(year), _, _) => year,
+    };
+    let mode = form.get("mode").unwrap_or_default().to_owned();
+    let dp = mode == "dp";
+    Ok(ReleaseRequest {
+        year,
+        threshold: if dp { None } else { threshold.and_then(Result::ok) },
+        protection: if dp { None } else { protection.and_then(Result::ok) },
+        mechanism: dp.then(|| form.get("mechanism").unwrap_or("laplace").to_owned()),
+        epsilon: dp.then(|| form.get("epsilon").unwrap_or_default().to_owned()),
+        delta: if dp { form.get("delta").map(str::to_owned) } else { None },
+        mode,
+    })
+}
+
+/// A refusal of release control in the user's language, with what is at fault.
+fn refusal_text(state: &AppState, p: &Principal, r: &Refusal) -> String {
+    state.i18n.tr(p.user.language).t1(r.message_id, r.arg.0, &r.arg.1)
+}
+
+/// The releases page again with the form as filled in and what is wrong with it (422).
+async fn form_again(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    form: &FormPairs,
+    error: (String, String),
+) -> Response {
+    let releases = state.app.releases(p, None).await.unwrap_or_default();
+    let budget = match form.get("year").and_then(|y| y.trim().parse::<u16>().ok()) {
+        Some(y) => state.app.privacy_budget(p, y).await.ok(),
+        None => None,
+    };
+    let mut response = releases_view(state, p, headers, releases, form, budget, Some(error));
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
 async fn create_release(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
@@ -275,57 +326,107 @@ async fn create_release(
         Ok(f) => f,
         Err(e) => return error_page(&state, Some(&p), &headers, e),
     };
-    let number = |k: &str| form.get(k).map(str::trim).filter(|v| !v.is_empty()).map(|v| v.parse::<u64>());
-    let error = |field: &str, message: String| Some((field.to_owned(), message));
-    let year = form.get("year").unwrap_or_default().trim().parse::<u16>();
-    let (threshold, protection) = (number("threshold"), number("protection"));
-    let problem = match (&year, &threshold, &protection) {
-        (Err(_), _, _) => error("year", state.i18n.tr(p.user.language).t("stats-error-year")),
-        (_, Some(Err(_)), _) => error("threshold", state.i18n.tr(p.user.language).t("stats-error-number")),
-        (_, _, Some(Err(_))) => error("protection", state.i18n.tr(p.user.language).t("stats-error-number")),
-        _ => None,
+    let req = match release_request(&state, &p, &form) {
+        Ok(r) => r,
+        Err(e) => return form_again(&state, &p, &headers, &form, e).await,
     };
-    let result: Result<(), (String, String)> = match (problem, year) {
-        (Some(e), _) => Err(e),
-        (None, Ok(year)) => {
-            let mode = form.get("mode").unwrap_or_default().to_owned();
-            let dp = mode == "dp";
-            let req = ReleaseRequest {
-                year,
-                threshold: if dp { None } else { threshold.and_then(Result::ok) },
-                protection: if dp { None } else { protection.and_then(Result::ok) },
-                mechanism: dp.then(|| form.get("mechanism").unwrap_or("laplace").to_owned()),
-                epsilon: dp.then(|| form.get("epsilon").unwrap_or_default().to_owned()),
-                delta: if dp { form.get("delta").map(str::to_owned) } else { None },
-                mode,
-            };
-            match state.app.create_release(&p, &req).await {
-                Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
-                Err(AppError::Invalid(e)) => Err((e.field.clone(), state.i18n.tr(p.user.language).problem(&e))),
-                Err(AppError::Conflict(m)) => Err(("budget".to_owned(), m)),
-                Err(AppError::Refused(r)) => {
-                    let tr = state.i18n.tr(p.user.language);
-                    let mut said = tr.t1(r.message_id, r.arg.0, &r.arg.1);
-                    if !r.items.is_empty() {
-                        said.push(' ');
-                        said.push_str(&r.items.join(", "));
-                    }
-                    Err(("mode".to_owned(), said))
-                }
-                Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    let error = match state.app.create_release(&p, &req).await {
+        Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
+        Err(AppError::Invalid(e)) => (e.field.clone(), state.i18n.tr(p.user.language).problem(&e)),
+        Err(AppError::Conflict(m)) => ("budget".to_owned(), m),
+        Err(AppError::Refused(r)) => {
+            let mut said = refusal_text(&state, &p, &r);
+            if !r.items.is_empty() {
+                said.push(' ');
+                said.push_str(&r.items.join(", "));
             }
+            ("mode".to_owned(), said)
         }
-        (None, Err(_)) => Err(("year".to_owned(), String::new())),
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
-    let Err(error) = result else { return see_other("/statistics/releases") };
-    let releases = state.app.releases(&p, None).await.unwrap_or_default();
-    let budget = match form.get("year").and_then(|y| y.trim().parse::<u16>().ok()) {
-        Some(y) => state.app.privacy_budget(&p, y).await.ok(),
-        None => None,
+    form_again(&state, &p, &headers, &form, error).await
+}
+
+/// One table of a preview, laid out as on the table page.
+struct PreviewTable {
+    id: String,
+    title: String,
+    grid: Grid,
+}
+
+#[derive(Template)]
+#[template(path = "stats_preview.html")]
+struct PreviewPage<'a> {
+    ctx: PageCtx<'a>,
+    preview: ReleasePreview,
+    mode_label: String,
+    /// The refusal in the user's language, and the cells (or amounts) at fault.
+    refusal: Option<(String, Vec<String>)>,
+    tables: Vec<PreviewTable>,
+    confidential: usize,
+    /// The form's fields, carried to the publish button unchanged.
+    fields: Vec<(String, String)>,
+}
+
+/// The dry run of a release: what it would publish and whether release control would refuse
+/// it, in the user's language, with the button that publishes it. Nothing is stored and no
+/// privacy budget is spent.
+async fn preview_release(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    form: Result<FormPairs, WebError>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, Some(&p), &headers, e),
     };
-    let mut response = releases_view(&state, &p, &headers, releases, &form, budget, Some(error));
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
+    let req = match release_request(&state, &p, &form) {
+        Ok(r) => r,
+        Err(e) => return form_again(&state, &p, &headers, &form, e).await,
+    };
+    let preview = match state.app.preview_release(&p, &req).await {
+        Ok(preview) => preview,
+        Err(AppError::Invalid(e)) => {
+            let problem = (e.field.clone(), state.i18n.tr(p.user.language).problem(&e));
+            return form_again(&state, &p, &headers, &form, problem).await;
+        }
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
+    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-preview-title", "/statistics");
+    let at_fault: std::collections::HashSet<&CellKey> = preview.at_fault.iter().collect();
+    let tables = if preview.dataset.is_some() {
+        preview
+            .report
+            .tables
+            .iter()
+            .map(|spec| PreviewTable {
+                id: spec.id.clone(),
+                title: table_title(&ctx, spec),
+                grid: grid(&ctx, spec, &preview.cells(spec), &at_fault),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let refusal = preview.refusal.as_ref().map(|r| (refusal_text(&state, &p, r), r.items.clone()));
+    let fields = ["year", "mode", "threshold", "protection", "mechanism", "epsilon", "delta"]
+        .iter()
+        .filter_map(|k| form.get(k).map(|v| ((*k).to_owned(), v.to_owned())))
+        .collect();
+    let page = PreviewPage {
+        mode_label: ctx.t(&format!("stats-mode-{}", preview.mode)),
+        confidential: preview
+            .dataset
+            .as_ref()
+            .map_or(0, |d| d.observations.iter().filter(|o| o.conf.is_suppressed()).count()),
+        refusal,
+        tables,
+        fields,
+        preview,
+        ctx,
+    };
+    render(&page)
 }
 
 #[derive(Template)]
@@ -417,12 +518,58 @@ struct Cell {
     text: String,
     confidential: bool,
     error: String,
+    /// Release control finds the cell unprotected (previews only).
+    at_fault: bool,
 }
 
 struct TableRow {
     label: String,
     total: bool,
     cells: Vec<Cell>,
+}
+
+/// A table laid out for a page: the first dimension down, the second across.
+struct Grid {
+    row_header: String,
+    columns: Vec<String>,
+    rows: Vec<TableRow>,
+}
+
+fn grid(
+    ctx: &PageCtx<'_>,
+    spec: &TableSpec,
+    cells: &[ShownCell],
+    at_fault: &std::collections::HashSet<&CellKey>,
+) -> Grid {
+    let show = |i: usize| {
+        let c = cells.get(i);
+        Cell {
+            text: match c.map(|c| (c.value, c.conf)) {
+                Some((_, s)) if s.is_suppressed() => "c".to_owned(),
+                Some((Some(v), _)) => v.to_string(),
+                _ => ":".to_owned(),
+            },
+            confidential: c.is_some_and(|c| c.conf.is_suppressed()),
+            error: c.and_then(|c| c.error).map(|e| format!("±{e:.1}")).unwrap_or_default(),
+            at_fault: !at_fault.is_empty() && at_fault.contains(&spec.key(i)),
+        }
+    };
+    let (row_dim, col_dim) = (&spec.dims[0], spec.dims.get(1));
+    let columns: Vec<String> = match col_dim {
+        Some(d) => (0..d.positions()).map(|p| code_label(ctx, d.concept, d.code_at(p))).collect(),
+        None => vec![ctx.t("stats-persons")],
+    };
+    let rows = (0..row_dim.positions())
+        .map(|r| TableRow {
+            label: code_label(ctx, row_dim.concept, row_dim.code_at(r)),
+            total: r == row_dim.codes.len(),
+            cells: match col_dim {
+                Some(d) => (0..d.positions()).map(|c| show(spec.index(&[r, c]))).collect(),
+                None => vec![show(r)],
+            },
+        })
+        .collect();
+    Grid { row_header: ctx.t(&format!("stat-concept-{}", row_dim.concept.id())), columns, rows }
 }
 
 #[derive(Template)]
@@ -453,37 +600,13 @@ async fn table_page(
         return error_page(&state, Some(&p), &headers, WebError::NotFound);
     };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-table-title", "/statistics");
-    let cells = release.cells(&spec);
-    let show = |c: &haven_app::stats::ShownCell| Cell {
-        text: match (c.value, c.conf) {
-            (_, s) if s.is_suppressed() => "c".to_owned(),
-            (Some(v), _) => v.to_string(),
-            (None, _) => ":".to_owned(),
-        },
-        confidential: c.conf.is_suppressed(),
-        error: c.error.map(|e| format!("±{e:.1}")).unwrap_or_default(),
-    };
-    let (row_dim, col_dim) = (&spec.dims[0], spec.dims.get(1));
-    let columns: Vec<String> = match col_dim {
-        Some(d) => (0..d.positions()).map(|p| code_label(&ctx, d.concept, d.code_at(p))).collect(),
-        None => vec![ctx.t("stats-persons")],
-    };
-    let rows = (0..row_dim.positions())
-        .map(|r| TableRow {
-            label: code_label(&ctx, row_dim.concept, row_dim.code_at(r)),
-            total: r == row_dim.codes.len(),
-            cells: match col_dim {
-                Some(d) => (0..d.positions()).map(|c| show(&cells[spec.index(&[r, c])])).collect(),
-                None => vec![show(&cells[r])],
-            },
-        })
-        .collect();
+    let Grid { row_header, columns, rows } = grid(&ctx, &spec, &release.cells(&spec), &Default::default());
     let chart = table_chart(&ctx, &release, &spec.id, if spec.dims.len() > 1 { 1 } else { 0 }, true);
     let page = TablePage {
         release_id: release.id.clone(),
         title: table_title(&ctx, &spec),
         table_id: spec.id.clone(),
-        row_header: ctx.t(&format!("stat-concept-{}", row_dim.concept.id())),
+        row_header,
         columns,
         rows,
         chart,

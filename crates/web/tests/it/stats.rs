@@ -201,6 +201,12 @@ async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trip
     let text = String::from_utf8(csv.clone()).unwrap();
     assert!(text.starts_with("DATAFLOW,"), "{text}");
     assert!(text.contains(",c,C,"), "a confidential cell is flagged c with CONF_STATUS C");
+    // every count in persons, and the counting note as the data set's comment on every line
+    assert!(text.lines().next().unwrap().ends_with(",OBS_ERROR,UNIT_MEASURE,COMMENT_DSET"), "{text}");
+    for line in text.lines().skip(1) {
+        assert!(line.contains(",PS,\"Persons, not records: "), "{line}");
+        assert!(line.contains("linkage engine"), "{line}");
+    }
     let back = sdmx::from_csv(&csv, &sdmx::Expected::any()).unwrap();
     assert_eq!(back, vec![dataset.clone()]);
     // the questionnaire back to the same dataset
@@ -226,7 +232,8 @@ async fn a_suppression_release_hides_small_cells_passes_its_audit_and_round_trip
     );
 }
 
-/// The column `name` of every line of a CSV text (no quoted fields in these files).
+/// The column `name` of every line of a CSV text (no quoted fields before it: the data set's
+/// comment, quoted, is the last column).
 fn csv_column(text: &str, name: &str) -> Vec<String> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -430,6 +437,196 @@ async fn a_later_suppression_release_of_the_year_is_audited_with_the_earlier_one
     let again = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
     assert_eq!(w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_preview_stores_nothing_spends_no_budget_and_shows_what_publishing_then_stores() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let body = json!({"year": 2026, "mode": "suppression", "threshold": 3});
+    let r = w.post("/api/v1/statistics/releases/preview", &w.rapporteur, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let preview = r.json();
+    assert_eq!(preview["refused"], false, "{preview}");
+    assert!(preview["refusal"].is_null(), "{preview}");
+    assert_eq!(preview["report"]["suppression"]["passed"], true, "{preview}");
+    let shown = dataset_of(&preview);
+    assert!(shown.observations.iter().any(|o| o.conf == ConfStatus::Confidential && o.value.is_none()));
+    // nothing stored, nothing spent
+    assert_eq!(w.get("/api/v1/statistics/releases", &w.rapporteur).await.json().as_array().unwrap().len(), 0);
+    // a DP preview: the noise and the cost, no figures, and the budget untouched
+    let r = w
+        .post("/api/v1/statistics/releases/preview", &w.rapporteur, json!({"year": 2025, "mode": "dp", "epsilon": "3"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let dp = r.json();
+    assert!(dp["dataset"].is_null(), "no noisy figure before the release is made: {dp}");
+    assert_eq!(dp["report"]["dp"]["spent_epsilon"], "3", "{dp}");
+    assert!(dp["report"]["dp"]["noise_std_dev"].as_f64().unwrap() > 0.0);
+    for _ in 0..3 {
+        let again = w
+            .post(
+                "/api/v1/statistics/releases/preview",
+                &w.rapporteur,
+                json!({"year": 2025, "mode": "dp", "epsilon": "3"}),
+            )
+            .await;
+        assert_eq!(again.json()["refused"], false, "previews spend nothing, so none runs out: {}", again.body);
+    }
+    let budget = w.get("/api/v1/statistics/budget?year=2025", &w.rapporteur).await.json();
+    assert_eq!(budget["spent_epsilon"], "0", "{budget}");
+    // parameters out of range: the same 422 as making it
+    let r = w
+        .post(
+            "/api/v1/statistics/releases/preview",
+            &w.rapporteur,
+            json!({"year": 2026, "mode": "suppression", "threshold": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "threshold");
+    // a caseworker may not preview
+    assert_eq!(
+        w.post("/api/v1/statistics/releases/preview", &w.lv_caseworker, body.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // the page: the figures to be published, hidden cells as c, and the publish button
+    let page =
+        w.t.form(
+            "/statistics/releases/preview",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "3")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"preview-allowed\""), "{}", page.body);
+    assert!(page.body.contains("id=\"preview-VICT_SEX_CITIZEN_GRP\""), "{}", page.body);
+    assert!(page.body.contains("class=\"confidential\">c</abbr>"), "{}", page.body);
+    assert!(page.body.contains("id=\"publish\""), "{}", page.body);
+    assert!(page.body.contains("name=\"threshold\" value=\"3\""), "{}", page.body);
+    assert_eq!(w.get("/api/v1/statistics/releases", &w.rapporteur).await.json().as_array().unwrap().len(), 0);
+    // "Publish" posts the same fields: the release stored is the one previewed
+    let made =
+        w.t.form(
+            "/statistics/releases",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "3")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let list = w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json();
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    let stored = dataset_of(&w.get(&format!("/api/v1/statistics/releases/{id}"), &w.rapporteur).await.json());
+    assert_eq!(stored, shown, "the preview showed exactly what was published");
+}
+
+#[tokio::test]
+async fn a_refusal_is_shown_before_publishing_in_latvian_with_the_cells_at_fault() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    for (given, family, born) in
+        [("Ion", "Rusu", "1983-05-01"), ("Vasile", "Ceban", "1987-09-17"), ("Mihai", "Lungu", "1991-12-03")]
+    {
+        w.refer(&w.lv_responder, person(given, family, "male", born, "MD", "forced_labour")).await;
+    }
+    let first = w
+        .post(
+            "/api/v1/statistics/releases",
+            &w.rapporteur,
+            json!({"year": 2026, "mode": "suppression", "threshold": 3}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    // the API's dry run: refused, with the same cells as the 409 of making it
+    let body = json!({"year": 2026, "mode": "suppression", "threshold": 5});
+    let preview = w.post("/api/v1/statistics/releases/preview", &w.rapporteur, body.clone()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let preview = preview.json();
+    assert_eq!(preview["refused"], true, "{preview}");
+    assert_eq!(preview["refusal"]["code"], "stats-refused-cells", "{preview}");
+    let items: Vec<String> =
+        preview["refusal"]["items"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect();
+    assert!(!items.is_empty());
+    let made = w.post("/api/v1/statistics/releases", &w.rapporteur, body).await;
+    assert_eq!(made.status, StatusCode::CONFLICT, "{}", made.body);
+    let at_fault: Vec<String> = made.json()["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["location"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(items, at_fault, "the preview refuses what publishing refuses, for the same cells");
+    // the DP release beside the exact one, too
+    let dp = w
+        .post("/api/v1/statistics/releases/preview", &w.rapporteur, json!({"year": 2026, "mode": "dp", "epsilon": "1"}))
+        .await
+        .json();
+    assert_eq!(dp["refusal"]["code"], "stats-refused-dp-beside-exact", "{dp}");
+
+    // the rapporteur's page, in Latvian
+    let r = w.t.form("/account/language", Some(&w.rapporteur), &[("language", "lv")]).await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let page =
+        w.t.form(
+            "/statistics/releases/preview",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "suppression"), ("threshold", "5")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"preview-refusal\""), "{}", page.body);
+    assert!(page.body.contains("Šīs publikācijas publicēšana tiktu atteikta"), "{}", page.body);
+    assert!(page.body.contains("Kopā ar jau publicētajām 2026. gada publikācijām"), "{}", page.body);
+    for item in &items {
+        assert!(page.body.contains(&format!("<li><code>{item}</code></li>")), "{item} not listed: {}", page.body);
+    }
+    assert!(page.body.contains("at-fault"), "the cells at fault are marked in the tables");
+    assert!(!page.body.contains("id=\"publish\""), "no publish button on a refused release");
+    let page =
+        w.t.form(
+            "/statistics/releases/preview",
+            Some(&w.rapporteur),
+            &[("year", "2026"), ("mode", "dp"), ("epsilon", "1")],
+        )
+        .await;
+    assert!(page.body.contains("jau ir precīza publikācija"), "{}", page.body);
+    assert_eq!(w.get("/api/v1/statistics/releases", &w.rapporteur).await.json().as_array().unwrap().len(), 1);
+    assert_eq!(w.get("/api/v1/statistics/budget?year=2026", &w.rapporteur).await.json()["spent_epsilon"], "0");
+}
+
+#[tokio::test]
+async fn a_person_registered_three_times_contributes_once_to_every_table() {
+    let w = World::new().await;
+    latvian_cases(&w).await;
+    let before = w.get("/api/v1/statistics/tables?year=2026", &w.rapporteur).await.json();
+    // the same man, registered by two organisations with three different forms of exploitation
+    for (given, family, form) in
+        [("Pavel", "Sidorov", "forced_labour"), ("Павел", "Сидоров", "sexual"), ("Sidorov", "Pavel", "begging")]
+    {
+        let responder = if form == "sexual" { &w.lv_responder_b } else { &w.lv_responder };
+        w.refer(responder, person(given, family, "male", "1979-10-10", "RU", form)).await;
+    }
+    let after = w.get("/api/v1/statistics/tables?year=2026", &w.rapporteur).await.json();
+    assert_eq!(after["counting"]["merged"].as_u64(), before["counting"]["merged"].as_u64().map(|m| m + 2), "{after}");
+    for t in after["tables"].as_array().unwrap() {
+        let id = t["spec"]["id"].as_str().unwrap();
+        let was = table(&before, id)["values"].as_array().unwrap().last().and_then(Value::as_u64).unwrap_or(0);
+        let now = t["values"].as_array().unwrap().last().and_then(Value::as_u64).unwrap();
+        // every victims table counts him once, the sub-forms of "other" not at all (labour), and
+        // the tables of the assisted, of reflection periods and of permits at most once
+        if id.starts_with("VICT_") && id != "VICT_SEX_EXPLOIT_OTH" {
+            assert_eq!(now, was + 1, "{id}: one person, one count");
+        } else {
+            assert!(now <= was + 1, "{id}: one person, at most one count: {was} then {now}");
+        }
+    }
+    // counted under one form only (his first registration's), not under each registration's
+    let forms = &table(&after, "VICT_SEX_EXPLOIT")["values"];
+    let old = &table(&before, "VICT_SEX_EXPLOIT")["values"];
+    // rows F, M, OTH, UNK, total; columns SEX, LAB, OTH, total: the male row's inner cells
+    let added: Vec<u64> = (4..7).map(|i| forms[i].as_u64().unwrap() - old[i].as_u64().unwrap()).collect();
+    assert_eq!(added.iter().sum::<u64>(), 1, "one form, not three: {added:?}");
 }
 
 #[tokio::test]
