@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes (or replaces) the '## Statistics: disclosure control' section of BENCHMARKS.md from
-one run of run.sh: one directory per record count (out/n<N>/ours.json, compare.json,
-tau/*/result.json)."""
+one run of run.sh: one directory per record count and rule (out/n<N>-<rule>/ours.json,
+compare.json, tau/*/result.json)."""
 import argparse
 import datetime
 import json
@@ -13,9 +13,10 @@ import subprocess
 ap = argparse.ArgumentParser()
 ap.add_argument("dirs", nargs="+")
 ap.add_argument("--benchmarks", required=True)
-ap.add_argument("--reps", type=int, required=True)
 ap.add_argument("--load-before", default="?")
 ap.add_argument("--pytauargus", default="?")
+ap.add_argument("--tau-timeout", default="?")
+ap.add_argument("--opt-limit", default="?")
 a = ap.parse_args()
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 cpu = "?"
@@ -26,133 +27,99 @@ for line in open("/proc/cpuinfo"):
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 load_after = open("/proc/loadavg").read().split()[0]
 CUBE = "VICT_CITIZEN_AGE_EXPLOIT"
+RULES = {
+    "freq": "FREQ(5,10): 1 person each way",
+    "abs": "default: 5 persons each way",
+}
 
 
-def audit(summary):
-    return "passed" if summary["audit_passed"] else f"FAILED ({summary['audit_unsafe']} weak)"
+def audit(s):
+    return "passed" if s["audit_passed"] else f"FAILED ({s['audit_unsafe']} weak)"
+
+
+def integer(s):
+    if "integer_certified" not in s:
+        return ""
+    return (f"{s['integer_certified']} certified, {s['integer_narrower']} narrower, "
+            f"{s['integer_unchecked']} unchecked")
 
 
 runs = []
 for d in a.dirs:
     out = pathlib.Path(d)
     ours = json.loads((out / "ours.json").read_text())
-    cmp_ = json.loads((out / "compare.json").read_text())
-    rss = (out / "ours.maxrss_kB").read_text().strip() if (out / "ours.maxrss_kB").exists() else "?"
-    runs.append((ours, cmp_, rss))
-sizes = ", ".join(f"{o['release']['records']:,}" for o, _, _ in runs)
+    cube = next(r for r in ours["per_table"] if r["table"] == CUBE)
+    try:
+        cmp_ = json.loads((out / "compare.json").read_text())
+    except Exception:
+        cmp_ = {"per_table": []}
+    rule = (out / "rule").read_text().strip()
+    n = int(re.search(r"n(\d+)", out.name).group(1))
+    tau = {}
+    for m in ("MOD", "OPT"):
+        c = next((r for r in cmp_["per_table"] if r["table"] == CUBE and r["method"] == m), None)
+        t = json.loads((out / "tau" / f"{CUBE}_{m}" / "result.json").read_text())
+        tau[m] = (c, t)
+    runs.append((n, rule, cube, tau))
 
 L = ["## Statistics: disclosure control\n"]
-L.append(f"Measured {now} on {os.cpu_count()} cores ({cpu}), {rustc}; pytauargus {a.pytauargus} (tau-ARGUS engine, HiGHS); "
-         f"load average {a.load_before} before the run and {load_after} when written (1-minute; the machine is shared). "
-         f"Command: `bench/statistics/run.sh` (SIZES=\"{' '.join(str(o['release']['records']) for o, _, _ in runs)}\", REPS={a.reps}), one run: "
-         f"for each size, `haven-stats-bench sdc run` builds the national tables from `synth::records(n, 42, \"LV\")` ({sizes} records; "
-         "generation not timed), protects them jointly and audits them, then protects every table alone (and, at the largest size, the 3-D "
-         "table citizenship x age x exploitation, once); tau-ARGUS runs on each table's non-empty inner cells (tau_table.py), "
-         "MOD = `MOD(1,5,1,1,1)`, OPT = `OPT(1,600)`; `haven-stats-bench sdc compare` audits tau's patterns with Haven's LP audit. "
-         "Same requirement for both: primary when 0 < n < 5, protection `FREQ(5,10)` = max(1, 10% of the value) = 1 person both ways "
-         "(Haven `ProtectionLevel::PercentOfValue(10)`). Our audit assumes only that counts are non-negative; tau's own audit also "
-         "assumes non-empty cells are at least 1. Haven time = `protect` including its LP audit of every suppressed cell; tau time = "
-         "engine (suppression) + its audit, in brackets the whole Python process. Compare ratios within this run only.\n")
-
-L.append("### National release, jointly (12 linked tables)\n")
-L.append("| records | cells | primary | secondary | suppressed total | Haven LP audit | wall s (median) | of which counting | peak MB | tau MOD patterns, audited jointly by Haven | tau OPT patterns, audited jointly |")
-L.append("|---|---|---|---|---|---|---|---|---|---|---|")
-for ours, cmp_, rss in runs:
-    rel = ours["release"]
-    s = rel["summary"]
-    pk = f"{int(rss) / 1024:.0f}" if rss.isdigit() else "?"
-    j = cmp_.get("tau_release_joint_audit", {})
-    tj = []
+L.append(
+    f"Measured {now} on {os.cpu_count()} cores ({cpu}), {rustc}; pytauargus {a.pytauargus} (tau-ARGUS engine, HiGHS); "
+    f"load average {a.load_before} before the run and {load_after} when written (1-minute; the machine is shared with "
+    "other builds, so compare ratios within this run only). Command: `bench/statistics/run.sh` (SIZES=\""
+    + " ".join(sorted({str(n) for n, *_ in runs}, key=int)) + "\", RULES=\"freq abs\", "
+    f"TAU_TIMEOUT={a.tau_timeout}), one run. The table: citizenship x age x form of exploitation "
+    "(`VICT_CITIZEN_AGE_EXPLOIT`, 6,820 cells with margins) from `synth::records(n, 42, \"LV\")` (generation not timed). "
+    "Haven: `sdc::suppress` (search and clean-up) timed, then `sdc::audit` of its pattern timed apart. "
+    f"tau-ARGUS on the table's non-empty inner cells (tau_table.py): MOD = `MOD(1,5,1,1,1)`, OPT = `OPT(1,{a.opt_limit})`; "
+    "its time is the engine's `run_batch` (reading the table, primary and secondary suppression), without pytauargus's "
+    "own audit (not run); every tau pattern is audited instead by Haven's LP audit (`haven-stats-bench sdc compare`), whose "
+    "time is in the audit column. A tau run still going after TAU_TIMEOUT seconds is ended and reported as such.\n")
+L.append("Rules, the same for both tools: a cell is primary when 0 < n < 5.\n")
+L.append("- **freq**, the bench rule `FREQ(5,10)`: protection max(1, 10 % of n) = 1 person each way "
+         "(Haven `ProtectionLevel::PercentOfValue(10)`).")
+L.append("- **abs**, the application's default (threshold 5, `ProtectionLevel::Absolute(5)`): the interval must reach "
+         "max(0, n - 5) and n + 5. tau-ARGUS has no rule for a fixed number of persons, so it is given `FREQ(5,10)` for the "
+         "primary cells and then, for each of them (inner and marginal), lower protection level min(n, 5) and upper 5 through an "
+         "apriori file (`PL` lines, `<APRIORI>` after `<READTABLE>`), which is the same requirement.\n")
+L.append("| records | rule | tool | primary | secondary (empty) | suppression s | audit s | Haven LP audit of the pattern | integer attacker (Haven audit) |")
+L.append("|---|---|---|---|---|---|---|---|---|")
+goals = []
+for n, rule, cube, tau in runs:
+    s = cube["summary"]
+    L.append(f"| {n:,} | {rule} | Haven | {s['primary']} | {s['secondary']} ({s['secondary_zero_cells']}) | "
+             f"{cube['suppress_seconds_median']:.2f} | {cube['audit_seconds_median']:.2f} | {audit(s)} | {integer(s)} |")
+    opt_sec = opt_t = None
     for m in ("MOD", "OPT"):
-        x = j.get(m)
-        tj.append(f"{x['primary']} primary, {x['secondary']} secondary, {audit(x)}" if x else "n/a")
-    L.append(f"| {rel['records']:,} | {rel['cells']} | {s['primary']} | {s['secondary']} | {s['suppressed_value_total']} | "
-             f"{audit(s)} ({s['audit_lps']} LPs) | {rel['seconds_median']:.3f} | {rel['build_seconds_median']:.3f} | {pk} | {tj[0]} | {tj[1]} |")
-L.append("")
-big = runs[-1][0]["release"]
-L.append(f"- Goal 'all national tables with secondary suppression and the audit from 1,000,000 records under 2 s': "
-         f"{big['records']:,} records took {big['seconds_median']:.3f} s (median; all runs "
-         + ", ".join(f"{x:.3f}" for x in big["seconds_all"]) + f") — {'met' if big['seconds_median'] < 2 else 'NOT met'}.")
-L.append("- tau-ARGUS protects one table at a time; its per-table patterns are audited together above as one linked release.")
-L.append("")
-
-worse, better_or_equal, ratios, missing = [], [], [], []
-for ours, cmp_, rss in runs:
-    n = ours["release"]["records"]
-    by = {(r["table"], r["method"]): r for r in cmp_["per_table"]}
-    L.append(f"### Table by table, {n:,} records\n")
-    L.append("| table | cells | tool | primary | secondary | suppressed total | Haven LP audit | tau audit | time s |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
-    quiet = []
-    for r in ours["per_table"]:
-        t, su = r["table"], r["summary"]
-        if su["primary"] == 0:
-            quiet.append(t)
+        c, t = tau[m]
+        if not t.get("ok") or c is None or "summary" not in c:
+            L.append(f"| {n:,} | {rule} | tau {m} | no result: {t.get('error', '?')} (process {t.get('process_wall_s', '?')} s) | | | | | |")
             continue
-        L.append(f"| {t} | {r['cells']} | Haven | {su['primary']} | {su['secondary']} | {su['suppressed_value_total']} | "
-                 f"{audit(su)} | | {r['seconds_median']:.4f} |")
-        for m in ("MOD", "OPT"):
-            c = by.get((t, m))
-            if c is None:
-                continue
-            tau = c.get("tau") or {}
-            if "summary" not in c or not tau.get("ok"):
-                L.append(f"| {t} | {r['cells']} | tau {m} | no result: {tau.get('error') or c.get('error', '?')} | | | | | "
-                         f"({tau.get('process_wall_s', '?')} s when it ended) |")
-                missing.append((n, t, m, tau.get("process_wall_s", "?")))
-                continue
-            cs = c["summary"]
-            ta = tau.get("audit_unsafe")
-            tau_audit = "clean" if ta == 0 else f"{ta} unsafe"
-            tt = tau.get("t_engine_s", 0) + tau.get("t_audit_s", 0)
-            L.append(f"| {t} | {r['cells']} | tau {m} | {cs['primary']} | {cs['secondary']} | {cs['suppressed_value_total']} | "
-                     f"{audit(cs)} | {tau_audit} | {tt:.3f} ({tau.get('process_wall_s', '?')}) |")
-            ratios.append((n, t, m, r["seconds_median"], tt, su["secondary"], cs["secondary"]))
-            (worse if su["secondary"] > cs["secondary"] else better_or_equal).append((n, t, m, su["secondary"], cs["secondary"]))
-    L.append("")
-    if quiet:
-        L.append(f"- No primary cell (nothing suppressed by either tool): {', '.join(quiet)}.")
-        L.append("")
-
-L.append("### Summary against the goals\n")
-for n, t, m, ot, tt, so, st in ratios:
-    L.append(f"- {n:,} records, {t}: secondary Haven {so} vs tau {m} {st}; time Haven/tau {m} = "
-             + (f"{ot / tt:.3f}" if tt > 0 else "n/a (tau time 0)"))
-mod_worse = [w for w in worse if w[2] == "MOD"]
-if mod_worse:
-    L.append("- Goal 'no more secondary cells than tau-ARGUS MOD': NOT met on " +
-             "; ".join(f"{t} at {n:,} records (Haven {so}, MOD {st})" for n, t, m, so, st in mod_worse) + ".")
-else:
-    L.append("- Goal 'no more secondary cells than tau-ARGUS MOD': met on every table of this run.")
-opt_worse = [w for w in worse if w[2] == "OPT"]
-if opt_worse:
-    L.append("- More secondary cells than tau-ARGUS OPT on: " +
-             "; ".join(f"{t} at {n:,} records (Haven {so}, OPT {st})" for n, t, m, so, st in opt_worse) + ".")
-slow = [(n, t, m) for n, t, m, ot, tt, so, st in ratios if tt > 0 and ot > tt]
-if slow:
-    L.append("- Goal 'faster than tau-ARGUS': NOT met on " + "; ".join(f"{t} at {n:,} records vs {m}" for n, t, m in slow) + ".")
-else:
-    L.append("- Goal 'faster than tau-ARGUS' (engine + audit time): met on every table with primary cells in this run.")
-for n, t, m, w in missing:
-    L.append(f"- NOT measured: tau-ARGUS {m} on {t} at {n:,} records gave no pattern in this run (process ended after {w} s; "
-             "see the note below), so that comparison is missing.")
-for ours, _, _ in runs:
-    for r in ours["per_table"]:
-        if r["table"] == CUBE:
-            L.append(f"- The 3-D table here is built from all {ours['release']['records']:,} records (61 citizenships x 9 ages x 10 forms, "
-                     f"{r['cells']:,} cells with margins), larger than the peers' one-year table (240,161 records, 4,464 cells; "
-                     "tau-ARGUS OPT 39 s / MOD 55 s there, figures from another run, not compared here).")
-L.append("- Why Haven suppresses more on the 3-D table: its secondary cells come from one cheapest-move search per primary cell "
-         "and direction, taken in turn (greedy), with no clean-up pass that publishes again secondary cells no longer needed; "
-         "the audit (exact LP interval of every suppressed cell, warm-started simplex) is no longer the bottleneck.")
-L.append("- Haven's secondary cells may be empty (zero) cells, which tau-ARGUS does not use; the counts are in out/n*/ours.json (`secondary_zero_cells`).")
+        cs = c["summary"]
+        L.append(f"| {n:,} | {rule} | tau {m} | {cs['primary']} | {cs['secondary']} ({cs['secondary_zero_cells']}) | "
+                 f"{t.get('t_engine_s', 0):.2f} | {c.get('our_audit_seconds', 0):.2f} | {audit(cs)} | {integer(cs)} |")
+        if m == "OPT":
+            opt_sec, opt_t = cs["secondary"], t.get("t_engine_s")
+    if opt_sec is not None:
+        lean = s["secondary"] <= 1.1 * opt_sec
+        fast = opt_t and cube["suppress_seconds_median"] <= 0.5 * opt_t
+        goals.append(
+            f"- {n:,} records, {rule}: secondary cells Haven {s['secondary']} / tau OPT {opt_sec} = "
+            f"{s['secondary'] / max(opt_sec, 1):.2f} (goal <= 1.1: {'met' if lean else 'NOT met'}); suppression time "
+            f"Haven {cube['suppress_seconds_median']:.2f} s / tau OPT engine {opt_t:.2f} s = "
+            f"{cube['suppress_seconds_median'] / opt_t:.2f} (goal <= 0.5: {'met' if fast else 'NOT met'}).")
+    else:
+        goals.append(f"- {n:,} records, {rule}: tau OPT gave no pattern in this run, so neither goal is measured.")
+L.append("")
+L.append("### Against the goals of issue 14\n")
+L.extend(goals)
 L.append("")
 section = "\n".join(L) + "\n"
 bm = pathlib.Path(a.benchmarks)
 text = bm.read_text() if bm.exists() else "# Benchmarks\n"
 pat = re.compile(r"^## Statistics: disclosure control\n.*?(?=^## |\Z)", re.S | re.M)
 if pat.search(text):
-    text = pat.sub(section + "\n", text)
+    text = pat.sub(lambda _: section + "\n", text)
 else:
     text = text.rstrip("\n") + "\n\n" + section
 bm.write_text(text)

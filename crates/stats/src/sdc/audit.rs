@@ -1,15 +1,42 @@
 //! The audit: for every suppressed cell, the smallest and largest value consistent with
 //! everything published in the release, by linear programming.
 
-use super::lp::{Lp, Outcome, TOL};
+use super::lp::{IntegerOutcome, Lp, Outcome, TOL};
 use super::simplex::{Opt, Simplex};
 use super::system::{Needs, System};
 use super::{Earlier, SdcError, SdcParams};
 use crate::model::{CellKey, ConfStatus, Table};
 use serde::{Deserialize, Serialize};
 
-/// Bounds of cells `(cell, lower, upper)` and the number of programs solved.
-type Bounds = (Vec<(usize, f64, Option<f64>)>, usize);
+/// Bounds of cells `(cell, lower, upper)`, the number of programs solved, and per variable
+/// whether an integral optimum reached its required bound downwards and upwards.
+type Bounds = (Vec<(usize, f64, Option<f64>)>, usize, Vec<(bool, bool)>);
+
+/// Primary cells whose integer attacker is searched, at most, per audit (an even sample of those
+/// whose LP optima were not already integral; all of them when there are no more).
+pub const INTEGER_SAMPLE: usize = 64;
+/// Searches over a whole group of linked suppressed cells per audit, at most (when no integral
+/// move was found near the cell).
+const INTEGER_GLOBAL: usize = 2;
+/// Suppressed cells near a primary cell searched for an integral move, at most.
+const INTEGER_NEAR: usize = 400;
+/// Branch-and-bound nodes per search.
+const INTEGER_NODES: u64 = 200;
+
+/// The integer attacker of a primary cell the LP audit found protected: counts are whole
+/// numbers, so the attacker's interval is really that of the integral tables consistent with
+/// the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IntegerCheck {
+    /// Integral tables consistent with everything published put the cell at its required
+    /// bounds both ways: the protection holds against an integer attacker too.
+    Certified,
+    /// No integral table reaches a required bound: the integer attacker's interval is
+    /// narrower than the rule asks (the LP relaxation, as in tau-ARGUS, does not see it).
+    Narrower,
+    /// Not decided (outside the sample, or the search ran out of nodes).
+    Unchecked,
+}
 
 /// The attacker's interval of one suppressed cell (a cell shown in several tables is reported
 /// once, under the first table that shows it), or a primary cell left published.
@@ -45,6 +72,10 @@ pub struct AuditCell {
     pub safe: bool,
     /// Every `(table, index)` showing the cell.
     pub shown_in: Vec<(String, usize)>,
+    /// For a primary cell the LP audit found protected: whether an integer attacker is
+    /// protected against too.
+    #[serde(default)]
+    pub integer: Option<IntegerCheck>,
 }
 
 /// The audit of a suppression pattern over a release.
@@ -58,6 +89,17 @@ pub struct AuditReport {
     pub components: usize,
     /// Linear programs solved.
     pub lps: usize,
+    /// Primary cells protected against an integer attacker too (an integral table consistent
+    /// with the release at each required bound: an integral LP optimum, or one found by branch
+    /// and bound).
+    #[serde(default)]
+    pub integer_certified: usize,
+    /// Primary cells the LP finds protected but whose integer attacker's interval is narrower.
+    #[serde(default)]
+    pub integer_narrower: usize,
+    /// Primary cells protected by the LP whose integer attacker was not decided.
+    #[serde(default)]
+    pub integer_unchecked: usize,
 }
 
 impl AuditReport {
@@ -196,13 +238,29 @@ pub(crate) fn attacker_lp(sys: &System, suppressed: &[bool], group: &[usize]) ->
 /// Minimum and maximum of every cell of `cells` in the attacker's program, every program
 /// warm-started from the previous optimal basis. A minimum of zero seen at any optimum already
 /// solved is the minimum (counts are non-negative), so its program is skipped.
-fn bounds_of(s: &mut Simplex, var_of: &[Option<usize>], cells: &[usize]) -> Result<Bounds, SdcError> {
+fn bounds_of(
+    s: &mut Simplex,
+    var_of: &[Option<usize>],
+    cells: &[usize],
+    required: &[Option<(f64, f64)>],
+) -> Result<Bounds, SdcError> {
     let mut zero_seen = vec![false; var_of.iter().flatten().count()];
+    let mut int_ok = vec![(false, false); zero_seen.len()];
     let mut out = Vec::with_capacity(cells.len());
     let mut lps = 0;
-    let see = |x: &[f64], zero_seen: &mut Vec<bool>| {
+    // every optimum is a table consistent with the release; an integral one certifies every
+    // primary cell it puts at or beyond a required bound
+    let mut see = |x: &[f64], zero_seen: &mut Vec<bool>| {
         for (z, xv) in zero_seen.iter_mut().zip(x) {
             *z |= *xv <= TOL;
+        }
+        if x.iter().all(|xv| (xv - xv.round()).abs() <= TOL) {
+            for ((ok, req), xv) in int_ok.iter_mut().zip(required).zip(x) {
+                if let Some((lo, hi)) = req {
+                    ok.0 |= *xv <= lo + TOL;
+                    ok.1 |= *xv >= hi - TOL;
+                }
+            }
         }
     };
     for c in cells {
@@ -229,7 +287,7 @@ fn bounds_of(s: &mut Simplex, var_of: &[Option<usize>], cells: &[usize]) -> Resu
         };
         out.push((*c, lo, hi));
     }
-    Ok((out, lps))
+    Ok((out, lps, int_ok))
 }
 
 /// A feasible basis of the attacker's program: the vertex microlp finds (a cold phase 1 that
@@ -259,9 +317,25 @@ pub(crate) fn audit_system(
     let groups = components(sys, suppressed);
     let mut bounds: Vec<Option<(f64, Option<f64>)>> = vec![None; sys.cells.len()];
     let mut lps = 0usize;
+    let mut integer: Vec<Option<IntegerCheck>> = vec![None; sys.cells.len()];
+    // the primary cells the LP finds protected whose integer attacker is searched: every one, or
+    // an even sample of INTEGER_SAMPLE of them
+    let primaries = (0..sys.cells.len()).filter(|c| suppressed[*c] && needs.is_primary(*c)).count();
+    let stride = primaries.div_ceil(INTEGER_SAMPLE).max(1);
+    let mut primaries_seen = 0usize;
+    let mut global = INTEGER_GLOBAL;
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     for group in &groups {
         let (lp, var_of) = attacker_lp(sys, suppressed, group);
+        let mut required: Vec<Option<(f64, f64)>> = vec![None; lp.bounds.len()];
+        for c in group {
+            if let Some(v) = var_of[*c]
+                && needs.is_primary(*c)
+            {
+                let (value, p) = (sys.cells[*c].value, needs.protection[*c]);
+                required[v] = Some((value.saturating_sub(p) as f64, value.saturating_add(p) as f64));
+            }
+        }
         let base = start(&lp)?;
         let Some(base) = base else {
             return Err(SdcError::Lp("the published release is infeasible".into()));
@@ -274,8 +348,8 @@ pub(crate) fn audit_system(
                 .chunks(chunk)
                 .map(|cells| {
                     let mut simplex = base.clone();
-                    let var_of = &var_of;
-                    s.spawn(move || bounds_of(&mut simplex, var_of, cells))
+                    let (var_of, required) = (&var_of, &required);
+                    s.spawn(move || bounds_of(&mut simplex, var_of, cells, required))
                 })
                 .collect();
             handles
@@ -283,12 +357,58 @@ pub(crate) fn audit_system(
                 .map(|h| h.join().unwrap_or_else(|_| Err(SdcError::Lp("an audit thread failed".into()))))
                 .collect()
         });
+        let mut int_ok = vec![(false, false); lp.bounds.len()];
         for r in results {
-            let (b, n) = r?;
+            let (b, n, ok) = r?;
             lps += n;
             for (c, lo, hi) in b {
                 bounds[c] = Some((lo, hi));
             }
+            for (a, b) in int_ok.iter_mut().zip(ok) {
+                a.0 |= b.0;
+                a.1 |= b.1;
+            }
+        }
+        for c in group {
+            let (Some(v), Some((lo_req, hi_req)), Some((lo, hi))) =
+                (var_of[*c], var_of[*c].and_then(|v| required[v]), bounds[*c])
+            else {
+                continue;
+            };
+            let lp_safe = lo <= lo_req + TOL && hi.is_none_or(|h| h >= hi_req - TOL);
+            if !lp_safe {
+                continue;
+            }
+            let mut check = IntegerCheck::Certified;
+            let sampled = primaries_seen % stride == 0;
+            primaries_seen += 1;
+            let value = sys.cells[*c].value as f64;
+            for (done, up) in [(int_ok[v].0, false), (int_ok[v].1, true)] {
+                if done || check != IntegerCheck::Certified {
+                    continue;
+                }
+                if !sampled {
+                    check = IntegerCheck::Unchecked;
+                    continue;
+                }
+                let change = if up { hi_req - value } else { lo_req - value };
+                if change.abs() <= TOL || local_integer_move(sys, suppressed, *c, change)? {
+                    continue;
+                }
+                if global == 0 {
+                    check = IntegerCheck::Unchecked;
+                    continue;
+                }
+                global -= 1;
+                let mut mip = lp.clone();
+                mip.bounds[v] = if up { (hi_req, f64::INFINITY) } else { (0.0, lo_req) };
+                match mip.solve_integer(INTEGER_NODES)? {
+                    IntegerOutcome::Found(x) if satisfies(&lp, &x) => {}
+                    IntegerOutcome::Infeasible => check = IntegerCheck::Narrower,
+                    _ => check = IntegerCheck::Unchecked,
+                }
+            }
+            integer[*c] = Some(check);
         }
     }
     let mut cells = Vec::new();
@@ -327,10 +447,70 @@ pub(crate) fn audit_system(
             required_upper,
             safe,
             shown_in: cell.shown.iter().map(|(t, i)| (tables[*t].spec.id.clone(), *i)).collect(),
+            integer: if safe && primary { integer[c] } else { None },
         });
     }
     cells.sort_by_key(|a| (sys_order(tables, &a.table), a.index));
-    Ok(AuditReport { passed, cells, components: groups.len(), lps })
+    let count = |k: IntegerCheck| cells.iter().filter(|a| a.integer == Some(k)).count();
+    Ok(AuditReport {
+        passed,
+        components: groups.len(),
+        lps,
+        integer_certified: count(IntegerCheck::Certified),
+        integer_narrower: count(IntegerCheck::Narrower),
+        integer_unchecked: count(IntegerCheck::Unchecked),
+        cells,
+    })
+}
+
+/// Whether a change of the release by whole numbers moves primary cell `c` by `change` while
+/// every relation holds, no count goes negative and only suppressed cells near `c` move (those
+/// sharing a relation with it, and those sharing one with them): then an integral table
+/// consistent with the release puts the cell there. Branch and bound over those cells; `false`
+/// also when undecided.
+fn local_integer_move(sys: &System, suppressed: &[bool], c: usize, change: f64) -> Result<bool, SdcError> {
+    let mut var_of: Vec<Option<usize>> = vec![None; sys.cells.len()];
+    let mut lp = Lp::default();
+    let mut ring = vec![c];
+    var_of[c] = Some(lp.var(0.0, change, change));
+    let mut cells = vec![c];
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for x in &ring {
+            for r in &sys.rels_of[*x] {
+                let rel = &sys.rels[*r];
+                for y in std::iter::once(rel.total).chain(rel.parts.iter().copied()) {
+                    if suppressed[y] && var_of[y].is_none() && cells.len() < INTEGER_NEAR {
+                        var_of[y] = Some(lp.var(0.0, -(sys.cells[y].value as f64), f64::INFINITY));
+                        cells.push(y);
+                        next.push(y);
+                    }
+                }
+            }
+        }
+        ring = next;
+    }
+    let mut rels: Vec<usize> = cells.iter().flat_map(|x| sys.rels_of[*x].iter().copied()).collect();
+    rels.sort_unstable();
+    rels.dedup();
+    for r in rels {
+        let row: Vec<(usize, f64)> =
+            sys.terms(r).into_iter().filter_map(|(x, k)| var_of[x].map(|v| (v, k as f64))).collect();
+        if !row.is_empty() {
+            lp.rows.push((row, 0.0));
+        }
+    }
+    Ok(matches!(lp.solve_integer(INTEGER_NODES)?, IntegerOutcome::Found(x) if satisfies(&lp, &x)))
+}
+
+/// Whether an integral point meets every row of `lp` exactly and its bounds.
+fn satisfies(lp: &Lp, x: &[f64]) -> bool {
+    x.len() == lp.bounds.len()
+        && x.iter().zip(&lp.bounds).all(|(v, (lo, hi))| *v >= *lo - TOL && *v <= *hi + TOL)
+        && lp.rows.iter().all(|(terms, rhs)| {
+            let lhs: f64 = terms.iter().map(|(j, k)| k * x[*j]).sum();
+            (lhs - rhs).abs() <= TOL
+        })
 }
 
 fn sys_order(tables: &[Table], id: &str) -> usize {

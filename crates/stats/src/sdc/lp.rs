@@ -56,3 +56,47 @@ impl Lp {
         }
     }
 }
+
+/// The outcome of an integer feasibility search.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum IntegerOutcome {
+    /// An integral point of the program.
+    Found(Vec<f64>),
+    /// No integral point.
+    Infeasible,
+    /// The node budget ran out first.
+    Undecided,
+}
+
+impl Lp {
+    /// Looks for a point of the program whose variables are all whole numbers (bounds rounded
+    /// inwards), by microlp's branch and bound with at most `nodes` nodes (deterministic: no
+    /// clock).
+    pub fn solve_integer(&self, nodes: u64) -> Result<IntegerOutcome, SdcError> {
+        let mut p = Problem::new(OptimizationDirection::Minimize);
+        let mut vars = Vec::with_capacity(self.bounds.len());
+        for ((lo, hi), c) in self.bounds.iter().zip(&self.obj) {
+            let lo = lo.ceil().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32;
+            let hi = hi.floor().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32;
+            if lo > hi {
+                return Ok(IntegerOutcome::Infeasible);
+            }
+            vars.push(p.add_integer_var(*c, (lo, hi)));
+        }
+        for (terms, rhs) in &self.rows {
+            let expr: Vec<_> = terms.iter().map(|(v, c)| (vars[*v], *c)).collect();
+            p.add_constraint(expr.as_slice(), ComparisonOp::Eq, *rhs);
+        }
+        let mut options = microlp::SolveOptions::default();
+        options.node_limit = Some(nodes);
+        match p.solve_with(options) {
+            Ok(outcome) => match outcome.solution() {
+                Some(s) => Ok(IntegerOutcome::Found(vars.iter().map(|v| s.var_value(*v).round()).collect())),
+                None => Ok(IntegerOutcome::Undecided),
+            },
+            Err(microlp::Error::Infeasible) => Ok(IntegerOutcome::Infeasible),
+            Err(microlp::Error::Unbounded) => Ok(IntegerOutcome::Undecided),
+            Err(e) => Err(SdcError::Lp(e.to_string())),
+        }
+    }
+}

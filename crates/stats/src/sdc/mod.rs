@@ -35,8 +35,8 @@ mod simplex;
 mod suppress;
 mod system;
 
-pub use audit::{AuditCell, AuditReport, audit, audit_after};
-pub use suppress::{protect, protect_after};
+pub use audit::{AuditCell, AuditReport, INTEGER_SAMPLE, IntegerCheck, audit, audit_after};
+pub use suppress::{protect, protect_after, suppress};
 
 use crate::model::{CellKey, ConfStatus};
 use serde::{Deserialize, Serialize};
