@@ -380,7 +380,7 @@ pub(crate) fn audit_system(
                 continue;
             }
             let mut check = IntegerCheck::Certified;
-            let sampled = primaries_seen % stride == 0;
+            let sampled = primaries_seen.is_multiple_of(stride);
             primaries_seen += 1;
             let value = sys.cells[*c].value as f64;
             for (done, up) in [(int_ok[v].0, false), (int_ok[v].1, true)] {
