@@ -114,7 +114,9 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         }
         "/api/v1/registrations/{case}/records#proceedings" => json!({"kind": "criminal_matter", "fields": {
             "offence": "Theft", "authority": "Riga prosecutor", "recorded_on": "2026-01-01", "compelled": "yes"}}),
-        "/api/v1/statistics/releases" => json!({"year": 2026, "mode": "suppression"}),
+        "/api/v1/statistics/releases" | "/api/v1/statistics/releases/preview" => {
+            json!({"year": 2026, "mode": "suppression"})
+        }
         "/api/v1/statistics/releases/{id}/submit" => json!({}),
         "/api/v1/notifications" => {
             json!({"notified_on": "2026-01-01", "sex": "female", "age_group": "25_34", "citizenship": "UA", "forms": ["sexual"]})
@@ -269,7 +271,7 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
         ],
         "/referrals/{id}/state" => vec![("state", "accepted".into()), ("version", "1".into())],
         "/referrals/{id}/follow-ups" => vec![("note", "Called the shelter.".into()), ("version", "1".into())],
-        "/statistics/releases" => {
+        "/statistics/releases" | "/statistics/releases/preview" => {
             vec![("year", "2026".into()), ("mode", "suppression".into()), ("threshold", "5".into())]
         }
         _ => vec![],
