@@ -687,6 +687,29 @@ async fn the_pages_work_in_english_and_latvian() {
         assert!(!page.body.contains("rec-"), "a message id shows on {path}");
     }
     assert!(t.page(&child, Some(s)).await.body.contains("Bērna aizsardzība"));
+
+    // A form refused in Latvian: the problem at its field in Latvian, what was typed kept.
+    let compensation = format!("/cases/{case}/support/compensation");
+    let r = t
+        .form(
+            &compensation,
+            Some(s),
+            &[
+                ("action", "add:compensation_claim"),
+                ("kind", "state_compensation_scheme"),
+                ("prepared_on", "2026-09-03"),
+                ("amount_claimed", "divi tūkstoši"),
+                ("currency", "EUR"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<html lang=\"lv\">"));
+    let field = &r.body[r.body.find("id=\"add-compensation_claim-amount_claimed\"").expect("the amount's input")..];
+    assert!(field.contains("value=\"divi tūkstoši\""), "{field}");
+    assert!(r.body.contains("id=\"add-compensation_claim-amount_claimed-error\""), "{}", r.body);
+    assert!(r.body.contains("<a href=\"#add-compensation_claim-amount_claimed\">Prasītā summa: "), "{}", r.body);
+    assert!(r.body.contains("value=\"2026-09-03\""), "the other inputs are kept too");
 }
 
 /// The English and Latvian message files of these pages have the same messages.
