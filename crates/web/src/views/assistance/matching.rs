@@ -181,7 +181,7 @@ async fn match_page(
                 Ok(lines) => results = lines,
                 Err(e) => check = problem(&tr, e, without_index)?,
             },
-            Err(e) => check = check_of(&tr, &without_index(&e.field), e.message),
+            Err(e) => check = check_of(&tr, &without_index(&e.field), tr.problem(&e)),
         }
     }
     if !case.is_empty() {

@@ -143,19 +143,21 @@ async fn providers(
     };
     let service = match q.service.trim() {
         "" => None,
-        s => ServiceType::parse_code("service", s).map_err(|e| fail("service", e.message)).ok(),
+        s => ServiceType::parse_code("service", s).map_err(|e| fail("service", tr.problem(&e))).ok(),
     };
     let audience = match q.audience.trim() {
         "" => None,
-        s => Audience::parse_code("audience", s).map_err(|e| fail("audience", e.message)).ok(),
+        s => Audience::parse_code("audience", s).map_err(|e| fail("audience", tr.problem(&e))).ok(),
     };
     let language = match q.language.trim() {
         "" => None,
-        s => LanguageCode::parse("language", &s.to_ascii_lowercase()).map_err(|e| fail("language", e.message)).ok(),
+        s => {
+            LanguageCode::parse("language", &s.to_ascii_lowercase()).map_err(|e| fail("language", tr.problem(&e))).ok()
+        }
     };
     let region = match q.region.trim() {
         "" => None,
-        s => RegionCode::parse("region", &s.to_ascii_uppercase()).map_err(|e| fail("region", e.message)).ok(),
+        s => RegionCode::parse("region", &s.to_ascii_uppercase()).map_err(|e| fail("region", tr.problem(&e))).ok(),
     };
     let needle = q.q.trim().to_lowercase();
     let may_manage = can(&p, Permission::ManageProviders);

@@ -209,7 +209,7 @@ async fn referral_form_page(
                     }
                 }
             },
-            Err(e) if !check.is_some() => check = check_of(&tr, &without_index(&e.field), e.message),
+            Err(e) if !check.is_some() => check = check_of(&tr, &without_index(&e.field), tr.problem(&e)),
             Err(_) => {}
         }
     }
