@@ -415,7 +415,7 @@ struct CasePage<'a> {
     records: Vec<RecordLine>,
     events: Vec<EventLine>,
     /// Possible duplicates of the person, for those who may correct the registration.
-    duplicates: Vec<super::ident::HitRow>,
+    duplicates: Vec<super::identification::search::HitRow>,
     /// The decision form as typed (empty when first shown: no outcome is chosen for the user).
     decision: DecisionTyped,
     /// The decision form's problem, for the summary template.
@@ -615,7 +615,7 @@ pub(super) async fn case_page(
     // The registrar's warning, as after saving: only for those who may write the identity.
     let duplicates = if file.actions.edit {
         let hits = state.app.possible_duplicates(&p, &id, &file.registration).await?;
-        hits.into_iter().map(|h| super::ident::hit_row(&tr, h)).collect()
+        hits.into_iter().map(|h| super::identification::search::hit_row(&tr, h)).collect()
     } else {
         Vec::new()
     };

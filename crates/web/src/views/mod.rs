@@ -2,20 +2,17 @@
 //! from the Fluent message files, plain HTML forms that work without JavaScript.
 
 pub mod account;
+pub mod administration;
 pub mod assistance;
-pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod charts;
 pub mod form;
 pub mod home;
-pub mod ident;
-pub mod organisations;
+pub mod identification;
 pub mod page_error;
-pub mod setup;
 pub mod statistics;
 pub mod stats;
-pub mod users;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -35,12 +32,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(auth::router())
         .merge(home::router())
         .merge(account::router())
-        .merge(organisations::router())
-        .merge(users::router())
-        .merge(setup::router())
-        .merge(audit::router())
+        .merge(administration::router())
         .merge(cases::router())
-        .merge(ident::router())
+        .merge(identification::router())
         .merge(assistance::router())
         .merge(statistics::router())
         .merge(stats::router())

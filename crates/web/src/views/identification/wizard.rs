@@ -1,50 +1,38 @@
-//! Identification pages: the registration wizard (usable on a phone, saved as a draft at every
-//! step), referral, status decisions, residence and criminal-matter records, the deadlines
-//! dashboard, anonymous notifications and person search.
+//! The registration wizard, usable on a phone and saved as a draft at every step
+//! (`/cases/{case}/edit`), and the referral of a draft (`/cases/{case}/submit`).
 
-use super::cases::DecisionTyped;
-use super::form::{FormProblem, PageForm};
-use super::page_error::{PageError, PageResult};
-use super::{Choice, PageCtx, can, coded_choices, field_label, language_of, render, see_other, with_status};
+use super::search::{HitRow, hit_row};
 use crate::AppState;
 use crate::extract::{FormPairs, SignedIn};
 use crate::i18n::Tr;
+use crate::views::form::{FormProblem, PageForm};
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::{Choice, PageCtx, coded_choices, field_label, language_of, render, see_other, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use haven_app::ident::{
-    CaseRecordInput, DeadlineItem, DecisionInput, NotificationInput, ReconsiderationInput, SearchHit, SearchInput,
-};
 use haven_app::{AppError, Principal};
 use haven_domain::case::{CalendarDate, Sex};
-use haven_domain::ident::age::{AgeAssessment, AgeGroup, AgeRange};
+use haven_domain::ident::age::{AgeAssessment, AgeRange};
 use haven_domain::ident::forms::{
     Act, EventKind, FormId, Industry, Means, MethodOfControl, OnlinePlatform, RecruitmentMethod,
     RelationshipToTrafficker, Vulnerability,
 };
-use haven_domain::ident::procedure::{MemberVote, Vote};
 use haven_domain::ident::record::{
     Consent, DocumentKind, Gender, Guardian, IdentityDocument, IndicatorAnswers, Registration, RegistrationState,
     TraffickingEvent,
 };
 use haven_domain::org::CountryCode;
-use haven_domain::{Coded, ParseError, Permission};
+use haven_domain::{Coded, ParseError};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/edit", get(edit_form).post(edit_save))
         .route("/cases/{case}/submit", post(submit))
-        .route("/cases/{case}/decisions", post(decide))
-        .route("/cases/{case}/reconsideration-requests", post(request_reconsideration))
-        .route("/cases/{case}/records", post(add_record))
-        .route("/deadlines", get(deadlines))
-        .route("/notifications/new", get(notification_form))
-        .route("/notifications", post(notification_save))
-        .route("/search", get(search))
 }
 
 /// The wizard's steps, in order.
@@ -752,323 +740,4 @@ async fn submit(
         duplicates: vec![],
     };
     Ok(edit_page(&state, &p, &headers, loaded, "consent", reg, Some((check, &FormPairs(vec![])))))
-}
-
-/// The decision form: a [`DecisionInput`] whose commission votes come one seat a row
-/// (`vote_seat_N`, `vote_member_N`, `vote_N`).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DecisionForm {
-    seq: u32,
-    kind: String,
-    decided_on: String,
-    reasons: String,
-    corrects: Option<u32>,
-}
-
-/// A commission's votes: one seat per row; an empty vote is a member who did not vote.
-fn votes(form: &FormPairs) -> Result<Vec<MemberVote>, ParseError> {
-    let mut votes = Vec::new();
-    for i in 0..32 {
-        let Some(seat) = form.get(&format!("vote_seat_{i}")) else { break };
-        let vote = form.get(&format!("vote_{i}")).unwrap_or_default().trim();
-        if vote.is_empty() {
-            continue;
-        }
-        votes.push(MemberVote {
-            seat: seat.to_owned(),
-            member: form.get(&format!("vote_member_{i}")).unwrap_or_default().trim().to_owned(),
-            vote: Vote::parse_code(&format!("votes[{i}].vote"), vote)?,
-        });
-    }
-    Ok(votes)
-}
-
-async fn decide(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<PageForm<DecisionForm>, PageError>,
-) -> PageResult {
-    let PageForm { input: f, pairs } = form?;
-    let input = DecisionInput {
-        seq: f.seq,
-        kind: f.kind,
-        decided_on: f.decided_on,
-        reasons: f.reasons,
-        corrects: f.corrects,
-        votes: votes(&pairs)?,
-    };
-    match state.app.record_decision(&p, &id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/cases/{id}#decisions"))),
-        // A refused decision shows the case page again with what was typed and the problem next
-        // to the field, never a dead-end error page.
-        Err(e) => {
-            let tr = state.i18n.tr(language_of(Some(&p), &headers));
-            let place = |field: &str| if field == "kind" { "decision-kind".to_owned() } else { field.to_owned() };
-            let problem = FormProblem::of(&tr, e, place, |tr, _, field| field_label(tr, field))?;
-            let typed =
-                DecisionTyped { kind: input.kind, decided_on: input.decided_on, reasons: input.reasons, problem };
-            Ok(super::cases::case_page(&state, &p, &headers, &id, typed).await.into_response())
-        }
-    }
-}
-
-async fn request_reconsideration(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    Path(id): Path<String>,
-    form: Result<PageForm<ReconsiderationInput>, PageError>,
-) -> PageResult {
-    let PageForm { input, .. } = form?;
-    state.app.request_reconsideration(&p, &id, &input).await?;
-    Ok(see_other(&format!("/cases/{id}#decisions")))
-}
-
-/// A record's form: its kind, and its fields as typed (the use case reads them by kind).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RecordForm {
-    kind: String,
-}
-
-async fn add_record(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    Path(id): Path<String>,
-    form: Result<PageForm<RecordForm>, PageError>,
-) -> PageResult {
-    let PageForm { input, pairs } = form?;
-    let fields = pairs.0.into_iter().filter(|(k, v)| k != "kind" && !v.trim().is_empty()).collect();
-    // A field of the record is named as the form names it (`applied_on`, not `fields.applied_on`).
-    let record = CaseRecordInput { kind: input.kind, fields };
-    state.app.add_case_record(&p, &id, &record).await.map_err(|e| match e {
-        AppError::Invalid(mut problem) => {
-            if let Some(field) = problem.field.strip_prefix("fields.") {
-                problem.field = field.to_owned();
-            }
-            AppError::Invalid(problem)
-        }
-        other => other,
-    })?;
-    Ok(see_other(&format!("/cases/{id}#records")))
-}
-
-// ------------------------------------------------------------------ deadlines
-
-#[derive(Template)]
-#[template(path = "deadlines.html")]
-struct DeadlinesPage<'a> {
-    ctx: PageCtx<'a>,
-    items: Vec<DeadlineItem>,
-    overdue: usize,
-    due_soon: usize,
-}
-
-async fn deadlines(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> PageResult {
-    let items = state.app.deadlines(&p).await?;
-    let ctx = PageCtx::new(&state, Some(&p), &headers, "deadlines-title", "/deadlines");
-    let overdue = items.iter().filter(|i| i.clock.state == "overdue").count();
-    let due_soon = items.iter().filter(|i| i.clock.state == "due_soon" || i.clock.state == "due_today").count();
-    Ok(render(&DeadlinesPage { ctx, items, overdue, due_soon }))
-}
-
-// ------------------------------------------------------------------ notifications
-
-#[derive(Template)]
-#[template(path = "notification.html")]
-struct NotificationPage<'a> {
-    ctx: PageCtx<'a>,
-    sexes: Vec<Choice>,
-    age_groups: Vec<Choice>,
-    forms: Vec<Choice>,
-    notified_on: String,
-    citizenship: String,
-    check: FormProblem,
-    filed: bool,
-}
-
-fn notification_page(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    typed: Option<&NotificationInput>,
-    check: FormProblem,
-    filed: bool,
-) -> Response {
-    let ctx = PageCtx::new(state, Some(p), headers, "notification-title", "/cases");
-    let tr = ctx.tr;
-    let adult_groups: Vec<Choice> =
-        coded_choices::<AgeGroup>(&tr, "age-group", &[typed.map_or("", |t| t.age_group.as_str())])
-            .into_iter()
-            .filter(|c| AgeGroup::parse_code("a", &c.value).is_ok_and(|g| !g.is_child()))
-            .collect();
-    let chosen = typed.map(|t| t.forms.as_slice()).unwrap_or_default();
-    let forms = state
-        .app
-        .reference()
-        .forms
-        .forms()
-        .iter()
-        .map(|f| Choice {
-            value: f.id.as_str().to_owned(),
-            label: ctx.t(&format!("form-{}", f.id.as_str())),
-            selected: chosen.iter().any(|c| c == f.id.as_str()),
-        })
-        .collect();
-    let status = check.status();
-    let page = NotificationPage {
-        sexes: coded_choices::<Sex>(&tr, "sex", &[typed.map_or("", |t| t.sex.as_str())]),
-        age_groups: adult_groups,
-        forms,
-        notified_on: typed.map_or_else(|| state.app.today().to_string(), |t| t.notified_on.clone()),
-        citizenship: typed.map(|t| t.citizenship.clone()).unwrap_or_default(),
-        check,
-        filed,
-        ctx,
-    };
-    with_status(render(&page), status)
-}
-
-#[derive(Deserialize)]
-struct FiledQuery {
-    filed: Option<String>,
-}
-
-async fn notification_form(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Query(q): Query<FiledQuery>,
-) -> PageResult {
-    state.app.require(&p, Permission::FileNotification).await?;
-    Ok(notification_page(&state, &p, &headers, None, FormProblem::none(), q.filed.is_some()))
-}
-
-async fn notification_save(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    form: Result<PageForm<NotificationInput>, PageError>,
-) -> PageResult {
-    let PageForm { input, .. } = form?;
-    match state.app.file_notification(&p, &input).await {
-        Ok(_) => Ok(see_other("/notifications/new?filed=1")),
-        Err(e) => {
-            let tr = state.i18n.tr(language_of(Some(&p), &headers));
-            let check = FormProblem::of(&tr, e, without_index, |tr, _, field| field_label(tr, field))?;
-            Ok(notification_page(&state, &p, &headers, Some(&input), check, false))
-        }
-    }
-}
-
-/// `forms[2]` is the input `forms`.
-fn without_index(field: &str) -> String {
-    field.split('[').next().unwrap_or(field).to_owned()
-}
-
-// ------------------------------------------------------------------ search
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SearchQuery {
-    name: String,
-    date_of_birth: String,
-    document: String,
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPage<'a> {
-    ctx: PageCtx<'a>,
-    name: String,
-    date_of_birth: String,
-    document: String,
-    searched: bool,
-    hits: Vec<HitRow>,
-    check: FormProblem,
-}
-
-/// A search result with the linkage engine's reasons in the reader's language.
-pub(super) struct HitRow {
-    pub(super) hit: SearchHit,
-    pub(super) reasons: Vec<Reason>,
-    /// The linkage engine's probability in words (or "exact" for an identifier).
-    pub(super) probability: String,
-}
-
-/// One field's part in a match: "Given names: the same, +7.4".
-pub(super) struct Reason {
-    pub(super) field: String,
-    pub(super) level: String,
-    pub(super) weight: String,
-}
-
-/// The words for a comparison level of the linkage engine; a level of an operator's model that
-/// has none is shown as the engine names it.
-fn level_words(tr: &crate::i18n::Tr<'_>, level: &str) -> String {
-    let id = match level {
-        "exact" => "search-level-exact",
-        "different" => "search-level-different",
-        "missing" => "search-level-missing",
-        "same phonetic code or a shared name" => "search-level-phonetic",
-        "day and month swapped" => "search-level-day-month-swapped",
-        "year off by one" => "search-level-year-off",
-        "one component different" => "search-level-one-component",
-        "consistent with an age estimate or partial date" => "search-level-partial-date",
-        l if l.starts_with("Jaro-Winkler") => "search-level-similar",
-        l if l.starts_with("edit distance") => "search-level-edits",
-        other => return other.to_owned(),
-    };
-    tr.t(id)
-}
-
-pub(super) fn hit_row(tr: &crate::i18n::Tr<'_>, hit: SearchHit) -> HitRow {
-    let reasons = hit
-        .explanation
-        .iter()
-        .map(|r| Reason {
-            field: tr.t(&format!("field-{}", r.field)),
-            level: level_words(tr, &r.level),
-            weight: format!("{:+.1}", r.weight),
-        })
-        .collect();
-    // A whole percentage: no decimal separator to localise, and finer is not meaningful here.
-    let probability = match hit.probability {
-        Some(p) => format!("{:.0} %", p * 100.0),
-        None => tr.t("dup-exact"),
-    };
-    HitRow { hit, reasons, probability }
-}
-
-async fn search(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Query(q): Query<SearchQuery>,
-) -> PageResult {
-    state.app.require(&p, Permission::SearchPersons).await?;
-    let searched = !(q.name.trim().is_empty() && q.date_of_birth.trim().is_empty() && q.document.trim().is_empty());
-    let tr = state.i18n.tr(language_of(Some(&p), &headers));
-    let (hits, check) = if searched {
-        let input =
-            SearchInput { name: q.name.clone(), date_of_birth: q.date_of_birth.clone(), document: q.document.clone() };
-        match state.app.search_persons(&p, &input).await {
-            Ok(h) => (h.into_iter().map(|h| hit_row(&tr, h)).collect(), FormProblem::none()),
-            Err(e) => (vec![], FormProblem::of(&tr, e, str::to_owned, |tr, _, field| field_label(tr, field))?),
-        }
-    } else {
-        (vec![], FormProblem::none())
-    };
-    let status = check.status();
-    let ctx = PageCtx::new(&state, Some(&p), &headers, "search-title", "/search");
-    let page =
-        SearchPage { ctx, name: q.name, date_of_birth: q.date_of_birth, document: q.document, searched, hits, check };
-    Ok(with_status(render(&page), status))
-}
-
-/// Whether the principal may see the deadlines (for the home page and navigation).
-pub fn may_see_deadlines(p: &Principal) -> bool {
-    can(p, Permission::ReadDeadlines)
 }

@@ -1,10 +1,12 @@
 //! Organisation administration: the list, and a form to create one.
 
-use super::form::{FormProblem, PageForm};
-use super::page_error::{PageError, PageResult};
-use super::{Choice, PageCtx, coded_choices, field_label, label_of, language_of, render, see_other, with_status};
 use crate::AppState;
 use crate::extract::SignedIn;
+use crate::views::form::{FormProblem, PageForm};
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::{
+    Choice, PageCtx, coded_choices, field_label, label_of, language_of, render, see_other, with_status,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -65,7 +67,7 @@ async fn page(
             name: o.name.clone(),
             kind: label_of(&ctx.tr, "org-kind", o.kind),
             jurisdiction: o.jurisdiction.code().to_owned(),
-            created: super::format_time(&o.created_at),
+            created: crate::views::format_time(&o.created_at),
         })
         .collect();
     lines.sort_by(|a, b| (&a.jurisdiction, &a.name).cmp(&(&b.jurisdiction, &b.name)));

@@ -1,11 +1,11 @@
 //! Choosing a password with a one-time set-up code (no login): the code an administrator
 //! handed over after creating the account or resetting its password.
 
-use super::form::{FormProblem, OrFormProblem, PageForm};
-use super::page_error::{PageError, PageResult};
-use super::{PageCtx, field_label, language_of, render, see_other, with_status};
 use crate::AppState;
 use crate::extract::ClientAddress;
+use crate::views::form::{FormProblem, OrFormProblem, PageForm};
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::{PageCtx, field_label, language_of, render, see_other, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;

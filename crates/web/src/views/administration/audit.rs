@@ -1,9 +1,9 @@
 //! The audit log: the chain verified (or the break found), and the latest entries.
 
-use super::page_error::PageResult;
-use super::{PageCtx, can, format_time, label_of, render};
 use crate::AppState;
 use crate::extract::SignedIn;
+use crate::views::page_error::PageResult;
+use crate::views::{PageCtx, can, format_time, label_of, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;

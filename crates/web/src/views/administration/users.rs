@@ -3,11 +3,11 @@
 //! second administrator. An administrator never sees a password: creating a user or resetting
 //! one shows a one-time set-up code, once, on the page that answers the form.
 
-use super::form::{FormProblem, PageForm};
-use super::page_error::{PageError, PageResult};
-use super::{Choice, PageCtx, field_label, format_time, label_of, language_of, render, see_other, with_status};
 use crate::AppState;
 use crate::extract::SignedIn;
+use crate::views::form::{FormProblem, PageForm};
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::{Choice, PageCtx, field_label, format_time, label_of, language_of, render, see_other, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
