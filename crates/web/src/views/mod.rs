@@ -12,7 +12,6 @@ pub mod home;
 pub mod identification;
 pub mod page_error;
 pub mod statistics;
-pub mod stats;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -37,7 +36,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(identification::router())
         .merge(assistance::router())
         .merge(statistics::router())
-        .merge(stats::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 

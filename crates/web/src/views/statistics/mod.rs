@@ -3,9 +3,9 @@
 //! SVG, no script) for those who make releases. The EU level has no register: its users go to
 //! the EU page.
 
-use super::{PageCtx, can, error_page, format_time, label_of, render, see_other};
 use crate::AppState;
 use crate::extract::SignedIn;
+use crate::views::{PageCtx, can, error_page, format_time, label_of, render, see_other};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -14,8 +14,19 @@ use axum::response::Response;
 use axum::routing::get;
 use haven_domain::Permission;
 
+mod dashboard;
+mod eu;
+mod releases;
+mod shared;
+
+/// Every statistics page: `/statistics` here, then the dashboard, the releases and the EU
+/// collection, each in its own module.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/statistics", get(show))
+    Router::new()
+        .route("/statistics", get(show))
+        .merge(dashboard::router())
+        .merge(releases::router())
+        .merge(eu::router())
 }
 
 /// Width of the longest bar, in SVG user units.
@@ -85,7 +96,7 @@ async fn show(State(state): State<AppState>, SignedIn(p): SignedIn, headers: Hea
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
     let released = latest.last().map(|r| {
-        let total = super::stats::grand_total(r);
+        let total = shared::grand_total(r);
         Released {
             id: r.id.clone(),
             year: r.year.to_string(),

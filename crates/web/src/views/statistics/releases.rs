@@ -1,206 +1,32 @@
-//! Statistics pages: the dashboard (charts of the latest releases, drawn on the server as SVG),
-//! releases (making one, reading its report, its tables and downloads, sending it to the EU
-//! hub), and the EU view (who has submitted, EU totals by country with coverage, upload).
+//! `/statistics/releases`: making a release (its preview first, then publishing it), reading its
+//! report, its tables and downloads, and sending it to the EU hub.
 
-use super::charts::{self, Chart, Group, Point};
-use super::{PageCtx, can, error_page, format_time, render, see_other};
+use super::shared::{Headline, YearParam, code_label, headlines, problems_page, table_chart, table_title};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{FormPairs, SignedIn};
+use crate::views::charts::Chart;
+use crate::views::{PageCtx, can, error_page, format_time, render, see_other};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use haven_app::error::Refusal;
-use haven_app::stats::{FileFormat, Release, ReleasePreview, ReleaseRequest, ReleaseSummary, ShownCell};
-use haven_app::{AppError, Principal, Problem};
+use haven_app::stats::{Release, ReleasePreview, ReleaseRequest, ReleaseSummary, ShownCell};
+use haven_app::{AppError, Principal};
 use haven_domain::Permission;
-use haven_stats::{CellKey, Concept, Indicator, TOTAL, TableSpec};
+use haven_stats::{CellKey, TableSpec};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/statistics/dashboard", get(dashboard))
         .route("/statistics/releases", get(releases_page).post(create_release))
         .route("/statistics/releases/preview", post(preview_release))
         .route("/statistics/releases/{id}", get(release_page))
         .route("/statistics/releases/{id}/submit", post(submit_release))
         .route("/statistics/releases/{id}/tables/{table}", get(table_page))
-        .route("/statistics/eu", get(eu_page))
-        .route("/statistics/eu/submissions", post(upload))
-}
-
-#[derive(Debug, Deserialize)]
-struct YearParam {
-    year: Option<u16>,
-}
-
-/// The label of a code of a concept in the user's language.
-fn code_label(ctx: &PageCtx<'_>, concept: Concept, code: &str) -> String {
-    if code == TOTAL {
-        return ctx.t("stats-total");
-    }
-    match concept {
-        Concept::Citizen if code != "UNK" => code.to_owned(),
-        _ => ctx.t(&format!("stat-{}-{code}", concept.id())),
-    }
-}
-
-fn table_title(ctx: &PageCtx<'_>, spec: &TableSpec) -> String {
-    ctx.t(&format!("stat-table-{}", spec.id))
-}
-
-fn point(cell: &haven_app::stats::ShownCell) -> Point {
-    Point { value: cell.value, confidential: cell.conf.is_suppressed() }
-}
-
-/// A chart of one table of a release: groups along `group_dim`, one series per code of the other
-/// dimension (or the total only when `totals_only`).
-fn table_chart(
-    ctx: &PageCtx<'_>,
-    release: &Release,
-    table_id: &str,
-    group_dim: usize,
-    totals_only: bool,
-) -> Option<Chart> {
-    let spec = release.table(table_id)?;
-    let cells = release.cells(spec);
-    let other = usize::from(spec.dims.len() > 1 && group_dim == 0);
-    let g = spec.dims.get(group_dim)?;
-    let series_dim = spec.dims.get(other).filter(|_| spec.dims.len() > 1);
-    let series_positions: Vec<usize> = match series_dim {
-        Some(d) if !totals_only => (0..d.codes.len()).collect(),
-        Some(d) => vec![d.codes.len()],
-        None => vec![0],
-    };
-    let series: Vec<String> = match series_dim {
-        Some(d) => series_positions.iter().map(|p| code_label(ctx, d.concept, d.code_at(*p))).collect(),
-        None => vec![ctx.t("stats-persons")],
-    };
-    let groups = (0..g.codes.len())
-        .map(|gp| {
-            let points = series_positions
-                .iter()
-                .map(|sp| {
-                    let mut pos = vec![0; spec.dims.len()];
-                    pos[group_dim] = gp;
-                    if spec.dims.len() > 1 {
-                        pos[other] = *sp;
-                    }
-                    cells.get(spec.index(&pos)).map(point).unwrap_or(Point { value: None, confidential: false })
-                })
-                .collect();
-            Group { label: code_label(ctx, g.concept, &g.codes[gp]), points }
-        })
-        .collect::<Vec<_>>();
-    Some(charts::chart(
-        &format!("chart-{}", spec.id.to_lowercase()),
-        table_title(ctx, spec),
-        &series,
-        &groups,
-        format!("/statistics/releases/{}/tables/{}", release.id, spec.id),
-    ))
-}
-
-/// A release's grand total: registered persons, as released.
-pub(super) fn grand_total(release: &Release) -> Point {
-    let key = CellKey { indicator: Indicator::Registered, codes: vec![] };
-    match release.dataset.observations.iter().find(|o| o.key == key) {
-        Some(o) => Point { value: o.value, confidential: o.conf.is_suppressed() },
-        None => Point { value: None, confidential: false },
-    }
-}
-
-/// One table's headline figure as released: its grand total.
-struct Headline {
-    id: String,
-    title: String,
-    text: String,
-    confidential: bool,
-}
-
-fn headlines(ctx: &PageCtx<'_>, release: &Release) -> Vec<Headline> {
-    release
-        .report
-        .tables
-        .iter()
-        .map(|spec| {
-            let cell = release.headline(spec);
-            Headline {
-                id: spec.id.clone(),
-                title: table_title(ctx, spec),
-                text: match (cell.value, cell.conf) {
-                    (_, s) if s.is_suppressed() => "c".to_owned(),
-                    (Some(v), _) => match cell.error {
-                        Some(e) => format!("{v} ±{e:.1}"),
-                        None => v.to_string(),
-                    },
-                    (None, _) => ":".to_owned(),
-                },
-                confidential: cell.conf.is_suppressed(),
-            }
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "stats_dashboard.html")]
-struct DashboardPage<'a> {
-    ctx: PageCtx<'a>,
-    release: Option<Release>,
-    years: Vec<u16>,
-    year: u16,
-    charts: Vec<Chart>,
-    mode_label: String,
-    headlines: Vec<Headline>,
-    offenders: bool,
-}
-
-async fn dashboard(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Query(q): Query<YearParam>,
-) -> Response {
-    if p.organisation.jurisdiction.code() == "EU" {
-        return see_other("/statistics/eu");
-    }
-    let latest = match state.app.latest_releases(&p).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-dashboard-title", "/statistics");
-    let years: Vec<u16> = latest.iter().map(|r| r.year).collect();
-    let year = q.year.or_else(|| years.last().copied()).unwrap_or(2026);
-    let mut charts = Vec::new();
-    if !latest.is_empty() {
-        let by_year: Vec<Group> =
-            latest.iter().map(|r| Group { label: r.year.to_string(), points: vec![grand_total(r)] }).collect();
-        let href = latest.iter().find(|r| r.year == year).or(latest.last()).map_or_else(
-            || "/statistics/releases".to_owned(),
-            |r| format!("/statistics/releases/{}/tables/VICT_STAT_SEX", r.id),
-        );
-        charts.push(charts::chart(
-            "chart-years",
-            ctx.t("stats-chart-years"),
-            &[ctx.t("stats-persons")],
-            &by_year,
-            href,
-        ));
-    }
-    let release = latest.into_iter().find(|r| r.year == year);
-    if let Some(r) = &release {
-        charts.extend(table_chart(&ctx, r, "VICT_SEX_AGE", 1, false));
-        charts.extend(table_chart(&ctx, r, "VICT_SEX_EXPLOIT", 1, true));
-        charts.extend(table_chart(&ctx, r, "VICT_SEX_CITIZEN_GRP", 1, true));
-        charts.extend(table_chart(&ctx, r, "VICT_STAT_SEX", 1, true));
-    }
-    let mode_label = release.as_ref().map(|r| ctx.t(&format!("stats-mode-{}", r.mode))).unwrap_or_default();
-    let headlines = release.as_ref().map(|r| headlines(&ctx, r)).unwrap_or_default();
-    let offenders = release.as_ref().is_some_and(Release::has_offenders);
-    render(&DashboardPage { ctx, release, years, year, charts, mode_label, headlines, offenders })
 }
 
 #[derive(Template)]
@@ -474,27 +300,6 @@ async fn release_page(
     render(&page)
 }
 
-#[derive(Template)]
-#[template(path = "stats_problems.html")]
-struct ProblemsPage<'a> {
-    ctx: PageCtx<'a>,
-    problems: Vec<Problem>,
-    back: String,
-}
-
-fn problems_page(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    problems: Vec<Problem>,
-    back: String,
-) -> Response {
-    let ctx = PageCtx::new(state, Some(p), headers, "stats-problems-title", "/statistics");
-    let mut response = render(&ProblemsPage { ctx, problems, back });
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
-}
-
 async fn submit_release(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
@@ -614,190 +419,4 @@ async fn table_page(
         ctx,
     };
     render(&page)
-}
-
-struct StatusRow {
-    country: String,
-    status: String,
-    files: usize,
-    last: String,
-}
-
-struct EuRow {
-    label: String,
-    total: String,
-    reported: usize,
-    confidential: String,
-    unknown: String,
-    not_submitted: usize,
-}
-
-#[derive(Template)]
-#[template(path = "stats_eu.html")]
-struct EuPage<'a> {
-    ctx: PageCtx<'a>,
-    year: u16,
-    years: Vec<u16>,
-    statuses: Vec<StatusRow>,
-    submitted: usize,
-    expected: usize,
-    voluntary: usize,
-    statement: String,
-    chart: Chart,
-    rows: Vec<EuRow>,
-    can_upload: bool,
-    countries: Vec<&'static str>,
-    csrf_query: String,
-    /// A national user, who also has the national statistics pages.
-    national: bool,
-}
-
-async fn eu_page(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Query(q): Query<YearParam>,
-) -> Response {
-    let years = match state.app.hub_years(&p).await {
-        Ok(y) => y,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let year = q.year.or_else(|| years.first().copied()).unwrap_or(2026);
-    let (statuses, aggregate, datasets) = match futures_join(&state, &p, year).await {
-        Ok(x) => x,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-eu-title", "/statistics");
-    let status_rows: Vec<StatusRow> = statuses
-        .iter()
-        .map(|s| StatusRow {
-            country: s.country.clone(),
-            status: ctx.t(&format!("stats-status-{}", s.status)),
-            files: s.files,
-            last: s.last_submitted_at.as_ref().map(format_time).unwrap_or_default(),
-        })
-        .collect();
-    let total_key = CellKey { indicator: Indicator::Registered, codes: vec![] };
-    let groups: Vec<Group> = datasets
-        .iter()
-        .map(|d| {
-            let o = d.observations.iter().find(|o| o.key == total_key);
-            Group {
-                label: d.country.clone(),
-                points: vec![Point {
-                    value: o.and_then(|o| o.value),
-                    confidential: o.is_some_and(|o| o.conf.is_suppressed()),
-                }],
-            }
-        })
-        .collect();
-    let chart =
-        charts::chart("chart-eu", ctx.t("stats-chart-eu"), &[ctx.t("stats-persons")], &groups, "#eu-totals".into());
-    let rows = aggregate
-        .cells
-        .iter()
-        .filter(|c| c.key.codes.len() <= 1 && c.key.code(Concept::Citizen) == TOTAL)
-        .map(|c| EuRow {
-            label: key_label(&ctx, &c.key),
-            total: c.total.map(|t| t.to_string()).unwrap_or_else(|| ":".to_owned()),
-            reported: c.reported.len(),
-            confidential: c.confidential.join(", "),
-            unknown: c.unknown.join(", "),
-            not_submitted: c.not_submitted.len(),
-        })
-        .collect();
-    let csrf_query = format!("csrf={}", ctx.csrf);
-    let page = EuPage {
-        year,
-        years,
-        submitted: statuses.iter().filter(|s| s.status == "submitted").count(),
-        expected: aggregate.expected.len(),
-        voluntary: aggregate.voluntary.len(),
-        statuses: status_rows,
-        statement: crate::i18n::eu_statement(&ctx.tr, &aggregate),
-        chart,
-        rows,
-        can_upload: can(&p, Permission::PublishStatistics),
-        countries: haven_stats::codes::EU_MEMBERS.to_vec(),
-        csrf_query,
-        national: p.organisation.jurisdiction.code() != "EU",
-        ctx,
-    };
-    render(&page)
-}
-
-type EuData = (Vec<haven_app::stats::CountryStatus>, haven_stats::hub::EuAggregate, Vec<haven_stats::Dataset>);
-
-async fn futures_join(state: &AppState, p: &Principal, year: u16) -> Result<EuData, AppError> {
-    let statuses = state.app.submission_status(p, year).await?;
-    let aggregate = state.app.eu_totals(p, year).await?;
-    let datasets = state.app.eu_submissions(p, year).await?;
-    Ok((statuses, aggregate, datasets))
-}
-
-fn key_label(ctx: &PageCtx<'_>, key: &CellKey) -> String {
-    let mut out = ctx.t(&format!("stat-indicator-{}", key.indicator.code()));
-    for (concept, code) in &key.codes {
-        out.push_str(" · ");
-        out.push_str(&ctx.t(&format!("stat-concept-{}", concept.id())));
-        out.push_str(": ");
-        out.push_str(&code_label(ctx, *concept, code));
-    }
-    out
-}
-
-/// A file sent from the EU page (multipart form; the CSRF token travels in the query string).
-async fn upload(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    mut multipart: Multipart,
-) -> Response {
-    let mut country = String::new();
-    let mut year = String::new();
-    let mut format = String::new();
-    let mut file: Vec<u8> = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                let Ok(bytes) = field.bytes().await else {
-                    return error_page(&state, Some(&p), &headers, WebError::PayloadTooLarge);
-                };
-                match name.as_str() {
-                    "country" => country = String::from_utf8_lossy(&bytes).into_owned(),
-                    "year" => year = String::from_utf8_lossy(&bytes).into_owned(),
-                    "format" => format = String::from_utf8_lossy(&bytes).into_owned(),
-                    "file" => file = bytes.to_vec(),
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                let e =
-                    WebError::BadRequest { field: Some("file".into()), message: "the form could not be read".into() };
-                return error_page(&state, Some(&p), &headers, e);
-            }
-        }
-    }
-    let back = format!("/statistics/eu?year={}", year.trim());
-    let Ok(y) = year.trim().parse::<u16>() else {
-        let tr = state.i18n.tr(p.user.language);
-        return problems_page(
-            &state,
-            &p,
-            &headers,
-            vec![Problem { location: "year".into(), message: tr.t("stats-error-year") }],
-            back,
-        );
-    };
-    let format = match FileFormat::parse(format.trim()) {
-        Ok(f) => f,
-        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
-    };
-    match state.app.submit_statistics(&p, &country, y, format, &file).await {
-        Ok(_) => see_other(&format!("/statistics/eu?year={y}")),
-        Err(AppError::Rejected(problems)) => problems_page(&state, &p, &headers, problems, back),
-        Err(e) => error_page(&state, Some(&p), &headers, e.into()),
-    }
 }
