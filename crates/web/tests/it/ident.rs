@@ -2014,3 +2014,33 @@ async fn a_record_refused_is_a_4xx_page_naming_the_field_in_words() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
     assert!(reply.body.contains("(field: Applied on)"), "the field in words, not its code: {}", reply.body);
 }
+
+#[tokio::test]
+async fn a_reconsideration_request_dated_in_the_future_is_a_422_page_naming_its_date_in_latvian() {
+    let w = World::new().await;
+    let id = w.refer(&w.caseworker, adult("Anna", "Ozola")).await;
+    let r = w.decide(&id, &w.decider, 1, "first_decision_negative", "No indicator of coercion found.").await;
+    ok(&r, StatusCode::CREATED);
+    let reply = w.t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let fields = [("seq", "2"), ("requested_on", "2099-01-01"), ("reasons", "New evidence.")];
+    let reply = w.t.form(&format!("/cases/{id}/reconsideration-requests"), Some(&w.caseworker), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("<html lang=\"lv\">"), "{}", reply.body);
+    assert!(reply.body.contains("(lauks: Lūguma datums)"), "the field named in Latvian: {}", reply.body);
+    assert_eq!(w.file(&id, &w.caseworker).await["decisions"].as_array().unwrap().len(), 1, "nothing recorded");
+}
+
+#[tokio::test]
+async fn a_referral_refused_shows_the_consent_step_again_with_the_problem() {
+    let w = World::new().await;
+    let id = w.create(&w.caseworker, adult("Anna", "Ozola")).await;
+    let reply = w.t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "7")]).await;
+    assert!(reply.status.is_client_error(), "{}: {}", reply.status, reply.body);
+    assert!(reply.body.contains("name=\"step\" value=\"consent\""), "the consent step: {}", reply.body);
+    assert!(reply.body.contains("id=\"form-error\""), "{}", reply.body);
+    assert_eq!(w.file(&id, &w.caseworker).await["state"], "draft", "not referred");
+    // A version that is not a number names the field.
+    let reply = w.t.form(&format!("/cases/{id}/submit"), Some(&w.caseworker), &[("version", "seven")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+}

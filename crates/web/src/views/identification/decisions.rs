@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::post;
+use haven_app::AppError;
 use haven_app::ident::{DecisionInput, ReconsiderationInput};
 use haven_domain::ident::procedure::{MemberVote, Vote};
 use haven_domain::{Coded, ParseError};
@@ -92,6 +93,13 @@ async fn request_reconsideration(
     form: Result<PageForm<ReconsiderationInput>, PageError>,
 ) -> PageResult {
     let PageForm { input, .. } = form?;
-    state.app.request_reconsideration(&p, &id, &input).await?;
+    // The request is recorded as a decision: its date is the form's `requested_on`.
+    state.app.request_reconsideration(&p, &id, &input).await.map_err(|e| match e {
+        AppError::Invalid(mut problem) if problem.field == "decided_on" => {
+            "requested_on".clone_into(&mut problem.field);
+            AppError::Invalid(problem)
+        }
+        other => other,
+    })?;
     Ok(see_other(&format!("/cases/{id}#decisions")))
 }
