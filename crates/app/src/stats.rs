@@ -1557,7 +1557,8 @@ mod release_tests {
         };
         assert!(preview.cells(&spec).is_empty());
         assert!(!preview.refused());
-        preview.dataset = Some(hub::dataset_from_tables("LV", 2026, &national::build(&[spec.clone()], &[], &[]), None));
+        preview.dataset =
+            Some(hub::dataset_from_tables("LV", 2026, &national::build(std::slice::from_ref(&spec), &[], &[]), None));
         assert_eq!(preview.cells(&spec).len(), spec.len());
         assert!(preview.cells(&spec).iter().all(|c| c.value == Some(0)));
     }
