@@ -521,11 +521,7 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_page_rules("/cases (error)", &reply.body);
-    assert!(
-        reply.body.contains("Date of birth:") && reply.body.contains("id=\"err-date_of_birth\""),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("Date of birth:") && reply.body.contains("id=\"err-date_of_birth\""), "{}", reply.body);
     assert!(reply.body.contains("id=\"date_of_birth\" name=\"date_of_birth\" type=\"date\" min=\"1900-01-01\" max=\"2100-12-31\" value=\"1999-02-30\" aria-invalid=\"true\""));
     assert!(
         reply.body.contains("value=\"Ilze\"")
@@ -552,7 +548,8 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>confirm_password</code>"));
+    // The field by its label, never its code.
+    assert!(reply.body.contains("New password again:") && !reply.body.contains("confirm_password</code>"));
     let reply = t
         .form(
             "/account/password",
@@ -565,7 +562,7 @@ async fn a_validation_error_names_the_field_keeps_what_was_typed_and_answers_422
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("<code>current_password</code>"));
+    assert!(reply.body.contains("Current password:") && !reply.body.contains("current_password</code>"));
     // The right one changes it, and logs out.
     let reply = t
         .form(
