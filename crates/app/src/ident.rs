@@ -1065,12 +1065,6 @@ impl App {
             .on("case", &case.id, Some(&case.owner_organisation_id))
             .detail("view=case_file");
         self.store.append_audit(&event).await?;
-        Ok(CaseFile {
-            id: case.id,
-            reference: case.reference,
-            owner_organisation_id: case.owner_organisation_id,
-            jurisdiction: case.jurisdiction.code().to_owned(),
-            state,
         let pending_stage = status
             .as_ref()
             .and_then(|s| s.allowed_next().iter().find_map(|k| s.stage_of_next(*k)))
@@ -1084,8 +1078,14 @@ impl App {
             pending_stage,
         };
         let actions = haven_domain::access::case_actions(&principal.actor, principal.organisation.kind, &facts);
-            version: row.version,
+        Ok(CaseFile {
             actions,
+            id: case.id,
+            reference: case.reference,
+            owner_organisation_id: case.owner_organisation_id,
+            jurisdiction: case.jurisdiction.code().to_owned(),
+            state,
+            version: row.version,
             today: today.to_string(),
             age,
             child_status,
