@@ -601,13 +601,16 @@ async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_isl
     );
 }
 
+/// A form posted with bad input: who posts, where, and the fields.
+type BadPost<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+
 #[tokio::test]
 async fn the_pages_that_refuse_bad_input_are_latvian() {
     let w = world().await;
     let messages = english_messages();
     let adult = w.adult.clone();
     let child = w.child.clone();
-    let posts: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    let posts: Vec<BadPost<'_>> = vec![
         // A negative decision without its reasons.
         (
             "lv.lemejs",
