@@ -1633,13 +1633,10 @@ impl App {
         }
         let mut checked = Vec::with_capacity(regs.len());
         for (i, reg) in regs.into_iter().enumerate() {
-            checked.push(
-                reg.normalise(self.reference.forms)
-                    .map_err(|e| {
-                        let field = format!("[{i}].{}", e.field);
-                        e.within(field)
-                    })?,
-            );
+            checked.push(reg.normalise(self.reference.forms).map_err(|e| {
+                let field = format!("[{i}].{}", e.field);
+                e.within(field)
+            })?);
         }
         let mut out = Vec::with_capacity(checked.len());
         for reg in checked {

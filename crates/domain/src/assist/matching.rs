@@ -894,6 +894,9 @@ mod tests {
                     let mut f = r.factors.clone();
                     f[0].sentence =
                         "Offers safe accommodation and takes women, men and parents with their children.".into();
+                    f[0].message = crate::message::Message::new(MessageId::MatchEligibility)
+                        .labels("service", "support-service", ["safe_accommodation"])
+                        .labels("audiences", "support-audience", ["women", "men", "families"]);
                     f
                 }
             }
