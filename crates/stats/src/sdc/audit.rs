@@ -19,7 +19,10 @@ pub const INTEGER_SAMPLE: usize = 64;
 /// move was found near the cell).
 const INTEGER_GLOBAL: usize = 2;
 /// Suppressed cells near a primary cell searched for an integral move, at most.
-const INTEGER_NEAR: usize = 400;
+const INTEGER_NEAR: usize = 800;
+/// Steps through relations from a primary cell to the suppressed cells searched near it (a
+/// move inside a 3-D table goes round a 2 x 2 x 2 block: three steps).
+const INTEGER_RINGS: usize = 3;
 /// Branch-and-bound nodes per search.
 const INTEGER_NODES: u64 = 200;
 
@@ -464,8 +467,8 @@ pub(crate) fn audit_system(
 }
 
 /// Whether a change of the release by whole numbers moves primary cell `c` by `change` while
-/// every relation holds, no count goes negative and only suppressed cells near `c` move (those
-/// sharing a relation with it, and those sharing one with them): then an integral table
+/// every relation holds, no count goes negative and only suppressed cells near `c` move (within
+/// [`INTEGER_RINGS`] steps through relations, at most [`INTEGER_NEAR`]): then an integral table
 /// consistent with the release puts the cell there. Branch and bound over those cells; `false`
 /// also when undecided.
 fn local_integer_move(sys: &System, suppressed: &[bool], c: usize, change: f64) -> Result<bool, SdcError> {
@@ -474,7 +477,7 @@ fn local_integer_move(sys: &System, suppressed: &[bool], c: usize, change: f64) 
     let mut ring = vec![c];
     var_of[c] = Some(lp.var(0.0, change, change));
     let mut cells = vec![c];
-    for _ in 0..2 {
+    for _ in 0..INTEGER_RINGS {
         let mut next = Vec::new();
         for x in &ring {
             for r in &sys.rels_of[*x] {
