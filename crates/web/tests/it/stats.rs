@@ -405,38 +405,61 @@ async fn exact_and_differentially_private_releases_of_one_year_exclude_each_othe
 
 #[tokio::test]
 async fn a_later_suppression_release_of_the_year_is_audited_with_the_earlier_one_and_refused_with_the_cells_at_fault() {
-    let w = World::new().await;
-    latvian_cases(&w).await;
-    // four men in all, each from Moldova, in forced labour
-    for (given, family, born) in
-        [("Ion", "Rusu", "1983-05-01"), ("Vasile", "Ceban", "1987-09-17"), ("Mihai", "Lungu", "1991-12-03")]
-    {
-        w.refer(&w.lv_responder, person(given, family, "male", born, "MD", "forced_labour")).await;
+    // The data's ties (registrations of one day are ordered by their random ids) decide the
+    // pattern of the threshold-3 release; in some worlds it hides every cell of 3 or 4, and then
+    // there is nothing to test. Up to eight worlds are tried for one that prints such a cell.
+    async fn one_world() -> bool {
+        let w = World::new().await;
+        latvian_cases(&w).await;
+        // four men in all, each from Moldova, in forced labour
+        for (given, family, born) in
+            [("Ion", "Rusu", "1983-05-01"), ("Vasile", "Ceban", "1987-09-17"), ("Mihai", "Lungu", "1991-12-03")]
+        {
+            w.refer(&w.lv_responder, person(given, family, "male", born, "MD", "forced_labour")).await;
+        }
+        // and three women from Georgia: more cells of 3 and 4
+        for (given, family, born) in
+            [("Nino", "Beridze", "1990-02-11"), ("Tamar", "Kapanadze", "1985-06-30"), ("Eka", "Lomidze", "1994-10-08")]
+        {
+            w.refer(&w.lv_responder, person(given, family, "female", born, "GE", "forced_labour")).await;
+        }
+        let post = async |body: Value| w.post("/api/v1/statistics/releases", &w.rapporteur, body).await;
+        // threshold 3 prints cells of 3 and 4 persons that a threshold-5 release would hide
+        let first = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+        let printed: Vec<(haven_stats::CellKey, u64)> = dataset_of(&first.json())
+            .observations
+            .into_iter()
+            .filter_map(|o| o.value.map(|v| (o.key, v)))
+            .filter(|(_, v)| (3..5).contains(v))
+            .collect();
+        if printed.is_empty() {
+            return false;
+        }
+        let r = post(json!({"year": 2026, "mode": "suppression", "threshold": 5})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let error = &r.json()["error"];
+        assert_eq!(error["code"], "refused", "{}", r.body);
+        let at_fault: Vec<&str> =
+            error["problems"].as_array().unwrap().iter().map(|p| p["location"].as_str().unwrap()).collect();
+        for (key, _) in &printed {
+            assert!(at_fault.contains(&haven_stats::hub::key_label(key).as_str()), "{key:?} not in {at_fault:?}");
+        }
+        // the same rule again prints nothing new: published
+        let again = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+        assert_eq!(
+            w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(),
+            2
+        );
+        true
     }
-    let post = async |body: Value| w.post("/api/v1/statistics/releases", &w.rapporteur, body).await;
-    // threshold 3 prints cells of 3 and 4 persons that a threshold-5 release would hide
-    let first = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
-    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
-    let printed: Vec<(haven_stats::CellKey, u64)> = dataset_of(&first.json())
-        .observations
-        .into_iter()
-        .filter_map(|o| o.value.map(|v| (o.key, v)))
-        .filter(|(_, v)| (3..5).contains(v))
-        .collect();
-    assert!(!printed.is_empty(), "the first release prints cells of 3 or 4");
-    let r = post(json!({"year": 2026, "mode": "suppression", "threshold": 5})).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    let error = &r.json()["error"];
-    assert_eq!(error["code"], "refused", "{}", r.body);
-    let at_fault: Vec<&str> =
-        error["problems"].as_array().unwrap().iter().map(|p| p["location"].as_str().unwrap()).collect();
-    for (key, _) in &printed {
-        assert!(at_fault.contains(&haven_stats::hub::key_label(key).as_str()), "{key:?} not in {at_fault:?}");
+    for _ in 0..8 {
+        if one_world().await {
+            return;
+        }
     }
-    // the same rule again prints nothing new: published
-    let again = post(json!({"year": 2026, "mode": "suppression", "threshold": 3})).await;
-    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
-    assert_eq!(w.get("/api/v1/statistics/releases?year=2026", &w.rapporteur).await.json().as_array().unwrap().len(), 2);
+    panic!("in no world did the threshold-3 release print a cell of 3 or 4");
 }
 
 #[tokio::test]
