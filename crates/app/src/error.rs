@@ -21,6 +21,10 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A conflict with where the record stands, said in the reader's language (`message`) and
+    /// in English (`english`, for the API and the logs); nothing was stored.
+    #[error("conflict: {english}")]
+    ConflictSaid { english: String, message: haven_domain::Message },
     /// A file refused whole, with every problem found (nothing was stored).
     #[error("the file was refused: {} problem(s)", .0.len())]
     Rejected(Vec<Problem>),

@@ -699,14 +699,19 @@ impl App {
         }
         let expected = u32::try_from(history.len()).map_err(internal)? + 1;
         if proposed.seq != expected {
-            return Err(AppError::Conflict(format!(
-                "the case changed since it was loaded: decision {} is next, not {}; reload the case",
-                expected, proposed.seq
-            )));
+            return Err(AppError::ConflictSaid {
+                english: format!(
+                    "the case changed since it was loaded: decision {} is next, not {}; reload the case",
+                    expected, proposed.seq
+                ),
+                message: haven_domain::Message::new(haven_domain::MessageId::DecisionStale)
+                    .with("expected", expected)
+                    .with("given", proposed.seq),
+            });
         }
         let procedure = self.procedure_of(case.jurisdiction, &reg)?;
-        let before = fold(referred_on, procedure.shape(), &history).map_err(|e| AppError::Conflict(e.message()))?;
-        let status = before.apply(&proposed).map_err(|e| AppError::Conflict(e.message()))?;
+        let before = fold(referred_on, procedure.shape(), &history).map_err(refused)?;
+        let status = before.apply(&proposed).map_err(refused)?;
         // Who takes a decision, and how a commission votes, is the procedure's (national data);
         // the decision is asked of the one access module.
         let stage = before
@@ -953,7 +958,7 @@ impl App {
         let referred_on = opt_date("referred_on", &row.referred_on)?;
         let procedure = self.procedure_of(case.jurisdiction, &row)?.clone();
         let status = match referred_on {
-            Some(r) => Some(fold(r, procedure.shape(), &decisions).map_err(|e| AppError::Conflict(e.message()))?),
+            Some(r) => Some(fold(r, procedure.shape(), &decisions).map_err(refused)?),
             None => None,
         };
         let mut names: BTreeMap<String, String> = BTreeMap::new();
@@ -1862,4 +1867,9 @@ fn next_version(version: i64) -> AppResult<i64> {
         .checked_add(1)
         .filter(|_| version >= 1)
         .ok_or_else(|| AppError::invalid("version", "is not a version of this registration"))
+}
+
+/// A decision the case's state refuses, said in the reader's language.
+fn refused(e: haven_domain::ident::status::TransitionError) -> AppError {
+    AppError::ConflictSaid { english: e.message(), message: e.said() }
 }

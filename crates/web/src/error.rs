@@ -88,6 +88,7 @@ impl WebError {
                 AppError::Forbidden => (StatusCode::FORBIDDEN, d("forbidden", e.to_string(), None)),
                 AppError::NotFound => (StatusCode::NOT_FOUND, d("not_found", e.to_string(), None)),
                 AppError::Conflict(m) => (StatusCode::CONFLICT, d("conflict", m.clone(), None)),
+                AppError::ConflictSaid { english, .. } => (StatusCode::CONFLICT, d("conflict", english.clone(), None)),
                 AppError::Rejected(problems) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorDetail { problems: problems.clone(), ..d("rejected", e.to_string(), Some("file".into())) },

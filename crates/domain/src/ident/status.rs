@@ -14,6 +14,7 @@
 //! CETS 197 Art 12(6)).
 
 use crate::ident::procedure::{PresumedFrom, Shape};
+use crate::message::{Message, MessageId};
 use crate::{ParseError, case::CalendarDate, coded_enum, text::Narrative};
 use serde::{Deserialize, Serialize};
 
@@ -175,42 +176,59 @@ pub fn transition(status: NrmStatus, kind: DecisionKind, shape: Shape) -> Option
 }
 
 /// Why `kind` may not follow `status`, in words for the person recording it.
-fn refusal(status: NrmStatus, kind: DecisionKind, shape: Shape) -> &'static str {
+fn refusal(status: NrmStatus, kind: DecisionKind, shape: Shape) -> (MessageId, &'static str) {
     use DecisionKind::*;
     use NrmStatus::*;
     match (status, kind) {
-        (IdentifiedVictim, _) => "a positive final decision is final; only a correction of it can follow",
-        (Withdrawn, _) => "a withdrawn referral is final; only a correction of the withdrawal can follow",
+        (IdentifiedVictim, _) => (
+            MessageId::RefusalFinalPositiveIsFinal,
+            "a positive final decision is final; only a correction of it can follow",
+        ),
+        (Withdrawn, _) => (
+            MessageId::RefusalWithdrawnIsFinal,
+            "a withdrawn referral is final; only a correction of the withdrawal can follow",
+        ),
         (_, FirstPositive | FirstNegative) if !shape.two_stage => {
-            "this procedure has one decision only: record the final decision"
+            (MessageId::RefusalOneDecisionOnly, "this procedure has one decision only: record the final decision")
         }
-        (NegativeFirstDecision, FirstPositive | FirstNegative) => {
-            "the first decision has been made; it can change only through reconsideration or a correction"
+        (NegativeFirstDecision, FirstPositive | FirstNegative) => (
+            MessageId::RefusalFirstDecisionMade,
+            "the first decision has been made; it can change only through reconsideration or a correction",
+        ),
+        (FirstReconsideration, FirstPositive | FirstNegative) => (
+            MessageId::RefusalFirstDecisionReconsidered,
+            "the first decision is being reconsidered; record the outcome of the reconsideration instead",
+        ),
+        (_, FirstPositive | FirstNegative) => {
+            (MessageId::RefusalFirstDecisionAlreadyMade, "the first decision has already been made")
         }
-        (FirstReconsideration, FirstPositive | FirstNegative) => {
-            "the first decision is being reconsidered; record the outcome of the reconsideration instead"
-        }
-        (_, FirstPositive | FirstNegative) => "the first decision has already been made",
         (Referred | NegativeFirstDecision | FirstReconsideration, FinalPositive | FinalNegative) => {
-            "a final decision needs a positive first decision first"
+            (MessageId::RefusalFinalNeedsFirst, "a final decision needs a positive first decision first")
         }
-        (FinalReconsideration, FinalPositive | FinalNegative) => {
-            "the final decision is being reconsidered; record the outcome of the reconsideration instead"
-        }
-        (_, FinalPositive | FinalNegative) => {
-            "the final decision has been made; it can change only through reconsideration or a correction"
-        }
+        (FinalReconsideration, FinalPositive | FinalNegative) => (
+            MessageId::RefusalFinalDecisionReconsidered,
+            "the final decision is being reconsidered; record the outcome of the reconsideration instead",
+        ),
+        (_, FinalPositive | FinalNegative) => (
+            MessageId::RefusalFinalDecisionMade,
+            "the final decision has been made; it can change only through reconsideration or a correction",
+        ),
         (FirstReconsideration | FinalReconsideration, ReconsiderationRequested) => {
-            "a reconsideration request is already pending"
+            (MessageId::RefusalReconsiderationPending, "a reconsideration request is already pending")
         }
-        (NegativeFirstDecision | NotIdentified, ReconsiderationRequested) => {
-            "this country's procedure provides no reconsideration of this decision; see its appeal route"
+        (NegativeFirstDecision | NotIdentified, ReconsiderationRequested) => (
+            MessageId::RefusalNoReconsiderationProvided,
+            "this country's procedure provides no reconsideration of this decision; see its appeal route",
+        ),
+        (_, ReconsiderationRequested) => {
+            (MessageId::RefusalOnlyNegativeReconsidered, "only a negative first or final decision can be reconsidered")
         }
-        (_, ReconsiderationRequested) => "only a negative first or final decision can be reconsidered",
         (_, ReconsiderationUpheld | ReconsiderationOverturned) => {
-            "there is no pending reconsideration request to decide"
+            (MessageId::RefusalNoPendingReconsideration, "there is no pending reconsideration request to decide")
         }
-        (_, Withdrawal) => "a referral can be withdrawn only while it awaits a decision",
+        (_, Withdrawal) => {
+            (MessageId::RefusalWithdrawOnlyPending, "a referral can be withdrawn only while it awaits a decision")
+        }
     }
 }
 
@@ -322,7 +340,7 @@ impl TransitionError {
     /// The message shown to the user.
     pub fn message(&self) -> String {
         let what = match &self.problem {
-            Problem::NotAllowed => refusal(self.status, self.kind, self.shape).to_owned(),
+            Problem::NotAllowed => refusal(self.status, self.kind, self.shape).1.to_owned(),
             Problem::ReasonsRequired => match self.corrects {
                 Some(_) => "a correction must state its reasons".to_owned(),
                 None => format!("{} must state its reasons", self.kind.label()),
@@ -353,6 +371,52 @@ impl TransitionError {
                 self.status.describe()
             ),
             _ => format!("{what}; the case is {}", self.status.describe()),
+        }
+    }
+
+    /// The same refusal as [`TransitionError::message`], as a message of the interface's
+    /// translations, so that the reader sees it in their language.
+    pub fn said(&self) -> Message {
+        let what = match &self.problem {
+            Problem::NotAllowed => Message::new(refusal(self.status, self.kind, self.shape).0),
+            Problem::ReasonsRequired => match self.corrects {
+                Some(_) => Message::new(MessageId::CorrectionNeedsReasons),
+                None => Message::new(MessageId::DecisionNeedsReasons).labels(
+                    "kind",
+                    "decision",
+                    [crate::Coded::code(self.kind)],
+                ),
+            },
+            Problem::BeforeReferral { referred_on } => {
+                Message::new(MessageId::DecisionBeforeReferral).with("date", referred_on)
+            }
+            Problem::BeforePrevious { previous_seq, previous_on } => {
+                Message::new(MessageId::DecisionBeforePrevious).with("seq", previous_seq).with("date", previous_on)
+            }
+            Problem::OutOfSequence { expected } => {
+                Message::new(MessageId::DecisionOutOfSequence).with("seq", self.seq).with("expected", expected)
+            }
+            Problem::UnknownCorrectionTarget { target } => {
+                Message::new(MessageId::CorrectionUnknownTarget).with("target", target)
+            }
+            Problem::CorrectsSuperseded { target, superseded_by } => {
+                Message::new(MessageId::CorrectionSuperseded).with("target", target).with("by", superseded_by)
+            }
+            Problem::CorrectsNotLatest { target, latest } => {
+                Message::new(MessageId::CorrectionNotLatest).with("target", target).with("latest", latest)
+            }
+        };
+        let status = [crate::Coded::code(self.status)];
+        match self.corrects {
+            Some(target) if self.problem == Problem::NotAllowed => Message::new(MessageId::DecisionRefusedAsCorrection)
+                .with("target", target)
+                .messages("problem", vec![what])
+                .labels("status", "nrm-status", status),
+            _ => Message::new(MessageId::DecisionRefused).messages("problem", vec![what]).labels(
+                "status",
+                "nrm-status",
+                status,
+            ),
         }
     }
 }
@@ -775,6 +839,31 @@ mod tests {
         let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, ReconsiderationUpheld)).unwrap_err();
         assert!(e.to_string().starts_with("there is no pending reconsideration request"), "{e}");
         assert!(IdentifiedVictim.is_final(TWO) && Withdrawn.is_final(TWO) && !NotIdentified.is_final(TWO));
+    }
+
+    #[test]
+    fn refusals_are_said_by_message_id_with_the_status_by_its_code() {
+        use crate::message::Arg;
+        let history = decisions(&[]);
+        let e = check_next(date(REFERRED_ON), TWO, &history, &next_after(&history, FinalPositive)).unwrap_err();
+        let said = e.said();
+        assert_eq!(said.id, MessageId::DecisionRefused);
+        assert_eq!(said.args[0].1, Arg::Messages(vec![Message::new(MessageId::RefusalFinalNeedsFirst)]));
+        assert_eq!(said.args[1].1, Arg::Labels { prefix: "nrm-status", codes: vec!["referred".to_owned()] });
+        // One message per English reason and one reason per message, in every status, kind and shape.
+        let one = Shape { two_stage: false, ..TWO };
+        let mut by_id: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        let mut by_text: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        for shape in [TWO, one] {
+            for status in NrmStatus::ALL {
+                for kind in DecisionKind::ALL {
+                    let (id, text) = refusal(*status, *kind, shape);
+                    assert_eq!(*by_id.entry(id.id()).or_insert(text), text, "{id:?}");
+                    assert_eq!(*by_text.entry(text).or_insert(id.id()), id.id(), "{text}");
+                }
+            }
+        }
+        assert!(by_id.len() >= 10, "{by_id:?}");
     }
 
     /// Dir 2011/36 Art 11(2): assistance starts "as soon as" there is a reasonable-grounds

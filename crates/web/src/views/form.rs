@@ -110,6 +110,13 @@ impl FormProblem {
                 label: String::new(),
                 message,
             }),
+            AppError::ConflictSaid { message, .. } => Ok(FormProblem {
+                status: Some(StatusCode::CONFLICT),
+                field: String::new(),
+                at: String::new(),
+                label: String::new(),
+                message: tr.msg(&message),
+            }),
             other => Err(other),
         }
     }

@@ -68,6 +68,7 @@ pub(super) fn error_response(error: WebError, principal: Option<&Principal>) -> 
     }
     let problem = match &error {
         WebError::App(AppError::Invalid(p)) => p.problem.clone(),
+        WebError::App(AppError::ConflictSaid { message, .. }) => Some(message.clone()),
         _ => None,
     };
     // Logs the cause of an internal error (never shown).

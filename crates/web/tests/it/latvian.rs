@@ -696,6 +696,43 @@ async fn the_pages_that_refuse_bad_input_are_latvian() {
     assert!(problems.is_empty(), "English on Latvian error pages:\n{}", problems.join("\n"));
 }
 
+/// A decision the case's state refuses (a 409, not a typing error) is said in Latvian too: the
+/// reason, and where the case stands by its status's label.
+#[tokio::test]
+async fn a_decision_the_case_refuses_is_said_in_latvian() {
+    let w = world().await;
+    let messages = english_messages();
+    let child = w.child.clone();
+    // No reconsideration is pending on a referred case, so none can be decided.
+    let reply = w
+        .form(
+            &format!("/cases/{child}/decisions"),
+            "lv.lemejs",
+            &[
+                ("seq", "1"),
+                ("kind", "reconsideration_upheld"),
+                ("decided_on", "2026-09-21"),
+                ("reasons", "Pamatojums"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 409, "{}", reply.body);
+    assert!(reply.body.contains("nav neizskatīta lūguma pārskatīt lēmumu, par ko lemt"), "{}", reply.body);
+    assert!(reply.body.contains("lietas statuss: Nosūtīts (notiek identificēšana)"), "{}", reply.body);
+    assert!(english_on(&reply.body, &messages).is_empty(), "{:?}", english_on(&reply.body, &messages));
+    // A form sent from a case page that is out of date.
+    let reply = w
+        .form(
+            &format!("/cases/{child}/decisions"),
+            "lv.lemejs",
+            &[("seq", "7"), ("kind", "first_decision_positive"), ("decided_on", "2026-09-21")],
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 409, "{}", reply.body);
+    assert!(reply.body.contains("nākamais ir lēmums Nr. 1, nevis Nr. 7"), "{}", reply.body);
+    assert!(english_on(&reply.body, &messages).is_empty(), "{:?}", english_on(&reply.body, &messages));
+}
+
 #[test]
 fn the_detector_finds_english_and_leaves_latvian_and_english_islands_alone() {
     let messages = english_messages();
