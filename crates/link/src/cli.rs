@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use crate::clk::{ClkEncoder, ClkSchema, Encodings, candidate_pairs, greedy_one_to_one};
 use crate::cluster::{Link, assign_person_ids, cluster};
 use crate::data::{BadValues, Dataset, RawRecords};
-use crate::io::{ReadOptions, parse_mapping, read_file, read_file_raw, read_person_ids, write_csv};
+use crate::io::{
+    ReadOptions, parse_delimiter, parse_encoding, parse_mapping, read_file, read_file_raw, read_person_ids, write_csv,
+};
 use crate::linker::{Linker, ScoredPair};
 use crate::model::{LinkType, LinkageModel};
 use crate::report::{RunReport, render_html};
@@ -47,9 +49,11 @@ pub enum LinkCommand {
 /// Inputs shared by the commands that read records.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Input files (CSV, or JSON Lines when ending in .jsonl); each is one source.
+    /// Input files (CSV, or JSON Lines when ending in .jsonl; gzip-compressed or not); each is one source.
     #[arg(long = "input", short, required = true)]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub text: TextArgs,
     /// Column mapping `field=column[,column]` (several columns are alternatives).
     #[arg(long = "map")]
     pub map: Vec<String>,
@@ -62,6 +66,38 @@ pub struct InputArgs {
     /// Skip malformed rows and unreadable values, counting them in the report, instead of stopping.
     #[arg(long)]
     pub skip_bad_rows: bool,
+}
+
+/// How the bytes of inputs become rows (overriding `[input]` in the settings).
+#[derive(Debug, Args, Default)]
+pub struct TextArgs {
+    /// CSV field separator: `,` `;` `tab` `|` (default: found in the header line).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Character encoding of the inputs: utf-8, windows-1257, windows-1251, iso-8859-2, latin1, ...
+    /// (default: UTF-8, or guessed for input that is not valid UTF-8).
+    #[arg(long)]
+    pub encoding: Option<String>,
+}
+
+impl TextArgs {
+    /// Applies the flags over the options from the settings.
+    fn apply(&self, opts: &mut ReadOptions) -> anyhow::Result<()> {
+        if let Some(d) = &self.delimiter {
+            opts.delimiter = Some(parse_delimiter(d).context("--delimiter")?);
+        }
+        if let Some(e) = &self.encoding {
+            opts.encoding = Some(parse_encoding(e).context("--encoding")?);
+        }
+        Ok(())
+    }
+}
+
+/// Tells what reading an input found out (compression, delimiter, a guessed encoding).
+fn say_notes(name: &str, notes: &[String]) {
+    for n in notes {
+        eprintln!("{name}: {n}");
+    }
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +176,8 @@ pub struct EncodeArgs {
     /// Skip malformed rows instead of stopping.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    #[command(flatten)]
+    pub text: TextArgs,
     /// Output: `id,clk` CSV with base64 filters.
     #[arg(long, short)]
     pub out: PathBuf,
@@ -206,7 +244,9 @@ fn read_inputs(model: &mut LinkageModel, input: &InputArgs, report: &mut RunRepo
         let mut opts = ReadOptions::new(&model.settings, &name, source, &map);
         opts.label_column = input.label_column.clone();
         opts.skip_bad_rows = input.skip_bad_rows;
+        input.text.apply(&mut opts)?;
         let (records, stats) = read_file_raw(&name, &opts)?;
+        say_notes(&name, &stats.notes);
         report.inputs.push((name, stats.rows, stats.skipped, stats.skipped_examples));
         all.append(records);
     }
@@ -429,8 +469,10 @@ fn encode(a: EncodeArgs) -> anyhow::Result<()> {
     let name = a.input.display().to_string();
     let mut opts = schema.read_options(&name, 0);
     opts.skip_bad_rows = a.skip_bad_rows;
+    a.text.apply(&mut opts)?;
     let t = Instant::now();
     let (records, stats) = read_file(&name, &opts)?;
+    say_notes(&name, &stats.notes);
     let encoder = ClkEncoder::new(schema, &secret)?;
     let enc = encoder.encode_all(&records);
     std::fs::write(&a.out, enc.to_csv()).with_context(|| format!("writing {}", a.out.display()))?;

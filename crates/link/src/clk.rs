@@ -132,6 +132,8 @@ impl ClkSchema {
                 .collect(),
             label_column: None,
             skip_bad_rows: false,
+            delimiter: None,
+            encoding: None,
         }
     }
 }

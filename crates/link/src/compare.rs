@@ -216,9 +216,21 @@ pub enum DateError {
     Absurd(String),
 }
 
+/// Earliest year of birth accepted unless the settings say otherwise.
+pub const DEFAULT_MIN_BIRTH_YEAR: u16 = 1880;
+
+/// Latest year of birth accepted.
+pub const MAX_BIRTH_YEAR: u16 = 2100;
+
 /// Reads a date of birth: `YYYY-MM-DD`, `YYYYMMDD`, `DD.MM.YYYY`, `DD/MM/YYYY`, `YYYY-MM`, `YYYY`,
 /// or an estimate `~YYYY` (± 2 years). Years outside 1880..=2100 and impossible days are absurd.
 pub fn parse_birth_date(s: &str) -> Result<BirthDate, DateError> {
+    parse_birth_date_since(s, DEFAULT_MIN_BIRTH_YEAR)
+}
+
+/// [`parse_birth_date`] with the earliest possible year given (historical registers go back
+/// further than 1880).
+pub fn parse_birth_date_since(s: &str, min_year: u16) -> Result<BirthDate, DateError> {
     let t = s.trim();
     let unreadable = || DateError::Unreadable(s.chars().take(40).collect());
     let num = |x: &str| -> Result<u16, DateError> {
@@ -255,7 +267,7 @@ pub fn parse_birth_date(s: &str) -> Result<BirthDate, DateError> {
         }
     };
     let absurd = || DateError::Absurd(s.chars().take(40).collect());
-    if !(1880..=2100).contains(&year) || month > 12 {
+    if !(min_year..=MAX_BIRTH_YEAR).contains(&year) || month > 12 {
         return Err(absurd());
     }
     let (month, day) = (month as u8, day as u8);

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 use rphonetic::{DaitchMokotoffSoundex, Encoder};
 
-use crate::compare::{Comparison, Value, parse_birth_date};
+use crate::compare::{Comparison, Value, parse_birth_date_since};
 use crate::error::{LinkError, Result};
 use crate::model::ModelSettings;
 use crate::normalize::{CyrillicScheme, fold};
@@ -286,6 +286,8 @@ pub struct Preparer {
     comparisons: Vec<Comparison>,
     scheme: CyrillicScheme,
     soundex: Option<DaitchMokotoffSoundex>,
+    /// Earliest possible year of birth.
+    min_birth_year: u16,
 }
 
 impl Preparer {
@@ -295,6 +297,7 @@ impl Preparer {
             comparisons: settings.fields.iter().map(|f| f.comparison.clone()).collect(),
             scheme: settings.cyrillic,
             soundex: DaitchMokotoffSoundex::default().into(),
+            min_birth_year: settings.min_birth_year,
         }
     }
 
@@ -323,7 +326,7 @@ impl Preparer {
         };
         match cmp {
             Comparison::Date => {
-                let d = parse_birth_date(raw).map_err(|e| e.to_string())?;
+                let d = parse_birth_date_since(raw, self.min_birth_year).map_err(|e| e.to_string())?;
                 Ok(Some(Value { text: d.canonical().into(), key: d.pack() }))
             }
             Comparison::Name { .. } => {
@@ -542,6 +545,7 @@ mod tests {
             comparisons: vec![Comparison::Name { jaro_winkler: vec![0.92, 0.8] }, Comparison::Date],
             scheme: CyrillicScheme::Icao,
             soundex: Some(DaitchMokotoffSoundex::default()),
+            min_birth_year: crate::compare::DEFAULT_MIN_BIRTH_YEAR,
         }
     }
 

@@ -1,12 +1,19 @@
 //! Reading records (CSV, JSON Lines) with a column mapping, and writing pairs and clusters.
+//!
+//! Inputs may be gzip-compressed (known by their first bytes), in another character encoding than
+//! UTF-8 (declared, or guessed when the bytes are not UTF-8, and said) and, for CSV, separated by
+//! another delimiter than the comma (declared, or found in the header line).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::sync::Arc;
 
+use encoding_rs::{DecoderResult, Encoding, UTF_8};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{RawChunk, RawRecord, RawRecords};
 use crate::error::{LinkError, Result};
@@ -20,9 +27,70 @@ pub enum Format {
 }
 
 impl Format {
-    /// From a file name: `.jsonl`/`.ndjson` are JSON Lines, everything else CSV.
+    /// From a file name: `.jsonl`/`.ndjson` are JSON Lines, everything else CSV; a `.gz` ending is
+    /// looked through (whether an input is compressed is told by its first bytes, not its name).
     pub fn from_path(path: &str) -> Format {
+        let path = path.strip_suffix(".gz").unwrap_or(path);
         if path.ends_with(".jsonl") || path.ends_with(".ndjson") { Format::JsonLines } else { Format::Csv }
+    }
+}
+
+/// How the bytes of input files become rows: `[input]` in the settings, overridden by the flags
+/// `--delimiter` and `--encoding`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSettings {
+    /// CSV field separator: `,`, `;`, `tab`, `|` or another single ASCII punctuation character.
+    /// When not given, whichever of `,` `;` tab `|` the header line holds most often.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Character encoding, by its usual label: `utf-8`, `windows-1257`, `windows-1251`,
+    /// `iso-8859-2`, `latin1`, ... When not given: UTF-8, or, for input that is not valid UTF-8,
+    /// guessed from the content (and said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+impl InputSettings {
+    /// True when nothing is set.
+    pub fn is_default(&self) -> bool {
+        *self == InputSettings::default()
+    }
+
+    /// The delimiter and the encoding, checked.
+    pub fn resolve(&self) -> Result<(Option<u8>, Option<&'static Encoding>)> {
+        let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
+        let encoding = self.encoding.as_deref().map(parse_encoding).transpose()?;
+        Ok((delimiter, encoding))
+    }
+}
+
+/// Delimiters looked for in the header line when none is declared, preferred in this order on a tie.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A CSV delimiter from its text: one ASCII punctuation character, or `tab` (also `\t`).
+pub fn parse_delimiter(text: &str) -> Result<u8> {
+    let bad = || {
+        LinkError::InvalidSettings(format!(
+            "delimiter {text:?}: expected one character such as \",\", \";\", \"|\" or \"tab\" (not a quote)"
+        ))
+    };
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [c] if c.is_ascii_punctuation() && *c != b'"' => Ok(*c),
+            _ => Err(bad()),
+        },
+    }
+}
+
+/// An encoding from its label (WHATWG names: `windows-1257`, `cp1251`, `iso-8859-2`, `latin1`, ...).
+pub fn parse_encoding(label: &str) -> Result<&'static Encoding> {
+    match Encoding::for_label_no_replacement(label.trim().as_bytes()) {
+        Some(e) => Ok(e),
+        None => Err(LinkError::InvalidSettings(format!(
+            "encoding {label:?} is not known; use a label such as \"utf-8\", \"windows-1257\", \"windows-1251\", \"iso-8859-2\" or \"latin1\""
+        ))),
     }
 }
 
@@ -40,6 +108,10 @@ pub struct ReadOptions {
     pub label_column: Option<String>,
     /// Skip bad rows and count them, instead of stopping at the first.
     pub skip_bad_rows: bool,
+    /// CSV field separator; found in the header line when `None`.
+    pub delimiter: Option<u8>,
+    /// Character encoding; UTF-8, or guessed for input that is not, when `None`.
+    pub encoding: Option<&'static Encoding>,
 }
 
 impl ReadOptions {
@@ -50,6 +122,8 @@ impl ReadOptions {
         source: u16,
         overrides: &BTreeMap<String, Vec<String>>,
     ) -> ReadOptions {
+        // the settings were checked when read, so their input settings resolve
+        let (delimiter, encoding) = settings.input.resolve().unwrap_or_default();
         let columns = (0..settings.fields.len())
             .map(|i| overrides.get(&settings.fields[i].name).cloned().unwrap_or_else(|| settings.columns_of(i)))
             .collect();
@@ -60,6 +134,8 @@ impl ReadOptions {
             columns,
             label_column: None,
             skip_bad_rows: false,
+            delimiter,
+            encoding,
         }
     }
 }
@@ -87,6 +163,204 @@ pub struct ReadStats {
     pub skipped: u64,
     /// The first skipped rows: (line, reason).
     pub skipped_examples: Vec<(u64, String)>,
+    /// What the reader found out and the user should know: compression, a delimiter found in the
+    /// header, an encoding guessed.
+    pub notes: Vec<String>,
+}
+
+/// First bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Line (from 1) of byte `offset` of `data` in `encoding`.
+fn line_at(data: &[u8], offset: usize, encoding: &'static Encoding) -> u64 {
+    let before = data.get(..offset).unwrap_or(data);
+    let newlines = if encoding.is_ascii_compatible() {
+        before.iter().filter(|b| **b == b'\n').count()
+    } else {
+        encoding.decode_without_bom_handling(before).0.matches('\n').count()
+    };
+    newlines as u64 + 1
+}
+
+/// Decodes all of `data`, or gives the offset of the first byte sequence that is not valid in
+/// `encoding`.
+fn decode_strict(data: &[u8], encoding: &'static Encoding) -> std::result::Result<String, usize> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let room = |d: &encoding_rs::Decoder, n: usize| d.max_utf8_buffer_length_without_replacement(n).unwrap_or(n);
+    let mut out = String::with_capacity(room(&decoder, data.len()));
+    let mut done = 0usize;
+    loop {
+        let rest = data.get(done..).unwrap_or_default();
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut out, true);
+        done += read;
+        match result {
+            DecoderResult::InputEmpty => return Ok(out),
+            DecoderResult::OutputFull => {
+                let more = room(&decoder, data.len() - done).max(16);
+                out.reserve(more);
+            }
+            DecoderResult::Malformed(bad, after) => {
+                return Err(done.saturating_sub(usize::from(bad) + usize::from(after)));
+            }
+        }
+    }
+}
+
+/// The error for a byte sequence at `offset` that is not valid in `encoding`.
+fn undecodable(opts: &ReadOptions, data: &[u8], offset: usize, encoding: &'static Encoding, hint: &str) -> LinkError {
+    let byte = data.get(offset).copied().unwrap_or(0);
+    LinkError::BadRow {
+        source_name: opts.source_name.clone(),
+        line: line_at(data, offset, encoding),
+        message: format!(
+            "byte 0x{byte:02X} (offset {offset}) is not valid {}{hint} ({DECLARE_ENCODING})",
+            encoding.name()
+        ),
+    }
+}
+
+/// An error when decoded text holds a C1 control character (U+0080 to U+009F): no register holds
+/// them, but a byte the encoding leaves undefined (0x98 in windows-1251) becomes one, so the text
+/// is most likely in another encoding.
+fn control_characters(text: &str, encoding: &'static Encoding, opts: &ReadOptions, hint: &str) -> Result<()> {
+    let Some(at) = text.find(|c| ('\u{80}'..='\u{9f}').contains(&c)) else { return Ok(()) };
+    let c = text[at..].chars().next().map_or(0, u32::from);
+    Err(LinkError::BadRow {
+        source_name: opts.source_name.clone(),
+        line: text[..at].matches('\n').count() as u64 + 1,
+        message: format!(
+            "a control character (U+{c:04X}) in the text read as {}{hint}: most likely not the file's encoding ({DECLARE_ENCODING})",
+            encoding.name()
+        ),
+    })
+}
+
+/// Where to declare the encoding, for messages.
+const DECLARE_ENCODING: &str = "declare the encoding with --encoding or `encoding` under [input] in the settings";
+
+/// The bytes of an input made ready for parsing: gzip undone (known by its first bytes) and the
+/// text decoded to UTF-8. Input that is UTF-8 (declared, or valid, or mostly so) is kept as it is,
+/// its invalid bytes left for the rows that hold them to report. `notes` gets what the user
+/// should know.
+fn prepare_input<'a>(data: &'a [u8], opts: &ReadOptions, notes: &mut Vec<String>) -> Result<Cow<'a, [u8]>> {
+    let data: Cow<'a, [u8]> = if data.starts_with(&GZIP_MAGIC) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(data).read_to_end(&mut out).map_err(|e| LinkError::Io {
+            path: opts.source_name.clone(),
+            source: std::io::Error::new(e.kind(), format!("the input starts as gzip but cannot be uncompressed: {e}")),
+        })?;
+        notes.push("gzip-compressed".into());
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(data)
+    };
+    let (declared, start) = match Encoding::for_bom(&data) {
+        Some((bom, len)) => {
+            if opts.encoding.is_some_and(|e| e != bom) {
+                notes.push(format!("read as {}, as its byte order mark says", bom.name()));
+            }
+            (Some(bom), len)
+        }
+        None => (opts.encoding, 0),
+    };
+    // the encoding, and the line of the first byte that is not UTF-8 when it was guessed
+    let (encoding, guessed_from) = match declared {
+        Some(e) => (e, None),
+        None => match std::str::from_utf8(&data) {
+            Ok(_) => (UTF_8, None),
+            Err(e) => {
+                let line = line_at(&data, e.valid_up_to(), UTF_8);
+                match guess_encoding(&data) {
+                    Some(guess) => (guess, Some(line)),
+                    None => {
+                        notes.push(format!(
+                            "not valid UTF-8 from line {line}, but mostly UTF-8: read as UTF-8, the rows with invalid bytes rejected"
+                        ));
+                        (UTF_8, None)
+                    }
+                }
+            }
+        },
+    };
+    if encoding == UTF_8 {
+        return Ok(match data {
+            Cow::Borrowed(d) => Cow::Borrowed(d.get(start..).unwrap_or_default()),
+            Cow::Owned(mut d) => {
+                d.drain(..start.min(d.len()));
+                Cow::Owned(d)
+            }
+        });
+    }
+    let hint = guessed_from
+        .map(|line| format!(", the encoding guessed because the input is not UTF-8 (from line {line})"))
+        .unwrap_or_default();
+    let body = data.get(start..).unwrap_or_default();
+    let text = decode_strict(body, encoding).map_err(|offset| undecodable(opts, body, offset, encoding, &hint))?;
+    control_characters(&text, encoding, opts, &hint)?;
+    if let Some(line) = guessed_from {
+        notes.push(format!(
+            "not valid UTF-8 (from line {line}): read as {}, guessed from the content; if names look wrong, {DECLARE_ENCODING}",
+            encoding.name()
+        ));
+    }
+    Ok(Cow::Owned(text.into_bytes()))
+}
+
+/// The encoding of input that is not valid UTF-8 and whose encoding was not declared: `None` for
+/// input that is mostly UTF-8 (more non-ASCII characters valid than runs of invalid bytes), to be
+/// read as UTF-8 with damaged rows; otherwise guessed from the content by `chardetng` (the
+/// detector of Firefox).
+fn guess_encoding(data: &[u8]) -> Option<&'static Encoding> {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in data.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    if valid > invalid {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(data, true);
+    Some(detector.guess(None, chardetng::Utf8Detection::Deny))
+}
+
+/// The delimiter of CSV text: the declared one, or whichever of [`DELIMITERS`] the header line
+/// holds most often outside quotes (a comma when none).
+fn csv_delimiter(text: &[u8], opts: &ReadOptions, notes: &mut Vec<String>) -> u8 {
+    if let Some(d) = opts.delimiter {
+        return d;
+    }
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for c in text {
+        if !quoted && matches!(c, b'\n' | b'\r') {
+            break;
+        }
+        if *c == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = DELIMITERS.iter().position(|d| d == c) {
+            counts[i] += 1;
+        }
+    }
+    let mut best = 0;
+    for i in 1..DELIMITERS.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    let d = DELIMITERS[best];
+    if d != b',' {
+        let shown = if d == b'\t' { "tab".to_string() } else { format!("\"{}\"", char::from(d)) };
+        notes.push(format!("delimiter {shown}, found in the header line"));
+    }
+    d
+}
+
+/// All of a reader's bytes.
+fn read_all(mut input: impl Read, opts: &ReadOptions) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    input.read_to_end(&mut data).map_err(|e| LinkError::Io { path: opts.source_name.clone(), source: e })?;
+    Ok(data)
 }
 
 /// Longest accepted identifier.
@@ -259,7 +533,7 @@ impl CsvLayout {
         }
         let bad = rec.iter().position(|f| std::str::from_utf8(f).is_err()).unwrap_or(0);
         let name = self.header.get(bad).map_or("", String::as_str);
-        Err(format!("column {name:?} is not valid UTF-8 (convert the file to UTF-8)"))
+        Err(format!("column {name:?} is not valid UTF-8 ({DECLARE_ENCODING})"))
     }
 
     /// The value of needed column `i` in a row whose text is `text`.
@@ -268,15 +542,36 @@ impl CsvLayout {
     }
 }
 
-/// Reads CSV (UTF-8, header row). Rows with the wrong number of fields, invalid UTF-8, an empty or
-/// repeated identifier are errors naming the line, or are skipped and counted.
+/// Reads CSV with a header row (gzip, encoding and delimiter as the options say or as found).
+/// Rows with the wrong number of fields, invalid UTF-8, an empty or repeated identifier are errors
+/// naming the line, or are skipped and counted.
 pub fn read_csv(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
     read_csv_raw(input, opts).map(|(r, s)| (r.into_records(), s))
 }
 
 /// [`read_csv`], giving the records in their compact form.
 pub fn read_csv_raw(input: impl Read, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let data = read_all(input, opts)?;
+    let mut notes = Vec::new();
+    let text = prepare_input(&data, opts, &mut notes)?;
+    let delimiter = csv_delimiter(&text, opts, &mut notes);
+    let (records, mut stats) = read_csv_stream(&text, opts, delimiter)?;
+    stats.notes = notes;
+    Ok((records, stats))
+}
+
+/// The line where a record read from `data` starts. The reader places a record after a `\r\n`
+/// line end at the `\n` (still on the line before) and one after empty lines at their start: the
+/// line is that of the first byte that is not a line end.
+fn record_line(data: &[u8], position: &csv::Position) -> u64 {
+    let from = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+    let ends = data.get(from..).unwrap_or_default().iter().take_while(|c| matches!(c, b'\r' | b'\n'));
+    position.line() + ends.filter(|c| **c == b'\n').count() as u64
+}
+
+/// Reads CSV text row after row.
+fn read_csv_stream(text: &[u8], opts: &ReadOptions, delimiter: u8) -> Result<(RawRecords, ReadStats)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delimiter).from_reader(text);
     let headers = match rdr.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -300,7 +595,7 @@ pub fn read_csv_raw(input: impl Read, opts: &ReadOptions) -> Result<(RawRecords,
                 continue;
             }
         }
-        let line = rec.position().map_or(line, |p| p.line());
+        let line = rec.position().map_or(line, |p| record_line(text, p));
         match layout.text(&rec) {
             Ok(text) => b.add(line, |i| layout.get(&rec, text, i))?,
             Err(m) => b.reject(line, m)?,
@@ -322,7 +617,7 @@ struct ChunkRows {
 /// ends a non-empty record outside quotes. A CSV reader started there reads the same records as one
 /// that read everything before, and its line numbers differ only by the lines before the offset.
 /// One offset at or after each multiple of `target` (as far as there is one).
-fn chunk_starts(data: &[u8], target: usize) -> Vec<usize> {
+fn chunk_starts(data: &[u8], target: usize, delimiter: u8) -> Vec<usize> {
     const START_RECORD: u8 = 0;
     const START_FIELD: u8 = 1;
     const IN_FIELD: u8 = 2;
@@ -357,7 +652,7 @@ fn chunk_starts(data: &[u8], target: usize) -> Vec<usize> {
             (QUOTED, _) => QUOTED,
             (START_RECORD, b'\r' | b'\n') => START_RECORD,
             (START_RECORD | START_FIELD, b'"') | (QUOTE_IN_QUOTED, b'"') => QUOTED,
-            (_, b',') => START_FIELD,
+            (_, c) if c == delimiter => START_FIELD,
             (_, b'\r') => START_RECORD,
             (_, b'\n') => {
                 if i + 1 >= next && i + 1 < data.len() {
@@ -374,9 +669,16 @@ fn chunk_starts(data: &[u8], target: usize) -> Vec<usize> {
 
 /// Reads the rows of one chunk with a reader of its own; `first_line` is the line of the chunk's
 /// first byte.
-fn read_csv_chunk(data: &[u8], first_line: u64, opts: &ReadOptions, needed: &Needed, layout: &CsvLayout) -> ChunkRows {
+fn read_csv_chunk(
+    data: &[u8],
+    first_line: u64,
+    opts: &ReadOptions,
+    needed: &Needed,
+    layout: &CsvLayout,
+    delimiter: u8,
+) -> ChunkRows {
     let source_name: Arc<str> = opts.source_name.as_str().into();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(data);
     let global = |local: u64| first_line + local.saturating_sub(1);
     let mut out = ChunkRows { records: RawRecords::new(opts.columns.len()), rejected: Vec::new(), counted: 0 };
     let mut kept = 0usize;
@@ -395,7 +697,7 @@ fn read_csv_chunk(data: &[u8], first_line: u64, opts: &ReadOptions, needed: &Nee
                 continue;
             }
         }
-        let line = rec.position().map_or(line, |p| global(p.line()));
+        let line = rec.position().map_or(line, |p| global(record_line(data, p)));
         let pushed = match layout.text(&rec) {
             Ok(text) => {
                 out.counted += 1;
@@ -419,12 +721,17 @@ fn read_csv_chunk(data: &[u8], first_line: u64, opts: &ReadOptions, needed: &Nee
 /// Reads CSV held in memory, as [`read_csv`] does (same records, statistics and errors), in
 /// parallel over chunks of rows.
 pub fn read_csv_bytes(input: &[u8], opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
-    let target = (input.len() / (rayon::current_num_threads() * 8)).clamp(1 << 18, 1 << 26);
-    read_csv_chunked(input, opts, target)
+    let mut notes = Vec::new();
+    let text = prepare_input(input, opts, &mut notes)?;
+    let delimiter = csv_delimiter(&text, opts, &mut notes);
+    let target = (text.len() / (rayon::current_num_threads() * 8)).clamp(1 << 18, 1 << 26);
+    let (records, mut stats) = read_csv_chunked(&text, opts, delimiter, target)?;
+    stats.notes = notes;
+    Ok((records, stats))
 }
 
-fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(RawRecords, ReadStats)> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+fn read_csv_chunked(input: &[u8], opts: &ReadOptions, delimiter: u8, target: usize) -> Result<(RawRecords, ReadStats)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delimiter).from_reader(input);
     let headers = match rdr.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -436,7 +743,7 @@ fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(
     let start = usize::try_from(rdr.position().byte()).unwrap_or(input.len()).min(input.len());
     let data = &input[start..];
     let mut bounds = vec![0];
-    bounds.extend(chunk_starts(data, target));
+    bounds.extend(chunk_starts(data, target, delimiter));
     bounds.push(data.len());
     let chunks: Vec<&[u8]> = bounds.windows(2).map(|w| &data[w[0]..w[1]]).collect();
     let newlines: Vec<u64> = chunks.par_iter().map(|c| c.iter().filter(|&&x| x == b'\n').count() as u64).collect();
@@ -449,7 +756,7 @@ fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(
     let mut parts: Vec<ChunkRows> = chunks
         .par_iter()
         .zip(&first_lines)
-        .map(|(c, first)| read_csv_chunk(c, *first, opts, &needed, &layout))
+        .map(|(c, first)| read_csv_chunk(c, *first, opts, &needed, &layout, delimiter))
         .collect();
     // Repeated identifiers: the first record with an identifier keeps it, later ones are rejected
     // naming its line. Records are numbered in file order.
@@ -513,29 +820,30 @@ fn read_csv_chunked(input: &[u8], opts: &ReadOptions, target: usize) -> Result<(
     Ok((records, stats))
 }
 
-/// Reads JSON Lines: one object per line; values are strings, numbers, booleans or null.
+/// Reads JSON Lines: one object per line; values are strings, numbers, booleans or null (gzip and
+/// encoding as for CSV).
 pub fn read_jsonl(input: impl Read, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
     read_jsonl_raw(input, opts).map(|(r, s)| (r.into_records(), s))
 }
 
 /// [`read_jsonl`], giving the records in their compact form.
 pub fn read_jsonl_raw(input: impl Read, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    let data = read_all(input, opts)?;
+    read_jsonl_bytes(&data, opts)
+}
+
+/// [`read_jsonl`] of input held in memory.
+fn read_jsonl_bytes(data: &[u8], opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    let mut notes = Vec::new();
+    let data = prepare_input(data, opts, &mut notes)?;
     let mut b = Builder::new(opts);
-    let mut reader = BufReader::new(input);
-    let mut buf = Vec::new();
+    b.stats.notes = notes;
     let mut line = 0u64;
     let mut checked = false;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| LinkError::Io { path: opts.source_name.clone(), source: e })?;
-        if n == 0 {
-            break;
-        }
+    for buf in data.split_inclusive(|c| *c == b'\n') {
         line += 1;
-        let Ok(text) = std::str::from_utf8(&buf) else {
-            b.reject(line, "not valid UTF-8 (convert the file to UTF-8)".into())?;
+        let Ok(text) = std::str::from_utf8(buf) else {
+            b.reject(line, format!("not valid UTF-8 ({DECLARE_ENCODING})"))?;
             continue;
         };
         if text.trim().is_empty() {
@@ -592,13 +900,10 @@ pub fn read_file(path: &str, opts: &ReadOptions) -> Result<(Vec<RawRecord>, Read
 
 /// Opens and reads a file, giving the records in their compact form (CSV is read in parallel).
 pub fn read_file_raw(path: &str, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
-    let io = |e| LinkError::Io { path: path.to_string(), source: e };
+    let data = std::fs::read(path).map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
     match Format::from_path(path) {
-        Format::Csv => read_csv_bytes(&std::fs::read(path).map_err(io)?, opts),
-        Format::JsonLines => {
-            let f = std::fs::File::open(path).map_err(io)?;
-            read_jsonl_raw(std::io::BufReader::with_capacity(1 << 20, f), opts)
-        }
+        Format::Csv => read_csv_bytes(&data, opts),
+        Format::JsonLines => read_jsonl_bytes(&data, opts),
     }
 }
 
@@ -654,14 +959,21 @@ mod tests {
             columns: vec![vec!["a".into()], vec!["b".into(), "c".into()]],
             label_column: Some("l".into()),
             skip_bad_rows: skip,
+            delimiter: None,
+            encoding: None,
         }
     }
 
-    fn same_as_streaming(input: &[u8], skip: bool, target: usize) {
+    fn same_as_streaming_with(input: &[u8], skip: bool, target: usize, delimiter: u8) {
         let o = opts(skip);
-        let want = format!("{:?}", read_csv(input, &o));
-        let got = format!("{:?}", read_csv_chunked(input, &o, target).map(|(r, s)| (r.into_records(), s)));
+        let stream = |t: &[u8]| read_csv_stream(t, &o, delimiter).map(|(r, s)| (r.into_records(), s));
+        let want = format!("{:?}", stream(input));
+        let got = format!("{:?}", read_csv_chunked(input, &o, delimiter, target).map(|(r, s)| (r.into_records(), s)));
         assert_eq!(want, got, "input {:?}, target {target}", String::from_utf8_lossy(input));
+    }
+
+    fn same_as_streaming(input: &[u8], skip: bool, target: usize) {
+        same_as_streaming_with(input, skip, target, b',');
     }
 
     #[test]
@@ -691,14 +1003,16 @@ mod tests {
         #[test]
         fn chunked_reading_matches_streaming(
             body in proptest::collection::vec(proptest::sample::select(
-                vec![b'1', b'2', b'x', b' ', b',', b',', b',', b',', b'"', b'\n', b'\n', b'\n', b'\r', 0xff, 0xc3, 0xa9]), 0..300),
+                vec![b'1', b'2', b'x', b' ', b',', b',', b',', b',', b';', b';', b'\t', b'"', b'\n', b'\n', b'\n', b'\r', 0xff, 0xc3, 0xa9]), 0..300),
             crlf in any::<bool>(),
             skip in any::<bool>(),
             target in 1usize..60,
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
         ) {
-            let mut input = if crlf { b"id,a,b,c,l\r\n".to_vec() } else { b"id,a,b,c,l\n".to_vec() };
+            let mut input = b"id,a,b,c,l".iter().map(|c| if *c == b',' { delimiter } else { *c }).collect::<Vec<u8>>();
+            input.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
             input.extend(body);
-            same_as_streaming(&input, skip, target);
+            same_as_streaming_with(&input, skip, target, delimiter);
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::Comparison;
 use crate::error::{LinkError, Result};
+use crate::io::InputSettings;
 use crate::normalize::CyrillicScheme;
 
 /// What is linked.
@@ -119,8 +120,15 @@ pub struct ModelSettings {
     /// Refuse to run when blocking yields more candidate pairs than this.
     #[serde(default = "default_max_pairs")]
     pub max_candidate_pairs: u64,
+    /// Earliest year of birth taken as possible: older dates are unreadable values. Lower it for
+    /// historical registers.
+    #[serde(default = "default_min_birth_year")]
+    pub min_birth_year: u16,
     #[serde(default)]
     pub cluster: ClusterSettings,
+    /// How input files are read (CSV delimiter, character encoding); command-line flags override it.
+    #[serde(default, skip_serializing_if = "InputSettings::is_default")]
+    pub input: InputSettings,
 }
 
 fn default_id_column() -> String {
@@ -140,6 +148,9 @@ fn default_min_probability() -> f64 {
 }
 fn default_max_pairs() -> u64 {
     500_000_000
+}
+fn default_min_birth_year() -> u16 {
+    crate::compare::DEFAULT_MIN_BIRTH_YEAR
 }
 
 /// At most this many fields (the comparison pattern is packed into 64 bits).
@@ -179,6 +190,13 @@ impl ModelSettings {
                 }
             }
         }
+        if !(1..=crate::compare::MAX_BIRTH_YEAR).contains(&self.min_birth_year) {
+            return Err(LinkError::InvalidSettings(format!(
+                "min_birth_year must lie between 1 and {}",
+                crate::compare::MAX_BIRTH_YEAR
+            )));
+        }
+        self.input.resolve()?;
         let c = &self.cluster;
         for (name, p) in [
             ("min_probability", self.min_probability),
@@ -236,6 +254,49 @@ pub struct Parameters {
     pub trained_with: String,
 }
 
+/// Deserializes TOML text, the error naming the path of the key in question (`field[2].comparison`)
+/// and its line.
+fn deserialize_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| LinkError::InvalidSettings(toml_error(text, "", e.message(), e.span())))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        LinkError::InvalidSettings(toml_error(text, &path, inner.message(), inner.span()))
+    })
+}
+
+/// One line saying where (key path, line and column) and what: serde's words made plain
+/// ("unknown field" is an unknown key; a comparison's unknown variant is an unknown kind).
+fn toml_error(text: &str, path: &str, message: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let mut path = if path == "." { String::new() } else { path.to_string() };
+    let mut message = message.trim().replace('\n', "; ");
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected) = rest.split_once(", expected").map_or((rest, None), |(k, e)| (k, Some(e)));
+        // the path ends at the unknown key itself: the message names the table it is in
+        let bare = key.trim_matches('`');
+        if let Some(parent) = path.strip_suffix(bare) {
+            path = parent.trim_end_matches('.').to_string();
+        }
+        let within = if path.is_empty() { "the settings" } else { "this table" };
+        message = match expected {
+            Some(expected) => format!("unknown key {key} in {within}, expected{expected}"),
+            None => format!("unknown key {key} in {within}"),
+        };
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let what =
+            if path.ends_with("comparison") || path.ends_with("comparison.kind") { "comparison kind" } else { "value" };
+        message = format!("unknown {what} {rest}");
+    }
+    let at = span.and_then(|s| text.get(..s.start)).map(|before| {
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(" (line {line}, column {column})")
+    });
+    let at = at.unwrap_or_default();
+    if path.is_empty() { format!("{message}{at}") } else { format!("{path}: {message}{at}") }
+}
+
 /// Settings plus, after training, the parameters: the file saved with `haven link train`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,14 +313,17 @@ impl LinkageModel {
         Ok(LinkageModel { settings, parameters: None })
     }
 
-    /// Reads a model (or bare settings) from TOML text.
+    /// Reads a model (or bare settings) from TOML text. A file with a `[settings]` table is a
+    /// model; any other is bare settings. Errors name the key where the problem is and its line.
     pub fn from_toml(text: &str) -> Result<LinkageModel> {
-        let model: LinkageModel = match toml::from_str(text) {
-            Ok(m) => m,
-            Err(first) => match toml::from_str::<ModelSettings>(text) {
-                Ok(settings) => LinkageModel { settings, parameters: None },
-                Err(_) => return Err(LinkError::InvalidSettings(first.to_string())),
-            },
+        let is_model = match toml::from_str::<toml::Table>(text) {
+            Ok(table) => table.contains_key("settings"),
+            Err(e) => return Err(LinkError::InvalidSettings(toml_error(text, "", e.message(), e.span()))),
+        };
+        let model = if is_model {
+            deserialize_toml::<LinkageModel>(text)?
+        } else {
+            LinkageModel { settings: deserialize_toml::<ModelSettings>(text)?, parameters: None }
         };
         model.settings.validate()?;
         if let Some(p) = &model.parameters {

@@ -40,6 +40,13 @@ fn csv_errors_name_the_line() {
 fn invalid_utf8_is_an_error_with_line_or_is_skipped_and_counted() {
     let mut bytes = format!("{HEADER}1,Anna,K,,1990-01-02,X\n").into_bytes();
     bytes.extend_from_slice(b"2,J\xffn,Nowak,,1985-05-05,Y\n3,Ola,Lis,,1999-09-09,Z\n");
+    // undeclared, such input is taken for another encoding (see below); declared UTF-8, its rows
+    // are checked one by one
+    let opts = |skip| {
+        let mut o = opts(skip);
+        o.encoding = Some(encoding_rs::UTF_8);
+        o
+    };
     match read_csv(bytes.as_slice(), &opts(false)) {
         Err(LinkError::BadRow { line, message, .. }) => {
             assert_eq!(line, 3);
@@ -136,7 +143,323 @@ proptest! {
     }
 
     #[test]
+    fn readers_never_panic_on_any_bytes_delimiter_and_encoding(
+        body in proptest::collection::vec(any::<u8>(), 0..400),
+        delimiter in proptest::option::of(proptest::sample::select(vec![b',', b';', b'\t', b'|'])),
+        encoding in proptest::sample::select(vec!["", "utf-8", "windows-1257", "windows-1251", "iso-8859-2", "latin1", "utf-16le", "shift_jis"]),
+        packed in any::<bool>(),
+        skip in any::<bool>(),
+    ) {
+        let mut o = opts(skip);
+        o.delimiter = delimiter;
+        o.encoding = haven_link::io::parse_encoding(encoding).ok();
+        let input = if packed { gzip(&body) } else { body.clone() };
+        let _ = read_csv(input.as_slice(), &o);
+        let _ = read_jsonl(input.as_slice(), &o);
+        let _ = haven_link::io::read_csv_bytes(input.as_slice(), &o);
+        // a header that fits, then the bytes
+        let mut with_header = HEADER.replace(',', &char::from(delimiter.unwrap_or(b',')).to_string()).into_bytes();
+        with_header.extend(&body);
+        let _ = read_csv(with_header.as_slice(), &o);
+    }
+
+    #[test]
     fn mapping_never_panics(items in proptest::collection::vec("\\PC{0,30}", 0..5)) {
         let _ = parse_mapping(&items);
     }
+}
+
+// --- inputs as data officers have them: delimiters, encodings, gzip -------------------------------
+
+fn opts_with(delimiter: Option<u8>, encoding: Option<&'static encoding_rs::Encoding>) -> ReadOptions {
+    let mut o = opts(false);
+    o.delimiter = delimiter;
+    o.encoding = encoding;
+    o
+}
+
+/// Baltic names, as a spreadsheet exports them: semicolons, quoted values with a semicolon inside.
+const BALTIC: &str = "id;given_name;surname;maiden_name;dob;town\r\n\
+1;Jānis;Bērziņš;;1990-01-02;Rēzekne\r\n\
+2;Žaneta;Ķēniņa;\"Šņore; Ūdre\";07.03.1985;Daugavpils\r\n\
+3;Šarūnas;Žemaitis;;1979-11-30;Šiauliai\r\n\
+4;Ąžuolas;Čepulionis;;1988;Kėdainiai\r\n\
+5;Gintarė;Jūraitė;Vaitkevičiūtė;2001-05-17;Klaipėda\r\n\
+6;Līga;Ozoliņa;;1969-08-08;Jēkabpils\r\n";
+
+fn encode(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(!unmappable, "{text} does not fit in {}", encoding.name());
+    bytes.into_owned()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+fn assert_baltic(recs: &[haven_link::data::RawRecord]) {
+    assert_eq!(recs.len(), 6);
+    assert_eq!(recs[0].values[0].as_deref(), Some("Jānis"));
+    assert_eq!(recs[0].values[1].as_deref(), Some("Bērziņš"));
+    assert_eq!(recs[1].values[1].as_deref(), Some("Ķēniņa|Šņore; Ūdre"));
+    assert_eq!(recs[3].values[0].as_deref(), Some("Ąžuolas"));
+    assert_eq!(recs[4].values[1].as_deref(), Some("Jūraitė|Vaitkevičiūtė"));
+    assert_eq!(recs[4].values[3].as_deref(), Some("Klaipėda"));
+    assert_eq!(recs[5].line, 7);
+}
+
+#[test]
+fn semicolon_windows_1257_declared_reads_baltic_names() {
+    let bytes = encode(BALTIC, encoding_rs::WINDOWS_1257);
+    let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(None, Some(encoding_rs::WINDOWS_1257))).unwrap();
+    assert_baltic(&recs);
+    assert!(stats.notes.iter().any(|n| n.contains("delimiter \";\"")), "{:?}", stats.notes);
+    // declared delimiter, same result, nothing to say
+    let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(Some(b';'), Some(encoding_rs::WINDOWS_1257))).unwrap();
+    assert_baltic(&recs);
+    assert!(stats.notes.is_empty(), "{:?}", stats.notes);
+}
+
+#[test]
+fn windows_1257_undeclared_is_guessed_and_said() {
+    let bytes = encode(BALTIC, encoding_rs::WINDOWS_1257);
+    let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(None, None)).unwrap();
+    assert_baltic(&recs);
+    let note = stats.notes.iter().find(|n| n.contains("not valid UTF-8")).unwrap();
+    assert!(note.contains("line 2") && note.contains("guessed") && note.contains("--encoding"), "{note}");
+}
+
+#[test]
+fn windows_1251_cyrillic_declared_or_guessed() {
+    let text = "id,given_name,surname,maiden_name,dob,town\n\
+1,Юлия,Шевченко,,1990-03-07,Харків\n\
+2,Олександр,Коваленко,,1985-12-01,Київ\n\
+3,Наталья,Иванова,Петрова,1977-02-14,Москва\n\
+4,Дмитрий,Соколов,,1992,Новосибирск\n";
+    let bytes = encode(text, encoding_rs::WINDOWS_1251);
+    for enc in [Some(encoding_rs::WINDOWS_1251), None] {
+        let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(None, enc)).unwrap();
+        assert_eq!(recs.len(), 4);
+        assert_eq!(recs[0].values[0].as_deref(), Some("Юлия"));
+        assert_eq!(recs[2].values[1].as_deref(), Some("Иванова|Петрова"));
+        assert_eq!(recs[1].values[3].as_deref(), Some("Київ"));
+        assert_eq!(enc.is_none(), stats.notes.iter().any(|n| n.contains("windows-1251")), "{:?}", stats.notes);
+    }
+}
+
+#[test]
+fn iso_8859_2_and_latin1_declared() {
+    let text = "id|given_name|surname|maiden_name|dob|town\n1|Łukasz|Wójcik|Żółć|1990-01-02|Łódź\n2|Jiří|Dvořák||1980-02-03|Brno\n";
+    let bytes = encode(text, encoding_rs::ISO_8859_2);
+    let (recs, _) = read_csv(bytes.as_slice(), &opts_with(None, Some(encoding_rs::ISO_8859_2))).unwrap();
+    assert_eq!(recs[0].values[1].as_deref(), Some("Wójcik|Żółć"));
+    assert_eq!(recs[1].values[1].as_deref(), Some("Dvořák"));
+    let latin1 = haven_link::io::parse_encoding("latin1").unwrap();
+    let bytes = encode("id\tgiven_name\tsurname\tmaiden_name\tdob\ttown\n1\tJosé\tMüller\t\t1990\tSão Paulo\n", latin1);
+    let (recs, _) = read_csv(bytes.as_slice(), &opts_with(Some(b'\t'), Some(latin1))).unwrap();
+    assert_eq!(recs[0].values[3].as_deref(), Some("São Paulo"));
+}
+
+#[test]
+fn undecodable_byte_names_its_line_and_offset() {
+    // 0xA1 is not a character of windows-1257
+    let mut bytes = encode(BALTIC, encoding_rs::WINDOWS_1257);
+    let offset = bytes.len() + 4;
+    bytes.extend_from_slice(b"7;In\xa1se;K;;1990-03-07;Y\r\n");
+    match read_csv(bytes.as_slice(), &opts_with(None, Some(encoding_rs::WINDOWS_1257))) {
+        Err(LinkError::BadRow { line, message, .. }) => {
+            assert_eq!(line, 8);
+            assert!(message.contains("0xA1") && message.contains(&format!("offset {offset}")), "{message}");
+            assert!(message.contains("windows-1257") && message.contains("--encoding"), "{message}");
+        }
+        other => panic!("expected an undecodable byte, got {other:?}"),
+    }
+    // 0x98 is undefined in windows-1251: it decodes to a control character, which no name holds
+    let mut bytes = encode(
+        "id,given_name,surname,maiden_name,dob,town\n1,Юлия,Шевченко,,1990-03-07,X\n",
+        encoding_rs::WINDOWS_1251,
+    );
+    bytes.extend_from_slice(b"2,Ol\x98a,K,,1990-03-07,Y\n");
+    match read_csv(bytes.as_slice(), &opts_with(None, Some(encoding_rs::WINDOWS_1251))) {
+        Err(LinkError::BadRow { line: 3, message, .. }) => {
+            assert!(message.contains("U+0098") && message.contains("windows-1251"), "{message}")
+        }
+        other => panic!("expected a control character, got {other:?}"),
+    }
+}
+
+#[test]
+fn lines_are_counted_through_crlf_and_empty_lines() {
+    let text = "id,given_name,surname,maiden_name,dob,town\r\n1,A,B,,1990,X\r\n\r\n\r\n2,C,D,,1990,Y\r\n3,E,F\r\n";
+    for input in [text.to_string(), text.replace("\r\n", "\n")] {
+        let (recs, stats) = read_csv(input.as_bytes(), &opts(true)).unwrap();
+        assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 5], "{input:?}");
+        assert_eq!(stats.skipped_examples[0].0, 6, "{input:?}");
+        let (recs, _) = haven_link::io::read_csv_bytes(input.as_bytes(), &opts(true)).unwrap();
+        assert_eq!(recs.into_records().iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 5]);
+    }
+}
+
+#[test]
+fn mostly_utf8_input_keeps_utf8_and_rejects_the_damaged_row() {
+    let mut bytes =
+        "id,given_name,surname,maiden_name,dob,town\n1,Jānis,Bērziņš,,1990-01-02,Rīga\n".as_bytes().to_vec();
+    bytes.extend_from_slice(b"2,J\xe2nis,B,,1990-01-02,R\n3,L\xc4\xabga,O,,1969-08-08,J\n");
+    match read_csv(bytes.as_slice(), &opts_with(None, None)) {
+        Err(LinkError::BadRow { line: 3, message, .. }) => assert!(message.contains("UTF-8"), "{message}"),
+        other => panic!("expected row 3 rejected, got {other:?}"),
+    }
+    let mut o = opts_with(None, None);
+    o.skip_bad_rows = true;
+    let (recs, stats) = read_csv(bytes.as_slice(), &o).unwrap();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1].values[0].as_deref(), Some("Līga"));
+    assert!(stats.notes.iter().any(|n| n.contains("mostly UTF-8")), "{:?}", stats.notes);
+}
+
+#[test]
+fn bad_row_of_a_semicolon_file_names_its_line() {
+    let bytes = encode(&format!("{BALTIC}7;Inese;Kalniņa;1990-01-01\r\n"), encoding_rs::WINDOWS_1257);
+    match read_csv(bytes.as_slice(), &opts_with(Some(b';'), Some(encoding_rs::WINDOWS_1257))) {
+        Err(LinkError::BadRow { line: 8, message, .. }) => assert!(message.contains("4 fields"), "{message}"),
+        other => panic!("expected line 8 rejected, got {other:?}"),
+    }
+}
+
+#[test]
+fn gzip_is_known_by_its_bytes_whatever_the_name() {
+    use haven_link::io::{read_file_raw, read_jsonl};
+    let plain = encode(BALTIC, encoding_rs::WINDOWS_1257);
+    let packed = gzip(&plain);
+    let (recs, stats) = read_csv(packed.as_slice(), &opts_with(None, Some(encoding_rs::WINDOWS_1257))).unwrap();
+    assert_baltic(&recs);
+    assert!(stats.notes.iter().any(|n| n.contains("gzip")));
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["people.csv", "people.csv.gz", "people.txt"] {
+        let path = dir.path().join(name).display().to_string();
+        std::fs::write(&path, &packed).unwrap();
+        let (recs, _) = read_file_raw(&path, &opts_with(None, Some(encoding_rs::WINDOWS_1257))).unwrap();
+        assert_baltic(&recs.into_records());
+    }
+    let jsonl =
+        gzip(b"{\"id\": 1, \"given_name\": \"Anna\", \"surname\": \"Lis\", \"maiden_name\": null, \"dob\": \"1990\", \"town\": \"X\"}\n");
+    let (recs, _) = read_jsonl(jsonl.as_slice(), &opts(false)).unwrap();
+    assert_eq!(recs[0].values[1].as_deref(), Some("Lis"));
+    let path = dir.path().join("people.jsonl.gz").display().to_string();
+    std::fs::write(&path, &jsonl).unwrap();
+    assert_eq!(read_file_raw(&path, &opts(false)).unwrap().0.len(), 1);
+    // a truncated archive is an error, not a short read
+    match read_csv(&packed[..packed.len() / 2], &opts(false)) {
+        Err(LinkError::Io { source, .. }) => assert!(source.to_string().contains("gzip"), "{source}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn delimiter_and_encoding_settings_are_checked() {
+    use haven_link::io::{parse_delimiter, parse_encoding};
+    assert_eq!(parse_delimiter(";").unwrap(), b';');
+    assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+    assert_eq!(parse_delimiter("\\t").unwrap(), b'\t');
+    for bad in ["", ";;", "\"", "a", "é"] {
+        assert!(parse_delimiter(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(parse_encoding("cp1257").unwrap(), encoding_rs::WINDOWS_1257);
+    assert_eq!(parse_encoding("ISO-8859-2").unwrap(), encoding_rs::ISO_8859_2);
+    let e = parse_encoding("baltic-7").unwrap_err().to_string();
+    assert!(e.contains("baltic-7") && e.contains("windows-1257"), "{e}");
+}
+
+// --- settings files -------------------------------------------------------------------------------
+
+const GOOD_SETTINGS: &str = r#"
+link_type = "dedupe"
+blocking = ["surname"]
+[[field]]
+name = "given_name"
+comparison = { kind = "name" }
+[[field]]
+name = "surname"
+comparison = { kind = "name" }
+[[field]]
+name = "dob"
+comparison = { kind = "date" }
+"#;
+
+fn settings_error(text: &str) -> String {
+    match haven_link::LinkageModel::from_toml(text) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("settings accepted:\n{text}"),
+    }
+}
+
+#[test]
+fn settings_errors_name_a_wrong_comparison_kind() {
+    let e = settings_error(&GOOD_SETTINGS.replace("kind = \"date\"", "kind = \"jaro\""));
+    assert!(e.contains("field[2].comparison"), "{e}");
+    assert!(e.contains("unknown comparison kind `jaro`") && e.contains("`name`") && e.contains("`date`"), "{e}");
+    assert!(e.contains("line 12"), "{e}");
+    assert!(!e.contains("expected `settings` or `parameters`"), "{e}");
+}
+
+#[test]
+fn settings_errors_name_an_unknown_key() {
+    let e = settings_error(&GOOD_SETTINGS.replace("blocking =", "blockng ="));
+    assert!(e.contains("unknown key `blockng` in the settings") && e.contains("`blocking`"), "{e}");
+    let e = settings_error(&GOOD_SETTINGS.replace("name = \"dob\"", "name = \"dob\"\nterm_frequecy = true"));
+    assert!(e.contains("field[2]: unknown key `term_frequecy` in this table") && e.contains("`columns`"), "{e}");
+    let e = settings_error(&format!("{GOOD_SETTINGS}[input]\ndelimter = \";\"\n"));
+    assert!(e.contains("input: unknown key `delimter` in this table, expected `delimiter` or `encoding`"), "{e}");
+}
+
+#[test]
+fn settings_errors_name_a_bad_link_type() {
+    let e = settings_error(&GOOD_SETTINGS.replace("\"dedupe\"", "\"dedup\""));
+    assert!(e.starts_with("invalid settings: link_type: unknown value `dedup`"), "{e}");
+    assert!(e.contains("`dedupe`") && e.contains("`link_and_dedupe`") && e.contains("line 2"), "{e}");
+}
+
+#[test]
+fn settings_errors_in_a_model_file_carry_the_settings_path() {
+    let model = haven_link::LinkageModel::from_toml(GOOD_SETTINGS).unwrap().to_toml().unwrap();
+    assert!(haven_link::LinkageModel::from_toml(&model).is_ok());
+    let e = settings_error(&model.replace("kind = \"date\"", "kind = \"jaro\""));
+    assert!(e.contains("settings.field[2].comparison.kind: unknown comparison kind `jaro`"), "{e}");
+    let e = settings_error(&model.replace("[settings]", "[settings]\nmin_year = 1800"));
+    assert!(e.contains("settings: unknown key `min_year`") && e.contains("min_birth_year"), "{e}");
+}
+
+#[test]
+fn settings_errors_for_input_and_syntax() {
+    let e = settings_error(&format!("{GOOD_SETTINGS}[input]\ndelimiter = \"semicolon\"\n"));
+    assert!(e.contains("delimiter \"semicolon\""), "{e}");
+    let e = settings_error(&format!("{GOOD_SETTINGS}[input]\nencoding = \"baltic\"\n"));
+    assert!(e.contains("encoding \"baltic\""), "{e}");
+    let e = settings_error("blocking = [\"surname\"\n");
+    assert!(e.contains("line 1") || e.contains("line 2"), "{e}");
+    let e = settings_error(&GOOD_SETTINGS.replace("link_type = \"dedupe\"", "min_birth_year = 0"));
+    assert!(e.contains("min_birth_year"), "{e}");
+}
+
+#[test]
+fn dates_before_1880_are_a_setting() {
+    use haven_link::data::{BadValues, Dataset};
+    let csv = format!("{HEADER}1,Anna,K,,1852-04-11,X\n2,Jan,L,,~1860,Y\n");
+    let (recs, _) = read_csv(csv.as_bytes(), &opts(false)).unwrap();
+    let default = person_settings("dedupe");
+    assert_eq!(default.min_birth_year, 1880);
+    match Dataset::prepare(&default, recs.clone(), BadValues::Fail) {
+        Err(LinkError::BadRow { line: 2, message, .. }) => assert!(message.contains("1852-04-11"), "{message}"),
+        other => panic!("expected 1852 refused by default, got {:?}", other.map(|d| d.len())),
+    }
+    let mut historical = default.clone();
+    historical.min_birth_year = 1800;
+    let d = Dataset::prepare(&historical, recs, BadValues::Fail).unwrap();
+    assert_eq!(d.value(2, 0).map(|v| &*v.text), Some("1852-04-11"));
+    assert_eq!(d.value(2, 1).map(|v| &*v.text), Some("~1860±2"));
+    let text = GOOD_SETTINGS.replace("link_type = \"dedupe\"", "min_birth_year = 1750");
+    assert_eq!(haven_link::LinkageModel::from_toml(&text).unwrap().settings.min_birth_year, 1750);
 }
