@@ -26,14 +26,25 @@ comparison = { kind = "code" }
 
 /// Reads records with `read`, then prepares them and runs blocking and comparison on them, so that
 /// whatever a reader lets through is also fed to the engine.
+#[allow(dead_code, reason = "not every target uses it")]
 pub fn read_and_link(
     data: &[u8],
     format: haven_link::io::Format,
+) {
+    read_and_link_with(data, format, |_| {});
+}
+
+/// [`read_and_link`] with the read options changed by `change`.
+pub fn read_and_link_with(
+    data: &[u8],
+    format: haven_link::io::Format,
+    change: impl Fn(&mut haven_link::io::ReadOptions),
 ) {
     let Some(settings) = settings() else { return };
     for skip in [false, true] {
         let mut opts = haven_link::io::ReadOptions::new(&settings, "fuzz", 0, &Default::default());
         opts.skip_bad_rows = skip;
+        change(&mut opts);
         let Ok((records, _)) = haven_link::io::read_records(data, format, &opts) else { continue };
         let policy = if skip { haven_link::data::BadValues::TreatAsMissing } else { haven_link::data::BadValues::Fail };
         let Ok(ds) = haven_link::data::Dataset::prepare(&settings, records, policy) else { continue };

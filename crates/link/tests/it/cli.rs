@@ -144,3 +144,59 @@ fn two_countries_encode_and_match() {
     assert_eq!(pairs.len(), 2, "{m}");
     assert!(pairs.contains(&("1", "y")) && pairs.contains(&("2", "x")), "{m}");
 }
+
+#[test]
+fn semicolon_windows_1257_gzip_input_with_flags_or_settings() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f).display().to_string();
+    // the same people, Latvian names, as a spreadsheet exports them: semicolons, windows-1257, gzip
+    let text = people_csv()
+        .replace(',', ";")
+        .replace("anna", "Anna")
+        .replace("kowalska", "Bērziņa")
+        .replace("jan;", "Jānis;")
+        .replace("nowak", "Ozoliņš");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1257.encode(&text);
+    assert!(!unmappable);
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&bytes).unwrap();
+    std::fs::write(p("people.csv.gz"), z.finish().unwrap()).unwrap();
+    std::fs::write(p("s.toml"), SETTINGS).unwrap();
+    let input = p("people.csv.gz");
+    let run = |settings: &str, extra: &[&str], out: &str| {
+        let mut args =
+            vec!["dedupe", "--settings", settings, "--input", &input, "--label-column", "person", "--out-dir"];
+        let out = p(out);
+        args.push(&out);
+        args.extend_from_slice(extra);
+        haven(&args)
+    };
+    run(&p("s.toml"), &["--delimiter", ";", "--encoding", "windows-1257"], "o1").unwrap();
+    let clusters = std::fs::read_to_string(p("o1/clusters.csv")).unwrap();
+    assert!(clusters.lines().count() > 60, "{clusters}");
+    // the same from the settings file
+    std::fs::write(p("s2.toml"), format!("{SETTINGS}[input]\ndelimiter = \";\"\nencoding = \"windows-1257\"\n"))
+        .unwrap();
+    run(&p("s2.toml"), &[], "o2").unwrap();
+    assert_eq!(std::fs::read_to_string(p("o2/clusters.csv")).unwrap(), clusters);
+    // a wrong label is named
+    let err = run(&p("s.toml"), &["--encoding", "baltic"], "o3").unwrap_err();
+    assert!(format!("{err:#}").contains("--encoding") && format!("{err:#}").contains("\"baltic\""), "{err:#}");
+}
+
+#[test]
+fn settings_file_errors_reach_the_user_with_file_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f).display().to_string();
+    std::fs::write(p("people.csv"), people_csv()).unwrap();
+    std::fs::write(p("s.toml"), SETTINGS.replace("kind = \"date\"", "kind = \"jaro\"")).unwrap();
+    let err =
+        haven(&["dedupe", "--settings", &p("s.toml"), "--input", &p("people.csv"), "--out-dir", &p("o")]).unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("s.toml") && msg.contains("field[2].comparison.kind: unknown comparison kind `jaro`"),
+        "{msg}"
+    );
+    assert!(msg.contains("line 13"), "{msg}");
+}

@@ -292,6 +292,21 @@ fn undecodable_byte_names_its_line_and_offset() {
 }
 
 #[test]
+fn utf16_with_a_byte_order_mark_is_read_as_it_says() {
+    // a spreadsheet's "Unicode text": UTF-16LE with a byte order mark, tab-separated
+    let text = "id\tgiven_name\tsurname\tmaiden_name\tdob\ttown\r\n1\tGintarė\tJūraitė\t\t2001-05-17\tKlaipėda\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for enc in [None, Some(encoding_rs::WINDOWS_1257)] {
+        let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(None, enc)).unwrap();
+        assert_eq!(recs[0].values[1].as_deref(), Some("Jūraitė"));
+        assert_eq!(recs[0].values[3].as_deref(), Some("Klaipėda"));
+        assert!(stats.notes.iter().any(|n| n.contains("delimiter tab")), "{:?}", stats.notes);
+        assert_eq!(enc.is_some(), stats.notes.iter().any(|n| n.contains("byte order mark")), "{:?}", stats.notes);
+    }
+}
+
+#[test]
 fn lines_are_counted_through_crlf_and_empty_lines() {
     let text = "id,given_name,surname,maiden_name,dob,town\r\n1,A,B,,1990,X\r\n\r\n\r\n2,C,D,,1990,Y\r\n3,E,F\r\n";
     for input in [text.to_string(), text.replace("\r\n", "\n")] {
