@@ -266,6 +266,24 @@ fn deserialize_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     })
 }
 
+/// An error for a key beside `kind` in a comparison that takes none (`date`, `exact`), which
+/// deserializing lets through.
+fn keyless_comparisons(settings: &toml::Table, prefix: &str) -> Result<()> {
+    let Some(fields) = settings.get("field").and_then(toml::Value::as_array) else { return Ok(()) };
+    for (i, field) in fields.iter().enumerate() {
+        let Some(c) = field.get("comparison").and_then(toml::Value::as_table) else { continue };
+        let Some(kind) = c.get("kind").and_then(toml::Value::as_str).filter(|k| matches!(*k, "date" | "exact")) else {
+            continue;
+        };
+        if let Some(key) = c.keys().find(|k| *k != "kind") {
+            return Err(LinkError::InvalidSettings(format!(
+                "{prefix}field[{i}].comparison: unknown key `{key}`: a `{kind}` comparison takes no other key than `kind`"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One line saying where (key path, line and column) and what: serde's words made plain
 /// ("unknown field" is an unknown key; a comparison's unknown variant is an unknown kind).
 fn toml_error(text: &str, path: &str, message: &str, span: Option<std::ops::Range<usize>>) -> String {
@@ -316,14 +334,21 @@ impl LinkageModel {
     /// Reads a model (or bare settings) from TOML text. A file with a `[settings]` table is a
     /// model; any other is bare settings. Errors name the key where the problem is and its line.
     pub fn from_toml(text: &str) -> Result<LinkageModel> {
-        let is_model = match toml::from_str::<toml::Table>(text) {
-            Ok(table) => table.contains_key("settings"),
+        let table = match toml::from_str::<toml::Table>(text) {
+            Ok(table) => table,
             Err(e) => return Err(LinkError::InvalidSettings(toml_error(text, "", e.message(), e.span()))),
         };
-        let model = if is_model {
-            deserialize_toml::<LinkageModel>(text)?
-        } else {
-            LinkageModel { settings: deserialize_toml::<ModelSettings>(text)?, parameters: None }
+        let model = match table.get("settings").and_then(toml::Value::as_table) {
+            Some(settings) => {
+                let model = deserialize_toml::<LinkageModel>(text)?;
+                keyless_comparisons(settings, "settings.")?;
+                model
+            }
+            None => {
+                let settings = deserialize_toml::<ModelSettings>(text)?;
+                keyless_comparisons(&table, "")?;
+                LinkageModel { settings, parameters: None }
+            }
         };
         model.settings.validate()?;
         if let Some(p) = &model.parameters {

@@ -431,6 +431,14 @@ fn settings_errors_name_an_unknown_key() {
 }
 
 #[test]
+fn settings_errors_name_a_key_a_comparison_does_not_take() {
+    let e = settings_error(&GOOD_SETTINGS.replace("kind = \"date\" }", "kind = \"date\", min_year = 1800 }"));
+    assert!(e.contains("field[2].comparison: unknown key `min_year`") && e.contains("`date`"), "{e}");
+    let e = settings_error(&GOOD_SETTINGS.replace("kind = \"name\" }", "kind = \"name\", edits = [1] }"));
+    assert!(e.contains("field[0].comparison") && e.contains("unknown key `edits`"), "{e}");
+}
+
+#[test]
 fn settings_errors_name_a_bad_link_type() {
     let e = settings_error(&GOOD_SETTINGS.replace("\"dedupe\"", "\"dedup\""));
     assert!(e.starts_with("invalid settings: link_type: unknown value `dedup`"), "{e}");
