@@ -49,7 +49,8 @@ pub enum LinkCommand {
 /// Inputs shared by the commands that read records.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Input files (CSV, or JSON Lines when ending in .jsonl; gzip-compressed or not); each is one source.
+    /// Input files: CSV, JSON Lines (ending in .jsonl) or Parquet; CSV and JSON Lines gzip-compressed or
+    /// not. Each file is one source.
     #[arg(long = "input", short, required = true)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -170,7 +171,7 @@ pub struct EncodeArgs {
     /// File holding the shared secret (never sent to the other side).
     #[arg(long)]
     pub secret_file: PathBuf,
-    /// Records to encode (CSV or JSON Lines).
+    /// Records to encode (CSV, JSON Lines or Parquet).
     #[arg(long, short)]
     pub input: PathBuf,
     /// Skip malformed rows instead of stopping.

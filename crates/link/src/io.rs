@@ -24,14 +24,22 @@ use crate::model::ModelSettings;
 pub enum Format {
     Csv,
     JsonLines,
+    Parquet,
 }
 
 impl Format {
-    /// From a file name: `.jsonl`/`.ndjson` are JSON Lines, everything else CSV; a `.gz` ending is
-    /// looked through (whether an input is compressed is told by its first bytes, not its name).
+    /// From a file name: `.jsonl`/`.ndjson` are JSON Lines, `.parquet` Parquet, everything else CSV;
+    /// a `.gz` ending is looked through (whether an input is compressed is told by its first bytes,
+    /// not its name, and so is a Parquet file by [`read_file`]).
     pub fn from_path(path: &str) -> Format {
         let path = path.strip_suffix(".gz").unwrap_or(path);
-        if path.ends_with(".jsonl") || path.ends_with(".ndjson") { Format::JsonLines } else { Format::Csv }
+        if path.ends_with(".jsonl") || path.ends_with(".ndjson") {
+            Format::JsonLines
+        } else if path.ends_with(".parquet") {
+            Format::Parquet
+        } else {
+            Format::Csv
+        }
     }
 }
 
@@ -885,11 +893,115 @@ fn read_jsonl_bytes(data: &[u8], opts: &ReadOptions) -> Result<(RawRecords, Read
     Ok((b.records, b.stats))
 }
 
-/// Reads records in either format.
+/// First (and last) bytes of a Parquet file.
+const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
+
+/// Reads Parquet: one record per row, from top-level columns of strings, numbers, booleans, dates
+/// (as `YYYY-MM-DD`) and timestamps (their date in UTC); a row with a list or a group in a needed
+/// column is rejected. The `line` of a record is its row number (from 1).
+pub fn read_parquet(data: Vec<u8>, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    // the Parquet reader may panic on malformed files; that is an unreadable file, not a crash
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_parquet_rows(data, opts))) {
+        Ok(r) => r,
+        Err(_) => Err(not_parquet(opts, "the file is malformed")),
+    }
+}
+
+fn not_parquet(opts: &ReadOptions, message: impl std::fmt::Display) -> LinkError {
+    LinkError::Io {
+        path: opts.source_name.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a readable Parquet file: {message}")),
+    }
+}
+
+fn read_parquet_rows(data: Vec<u8>, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::schema::types::Type;
+    let reader = SerializedFileReader::new(bytes::Bytes::from(data)).map_err(|e| not_parquet(opts, e))?;
+    let root = reader.metadata().file_metadata().schema_descr().root_schema();
+    check_columns(opts, |c| root.get_fields().iter().any(|f| f.name() == c))?;
+    let mut b = Builder::new(opts);
+    // only the needed columns are read
+    let names = b.needed.names.clone();
+    let wanted = root.get_fields().iter().filter(|f| names.iter().any(|n| n == f.name())).cloned().collect();
+    let projection =
+        Type::group_type_builder(root.name()).with_fields(wanted).build().map_err(|e| not_parquet(opts, e))?;
+    let rows = reader.get_row_iter(Some(projection)).map_err(|e| not_parquet(opts, e))?;
+    let mut values: Vec<Option<String>> = vec![None; names.len()];
+    for (n, row) in rows.enumerate() {
+        let line = n as u64 + 1;
+        let row = row.map_err(|e| not_parquet(opts, format_args!("row {line}: {e}")))?;
+        values.iter_mut().for_each(|v| *v = None);
+        let mut bad = None;
+        for (name, field) in row.get_column_iter() {
+            match parquet_value(field) {
+                Ok(v) => {
+                    for (i, _) in names.iter().enumerate().filter(|(_, c)| *c == name) {
+                        values[i].clone_from(&v);
+                    }
+                }
+                Err(m) => {
+                    bad = Some(format!("column {name:?}: {m}"));
+                    break;
+                }
+            }
+        }
+        match bad {
+            Some(m) => b.reject(line, m)?,
+            None => b.add(line, |i| values.get(i).and_then(Option::as_deref))?,
+        }
+    }
+    Ok((b.records, b.stats))
+}
+
+/// The text of a Parquet value; `None` for null.
+fn parquet_value(field: &parquet::record::Field) -> std::result::Result<Option<String>, &'static str> {
+    use parquet::record::Field as F;
+    Ok(Some(match field {
+        F::Null => return Ok(None),
+        F::Bool(x) => x.to_string(),
+        F::Byte(x) => x.to_string(),
+        F::Short(x) => x.to_string(),
+        F::Int(x) => x.to_string(),
+        F::Long(x) => x.to_string(),
+        F::UByte(x) => x.to_string(),
+        F::UShort(x) => x.to_string(),
+        F::UInt(x) => x.to_string(),
+        F::ULong(x) => x.to_string(),
+        F::Float16(x) => x.to_string(),
+        F::Float(x) => x.to_string(),
+        F::Double(x) => x.to_string(),
+        F::Str(x) => x.clone(),
+        F::Bytes(x) => x.as_utf8().map_err(|_| "a binary value that is not UTF-8 text")?.to_string(),
+        F::Date(days) => civil_date(i64::from(*days)),
+        F::TimestampMillis(ms) => civil_date(ms.div_euclid(86_400_000)),
+        F::TimestampMicros(us) => civil_date(us.div_euclid(86_400_000_000)),
+        F::Decimal(_) | F::TimeMillis(_) | F::TimeMicros(_) => field.to_string(),
+        F::Group(_) | F::ListInternal(_) | F::MapInternal(_) => return Err("a list or group, not a value"),
+    }))
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian calendar).
+fn civil_date(days: i64) -> String {
+    // H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", civil_from_days
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Reads records in any format (CSV and JSON Lines as they come, Parquet once all is read).
 pub fn read_records(input: impl Read, format: Format, opts: &ReadOptions) -> Result<(Vec<RawRecord>, ReadStats)> {
     match format {
         Format::Csv => read_csv(input, opts),
         Format::JsonLines => read_jsonl(input, opts),
+        Format::Parquet => read_parquet(read_all(input, opts)?, opts).map(|(r, s)| (r.into_records(), s)),
     }
 }
 
@@ -898,10 +1010,15 @@ pub fn read_file(path: &str, opts: &ReadOptions) -> Result<(Vec<RawRecord>, Read
     read_file_raw(path, opts).map(|(r, s)| (r.into_records(), s))
 }
 
-/// Opens and reads a file, giving the records in their compact form (CSV is read in parallel).
+/// Opens and reads a file, giving the records in their compact form (CSV is read in parallel). The
+/// format comes from the name ([`Format::from_path`]), except that a file that starts and ends as
+/// Parquet does is read as Parquet.
 pub fn read_file_raw(path: &str, opts: &ReadOptions) -> Result<(RawRecords, ReadStats)> {
     let data = std::fs::read(path).map_err(|e| LinkError::Io { path: path.to_string(), source: e })?;
+    let parquet = data.len() >= 8 && data.starts_with(PARQUET_MAGIC) && data.ends_with(PARQUET_MAGIC);
     match Format::from_path(path) {
+        _ if parquet => read_parquet(data, opts),
+        Format::Parquet => read_parquet(data, opts),
         Format::Csv => read_csv_bytes(&data, opts),
         Format::JsonLines => read_jsonl_bytes(&data, opts),
     }

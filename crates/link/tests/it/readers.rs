@@ -486,3 +486,135 @@ fn dates_before_1880_are_a_setting() {
     let text = GOOD_SETTINGS.replace("link_type = \"dedupe\"", "min_birth_year = 1750");
     assert_eq!(haven_link::LinkageModel::from_toml(&text).unwrap().settings.min_birth_year, 1750);
 }
+
+// --- Parquet --------------------------------------------------------------------------------------
+
+/// A column of test values: UTF-8 strings, 32-bit (DATE) or 64-bit integers; `None` is null.
+enum Column<'a> {
+    Text(&'a [Option<&'a str>]),
+    Int32(&'a [Option<i32>]),
+    Int64(&'a [Option<i64>]),
+}
+
+/// A Parquet file of people as a data tool writes it: a required id, UTF-8 strings, a DATE
+/// column, an integer column, nulls, a column not used, compressed with `codec`.
+fn people_parquet(codec: parquet::basic::Compression) -> Vec<u8> {
+    use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message people {
+            REQUIRED BYTE_ARRAY id (UTF8);
+            OPTIONAL BYTE_ARRAY given_name (UTF8);
+            OPTIONAL BYTE_ARRAY surname (UTF8);
+            OPTIONAL BYTE_ARRAY maiden_name (UTF8);
+            OPTIONAL INT32 dob (DATE);
+            OPTIONAL INT64 town;
+            OPTIONAL BYTE_ARRAY notes (UTF8);
+        }",
+    )
+    .unwrap();
+    let columns = [
+        Column::Text(&[Some("1"), Some("2"), Some("3")]),
+        Column::Text(&[Some("Юлия"), Some("Jūratė"), Some("Anna")]),
+        Column::Text(&[Some("Шевченко"), Some("Bērziņa"), Some("Lis")]),
+        Column::Text(&[None, Some("Petrova"), None]),
+        // 1990-03-07, null, 1852-04-11
+        Column::Int32(&[Some(7370), None, Some(-42_998)]),
+        Column::Int64(&[Some(1001), Some(1002), Some(1003)]),
+        Column::Text(&[None, None, None]),
+    ];
+    let props = WriterProperties::builder().set_compression(codec).build();
+    let mut out = Vec::new();
+    let mut w = SerializedFileWriter::new(&mut out, std::sync::Arc::new(schema), std::sync::Arc::new(props)).unwrap();
+    let mut rg = w.next_row_group().unwrap();
+    for (i, column) in columns.iter().enumerate() {
+        let mut c = rg.next_column().unwrap().unwrap();
+        let defs = |present: Vec<bool>| present.into_iter().map(i16::from).collect::<Vec<_>>();
+        let written = match column {
+            Column::Text(v) => {
+                let values: Vec<ByteArray> = v.iter().flatten().map(|s| ByteArray::from(*s)).collect();
+                let d = defs(v.iter().map(Option::is_some).collect());
+                c.typed::<ByteArrayType>().write_batch(&values, (i > 0).then_some(d.as_slice()), None)
+            }
+            Column::Int32(v) => {
+                let values: Vec<i32> = v.iter().flatten().copied().collect();
+                let d = defs(v.iter().map(Option::is_some).collect());
+                c.typed::<Int32Type>().write_batch(&values, Some(&d), None)
+            }
+            Column::Int64(v) => {
+                let values: Vec<i64> = v.iter().flatten().copied().collect();
+                let d = defs(v.iter().map(Option::is_some).collect());
+                c.typed::<Int64Type>().write_batch(&values, Some(&d), None)
+            }
+        };
+        written.unwrap();
+        c.close().unwrap();
+    }
+    rg.close().unwrap();
+    w.close().unwrap();
+    out
+}
+
+#[test]
+fn parquet_rows_of_strings_dates_and_integers() {
+    use haven_link::io::{Format, read_file_raw, read_parquet, read_records};
+    use parquet::basic::{Compression, ZstdLevel};
+    for codec in [Compression::UNCOMPRESSED, Compression::SNAPPY, Compression::ZSTD(ZstdLevel::default())] {
+        let data = people_parquet(codec);
+        let (recs, stats) = read_parquet(data.clone(), &opts(false)).unwrap();
+        let recs = recs.into_records();
+        assert_eq!(stats.rows, 3);
+        assert_eq!(recs[0].values[0].as_deref(), Some("Юлия"));
+        assert_eq!(recs[1].values[1].as_deref(), Some("Bērziņa|Petrova"));
+        assert_eq!(recs[0].values[2].as_deref(), Some("1990-03-07"));
+        assert_eq!(recs[1].values[2], None);
+        assert_eq!(recs[2].values[2].as_deref(), Some("1852-04-11"));
+        assert_eq!(recs[2].values[3].as_deref(), Some("1003"));
+        assert_eq!(recs[2].line, 3);
+        let (same, _) = read_records(data.as_slice(), Format::Parquet, &opts(false)).unwrap();
+        assert_eq!(same, recs);
+        // a Parquet file is known by its bytes, whatever its name
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["people.parquet", "people.csv"] {
+            let path = dir.path().join(name).display().to_string();
+            std::fs::write(&path, &data).unwrap();
+            assert_eq!(read_file_raw(&path, &opts(false)).unwrap().0.into_records(), recs);
+        }
+    }
+}
+
+#[test]
+fn parquet_missing_columns_and_broken_files_are_named() {
+    use haven_link::io::read_parquet;
+    let mut o = opts(false);
+    o.columns.push(vec!["passport".into()]);
+    match read_parquet(people_parquet(parquet::basic::Compression::SNAPPY), &o) {
+        Err(LinkError::MissingColumn { column, .. }) => assert_eq!(column, "passport"),
+        other => panic!("expected a missing column, got {other:?}"),
+    }
+    let data = people_parquet(parquet::basic::Compression::SNAPPY);
+    for broken in [b"PAR1 not parquet PAR1".to_vec(), data[..data.len() / 2].to_vec(), data[data.len() / 3..].to_vec()]
+    {
+        match read_parquet(broken, &opts(false)) {
+            Err(LinkError::Io { source, .. }) => assert!(source.to_string().contains("Parquet"), "{source}"),
+            other => panic!("expected an unreadable file, got {other:?}"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parquet_reader_never_panics_on_damaged_files(
+        cuts in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..6),
+    ) {
+        let mut data = people_parquet(parquet::basic::Compression::SNAPPY);
+        for (at, byte) in cuts {
+            let i = at.index(data.len());
+            data[i] = byte;
+        }
+        let _ = haven_link::io::read_parquet(data, &opts(true));
+    }
+}
