@@ -275,7 +275,16 @@ fn train(a: TrainArgs) -> anyhow::Result<()> {
         summary.method,
         a.out.display()
     );
+    print_model_warnings(&linker.model);
     Ok(())
+}
+
+/// Prints the warnings about a model (what its training found, or the checks of a loaded model)
+/// to standard error.
+fn print_model_warnings(model: &LinkageModel) {
+    for w in crate::diagnose::warnings_of(model) {
+        eprintln!("warning: {}", w.message());
+    }
 }
 
 fn predict(a: PredictArgs) -> anyhow::Result<()> {
@@ -341,11 +350,12 @@ fn run_pipeline(
         }
         if !summary.fields_not_estimated.is_empty() {
             report.training.push(format!(
-                "m not estimated (every rule uses the field), defaults kept for: {}",
+                "m not estimated (every rule uses the field), the prior's mean kept for: {}",
                 summary.fields_not_estimated.join(", ")
             ));
         }
     }
+    print_model_warnings(&linker.model);
     let scored = step(&mut report, "score", || Ok(linker.score(&candidates)?))?;
     drop(candidates);
     let settings = linker.model.settings.clone();

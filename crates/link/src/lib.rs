@@ -4,6 +4,7 @@
 //! - [`model`]: settings and the trained Fellegi-Sunter parameters (TOML).
 //! - [`linker::Linker`]: batch engine (blocking, EM training over pattern counts, scoring).
 //! - [`index::CandidateIndex`]: score one new record against existing ones.
+//! - [`diagnose`]: warnings about a trained model (the classic failures of training).
 //! - [`cluster`]: persons from pairs, with stable person ids across runs.
 //! - [`clk`]: privacy-preserving linkage on Bloom-filter encodings (CLK) between countries.
 //! - [`io`]: CSV and JSON Lines readers with a column mapping; writers.
@@ -15,6 +16,7 @@ pub mod clk;
 pub mod cluster;
 pub mod compare;
 pub mod data;
+pub mod diagnose;
 pub mod error;
 pub mod eval;
 pub mod index;

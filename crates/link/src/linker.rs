@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use crate::blocking::{BlockingCounts, BlockingKeys, BlockingRule, count_candidates, for_each_candidate, upper_bound};
 use crate::compare::Value;
 use crate::data::{Column, Dataset};
+use crate::diagnose::{self, ModelWarning};
 use crate::error::{LinkError, Result};
 use crate::model::{FieldParameters, LinkageModel, Parameters};
 use crate::score::{Comparer, FieldExplanation, Pattern, Scorer, probability};
@@ -48,6 +49,10 @@ pub struct TrainingSummary {
     /// (rule, iterations, share of matches among the rule's pairs) per EM session.
     pub sessions: Vec<(String, u32, f64)>,
     pub fields_not_estimated: Vec<String>,
+    /// The rules whose pairs m was estimated on (the training rules when set).
+    pub training_rules: Vec<String>,
+    /// What the checks after training found, and what was done (also kept in the parameters).
+    pub warnings: Vec<ModelWarning>,
 }
 
 /// Estimated share of true matches that blocking finds.
@@ -127,27 +132,53 @@ impl Linker {
     }
 
     /// Unsupervised training: u from random pairs, m by EM per blocking rule over pattern counts,
-    /// lambda from the expected matches among candidates.
+    /// lambda from the expected matches among candidates. The rules are the settings'
+    /// `training_blocking` when given (their pairs are generated here), else the prediction
+    /// rules, whose pairs are `candidates`. Training is constrained and checked as the settings'
+    /// `training` says; what the checks found is in the parameters' and the summary's warnings.
     pub fn train(&mut self, candidates: &[Candidate]) -> Result<TrainingSummary> {
         let s = &self.model.settings;
+        let ts = &s.training;
         let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
-        let u = train::estimate_u_by(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed, |a, b| {
-            self.comparer.pattern(self.values_of(a), self.values_of(b))
-        });
+        let u = self.estimate_u();
         let counts = train::pattern_counts(candidates.par_iter().map(|c| (c.pattern, c.rules)));
-        let m0: Vec<Vec<f64>> = levels.iter().map(|l| train::initial_m(*l)).collect();
+        let training_rules: Vec<BlockingRule> =
+            s.training_blocking.iter().map(|r| BlockingRule::parse(r, s)).collect::<Result<_>>()?;
+        let training_counts = if training_rules.is_empty() {
+            None
+        } else {
+            let keys = BlockingKeys::compute(&training_rules, &self.data);
+            let limit = s.max_candidate_pairs;
+            if upper_bound(&keys) > limit {
+                let exact = count_candidates(&keys, &self.data, s.link_type).total;
+                if exact > limit {
+                    return Err(LinkError::TooManyPairs { pairs: exact, limit });
+                }
+            }
+            let pairs = for_each_candidate(&keys, &self.data, s.link_type, |a, b, _r, rules, acc| {
+                acc.push((self.comparer.pattern(self.values_of(a as usize), self.values_of(b as usize)), rules));
+            });
+            Some(train::pattern_counts(pairs.into_par_iter()))
+        };
+        let (rules, em_counts) = match &training_counts {
+            Some(c) => (&training_rules, c),
+            None => (&self.rules, &counts),
+        };
+        let prior_mean: Vec<Vec<f64>> = s.fields.iter().map(|f| ts.m_prior_of(&f.name, &f.comparison)).collect();
+        let prior = train::Prior { m_mean: prior_mean.clone(), strength: ts.m_prior_strength, monotone: ts.monotone };
+        let m0 = prior_mean.clone();
         let mut m_sum: Vec<Vec<f64>> = levels.iter().map(|l| vec![0.0; *l]).collect();
         let mut m_n = vec![0u32; levels.len()];
         let mut sessions = Vec::new();
-        for (r, rule) in self.rules.iter().enumerate() {
+        for (r, rule) in rules.iter().enumerate() {
             let used = rule.fields();
             let estimate: Vec<bool> = (0..levels.len()).map(|f| !used.contains(&f)).collect();
             let sub: Vec<(Pattern, u64)> =
-                counts.iter().filter(|(_, mask, _)| mask & (1 << r) != 0).map(|(p, _, c)| (*p, *c)).collect();
+                em_counts.iter().filter(|(_, mask, _)| mask & (1 << r) != 0).map(|(p, _, c)| (*p, *c)).collect();
             if sub.is_empty() {
                 continue;
             }
-            let res = train::expectation_maximisation(&sub, &u, &estimate, &m0, s.em_max_iterations);
+            let res = train::expectation_maximisation(&sub, &u, &estimate, &m0, s.em_max_iterations, &prior);
             for f in 0..levels.len() {
                 if estimate[f] {
                     for (acc, v) in m_sum[f].iter_mut().zip(&res.m[f]) {
@@ -159,11 +190,11 @@ impl Linker {
             sessions.push((rule.text.clone(), res.iterations, res.lambda));
         }
         let mut fields_not_estimated = Vec::new();
-        let m: Vec<Vec<f64>> = (0..levels.len())
+        let mut m: Vec<Vec<f64>> = (0..levels.len())
             .map(|f| {
                 if m_n[f] == 0 {
                     fields_not_estimated.push(s.fields[f].name.clone());
-                    m0[f].clone()
+                    prior_mean[f].clone()
                 } else {
                     m_sum[f].iter().map(|x| x / f64::from(m_n[f])).collect()
                 }
@@ -177,9 +208,68 @@ impl Linker {
                 _ => all.push((*p, *c)),
             }
         }
-        let share = train::match_share(&all, &m, &u, 0.01);
+        // the checks, and the safe defaults of what failed
+        let no_values: Vec<bool> = self.data.columns.iter().map(|c| c.values.is_empty()).collect();
+        let found = diagnose::check_fields(s, &m, &u, ts, &no_values);
+        let mut warnings = diagnose::fall_back(s, found, &mut m, &u, ts);
         let total = train::total_pairs(&self.data, s.link_type).max(1.0);
-        let lambda = (share * candidates.len() as f64 / total).clamp(1e-12, 0.5);
+        let n_candidates = candidates.len() as f64;
+        let records = self.data.len().max(1) as f64;
+        let mut share = train::match_share(&all, &m, &u, 0.01);
+        // a share near 1 is plausible when blocking is tight (fewer candidate pairs than records,
+        // such as pairs sharing a document number); more matches per record than a person has
+        // records is not
+        let plausible = |share: f64| {
+            (share <= ts.max_match_share || n_candidates < records)
+                && share * n_candidates <= ts.max_matches_per_record * records
+        };
+        if !plausible(share) {
+            let per_record = |share: f64| Some(share * n_candidates / records);
+            // the estimated fields that kept their trained m
+            let untouched: Vec<bool> = s
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(f, fs)| {
+                    m_n[f] > 0
+                        && !warnings
+                            .iter()
+                            .any(|w| w.field() == Some(&fs.name) && w.fallback() != diagnose::Fallback::Kept)
+                })
+                .collect();
+            if !ts.fallback {
+                warnings.push(diagnose::ModelWarning::MatchShareTooHigh {
+                    share,
+                    matches_per_record: per_record(share),
+                    fallback: diagnose::Fallback::Kept,
+                });
+            } else {
+                if untouched.contains(&true) {
+                    for (f, mf) in m.iter_mut().enumerate() {
+                        if untouched[f] {
+                            mf.clone_from(&prior_mean[f]);
+                        }
+                    }
+                    warnings.push(diagnose::ModelWarning::MatchShareTooHigh {
+                        share,
+                        matches_per_record: per_record(share),
+                        fallback: diagnose::Fallback::PriorMAllFields,
+                    });
+                    share = train::match_share(&all, &m, &u, 0.01);
+                }
+                if !plausible(share) {
+                    warnings.push(diagnose::ModelWarning::MatchShareTooHigh {
+                        share,
+                        matches_per_record: per_record(share),
+                        fallback: diagnose::Fallback::LambdaCapped,
+                    });
+                    let by_share = if n_candidates < records { 1.0 } else { ts.max_match_share };
+                    let cap = by_share.min(ts.max_matches_per_record * records / n_candidates.max(1.0));
+                    share = share.min(cap);
+                }
+            }
+        }
+        let lambda = (share * n_candidates / total).clamp(1e-12, 0.5);
         let mut fp: Vec<FieldParameters> = s
             .fields
             .iter()
@@ -193,15 +283,42 @@ impl Linker {
             })
             .collect();
         self.term_frequency_parameters(&mut fp);
-        let method = "unsupervised: u from random pairs, m by EM over pattern counts per blocking rule".to_string();
-        self.model.parameters = Some(Parameters { lambda, fields: fp, trained_with: method.clone() });
+        let constraint = match (ts.monotone, ts.m_prior_strength > 0.0) {
+            (true, true) => "m non-increasing and u non-decreasing over the levels, priors on m and u",
+            (true, false) => "m non-increasing and u non-decreasing over the levels",
+            (false, true) => "priors on m and u, no order constraint",
+            (false, false) => "no order constraint, no prior on m",
+        };
+        let rules_used = if training_counts.is_some() { "training blocking rule" } else { "blocking rule" };
+        let method =
+            format!("unsupervised: u from random pairs, m by EM over pattern counts per {rules_used} ({constraint})");
+        let training_rules = rules.iter().map(|r| r.text.clone()).collect();
+        self.model.parameters =
+            Some(Parameters { lambda, fields: fp, trained_with: method.clone(), warnings: warnings.clone() });
         Ok(TrainingSummary {
             method,
             u_pairs: s.u_sample_pairs,
-            distinct_patterns: counts.len(),
+            distinct_patterns: em_counts.len(),
             sessions,
             fields_not_estimated,
+            training_rules,
+            warnings,
         })
+    }
+
+    /// u of every field from random pairs, under the settings' prior and constraint.
+    fn estimate_u(&self) -> Vec<Vec<f64>> {
+        let s = &self.model.settings;
+        let u = train::estimate_u_by(
+            &self.comparer,
+            &self.data,
+            s.link_type,
+            s.u_sample_pairs,
+            s.seed,
+            s.training.u_prior_pairs,
+            |a, b| self.comparer.pattern(self.values_of(a), self.values_of(b)),
+        );
+        train::constrain_u(u, &s.training)
     }
 
     /// Training from labels: records with the same `truth` value are the same person. m from the
@@ -212,9 +329,7 @@ impl Linker {
         }
         let s = &self.model.settings;
         let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
-        let u = train::estimate_u_by(&self.comparer, &self.data, s.link_type, s.u_sample_pairs, s.seed, |a, b| {
-            self.comparer.pattern(self.values_of(a), self.values_of(b))
-        });
+        let u = self.estimate_u();
         let truth = &self.data.truth;
         let same = |c: &Candidate| matches!((&truth[c.a as usize], &truth[c.b as usize]), (Some(x), Some(y)) if x == y);
         let m = train::m_from_labels(candidates.iter().filter(|c| same(c)).map(|c| c.pattern), &levels);
@@ -235,13 +350,18 @@ impl Linker {
             .collect();
         self.term_frequency_parameters(&mut fp);
         let method = "labelled: m from labelled matching pairs, u from random pairs".to_string();
-        self.model.parameters = Some(Parameters { lambda, fields: fp, trained_with: method.clone() });
+        // checked, but not replaced: labels are evidence, not a guess to distrust
+        let params = Parameters { lambda, fields: fp, trained_with: method.clone(), warnings: Vec::new() };
+        let warnings = diagnose::check(s, &params);
+        self.model.parameters = Some(Parameters { warnings: warnings.clone(), ..params });
         Ok(TrainingSummary {
             method,
             u_pairs: s.u_sample_pairs,
             distinct_patterns: 0,
             sessions: Vec::new(),
             fields_not_estimated: Vec::new(),
+            training_rules: Vec::new(),
+            warnings,
         })
     }
 

@@ -126,6 +126,13 @@ pub struct ModelSettings {
     pub min_birth_year: u16,
     #[serde(default)]
     pub cluster: ClusterSettings,
+    /// Blocking rules for training only (same syntax as `blocking`): m is estimated on the pairs
+    /// these rules produce, one EM run per rule. Empty: the prediction rules `blocking` are used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training_blocking: Vec<String>,
+    /// Priors and constraints of training, and the checks of its result.
+    #[serde(default, skip_serializing_if = "crate::train::TrainingSettings::is_default")]
+    pub training: crate::train::TrainingSettings,
     /// How input files are read (CSV delimiter, character encoding); command-line flags override it.
     #[serde(default, skip_serializing_if = "InputSettings::is_default")]
     pub input: InputSettings,
@@ -183,6 +190,13 @@ impl ModelSettings {
         if self.blocking.len() > 16 {
             return Err(LinkError::InvalidSettings("at most 16 blocking rules".into()));
         }
+        if self.training_blocking.len() > 16 {
+            return Err(LinkError::InvalidSettings("at most 16 training_blocking rules".into()));
+        }
+        for r in &self.training_blocking {
+            crate::blocking::BlockingRule::parse(r, self)?;
+        }
+        self.training.validate(&self.fields)?;
         if let Some([a, b]) = &self.swappable_names {
             for n in [a, b] {
                 if self.field_index(n).is_none() {
@@ -252,6 +266,9 @@ pub struct Parameters {
     pub fields: Vec<FieldParameters>,
     /// How the parameters were estimated.
     pub trained_with: String,
+    /// What the checks after training found, and what was done about it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::diagnose::ModelWarning>,
 }
 
 /// Deserializes TOML text, the error naming the path of the key in question (`field[2].comparison`)

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnose::ModelWarning;
 use crate::eval::{Accuracy, ClusterAccuracy};
 use crate::model::LinkageModel;
 
@@ -80,6 +81,25 @@ pub fn histogram_svg(weights: &[f32], bins: usize) -> String {
     s
 }
 
+/// The "Warnings about the model" section.
+pub fn warnings_html(warnings: &[ModelWarning]) -> String {
+    let mut s = String::from("<h2>Warnings about the model</h2>");
+    if warnings.is_empty() {
+        s.push_str(
+            "<p>None. The checks: the share of candidate pairs taken as matches is plausible; at every field m is not below u on the best level (nor far below it on a partial agreement), the best level is not rarer among matches than the worst, m and u differ between levels; no field carries almost all the weight.</p>",
+        );
+        return s;
+    }
+    s.push_str(
+        "<p>Training may have learnt something other than \"same person\" (see docs/linkage.md, \"Training\"). Check these before using the results:</p><ul>",
+    );
+    for w in warnings {
+        let _ = write!(s, "<li>{}</li>", esc(&w.message()));
+    }
+    s.push_str("</ul>");
+    s
+}
+
 /// Renders the report as one HTML page.
 pub fn render_html(r: &RunReport) -> String {
     let mut s = String::new();
@@ -137,6 +157,11 @@ pub fn render_html(r: &RunReport) -> String {
             }
         }
         s.push_str("</table>");
+    }
+    if let Some(m) = &r.model
+        && m.parameters.is_some()
+    {
+        s.push_str(&warnings_html(&crate::diagnose::warnings_of(m)));
     }
     s.push_str("<h2>Match weights</h2>");
     s.push_str(&histogram_svg(&r.weights, 60));

@@ -1,17 +1,24 @@
 //! Unsupervised training: u from random pairs, m by expectation-maximisation over the counts of
 //! distinct comparison patterns (not over every pair), lambda from the candidate pairs.
 //! Also training from labelled pairs.
+//!
+//! Training is constrained so that it cannot learn a different notion of "match" (the classic
+//! collapse to "same name = same person"): at every field m is non-increasing and u
+//! non-decreasing from the best level to the worst, and m and u have Dirichlet priors (MAP
+//! estimates). See [`TrainingSettings`].
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
 use crate::blocking::allowed;
-use crate::compare::MISSING;
+use crate::compare::{Comparison, MISSING};
 use crate::data::{Column, Dataset};
-use crate::model::LinkType;
+use crate::error::{LinkError, Result};
+use crate::model::{FieldSettings, LinkType};
 use crate::score::{Comparer, Pattern, level_of};
 
 /// A small, fast, seedable random generator (SplitMix64); runs are reproducible from the seed.
@@ -30,6 +37,241 @@ impl SplitMix64 {
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+}
+
+/// How training is constrained, and when its result is distrusted: the `[training]` table of the
+/// settings. Every key has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingSettings {
+    /// Keep m non-increasing and u non-decreasing from the best level of a field to the worst
+    /// (an isotonic projection after each step of expectation-maximisation).
+    #[serde(default = "default_true")]
+    pub monotone: bool,
+    /// Weight of the prior on each field's m, in pseudo-matches: the prior counts as this many
+    /// matching pairs that fall on the levels in the proportions of the prior's mean. 0 turns it
+    /// off.
+    #[serde(default = "default_m_prior_strength")]
+    pub m_prior_strength: f64,
+    /// Mean of the prior on m, by field name, one value per level (best first). A field not named
+    /// here has the default of its comparison kind ([`default_m_prior`]).
+    #[serde(default)]
+    pub m_prior: BTreeMap<String, Vec<f64>>,
+    /// Prior on u: pseudo-pairs added to each level's count among the random pairs.
+    #[serde(default = "default_u_prior_pairs")]
+    pub u_prior_pairs: f64,
+    /// A share of the candidate pairs above this taken as matches is implausible, when there are
+    /// at least as many candidate pairs as records (tighter blocking, on a document number say,
+    /// may rightly find almost only matches).
+    #[serde(default = "default_max_match_share")]
+    pub max_match_share: f64,
+    /// More expected matching pairs than this per record is implausible.
+    #[serde(default = "default_max_matches_per_record")]
+    pub max_matches_per_record: f64,
+    /// One field whose weight range (best level's weight minus the worst's) is more than this
+    /// share of the sum over all fields carries (almost) all the weight. Checked with three or
+    /// more fields.
+    #[serde(default = "default_max_field_weight_share")]
+    pub max_field_weight_share: f64,
+    /// When a check fails, replace what failed by its safe default (true), or only warn.
+    #[serde(default = "default_true")]
+    pub fallback: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+fn default_m_prior_strength() -> f64 {
+    200.0
+}
+fn default_u_prior_pairs() -> f64 {
+    0.5
+}
+fn default_max_match_share() -> f64 {
+    0.95
+}
+fn default_max_matches_per_record() -> f64 {
+    3.0
+}
+fn default_max_field_weight_share() -> f64 {
+    0.75
+}
+
+impl Default for TrainingSettings {
+    fn default() -> Self {
+        TrainingSettings {
+            monotone: true,
+            m_prior_strength: default_m_prior_strength(),
+            m_prior: BTreeMap::new(),
+            u_prior_pairs: default_u_prior_pairs(),
+            max_match_share: default_max_match_share(),
+            max_matches_per_record: default_max_matches_per_record(),
+            max_field_weight_share: default_max_field_weight_share(),
+            fallback: true,
+        }
+    }
+}
+
+impl TrainingSettings {
+    /// True when every key has its default (the table is then left out of a saved model).
+    pub fn is_default(&self) -> bool {
+        *self == TrainingSettings::default()
+    }
+
+    /// Checks the values against the fields.
+    pub fn validate(&self, fields: &[FieldSettings]) -> Result<()> {
+        let bad = |m: String| Err(LinkError::InvalidSettings(format!("training.{m}")));
+        let finite_nonneg = |x: f64| x.is_finite() && x >= 0.0;
+        if !finite_nonneg(self.m_prior_strength) {
+            return bad("m_prior_strength must be 0 or more".into());
+        }
+        if !finite_nonneg(self.u_prior_pairs) {
+            return bad("u_prior_pairs must be 0 or more".into());
+        }
+        if !finite_nonneg(self.max_matches_per_record) {
+            return bad("max_matches_per_record must be 0 or more".into());
+        }
+        for (name, x) in
+            [("max_match_share", self.max_match_share), ("max_field_weight_share", self.max_field_weight_share)]
+        {
+            if !(0.0..=1.0).contains(&x) {
+                return bad(format!("{name} must lie between 0 and 1"));
+            }
+        }
+        for (name, prior) in &self.m_prior {
+            let Some(field) = fields.iter().find(|f| &f.name == name) else {
+                return bad(format!("m_prior names {name:?}, which is not a field"));
+            };
+            let levels = field.comparison.level_count();
+            if prior.len() != levels || prior.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                return bad(format!("m_prior of {name:?} needs {levels} positive values, one per level"));
+            }
+            let sum: f64 = prior.iter().sum();
+            if (sum - 1.0).abs() > 1e-6 {
+                return bad(format!("m_prior of {name:?} must sum to 1 (it sums to {sum})"));
+            }
+            if self.monotone && prior.windows(2).any(|w| w[1] > w[0]) {
+                return bad(format!("m_prior of {name:?} must not increase from the best level to the worst"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The prior mean of m of a field.
+    pub fn m_prior_of(&self, name: &str, comparison: &Comparison) -> Vec<f64> {
+        match self.m_prior.get(name) {
+            Some(p) if p.len() == comparison.level_count() => p.clone(),
+            _ => default_m_prior(comparison),
+        }
+    }
+}
+
+/// The default prior mean of m for a comparison kind, which is also the safe default a field
+/// falls back to: a share of the matches on the best level (names 0.82, dates 0.86, text 0.80,
+/// codes 0.85, exact 0.92), the rest spread over the other levels, each 0.8 times the one before.
+/// It never increases from the best level to the worst.
+pub fn default_m_prior(comparison: &Comparison) -> Vec<f64> {
+    let best = match comparison {
+        Comparison::Name { .. } => 0.82,
+        Comparison::Date => 0.86,
+        Comparison::Text { .. } => 0.80,
+        Comparison::Code { .. } => 0.85,
+        Comparison::Exact => 0.92,
+    };
+    let levels = comparison.level_count();
+    if levels <= 1 {
+        return vec![1.0; levels];
+    }
+    let rest: Vec<f64> = (0..levels - 1).map(|l| 0.8f64.powi(l as i32)).collect();
+    let s: f64 = rest.iter().sum();
+    let mut out = vec![best];
+    out.extend(rest.iter().map(|x| x / s * (1.0 - best)));
+    out
+}
+
+/// Pool-adjacent-violators: the closest non-increasing sequence in weighted least squares
+/// (`weights`, one per value, positive; missing weights count 1). A pooled block takes the
+/// weighted mean of its values.
+pub fn non_increasing_weighted(values: &[f64], weights: &[f64]) -> Vec<f64> {
+    // blocks of (weighted sum, weight, count)
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let w = weights.get(i).copied().filter(|w| *w > 0.0 && w.is_finite()).unwrap_or(1.0);
+        blocks.push((v * w, w, 1));
+        while blocks.len() >= 2 {
+            let (s1, w1, n1) = blocks[blocks.len() - 1];
+            let (s0, w0, n0) = blocks[blocks.len() - 2];
+            if s0 / w0 >= s1 / w1 {
+                break;
+            }
+            blocks.pop();
+            if let Some(last) = blocks.last_mut() {
+                *last = (s0 + s1, w0 + w1, n0 + n1);
+            }
+        }
+    }
+    blocks.into_iter().flat_map(|(s, w, n)| std::iter::repeat_n(s / w, n)).collect()
+}
+
+/// [`non_increasing_weighted`] with equal weights: pooling averages, so the sum is kept; applied
+/// to a probability vector it gives the maximum-likelihood multinomial under the order constraint.
+pub fn non_increasing(values: &[f64]) -> Vec<f64> {
+    non_increasing_weighted(values, &[])
+}
+
+/// The closest non-decreasing sequence (see [`non_increasing_weighted`]).
+pub fn non_decreasing_weighted(values: &[f64], weights: &[f64]) -> Vec<f64> {
+    let rev: Vec<f64> = values.iter().rev().copied().collect();
+    let rev_w: Vec<f64> = weights.iter().rev().copied().collect();
+    let mut out = non_increasing_weighted(&rev, &rev_w);
+    out.reverse();
+    out
+}
+
+/// [`non_decreasing_weighted`] with equal weights.
+pub fn non_decreasing(values: &[f64]) -> Vec<f64> {
+    non_decreasing_weighted(values, &[])
+}
+
+/// Scales a vector of non-negative values to sum to 1 (unchanged when it sums to 0).
+fn normalised(v: Vec<f64>) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    if s > 0.0 { v.into_iter().map(|x| x / s).collect() } else { v }
+}
+
+/// u under the settings' constraint: non-decreasing from the best level to the worst. The levels
+/// are pooled with their counts as weights and the result scaled to sum to 1: a level holding
+/// many pairs keeps its value and the few pairs of a level out of order are lifted to it (pooling
+/// with equal weights, the exact maximum of the likelihood, lowered the large levels and lost two
+/// true pairs of FEBRL3 at the cluster threshold).
+pub fn constrain_u(u: Vec<Vec<f64>>, settings: &TrainingSettings) -> Vec<Vec<f64>> {
+    if !settings.monotone {
+        return u;
+    }
+    // a level's weight is its count among the random pairs, which is proportional to its u
+    u.into_iter().map(|v| normalised(non_decreasing_weighted(&v, &v))).collect()
+}
+
+/// m under the settings' constraint: non-increasing from the best level to the worst (see
+/// [`constrain_u`]).
+pub fn constrain_m(m: Vec<f64>, settings: &TrainingSettings) -> Vec<f64> {
+    if settings.monotone { normalised(non_increasing_weighted(&m, &m)) } else { m }
+}
+
+/// The prior of an EM run: mean of m per field and its strength in pseudo-matches, and whether
+/// m is kept non-increasing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prior {
+    pub m_mean: Vec<Vec<f64>>,
+    pub strength: f64,
+    pub monotone: bool,
+}
+
+impl Prior {
+    /// No prior and no constraint: plain maximum likelihood.
+    pub fn none(levels: &[usize]) -> Prior {
+        Prior { m_mean: levels.iter().map(|l| vec![0.0; *l]).collect(), strength: 0.0, monotone: false }
     }
 }
 
@@ -101,25 +343,36 @@ pub fn total_pairs(data: &Dataset, link_type: LinkType) -> f64 {
 }
 
 fn smooth(counts: &[u64]) -> Vec<f64> {
+    smooth_with(counts, 0.5)
+}
+
+/// Proportions with `pseudo` added to every count (the mean of the posterior under a flat
+/// Dirichlet prior). With nothing counted and no pseudo-counts, equal shares.
+fn smooth_with(counts: &[u64], pseudo: f64) -> Vec<f64> {
     let total: u64 = counts.iter().sum();
-    let t = total.max(1) as f64 + 0.5 * counts.len() as f64;
-    counts.iter().map(|c| (*c as f64 + 0.5) / t).collect()
+    let t = total as f64 + pseudo * counts.len() as f64;
+    if t <= 0.0 {
+        return vec![1.0 / counts.len().max(1) as f64; counts.len()];
+    }
+    counts.iter().map(|c| (*c as f64 + pseudo) / t).collect()
 }
 
 /// Estimates u (level probabilities among non-matches) from `n_pairs` random pairs.
 pub fn estimate_u(comparer: &Comparer, data: &Dataset, link_type: LinkType, n_pairs: u64, seed: u64) -> Vec<Vec<f64>> {
-    estimate_u_by(comparer, data, link_type, n_pairs, seed, |a, b| {
+    estimate_u_by(comparer, data, link_type, n_pairs, seed, 0.5, |a, b| {
         comparer.pattern(|f| data.value(f, a), |f| data.value(f, b))
     })
 }
 
-/// [`estimate_u`] with the comparison pattern of two records given by `pattern`.
+/// [`estimate_u`] with the comparison pattern of two records given by `pattern`, and
+/// `prior_pairs` pseudo-pairs added to the count of each level.
 pub(crate) fn estimate_u_by(
     comparer: &Comparer,
     data: &Dataset,
     link_type: LinkType,
     n_pairs: u64,
     seed: u64,
+    prior_pairs: f64,
     pattern: impl Fn(usize, usize) -> Pattern + Sync,
 ) -> Vec<Vec<f64>> {
     let nf = comparer.comparisons.len();
@@ -127,7 +380,7 @@ pub(crate) fn estimate_u_by(
     let n = data.len() as u64;
     let empty = || levels.iter().map(|l| vec![0u64; *l]).collect::<Vec<_>>();
     if n < 2 || total_pairs(data, link_type) < 1.0 {
-        return empty().iter().map(|c| smooth(c)).collect();
+        return empty().iter().map(|c| smooth_with(c, prior_pairs)).collect();
     }
     let chunks = 64u64;
     let per_chunk = n_pairs.div_ceil(chunks);
@@ -166,7 +419,7 @@ pub(crate) fn estimate_u_by(
             }
             a
         });
-    let sampled: Vec<Vec<f64>> = counts.iter().map(|c| smooth(c)).collect();
+    let sampled: Vec<Vec<f64>> = counts.iter().map(|c| smooth_with(c, prior_pairs)).collect();
     // The exact level is rare among random pairs, so sampling estimates it poorly: take it from
     // the value frequencies instead (sum of squared frequencies, within the allowed pairs), and
     // share the rest among the other levels as sampled.
@@ -277,12 +530,19 @@ fn posterior(p: Pattern, lambda: f64, ln_m: &[Vec<f64>], ln_u: &[Vec<f64>], esti
 /// Expectation-maximisation of m and lambda with u held fixed, over pattern counts. Only fields
 /// with `estimate[f]` take part (fields used by the training block are left out, as their
 /// agreement is forced by the block).
+///
+/// Each maximisation step takes the most probable m under `prior` (a Dirichlet prior on each
+/// field's m with mean `prior.m_mean[f]`, worth `prior.strength` matching pairs) and, with
+/// `prior.monotone`, projects it onto the non-increasing vectors by pooling adjacent violators,
+/// each level weighted by its count (expected matching pairs plus pseudo-matches), then scales it
+/// to sum to 1 (see [`constrain_u`]).
 pub fn expectation_maximisation(
     counts: &[(Pattern, u64)],
     u: &[Vec<f64>],
     estimate: &[bool],
     m_start: &[Vec<f64>],
     max_iterations: u32,
+    prior: &Prior,
 ) -> EmResult {
     let mut m: Vec<Vec<f64>> = m_start.to_vec();
     let mut lambda = 0.3;
@@ -322,9 +582,21 @@ pub fn expectation_maximisation(
                 continue;
             }
             let k = af.len() as f64;
-            for (l, x) in af.iter().enumerate() {
-                // a little smoothing keeps every level possible
-                let v = (x + 1e-3) / (s + 1e-3 * k);
+            let a = prior.strength;
+            let mean = prior.m_mean.get(f);
+            // a little smoothing keeps every level possible
+            let v: Vec<f64> = af
+                .iter()
+                .enumerate()
+                .map(|(l, x)| {
+                    let pseudo = a * mean.and_then(|p| p.get(l)).copied().unwrap_or(0.0);
+                    (x + pseudo + 1e-3) / (s + a + 1e-3 * k)
+                })
+                .collect();
+            // a level's weight is its count (expected matching pairs plus pseudo-matches), which
+            // is proportional to its value
+            let v = if prior.monotone { normalised(non_increasing_weighted(&v, &v)) } else { normalised(v) };
+            for (l, v) in v.into_iter().enumerate() {
                 change = change.max((v - m[f][l]).abs());
                 m[f][l] = v;
             }
@@ -411,7 +683,8 @@ mod tests {
         }
         let counts: Vec<(Pattern, u64)> = counts.into_iter().collect();
         let m0: Vec<Vec<f64>> = m_true.iter().map(|x| initial_m(x.len())).collect();
-        let r = expectation_maximisation(&counts, &u_true, &[true; 4], &m0, 500);
+        let levels: Vec<usize> = m_true.iter().map(Vec::len).collect();
+        let r = expectation_maximisation(&counts, &u_true, &[true; 4], &m0, 500, &Prior::none(&levels));
         assert!((r.lambda - lambda_true).abs() < 0.005, "lambda {}", r.lambda);
         for (f, mf) in m_true.iter().enumerate() {
             for (l, want) in mf.iter().enumerate() {
@@ -421,6 +694,109 @@ mod tests {
         }
         let share = match_share(&counts, &r.m, &u_true, 0.1);
         assert!((share - lambda_true).abs() < 0.005);
+    }
+
+    #[test]
+    fn pooling_fixes_violators_only() {
+        let close = |a: Vec<f64>, b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+        assert_eq!(non_increasing(&[0.5, 0.3, 0.2]), vec![0.5, 0.3, 0.2]);
+        assert!(close(non_increasing(&[0.6, 0.1, 0.3]), &[0.6, 0.2, 0.2]));
+        assert!(close(non_decreasing(&[0.2, 0.1, 0.7]), &[0.15, 0.15, 0.7]));
+        // with the values as weights the large level keeps most of its value
+        let w = non_increasing_weighted(&[0.6, 0.1, 0.3], &[0.6, 0.1, 0.3]);
+        assert!((w[1] - 0.25).abs() < 1e-12 && w[1] == w[2]);
+        assert_eq!(non_increasing(&[]), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn default_priors_fall_from_the_best_level() {
+        for c in [
+            Comparison::Name { jaro_winkler: vec![0.92, 0.8] },
+            Comparison::Name { jaro_winkler: vec![] },
+            Comparison::Text { jaro_winkler: vec![0.9] },
+            Comparison::Code { edits: vec![1, 2] },
+            Comparison::Date,
+            Comparison::Exact,
+        ] {
+            let p = default_m_prior(&c);
+            assert_eq!(p.len(), c.level_count());
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{c:?}: {p:?}");
+            assert!(p.windows(2).all(|w| w[0] > w[1]), "{c:?}: {p:?}");
+        }
+    }
+
+    /// Pattern counts drawn at random over `levels`, with missing values.
+    fn random_counts(levels: &[usize], seeds: &[u64]) -> Vec<(Pattern, u64)> {
+        let mut rng = SplitMix64(seeds.first().copied().unwrap_or(1));
+        let mut counts: HashMap<Pattern, u64> = HashMap::default();
+        for s in seeds {
+            let mut p: Pattern = 0;
+            for (f, l) in levels.iter().enumerate() {
+                let level = if rng.below(10) == 0 { u64::from(MISSING) } else { rng.below(*l as u64) };
+                p |= level << (4 * f);
+            }
+            *counts.entry(p).or_default() += 1 + s % 1000;
+        }
+        let mut v: Vec<(Pattern, u64)> = counts.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pooling_gives_an_ordered_vector_of_the_same_weighted_sum(
+            v in proptest::collection::vec(0.0f64..1.0, 0..12),
+            w in proptest::collection::vec(0.01f64..10.0, 12),
+        ) {
+            let w = &w[..v.len()];
+            let down = non_increasing_weighted(&v, w);
+            proptest::prop_assert_eq!(down.len(), v.len());
+            proptest::prop_assert!(down.windows(2).all(|x| x[0] >= x[1] - 1e-12));
+            let before: f64 = v.iter().zip(w).map(|(a, b)| a * b).sum();
+            let after: f64 = down.iter().zip(w).map(|(a, b)| a * b).sum();
+            proptest::prop_assert!((before - after).abs() < 1e-9);
+            // a projection: doing it again changes nothing
+            let again = non_increasing_weighted(&down, w);
+            proptest::prop_assert!(again.iter().zip(&down).all(|(a, b)| (a - b).abs() < 1e-12));
+            let up = non_decreasing(&v);
+            proptest::prop_assert!(up.windows(2).all(|x| x[0] <= x[1] + 1e-12));
+        }
+
+        /// Whatever the pattern counts, constrained EM gives every estimated field an m that sums
+        /// to 1 and does not increase from the best level to the worst, and constrained u does
+        /// not decrease.
+        #[test]
+        fn constrained_training_is_monotone_for_any_counts(
+            levels in proptest::collection::vec(2usize..7, 1..5),
+            seeds in proptest::collection::vec(0u64..u64::MAX, 1..300),
+            strength in 0.0f64..500.0,
+            raw_u in proptest::collection::vec(proptest::collection::vec(0.001f64..1.0, 7), 5),
+        ) {
+            let settings = TrainingSettings { m_prior_strength: strength, ..TrainingSettings::default() };
+            let u: Vec<Vec<f64>> = levels.iter().zip(&raw_u).map(|(l, r)| normalised(r[..*l].to_vec())).collect();
+            let u = constrain_u(u, &settings);
+            for uf in &u {
+                proptest::prop_assert!(uf.windows(2).all(|x| x[0] <= x[1] * (1.0 + 1e-12)), "u {:?}", uf);
+                proptest::prop_assert!((uf.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            }
+            let counts = random_counts(&levels, &seeds);
+            let prior = Prior {
+                m_mean: levels.iter().map(|l| default_m_prior(&Comparison::Code { edits: (1..*l as u32 - 1).collect() })).collect(),
+                strength,
+                monotone: true,
+            };
+            let estimate: Vec<bool> = (0..levels.len()).map(|f| f != 0 || levels.len() == 1).collect();
+            let m0: Vec<Vec<f64>> = levels.iter().map(|l| initial_m(*l)).collect();
+            let r = expectation_maximisation(&counts, &u, &estimate, &m0, 50, &prior);
+            for (f, mf) in r.m.iter().enumerate() {
+                proptest::prop_assert!(mf.windows(2).all(|x| x[0] >= x[1] * (1.0 - 1e-12)), "m[{}] {:?}", f, mf);
+                proptest::prop_assert!((mf.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+                proptest::prop_assert!(mf.iter().all(|x| *x > 0.0));
+                // so m of the best level is at least u of the best level
+                proptest::prop_assert!(mf[0] >= u[f][0] - 1e-12, "m {:?} u {:?}", mf, u[f]);
+            }
+            proptest::prop_assert!(r.lambda > 0.0 && r.lambda < 1.0);
+        }
     }
 
     #[test]

@@ -149,6 +149,7 @@ fn fellegi_sunter(settings: &str, label: &str, inputs: &[String]) -> anyhow::Res
             "best": best,
             "at_cluster_threshold": at_threshold.first(),
             "clusters": ca,
+            "model_warnings": summary.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
         })
     );
     Ok(())

@@ -6,6 +6,7 @@ mod clk;
 mod clustering;
 mod engine;
 mod readers;
+mod training;
 
 /// Settings used across tests: names, date of birth, town.
 pub fn person_settings(link_type: &str) -> haven_link::ModelSettings {
