@@ -233,7 +233,8 @@ pub fn check_fields(
 
 /// Applies the safe default of each field warning to `m` (when `training.fallback`): a field
 /// whose u is the same on every level weighs nothing (m = u); any other failed field takes its
-/// prior's mean. Returns the warnings saying what was done.
+/// prior's mean, except for m far below u on a partial agreement, which is only reported. Returns
+/// the warnings saying what was done.
 pub fn fall_back(
     settings: &ModelSettings,
     warnings: Vec<ModelWarning>,
@@ -251,7 +252,13 @@ pub fn fall_back(
             let Some(f) = w.field().and_then(|name| settings.field_index(name)) else {
                 return w;
             };
+            let fs = &settings.fields[f];
+            let partial = matches!(&w, ModelWarning::MBelowU { level, .. }
+                if fs.comparison.level_labels().first() != Some(level));
             let action = match (&w, done[f]) {
+                // a partial agreement far below u may be the data's truth (true matches never
+                // two edits apart): reported, not replaced
+                _ if partial => Fallback::Kept,
                 (_, Some(previous)) => previous,
                 (ModelWarning::UIdentical { .. }, None) => {
                     if let (Some(mf), Some(uf)) = (m.get_mut(f), u.get(f)) {
@@ -260,14 +267,15 @@ pub fn fall_back(
                     Fallback::NoWeight
                 }
                 (_, None) => {
-                    let fs = &settings.fields[f];
                     if let Some(mf) = m.get_mut(f) {
                         *mf = training.m_prior_of(&fs.name, &fs.comparison);
                     }
                     Fallback::PriorM
                 }
             };
-            done[f] = Some(action);
+            if !partial {
+                done[f] = Some(action);
+            }
             w.set_fallback(action);
             w
         })
