@@ -292,3 +292,45 @@ fn the_platforms_hand_set_model_passes_the_checks() {
     let model = LinkageModel::from_toml(include_str!("../../../app/linkage/persons.toml")).unwrap();
     assert_eq!(diagnose::warnings_of(&model), Vec::new());
 }
+
+#[derive(clap::Parser)]
+struct Haven {
+    #[command(flatten)]
+    link: haven_link::cli::LinkArgs,
+}
+
+#[test]
+fn the_command_and_the_report_say_what_training_found() {
+    use clap::Parser;
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f).display().to_string();
+    let mut csv = String::from("id,given_name,surname,dob,town,person\n");
+    for r in namesakes(7) {
+        let v: Vec<&str> = r.values.iter().map(|x| x.as_deref().unwrap_or("")).collect();
+        csv.push_str(&format!("{},{},{},{},{},{}\n", r.id, v[0], v[1], v[2], v[3], r.truth.unwrap()));
+    }
+    std::fs::write(p("people.csv"), csv).unwrap();
+    let settings = |training: &str| {
+        let s = LinkageModel { settings: settings(training, ""), parameters: None };
+        // bare settings, as a data officer writes them
+        let text = s.to_toml().unwrap();
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        toml::to_string(&table["settings"]).unwrap()
+    };
+    for (name, training, says) in [
+        ("plain", UNCONSTRAINED, "kind = \"agreement_rarer_than_disagreement\""),
+        ("constrained", "", "kind = \"m_not_separated\""),
+    ] {
+        std::fs::write(p(&format!("{name}.toml")), settings(training)).unwrap();
+        let args = ["haven-link", "dedupe", "--settings", &p(&format!("{name}.toml")), "--input", &p("people.csv")];
+        let out = p(name);
+        let all: Vec<&str> = args.iter().copied().chain(["--id-column", "id", "--out-dir", &out]).collect();
+        haven_link::cli::run(Haven::try_parse_from(all).unwrap().link).unwrap();
+        let report = std::fs::read_to_string(p(&format!("{name}/report.html"))).unwrap();
+        let section = report.split("<h2>Warnings about the model</h2>").nth(1).unwrap_or_default();
+        assert!(section.split("<h2>").next().unwrap().contains("field &quot;dob&quot;"), "{name}: {report}");
+        let model = std::fs::read_to_string(p(&format!("{name}/model.toml"))).unwrap();
+        assert!(model.contains("[[parameters.warnings]]") && model.contains(says), "{name}: {model}");
+        assert!(!LinkageModel::from_toml(&model).unwrap().parameters.unwrap().warnings.is_empty());
+    }
+}
