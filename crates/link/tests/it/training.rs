@@ -182,6 +182,9 @@ fn training_blocking_differs_from_prediction_blocking() {
     let p = linker.model.parameters.as_ref().unwrap();
     let given = &p.fields[0];
     assert!(given.m[0] > 0.8, "m(given name) = {:?}", given.m);
+    // the saved model keeps the training rules
+    let text = linker.model.to_toml().unwrap();
+    assert_eq!(LinkageModel::from_toml(&text).unwrap(), linker.model, "{text}");
     // prediction still uses the prediction rules
     let c = linker.candidates().unwrap();
     assert!(c.iter().all(|x| x.rules != 0));
