@@ -10,10 +10,10 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -88,6 +88,16 @@ async fn log_in_register_a_person_and_read_the_case_in_a_browser() {
 /// Serves the app on a local port and opens headless Chromium on a window of `width` x
 /// `height` through chromedriver. The driver and the profile live as long as the values kept.
 async fn start(t: &TestApp, width: u32, height: u32) -> (Driver, tempfile::TempDir, fantoccini::Client, String) {
+    start_in(t, width, height, "en-GB,en").await
+}
+
+/// [`start`] with the browser's languages (what it sends as `Accept-Language`).
+pub(crate) async fn start_in(
+    t: &TestApp,
+    width: u32,
+    height: u32,
+    languages: &str,
+) -> (Driver, tempfile::TempDir, fantoccini::Client, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let router = t.router.clone();
@@ -112,7 +122,9 @@ async fn start(t: &TestApp, width: u32, height: u32) -> (Driver, tempfile::TempD
             "binary": CHROMIUM,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.path().display())]
+                     format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.path().display()),
+                     format!("--lang={languages}")],
+            "prefs": {"intl.accept_languages": languages}
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -137,7 +149,7 @@ async fn start(t: &TestApp, width: u32, height: u32) -> (Driver, tempfile::TempD
 
 /// Clicks and waits for the page the click leads to (its URL contains `expect`, or for an empty
 /// `expect`, any other URL): a click returns before the navigation ends.
-async fn click_and_wait(c: &fantoccini::Client, locator: Locator<'_>, expect: &str) {
+pub(crate) async fn click_and_wait(c: &fantoccini::Client, locator: Locator<'_>, expect: &str) {
     let before = c.current_url().await.unwrap();
     c.find(locator).await.unwrap().click().await.unwrap();
     for _ in 0..100 {

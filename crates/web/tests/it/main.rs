@@ -7,6 +7,7 @@ mod at_rest;
 mod authz;
 mod authz_matrix;
 mod browser;
+mod browser_flows;
 mod case_pages;
 mod common;
 mod conformance;
