@@ -248,7 +248,7 @@ async fn the_case_page_and_its_edit_page_fit_a_phone_and_a_desktop() {
     c.close().await.unwrap();
 }
 
-/// The consent trap, in the browser on a phone: consent ticked on the wizard's last step and
+/// The consent trap, in the browser on a phone and on a desktop: consent ticked on the wizard's last step and
 /// "Refer" pressed is consent recorded on the referred case.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consent_ticked_on_the_last_step_survives_refer_in_a_browser() {
@@ -260,26 +260,29 @@ async fn consent_ticked_on_the_last_step_survives_refer_in_a_browser() {
     let ngo = t.org("NGO", "ngo", "LV").await;
     let password = t.user("anna", &ngo, &["caseworker", "first_responder"]).await;
     let session = t.login("anna", &password).await;
-    let mut reg = crate::ident::full_registration();
-    reg["support_consent"] = serde_json::Value::Null;
-    let saved = t.call(axum::http::Method::POST, "/api/v1/registrations", Some(&session), Some(reg)).await;
-    assert_eq!(saved.status, axum::http::StatusCode::CREATED, "{}", saved.body);
-    let id = saved.json()["id"].as_str().unwrap().to_owned();
 
     let (_driver, _profile, c, base) = start(&t, 390, 844).await;
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username")).await.unwrap().send_keys("anna").await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
     click_and_wait(&c, Locator::Css("button.primary"), "").await;
-    c.goto(&format!("{base}/cases/{id}/edit?step=consent")).await.unwrap();
-    c.find(Locator::Id("consent_given")).await.unwrap().click().await.unwrap();
-    c.execute("document.getElementById('consent_date').value = '2026-09-20';", vec![]).await.unwrap();
-    c.find(Locator::Id("consent_language")).await.unwrap().send_keys("uk").await.unwrap();
-    c.find(Locator::Id("consent_informed_by")).await.unwrap().send_keys("Anna Ozola").await.unwrap();
-    click_and_wait(&c, Locator::Css("button[name='go'][value='refer']"), "").await;
-    c.wait().for_element(Locator::Id("status")).await.unwrap();
-    let case = c.source().await.unwrap();
-    assert!(case.contains("Yes, 2026-09-20, uk, Anna Ozola"), "the consent is kept: {case}");
-    assert!(case.contains("First decision due"), "and the case is referred");
+    for (width, height) in [(390, 844), (1280, 900)] {
+        c.set_window_size(width, height).await.unwrap();
+        let mut reg = crate::ident::full_registration();
+        reg["support_consent"] = serde_json::Value::Null;
+        let saved = t.call(axum::http::Method::POST, "/api/v1/registrations", Some(&session), Some(reg)).await;
+        assert_eq!(saved.status, axum::http::StatusCode::CREATED, "{}", saved.body);
+        let id = saved.json()["id"].as_str().unwrap().to_owned();
+        c.goto(&format!("{base}/cases/{id}/edit?step=consent")).await.unwrap();
+        c.find(Locator::Id("consent_given")).await.unwrap().click().await.unwrap();
+        c.execute("document.getElementById('consent_date').value = '2026-09-20';", vec![]).await.unwrap();
+        c.find(Locator::Id("consent_language")).await.unwrap().send_keys("uk").await.unwrap();
+        c.find(Locator::Id("consent_informed_by")).await.unwrap().send_keys("Anna Ozola").await.unwrap();
+        click_and_wait(&c, Locator::Css("button[name='go'][value='refer']"), "").await;
+        c.wait().for_element(Locator::Id("status")).await.unwrap();
+        let case = c.source().await.unwrap();
+        assert!(case.contains("Yes, 2026-09-20, uk, Anna Ozola"), "the consent is kept: {case}");
+        assert!(case.contains("First decision due"), "and the case is referred at {width} px");
+    }
     c.close().await.unwrap();
 }
