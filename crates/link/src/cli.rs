@@ -129,7 +129,8 @@ pub struct PredictArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Directory for pairs.csv, clusters.csv, model.toml and report.html.
+    /// Directory for pairs.csv, clusters.csv, model.toml (with model.tf.json beside it when fields
+    /// have term frequencies) and report.html.
     #[arg(long, short)]
     pub out_dir: PathBuf,
     /// `record_id,person_id` from an earlier run: clusters keep those person ids.
@@ -229,8 +230,7 @@ fn step<T>(report: &mut RunReport, name: &str, f: impl FnOnce() -> anyhow::Resul
 }
 
 fn load_model(path: &Path) -> anyhow::Result<LinkageModel> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    LinkageModel::from_toml(&text).with_context(|| format!("in {}", path.display()))
+    LinkageModel::load(path).with_context(|| format!("in {}", path.display()))
 }
 
 fn read_inputs(model: &mut LinkageModel, input: &InputArgs, report: &mut RunReport) -> anyhow::Result<Dataset> {
@@ -267,7 +267,7 @@ fn train(a: TrainArgs) -> anyhow::Result<()> {
     let summary = step(&mut report, "train", || {
         Ok(if a.labelled { linker.train_from_labels(&candidates)? } else { linker.train(&candidates)? })
     })?;
-    std::fs::write(&a.out, linker.model.to_toml()?).with_context(|| format!("writing {}", a.out.display()))?;
+    linker.model.save(&a.out).with_context(|| format!("writing {}", a.out.display()))?;
     eprintln!(
         "trained on {} records, {} candidate pairs ({}); model saved to {}",
         linker.data.len(),
@@ -441,7 +441,7 @@ fn write_outputs(linker: &Linker, scored: &[ScoredPair], person_ids: &[String], 
         data.ids.iter().zip(person_ids).zip(&data.sources).map(|((r, p), s)| vec![r.clone(), p.clone(), s.to_string()]);
     write_csv(std::io::BufWriter::new(f), &path.display().to_string(), &["record_id", "person_id", "source"], rows)?;
     let path = dir.join("model.toml");
-    std::fs::write(&path, linker.model.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
+    linker.model.save(&path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

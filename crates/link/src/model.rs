@@ -1,7 +1,8 @@
 //! Model settings (fields, comparisons, blocking) and the trained Fellegi-Sunter parameters,
-//! saved and loaded as TOML.
+//! saved and loaded as TOML (the term-frequency tables in a JSON file beside it).
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -249,8 +250,9 @@ pub struct FieldParameters {
     pub m: Vec<f64>,
     /// P(level | non-match), per level.
     pub u: Vec<f64>,
-    /// Relative frequencies of the most common values, for term-frequency adjustment.
-    #[serde(default)]
+    /// Relative frequencies of the most common values, for term-frequency adjustment (in a saved
+    /// model, kept in the term-frequency file beside it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub term_frequencies: BTreeMap<String, f64>,
     /// Frequency used for a value not in the table.
     #[serde(default)]
@@ -332,6 +334,61 @@ fn toml_error(text: &str, path: &str, message: &str, span: Option<std::ops::Rang
     if path.is_empty() { format!("{message}{at}") } else { format!("{path}: {message}{at}") }
 }
 
+/// What the term-frequency file of a model says it is.
+const TERM_FREQUENCY_FORMAT: &str = "haven-link term frequencies 1";
+
+/// A model file as stored: the model, and the name of the file holding its term-frequency
+/// tables when they are not inline.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    /// The JSON file with the term-frequency tables, relative to the model file's folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    term_frequency_file: Option<String>,
+    settings: ModelSettings,
+    #[serde(default)]
+    parameters: Option<Parameters>,
+}
+
+/// The term-frequency file: per field, value → relative frequency.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermFrequencyFile {
+    format: String,
+    fields: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// The name of the term-frequency file beside a model file: `model.toml` gives `model.tf.json`.
+pub fn term_frequency_file_name(model_file: &Path) -> String {
+    let stem = model_file.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy());
+    format!("{stem}.tf.json")
+}
+
+/// Puts the tables of a term-frequency file (JSON text, named `name`) into the model's parameters.
+fn merge_term_frequencies(model: &mut LinkageModel, name: &str, json: &str) -> Result<()> {
+    let bad = |m: String| LinkError::InvalidSettings(format!("{name}: {m}"));
+    let file: TermFrequencyFile = serde_json::from_str(json).map_err(|e| bad(e.to_string()))?;
+    if file.format != TERM_FREQUENCY_FORMAT {
+        return Err(bad(format!("format {:?} is not {TERM_FREQUENCY_FORMAT:?}", file.format)));
+    }
+    let Some(p) = model.parameters.as_mut() else {
+        return Err(bad("the model has no [parameters] to hold the term frequencies".into()));
+    };
+    for (field, table) in file.fields {
+        let Some(fp) = p.fields.iter_mut().find(|f| f.name == field) else {
+            return Err(bad(format!("field {field:?} is not in the model")));
+        };
+        if !fp.term_frequencies.is_empty() {
+            return Err(bad(format!("field {field:?} has term frequencies in the model file as well")));
+        }
+        if let Some((value, f)) = table.iter().find(|(_, f)| !(**f > 0.0 && **f <= 1.0)) {
+            return Err(bad(format!("field {field:?}: the frequency of {value:?} is {f}, not in (0, 1]")));
+        }
+        fp.term_frequencies = table;
+    }
+    Ok(())
+}
+
 /// Settings plus, after training, the parameters: the file saved with `haven link train`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -350,15 +407,105 @@ impl LinkageModel {
 
     /// Reads a model (or bare settings) from TOML text. A file with a `[settings]` table is a
     /// model; any other is bare settings. Errors name the key where the problem is and its line.
+    /// A model whose term frequencies are in a file of their own (`term_frequency_file`) is read
+    /// with [`LinkageModel::load`] or [`LinkageModel::from_toml_with_term_frequencies`].
     pub fn from_toml(text: &str) -> Result<LinkageModel> {
+        Self::parse(text, |name| {
+            Err(LinkError::InvalidSettings(format!(
+                "the term frequencies of this model are in {name:?}: load the model from its file"
+            )))
+        })
+    }
+
+    /// Reads a model from the TOML text of a model file and the JSON text of the term-frequency
+    /// file it names (`None` when it names none).
+    pub fn from_toml_with_term_frequencies(text: &str, term_frequencies: Option<&str>) -> Result<LinkageModel> {
+        Self::parse(text, |name| {
+            term_frequencies.map(str::to_string).ok_or_else(|| {
+                LinkError::InvalidSettings(format!("the term frequencies of this model are in {name:?}, not given"))
+            })
+        })
+    }
+
+    /// Reads a model file (or bare settings) from disk, with the term-frequency file it names,
+    /// found relative to the model file's folder. A single-file model (the tables inline, as
+    /// saved before they had a file of their own) loads as well.
+    pub fn load(path: &Path) -> Result<LinkageModel> {
+        let io = |p: &Path| {
+            let path = p.display().to_string();
+            move |source| LinkError::Io { path, source }
+        };
+        let text = std::fs::read_to_string(path).map_err(io(path))?;
+        Self::parse(&text, |name| {
+            let tf = path.parent().unwrap_or(Path::new("")).join(name);
+            std::fs::read_to_string(&tf).map_err(io(&tf))
+        })
+    }
+
+    /// Saves the model as `path` (TOML) and, when a field has a term-frequency table, the tables
+    /// in a JSON file beside it ([`term_frequency_file_name`]: `model.toml` gives
+    /// `model.tf.json`), named in the TOML by its relative name. Returns the path of the
+    /// term-frequency file when one was written.
+    pub fn save(&self, path: &Path) -> Result<Option<PathBuf>> {
+        let name = term_frequency_file_name(path);
+        let (toml, json) = self.to_toml_split(&name)?;
+        let write = |p: &Path, text: &str| {
+            std::fs::write(p, text).map_err(|source| LinkError::Io { path: p.display().to_string(), source })
+        };
+        let tf = match json {
+            Some(json) => {
+                let tf = path.parent().unwrap_or(Path::new("")).join(&name);
+                write(&tf, &json)?;
+                Some(tf)
+            }
+            None => None,
+        };
+        write(path, &toml)?;
+        Ok(tf)
+    }
+
+    /// The model as the TOML text of a model file without its term-frequency tables, naming
+    /// `tf_file` instead, and the JSON text of that file; `None` (and no name in the TOML) when
+    /// no field has a table.
+    pub fn to_toml_split(&self, tf_file: &str) -> Result<(String, Option<String>)> {
+        let mut parameters = self.parameters.clone();
+        let mut tables = BTreeMap::new();
+        for fp in parameters.iter_mut().flat_map(|p| p.fields.iter_mut()) {
+            if !fp.term_frequencies.is_empty() {
+                tables.insert(fp.name.clone(), std::mem::take(&mut fp.term_frequencies));
+            }
+        }
+        let json = if tables.is_empty() {
+            None
+        } else {
+            let file = TermFrequencyFile { format: TERM_FREQUENCY_FORMAT.into(), fields: tables };
+            Some(serde_json::to_string_pretty(&file).map_err(|e| LinkError::InvalidSettings(e.to_string()))? + "\n")
+        };
+        let file = ModelFile {
+            term_frequency_file: json.as_ref().map(|_| tf_file.to_string()),
+            settings: self.settings.clone(),
+            parameters,
+        };
+        let toml = toml::to_string(&file).map_err(|e| LinkError::InvalidSettings(e.to_string()))?;
+        Ok((toml, json))
+    }
+
+    /// Reads TOML text; `term_frequencies(name)` gives the text of the term-frequency file the
+    /// model names.
+    fn parse(text: &str, term_frequencies: impl FnOnce(&str) -> Result<String>) -> Result<LinkageModel> {
         let table = match toml::from_str::<toml::Table>(text) {
             Ok(table) => table,
             Err(e) => return Err(LinkError::InvalidSettings(toml_error(text, "", e.message(), e.span()))),
         };
         let model = match table.get("settings").and_then(toml::Value::as_table) {
             Some(settings) => {
-                let model = deserialize_toml::<LinkageModel>(text)?;
+                let file = deserialize_toml::<ModelFile>(text)?;
                 keyless_comparisons(settings, "settings.")?;
+                let mut model = LinkageModel { settings: file.settings, parameters: file.parameters };
+                if let Some(name) = &file.term_frequency_file {
+                    let json = term_frequencies(name)?;
+                    merge_term_frequencies(&mut model, name, &json)?;
+                }
                 model
             }
             None => {

@@ -6,6 +6,7 @@ mod clk;
 mod clustering;
 mod engine;
 mod readers;
+mod report;
 mod training;
 
 /// Settings used across tests: names, date of birth, town.
