@@ -273,6 +273,15 @@ fn prepare_input<'a>(data: &'a [u8], opts: &ReadOptions, notes: &mut Vec<String>
     };
     // the encoding, and the line of the first byte that is not UTF-8 when it was guessed
     let (encoding, guessed_from) = match declared {
+        // a declared single-byte encoding is a default: a file whose bytes are UTF-8 with letters
+        // outside ASCII is UTF-8 (such byte pairs in names in another encoding are implausible)
+        Some(e) if start == 0 && e != UTF_8 && !data.is_ascii() && std::str::from_utf8(&data).is_ok() => {
+            notes.push(format!(
+                "valid UTF-8 with letters outside ASCII: read as UTF-8, not as the declared {}",
+                e.name()
+            ));
+            (UTF_8, None)
+        }
         Some(e) => (e, None),
         None => match std::str::from_utf8(&data) {
             Ok(_) => (UTF_8, None),

@@ -224,6 +224,18 @@ fn semicolon_windows_1257_declared_reads_baltic_names() {
 }
 
 #[test]
+fn a_utf8_file_is_read_as_utf8_whatever_the_declared_encoding() {
+    for enc in [encoding_rs::WINDOWS_1257, encoding_rs::WINDOWS_1251, encoding_rs::ISO_8859_2] {
+        let (recs, stats) = read_csv(BALTIC.as_bytes(), &opts_with(None, Some(enc))).unwrap();
+        assert_baltic(&recs);
+        assert!(stats.notes.iter().any(|n| n.contains("read as UTF-8, not as the declared")), "{:?}", stats.notes);
+    }
+    // pure ASCII is the same in all of them: nothing to say
+    let (_, stats) = read_csv(HEADER.as_bytes(), &opts_with(Some(b','), Some(encoding_rs::WINDOWS_1257))).unwrap();
+    assert!(stats.notes.is_empty(), "{:?}", stats.notes);
+}
+
+#[test]
 fn windows_1257_undeclared_is_guessed_and_said() {
     let bytes = encode(BALTIC, encoding_rs::WINDOWS_1257);
     let (recs, stats) = read_csv(bytes.as_slice(), &opts_with(None, None)).unwrap();
