@@ -161,9 +161,10 @@ impl App {
         let org = OrganisationRow { id: new_id(), name, kind, jurisdiction, created_at: self.now() };
         let event = self.event_for(acting, AuditAction::OrganisationCreated).on("organisation", &org.id, Some(&org.id));
         self.store.create_organisation(&org, &event).await.map_err(|e| match e {
-            StorageError::Conflict(_) => {
-                AppError::Conflict("an organisation with this name exists in this jurisdiction".into())
-            }
+            StorageError::Conflict(_) => AppError::conflict(
+                "an organisation with this name exists in this jurisdiction",
+                haven_domain::Message::new(haven_domain::MessageId::OrganisationNameExists),
+            ),
             other => other.into(),
         })?;
         Ok(organisation_of(org))
@@ -307,7 +308,10 @@ impl App {
 
     async fn insert_user(&self, user: &UserRow, event: &AuditEvent) -> AppResult<()> {
         self.store.create_user(user, event).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("this username is taken".into()),
+            StorageError::Conflict(_) => AppError::conflict(
+                "this username is taken",
+                haven_domain::Message::new(haven_domain::MessageId::UsernameTaken),
+            ),
             other => other.into(),
         })
     }
@@ -524,7 +528,10 @@ impl App {
             return Err(self.admin_denied(p, denial, ("role_grant", &grant.id, Some(&org.id)), true).await);
         }
         if grant.state != "pending" {
-            return Err(AppError::Conflict("this grant has already been decided".into()));
+            return Err(AppError::conflict(
+                "this grant has already been decided",
+                haven_domain::Message::new(haven_domain::MessageId::GrantAlreadyDecided),
+            ));
         }
         let action = if approve { AuditAction::RoleGrantApproved } else { AuditAction::RoleGrantRejected };
         let event = self

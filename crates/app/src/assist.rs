@@ -313,9 +313,24 @@ impl App {
         let row = rows.iter().find(|r| r.seq == seq).ok_or(AppError::NotFound)?;
         let state = AssessmentState::parse_code("state", &row.state)?;
         let to = review(state, &row.created_by, &principal.user.id, approve, reason).map_err(|e| match e {
-            ReviewError::NotSubmitted(_) => AppError::Conflict(e.to_string()),
-            ReviewError::OwnAssessment => AppError::invalid("approve", &e.to_string()),
-            ReviewError::ReasonMissing => AppError::invalid("reason", &e.to_string()),
+            ReviewError::NotSubmitted(state) => AppError::conflict(
+                e.to_string(),
+                haven_domain::Message::new(haven_domain::MessageId::AssessmentNotSubmitted).labels(
+                    "state",
+                    "support-assessment-state",
+                    [state.code()],
+                ),
+            ),
+            ReviewError::OwnAssessment => AppError::Invalid(ParseError::said(
+                "approve",
+                e.to_string(),
+                haven_domain::Message::new(haven_domain::MessageId::AssessmentOwnReview),
+            )),
+            ReviewError::ReasonMissing => AppError::Invalid(ParseError::said(
+                "reason",
+                e.to_string(),
+                haven_domain::Message::new(haven_domain::MessageId::AssessmentReturnNeedsReason),
+            )),
         })?;
         let row_id = format!("{}/{seq}", case.id);
         let reason_ct =
@@ -465,7 +480,10 @@ impl App {
         let rows = self.store.plan_items(&case.id).await?;
         let row = rows.iter().find(|r| r.id == item_id).ok_or(AppError::NotFound)?;
         if row.version != input.version {
-            return Err(AppError::Conflict("the service was changed meanwhile; reload it".into()));
+            return Err(AppError::conflict(
+                "the service was changed meanwhile; reload it",
+                haven_domain::Message::new(haven_domain::MessageId::ServiceChangedMeanwhile),
+            ));
         }
         let mut item: PlanItem =
             serde_json::from_str(&self.keys.decrypt_str(&ctx("plan_items", "record", &row.id), &row.record)?)
@@ -942,7 +960,10 @@ impl App {
         let from = parse_state(&r.state)?;
         let to = parse_state(input.state.trim())?;
         if r.version != input.version {
-            return Err(AppError::Conflict("the referral was changed meanwhile; reload it".into()));
+            return Err(AppError::conflict(
+                "the referral was changed meanwhile; reload it",
+                haven_domain::Message::new(haven_domain::MessageId::ReferralChangedMeanwhile),
+            ));
         }
         check_transition(kind, from, to, side, &input.reason).map_err(|e| match e {
             haven_domain::assist::referral::TransitionError::WrongSide { .. } => AppError::Forbidden,
@@ -1035,7 +1056,10 @@ impl App {
             return Err(AppError::invalid("state", &format!("a {state} referral has no follow-up")));
         }
         if r.version != version {
-            return Err(AppError::Conflict("the referral was changed meanwhile; reload it".into()));
+            return Err(AppError::conflict(
+                "the referral was changed meanwhile; reload it",
+                haven_domain::Message::new(haven_domain::MessageId::ReferralChangedMeanwhile),
+            ));
         }
         let note = parse_line("note", note, 1000)?;
         let seq = self.store.referral_events(&r.id).await?.iter().map(|e| e.seq).max().unwrap_or(0) + 1;

@@ -1126,7 +1126,10 @@ impl App {
         let records = self.load_records(&case.id).await?;
         let current = records.iter().find(|l| l.row.id == record_id).ok_or(AppError::NotFound)?;
         if current.row.version != version {
-            return Err(AppError::Conflict("the record was changed meanwhile; reload it".into()));
+            return Err(AppError::conflict(
+                "the record was changed meanwhile; reload it",
+                haven_domain::Message::new(haven_domain::MessageId::RecordChangedMeanwhile),
+            ));
         }
         let cx = ChangeContext { today: self.today(), child_status: self.child_status_today(&reg), records: &records };
         let body = apply_change(&current.body, change, &cx)?;

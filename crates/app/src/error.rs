@@ -1,4 +1,4 @@
-use haven_domain::ParseError;
+use haven_domain::{Message, MessageId, ParseError};
 use haven_storage::StorageError;
 
 /// What a use case can answer. Client errors carry what the client may know; everything else
@@ -62,12 +62,15 @@ impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {
             StorageError::NotFound => AppError::NotFound,
-            StorageError::Conflict(m) => AppError::Conflict(m),
-            StorageError::NoFreePlace => AppError::Conflict(
-                "the provider has no free place left for this service; choose another provider".into(),
+            // The store's own words stay in English for the API; pages say what it means.
+            StorageError::Conflict(m) => AppError::conflict(m, Message::new(MessageId::StoredConflict)),
+            StorageError::NoFreePlace => AppError::conflict(
+                "the provider has no free place left for this service; choose another provider",
+                Message::new(MessageId::NoFreePlace),
             ),
-            StorageError::BudgetExceeded => AppError::Conflict(
-                "the privacy budget of this dataset cannot cover the release; nothing was published".into(),
+            StorageError::BudgetExceeded => AppError::conflict(
+                "the privacy budget of this dataset cannot cover the release; nothing was published",
+                Message::new(MessageId::BudgetExceeded),
             ),
             other => AppError::Internal(Box::new(other)),
         }
@@ -86,5 +89,11 @@ impl From<haven_crypto::CryptoError> for AppError {
 impl AppError {
     pub fn invalid(field: &str, message: &str) -> Self {
         AppError::Invalid(ParseError::new(field, message))
+    }
+
+    /// A conflict with where the record stands, said in English (`english`, for the API and the
+    /// logs) and as a message of the translations (`message`, for pages).
+    pub fn conflict(english: impl Into<String>, message: Message) -> Self {
+        AppError::ConflictSaid { english: english.into(), message }
     }
 }

@@ -580,7 +580,10 @@ impl App {
             .await?;
         let next = next_version(version)?;
         if old.state != RegistrationState::Draft.code() {
-            return Err(AppError::Conflict("this registration was already referred".into()));
+            return Err(AppError::conflict(
+                "this registration was already referred",
+                haven_domain::Message::new(haven_domain::MessageId::RegistrationAlreadyReferred),
+            ));
         }
         let reg = self.decrypt_registration(&old)?;
         let today = self.today();
@@ -686,7 +689,12 @@ impl App {
             self.registered_case(principal, permission, case_id, Compartment::Identity, Action::Write).await?;
         let referred_on = match opt_date("referred_on", &reg.referred_on)? {
             Some(d) if reg.state == RegistrationState::Submitted.code() => d,
-            _ => return Err(AppError::Conflict("the registration has not been referred yet".into())),
+            _ => {
+                return Err(AppError::conflict(
+                    "the registration has not been referred yet",
+                    haven_domain::Message::new(haven_domain::MessageId::RegistrationNotReferred),
+                ));
+            }
         };
         let (history, _) = self.decisions_of(&case.id).await?;
         let corrects = input.corrects.map(|c| c.to_string()).unwrap_or_default();
@@ -848,7 +856,10 @@ impl App {
                 let on = CalendarDate::parse("fields.terminated_on", f("terminated_on"))?;
                 let ground = ReflectionTermination::parse_code("fields.ground", f("ground").trim())?;
                 let Some(event) = opt_date("reflection_from", &reg.reflection_from)? else {
-                    return Err(AppError::Conflict("no reflection period runs on this case".into()));
+                    return Err(AppError::conflict(
+                        "no reflection period runs on this case",
+                        haven_domain::Message::new(haven_domain::MessageId::NoReflectionPeriod),
+                    ));
                 };
                 let referred_on = opt_date("referred_on", &reg.referred_on)?.unwrap_or(event);
                 let version = self.profile_for(case.jurisdiction, referred_on)?;
@@ -886,7 +897,10 @@ impl App {
                     ended_before |= earlier.ends_cets_period() == ground.ends_cets_period();
                 }
                 if ended_before {
-                    return Err(AppError::Conflict("the reflection period was already ended early".into()));
+                    return Err(AppError::conflict(
+                        "the reflection period was already ended early",
+                        haven_domain::Message::new(haven_domain::MessageId::ReflectionAlreadyEnded),
+                    ));
                 }
                 serde_json::to_value(serde_json::json!({"terminated_on": on.to_string(), "ground": ground.code()}))
             }

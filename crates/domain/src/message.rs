@@ -100,6 +100,23 @@ crate::coded_enum! {
         RefusalOnlyNegativeReconsidered => "msg-refusal-only-negative-reconsidered",
         RefusalNoPendingReconsideration => "msg-refusal-no-pending-reconsideration",
         RefusalWithdrawOnlyPending => "msg-refusal-withdraw-only-pending",
+        // A request refused for where the record stands (a conflict: nothing was stored).
+        RegistrationAlreadyReferred => "msg-registration-already-referred",
+        RegistrationNotReferred => "msg-registration-not-referred",
+        NoReflectionPeriod => "msg-no-reflection-period",
+        ReflectionAlreadyEnded => "msg-reflection-already-ended",
+        AssessmentNotSubmitted => "msg-assessment-not-submitted",
+        AssessmentOwnReview => "msg-assessment-own-review",
+        AssessmentReturnNeedsReason => "msg-assessment-return-needs-reason",
+        ServiceChangedMeanwhile => "msg-service-changed-meanwhile",
+        ReferralChangedMeanwhile => "msg-referral-changed-meanwhile",
+        RecordChangedMeanwhile => "msg-record-changed-meanwhile",
+        OrganisationNameExists => "msg-organisation-name-exists",
+        UsernameTaken => "msg-username-taken",
+        GrantAlreadyDecided => "msg-grant-already-decided",
+        NoFreePlace => "msg-no-free-place",
+        BudgetExceeded => "msg-budget-exceeded",
+        StoredConflict => "msg-stored-conflict",
     }
 }
 

@@ -114,3 +114,21 @@ msg-refusal-no-reconsideration-provided = this country's procedure provides no r
 msg-refusal-only-negative-reconsidered = only a negative first or final decision can be reconsidered
 msg-refusal-no-pending-reconsideration = there is no pending reconsideration request to decide
 msg-refusal-withdraw-only-pending = a referral can be withdrawn only while it awaits a decision
+
+## A request refused for where the record stands (nothing was stored).
+msg-registration-already-referred = this registration was already referred
+msg-registration-not-referred = the registration has not been referred yet
+msg-no-reflection-period = no reflection period runs on this case
+msg-reflection-already-ended = the reflection period was already ended early
+msg-assessment-not-submitted = only a submitted assessment can be approved or returned; this one is: { $state }
+msg-assessment-own-review = the author of an assessment cannot approve it: a second person reviews it
+msg-assessment-return-needs-reason = a returned assessment needs the reason
+msg-service-changed-meanwhile = the service was changed meanwhile; reload it
+msg-referral-changed-meanwhile = the referral was changed meanwhile; reload it
+msg-record-changed-meanwhile = the record was changed meanwhile; reload it
+msg-organisation-name-exists = an organisation with this name exists in this jurisdiction
+msg-username-taken = this username is taken
+msg-grant-already-decided = this grant of roles has already been decided
+msg-no-free-place = the provider has no free place left for this service; choose another provider
+msg-budget-exceeded = the privacy budget of this dataset cannot cover the release; nothing was published
+msg-stored-conflict = this could not be saved: the record was changed meanwhile, or what is stored does not allow the change (such as places in use); reload it and try again

@@ -113,3 +113,21 @@ msg-refusal-no-reconsideration-provided = šīs valsts procedūra neparedz šī 
 msg-refusal-only-negative-reconsidered = pārskatīt var tikai negatīvu pirmo vai galīgo lēmumu
 msg-refusal-no-pending-reconsideration = nav neizskatīta lūguma pārskatīt lēmumu, par ko lemt
 msg-refusal-withdraw-only-pending = nosūtījumu var atsaukt tikai, kamēr tas gaida lēmumu
+
+## Pieprasījums atteikts ieraksta stāvokļa dēļ (nekas netika saglabāts).
+msg-registration-already-referred = šī reģistrācija jau ir nosūtīta
+msg-registration-not-referred = reģistrācija vēl nav nosūtīta
+msg-no-reflection-period = šajā lietā neilgst atlabšanas un pārdomu periods
+msg-reflection-already-ended = atlabšanas un pārdomu periods jau ir pārtraukts pirms termiņa
+msg-assessment-not-submitted = apstiprināt vai atgriezt var tikai iesniegtu novērtējumu; šī novērtējuma stāvoklis: { $state }
+msg-assessment-own-review = novērtējuma autors to nevar apstiprināt: to pārbauda otra persona
+msg-assessment-return-needs-reason = atgrieztam novērtējumam jānorāda iemesls
+msg-service-changed-meanwhile = pakalpojums pa to laiku ir mainīts; atveriet to no jauna
+msg-referral-changed-meanwhile = nosūtījums pa to laiku ir mainīts; atveriet to no jauna
+msg-record-changed-meanwhile = ieraksts pa to laiku ir mainīts; atveriet to no jauna
+msg-organisation-name-exists = organizācija ar šādu nosaukumu šajā jurisdikcijā jau ir
+msg-username-taken = šis lietotājvārds jau ir aizņemts
+msg-grant-already-decided = par šo lomu piešķiršanu jau ir lemts
+msg-no-free-place = pakalpojumu sniedzējam šim pakalpojumam vairs nav brīvu vietu; izvēlieties citu pakalpojumu sniedzēju
+msg-budget-exceeded = šīs datu kopas privātuma budžets nav pietiekams šai publikācijai; nekas netika publicēts
+msg-stored-conflict = to nevarēja saglabāt: ieraksts pa to laiku ir mainīts, vai saglabātie dati šādas izmaiņas neatļauj (piemēram, aizņemtas vietas); atveriet to no jauna un mēģiniet vēlreiz

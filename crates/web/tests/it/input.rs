@@ -197,7 +197,7 @@ async fn a_failed_write_leaves_no_trace() {
         language: None,
     };
     let err = t.app.create_user(haven_app::admin::Acting::Operator, &new).await.unwrap_err();
-    assert!(matches!(err, haven_app::AppError::Conflict(_)));
+    assert!(matches!(err, haven_app::AppError::ConflictSaid { .. }));
     let after = t.app.store().audit_entries(0, 10_000).await.unwrap().len();
     assert_eq!(before, after);
     assert_eq!(orgs_before, t.app.store().organisations().await.unwrap().len());

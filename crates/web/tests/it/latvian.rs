@@ -733,6 +733,107 @@ async fn a_decision_the_case_refuses_is_said_in_latvian() {
     assert!(english_on(&reply.body, &messages).is_empty(), "{:?}", english_on(&reply.body, &messages));
 }
 
+/// A post refused for where the record stands: who posts, where, the fields, the Latvian words
+/// the page says and the English ones it does not.
+type RefusedPost<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
+/// A request refused for where the record stands (a 409) is said in Latvian, whatever refused it:
+/// a registration referred twice or asked to be reconsidered before its referral, an assessment reviewed
+/// twice, a referral changed meanwhile, a username or an organisation's name already taken.
+#[tokio::test]
+async fn a_request_the_record_refuses_is_said_in_latvian() {
+    let w = world().await;
+    let messages = english_messages();
+    let adult = w.adult.clone();
+    let draft = w
+        .api(
+            "/api/v1/registrations",
+            "lv.biedriba",
+            json!({"person": {"given_names": "Līga", "family_names": "Bērziņa", "sex": "female"}}),
+        )
+        .await;
+    let draft = draft["id"].as_str().unwrap().to_owned();
+    let reply = w
+        .form(
+            &format!("/cases/{adult}/assessments/review"),
+            "lv.vaditaja",
+            &[("seq", "1"), ("decision", "approve"), ("reason", "")],
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "approve: {} {}", reply.status, reply.body);
+    let authority = w.t.app.store().organisations().await.unwrap();
+    let authority = authority.iter().find(|o| o.name == "Valsts komisija").unwrap().id.clone();
+    let posts: Vec<RefusedPost<'_>> = vec![
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/submit"),
+            vec![("version", "2")],
+            "šī reģistrācija jau ir nosūtīta",
+            "this registration was already referred",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{draft}/reconsideration-requests"),
+            vec![("seq", "1"), ("requested_on", "2026-09-21"), ("reasons", "Jauni pierādījumi.")],
+            "reģistrācija vēl nav nosūtīta",
+            "the registration has not been referred yet",
+        ),
+        (
+            "lv.vaditaja",
+            format!("/cases/{adult}/assessments/review"),
+            vec![("seq", "1"), ("decision", "approve"), ("reason", "")],
+            "apstiprināt vai atgriezt var tikai iesniegtu novērtējumu; šī novērtējuma stāvoklis: Apstiprināts",
+            "only a submitted assessment",
+        ),
+        (
+            "lv.centrs",
+            format!("/referrals/{}/state", w.referral),
+            vec![("state", "accepted"), ("version", "99")],
+            "nosūtījums pa to laiku ir mainīts; atveriet to no jauna",
+            "the referral was changed meanwhile",
+        ),
+        (
+            "lv.admins",
+            "/admin/users".to_owned(),
+            vec![
+                ("username", "lv.biedriba"),
+                ("display_name", "Otra Anna"),
+                ("organisation_id", &authority),
+                ("roles", "decision_maker"),
+            ],
+            "šis lietotājvārds jau ir aizņemts",
+            "this username is taken",
+        ),
+        (
+            "lv.admins",
+            "/admin/organisations".to_owned(),
+            vec![("name", "Valsts policija"), ("kind", "police"), ("jurisdiction", "LV")],
+            "organizācija ar šādu nosaukumu šajā jurisdikcijā jau ir",
+            "an organisation with this name exists",
+        ),
+    ];
+    for (who, path, fields, latvian, english) in &posts {
+        let reply = w.form(path, who, fields).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "POST {path} as {who}: {}", reply.body);
+        assert!(reply.body.contains("<html lang=\"lv\">"), "POST {path} as {who}: not a Latvian page");
+        assert!(reply.body.contains(latvian), "POST {path} as {who}: no {latvian:?} in {}", reply.body);
+        assert!(!reply.body.contains(english), "POST {path} as {who}: {english:?} in {}", reply.body);
+        let found = english_on(&reply.body, &messages);
+        assert!(found.is_empty(), "POST {path} as {who}: {found:?}");
+    }
+    // The API keeps saying it in English.
+    let reply =
+        w.t.call(
+            Method::POST,
+            &format!("/api/v1/registrations/{adult}/submit"),
+            Some(w.session("lv.biedriba")),
+            Some(json!({"version": 2})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert_eq!(reply.json()["error"]["message"], "this registration was already referred", "{}", reply.body);
+}
+
 #[test]
 fn the_detector_finds_english_and_leaves_latvian_and_english_islands_alone() {
     let messages = english_messages();

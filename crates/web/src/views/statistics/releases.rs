@@ -160,6 +160,9 @@ async fn create_release(
         Ok(r) => return see_other(&format!("/statistics/releases/{}", r.id)),
         Err(AppError::Invalid(e)) => (e.field.clone(), state.i18n.tr(p.user.language).problem(&e)),
         Err(AppError::Conflict(m)) => ("budget".to_owned(), m),
+        Err(AppError::ConflictSaid { message, .. }) => {
+            ("budget".to_owned(), state.i18n.tr(p.user.language).msg(&message))
+        }
         Err(AppError::Refused(r)) => {
             let mut said = refusal_text(&state, &p, &r);
             if !r.items.is_empty() {
