@@ -28,11 +28,45 @@ pub enum KeyTransform {
     Day,
 }
 
-/// One key of a rule: a transform of a field.
+/// One key of a rule: a transform of a field, or of several name fields taken together
+/// (`sorted_tokens(given_name, surname)`: the tokens of all of them, sorted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockKey {
     pub field: usize,
     pub transform: KeyTransform,
+    /// The further fields of a key over several fields (only with [`KeyTransform::SortedTokens`]).
+    pub with: Vec<usize>,
+}
+
+impl BlockKey {
+    /// The fields the key reads.
+    pub fn fields(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.field).chain(self.with.iter().copied())
+    }
+
+    /// The key's part for a record, or `None` when a needed value is missing.
+    pub fn part<'a>(&self, value: impl Fn(usize) -> Option<&'a Value>) -> Option<u64> {
+        if self.with.is_empty() {
+            return key_part(self.transform, value(self.field)?);
+        }
+        let mut texts = Vec::with_capacity(1 + self.with.len());
+        for f in self.fields() {
+            texts.push(&*value(f)?.text);
+        }
+        Some(sorted_tokens_hash(&texts))
+    }
+}
+
+/// The key of the tokens of several folded values, sorted: the same whichever value holds which
+/// token (a given name written as surname) and in whatever order.
+fn sorted_tokens_hash(texts: &[&str]) -> u64 {
+    let mut tokens: Vec<&str> = texts.iter().flat_map(|t| t.split(' ')).filter(|t| !t.is_empty()).collect();
+    tokens.sort_unstable();
+    let mut h = FxHasher::default();
+    for t in &tokens {
+        t.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A parsed blocking rule.
@@ -44,7 +78,8 @@ pub struct BlockingRule {
 
 impl BlockingRule {
     /// Parses `key & key & ...` where a key is `field` or `transform(field)` with transform one of
-    /// `exact`, `phonetic`, `first1`..`first9`, `sorted`, `year`, `month`, `day`.
+    /// `exact`, `phonetic`, `first1`..`first9`, `sorted`, `year`, `month`, `day`, or
+    /// `sorted_tokens(field, field, ...)` over name or text fields (up to four).
     pub fn parse(text: &str, settings: &ModelSettings) -> Result<BlockingRule> {
         let err = |m: &str| LinkError::InvalidRule { rule: text.chars().take(200).collect(), message: m.to_string() };
         let mut keys = Vec::new();
@@ -62,6 +97,29 @@ impl BlockingRule {
                 }
                 None => ("exact", part),
             };
+            if func == "sorted_tokens" {
+                let mut fields = Vec::new();
+                for name in field.split(',').map(str::trim) {
+                    let Some(fi) = settings.field_index(name) else {
+                        return Err(err(&format!("{name:?} is not a field")));
+                    };
+                    if !matches!(settings.fields[fi].comparison, Comparison::Name { .. } | Comparison::Text { .. }) {
+                        return Err(err(&format!(
+                            "sorted_tokens() needs name or text fields, and {name:?} is neither"
+                        )));
+                    }
+                    if fields.contains(&fi) {
+                        return Err(err(&format!("sorted_tokens() names {name:?} twice")));
+                    }
+                    fields.push(fi);
+                }
+                if fields.len() > 4 {
+                    return Err(err("sorted_tokens() takes at most four fields"));
+                }
+                let with = fields.split_off(1);
+                keys.push(BlockKey { field: fields[0], transform: KeyTransform::SortedTokens, with });
+                continue;
+            }
             let Some(fi) = settings.field_index(field) else {
                 return Err(err(&format!("{field:?} is not a field")));
             };
@@ -83,21 +141,27 @@ impl BlockingRule {
                 },
                 other => return Err(err(&format!("unknown key function {other:?}"))),
             };
-            keys.push(BlockKey { field: fi, transform });
+            keys.push(BlockKey { field: fi, transform, with: Vec::new() });
         }
         Ok(BlockingRule { text: text.to_string(), keys })
     }
 
     /// The fields the rule uses.
     pub fn fields(&self) -> Vec<usize> {
-        self.keys.iter().map(|k| k.field).collect()
+        let mut out: Vec<usize> = Vec::new();
+        for f in self.keys.iter().flat_map(BlockKey::fields) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        out
     }
 
     /// The rule's key for a record, or `None` if a needed value is missing.
-    pub fn key<'a>(&self, value: impl Fn(usize) -> Option<&'a Value>) -> Option<u64> {
+    pub fn key<'a>(&self, value: impl Fn(usize) -> Option<&'a Value> + Copy) -> Option<u64> {
         let mut h = FxHasher::default();
         for k in &self.keys {
-            h.write_u64(key_part(k.transform, value(k.field)?)?);
+            h.write_u64(k.part(value)?);
         }
         Some(h.finish())
     }
@@ -234,7 +298,16 @@ impl BlockingKeys {
         let nr = rules.len();
         let n = data.len();
         let mut kinds: Vec<(usize, KeyTransform)> = Vec::new();
+        // keys over several fields: their part per record (not per distinct value)
+        let mut joint: Vec<(&BlockKey, Vec<Option<u64>>)> = Vec::new();
         for k in rules.iter().flat_map(|r| &r.keys) {
+            if !k.with.is_empty() {
+                if !joint.iter().any(|(j, _)| *j == k) {
+                    let per_record = (0..n).into_par_iter().map(|i| k.part(|f| data.value(f, i))).collect();
+                    joint.push((k, per_record));
+                }
+                continue;
+            }
             if !kinds.contains(&(k.field, k.transform)) {
                 kinds.push((k.field, k.transform));
             }
@@ -246,6 +319,8 @@ impl BlockingKeys {
                 data.columns.get(*f).map_or_else(Vec::new, |c| c.values.par_iter().map(|v| key_part(*t, v)).collect())
             })
             .collect();
+        // a key over several fields reads its part by record number
+        let identity: Vec<u32> = if joint.is_empty() { Vec::new() } else { (0..n as u32).collect() };
         // per rule and key: (record -> value index of the field, parts of that field's values)
         let plans: Vec<Vec<KeyPlan<'_>>> = rules
             .iter()
@@ -253,6 +328,9 @@ impl BlockingKeys {
                 r.keys
                     .iter()
                     .map(|k| {
+                        if let Some((_, per_record)) = joint.iter().find(|(j, _)| *j == k) {
+                            return (identity.as_slice(), per_record.as_slice());
+                        }
                         let kind = kinds.iter().position(|x| *x == (k.field, k.transform)).unwrap_or(0);
                         let index = data.columns.get(k.field).map_or(&[][..], |c| c.index.as_slice());
                         (index, parts.get(kind).map_or(&[][..], Vec::as_slice))
@@ -472,4 +550,194 @@ pub fn count_candidates(keys: &BlockingKeys, data: &Dataset, link_type: LinkType
         per.push(n);
     }
     BlockingCounts { total: per.iter().sum(), new_pairs_per_rule: per, largest_block }
+}
+
+/// What [`estimate_recall`] found: the share of the true matches that the rules find, estimated
+/// from the matches they did find, without assuming that the rules miss independently.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecallEstimate {
+    /// Estimated share of all true matches that at least one rule finds.
+    pub recall: Option<f64>,
+    /// Expected matches among the candidate pairs (sum of match probabilities).
+    pub expected_found: f64,
+    /// Expected matches that no rule finds: `expected_found * (1 / recall - 1)`.
+    pub expected_missed: Option<f64>,
+    /// Why there is no estimate (a group of fields that every rule uses, or too few matches found
+    /// without it).
+    pub not_estimated: Option<String>,
+}
+
+/// Most enumerated combinations of key agreements (beyond: no estimate).
+const MAX_COMBINATIONS: usize = 1 << 20;
+
+/// Least expected matches from which a group's agreements are estimated.
+const MIN_GROUP_MATCHES: f64 = 5.0;
+
+/// Estimates the share of true matches that blocking finds, from the expected matches (each scored
+/// pair weighted by its match probability) that it did find.
+///
+/// A rule finds a pair when all its keys agree, so the rules' misses depend on each other through
+/// the fields they share (`surname` and `phonetic(surname) & year(dob)` both miss a pair whose
+/// surname changed). The estimate therefore works on the keys, not on the rules: the keys are
+/// grouped by field (keys of one field together; fields a key reads together, and the
+/// `swappable_names`, in one group), and the joint distribution of a group's key agreements among
+/// true matches is estimated from the matches found by the rules that use no key of the group,
+/// which found them whatever the group's keys say. Groups are taken as independent among matches
+/// (the Fellegi-Sunter model's own assumption); within a group any dependence is kept (a swap of
+/// given name and surname breaks every key on either). The recall is the probability, under
+/// these distributions, that at least one rule has all its keys agreeing.
+///
+/// `pairs` gives each scored pair as (record a, record b, match probability); pairs below
+/// `min_probability` are left out.
+pub fn estimate_recall(
+    rules: &[BlockingRule],
+    swappable: Option<[usize; 2]>,
+    data: &Dataset,
+    pairs: impl Iterator<Item = (u32, u32, f64)>,
+    min_probability: f64,
+    field_names: &[String],
+) -> RecallEstimate {
+    let mut out = RecallEstimate { recall: None, expected_found: 0.0, expected_missed: None, not_estimated: None };
+    // the distinct keys of the rules, and each rule's keys as a bit mask over them
+    let mut keys: Vec<&BlockKey> = Vec::new();
+    let mut needs: Vec<u64> = Vec::new();
+    for r in rules {
+        let mut mask = 0u64;
+        for k in &r.keys {
+            let i = match keys.iter().position(|x| *x == k) {
+                Some(i) => i,
+                None => {
+                    keys.push(k);
+                    keys.len() - 1
+                }
+            };
+            if i >= 64 {
+                out.not_estimated = Some("the rules have more than 64 distinct keys".into());
+                return out;
+            }
+            mask |= 1 << i;
+        }
+        needs.push(mask);
+    }
+    // groups of fields: joined by keys over several fields and by the swappable names
+    let nf = field_names.len();
+    let mut parent: Vec<usize> = (0..nf).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        if a < nf && b < nf {
+            let (ra, rb) = (root(parent, a), root(parent, b));
+            parent[ra] = rb;
+        }
+    };
+    for k in &keys {
+        for f in &k.with {
+            join(&mut parent, k.field, *f);
+        }
+    }
+    if let Some([a, b]) = swappable {
+        join(&mut parent, a, b);
+    }
+    // per group: the keys in it, and the rules that use none of them
+    let mut groups: Vec<(usize, u64, u16)> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let g = if k.field < nf { root(&mut parent, k.field) } else { k.field };
+        match groups.iter_mut().find(|(r, _, _)| *r == g) {
+            Some((_, m, _)) => *m |= 1 << i,
+            None => groups.push((g, 1 << i, 0)),
+        }
+    }
+    let group_fields = |parent: &mut Vec<usize>, g: usize| -> String {
+        let names: Vec<&str> =
+            (0..nf).filter(|f| root(parent, *f) == g).filter_map(|f| field_names.get(f).map(String::as_str)).collect();
+        names.join(", ")
+    };
+    for (g, m, free) in &mut groups {
+        for (r, need) in needs.iter().enumerate() {
+            if need & *m == 0 {
+                *free |= 1 << r;
+            }
+        }
+        if *free == 0 {
+            out.not_estimated = Some(format!("every rule uses {}", group_fields(&mut parent, *g)));
+        }
+    }
+    // the weighted agreements of each group among the matches found by its free rules
+    let mut found = vec![Vec::<(u64, f64)>::new(); groups.len()];
+    let mut expected = 0.0f64;
+    for (a, b, p) in pairs {
+        if p < min_probability || !p.is_finite() {
+            continue;
+        }
+        expected += p;
+        let (a, b) = (a as usize, b as usize);
+        let mut agree = 0u64;
+        let mut rules_found = 0u16;
+        for (i, k) in keys.iter().enumerate() {
+            let x = k.part(|f| data.value(f, a));
+            if x.is_some() && x == k.part(|f| data.value(f, b)) {
+                agree |= 1 << i;
+            }
+        }
+        for (r, need) in needs.iter().enumerate() {
+            if agree & need == *need {
+                rules_found |= 1 << r;
+            }
+        }
+        for (gi, (_, m, free)) in groups.iter().enumerate() {
+            if rules_found & free != 0 {
+                let bits = agree & m;
+                match found[gi].iter_mut().find(|(b, _)| *b == bits) {
+                    Some((_, w)) => *w += p,
+                    None => found[gi].push((bits, p)),
+                }
+            }
+        }
+    }
+    out.expected_found = expected;
+    if out.not_estimated.is_some() {
+        return out;
+    }
+    let mut combinations = 1usize;
+    for (gi, dist) in found.iter_mut().enumerate() {
+        let total: f64 = dist.iter().map(|(_, w)| w).sum();
+        if total < MIN_GROUP_MATCHES {
+            let g = groups[gi].0;
+            out.not_estimated = Some(format!(
+                "fewer than {MIN_GROUP_MATCHES} expected matches found by the rules that do not use {}",
+                group_fields(&mut parent, g)
+            ));
+            return out;
+        }
+        for (_, w) in dist.iter_mut() {
+            *w /= total;
+        }
+        combinations = combinations.saturating_mul(dist.len().max(1));
+    }
+    if combinations > MAX_COMBINATIONS {
+        out.not_estimated = Some("too many combinations of key agreements".into());
+        return out;
+    }
+    // the probability that some rule has all its keys agreeing, over every combination
+    fn walk(found: &[Vec<(u64, f64)>], needs: &[u64], agree: u64, p: f64) -> f64 {
+        match found.split_first() {
+            None => {
+                if needs.iter().any(|n| agree & n == *n) {
+                    p
+                } else {
+                    0.0
+                }
+            }
+            Some((dist, rest)) => dist.iter().map(|(bits, q)| walk(rest, needs, agree | bits, p * q)).sum(),
+        }
+    }
+    let recall = walk(&found, &needs, 0, 1.0).clamp(0.0, 1.0);
+    out.recall = Some(recall);
+    out.expected_missed = (recall > 0.0).then(|| expected * (1.0 / recall - 1.0));
+    out
 }

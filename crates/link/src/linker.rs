@@ -60,10 +60,18 @@ pub struct TrainingSummary {
 pub struct BlockingRecall {
     /// Per rule: share of the matches found through the other rules that this rule also finds.
     pub per_rule: Vec<Option<f64>>,
-    /// Estimated share of all matches found by the OR of the rules (assumes rules miss
-    /// independently), and so the estimated share lost.
+    /// Estimated share of all matches found by the OR of the rules, from the key agreements of the
+    /// expected matches (see [`crate::blocking::estimate_recall`]), and so the estimated share lost.
     pub estimated_recall: Option<f64>,
+    /// The same from `per_rule`, assuming the rules miss independently (optimistic when rules
+    /// share fields or errors come together, as with swapped names).
+    pub independent_recall: Option<f64>,
+    /// The estimate from the key agreements, with the expected matches found and missed.
+    pub estimate: crate::blocking::RecallEstimate,
 }
+
+/// Scored pairs below this match probability are left out of the blocking-recall estimate.
+pub const RECALL_MIN_PROBABILITY: f64 = 0.5;
 
 /// A dataset under a model, ready to block, train and score.
 pub struct Linker {
@@ -395,9 +403,23 @@ impl Linker {
         Ok(scorer.explain(pair.pattern, |f| self.data.value(f, a), |f| self.data.value(f, b)))
     }
 
-    /// Estimates how many true matches blocking loses, from the pairs predicted as matches: for
-    /// each rule, the share of matches found by the other rules that it finds too.
+    /// Estimates how many true matches blocking loses, from the expected matches among the scored
+    /// pairs (pairs of probability [`RECALL_MIN_PROBABILITY`] or more, weighted by it): see
+    /// [`crate::blocking::estimate_recall`]. `per_rule` and `independent_recall` give the older
+    /// estimate from the pairs at or above `threshold`: for each rule, the share of matches found
+    /// by the other rules that it finds too, the rules taken as missing independently.
     pub fn blocking_recall(&self, scored: &[ScoredPair], threshold: f64) -> BlockingRecall {
+        let s = &self.model.settings;
+        let swappable = s.swappable_names.as_ref().and_then(|[a, b]| Some([s.field_index(a)?, s.field_index(b)?]));
+        let names: Vec<String> = s.fields.iter().map(|f| f.name.clone()).collect();
+        let estimate = crate::blocking::estimate_recall(
+            &self.rules,
+            swappable,
+            &self.data,
+            scored.iter().map(|p| (p.a, p.b, p.probability())),
+            RECALL_MIN_PROBABILITY,
+            &names,
+        );
         let n = self.rules.len();
         let mut found_by_others = vec![0u64; n];
         let mut found_by_both = vec![0u64; n];
@@ -415,11 +437,11 @@ impl Linker {
         let per_rule: Vec<Option<f64>> = (0..n)
             .map(|r| (found_by_others[r] >= 10).then(|| found_by_both[r] as f64 / found_by_others[r] as f64))
             .collect();
-        let estimated_recall = if n > 1 && per_rule.iter().all(Option::is_some) {
+        let independent_recall = if n > 1 && per_rule.iter().all(Option::is_some) {
             Some(1.0 - per_rule.iter().flatten().map(|r| 1.0 - r).product::<f64>())
         } else {
             None
         };
-        BlockingRecall { per_rule, estimated_recall }
+        BlockingRecall { per_rule, estimated_recall: estimate.recall, independent_recall, estimate }
     }
 }

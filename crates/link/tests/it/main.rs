@@ -1,6 +1,7 @@
 //! Integration tests of haven-link (one test binary).
 #![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly")]
 
+mod blocking;
 mod cli;
 mod clk;
 mod clustering;

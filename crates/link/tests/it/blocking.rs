@@ -1,0 +1,215 @@
+//! Blocking: keys over several name fields, age estimates, and the estimate of the matches that no
+//! rule finds.
+
+use haven_link::blocking::BlockingRule;
+use haven_link::data::{BadValues, Dataset, Preparer, RawRecord};
+use haven_link::linker::Linker;
+use haven_link::model::LinkageModel;
+use haven_link::train::SplitMix64;
+use haven_link::{ModelSettings, eval};
+use proptest::prelude::*;
+
+use crate::person_settings;
+
+/// The key of `rule` for a record of raw values (given name, surname, dob, town).
+fn key(settings: &ModelSettings, rule: &BlockingRule, values: [&str; 4]) -> Option<u64> {
+    let p = Preparer::new(settings);
+    let prepared: Vec<_> = values.iter().enumerate().map(|(f, v)| p.prepare(f, v).unwrap()).collect();
+    rule.key(|f| prepared.get(f).and_then(Option::as_ref))
+}
+
+/// Latin letters with a diacritic, as they might be written for the plain one.
+fn accented(c: char) -> char {
+    match c {
+        'a' => 'á',
+        'e' => 'ë',
+        'o' => 'ö',
+        'u' => 'ü',
+        'c' => 'č',
+        's' => 'š',
+        'z' => 'ž',
+        'n' => 'ñ',
+        other => other,
+    }
+}
+
+proptest! {
+    /// `sorted_tokens(given_name, surname)` is the same whichever field holds which name, in
+    /// whatever order, case and with diacritics, as the folding of names makes them.
+    #[test]
+    fn sorted_tokens_key_sees_through_order_case_and_diacritics(
+        tokens in prop::collection::vec("[a-z]{2,8}", 2..5),
+        split in 1usize..4,
+        rotate in 0usize..5,
+        upper in any::<bool>(),
+        marks in any::<bool>(),
+    ) {
+        let s = person_settings("dedupe");
+        let rule = BlockingRule::parse("sorted_tokens(given_name, surname)", &s).unwrap();
+        let split = split.min(tokens.len() - 1);
+        let a = [tokens[..split].join(" "), tokens[split..].join(" ")];
+        let mut moved = tokens.clone();
+        moved.rotate_left(rotate % tokens.len());
+        moved.reverse();
+        let write = |t: &str| -> String {
+            let t: String = if marks { t.chars().map(accented).collect() } else { t.to_string() };
+            if upper { t.to_uppercase() } else { t }
+        };
+        let cut = tokens.len() - split;
+        let b = [
+            moved[..cut].iter().map(|t| write(t)).collect::<Vec<_>>().join(" "),
+            moved[cut..].iter().map(|t| write(t)).collect::<Vec<_>>().join("-"),
+        ];
+        let ka = key(&s, &rule, [&a[0], &a[1], "1990-01-01", "riga"]);
+        let kb = key(&s, &rule, [&b[0], &b[1], "1990-01-01", "riga"]);
+        prop_assert!(ka.is_some());
+        prop_assert_eq!(ka, kb);
+        // and it tells other names apart
+        let other = key(&s, &rule, [&format!("{}x", a[0]), &a[1], "1990-01-01", "riga"]);
+        prop_assert_ne!(ka, other);
+    }
+}
+
+#[test]
+fn sorted_tokens_rules_are_checked() {
+    let s = person_settings("dedupe");
+    let rule = BlockingRule::parse("sorted_tokens(given_name, surname) & year(dob)", &s).unwrap();
+    assert_eq!(rule.fields(), vec![0, 1, 2]);
+    for (bad, says) in [
+        ("sorted_tokens(given_name, dob)", "neither"),
+        ("sorted_tokens(given_name, given_name)", "twice"),
+        ("sorted_tokens(given_name, nickname)", "not a field"),
+    ] {
+        let e = BlockingRule::parse(bad, &s).unwrap_err().to_string();
+        assert!(e.contains(says), "{bad}: {e}");
+    }
+    // a missing name gives no key (the pair is left to the other rules)
+    let one = BlockingRule::parse("sorted_tokens(given_name, surname)", &s).unwrap();
+    let p = Preparer::new(&s);
+    let v = [p.prepare(0, "anna").unwrap(), None];
+    assert_eq!(one.key(|f| v.get(f).and_then(Option::as_ref)), None);
+}
+
+fn record(id: usize, person: usize, values: [Option<String>; 4]) -> RawRecord {
+    RawRecord {
+        id: format!("r{id}"),
+        source: 0,
+        values: values.into(),
+        truth: Some(format!("p{person}")),
+        line: id as u64 + 2,
+        source_name: "constructed".into(),
+    }
+}
+
+/// A name of two or three syllables, from enough syllables that namesakes are rare.
+fn name(rng: &mut SplitMix64) -> String {
+    const SYL: [&str; 24] = [
+        "ka", "lo", "mi", "ra", "ne", "to", "vi", "sa", "de", "gu", "pe", "zi", "ba", "ro", "li", "na", "te", "mo",
+        "fa", "su", "ke", "da", "ni", "vo",
+    ];
+    let n = 2 + rng.below(2);
+    (0..n).map(|_| SYL[rng.below(24) as usize]).collect()
+}
+
+/// Two records per person. In the second, the names are swapped with probability `swap`, the date
+/// of birth is another with probability `dob_error`, the town missing with probability 0.2, and
+/// the given name has a typo with probability 0.1.
+fn constructed(persons: usize, swap: f64, dob_error: f64, seed: u64) -> Vec<RawRecord> {
+    let mut rng = SplitMix64(seed);
+    let chance = |rng: &mut SplitMix64, p: f64| (rng.below(1_000_000) as f64) < p * 1e6;
+    let date =
+        |rng: &mut SplitMix64| format!("{}-{:02}-{:02}", 1950 + rng.below(50), 1 + rng.below(12), 1 + rng.below(28));
+    let mut out = Vec::new();
+    for p in 0..persons {
+        let (given, surname, dob) = (name(&mut rng), name(&mut rng), date(&mut rng));
+        let town = format!("town{}", rng.below(40));
+        out.push(record(
+            out.len(),
+            p,
+            [Some(given.clone()), Some(surname.clone()), Some(dob.clone()), Some(town.clone())],
+        ));
+        let (mut g, mut s, mut d, mut t) = (given, surname, dob, Some(town));
+        if chance(&mut rng, swap) {
+            std::mem::swap(&mut g, &mut s);
+        }
+        if chance(&mut rng, dob_error) {
+            d = date(&mut rng);
+        }
+        if chance(&mut rng, 0.2) {
+            t = None;
+        }
+        if chance(&mut rng, 0.1) {
+            g.push('h');
+        }
+        out.push(record(out.len(), p, [Some(g), Some(s), Some(d), t]));
+    }
+    out
+}
+
+fn linker(blocking: &[&str], records: Vec<RawRecord>) -> Linker {
+    let mut settings = person_settings("dedupe");
+    settings.blocking = blocking.iter().map(|r| r.to_string()).collect();
+    let model = LinkageModel::new(settings).unwrap();
+    let data = Dataset::prepare(&model.settings, records, BadValues::Fail).unwrap();
+    Linker::new(model, data).unwrap()
+}
+
+/// Share of the true pairs among the candidate pairs (from the labels).
+fn true_recall(l: &Linker) -> f64 {
+    let c = l.candidates().unwrap();
+    let pairs: Vec<(u32, u32, f64)> = c.iter().map(|c| (c.a, c.b, 1.0)).collect();
+    let acc = eval::pairwise(&l.data, l.model.settings.link_type, &pairs, &[0.0]);
+    acc[0].true_positives as f64 / eval::true_pair_count(&l.data, l.model.settings.link_type) as f64
+}
+
+#[test]
+fn sorted_tokens_rule_finds_the_pairs_with_swapped_names() {
+    let records = constructed(800, 0.5, 0.5, 11);
+    let names = ["surname", "phonetic(given_name) & phonetic(surname)"];
+    let with_sorted = ["surname", "phonetic(given_name) & phonetic(surname)", "sorted_tokens(given_name, surname)"];
+    let before = true_recall(&linker(&names, records.clone()));
+    let after = true_recall(&linker(&with_sorted, records));
+    // about half the pairs have their names swapped; the sorted tokens find those without a typo
+    assert!(before < 0.6, "{before}");
+    assert!(after > 0.9, "{after}");
+}
+
+/// The recall estimate from the expected matches is near the truth on a set whose rules miss
+/// together (a swap of the names breaks both name rules at once), where the estimate assuming
+/// independent misses is far too optimistic.
+#[test]
+fn blocking_recall_estimate_is_near_the_truth_when_rules_miss_together() {
+    for (swap, dob_error, seed) in [(0.4, 0.3, 1), (0.25, 0.5, 2), (0.1, 0.2, 3)] {
+        let records = constructed(1500, swap, dob_error, seed);
+        let mut l = linker(&["surname", "phonetic(given_name) & phonetic(surname)", "dob"], records);
+        let truth = true_recall(&l);
+        let c = l.candidates().unwrap();
+        l.train(&c).unwrap();
+        let scored = l.score(&c).unwrap();
+        let r = l.blocking_recall(&scored, 0.9);
+        let est = r.estimated_recall.unwrap();
+        // the truth: about 1 - swap * dob_error (the typo breaks the phonetic rule rarely)
+        assert!((truth - (1.0 - swap * dob_error)).abs() < 0.05, "truth {truth}");
+        assert!((est - truth).abs() < 0.02, "swap {swap}, dob error {dob_error}: estimate {est}, truth {truth}");
+        let found = r.estimate.expected_found;
+        let missed = r.estimate.expected_missed.unwrap();
+        assert!((found / (found + missed) - est).abs() < 1e-9);
+        if swap * dob_error > 0.05 {
+            let independent = r.independent_recall.unwrap();
+            assert!(independent - truth > 2.0 * (est - truth).abs(), "independent {independent}, truth {truth}");
+        }
+    }
+}
+
+#[test]
+fn blocking_recall_is_not_estimated_when_every_rule_uses_a_field() {
+    let records = constructed(400, 0.2, 0.2, 5);
+    let mut l = linker(&["surname & dob", "phonetic(surname) & town"], records);
+    let c = l.candidates().unwrap();
+    l.train(&c).unwrap();
+    let scored = l.score(&c).unwrap();
+    let r = l.blocking_recall(&scored, 0.9);
+    assert_eq!(r.estimated_recall, None);
+    let why = r.estimate.not_estimated.unwrap();
+    assert!(why.contains("every rule uses") && why.contains("surname"), "{why}");
+}
