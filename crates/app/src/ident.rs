@@ -667,6 +667,14 @@ impl App {
         case_id: &str,
         input: &ReconsiderationInput,
     ) -> AppResult<DecisionView> {
+        // A request says why: the competent authority reconsiders on the grounds it is given.
+        if input.reasons.trim().is_empty() {
+            return Err(AppError::Invalid(ParseError::said(
+                "reasons",
+                "a reconsideration request must state why the decision should be reconsidered",
+                haven_domain::Message::new(haven_domain::MessageId::ReconsiderationNeedsReasons),
+            )));
+        }
         let decision = DecisionInput {
             seq: input.seq,
             kind: DecisionKind::ReconsiderationRequested.code().to_owned(),

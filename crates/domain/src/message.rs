@@ -19,6 +19,7 @@ crate::coded_enum! {
         NotYesOrNo => "msg-not-yes-or-no",
         NotBeforeLastChange => "msg-not-before-last-change",
         DecisionNeedsReasons => "msg-decision-needs-reasons",
+        ReconsiderationNeedsReasons => "msg-reconsideration-needs-reasons",
         MustNotBeInFuture => "msg-must-not-be-in-future",
         EveryAreaAssessed => "msg-every-area-assessed",
         NotACountryCode => "msg-not-a-country-code",

@@ -12,6 +12,7 @@ msg-must-be-yes-or-no = must be answered yes or no
 msg-not-yes-or-no = “{ $value }” is not yes or no
 msg-not-before-last-change = must not be before the last change ({ $last })
 msg-decision-needs-reasons = { $kind }: the decision must state its reasons
+msg-reconsideration-needs-reasons = a reconsideration request must state why the decision should be reconsidered
 msg-must-not-be-in-future = must not be in the future
 msg-every-area-assessed = every area must be assessed
 msg-not-a-country-code = “{ $value }” is not a two-letter country code (ISO 3166-1), such as LV

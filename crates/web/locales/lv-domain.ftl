@@ -11,6 +11,7 @@ msg-must-be-yes-or-no = jāatbild “jā” vai “nē”
 msg-not-yes-or-no = “{ $value }” nav “jā” vai “nē”
 msg-not-before-last-change = nedrīkst būt pirms pēdējām izmaiņām ({ $last })
 msg-decision-needs-reasons = { $kind }: lēmumā jānorāda pamatojums
+msg-reconsideration-needs-reasons = lūgumā pārskatīt lēmumu jānorāda, kāpēc lēmums būtu jāpārskata
 msg-must-not-be-in-future = nedrīkst būt nākotnē
 msg-every-area-assessed = jānovērtē katra joma
 msg-not-a-country-code = “{ $value }” nav divburtu valsts kods (ISO 3166-1), piemēram, LV

@@ -420,6 +420,8 @@ struct CasePage<'a> {
     decision: DecisionTyped,
     /// The decision form's problem, for the summary template.
     check: FormProblem,
+    /// The reconsideration request's problem, next to its field.
+    reconsideration_check: FormProblem,
 }
 
 struct RecordLine {
@@ -452,6 +454,16 @@ pub(super) struct DecisionTyped {
     pub decided_on: String,
     pub reasons: String,
     pub problem: FormProblem,
+    /// A refused reconsideration request as typed: `problem` is then its problem, and the
+    /// decision form is shown as first.
+    pub reconsideration: Option<ReconsiderationTyped>,
+}
+
+/// What was typed into the reconsideration request form.
+#[derive(Debug, Default)]
+pub(super) struct ReconsiderationTyped {
+    pub requested_on: String,
+    pub reasons: String,
 }
 
 /// The case page; `decision` fills the decision form again after a refused decision (the page
@@ -644,11 +656,18 @@ pub(super) async fn case_page(
         records,
         events,
         cf: file,
-        check: decision.problem.clone(),
+        check: if decision.reconsideration.is_some() { FormProblem::none() } else { decision.problem.clone() },
+        reconsideration_check: if decision.reconsideration.is_some() {
+            decision.problem.clone()
+        } else {
+            FormProblem::none()
+        },
         decision,
         ctx,
     };
-    Ok(with_status(render(&page), page.check.status()))
+    let status =
+        if page.reconsideration_check.is_some() { page.reconsideration_check.status() } else { page.check.status() };
+    Ok(with_status(render(&page), status))
 }
 
 /// The share form: the organisations of the case's country that take part in cases (no

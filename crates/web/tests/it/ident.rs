@@ -2027,7 +2027,58 @@ async fn a_reconsideration_request_dated_in_the_future_is_a_422_page_naming_its_
     let reply = w.t.form(&format!("/cases/{id}/reconsideration-requests"), Some(&w.caseworker), &fields).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
     assert!(reply.body.contains("<html lang=\"lv\">"), "{}", reply.body);
-    assert!(reply.body.contains("(lauks: Lūguma datums)"), "the field named in Latvian: {}", reply.body);
+    // The case page again: the problem next to the date, named in Latvian, and what was typed.
+    assert!(
+        reply.body.contains("<a href=\"#requested_on\">Lūguma datums: "),
+        "the field named in Latvian: {}",
+        reply.body
+    );
+    assert!(reply.body.contains("<span class=\"error\" id=\"err-requested_on\">"), "{}", reply.body);
+    assert!(reply.body.contains("value=\"2099-01-01\" aria-invalid=\"true\""), "{}", reply.body);
+    assert!(reply.body.contains(">New evidence.</textarea>"), "{}", reply.body);
+    assert_eq!(w.file(&id, &w.caseworker).await["decisions"].as_array().unwrap().len(), 1, "nothing recorded");
+}
+
+/// A reconsideration request states why: blank reasons are refused naming `reasons`, by the API
+/// and on the case page, next to the field and in the reader's language; nothing is recorded.
+#[tokio::test]
+async fn a_reconsideration_request_without_reasons_is_refused_naming_its_reasons() {
+    let w = World::new().await;
+    let id = w.refer(&w.caseworker, adult("Anna", "Ozola")).await;
+    let r = w.decide(&id, &w.decider, 1, "first_decision_negative", "No indicator of coercion found.").await;
+    ok(&r, StatusCode::CREATED);
+    let path = format!("/api/v1/registrations/{id}/reconsideration-requests");
+    for reasons in ["", "   \n "] {
+        let r = w.post(&path, &w.caseworker, json!({"seq": 2, "requested_on": "2026-09-21", "reasons": reasons})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "reasons", "{}", r.body);
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("must state why"), "{}", r.body);
+    }
+    let fields = [("seq", "2"), ("requested_on", "2026-09-21"), ("reasons", " ")];
+    let reply = w.t.form(&format!("/cases/{id}/reconsideration-requests"), Some(&w.caseworker), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(
+        reply.body.contains(
+            "<span class=\"error\" id=\"err-reconsideration-reasons\">a reconsideration request must state why"
+        ),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("aria-describedby=\"err-reconsideration-reasons\""), "{}", reply.body);
+    // In Latvian for a Latvian reader.
+    let reply = w.t.form("/account/language", Some(&w.caseworker), &[("language", "lv")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let reply = w.t.form(&format!("/cases/{id}/reconsideration-requests"), Some(&w.caseworker), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("<html lang=\"lv\">"), "{}", reply.body);
+    assert!(
+        reply.body.contains(
+            "<span class=\"error\" id=\"err-reconsideration-reasons\">lūgumā pārskatīt lēmumu jānorāda, kāpēc"
+        ),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("must state why"), "{}", reply.body);
     assert_eq!(w.file(&id, &w.caseworker).await["decisions"].as_array().unwrap().len(), 1, "nothing recorded");
 }
 

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::extract::{FormPairs, SignedIn};
-use crate::views::cases::DecisionTyped;
+use crate::views::cases::{DecisionTyped, ReconsiderationTyped};
 use crate::views::form::{FormProblem, PageForm};
 use crate::views::page_error::{PageError, PageResult};
 use crate::views::{field_label, language_of, see_other};
@@ -79,27 +79,51 @@ async fn decide(
             let tr = state.i18n.tr(language_of(Some(&p), &headers));
             let place = |field: &str| if field == "kind" { "decision-kind".to_owned() } else { field.to_owned() };
             let problem = FormProblem::of(&tr, e, place, |tr, _, field| field_label(tr, field))?;
-            let typed =
-                DecisionTyped { kind: input.kind, decided_on: input.decided_on, reasons: input.reasons, problem };
+            let typed = DecisionTyped {
+                kind: input.kind,
+                decided_on: input.decided_on,
+                reasons: input.reasons,
+                problem,
+                reconsideration: None,
+            };
             Ok(crate::views::cases::case_page(&state, &p, &headers, &id, typed).await.into_response())
         }
     }
 }
 
+/// A request to reconsider: refused for what was typed, the case page shows the form again with
+/// what was typed and the problem next to the field; refused for where the case stands, the
+/// error page says why.
 async fn request_reconsideration(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
+    headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<PageForm<ReconsiderationInput>, PageError>,
 ) -> PageResult {
     let PageForm { input, .. } = form?;
-    // The request is recorded as a decision: its date is the form's `requested_on`.
-    state.app.request_reconsideration(&p, &id, &input).await.map_err(|e| match e {
-        AppError::Invalid(mut problem) if problem.field == "decided_on" => {
-            "requested_on".clone_into(&mut problem.field);
-            AppError::Invalid(problem)
+    match state.app.request_reconsideration(&p, &id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/cases/{id}#decisions"))),
+        Err(AppError::Invalid(mut problem)) => {
+            // The request is recorded as a decision: its date is the form's `requested_on`.
+            if problem.field == "decided_on" {
+                "requested_on".clone_into(&mut problem.field);
+            }
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            let place =
+                |field: &str| if field == "reasons" { "reconsideration-reasons".to_owned() } else { field.to_owned() };
+            let problem =
+                FormProblem::of(&tr, AppError::Invalid(problem), place, |tr, _, field| field_label(tr, field))?;
+            let typed = DecisionTyped {
+                problem,
+                reconsideration: Some(ReconsiderationTyped {
+                    requested_on: input.requested_on,
+                    reasons: input.reasons,
+                }),
+                ..DecisionTyped::default()
+            };
+            Ok(crate::views::cases::case_page(&state, &p, &headers, &id, typed).await.into_response())
         }
-        other => other,
-    })?;
-    Ok(see_other(&format!("/cases/{id}#decisions")))
+        Err(other) => Err(other.into()),
+    }
 }
