@@ -183,7 +183,7 @@ impl Clock for SystemClock {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if let Command::Link(args) = cli.command {
-        return match haven_link::cli::run(args) {
+        return match haven_link::cli::run_with(args, &haven_link::cli::Invocation::at(SystemClock.now())) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e:#}");

@@ -18,7 +18,7 @@ use crate::io::{
 };
 use crate::linker::{Linker, ScoredPair};
 use crate::model::{LinkType, LinkageModel};
-use crate::report::{RunReport, render_html};
+use crate::report::{RunReport, cluster_sizes, near_threshold, render_html, sha256_file};
 
 /// Arguments of `haven link`.
 #[derive(Debug, Args)]
@@ -139,6 +139,10 @@ pub struct OutputArgs {
     /// Match probability for clustering (overrides the settings).
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Leave the compared values (names, dates of birth) out of the report's example pairs: their
+    /// ids, levels and weights stay.
+    #[arg(long)]
+    pub report_without_values: bool,
 }
 
 #[derive(Debug, Args)]
@@ -202,13 +206,63 @@ pub struct MatchArgs {
     pub out: PathBuf,
 }
 
-/// Runs `haven link`.
+/// When and how the command was run, for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invocation {
+    /// The date and time of the run, as shown.
+    pub date: String,
+    /// The command line, as shown.
+    pub command: String,
+}
+
+impl Invocation {
+    /// At `unix_seconds` (read from the clock by the caller), with the arguments of this process.
+    pub fn at(unix_seconds: i64) -> Invocation {
+        let words: Vec<String> = std::env::args().map(|a| shell_word(&a)).collect();
+        Invocation { date: utc_date_time(u64::try_from(unix_seconds).unwrap_or(0)), command: words.join(" ") }
+    }
+}
+
+/// `YYYY-MM-DD HH:MM UTC` of seconds since 1970-01-01 UTC.
+pub fn utc_date_time(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // days to the civil date (H. Hinnant's algorithm), years starting in March
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+/// An argument as a POSIX shell would need it written: quoted unless plain.
+pub fn shell_word(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./=:,@%+-".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// Runs `haven link` with a report that shows this process's arguments but no date (the caller
+/// that reads the clock uses [`run_with`] and [`Invocation::at`]).
 pub fn run(args: LinkArgs) -> anyhow::Result<()> {
+    run_with(args, &Invocation { date: "not given".into(), ..Invocation::at(0) })
+}
+
+/// Runs `haven link`, the report showing `invocation`.
+pub fn run_with(args: LinkArgs, invocation: &Invocation) -> anyhow::Result<()> {
     match args.command {
         LinkCommand::Train(a) => train(a),
-        LinkCommand::Predict(a) => predict(a),
-        LinkCommand::Dedupe(a) => train_and_predict(a, LinkType::Dedupe),
-        LinkCommand::Link(a) => train_and_predict(a, LinkType::Link),
+        LinkCommand::Predict(a) => predict(a, invocation),
+        LinkCommand::Dedupe(a) => train_and_predict(a, LinkType::Dedupe, invocation),
+        LinkCommand::Link(a) => train_and_predict(a, LinkType::Link, invocation),
         LinkCommand::Blocking(a) => blocking(a),
         LinkCommand::Encode(a) => encode(a),
         LinkCommand::Match(a) => match_encodings(a),
@@ -287,15 +341,15 @@ fn print_model_warnings(model: &LinkageModel) {
     }
 }
 
-fn predict(a: PredictArgs) -> anyhow::Result<()> {
+fn predict(a: PredictArgs, invocation: &Invocation) -> anyhow::Result<()> {
     let model = load_model(&a.model)?;
     if model.parameters.is_none() {
         bail!("{} has no parameters: run `haven link train` first", a.model.display());
     }
-    run_pipeline(model, &a.input, &a.output, false, false)
+    run_pipeline(model, &a.input, &a.output, false, false, invocation)
 }
 
-fn train_and_predict(a: RunArgs, link_type: LinkType) -> anyhow::Result<()> {
+fn train_and_predict(a: RunArgs, link_type: LinkType, invocation: &Invocation) -> anyhow::Result<()> {
     let mut model = load_model(&a.settings)?;
     match (link_type, model.settings.link_type) {
         (LinkType::Dedupe, _) => model.settings.link_type = LinkType::Dedupe,
@@ -305,7 +359,7 @@ fn train_and_predict(a: RunArgs, link_type: LinkType) -> anyhow::Result<()> {
     if link_type == LinkType::Link && a.input.inputs.len() < 2 {
         bail!("`haven link link` needs two or more --input files");
     }
-    run_pipeline(model, &a.input, &a.output, true, a.labelled)
+    run_pipeline(model, &a.input, &a.output, true, a.labelled, invocation)
 }
 
 fn run_pipeline(
@@ -314,8 +368,14 @@ fn run_pipeline(
     out: &OutputArgs,
     train: bool,
     labelled: bool,
+    invocation: &Invocation,
 ) -> anyhow::Result<()> {
-    let mut report = RunReport { title: "Haven record linkage run".into(), ..RunReport::default() };
+    let mut report = RunReport {
+        title: "Haven record linkage run".into(),
+        date: invocation.date.clone(),
+        command: invocation.command.clone(),
+        ..RunReport::default()
+    };
     if let Some(t) = out.threshold {
         if !(0.0..=1.0).contains(&t) {
             bail!("--threshold must lie between 0 and 1");
@@ -329,6 +389,10 @@ fn run_pipeline(
     report.inputs = scratch.inputs;
     report.bad_values = scratch.bad_values;
     report.records = scratch.records;
+    let sums = step(&mut report, "checksum inputs", || {
+        input.inputs.par_iter().map(|p| Ok((p.display().to_string(), sha256_file(p)?))).collect::<anyhow::Result<_>>()
+    })?;
+    report.input_checksums = sums;
     let mut linker = Linker::new(model, data)?;
     let counts = step(&mut report, "count candidate pairs", || Ok(linker.count_candidates()))?;
     for (r, rule) in linker.rules.iter().enumerate() {
@@ -376,6 +440,8 @@ fn run_pipeline(
         None => BTreeMap::new(),
     };
     let person_ids = assign_person_ids(&linker.data.ids, &clusters, &previous);
+    report.cluster_sizes = cluster_sizes(&person_ids, 10);
+    report.near_threshold = near_threshold(&linker, &scored, threshold, 10, !out.report_without_values)?;
     step(&mut report, "write", || write_outputs(&linker, &scored, &person_ids, &out.out_dir))?;
     report.weights = scored.iter().map(|p| p.weight).collect();
     report.pairs_written = scored.iter().filter(|p| p.probability() >= settings.min_probability).count() as u64;
