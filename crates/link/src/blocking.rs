@@ -22,10 +22,16 @@ pub enum KeyTransform {
     First(u8),
     /// The tokens in sorted order (names).
     SortedTokens,
-    /// Year, month or day of a date.
+    /// Year, month or day of a date; the year of an age estimate is the estimated one.
     Year,
     Month,
     Day,
+    /// `near_year`: years within one of each other. A rule with it stands for two rules, one on
+    /// each way of pairing the years ([`KeyTransform::YearPair`] 0 and 1).
+    NearYear,
+    /// The pair of years (1984-85 with offset 0, 1985-86 with offset 1) a year falls in: two years
+    /// at most one apart share the pair of one offset or the other.
+    YearPair(u8),
 }
 
 /// One key of a rule: a transform of a field, or of several name fields taken together
@@ -129,10 +135,11 @@ impl BlockingRule {
                 "phonetic" if matches!(cmp, Comparison::Name { .. }) => KeyTransform::Phonetic,
                 "sorted" if matches!(cmp, Comparison::Name { .. }) => KeyTransform::SortedTokens,
                 "year" if *cmp == Comparison::Date => KeyTransform::Year,
+                "near_year" if *cmp == Comparison::Date => KeyTransform::NearYear,
                 "month" if *cmp == Comparison::Date => KeyTransform::Month,
                 "day" if *cmp == Comparison::Date => KeyTransform::Day,
                 "phonetic" | "sorted" => return Err(err(&format!("{func}() needs a name field"))),
-                "year" | "month" | "day" => {
+                "year" | "month" | "day" | "near_year" => {
                     return Err(err(&format!("{func}() needs a date field")));
                 }
                 f if f.starts_with("first") => match f[5..].parse::<u8>() {
@@ -143,7 +150,45 @@ impl BlockingRule {
             };
             keys.push(BlockKey { field: fi, transform, with: Vec::new() });
         }
+        if keys.iter().filter(|k| k.transform == KeyTransform::NearYear).count() > 1 {
+            return Err(err("at most one near_year() in a rule"));
+        }
         Ok(BlockingRule { text: text.to_string(), keys })
+    }
+
+    /// Parses rules (see [`BlockingRule::parse`]); a rule with `near_year` becomes two, one per
+    /// way of pairing the years, so that records born up to a year apart (or whose estimated years
+    /// are) meet in one of them.
+    pub fn parse_all(texts: &[String], settings: &ModelSettings) -> Result<Vec<BlockingRule>> {
+        let mut out = Vec::new();
+        for text in texts {
+            let rule = BlockingRule::parse(text, settings)?;
+            if rule.keys.iter().any(|k| k.transform == KeyTransform::NearYear) {
+                for offset in 0..2u8 {
+                    let keys = rule
+                        .keys
+                        .iter()
+                        .map(|k| match k.transform {
+                            KeyTransform::NearYear => {
+                                BlockKey { transform: KeyTransform::YearPair(offset), ..k.clone() }
+                            }
+                            _ => k.clone(),
+                        })
+                        .collect();
+                    let which = if offset == 0 { "even" } else { "odd" };
+                    out.push(BlockingRule { text: format!("{text} [years paired from {which}]"), keys });
+                }
+            } else {
+                out.push(rule);
+            }
+        }
+        if out.len() > 16 {
+            return Err(LinkError::InvalidSettings(format!(
+                "at most 16 blocking rules, counting a rule with near_year() as two ({} here)",
+                out.len()
+            )));
+        }
+        Ok(out)
     }
 
     /// The fields the rule uses.
@@ -188,10 +233,16 @@ fn key_part(transform: KeyTransform, v: &Value) -> Option<u64> {
             hash(&v.text[..end])
         }
         KeyTransform::SortedTokens => hash(&crate::normalize::sorted_tokens(&v.text)),
-        KeyTransform::Year | KeyTransform::Month | KeyTransform::Day => {
+        KeyTransform::Year
+        | KeyTransform::Month
+        | KeyTransform::Day
+        | KeyTransform::NearYear
+        | KeyTransform::YearPair(_) => {
             let d = BirthDate::unpack(v.key);
             let part = match transform {
-                KeyTransform::Year if d.tolerance == 0 => d.year,
+                // a registered year, or the middle of an age estimate's years
+                KeyTransform::Year | KeyTransform::NearYear => d.year,
+                KeyTransform::YearPair(offset) => (d.year + u16::from(offset)) / 2,
                 KeyTransform::Month if d.month != 0 => u16::from(d.month),
                 KeyTransform::Day if d.day != 0 => u16::from(d.day),
                 _ => return None,

@@ -240,10 +240,18 @@ pub fn parse_birth_date_since(s: &str, min_year: u16) -> Result<BirthDate, DateE
         x.parse::<u16>().map_err(|_| unreadable())
     };
     let (year, month, day, tolerance) = if let Some(rest) = t.strip_prefix('~') {
-        if rest.len() != 4 {
+        // `~YYYY` (two years either side) or `~YYYY±N`
+        let (y, tolerance) = match rest.split_once('±') {
+            Some((y, n)) => match num(n)? {
+                n @ 1..=20 => (y, n as u8),
+                _ => return Err(unreadable()),
+            },
+            None => (rest, 2),
+        };
+        if y.len() != 4 {
             return Err(unreadable());
         }
-        (num(rest)?, 0, 0, 2)
+        (num(y)?, 0, 0, tolerance)
     } else if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
         (num(&t[0..4])?, num(&t[4..6])?, num(&t[6..8])?, 0)
     } else if t.len() == 4 {
@@ -275,6 +283,29 @@ pub fn parse_birth_date_since(s: &str, min_year: u16) -> Result<BirthDate, DateE
         return Err(absurd());
     }
     Ok(BirthDate { year, month, day, tolerance })
+}
+
+/// The year of birth estimated from an age in whole years and the date it was recorded on, with
+/// `tolerance` years either side. A person aged A on a date of year Y was born in Y - A, or in
+/// Y - A - 1 if the birthday had not yet come: the later year is taken for a date in the second
+/// half of the year (or a bare year), the earlier for one in the first half.
+pub fn birth_year_from_age(age: &str, recorded: &str, tolerance: u8, min_year: u16) -> Result<BirthDate, String> {
+    let age = age.trim();
+    let years = age
+        .parse::<u16>()
+        .ok()
+        .filter(|a| *a <= 130 && !age.is_empty() && age.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            format!("age {:?} is not a whole number of years from 0 to 130", age.chars().take(20).collect::<String>())
+        })?;
+    let on = parse_birth_date_since(recorded, 1).map_err(|e| format!("the date the age was recorded: {e}"))?;
+    if on.tolerance != 0 {
+        return Err(format!("the date the age was recorded ({recorded:?}) is an estimate"));
+    }
+    let before_birthday = u16::from(on.month != 0 && on.month <= 6);
+    let year = on.year.checked_sub(years + before_birthday).filter(|y| (min_year..=MAX_BIRTH_YEAR).contains(y));
+    let year = year.ok_or_else(|| format!("age {years} on {recorded:?} is not a possible date of birth"))?;
+    Ok(BirthDate { year, month: 0, day: 0, tolerance: tolerance.max(1) })
 }
 
 /// The levels of a date-of-birth comparison, best first.
@@ -690,11 +721,28 @@ mod tests {
             assert_eq!(parse_birth_date(s), Ok(d), "{s}");
         }
         assert_eq!(parse_birth_date("~1990").map(|d| d.tolerance), Ok(2));
+        let estimate = BirthDate { year: 1985, month: 0, day: 0, tolerance: 1 };
+        assert_eq!(parse_birth_date(&estimate.canonical()), Ok(estimate));
+        assert!(parse_birth_date("~1985±0").is_err());
         assert!(matches!(parse_birth_date("1990-02-30"), Err(DateError::Absurd(_))));
         assert!(matches!(parse_birth_date("3021-01-01"), Err(DateError::Absurd(_))));
         assert!(matches!(parse_birth_date("yesterday"), Err(DateError::Unreadable(_))));
         assert_eq!(parse_birth_date("2000-02-29").map(|d| d.day), Ok(29));
         assert!(parse_birth_date("1900-02-29").is_err());
+    }
+
+    #[test]
+    fn birth_years_from_ages() {
+        let y = |a: &str, r: &str| birth_year_from_age(a, r, 2, DEFAULT_MIN_BIRTH_YEAR).map(|d| (d.year, d.tolerance));
+        assert_eq!(y("38", "2023-09-01"), Ok((1985, 2)));
+        assert_eq!(y("38", "01.03.2023"), Ok((1984, 2)));
+        assert_eq!(y(" 0 ", "2023"), Ok((2023, 2)));
+        assert_eq!(birth_year_from_age("38", "2023-09-01", 0, 1880).map(|d| d.tolerance), Ok(1));
+        for (a, r) in
+            [("38.5", "2023"), ("-1", "2023"), ("200", "2023"), ("38", "soon"), ("38", "~2023"), ("150", "1990")]
+        {
+            assert!(y(a, r).is_err(), "{a} {r}");
+        }
     }
 
     #[test]

@@ -412,7 +412,7 @@ impl Dataset {
 
     /// Prepares raw records (in parallel, each distinct value once).
     pub fn prepare(settings: &ModelSettings, records: Vec<RawRecord>, policy: BadValues) -> Result<Dataset> {
-        Dataset::prepare_raw(settings, RawRecords::from_records(settings.fields.len(), records), policy)
+        Dataset::prepare_raw(settings, RawRecords::from_records(settings.raw_slots(), records), policy)
     }
 
     /// Prepares raw records (in parallel, each distinct value once).
@@ -459,6 +459,33 @@ impl Dataset {
     }
 }
 
+/// Per record, for a date of birth with an age estimate in the settings: where the date is empty
+/// and both the age and the date it was recorded are given, the estimated year of birth as text
+/// (`~1985±2`) or why there is none. Empty for other fields.
+fn age_estimates(
+    settings: &ModelSettings,
+    records: &RawRecords,
+    f: usize,
+) -> Vec<Option<std::result::Result<String, String>>> {
+    let (Some((age, on)), Some(a)) = (settings.age_slots(f), settings.fields.get(f).and_then(|x| x.age.as_ref()))
+    else {
+        return Vec::new();
+    };
+    let min_year = settings.min_birth_year;
+    records
+        .chunks()
+        .iter()
+        .flat_map(|c| {
+            (0..c.len()).map(move |r| match (c.value(r, f), c.value(r, age), c.value(r, on)) {
+                (None, Some(years), Some(on)) => {
+                    Some(crate::compare::birth_year_from_age(years, on, a.tolerance, min_year).map(|d| d.canonical()))
+                }
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 /// Prepares field `f` of the records: each distinct raw value once (in parallel), then the index of
 /// every record. Returns the column and the number of values treated as missing.
 fn prepare_column(
@@ -469,12 +496,32 @@ fn prepare_column(
     policy: BadValues,
 ) -> Result<(Column, u64)> {
     let n = records.len();
+    let estimates = age_estimates(settings, records, f);
+    let mut bad_estimates = 0u64;
     let mut distinct: HashMap<&str, u32> = HashMap::default();
     let mut order: Vec<&str> = Vec::new();
     let mut raw_index: Vec<u32> = Vec::with_capacity(n);
     for c in records.chunks() {
         for r in 0..c.len() {
-            match c.value(r, f) {
+            // an empty date of birth: the estimate from the age, if there is one
+            let estimate = match estimates.get(raw_index.len()) {
+                Some(Some(Err(e))) => match policy {
+                    BadValues::Fail => {
+                        return Err(LinkError::BadRow {
+                            source_name: c.source_name().to_string(),
+                            line: c.line(r),
+                            message: format!("field {:?}: {e}", settings.fields[f].name),
+                        });
+                    }
+                    BadValues::TreatAsMissing => {
+                        bad_estimates += 1;
+                        None
+                    }
+                },
+                Some(Some(Ok(text))) => Some(text.as_str()),
+                _ => None,
+            };
+            match c.value(r, f).or(estimate) {
                 Some(v) => {
                     let i = *distinct.entry(v).or_insert_with(|| {
                         order.push(v);
@@ -510,7 +557,7 @@ fn prepare_column(
             }
         }
     }
-    let mut bad_values = 0u64;
+    let mut bad_values = bad_estimates;
     let mut index = Vec::with_capacity(n);
     let located = records.chunks().iter().flat_map(|c| (0..c.len()).map(move |r| (c, r)));
     for ((c, r), ri) in located.zip(&raw_index) {

@@ -134,6 +134,7 @@ impl ReadOptions {
         let (delimiter, encoding) = settings.input.resolve().unwrap_or_default();
         let columns = (0..settings.fields.len())
             .map(|i| overrides.get(&settings.fields[i].name).cloned().unwrap_or_else(|| settings.columns_of(i)))
+            .chain(settings.age_columns())
             .collect();
         ReadOptions {
             source_name: source_name.to_string(),

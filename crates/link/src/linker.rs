@@ -150,8 +150,7 @@ impl Linker {
         let levels: Vec<usize> = s.fields.iter().map(|f| f.comparison.level_count()).collect();
         let u = self.estimate_u();
         let counts = train::pattern_counts(candidates.par_iter().map(|c| (c.pattern, c.rules)));
-        let training_rules: Vec<BlockingRule> =
-            s.training_blocking.iter().map(|r| BlockingRule::parse(r, s)).collect::<Result<_>>()?;
+        let training_rules: Vec<BlockingRule> = BlockingRule::parse_all(&s.training_blocking, s)?;
         let training_counts = if training_rules.is_empty() {
             None
         } else {

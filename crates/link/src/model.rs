@@ -39,6 +39,28 @@ pub struct FieldSettings {
     /// married surname). Defaults to the field's name.
     #[serde(default)]
     pub columns: Vec<String>,
+    /// For a date of birth: an age and the date it was recorded, read when the date of birth is
+    /// empty and turned into an estimated year of birth with a tolerance (`~1985±2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<AgeColumns>,
+}
+
+/// Where an age estimate is read from (see [`FieldSettings::age`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeColumns {
+    /// The column of the age in whole years.
+    pub column: String,
+    /// The column of the date the age was recorded on (any date format of a date of birth).
+    pub recorded: String,
+    /// Years either side of the estimated year of birth (1 to 20; 2 when not given). At least 1,
+    /// since an age in years leaves the year of birth open by one.
+    #[serde(default = "default_age_tolerance")]
+    pub tolerance: u8,
+}
+
+fn default_age_tolerance() -> u8 {
+    2
 }
 
 /// How pairs are clustered into persons.
@@ -185,6 +207,28 @@ impl ModelSettings {
                 return Err(LinkError::InvalidSettings(format!("field {:?}: too many levels", f.name)));
             }
         }
+        for f in &self.fields {
+            if let Some(a) = &f.age {
+                if f.comparison != Comparison::Date {
+                    return Err(LinkError::InvalidSettings(format!(
+                        "field {:?}: an age estimate (age) is only for a date comparison",
+                        f.name
+                    )));
+                }
+                if a.column.trim().is_empty() || a.recorded.trim().is_empty() {
+                    return Err(LinkError::InvalidSettings(format!(
+                        "field {:?}: age.column and age.recorded name input columns",
+                        f.name
+                    )));
+                }
+                if !(1..=20).contains(&a.tolerance) {
+                    return Err(LinkError::InvalidSettings(format!(
+                        "field {:?}: age.tolerance must lie between 1 and 20 years",
+                        f.name
+                    )));
+                }
+            }
+        }
         if self.blocking.is_empty() {
             return Err(LinkError::InvalidSettings("at least one blocking rule is needed".into()));
         }
@@ -194,9 +238,7 @@ impl ModelSettings {
         if self.training_blocking.len() > 16 {
             return Err(LinkError::InvalidSettings("at most 16 training_blocking rules".into()));
         }
-        for r in &self.training_blocking {
-            crate::blocking::BlockingRule::parse(r, self)?;
-        }
+        crate::blocking::BlockingRule::parse_all(&self.training_blocking, self)?;
         self.training.validate(&self.fields)?;
         if let Some([a, b]) = &self.swappable_names {
             for n in [a, b] {
@@ -223,12 +265,35 @@ impl ModelSettings {
                 return Err(LinkError::InvalidSettings(format!("{name} must lie between 0 and 1")));
             }
         }
-        self.blocking.iter().map(|r| crate::blocking::BlockingRule::parse(r, self)).collect()
+        crate::blocking::BlockingRule::parse_all(&self.blocking, self)
     }
 
     /// Index of a field by name.
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The input columns read beyond the fields' own, one slot each after the fields: the age and
+    /// the date it was recorded of each field with an age estimate, in field order.
+    pub fn age_columns(&self) -> Vec<Vec<String>> {
+        self.fields
+            .iter()
+            .filter_map(|f| f.age.as_ref())
+            .flat_map(|a| [vec![a.column.clone()], vec![a.recorded.clone()]])
+            .collect()
+    }
+
+    /// Slots of a raw record: the fields, then [`ModelSettings::age_columns`].
+    pub fn raw_slots(&self) -> usize {
+        self.fields.len() + self.age_columns().len()
+    }
+
+    /// The slots of field `i`'s age and recorded date in a raw record, if it has an age estimate.
+    pub fn age_slots(&self, i: usize) -> Option<(usize, usize)> {
+        self.fields.get(i)?.age.as_ref()?;
+        let before = self.fields[..i].iter().filter(|f| f.age.is_some()).count();
+        let at = self.fields.len() + 2 * before;
+        Some((at, at + 1))
     }
 
     /// The input columns of field `i`.
@@ -440,6 +505,18 @@ impl LinkageModel {
             let tf = path.parent().unwrap_or(Path::new("")).join(name);
             std::fs::read_to_string(&tf).map_err(io(&tf))
         })
+    }
+
+    /// The text of a model file as one TOML text: when it names a term-frequency file, the model
+    /// read with it and written with the tables inline ([`LinkageModel::to_toml`]); otherwise the
+    /// file's text as it is (so that whoever reads it reports any error in it). For readers that
+    /// take one text, like the platform's person model.
+    pub fn read_as_one_toml(path: &Path) -> Result<String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| LinkError::Io { path: path.display().to_string(), source })?;
+        let names_a_file =
+            toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("term_frequency_file"));
+        if names_a_file { Self::load(path)?.to_toml() } else { Ok(text) }
     }
 
     /// Saves the model as `path` (TOML) and, when a field has a term-frequency table, the tables

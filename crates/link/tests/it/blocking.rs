@@ -213,3 +213,131 @@ fn blocking_recall_is_not_estimated_when_every_rule_uses_a_field() {
     let why = r.estimate.not_estimated.unwrap();
     assert!(why.contains("every rule uses") && why.contains("surname"), "{why}");
 }
+
+/// Settings with an age estimate for the date of birth, and the given blocking rules.
+fn age_settings(blocking: &[&str]) -> ModelSettings {
+    let rules: Vec<String> = blocking.iter().map(|r| format!("{r:?}")).collect();
+    let text = format!(
+        r#"
+blocking = [{}]
+u_sample_pairs = 1000
+
+[[field]]
+name = "given_name"
+comparison = {{ kind = "name" }}
+
+[[field]]
+name = "surname"
+comparison = {{ kind = "name" }}
+
+[[field]]
+name = "dob"
+comparison = {{ kind = "date" }}
+age = {{ column = "age", recorded = "recorded_on" }}
+
+[[field]]
+name = "town"
+comparison = {{ kind = "text" }}
+"#,
+        rules.join(", ")
+    );
+    LinkageModel::from_toml(&text).unwrap().settings
+}
+
+const AGES: &str = "\
+id,given_name,surname,dob,town,age,recorded_on
+a1,Anna,Bērziņa,1985-06-10,Rīga,,
+a2,Anna,Berzina,,Riga,38,2023-09-01
+a3,Anna,Berzina,,Riga,37,2023-09-01
+a4,Anna,Berzina,,Riga,41,15.02.2023
+b1,Jānis,Kalniņš,1990-01-01,Cēsis,50,2024-01-01
+";
+
+/// The candidate pairs (by identifier, sorted) of the rules on the records of `csv`.
+fn candidate_ids(blocking: &[&str], csv: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ages.csv");
+    std::fs::write(&path, csv).unwrap();
+    let settings = age_settings(blocking);
+    let path = path.to_str().unwrap();
+    let opts = haven_link::io::ReadOptions::new(&settings, path, 0, &Default::default());
+    let (raw, _) = haven_link::io::read_file_raw(path, &opts).unwrap();
+    let data = Dataset::prepare_raw(&settings, raw, BadValues::Fail).unwrap();
+    let l = Linker::new(LinkageModel::new(settings).unwrap(), data).unwrap();
+    let mut out: Vec<(String, String)> = l
+        .candidates()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let (a, b) = (l.data.ids[c.a as usize].clone(), l.data.ids[c.b as usize].clone());
+            if a < b { (a, b) } else { (b, a) }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ids(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+#[test]
+fn ages_become_estimated_years_of_birth() {
+    let settings = age_settings(&["dob"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ages.csv");
+    std::fs::write(&path, AGES).unwrap();
+    let path = path.to_str().unwrap();
+    let opts = haven_link::io::ReadOptions::new(&settings, path, 0, &Default::default());
+    let (raw, _) = haven_link::io::read_file_raw(path, &opts).unwrap();
+    let data = Dataset::prepare_raw(&settings, raw, BadValues::Fail).unwrap();
+    let dob: Vec<Option<String>> = (0..data.len()).map(|r| data.value(2, r).map(|v| v.text.to_string())).collect();
+    // 38 in September 2023: born 1985 (or 1984); 41 in February 2023: born 1981 (or 1982); a
+    // registered date wins over an age
+    let want = ["1985-06-10", "~1985±2", "~1986±2", "~1981±2", "1990-01-01"];
+    assert_eq!(dob, want.map(|s| Some(s.to_string())));
+    // an estimate is consistent with the registered date it covers
+    let c = haven_link::compare::Comparison::Date;
+    assert_eq!(c.level(data.value(2, 0), data.value(2, 1)), 4);
+    assert_eq!(c.level(data.value(2, 0), data.value(2, 3)), 5);
+}
+
+#[test]
+fn age_estimates_block_pairs_that_dates_of_birth_miss() {
+    // the date of birth as a key pairs none of them
+    assert_eq!(candidate_ids(&["dob"], AGES), Vec::<(String, String)>::new());
+    // the estimated year meets the registered one
+    assert_eq!(candidate_ids(&["phonetic(surname) & year(dob)"], AGES), ids(&[("a1", "a2")]));
+    // years within one: also the estimate a year off (a3: 1986), not the one four years off
+    assert_eq!(
+        candidate_ids(&["phonetic(surname) & near_year(dob)"], AGES),
+        ids(&[("a1", "a2"), ("a1", "a3"), ("a2", "a3")])
+    );
+}
+
+#[test]
+fn near_year_rules_count_twice_and_bad_ages_are_named() {
+    let s = age_settings(&["near_year(dob) & surname", "given_name"]);
+    let rules = s.validate().unwrap();
+    assert_eq!(rules.len(), 3);
+    assert!(rules[0].text.starts_with("near_year(dob) & surname ["), "{}", rules[0].text);
+    let mut wrong = s.clone();
+    wrong.blocking = vec!["near_year(surname)".into()];
+    assert!(wrong.validate().unwrap_err().to_string().contains("needs a date field"));
+    wrong.blocking = vec!["near_year(dob) & near_year(dob)".into()];
+    assert!(wrong.validate().is_err());
+    let mut on_name = s.clone();
+    on_name.fields[1].age = on_name.fields[2].age.clone();
+    assert!(on_name.validate().unwrap_err().to_string().contains("only for a date"));
+    // an age that is not one stops the run, naming the line and the field
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "id,given_name,surname,dob,town,age,recorded_on\nx1,A,B,,C,about 30,2020-01-01\n").unwrap();
+    let path = path.to_str().unwrap();
+    let opts = haven_link::io::ReadOptions::new(&s, path, 0, &Default::default());
+    let (raw, _) = haven_link::io::read_file_raw(path, &opts).unwrap();
+    let e = Dataset::prepare_raw(&s, raw.clone(), BadValues::Fail).err().unwrap().to_string();
+    assert!(e.contains("line 2") && e.contains("dob") && e.contains("about 30"), "{e}");
+    let data = Dataset::prepare_raw(&s, raw, BadValues::TreatAsMissing).unwrap();
+    assert_eq!((data.bad_values, data.value(2, 0)), (1, None));
+}
