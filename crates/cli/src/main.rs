@@ -345,7 +345,10 @@ fn load_reference(dir: &Path) -> Result<haven_app::ident::Reference> {
     if !model.is_file() {
         return Ok(reference);
     }
-    reference.with_person_model(&read(&model)?).map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))
+    // a trained model names the file of its term frequencies beside it: read with it
+    let text =
+        haven_link::LinkageModel::read_as_one_toml(&model).with_context(|| format!("reading {}", model.display()))?;
+    reference.with_person_model(&text).map_err(|e| anyhow::anyhow!("reference data in {}: {e}", dir.display()))
 }
 
 fn wrong_master_key() -> anyhow::Error {

@@ -80,6 +80,13 @@ fn the_model_file_keeps_its_term_frequencies_beside_it_and_reads_back_the_same()
     std::fs::copy(&path, other.path().join("trained.toml")).unwrap();
     std::fs::copy(&tf, other.path().join("trained.tf.json")).unwrap();
     assert_eq!(&LinkageModel::load(&other.path().join("trained.toml")).unwrap(), model);
+    // for readers of one text (the platform's person model): the tables put back inline
+    let one = LinkageModel::read_as_one_toml(&path).unwrap();
+    assert_eq!(&LinkageModel::from_toml(&one).unwrap(), model);
+    // a text that names no file is given as it is, errors and all
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, "blocking = [\n").unwrap();
+    assert_eq!(LinkageModel::read_as_one_toml(&plain).unwrap(), "blocking = [\n");
 }
 
 #[test]
