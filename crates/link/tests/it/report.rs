@@ -38,6 +38,12 @@ fn records() -> Vec<RawRecord> {
     out
 }
 
+/// The trained fixture, made once for the property tests.
+fn shared() -> &'static Linker {
+    static LINKER: std::sync::OnceLock<Linker> = std::sync::OnceLock::new();
+    LINKER.get_or_init(trained)
+}
+
 fn trained() -> Linker {
     let model = LinkageModel::new(person_settings("dedupe")).unwrap();
     let data = Dataset::prepare(&model.settings, records(), BadValues::Fail).unwrap();
@@ -427,4 +433,77 @@ fn the_command_writes_a_report_with_the_run_examples_and_cluster_sizes() {
     let html = std::fs::read_to_string(p("bare/report.html")).unwrap();
     assert!(!html.contains("kowalska") && !html.contains("<th>left value</th>"));
     assert!(html.contains("compared values were left out") && html.contains("<tr class=pair>"));
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    use haven_link::ScoredPair;
+    use haven_link::model::LinkageModel;
+    use haven_link::report::{esc, near_threshold};
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Escaped text has no character that could open markup or end an attribute, and reads back.
+        #[test]
+        fn escaped_text_is_inert_and_reads_back(s in any::<String>()) {
+            let e = esc(&s);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            prop_assert_eq!(unescape(&e), s);
+        }
+
+        /// Any term-frequency tables (any values, any frequencies in (0, 1]) come back the same
+        /// from the two files.
+        #[test]
+        fn term_frequency_tables_round_trip_through_their_file(
+            given in prop::collection::btree_map(any::<String>(), 1e-12f64..=1.0, 0..20),
+            surname in prop::collection::btree_map("[a-z' \"\\\\ăšžя]{0,12}", 1e-12f64..=1.0, 0..20),
+        ) {
+            let mut model = super::shared().model.clone();
+            let tables: BTreeMap<&str, BTreeMap<String, f64>> =
+                [("given_name", given), ("surname", surname)].into_iter().collect();
+            for f in &mut model.parameters.as_mut().unwrap().fields {
+                f.term_frequencies = tables.get(f.name.as_str()).cloned().unwrap_or_default();
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("m.toml");
+            let tf = model.save(&path).unwrap();
+            let any_table = tables.values().any(|t| !t.is_empty());
+            prop_assert_eq!(tf.is_some(), any_table);
+            prop_assert_eq!(LinkageModel::load(&path).unwrap(), model);
+        }
+
+        /// The examples are the pairs nearest the threshold on each side, nearest first.
+        #[test]
+        fn examples_are_the_nearest_on_each_side(
+            weights in prop::collection::vec(-30.0f32..30.0, 0..60),
+            threshold in 0.01f64..0.99,
+            n in 0usize..12,
+        ) {
+            let linker = super::shared();
+            let records = linker.data.len() as u32;
+            let scored: Vec<ScoredPair> = weights
+                .iter()
+                .enumerate()
+                .map(|(i, w)| ScoredPair { a: i as u32 % records, b: (i as u32 + 1) % records, pattern: 0, rules: 1, weight: *w })
+                .collect();
+            let near = near_threshold(linker, &scored, threshold, n, false).unwrap();
+            let mut above: Vec<f64> =
+                scored.iter().filter(|p| p.probability() >= threshold).map(|p| f64::from(p.weight)).collect();
+            let mut below: Vec<f64> =
+                scored.iter().filter(|p| p.probability() < threshold).map(|p| f64::from(p.weight)).collect();
+            above.sort_by(f64::total_cmp);
+            below.sort_by(|x, y| y.total_cmp(x));
+            above.truncate(n);
+            below.truncate(n);
+            prop_assert_eq!(near.above.iter().map(|e| e.weight).collect::<Vec<_>>(), above);
+            prop_assert_eq!(near.below.iter().map(|e| e.weight).collect::<Vec<_>>(), below);
+        }
+    }
 }
