@@ -321,9 +321,10 @@ fn train(a: TrainArgs) -> anyhow::Result<()> {
     let summary = step(&mut report, "train", || {
         Ok(if a.labelled { linker.train_from_labels(&candidates)? } else { linker.train(&candidates)? })
     })?;
-    linker.model.save(&a.out).with_context(|| format!("writing {}", a.out.display()))?;
+    let tf = linker.model.save(&a.out).with_context(|| format!("writing {}", a.out.display()))?;
+    let tf = tf.map(|p| format!(" (term frequencies in {})", p.display())).unwrap_or_default();
     eprintln!(
-        "trained on {} records, {} candidate pairs ({}); model saved to {}",
+        "trained on {} records, {} candidate pairs ({}); model saved to {}{tf}",
         linker.data.len(),
         candidates.len(),
         summary.method,
