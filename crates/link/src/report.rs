@@ -368,25 +368,31 @@ pub fn histogram_svg(weights: &[f32], bins: usize, threshold: Option<f64>) -> St
         LEFT + plot_w / 2.0,
         SVG_H - 6.0
     );
-    // zero: even odds
+    // zero: even odds, its label on the side away from the threshold
     let x0 = x_of(0.0);
+    let threshold_x = threshold_weight.filter(|w| w.is_finite()).map(x_of);
+    let (zero_anchor, zero_dx) = if threshold_x.is_some_and(|x| x >= x0) { ("end", -3.0) } else { ("start", 3.0) };
     let _ = write!(
         s,
-        "<line class=\"zero\" x1=\"{x0:.1}\" y1=\"{0}\" x2=\"{x0:.1}\" y2=\"{base}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text class=\"zero\" x=\"{1:.1}\" y=\"{2}\">0: p = 0.5</text>",
+        "<line class=\"zero\" x1=\"{x0:.1}\" y1=\"{0}\" x2=\"{x0:.1}\" y2=\"{base}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text class=\"zero\" x=\"{1:.1}\" y=\"{2}\" text-anchor=\"{zero_anchor}\">0: p = 0.5</text>",
         TOP - 10.0,
-        x0 + 3.0,
+        x0 + zero_dx,
         TOP - 2.0
     );
-    if let (Some(t), Some(tw)) = (threshold, threshold_weight)
-        && tw.is_finite()
-    {
-        let x = x_of(tw);
-        let anchor = if x > LEFT + plot_w * 0.7 { "end" } else { "start" };
-        let dx = if anchor == "end" { -3.0 } else { 3.0 };
+    if let (Some(t), Some(x), Some(tw)) = (threshold, threshold_x, threshold_weight) {
+        let label = format!("threshold p = {t} (weight {tw:.2}): {above} pairs at or above");
+        // about 7 px a character at 12 px: to the right of the line when it fits, else to the left
+        let width = 7.0 * label.chars().count() as f64;
+        let (anchor, lx) = if x + 3.0 + width <= SVG_W {
+            ("start", x + 3.0)
+        } else if x - 3.0 - width >= 0.0 {
+            ("end", x - 3.0)
+        } else {
+            ("middle", SVG_W / 2.0)
+        };
         let _ = write!(
             s,
-            "<line class=\"threshold\" x1=\"{x:.1}\" y1=\"4\" x2=\"{x:.1}\" y2=\"{base}\" stroke=\"#b00020\" stroke-width=\"2\"/><text class=\"threshold\" x=\"{:.1}\" y=\"14\" text-anchor=\"{anchor}\" fill=\"#b00020\">threshold p = {t} (weight {tw:.2}): {above} pairs at or above</text>",
-            x + dx
+            "<line class=\"threshold\" x1=\"{x:.1}\" y1=\"4\" x2=\"{x:.1}\" y2=\"{base}\" stroke=\"#b00020\" stroke-width=\"2\"/><text class=\"threshold\" x=\"{lx:.1}\" y=\"14\" text-anchor=\"{anchor}\" fill=\"#b00020\">{label}</text>"
         );
     }
     s.push_str("</svg>");

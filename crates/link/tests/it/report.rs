@@ -215,6 +215,9 @@ fn the_histogram_has_a_y_scale_zero_and_the_threshold_at_its_weight() {
     let svg = histogram_svg(&[-3.0, -1.0], 4, Some(0.999));
     let t = marks(&svg, "line", "threshold", "x1")[0].0;
     assert!(t > marks(&svg, "line", "zero", "x1")[0].0 && t <= 720.0 - 16.0 + 1e-9, "{svg}");
+    // its label, which would run off the right edge, ends at the line; the zero's label is left of 0
+    assert!(svg.contains("text-anchor=\"end\" fill=\"#b00020\">threshold p = 0.999"), "{svg}");
+    assert!(svg.contains("text-anchor=\"end\">0: p = 0.5</text>"), "{svg}");
     // the text alternative: the same counts
     let table = histogram_table(&weights, 16, Some(0.8));
     let h = Histogram::of(&weights, 16, &[0.0, 2.0]).unwrap();
