@@ -417,7 +417,7 @@ pub fn histogram_table(weights: &[f32], bins: usize, threshold: Option<f64>) -> 
 
 /// The "Warnings about the model" section.
 pub fn warnings_html(warnings: &[ModelWarning]) -> String {
-    let mut s = String::from("<h2>Warnings about the model</h2>");
+    let mut s = String::from("<a id=warnings></a><h2>Warnings about the model</h2>");
     if warnings.is_empty() {
         s.push_str(
             "<p>None. The checks: the share of candidate pairs taken as matches is plausible; at every field m is not below u on the best level (nor far below it on a partial agreement), the best level is not rarer among matches than the worst, m and u differ between levels; no field carries almost all the weight.</p>",
@@ -552,6 +552,15 @@ pub fn render_html(r: &RunReport) -> String {
             "Its example pairs show record identifiers (the compared values were left out); person ids and file names may identify people too."
         }
     );
+    let warnings = r.model.as_ref().filter(|m| m.parameters.is_some()).map(crate::diagnose::warnings_of);
+    if let Some(w) = warnings.as_ref().filter(|w| !w.is_empty()) {
+        let _ = write!(
+            s,
+            "<p class=personal><strong>{} warning{} about the model:</strong> training may have learnt something other than \"same person\"; see <a href=\"#warnings\">Warnings about the model</a> before using the results.</p>",
+            w.len(),
+            if w.len() == 1 { "" } else { "s" }
+        );
+    }
     let _ = write!(
         s,
         "<h2>Run</h2><table class=run><tr><th>date</th><td>{}</td></tr><tr><th>Haven version</th><td>{}</td></tr><tr><th>command</th><td><code>{}</code></td></tr></table>",
@@ -628,10 +637,8 @@ pub fn render_html(r: &RunReport) -> String {
         }
         s.push_str("</table>");
     }
-    if let Some(m) = &r.model
-        && m.parameters.is_some()
-    {
-        s.push_str(&warnings_html(&crate::diagnose::warnings_of(m)));
+    if let Some(w) = &warnings {
+        s.push_str(&warnings_html(w));
     }
     s.push_str("<h2>Match weights</h2>");
     s.push_str(&histogram_svg(&r.weights, 60, Some(r.match_threshold)));

@@ -285,6 +285,12 @@ fn the_report_escapes_every_value_it_shows() {
     }
     let html = render_html(&r);
     assert!(html.contains("This report may hold personal data") && html.contains("compared values were left out"));
+    assert!(!html.contains("warnings about the model:"));
+    // warnings about the model are named at the top too
+    r.model = Some(shared().model.clone());
+    let n = haven_link::diagnose::warnings_of(r.model.as_ref().unwrap()).len();
+    assert!(n > 1);
+    assert!(render_html(&r).contains(&format!("<strong>{n} warnings about the model:</strong>")));
     assert!(!html.contains("alert(1)&lt;/script"));
 }
 
@@ -410,7 +416,14 @@ fn the_command_writes_a_report_with_the_run_examples_and_cluster_sizes() {
     let back = LinkageModel::from_toml(&settings).unwrap();
     assert_eq!(back.settings.blocking, ["surname", "dob"]);
     assert!(html.contains("This report may hold personal data"));
-    assert!(html.contains("Warnings about the model"));
+    assert!(html.contains("<a id=warnings></a><h2>Warnings about the model</h2>"));
+    // the warnings are also named at the top, linked to their section
+    let warnings = LinkageModel::load(std::path::Path::new(&p("o/model.toml"))).unwrap().parameters.unwrap().warnings;
+    assert_eq!(
+        html.contains(&format!("<strong>{} warning", warnings.len())) && html.contains("href=\"#warnings\""),
+        !warnings.is_empty(),
+        "{warnings:?}"
+    );
     // cluster sizes: the same as clusters.csv
     let clusters = std::fs::read_to_string(p("o/clusters.csv")).unwrap();
     let ids: Vec<String> = clusters.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().to_string()).collect();
