@@ -341,3 +341,24 @@ fn near_year_rules_count_twice_and_bad_ages_are_named() {
     let data = Dataset::prepare_raw(&s, raw, BadValues::TreatAsMissing).unwrap();
     assert_eq!((data.bad_values, data.value(2, 0)), (1, None));
 }
+
+#[test]
+fn ages_are_read_from_json_lines_as_numbers() {
+    let settings = age_settings(&["year(dob)"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ages.jsonl");
+    let lines = [
+        r#"{"id": "j1", "given_name": "Olena", "surname": "Koval", "dob": "2006-11-02", "town": "Kyiv", "age": null, "recorded_on": null}"#,
+        r#"{"id": "j2", "given_name": "Olena", "surname": "Koval", "age": 17, "recorded_on": "2024-08-20", "town": null}"#,
+    ];
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let opts = haven_link::io::ReadOptions::new(&settings, path, 0, &Default::default());
+    let (raw, _) = haven_link::io::read_file_raw(path, &opts).unwrap();
+    let data = Dataset::prepare_raw(&settings, raw, BadValues::Fail).unwrap();
+    assert_eq!(data.value(2, 1).map(|v| v.text.to_string()), Some("~2007±2".to_string()));
+    let l = Linker::new(LinkageModel::new(settings).unwrap(), data.clone()).unwrap();
+    assert_eq!(l.candidates().unwrap().len(), 0, "2006 and 2007 are different years");
+    let near = Linker::new(LinkageModel::new(age_settings(&["near_year(dob)"])).unwrap(), data).unwrap();
+    assert_eq!(near.candidates().unwrap().len(), 1, "but they are near");
+}
