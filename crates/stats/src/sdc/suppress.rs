@@ -47,6 +47,8 @@ pub const LOCAL_FROM: usize = 400;
 /// reach cells already hidden a few positions away, so the search adds fewer secondary cells
 /// than on smaller grids and leaves the clean-up less to do.
 const SUBGRIDS: [usize; 2] = [8, 16];
+/// The least move of a cell in a witness that it borrows (scaled to its whole amount).
+const MIN_BORROWED: f64 = 1e-3;
 /// Cost of suppressing a grand total.
 const GRAND_TOTAL_COST: f64 = 1000.0;
 /// Cost of suppressing an empty cell (it can only go up, and hides nobody): chosen only when
@@ -575,7 +577,8 @@ impl Ctx<'_> {
             return None;
         }
         let (_, yc) = w.y.iter().find(|(x, _)| *x == c)?;
-        if yc.abs() <= TOL {
+        // a change that barely moves the cell would be blown up, and its rounding with it
+        if yc.abs() < MIN_BORROWED {
             return None;
         }
         let target = match dir {
