@@ -93,6 +93,9 @@ pub struct PlanItemView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SupportView {
     pub case_id: String,
+    /// What the user may do with the case's support (`assess`, `refer`, `review`), from the one
+    /// access module; the decisions of identification are the case file's to say.
+    pub actions: haven_domain::access::CaseActions,
     pub child: bool,
     pub assessments: Vec<AssessmentView>,
     pub needs: Vec<(NeedArea, NeedLevel)>,
@@ -364,9 +367,17 @@ impl App {
 
     /// The support side of a case, audited as a read of the support compartment.
     pub async fn support(&self, principal: &Principal, case_id: &str) -> AppResult<SupportView> {
-        let (case, _, reg) = self
+        let (case, row, reg) = self
             .support_case(principal, Permission::Case(Compartment::Support, Action::Read), case_id, Action::Read)
             .await?;
+        let facts = haven_domain::access::CaseFacts {
+            scope: crate::ident::case_scope(&case, &row),
+            draft: row.state == haven_domain::ident::record::RegistrationState::Draft.code(),
+            // Not asked here: the support page offers no decision of identification.
+            reconsideration_open: false,
+            pending_stage: None,
+        };
+        let actions = haven_domain::access::case_actions(&principal.actor, principal.organisation.kind, &facts);
         let assessments = self.assessment_views(&case.id).await?;
         let needs = assessments.iter().find(|a| a.in_force).map(|a| a.assessment.needs()).unwrap_or_default();
         let plan = self.plan_views(&case.id).await?;
@@ -384,6 +395,7 @@ impl App {
         self.store.append_audit(&event).await?;
         Ok(SupportView {
             case_id: case.id,
+            actions,
             child: self.child_today(&reg),
             unmet_needs: unmet_needs(&need_areas, &items),
             needs,

@@ -491,12 +491,7 @@ impl App {
         }
         let case = self.store.case(id).await?;
         let reg = self.store.registration(id).await?.ok_or(AppError::NotFound)?;
-        let scope = CaseScope {
-            owner_organisation_id: case.owner_organisation_id.clone(),
-            jurisdiction: case.jurisdiction,
-            shares: case.shares.clone(),
-            referred: reg.state == RegistrationState::Submitted.code(),
-        };
+        let scope = case_scope(&case, &reg);
         match authorize(&principal.actor, &scope, compartment, action) {
             Access::Allow => Ok((case, reg)),
             Access::Deny(reason) => {
@@ -1889,6 +1884,16 @@ fn next_version(version: i64) -> AppResult<i64> {
         .checked_add(1)
         .filter(|_| version >= 1)
         .ok_or_else(|| AppError::invalid("version", "is not a version of this registration"))
+}
+
+/// A case as the access rules see it.
+pub(crate) fn case_scope(case: &CaseRow, reg: &RegistrationRow) -> CaseScope {
+    CaseScope {
+        owner_organisation_id: case.owner_organisation_id.clone(),
+        jurisdiction: case.jurisdiction,
+        shares: case.shares.clone(),
+        referred: reg.state == RegistrationState::Submitted.code(),
+    }
 }
 
 /// A decision the case's state refuses, said in the reader's language.

@@ -374,6 +374,9 @@ pub struct CaseActions {
     pub assess: bool,
     /// Refer the person to a service or another organisation.
     pub refer: bool,
+    /// Approve or return a submitted assessment (a second person: the use case refuses the
+    /// author).
+    pub review: bool,
 }
 
 impl CaseActions {
@@ -417,6 +420,7 @@ pub fn case_actions(actor: &Actor, kind: crate::OrganisationKind, facts: &CaseFa
         support: read.contains(&Compartment::Support),
         assess: write.contains(&Compartment::Support),
         refer: may(Permission::ManageReferrals) && write.contains(&Compartment::Support),
+        review: may(Permission::ReviewAssessments) && write.contains(&Compartment::Support),
         edit,
         read,
         write,
@@ -675,6 +679,8 @@ mod tests {
                 assert_eq!(a.writes(c), authorize(&actor("mine", role), &scope, c, Action::Write).is_allowed());
             }
             assert!(a.shareable.iter().all(|c| a.reads(*c)));
+            // A supervisor reviews the assessments of the cases whose support it writes.
+            assert_eq!(a.review, role == Role::Supervisor && assess, "{role} on {scope:?}");
         }
         // Another country: nothing, even for the owner's namesake.
         let mut abroad = actor("mine", Role::Supervisor);

@@ -17,7 +17,7 @@ pub mod support_records;
 
 use super::form::FormProblem;
 use super::page_error::{PageError, PageResult};
-use super::{Choice, PageCtx, can, field_label, render, with_status};
+use super::{Choice, PageCtx, field_label, render, with_status};
 use crate::AppState;
 use crate::extract::SignedIn;
 use crate::i18n::Tr;
@@ -29,12 +29,11 @@ use axum::routing::get;
 use haven_app::admin::Acting;
 use haven_app::assist::{AssessmentView, ProviderView, ReferralSummary};
 use haven_app::{AppError, Principal};
-use haven_domain::access::{Action, Compartment};
+use haven_domain::Coded;
 use haven_domain::assist::assessment::{NeedArea, NeedLevel, SpecialNeeds};
 use haven_domain::assist::plan::{ItemStatus, StopReason};
 use haven_domain::assist::services::{CapacityUnit, ServiceType};
 use haven_domain::org::Jurisdiction;
-use haven_domain::{Coded, Permission};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 
@@ -158,7 +157,13 @@ async fn organisations(state: &AppState, p: &Principal) -> Result<Vec<Org>, AppE
     };
     Ok(all
         .into_iter()
-        .map(|o| Org { statistical: o.kind.is_statistical(), id: o.id, name: o.name, jurisdiction: o.jurisdiction })
+        .map(|o| Org {
+            statistical: o.kind.is_statistical(),
+            operator: o.is_operator(),
+            id: o.id,
+            name: o.name,
+            jurisdiction: o.jurisdiction,
+        })
         .collect())
 }
 
@@ -169,10 +174,9 @@ struct Org {
     jurisdiction: Jurisdiction,
     /// A statistics office (takes no part in assistance).
     statistical: bool,
+    /// The platform operator's organisation (administration only): nobody's first choice.
+    operator: bool,
 }
-
-/// The organisation an instance creates for its first administrator: it receives no referrals.
-const OPERATOR_ORGANISATION: &str = "Haven operator";
 
 /// Organisations of the user's country that take part in assistance (no statistics offices).
 fn country_organisations<'a>(orgs: &'a [Org], p: &Principal) -> Vec<&'a Org> {
@@ -528,9 +532,10 @@ async fn support_page(
         plan,
         stop_reasons: choices(&tr, "stop", StopReason::ALL, &[]),
         referrals,
-        may_write: can(p, Permission::Case(Compartment::Support, Action::Write)),
-        may_review: can(p, Permission::ReviewAssessments),
-        may_refer: can(p, Permission::ManageReferrals),
+        // Exactly what the access module allows with this case.
+        may_write: view.actions.assess,
+        may_review: view.actions.review,
+        may_refer: view.actions.refer,
         check,
         ctx,
     };

@@ -4,9 +4,8 @@
 
 use super::matching::{NeedParams, RankedLine, ranked};
 use super::{
-    Check, OPERATOR_ORGANISATION, ReferralLine, check_of, checkbox, choices, country_organisations, directory,
-    hinted_line, is_on, label, name_of, names, organisations, problem, referral_line, segment, t_or, tr_of,
-    without_index,
+    Check, ReferralLine, check_of, checkbox, choices, country_organisations, directory, hinted_line, is_on, label,
+    name_of, names, organisations, problem, referral_line, segment, t_or, tr_of, without_index,
 };
 use crate::AppState;
 use crate::api_assist::FollowUpBody;
@@ -236,7 +235,7 @@ async fn referral_form_page(
     // The platform operator's organisation (administration only) comes last, never first.
     let mut recipients: Vec<&super::Org> =
         country_organisations(&orgs, p).into_iter().filter(|o| o.id != p.organisation.id).collect();
-    recipients.sort_by_key(|o| o.name == OPERATOR_ORGANISATION);
+    recipients.sort_by_key(|o| o.operator);
     let organisations = recipients
         .into_iter()
         .map(|o| Choice { value: o.id.clone(), label: o.name.clone(), selected: o.id == to_org })
