@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::clk::{ClkEncoder, ClkSchema, Encodings, candidate_pairs, greedy_one_to_one};
-use crate::cluster::{Link, assign_person_ids, cluster};
+use crate::cluster::{Link, assign_person_ids, cluster_with_cannot_link};
 use crate::data::{BadValues, Dataset, RawRecords};
 use crate::io::{
     ReadOptions, parse_delimiter, parse_encoding, parse_mapping, read_file, read_file_raw, read_person_ids, write_csv,
@@ -44,6 +44,70 @@ pub enum LinkCommand {
     Encode(EncodeArgs),
     /// Privacy-preserving mode: match two files of encodings by Dice similarity, one to one.
     Match(MatchArgs),
+    /// Clerical review: the uncertain pairs to answer next, and a model re-trained from the answers.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+/// The `haven link review` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Write the k most informative pairs (match probability nearest 0.5, spread over weights) as
+    /// CSV with an empty `answer` column to fill with same, different or unsure.
+    Next(ReviewNextArgs),
+    /// Add filled-in answers to the labels file, re-train m from all answers, calibrate the
+    /// threshold, and save the model.
+    Apply(ReviewApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewNextArgs {
+    /// A trained model (the one re-trained by `review apply`, to ask about what it is unsure of).
+    #[arg(long)]
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Labels file: pairs already answered are not asked again.
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
+    /// How many pairs.
+    #[arg(short = 'k', long = "count", default_value_t = 10)]
+    pub k: usize,
+    /// Width of the weight bins the pairs are spread over, in bits of match weight.
+    #[arg(long, default_value_t = 1.0)]
+    pub bin_width: f64,
+    /// Where to write the pairs (standard output when not given).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Leave the compared values out (ids, levels and weights stay).
+    #[arg(long)]
+    pub without_values: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewApplyArgs {
+    /// The model trained without answers (`haven link train`): answers are blended into its m
+    /// each time, so that none is counted twice.
+    #[arg(long)]
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Labels file (CSV: id_l,source_l,id_r,source_r,answer,who,when), created when missing.
+    #[arg(long)]
+    pub labels: PathBuf,
+    /// A sheet from `review next` with the answer column filled in: its answers are added to the
+    /// labels file, stamped with --who and the time.
+    #[arg(long)]
+    pub answers: Option<PathBuf>,
+    /// Who answered (required with --answers).
+    #[arg(long)]
+    pub who: Option<String>,
+    /// How many answered pairs the model's m counts as when blended with the answers.
+    #[arg(long, default_value_t = 20.0)]
+    pub em_weight: f64,
+    /// Where to save the re-trained model.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 /// Inputs shared by the commands that read records.
@@ -143,6 +207,9 @@ pub struct OutputArgs {
     /// ids, levels and weights stay.
     #[arg(long)]
     pub report_without_values: bool,
+    /// Labels file from `haven link review`: pairs answered "different" never join one person.
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +333,8 @@ pub fn run_with(args: LinkArgs, invocation: &Invocation) -> anyhow::Result<()> {
         LinkCommand::Blocking(a) => blocking(a),
         LinkCommand::Encode(a) => encode(a),
         LinkCommand::Match(a) => match_encodings(a),
+        LinkCommand::Review(ReviewCommand::Next(a)) => review_next(a),
+        LinkCommand::Review(ReviewCommand::Apply(a)) => review_apply(a, invocation),
     }
 }
 
@@ -432,7 +501,20 @@ fn run_pipeline(
         .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
         .filter(|l| l.probability >= threshold || l.probability < settings.cluster.conflict_below)
         .collect();
-    let clusters = step(&mut report, "cluster", || Ok(cluster(linker.data.len(), &links, &settings.cluster)))?;
+    let cannot = match &out.labels {
+        Some(path) => {
+            let resolved = crate::review::resolve(&linker.data, &read_labels_file(path)?);
+            say_unresolved(&resolved);
+            resolved.cannot_links()
+        }
+        None => Vec::new(),
+    };
+    if !cannot.is_empty() {
+        eprintln!("{} pairs answered different are kept apart", cannot.len());
+    }
+    let clusters = step(&mut report, "cluster", || {
+        Ok(cluster_with_cannot_link(linker.data.len(), &links, &settings.cluster, &cannot))
+    })?;
     let previous = match &out.previous_ids {
         Some(p) => {
             let f = std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?;
@@ -597,5 +679,140 @@ fn match_encodings(a: MatchArgs) -> anyhow::Result<()> {
         matches.len(),
         a.out.display()
     );
+    Ok(())
+}
+
+fn read_labels_file(path: &Path) -> anyhow::Result<Vec<crate::review::Label>> {
+    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    Ok(crate::review::read_labels(std::io::BufReader::new(f), &path.display().to_string())?)
+}
+
+fn say_unresolved(resolved: &crate::review::ResolvedLabels) {
+    for u in &resolved.unresolved {
+        eprintln!("warning: answer left aside: {u}");
+    }
+}
+
+/// Reads the inputs under a trained model, and scores the candidate pairs.
+fn read_and_score(model: &Path, input: &InputArgs) -> anyhow::Result<(Linker, Vec<ScoredPair>)> {
+    let mut model = load_model(model)?;
+    if model.parameters.is_none() {
+        bail!("the model has no parameters: run `haven link train` first");
+    }
+    let data = read_inputs(&mut model, input, &mut RunReport::default())?;
+    let linker = Linker::new(model, data)?;
+    let candidates = linker.candidates()?;
+    let scored = linker.score(&candidates)?;
+    Ok((linker, scored))
+}
+
+fn review_next(a: ReviewNextArgs) -> anyhow::Result<()> {
+    let (linker, scored) = read_and_score(&a.model, &a.input)?;
+    let resolved = match &a.labels {
+        Some(p) if p.exists() => crate::review::resolve(&linker.data, &read_labels_file(p)?),
+        _ => crate::review::ResolvedLabels::default(),
+    };
+    say_unresolved(&resolved);
+    let opts = crate::review::ReviewOptions { k: a.k, bin_width: a.bin_width };
+    let picks = crate::review::suggest(&linker, &scored, &resolved.answered(), &opts)?;
+    let fields: Vec<String> = linker.model.settings.fields.iter().map(|f| f.name.clone()).collect();
+    let mut header: Vec<String> =
+        ["id_l", "source_l", "id_r", "source_r", "answer", "match_probability", "match_weight"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    for f in &fields {
+        if !a.without_values {
+            header.push(format!("{f}_l"));
+            header.push(format!("{f}_r"));
+        }
+        header.push(format!("{f}_level"));
+        header.push(format!("{f}_weight"));
+    }
+    let data = &linker.data;
+    let rows = picks.iter().map(|s| {
+        let (x, y) = (s.pair.a as usize, s.pair.b as usize);
+        let mut row = vec![
+            data.ids[x].clone(),
+            data.sources[x].to_string(),
+            data.ids[y].clone(),
+            data.sources[y].to_string(),
+            String::new(),
+            format!("{:.6}", s.pair.probability()),
+            format!("{:.3}", s.pair.weight),
+        ];
+        for (f, e) in s.explanation.iter().enumerate() {
+            if !a.without_values {
+                let v = |r: usize| data.value(f, r).map(|v| v.text.to_string()).unwrap_or_default();
+                row.push(v(x));
+                row.push(v(y));
+            }
+            row.push(e.level.clone());
+            row.push(format!("{:.3}", e.weight));
+        }
+        row
+    });
+    let header_ref: Vec<&str> = header.iter().map(String::as_str).collect();
+    match &a.out {
+        Some(p) => {
+            let f = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            write_csv(std::io::BufWriter::new(f), &p.display().to_string(), &header_ref, rows)?;
+            eprintln!(
+                "{} pairs to review ({} answered before) written to {}: fill in the answer column with same, \
+                 different or unsure, then run `haven link review apply --answers`",
+                picks.len(),
+                resolved.pairs.len(),
+                p.display()
+            );
+        }
+        None => write_csv(std::io::stdout().lock(), "standard output", &header_ref, rows)?,
+    }
+    Ok(())
+}
+
+fn review_apply(a: ReviewApplyArgs, invocation: &Invocation) -> anyhow::Result<()> {
+    let mut labels = if a.labels.exists() { read_labels_file(&a.labels)? } else { Vec::new() };
+    if let Some(sheet) = &a.answers {
+        let Some(who) = a.who.as_deref().map(str::trim).filter(|w| !w.is_empty()) else {
+            bail!("--who is needed with --answers: the answers are kept with who gave them");
+        };
+        let new = read_labels_file(sheet)?;
+        let n = new.len();
+        labels.extend(new.into_iter().map(|mut l| {
+            if l.who.is_empty() {
+                l.who = who.to_string();
+            }
+            if l.when.is_empty() {
+                l.when.clone_from(&invocation.date);
+            }
+            l
+        }));
+        let tmp = a.labels.with_extension("csv.tmp");
+        let f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        crate::review::write_labels(std::io::BufWriter::new(f), &tmp.display().to_string(), &labels)?;
+        std::fs::rename(&tmp, &a.labels).with_context(|| format!("writing {}", a.labels.display()))?;
+        eprintln!("{n} answers added to {}", a.labels.display());
+    }
+    let mut model = load_model(&a.model)?;
+    if model.parameters.is_none() {
+        bail!("{} has no parameters: run `haven link train` first", a.model.display());
+    }
+    let data = read_inputs(&mut model, &a.input, &mut RunReport::default())?;
+    let linker = Linker::new(model, data)?;
+    let resolved = crate::review::resolve(&linker.data, &labels);
+    say_unresolved(&resolved);
+    let r = crate::review::retrain(&linker, &resolved.pairs, a.em_weight)?;
+    r.model.save(&a.out).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!(
+        "{} answers (same {}, different {}, unsure {}); threshold {} -> {}; model saved to {}",
+        resolved.pairs.len(),
+        r.same,
+        r.different,
+        r.unsure,
+        r.threshold_before,
+        r.threshold_after,
+        a.out.display()
+    );
+    print_model_warnings(&r.model);
     Ok(())
 }

@@ -268,6 +268,30 @@ pub fn cluster(n: usize, links: &[Link], settings: &ClusterSettings) -> Vec<u32>
         .collect()
 }
 
+/// [`cluster`] under cannot-link constraints: each `(a, b)` of `cannot_link` (two records a
+/// reviewer answered are different people) never ends up in one cluster, whatever the scores. A
+/// link between the two records themselves is dropped, and the pair forbids a merge as a pair
+/// scored below `conflict_below` does.
+pub fn cluster_with_cannot_link(
+    n: usize,
+    links: &[Link],
+    settings: &ClusterSettings,
+    cannot_link: &[(u32, u32)],
+) -> Vec<u32> {
+    if cannot_link.is_empty() {
+        return cluster(n, links, settings);
+    }
+    let key = |a: u32, b: u32| if a <= b { (a, b) } else { (b, a) };
+    let forbidden: std::collections::HashSet<(u32, u32)> =
+        cannot_link.iter().filter(|(a, b)| a != b).map(|(a, b)| key(*a, *b)).collect();
+    let mut all: Vec<Link> = links.iter().filter(|l| !forbidden.contains(&key(l.a, l.b))).copied().collect();
+    let mut conflicts: Vec<(u32, u32)> = forbidden.into_iter().collect();
+    conflicts.sort_unstable();
+    // below any `conflict_below`, even zero
+    all.extend(conflicts.into_iter().map(|(a, b)| Link { a, b, probability: f64::NEG_INFINITY }));
+    cluster(n, &all, settings)
+}
+
 fn id_number(id: &str) -> Option<u64> {
     id.strip_prefix('P')?.parse().ok()
 }

@@ -6,6 +6,7 @@
 //! - [`index::CandidateIndex`]: score one new record against existing ones.
 //! - [`diagnose`]: warnings about a trained model (the classic failures of training).
 //! - [`cluster`]: persons from pairs, with stable person ids across runs.
+//! - [`review`]: clerical review with active learning (uncertain pairs, answers as labels).
 //! - [`clk`]: privacy-preserving linkage on Bloom-filter encodings (CLK) between countries.
 //! - [`io`]: CSV and JSON Lines readers with a column mapping; writers.
 //! - [`cli`]: the `haven link` command.
@@ -25,6 +26,7 @@ pub mod linker;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod review;
 pub mod score;
 pub mod train;
 

@@ -395,6 +395,26 @@ impl Linker {
             .collect())
     }
 
+    /// Compares and scores one pair of records (any pair, not only a candidate of blocking), as
+    /// [`Linker::score`] would: for a reviewed pair that blocking did not bring together.
+    pub fn score_pair(&self, a: u32, b: u32) -> Result<ScoredPair> {
+        self.score_pair_under(&self.model, a, b)
+    }
+
+    /// [`Linker::score_pair`] under the parameters of `model`, a model with the same settings as
+    /// this linker's (such as one re-trained from reviewers' answers).
+    pub fn score_pair_under(&self, model: &LinkageModel, a: u32, b: u32) -> Result<ScoredPair> {
+        let scorer = Scorer::new(model)?;
+        let n = self.data.len();
+        if a as usize >= n || b as usize >= n {
+            return Err(LinkError::InvalidSettings(format!("record {a} or {b} is not in the data ({n} records)")));
+        }
+        let (va, vb) = (self.values_of(a as usize), self.values_of(b as usize));
+        let pattern = self.comparer.pattern(va, vb);
+        let weight = scorer.weight(pattern, va, vb);
+        Ok(ScoredPair { a, b, pattern, rules: 0, weight: weight as f32 })
+    }
+
     /// Field-by-field explanation of one scored pair.
     pub fn explain(&self, pair: &ScoredPair) -> Result<Vec<FieldExplanation>> {
         let scorer = Scorer::new(&self.model)?;

@@ -8,6 +8,7 @@ mod clustering;
 mod engine;
 mod readers;
 mod report;
+mod review;
 mod training;
 
 /// Settings used across tests: names, date of birth, town.
