@@ -834,6 +834,59 @@ async fn a_request_the_record_refuses_is_said_in_latvian() {
     assert_eq!(reply.json()["error"]["message"], "this registration was already referred", "{}", reply.body);
 }
 
+/// The set-up page follows the reader's language like every page: the signed-in user's own
+/// (whatever the browser asks), the browser's before signing in; and a signed-in user can send
+/// it (the form carries the session's token).
+#[tokio::test]
+async fn the_set_up_page_speaks_the_readers_language() {
+    let w = world().await;
+    let messages = english_messages();
+    let session = w.session("lv.biedriba");
+    let request = |method: Method, body: Body, form: bool| {
+        let mut r = Request::builder()
+            .method(method)
+            .uri("/setup")
+            .header("host", "localhost")
+            .header("cookie", &session.cookie)
+            .header("accept-language", "en-GB,en;q=0.9");
+        if form {
+            r = r.header("content-type", "application/x-www-form-urlencoded");
+        }
+        r.body(body).unwrap()
+    };
+    let reply = w.t.send(request(Method::GET, Body::empty(), false)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("<html lang=\"lv\">"), "the user's language, not the browser's: {}", reply.body);
+    assert!(reply.body.contains(&format!("name=\"csrf\" value=\"{}\"", session.csrf)), "{}", reply.body);
+    let found = english_on(&reply.body, &messages);
+    assert!(found.is_empty(), "{found:?}");
+    // A wrong code, sent by the signed-in user: refused in Latvian.
+    let body = serde_urlencoded::to_string([
+        ("username", "lv.biedriba"),
+        ("code", "nepareizs-kods"),
+        ("new_password", "garš un drošs parole 2026"),
+        ("confirm_password", "garš un drošs parole 2026"),
+        ("csrf", session.csrf.as_str()),
+    ])
+    .unwrap();
+    let reply = w.t.send(request(Method::POST, Body::from(body), true)).await;
+    assert!(reply.status.is_client_error(), "{} {}", reply.status, reply.body);
+    assert!(reply.body.contains("<html lang=\"lv\">"), "{}", reply.body);
+    let found = english_on(&reply.body, &messages);
+    assert!(found.is_empty(), "{found:?}");
+    // Before signing in, the browser's language.
+    for (accept, lang) in [("lv-LV,lv;q=0.9", "lv"), ("en-GB,en;q=0.9", "en")] {
+        let request = Request::builder()
+            .uri("/setup")
+            .header("host", "localhost")
+            .header("accept-language", accept)
+            .body(Body::empty())
+            .unwrap();
+        let reply = w.t.send(request).await;
+        assert!(reply.body.contains(&format!("<html lang=\"{lang}\">")), "{accept}: {}", reply.body);
+    }
+}
+
 #[test]
 fn the_detector_finds_english_and_leaves_latvian_and_english_islands_alone() {
     let messages = english_messages();

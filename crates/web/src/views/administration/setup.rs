@@ -1,8 +1,9 @@
 //! Choosing a password with a one-time set-up code (no login): the code an administrator
-//! handed over after creating the account or resetting its password.
+//! handed over after creating the account or resetting its password. Someone signed in sees the
+//! page in their own language, as every other page; otherwise the browser's language is used.
 
 use crate::AppState;
-use crate::extract::ClientAddress;
+use crate::extract::{ClientAddress, MaybeAuth};
 use crate::views::form::{FormProblem, OrFormProblem, PageForm};
 use crate::views::page_error::{PageError, PageResult};
 use crate::views::{PageCtx, field_label, language_of, render, see_other, with_status};
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use haven_app::AppError;
+use haven_app::{AppError, Principal};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -27,14 +28,20 @@ struct SetupPage<'a> {
     check: FormProblem,
 }
 
-fn setup_page(state: &AppState, headers: &HeaderMap, username: String, check: FormProblem) -> Response {
-    let ctx = PageCtx::new(state, None, headers, "setup-title", "");
+fn setup_page(
+    state: &AppState,
+    p: Option<&Principal>,
+    headers: &HeaderMap,
+    username: String,
+    check: FormProblem,
+) -> Response {
+    let ctx = PageCtx::new(state, p, headers, "setup-title", "");
     let status = check.status();
     with_status(render(&SetupPage { ctx, username, check }), status)
 }
 
-async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    setup_page(&state, &headers, String::new(), FormProblem::none())
+async fn form(State(state): State<AppState>, MaybeAuth(p): MaybeAuth, headers: HeaderMap) -> Response {
+    setup_page(&state, p.as_ref(), &headers, String::new(), FormProblem::none())
 }
 
 #[derive(Deserialize, Default)]
@@ -50,6 +57,7 @@ struct SetupForm {
 async fn submit(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    MaybeAuth(p): MaybeAuth,
     headers: HeaderMap,
     form: Result<PageForm<SetupForm>, PageError>,
 ) -> PageResult {
@@ -59,7 +67,7 @@ async fn submit(
     } else {
         state.app.complete_setup(&f.username, &f.code, &f.new_password, f.totp.as_deref(), address.as_deref()).await
     };
-    let tr = state.i18n.tr(language_of(None, &headers));
+    let tr = state.i18n.tr(language_of(p.as_ref(), &headers));
     result.or_form(
         &tr,
         str::to_owned,
@@ -75,7 +83,7 @@ async fn submit(
             if let Some(id) = id {
                 check.message = tr.t(id);
             }
-            setup_page(&state, &headers, f.username.clone(), check)
+            setup_page(&state, p.as_ref(), &headers, f.username.clone(), check)
         },
     )?;
     Ok(see_other("/login"))
