@@ -131,5 +131,8 @@ else:
 section = "\n".join(L) + "\n"
 text = open(target).read() if os.path.exists(target) else "# Benchmarks\n\n"
 m = re.search(r"^## Record linkage\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
+# the active-learning curve is written by review.sh: kept
+kept = re.search(r"^### Clerical review with active learning\n.*?(?=^## |^### |\Z)", m.group(0), flags=re.S | re.M) if m else None
+section = section.rstrip("\n") + "\n\n" + kept.group(0).rstrip("\n") + "\n\n" if kept else section
 text = text[:m.start()] + section + text[m.end():] if m else text.rstrip("\n") + "\n\n" + section
 open(target, "w").write(text)

@@ -5,6 +5,8 @@
 //!   haven-link-bench fs SETTINGS.toml LABEL_COLUMN INPUT [INPUT...]
 //!   haven-link-bench clk SCHEMA.toml LABEL_COLUMN LEFT RIGHT
 //!   haven-link-bench dice N      (raw single-thread Dice throughput on 1024-bit filters)
+//!   haven-link-bench review SETTINGS.toml LABEL_COLUMN INPUT [INPUT...]
+//!       (active learning: a simulated reviewer answers from the labels, 10, 20, 30, 50 pairs)
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -80,7 +82,10 @@ fn main() -> anyhow::Result<()> {
         Some("fs") if args.len() >= 5 => fellegi_sunter(&args[2], &args[3], &args[4..]),
         Some("clk") if args.len() == 6 => clk(&args[2], &args[3], &args[4], &args[5]),
         Some("dice") if args.len() == 3 => dice(args[2].parse().context("N")?),
-        _ => bail!("usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N"),
+        Some("review") if args.len() >= 5 => review(&args[2], &args[3], &args[4..]),
+        _ => bail!(
+            "usage: haven-link-bench fs SETTINGS LABEL INPUT.. | clk SCHEMA LABEL LEFT RIGHT | dice N | review SETTINGS LABEL INPUT.."
+        ),
     }
 }
 
@@ -251,6 +256,99 @@ fn dice(n: usize) -> anyhow::Result<()> {
         "{}",
         json!({"n": n, "comparisons": n * n, "best_of_3_s": best, "best_of_3_cpu_s": best_cpu,
             "comparisons_per_s_one_core": per_s, "comparisons_per_cpu_s": per_cpu_s, "above_0.85": found})
+    );
+    Ok(())
+}
+
+/// Pair precision, recall and F1 at `threshold`, against the label column.
+fn pair_accuracy(linker: &Linker, scored: &[haven_link::ScoredPair], threshold: f64) -> eval::Accuracy {
+    let pairs: Vec<(u32, u32, f64)> = scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
+    let acc = eval::pairwise(&linker.data, linker.model.settings.link_type, &pairs, &[threshold]);
+    acc.first().copied().unwrap_or_else(|| eval::Accuracy::from_counts(threshold, 0, 0, 0))
+}
+
+/// Cluster F1 with the answers "different" kept apart.
+fn cluster_f1(linker: &Linker, scored: &[haven_link::ScoredPair], cannot: &[(u32, u32)]) -> f64 {
+    let cs = &linker.model.settings.cluster;
+    let links: Vec<Link> = scored
+        .iter()
+        .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
+        .filter(|l| l.probability >= cs.threshold || l.probability < cs.conflict_below)
+        .collect();
+    let clusters = haven_link::cluster::cluster_with_cannot_link(linker.data.len(), &links, cs, cannot);
+    eval::clusters(&linker.data, linker.model.settings.link_type, &clusters).pairs.f1
+}
+
+/// Active learning with a simulated reviewer who answers from the label column: after 10, 20, 30
+/// and 50 answers, m is re-trained and the threshold calibrated (from the unsupervised model each
+/// time), and the pair F1 at the calibrated threshold is measured; with the unsupervised and the
+/// fully labelled F1 for comparison. One JSON object.
+fn review(settings: &str, label: &str, inputs: &[String]) -> anyhow::Result<()> {
+    use haven_link::review::{Answer, ReviewOptions, next_pairs, retrain};
+    let text = std::fs::read_to_string(settings)?;
+    let model = LinkageModel::from_toml(&text)?;
+    let mut raw = RawRecords::new(model.settings.fields.len());
+    for (i, p) in inputs.iter().enumerate() {
+        let mut o = ReadOptions::new(&model.settings, p, i as u16, &BTreeMap::new());
+        o.label_column = Some(label.to_string());
+        raw.append(read_file_raw(p, &o)?.0);
+    }
+    let data = Dataset::prepare_raw(&model.settings, raw, BadValues::TreatAsMissing)?;
+    let mut linker = Linker::new(model, data)?;
+    let candidates = linker.candidates()?;
+    linker.train_from_labels(&candidates)?;
+    let labelled_threshold = linker.model.settings.cluster.threshold;
+    let scored = linker.score(&candidates)?;
+    let labelled = pair_accuracy(&linker, &scored, labelled_threshold);
+    let labelled_clusters = cluster_f1(&linker, &scored, &[]);
+    linker.train(&candidates)?;
+    let base = linker.model.clone();
+    let threshold = base.settings.cluster.threshold;
+    let mut scored = linker.score(&candidates)?;
+    let unsupervised = pair_accuracy(&linker, &scored, threshold);
+    let unsupervised_clusters = cluster_f1(&linker, &scored, &[]);
+    // the share of true pairs blocking compares at all: the recall no answer can pass
+    let reachable = pair_accuracy(&linker, &scored, 0.0).recall;
+    let truth = linker.data.truth.clone();
+    let answer = |a: u32, b: u32| match (&truth[a as usize], &truth[b as usize]) {
+        (Some(x), Some(y)) if x == y => Answer::Same,
+        _ => Answer::Different,
+    };
+    let mut answers: Vec<(u32, u32, Answer)> = Vec::new();
+    let mut steps = Vec::new();
+    for target in [10usize, 20, 30, 50] {
+        let answered = answers.iter().map(|(a, b, _)| (*a, *b)).collect();
+        let opts = ReviewOptions { k: target - answers.len(), ..ReviewOptions::default() };
+        for i in next_pairs(&scored, &answered, &opts) {
+            let p = scored[i];
+            let (a, b) = (p.a.min(p.b), p.a.max(p.b));
+            answers.push((a, b, answer(a, b)));
+        }
+        linker.model = base.clone();
+        let r = retrain(&linker, &answers, 20.0)?;
+        linker.model = r.model;
+        scored = linker.score(&candidates)?;
+        let acc = pair_accuracy(&linker, &scored, r.threshold_after);
+        let cannot = haven_link::review::cannot_links(&answers);
+        steps.push(json!({
+            "answers": answers.len(),
+            "same": r.same,
+            "different": r.different,
+            "threshold": r.threshold_after,
+            "pair": acc,
+            "cluster_f1": cluster_f1(&linker, &scored, &cannot),
+        }));
+    }
+    println!(
+        "{}",
+        json!({
+            "records": linker.data.len(),
+            "candidate_pairs": candidates.len(),
+            "blocking_recall": reachable,
+            "unsupervised": { "threshold": threshold, "pair": unsupervised, "cluster_f1": unsupervised_clusters },
+            "labelled": { "threshold": labelled_threshold, "pair": labelled, "cluster_f1": labelled_clusters },
+            "steps": steps,
+        })
     );
     Ok(())
 }
