@@ -430,3 +430,55 @@ fn review_next_apply_next_and_predict_round_trip() {
     .unwrap_err();
     assert!(format!("{err:#}").contains("line 2"), "{err:#}");
 }
+
+/// Answers from a reviewer repair a collapsed model: on namesakes data (same full name, different
+/// persons), unconstrained EM takes "same name" for "same person". Fifty answers to the pairs
+/// the model is least sure of, applied as `review apply` does, bring the exact date of birth back
+/// as evidence of a match and move the threshold above the namesakes (pair F1 0.016 -> 1.0 when
+/// written).
+#[test]
+fn answers_repair_a_collapsed_model() {
+    use crate::training::{UNCONSTRAINED, namesakes, namesakes_linked, settings, train};
+    use haven_link::review::retrain;
+    let (mut linker, _) = train(settings(UNCONSTRAINED, ""), namesakes(1));
+    let base = linker.model.clone();
+    let dob = |m: &haven_link::LinkageModel| {
+        let p = m.parameters.as_ref().unwrap();
+        (p.fields[2].m[0], p.fields[2].u[0])
+    };
+    let (m0, u0) = dob(&base);
+    assert!(m0 < 0.5, "the model did not collapse: m(exact dob) = {m0}");
+    let linked_before = namesakes_linked(&linker);
+    let f1 = |linker: &haven_link::Linker, scored: &[ScoredPair]| {
+        let pairs: Vec<(u32, u32, f64)> = scored.iter().map(|p| (p.a, p.b, p.probability())).collect();
+        let t = linker.model.settings.cluster.threshold;
+        haven_link::eval::pairwise(&linker.data, linker.model.settings.link_type, &pairs, &[t])[0]
+    };
+    assert!(linked_before > 0);
+    let candidates = linker.candidates().unwrap();
+    let mut scored = linker.score(&candidates).unwrap();
+    let before = f1(&linker, &scored);
+    let truth = linker.data.truth.clone();
+    let mut answers: Vec<(u32, u32, Answer)> = Vec::new();
+    for _ in 0..5 {
+        let answered = answers.iter().map(|(a, b, _)| (*a, *b)).collect();
+        for i in next_pairs(&scored, &answered, &ReviewOptions { k: 10, bin_width: 1.0 }) {
+            let (a, b) = (scored[i].a.min(scored[i].b), scored[i].a.max(scored[i].b));
+            let same = truth[a as usize] == truth[b as usize];
+            answers.push((a, b, if same { Answer::Same } else { Answer::Different }));
+        }
+        linker.model = base.clone();
+        let r = retrain(&linker, &answers, 20.0).unwrap();
+        linker.model = r.model;
+        scored = linker.score(&candidates).unwrap();
+    }
+    assert_eq!(answers.len(), 50);
+    let (m1, u1) = dob(&linker.model);
+    assert_eq!(u1, u0, "u is kept");
+    assert!(m1 > 10.0 * m0, "m(exact dob) {m0} -> {m1}");
+    // at the threshold the answers calibrated, namesakes no longer link and true pairs still do
+    let after = f1(&linker, &scored);
+    assert!(before.f1 < 0.1, "{before:?}");
+    assert!(after.f1 > 0.95 && after.recall > 0.95, "{before:?} -> {after:?}");
+    assert!(after.false_positives * 100 < linked_before as u64, "{after:?}");
+}

@@ -19,7 +19,7 @@ fn name(n: u64) -> String {
 /// Data where "same name" is not "same person": 150 full names, each borne by 10 different people
 /// (namesakes with their own dates of birth and towns), three given names per surname; one person
 /// in twenty registered twice, with the same date of birth and a town that may differ.
-fn namesakes(seed: u64) -> Vec<RawRecord> {
+pub(crate) fn namesakes(seed: u64) -> Vec<RawRecord> {
     people(seed, 150, 10)
 }
 
@@ -53,7 +53,7 @@ fn people(seed: u64, names: u64, per_name: usize) -> Vec<RawRecord> {
 }
 
 /// Settings blocking on the names only, with a `[training]` table.
-fn settings(training: &str, extra: &str) -> ModelSettings {
+pub(crate) fn settings(training: &str, extra: &str) -> ModelSettings {
     let text = format!(
         r#"
 link_type = "dedupe"
@@ -84,7 +84,7 @@ comparison = {{ kind = "text" }}
     LinkageModel::from_toml(&text).unwrap().settings
 }
 
-fn train(settings: ModelSettings, records: Vec<RawRecord>) -> (Linker, haven_link::linker::TrainingSummary) {
+pub(crate) fn train(settings: ModelSettings, records: Vec<RawRecord>) -> (Linker, haven_link::linker::TrainingSummary) {
     let model = LinkageModel::new(settings).unwrap();
     let data = Dataset::prepare(&model.settings, records, BadValues::Fail).unwrap();
     let mut linker = Linker::new(model, data).unwrap();
@@ -100,14 +100,14 @@ fn exact_dob(linker: &Linker) -> (f64, f64) {
 }
 
 /// Pairs of namesakes (same full name, different persons) scored at or above 0.9.
-fn namesakes_linked(linker: &Linker) -> usize {
+pub(crate) fn namesakes_linked(linker: &Linker) -> usize {
     let c = linker.candidates().unwrap();
     let scored = linker.score(&c).unwrap();
     let truth = &linker.data.truth;
     scored.iter().filter(|p| p.probability() >= 0.9 && truth[p.a as usize] != truth[p.b as usize]).count()
 }
 
-const UNCONSTRAINED: &str = "monotone = false\nm_prior_strength = 0.0\nfallback = false";
+pub(crate) const UNCONSTRAINED: &str = "monotone = false\nm_prior_strength = 0.0\nfallback = false";
 
 #[test]
 fn unconstrained_training_collapses_and_the_checks_say_so() {
