@@ -514,8 +514,7 @@ impl LinkageModel {
     pub fn read_as_one_toml(path: &Path) -> Result<String> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| LinkError::Io { path: path.display().to_string(), source })?;
-        let names_a_file =
-            toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("term_frequency_file"));
+        let names_a_file = toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("term_frequency_file"));
         if names_a_file { Self::load(path)?.to_toml() } else { Ok(text) }
     }
 
