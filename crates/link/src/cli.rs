@@ -797,6 +797,12 @@ fn review_apply(a: ReviewApplyArgs, invocation: &Invocation) -> anyhow::Result<(
     if model.parameters.is_none() {
         bail!("{} has no parameters: run `haven link train` first", a.model.display());
     }
+    if model.parameters.as_ref().is_some_and(|p| p.trained_with.contains(crate::review::BLENDED)) {
+        eprintln!(
+            "warning: {} was already re-trained from answers: they count twice; apply to the model trained without them",
+            a.model.display()
+        );
+    }
     let data = read_inputs(&mut model, &a.input, &mut RunReport::default())?;
     let linker = Linker::new(model, data)?;
     let resolved = crate::review::resolve(&linker.data, &labels);

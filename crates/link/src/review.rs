@@ -359,6 +359,9 @@ pub fn separating_weight(answered: &[(f64, bool)], current: f64) -> Option<f64> 
     cuts.into_iter().min_by(|&x, &y| errors(x).cmp(&errors(y)).then(near(x).total_cmp(&near(y))).then(x.total_cmp(&y)))
 }
 
+/// Marks, in `trained_with`, a model re-trained from answers.
+pub const BLENDED: &str = "m blended with";
+
 /// What re-training from answers did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retrained {
@@ -394,7 +397,7 @@ pub fn retrain(linker: &Linker, answers: &[(u32, u32, Answer)], em_weight: f64) 
         }
         if !same.is_empty() {
             p.trained_with = format!(
-                "{}; m blended with {} pairs answered same (EM counted as {em_weight} pairs)",
+                "{}; {BLENDED} {} pairs answered same (EM counted as {em_weight} pairs)",
                 p.trained_with,
                 same.len()
             );
