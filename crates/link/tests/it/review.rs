@@ -482,3 +482,45 @@ fn answers_repair_a_collapsed_model() {
     assert!(after.f1 > 0.95 && after.recall > 0.95, "{before:?} -> {after:?}");
     assert!(after.false_positives * 100 < linked_before as u64, "{after:?}");
 }
+
+#[test]
+fn answers_find_their_records_by_id_and_input() {
+    use haven_link::data::{BadValues, Dataset, RawRecord};
+    use haven_link::review::resolve;
+    let settings = crate::person_settings("link");
+    let record = |id: &str, source: u16| RawRecord {
+        id: id.into(),
+        source,
+        values: vec![Some("anna".into()), Some("berzina".into()), Some("1990-01-02".into()), None],
+        truth: None,
+        line: 2,
+        source_name: "test".into(),
+    };
+    // "7" is in both inputs
+    let records = vec![record("7", 0), record("8", 0), record("7", 1), record("9", 1)];
+    let data = Dataset::prepare(&settings, records, BadValues::Fail).unwrap();
+    let l = |a: &str, sa: Option<u16>, b: &str, sb: Option<u16>, answer| Label {
+        id_l: a.into(),
+        source_l: sa,
+        id_r: b.into(),
+        source_r: sb,
+        answer,
+        who: String::new(),
+        when: String::new(),
+    };
+    let labels = vec![
+        l("7", Some(0), "7", Some(1), Answer::Same),
+        l("9", None, "8", None, Answer::Same),
+        l("7", None, "9", None, Answer::Different),
+        l("42", None, "9", None, Answer::Same),
+        // the same pair again, answered the other way round: the later answer counts
+        l("8", None, "9", None, Answer::Different),
+    ];
+    let r = resolve(&data, &labels);
+    assert_eq!(r.pairs, vec![(0, 2, Answer::Same), (1, 3, Answer::Different)]);
+    assert_eq!(r.unresolved.len(), 2, "{:?}", r.unresolved);
+    assert!(r.unresolved[0].contains("\"7\"") && r.unresolved[0].contains("source_l"), "{:?}", r.unresolved);
+    assert!(r.unresolved[1].contains("\"42\""), "{:?}", r.unresolved);
+    assert_eq!(r.cannot_links(), vec![(1, 3)]);
+    assert_eq!(r.answered(), [(0, 2), (1, 3)].into_iter().collect());
+}
