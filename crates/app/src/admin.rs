@@ -155,7 +155,11 @@ impl App {
         let kind = OrganisationKind::parse_code("kind", kind)?;
         let jurisdiction = Jurisdiction::parse("jurisdiction", jurisdiction)?;
         if !kind.fits(jurisdiction) {
-            return Err(AppError::invalid("kind", "this kind of organisation cannot act at this jurisdiction"));
+            return Err(AppError::said(
+                "kind",
+                "this kind of organisation cannot act at this jurisdiction",
+                haven_domain::MessageId::OrganisationKindJurisdiction,
+            ));
         }
         self.administers(acting, jurisdiction, ("organisation", "new", None), false).await?;
         let org = OrganisationRow { id: new_id(), name, kind, jurisdiction, created_at: self.now() };
@@ -280,7 +284,13 @@ impl App {
         let roles = Role::parse_list("roles", &new.roles.join(","))?;
         let organisation = match self.store.organisation(new.organisation_id.trim()).await {
             Ok(o) => o,
-            Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
+            Err(StorageError::NotFound) => {
+                return Err(AppError::said(
+                    "organisation_id",
+                    "no such organisation",
+                    haven_domain::MessageId::NoSuchOrganisation,
+                ));
+            }
             Err(e) => return Err(e.into()),
         };
         let language = match new.language.as_deref().filter(|l| !l.is_empty()) {
@@ -409,7 +419,11 @@ impl App {
             && p.user.id == user.id
             && disabled
         {
-            return Err(AppError::invalid("username", "you cannot disable your own account"));
+            return Err(AppError::said(
+                "username",
+                "you cannot disable your own account",
+                haven_domain::MessageId::OwnAccountDisable,
+            ));
         }
         let action = if disabled { AuditAction::UserDisabled } else { AuditAction::UserEnabled };
         let event = self.event_for(acting, action).on("user", &user.id, Some(&user.organisation_id));

@@ -437,17 +437,28 @@ impl App {
         match self.store.organisation(&item.responsible_organisation_id).await {
             Ok(o) if o.jurisdiction == case.jurisdiction => {}
             Ok(_) | Err(StorageError::NotFound) => {
-                return Err(AppError::invalid("responsible_organisation_id", "no such organisation in this country"));
+                return Err(AppError::said(
+                    "responsible_organisation_id",
+                    "no such organisation in this country",
+                    haven_domain::MessageId::NoSuchOrganisationHere,
+                ));
             }
             Err(e) => return Err(e.into()),
         }
         if let Some(p) = &item.provider_id {
-            let provider = self
-                .provider_in(p, &case)
-                .await
-                .map_err(|_| AppError::invalid("provider_id", "no such provider in this country"))?;
+            let provider = self.provider_in(p, &case).await.map_err(|_| {
+                AppError::said(
+                    "provider_id",
+                    "no such provider in this country",
+                    haven_domain::MessageId::NoSuchProvider,
+                )
+            })?;
             if provider.offer(item.service).is_none() {
-                return Err(AppError::invalid("provider_id", "the provider does not offer this service"));
+                return Err(AppError::said(
+                    "provider_id",
+                    "the provider does not offer this service",
+                    haven_domain::MessageId::ProviderLacksService,
+                ));
             }
         }
         let id = new_id();
@@ -580,7 +591,11 @@ impl App {
             match self.store.organisation(org).await {
                 Ok(o) if o.jurisdiction.code() == j => {}
                 Ok(_) | Err(StorageError::NotFound) => {
-                    return Err(AppError::invalid("organisation_id", "no such organisation in this country"));
+                    return Err(AppError::said(
+                        "organisation_id",
+                        "no such organisation in this country",
+                        haven_domain::MessageId::NoSuchOrganisationHere,
+                    ));
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -747,28 +762,39 @@ impl App {
             ReferralKind::Service => {
                 let service = ServiceType::parse_code("service", input.service.trim())?;
                 if service.for_children() && !child {
-                    return Err(AppError::invalid("service", "this service is for child victims and their families"));
+                    return Err(AppError::said(
+                        "service",
+                        "this service is for child victims and their families",
+                        haven_domain::MessageId::ServiceForChildren,
+                    ));
                 }
                 let provider = match input.provider_id.trim() {
                     "" => None,
-                    p => Some(
-                        self.provider_in(p, &case)
-                            .await
-                            .map_err(|_| AppError::invalid("provider_id", "no such provider in this country"))?,
-                    ),
+                    p => Some(self.provider_in(p, &case).await.map_err(|_| {
+                        AppError::said(
+                            "provider_id",
+                            "no such provider in this country",
+                            haven_domain::MessageId::NoSuchProvider,
+                        )
+                    })?),
                 };
                 if let Some(p) = &provider
                     && p.offer(service).is_none()
                 {
-                    return Err(AppError::invalid("provider_id", "the provider does not offer this service"));
+                    return Err(AppError::said(
+                        "provider_id",
+                        "the provider does not offer this service",
+                        haven_domain::MessageId::ProviderLacksService,
+                    ));
                 }
                 (Some(service), provider)
             }
             ReferralKind::Transfer => {
                 if !input.service.trim().is_empty() || !input.provider_id.trim().is_empty() {
-                    return Err(AppError::invalid(
+                    return Err(AppError::said(
                         "service",
                         "a transfer moves the whole case: no service or provider",
+                        haven_domain::MessageId::TransferWholeCase,
                     ));
                 }
                 if case.owner_organisation_id != principal.organisation.id {
@@ -780,24 +806,45 @@ impl App {
         let to_org = match (input.to_organisation_id.trim(), provider.as_ref().and_then(|p| p.organisation_id.clone()))
         {
             ("", Some(org)) => org,
-            ("", None) => return Err(AppError::invalid("to_organisation_id", "name the receiving organisation")),
+            ("", None) => {
+                return Err(AppError::said(
+                    "to_organisation_id",
+                    "name the receiving organisation",
+                    haven_domain::MessageId::ReferralNeedsReceiver,
+                ));
+            }
             (given, Some(org)) if given != org => {
-                return Err(AppError::invalid("to_organisation_id", "the provider belongs to another organisation"));
+                return Err(AppError::said(
+                    "to_organisation_id",
+                    "the provider belongs to another organisation",
+                    haven_domain::MessageId::ProviderOfOtherOrganisation,
+                ));
             }
             (given, _) => given.to_owned(),
         };
         if to_org == principal.organisation.id {
-            return Err(AppError::invalid("to_organisation_id", "a referral goes to another organisation"));
+            return Err(AppError::said(
+                "to_organisation_id",
+                "a referral goes to another organisation",
+                haven_domain::MessageId::ReferralToSelf,
+            ));
         }
         match self.store.organisation(&to_org).await {
             Ok(o) if o.jurisdiction == case.jurisdiction => {}
             Ok(_) => {
-                return Err(AppError::invalid(
+                return Err(AppError::said(
                     "to_organisation_id",
                     "another country's organisation: use the transnational referral",
+                    haven_domain::MessageId::TransnationalReferral,
                 ));
             }
-            Err(StorageError::NotFound) => return Err(AppError::invalid("to_organisation_id", "no such organisation")),
+            Err(StorageError::NotFound) => {
+                return Err(AppError::said(
+                    "to_organisation_id",
+                    "no such organisation",
+                    haven_domain::MessageId::NoSuchOrganisation,
+                ));
+            }
             Err(e) => return Err(e.into()),
         }
         let fields = self.assist.sharing.select(kind, service, &input.shared_fields)?;

@@ -280,7 +280,13 @@ impl App {
         }
         let target = match self.store.organisation(organisation_id.trim()).await {
             Ok(o) => o,
-            Err(StorageError::NotFound) => return Err(AppError::invalid("organisation_id", "no such organisation")),
+            Err(StorageError::NotFound) => {
+                return Err(AppError::said(
+                    "organisation_id",
+                    "no such organisation",
+                    haven_domain::MessageId::NoSuchOrganisation,
+                ));
+            }
             Err(e) => return Err(e.into()),
         };
         if target.jurisdiction != case.jurisdiction

@@ -91,6 +91,12 @@ impl AppError {
         AppError::Invalid(ParseError::new(field, message))
     }
 
+    /// Invalid input of `field`, said in English (`english`, for the API and the logs) and as the
+    /// message `id` of the translations (for pages).
+    pub fn said(field: &str, english: &str, id: MessageId) -> Self {
+        AppError::Invalid(ParseError::said(field, english, Message::new(id)))
+    }
+
     /// A conflict with where the record stands, said in English (`english`, for the API and the
     /// logs) and as a message of the translations (`message`, for pages).
     pub fn conflict(english: impl Into<String>, message: Message) -> Self {

@@ -62,7 +62,11 @@ impl Role {
             }
         }
         if roles.is_empty() {
-            return Err(ParseError::new(field, "at least one role is required"));
+            return Err(ParseError::said(
+                field,
+                "at least one role is required",
+                crate::Message::new(crate::MessageId::RoleRequired),
+            ));
         }
         roles.sort();
         Ok(roles)
@@ -132,7 +136,11 @@ impl From<Username> for String {
 pub fn parse_new_password(field: &str, value: &str) -> Result<String, ParseError> {
     let n = value.chars().count();
     if n < 12 {
-        return Err(ParseError::new(field, "must be at least 12 characters"));
+        return Err(ParseError::said(
+            field,
+            "must be at least 12 characters",
+            crate::Message::new(crate::MessageId::PasswordTooShort),
+        ));
     }
     if n > 200 {
         return Err(ParseError::too_long(field, 200));

@@ -170,7 +170,11 @@ impl RiskAndNeedsAssessment {
         for key in input.levels.keys().chain(input.notes.keys()) {
             let area = NeedArea::parse_code(&format!("levels.{key}"), key)?;
             if area.child_only() && !child {
-                return Err(ParseError::new(format!("levels.{key}"), "assessed for children only"));
+                return Err(ParseError::said(
+                    format!("levels.{key}"),
+                    "assessed for children only",
+                    crate::Message::new(crate::MessageId::ForChildrenOnly),
+                ));
             }
         }
         let mut areas = BTreeMap::new();
@@ -194,7 +198,11 @@ impl RiskAndNeedsAssessment {
         for (i, l) in input.languages.iter().enumerate() {
             let l = l.trim().to_ascii_lowercase();
             if l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()) {
-                return Err(ParseError::new(format!("languages[{i}]"), "a two-letter ISO 639-1 code"));
+                return Err(ParseError::said(
+                    format!("languages[{i}]"),
+                    "a two-letter ISO 639-1 code",
+                    crate::Message::new(crate::MessageId::LanguageCode),
+                ));
             }
             if !languages.contains(&l) {
                 languages.push(l);
@@ -203,16 +211,18 @@ impl RiskAndNeedsAssessment {
         let child_part = if child {
             let best_interests = bounded("best_interests", &input.best_interests)?;
             if best_interests.is_empty() {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "best_interests",
                     "a child's assessment states the child's best interests",
+                    crate::Message::new(crate::MessageId::ChildsBestInterests),
                 ));
             }
             let childs_views = bounded("childs_views", &input.childs_views)?;
             if childs_views.is_empty() {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "childs_views",
                     "record the child's views, or why the child could not be heard",
+                    crate::Message::new(crate::MessageId::ChildsViews),
                 ));
             }
             Some(ChildAssessment {
@@ -223,7 +233,11 @@ impl RiskAndNeedsAssessment {
             })
         } else {
             if !input.best_interests.trim().is_empty() || !input.childs_views.trim().is_empty() || input.unaccompanied {
-                return Err(ParseError::new("best_interests", "the child's part is for children only"));
+                return Err(ParseError::said(
+                    "best_interests",
+                    "the child's part is for children only",
+                    crate::Message::new(crate::MessageId::ChildPartForChildren),
+                ));
             }
             None
         };

@@ -120,14 +120,22 @@ impl PlanItem {
     pub fn parse(input: &PlanItemInput, cx: PlanContext) -> Result<Self, ParseError> {
         let service = ServiceType::parse_code("service", input.service.trim())?;
         if service.for_children() && !cx.child {
-            return Err(ParseError::new("service", "this service is for child victims and their families"));
+            return Err(ParseError::said(
+                "service",
+                "this service is for child victims and their families",
+                crate::Message::new(crate::MessageId::ServiceForChildren),
+            ));
         }
         let need = match input.need.trim() {
             "" => None,
             v => Some(NeedArea::parse_code("need", v)?),
         };
         if need.is_some_and(NeedArea::child_only) && !cx.child {
-            return Err(ParseError::new("need", "assessed for children only"));
+            return Err(ParseError::said(
+                "need",
+                "assessed for children only",
+                crate::Message::new(crate::MessageId::ForChildrenOnly),
+            ));
         }
         let goal = parse_line("goal", &input.goal, 500)?;
         let responsible_organisation_id =
@@ -142,13 +150,18 @@ impl PlanItem {
             v => Some(CalendarDate::parse("ends_on", v)?),
         };
         if ends_on.is_some_and(|e| e < starts_on) {
-            return Err(ParseError::new("ends_on", "must not be before starts_on"));
+            return Err(ParseError::said(
+                "ends_on",
+                "must not be before starts_on",
+                crate::Message::new(crate::MessageId::EndsBeforeStart),
+            ));
         }
         if service.free_where_victim_lacks_means() && cx.lacks_means && !input.free_of_charge {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "free_of_charge",
                 "the victim lacks sufficient means: legal counselling and representation are free of charge \
                  (Dir 2011/36 Art 12(2))",
+                crate::Message::new(crate::MessageId::FreeWhereLacksMeans),
             ));
         }
         let notes =
@@ -185,12 +198,28 @@ impl PlanItem {
             return Err(ParseError::new("status", format!("a {} service cannot become {}", self.status, to)));
         }
         if on < self.starts_on && to != Stopped {
-            return Err(ParseError::new("on", "before the service starts"));
+            return Err(ParseError::said(
+                "on",
+                "before the service starts",
+                crate::Message::new(crate::MessageId::BeforeServiceStarts),
+            ));
         }
         match (to, stop_reason) {
-            (Stopped, None) => return Err(ParseError::new("stop_reason", "stopping a service needs the reason")),
+            (Stopped, None) => {
+                return Err(ParseError::said(
+                    "stop_reason",
+                    "stopping a service needs the reason",
+                    crate::Message::new(crate::MessageId::StopNeedsReason),
+                ));
+            }
             (Stopped, Some(r)) => self.stop_reason = Some(r),
-            (_, Some(_)) => return Err(ParseError::new("stop_reason", "only a stopped service has a stop reason")),
+            (_, Some(_)) => {
+                return Err(ParseError::said(
+                    "stop_reason",
+                    "only a stopped service has a stop reason",
+                    crate::Message::new(crate::MessageId::StopReasonOnlyWhenStopped),
+                ));
+            }
             (_, None) => {}
         }
         if matches!(to, Completed | Stopped) {

@@ -200,9 +200,10 @@ pub fn consent_basis(
         }
         let language = input.consent_language.trim().to_ascii_lowercase();
         if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            return Err(ConsentError::Invalid(ParseError::new(
+            return Err(ConsentError::Invalid(ParseError::said(
                 "consent_language",
                 "the language the person was informed in, as a two-letter ISO 639-1 code",
+                crate::Message::new(crate::MessageId::ConsentLanguageCode),
             )));
         }
         return Ok(ConsentRecord {
@@ -220,9 +221,10 @@ pub fn consent_basis(
     }
     let reason = parse_line("emergency_reason", &input.emergency_reason, 1000).map_err(ConsentError::Invalid)?;
     if reason.chars().count() < 15 {
-        return Err(ConsentError::Invalid(ParseError::new(
+        return Err(ConsentError::Invalid(ParseError::said(
             "emergency_reason",
             "document the emergency: why the referral cannot wait for consent",
+            crate::Message::new(crate::MessageId::EmergencyNeedsReason),
         )));
     }
     Ok(ConsentRecord {

@@ -335,9 +335,10 @@ impl Registration {
         if c.forced_labour_industry.is_some()
             && !c.forms.iter().any(|f| catalogue.stat_group(f) == StatGroup::ForcedLabour)
         {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "context.forced_labour_industry",
                 "an industry is recorded only for forced labour or services (including begging)",
+                crate::Message::new(crate::MessageId::IndustryOnlyForcedLabour),
             ));
         }
         c.other_form = optional_line("context.other_form", &c.other_form, 300)?;
@@ -426,9 +427,10 @@ impl Registration {
     pub fn check_referable(&self, on: CalendarDate) -> Result<(), ParseError> {
         let p = &self.person;
         if p.given_names.is_empty() && p.family_names.is_empty() && p.aliases.is_empty() {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "person.given_names",
                 "a referral needs a name or an alias (one the person uses is enough)",
+                crate::Message::new(crate::MessageId::ReferralNeedsName),
             ));
         }
         for (field, consent) in

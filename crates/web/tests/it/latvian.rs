@@ -604,6 +604,9 @@ async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_isl
 /// A form posted with bad input: who posts, where, and the fields.
 type BadPost<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
 
+/// A form posted with bad input and the Latvian words its problem is said in.
+type SaidPost<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a str);
+
 #[tokio::test]
 async fn the_pages_that_refuse_bad_input_are_latvian() {
     let w = world().await;
@@ -694,6 +697,59 @@ async fn the_pages_that_refuse_bad_input_are_latvian() {
         }
     }
     assert!(problems.is_empty(), "English on Latvian error pages:\n{}", problems.join("\n"));
+
+    // Problems the use cases and the domain find in what was typed, each said in Latvian.
+    let orgs = w.t.app.store().organisations().await.unwrap();
+    let org = |name: &str| orgs.iter().find(|o| o.name == name).unwrap().id.clone();
+    let (ngo, authority) = (org("Biedrība Patvērums"), org("Valsts komisija"));
+    let said: Vec<SaidPost<'_>> = vec![
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/plan/new"),
+            vec![
+                ("service", "safe_accommodation"),
+                ("goal", "Droša dzīvesvieta"),
+                ("responsible_organisation_id", &ngo),
+                ("starts_on", "2026-09-21"),
+                ("ends_on", "2026-09-01"),
+            ],
+            "nedrīkst būt agrāk par sākuma datumu",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/referrals/new"),
+            vec![
+                ("kind", "service"),
+                ("service", "safe_accommodation"),
+                ("to_organisation_id", &ngo),
+                ("shared_fields", "given_names"),
+                ("consent_given", "on"),
+                ("consent_on", "2026-09-21"),
+                ("consent_language", "lv"),
+                ("send", "yes"),
+            ],
+            "nosūtījumu sūta citai organizācijai",
+        ),
+        (
+            "lv.admins",
+            "/admin/organisations".to_owned(),
+            vec![("name", "Eiropas birojs"), ("kind", "ngo"), ("jurisdiction", "EU")],
+            "šāda veida organizācija nevar darboties šajā jurisdikcijā",
+        ),
+        (
+            "lv.admins",
+            "/admin/users".to_owned(),
+            vec![("username", "jauns.lietotajs"), ("display_name", "Jauns lietotājs"), ("organisation_id", &authority)],
+            "jānorāda vismaz viena loma",
+        ),
+    ];
+    for (who, path, fields, latvian) in &said {
+        let reply = w.form(path, who, fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "POST {path} as {who}: {}", reply.body);
+        assert!(reply.body.contains(latvian), "POST {path} as {who}: no {latvian:?} in {}", reply.body);
+        let found = english_on(&reply.body, &messages);
+        assert!(found.is_empty(), "POST {path} as {who}: {found:?}");
+    }
 }
 
 /// A decision the case's state refuses (a 409, not a typing error) is said in Latvian too: the
