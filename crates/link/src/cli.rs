@@ -76,6 +76,10 @@ pub struct ReviewNextArgs {
     /// Width of the weight bins the pairs are spread over, in bits of match weight.
     #[arg(long, default_value_t = 1.0)]
     pub bin_width: f64,
+    /// Also ask about this many cluster merges the engine is unsure of: links clustering refused,
+    /// and pairs below the threshold in one person through others.
+    #[arg(long, default_value_t = 0)]
+    pub merges: usize,
     /// Where to write the pairs (standard output when not given).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -714,10 +718,30 @@ fn review_next(a: ReviewNextArgs) -> anyhow::Result<()> {
     };
     say_unresolved(&resolved);
     let opts = crate::review::ReviewOptions { k: a.k, bin_width: a.bin_width };
-    let picks = crate::review::suggest(&linker, &scored, &resolved.answered(), &opts)?;
+    let mut answered = resolved.answered();
+    let mut items: Vec<(ScoredPair, crate::review::Question)> = crate::review::next_pairs(&scored, &answered, &opts)
+        .into_iter()
+        .map(|i| (scored[i], crate::review::Question::Uncertain))
+        .collect();
+    if a.merges > 0 {
+        let cs = &linker.model.settings.cluster;
+        let links: Vec<Link> = scored
+            .iter()
+            .map(|p| Link { a: p.a, b: p.b, probability: p.probability() })
+            .filter(|l| l.probability >= cs.threshold || l.probability < cs.conflict_below)
+            .collect();
+        let clusters = cluster_with_cannot_link(linker.data.len(), &links, cs, &resolved.cannot_links());
+        answered.extend(items.iter().map(|(p, _)| (p.a.min(p.b), p.a.max(p.b))));
+        let merges = crate::review::uncertain_merges(&scored, &clusters, cs.threshold, &answered, a.merges);
+        items.extend(merges.into_iter().map(|(i, q)| (scored[i], q)));
+    }
+    let picks: Vec<(crate::review::Suggestion, crate::review::Question)> = items
+        .into_iter()
+        .map(|(pair, q)| Ok((crate::review::Suggestion { pair, explanation: linker.explain(&pair)? }, q)))
+        .collect::<anyhow::Result<_>>()?;
     let fields: Vec<String> = linker.model.settings.fields.iter().map(|f| f.name.clone()).collect();
     let mut header: Vec<String> =
-        ["id_l", "source_l", "id_r", "source_r", "answer", "match_probability", "match_weight"]
+        ["id_l", "source_l", "id_r", "source_r", "answer", "question", "match_probability", "match_weight"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -730,7 +754,7 @@ fn review_next(a: ReviewNextArgs) -> anyhow::Result<()> {
         header.push(format!("{f}_weight"));
     }
     let data = &linker.data;
-    let rows = picks.iter().map(|s| {
+    let rows = picks.iter().map(|(s, q)| {
         let (x, y) = (s.pair.a as usize, s.pair.b as usize);
         let mut row = vec![
             data.ids[x].clone(),
@@ -738,6 +762,7 @@ fn review_next(a: ReviewNextArgs) -> anyhow::Result<()> {
             data.ids[y].clone(),
             data.sources[y].to_string(),
             String::new(),
+            q.as_str().to_string(),
             format!("{:.6}", s.pair.probability()),
             format!("{:.3}", s.pair.weight),
         ];

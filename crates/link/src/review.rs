@@ -436,3 +436,82 @@ pub fn threshold_of_weight(weight: f64) -> f64 {
 pub fn weight_of_probability(p: f64) -> f64 {
     (p / (1.0 - p)).log2()
 }
+
+/// Why a pair is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// Its match probability is near 0.5 ([`next_pairs`]).
+    Uncertain,
+    /// It is at or above the threshold, but clustering refused to merge the two records' clusters
+    /// (a conflicting pair, too few links between them, or the size limit).
+    MergeRefused,
+    /// It is below the threshold, but its records are in one cluster through others.
+    JoinedThroughOthers,
+}
+
+impl Question {
+    /// As written in the `question` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Question::Uncertain => "uncertain pair",
+            Question::MergeRefused => "merge refused",
+            Question::JoinedThroughOthers => "joined through others",
+        }
+    }
+}
+
+/// The cluster merges the engine is unsure of, as pairs to ask about: pairs at or above
+/// `threshold` whose records clustering kept apart (the most probable first, one per two
+/// clusters), and pairs below it whose records are in one cluster through others (the least
+/// probable first, one per cluster), taken in turn, `k` in all. Pairs in `answered` are left out;
+/// ties go to the smaller record numbers. `clusters` has a cluster number per record.
+pub fn uncertain_merges(
+    scored: &[ScoredPair],
+    clusters: &[u32],
+    threshold: f64,
+    answered: &HashSet<(u32, u32)>,
+    k: usize,
+) -> Vec<(usize, Question)> {
+    let cluster_of = |r: u32| clusters.get(r as usize).copied();
+    let open = |p: &ScoredPair| p.weight.is_finite() && !answered.contains(&(p.a.min(p.b), p.a.max(p.b)));
+    let records = |i: usize| (scored[i].a.min(scored[i].b), scored[i].a.max(scored[i].b));
+    let mut refused: Vec<usize> = Vec::new();
+    let mut joined: Vec<usize> = Vec::new();
+    for (i, p) in scored.iter().enumerate() {
+        let (Some(ca), Some(cb)) = (cluster_of(p.a), cluster_of(p.b)) else { continue };
+        if !open(p) || p.a == p.b {
+            continue;
+        }
+        if ca != cb && p.probability() >= threshold {
+            refused.push(i);
+        } else if ca == cb && p.probability() < threshold {
+            joined.push(i);
+        }
+    }
+    refused.sort_by(|&x, &y| scored[y].weight.total_cmp(&scored[x].weight).then(records(x).cmp(&records(y))));
+    joined.sort_by(|&x, &y| scored[x].weight.total_cmp(&scored[y].weight).then(records(x).cmp(&records(y))));
+    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    refused.retain(|&i| {
+        let (Some(ca), Some(cb)) = (cluster_of(scored[i].a), cluster_of(scored[i].b)) else { return false };
+        seen.insert((ca.min(cb), ca.max(cb)))
+    });
+    let mut seen: HashSet<u32> = HashSet::new();
+    joined.retain(|&i| cluster_of(scored[i].a).is_some_and(|c| seen.insert(c)));
+    let mut out = Vec::new();
+    let (mut r, mut j) = (refused.into_iter(), joined.into_iter());
+    while out.len() < k {
+        let before = out.len();
+        if let Some(i) = r.next() {
+            out.push((i, Question::MergeRefused));
+        }
+        if out.len() < k
+            && let Some(i) = j.next()
+        {
+            out.push((i, Question::JoinedThroughOthers));
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    out
+}

@@ -308,11 +308,14 @@ fn review_next_apply_next_and_predict_round_trip() {
     let sheet = std::fs::read_to_string(p("next.csv")).unwrap();
     let mut lines = sheet.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("id_l,source_l,id_r,source_r,answer,match_probability,match_weight,given_name_l"));
+    assert!(
+        header.starts_with("id_l,source_l,id_r,source_r,answer,question,match_probability,match_weight,given_name_l")
+    );
     assert!(header.contains("surname_level") && header.contains("dob_weight"), "{header}");
     let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_string).collect()).collect();
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r[4].is_empty()), "the answer column is left empty");
+    assert!(rows.iter().all(|r| r[5] == "uncertain pair"), "{rows:?}");
     // the reviewer answers from the truth
     let person = |id: &str| {
         people
@@ -381,6 +384,8 @@ fn review_next_apply_next_and_predict_round_trip() {
         &p("labels.csv"),
         "-k",
         "6",
+        "--merges",
+        "3",
         "--out",
         &p("next2.csv"),
     ])
@@ -390,6 +395,7 @@ fn review_next_apply_next_and_predict_round_trip() {
     for l in next2.lines().skip(1) {
         let r: Vec<&str> = l.split(',').collect();
         assert!(!asked.contains(&(r[0].to_string(), r[2].to_string())), "{l} asked again");
+        assert!(["uncertain pair", "merge refused", "joined through others"].contains(&r[5]), "{l}");
     }
     // a "different" answer keeps two records apart that the model links
     std::fs::write(p("labels2.csv"), format!("{labels_text}a0,0,b0,0,different,officer-1,2026-12-06 01:00 UTC\n"))
@@ -523,4 +529,37 @@ fn answers_find_their_records_by_id_and_input() {
     assert!(r.unresolved[1].contains("\"42\""), "{:?}", r.unresolved);
     assert_eq!(r.cannot_links(), vec![(1, 3)]);
     assert_eq!(r.answered(), [(0, 2), (1, 3)].into_iter().collect());
+}
+
+#[test]
+fn merges_the_engine_is_unsure_of_are_asked_in_turn() {
+    use haven_link::review::{Question, uncertain_merges};
+    let scored = vec![
+        pair(0, 1, 1, 5.0),    // clusters 0 and 1 kept apart: refused
+        pair(2, 3, 1, 8.0),    // clusters 2 and 3 kept apart: refused, the most probable
+        pair(4, 5, 1, -3.0),   // one cluster, p 0.11: joined through others
+        pair(6, 7, 1, 2.0),    // one cluster, p 0.8 < 0.9: joined through others
+        pair(8, 9, 1, 10.0),   // one cluster and linked: nothing to ask
+        pair(10, 11, 1, 6.0),  // clusters 2 and 3 again: one question per two clusters
+        pair(4, 12, 1, -5.0),  // the least probable of cluster 4: asked instead of (4, 5)
+        pair(13, 14, 1, -8.0), // two clusters, not linked: nothing to ask
+    ];
+    let clusters = [0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 2, 3, 4, 7, 8];
+    let none = HashSet::new();
+    let got = uncertain_merges(&scored, &clusters, 0.9, &none, 10);
+    let asked: Vec<((u32, u32), Question)> = got.iter().map(|&(i, q)| ((scored[i].a, scored[i].b), q)).collect();
+    assert_eq!(
+        asked,
+        vec![
+            ((2, 3), Question::MergeRefused),
+            ((4, 12), Question::JoinedThroughOthers),
+            ((0, 1), Question::MergeRefused),
+            ((6, 7), Question::JoinedThroughOthers),
+        ]
+    );
+    assert_eq!(uncertain_merges(&scored, &clusters, 0.9, &none, 1).len(), 1);
+    // an answered pair is not asked again: the next of its two clusters is
+    let answered: HashSet<(u32, u32)> = [(2, 3)].into_iter().collect();
+    let got = uncertain_merges(&scored, &clusters, 0.9, &answered, 1);
+    assert_eq!((scored[got[0].0].a, scored[got[0].0].b), (10, 11));
 }
