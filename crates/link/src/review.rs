@@ -10,6 +10,7 @@
 //! - [`retrain`]: m blended from the "same" answers and the EM estimate by counts ([`blend_m`]),
 //!   and the threshold moved to the weight that best separates the answered pairs
 //!   ([`separating_weight`]).
+//! - [`uncertain_merges`]: the cluster merges the engine is unsure of, as pairs to ask about.
 //! - "different" answers are cannot-link constraints for
 //!   [`crate::cluster::cluster_with_cannot_link`] ([`cannot_links`]).
 
