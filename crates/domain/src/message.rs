@@ -147,6 +147,24 @@ crate::coded_enum! {
         FreeWhereLacksMeans => "msg-free-where-lacks-means",
         TransferWholeCase => "msg-transfer-whole-case",
         TransnationalReferral => "msg-transnational-referral",
+        // What the support records refuse (child protection, compensation, safe return).
+        NameInterviewer => "msg-name-interviewer",
+        ReasonOnlyUnaccompanied => "msg-reason-only-unaccompanied",
+        NameFactor => "msg-name-factor",
+        DurableSolutionNeedsDetermination => "msg-durable-solution-needs-determination",
+        ReturnNeedsDetermination => "msg-return-needs-determination",
+        ClaimNamesOffender => "msg-claim-names-offender",
+        PartialAwardNeedsAmount => "msg-partial-award-needs-amount",
+        OnlyAwardHasAmount => "msg-only-award-has-amount",
+        PaymentNeedsAward => "msg-payment-needs-award",
+        PaymentPositive => "msg-payment-positive",
+        SentReferralReference => "msg-sent-referral-reference",
+        PlanCancelled => "msg-plan-cancelled",
+        FollowUpAfterReturn => "msg-follow-up-after-return",
+        FollowUpFirst => "msg-follow-up-first",
+        AgeBeforeReturn => "msg-age-before-return",
+        ReturnNeedsConsent => "msg-return-needs-consent",
+        ReturnNeedsRiskAssessment => "msg-return-needs-risk-assessment",
     }
 }
 

@@ -163,3 +163,22 @@ msg-industry-only-forced-labour = an industry is recorded only for forced labour
 msg-free-where-lacks-means = the victim lacks sufficient means: legal counselling and representation are free of charge (Dir 2011/36 Art 12(2))
 msg-transfer-whole-case = a transfer moves the whole case: no service or provider
 msg-transnational-referral = another country's organisation: use the transnational referral
+
+## What the support records refuse.
+msg-name-interviewer = name at least one interviewer
+msg-reason-only-unaccompanied = a reason is recorded only when the child was not accompanied
+msg-name-factor = name at least one factor considered
+msg-durable-solution-needs-determination = a durable solution needs a best-interests determination first (Dir 2011/36 Art 16(2))
+msg-return-needs-determination = a return to the country of origin needs a best-interests determination that finds return in the child's best interests (Dir 2011/36 Art 16(2); CETS 197 Art 16(7))
+msg-claim-names-offender = a claim against the offender names the offender (a name or a case reference)
+msg-partial-award-needs-amount = a partial award needs the amount awarded
+msg-only-award-has-amount = only an award carries an amount
+msg-payment-needs-award = no award stands on this claim: payments are recorded after an award
+msg-payment-positive = a payment is a positive amount
+msg-sent-referral-reference = a sent referral has the reference of its message
+msg-plan-cancelled = the plan is cancelled
+msg-follow-up-after-return = a follow-up is recorded after the return
+msg-follow-up-first = record a follow-up first
+msg-age-before-return = the person's age must be known or presumed before a return goes ahead: a child's return follows other rules
+msg-return-needs-consent = an adult's return needs the person's informed consent (Council of Europe Convention Art 16(2))
+msg-return-needs-risk-assessment = a return needs a risk assessment first (CETS 197 Art 16(2))

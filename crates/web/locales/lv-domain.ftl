@@ -162,3 +162,22 @@ msg-industry-only-forced-labour = nozari norāda tikai piespiedu darbam vai paka
 msg-free-where-lacks-means = cilvēku tirdzniecības upurim nav pietiekamu līdzekļu: juridiskā konsultēšana un pārstāvība ir bez maksas (Dir 2011/36 Art 12(2))
 msg-transfer-whole-case = nodošana pārceļ visu lietu: bez pakalpojuma un pakalpojumu sniedzēja
 msg-transnational-referral = citas valsts organizācija: izmantojiet starptautisko nosūtījumu
+
+## Ko atbalsta ieraksti atsaka.
+msg-name-interviewer = nosauciet vismaz vienu nopratinātāju
+msg-reason-only-unaccompanied = iemeslu norāda tikai tad, ja bērns netika pavadīts
+msg-name-factor = nosauciet vismaz vienu izvērtēto apstākli
+msg-durable-solution-needs-determination = ilgtspējīgam risinājumam vispirms vajadzīgs bērna labāko interešu izvērtējums (Dir 2011/36 Art 16(2))
+msg-return-needs-determination = atgriešanai izcelsmes valstī vajadzīgs labāko interešu izvērtējums, kas atzīst atgriešanos par bērna labākajās interesēs esošu (Dir 2011/36 Art 16(2); CETS 197 Art 16(7))
+msg-claim-names-offender = prasījumā pret likumpārkāpēju norāda likumpārkāpēju (vārdu vai lietas numuru)
+msg-partial-award-needs-amount = daļējai piešķiršanai jānorāda piešķirtā summa
+msg-only-award-has-amount = summa ir tikai piešķiršanai
+msg-payment-needs-award = šim prasījumam nekas nav piešķirts: maksājumus reģistrē pēc piešķiršanas
+msg-payment-positive = maksājumam jābūt pozitīvai summai
+msg-sent-referral-reference = nosūtītam nosūtījumam norāda tā ziņojuma atsauci
+msg-plan-cancelled = plāns ir atcelts
+msg-follow-up-after-return = uzraudzību reģistrē pēc atgriešanās
+msg-follow-up-first = vispirms reģistrējiet uzraudzību
+msg-age-before-return = pirms atgriešanās personas vecumam jābūt zināmam vai pieņemtam: bērna atgriešanai ir citi noteikumi
+msg-return-needs-consent = pieaugušā atgriešanai vajadzīga personas informēta piekrišana (CETS 197 Art 16(2))
+msg-return-needs-risk-assessment = atgriešanai vispirms vajadzīgs riska novērtējums (CETS 197 Art 16(2))

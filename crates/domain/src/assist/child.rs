@@ -315,7 +315,11 @@ impl ChildInterview {
             interviewer_ids.insert(parse_line(&format!("interviewer_ids[{i}]"), id, 100)?);
         }
         if interviewer_ids.is_empty() {
-            return Err(ParseError::new("interviewer_ids", "name at least one interviewer"));
+            return Err(ParseError::said(
+                "interviewer_ids",
+                "name at least one interviewer",
+                crate::Message::new(crate::MessageId::NameInterviewer),
+            ));
         }
         if interviewer_ids.len() > MAX_INTERVIEWERS {
             return Err(ParseError::new("interviewer_ids", format!("at most {MAX_INTERVIEWERS} interviewers")));
@@ -323,9 +327,10 @@ impl ChildInterview {
         let accompanied_by = Accompaniment::parse_code("accompanied_by", input.accompanied_by.trim())?;
         let no_accompaniment_reason = optional_line("no_accompaniment_reason", &input.no_accompaniment_reason, 1000)?;
         if accompanied_by != Accompaniment::NoOne && no_accompaniment_reason.is_some() {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "no_accompaniment_reason",
                 "a reason is recorded only when the child was not accompanied",
+                crate::Message::new(crate::MessageId::ReasonOnlyUnaccompanied),
             ));
         }
         Ok(Self {
@@ -546,7 +551,11 @@ impl BestInterestsDetermination {
             factors.insert(BestInterestsFactor::parse_code(&format!("factors[{i}]"), f.trim())?);
         }
         if factors.is_empty() {
-            return Err(ParseError::new("factors", "name at least one factor considered"));
+            return Err(ParseError::said(
+                "factors",
+                "name at least one factor considered",
+                crate::Message::new(crate::MessageId::NameFactor),
+            ));
         }
         Ok(Self {
             decided_on,
@@ -626,9 +635,10 @@ fn check_basis(
     determination: Option<DeterminationRef<'_>>,
 ) -> Result<(), ParseError> {
     let Some((id, bid)) = determination else {
-        return Err(ParseError::new(
+        return Err(ParseError::said(
             "based_on",
             "a durable solution needs a best-interests determination first (Dir 2011/36 Art 16(2))",
+            crate::Message::new(crate::MessageId::DurableSolutionNeedsDetermination),
         ));
     };
     if id != based_on {
@@ -644,10 +654,11 @@ fn check_basis(
         ));
     }
     if kind == DurableSolutionKind::ReturnToCountryOfOrigin && !bid.supports_return() {
-        return Err(ParseError::new(
+        return Err(ParseError::said(
             "kind",
             "a return to the country of origin needs a best-interests determination that finds return in the \
              child's best interests (Dir 2011/36 Art 16(2); CETS 197 Art 16(7))",
+            crate::Message::new(crate::MessageId::ReturnNeedsDetermination),
         ));
     }
     Ok(())

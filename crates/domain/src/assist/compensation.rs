@@ -283,9 +283,10 @@ impl CompensationClaim {
         let kind = ClaimKind::parse_code("kind", input.kind.trim())?;
         let against = match input.against.trim() {
             "" if kind.names_offender() => {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "against",
                     "a claim against the offender names the offender (a name or a case reference)",
+                    crate::Message::new(crate::MessageId::ClaimNamesOffender),
                 ));
             }
             "" => None,
@@ -345,7 +346,11 @@ impl CompensationClaim {
                 Some(a)
             }
             (ClaimStatus::PartiallyAwarded, None) => {
-                return Err(ParseError::new("amount", "a partial award needs the amount awarded"));
+                return Err(ParseError::said(
+                    "amount",
+                    "a partial award needs the amount awarded",
+                    crate::Message::new(crate::MessageId::PartialAwardNeedsAmount),
+                ));
             }
             (ClaimStatus::PartiallyAwarded, Some(a)) => {
                 if a <= 0 || a >= self.amount_claimed {
@@ -356,7 +361,13 @@ impl CompensationClaim {
                 }
                 Some(a)
             }
-            (_, Some(_)) => return Err(ParseError::new("amount", "only an award carries an amount")),
+            (_, Some(_)) => {
+                return Err(ParseError::said(
+                    "amount",
+                    "only an award carries an amount",
+                    crate::Message::new(crate::MessageId::OnlyAwardHasAmount),
+                ));
+            }
             (_, None) => None,
         };
         let mut next = self.clone();
@@ -391,9 +402,10 @@ impl CompensationClaim {
     /// claim's currency (`currency`), and never taking the total paid above the award (`amount`).
     pub fn record_payment(&self, payment: Payment) -> Result<Self, ParseError> {
         let (Some(awarded), Some(awarded_on)) = (self.awarded, self.awarded_on) else {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "received_on",
                 "no award stands on this claim: payments are recorded after an award",
+                crate::Message::new(crate::MessageId::PaymentNeedsAward),
             ));
         };
         if payment.received_on < awarded_on {
@@ -409,7 +421,11 @@ impl CompensationClaim {
             ));
         }
         if payment.amount <= 0 {
-            return Err(ParseError::new("amount", "a payment is a positive amount"));
+            return Err(ParseError::said(
+                "amount",
+                "a payment is a positive amount",
+                crate::Message::new(crate::MessageId::PaymentPositive),
+            ));
         }
         let outstanding = self.outstanding();
         if payment.amount > outstanding {

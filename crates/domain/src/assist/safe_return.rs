@@ -258,7 +258,11 @@ impl TransnationalReferral {
         let status = TransnationalReferralStatus::parse_code("status", status.trim())?;
         let message_reference = match message_reference.trim() {
             "" if status != TransnationalReferralStatus::NotSent => {
-                return Err(ParseError::new("message_reference", "a sent referral has the reference of its message"));
+                return Err(ParseError::said(
+                    "message_reference",
+                    "a sent referral has the reference of its message",
+                    crate::Message::new(crate::MessageId::SentReferralReference),
+                ));
             }
             "" => None,
             r => Some(parse_line("message_reference", r, 200)?),
@@ -364,7 +368,11 @@ impl ReturnPlan {
 
     fn not_cancelled(&self, field: &str) -> Result<(), ParseError> {
         if self.status == ReturnStatus::Cancelled {
-            return Err(ParseError::new(field, "the plan is cancelled"));
+            return Err(ParseError::said(
+                field,
+                "the plan is cancelled",
+                crate::Message::new(crate::MessageId::PlanCancelled),
+            ));
         }
         Ok(())
     }
@@ -402,7 +410,11 @@ impl ReturnPlan {
     /// Records a follow-up: only once the person has returned, and not dated before the return.
     pub fn record_follow_up(&self, follow_up: FollowUp) -> Result<Self, ParseError> {
         let Some(returned_on) = self.history.iter().find(|c| c.status == ReturnStatus::Returned).map(|c| c.on) else {
-            return Err(ParseError::new("on", "a follow-up is recorded after the return"));
+            return Err(ParseError::said(
+                "on",
+                "a follow-up is recorded after the return",
+                crate::Message::new(crate::MessageId::FollowUpAfterReturn),
+            ));
         };
         if follow_up.on < returned_on {
             return Err(ParseError::new("on", format!("a follow-up cannot come before the return of {returned_on}")));
@@ -437,17 +449,22 @@ impl ReturnPlan {
             return Err(ParseError::before_last_change("on", last));
         }
         if to == ReturnStatus::FollowedUp && self.follow_ups.is_empty() {
-            return Err(ParseError::new("follow_ups", "record a follow-up first"));
+            return Err(ParseError::said(
+                "follow_ups",
+                "record a follow-up first",
+                crate::Message::new(crate::MessageId::FollowUpFirst),
+            ));
         }
         if !guarded(to) {
             return Ok(());
         }
         let child = match check.child_status {
             ChildStatus::Unknown => {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "child_status",
                     "the person's age must be known or presumed before a return goes ahead: a child's return \
                      follows other rules",
+                    crate::Message::new(crate::MessageId::AgeBeforeReturn),
                 ));
             }
             status => status.is_child(),
@@ -457,10 +474,11 @@ impl ReturnPlan {
         } else {
             match &self.consent {
                 None => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         "consent",
                         "an adult's return needs the person's informed consent (Council of Europe Convention \
                          Art 16(2))",
+                        crate::Message::new(crate::MessageId::ReturnNeedsConsent),
                     ));
                 }
                 Some(c) if c.given_on > on => {
@@ -473,9 +491,10 @@ impl ReturnPlan {
             }
         }
         let Some(assessment) = self.risk_assessment_on(on) else {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "risk_assessment",
                 "a return needs a risk assessment first (CETS 197 Art 16(2))",
+                crate::Message::new(crate::MessageId::ReturnNeedsRiskAssessment),
             ));
         };
         if child && assessment.overall_risk() == RiskLevel::Severe {

@@ -742,6 +742,19 @@ async fn the_pages_that_refuse_bad_input_are_latvian() {
             vec![("username", "jauns.lietotajs"), ("display_name", "Jauns lietotājs"), ("organisation_id", &authority)],
             "jānorāda vismaz viena loma",
         ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/support/compensation"),
+            vec![
+                ("action", "add:compensation_claim"),
+                ("kind", "criminal_proceedings_against_offender"),
+                ("against", ""),
+                ("amount_claimed", "100000"),
+                ("currency", "EUR"),
+                ("prepared_on", "2026-09-21"),
+            ],
+            "prasījumā pret likumpārkāpēju norāda likumpārkāpēju",
+        ),
     ];
     for (who, path, fields, latvian) in &said {
         let reply = w.form(path, who, fields).await;
