@@ -737,7 +737,11 @@ impl App {
                 stage.check_votes(principal.organisation.kind, positive, &input.votes)?;
             }
             None if !input.votes.is_empty() => {
-                return Err(AppError::invalid("votes", "only a decision of a commission records votes"));
+                return Err(AppError::said(
+                    "votes",
+                    "only a decision of a commission records votes",
+                    haven_domain::MessageId::VotesOnlyCommission,
+                ));
             }
             None => {}
         }
@@ -819,7 +823,11 @@ impl App {
                     .iter()
                     .find(|r| r.id == app_id && r.kind == RecordKind::PermitApplication.code())
                     .ok_or_else(|| {
-                        AppError::invalid("fields.application_id", "no such permit application on this case")
+                        AppError::said(
+                            "fields.application_id",
+                            "no such permit application on this case",
+                            haven_domain::MessageId::NoSuchPermitApplication,
+                        )
                     })?;
                 let application: ResidencePermitApplication = serde_json::from_str(
                     &self.keys.decrypt_str(&ctx("case_records", "body", &application.id), &application.body)?,
@@ -841,7 +849,11 @@ impl App {
                         .iter()
                         .find(|r| r.id == renewed.to_string() && r.kind == RecordKind::PermitDecision.code())
                         .ok_or_else(|| {
-                            AppError::invalid("fields.renewal_of", "no such permit decision on this case")
+                            AppError::said(
+                                "fields.renewal_of",
+                                "no such permit decision on this case",
+                                haven_domain::MessageId::NoSuchPermitDecision,
+                            )
                         })?;
                     let renewed: ResidencePermitDecision = serde_json::from_str(
                         &self.keys.decrypt_str(&ctx("case_records", "body", &renewed.id), &renewed.body)?,
@@ -872,22 +884,32 @@ impl App {
                 if !ground.ends_cets_period() {
                     let permits = self.permit_rules(case.jurisdiction, &reg)?;
                     if !permits.directive_2004_81_applies() {
-                        return Err(AppError::invalid(
+                        return Err(AppError::said(
                             "fields.ground",
                             "renewed contact ends only the reflection period of Dir 2004/81 Art 6(4), which does \
                              not apply in this country; the Convention's period ends only on public order or an \
                              improperly claimed victim status (CETS 197 Art 13(3))",
+                            haven_domain::MessageId::RenewedContactNotApplicable,
                         ));
                     }
                 }
                 let rules = reflection_rules(version)?;
-                let period = haven_domain::ident::residence::ReflectionPeriod::following(event, &rules)
-                    .ok_or_else(|| AppError::invalid("fields.terminated_on", "the period is out of range"))?;
+                let period =
+                    haven_domain::ident::residence::ReflectionPeriod::following(event, &rules).ok_or_else(|| {
+                        AppError::said(
+                            "fields.terminated_on",
+                            "the period is out of range",
+                            haven_domain::MessageId::PeriodOutOfRange,
+                        )
+                    })?;
                 if on < period.start || on > period.end {
-                    return Err(AppError::invalid(
+                    return Err(AppError::Invalid(ParseError::said(
                         "fields.terminated_on",
-                        &format!("an early end must fall within the period ({} to {})", period.start, period.end),
-                    ));
+                        format!("an early end must fall within the period ({} to {})", period.start, period.end),
+                        haven_domain::Message::new(haven_domain::MessageId::EarlyEndWithinPeriod)
+                            .with("start", period.start)
+                            .with("end", period.end),
+                    )));
                 }
                 let records = self.store.case_records(&case.id).await?;
                 let mut ended_before = false;
@@ -1258,10 +1280,11 @@ impl App {
         let sex = Sex::parse_code("sex", input.sex.trim())?;
         let age_group = AgeGroup::parse_code("age_group", input.age_group.trim())?;
         if age_group.is_child() {
-            return Err(AppError::invalid(
+            return Err(AppError::said(
                 "age_group",
                 "a child is registered and referred without consent (Dir 2011/36 Art 13(2); CETS 197 Art 10(3)): \
                  register the child instead",
+                haven_domain::MessageId::ChildNotNotified,
             ));
         }
         let citizenship = match input.citizenship.trim() {
@@ -1355,7 +1378,11 @@ impl App {
         };
         let document = input.document.trim();
         if name.is_empty() && dob.is_none() && document.is_empty() {
-            return Err(AppError::invalid("name", "give a name, a date of birth or a document number"));
+            return Err(AppError::said(
+                "name",
+                "give a name, a date of birth or a document number",
+                haven_domain::MessageId::SearchNeedsTerm,
+            ));
         }
         if name.chars().count() > 200 || document.chars().count() > 60 {
             return Err(AppError::invalid("name", "too long"));

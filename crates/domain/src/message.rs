@@ -165,6 +165,15 @@ crate::coded_enum! {
         AgeBeforeReturn => "msg-age-before-return",
         ReturnNeedsConsent => "msg-return-needs-consent",
         ReturnNeedsRiskAssessment => "msg-return-needs-risk-assessment",
+        // What identification's forms refuse (search, notifications, decisions, case records).
+        SearchNeedsTerm => "msg-search-needs-term",
+        ChildNotNotified => "msg-child-not-notified",
+        PeriodOutOfRange => "msg-period-out-of-range",
+        RenewedContactNotApplicable => "msg-renewed-contact-not-applicable",
+        VotesOnlyCommission => "msg-votes-only-commission",
+        NoSuchPermitApplication => "msg-no-such-permit-application",
+        NoSuchPermitDecision => "msg-no-such-permit-decision",
+        EarlyEndWithinPeriod => "msg-early-end-within-period",
     }
 }
 

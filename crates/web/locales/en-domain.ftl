@@ -182,3 +182,13 @@ msg-follow-up-first = record a follow-up first
 msg-age-before-return = the person's age must be known or presumed before a return goes ahead: a child's return follows other rules
 msg-return-needs-consent = an adult's return needs the person's informed consent (Council of Europe Convention Art 16(2))
 msg-return-needs-risk-assessment = a return needs a risk assessment first (CETS 197 Art 16(2))
+
+## What identification's forms refuse.
+msg-search-needs-term = give a name, a date of birth or a document number
+msg-child-not-notified = a child is registered and referred without consent (Dir 2011/36 Art 13(2); CETS 197 Art 10(3)): register the child instead
+msg-period-out-of-range = the period is out of range
+msg-renewed-contact-not-applicable = renewed contact ends only the reflection period of Dir 2004/81 Art 6(4), which does not apply in this country; the Convention's period ends only on public order or an improperly claimed victim status (CETS 197 Art 13(3))
+msg-votes-only-commission = only a decision of a commission records votes
+msg-no-such-permit-application = no such permit application on this case
+msg-no-such-permit-decision = no such permit decision on this case
+msg-early-end-within-period = an early end must fall within the period ({ $start } to { $end })

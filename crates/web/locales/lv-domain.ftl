@@ -181,3 +181,13 @@ msg-follow-up-first = vispirms reģistrējiet uzraudzību
 msg-age-before-return = pirms atgriešanās personas vecumam jābūt zināmam vai pieņemtam: bērna atgriešanai ir citi noteikumi
 msg-return-needs-consent = pieaugušā atgriešanai vajadzīga personas informēta piekrišana (CETS 197 Art 16(2))
 msg-return-needs-risk-assessment = atgriešanai vispirms vajadzīgs riska novērtējums (CETS 197 Art 16(2))
+
+## Ko identifikācijas veidlapas atsaka.
+msg-search-needs-term = norādiet vārdu, dzimšanas datumu vai dokumenta numuru
+msg-child-not-notified = bērnu reģistrē un nosūta bez piekrišanas (Dir 2011/36 Art 13(2); CETS 197 Art 10(3)): tā vietā reģistrējiet bērnu
+msg-period-out-of-range = periods ir ārpus pieļaujamām robežām
+msg-renewed-contact-not-applicable = atjaunoti kontakti pārtrauc tikai Dir 2004/81 Art 6(4) nogaidīšanas periodu, bet šī direktīva šajā valstī netiek piemērota; Konvencijas atlabšanas un pārdomu periods beidzas tikai sabiedriskās kārtības dēļ vai tad, ja upura statuss pieprasīts nepamatoti (CETS 197 Art 13(3))
+msg-votes-only-commission = balsojumus reģistrē tikai komisijas lēmumam
+msg-no-such-permit-application = šajā lietā nav tāda uzturēšanās atļaujas pieteikuma
+msg-no-such-permit-decision = šajā lietā nav tāda lēmuma par uzturēšanās atļauju
+msg-early-end-within-period = pārtraukšanai pirms termiņa jābūt perioda robežās (no { $start } līdz { $end })

@@ -755,6 +755,12 @@ async fn the_pages_that_refuse_bad_input_are_latvian() {
             ],
             "prasījumā pret likumpārkāpēju norāda likumpārkāpēju",
         ),
+        (
+            "lv.policija",
+            "/notifications".to_owned(),
+            vec![("notified_on", "2026-09-21"), ("sex", "female"), ("age_group", "12_17")],
+            "bērnu reģistrē un nosūta bez piekrišanas",
+        ),
     ];
     for (who, path, fields, latvian) in &said {
         let reply = w.form(path, who, fields).await;
