@@ -174,6 +174,17 @@ crate::coded_enum! {
         NoSuchPermitApplication => "msg-no-such-permit-application",
         NoSuchPermitDecision => "msg-no-such-permit-decision",
         EarlyEndWithinPeriod => "msg-early-end-within-period",
+        // What the provider directory's form refuses.
+        NotALanguageCode => "msg-not-a-language-code",
+        NotARegionCode => "msg-not-a-region-code",
+        NotATimeOfDay => "msg-not-a-time-of-day",
+        NotAPhoneNumber => "msg-not-a-phone-number",
+        NotAnEmailAddress => "msg-not-an-email-address",
+        AtLeastOneService => "msg-at-least-one-service",
+        AccommodationNeedsCapacity => "msg-accommodation-needs-capacity",
+        ContactNeedsPhoneOrEmail => "msg-contact-needs-phone-or-email",
+        MustListOne => "msg-must-list-one",
+        ListedTwice => "msg-listed-twice",
     }
 }
 

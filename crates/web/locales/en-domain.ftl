@@ -192,3 +192,15 @@ msg-votes-only-commission = only a decision of a commission records votes
 msg-no-such-permit-application = no such permit application on this case
 msg-no-such-permit-decision = no such permit decision on this case
 msg-early-end-within-period = an early end must fall within the period ({ $start } to { $end })
+
+## What the provider directory's form refuses.
+msg-not-a-language-code = { $value } is not an ISO 639-1 code (two lower-case letters)
+msg-not-a-region-code = { $value } is not a region code such as “LV” or “LV-RIX”
+msg-not-a-time-of-day = { $value } is not a time of day HH:MM between 00:00 and 24:00
+msg-not-a-phone-number = { $value } is not a phone number (3 to 15 digits, optional +)
+msg-not-an-email-address = { $value } is not an e-mail address
+msg-at-least-one-service = must offer at least one service
+msg-accommodation-needs-capacity = accommodation needs a capacity (the number of beds)
+msg-contact-needs-phone-or-email = needs a phone number or an e-mail address
+msg-must-list-one = must list at least one
+msg-listed-twice = { $value } is listed twice

@@ -191,3 +191,15 @@ msg-votes-only-commission = balsojumus reģistrē tikai komisijas lēmumam
 msg-no-such-permit-application = šajā lietā nav tāda uzturēšanās atļaujas pieteikuma
 msg-no-such-permit-decision = šajā lietā nav tāda lēmuma par uzturēšanās atļauju
 msg-early-end-within-period = pārtraukšanai pirms termiņa jābūt perioda robežās (no { $start } līdz { $end })
+
+## Ko pakalpojumu sniedzēju saraksta veidlapa atsaka.
+msg-not-a-language-code = { $value } nav ISO 639-1 kods (divi mazie burti)
+msg-not-a-region-code = { $value } nav reģiona kods, piemēram, “LV” vai “LV-RIX”
+msg-not-a-time-of-day = { $value } nav diennakts laiks HH:MM no 00:00 līdz 24:00
+msg-not-a-phone-number = { $value } nav tālruņa numurs (3 līdz 15 cipari, var sākt ar +)
+msg-not-an-email-address = { $value } nav e-pasta adrese
+msg-at-least-one-service = jāpiedāvā vismaz viens pakalpojums
+msg-accommodation-needs-capacity = izmitināšanai jānorāda ietilpība (gultu skaits)
+msg-contact-needs-phone-or-email = vajadzīgs tālruņa numurs vai e-pasta adrese
+msg-must-list-one = jānorāda vismaz viens
+msg-listed-twice = { $value } norādīts divreiz

@@ -34,7 +34,11 @@ impl LanguageCode {
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
         match value.as_bytes() {
             [a, b] if a.is_ascii_lowercase() && b.is_ascii_lowercase() => Ok(Self([*a, *b])),
-            _ => Err(ParseError::new(field, format!("{value:?} is not an ISO 639-1 code (two lower-case letters)"))),
+            _ => Err(ParseError::said(
+                field,
+                format!("{value:?} is not an ISO 639-1 code (two lower-case letters)"),
+                crate::Message::new(crate::MessageId::NotALanguageCode).with("value", format!("{value:?}")),
+            )),
         }
     }
 
@@ -77,7 +81,13 @@ pub struct RegionCode {
 impl RegionCode {
     /// Parses a region code; the error names `field`.
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
-        let shape = || ParseError::new(field, format!("{value:?} is not a region code such as \"LV\" or \"LV-RIX\""));
+        let shape = || {
+            ParseError::said(
+                field,
+                format!("{value:?} is not a region code such as \"LV\" or \"LV-RIX\""),
+                crate::Message::new(crate::MessageId::NotARegionCode).with("value", format!("{value:?}")),
+            )
+        };
         let bytes = value.as_bytes();
         if bytes.len() < 2 || !bytes[..2].iter().all(u8::is_ascii_uppercase) {
             return Err(shape());
@@ -159,7 +169,13 @@ impl TimeOfDay {
 
     /// Parses `HH:MM` (two digits each); the error names `field`.
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
-        let bad = || ParseError::new(field, format!("{value:?} is not a time of day HH:MM between 00:00 and 24:00"));
+        let bad = || {
+            ParseError::said(
+                field,
+                format!("{value:?} is not a time of day HH:MM between 00:00 and 24:00"),
+                crate::Message::new(crate::MessageId::NotATimeOfDay).with("value", format!("{value:?}")),
+            )
+        };
         let b = value.as_bytes();
         if b.len() != 5 || b[2] != b':' || ![b[0], b[1], b[3], b[4]].iter().all(u8::is_ascii_digit) {
             return Err(bad());
@@ -403,7 +419,11 @@ fn parse_phone(field: &str, value: &str) -> Result<String, ParseError> {
     let allowed = body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'));
     let digits = body.chars().filter(char::is_ascii_digit).count();
     if !allowed || !(3..=15).contains(&digits) {
-        return Err(ParseError::new(field, format!("{value:?} is not a phone number (3 to 15 digits, optional +)")));
+        return Err(ParseError::said(
+            field,
+            format!("{value:?} is not a phone number (3 to 15 digits, optional +)"),
+            crate::Message::new(crate::MessageId::NotAPhoneNumber).with("value", format!("{value:?}")),
+        ));
     }
     Ok(value.to_owned())
 }
@@ -411,7 +431,13 @@ fn parse_phone(field: &str, value: &str) -> Result<String, ParseError> {
 /// An e-mail address in its usual shape: `local@domain.tld`, no spaces.
 fn parse_email(field: &str, value: &str) -> Result<String, ParseError> {
     let value = value.trim();
-    let bad = || ParseError::new(field, format!("{value:?} is not an e-mail address"));
+    let bad = || {
+        ParseError::said(
+            field,
+            format!("{value:?} is not an e-mail address"),
+            crate::Message::new(crate::MessageId::NotAnEmailAddress).with("value", format!("{value:?}")),
+        )
+    };
     if value.len() > MAX_EMAIL_CHARS || !value.bytes().all(|b| b.is_ascii_graphic() || b >= 0x80) {
         return Err(bad());
     }
@@ -432,7 +458,11 @@ impl ProviderInput {
         let country = CountryCode::parse("country", &self.country)?;
 
         if self.services.is_empty() {
-            return Err(ParseError::new("services", "must offer at least one service"));
+            return Err(ParseError::said(
+                "services",
+                "must offer at least one service",
+                crate::Message::new(crate::MessageId::AtLeastOneService),
+            ));
         }
         let mut services: Vec<OfferedService> = Vec::with_capacity(self.services.len());
         for (i, s) in self.services.iter().enumerate() {
@@ -445,9 +475,10 @@ impl ProviderInput {
             }
             match s.capacity {
                 None if service.capacity_unit() == CapacityUnit::Bed => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         format!("services[{i}].capacity"),
                         "accommodation needs a capacity (the number of beds)",
+                        crate::Message::new(crate::MessageId::AccommodationNeedsCapacity),
                     ));
                 }
                 None if s.occupied > 0 => {
@@ -479,9 +510,10 @@ impl ProviderInput {
             let email =
                 c.email.as_deref().map(|e| parse_email(&format!("contact_points[{i}].email"), e)).transpose()?;
             if phone.is_none() && email.is_none() {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     format!("contact_points[{i}]"),
                     "needs a phone number or an e-mail address",
+                    crate::Message::new(crate::MessageId::ContactNeedsPhoneOrEmail),
                 ));
             }
             contact_points.push(ContactPoint { label, phone, email });
@@ -512,13 +544,21 @@ fn parse_set<T: Ord>(
     parse: impl Fn(&str, &str) -> Result<T, ParseError>,
 ) -> Result<BTreeSet<T>, ParseError> {
     if values.is_empty() {
-        return Err(ParseError::new(field, "must list at least one"));
+        return Err(ParseError::said(
+            field,
+            "must list at least one",
+            crate::Message::new(crate::MessageId::MustListOne),
+        ));
     }
     let mut set = BTreeSet::new();
     for (i, value) in values.iter().enumerate() {
         let item_field = format!("{field}[{i}]");
         if !set.insert(parse(&item_field, value)?) {
-            return Err(ParseError::new(item_field, format!("{value:?} is listed twice")));
+            return Err(ParseError::said(
+                item_field,
+                format!("{value:?} is listed twice"),
+                crate::Message::new(crate::MessageId::ListedTwice).with("value", format!("{value:?}")),
+            ));
         }
     }
     Ok(set)

@@ -761,6 +761,21 @@ async fn the_pages_that_refuse_bad_input_are_latvian() {
             vec![("notified_on", "2026-09-21"), ("sex", "female"), ("age_group", "12_17")],
             "bērnu reģistrē un nosūta bez piekrišanas",
         ),
+        (
+            "lv.vaditaja",
+            "/providers/new".to_owned(),
+            vec![
+                ("id", ""),
+                ("name", "Krīzes centrs Rīga"),
+                ("service.safe_accommodation", "on"),
+                ("capacity.safe_accommodation", "2"),
+                ("languages", "lv"),
+                ("regions", "Rīga"),
+                ("accepts", "women"),
+                ("always_open", "on"),
+            ],
+            "nav reģiona kods, piemēram, “LV” vai “LV-RIX”",
+        ),
     ];
     for (who, path, fields, latvian) in &said {
         let reply = w.form(path, who, fields).await;
