@@ -529,25 +529,7 @@ async fn the_caseworkers_frictions_are_gone_in_a_browser() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let provider = t
-        .form(
-            "/providers/new",
-            Some(&w.supervisor),
-            &[
-                ("id", ""),
-                ("name", "Mārupe Women's Shelter"),
-                ("organisation_id", &w.shelter),
-                ("service.counselling_information", "on"),
-                ("languages", "lv, uk"),
-                ("regions", "LV"),
-                ("accepts", "women"),
-                ("contact_points", "Intake; +371 2000 0000; intake@shelter.example"),
-                ("opening_hours", ""),
-                ("always_open", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(provider.status, StatusCode::SEE_OTHER, "{}", provider.body);
+    crate::queues::add_counselling_provider(t, &w.supervisor, &w.shelter).await;
 
     let Some(mut b) = Browser::open(t, "en-GB,en").await else { return };
     for size in WIDTHS {

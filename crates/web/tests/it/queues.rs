@@ -285,6 +285,30 @@ async fn the_login_page_speaks_the_browsers_language_unless_one_was_chosen() {
     assert!(chosen.body.contains("<html lang=\"en\""), "a language picked on the page wins");
 }
 
+/// A shelter's counselling service for women, speaking Latvian and Ukrainian, always open:
+/// the best match for a Ukrainian-speaking woman's referral. Added by `supervisor`.
+pub(crate) async fn add_counselling_provider(t: &TestApp, supervisor: &Session, shelter: &str) {
+    let provider = t
+        .form(
+            "/providers/new",
+            Some(supervisor),
+            &[
+                ("id", ""),
+                ("name", "Mārupe Women's Shelter"),
+                ("organisation_id", shelter),
+                ("service.counselling_information", "on"),
+                ("languages", "lv, uk"),
+                ("regions", "LV"),
+                ("accepts", "women"),
+                ("contact_points", "Intake; +371 2000 0000; intake@shelter.example"),
+                ("opening_hours", ""),
+                ("always_open", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(provider.status, StatusCode::SEE_OTHER, "{}", provider.body);
+}
+
 #[tokio::test]
 async fn the_referral_form_proposes_the_best_provider_the_persons_languages_and_the_operator_last() {
     let w = world().await;
@@ -307,25 +331,7 @@ async fn the_referral_form_proposes_the_best_provider_the_persons_languages_and_
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let provider = t
-        .form(
-            "/providers/new",
-            Some(&w.supervisor),
-            &[
-                ("id", ""),
-                ("name", "Mārupe Women's Shelter"),
-                ("organisation_id", &w.shelter),
-                ("service.counselling_information", "on"),
-                ("languages", "lv, uk"),
-                ("regions", "LV"),
-                ("accepts", "women"),
-                ("contact_points", "Intake; +371 2000 0000; intake@shelter.example"),
-                ("opening_hours", ""),
-                ("always_open", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(provider.status, StatusCode::SEE_OTHER, "{}", provider.body);
+    add_counselling_provider(t, &w.supervisor, &w.shelter).await;
     let form = get_ok(
         t,
         &format!("/cases/{}/referrals/new?kind=service&service=counselling_information", w.case_id),
