@@ -185,6 +185,8 @@ crate::coded_enum! {
         ContactNeedsPhoneOrEmail => "msg-contact-needs-phone-or-email",
         MustListOne => "msg-must-list-one",
         ListedTwice => "msg-listed-twice",
+        // What residence, identification records, accounts and shares refuse.
+        // What the support records refuse when they quote a value (dates, amounts, states).
     }
 }
 

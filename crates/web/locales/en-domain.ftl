@@ -204,3 +204,7 @@ msg-accommodation-needs-capacity = accommodation needs a capacity (the number of
 msg-contact-needs-phone-or-email = needs a phone number or an e-mail address
 msg-must-list-one = must list at least one
 msg-listed-twice = { $value } is listed twice
+
+## What residence, identification records, accounts and shares refuse.
+
+## What the support records refuse when they quote a value (dates, amounts, states).

@@ -203,3 +203,7 @@ msg-accommodation-needs-capacity = izmitināšanai jānorāda ietilpība (gultu 
 msg-contact-needs-phone-or-email = vajadzīgs tālruņa numurs vai e-pasta adrese
 msg-must-list-one = jānorāda vismaz viens
 msg-listed-twice = { $value } norādīts divreiz
+
+## What residence, identification records, accounts and shares refuse.
+
+## What the support records refuse when they quote a value (dates, amounts, states).
