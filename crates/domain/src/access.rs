@@ -78,6 +78,10 @@ pub enum Permission {
     ManageReferrals,
     /// Referring an adult without consent in a documented emergency (audited).
     OverrideReferralConsent,
+    /// Reviewing the pairs of registrations the person-linkage engine is unsure of, and
+    /// re-training the platform's person model from the answers (the data officer; which cases'
+    /// fields it may see is [`may_review_pair`]).
+    ReviewPersons,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -89,7 +93,9 @@ pub fn role_compartments(role: Role) -> &'static [Compartment] {
         Role::DecisionMaker => &[Identity],
         Role::Investigator => &[Identity, Proceedings],
         Role::Rapporteur | Role::Statistician => &[Statistics],
-        Role::Administrator | Role::Auditor => &[],
+        // The data officer opens no part of a case: it sees the fields linkage compares of a
+        // pair under review, and only that ([`may_review_pair`]).
+        Role::Administrator | Role::Auditor | Role::DataOfficer => &[],
     }
 }
 
@@ -135,15 +141,32 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReviewAssessments => role == Role::Supervisor,
         ManageReferrals => matches!(role, Role::Caseworker | Role::Supervisor),
         OverrideReferralConsent => role == Role::Supervisor,
+        ReviewPersons => role == Role::DataOfficer,
     }
 }
 
-/// Whether a role opens any part of a person's case (identity, support or proceedings): a
-/// "data role", whose grant to an existing user needs a second administrator's approval.
+/// Whether a role reads anything of a person: any part of a case (identity, support or
+/// proceedings), or the identity fields linkage compares (the data officer). A "data role",
+/// whose grant to an existing user needs a second administrator's approval.
 pub fn is_data_role(role: Role) -> bool {
-    role_compartments(role)
-        .iter()
-        .any(|c| matches!(c, Compartment::Identity | Compartment::Support | Compartment::Proceedings))
+    role == Role::DataOfficer
+        || role_compartments(role)
+            .iter()
+            .any(|c| matches!(c, Compartment::Identity | Compartment::Support | Compartment::Proceedings))
+}
+
+/// The fields of a case's identity that person linkage compares, and so all a data officer
+/// reviewing a pair reads of each case ([`may_review_pair`]).
+pub const FIELDS_LINKAGE_COMPARES: [&str; 5] = ["given_names", "family_names", "date_of_birth", "sex", "citizenship"];
+
+/// Record level for clerical review: may `actor` read the fields linkage compares
+/// ([`FIELDS_LINKAGE_COMPARES`]) of the two cases of a pair, to answer whether they are one
+/// person? A data officer, both cases in its own jurisdiction, whichever organisations own
+/// them; nothing else of the cases, and nobody else (deny by default).
+pub fn may_review_pair(actor: &Actor, a: &CaseScope, b: &CaseScope) -> bool {
+    permission_allowed(&actor.roles, Permission::ReviewPersons)
+        && a.jurisdiction == actor.jurisdiction
+        && b.jurisdiction == actor.jurisdiction
 }
 
 /// The data roles in `after` that `before` did not hold: what a change of roles would grant.
@@ -586,8 +609,9 @@ mod tests {
     fn data_roles_are_those_that_open_a_persons_case() {
         for role in Role::ALL {
             let opens = role_compartments(*role).iter().any(|c| *c != Compartment::Statistics);
-            assert_eq!(is_data_role(*role), opens, "{role}");
+            assert_eq!(is_data_role(*role), opens || *role == Role::DataOfficer, "{role}");
         }
+        assert!(is_data_role(Role::DataOfficer));
         assert!(is_data_role(Role::DecisionMaker));
         assert!(!is_data_role(Role::Administrator) && !is_data_role(Role::Auditor));
         assert_eq!(
@@ -726,6 +750,35 @@ mod tests {
         assert_eq!(referral_side(&cw("other"), &r(false)), None);
         // Who does not manage referrals sees none, even its own organisation's.
         assert_eq!(referral_side(&actor("ngo", Role::FirstResponder), &r(false)), None);
+    }
+
+    #[test]
+    fn a_data_officer_reviews_pairs_of_its_jurisdiction_and_reads_no_case() {
+        let officer = actor("ca", Role::DataOfficer);
+        let (a, b) = (case_of("ngo-a", vec![]), case_of("police", vec![]));
+        assert!(may_review_pair(&officer, &a, &b), "across organisations of its country");
+        let mut abroad = b.clone();
+        abroad.jurisdiction = ee();
+        assert!(!may_review_pair(&officer, &a, &abroad));
+        assert!(!may_review_pair(&officer, &abroad, &abroad));
+        // Nobody else reviews, whatever else they read.
+        for role in Role::ALL.iter().filter(|r| **r != Role::DataOfficer) {
+            assert!(!may_review_pair(&actor("ngo-a", *role), &a, &a), "{role}");
+            assert!(!permission_allowed(&[*role], Permission::ReviewPersons), "{role}");
+        }
+        // No part of any case, not even its own organisation's; no listing, no search.
+        for c in Compartment::ALL {
+            for act in Action::ALL {
+                assert!(!authorize(&officer, &case_of("ca", vec![]), *c, *act).is_allowed(), "{c} {act}");
+            }
+        }
+        for p in [Permission::ListCases, Permission::SearchPersons, Permission::ReadAuditLog, Permission::ShareCase] {
+            assert!(!permission_allowed(&[Role::DataOfficer], p), "{p:?}");
+        }
+        assert_eq!(
+            case_actions(&officer, crate::OrganisationKind::CompetentAuthority, &facts(a, false)),
+            CaseActions::default()
+        );
     }
 
     #[test]

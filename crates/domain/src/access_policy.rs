@@ -46,6 +46,7 @@ mod tests {
             (ReviewAssessments, "review assessments"),
             (ManageReferrals, "manage referrals"),
             (OverrideReferralConsent, "refer without consent in an emergency"),
+            (ReviewPersons, "review uncertain pairs of persons"),
         ];
         for (p, _) in &rows {
             match p {
@@ -71,7 +72,8 @@ mod tests {
                 | ManageProviders
                 | ReviewAssessments
                 | ManageReferrals
-                | OverrideReferralConsent => {}
+                | OverrideReferralConsent
+                | ReviewPersons => {}
             }
         }
         rows

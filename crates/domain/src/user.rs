@@ -27,6 +27,11 @@ coded_enum! {
         /// Data protection officer: reads the audit log and the access histories of its
         /// jurisdiction (who accessed which record, and when), never case data.
         Auditor => "auditor",
+        /// Keeps the person register's quality: reviews the pairs of registrations the
+        /// linkage engine is unsure of (the identity fields it compares, of any organisation of
+        /// its jurisdiction) and re-trains the platform's person model. Never support data,
+        /// never a case beyond the fields compared.
+        DataOfficer => "data_officer",
     }
 }
 
@@ -49,6 +54,9 @@ impl Role {
             ),
             Role::Investigator => kind.is_law_enforcement(),
             Role::Rapporteur | Role::Statistician => kind.is_statistical(),
+            // The register's quality is kept where the register is: the competent authority of
+            // the national referral mechanism.
+            Role::DataOfficer => kind == OrganisationKind::CompetentAuthority,
         }
     }
 
@@ -195,5 +203,7 @@ mod tests {
         assert!(!Role::Caseworker.fits(OrganisationKind::Police));
         assert!(Role::DecisionMaker.fits(OrganisationKind::CompetentAuthority));
         assert!(!Role::Statistician.fits(OrganisationKind::Shelter));
+        assert!(Role::DataOfficer.fits(OrganisationKind::CompetentAuthority));
+        assert!(!Role::DataOfficer.fits(OrganisationKind::Ngo));
     }
 }

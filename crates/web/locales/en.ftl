@@ -83,6 +83,7 @@ role-investigator = Investigator
 role-rapporteur = National rapporteur
 role-statistician = Statistician
 role-auditor = Data protection officer
+role-data_officer = Data officer (keeps the person register's quality)
 # Shared words
 save = Save
 choose = Choose…

@@ -83,6 +83,7 @@ role-investigator = Izmeklētājs
 role-rapporteur = Nacionālais ziņotājs
 role-statistician = Statistiķis
 role-auditor = Datu aizsardzības speciālists
+role-data_officer = Datu kvalitātes speciālists (uztur personu reģistra kvalitāti)
 # Kopīgi vārdi
 save = Saglabāt
 choose = Izvēlieties…

@@ -37,6 +37,7 @@ async fn world() -> World {
             Role::Rapporteur => ("rapporteur", &rapporteur),
             Role::Statistician => ("statistician", &eu_stats),
             Role::Auditor => ("dpo", &ngo),
+            Role::DataOfficer => ("dataofficer", &nrm),
         };
         let session = if *role == Role::Administrator {
             t.admin(username, org).await
