@@ -182,7 +182,11 @@ impl PersonIdentity {
             .map(|(i, a)| parse_line(&format!("aliases[{i}]"), a, 200))
             .collect::<Result<Vec<_>, _>>()?;
         if aliases.len() > 20 {
-            return Err(ParseError::new("aliases", "at most 20 aliases"));
+            return Err(ParseError::said(
+                "aliases",
+                "at most 20 aliases",
+                crate::Message::new(crate::MessageId::AtMostAliases).with("max", 20),
+            ));
         }
         Ok(Self {
             given_names: parse_line("given_names", given_names, 200)?,
@@ -209,7 +213,11 @@ impl NoteInput {
     pub fn parse(compartment: &str, body: &str) -> Result<Self, ParseError> {
         let compartment = Compartment::parse_code("compartment", compartment)?;
         if compartment == Compartment::Statistics {
-            return Err(ParseError::new("compartment", "notes belong to identity, support or proceedings"));
+            return Err(ParseError::said(
+                "compartment",
+                "notes belong to identity, support or proceedings",
+                crate::Message::new(crate::MessageId::NotesCompartment),
+            ));
         }
         Ok(Self { compartment, body: Narrative::parse("body", body)? })
     }

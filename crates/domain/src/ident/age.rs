@@ -3,7 +3,7 @@
 //!
 //! [`age_status`] works on a given date; the caller supplies it (the domain reads no clock).
 
-use crate::{ParseError, case::CalendarDate, coded_enum, text::parse_line};
+use crate::{Message, MessageId, ParseError, case::CalendarDate, coded_enum, text::parse_line};
 use serde::{Deserialize, Serialize};
 
 /// Below this age a person is a child.
@@ -35,10 +35,18 @@ impl TryFrom<AgeRangeFields> for AgeRange {
 impl AgeRange {
     pub fn new(min_years: u8, max_years: u8) -> Result<Self, ParseError> {
         if min_years > max_years {
-            return Err(ParseError::new("age_range", "the lower age is above the upper age"));
+            return Err(ParseError::said(
+                "age_range",
+                "the lower age is above the upper age",
+                Message::new(MessageId::AgeRangeInverted),
+            ));
         }
         if max_years > MAX_AGE_YEARS {
-            return Err(ParseError::new("age_range", format!("ages above {MAX_AGE_YEARS} are not accepted")));
+            return Err(ParseError::said(
+                "age_range",
+                format!("ages above {MAX_AGE_YEARS} are not accepted"),
+                Message::new(MessageId::AgeAbove).with("max", MAX_AGE_YEARS),
+            ));
         }
         Ok(Self { min_years, max_years })
     }
@@ -46,7 +54,13 @@ impl AgeRange {
     /// Reads two numbers of years from a form; the errors name `field`.
     pub fn parse(field: &str, min_years: &str, max_years: &str) -> Result<Self, ParseError> {
         let number = |v: &str| {
-            v.trim().parse::<u8>().map_err(|_| ParseError::new(field, format!("{v:?} is not a number of years")))
+            v.trim().parse::<u8>().map_err(|_| {
+                ParseError::said(
+                    field,
+                    format!("{v:?} is not a number of years"),
+                    Message::new(MessageId::NotANumberOfYears).with("value", v),
+                )
+            })
         };
         Self::new(number(min_years)?, number(max_years)?).map_err(|e| e.within(field))
     }

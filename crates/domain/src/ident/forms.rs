@@ -193,7 +193,11 @@ impl FormCatalogue {
         let value = value.trim();
         self.get(value).map(|f| f.id.clone()).ok_or_else(|| {
             let known: Vec<&str> = self.forms.iter().map(|f| f.id.as_str()).collect();
-            ParseError::new(field, format!("unknown form {value:?}; expected one of {}", known.join(", ")))
+            ParseError::said(
+                field,
+                format!("unknown form {value:?}; expected one of {}", known.join(", ")),
+                crate::Message::new(crate::MessageId::NotAFormOfExploitation).with("value", value),
+            )
         })
     }
 

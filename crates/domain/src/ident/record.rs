@@ -15,7 +15,7 @@ use super::legal_test::{AgeBasis, LegalTestInput};
 use crate::case::{CalendarDate, PersonIdentity, Sex};
 use crate::org::CountryCode;
 use crate::text::{Narrative, parse_line};
-use crate::{ParseError, coded_enum};
+use crate::{Message, MessageId, ParseError, coded_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -260,7 +260,11 @@ fn optional_line(field: &str, value: &Option<String>, max: usize) -> Result<Opti
 
 fn lines(field: &str, values: &[String], max: usize, max_items: usize) -> Result<Vec<String>, ParseError> {
     if values.len() > max_items {
-        return Err(ParseError::new(field, format!("at most {max_items} entries")));
+        return Err(ParseError::said(
+            field,
+            format!("at most {max_items} entries"),
+            Message::new(MessageId::AtMostEntries).with("max", max_items),
+        ));
     }
     values
         .iter()
@@ -276,7 +280,11 @@ pub fn parse_language(field: &str, value: &str) -> Result<String, ParseError> {
     if (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(v)
     } else {
-        Err(ParseError::new(field, format!("{value:?} is not an ISO 639 language code (two or three letters)")))
+        Err(ParseError::said(
+            field,
+            format!("{value:?} is not an ISO 639 language code (two or three letters)"),
+            Message::new(MessageId::NotAnIso639Code).with("value", value),
+        ))
     }
 }
 
@@ -300,7 +308,11 @@ impl Registration {
         p.previous_family_names = lines("person.previous_family_names", &p.previous_family_names, 200, 10)?;
         p.safe_contact = optional_line("person.safe_contact", &p.safe_contact, 500)?;
         if p.citizenships.len() > 5 {
-            return Err(ParseError::new("person.citizenships", "at most 5 citizenships"));
+            return Err(ParseError::said(
+                "person.citizenships",
+                "at most 5 citizenships",
+                Message::new(MessageId::AtMostCitizenships).with("max", 5),
+            ));
         }
         let mut seen = BTreeSet::new();
         p.citizenships.retain(|c| seen.insert(*c));
@@ -312,7 +324,11 @@ impl Registration {
             .map(|(i, l)| parse_language(&format!("person.languages[{i}]"), l))
             .collect::<Result<_, _>>()?;
         if p.documents.len() > 10 {
-            return Err(ParseError::new("person.documents", "at most 10 documents"));
+            return Err(ParseError::said(
+                "person.documents",
+                "at most 10 documents",
+                Message::new(MessageId::AtMostDocuments).with("max", 10),
+            ));
         }
         for (i, d) in p.documents.iter_mut().enumerate() {
             d.number = parse_line(&format!("person.documents[{i}].number"), &d.number, 60)?;
@@ -324,9 +340,10 @@ impl Registration {
         let c = &mut self.context;
         for (i, f) in c.forms.iter().enumerate() {
             if catalogue.get(f.as_str()).is_none() {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     format!("context.forms[{i}]"),
                     format!("{:?} is not a form of exploitation in the catalogue", f.as_str()),
+                    Message::new(MessageId::NotAFormOfExploitation).with("value", f.as_str()),
                 ));
             }
         }
@@ -343,7 +360,11 @@ impl Registration {
         }
         c.other_form = optional_line("context.other_form", &c.other_form, 300)?;
         if c.events.len() > 50 {
-            return Err(ParseError::new("context.events", "at most 50 events"));
+            return Err(ParseError::said(
+                "context.events",
+                "at most 50 events",
+                Message::new(MessageId::AtMostEvents).with("max", 50),
+            ));
         }
         for (i, e) in c.events.iter_mut().enumerate() {
             e.place = optional_line(&format!("context.events[{i}].place"), &e.place, 300)?;
@@ -355,7 +376,11 @@ impl Registration {
                 return Err(ParseError::empty(format!("indicators[{i}].list")));
             }
             if answers.present.len() > 500 {
-                return Err(ParseError::new(format!("indicators[{i}].present"), "too many indicators"));
+                return Err(ParseError::said(
+                    format!("indicators[{i}].present"),
+                    "too many indicators",
+                    Message::new(MessageId::TooManyIndicators),
+                ));
             }
         }
         for (field, consent) in
@@ -458,11 +483,12 @@ impl Registration {
         }
         match &self.support_consent {
             Some(c) if c.given => Ok(()),
-            _ => Err(ParseError::new(
+            _ => Err(ParseError::said(
                 "support_consent",
                 "national practice in this country: an adult is formally referred only with informed consent to \
                  assistance and referral (not a requirement of Dir 2011/36 or CETS 197); without it, file an \
                  anonymous notification so that the person is still counted",
+                Message::new(MessageId::AdultReferralNeedsConsent),
             )),
         }
     }

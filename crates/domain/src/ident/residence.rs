@@ -143,38 +143,57 @@ impl ReflectionPeriod {
             g => Some(ReflectionTermination::parse_code("termination_ground", g)?),
         };
         if termination_ground.is_some_and(|g| !g.ends_cets_period()) {
-            return Err(ParseError::new("termination_ground", RENEWED_CONTACT_ONLY_DIR_2004_81));
+            return Err(ParseError::said(
+                "termination_ground",
+                RENEWED_CONTACT_ONLY_DIR_2004_81,
+                Message::new(MessageId::RenewedContactOnlyPermitRoute),
+            ));
         }
         if end < start {
-            return Err(ParseError::new("end", format!("must not be before the start ({start})")));
+            return Err(ParseError::said(
+                "end",
+                format!("must not be before the start ({start})"),
+                Message::new(MessageId::NotBeforeStartOn).with("start", start),
+            ));
         }
         let length = start.days_until(end) + 1;
         if length < i64::from(rules.min_days) {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "end",
                 format!(
                     "the reflection period must last at least {} days (CETS 197 Art 13(1)); \
                      from {start} to {end} is {length} days",
                     rules.min_days
                 ),
+                Message::new(MessageId::ReflectionTooShort)
+                    .with("min", rules.min_days)
+                    .with("start", start)
+                    .with("end", end)
+                    .with("length", length),
             ));
         }
         match (terminated_on, termination_ground) {
             (None, None) => {}
             (Some(_), None) => {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "termination_ground",
                     "an early end needs its ground: public_order or improper_claim (CETS 197 Art 13(3))",
+                    Message::new(MessageId::EarlyEndNeedsGround),
                 ));
             }
             (None, Some(_)) => {
-                return Err(ParseError::new("terminated_on", "a termination ground needs the date it took effect"));
+                return Err(ParseError::said(
+                    "terminated_on",
+                    "a termination ground needs the date it took effect",
+                    Message::new(MessageId::GroundNeedsDate),
+                ));
             }
             (Some(on), Some(_)) => {
                 if on < start || on > end {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         "terminated_on",
                         format!("an early end must fall within the period ({start} to {end})"),
+                        Message::new(MessageId::EarlyEndWithinPeriod).with("start", start).with("end", end),
                     ));
                 }
             }
@@ -318,49 +337,84 @@ impl ResidencePermitDecision {
     ) -> Result<Self, ParseError> {
         let decided_on = CalendarDate::parse("decided_on", decided_on)?;
         if decided_on < application.applied_on {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "decided_on",
                 format!("the decision cannot come before the application of {}", application.applied_on),
+                Message::new(MessageId::PermitDecisionBeforeApplication).with("date", application.applied_on),
             ));
         }
         let granted = parse_flag("granted", granted, None)?;
         let renewal_of = match renewal_of.trim() {
             "" => None,
-            r => Some(
-                uuid::Uuid::parse_str(r)
-                    .map_err(|_| ParseError::new("renewal_of", format!("{r:?} is not a permit identifier")))?,
-            ),
+            r => Some(uuid::Uuid::parse_str(r).map_err(|_| {
+                ParseError::said(
+                    "renewal_of",
+                    format!("{r:?} is not a permit identifier"),
+                    Message::new(MessageId::NotAPermitIdentifier).with("value", r),
+                )
+            })?),
         };
         let valid_from = optional_date("valid_from", valid_from)?;
         let valid_until = optional_date("valid_until", valid_until)?;
         if !granted {
             if valid_from.is_some() {
-                return Err(ParseError::new("valid_from", "a refused permit has no validity dates"));
+                return Err(ParseError::said(
+                    "valid_from",
+                    "a refused permit has no validity dates",
+                    Message::new(MessageId::RefusedPermitNoValidity),
+                ));
             }
             if valid_until.is_some() {
-                return Err(ParseError::new("valid_until", "a refused permit has no validity dates"));
+                return Err(ParseError::said(
+                    "valid_until",
+                    "a refused permit has no validity dates",
+                    Message::new(MessageId::RefusedPermitNoValidity),
+                ));
             }
             return Ok(Self { ground: application.ground, decided_on, granted, valid_from, valid_until, renewal_of });
         }
-        let from = valid_from.ok_or_else(|| ParseError::new("valid_from", "a granted permit needs its first day"))?;
-        let until = valid_until.ok_or_else(|| ParseError::new("valid_until", "a granted permit needs its last day"))?;
+        let from = valid_from.ok_or_else(|| {
+            ParseError::said(
+                "valid_from",
+                "a granted permit needs its first day",
+                Message::new(MessageId::GrantedPermitFirstDay),
+            )
+        })?;
+        let until = valid_until.ok_or_else(|| {
+            ParseError::said(
+                "valid_until",
+                "a granted permit needs its last day",
+                Message::new(MessageId::GrantedPermitLastDay),
+            )
+        })?;
         if until <= from {
-            return Err(ParseError::new("valid_until", format!("must be after the first day of validity ({from})")));
+            return Err(ParseError::said(
+                "valid_until",
+                format!("must be after the first day of validity ({from})"),
+                Message::new(MessageId::AfterFirstDayOfValidity).with("from", from),
+            ));
         }
         if rules.directive_2004_81_applies && application.ground.under_directive_2004_81() {
             // Valid at least N months: the day after the last day is N months after the first.
-            let min_end = from
-                .add_months(rules.min_months)
-                .and_then(|d| d.add_days(-1))
-                .ok_or_else(|| ParseError::new("valid_from", "is too late for a permit of the minimum length"))?;
+            let min_end = from.add_months(rules.min_months).and_then(|d| d.add_days(-1)).ok_or_else(|| {
+                ParseError::said(
+                    "valid_from",
+                    "is too late for a permit of the minimum length",
+                    Message::new(MessageId::TooLateForMinimumPermit),
+                )
+            })?;
             if until < min_end {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     "valid_until",
                     format!(
                         "a permit for a cooperating victim is valid at least {} months (Dir 2004/81 \
                          Art 8(3)): from {from} it runs at least until {min_end}",
                         rules.min_months
                     ),
+                    Message::new(MessageId::PermitTooShort)
+                        .with("months", rules.min_months)
+                        .with("from", from)
+                        .with("until", min_end),
                 ));
             }
         }
@@ -371,14 +425,19 @@ impl ResidencePermitDecision {
     /// renewed, and the renewal starts after the renewed permit starts.
     pub fn check_renewal(&self, renewed: &ResidencePermitDecision) -> Result<(), ParseError> {
         if !renewed.granted {
-            return Err(ParseError::new("renewal_of", "a refused permit cannot be renewed"));
+            return Err(ParseError::said(
+                "renewal_of",
+                "a refused permit cannot be renewed",
+                Message::new(MessageId::RefusedPermitNotRenewed),
+            ));
         }
         if let (Some(from), Some(renewed_from)) = (self.valid_from, renewed.valid_from)
             && from <= renewed_from
         {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "valid_from",
                 format!("a renewal starts after the renewed permit's first day ({renewed_from})"),
+                Message::new(MessageId::RenewalAfterFirstDay).with("date", renewed_from),
             ));
         }
         Ok(())
@@ -427,14 +486,21 @@ impl InternationalProtectionApplication {
         let outcome = ProtectionOutcome::parse_code("outcome", outcome)?;
         let decided_on = optional_date("decided_on", decided_on)?;
         match (outcome, decided_on) {
-            (ProtectionOutcome::Pending, Some(_)) => {
-                Err(ParseError::new("decided_on", "a pending application has no decision date"))
-            }
+            (ProtectionOutcome::Pending, Some(_)) => Err(ParseError::said(
+                "decided_on",
+                "a pending application has no decision date",
+                Message::new(MessageId::PendingNoDecisionDate),
+            )),
             (ProtectionOutcome::Pending, None) => Ok(Self { applied_on, outcome, decided_on }),
-            (_, None) => Err(ParseError::new("decided_on", "the date of the outcome is needed")),
-            (_, Some(on)) if on < applied_on => Err(ParseError::new(
+            (_, None) => Err(ParseError::said(
+                "decided_on",
+                "the date of the outcome is needed",
+                Message::new(MessageId::OutcomeNeedsDate),
+            )),
+            (_, Some(on)) if on < applied_on => Err(ParseError::said(
                 "decided_on",
                 format!("the outcome cannot come before the application of {applied_on}"),
+                Message::new(MessageId::OutcomeBeforeApplication).with("date", applied_on),
             )),
             (_, Some(_)) => Ok(Self { applied_on, outcome, decided_on }),
         }

@@ -273,11 +273,19 @@ impl Decision {
         let corrects = match corrects.trim() {
             "" => None,
             c => {
-                let n: u32 = c
-                    .parse()
-                    .map_err(|_| ParseError::new("corrects", format!("{c:?} is not the number of a decision")))?;
+                let n: u32 = c.parse().map_err(|_| {
+                    ParseError::said(
+                        "corrects",
+                        format!("{c:?} is not the number of a decision"),
+                        Message::new(MessageId::NotADecisionNumber).with("value", c),
+                    )
+                })?;
                 if n == 0 || n >= seq {
-                    return Err(ParseError::new("corrects", "a correction must name an earlier decision of this case"));
+                    return Err(ParseError::said(
+                        "corrects",
+                        "a correction must name an earlier decision of this case",
+                        Message::new(MessageId::CorrectionNamesEarlier),
+                    ));
                 }
                 Some(n)
             }
