@@ -69,7 +69,13 @@ fn past_date(field: &str, value: &str, today: CalendarDate) -> Result<CalendarDa
 
 fn parse_id(field: &str, value: &str) -> Result<uuid::Uuid, ParseError> {
     let v = value.trim();
-    uuid::Uuid::parse_str(v).map_err(|_| ParseError::new(field, format!("{v:?} is not a record identifier")))
+    uuid::Uuid::parse_str(v).map_err(|_| {
+        ParseError::said(
+            field,
+            format!("{v:?} is not a record identifier"),
+            crate::Message::new(crate::MessageId::NotARecordIdentifier).with("value", v),
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,9 +311,10 @@ impl ChildInterview {
         let interviewed_on = past_date("interviewed_on", &input.interviewed_on, today)?;
         let facts_reported_on = CalendarDate::parse("facts_reported_on", &input.facts_reported_on)?;
         if interviewed_on < facts_reported_on {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "interviewed_on",
                 format!("an interview cannot come before the facts were reported ({facts_reported_on})"),
+                crate::Message::new(crate::MessageId::InterviewBeforeFacts).with("date", facts_reported_on),
             ));
         }
         let mut interviewer_ids = BTreeSet::new();
@@ -322,7 +329,11 @@ impl ChildInterview {
             ));
         }
         if interviewer_ids.len() > MAX_INTERVIEWERS {
-            return Err(ParseError::new("interviewer_ids", format!("at most {MAX_INTERVIEWERS} interviewers")));
+            return Err(ParseError::said(
+                "interviewer_ids",
+                format!("at most {MAX_INTERVIEWERS} interviewers"),
+                crate::Message::new(crate::MessageId::AtMostInterviewers).with("max", MAX_INTERVIEWERS),
+            ));
         }
         let accompanied_by = Accompaniment::parse_code("accompanied_by", input.accompanied_by.trim())?;
         let no_accompaniment_reason = optional_line("no_accompaniment_reason", &input.no_accompaniment_reason, 1000)?;
@@ -537,12 +548,12 @@ impl BestInterestsDetermination {
         let decided_by = parse_line("decided_by", &input.decided_by, 200)?;
         let child_heard = parse_flag("child_heard", &input.child_heard)?;
         let child_views_summary = if input.child_views_summary.trim().is_empty() {
-            let message = if child_heard {
-                "the child was heard: summarise the child's views"
+            let (message, id) = if child_heard {
+                ("the child was heard: summarise the child's views", crate::MessageId::SummariseChildsViews)
             } else {
-                "the child was not heard: say why"
+                ("the child was not heard: say why", crate::MessageId::SayWhyChildNotHeard)
             };
-            return Err(ParseError::new("child_views_summary", message));
+            return Err(ParseError::said("child_views_summary", message, crate::Message::new(id)));
         } else {
             parse_line("child_views_summary", &input.child_views_summary, 2000)?
         };
@@ -642,15 +653,19 @@ fn check_basis(
         ));
     };
     if id != based_on {
-        return Err(ParseError::new(
+        return Err(ParseError::said(
             "based_on",
             format!("the determination given ({id}) is not the one the solution is based on ({based_on})"),
+            crate::Message::new(crate::MessageId::DeterminationNotBasis).with("given", id).with("basis", based_on),
         ));
     }
     if bid.decided_on > on {
-        return Err(ParseError::new(
+        return Err(ParseError::said(
             "based_on",
             format!("the best-interests determination of {} comes after {on}; it must come first", bid.decided_on),
+            crate::Message::new(crate::MessageId::DeterminationComesAfter)
+                .with("decided", bid.decided_on)
+                .with("on", on),
         ));
     }
     if kind == DurableSolutionKind::ReturnToCountryOfOrigin && !bid.supports_return() {
@@ -699,9 +714,12 @@ impl DurableSolution {
         determination: Option<DeterminationRef<'_>>,
     ) -> Result<Self, ParseError> {
         if !durable_solution_next(self.status).contains(&to) {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "status",
                 format!("a durable solution cannot go from {} to {to}", self.status),
+                crate::Message::new(crate::MessageId::DurableSolutionCannotChange)
+                    .labels("from", "rec-ds-status", [self.status.code()])
+                    .labels("to", "rec-ds-status", [to.code()]),
             ));
         }
         let last = self.implemented_on.or(self.agreed_on).unwrap_or(self.proposed_on);

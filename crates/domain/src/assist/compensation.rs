@@ -62,9 +62,10 @@ impl CurrencyCode {
     pub fn parse(field: &str, value: &str) -> Result<Self, ParseError> {
         match value.trim().as_bytes() {
             &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Self([a, b, c])),
-            _ => Err(ParseError::new(
+            _ => Err(ParseError::said(
                 field,
                 format!("{value:?} is not an ISO 4217 currency code (three upper-case letters)"),
+                crate::Message::new(crate::MessageId::NotACurrencyCode).with("value", value.trim()),
             )),
         }
     }
@@ -272,7 +273,11 @@ pub fn parse_confiscated_assets(values: &[String]) -> Result<Vec<String>, ParseE
         .map(|(i, v)| parse_line(&format!("confiscated_assets[{i}]"), v, 200))
         .collect::<Result<_, _>>()?;
     if refs.len() > MAX_CONFISCATED_ASSETS {
-        return Err(ParseError::new("confiscated_assets", format!("at most {MAX_CONFISCATED_ASSETS} references")));
+        return Err(ParseError::said(
+            "confiscated_assets",
+            format!("at most {MAX_CONFISCATED_ASSETS} references"),
+            crate::Message::new(crate::MessageId::AtMostAssetReferences).with("max", MAX_CONFISCATED_ASSETS),
+        ));
     }
     Ok(refs)
 }
@@ -319,14 +324,23 @@ impl CompensationClaim {
     /// has already been paid. Errors name `status`, `on` or `amount`.
     pub fn transition(&self, to: ClaimStatus, on: CalendarDate, amount: Option<i64>) -> Result<Self, ParseError> {
         if !claim_next(self.status).contains(&to) {
-            return Err(ParseError::new("status", format!("a claim cannot go from {} to {to}", self.status)));
+            return Err(ParseError::said(
+                "status",
+                format!("a claim cannot go from {} to {to}", self.status),
+                crate::Message::new(crate::MessageId::ClaimCannotChange)
+                    .labels("from", "rec-claim-status", [self.status.code()])
+                    .labels("to", "rec-claim-status", [to.code()]),
+            ));
         }
         if to == ClaimStatus::Withdrawn
             && let Some(awarded) = self.awarded
         {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "status",
                 format!("an award of {awarded} {} stands: a claim is withdrawn only before an award", self.currency),
+                crate::Message::new(crate::MessageId::AwardStandsNoWithdrawal)
+                    .with("amount", awarded)
+                    .with("currency", self.currency),
             ));
         }
         let last = self.last_changed_on();
@@ -338,9 +352,12 @@ impl CompensationClaim {
             (ClaimStatus::Awarded, amount) => {
                 let a = amount.unwrap_or(self.amount_claimed);
                 if a < self.amount_claimed {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         "amount",
                         format!("{a} is below the {} claimed: record a partial award", self.amount_claimed),
+                        crate::Message::new(crate::MessageId::AwardBelowClaimed)
+                            .with("amount", a)
+                            .with("claimed", self.amount_claimed),
                     ));
                 }
                 Some(a)
@@ -354,9 +371,10 @@ impl CompensationClaim {
             }
             (ClaimStatus::PartiallyAwarded, Some(a)) => {
                 if a <= 0 || a >= self.amount_claimed {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         "amount",
                         format!("a partial award is more than 0 and less than the {} claimed", self.amount_claimed),
+                        crate::Message::new(crate::MessageId::PartialAwardRange).with("claimed", self.amount_claimed),
                     ));
                 }
                 Some(a)
@@ -376,12 +394,15 @@ impl CompensationClaim {
             ClaimStatus::Awarded | ClaimStatus::PartiallyAwarded | ClaimStatus::Rejected => {
                 let new_award = award.unwrap_or(0);
                 if new_award < paid {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         if to == ClaimStatus::Rejected { "status" } else { "amount" },
                         format!(
                             "{paid} {} has already been paid on the award; the award cannot fall below it",
                             self.currency
                         ),
+                        crate::Message::new(crate::MessageId::AwardBelowPaid)
+                            .with("paid", paid)
+                            .with("currency", self.currency),
                     ));
                 }
                 next.awarded = award;
@@ -409,15 +430,19 @@ impl CompensationClaim {
             ));
         };
         if payment.received_on < awarded_on {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "received_on",
                 format!("a payment cannot come before the award of {awarded_on}"),
+                crate::Message::new(crate::MessageId::PaymentBeforeAward).with("date", awarded_on),
             ));
         }
         if payment.currency != self.currency {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "currency",
                 format!("payments on this claim are in {}, not {}", self.currency, payment.currency),
+                crate::Message::new(crate::MessageId::PaymentCurrency)
+                    .with("claim", self.currency)
+                    .with("given", payment.currency),
             ));
         }
         if payment.amount <= 0 {
@@ -429,12 +454,17 @@ impl CompensationClaim {
         }
         let outstanding = self.outstanding();
         if payment.amount > outstanding {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "amount",
                 format!(
                     "{} {} would take the total paid above the award of {awarded}; {outstanding} is outstanding",
                     payment.amount, self.currency
                 ),
+                crate::Message::new(crate::MessageId::PaymentAboveAward)
+                    .with("amount", payment.amount)
+                    .with("currency", self.currency)
+                    .with("awarded", awarded)
+                    .with("outstanding", outstanding),
             ));
         }
         let mut next = self.clone();

@@ -405,7 +405,11 @@ fn parse_id(field: &str, value: &str) -> Result<String, ParseError> {
         return Err(ParseError::too_long(field, MAX_ID_CHARS));
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ParseError::new(field, "must be printable ASCII without spaces"));
+        return Err(ParseError::said(
+            field,
+            "must be printable ASCII without spaces",
+            crate::Message::new(crate::MessageId::PrintableAsciiNoSpaces),
+        ));
     }
     Ok(value.to_owned())
 }
@@ -468,9 +472,14 @@ impl ProviderInput {
         for (i, s) in self.services.iter().enumerate() {
             let service = ServiceType::parse_code(&format!("services[{i}].service"), &s.service)?;
             if let Some(j) = services.iter().position(|o| o.service == service) {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     format!("services[{i}].service"),
                     format!("{service} is already listed at services[{j}]"),
+                    crate::Message::new(crate::MessageId::ListedTwice).labels(
+                        "value",
+                        "support-service",
+                        [service.code()],
+                    ),
                 ));
             }
             match s.capacity {
@@ -482,15 +491,19 @@ impl ProviderInput {
                     ));
                 }
                 None if s.occupied > 0 => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         format!("services[{i}].occupied"),
                         "must be 0 when the capacity is not limited",
+                        crate::Message::new(crate::MessageId::OccupiedWithoutCapacity),
                     ));
                 }
                 Some(capacity) if s.occupied > capacity => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         format!("services[{i}].occupied"),
                         format!("{} is more than the capacity {capacity}", s.occupied),
+                        crate::Message::new(crate::MessageId::OccupiedAboveCapacity)
+                            .with("occupied", s.occupied)
+                            .with("capacity", capacity),
                     ));
                 }
                 _ => {}
@@ -567,20 +580,31 @@ fn parse_set<T: Ord>(
 impl OpeningHoursInput {
     fn parse(&self, field: &str) -> Result<OpeningHours, ParseError> {
         if self.always_open && !self.slots.is_empty() {
-            return Err(ParseError::new(format!("{field}.slots"), "must be empty when always_open is true"));
+            return Err(ParseError::said(
+                format!("{field}.slots"),
+                "must be empty when always_open is true",
+                crate::Message::new(crate::MessageId::SlotsWhenAlwaysOpen),
+            ));
         }
         let mut slots: Vec<(usize, OpeningSlot)> = Vec::with_capacity(self.slots.len());
         for (i, s) in self.slots.iter().enumerate() {
             let at = |name: &str| format!("{field}.slots[{i}].{name}");
             if !(1..=7).contains(&s.weekday) {
-                return Err(ParseError::new(at("weekday"), "must be 1 (Monday) to 7 (Sunday)"));
+                return Err(ParseError::said(
+                    at("weekday"),
+                    "must be 1 (Monday) to 7 (Sunday)",
+                    crate::Message::new(crate::MessageId::WeekdayRange),
+                ));
             }
             let opens = TimeOfDay::parse(&at("opens"), &s.opens)?;
             let closes = TimeOfDay::parse(&at("closes"), &s.closes)?;
             if closes <= opens {
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     at("closes"),
                     format!("{closes} is not after the opening time {opens} (split a night into two days)"),
+                    crate::Message::new(crate::MessageId::ClosesBeforeOpens)
+                        .with("closes", closes)
+                        .with("opens", opens),
                 ));
             }
             slots.push((i, OpeningSlot { weekday: s.weekday, opens, closes }));
@@ -592,9 +616,11 @@ impl OpeningHoursInput {
                 && b.opens < a.closes
             {
                 let (first, second) = if i < j { (i, j) } else { (j, i) };
-                return Err(ParseError::new(
+                return Err(ParseError::said(
                     format!("{field}.slots[{second}]"),
                     format!("overlaps {field}.slots[{first}] on the same day"),
+                    crate::Message::new(crate::MessageId::SlotsOverlap)
+                        .with("other", format!("{field}.slots[{first}]")),
                 ));
             }
         }

@@ -62,12 +62,13 @@ pub const UNCONDITIONAL: &str = "Dir 2011/36 Art 11(3); CETS 197 Art 12(6)";
 pub fn parse_stop_reason(field: &str, value: &str) -> Result<StopReason, ParseError> {
     let v = value.trim();
     if COOPERATION_REASONS.contains(&v) {
-        return Err(ParseError::new(
+        return Err(ParseError::said(
             field,
             format!(
                 "support is not conditional on cooperation with the investigation, prosecution or trial, and does \
                  not end with the proceedings ({UNCONDITIONAL})"
             ),
+            crate::Message::new(crate::MessageId::SupportNotConditional).with("article", UNCONDITIONAL),
         ));
     }
     StopReason::parse_code(field, v)
@@ -195,7 +196,13 @@ impl PlanItem {
             (Planned, InProgress) | (Planned, Stopped) | (InProgress, Completed) | (InProgress, Stopped)
         );
         if !allowed {
-            return Err(ParseError::new("status", format!("a {} service cannot become {}", self.status, to)));
+            return Err(ParseError::said(
+                "status",
+                format!("a {} service cannot become {}", self.status, to),
+                crate::Message::new(crate::MessageId::PlanServiceCannotChange)
+                    .labels("from", "support-plan-status", [self.status.code()])
+                    .labels("to", "support-plan-status", [to.code()]),
+            ));
         }
         if on < self.starts_on && to != Stopped {
             return Err(ParseError::said(

@@ -327,12 +327,16 @@ impl SharingRules {
         for (i, r) in requested.iter().enumerate() {
             let f = SharedField::parse_code(&format!("shared_fields[{i}]"), r.trim())?;
             if !allowed.contains(&f) {
-                return Err(ParseError::new(
+                let codes: Vec<&str> = allowed.iter().map(|f| f.code()).collect();
+                return Err(ParseError::said(
                     format!("shared_fields[{i}]"),
                     format!(
                         "{f} is not needed for this service and is not shared (data minimisation); allowed: {}",
-                        allowed.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ")
+                        codes.join(", ")
                     ),
+                    crate::Message::new(crate::MessageId::FieldNotShared)
+                        .labels("field", "support-shared", [f.code()])
+                        .labels("allowed", "support-shared", codes),
                 ));
             }
             out.insert(f);

@@ -362,7 +362,15 @@ impl ReturnPlan {
     fn before_return(&self, field: &str) -> Result<(), ParseError> {
         match self.status {
             ReturnStatus::Draft | ReturnStatus::Approved | ReturnStatus::TravelArranged => Ok(()),
-            other => Err(ParseError::new(field, format!("the plan is {other}: this is recorded before the return"))),
+            other => Err(ParseError::said(
+                field,
+                format!("the plan is {other}: this is recorded before the return"),
+                crate::Message::new(crate::MessageId::RecordedBeforeReturn).labels(
+                    "status",
+                    "rec-return-status",
+                    [other.code()],
+                ),
+            )),
         }
     }
 
@@ -400,7 +408,11 @@ impl ReturnPlan {
     pub fn add_contact(&self, contact: DestinationContact) -> Result<Self, ParseError> {
         self.not_cancelled("contacts")?;
         if self.contacts.len() >= MAX_CONTACTS {
-            return Err(ParseError::new("contacts", format!("at most {MAX_CONTACTS} contacts")));
+            return Err(ParseError::said(
+                "contacts",
+                format!("at most {MAX_CONTACTS} contacts"),
+                crate::Message::new(crate::MessageId::AtMostContacts).with("max", MAX_CONTACTS),
+            ));
         }
         let mut next = self.clone();
         next.contacts.push(contact);
@@ -417,7 +429,11 @@ impl ReturnPlan {
             ));
         };
         if follow_up.on < returned_on {
-            return Err(ParseError::new("on", format!("a follow-up cannot come before the return of {returned_on}")));
+            return Err(ParseError::said(
+                "on",
+                format!("a follow-up cannot come before the return of {returned_on}"),
+                crate::Message::new(crate::MessageId::FollowUpBeforeReturn).with("date", returned_on),
+            ));
         }
         let mut next = self.clone();
         next.follow_ups.push(follow_up);
@@ -442,7 +458,13 @@ impl ReturnPlan {
     /// `best_interests_determination` or `follow_ups`.
     pub fn check(&self, to: ReturnStatus, on: CalendarDate, check: &ReturnCheck<'_>) -> Result<(), ParseError> {
         if !return_next(self.status).contains(&to) {
-            return Err(ParseError::new("status", format!("a return plan cannot go from {} to {to}", self.status)));
+            return Err(ParseError::said(
+                "status",
+                format!("a return plan cannot go from {} to {to}", self.status),
+                crate::Message::new(crate::MessageId::ReturnPlanCannotChange)
+                    .labels("from", "rec-return-status", [self.status.code()])
+                    .labels("to", "rec-return-status", [to.code()]),
+            ));
         }
         let last = self.history.last().map_or(self.created_on, |c| c.on);
         if on < last {
@@ -482,9 +504,12 @@ impl ReturnPlan {
                     ));
                 }
                 Some(c) if c.given_on > on => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::said(
                         "consent",
                         format!("the consent of {} comes after {on}; it must come first", c.given_on),
+                        crate::Message::new(crate::MessageId::ConsentComesAfter)
+                            .with("given", c.given_on)
+                            .with("on", on),
                     ));
                 }
                 Some(_) => {}
@@ -498,13 +523,14 @@ impl ReturnPlan {
             ));
         };
         if child && assessment.overall_risk() == RiskLevel::Severe {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 "risk_assessment",
                 format!(
                     "the risk assessment of {} finds a severe risk: a child is not returned (CETS 197 \
                      Art 16(7))",
                     assessment.assessed_on
                 ),
+                crate::Message::new(crate::MessageId::SevereRiskChildNotReturned).with("date", assessment.assessed_on),
             ));
         }
         Ok(())
@@ -513,32 +539,42 @@ impl ReturnPlan {
     fn check_child(&self, on: CalendarDate, check: &ReturnCheck<'_>) -> Result<(), ParseError> {
         let field = "best_interests_determination";
         let Some(linked) = self.best_interests_determination else {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 field,
                 "a child's return needs a best-interests determination linked to the plan (CETS 197 \
                  Art 16(7); Dir 2011/36 Art 16(2))",
+                crate::Message::new(crate::MessageId::ChildReturnNeedsDetermination),
             ));
         };
         let Some((id, bid)) = check.determination else {
-            return Err(ParseError::new(field, format!("the linked determination ({linked}) was not given")));
+            return Err(ParseError::said(
+                field,
+                format!("the linked determination ({linked}) was not given"),
+                crate::Message::new(crate::MessageId::LinkedDeterminationNotGiven).with("id", linked),
+            ));
         };
         if id != linked {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 field,
                 format!("the determination given ({id}) is not the one the plan links ({linked})"),
+                crate::Message::new(crate::MessageId::DeterminationNotLinked).with("given", id).with("linked", linked),
             ));
         }
         if bid.decided_on > on {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 field,
                 format!("the best-interests determination of {} comes after {on}; it must come first", bid.decided_on),
+                crate::Message::new(crate::MessageId::DeterminationComesAfter)
+                    .with("decided", bid.decided_on)
+                    .with("on", on),
             ));
         }
         if !bid.supports_return() {
-            return Err(ParseError::new(
+            return Err(ParseError::said(
                 field,
                 "the best-interests determination does not find return in the child's best interests: the child \
                  is not returned (CETS 197 Art 16(7))",
+                crate::Message::new(crate::MessageId::DeterminationAgainstReturn),
             ));
         }
         Ok(())
