@@ -208,6 +208,37 @@ const SPEC: &[TableSpec] = &[
     ("identifier_index", "case_id, kind, value", &[("case_id", Col::Text), ("kind", Col::Text), ("value", Col::Blob)]),
     ("linkage_index", "id", &[("id", Col::Int), ("basis", Col::Blob), ("cases", Col::Int), ("built_at", Col::Int)]),
     (
+        "person_clusters",
+        "case_id",
+        &[("case_id", Col::Text), ("person_id", Col::Text), ("basis", Col::Blob), ("assigned_at", Col::Int)],
+    ),
+    (
+        "person_merges",
+        "person_id",
+        &[("person_id", Col::Text), ("merged_into", Col::Text), ("merged_at", Col::Int), ("cause", Col::Text)],
+    ),
+    (
+        "person_cannot_links",
+        "case_id_a, case_id_b",
+        &[("case_id_a", Col::Text), ("case_id_b", Col::Text), ("recorded_by", Col::Text), ("recorded_at", Col::Int)],
+    ),
+    (
+        "linkage_jobs",
+        "id",
+        &[
+            ("id", Col::Text),
+            ("kind", Col::Text),
+            ("state", Col::Text),
+            ("basis", Col::Blob),
+            ("done", Col::Int),
+            ("total", Col::Int),
+            ("started_at", Col::Int),
+            ("ended_at", Col::Int),
+            ("started_by", Col::Text),
+            ("detail", Col::Text),
+        ],
+    ),
+    (
         "notifications",
         "id",
         &[
@@ -421,6 +452,10 @@ pub const TABLES: &[&str] = &[
     "case_records",
     "identifier_index",
     "linkage_index",
+    "person_clusters",
+    "person_merges",
+    "person_cannot_links",
+    "linkage_jobs",
     "notifications",
     "assessments",
     "plan_items",

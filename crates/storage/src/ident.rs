@@ -555,3 +555,538 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// Two registrations a reviewer answered are different persons (migration 0010): the smaller
+/// case id first.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CannotLinkRow {
+    pub case_id_a: String,
+    pub case_id_b: String,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+}
+
+impl Store {
+    /// Records that two registrations are different persons, audited in the same transaction.
+    /// The pair is stored once whatever its order; recording it again changes nothing and gives
+    /// `false`. A case that does not exist is [`StorageError::NotFound`].
+    pub async fn add_cannot_link(
+        &self,
+        case_a: &str,
+        case_b: &str,
+        recorded_by: &str,
+        recorded_at: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool> {
+        if case_a == case_b {
+            return Err(StorageError::Conflict("a registration cannot be a different person from itself".into()));
+        }
+        let (a, b) = if case_a < case_b { (case_a, case_b) } else { (case_b, case_a) };
+        let added = audited_tx!(self, audit, |tx| {
+            let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1 OR id = $2")
+                .bind(a)
+                .bind(b)
+                .fetch_one(&mut *tx)
+                .await?;
+            if found != 2 {
+                return Err(StorageError::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO person_cannot_links (case_id_a, case_id_b, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (case_id_a, case_id_b) DO NOTHING",
+            )
+            .bind(a)
+            .bind(b)
+            .bind(recorded_by)
+            .bind(recorded_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1
+        });
+        Ok(added)
+    }
+
+    /// The cannot-link pairs that involve any of `case_ids`, each once, in order.
+    pub async fn cannot_links_of(&self, case_ids: &[String]) -> Result<Vec<CannotLinkRow>> {
+        let mut out: Vec<CannotLinkRow> = Vec::new();
+        for chunk in case_ids.chunks(IN_CHUNK) {
+            let list = placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT case_id_a, case_id_b, recorded_by, recorded_at FROM person_cannot_links \
+                 WHERE case_id_a IN ({list}) OR case_id_b IN ({list})"
+            );
+            let rows: Vec<CannotLinkRow> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as::<_, CannotLinkRow>(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await?
+            });
+            out.extend(rows);
+        }
+        out.sort_by(|x, y| (&x.case_id_a, &x.case_id_b).cmp(&(&y.case_id_a, &y.case_id_b)));
+        out.dedup_by(|x, y| x.case_id_a == y.case_id_a && x.case_id_b == y.case_id_b);
+        Ok(out)
+    }
+}
+
+/// A referred registration's person (migration 0010).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonClusterRow {
+    pub case_id: String,
+    pub person_id: String,
+    pub basis: Vec<u8>,
+    pub assigned_at: i64,
+}
+
+/// A person id in a change of clusters: one already given, or the `n`th new one (from 0),
+/// numbered in the transaction that writes it, after every id given before.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PersonRef {
+    Existing(String),
+    New(usize),
+}
+
+/// What re-clustering some registrations changes, and what it was computed from: it is written
+/// only if, at the time of writing, the rows of `cases` and of the persons `persons` and the
+/// cannot-link answers about `cases` are still exactly `read` and `cannot_links` (otherwise
+/// [`Store::apply_person_clusters`] gives `false` and the caller computes again from what is
+/// there now: two registrations saved at once can never lose each other's merge).
+#[derive(Debug, Clone, Default)]
+pub struct PersonClusterChange {
+    pub cases: Vec<String>,
+    pub persons: Vec<String>,
+    /// (case id, person id), sorted.
+    pub read: Vec<(String, String)>,
+    /// (case id a, case id b) with a < b, sorted.
+    pub cannot_links: Vec<(String, String)>,
+    /// The person of each case whose person is new or changes.
+    pub assign: Vec<(String, PersonRef)>,
+    /// Persons that no longer exist and the person most of their registrations went to.
+    pub merges: Vec<(String, PersonRef)>,
+    /// The model the clusters were made with (a keyed MAC).
+    pub basis: Vec<u8>,
+    pub at: i64,
+    /// `registration` or `relink`.
+    pub cause: &'static str,
+}
+
+/// A background job of person linkage (migration 0010).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LinkageJobRow {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub basis: Vec<u8>,
+    pub done: i64,
+    pub total: i64,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub started_by: Option<String>,
+    pub detail: Option<String>,
+}
+
+const JOB_COLUMNS: &str = "id, kind, state, basis, done, total, started_at, ended_at, started_by, detail";
+
+/// The rows of person_clusters whose case is one of `cases` or whose person is one of `persons`,
+/// sorted, inside a transaction or on a pool.
+macro_rules! rows_touching {
+    ($exec:expr, $cases:expr, $persons:expr) => {{
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (column, values) in [("case_id", $cases), ("person_id", $persons)] {
+            for chunk in values.chunks(IN_CHUNK) {
+                let sql = format!(
+                    "SELECT case_id, person_id FROM person_clusters WHERE {column} IN ({})",
+                    placeholders(1, chunk.len())
+                );
+                let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+                for v in chunk {
+                    q = q.bind(v);
+                }
+                out.extend(q.fetch_all($exec).await?);
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }};
+}
+
+/// The cannot-link pairs about `cases`, sorted.
+macro_rules! cannot_pairs {
+    ($exec:expr, $cases:expr) => {{
+        let mut out: Vec<(String, String)> = Vec::new();
+        for chunk in $cases.chunks(IN_CHUNK) {
+            let list = placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT case_id_a, case_id_b FROM person_cannot_links \
+                 WHERE case_id_a IN ({list}) OR case_id_b IN ({list})"
+            );
+            let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+            for v in chunk {
+                q = q.bind(v);
+            }
+            out.extend(q.fetch_all($exec).await?);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }};
+}
+
+/// Writes a checked change of clusters inside an open write transaction; evaluates to whether
+/// it was written.
+macro_rules! apply_change {
+    ($tx:ident, $change:expr) => {{
+        let change: &PersonClusterChange = $change;
+        let now_rows = rows_touching!(&mut *$tx, &change.cases, &change.persons);
+        let now_cannot = cannot_pairs!(&mut *$tx, &change.cases);
+        if now_rows != change.read || now_cannot != change.cannot_links {
+            false
+        } else {
+            write_change!($tx, change);
+            true
+        }
+    }};
+}
+
+/// Writes a change of clusters inside an open write transaction, unchecked.
+macro_rules! write_change {
+    ($tx:ident, $change:expr) => {{
+        let change: &PersonClusterChange = $change;
+        {
+            let new_count = change
+                .assign
+                .iter()
+                .chain(&change.merges)
+                .filter_map(|(_, r)| match r {
+                    PersonRef::New(n) => Some(*n + 1),
+                    PersonRef::Existing(_) => None,
+                })
+                .max()
+                .unwrap_or(0);
+            let mut next = if new_count > 0 {
+                let highest: Option<String> = sqlx::query_scalar(
+                    "SELECT MAX(p) FROM (SELECT MAX(person_id) AS p FROM person_clusters \
+                     UNION ALL SELECT MAX(person_id) FROM person_merges UNION ALL SELECT MAX(merged_into) FROM person_merges) m",
+                )
+                .fetch_one(&mut *$tx)
+                .await?;
+                highest.as_deref().and_then(person_number).unwrap_or(0) + 1
+            } else {
+                1
+            };
+            let mut fresh: Vec<String> = Vec::with_capacity(new_count);
+            for _ in 0..new_count {
+                fresh.push(format!("P{next:09}"));
+                next += 1;
+            }
+            let id_of = |r: &PersonRef| -> Result<String> {
+                match r {
+                    PersonRef::Existing(id) => Ok(id.clone()),
+                    PersonRef::New(n) => {
+                        fresh.get(*n).cloned().ok_or_else(|| StorageError::Conflict("a new person id out of range".into()))
+                    }
+                }
+            };
+            for (case_id, person) in &change.assign {
+                let person_id = id_of(person)?;
+                sqlx::query(
+                    "INSERT INTO person_clusters (case_id, person_id, basis, assigned_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (case_id) DO UPDATE SET person_id = excluded.person_id, basis = excluded.basis, \
+                     assigned_at = excluded.assigned_at",
+                )
+                .bind(case_id)
+                .bind(&person_id)
+                .bind(&change.basis)
+                .bind(change.at)
+                .execute(&mut *$tx)
+                .await?;
+                // an id in use again is no longer a merged one
+                sqlx::query("DELETE FROM person_merges WHERE person_id = $1")
+                    .bind(&person_id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            for (gone, into) in &change.merges {
+                let into = id_of(into)?;
+                sqlx::query(
+                    "INSERT INTO person_merges (person_id, merged_into, merged_at, cause) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (person_id) DO UPDATE SET merged_into = excluded.merged_into, \
+                     merged_at = excluded.merged_at, cause = excluded.cause",
+                )
+                .bind(gone)
+                .bind(&into)
+                .bind(change.at)
+                .bind(change.cause)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+
+/// The number of a person id `P000000001`.
+fn person_number(id: &str) -> Option<u64> {
+    id.strip_prefix('P')?.parse().ok()
+}
+
+impl Store {
+    /// The rows of person_clusters of `cases` or of the persons `persons`, sorted: what a change
+    /// of clusters is computed from ([`PersonClusterChange::read`]).
+    pub async fn person_rows_touching(&self, cases: &[String], persons: &[String]) -> Result<Vec<(String, String)>> {
+        let rows = on_pool!(self, |pool| rows_touching!(pool, cases, persons));
+        Ok(rows)
+    }
+
+    /// The cannot-link pairs about `cases` as (a, b), sorted ([`PersonClusterChange::cannot_links`]).
+    pub async fn cannot_link_pairs(&self, cases: &[String]) -> Result<Vec<(String, String)>> {
+        let rows = on_pool!(self, |pool| cannot_pairs!(pool, cases));
+        Ok(rows)
+    }
+
+    /// Writes a change of clusters if what it was computed from is unchanged (see
+    /// [`PersonClusterChange`]); `false` if not, writing nothing. Writers of clusters are
+    /// serialised (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on person_clusters).
+    pub async fn apply_person_clusters(&self, change: &PersonClusterChange) -> Result<bool> {
+        let applied = match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let done = apply_change!(tx, change);
+                tx.commit().await?;
+                done
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("LOCK TABLE person_clusters IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+                let done = apply_change!(tx, change);
+                tx.commit().await?;
+                done
+            }
+        };
+        Ok(applied)
+    }
+
+    /// Replaces the persons of many registrations at once (a full re-link), whatever incremental
+    /// clustering wrote meanwhile, if the cannot-link answers are still `change.cannot_links`
+    /// (all of them); `None` if they are not, writing nothing. Gives the cases whose rows are no
+    /// longer what `change.read` says (changed while the re-link ran), to be clustered again.
+    pub async fn replace_person_clusters(&self, change: &PersonClusterChange) -> Result<Option<Vec<String>>> {
+        macro_rules! replace {
+            ($tx:ident) => {{
+                let now_cannot: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT case_id_a, case_id_b FROM person_cannot_links ORDER BY case_id_a, case_id_b",
+                )
+                .fetch_all(&mut *$tx)
+                .await?;
+                let mut now_cannot = now_cannot;
+                now_cannot.sort();
+                if now_cannot != change.cannot_links {
+                    None
+                } else {
+                    let mut now_rows: Vec<(String, String)> =
+                        sqlx::query_as("SELECT case_id, person_id FROM person_clusters").fetch_all(&mut *$tx).await?;
+                    now_rows.sort();
+                    let read: std::collections::HashMap<&str, &str> =
+                        change.read.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
+                    let now: std::collections::HashMap<&str, &str> =
+                        now_rows.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
+                    let mut changed: Vec<String> =
+                        change.cases.iter().filter(|c| read.get(c.as_str()) != now.get(c.as_str())).cloned().collect();
+                    changed.sort();
+                    write_change!($tx, change);
+                    Some(changed)
+                }
+            }};
+        }
+        let out = match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = replace!(tx);
+                tx.commit().await?;
+                out
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("LOCK TABLE person_clusters IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+                let out = replace!(tx);
+                tx.commit().await?;
+                out
+            }
+        };
+        Ok(out)
+    }
+
+    /// Every cannot-link pair as (a, b), sorted.
+    pub async fn all_cannot_link_pairs(&self) -> Result<Vec<(String, String)>> {
+        let mut rows: Vec<(String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT case_id_a, case_id_b FROM person_cannot_links ORDER BY case_id_a, case_id_b"
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.sort();
+        Ok(rows)
+    }
+
+    /// Every (case id, person id) of person_clusters, sorted.
+    pub async fn all_person_rows(&self) -> Result<Vec<(String, String)>> {
+        let mut rows: Vec<(String, String)> =
+            on_pool!(self, |pool| sqlx::query_as("SELECT case_id, person_id FROM person_clusters")
+                .fetch_all(pool)
+                .await?);
+        rows.sort();
+        Ok(rows)
+    }
+
+    /// The persons of the referred registrations of a jurisdiction: (case id, person id), by case.
+    /// A referred registration not yet clustered is left out.
+    pub async fn person_ids_in(&self, jurisdiction: &str) -> Result<Vec<PersonClusterRow>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, PersonClusterRow>(
+            "SELECT p.case_id, p.person_id, p.basis, p.assigned_at FROM person_clusters p \
+             JOIN cases c ON c.id = p.case_id JOIN registrations r ON r.case_id = p.case_id \
+             WHERE c.jurisdiction = $1 AND r.state = 'submitted' ORDER BY p.case_id"
+        )
+        .bind(jurisdiction)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
+    /// Referred registrations (any jurisdiction) without a person yet, at most `limit`.
+    pub async fn unclustered_cases(&self, limit: i64) -> Result<Vec<String>> {
+        let ids = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT r.case_id FROM registrations r LEFT JOIN person_clusters p ON p.case_id = r.case_id \
+             WHERE r.state = 'submitted' AND p.case_id IS NULL ORDER BY r.case_id LIMIT $1"
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(ids)
+    }
+
+    /// Referred registrations after `after` (in case id order), at most `limit`, with their
+    /// jurisdictions: every referred registration a page at a time (a full re-link).
+    pub async fn referred_after(&self, after: &str, limit: i64) -> Result<Vec<(String, RegistrationRow)>> {
+        let sql = format!(
+            "SELECT c.jurisdiction AS j, {} FROM registrations r JOIN cases c ON c.id = r.case_id \
+             WHERE r.state = 'submitted' AND r.case_id > $1 ORDER BY r.case_id LIMIT $2",
+            REG_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows = on_pool!(self, |pool| {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(after).bind(limit).fetch_all(pool).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                use sqlx::{FromRow, Row};
+                out.push((row.try_get::<String, _>("j")?, RegistrationRow::from_row(row)?));
+            }
+            out
+        });
+        Ok(rows)
+    }
+
+    /// Referred registrations in all.
+    pub async fn referred_count(&self) -> Result<i64> {
+        let n =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE state = 'submitted'")
+                .fetch_one(pool)
+                .await?);
+        Ok(n)
+    }
+
+    /// The person an id stands for now: itself while it has registrations, else the survivor of
+    /// its merges (followed to the end); `None` for an id never given.
+    pub async fn resolve_person_id(&self, person_id: &str) -> Result<Option<String>> {
+        let mut id = person_id.to_owned();
+        for _ in 0..64 {
+            let alive: i64 =
+                on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM person_clusters WHERE person_id = $1")
+                    .bind(&id)
+                    .fetch_one(pool)
+                    .await?);
+            if alive > 0 {
+                return Ok(Some(id));
+            }
+            let into: Option<String> =
+                on_pool!(self, |pool| sqlx::query_scalar("SELECT merged_into FROM person_merges WHERE person_id = $1")
+                    .bind(&id)
+                    .fetch_optional(pool)
+                    .await?);
+            match into {
+                Some(next) if next != id => id = next,
+                _ => return Ok(None),
+            }
+        }
+        Err(StorageError::Corrupt("person merges form a cycle".into()))
+    }
+
+    /// Starts a linkage job (its row, state `running`).
+    pub async fn start_linkage_job(&self, job: &LinkageJobRow) -> Result<()> {
+        in_tx!(self, |tx| {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO linkage_jobs ({JOB_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+            )))
+            .bind(&job.id)
+            .bind(&job.kind)
+            .bind(&job.state)
+            .bind(&job.basis)
+            .bind(job.done)
+            .bind(job.total)
+            .bind(job.started_at)
+            .bind(job.ended_at)
+            .bind(&job.started_by)
+            .bind(&job.detail)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a running job's progress.
+    pub async fn linkage_job_progress(&self, id: &str, done: i64, total: i64) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE linkage_jobs SET done = $1, total = $2 WHERE id = $3 AND state = 'running'"
+        )
+        .bind(done)
+        .bind(total)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Ends a running job (`done` or `failed`), with a detail without personal data.
+    pub async fn end_linkage_job(&self, id: &str, state: &str, ended_at: i64, detail: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE linkage_jobs SET state = $1, ended_at = $2, detail = $3 WHERE id = $4 AND state = 'running'"
+        )
+        .bind(state)
+        .bind(ended_at)
+        .bind(detail)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    pub async fn linkage_job(&self, id: &str) -> Result<Option<LinkageJobRow>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM linkage_jobs WHERE id = $1");
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, LinkageJobRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row)
+    }
+
+    /// The jobs of person linkage, newest first, at most `limit`.
+    pub async fn linkage_jobs(&self, limit: i64) -> Result<Vec<LinkageJobRow>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM linkage_jobs ORDER BY started_at DESC, id DESC LIMIT $1");
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, LinkageJobRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows)
+    }
+}

@@ -169,7 +169,7 @@ pub use assist::*;
 mod backup;
 mod diagnostics;
 mod ident;
-pub use ident::Identifiers;
+pub use ident::{CannotLinkRow, Identifiers, LinkageJobRow, PersonClusterChange, PersonClusterRow, PersonRef};
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
 mod stats;

@@ -167,6 +167,7 @@ pub(crate) async fn fill(t: &TestStore) {
         )
         .await
         .unwrap();
+    crate::persons::fill_persons(t).await;
     let mut odd = event(AuditAction::LoginFailed).from_address(Some("2001:db8::1"));
     odd.detail = Some("\"quoted\" \\ ā \u{1F600}".into());
     t.store.append_audit(&odd).await.unwrap();

@@ -41,6 +41,7 @@ mod backup;
 mod cases;
 mod ident;
 mod keys;
+mod persons;
 mod schema;
 mod separation;
 mod stats;
