@@ -176,6 +176,8 @@ mod stats;
 pub use stats::*;
 mod separation;
 pub use separation::*;
+mod person_review;
+pub use person_review::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

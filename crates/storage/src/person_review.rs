@@ -1,0 +1,169 @@
+//! Clerical review of person linkage: the data officer's answers about pairs of registrations,
+//! the candidate pairs as the model in use scored them (case ids and weights, never a value of
+//! a person), and the instance's person model re-trained from its own records.
+
+use crate::{Result, StorageError, Store, to_mac};
+use haven_domain::audit::AuditEvent;
+
+/// An answer about a pair of registrations (the smaller case id first).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReviewAnswerRow {
+    pub id: String,
+    pub jurisdiction: String,
+    pub case_id_a: String,
+    pub case_id_b: String,
+    /// `same`, `different` or `unsure`.
+    pub answer: String,
+    /// Why the pair was asked: `uncertain`, `merge_refused`, `joined_through_others`.
+    pub question: String,
+    /// The pair's match weight under the model in use when it was asked, in millionths of a bit.
+    pub weight_micro: i64,
+    pub answered_by: String,
+    pub answered_at: i64,
+}
+
+/// A candidate pair as the model in use scored it (the smaller case id first).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReviewPairRow {
+    pub case_id_a: String,
+    pub case_id_b: String,
+    /// Match weight in millionths of a bit.
+    pub weight_micro: i64,
+    /// The engine's comparison pattern (its bits as a signed integer).
+    pub pattern: i64,
+    /// The blocking rules that put the pair together, one bit each.
+    pub rules: i64,
+    /// The version of the person model that scored it, 0 for the built-in one.
+    pub model_version: i64,
+}
+
+/// A version of the instance's person model.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonModelRow {
+    pub version: i64,
+    pub jurisdiction: String,
+    /// The model file (TOML).
+    pub model: String,
+    /// What it was trained on (JSON: records, candidate pairs, answers).
+    pub basis: String,
+    /// The cluster threshold (a probability) before and after calibration, in billionths.
+    pub threshold_before_nano: i64,
+    pub threshold_after_nano: i64,
+    /// The model's warnings (JSON list of sentences).
+    pub warnings: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+const ANSWER_COLUMNS: &str =
+    "id, jurisdiction, case_id_a, case_id_b, answer, question, weight_micro, answered_by, answered_at";
+const PAIR_COLUMNS: &str = "case_id_a, case_id_b, weight_micro, pattern, rules, model_version";
+const MODEL_COLUMNS: &str = "version, jurisdiction, model, basis, threshold_before_nano, threshold_after_nano, warnings, \
+                             created_by, created_at";
+
+impl Store {
+    /// Keeps an answer, in one transaction with its audit entry.
+    pub async fn record_review_answer(&self, row: &ReviewAnswerRow, audit: &AuditEvent) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO person_review_answers ({ANSWER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ));
+        audited_tx!(self, audit, |tx| {
+            sqlx::query(sql)
+                .bind(&row.id)
+                .bind(&row.jurisdiction)
+                .bind(&row.case_id_a)
+                .bind(&row.case_id_b)
+                .bind(&row.answer)
+                .bind(&row.question)
+                .bind(row.weight_micro)
+                .bind(&row.answered_by)
+                .bind(row.answered_at)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The answers of a jurisdiction, oldest first.
+    pub async fn review_answers(&self, jurisdiction: &str) -> Result<Vec<ReviewAnswerRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ANSWER_COLUMNS} FROM person_review_answers WHERE jurisdiction = $1 ORDER BY answered_at, id"
+        ));
+        let rows =
+            on_pool!(self, |pool| sqlx::query_as::<_, ReviewAnswerRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
+        Ok(rows)
+    }
+
+    /// Replaces the scored candidate pairs of a jurisdiction.
+    pub async fn replace_review_pairs(&self, jurisdiction: &str, at: i64, pairs: &[ReviewPairRow]) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO person_review_pairs (jurisdiction, {PAIR_COLUMNS}, scored_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
+        in_tx!(self, |tx| {
+            sqlx::query("DELETE FROM person_review_pairs WHERE jurisdiction = $1")
+                .bind(jurisdiction)
+                .execute(&mut *tx)
+                .await?;
+            for p in pairs {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(jurisdiction)
+                    .bind(&p.case_id_a)
+                    .bind(&p.case_id_b)
+                    .bind(p.weight_micro)
+                    .bind(p.pattern)
+                    .bind(p.rules)
+                    .bind(p.model_version)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The scored candidate pairs of a jurisdiction, by case ids.
+    pub async fn review_pairs(&self, jurisdiction: &str) -> Result<Vec<ReviewPairRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {PAIR_COLUMNS} FROM person_review_pairs WHERE jurisdiction = $1 ORDER BY case_id_a, case_id_b"
+        ));
+        let rows =
+            on_pool!(self, |pool| sqlx::query_as::<_, ReviewPairRow>(sql).bind(jurisdiction).fetch_all(pool).await?);
+        Ok(rows)
+    }
+
+    /// Stores a new version of the instance's person model (the next version number), in one
+    /// transaction with its audit entry. Returns the version.
+    pub async fn save_person_model(&self, row: &PersonModelRow, audit: &AuditEvent) -> Result<i64> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO person_models ({MODEL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ));
+        let version = audited_tx!(self, audit, |tx| {
+            let last: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM person_models").fetch_one(&mut *tx).await?;
+            let version = last.unwrap_or(0) + 1;
+            sqlx::query(sql)
+                .bind(version)
+                .bind(&row.jurisdiction)
+                .bind(&row.model)
+                .bind(&row.basis)
+                .bind(row.threshold_before_nano)
+                .bind(row.threshold_after_nano)
+                .bind(&row.warnings)
+                .bind(&row.created_by)
+                .bind(row.created_at)
+                .execute(&mut *tx)
+                .await?;
+            version
+        });
+        Ok(version)
+    }
+
+    /// The latest version of the instance's person model, if it was ever re-trained.
+    pub async fn latest_person_model(&self) -> Result<Option<PersonModelRow>> {
+        let sql =
+            sqlx::AssertSqlSafe(format!("SELECT {MODEL_COLUMNS} FROM person_models ORDER BY version DESC LIMIT 1"));
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, PersonModelRow>(sql).fetch_optional(pool).await?);
+        Ok(row)
+    }
+}
