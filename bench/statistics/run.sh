@@ -9,7 +9,9 @@
 #               Absolute(5); tau-ARGUS FREQ(5,10) for the primary cells, then protection levels
 #               lower min(n, 5), upper 5 for each of them through an apriori file).
 # TAU_TIMEOUT (s) ends a tau-ARGUS run that takes longer (OPT is also given OPT_LIMIT s as its own
-# limit); TAU_AUDIT=1 also runs pytauargus's own audit (slow; its time is reported apart).
+# limit; MOD_TIMEOUT, default TAU_TIMEOUT, ends a MOD run); TAU_AUDIT=1 also runs pytauargus's
+# own audit (slow; its time is reported apart). SWAP_RULES (default "freq"): the rules under which
+# Haven's suppression with the swap pass (sdc::suppress_swapped) is also timed and audited.
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
@@ -19,6 +21,8 @@ RULES=${RULES:-freq abs}
 TAU_TIMEOUT=${TAU_TIMEOUT:-300}
 OPT_LIMIT=${OPT_LIMIT:-240}
 TAU_AUDIT=${TAU_AUDIT:-0}
+MOD_TIMEOUT=${MOD_TIMEOUT:-$TAU_TIMEOUT}
+SWAP_RULES=${SWAP_RULES:-freq}
 OUT=${OUT:-$HERE/out}
 VENV=${VENV:-$HERE/venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-sdc}
@@ -43,7 +47,8 @@ for n in $SIZES; do
     o=$OUT/n$n-$rule; mkdir -p "$o/tau"; DIRS+=("$o")
     echo "$rule" > "$o/rule"
     # ours: suppression and the audit of its pattern, timed apart
-    /usr/bin/time -v "$BIN" sdc run --cube-only --records "$n" --reps 1 "${ours_rule[@]}" --out "$o" 2> "$o/ours.err"
+    swap=(); case " $SWAP_RULES " in *" $rule "*) swap=(--swap);; esac
+    /usr/bin/time -v "$BIN" sdc run --cube-only --records "$n" --reps 1 "${ours_rule[@]}" "${swap[@]}" --out "$o" 2> "$o/ours.err"
     grep 'Maximum resident' "$o/ours.err" | awk '{print $NF}' > "$o/ours.maxrss_kB"
     csv=$o/tables/$CUBE.csv
     for m in MOD OPT; do
@@ -52,10 +57,11 @@ for n in $SIZES; do
       mkdir -p "$wd"
       audit=(--no-audit); [ "$TAU_AUDIT" = 1 ] && audit=()
       s=$(date +%s.%N)
-      timeout "$TAU_TIMEOUT" "$VENV/bin/python" tau_table.py --input "$csv" --ndims 3 --rule 'FREQ(5,10)' \
+      limit=$TAU_TIMEOUT; [ "$m" = MOD ] && limit=$MOD_TIMEOUT
+      timeout "$limit" "$VENV/bin/python" tau_table.py --input "$csv" --ndims 3 --rule 'FREQ(5,10)' \
         --suppress "$sup" --workdir "$wd" "${tau_abs[@]}" "${audit[@]}" > "$wd/out.log" 2> "$wd/err.log" || true
       e=$(date +%s.%N)
-      python3 - "$wd/result.json" "$s" "$e" "$TAU_TIMEOUT" <<'PY'
+      python3 - "$wd/result.json" "$s" "$e" "$limit" <<'PY'
 import json, sys
 p, s, e, limit = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 try:
@@ -71,6 +77,6 @@ PY
   done
 done
 python3 write_benchmarks.py --benchmarks "$ROOT/BENCHMARKS.md" --load-before "$LOAD_BEFORE" \
-  --tau-timeout "$TAU_TIMEOUT" --opt-limit "$OPT_LIMIT" \
+  --tau-timeout "$TAU_TIMEOUT" --mod-timeout "$MOD_TIMEOUT" --opt-limit "$OPT_LIMIT" \
   --pytauargus "$("$VENV/bin/pip" show pytauargus | awk '/^Version/{print $2}')" "${DIRS[@]}"
 echo "written: $ROOT/BENCHMARKS.md"

@@ -36,7 +36,7 @@ mod suppress;
 mod system;
 
 pub use audit::{AuditCell, AuditReport, INTEGER_SAMPLE, IntegerCheck, audit, audit_after};
-pub use suppress::{protect, protect_after, suppress};
+pub use suppress::{protect, protect_after, suppress, suppress_swapped};
 
 use crate::model::{CellKey, ConfStatus};
 use serde::{Deserialize, Serialize};

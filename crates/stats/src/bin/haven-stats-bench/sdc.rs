@@ -48,6 +48,15 @@ enum Cmd {
         /// Only the 3-D table (implies --cube): no national release, no table alone.
         #[arg(long)]
         cube_only: bool,
+        /// Time the suppression of the first table only, without the audit of its pattern (quick
+        /// measurements with `--cube-only`;
+        /// nothing is written).
+        #[arg(long)]
+        no_audit: bool,
+        /// Also time `sdc::suppress_swapped` (with the swap pass) on the 3-D table and audit
+        /// its pattern (`swap` in the table's row of `ours.json`).
+        #[arg(long)]
+        swap: bool,
         #[arg(long)]
         out: PathBuf,
     },
@@ -78,9 +87,9 @@ const COUNTRY: &str = "LV";
 
 pub fn run(args: Args) -> R<()> {
     match args.cmd {
-        Cmd::Run { records, seed, threshold, percent, absolute, reps, cube, cube_only, out } => {
+        Cmd::Run { records, seed, threshold, percent, absolute, reps, cube, cube_only, no_audit, swap, out } => {
             let params = rule(threshold, percent, absolute);
-            run_ours(records, seed, &params, reps, cube || cube_only, cube_only, &out)
+            run_ours(records, seed, &params, reps, cube || cube_only, cube_only, (no_audit, swap), &out)
         }
         Cmd::Compare { threshold, percent, absolute, out } => {
             let params = rule(threshold, percent, absolute);
@@ -150,6 +159,7 @@ fn write(path: &Path, v: &Value) -> R<()> {
     std::fs::write(path, s).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_ours(
     n: usize,
     seed: u64,
@@ -157,6 +167,7 @@ fn run_ours(
     reps: usize,
     with_cube: bool,
     cube_only: bool,
+    (no_audit, swap): (bool, bool),
     out: &Path,
 ) -> R<()> {
     std::fs::create_dir_all(out.join("tables")).map_err(|e| e.to_string())?;
@@ -210,6 +221,19 @@ fn run_ours(
             let st =
                 sdc::suppress(COUNTRY, std::slice::from_ref(t), params).map_err(|e| format!("{}: {e}", t.spec.id))?;
             let t1 = Instant::now();
+            if no_audit {
+                let (st, t0) = if swap {
+                    let t0 = Instant::now();
+                    (sdc::suppress_swapped(COUNTRY, std::slice::from_ref(t), params).map_err(|e| e.to_string())?, t0)
+                } else {
+                    (st, t0)
+                };
+                let t1 = Instant::now();
+                let secondary =
+                    st[0].iter().zip(&t.values).filter(|(s, v)| s.is_suppressed() && !params.is_primary(**v)).count();
+                eprintln!("{}: suppression {:.2} s, secondary {secondary}", t.spec.id, (t1 - t0).as_secs_f64());
+                return Ok(());
+            }
             let rep =
                 sdc::audit(COUNTRY, std::slice::from_ref(t), &st, params).map_err(|e| format!("{}: {e}", t.spec.id))?;
             let t2 = Instant::now();
@@ -219,12 +243,24 @@ fn run_ours(
             res = Some((st, rep));
         }
         let Some((st, rep)) = res else { return Err("no run".into()) };
-        let row = json!({
+        let mut row = json!({
             "table": t.spec.id, "cells": t.values.len(), "dims": t.spec.dims.len(),
             "seconds_median": median(ts), "suppress_seconds_median": median(ts_sup),
             "audit_seconds_median": median(ts_audit),
             "summary": summary(std::slice::from_ref(t), &st, &rep, params),
         });
+        if swap && t.spec.dims.len() >= 3 {
+            let one = std::slice::from_ref(t);
+            let t0 = Instant::now();
+            let st = sdc::suppress_swapped(COUNTRY, one, params).map_err(|e| format!("{}: {e}", t.spec.id))?;
+            let t1 = Instant::now();
+            let rep = sdc::audit(COUNTRY, one, &st, params).map_err(|e| format!("{}: {e}", t.spec.id))?;
+            let t2 = Instant::now();
+            row["swap"] = json!({
+                "suppress_seconds": (t1 - t0).as_secs_f64(), "audit_seconds": (t2 - t1).as_secs_f64(),
+                "summary": summary(one, &st, &rep, params),
+            });
+        }
         eprintln!("{row}");
         per_table.push(row);
         export_inner(t, &out.join("tables").join(format!("{}.csv", t.spec.id)))?;
