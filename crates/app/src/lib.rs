@@ -15,6 +15,7 @@ pub mod ident;
 pub mod keys;
 pub mod leaflet;
 pub mod limiter;
+pub mod person_review;
 pub mod queues;
 pub mod stats;
 

@@ -72,6 +72,10 @@ coded_enum! {
         SupportRecordAdded => "support_record_added",
         SupportRecordUpdated => "support_record_updated",
         LeafletPrinted => "leaflet_printed",
+        /// A data officer answered whether two registrations are one person.
+        PersonPairAnswered => "person_pair_answered",
+        /// The instance's person model was re-trained from its records and the answers.
+        PersonModelRetrained => "person_model_retrained",
     }
 }
 

@@ -1,0 +1,3 @@
+//! Integration tests of the use cases, in one test binary.
+
+mod person_review;
