@@ -585,7 +585,11 @@ impl App {
         let mut provider = input.parse()?;
         let j = principal.organisation.jurisdiction.code();
         if provider.country.as_str() != j {
-            return Err(AppError::invalid("country", "providers are kept by their own country's instance"));
+            return Err(AppError::said(
+                "country",
+                "providers are kept by their own country's instance",
+                haven_domain::MessageId::ProvidersOwnCountry,
+            ));
         }
         if let Some(org) = &provider.organisation_id {
             match self.store.organisation(org).await {
@@ -751,7 +755,11 @@ impl App {
             Ok(c) => c,
             Err(ConsentError::Invalid(e)) => return Err(AppError::Invalid(prefix("consent", e))),
             Err(ConsentError::ConsentMissing) => {
-                return Err(AppError::invalid("consent", &ConsentError::ConsentMissing.to_string()));
+                return Err(AppError::said(
+                    "consent",
+                    &ConsentError::ConsentMissing.to_string(),
+                    haven_domain::MessageId::ReferralNeedsConsent,
+                ));
             }
             Err(ConsentError::OverrideNotPermitted) => {
                 self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
@@ -1112,7 +1120,15 @@ impl App {
         let (r, _) = self.own_referral(principal, id).await?;
         let state = parse_state(&r.state)?;
         if state.is_final() || state == ReferralState::Draft {
-            return Err(AppError::invalid("state", &format!("a {state} referral has no follow-up")));
+            return Err(AppError::Invalid(ParseError::said(
+                "state",
+                format!("a {state} referral has no follow-up"),
+                haven_domain::Message::new(haven_domain::MessageId::NoFollowUpInState).labels(
+                    "state",
+                    "support-referral-state",
+                    [state.code()],
+                ),
+            )));
         }
         if r.version != version {
             return Err(AppError::conflict(

@@ -686,7 +686,11 @@ fn no_amount(amount: &str) -> Result<(), ParseError> {
     if amount.trim().is_empty() {
         Ok(())
     } else {
-        Err(ParseError::new("amount", "only a claim's award carries an amount"))
+        Err(ParseError::said(
+            "amount",
+            "only a claim's award carries an amount",
+            haven_domain::Message::new(haven_domain::MessageId::OnlyAwardHasAmount),
+        ))
     }
 }
 
@@ -823,10 +827,19 @@ fn apply_change(body: &Body, change: &SupportRecordChange, cx: &ChangeContext<'_
         }
         (Body::ReturnPlan(plan), SupportRecordChange::LinkDetermination(l)) => {
             let field = "change.determination";
-            let id = uuid::Uuid::parse_str(l.determination.trim())
-                .map_err(|_| ParseError::new(field, "not the record id of a best-interests determination"))?;
+            let id = uuid::Uuid::parse_str(l.determination.trim()).map_err(|_| {
+                ParseError::said(
+                    field,
+                    "not the record id of a best-interests determination",
+                    haven_domain::Message::new(haven_domain::MessageId::NotADeterminationId),
+                )
+            })?;
             if determination(cx.records, id).is_none() {
-                return Err(ParseError::new(field, "no best-interests determination of this case has this id"));
+                return Err(ParseError::said(
+                    field,
+                    "no best-interests determination of this case has this id",
+                    haven_domain::Message::new(haven_domain::MessageId::NoSuchDetermination),
+                ));
             }
             Ok(Body::ReturnPlan(plan.link_determination(id)?))
         }
@@ -845,9 +858,10 @@ fn apply_change(body: &Body, change: &SupportRecordChange, cx: &ChangeContext<'_
                 .map_err(under("change"))?;
             Ok(Body::ReturnPlan(plan.set_transnational_referral(referral)?))
         }
-        (body, change) => Err(ParseError::new(
+        (body, change) => Err(ParseError::said(
             "change.action",
             format!("{} does not apply to a {} record", change.action(), body.kind()),
+            haven_domain::Message::new(haven_domain::MessageId::ChangeNotForRecord),
         )),
     }
 }
@@ -1076,10 +1090,11 @@ impl App {
         let today = self.today();
         let kind = input.kind();
         if kind.children_only() && self.child_status_today(&reg) == ChildStatus::Adult {
-            return Err(AppError::invalid(
+            return Err(AppError::Invalid(ParseError::said(
                 "kind",
-                &format!("{kind} records are kept for children; the person is an adult on {today}"),
-            ));
+                format!("{kind} records are kept for children; the person is an adult on {today}"),
+                haven_domain::Message::new(haven_domain::MessageId::RecordsForChildren).with("date", today),
+            )));
         }
         let records = match kind {
             SupportRecordKind::DurableSolution => self.load_records(&case.id).await?,

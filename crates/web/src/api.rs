@@ -560,7 +560,10 @@ async fn register_case(
     let b = &body.person;
     let identity =
         PersonIdentity::parse(&b.given_names, &b.family_names, &b.aliases, b.date_of_birth.as_deref(), &b.sex)
-            .map_err(|e| haven_domain::ParseError::new(format!("person.{}", e.field), e.message))?;
+            .map_err(|e| {
+                let field = format!("person.{}", e.field);
+                e.within(field)
+            })?;
     let summary = state.app.register_case(&p, &identity).await?;
     Ok((StatusCode::CREATED, Json(summary_body(&summary))))
 }

@@ -174,7 +174,12 @@ async fn update_provider(
     ApiJson(b): ApiJson<ProviderBody>,
 ) -> WebResult<Response> {
     if b.provider.id != id {
-        return Err(haven_app::AppError::invalid("provider.id", "must be the id in the path").into());
+        return Err(haven_app::AppError::said(
+            "provider.id",
+            "must be the id in the path",
+            haven_domain::MessageId::IdOfPath,
+        )
+        .into());
     }
     let view = state.app.save_provider(&p, &ProviderInput::from(b.provider), Some(b.version)).await?;
     Ok(Json(ProviderViewBody::from(view)).into_response())
@@ -243,7 +248,14 @@ async fn list_referrals(
         "inbox" => Mailbox::Inbox,
         "outbox" => Mailbox::Outbox,
         "overdue" => Mailbox::Overdue,
-        _ => return Err(haven_app::AppError::invalid("mailbox", "expected inbox, outbox or overdue").into()),
+        _ => {
+            return Err(haven_app::AppError::said(
+                "mailbox",
+                "expected inbox, outbox or overdue",
+                haven_domain::MessageId::MailboxName,
+            )
+            .into());
+        }
     };
     let list: Vec<ReferralSummaryBody> = state.app.referrals(&p, mailbox).await?.into_iter().map(Into::into).collect();
     Ok(Json(list).into_response())

@@ -77,8 +77,13 @@ pub fn parse_change(change: Value) -> Result<SupportRecordChange, WebError> {
         None => String::new(),
     };
     let codes: Vec<&str> = SupportChangeAction::ALL.iter().map(|a| a.code()).collect();
-    let action = SupportChangeAction::parse_code("change.action", action.trim())
-        .map_err(|e| ParseError::new(e.field, format!("name the change: one of {}", codes.join(", "))))?;
+    let action = SupportChangeAction::parse_code("change.action", action.trim()).map_err(|e| {
+        ParseError::said(
+            e.field,
+            format!("name the change: one of {}", codes.join(", ")),
+            haven_domain::Message::new(haven_domain::MessageId::NameTheChange).with("actions", codes.join(", ")),
+        )
+    })?;
     let rest = Value::Object(fields);
     let c = "change";
     Ok(match action {

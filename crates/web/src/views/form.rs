@@ -13,7 +13,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_app::AppError;
-use haven_domain::ParseError;
+use haven_domain::{Message, MessageId, ParseError};
 use serde::de::DeserializeOwned;
 
 /// A form body as the input type of a use case, with the fields as they were sent (to show
@@ -44,7 +44,14 @@ fn typed<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, PageError
             repeated::from_pairs::<T>(&rest).is_ok()
         });
         match field {
-            Some(field) => PageError::from(AppError::invalid(field, &e.to_string())),
+            Some(field) => {
+                let value = pairs.iter().find(|(k, _)| k == field).map_or("", |(_, v)| v.as_str());
+                PageError::from(AppError::Invalid(ParseError::said(
+                    field,
+                    e.to_string(),
+                    Message::new(MessageId::ValueNotUnderstood).with("value", value),
+                )))
+            }
             None => bad_form(None, e.to_string()),
         }
     })

@@ -17,7 +17,7 @@ use haven_app::assist::AssessmentView;
 use haven_app::{AppError, Principal};
 use haven_domain::access::{Action, Compartment};
 use haven_domain::assist::assessment::{AssessmentInput, NeedArea, NeedLevel, RiskLevel, SpecialNeeds};
-use haven_domain::{Coded, Permission};
+use haven_domain::{Coded, MessageId, Permission};
 use serde::Deserialize;
 
 pub(super) fn router() -> Router<AppState> {
@@ -250,7 +250,9 @@ async fn assessment_review(
     state.app.require(&p, Permission::ReviewAssessments).await?;
     let PageForm { input, .. } = form?;
     let tr = super::tr_of(&state, &p, &headers);
-    let seq = input.seq.ok_or_else(|| AppError::invalid("seq", &tr.t("support-problem-review-version")))?;
+    let seq = input
+        .seq
+        .ok_or_else(|| AppError::said("seq", "name the version that is reviewed", MessageId::ReviewVersion))?;
     match state.app.review_assessment(&p, &id, seq, input.decision == "approve", &input.reason).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}/support#assessments"))),
         Err(e) => {

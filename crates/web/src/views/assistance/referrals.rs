@@ -26,7 +26,7 @@ use haven_domain::assist::referral::{
 };
 use haven_domain::assist::services::ServiceType;
 use haven_domain::case::Sex;
-use haven_domain::{Coded, Permission};
+use haven_domain::{Coded, MessageId, Permission};
 use serde::Deserialize;
 
 pub(super) fn router() -> Router<AppState> {
@@ -357,8 +357,7 @@ async fn referrals(
         "outbox" => (Mailbox::Outbox, "outbox"),
         "overdue" => (Mailbox::Overdue, "overdue"),
         _ => {
-            let tr = tr_of(&state, &p, &headers);
-            return Err(AppError::invalid("mailbox", &tr.t("support-problem-mailbox")).into());
+            return Err(AppError::said("mailbox", "expected inbox, outbox or overdue", MessageId::MailboxName).into());
         }
     };
     let mut list = state.app.referrals(&p, mailbox).await?;

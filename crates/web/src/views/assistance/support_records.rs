@@ -21,7 +21,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use haven_app::assist_records::{ReturnBlockReason, SupportRecordsView};
 use haven_app::{AppError, Principal};
-use haven_domain::Coded;
 use haven_domain::assist::child::{
     Accompaniment, AppointmentNeed, BestInterestsFactor, DurableSolutionKind, GuardianKind, RepresentativeRole,
 };
@@ -30,6 +29,7 @@ use haven_domain::assist::safe_return::{
     ContactRole, FamilySafety, ReturnStatus, RiskLevel, ServiceAvailability, TransnationalReferralStatus,
 };
 use haven_domain::ident::record::ChildStatus;
+use haven_domain::{Coded, Message, MessageId, ParseError};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -1122,7 +1122,6 @@ struct RecordForm {
 /// Adds or changes the record; the anchor of the record saved.
 async fn save(
     state: &AppState,
-    tr: &Tr<'_>,
     p: &Principal,
     case_id: &str,
     form: &RecordForm,
@@ -1140,14 +1139,20 @@ async fn save(
             map.insert("action".into(), Value::String(change.to_owned()));
         }
         let change = parse_change(fields)?;
-        let version = form.version.trim().parse::<i64>().map_err(|_| WebError::BadRequest {
-            field: Some("version".into()),
-            message: tr.t("support-problem-reload"),
-        })?;
+        let version = form
+            .version
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::said("version", "reload the page and try again", MessageId::ReloadAndRetry))?;
         let saved = state.app.update_support_record(p, case_id, &form.record, version, &change).await?;
         return Ok(format!("record-{}", saved.id));
     }
-    Err(WebError::BadRequest { field: Some("action".into()), message: tr.t("support-problem-record-action") })
+    Err(AppError::said(
+        "action",
+        "the form does not say what to do (add:KIND or change:ACTION); reload the page and try again",
+        MessageId::FormActionMissing,
+    )
+    .into())
 }
 
 /// A field's label for a problem: its `rec-field-` label, else its name.
@@ -1165,15 +1170,18 @@ async fn post(
 ) -> PageResult {
     let PageForm { input, pairs } = form?;
     let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
-    let error = match save(&state, &tr, &p, &case_id, &input, &pairs).await {
+    let error = match save(&state, &p, &case_id, &input, &pairs).await {
         Ok(anchor) => return Ok(see_other(&format!("{}#{anchor}", path_of(&case_id, part)))),
         Err(e) => e,
     };
     let check = match error {
         WebError::App(app) => FormProblem::of(&tr, app, str::to_owned, problem_label)?,
+        // What the form's fields do not fit (an unknown field, a list for one value): the shape
+        // of what was sent, in English for the logs, and on the page in the reader's language.
         WebError::BadRequest { field, message } => {
-            let field = field.unwrap_or_default();
-            FormProblem::of(&tr, AppError::invalid(&field, &message), str::to_owned, problem_label)?
+            let problem =
+                ParseError::said(field.unwrap_or_default(), message, Message::new(MessageId::FormNotUnderstood));
+            FormProblem::of(&tr, AppError::Invalid(problem), str::to_owned, problem_label)?
         }
         other => return Err(other.into()),
     };
