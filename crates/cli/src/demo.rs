@@ -55,6 +55,7 @@ const USERS: &[(&str, &str, &str, &str)] = &[
     ("demo.rapporteur", "Laura Krūmiņa", "Anti-Trafficking Coordinator of Latvia", "rapporteur"),
     ("demo.statistician", "Marie Dubois", "EU Statistics Office", "statistician"),
     ("demo.dpo", "Andris Vītols", "Safe House Riga", "auditor"),
+    ("demo.dataofficer", "Inese Jansone", "National Referral Mechanism Latvia", "data_officer"),
 ];
 
 /// The staff who register cases and decide on them in Estonia and Lithuania.
