@@ -210,7 +210,7 @@ crate::coded_enum! {
         AtMostEvents => "msg-at-most-events",
         AtMostAliases => "msg-at-most-aliases",
         TooManyIndicators => "msg-too-many-indicators",
-        NotAnIso639Code => "msg-not-an-iso-639-code",
+        NotAnIso639Code => "msg-not-an-iso-language-code",
         NotAFormOfExploitation => "msg-not-a-form-of-exploitation",
         AdultReferralNeedsConsent => "msg-adult-referral-needs-consent",
         AgeRangeInverted => "msg-age-range-inverted",
