@@ -3,8 +3,8 @@
 use crate::auth::totp_context;
 use crate::{App, AppError, AppResult, Principal};
 use haven_crypto::{TotpSecret, hash_password, verify_password};
-use haven_domain::Language;
 use haven_domain::audit::AuditAction;
+use haven_domain::{Language, MessageId};
 
 /// What proves that the signed-in user is the account's owner before its second factor is set
 /// up, changed or removed.
@@ -42,11 +42,15 @@ impl App {
         secret: &str,
         code: &str,
     ) -> AppResult<()> {
-        let parsed =
-            TotpSecret::from_base32(secret).map_err(|_| AppError::invalid("secret", "is not a valid secret"))?;
+        let parsed = TotpSecret::from_base32(secret)
+            .map_err(|_| AppError::said("secret", "is not a valid secret", MessageId::NotAValidSecret))?;
         let now = u64::try_from(self.now()).unwrap_or(0);
         let Some(step) = parsed.verify(code.trim(), now) else {
-            return Err(AppError::invalid("code", "does not match; check the time on the device"));
+            return Err(AppError::said(
+                "code",
+                "does not match; check the time on the device",
+                MessageId::TotpCodeDoesNotMatch,
+            ));
         };
         let step = i64::try_from(step).unwrap_or(i64::MAX);
         let replacing = self.prove_owner(principal, proof).await?;
@@ -66,7 +70,7 @@ impl App {
     /// until a factor is enrolled again.
     pub async fn remove_totp(&self, principal: &Principal, proof: &TotpProof<'_>) -> AppResult<()> {
         if !self.prove_owner(principal, proof).await? {
-            return Err(AppError::invalid("current_code", "no second factor is set up"));
+            return Err(AppError::said("current_code", "no second factor is set up", MessageId::NoSecondFactor));
         }
         let event = self.event(principal, AuditAction::TotpRemoved).on(
             "user",
@@ -88,13 +92,19 @@ impl App {
             .map_err(|e| AppError::Internal(Box::new(e)))??;
         if !ok {
             self.reauth_failed(principal, "wrong_password").await?;
-            return Err(AppError::invalid("password", "is not your current password"));
+            return Err(AppError::said("password", "is not your current password", MessageId::NotCurrentPassword));
         }
         let user = self.store.user(&principal.user.id).await?;
         let Some(secret) = &user.totp_secret else {
             return Ok(false);
         };
-        let wrong = || AppError::invalid("current_code", "is not a current code of your authenticator app");
+        let wrong = || {
+            AppError::said(
+                "current_code",
+                "is not a current code of your authenticator app",
+                MessageId::NotCurrentTotpCode,
+            )
+        };
         let code = proof.current_code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(wrong)?;
         let secret = self.keys.decrypt_str(&totp_context(&user.id), secret)?;
         let secret = TotpSecret::from_base32(&secret)?;
@@ -142,7 +152,11 @@ impl App {
             .map_err(|e| AppError::Internal(Box::new(e)))??;
         if !ok {
             self.reauth_failed(principal, "wrong_password").await?;
-            return Err(AppError::invalid("current_password", "is not your current password"));
+            return Err(AppError::said(
+                "current_password",
+                "is not your current password",
+                MessageId::NotCurrentPassword,
+            ));
         }
         let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
             .await

@@ -15,7 +15,9 @@ use haven_domain::access::{self, AdminDenial};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::org::{OPERATOR_ORGANISATION_NAME, Organisation, parse_organisation_name};
 use haven_domain::user::User;
-use haven_domain::{Coded, Jurisdiction, Language, OrganisationKind, Permission, Role, Username};
+use haven_domain::{
+    Coded, Jurisdiction, Language, Message, MessageId, OrganisationKind, ParseError, Permission, Role, Username,
+};
 use haven_storage::{OrganisationRow, RoleGrantRow, SetupCodeRow, StorageError, UserRow};
 
 /// How long a set-up code works.
@@ -119,10 +121,15 @@ impl ParsedUser {
     /// Every role must fit the kind of the user's organisation.
     fn check_roles_fit(&self, roles: &[Role]) -> AppResult<()> {
         match roles.iter().find(|r| !r.fits(self.organisation.kind)) {
-            Some(role) => Err(AppError::invalid(
+            Some(role) => Err(AppError::Invalid(ParseError::said(
                 "roles",
-                &format!("the role {role} does not fit an organisation of kind {}", self.organisation.kind),
-            )),
+                format!("the role {role} does not fit an organisation of kind {}", self.organisation.kind),
+                Message::new(MessageId::RoleDoesNotFitKind).labels("role", "role", [role.code()]).labels(
+                    "kind",
+                    "org-kind",
+                    [self.organisation.kind.code()],
+                ),
+            ))),
             None => Ok(()),
         }
     }
@@ -332,9 +339,10 @@ impl App {
     pub async fn admin_create_user(&self, p: &Principal, new: &NewUser) -> AppResult<CreatedUser> {
         self.require(p, Permission::ManageUsers).await?;
         if new.password.as_deref().is_some_and(|pw| !pw.is_empty()) {
-            return Err(AppError::invalid(
+            return Err(AppError::said(
                 "password",
                 "an administrator does not choose passwords: the user chooses one with the set-up code",
+                MessageId::AdminChoosesNoPassword,
             ));
         }
         let parsed = self.parse_new_user(new).await?;
@@ -482,7 +490,11 @@ impl App {
         }
         let roles = Role::parse_list("roles", roles)?;
         if let Some(role) = roles.iter().find(|r| !r.fits(organisation.kind)) {
-            return Err(AppError::invalid("roles", &format!("the role {role} does not fit this organisation")));
+            return Err(AppError::Invalid(ParseError::said(
+                "roles",
+                format!("the role {role} does not fit this organisation"),
+                Message::new(MessageId::RoleDoesNotFitOrganisation).labels("role", "role", [role.code()]),
+            )));
         }
         if let Acting::User(p) = acting
             && !access::data_roles_granted(&user.roles, &roles).is_empty()
@@ -591,7 +603,13 @@ impl App {
             }
             event
         };
-        let invalid = || AppError::invalid("code", "is not valid or has expired; ask your administrator for a new one");
+        let invalid = || {
+            AppError::said(
+                "code",
+                "is not valid or has expired; ask your administrator for a new one",
+                MessageId::SetUpCodeInvalid,
+            )
+        };
         let user = match Username::parse("username", username) {
             Ok(name) => match self.store.user_by_username(name.as_str()).await {
                 Ok(u) => Some(u),
@@ -615,7 +633,11 @@ impl App {
             };
             if !fresh {
                 self.store.append_audit(&refused(Some(&user)).detail("totp")).await?;
-                return Err(AppError::invalid("totp", "a current code of your authenticator app is required"));
+                return Err(AppError::said(
+                    "totp",
+                    "a current code of your authenticator app is required",
+                    MessageId::CurrentTotpRequired,
+                ));
             }
         }
         let hash = Self::hash_blocking(new_password).await?;

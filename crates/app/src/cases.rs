@@ -6,7 +6,7 @@ use haven_crypto::FieldContext;
 use haven_domain::access::{Action, CaseScope, CaseShare, Compartment, Decision, authorize, may_see_case, may_share};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::{CalendarDate, NoteInput, PersonIdentity, Sex};
-use haven_domain::{Coded, Permission};
+use haven_domain::{Coded, Message, MessageId, ParseError, Permission};
 use haven_storage::{AuditRow, CaseRow, NoteRow, StorageError};
 use serde::Serialize;
 
@@ -266,17 +266,25 @@ impl App {
         for (i, c) in compartments.iter().enumerate() {
             let c = Compartment::parse_code(&format!("compartments[{i}]"), c)?;
             if c == Compartment::Statistics {
-                return Err(AppError::invalid("compartments", "statistics are not shared per case"));
+                return Err(AppError::said(
+                    "compartments",
+                    "statistics are not shared per case",
+                    MessageId::StatisticsNotShared,
+                ));
             }
             if !authorize(&principal.actor, &scope(&case), c, Action::Read).is_allowed() {
-                return Err(AppError::invalid("compartments", &format!("you cannot share {c}: you do not hold it")));
+                return Err(AppError::Invalid(ParseError::said(
+                    "compartments",
+                    format!("you cannot share {c}: you do not hold it"),
+                    Message::new(MessageId::CannotShareUnheld).labels("compartment", "compartment", [c.code()]),
+                )));
             }
             if !list.contains(&c) {
                 list.push(c);
             }
         }
         if list.is_empty() {
-            return Err(AppError::invalid("compartments", "name at least one compartment"));
+            return Err(AppError::said("compartments", "name at least one compartment", MessageId::NameOneCompartment));
         }
         let target = match self.store.organisation(organisation_id.trim()).await {
             Ok(o) => o,
@@ -293,9 +301,10 @@ impl App {
             || target.kind.is_statistical()
             || target.id == case.owner_organisation_id
         {
-            return Err(AppError::invalid(
+            return Err(AppError::said(
                 "organisation_id",
                 "cases are shared with other organisations of the same country",
+                MessageId::ShareSameCountry,
             ));
         }
         let event = self

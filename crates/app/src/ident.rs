@@ -14,7 +14,9 @@ use haven_domain::ident::forms::{FormCatalogue, FormId, StatGroup};
 use haven_domain::ident::indicators::{Evaluation, IndicatorList};
 use haven_domain::ident::legal_test::{LegalTestResult, legal_test};
 use haven_domain::ident::procedure::{MemberVote, Procedure};
-use haven_domain::ident::profile::{ClockInputs, Clocks, DeadlineState, ProfileSet, ProfileVersion};
+use haven_domain::ident::profile::{
+    ClockError, ClockInputs, Clocks, DeadlineState, ProfileError, ProfileSet, ProfileVersion,
+};
 use haven_domain::ident::record::{ChildStatus, Registration, RegistrationState};
 use haven_domain::ident::residence::{
     CriminalMatter, InternationalProtectionApplication, NonPunishmentNotice, PermitRules, ReflectionRules,
@@ -24,7 +26,7 @@ use haven_domain::ident::residence::{
 use haven_domain::ident::status::{CaseStatus, Decision, DecisionKind, NrmStatus, fold};
 use haven_domain::org::CountryCode;
 use haven_domain::text::Narrative;
-use haven_domain::{Coded, Jurisdiction, ParseError, Permission};
+use haven_domain::{Coded, Jurisdiction, Message, MessageId, ParseError, Permission};
 use haven_storage::{
     CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, StatusColumns,
     StorageError,
@@ -378,16 +380,20 @@ impl App {
     fn country_of(&self, jurisdiction: Jurisdiction) -> AppResult<CountryCode> {
         match jurisdiction {
             Jurisdiction::Country(c) => Ok(c),
-            Jurisdiction::EuropeanUnion => Err(AppError::invalid(
+            Jurisdiction::EuropeanUnion => Err(AppError::said(
                 "jurisdiction",
                 "cases are registered in a country; the EU level holds statistics only",
+                MessageId::EuRegistersNoCases,
             )),
         }
     }
 
     fn profile_for(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> AppResult<&ProfileVersion> {
         let country = self.country_of(jurisdiction)?;
-        self.reference.profiles.version_on(country, on).map_err(|e| AppError::invalid("jurisdiction", &e.to_string()))
+        self.reference
+            .profiles
+            .version_on(country, on)
+            .map_err(|e| AppError::Invalid(ParseError::said("jurisdiction", e.to_string(), profile_message(&e))))
     }
 
     fn encrypt_registration(&self, case_id: &str, reg: &Registration) -> AppResult<Vec<u8>> {
@@ -611,14 +617,18 @@ impl App {
     pub(crate) fn procedure_of(&self, jurisdiction: Jurisdiction, reg: &RegistrationRow) -> AppResult<&Procedure> {
         let country = self.country_of(jurisdiction)?;
         match &reg.procedure_id {
-            Some(id) => self.reference.profiles.procedure(country, id).map_err(|e| AppError::Conflict(e.to_string())),
+            Some(id) => self
+                .reference
+                .profiles
+                .procedure(country, id)
+                .map_err(|e| AppError::conflict(e.to_string(), profile_message(&e))),
             // Every referral pins its procedure: a referred case without one was referred before
             // procedures were data (a restored older backup) and keeps the two-decision procedure.
             None if reg.referred_on.is_some() => self
                 .reference
                 .profiles
                 .procedure(country, haven_domain::ident::procedure::LEGACY_ID)
-                .map_err(|e| AppError::Conflict(e.to_string())),
+                .map_err(|e| AppError::conflict(e.to_string(), profile_message(&e))),
             None => Ok(&self.profile_for(jurisdiction, self.today())?.procedure),
         }
     }
@@ -803,10 +813,11 @@ impl App {
         let f = |name: &str| input.fields.get(name).map(String::as_str).unwrap_or("");
         let known: &[&str] = kind.fields();
         if let Some(unknown) = input.fields.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(AppError::invalid(
-                &format!("fields.{unknown}"),
-                &format!("not a field of {}; expected {}", kind.code(), known.join(", ")),
-            ));
+            return Err(AppError::Invalid(ParseError::said(
+                format!("fields.{unknown}"),
+                format!("not a field of {}; expected {}", kind.code(), known.join(", ")),
+                Message::new(MessageId::NotAFieldOf).with("kind", kind.code()).with("expected", known.join(", ")),
+            )));
         }
         let prefix = |e: ParseError| {
             let field = format!("fields.{}", e.field);
@@ -1385,7 +1396,7 @@ impl App {
             ));
         }
         if name.chars().count() > 200 || document.chars().count() > 60 {
-            return Err(AppError::invalid("name", "too long"));
+            return Err(AppError::said("name", "too long", MessageId::TooLong));
         }
         let query = PersonFacts::of_search(name, dob);
         let hits = self.search_scope(principal, None, query.as_ref(), dob, document).await?;
@@ -1678,7 +1689,11 @@ impl App {
     pub async fn import_registrations(&self, principal: &Principal, regs: Vec<Registration>) -> AppResult<Vec<Saved>> {
         self.require(principal, Permission::RegisterCase).await?;
         if regs.len() > 1000 {
-            return Err(AppError::invalid("file", "at most 1000 cases per import"));
+            return Err(AppError::Invalid(ParseError::said(
+                "file",
+                "at most 1000 cases per import",
+                Message::new(MessageId::AtMostCasesPerImport).with("max", 1000),
+            )));
         }
         let mut checked = Vec::with_capacity(regs.len());
         for (i, reg) in regs.into_iter().enumerate() {
@@ -1831,7 +1846,36 @@ fn compute_clocks(
         child,
         guardian_appointed: guardian,
     };
-    Clocks::compute(version, procedure, version.calendar(), inputs).map_err(|e| AppError::Conflict(e.to_string()))
+    Clocks::compute(version, procedure, version.calendar(), inputs)
+        .map_err(|e| AppError::conflict(e.to_string(), clock_message(&e)))
+}
+
+/// What a profile lacks, as a message of the translations.
+fn profile_message(e: &ProfileError) -> Message {
+    match e {
+        ProfileError::UnknownCountry(country) => Message::new(MessageId::NoProfileForCountry).with("country", country),
+        ProfileError::NoVersionInForce { country, date, first } => {
+            Message::new(MessageId::NoProfileVersionOn).with("country", country).with("date", date).with("first", first)
+        }
+        ProfileError::UnknownProcedure { country, id } => {
+            Message::new(MessageId::NoSuchProcedure).with("country", country).with("id", id)
+        }
+    }
+}
+
+/// Why a case's clocks cannot be computed, as a message of the translations.
+fn clock_message(e: &ClockError) -> Message {
+    match e {
+        ClockError::FirstDecisionBeforeReferral { referred_on, decided_on } => {
+            Message::new(MessageId::ClockFirstBeforeReferral).with("decided", decided_on).with("referred", referred_on)
+        }
+        ClockError::FinalBeforeFirst { first_decided_on, final_decided_on } => {
+            Message::new(MessageId::ClockFinalBeforeFirst)
+                .with("first", first_decided_on)
+                .with("final", final_decided_on)
+        }
+        ClockError::OutOfRange { .. } => Message::new(MessageId::ClockOutOfRange),
+    }
 }
 
 fn clock_views(clocks: &Clocks, today: CalendarDate, due_soon_days: u16) -> Vec<ClockView> {
@@ -1907,10 +1951,9 @@ pub fn reflection_rules(version: &ProfileVersion) -> AppResult<ReflectionRules> 
 /// The version a save writes after the one the editor loaded (from 1); a version no save could
 /// have given out is refused naming `version` (it would otherwise overflow).
 fn next_version(version: i64) -> AppResult<i64> {
-    version
-        .checked_add(1)
-        .filter(|_| version >= 1)
-        .ok_or_else(|| AppError::invalid("version", "is not a version of this registration"))
+    version.checked_add(1).filter(|_| version >= 1).ok_or_else(|| {
+        AppError::said("version", "is not a version of this registration", MessageId::NotAVersionOfRegistration)
+    })
 }
 
 /// A case as the access rules see it.
