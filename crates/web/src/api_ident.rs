@@ -134,7 +134,12 @@ fn issued_version(version: i64) -> WebResult<i64> {
     if (1..i64::MAX).contains(&version) {
         Ok(version)
     } else {
-        Err(haven_app::AppError::invalid("version", "is not a version this server gave out").into())
+        Err(haven_app::AppError::said(
+            "version",
+            "is not a version this server gave out",
+            haven_domain::MessageId::NotAVersionGivenOut,
+        )
+        .into())
     }
 }
 
@@ -290,7 +295,7 @@ fn format_of(q: &FormatQuery) -> WebResult<bool> {
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(false),
         "csv" => Ok(true),
-        _ => Err(haven_app::AppError::invalid("format", "json or csv").into()),
+        _ => Err(haven_app::AppError::said("format", "json or csv", haven_domain::MessageId::NotJsonOrCsv).into()),
     }
 }
 
@@ -337,8 +342,10 @@ async fn import_registrations(
     let docs = if csv { htcds::from_csv(body)? } else { htcds::from_json(body)? };
     let mut regs = Vec::with_capacity(docs.len());
     for (i, doc) in docs.iter().enumerate() {
-        let (reg, _meta) = htcds::from_htcds(doc)
-            .map_err(|e| haven_domain::ParseError::new(format!("[{i}].{}", e.field), e.message))?;
+        let (reg, _meta) = htcds::from_htcds(doc).map_err(|e| {
+            let field = format!("[{i}].{}", e.field);
+            e.within(field)
+        })?;
         regs.push(reg);
     }
     let saved: Vec<SavedBody> = state.app.import_registrations(&p, regs).await?.into_iter().map(Into::into).collect();

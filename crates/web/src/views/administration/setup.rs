@@ -63,7 +63,7 @@ async fn submit(
 ) -> PageResult {
     let PageForm { input: f, .. } = form?;
     let result = if f.new_password != f.confirm_password {
-        Err(AppError::invalid("confirm_password", "does not match"))
+        Err(AppError::said("confirm_password", "does not match", haven_domain::MessageId::PasswordsDoNotMatch))
     } else {
         state.app.complete_setup(&f.username, &f.code, &f.new_password, f.totp.as_deref(), address.as_deref()).await
     };

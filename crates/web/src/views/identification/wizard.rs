@@ -26,7 +26,7 @@ use haven_domain::ident::record::{
     TraffickingEvent,
 };
 use haven_domain::org::CountryCode;
-use haven_domain::{Coded, ParseError};
+use haven_domain::{Coded, Message, MessageId, ParseError};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -238,8 +238,13 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
                 opt_coded::<RelationshipToTrafficker>(form, "relationship_to_trafficker"),
             );
             problem.set(&mut c.vulnerabilities, coded_set::<Vulnerability>(form, "vulnerabilities"));
-            let narrative = haven_app::ident::narrative(&f("narrative"))
-                .map_err(|_| ParseError::new("narrative", "must be at most 20000 characters of text"));
+            let narrative = haven_app::ident::narrative(&f("narrative")).map_err(|_| {
+                ParseError::said(
+                    "narrative",
+                    "must be at most 20000 characters of text",
+                    Message::new(MessageId::AtMostCharacters).with("max", 20000),
+                )
+            });
             problem.set(&mut reg.narrative, narrative);
         }
         "indicators" => {
@@ -256,7 +261,13 @@ fn apply_step(reg: &mut Registration, step: &str, form: &FormPairs) -> Result<()
             problem.set(&mut reg.support_consent, consent_fields(form, "consent"));
             problem.set(&mut reg.data_sharing_consent, consent_fields(form, "sharing_consent"));
         }
-        other => return Err(ParseError::new("step", format!("no step {other:?}"))),
+        other => {
+            return Err(ParseError::said(
+                "step",
+                format!("no step {other:?}"),
+                Message::new(MessageId::NoSuchStep).with("value", other),
+            ));
+        }
     }
     problem.result()
 }
