@@ -295,7 +295,12 @@ async fn run(args: &Args) -> Result<Value> {
     let relink_memory = memory.phase();
     log(&format!("{backend}: full re-link {relink_s:.2} s"));
 
-    let total_hwm = measure::vm_hwm_kb();
+    // Each phase's peak was reset at its start: the run's peak is the largest of them.
+    let total_hwm = [&load_memory, &writes_memory, &search_memory, &counts_memory, &relink_memory]
+        .iter()
+        .map(|m| m.peak_kb())
+        .max()
+        .unwrap_or(0);
     Ok(json!({
         "backend": backend,
         "n": planned.len(),

@@ -103,6 +103,10 @@ impl Memory {
 }
 
 impl PhaseMemory {
+    pub fn peak_kb(&self) -> u64 {
+        self.peak_kb
+    }
+
     pub fn json(&self) -> Value {
         json!({
             "peak_mb": round(self.peak_kb as f64 / 1024.0),
