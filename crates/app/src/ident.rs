@@ -6,7 +6,9 @@
 
 use crate::{App, AppError, AppResult, Principal, new_id};
 use haven_crypto::FieldContext;
-use haven_domain::access::{Action, CaseScope, Compartment, Decision as Access, authorize, may_see_case};
+use haven_domain::access::{
+    Action, CaseScope, Compartment, Decision as Access, authorize, may_review_pair, may_see_case,
+};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::{CalendarDate, Sex};
 use haven_domain::ident::age::{AgeGroup, AgeStatus};
@@ -35,9 +37,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub(crate) mod linkage;
+mod persons;
 
-use linkage::{ClusterRecord, PersonFacts, PersonIndex, block_key_basis, block_keys, cluster_persons};
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
+use linkage::{PersonFacts, PersonIndex, block_key_basis, block_keys};
+pub use persons::RelinkJob;
 
 /// Reference data the rules run on, loaded as data.
 #[derive(Debug)]
@@ -565,6 +569,9 @@ impl App {
             Some(&case.owner_organisation_id),
         );
         self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
+        if state == RegistrationState::Submitted {
+            self.cluster_after_save(&case.id).await;
+        }
         let possible_duplicates = self.duplicates_of(principal, &case.id, &reg).await?;
         Ok(Saved { id: case.id, reference: case.reference, version: next, state, possible_duplicates })
     }
@@ -604,6 +611,7 @@ impl App {
             Some(&case.owner_organisation_id),
         );
         self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
+        self.cluster_after_save(&case.id).await;
         Ok(Saved {
             id: case.id,
             reference: case.reference,
@@ -1360,7 +1368,7 @@ impl App {
             regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
         counts.registered = referred.len() as u64;
         counts.notified = notes.len() as u64;
-        counts.distinct_persons = self.clusters_of(&referred)?;
+        counts.distinct_persons = self.persons_among(j, &referred).await?;
         Ok(counts)
     }
 
@@ -1655,7 +1663,8 @@ impl App {
 
     /// Distinct persons among the referred registrations of a jurisdiction (the principal's
     /// own): the same document number first, then the linkage engine at the model's cluster
-    /// threshold. Counts only, never a person; for statistics readers.
+    /// threshold, as maintained in the person clusters (linked now while a re-link after a model
+    /// change runs). Counts only, never a person; for statistics readers.
     pub async fn person_clusters(
         &self,
         principal: &Principal,
@@ -1669,19 +1678,44 @@ impl App {
         let regs = self.store.registrations_in(jurisdiction.code()).await?;
         let referred: Vec<&RegistrationRow> =
             regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
-        self.clusters_of(&referred)
+        self.persons_among(jurisdiction.code(), &referred).await
     }
 
-    fn clusters_of(&self, rows: &[&RegistrationRow]) -> AppResult<PersonClusters> {
-        let mut records = Vec::with_capacity(rows.len());
-        for row in rows {
-            let reg = self.decrypt_registration(row)?;
-            records.push(ClusterRecord {
-                facts: PersonFacts::of_registration(&reg),
-                documents: reg.person.documents.iter().map(|d| normalise_document(&d.number)).collect(),
-            });
+    /// Records a data officer's answer that two registrations are different persons (a
+    /// cannot-link constraint, audited): clustering never puts them in one person from then on,
+    /// and if they are one person now, that person is clustered again at once. Who may answer
+    /// about the pair is the access module's ([`may_review_pair`]). Gives whether the pair was
+    /// new.
+    pub async fn record_cannot_link(&self, principal: &Principal, case_a: &str, case_b: &str) -> AppResult<bool> {
+        self.require(principal, Permission::ReviewPersons).await?;
+        let (a, b) = (case_a.trim(), case_b.trim());
+        if uuid::Uuid::parse_str(a).is_err() || uuid::Uuid::parse_str(b).is_err() {
+            return Err(AppError::NotFound);
         }
-        cluster_persons(&self.reference.person_model, &records)
+        if a == b {
+            return Err(AppError::invalid("case_b", "a pair is two different registrations"));
+        }
+        let mut scopes = Vec::with_capacity(2);
+        for id in [a, b] {
+            let case = match self.store.case(id).await {
+                Ok(c) => c,
+                Err(StorageError::NotFound) => return Err(AppError::NotFound),
+                Err(e) => return Err(e.into()),
+            };
+            let reg = self.store.registration(id).await?.ok_or(AppError::NotFound)?;
+            scopes.push((case_scope(&case, &reg), case.owner_organisation_id));
+        }
+        if !may_review_pair(&principal.actor, &scopes[0].0, &scopes[1].0) {
+            self.audit_denied(principal, "case", &format!("{a},{b}"), None).await;
+            return Err(AppError::Forbidden);
+        }
+        let event = self
+            .event(principal, AuditAction::PersonPairAnswered)
+            .on("case", a, Some(&scopes[0].1))
+            .detail(format!("pair_with={b} cannot_link=recorded"));
+        let added = self.store.add_cannot_link(a, b, &principal.user.id, self.now(), &event).await?;
+        self.cluster_again(&[a.to_owned(), b.to_owned()]).await?;
+        Ok(added)
     }
 
     /// Imports registrations (from an exchange file) as drafts of the principal's organisation.

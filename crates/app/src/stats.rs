@@ -3,8 +3,6 @@
 //! and the EU hub that receives, checks and adds up the member states' submissions.
 
 use crate::error::Refusal;
-use crate::ident::linkage::{ClusterRecord, PersonFacts, assign_persons};
-use crate::ident::normalise_document;
 use crate::{App, AppError, AppResult, Principal, Problem};
 use haven_domain::access::Permission;
 use haven_domain::audit::AuditAction;
@@ -170,15 +168,8 @@ impl App {
         let regs = self.store.registrations_in(&country).await?;
         let referred: Vec<&RegistrationRow> =
             regs.iter().filter(|r| r.state == "submitted" && r.referred_on.is_some()).collect();
-        let mut cluster_input = Vec::with_capacity(referred.len());
-        for row in &referred {
-            let reg = self.decrypt_registration(row)?;
-            cluster_input.push(ClusterRecord {
-                facts: PersonFacts::of_registration(&reg),
-                documents: reg.person.documents.iter().map(|d| normalise_document(&d.number)).collect(),
-            });
-        }
-        let (assignment, summary) = assign_persons(&self.reference.person_model, &cluster_input)?;
+        // the maintained person clusters (linked now while a re-link after a model change runs)
+        let (assignment, summary) = self.assign_referred(&country, &referred).await?;
         let facts: HashMap<String, (String, i64)> = self
             .store
             .stat_facts(&country)

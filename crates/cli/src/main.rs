@@ -67,6 +67,9 @@ enum Command {
     Restore { file: PathBuf },
     /// Record linkage: find the same person across datasets.
     Link(haven_link::cli::LinkArgs),
+    /// Re-link the persons of every referred registration (after a change of the person model),
+    /// showing progress; registrations can be saved meanwhile.
+    Relink,
     /// Compare every translation with English (missing, extra, other variables); exit status 1
     /// when one is incomplete.
     CheckTranslations,
@@ -373,7 +376,30 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => backup(&config, &data, &file).await,
         Command::Restore { file } => restore(&config, &data, &file).await,
         Command::Link(_) => bail!("handled before the runtime starts"),
+        Command::Relink => relink(&open_app(&config, &data).await?).await,
         Command::CheckTranslations => check_translations(),
+    }
+}
+
+/// `haven relink`: a full re-link of the persons as the server runs it, its progress printed.
+async fn relink(app: &App) -> Result<()> {
+    let id = app.start_relink(Some("operator")).await.context("starting the re-link")?;
+    println!("re-linking persons (job {id})");
+    let mut shown = -1;
+    loop {
+        let job = app.relink_job(&id).await?.context("the re-link job disappeared")?;
+        if job.done != shown {
+            println!("  {} of {} referred registrations read", job.done, job.total);
+            shown = job.done;
+        }
+        match job.state.as_str() {
+            "running" => tokio::time::sleep(std::time::Duration::from_millis(500)).await,
+            "done" => {
+                println!("done: {}", job.detail.unwrap_or_default());
+                return Ok(());
+            }
+            _ => bail!("the re-link failed: {}", job.detail.unwrap_or_default()),
+        }
     }
 }
 
@@ -423,6 +449,12 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     }
     if demo {
         demo::seed(&app).await.context("loading the demonstration data")?;
+    }
+    // Persons clustered with another model (or never): re-linked in the background.
+    match app.ensure_person_clusters().await {
+        Ok(Some(job)) => tracing::info!(%job, "re-linking persons in the background: the person model changed"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not start the re-link of persons"),
     }
     // `haven keys rotate` and `retire` on this database are taken up while serving.
     let following = app.follow_key_changes(match master_key(&config, data)? {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use haven_domain::ParseError;
 use haven_domain::case::{CalendarDate, Sex};
 use haven_domain::ident::record::Registration;
-use haven_link::cluster::{Link, cluster};
+use haven_link::cluster::{Link, cluster_with_cannot_link};
 use haven_link::compare::Comparison;
 use haven_link::data::MAX_VALUE_CHARS;
 use haven_link::model::LinkType;
@@ -436,6 +436,7 @@ pub struct PersonClusters {
 }
 
 /// A record for clustering: its facts and its normalised document numbers.
+#[derive(Clone)]
 pub(crate) struct ClusterRecord {
     pub facts: PersonFacts,
     pub documents: Vec<String>,
@@ -444,12 +445,24 @@ pub(crate) struct ClusterRecord {
 /// Groups records into persons: records sharing a document number are one person first, then the
 /// engine links pairs at or above the model's cluster threshold (guarded against chains by the
 /// model's cluster settings).
+#[cfg(test)]
 pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<PersonClusters> {
     Ok(assign_persons(model, records)?.1)
 }
 
 /// [`cluster_persons`] with the person (cluster number, from 0) of every record.
+#[cfg(test)]
 pub(crate) fn assign_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<(Vec<u32>, PersonClusters)> {
+    assign_persons_apart(model, records, &[])
+}
+
+/// [`assign_persons`] keeping apart each pair of `cannot_link` (record numbers): two records a
+/// reviewer answered are different persons are never one person, whatever the scores.
+pub(crate) fn assign_persons_apart(
+    model: &PersonModel,
+    records: &[ClusterRecord],
+    cannot_link: &[(u32, u32)],
+) -> AppResult<(Vec<u32>, PersonClusters)> {
     let n = records.len();
     let mut index = PersonIndex::new(model)?;
     for (i, r) in records.iter().enumerate() {
@@ -487,7 +500,7 @@ pub(crate) fn assign_persons(model: &PersonModel, records: &[ClusterRecord]) -> 
     }
     let mut links: Vec<Link> = pairs.into_iter().map(|((a, b), probability)| Link { a, b, probability }).collect();
     links.sort_by_key(|x| (x.a, x.b));
-    let clusters = cluster(n, &links, &model.model.settings.cluster);
+    let clusters = cluster_with_cannot_link(n, &links, &model.model.settings.cluster, cannot_link);
     let persons = clusters.iter().map(|c| u64::from(*c) + 1).max().unwrap_or(0);
     let records = n as u64;
     let summary = PersonClusters {
@@ -501,6 +514,83 @@ pub(crate) fn assign_persons(model: &PersonModel, records: &[ClusterRecord]) -> 
         ),
     };
     Ok((clusters, summary))
+}
+
+/// A person id in a new clustering: one given before, or the `n`th new one (from 0).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PersonSlot {
+    Kept(String),
+    New(usize),
+}
+
+/// How person ids given before go to the clusters of a new clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdRule {
+    /// The oldest (smallest) id first, each to the cluster holding most of its records: when a
+    /// registration joins two persons, the older id survives (incremental clustering).
+    OldestFirst,
+    /// The largest overlaps first (a full re-link): each cluster keeps the id most of its
+    /// records had, as far as ids go round.
+    LargestOverlap,
+}
+
+/// Person ids for the clusters of a new clustering (`clusters[i]` the cluster of record `i`,
+/// `previous[i]` its id before, if it had one). Each id given before goes to at most one
+/// cluster, one holding some of its records, chosen by `rule`; clusters left get new ids. An id
+/// that no cluster keeps is merged into the id of the cluster holding most of its records.
+/// Gives the id of every record and the merges (gone, survivor).
+pub(crate) fn keep_person_ids(
+    clusters: &[u32],
+    previous: &[Option<&str>],
+    rule: IdRule,
+) -> (Vec<PersonSlot>, Vec<(String, PersonSlot)>) {
+    let k = clusters.iter().map(|c| *c as usize + 1).max().unwrap_or(0);
+    // records of each previous id in each cluster
+    let mut overlap: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (c, p) in clusters.iter().zip(previous) {
+        if let Some(p) = p {
+            *overlap.entry(p).or_default().entry(*c).or_default() += 1;
+        }
+    }
+    let mut options: Vec<(usize, &str, u32)> = Vec::new();
+    for (p, by_cluster) in &overlap {
+        for (c, n) in by_cluster {
+            options.push((*n, p, *c));
+        }
+    }
+    match rule {
+        IdRule::OldestFirst => options.sort_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(&x.0)).then(x.2.cmp(&y.2))),
+        IdRule::LargestOverlap => options.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(&y.2))),
+    }
+    let mut slots: Vec<Option<PersonSlot>> = vec![None; k];
+    let mut kept: BTreeSet<&str> = BTreeSet::new();
+    for (_, p, c) in options {
+        if slots[c as usize].is_none() && !kept.contains(p) {
+            slots[c as usize] = Some(PersonSlot::Kept(p.to_owned()));
+            kept.insert(p);
+        }
+    }
+    let mut fresh = 0usize;
+    let slots: Vec<PersonSlot> = slots
+        .into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|| {
+                fresh += 1;
+                PersonSlot::New(fresh - 1)
+            })
+        })
+        .collect();
+    let mut merges = Vec::new();
+    for (p, by_cluster) in &overlap {
+        if kept.contains(p) {
+            continue;
+        }
+        let best = by_cluster.iter().max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0))).map(|(c, _)| *c);
+        if let Some(c) = best {
+            merges.push(((*p).to_owned(), slots[c as usize].clone()));
+        }
+    }
+    (clusters.iter().map(|c| slots[*c as usize].clone()).collect(), merges)
 }
 
 #[cfg(test)]
@@ -692,6 +782,30 @@ mod tests {
             }
         }
         assert!(compared > people.len(), "the set compares pairs at all: {compared}");
+    }
+
+    #[test]
+    fn person_ids_stay_with_their_clusters() {
+        use PersonSlot::{Kept, New};
+        let k = |s: &str| Kept(s.to_owned());
+        // the same partition keeps every id; a record new to a person takes its id
+        let (ids, merges) = keep_person_ids(&[0, 0, 1, 2], &[Some("P1"), None, Some("P2"), None], IdRule::OldestFirst);
+        assert_eq!(ids, [k("P1"), k("P1"), k("P2"), New(0)]);
+        assert!(merges.is_empty());
+        // a registration linking two persons: the older id survives, the other is merged into it
+        let (ids, merges) =
+            keep_person_ids(&[0, 0, 0, 0], &[Some("P2"), Some("P2"), Some("P1"), None], IdRule::OldestFirst);
+        assert_eq!(ids, vec![k("P1"); 4]);
+        assert_eq!(merges, [("P2".to_owned(), k("P1"))]);
+        // a re-link: the largest overlap keeps the id
+        let (ids, merges) =
+            keep_person_ids(&[0, 0, 0, 0], &[Some("P2"), Some("P2"), Some("P1"), None], IdRule::LargestOverlap);
+        assert_eq!(ids, vec![k("P2"); 4]);
+        assert_eq!(merges, [("P1".to_owned(), k("P2"))]);
+        // a split: the larger part keeps the id, the other part is a new person
+        let (ids, merges) = keep_person_ids(&[0, 1, 1], &[Some("P5"), Some("P5"), Some("P5")], IdRule::OldestFirst);
+        assert_eq!(ids, [New(0), k("P5"), k("P5")]);
+        assert!(merges.is_empty());
     }
 
     #[test]

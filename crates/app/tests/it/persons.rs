@@ -1,0 +1,321 @@
+//! Persons maintained as registrations are referred: stable ids across saves, a merge when a
+//! registration links two persons (the older id surviving, the other resolving to it),
+//! cannot-link answers kept apart, concurrent writers losing no merge (SQLite, and PostgreSQL
+//! when HAVEN_TEST_POSTGRES_URL is set), counts equal to a full re-link's, and the re-link as a
+//! job with progress that keeps ids where clusters stay.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail by panicking")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use haven_app::admin::{Acting, NewUser};
+use haven_app::{App, AppSettings, FixedClock, LoginRequest, Principal};
+use haven_crypto::MasterKey;
+use haven_domain::Jurisdiction;
+use haven_domain::ident::record::Registration;
+use haven_storage::Store;
+use serde_json::json;
+
+struct World {
+    app: App,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<PgDatabase>,
+    caseworkers: Vec<Principal>,
+    officer: Principal,
+    rapporteur: Principal,
+}
+
+/// A PostgreSQL database of one test, dropped at its end (best effort).
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("psql")
+            .arg(&self.admin_url)
+            .arg("-qc")
+            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .output();
+    }
+}
+
+async fn user(app: &App, name: &str, org: &str, role: &str) -> Principal {
+    let new = NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        organisation_id: org.into(),
+        roles: vec![role.into()],
+        password: Some("a long enough password".into()),
+        language: None,
+    };
+    app.create_user(Acting::Operator, &new).await.unwrap();
+    let req =
+        LoginRequest { username: name, password: "a long enough password", totp: None, address: None, device: None };
+    app.login(req).await.unwrap().principal
+}
+
+async fn sqlite_world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(dir.path()).await.unwrap();
+    world_on(store, Some(dir), None).await
+}
+
+/// A world on a fresh PostgreSQL database, if HAVEN_TEST_POSTGRES_URL is set.
+async fn postgres_world() -> Option<World> {
+    let url = std::env::var("HAVEN_TEST_POSTGRES_URL").ok().filter(|u| !u.trim().is_empty())?;
+    let name = format!("haven_app_{}", uuid::Uuid::new_v4().simple());
+    let out = std::process::Command::new("psql").arg(&url).arg("-qc").arg(format!("CREATE DATABASE {name}")).output();
+    assert!(out.is_ok_and(|o| o.status.success()), "cannot create a PostgreSQL database for the test");
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let pg = PgDatabase { admin_url: url.clone(), name: name.clone() };
+    let store = Store::open_postgres(&format!("{base}/{name}")).await.unwrap();
+    Some(world_on(store, None, Some(pg)).await)
+}
+
+async fn world_on(store: Store, dir: Option<tempfile::TempDir>, pg: Option<PgDatabase>) -> World {
+    let clock = Arc::new(FixedClock::new(1_780_000_000));
+    let app = App::open(store, &MasterKey::generate(), clock, AppSettings::default()).await.unwrap();
+    let org = |name: &'static str, kind: &'static str| {
+        let app = app.clone();
+        async move { app.create_organisation(Acting::Operator, name, kind, "LV").await.unwrap().id }
+    };
+    let ca = org("Competent Authority", "competent_authority").await;
+    let rapporteur_org = org("Rapporteur", "national_rapporteur").await;
+    let mut caseworkers = Vec::new();
+    for i in 0..4 {
+        let ngo = app.create_organisation(Acting::Operator, &format!("NGO {i}"), "ngo", "LV").await.unwrap().id;
+        caseworkers.push(user(&app, &format!("case.worker{i}"), &ngo, "caseworker").await);
+    }
+    World {
+        officer: user(&app, "data.officer", &ca, "data_officer").await,
+        rapporteur: user(&app, "rapporteur", &rapporteur_org, "rapporteur").await,
+        caseworkers,
+        app,
+        _dir: dir,
+        _pg: pg,
+    }
+}
+
+fn registration(given: &str, family: &str, dob: Option<&str>, document: Option<&str>) -> Registration {
+    let mut person = json!({"given_names": given, "family_names": family, "sex": "female", "citizenships": ["UA"]});
+    if let Some(d) = dob {
+        person["date_of_birth"] = json!(d);
+    }
+    if let Some(n) = document {
+        person["documents"] = json!([{"kind": "passport", "number": n, "issuing_country": "UA"}]);
+    }
+    serde_json::from_value(json!({ "person": person })).unwrap()
+}
+
+/// Registers and refers a registration through caseworker `by`; gives the case id.
+async fn refer(app: &App, by: &Principal, reg: Registration) -> String {
+    let saved = app.create_registration(by, reg).await.unwrap();
+    app.submit_registration(by, &saved.id, saved.version).await.unwrap();
+    saved.id
+}
+
+async fn person_of(w: &World, case_id: &str) -> String {
+    w.app.person_id_of(case_id).await.unwrap().expect("a referred registration has a person")
+}
+
+/// Every referred registration's person id.
+async fn partition(w: &World, ids: &[String]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for id in ids {
+        out.insert(id.clone(), person_of(w, id).await);
+    }
+    out
+}
+
+/// The groups of a partition, as sets of cases (ids aside).
+fn groups(p: &BTreeMap<String, String>) -> BTreeSet<BTreeSet<String>> {
+    let mut by: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (c, person) in p {
+        by.entry(person).or_default().insert(c.clone());
+    }
+    by.into_values().collect()
+}
+
+#[tokio::test]
+async fn ids_stay_across_saves_and_a_linking_registration_merges_into_the_older_id() {
+    let w = sqlite_world().await;
+    let cw = &w.caseworkers[0];
+    let olena = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1990-05-01"), None)).await;
+    let iryna = refer(&w.app, cw, registration("Iryna", "Melnyk", Some("1985-11-21"), Some("FX123456"))).await;
+    let (p_olena, p_iryna) = (person_of(&w, &olena).await, person_of(&w, &iryna).await);
+    assert_ne!(p_olena, p_iryna);
+    assert!(p_olena < p_iryna, "ids are given in order: {p_olena} {p_iryna}");
+    // the same person again (names in Cyrillic, swapped): the same id; the others keep theirs
+    let again = refer(&w.app, cw, registration("Коваленко", "Олена", Some("1990-05-01"), None)).await;
+    assert_eq!(person_of(&w, &again).await, p_olena);
+    assert_eq!(person_of(&w, &iryna).await, p_iryna);
+    // a draft is no person yet; a correction of a referred registration keeps its id
+    let draft = w.app.create_registration(cw, registration("Olena", "Kovalenko", Some("1990-05-01"), None)).await;
+    assert_eq!(w.app.person_id_of(&draft.unwrap().id).await.unwrap(), None);
+    let (reg, version, _, _) = w.app.registration_for_edit(cw, &again).await.unwrap();
+    w.app.update_registration(cw, &again, version, reg).await.unwrap();
+    assert_eq!(person_of(&w, &again).await, p_olena);
+    // a registration with Olena's name and date and Iryna's passport links the two persons: one
+    // person, under the older id; the younger id resolves to it
+    let linking = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1990-05-01"), Some("FX 123456"))).await;
+    for c in [&olena, &iryna, &again, &linking] {
+        assert_eq!(person_of(&w, c).await, p_olena);
+    }
+    assert_eq!(w.app.resolve_person_id(&p_iryna).await.unwrap(), Some(p_olena.clone()));
+    assert_eq!(w.app.resolve_person_id(&p_olena).await.unwrap(), Some(p_olena.clone()));
+    let counts = w.app.person_clusters(&w.rapporteur, Jurisdiction::parse("j", "LV").unwrap()).await.unwrap();
+    assert_eq!((counts.persons, counts.records), (1, 4));
+}
+
+#[tokio::test]
+async fn a_cannot_link_answer_splits_a_person_and_keeps_them_apart() {
+    let w = sqlite_world().await;
+    let cw = &w.caseworkers[0];
+    let a = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1994-03-12"), None)).await;
+    let b = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1994-03-12"), None)).await;
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    // only a data officer answers; a caseworker is refused and nothing changes
+    assert!(w.app.record_cannot_link(cw, &a, &b).await.is_err());
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    assert!(w.app.record_cannot_link(&w.officer, &a, &b).await.unwrap());
+    assert!(!w.app.record_cannot_link(&w.officer, &b, &a).await.unwrap(), "the same pair again is not new");
+    let (pa, pb) = (person_of(&w, &a).await, person_of(&w, &b).await);
+    assert_ne!(pa, pb, "different persons once answered so");
+    // a third registration of the same name joins one of them, never both
+    let c = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1994-03-12"), None)).await;
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await);
+    assert!([&pa, &pb].contains(&&person_of(&w, &c).await));
+    // and a full re-link keeps them apart too
+    let job = w.app.relink(None).await.unwrap();
+    assert_eq!(job.state, "done");
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await);
+    let n = w.app.store().count_unchecked("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%cannot_link%'").await;
+    assert_eq!(n.unwrap(), 2, "each answer audited");
+}
+
+/// A register with duplicates across agencies: name variants, scripts, swapped order, shared
+/// documents, twins and namesakes, in a fixed pseudo-random order.
+fn register_of(n: usize, seed: u64) -> Vec<Registration> {
+    let given = ["Olena", "Iryna", "Natalia", "Maria", "Anna", "Svitlana", "Oksana", "Tetiana", "Yulia", "Kateryna"];
+    let family = ["Kovalenko", "Melnyk", "Shevchenko", "Bondarenko", "Tkachenko", "Kravchenko", "Oliinyk", "Lysenko"];
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let mut out = Vec::new();
+    for i in 0..n {
+        let g = given[next() % given.len()];
+        let f = family[next() % family.len()];
+        let dob = format!("{}-{:02}-{:02}", 1975 + next() % 30, 1 + next() % 12, 1 + next() % 28);
+        let doc = (next() % 3 == 0).then(|| format!("P{i:06}"));
+        out.push(registration(g, f, Some(&dob), doc.as_deref()));
+        // a duplicate of the same person now and then: swapped names, no date, the document only
+        match next() % 5 {
+            0 => out.push(registration(f, g, Some(&dob), None)),
+            1 => out.push(registration(g, f, None, None)),
+            2 if doc.is_some() => out.push(registration("Alina", "Petrenko", None, doc.as_deref())),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn incremental_persons_equal_a_full_relink_and_the_relink_keeps_their_ids() {
+    let w = sqlite_world().await;
+    let regs = register_of(45, 7);
+    let mut ids = Vec::new();
+    for (i, r) in regs.into_iter().enumerate() {
+        ids.push(refer(&w.app, &w.caseworkers[i % 4], r).await);
+    }
+    let lv = Jurisdiction::parse("j", "LV").unwrap();
+    let incremental = partition(&w, &ids).await;
+    let counted = w.app.person_clusters(&w.rapporteur, lv).await.unwrap();
+    // a full re-link, with progress over every referred registration
+    let job = w.app.relink(None).await.unwrap();
+    assert_eq!((job.state.as_str(), job.done, job.total), ("done", ids.len() as i64, ids.len() as i64));
+    assert!(job.ended_at.is_some() && job.current_model);
+    let relinked = partition(&w, &ids).await;
+    assert_eq!(groups(&incremental), groups(&relinked), "the same persons");
+    assert_eq!(incremental, relinked, "and every person keeps its id");
+    assert!(groups(&relinked).len() < ids.len(), "the register has duplicates: {}", groups(&relinked).len());
+    let after = w.app.person_clusters(&w.rapporteur, lv).await.unwrap();
+    assert_eq!(counted, after);
+    assert_eq!(counted.persons as usize, groups(&relinked).len());
+    assert_eq!(w.app.relink_jobs(5).await.unwrap()[0].id, job.id);
+}
+
+async fn concurrent_writers_lose_no_merge(w: World) {
+    // eight registrations of one person (two spellings), saved by four writers at once
+    let mut tasks = Vec::new();
+    for (i, cw) in w.caseworkers.iter().enumerate() {
+        let (app, cw) = (w.app.clone(), cw.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for k in 0..2 {
+                let (g, f) = if (i + k) % 2 == 0 { ("Olena", "Kovalenko") } else { ("Kovalenko", "Olena") };
+                ids.push(refer(&app, &cw, registration(g, f, Some("1990-05-01"), None)).await);
+            }
+            // and a person of its own
+            ids.push(
+                refer(&app, &cw, registration(["Iryna", "Maria", "Anna", "Yulia"][i], "Melnyk", None, None)).await,
+            );
+            ids
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.extend(t.await.unwrap());
+    }
+    let incremental = partition(&w, &ids).await;
+    let olena: BTreeSet<&String> = ids.iter().filter(|c| incremental[*c] == incremental[&ids[0]]).collect();
+    assert_eq!(olena.len(), 8, "every registration of Olena is one person: {incremental:?}");
+    assert_eq!(groups(&incremental).len(), 5);
+    w.app.relink(None).await.unwrap();
+    assert_eq!(partition(&w, &ids).await, incremental);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_lose_no_merge_on_sqlite() {
+    concurrent_writers_lose_no_merge(sqlite_world().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_lose_no_merge_on_postgres() {
+    let Some(w) = postgres_world().await else {
+        eprintln!("SKIPPED: HAVEN_TEST_POSTGRES_URL not set");
+        return;
+    };
+    concurrent_writers_lose_no_merge(w).await;
+}
+
+#[tokio::test]
+async fn a_relink_started_in_the_background_reports_progress_and_counts_wait_for_it() {
+    let w = sqlite_world().await;
+    let mut ids = Vec::new();
+    for r in register_of(10, 3) {
+        ids.push(refer(&w.app, &w.caseworkers[0], r).await);
+    }
+    let before = partition(&w, &ids).await;
+    let id = w.app.start_relink(Some("operator")).await.unwrap();
+    let mut job = None;
+    for _ in 0..200 {
+        let j = w.app.relink_job(&id).await.unwrap().unwrap();
+        assert!(j.done <= j.total);
+        if j.state != "running" {
+            job = Some(j);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let job = job.expect("the re-link ends");
+    assert_eq!((job.state.as_str(), job.done, job.started_by.as_deref()), ("done", ids.len() as i64, Some("operator")));
+    assert!(job.detail.as_deref().is_some_and(|d| d.contains("persons=")), "{:?}", job.detail);
+    assert_eq!(partition(&w, &ids).await, before);
+    // at start-up with the same model, nothing to do
+    assert_eq!(w.app.ensure_person_clusters().await.unwrap(), None);
+}
