@@ -588,11 +588,11 @@ impl Ctx<'_> {
         let cell = &self.sys.cells[c];
         let cost = |x: usize| self.cost(sup, x);
         let mut sets: Vec<Vec<usize>> = Vec::new();
-        if let [(t, i)] = cell.shown[..] {
-            if self.tables[t].values.len() >= LOCAL_FROM {
-                for m in SUBGRIDS {
-                    sets.push(self.subgrid(sup, t, i, m));
-                }
+        if let [(t, i)] = cell.shown[..]
+            && self.tables[t].values.len() >= LOCAL_FROM
+        {
+            for m in SUBGRIDS {
+                sets.push(self.subgrid(sup, t, i, m));
             }
         }
         // in a large table a witness not found on the sub-grids would add many cells
@@ -611,6 +611,7 @@ impl Ctx<'_> {
     /// New witnesses for `affected`, on up to [`THREADS`] threads; stops at the first that
     /// cannot be found (then fewer come back). The two witnesses of one cell are found together:
     /// the second is the first turned round when that is one.
+    #[allow(clippy::too_many_arguments)]
     fn rewitness_all(
         &self,
         sup: &[bool],
