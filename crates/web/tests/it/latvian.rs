@@ -990,3 +990,184 @@ fn the_detector_finds_english_and_leaves_latvian_and_english_islands_alone() {
     let sentence = messages.iter().find(|m| m.split(' ').count() > 4).unwrap();
     assert!(!english_on(&format!("<p>{sentence}</p>"), &messages).is_empty());
 }
+
+/// Problems the support records, the plan and the provider directory find in what was typed are
+/// said in Latvian with the values they quote (a date, an amount, a state by its label): a return
+/// plan's step its status does not allow and a child's return without a best-interests
+/// determination, an award below the amount claimed and a claim's step its status does not allow,
+/// a child's interview dated before the facts were reported and a child's record for an adult, a
+/// plan service's status change and a stop tied to cooperation, a change a record does not take,
+/// and opening hours that close before they open.
+#[tokio::test]
+async fn problems_that_quote_a_value_are_said_in_latvian() {
+    let w = world().await;
+    let messages = english_messages();
+    let (adult, child) = (w.adult.clone(), w.child.clone());
+    let record = |case: &str, kind: &str, record: serde_json::Value| {
+        let path = format!("/api/v1/cases/{case}/support-records");
+        (path, json!({"kind": kind, "record": record}))
+    };
+    let (path, body) = record(
+        &adult,
+        "compensation_claim",
+        json!({"kind": "state_compensation_scheme", "amount_claimed": "100000", "currency": "EUR",
+            "prepared_on": "2026-09-01", "free_legal_representation": "no"}),
+    );
+    let claim = w.api(&path, "lv.biedriba", body).await["id"].as_str().unwrap().to_owned();
+    let (path, body) = record(&child, "return_plan", json!({"destination": "UA", "created_on": "2026-09-01"}));
+    let plan = w.api(&path, "lv.biedriba", body).await["id"].as_str().unwrap().to_owned();
+    // The plan's service, on the approved assessment.
+    let reply = w
+        .form(
+            &format!("/cases/{adult}/assessments/review"),
+            "lv.vaditaja",
+            &[("seq", "1"), ("decision", "approve"), ("reason", "")],
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "approve: {} {}", reply.status, reply.body);
+    let orgs = w.t.app.store().organisations().await.unwrap();
+    let shelter = orgs.iter().find(|o| o.name == "Krīzes centrs Mārupe").unwrap().id.clone();
+    let item = w
+        .api(
+            &format!("/api/v1/cases/{adult}/plan"),
+            "lv.biedriba",
+            json!({"service": "safe_accommodation", "need": "accommodation", "goal": "Droša dzīvesvieta",
+                "responsible_organisation_id": shelter, "starts_on": "2026-09-21"}),
+        )
+        .await;
+    let item = item["id"].as_str().unwrap().to_owned();
+
+    let compensation = format!("/cases/{adult}/support/compensation");
+    let child_records = format!("/cases/{child}/support/child");
+    let returns = format!("/cases/{child}/support/return");
+    let said: Vec<SaidPost<'_>> = vec![
+        (
+            "lv.biedriba",
+            returns.clone(),
+            vec![("action", "change:transition"), ("record", &plan), ("version", "1"), ("status", "returned")],
+            "atgriešanās plāna statusu nevar mainīt no “Melnraksts” uz “Atgriezies”",
+        ),
+        (
+            "lv.biedriba",
+            returns.clone(),
+            vec![("action", "change:transition"), ("record", &plan), ("version", "1"), ("status", "approved")],
+            "bērna atgriešanai vajadzīgs plānam piesaistīts labāko interešu izvērtējums",
+        ),
+        (
+            "lv.biedriba",
+            returns.clone(),
+            vec![("action", "change:payment"), ("record", &plan), ("version", "1"), ("amount", "100")],
+            "šādas izmaiņas šim ieraksta veidam nav paredzētas",
+        ),
+        (
+            "lv.biedriba",
+            compensation.clone(),
+            vec![("action", "change:transition"), ("record", &claim), ("version", "1"), ("status", "awarded")],
+            "prasības statusu nevar mainīt no “Sagatavota” uz “Piespriesta”",
+        ),
+        (
+            "lv.biedriba",
+            compensation.clone(),
+            vec![
+                ("action", "add:compensation_claim"),
+                ("kind", "state_compensation_scheme"),
+                ("amount_claimed", "100000"),
+                ("currency", "eur"),
+                ("prepared_on", "2026-09-01"),
+            ],
+            "“eur” nav ISO 4217 valūtas kods (trīs lielie burti)",
+        ),
+        (
+            "lv.biedriba",
+            child_records.clone(),
+            vec![("action", "add:interview"), ("interviewed_on", "2026-09-05"), ("facts_reported_on", "2026-09-10")],
+            "nopratināšana nevar būt agrāk, nekā ziņots par faktiem (2026-09-10)",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/support/child"),
+            vec![
+                ("action", "add:guardian"),
+                ("appointed_on", "2026-09-01"),
+                ("name", "Anna Ozola"),
+                ("kind", "guardian"),
+            ],
+            "šos ierakstus veido tikai bērniem",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/plan/{item}/status"),
+            vec![("status", "completed"), ("on", ""), ("stop_reason", ""), ("version", "1")],
+            "pakalpojuma statusu nevar mainīt no “Plānots” uz “Pabeigts”",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/plan/{item}/status"),
+            vec![("status", "stopped"), ("on", ""), ("stop_reason", "not_cooperating"), ("version", "1")],
+            "atbalsts nav atkarīgs no sadarbības izmeklēšanā, kriminālvajāšanā vai tiesvedībā",
+        ),
+        (
+            "lv.vaditaja",
+            "/providers/new".to_owned(),
+            vec![
+                ("id", ""),
+                ("name", "Krīzes centrs Jelgava"),
+                ("service.safe_accommodation", "on"),
+                ("capacity.safe_accommodation", "2"),
+                ("languages", "lv"),
+                ("regions", "LV"),
+                ("accepts", "women"),
+                ("contact_points", "Uzņemšana; +371 2000 0001"),
+                ("opening_hours", "1 18:00-09:00"),
+            ],
+            "09:00 nav vēlāk par atvēršanas laiku 18:00",
+        ),
+    ];
+    for (who, path, fields, latvian) in &said {
+        let reply = w.form(path, who, fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "POST {path} as {who}: {}", reply.body);
+        assert!(reply.body.contains("<html lang=\"lv\">"), "POST {path} as {who}: not a Latvian page");
+        assert!(reply.body.contains(latvian), "POST {path} as {who}: no {latvian:?} in {}", reply.body);
+        let found = english_on(&reply.body, &messages);
+        assert!(found.is_empty(), "POST {path} as {who}: {found:?}");
+    }
+
+    // An award below the amount claimed, with both amounts; the API keeps saying it in English.
+    let change = format!("/api/v1/cases/{adult}/support-records/{claim}/changes");
+    w.api(&change, "lv.biedriba", json!({"version": 1, "change": {"action": "transition", "status": "filed"}})).await;
+    let reply = w
+        .form(
+            &compensation,
+            "lv.biedriba",
+            &[
+                ("action", "change:transition"),
+                ("record", &claim),
+                ("version", "2"),
+                ("status", "awarded"),
+                ("amount", "50000"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(
+        reply.body.contains("50000 ir mazāk par prasītajiem 100000: ierakstiet daļēju piešķiršanu"),
+        "{}",
+        reply.body
+    );
+    assert!(english_on(&reply.body, &messages).is_empty(), "{:?}", english_on(&reply.body, &messages));
+    let reply =
+        w.t.call(
+            Method::POST,
+            &change,
+            Some(w.session("lv.biedriba")),
+            Some(json!({"version": 2, "change": {"action": "transition", "status": "awarded", "amount": "50000"}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "50000 is below the 100000 claimed: record a partial award",
+        "{}",
+        reply.body
+    );
+}
