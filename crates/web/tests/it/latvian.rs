@@ -1171,3 +1171,109 @@ async fn problems_that_quote_a_value_are_said_in_latvian() {
         reply.body
     );
 }
+
+/// What the residence records, the registration's lists, the account, sharing and the
+/// administration refuse in what was typed is said in Latvian: a permit valid until before it
+/// starts, a protection application pending with a decision date, six citizenships, a wrong
+/// current password, the statistics shared per case, a role that does not fit the organisation.
+#[tokio::test]
+async fn what_records_accounts_shares_and_roles_refuse_is_said_in_latvian() {
+    let w = world().await;
+    let messages = english_messages();
+    let (adult, child) = (w.adult.clone(), w.child.clone());
+    let application = w
+        .api(
+            &format!("/api/v1/registrations/{adult}/records"),
+            "lv.biedriba",
+            json!({"kind": "permit_application", "fields": {"applied_on": "2026-09-21", "ground": "cooperation"}}),
+        )
+        .await;
+    let application = application["id"].as_str().unwrap().to_owned();
+    let orgs = w.t.app.store().organisations().await.unwrap();
+    let police = orgs.iter().find(|o| o.name == "Valsts policija").unwrap().id.clone();
+    let said: Vec<SaidPost<'_>> = vec![
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/records"),
+            vec![
+                ("kind", "permit_decision"),
+                ("application_id", &application),
+                ("decided_on", "2026-09-21"),
+                ("granted", "yes"),
+                ("valid_from", "2026-09-21"),
+                ("valid_until", "2026-09-20"),
+            ],
+            "jābūt vēlākam par pirmo derīguma dienu (2026-09-21)",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/records"),
+            vec![
+                ("kind", "protection_application"),
+                ("applied_on", "2026-09-01"),
+                ("outcome", "pending"),
+                ("decided_on", "2026-09-10"),
+            ],
+            "neizskatītam pieteikumam nav lēmuma datuma",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{adult}/edit"),
+            vec![
+                ("step", "person"),
+                ("given_names", "Ilze"),
+                ("family_names", "Ozoliņa"),
+                ("sex", "female"),
+                ("citizenships", "LV UA EE LT PL FI"),
+            ],
+            "pilsonību skaits nedrīkst pārsniegt 5",
+        ),
+        (
+            "lv.biedriba",
+            "/account/password".to_owned(),
+            vec![
+                ("current_password", "nepareiza parole 2026"),
+                ("new_password", "jauna droša parole 2026"),
+                ("confirm_password", "jauna droša parole 2026"),
+            ],
+            "nav jūsu pašreizējā parole",
+        ),
+        (
+            "lv.biedriba",
+            format!("/cases/{child}/shares"),
+            vec![("organisation_id", &police), ("compartments", "statistics")],
+            "statistikas daļu nekopīgo pa atsevišķām lietām",
+        ),
+        (
+            "lv.admins",
+            "/admin/users".to_owned(),
+            vec![
+                ("username", "jauns.policists"),
+                ("display_name", "Jauns policists"),
+                ("organisation_id", &police),
+                ("roles", "statistician"),
+            ],
+            "neatbilst organizācijas veidam",
+        ),
+    ];
+    for (who, path, fields, latvian) in &said {
+        let reply = w.form(path, who, fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "POST {path} as {who}: {}", reply.body);
+        assert!(reply.body.contains("<html lang=\"lv\">"), "POST {path} as {who}: not a Latvian page");
+        assert!(reply.body.contains(latvian), "POST {path} as {who}: no {latvian:?} in {}", reply.body);
+        let found = english_on(&reply.body, &messages);
+        assert!(found.is_empty(), "POST {path} as {who}: {found:?}");
+    }
+    // The API keeps saying it in English.
+    let reply =
+        w.t.call(
+            Method::POST,
+            &format!("/api/v1/registrations/{adult}/records"),
+            Some(w.session("lv.biedriba")),
+            Some(json!({"kind": "protection_application",
+                "fields": {"applied_on": "2026-09-01", "outcome": "pending", "decided_on": "2026-09-10"}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.json()["error"]["message"], "a pending application has no decision date", "{}", reply.body);
+}
