@@ -34,6 +34,9 @@ const LV_STATS: &str = include_str!("../locales/lv-stats.ftl");
 /// What the domain says to people ([`haven_domain::MessageId`]).
 const EN_DOMAIN: &str = include_str!("../locales/en-domain.ftl");
 const LV_DOMAIN: &str = include_str!("../locales/lv-domain.ftl");
+/// Labels of the person register's review (the data officer).
+const EN_REVIEW: &str = include_str!("../locales/en-review.ftl");
+const LV_REVIEW: &str = include_str!("../locales/lv-review.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -70,8 +73,8 @@ fn bundle(file: &str, sources: &[&str], lang: &str, isolating: bool) -> Result<B
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
         Ok(I18n {
-            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN], "en", false)?,
-            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN], "lv", false)?,
+            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW], "en", false)?,
+            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW], "lv", false)?,
             leaflet: LeafletCatalogue::load()?,
         })
     }
@@ -93,10 +96,10 @@ impl I18n {
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
             Language::English => {
-                format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}")
+                format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}")
             }
             Language::Latvian => {
-                format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}")
+                format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}")
             }
         };
         let mut ids: Vec<String> = source
@@ -642,7 +645,7 @@ pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
 
 /// [`check_translations`] with a given glossary.
 pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueReport>, I18nError> {
-    let interface = |language, texts: [(&str, &'static str); 7]| LanguageFiles {
+    let interface = |language, texts: [(&str, &'static str); 8]| LanguageFiles {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
@@ -656,6 +659,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-records.ftl", EN_RECORDS),
             ("en-stats.ftl", EN_STATS),
             ("en-domain.ftl", EN_DOMAIN),
+            ("en-review.ftl", EN_REVIEW),
         ],
     );
     let lv = interface(
@@ -668,6 +672,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-records.ftl", LV_RECORDS),
             ("lv-stats.ftl", LV_STATS),
             ("lv-domain.ftl", LV_DOMAIN),
+            ("lv-review.ftl", LV_REVIEW),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

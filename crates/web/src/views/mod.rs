@@ -11,6 +11,7 @@ pub mod form;
 pub mod home;
 pub mod identification;
 pub mod page_error;
+pub mod persons;
 pub mod statistics;
 
 use crate::AppState;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(identification::router())
         .merge(assistance::router())
         .merge(statistics::router())
+        .merge(persons::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
@@ -99,6 +101,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
+    ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 

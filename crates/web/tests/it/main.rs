@@ -16,6 +16,7 @@ mod input;
 mod latvian;
 mod leaflet;
 mod page_errors;
+mod person_review;
 mod pages;
 mod queues;
 mod records;

@@ -56,7 +56,7 @@ pub(crate) struct Reason {
 
 /// The words for a comparison level of the linkage engine; a level of an operator's model that
 /// has none is shown as the engine names it.
-fn level_words(tr: &crate::i18n::Tr<'_>, level: &str) -> String {
+pub(crate) fn level_words(tr: &crate::i18n::Tr<'_>, level: &str) -> String {
     let id = match level {
         "exact" => "search-level-exact",
         "different" => "search-level-different",
