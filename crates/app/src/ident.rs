@@ -1693,7 +1693,11 @@ impl App {
             return Err(AppError::NotFound);
         }
         if a == b {
-            return Err(AppError::invalid("case_b", "a pair is two different registrations"));
+            return Err(AppError::said(
+                "case_b",
+                "a pair is two different registrations",
+                MessageId::PairOfTwoRegistrations,
+            ));
         }
         let mut scopes = Vec::with_capacity(2);
         for id in [a, b] {

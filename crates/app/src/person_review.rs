@@ -24,7 +24,7 @@ use haven_domain::access::{FIELDS_LINKAGE_COMPARES, may_review_pair};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::Sex;
 use haven_domain::ident::record::Registration;
-use haven_domain::{Coded, Permission};
+use haven_domain::{Coded, MessageId, Permission};
 use haven_link::cluster::{Link, cluster_with_cannot_link};
 use haven_link::data::{BadValues, Dataset, RawRecord};
 use haven_link::linker::{Linker, ScoredPair};
@@ -539,7 +539,11 @@ impl App {
         self.require(principal, Permission::ReviewPersons).await?;
         let (a, b) = ordered(case_a.trim(), case_b.trim());
         if a == b {
-            return Err(AppError::invalid("case_b", "a pair is two different registrations"));
+            return Err(AppError::said(
+                "case_b",
+                "a pair is two different registrations",
+                MessageId::PairOfTwoRegistrations,
+            ));
         }
         let Some((ca, _, cb, _)) = self.reviewable(principal, a, b).await? else { return Err(AppError::NotFound) };
         let jurisdiction = principal.organisation.jurisdiction.code().to_owned();
@@ -562,6 +566,10 @@ impl App {
             .on("case", &ca.id, Some(&ca.owner_organisation_id))
             .detail(format!("pair_with={} answer={} question={}", cb.id, answer.as_str(), question.code()));
         self.store.record_review_answer(&row, &event).await?;
+        if answer == Answer::Different {
+            // Kept apart by the maintained persons from now on (audited there as well).
+            self.record_cannot_link(principal, &ca.id, &cb.id).await?;
+        }
         let answers = latest_answers(&self.store.review_answers(&jurisdiction).await?);
         Ok(progress_of(&answers, pairs.len()))
     }

@@ -248,6 +248,8 @@ crate::coded_enum! {
         NotCurrentPassword => "msg-not-current-password",
         NotCurrentTotpCode => "msg-not-current-totp-code",
         PasswordsDoNotMatch => "msg-passwords-do-not-match",
+        PairOfTwoRegistrations => "msg-pair-of-two-registrations",
+        SameDifferentOrUnsure => "msg-same-different-or-unsure",
         // What the support records refuse when they quote a value (dates, amounts, states).
         RecordedBeforeReturn => "msg-recorded-before-return",
         AtMostContacts => "msg-at-most-contacts",

@@ -268,6 +268,8 @@ msg-no-second-factor = no second factor is set up
 msg-not-current-password = is not your current password
 msg-not-current-totp-code = is not a current code of your authenticator app
 msg-passwords-do-not-match = does not match
+msg-pair-of-two-registrations = a pair is two different registrations
+msg-same-different-or-unsure = answer same, different or unsure
 
 ## What the support records refuse when they quote a value (dates, amounts, states).
 msg-recorded-before-return = the plan is { $status }: this is recorded before the return

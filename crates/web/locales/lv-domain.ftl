@@ -267,6 +267,8 @@ msg-no-second-factor = otrais faktors nav iestatīts
 msg-not-current-password = nav jūsu pašreizējā parole
 msg-not-current-totp-code = nav pašreizējais kods no jūsu autentifikatora lietotnes
 msg-passwords-do-not-match = nesakrīt
+msg-pair-of-two-registrations = pāris ir divas dažādas reģistrācijas
+msg-same-different-or-unsure = atbildiet: tā pati persona, dažādas personas vai nav skaidrs
 
 ## What the support records refuse when they quote a value (dates, amounts, states).
 msg-recorded-before-return = plāna statuss ir “{ $status }”: to reģistrē pirms atgriešanās

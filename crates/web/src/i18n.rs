@@ -73,8 +73,18 @@ fn bundle(file: &str, sources: &[&str], lang: &str, isolating: bool) -> Result<B
 impl I18n {
     pub fn load() -> Result<I18n, I18nError> {
         Ok(I18n {
-            en: bundle("en.ftl", &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW], "en", false)?,
-            lv: bundle("lv.ftl", &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW], "lv", false)?,
+            en: bundle(
+                "en.ftl",
+                &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW],
+                "en",
+                false,
+            )?,
+            lv: bundle(
+                "lv.ftl",
+                &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW],
+                "lv",
+                false,
+            )?,
             leaflet: LeafletCatalogue::load()?,
         })
     }
@@ -96,10 +106,14 @@ impl I18n {
     pub fn ids(language: Language) -> Vec<String> {
         let source = match language {
             Language::English => {
-                format!("{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}")
+                format!(
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}"
+                )
             }
             Language::Latvian => {
-                format!("{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}")
+                format!(
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}"
+                )
             }
         };
         let mut ids: Vec<String> = source

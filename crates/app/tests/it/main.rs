@@ -1,4 +1,5 @@
 //! Integration tests of the use cases, in one test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod person_review;
 mod persons;

@@ -235,6 +235,7 @@ async fn world() -> World {
         ("b.supervisor", Role::Supervisor, 1),
         ("ca.decider", Role::DecisionMaker, 2),
         ("ca.responder", Role::FirstResponder, 2),
+        ("ca.dataofficer", Role::DataOfficer, 2),
         ("police.officer", Role::Investigator, 3),
         ("rap.rapporteur", Role::Rapporteur, 4),
         ("rap.statistician", Role::Statistician, 4),

@@ -37,9 +37,8 @@ async fn world() -> World {
 
 async fn register_twins(w: &World) {
     for _ in 0..2 {
-        let reply = w
-            .t
-            .call(
+        let reply =
+            w.t.call(
                 Method::POST,
                 "/api/v1/registrations",
                 Some(&w.caseworker),
@@ -74,9 +73,12 @@ async fn only_the_data_officer_opens_the_review_and_another_countrys_sees_no_pai
     assert!(!foreign.body.contains("Kovalenko") && !foreign.body.contains("name=\"case_a\""), "{}", foreign.body);
     // Nor may it answer about the Latvian pair.
     let (a, b) = (hidden(&page.body, "case_a"), hidden(&page.body, "case_b"));
-    let reply = w
-        .t
-        .form("/persons/review/answers", Some(&w.foreign_officer), &[("case_a", &a), ("case_b", &b), ("answer", "same")])
+    let reply =
+        w.t.form(
+            "/persons/review/answers",
+            Some(&w.foreign_officer),
+            &[("case_a", &a), ("case_b", &b), ("answer", "same")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
@@ -93,9 +95,8 @@ async fn an_answer_is_a_form_with_its_token_and_counts_and_retraining_shows_the_
     let reply =
         w.t.form("/persons/review/answers", Some(&stolen), &[("case_a", &a), ("case_b", &b), ("answer", "same")]).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let reply = w
-        .t
-        .form(
+    let reply =
+        w.t.form(
             "/persons/review/answers",
             Some(&w.officer),
             &[("case_a", &a), ("case_b", &b), ("answer", "same"), ("question", "uncertain")],
@@ -119,7 +120,8 @@ async fn the_review_page_speaks_latvian() {
     assert!(reply.status.is_redirection() || reply.status.is_success(), "{}", reply.status);
     let page = w.t.page("/persons/review", Some(&w.officer)).await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["Personu reģistra pārskatīšana", "Viena persona", "Dažādas personas", "Nav skaidrs", "Pārapmācīt modeli"]
+    for text in
+        ["Personu reģistra pārskatīšana", "Viena persona", "Dažādas personas", "Nav skaidrs", "Pārapmācīt modeli"]
     {
         assert!(page.body.contains(text), "{text} missing");
     }

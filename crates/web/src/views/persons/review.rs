@@ -163,7 +163,12 @@ async fn answer(State(state): State<AppState>, SignedIn(p): SignedIn, form: Page
     state.app.require(&p, Permission::ReviewPersons).await?;
     let input = form.input;
     let Some(answer) = Answer::parse(&input.answer) else {
-        return Err(haven_app::AppError::invalid("answer", "same, different or unsure").into());
+        return Err(haven_app::AppError::said(
+            "answer",
+            "same, different or unsure",
+            haven_domain::MessageId::SameDifferentOrUnsure,
+        )
+        .into());
     };
     let question = ReviewQuestion::parse(&input.question);
     state.app.answer_review(&p, &input.case_a, &input.case_b, answer, question).await?;
