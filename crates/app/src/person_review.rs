@@ -180,7 +180,9 @@ struct EngineRefused(String);
 fn engine(e: haven_link::LinkError) -> AppError {
     match e {
         // a register too large for one pass is a state to report, not a fault
-        haven_link::LinkError::TooManyPairs { .. } => AppError::Conflict(e.to_string()),
+        haven_link::LinkError::TooManyPairs { .. } => {
+            AppError::conflict(e.to_string(), haven_domain::Message::new(MessageId::TooManyCandidatePairs))
+        }
         other => AppError::Internal(Box::new(EngineRefused(other.to_string()))),
     }
 }

@@ -250,6 +250,9 @@ crate::coded_enum! {
         PasswordsDoNotMatch => "msg-passwords-do-not-match",
         PairOfTwoRegistrations => "msg-pair-of-two-registrations",
         SameDifferentOrUnsure => "msg-same-different-or-unsure",
+        PersonsChangedTryAgain => "msg-persons-changed-try-again",
+        RelinkAnswersChanged => "msg-relink-answers-changed",
+        TooManyCandidatePairs => "msg-too-many-candidate-pairs",
         // What the support records refuse when they quote a value (dates, amounts, states).
         RecordedBeforeReturn => "msg-recorded-before-return",
         AtMostContacts => "msg-at-most-contacts",

@@ -270,6 +270,9 @@ msg-not-current-totp-code = is not a current code of your authenticator app
 msg-passwords-do-not-match = does not match
 msg-pair-of-two-registrations = a pair is two different registrations
 msg-same-different-or-unsure = answer same, different or unsure
+msg-persons-changed-try-again = persons changed too often while being clustered; try again
+msg-relink-answers-changed = cannot-link answers changed too often during the re-link; start it again
+msg-too-many-candidate-pairs = the register has too many candidate pairs for one pass of the linkage engine
 
 ## What the support records refuse when they quote a value (dates, amounts, states).
 msg-recorded-before-return = the plan is { $status }: this is recorded before the return

@@ -269,6 +269,9 @@ msg-not-current-totp-code = nav pašreizējais kods no jūsu autentifikatora lie
 msg-passwords-do-not-match = nesakrīt
 msg-pair-of-two-registrations = pāris ir divas dažādas reģistrācijas
 msg-same-different-or-unsure = atbildiet: tā pati persona, dažādas personas vai nav skaidrs
+msg-persons-changed-try-again = personas grupēšanas laikā mainījās pārāk bieži; mēģiniet vēlreiz
+msg-relink-answers-changed = atkārtotās sasaistes laikā pārāk bieži mainījās atbildes par nesaistāmiem pāriem; sāciet to vēlreiz
+msg-too-many-candidate-pairs = reģistrā ir pārāk daudz kandidātu pāru vienai sasaistes programmas caurlaidei
 
 ## What the support records refuse when they quote a value (dates, amounts, states).
 msg-recorded-before-return = plāna statuss ir “{ $status }”: to reģistrē pirms atgriešanās

@@ -117,7 +117,10 @@ impl App {
                 }
             }
             if !written {
-                return Err(AppError::Conflict("persons changed too often while being clustered; try again".into()));
+                return Err(AppError::conflict(
+                    "persons changed too often while being clustered; try again",
+                    haven_domain::Message::new(haven_domain::MessageId::PersonsChangedTryAgain),
+                ));
             }
         }
         Ok(())
@@ -441,7 +444,10 @@ impl App {
                 return Ok(format!("persons={persons} registrations={done} clustered_again={}", again.len()));
             }
         }
-        Err(AppError::Conflict("cannot-link answers changed too often during the re-link; start it again".into()))
+        Err(AppError::conflict(
+            "cannot-link answers changed too often during the re-link; start it again",
+            haven_domain::Message::new(haven_domain::MessageId::RelinkAnswersChanged),
+        ))
     }
 
     /// A re-link job's progress.
