@@ -115,7 +115,12 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
             Some((words.next()?.to_owned(), words.next()?.to_owned()))
         })
         .collect();
-    assert_eq!(users.len(), 9, "one demo user of every role, and the NGO's supervisor: {}", server.banner);
+    assert_eq!(
+        users.len(),
+        10,
+        "one demo user of every role, the NGO's supervisor and the data officer: {}",
+        server.banner
+    );
     assert!(
         server.banner.contains("assistance: 7 support providers, 15 assessments, 9 referrals"),
         "providers in each country, assessments and referrals: {}",
