@@ -168,9 +168,47 @@ pub(crate) async fn fill(t: &TestStore) {
         .await
         .unwrap();
     crate::persons::fill_persons(t).await;
+    fill_person_review(t, &w.caseworker.id).await;
     let mut odd = event(AuditAction::LoginFailed).from_address(Some("2001:db8::1"));
     odd.detail = Some("\"quoted\" \\ ā \u{1F600}".into());
     t.store.append_audit(&odd).await.unwrap();
+}
+
+/// An answer about a pair, the scored candidate pairs and a re-trained person model.
+async fn fill_person_review(t: &TestStore, officer: &str) {
+    let answer = haven_storage::ReviewAnswerRow {
+        id: "answer-1".into(),
+        jurisdiction: "LV".into(),
+        case_id_a: "case-1".into(),
+        case_id_b: "case-2".into(),
+        answer: "different".into(),
+        question: "uncertain".into(),
+        weight_micro: -1_250_000,
+        answered_by: officer.into(),
+        answered_at: T0 + 60,
+    };
+    t.store.record_review_answer(&answer, &event(AuditAction::PersonPairAnswered)).await.unwrap();
+    let pair = haven_storage::ReviewPairRow {
+        case_id_a: "case-1".into(),
+        case_id_b: "case-2".into(),
+        weight_micro: -1_250_000,
+        pattern: 37,
+        rules: 3,
+        model_version: 0,
+    };
+    t.store.replace_review_pairs("LV", T0 + 55, &[pair]).await.unwrap();
+    let model = haven_storage::PersonModelRow {
+        version: 1,
+        jurisdiction: "LV".into(),
+        model: "# a model\n[settings]\n".into(),
+        basis: "{\"records\":4}".into(),
+        threshold_before_nano: 900_000_000,
+        threshold_after_nano: 440_000_000,
+        warnings: "[]".into(),
+        created_by: officer.into(),
+        created_at: T0 + 70,
+    };
+    t.store.save_person_model(&model, &event(AuditAction::PersonModelRetrained)).await.unwrap();
 }
 
 /// Lines of a dump per table, for comparisons that do not depend on row order.
