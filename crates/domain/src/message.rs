@@ -307,6 +307,12 @@ crate::coded_enum! {
         FormActionMissing => "msg-form-action-missing",
         FormNotUnderstood => "msg-form-not-understood",
         ValueNotUnderstood => "msg-value-not-understood",
+        // Persons at national scale: the maintained persons and the person model in use.
+        // (end of persons at national scale)
+        // The person review and the re-link jobs in the platform.
+        // (end of person review and re-link jobs)
+        // Criminal proceedings, suspects, charges, judgments and assets.
+        // (end of criminal proceedings)
     }
 }
 
