@@ -11,6 +11,7 @@ pub mod case;
 pub mod ident;
 pub mod message;
 pub mod org;
+pub mod proceedings;
 pub mod text;
 pub mod user;
 

@@ -310,8 +310,38 @@ crate::coded_enum! {
         // Persons at national scale: the maintained persons and the person model in use.
         // (end of persons at national scale)
         // The person review and the re-link jobs in the platform.
+        RelinkRunning => "msg-relink-running",
+        RelinkJobsLimit => "msg-relink-jobs-limit",
         // (end of person review and re-link jobs)
         // Criminal proceedings, suspects, charges, judgments and assets.
+        ProceedingsReportNeeded => "msg-proceedings-report-needed",
+        ProceedingsNoReportExOfficio => "msg-proceedings-no-report-ex-officio",
+        ProceedingsNotBefore => "msg-proceedings-not-before",
+        ProceedingsNoOffence => "msg-proceedings-no-offence",
+        ProceedingsOffenceNeedsForm => "msg-proceedings-offence-needs-form",
+        ProceedingsClosureNotOnWithdrawal => "msg-proceedings-closure-not-on-withdrawal",
+        ProceedingsStatusChangeRefused => "msg-proceedings-status-change-refused",
+        ProceedingsClosureNeedsGround => "msg-proceedings-closure-needs-ground",
+        ProceedingsReportWithdrawnGoesOn => "msg-proceedings-report-withdrawn-goes-on",
+        ProceedingsVictimAlreadyLinked => "msg-proceedings-victim-already-linked",
+        ProceedingsLegalPersonNoPersonalData => "msg-proceedings-legal-person-no-personal-data",
+        ProceedingsLegalPersonNeedsLiability => "msg-proceedings-legal-person-needs-liability",
+        ProceedingsNaturalPersonNoLiability => "msg-proceedings-natural-person-no-liability",
+        ProceedingsNoRole => "msg-proceedings-no-role",
+        ProceedingsChargeOffenceNotInvestigated => "msg-proceedings-charge-offence-not-investigated",
+        ProceedingsCircumstanceNotForOffence => "msg-proceedings-circumstance-not-for-offence",
+        ProceedingsDecisionNeedsReasons => "msg-proceedings-decision-needs-reasons",
+        ProceedingsNoticeUndecided => "msg-proceedings-notice-undecided",
+        ProceedingsSentenceWithoutConviction => "msg-proceedings-sentence-without-conviction",
+        ProceedingsConvictionNeedsSentence => "msg-proceedings-conviction-needs-sentence",
+        ProceedingsMonths => "msg-proceedings-months",
+        ProceedingsJudgmentWithoutIndictment => "msg-proceedings-judgment-without-indictment",
+        ProceedingsAppealNotFinal => "msg-proceedings-appeal-not-final",
+        ProceedingsPenaltyBelowBasicFloor => "msg-proceedings-penalty-below-basic-floor",
+        ProceedingsPenaltyBelowAggravatedFloor => "msg-proceedings-penalty-below-aggravated-floor",
+        ProceedingsCircumstanceNotAggravating => "msg-proceedings-circumstance-not-aggravating",
+        ProceedingsNonPunishmentNotice => "msg-proceedings-non-punishment-notice",
+        ProceedingsNoticeAlreadyDecided => "msg-proceedings-notice-already-decided",
         // (end of criminal proceedings)
     }
 }
