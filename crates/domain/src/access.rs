@@ -476,6 +476,86 @@ pub fn referral_side(actor: &Actor, referral: &ReferralScope<'_>) -> Option<crat
     }
 }
 
+/// An investigation as the access rules see it (the proceedings compartment): the investigating
+/// unit that opened it, the prosecutor's office competent for it, and its country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvestigationScope {
+    pub unit_organisation_id: String,
+    pub prosecutor_organisation_id: Option<String>,
+    pub jurisdiction: Jurisdiction,
+}
+
+/// Record-level decision on an investigation: the investigating unit and the competent
+/// prosecutor's office of its country read and write it, with a role that opens the
+/// proceedings compartment (police and prosecutors: investigators). Support organisations never
+/// do: no role they may hold opens the compartment. Deny by default.
+pub fn authorize_investigation(actor: &Actor, scope: &InvestigationScope, action: Action) -> Decision {
+    if !permission_allowed(&actor.roles, Permission::Case(Compartment::Proceedings, action)) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction != scope.jurisdiction {
+        return Decision::Deny(DenyReason::OtherJurisdiction);
+    }
+    let unit = actor.organisation_id == scope.unit_organisation_id;
+    let prosecutor = scope.prosecutor_organisation_id.as_deref() == Some(actor.organisation_id.as_str());
+    if unit || prosecutor { Decision::Allow } else { Decision::Deny(DenyReason::NotOwnerNorShared) }
+}
+
+/// What a user may do with one investigation; pages offer exactly these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InvestigationActions {
+    pub read: bool,
+    /// Record suspects, charges, places, status changes, linked victims.
+    pub write: bool,
+    /// Prosecution decisions and decisions on non-punishment notices: the competent prosecutor's
+    /// office only (Dir 2011/36 Art 8).
+    pub prosecute: bool,
+}
+
+pub fn investigation_actions(actor: &Actor, scope: &InvestigationScope) -> InvestigationActions {
+    let write = authorize_investigation(actor, scope, Action::Write).is_allowed();
+    InvestigationActions {
+        read: authorize_investigation(actor, scope, Action::Read).is_allowed(),
+        prosecute: write && scope.prosecutor_organisation_id.as_deref() == Some(actor.organisation_id.as_str()),
+        write,
+    }
+}
+
+/// May `actor` link the victim whose case is `case` to the investigation? It writes the
+/// investigation, and the case's proceedings part: a case of its own organisation or shared
+/// with it for proceedings. The link holds the case id, never a copy.
+pub fn may_link_victim(actor: &Actor, investigation: &InvestigationScope, case: &CaseScope) -> Decision {
+    match authorize_investigation(actor, investigation, Action::Write) {
+        Decision::Allow => authorize(actor, case, Compartment::Proceedings, Action::Write),
+        denied => denied,
+    }
+}
+
+/// What a user sees of a case's involvement in criminal proceedings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProceedingsView {
+    /// Nothing: the case is not the user's to read.
+    Nothing,
+    /// Only whether the person is involved in proceedings ("involved in proceedings: yes"):
+    /// who reads the case's identity or support but not its proceedings (a caseworker).
+    InvolvementOnly,
+    /// The proceedings part of the case (the investigations it is linked to, each then asked of
+    /// [`authorize_investigation`]).
+    Proceedings,
+}
+
+pub fn proceedings_view(actor: &Actor, case: &CaseScope) -> ProceedingsView {
+    let reads = |c: Compartment| authorize(actor, case, c, Action::Read).is_allowed();
+    if reads(Compartment::Proceedings) {
+        ProceedingsView::Proceedings
+    } else if reads(Compartment::Identity) || reads(Compartment::Support) {
+        ProceedingsView::InvolvementOnly
+    } else {
+        ProceedingsView::Nothing
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -779,6 +859,129 @@ mod tests {
             case_actions(&officer, crate::OrganisationKind::CompetentAuthority, &facts(a, false)),
             CaseActions::default()
         );
+    }
+
+    fn investigation(unit: &str, prosecutor: &str) -> InvestigationScope {
+        InvestigationScope {
+            unit_organisation_id: unit.into(),
+            prosecutor_organisation_id: Some(prosecutor.into()),
+            jurisdiction: lv(),
+        }
+    }
+
+    #[test]
+    fn proceedings_compartment_investigations_by_role_and_relation() {
+        use Role::*;
+        // (role, organisation, read, write, prosecute) on an investigation of unit "police"
+        // with the prosecutor's office "prosecution".
+        let rows: Vec<(Role, &str, [bool; 3])> = vec![
+            (Investigator, "police", [true, true, false]),
+            (Investigator, "prosecution", [true, true, true]),
+            // Another unit of the same country: not without being the unit or the prosecutor.
+            (Investigator, "other-police", [false, false, false]),
+            // Support organisations never read proceedings, even naming themselves.
+            (Caseworker, "police", [false, false, false]),
+            (Supervisor, "prosecution", [false, false, false]),
+            (FirstResponder, "police", [false, false, false]),
+            (DecisionMaker, "prosecution", [false, false, false]),
+            (Administrator, "police", [false, false, false]),
+            (Auditor, "police", [false, false, false]),
+            (Rapporteur, "police", [false, false, false]),
+            (Statistician, "police", [false, false, false]),
+            (DataOfficer, "police", [false, false, false]),
+        ];
+        let scope = investigation("police", "prosecution");
+        for (role, org, [read, write, prosecute]) in rows {
+            let a = investigation_actions(&actor(org, role), &scope);
+            assert_eq!([a.read, a.write, a.prosecute], [read, write, prosecute], "{role} of {org}");
+            assert_eq!(authorize_investigation(&actor(org, role), &scope, Action::Read).is_allowed(), read);
+        }
+        assert_eq!(
+            authorize_investigation(&actor("police", Role::Caseworker), &scope, Action::Read),
+            Decision::Deny(DenyReason::RoleLacksCompartment)
+        );
+        // Another country: nothing.
+        let mut abroad = actor("police", Role::Investigator);
+        abroad.jurisdiction = ee();
+        assert_eq!(
+            authorize_investigation(&abroad, &scope, Action::Read),
+            Decision::Deny(DenyReason::OtherJurisdiction)
+        );
+        // No prosecutor named yet: the unit alone.
+        let unassigned = InvestigationScope { prosecutor_organisation_id: None, ..scope };
+        assert!(!investigation_actions(&actor("prosecution", Role::Investigator), &unassigned).read);
+        assert!(!investigation_actions(&actor("police", Role::Investigator), &unassigned).prosecute);
+    }
+
+    #[test]
+    fn proceedings_compartment_isolation_both_ways() {
+        // Police and prosecutors never read support (counselling, assessments, plans), whoever
+        // owns the case and whatever was shared.
+        for org in ["police", "prosecution"] {
+            let officer = actor(org, Role::Investigator);
+            for scope in [
+                case_of(org, vec![]),
+                case_of(
+                    "ngo",
+                    vec![CaseShare { organisation_id: org.into(), compartments: CASE_COMPARTMENTS.to_vec() }],
+                ),
+            ] {
+                assert!(!authorize(&officer, &scope, Compartment::Support, Action::Read).is_allowed(), "{org}");
+                assert!(!authorize(&officer, &scope, Compartment::Support, Action::Write).is_allowed(), "{org}");
+            }
+        }
+        // Support organisations never read proceedings, even of their own case or shared with them.
+        for role in [Role::Caseworker, Role::Supervisor, Role::FirstResponder, Role::DecisionMaker] {
+            let worker = actor("ngo", role);
+            for scope in [
+                case_of("ngo", vec![]),
+                case_of(
+                    "police",
+                    vec![CaseShare { organisation_id: "ngo".into(), compartments: CASE_COMPARTMENTS.to_vec() }],
+                ),
+            ] {
+                for act in Action::ALL {
+                    assert!(!authorize(&worker, &scope, Compartment::Proceedings, *act).is_allowed(), "{role}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_caseworker_sees_only_that_the_person_is_involved_in_proceedings() {
+        let own = case_of("ngo", vec![]);
+        assert_eq!(proceedings_view(&actor("ngo", Role::Caseworker), &own), ProceedingsView::InvolvementOnly);
+        assert_eq!(proceedings_view(&actor("ngo", Role::Supervisor), &own), ProceedingsView::InvolvementOnly);
+        assert_eq!(proceedings_view(&actor("other", Role::Caseworker), &own), ProceedingsView::Nothing);
+        let shared = case_of(
+            "ngo",
+            vec![CaseShare {
+                organisation_id: "police".into(),
+                compartments: vec![Compartment::Identity, Compartment::Proceedings],
+            }],
+        );
+        assert_eq!(proceedings_view(&actor("police", Role::Investigator), &shared), ProceedingsView::Proceedings);
+        assert_eq!(proceedings_view(&actor("police", Role::Investigator), &own), ProceedingsView::Nothing);
+        for role in [Role::Rapporteur, Role::Administrator, Role::Auditor, Role::DataOfficer] {
+            assert_eq!(proceedings_view(&actor("ngo", role), &own), ProceedingsView::Nothing, "{role}");
+        }
+    }
+
+    #[test]
+    fn a_victim_is_linked_by_who_writes_both_the_investigation_and_the_cases_proceedings() {
+        let inv = investigation("police", "prosecution");
+        let officer = actor("police", Role::Investigator);
+        assert!(may_link_victim(&officer, &inv, &case_of("police", vec![])).is_allowed());
+        let shared_for = |c: Compartment| {
+            case_of("ngo", vec![CaseShare { organisation_id: "police".into(), compartments: vec![c] }])
+        };
+        assert!(may_link_victim(&officer, &inv, &shared_for(Compartment::Proceedings)).is_allowed());
+        assert_eq!(
+            may_link_victim(&officer, &inv, &shared_for(Compartment::Identity)),
+            Decision::Deny(DenyReason::NotOwnerNorShared)
+        );
+        assert!(!may_link_victim(&actor("ngo", Role::Caseworker), &inv, &case_of("ngo", vec![])).is_allowed());
+        assert!(!may_link_victim(&actor("other", Role::Investigator), &inv, &case_of("other", vec![])).is_allowed());
     }
 
     #[test]

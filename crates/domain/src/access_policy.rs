@@ -271,8 +271,88 @@ mod tests {
             }
             out.push('\n');
         }
+        out.push_str(&investigations());
         out
     }
+
+    /// Section 5: investigations (the proceedings compartment), and what a reader of a case sees
+    /// of its proceedings.
+    fn investigations() -> String {
+        use crate::access::{InvestigationScope, ProceedingsView, investigation_actions, proceedings_view};
+        const RELATIONS: &[&str] = &[
+            "investigating unit",
+            "competent prosecutor's office",
+            "other organisation, same country",
+            "unit, other country",
+        ];
+        let scope = |relation: &str| InvestigationScope {
+            unit_organisation_id: if relation == "investigating unit" || relation == "unit, other country" {
+                "mine".into()
+            } else {
+                "theirs".into()
+            },
+            prosecutor_organisation_id: Some(
+                if relation == "competent prosecutor's office" { "mine" } else { "prosecution" }.into(),
+            ),
+            jurisdiction: country(if relation == "unit, other country" { "EE" } else { "LV" }),
+        };
+        let mut out = String::from(
+            "\n## 5. Investigations (proceedings)\n\nMay a user of one role, in one organisation of Latvia, read \
+             or write an investigation, or decide on prosecution and on a non-punishment notice, by the \
+             organisation's relation to the investigation? Support organisations never read proceedings.\n\n",
+        );
+        for (what, name) in [("read", "read"), ("write", "write"), ("prosecute", "decide on prosecution")] {
+            out.push_str(&format!("### {name}\n\n| role |"));
+            for rel in RELATIONS {
+                out.push_str(&format!(" {rel} |"));
+            }
+            out.push_str("\n|---|");
+            out.push_str(&"---|".repeat(RELATIONS.len()));
+            out.push('\n');
+            for r in Role::ALL {
+                out.push_str(&format!("| {} |", r.code()));
+                for rel in RELATIONS {
+                    let a = investigation_actions(&actor(*r), &scope(rel));
+                    let allowed = match what {
+                        "read" => a.read,
+                        "write" => a.write,
+                        _ => a.prosecute,
+                    };
+                    out.push_str(&format!(" {} |", mark(allowed)));
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out.push_str(
+            "### what a case's reader sees of its proceedings\n\n\"involvement\": only \"involved in \
+             proceedings: yes\"; \"proceedings\": the investigations it is linked to.\n\n| role |",
+        );
+        let case_relations = &RELATIONS_OF_CASES[..];
+        for rel in case_relations {
+            out.push_str(&format!(" {rel} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(case_relations.len()));
+        out.push('\n');
+        for r in Role::ALL {
+            out.push_str(&format!("| {} |", r.code()));
+            for rel in case_relations {
+                let view = match proceedings_view(&actor(*r), &scope_of(Compartment::Proceedings, rel)) {
+                    ProceedingsView::Nothing => "–",
+                    ProceedingsView::InvolvementOnly => "involvement",
+                    ProceedingsView::Proceedings => "proceedings",
+                };
+                out.push_str(&format!(" {view} |"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The case relations of section 5's last table.
+    const RELATIONS_OF_CASES: [&str; 3] =
+        ["own organisation", "shared with it for this part", "other organisation, same country"];
 
     #[test]
     fn the_policy_file_is_what_the_code_decides() {

@@ -398,7 +398,10 @@ mod tests {
         let mut other = charge_input(&[]);
         other.offence = "use_of_services".into();
         let e = Charge::parse("c".into(), &inv, &suspect(""), &other, date(TODAY)).unwrap_err();
-        assert_eq!((e.field.as_str(), e.problem.unwrap().id), ("offence", MessageId::ProceedingsChargeOffenceNotInvestigated));
+        assert_eq!(
+            (e.field.as_str(), e.problem.unwrap().id),
+            ("offence", MessageId::ProceedingsChargeOffenceNotInvestigated)
+        );
         let e = Charge::parse("c".into(), &inv, &suspect(""), &charge_input(&["greed"]), date(TODAY)).unwrap_err();
         assert_eq!(e.field, "circumstances");
         // Art 4(2) aggravates Art 2 offences, not attempts (Art 4(4)).
@@ -457,7 +460,8 @@ mod tests {
         let s = suspect("");
         let e = ProsecutionDecision::decide("d".into(), &s, "indicted", "", date("2026-07-01"), &[], &[]).unwrap_err();
         assert_eq!(e.field, "outcome", "no charge");
-        let e = ProsecutionDecision::decide("d".into(), &s, "not_prosecuted", "", date("2026-07-01"), &[], &[]).unwrap_err();
+        let e = ProsecutionDecision::decide("d".into(), &s, "not_prosecuted", "", date("2026-07-01"), &[], &[])
+            .unwrap_err();
         assert_eq!(e.field, "reasons");
         let charge = Charge::parse("c1".into(), &inv, &s, &charge_input(&[]), date(TODAY)).unwrap();
         let input = JudgmentInput {
@@ -471,17 +475,30 @@ mod tests {
         };
         let e = Judgment::parse("j".into(), &s, &input, &[], date(TODAY)).unwrap_err();
         assert_eq!(e.problem.unwrap().id, MessageId::ProceedingsJudgmentWithoutIndictment);
-        let d = ProsecutionDecision::decide("d".into(), &s, "indicted", "", date("2026-07-01"), &[charge], &[]).unwrap();
+        let d =
+            ProsecutionDecision::decide("d".into(), &s, "indicted", "", date("2026-07-01"), &[charge], &[]).unwrap();
         let j = Judgment::parse("j".into(), &s, &input, std::slice::from_ref(&d), date(TODAY)).unwrap();
         assert_eq!(j.sentence, Some(Sentence { custody_months: 96, suspended: false }));
-        for (verdict, months, field) in [("convicted", "", "custody_months"), ("acquitted", "12", "custody_months"), ("convicted", "0", "custody_months"), ("convicted", "601", "custody_months")] {
+        for (verdict, months, field) in [
+            ("convicted", "", "custody_months"),
+            ("acquitted", "12", "custody_months"),
+            ("convicted", "0", "custody_months"),
+            ("convicted", "601", "custody_months"),
+        ] {
             let bad = JudgmentInput { verdict: verdict.into(), custody_months: months.into(), ..input.clone() };
-            assert_eq!(Judgment::parse("j".into(), &s, &bad, std::slice::from_ref(&d), date(TODAY)).unwrap_err().field, field, "{verdict} {months}");
+            assert_eq!(
+                Judgment::parse("j".into(), &s, &bad, std::slice::from_ref(&d), date(TODAY)).unwrap_err().field,
+                field,
+                "{verdict} {months}"
+            );
         }
         let a = Appeal::lodge("a".into(), &j, "defence", "2026-09-10", date(TODAY)).unwrap();
         assert_eq!(a.appellant, Appellant::Defence);
         assert_eq!(Appeal::lodge("a".into(), &j, "defence", "2026-08-10", date(TODAY)).unwrap_err().field, "lodged_on");
         let final_judgment = Judgment { is_final: true, ..j };
-        assert_eq!(Appeal::lodge("a".into(), &final_judgment, "victim", "2026-09-10", date(TODAY)).unwrap_err().field, "judgment_id");
+        assert_eq!(
+            Appeal::lodge("a".into(), &final_judgment, "victim", "2026-09-10", date(TODAY)).unwrap_err().field,
+            "judgment_id"
+        );
     }
 }

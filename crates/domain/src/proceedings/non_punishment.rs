@@ -256,13 +256,25 @@ mod tests {
         for status in [NrmStatus::NotIdentified, NrmStatus::Withdrawn, NrmStatus::NegativeFirstDecision] {
             let s = suspect("case-9");
             assert_eq!(
-                notice_for("n".into(), &s, VictimStanding::of(Some(status)), NoticePath::NewSuspect, date("2026-04-01")),
+                notice_for(
+                    "n".into(),
+                    &s,
+                    VictimStanding::of(Some(status)),
+                    NoticePath::NewSuspect,
+                    date("2026-04-01")
+                ),
                 None
             );
         }
         let unregistered = suspect("");
         assert_eq!(
-            notice_for("n".into(), &unregistered, Some(VictimStanding::Identified), NoticePath::Import, date("2026-04-01")),
+            notice_for(
+                "n".into(),
+                &unregistered,
+                Some(VictimStanding::Identified),
+                NoticePath::Import,
+                date("2026-04-01")
+            ),
             None
         );
     }
@@ -274,7 +286,10 @@ mod tests {
             .link_case("n2".into(), "case-3", VictimStanding::of(Some(NrmStatus::IdentifiedVictim)), date("2026-05-01"))
             .unwrap()
             .unwrap();
-        assert_eq!((n.path, n.standing, s.case_id.as_deref()), (NoticePath::LinkedPerson, VictimStanding::Identified, Some("case-3")));
+        assert_eq!(
+            (n.path, n.standing, s.case_id.as_deref()),
+            (NoticePath::LinkedPerson, VictimStanding::Identified, Some("case-3"))
+        );
         // Every path a suspect can come by raises it.
         for path in NoticePath::ALL {
             assert!(

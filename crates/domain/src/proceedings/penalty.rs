@@ -264,7 +264,10 @@ mod tests {
         let v = version(6, 8, &[Circumstance::ChildVictim]);
         let w = charge_warnings(&v, &charge(OffenceKind::Trafficking, &[Circumstance::ChildVictim]));
         assert_eq!(w.len(), 1);
-        assert_eq!((w[0].article, w[0].national_years, w[0].circumstance), ("Dir 2011/36 Art 4(2)", 8, Some(Circumstance::ChildVictim)));
+        assert_eq!(
+            (w[0].article, w[0].national_years, w[0].circumstance),
+            ("Dir 2011/36 Art 4(2)", 8, Some(Circumstance::ChildVictim))
+        );
         // A circumstance national law does not aggravate falls back on the basic maximum.
         let v = version(6, 12, &[Circumstance::ChildVictim]);
         let w = charge_warnings(&v, &charge(OffenceKind::Trafficking, &[Circumstance::LifeEndangered]));
