@@ -35,6 +35,7 @@ use haven_storage::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub(crate) mod linkage;
 mod persons;
@@ -42,6 +43,57 @@ mod persons;
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
 use linkage::{PersonFacts, PersonIndex, block_key_basis, block_keys};
 pub use persons::RelinkJob;
+
+/// The person model in use, replaceable while serving as the keyring is: a reader holds the
+/// model it took whole, whatever replaces it meanwhile. With it, whether the candidate index
+/// was checked against it (set once per model).
+pub(crate) struct LivePersonModel {
+    current: std::sync::RwLock<(Arc<PersonModel>, Arc<tokio::sync::OnceCell<()>>)>,
+}
+
+impl LivePersonModel {
+    pub(crate) fn new(model: PersonModel) -> LivePersonModel {
+        LivePersonModel { current: std::sync::RwLock::new((Arc::new(model), Arc::default())) }
+    }
+
+    /// The model in use and the candidate index's state for it.
+    pub(crate) fn current(&self) -> (Arc<PersonModel>, Arc<tokio::sync::OnceCell<()>>) {
+        let g = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (Arc::clone(&g.0), Arc::clone(&g.1))
+    }
+
+    /// Puts `model` in use; the candidate index is checked (and rebuilt if its basis changed)
+    /// by the next reader.
+    fn replace(&self, model: PersonModel) {
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = (Arc::new(model), Arc::default());
+    }
+}
+
+impl std::fmt::Debug for LivePersonModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("LivePersonModel").field(&self.current().0.label()).finish()
+    }
+}
+
+impl App {
+    /// The person model in use now: search, duplicate warnings, clusters and counts. It stays
+    /// whole while held, whatever [`App::install_person_model`] puts in its place meanwhile.
+    pub fn person_model(&self) -> Arc<PersonModel> {
+        self.person_model.current().0
+    }
+
+    /// Puts `model` in use while serving: the candidate index is rebuilt for it when its
+    /// blocking keys differ (on the next read), and a full re-link of the persons starts in the
+    /// background, since the clusters' basis changes with the model (counts link the
+    /// registrations themselves until it is done). Everything that took the model before keeps
+    /// the one it took.
+    pub async fn install_person_model(&self, model: PersonModel) -> AppResult<()> {
+        self.person_model.replace(model);
+        self.ensure_linkage_index().await?;
+        self.start_relink_if_idle().await?;
+        Ok(())
+    }
+}
 
 /// Reference data the rules run on, loaded as data.
 #[derive(Debug)]
@@ -442,7 +494,7 @@ impl App {
 
     /// A person's blocking keys as stored identifiers of kind `block`.
     fn block_identifiers(&self, facts: &PersonFacts) -> AppResult<Vec<(String, Vec<u8>)>> {
-        Ok(block_keys(&self.reference.person_model, facts, false)?
+        Ok(block_keys(&self.person_model(), facts, false)?
             .iter()
             .map(|k| ("block".to_owned(), self.keys.blind_index("person_block", k).to_vec()))
             .collect())
@@ -1507,7 +1559,7 @@ impl App {
         let mut candidates: Vec<String> = dob_ids.iter().chain(&doc_ids).cloned().collect();
         if let Some(q) = query {
             self.ensure_linkage_index().await?;
-            let keys: Vec<Vec<u8>> = block_keys(&self.reference.person_model, q, true)?
+            let keys: Vec<Vec<u8>> = block_keys(&self.person_model(), q, true)?
                 .iter()
                 .map(|k| self.keys.blind_index("person_block", k).to_vec())
                 .collect();
@@ -1531,7 +1583,7 @@ impl App {
                 people.push((o, facts, show));
             }
         }
-        let model = &self.reference.person_model;
+        let model = &*self.person_model();
         let matches = match query {
             Some(q) => {
                 let mut index = PersonIndex::new(model)?;
@@ -1593,18 +1645,17 @@ impl App {
     /// when what it was built with differs (a new database of an earlier version, an operator's
     /// new model, a new engine). Concurrent callers wait for the one rebuild.
     pub(crate) async fn ensure_linkage_index(&self) -> AppResult<()> {
-        self.linkage_index
-            .get_or_try_init(|| async {
-                let basis =
-                    self.keys.blind_index("person_block_basis", &block_key_basis(&self.reference.person_model)?);
-                if self.store.linkage_index_basis().await?.as_deref() != Some(&basis[..]) {
-                    let cases = self.rebuild_linkage_index().await?;
-                    self.store.set_linkage_index_basis(&basis, cases, self.now()).await?;
-                    tracing::info!(cases, "person-linkage candidate index rebuilt");
-                }
-                Ok::<(), AppError>(())
-            })
-            .await?;
+        let (model, cell) = self.person_model.current();
+        cell.get_or_try_init(|| async {
+            let basis = self.keys.blind_index("person_block_basis", &block_key_basis(&model)?);
+            if self.store.linkage_index_basis().await?.as_deref() != Some(&basis[..]) {
+                let cases = self.rebuild_linkage_index().await?;
+                self.store.set_linkage_index_basis(&basis, cases, self.now()).await?;
+                tracing::info!(cases, "person-linkage candidate index rebuilt");
+            }
+            Ok::<(), AppError>(())
+        })
+        .await?;
         Ok(())
     }
 

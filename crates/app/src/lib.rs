@@ -79,8 +79,9 @@ pub struct App {
     pub(crate) reference: Arc<ident::Reference>,
     /// Assistance settings: what referrals share, due dates, transfers.
     pub(crate) assist: Arc<assist::AssistSettings>,
-    /// Set once the person-linkage candidate index is known to match the model in use.
-    pub(crate) linkage_index: Arc<tokio::sync::OnceCell<()>>,
+    /// The person model in use, replaced whole while serving ([`App::install_person_model`]),
+    /// with the state of the candidate index for it.
+    pub(crate) person_model: Arc<ident::LivePersonModel>,
 }
 
 impl App {
@@ -106,6 +107,7 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(Box::new(e)))??;
         let reference = Arc::new(ident::Reference::defaults()?);
+        let person_model = Arc::new(ident::LivePersonModel::new(reference.person_model.clone()));
         let assist = Arc::new(assist::AssistSettings::defaults()?);
         Ok(App {
             store,
@@ -116,15 +118,15 @@ impl App {
             dummy_hash: Arc::new(dummy_hash),
             reference,
             assist,
-            linkage_index: Arc::default(),
+            person_model,
         })
     }
 
     /// Replaces the reference data (the defaults plus an operator's additions).
     pub fn with_reference(mut self, reference: ident::Reference) -> App {
-        self.reference = Arc::new(reference);
         // the person model may have changed: the candidate index is checked again
-        self.linkage_index = Arc::default();
+        self.person_model = Arc::new(ident::LivePersonModel::new(reference.person_model.clone()));
+        self.reference = Arc::new(reference);
         self
     }
 

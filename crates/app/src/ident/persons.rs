@@ -16,8 +16,9 @@ use super::linkage::{
     ClusterRecord, IdRule, PersonClusters, PersonFacts, PersonSlot, assign_persons_apart, block_key_basis, block_keys,
     keep_person_ids,
 };
-use super::normalise_document;
+use super::{PersonModel, normalise_document};
 use crate::{App, AppError, AppResult, new_id};
+use std::sync::Arc;
 
 /// A change computed from a reading that changed before it was written is computed again, at
 /// most this many times (each time from what is there then).
@@ -74,7 +75,11 @@ fn pair_numbers(members: &[Member], pairs: &[(String, String)]) -> Vec<(u32, u32
 impl App {
     /// What the person clusters are made with: a keyed MAC of the model (as the candidate index's).
     fn cluster_basis(&self) -> AppResult<Vec<u8>> {
-        Ok(self.keys.blind_index("person_cluster_basis", &block_key_basis(&self.reference.person_model)?).to_vec())
+        self.cluster_basis_of(&self.person_model())
+    }
+
+    fn cluster_basis_of(&self, model: &PersonModel) -> AppResult<Vec<u8>> {
+        Ok(self.keys.blind_index("person_cluster_basis", &block_key_basis(model)?).to_vec())
     }
 
     fn cluster_record(reg: &Registration) -> ClusterRecord {
@@ -128,7 +133,7 @@ impl App {
 
     /// One attempt of [`App::cluster_again`] for seeds of one jurisdiction: whether it was written.
     async fn cluster_once(&self, jurisdiction: &str, seeds: &[String], basis: &[u8]) -> AppResult<bool> {
-        let model = &self.reference.person_model;
+        let model = &*self.person_model();
         let mut set: BTreeSet<String> = seeds.iter().cloned().collect();
         for o in self.store.case_overviews_among(None, seeds).await? {
             let Some(row) = &o.registration else { continue };
@@ -244,7 +249,7 @@ impl App {
         jurisdiction: &str,
         rows: &[&RegistrationRow],
     ) -> AppResult<(Vec<u32>, PersonClusters)> {
-        let model = &self.reference.person_model;
+        let model = &*self.person_model();
         if let Some(ids) = self.maintained_person_ids(jurisdiction).await?
             && rows.iter().all(|r| ids.contains_key(&r.case_id))
         {
@@ -304,7 +309,7 @@ impl App {
         self.start_relink_if_idle().await
     }
 
-    async fn start_relink_if_idle(&self) -> AppResult<Option<String>> {
+    pub(crate) async fn start_relink_if_idle(&self) -> AppResult<Option<String>> {
         if self.store.linkage_jobs(20).await?.iter().any(|j| j.state == "running") {
             return Ok(None);
         }
@@ -314,12 +319,36 @@ impl App {
     /// Starts a full re-link in the background (see [`App::relink`]); gives the job's id at
     /// once. Follow it with [`App::relink_job`].
     pub async fn start_relink(&self, started_by: Option<&str>) -> AppResult<String> {
-        let job = self.new_relink_job(started_by).await?;
+        let model = self.person_model();
+        let job = self.new_relink_job(&model, started_by).await?;
         let app = self.clone();
         let id = job.id.clone();
         tokio::spawn(async move {
-            if let Err(e) = app.run_relink(&job.id).await {
-                tracing::error!(error = %e, "the re-link of persons failed");
+            let (mut model, mut job_id) = (model, job.id);
+            loop {
+                if let Err(e) = app.run_relink(&model, &job_id).await {
+                    tracing::error!(error = %e, "the re-link of persons failed");
+                }
+                // the model was replaced while it ran: the clusters are made again with the new one
+                let now = app.person_model();
+                if Arc::ptr_eq(&model, &now) {
+                    break;
+                }
+                match app.store.linkage_jobs(20).await {
+                    Ok(jobs) if jobs.iter().all(|j| j.state != "running") => {}
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "the re-link of persons with the model now in use could not start");
+                        break;
+                    }
+                }
+                match app.new_relink_job(&now, None).await {
+                    Ok(next) => (model, job_id) = (now, next.id),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the re-link of persons with the model now in use could not start");
+                        break;
+                    }
+                }
             }
         });
         Ok(id)
@@ -332,17 +361,18 @@ impl App {
     /// Registrations saved while it ran are clustered again after it. Progress is in the job's
     /// row ([`App::relink_job`]).
     pub async fn relink(&self, started_by: Option<&str>) -> AppResult<RelinkJob> {
-        let job = self.new_relink_job(started_by).await?;
-        self.run_relink(&job.id).await?;
+        let model = self.person_model();
+        let job = self.new_relink_job(&model, started_by).await?;
+        self.run_relink(&model, &job.id).await?;
         self.relink_job(&job.id).await?.ok_or(AppError::NotFound)
     }
 
-    async fn new_relink_job(&self, started_by: Option<&str>) -> AppResult<LinkageJobRow> {
+    async fn new_relink_job(&self, model: &PersonModel, started_by: Option<&str>) -> AppResult<LinkageJobRow> {
         let job = LinkageJobRow {
             id: new_id(),
             kind: "relink".into(),
             state: "running".into(),
-            basis: self.cluster_basis()?,
+            basis: self.cluster_basis_of(model)?,
             done: 0,
             total: self.store.referred_count().await?,
             started_at: self.now(),
@@ -354,8 +384,8 @@ impl App {
         Ok(job)
     }
 
-    async fn run_relink(&self, job_id: &str) -> AppResult<()> {
-        match self.relink_steps(job_id).await {
+    async fn run_relink(&self, model: &PersonModel, job_id: &str) -> AppResult<()> {
+        match self.relink_steps(model, job_id).await {
             Ok(detail) => {
                 self.store.end_linkage_job(job_id, "done", self.now(), &detail).await?;
                 Ok(())
@@ -367,10 +397,9 @@ impl App {
         }
     }
 
-    async fn relink_steps(&self, job_id: &str) -> AppResult<String> {
+    async fn relink_steps(&self, model: &PersonModel, job_id: &str) -> AppResult<String> {
         self.ensure_linkage_index().await?;
-        let basis = self.cluster_basis()?;
-        let model = &self.reference.person_model;
+        let basis = self.cluster_basis_of(model)?;
         // what the ids were before anything is read: a case whose id differs at the end was
         // clustered again meanwhile
         let read = self.store.all_person_rows().await?;

@@ -322,3 +322,58 @@ async fn a_relink_started_in_the_background_reports_progress_and_counts_wait_for
     // at start-up with the same model, nothing to do
     assert_eq!(w.app.ensure_person_clusters().await.unwrap(), None);
 }
+
+/// The latest re-link job once none runs.
+async fn relink_ended(app: &App) -> haven_app::ident::RelinkJob {
+    for _ in 0..400 {
+        let jobs = app.relink_jobs(5).await.unwrap();
+        if let Some(j) = jobs.first()
+            && jobs.iter().all(|j| j.state != "running")
+        {
+            return j.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the re-link does not end");
+}
+
+#[tokio::test]
+async fn a_model_installed_while_serving_rebuilds_the_index_and_relinks_the_persons() {
+    let w = sqlite_world().await;
+    let cw = &w.caseworkers[0];
+    // the same names alone score 0.895: two persons at the built-in threshold 0.9
+    let bare = || {
+        let person = json!({"given_names": "Olena", "family_names": "Kovalenko", "sex": "unknown"});
+        serde_json::from_value::<Registration>(json!({ "person": person })).unwrap()
+    };
+    let a = refer(&w.app, cw, bare()).await;
+    let b = refer(&w.app, cw, bare()).await;
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await);
+    let lv = Jurisdiction::parse("j", "LV").unwrap();
+    assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 2);
+    let held = w.app.person_model();
+    let index_before = w.app.store().linkage_index_basis().await.unwrap();
+    let built_in = include_str!("../../linkage/persons.toml");
+    let lower = built_in
+        .replace("threshold = 0.9", "threshold = 0.85")
+        .replace("\"phonetic(given_names) & year(date_of_birth)\",\n", "");
+    assert_ne!(lower, built_in, "the model file still has the threshold and the rule this test changes");
+    let model = haven_app::ident::PersonModel::from_operator_file(&lower).unwrap();
+    w.app.install_person_model(model).await.unwrap();
+    // in use at once, in every clone; what was taken before stays whole
+    assert_eq!(w.app.person_model().cluster_threshold(), 0.85);
+    assert_eq!(w.app.clone().person_model().cluster_threshold(), 0.85);
+    assert_eq!(held.cluster_threshold(), 0.9);
+    // the candidate index was rebuilt for the new blocking rules
+    let index_after = w.app.store().linkage_index_basis().await.unwrap();
+    assert!(index_after.is_some() && index_after != index_before);
+    // the background re-link makes the persons with the new model: one person now
+    let job = relink_ended(&w.app).await;
+    assert_eq!((job.state.as_str(), job.current_model), ("done", true), "{job:?}");
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 1);
+    // a registration saved after it is clustered with the new model
+    let c = refer(&w.app, cw, bare()).await;
+    assert_eq!(person_of(&w, &c).await, person_of(&w, &a).await);
+    assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 1);
+}
