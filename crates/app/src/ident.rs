@@ -34,14 +34,18 @@ use haven_storage::{
     StorageError,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub(crate) mod linkage;
 mod persons;
 
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
-use linkage::{PersonFacts, PersonIndex, block_key_basis, block_keys};
+use linkage::{PersonFacts, PersonIndex, block_key_basis, block_key_pairs};
+
+/// A blocking key held by more cases than this is looked up by its refined keys instead
+/// ([`App::block_candidates`]).
+const BLOCK_LOOKUP_BOUND: usize = 400;
 pub use persons::RelinkJob;
 
 /// The person model in use, replaceable while serving as the keyring is: a reader holds the
@@ -494,10 +498,37 @@ impl App {
 
     /// A person's blocking keys as stored identifiers of kind `block`.
     fn block_identifiers(&self, facts: &PersonFacts) -> AppResult<Vec<(String, Vec<u8>)>> {
-        Ok(block_keys(&self.person_model(), facts, false)?
-            .iter()
-            .map(|k| ("block".to_owned(), self.keys.blind_index("person_block", k).to_vec()))
-            .collect())
+        let mut keys = BTreeSet::new();
+        for (key, refined) in block_key_pairs(&self.person_model(), facts, false)? {
+            keys.insert(key);
+            keys.extend(refined);
+        }
+        Ok(keys.iter().map(|k| ("block".to_owned(), self.keys.blind_index("person_block", k).to_vec())).collect())
+    }
+
+    /// The cases sharing a blocking key with `facts` (as a query: every name order), through the
+    /// keyed index. A key held by more than [`BLOCK_LOOKUP_BOUND`] cases is looked up by its
+    /// refined keys instead (the given names' code added), and left out if those are as
+    /// frequent: a lookup reads a bounded number of rows whatever the register's size.
+    pub(crate) async fn block_candidates(&self, model: &PersonModel, facts: &PersonFacts) -> AppResult<Vec<String>> {
+        let mut finer: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (key, refined) in block_key_pairs(model, facts, true)? {
+            finer.entry(key).or_default().extend(refined);
+        }
+        let hash = |k: &str| self.keys.blind_index("person_block", k).to_vec();
+        let keys: Vec<Vec<u8>> = finer.keys().map(|k| hash(k)).collect();
+        let (mut cases, over) = self.store.cases_with_identifiers_bounded("block", &keys, BLOCK_LOOKUP_BOUND).await?;
+        if !over.is_empty() {
+            let sets: Vec<&BTreeSet<String>> = finer.values().collect();
+            let refined: BTreeSet<&str> =
+                over.iter().filter_map(|i| sets.get(*i)).flat_map(|s| s.iter().map(String::as_str)).collect();
+            let refined: Vec<Vec<u8>> = refined.into_iter().map(hash).collect();
+            let (more, _) = self.store.cases_with_identifiers_bounded("block", &refined, BLOCK_LOOKUP_BOUND).await?;
+            cases.extend(more);
+        }
+        cases.sort();
+        cases.dedup();
+        Ok(cases)
     }
 
     fn registration_row(
@@ -1559,11 +1590,7 @@ impl App {
         let mut candidates: Vec<String> = dob_ids.iter().chain(&doc_ids).cloned().collect();
         if let Some(q) = query {
             self.ensure_linkage_index().await?;
-            let keys: Vec<Vec<u8>> = block_keys(&self.person_model(), q, true)?
-                .iter()
-                .map(|k| self.keys.blind_index("person_block", k).to_vec())
-                .collect();
-            candidates.extend(self.store.cases_with_any_identifier("block", &keys).await?);
+            candidates.extend(self.block_candidates(&self.person_model(), q).await?);
         }
         candidates.sort();
         candidates.dedup();

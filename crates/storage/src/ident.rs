@@ -320,6 +320,39 @@ impl Store {
         Ok(out)
     }
 
+    /// Case ids carrying each of `values` as an identifier of `kind`, for the values held by at
+    /// most `bound` cases; the positions (in `values`) of the values held by more are given apart
+    /// and their cases left out, so that a lookup never reads more than `bound` + 1 rows per value
+    /// however large the register grows.
+    pub async fn cases_with_identifiers_bounded(
+        &self,
+        kind: &str,
+        values: &[Vec<u8>],
+        bound: usize,
+    ) -> Result<(Vec<String>, Vec<usize>)> {
+        let limit = i64::try_from(bound).unwrap_or(i64::MAX - 1) + 1;
+        let mut out: Vec<String> = Vec::new();
+        let mut over = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            let ids: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(
+                "SELECT case_id FROM identifier_index WHERE kind = $1 AND value = $2 LIMIT $3"
+            )
+            .bind(kind)
+            .bind(v)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+            if ids.len() > bound {
+                over.push(i);
+            } else {
+                out.extend(ids);
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok((out, over))
+    }
+
     /// Replaces the identifiers of `kind` of each case in one transaction (the candidate index
     /// rebuilt for a batch of cases). A case deleted meanwhile is skipped.
     pub async fn replace_identifiers_of_kind(&self, kind: &str, cases: &[(String, Vec<Vec<u8>>)]) -> Result<()> {

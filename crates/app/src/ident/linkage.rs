@@ -404,6 +404,47 @@ pub(crate) fn block_keys(model: &PersonModel, facts: &PersonFacts, as_query: boo
     Ok(out)
 }
 
+/// A blocking key and, where its rule does not already compare the given names, the same key
+/// refined by the phonetic code of the given names (`rule & phonetic(given_names)`), per rule
+/// and name form. The refined keys are stored beside the keys; a key held by more registrations
+/// than a lookup reads (a family name as frequent as Nguyen) is looked up by its refined keys
+/// instead, so a save reads a bounded candidate set however large the register grows.
+pub(crate) fn block_key_pairs(
+    model: &PersonModel,
+    facts: &PersonFacts,
+    as_query: bool,
+) -> AppResult<Vec<(String, Option<String>)>> {
+    let failed = |_| AppError::Internal(Box::new(LinkageFailed));
+    let index = CandidateIndex::new(&model.model).map_err(failed)?;
+    let refinable: Vec<bool> = model.model.settings.blocking.iter().map(|r| !r.contains("given_names")).collect();
+    let mut refined_model = model.model.clone();
+    refined_model.settings.blocking = model
+        .model
+        .settings
+        .blocking
+        .iter()
+        .map(|r| if r.contains("given_names") { r.clone() } else { format!("{r} & phonetic(given_names)") })
+        .collect();
+    let refined_index = CandidateIndex::new(&refined_model).map_err(failed)?;
+    let forms = if as_query { facts.query_forms() } else { facts.forms.clone() };
+    let mut out = BTreeSet::new();
+    for form in &forms {
+        let values = model.values(form, facts);
+        let (Ok(keys), Ok(refined)) = (index.block_keys(&values), refined_index.block_keys(&values)) else {
+            continue;
+        };
+        let refined: BTreeMap<usize, u64> = refined.into_iter().collect();
+        for (rule, key) in keys {
+            let finer = refined
+                .get(&rule)
+                .filter(|_| refinable.get(rule).copied().unwrap_or(false))
+                .map(|k| format!("{rule}&g:{k:016x}"));
+            out.insert((format!("{rule}:{key:016x}"), finer));
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
 /// What the stored keys depend on: the model (its settings and parameters) and the keys the
 /// engine gives a fixed probe person, so that a changed model or engine is noticed and the
 /// stored keys are rebuilt. Not secret by itself; it is stored as a keyed MAC.
@@ -418,8 +459,11 @@ pub(crate) fn block_key_basis(model: &PersonModel) -> AppResult<String> {
         Some("UA".to_owned()),
     );
     let keys = block_keys(model, &probe, true)?;
+    // the refined keys are stored too (since the candidate index bounded its lookups)
+    let refined: Vec<String> = block_key_pairs(model, &probe, true)?.into_iter().filter_map(|(_, r)| r).collect();
+    let keys = keys.into_iter().chain(refined);
     let settings = serde_json::to_string(&model.model).map_err(|e| AppError::Internal(Box::new(e)))?;
-    Ok(format!("{settings}\n{}", keys.into_iter().collect::<Vec<_>>().join(",")))
+    Ok(format!("{settings}\n{}", keys.collect::<Vec<_>>().join(",")))
 }
 
 /// Registrations grouped into persons: counts only, never a person.

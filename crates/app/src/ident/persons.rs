@@ -13,7 +13,7 @@ use haven_storage::{LinkageJobRow, PersonClusterChange, PersonRef, RegistrationR
 use serde::Serialize;
 
 use super::linkage::{
-    ClusterRecord, IdRule, PersonClusters, PersonFacts, PersonSlot, assign_persons_apart, block_key_basis, block_keys,
+    ClusterRecord, IdRule, PersonClusters, PersonFacts, PersonIndex, PersonSlot, assign_persons_apart, block_key_basis,
     keep_person_ids,
 };
 use super::{PersonModel, normalise_document};
@@ -134,23 +134,55 @@ impl App {
     /// One attempt of [`App::cluster_again`] for seeds of one jurisdiction: whether it was written.
     async fn cluster_once(&self, jurisdiction: &str, seeds: &[String], basis: &[u8]) -> AppResult<bool> {
         let model = &*self.person_model();
-        let mut set: BTreeSet<String> = seeds.iter().cloned().collect();
+        // the seeds, and their candidates (a bounded set through the keyed index)
+        let mut decrypted: HashMap<String, ClusterRecord> = HashMap::new();
+        let mut seed_facts = Vec::new();
+        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        let mut same_document: BTreeSet<String> = BTreeSet::new();
         for o in self.store.case_overviews_among(None, seeds).await? {
             let Some(row) = &o.registration else { continue };
             let reg = self.decrypt_registration(row)?;
-            let facts = PersonFacts::of_registration(&reg);
-            let keys: Vec<Vec<u8>> = block_keys(model, &facts, true)?
-                .iter()
-                .map(|k| self.keys.blind_index("person_block", k).to_vec())
-                .collect();
-            set.extend(self.store.cases_with_any_identifier("block", &keys).await?);
+            let record = Self::cluster_record(&reg);
+            candidates.extend(self.block_candidates(model, &record.facts).await?);
             let documents: Vec<Vec<u8>> = reg
                 .person
                 .documents
                 .iter()
                 .map(|d| self.keys.blind_index("person_document", &normalise_document(&d.number)).to_vec())
                 .collect();
-            set.extend(self.store.cases_with_any_identifier("document", &documents).await?);
+            same_document.extend(self.store.cases_with_any_identifier("document", &documents).await?);
+            seed_facts.push(record.facts.clone());
+            decrypted.insert(o.case.id.clone(), record);
+        }
+        // of the candidates, those a seed links to at the cluster threshold (or by a document):
+        // only their persons can change, however many candidates a frequent name brings
+        let mut set: BTreeSet<String> = seeds.iter().cloned().collect();
+        set.extend(same_document.iter().cloned());
+        let to_score: Vec<String> = candidates.iter().filter(|c| !set.contains(*c)).cloned().collect();
+        let mut scored: Vec<(String, ClusterRecord)> = Vec::with_capacity(to_score.len());
+        for o in self.store.case_overviews_among(None, &to_score).await? {
+            let Some(row) = &o.registration else { continue };
+            if row.state != RegistrationState::Submitted.code() || o.case.jurisdiction.code() != jurisdiction {
+                continue;
+            }
+            let reg = self.decrypt_registration(row)?;
+            scored.push((o.case.id.clone(), Self::cluster_record(&reg)));
+        }
+        let mut index = PersonIndex::new(model)?;
+        for (i, (_, record)) in scored.iter().enumerate() {
+            index.insert(i, &record.facts);
+        }
+        for facts in &seed_facts {
+            for i in index.query(facts, model.cluster_threshold())?.keys() {
+                if let Some((case_id, _)) = scored.get(*i) {
+                    set.insert(case_id.clone());
+                }
+            }
+        }
+        for (case_id, record) in scored {
+            if set.contains(&case_id) {
+                decrypted.insert(case_id, record);
+            }
         }
         let first: Vec<String> = set.iter().cloned().collect();
         let persons: Vec<String> = self
@@ -172,8 +204,11 @@ impl App {
             if row.state != RegistrationState::Submitted.code() || o.case.jurisdiction.code() != jurisdiction {
                 continue;
             }
-            let reg = self.decrypt_registration(row)?;
-            members.push(Member { case_id: o.case.id.clone(), record: Self::cluster_record(&reg) });
+            let record = match decrypted.remove(&o.case.id) {
+                Some(record) => record,
+                None => Self::cluster_record(&self.decrypt_registration(row)?),
+            };
+            members.push(Member { case_id: o.case.id.clone(), record });
         }
         // in case id order, as a full re-link numbers them (ties between equal scores go the same way)
         members.sort_by(|a, b| a.case_id.cmp(&b.case_id));
