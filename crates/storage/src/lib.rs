@@ -178,6 +178,8 @@ mod separation;
 pub use separation::*;
 mod person_review;
 pub use person_review::*;
+mod proceedings;
+pub use proceedings::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

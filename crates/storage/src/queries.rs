@@ -42,6 +42,10 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("referrals", "id", "message"),
     enc("referral_events", "referral_id || '/' || seq", "note"),
     enc("support_records", "id", "body"),
+    enc("investigations", "id", "record"),
+    enc("suspects", "id", "name"),
+    enc("proceedings_records", "id", "body"),
+    enc("non_punishment_notices", "id", "reasons"),
 ];
 
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \

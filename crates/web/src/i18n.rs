@@ -37,6 +37,9 @@ const LV_DOMAIN: &str = include_str!("../locales/lv-domain.ftl");
 /// Labels of the person register's review (the data officer).
 const EN_REVIEW: &str = include_str!("../locales/en-review.ftl");
 const LV_REVIEW: &str = include_str!("../locales/lv-review.ftl");
+/// Labels of the criminal proceedings (investigations, suspects, charges, judgments).
+const EN_PROCEEDINGS: &str = include_str!("../locales/en-proceedings.ftl");
+const LV_PROCEEDINGS: &str = include_str!("../locales/lv-proceedings.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -75,13 +78,13 @@ impl I18n {
         Ok(I18n {
             en: bundle(
                 "en.ftl",
-                &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW],
+                &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW, EN_PROCEEDINGS],
                 "en",
                 false,
             )?,
             lv: bundle(
                 "lv.ftl",
-                &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW],
+                &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW, LV_PROCEEDINGS],
                 "lv",
                 false,
             )?,
@@ -107,12 +110,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}"
                 )
             }
         };
@@ -674,6 +677,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-stats.ftl", EN_STATS),
             ("en-domain.ftl", EN_DOMAIN),
             ("en-review.ftl", EN_REVIEW),
+            ("en-proceedings.ftl", EN_PROCEEDINGS),
         ],
     );
     let lv = interface(
@@ -687,6 +691,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-stats.ftl", LV_STATS),
             ("lv-domain.ftl", LV_DOMAIN),
             ("lv-review.ftl", LV_REVIEW),
+            ("lv-proceedings.ftl", LV_PROCEEDINGS),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

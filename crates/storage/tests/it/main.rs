@@ -42,6 +42,7 @@ mod cases;
 mod ident;
 mod keys;
 mod persons;
+mod proceedings;
 mod schema;
 mod separation;
 mod stats;
