@@ -72,6 +72,11 @@ coded_enum! {
         SupportRecordAdded => "support_record_added",
         SupportRecordUpdated => "support_record_updated",
         LeafletPrinted => "leaflet_printed",
+        /// A part of an investigation was read (the proceedings compartment).
+        ProceedingsRead => "proceedings_read",
+        /// An investigation, a suspect, a charge, a decision, a judgment, an appeal, a linked
+        /// victim or a decision on a non-punishment notice was recorded.
+        ProceedingsWritten => "proceedings_written",
         /// A data officer answered whether two registrations are one person.
         PersonPairAnswered => "person_pair_answered",
         /// The instance's person model was re-trained from its records and the answers.
