@@ -986,6 +986,20 @@ impl Store {
         Ok(rows)
     }
 
+    /// The referred registrations of a jurisdiction with a person id and the distinct person
+    /// ids among them: (registrations, persons), counted by the database.
+    pub async fn person_counts_in(&self, jurisdiction: &str) -> Result<(i64, i64)> {
+        let counts = on_pool!(self, |pool| sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COUNT(DISTINCT p.person_id) FROM person_clusters p \
+             JOIN cases c ON c.id = p.case_id JOIN registrations r ON r.case_id = p.case_id \
+             WHERE c.jurisdiction = $1 AND r.state = 'submitted'"
+        )
+        .bind(jurisdiction)
+        .fetch_one(pool)
+        .await?);
+        Ok(counts)
+    }
+
     /// Referred registrations (any jurisdiction) without a person yet, at most `limit`.
     pub async fn unclustered_cases(&self, limit: i64) -> Result<Vec<String>> {
         let ids = on_pool!(self, |pool| sqlx::query_scalar(

@@ -512,18 +512,56 @@ pub(crate) fn assign_persons_apart(
     for (i, r) in records.iter().enumerate() {
         index.insert(i, &r.facts);
     }
-    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
     let key = |a: usize, b: usize| {
         let (a, b) = (u32::try_from(a).unwrap_or(u32::MAX), u32::try_from(b).unwrap_or(u32::MAX));
         (a.min(b), a.max(b))
     };
-    for (i, r) in records.iter().enumerate() {
-        // every scored pair, low ones too: they stop clusters that would join different people
-        for (j, m) in index.query(&r.facts, 0.0)? {
-            if j != i {
-                let p = pairs.entry(key(i, j)).or_insert(m.probability);
-                *p = p.max(m.probability);
-            }
+    // The clustering merges along pairs at or above the threshold and is stopped by pairs below
+    // `conflict_below` between the records it would merge: only pairs within one group of
+    // records joined by such links (or a document) matter. So the links are found first (the
+    // records queried in parallel, nothing below the threshold kept), then every pair the
+    // engine compares is scored within each group only, not across a block of namesakes.
+    let threshold = model.cluster_threshold();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, 8);
+    let chunk = n.div_ceil(threads).max(1);
+    let index_ref = &index;
+    let found: Vec<AppResult<Vec<(usize, usize)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|start| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for (i, r) in records.iter().enumerate().skip(start).take(chunk) {
+                        out.extend(
+                            index_ref.query(&r.facts, threshold)?.into_keys().filter(|j| *j != i).map(|j| (i, j)),
+                        );
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(AppError::Internal(Box::new(LinkageFailed)))))
+            .collect()
+    });
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    for part in found {
+        for (a, b) in part? {
+            join(&mut parent, a, b);
         }
     }
     let mut by_document: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -532,6 +570,32 @@ pub(crate) fn assign_persons_apart(
             let holders = by_document.entry(d.as_str()).or_default();
             if !holders.contains(&i) {
                 holders.push(i);
+            }
+        }
+    }
+    for holders in by_document.values() {
+        for b in holders.iter().skip(1) {
+            join(&mut parent, holders[0], *b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let mut local = PersonIndex::new(model)?;
+        for (x, i) in members.iter().enumerate() {
+            local.insert(x, &records[*i].facts);
+        }
+        for (x, i) in members.iter().enumerate() {
+            // every scored pair, low ones too: they stop clusters that would join different people
+            for (y, m) in local.query(&records[*i].facts, 0.0)? {
+                if y != x {
+                    let p = pairs.entry(key(*i, members[y])).or_insert(m.probability);
+                    *p = p.max(m.probability);
+                }
             }
         }
     }

@@ -249,9 +249,20 @@ impl App {
     /// clusters are of another model: a re-link is then started in the background, and the
     /// caller links the registrations itself.
     pub(crate) async fn maintained_person_ids(&self, jurisdiction: &str) -> AppResult<Option<HashMap<String, String>>> {
+        if !self.clusters_ready().await? {
+            return Ok(None);
+        }
+        let rows = self.store.person_ids_in(jurisdiction).await?;
+        Ok(Some(rows.into_iter().map(|r| (r.case_id, r.person_id)).collect()))
+    }
+
+    /// Whether the maintained clusters can be read: made with the model in use (else a re-link
+    /// is started in the background and `false` given), every referred registration clustered
+    /// (those not clustered yet are clustered now).
+    async fn clusters_ready(&self) -> AppResult<bool> {
         if !self.clusters_current().await? {
             self.start_relink_if_idle().await?;
-            return Ok(None);
+            return Ok(false);
         }
         let mut last: Vec<String> = Vec::new();
         loop {
@@ -262,8 +273,7 @@ impl App {
             self.cluster_again(&left).await?;
             last = left;
         }
-        let rows = self.store.person_ids_in(jurisdiction).await?;
-        Ok(Some(rows.into_iter().map(|r| (r.case_id, r.person_id)).collect()))
+        Ok(true)
     }
 
     /// Distinct persons among `rows` (referred registrations of `jurisdiction`): from the
@@ -273,6 +283,24 @@ impl App {
         jurisdiction: &str,
         rows: &[&RegistrationRow],
     ) -> AppResult<PersonClusters> {
+        // from the maintained clusters: one query counting the distinct person ids
+        if self.clusters_ready().await? {
+            let (records, persons) = self.store.person_counts_in(jurisdiction).await?;
+            if usize::try_from(records).is_ok_and(|r| r == rows.len()) {
+                let model = self.person_model();
+                let (records, persons) = (records.unsigned_abs(), persons.unsigned_abs());
+                return Ok(PersonClusters {
+                    persons,
+                    records,
+                    merged: records.saturating_sub(persons),
+                    method: format!(
+                        "the same document number first, then the linkage engine: model {}, threshold {}",
+                        model.label(),
+                        model.cluster_threshold()
+                    ),
+                });
+            }
+        }
         Ok(self.assign_referred(jurisdiction, rows).await?.1)
     }
 
