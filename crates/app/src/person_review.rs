@@ -36,7 +36,7 @@ use serde::Serialize;
 pub use haven_link::diagnose::ModelWarning;
 pub use haven_link::review::Answer;
 
-use crate::ident::{FieldReason, PersonModel};
+use crate::ident::{FieldReason, PersonModel, RelinkJob};
 use crate::{App, AppError, AppResult, Principal, new_id};
 
 /// How many answered pairs the cold-start model's trained m counts as when blended with the
@@ -364,18 +364,16 @@ impl App {
         }
     }
 
-    /// The app with the instance's re-trained person model in place of the reference data's,
-    /// when there is one (at start-up: search, duplicate warnings and counts then use it).
-    pub async fn with_instance_person_model(self) -> AppResult<App> {
+    /// The app with the instance's latest re-trained person model in use, when there is one (at
+    /// start-up, before anything reads the model: search, duplicate warnings, clusters and
+    /// counts then use it). The reference data's model stays the cold start that re-training
+    /// starts from. Nothing else starts: the start-up's check of the clusters re-links them if
+    /// they were made with another model.
+    pub async fn with_instance_person_model(mut self) -> AppResult<App> {
         let Some(row) = self.store.latest_person_model().await? else { return Ok(self) };
-        let r = &self.reference;
-        let reference = crate::ident::Reference {
-            forms: r.forms,
-            indicator_lists: r.indicator_lists.clone(),
-            profiles: r.profiles.clone(),
-            person_model: PersonModel::from_operator_file(&row.model)?,
-        };
-        Ok(self.with_reference(reference))
+        let model = PersonModel::from_operator_file(&row.model)?;
+        self.person_model = Arc::new(crate::ident::LivePersonModel::new(model));
+        Ok(self)
     }
 
     /// The registrations of a jurisdiction, decrypted (in memory only), by case id.
@@ -389,7 +387,8 @@ impl App {
     }
 
     /// The scored candidate pairs of the jurisdiction under the model in use: as kept, or scored
-    /// again (a pass over the register) when they were scored by another model or never.
+    /// again (a pass over the register) when they were scored by another model or never, or
+    /// registrations were saved since (new ones' candidate pairs then reach the queue).
     async fn scored_pairs(
         &self,
         jurisdiction: &str,
@@ -397,7 +396,10 @@ impl App {
         version: i64,
     ) -> AppResult<Vec<ReviewPairRow>> {
         let rows = self.store.review_pairs(jurisdiction).await?;
-        if !rows.is_empty() && rows.iter().all(|r| r.model_version == version) {
+        if !rows.is_empty()
+            && rows.iter().all(|r| r.model_version == version)
+            && self.store.registrations_saved_since_scoring(jurisdiction).await? == 0
+        {
             return Ok(rows);
         }
         let people = self.register_of(jurisdiction).await?;
@@ -580,7 +582,10 @@ impl App {
     /// model trained by the constrained training (priors and monotone m and u, as `haven link
     /// train`), its m blended with the answers "same" and its threshold calibrated on all the
     /// answers (as `haven link review apply`), stored as the instance's next model version
-    /// (audited) with the warnings the page shows. The candidate pairs are scored again under it.
+    /// (audited) with the warnings the page shows, and put in use at once
+    /// ([`App::install_person_model`]: search and duplicate warnings score with it, and the
+    /// persons are re-linked with it in the background). The candidate pairs are scored again
+    /// under it.
     pub async fn retrain_person_model(&self, principal: &Principal) -> AppResult<RetrainOutcome> {
         self.require(principal, Permission::ReviewPersons).await?;
         let jurisdiction = principal.organisation.jurisdiction.code().to_owned();
@@ -604,7 +609,7 @@ impl App {
         };
         let toml = t.model.to_toml().map_err(engine)?;
         // the platform must be able to feed and index it, as an operator's model
-        PersonModel::from_operator_file(&toml)?;
+        let accepted = PersonModel::from_operator_file(&toml)?;
         let warnings: Vec<ModelWarning> = haven_link::diagnose::warnings_of(&t.model);
         let basis = serde_json::json!({
             "jurisdiction": jurisdiction,
@@ -641,6 +646,9 @@ impl App {
             p.model_version = version;
         }
         self.store.replace_review_pairs(&jurisdiction, self.now(), &t.pairs).await?;
+        // In use from now on: search, duplicate warnings, and the persons re-linked in the
+        // background for the counts.
+        self.install_person_model(accepted).await?;
         Ok(RetrainOutcome::Trained(RetrainReport {
             version,
             records,
@@ -672,6 +680,77 @@ impl App {
             })
             .map(|r| (r.case_id_a.clone(), r.case_id_b.clone()))
             .collect())
+    }
+}
+
+/// Why a re-link job still `running` at start-up is marked failed (kept as the job's detail).
+pub const INTERRUPTED: &str = "interrupted: the process running it stopped before it ended (found at start-up)";
+
+/// At most this many re-link jobs are listed at once.
+pub const MAX_RELINK_JOBS: u32 = 100;
+
+/// The re-link jobs a data officer sees: the latest first, and whether one runs now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelinkJobs {
+    pub jobs: Vec<RelinkJob>,
+    /// Whether a re-link runs now (another cannot start until it ends).
+    pub running: bool,
+}
+
+impl App {
+    /// At start-up (`haven serve`, `haven relink`): a re-link job still `running` was left by a
+    /// process that stopped while it ran (killed, crashed) and nothing will end it; it is marked
+    /// failed, with [`INTERRUPTED`] as the reason, so that a new one can start. Gives the ids of
+    /// the jobs so ended. Run it before anything starts a re-link.
+    pub async fn fail_interrupted_relinks(&self) -> AppResult<Vec<String>> {
+        Ok(self.store.fail_running_linkage_jobs(self.now(), INTERRUPTED).await?)
+    }
+
+    /// The latest re-link jobs (at most `limit`, 1 to [`MAX_RELINK_JOBS`]), newest first, for a
+    /// data officer: their progress and outcome. Case ids and counts only.
+    pub async fn relink_jobs_for(&self, principal: &Principal, limit: u32) -> AppResult<RelinkJobs> {
+        self.require(principal, Permission::ReviewPersons).await?;
+        if limit == 0 || limit > MAX_RELINK_JOBS {
+            return Err(AppError::said("limit", "between 1 and 100", MessageId::RelinkJobsLimit));
+        }
+        let jobs = self.relink_jobs(i64::from(limit)).await?;
+        let running = jobs.iter().any(|j| j.state == "running")
+            || self.relink_jobs(20).await?.iter().any(|j| j.state == "running");
+        Ok(RelinkJobs { jobs, running })
+    }
+
+    /// One re-link job, for a data officer.
+    pub async fn relink_job_for(&self, principal: &Principal, id: &str) -> AppResult<RelinkJob> {
+        self.require(principal, Permission::ReviewPersons).await?;
+        self.relink_job(id.trim()).await?.ok_or(AppError::NotFound)
+    }
+
+    /// A data officer starts a full re-link of the persons in the background (after the
+    /// answers or a re-training, say), audited; `confirmed` says they know that counts read the
+    /// persons as linked before until it ends (without it: refused, naming `confirm`). Refused
+    /// while one runs. Gives the job as it started; follow it with [`App::relink_job_for`].
+    pub async fn start_relink_for(&self, principal: &Principal, confirmed: bool) -> AppResult<RelinkJob> {
+        self.require(principal, Permission::ReviewPersons).await?;
+        if !confirmed {
+            return Err(AppError::said(
+                "confirm",
+                "confirm that the persons are to be re-linked",
+                MessageId::RelinkConfirm,
+            ));
+        }
+        if self.relink_jobs(20).await?.iter().any(|j| j.state == "running") {
+            return Err(AppError::conflict(
+                "a re-link is already running; wait for it to end",
+                haven_domain::Message::new(MessageId::RelinkRunning),
+            ));
+        }
+        let id = self.start_relink(Some(&principal.user.id)).await?;
+        let event = self
+            .event(principal, AuditAction::RelinkStarted)
+            .on("linkage_job", &id, None)
+            .detail(format!("jurisdiction={}", principal.organisation.jurisdiction.code()));
+        self.store.append_audit(&event).await?;
+        self.relink_job(&id).await?.ok_or(AppError::NotFound)
     }
 }
 

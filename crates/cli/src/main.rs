@@ -381,8 +381,21 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Marks the re-link jobs left `running` by a process that stopped as failed (at start-up).
+async fn fail_interrupted_relinks(app: &App) {
+    match app.fail_interrupted_relinks().await {
+        Ok(ids) => {
+            for job in ids {
+                tracing::warn!(%job, "a re-link of persons was interrupted (the process stopped): marked failed");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not end the interrupted re-links of persons"),
+    }
+}
+
 /// `haven relink`: a full re-link of the persons as the server runs it, its progress printed.
 async fn relink(app: &App) -> Result<()> {
+    fail_interrupted_relinks(app).await;
     let id = app.start_relink(Some("operator")).await.context("starting the re-link")?;
     println!("re-linking persons (job {id})");
     let mut shown = -1;
@@ -450,6 +463,10 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     if demo {
         demo::seed(&app).await.context("loading the demonstration data")?;
     }
+    // The instance's re-trained person model, if any, for search, duplicate warnings and counts.
+    let app = app.with_instance_person_model().await.context("reading the instance's person model")?;
+    // A re-link left running by a process that stopped (killed, crashed): failed, with the reason.
+    fail_interrupted_relinks(&app).await;
     // Persons clustered with another model (or never): re-linked in the background.
     match app.ensure_person_clusters().await {
         Ok(Some(job)) => tracing::info!(%job, "re-linking persons in the background: the person model changed"),

@@ -81,6 +81,8 @@ coded_enum! {
         PersonPairAnswered => "person_pair_answered",
         /// The instance's person model was re-trained from its records and the answers.
         PersonModelRetrained => "person_model_retrained",
+        /// A data officer started a full re-link of the persons.
+        RelinkStarted => "relink_started",
     }
 }
 

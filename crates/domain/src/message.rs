@@ -312,6 +312,7 @@ crate::coded_enum! {
         // The person review and the re-link jobs in the platform.
         RelinkRunning => "msg-relink-running",
         RelinkJobsLimit => "msg-relink-jobs-limit",
+        RelinkConfirm => "msg-relink-confirm",
         // (end of person review and re-link jobs)
         // Criminal proceedings, suspects, charges, judgments and assets.
         ProceedingsReportNeeded => "msg-proceedings-report-needed",

@@ -159,11 +159,80 @@ impl Store {
         Ok(version)
     }
 
+    /// How many registrations of a jurisdiction were saved (created or changed) at or after the
+    /// scoring of its candidate pairs: the pairs are then scored again, so that new
+    /// registrations reach the queue. 0 when no pair is kept.
+    pub async fn registrations_saved_since_scoring(&self, jurisdiction: &str) -> Result<i64> {
+        let count: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registrations r JOIN cases c ON c.id = r.case_id \
+             WHERE c.jurisdiction = $1 AND r.updated_at >= \
+             (SELECT MIN(scored_at) FROM person_review_pairs WHERE jurisdiction = $1)"
+        )
+        .bind(jurisdiction)
+        .fetch_one(pool)
+        .await?);
+        Ok(count)
+    }
+
+    /// Ends every linkage job still `running` as `failed`, with `reason`: at start-up, a job
+    /// left running was stopped with the process that ran it (killed, crashed), and would
+    /// otherwise keep a new one from starting. Gives the ids of the jobs ended.
+    pub async fn fail_running_linkage_jobs(&self, ended_at: i64, reason: &str) -> Result<Vec<String>> {
+        let ids = in_tx!(self, |tx| {
+            let ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM linkage_jobs WHERE state = 'running' ORDER BY started_at, id")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            sqlx::query("UPDATE linkage_jobs SET state = 'failed', ended_at = $1, detail = $2 WHERE state = 'running'")
+                .bind(ended_at)
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+            ids
+        });
+        Ok(ids)
+    }
+
     /// The latest version of the instance's person model, if it was ever re-trained.
     pub async fn latest_person_model(&self) -> Result<Option<PersonModelRow>> {
         let sql =
             sqlx::AssertSqlSafe(format!("SELECT {MODEL_COLUMNS} FROM person_models ORDER BY version DESC LIMIT 1"));
         let row = on_pool!(self, |pool| sqlx::query_as::<_, PersonModelRow>(sql).fetch_optional(pool).await?);
         Ok(row)
+    }
+
+    /// Pairs of registrations whose latest answer is "same" (an answer other than "same" given
+    /// at the same time or later undoes it): all of them, or those with a registration among
+    /// `cases`. Sorted, the smaller case id first.
+    pub async fn must_link_pairs(&self, cases: Option<&[String]>) -> Result<Vec<(String, String)>> {
+        const LATEST_SAME: &str = "SELECT a.case_id_a, a.case_id_b FROM person_review_answers a \
+             WHERE a.answer = 'same' AND NOT EXISTS (SELECT 1 FROM person_review_answers b \
+             WHERE b.case_id_a = a.case_id_a AND b.case_id_b = a.case_id_b \
+             AND (b.answered_at > a.answered_at OR (b.answered_at = a.answered_at AND b.answer <> 'same')))";
+        let mut out: Vec<(String, String)> = Vec::new();
+        match cases {
+            None => {
+                let rows: Vec<(String, String)> =
+                    on_pool!(self, |pool| sqlx::query_as(LATEST_SAME).fetch_all(pool).await?);
+                out.extend(rows);
+            }
+            Some(cases) => {
+                for chunk in cases.chunks(500) {
+                    let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                    let sql = format!("{LATEST_SAME} AND (a.case_id_a IN ({list}) OR a.case_id_b IN ({list}))");
+                    let rows: Vec<(String, String)> = on_pool!(self, |pool| {
+                        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                        for v in chunk {
+                            q = q.bind(v);
+                        }
+                        q.fetch_all(pool).await?
+                    });
+                    out.extend(rows);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 }

@@ -384,7 +384,7 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 ("referrals", "{id}") => record = Some(Record::Referral),
                 // Not a victim's record: covered role by route in `authz`, by jurisdiction in `separation`.
                 ("users", "{username}")
-                | ("role-grants" | "tokens" | "providers" | "releases", "{id}")
+                | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
                 | ("tables", "{table}") => {}
                 _ => {
                     return Err(format!(
