@@ -497,7 +497,7 @@ pub(crate) fn cluster_persons(model: &PersonModel, records: &[ClusterRecord]) ->
 /// [`cluster_persons`] with the person (cluster number, from 0) of every record.
 #[cfg(test)]
 pub(crate) fn assign_persons(model: &PersonModel, records: &[ClusterRecord]) -> AppResult<(Vec<u32>, PersonClusters)> {
-    assign_persons_apart(model, records, &[])
+    assign_persons_apart(model, records, &[], &[])
 }
 
 /// [`assign_persons`] keeping apart each pair of `cannot_link` (record numbers): two records a
@@ -506,6 +506,7 @@ pub(crate) fn assign_persons_apart(
     model: &PersonModel,
     records: &[ClusterRecord],
     cannot_link: &[(u32, u32)],
+    must_link: &[(u32, u32)],
 ) -> AppResult<(Vec<u32>, PersonClusters)> {
     let n = records.len();
     let mut index = PersonIndex::new(model)?;
@@ -578,6 +579,13 @@ pub(crate) fn assign_persons_apart(
             join(&mut parent, holders[0], *b);
         }
     }
+    // a "same" answer of the review joins its two records as a shared document does (a
+    // cannot-link answer about the same pair wins: the clustering drops the link)
+    let must: Vec<(usize, usize)> =
+        must_link.iter().map(|(a, b)| (*a as usize, *b as usize)).filter(|(a, b)| *a < n && *b < n && a != b).collect();
+    for (a, b) in &must {
+        join(&mut parent, *a, *b);
+    }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         let r = root(&mut parent, i);
@@ -605,6 +613,9 @@ pub(crate) fn assign_persons_apart(
                 pairs.insert(key(*a, *b), 1.0);
             }
         }
+    }
+    for (a, b) in &must {
+        pairs.insert(key(*a, *b), 1.0);
     }
     let mut links: Vec<Link> = pairs.into_iter().map(|((a, b), probability)| Link { a, b, probability }).collect();
     links.sort_by_key(|x| (x.a, x.b));

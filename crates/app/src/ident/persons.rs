@@ -184,6 +184,12 @@ impl App {
                 decrypted.insert(case_id, record);
             }
         }
+        // the registrations a "same" answer joins to these
+        let seen: Vec<String> = set.iter().cloned().collect();
+        for (a, b) in self.store.must_link_pairs(Some(&seen)).await? {
+            set.insert(a);
+            set.insert(b);
+        }
         let first: Vec<String> = set.iter().cloned().collect();
         let persons: Vec<String> = self
             .store
@@ -213,7 +219,8 @@ impl App {
         // in case id order, as a full re-link numbers them (ties between equal scores go the same way)
         members.sort_by(|a, b| a.case_id.cmp(&b.case_id));
         let records: Vec<ClusterRecord> = members.iter().map(|m| m.record.clone()).collect();
-        let (clusters, _) = assign_persons_apart(model, &records, &pair_numbers(&members, &cannot_links))?;
+        let must_links = pair_numbers(&members, &self.store.must_link_pairs(Some(&cases)).await?);
+        let (clusters, _) = assign_persons_apart(model, &records, &pair_numbers(&members, &cannot_links), &must_links)?;
         let before: HashMap<&str, &str> = read.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
         let previous: Vec<Option<&str>> = members.iter().map(|m| before.get(m.case_id.as_str()).copied()).collect();
         let (slots, merges) = keep_person_ids(&clusters, &previous, IdRule::OldestFirst);
@@ -348,8 +355,9 @@ impl App {
         }
         let ids: Vec<String> = members.iter().map(|m| m.case_id.clone()).collect();
         let cannot = pair_numbers(&members, &self.store.cannot_link_pairs(&ids).await?);
+        let must = pair_numbers(&members, &self.store.must_link_pairs(Some(&ids)).await?);
         let records: Vec<ClusterRecord> = members.into_iter().map(|m| m.record).collect();
-        assign_persons_apart(model, &records, &cannot)
+        assign_persons_apart(model, &records, &cannot, &must)
     }
 
     /// Whether the last finished re-link was made with the model in use and none runs now.
@@ -488,6 +496,7 @@ impl App {
         let before: HashMap<&str, &str> = read.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
         for _ in 0..ATTEMPTS {
             let cannot_links = self.store.all_cannot_link_pairs().await?;
+            let must_links = self.store.must_link_pairs(None).await?;
             let mut change = PersonClusterChange {
                 read: read.clone(),
                 cannot_links: cannot_links.clone(),
@@ -500,7 +509,12 @@ impl App {
             let mut persons = 0usize;
             for members in by_jurisdiction.values() {
                 let records: Vec<ClusterRecord> = members.iter().map(|m| m.record.clone()).collect();
-                let (clusters, summary) = assign_persons_apart(model, &records, &pair_numbers(members, &cannot_links))?;
+                let (clusters, summary) = assign_persons_apart(
+                    model,
+                    &records,
+                    &pair_numbers(members, &cannot_links),
+                    &pair_numbers(members, &must_links),
+                )?;
                 persons += usize::try_from(summary.persons).unwrap_or(usize::MAX);
                 let previous: Vec<Option<&str>> =
                     members.iter().map(|m| before.get(m.case_id.as_str()).copied()).collect();
@@ -540,6 +554,13 @@ impl App {
             "cannot-link answers changed too often during the re-link; start it again",
             haven_domain::Message::new(haven_domain::MessageId::RelinkAnswersChanged),
         ))
+    }
+
+    /// Clusters the two registrations of a review answer again, so that a "same" answer joins
+    /// them (unless a cannot-link keeps them apart) at once rather than at their next save.
+    /// Registrations that are not referred are skipped.
+    pub async fn cluster_after_answer(&self, case_a: &str, case_b: &str) -> AppResult<()> {
+        self.cluster_again(&[case_a.to_owned(), case_b.to_owned()]).await
     }
 
     /// A re-link job's progress.

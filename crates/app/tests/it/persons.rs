@@ -377,3 +377,72 @@ async fn a_model_installed_while_serving_rebuilds_the_index_and_relinks_the_pers
     assert_eq!(person_of(&w, &c).await, person_of(&w, &a).await);
     assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 1);
 }
+
+/// Keeps a review answer about two registrations as the review does (the smaller id first).
+async fn answer(w: &World, a: &str, b: &str, said: &str, at: i64) {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    let row = haven_storage::ReviewAnswerRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        jurisdiction: "LV".into(),
+        case_id_a: a.into(),
+        case_id_b: b.into(),
+        answer: said.into(),
+        question: "uncertain".into(),
+        weight_micro: 0,
+        answered_by: w.officer.user.id.clone(),
+        answered_at: at,
+    };
+    let event = haven_domain::audit::AuditEvent::new(
+        at,
+        haven_domain::audit::AuditAction::PersonPairAnswered,
+        haven_domain::audit::AuditOutcome::Success,
+    );
+    w.app.store().record_review_answer(&row, &event).await.unwrap();
+}
+
+async fn must_link_answers_keep_two_registrations_together(w: World) {
+    let cw = &w.caseworkers[0];
+    // names the engine does not link: two persons
+    let a = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1990-05-01"), None)).await;
+    let b = refer(&w.app, cw, registration("Helen", "Smith", Some("1991-02-03"), None)).await;
+    let other = refer(&w.app, cw, registration("Iryna", "Melnyk", Some("1985-11-21"), None)).await;
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await);
+    // the review answers "same": one person at once, and after a full re-link
+    answer(&w, &a, &b, "same", 1_780_000_000).await;
+    w.app.cluster_after_answer(&a, &b).await.unwrap();
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    assert_ne!(person_of(&w, &other).await, person_of(&w, &a).await);
+    assert_eq!(w.app.relink(None).await.unwrap().state, "done");
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    let lv = Jurisdiction::parse("j", "LV").unwrap();
+    assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 2);
+    // a save of one of them keeps them together
+    let (reg, version, _, _) = w.app.registration_for_edit(cw, &b).await.unwrap();
+    w.app.update_registration(cw, &b, version, reg).await.unwrap();
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    // an "unsure" given later undoes it; a "same" again and then a cannot-link: apart
+    answer(&w, &a, &b, "unsure", 1_780_000_100).await;
+    assert_eq!(w.app.relink(None).await.unwrap().state, "done");
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await);
+    answer(&w, &a, &b, "same", 1_780_000_200).await;
+    w.app.cluster_after_answer(&a, &b).await.unwrap();
+    assert_eq!(person_of(&w, &a).await, person_of(&w, &b).await);
+    assert!(w.app.record_cannot_link(&w.officer, &a, &b).await.unwrap());
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await, "a cannot-link wins");
+    assert_eq!(w.app.relink(None).await.unwrap().state, "done");
+    assert_ne!(person_of(&w, &a).await, person_of(&w, &b).await, "a cannot-link wins in a re-link too");
+}
+
+#[tokio::test]
+async fn must_link_answers_keep_two_registrations_together_on_sqlite() {
+    must_link_answers_keep_two_registrations_together(sqlite_world().await).await;
+}
+
+#[tokio::test]
+async fn must_link_answers_keep_two_registrations_together_on_postgres() {
+    let Some(w) = postgres_world().await else {
+        eprintln!("skipped: HAVEN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    must_link_answers_keep_two_registrations_together(w).await;
+}
