@@ -1,5 +1,6 @@
 //! Integration tests of the use cases, in one test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
+mod common;
 mod person_review;
 mod persons;

@@ -3,79 +3,42 @@
 //! links better than the cold start.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use haven_app::admin::{Acting, NewUser};
-use haven_app::person_review::{Answer, RetrainOutcome, ReviewQuestion};
-use haven_app::{App, AppError, AppSettings, FixedClock, LoginRequest, Principal};
-use haven_crypto::MasterKey;
+use haven_app::App;
+use haven_app::person_review::{Answer, INTERRUPTED, RetrainOutcome, ReviewQuestion};
+use haven_app::{AppError, Principal};
 use haven_domain::ident::record::Registration;
-use haven_storage::Store;
-use serde_json::json;
+use haven_storage::LinkageJobRow;
+
+use crate::common::{self, Database, NOW, bare_registration, organisation, user};
 
 struct World {
     app: App,
-    _dir: tempfile::TempDir,
+    _db: Database,
     officer: Principal,
     caseworker: Principal,
     rapporteur: Principal,
     foreign_officer: Principal,
 }
 
-async fn user(app: &App, name: &str, org: &str, role: &str) -> Principal {
-    let new = NewUser {
-        username: name.into(),
-        display_name: name.into(),
-        organisation_id: org.into(),
-        roles: vec![role.into()],
-        password: Some("a long enough password".into()),
-        language: None,
-    };
-    app.create_user(Acting::Operator, &new).await.unwrap();
-    let req =
-        LoginRequest { username: name, password: "a long enough password", totp: None, address: None, device: None };
-    app.login(req).await.unwrap().principal
-}
-
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite(dir.path()).await.unwrap();
-    let clock = Arc::new(FixedClock::new(1_780_000_000));
-    let app = App::open(store, &MasterKey::generate(), clock, AppSettings::default()).await.unwrap();
-    let org = |name: &'static str, kind: &'static str, j: &'static str| {
-        let app = app.clone();
-        async move { app.create_organisation(Acting::Operator, name, kind, j).await.unwrap().id }
-    };
-    let ca = org("Competent Authority", "competent_authority", "LV").await;
-    let ngo = org("NGO A", "ngo", "LV").await;
-    let rapporteur_org = org("Rapporteur", "national_rapporteur", "LV").await;
-    let ee = org("Estonian Authority", "competent_authority", "EE").await;
+    let (app, db) = common::sqlite_app().await;
+    let ca = organisation(&app, "Competent Authority", "competent_authority", "LV").await;
+    let ngo = organisation(&app, "NGO A", "ngo", "LV").await;
+    let rapporteur_org = organisation(&app, "Rapporteur", "national_rapporteur", "LV").await;
+    let ee = organisation(&app, "Estonian Authority", "competent_authority", "EE").await;
     World {
         officer: user(&app, "data.officer", &ca, "data_officer").await,
         caseworker: user(&app, "case.worker", &ngo, "caseworker").await,
         rapporteur: user(&app, "rapporteur", &rapporteur_org, "rapporteur").await,
         foreign_officer: user(&app, "ee.officer", &ee, "data_officer").await,
         app,
-        _dir: dir,
+        _db: db,
     }
 }
 
 fn registration(given: &str, family: &str, dob: Option<&str>) -> Registration {
-    let mut person = json!({"given_names": given, "family_names": family, "sex": "female", "citizenships": ["UA"]});
-    if let Some(d) = dob {
-        person["date_of_birth"] = json!(d);
-    }
-    serde_json::from_value(json!({ "person": person })).unwrap()
-}
-
-/// A registration with names and perhaps a date of birth, nothing else (as a first contact
-/// often records).
-fn bare_registration(given: &str, family: &str, dob: Option<&str>) -> Registration {
-    let mut person = json!({"given_names": given, "family_names": family});
-    if let Some(d) = dob {
-        person["date_of_birth"] = json!(d);
-    }
-    serde_json::from_value(json!({ "person": person })).unwrap()
+    common::registration(given, family, dob, None)
 }
 
 /// Registers `regs` through the caseworker; returns the case ids in order.
@@ -88,13 +51,7 @@ async fn register(w: &World, regs: Vec<Registration>) -> Vec<String> {
 }
 
 async fn audit_detail_count(w: &World, action: &str, needle: &str) -> i64 {
-    w.app
-        .store()
-        .count_unchecked(&format!(
-            "SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND detail LIKE '%{needle}%'"
-        ))
-        .await
-        .unwrap()
+    common::audit_detail_count(&w.app, action, needle).await
 }
 
 #[tokio::test]
@@ -294,6 +251,184 @@ async fn answers_and_retraining_on_the_instances_records_improve_on_the_cold_sta
     // The stored model is the one the platform takes at start-up.
     let stored = w.app.store().latest_person_model().await.unwrap().unwrap();
     assert!(stored.model.contains("[parameters]") || stored.model.contains("parameters"), "a trained model");
-    let app = w.app.clone().with_instance_person_model().await.unwrap();
-    assert!((app.reference().person_model.cluster_threshold() - report.threshold_after).abs() < 1e-6);
+    // (an App as a new start has it: the reference data's model in use)
+    let app = w.app.clone().with_reference(haven_app::ident::Reference::defaults().unwrap());
+    assert!((app.person_model().cluster_threshold() - cold.threshold).abs() < 1e-9);
+    let app = app.with_instance_person_model().await.unwrap();
+    assert!((app.person_model().cluster_threshold() - report.threshold_after).abs() < 1e-6);
+    // and the cold start stays the reference data's, for the next re-training
+    assert!((app.reference().person_model.cluster_threshold() - cold.threshold).abs() < 1e-9);
+}
+
+/// Waits for a re-link job to end (the background task runs while this awaits).
+async fn ended(w: &World, id: &str) -> haven_app::ident::RelinkJob {
+    for _ in 0..600 {
+        let job = w.app.relink_job_for(&w.officer, id).await.unwrap();
+        if job.state != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the re-link {id} did not end")
+}
+
+#[tokio::test]
+async fn a_relink_left_running_by_a_stopped_process_is_failed_at_start_up_so_a_new_one_starts() {
+    let w = world().await;
+    let ids = register(&w, vec![registration("Olena", "Kovalenko", None)]).await;
+    w.app.submit_registration(&w.caseworker, &ids[0], 1).await.unwrap();
+    // What a killed process leaves: the job's row still `running`, nothing to end it.
+    let left = LinkageJobRow {
+        id: "job-killed".into(),
+        kind: "relink".into(),
+        state: "running".into(),
+        basis: vec![1, 2, 3],
+        done: 1,
+        total: 5,
+        started_at: NOW - 3600,
+        ended_at: None,
+        started_by: None,
+        detail: None,
+    };
+    w.app.store().start_linkage_job(&left).await.unwrap();
+    // It keeps a new one from starting ...
+    assert!(matches!(w.app.start_relink_for(&w.officer, true).await, Err(AppError::ConflictSaid { .. })));
+    assert!(w.app.relink_jobs_for(&w.officer, 20).await.unwrap().running);
+    // ... until the start-up marks it failed, with the reason.
+    assert_eq!(w.app.fail_interrupted_relinks().await.unwrap(), vec!["job-killed".to_owned()]);
+    let job = w.app.relink_job_for(&w.officer, "job-killed").await.unwrap();
+    assert_eq!(job.state, "failed");
+    assert_eq!(job.detail.as_deref(), Some(INTERRUPTED));
+    assert_eq!(job.ended_at, Some(NOW));
+    assert_eq!((job.done, job.total), (1, 5), "its progress stays as it was");
+    assert!(!w.app.relink_jobs_for(&w.officer, 20).await.unwrap().running);
+    let started = w.app.start_relink_for(&w.officer, true).await.unwrap();
+    let done = ended(&w, &started.id).await;
+    assert_eq!(done.state, "done", "{done:?}");
+    // A second start-up finds nothing running: the finished job is left alone.
+    assert!(w.app.fail_interrupted_relinks().await.unwrap().is_empty());
+    assert_eq!(w.app.relink_job_for(&w.officer, &started.id).await.unwrap().state, "done");
+}
+
+#[tokio::test]
+async fn data_officers_start_and_follow_relinks_audited_and_no_one_else_does() {
+    let w = world().await;
+    let ids = register(
+        &w,
+        vec![
+            registration("Olena", "Kovalenko", Some("1990-05-01")),
+            registration("Olena", "Kovalenko", Some("1990-05-01")),
+            registration("Iryna", "Bondarenko", None),
+        ],
+    )
+    .await;
+    for id in &ids {
+        w.app.submit_registration(&w.caseworker, id, 1).await.unwrap();
+    }
+    for p in [&w.caseworker, &w.rapporteur] {
+        assert!(matches!(w.app.relink_jobs_for(p, 20).await, Err(AppError::Forbidden)));
+        assert!(matches!(w.app.relink_job_for(p, "x").await, Err(AppError::Forbidden)));
+        assert!(matches!(w.app.start_relink_for(p, true).await, Err(AppError::Forbidden)));
+    }
+    // Bad input names its field.
+    let field = |r: Result<_, AppError>| match r {
+        Err(AppError::Invalid(e)) => e.field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(w.app.start_relink_for(&w.officer, false).await.map(|_| ())), "confirm");
+    assert_eq!(field(w.app.relink_jobs_for(&w.officer, 0).await.map(|_| ())), "limit");
+    assert_eq!(field(w.app.relink_jobs_for(&w.officer, 101).await.map(|_| ())), "limit");
+    assert!(matches!(w.app.relink_job_for(&w.officer, "no-such-job").await, Err(AppError::NotFound)));
+    let before = w.app.relink_jobs_for(&w.officer, 100).await.unwrap().jobs.len();
+    let job = w.app.start_relink_for(&w.officer, true).await.unwrap();
+    assert_eq!(job.started_by.as_deref(), Some(w.officer.user.id.as_str()));
+    assert_eq!(audit_detail_count(&w, "relink_started", "jurisdiction=LV").await, 1);
+    let audited = w
+        .app
+        .store()
+        .count_unchecked(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'relink_started' AND target_id = '{}' AND actor_user_id = '{}'",
+            job.id, w.officer.user.id
+        ))
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    let done = ended(&w, &job.id).await;
+    assert_eq!((done.state.as_str(), done.done, done.total), ("done", 3, 3), "{done:?}");
+    assert!(done.detail.as_deref().is_some_and(|d| d.contains("persons=2")), "{done:?}");
+    let jobs = w.app.relink_jobs_for(&w.officer, 100).await.unwrap();
+    assert_eq!(jobs.jobs.len(), before + 1);
+    assert!(jobs.jobs.iter().any(|j| j.id == job.id) && !jobs.running);
+    // Only the data officer's start was audited as such.
+    assert_eq!(audit_detail_count(&w, "relink_started", "").await, 1);
+}
+
+#[tokio::test]
+async fn new_registrations_reach_the_queue_without_a_change_of_model() {
+    let w = world().await;
+    let first =
+        register(&w, vec![registration("Olena", "Kovalenko", None), registration("Olena", "Kovalenko", None)]).await;
+    let queue = w.app.person_review_queue(&w.officer, 5).await.unwrap();
+    assert_eq!((queue.pairs.len(), queue.progress.candidate_pairs), (1, 1), "{queue:?}");
+    w.app.answer_review(&w.officer, &first[0], &first[1], Answer::Same, ReviewQuestion::Uncertain).await.unwrap();
+    assert!(w.app.person_review_queue(&w.officer, 5).await.unwrap().pairs.is_empty());
+    // Two more registrations of another person are referred; the model is the same.
+    let mut second = Vec::new();
+    for r in [registration("Iryna", "Bondarenko", None), registration("Iryna", "Bondarenko", None)] {
+        second.push(common::refer(&w.app, &w.caseworker, r).await);
+    }
+    let queue = w.app.person_review_queue(&w.officer, 5).await.unwrap();
+    assert_eq!(queue.model.version, 0);
+    assert_eq!(queue.progress.candidate_pairs, 2, "{queue:?}");
+    assert_eq!(queue.progress.answered(), 1);
+    assert_eq!(queue.pairs.len(), 1, "{queue:?}");
+    let asked: BTreeSet<&str> = [queue.pairs[0].case_a.as_str(), queue.pairs[0].case_b.as_str()].into();
+    assert_eq!(asked, second.iter().map(String::as_str).collect());
+    let kept = w.app.store().review_pairs("LV").await.unwrap();
+    assert!(kept.iter().any(|p| second.contains(&p.case_id_a) && second.contains(&p.case_id_b)), "{kept:?}");
+}
+
+#[tokio::test]
+async fn after_a_retraining_search_scores_with_the_new_model() {
+    let w = world().await;
+    let (regs, truth) = generated(40);
+    let ids = register(&w, regs).await;
+    let person_of: BTreeMap<String, usize> = ids.iter().cloned().zip(truth).collect();
+    let search = haven_app::ident::SearchInput {
+        name: "Olena Kovalenko".into(),
+        date_of_birth: String::new(),
+        document: String::new(),
+    };
+    let scores = |hits: Vec<haven_app::ident::SearchHit>| -> BTreeMap<String, (Option<f64>, Vec<(String, f64)>)> {
+        hits.into_iter()
+            .map(|h| (h.case_id, (h.probability, h.explanation.into_iter().map(|e| (e.field, e.weight)).collect())))
+            .collect()
+    };
+    let before = scores(w.app.search_persons(&w.caseworker, &search).await.unwrap());
+    assert!(!before.is_empty());
+    let cold = w.app.person_model();
+    for _ in 0..10 {
+        let queue = w.app.person_review_queue(&w.officer, 1).await.unwrap();
+        let Some(pair) = queue.pairs.first() else { break };
+        let answer = if person_of[&pair.case_a] == person_of[&pair.case_b] { Answer::Same } else { Answer::Different };
+        w.app.answer_review(&w.officer, &pair.case_a, &pair.case_b, answer, pair.question).await.unwrap();
+    }
+    let RetrainOutcome::Trained(report) = w.app.retrain_person_model(&w.officer).await.unwrap() else {
+        panic!("nothing trained")
+    };
+    // The running app took the new model: search scores with it, not with the cold start.
+    let live = w.app.person_model();
+    assert!((live.cluster_threshold() - report.threshold_after).abs() < 1e-6, "{report:?}");
+    assert!((cold.cluster_threshold() - report.threshold_before).abs() < 1e-9);
+    let after = scores(w.app.search_persons(&w.caseworker, &search).await.unwrap());
+    assert_ne!(before, after, "search scored as before the re-training");
+    // The same scores as an App started on the stored model gives.
+    let restarted = w
+        .app
+        .clone()
+        .with_reference(haven_app::ident::Reference::defaults().unwrap())
+        .with_instance_person_model()
+        .await
+        .unwrap();
+    assert_eq!(scores(restarted.search_persons(&w.caseworker, &search).await.unwrap()), after);
 }
