@@ -41,6 +41,7 @@ mod backup;
 mod cases;
 mod ident;
 mod keys;
+mod person_review;
 mod persons;
 mod proceedings;
 mod schema;
