@@ -20,6 +20,7 @@ mod pages;
 mod person_review;
 mod queues;
 mod records;
+mod relink_jobs;
 mod security;
 mod separation;
 mod stats;

@@ -98,9 +98,15 @@ async fn jobs_page(State(state): State<AppState>, SignedIn(p): SignedIn, headers
 
 #[derive(Deserialize)]
 struct StartInput {
-    /// The checkbox: sent as `true` when ticked.
+    /// The checkbox: sent (as `on`) when ticked.
     #[serde(default)]
-    confirm: bool,
+    confirm: Option<String>,
+}
+
+impl StartInput {
+    fn confirmed(&self) -> bool {
+        matches!(self.confirm.as_deref().map(str::trim), Some("on" | "true" | "yes"))
+    }
 }
 
 async fn start(
@@ -109,7 +115,7 @@ async fn start(
     headers: HeaderMap,
     form: PageForm<StartInput>,
 ) -> PageResult {
-    match state.app.start_relink_for(&p, form.input.confirm).await {
+    match state.app.start_relink_for(&p, form.input.confirmed()).await {
         Ok(_) => Ok(see_other("/persons/relink")),
         Err(e) => {
             // the form again, with the jobs as they are now and the problem at its input
