@@ -16,6 +16,7 @@ pub mod keys;
 pub mod leaflet;
 pub mod limiter;
 pub mod person_review;
+pub mod proceedings;
 pub mod queues;
 pub mod stats;
 

@@ -521,12 +521,12 @@ pub fn investigation_actions(actor: &Actor, scope: &InvestigationScope) -> Inves
     }
 }
 
-/// May `actor` link the victim whose case is `case` to the investigation? It writes the
-/// investigation, and the case's proceedings part: a case of its own organisation or shared
-/// with it for proceedings. The link holds the case id, never a copy.
+/// May `actor` link the person whose case is `case` to the investigation (as a victim, or as
+/// a suspect's registration)? It writes the investigation, and reads the case's identity: a
+/// case of its own organisation or shared with it. The link holds the case id, never a copy.
 pub fn may_link_victim(actor: &Actor, investigation: &InvestigationScope, case: &CaseScope) -> Decision {
     match authorize_investigation(actor, investigation, Action::Write) {
-        Decision::Allow => authorize(actor, case, Compartment::Proceedings, Action::Write),
+        Decision::Allow => authorize(actor, case, Compartment::Identity, Action::Read),
         denied => denied,
     }
 }
@@ -968,16 +968,20 @@ mod tests {
     }
 
     #[test]
-    fn a_victim_is_linked_by_who_writes_both_the_investigation_and_the_cases_proceedings() {
+    fn a_victim_is_linked_by_who_writes_the_investigation_and_reads_the_case() {
         let inv = investigation("police", "prosecution");
         let officer = actor("police", Role::Investigator);
         assert!(may_link_victim(&officer, &inv, &case_of("police", vec![])).is_allowed());
         let shared_for = |c: Compartment| {
             case_of("ngo", vec![CaseShare { organisation_id: "police".into(), compartments: vec![c] }])
         };
-        assert!(may_link_victim(&officer, &inv, &shared_for(Compartment::Proceedings)).is_allowed());
+        assert!(may_link_victim(&officer, &inv, &shared_for(Compartment::Identity)).is_allowed());
         assert_eq!(
-            may_link_victim(&officer, &inv, &shared_for(Compartment::Identity)),
+            may_link_victim(&officer, &inv, &shared_for(Compartment::Support)),
+            Decision::Deny(DenyReason::NotOwnerNorShared)
+        );
+        assert_eq!(
+            may_link_victim(&officer, &inv, &case_of("ngo", vec![])),
             Decision::Deny(DenyReason::NotOwnerNorShared)
         );
         assert!(!may_link_victim(&actor("ngo", Role::Caseworker), &inv, &case_of("ngo", vec![])).is_allowed());

@@ -343,6 +343,8 @@ crate::coded_enum! {
         ProceedingsCircumstanceNotAggravating => "msg-proceedings-circumstance-not-aggravating",
         ProceedingsNonPunishmentNotice => "msg-proceedings-non-punishment-notice",
         ProceedingsNoticeAlreadyDecided => "msg-proceedings-notice-already-decided",
+        ProceedingsNotAProsecutor => "msg-proceedings-not-a-prosecutor",
+        ProceedingsUnknownSuspect => "msg-proceedings-unknown-suspect",
         // (end of criminal proceedings)
     }
 }

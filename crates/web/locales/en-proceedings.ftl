@@ -29,6 +29,8 @@ msg-proceedings-penalty-below-aggravated-floor = With the circumstance "{ $circu
 msg-proceedings-circumstance-not-aggravating = national law does not make this circumstance an aggravated form
 msg-proceedings-non-punishment-notice = Non-punishment notice: this suspect is { $standing }. The competent authorities are entitled not to prosecute victims, or not to impose penalties on them, for criminal activities they were compelled to commit as a direct consequence of being trafficked ({ $articles }). The prosecutor records a decision on this notice before deciding to prosecute.
 msg-proceedings-notice-already-decided = the prosecutor has already decided on this notice
+msg-proceedings-not-a-prosecutor = not a prosecutor's office of this country
+msg-proceedings-unknown-suspect = no suspect of this investigation has this id
 
 ## Coded values
 investigation-status-open = open

@@ -29,6 +29,8 @@ msg-proceedings-penalty-below-aggravated-floor = Ar apstākli “{ $circumstance
 msg-proceedings-circumstance-not-aggravating = valsts tiesību akti šo apstākli neuzskata par kvalificējošu
 msg-proceedings-non-punishment-notice = Paziņojums par nesodīšanu: šis aizdomās turētais ir { $standing }. Kompetentajām iestādēm ir tiesības nesaukt pie kriminālatbildības cilvēku tirdzniecības upurus vai nepiemērot tiem sodu par noziedzīgām darbībām, kuras tie bija spiesti izdarīt kā tiešas cilvēku tirdzniecības sekas ({ $articles }). Prokurors pirms lēmuma par kriminālvajāšanu reģistrē lēmumu par šo paziņojumu.
 msg-proceedings-notice-already-decided = prokurors par šo paziņojumu jau ir pieņēmis lēmumu
+msg-proceedings-not-a-prosecutor = nav šīs valsts prokuratūras iestāde
+msg-proceedings-unknown-suspect = šajā izmeklēšanā nav aizdomās turētā ar šo identifikatoru
 
 ## Kodētās vērtības
 investigation-status-open = atvērta

@@ -4,3 +4,4 @@
 mod common;
 mod person_review;
 mod persons;
+mod proceedings;

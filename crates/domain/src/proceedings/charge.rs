@@ -263,7 +263,7 @@ impl Judgment {
         decisions: &[ProsecutionDecision],
         today: CalendarDate,
     ) -> Result<Self, ParseError> {
-        let prosecuted = decisions.iter().filter(|d| d.suspect_id == suspect.id && d.outcome.prosecutes()).last();
+        let prosecuted = decisions.iter().rfind(|d| d.suspect_id == suspect.id && d.outcome.prosecutes());
         let Some(prosecuted) = prosecuted else {
             return Err(ParseError::said(
                 "verdict",
