@@ -8,6 +8,7 @@ mod authz;
 mod authz_matrix;
 mod browser;
 mod browser_flows;
+mod browser_review;
 mod case_pages;
 mod common;
 mod conformance;
