@@ -10,7 +10,7 @@
 #               lower min(n, 5), upper 5 for each of them through an apriori file).
 # TAU_TIMEOUT (s) ends a tau-ARGUS run that takes longer (OPT is also given OPT_LIMIT s as its own
 # limit; MOD_TIMEOUT, default TAU_TIMEOUT, ends a MOD run); TAU_AUDIT=1 also runs pytauargus's
-# own audit (slow; its time is reported apart). SWAP_RULES (default "freq"): the rules under which
+# own audit (slow; its time is reported apart). SWAP_RULES (default "freq abs"): the rules under which
 # Haven's suppression with the swap pass (sdc::suppress_swapped) is also timed and audited.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,8 +22,9 @@ TAU_TIMEOUT=${TAU_TIMEOUT:-300}
 OPT_LIMIT=${OPT_LIMIT:-240}
 TAU_AUDIT=${TAU_AUDIT:-0}
 MOD_TIMEOUT=${MOD_TIMEOUT:-$TAU_TIMEOUT}
-SWAP_RULES=${SWAP_RULES:-freq}
+SWAP_RULES=${SWAP_RULES:-freq abs}
 OUT=${OUT:-$HERE/out}
+BENCH_MD=${BENCH_MD:-$ROOT/BENCHMARKS.md}
 VENV=${VENV:-$HERE/venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-sdc}
 
@@ -74,9 +75,12 @@ PY
       echo "tau n=$n $rule $m: $(cut -c1-200 "$wd/result.json")"
     done
     "$BIN" sdc compare "${ours_rule[@]}" --out "$o" 2> "$o/compare.err"
+    # a lower bound on the secondary cells of any protecting pattern (LP relaxation)
+    "$BIN" sdc bound --records "$n" "${ours_rule[@]}" --out "$o" 2> "$o/bound.err" || true
   done
 done
-python3 write_benchmarks.py --benchmarks "$ROOT/BENCHMARKS.md" --load-before "$LOAD_BEFORE" \
+python3 write_benchmarks.py --benchmarks "$BENCH_MD" --load-before "$LOAD_BEFORE" \
   --tau-timeout "$TAU_TIMEOUT" --mod-timeout "$MOD_TIMEOUT" --opt-limit "$OPT_LIMIT" \
+  --commit "$(cd "$ROOT" && git rev-parse --short HEAD)" --swap-rules "$SWAP_RULES" \
   --pytauargus "$("$VENV/bin/pip" show pytauargus | awk '/^Version/{print $2}')" "${DIRS[@]}"
-echo "written: $ROOT/BENCHMARKS.md"
+echo "written: $BENCH_MD"

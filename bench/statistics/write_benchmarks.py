@@ -18,6 +18,8 @@ ap.add_argument("--pytauargus", default="?")
 ap.add_argument("--tau-timeout", default="?")
 ap.add_argument("--opt-limit", default="?")
 ap.add_argument("--mod-timeout", default=None)
+ap.add_argument("--commit", default="?")
+ap.add_argument("--swap-rules", default="freq")
 a = ap.parse_args()
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 cpu = "?"
@@ -61,7 +63,11 @@ for d in a.dirs:
         c = next((r for r in cmp_["per_table"] if r["table"] == CUBE and r["method"] == m), None)
         t = json.loads((out / "tau" / f"{CUBE}_{m}" / "result.json").read_text())
         tau[m] = (c, t)
-    runs.append((n, rule, cube, tau))
+    try:
+        bound = json.loads((out / "bound.json").read_text())
+    except Exception:
+        bound = None
+    runs.append((n, rule, cube, tau, bound))
 
 L = ["## Statistics: disclosure control\n"]
 L.append(
@@ -69,11 +75,12 @@ L.append(
     f"load average {a.load_before} before the run and {load_after} when written (1-minute; the machine is shared with "
     "other builds, so compare ratios within this run only). Command: `bench/statistics/run.sh` (SIZES=\""
     + " ".join(sorted({str(n) for n, *_ in runs}, key=int)) + "\", RULES=\"freq abs\", "
-    f"TAU_TIMEOUT={a.tau_timeout}" + (f", MOD_TIMEOUT={a.mod_timeout}" if a.mod_timeout and a.mod_timeout != a.tau_timeout else "")
-    + "), one run. The table: citizenship x age x form of exploitation "
+    f"TAU_TIMEOUT={a.tau_timeout}, OPT_LIMIT={a.opt_limit}" + (f", MOD_TIMEOUT={a.mod_timeout}" if a.mod_timeout and a.mod_timeout != a.tau_timeout else "")
+    + f", SWAP_RULES=\"{a.swap_rules}\") at commit {a.commit}, one run. The table: citizenship x age x form of exploitation "
     "(`VICT_CITIZEN_AGE_EXPLOIT`, 6,820 cells with margins) from `synth::records(n, 42, \"LV\")` (generation not timed). "
     "Haven: `sdc::suppress` (search and clean-up) timed, then `sdc::audit` of its pattern timed apart; "
-    "\"Haven swap\" is `sdc::suppress_swapped` (the same, then the swap pass), timed and audited the same way. "
+    "\"Haven swap\" is `sdc::suppress_swapped` (the same, then the swap pass: the pattern releases use, `sdc::protect`), "
+    "timed and audited the same way. "
     f"tau-ARGUS on the table's non-empty inner cells (tau_table.py): MOD = `MOD(1,5,1,1,1)`, OPT = `OPT(1,{a.opt_limit})`; "
     "its time is the engine's `run_batch` (reading the table, primary and secondary suppression), without pytauargus's "
     "own audit (not run); every tau pattern is audited instead by Haven's LP audit (`haven-stats-bench sdc compare`), whose "
@@ -88,7 +95,7 @@ L.append("- **abs**, the application's default (threshold 5, `ProtectionLevel::A
 L.append("| records | rule | tool | primary | secondary (empty) | suppression s | audit s | Haven LP audit of the pattern | integer attacker (Haven audit) |")
 L.append("|---|---|---|---|---|---|---|---|---|")
 goals = []
-for n, rule, cube, tau in runs:
+for n, rule, cube, tau, bound in runs:
     s = cube["summary"]
     L.append(f"| {n:,} | {rule} | Haven | {s['primary']} | {s['secondary']} ({s['secondary_zero_cells']}) | "
              f"{cube['suppress_seconds_median']:.2f} | {cube['audit_seconds_median']:.2f} | {audit(s)} | {integer(s)} |")
@@ -108,6 +115,16 @@ for n, rule, cube, tau in runs:
                  f"{t.get('t_engine_s', 0):.2f} | {c.get('our_audit_seconds', 0):.2f} | {audit(cs)} | {integer(cs)} |")
         if m == "OPT":
             opt_sec, opt_t = cs["secondary"], t.get("t_engine_s")
+    if bound is not None:
+        L.append(f"| {n:,} | {rule} | lower bound | | >= {int(bound['bound'])} | {bound['seconds']:.2f} | | "
+                 "LP relaxation, relation by relation | |")
+        lb = int(bound["bound"])
+        variants = [("Haven", s)] + ([("Haven swap", sw["summary"])] if sw else [])
+        if opt_sec is not None:
+            variants.append(("tau OPT", {"secondary": opt_sec}))
+        goals.append(f"- {n:,} records, {rule}: no pattern can have fewer than {lb} secondary cells (`sdc bound`); "
+                     + ", ".join(f"{name} {vs['secondary']} = {vs['secondary'] / max(lb, 1):.2f} x that bound"
+                                 for name, vs in variants) + ".")
     if opt_sec is not None:
         variants = [("Haven", s, cube["suppress_seconds_median"])]
         if sw:

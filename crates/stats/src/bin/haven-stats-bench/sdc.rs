@@ -5,6 +5,8 @@
 //!   timed), protects them jointly with the audit (timed, median of `--reps`), protects each
 //!   table alone and the 3-D citizenship x age x exploitation table, and writes `tables.json`,
 //!   `ours.json` and one CSV of inner cells per table (the input of tau-ARGUS) into `--out`.
+//! - `sdc bound`: a lower bound on the secondary cells of any pattern that protects the 3-D
+//!   table (see [`lower_bound`]), into `bound.json`.
 //! - `sdc compare`: reads tau-ARGUS's patterns (`<out>/tau/<TABLE>_<METHOD>/result.csv` and
 //!   `result.json`), audits them with our LP audit, and writes `compare.json`.
 
@@ -60,6 +62,23 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A lower bound on the secondary cells of any pattern of the 3-D table that protects it
+    /// (the LP relaxation of the relation-by-relation capacity conditions); writes
+    /// `bound.json` into `--out`.
+    Bound {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        #[arg(long, default_value_t = 10)]
+        percent: u32,
+        #[arg(long)]
+        absolute: Option<u64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Audit tau-ARGUS's patterns and write the comparison.
     Compare {
         #[arg(long, default_value_t = 5)]
@@ -90,6 +109,19 @@ pub fn run(args: Args) -> R<()> {
         Cmd::Run { records, seed, threshold, percent, absolute, reps, cube, cube_only, no_audit, swap, out } => {
             let params = rule(threshold, percent, absolute);
             run_ours(records, seed, &params, reps, cube || cube_only, cube_only, (no_audit, swap), &out)
+        }
+        Cmd::Bound { records, seed, threshold, percent, absolute, out } => {
+            let params = rule(threshold, percent, absolute);
+            let records = synth::records(records, seed, COUNTRY);
+            let citizens = national::citizens_of(&records);
+            let t = national::build(&[cube_spec(&citizens)], &records, &[]).into_iter().next().ok_or("no table")?;
+            let t0 = Instant::now();
+            let (bound, rows) = lower_bound(&t, &params)?;
+            let secs = t0.elapsed().as_secs_f64();
+            let v = json!({ "table": t.spec.id, "lp_bound": bound, "bound": (bound - 1e-6).ceil(), "rows": rows, "seconds": secs });
+            eprintln!("bound: {v}");
+            std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+            write(&out.join("bound.json"), &v)
         }
         Cmd::Compare { threshold, percent, absolute, out } => {
             let params = rule(threshold, percent, absolute);
@@ -364,4 +396,90 @@ fn compare(params: &SdcParams, out: &Path) -> R<()> {
         }
     }
     write(&out.join("compare.json"), &json!({ "per_table": rows, "tau_release_joint_audit": joint }))
+}
+
+/// A lower bound on the number of secondary cells of a pattern protecting table `t` under
+/// `params` (the attacker of the LP audit, one table). For every small cell `p`, direction and
+/// relation `r` through `p`, a change moving `p` by its amount `a` must be balanced inside `r`
+/// by other hidden cells of `r`: when `p` goes up as a part, the total going up (any amount) or
+/// other parts going down (each at most its count); when `p` goes down as a part, the total
+/// going down (at most its count) or other parts going up (any amount); when `p` is the total,
+/// its parts, the same way. A hidden cell `j` can so take up at most `cap_j` of `a`, and with
+/// `x_j = 1` for a hidden cell: `sum min(1, cap_j / a) x_j >= 1`. Small cells are hidden (`x = 1`);
+/// the linear-programming minimum of the other `x_j` under all these rows is a lower bound on
+/// the secondary cells (rounded up). Returns the LP minimum and the number of rows.
+fn lower_bound(t: &Table, params: &SdcParams) -> R<(f64, usize)> {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    let n = t.values.len();
+    let primary: Vec<bool> = t.values.iter().map(|v| params.is_primary(*v)).collect();
+    let rels = t.spec.relations();
+    let mut rels_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, r) in rels.iter().enumerate() {
+        rels_of[r.total].push(k);
+        for p in &r.parts {
+            rels_of[*p].push(k);
+        }
+    }
+    let mut rows: std::collections::BTreeSet<Vec<(usize, u64)>> = std::collections::BTreeSet::new();
+    // capacities as fixed-point fractions of 1e6 (exact enough, and hashable)
+    const ONE: u64 = 1_000_000;
+    for p in (0..n).filter(|p| primary[*p]) {
+        let v = t.values[p];
+        let prot = params.protection_of(v);
+        for (up, a) in [(true, prot), (false, prot.min(v))] {
+            if a == 0 {
+                continue;
+            }
+            for k in &rels_of[p] {
+                let r = &rels[*k];
+                let p_is_total = r.total == p;
+                // (cell, capacity as a fraction of a)
+                let mut others: Vec<(usize, u64)> = Vec::new();
+                let frac = |value: u64| ((value.min(a)) * ONE) / a;
+                if p_is_total {
+                    for j in &r.parts {
+                        others.push((*j, if up { ONE } else { frac(t.values[*j]) }));
+                    }
+                } else {
+                    others.push((r.total, if up { ONE } else { frac(t.values[r.total]) }));
+                    for j in r.parts.iter().filter(|j| **j != p) {
+                        others.push((*j, if up { frac(t.values[*j]) } else { ONE }));
+                    }
+                }
+                let fixed: u64 = others.iter().filter(|(j, _)| primary[*j]).map(|(_, c)| *c).sum();
+                if fixed + 10 >= ONE {
+                    continue;
+                }
+                let mut row: Vec<(usize, u64)> = others.into_iter().filter(|(j, c)| !primary[*j] && *c > 0).collect();
+                // the right-hand side as the last entry (cell index n)
+                row.sort_unstable();
+                row.push((n, ONE - fixed));
+                rows.insert(row);
+            }
+        }
+    }
+    let mut lp = Problem::new(OptimizationDirection::Minimize);
+    let mut var = vec![None; n];
+    for row in &rows {
+        for (j, _) in &row[..row.len() - 1] {
+            if var[*j].is_none() {
+                var[*j] = Some(lp.add_var(1.0, (0.0, 1.0)));
+            }
+        }
+    }
+    for row in &rows {
+        let Some((_, rhs)) = row.last() else { continue };
+        let mut expr = Vec::new();
+        for (j, c) in &row[..row.len() - 1] {
+            if let Some(x) = var[*j] {
+                expr.push((x, *c as f64 / ONE as f64));
+            }
+        }
+        if expr.is_empty() {
+            return Err(format!("a small cell cannot be protected in relation {row:?}"));
+        }
+        lp.add_constraint(expr.as_slice(), ComparisonOp::Ge, *rhs as f64 / ONE as f64);
+    }
+    let sol = lp.solve().map_err(|e| e.to_string())?.into_solution().map_err(|e| format!("{e:?}"))?;
+    Ok((sol.objective(), rows.len()))
 }
