@@ -25,6 +25,7 @@ contract_tests!(
     a_failed_save_keeps_the_old_version,
     concurrent_saves_at_one_version,
     identifiers_match_exactly_and_are_replaced_on_save,
+    a_bounded_lookup_leaves_out_values_held_by_too_many_cases,
     case_overviews_follow_ownership_shares_and_referral,
     candidates_are_read_within_the_same_scope_as_the_case_list,
     submitted_registrations_of_a_jurisdiction,
@@ -437,6 +438,39 @@ async fn identifiers_match_exactly_and_are_replaced_on_save(t: TestStore) {
     let rows = dumped(&t.dump().await, "identifier_index");
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r[0] == "case-2"));
+}
+
+/// The candidate index's bounded lookup: a value held by more cases than the bound is named
+/// apart and its cases left out; the others give their cases, each once.
+async fn a_bounded_lookup_leaves_out_values_held_by_too_many_cases(t: TestStore) {
+    let w = seed(&t).await;
+    for i in 0..5u8 {
+        let c = case(&format!("case-{i}"), &format!("LV-{i}"), &w.ngo.id, &w.caseworker.id, "LV", T0);
+        let reg = registration(&c.id, false, &c.created_by, "");
+        // every case holds "frequent"; case-0 and case-1 also hold "rare"; case-4 "own"
+        let mut held: Vec<(&str, &[u8])> = vec![("block", b"frequent")];
+        if i < 2 {
+            held.push(("block", b"rare"));
+        }
+        if i == 4 {
+            held.push(("block", b"own"));
+        }
+        t.store
+            .create_registration(&c, &person(&c.id, i), &reg, &ids(&held), &on_case(REGISTERED, &c.id))
+            .await
+            .unwrap();
+    }
+    let values = [b"frequent".to_vec(), b"rare".to_vec(), b"own".to_vec(), b"none".to_vec()];
+    let (cases, over) = t.store.cases_with_identifiers_bounded("block", &values, 3).await.unwrap();
+    assert_eq!(cases, ["case-0", "case-1", "case-4"]);
+    assert_eq!(over, [0]);
+    // at a bound the frequent value reaches, it is read like the others
+    let (cases, over) = t.store.cases_with_identifiers_bounded("block", &values, 5).await.unwrap();
+    assert_eq!(cases.len(), 5);
+    assert!(over.is_empty());
+    // another kind holds none of them
+    let (cases, over) = t.store.cases_with_identifiers_bounded("document", &values, 3).await.unwrap();
+    assert!(cases.is_empty() && over.is_empty());
 }
 
 // ------------------------------------------------------------------------------ visibility
