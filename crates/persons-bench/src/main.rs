@@ -128,6 +128,9 @@ async fn run(args: &Args) -> Result<Value> {
     let now = TODAY.days_since_epoch() * 86_400 + 12 * 3600;
     let clock = Arc::new(FixedClock::new(now));
     let app = App::open(store, &MasterKey::generate(), clock, AppSettings::default()).await?;
+    // as `haven serve` does at start-up: the persons are made with the model in use (on an
+    // empty register at once), then maintained as registrations are referred
+    app.ensure_person_clusters().await?;
     let actors = actors(&app).await?;
     let forms = app.reference().forms;
 
