@@ -662,7 +662,7 @@ pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
 
 /// [`check_translations`] with a given glossary.
 pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueReport>, I18nError> {
-    let interface = |language, texts: [(&str, &'static str); 8]| LanguageFiles {
+    let interface = |language, texts: [(&str, &'static str); 9]| LanguageFiles {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
