@@ -388,6 +388,9 @@ async fn new_registrations_reach_the_queue_without_a_change_of_model() {
     assert!(kept.iter().any(|p| second.contains(&p.case_id_a) && second.contains(&p.case_id_b)), "{kept:?}");
 }
 
+/// A search hit's probability and each field's weight.
+type Scores = (Option<f64>, Vec<(String, f64)>);
+
 #[tokio::test]
 async fn after_a_retraining_search_scores_with_the_new_model() {
     let w = world().await;
@@ -399,7 +402,7 @@ async fn after_a_retraining_search_scores_with_the_new_model() {
         date_of_birth: String::new(),
         document: String::new(),
     };
-    let scores = |hits: Vec<haven_app::ident::SearchHit>| -> BTreeMap<String, (Option<f64>, Vec<(String, f64)>)> {
+    let scores = |hits: Vec<haven_app::ident::SearchHit>| -> BTreeMap<String, Scores> {
         hits.into_iter()
             .map(|h| (h.case_id, (h.probability, h.explanation.into_iter().map(|e| (e.field, e.weight)).collect())))
             .collect()
