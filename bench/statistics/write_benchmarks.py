@@ -61,7 +61,10 @@ for d in a.dirs:
     tau = {}
     for m in ("MOD", "OPT"):
         c = next((r for r in cmp_["per_table"] if r["table"] == CUBE and r["method"] == m), None)
-        t = json.loads((out / "tau" / f"{CUBE}_{m}" / "result.json").read_text())
+        try:
+            t = json.loads((out / "tau" / f"{CUBE}_{m}" / "result.json").read_text())
+        except Exception:
+            t = {"ok": False, "error": "not run"}
         tau[m] = (c, t)
     try:
         bound = json.loads((out / "bound.json").read_text())
