@@ -276,6 +276,15 @@ pub async fn seed(app: &App) -> Result<()> {
         crate::demo_assist::seed(&seeding, &clock, &staff, today).await.context("synthetic assistance data")?;
     clock.set(now);
 
+    let police = crate::demo_proceedings::Police {
+        lv: principal("demo.police")?,
+        ee: principal("ee.police")?,
+        lt: principal("lt.police")?,
+    };
+    let (investigations, suspects, notices) =
+        crate::demo_proceedings::seed(&seeding, &police, today).await.context("synthetic proceedings")?;
+    clock.set(now);
+
     let (releases, files) = crate::demo_stats::seed(
         &seeding,
         &[principal("demo.rapporteur")?, principal("ee.rapporteur")?, principal("lt.rapporteur")?],
@@ -299,6 +308,7 @@ pub async fn seed(app: &App) -> Result<()> {
     println!("  by country: {}; {} anonymous notifications", list(&by_country), plan.notifications.len());
     println!("  assistance: {providers} support providers, {assessments} assessments, {referrals} referrals");
     println!("  statistics: {releases} releases sent to the EU hub, {files} member-state files received there");
+    println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
     Ok(())
 }
 

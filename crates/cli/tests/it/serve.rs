@@ -117,13 +117,18 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
         .collect();
     assert_eq!(
         users.len(),
-        10,
-        "one demo user of every role, the NGO's supervisor and the data officer: {}",
+        11,
+        "one demo user of every role, the NGO's supervisor, the data officer and the prosecutor: {}",
         server.banner
     );
     assert!(
         server.banner.contains("assistance: 7 support providers, 15 assessments, 9 referrals"),
         "providers in each country, assessments and referrals: {}",
+        server.banner
+    );
+    assert!(
+        server.banner.contains("proceedings: 4 investigations, 11 suspects, 1 non-punishment notice(s)"),
+        "investigations in Latvia, Estonia and Lithuania with a non-punishment notice: {}",
         server.banner
     );
     let (username, password) = users.iter().find(|(u, _)| u == "demo.ngo").expect("demo.ngo");
