@@ -20,6 +20,10 @@ const PROSECUTORS: &[(&str, &str, &str, &str)] = &[
     ("LT", "Prosecutor General's Office of Lithuania", "lt.prosecutor", "Vytautas Kazlauskas"),
 ];
 
+/// An investigation to open: the officer, the prosecutor's office (index of [`PROSECUTORS`]),
+/// the file number, the national provision, the place, the forms of exploitation, the opening.
+type Plan<'a> = (&'a Principal, usize, &'a str, &'a str, &'a str, &'a [&'a str], &'a str);
+
 /// The police officer of each country who opens the investigations (a demonstration user).
 pub struct Police<'a> {
     pub lv: &'a Principal,
@@ -92,7 +96,7 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
     let prosecutor = |i: usize| prosecutors.get(i).context("no prosecutor");
 
     let (mut investigations, mut suspects, mut notices) = (0, 0, 0);
-    let plans: [(&Principal, usize, &str, &str, &str, &[&str], &str); 4] = [
+    let plans: [Plan<'_>; 4] = [
         (police.lv, 0, "11816000412", "Criminal Law s. 154.1(2)", "Riga", &["forced_labour"], "ex_officio"),
         (police.lv, 0, "11816000587", "Criminal Law s. 154.1(3)", "Daugavpils", &["sexual"], "report"),
         (police.ee, 1, "24230300117", "Penal Code § 133(2)", "Tallinn", &["forced_labour", "begging"], "report"),
