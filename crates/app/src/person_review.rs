@@ -574,6 +574,14 @@ impl App {
             // Kept apart by the maintained persons from now on (audited there as well).
             self.record_cannot_link(principal, &ca.id, &cb.id).await?;
         }
+        if answer == Answer::Same {
+            // One person in the maintained persons at once. The answer is kept whatever happens
+            // here: a failure is logged (without personal data) and the pair is joined at its
+            // next save or re-link, which read the answer too.
+            if let Err(e) = self.cluster_after_answer(&ca.id, &cb.id).await {
+                tracing::warn!(error = %e, "a \"same\" answer could not be applied to the persons now; it will be at the next re-link");
+            }
+        }
         let answers = latest_answers(&self.store.review_answers(&jurisdiction).await?);
         Ok(progress_of(&answers, pairs.len()))
     }
