@@ -7,86 +7,39 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail by panicking")]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use haven_app::admin::{Acting, NewUser};
-use haven_app::{App, AppSettings, FixedClock, LoginRequest, Principal};
-use haven_crypto::MasterKey;
+use haven_app::{App, Principal};
 use haven_domain::Jurisdiction;
 use haven_domain::ident::record::Registration;
-use haven_storage::Store;
 use serde_json::json;
+
+use crate::common::{self, Database, organisation, refer, registration, user};
 
 struct World {
     app: App,
-    _dir: Option<tempfile::TempDir>,
-    _pg: Option<PgDatabase>,
+    _db: Database,
     caseworkers: Vec<Principal>,
     officer: Principal,
     rapporteur: Principal,
 }
 
-/// A PostgreSQL database of one test, dropped at its end (best effort).
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("psql")
-            .arg(&self.admin_url)
-            .arg("-qc")
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-            .output();
-    }
-}
-
-async fn user(app: &App, name: &str, org: &str, role: &str) -> Principal {
-    let new = NewUser {
-        username: name.into(),
-        display_name: name.into(),
-        organisation_id: org.into(),
-        roles: vec![role.into()],
-        password: Some("a long enough password".into()),
-        language: None,
-    };
-    app.create_user(Acting::Operator, &new).await.unwrap();
-    let req =
-        LoginRequest { username: name, password: "a long enough password", totp: None, address: None, device: None };
-    app.login(req).await.unwrap().principal
-}
-
 async fn sqlite_world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite(dir.path()).await.unwrap();
-    world_on(store, Some(dir), None).await
+    let (app, db) = common::sqlite_app().await;
+    world_on(app, db).await
 }
 
 /// A world on a fresh PostgreSQL database, if HAVEN_TEST_POSTGRES_URL is set.
 async fn postgres_world() -> Option<World> {
-    let url = std::env::var("HAVEN_TEST_POSTGRES_URL").ok().filter(|u| !u.trim().is_empty())?;
-    let name = format!("haven_app_{}", uuid::Uuid::new_v4().simple());
-    let out = std::process::Command::new("psql").arg(&url).arg("-qc").arg(format!("CREATE DATABASE {name}")).output();
-    assert!(out.is_ok_and(|o| o.status.success()), "cannot create a PostgreSQL database for the test");
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let pg = PgDatabase { admin_url: url.clone(), name: name.clone() };
-    let store = Store::open_postgres(&format!("{base}/{name}")).await.unwrap();
-    Some(world_on(store, None, Some(pg)).await)
+    let (app, db) = common::postgres_app().await?;
+    Some(world_on(app, db).await)
 }
 
-async fn world_on(store: Store, dir: Option<tempfile::TempDir>, pg: Option<PgDatabase>) -> World {
-    let clock = Arc::new(FixedClock::new(1_780_000_000));
-    let app = App::open(store, &MasterKey::generate(), clock, AppSettings::default()).await.unwrap();
-    let org = |name: &'static str, kind: &'static str| {
-        let app = app.clone();
-        async move { app.create_organisation(Acting::Operator, name, kind, "LV").await.unwrap().id }
-    };
-    let ca = org("Competent Authority", "competent_authority").await;
-    let rapporteur_org = org("Rapporteur", "national_rapporteur").await;
+async fn world_on(app: App, db: Database) -> World {
+    let ca = organisation(&app, "Competent Authority", "competent_authority", "LV").await;
+    let rapporteur_org = organisation(&app, "Rapporteur", "national_rapporteur", "LV").await;
     let mut caseworkers = Vec::new();
     for i in 0..4 {
-        let ngo = app.create_organisation(Acting::Operator, &format!("NGO {i}"), "ngo", "LV").await.unwrap().id;
+        let ngo = organisation(&app, &format!("NGO {i}"), "ngo", "LV").await;
         caseworkers.push(user(&app, &format!("case.worker{i}"), &ngo, "caseworker").await);
     }
     World {
@@ -94,27 +47,8 @@ async fn world_on(store: Store, dir: Option<tempfile::TempDir>, pg: Option<PgDat
         rapporteur: user(&app, "rapporteur", &rapporteur_org, "rapporteur").await,
         caseworkers,
         app,
-        _dir: dir,
-        _pg: pg,
+        _db: db,
     }
-}
-
-fn registration(given: &str, family: &str, dob: Option<&str>, document: Option<&str>) -> Registration {
-    let mut person = json!({"given_names": given, "family_names": family, "sex": "female", "citizenships": ["UA"]});
-    if let Some(d) = dob {
-        person["date_of_birth"] = json!(d);
-    }
-    if let Some(n) = document {
-        person["documents"] = json!([{"kind": "passport", "number": n, "issuing_country": "UA"}]);
-    }
-    serde_json::from_value(json!({ "person": person })).unwrap()
-}
-
-/// Registers and refers a registration through caseworker `by`; gives the case id.
-async fn refer(app: &App, by: &Principal, reg: Registration) -> String {
-    let saved = app.create_registration(by, reg).await.unwrap();
-    app.submit_registration(by, &saved.id, saved.version).await.unwrap();
-    saved.id
 }
 
 async fn person_of(w: &World, case_id: &str) -> String {
