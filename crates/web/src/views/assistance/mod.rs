@@ -113,7 +113,7 @@ fn label<C: Coded>(tr: &Tr<'_>, kind: &str, value: C) -> String {
 }
 
 /// The message `id`, or `raw` when there is none.
-fn t_or(tr: &Tr<'_>, id: &str, raw: &str) -> String {
+pub(crate) fn t_or(tr: &Tr<'_>, id: &str, raw: &str) -> String {
     let text = tr.t(id);
     if text == id { raw.to_owned() } else { text }
 }

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::extract::SignedIn;
 use crate::i18n::Tr;
+use crate::views::assistance::t_or;
 use crate::views::form::PageForm;
 use crate::views::identification::search::level_words;
 use crate::views::page_error::PageResult;
@@ -93,6 +94,11 @@ fn warning_words(tr: &Tr<'_>, w: &ModelWarning) -> String {
     }
 }
 
+/// A compared value as the reader reads it: the sex by its label, other values as registered.
+fn shown_value(tr: &Tr<'_>, field: &str, value: String) -> String {
+    if field == "sex" { t_or(tr, &format!("sex-{value}"), &value) } else { value }
+}
+
 fn pair_view(tr: &Tr<'_>, p: ReviewPair) -> PairView {
     let question = match p.question {
         ReviewQuestion::Uncertain => "review-question-uncertain",
@@ -110,8 +116,8 @@ fn pair_view(tr: &Tr<'_>, p: ReviewPair) -> PairView {
             .into_iter()
             .map(|f| FieldRow {
                 label: tr.t(&format!("field-{}", f.reason.field)),
-                value_a: f.value_a,
-                value_b: f.value_b,
+                value_a: shown_value(tr, &f.reason.field, f.value_a),
+                value_b: shown_value(tr, &f.reason.field, f.value_b),
                 level: level_words(tr, &f.reason.level),
                 weight: format!("{:+.1}", f.reason.weight),
             })
@@ -199,4 +205,22 @@ async fn retrain(State(state): State<AppState>, SignedIn(p): SignedIn, headers: 
         },
     };
     page(&state, &p, &headers, Some(view)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::I18n;
+    use haven_domain::Language;
+
+    #[test]
+    fn the_compared_sex_is_shown_by_its_label_in_the_readers_language() {
+        let i18n = I18n::load().unwrap();
+        let lv = i18n.tr(Language::Latvian);
+        assert_eq!(shown_value(&lv, "sex", "female".to_owned()), "Sieviete");
+        assert_eq!(shown_value(&i18n.tr(Language::English), "sex", "female".to_owned()), "Female");
+        // Names are shown as registered, even one that reads like a code.
+        assert_eq!(shown_value(&lv, "given_names", "female".to_owned()), "female");
+        assert_eq!(shown_value(&lv, "sex", String::new()), "");
+    }
 }
