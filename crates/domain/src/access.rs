@@ -82,6 +82,13 @@ pub enum Permission {
     /// re-training the platform's person model from the answers (the data officer; which cases'
     /// fields it may see is [`may_review_pair`]).
     ReviewPersons,
+    /// Recording trainings given against trafficking (Dir 2011/36 Art 18(3), Art 9(3)) in one's
+    /// own country: police and prosecutors, and the national rapporteur or coordinator
+    /// ([`authorize_trainings`]).
+    RecordTrainings,
+    /// Reading the training records of one's own country and their summary per year and
+    /// audience (counts, never a person): police and prosecutors, the rapporteur, statisticians.
+    ReadTrainings,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -142,6 +149,8 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ManageReferrals => matches!(role, Role::Caseworker | Role::Supervisor),
         OverrideReferralConsent => role == Role::Supervisor,
         ReviewPersons => role == Role::DataOfficer,
+        RecordTrainings => matches!(role, Role::Investigator | Role::Rapporteur),
+        ReadTrainings => matches!(role, Role::Investigator | Role::Rapporteur | Role::Statistician),
     }
 }
 
@@ -554,6 +563,20 @@ pub fn proceedings_view(actor: &Actor, case: &CaseScope) -> ProceedingsView {
     } else {
         ProceedingsView::Nothing
     }
+}
+
+/// Record-level decision on the training records of `country` (Dir 2011/36 Art 18(3)):
+/// [`Permission::RecordTrainings`] or [`Permission::ReadTrainings`], of the actor's own country
+/// only; the EU level keeps no training records.
+pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Permission) -> Decision {
+    let training = matches!(permission, Permission::RecordTrainings | Permission::ReadTrainings);
+    if !training || !permission_allowed(&actor.roles, permission) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction != country || country == Jurisdiction::EuropeanUnion {
+        return Decision::Deny(DenyReason::OtherJurisdiction);
+    }
+    Decision::Allow
 }
 
 #[cfg(test)]
@@ -989,7 +1012,37 @@ mod tests {
     }
 
     #[test]
+    fn art_18_3_dir_training_records_are_written_and_read_by_whom_the_policy_names_in_their_country() {
+        use Permission::{ReadTrainings, RecordTrainings};
+        // (role, record, read) in the actor's own country.
+        for role in Role::ALL {
+            let expected = match role {
+                Role::Investigator | Role::Rapporteur => (true, true),
+                Role::Statistician => (false, true),
+                _ => (false, false),
+            };
+            let a = actor("police", *role);
+            let got = (
+                authorize_trainings(&a, lv(), RecordTrainings).is_allowed(),
+                authorize_trainings(&a, lv(), ReadTrainings).is_allowed(),
+            );
+            assert_eq!(got, expected, "{role}");
+            // Never another country's, nor the EU level's.
+            for other in [ee(), Jurisdiction::EuropeanUnion] {
+                assert!(!authorize_trainings(&a, other, ReadTrainings).is_allowed(), "{role}");
+                assert!(!authorize_trainings(&a, other, RecordTrainings).is_allowed(), "{role}");
+            }
+        }
+        let mut eu = actor("hub", Role::Statistician);
+        eu.jurisdiction = Jurisdiction::EuropeanUnion;
+        assert!(!authorize_trainings(&eu, Jurisdiction::EuropeanUnion, ReadTrainings).is_allowed());
+        // Only the training permissions are asked here.
+        assert!(!authorize_trainings(&actor("police", Role::Investigator), lv(), Permission::ListCases).is_allowed());
+    }
+
+    #[test]
     fn no_permission_without_roles() {
+
         assert!(!permission_allowed(&[], Permission::Authenticated));
         assert!(permission_allowed(&[], Permission::Public));
     }

@@ -47,6 +47,8 @@ mod tests {
             (ManageReferrals, "manage referrals"),
             (OverrideReferralConsent, "refer without consent in an emergency"),
             (ReviewPersons, "review uncertain pairs of persons"),
+            (RecordTrainings, "record trainings"),
+            (ReadTrainings, "read trainings and their summary"),
         ];
         for (p, _) in &rows {
             match p {
@@ -73,7 +75,9 @@ mod tests {
                 | ReviewAssessments
                 | ManageReferrals
                 | OverrideReferralConsent
-                | ReviewPersons => {}
+                | ReviewPersons
+                | RecordTrainings
+                | ReadTrainings => {}
             }
         }
         rows
@@ -272,8 +276,46 @@ mod tests {
             out.push('\n');
         }
         out.push_str(&investigations());
+        out.push_str(&trainings());
         out
     }
+
+    /// Section 6: training records (Dir 2011/36 Art 18(3)), of one's own country only.
+    fn trainings() -> String {
+        use crate::access::authorize_trainings;
+        const COUNTRIES: [&str; 3] = ["own country", "other country", "EU level"];
+        let mut out = String::from(
+            "\n## 6. Training records\n\nMay a user of one role, in an organisation of Latvia, record trainings \
+             given against trafficking (Dir 2011/36 Art 18(3)) or read them and their summary per year and \
+             audience (counts, never a person), of a country?\n\n",
+        );
+        for (permission, name) in [(Permission::RecordTrainings, "record"), (Permission::ReadTrainings, "read")] {
+            out.push_str(&format!("### {name}\n\n| role |"));
+            for c in COUNTRIES {
+                out.push_str(&format!(" {c} |"));
+            }
+            out.push_str("\n|---|");
+            out.push_str(&"---|".repeat(COUNTRIES.len()));
+            out.push('\n');
+            for r in Role::ALL {
+                out.push_str(&format!("| {} |", r.code()));
+                for c in COUNTRIES {
+                    let country = match c {
+                        "own country" => country("LV"),
+                        "other country" => country("EE"),
+                        _ => Jurisdiction::EuropeanUnion,
+                    };
+                    out.push_str(&format!(" {} |", mark(authorize_trainings(&actor(*r), country, permission).is_allowed())));
+                }
+                out.push('\n');
+            }
+            if permission == Permission::RecordTrainings {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
 
     /// Section 5: investigations (the proceedings compartment), and what a reader of a case sees
     /// of its proceedings.

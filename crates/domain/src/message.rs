@@ -345,6 +345,18 @@ crate::coded_enum! {
         ProceedingsNoticeAlreadyDecided => "msg-proceedings-notice-already-decided",
         ProceedingsNotAProsecutor => "msg-proceedings-not-a-prosecutor",
         ProceedingsUnknownSuspect => "msg-proceedings-unknown-suspect",
+        // Victims in proceedings: protection, limitation, information; training records.
+        ProceedingsVictimNotLinked => "msg-proceedings-victim-not-linked",
+        ProceedingsMeasureNeedsReasons => "msg-proceedings-measure-needs-reasons",
+        ProceedingsMeasureMissing => "msg-proceedings-measure-missing",
+        ProceedingsLimitationApproaching => "msg-proceedings-limitation-approaching",
+        ProceedingsLimitationPassed => "msg-proceedings-limitation-passed",
+        ProceedingsLimitationUnknown => "msg-proceedings-limitation-unknown",
+        ProceedingsLimitationNotFromMajority => "msg-proceedings-limitation-not-from-majority",
+        ProceedingsInformationDue => "msg-proceedings-information-due",
+        ProceedingsTrainingNoAudience => "msg-proceedings-training-no-audience",
+        ProceedingsTrainingAudienceTwice => "msg-proceedings-training-audience-twice",
+        ProceedingsTrainingNumber => "msg-proceedings-training-number",
         // (end of criminal proceedings)
     }
 }

@@ -40,6 +40,9 @@ const LV_REVIEW: &str = include_str!("../locales/lv-review.ftl");
 /// Labels of the criminal proceedings (investigations, suspects, charges, judgments).
 const EN_PROCEEDINGS: &str = include_str!("../locales/en-proceedings.ftl");
 const LV_PROCEEDINGS: &str = include_str!("../locales/lv-proceedings.ftl");
+/// Labels of victims in the proceedings (protection, limitation, information) and trainings.
+const EN_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/en-proceedings-victims.ftl");
+const LV_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/lv-proceedings-victims.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -78,13 +81,35 @@ impl I18n {
         Ok(I18n {
             en: bundle(
                 "en.ftl",
-                &[EN, EN_IDENT, EN_ASSIST, EN_SUPPORT, EN_RECORDS, EN_STATS, EN_DOMAIN, EN_REVIEW, EN_PROCEEDINGS],
+                &[
+                    EN,
+                    EN_IDENT,
+                    EN_ASSIST,
+                    EN_SUPPORT,
+                    EN_RECORDS,
+                    EN_STATS,
+                    EN_DOMAIN,
+                    EN_REVIEW,
+                    EN_PROCEEDINGS,
+                    EN_PROCEEDINGS_VICTIMS,
+                ],
                 "en",
                 false,
             )?,
             lv: bundle(
                 "lv.ftl",
-                &[LV, LV_IDENT, LV_ASSIST, LV_SUPPORT, LV_RECORDS, LV_STATS, LV_DOMAIN, LV_REVIEW, LV_PROCEEDINGS],
+                &[
+                    LV,
+                    LV_IDENT,
+                    LV_ASSIST,
+                    LV_SUPPORT,
+                    LV_RECORDS,
+                    LV_STATS,
+                    LV_DOMAIN,
+                    LV_REVIEW,
+                    LV_PROCEEDINGS,
+                    LV_PROCEEDINGS_VICTIMS,
+                ],
                 "lv",
                 false,
             )?,
@@ -110,12 +135,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}"
                 )
             }
         };
@@ -662,13 +687,13 @@ pub fn check_translations() -> Result<Vec<CatalogueReport>, I18nError> {
 
 /// [`check_translations`] with a given glossary.
 pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueReport>, I18nError> {
-    let interface = |language, texts: [(&str, &'static str); 9]| LanguageFiles {
+    let interface = |language, texts: &[(&str, &'static str)]| LanguageFiles {
         language,
         files: texts.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
     };
     let en = interface(
         "en",
-        [
+        &[
             ("en.ftl", EN),
             ("en-ident.ftl", EN_IDENT),
             ("en-assist.ftl", EN_ASSIST),
@@ -678,11 +703,12 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-domain.ftl", EN_DOMAIN),
             ("en-review.ftl", EN_REVIEW),
             ("en-proceedings.ftl", EN_PROCEEDINGS),
+            ("en-proceedings-victims.ftl", EN_PROCEEDINGS_VICTIMS),
         ],
     );
     let lv = interface(
         "lv",
-        [
+        &[
             ("lv.ftl", LV),
             ("lv-ident.ftl", LV_IDENT),
             ("lv-assist.ftl", LV_ASSIST),
@@ -692,6 +718,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-domain.ftl", LV_DOMAIN),
             ("lv-review.ftl", LV_REVIEW),
             ("lv-proceedings.ftl", LV_PROCEEDINGS),
+            ("lv-proceedings-victims.ftl", LV_PROCEEDINGS_VICTIMS),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

@@ -22,9 +22,13 @@
 //! data with its source: [`penalty::NationalPractice`].
 
 pub mod charge;
+pub mod information;
+pub mod limitation;
 pub mod non_punishment;
 pub mod penalty;
+pub mod protection;
 pub mod suspect;
+pub mod training;
 
 use crate::ident::forms::FormId;
 use crate::text::{Narrative, parse_line};

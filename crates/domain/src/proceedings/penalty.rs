@@ -39,6 +39,8 @@ pub struct PracticeVersion {
     /// (Dir 2011/36 Art 7 and recital 13).
     pub confiscated_proceeds_to_compensation: bool,
     pub sources: Vec<String>,
+    /// Limitation for offences against child victims (Dir 2011/36 Art 9(2)), where stated.
+    pub limitation: Option<super::limitation::LimitationRule>,
 }
 
 /// A country's practice in criminal proceedings, versions in increasing `valid_from` order.
@@ -65,6 +67,8 @@ struct VersionToml {
     aggravating: Vec<String>,
     confiscated_proceeds_to_compensation: bool,
     sources: Vec<String>,
+    #[serde(default)]
+    limitation: Option<super::limitation::LimitationToml>,
 }
 
 impl NationalPractice {
@@ -100,6 +104,7 @@ impl NationalPractice {
                 aggravating,
                 confiscated_proceeds_to_compensation: v.confiscated_proceeds_to_compensation,
                 sources: v.sources,
+                limitation: v.limitation.map(super::limitation::LimitationToml::parse).transpose()?,
             });
         }
         if versions.is_empty() {
@@ -213,6 +218,7 @@ mod tests {
             aggravating: aggravating.to_vec(),
             confiscated_proceeds_to_compensation: false,
             sources: vec!["test".into()],
+            limitation: None,
         }
     }
 
