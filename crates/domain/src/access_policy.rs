@@ -316,7 +316,6 @@ mod tests {
         out
     }
 
-
     /// Section 5: investigations (the proceedings compartment), and what a reader of a case sees
     /// of its proceedings.
     fn investigations() -> String {
