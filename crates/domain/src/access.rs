@@ -579,6 +579,23 @@ pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Per
     Decision::Allow
 }
 
+/// Record-level decision on a joint investigation team (the proceedings compartment), given
+/// the investigations linked to it (of any of its countries): who may act on one of them in the
+/// same way may act on the team. A reader sees the team and its parties; each linked
+/// investigation is still asked of [`authorize_investigation`], so the other country's stays
+/// unseen. A team with no investigation the actor may act on does not exist for the actor.
+pub fn authorize_joint_team(actor: &Actor, linked: &[InvestigationScope], action: Action) -> Decision {
+    let mut denied = Decision::Deny(DenyReason::NotOwnerNorShared);
+    for scope in linked {
+        match authorize_investigation(actor, scope, action) {
+            Decision::Allow => return Decision::Allow,
+            d @ Decision::Deny(DenyReason::RoleLacksCompartment) => denied = d,
+            Decision::Deny(_) => {}
+        }
+    }
+    denied
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1045,5 +1062,33 @@ mod tests {
 
         assert!(!permission_allowed(&[], Permission::Authenticated));
         assert!(permission_allowed(&[], Permission::Public));
+    }
+
+    #[test]
+    fn a_joint_team_is_read_by_who_reads_one_of_its_investigations_and_no_other() {
+        let lv_inv = investigation("police", "prosecution");
+        let mut ee_inv = investigation("ee-police", "ee-prosecution");
+        ee_inv.jurisdiction = ee();
+        let team = [lv_inv.clone(), ee_inv.clone()];
+        let mut ee_officer = actor("ee-police", Role::Investigator);
+        ee_officer.jurisdiction = ee();
+        for who in [actor("police", Role::Investigator), actor("prosecution", Role::Investigator), ee_officer.clone()] {
+            for act in Action::ALL {
+                assert!(authorize_joint_team(&who, &team, *act).is_allowed(), "{} {act}", who.organisation_id);
+            }
+        }
+        // Each still reads its own country's investigation only.
+        assert!(!authorize_investigation(&ee_officer, &lv_inv, Action::Read).is_allowed());
+        assert!(!authorize_investigation(&actor("police", Role::Investigator), &ee_inv, Action::Read).is_allowed());
+        // Nobody else: another unit, support organisations, a team without investigations.
+        assert_eq!(
+            authorize_joint_team(&actor("other-police", Role::Investigator), &team, Action::Read),
+            Decision::Deny(DenyReason::NotOwnerNorShared)
+        );
+        assert_eq!(
+            authorize_joint_team(&actor("police", Role::Caseworker), &team, Action::Read),
+            Decision::Deny(DenyReason::RoleLacksCompartment)
+        );
+        assert!(!authorize_joint_team(&actor("police", Role::Investigator), &[], Action::Read).is_allowed());
     }
 }

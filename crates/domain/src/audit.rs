@@ -77,6 +77,9 @@ coded_enum! {
         /// An investigation, a suspect, a charge, a decision, a judgment, an appeal, a linked
         /// victim or a decision on a non-punishment notice was recorded.
         ProceedingsWritten => "proceedings_written",
+        /// A part of an investigation was disclosed outside the country (the Europol export):
+        /// the recipient and the parts in the detail, no personal data.
+        ProceedingsDisclosed => "proceedings_disclosed",
         /// A data officer answered whether two registrations are one person.
         PersonPairAnswered => "person_pair_answered",
         /// The instance's person model was re-trained from its records and the answers.

@@ -357,6 +357,27 @@ crate::coded_enum! {
         ProceedingsTrainingNoAudience => "msg-proceedings-training-no-audience",
         ProceedingsTrainingAudienceTwice => "msg-proceedings-training-audience-twice",
         ProceedingsTrainingNumber => "msg-proceedings-training-number",
+        // Money in proceedings: assets and confiscation, financial investigations, Europol, JITs.
+        ProceedingsRateForEuro => "msg-proceedings-rate-for-euro",
+        ProceedingsRateNeeded => "msg-proceedings-rate-needed",
+        ProceedingsNotARate => "msg-proceedings-not-a-rate",
+        ProceedingsAlreadyConfiscated => "msg-proceedings-already-confiscated",
+        ProceedingsRealisationNeedsConfiscation => "msg-proceedings-realisation-needs-confiscation",
+        ProceedingsRealisationNeedsAmount => "msg-proceedings-realisation-needs-amount",
+        ProceedingsProceedsNotForCompensation => "msg-proceedings-proceeds-not-for-compensation",
+        ProceedingsClaimOfUnlinkedVictim => "msg-proceedings-claim-of-unlinked-victim",
+        ProceedingsAllocationAboveRealised => "msg-proceedings-allocation-above-realised",
+        ProceedingsPayoutAboveAllocation => "msg-proceedings-payout-above-allocation",
+        ProceedingsUnknownClaim => "msg-proceedings-unknown-claim",
+        ProceedingsUnknownAsset => "msg-proceedings-unknown-asset",
+        ProceedingsFinancialAlready => "msg-proceedings-financial-already",
+        ProceedingsFinancialNeedsReasons => "msg-proceedings-financial-needs-reasons",
+        ProceedingsUnknownReference => "msg-proceedings-unknown-reference",
+        ProceedingsTeamNeedsTwoStates => "msg-proceedings-team-needs-two-states",
+        ProceedingsTeamCountryNotMember => "msg-proceedings-team-country-not-member",
+        ProceedingsTeamConcluded => "msg-proceedings-team-concluded",
+        ProceedingsExportNeedsParts => "msg-proceedings-export-needs-parts",
+        ProceedingsExportVictimsNeedJustification => "msg-proceedings-export-victims-need-justification",
         // (end of criminal proceedings)
     }
 }

@@ -43,6 +43,10 @@ const LV_PROCEEDINGS: &str = include_str!("../locales/lv-proceedings.ftl");
 /// Labels of victims in the proceedings (protection, limitation, information) and trainings.
 const EN_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/en-proceedings-victims.ftl");
 const LV_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/lv-proceedings-victims.ftl");
+/// Labels of money in the proceedings: assets and confiscation, financial investigations, the
+/// Europol export, joint investigation teams.
+const EN_PROCEEDINGS_MONEY: &str = include_str!("../locales/en-proceedings-money.ftl");
+const LV_PROCEEDINGS_MONEY: &str = include_str!("../locales/lv-proceedings-money.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -92,6 +96,7 @@ impl I18n {
                     EN_REVIEW,
                     EN_PROCEEDINGS,
                     EN_PROCEEDINGS_VICTIMS,
+                    EN_PROCEEDINGS_MONEY,
                 ],
                 "en",
                 false,
@@ -109,6 +114,7 @@ impl I18n {
                     LV_REVIEW,
                     LV_PROCEEDINGS,
                     LV_PROCEEDINGS_VICTIMS,
+                    LV_PROCEEDINGS_MONEY,
                 ],
                 "lv",
                 false,
@@ -135,12 +141,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}"
                 )
             }
         };
@@ -704,6 +710,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-review.ftl", EN_REVIEW),
             ("en-proceedings.ftl", EN_PROCEEDINGS),
             ("en-proceedings-victims.ftl", EN_PROCEEDINGS_VICTIMS),
+            ("en-proceedings-money.ftl", EN_PROCEEDINGS_MONEY),
         ],
     );
     let lv = interface(
@@ -719,6 +726,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-review.ftl", LV_REVIEW),
             ("lv-proceedings.ftl", LV_PROCEEDINGS),
             ("lv-proceedings-victims.ftl", LV_PROCEEDINGS_VICTIMS),
+            ("lv-proceedings-money.ftl", LV_PROCEEDINGS_MONEY),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

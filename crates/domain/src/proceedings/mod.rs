@@ -21,8 +21,12 @@
 //! National practice (maximum penalties, whether confiscated proceeds may pay compensation) is
 //! data with its source: [`penalty::NationalPractice`].
 
+pub mod assets;
 pub mod charge;
+pub mod europol;
+pub mod financial;
 pub mod information;
+pub mod jit;
 pub mod limitation;
 pub mod non_punishment;
 pub mod penalty;
