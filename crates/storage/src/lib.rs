@@ -180,6 +180,8 @@ mod person_review;
 pub use person_review::*;
 mod proceedings;
 pub use proceedings::*;
+mod proceedings_money;
+pub use proceedings_money::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

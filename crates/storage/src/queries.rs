@@ -46,6 +46,11 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("suspects", "id", "name"),
     enc("proceedings_records", "id", "body"),
     enc("non_punishment_notices", "id", "reasons"),
+    enc("assets", "id", "record"),
+    enc("asset_measures", "id", "record"),
+    enc("financial_investigations", "investigation_id", "reasons"),
+    enc("financial_items", "id", "body"),
+    enc("joint_teams", "id", "record"),
 ];
 
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \
