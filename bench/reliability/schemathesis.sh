@@ -9,8 +9,8 @@
 #
 # Needs `schemathesis` on PATH (or SCHEMATHESIS_BIN=/path/to/schemathesis); .ci/run installs the
 # pinned version. Users: demo.ngo (first responder and caseworker), demo.authority (the
-# competent authority's decision maker) and demo.dataofficer (the person review and the re-link
-# jobs) unless CONFORMANCE_USERS names others (the variables are
+# competent authority's decision maker), demo.dataofficer (the person review and the re-link
+# jobs) and demo.prosecutor (the proceedings compartment) unless CONFORMANCE_USERS names others (the variables are
 # not HAVEN_*: the server refuses settings it does not know). Logging out is left out: it would
 # end the session the run rides on.
 set -euo pipefail
@@ -19,7 +19,7 @@ seconds="${1:-${CONFORMANCE_SECONDS:-70}}"
 st="${SCHEMATHESIS_BIN:-schemathesis}"
 # schemathesis keeps a replay cache in its working directory: it runs in the temporary one.
 case "$st" in */*) st="$(cd "$(dirname "$st")" && pwd)/$(basename "$st")" ;; esac
-users="${CONFORMANCE_USERS:-demo.ngo demo.authority demo.dataofficer}"
+users="${CONFORMANCE_USERS:-demo.ngo demo.authority demo.dataofficer demo.prosecutor}"
 
 cargo build -p haven-cli --locked --quiet
 bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/haven"

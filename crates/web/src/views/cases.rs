@@ -408,6 +408,9 @@ struct CasePage<'a> {
     age_text: String,
     /// Criminal-matter records may be added (the proceedings compartment written).
     writes_proceedings: bool,
+    /// Involved in criminal proceedings: all a caseworker learns of them (none when the reader
+    /// may not know).
+    involved_in_proceedings: Option<bool>,
     decision_kinds: Vec<Choice>,
     correction_kinds: Vec<Choice>,
     correctable_seq: u32,
@@ -605,6 +608,11 @@ pub(super) async fn case_page(
             description: e.description.clone().unwrap_or_default(),
         })
         .collect();
+    let involved_in_proceedings = match state.app.case_involvement(&p, &id).await {
+        Ok(c) => c.involved,
+        Err(AppError::NotFound | AppError::Forbidden) => None,
+        Err(e) => return Err(e.into()),
+    };
     let procedure = file.procedure.as_ref().map(|pr| procedure_lines(&ctx, pr));
     let vote_seats = file
         .procedure
@@ -649,6 +657,7 @@ pub(super) async fn case_page(
         duplicates,
         age_text,
         writes_proceedings: file.actions.writes(Compartment::Proceedings),
+        involved_in_proceedings,
         decision_kinds,
         correction_kinds,
         correctable_seq,

@@ -12,6 +12,7 @@ pub mod home;
 pub mod identification;
 pub mod page_error;
 pub mod persons;
+pub mod proceedings;
 pub mod statistics;
 
 use crate::AppState;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(assistance::router())
         .merge(statistics::router())
         .merge(persons::router())
+        .merge(proceedings::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
@@ -102,6 +104,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
+    ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 

@@ -164,6 +164,11 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/cases/{case}/support-records/{id}/changes" => {
             json!({"version": 1, "change": {"action": "transition", "status": "filed"}})
         }
+        "/api/v1/investigations" => json!({"reference": format!("INV-{n}"), "opened_on": "2026-09-01",
+            "opening": "ex_officio", "offences": [{"kind": "trafficking", "forms": ["forced_labour"],
+            "national_provision": "Criminal Law s. 154.1"}]}),
+        // The investigation named does not exist: allowed roles get 404, the others 403.
+        p if p.starts_with("/api/v1/investigations/") => json!({}),
         _ => return None,
     };
     Some(v)

@@ -21,7 +21,9 @@
 
 use crate::common::{Reply, Session, TestApp};
 use axum::http::{Method, StatusCode};
-use haven_domain::access::{Actor, CaseScope, CaseShare, may_read_access_history, may_take_decision};
+use haven_domain::access::{
+    Actor, CaseScope, CaseShare, ProceedingsView, may_read_access_history, may_take_decision, proceedings_view,
+};
 use haven_domain::case::CalendarDate;
 use haven_domain::ident::procedure::Stage;
 use haven_domain::ident::profile::ProfileSet;
@@ -368,6 +370,8 @@ enum Rule {
     History,
     /// The referral's sender organisation, or its receiver once sent.
     Referral,
+    /// What a reader of the case learns of its proceedings: `proceedings_view` is not `Nothing`.
+    Involvement,
 }
 
 /// What the route addresses: a victim's record (and which), or none. A parameter the matrix
@@ -385,6 +389,8 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 // Not a victim's record: covered role by route in `authz`, by jurisdiction in `separation`.
                 ("users", "{username}")
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
+                // An investigation is no victim's record: its own matrix is in `proceedings`.
+                | ("investigations", "{id}")
                 | ("tables", "{table}") => {}
                 _ => {
                     return Err(format!(
@@ -404,6 +410,7 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
 fn rule(route: &RouteSpec, record: Record, permission: Permission) -> Result<Rule, String> {
     use Permission::*;
     Ok(match (record, permission) {
+        (Record::Case, Authenticated) if route.path.ends_with("/proceedings-involvement") => Rule::Involvement,
         (_, Case(c, a)) => Rule::Part(c, a),
         (Record::Case, RegisterCase | RequestReconsideration) => Rule::Part(Compartment::Identity, Action::Write),
         (Record::Case, DecideStatus) => Rule::Decide,
@@ -633,6 +640,7 @@ fn allowed(w: &World, u: &User, probe: &Probe, v: &Victim, referral: Option<&Ref
         Rule::Share => authorize(&actor, &scope, Compartment::Identity, Action::Read).is_allowed() && v.owner == u.org,
         Rule::History => may_read_access_history(&actor, &scope),
         Rule::Referral => referral.is_some_and(|r| r.from == u.org || (r.to == u.org && r.sent)),
+        Rule::Involvement => proceedings_view(&actor, &scope) != ProceedingsView::Nothing,
     }
 }
 
@@ -688,7 +696,7 @@ fn part_of(rule: Rule) -> Option<Compartment> {
     match rule {
         Rule::Part(c, _) => Some(c),
         Rule::Decide | Rule::Share => Some(Compartment::Identity),
-        Rule::History | Rule::Referral => None,
+        Rule::History | Rule::Referral | Rule::Involvement => None,
     }
 }
 

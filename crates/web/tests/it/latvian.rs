@@ -292,6 +292,9 @@ struct World {
     referral: String,
     provider: String,
     release: String,
+    /// An investigation of the police: the child linked as a victim and as a suspect (the
+    /// non-punishment notice), a charge, the report withdrawn.
+    investigation: String,
     table: &'static str,
 }
 
@@ -347,6 +350,7 @@ async fn world() -> World {
         referral: String::new(),
         provider: String::new(),
         release: String::new(),
+        investigation: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -484,6 +488,41 @@ async fn world() -> World {
         .api("/api/v1/statistics/releases", "lv.zinotajs", json!({"year": 2026, "mode": "suppression", "threshold": 3}))
         .await;
     w.release = release["id"].as_str().unwrap().to_owned();
+
+    // Proceedings: an investigation of the police on a report, the child linked as a victim and
+    // as a suspect (the non-punishment notice), a charge, the report withdrawn.
+    let opened = w
+        .api(
+            "/api/v1/investigations",
+            "lv.policija",
+            json!({"reference": "11816000321", "opened_on": "2026-09-01", "opening": "report",
+                "reporter": "victim", "reported_on": "2026-08-30",
+                "offences": [{"kind": "trafficking", "forms": ["forced_labour"],
+                    "national_provision": "Krimināllikuma 154.1 panta otrā daļa"}],
+                "places": [{"country": "LV", "locality": "Bauska"}],
+                "summary": "Strādnieki savervēti zemeņu lasīšanai."}),
+        )
+        .await;
+    w.investigation = opened["investigation"]["id"].as_str().unwrap().to_owned();
+    let inv = format!("/api/v1/investigations/{}", w.investigation);
+    w.api(&format!("{inv}/victims"), "lv.policija", json!({"case_id": w.child})).await;
+    let added = w
+        .api(
+            &format!("{inv}/suspects"),
+            "lv.policija",
+            json!({"kind": "natural", "name": "Pēteris Liepa", "case_id": w.child, "roles": ["recruiter"],
+                "citizenship": "LV", "sex": "male", "age_group": "12_17"}),
+        )
+        .await;
+    let suspect = added["suspects"][0]["suspect"]["id"].as_str().unwrap().to_owned();
+    w.api(
+        &format!("{inv}/charges"),
+        "lv.policija",
+        json!({"suspect_id": suspect, "offence": "trafficking", "national_provision": "154.1 panta trešā daļa",
+            "circumstances": ["child_victim"], "charged_on": "2026-09-10"}),
+    )
+    .await;
+    w.api(&format!("{inv}/report-withdrawal"), "lv.policija", json!({"withdrawn_on": "2026-09-15"})).await;
     w
 }
 
@@ -503,6 +542,8 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
                     &w.release
                 } else if path.starts_with("/referrals/") {
                     &w.referral
+                } else if path.starts_with("/investigations/") {
+                    &w.investigation
                 } else {
                     panic!("{}: no record known for {{id}}", route.path)
                 };

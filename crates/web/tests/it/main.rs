@@ -19,6 +19,7 @@ mod leaflet;
 mod page_errors;
 mod pages;
 mod person_review;
+mod proceedings;
 mod queues;
 mod records;
 mod relink_jobs;
