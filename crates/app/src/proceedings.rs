@@ -817,11 +817,17 @@ impl App {
             return Err(AppError::NotFound);
         }
         let case = self.store.case(case_id).await?;
+        // A case referred to the national referral mechanism is read by its competent authority
+        // too (who then learns "involved in proceedings" as any reader of the case does).
+        let referred = match self.store.registration(case_id).await? {
+            Some(reg) => reg.state == haven_domain::ident::record::RegistrationState::Submitted.code(),
+            None => false,
+        };
         let scope = CaseScope {
             owner_organisation_id: case.owner_organisation_id.clone(),
             jurisdiction: case.jurisdiction,
             shares: case.shares.clone(),
-            referred: false,
+            referred,
         };
         let view = proceedings_view(&principal.actor, &scope);
         if view == ProceedingsView::Nothing {
