@@ -180,6 +180,8 @@ mod person_review;
 pub use person_review::*;
 mod proceedings;
 pub use proceedings::*;
+mod proceedings_victims;
+pub use proceedings_victims::*;
 mod proceedings_money;
 pub use proceedings_money::*;
 

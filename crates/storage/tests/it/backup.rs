@@ -168,6 +168,7 @@ pub(crate) async fn fill(t: &TestStore) {
         .await
         .unwrap();
     crate::proceedings::fill_proceedings(t, &w).await;
+    crate::proceedings_victims::fill_proceedings_victims(t, &w).await;
     crate::proceedings_money::fill_money(t, &w).await;
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;

@@ -44,6 +44,7 @@ mod keys;
 mod person_review;
 mod persons;
 mod proceedings;
+mod proceedings_victims;
 mod proceedings_money;
 mod schema;
 mod separation;
