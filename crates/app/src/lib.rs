@@ -19,6 +19,7 @@ pub mod person_review;
 pub mod proceedings;
 pub mod queues;
 pub mod stats;
+pub mod stats_proceedings;
 
 pub use auth::{LoginRequest, Principal};
 pub use clock::{Clock, FixedClock};

@@ -3,6 +3,7 @@
 //! and the EU hub that receives, checks and adds up the member states' submissions.
 
 use crate::error::Refusal;
+use crate::stats_proceedings::OffenderCounting;
 use crate::{App, AppError, AppResult, Principal, Problem};
 use haven_domain::access::Permission;
 use haven_domain::audit::AuditAction;
@@ -41,9 +42,11 @@ pub struct NationalTables {
     pub year: u16,
     pub tables: Vec<Table>,
     pub counting: Counting,
+    /// How the offenders of the trafficker tables were counted.
+    pub offenders: OffenderCounting,
 }
 
-fn sex_code(sex: &str) -> &'static str {
+pub(crate) fn sex_code(sex: &str) -> &'static str {
     match sex {
         "female" => "F",
         "male" => "M",
@@ -52,7 +55,7 @@ fn sex_code(sex: &str) -> &'static str {
     }
 }
 
-fn age_code(age: &str) -> &'static str {
+pub(crate) fn age_code(age: &str) -> &'static str {
     match age {
         "0_11" => "Y0-11",
         "12_17" => "Y12-17",
@@ -102,7 +105,7 @@ pub fn org_kind_code(kind: &str) -> &'static str {
 
 /// The first citizenship recorded as a statistical code: a country's two capitals, else unknown
 /// (an empty list, "unknown", stateless and the like).
-fn first_citizenship(citizenships: &str) -> String {
+pub(crate) fn first_citizenship(citizenships: &str) -> String {
     let first = citizenships.split(',').map(str::trim).find(|c| !c.is_empty()).unwrap_or("");
     if first.len() == 2 && first.bytes().all(|b| b.is_ascii_alphabetic()) {
         first.to_ascii_uppercase()
@@ -132,7 +135,7 @@ fn status_rank(nrm_status: Option<&str>, presumed_from_referral: bool) -> u8 {
 impl App {
     /// The main form of exploitation of a record: the first form listed, as its finest
     /// statistical code (the sub-forms of "other" kept apart).
-    fn exploit_code(&self, forms: &str) -> &'static str {
+    pub(crate) fn exploit_code(&self, forms: &str) -> &'static str {
         let Some(first) = forms.split(',').map(str::trim).find(|f| !f.is_empty()) else {
             return "OTH_OTH";
         };
@@ -286,9 +289,10 @@ impl App {
         self.require_national(principal).await?;
         check_year(year)?;
         let (records, counting) = self.person_records(principal, year).await?;
+        let (offenders, offender_counting) = self.offender_records(principal, year).await?;
         let citizens = national::citizens_of(&records);
-        let specs = national::national_tables(&citizens, false);
-        let tables = national::build(&specs, &records, &[]);
+        let specs = national::national_tables(&citizens, true);
+        let tables = national::build(&specs, &records, &offenders);
         let event = self
             .event(principal, AuditAction::StatisticsRead)
             .on(
@@ -298,7 +302,13 @@ impl App {
             )
             .detail(format!("tables={}", tables.len()));
         self.store.append_audit(&event).await?;
-        Ok(NationalTables { country: principal.organisation.jurisdiction.code().to_owned(), year, tables, counting })
+        Ok(NationalTables {
+            country: principal.organisation.jurisdiction.code().to_owned(),
+            year,
+            tables,
+            counting,
+            offenders: offender_counting,
+        })
     }
 
     /// National statistics belong to a country: the EU level has no case data, only what the
@@ -417,6 +427,10 @@ pub struct DpReport {
 pub struct ReleaseReport {
     /// How persons were counted (not given for files received from elsewhere).
     pub counting: Option<CountingNote>,
+    /// How the offenders of the trafficker tables were counted (releases made before they were
+    /// counted from the proceedings data have none, and no offender tables).
+    #[serde(default)]
+    pub offenders: Option<OffenderCounting>,
     /// The tables, in order, to lay the observations out.
     pub tables: Vec<TableSpec>,
     pub suppression: Option<SuppressionReport>,
@@ -540,8 +554,8 @@ impl Release {
         }
     }
 
-    /// Whether the release has offender figures (traffickers, users of services): a national
-    /// release has none until the proceedings module exists.
+    /// Whether the release has offender figures (traffickers, users of services): every national
+    /// release made since they are counted from the proceedings data has them, even when zero.
     pub fn has_offenders(&self) -> bool {
         self.dataset.observations.iter().any(|o| o.key.indicator.is_offender())
     }
@@ -554,11 +568,18 @@ impl Release {
     /// (`COMMENT_DSET`) and the start of the spreadsheet's metadata.
     pub fn counting_note(&self) -> Option<String> {
         self.report.counting.as_ref().map(|c| {
-            format!(
+            let mut note = format!(
                 "{} {} registrations linked into {} persons ({} merged); {} persons and {} anonymous notifications in \
                  {}. Every count is of persons (UNIT_MEASURE PS).",
                 c.method, c.registrations, c.persons, c.merged, c.persons_in_year, c.notifications, self.year
-            )
+            );
+            if let Some(o) = &self.report.offenders {
+                note.push_str(&format!(
+                    " {} {} suspects linked into {} persons ({} merged); {} legal persons not counted.",
+                    o.method, o.suspects, o.persons, o.merged, o.legal_persons
+                ));
+            }
+            note
         })
     }
 
@@ -612,12 +633,6 @@ pub struct BudgetView {
     pub remaining_epsilon: String,
     pub remaining_delta: String,
 }
-
-/// Said in every national release: where offender figures come from for now.
-pub const NO_PROCEEDINGS: &str = "Traffickers suspected, prosecuted and convicted, and persons who knowingly used \
-                                  services exploited from a victim (Dir 2024/1712 Art 18a), are not counted from \
-                                  the case data: until the proceedings module exists these figures come only from \
-                                  files and the API at the EU hub.";
 
 /// What an earlier suppression release of the year made public: its rule and what it printed.
 fn earlier_of(row: &ReleaseRow) -> AppResult<sdc::Earlier> {
@@ -931,6 +946,7 @@ impl App {
             }
         }
         let (records, counting) = self.person_records(principal, year).await?;
+        let (offenders, offender_counting) = self.offender_records(principal, year).await?;
         // Under differential privacy the code lists must not depend on the data (which countries
         // occur would leak): every ISO country is listed. Suppression protects small cells, and
         // lists the countries present.
@@ -947,8 +963,8 @@ impl App {
             }
             Mode::Suppression(_) => national::citizens_of(&records),
         };
-        let specs = national::national_tables(&citizens, false);
-        let tables = national::build(&specs, &records, &[]);
+        let specs = national::national_tables(&citizens, true);
+        let tables = national::build(&specs, &records, &offenders);
         // what leaves the country carries the country as Eurostat writes it (EL for Greece)
         let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
@@ -994,10 +1010,11 @@ impl App {
                     Some(dataset),
                     ReleaseReport {
                         counting: Some(counting.into()),
+                        offenders: Some(offender_counting),
                         tables: specs.clone(),
                         suppression: Some(report),
                         dp: None,
-                        notes: vec![NO_PROCEEDINGS.to_owned()],
+                        notes: Vec::new(),
                     },
                     "suppression",
                     None,
@@ -1051,10 +1068,11 @@ impl App {
                     dataset,
                     ReleaseReport {
                         counting: Some(counting.into()),
+                        offenders: Some(offender_counting),
                         tables: specs.clone(),
                         suppression: None,
                         dp: Some(report),
-                        notes: vec![NO_PROCEEDINGS.to_owned()],
+                        notes: Vec::new(),
                     },
                     "dp",
                     Some(charge),
@@ -1535,8 +1553,14 @@ mod release_tests {
     #[test]
     fn a_differentially_private_preview_lays_out_no_figure() {
         let spec = national::national_tables(&[], false).remove(0);
-        let report =
-            ReleaseReport { counting: None, tables: vec![spec.clone()], suppression: None, dp: None, notes: vec![] };
+        let report = ReleaseReport {
+            counting: None,
+            offenders: None,
+            tables: vec![spec.clone()],
+            suppression: None,
+            dp: None,
+            notes: vec![],
+        };
         let mut preview = ReleasePreview {
             country: "LV".into(),
             year: 2026,

@@ -10,6 +10,7 @@ pub mod dp;
 pub mod hub;
 pub mod model;
 pub mod national;
+pub mod proceedings;
 pub mod relations;
 pub mod sdc;
 pub mod sdmx;

@@ -19,6 +19,12 @@
 //!
 //! The sub-forms of "other" exploitation add up to "other" through their table's total, which is
 //! the "other" cell of the table by form: that is a table's own sum over a shared cell.
+//!
+//! **Offenders** (the trafficker tables, and those of the users of services of Dir 2011/36 Art
+//! 18a) have no relation here: their tables' own sums and the cells they share (the persons of a
+//! sex at a stage, shown in three tables) are all that holds. Suspected, prosecuted and convicted
+//! are each counted on their own in the year (a conviction may follow a suspicion of an earlier
+//! year), so no inequality between stages is a definition of the cube, and none is assumed.
 
 use crate::codes;
 use crate::model::{CellKey, Concept, Indicator, TOTAL, TableSpec};

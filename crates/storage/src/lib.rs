@@ -180,6 +180,7 @@ mod person_review;
 pub use person_review::*;
 mod proceedings;
 pub use proceedings::*;
+mod stats_proceedings;
 mod proceedings_victims;
 pub use proceedings_victims::*;
 mod proceedings_money;

@@ -321,11 +321,47 @@ pub struct NationalTablesBody {
     #[schema(value_type = Vec<Object>)]
     pub tables: Vec<haven_stats::Table>,
     pub counting: CountingBody,
+    /// How the offenders of the trafficker tables (`TRAF_*`, `USE_*`) were counted from the
+    /// proceedings data.
+    pub offenders: OffenderCountingBody,
+}
+
+/// How the offenders of the trafficker tables were counted (all years of the country).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OffenderCountingBody {
+    /// Natural persons recorded as suspects in the country's investigations.
+    pub suspects: u64,
+    /// Distinct persons among them.
+    pub persons: u64,
+    /// Suspect records found to be a person already counted.
+    pub merged: u64,
+    /// Legal persons among the suspects: not counted in the tables.
+    pub legal_persons: u64,
+    /// How the persons were found and counted, in words.
+    pub method: String,
+}
+
+impl From<haven_app::stats_proceedings::OffenderCounting> for OffenderCountingBody {
+    fn from(c: haven_app::stats_proceedings::OffenderCounting) -> Self {
+        OffenderCountingBody {
+            suspects: c.suspects,
+            persons: c.persons,
+            merged: c.merged,
+            legal_persons: c.legal_persons,
+            method: c.method,
+        }
+    }
 }
 
 impl From<stats::NationalTables> for NationalTablesBody {
     fn from(t: stats::NationalTables) -> Self {
-        NationalTablesBody { country: t.country, year: t.year, tables: t.tables, counting: t.counting.into() }
+        NationalTablesBody {
+            country: t.country,
+            year: t.year,
+            tables: t.tables,
+            counting: t.counting.into(),
+            offenders: t.offenders.into(),
+        }
     }
 }
 

@@ -31,6 +31,9 @@ const LV_RECORDS: &str = include_str!("../locales/lv-records.ftl");
 /// Labels of the statistics pages and of the statistical code lists.
 const EN_STATS: &str = include_str!("../locales/en-stats.ftl");
 const LV_STATS: &str = include_str!("../locales/lv-stats.ftl");
+/// Labels of the trafficker tables counted from the proceedings data.
+const EN_STATS_PROCEEDINGS: &str = include_str!("../locales/en-stats-proceedings.ftl");
+const LV_STATS_PROCEEDINGS: &str = include_str!("../locales/lv-stats-proceedings.ftl");
 /// What the domain says to people ([`haven_domain::MessageId`]).
 const EN_DOMAIN: &str = include_str!("../locales/en-domain.ftl");
 const LV_DOMAIN: &str = include_str!("../locales/lv-domain.ftl");
@@ -92,6 +95,7 @@ impl I18n {
                     EN_SUPPORT,
                     EN_RECORDS,
                     EN_STATS,
+                    EN_STATS_PROCEEDINGS,
                     EN_DOMAIN,
                     EN_REVIEW,
                     EN_PROCEEDINGS,
@@ -110,6 +114,7 @@ impl I18n {
                     LV_SUPPORT,
                     LV_RECORDS,
                     LV_STATS,
+                    LV_STATS_PROCEEDINGS,
                     LV_DOMAIN,
                     LV_REVIEW,
                     LV_PROCEEDINGS,
@@ -141,12 +146,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_STATS_PROCEEDINGS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_STATS_PROCEEDINGS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}"
                 )
             }
         };
@@ -706,6 +711,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-support.ftl", EN_SUPPORT),
             ("en-records.ftl", EN_RECORDS),
             ("en-stats.ftl", EN_STATS),
+            ("en-stats-proceedings.ftl", EN_STATS_PROCEEDINGS),
             ("en-domain.ftl", EN_DOMAIN),
             ("en-review.ftl", EN_REVIEW),
             ("en-proceedings.ftl", EN_PROCEEDINGS),
@@ -722,6 +728,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-support.ftl", LV_SUPPORT),
             ("lv-records.ftl", LV_RECORDS),
             ("lv-stats.ftl", LV_STATS),
+            ("lv-stats-proceedings.ftl", LV_STATS_PROCEEDINGS),
             ("lv-domain.ftl", LV_DOMAIN),
             ("lv-review.ftl", LV_REVIEW),
             ("lv-proceedings.ftl", LV_PROCEEDINGS),

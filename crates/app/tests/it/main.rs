@@ -5,3 +5,4 @@ mod common;
 mod person_review;
 mod persons;
 mod proceedings;
+mod stats_proceedings;

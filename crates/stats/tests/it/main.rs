@@ -5,4 +5,5 @@ mod exchange;
 mod offenders;
 mod outside;
 mod outside_audit;
+mod proceedings;
 mod sdc;

@@ -1012,11 +1012,13 @@ async fn the_rapporteur_sees_one_headline_figure_per_table_and_why_live_counts_d
         assert_eq!(page.body.matches("data-table=").count(), specs.len(), "one headline per table");
         assert!(page.body.contains("Live counts change as cases are linked and decided"), "{}", page.body);
         assert!(
-            page.body.contains("id=\"no-proceedings\""),
-            "a national release says where trafficker figures come from"
+            !page.body.contains("id=\"no-proceedings\""),
+            "a national release has the trafficker tables, counted from the proceedings data"
         );
-        assert!(page.body.contains("until the proceedings module exists they come only from files and the API"));
+        assert!(page.body.contains("data-table=\"TRAF_SUSP_SEX_AGE\">"), "{}", page.body);
     }
+    assert!(report.body.contains("id=\"offender-counting\""), "the release says how offenders were counted");
+    assert!(report.body.contains("Offenders are counted as persons, not records"));
 
     let r = w.t.form("/account/language", Some(&w.rapporteur), &[("language", "lv")]).await;
     assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);

@@ -1,0 +1,7 @@
+# The trafficker tables of the national statistics, counted from the proceedings data.
+
+stats-proc-counting = How the offenders were counted
+stats-proc-suspects = suspect records of natural persons in the country's investigations
+stats-proc-merged = counted with another suspect record of the same person
+stats-proc-legal = legal persons among the suspects, not counted
+stats-proc-method = Offenders are counted as persons, not records: natural persons who are suspects in the country's investigations. Suspects linked to the same identification case, or to cases the person register joins into one person, are one person, and so are suspects of the same name (letter case, diacritics and the order of the names aside), the same citizenship and the same sex. A person is counted once per stage and year: suspected in the year first known as a suspect, prosecuted in the year of the earliest decision to prosecute (indictment or penal order), convicted in the year of the first conviction at any instance, whatever an appeal decides later; under the sex, age group, citizenship and form of exploitation of the first record to reach the stage in the year. Traffickers are suspects of offences of Dir 2011/36 Arts 2 and 3; persons who knowingly used services exploited from a victim are suspects of the offence of Art 18a. Each stage is counted on its own: a person convicted in the year may have been suspected in an earlier one. Legal persons are not counted.
