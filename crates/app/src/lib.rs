@@ -17,6 +17,7 @@ pub mod leaflet;
 pub mod limiter;
 pub mod person_review;
 pub mod proceedings;
+pub mod proceedings_money;
 pub mod queues;
 pub mod stats;
 pub mod stats_proceedings;
@@ -84,6 +85,9 @@ pub struct App {
     /// The person model in use, replaced whole while serving ([`App::install_person_model`]),
     /// with the state of the candidate index for it.
     pub(crate) person_model: Arc<ident::LivePersonModel>,
+    /// National practice in criminal proceedings replacing a country's built-in profile
+    /// ([`App::with_proceedings_practice`]).
+    pub(crate) proceedings_practice: Arc<Vec<haven_domain::proceedings::penalty::NationalPractice>>,
 }
 
 impl App {
@@ -121,6 +125,7 @@ impl App {
             reference,
             assist,
             person_model,
+            proceedings_practice: Arc::default(),
         })
     }
 

@@ -5,4 +5,5 @@ mod common;
 mod person_review;
 mod persons;
 mod proceedings;
+mod proceedings_money;
 mod stats_proceedings;
