@@ -17,6 +17,7 @@ pub mod leaflet;
 pub mod limiter;
 pub mod person_review;
 pub mod proceedings;
+pub mod proceedings_victims;
 pub mod proceedings_money;
 pub mod queues;
 pub mod stats;

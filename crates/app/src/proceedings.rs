@@ -126,7 +126,7 @@ fn notice_text(n: &NonPunishmentNotice) -> String {
 }
 
 impl App {
-    fn investigation_record(&self, row: &InvestigationRow) -> AppResult<Investigation> {
+    pub(crate) fn investigation_record(&self, row: &InvestigationRow) -> AppResult<Investigation> {
         let json = self.keys.decrypt_str(&ctx("investigations", "record", &row.id), &row.record)?;
         serde_json::from_str(&json).map_err(internal)
     }
@@ -139,7 +139,7 @@ impl App {
 
     /// Loads an investigation and decides whether the principal may act on it. A denial is
     /// audited; an investigation the principal may not know of is "not found".
-    async fn investigation_for(
+    pub(crate) async fn investigation_for(
         &self,
         principal: &Principal,
         id: &str,
@@ -161,7 +161,7 @@ impl App {
         }
     }
 
-    fn write_event(
+    pub(crate) fn write_event(
         &self,
         principal: &Principal,
         row: &InvestigationRow,
@@ -387,7 +387,7 @@ impl App {
         Suspect::parse(row.id, row.investigation_id, &input).map_err(internal)
     }
 
-    async fn records_of(&self, investigation_id: &str) -> AppResult<Vec<(String, SuspectRecord)>> {
+    pub(crate) async fn records_of(&self, investigation_id: &str) -> AppResult<Vec<(String, SuspectRecord)>> {
         let mut out = Vec::new();
         for row in self.store.proceedings_records(investigation_id).await? {
             let json = self.keys.decrypt_str(&ctx("proceedings_records", "body", &row.id), &row.body)?;

@@ -90,17 +90,17 @@ pub struct InformationInput {
 }
 
 impl InformationGiven {
-    /// Parses a log entry for a victim linked on `linked_on`; the day lies between the link and
-    /// `today`.
+    /// Parses a log entry for a victim of an investigation opened on `opened_on`; the day lies
+    /// between the opening and `today`.
     pub fn parse(
         id: String,
         investigation_id: &str,
         input: &InformationInput,
-        linked_on: CalendarDate,
+        opened_on: CalendarDate,
         today: CalendarDate,
     ) -> Result<Self, ParseError> {
         let given_on = past_date("given_on", &input.given_on, today)?;
-        not_before("given_on", given_on, linked_on)?;
+        not_before("given_on", given_on, opened_on)?;
         Ok(Self {
             id,
             investigation_id: investigation_id.to_owned(),
@@ -208,7 +208,7 @@ mod tests {
         bad.language = "ukrainian".into();
         assert_eq!(parse(&bad), Err("language".into()));
         assert_eq!(parse(&input("gossip", "2026-06-01")), Err("kind".into()));
-        assert_eq!(parse(&input("final_judgment", "2026-02-01")), Err("given_on".into()), "before the link");
+        assert_eq!(parse(&input("final_judgment", "2026-02-01")), Err("given_on".into()), "before the opening");
         let mut bad = input("final_judgment", "2026-06-01");
         bad.given_by = " ".into();
         assert_eq!(parse(&bad), Err("given_by".into()));

@@ -171,13 +171,14 @@ pub struct ProtectionInput {
 }
 
 impl ProtectionRecord {
-    /// Parses a record for the victim `case_id`, linked to the investigation on `linked_on`.
-    /// "Not applicable" needs its reasons; the date lies between the link and `today`.
+    /// Parses a record for the victim `case_id` of an investigation opened on `opened_on`.
+    /// "Not applicable" needs its reasons; the date lies between the opening and `today` (a
+    /// measure may come before the victim's case was linked in Haven).
     pub fn parse(
         id: String,
         investigation_id: &str,
         input: &ProtectionInput,
-        linked_on: CalendarDate,
+        opened_on: CalendarDate,
         recorded_by: &str,
         today: CalendarDate,
     ) -> Result<Self, ParseError> {
@@ -185,7 +186,7 @@ impl ProtectionRecord {
         let measure = ProtectionMeasure::parse_code("measure", input.measure.trim())?;
         let status = MeasureStatus::parse_code("status", input.status.trim())?;
         let on = past_date("on", &input.on, today)?;
-        not_before("on", on, linked_on)?;
+        not_before("on", on, opened_on)?;
         let reasons =
             if input.reasons.trim().is_empty() { None } else { Some(Narrative::parse("reasons", &input.reasons)?) };
         if status == MeasureStatus::NotApplicable && reasons.is_none() {
