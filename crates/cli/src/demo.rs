@@ -283,6 +283,9 @@ pub async fn seed(app: &App) -> Result<()> {
     };
     let (investigations, suspects, notices) =
         crate::demo_proceedings::seed(&seeding, &police, today).await.context("synthetic proceedings")?;
+    let (measures, informed, trainings) = crate::demo_proceedings_victims::seed(&seeding, police.lv, police.ee, today)
+        .await
+        .context("synthetic victims in proceedings")?;
     clock.set(now);
 
     let (releases, files) = crate::demo_stats::seed(
@@ -309,6 +312,7 @@ pub async fn seed(app: &App) -> Result<()> {
     println!("  assistance: {providers} support providers, {assessments} assessments, {referrals} referrals");
     println!("  statistics: {releases} releases sent to the EU hub, {files} member-state files received there");
     println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
+    println!("  victims in proceedings: {measures} protection measures, {informed} informed, {trainings} trainings");
     Ok(())
 }
 

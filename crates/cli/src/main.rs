@@ -6,6 +6,7 @@ mod demo;
 mod demo_assist;
 mod demo_ident;
 mod demo_proceedings;
+mod demo_proceedings_victims;
 mod demo_stats;
 
 use anyhow::{Context, Result, bail};
