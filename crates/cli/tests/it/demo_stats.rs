@@ -40,6 +40,15 @@ fn the_demonstration_releases_pass_the_outside_audit_and_no_export_tells_small_c
                 assert!(!body.contains(word), "{username}: the API says {word}");
             }
             let release: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+            // the trafficker tables, counted from the demonstration's proceedings, are released too
+            let ids: Vec<&str> = release["report"]["tables"]
+                .as_array()
+                .expect("tables")
+                .iter()
+                .filter_map(|t| t["id"].as_str())
+                .collect();
+            assert!(ids.contains(&"TRAF_SUSP_SEX_AGE") && ids.contains(&"USE_CONV_SEX_EXPLOIT"), "{username}: {ids:?}");
+            assert!(release["report"]["offenders"]["persons"].as_u64().expect("offender persons") > 0, "{username}");
             let s = &release["report"]["suppression"];
             let rule = Rule {
                 threshold: s["threshold"].as_u64().expect("threshold"),
