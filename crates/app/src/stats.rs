@@ -431,6 +431,11 @@ pub struct ReleaseReport {
     /// counted from the proceedings data have none, and no offender tables).
     #[serde(default)]
     pub offenders: Option<OffenderCounting>,
+    /// Amounts frozen, seized, confiscated and realised in the year (Dir 2011/36 Art 7), in euro,
+    /// each confidential when few investigations or one alone make it up: cell suppression
+    /// releases only (none under differential privacy, nor in releases made before).
+    #[serde(default)]
+    pub amounts: Vec<haven_stats::amounts::AmountFigure>,
     /// The tables, in order, to lay the observations out.
     pub tables: Vec<TableSpec>,
     pub suppression: Option<SuppressionReport>,
@@ -969,6 +974,7 @@ impl App {
         let geo = haven_stats::codes::to_eurostat(&country).to_owned();
         let (dataset, report, mode_code, charge, params_json) = match mode {
             Mode::Suppression(params) => {
+                let amounts = self.asset_amounts(principal, year, params.threshold).await?;
                 let protection = sdc::protect_after(&geo, &tables, &params, &earlier).map_err(internal)?;
                 if !protection.audit.passed {
                     at_fault = protection.audit.unsafe_cells().map(|c| c.key.clone()).collect();
@@ -1011,6 +1017,7 @@ impl App {
                     ReleaseReport {
                         counting: Some(counting.into()),
                         offenders: Some(offender_counting),
+                        amounts,
                         tables: specs.clone(),
                         suppression: Some(report),
                         dp: None,
@@ -1069,6 +1076,7 @@ impl App {
                     ReleaseReport {
                         counting: Some(counting.into()),
                         offenders: Some(offender_counting),
+                        amounts: Vec::new(),
                         tables: specs.clone(),
                         suppression: None,
                         dp: Some(report),
@@ -1556,6 +1564,7 @@ mod release_tests {
         let report = ReleaseReport {
             counting: None,
             offenders: None,
+            amounts: Vec::new(),
             tables: vec![spec.clone()],
             suppression: None,
             dp: None,

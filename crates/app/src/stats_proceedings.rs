@@ -16,6 +16,7 @@ use haven_domain::proceedings::charge::{Charge, Judgment, ProsecutionDecision, V
 use haven_domain::proceedings::suspect::ChainRole;
 use haven_domain::proceedings::{Investigation, OffenceKind};
 use haven_link::normalize::{CyrillicScheme, fold, sorted_tokens};
+use haven_stats::amounts::{AmountFigure, MeasureFacts, amount_figures};
 use haven_stats::national::OffenderRecord;
 use haven_stats::proceedings::{self, StageFacts, SuspectFacts};
 use serde::{Deserialize, Serialize};
@@ -159,6 +160,34 @@ impl App {
         let out = proceedings::offender_records(&country, year, &facts)
             .map_err(|field| corrupt(format_args!("no statistical {field} code")))?;
         Ok((out, counting))
+    }
+
+    /// The amounts frozen, seized, confiscated and realised in `year` in the principal's country
+    /// (Dir 2011/36 Art 7), in euro, each published only when at least `threshold` investigations
+    /// contribute and none dominates ([`haven_stats::amounts`]). The caller has checked the
+    /// principal's permission.
+    pub(crate) async fn asset_amounts(
+        &self,
+        principal: &Principal,
+        year: u16,
+        threshold: u64,
+    ) -> AppResult<Vec<AmountFigure>> {
+        let country = principal.organisation.jurisdiction.code();
+        let measures: Vec<MeasureFacts> = self
+            .store
+            .asset_measure_facts_in(country)
+            .await?
+            .into_iter()
+            .map(|r| MeasureFacts {
+                investigation_id: r.investigation_id,
+                asset_id: r.asset_id,
+                kind: r.kind,
+                on: r.measure_on,
+                amount_euro_cents: r.amount_euro_cents,
+                asset_value_euro_cents: r.value_euro_cents,
+            })
+            .collect();
+        Ok(amount_figures(year, &measures, threshold))
     }
 
     /// The form of exploitation the investigation's offences of one family are counted under:

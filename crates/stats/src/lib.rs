@@ -5,6 +5,7 @@
 //!
 //! Pure: no clock, no database, no network. The application decides what goes in.
 
+pub mod amounts;
 pub mod codes;
 pub mod dp;
 pub mod hub;

@@ -4,6 +4,18 @@
 
 use crate::{InvestigationRow, ProceedingsRecordRow, Result, Store, SuspectRow};
 
+/// A measure on an asset with the asset's value, as the statistics' amounts read it (plain
+/// columns only: euro cents, kind, date).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AssetMeasureFactRow {
+    pub investigation_id: String,
+    pub asset_id: String,
+    pub kind: String,
+    pub measure_on: String,
+    pub amount_euro_cents: Option<i64>,
+    pub value_euro_cents: i64,
+}
+
 const INVESTIGATION_COLUMNS: &[&str] = &[
     "id",
     "jurisdiction",
@@ -71,6 +83,15 @@ impl Store {
              WHERE i.jurisdiction = $1 ORDER BY r.recorded_on, r.created_at, r.id",
             prefixed("r", RECORD_COLUMNS)
         ));
+        Ok(on_pool!(self, |pool| sqlx::query_as(sql).bind(jurisdiction).fetch_all(pool).await?))
+    }
+
+    /// Every measure on an asset in the investigations of `jurisdiction`, with the asset's value.
+    pub async fn asset_measure_facts_in(&self, jurisdiction: &str) -> Result<Vec<AssetMeasureFactRow>> {
+        let sql = "SELECT m.investigation_id, m.asset_id, m.kind, m.measure_on, m.amount_euro_cents, \
+                   a.value_euro_cents FROM asset_measures m JOIN assets a ON a.id = m.asset_id \
+                   JOIN investigations i ON i.id = m.investigation_id WHERE i.jurisdiction = $1 \
+                   ORDER BY m.measure_on, m.id";
         Ok(on_pool!(self, |pool| sqlx::query_as(sql).bind(jurisdiction).fetch_all(pool).await?))
     }
 }

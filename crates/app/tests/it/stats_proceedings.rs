@@ -6,6 +6,7 @@
 use crate::common::{Database, bare_registration, organisation, postgres_app, refer, sqlite_app, user};
 use haven_app::stats::{ReleaseRequest, release_sdmx};
 use haven_app::{App, Principal};
+use haven_domain::proceedings::assets::{AssetInput, MeasureInput};
 use haven_domain::proceedings::charge::{ChargeInput, JudgmentInput};
 use haven_domain::proceedings::suspect::SuspectInput;
 use haven_domain::proceedings::{InvestigationInput, OffenceInput, PlaceInput};
@@ -225,5 +226,45 @@ async fn art_19_dir_2011_36_a_release_has_the_trafficker_tables_protected_with_t
         assert!(!csv.contains("Koval") && !csv.contains("Berzins") && !csv.contains("Bērziņš"));
         // the EU hub receives them
         w.app.submit_release(&w.rapporteur, &release.id).await.unwrap();
+    }
+}
+
+/// An asset of `value` euro cents in investigation `inv` with measures of `kinds`.
+async fn asset(w: &World, inv: &str, value: &str, kinds: &[&str]) {
+    let input = AssetInput {
+        kind: "bank_account".into(),
+        description: "Account at a bank in Riga".into(),
+        value: value.into(),
+        currency: "EUR".into(),
+        valued_on: "2026-02-01".into(),
+        held_in: "LV".into(),
+        held_at: "A bank in Riga".into(),
+        ..AssetInput::default()
+    };
+    let view = w.app.add_asset(&w.police, inv, &input).await.unwrap();
+    let id = view.assets.last().unwrap().asset.id.clone();
+    for kind in kinds {
+        let m = MeasureInput { kind: (*kind).into(), on: "2026-03-01".into(), ..MeasureInput::default() };
+        w.app.add_asset_measure(&w.prosecutor, inv, &id, &m).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_7_dir_2011_36_a_release_has_the_amounts_seized_and_confiscated_hidden_when_few_investigations_make_them() {
+    for w in worlds().await {
+        seed(&w).await;
+        let ids: Vec<String> = w.app.investigations(&w.police).await.unwrap().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids.len(), 3);
+        // seized in three investigations, none dominant; confiscated in one
+        asset(&w, &ids[0], "1000000", &["seizure", "confiscation_order"]).await;
+        asset(&w, &ids[1], "900000", &["seizure"]).await;
+        asset(&w, &ids[2], "800000", &["seizure"]).await;
+        let req = ReleaseRequest { year: 2026, mode: "suppression".into(), threshold: Some(3), ..Default::default() };
+        let release = w.app.create_release(&w.rapporteur, &req).await.unwrap();
+        let figure = |code: &str| release.report.amounts.iter().find(|a| a.code == code).unwrap().clone();
+        assert_eq!(figure("ASSET_SEIZED").euro, Some(27_000));
+        let confiscated = figure("ASSET_CONFISCATED");
+        assert!(confiscated.confidential && confiscated.euro.is_none(), "one investigation's amount is not published");
+        assert_eq!(figure("ASSET_REALISED").euro, Some(0));
     }
 }
