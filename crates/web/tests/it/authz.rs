@@ -168,7 +168,7 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
             "opening": "ex_officio", "offences": [{"kind": "trafficking", "forms": ["forced_labour"],
             "national_provision": "Criminal Law s. 154.1"}]}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
-        p if p.starts_with("/api/v1/investigations/") => json!({}),
+        p if p.starts_with("/api/v1/investigations/") || p.starts_with("/api/v1/joint-teams/") => json!({}),
         _ => return None,
     };
     Some(v)

@@ -390,7 +390,7 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 ("users", "{username}")
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
                 // An investigation is no victim's record: its own matrix is in `proceedings`.
-                | ("investigations", "{id}")
+                | ("investigations" | "joint-teams", "{id}")
                 | ("tables", "{table}") => {}
                 _ => {
                     return Err(format!(

@@ -522,3 +522,51 @@ async fn the_proceedings_forms_need_the_csrf_token() {
     let page = w.t.page(&format!("/investigations/{id}"), Some(&w.officer)).await;
     assert!(page.body.matches(&format!("name=\"csrf\" value=\"{}\"", w.officer.csrf)).count() >= 4);
 }
+
+#[tokio::test]
+async fn art_7_and_art_12_dir_assets_the_financial_investigation_the_europol_export_and_victims_in_proceedings_through_the_api()
+ {
+    let w = world().await;
+    let id = w.investigation().await;
+    let base = format!("/api/v1/investigations/{id}");
+    expect(
+        &w.post(&w.officer, &format!("{base}/victims"), json!({"case_id": w.case})).await,
+        StatusCode::CREATED,
+        "victim",
+    );
+    // Assets and a seizure (Dir 2011/36 Art 7); bad input names its field.
+    let asset = json!({"kind": "real_estate", "description": "Dzīvoklis Rīgā", "value": "12000000", "currency": "EUR",
+        "valued_on": "2026-09-01", "held_in": "LV", "held_at": "Zemesgrāmata"});
+    let view =
+        expect(&w.post(&w.officer, &format!("{base}/assets"), asset.clone()).await, StatusCode::CREATED, "asset");
+    let asset_id = view["assets"][0]["asset"]["id"].as_str().unwrap().to_owned();
+    let mut bad = asset.clone();
+    bad["kind"] = json!("yacht_club");
+    assert_field(&w.post(&w.officer, &format!("{base}/assets"), bad).await, "kind");
+    let seizure =
+        json!({"asset_id": asset_id, "measure": {"kind": "seizure", "on": "2026-09-10", "reference": "Nr. 1"}});
+    expect(&w.post(&w.officer, &format!("{base}/asset-measures"), seizure).await, StatusCode::CREATED, "seizure");
+    let view = expect(&w.get(&w.prosecutor, &format!("{base}/assets")).await, StatusCode::OK, "assets");
+    assert!(view["totals"]["seized"].as_i64().unwrap() > 0, "{view}");
+    // The financial investigation runs by default; the Europol export is minimised.
+    let view = expect(&w.get(&w.officer, &format!("{base}/financial")).await, StatusCode::OK, "financial");
+    assert_eq!(view["version"], 0);
+    let request = json!({"request_reference": "EUROPOL-2026-0042", "parts": ["assets"]});
+    let package =
+        expect(&w.post(&w.officer, &format!("{base}/europol-export"), request).await, StatusCode::OK, "export");
+    assert!(package.get("suspects").is_none() && package.to_string().contains("real_estate"), "{package}");
+    // The victim's protection measures, the missing ones flagged; information given.
+    let view = expect(&w.get(&w.officer, &format!("{base}/victims-in-proceedings")).await, StatusCode::OK, "victims");
+    assert_eq!(view["victims"][0]["case_id"], w.case.as_str());
+    let measure = json!({"case_id": w.case, "measure": "few_interviews", "status": "applied", "on": "2026-09-15"});
+    expect(&w.post(&w.officer, &format!("{base}/protection-measures"), measure).await, StatusCode::CREATED, "measure");
+    let measure = json!({"case_id": w.case, "measure": "polygraph", "status": "applied", "on": "2026-09-15"});
+    assert_field(&w.post(&w.officer, &format!("{base}/protection-measures"), measure).await, "measure");
+    // None of it for a support organisation; another unit does not know it.
+    for path in ["assets", "financial", "victims-in-proceedings"] {
+        assert_eq!(w.get(&w.caseworker, &format!("{base}/{path}")).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(w.get(&w.other_unit, &format!("{base}/{path}")).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(w.get(&w.caseworker, "/api/v1/joint-teams").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(expect(&w.get(&w.officer, "/api/v1/joint-teams").await, StatusCode::OK, "teams"), json!([]));
+}
