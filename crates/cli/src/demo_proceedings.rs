@@ -96,6 +96,7 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
     let prosecutor = |i: usize| prosecutors.get(i).context("no prosecutor");
 
     let (mut investigations, mut suspects, mut notices) = (0, 0, 0);
+    let mut opened = Vec::new();
     let plans: [Plan<'_>; 4] = [
         (police.lv, 0, "11816000412", "Criminal Law s. 154.1(2)", "Riga", &["forced_labour"], "ex_officio"),
         (police.lv, 0, "11816000587", "Criminal Law s. 154.1(3)", "Daugavpils", &["sexual"], "report"),
@@ -145,6 +146,7 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
             .investigation
             .id;
         investigations += 1;
+        opened.push(crate::demo_money::Opened { officer, id: id.clone(), country });
         let cases = own_cases(app, officer).await?;
         let mut victims = cases.iter();
         if let Some(case) = victims.next() {
@@ -224,5 +226,6 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
             notices += view.suspects.iter().map(|s| s.notices.len()).sum::<usize>();
         }
     }
+    crate::demo_money::seed(app, &opened, today).await.context("synthetic money in the proceedings")?;
     Ok((investigations, suspects, notices))
 }

@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod demo_assist;
 mod demo_ident;
+mod demo_money;
 mod demo_proceedings;
 mod demo_proceedings_victims;
 mod demo_stats;
