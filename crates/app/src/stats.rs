@@ -611,6 +611,22 @@ impl Release {
                 d.mechanism, d.epsilon, d.delta, d.noise_std_dev
             ));
         }
+        if !self.report.amounts.is_empty() {
+            let figures: Vec<String> = self
+                .report
+                .amounts
+                .iter()
+                .map(|a| format!("{} {}", a.code, a.euro.map_or_else(|| "c".to_owned(), |e| format!("{e} EUR"))))
+                .collect();
+            out.push(format!(
+                "Amounts of the year (Dir 2011/36 Art 7), in euro at the recorded rates, each asset once per measure \
+                 kind; a figure is confidential (c) when fewer than {} investigations make it up or one makes up more \
+                 than {} %: {}.",
+                self.report.suppression.as_ref().map_or(0, |s| s.threshold),
+                haven_stats::amounts::DOMINANCE_PERCENT,
+                figures.join(", ")
+            ));
+        }
         out.extend(self.report.notes.iter().cloned());
         out.join(" ")
     }

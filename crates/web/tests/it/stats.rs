@@ -1019,6 +1019,7 @@ async fn the_rapporteur_sees_one_headline_figure_per_table_and_why_live_counts_d
     }
     assert!(report.body.contains("id=\"offender-counting\""), "the release says how offenders were counted");
     assert!(report.body.contains("Offenders are counted as persons, not records"));
+    assert!(report.body.contains("data-amount=\"ASSET_SEIZED\">0 €<"), "amounts seized, none: {}", report.body);
 
     let r = w.t.form("/account/language", Some(&w.rapporteur), &[("language", "lv")]).await;
     assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
