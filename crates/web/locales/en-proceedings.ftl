@@ -213,3 +213,17 @@ proc-notice-outcome-not_compelled = The acts were not compelled (the proceedings
 proc-notice-path-new_suspect = the suspect was added
 proc-notice-path-linked_person = the suspect was linked to the case
 proc-notice-path-import = the suspect was imported
+
+## The money and the victims' part on the investigation's page
+proc-money = Seizure and confiscation (Dir 2011/36 Art 7)
+proc-assets = Assets
+proc-total-frozen = Frozen
+proc-total-seized = Seized
+proc-total-confiscated = Confiscated
+proc-total-realised = Realised
+proc-total-allocated = Allocated to compensation claims
+proc-total-paid_out = Paid out to victims
+proc-proceeds-to-compensation = National law lets confiscated proceeds pay victims' compensation
+proc-victims-in-proceedings = Victims in the proceedings
+proc-measures-missing = Protection measures that apply and are not recorded:
+proc-all-measures-recorded = Every protection measure that applies is recorded.

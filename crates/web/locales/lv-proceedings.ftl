@@ -213,3 +213,17 @@ proc-notice-outcome-not_compelled = Darbības nebija piespiestas (process turpin
 proc-notice-path-new_suspect = aizdomās turētais tika pievienots
 proc-notice-path-linked_person = aizdomās turētais tika sasaistīts ar lietu
 proc-notice-path-import = aizdomās turētais tika importēts
+
+## Naudas un cilvēku tirdzniecības upuru daļa izmeklēšanas lapā
+proc-money = Arests un konfiskācija (Dir 2011/36 Art 7)
+proc-assets = Manta
+proc-total-frozen = Iesaldēts
+proc-total-seized = Arestēts
+proc-total-confiscated = Konfiscēts
+proc-total-realised = Realizēts
+proc-total-allocated = Piešķirts kompensācijas prasījumiem
+proc-total-paid_out = Izmaksāts cilvēku tirdzniecības upuriem
+proc-proceeds-to-compensation = Valsts tiesību akti ļauj no konfiscētajiem līdzekļiem segt cilvēku tirdzniecības upuru kompensāciju
+proc-victims-in-proceedings = Cilvēku tirdzniecības upuri kriminālprocesā
+proc-measures-missing = Piemērojamie aizsardzības pasākumi, kas nav reģistrēti:
+proc-all-measures-recorded = Visi piemērojamie aizsardzības pasākumi ir reģistrēti.

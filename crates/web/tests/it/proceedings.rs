@@ -569,4 +569,10 @@ async fn art_7_and_art_12_dir_assets_the_financial_investigation_the_europol_exp
     }
     assert_eq!(w.get(&w.caseworker, "/api/v1/joint-teams").await.status, StatusCode::FORBIDDEN);
     assert_eq!(expect(&w.get(&w.officer, "/api/v1/joint-teams").await, StatusCode::OK, "teams"), json!([]));
+    // The investigation's page shows the totals and the measures still missing.
+    let page = w.t.page(&format!("/investigations/{id}"), Some(&w.officer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Seizure and confiscation") && page.body.contains("120000.00 EUR"), "{}", page.body);
+    assert!(page.body.contains("Dzīvoklis Rīgā"));
+    assert!(page.body.contains("Protection measures that apply and are not recorded"), "{}", page.body);
 }

@@ -104,7 +104,33 @@ struct InvestigationPage<'a> {
     may_write: bool,
     prosecutes: bool,
     sources: Vec<String>,
+    /// Seizure and confiscation (Dir 2011/36 Art 7): the totals, when the user may read them.
+    money: Option<MoneySection>,
+    /// The victims in the proceedings: protection measures missing, limitation from majority.
+    victim_notes: Vec<VictimNote>,
+    limitation_warning: Option<String>,
     check: FormProblem,
+}
+
+/// The assets of the investigation in short.
+struct MoneySection {
+    assets: Vec<String>,
+    totals: Vec<(String, String)>,
+    proceeds_to_compensation: String,
+}
+
+/// What the proceedings owe a linked victim: the protection measures missing and the limitation
+/// warning.
+struct VictimNote {
+    case: CaseRef,
+    missing: Vec<String>,
+    limitation: Option<String>,
+}
+
+/// Euro cents as euros.
+fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02} EUR", (cents / 100).abs(), (cents % 100).abs())
 }
 
 fn yes_no(tr: &Tr<'_>, v: bool) -> String {
@@ -475,8 +501,51 @@ async fn page(
         ));
     }
 
+    // The money and the victims' part, where the user may read them (the same access rule).
+    let money = match state.app.assets(p, id).await {
+        Ok(a) => Some(MoneySection {
+            assets: a
+                .assets
+                .iter()
+                .map(|v| format!("{}: {}", label(&tr, "asset-kind", v.asset.kind), v.asset.description.as_str()))
+                .collect(),
+            totals: [
+                ("frozen", a.totals.frozen),
+                ("seized", a.totals.seized),
+                ("confiscated", a.totals.confiscated),
+                ("realised", a.totals.realised),
+                ("allocated", a.totals.allocated),
+                ("paid_out", a.totals.paid_out),
+            ]
+            .into_iter()
+            .map(|(k, v)| (tr.t(&format!("proc-total-{k}")), euros(v)))
+            .collect(),
+            proceeds_to_compensation: yes_no(&tr, a.proceeds_to_compensation),
+        }),
+        Err(AppError::Forbidden | AppError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let (victim_notes, limitation_warning) = match state.app.victims_in_proceedings(p, id).await {
+        Ok(v) => (
+            v.victims
+                .iter()
+                .map(|victim| VictimNote {
+                    case: case_ref(&tr, &readable, &victim.case_id),
+                    missing: victim.protection.missing.iter().map(|m| tr.msg(&m.message)).collect(),
+                    limitation: victim.limitation.as_ref().and_then(|l| l.message.as_ref()).map(|m| tr.msg(m)),
+                })
+                .collect(),
+            v.limitation_warning.as_ref().map(|w| tr.msg(&w.message)),
+        ),
+        Err(AppError::Forbidden | AppError::NotFound) => (Vec::new(), None),
+        Err(e) => return Err(e.into()),
+    };
+
     let status = check.status();
     let page = InvestigationPage {
+        money,
+        victim_notes,
+        limitation_warning,
         facts,
         offences,
         places,
