@@ -257,13 +257,8 @@ async fn a_relink_started_in_the_background_reports_progress_and_counts_wait_for
     assert_eq!(w.app.ensure_person_clusters().await.unwrap(), None);
 }
 
-/// The latest re-link jobs once none runs (jobs started in the same second, as the test clock
-/// stands still, list in any order).
-async fn relinks_ended(app: &App) -> Vec<haven_app::ident::RelinkJob> {
-    relinks_ended_where(app, |_| true).await
-}
-
-/// The latest re-link jobs once none runs and one of them satisfies `wanted`. A job started
+/// The latest re-link jobs (jobs started in the same second, as the test clock stands still,
+/// list in any order) once none runs and one of them satisfies `wanted`. A job started
 /// before a model was installed ends and the job with the new model is started right after it:
 /// between the two no job runs, so "none runs" alone can be seen too early.
 async fn relinks_ended_where(
