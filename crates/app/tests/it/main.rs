@@ -5,6 +5,6 @@ mod common;
 mod person_review;
 mod persons;
 mod proceedings;
-mod proceedings_victims;
 mod proceedings_money;
+mod proceedings_victims;
 mod stats_proceedings;
