@@ -259,7 +259,14 @@ fn search(sys: &System, tables: &[Table], needs: &Needs, swap: bool) -> Result<(
         let candidates = ctx.secondary(&sup);
         ctx.clean_up(&mut sup, &mut witnesses, candidates, true)?;
         if swap {
+            let before = sup.clone();
             ctx.swap(&mut sup, &mut witnesses, true)?;
+            // a swap cleans up only around the cells it added: a cell elsewhere that only a
+            // replaced witness needed is tried again here
+            if sup != before {
+                let candidates = ctx.secondary(&sup);
+                ctx.clean_up(&mut sup, &mut witnesses, candidates, true)?;
+            }
         }
     }
     Ok((sup, max_value))
@@ -1091,6 +1098,14 @@ mod tests {
             prop_assert!(!r.passed, "secondary cell {} (value {}) is not needed", i, t.values[i]);
         }
         Ok(())
+    }
+
+    /// A table the property below once found with an unneeded secondary cell.
+    #[test]
+    fn the_clean_up_leaves_only_needed_secondary_cells_in_a_found_table() {
+        let t = t2(4, 3, &[2, 3, 5, 5, 2, 5, 0, 5, 1, 5, 5, 5]);
+        check_lean(&t, &SdcParams { threshold: 5, protection: ProtectionLevel::Absolute(5) }).unwrap();
+        check_lean(&t, &SdcParams { threshold: 5, protection: ProtectionLevel::PercentOfValue(10) }).unwrap();
     }
 
     proptest! {
