@@ -565,20 +565,6 @@ pub fn proceedings_view(actor: &Actor, case: &CaseScope) -> ProceedingsView {
     }
 }
 
-/// Record-level decision on the training records of `country` (Dir 2011/36 Art 18(3)):
-/// [`Permission::RecordTrainings`] or [`Permission::ReadTrainings`], of the actor's own country
-/// only; the EU level keeps no training records.
-pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Permission) -> Decision {
-    let training = matches!(permission, Permission::RecordTrainings | Permission::ReadTrainings);
-    if !training || !permission_allowed(&actor.roles, permission) {
-        return Decision::Deny(DenyReason::RoleLacksCompartment);
-    }
-    if actor.jurisdiction != country || country == Jurisdiction::EuropeanUnion {
-        return Decision::Deny(DenyReason::OtherJurisdiction);
-    }
-    Decision::Allow
-}
-
 /// Record-level decision on a joint investigation team (the proceedings compartment), given
 /// the investigations linked to it (of any of its countries): who may act on one of them in the
 /// same way may act on the team. A reader sees the team and its parties; each linked
@@ -594,6 +580,20 @@ pub fn authorize_joint_team(actor: &Actor, linked: &[InvestigationScope], action
         }
     }
     denied
+}
+
+/// Record-level decision on the training records of `country` (Dir 2011/36 Art 18(3)):
+/// [`Permission::RecordTrainings`] or [`Permission::ReadTrainings`], of the actor's own country
+/// only; the EU level keeps no training records.
+pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Permission) -> Decision {
+    let training = matches!(permission, Permission::RecordTrainings | Permission::ReadTrainings);
+    if !training || !permission_allowed(&actor.roles, permission) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction != country || country == Jurisdiction::EuropeanUnion {
+        return Decision::Deny(DenyReason::OtherJurisdiction);
+    }
+    Decision::Allow
 }
 
 #[cfg(test)]
@@ -1059,7 +1059,6 @@ mod tests {
 
     #[test]
     fn no_permission_without_roles() {
-
         assert!(!permission_allowed(&[], Permission::Authenticated));
         assert!(permission_allowed(&[], Permission::Public));
     }

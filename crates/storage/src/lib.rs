@@ -180,11 +180,11 @@ mod person_review;
 pub use person_review::*;
 mod proceedings;
 pub use proceedings::*;
-mod stats_proceedings;
 mod proceedings_victims;
 pub use proceedings_victims::*;
 mod proceedings_money;
 pub use proceedings_money::*;
+mod stats_proceedings;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.
