@@ -305,7 +305,10 @@ mod tests {
                         "other country" => country("EE"),
                         _ => Jurisdiction::EuropeanUnion,
                     };
-                    out.push_str(&format!(" {} |", mark(authorize_trainings(&actor(*r), country, permission).is_allowed())));
+                    out.push_str(&format!(
+                        " {} |",
+                        mark(authorize_trainings(&actor(*r), country, permission).is_allowed())
+                    ));
                 }
                 out.push('\n');
             }
