@@ -565,9 +565,24 @@ impl App {
         id: &str,
         inputs: &[SuspectInput],
     ) -> AppResult<InvestigationView> {
-        for input in inputs {
-            self.add_suspect_by(principal, id, input, NoticePath::Import).await?;
+        let (row, _) = self.investigation_for(principal, id, Action::Write).await?;
+        // every suspect checked before any is written: the file is taken whole or not at all
+        let mut prepared = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let one = self.prepare_suspect(principal, &row, input, NoticePath::Import).await;
+            // a problem names the suspect of the file: `suspects[i].field`
+            prepared.push(one.map_err(|e| match e {
+                AppError::Invalid(p) => {
+                    let field = format!("suspects[{i}].{}", p.field);
+                    AppError::Invalid(p.within(field))
+                }
+                other => other,
+            })?);
         }
+        let notices = prepared.iter().filter(|(_, n)| n.is_some()).count();
+        let detail = format!("suspects_imported={},notices_raised={notices}", prepared.len());
+        let event = self.write_event(principal, &row, &detail);
+        self.store.add_suspects(&prepared, &event).await?;
         self.investigation(principal, id).await
     }
 
@@ -579,10 +594,25 @@ impl App {
         path: NoticePath,
     ) -> AppResult<InvestigationView> {
         let (row, _) = self.investigation_for(principal, id, Action::Write).await?;
+        let (stored, notice) = self.prepare_suspect(principal, &row, input, path).await?;
+        let detail = if notice.is_some() { "suspect_added,notice_raised" } else { "suspect_added" };
+        let event = self.write_event(principal, &row, detail);
+        self.store.add_suspect(&stored, notice.as_ref(), &event).await?;
+        self.investigation(principal, id).await
+    }
+
+    /// A suspect checked and ready to store, with the non-punishment notice it raises.
+    async fn prepare_suspect(
+        &self,
+        principal: &Principal,
+        row: &InvestigationRow,
+        input: &SuspectInput,
+        path: NoticePath,
+    ) -> AppResult<(SuspectRow, Option<NoticeRow>)> {
         let suspect = Suspect::parse(new_id(), row.id.clone(), input)?;
         let standing = match &suspect.case_id {
             Some(case_id) => {
-                self.linkable_case(principal, &scope_of(&row)?, case_id).await?;
+                self.linkable_case(principal, &scope_of(row)?, case_id).await?;
                 self.victim_standing(case_id).await?
             }
             None => None,
@@ -604,10 +634,7 @@ impl App {
             created_by: principal.user.id.clone(),
             created_at: self.now(),
         };
-        let detail = if notice.is_some() { "suspect_added,notice_raised" } else { "suspect_added" };
-        let event = self.write_event(principal, &row, detail);
-        self.store.add_suspect(&stored, notice.as_ref().map(Self::notice_row).as_ref(), &event).await?;
-        self.investigation(principal, id).await
+        Ok((stored, notice.as_ref().map(Self::notice_row)))
     }
 
     async fn suspect_in(&self, row: &InvestigationRow, suspect_id: &str) -> AppResult<Suspect> {

@@ -269,6 +269,20 @@ impl Store {
         Ok(())
     }
 
+    /// Adds suspects (an import), each with the notice it raises, in one transaction: all of
+    /// them or none.
+    pub async fn add_suspects(&self, rows: &[(SuspectRow, Option<NoticeRow>)], audit: &AuditEvent) -> Result<()> {
+        audited_tx!(self, audit, |tx| {
+            for (row, notice) in rows {
+                insert_suspect!(tx, row);
+                if let Some(n) = notice {
+                    insert_notice!(tx, n);
+                }
+            }
+        });
+        Ok(())
+    }
+
     /// Links a suspect to the person's case in identification, with the notice it raises, in
     /// one transaction. Returns `false` if no such suspect exists.
     pub async fn link_suspect_case(

@@ -157,6 +157,18 @@ async fn art_8_dir_the_notice_is_raised_on_every_path_and_decided_by_the_prosecu
         // Imported from another system.
         let view = w.app.import_suspects(&w.police, &id, &[suspect("O. K.", &referred)]).await.unwrap();
         assert!(view.suspects.iter().flat_map(|s| &s.notices).any(|n| n.notice.path == NoticePath::Import));
+        // An import is taken whole or not at all: a suspect naming a case the police may not
+        // link refuses the file, naming that suspect's field, and none of it is stored.
+        let before = view.suspects.len();
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let refused = w.app.import_suspects(&w.police, &id, &[suspect("A. A.", ""), suspect("B. B.", &unknown)]).await;
+        match refused {
+            Err(AppError::Invalid(e)) => assert_eq!(e.field, "suspects[1].case_id"),
+            other => panic!("the import was not refused at its second suspect: {other:?}"),
+        }
+        let view = w.app.investigation(&w.police, &id).await.unwrap();
+        assert_eq!(view.suspects.len(), before);
+        assert!(!view.suspects.iter().any(|s| s.suspect.name == "A. A."));
         // No case, no notice.
         let view = w.app.add_suspect(&w.police, &id, &suspect("Jānis Bērziņš", "")).await.unwrap();
         let plain = view.suspects.iter().find(|s| s.suspect.name == "Jānis Bērziņš").unwrap();
