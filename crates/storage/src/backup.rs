@@ -639,6 +639,18 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "suspect_person_links",
+        "suspect_a, suspect_b",
+        &[
+            ("suspect_a", Col::Text),
+            ("suspect_b", Col::Text),
+            ("jurisdiction", Col::Text),
+            ("answer", Col::Text),
+            ("decided_by", Col::Text),
+            ("decided_at", Col::Int),
+        ],
+    ),
+    (
         "stat_releases",
         "id",
         &[
@@ -752,6 +764,7 @@ pub const TABLES: &[&str] = &[
     "protection_measures",
     "victim_information",
     "trainings",
+    "suspect_person_links",
     "stat_releases",
     "privacy_budgets",
     "hub_submissions",

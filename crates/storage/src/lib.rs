@@ -185,6 +185,8 @@ pub use proceedings_victims::*;
 mod proceedings_money;
 pub use proceedings_money::*;
 mod stats_proceedings;
+mod proceedings_persons;
+pub use proceedings_persons::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.
