@@ -112,7 +112,7 @@ fn make_vectors() -> [(&'static str, Value); 3] {
         }));
     }
     let keys = json!({
-        "description": "Fixed key pairs of two instances. Ed25519 secret key = signing_seed (RFC 8032); X25519 key pair = HPKE DeriveKeyPair(encryption_ikm) of DHKEM(X25519, HKDF-SHA256) (RFC 9180 section 7.1.3). Seeds and ikm are SHA-256 of the labels. Key id = base64url(SHA-256(raw public key)), no padding.",
+        "description": "Fixed key pairs of two instances. Ed25519 secret key = signing_seed (RFC 8032); X25519 key pair = HPKE DeriveKeyPair(encryption_ikm) of DHKEM(X25519, HKDF-SHA256) (RFC 9180 section 7.1.3); encryption_private_key is its SerializePrivateKey, clamped (section 7.1.2). Seeds and ikm are SHA-256 of the labels. Key id = base64url(SHA-256(raw public key)), no padding.",
         "instances": instances,
     });
     let directory = json!({
