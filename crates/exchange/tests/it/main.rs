@@ -1,5 +1,6 @@
 //! Integration tests of haven-exchange: the envelope, the directory, the test vectors and the
 //! parsers under arbitrary input.
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod directory;
 mod envelope;
