@@ -172,6 +172,24 @@ pub(crate) mod b64_bytes {
     }
 }
 
+pub(crate) mod uuid_hyphenated {
+    //! A UUID as lower-case hyphenated text only (`01234567-89ab-...`).
+    use serde::{Deserialize, Deserializer, Serializer};
+    use uuid::Uuid;
+
+    pub fn serialize<S: Serializer>(id: &Uuid, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&id.hyphenated().to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Uuid, D::Error> {
+        let text = String::deserialize(d)?;
+        match Uuid::try_parse(&text) {
+            Ok(id) if id.hyphenated().to_string() == text => Ok(id),
+            _ => Err(serde::de::Error::custom("expected a UUID in lower-case hyphenated form")),
+        }
+    }
+}
+
 /// Reads JSON into `T`, naming the path of the first problem (`entry.signing_keys[0].valid_from`).
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     prefix: &str,

@@ -39,7 +39,7 @@ pub struct Header {
     /// [`PROTOCOL_VERSION`].
     pub version: u32,
     /// Chosen by the sender, unique per message; the receiver's idempotency key.
-    #[serde(with = "uuid_hyphenated")]
+    #[serde(with = "crate::encoding::uuid_hyphenated")]
     pub message_id: Uuid,
     pub sender: InstanceId,
     pub receiver: InstanceId,
@@ -54,24 +54,6 @@ pub struct Header {
     pub sender_signing_key: KeyId,
     /// The key id of the receiver's X25519 key the message is encrypted to.
     pub receiver_encryption_key: KeyId,
-}
-
-mod uuid_hyphenated {
-    //! A UUID as lower-case hyphenated text only (`01234567-89ab-...`).
-    use serde::{Deserialize, Deserializer, Serializer};
-    use uuid::Uuid;
-
-    pub fn serialize<S: Serializer>(id: &Uuid, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&id.hyphenated().to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Uuid, D::Error> {
-        let text = String::deserialize(d)?;
-        match Uuid::try_parse(&text) {
-            Ok(id) if id.hyphenated().to_string() == text => Ok(id),
-            _ => Err(serde::de::Error::custom("expected a UUID in lower-case hyphenated form")),
-        }
-    }
 }
 
 impl Header {

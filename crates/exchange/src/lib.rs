@@ -10,6 +10,7 @@ pub mod encoding;
 mod envelope;
 mod ids;
 mod keys;
+pub mod messages;
 
 pub use directory::{
     Directory, DirectoryEntry, DirectoryError, ENTRY_SIGNATURE_LABEL, KeyLookupError, KeyStatus, LocalRevocation,

@@ -4,6 +4,7 @@
 
 mod directory;
 mod envelope;
+mod messages;
 mod parsers;
 mod support;
 mod vectors;
