@@ -1558,7 +1558,7 @@ impl App {
     /// may see (the same scope and authorisation as the case list) are decrypted and scored. The
     /// engine compares exactly the records that share a blocking key, so the hits are those of
     /// scoring every visible case.
-    async fn search_scope(
+    pub(crate) async fn search_scope(
         &self,
         principal: &Principal,
         exclude: Option<&str>,

@@ -18,6 +18,7 @@ pub mod limiter;
 pub mod person_review;
 pub mod proceedings;
 pub mod proceedings_money;
+pub mod proceedings_persons;
 pub mod proceedings_victims;
 pub mod queues;
 pub mod stats;

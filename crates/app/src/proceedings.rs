@@ -40,7 +40,7 @@ fn stored_date(field: &str, value: &str) -> AppResult<CalendarDate> {
     CalendarDate::parse(field, value).map_err(internal)
 }
 
-fn scope_of(row: &InvestigationRow) -> AppResult<InvestigationScope> {
+pub(crate) fn scope_of(row: &InvestigationRow) -> AppResult<InvestigationScope> {
     Ok(InvestigationScope {
         unit_organisation_id: row.unit_organisation_id.clone(),
         prosecutor_organisation_id: row.prosecutor_organisation_id.clone(),
@@ -178,7 +178,7 @@ impl App {
 
     /// The standing of a case in identification, for the non-punishment notice: `None` when
     /// the case raises none.
-    async fn victim_standing(&self, case_id: &str) -> AppResult<Option<VictimStanding>> {
+    pub(crate) async fn victim_standing(&self, case_id: &str) -> AppResult<Option<VictimStanding>> {
         let status = match self.store.registration(case_id).await? {
             Some(reg) => match reg.nrm_status {
                 Some(code) => Some(NrmStatus::parse_code("nrm_status", &code).map_err(internal)?),
@@ -366,7 +366,7 @@ impl App {
         })
     }
 
-    async fn suspects_of(&self, investigation_id: &str) -> AppResult<Vec<Suspect>> {
+    pub(crate) async fn suspects_of(&self, investigation_id: &str) -> AppResult<Vec<Suspect>> {
         self.store.suspects(investigation_id).await?.into_iter().map(|row| self.suspect_from(row)).collect()
     }
 
@@ -637,7 +637,7 @@ impl App {
         Ok((stored, notice.as_ref().map(Self::notice_row)))
     }
 
-    async fn suspect_in(&self, row: &InvestigationRow, suspect_id: &str) -> AppResult<Suspect> {
+    pub(crate) async fn suspect_in(&self, row: &InvestigationRow, suspect_id: &str) -> AppResult<Suspect> {
         self.suspects_of(&row.id).await?.into_iter().find(|s| s.id == suspect_id).ok_or_else(|| {
             AppError::said(
                 "suspect_id",

@@ -8,14 +8,14 @@
 //! [`haven_stats::proceedings`]'s; which suspects are one person, which offence and form each
 //! stage is for, and on which day it was reached are decided here ([`OFFENDER_METHOD`]).
 
+use crate::proceedings_persons::suspect_facts;
 use crate::{App, AppError, AppResult, Principal};
 use haven_crypto::FieldContext;
 use haven_domain::Coded;
-use haven_domain::case::CalendarDate;
+use haven_domain::case::{CalendarDate, Sex};
 use haven_domain::proceedings::charge::{Charge, Judgment, ProsecutionDecision, Verdict};
 use haven_domain::proceedings::suspect::ChainRole;
 use haven_domain::proceedings::{Investigation, OffenceKind};
-use haven_link::normalize::{CyrillicScheme, fold, sorted_tokens};
 use haven_stats::amounts::{AmountFigure, MeasureFacts, amount_figures};
 use haven_stats::national::OffenderRecord;
 use haven_stats::proceedings::{self, StageFacts, SuspectFacts};
@@ -26,8 +26,9 @@ use std::collections::HashMap;
 /// SDMX-CSV file's `COMMENT_DSET`), translated on the pages (`stats-proc-method`).
 pub const OFFENDER_METHOD: &str = "Offenders, persons not records: natural persons who are suspects in the \
      country's investigations. Suspects linked to the same identification case, or to cases the person register \
-     joins into one person, are one person, and so are suspects of the same name (letter case, diacritics and the \
-     order of the names aside), the same citizenship and the same sex. A person is counted once per stage and \
+     joins into one person, are one person; so are suspects a police officer or prosecutor confirmed to be the same \
+     person, and suspects the person-linkage engine joins at its model's cluster threshold (name, sex and \
+     citizenship compared; never a pair confirmed to be different people). A person is counted once per stage and \
      year: suspected in the year first known as a suspect (recorded, or charged, decided on or judged earlier), \
      prosecuted in the year of the earliest decision to prosecute (indictment or penal order), convicted in the year \
      of the first conviction at any instance, whatever an appeal decides later; under the sex, age group, \
@@ -103,9 +104,19 @@ impl App {
         // the person register's persons, where it has them: suspects linked to cases of one
         // person are one person
         let person_of_case = self.maintained_person_ids(&country).await?.unwrap_or_default();
+        let suspects = self.store.suspects_in(&country).await?;
+        // the person-linkage engine's persons among the natural persons, with the answers of
+        // the police and prosecutors that two suspects are (or are not) the same person
+        let mut linkage = Vec::new();
+        for row in suspects.iter().filter(|r| r.kind == "natural") {
+            let name = self.keys.decrypt_str(&ctx("suspects", "name", &row.id), &row.name)?;
+            let sex = row.sex.as_deref().and_then(|s| <Sex as Coded>::parse_code("sex", s).ok());
+            linkage.push((row.id.clone(), suspect_facts(&name, sex, row.citizenship.clone())));
+        }
+        let mut person_keys = self.suspect_person_keys(&country, &linkage).await?;
         let mut facts = Vec::new();
         let mut legal_persons = 0u64;
-        for row in self.store.suspects_in(&country).await? {
+        for row in suspects {
             if row.kind != "natural" {
                 legal_persons += 1;
                 continue;
@@ -115,13 +126,9 @@ impl App {
             if let Some(case) = &row.case_id {
                 keys.push(format!("case:{}", person_of_case.get(case).unwrap_or(case)));
             }
-            let name = self.keys.decrypt_str(&ctx("suspects", "name", &row.id), &row.name)?;
-            let name = sorted_tokens(&fold(&name, CyrillicScheme::Icao));
+            keys.extend(person_keys.remove(&row.id).unwrap_or_default());
             let citizen = row.citizenship.as_deref().map_or_else(|| "UNK".to_owned(), crate::stats::first_citizenship);
             let sex = crate::stats::sex_code(row.sex.as_deref().unwrap_or(""));
-            if !name.is_empty() && citizen != "UNK" && !matches!(sex, "UNK" | "OTH") {
-                keys.push(format!("name:{name}|{citizen}|{sex}"));
-            }
             let empty = Records::default();
             let recs = records.get(&row.id).unwrap_or(&empty);
             let roles: Vec<ChainRole> =

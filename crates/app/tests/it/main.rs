@@ -6,5 +6,6 @@ mod person_review;
 mod persons;
 mod proceedings;
 mod proceedings_money;
+mod proceedings_persons;
 mod proceedings_victims;
 mod stats_proceedings;
