@@ -1,11 +1,14 @@
 //! The exchange envelope (haven_exchange): any bytes through the envelope parser, the header,
-//! signed directory entry and stored directory parsers, and open() with fixed keys; or, chosen by
-//! the first byte, a valid envelope from LV to EE with the input XORed into it, which open() must
-//! refuse unless nothing changed. Never a panic.
+//! signed directory entry and stored directory parsers, the message bodies (acknowledgement,
+//! referral), and open() with fixed keys; or, chosen by the first byte, a valid envelope from LV
+//! to EE with the input XORed into it, which open() must refuse unless nothing changed. Never a
+//! panic; a body that parses is written out and parses again to the same value.
 #![no_main]
 
 use std::sync::OnceLock;
 
+use haven_exchange::messages::acknowledgement::Acknowledgement;
+use haven_exchange::messages::referral::Referral;
 use haven_exchange::{
     Directory, DirectoryEntry, EncryptionKeyPair, Envelope, Header, InstanceId, LocalIdentity, MessageDraft,
     MessageType, PeerRole, PublishedKey, SignedEntry, SigningKeyPair, open, seal,
@@ -94,6 +97,15 @@ fuzz_target!(|data: &[u8]| {
             let _ = Header::parse(data);
             let _ = SignedEntry::parse(data);
             let _ = Directory::load([0; 32], [data]);
+            if let Ok(ack) = Acknowledgement::parse(data) {
+                let again = Acknowledgement::parse(&ack.to_json().unwrap()).unwrap();
+                assert_eq!(again, ack);
+            }
+            let today = f.now.date();
+            if let Ok(referral) = Referral::parse(data, today) {
+                let again = Referral::parse(&referral.to_json(today).unwrap(), today).unwrap();
+                assert_eq!(again, referral);
+            }
             if let Err(e) = open(data, f.now, &f.ee, &f.ee_directory) {
                 let _ = (e.code(), e.http_status(), e.to_string());
             } else {
