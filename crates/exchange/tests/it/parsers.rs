@@ -1,5 +1,7 @@
 //! Whatever bytes arrive, the parsers and open() answer with an error, never a panic.
 
+use haven_exchange::messages::acknowledgement::Acknowledgement;
+use haven_exchange::messages::referral::Referral;
 use haven_exchange::{Directory, Envelope, Header, SignedEntry, open, seal};
 use proptest::prelude::*;
 
@@ -16,6 +18,8 @@ proptest! {
         prop_assert!(SignedEntry::parse(&bytes).is_err());
         prop_assert!(Directory::load([0u8; 32], [bytes.as_slice()]).is_err());
         prop_assert!(open(&bytes, t0(), &ee.identity, &ee.directory).is_err());
+        prop_assert!(Acknowledgement::parse(&bytes).is_err());
+        prop_assert!(Referral::parse(&bytes, t0().date()).is_err());
     }
 
     #[test]
