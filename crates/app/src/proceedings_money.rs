@@ -40,6 +40,7 @@ use haven_domain::access::{
     Action, Decision, InvestigationActions, InvestigationScope, authorize_investigation, authorize_joint_team,
     investigation_actions,
 };
+use haven_domain::assist::compensation::{ClaimKind, CompensationClaim, Payer, Payment};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::CalendarDate;
 use haven_domain::proceedings::Investigation;
@@ -82,6 +83,16 @@ fn scope_of(row: &InvestigationRow) -> AppResult<InvestigationScope> {
         prosecutor_organisation_id: row.prosecutor_organisation_id.clone(),
         jurisdiction: Jurisdiction::parse("jurisdiction", &row.jurisdiction).map_err(internal)?,
     })
+}
+
+/// Who pays a claim from confiscated proceeds: the offender's proceeds on a claim against the
+/// offender, the State's scheme or the fund on a claim to them.
+fn proceeds_payer(kind: ClaimKind) -> Payer {
+    match kind {
+        ClaimKind::CriminalProceedingsAgainstOffender | ClaimKind::CivilProceedings => Payer::Offender,
+        ClaimKind::StateCompensationScheme => Payer::State,
+        ClaimKind::NationalVictimsFund => Payer::Fund,
+    }
 }
 
 fn is_uuid(id: &str) -> bool {
@@ -484,6 +495,16 @@ impl App {
             _ => return Err(unknown()),
         };
         let victim_linked = self.store.investigation_victims(&row.id).await?.iter().any(|v| v.case_id == facts.case_id);
+        let (_, compensation) = self.claim_for_proceeds(&facts.case_id, &facts.id).await?;
+        // What is allocated to the claim (from any investigation) and not yet paid out is
+        // spoken for: the award can take no more than it leaves.
+        let pending = self
+            .store
+            .allocations_to_claim(&facts.id)
+            .await?
+            .iter()
+            .map(|a| a.amount_euro_cents.saturating_sub(a.paid_out_euro_cents))
+            .fold(0, i64::saturating_add);
         let country = CountryCode::parse("jurisdiction", &row.jurisdiction).map_err(internal)?;
         let practice = self.practice_of(country)?;
         let earlier: Vec<Allocation> = self
@@ -494,7 +515,15 @@ impl App {
             .filter(|a| a.asset_id == asset.id)
             .map(|a| Self::allocation_from(a).map(|v| v.allocation))
             .collect::<AppResult<_>>()?;
-        let claim = ClaimFacts { claim_id: facts.id.clone(), case_id: facts.case_id.clone(), victim_linked };
+        let claim = ClaimFacts {
+            claim_id: facts.id.clone(),
+            case_id: facts.case_id.clone(),
+            victim_linked,
+            status: compensation.status(),
+            awarded: compensation.awarded(),
+            currency: compensation.currency(),
+            unpaid_unallocated: compensation.outstanding().saturating_sub(pending),
+        };
         let mut allocation = Allocation::allocate(
             new_id(),
             practice.as_ref().and_then(|p| p.on(self.today())),
@@ -522,7 +551,12 @@ impl App {
             updated_by: principal.user.id.clone(),
             updated_at: now,
         };
-        let event = self.money_event(principal, AuditAction::ProceedingsWritten, &row, "proceeds_allocated");
+        let event = self.money_event(
+            principal,
+            AuditAction::ProceedingsWritten,
+            &row,
+            &format!("proceeds_allocated,claim={},case={}", allocation.claim_id, allocation.case_id),
+        );
         if !self.store.allocate_proceeds(&stored, &event).await? {
             // Another allocation took the proceeds meanwhile.
             return Err(AppError::conflict(
@@ -533,7 +567,32 @@ impl App {
         self.assets_view(principal, &row, actions).await
     }
 
-    /// Records that a share of an allocation was paid out to the victim.
+    /// The compensation claim `claim_id` of `case_id` as stored in the support compartment, for
+    /// the money rules alone (its content is not shown to the proceedings' user).
+    async fn claim_for_proceeds(
+        &self,
+        case_id: &str,
+        claim_id: &str,
+    ) -> AppResult<(haven_storage::SupportRecordRow, CompensationClaim)> {
+        let row = self
+            .store
+            .support_records(case_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == claim_id && r.kind == "compensation_claim")
+            .ok_or_else(|| {
+                AppError::said("claim_id", "no compensation claim has this id", MessageId::ProceedingsUnknownClaim)
+            })?;
+        let json = self.keys.decrypt_str(&ctx("support_records", "body", &row.id), &row.body)?;
+        let claim: CompensationClaim = serde_json::from_str(&json).map_err(internal)?;
+        Ok((row, claim))
+    }
+
+    /// Records that a share of an allocation was paid out to the victim, and adds it to the
+    /// payments of the compensation claim it was allocated to (Dir 2011/36 Art 17): one
+    /// transaction, audited twice (the proceedings' write on the investigation, the claim's
+    /// payment on the victim's case). Never above the allocation (`amount`), nor above the award
+    /// not yet paid (`amount`), nor before the award (`on`).
     pub async fn record_payout(
         &self,
         principal: &Principal,
@@ -559,6 +618,29 @@ impl App {
                 Message::new(MessageId::StoredConflict),
             ));
         }
+        let (claim_row, claim) = self.claim_for_proceeds(&allocation.case_id, &allocation.claim_id).await?;
+        let payment = Payment {
+            received_on: paid.paid_out_on.unwrap_or(paid.allocated_on),
+            amount: paid.paid_out_euro_cents - allocation.paid_out_euro_cents,
+            currency: claim.currency(),
+            payer: proceeds_payer(claim.kind()),
+        };
+        let claim = claim.record_payment(payment).map_err(|mut e| {
+            if e.field == "received_on" {
+                e.field = "on".into();
+            }
+            AppError::from(e)
+        })?;
+        let claim_json = serde_json::to_string(&claim).map_err(internal)?;
+        let now = self.now();
+        let next_claim = haven_storage::SupportRecordRow {
+            status: claim.status().code().to_owned(),
+            body: self.keys.encrypt_str(&ctx("support_records", "body", &claim_row.id), &claim_json),
+            version: claim_row.version + 1,
+            updated_by: principal.user.id.clone(),
+            updated_at: now,
+            ..claim_row.clone()
+        };
         let next = AllocationRow {
             paid_out_euro_cents: paid.paid_out_euro_cents,
             paid_out_on: paid.paid_out_on.map(|d| d.to_string()),
@@ -567,8 +649,20 @@ impl App {
             updated_at: self.now(),
             ..current
         };
-        let event = self.money_event(principal, AuditAction::ProceedingsWritten, &row, "payout");
-        if !self.store.record_payout(&next, &event).await? {
+        let event = self.money_event(
+            principal,
+            AuditAction::ProceedingsWritten,
+            &row,
+            &format!("payout,claim={}", claim_row.id),
+        );
+        let claim_event = self
+            .event(principal, AuditAction::SupportRecordUpdated)
+            .on("case", &claim_row.case_id, None)
+            .detail(format!(
+                "record={} kind=compensation_claim action=payment status={} source=confiscated_proceeds,investigation={}",
+                claim_row.id, next_claim.status, row.id
+            ));
+        if !self.store.record_payout_to_claim(&next, &next_claim, claim_row.version, &event, &claim_event).await? {
             return Err(AppError::conflict(
                 "the allocation was changed meanwhile; reload it",
                 Message::new(MessageId::StoredConflict),

@@ -378,6 +378,11 @@ crate::coded_enum! {
         ProceedingsTeamConcluded => "msg-proceedings-team-concluded",
         ProceedingsExportNeedsParts => "msg-proceedings-export-needs-parts",
         ProceedingsExportVictimsNeedJustification => "msg-proceedings-export-victims-need-justification",
+        ProceedingsClaimNotPayable => "msg-proceedings-claim-not-payable",
+        ProceedingsClaimNotInEuro => "msg-proceedings-claim-not-in-euro",
+        ProceedingsAllocationAboveAward => "msg-proceedings-allocation-above-award",
+        ProceedingsCurrencyUnknown => "msg-proceedings-currency-unknown",
+        ProceedingsCurrencyMinorUnits => "msg-proceedings-currency-minor-units",
         // (end of criminal proceedings)
     }
 }

@@ -246,6 +246,78 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Records a payout of an allocation and, in the same transaction, the payment on the
+    /// compensation claim it was allocated to (`claim`, the next version of the support record,
+    /// written only over `claim_version`), with both audit entries: the proceedings' write and
+    /// the support record's change. Returns whether both were written (neither on a stale
+    /// version or a payout above the allocation).
+    pub async fn record_payout_to_claim(
+        &self,
+        row: &AllocationRow,
+        claim: &crate::SupportRecordRow,
+        claim_version: i64,
+        audit: &AuditEvent,
+        claim_audit: &AuditEvent,
+    ) -> Result<bool> {
+        macro_rules! body {
+            ($backend:ident, $tx:ident) => {{
+                let paid = sqlx::query(
+                    "UPDATE confiscation_allocations SET paid_out_euro_cents = $1, paid_out_on = $2, version = $3, \
+                     updated_by = $4, updated_at = $5 WHERE id = $6 AND version = $7 AND $1 <= amount_euro_cents",
+                )
+                .bind(row.paid_out_euro_cents)
+                .bind(&row.paid_out_on)
+                .bind(row.version)
+                .bind(&row.updated_by)
+                .bind(row.updated_at)
+                .bind(&row.id)
+                .bind(row.version - 1)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+                let claimed = sqlx::query(
+                    "UPDATE support_records SET status = $1, body = $2, version = $3, updated_by = $4, \
+                     updated_at = $5 WHERE id = $6 AND version = $7 AND kind = 'compensation_claim'",
+                )
+                .bind(&claim.status)
+                .bind(&claim.body)
+                .bind(claim.version)
+                .bind(&claim.updated_by)
+                .bind(claim.updated_at)
+                .bind(&claim.id)
+                .bind(claim_version)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+                if paid != 1 || claimed != 1 {
+                    // Nothing half-written: the transaction is dropped, rolled back.
+                    return Ok(false);
+                }
+                audit_in!($backend, self, $tx, audit);
+                audit_in!($backend, self, $tx, claim_audit);
+                $tx.commit().await?;
+            }};
+        }
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                body!(sqlite, tx);
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                body!(postgres, tx);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The allocations to a compensation claim, from every investigation.
+    pub async fn allocations_to_claim(&self, claim_id: &str) -> Result<Vec<AllocationRow>> {
+        let sql =
+            select_sql(ALLOCATION_COLUMNS, "confiscation_allocations", "WHERE claim_id = $1 ORDER BY created_at, id");
+        Ok(on_pool!(self, |pool| sqlx::query_as(sql).bind(claim_id).fetch_all(pool).await?))
+    }
+
     /// The allocations of an investigation's proceeds.
     pub async fn allocations(&self, investigation_id: &str) -> Result<Vec<AllocationRow>> {
         let sql = select_sql(

@@ -51,6 +51,11 @@ const LV_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/lv-proceedings-vic
 const EN_PROCEEDINGS_MONEY: &str = include_str!("../locales/en-proceedings-money.ftl");
 const LV_PROCEEDINGS_MONEY: &str = include_str!("../locales/lv-proceedings-money.ftl");
 
+/// Labels of the training records, and the messages of the money rules (proceeds paid into
+/// compensation, currencies).
+const EN_TRAININGS: &str = include_str!("../locales/en-trainings.ftl");
+const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
+
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
     #[error("message file {file}: {message}")]
@@ -101,6 +106,7 @@ impl I18n {
                     EN_PROCEEDINGS,
                     EN_PROCEEDINGS_VICTIMS,
                     EN_PROCEEDINGS_MONEY,
+                    EN_TRAININGS,
                 ],
                 "en",
                 false,
@@ -120,6 +126,7 @@ impl I18n {
                     LV_PROCEEDINGS,
                     LV_PROCEEDINGS_VICTIMS,
                     LV_PROCEEDINGS_MONEY,
+                    LV_TRAININGS,
                 ],
                 "lv",
                 false,
@@ -146,12 +153,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_STATS_PROCEEDINGS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_STATS_PROCEEDINGS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}\n{EN_TRAININGS}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_STATS_PROCEEDINGS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_STATS_PROCEEDINGS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}\n{LV_TRAININGS}"
                 )
             }
         };
@@ -717,6 +724,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-proceedings.ftl", EN_PROCEEDINGS),
             ("en-proceedings-victims.ftl", EN_PROCEEDINGS_VICTIMS),
             ("en-proceedings-money.ftl", EN_PROCEEDINGS_MONEY),
+            ("en-trainings.ftl", EN_TRAININGS),
         ],
     );
     let lv = interface(
@@ -734,6 +742,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-proceedings.ftl", LV_PROCEEDINGS),
             ("lv-proceedings-victims.ftl", LV_PROCEEDINGS_VICTIMS),
             ("lv-proceedings-money.ftl", LV_PROCEEDINGS_MONEY),
+            ("lv-trainings.ftl", LV_TRAININGS),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

@@ -6,7 +6,9 @@
 //! other's investigation. On SQLite, and on PostgreSQL when HAVEN_TEST_POSTGRES_URL is set.
 
 use crate::common::{Database, bare_registration, organisation, postgres_app, refer, sqlite_app, user};
-use haven_app::assist_records::{ClaimRecordInput, NewSupportRecord};
+use haven_app::assist_records::{
+    ClaimRecordInput, NewSupportRecord, PaymentInput, SupportRecordChange, TransitionInput,
+};
 use haven_app::proceedings_money::{AllocationInput, FinancialStatusInput, PayoutInput, TeamOutcomeInput};
 use haven_app::{App, AppError, Principal};
 use haven_domain::MessageId;
@@ -100,15 +102,38 @@ fn allowing() -> NationalPractice {
 }
 
 /// A victim's case (referred by the NGO, shared with the police for its identity) with a
-/// compensation claim; gives (case id, claim id).
+/// compensation claim of 60,000.00 EUR, prepared; gives (case id, claim id).
 async fn victim_with_claim(w: &World, family: &str) -> (String, String) {
+    victim_with_claim_in(w, family, "EUR").await
+}
+
+/// The claim filed and then awarded in full (60,000.00) on 2026-04-20 by the caseworker.
+async fn award(w: &World, case: &str, claim: &str) {
+    for (version, status) in [(1, "filed"), (2, "awarded")] {
+        let change = SupportRecordChange::Transition(TransitionInput {
+            status: status.into(),
+            on: "2026-04-20".into(),
+            amount: String::new(),
+        });
+        w.app.update_support_record(&w.caseworker, case, claim, version, &change).await.unwrap();
+    }
+}
+
+/// The claim as the caseworker sees it: (status, total paid, outstanding, payments).
+async fn claim_seen(w: &World, case: &str, claim: &str) -> (String, i64, i64, usize) {
+    let view = w.app.support_records(&w.caseworker, case).await.unwrap();
+    let c = view.compensation_claims.iter().find(|c| c.record.id == claim).unwrap();
+    (c.record.status.clone(), c.total_paid, c.outstanding, c.record.record.payments().len())
+}
+
+async fn victim_with_claim_in(w: &World, family: &str, currency: &str) -> (String, String) {
     let case = refer(&w.app, &w.caseworker, bare_registration("Olena", family, Some("1990-02-03"))).await;
     w.app.share_case(&w.caseworker, &case, &w.police.organisation.id, &["identity".into()]).await.unwrap();
     let claim = ClaimRecordInput {
         kind: "criminal_proceedings_against_offender".into(),
         against: "the defendants of the Riga construction case".into(),
-        amount_claimed: "4000000".into(),
-        currency: "EUR".into(),
+        amount_claimed: "6000000".into(),
+        currency: currency.into(),
         prepared_on: "2026-04-01".into(),
         free_legal_representation: "yes".into(),
         confiscated_assets: vec![],
@@ -119,11 +144,20 @@ async fn victim_with_claim(w: &World, family: &str) -> (String, String) {
 }
 
 /// An investigation with a linked victim, a suspect and an asset confiscated and realised for
-/// 50,000.00 EUR; gives (investigation id, asset id, claim of the linked victim, claim of
-/// another victim).
+/// 50,000.00 EUR; gives (investigation id, asset id, awarded claim of the linked victim,
+/// awarded claim of another victim).
 async fn realised_asset(w: &World) -> (String, String, String, String) {
+    let (id, asset_id, case, claim, unlinked_claim) = realised_asset_with_case(w).await;
+    award(w, &case, &claim).await;
+    (id, asset_id, claim, unlinked_claim)
+}
+
+/// As [`realised_asset`], the linked victim's claim still prepared; gives (investigation id,
+/// asset id, the linked victim's case, its claim, the other victim's awarded claim).
+async fn realised_asset_with_case(w: &World) -> (String, String, String, String, String) {
     let (case, claim) = victim_with_claim(w, "Koval").await;
-    let (_, unlinked_claim) = victim_with_claim(w, "Bondar").await;
+    let (other_case, unlinked_claim) = victim_with_claim(w, "Bondar").await;
+    award(w, &other_case, &unlinked_claim).await;
     let id =
         w.app.open_investigation(&w.police, &investigation(&w.prosecution_id, "LV")).await.unwrap().investigation.id;
     w.app.link_victim(&w.police, &id, &case).await.unwrap();
@@ -166,7 +200,7 @@ async fn realised_asset(w: &World) -> (String, String, String, String) {
         };
         w.app.add_asset_measure(&w.prosecutor, &id, &asset_id, &m).await.unwrap();
     }
-    (id, asset_id, claim, unlinked_claim)
+    (id, asset_id, case, claim, unlinked_claim)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -249,6 +283,166 @@ async fn art_7_dir_no_allocation_beyond_what_was_realised_nor_to_an_unlinked_vic
             "SELECT COUNT(*) FROM assets WHERE position(convert_to('Brīvības', 'UTF8') in record) > 0"
         };
         assert_eq!(app.store().count_unchecked(sql).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_17_dir_proceeds_are_allocated_only_to_an_existing_claim_on_which_an_award_in_euro_stands() {
+    for w in worlds().await {
+        let (id, asset_id, case, claim, _) = realised_asset_with_case(&w).await;
+        let app = w.app.clone().with_proceedings_practice(allowing());
+        let allocate = |claim: &str, amount: &str| AllocationInput { claim_id: claim.into(), amount: amount.into() };
+        // Prepared, then filed: no award stands, nothing can be paid on it.
+        let e = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate(&claim, "100")).await.unwrap_err();
+        assert_eq!(field_of(e), ("claim_id".into(), Some(MessageId::ProceedingsClaimNotPayable)));
+        let filed = SupportRecordChange::Transition(TransitionInput {
+            status: "filed".into(),
+            on: "2026-04-20".into(),
+            amount: String::new(),
+        });
+        w.app.update_support_record(&w.caseworker, &case, &claim, 1, &filed).await.unwrap();
+        let e = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate(&claim, "100")).await.unwrap_err();
+        assert_eq!(field_of(e), ("claim_id".into(), Some(MessageId::ProceedingsClaimNotPayable)));
+        // A claim id that names no record at all.
+        let nobody = "7d9f2c1e-0000-4000-8000-000000000000";
+        let e = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate(nobody, "100")).await.unwrap_err();
+        assert_eq!(field_of(e), ("claim_id".into(), Some(MessageId::ProceedingsUnknownClaim)));
+        // A claim in another currency, awarded, of a victim linked to the investigation.
+        let (sek_case, sek_claim) = victim_with_claim_in(&w, "Lindqvist", "SEK").await;
+        w.app.link_victim(&w.police, &id, &sek_case).await.unwrap();
+        award(&w, &sek_case, &sek_claim).await;
+        let e = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate(&sek_claim, "100")).await.unwrap_err();
+        assert_eq!(field_of(e), ("claim_id".into(), Some(MessageId::ProceedingsClaimNotInEuro)));
+        assert_eq!(app.assets(&w.prosecutor, &id).await.unwrap().totals.allocated, 0, "nothing allocated");
+        // Awarded: allocated.
+        let awarded = SupportRecordChange::Transition(TransitionInput {
+            status: "awarded".into(),
+            on: "2026-04-21".into(),
+            amount: String::new(),
+        });
+        w.app.update_support_record(&w.caseworker, &case, &claim, 2, &awarded).await.unwrap();
+        let view = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate(&claim, "100")).await.unwrap();
+        assert_eq!(view.totals.allocated, 100);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_17_dir_a_payout_is_added_to_the_claims_payments_audited_and_never_above_the_allocation_or_the_award() {
+    for w in worlds().await {
+        let (id, asset_id, case, claim, _) = realised_asset_with_case(&w).await;
+        award(&w, &case, &claim).await;
+        let app = w.app.clone().with_proceedings_practice(allowing());
+        let allocate = |amount: &str| AllocationInput { claim_id: claim.clone(), amount: amount.into() };
+        let view = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate("3000000")).await.unwrap();
+        let allocation_id = view.assets[0].allocations[0].allocation.id.clone();
+        let pay = |amount: &str, on: &str, version: i64| PayoutInput { amount: amount.into(), on: on.into(), version };
+        let updated = count(&app, "support_record_updated").await;
+        let written = count(&app, "proceedings_written").await;
+        app.record_payout(&w.prosecutor, &id, &allocation_id, &pay("1000000", "2026-05-28", 1)).await.unwrap();
+        // On the claim: paid 10,000.00 of the 60,000.00 awarded, one payment more.
+        assert_eq!(claim_seen(&w, &case, &claim).await, ("awarded".into(), 1_000_000, 5_000_000, 1));
+        assert_eq!(count(&app, "support_record_updated").await, updated + 1, "the claim's payment audited");
+        assert_eq!(count(&app, "proceedings_written").await, written + 1, "the payout audited");
+        // Above what is allocated and not yet paid out: refused, and the claim unchanged.
+        let e =
+            app.record_payout(&w.prosecutor, &id, &allocation_id, &pay("2000001", "2026-05-28", 2)).await.unwrap_err();
+        assert_eq!(field_of(e), ("amount".into(), Some(MessageId::ProceedingsPayoutAboveAllocation)));
+        assert_eq!(claim_seen(&w, &case, &claim).await, ("awarded".into(), 1_000_000, 5_000_000, 1));
+        // The victim is paid 20,000.00 on the claim from elsewhere: of the award, 60,000.00 less
+        // 30,000.00 paid less 20,000.00 allocated and not yet paid out leaves 10,000.00.
+        let direct = SupportRecordChange::Payment(PaymentInput {
+            received_on: "2026-05-20".into(),
+            amount: "2000000".into(),
+            currency: "EUR".into(),
+            payer: "state".into(),
+        });
+        w.app.update_support_record(&w.caseworker, &case, &claim, 4, &direct).await.unwrap();
+        let e = app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate("1000001")).await.unwrap_err();
+        assert_eq!(field_of(e), ("amount".into(), Some(MessageId::ProceedingsAllocationAboveAward)));
+        app.allocate_proceeds(&w.prosecutor, &id, &asset_id, &allocate("1000000")).await.unwrap();
+        // The rest of the first allocation is paid out: the award is paid but for the second.
+        app.record_payout(&w.prosecutor, &id, &allocation_id, &pay("2000000", "2026-05-28", 2)).await.unwrap();
+        assert_eq!(claim_seen(&w, &case, &claim).await, ("awarded".into(), 5_000_000, 1_000_000, 3));
+        // A payout at a stale version of the allocation writes nothing, on the claim neither.
+        let second = app.assets(&w.prosecutor, &id).await.unwrap().assets[0]
+            .allocations
+            .iter()
+            .find(|a| a.allocation.id != allocation_id)
+            .map(|a| a.allocation.id.clone())
+            .unwrap();
+        let e = app.record_payout(&w.prosecutor, &id, &second, &pay("1", "2026-05-28", 0)).await.unwrap_err();
+        assert!(matches!(e, AppError::ConflictSaid { .. }), "{e:?}");
+        assert_eq!(claim_seen(&w, &case, &claim).await, ("awarded".into(), 5_000_000, 1_000_000, 3));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_9_4_dir_reading_the_financial_investigation_stores_nothing_and_the_first_change_records_it() {
+    for w in worlds().await {
+        let id = w
+            .app
+            .open_investigation(&w.police, &investigation(&w.prosecution_id, "LV"))
+            .await
+            .unwrap()
+            .investigation
+            .id;
+        let written = count(&w.app, "proceedings_written").await;
+        for _ in 0..2 {
+            let view = w.app.financial_investigation(&w.police, &id).await.unwrap();
+            assert_eq!(
+                (view.financial.status, view.version),
+                (FinancialStatus::Open, 0),
+                "runs by default, unrecorded"
+            );
+        }
+        assert_eq!(w.app.store().financial_investigation(&id).await.unwrap(), None, "a read stores nothing");
+        assert_eq!(count(&w.app, "proceedings_written").await, written, "a read writes nothing but its audit entry");
+        let input = FinancialStatusInput {
+            status: "concluded".into(),
+            reasons: String::new(),
+            on: "2026-03-01".into(),
+            version: 0,
+        };
+        let view = w.app.change_financial_status(&w.police, &id, &input).await.unwrap();
+        assert_eq!(view.version, 1);
+        let stored = w.app.store().financial_investigation(&id).await.unwrap().unwrap();
+        assert_eq!((stored.status.as_str(), stored.version), ("concluded", 1));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iso_4217_an_asset_in_yen_or_dinar_is_counted_in_the_currencys_own_minor_units_and_others_are_refused() {
+    for w in worlds().await {
+        let id = w
+            .app
+            .open_investigation(&w.police, &investigation(&w.prosecution_id, "LV"))
+            .await
+            .unwrap()
+            .investigation
+            .id;
+        let asset = |value: &str, currency: &str, rate: &str| AssetInput {
+            kind: "cash".into(),
+            description: "Cash found at the flat".into(),
+            value: value.into(),
+            currency: currency.into(),
+            rate: rate.into(),
+            rate_on: "2026-01-20".into(),
+            valued_on: "2026-01-20".into(),
+            held_in: "LV".into(),
+            held_at: "State Police evidence room".into(),
+            ..AssetInput::default()
+        };
+        // 1,000,000 yen at 0.006 euro: 6,000.00 EUR; 1.500 dinar at 2.45 euro: 3.68 EUR.
+        w.app.add_asset(&w.police, &id, &asset("1000000", "JPY", "0.006")).await.unwrap();
+        let view = w.app.add_asset(&w.police, &id, &asset("1500", "BHD", "2.45")).await.unwrap();
+        let values: Vec<(String, i64)> =
+            view.assets.iter().map(|a| (a.asset.value.currency.to_string(), a.asset.value.in_euro_cents())).collect();
+        assert!(values.contains(&("JPY".into(), 600_000)) && values.contains(&("BHD".into(), 368)), "{values:?}");
+        let e = w.app.add_asset(&w.police, &id, &asset("100", "CLF", "40")).await.unwrap_err();
+        assert_eq!(field_of(e), ("currency".into(), Some(MessageId::ProceedingsCurrencyMinorUnits)));
+        let e = w.app.add_asset(&w.police, &id, &asset("100", "ABC", "1")).await.unwrap_err();
+        assert_eq!(field_of(e), ("currency".into(), Some(MessageId::ProceedingsCurrencyUnknown)));
+        assert_eq!(w.app.assets(&w.police, &id).await.unwrap().assets.len(), 2, "nothing stored of the refused");
     }
 }
 

@@ -4,19 +4,24 @@
 //!
 //! An asset of an investigation (its kind, value, currency, where it is held, whose it is if
 //! known) goes through dated measures: freezing, seizure, a confiscation order, and the
-//! realisation of what was confiscated. Amounts are whole minor units (cents) of their ISO 4217
-//! currency; an amount not in euro carries the rate to the euro and the date of that rate, so
+//! realisation of what was confiscated. Amounts are whole minor units of their ISO 4217
+//! currency, as many to the unit as the currency's minor units say ([`minor_units`]: 100 cents
+//! to the euro, 1 yen to the yen, 1,000 fils to the Bahraini dinar); a currency Haven does not
+//! know, or one whose minor units are not 0, 2 or 3 decimal places, is refused, naming
+//! `currency`. An amount not in euro carries the rate to the euro and the date of that rate, so
 //! that totals across currencies are sums in euro cents at the recorded rates.
 //!
 //! Realised proceeds are allocated to a compensation claim of a victim linked to the
 //! investigation ([`Allocation::allocate`]), and the share paid out is recorded
-//! ([`Allocation::pay_out`]). Refused, each naming its field: an allocation where national
-//! practice does not allow proceeds to pay compensation, to a claim of a victim not linked to
-//! the investigation, or beyond what was realised; a payout beyond the allocation.
+//! ([`Allocation::pay_out`]) and added to the claim's payments by the caller. Refused, each
+//! naming its field: an allocation where national practice does not allow proceeds to pay
+//! compensation, to a claim of a victim not linked to the investigation, to a claim on which no
+//! award stands or that is not in euro (`claim_id`), beyond what was realised or beyond the
+//! award not yet paid nor allocated (`amount`); a payout beyond the allocation.
 
 use super::penalty::PracticeVersion;
 use super::{not_before, past_date};
-use crate::assist::compensation::{CurrencyCode, parse_amount};
+use crate::assist::compensation::{ClaimStatus, CurrencyCode, parse_amount};
 use crate::text::{Narrative, parse_line};
 use crate::{Coded, CountryCode, Message, MessageId, ParseError, case::CalendarDate, coded_enum};
 use serde::{Deserialize, Serialize};
@@ -35,6 +40,65 @@ pub const EURO: &str = "EUR";
 
 /// Rates to the euro are kept in millionths of a euro per unit of the currency.
 pub const RATE_SCALE: i64 = 1_000_000;
+
+/// The minor units of the active ISO 4217 currencies: how many decimal places an amount in
+/// the currency has (ISO 4217 list one, "minor unit" column). Amounts are kept in these units.
+#[rustfmt::skip]
+pub const MINOR_UNITS: &[(&str, u32)] = &[
+    // No minor unit.
+    ("BIF", 0), ("CLP", 0), ("DJF", 0), ("GNF", 0), ("ISK", 0), ("JPY", 0), ("KMF", 0), ("KRW", 0),
+    ("PYG", 0), ("RWF", 0), ("UGX", 0), ("UYI", 0), ("VND", 0), ("VUV", 0), ("XAF", 0), ("XOF", 0),
+    ("XPF", 0),
+    // Three decimal places.
+    ("BHD", 3), ("IQD", 3), ("JOD", 3), ("KWD", 3), ("LYD", 3), ("OMR", 3), ("TND", 3),
+    // Four decimal places (units of account): known, and refused.
+    ("CLF", 4), ("UYW", 4),
+    // Two decimal places.
+    ("AED", 2), ("AFN", 2), ("ALL", 2), ("AMD", 2), ("AOA", 2), ("ARS", 2), ("AUD", 2), ("AWG", 2),
+    ("AZN", 2), ("BAM", 2), ("BBD", 2), ("BDT", 2), ("BGN", 2), ("BMD", 2), ("BND", 2), ("BOB", 2),
+    ("BRL", 2), ("BSD", 2), ("BTN", 2), ("BWP", 2), ("BYN", 2), ("BZD", 2), ("CAD", 2), ("CDF", 2),
+    ("CHF", 2), ("CNY", 2), ("COP", 2), ("CRC", 2), ("CUP", 2), ("CVE", 2), ("CZK", 2), ("DKK", 2),
+    ("DOP", 2), ("DZD", 2), ("EGP", 2), ("ERN", 2), ("ETB", 2), ("EUR", 2), ("FJD", 2), ("FKP", 2),
+    ("GBP", 2), ("GEL", 2), ("GHS", 2), ("GIP", 2), ("GMD", 2), ("GTQ", 2), ("GYD", 2), ("HKD", 2),
+    ("HNL", 2), ("HTG", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("IRR", 2), ("JMD", 2),
+    ("KES", 2), ("KGS", 2), ("KHR", 2), ("KPW", 2), ("KYD", 2), ("KZT", 2), ("LAK", 2), ("LBP", 2),
+    ("LKR", 2), ("LRD", 2), ("LSL", 2), ("MAD", 2), ("MDL", 2), ("MGA", 2), ("MKD", 2), ("MMK", 2),
+    ("MNT", 2), ("MOP", 2), ("MRU", 2), ("MUR", 2), ("MVR", 2), ("MWK", 2), ("MXN", 2), ("MYR", 2),
+    ("MZN", 2), ("NAD", 2), ("NGN", 2), ("NIO", 2), ("NOK", 2), ("NPR", 2), ("NZD", 2), ("PAB", 2),
+    ("PEN", 2), ("PGK", 2), ("PHP", 2), ("PKR", 2), ("PLN", 2), ("QAR", 2), ("RON", 2), ("RSD", 2),
+    ("RUB", 2), ("SAR", 2), ("SBD", 2), ("SCR", 2), ("SDG", 2), ("SEK", 2), ("SGD", 2), ("SHP", 2),
+    ("SLE", 2), ("SOS", 2), ("SRD", 2), ("SSP", 2), ("STN", 2), ("SVC", 2), ("SYP", 2), ("SZL", 2),
+    ("THB", 2), ("TJS", 2), ("TMT", 2), ("TOP", 2), ("TRY", 2), ("TTD", 2), ("TWD", 2), ("TZS", 2),
+    ("UAH", 2), ("USD", 2), ("UYU", 2), ("UZS", 2), ("VES", 2), ("WST", 2), ("XCD", 2), ("YER", 2),
+    ("ZAR", 2), ("ZMW", 2), ("ZWG", 2),
+];
+
+/// The decimal places of amounts Haven counts in: none, two or three.
+pub const COUNTED_MINOR_UNITS: [u32; 3] = [0, 2, 3];
+
+/// The minor units of `currency` ([`MINOR_UNITS`]), `None` for a code not in the list.
+pub fn minor_units(currency: CurrencyCode) -> Option<u32> {
+    MINOR_UNITS.iter().find(|(c, _)| *c == currency.as_str()).map(|(_, n)| *n)
+}
+
+/// A currency code Haven counts amounts in: in [`MINOR_UNITS`] with 0, 2 or 3 decimal places.
+/// Refused otherwise, naming `field`.
+pub fn counted_currency(field: &str, value: &str) -> Result<CurrencyCode, ParseError> {
+    let currency = CurrencyCode::parse(field, value)?;
+    match minor_units(currency) {
+        Some(n) if COUNTED_MINOR_UNITS.contains(&n) => Ok(currency),
+        Some(n) => Err(ParseError::said(
+            field,
+            format!("amounts in {currency} have {n} decimal places; Haven counts amounts with 0, 2 or 3"),
+            Message::new(MessageId::ProceedingsCurrencyMinorUnits).with("currency", currency).with("places", n),
+        )),
+        None => Err(ParseError::said(
+            field,
+            format!("{currency} is not an active ISO 4217 currency"),
+            Message::new(MessageId::ProceedingsCurrencyUnknown).with("currency", currency),
+        )),
+    }
+}
 
 coded_enum! {
     /// What an asset is.
@@ -95,7 +159,7 @@ impl Amount {
         today: CalendarDate,
     ) -> Result<Self, ParseError> {
         let minor = parse_amount(field, minor)?;
-        let currency = CurrencyCode::parse("currency", currency)?;
+        let currency = counted_currency("currency", currency)?;
         let euro = currency.as_str() == EURO;
         let euro_rate = match (euro, rate.trim().is_empty(), rate_on.trim().is_empty()) {
             (true, true, true) => None,
@@ -121,14 +185,16 @@ impl Amount {
         Ok(Self { minor, currency, euro_rate })
     }
 
-    /// The amount in euro cents at its rate, rounded half up. Minor units are taken as
-    /// hundredths of the currency (as for every currency of the Union).
+    /// The amount in euro cents at its rate, rounded half up, its minor units taken as the
+    /// currency's ([`minor_units`]: a yen is one minor unit, a Bahraini dinar a thousand).
     pub fn in_euro_cents(&self) -> i64 {
         match self.euro_rate {
             None => self.minor,
             Some(r) => {
-                let product = i128::from(self.minor) * i128::from(r.rate_micro);
-                let scale = i128::from(RATE_SCALE);
+                // Decimal places as parsed ([`counted_currency`]); two for a code since dropped.
+                let places = minor_units(self.currency).unwrap_or(2);
+                let product = i128::from(self.minor) * i128::from(r.rate_micro) * 100;
+                let scale = i128::from(RATE_SCALE) * 10_i128.pow(places);
                 i64::try_from((product + scale / 2) / scale).unwrap_or(i64::MAX)
             }
         }
@@ -355,14 +421,34 @@ pub struct ClaimFacts {
     pub case_id: String,
     /// Whether that case is linked to the investigation as a victim.
     pub victim_linked: bool,
+    /// Where the claim stands.
+    pub status: ClaimStatus,
+    /// The award in force, in minor units of `currency`, if one stands.
+    pub awarded: Option<i64>,
+    pub currency: CurrencyCode,
+    /// The award less what was paid on it and what is allocated to it and not yet paid out
+    /// (from any investigation), in minor units of `currency`.
+    pub unpaid_unallocated: i64,
+}
+
+impl ClaimFacts {
+    /// Whether the claim can receive a payment: an award stands on it (awarded, partially
+    /// awarded, or under appeal with the award standing meanwhile).
+    pub fn payable(&self) -> bool {
+        self.awarded.is_some()
+            && matches!(self.status, ClaimStatus::Awarded | ClaimStatus::PartiallyAwarded | ClaimStatus::Appealed)
+    }
 }
 
 impl Allocation {
     /// Allocates `amount` (euro cents) of the realised proceeds of an asset to a claim. Refused
     /// where national practice (`practice`, the version in force) does not let confiscated
     /// proceeds pay compensation (`claim_id`), to a claim of a victim not linked to the
-    /// investigation (`claim_id`), and beyond what was realised less what is allocated already
-    /// (`amount`).
+    /// investigation (`claim_id`), to a claim on which no award stands (`claim_id`: a prepared,
+    /// filed, rejected or withdrawn claim is not paid), to a claim not in euro (`claim_id`: the
+    /// proceeds are counted in euro cents and paid into the claim as such), beyond what was
+    /// realised less what is allocated already (`amount`), and beyond the award not yet paid nor
+    /// allocated (`amount`).
     pub fn allocate(
         id: String,
         practice: Option<&PracticeVersion>,
@@ -386,7 +472,33 @@ impl Allocation {
                 Message::new(MessageId::ProceedingsClaimOfUnlinkedVictim),
             ));
         }
+        if !claim.payable() {
+            return Err(ParseError::said(
+                "claim_id",
+                format!("no award stands on the claim (it is {}): nothing can be paid on it", claim.status),
+                Message::new(MessageId::ProceedingsClaimNotPayable).labels(
+                    "status",
+                    "rec-claim-status",
+                    [claim.status.code()],
+                ),
+            ));
+        }
+        if claim.currency.as_str() != EURO {
+            return Err(ParseError::said(
+                "claim_id",
+                format!("the claim is in {}; confiscated proceeds are paid into claims in euro", claim.currency),
+                Message::new(MessageId::ProceedingsClaimNotInEuro).with("currency", claim.currency),
+            ));
+        }
         let amount = parse_amount("amount", amount)?;
+        if amount > claim.unpaid_unallocated {
+            let left = claim.unpaid_unallocated.max(0);
+            return Err(ParseError::said(
+                "amount",
+                format!("{amount} euro cents is more than the {left} of the award not yet paid nor allocated"),
+                Message::new(MessageId::ProceedingsAllocationAboveAward).with("amount", amount).with("left", left),
+            ));
+        }
         let realised = realised_euro_cents(measures);
         let allocated = earlier.iter().map(|a| a.amount_euro_cents).fold(0, i64::saturating_add);
         let available = realised.saturating_sub(allocated).max(0);
@@ -493,7 +605,77 @@ mod tests {
     }
 
     fn claim(linked: bool) -> ClaimFacts {
-        ClaimFacts { claim_id: "claim-1".into(), case_id: "case-1".into(), victim_linked: linked }
+        ClaimFacts {
+            claim_id: "claim-1".into(),
+            case_id: "case-1".into(),
+            victim_linked: linked,
+            status: ClaimStatus::Awarded,
+            awarded: Some(10_000_000),
+            currency: CurrencyCode::parse("currency", "EUR").unwrap(),
+            unpaid_unallocated: 10_000_000,
+        }
+    }
+
+    #[test]
+    fn art_17_dir_proceeds_go_only_to_a_claim_with_an_award_in_euro_and_within_what_is_left_of_it() {
+        let a = asset("EUR", "");
+        let ms = realised(&a, "5000000");
+        let yes = practice(true);
+        let allocate = |c: &ClaimFacts, amount: &str| {
+            Allocation::allocate("al".into(), Some(&yes), &ms, &[], c, amount, today())
+                .map_err(|e| (e.field, e.problem.map(|p| p.id)))
+        };
+        for status in [ClaimStatus::Prepared, ClaimStatus::Filed, ClaimStatus::Rejected, ClaimStatus::Withdrawn] {
+            let c = ClaimFacts { status, awarded: None, ..claim(true) };
+            assert_eq!(
+                allocate(&c, "1"),
+                Err(("claim_id".into(), Some(MessageId::ProceedingsClaimNotPayable))),
+                "{status}"
+            );
+        }
+        // Under appeal the award stands meanwhile; a rejection on appeal leaves none.
+        assert!(allocate(&ClaimFacts { status: ClaimStatus::Appealed, ..claim(true) }, "1").is_ok());
+        assert!(allocate(&ClaimFacts { status: ClaimStatus::PartiallyAwarded, ..claim(true) }, "1").is_ok());
+        let sek = ClaimFacts { currency: CurrencyCode::parse("c", "SEK").unwrap(), ..claim(true) };
+        assert_eq!(allocate(&sek, "1"), Err(("claim_id".into(), Some(MessageId::ProceedingsClaimNotInEuro))));
+        // Realised 50,000.00, but only 1,000.00 of the award is neither paid nor allocated.
+        let small = ClaimFacts { unpaid_unallocated: 100_000, ..claim(true) };
+        assert_eq!(
+            allocate(&small, "100001"),
+            Err(("amount".into(), Some(MessageId::ProceedingsAllocationAboveAward)))
+        );
+        assert_eq!(allocate(&small, "100000").map(|a| a.amount_euro_cents), Ok(100_000));
+    }
+
+    #[test]
+    fn iso_4217_amounts_are_counted_in_the_currencys_own_minor_units_and_others_are_refused() {
+        let on = |currency: &str, minor: &str, rate: &str| {
+            Amount::parse("value", minor, currency, rate, "2026-01-05", today()).map(|a| a.in_euro_cents())
+        };
+        // 1,000,000 yen (no minor unit) at 0.006 euro a yen: 6,000.00 EUR.
+        assert_eq!(on("JPY", "1000000", "0.006"), Ok(600_000));
+        // 1.500 Bahraini dinar (1,500 fils) at 2.45 euro a dinar: 3.675 EUR, rounded half up.
+        assert_eq!(on("BHD", "1500", "2.45"), Ok(368));
+        // 100.00 US dollars at 0.92: 92.00 EUR.
+        assert_eq!(on("USD", "10000", "0.92"), Ok(9_200));
+        assert_eq!(Amount::parse("value", "10000", "EUR", "", "", today()).map(|a| a.in_euro_cents()), Ok(10_000));
+        let refused = |currency: &str| {
+            let e = on(currency, "100", "1").unwrap_err();
+            (e.field, e.problem.map(|p| p.id))
+        };
+        assert_eq!(refused("CLF"), ("currency".into(), Some(MessageId::ProceedingsCurrencyMinorUnits)));
+        assert_eq!(refused("XXX"), ("currency".into(), Some(MessageId::ProceedingsCurrencyUnknown)));
+        assert_eq!(
+            refused("LVL"),
+            ("currency".into(), Some(MessageId::ProceedingsCurrencyUnknown)),
+            "replaced by the euro"
+        );
+        // Every code in the list once, three upper-case letters.
+        let mut codes: Vec<&str> = MINOR_UNITS.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), MINOR_UNITS.len());
+        assert!(MINOR_UNITS.iter().all(|(c, _)| CurrencyCode::parse("c", c).is_ok()));
     }
 
     #[test]
