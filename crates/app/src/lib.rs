@@ -51,6 +51,13 @@ pub struct AppSettings {
     /// The privacy budget of each dataset (a country's case data for one reference year) that
     /// differentially private releases draw on, as (ε, δ) decimals.
     pub privacy_budget: (String, String),
+    /// How often (wall time) the process running a re-link job of persons writes the job's
+    /// heartbeat ([`App::keep_relink_alive`]).
+    pub relink_heartbeat: std::time::Duration,
+    /// A running re-link job whose heartbeat is older than this many seconds (by the clock) has
+    /// lost its process ([`App::fail_interrupted_relinks`]); several heartbeats long, so that a
+    /// busy process is not taken for a dead one.
+    pub relink_stale_seconds: i64,
 }
 
 impl Default for AppSettings {
@@ -63,6 +70,8 @@ impl Default for AppSettings {
             login_failures_per_address: 20,
             login_window_seconds: 15 * 60,
             privacy_budget: ("4".to_owned(), "0.000001".to_owned()),
+            relink_heartbeat: std::time::Duration::from_secs(15),
+            relink_stale_seconds: 120,
         }
     }
 }

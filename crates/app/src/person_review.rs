@@ -691,8 +691,20 @@ impl App {
     }
 }
 
-/// Why a re-link job still `running` at start-up is marked failed (kept as the job's detail).
-pub const INTERRUPTED: &str = "interrupted: the process running it stopped before it ended (found at start-up)";
+/// Why a re-link job still `running` without a heartbeat is marked failed (kept as the job's
+/// detail).
+pub const INTERRUPTED: &str = "interrupted: the process running it stopped before it ended (its heartbeat stopped)";
+
+/// Writes a re-link job's heartbeat while it lives ([`App::keep_relink_alive`]); dropping it
+/// stops the heartbeat.
+#[derive(Debug)]
+pub struct RelinkHeartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for RelinkHeartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// At most this many re-link jobs are listed at once.
 pub const MAX_RELINK_JOBS: u32 = 100;
@@ -706,12 +718,54 @@ pub struct RelinkJobs {
 }
 
 impl App {
-    /// At start-up (`haven serve`, `haven relink`): a re-link job still `running` was left by a
-    /// process that stopped while it ran (killed, crashed) and nothing will end it; it is marked
-    /// failed, with [`INTERRUPTED`] as the reason, so that a new one can start. Gives the ids of
-    /// the jobs so ended. Run it before anything starts a re-link.
+    /// A re-link job still `running` whose heartbeat stopped more than
+    /// [`AppSettings::relink_stale_seconds`] ago was left by a process that stopped while it ran
+    /// (killed, crashed), and nothing will end it: it is marked failed, with [`INTERRUPTED`] as
+    /// the reason, so that a new one can start. A job whose process still beats (another
+    /// application server on the same database, `haven relink` in a terminal) is left alone.
+    /// Gives the ids of the jobs so ended. Run at start-up, before anything starts a re-link,
+    /// before a re-link starts, and every heartbeat while serving
+    /// ([`App::sweep_interrupted_relinks`]).
+    ///
+    /// [`AppSettings::relink_stale_seconds`]: crate::AppSettings::relink_stale_seconds
     pub async fn fail_interrupted_relinks(&self) -> AppResult<Vec<String>> {
-        Ok(self.store.fail_running_linkage_jobs(self.now(), INTERRUPTED).await?)
+        let now = self.now();
+        let stale_before = now.saturating_sub(self.settings.relink_stale_seconds);
+        Ok(self.store.fail_running_linkage_jobs(now, INTERRUPTED, stale_before).await?)
+    }
+
+    /// While serving, every heartbeat: ends the re-link jobs whose process stopped
+    /// ([`App::fail_interrupted_relinks`]) and, when it ended one, starts the re-link the
+    /// clusters still need (a process restarted at once after a crash found the job's heartbeat
+    /// still fresh and could not start one). Gives the jobs ended and the job started, if any.
+    pub async fn sweep_interrupted_relinks(&self) -> AppResult<(Vec<String>, Option<String>)> {
+        let ended = self.fail_interrupted_relinks().await?;
+        if ended.is_empty() {
+            return Ok((ended, None));
+        }
+        let started = self.ensure_person_clusters().await?;
+        Ok((ended, started))
+    }
+
+    /// Writes the heartbeat of the re-link job `job_id` every
+    /// [`AppSettings::relink_heartbeat`] (the clock's time) until the returned guard is
+    /// dropped: the sign that the job's process is alive.
+    ///
+    /// [`AppSettings::relink_heartbeat`]: crate::AppSettings::relink_heartbeat
+    pub fn keep_relink_alive(&self, job_id: &str) -> RelinkHeartbeat {
+        let (app, id, every) = (self.clone(), job_id.to_owned(), self.settings.relink_heartbeat);
+        RelinkHeartbeat(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // the first tick is at once; the job was started with its heartbeat
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.store.linkage_job_heartbeat(&id, app.now()).await {
+                    tracing::warn!(error = %e, job = %id, "could not write the heartbeat of a re-link job");
+                }
+            }
+        }))
     }
 
     /// The latest re-link jobs (at most `limit`, 1 to [`MAX_RELINK_JOBS`]), newest first, for a
@@ -746,6 +800,7 @@ impl App {
                 MessageId::RelinkConfirm,
             ));
         }
+        self.fail_interrupted_relinks().await?;
         if self.relink_jobs(20).await?.iter().any(|j| j.state == "running") {
             return Err(AppError::conflict(
                 "a re-link is already running; wait for it to end",

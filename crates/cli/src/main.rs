@@ -275,6 +275,7 @@ fn settings(config: &Config) -> AppSettings {
             config.statistics.privacy_epsilon_budget.clone(),
             config.statistics.privacy_delta_budget.clone(),
         ),
+        ..AppSettings::default()
     }
 }
 
@@ -396,6 +397,25 @@ async fn fail_interrupted_relinks(app: &App) {
     }
 }
 
+/// Every heartbeat while serving: [`App::sweep_interrupted_relinks`].
+async fn sweep_interrupted_relinks(app: App) {
+    let mut tick = tokio::time::interval(app.settings().relink_heartbeat);
+    loop {
+        tick.tick().await;
+        match app.sweep_interrupted_relinks().await {
+            Ok((ended, started)) => {
+                for job in ended {
+                    tracing::warn!(%job, "a re-link of persons was interrupted (its heartbeat stopped): marked failed");
+                }
+                if let Some(job) = started {
+                    tracing::info!(%job, "re-linking persons in the background after an interrupted re-link");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not end the interrupted re-links of persons"),
+        }
+    }
+}
+
 /// `haven relink`: a full re-link of the persons as the server runs it, its progress printed.
 async fn relink(app: &App) -> Result<()> {
     fail_interrupted_relinks(app).await;
@@ -476,6 +496,10 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "could not start the re-link of persons"),
     }
+    // A re-link whose process stopped while this one serves (another server on the database
+    // crashed, or this one restarted while the job's heartbeat was still fresh): ended, and the
+    // re-link the clusters need started.
+    let sweeping = tokio::spawn(sweep_interrupted_relinks(app.clone()));
     // `haven keys rotate` and `retire` on this database are taken up while serving.
     let following = app.follow_key_changes(match master_key(&config, data)? {
         (_, Some(file)) => haven_app::keys::MasterKeySource::File(file),
@@ -508,6 +532,7 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         .with_graceful_shutdown(shutdown)
         .await?;
     following.abort();
+    sweeping.abort();
     // The last checkpoint, once no request can add to the log any more.
     let _ = stop_checkpoints.send(true);
     match checkpointing.await {

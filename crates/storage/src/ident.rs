@@ -460,7 +460,7 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO decisions (case_id, seq, kind, decided_on, reasons, corrects, decided_by, \
-                 organisation_id, recorded_at, votes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+                 organisation_id, recorded_at, votes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
             )
             .bind(&row.case_id)
             .bind(row.seq)
@@ -718,9 +718,12 @@ pub struct LinkageJobRow {
     pub ended_at: Option<i64>,
     pub started_by: Option<String>,
     pub detail: Option<String>,
+    /// When the process running the job last said it is alive (migration 0016); `None` for a
+    /// job written before heartbeats (its start counts instead).
+    pub heartbeat_at: Option<i64>,
 }
 
-const JOB_COLUMNS: &str = "id, kind, state, basis, done, total, started_at, ended_at, started_by, detail";
+const JOB_COLUMNS: &str = "id, kind, state, basis, done, total, started_at, ended_at, started_by, detail, heartbeat_at";
 
 /// The rows of person_clusters whose case is one of `cases` or whose person is one of `persons`,
 /// sorted, inside a transaction or on a pool.
@@ -1071,7 +1074,7 @@ impl Store {
     pub async fn start_linkage_job(&self, job: &LinkageJobRow) -> Result<()> {
         in_tx!(self, |tx| {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO linkage_jobs ({JOB_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+                "INSERT INTO linkage_jobs ({JOB_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
             )))
             .bind(&job.id)
             .bind(&job.kind)
@@ -1083,6 +1086,7 @@ impl Store {
             .bind(job.ended_at)
             .bind(&job.started_by)
             .bind(&job.detail)
+            .bind(job.heartbeat_at)
             .execute(&mut *tx)
             .await?;
         });
@@ -1096,6 +1100,19 @@ impl Store {
         )
         .bind(done)
         .bind(total)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The running job's process is alive at `at` (its heartbeat).
+    pub async fn linkage_job_heartbeat(&self, id: &str, at: i64) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE linkage_jobs SET heartbeat_at = $1 WHERE id = $2 AND state = 'running'"
+        )
+        .bind(at)
         .bind(id)
         .execute(pool)
         .await?

@@ -174,23 +174,29 @@ impl Store {
         Ok(count)
     }
 
-    /// Ends every linkage job still `running` as `failed`, with `reason`: at start-up, a job
-    /// left running was stopped with the process that ran it (killed, crashed), and would
-    /// otherwise keep a new one from starting. Gives the ids of the jobs ended.
-    pub async fn fail_running_linkage_jobs(&self, ended_at: i64, reason: &str) -> Result<Vec<String>> {
-        let ids = in_tx!(self, |tx| {
-            let ids: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM linkage_jobs WHERE state = 'running' ORDER BY started_at, id")
-                    .fetch_all(&mut *tx)
-                    .await?;
-            sqlx::query("UPDATE linkage_jobs SET state = 'failed', ended_at = $1, detail = $2 WHERE state = 'running'")
-                .bind(ended_at)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
-            ids
-        });
-        Ok(ids)
+    /// Ends as `failed`, with `reason`, every linkage job still `running` whose process last
+    /// gave a sign of life (its heartbeat, else its start) before `stale_before`: that process
+    /// stopped while the job ran (killed, crashed), and the job would otherwise keep a new one
+    /// from starting. A job whose process still beats (another application server on the same
+    /// database) is left alone. One statement, so a heartbeat cannot slip in between the check
+    /// and the update. Gives the ids of the jobs ended, the oldest first.
+    pub async fn fail_running_linkage_jobs(
+        &self,
+        ended_at: i64,
+        reason: &str,
+        stale_before: i64,
+    ) -> Result<Vec<String>> {
+        let mut ended: Vec<(i64, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "UPDATE linkage_jobs SET state = 'failed', ended_at = $1, detail = $2 \
+             WHERE state = 'running' AND COALESCE(heartbeat_at, started_at) < $3 RETURNING started_at, id"
+        )
+        .bind(ended_at)
+        .bind(reason)
+        .bind(stale_before)
+        .fetch_all(pool)
+        .await?);
+        ended.sort();
+        Ok(ended.into_iter().map(|(_, id)| id).collect())
     }
 
     /// The latest version of the instance's person model, if it was ever re-trained.

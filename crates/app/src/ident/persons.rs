@@ -381,6 +381,7 @@ impl App {
     }
 
     pub(crate) async fn start_relink_if_idle(&self) -> AppResult<Option<String>> {
+        self.fail_interrupted_relinks().await?;
         if self.store.linkage_jobs(20).await?.iter().any(|j| j.state == "running") {
             return Ok(None);
         }
@@ -450,13 +451,17 @@ impl App {
             ended_at: None,
             started_by: started_by.map(str::to_owned),
             detail: None,
+            heartbeat_at: Some(self.now()),
         };
         self.store.start_linkage_job(&job).await?;
         Ok(job)
     }
 
     async fn run_relink(&self, model: &PersonModel, job_id: &str) -> AppResult<()> {
-        match self.relink_steps(model, job_id).await {
+        let heartbeat = self.keep_relink_alive(job_id);
+        let outcome = self.relink_steps(model, job_id).await;
+        drop(heartbeat);
+        match outcome {
             Ok(detail) => {
                 self.store.end_linkage_job(job_id, "done", self.now(), &detail).await?;
                 Ok(())

@@ -3,12 +3,16 @@
 //! links better than the cold start.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
 
-use haven_app::App;
 use haven_app::person_review::{Answer, INTERRUPTED, RetrainOutcome, ReviewQuestion};
+use haven_app::{App, AppSettings, FixedClock};
 use haven_app::{AppError, Principal};
+use haven_crypto::MasterKey;
 use haven_domain::ident::record::Registration;
 use haven_storage::LinkageJobRow;
+use haven_storage::Store;
 
 use crate::common::{self, Database, NOW, bare_registration, organisation, user};
 
@@ -306,12 +310,13 @@ async fn a_relink_left_running_by_a_stopped_process_is_failed_at_start_up_so_a_n
         ended_at: None,
         started_by: None,
         detail: None,
+        heartbeat_at: None,
     };
     w.app.store().start_linkage_job(&left).await.unwrap();
-    // It keeps a new one from starting ...
-    assert!(matches!(w.app.start_relink_for(&w.officer, true).await, Err(AppError::ConflictSaid { .. })));
+    // It shows as running ...
     assert!(w.app.relink_jobs_for(&w.officer, 20).await.unwrap().running);
-    // ... until the start-up marks it failed, with the reason.
+    // ... until the start-up marks it failed, with the reason (it has no heartbeat and started
+    // long ago).
     assert_eq!(w.app.fail_interrupted_relinks().await.unwrap(), vec!["job-killed".to_owned()]);
     let job = w.app.relink_job_for(&w.officer, "job-killed").await.unwrap();
     assert_eq!(job.state, "failed");
@@ -325,6 +330,111 @@ async fn a_relink_left_running_by_a_stopped_process_is_failed_at_start_up_so_a_n
     // A second start-up finds nothing running: the finished job is left alone.
     assert!(w.app.fail_interrupted_relinks().await.unwrap().is_empty());
     assert_eq!(w.app.relink_job_for(&w.officer, &started.id).await.unwrap().state, "done");
+}
+
+/// An App on a fresh SQLite database whose clock the test moves, with a heartbeat every 10 ms
+/// and a job taken for lost after 120 seconds without one.
+async fn app_with_heartbeat() -> (App, Arc<FixedClock>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(NOW));
+    let settings = AppSettings {
+        relink_heartbeat: Duration::from_millis(10),
+        relink_stale_seconds: 120,
+        ..AppSettings::default()
+    };
+    let store = Store::open_sqlite(dir.path()).await.unwrap();
+    let app = App::open(store, &MasterKey::generate(), clock.clone(), settings).await.unwrap();
+    (app, clock, dir)
+}
+
+/// A re-link job another process runs: started an hour ago, its last heartbeat `beat`.
+fn job_elsewhere(id: &str, beat: i64) -> LinkageJobRow {
+    LinkageJobRow {
+        id: id.into(),
+        kind: "relink".into(),
+        state: "running".into(),
+        basis: vec![1, 2, 3],
+        done: 1,
+        total: 5,
+        started_at: NOW - 3600,
+        ended_at: None,
+        started_by: None,
+        detail: None,
+        heartbeat_at: Some(beat),
+    }
+}
+
+async fn heartbeat_of(app: &App, id: &str) -> Option<i64> {
+    app.store().linkage_job(id).await.unwrap().unwrap().heartbeat_at
+}
+
+#[tokio::test]
+async fn a_relink_whose_process_still_beats_is_left_running_by_a_second_server_until_its_heartbeat_stops() {
+    let (app, clock, _dir) = app_with_heartbeat().await;
+    app.store().start_linkage_job(&job_elsewhere("job-elsewhere", NOW - 10)).await.unwrap();
+    // A second application server starting on the same database: the job is alive, left alone.
+    assert!(app.fail_interrupted_relinks().await.unwrap().is_empty());
+    assert_eq!(app.store().linkage_job("job-elsewhere").await.unwrap().unwrap().state, "running");
+    // Its process beats with the clock's time ...
+    let beating = app.keep_relink_alive("job-elsewhere");
+    clock.advance(100);
+    let mut seen = None;
+    for _ in 0..400 {
+        seen = heartbeat_of(&app, "job-elsewhere").await;
+        if seen == Some(NOW + 100) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(seen, Some(NOW + 100), "the heartbeat follows the clock");
+    // ... so long after its start it is still not taken for lost.
+    clock.advance(100);
+    assert!(app.fail_interrupted_relinks().await.unwrap().is_empty());
+    // The process stops: no more heartbeat, and once the last one is older than the limit the
+    // job is failed with the reason.
+    drop(beating);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let last = heartbeat_of(&app, "job-elsewhere").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(heartbeat_of(&app, "job-elsewhere").await, Some(last), "a dropped heartbeat stops");
+    clock.set(last + 120);
+    assert!(app.fail_interrupted_relinks().await.unwrap().is_empty(), "exactly at the limit it is still alive");
+    clock.set(last + 121);
+    assert_eq!(app.fail_interrupted_relinks().await.unwrap(), ["job-elsewhere"]);
+    let row = app.store().linkage_job("job-elsewhere").await.unwrap().unwrap();
+    assert_eq!(
+        (row.state.as_str(), row.detail.as_deref(), row.ended_at),
+        ("failed", Some(INTERRUPTED), Some(last + 121))
+    );
+}
+
+#[tokio::test]
+async fn a_server_restarted_while_the_dead_jobs_heartbeat_was_fresh_ends_it_later_and_relinks() {
+    let (app, clock, _dir) = app_with_heartbeat().await;
+    // The process that ran it was killed 10 seconds ago; the server comes back at once.
+    app.store().start_linkage_job(&job_elsewhere("job-killed", NOW - 10)).await.unwrap();
+    assert!(app.fail_interrupted_relinks().await.unwrap().is_empty());
+    assert_eq!(
+        app.ensure_person_clusters().await.unwrap(),
+        None,
+        "a job that looks alive keeps a new one from starting"
+    );
+    assert_eq!(app.sweep_interrupted_relinks().await.unwrap(), (vec![], None));
+    // The sweep while serving finds it once its heartbeat is too old, and starts the re-link.
+    clock.advance(200);
+    let (ended, started) = app.sweep_interrupted_relinks().await.unwrap();
+    assert_eq!(ended, ["job-killed"]);
+    let started = started.expect("the clusters were never made: a re-link starts");
+    let mut state = String::new();
+    for _ in 0..600 {
+        state = app.store().linkage_job(&started).await.unwrap().unwrap().state;
+        if state != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(state, "done");
+    assert_eq!(app.sweep_interrupted_relinks().await.unwrap(), (vec![], None), "nothing left to end");
 }
 
 #[tokio::test]

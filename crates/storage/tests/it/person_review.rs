@@ -179,12 +179,17 @@ async fn running_linkage_jobs_are_failed_with_the_reason_and_ended_ones_left_alo
         ended_at: None,
         started_by: None,
         detail: None,
+        heartbeat_at: None,
     };
     for (id, at) in [("job-done", T0), ("job-left", T0 + 10), ("job-left-too", T0 + 5)] {
         t.store.start_linkage_job(&job(id, at)).await.unwrap();
     }
     t.store.end_linkage_job("job-done", "done", T0 + 1, "persons=3").await.unwrap();
-    let ended = t.store.fail_running_linkage_jobs(T0 + 100, "interrupted").await.unwrap();
+    // a job whose process still beats (another server on the database) is not touched
+    let beating = LinkageJobRow { heartbeat_at: Some(T0 + 95), ..job("job-beating", T0) };
+    t.store.start_linkage_job(&beating).await.unwrap();
+    t.store.linkage_job_heartbeat("job-beating", T0 + 99).await.unwrap();
+    let ended = t.store.fail_running_linkage_jobs(T0 + 100, "interrupted", T0 + 98).await.unwrap();
     assert_eq!(ended, ["job-left-too", "job-left"], "oldest first");
     for id in ["job-left", "job-left-too"] {
         let row = t.store.linkage_job(id).await.unwrap().unwrap();
@@ -196,8 +201,12 @@ async fn running_linkage_jobs_are_failed_with_the_reason_and_ended_ones_left_alo
     }
     let done = t.store.linkage_job("job-done").await.unwrap().unwrap();
     assert_eq!((done.state.as_str(), done.detail.as_deref()), ("done", Some("persons=3")));
+    let beating = t.store.linkage_job("job-beating").await.unwrap().unwrap();
+    assert_eq!((beating.state.as_str(), beating.heartbeat_at), ("running", Some(T0 + 99)));
+    // once its heartbeat is older than the limit, it is failed too
+    assert_eq!(t.store.fail_running_linkage_jobs(T0 + 300, "interrupted", T0 + 200).await.unwrap(), ["job-beating"]);
     // the failed ones end once: a late end from their process changes nothing
     t.store.end_linkage_job("job-left", "done", T0 + 200, "persons=9").await.unwrap();
     assert_eq!(t.store.linkage_job("job-left").await.unwrap().unwrap().state, "failed");
-    assert!(t.store.fail_running_linkage_jobs(T0 + 300, "interrupted").await.unwrap().is_empty());
+    assert!(t.store.fail_running_linkage_jobs(T0 + 300, "interrupted", T0 + 300).await.unwrap().is_empty());
 }

@@ -105,6 +105,7 @@ fn job(id: &str, at: i64) -> LinkageJobRow {
         ended_at: None,
         started_by: None,
         detail: None,
+        heartbeat_at: None,
     }
 }
 

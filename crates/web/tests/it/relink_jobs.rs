@@ -188,6 +188,7 @@ async fn a_job_interrupted_by_a_stop_shows_why_it_failed_in_latvian_too() {
         ended_at: None,
         started_by: None,
         detail: None,
+        heartbeat_at: None,
     };
     w.t.app.store().start_linkage_job(&left).await.unwrap();
     let page = w.t.page("/persons/relink", Some(&w.officer)).await;
