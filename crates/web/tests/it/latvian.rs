@@ -235,7 +235,7 @@ fn text_nodes(html: &str) -> Vec<String> {
 
 /// The English messages of the interface (three words or more, each run of literal text between
 /// variables) that the Latvian files do not have word for word.
-fn english_messages() -> Vec<String> {
+pub(crate) fn english_messages() -> Vec<String> {
     let i18n = I18n::load().unwrap();
     let en = i18n.tr(Language::English);
     let lv = i18n.tr(Language::Latvian);
@@ -255,7 +255,7 @@ fn english_messages() -> Vec<String> {
 }
 
 /// What in the page is English: each text node with the reason it was flagged.
-fn english_on(html: &str, messages: &[String]) -> Vec<String> {
+pub(crate) fn english_on(html: &str, messages: &[String]) -> Vec<String> {
     let mut found = vec![];
     for node in text_nodes(html) {
         let text = NAMES.iter().fold(node.clone(), |t, name| t.replace(name, " "));

@@ -20,6 +20,7 @@ mod page_errors;
 mod pages;
 mod person_review;
 mod proceedings;
+mod proceedings_pages;
 mod queues;
 mod records;
 mod relink_jobs;

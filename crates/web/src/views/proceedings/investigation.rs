@@ -109,6 +109,8 @@ struct InvestigationPage<'a> {
     /// The victims in the proceedings: protection measures missing, limitation from majority.
     victim_notes: Vec<VictimNote>,
     limitation_warning: Option<String>,
+    /// The pages of the money, the joint teams, the victims in the proceedings and the import.
+    links: Vec<(String, String)>,
     check: FormProblem,
 }
 
@@ -541,8 +543,18 @@ async fn page(
         Err(e) => return Err(e.into()),
     };
 
+    let mut links = Vec::new();
+    if money.is_some() {
+        links.push((format!("{base}/money"), tr.t("pp-money-title")));
+        links.push((format!("{base}/joint-teams"), tr.t("pp-teams-title")));
+        links.push((format!("{base}/victims-in-proceedings"), tr.t("victims-proceedings-title")));
+    }
+    if actions.write {
+        links.push((format!("{base}/suspects/import"), tr.t("pp-import-title")));
+    }
     let status = check.status();
     let page = InvestigationPage {
+        links,
         money,
         victim_notes,
         limitation_warning,

@@ -10,8 +10,12 @@
 //! (`_proceedings_form.html`), so that a refused write shows the form again with what was typed
 //! and the problem next to its input, whichever of the page's forms it was.
 
+pub mod import;
 pub mod investigation;
+pub mod joint_teams;
 pub mod list;
+pub mod money;
+pub mod victims;
 
 use crate::AppState;
 use crate::extract::FormPairs;
@@ -26,7 +30,13 @@ use haven_domain::org::Organisation;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(list::router()).merge(investigation::router())
+    Router::new()
+        .merge(list::router())
+        .merge(investigation::router())
+        .merge(money::router())
+        .merge(joint_teams::router())
+        .merge(victims::router())
+        .merge(import::router())
 }
 
 /// An input of a form, with what was typed and the problem at it.
