@@ -1,4 +1,4 @@
-# Izmeklēšanas mantas, kopīgo izmeklēšanas grupu, cietušo kriminālprocesā un aizdomās turēto
+# Izmeklēšanas mantas, kopīgo izmeklēšanas grupu, cilvēku tirdzniecības upuru kriminālprocesā un aizdomās turēto
 # importa lapas
 
 ## Lapas un sadaļas
@@ -17,7 +17,7 @@ pp-available = Realizēts un vēl nenovirzīts
 pp-financial = Finanšu izmeklēšana (Dir 2011/36 Art 9(4))
 pp-no-items = Nav reģistrēts neviens konts, pārskaitījums, uzņēmums, īpašums vai konstatējums.
 pp-europol = Eksports Eiropolam
-pp-europol-hint = Paketē ir tikai atzīmētās daļas; cietušie tikai ar pamatojumu un kā atsauces bez vārdiem. Eksportu ieraksta audita žurnālā.
+pp-europol-hint = Paketē ir tikai atzīmētās daļas; cilvēku tirdzniecības upuri tikai ar pamatojumu un kā atsauces bez vārdiem. Eksportu ieraksta audita žurnālā.
 pp-no-teams = Šī izmeklēšana nepiedalās nevienā kopīgajā izmeklēšanas grupā.
 pp-parties = Grupas izmeklēšanas
 pp-members = Dalībnieki
@@ -44,16 +44,16 @@ pp-open-team = Izveidot kopīgu izmeklēšanas grupu
 pp-link-team = Pievienoties citas valsts izveidotai grupai
 pp-conclude-team = Reģistrēt grupas darba noslēgumu
 pp-record-protection = Reģistrēt aizsardzības pasākumu
-pp-record-information = Atzīmēt cietušajam sniegto informāciju
+pp-record-information = Atzīmēt cilvēku tirdzniecības upurim sniegto informāciju
 
 ## Norādes
 pp-minor-hint = Centos (valūtas simtdaļās), tikai cipari.
 pp-cents-hint = Eiro centos, tikai cipari.
 pp-rate-hint = Valūtai, kas nav euro: eiro par vienu vienību, līdz sešām zīmēm aiz komata.
-pp-claim-hint = Kompensācijas prasījuma identifikators, ko reģistrēja cietušā lietas vadītājs.
+pp-claim-hint = Kompensācijas prasījuma identifikators, ko reģistrēja cilvēku tirdzniecības upura lietas vadītājs.
 pp-country-hint = Divburtu valsts kods, piemēram, LV.
 pp-financial-reasons-hint = Obligāti, ja finanšu izmeklēšanu neuzsāk.
-pp-justification-hint = Obligāti, ja tiek prasīti cietušie.
+pp-justification-hint = Obligāti, ja tiek prasīti cilvēku tirdzniecības upuru dati.
 pp-team-id-hint = Grupas identifikators no nolīguma vai no otras valsts amatpersonas.
 pp-protection-reasons-hint = Obligāti, ja pasākums nav piemērojams.
 pp-language-hint = Divburtu valodas kods, piemēram, lv.
@@ -84,7 +84,7 @@ pp-field-from_account_id = No konta
 pp-field-to_account_id = Uz kontu
 pp-field-request_reference = Eiropola pieprasījuma numurs
 pp-field-parts = Paketes daļas
-pp-field-justification = Pamatojums cietušo datiem
+pp-field-justification = Pamatojums cilvēku tirdzniecības upuru datiem
 pp-field-team_id = Grupas identifikators
 pp-field-agreement_reference = Nolīguma numurs
 pp-field-signed_on = Nolīgums parakstīts

@@ -49,6 +49,15 @@ pub(super) fn router() -> Router<AppState> {
 /// proceedings' `proc-field-NAME`), the form being the key up to its first `-`.
 pub(super) fn page_label(tr: &Tr<'_>, key: &str, name: &str) -> String {
     let form = key.split('-').next().unwrap_or(key);
+    // members[1].country is a row of the member inputs (member_country_1).
+    let row;
+    let name = match name.strip_prefix("members[").and_then(|r| r.split_once("].")) {
+        Some((_, inner)) => {
+            row = format!("member_{inner}");
+            row.as_str()
+        }
+        None => name,
+    };
     let base = name.rsplit('.').next().unwrap_or(name);
     let base = base.split('[').next().unwrap_or(base);
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
