@@ -187,6 +187,8 @@ pub use proceedings_money::*;
 mod stats_proceedings;
 mod proceedings_persons;
 pub use proceedings_persons::*;
+mod exchange;
+pub use exchange::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -54,6 +54,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("financial_investigations", "investigation_id", "reasons"),
     enc("financial_items", "id", "body"),
     enc("joint_teams", "id", "record"),
+    enc("exchange_keys", "instance_id || '/' || key_id", "signing_secret"),
+    enc("exchange_keys", "instance_id || '/' || key_id", "encryption_secret"),
 ];
 
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \

@@ -39,6 +39,7 @@ mod assist;
 mod audit;
 mod backup;
 mod cases;
+mod exchange;
 mod ident;
 mod keys;
 mod person_review;
