@@ -1,18 +1,13 @@
 # Training records (Dir 2011/36 Art 18(3), Art 9(3)); the money rules of confiscated proceeds
 # paid into compensation, and the currencies amounts are counted in
 
-## Training records
+## Training records (the title, summary, hours and attendees labels are in *-proceedings-victims.ftl)
 nav-trainings = Trainings
-trainings-title = Training records
 trainings-explain = Trainings given in your country against trafficking in human beings to police officers, prosecutors, judges, labour inspectors and others who come into contact with victims (Dir 2011/36 Art 18(3), Art 9(3)). Counts only, never the attendees' names. The summary is for the national rapporteur's reports.
-trainings-summary = Summary per year and audience
 trainings-empty = No training is recorded yet.
 trainings-year = Year
 trainings-audience = Audience
 trainings-sessions = Sessions
-trainings-hours = Hours
-trainings-attendees = Attendees
-trainings-attendee-hours = Attendee-hours
 trainings-list = Trainings recorded
 trainings-dates = Dates
 trainings-field-title = Topic

@@ -1,18 +1,13 @@
 # Mācību uzskaite (Direktīvas 2011/36 18. panta 3. punkts, 9. panta 3. punkts); konfiscēto līdzekļu
 # izmaksa kompensācijā un valūtas, kurās skaita summas
 
-## Mācību uzskaite
+## Mācību uzskaite (virsraksts, kopsavilkums, stundas un dalībnieki ir *-proceedings-victims.ftl)
 nav-trainings = Mācības
-trainings-title = Mācību uzskaite
 trainings-explain = Jūsu valstī rīkotās mācības par cilvēku tirdzniecības apkarošanu policistiem, prokuroriem, tiesnešiem, darba inspektoriem un citiem, kas saskaras ar cietušajiem (Dir 2011/36 Art 18(3), Art 9(3)). Tikai skaits, nekad dalībnieku vārdi. Kopsavilkums ir valsts ziņotāja pārskatiem.
-trainings-summary = Kopsavilkums pa gadiem un mērķgrupām
 trainings-empty = Vēl nav reģistrētu mācību.
 trainings-year = Gads
 trainings-audience = Mērķgrupa
 trainings-sessions = Mācību reizes
-trainings-hours = Stundas
-trainings-attendees = Dalībnieki
-trainings-attendee-hours = Dalībnieku stundas
 trainings-list = Reģistrētās mācības
 trainings-dates = Datumi
 trainings-field-title = Tēma
