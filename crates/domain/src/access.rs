@@ -89,6 +89,12 @@ pub enum Permission {
     /// Reading the training records of one's own country and their summary per year and
     /// audience (counts, never a person): police and prosecutors, the rapporteur, statisticians.
     ReadTrainings,
+    /// The instance's place in the transnational exchange (docs/transnational.md): its own
+    /// identity and directory entry, and the peers it pins, revokes and rotates (Dir 2011/36
+    /// Art 11(4), CETS 197 Art 32). Instance-wide, no person's data: the administrator who runs
+    /// the instance, and the national rapporteur or coordinator, whose office is commonly the
+    /// national focal point for cross-border referral.
+    ManagePeers,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -151,6 +157,7 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReviewPersons => role == Role::DataOfficer,
         RecordTrainings => matches!(role, Role::Investigator | Role::Rapporteur),
         ReadTrainings => matches!(role, Role::Investigator | Role::Rapporteur | Role::Statistician),
+        ManagePeers => matches!(role, Role::Administrator | Role::Rapporteur),
     }
 }
 

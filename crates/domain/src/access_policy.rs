@@ -49,6 +49,7 @@ mod tests {
             (ReviewPersons, "review uncertain pairs of persons"),
             (RecordTrainings, "record trainings"),
             (ReadTrainings, "read trainings and their summary"),
+            (ManagePeers, "manage the peers of the exchange"),
         ];
         for (p, _) in &rows {
             match p {
@@ -77,7 +78,8 @@ mod tests {
                 | OverrideReferralConsent
                 | ReviewPersons
                 | RecordTrainings
-                | ReadTrainings => {}
+                | ReadTrainings
+                | ManagePeers => {}
             }
         }
         rows

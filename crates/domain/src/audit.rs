@@ -86,6 +86,14 @@ coded_enum! {
         PersonModelRetrained => "person_model_retrained",
         /// A data officer started a full re-link of the persons.
         RelinkStarted => "relink_started",
+        /// The instance's exchange identity was made: its key pairs generated and stored wrapped.
+        ExchangeIdentityCreated => "exchange_identity_created",
+        /// A peer instance was pinned in the directory, its signing key confirmed out of band.
+        PeerPinned => "peer_pinned",
+        /// A key of a pinned peer was revoked here.
+        PeerKeyRevoked => "peer_key_revoked",
+        /// A pinned peer's newer directory entry (a key rotation) was applied.
+        PeerRotated => "peer_rotated",
     }
 }
 
