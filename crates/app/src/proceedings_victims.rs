@@ -350,6 +350,20 @@ impl App {
         let jurisdiction = principal.actor.jurisdiction;
         match (authorize_trainings(&principal.actor, jurisdiction, permission), jurisdiction) {
             (haven_domain::Decision::Allow, Jurisdiction::Country(country)) => Ok(country),
+            (_, Jurisdiction::EuropeanUnion) => {
+                // The role grants it, the jurisdiction does not: said, naming the jurisdiction.
+                self.audit_denied(principal, "training", "list", Some(&principal.actor.organisation_id)).await;
+                Err(AppError::Refused(crate::error::Refusal {
+                    message_id: "trainings-kept-by-countries",
+                    arg: ("jurisdiction", jurisdiction.code().to_owned()),
+                    items: vec![format!("jurisdiction={}", jurisdiction.code())],
+                    english: format!(
+                        "training records are kept by each country ({}); the jurisdiction {} keeps none",
+                        haven_domain::access::TRAININGS_KEPT_BY_COUNTRIES,
+                        jurisdiction.code()
+                    ),
+                }))
+            }
             _ => {
                 self.audit_denied(principal, "training", "list", Some(&principal.actor.organisation_id)).await;
                 Err(AppError::Forbidden)

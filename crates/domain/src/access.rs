@@ -88,6 +88,9 @@ pub enum Permission {
     RecordTrainings,
     /// Reading the training records of one's own country and their summary per year and
     /// audience (counts, never a person): police and prosecutors, the rapporteur, statisticians.
+    /// Granted by role, as every operation; a rapporteur or statistician may sit at the EU level
+    /// (the Anti-Trafficking Coordinator, the statistics office), which keeps no training
+    /// records: [`authorize_trainings`] refuses it there, and the refusal names the jurisdiction.
     ReadTrainings,
     /// The instance's place in the transnational exchange (docs/transnational.md): its own
     /// identity and directory entry, and the peers it pins, revokes and rotates (Dir 2011/36
@@ -589,9 +592,15 @@ pub fn authorize_joint_team(actor: &Actor, linked: &[InvestigationScope], action
     denied
 }
 
+/// Training records are kept by each country, for its own rapporteur's reports; the EU level
+/// keeps none and reads none (it receives what a country's statistics release says).
+pub const TRAININGS_KEPT_BY_COUNTRIES: &str = "Dir 2011/36 Art 18(3); Dir 2011/36 Art 19";
+
 /// Record-level decision on the training records of `country` (Dir 2011/36 Art 18(3)):
 /// [`Permission::RecordTrainings`] or [`Permission::ReadTrainings`], of the actor's own country
-/// only; the EU level keeps no training records.
+/// only; the EU level keeps no training records ([`TRAININGS_KEPT_BY_COUNTRIES`]), so a user
+/// there is refused with [`DenyReason::OtherJurisdiction`] although the role grants the
+/// operation (the application answers naming the jurisdiction).
 pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Permission) -> Decision {
     let training = matches!(permission, Permission::RecordTrainings | Permission::ReadTrainings);
     if !training || !permission_allowed(&actor.roles, permission) {
@@ -1057,9 +1066,20 @@ mod tests {
                 assert!(!authorize_trainings(&a, other, RecordTrainings).is_allowed(), "{role}");
             }
         }
-        let mut eu = actor("hub", Role::Statistician);
-        eu.jurisdiction = Jurisdiction::EuropeanUnion;
-        assert!(!authorize_trainings(&eu, Jurisdiction::EuropeanUnion, ReadTrainings).is_allowed());
+        // The role grants the operation wherever the user sits (a national statistics office
+        // reads its country's records); the EU level keeps none, and is refused by jurisdiction.
+        for role in [Role::Statistician, Role::Rapporteur] {
+            let mut eu = actor("hub", role);
+            eu.jurisdiction = Jurisdiction::EuropeanUnion;
+            assert!(permission_allowed(&eu.roles, ReadTrainings), "{role}");
+            for country in [Jurisdiction::EuropeanUnion, lv()] {
+                assert_eq!(
+                    authorize_trainings(&eu, country, ReadTrainings),
+                    Decision::Deny(DenyReason::OtherJurisdiction),
+                    "{role}"
+                );
+            }
+        }
         // Only the training permissions are asked here.
         assert!(!authorize_trainings(&actor("police", Role::Investigator), lv(), Permission::ListCases).is_allowed());
     }

@@ -289,7 +289,10 @@ mod tests {
         let mut out = String::from(
             "\n## 6. Training records\n\nMay a user of one role, in an organisation of Latvia, record trainings \
              given against trafficking (Dir 2011/36 Art 18(3)) or read them and their summary per year and \
-             audience (counts, never a person), of a country?\n\n",
+             audience (counts, never a person), of a country? The operation is granted by role, wherever the \
+             user sits (a statistician of a national statistics office reads its own country's records); the EU \
+             level keeps no training records (Dir 2011/36 Art 18(3)), so a rapporteur or statistician there is \
+             refused, and the refusal names the jurisdiction.\n\n",
         );
         for (permission, name) in [(Permission::RecordTrainings, "record"), (Permission::ReadTrainings, "read")] {
             out.push_str(&format!("### {name}\n\n| role |"));

@@ -3,7 +3,7 @@
 
 ## Mācību uzskaite (virsraksts, kopsavilkums, stundas un dalībnieki ir *-proceedings-victims.ftl)
 nav-trainings = Mācības
-trainings-explain = Jūsu valstī rīkotās mācības par cilvēku tirdzniecības apkarošanu policistiem, prokuroriem, tiesnešiem, darba inspektoriem un citiem, kas saskaras ar cietušajiem (Dir 2011/36 Art 18(3), Art 9(3)). Tikai skaits, nekad dalībnieku vārdi. Kopsavilkums ir valsts ziņotāja pārskatiem.
+trainings-explain = Jūsu valstī rīkotās mācības par cilvēku tirdzniecības apkarošanu policistiem, prokuroriem, tiesnešiem, darba inspektoriem un citiem, kas saskaras ar cilvēku tirdzniecības upuriem (Dir 2011/36 Art 18(3), Art 9(3)). Tikai skaits, nekad dalībnieku vārdi. Kopsavilkums ir valsts ziņotāja pārskatiem.
 trainings-empty = Vēl nav reģistrētu mācību.
 trainings-year = Gads
 trainings-audience = Mērķgrupa

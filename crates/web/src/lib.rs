@@ -11,6 +11,7 @@ pub mod api_proceedings;
 pub mod api_proceedings_more;
 pub mod api_separation;
 pub mod api_stats;
+pub mod api_trainings;
 pub mod assets;
 pub mod error;
 pub mod extract;
@@ -79,7 +80,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_separation::router())
                 .merge(api_assist::router())
                 .merge(api_assist_records::router())
-                .merge(api_stats::router()),
+                .merge(api_stats::router())
+                .merge(api_trainings::router()),
         )
         .merge(leaflet::api_router())
         .split_for_parts();

@@ -145,6 +145,11 @@ pub const ROUTES: &[RouteSpec] = &[
     api("GET", "/api/v1/investigations/{id}/victims-in-proceedings", Case(Compartment::Proceedings, Action::Read)),
     api("POST", "/api/v1/investigations/{id}/protection-measures", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/investigations/{id}/information-given", Case(Compartment::Proceedings, Action::Write)),
+    // Training records (Dir 2011/36 Art 18(3)): of one's own country, `authorize_trainings`.
+    api("GET", "/api/v1/trainings", ReadTrainings),
+    api("POST", "/api/v1/trainings", RecordTrainings),
+    page("GET", "/trainings", ReadTrainings),
+    page("POST", "/trainings", RecordTrainings),
     page("GET", "/login", Public),
     page("POST", "/login", Public),
     page("POST", "/logout", Authenticated),

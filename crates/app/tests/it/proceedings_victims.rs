@@ -351,3 +351,31 @@ async fn art_18_3_dir_trainings_are_recorded_and_summarised_for_whom_the_policy_
         let _ = &w.other_police;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_18_3_dir_the_eu_level_keeps_no_training_records_and_the_refusal_names_the_jurisdiction() {
+    for w in worlds().await {
+        let hub = organisation(&w.app, "EU statistics office", "statistics_office", "EU").await;
+        let coordinator =
+            organisation(&w.app, "EU Anti-Trafficking Coordinator", "eu_anti_trafficking_coordinator", "EU").await;
+        let statistician = user(&w.app, "eu.statistician", &hub, "statistician").await;
+        let eu_rapporteur = user(&w.app, "eu.coordinator", &coordinator, "rapporteur").await;
+        let denied = count(&w.app, "access_denied").await;
+        for p in [&statistician, &eu_rapporteur] {
+            match w.app.trainings(p).await {
+                Err(AppError::Refused(r)) => {
+                    assert_eq!(
+                        (r.message_id, r.arg.0, r.arg.1.as_str()),
+                        ("trainings-kept-by-countries", "jurisdiction", "EU")
+                    );
+                    assert!(r.english.contains("jurisdiction EU"), "{}", r.english);
+                }
+                other => panic!("expected a refusal naming the jurisdiction, got {other:?}"),
+            }
+        }
+        // The EU rapporteur's role grants recording too; the jurisdiction refuses it the same way.
+        let e = w.app.record_training(&eu_rapporteur, &training("2026-03-02", &[("police", "1")])).await.unwrap_err();
+        assert!(matches!(e, AppError::Refused(_)), "{e:?}");
+        assert_eq!(count(&w.app, "access_denied").await - denied, 3, "each refusal audited");
+    }
+}

@@ -129,8 +129,10 @@ impl Training {
 pub struct TrainingSummaryRow {
     pub year: u16,
     pub audience: Audience,
-    /// Trainings with this audience.
+    /// Trainings with this audience (sessions).
     pub trainings: u32,
+    /// Their hours, each training once.
+    pub hours: u64,
     pub attendees: u64,
     /// Attendees times hours.
     pub attendee_hours: u64,
@@ -145,10 +147,12 @@ pub fn summary(trainings: &[Training]) -> Vec<TrainingSummaryRow> {
                 year: t.starts_on.year,
                 audience: a.audience,
                 trainings: 0,
+                hours: 0,
                 attendees: 0,
                 attendee_hours: 0,
             });
             row.trainings += 1;
+            row.hours += u64::from(t.hours);
             row.attendees += u64::from(a.attendees);
             row.attendee_hours += u64::from(a.attendees) * u64::from(t.hours);
         }
@@ -187,11 +191,13 @@ mod tests {
         ];
         let rows = summary(&trainings);
         assert_eq!(
-            rows.iter().map(|r| (r.year, r.audience, r.trainings, r.attendees, r.attendee_hours)).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| (r.year, r.audience, r.trainings, r.hours, r.attendees, r.attendee_hours))
+                .collect::<Vec<_>>(),
             vec![
-                (2025, Audience::Police, 2, 30, 240),
-                (2025, Audience::LabourInspectors, 1, 5, 40),
-                (2026, Audience::Judges, 1, 12, 96),
+                (2025, Audience::Police, 2, 16, 30, 240),
+                (2025, Audience::LabourInspectors, 1, 8, 5, 40),
+                (2026, Audience::Judges, 1, 8, 12, 96),
             ]
         );
     }

@@ -14,6 +14,7 @@ pub mod page_error;
 pub mod persons;
 pub mod proceedings;
 pub mod statistics;
+pub mod trainings;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(statistics::router())
         .merge(persons::router())
         .merge(proceedings::router())
+        .merge(trainings::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
@@ -105,6 +107,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
+    ("/trainings", "nav-trainings", Permission::ReadTrainings),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 
@@ -121,7 +124,7 @@ impl<'a> PageCtx<'a> {
         let nav = match principal {
             Some(p) => NAV
                 .iter()
-                .filter(|(_, _, perm)| permission_allowed(&p.actor.roles, *perm))
+                .filter(|(_, _, perm)| nav_allowed(p, *perm))
                 .map(|(href, label, _)| NavLink { href, label: tr.t(label), current: *href == current })
                 .collect(),
             None => vec![],
@@ -145,6 +148,17 @@ impl<'a> PageCtx<'a> {
     /// Whether the main navigation offers `href` to this user (its permission is granted).
     pub fn has_nav(&self, href: &str) -> bool {
         self.nav.iter().any(|l| l.href == href)
+    }
+}
+
+/// Whether the navigation offers a page of `permission`: the role grants it, and for the
+/// training records the jurisdiction keeps them (the EU level keeps none, `authorize_trainings`).
+fn nav_allowed(p: &Principal, permission: Permission) -> bool {
+    match permission {
+        Permission::ReadTrainings => {
+            haven_domain::access::authorize_trainings(&p.actor, p.actor.jurisdiction, permission).is_allowed()
+        }
+        _ => permission_allowed(&p.actor.roles, permission),
     }
 }
 

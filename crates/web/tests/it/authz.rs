@@ -167,6 +167,8 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/investigations" => json!({"reference": format!("INV-{n}"), "opened_on": "2026-09-01",
             "opening": "ex_officio", "offences": [{"kind": "trafficking", "forms": ["forced_labour"],
             "national_provision": "Criminal Law s. 154.1"}]}),
+        "/api/v1/trainings" => json!({"title": format!("Training {n}"), "organiser": "State Police College",
+            "starts_on": "2026-09-01", "hours": "8", "attendance": [{"audience": "police", "attendees": "12"}]}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
         p if p.starts_with("/api/v1/investigations/") || p.starts_with("/api/v1/joint-teams/") => json!({}),
         _ => return None,
@@ -279,6 +281,13 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
         ],
         "/referrals/{id}/state" => vec![("state", "accepted".into()), ("version", "1".into())],
         "/referrals/{id}/follow-ups" => vec![("note", "Called the shelter.".into()), ("version", "1".into())],
+        "/trainings" => vec![
+            ("title", format!("Page training {n}")),
+            ("organiser", "State Police College".into()),
+            ("starts_on", "2026-09-01".into()),
+            ("hours", "6".into()),
+            ("attendees.prosecutors", "9".into()),
+        ],
         "/statistics/releases" | "/statistics/releases/preview" => {
             vec![("year", "2026".into()), ("mode", "suppression".into()), ("threshold", "5".into())]
         }

@@ -28,3 +28,4 @@ mod security;
 mod separation;
 mod stats;
 mod tokens;
+mod trainings;
