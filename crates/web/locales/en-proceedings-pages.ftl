@@ -47,7 +47,7 @@ pp-record-protection = Record a protection measure
 pp-record-information = Log information given to the victim
 
 ## Hints
-pp-minor-hint = In cents (hundredths of the currency), digits only.
+pp-minor-hint = In the smallest unit of the currency (cents for the euro, yen for the yen), digits only.
 pp-cents-hint = In euro cents, digits only.
 pp-rate-hint = For a currency other than the euro: euros for one unit, up to six decimal places.
 pp-claim-hint = The id of the compensation claim the victim's caseworker recorded.

@@ -47,7 +47,7 @@ pp-record-protection = Reģistrēt aizsardzības pasākumu
 pp-record-information = Atzīmēt cilvēku tirdzniecības upurim sniegto informāciju
 
 ## Norādes
-pp-minor-hint = Centos (valūtas simtdaļās), tikai cipari.
+pp-minor-hint = Valūtas mazākajās vienībās (eiro — centos, jenai — jenās), tikai cipari.
 pp-cents-hint = Eiro centos, tikai cipari.
 pp-rate-hint = Valūtai, kas nav euro: eiro par vienu vienību, līdz sešām zīmēm aiz komata.
 pp-claim-hint = Kompensācijas prasījuma identifikators, ko reģistrēja cilvēku tirdzniecības upura lietas vadītājs.

@@ -23,7 +23,8 @@ use axum::routing::{get, post};
 use haven_app::proceedings_money::{AllocationInput, FinancialStatusInput, PayoutInput};
 use haven_app::{AppError, Principal};
 use haven_domain::Coded;
-use haven_domain::proceedings::assets::{Amount, AssetInput, AssetKind, MeasureInput, MeasureKind};
+use haven_domain::assist::compensation::CurrencyCode;
+use haven_domain::proceedings::assets::{Amount, AssetInput, AssetKind, MeasureInput, MeasureKind, minor_units};
 use haven_domain::proceedings::europol::{ExportPart, ExportRequestInput};
 use haven_domain::proceedings::financial::{
     AccountKind, BusinessRole, FinancialItem, FinancialItemInput, FinancialStatus, FindingKind, ItemKind, PropertyKind,
@@ -112,10 +113,24 @@ pub(super) fn euros(cents: i64) -> String {
     format!("{sign}{}.{:02} EUR", (cents / 100).abs(), (cents % 100).abs())
 }
 
+/// Minor units of `currency` as a decimal with its ISO 4217 places (JPY none, BHD three), and
+/// the code.
+fn in_currency(minor: i64, currency: CurrencyCode) -> String {
+    let places = minor_units(currency).unwrap_or(2);
+    let sign = if minor < 0 { "-" } else { "" };
+    let scale = 10_i64.pow(places);
+    let whole = (minor / scale).abs();
+    if places == 0 {
+        format!("{sign}{whole} {currency}")
+    } else {
+        let part = (minor % scale).abs();
+        format!("{sign}{whole}.{part:0width$} {currency}", width = places as usize)
+    }
+}
+
 /// An amount in minor units with its currency, and its rate to the euro where it has one.
 fn amount(tr: &Tr<'_>, a: &Amount) -> String {
-    let sign = if a.minor < 0 { "-" } else { "" };
-    let mut text = format!("{sign}{}.{:02} {}", (a.minor / 100).abs(), (a.minor % 100).abs(), a.currency);
+    let mut text = in_currency(a.minor, a.currency);
     if let Some(r) = a.euro_rate {
         let rate = format!("{}.{:06}", r.rate_micro / 1_000_000, r.rate_micro % 1_000_000);
         let rate = rate.trim_end_matches('0').trim_end_matches('.').to_owned();
@@ -359,10 +374,9 @@ async fn page(
                     to_country,
                 } => {
                     let mut t = format!(
-                        "{}: {on}, {}.{:02} {currency}, {from_country} → {to_country}",
+                        "{}: {on}, {}, {from_country} → {to_country}",
                         label(&tr, "transfer-channel", *channel),
-                        minor / 100,
-                        (minor % 100).abs()
+                        in_currency(*minor, *currency)
                     );
                     if let (Some(from), Some(to)) = (account_name(from_account_id), account_name(to_account_id)) {
                         t.push_str(&format!(" ({from} → {to})"));
@@ -735,5 +749,8 @@ mod tests {
         let text = amount(&tr, &a);
         assert!(text.starts_with("10000.00 USD") && text.contains("0.92") && text.contains("2026-09-01"), "{text}");
         assert!(text.contains("9200.00 EUR"), "{text}");
+        let yen = |m| in_currency(m, CurrencyCode::parse("c", "JPY").unwrap());
+        let dinar = |m| in_currency(m, CurrencyCode::parse("c", "BHD").unwrap());
+        assert_eq!((yen(1500), dinar(-1505)), ("1500 JPY".to_owned(), "-1.505 BHD".to_owned()));
     }
 }
