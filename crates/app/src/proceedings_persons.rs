@@ -26,7 +26,7 @@ use haven_domain::case::Sex;
 use haven_domain::ident::age::AgeGroup;
 use haven_domain::proceedings::non_punishment::VictimStanding;
 use haven_domain::proceedings::suspect::{PersonKind, Suspect};
-use haven_domain::{Coded, CountryCode, MessageId};
+use haven_domain::{Coded, Compartment, CountryCode, MessageId, Permission};
 use haven_link::cluster::{Link, cluster_with_cannot_link};
 use haven_storage::{InvestigationRow, SuspectLinkRow};
 use serde::Serialize;
@@ -382,6 +382,7 @@ impl App {
     /// (an unknown suspect and one of an investigation the principal may not read are both "not
     /// found"). Only ids: the page it leads to is the audited read.
     pub async fn investigation_of_suspect(&self, principal: &Principal, suspect_id: &str) -> AppResult<String> {
+        self.require(principal, Permission::Case(Compartment::Proceedings, Action::Read)).await?;
         if uuid::Uuid::parse_str(suspect_id).is_err() {
             return Err(AppError::NotFound);
         }

@@ -50,6 +50,9 @@ const LV_PROCEEDINGS_VICTIMS: &str = include_str!("../locales/lv-proceedings-vic
 /// Europol export, joint investigation teams.
 const EN_PROCEEDINGS_MONEY: &str = include_str!("../locales/en-proceedings-money.ftl");
 const LV_PROCEEDINGS_MONEY: &str = include_str!("../locales/lv-proceedings-money.ftl");
+/// Suspects as persons: a suspect's possible matches.
+const EN_PROCEEDINGS_PERSONS: &str = include_str!("../locales/en-proceedings-persons.ftl");
+const LV_PROCEEDINGS_PERSONS: &str = include_str!("../locales/lv-proceedings-persons.ftl");
 /// Labels of the pages of an investigation's money, joint teams, victims and suspect import.
 const EN_PROCEEDINGS_PAGES: &str = include_str!("../locales/en-proceedings-pages.ftl");
 const LV_PROCEEDINGS_PAGES: &str = include_str!("../locales/lv-proceedings-pages.ftl");
@@ -109,6 +112,7 @@ impl I18n {
                     EN_PROCEEDINGS,
                     EN_PROCEEDINGS_VICTIMS,
                     EN_PROCEEDINGS_MONEY,
+                    EN_PROCEEDINGS_PERSONS,
                     EN_PROCEEDINGS_PAGES,
                     EN_TRAININGS,
                 ],
@@ -130,6 +134,7 @@ impl I18n {
                     LV_PROCEEDINGS,
                     LV_PROCEEDINGS_VICTIMS,
                     LV_PROCEEDINGS_MONEY,
+                    LV_PROCEEDINGS_PERSONS,
                     LV_PROCEEDINGS_PAGES,
                     LV_TRAININGS,
                 ],
@@ -158,12 +163,12 @@ impl I18n {
         let source = match language {
             Language::English => {
                 format!(
-                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_STATS_PROCEEDINGS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}\n{EN_PROCEEDINGS_PAGES}\n{EN_TRAININGS}"
+                    "{EN}\n{EN_IDENT}\n{EN_ASSIST}\n{EN_SUPPORT}\n{EN_RECORDS}\n{EN_STATS}\n{EN_STATS_PROCEEDINGS}\n{EN_DOMAIN}\n{EN_REVIEW}\n{EN_PROCEEDINGS}\n{EN_PROCEEDINGS_VICTIMS}\n{EN_PROCEEDINGS_MONEY}\n{EN_PROCEEDINGS_PERSONS}\n{EN_PROCEEDINGS_PAGES}\n{EN_TRAININGS}"
                 )
             }
             Language::Latvian => {
                 format!(
-                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_STATS_PROCEEDINGS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}\n{LV_PROCEEDINGS_PAGES}\n{LV_TRAININGS}"
+                    "{LV}\n{LV_IDENT}\n{LV_ASSIST}\n{LV_SUPPORT}\n{LV_RECORDS}\n{LV_STATS}\n{LV_STATS_PROCEEDINGS}\n{LV_DOMAIN}\n{LV_REVIEW}\n{LV_PROCEEDINGS}\n{LV_PROCEEDINGS_VICTIMS}\n{LV_PROCEEDINGS_MONEY}\n{LV_PROCEEDINGS_PERSONS}\n{LV_PROCEEDINGS_PAGES}\n{LV_TRAININGS}"
                 )
             }
         };
@@ -729,6 +734,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-proceedings.ftl", EN_PROCEEDINGS),
             ("en-proceedings-victims.ftl", EN_PROCEEDINGS_VICTIMS),
             ("en-proceedings-money.ftl", EN_PROCEEDINGS_MONEY),
+            ("en-proceedings-persons.ftl", EN_PROCEEDINGS_PERSONS),
             ("en-proceedings-pages.ftl", EN_PROCEEDINGS_PAGES),
             ("en-trainings.ftl", EN_TRAININGS),
         ],
@@ -748,6 +754,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-proceedings.ftl", LV_PROCEEDINGS),
             ("lv-proceedings-victims.ftl", LV_PROCEEDINGS_VICTIMS),
             ("lv-proceedings-money.ftl", LV_PROCEEDINGS_MONEY),
+            ("lv-proceedings-persons.ftl", LV_PROCEEDINGS_PERSONS),
             ("lv-proceedings-pages.ftl", LV_PROCEEDINGS_PAGES),
             ("lv-trainings.ftl", LV_TRAININGS),
         ],

@@ -9,6 +9,7 @@ pub mod api_ident;
 pub mod api_persons;
 pub mod api_proceedings;
 pub mod api_proceedings_more;
+pub mod api_proceedings_persons;
 pub mod api_separation;
 pub mod api_stats;
 pub mod api_trainings;
@@ -77,6 +78,7 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_persons::router())
                 .merge(api_proceedings::router())
                 .merge(api_proceedings_more::router())
+                .merge(api_proceedings_persons::router())
                 .merge(api_separation::router())
                 .merge(api_assist::router())
                 .merge(api_assist_records::router())

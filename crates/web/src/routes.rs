@@ -122,6 +122,24 @@ pub const ROUTES: &[RouteSpec] = &[
     api("POST", "/api/v1/investigations/{id}/suspects", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/investigations/{id}/suspects/import", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/investigations/{id}/suspect-links", Case(Compartment::Proceedings, Action::Write)),
+    // Suspects as persons: the suspect's investigation and each compared one asked of
+    // `authorize_investigation` (docs/proceedings.md, "Suspects as persons").
+    api(
+        "GET",
+        "/api/v1/investigations/{id}/suspects/{id}/possible-matches",
+        Case(Compartment::Proceedings, Action::Read),
+    ),
+    api("POST", "/api/v1/investigations/{id}/suspects/{id}/same-person", Case(Compartment::Proceedings, Action::Write)),
+    api(
+        "POST",
+        "/api/v1/investigations/{id}/suspects/{id}/not-same-person",
+        Case(Compartment::Proceedings, Action::Write),
+    ),
+    api(
+        "POST",
+        "/api/v1/investigations/{id}/suspects/{id}/possible-victim",
+        Case(Compartment::Proceedings, Action::Write),
+    ),
     api("POST", "/api/v1/investigations/{id}/charges", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/investigations/{id}/prosecution-decisions", Case(Compartment::Proceedings, Action::Write)),
     api("POST", "/api/v1/investigations/{id}/judgments", Case(Compartment::Proceedings, Action::Write)),
@@ -236,6 +254,11 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/investigations/{id}/victims", Case(Compartment::Proceedings, Action::Write)),
     page("POST", "/investigations/{id}/suspects", Case(Compartment::Proceedings, Action::Write)),
     page("POST", "/investigations/{id}/suspect-links", Case(Compartment::Proceedings, Action::Write)),
+    page("GET", "/investigations/{id}/suspects/{id}/matches", Case(Compartment::Proceedings, Action::Read)),
+    page("POST", "/investigations/{id}/suspects/{id}/same-person", Case(Compartment::Proceedings, Action::Write)),
+    page("POST", "/investigations/{id}/suspects/{id}/not-same-person", Case(Compartment::Proceedings, Action::Write)),
+    page("POST", "/investigations/{id}/suspects/{id}/possible-victim", Case(Compartment::Proceedings, Action::Write)),
+    page("GET", "/suspects/{id}/matches", Case(Compartment::Proceedings, Action::Read)),
     page("POST", "/investigations/{id}/charges", Case(Compartment::Proceedings, Action::Write)),
     page("POST", "/investigations/{id}/prosecution-decisions", Case(Compartment::Proceedings, Action::Write)),
     page("POST", "/investigations/{id}/judgments", Case(Compartment::Proceedings, Action::Write)),

@@ -391,6 +391,8 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
                 // An investigation is no victim's record: its own matrix is in `proceedings`.
                 | ("investigations" | "joint-teams", "{id}")
+                // A suspect of an investigation (`/investigations/{id}/suspects/{id}`, `/suspects/{id}`).
+                | ("suspects", "{id}")
                 | ("tables", "{table}") => {}
                 _ => {
                     return Err(format!(

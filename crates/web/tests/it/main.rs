@@ -21,6 +21,7 @@ mod pages;
 mod person_review;
 mod proceedings;
 mod proceedings_pages;
+mod proceedings_persons;
 mod queues;
 mod records;
 mod relink_jobs;

@@ -14,6 +14,7 @@ pub mod import;
 pub mod investigation;
 pub mod joint_teams;
 pub mod list;
+pub mod matches;
 pub mod money;
 pub mod victims;
 
@@ -32,6 +33,7 @@ use std::collections::HashMap;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(list::router())
+        .merge(matches::router())
         .merge(investigation::router())
         .merge(money::router())
         .merge(joint_teams::router())

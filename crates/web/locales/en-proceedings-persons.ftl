@@ -1,0 +1,27 @@
+# Suspects as persons: the page of a suspect's possible matches (/investigations/{id}/suspects/{suspect}/matches).
+spm-title = Possible matches of a suspect
+spm-link = Possible matches: the same person elsewhere, a registered victim
+spm-back = Back to the investigation
+spm-method = Scored by the person-linkage engine with the model { $model }; shown from { $threshold } on. Names, sex and citizenship are compared; suspects have no date of birth or identity document, so those are not. The age group is shown beside the score, not part of it. A person decides: the engine only suggests.
+spm-candidates = The same person in your other investigations
+spm-no-candidates = The engine finds no suspect of your other investigations likely to be this person.
+spm-investigation = Investigation
+spm-probability = Match probability
+spm-not-compared = not compared by the engine
+spm-answer = Answer given
+spm-answer-same = the same person
+spm-answer-different = not the same person
+spm-why = Why the engine scored so
+spm-field = Field
+spm-level = Comparison
+spm-weight = Weight
+spm-same = Same person
+spm-not-same = Not the same person
+spm-victims = Possibly a registered victim
+spm-victims-hint = Cases in identification you may read whose person the engine finds likely to be this suspect. Only the case and its standing are shown.
+spm-no-victims = The engine finds no registered victim likely to be this suspect.
+spm-possible-victim = Possible registered victim
+spm-case = Case
+spm-standing = Standing in identification
+spm-confirm-victim-note = Confirming links the suspect to this case. If the person is a registered, presumed or identified victim, the non-punishment notice is raised for the prosecutor (Dir 2011/36 Art 8, CETS 197 Art 26).
+spm-confirm-victim = Confirm: the suspect is this person

@@ -1,0 +1,27 @@
+# Aizdomās turētie kā personas: aizdomās turētā iespējamo sakritību lapa (/investigations/{id}/suspects/{suspect}/matches).
+spm-title = Aizdomās turētā iespējamās sakritības
+spm-link = Iespējamās sakritības: tā pati persona citur, reģistrēts cilvēku tirdzniecības upuris
+spm-back = Atpakaļ uz izmeklēšanu
+spm-method = Novērtējis personu sasaistes mehānisms ar modeli { $model }; rādīts no { $threshold }. Salīdzina vārdus, dzimumu un pilsonību; aizdomās turētajiem nav dzimšanas datuma vai personu apliecinoša dokumenta, tāpēc tos nesalīdzina. Vecuma grupa parādīta blakus vērtējumam, tā nav tā daļa. Lemj cilvēks: mehānisms tikai iesaka.
+spm-candidates = Tā pati persona jūsu citās izmeklēšanās
+spm-no-candidates = Mehānisms neatrod nevienu jūsu citu izmeklēšanu aizdomās turēto, kas varētu būt šī persona.
+spm-investigation = Izmeklēšana
+spm-probability = Sakritības varbūtība
+spm-not-compared = mehānisms nesalīdzināja
+spm-answer = Sniegtā atbilde
+spm-answer-same = tā pati persona
+spm-answer-different = nav tā pati persona
+spm-why = Kāpēc mehānisms tā novērtēja
+spm-field = Lauks
+spm-level = Salīdzinājums
+spm-weight = Svars
+spm-same = Tā pati persona
+spm-not-same = Nav tā pati persona
+spm-victims = Iespējams, reģistrēts cilvēku tirdzniecības upuris
+spm-victims-hint = Identifikācijas lietas, kuras jums atļauts lasīt un kuru personu mehānisms uzskata par iespējamu šo aizdomās turēto. Parādīta tikai lieta un tās statuss.
+spm-no-victims = Mehānisms neatrod neviena reģistrēta cilvēku tirdzniecības upura, kas varētu būt šis aizdomās turētais.
+spm-possible-victim = Iespējams reģistrēts cilvēku tirdzniecības upuris
+spm-case = Lieta
+spm-standing = Statuss identifikācijā
+spm-confirm-victim-note = Apstiprinot aizdomās turētais tiek sasaistīts ar šo lietu. Ja persona ir reģistrēts, iespējamais vai identificēts cilvēku tirdzniecības upuris, prokuroram tiek izveidots paziņojums par nesodīšanu (Dir 2011/36 Art 8, CETS 197 Art 26).
+spm-confirm-victim = Apstiprināt: aizdomās turētais ir šī persona
