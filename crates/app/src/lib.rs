@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod error;
+pub mod exchange_peers;
 pub mod ident;
 pub mod keys;
 pub mod leaflet;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod common;
+mod exchange_peers;
 mod person_review;
 mod persons;
 mod proceedings;
