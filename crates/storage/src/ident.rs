@@ -460,7 +460,7 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO decisions (case_id, seq, kind, decided_on, reasons, corrects, decided_by, \
-                 organisation_id, recorded_at, votes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                 organisation_id, recorded_at, votes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
             )
             .bind(&row.case_id)
             .bind(row.seq)
