@@ -9,6 +9,7 @@ mod demo_money;
 mod demo_proceedings;
 mod demo_proceedings_victims;
 mod demo_stats;
+mod peer;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -68,6 +69,9 @@ enum Command {
     Backup { file: PathBuf },
     /// Restore a backup into a new, empty database.
     Restore { file: PathBuf },
+    /// The transnational exchange: this instance's entry and the pinned peers.
+    #[command(subcommand)]
+    Peer(peer::PeerCommand),
     /// Record linkage: find the same person across datasets.
     Link(haven_link::cli::LinkArgs),
     /// Re-link the persons of every referred registration (after a change of the person model),
@@ -380,6 +384,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => backup(&config, &data, &file).await,
         Command::Restore { file } => restore(&config, &data, &file).await,
         Command::Link(_) => bail!("handled before the runtime starts"),
+        Command::Peer(cmd) => peer::run(&open_app(&config, &data).await?, cmd).await,
         Command::Relink => relink(&open_app(&config, &data).await?).await,
         Command::CheckTranslations => check_translations(),
     }
