@@ -17,6 +17,7 @@ mod encryption;
 mod key_reload;
 #[path = "../../../stats/tests/it/outside_audit.rs"]
 mod outside_audit;
+mod peer;
 mod serve;
 mod traceability;
 
