@@ -295,6 +295,8 @@ struct World {
     /// An investigation of the police: the child linked as a victim and as a suspect (the
     /// non-punishment notice), a charge, the report withdrawn.
     investigation: String,
+    /// The suspect of that investigation (the child, as linked).
+    suspect: String,
     table: &'static str,
 }
 
@@ -351,6 +353,7 @@ async fn world() -> World {
         provider: String::new(),
         release: String::new(),
         investigation: String::new(),
+        suspect: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -515,6 +518,7 @@ async fn world() -> World {
         )
         .await;
     let suspect = added["suspects"][0]["suspect"]["id"].as_str().unwrap().to_owned();
+    w.suspect = suspect.clone();
     w.api(
         &format!("{inv}/charges"),
         "lv.policija",
@@ -535,6 +539,13 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
         let cases: Vec<&str> = if route.path.contains("{case}") { vec![&w.adult, &w.child] } else { vec![""] };
         for case in cases {
             let mut path = route.path.replace("{case}", case).replace("{table}", w.table);
+            // a suspect's matches: the investigation's id, then the suspect's
+            if path.starts_with("/investigations/{id}/suspects/{id}") {
+                path = path.replacen("{id}", &w.investigation, 1).replacen("{id}", &w.suspect, 1);
+            }
+            if path.starts_with("/suspects/") {
+                path = path.replace("{id}", &w.suspect);
+            }
             if path.contains("{id}") {
                 let id = if path.starts_with("/providers/") {
                     &w.provider
@@ -592,6 +603,11 @@ async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_isl
                 reply.status,
                 reply.body
             );
+            // a suspect's short address only sends the browser on to the investigation's page
+            if route.starts_with("/suspects/") && reply.status.is_redirection() {
+                seen.insert(route);
+                continue;
+            }
             if !reply.headers.get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html")) {
                 continue;
             }

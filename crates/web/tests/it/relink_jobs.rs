@@ -5,6 +5,7 @@
 
 use crate::common::{Session, TestApp};
 use axum::http::{Method, StatusCode};
+use haven_app::Clock;
 use serde_json::json;
 
 struct World {
@@ -188,7 +189,8 @@ async fn a_job_interrupted_by_a_stop_shows_why_it_failed_in_latvian_too() {
         ended_at: None,
         started_by: None,
         detail: None,
-        heartbeat_at: None,
+        // its process gave a sign of life a minute ago: it looks alive
+        heartbeat_at: Some(w.t.clock.now() - 60),
     };
     w.t.app.store().start_linkage_job(&left).await.unwrap();
     let page = w.t.page("/persons/relink", Some(&w.officer)).await;
@@ -196,7 +198,10 @@ async fn a_job_interrupted_by_a_stop_shows_why_it_failed_in_latvian_too() {
     let reply =
         w.t.call(Method::POST, "/api/v1/persons/relink-jobs", Some(&w.officer), Some(json!({"confirm": true}))).await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
-    // the start-up's clean-up
+    // no heartbeat follows: once the last one is older than the limit, the clean-up (at
+    // start-up, before a start, or while serving) ends it
+    assert!(w.t.app.fail_interrupted_relinks().await.unwrap().is_empty());
+    w.t.clock.advance(w.t.app.settings().relink_stale_seconds);
     assert_eq!(w.t.app.fail_interrupted_relinks().await.unwrap(), ["job-killed"]);
     let job = w.t.call(Method::GET, "/api/v1/persons/relink-jobs/job-killed", Some(&w.officer), None).await.json();
     assert_eq!(job["state"], "failed");
