@@ -833,6 +833,24 @@ mod tests {
     /// A domain message is rendered in the reader's language with its coded values by their labels
     /// and the messages within it rendered too.
     #[test]
+    fn every_audit_action_has_its_label_in_english_and_latvian() {
+        use haven_domain::Coded;
+        let i18n = I18n::load().unwrap();
+        for language in [Language::English, Language::Latvian] {
+            let tr = i18n.tr(language);
+            let missing: Vec<&str> = haven_domain::audit::AuditAction::ALL
+                .iter()
+                .map(|a| a.code())
+                .filter(|code| {
+                    let id = format!("audit-action-{code}");
+                    tr.t(&id) == id
+                })
+                .collect();
+            assert!(missing.is_empty(), "{language:?}: no label for the audit actions {missing:?}");
+        }
+    }
+
+    #[test]
     fn a_domain_message_renders_in_latvian_with_labels_and_nested_messages() {
         let i18n = I18n::load().unwrap();
         let lv = i18n.tr(Language::Latvian);
