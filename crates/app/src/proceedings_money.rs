@@ -557,10 +557,10 @@ impl App {
             &row,
             &format!("proceeds_allocated,claim={},case={}", allocation.claim_id, allocation.case_id),
         );
-        if !self.store.allocate_proceeds(&stored, &event).await? {
-            // Another allocation took the proceeds meanwhile.
+        if !self.store.allocate_proceeds(&stored, compensation.outstanding(), &event).await? {
+            // Another allocation took the proceeds, or the rest of the award, meanwhile.
             return Err(AppError::conflict(
-                "the proceeds were allocated meanwhile; reload the assets",
+                "the proceeds or the award were allocated meanwhile; reload the assets",
                 Message::new(MessageId::StoredConflict),
             ));
         }

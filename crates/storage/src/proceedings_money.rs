@@ -191,17 +191,31 @@ impl Store {
     }
 
     /// Allocates realised proceeds of an asset to a claim, only while the allocations of the
-    /// asset stay within its realised amount (checked in the same statement). Returns whether
-    /// it was written.
-    pub async fn allocate_proceeds(&self, row: &AllocationRow, audit: &AuditEvent) -> Result<bool> {
+    /// asset stay within its realised amount and the claim's allocations not yet paid out stay
+    /// within `claim_room` (what the award leaves unpaid, as the caller read it), both checked
+    /// in the same statement. Allocations are written one at a time (SQLite's write lock; on
+    /// PostgreSQL the table is locked against other allocations and payouts first), so two
+    /// allocations made at once cannot together pass either limit. Returns whether it was
+    /// written.
+    pub async fn allocate_proceeds(&self, row: &AllocationRow, claim_room: i64, audit: &AuditEvent) -> Result<bool> {
+        let columns = ALLOCATION_COLUMNS.split(',').count();
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO confiscation_allocations ({ALLOCATION_COLUMNS}) SELECT {} \
              WHERE (SELECT COALESCE(SUM(amount_euro_cents), 0) FROM confiscation_allocations WHERE asset_id = $2) + $6 \
              <= (SELECT COALESCE(SUM(amount_euro_cents), 0) FROM asset_measures \
-                 WHERE asset_id = $2 AND kind = 'realisation')",
-            placeholders(ALLOCATION_COLUMNS.split(',').count())
+                 WHERE asset_id = $2 AND kind = 'realisation') \
+             AND (SELECT COALESCE(SUM(amount_euro_cents - paid_out_euro_cents), 0) FROM confiscation_allocations \
+                 WHERE claim_id = $4) + $6 <= ${}",
+            placeholders(columns),
+            columns + 1
         ));
+        let postgres = self.backend_name() == "postgres";
         let n = audited_tx!(self, audit, |tx| {
+            if postgres {
+                sqlx::query("LOCK TABLE confiscation_allocations IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query(sql)
                 .bind(&row.id)
                 .bind(&row.asset_id)
@@ -217,6 +231,7 @@ impl Store {
                 .bind(row.created_at)
                 .bind(&row.updated_by)
                 .bind(row.updated_at)
+                .bind(claim_room)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()

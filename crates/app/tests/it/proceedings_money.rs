@@ -326,6 +326,57 @@ async fn art_17_dir_proceeds_are_allocated_only_to_an_existing_claim_on_which_an
     }
 }
 
+/// Two prosecutors allocate at the same moment; gives how many allocations were written.
+async fn at_once(app: &App, who: &Principal, id: &str, asset_id: &str, claim: &str, amount: &str) -> usize {
+    let input = AllocationInput { claim_id: claim.to_owned(), amount: amount.to_owned() };
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let (app, who, id, asset_id, input) =
+                (app.clone(), who.clone(), id.to_owned(), asset_id.to_owned(), input.clone());
+            tokio::spawn(async move { app.allocate_proceeds(&who, &id, &asset_id, &input).await })
+        })
+        .collect();
+    let mut written = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => written += 1,
+            // refused by the limit checked when it is written, or by the one checked before
+            Err(AppError::ConflictSaid { .. } | AppError::Invalid(_)) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    written
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_7_dir_two_allocations_made_at_once_never_pass_what_was_realised_nor_what_the_award_leaves() {
+    for w in worlds().await {
+        let (id, asset_id, case, claim, _) = realised_asset_with_case(&w).await;
+        award(&w, &case, &claim).await;
+        let app = w.app.clone().with_proceedings_practice(allowing());
+        // 50,000.00 realised, 60,000.00 awarded: of two allocations of 30,000.00 at once, one.
+        assert_eq!(at_once(&app, &w.prosecutor, &id, &asset_id, &claim, "3000000").await, 1);
+        // The victim is paid 20,000.00 on the claim from elsewhere: the award leaves 10,000.00
+        // (60,000.00 less 20,000.00 paid less 30,000.00 allocated), the asset 20,000.00. Of two
+        // allocations of 8,000.00 at once, which the asset could both pay, one.
+        let version = w.app.support_records(&w.caseworker, &case).await.unwrap().compensation_claims[0].record.version;
+        let direct = SupportRecordChange::Payment(PaymentInput {
+            received_on: "2026-05-20".into(),
+            amount: "2000000".into(),
+            currency: "EUR".into(),
+            payer: "state".into(),
+        });
+        w.app.update_support_record(&w.caseworker, &case, &claim, version, &direct).await.unwrap();
+        assert_eq!(at_once(&app, &w.prosecutor, &id, &asset_id, &claim, "800000").await, 1);
+        let allocated: i64 = app.assets(&w.prosecutor, &id).await.unwrap().assets[0]
+            .allocations
+            .iter()
+            .map(|a| a.allocation.amount_euro_cents)
+            .sum();
+        assert_eq!(allocated, 3_800_000);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn art_17_dir_a_payout_is_added_to_the_claims_payments_audited_and_never_above_the_allocation_or_the_award() {
     for w in worlds().await {

@@ -51,6 +51,9 @@ fn measure_row(id: &str, kind: &str, on: &str, amount: Option<i64>, w: &World) -
     }
 }
 
+/// What an award leaves unpaid, large enough to hold back no allocation.
+const ROOM: i64 = i64::MAX / 2;
+
 fn allocation_row(id: &str, amount: i64, w: &World) -> AllocationRow {
     AllocationRow {
         id: id.into(),
@@ -114,7 +117,7 @@ pub(crate) async fn fill_money(t: &TestStore, w: &World) {
         paid_out_on: Some("2026-05-02".into()),
         ..allocation_row("alc-1", 1_000, w)
     };
-    assert!(t.store.allocate_proceeds(&allocation_row("alc-1", 1_000, w), &written()).await.unwrap());
+    assert!(t.store.allocate_proceeds(&allocation_row("alc-1", 1_000, w), ROOM, &written()).await.unwrap());
     assert!(t.store.record_payout(&paid, &written()).await.unwrap());
     let fin = FinancialInvestigationRow {
         investigation_id: "inv-1".into(),
@@ -190,7 +193,7 @@ async fn art_7_dir_allocations_never_exceed_what_was_realised_nor_payouts_the_al
     let w = seed(&t).await;
     setup(&t, &w).await;
     // Nothing realised: nothing may be allocated.
-    assert!(!t.store.allocate_proceeds(&allocation_row("alc-0", 1, &w), &written()).await.unwrap());
+    assert!(!t.store.allocate_proceeds(&allocation_row("alc-0", 1, &w), ROOM, &written()).await.unwrap());
     t.store
         .add_asset_measure(&measure_row("msr-1", "confiscation_order", "2026-03-01", None, &w), &written())
         .await
@@ -199,13 +202,16 @@ async fn art_7_dir_allocations_never_exceed_what_was_realised_nor_payouts_the_al
         .add_asset_measure(&measure_row("msr-2", "realisation", "2026-04-01", Some(5_000_000), &w), &written())
         .await
         .unwrap();
-    assert!(t.store.allocate_proceeds(&allocation_row("alc-1", 3_000_000, &w), &written()).await.unwrap());
+    assert!(t.store.allocate_proceeds(&allocation_row("alc-1", 3_000_000, &w), ROOM, &written()).await.unwrap());
     // An allocation to a claim that does not exist is refused by the schema.
     let mut ghost = allocation_row("alc-3", 1, &w);
     ghost.claim_id = "claim-9".into();
-    assert!(t.store.allocate_proceeds(&ghost, &written()).await.is_err());
-    assert!(!t.store.allocate_proceeds(&allocation_row("alc-2", 2_000_001, &w), &written()).await.unwrap());
-    assert!(t.store.allocate_proceeds(&allocation_row("alc-2", 2_000_000, &w), &written()).await.unwrap());
+    assert!(t.store.allocate_proceeds(&ghost, ROOM, &written()).await.is_err());
+    assert!(!t.store.allocate_proceeds(&allocation_row("alc-2", 2_000_001, &w), ROOM, &written()).await.unwrap());
+    // Within what was realised but beyond what the award leaves (3,000,000 allocated and not
+    // yet paid out, of a room of 4,999,999): refused in the same statement.
+    assert!(!t.store.allocate_proceeds(&allocation_row("alc-2", 2_000_000, &w), 4_999_999, &written()).await.unwrap());
+    assert!(t.store.allocate_proceeds(&allocation_row("alc-2", 2_000_000, &w), 5_000_000, &written()).await.unwrap());
     let rows = t.store.allocations("inv-1").await.unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0], allocation_row("alc-1", 3_000_000, &w));
