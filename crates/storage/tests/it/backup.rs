@@ -7,7 +7,7 @@ use crate::support::{
 use haven_domain::access::Compartment;
 use haven_domain::audit::AuditAction;
 use haven_domain::{OrganisationKind, Role};
-use haven_storage::{ApiTokenRow, BackupError, DataKeyRow, SessionRow, TABLES};
+use haven_storage::{ApiTokenRow, BackupError, DataKeyRow, SessionRow, SuspectLinkRow, TABLES};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -170,6 +170,17 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::proceedings::fill_proceedings(t, &w).await;
     crate::proceedings_victims::fill_proceedings_victims(t, &w).await;
     crate::proceedings_money::fill_money(t, &w).await;
+    // the police answered that the two suspects of the investigation are not the same person
+    let pair = SuspectLinkRow {
+        suspect_a: "sus-1".into(),
+        suspect_b: "sus-2".into(),
+        jurisdiction: "LV".into(),
+        answer: "different".into(),
+        decided_by: w.caseworker.id.clone(),
+        decided_at: T0 + 500,
+    };
+    t.store.answer_suspect_pair(&pair, &event(AuditAction::CaseRead)).await.unwrap();
+    crate::exchange::fill_exchange(t).await;
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;
     let mut odd = event(AuditAction::LoginFailed).from_address(Some("2001:db8::1"));

@@ -150,6 +150,16 @@ async fn a_peer_is_pinned_once_and_replaced_only_over_the_pin_that_was_read(t: T
     assert_eq!(t.head_seq().await, head);
 }
 
+/// The instance's identity with its two keys and one pinned peer, for the backup's fixture.
+pub(crate) async fn fill_exchange(t: &TestStore) {
+    let keys = [key("LV", "sig-1", "signing", 1), key("LV", "enc-1", "encryption", 2)];
+    t.store
+        .create_exchange_identity(&identity("LV", None), &keys, &event(AuditAction::OrganisationCreated))
+        .await
+        .unwrap();
+    t.store.pin_exchange_peer(&peer("EE", "{}", None, T0), &event(AuditAction::OrganisationCreated)).await.unwrap();
+}
+
 async fn the_exchange_tables_are_backed_up_and_restored(t: TestStore) {
     for table in ["exchange_identity", "exchange_keys", "exchange_peers"] {
         assert!(TABLES.contains(&table), "{table} is not backed up");
