@@ -11,7 +11,10 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod error;
+#[allow(dead_code)]
+pub(crate) mod exchange_inbound;
 pub mod exchange_peers;
+pub mod exchange_transport;
 pub mod ident;
 pub mod keys;
 pub mod leaflet;
