@@ -349,9 +349,23 @@ pub struct OpenedMessage {
     pub header: Header,
     /// The body, JSON text as the sender signed it.
     pub body: Vec<u8>,
+    header_bytes: Vec<u8>,
+    signature: [u8; 64],
 }
 
 impl OpenedMessage {
+    /// The exact header bytes the sender signed (with the body, under
+    /// [`MESSAGE_SIGNATURE_LABEL`]): what a receiver keeps to let anyone verify the signature later.
+    pub fn header_bytes(&self) -> &[u8] {
+        &self.header_bytes
+    }
+
+    /// The sender's Ed25519 signature over header and body (made with
+    /// `header.sender_signing_key`).
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
     /// The body read as `T`; a problem names the field (`body.purpose`).
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, FieldError> {
         from_json("body", &self.body)
@@ -473,7 +487,12 @@ pub fn open(
     if serde_json::from_slice::<serde::de::IgnoredAny>(&inner.body).is_err() {
         return Err(FieldError::new("body", "is not JSON text").into());
     }
-    Ok(OpenedMessage { header: envelope.header, body: inner.body })
+    Ok(OpenedMessage {
+        header: envelope.header,
+        body: inner.body,
+        header_bytes: envelope.header_bytes,
+        signature: inner.signature,
+    })
 }
 
 /// The message ids seen, each kept until its message expires: a reference implementation of the

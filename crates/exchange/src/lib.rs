@@ -8,6 +8,7 @@
 mod directory;
 pub mod encoding;
 mod envelope;
+mod evidence;
 mod ids;
 mod keys;
 pub mod messages;
@@ -22,6 +23,7 @@ pub use envelope::{
     MESSAGE_SIGNATURE_LABEL, MessageDraft, OpenError, OpenedMessage, PROTOCOL_VERSION, SealError, SeenMessages,
     check_freshness, open, seal, seal_with_rng,
 };
+pub use evidence::{EvidenceError, SignedOriginal};
 pub use hpke::rand_core;
 pub use ids::{FieldError, InstanceId, KeyId, MessageType};
 pub use keys::{EncryptionKeyPair, KeyStorageError, LocalIdentity, SigningKeyPair};

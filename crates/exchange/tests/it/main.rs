@@ -6,5 +6,6 @@ mod directory;
 mod envelope;
 mod messages;
 mod parsers;
+mod statistics_submission;
 mod support;
 mod vectors;
