@@ -255,6 +255,33 @@ impl ClkEncoder {
         words
     }
 
+    /// The tokens of one record's values with the number of bits each would set, as `(token id,
+    /// bits)` sorted by id: the encoding without its hashing into a filter (no collisions, no
+    /// hardening). Two records' filters share the first `min(bits)` positions of a common token,
+    /// so Dice over these weights is what the filters' Dice estimates; plaintext comparisons use it.
+    pub fn token_weights(&self, values: &[Option<&str>]) -> Vec<(u64, u32)> {
+        let mut out = Vec::new();
+        for ((field, key), value) in self.schema.fields.iter().zip(&self.keys).zip(values) {
+            let Some(v) = value else { continue };
+            let toks = self.tokens(field, v);
+            if toks.is_empty() {
+                continue;
+            }
+            let k = (field.bits_per_feature as usize).div_ceil(toks.len()).max(1) as u32;
+            for t in toks {
+                let mut mac = key.clone();
+                mac.update(t.as_bytes());
+                let d = mac.finalize().into_bytes();
+                let mut id = [0u8; 8];
+                id.copy_from_slice(&d[0..8]);
+                out.push((u64::from_le_bytes(id), k));
+            }
+        }
+        out.sort_unstable();
+        out.dedup_by_key(|t| t.0);
+        out
+    }
+
     /// Encodes records (in parallel).
     pub fn encode_all(&self, records: &[RawRecord]) -> Encodings {
         let words = self.schema.encoded_bits() / 64;

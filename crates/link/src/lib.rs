@@ -8,9 +8,12 @@
 //! - [`cluster`]: persons from pairs, with stable person ids across runs.
 //! - [`review`]: clerical review with active learning (uncertain pairs, answers as labels).
 //! - [`clk`]: privacy-preserving linkage on Bloom-filter encodings (CLK) between countries.
+//! - [`multiparty`]: persons counted once across several countries from their encodings.
+//! - [`attack`]: a frequency attack on encodings, to measure what they reveal.
 //! - [`io`]: CSV and JSON Lines readers with a column mapping; writers.
 //! - [`cli`]: the `haven link` command.
 
+pub mod attack;
 pub mod blocking;
 pub mod cli;
 pub mod clk;
@@ -24,6 +27,7 @@ pub mod index;
 pub mod io;
 pub mod linker;
 pub mod model;
+pub mod multiparty;
 pub mod normalize;
 pub mod report;
 pub mod review;

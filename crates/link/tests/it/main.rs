@@ -6,6 +6,7 @@ mod cli;
 mod clk;
 mod clustering;
 mod engine;
+mod multiparty;
 mod readers;
 mod report;
 mod review;
