@@ -8,9 +8,16 @@ use crate::{
 };
 use haven_exchange::messages::acknowledgement::RefusalReason;
 
-pub(crate) async fn dispatch(app: &App, message: &ReceivedMessage) -> AppResult<InboundOutcome> {
+/// `original` is what the sender signed (header bytes, body, signature), for the handlers that
+/// keep it as evidence.
+pub(crate) async fn dispatch(
+    app: &App,
+    message: &ReceivedMessage,
+    original: &haven_exchange::SignedOriginal,
+) -> AppResult<InboundOutcome> {
     let _ = app;
     match message.message_type.as_str() {
+        "statistics_submission" => crate::exchange_statistics::on_received(app, message, original).await,
         // One arm per message type: "referral" | "referral_update" | "statistics_submission" |
         // "person_encodings" => crate::<module>::on_received(app, message).await,
         _ => Ok(InboundOutcome::Refused { reason: RefusalReason::UnsupportedMessageType, explanation: None }),

@@ -198,10 +198,10 @@ fn published(row: &ExchangeKeyRow) -> AppResult<PublishedKey> {
 }
 
 /// The instance's identity with its secret keys unwrapped.
-struct Loaded {
-    row: ExchangeIdentityRow,
-    local: LocalIdentity,
-    entry: DirectoryEntry,
+pub(crate) struct Loaded {
+    pub(crate) row: ExchangeIdentityRow,
+    pub(crate) local: LocalIdentity,
+    pub(crate) entry: DirectoryEntry,
 }
 
 impl App {
@@ -418,7 +418,7 @@ impl App {
         Ok(peer_view(pinned, &row, at(now)?))
     }
 
-    async fn require_identity(&self) -> AppResult<Loaded> {
+    pub(crate) async fn require_identity(&self) -> AppResult<Loaded> {
         self.load_identity().await?.ok_or_else(|| {
             AppError::invalid(
                 "instance_id",
@@ -427,7 +427,7 @@ impl App {
         })
     }
 
-    async fn load_identity(&self) -> AppResult<Option<Loaded>> {
+    pub(crate) async fn load_identity(&self) -> AppResult<Option<Loaded>> {
         let Some(row) = self.store.exchange_identity().await? else {
             return Ok(None);
         };
@@ -474,7 +474,7 @@ impl App {
     }
 
     /// The directory from the stored pins, every counter-signature and entry signature checked.
-    async fn load_directory(&self, loaded: &Loaded) -> AppResult<(Directory, Vec<ExchangePeerRow>)> {
+    pub(crate) async fn load_directory(&self, loaded: &Loaded) -> AppResult<(Directory, Vec<ExchangePeerRow>)> {
         let rows = self.store.exchange_peers().await?;
         let directory = Directory::load(loaded.local.signing.public_key(), rows.iter().map(|r| r.record.as_bytes()))
             .map_err(internal)?;

@@ -664,6 +664,8 @@ impl App {
             Ok(opened) => opened,
             Err(e) => return Err(self.refuse(now, envelope, &e).await),
         };
+        // What the sender signed, for the handlers that keep it as evidence.
+        let original = haven_exchange::SignedOriginal::of(&opened);
         let header = opened.header;
         let id = header.message_id.hyphenated().to_string();
         let envelope_sha256 = b64_encode(&sha256(envelope));
@@ -715,7 +717,7 @@ impl App {
         let outcome = if row.message_type == PING {
             Ok(InboundOutcome::Accepted)
         } else {
-            crate::exchange_inbound::dispatch(self, &message).await
+            crate::exchange_inbound::dispatch(self, &message, &original).await
         };
         match outcome {
             Ok(outcome) => {

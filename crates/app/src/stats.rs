@@ -1267,6 +1267,84 @@ pub struct CountryStatus {
 /// Largest file the hub accepts.
 pub const MAX_SUBMISSION_BYTES: usize = 5 * 1024 * 1024;
 
+/// Reads an SDMX-CSV submission of one country and year, every problem listed by line and column.
+/// The file upload and the exchange channel (`statistics_submission`) read their content here.
+pub(crate) fn read_sdmx_submission(
+    bytes: &[u8],
+    country: &str,
+    year: u16,
+) -> AppResult<haven_stats::hub::Submission> {
+    let expected = haven_stats::sdmx::Expected { dataflow: DATAFLOW, country: Some(country), year: Some(year) };
+    let mut subs = haven_stats::sdmx::from_csv_with_origins(bytes, &expected).map_err(|e| {
+        AppError::Rejected(
+            e.errors
+                .iter()
+                .map(|x| Problem {
+                    location: match (x.line, &x.column) {
+                        (0, None) => "file".to_owned(),
+                        (0, Some(c)) => format!("file, column {c}"),
+                        (l, None) => format!("line {l}"),
+                        (l, Some(c)) => format!("line {l}, column {c}"),
+                    },
+                    message: x.message.clone(),
+                })
+                .collect(),
+        )
+    })?;
+    if subs.len() != 1 {
+        return Err(AppError::Rejected(vec![Problem {
+            location: "file".into(),
+            message: format!("one dataset ({country}, {year}) expected, found {}", subs.len()),
+        }]));
+    }
+    Ok(subs.remove(0))
+}
+
+/// The hub's checks of a submission read from a file or a message (code lists, arithmetic,
+/// country and year), every finding as a problem.
+pub(crate) fn check_submission(
+    submission: &haven_stats::hub::Submission,
+    country: &str,
+    year: u16,
+) -> Result<(), Vec<Problem>> {
+    hub::validate_submission(submission, country, year).map_err(|findings| {
+        findings
+            .iter()
+            .map(|f| {
+                let mut location = f.origin.as_ref().map(ToString::to_string).unwrap_or_else(|| "file".into());
+                if let Some(c) = &f.column {
+                    location.push_str(&format!(", column {c}"));
+                }
+                let message = match &f.cell {
+                    Some(cell) => format!("{cell}: {}", f.message),
+                    None => f.message.clone(),
+                };
+                Problem { location, message }
+            })
+            .collect()
+    })
+}
+
+/// The stored form of a checked submission; `by` is `None` for one received over the channel.
+pub(crate) fn submission_row(
+    dataset: &Dataset,
+    format: &str,
+    by: Option<&Principal>,
+    now: i64,
+) -> AppResult<SubmissionRow> {
+    Ok(SubmissionRow {
+        id: crate::new_id(),
+        country: dataset.country.clone(),
+        year: i64::from(dataset.year),
+        format: format.to_owned(),
+        dataset: serde_json::to_string(dataset).map_err(internal)?,
+        observations: dataset.observations.len() as i64,
+        submitted_by: by.map(|p| p.user.id.clone()),
+        organisation_id: by.map(|p| p.organisation.id.clone()),
+        submitted_at: now,
+    })
+}
+
 fn is_member_state(code: &str) -> bool {
     haven_stats::codes::is_eu_member(code)
 }
@@ -1301,31 +1379,7 @@ impl App {
         }
         let expected = haven_stats::sdmx::Expected { dataflow: DATAFLOW, country: Some(&country), year: Some(year) };
         let submission = match format {
-            FileFormat::SdmxCsv => {
-                let mut subs = haven_stats::sdmx::from_csv_with_origins(bytes, &expected).map_err(|e| {
-                    AppError::Rejected(
-                        e.errors
-                            .iter()
-                            .map(|x| Problem {
-                                location: match (x.line, &x.column) {
-                                    (0, None) => "file".to_owned(),
-                                    (0, Some(c)) => format!("file, column {c}"),
-                                    (l, None) => format!("line {l}"),
-                                    (l, Some(c)) => format!("line {l}, column {c}"),
-                                },
-                                message: x.message.clone(),
-                            })
-                            .collect(),
-                    )
-                })?;
-                if subs.len() != 1 {
-                    return Err(AppError::Rejected(vec![Problem {
-                        location: "file".into(),
-                        message: format!("one dataset ({country}, {year}) expected, found {}", subs.len()),
-                    }]));
-                }
-                subs.remove(0)
-            }
+            FileFormat::SdmxCsv => read_sdmx_submission(bytes, &country, year)?,
             FileFormat::Xlsx => haven_stats::xlsx::from_xlsx_with_origins(bytes, &expected).map_err(|e| {
                 AppError::Rejected(
                     e.errors
@@ -1335,21 +1389,7 @@ impl App {
                 )
             })?,
         };
-        if let Err(findings) = hub::validate_submission(&submission, &country, year) {
-            let problems: Vec<Problem> = findings
-                .iter()
-                .map(|f| {
-                    let mut location = f.origin.as_ref().map(ToString::to_string).unwrap_or_else(|| "file".into());
-                    if let Some(c) = &f.column {
-                        location.push_str(&format!(", column {c}"));
-                    }
-                    let message = match &f.cell {
-                        Some(cell) => format!("{cell}: {}", f.message),
-                        None => f.message.clone(),
-                    };
-                    Problem { location, message }
-                })
-                .collect();
+        if let Err(problems) = check_submission(&submission, &country, year) {
             let event = self
                 .event(principal, AuditAction::SubmissionRejected)
                 .on("submission", &format!("{country}-{year}"), Some(&principal.organisation.id))
@@ -1366,19 +1406,9 @@ impl App {
         dataset: Dataset,
         format: &str,
     ) -> AppResult<SubmissionReceipt> {
-        let id = crate::new_id();
         let now = self.now();
-        let row = SubmissionRow {
-            id: id.clone(),
-            country: dataset.country.clone(),
-            year: i64::from(dataset.year),
-            format: format.to_owned(),
-            dataset: serde_json::to_string(&dataset).map_err(internal)?,
-            observations: dataset.observations.len() as i64,
-            submitted_by: principal.user.id.clone(),
-            organisation_id: principal.organisation.id.clone(),
-            submitted_at: now,
-        };
+        let row = submission_row(&dataset, format, Some(principal), now)?;
+        let id = row.id.clone();
         let event = self
             .event(principal, AuditAction::SubmissionReceived)
             .on("submission", &id, Some(&principal.organisation.id))

@@ -94,6 +94,8 @@ coded_enum! {
         PeerKeyRevoked => "peer_key_revoked",
         /// A pinned peer's newer directory entry (a key rotation) was applied.
         PeerRotated => "peer_rotated",
+        /// A statistics release was handed to the exchange for the EU hub.
+        StatisticsSentToHub => "statistics_sent_to_hub",
     }
 }
 

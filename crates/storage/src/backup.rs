@@ -736,6 +736,36 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "exchange_statistics_received",
+        "submission_id",
+        &[
+            ("submission_id", Col::Text),
+            ("message_id", Col::Text),
+            ("sender", Col::Text),
+            ("signing_key_id", Col::Text),
+            ("release_id", Col::Text),
+            ("content_sha256", Col::Text),
+            ("header", Col::Blob),
+            ("body", Col::Blob),
+            ("signature", Col::Blob),
+            ("received_at", Col::Int),
+        ],
+    ),
+    (
+        "exchange_statistics_sent",
+        "release_id",
+        &[
+            ("release_id", Col::Text),
+            ("message_id", Col::Text),
+            ("receiver", Col::Text),
+            ("state", Col::Text),
+            ("error", Col::Text),
+            ("sent_by", Col::Text),
+            ("created_at", Col::Int),
+            ("updated_at", Col::Int),
+        ],
+    ),
+    (
         "audit_log",
         "seq",
         &[
@@ -812,6 +842,8 @@ pub const TABLES: &[&str] = &[
     "stat_releases",
     "privacy_budgets",
     "hub_submissions",
+    "exchange_statistics_received",
+    "exchange_statistics_sent",
     "audit_log",
     "audit_head",
 ];

@@ -189,6 +189,8 @@ mod stats_proceedings;
 pub use proceedings_persons::*;
 mod exchange;
 pub use exchange::*;
+mod exchange_statistics;
+pub use exchange_statistics::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -56,8 +56,10 @@ pub struct SubmissionRow {
     pub format: String,
     pub dataset: String,
     pub observations: i64,
-    pub submitted_by: String,
-    pub organisation_id: String,
+    /// The user who submitted it; `None` for a submission received over the exchange channel
+    /// (its signed original is in `exchange_statistics_received`).
+    pub submitted_by: Option<String>,
+    pub organisation_id: Option<String>,
     pub submitted_at: i64,
 }
 

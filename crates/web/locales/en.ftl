@@ -286,6 +286,7 @@ audit-action-exchange_identity_created = Exchange identity of the instance made
 audit-action-peer_pinned = Peer instance pinned in the directory
 audit-action-peer_key_revoked = Key of a peer instance revoked
 audit-action-peer_rotated = New keys of a peer instance taken
+audit-action-statistics_sent_to_hub = Statistics release sent to the EU hub
 audit-outcome-success = Success
 audit-outcome-failure = Failure
 audit-outcome-denied = Denied

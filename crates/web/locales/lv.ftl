@@ -286,6 +286,7 @@ audit-action-exchange_identity_created = Izveidota instances apmaiņas identitā
 audit-action-peer_pinned = Partnerinstance piesaistīta katalogā
 audit-action-peer_key_revoked = Partnerinstances atslēga atsaukta
 audit-action-peer_rotated = Pieņemtas partnerinstances jaunās atslēgas
+audit-action-statistics_sent_to_hub = Statistikas publikācija nosūtīta ES centram
 audit-outcome-success = Izdevās
 audit-outcome-failure = Neizdevās
 audit-outcome-denied = Liegts

@@ -145,6 +145,7 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::assist::fill_assistance(t, &w).await;
     // Statistics: a release of each mode (one charged to a privacy budget) and a submission.
     crate::stats::fill_statistics(t, &w).await;
+    crate::exchange_statistics::fill_exchange_statistics(t, &w).await;
     t.store
         .share_case(
             "case-1",

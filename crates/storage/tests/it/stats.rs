@@ -148,8 +148,8 @@ async fn submissions_are_kept_per_year(t: TestStore) {
             format: "sdmx-csv".to_owned(),
             dataset: "{}".to_owned(),
             observations: 10,
-            submitted_by: w.officer.id.clone(),
-            organisation_id: w.police.id.clone(),
+            submitted_by: Some(w.officer.id.clone()),
+            organisation_id: Some(w.police.id.clone()),
             submitted_at: 1_790_000_000 + i as i64,
         };
         let audit = event(AuditAction::SubmissionReceived).on("submission", &row.id, None);
@@ -175,8 +175,8 @@ pub async fn fill_statistics(t: &TestStore, w: &World) {
         format: "xlsx".to_owned(),
         dataset: "{\"country\":\"LV\"}".to_owned(),
         observations: 1,
-        submitted_by: w.officer.id.clone(),
-        organisation_id: w.police.id.clone(),
+        submitted_by: Some(w.officer.id.clone()),
+        organisation_id: Some(w.police.id.clone()),
         submitted_at: 1_790_000_000,
     };
     t.store.add_submission(&row, &event(AuditAction::SubmissionReceived)).await.unwrap();
