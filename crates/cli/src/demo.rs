@@ -56,6 +56,7 @@ const USERS: &[(&str, &str, &str, &str)] = &[
     ("demo.statistician", "Marie Dubois", "EU Statistics Office", "statistician"),
     ("demo.dpo", "Andris Vītols", "Safe House Riga", "auditor"),
     ("demo.dataofficer", "Inese Jansone", "National Referral Mechanism Latvia", "data_officer"),
+    ("demo.focalpoint", "Kristaps Liepiņš", "National Referral Mechanism Latvia", "focal_point"),
 ];
 
 /// The staff who register cases and decide on them in Estonia and Lithuania.
@@ -70,7 +71,9 @@ const STAFF: &[(&str, &str, &str, &str)] = &[
     ("lv.commission", "Sandra Vītola", "Resource Centre for Women Marta", "decision_maker"),
     ("lt.supervisor", "Eglė Petrauskienė", "Caritas Lithuania – Victim Assistance", "caseworker,supervisor"),
     ("ee.rapporteur", "Liis Saar", "Anti-Trafficking Coordinator of Estonia", "rapporteur"),
+    ("ee.focalpoint", "Kadri Tamm", "Anti-Trafficking Coordinator of Estonia", "focal_point"),
     ("lt.rapporteur", "Jurgita Vaitkutė", "National Rapporteur of Lithuania", "rapporteur"),
+    ("lt.focalpoint", "Rūta Jankauskienė", "National Referral Mechanism Lithuania", "focal_point"),
 ];
 
 /// Who registers the cases, and each one's share of its country's cases.

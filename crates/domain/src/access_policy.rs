@@ -50,6 +50,8 @@ mod tests {
             (RecordTrainings, "record trainings"),
             (ReadTrainings, "read trainings and their summary"),
             (ManagePeers, "manage the peers of the exchange"),
+            (PrepareTransnationalReferral, "prepare a transnational referral"),
+            (ActAsFocalPoint, "review, send and receive transnational referrals"),
         ];
         for (p, _) in &rows {
             match p {
@@ -79,7 +81,9 @@ mod tests {
                 | ReviewPersons
                 | RecordTrainings
                 | ReadTrainings
-                | ManagePeers => {}
+                | ManagePeers
+                | PrepareTransnationalReferral
+                | ActAsFocalPoint => {}
             }
         }
         rows

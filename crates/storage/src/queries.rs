@@ -56,6 +56,9 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("joint_teams", "id", "record"),
     enc("exchange_keys", "instance_id || '/' || key_id", "signing_secret"),
     enc("exchange_keys", "instance_id || '/' || key_id", "encryption_secret"),
+    enc("transnational_referrals", "id", "draft"),
+    enc("transnational_referrals", "id", "body"),
+    enc("transnational_referral_events", "referral_row || '/' || seq", "detail"),
 ];
 
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \

@@ -61,6 +61,9 @@ const LV_PROCEEDINGS_PAGES: &str = include_str!("../locales/lv-proceedings-pages
 /// compensation, currencies).
 const EN_TRAININGS: &str = include_str!("../locales/en-trainings.ftl");
 const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
+/// The transnational referral of a victim: its states, purposes, fields shared and messages.
+const EN_TRANSNATIONAL: &str = include_str!("../locales/en-transnational.ftl");
+const LV_TRANSNATIONAL: &str = include_str!("../locales/lv-transnational.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -115,6 +118,7 @@ impl I18n {
                     EN_PROCEEDINGS_PERSONS,
                     EN_PROCEEDINGS_PAGES,
                     EN_TRAININGS,
+                    EN_TRANSNATIONAL,
                 ],
                 "en",
                 false,
@@ -137,6 +141,7 @@ impl I18n {
                     LV_PROCEEDINGS_PERSONS,
                     LV_PROCEEDINGS_PAGES,
                     LV_TRAININGS,
+                    LV_TRANSNATIONAL,
                 ],
                 "lv",
                 false,
@@ -737,6 +742,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-proceedings-persons.ftl", EN_PROCEEDINGS_PERSONS),
             ("en-proceedings-pages.ftl", EN_PROCEEDINGS_PAGES),
             ("en-trainings.ftl", EN_TRAININGS),
+            ("en-transnational.ftl", EN_TRANSNATIONAL),
         ],
     );
     let lv = interface(
@@ -757,6 +763,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-proceedings-persons.ftl", LV_PROCEEDINGS_PERSONS),
             ("lv-proceedings-pages.ftl", LV_PROCEEDINGS_PAGES),
             ("lv-trainings.ftl", LV_TRAININGS),
+            ("lv-transnational.ftl", LV_TRANSNATIONAL),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

@@ -247,12 +247,15 @@ async fn a_pin_changed_in_the_database_is_not_trusted() {
 }
 
 #[tokio::test]
-async fn only_the_administrator_and_the_rapporteur_manage_peers_and_refusals_are_audited() {
+async fn only_the_administrator_and_the_focal_point_manage_peers_and_refusals_are_audited() {
     let (app, _db) = common::sqlite_app().await;
     let ngo = organisation(&app, "NGO A", "ngo", "LV").await;
     let office = organisation(&app, "Rapporteur", "national_rapporteur", "LV").await;
     let caseworker = user(&app, "case.worker", &ngo, "caseworker").await;
-    let rapporteur = user(&app, "rapporteur", &office, "rapporteur").await;
+    let rapporteur = user(&app, "focal.point", &office, "focal_point").await;
+    // The rapporteur no longer manages peers: the focal point for cross-border referral does.
+    let statistics = user(&app, "rapporteur", &office, "rapporteur").await;
+    assert!(matches!(app.peers(Acting::User(&statistics)).await, Err(AppError::Forbidden)));
     let ee = PeerInstance::new("EE", 1);
 
     let denied = Acting::User(&caseworker);
@@ -266,7 +269,7 @@ async fn only_the_administrator_and_the_rapporteur_manage_peers_and_refusals_are
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'access_denied' AND target_id = 'ManagePeers'")
             .await,
-        6
+        7
     );
 
     let allowed = Acting::User(&rapporteur);

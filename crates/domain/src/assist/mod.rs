@@ -9,6 +9,7 @@
 //! - [`child`]: guardians, representatives, protected interviews, best interests (Arts 14-16).
 //! - [`compensation`]: claims and payments (Arts 12(2), 17).
 //! - [`safe_return`]: voluntary return plans (Convention Art 16).
+//! - [`transnational`]: the transnational referral of a victim (Dir 2011/36 Art 11(4); Convention Arts 16, 33).
 
 pub mod assessment;
 pub mod child;
@@ -19,3 +20,4 @@ pub mod plan;
 pub mod referral;
 pub mod safe_return;
 pub mod services;
+pub mod transnational;

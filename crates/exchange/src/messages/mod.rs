@@ -6,6 +6,7 @@
 
 pub mod acknowledgement;
 pub mod referral;
+pub mod referral_update;
 pub mod statistics_submission;
 
 use std::fmt;

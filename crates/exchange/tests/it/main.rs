@@ -6,6 +6,7 @@ mod directory;
 mod envelope;
 mod messages;
 mod parsers;
+mod referral_update;
 mod statistics_submission;
 mod support;
 mod vectors;

@@ -40,6 +40,7 @@ mod audit;
 mod backup;
 mod cases;
 mod exchange;
+mod exchange_referrals;
 mod exchange_statistics;
 mod ident;
 mod keys;

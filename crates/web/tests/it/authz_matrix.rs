@@ -238,6 +238,7 @@ async fn world() -> World {
         ("ca.decider", Role::DecisionMaker, 2),
         ("ca.responder", Role::FirstResponder, 2),
         ("ca.dataofficer", Role::DataOfficer, 2),
+        ("ca.focalpoint", Role::FocalPoint, 2),
         ("police.officer", Role::Investigator, 3),
         ("rap.rapporteur", Role::Rapporteur, 4),
         ("rap.statistician", Role::Statistician, 4),
@@ -247,6 +248,7 @@ async fn world() -> World {
         ("ee.supervisor", Role::Supervisor, 6),
         ("ee.dpo", Role::Auditor, 6),
         ("ee.decider", Role::DecisionMaker, 7),
+        ("ee.focalpoint", Role::FocalPoint, 7),
         ("ee.officer", Role::Investigator, 8),
     ];
     for (name, role, org) in placement {
