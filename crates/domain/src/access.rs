@@ -95,15 +95,16 @@ pub enum Permission {
     /// The instance's place in the transnational exchange (docs/transnational.md): its own
     /// identity and directory entry, and the peers it pins, revokes and rotates (Dir 2011/36
     /// Art 11(4), CETS 197 Art 32). Instance-wide, no person's data: the administrator who runs
-    /// the instance, and the national focal point for cross-border referral.
+    /// the instance, and the national rapporteur or coordinator, whose office is commonly the
+    /// national focal point for cross-border referral.
     ManagePeers,
-    /// Preparing a transnational referral of a case and submitting it to the focal point
-    /// (the caseworker or supervisor of the case's organisation: [`may_prepare_transnational_referral`]).
-    PrepareTransnationalReferral,
-    /// Reviewing and sending the transnational referrals of one's country, and accepting,
-    /// declining and following up those received (Dir 2011/36 Art 11(4) as amended by
-    /// Dir 2024/1712): the national focal point ([`may_act_on_transnational_referral`]).
-    ActAsFocalPoint,
+    /// Recording that a victim is represented by a lawyer, with the victim's consent, and
+    /// revoking it (Dir 2011/36 Art 12(2); Dir 2012/29 Art 20): the caseworker or supervisor
+    /// who writes the case's identity and support ([`may_record_representation`]).
+    ManageRepresentation,
+    /// The victim's lawyer reading, for each victim it represents, the victim's view of the
+    /// proceedings the victim is linked to ([`represented_view`], [`victims_view_shows`]).
+    ReadRepresentedVictims,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -118,9 +119,9 @@ pub fn role_compartments(role: Role) -> &'static [Compartment] {
         // The data officer opens no part of a case: it sees the fields linkage compares of a
         // pair under review, and only that ([`may_review_pair`]).
         Role::Administrator | Role::Auditor | Role::DataOfficer => &[],
-        // The focal point opens no part of a case: it reads a transnational referral, which
-        // carries only the fields chosen for it ([`may_act_on_transnational_referral`]).
-        Role::FocalPoint => &[],
+        // The victim's lawyer opens no part of a case: it reads the victim's view of the
+        // proceedings of the victims it represents, and only that ([`represented_view`]).
+        Role::VictimLawyer => &[],
     }
 }
 
@@ -140,7 +141,7 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ManageOrganisations | ManageUsers => role == Role::Administrator,
         // The data protection officer reads the log of its jurisdiction, and nothing else.
         ReadAuditLog => matches!(role, Role::Administrator | Role::Auditor),
-        ListOrganisations => role != Role::Rapporteur && role != Role::Statistician,
+        ListOrganisations => !matches!(role, Role::Rapporteur | Role::Statistician | Role::VictimLawyer),
         RegisterCase => matches!(role, Role::FirstResponder | Role::Caseworker | Role::Supervisor | Role::Investigator),
         ListCases => role_compartments(role).contains(&Compartment::Identity),
         ShareCase => matches!(role, Role::Caseworker | Role::Supervisor | Role::DecisionMaker | Role::Investigator),
@@ -169,9 +170,9 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReviewPersons => role == Role::DataOfficer,
         RecordTrainings => matches!(role, Role::Investigator | Role::Rapporteur),
         ReadTrainings => matches!(role, Role::Investigator | Role::Rapporteur | Role::Statistician),
-        ManagePeers => matches!(role, Role::Administrator | Role::FocalPoint),
-        PrepareTransnationalReferral => matches!(role, Role::Caseworker | Role::Supervisor),
-        ActAsFocalPoint => role == Role::FocalPoint,
+        ManagePeers => matches!(role, Role::Administrator | Role::Rapporteur),
+        ManageRepresentation => matches!(role, Role::Caseworker | Role::Supervisor),
+        ReadRepresentedVictims => role == Role::VictimLawyer,
     }
 }
 
@@ -179,7 +180,7 @@ fn role_grants(role: Role, permission: Permission) -> bool {
 /// proceedings), or the identity fields linkage compares (the data officer). A "data role",
 /// whose grant to an existing user needs a second administrator's approval.
 pub fn is_data_role(role: Role) -> bool {
-    matches!(role, Role::DataOfficer | Role::FocalPoint)
+    matches!(role, Role::DataOfficer | Role::VictimLawyer)
         || role_compartments(role)
             .iter()
             .any(|c| matches!(c, Compartment::Identity | Compartment::Support | Compartment::Proceedings))
@@ -197,21 +198,6 @@ pub fn may_review_pair(actor: &Actor, a: &CaseScope, b: &CaseScope) -> bool {
     permission_allowed(&actor.roles, Permission::ReviewPersons)
         && a.jurisdiction == actor.jurisdiction
         && b.jurisdiction == actor.jurisdiction
-}
-
-/// May `actor` prepare a transnational referral of the case in `scope` and submit it to the
-/// focal point? A caseworker or supervisor of the organisation that owns the case, in its country.
-pub fn may_prepare_transnational_referral(actor: &Actor, scope: &CaseScope) -> bool {
-    permission_allowed(&actor.roles, Permission::PrepareTransnationalReferral)
-        && actor.jurisdiction == scope.jurisdiction
-        && actor.organisation_id == scope.owner_organisation_id
-}
-
-/// May `actor` act as the focal point on a transnational referral held by `country` (one its
-/// caseworkers prepared, or one sent to it)? The focal point of that country only (Dir 2011/36
-/// Art 11(4) as amended by Dir 2024/1712).
-pub fn may_act_on_transnational_referral(actor: &Actor, country: Jurisdiction) -> bool {
-    permission_allowed(&actor.roles, Permission::ActAsFocalPoint) && actor.jurisdiction == country
 }
 
 /// The data roles in `after` that `before` did not hold: what a change of roles would grant.
@@ -588,6 +574,9 @@ pub enum ProceedingsView {
     /// The proceedings part of the case (the investigations it is linked to, each then asked of
     /// [`authorize_investigation`]).
     Proceedings,
+    /// The victim's view of the proceedings the victim is linked to, for the lawyer who
+    /// represents the victim ([`represented_view`]); its parts are [`victims_view_shows`].
+    VictimsView,
 }
 
 pub fn proceedings_view(actor: &Actor, case: &CaseScope) -> ProceedingsView {
@@ -599,6 +588,119 @@ pub fn proceedings_view(actor: &Actor, case: &CaseScope) -> ProceedingsView {
     } else {
         ProceedingsView::Nothing
     }
+}
+
+/// A victim's representation by a lawyer, as the access rules see it: who represents the
+/// victim, from which day, and the day it was revoked, if it was (Dir 2011/36 Art 12(2);
+/// Dir 2012/29 Art 20).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepresentationScope {
+    pub lawyer_user_id: String,
+    pub from: crate::case::CalendarDate,
+    pub revoked_on: Option<crate::case::CalendarDate>,
+}
+
+impl RepresentationScope {
+    /// In force on `day`: begun, and not revoked on or before it.
+    pub fn active_on(&self, day: crate::case::CalendarDate) -> bool {
+        self.from <= day && self.revoked_on.is_none_or(|revoked| day < revoked)
+    }
+}
+
+/// What the victim's lawyer reads of the victim's case: the victim's view of its proceedings
+/// ([`ProceedingsView::VictimsView`]) when `actor` holds the lawyer's role, the case is of the
+/// actor's country, and one of the case's `representations` names the actor and is in force
+/// `today`; otherwise nothing (a lawyer who never represented the victim, whose representation
+/// was revoked or has not begun, or of another country). Everyone else gets nothing here: what
+/// the case's own readers see is [`proceedings_view`].
+pub fn represented_view(
+    actor: &Actor,
+    case: &CaseScope,
+    representations: &[RepresentationScope],
+    today: crate::case::CalendarDate,
+) -> ProceedingsView {
+    let represents =
+        representations.iter().any(|r| r.lawyer_user_id == actor.user_id && r.active_on(today));
+    if permission_allowed(&actor.roles, Permission::ReadRepresentedVictims)
+        && actor.jurisdiction == case.jurisdiction
+        && represents
+    {
+        ProceedingsView::VictimsView
+    } else {
+        ProceedingsView::Nothing
+    }
+}
+
+coded_enum! {
+    /// The parts of criminal proceedings, as the victim's view chooses among them.
+    pub enum ProceedingsPart {
+        /// The investigation's reference, status, offences and dates, and the day the victim
+        /// was linked to it.
+        Investigation => "investigation",
+        /// The stage of prosecution and the court outcomes with their dates (decisions to
+        /// prosecute or not, judgments, appeals), without who they concern.
+        ProsecutionAndJudgments => "prosecution_and_judgments",
+        /// The victim's own protection measures (their kind, state and day).
+        OwnProtection => "own_protection",
+        /// The information given to the victim, and the information still due to the victim.
+        OwnInformation => "own_information",
+        /// The suspects and accused: their identities and personal data.
+        Suspects => "suspects",
+        /// The other victims linked to the investigation.
+        OtherVictims => "other_victims",
+        /// Assets, seizure, confiscation and the financial investigation.
+        Money => "money",
+        /// The victim's support records (assessments, plan, counselling).
+        Support => "support",
+    }
+}
+
+/// Why the victim's view holds what it holds: the victim's right to information on the
+/// proceedings and their outcome, and to legal counselling and representation.
+pub const VICTIMS_VIEW_SOURCES: &str = "Dir 2011/36 Art 11(5), Art 12(1)-(2); Dir 2012/29 Art 6, Art 20";
+
+/// Whether the victim's view ([`ProceedingsView::VictimsView`]) shows `part`: what the victim
+/// has a right to know of the proceedings ([`VICTIMS_VIEW_SOURCES`]), and of the victim's own
+/// protection and information; never the suspects, the other victims, the money or the support
+/// records. Deny by default: a part not named here is not shown.
+pub fn victims_view_shows(part: ProceedingsPart) -> bool {
+    match part {
+        ProceedingsPart::Investigation
+        | ProceedingsPart::ProsecutionAndJudgments
+        | ProceedingsPart::OwnProtection
+        | ProceedingsPart::OwnInformation => true,
+        ProceedingsPart::Suspects | ProceedingsPart::OtherVictims | ProceedingsPart::Money | ProceedingsPart::Support => {
+            false
+        }
+    }
+}
+
+/// A user proposed as a victim's lawyer, as the access rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LawyerScope {
+    pub user_id: String,
+    pub jurisdiction: Jurisdiction,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+}
+
+/// May `actor` record (or revoke) that the victim of the case in `scope` is represented by a
+/// lawyer? Who writes the case's identity and support (its caseworker or supervisor), with
+/// [`Permission::ManageRepresentation`]. Which lawyer may be chosen is [`may_represent`].
+pub fn may_record_representation(actor: &Actor, scope: &CaseScope) -> Decision {
+    if !permission_allowed(&actor.roles, Permission::ManageRepresentation) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    match authorize(actor, scope, Compartment::Identity, Action::Write) {
+        Decision::Allow => authorize(actor, scope, Compartment::Support, Action::Write),
+        denied => denied,
+    }
+}
+
+/// May `lawyer` represent the victim of the case in `scope`: an enabled user holding the
+/// victim's lawyer role, of the case's country.
+pub fn may_represent(lawyer: &LawyerScope, scope: &CaseScope) -> bool {
+    !lawyer.disabled && lawyer.roles.contains(&Role::VictimLawyer) && lawyer.jurisdiction == scope.jurisdiction
 }
 
 /// Record-level decision on a joint investigation team (the proceedings compartment), given
@@ -771,11 +873,10 @@ mod tests {
     fn data_roles_are_those_that_open_a_persons_case() {
         for role in Role::ALL {
             let opens = role_compartments(*role).iter().any(|c| *c != Compartment::Statistics);
-            let reads_persons = matches!(role, Role::DataOfficer | Role::FocalPoint);
+            let reads_persons = matches!(role, Role::DataOfficer | Role::VictimLawyer);
             assert_eq!(is_data_role(*role), opens || reads_persons, "{role}");
         }
         assert!(is_data_role(Role::DataOfficer));
-        assert!(is_data_role(Role::FocalPoint));
         assert!(is_data_role(Role::DecisionMaker));
         assert!(!is_data_role(Role::Administrator) && !is_data_role(Role::Auditor));
         assert_eq!(
@@ -784,50 +885,6 @@ mod tests {
         );
         assert!(data_roles_granted(&[Role::Caseworker, Role::Supervisor], &[Role::Caseworker]).is_empty());
         assert!(data_roles_granted(&[], &[Role::Rapporteur]).is_empty());
-    }
-
-    #[test]
-    fn art_11_4_dir_the_focal_point_of_the_country_alone_acts_on_transnational_referrals() {
-        let lv = actor("ca", Role::FocalPoint);
-        let table = [
-            (Role::FocalPoint, true),
-            (Role::Caseworker, false),
-            (Role::Supervisor, false),
-            (Role::Rapporteur, false),
-            (Role::Administrator, false),
-            (Role::DecisionMaker, false),
-        ];
-        for (role, allowed) in table {
-            assert_eq!(may_act_on_transnational_referral(&actor("ca", role), lv.jurisdiction.clone()), allowed, "{role}");
-        }
-        let ee = Jurisdiction::Country(crate::org::CountryCode::parse("c", "EE").unwrap());
-        assert!(!may_act_on_transnational_referral(&lv, ee));
-        // The focal point opens no compartment of a case, and manages the exchange's peers
-        // with the administrator; the rapporteur no longer does.
-        assert!(role_compartments(Role::FocalPoint).is_empty());
-        assert!(permission_allowed(&[Role::FocalPoint], Permission::ManagePeers));
-        assert!(permission_allowed(&[Role::Administrator], Permission::ManagePeers));
-        assert!(!permission_allowed(&[Role::Rapporteur], Permission::ManagePeers));
-    }
-
-    #[test]
-    fn only_the_case_organisations_caseworker_prepares_a_transnational_referral() {
-        let case = case_of("ngo-a", vec![]);
-        let table = [
-            ("ngo-a", Role::Caseworker, true),
-            ("ngo-a", Role::Supervisor, true),
-            ("ngo-a", Role::FocalPoint, false),
-            ("ngo-a", Role::FirstResponder, false),
-            ("ngo-b", Role::Caseworker, false),
-        ];
-        for (org, role, allowed) in table {
-            assert_eq!(may_prepare_transnational_referral(&actor(org, role), &case), allowed, "{org} {role}");
-        }
-        let shared = case_of(
-            "ngo-a",
-            vec![CaseShare { organisation_id: "ngo-b".into(), compartments: vec![Compartment::Support] }],
-        );
-        assert!(!may_prepare_transnational_referral(&actor("ngo-b", Role::Caseworker), &shared));
     }
 
     #[test]
@@ -1188,5 +1245,159 @@ mod tests {
             Decision::Deny(DenyReason::RoleLacksCompartment)
         );
         assert!(!authorize_joint_team(&actor("police", Role::Investigator), &[], Action::Read).is_allowed());
+    }
+
+    fn day(s: &str) -> crate::case::CalendarDate {
+        crate::case::CalendarDate::parse("d", s).unwrap()
+    }
+
+    fn represented_by(lawyer: &str, from: &str, revoked_on: Option<&str>) -> RepresentationScope {
+        RepresentationScope { lawyer_user_id: lawyer.into(), from: day(from), revoked_on: revoked_on.map(day) }
+    }
+
+    fn lawyer(user: &str) -> Actor {
+        Actor { user_id: user.into(), ..actor("legal-aid", Role::VictimLawyer) }
+    }
+
+    #[test]
+    fn art_12_2_dir_the_victims_lawyer_reads_the_victims_view_of_a_represented_victim_only() {
+        let case = case_of("ngo-a", vec![]);
+        let today = day("2026-09-21");
+        let active = represented_by("lawyer-1", "2026-09-01", None);
+        let mut ee_lawyer = lawyer("lawyer-1");
+        ee_lawyer.jurisdiction = ee();
+        let mut two_roles = lawyer("lawyer-1");
+        two_roles.roles.push(Role::Caseworker);
+        // (who, representations, today, expected)
+        let table: Vec<(&str, Actor, Vec<RepresentationScope>, ProceedingsView)> = vec![
+            ("active", lawyer("lawyer-1"), vec![active.clone()], ProceedingsView::VictimsView),
+            (
+                "begun today",
+                lawyer("lawyer-1"),
+                vec![represented_by("lawyer-1", "2026-09-21", None)],
+                ProceedingsView::VictimsView,
+            ),
+            (
+                "revoked tomorrow",
+                lawyer("lawyer-1"),
+                vec![represented_by("lawyer-1", "2026-09-01", Some("2026-09-22"))],
+                ProceedingsView::VictimsView,
+            ),
+            ("with another role too", two_roles, vec![active.clone()], ProceedingsView::VictimsView),
+            ("no representation", lawyer("lawyer-1"), vec![], ProceedingsView::Nothing),
+            ("another lawyer's", lawyer("lawyer-2"), vec![active.clone()], ProceedingsView::Nothing),
+            (
+                "revoked today",
+                lawyer("lawyer-1"),
+                vec![represented_by("lawyer-1", "2026-09-01", Some("2026-09-21"))],
+                ProceedingsView::Nothing,
+            ),
+            (
+                "revoked earlier",
+                lawyer("lawyer-1"),
+                vec![represented_by("lawyer-1", "2026-01-01", Some("2026-03-01"))],
+                ProceedingsView::Nothing,
+            ),
+            (
+                "not begun",
+                lawyer("lawyer-1"),
+                vec![represented_by("lawyer-1", "2026-10-01", None)],
+                ProceedingsView::Nothing,
+            ),
+            ("another country", ee_lawyer, vec![active.clone()], ProceedingsView::Nothing),
+            (
+                "a caseworker named as lawyer",
+                Actor { user_id: "lawyer-1".into(), ..actor("ngo-a", Role::Caseworker) },
+                vec![active.clone()],
+                ProceedingsView::Nothing,
+            ),
+            (
+                "an investigator named as lawyer",
+                Actor { user_id: "lawyer-1".into(), ..actor("ngo-a", Role::Investigator) },
+                vec![active.clone()],
+                ProceedingsView::Nothing,
+            ),
+        ];
+        for (what, who, representations, expected) in table {
+            assert_eq!(represented_view(&who, &case, &representations, today), expected, "{what}");
+        }
+        // A revoked representation and a later one: the later one counts.
+        let again = [represented_by("lawyer-1", "2026-01-01", Some("2026-03-01")), active];
+        assert_eq!(represented_view(&lawyer("lawyer-1"), &case, &again, today), ProceedingsView::VictimsView);
+    }
+
+    #[test]
+    fn art_12_2_dir_the_lawyer_opens_no_part_of_any_case_and_the_caseworker_still_sees_involvement_only() {
+        let case = case_of("ngo-a", vec![]);
+        let l = lawyer("lawyer-1");
+        for c in Compartment::ALL {
+            for a in Action::ALL {
+                assert!(!authorize(&l, &case, *c, *a).is_allowed(), "{c} {a}");
+            }
+        }
+        assert_eq!(proceedings_view(&l, &case), ProceedingsView::Nothing);
+        assert!(!may_see_case(&l, &case));
+        assert!(!permission_allowed(&[Role::VictimLawyer], Permission::ListCases));
+        assert!(!permission_allowed(&[Role::VictimLawyer], Permission::SearchPersons));
+        assert!(!authorize_investigation(&l, &investigation("legal-aid", "legal-aid"), Action::Read).is_allowed());
+        // The case's own readers keep what they had.
+        let active = [represented_by("lawyer-1", "2026-09-01", None)];
+        let today = day("2026-09-21");
+        let caseworker = actor("ngo-a", Role::Caseworker);
+        assert_eq!(proceedings_view(&caseworker, &case), ProceedingsView::InvolvementOnly);
+        assert_eq!(represented_view(&caseworker, &case, &active, today), ProceedingsView::Nothing);
+        assert_eq!(proceedings_view(&actor("ngo-a", Role::Investigator), &case), ProceedingsView::Proceedings);
+        assert!(is_data_role(Role::VictimLawyer));
+    }
+
+    #[test]
+    fn art_6_victims_directive_the_victims_view_shows_the_victims_parts_and_never_the_suspects_or_the_money() {
+        let table = [
+            (ProceedingsPart::Investigation, true),
+            (ProceedingsPart::ProsecutionAndJudgments, true),
+            (ProceedingsPart::OwnProtection, true),
+            (ProceedingsPart::OwnInformation, true),
+            (ProceedingsPart::Suspects, false),
+            (ProceedingsPart::OtherVictims, false),
+            (ProceedingsPart::Money, false),
+            (ProceedingsPart::Support, false),
+        ];
+        assert_eq!(table.len(), ProceedingsPart::ALL.len(), "every part has a row");
+        for (part, shown) in table {
+            assert_eq!(victims_view_shows(part), shown, "{part}");
+        }
+    }
+
+    #[test]
+    fn art_12_2_dir_the_victims_caseworker_records_the_lawyer_and_no_one_else_does() {
+        let case = case_of("ngo-a", vec![]);
+        let table = [
+            ("ngo-a", Role::Caseworker, true),
+            ("ngo-a", Role::Supervisor, true),
+            ("ngo-a", Role::FirstResponder, false),
+            ("ngo-a", Role::Investigator, false),
+            ("ngo-a", Role::VictimLawyer, false),
+            ("ngo-a", Role::Administrator, false),
+            ("ngo-a", Role::Auditor, false),
+            ("ngo-b", Role::Caseworker, false),
+        ];
+        for (org, role, allowed) in table {
+            assert_eq!(may_record_representation(&actor(org, role), &case).is_allowed(), allowed, "{org} {role}");
+        }
+        // A share of the support part alone does not let another organisation choose the lawyer.
+        let shared = case_of(
+            "ngo-a",
+            vec![CaseShare { organisation_id: "ngo-b".into(), compartments: vec![Compartment::Support] }],
+        );
+        assert!(!may_record_representation(&actor("ngo-b", Role::Caseworker), &shared).is_allowed());
+        let mut ee_caseworker = actor("ngo-a", Role::Caseworker);
+        ee_caseworker.jurisdiction = ee();
+        assert!(!may_record_representation(&ee_caseworker, &case).is_allowed());
+        // Who may be chosen: an enabled lawyer of the case's country.
+        let l = LawyerScope { user_id: "l".into(), jurisdiction: lv(), roles: vec![Role::VictimLawyer], disabled: false };
+        assert!(may_represent(&l, &case));
+        assert!(!may_represent(&LawyerScope { disabled: true, ..l.clone() }, &case));
+        assert!(!may_represent(&LawyerScope { roles: vec![Role::Caseworker], ..l.clone() }, &case));
+        assert!(!may_represent(&LawyerScope { jurisdiction: ee(), ..l }, &case));
     }
 }

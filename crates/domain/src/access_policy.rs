@@ -50,8 +50,8 @@ mod tests {
             (RecordTrainings, "record trainings"),
             (ReadTrainings, "read trainings and their summary"),
             (ManagePeers, "manage the peers of the exchange"),
-            (PrepareTransnationalReferral, "prepare a transnational referral"),
-            (ActAsFocalPoint, "review, send and receive transnational referrals"),
+            (ManageRepresentation, "record and revoke a victim's lawyer"),
+            (ReadRepresentedVictims, "read the victim's view of represented victims"),
         ];
         for (p, _) in &rows {
             match p {
@@ -82,8 +82,8 @@ mod tests {
                 | RecordTrainings
                 | ReadTrainings
                 | ManagePeers
-                | PrepareTransnationalReferral
-                | ActAsFocalPoint => {}
+                | ManageRepresentation
+                | ReadRepresentedVictims => {}
             }
         }
         rows
@@ -283,6 +283,63 @@ mod tests {
         }
         out.push_str(&investigations());
         out.push_str(&trainings());
+        out.push_str(&victims_lawyer());
+        out
+    }
+
+    /// The victim's lawyer (Dir 2011/36 Art 12(2); Dir 2012/29 Art 20): which representation
+    /// opens the victim's view, and which parts of the proceedings that view shows.
+    fn victims_lawyer() -> String {
+        use crate::access::{ProceedingsPart, ProceedingsView, RepresentationScope, represented_view, victims_view_shows};
+        use crate::case::CalendarDate;
+        let day = |s: &str| CalendarDate::parse("d", s).unwrap_or_else(|e| panic!("{e}"));
+        let today = day("2026-09-21");
+        let representation = |lawyer: &str, revoked: Option<&str>| RepresentationScope {
+            lawyer_user_id: lawyer.to_owned(),
+            from: day("2026-09-01"),
+            revoked_on: revoked.map(day),
+        };
+        let cases: [(&str, Vec<RepresentationScope>, &str); 5] = [
+            ("represents the victim", vec![representation("u", None)], "LV"),
+            ("representation revoked", vec![representation("u", Some("2026-09-10"))], "LV"),
+            ("another lawyer represents the victim", vec![representation("other", None)], "LV"),
+            ("no representation", vec![], "LV"),
+            ("represents a victim of another country", vec![representation("u", None)], "EE"),
+        ];
+        let mut out = String::from(
+            "\n## 7. The victim's lawyer\n\nWhat a user of one role, in an organisation of Latvia, reads as the \
+             lawyer of the victim of a case (Dir 2011/36 Art 12(2); Dir 2012/29 Art 20): \"victim's view\" is \
+             the victim's view of the proceedings the victim is linked to. A representation is recorded by the \
+             case's caseworker or supervisor (\"record and revoke a victim's lawyer\" above).\n\n| role |",
+        );
+        for (rel, _, _) in &cases {
+            out.push_str(&format!(" {rel} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(cases.len()));
+        out.push('\n');
+        for r in Role::ALL {
+            out.push_str(&format!("| {} |", r.code()));
+            for (_, representations, c) in &cases {
+                let case = CaseScope {
+                    owner_organisation_id: "ngo".into(),
+                    jurisdiction: country(c),
+                    shares: vec![],
+                    referred: false,
+                };
+                let view = match represented_view(&actor(*r), &case, representations, today) {
+                    ProceedingsView::VictimsView => "victim's view",
+                    ProceedingsView::Nothing => "–",
+                    ProceedingsView::InvolvementOnly | ProceedingsView::Proceedings => "(not this question)",
+                };
+                out.push_str(&format!(" {view} |"));
+            }
+            out.push('\n');
+        }
+        out.push_str("\n### what the victim's view shows\n\n| part | shown |\n|---|---|\n");
+        for part in ProceedingsPart::ALL {
+            out.push_str(&format!("| {} | {} |\n", part.code(), mark(victims_view_shows(*part))));
+        }
         out
     }
 
@@ -395,6 +452,7 @@ mod tests {
                     ProceedingsView::Nothing => "–",
                     ProceedingsView::InvolvementOnly => "involvement",
                     ProceedingsView::Proceedings => "proceedings",
+                    ProceedingsView::VictimsView => "victim's view",
                 };
                 out.push_str(&format!(" {view} |"));
             }

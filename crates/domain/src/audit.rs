@@ -86,17 +86,6 @@ coded_enum! {
         PersonModelRetrained => "person_model_retrained",
         /// A data officer started a full re-link of the persons.
         RelinkStarted => "relink_started",
-        /// A caseworker prepared (or changed) a transnational referral of a case.
-        TransnationalReferralPrepared => "transnational_referral_prepared",
-        /// A transnational referral moved to another state (submitted, returned, sent, accepted,
-        /// declined, updated, closed): the states in the detail.
-        TransnationalReferralChanged => "transnational_referral_changed",
-        /// A transnational referral was received from another country's focal point.
-        TransnationalReferralReceived => "transnational_referral_received",
-        /// A transnational referral, with what it shares, was read.
-        TransnationalReferralRead => "transnational_referral_read",
-        /// The focal point's list of transnational referrals was read.
-        TransnationalReferralsListed => "transnational_referrals_listed",
         /// The instance's exchange identity was made: its key pairs generated and stored wrapped.
         ExchangeIdentityCreated => "exchange_identity_created",
         /// A peer instance was pinned in the directory, its signing key confirmed out of band.
@@ -105,6 +94,14 @@ coded_enum! {
         PeerKeyRevoked => "peer_key_revoked",
         /// A pinned peer's newer directory entry (a key rotation) was applied.
         PeerRotated => "peer_rotated",
+        /// A victim's lawyer was recorded for a case, with the victim's consent (Dir 2011/36
+        /// Art 12(2)).
+        RepresentationRecorded => "representation_recorded",
+        /// A victim's representation by a lawyer was revoked.
+        RepresentationRevoked => "representation_revoked",
+        /// A case's representations, or a lawyer's represented victims, were read; or a lawyer
+        /// read the victim's view of the proceedings.
+        RepresentationRead => "representation_read",
         /// A statistics release was handed to the exchange for the EU hub.
         StatisticsSentToHub => "statistics_sent_to_hub",
     }

@@ -384,18 +384,10 @@ crate::coded_enum! {
         ProceedingsCurrencyUnknown => "msg-proceedings-currency-unknown",
         ProceedingsCurrencyMinorUnits => "msg-proceedings-currency-minor-units",
         // (end of criminal proceedings)
-        // The transnational referral of a victim (assist::transnational).
-        TransnationalCannotChange => "msg-transnational-cannot-change",
-        TransnationalWrongDesk => "msg-transnational-wrong-desk",
-        TransnationalAgeUnknown => "msg-transnational-age-unknown",
-        TransnationalNoBasis => "msg-transnational-no-basis",
-        TransnationalChildNeedsBestInterests => "msg-transnational-child-needs-best-interests",
-        TransnationalAdultNeedsConsent => "msg-transnational-adult-needs-consent",
-        TransnationalVitalInterestsOnlyAtRisk => "msg-transnational-vital-interests-only-at-risk",
-        TransnationalNotInBestInterests => "msg-transnational-not-in-best-interests",
-        TransnationalAssessmentOnlyForReturn => "msg-transnational-assessment-only-for-return",
-        TransnationalBasisComesAfter => "msg-transnational-basis-comes-after",
-        // (end of the transnational referral)
+        // A victim's lawyer (proceedings::representation).
+        RepresentationNeedsConsent => "msg-representation-needs-consent",
+        RepresentationNotALawyer => "msg-representation-not-a-lawyer",
+        RepresentationInForce => "msg-representation-in-force",
     }
 }
 

@@ -32,12 +32,11 @@ coded_enum! {
         /// its jurisdiction) and re-trains the platform's person model. Never support data,
         /// never a case beyond the fields compared.
         DataOfficer => "data_officer",
-        /// The national focal point for cross-border referral (Dir 2011/36 Art 11(4) as amended
-        /// by Dir 2024/1712): reviews and sends the transnational referrals its country's
-        /// caseworkers prepare, accepts or declines those other countries send, assigns them a
-        /// support organisation and reports back; manages the instance's exchange peers. Reads
-        /// of a case only what a referral carries.
-        FocalPoint => "focal_point",
+        /// A victim's lawyer (legal counselling and representation, Dir 2011/36 Art 12(2),
+        /// Dir 2012/29 Art 20): reads, for each victim it represents (an active representation
+        /// recorded by the victim's caseworker), the victim's view of the proceedings the victim
+        /// is linked to, and nothing else of any case ([`crate::access::represented_view`]).
+        VictimLawyer => "victim_lawyer",
     }
 }
 
@@ -63,12 +62,9 @@ impl Role {
             // The register's quality is kept where the register is: the competent authority of
             // the national referral mechanism.
             Role::DataOfficer => kind == OrganisationKind::CompetentAuthority,
-            // The focal point sits where the national referral mechanism is coordinated: the
-            // competent authority, or the national rapporteur's or coordinator's office (never
-            // the EU level, which refers no one).
-            Role::FocalPoint => {
-                matches!(kind, OrganisationKind::CompetentAuthority | OrganisationKind::NationalRapporteur)
-            }
+            // Legal counselling and representation of victims: lawyers of an NGO giving legal
+            // aid (a lawyer of a police force, a prosecution or a court represents no victim).
+            Role::VictimLawyer => kind == OrganisationKind::Ngo,
         }
     }
 
@@ -217,9 +213,8 @@ mod tests {
         assert!(!Role::Statistician.fits(OrganisationKind::Shelter));
         assert!(Role::DataOfficer.fits(OrganisationKind::CompetentAuthority));
         assert!(!Role::DataOfficer.fits(OrganisationKind::Ngo));
-        assert!(Role::FocalPoint.fits(OrganisationKind::CompetentAuthority));
-        assert!(Role::FocalPoint.fits(OrganisationKind::NationalRapporteur));
-        assert!(!Role::FocalPoint.fits(OrganisationKind::EuAntiTraffickingCoordinator));
-        assert!(!Role::FocalPoint.fits(OrganisationKind::Ngo));
+        assert!(Role::VictimLawyer.fits(OrganisationKind::Ngo));
+        assert!(!Role::VictimLawyer.fits(OrganisationKind::Police));
+        assert!(!Role::VictimLawyer.fits(OrganisationKind::Prosecution));
     }
 }

@@ -378,6 +378,7 @@ impl From<CaseInvolvement> for InvolvementBody {
             ProceedingsView::Nothing => "nothing",
             ProceedingsView::InvolvementOnly => "involvement_only",
             ProceedingsView::Proceedings => "proceedings",
+            ProceedingsView::VictimsView => "victims_view",
         };
         InvolvementBody { view: view.to_owned(), involved: c.involved.unwrap_or(false) }
     }

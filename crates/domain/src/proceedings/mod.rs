@@ -31,6 +31,7 @@ pub mod limitation;
 pub mod non_punishment;
 pub mod penalty;
 pub mod protection;
+pub mod representation;
 pub mod suspect;
 pub mod training;
 

@@ -38,7 +38,7 @@ async fn world() -> World {
             Role::Statistician => ("statistician", &eu_stats),
             Role::Auditor => ("dpo", &ngo),
             Role::DataOfficer => ("dataofficer", &nrm),
-            Role::FocalPoint => ("focalpoint", &nrm),
+            Role::VictimLawyer => ("lawyer", &ngo),
         };
         let session = if *role == Role::Administrator {
             t.admin(username, org).await
