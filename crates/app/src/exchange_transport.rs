@@ -23,8 +23,8 @@ use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_exchange::encoding::{b64_encode, sha256};
 use haven_exchange::messages::acknowledgement::{self, Acknowledgement, AcknowledgementStatus, RefusalReason};
 use haven_exchange::{
-    Directory, Envelope, FieldError, InstanceId, MAX_ENVELOPE_BYTES, MAX_MESSAGE_LIFETIME, MessageDraft, MessageType,
-    OpenError, SealError, SignedEntry, open, seal,
+    Directory, Envelope, FieldError, InstanceId, MAX_MESSAGE_LIFETIME, MessageDraft, MessageType, OpenError, SealError,
+    SignedEntry, open, seal,
 };
 use haven_storage::{ExchangeDeliveryUpdate, ExchangeInboxRow, ExchangeOutboxRow};
 use std::future::Future;
@@ -160,6 +160,11 @@ pub struct OutboxMessage {
     pub expires_at: i64,
 }
 
+pub use haven_exchange::MAX_ENVELOPE_BYTES;
+
+/// The media type of an envelope posted to a peer.
+pub const ENVELOPE_CONTENT_TYPE: &str = "application/vnd.haven.envelope+json";
+
 /// The first retry waits this long (then twice as long each time, with jitter).
 pub const FIRST_RETRY: Duration = Duration::seconds(30);
 /// No retry waits longer than this.
@@ -175,10 +180,7 @@ pub const PING: &str = "ping";
 /// senders that failed together do not retry together. `random` is any random number.
 pub fn retry_delay(attempts: i64, random: u64) -> Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-    let full = FIRST_RETRY
-        .whole_seconds()
-        .saturating_mul(1_i64 << doublings)
-        .min(LONGEST_RETRY.whole_seconds());
+    let full = FIRST_RETRY.whole_seconds().saturating_mul(1_i64 << doublings).min(LONGEST_RETRY.whole_seconds());
     let half = full / 2;
     let spread = u64::try_from(half).unwrap_or(0) + 1;
     let jitter = i64::try_from(random % spread).unwrap_or(0);
@@ -245,27 +247,18 @@ fn acknowledgement_body(
 }
 
 impl App {
-    fn outbox_row(
-        &self,
-        message_id: &str,
-        receiver: &str,
-        message_type: &str,
-        type_version: u32,
-        body: &[u8],
-        created_by: Option<String>,
-        now: i64,
-        lifetime: Duration,
-    ) -> ExchangeOutboxRow {
+    fn outbox_row(&self, queued: Queued<'_>) -> ExchangeOutboxRow {
         let keyring = self.keys.current();
+        let now = queued.now;
         ExchangeOutboxRow {
-            message_id: message_id.to_owned(),
-            receiver: receiver.to_owned(),
-            message_type: message_type.to_owned(),
-            type_version: i64::from(type_version),
-            body: keyring.encrypt_field(&body_context("exchange_outbox", message_id), body),
-            created_by,
+            message_id: queued.message_id.to_owned(),
+            receiver: queued.receiver.to_owned(),
+            message_type: queued.message_type.to_owned(),
+            type_version: i64::from(queued.type_version),
+            body: keyring.encrypt_field(&body_context("exchange_outbox", queued.message_id), queued.body),
+            created_by: queued.created_by,
             created_at: now,
-            expires_at: now.saturating_add(lifetime.whole_seconds()),
+            expires_at: now.saturating_add(queued.lifetime.whole_seconds()),
             state: "pending".into(),
             attempts: 0,
             next_attempt_at: now,
@@ -288,16 +281,16 @@ impl App {
     ) -> AppResult<ExchangeOutboxRow> {
         let body = acknowledgement_body(message, status, refusal)?;
         let id = Uuid::now_v7().to_string();
-        Ok(self.outbox_row(
-            &id,
-            &message.sender,
-            ACKNOWLEDGEMENT,
-            acknowledgement::TYPE_VERSION,
-            &body,
-            None,
+        Ok(self.outbox_row(Queued {
+            message_id: &id,
+            receiver: &message.sender,
+            message_type: ACKNOWLEDGEMENT,
+            type_version: acknowledgement::TYPE_VERSION,
+            body: &body,
+            created_by: None,
             now,
-            MAX_MESSAGE_LIFETIME,
-        ))
+            lifetime: MAX_MESSAGE_LIFETIME,
+        }))
     }
 
     /// Stores `message` in the outbox for delivery (sealed to the receiver's current key at
@@ -327,26 +320,24 @@ impl App {
             Acting::Operator => None,
             Acting::User(p) => Some(p.user.id.clone()),
         };
-        let row = self.outbox_row(
-            &id,
-            receiver.as_str(),
-            message_type.as_str(),
-            message.type_version,
-            &message.body,
+        let row = self.outbox_row(Queued {
+            message_id: &id,
+            receiver: receiver.as_str(),
+            message_type: message_type.as_str(),
+            type_version: message.type_version,
+            body: &message.body,
             created_by,
             now,
-            message.lifetime,
-        );
+            lifetime: message.lifetime,
+        });
         let event = match acting {
-            Acting::Operator => {
-                AuditEvent::new(now, AuditAction::ExchangeMessageQueued, AuditOutcome::Success).detail("operator console")
-            }
+            Acting::Operator => AuditEvent::new(now, AuditAction::ExchangeMessageQueued, AuditOutcome::Success)
+                .detail("operator console"),
             Acting::User(p) => self.event(p, AuditAction::ExchangeMessageQueued),
         };
-        let event = event.on("exchange_message", &id, None).detail(format!(
-            "receiver={receiver} type={message_type} type_version={}",
-            message.type_version
-        ));
+        let event = event
+            .on("exchange_message", &id, None)
+            .detail(format!("receiver={receiver} type={message_type} type_version={}", message.type_version));
         if self.store.queue_exchange_message(&row, &event).await? {
             return Ok(());
         }
@@ -635,6 +626,26 @@ impl App {
         }
     }
 
+    /// Refuses, audited, a request whose body was not read as an envelope (too large to read,
+    /// or not sent as one), with the status, code and field of the answer.
+    pub async fn exchange_refuse_unread(
+        &self,
+        now: i64,
+        status: u16,
+        code: &str,
+        message: &str,
+        field: Option<&str>,
+    ) -> ExchangeRefusal {
+        let refusal = ExchangeRefusal {
+            status,
+            code: code.to_owned(),
+            message: message.to_owned(),
+            field: field.map(str::to_owned),
+        };
+        self.audit_refusal(now, &[], &refusal).await;
+        refusal
+    }
+
     async fn refuse(&self, now: i64, envelope: &[u8], error: &OpenError) -> ReceiveError {
         let refusal = ExchangeRefusal::of(error);
         self.audit_refusal(now, envelope, &refusal).await;
@@ -697,7 +708,7 @@ impl App {
             detail.push_str(&format!(" acknowledgement={}", ack.message_id));
         }
         let event = system_event(now, AuditAction::ExchangeMessageReceived, AuditOutcome::Success, &id).detail(detail);
-        if !self.store.receive_exchange_message(&row, received_ack.as_ref(), &event).await? {
+        if !self.store.receive_exchange_message(&row, received_ack.as_ref(), &event).await.map_err(AppError::from)? {
             return Err(self.refuse(now, envelope, &OpenError::Replayed { message_id: header.message_id }).await);
         }
         let receipt = Receipt { message_id: id.clone(), status: "received", envelope_sha256: envelope_sha256.clone() };
@@ -729,7 +740,7 @@ impl App {
                 tracing::error!(error = %e, message_id = %id, "an exchange message could not be handled");
                 let event = system_event(now, AuditAction::ExchangeDispatchFailed, AuditOutcome::Failure, &id)
                     .detail(format!("sender={} type={}", row.sender, row.message_type));
-                self.store.append_audit(&event).await?;
+                self.store.append_audit(&event).await.map_err(AppError::from)?;
             }
         }
         Ok(receipt)
@@ -769,6 +780,18 @@ impl App {
         self.store.settle_exchange_message(&row.message_id, state, None, &event).await?;
         Ok(())
     }
+}
+
+/// A message to store in the outbox.
+struct Queued<'a> {
+    message_id: &'a str,
+    receiver: &'a str,
+    message_type: &'a str,
+    type_version: u32,
+    body: &'a [u8],
+    created_by: Option<String>,
+    now: i64,
+    lifetime: Duration,
 }
 
 /// Why a stored message could not be sealed now.

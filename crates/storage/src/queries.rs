@@ -56,6 +56,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("joint_teams", "id", "record"),
     enc("exchange_keys", "instance_id || '/' || key_id", "signing_secret"),
     enc("exchange_keys", "instance_id || '/' || key_id", "encryption_secret"),
+    enc("exchange_outbox", "message_id", "body"),
+    enc("exchange_inbox", "message_id", "body"),
     enc("transnational_referrals", "id", "draft"),
     enc("transnational_referrals", "id", "body"),
     enc("transnational_referral_events", "referral_row || '/' || seq", "detail"),

@@ -182,6 +182,7 @@ pub(crate) async fn fill(t: &TestStore) {
     };
     t.store.answer_suspect_pair(&pair, &event(AuditAction::CaseRead)).await.unwrap();
     crate::exchange::fill_exchange(t).await;
+    crate::exchange_transport::fill_exchange_transport(t).await;
     crate::exchange_referrals::fill_exchange_referrals(t, &w).await;
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;

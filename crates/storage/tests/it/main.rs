@@ -40,6 +40,7 @@ mod audit;
 mod backup;
 mod cases;
 mod exchange;
+mod exchange_transport;
 mod exchange_referrals;
 mod exchange_statistics;
 mod ident;
