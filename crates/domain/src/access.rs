@@ -95,9 +95,15 @@ pub enum Permission {
     /// The instance's place in the transnational exchange (docs/transnational.md): its own
     /// identity and directory entry, and the peers it pins, revokes and rotates (Dir 2011/36
     /// Art 11(4), CETS 197 Art 32). Instance-wide, no person's data: the administrator who runs
-    /// the instance, and the national rapporteur or coordinator, whose office is commonly the
-    /// national focal point for cross-border referral.
+    /// the instance, and the national focal point for cross-border referral.
     ManagePeers,
+    /// Preparing a transnational referral of a case and submitting it to the focal point
+    /// (the caseworker or supervisor of the case's organisation: [`may_prepare_transnational_referral`]).
+    PrepareTransnationalReferral,
+    /// Reviewing and sending the transnational referrals of one's country, and accepting,
+    /// declining and following up those received (Dir 2011/36 Art 11(4) as amended by
+    /// Dir 2024/1712): the national focal point ([`may_act_on_transnational_referral`]).
+    ActAsFocalPoint,
     /// Recording that a victim is represented by a lawyer, with the victim's consent, and
     /// revoking it (Dir 2011/36 Art 12(2); Dir 2012/29 Art 20): the caseworker or supervisor
     /// who writes the case's identity and support ([`may_record_representation`]).
@@ -119,6 +125,9 @@ pub fn role_compartments(role: Role) -> &'static [Compartment] {
         // The data officer opens no part of a case: it sees the fields linkage compares of a
         // pair under review, and only that ([`may_review_pair`]).
         Role::Administrator | Role::Auditor | Role::DataOfficer => &[],
+        // The focal point opens no part of a case: it reads a transnational referral, which
+        // carries only the fields chosen for it ([`may_act_on_transnational_referral`]).
+        Role::FocalPoint => &[],
         // The victim's lawyer opens no part of a case: it reads the victim's view of the
         // proceedings of the victims it represents, and only that ([`represented_view`]).
         Role::VictimLawyer => &[],
@@ -170,7 +179,9 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReviewPersons => role == Role::DataOfficer,
         RecordTrainings => matches!(role, Role::Investigator | Role::Rapporteur),
         ReadTrainings => matches!(role, Role::Investigator | Role::Rapporteur | Role::Statistician),
-        ManagePeers => matches!(role, Role::Administrator | Role::Rapporteur),
+        ManagePeers => matches!(role, Role::Administrator | Role::FocalPoint),
+        PrepareTransnationalReferral => matches!(role, Role::Caseworker | Role::Supervisor),
+        ActAsFocalPoint => role == Role::FocalPoint,
         ManageRepresentation => matches!(role, Role::Caseworker | Role::Supervisor),
         ReadRepresentedVictims => role == Role::VictimLawyer,
     }
@@ -180,7 +191,7 @@ fn role_grants(role: Role, permission: Permission) -> bool {
 /// proceedings), or the identity fields linkage compares (the data officer). A "data role",
 /// whose grant to an existing user needs a second administrator's approval.
 pub fn is_data_role(role: Role) -> bool {
-    matches!(role, Role::DataOfficer | Role::VictimLawyer)
+    matches!(role, Role::DataOfficer | Role::FocalPoint | Role::VictimLawyer)
         || role_compartments(role)
             .iter()
             .any(|c| matches!(c, Compartment::Identity | Compartment::Support | Compartment::Proceedings))
@@ -198,6 +209,21 @@ pub fn may_review_pair(actor: &Actor, a: &CaseScope, b: &CaseScope) -> bool {
     permission_allowed(&actor.roles, Permission::ReviewPersons)
         && a.jurisdiction == actor.jurisdiction
         && b.jurisdiction == actor.jurisdiction
+}
+
+/// May `actor` prepare a transnational referral of the case in `scope` and submit it to the
+/// focal point? A caseworker or supervisor of the organisation that owns the case, in its country.
+pub fn may_prepare_transnational_referral(actor: &Actor, scope: &CaseScope) -> bool {
+    permission_allowed(&actor.roles, Permission::PrepareTransnationalReferral)
+        && actor.jurisdiction == scope.jurisdiction
+        && actor.organisation_id == scope.owner_organisation_id
+}
+
+/// May `actor` act as the focal point on a transnational referral held by `country` (one its
+/// caseworkers prepared, or one sent to it)? The focal point of that country only (Dir 2011/36
+/// Art 11(4) as amended by Dir 2024/1712).
+pub fn may_act_on_transnational_referral(actor: &Actor, country: Jurisdiction) -> bool {
+    permission_allowed(&actor.roles, Permission::ActAsFocalPoint) && actor.jurisdiction == country
 }
 
 /// The data roles in `after` that `before` did not hold: what a change of roles would grant.
@@ -873,10 +899,11 @@ mod tests {
     fn data_roles_are_those_that_open_a_persons_case() {
         for role in Role::ALL {
             let opens = role_compartments(*role).iter().any(|c| *c != Compartment::Statistics);
-            let reads_persons = matches!(role, Role::DataOfficer | Role::VictimLawyer);
+            let reads_persons = matches!(role, Role::DataOfficer | Role::FocalPoint | Role::VictimLawyer);
             assert_eq!(is_data_role(*role), opens || reads_persons, "{role}");
         }
         assert!(is_data_role(Role::DataOfficer));
+        assert!(is_data_role(Role::FocalPoint));
         assert!(is_data_role(Role::DecisionMaker));
         assert!(!is_data_role(Role::Administrator) && !is_data_role(Role::Auditor));
         assert_eq!(
@@ -885,6 +912,50 @@ mod tests {
         );
         assert!(data_roles_granted(&[Role::Caseworker, Role::Supervisor], &[Role::Caseworker]).is_empty());
         assert!(data_roles_granted(&[], &[Role::Rapporteur]).is_empty());
+    }
+
+    #[test]
+    fn art_11_4_dir_the_focal_point_of_the_country_alone_acts_on_transnational_referrals() {
+        let lv = actor("ca", Role::FocalPoint);
+        let table = [
+            (Role::FocalPoint, true),
+            (Role::Caseworker, false),
+            (Role::Supervisor, false),
+            (Role::Rapporteur, false),
+            (Role::Administrator, false),
+            (Role::DecisionMaker, false),
+        ];
+        for (role, allowed) in table {
+            assert_eq!(may_act_on_transnational_referral(&actor("ca", role), lv.jurisdiction.clone()), allowed, "{role}");
+        }
+        let ee = Jurisdiction::Country(crate::org::CountryCode::parse("c", "EE").unwrap());
+        assert!(!may_act_on_transnational_referral(&lv, ee));
+        // The focal point opens no compartment of a case, and manages the exchange's peers
+        // with the administrator; the rapporteur no longer does.
+        assert!(role_compartments(Role::FocalPoint).is_empty());
+        assert!(permission_allowed(&[Role::FocalPoint], Permission::ManagePeers));
+        assert!(permission_allowed(&[Role::Administrator], Permission::ManagePeers));
+        assert!(!permission_allowed(&[Role::Rapporteur], Permission::ManagePeers));
+    }
+
+    #[test]
+    fn only_the_case_organisations_caseworker_prepares_a_transnational_referral() {
+        let case = case_of("ngo-a", vec![]);
+        let table = [
+            ("ngo-a", Role::Caseworker, true),
+            ("ngo-a", Role::Supervisor, true),
+            ("ngo-a", Role::FocalPoint, false),
+            ("ngo-a", Role::FirstResponder, false),
+            ("ngo-b", Role::Caseworker, false),
+        ];
+        for (org, role, allowed) in table {
+            assert_eq!(may_prepare_transnational_referral(&actor(org, role), &case), allowed, "{org} {role}");
+        }
+        let shared = case_of(
+            "ngo-a",
+            vec![CaseShare { organisation_id: "ngo-b".into(), compartments: vec![Compartment::Support] }],
+        );
+        assert!(!may_prepare_transnational_referral(&actor("ngo-b", Role::Caseworker), &shared));
     }
 
     #[test]

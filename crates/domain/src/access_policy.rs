@@ -50,6 +50,8 @@ mod tests {
             (RecordTrainings, "record trainings"),
             (ReadTrainings, "read trainings and their summary"),
             (ManagePeers, "manage the peers of the exchange"),
+            (PrepareTransnationalReferral, "prepare a transnational referral"),
+            (ActAsFocalPoint, "review, send and receive transnational referrals"),
             (ManageRepresentation, "record and revoke a victim's lawyer"),
             (ReadRepresentedVictims, "read the victim's view of represented victims"),
         ];
@@ -82,6 +84,8 @@ mod tests {
                 | RecordTrainings
                 | ReadTrainings
                 | ManagePeers
+                | PrepareTransnationalReferral
+                | ActAsFocalPoint
                 | ManageRepresentation
                 | ReadRepresentedVictims => {}
             }

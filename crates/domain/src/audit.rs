@@ -86,6 +86,17 @@ coded_enum! {
         PersonModelRetrained => "person_model_retrained",
         /// A data officer started a full re-link of the persons.
         RelinkStarted => "relink_started",
+        /// A caseworker prepared (or changed) a transnational referral of a case.
+        TransnationalReferralPrepared => "transnational_referral_prepared",
+        /// A transnational referral moved to another state (submitted, returned, sent, accepted,
+        /// declined, updated, closed): the states in the detail.
+        TransnationalReferralChanged => "transnational_referral_changed",
+        /// A transnational referral was received from another country's focal point.
+        TransnationalReferralReceived => "transnational_referral_received",
+        /// A transnational referral, with what it shares, was read.
+        TransnationalReferralRead => "transnational_referral_read",
+        /// The focal point's list of transnational referrals was read.
+        TransnationalReferralsListed => "transnational_referrals_listed",
         /// The instance's exchange identity was made: its key pairs generated and stored wrapped.
         ExchangeIdentityCreated => "exchange_identity_created",
         /// A peer instance was pinned in the directory, its signing key confirmed out of band.
@@ -94,26 +105,6 @@ coded_enum! {
         PeerKeyRevoked => "peer_key_revoked",
         /// A pinned peer's newer directory entry (a key rotation) was applied.
         PeerRotated => "peer_rotated",
-        /// A message for a peer was stored in the exchange outbox (receiver, type; never the body).
-        ExchangeMessageQueued => "exchange_message_queued",
-        /// A message was delivered to its peer (202, or 409 replayed).
-        ExchangeMessageDelivered => "exchange_message_delivered",
-        /// A delivery attempt failed (network, 5xx) and is retried later.
-        ExchangeDeliveryFailed => "exchange_delivery_failed",
-        /// The peer refused a message (a 4xx): the code in the detail.
-        ExchangeMessageRefusedByPeer => "exchange_message_refused_by_peer",
-        /// A message expired before it could be delivered: given up.
-        ExchangeMessageExpired => "exchange_message_expired",
-        /// A message from a peer was opened, verified and stored.
-        ExchangeMessageReceived => "exchange_message_received",
-        /// An envelope from a peer was refused: the code, and the sender when readable.
-        ExchangeMessageRefused => "exchange_message_refused",
-        /// A received message was decided: pending, accepted or refused.
-        ExchangeMessageDecided => "exchange_message_decided",
-        /// A peer acknowledged a message this instance sent.
-        ExchangeAcknowledgementReceived => "exchange_acknowledgement_received",
-        /// A received message could not be handled; it stays received.
-        ExchangeDispatchFailed => "exchange_dispatch_failed",
         /// A victim's lawyer was recorded for a case, with the victim's consent (Dir 2011/36
         /// Art 12(2)).
         RepresentationRecorded => "representation_recorded",

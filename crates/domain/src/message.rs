@@ -388,6 +388,18 @@ crate::coded_enum! {
         RepresentationNeedsConsent => "msg-representation-needs-consent",
         RepresentationNotALawyer => "msg-representation-not-a-lawyer",
         RepresentationInForce => "msg-representation-in-force",
+        // The transnational referral of a victim (assist::transnational).
+        TransnationalCannotChange => "msg-transnational-cannot-change",
+        TransnationalWrongDesk => "msg-transnational-wrong-desk",
+        TransnationalAgeUnknown => "msg-transnational-age-unknown",
+        TransnationalNoBasis => "msg-transnational-no-basis",
+        TransnationalChildNeedsBestInterests => "msg-transnational-child-needs-best-interests",
+        TransnationalAdultNeedsConsent => "msg-transnational-adult-needs-consent",
+        TransnationalVitalInterestsOnlyAtRisk => "msg-transnational-vital-interests-only-at-risk",
+        TransnationalNotInBestInterests => "msg-transnational-not-in-best-interests",
+        TransnationalAssessmentOnlyForReturn => "msg-transnational-assessment-only-for-return",
+        TransnationalBasisComesAfter => "msg-transnational-basis-comes-after",
+        // (end of the transnational referral)
     }
 }
 

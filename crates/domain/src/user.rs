@@ -37,6 +37,12 @@ coded_enum! {
         /// recorded by the victim's caseworker), the victim's view of the proceedings the victim
         /// is linked to, and nothing else of any case ([`crate::access::represented_view`]).
         VictimLawyer => "victim_lawyer",
+        /// The national focal point for cross-border referral (Dir 2011/36 Art 11(4) as amended
+        /// by Dir 2024/1712): reviews and sends the transnational referrals its country's
+        /// caseworkers prepare, accepts or declines those other countries send, assigns them a
+        /// support organisation and reports back; manages the instance's exchange peers. Reads
+        /// of a case only what a referral carries.
+        FocalPoint => "focal_point",
     }
 }
 
@@ -65,6 +71,12 @@ impl Role {
             // Legal counselling and representation of victims: lawyers of an NGO giving legal
             // aid (a lawyer of a police force, a prosecution or a court represents no victim).
             Role::VictimLawyer => kind == OrganisationKind::Ngo,
+            // The focal point sits where the national referral mechanism is coordinated: the
+            // competent authority, or the national rapporteur's or coordinator's office (never
+            // the EU level, which refers no one).
+            Role::FocalPoint => {
+                matches!(kind, OrganisationKind::CompetentAuthority | OrganisationKind::NationalRapporteur)
+            }
         }
     }
 
@@ -216,5 +228,9 @@ mod tests {
         assert!(Role::VictimLawyer.fits(OrganisationKind::Ngo));
         assert!(!Role::VictimLawyer.fits(OrganisationKind::Police));
         assert!(!Role::VictimLawyer.fits(OrganisationKind::Prosecution));
+        assert!(Role::FocalPoint.fits(OrganisationKind::CompetentAuthority));
+        assert!(Role::FocalPoint.fits(OrganisationKind::NationalRapporteur));
+        assert!(!Role::FocalPoint.fits(OrganisationKind::EuAntiTraffickingCoordinator));
+        assert!(!Role::FocalPoint.fits(OrganisationKind::Ngo));
     }
 }

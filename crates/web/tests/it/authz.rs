@@ -39,6 +39,7 @@ async fn world() -> World {
             Role::Auditor => ("dpo", &ngo),
             Role::DataOfficer => ("dataofficer", &nrm),
             Role::VictimLawyer => ("lawyer", &ngo),
+            Role::FocalPoint => ("focalpoint", &nrm),
         };
         let session = if *role == Role::Administrator {
             t.admin(username, org).await
