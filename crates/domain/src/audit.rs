@@ -105,6 +105,26 @@ coded_enum! {
         PeerKeyRevoked => "peer_key_revoked",
         /// A pinned peer's newer directory entry (a key rotation) was applied.
         PeerRotated => "peer_rotated",
+        /// A message for a peer was stored in the exchange outbox (receiver, type; never the body).
+        ExchangeMessageQueued => "exchange_message_queued",
+        /// A message was delivered to its peer (202, or 409 replayed).
+        ExchangeMessageDelivered => "exchange_message_delivered",
+        /// A delivery attempt failed (network, 5xx) and is retried later.
+        ExchangeDeliveryFailed => "exchange_delivery_failed",
+        /// The peer refused a message (a 4xx): the code in the detail.
+        ExchangeMessageRefusedByPeer => "exchange_message_refused_by_peer",
+        /// A message expired before it could be delivered: given up.
+        ExchangeMessageExpired => "exchange_message_expired",
+        /// A message from a peer was opened, verified and stored.
+        ExchangeMessageReceived => "exchange_message_received",
+        /// An envelope from a peer was refused: the code, and the sender when readable.
+        ExchangeMessageRefused => "exchange_message_refused",
+        /// A received message was decided: pending, accepted or refused.
+        ExchangeMessageDecided => "exchange_message_decided",
+        /// A peer acknowledged a message this instance sent.
+        ExchangeAcknowledgementReceived => "exchange_acknowledgement_received",
+        /// A received message could not be handled; it stays received.
+        ExchangeDispatchFailed => "exchange_dispatch_failed",
         /// A victim's lawyer was recorded for a case, with the victim's consent (Dir 2011/36
         /// Art 12(2)).
         RepresentationRecorded => "representation_recorded",
