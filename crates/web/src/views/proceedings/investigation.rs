@@ -6,13 +6,13 @@
 //! write posts to its own address and comes back here; a refused one shows this page again with
 //! what was typed and the problem at its input.
 
-use super::{Builder, FormView, Typed, all, cases, names, one, options, organisations, ticked};
+use super::{Builder, FormView, Typed, all, cases, coded_label as label, names, one, options, organisations, ticked};
 use crate::AppState;
-use crate::extract::{FormPairs, SignedIn};
+use crate::extract::SignedIn;
 use crate::i18n::Tr;
 use crate::views::form::{FormProblem, PageForm};
-use crate::views::page_error::{PageError, PageResult};
-use crate::views::{PageCtx, render, see_other, with_status};
+use crate::views::page_error::PageResult;
+use crate::views::{PageCtx, render, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -35,7 +35,7 @@ use std::collections::HashMap;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/investigations/{id}", get(show))
+        .route("/investigations/{id}", get(super::show::<Investigation>))
         .route("/investigations/{id}/status", post(status))
         .route("/investigations/{id}/report-withdrawal", post(withdrawal))
         .route("/investigations/{id}/victims", post(victim))
@@ -137,10 +137,6 @@ fn euros(cents: i64) -> String {
 
 fn yes_no(tr: &Tr<'_>, v: bool) -> String {
     tr.t(if v { "proc-yes" } else { "proc-no" })
-}
-
-fn label<C: Coded>(tr: &Tr<'_>, prefix: &str, c: C) -> String {
-    tr.t(&format!("{prefix}-{}", c.code()))
 }
 
 fn case_ref(tr: &Tr<'_>, readable: &HashMap<String, String>, case_id: &str) -> CaseRef {
@@ -576,38 +572,29 @@ async fn page(
     Ok(with_status(render(&page), status))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    page(&state, &p, &headers, &id, &Typed::default(), FormProblem::none()).await
-}
+/// This page, for [`super::show`] and [`super::save`].
+pub(super) struct Investigation;
 
-/// Runs a write of the page: back to the investigation when done; the page again with the
-/// problem at the input of the form `key` when the use case refuses what was typed.
-async fn save<T>(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    key: &str,
-    pairs: &FormPairs,
-    result: Result<T, AppError>,
-) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/investigations/{id}"))),
-        Err(e) => {
-            let tr = state.i18n.tr(crate::views::language_of(Some(p), headers));
-            let place = |field: &str| {
-                let inner = field.rsplit('.').next().unwrap_or(field);
-                format!("{key}-{}", inner.split('[').next().unwrap_or(inner))
-            };
-            let check =
-                FormProblem::of(&tr, e, place, |tr, _, field| super::label(tr, field)).map_err(PageError::from)?;
-            page(state, p, headers, id, &Typed::of(key, pairs), check).await
-        }
+impl super::FormPage for Investigation {
+    const PATH: &'static str = "";
+
+    async fn draw(
+        state: &AppState,
+        p: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        typed: &Typed,
+        check: FormProblem,
+    ) -> PageResult {
+        page(state, p, headers, id, typed, check).await
+    }
+
+    fn problem(tr: &Tr<'_>, key: &str, error: AppError) -> Result<FormProblem, AppError> {
+        let place = |field: &str| {
+            let inner = field.rsplit('.').next().unwrap_or(field);
+            format!("{key}-{}", inner.split('[').next().unwrap_or(inner))
+        };
+        FormProblem::of(tr, error, place, |tr, _, field| super::label(tr, field))
     }
 }
 
@@ -622,7 +609,7 @@ async fn status(
 ) -> PageResult {
     let f = &form.pairs;
     let result = state.app.change_investigation_status(&p, &id, &one(f, "status"), &one(f, "closure")).await;
-    save(&state, &p, &headers, &id, "status", f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, "status", f, result).await
 }
 
 async fn withdrawal(
@@ -634,7 +621,7 @@ async fn withdrawal(
 ) -> PageResult {
     let f = &form.pairs;
     let result = state.app.record_report_withdrawal(&p, &id, &one(f, "withdrawn_on")).await;
-    save(&state, &p, &headers, &id, "withdrawal", f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, "withdrawal", f, result).await
 }
 
 async fn victim(
@@ -646,7 +633,7 @@ async fn victim(
 ) -> PageResult {
     let f = &form.pairs;
     let result = state.app.link_victim(&p, &id, &one(f, "case_id")).await;
-    save(&state, &p, &headers, &id, "victim", f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, "victim", f, result).await
 }
 
 async fn suspect(
@@ -670,7 +657,7 @@ async fn suspect(
         liability: one(f, "liability"),
     };
     let result = state.app.add_suspect(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, "suspect", f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, "suspect", f, result).await
 }
 
 async fn suspect_link(
@@ -683,7 +670,7 @@ async fn suspect_link(
     let f = &form.pairs;
     let suspect = one(f, "suspect_id");
     let result = state.app.link_suspect_case(&p, &id, &suspect, &one(f, "case_id")).await;
-    save(&state, &p, &headers, &id, &format!("link-{suspect}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("link-{suspect}"), f, result).await
 }
 
 async fn charge(
@@ -702,7 +689,7 @@ async fn charge(
         charged_on: one(f, "charged_on"),
     };
     let result = state.app.add_charge(&p, &id, &suspect, &input).await;
-    save(&state, &p, &headers, &id, &format!("charge-{suspect}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("charge-{suspect}"), f, result).await
 }
 
 async fn decision(
@@ -715,7 +702,7 @@ async fn decision(
     let f = &form.pairs;
     let suspect = one(f, "suspect_id");
     let result = state.app.decide_prosecution(&p, &id, &suspect, &one(f, "outcome"), &one(f, "reasons")).await;
-    save(&state, &p, &headers, &id, &format!("decision-{suspect}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("decision-{suspect}"), f, result).await
 }
 
 async fn judgment(
@@ -737,7 +724,7 @@ async fn judgment(
         is_final: ticked(f, "is_final"),
     };
     let result = state.app.record_judgment(&p, &id, &suspect, &input).await;
-    save(&state, &p, &headers, &id, &format!("judgment-{suspect}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("judgment-{suspect}"), f, result).await
 }
 
 async fn appeal(
@@ -750,7 +737,7 @@ async fn appeal(
     let f = &form.pairs;
     let judgment = one(f, "judgment_id");
     let result = state.app.lodge_appeal(&p, &id, &judgment, &one(f, "appellant"), &one(f, "lodged_on")).await;
-    save(&state, &p, &headers, &id, &format!("appeal-{judgment}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("appeal-{judgment}"), f, result).await
 }
 
 async fn notice_decision(
@@ -763,7 +750,7 @@ async fn notice_decision(
     let f = &form.pairs;
     let notice = one(f, "notice_id");
     let result = state.app.decide_notice(&p, &id, &notice, &one(f, "outcome"), &one(f, "reasons")).await;
-    save(&state, &p, &headers, &id, &format!("notice-{notice}"), f, result).await
+    super::save::<Investigation, _>(&state, &p, &headers, &id, &format!("notice-{notice}"), f, result).await
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@
 //! case of `haven_app::proceedings_money` and comes back here; a refused one shows this page
 //! again with what was typed and the problem at its input (422).
 
-use super::money::{hinted, page_form, problem_of};
+use super::money::{hinted, page_form};
 use super::{Builder, FormView, Typed, one, options, ticked};
 use crate::AppState;
-use crate::extract::{FormPairs, SignedIn};
+use crate::extract::SignedIn;
 use crate::views::form::{FormProblem, PageForm};
-use crate::views::page_error::{PageError, PageResult};
-use crate::views::{PageCtx, render, see_other, with_status};
+use crate::views::page_error::PageResult;
+use crate::views::{PageCtx, render, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -28,7 +28,7 @@ const MEMBER_ROWS: usize = 4;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/investigations/{id}/joint-teams", get(show).post(open))
+        .route("/investigations/{id}/joint-teams", get(super::show::<JointTeams>).post(open))
         .route("/investigations/{id}/joint-team-links", post(link))
         .route("/investigations/{id}/joint-team-outcomes", post(conclude))
 }
@@ -160,31 +160,21 @@ async fn page(
     Ok(with_status(render(&page), status))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    page(&state, &p, &headers, &id, &Typed::default(), FormProblem::none()).await
-}
+/// This page, for [`super::show`] and [`super::save`].
+pub(super) struct JointTeams;
 
-async fn save<T>(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    key: &str,
-    pairs: &FormPairs,
-    result: Result<T, AppError>,
-) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/investigations/{id}/joint-teams"))),
-        Err(e) => {
-            let tr = state.i18n.tr(crate::views::language_of(Some(p), headers));
-            let check = problem_of(&tr, key, e).map_err(PageError::from)?;
-            page(state, p, headers, id, &Typed::of(key, pairs), check).await
-        }
+impl super::FormPage for JointTeams {
+    const PATH: &'static str = "/joint-teams";
+
+    async fn draw(
+        state: &AppState,
+        p: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        typed: &Typed,
+        check: FormProblem,
+    ) -> PageResult {
+        page(state, p, headers, id, typed, check).await
     }
 }
 
@@ -217,7 +207,7 @@ async fn open(
         purpose: one(f, "purpose"),
     };
     let result = state.app.open_joint_team(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, "team", f, result).await
+    super::save::<JointTeams, _>(&state, &p, &headers, &id, "team", f, result).await
 }
 
 async fn link(
@@ -239,7 +229,7 @@ async fn link(
         });
         return page(&state, &p, &headers, &id, &Typed::of("teamlink", f), check).await;
     }
-    save(&state, &p, &headers, &id, "teamlink", f, result).await
+    super::save::<JointTeams, _>(&state, &p, &headers, &id, "teamlink", f, result).await
 }
 
 async fn conclude(
@@ -258,5 +248,5 @@ async fn conclude(
         version: one(f, "version").trim().parse().unwrap_or(-1),
     };
     let result = state.app.conclude_joint_team(&p, &team, &input).await;
-    save(&state, &p, &headers, &id, &format!("outcome-{team}"), f, result).await
+    super::save::<JointTeams, _>(&state, &p, &headers, &id, &format!("outcome-{team}"), f, result).await
 }

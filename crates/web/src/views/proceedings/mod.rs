@@ -19,11 +19,15 @@ pub mod money;
 pub mod victims;
 
 use crate::AppState;
-use crate::extract::FormPairs;
+use crate::extract::{FormPairs, SignedIn};
 use crate::i18n::Tr;
 use crate::views::Choice;
 use crate::views::form::FormProblem;
+use crate::views::page_error::{PageError, PageResult};
+use crate::views::see_other;
 use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use haven_app::admin::Acting;
 use haven_app::{AppError, Principal};
 use haven_domain::Coded;
@@ -197,6 +201,65 @@ impl<'a> Builder<'a> {
             prominent: false,
         }
     }
+}
+
+/// One of an investigation's pages with forms, at `/investigations/{id}` and [`FormPage::PATH`]:
+/// drawn with nothing typed ([`show`]), or again with what was typed in a posted form and the
+/// problem the use case found in it ([`save`]).
+pub(super) trait FormPage {
+    /// What follows the investigation's address: `""` or `"/money"`.
+    const PATH: &'static str;
+
+    fn draw(
+        state: &AppState,
+        p: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        typed: &Typed,
+        check: FormProblem,
+    ) -> impl Future<Output = PageResult> + Send;
+
+    /// The problem of a refused write of the form `key`, at the input it is about; `None` when
+    /// the error is not about what was typed.
+    fn problem(tr: &Tr<'_>, key: &str, error: AppError) -> Result<FormProblem, AppError> {
+        money::problem_of(tr, key, error)
+    }
+}
+
+/// The page with nothing typed.
+pub(super) async fn show<P: FormPage>(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    P::draw(&state, &p, &headers, &id, &Typed::default(), FormProblem::none()).await
+}
+
+/// Runs a write of the page: back to the page when done; the page again with the problem at
+/// the input of the form `key` when the use case refuses what was typed.
+pub(super) async fn save<P: FormPage, T>(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    id: &str,
+    key: &str,
+    pairs: &FormPairs,
+    result: Result<T, AppError>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/investigations/{id}{}", P::PATH))),
+        Err(e) => {
+            let tr = state.i18n.tr(crate::views::language_of(Some(p), headers));
+            let check = P::problem(&tr, key, e).map_err(PageError::from)?;
+            P::draw(state, p, headers, id, &Typed::of(key, pairs), check).await
+        }
+    }
+}
+
+/// The label of a coded value (`PREFIX-CODE`).
+pub fn coded_label<C: Coded>(tr: &Tr<'_>, prefix: &str, c: C) -> String {
+    tr.t(&format!("{prefix}-{}", c.code()))
 }
 
 /// Every value of a coded enum with its label (`PREFIX-CODE`).

@@ -7,13 +7,13 @@
 //! `haven_app::proceedings_money` and comes back here; a refused one shows this page again with
 //! what was typed and the problem at its input (422).
 
-use super::{Builder, Field, FormView, Typed, all, one, options};
+use super::{Builder, Field, FormView, Typed, all, coded_label as label, one, options};
 use crate::AppState;
 use crate::extract::{FormPairs, SignedIn};
 use crate::i18n::Tr;
 use crate::views::form::{FormProblem, PageForm};
-use crate::views::page_error::{PageError, PageResult};
-use crate::views::{PageCtx, render, see_other, with_status};
+use crate::views::page_error::PageResult;
+use crate::views::{PageCtx, render, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -34,7 +34,7 @@ use serde::de::IgnoredAny;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/investigations/{id}/money", get(show))
+        .route("/investigations/{id}/money", get(super::show::<Money>))
         .route("/investigations/{id}/assets", post(asset))
         .route("/investigations/{id}/asset-measures", post(measure))
         .route("/investigations/{id}/allocations", post(allocation))
@@ -143,10 +143,6 @@ fn amount(tr: &Tr<'_>, a: &Amount) -> String {
         ));
     }
     text
-}
-
-fn label<C: Coded>(tr: &Tr<'_>, prefix: &str, c: C) -> String {
-    tr.t(&format!("{prefix}-{}", c.code()))
 }
 
 // ------------------------------------------------------------------ the page
@@ -517,33 +513,21 @@ async fn page(
     Ok(with_status(render(&page), status))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    page(&state, &p, &headers, &id, &Typed::default(), FormProblem::none()).await
-}
+/// This page, for [`super::show`] and [`super::save`].
+pub(super) struct Money;
 
-/// Runs a write of the page: back to the money page (at the asset) when done; the page again
-/// with the problem at the input of the form `key` when the use case refuses what was typed.
-async fn save<T>(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    key: &str,
-    pairs: &FormPairs,
-    result: Result<T, AppError>,
-) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/investigations/{id}/money"))),
-        Err(e) => {
-            let tr = state.i18n.tr(crate::views::language_of(Some(p), headers));
-            let check = problem_of(&tr, key, e).map_err(PageError::from)?;
-            page(state, p, headers, id, &Typed::of(key, pairs), check).await
-        }
+impl super::FormPage for Money {
+    const PATH: &'static str = "/money";
+
+    async fn draw(
+        state: &AppState,
+        p: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        typed: &Typed,
+        check: FormProblem,
+    ) -> PageResult {
+        page(state, p, headers, id, typed, check).await
     }
 }
 
@@ -574,7 +558,7 @@ async fn asset(
         suspect_id: one(f, "suspect_id"),
     };
     let result = state.app.add_asset(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, "asset", f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, "asset", f, result).await
 }
 
 async fn measure(
@@ -597,7 +581,7 @@ async fn measure(
         reference: one(f, "reference"),
     };
     let result = state.app.add_asset_measure(&p, &id, &asset, &input).await;
-    save(&state, &p, &headers, &id, &format!("measure-{asset}"), f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, &format!("measure-{asset}"), f, result).await
 }
 
 async fn allocation(
@@ -611,7 +595,7 @@ async fn allocation(
     let asset = one(f, "asset_id");
     let input = AllocationInput { claim_id: one(f, "claim_id"), amount: one(f, "amount") };
     let result = state.app.allocate_proceeds(&p, &id, &asset, &input).await;
-    save(&state, &p, &headers, &id, &format!("allocation-{asset}"), f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, &format!("allocation-{asset}"), f, result).await
 }
 
 async fn payout(
@@ -625,7 +609,7 @@ async fn payout(
     let allocation = one(f, "allocation_id");
     let input = PayoutInput { amount: one(f, "amount"), on: one(f, "on"), version: version(f) };
     let result = state.app.record_payout(&p, &id, &allocation, &input).await;
-    save(&state, &p, &headers, &id, &format!("payout-{allocation}"), f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, &format!("payout-{allocation}"), f, result).await
 }
 
 async fn financial_status(
@@ -643,7 +627,7 @@ async fn financial_status(
         version: version(f),
     };
     let result = state.app.change_financial_status(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, "finstatus", f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, "finstatus", f, result).await
 }
 
 async fn financial_item(
@@ -672,7 +656,7 @@ async fn financial_item(
     };
     let key = format!("item_{}", input.kind.trim());
     let result = state.app.add_financial_item(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, &key, f, result).await
+    super::save::<Money, _>(&state, &p, &headers, &id, &key, f, result).await
 }
 
 /// The package for a Europol request, as a file to download; recorded as a disclosure by the
@@ -708,7 +692,7 @@ async fn europol_export(
             }
             Ok(response)
         }
-        Err(e) => save::<()>(&state, &p, &headers, &id, "export", f, Err(e)).await,
+        Err(e) => super::save::<Money, ()>(&state, &p, &headers, &id, "export", f, Err(e)).await,
     }
 }
 

@@ -6,20 +6,20 @@
 //! as given. Each write calls one use case of `haven_app::proceedings_victims` and comes back
 //! here; a refused one shows this page again with what was typed and the problem at its input.
 
-use super::money::{hinted, page_form, problem_of};
+use super::money::{hinted, page_form};
 use super::{Builder, FormView, Typed, cases, one, options};
 use crate::AppState;
-use crate::extract::{FormPairs, SignedIn};
+use crate::extract::SignedIn;
 use crate::i18n::Tr;
 use crate::views::form::{FormProblem, PageForm};
-use crate::views::page_error::{PageError, PageResult};
-use crate::views::{PageCtx, render, see_other, with_status};
+use crate::views::page_error::PageResult;
+use crate::views::{PageCtx, render, with_status};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use haven_app::{AppError, Principal};
+use haven_app::Principal;
 use haven_domain::Coded;
 use haven_domain::proceedings::information::{InformationChannel, InformationInput, InformationKind};
 use haven_domain::proceedings::protection::{MeasureStatus, ProtectionInput, ProtectionRecord};
@@ -28,7 +28,7 @@ use std::collections::HashMap;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/investigations/{id}/victims-in-proceedings", get(show))
+        .route("/investigations/{id}/victims-in-proceedings", get(super::show::<VictimsInProceedings>))
         .route("/investigations/{id}/protection-measures", post(protection))
         .route("/investigations/{id}/information-given", post(information))
 }
@@ -199,31 +199,21 @@ async fn page(
     Ok(with_status(render(&page), status))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    page(&state, &p, &headers, &id, &Typed::default(), FormProblem::none()).await
-}
+/// This page, for [`super::show`] and [`super::save`].
+pub(super) struct VictimsInProceedings;
 
-async fn save<T>(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    key: &str,
-    pairs: &FormPairs,
-    result: Result<T, AppError>,
-) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/investigations/{id}/victims-in-proceedings"))),
-        Err(e) => {
-            let tr = state.i18n.tr(crate::views::language_of(Some(p), headers));
-            let check = problem_of(&tr, key, e).map_err(PageError::from)?;
-            page(state, p, headers, id, &Typed::of(key, pairs), check).await
-        }
+impl super::FormPage for VictimsInProceedings {
+    const PATH: &'static str = "/victims-in-proceedings";
+
+    async fn draw(
+        state: &AppState,
+        p: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        typed: &Typed,
+        check: FormProblem,
+    ) -> PageResult {
+        page(state, p, headers, id, typed, check).await
     }
 }
 
@@ -246,7 +236,7 @@ async fn protection(
     };
     let key = format!("protection-{}", input.case_id);
     let result = state.app.record_protection_measure(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, &key, f, result).await
+    super::save::<VictimsInProceedings, _>(&state, &p, &headers, &id, &key, f, result).await
 }
 
 async fn information(
@@ -268,5 +258,5 @@ async fn information(
     };
     let key = format!("information-{}", input.case_id);
     let result = state.app.record_information_given(&p, &id, &input).await;
-    save(&state, &p, &headers, &id, &key, f, result).await
+    super::save::<VictimsInProceedings, _>(&state, &p, &headers, &id, &key, f, result).await
 }
