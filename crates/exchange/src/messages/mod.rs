@@ -5,6 +5,7 @@
 //! types are the wire format's own: an instance maps them to and from its records.
 
 pub mod acknowledgement;
+pub mod person_encodings;
 pub mod referral;
 pub mod referral_update;
 pub mod statistics_submission;

@@ -5,6 +5,7 @@
 mod directory;
 mod envelope;
 mod messages;
+mod person_encodings;
 mod parsers;
 mod referral_update;
 mod statistics_submission;
