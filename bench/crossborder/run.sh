@@ -14,11 +14,17 @@ trap 'rm -rf "$data"' EXIT
 mkdir -p "$out"
 # the generator is the persons benchmark's register (debug build is enough); the count in release
 cargo build -q -p haven-persons-bench --bin haven-crossborder-gen
-cargo build -q --release -p haven-link --bin haven-crossborder-bench
+# PROFILE=debug runs the count from the debug build (slower; the counts are the same)
+profile=${PROFILE:-release}
 target=${CARGO_TARGET_DIR:-target}
+if [ "$profile" = debug ]; then
+    cargo build -q -p haven-link --bin haven-crossborder-bench
+else
+    cargo build -q --release -p haven-link --bin haven-crossborder-bench
+fi
 "$target/debug/haven-crossborder-gen" "$persons" "$countries" "$seed" "$data"
-command="bench/crossborder/run.sh $persons $countries $seed $threshold"
-"$target/release/haven-crossborder-bench" "$data/records.csv" "$data/public_names.csv" "$threshold" 20 \
+command="PROFILE=$profile bench/crossborder/run.sh $persons $countries $seed $threshold"
+"$target/$profile/haven-crossborder-bench" "$data/records.csv" "$data/public_names.csv" "$threshold" 20 \
     > "$out/$persons-$countries.json"
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -20,6 +20,7 @@ pub(crate) async fn dispatch(
         "statistics_submission" => crate::exchange_statistics::on_received(app, message, original).await,
         // One arm per message type: "referral" | "referral_update" | "statistics_submission" |
         // "person_encodings" => crate::<module>::on_received(app, message).await,
+        "person_encodings" => app.on_person_encodings_received(message).await,
         _ => Ok(InboundOutcome::Refused { reason: RefusalReason::UnsupportedMessageType, explanation: None }),
     }
 }

@@ -226,6 +226,57 @@ pub fn may_act_on_transnational_referral(actor: &Actor, country: Jurisdiction) -
     permission_allowed(&actor.roles, Permission::ActAsFocalPoint) && actor.jurisdiction == country
 }
 
+/// May `actor` send its country's identified persons, as Bloom-filter encodings, to the EU hub
+/// for the cross-border count, and keep the secret the encodings are made under? The national
+/// focal point of a country (not of the EU hub), which also exchanges the secret with the other
+/// focal points (Dir 2011/36 Art 19: the rapporteurs' data gathered at EU level).
+pub fn may_send_person_encodings(actor: &Actor) -> bool {
+    permission_allowed(&actor.roles, Permission::ActAsFocalPoint)
+        && matches!(actor.jurisdiction, Jurisdiction::Country(_))
+}
+
+/// May `actor` read the EU count of distinct persons across borders? The rapporteur or
+/// statistician of the EU level (the Anti-Trafficking Coordinator, the statistics office): a
+/// count, never a person.
+pub fn may_read_cross_border_persons(actor: &Actor) -> bool {
+    permission_allowed(&actor.roles, Permission::ReadStatistics) && actor.jurisdiction == Jurisdiction::EuropeanUnion
+}
+
+#[cfg(test)]
+mod cross_border_persons_tests {
+    use super::*;
+    use crate::org::CountryCode;
+
+    fn actor(jurisdiction: Jurisdiction, role: Role) -> Actor {
+        Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction, roles: vec![role] }
+    }
+
+    #[test]
+    fn only_a_countrys_focal_point_sends_encodings_and_only_the_eu_level_reads_the_count() {
+        let lv = || Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
+        let eu = || Jurisdiction::EuropeanUnion;
+        // (jurisdiction, role, may send, may read the EU count)
+        let table = [
+            (lv(), Role::FocalPoint, true, false),
+            (eu(), Role::FocalPoint, false, false),
+            (lv(), Role::Rapporteur, false, false),
+            (lv(), Role::Statistician, false, false),
+            (eu(), Role::Rapporteur, false, true),
+            (eu(), Role::Statistician, false, true),
+            (eu(), Role::Administrator, false, false),
+            (lv(), Role::Administrator, false, false),
+            (lv(), Role::DataOfficer, false, false),
+            (lv(), Role::Caseworker, false, false),
+            (eu(), Role::Auditor, false, false),
+        ];
+        for (j, role, send, read) in table {
+            let a = actor(j, role);
+            assert_eq!(may_send_person_encodings(&a), send, "send: {role:?} in {:?}", a.jurisdiction);
+            assert_eq!(may_read_cross_border_persons(&a), read, "read: {role:?} in {:?}", a.jurisdiction);
+        }
+    }
+}
+
 /// The data roles in `after` that `before` did not hold: what a change of roles would grant.
 pub fn data_roles_granted(before: &[Role], after: &[Role]) -> Vec<Role> {
     after.iter().copied().filter(|r| is_data_role(*r) && !before.contains(r)).collect()

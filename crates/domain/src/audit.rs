@@ -135,6 +135,15 @@ coded_enum! {
         RepresentationRead => "representation_read",
         /// A statistics release was handed to the exchange for the EU hub.
         StatisticsSentToHub => "statistics_sent_to_hub",
+        /// A generation of the secret the focal points share for the cross-border person count
+        /// was stored (never the secret itself).
+        PersonLinkageSecretStored => "person_linkage_secret_stored",
+        /// A country's identified persons were encoded for the EU hub (the identities were read).
+        PersonEncodingsPrepared => "person_encodings_prepared",
+        /// The EU hub stored a country's person encodings of a year.
+        PersonEncodingsReceived => "person_encodings_received",
+        /// The EU count of distinct persons across borders was computed and read.
+        CrossBorderPersonsCounted => "cross_border_persons_counted",
     }
 }
 

@@ -840,6 +840,27 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "person_linkage_secrets",
+        "generation",
+        &[("generation", Col::Text), ("secret", Col::Blob), ("created_by", Col::Text), ("created_at", Col::Int)],
+    ),
+    (
+        "person_encodings_received",
+        "country, year",
+        &[
+            ("country", Col::Text),
+            ("year", Col::Int),
+            ("message_id", Col::Text),
+            ("sender", Col::Text),
+            ("secret_generation", Col::Text),
+            ("encoded_bits", Col::Int),
+            ("schema", Col::Text),
+            ("persons", Col::Int),
+            ("encodings", Col::Blob),
+            ("received_at", Col::Int),
+        ],
+    ),
+    (
         "audit_log",
         "seq",
         &[
@@ -922,6 +943,8 @@ pub const TABLES: &[&str] = &[
     "hub_submissions",
     "exchange_statistics_received",
     "exchange_statistics_sent",
+    "person_linkage_secrets",
+    "person_encodings_received",
     "audit_log",
     "audit_head",
 ];

@@ -195,6 +195,8 @@ mod exchange_referrals;
 pub use exchange_referrals::*;
 mod exchange_statistics;
 pub use exchange_statistics::*;
+mod exchange_persons;
+pub use exchange_persons::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -58,6 +58,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("exchange_keys", "instance_id || '/' || key_id", "encryption_secret"),
     enc("exchange_outbox", "message_id", "body"),
     enc("exchange_inbox", "message_id", "body"),
+    enc("person_linkage_secrets", "generation", "secret"),
+    enc("person_encodings_received", "country || '/' || year", "encodings"),
     enc("transnational_referrals", "id", "draft"),
     enc("transnational_referrals", "id", "body"),
     enc("transnational_referral_events", "referral_row || '/' || seq", "detail"),

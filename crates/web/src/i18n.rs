@@ -64,6 +64,9 @@ const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
 /// The transnational referral of a victim: its states, purposes, fields shared and messages.
 const EN_TRANSNATIONAL: &str = include_str!("../locales/en-transnational.ftl");
 const LV_TRANSNATIONAL: &str = include_str!("../locales/lv-transnational.ftl");
+/// Persons counted once across borders (the EU hub's count from the countries' encodings).
+const EN_CROSSBORDER: &str = include_str!("../locales/en-crossborder.ftl");
+const LV_CROSSBORDER: &str = include_str!("../locales/lv-crossborder.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -119,6 +122,7 @@ impl I18n {
                     EN_PROCEEDINGS_PAGES,
                     EN_TRAININGS,
                     EN_TRANSNATIONAL,
+                    EN_CROSSBORDER,
                 ],
                 "en",
                 false,
@@ -142,6 +146,7 @@ impl I18n {
                     LV_PROCEEDINGS_PAGES,
                     LV_TRAININGS,
                     LV_TRANSNATIONAL,
+                    LV_CROSSBORDER,
                 ],
                 "lv",
                 false,

@@ -3,6 +3,7 @@
 
 mod common;
 mod exchange_peers;
+mod exchange_persons;
 mod exchange_transport;
 mod exchange_statistics;
 mod person_review;

@@ -1,0 +1,19 @@
+# Persons counted once across borders: the EU hub's count from the countries' encodings.
+audit-action-person_linkage_secret_stored = Secret for the cross-border person count stored
+audit-action-person_encodings_prepared = Identified persons encoded for the EU hub
+audit-action-person_encodings_received = Person encodings of a country received
+audit-action-cross_border_persons_counted = EU count of distinct persons across borders read
+crossborder-title = Persons counted once across borders
+crossborder-year = Reference year
+crossborder-show = Show
+crossborder-distinct = Distinct persons in the EU
+crossborder-sum = Sum of the national counts
+crossborder-several = Persons identified in more than one country
+crossborder-country = Country
+crossborder-persons = Persons identified
+crossborder-overlaps = Persons identified in both countries
+crossborder-pair = Countries
+crossborder-method-title = Method
+crossborder-method = Each country encodes the persons it identified as victims in the year (one encoding per person) as Bloom-filter encodings of the names, date of birth, sex and citizenship, hardened by XOR folding and balancing, under keys derived from a secret only the countries share. The hub compares the encodings of every two countries (Dice similarity of at least { $threshold }) and counts a person found in several countries once. No name, date or document reaches the hub. A person registered very differently in two countries may be counted twice, and two similar persons may be counted once: the measured accuracy is in the documentation.
+crossborder-none = No country has sent encodings for this year.
+crossborder-left-out = Left out (encodings of another secret generation): { $countries }

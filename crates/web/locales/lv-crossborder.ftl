@@ -1,0 +1,19 @@
+# Personas, kas pāri robežām saskaitītas vienreiz: ES centra skaits no valstu kodējumiem.
+audit-action-person_linkage_secret_stored = Saglabāts kopīgais noslēpums pārrobežu personu skaitīšanai
+audit-action-person_encodings_prepared = Identificētās personas kodētas nosūtīšanai ES centram
+audit-action-person_encodings_received = Saņemti valsts personu kodējumi
+audit-action-cross_border_persons_counted = Nolasīts ES atšķirīgo personu skaits pāri robežām
+crossborder-title = Personas, kas pāri robežām saskaitītas vienreiz
+crossborder-year = Pārskata gads
+crossborder-show = Rādīt
+crossborder-distinct = Atšķirīgas personas ES
+crossborder-sum = Valstu skaitu summa
+crossborder-several = Personas, kas identificētas vairāk nekā vienā valstī
+crossborder-country = Valsts
+crossborder-persons = Identificētās personas
+crossborder-overlaps = Personas, kas identificētas abās valstīs
+crossborder-pair = Valstis
+crossborder-method-title = Metode
+crossborder-method = Katra valsts personas, kuras tā gada laikā identificējusi kā upurus (katru personu vienreiz), kodē kā Blūma filtru kodējumus no vārdiem, dzimšanas datuma, dzimuma un pilsonības, nostiprinātus ar XOR salocīšanu un līdzsvarošanu, ar atslēgām, kas atvasinātas no noslēpuma, ko zina tikai valstis. Centrs salīdzina katru divu valstu kodējumus (Dice līdzība vismaz { $threshold }) un personu, kas atrasta vairākās valstīs, skaita vienreiz. Neviens vārds, datums vai dokuments centrā nenonāk. Personu, kas divās valstīs reģistrēta ļoti atšķirīgi, var saskaitīt divreiz, un divas līdzīgas personas var saskaitīt kā vienu: izmērītā precizitāte ir dokumentācijā.
+crossborder-none = Neviena valsts par šo gadu kodējumus nav nosūtījusi.
+crossborder-left-out = Neiekļautas (citas noslēpuma paaudzes kodējumi): { $countries }
