@@ -18,6 +18,7 @@ pub(crate) async fn dispatch(
     let _ = app;
     match message.message_type.as_str() {
         "statistics_submission" => crate::exchange_statistics::on_received(app, message, original).await,
+        "referral" | "referral_update" => crate::exchange_referrals::on_received(app, message).await,
         // One arm per message type: "referral" | "referral_update" | "statistics_submission" |
         // "person_encodings" => crate::<module>::on_received(app, message).await,
         "person_encodings" => app.on_person_encodings_received(message).await,

@@ -3,6 +3,7 @@
 
 mod common;
 mod exchange_peers;
+mod exchange_referrals;
 mod exchange_persons;
 mod exchange_transport;
 mod exchange_statistics;
