@@ -535,20 +535,19 @@ impl App {
         row: &ExchangeOutboxRow,
         now: i64,
     ) -> Result<Envelope, Sealing> {
-        let failed = |e: AppError| Sealing::Failed(e);
         let body = self
             .keys
             .current()
             .decrypt_field(&body_context("exchange_outbox", &row.message_id), &row.body)
-            .map_err(|e| failed(e.into()))?;
+            .map_err(|e| Sealing::Failed(e.into()))?;
         let refuse = |_| Sealing::Refuse("invalid_message".into());
         let draft = MessageDraft {
             message_id: Uuid::parse_str(&row.message_id).map_err(|_| Sealing::Refuse("invalid_message".into()))?,
             receiver: InstanceId::parse("receiver", &row.receiver).map_err(refuse)?,
             message_type: MessageType::parse("message_type", &row.message_type).map_err(refuse)?,
             type_version: u32::try_from(row.type_version).map_err(|_| Sealing::Refuse("invalid_message".into()))?,
-            created_at: at(now).map_err(failed)?,
-            expires_at: at(row.expires_at).map_err(failed)?,
+            created_at: at(now).map_err(Sealing::Failed)?,
+            expires_at: at(row.expires_at).map_err(Sealing::Failed)?,
             body,
         };
         seal(&draft, &loaded.local, directory).map_err(|e| match e {
