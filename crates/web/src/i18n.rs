@@ -61,6 +61,9 @@ const LV_PROCEEDINGS_PAGES: &str = include_str!("../locales/lv-proceedings-pages
 /// compensation, currencies).
 const EN_TRAININGS: &str = include_str!("../locales/en-trainings.ftl");
 const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
+/// Statistics sent to the EU hub over the exchange, and the peers page of the focal point.
+const EN_EXCHANGE: &str = include_str!("../locales/en-exchange.ftl");
+const LV_EXCHANGE: &str = include_str!("../locales/lv-exchange.ftl");
 /// The transnational referral of a victim: its states, purposes, fields shared and messages.
 const EN_TRANSNATIONAL: &str = include_str!("../locales/en-transnational.ftl");
 const LV_TRANSNATIONAL: &str = include_str!("../locales/lv-transnational.ftl");
@@ -121,6 +124,7 @@ impl I18n {
                     EN_PROCEEDINGS_PERSONS,
                     EN_PROCEEDINGS_PAGES,
                     EN_TRAININGS,
+                    EN_EXCHANGE,
                     EN_TRANSNATIONAL,
                     EN_CROSSBORDER,
                 ],
@@ -145,6 +149,7 @@ impl I18n {
                     LV_PROCEEDINGS_PERSONS,
                     LV_PROCEEDINGS_PAGES,
                     LV_TRAININGS,
+                    LV_EXCHANGE,
                     LV_TRANSNATIONAL,
                     LV_CROSSBORDER,
                 ],
@@ -747,6 +752,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-proceedings-persons.ftl", EN_PROCEEDINGS_PERSONS),
             ("en-proceedings-pages.ftl", EN_PROCEEDINGS_PAGES),
             ("en-trainings.ftl", EN_TRAININGS),
+            ("en-exchange.ftl", EN_EXCHANGE),
             ("en-transnational.ftl", EN_TRANSNATIONAL),
         ],
     );
@@ -768,6 +774,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-proceedings-persons.ftl", LV_PROCEEDINGS_PERSONS),
             ("lv-proceedings-pages.ftl", LV_PROCEEDINGS_PAGES),
             ("lv-trainings.ftl", LV_TRAININGS),
+            ("lv-exchange.ftl", LV_EXCHANGE),
             ("lv-transnational.ftl", LV_TRANSNATIONAL),
         ],
     );

@@ -13,6 +13,7 @@ pub mod identification;
 pub mod page_error;
 pub mod persons;
 pub mod proceedings;
+pub mod peers;
 pub mod statistics;
 pub mod trainings;
 
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(identification::router())
         .merge(assistance::router())
         .merge(statistics::router())
+        .merge(peers::router())
         .merge(persons::router())
         .merge(proceedings::router())
         .merge(trainings::router())
@@ -105,6 +107,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
+    ("/peers", "nav-peers", Permission::ManagePeers),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),

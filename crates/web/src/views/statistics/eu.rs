@@ -19,7 +19,10 @@ use haven_domain::Permission;
 use haven_stats::{CellKey, Concept, Indicator, TOTAL};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/statistics/eu", get(eu_page)).route("/statistics/eu/submissions", post(upload))
+    Router::new()
+        .route("/statistics/eu", get(eu_page))
+        .route("/statistics/eu/submissions", post(upload))
+        .route("/statistics/eu/submissions/{id}/evidence", get(super::exchange::evidence))
 }
 
 struct StatusRow {
@@ -56,6 +59,8 @@ struct EuPage<'a> {
     csrf_query: String,
     /// A national user, who also has the national statistics pages.
     national: bool,
+    /// Every submission of the year, with how it came (signed over the channel or uploaded).
+    sources: Vec<super::exchange::SourceRow>,
 }
 
 async fn eu_page(
@@ -73,7 +78,13 @@ async fn eu_page(
         Ok(x) => x,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    let sources = match state.app.submissions_with_source(&p, year).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-eu-title", "/statistics");
+    let sources: Vec<super::exchange::SourceRow> =
+        sources.into_iter().map(|s| super::exchange::SourceRow::new(&ctx, s)).collect();
     let status_rows: Vec<StatusRow> = statuses
         .iter()
         .map(|s| StatusRow {
@@ -127,6 +138,7 @@ async fn eu_page(
         countries: haven_stats::codes::EU_MEMBERS.to_vec(),
         csrf_query,
         national: p.organisation.jurisdiction.code() != "EU",
+        sources,
         ctx,
     };
     render(&page)

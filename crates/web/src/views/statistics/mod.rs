@@ -16,6 +16,7 @@ use haven_domain::Permission;
 
 mod dashboard;
 mod eu;
+mod exchange;
 mod releases;
 mod shared;
 

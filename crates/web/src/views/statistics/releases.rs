@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/statistics/releases/preview", post(preview_release))
         .route("/statistics/releases/{id}", get(release_page))
         .route("/statistics/releases/{id}/submit", post(submit_release))
+        .route("/statistics/releases/{id}/send-to-hub", post(super::exchange::send_to_hub))
         .route("/statistics/releases/{id}/tables/{table}", get(table_page))
 }
 
@@ -270,6 +271,8 @@ struct ReleasePage<'a> {
     confidential: usize,
     headlines: Vec<Headline>,
     offenders: bool,
+    /// Sent to the EU hub over the exchange: how far it got.
+    hub_delivery: Option<super::exchange::DeliveryView>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,8 +291,13 @@ async fn release_page(
         Ok(r) => r,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    let delivery = match state.app.hub_delivery(&p, &id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-release-title", "/statistics");
     let page = ReleasePage {
+        hub_delivery: delivery.map(|d| super::exchange::DeliveryView::new(&ctx, d)),
         headlines: headlines(&ctx, &release),
         offenders: release.has_offenders(),
         mode_label: ctx.t(&format!("stats-mode-{}", release.mode)),
