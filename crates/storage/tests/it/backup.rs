@@ -146,6 +146,7 @@ pub(crate) async fn fill(t: &TestStore) {
     // Statistics: a release of each mode (one charged to a privacy budget) and a submission.
     crate::stats::fill_statistics(t, &w).await;
     crate::exchange_statistics::fill_exchange_statistics(t, &w).await;
+    crate::exchange_persons::fill_exchange_persons(t, &w).await;
     t.store
         .share_case(
             "case-1",

@@ -41,6 +41,7 @@ mod backup;
 mod cases;
 mod exchange;
 mod exchange_transport;
+mod exchange_persons;
 mod exchange_referrals;
 mod exchange_statistics;
 mod ident;
