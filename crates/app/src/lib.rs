@@ -28,6 +28,7 @@ pub mod proceedings_money;
 pub mod proceedings_persons;
 pub mod proceedings_victims;
 pub mod queues;
+pub mod representation;
 pub mod stats;
 pub mod stats_proceedings;
 

@@ -207,7 +207,11 @@ impl App {
     }
 
     /// The view of the investigation's victims, built from what is stored (not audited here).
-    async fn victims_view(&self, row: &InvestigationRow, actions: InvestigationActions) -> AppResult<VictimsView> {
+    pub(crate) async fn victims_view(
+        &self,
+        row: &InvestigationRow,
+        actions: InvestigationActions,
+    ) -> AppResult<VictimsView> {
         let today = self.today();
         let inv = self.investigation_record(row)?;
         let links = self.victim_links(&row.id).await?;

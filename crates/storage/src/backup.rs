@@ -626,6 +626,25 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "representations",
+        "id",
+        &[
+            ("id", Col::Text),
+            ("case_id", Col::Text),
+            ("lawyer_user_id", Col::Text),
+            ("jurisdiction", Col::Text),
+            ("from_on", Col::Text),
+            ("consent_on", Col::Text),
+            ("consent_note", Col::Blob),
+            ("recorded_by", Col::Text),
+            ("recorded_at", Col::Int),
+            ("revoked_on", Col::Text),
+            ("revocation_reason", Col::Blob),
+            ("revoked_by", Col::Text),
+            ("revoked_at", Col::Int),
+        ],
+    ),
+    (
         "trainings",
         "id",
         &[
@@ -929,6 +948,7 @@ pub const TABLES: &[&str] = &[
     "joint_team_investigations",
     "protection_measures",
     "victim_information",
+    "representations",
     "trainings",
     "suspect_person_links",
     "exchange_identity",

@@ -189,6 +189,8 @@ mod stats_proceedings;
 pub use proceedings_persons::*;
 mod exchange;
 pub use exchange::*;
+mod representation;
+pub use representation::*;
 mod exchange_transport;
 pub use exchange_transport::*;
 mod exchange_referrals;

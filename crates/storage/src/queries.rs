@@ -49,6 +49,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("protection_measures", "id", "reasons"),
     enc("victim_information", "id", "given_by"),
     enc("victim_information", "id", "note"),
+    enc("representations", "id", "consent_note"),
+    enc("representations", "id", "revocation_reason"),
     enc("assets", "id", "record"),
     enc("asset_measures", "id", "record"),
     enc("financial_investigations", "investigation_id", "reasons"),

@@ -13,4 +13,5 @@ mod proceedings;
 mod proceedings_money;
 mod proceedings_persons;
 mod proceedings_victims;
+mod representation;
 mod stats_proceedings;

@@ -51,6 +51,7 @@ mod persons;
 mod proceedings;
 mod proceedings_money;
 mod proceedings_victims;
+mod representation;
 mod schema;
 mod separation;
 mod stats;
