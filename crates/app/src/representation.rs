@@ -457,7 +457,8 @@ impl App {
         let mut investigations = Vec::new();
         for link in self.store.investigations_of_victim(&case.id).await? {
             let Some(row) = self.store.investigation(&link.investigation_id).await? else { continue };
-            investigations.push(self.victims_view_of(&row, &case.id, stored_date("linked_on", &link.linked_on)?).await?);
+            investigations
+                .push(self.victims_view_of(&row, &case.id, stored_date("linked_on", &link.linked_on)?).await?);
         }
         let mut event = self.event(principal, AuditAction::RepresentationRead).on(
             "case",

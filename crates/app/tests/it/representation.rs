@@ -7,7 +7,9 @@
 //! unaffected. Every read and write audited, the consent note encrypted. On SQLite, and on
 //! PostgreSQL when HAVEN_TEST_POSTGRES_URL is set.
 
-use crate::common::{Database, audit_detail_count, bare_registration, organisation, postgres_app, refer, sqlite_app, user};
+use crate::common::{
+    Database, audit_detail_count, bare_registration, organisation, postgres_app, refer, sqlite_app, user,
+};
 use haven_app::{App, AppError, Principal};
 use haven_domain::MessageId;
 use haven_domain::access::ProceedingsView;
@@ -233,7 +235,8 @@ async fn art_12_2_dir_after_revocation_the_lawyer_reads_nothing() {
         assert!(matches!(w.app.represented_victim(&w.lawyer, &w.case).await, Err(AppError::NotFound)));
         assert!(w.app.represented_victims(&w.lawyer).await.unwrap().is_empty());
         // Revoked once: a second revocation finds nothing in force.
-        let again = w.app.revoke_representation(&w.caseworker, &w.case, &recorded.id, &RevocationInput::default()).await;
+        let again =
+            w.app.revoke_representation(&w.caseworker, &w.case, &recorded.id, &RevocationInput::default()).await;
         assert!(matches!(again, Err(AppError::NotFound)));
         // The history keeps both, and a new representation may follow.
         w.app.record_representation(&w.caseworker, &w.case, &representation(&w.lawyer)).await.unwrap();
@@ -282,7 +285,10 @@ async fn who_records_the_lawyer_and_whom_with_the_victims_consent() {
         let e = w.app.record_representation(&w.caseworker, &w.case, &unknown).await.unwrap_err();
         assert_eq!(field_of(e).0, "lawyer_user_id");
         let late_consent = RepresentationInput { consent_on: "2026-05-26".into(), ..representation(&w.lawyer) };
-        assert_eq!(field_of(w.app.record_representation(&w.caseworker, &w.case, &late_consent).await.unwrap_err()).0, "from_on");
+        assert_eq!(
+            field_of(w.app.record_representation(&w.caseworker, &w.case, &late_consent).await.unwrap_err()).0,
+            "from_on"
+        );
         // One representation in force per victim and lawyer.
         w.app.record_representation(&w.caseworker, &w.case, &representation(&w.lawyer)).await.unwrap();
         let twice = w.app.record_representation(&w.caseworker, &w.case, &representation(&w.lawyer)).await;

@@ -46,10 +46,17 @@ pub(crate) async fn fill_representation(t: &TestStore, w: &World) {
     let first = representation_row("rep-1", "case-2", &w.counsellor.id, &w.caseworker.id);
     t.store.add_representation(&first, &recorded).await.unwrap();
     t.store
-        .revoke_representation("case-2", &revocation("rep-1", &w.caseworker.id), &event(AuditAction::RepresentationRevoked))
+        .revoke_representation(
+            "case-2",
+            &revocation("rep-1", &w.caseworker.id),
+            &event(AuditAction::RepresentationRevoked),
+        )
         .await
         .unwrap();
-    let second = RepresentationRow { consent_note: None, ..representation_row("rep-2", "case-2", &w.counsellor.id, &w.caseworker.id) };
+    let second = RepresentationRow {
+        consent_note: None,
+        ..representation_row("rep-2", "case-2", &w.counsellor.id, &w.caseworker.id)
+    };
     t.store.add_representation(&second, &recorded).await.unwrap();
 }
 
@@ -62,7 +69,10 @@ async fn art_12_2_dir_one_representation_in_force_per_victim_and_lawyer_revoked_
     let first = representation_row("rep-1", "case-1", &w.counsellor.id, &w.caseworker.id);
     t.store.add_representation(&first, &recorded).await.unwrap();
     // A second one in force for the same victim and lawyer is refused, and writes nothing.
-    let twice = t.store.add_representation(&representation_row("rep-2", "case-1", &w.counsellor.id, &w.caseworker.id), &recorded).await;
+    let twice = t
+        .store
+        .add_representation(&representation_row("rep-2", "case-1", &w.counsellor.id, &w.caseworker.id), &recorded)
+        .await;
     assert!(matches!(twice, Err(StorageError::Conflict(_))), "{twice:?}");
     // Another lawyer may represent the same victim.
     let other = representation_row("rep-3", "case-1", &w.officer.id, &w.caseworker.id);
