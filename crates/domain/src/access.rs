@@ -977,7 +977,7 @@ mod tests {
             (Role::DecisionMaker, false),
         ];
         for (role, allowed) in table {
-            assert_eq!(may_act_on_transnational_referral(&actor("ca", role), lv.jurisdiction.clone()), allowed, "{role}");
+            assert_eq!(may_act_on_transnational_referral(&actor("ca", role), lv.jurisdiction), allowed, "{role}");
         }
         let ee = Jurisdiction::Country(crate::org::CountryCode::parse("c", "EE").unwrap());
         assert!(!may_act_on_transnational_referral(&lv, ee));
