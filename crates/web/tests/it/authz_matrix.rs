@@ -391,6 +391,8 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 // Not a victim's record: covered role by route in `authz`, by jurisdiction in `separation`.
                 ("users", "{username}")
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
+                // A statistics submission at the EU hub: aggregates.
+                | ("submissions", "{id}")
                 // An investigation is no victim's record: its own matrix is in `proceedings`.
                 | ("investigations" | "joint-teams", "{id}")
                 // A suspect of an investigation (`/investigations/{id}/suspects/{id}`, `/suspects/{id}`).
