@@ -468,7 +468,7 @@ mod tests {
         let plain = encode(&p, Hardening::default());
         let folded = encode(&p, Hardening { xor_fold: true, balance: false });
         assert!(count_persons(&[plain.clone(), folded], 0.8).is_err());
-        assert!(count_persons(&[plain.clone()], 0.0).is_err());
+        assert!(count_persons(std::slice::from_ref(&plain), 0.0).is_err());
         assert!(count_persons(&[plain], 1.5).is_err());
         assert!(count_persons(&vec![Encodings::new(16); 65], 0.8).is_err());
     }

@@ -11,7 +11,7 @@ fn person(given: &str, family: &str, day: u32) -> PersonFields {
     PersonFields {
         names: vec![given.to_owned(), family.to_owned()],
         date_of_birth: Some(format!("19{:02}-{:02}-{:02}", 50 + day % 50, 1 + day % 12, 1 + day % 28)),
-        sex: Some(if day % 2 == 0 { "F" } else { "M" }.to_owned()),
+        sex: Some(if day.is_multiple_of(2) { "F" } else { "M" }.to_owned()),
         citizenship: Some("UA".to_owned()),
     }
 }
