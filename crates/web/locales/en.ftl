@@ -84,6 +84,7 @@ role-rapporteur = National rapporteur
 role-statistician = Statistician
 role-auditor = Data protection officer
 role-data_officer = Data officer (keeps the person register's quality)
+role-victim_lawyer = Victim's lawyer (reads the victim's view of the proceedings of the victims represented)
 role-focal_point = National focal point (cross-border referral of victims)
 # Shared words
 save = Save

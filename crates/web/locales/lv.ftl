@@ -84,6 +84,7 @@ role-rapporteur = Nacionālais ziņotājs
 role-statistician = Statistiķis
 role-auditor = Datu aizsardzības speciālists
 role-data_officer = Datu kvalitātes speciālists (uztur personu reģistra kvalitāti)
+role-victim_lawyer = Upura advokāts (redz pārstāvēto upuru skatu uz kriminālprocesu)
 role-focal_point = Nacionālais kontaktpunkts (upuru pārrobežu nosūtīšana)
 # Kopīgi vārdi
 save = Saglabāt

@@ -61,6 +61,9 @@ const LV_PROCEEDINGS_PAGES: &str = include_str!("../locales/lv-proceedings-pages
 /// compensation, currencies).
 const EN_TRAININGS: &str = include_str!("../locales/en-trainings.ftl");
 const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
+/// A victim's lawyer: the representation on the case page and the lawyer's pages.
+const EN_REPRESENTATION: &str = include_str!("../locales/en-representation.ftl");
+const LV_REPRESENTATION: &str = include_str!("../locales/lv-representation.ftl");
 /// Statistics sent to the EU hub over the exchange, and the peers page of the focal point.
 const EN_EXCHANGE: &str = include_str!("../locales/en-exchange.ftl");
 const LV_EXCHANGE: &str = include_str!("../locales/lv-exchange.ftl");
@@ -752,6 +755,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-proceedings-persons.ftl", EN_PROCEEDINGS_PERSONS),
             ("en-proceedings-pages.ftl", EN_PROCEEDINGS_PAGES),
             ("en-trainings.ftl", EN_TRAININGS),
+            ("en-representation.ftl", EN_REPRESENTATION),
             ("en-exchange.ftl", EN_EXCHANGE),
             ("en-transnational.ftl", EN_TRANSNATIONAL),
         ],
@@ -774,6 +778,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-proceedings-persons.ftl", LV_PROCEEDINGS_PERSONS),
             ("lv-proceedings-pages.ftl", LV_PROCEEDINGS_PAGES),
             ("lv-trainings.ftl", LV_TRAININGS),
+            ("lv-representation.ftl", LV_REPRESENTATION),
             ("lv-exchange.ftl", LV_EXCHANGE),
             ("lv-transnational.ftl", LV_TRANSNATIONAL),
         ],

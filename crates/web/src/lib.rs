@@ -13,6 +13,7 @@ pub mod api_proceedings_persons;
 pub mod api_separation;
 pub mod api_stats;
 pub mod api_trainings;
+pub mod api_representation;
 pub mod assets;
 pub mod error;
 pub mod extract;
@@ -83,7 +84,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_assist::router())
                 .merge(api_assist_records::router())
                 .merge(api_stats::router())
-                .merge(api_trainings::router()),
+                .merge(api_trainings::router())
+                .merge(api_representation::router()),
         )
         .merge(leaflet::api_router())
         .split_for_parts();

@@ -168,6 +168,17 @@ pub const ROUTES: &[RouteSpec] = &[
     api("POST", "/api/v1/trainings", RecordTrainings),
     page("GET", "/trainings", ReadTrainings),
     page("POST", "/trainings", RecordTrainings),
+    // A victim's lawyer (Dir 2011/36 Art 12(2)): recorded by the case's caseworker
+    // (`may_record_representation`), read by the lawyer (`represented_view`).
+    api("GET", "/api/v1/cases/{case}/representations", ManageRepresentation),
+    api("POST", "/api/v1/cases/{case}/representations", ManageRepresentation),
+    api("POST", "/api/v1/cases/{case}/representations/{id}/revoke", ManageRepresentation),
+    api("GET", "/api/v1/representations", ReadRepresentedVictims),
+    api("GET", "/api/v1/representations/{case}", ReadRepresentedVictims),
+    page("POST", "/cases/{case}/representations", ManageRepresentation),
+    page("POST", "/cases/{case}/representations/{id}/revoke", ManageRepresentation),
+    page("GET", "/representations", ReadRepresentedVictims),
+    page("GET", "/representations/{case}", ReadRepresentedVictims),
     page("GET", "/login", Public),
     page("POST", "/login", Public),
     page("POST", "/logout", Authenticated),

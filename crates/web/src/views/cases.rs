@@ -411,6 +411,8 @@ struct CasePage<'a> {
     /// Involved in criminal proceedings: all a caseworker learns of them (none when the reader
     /// may not know).
     involved_in_proceedings: Option<bool>,
+    /// The victim's lawyer, for the case's caseworker or supervisor (Dir 2011/36 Art 12(2)).
+    representation: Option<super::representations::RepresentationSection>,
     decision_kinds: Vec<Choice>,
     correction_kinds: Vec<Choice>,
     correctable_seq: u32,
@@ -613,6 +615,7 @@ pub(super) async fn case_page(
         Err(AppError::NotFound | AppError::Forbidden) => None,
         Err(e) => return Err(e.into()),
     };
+    let representation = super::representations::case_section(&state, &p, &id).await?;
     let procedure = file.procedure.as_ref().map(|pr| procedure_lines(&ctx, pr));
     let vote_seats = file
         .procedure
@@ -658,6 +661,7 @@ pub(super) async fn case_page(
         age_text,
         writes_proceedings: file.actions.writes(Compartment::Proceedings),
         involved_in_proceedings,
+        representation,
         decision_kinds,
         correction_kinds,
         correctable_seq,

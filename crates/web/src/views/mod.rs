@@ -13,6 +13,7 @@ pub mod identification;
 pub mod page_error;
 pub mod persons;
 pub mod proceedings;
+pub mod representations;
 pub mod peers;
 pub mod statistics;
 pub mod trainings;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(persons::router())
         .merge(proceedings::router())
         .merge(trainings::router())
+        .merge(representations::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
@@ -111,6 +113,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),
+    ("/representations", "nav-representations", Permission::ReadRepresentedVictims),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 

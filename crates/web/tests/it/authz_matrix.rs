@@ -22,7 +22,8 @@
 use crate::common::{Reply, Session, TestApp};
 use axum::http::{Method, StatusCode};
 use haven_domain::access::{
-    Actor, CaseScope, CaseShare, ProceedingsView, may_read_access_history, may_take_decision, proceedings_view,
+    Actor, CaseScope, CaseShare, ProceedingsView, RepresentationScope, may_read_access_history,
+    may_record_representation, may_take_decision, proceedings_view, represented_view,
 };
 use haven_domain::case::CalendarDate;
 use haven_domain::ident::procedure::Stage;
@@ -107,6 +108,8 @@ struct World {
     victims: Vec<Victim>,
     referrals: Vec<Referral>,
     profiles: ProfileSet,
+    /// Victims (by index) represented by a lawyer (by user name), from the matrix's day.
+    representations: Vec<(usize, String)>,
 }
 
 fn country(code: &str) -> Jurisdiction {
@@ -157,6 +160,17 @@ impl World {
                 .collect(),
             referred: v.referred,
         }
+    }
+
+    /// The representations of a victim, as the access rules see them (the actor's user id is
+    /// its name in the matrix).
+    fn representations_of(&self, v: &Victim) -> Vec<RepresentationScope> {
+        let today = CalendarDate::parse("today", TODAY).unwrap();
+        self.representations
+            .iter()
+            .filter(|(i, _)| self.victims[*i].id == v.id)
+            .map(|(_, lawyer)| RepresentationScope { lawyer_user_id: lawyer.clone(), from: today, revoked_on: None })
+            .collect()
     }
 
     /// The first decision of the procedure in force in `code` (the one a fresh referral awaits).
@@ -226,7 +240,15 @@ async fn world() -> World {
         orgs.push(Org { id, kind: OrganisationKind::parse_code("kind", kind).unwrap(), country: c });
     }
     let profiles = ProfileSet::load(&[crate::common::TWO_STAGE_LV]).unwrap();
-    let mut w = World { t, orgs, users: Vec::new(), victims: Vec::new(), referrals: Vec::new(), profiles };
+    let mut w = World {
+        t,
+        orgs,
+        users: Vec::new(),
+        victims: Vec::new(),
+        referrals: Vec::new(),
+        profiles,
+        representations: Vec::new(),
+    };
     let placement: &[(&str, Role, usize)] = &[
         ("a.admin", Role::Administrator, 0),
         ("a.responder", Role::FirstResponder, 0),
@@ -238,7 +260,6 @@ async fn world() -> World {
         ("ca.decider", Role::DecisionMaker, 2),
         ("ca.responder", Role::FirstResponder, 2),
         ("ca.dataofficer", Role::DataOfficer, 2),
-        ("ca.focalpoint", Role::FocalPoint, 2),
         ("police.officer", Role::Investigator, 3),
         ("rap.rapporteur", Role::Rapporteur, 4),
         ("rap.statistician", Role::Statistician, 4),
@@ -248,8 +269,9 @@ async fn world() -> World {
         ("ee.supervisor", Role::Supervisor, 6),
         ("ee.dpo", Role::Auditor, 6),
         ("ee.decider", Role::DecisionMaker, 7),
-        ("ee.focalpoint", Role::FocalPoint, 7),
         ("ee.officer", Role::Investigator, 8),
+        ("b.lawyer", Role::VictimLawyer, 1),
+        ("ee.lawyer", Role::VictimLawyer, 6),
     ];
     for (name, role, org) in placement {
         let org_id = w.orgs[*org].id.clone();
@@ -329,6 +351,21 @@ async fn world() -> World {
         }
         w.victims.push(v);
     }
+    // Birch (NGO A's, its identity shared with the police) is a victim in an investigation of
+    // the police, and NGO A's caseworker records that NGO B's lawyer represents her (Dir 2011/36
+    // Art 12(2)): the lawyer reads the victim's view of Birch's proceedings, and nothing else.
+    let opening = json!({"reference": "11816000321", "opened_on": "2026-09-01", "opening": "ex_officio",
+        "offences": [{"kind": "trafficking", "forms": ["forced_labour"], "national_provision": "Criminal Law s. 154.1"}]});
+    let reply = w.post("/api/v1/investigations", "police.officer", opening).await;
+    let investigation = expect(&reply, StatusCode::CREATED, "investigation")["investigation"]["id"].as_str().unwrap().to_owned();
+    let link = json!({"case_id": w.victims[1].id});
+    let path = format!("/api/v1/investigations/{investigation}/victims");
+    expect(&w.post(&path, "police.officer", link).await, StatusCode::CREATED, "victim linked");
+    let lawyer_id = w.t.app.store().user_by_username("b.lawyer").await.unwrap().id;
+    let representation = json!({"lawyer_user_id": lawyer_id, "from_on": TODAY, "consent_given": true, "consent_on": TODAY});
+    let path = format!("/api/v1/cases/{}/representations", w.victims[1].id);
+    expect(&w.post(&path, "a.caseworker", representation).await, StatusCode::CREATED, "representation");
+    w.representations.push((1, "b.lawyer".to_owned()));
     // A presumed victim whose criminal matter was compelled: the case file carries the
     // non-punishment notice.
     let dogwood = w.victims[3].id.clone();
@@ -374,6 +411,11 @@ enum Rule {
     Referral,
     /// What a reader of the case learns of its proceedings: `proceedings_view` is not `Nothing`.
     Involvement,
+    /// Recording, listing and revoking the victim's lawyer: `may_record_representation`.
+    Represent,
+    /// The victim's view for the victim's lawyer: `represented_view` over the world's
+    /// representations.
+    Represented,
 }
 
 /// What the route addresses: a victim's record (and which), or none. A parameter the matrix
@@ -388,6 +430,8 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 (_, "{case}") => record = Some(Record::Case),
                 ("plan" | "support-records", "{id}") | ("assessments", "{seq}") if record == Some(Record::Case) => {}
                 ("referrals", "{id}") => record = Some(Record::Referral),
+                // A representation of the case's victim (its id, within the case).
+                ("representations", "{id}") if record == Some(Record::Case) => {}
                 // Not a victim's record: covered role by route in `authz`, by jurisdiction in `separation`.
                 ("users", "{username}")
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
@@ -423,6 +467,8 @@ fn rule(route: &RouteSpec, record: Record, permission: Permission) -> Result<Rul
         (Record::Case, ReviewAssessments | ManageReferrals) => Rule::Part(Compartment::Support, Action::Write),
         (Record::Case, ShareCase) => Rule::Share,
         (Record::Case, ReadAccessHistory) => Rule::History,
+        (Record::Case, ManageRepresentation) => Rule::Represent,
+        (Record::Case, ReadRepresentedVictims) => Rule::Represented,
         (Record::Referral, ManageReferrals) => Rule::Referral,
         _ => {
             return Err(format!(
@@ -498,6 +544,11 @@ fn probes() -> Result<Vec<Probe>, Vec<String>> {
 /// A version the server gave out long ago, if ever: a save naming it is a conflict (409).
 const STALE: i64 = 1000;
 
+/// A reason longer than any narrative may be.
+fn too_long() -> String {
+    "x".repeat(20_001)
+}
+
 const NO_BODY: &str = "the authorisation matrix has no request body for this route; add one to authz_matrix.rs";
 
 fn api_body(path: &str, w: &World, v: &Victim) -> Option<Value> {
@@ -535,6 +586,11 @@ fn api_body(path: &str, w: &World, v: &Victim) -> Option<Value> {
         }
         "/api/v1/referrals/{id}/state" => json!({"state": "accepted", "version": STALE}),
         "/api/v1/referrals/{id}/follow-ups" => json!({"note": "Called the shelter.", "version": 1}),
+        // No lawyer has this id, and no reason is this long: refused for the input (422), so
+        // that the matrix changes nobody's representation.
+        "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": NIL, "from_on": TODAY,
+            "consent_given": true, "consent_on": TODAY}),
+        "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": too_long()}),
         _ => return None,
     };
     Some(body)
@@ -623,6 +679,13 @@ fn form_body(path: &str, w: &World, v: &Victim) -> Option<Vec<(String, String)>>
         ],
         "/referrals/{id}/state" => vec![("state", "accepted".into()), ("version", STALE.to_string())],
         "/referrals/{id}/follow-ups" => vec![("note", "Called the shelter.".into()), ("version", "1".into())],
+        "/cases/{case}/representations" => vec![
+            ("lawyer_user_id", NIL.into()),
+            ("consent_given", "true".into()),
+            ("consent_on", TODAY.into()),
+            ("from_on", TODAY.into()),
+        ],
+        "/cases/{case}/representations/{id}/revoke" => vec![("reason", too_long())],
         _ => return None,
     };
     Some(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -647,6 +710,11 @@ fn allowed(w: &World, u: &User, probe: &Probe, v: &Victim, referral: Option<&Ref
         Rule::History => may_read_access_history(&actor, &scope),
         Rule::Referral => referral.is_some_and(|r| r.from == u.org || (r.to == u.org && r.sent)),
         Rule::Involvement => proceedings_view(&actor, &scope) != ProceedingsView::Nothing,
+        Rule::Represent => may_record_representation(&actor, &scope).is_allowed(),
+        Rule::Represented => {
+            let today = CalendarDate::parse("today", TODAY).unwrap();
+            represented_view(&actor, &scope, &w.representations_of(v), today) == ProceedingsView::VictimsView
+        }
     }
 }
 
@@ -702,7 +770,8 @@ fn part_of(rule: Rule) -> Option<Compartment> {
     match rule {
         Rule::Part(c, _) => Some(c),
         Rule::Decide | Rule::Share => Some(Compartment::Identity),
-        Rule::History | Rule::Referral | Rule::Involvement => None,
+        Rule::Represent => Some(Compartment::Support),
+        Rule::History | Rule::Referral | Rule::Involvement | Rule::Represented => None,
     }
 }
 

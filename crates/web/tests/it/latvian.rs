@@ -324,7 +324,7 @@ async fn world() -> World {
     let police = t.org("Valsts policija", "police", "LV").await;
     let rapporteur = t.org("Nacionālais ziņotājs", "national_rapporteur", "LV").await;
     let eu = t.org("ES statistikas birojs", "statistics_office", "EU").await;
-    let roles: [(&'static str, &str, &[&str]); 8] = [
+    let roles: [(&'static str, &str, &[&str]); 9] = [
         ("lv.policija", &police, &["first_responder", "investigator"]),
         ("lv.biedriba", &ngo, &["caseworker"]),
         ("lv.vaditaja", &ngo, &["supervisor"]),
@@ -333,6 +333,7 @@ async fn world() -> World {
         ("lv.zinotajs", &rapporteur, &["rapporteur"]),
         ("es.statistikis", &eu, &["statistician"]),
         ("lv.dpi", &authority, &["auditor"]),
+        ("lv.advokats", &ngo, &["victim_lawyer"]),
     ];
     let mut users = vec![];
     for (name, org, roles) in roles {
@@ -527,6 +528,14 @@ async fn world() -> World {
     )
     .await;
     w.api(&format!("{inv}/report-withdrawal"), "lv.policija", json!({"withdrawn_on": "2026-09-15"})).await;
+    // The child's lawyer, recorded by the NGO with the child's consent (Dir 2011/36 Art 12(2)).
+    let lawyer = w.t.app.store().user_by_username("lv.advokats").await.unwrap().id;
+    w.api(
+        &format!("/api/v1/cases/{}/representations", w.child),
+        "lv.biedriba",
+        json!({"lawyer_user_id": lawyer, "from_on": "2026-09-20", "consent_given": true, "consent_on": "2026-09-20"}),
+    )
+    .await;
     w
 }
 

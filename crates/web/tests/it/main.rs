@@ -27,6 +27,7 @@ mod proceedings_persons;
 mod queues;
 mod records;
 mod relink_jobs;
+mod representation;
 mod security;
 mod separation;
 mod stats;
