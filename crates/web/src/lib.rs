@@ -16,6 +16,8 @@ pub mod api_trainings;
 pub mod api_representation;
 pub mod assets;
 pub mod error;
+pub mod exchange;
+pub mod exchange_tls;
 pub mod extract;
 pub mod i18n;
 pub mod leaflet;

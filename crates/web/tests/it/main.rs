@@ -12,6 +12,7 @@ mod browser_review;
 mod case_pages;
 mod common;
 mod conformance;
+mod exchange;
 mod exchange_statistics;
 mod ident;
 mod input;
