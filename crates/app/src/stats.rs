@@ -1269,11 +1269,7 @@ pub const MAX_SUBMISSION_BYTES: usize = 5 * 1024 * 1024;
 
 /// Reads an SDMX-CSV submission of one country and year, every problem listed by line and column.
 /// The file upload and the exchange channel (`statistics_submission`) read their content here.
-pub(crate) fn read_sdmx_submission(
-    bytes: &[u8],
-    country: &str,
-    year: u16,
-) -> AppResult<haven_stats::hub::Submission> {
+pub(crate) fn read_sdmx_submission(bytes: &[u8], country: &str, year: u16) -> AppResult<haven_stats::hub::Submission> {
     let expected = haven_stats::sdmx::Expected { dataflow: DATAFLOW, country: Some(country), year: Some(year) };
     let mut subs = haven_stats::sdmx::from_csv_with_origins(bytes, &expected).map_err(|e| {
         AppError::Rejected(

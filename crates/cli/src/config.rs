@@ -16,6 +16,37 @@ pub struct Config {
     pub log: LogConfig,
     pub statistics: StatisticsConfig,
     pub audit: AuditConfig,
+    pub exchange: ExchangeConfig,
+}
+
+/// The transnational exchange's own listener and delivery client (docs/transnational.md §7).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExchangeConfig {
+    /// Address and port of the exchange's HTTPS listener (`/exchange/v1/...`, TLS 1.3); empty:
+    /// the exchange is neither served nor delivered by this server.
+    pub listen: String,
+    /// The listener's certificate chain (PEM). Without it (and the key), plain HTTP is served,
+    /// and only on a loopback address (tests).
+    pub certificate_file: String,
+    /// The listener's private key (PEM).
+    pub private_key_file: String,
+    /// The CA certificates (PEM) the delivery client trusts for the peers' listeners.
+    pub ca_file: String,
+    /// Seconds between two delivery passes over the outbox.
+    pub delivery_interval_seconds: u64,
+}
+
+impl Default for ExchangeConfig {
+    fn default() -> Self {
+        ExchangeConfig {
+            listen: String::new(),
+            certificate_file: String::new(),
+            private_key_file: String::new(),
+            ca_file: String::new(),
+            delivery_interval_seconds: 15,
+        }
+    }
 }
 
 /// Where the server anchors the audit log outside the database (see docs/audit.md).

@@ -27,6 +27,7 @@ const ORGANISATIONS: &[(&str, &str, &str)] = &[
     ("Prosecutor General's Office", "prosecution", "LV"),
     ("Safe House Riga", "shelter", "LV"),
     ("Resource Centre for Women Marta", "ngo", "LV"),
+    ("Legal Aid Lawyers for Victims Riga", "ngo", "LV"),
     ("Riga Social Service", "social_services", "LV"),
     ("Orphan's and Custody Court", "guardian_service", "LV"),
     ("State Inspectorate for Protection of Children's Rights", "child_protection_service", "LV"),
@@ -57,6 +58,7 @@ const USERS: &[(&str, &str, &str, &str)] = &[
     ("demo.dpo", "Andris Vītols", "Safe House Riga", "auditor"),
     ("demo.dataofficer", "Inese Jansone", "National Referral Mechanism Latvia", "data_officer"),
     ("demo.focalpoint", "Kristaps Liepiņš", "National Referral Mechanism Latvia", "focal_point"),
+    ("demo.lawyer", "Līga Kalēja", "Legal Aid Lawyers for Victims Riga", "victim_lawyer"),
 ];
 
 /// The staff who register cases and decide on them in Estonia and Lithuania.
@@ -289,6 +291,10 @@ pub async fn seed(app: &App) -> Result<()> {
     let (measures, informed, trainings) = crate::demo_proceedings_victims::seed(&seeding, police.lv, police.ee, today)
         .await
         .context("synthetic victims in proceedings")?;
+    let lawyer = seeding.store().user_by_username("demo.lawyer").await?;
+    let represented = crate::demo_representation::seed(&seeding, principal("demo.ngo")?, police.lv, &lawyer.id, today)
+        .await
+        .context("the synthetic victim's lawyer")?;
     clock.set(now);
 
     let (releases, files) = crate::demo_stats::seed(
@@ -316,6 +322,9 @@ pub async fn seed(app: &App) -> Result<()> {
     println!("  statistics: {releases} releases sent to the EU hub, {files} member-state files received there");
     println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
     println!("  victims in proceedings: {measures} protection measures, {informed} informed, {trainings} trainings");
+    if let Some(reference) = represented {
+        println!("  victim's lawyer: demo.lawyer represents the victim of case {reference}");
+    }
     Ok(())
 }
 

@@ -8,7 +8,9 @@ mod demo_ident;
 mod demo_money;
 mod demo_proceedings;
 mod demo_proceedings_victims;
+mod demo_representation;
 mod demo_stats;
+mod exchange;
 mod peer;
 
 use anyhow::{Context, Result, bail};
@@ -527,6 +529,8 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
     .await?;
     let (stop_checkpoints, stopped) = tokio::sync::watch::channel(false);
     let checkpointing = tokio::spawn(checkpointer.run(stopped));
+    // The transnational exchange's own HTTPS listener and delivery loop, when configured.
+    let exchange = exchange::start(&config.exchange, app.clone()).await?;
     let shutdown = shutdown_signal()?;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -538,6 +542,9 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         .await?;
     following.abort();
     sweeping.abort();
+    if let Some(exchange) = exchange {
+        exchange.stop().await;
+    }
     // The last checkpoint, once no request can add to the log any more.
     let _ = stop_checkpoints.send(true);
     match checkpointing.await {

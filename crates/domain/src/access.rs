@@ -696,8 +696,7 @@ pub fn represented_view(
     representations: &[RepresentationScope],
     today: crate::case::CalendarDate,
 ) -> ProceedingsView {
-    let represents =
-        representations.iter().any(|r| r.lawyer_user_id == actor.user_id && r.active_on(today));
+    let represents = representations.iter().any(|r| r.lawyer_user_id == actor.user_id && r.active_on(today));
     if permission_allowed(&actor.roles, Permission::ReadRepresentedVictims)
         && actor.jurisdiction == case.jurisdiction
         && represents
@@ -746,9 +745,10 @@ pub fn victims_view_shows(part: ProceedingsPart) -> bool {
         | ProceedingsPart::ProsecutionAndJudgments
         | ProceedingsPart::OwnProtection
         | ProceedingsPart::OwnInformation => true,
-        ProceedingsPart::Suspects | ProceedingsPart::OtherVictims | ProceedingsPart::Money | ProceedingsPart::Support => {
-            false
-        }
+        ProceedingsPart::Suspects
+        | ProceedingsPart::OtherVictims
+        | ProceedingsPart::Money
+        | ProceedingsPart::Support => false,
     }
 }
 
@@ -1516,7 +1516,8 @@ mod tests {
         ee_caseworker.jurisdiction = ee();
         assert!(!may_record_representation(&ee_caseworker, &case).is_allowed());
         // Who may be chosen: an enabled lawyer of the case's country.
-        let l = LawyerScope { user_id: "l".into(), jurisdiction: lv(), roles: vec![Role::VictimLawyer], disabled: false };
+        let l =
+            LawyerScope { user_id: "l".into(), jurisdiction: lv(), roles: vec![Role::VictimLawyer], disabled: false };
         assert!(may_represent(&l, &case));
         assert!(!may_represent(&LawyerScope { disabled: true, ..l.clone() }, &case));
         assert!(!may_represent(&LawyerScope { roles: vec![Role::Caseworker], ..l.clone() }, &case));

@@ -294,7 +294,9 @@ mod tests {
     /// The victim's lawyer (Dir 2011/36 Art 12(2); Dir 2012/29 Art 20): which representation
     /// opens the victim's view, and which parts of the proceedings that view shows.
     fn victims_lawyer() -> String {
-        use crate::access::{ProceedingsPart, ProceedingsView, RepresentationScope, represented_view, victims_view_shows};
+        use crate::access::{
+            ProceedingsPart, ProceedingsView, RepresentationScope, represented_view, victims_view_shows,
+        };
         use crate::case::CalendarDate;
         let day = |s: &str| CalendarDate::parse("d", s).unwrap_or_else(|e| panic!("{e}"));
         let today = day("2026-09-21");

@@ -130,6 +130,7 @@ impl I18n {
                     EN_EXCHANGE,
                     EN_TRANSNATIONAL,
                     EN_CROSSBORDER,
+                    EN_REPRESENTATION,
                 ],
                 "en",
                 false,
@@ -155,6 +156,7 @@ impl I18n {
                     LV_EXCHANGE,
                     LV_TRANSNATIONAL,
                     LV_CROSSBORDER,
+                    LV_REPRESENTATION,
                 ],
                 "lv",
                 false,
@@ -758,6 +760,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-representation.ftl", EN_REPRESENTATION),
             ("en-exchange.ftl", EN_EXCHANGE),
             ("en-transnational.ftl", EN_TRANSNATIONAL),
+            ("en-crossborder.ftl", EN_CROSSBORDER),
         ],
     );
     let lv = interface(
@@ -781,6 +784,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-representation.ftl", LV_REPRESENTATION),
             ("lv-exchange.ftl", LV_EXCHANGE),
             ("lv-transnational.ftl", LV_TRANSNATIONAL),
+            ("lv-crossborder.ftl", LV_CROSSBORDER),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

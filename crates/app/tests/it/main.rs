@@ -3,10 +3,10 @@
 
 mod common;
 mod exchange_peers;
-mod exchange_referrals;
 mod exchange_persons;
-mod exchange_transport;
+mod exchange_referrals;
 mod exchange_statistics;
+mod exchange_transport;
 mod person_review;
 mod persons;
 mod proceedings;

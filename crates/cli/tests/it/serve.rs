@@ -117,8 +117,14 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
         .collect();
     assert_eq!(
         users.len(),
-        11,
-        "one demo user of every role, the NGO's supervisor, the data officer and the prosecutor: {}",
+        12,
+        "one demo user of every role, the NGO's supervisor, the data officer, the prosecutor and the victim's \
+         lawyer: {}",
+        server.banner
+    );
+    assert!(
+        server.banner.contains("victim's lawyer: demo.lawyer represents the victim of case"),
+        "a victim linked to a Latvian investigation is represented by demo.lawyer: {}",
         server.banner
     );
     assert!(

@@ -5,8 +5,8 @@
 mod directory;
 mod envelope;
 mod messages;
-mod person_encodings;
 mod parsers;
+mod person_encodings;
 mod referral_update;
 mod statistics_submission;
 mod support;

@@ -158,12 +158,10 @@ async fn a_received_message_is_decided_once_with_its_acknowledgement_queued(t: T
 async fn the_transport_tables_are_backed_up_and_restored(t: TestStore) {
     for table in ["exchange_outbox", "exchange_inbox"] {
         assert!(TABLES.contains(&table), "{table} is not backed up");
-        for column in ["body"] {
-            assert!(
-                ENCRYPTED_COLUMNS.iter().any(|c| c.table == table && c.column == column && c.row == "message_id"),
-                "{table}.{column} is not re-encrypted by a key rotation"
-            );
-        }
+        assert!(
+            ENCRYPTED_COLUMNS.iter().any(|c| c.table == table && c.column == "body" && c.row == "message_id"),
+            "{table}.body is not re-encrypted by a key rotation"
+        );
     }
     fill_exchange_transport(&t).await;
     let dump = t.dump().await;

@@ -11,10 +11,10 @@ pub mod form;
 pub mod home;
 pub mod identification;
 pub mod page_error;
+pub mod peers;
 pub mod persons;
 pub mod proceedings;
 pub mod representations;
-pub mod peers;
 pub mod statistics;
 pub mod trainings;
 

@@ -359,12 +359,14 @@ async fn world() -> World {
     let opening = json!({"reference": "11816000321", "opened_on": "2026-09-01", "opening": "ex_officio",
         "offences": [{"kind": "trafficking", "forms": ["forced_labour"], "national_provision": "Criminal Law s. 154.1"}]});
     let reply = w.post("/api/v1/investigations", "police.officer", opening).await;
-    let investigation = expect(&reply, StatusCode::CREATED, "investigation")["investigation"]["id"].as_str().unwrap().to_owned();
+    let investigation =
+        expect(&reply, StatusCode::CREATED, "investigation")["investigation"]["id"].as_str().unwrap().to_owned();
     let link = json!({"case_id": w.victims[1].id});
     let path = format!("/api/v1/investigations/{investigation}/victims");
     expect(&w.post(&path, "police.officer", link).await, StatusCode::CREATED, "victim linked");
     let lawyer_id = w.t.app.store().user_by_username("b.lawyer").await.unwrap().id;
-    let representation = json!({"lawyer_user_id": lawyer_id, "from_on": TODAY, "consent_given": true, "consent_on": TODAY});
+    let representation =
+        json!({"lawyer_user_id": lawyer_id, "from_on": TODAY, "consent_given": true, "consent_on": TODAY});
     let path = format!("/api/v1/cases/{}/representations", w.victims[1].id);
     expect(&w.post(&path, "a.caseworker", representation).await, StatusCode::CREATED, "representation");
     w.representations.push((1, "b.lawyer".to_owned()));

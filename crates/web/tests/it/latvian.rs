@@ -648,12 +648,11 @@ async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_isl
             problems.push(format!("GET {} before signing in: {english}", route.path));
         }
     }
-    let unseen: Vec<&str> =
-        ROUTES
-            .iter()
-            .filter(|r| !r.api && r.method == "GET" && !seen.contains(r.path) && !r.path.ends_with("/evidence"))
-            .map(|r| r.path)
-            .collect();
+    let unseen: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| !r.api && r.method == "GET" && !seen.contains(r.path) && !r.path.ends_with("/evidence"))
+        .map(|r| r.path)
+        .collect();
     assert!(unseen.is_empty(), "pages no role could open: {unseen:?}");
     problems.dedup();
     assert!(problems.is_empty(), "English on Latvian pages:\n{}", problems.join("\n"));
