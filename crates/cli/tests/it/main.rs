@@ -14,6 +14,7 @@ mod config;
 mod crash;
 mod demo_stats;
 mod encryption;
+mod exchange;
 mod key_reload;
 #[path = "../../../stats/tests/it/outside_audit.rs"]
 mod outside_audit;

@@ -117,9 +117,9 @@ fn demo_loads_its_data_once_and_keeps_every_name_encrypted() {
         .collect();
     assert_eq!(
         users.len(),
-        12,
-        "one demo user of every role, the NGO's supervisor, the data officer, the prosecutor and the victim's \
-         lawyer: {}",
+        13,
+        "one demo user of every role, the NGO's supervisor, the data officer, the prosecutor, the focal point and \
+         the victim's lawyer: {}",
         server.banner
     );
     assert!(

@@ -171,6 +171,10 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
             "national_provision": "Criminal Law s. 154.1"}]}),
         "/api/v1/trainings" => json!({"title": format!("Training {n}"), "organiser": "State Police College",
             "starts_on": "2026-09-01", "hours": "8", "attendance": [{"audience": "police", "attendees": "12"}]}),
+        // The victim's lawyer named is no user: allowed roles get 4xx, the others 403.
+        "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": "00000000-0000-0000-0000-000000000000",
+            "from_on": "2026-09-01", "consent_given": true, "consent_on": "2026-09-01"}),
+        "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": "Ended."}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
         p if p.starts_with("/api/v1/investigations/") || p.starts_with("/api/v1/joint-teams/") => json!({}),
         _ => return None,

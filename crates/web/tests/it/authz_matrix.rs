@@ -273,6 +273,8 @@ async fn world() -> World {
         ("ee.focalpoint", Role::FocalPoint, 7),
         ("ee.officer", Role::Investigator, 8),
         ("b.lawyer", Role::VictimLawyer, 1),
+        // A lawyer of NGO A represents nobody: it meets Dogwood as a case referred in its country.
+        ("a.lawyer", Role::VictimLawyer, 0),
         ("ee.lawyer", Role::VictimLawyer, 6),
     ];
     for (name, role, org) in placement {
@@ -357,7 +359,7 @@ async fn world() -> World {
     // the police, and NGO A's caseworker records that NGO B's lawyer represents her (Dir 2011/36
     // Art 12(2)): the lawyer reads the victim's view of Birch's proceedings, and nothing else.
     let opening = json!({"reference": "11816000321", "opened_on": "2026-09-01", "opening": "ex_officio",
-        "offences": [{"kind": "trafficking", "forms": ["forced_labour"], "national_provision": "Criminal Law s. 154.1"}]});
+        "summary": "Workers recruited for a building site, documents taken.", "offences": [{"kind": "trafficking", "forms": ["forced_labour"], "national_provision": "Criminal Law s. 154.1"}]});
     let reply = w.post("/api/v1/investigations", "police.officer", opening).await;
     let investigation =
         expect(&reply, StatusCode::CREATED, "investigation")["investigation"]["id"].as_str().unwrap().to_owned();
