@@ -11,12 +11,12 @@ const PEERS_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBkjCCATmgAwIBAgIUcN46MAr
 
 fn config(haven: &Haven, ca: bool) -> String {
     let ca_file = haven.data().join("peers-ca.pem");
-    std::fs::write(&ca_file, PEERS_CA).unwrap();
-    let ca_line = if ca { format!("ca_file = {:?}\n", ca_file.to_str().unwrap()) } else { String::new() };
+    std::fs::write(&ca_file, PEERS_CA).expect("write the CA file");
+    let ca_line = if ca { format!("ca_file = {:?}\n", ca_file.to_str().expect("a UTF-8 path")) } else { String::new() };
     let file = haven.data().join("haven.toml");
     std::fs::write(&file, format!("[exchange]\nlisten = \"127.0.0.1:0\"\n{ca_line}delivery_interval_seconds = 1\n"))
-        .unwrap();
-    file.to_str().unwrap().to_owned()
+        .expect("write the configuration");
+    file.to_str().expect("a UTF-8 path").to_owned()
 }
 
 #[test]
