@@ -39,6 +39,7 @@ use std::sync::Arc;
 
 pub(crate) mod linkage;
 mod persons;
+mod referred;
 
 pub use linkage::{DUPLICATE_WARNING_PROBABILITY, FieldReason, PERSON_MODEL_FILE, PersonClusters, PersonModel};
 use linkage::{PersonFacts, PersonIndex, block_key_basis, block_key_pairs};
@@ -1429,7 +1430,7 @@ impl App {
     pub async fn identification_counts(&self, principal: &Principal) -> AppResult<IdentificationCounts> {
         self.require(principal, Permission::ReadStatistics).await?;
         let j = principal.organisation.jurisdiction.code();
-        let regs = self.store.registrations_in(j).await?;
+        let regs = self.store.registration_codes_in(j).await?;
         let notes = self.store.notifications_in(j).await?;
         let mut counts = IdentificationCounts::default();
         for r in regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()) {
@@ -1447,11 +1448,10 @@ impl App {
                 *counts.notified_by_group.entry(g.code().to_owned()).or_default() += 1;
             }
         }
-        let referred: Vec<&RegistrationRow> =
-            regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
-        counts.registered = referred.len() as u64;
+        let referred = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count();
+        counts.registered = referred as u64;
         counts.notified = notes.len() as u64;
-        counts.distinct_persons = self.persons_among(j, &referred).await?;
+        counts.distinct_persons = self.persons_of_referred(j, referred).await?;
         Ok(counts)
     }
 
@@ -1753,10 +1753,9 @@ impl App {
             self.audit_denied(principal, "statistics", jurisdiction.code(), None).await;
             return Err(AppError::Forbidden);
         }
-        let regs = self.store.registrations_in(jurisdiction.code()).await?;
-        let referred: Vec<&RegistrationRow> =
-            regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
-        self.persons_among(jurisdiction.code(), &referred).await
+        let regs = self.store.registration_codes_in(jurisdiction.code()).await?;
+        let referred = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count();
+        self.persons_of_referred(jurisdiction.code(), referred).await
     }
 
     /// Records a data officer's answer that two registrations are different persons (a

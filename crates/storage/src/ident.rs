@@ -574,12 +574,29 @@ impl Store {
         Ok(rows)
     }
 
-    /// Registrations of a jurisdiction (coded columns only), for statistics.
+    /// Registrations of a jurisdiction, with their encrypted records.
     pub async fn registrations_in(&self, jurisdiction: &str) -> Result<Vec<RegistrationRow>> {
         let sql = format!(
             "SELECT {} FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 \
              ORDER BY r.case_id",
             REG_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(jurisdiction)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows)
+    }
+}
+
+impl Store {
+    /// Registrations of a jurisdiction, coded columns only (`record` left empty): for counts
+    /// that never need the person, without reading every ciphertext of the register.
+    pub async fn registration_codes_in(&self, jurisdiction: &str) -> Result<Vec<RegistrationRow>> {
+        let sql = format!(
+            "SELECT {} FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 \
+             ORDER BY r.case_id",
+            REG_COLUMNS.split(", ").filter(|c| *c != "record").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
         );
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(jurisdiction)

@@ -127,6 +127,8 @@ pub struct RegistrationRow {
     pub case_id: String,
     pub state: String,
     pub version: i64,
+    /// Empty when read by [`Store::registration_codes_in`](crate::Store::registration_codes_in).
+    #[sqlx(default)]
     pub record: Vec<u8>,
     pub referred_on: Option<String>,
     pub sex: String,

@@ -283,32 +283,46 @@ impl App {
         Ok(true)
     }
 
-    /// Distinct persons among `rows` (referred registrations of `jurisdiction`): from the
-    /// maintained clusters when they are current, else by linking the rows now.
-    pub(crate) async fn persons_among(
+    /// The distinct persons among the `referred` referred registrations of `jurisdiction`, from
+    /// the maintained clusters (one query counting the distinct person ids), when they are
+    /// current and hold exactly those registrations; `None` when the rows must be linked now.
+    pub(crate) async fn persons_counted(
         &self,
         jurisdiction: &str,
-        rows: &[&RegistrationRow],
-    ) -> AppResult<PersonClusters> {
-        // from the maintained clusters: one query counting the distinct person ids
-        if self.clusters_ready().await? {
-            let (records, persons) = self.store.person_counts_in(jurisdiction).await?;
-            if usize::try_from(records).is_ok_and(|r| r == rows.len()) {
-                let model = self.person_model();
-                let (records, persons) = (records.unsigned_abs(), persons.unsigned_abs());
-                return Ok(PersonClusters {
-                    persons,
-                    records,
-                    merged: records.saturating_sub(persons),
-                    method: format!(
-                        "the same document number first, then the linkage engine: model {}, threshold {}",
-                        model.label(),
-                        model.cluster_threshold()
-                    ),
-                });
-            }
+        referred: usize,
+    ) -> AppResult<Option<PersonClusters>> {
+        if !self.clusters_ready().await? {
+            return Ok(None);
         }
-        Ok(self.assign_referred(jurisdiction, rows).await?.1)
+        let (records, persons) = self.store.person_counts_in(jurisdiction).await?;
+        if !usize::try_from(records).is_ok_and(|r| r == referred) {
+            return Ok(None);
+        }
+        let model = self.person_model();
+        let (records, persons) = (records.unsigned_abs(), persons.unsigned_abs());
+        Ok(Some(PersonClusters {
+            persons,
+            records,
+            merged: records.saturating_sub(persons),
+            method: format!(
+                "the same document number first, then the linkage engine: model {}, threshold {}",
+                model.label(),
+                model.cluster_threshold()
+            ),
+        }))
+    }
+
+    /// The distinct persons among the referred registrations of `jurisdiction`, read from their
+    /// coded columns (`referred` of them): from the maintained clusters when they are current,
+    /// else by reading the registrations with their records and linking them now.
+    pub(crate) async fn persons_of_referred(&self, jurisdiction: &str, referred: usize) -> AppResult<PersonClusters> {
+        if let Some(counted) = self.persons_counted(jurisdiction, referred).await? {
+            return Ok(counted);
+        }
+        let regs = self.store.registrations_in(jurisdiction).await?;
+        let rows: Vec<&RegistrationRow> =
+            regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).collect();
+        Ok(self.assign_referred(jurisdiction, &rows).await?.1)
     }
 
     /// The person (a number from 0, by first appearance) of each of `rows` (referred

@@ -847,6 +847,14 @@ async fn notifications_and_registrations_for_statistics(t: TestStore) {
     assert_eq!(ee.iter().map(|r| r.case_id.as_str()).collect::<Vec<_>>(), ["case-4", "case-5"]);
     assert_eq!(ee[1], reg_of(&t, "case-5").await);
     assert!(t.store.registrations_in("LT").await.unwrap().is_empty());
+
+    // The coded columns alone: the same rows, in the same order, with no ciphertext read.
+    let coded = t.store.registration_codes_in("LV").await.unwrap();
+    assert!(expected.iter().all(|r| !r.record.is_empty()));
+    let without_records: Vec<_> = expected.into_iter().map(|r| RegistrationRow { record: Vec::new(), ..r }).collect();
+    assert_eq!(coded, without_records);
+    assert_eq!(t.store.registration_codes_in("EE").await.unwrap().len(), 2);
+    assert!(t.store.registration_codes_in("LT").await.unwrap().is_empty());
 }
 
 // ---------------------------------------------------------------------------------- backup
