@@ -2,6 +2,9 @@
 //! kind that fits, one user of every role (and the staff who register and decide in Estonia
 //! and Lithuania), a few hundred synthetic registrations with their history, and anonymous
 //! notifications. Every name is made up. Loaded once, on a database that has no cases yet.
+//! Each instance of the demonstration ([`crate::demo_instances`]) holds one [`Part`]: a
+//! country's organisations, users and cases, or the EU hub's. The whole plan is drawn with the
+//! same seed on every instance, so each country's share is the same as in one database.
 //!
 //! The history is made through the ordinary use cases, so that everything is encrypted and
 //! audited as in real use. It happens on its own dates: the seeding runs the application with a
@@ -103,14 +106,48 @@ const AUTHORITIES: &[(Country, &str)] =
 /// The members of the Latvian demonstration commission, one per seat of the profile's commission.
 const COMMISSION_MEMBERS: &[&str] = &["Inga Zariņa", "Māris Lācis", "Ruta Krēsliņa", "Edgars Siliņš"];
 
-/// The application on the same database and keys, with a clock the seeding sets. `seed` is given
-/// the running application only, so the data keys are unwrapped once more with the master key,
-/// read from the same command line and configuration as `haven demo` read it.
-async fn seeding_app(app: &App, clock: Arc<FixedClock>) -> Result<App> {
-    let cli = <crate::Cli as clap::Parser>::try_parse().context("reading the command line")?;
-    let config = crate::load_config(&cli.global)?;
-    let (master, _) = crate::master_key(&config, &cli.global.data)?;
-    App::open(app.store().clone(), &master, clock, app.settings().clone())
+/// Who acts on the exchange in the demonstration: the Latvian focal point sends the referral.
+const EXCHANGE_ACTORS: &[&str] = &["demo.focalpoint"];
+
+/// The part of the demonstration one instance holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// A country's organisations, users, cases, proceedings and statistics.
+    Country(Country),
+    /// The EU level: its organisations and users, and the member states' files it received.
+    Hub,
+}
+
+impl Part {
+    /// The jurisdiction code of the instance (`LV`, `EE`, `LT`, `EU`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Part::Country(c) => c.code(),
+            Part::Hub => "EU",
+        }
+    }
+
+    fn holds(self, jurisdiction: &str) -> bool {
+        self.code() == jurisdiction
+    }
+
+    fn country(self) -> Option<Country> {
+        match self {
+            Part::Country(c) => Some(c),
+            Part::Hub => None,
+        }
+    }
+}
+
+/// The jurisdiction of a demonstration organisation.
+fn jurisdiction_of(organisation: &str) -> Option<&'static str> {
+    ORGANISATIONS.iter().find(|(name, _, _)| *name == organisation).map(|(_, _, j)| *j)
+}
+
+/// The application on the same database and keys, with a clock the seeding sets: the data keys
+/// are unwrapped once more with the instance's master key.
+async fn seeding_app(app: &App, master: &haven_crypto::MasterKey, clock: Arc<FixedClock>) -> Result<App> {
+    App::open(app.store().clone(), master, clock, app.settings().clone())
         .await
         .context("opening Haven with the seeding clock")
 }
@@ -138,15 +175,20 @@ fn yes_no(flag: bool) -> String {
     if flag { "yes" } else { "no" }.to_owned()
 }
 
-pub async fn seed(app: &App) -> Result<()> {
-    if app.store().count_cases().await? > 0 {
+/// Loads the part of the demonstration `part` on the instance `app` (its master key `master`),
+/// once: nothing when the database holds cases already. On the Latvian instance it also prepares
+/// a transnational referral to Estonia and has the focal point send it, and sends the national
+/// statistics release to the EU hub over the exchange (both queued in the outbox: the peers
+/// must be pinned first). Returns whether anything was loaded.
+pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Result<bool> {
+    if app.store().count_cases().await? > 0 || app.store().count_users().await? > 1 {
         println!("Demonstration data already loaded.");
-        return Ok(());
+        return Ok(false);
     }
     let now = app.now();
     let today = app.today();
     let clock = Arc::new(FixedClock::new(now));
-    let seeding = seeding_app(app, clock.clone()).await?;
+    let seeding = seeding_app(app, master, clock.clone()).await?;
     // Organisations and users exist before the first case.
     let start = today.add_days(-(demo_ident::HISTORY_DAYS + 10)).context("a date out of range")?;
     clock.set(seconds(start, 8));
@@ -154,7 +196,7 @@ pub async fn seed(app: &App) -> Result<()> {
     let mut rng = StdRng::seed_from_u64(20_260_101);
     let existing = seeding.organisations(Acting::Operator).await?;
     let mut orgs: Vec<(String, String, String)> = Vec::new();
-    for (name, kind, jurisdiction) in ORGANISATIONS {
+    for (name, kind, jurisdiction) in ORGANISATIONS.iter().filter(|(_, _, j)| part.holds(j)) {
         let id = match existing.iter().find(|o| o.name == *name) {
             Some(o) => o.id.clone(),
             None => seeding.create_organisation(Acting::Operator, name, kind, jurisdiction).await?.id,
@@ -164,44 +206,45 @@ pub async fn seed(app: &App) -> Result<()> {
     let org_id = |name: &str| orgs.iter().find(|(n, _, _)| n == name).map(|(_, _, id)| id.clone()).unwrap_or_default();
 
     let mut principals: HashMap<&str, Principal> = HashMap::new();
-    for (heading, users) in [
-        ("Demonstration users (passwords shown this once):", USERS),
-        ("Staff in Estonia and Lithuania (passwords shown this once):", STAFF),
-    ] {
-        println!("{heading}");
-        for (username, display, org, roles) in users {
-            let new = NewUser {
-                username: (*username).into(),
-                display_name: (*display).into(),
-                organisation_id: org_id(org),
-                roles: roles.split(',').map(str::to_owned).collect(),
-                password: None,
-                language: None,
-            };
-            let (user, password) = seeding.create_user(Acting::Operator, &new).await?;
-            println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
-            let acts = REGISTRARS.iter().any(|(u, _, _)| u == username)
-                || AUTHORITIES.iter().any(|(_, u)| u == username)
-                || ASSIST_ACTORS.contains(username)
-                || STATS_ACTORS.contains(username);
-            if acts {
-                let s = seeding
-                    .login(haven_app::LoginRequest {
-                        username,
-                        password: &password,
-                        totp: None,
-                        address: Some("127.0.0.1"),
-                        device: None,
-                    })
-                    .await?;
-                principals.insert(username, s.principal);
-            }
+    println!("Demonstration users of {} (passwords shown this once):", part.code());
+    for (username, display, org, roles) in USERS.iter().chain(STAFF) {
+        if !jurisdiction_of(org).is_some_and(|j| part.holds(j)) {
+            continue;
         }
-        if heading.starts_with("Demonstration") {
+        let new = NewUser {
+            username: (*username).into(),
+            display_name: (*display).into(),
+            organisation_id: org_id(org),
+            roles: roles.split(',').map(str::to_owned).collect(),
+            password: None,
+            language: None,
+        };
+        let (user, password) = seeding.create_user(Acting::Operator, &new).await?;
+        println!("  {:<20} {:<22} {:<40} {}", user.username, password, org, roles);
+        let acts = REGISTRARS.iter().any(|(u, _, _)| u == username)
+            || AUTHORITIES.iter().any(|(_, u)| u == username)
+            || ASSIST_ACTORS.contains(username)
+            || STATS_ACTORS.contains(username)
+            || EXCHANGE_ACTORS.contains(username);
+        if acts {
+            let s = seeding
+                .login(haven_app::LoginRequest {
+                    username,
+                    password: &password,
+                    totp: None,
+                    address: Some("127.0.0.1"),
+                    device: None,
+                })
+                .await?;
+            principals.insert(username, s.principal);
+        }
+        if *username == "demo.admin" {
             println!("  (demo.admin must set up an authenticator app under My account before administering)");
         }
     }
 
+    // The whole plan, every country's, drawn alike on every instance; this instance makes its
+    // country's cases and notifications.
     let all_users = || USERS.iter().chain(STAFF);
     let mut registrars = Vec::new();
     for (username, country, weight) in REGISTRARS {
@@ -216,17 +259,26 @@ pub async fn seed(app: &App) -> Result<()> {
         });
     }
     let plan = demo_ident::plan(&mut rng, today, now, &app.reference().profiles, &registrars)?;
+    let here = |country: Country| part.country() == Some(country);
+    let registrar_here = |index: usize| REGISTRARS.get(index).is_some_and(|(_, country, _)| here(*country));
 
     // Every step of every case, and every notification, in time order.
     let mut events: Vec<(i64, usize, usize)> = Vec::new();
-    for (i, case) in plan.cases.iter().enumerate() {
+    for (i, case) in plan.cases.iter().enumerate().filter(|(_, c)| here(c.country)) {
         events.extend(case.steps.iter().enumerate().map(|(j, step)| (step.at, i, j)));
     }
     let notified_from = plan.cases.len();
-    events.extend(plan.notifications.iter().enumerate().map(|(n, note)| (note.at, notified_from + n, 0)));
+    events.extend(
+        plan.notifications
+            .iter()
+            .enumerate()
+            .filter(|(_, note)| registrar_here(note.registrar))
+            .map(|(n, note)| (note.at, notified_from + n, 0)),
+    );
     events.sort_unstable();
 
     let principal = |username: &str| principals.get(username).context("no session for a demonstration user");
+    let here_principal = |username: &str| principals.get(username);
     let registrar_principal = |index: usize| {
         REGISTRARS.get(index).context("no such registrar").and_then(|(username, _, _)| principal(username))
     };
@@ -271,10 +323,10 @@ pub async fn seed(app: &App) -> Result<()> {
     clock.set(now);
 
     let staff = crate::demo_assist::Staff {
-        supervisors: [principal("demo.shelter")?, principal("ee.supervisor")?, principal("lt.supervisor")?],
-        caseworker: principal("demo.ngo")?,
-        reviewer: principal("demo.supervisor")?,
-        shelter: principal("demo.shelter")?,
+        supervisors: [here_principal("demo.shelter"), here_principal("ee.supervisor"), here_principal("lt.supervisor")],
+        caseworker: here_principal("demo.ngo"),
+        reviewer: here_principal("demo.supervisor"),
+        shelter: here_principal("demo.shelter"),
         org_id: &org_id,
     };
     let (providers, assessments, referrals) =
@@ -282,50 +334,150 @@ pub async fn seed(app: &App) -> Result<()> {
     clock.set(now);
 
     let police = crate::demo_proceedings::Police {
-        lv: principal("demo.police")?,
-        ee: principal("ee.police")?,
-        lt: principal("lt.police")?,
+        lv: here_principal("demo.police"),
+        ee: here_principal("ee.police"),
+        lt: here_principal("lt.police"),
     };
     let (investigations, suspects, notices) =
-        crate::demo_proceedings::seed(&seeding, &police, today).await.context("synthetic proceedings")?;
+        crate::demo_proceedings::seed(&seeding, &police, part.code(), today).await.context("synthetic proceedings")?;
     let (measures, informed, trainings) = crate::demo_proceedings_victims::seed(&seeding, police.lv, police.ee, today)
         .await
         .context("synthetic victims in proceedings")?;
-    let lawyer = seeding.store().user_by_username("demo.lawyer").await?;
-    let represented = crate::demo_representation::seed(&seeding, principal("demo.ngo")?, police.lv, &lawyer.id, today)
-        .await
-        .context("the synthetic victim's lawyer")?;
+    let represented = match (here_principal("demo.ngo"), police.lv) {
+        (Some(caseworker), Some(lv_police)) => {
+            let lawyer = seeding.store().user_by_username("demo.lawyer").await?;
+            crate::demo_representation::seed(&seeding, caseworker, lv_police, &lawyer.id, today)
+                .await
+                .context("the synthetic victim's lawyer")?
+        }
+        _ => None,
+    };
     clock.set(now);
 
-    let (releases, files) = crate::demo_stats::seed(
+    let rapporteur = ["demo.rapporteur", "ee.rapporteur", "lt.rapporteur"].into_iter().find_map(here_principal);
+    let (releases, sent, files) = crate::demo_stats::seed(
         &seeding,
-        &[principal("demo.rapporteur")?, principal("ee.rapporteur")?, principal("lt.rapporteur")?],
-        principal("demo.statistician")?,
+        rapporteur,
+        here_principal("demo.statistician"),
+        part == Part::Country(Country::Lv),
         today.year,
     )
     .await
     .context("synthetic statistics")?;
+    clock.set(now);
+
+    // The transnational referral in flight: from a Latvian NGO's case to Estonia's focal point.
+    let transnational = match (here_principal("demo.ngo"), here_principal("demo.focalpoint")) {
+        (Some(caseworker), Some(focal_point)) => {
+            let picked = plan.cases.iter().zip(&progress).enumerate().find_map(|(i, (case, p))| {
+                let p = p.as_ref()?;
+                (REGISTRARS.get(case.registrar).is_some_and(|(u, _, _)| *u == "demo.ngo")
+                    && referable(case, today, true))
+                .then_some((i, p.id.clone()))
+            });
+            let picked = picked.or_else(|| {
+                plan.cases.iter().zip(&progress).enumerate().find_map(|(i, (case, p))| {
+                    let p = p.as_ref()?;
+                    (REGISTRARS.get(case.registrar).is_some_and(|(u, _, _)| *u == "demo.ngo")
+                        && referable(case, today, false))
+                    .then_some((i, p.id.clone()))
+                })
+            });
+            let (index, case_id) = picked.context("no case of demo.ngo to refer to Estonia")?;
+            let case = plan.cases.get(index).context("no such case")?;
+            Some(
+                refer_to_estonia(&seeding, caseworker, focal_point, &case_id, &case.registration, today)
+                    .await
+                    .context("the synthetic transnational referral to Estonia")?,
+            )
+        }
+        _ => None,
+    };
 
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
-    for case in &plan.cases {
+    let mut loaded = 0;
+    for case in plan.cases.iter().filter(|c| here(c.country)) {
         let country = haven_domain::CountryCode::parse("country", case.country.code())?;
         let two_stage = app.reference().profiles.version_on(country, today)?.procedure.first.is_some();
         *by_status.entry(case.outcome.status_under(two_stage)).or_default() += 1;
         *by_country.entry(case.country.code()).or_default() += 1;
+        loaded += 1;
     }
+    let notifications = plan.notifications.iter().filter(|n| registrar_here(n.registrar)).count();
     let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
-    println!("Loaded {} synthetic cases.", plan.cases.len());
-    println!("  by status: {}", list(&by_status));
-    println!("  by country: {}; {} anonymous notifications", list(&by_country), plan.notifications.len());
+    println!("Loaded {loaded} synthetic cases.");
+    if loaded > 0 {
+        println!("  by status: {}", list(&by_status));
+        println!("  by country: {}; {notifications} anonymous notifications", list(&by_country));
+    }
     println!("  assistance: {providers} support providers, {assessments} assessments, {referrals} referrals");
-    println!("  statistics: {releases} releases sent to the EU hub, {files} member-state files received there");
+    println!(
+        "  statistics: {releases} national releases ({sent} sent to the EU hub over the exchange), {files} \
+         member-state files received here by upload"
+    );
     println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
     println!("  victims in proceedings: {measures} protection measures, {informed} informed, {trainings} trainings");
     if let Some(reference) = represented {
         println!("  victim's lawyer: demo.lawyer represents the victim of case {reference}");
     }
-    Ok(())
+    if let Some(reference) = transnational {
+        println!("  transnational referral: case {reference} referred to Estonia's focal point (onward support)");
+    }
+    Ok(true)
+}
+
+/// Whether a planned case can be referred abroad for onward support: submitted, an adult with
+/// names, a date of birth and a language (the purpose's minimum); with `to_estonia`, also
+/// exploited in Estonia.
+fn referable(case: &CasePlan, today: haven_domain::case::CalendarDate, to_estonia: bool) -> bool {
+    use haven_domain::ident::record::ChildStatus;
+    let reg = &case.registration;
+    let p = &reg.person;
+    let submitted = case.steps.iter().any(|s| matches!(s.action, Action::Submit));
+    let adult = ChildStatus::from_age_status(&reg.age_status(today)) == ChildStatus::Adult;
+    let complete = !p.given_names.trim().is_empty()
+        && !p.family_names.trim().is_empty()
+        && p.date_of_birth.is_some()
+        && !p.languages.is_empty();
+    let in_estonia = reg.context.events.iter().any(|e| {
+        e.kind == haven_domain::ident::forms::EventKind::Exploitation
+            && e.country.as_ref().is_some_and(|c| c.as_str() == "EE")
+    });
+    submitted && adult && complete && (in_estonia || !to_estonia)
+}
+
+/// The caseworker prepares and submits the referral of the case to Estonia's focal point, with
+/// the person's consent; the focal point sends it (into the outbox). Returns the case's
+/// reference.
+async fn refer_to_estonia(
+    app: &App,
+    caseworker: &Principal,
+    focal_point: &Principal,
+    case_id: &str,
+    registration: &haven_domain::ident::record::Registration,
+    today: haven_domain::case::CalendarDate,
+) -> Result<String> {
+    let language = registration.person.languages.first().cloned().unwrap_or_else(|| "lv".to_owned());
+    let input: haven_app::exchange_referrals::PrepareInput = serde_json::from_value(serde_json::json!({
+        "purpose": "onward_support",
+        "receiving_peer": "EE",
+        "urgency": "routine",
+        "basis": {
+            "kind": "consent",
+            "given_on": today.to_string(),
+            "informed_in": language,
+            "informed_by": "the caseworker, with an interpreter",
+        },
+        "needs": ["accommodation"],
+        "notes": "Synthetic demonstration data: the person wants to continue support near family in Tallinn.",
+    }))
+    .context("the referral's input")?;
+    let prepared = app.prepare_transnational_referral(caseworker, case_id, &input).await.context("preparing")?;
+    app.submit_transnational_referral(caseworker, &prepared.id).await.context("submitting")?;
+    app.send_transnational_referral(focal_point, &prepared.id).await.context("sending")?;
+    let reference = app.store().case(case_id).await?.reference;
+    Ok(reference)
 }
 
 /// Makes one step of a case happen.

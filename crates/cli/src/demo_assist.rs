@@ -141,22 +141,24 @@ fn consent(on: CalendarDate) -> ConsentInput {
     }
 }
 
-/// Who acts in the assistance demonstration.
+/// Who acts in the assistance demonstration: those of the instance's country (the others are
+/// `None`, and what they would do is left to their own instance).
 pub struct Staff<'a> {
     /// A supervisor per country (providers) — LV, EE, LT.
-    pub supervisors: [&'a Principal; 3],
-    /// The NGO caseworker whose cases are assessed and referred.
-    pub caseworker: &'a Principal,
+    pub supervisors: [Option<&'a Principal>; 3],
+    /// The NGO caseworker whose cases are assessed and referred (Latvia).
+    pub caseworker: Option<&'a Principal>,
     /// The NGO's supervisor, who reviews assessments.
-    pub reviewer: &'a Principal,
+    pub reviewer: Option<&'a Principal>,
     /// The shelter's caseworker, who answers referrals.
-    pub shelter: &'a Principal,
+    pub shelter: Option<&'a Principal>,
     /// Organisation ids by name.
     pub org_id: &'a dyn Fn(&str) -> String,
 }
 
-/// Loads the providers and, for some of the caseworker's cases, assessments, plans and
-/// referrals in every state. Returns (providers, assessments, referrals).
+/// Loads the providers of the countries whose supervisor acts and, for some of the
+/// caseworker's cases, assessments, plans and referrals in every state. Returns (providers,
+/// assessments, referrals).
 pub async fn seed(
     app: &App,
     clock: &FixedClock,
@@ -164,12 +166,15 @@ pub async fn seed(
     today: CalendarDate,
 ) -> Result<(usize, usize, usize)> {
     clock.set(seconds(day(today, -30)?, 9));
+    let mut providers = 0;
     for (id, org, name, country, region, services, languages, accepts, specialised) in PROVIDERS {
         let by = match *country {
             "LV" => staff.supervisors[0],
             "EE" => staff.supervisors[1],
             _ => staff.supervisors[2],
         };
+        let Some(by) = by else { continue };
+        providers += 1;
         let input: ProviderInput = serde_json::from_value(json!({
             "id": id,
             "organisation_id": (staff.org_id)(org),
@@ -190,6 +195,11 @@ pub async fn seed(
         app.save_provider(by, &input, None).await.with_context(|| format!("provider {id}"))?;
     }
 
+    let (Some(caseworker), Some(reviewer), Some(shelter)) = (staff.caseworker, staff.reviewer, staff.shelter) else {
+        clock.set(seconds(today, 8));
+        return Ok((providers, 0, 0));
+    };
+    let staff = Acting { caseworker, reviewer, shelter };
     let filter = CaseFilter { state: Some("submitted".into()), limit: Some(500), ..CaseFilter::default() };
     let cases = app.case_list(staff.caseworker, &filter).await?;
     let own: Vec<_> =
@@ -305,5 +315,12 @@ pub async fn seed(
         }
     }
     clock.set(seconds(today, 8));
-    Ok((PROVIDERS.len(), assessments, referrals))
+    Ok((providers, assessments, referrals))
+}
+
+/// The Latvian staff who assess and refer.
+struct Acting<'a> {
+    caseworker: &'a Principal,
+    reviewer: &'a Principal,
+    shelter: &'a Principal,
 }

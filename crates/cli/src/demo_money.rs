@@ -71,11 +71,13 @@ fn item(kind: &str, coded: &str) -> FinancialItemInput {
 }
 
 /// Loads the money of the investigations `opened` (in the order the proceedings' demo opened
-/// them: Latvia twice, Estonia, Lithuania); gives (assets, joint teams).
+/// them: Latvia twice, Estonia, Lithuania; on a country's instance, its own only); gives
+/// (assets, joint teams).
 pub async fn seed(app: &App, opened: &[Opened<'_>], today: CalendarDate) -> Result<(usize, usize)> {
-    let [lv, lv2, ee, lt] = opened else { anyhow::bail!("four synthetic investigations expected") };
+    let find = |country: &str, nth: usize| opened.iter().filter(|o| o.country == country).nth(nth);
+    let (lv, lv2, ee, lt) = (find("LV", 0), find("LV", 1), find("EE", 0), find("LT", 0));
     let mut assets = 0;
-    let plans: [(&Opened<'_>, AssetPlan<'_>); 6] = [
+    let plans: [(Option<&Opened<'_>>, AssetPlan<'_>); 6] = [
         (
             lv,
             (
@@ -150,11 +152,52 @@ pub async fn seed(app: &App, opened: &[Opened<'_>], today: CalendarDate) -> Resu
         ),
     ];
     for (inv, plan) in plans {
+        let Some(inv) = inv else { continue };
         asset(app, inv, plan, today).await?;
         assets += 1;
     }
 
     // The financial investigations: what the Latvian one traced; the Lithuanian one not opened.
+    if let Some(lv) = lv {
+        latvian_financial_investigation(app, lv, today).await?;
+    }
+    if let Some(lt) = lt {
+        let not_opened = haven_app::proceedings_money::FinancialStatusInput {
+            status: "not_opened".into(),
+            reasons: "Synthetic: a single act with no proceeds; the suspects' assets are traced in the Latvian case."
+                .into(),
+            on: date(today, 45)?,
+            version: 0,
+        };
+        app.change_financial_status(lt.officer, &lt.id, &not_opened).await.context("a synthetic financial status")?;
+    }
+    // A joint investigation team of Latvia and Estonia, with Eurojust and Europol: opened on the
+    // Latvian instance; the Estonian investigation is linked where both are in one database.
+    let Some(lv) = lv else { return Ok((assets, 0)) };
+    let team = JointTeamInput {
+        agreement_reference: "JIT LV-EE (synthetic)".into(),
+        signed_on: date(today, 110)?,
+        starts_on: date(today, 105)?,
+        ends_on: date(today, -260)?,
+        members: vec![
+            TeamMemberInput { country: "LV".into(), agency: "State Police".into() },
+            TeamMemberInput { country: "LV".into(), agency: "Prosecutor General's Office".into() },
+            TeamMemberInput { country: "EE".into(), agency: "Police and Border Guard Board".into() },
+            TeamMemberInput { country: "EE".into(), agency: "Office of the Prosecutor General of Estonia".into() },
+        ],
+        eurojust: true,
+        europol: true,
+        purpose: "Synthetic: workers recruited in Estonia for construction sites in Riga.".into(),
+    };
+    let view = app.open_joint_team(lv.officer, &lv.id, &team).await.context("a synthetic joint team")?;
+    if let Some(ee) = ee {
+        app.link_joint_team(ee.officer, &view.team.id, &ee.id).await.context("linking the Estonian investigation")?;
+    }
+    Ok((assets, 1))
+}
+
+/// What the Latvian financial investigation traced: an account, a transfer, a business, a finding.
+async fn latvian_financial_investigation(app: &App, lv: &Opened<'_>, today: CalendarDate) -> Result<()> {
     let account = FinancialItemInput {
         institution: "A bank in Riga (synthetic)".into(),
         country: "LV".into(),
@@ -185,32 +228,5 @@ pub async fn seed(app: &App, opened: &[Opened<'_>], today: CalendarDate) -> Resu
         ..item("finding", "proceeds_traced")
     };
     app.add_financial_item(lv.officer, &lv.id, &finding).await.context("a synthetic finding")?;
-    let not_opened = haven_app::proceedings_money::FinancialStatusInput {
-        status: "not_opened".into(),
-        reasons: "Synthetic: a single act with no proceeds; the suspects' assets are traced in the Latvian case."
-            .into(),
-        on: date(today, 45)?,
-        version: 0,
-    };
-    app.change_financial_status(lt.officer, &lt.id, &not_opened).await.context("a synthetic financial status")?;
-
-    // A joint investigation team of Latvia and Estonia, with Eurojust and Europol.
-    let team = JointTeamInput {
-        agreement_reference: "JIT LV-EE (synthetic)".into(),
-        signed_on: date(today, 110)?,
-        starts_on: date(today, 105)?,
-        ends_on: date(today, -260)?,
-        members: vec![
-            TeamMemberInput { country: "LV".into(), agency: "State Police".into() },
-            TeamMemberInput { country: "LV".into(), agency: "Prosecutor General's Office".into() },
-            TeamMemberInput { country: "EE".into(), agency: "Police and Border Guard Board".into() },
-            TeamMemberInput { country: "EE".into(), agency: "Office of the Prosecutor General of Estonia".into() },
-        ],
-        eurojust: true,
-        europol: true,
-        purpose: "Synthetic: workers recruited in Estonia for construction sites in Riga.".into(),
-    };
-    let view = app.open_joint_team(lv.officer, &lv.id, &team).await.context("a synthetic joint team")?;
-    app.link_joint_team(ee.officer, &view.team.id, &ee.id).await.context("linking the Estonian investigation")?;
-    Ok((assets, 1))
+    Ok(())
 }

@@ -20,15 +20,16 @@ const PROSECUTORS: &[(&str, &str, &str, &str)] = &[
     ("LT", "Prosecutor General's Office of Lithuania", "lt.prosecutor", "Vytautas Kazlauskas"),
 ];
 
-/// An investigation to open: the officer, the prosecutor's office (index of [`PROSECUTORS`]),
+/// An investigation to open: the officer (on its country's instance), the prosecutor's office (index of [`PROSECUTORS`]),
 /// the file number, the national provision, the place, the forms of exploitation, the opening.
-type Plan<'a> = (&'a Principal, usize, &'a str, &'a str, &'a str, &'a [&'a str], &'a str);
+type Plan<'a> = (Option<&'a Principal>, usize, &'a str, &'a str, &'a str, &'a [&'a str], &'a str);
 
-/// The police officer of each country who opens the investigations (a demonstration user).
+/// The police officer of each country who opens the investigations (a demonstration user), on
+/// the instance of that country.
 pub struct Police<'a> {
-    pub lv: &'a Principal,
-    pub ee: &'a Principal,
-    pub lt: &'a Principal,
+    pub lv: Option<&'a Principal>,
+    pub ee: Option<&'a Principal>,
+    pub lt: Option<&'a Principal>,
 }
 
 fn date(today: CalendarDate, days_ago: i64) -> Result<String> {
@@ -68,12 +69,25 @@ async fn own_cases(app: &App, police: &Principal) -> Result<Vec<String>> {
     Ok(victims)
 }
 
-/// Loads the proceedings; gives (investigations, suspects, notices).
-pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result<(usize, usize, usize)> {
+/// Loads the proceedings of the instance's country `jurisdiction`; gives (investigations,
+/// suspects, notices).
+pub async fn seed(
+    app: &App,
+    police: &Police<'_>,
+    jurisdiction: &str,
+    today: CalendarDate,
+) -> Result<(usize, usize, usize)> {
+    if !PROSECUTORS.iter().any(|(country, ..)| *country == jurisdiction) {
+        return Ok((0, 0, 0));
+    }
     println!("Prosecutors (passwords shown this once):");
     let existing = app.organisations(Acting::Operator).await?;
     let mut prosecutors = Vec::new();
     for (country, office, username, display) in PROSECUTORS {
+        if *country != jurisdiction {
+            prosecutors.push(None);
+            continue;
+        }
         let office_id = match existing.iter().find(|o| o.name == *office) {
             Some(o) => o.id.clone(),
             None => app.create_organisation(Acting::Operator, office, "prosecution", country).await?.id,
@@ -91,9 +105,9 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
         let session = app
             .login(LoginRequest { username, password: &password, totp: None, address: Some("127.0.0.1"), device: None })
             .await?;
-        prosecutors.push((office_id, session.principal));
+        prosecutors.push(Some((office_id, session.principal)));
     }
-    let prosecutor = |i: usize| prosecutors.get(i).context("no prosecutor");
+    let prosecutor = |i: usize| prosecutors.get(i).and_then(Option::as_ref).context("no prosecutor");
 
     let (mut investigations, mut suspects, mut notices) = (0, 0, 0);
     let mut opened = Vec::new();
@@ -112,6 +126,7 @@ pub async fn seed(app: &App, police: &Police<'_>, today: CalendarDate) -> Result
         ),
     ];
     for (n, (officer, p, reference, provision, locality, forms, opening)) in plans.into_iter().enumerate() {
+        let Some(officer) = officer else { continue };
         let (office_id, prosecutor_principal) = prosecutor(p)?;
         let country = match p {
             0 => "LV",

@@ -51,15 +51,28 @@ fn child(today: CalendarDate) -> Result<Registration> {
     }))?)
 }
 
-/// Loads the victims' part of the proceedings and the trainings; gives (measures, pieces of
-/// information, trainings).
+/// Loads the victims' part of the proceedings and the trainings of the instance's country (its
+/// police officer given, the other `None`); gives (measures, pieces of information, trainings).
 pub async fn seed(
     app: &App,
-    lv_police: &Principal,
-    ee_police: &Principal,
+    lv_police: Option<&Principal>,
+    ee_police: Option<&Principal>,
     today: CalendarDate,
 ) -> Result<(usize, usize, usize)> {
     let (mut measures, mut information, mut trainings) = (0, 0, 0);
+    let day = |days_ago: i64| today.add_days(-days_ago).context("a date out of range");
+    if let Some(ee_police) = ee_police {
+        let input = training(
+            "Financial investigations in trafficking cases",
+            "Police and Border Guard Board",
+            day(60)?,
+            "12",
+            &[("police", "22"), ("prosecutors", "5")],
+        );
+        app.record_training(ee_police, &input).await.context("a synthetic training")?;
+        trainings += 1;
+    }
+    let Some(lv_police) = lv_police else { return Ok((measures, information, trainings)) };
     let mut investigations = app.investigations(lv_police).await?;
     // Oldest first: the first Latvian investigation went to court.
     investigations.sort_by_key(|i| i.opened_on);
@@ -105,7 +118,6 @@ pub async fn seed(
             .context("a synthetic protection measure")?;
         measures += 1;
     }
-    let day = |days_ago: i64| today.add_days(-days_ago).context("a date out of range");
     for (who, input) in [
         (
             lv_police,
@@ -125,16 +137,6 @@ pub async fn seed(
                 day(120)?,
                 "8",
                 &[("prosecutors", "14"), ("judges", "7"), ("police", "11")],
-            ),
-        ),
-        (
-            ee_police,
-            training(
-                "Financial investigations in trafficking cases",
-                "Police and Border Guard Board",
-                day(60)?,
-                "12",
-                &[("police", "22"), ("prosecutors", "5")],
             ),
         ),
     ] {

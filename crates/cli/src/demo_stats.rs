@@ -1,7 +1,8 @@
 //! Demonstration statistics: each country's rapporteur makes a release of this year's national
-//! tables (cell suppression; Latvia also one of last year with differential privacy) and sends
-//! it to the EU hub; the EU statistics office receives files of last year and of other member
-//! states, made from synthetic records the way a member state's own system would. Finland's and
+//! tables (cell suppression; Latvia also one of last year with differential privacy); Latvia's
+//! goes to the EU hub over the exchange, Estonia's and Lithuania's wait for their rapporteurs to
+//! send them; the EU statistics office, on the hub, receives files of last year and of other
+//! member states, made from synthetic records the way a member state's own system would. Finland's and
 //! Sweden's files carry the offender tables (traffickers and users of services exploited from a
 //! victim, Dir 2024/1712 Art 18a) from their proceedings data; Denmark, not bound by the
 //! Directive, sends nothing and shows as not bound.
@@ -24,23 +25,34 @@ const FILES: &[(&str, usize, u16, usize)] = &[
     ("SE", 1_300, 1, 0),
 ];
 
-/// Returns the number of releases sent and of files received.
+/// The statistics of one instance: its country's rapporteur makes the releases (Latvia's, with
+/// `latvia`, sends this year's to the EU hub over the exchange, into the outbox, and makes one
+/// of last year with differential privacy); the EU
+/// statistics office, on the hub, receives the files. Returns the number of releases made, of
+/// releases sent and of files received.
 pub async fn seed(
     app: &App,
-    rapporteurs: &[&Principal],
-    statistician: &Principal,
+    rapporteur: Option<&Principal>,
+    statistician: Option<&Principal>,
+    latvia: bool,
     year: u16,
-) -> Result<(usize, usize)> {
-    let mut sent = 0;
-    for p in rapporteurs {
+) -> Result<(usize, usize, usize)> {
+    let (mut made, mut sent) = (0, 0);
+    if let Some(p) = rapporteur {
         let req = ReleaseRequest { year, mode: "suppression".into(), threshold: Some(3), ..ReleaseRequest::default() };
         let release = app.create_release(p, &req).await.context("a suppression release")?;
-        app.submit_release(p, &release.id).await.context("sending a release to the EU hub")?;
-        sent += 1;
+        made += 1;
+        if latvia {
+            let delivery = app.send_release_to_hub(p, &release.id).await.context("sending a release to the EU hub")?;
+            if let Some(error) = delivery.error {
+                anyhow::bail!("sending a release to the EU hub: {error}");
+            }
+            sent += 1;
+        }
     }
     // exact and differentially private releases of one year exclude each other: Latvia's noisy
     // release is of the year before
-    if let Some(lv) = rapporteurs.first() {
+    if let Some(lv) = rapporteur.filter(|_| latvia) {
         let req = ReleaseRequest {
             year: year - 1,
             mode: "dp".into(),
@@ -49,7 +61,9 @@ pub async fn seed(
             ..ReleaseRequest::default()
         };
         app.create_release(lv, &req).await.context("a differentially private release")?;
+        made += 1;
     }
+    let Some(statistician) = statistician else { return Ok((made, sent, 0)) };
     let mut received = 0;
     for (i, (country, persons, years_back, suspects)) in FILES.iter().enumerate() {
         let file_year = year - years_back;
@@ -66,5 +80,5 @@ pub async fn seed(
             .with_context(|| format!("receiving the file of {country} {file_year}"))?;
         received += 1;
     }
-    Ok((sent, received))
+    Ok((made, sent, received))
 }

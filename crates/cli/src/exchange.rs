@@ -64,6 +64,15 @@ pub async fn start(config: &ExchangeConfig, app: App) -> Result<Option<Running>>
     Ok(Some(Running { stop, server, delivering }))
 }
 
+/// Runs the exchange on a listener already bound, without TLS (a loopback address: the
+/// demonstration's instances), delivering with `poster`.
+pub fn start_plain(listener: tokio::net::TcpListener, app: App, poster: HttpsPoster, every: Duration) -> Running {
+    let (stop, stopped) = watch::channel(false);
+    let server = tokio::spawn(serve_exchange(listener, None, exchange_router(app.clone()), stopped));
+    let delivering = tokio::spawn(deliver(app, poster, every));
+    Running { stop, server, delivering }
+}
+
 async fn deliver(app: App, poster: HttpsPoster, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod demo_assist;
 mod demo_ident;
+mod demo_instances;
 mod demo_money;
 mod demo_proceedings;
 mod demo_proceedings_victims;
@@ -53,7 +54,9 @@ struct Global {
 enum Command {
     /// Run the server.
     Serve(ServeArgs),
-    /// Run the server with synthetic demonstration data (loaded on first start).
+    /// Run the demonstration: Latvia, Estonia, Lithuania and the EU hub as four instances in
+    /// subfolders of the data directory (web on the port of --listen and the next three), with
+    /// synthetic data loaded on first start, talking over the exchange.
     Demo(ServeArgs),
     /// Users.
     #[command(subcommand)]
@@ -286,9 +289,14 @@ fn settings(config: &Config) -> AppSettings {
 }
 
 async fn open_app(config: &Config, data: &Path) -> Result<App> {
-    let store = open_store(config, data).await?;
     let (master, _) = master_key(config, data)?;
-    let app = App::open(store, &master, Arc::new(SystemClock), settings(config)).await.map_err(|e| match e {
+    open_app_with(config, data, &master).await
+}
+
+/// Haven on the data directory's database, under the master key given.
+async fn open_app_with(config: &Config, data: &Path, master: &MasterKey) -> Result<App> {
+    let store = open_store(config, data).await?;
+    let app = App::open(store, master, Arc::new(SystemClock), settings(config)).await.map_err(|e| match e {
         haven_app::AppError::WrongMasterKey => wrong_master_key(),
         other => anyhow::Error::new(other).context("opening Haven"),
     })?;
@@ -373,8 +381,8 @@ async fn run(cli: Cli) -> Result<()> {
     init_logging(&config);
     let data = cli.global.data.clone();
     match cli.command {
-        Command::Serve(args) => serve(config, &data, args, false).await,
-        Command::Demo(args) => serve(config, &data, args, true).await,
+        Command::Serve(args) => serve(config, &data, args).await,
+        Command::Demo(args) => demo_instances::run(config, &data, args.listen).await,
         Command::User(cmd) => user_command(&open_app(&config, &data).await?, cmd).await,
         Command::Org(cmd) => org_command(&open_app(&config, &data).await?, cmd).await,
         Command::Keys(KeysCommand::Rotate { resume, batch }) => rotate_keys(&config, &data, resume, batch).await,
@@ -475,9 +483,9 @@ async fn verify_audit(config: &Config, data: &Path, heads: &[String], checkpoint
     Ok(())
 }
 
-async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Result<()> {
+async fn serve(config: Config, data: &Path, args: ServeArgs) -> Result<()> {
     let app = open_app(&config, data).await?;
-    if !demo && key_file_beside_database(&config, data) {
+    if key_file_beside_database(&config, data) {
         tracing::warn!(
             "the master key file lies in the data folder, next to the SQLite database: whoever copies the folder \
              can read everything; keep the key elsewhere ([keys] master_key_file or HAVEN_MASTER_KEY)"
@@ -489,9 +497,6 @@ async fn serve(config: Config, data: &Path, args: ServeArgs, demo: bool) -> Resu
         println!("  username: {username}");
         println!("  password: {password}");
         println!("It must set up a second factor (authenticator app) under My account before administering.");
-    }
-    if demo {
-        demo::seed(&app).await.context("loading the demonstration data")?;
     }
     // The instance's re-trained person model, if any, for search, duplicate warnings and counts.
     let app = app.with_instance_person_model().await.context("reading the instance's person model")?;

@@ -337,6 +337,8 @@ fn keys_rotate_reencrypts_the_demonstration_data_in_every_encrypted_column_and_t
     let haven = Haven::new();
     let server = crate::Server::start(haven.cmd(&["demo", "--listen", "127.0.0.1:0"]));
     server.stop();
+    // the Latvian instance of the demonstration, in its folder
+    let haven = haven.within("lv");
     let (before, _) = read_db(haven.data());
     let tables: std::collections::BTreeSet<_> = before.iter().map(|f| f.0).collect();
     for table in ["persons", "registrations", "decisions", "case_records", "assessments", "referrals"] {

@@ -12,6 +12,7 @@ mod audit;
 mod backup;
 mod config;
 mod crash;
+mod demo;
 mod demo_stats;
 mod encryption;
 mod exchange;
@@ -38,6 +39,8 @@ pub const FAMILY: &str = "Quxwellington";
 /// A data directory and the commands run against it.
 pub struct Haven {
     pub dir: tempfile::TempDir,
+    /// The data directory: the temporary directory, or a folder in it ([`Haven::within`]).
+    data: PathBuf,
     env: Vec<(String, String)>,
 }
 
@@ -49,11 +52,20 @@ impl Default for Haven {
 
 impl Haven {
     pub fn new() -> Haven {
-        Haven { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_path_buf();
+        Haven { dir, data, env: Vec::new() }
     }
 
     pub fn data(&self) -> &Path {
-        self.dir.path()
+        &self.data
+    }
+
+    /// The same temporary directory, its folder `folder` as the data directory (an instance of
+    /// the demonstration).
+    pub fn within(mut self, folder: &str) -> Haven {
+        self.data = self.dir.path().join(folder);
+        self
     }
 
     pub fn key_file(&self) -> PathBuf {
@@ -131,6 +143,24 @@ impl Haven {
             if path.is_file() {
                 let bytes = std::fs::read(&path).expect("read data file");
                 out.push((path, bytes));
+            }
+        }
+        out
+    }
+
+    /// Every file of the data directory and of its folders (the demonstration's instances).
+    pub fn all_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut folders = vec![self.data().to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("read data dir") {
+                let path = entry.expect("dir entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.is_file() {
+                    let bytes = std::fs::read(&path).expect("read data file");
+                    out.push((path, bytes));
+                }
             }
         }
         out
@@ -264,7 +294,8 @@ impl Server {
         let out = child.stdout.take().expect("stdout");
         let err = child.stderr.take().expect("stderr");
         let readers = vec![collect(out, stdout.clone(), Some(tx)), collect(err, stderr.clone(), None)];
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // the demonstration loads four instances first
+        let deadline = Instant::now() + Duration::from_secs(240);
         let mut banner = String::new();
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
