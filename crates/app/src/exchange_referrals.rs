@@ -164,6 +164,55 @@ pub struct TransnationalSummary {
     pub updated_at: i64,
 }
 
+/// One field of the case as the preparation form shows it: its value as it would be sent, and
+/// whether the purpose chosen needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseFieldValue {
+    pub field: SharedField,
+    /// `None` when the case holds none (the current location is typed in the form).
+    pub value: Option<String>,
+}
+
+/// What the caseworker chooses from when preparing a referral of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preparation {
+    pub case_id: String,
+    /// The pinned national focal points of other countries (instance ids).
+    pub peers: Vec<String>,
+    /// The person's age as the case holds it today: `child`, `presumed_child`, `adult` or
+    /// `unknown` (a child's basis is the best-interests determination).
+    pub child_status: ChildStatus,
+    /// Every field that can be shared, with the case's value.
+    pub values: Vec<CaseFieldValue>,
+}
+
+/// An update about a referral received that did not reach the other country: recorded here but
+/// never queued (the exchange failed after the change was stored), or refused or expired in
+/// delivery. The receiving focal point re-sends it ([`App::resend_transnational_updates`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateToResend {
+    /// The event that recorded the update.
+    pub seq: i64,
+    pub state: TransnationalState,
+    /// The message id it was recorded under.
+    pub message_id: String,
+    /// `not_queued`, `refused` or `expired`.
+    pub problem: String,
+    /// The message id it will be re-sent under: the recorded one when it was never queued (the
+    /// receiver deduplicates on it), else one derived from it ([`resend_id`]).
+    pub resend_as: String,
+}
+
+/// The message id of the `attempt`-th re-sending of the update first sent as `original`: the
+/// original's bytes with its last two random bytes changed (the version and variant bits kept),
+/// so that a re-sending interrupted and repeated sends the same id again.
+pub fn resend_id(original: Uuid, attempt: u8) -> Uuid {
+    let mut bytes = *original.as_bytes();
+    bytes[14] ^= 0x5a;
+    bytes[15] ^= attempt;
+    Uuid::from_bytes(bytes)
+}
+
 /// The receiving focal point's decision on a referral received.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -305,6 +354,16 @@ impl WithinPrefix for ParseError {
 
 /// The value of one field of the case, as the wire format carries it.
 fn field_value(field: SharedField, reg: &Registration, draft: &Draft) -> Option<serde_json::Value> {
+    case_field_value(field, reg, draft.current_location.as_deref(), draft.contact.as_deref())
+}
+
+/// The value of one field of the case, with the location and contact typed for the referral.
+fn case_field_value(
+    field: SharedField,
+    reg: &Registration,
+    current_location: Option<&str>,
+    contact: Option<&str>,
+) -> Option<serde_json::Value> {
     let p = &reg.person;
     let text = |s: &str| (!s.trim().is_empty()).then(|| json!(s.trim()));
     match field {
@@ -329,9 +388,54 @@ fn field_value(field: SharedField, reg: &Registration, draft: &Draft) -> Option<
                 .collect();
             (!docs.is_empty()).then(|| json!(docs))
         }
-        SharedField::CurrentLocation => draft.current_location.as_deref().map(|v| json!(v)),
-        SharedField::Contact => draft.contact.as_deref().or(p.safe_contact.as_deref()).and_then(text),
+        SharedField::CurrentLocation => current_location.map(|v| json!(v)),
+        SharedField::Contact => contact.or(p.safe_contact.as_deref()).and_then(text),
     }
+}
+
+/// The registration of a person referred from another country: the person's fields the
+/// `referral` body carries (names, date of birth, sex, nationalities, languages, identity
+/// documents), the forms and countries of exploitation, and the age group as the child status.
+fn registration_of_referral(body: &serde_json::Value) -> Result<Registration, serde_json::Error> {
+    let person = &body["person"];
+    let text = |k: &str| person.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let mut p = json!({
+        "given_names": text("given_names"),
+        "family_names": text("family_name"),
+        "sex": person.get("sex").and_then(|v| v.as_str()).unwrap_or("unknown"),
+    });
+    if let Some(d) = person.get("date_of_birth").and_then(|v| v.as_str()) {
+        p["date_of_birth"] = json!(d);
+    }
+    if let Some(n) = person.get("nationalities") {
+        p["citizenships"] = n.clone();
+    }
+    if let Some(l) = person.get("languages") {
+        p["languages"] = l.clone();
+    }
+    if let Some(docs) = person.get("identity_documents").and_then(|d| d.as_array()) {
+        p["documents"] = json!(
+            docs.iter()
+                .map(|d| json!({"kind": d["kind"], "number": d["number"], "issuing_country": d["issuing_country"]}))
+                .collect::<Vec<_>>()
+        );
+    }
+    let countries: Vec<serde_json::Value> = body["exploitation"]["countries"]
+        .as_array()
+        .map(|c| c.iter().map(|c| json!({"kind": "exploitation", "country": c})).collect())
+        .unwrap_or_default();
+    let forms = body["exploitation"]["forms"].clone();
+    let reg = json!({
+        "person": p,
+        "context": {"forms": if forms.is_array() { forms } else { json!([]) }, "events": countries},
+    });
+    // A value this instance's vocabulary does not hold (a document kind, a form) leaves the
+    // registration with the names and sex alone; the rest is in the referral.
+    serde_json::from_value(reg).or_else(|_| {
+        serde_json::from_value(json!({"person": {
+            "given_names": text("given_names"), "family_names": text("family_name"), "sex": p["sex"].clone(),
+        }}))
+    })
 }
 
 fn shown(value: &serde_json::Value) -> String {
@@ -491,6 +595,51 @@ impl App {
         self.tnr_view(&row, Some(&self.decrypt_registration(&reg_row)?)).await
     }
 
+    /// What the preparation form offers for a case: the pinned focal points of other countries
+    /// and, field by field, the values the case holds as they would be sent; for the
+    /// caseworker or supervisor of the case's organisation. Audited (it shows the identity).
+    pub async fn transnational_preparation(&self, principal: &Principal, case_id: &str) -> AppResult<Preparation> {
+        let (case, reg_row) = self
+            .registered_case(
+                principal,
+                Permission::PrepareTransnationalReferral,
+                case_id,
+                Compartment::Support,
+                Action::Read,
+            )
+            .await?;
+        if !may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg_row)) {
+            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+            return Err(AppError::Forbidden);
+        }
+        let reg = self.decrypt_registration(&reg_row)?;
+        let own = case.jurisdiction;
+        let peers = self
+            .store
+            .exchange_peers()
+            .await?
+            .into_iter()
+            .filter(|p| p.role == "national_focal_point")
+            .filter(|p| country_of(&p.instance_id).is_some_and(|c| Jurisdiction::Country(c) != own))
+            .map(|p| p.instance_id)
+            .collect();
+        let values = SharedField::ALL
+            .iter()
+            .map(|f| CaseFieldValue { field: *f, value: case_field_value(*f, &reg, None, None).as_ref().map(shown) })
+            .collect();
+        let event = self
+            .event(principal, AuditAction::TransnationalReferralRead)
+            .on("case", &case.id, Some(&case.owner_organisation_id))
+            .detail(format!("case={} preparation", case.id));
+        self.store.append_audit(&event).await?;
+        Ok(Preparation {
+            case_id: case.id.clone(),
+            peers,
+            child_status: ChildStatus::from_age_status(&reg.age_status(self.today())),
+            values,
+        })
+    }
+
     /// The referrals prepared from a case, for its caseworkers (the case page). Audited.
     pub async fn transnational_referrals_of_case(
         &self,
@@ -527,7 +676,7 @@ impl App {
         let Some(row) = self.store.transnational_referral(id).await? else {
             return Err(AppError::NotFound);
         };
-        let country = Self::own_country(principal).map(Jurisdiction::Country);
+        let country = self.row_country(&row).await?;
         if let Some(country) = country
             && may_act_on_transnational_referral(&principal.actor, country)
         {
@@ -550,7 +699,25 @@ impl App {
             return Ok((row, Desk::Caseworker));
         }
         self.audit_denied(principal, "transnational_referral", id, row.organisation_id.as_deref()).await;
-        Err(AppError::NotFound)
+        let takes_part = [Permission::ActAsFocalPoint, Permission::PrepareTransnationalReferral]
+            .iter()
+            .any(|p| haven_domain::permission_allowed(&principal.actor.roles, *p));
+        if takes_part { Err(AppError::NotFound) } else { Err(AppError::Forbidden) }
+    }
+
+    /// The country that holds a referral: the country of the case's organisation for one sent,
+    /// this instance's country for one received.
+    async fn row_country(&self, row: &TransnationalReferralRow) -> AppResult<Option<Jurisdiction>> {
+        if row.direction == "outgoing"
+            && let Some(org) = &row.organisation_id
+        {
+            return match self.store.organisation(org).await {
+                Ok(o) => Ok(Some(o.jurisdiction)),
+                Err(haven_storage::StorageError::NotFound) => Ok(None),
+                Err(e) => Err(e.into()),
+            };
+        }
+        Ok(self.store.exchange_identity().await?.and_then(|i| country_of(&i.instance_id)).map(Jurisdiction::Country))
     }
 
     async fn tnr_view(
@@ -659,8 +826,19 @@ impl App {
             self.audit_denied(principal, "transnational_referrals", "focal_point", None).await;
             return Err(AppError::Forbidden);
         }
-        let outgoing = self.store.transnational_referrals("outgoing").await?;
-        let incoming = self.store.transnational_referrals("incoming").await?;
+        // Only the referrals its country holds (one database may hold several countries).
+        let mut outgoing = Vec::new();
+        for row in self.store.transnational_referrals("outgoing").await? {
+            if self.row_country(&row).await? == country {
+                outgoing.push(row);
+            }
+        }
+        let mut incoming = Vec::new();
+        for row in self.store.transnational_referrals("incoming").await? {
+            if self.row_country(&row).await? == country {
+                incoming.push(row);
+            }
+        }
         let event = self
             .event(principal, AuditAction::TransnationalReferralsListed)
             .on("transnational_referrals", &principal.organisation.id, Some(&principal.organisation.id))
@@ -740,6 +918,7 @@ impl App {
         principal: &Principal,
         id: &str,
     ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::PrepareTransnationalReferral).await?;
         let (row, desk) = self.tnr_row(principal, id).await?;
         if desk != Desk::Caseworker {
             return Err(AppError::Forbidden);
@@ -759,6 +938,7 @@ impl App {
         id: &str,
         note: &str,
     ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::ActAsFocalPoint).await?;
         let (row, desk) = self.tnr_row(principal, id).await?;
         if desk != Desk::SendingFocalPoint {
             return Err(AppError::Forbidden);
@@ -865,6 +1045,7 @@ impl App {
         principal: &Principal,
         id: &str,
     ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::ActAsFocalPoint).await?;
         let (mut row, desk) = self.tnr_row(principal, id).await?;
         if desk != Desk::SendingFocalPoint {
             return Err(AppError::Forbidden);
@@ -964,6 +1145,7 @@ impl App {
         id: &str,
         input: &DecisionInput,
     ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::ActAsFocalPoint).await?;
         let (row, desk) = self.tnr_row(principal, id).await?;
         if desk != Desk::ReceivingFocalPoint {
             return Err(AppError::Forbidden);
@@ -978,6 +1160,9 @@ impl App {
                     "" => None,
                     org => Some(self.local_organisation(principal, org).await?),
                 };
+                // Everything the exchange needs is checked before the decision is recorded, so
+                // that the state is not left changed without its acknowledgement and update.
+                self.ready_to_answer(&row, received_message).await?;
                 let update_id = Uuid::now_v7();
                 self.change_state(
                     principal,
@@ -1019,6 +1204,7 @@ impl App {
                     .map(|e| haven_exchange::messages::Narrative::parse("explanation", &e))
                     .transpose()
                     .map_err(wire_error)?;
+                self.ready_to_answer(&row, received_message).await?;
                 let detail = format!(
                     "{}{}",
                     input.reason.trim(),
@@ -1067,6 +1253,258 @@ impl App {
         self.transnational_referral(principal, id).await
     }
 
+    /// The exchange can take the acknowledgement of `received` and an update to the referral's
+    /// sender: the message waits for a decision in the inbox, and the sender is a pinned peer.
+    async fn ready_to_answer(&self, row: &TransnationalReferralRow, received: Uuid) -> AppResult<()> {
+        match self.store.exchange_inbox_message(&received.hyphenated().to_string()).await? {
+            Some(m) if m.state == "pending" => {}
+            Some(_) => return Err(AppError::Conflict(format!("the message {received} was answered already"))),
+            None => {
+                return Err(AppError::Conflict(format!(
+                    "the message {received} is not in the exchange's inbox: it cannot be answered"
+                )));
+            }
+        }
+        if self.store.exchange_peer(&row.peer).await?.is_none() {
+            return Err(AppError::Conflict(format!(
+                "{} is no longer a pinned peer: nothing can be sent to it",
+                row.peer
+            )));
+        }
+        Ok(())
+    }
+
+    /// The updates of an incoming referral that did not reach the sender.
+    async fn updates_not_delivered(&self, row: &TransnationalReferralRow) -> AppResult<Vec<UpdateToResend>> {
+        let mut out = Vec::new();
+        if row.direction != "incoming" {
+            return Ok(out);
+        }
+        for e in self.store.transnational_referral_events(&row.id).await? {
+            let state = TransnationalState::parse_code("state", &e.state)?;
+            let (Some(_), Some(message_id)) = (&e.by_user, &e.message_id) else { continue };
+            if !state.is_update() {
+                continue;
+            }
+            let original = Uuid::parse_str(message_id).map_err(internal)?;
+            let Some(mut latest) = self.store.exchange_outbox_message(message_id).await? else {
+                out.push(UpdateToResend {
+                    seq: e.seq,
+                    state,
+                    message_id: message_id.clone(),
+                    problem: "not_queued".into(),
+                    resend_as: message_id.clone(),
+                });
+                continue;
+            };
+            let mut attempt: u8 = 1;
+            while let Some(next) = self.store.exchange_outbox_message(&resend_id(original, attempt).to_string()).await?
+            {
+                latest = next;
+                attempt = attempt.checked_add(1).ok_or_else(|| AppError::invalid("status", "re-sent too often"))?;
+            }
+            if matches!(latest.state.as_str(), "refused" | "expired") {
+                out.push(UpdateToResend {
+                    seq: e.seq,
+                    state,
+                    message_id: message_id.clone(),
+                    problem: latest.state.clone(),
+                    resend_as: resend_id(original, attempt).to_string(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The updates of a referral received that did not reach its sender, for the receiving
+    /// focal point (empty for every other desk).
+    pub async fn transnational_updates_to_resend(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> AppResult<Vec<UpdateToResend>> {
+        let (row, desk) = self.tnr_row(principal, id).await?;
+        if desk != Desk::ReceivingFocalPoint {
+            return Ok(Vec::new());
+        }
+        self.updates_not_delivered(&row).await
+    }
+
+    /// The `referral_update` an event recorded, built again from the event (for an update that
+    /// was never queued): its state and day, a decline's reason, the organisation assigned, the
+    /// follow-up's day. A note is not repeated.
+    async fn update_of_event(
+        &self,
+        row: &TransnationalReferralRow,
+        seq: i64,
+        state: TransnationalState,
+    ) -> AppResult<ReferralUpdate> {
+        let event = self
+            .store
+            .transnational_referral_events(&row.id)
+            .await?
+            .into_iter()
+            .find(|e| e.seq == seq)
+            .ok_or(AppError::NotFound)?;
+        let detail =
+            match &event.detail {
+                Some(ct) => String::from_utf8(self.keys.decrypt_field(
+                    &ctx("transnational_referral_events", "detail", &format!("{}/{}", row.id, seq)),
+                    ct,
+                )?)
+                .map_err(internal)?,
+                None => String::new(),
+            };
+        let status: UpdateStatus = wire("state", state.code())?;
+        let effective_on =
+            haven_exchange::messages::CalendarDate::parse("effective_on", &event.effective_on).map_err(wire_error)?;
+        let decline = if state == TransnationalState::Declined {
+            let (reason, explanation) = match detail.split_once(": ") {
+                Some((r, e)) => (r.to_owned(), Some(e.to_owned())),
+                None => (detail.clone(), None),
+            };
+            Some(referral_update::Decline {
+                reason: wire("reason", reason.trim())?,
+                explanation: explanation
+                    .map(|e| haven_exchange::messages::Narrative::parse("explanation", &e))
+                    .transpose()
+                    .map_err(wire_error)?,
+            })
+        } else {
+            None
+        };
+        let organisation = match (&row.organisation_id, state) {
+            (Some(org), TransnationalState::OrganisationAssigned) => {
+                let org = self.store.organisation(org).await?;
+                Some(referral_update::AssignedOrganisation {
+                    name: haven_exchange::messages::Line::parse("organisation_id", &org.name).map_err(wire_error)?,
+                    contact_point: haven_exchange::messages::Line::parse(
+                        "organisation_id",
+                        "Through the national focal point",
+                    )
+                    .map_err(wire_error)?,
+                })
+            }
+            _ => None,
+        };
+        let follow_up_on = if state == TransnationalState::FollowUpDue {
+            let day = detail.split(" · ").next().unwrap_or_default();
+            Some(haven_exchange::messages::CalendarDate::parse("follow_up_on", day).map_err(wire_error)?)
+        } else {
+            None
+        };
+        Ok(ReferralUpdate {
+            referral_id: Uuid::parse_str(&row.referral_id).map_err(internal)?,
+            status,
+            effective_on,
+            decline,
+            organisation,
+            follow_up_on,
+            note: None,
+        })
+    }
+
+    /// The receiving focal point re-sends what did not reach the referral's sender: the
+    /// acknowledgement of the decision when it was not queued, each update never queued (under
+    /// its recorded message id) and each update whose delivery was refused or expired (the same
+    /// body under a message id derived from the first, [`resend_id`]). Audited.
+    pub async fn resend_transnational_updates(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::ActAsFocalPoint).await?;
+        let (row, desk) = self.tnr_row(principal, id).await?;
+        if desk != Desk::ReceivingFocalPoint {
+            return Err(AppError::Forbidden);
+        }
+        let state = TransnationalState::parse_code("state", &row.state)?;
+        let mut done = 0usize;
+        if state != TransnationalState::Received
+            && let Some(received) = row.message_id.as_deref()
+            && let Some(inbox) = self.store.exchange_inbox_message(received).await?
+            && inbox.state == "pending"
+        {
+            let outcome = if self
+                .store
+                .transnational_referral_events(&row.id)
+                .await?
+                .iter()
+                .any(|e| e.state == TransnationalState::Declined.code())
+            {
+                InboundOutcome::Refused { reason: RefusalReason::Other, explanation: None }
+            } else {
+                InboundOutcome::Accepted
+            };
+            let received = Uuid::parse_str(received).map_err(internal)?;
+            self.exchange_acknowledge(Acting::User(principal), received, outcome).await?;
+            done += 1;
+        }
+        for pending in self.updates_not_delivered(&row).await? {
+            let body = match pending.problem.as_str() {
+                "not_queued" => {
+                    let update = self.update_of_event(&row, pending.seq, pending.state).await?;
+                    update.to_json(Self::wire_today(self.today())?).map_err(wire_error)?
+                }
+                _ => {
+                    let sent =
+                        self.store.exchange_outbox_message(&pending.message_id).await?.ok_or(AppError::NotFound)?;
+                    self.keys.decrypt_field(&ctx("exchange_outbox", "body", &sent.message_id), &sent.body)?
+                }
+            };
+            let resend_as = Uuid::parse_str(&pending.resend_as).map_err(internal)?;
+            self.exchange_send(
+                Acting::User(principal),
+                OutgoingMessage {
+                    message_id: resend_as,
+                    receiver: row.peer.clone(),
+                    message_type: referral_update::MESSAGE_TYPE.into(),
+                    type_version: referral_update::TYPE_VERSION,
+                    body,
+                    lifetime: Duration::days(MESSAGE_LIFETIME_DAYS),
+                },
+            )
+            .await?;
+            let event = self.tnr_event(principal, AuditAction::TransnationalReferralChanged, &row).detail(format!(
+                "peer={} update={} resent_as={} was={}",
+                row.peer, pending.message_id, pending.resend_as, pending.problem
+            ));
+            self.store.append_audit(&event).await?;
+            done += 1;
+        }
+        if done == 0 {
+            return Err(AppError::Conflict("nothing of this referral waits to be re-sent".into()));
+        }
+        self.transnational_referral(principal, id).await
+    }
+
+    fn wire_today(today: CalendarDate) -> AppResult<time::Date> {
+        time::Date::from_calendar_date(
+            i32::from(today.year),
+            time::Month::try_from(today.month).map_err(internal)?,
+            today.day,
+        )
+        .map_err(internal)
+    }
+
+    /// Opens the draft case of a referral received in the organisation `org` assigned to it,
+    /// with the person's fields the sender shared and the exploitation it reported.
+    async fn open_case_of_referral(
+        &self,
+        principal: &Principal,
+        row: &TransnationalReferralRow,
+        org: &str,
+    ) -> AppResult<String> {
+        let organisation = self.store.organisation(org).await?;
+        let body: serde_json::Value = match &row.body {
+            Some(ct) => serde_json::from_slice(&self.tnr_open("body", &row.id, ct)?).map_err(internal)?,
+            None => return Err(AppError::NotFound),
+        };
+        let reg = registration_of_referral(&body).map_err(internal)?;
+        let detail = format!("opened from transnational referral {} of {}", row.id, row.peer);
+        self.open_referred_case(principal, &organisation, reg, &detail).await
+    }
+
     /// A support organisation of the principal's country.
     async fn local_organisation(&self, principal: &Principal, id: &str) -> AppResult<haven_storage::OrganisationRow> {
         match self.store.organisation(id).await {
@@ -1086,9 +1524,16 @@ impl App {
         id: &str,
         input: &UpdateInput,
     ) -> AppResult<TransnationalReferralView> {
+        self.require(principal, Permission::ActAsFocalPoint).await?;
         let (row, desk) = self.tnr_row(principal, id).await?;
         if desk != Desk::ReceivingFocalPoint {
             return Err(AppError::Forbidden);
+        }
+        if self.store.exchange_peer(&row.peer).await?.is_none() {
+            return Err(AppError::Conflict(format!(
+                "{} is no longer a pinned peer: nothing can be sent to it",
+                row.peer
+            )));
         }
         let today = self.today();
         let to = TransnationalState::parse_code("state", input.state.trim())?;
@@ -1164,6 +1609,12 @@ impl App {
         .await?;
         if let Some(org) = organisation_id {
             let moved = self.store.transnational_referral(&row.id).await?.ok_or(AppError::NotFound)?;
+            // The organisation finds the person among its cases: a draft carrying the fields
+            // shared, linked to the referral (once; a later assignment keeps the case).
+            let case_id = match &moved.case_id {
+                Some(_) => None,
+                None => Some(self.open_case_of_referral(principal, &moved, &org).await?),
+            };
             let change = TransnationalChange {
                 id: row.id.clone(),
                 from_state: moved.state.clone(),
@@ -1171,7 +1622,7 @@ impl App {
                 draft: None,
                 body: None,
                 message_id: None,
-                case_id: None,
+                case_id,
                 organisation_id: Some(org),
                 at: self.now(),
             };

@@ -304,8 +304,8 @@ async fn a_referral_received_waits_for_the_receiving_focal_point_and_updates_abo
     assert!(matches!(w.app.transnational_referral(&w.caseworker, &id).await, Err(AppError::NotFound)));
     assert_eq!(audit_detail_count(&w.app, "transnational_referral_received", "peer=EE").await, 1);
 
-    // The decision names its field; declining records the state, then hands the
-    // acknowledgement to the exchange (which refuses until the transport lands).
+    // The decision names its field; it is refused before anything is recorded when the
+    // exchange cannot take its acknowledgement.
     let bad = DecisionInput { decision: "maybe".into(), ..DecisionInput::default() };
     assert_field(w.app.decide_transnational_referral(&w.focal_point, &id, &bad).await, "decision");
     let other = DecisionInput { decision: "decline".into(), reason: "other".into(), ..DecisionInput::default() };
@@ -322,13 +322,14 @@ async fn a_referral_received_waits_for_the_receiving_focal_point_and_updates_abo
     ));
     let decline =
         DecisionInput { decision: "decline".into(), reason: "no_capacity".into(), ..DecisionInput::default() };
-    // Handed to on_received directly, the message is not in the transport's inbox: the state
-    // is recorded (with the update's message id) before the exchange refuses the acknowledgement.
+    // Handed to on_received directly, the message is not in the transport's inbox: the
+    // exchange could not take the acknowledgement, so nothing is recorded (no half-done change).
     let declined = w.app.decide_transnational_referral(&w.focal_point, &id, &decline).await;
-    assert!(declined.is_err(), "{declined:?}");
+    assert!(matches!(declined, Err(AppError::Conflict(_))), "{declined:?}");
     let view = w.app.transnational_referral(&w.focal_point, &id).await.unwrap();
-    assert_eq!(view.state, TransnationalState::Declined);
-    assert!(view.events.last().is_some_and(|e| e.detail.as_deref() == Some("no_capacity")));
+    assert_eq!(view.state, TransnationalState::Received);
+    assert_eq!(view.events.len(), 1, "no event recorded");
+    assert!(w.app.transnational_updates_to_resend(&w.focal_point, &id).await.unwrap().is_empty());
 
     // Updates: about no referral sent to that peer, or one not yet sent, they are refused.
     let update = json!({"referral_id": "0193a1b2-0000-7000-8000-000000000009", "status": "accepted", "effective_on": "2026-05-27"});
@@ -347,4 +348,17 @@ async fn a_referral_received_waits_for_the_receiving_focal_point_and_updates_abo
     let outcome = on_received(&w.app, &received("EE", "referral_update", &bad_update)).await.unwrap();
     assert!(matches!(outcome, InboundOutcome::Refused { reason: RefusalReason::InvalidBody, .. }), "{outcome:?}");
     assert_eq!(w.app.transnational_referral(&w.caseworker, &draft.id).await.unwrap().state, TransnationalState::Draft);
+}
+
+/// A re-sent update's message id is derived from the first, the same for the same attempt (an
+/// interrupted re-sending repeats it), another for the next, and still a UUID v7.
+#[test]
+fn a_resent_update_has_a_stable_derived_message_id() {
+    use haven_app::exchange_referrals::resend_id;
+    let first = Uuid::now_v7();
+    assert_eq!(resend_id(first, 1), resend_id(first, 1));
+    assert_ne!(resend_id(first, 1), first);
+    assert_ne!(resend_id(first, 1), resend_id(first, 2));
+    assert_eq!(resend_id(first, 2).get_version_num(), 7);
+    assert_eq!(resend_id(first, 2).get_variant(), first.get_variant());
 }
