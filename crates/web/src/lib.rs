@@ -14,6 +14,7 @@ pub mod api_representation;
 pub mod api_separation;
 pub mod api_stats;
 pub mod api_trainings;
+pub mod api_transnational;
 pub mod assets;
 pub mod error;
 pub mod exchange;
@@ -87,7 +88,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_assist_records::router())
                 .merge(api_stats::router())
                 .merge(api_trainings::router())
-                .merge(api_representation::router()),
+                .merge(api_representation::router())
+                .merge(api_transnational::router()),
         )
         .merge(leaflet::api_router())
         .split_for_parts();

@@ -413,6 +413,9 @@ struct CasePage<'a> {
     involved_in_proceedings: Option<bool>,
     /// The victim's lawyer, for the case's caseworker or supervisor (Dir 2011/36 Art 12(2)).
     representation: Option<super::representations::RepresentationSection>,
+    /// The case's referrals to other countries, for its caseworker or supervisor (Dir 2011/36
+    /// Art 11(4)).
+    transnational: Option<super::transnational::TransnationalSection>,
     decision_kinds: Vec<Choice>,
     correction_kinds: Vec<Choice>,
     correctable_seq: u32,
@@ -616,6 +619,7 @@ pub(super) async fn case_page(
         Err(e) => return Err(e.into()),
     };
     let representation = super::representations::case_section(&state, &p, &id).await?;
+    let transnational = super::transnational::case_section(&state, &p, &ctx.tr, &id).await?;
     let procedure = file.procedure.as_ref().map(|pr| procedure_lines(&ctx, pr));
     let vote_seats = file
         .procedure
@@ -662,6 +666,7 @@ pub(super) async fn case_page(
         writes_proceedings: file.actions.writes(Compartment::Proceedings),
         involved_in_proceedings,
         representation,
+        transnational,
         decision_kinds,
         correction_kinds,
         correctable_seq,

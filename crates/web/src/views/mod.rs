@@ -17,6 +17,7 @@ pub mod proceedings;
 pub mod representations;
 pub mod statistics;
 pub mod trainings;
+pub mod transnational;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(proceedings::router())
         .merge(trainings::router())
         .merge(representations::router())
+        .merge(transnational::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
 }
 
@@ -110,6 +112,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
     ("/peers", "nav-peers", Permission::ManagePeers),
+    ("/transnational", "nav-transnational", Permission::ActAsFocalPoint),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),

@@ -175,6 +175,12 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": "00000000-0000-0000-0000-000000000000",
             "from_on": "2026-09-01", "consent_given": true, "consent_on": "2026-09-01"}),
         "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": "Ended."}),
+        // The transnational referral (no peer pinned, none with the id): 422 or 404 for the
+        // allowed roles, 403 for the others.
+        "/api/v1/cases/{case}/transnational-referrals" => json!({"purpose": "onward_support", "receiving_peer": "EE"}),
+        "/api/v1/transnational-referrals/{id}/return" => json!({"note": "Why."}),
+        "/api/v1/transnational-referrals/{id}/decision" => json!({"decision": "accept"}),
+        "/api/v1/transnational-referrals/{id}/updates" => json!({"state": "closed"}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
         p if p.starts_with("/api/v1/investigations/") || p.starts_with("/api/v1/joint-teams/") => json!({}),
         _ => return None,

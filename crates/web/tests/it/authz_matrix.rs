@@ -22,8 +22,8 @@
 use crate::common::{Reply, Session, TestApp};
 use axum::http::{Method, StatusCode};
 use haven_domain::access::{
-    Actor, CaseScope, CaseShare, ProceedingsView, RepresentationScope, may_read_access_history,
-    may_record_representation, may_take_decision, proceedings_view, represented_view,
+    Actor, CaseScope, CaseShare, ProceedingsView, RepresentationScope, may_prepare_transnational_referral,
+    may_read_access_history, may_record_representation, may_take_decision, proceedings_view, represented_view,
 };
 use haven_domain::case::CalendarDate;
 use haven_domain::ident::procedure::Stage;
@@ -422,6 +422,8 @@ enum Rule {
     /// The victim's view for the victim's lawyer: `represented_view` over the world's
     /// representations.
     Represented,
+    /// Preparing a transnational referral of the case: `may_prepare_transnational_referral`.
+    Transnational,
 }
 
 /// What the route addresses: a victim's record (and which), or none. A parameter the matrix
@@ -438,6 +440,8 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 ("referrals", "{id}") => record = Some(Record::Referral),
                 // A representation of the case's victim (its id, within the case).
                 ("representations", "{id}") if record == Some(Record::Case) => {}
+                // A transnational referral: its readers and desks are tested in `transnational`.
+                ("transnational-referrals" | "transnational", "{id}") => {}
                 // Not a victim's record: covered role by route in `authz`, by jurisdiction in `separation`.
                 ("users", "{username}")
                 | ("role-grants" | "tokens" | "providers" | "releases" | "relink-jobs", "{id}")
@@ -475,6 +479,7 @@ fn rule(route: &RouteSpec, record: Record, permission: Permission) -> Result<Rul
         (Record::Case, ReadAccessHistory) => Rule::History,
         (Record::Case, ManageRepresentation) => Rule::Represent,
         (Record::Case, ReadRepresentedVictims) => Rule::Represented,
+        (Record::Case, PrepareTransnationalReferral) => Rule::Transnational,
         (Record::Referral, ManageReferrals) => Rule::Referral,
         _ => {
             return Err(format!(
@@ -597,6 +602,8 @@ fn api_body(path: &str, w: &World, v: &Victim) -> Option<Value> {
         "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": NIL, "from_on": TODAY,
             "consent_given": true, "consent_on": TODAY}),
         "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": too_long()}),
+        // No peer is pinned: an allowed user is refused for the input (422).
+        "/api/v1/cases/{case}/transnational-referrals" => json!({"purpose": "onward_support", "receiving_peer": "EE"}),
         _ => return None,
     };
     Some(body)
@@ -692,6 +699,7 @@ fn form_body(path: &str, w: &World, v: &Victim) -> Option<Vec<(String, String)>>
             ("from_on", TODAY.into()),
         ],
         "/cases/{case}/representations/{id}/revoke" => vec![("reason", too_long())],
+        "/cases/{case}/transnational/new" => vec![("purpose", "onward_support".into()), ("receiving_peer", "EE".into())],
         _ => return None,
     };
     Some(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -717,6 +725,7 @@ fn allowed(w: &World, u: &User, probe: &Probe, v: &Victim, referral: Option<&Ref
         Rule::Referral => referral.is_some_and(|r| r.from == u.org || (r.to == u.org && r.sent)),
         Rule::Involvement => proceedings_view(&actor, &scope) != ProceedingsView::Nothing,
         Rule::Represent => may_record_representation(&actor, &scope).is_allowed(),
+        Rule::Transnational => may_prepare_transnational_referral(&actor, &scope),
         Rule::Represented => {
             let today = CalendarDate::parse("today", TODAY).unwrap();
             represented_view(&actor, &scope, &w.representations_of(v), today) == ProceedingsView::VictimsView
@@ -775,7 +784,7 @@ fn relation(w: &World, u: &User, v: &Victim, part: Option<Compartment>) -> &'sta
 fn part_of(rule: Rule) -> Option<Compartment> {
     match rule {
         Rule::Part(c, _) => Some(c),
-        Rule::Decide | Rule::Share => Some(Compartment::Identity),
+        Rule::Decide | Rule::Share | Rule::Transnational => Some(Compartment::Identity),
         Rule::Represent => Some(Compartment::Support),
         Rule::History | Rule::Referral | Rule::Involvement | Rule::Represented => None,
     }

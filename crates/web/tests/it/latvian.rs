@@ -297,6 +297,8 @@ struct World {
     investigation: String,
     /// The suspect of that investigation (the child, as linked).
     suspect: String,
+    /// The adult's transnational referral to Estonia, submitted to the focal point.
+    transnational: String,
     table: &'static str,
 }
 
@@ -355,6 +357,7 @@ async fn world() -> World {
         release: String::new(),
         investigation: String::new(),
         suspect: String::new(),
+        transnational: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -536,6 +539,19 @@ async fn world() -> World {
         json!({"lawyer_user_id": lawyer, "from_on": "2026-09-20", "consent_given": true, "consent_on": "2026-09-20"}),
     )
     .await;
+    // The adult's referral to Estonia's focal point (Dir 2011/36 Art 11(4)), submitted for review.
+    crate::transnational::pin_ee(&w.t.app).await;
+    let referral = w
+        .api(
+            &format!("/api/v1/cases/{}/transnational-referrals", w.adult),
+            "lv.biedriba",
+            json!({"purpose": "onward_support", "receiving_peer": "EE", "added_fields": ["nationalities"],
+                "basis": {"kind": "consent", "given_on": "2026-09-20", "informed_in": "lv", "informed_by": "Anna Ozola"},
+                "needs": ["accommodation"]}),
+        )
+        .await;
+    w.transnational = referral["id"].as_str().unwrap().to_owned();
+    w.api(&format!("/api/v1/transnational-referrals/{}/submit", w.transnational), "lv.biedriba", json!({})).await;
     w
 }
 
@@ -568,6 +584,8 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
                     &w.referral
                 } else if path.starts_with("/investigations/") {
                     &w.investigation
+                } else if path.starts_with("/transnational/") {
+                    &w.transnational
                 } else {
                     panic!("{}: no record known for {{id}}", route.path)
                 };

@@ -34,3 +34,5 @@ mod separation;
 mod stats;
 mod tokens;
 mod trainings;
+mod transnational;
+mod transnational_exchange;
