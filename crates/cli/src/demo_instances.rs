@@ -361,3 +361,40 @@ pub async fn run(config: Config, data: &Path, listen: Option<String>) -> Result<
     tracing::info!("requests finished; closing the database");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> SocketAddr {
+        text.parse().expect("an address")
+    }
+
+    #[test]
+    fn the_instances_follow_latvia_on_the_next_ports_and_any_free_port_stays_any() {
+        let base = at("127.0.0.1:8080");
+        let ports: Vec<u16> = (0..4).map(|i| shifted(base, i).expect("a port").port()).collect();
+        assert_eq!(ports, [8080, 8081, 8082, 8083]);
+        assert_eq!(shifted(base, EXCHANGE_PORT_OFFSET + 3).expect("a port").port(), 8183);
+        assert_eq!(shifted(at("127.0.0.1:0"), 2).expect("a port"), at("127.0.0.1:0"));
+        let err = shifted(at("127.0.0.1:65534"), EXCHANGE_PORT_OFFSET).expect_err("beyond the last port");
+        assert!(err.to_string().contains("--listen"), "{err}");
+    }
+
+    #[test]
+    fn a_later_start_listens_where_the_identity_says_and_refuses_an_endpoint_not_its_own() {
+        assert_eq!(endpoint_address("http://127.0.0.1:8181/exchange").expect("ours"), at("127.0.0.1:8181"));
+        assert!(endpoint_address("https://ee.haven.example/exchange").is_err());
+        assert!(endpoint_address("http://localhost/exchange").is_err());
+    }
+
+    #[test]
+    fn the_sites_are_latvia_first_then_estonia_lithuania_and_the_hub_each_in_its_folder() {
+        let ids: Vec<&str> = SITES.iter().map(|s| s.instance_id).collect();
+        assert_eq!(ids, ["LV", "EE", "LT", "EU"]);
+        let folders: std::collections::BTreeSet<&str> = SITES.iter().map(|s| s.folder).collect();
+        assert_eq!(folders.len(), 4);
+        assert!(SITES.iter().all(|s| (s.role == "eu_hub") == (s.part == Part::Hub)));
+        assert!(SITES.iter().all(|s| s.part.code() == s.instance_id));
+    }
+}
