@@ -120,9 +120,10 @@ fn loopback_poster() -> Result<HttpsPoster> {
     Ok(HttpsPoster::new(Arc::new(config)))
 }
 
-/// Opens the instance of `site` in its subfolder, with its own master key: Latvia's as `haven
-/// serve` finds it (HAVEN_MASTER_KEY, `[keys]`, or the key file in its folder), the others' in
-/// their folders, each on its own SQLite database.
+/// Opens the instance of `site` in its subfolder, with its own master key and database:
+/// Latvia's as `haven serve` finds them (HAVEN_MASTER_KEY, `[keys]` or the key file in its
+/// folder; `--database-url` or SQLite in its folder), the others' always in their folders (a key
+/// file, SQLite).
 async fn open(index: usize, site: &'static Site, config: &Config, data: &Path, base: SocketAddr) -> Result<Instance> {
     let dir = data.join(site.folder);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
