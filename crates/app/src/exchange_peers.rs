@@ -201,25 +201,28 @@ fn published(row: &ExchangeKeyRow) -> AppResult<PublishedKey> {
 pub(crate) struct Loaded {
     pub(crate) row: ExchangeIdentityRow,
     pub(crate) local: LocalIdentity,
+    /// The key that counter-signs the pinned directory: the newest signing key valid now (after a
+    /// rotation of this instance's own keys, the new one, while the old one still signs messages).
+    pub(crate) directory_key: SigningKeyPair,
     pub(crate) entry: DirectoryEntry,
 }
 
 impl App {
-    async fn gate_peers(&self, acting: Acting<'_>) -> AppResult<()> {
+    pub(crate) async fn gate_peers(&self, acting: Acting<'_>) -> AppResult<()> {
         match acting {
             Acting::Operator => Ok(()),
             Acting::User(p) => self.require(p, Permission::ManagePeers).await,
         }
     }
 
-    fn peers_event(&self, acting: Acting<'_>, action: AuditAction) -> AuditEvent {
+    pub(crate) fn peers_event(&self, acting: Acting<'_>, action: AuditAction) -> AuditEvent {
         match acting {
             Acting::Operator => AuditEvent::new(self.now(), action, AuditOutcome::Success).detail("operator console"),
             Acting::User(p) => self.event(p, action),
         }
     }
 
-    fn acting_user(acting: Acting<'_>) -> Option<String> {
+    pub(crate) fn acting_user(acting: Acting<'_>) -> Option<String> {
         match acting {
             Acting::Operator => None,
             Acting::User(p) => Some(p.user.id.clone()),
@@ -331,7 +334,7 @@ impl App {
         let (mut directory, _) = self.load_directory(&loaded).await?;
         let now = self.now();
         let instance = signed.entry().instance_id.clone();
-        directory.pin(signed, &expected, &loaded.local.signing, at(now)?).map_err(directory_error)?;
+        directory.pin(signed, &expected, &loaded.directory_key, at(now)?).map_err(directory_error)?;
         let pinned = directory.peer(&instance).ok_or_else(|| AppError::Internal("the pin was not kept".into()))?;
         let row = peer_row(pinned, now, Self::acting_user(acting), now)?;
         let event = self
@@ -374,7 +377,7 @@ impl App {
         let loaded = self.require_identity().await?;
         let (mut directory, rows) = self.load_directory(&loaded).await?;
         let now = self.now();
-        directory.revoke(&instance, &key, at(now)?, &loaded.local.signing, at(now)?).map_err(directory_error)?;
+        directory.revoke(&instance, &key, at(now)?, &loaded.directory_key, at(now)?).map_err(directory_error)?;
         let event = self
             .peers_event(acting, AuditAction::PeerKeyRevoked)
             .on("exchange_peer", instance.as_str(), None)
@@ -392,7 +395,7 @@ impl App {
         let loaded = self.require_identity().await?;
         let (mut directory, rows) = self.load_directory(&loaded).await?;
         let now = self.now();
-        directory.apply_rotation(signed, &loaded.local.signing, at(now)?).map_err(directory_error)?;
+        directory.apply_rotation(signed, &loaded.directory_key, at(now)?).map_err(directory_error)?;
         let event = self
             .peers_event(acting, AuditAction::PeerRotated)
             .on("exchange_peer", instance.as_str(), None)
@@ -438,6 +441,7 @@ impl App {
         let mut signing_keys = Vec::new();
         let mut encryption_keys = Vec::new();
         let mut signing: Option<SigningKeyPair> = None;
+        let mut directory_key: Option<SigningKeyPair> = None;
         let mut encryption = Vec::new();
         for key in &keys {
             let public = published(key)?;
@@ -445,9 +449,16 @@ impl App {
             if key.kind == SIGNING {
                 let pair =
                     SigningKeyPair::unwrap(&keyring, &instance, &key_id, &key.wrapped_secret).map_err(internal)?;
-                // The newest signing key valid now signs; keys are read by validity.
+                // The oldest signing key valid now signs (keys are read by validity): during the
+                // overlap of a rotation of its own keys the instance goes on signing with the key
+                // its peers pinned, and signs with the new one once the old one has expired.
                 if public.status_at(now) == KeyStatus::Valid {
-                    signing = Some(pair);
+                    if signing.is_none() {
+                        signing = Some(pair);
+                    } else {
+                        // the newest valid one counter-signs the directory
+                        directory_key = Some(pair);
+                    }
                 }
                 signing_keys.push(public);
             } else {
@@ -461,25 +472,45 @@ impl App {
         }
         let signing =
             signing.ok_or_else(|| AppError::Internal("no signing key of this instance is valid now".into()))?;
+        let directory_key = match directory_key {
+            Some(key) => key,
+            // one signing key valid now: it signs and counter-signs (unwrapped once more)
+            None => SigningKeyPair::unwrap(&keyring, &instance, signing.key_id(), &signing_wrapped(&keys, &signing)?)
+                .map_err(internal)?,
+        };
         let entry = DirectoryEntry {
             instance_id: instance.clone(),
             role: parse_role(&row.role)?,
             endpoint: row.endpoint.clone(),
             sequence: u64::try_from(row.sequence).map_err(internal)?,
-            issued_at: at(row.created_at)?,
+            // issued when made, or at the last rotation of its keys (their newest creation)
+            issued_at: at(keys.iter().map(|k| k.created_at).fold(row.created_at, i64::max))?,
             signing_keys,
             encryption_keys,
         };
-        Ok(Some(Loaded { row, local: LocalIdentity { instance_id: instance, signing, encryption }, entry }))
+        Ok(Some(Loaded {
+            row,
+            local: LocalIdentity { instance_id: instance, signing, encryption },
+            directory_key,
+            entry,
+        }))
     }
 
     /// The directory from the stored pins, every counter-signature and entry signature checked.
     pub(crate) async fn load_directory(&self, loaded: &Loaded) -> AppResult<(Directory, Vec<ExchangePeerRow>)> {
         let rows = self.store.exchange_peers().await?;
-        let directory = Directory::load(loaded.local.signing.public_key(), rows.iter().map(|r| r.record.as_bytes()))
+        let directory = Directory::load(loaded.directory_key.public_key(), rows.iter().map(|r| r.record.as_bytes()))
             .map_err(internal)?;
         Ok((directory, rows))
     }
+}
+
+/// The wrapped secret of the signing key `pair` among the stored keys.
+fn signing_wrapped(keys: &[ExchangeKeyRow], pair: &SigningKeyPair) -> AppResult<Vec<u8>> {
+    keys.iter()
+        .find(|k| k.kind == SIGNING && k.key_id == pair.key_id().as_str())
+        .map(|k| k.wrapped_secret.clone())
+        .ok_or_else(|| AppError::Internal("the signing key in use is not stored".into()))
 }
 
 fn check_same(row: &ExchangeIdentityRow, setup: &IdentitySetup) -> AppResult<()> {

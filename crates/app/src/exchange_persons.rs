@@ -23,7 +23,7 @@ use crate::ident::ctx;
 use crate::{App, AppError, AppResult, Principal};
 use haven_domain::Coded;
 use haven_domain::access::{may_read_cross_border_persons, may_send_person_encodings};
-use haven_domain::audit::AuditAction;
+use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::case::Sex;
 use haven_domain::ident::record::PersonDetails;
 use haven_domain::ident::record::RegistrationState;
@@ -132,12 +132,40 @@ fn refused(reason: RefusalReason, explanation: String) -> InboundOutcome {
 }
 
 impl App {
-    async fn encodings_actor(&self, principal: &Principal) -> AppResult<()> {
+    async fn encodings_actor(&self, acting: Acting<'_>) -> AppResult<()> {
+        let Acting::User(principal) = acting else {
+            return Ok(());
+        };
         if may_send_person_encodings(&principal.actor) {
             return Ok(());
         }
         self.audit_denied(principal, "person_encodings", "send", None).await;
         Err(AppError::Forbidden)
+    }
+
+    /// The country whose persons `acting` encodes: the focal point's own, or at the operator
+    /// console the instance's (its exchange identity; the EU hub has none).
+    async fn encodings_country(&self, acting: Acting<'_>) -> AppResult<String> {
+        if let Acting::User(principal) = acting {
+            return Ok(principal.organisation.jurisdiction.code().to_owned());
+        }
+        let loaded = self.require_identity().await?;
+        if loaded.row.role == "eu_hub" {
+            return Err(AppError::invalid("instance_id", "the EU hub counts persons; it sends no encodings"));
+        }
+        Ok(loaded.row.instance_id.get(..2).unwrap_or_default().to_owned())
+    }
+
+    /// An audit entry of the focal point, or of the operator console.
+    fn encodings_event(&self, acting: Acting<'_>, action: AuditAction, target: &str, detail: String) -> AuditEvent {
+        match acting {
+            Acting::User(p) => {
+                self.event(p, action).on("person_encodings", target, Some(&p.organisation.id)).detail(detail)
+            }
+            Acting::Operator => AuditEvent::new(self.now(), action, AuditOutcome::Success)
+                .on("person_encodings", target, None)
+                .detail(format!("operator console {detail}")),
+        }
     }
 
     /// Stores a generation of the secret the focal points share (standard base64, at least 32
@@ -148,7 +176,17 @@ impl App {
         generation: &str,
         secret_base64: &str,
     ) -> AppResult<()> {
-        self.encodings_actor(principal).await?;
+        self.store_person_linkage_secret_as(Acting::User(principal), generation, secret_base64).await
+    }
+
+    /// [`App::store_person_linkage_secret`] by the focal point or at the operator console.
+    pub async fn store_person_linkage_secret_as(
+        &self,
+        acting: Acting<'_>,
+        generation: &str,
+        secret_base64: &str,
+    ) -> AppResult<()> {
+        self.encodings_actor(acting).await?;
         let generation = generation.trim();
         if generation.is_empty()
             || generation.len() > 32
@@ -164,15 +202,25 @@ impl App {
         let row = PersonLinkageSecretRow {
             generation: generation.to_owned(),
             secret: self.keys.encrypt_field(&ctx("person_linkage_secrets", "secret", generation), &secret),
-            created_by: Some(principal.user.id.clone()),
+            created_by: Self::acting_user(acting),
             created_at: self.now(),
         };
-        let event =
-            self.event(principal, AuditAction::PersonLinkageSecretStored).on("person_linkage_secret", generation, None);
+        let event = self.peers_event(acting, AuditAction::PersonLinkageSecretStored).on(
+            "person_linkage_secret",
+            generation,
+            None,
+        );
         if !self.store.add_person_linkage_secret(&row, &event).await? {
             return Err(AppError::Conflict(format!("the secret generation {generation} is stored already")));
         }
         Ok(())
+    }
+
+    /// The newest generation of the shared secret stored, and when: its label only, never the
+    /// secret (the focal point's page shows which generation the encodings will use).
+    pub async fn person_linkage_secret_generation(&self, acting: Acting<'_>) -> AppResult<Option<(String, i64)>> {
+        self.encodings_actor(acting).await?;
+        Ok(self.store.latest_person_linkage_secret().await?.map(|r| (r.generation, r.created_at)))
     }
 
     /// The `person_encodings` body of the principal's country for `year`: one encoding per
@@ -180,7 +228,13 @@ impl App {
     /// one person joined by the person register), under the newest secret generation, with random
     /// ids, in random order. Audited (it reads the identities).
     pub async fn prepare_person_encodings(&self, principal: &Principal, year: u16) -> AppResult<PersonEncodings> {
-        self.encodings_actor(principal).await?;
+        self.prepare_person_encodings_as(Acting::User(principal), year).await
+    }
+
+    /// [`App::prepare_person_encodings`] by the focal point or at the operator console (the
+    /// instance's own country).
+    pub async fn prepare_person_encodings_as(&self, acting: Acting<'_>, year: u16) -> AppResult<PersonEncodings> {
+        self.encodings_actor(acting).await?;
         if !(2000..=2100).contains(&year) {
             return Err(AppError::invalid("year", "a reference year from 2000 to 2100"));
         }
@@ -190,7 +244,8 @@ impl App {
         let secret = self
             .keys
             .decrypt_field(&ctx("person_linkage_secrets", "secret", &secret_row.generation), &secret_row.secret)?;
-        let country_code = principal.organisation.jurisdiction.code();
+        let country_code = self.encodings_country(acting).await?;
+        let country_code = country_code.as_str();
         let country =
             CountryCode::parse("country", country_code).map_err(|e| AppError::invalid(&e.field, &e.problem))?;
         let prefix = format!("{year:04}");
@@ -232,17 +287,24 @@ impl App {
                 .map(|i| EncodedPerson { id: encodings.ids[i].clone(), clk: PersonEncodings::clk_of(encodings.get(i)) })
                 .collect(),
         };
-        let event = self
-            .event(principal, AuditAction::PersonEncodingsPrepared)
-            .on("person_encodings", &format!("{country_code}/{year:04}"), Some(&principal.organisation.id))
-            .detail(format!("persons={} secret_generation={}", body.count, secret_row.generation));
+        let event = self.encodings_event(
+            acting,
+            AuditAction::PersonEncodingsPrepared,
+            &format!("{country_code}/{year:04}"),
+            format!("persons={} secret_generation={}", body.count, secret_row.generation),
+        );
         self.store.append_audit(&event).await?;
         Ok(body)
     }
 
     /// Sends the principal's country's encodings of `year` to the pinned EU hub.
     pub async fn send_person_encodings(&self, principal: &Principal, year: u16) -> AppResult<EncodingsDelivery> {
-        let body = self.prepare_person_encodings(principal, year).await?;
+        self.send_person_encodings_as(Acting::User(principal), year).await
+    }
+
+    /// [`App::send_person_encodings`] by the focal point or at the operator console.
+    pub async fn send_person_encodings_as(&self, acting: Acting<'_>, year: u16) -> AppResult<EncodingsDelivery> {
+        let body = self.prepare_person_encodings_as(acting, year).await?;
         let json = body.to_json().map_err(|e| AppError::invalid(&e.field, &e.problem))?;
         let receiver = self.pinned_eu_hub().await?;
         let message_id = Uuid::now_v7();
@@ -254,7 +316,7 @@ impl App {
             body: json,
             lifetime: ENCODINGS_LIFETIME,
         };
-        let (state, error) = match self.exchange_send(Acting::User(principal), message).await {
+        let (state, error) = match self.exchange_send(acting, message).await {
             Ok(()) => ("queued", None),
             Err(e) => ("failed", Some(e.to_string())),
         };
@@ -352,7 +414,21 @@ impl App {
     pub async fn cross_border_persons(&self, principal: &Principal, year: u16) -> AppResult<CrossBorderPersons> {
         if !may_read_cross_border_persons(&principal.actor) {
             self.audit_denied(principal, "cross_border_persons", &year.to_string(), None).await;
+            let jurisdiction = principal.actor.jurisdiction.code();
+            if haven_domain::permission_allowed(&principal.actor.roles, haven_domain::Permission::ReadStatistics) {
+                // The role reads statistics, its level does not keep this count: said, naming it.
+                return Err(AppError::invalid(
+                    "jurisdiction",
+                    &format!(
+                        "the count of persons across borders is the EU level's; the jurisdiction {jurisdiction} \
+                         reads its own national statistics"
+                    ),
+                ));
+            }
             return Err(AppError::Forbidden);
+        }
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::invalid("year", "a reference year from 2000 to 2100"));
         }
         let rows = self.store.person_encodings_for(i64::from(year)).await?;
         // the newest generation (and its length) counts; others are left out and named

@@ -13,6 +13,8 @@ pub mod clock;
 pub mod error;
 #[allow(dead_code)]
 pub(crate) mod exchange_inbound;
+pub mod exchange_own_keys;
+pub mod exchange_progress;
 pub mod exchange_peers;
 pub mod exchange_persons;
 pub mod exchange_referrals;

@@ -12,6 +12,7 @@ mod demo_proceedings_victims;
 mod demo_representation;
 mod demo_stats;
 mod exchange;
+mod exchange_ops;
 mod peer;
 
 use anyhow::{Context, Result, bail};
@@ -77,6 +78,10 @@ enum Command {
     /// The transnational exchange: this instance's entry and the pinned peers.
     #[command(subcommand)]
     Peer(peer::PeerCommand),
+    /// The focal point's side of the exchange: the cross-border person count's secret and
+    /// encodings, and the outbox.
+    #[command(subcommand)]
+    Exchange(exchange_ops::ExchangeCommand),
     /// Record linkage: find the same person across datasets.
     Link(haven_link::cli::LinkArgs),
     /// Re-link the persons of every referred registration (after a change of the person model),
@@ -395,6 +400,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Restore { file } => restore(&config, &data, &file).await,
         Command::Link(_) => bail!("handled before the runtime starts"),
         Command::Peer(cmd) => peer::run(&open_app(&config, &data).await?, cmd).await,
+        Command::Exchange(cmd) => exchange_ops::run(&open_app(&config, &data).await?, cmd).await,
         Command::Relink => relink(&open_app(&config, &data).await?).await,
         Command::CheckTranslations => check_translations(),
     }

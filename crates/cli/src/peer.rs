@@ -46,6 +46,30 @@ pub enum PeerCommand {
     },
     /// Applies a pinned peer's newer signed entry (its key rotation), from a file.
     Rotate { file: PathBuf },
+    /// Rotates this instance's own keys: new signing and encryption key pairs, the old ones
+    /// valid until the end of the overlap. Prints the new signed entry to hand to every peer.
+    RotateOwn {
+        /// Days during which the old keys stay valid (1 to 90).
+        #[arg(long, default_value_t = haven_app::exchange_own_keys::DEFAULT_OVERLAP_DAYS)]
+        overlap_days: i64,
+        /// Also writes the signed entry to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Retires this instance's keys whose overlap has ended (their secrets deleted) and prints
+    /// the entry without them.
+    RetireOwn {
+        /// Also writes the signed entry to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn write_entry(out: Option<&Path>, json: &str) -> Result<()> {
+    if let Some(file) = out {
+        std::fs::write(file, json.as_bytes()).with_context(|| format!("writing {}", file.display()))?;
+    }
+    Ok(())
 }
 
 fn read(file: &Path) -> Result<Vec<u8>> {
@@ -119,6 +143,34 @@ pub async fn run(app: &App, cmd: PeerCommand) -> Result<()> {
             println!("rotated:");
             print_peer(&peer);
         }
+        PeerCommand::RotateOwn { overlap_days, out } => {
+            let rotated = app.rotate_own_keys(Acting::Operator, overlap_days).await?;
+            write_entry(out.as_deref(), &rotated.entry_json)?;
+            println!("{}", rotated.entry_json);
+            println!("sequence: {}", rotated.sequence);
+            for (kind, key) in
+                [("signing", &rotated.new_signing_key_id), ("encryption", &rotated.new_encryption_key_id)]
+            {
+                if let Some(key) = key {
+                    println!("new {kind} key id: {key}");
+                }
+            }
+            if let Some(until) = rotated.overlap_until {
+                println!("the old keys stay valid until {until} (unix seconds); hand this entry to every peer before");
+            }
+        }
+        PeerCommand::RetireOwn { out } => {
+            let retired = app.retire_own_keys(Acting::Operator).await?;
+            write_entry(out.as_deref(), &retired.entry_json)?;
+            println!("{}", retired.entry_json);
+            println!("sequence: {}", retired.sequence);
+            if retired.retired.is_empty() {
+                println!("no key of this instance has passed its overlap: nothing retired");
+            }
+            for key in &retired.retired {
+                println!("retired key id: {key}");
+            }
+        }
     }
     Ok(())
 }
@@ -154,6 +206,12 @@ mod tests {
             PeerCommand::Add { file: "ee.json".into(), signing_key_id: "abc".into() }
         );
         assert_eq!(parse(&["list"]).unwrap(), PeerCommand::List);
+        assert_eq!(
+            parse(&["rotate-own", "--overlap-days", "30"]).unwrap(),
+            PeerCommand::RotateOwn { overlap_days: 30, out: None }
+        );
+        assert_eq!(parse(&["rotate-own"]).unwrap(), PeerCommand::RotateOwn { overlap_days: 14, out: None });
+        assert_eq!(parse(&["retire-own"]).unwrap(), PeerCommand::RetireOwn { out: None });
         assert_eq!(
             parse(&["revoke", "EE", "abc"]).unwrap(),
             PeerCommand::Revoke { instance: "EE".into(), key_id: "abc".into() }

@@ -125,6 +125,9 @@ coded_enum! {
         ExchangeAcknowledgementReceived => "exchange_acknowledgement_received",
         /// A received message could not be handled; it stays received.
         ExchangeDispatchFailed => "exchange_dispatch_failed",
+        /// Decided messages of the exchange inbox were deleted once their replay window had passed
+        /// (the count in the detail).
+        ExchangeInboxPurged => "exchange_inbox_purged",
         /// A victim's lawyer was recorded for a case, with the victim's consent (Dir 2011/36
         /// Art 12(2)).
         RepresentationRecorded => "representation_recorded",
@@ -144,6 +147,11 @@ coded_enum! {
         PersonEncodingsReceived => "person_encodings_received",
         /// The EU count of distinct persons across borders was computed and read.
         CrossBorderPersonsCounted => "cross_border_persons_counted",
+        /// This instance's own exchange keys were rotated: new key pairs, the old ones valid until
+        /// the end of the overlap.
+        OwnKeysRotated => "own_keys_rotated",
+        /// This instance's own exchange keys whose overlap had ended were retired (secrets deleted).
+        OwnKeysRetired => "own_keys_retired",
     }
 }
 

@@ -630,6 +630,24 @@ impl Directory {
         Ok(())
     }
 
+    /// The same pins counter-signed by another operator key: the local instance's new signing key
+    /// after it rotated its own keys. Each pin keeps its entry, the key that verified the entry and
+    /// its local revocations; only the counter-signature (and the pin's time) change.
+    pub fn countersigned_again(&self, operator: &SigningKeyPair, now: OffsetDateTime) -> Directory {
+        let mut directory = Directory::new(operator.public_key());
+        for (instance_id, pinned) in &self.peers {
+            let again = PinnedPeer::countersign(
+                pinned.published.clone(),
+                pinned.record.entry_signer_public_key,
+                pinned.record.revocations.clone(),
+                operator,
+                now,
+            );
+            directory.peers.insert(instance_id.clone(), again);
+        }
+        directory
+    }
+
     /// The public key that counter-signs the pins (the local instance's signing key).
     pub fn operator_public_key(&self) -> [u8; 32] {
         self.operator_public_key

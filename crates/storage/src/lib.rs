@@ -199,6 +199,8 @@ mod exchange_statistics;
 pub use exchange_statistics::*;
 mod exchange_persons;
 pub use exchange_persons::*;
+mod exchange_own_keys;
+pub use exchange_own_keys::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod common;
+mod exchange_own_keys;
 mod exchange_peers;
 mod exchange_persons;
 mod exchange_referrals;
