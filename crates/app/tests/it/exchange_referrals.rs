@@ -318,7 +318,7 @@ async fn a_referral_received_waits_for_the_receiving_focal_point_and_updates_abo
                 &DecisionInput { decision: "accept".into(), ..DecisionInput::default() }
             )
             .await,
-        Err(AppError::NotFound)
+        Err(AppError::Forbidden)
     ));
     let decline =
         DecisionInput { decision: "decline".into(), reason: "no_capacity".into(), ..DecisionInput::default() };
