@@ -405,6 +405,11 @@ impl App {
             Some(ack) => format!("sender={} state={state} acknowledgement={}", message.sender, ack.message_id),
             None => format!("sender={} state={state}", message.sender),
         };
+        // A detail the caller gave (the re-dispatch's attempt) is kept in front.
+        let detail = match &event.detail {
+            Some(before) => format!("{before} {detail}"),
+            None => detail,
+        };
         let event = event.on("exchange_message", &message.message_id, None).detail(detail);
         Ok(self.store.settle_exchange_message(&message.message_id, state, ack.as_ref(), &event).await?)
     }
@@ -707,7 +712,13 @@ impl App {
             detail.push_str(&format!(" acknowledgement={}", ack.message_id));
         }
         let event = system_event(now, AuditAction::ExchangeMessageReceived, AuditOutcome::Success, &id).detail(detail);
-        if !self.store.receive_exchange_message(&row, received_ack.as_ref(), &event).await.map_err(AppError::from)? {
+        let signed = (original.header.as_slice(), original.signature.as_slice());
+        if !self
+            .store
+            .receive_signed_exchange_message(&row, Some(signed), received_ack.as_ref(), &event)
+            .await
+            .map_err(AppError::from)?
+        {
             return Err(self.refuse(now, envelope, &OpenError::Replayed { message_id: header.message_id }).await);
         }
         let receipt = Receipt { message_id: id.clone(), status: "received", envelope_sha256: envelope_sha256.clone() };
@@ -735,11 +746,10 @@ impl App {
                 self.settle(&row, outcome, now, event).await?;
             }
             Err(e) => {
-                // Stored and acknowledged as received: it stays `received` for a person to see.
+                // Stored and acknowledged as received: it stays `received`, and the delivery
+                // loop hands it to its handler again ([`App::redispatch_exchange_inbox`]).
                 tracing::error!(error = %e, message_id = %id, "an exchange message could not be handled");
-                let event = system_event(now, AuditAction::ExchangeDispatchFailed, AuditOutcome::Failure, &id)
-                    .detail(format!("sender={} type={}", row.sender, row.message_type));
-                self.store.append_audit(&event).await.map_err(AppError::from)?;
+                self.record_dispatch_failure(&row, 1, now).await?;
             }
         }
         Ok(receipt)
@@ -778,6 +788,165 @@ impl App {
             .detail(format!("sender={} state={state}", row.sender));
         self.store.settle_exchange_message(&row.message_id, state, None, &event).await?;
         Ok(())
+    }
+}
+
+/// How many times a received message is handed to its handler (the first time on receipt)
+/// before it is refused.
+pub const MAX_DISPATCH_ATTEMPTS: i64 = 5;
+/// The first re-dispatch waits this long after the failed handling; then twice as long each time.
+pub const FIRST_REDISPATCH: Duration = Duration::minutes(1);
+/// A received message never handled (the process stopped between storing and handling it) is
+/// taken up once it is this old.
+pub const UNHANDLED_GRACE: Duration = Duration::minutes(5);
+/// How many received messages one re-dispatch pass takes, and one purge deletes.
+const INBOX_BATCH: i64 = 500;
+
+/// The wait before handing a message to its handler again after `failures` failed handlings.
+pub fn redispatch_delay(failures: i64) -> Duration {
+    let doublings = u32::try_from(failures.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    Duration::seconds(FIRST_REDISPATCH.whole_seconds().saturating_mul(1_i64 << doublings))
+}
+
+/// What one re-dispatch pass did, by message id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedispatchReport {
+    /// Handled this time: decided (or pending for a person).
+    pub handled: Vec<String>,
+    /// Failed again: handed over again later.
+    pub retrying: Vec<String>,
+    /// Failed [`MAX_DISPATCH_ATTEMPTS`] times (or cannot be handled again): refused, with the
+    /// `refused` acknowledgement queued.
+    pub given_up: Vec<String>,
+}
+
+impl App {
+    /// Records a failed handling (the `attempt`-th) of a received message, audited: handed over
+    /// again after [`redispatch_delay`].
+    async fn record_dispatch_failure(&self, row: &ExchangeInboxRow, attempt: i64, now: i64) -> AppResult<bool> {
+        let next = now.saturating_add(redispatch_delay(attempt).whole_seconds());
+        let event =
+            system_event(now, AuditAction::ExchangeDispatchFailed, AuditOutcome::Failure, &row.message_id).detail(
+                format!("sender={} type={} attempt={attempt} next_dispatch_at={next}", row.sender, row.message_type),
+            );
+        Ok(self.store.record_exchange_dispatch_failure(&row.message_id, next, &event).await?)
+    }
+
+    /// Refuses a received message its handler failed on too often, audited, queuing the
+    /// `refused` acknowledgement (none for an acknowledgement).
+    async fn give_up_dispatch(&self, row: &ExchangeInboxRow, attempts: i64, why: &str, now: i64) -> AppResult<bool> {
+        let event = system_event(now, AuditAction::ExchangeDispatchFailed, AuditOutcome::Failure, &row.message_id);
+        let detail = format!("sender={} type={} attempts={attempts} given_up={why}", row.sender, row.message_type);
+        if row.message_type == ACKNOWLEDGEMENT {
+            let event = event.detail(format!("{detail} state=refused"));
+            return Ok(self.store.settle_exchange_message(&row.message_id, "refused", None, &event).await?);
+        }
+        let outcome = InboundOutcome::Refused {
+            reason: RefusalReason::Other,
+            explanation: Some("the receiver could not handle the message; send it again with a new message id".into()),
+        };
+        let event = event.detail(detail);
+        self.settle(row, outcome, now, event).await
+    }
+
+    /// One re-dispatch pass at `now` (the server runs it with each delivery pass): every
+    /// received message still undecided whose handler failed is handed to it again once its
+    /// back-off ([`redispatch_delay`]) has passed, and a message never handled once it is
+    /// [`UNHANDLED_GRACE`] old. After [`MAX_DISPATCH_ATTEMPTS`] failed handlings the message is
+    /// refused (reason `other`) with its acknowledgement queued. Each step is audited.
+    pub async fn redispatch_exchange_inbox(&self, now: i64) -> AppResult<RedispatchReport> {
+        let mut report = RedispatchReport::default();
+        let unhandled_before = now.saturating_sub(UNHANDLED_GRACE.whole_seconds());
+        let due = self.store.due_exchange_redispatch(now, unhandled_before, INBOX_BATCH).await?;
+        for due in due {
+            let row = due.message;
+            let attempt = due.dispatch_attempts + 1;
+            let id = row.message_id.clone();
+            let body = self.keys.current().decrypt_field(&body_context("exchange_inbox", &id), &row.body)?;
+            if row.message_type == ACKNOWLEDGEMENT {
+                match self.take_acknowledgement(&row, &body, now).await {
+                    Ok(()) => report.handled.push(id),
+                    Err(e) => self.dispatch_failed(&row, attempt, &e, now, &mut report).await?,
+                }
+                continue;
+            }
+            let (Some(header), Some(signature)) = (due.signed_header, due.signature) else {
+                // Received before the signed original was kept: it cannot be handed over as
+                // received.
+                if self.give_up_dispatch(&row, attempt - 1, "no_signed_original", now).await? {
+                    report.given_up.push(id);
+                }
+                continue;
+            };
+            let Ok(signature) = <[u8; 64]>::try_from(signature.as_slice()) else {
+                if self.give_up_dispatch(&row, attempt - 1, "no_signed_original", now).await? {
+                    report.given_up.push(id);
+                }
+                continue;
+            };
+            let Ok(message_id) = Uuid::parse_str(&id) else {
+                if self.give_up_dispatch(&row, attempt - 1, "invalid_message_id", now).await? {
+                    report.given_up.push(id);
+                }
+                continue;
+            };
+            let original = haven_exchange::SignedOriginal { header, body: body.clone(), signature };
+            let message = ReceivedMessage {
+                message_id,
+                sender: row.sender.clone(),
+                message_type: row.message_type.clone(),
+                type_version: u32::try_from(row.type_version).unwrap_or(1),
+                body,
+                envelope_sha256: row.envelope_sha256.clone(),
+                received_at: at(row.received_at)?,
+            };
+            let outcome = if row.message_type == PING {
+                Ok(InboundOutcome::Accepted)
+            } else {
+                crate::exchange_inbound::dispatch(self, &message, &original).await
+            };
+            match outcome {
+                Ok(outcome) => {
+                    let event = system_event(now, AuditAction::ExchangeMessageDecided, AuditOutcome::Success, &id)
+                        .detail(format!("attempt={attempt}"));
+                    if self.settle(&row, outcome, now, event).await? {
+                        report.handled.push(id);
+                    }
+                }
+                Err(e) => self.dispatch_failed(&row, attempt, &e, now, &mut report).await?,
+            }
+        }
+        Ok(report)
+    }
+
+    async fn dispatch_failed(
+        &self,
+        row: &ExchangeInboxRow,
+        attempt: i64,
+        error: &AppError,
+        now: i64,
+        report: &mut RedispatchReport,
+    ) -> AppResult<()> {
+        tracing::error!(error = %error, message_id = %row.message_id, attempt, "an exchange message could not be handled");
+        let id = row.message_id.clone();
+        if attempt >= MAX_DISPATCH_ATTEMPTS {
+            if self.give_up_dispatch(row, attempt, "too_many_failures", now).await? {
+                report.given_up.push(id);
+            }
+        } else if self.record_dispatch_failure(row, attempt, now).await? {
+            report.retrying.push(id);
+        }
+        Ok(())
+    }
+
+    /// Deletes the decided messages of the inbox whose `remember_until` has passed at `now`
+    /// (at most a batch per call), audited; gives how many. Safe for replays: from
+    /// `remember_until` (the message's expiry) on, a replay is refused as expired before its
+    /// message id is looked up. Undecided messages (a person decides, or re-dispatch is due)
+    /// are kept.
+    pub async fn purge_exchange_inbox(&self, now: i64) -> AppResult<u64> {
+        let event = AuditEvent::new(now, AuditAction::ExchangeInboxPurged, AuditOutcome::Success);
+        Ok(self.store.purge_exchange_inbox(now, INBOX_BATCH, &event).await?)
     }
 }
 

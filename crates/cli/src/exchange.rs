@@ -1,5 +1,7 @@
 //! The transnational exchange while serving (docs/transnational.md §7): its own listener (HTTPS,
-//! TLS 1.3) for the routes peers call, and the loop that delivers the outbox to peers.
+//! TLS 1.3) for the routes peers call, and the loop that delivers the outbox to peers, hands
+//! received messages whose handling failed to their handler again, and purges the inbox of
+//! messages past their replay window.
 
 use crate::config::ExchangeConfig;
 use anyhow::{Context, Result, bail};
@@ -91,6 +93,25 @@ async fn deliver(app: App, poster: HttpsPoster, every: Duration) {
                 }
             }
             Err(e) => tracing::error!(error = %e, "the exchange delivery pass failed"),
+        }
+        let now = app.now();
+        match app.redispatch_exchange_inbox(now).await {
+            Ok(report) => {
+                if !(report.handled.is_empty() && report.retrying.is_empty() && report.given_up.is_empty()) {
+                    tracing::info!(
+                        handled = report.handled.len(),
+                        retrying = report.retrying.len(),
+                        given_up = report.given_up.len(),
+                        "exchange re-dispatch pass"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "the exchange re-dispatch pass failed"),
+        }
+        match app.purge_exchange_inbox(now).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "exchange inbox purged past the replay window"),
+            Err(e) => tracing::error!(error = %e, "the exchange inbox purge failed"),
         }
     }
 }

@@ -748,6 +748,10 @@ const SPEC: &[TableSpec] = &[
             ("state", Col::Text),
             ("received_ack_queued", Col::Bool),
             ("outcome_ack_queued", Col::Bool),
+            ("dispatch_attempts", Col::Int),
+            ("next_dispatch_at", Col::Int),
+            ("signed_header", Col::Blob),
+            ("signature", Col::Blob),
         ],
     ),
     (

@@ -57,6 +57,21 @@ pub struct ExchangeInboxRow {
     pub outcome_ack_queued: bool,
 }
 
+/// A received message still undecided (`received`: its handler failed, or never ran), with what
+/// handing it to its handler again needs (migration 0026).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExchangeRedispatchRow {
+    #[sqlx(flatten)]
+    pub message: ExchangeInboxRow,
+    /// The failed attempts so far (0 when none was recorded).
+    pub dispatch_attempts: i64,
+    /// The header bytes as the sender signed them (`None` for a message received before they
+    /// were kept).
+    pub signed_header: Option<Vec<u8>>,
+    /// The sender's signature over header and body.
+    pub signature: Option<Vec<u8>>,
+}
+
 /// The outcome of one delivery attempt, written to the outbox row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExchangeDeliveryUpdate {
@@ -246,12 +261,25 @@ impl Store {
         acknowledgement: Option<&ExchangeOutboxRow>,
         event: &AuditEvent,
     ) -> Result<bool> {
+        self.receive_signed_exchange_message(row, None, acknowledgement, event).await
+    }
+
+    /// [`Store::receive_exchange_message`], keeping the header bytes and the signature as
+    /// received (`signed`: header, signature) for a later re-dispatch.
+    pub async fn receive_signed_exchange_message(
+        &self,
+        row: &ExchangeInboxRow,
+        signed: Option<(&[u8], &[u8])>,
+        acknowledgement: Option<&ExchangeOutboxRow>,
+        event: &AuditEvent,
+    ) -> Result<bool> {
         check_state(&row.state, &INBOX_STATES)?;
+        let (header, signature) = signed.unzip();
         audited_tx!(self, event, |tx| {
             let n = sqlx::query(
                 "INSERT INTO exchange_inbox (message_id, sender, message_type, type_version, body, envelope_sha256, \
-                 received_at, remember_until, state, received_ack_queued, outcome_ack_queued) \
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (message_id) DO NOTHING",
+                 received_at, remember_until, state, received_ack_queued, outcome_ack_queued, signed_header, \
+                 signature) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (message_id) DO NOTHING",
             )
             .bind(&row.message_id)
             .bind(&row.sender)
@@ -264,6 +292,8 @@ impl Store {
             .bind(&row.state)
             .bind(acknowledgement.is_some())
             .bind(row.outcome_ack_queued)
+            .bind(header)
+            .bind(signature)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -327,5 +357,88 @@ impl Store {
             }
         });
         Ok(true)
+    }
+
+    /// The received messages still undecided whose next handling is due at `now`: those whose
+    /// handler failed and whose back-off has passed, and those never handled at all that were
+    /// received before `unhandled_before` (a process stopped between storing and handling);
+    /// the longest waiting first. Acknowledgements included.
+    pub async fn due_exchange_redispatch(
+        &self,
+        now: i64,
+        unhandled_before: i64,
+        limit: i64,
+    ) -> Result<Vec<ExchangeRedispatchRow>> {
+        let sql = format!(
+            "SELECT {INBOX_COLUMNS}, COALESCE(dispatch_attempts, 0) AS dispatch_attempts, signed_header, signature \
+             FROM exchange_inbox WHERE state = 'received' AND \
+             (next_dispatch_at <= $1 OR (next_dispatch_at IS NULL AND received_at < $2)) \
+             ORDER BY COALESCE(next_dispatch_at, received_at), message_id LIMIT $3"
+        );
+        let rows = on_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(now)
+            .bind(unhandled_before)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows)
+    }
+
+    /// Records a failed handling of a received message still `received`, audited: one more
+    /// attempt, the next due at `next_dispatch_at`. Returns `false` (nothing written) when the
+    /// message is not in the inbox or was decided meanwhile.
+    pub async fn record_exchange_dispatch_failure(
+        &self,
+        message_id: &str,
+        next_dispatch_at: i64,
+        event: &AuditEvent,
+    ) -> Result<bool> {
+        audited_tx!(self, event, |tx| {
+            let n = sqlx::query(
+                "UPDATE exchange_inbox SET dispatch_attempts = COALESCE(dispatch_attempts, 0) + 1, \
+                 next_dispatch_at = $2 WHERE message_id = $1 AND state = 'received'",
+            )
+            .bind(message_id)
+            .bind(next_dispatch_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+        });
+        Ok(true)
+    }
+
+    /// Deletes at most `limit` decided messages (`accepted` or `refused`) of the inbox whose
+    /// `remember_until` is at or before `now`, audited with `event` when any was deleted (the
+    /// event's detail is completed with the count); gives how many. A replay of such a message
+    /// is refused as expired (its expiry is its `remember_until`) before its id is looked up.
+    /// Messages still undecided (`received`, `pending`: a person decides) are kept.
+    pub async fn purge_exchange_inbox(&self, now: i64, limit: i64, event: &AuditEvent) -> Result<u64> {
+        let due = on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM exchange_inbox WHERE remember_until <= $1 AND state IN ('accepted', 'refused')"
+        )
+        .bind(now)
+        .fetch_one(pool)
+        .await?);
+        if due == 0 {
+            return Ok(0);
+        }
+        let mut event = event.clone();
+        let deleted = audited_tx!(self, &event, |tx| {
+            let deleted = sqlx::query(
+                "DELETE FROM exchange_inbox WHERE message_id IN (SELECT message_id FROM exchange_inbox \
+                 WHERE remember_until <= $1 AND state IN ('accepted', 'refused') ORDER BY remember_until LIMIT $2)",
+            )
+            .bind(now)
+            .bind(limit)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            event = event.detail(format!("purged={deleted}"));
+            deleted
+        });
+        Ok(deleted)
     }
 }

@@ -298,6 +298,7 @@ audit-action-exchange_message_refused = Message from a peer instance refused
 audit-action-exchange_message_decided = Decision on a received message
 audit-action-exchange_acknowledgement_received = Acknowledgement from a peer instance received
 audit-action-exchange_dispatch_failed = Received message could not be handled
+audit-action-exchange_inbox_purged = Received messages past their replay window deleted
 audit-action-statistics_sent_to_hub = Statistics release sent to the EU hub
 audit-outcome-success = Success
 audit-outcome-failure = Failure

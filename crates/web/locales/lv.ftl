@@ -298,6 +298,7 @@ audit-action-exchange_message_refused = Ziņojums no partnerinstances noraidīts
 audit-action-exchange_message_decided = Lēmums par saņemto ziņojumu
 audit-action-exchange_acknowledgement_received = Saņemts partnerinstances apstiprinājums
 audit-action-exchange_dispatch_failed = Saņemto ziņojumu neizdevās apstrādāt
+audit-action-exchange_inbox_purged = Dzēsti saņemtie ziņojumi, kuru atkārtošanas logs beidzies
 audit-action-statistics_sent_to_hub = Statistikas publikācija nosūtīta ES centram
 audit-outcome-success = Izdevās
 audit-outcome-failure = Neizdevās

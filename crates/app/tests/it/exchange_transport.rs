@@ -9,7 +9,7 @@ use haven_app::App;
 use haven_app::admin::Acting;
 use haven_app::exchange_peers::IdentitySetup;
 use haven_app::exchange_transport::{
-    EnvelopePoster, ExchangeRefusal, OutgoingMessage, PostResult, ReceiveError, retry_delay,
+    EnvelopePoster, ExchangeRefusal, MAX_DISPATCH_ATTEMPTS, OutgoingMessage, PostResult, ReceiveError, retry_delay,
 };
 use haven_exchange::MAX_ENVELOPE_BYTES;
 use haven_exchange::encoding::{b64_decode, b64_encode};
@@ -423,4 +423,148 @@ fn retries_wait_twice_as_long_each_time_with_jitter_up_to_six_hours() {
         assert!((3 * 3600..=6 * 3600).contains(&late), "{late}");
     }
     assert_ne!(retry_delay(5, 0), retry_delay(5, 77));
+}
+
+/// A referral from LV to EE (the schema's example, to EE), as a message.
+fn referral_to_ee(referral_id: &str) -> OutgoingMessage {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../exchange/schemas/examples/referral-onward-support-adult.json");
+    let mut body: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    body["referral_id"] = serde_json::json!(referral_id);
+    body["receiving_country"] = serde_json::json!("EE");
+    body["basis"]["given_on"] = serde_json::json!("2026-05-01");
+    OutgoingMessage {
+        message_id: Uuid::now_v7(),
+        receiver: "EE".into(),
+        message_type: "referral".into(),
+        type_version: 1,
+        body: serde_json::to_vec(&body).unwrap(),
+        lifetime: Duration::days(7),
+    }
+}
+
+/// Makes EE's referral handler fail (its table refuses inserts) until [`handler_back`].
+async fn handler_down(ee: &App) {
+    ee.store()
+        .execute_unchecked(
+            "CREATE TRIGGER handler_down BEFORE INSERT ON transnational_referrals \
+             BEGIN SELECT RAISE(ABORT, 'handler down'); END",
+        )
+        .await
+        .unwrap();
+}
+
+async fn handler_back(ee: &App) {
+    ee.store().execute_unchecked("DROP TRIGGER handler_down").await.unwrap();
+}
+
+async fn inbox_state(app: &App, id: Uuid) -> String {
+    app.store().exchange_inbox_message(&id.to_string()).await.unwrap().unwrap().state
+}
+
+#[tokio::test]
+async fn a_received_message_whose_handler_failed_is_handed_to_it_again_after_its_back_off() {
+    let (lv, ee, _dbs) = pair().await;
+    let net = Network::new(vec![("LV", lv.clone()), ("EE", ee.clone())]);
+    handler_down(&ee).await;
+    let message = referral_to_ee("0193a1b2-0000-7000-8000-0000000000a1");
+    let id = message.message_id;
+    lv.exchange_send(Acting::Operator, message).await.unwrap();
+    assert_eq!(lv.deliver_exchange_outbox(&net, NOW).await.unwrap().delivered, vec![id.to_string()]);
+    // Stored and acknowledged as received; the handler failed: it stays received, audited.
+    assert_eq!(inbox_state(&ee, id).await, "received");
+    assert_eq!(audit_detail_count(&ee, "exchange_dispatch_failed", "attempt=1 ").await, 1);
+    assert_eq!(count(&ee, "SELECT COUNT(*) FROM transnational_referrals").await, 0);
+
+    // Not due before its back-off.
+    assert_eq!(ee.redispatch_exchange_inbox(NOW + 59).await.unwrap(), Default::default());
+    // Due, still failing: a second attempt, twice the wait.
+    let report = ee.redispatch_exchange_inbox(NOW + 60).await.unwrap();
+    assert_eq!(report.retrying, vec![id.to_string()]);
+    assert_eq!(
+        audit_detail_count(&ee, "exchange_dispatch_failed", &format!("attempt=2 next_dispatch_at={}", NOW + 180)).await,
+        1
+    );
+    assert!(ee.redispatch_exchange_inbox(NOW + 179).await.unwrap().retrying.is_empty());
+
+    // The handler works again: the referral is taken (it waits for the focal point), once.
+    handler_back(&ee).await;
+    let report = ee.redispatch_exchange_inbox(NOW + 180).await.unwrap();
+    assert_eq!(report.handled, vec![id.to_string()]);
+    assert_eq!(inbox_state(&ee, id).await, "pending");
+    assert_eq!(count(&ee, "SELECT COUNT(*) FROM transnational_referrals").await, 1);
+    assert_eq!(audit_detail_count(&ee, "exchange_message_decided", "attempt=3 sender=LV state=pending").await, 1);
+    assert_eq!(ee.redispatch_exchange_inbox(NOW + 100_000).await.unwrap(), Default::default());
+}
+
+#[tokio::test]
+async fn a_received_message_whose_handler_keeps_failing_is_refused_with_its_acknowledgement() {
+    let (lv, ee, _dbs) = pair().await;
+    let net = Network::new(vec![("LV", lv.clone()), ("EE", ee.clone())]);
+    handler_down(&ee).await;
+    let message = referral_to_ee("0193a1b2-0000-7000-8000-0000000000a2");
+    let id = message.message_id;
+    lv.exchange_send(Acting::Operator, message).await.unwrap();
+    lv.deliver_exchange_outbox(&net, NOW).await.unwrap();
+    let mut now = NOW;
+    let mut given_up = Vec::new();
+    for _ in 0..20 {
+        now += 86_400;
+        given_up.extend(ee.redispatch_exchange_inbox(now).await.unwrap().given_up);
+    }
+    assert_eq!(given_up, vec![id.to_string()], "given up once");
+    assert_eq!(inbox_state(&ee, id).await, "refused");
+    let failures = "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange_dispatch_failed'";
+    assert_eq!(count(&ee, failures).await, MAX_DISPATCH_ATTEMPTS, "every attempt audited, the last giving up");
+    assert_eq!(audit_detail_count(&ee, "exchange_dispatch_failed", "given_up=too_many_failures").await, 1);
+
+    // The refusal goes back to LV: its outbox row says refused, reason other.
+    net.now.store(now, Ordering::SeqCst);
+    assert_eq!(ee.deliver_exchange_outbox(&net, now).await.unwrap().delivered.len(), 2);
+    let row = lv.store().exchange_outbox_message(&id.to_string()).await.unwrap().unwrap();
+    assert_eq!((row.ack_status.as_deref(), row.ack_reason.as_deref()), (Some("refused"), Some("other")));
+}
+
+#[tokio::test]
+async fn decided_messages_are_purged_after_their_replay_window_and_a_replay_then_is_refused_as_expired() {
+    let (lv, ee, _dbs) = pair().await;
+    // A ping of one day's lifetime, sealed at NOW + 10: it expires at NOW + 10 + 1 day.
+    let id = Uuid::now_v7();
+    let envelope = sealed_by_lv(&lv, ping(id, "EE"), NOW + 10).await;
+    ee.exchange_receive(&envelope, NOW + 11).await.unwrap();
+    let row = ee.store().exchange_inbox_message(&id.to_string()).await.unwrap().unwrap();
+    assert_eq!(row.state, "accepted");
+    let expiry = row.remember_until;
+    assert_eq!(expiry, NOW + 86_400, "the expiry of the message stored in the outbox at the fixed clock");
+    // Within the window a replay is refused as a replay, and nothing is purged.
+    assert_eq!(refused(ee.exchange_receive(&envelope, expiry - 1).await).code, "replayed");
+    assert_eq!(ee.purge_exchange_inbox(expiry - 1).await.unwrap(), 0);
+    assert_eq!(audited(&ee, "exchange_inbox_purged").await, 0);
+    // A message still waiting for a person is kept past its window.
+    let message = referral_to_ee("0193a1b2-0000-7000-8000-0000000000a3");
+    let waiting = message.message_id;
+    let referral = sealed_referral(&lv, message, NOW + 10).await;
+    ee.exchange_receive(&referral, NOW + 12).await.unwrap();
+    assert_eq!(inbox_state(&ee, waiting).await, "pending");
+
+    // From the expiry on: purged (audited with the count), and the replay is refused as expired,
+    // not stored again.
+    assert_eq!(ee.purge_exchange_inbox(expiry + 7 * 86_400).await.unwrap(), 1);
+    assert!(ee.store().exchange_inbox_message(&id.to_string()).await.unwrap().is_none());
+    assert_eq!(audit_detail_count(&ee, "exchange_inbox_purged", "purged=1").await, 1);
+    let replay = refused(ee.exchange_receive(&envelope, expiry).await);
+    assert_eq!((replay.status, replay.code.as_str()), (410, "expired"));
+    assert!(ee.store().exchange_inbox_message(&id.to_string()).await.unwrap().is_none());
+    assert_eq!(inbox_state(&ee, waiting).await, "pending", "the referral waiting for a person is kept");
+    assert_eq!(ee.purge_exchange_inbox(expiry + 30 * 86_400).await.unwrap(), 0);
+}
+
+/// An envelope of `message` LV sealed for EE at `at`.
+async fn sealed_referral(lv: &App, message: OutgoingMessage, at: i64) -> Vec<u8> {
+    let capture = Network::new(Vec::new());
+    capture.down.store(true, Ordering::SeqCst);
+    lv.exchange_send(Acting::Operator, message).await.unwrap();
+    lv.deliver_exchange_outbox(&capture, at).await.unwrap();
+    let posted = capture.posted.lock().unwrap();
+    posted.last().unwrap().1.clone()
 }

@@ -13,6 +13,8 @@ contract_tests!(
     acknowledgements_settle_the_outbox_row_of_their_receiver_only,
     a_received_message_is_decided_once_with_its_acknowledgement_queued,
     the_transport_tables_are_backed_up_and_restored,
+    a_failed_handling_is_counted_and_due_again_after_its_back_off_until_decided,
+    decided_messages_are_purged_once_their_replay_window_has_passed_and_undecided_ones_kept,
 );
 
 pub(crate) fn outbox(id: &str, receiver: &str, at: i64) -> ExchangeOutboxRow {
@@ -72,6 +74,11 @@ pub(crate) async fn fill_exchange_transport(t: &TestStore) {
     let ack = outbox("m-ack-1", "EE", T0 + 1);
     assert!(t.store.receive_exchange_message(&inbox("m-in-1", "EE", T0 + 1), Some(&ack), &e).await.unwrap());
     t.store.settle_exchange_message("m-in-1", "accepted", Some(&outbox("m-ack-2", "EE", T0 + 2)), &e).await.unwrap();
+    let signed: (&[u8], &[u8]) = (b"{\"header\":1}", &[7; 64]);
+    assert!(
+        t.store.receive_signed_exchange_message(&inbox("m-in-2", "EE", T0 + 3), Some(signed), None, &e).await.unwrap()
+    );
+    assert!(t.store.record_exchange_dispatch_failure("m-in-2", T0 + 63, &e).await.unwrap());
 }
 
 async fn an_outbox_message_is_stored_once_and_attempts_count_only_while_pending(t: TestStore) {
@@ -170,4 +177,86 @@ async fn the_transport_tables_are_backed_up_and_restored(t: TestStore) {
     assert_eq!(target.store.exchange_outbox(10).await.unwrap(), t.store.exchange_outbox(10).await.unwrap());
     assert_eq!(target.store.exchange_inbox(10).await.unwrap(), t.store.exchange_inbox(10).await.unwrap());
     assert_eq!(t.store.exchange_outbox(10).await.unwrap().len(), 3);
+}
+
+async fn a_failed_handling_is_counted_and_due_again_after_its_back_off_until_decided(t: TestStore) {
+    let e = event(AuditAction::ExchangeDispatchFailed);
+    let signed: (&[u8], &[u8]) = (b"{\"header\":1}", &[7; 64]);
+    assert!(t.store.receive_signed_exchange_message(&inbox("m-1", "EE", T0), Some(signed), None, &e).await.unwrap());
+    t.store.receive_exchange_message(&inbox("m-2", "EE", T0 + 1), None, &e).await.unwrap();
+    // Never handled: due once received before `unhandled_before`, not before.
+    assert!(t.store.due_exchange_redispatch(T0 + 1000, T0, 10).await.unwrap().is_empty());
+    let due = t.store.due_exchange_redispatch(T0 + 1000, T0 + 1, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].message, inbox("m-1", "EE", T0));
+    assert_eq!(due[0].dispatch_attempts, 0);
+    assert_eq!(due[0].signed_header.as_deref(), Some(signed.0));
+    assert_eq!(due[0].signature.as_deref(), Some(signed.1));
+    let ids = |rows: Vec<haven_storage::ExchangeRedispatchRow>| -> Vec<String> {
+        rows.into_iter().map(|r| r.message.message_id).collect()
+    };
+    assert_eq!(ids(t.store.due_exchange_redispatch(T0 + 1000, T0 + 2, 10).await.unwrap()), vec!["m-1", "m-2"]);
+    assert!(t.store.due_exchange_redispatch(T0 + 1000, T0 + 2, 10).await.unwrap()[1].signed_header.is_none());
+
+    // A failure: counted, audited, due again from its back-off on, whatever the grace.
+    let head = t.head_seq().await;
+    assert!(t.store.record_exchange_dispatch_failure("m-1", T0 + 60, &e).await.unwrap());
+    assert!(t.store.record_exchange_dispatch_failure("m-1", T0 + 120, &e).await.unwrap());
+    assert_eq!(t.head_seq().await, head + 2);
+    assert_eq!(ids(t.store.due_exchange_redispatch(T0 + 119, T0 + 2, 10).await.unwrap()), vec!["m-2"]);
+    let due = t.store.due_exchange_redispatch(T0 + 120, T0, 10).await.unwrap();
+    assert_eq!((due.len(), due[0].dispatch_attempts), (1, 2));
+
+    // Decided: no longer due, and a late failure is not written.
+    assert!(t.store.settle_exchange_message("m-1", "accepted", None, &e).await.unwrap());
+    assert!(
+        t.store
+            .due_exchange_redispatch(T0 + 10_000, T0 + 2, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.message.message_id != "m-1")
+    );
+    let head = t.head_seq().await;
+    assert!(!t.store.record_exchange_dispatch_failure("m-1", T0 + 500, &e).await.unwrap());
+    assert!(!t.store.record_exchange_dispatch_failure("m-none", T0 + 500, &e).await.unwrap());
+    assert_eq!(t.head_seq().await, head, "nothing written for a decided or unknown message");
+    // A message waiting for a person (`pending`) is not handed over again.
+    assert!(t.store.settle_exchange_message("m-2", "pending", None, &e).await.unwrap());
+    assert!(t.store.due_exchange_redispatch(T0 + 10_000, T0 + 10_000, 10).await.unwrap().is_empty());
+}
+
+async fn decided_messages_are_purged_once_their_replay_window_has_passed_and_undecided_ones_kept(t: TestStore) {
+    let e = event(AuditAction::ExchangeInboxPurged);
+    for (id, state, until) in [
+        ("m-accepted", "accepted", T0 + 100),
+        ("m-refused", "refused", T0 + 100),
+        ("m-pending", "pending", T0 + 100),
+        ("m-received", "received", T0 + 100),
+        ("m-later", "accepted", T0 + 200),
+    ] {
+        let mut row = inbox(id, "EE", T0);
+        row.remember_until = until;
+        assert!(t.store.receive_exchange_message(&row, None, &e).await.unwrap());
+        if state != "received" {
+            assert!(t.store.settle_exchange_message(id, state, None, &e).await.unwrap());
+        }
+    }
+    let head = t.head_seq().await;
+    assert_eq!(t.store.purge_exchange_inbox(T0 + 99, 100, &e).await.unwrap(), 0);
+    assert_eq!(t.head_seq().await, head, "nothing to purge, nothing audited");
+    assert_eq!(t.store.purge_exchange_inbox(T0 + 100, 100, &e).await.unwrap(), 2);
+    assert_eq!(t.head_seq().await, head + 1, "one audit entry for the purge");
+    let mut kept: Vec<String> = t.store.exchange_inbox(10).await.unwrap().into_iter().map(|r| r.message_id).collect();
+    kept.sort();
+    assert_eq!(kept, vec!["m-later", "m-pending", "m-received"]);
+    // At most `limit` a call.
+    assert_eq!(t.store.purge_exchange_inbox(T0 + 1000, 0, &e).await.unwrap(), 0);
+    assert_eq!(t.store.purge_exchange_inbox(T0 + 1000, 100, &e).await.unwrap(), 1);
+    assert!(t.store.exchange_inbox_message("m-later").await.unwrap().is_none());
+    // Purged, the id is free in the store: refusing its replay is the expiry's job (the app's
+    // tests show it).
+    let mut again = inbox("m-accepted", "EE", T0 + 101);
+    again.remember_until = T0 + 300;
+    assert!(t.store.receive_exchange_message(&again, None, &e).await.unwrap());
 }
