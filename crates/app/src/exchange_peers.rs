@@ -440,8 +440,8 @@ impl App {
         let now = at(self.now())?;
         let mut signing_keys = Vec::new();
         let mut encryption_keys = Vec::new();
-        let mut signing: Option<SigningKeyPair> = None;
-        let mut directory_key: Option<SigningKeyPair> = None;
+        // The signing keys valid now, the one whose validity ends first first.
+        let mut valid_signing: Vec<(i64, i64, SigningKeyPair)> = Vec::new();
         let mut encryption = Vec::new();
         for key in &keys {
             let public = published(key)?;
@@ -449,16 +449,8 @@ impl App {
             if key.kind == SIGNING {
                 let pair =
                     SigningKeyPair::unwrap(&keyring, &instance, &key_id, &key.wrapped_secret).map_err(internal)?;
-                // The oldest signing key valid now signs (keys are read by validity): during the
-                // overlap of a rotation of its own keys the instance goes on signing with the key
-                // its peers pinned, and signs with the new one once the old one has expired.
                 if public.status_at(now) == KeyStatus::Valid {
-                    if signing.is_none() {
-                        signing = Some(pair);
-                    } else {
-                        // the newest valid one counter-signs the directory
-                        directory_key = Some(pair);
-                    }
+                    valid_signing.push((key.valid_until.unwrap_or(i64::MAX), key.valid_from, pair));
                 }
                 signing_keys.push(public);
             } else {
@@ -470,8 +462,20 @@ impl App {
                 encryption_keys.push(public);
             }
         }
-        let signing =
-            signing.ok_or_else(|| AppError::Internal("no signing key of this instance is valid now".into()))?;
+        valid_signing.sort_by(|a, b| (a.0, a.1, a.2.key_id().as_str()).cmp(&(b.0, b.1, b.2.key_id().as_str())));
+        // The key whose validity ends first signs (during the overlap of a rotation of its own
+        // keys, the old one its peers pinned; once it has expired, the new one); the newest one
+        // counter-signs the pinned directory (from the rotation on, the new one).
+        let directory_key = match valid_signing.len() {
+            0 => return Err(AppError::Internal("no signing key of this instance is valid now".into())),
+            1 => None,
+            _ => valid_signing.pop().map(|(_, _, pair)| pair),
+        };
+        let signing = valid_signing
+            .into_iter()
+            .next()
+            .map(|(_, _, pair)| pair)
+            .ok_or_else(|| AppError::Internal("no signing key of this instance is valid now".into()))?;
         let directory_key = match directory_key {
             Some(key) => key,
             // one signing key valid now: it signs and counter-signs (unwrapped once more)

@@ -417,19 +417,19 @@ impl App {
             let jurisdiction = principal.actor.jurisdiction.code();
             if haven_domain::permission_allowed(&principal.actor.roles, haven_domain::Permission::ReadStatistics) {
                 // The role reads statistics, its level does not keep this count: said, naming it.
-                return Err(AppError::invalid(
+                return Err(AppError::Invalid(haven_domain::ParseError::said(
                     "jurisdiction",
-                    &format!(
+                    format!(
                         "the count of persons across borders is the EU level's; the jurisdiction {jurisdiction} \
                          reads its own national statistics"
                     ),
-                ));
+                    haven_domain::Message::new(haven_domain::MessageId::CrossBorderCountAtEuLevel)
+                        .with("jurisdiction", jurisdiction),
+                )));
             }
             return Err(AppError::Forbidden);
         }
-        if !(2000..=2100).contains(&year) {
-            return Err(AppError::invalid("year", "a reference year from 2000 to 2100"));
-        }
+        crate::stats::check_year(year)?;
         let rows = self.store.person_encodings_for(i64::from(year)).await?;
         // the newest generation (and its length) counts; others are left out and named
         let newest = rows

@@ -31,6 +31,8 @@ crate::coded_enum! {
         ReferralCannotChange => "msg-referral-cannot-change",
         DeclineNeedsReason => "msg-decline-needs-reason",
         EuHoldsNoCases => "msg-eu-holds-no-cases",
+        /// The count of persons across borders is read at the EU level (the jurisdiction named).
+        CrossBorderCountAtEuLevel => "msg-cross-border-count-at-eu-level",
         // Why a provider ranks where it does for a need.
         MatchEligibility => "msg-match-eligibility",
         MatchCapacityBeds => "msg-match-capacity-beds",

@@ -73,6 +73,9 @@ const LV_TRANSNATIONAL: &str = include_str!("../locales/lv-transnational.ftl");
 /// Persons counted once across borders (the EU hub's count from the countries' encodings).
 const EN_CROSSBORDER: &str = include_str!("../locales/en-crossborder.ftl");
 const LV_CROSSBORDER: &str = include_str!("../locales/lv-crossborder.ftl");
+/// The focal point's side of the exchange: the outbox, the count's secret and encodings, own keys.
+const EN_EXOPS: &str = include_str!("../locales/en-exops.ftl");
+const LV_EXOPS: &str = include_str!("../locales/lv-exops.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -130,6 +133,7 @@ impl I18n {
                     EN_EXCHANGE,
                     EN_TRANSNATIONAL,
                     EN_CROSSBORDER,
+                    EN_EXOPS,
                     EN_REPRESENTATION,
                 ],
                 "en",
@@ -156,6 +160,7 @@ impl I18n {
                     LV_EXCHANGE,
                     LV_TRANSNATIONAL,
                     LV_CROSSBORDER,
+                    LV_EXOPS,
                     LV_REPRESENTATION,
                 ],
                 "lv",
@@ -761,6 +766,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-exchange.ftl", EN_EXCHANGE),
             ("en-transnational.ftl", EN_TRANSNATIONAL),
             ("en-crossborder.ftl", EN_CROSSBORDER),
+            ("en-exops.ftl", EN_EXOPS),
         ],
     );
     let lv = interface(
@@ -785,6 +791,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-exchange.ftl", LV_EXCHANGE),
             ("lv-transnational.ftl", LV_TRANSNATIONAL),
             ("lv-crossborder.ftl", LV_CROSSBORDER),
+            ("lv-exops.ftl", LV_EXOPS),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod api_assist;
 pub mod api_assist_records;
+pub mod api_exchange;
 pub mod api_ident;
 pub mod api_persons;
 pub mod api_proceedings;
@@ -89,7 +90,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_stats::router())
                 .merge(api_trainings::router())
                 .merge(api_representation::router())
-                .merge(api_transnational::router()),
+                .merge(api_transnational::router())
+                .merge(api_exchange::router()),
         )
         .merge(leaflet::api_router())
         .split_for_parts();

@@ -266,6 +266,24 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/peers", ManagePeers),
     page("POST", "/peers/revoke", ManagePeers),
     page("POST", "/peers/rotation", ManagePeers),
+    // The focal point's side of the exchange (docs/transnational.md §8.5, §11): the outbox and
+    // this instance's own keys (ManagePeers); the cross-border count's secret and encodings
+    // (ActAsFocalPoint, of a country: `may_send_person_encodings`); the EU count
+    // (`may_read_cross_border_persons`: a national reader is answered 422 naming the jurisdiction).
+    page("GET", "/peers/outbox", ManagePeers),
+    page("GET", "/peers/own-keys", ManagePeers),
+    page("POST", "/peers/own-keys/rotation", ManagePeers),
+    page("POST", "/peers/own-keys/retirement", ManagePeers),
+    page("GET", "/peers/persons", ActAsFocalPoint),
+    page("POST", "/peers/persons/secret", ActAsFocalPoint),
+    page("POST", "/peers/persons/encodings", ActAsFocalPoint),
+    page("GET", "/statistics/eu/persons?year=2026", ReadStatistics),
+    api("GET", "/api/v1/exchange/outbox", ManagePeers),
+    api("POST", "/api/v1/exchange/own-keys/rotation", ManagePeers),
+    api("POST", "/api/v1/exchange/own-keys/retirement", ManagePeers),
+    api("POST", "/api/v1/exchange/person-linkage-secrets", ActAsFocalPoint),
+    api("POST", "/api/v1/exchange/person-encodings", ActAsFocalPoint),
+    api("GET", "/api/v1/hub/cross-border-persons?year=2026", ReadStatistics),
     page("GET", "/cases/{case}/support", Case(Compartment::Support, Action::Read)),
     page("GET", "/cases/{case}/assessments/new", Case(Compartment::Support, Action::Write)),
     page("POST", "/cases/{case}/assessments/new", Case(Compartment::Support, Action::Write)),

@@ -12,6 +12,7 @@ pub mod home;
 pub mod identification;
 pub mod page_error;
 pub mod peers;
+pub mod peers_exchange;
 pub mod persons;
 pub mod proceedings;
 pub mod representations;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(assistance::router())
         .merge(statistics::router())
         .merge(peers::router())
+        .merge(peers_exchange::router())
         .merge(persons::router())
         .merge(proceedings::router())
         .merge(trainings::router())

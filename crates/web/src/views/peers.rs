@@ -60,6 +60,8 @@ struct PeersPage<'a> {
     rotation: String,
     done: bool,
     check: FormProblem,
+    /// The focal point also sends the cross-border person count's encodings.
+    focal_point: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,6 +144,7 @@ async fn page(
         rotation: typed.rotation,
         done,
         check,
+        focal_point: crate::views::can(p, haven_domain::Permission::ActAsFocalPoint),
         ctx,
     };
     Ok(with_status(render(&page), status))

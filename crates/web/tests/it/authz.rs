@@ -175,6 +175,10 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": "00000000-0000-0000-0000-000000000000",
             "from_on": "2026-09-01", "consent_given": true, "consent_on": "2026-09-01"}),
         "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": "Ended."}),
+        // Refused input, after the use case decided who may: allowed roles get 422, the others 403.
+        "/api/v1/exchange/person-linkage-secrets" => json!({"generation": "", "secret": ""}),
+        "/api/v1/exchange/person-encodings" => json!({"year": 1999}),
+        "/api/v1/exchange/own-keys/rotation" => json!({"overlap_days": 0}),
         // The transnational referral (no peer pinned, none with the id): 422 or 404 for the
         // allowed roles, 403 for the others.
         "/api/v1/cases/{case}/transnational-referrals" => json!({"purpose": "onward_support", "receiving_peer": "EE"}),

@@ -326,7 +326,7 @@ async fn world() -> World {
     let police = t.org("Valsts policija", "police", "LV").await;
     let rapporteur = t.org("Nacionālais ziņotājs", "national_rapporteur", "LV").await;
     let eu = t.org("ES statistikas birojs", "statistics_office", "EU").await;
-    let roles: [(&'static str, &str, &[&str]); 9] = [
+    let roles: [(&'static str, &str, &[&str]); 10] = [
         ("lv.policija", &police, &["first_responder", "investigator"]),
         ("lv.biedriba", &ngo, &["caseworker"]),
         ("lv.vaditaja", &ngo, &["supervisor"]),
@@ -336,6 +336,7 @@ async fn world() -> World {
         ("es.statistikis", &eu, &["statistician"]),
         ("lv.dpi", &authority, &["auditor"]),
         ("lv.advokats", &ngo, &["victim_lawyer"]),
+        ("lv.kontaktpunkts", &authority, &["focal_point"]),
     ];
     let mut users = vec![];
     for (name, org, roles) in roles {

@@ -13,6 +13,7 @@ mod case_pages;
 mod common;
 mod conformance;
 mod exchange;
+mod exchange_ops;
 mod exchange_statistics;
 mod ident;
 mod input;

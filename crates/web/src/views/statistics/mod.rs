@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::routing::get;
 use haven_domain::Permission;
 
+mod cross_border;
 mod dashboard;
 mod eu;
 mod exchange;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(releases::router())
         .merge(eu::router())
+        .merge(cross_border::router())
 }
 
 /// Width of the longest bar, in SVG user units.

@@ -273,6 +273,8 @@ struct ReleasePage<'a> {
     offenders: bool,
     /// Sent to the EU hub over the exchange: how far it got.
     hub_delivery: Option<super::exchange::DeliveryView>,
+    /// The hub's answer so far (delivery and acknowledgements): the progress code and its label.
+    hub_answer: Option<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,8 +297,19 @@ async fn release_page(
         Ok(d) => d,
         Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
     };
+    let answer = match state.app.hub_acknowledgement(&p, &id).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&state, Some(&p), &headers, e.into()),
+    };
     let ctx = PageCtx::new(&state, Some(&p), &headers, "stats-release-title", "/statistics");
     let page = ReleasePage {
+        hub_answer: answer.map(|a| {
+            let label = ctx.t(&format!("exops-progress-{}", a.progress));
+            match a.refusal_reason {
+                Some(reason) => (a.progress.to_owned(), format!("{label} ({reason})")),
+                None => (a.progress.to_owned(), label),
+            }
+        }),
         hub_delivery: delivery.map(|d| super::exchange::DeliveryView::new(&ctx, d)),
         headlines: headlines(&ctx, &release),
         offenders: release.has_offenders(),
