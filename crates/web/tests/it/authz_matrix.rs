@@ -699,7 +699,9 @@ fn form_body(path: &str, w: &World, v: &Victim) -> Option<Vec<(String, String)>>
             ("from_on", TODAY.into()),
         ],
         "/cases/{case}/representations/{id}/revoke" => vec![("reason", too_long())],
-        "/cases/{case}/transnational/new" => vec![("purpose", "onward_support".into()), ("receiving_peer", "EE".into())],
+        "/cases/{case}/transnational/new" => {
+            vec![("purpose", "onward_support".into()), ("receiving_peer", "EE".into())]
+        }
         _ => return None,
     };
     Some(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
