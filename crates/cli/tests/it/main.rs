@@ -16,6 +16,7 @@ mod demo;
 mod demo_stats;
 mod encryption;
 mod exchange;
+mod exchange_ops;
 mod key_reload;
 #[path = "../../../stats/tests/it/outside_audit.rs"]
 mod outside_audit;
