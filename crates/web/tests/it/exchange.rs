@@ -239,3 +239,73 @@ async fn a_malformed_mistyped_or_oversized_body_gets_a_4xx_naming_the_field_and_
     let (status, _) = call(&app, Request::get("/api/v1/me").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "the exchange listener serves only the exchange");
 }
+
+/// Keeps each envelope it is handed, sealed as the outbox sealed it, without delivering it.
+#[derive(Default)]
+struct Keep {
+    sealed: std::sync::Mutex<Vec<Vec<u8>>>,
+}
+
+impl EnvelopePoster for Keep {
+    async fn post(&self, _url: &str, envelope: Vec<u8>) -> PostResult {
+        self.sealed.lock().expect("not poisoned").push(envelope);
+        PostResult::Unreachable { problem: "kept for the test".into() }
+    }
+}
+
+/// A ping sealed by LV for EE, as its outbox seals it, not delivered.
+async fn sealed_ping(lv: &Instance, lifetime: time::Duration, now: i64) -> Vec<u8> {
+    let keep = Keep::default();
+    let (_, mut message) = ping("EE");
+    message.lifetime = lifetime;
+    lv.app.exchange_send(Acting::Operator, message).await.unwrap();
+    lv.app.deliver_exchange_outbox(&keep, now).await.unwrap();
+    keep.sealed.lock().unwrap().pop().unwrap()
+}
+
+fn answered(status: u16, code: &str) -> PostResult {
+    PostResult::Answered { status, code: Some(code.into()) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_a_tampered_replayed_revoked_or_expired_envelope_is_refused_and_audited() {
+    let certs = tempfile::tempdir().unwrap();
+    let (lv_pki, ee_pki) = (pki(certs.path(), "lv"), pki(certs.path(), "ee"));
+    let lv = Instance::start("LV", &lv_pki).await;
+    let ee = Instance::start("EE", &ee_pki).await;
+    pin(&lv.app, &ee.app).await;
+    pin(&ee.app, &lv.app).await;
+    let poster = HttpsPoster::new(client_config(&bundle(certs.path(), &[&lv_pki, &ee_pki])).unwrap());
+    let url = format!("https://{}/exchange/v1/messages", ee.address);
+
+    // tampered: one character of the ciphertext changed in transit
+    let envelope = sealed_ping(&lv, time::Duration::days(2), START + 5).await;
+    let mut outer: serde_json::Value = serde_json::from_slice(&envelope).unwrap();
+    let text = outer["ciphertext"].as_str().unwrap().to_owned();
+    let mid = text.len() / 2;
+    let other = if &text[mid..=mid] == "A" { "B" } else { "A" };
+    outer["ciphertext"] = serde_json::Value::String(format!("{}{other}{}", &text[..mid], &text[mid + 1..]));
+    let answer = poster.post(&url, serde_json::to_vec(&outer).unwrap()).await;
+    assert_eq!(answer, answered(400, "decryption_failed"));
+
+    // the envelope as sealed is taken once, then refused as a replay
+    assert_eq!(poster.post(&url, envelope.clone()).await, PostResult::Answered { status: 202, code: None });
+    assert_eq!(poster.post(&url, envelope).await, answered(409, "replayed"));
+
+    // expired: sealed for a minute, arriving an hour later
+    let short = sealed_ping(&lv, time::Duration::minutes(1), START + 6).await;
+    ee.clock.set(START + 3600);
+    assert_eq!(poster.post(&url, short).await, answered(410, "expired"));
+
+    // signed with a key EE has revoked since
+    let fresh = sealed_ping(&lv, time::Duration::days(2), START + 3600).await;
+    let lv_key = lv.app.instance_identity(Acting::Operator, None).await.unwrap().signing_key_id;
+    ee.app.revoke_peer_key(Acting::Operator, "LV", &lv_key).await.unwrap();
+    assert_eq!(poster.post(&url, fresh).await, answered(401, "key_revoked"));
+
+    // every refusal audited at the receiver with its code
+    for code in ["decryption_failed", "replayed", "expired", "key_revoked"] {
+        assert_eq!(audited(&ee.app, "exchange_message_refused", &format!("code={code}")).await, 1, "{code}");
+    }
+    assert_eq!(audited(&ee.app, "exchange_message_received", "sender=LV type=ping").await, 1);
+}
