@@ -77,7 +77,7 @@ pub struct UpdateBody(pub UpdateInput);
 
 /// The case's transnational referrals (its caseworker or supervisor). Audited.
 #[utoipa::path(get, path = "/cases/{id}/transnational-referrals", tag = "assistance", params(("id" = String, Path)),
-    responses((status = 200, body = TransnationalBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<TransnationalBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn case_referrals(
     State(state): State<AppState>,
     Auth(p): Auth,
