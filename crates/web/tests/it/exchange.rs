@@ -24,13 +24,13 @@ use uuid::Uuid;
 const START: i64 = 1_790_000_000;
 
 /// A test CA and a certificate it issued for 127.0.0.1, as PEM files in `dir`.
-struct Pki {
-    ca: PathBuf,
-    certificate: PathBuf,
-    key: PathBuf,
+pub(crate) struct Pki {
+    pub(crate) ca: PathBuf,
+    pub(crate) certificate: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
-fn pki(dir: &Path, name: &str) -> Pki {
+pub(crate) fn pki(dir: &Path, name: &str) -> Pki {
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     ca_params.distinguished_name.push(rcgen::DnType::CommonName, format!("{name} test CA"));
@@ -94,7 +94,7 @@ impl Instance {
     }
 }
 
-async fn pin(a: &App, b: &App) {
+pub(crate) async fn pin(a: &App, b: &App) {
     let entry = b.own_directory_entry(Acting::Operator).await.unwrap();
     a.add_peer(Acting::Operator, entry.json.as_bytes(), &entry.identity.signing_key_id).await.unwrap();
 }

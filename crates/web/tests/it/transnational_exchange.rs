@@ -7,6 +7,7 @@
 //! then the person arrived safely. A receiver that is down gets the next referral once it is up.
 
 use crate::common::{START, Session, TestApp};
+use crate::exchange::{Pki, pin, pki};
 use crate::transnational::{filled_form, olena};
 use axum::http::{Method, StatusCode};
 use haven_app::admin::Acting;
@@ -17,36 +18,7 @@ use haven_storage::Store;
 use haven_web::exchange::exchange_router;
 use haven_web::exchange_tls::{HttpsPoster, client_config, serve_exchange, server_config};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-struct Pki {
-    ca: PathBuf,
-    certificate: PathBuf,
-    key: PathBuf,
-}
-
-/// A test CA and a certificate it issued for 127.0.0.1, as PEM files in `dir`.
-fn pki(dir: &Path, name: &str) -> Pki {
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(rcgen::DnType::CommonName, format!("{name} test CA"));
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let leaf_params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let leaf = leaf_params.signed_by(&leaf_key, &ca, &ca_key).unwrap();
-    let write = |file: &str, text: String| {
-        let path = dir.join(format!("{name}-{file}"));
-        std::fs::write(&path, text).unwrap();
-        path
-    };
-    Pki {
-        ca: write("ca.pem", ca.pem()),
-        certificate: write("cert.pem", leaf.pem()),
-        key: write("key.pem", leaf_key.serialize_pem()),
-    }
-}
 
 /// One country's instance: its pages (a [`TestApp`] on its own database) and its exchange
 /// listener.
@@ -102,11 +74,6 @@ impl Instance {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "POST {path}: {}", reply.body);
         reply.headers.get("location").unwrap().to_str().unwrap().to_owned()
     }
-}
-
-async fn pin(a: &App, b: &App) {
-    let entry = b.own_directory_entry(Acting::Operator).await.unwrap();
-    a.add_peer(Acting::Operator, entry.json.as_bytes(), &entry.identity.signing_key_id).await.unwrap();
 }
 
 async fn audited(app: &App, action: &str, needle: &str) -> i64 {
