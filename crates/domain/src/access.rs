@@ -111,6 +111,16 @@ pub enum Permission {
     /// The victim's lawyer reading, for each victim it represents, the victim's view of the
     /// proceedings the victim is linked to ([`represented_view`], [`victims_view_shows`]).
     ReadRepresentedVictims,
+    /// Reading the monitoring data (docs/monitoring.md): the instruments, the transposition
+    /// tracker, strategies and action plans, GRETA rounds, the coordinator's dashboard. The
+    /// rapporteur (national rapporteur or coordinator, and at the EU level the Anti-Trafficking
+    /// Coordinator) and statisticians; which country's data is [`authorize_monitoring`].
+    ReadMonitoring,
+    /// Recording monitoring data: national measures notified, action plans (a country's
+    /// rapporteur, for its country), and what the EU level records, the Commission's assessment,
+    /// infringement steps and the EU strategy's actions (the EU-level rapporteur)
+    /// ([`authorize_monitoring`]).
+    RecordMonitoring,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -184,6 +194,8 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ActAsFocalPoint => role == Role::FocalPoint,
         ManageRepresentation => matches!(role, Role::Caseworker | Role::Supervisor),
         ReadRepresentedVictims => role == Role::VictimLawyer,
+        ReadMonitoring => matches!(role, Role::Rapporteur | Role::Statistician),
+        RecordMonitoring => role == Role::Rapporteur,
     }
 }
 
@@ -817,6 +829,35 @@ pub fn authorize_trainings(actor: &Actor, country: Jurisdiction, permission: Per
     Decision::Allow
 }
 
+/// Record-level decision on monitoring data (docs/monitoring.md), [`Permission::ReadMonitoring`]
+/// or [`Permission::RecordMonitoring`], where `country` is the jurisdiction whose record it is:
+/// a member state for its national measures and action plans, [`Jurisdiction::EuropeanUnion`]
+/// for what the EU level records (the Commission's assessment of a member state's transposition,
+/// infringement steps, the EU strategy's actions). Deny by default:
+/// - a country's rapporteur reads and records its own country's records, and reads the EU
+///   level's (the Commission's assessments and the EU strategy are addressed to all member
+///   states), never another country's;
+/// - the EU-level rapporteur (the EU Anti-Trafficking Coordinator) reads every country's
+///   records and records only the EU level's;
+/// - a statistician reads its own jurisdiction's records and the EU level's (at the EU level,
+///   all), and records nothing;
+/// - every other role is refused.
+pub fn authorize_monitoring(actor: &Actor, country: Jurisdiction, permission: Permission) -> Decision {
+    let monitoring = matches!(permission, Permission::ReadMonitoring | Permission::RecordMonitoring);
+    if !monitoring || !permission_allowed(&actor.roles, permission) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    let allowed = match permission {
+        Permission::RecordMonitoring => actor.jurisdiction == country,
+        _ => {
+            actor.jurisdiction == Jurisdiction::EuropeanUnion
+                || actor.jurisdiction == country
+                || country == Jurisdiction::EuropeanUnion
+        }
+    };
+    if allowed { Decision::Allow } else { Decision::Deny(DenyReason::OtherJurisdiction) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1333,6 +1374,66 @@ mod tests {
         }
         // Only the training permissions are asked here.
         assert!(!authorize_trainings(&actor("police", Role::Investigator), lv(), Permission::ListCases).is_allowed());
+    }
+
+    #[test]
+    fn monitoring_data_is_read_and_recorded_by_whom_the_policy_names() {
+        use Permission::{ReadMonitoring, RecordMonitoring};
+        let eu = Jurisdiction::EuropeanUnion;
+        // (actor's jurisdiction, role, record's jurisdiction, permission, allowed)
+        let table: [(Jurisdiction, Role, Jurisdiction, Permission, bool); 20] = [
+            // A country's rapporteur: its own country both ways, the EU level's read only.
+            (lv(), Role::Rapporteur, lv(), ReadMonitoring, true),
+            (lv(), Role::Rapporteur, lv(), RecordMonitoring, true),
+            (lv(), Role::Rapporteur, ee(), ReadMonitoring, false),
+            (lv(), Role::Rapporteur, ee(), RecordMonitoring, false),
+            (lv(), Role::Rapporteur, eu, ReadMonitoring, true),
+            (lv(), Role::Rapporteur, eu, RecordMonitoring, false),
+            // The EU Anti-Trafficking Coordinator: reads all, records the EU level's only.
+            (eu, Role::Rapporteur, lv(), ReadMonitoring, true),
+            (eu, Role::Rapporteur, ee(), ReadMonitoring, true),
+            (eu, Role::Rapporteur, eu, ReadMonitoring, true),
+            (eu, Role::Rapporteur, eu, RecordMonitoring, true),
+            (eu, Role::Rapporteur, lv(), RecordMonitoring, false),
+            // A statistician reads its own jurisdiction's (all at the EU level), records nothing.
+            (lv(), Role::Statistician, lv(), ReadMonitoring, true),
+            (lv(), Role::Statistician, ee(), ReadMonitoring, false),
+            (lv(), Role::Statistician, lv(), RecordMonitoring, false),
+            (eu, Role::Statistician, ee(), ReadMonitoring, true),
+            (eu, Role::Statistician, eu, RecordMonitoring, false),
+            // Everyone else is refused, in its own country too.
+            (lv(), Role::Administrator, lv(), ReadMonitoring, false),
+            (lv(), Role::Caseworker, lv(), ReadMonitoring, false),
+            (lv(), Role::DecisionMaker, lv(), RecordMonitoring, false),
+            (eu, Role::Auditor, eu, ReadMonitoring, false),
+        ];
+        for (jurisdiction, role, country, permission, allowed) in table {
+            let mut a = actor("office", role);
+            a.jurisdiction = jurisdiction;
+            assert_eq!(
+                authorize_monitoring(&a, country, permission).is_allowed(),
+                allowed,
+                "{role} at {jurisdiction:?} {permission:?} of {country:?}"
+            );
+        }
+        // Only the rapporteur and the statistician hold either operation, whatever the country.
+        for role in Role::ALL {
+            let a = actor("office", *role);
+            let reads = authorize_monitoring(&a, lv(), ReadMonitoring).is_allowed();
+            let records = authorize_monitoring(&a, lv(), RecordMonitoring).is_allowed();
+            assert_eq!(reads, matches!(role, Role::Rapporteur | Role::Statistician), "{role}");
+            assert_eq!(records, *role == Role::Rapporteur, "{role}");
+        }
+        // Only the monitoring permissions are asked here.
+        let eu_rapporteur = Actor { jurisdiction: eu, ..actor("hub", Role::Rapporteur) };
+        assert_eq!(
+            authorize_monitoring(&eu_rapporteur, eu, Permission::ReadTrainings),
+            Decision::Deny(DenyReason::RoleLacksCompartment)
+        );
+        assert_eq!(
+            authorize_monitoring(&actor("office", Role::Rapporteur), ee(), ReadMonitoring),
+            Decision::Deny(DenyReason::OtherJurisdiction)
+        );
     }
 
     #[test]

@@ -54,6 +54,8 @@ mod tests {
             (ActAsFocalPoint, "review, send and receive transnational referrals"),
             (ManageRepresentation, "record and revoke a victim's lawyer"),
             (ReadRepresentedVictims, "read the victim's view of represented victims"),
+            (ReadMonitoring, "read monitoring data"),
+            (RecordMonitoring, "record monitoring data"),
         ];
         for (p, _) in &rows {
             match p {
@@ -87,7 +89,9 @@ mod tests {
                 | PrepareTransnationalReferral
                 | ActAsFocalPoint
                 | ManageRepresentation
-                | ReadRepresentedVictims => {}
+                | ReadRepresentedVictims
+                | ReadMonitoring
+                | RecordMonitoring => {}
             }
         }
         rows
@@ -288,6 +292,51 @@ mod tests {
         out.push_str(&investigations());
         out.push_str(&trainings());
         out.push_str(&victims_lawyer());
+        out.push_str(&monitoring());
+        out
+    }
+
+    /// Section 8: monitoring data (docs/monitoring.md), by whose record it is.
+    fn monitoring() -> String {
+        use crate::access::authorize_monitoring;
+        const RECORDS: [&str; 3] = ["own jurisdiction's", "other country's", "the EU level's"];
+        let mut out = String::from(
+            "\n## 8. Monitoring data\n\nMay a user of one role read or record monitoring data (the transposition \
+             tracker, strategies and action plans, GRETA rounds: docs/monitoring.md), by whose record it is? A \
+             country records its national measures and action plans; the EU level records the Commission's \
+             assessment, infringement steps and the EU strategy's actions.\n\n",
+        );
+        for (sits, jurisdiction) in [("in Latvia", country("LV")), ("at the EU level", Jurisdiction::EuropeanUnion)] {
+            for (permission, name) in [(Permission::ReadMonitoring, "read"), (Permission::RecordMonitoring, "record")] {
+                out.push_str(&format!("### {name}, a user {sits}\n\n| role |"));
+                for c in RECORDS {
+                    out.push_str(&format!(" {c} |"));
+                }
+                out.push_str("\n|---|");
+                out.push_str(&"---|".repeat(RECORDS.len()));
+                out.push('\n');
+                for r in Role::ALL {
+                    out.push_str(&format!("| {} |", r.code()));
+                    let mut a = actor(*r);
+                    a.jurisdiction = jurisdiction;
+                    for c in RECORDS {
+                        let record = match c {
+                            "own jurisdiction's" => jurisdiction,
+                            "other country's" => country("EE"),
+                            _ => Jurisdiction::EuropeanUnion,
+                        };
+                        out.push_str(&format!(
+                            " {} |",
+                            mark(authorize_monitoring(&a, record, permission).is_allowed())
+                        ));
+                    }
+                    out.push('\n');
+                }
+                if !(permission == Permission::RecordMonitoring && jurisdiction == Jurisdiction::EuropeanUnion) {
+                    out.push('\n');
+                }
+            }
+        }
         out
     }
 
