@@ -136,6 +136,14 @@ coded_enum! {
         /// A case's representations, or a lawyer's represented victims, were read; or a lawyer
         /// read the victim's view of the proceedings.
         RepresentationRead => "representation_read",
+        /// A strategy or action plan, an action's progress, or the actions overdue were read.
+        StrategyRead => "strategy_read",
+        /// A strategy or plan, an action or an action's progress (status, evidence) was recorded.
+        StrategyChanged => "strategy_changed",
+        /// GRETA's rounds, recommendations and follow-up of a country were read.
+        GretaRead => "greta_read",
+        /// A GRETA round, recommendation or follow-up was recorded.
+        GretaChanged => "greta_changed",
         /// A statistics release was handed to the exchange for the EU hub.
         StatisticsSentToHub => "statistics_sent_to_hub",
         /// A generation of the secret the focal points share for the cross-border person count

@@ -8,10 +8,12 @@ mod access_policy;
 pub mod assist;
 pub mod audit;
 pub mod case;
+pub mod greta;
 pub mod ident;
 pub mod message;
 pub mod org;
 pub mod proceedings;
+pub mod strategy;
 pub mod text;
 pub mod user;
 

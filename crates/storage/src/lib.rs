@@ -201,6 +201,10 @@ mod exchange_persons;
 pub use exchange_persons::*;
 mod exchange_own_keys;
 pub use exchange_own_keys::*;
+mod strategy;
+pub use strategy::*;
+mod greta;
+pub use greta::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

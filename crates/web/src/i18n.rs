@@ -76,6 +76,9 @@ const LV_CROSSBORDER: &str = include_str!("../locales/lv-crossborder.ftl");
 /// The focal point's side of the exchange: the outbox, the count's secret and encodings, own keys.
 const EN_EXOPS: &str = include_str!("../locales/en-exops.ftl");
 const LV_EXOPS: &str = include_str!("../locales/lv-exops.ftl");
+/// Strategies and action plans, and GRETA's evaluations (docs/monitoring.md).
+const EN_STRATEGY: &str = include_str!("../locales/en-strategy.ftl");
+const LV_STRATEGY: &str = include_str!("../locales/lv-strategy.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -134,6 +137,7 @@ impl I18n {
                     EN_TRANSNATIONAL,
                     EN_CROSSBORDER,
                     EN_EXOPS,
+                    EN_STRATEGY,
                     EN_REPRESENTATION,
                 ],
                 "en",
@@ -161,6 +165,7 @@ impl I18n {
                     LV_TRANSNATIONAL,
                     LV_CROSSBORDER,
                     LV_EXOPS,
+                    LV_STRATEGY,
                     LV_REPRESENTATION,
                 ],
                 "lv",
@@ -767,6 +772,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-transnational.ftl", EN_TRANSNATIONAL),
             ("en-crossborder.ftl", EN_CROSSBORDER),
             ("en-exops.ftl", EN_EXOPS),
+            ("en-strategy.ftl", EN_STRATEGY),
         ],
     );
     let lv = interface(
@@ -792,6 +798,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-transnational.ftl", LV_TRANSNATIONAL),
             ("lv-crossborder.ftl", LV_CROSSBORDER),
             ("lv-exops.ftl", LV_EXOPS),
+            ("lv-strategy.ftl", LV_STRATEGY),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

@@ -55,6 +55,7 @@ mod representation;
 mod schema;
 mod separation;
 mod stats;
+mod strategy;
 mod support;
 mod tamper;
 mod tokens;
