@@ -17,6 +17,7 @@ mod demo_stats;
 mod encryption;
 mod exchange;
 mod exchange_ops;
+mod exchange_tls;
 mod key_reload;
 #[path = "../../../stats/tests/it/outside_audit.rs"]
 mod outside_audit;
