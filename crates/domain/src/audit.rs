@@ -86,6 +86,11 @@ coded_enum! {
         PersonModelRetrained => "person_model_retrained",
         /// A data officer started a full re-link of the persons.
         RelinkStarted => "relink_started",
+        /// The transposition tracker was read (a country's measures, assessments and infringement
+        /// steps, the matrix, the timeline, the coordinator's dashboard).
+        TranspositionRead => "transposition_read",
+        /// A national measure, a Commission assessment or an infringement step was recorded.
+        TranspositionRecorded => "transposition_recorded",
         /// A caseworker prepared (or changed) a transnational referral of a case.
         TransnationalReferralPrepared => "transnational_referral_prepared",
         /// A transnational referral moved to another state (submitted, returned, sent, accepted,

@@ -10,11 +10,13 @@ pub mod audit;
 pub mod case;
 pub mod greta;
 pub mod ident;
+pub mod instruments;
 pub mod message;
 pub mod org;
 pub mod proceedings;
 pub mod strategy;
 pub mod text;
+pub mod transposition;
 pub mod user;
 
 pub use access::{Action, Compartment, Decision, Permission, authorize, permission_allowed};

@@ -33,6 +33,15 @@ crate::coded_enum! {
         EuHoldsNoCases => "msg-eu-holds-no-cases",
         /// The count of persons across borders is read at the EU level (the jurisdiction named).
         CrossBorderCountAtEuLevel => "msg-cross-border-count-at-eu-level",
+        // The transposition tracker (transposition).
+        MonitoringNotADirective => "msg-monitoring-not-a-directive",
+        MonitoringNotBound => "msg-monitoring-not-bound",
+        MonitoringUnknownArticle => "msg-monitoring-unknown-article",
+        MonitoringNotALink => "msg-monitoring-not-a-link",
+        MonitoringStepOrder => "msg-monitoring-step-order",
+        MonitoringProcedureClosed => "msg-monitoring-procedure-closed",
+        MonitoringBeforeInForce => "msg-monitoring-before-in-force",
+        MonitoringMeasuresByCountries => "msg-monitoring-measures-by-countries",
         // Why a provider ranks where it does for a need.
         MatchEligibility => "msg-match-eligibility",
         MatchCapacityBeds => "msg-match-capacity-beds",

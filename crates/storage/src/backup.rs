@@ -743,6 +743,21 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "transposition_records",
+        "id",
+        &[
+            ("id", Col::Text),
+            ("kind", Col::Text),
+            ("country", Col::Text),
+            ("jurisdiction", Col::Text),
+            ("instrument", Col::Text),
+            ("day", Col::Text),
+            ("body", Col::Text),
+            ("recorded_by", Col::Text),
+            ("recorded_at", Col::Int),
+        ],
+    ),
+    (
         "suspect_person_links",
         "suspect_a, suspect_b",
         &[
@@ -1045,6 +1060,7 @@ pub const TABLES: &[&str] = &[
     "greta_rounds",
     "greta_recommendations",
     "greta_follow_ups",
+    "transposition_records",
     "suspect_person_links",
     "exchange_identity",
     "exchange_keys",

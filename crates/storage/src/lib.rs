@@ -205,6 +205,8 @@ mod strategy;
 pub use strategy::*;
 mod greta;
 pub use greta::*;
+mod transposition;
+pub use transposition::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -199,3 +199,37 @@ fn every_article_in_the_traceability_table_has_a_test_named_after_it() {
     let reasoned = "| Dir 2004/81 Art 13 | x | y | not encoded yet: the conditions of the permit are not tracked |";
     assert_eq!(check_table(reasoned, &sources).2, Vec::<String>::new());
 }
+
+/// The article citations of the table's first column (`Dir 2011/36 Art 11(2)`), in order.
+fn cited_articles(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Article ") && !l.starts_with("|---"))
+        .filter_map(|l| l.trim_matches('|').split('|').next().map(str::trim))
+        .filter(|cell| parse_citation(cell).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One article list, not two: every article the table cites is in the reference data's article
+/// list (reference/instrument-articles.csv, which the monitoring pages and the rules of who is
+/// bound read), and every article listed there is in the table.
+#[test]
+fn the_traceability_table_and_the_instruments_article_list_are_one_list() {
+    let root = workspace();
+    let text = std::fs::read_to_string(root.join("docs/legal/traceability.md")).expect("read traceability.md");
+    let instruments = haven_domain::instruments::Instruments::embedded().expect("the embedded instruments");
+    let listed: Vec<String> = instruments.articles().iter().map(|a| a.citation()).collect();
+    let cited = cited_articles(&text);
+    let missing: Vec<&String> = cited.iter().filter(|c| !listed.contains(c)).collect();
+    assert!(missing.is_empty(), "cited in docs/legal/traceability.md, not in reference/instrument-articles.csv: {missing:?}");
+    let unlisted: Vec<&String> = listed.iter().filter(|l| !cited.contains(l)).collect();
+    assert!(unlisted.is_empty(), "in reference/instrument-articles.csv, no row in docs/legal/traceability.md: {unlisted:?}");
+    // Each article once in the table.
+    let mut sorted = cited.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), cited.len(), "an article with two rows");
+    // The check can fail: a row for an article the list lacks is caught.
+    let extra = format!("{text}\n| CETS 197 Art 99 | x | y | not supported: z |\n");
+    assert!(cited_articles(&extra).iter().any(|c| !listed.contains(c)));
+}

@@ -173,6 +173,7 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::proceedings_victims::fill_proceedings_victims(t, &w).await;
     crate::representation::fill_representation(t, &w).await;
     crate::strategy::fill_strategy(t, &w).await;
+    crate::transposition::fill_transposition(t).await;
     crate::proceedings_money::fill_money(t, &w).await;
     // the police answered that the two suspects of the investigation are not the same person
     let pair = SuspectLinkRow {

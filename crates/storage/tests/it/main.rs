@@ -59,3 +59,4 @@ mod strategy;
 mod support;
 mod tamper;
 mod tokens;
+mod transposition;
