@@ -55,8 +55,8 @@ fn main() -> Result<()> {
     let persons: usize = persons.parse().context("PERSONS")?;
     let countries: usize = countries.parse().context("COUNTRIES")?;
     let seed: u64 = seed.parse().context("SEED")?;
-    if !(3..=COUNTRIES.len()).contains(&countries) {
-        bail!("COUNTRIES must be 3 to {}", COUNTRIES.len());
+    if !(2..=COUNTRIES.len()).contains(&countries) {
+        bail!("COUNTRIES must be 2 to {}", COUNTRIES.len());
     }
     std::fs::create_dir_all(out)?;
     let mut register = Register::new(StdRng::seed_from_u64(seed), TODAY)?;
