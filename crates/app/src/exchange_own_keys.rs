@@ -103,7 +103,12 @@ impl App {
     pub async fn rotate_own_keys(&self, acting: Acting<'_>, overlap_days: i64) -> AppResult<OwnKeysChanged> {
         self.gate_peers(acting).await?;
         if !(1..=MAX_OVERLAP_DAYS).contains(&overlap_days) {
-            return Err(AppError::invalid("overlap_days", &format!("a number of days from 1 to {MAX_OVERLAP_DAYS}")));
+            return Err(AppError::Invalid(haven_domain::ParseError::said(
+                "overlap_days",
+                format!("a number of days from 1 to {MAX_OVERLAP_DAYS}"),
+                haven_domain::message::Message::new(haven_domain::message::MessageId::ExchangeOverlapDays)
+                    .with("max", MAX_OVERLAP_DAYS),
+            )));
         }
         let loaded = self.require_identity().await?;
         let now = self.now();
@@ -149,7 +154,7 @@ impl App {
         let mut repinned = Vec::new();
         for row in &rows {
             let id = InstanceId::parse("instance_id", &row.instance_id)
-                .map_err(|e| AppError::invalid(&e.field, &e.problem))?;
+                .map_err(|e| crate::exchange_peers::not_carried(&e.field, &e.problem))?;
             let pinned = again.peer(&id).ok_or_else(|| AppError::Internal("a stored pin is missing".into()))?;
             let record = String::from_utf8(pinned.to_json()).map_err(|e| AppError::Internal(Box::new(e)))?;
             repinned.push((row.instance_id.clone(), record, row.record.clone()));

@@ -7,8 +7,9 @@
 
 use crate::admin::Acting;
 use crate::{App, AppError, AppResult};
-use haven_domain::Permission;
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
+use haven_domain::message::{Message, MessageId};
+use haven_domain::{ParseError, Permission};
 use haven_exchange::{
     Directory, DirectoryEntry, DirectoryError, EncryptionKeyPair, FieldError, InstanceId, KeyId, KeyStatus,
     LocalIdentity, PeerRole, PinnedPeer, PublishedKey, SignedEntry, SigningKeyPair, spoken_fingerprint,
@@ -92,7 +93,7 @@ fn parse_role(text: &str) -> AppResult<PeerRole> {
     match text.trim() {
         "national_focal_point" => Ok(PeerRole::NationalFocalPoint),
         "eu_hub" => Ok(PeerRole::EuHub),
-        _ => Err(AppError::invalid("role", "must be national_focal_point or eu_hub")),
+        _ => Err(AppError::said("role", "must be national_focal_point or eu_hub", MessageId::ExchangePeerRole)),
     }
 }
 
@@ -105,7 +106,13 @@ fn seconds(t: OffsetDateTime) -> i64 {
 }
 
 fn field_error(e: FieldError) -> AppError {
-    AppError::invalid(&e.field, &e.problem)
+    not_carried(&e.field, &e.problem)
+}
+
+/// A value the exchange's format refuses, naming its field: the format's own words in English
+/// (the API, the logs), a sentence of the translations on pages.
+pub(crate) fn not_carried(field: &str, problem: &str) -> AppError {
+    AppError::said(field, problem, MessageId::ExchangeValueNotCarried)
 }
 
 fn internal(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
@@ -118,17 +125,27 @@ fn directory_error(e: DirectoryError) -> AppError {
     let message = e.to_string();
     match e {
         DirectoryError::Malformed(f) => field_error(f),
-        DirectoryError::FingerprintMismatch { .. } => AppError::invalid("signing_key_id", &message),
+        DirectoryError::FingerprintMismatch { .. } => {
+            AppError::said("signing_key_id", &message, MessageId::ExchangeKeyIdMismatch)
+        }
         DirectoryError::SignerNotInEntry { .. }
         | DirectoryError::SignerNotValid { .. }
-        | DirectoryError::RotationNotSignedByCurrentKey { .. } => AppError::invalid("signed_by", &message),
-        DirectoryError::BadSignature { .. } => AppError::invalid("signature", &message),
+        | DirectoryError::RotationNotSignedByCurrentKey { .. } => {
+            AppError::said("signed_by", &message, MessageId::ExchangeEntryNotSignedByValidKey)
+        }
+        DirectoryError::BadSignature { .. } => {
+            AppError::said("signature", &message, MessageId::ExchangeSignatureDoesNotVerify)
+        }
         DirectoryError::AlreadyPinned { .. } => AppError::Conflict(message),
-        DirectoryError::UnknownPeer { .. } => AppError::invalid("instance_id", &message),
-        DirectoryError::StaleEntry { .. } => AppError::invalid("entry.sequence", &message),
-        DirectoryError::RevocationLifted { .. } => AppError::invalid("entry.revoked_at", &message),
-        DirectoryError::RoleChanged { .. } => AppError::invalid("entry.role", &message),
-        DirectoryError::UnknownKey { .. } => AppError::invalid("key_id", &message),
+        DirectoryError::UnknownPeer { .. } => AppError::said("instance_id", &message, MessageId::ExchangePeerNotPinned),
+        DirectoryError::StaleEntry { .. } => {
+            AppError::said("entry.sequence", &message, MessageId::ExchangeEntryNotLater)
+        }
+        DirectoryError::RevocationLifted { .. } => {
+            AppError::said("entry.revoked_at", &message, MessageId::ExchangeRevocationLifted)
+        }
+        DirectoryError::RoleChanged { .. } => AppError::said("entry.role", &message, MessageId::ExchangeRoleChanged),
+        DirectoryError::UnknownKey { .. } => AppError::said("key_id", &message, MessageId::ExchangeNoSuchKey),
         other @ (DirectoryError::OperatorMismatch { .. } | DirectoryError::BadCountersignature { .. }) => {
             internal(other)
         }
@@ -246,9 +263,10 @@ impl App {
             return Ok(identity_view(&loaded, false));
         }
         let setup = setup.ok_or_else(|| {
-            AppError::invalid(
+            AppError::said(
                 "instance_id",
                 "this instance has no exchange identity yet: give its instance id, role and endpoint",
+                MessageId::ExchangeNoIdentityGiveOne,
             )
         })?;
         let instance = InstanceId::parse("instance_id", setup.instance_id.trim()).map_err(field_error)?;
@@ -269,7 +287,7 @@ impl App {
             encryption_keys: vec![PublishedKey::new(encryption.public_key(), valid_from)],
         };
         SignedEntry::sign(&entry, &signing).map_err(|e| match e.field.as_str() {
-            "entry.endpoint" => AppError::invalid("endpoint", &e.problem),
+            "entry.endpoint" => not_carried("endpoint", &e.problem),
             _ => field_error(e),
         })?;
         let keyring = self.keys.current();
@@ -329,7 +347,11 @@ impl App {
         let signed = SignedEntry::parse(signed_entry).map_err(field_error)?;
         let loaded = self.require_identity().await?;
         if signed.entry().instance_id == loaded.local.instance_id {
-            return Err(AppError::invalid("entry.instance_id", "is this instance itself, not a peer"));
+            return Err(AppError::said(
+                "entry.instance_id",
+                "is this instance itself, not a peer",
+                MessageId::ExchangePeerIsThisInstance,
+            ));
         }
         let (mut directory, _) = self.load_directory(&loaded).await?;
         let now = self.now();
@@ -414,7 +436,7 @@ impl App {
         let previous = rows
             .iter()
             .find(|r| r.instance_id == instance.as_str())
-            .ok_or_else(|| AppError::invalid("instance_id", "is not pinned"))?;
+            .ok_or_else(|| AppError::said("instance_id", "is not pinned", MessageId::ExchangePeerNotPinned))?;
         let pinned = directory.peer(instance).ok_or_else(|| AppError::Internal("the pin was not kept".into()))?;
         let row = peer_row(pinned, previous.pinned_at, previous.pinned_by.clone(), now)?;
         self.store.replace_exchange_peer(&row, &previous.record, event).await?;
@@ -423,9 +445,10 @@ impl App {
 
     pub(crate) async fn require_identity(&self) -> AppResult<Loaded> {
         self.load_identity().await?.ok_or_else(|| {
-            AppError::invalid(
+            AppError::said(
                 "instance_id",
                 "this instance has no exchange identity yet: make it first (haven peer self)",
+                MessageId::ExchangeNoIdentity,
             )
         })
     }
@@ -519,7 +542,11 @@ fn signing_wrapped(keys: &[ExchangeKeyRow], pair: &SigningKeyPair) -> AppResult<
 
 fn check_same(row: &ExchangeIdentityRow, setup: &IdentitySetup) -> AppResult<()> {
     let fixed = |field: &str, was: &str| {
-        AppError::invalid(field, &format!("this instance's exchange identity is made already, with {field} {was}"))
+        AppError::Invalid(ParseError::said(
+            field,
+            format!("this instance's exchange identity is made already, with {field} {was}"),
+            Message::new(MessageId::ExchangeIdentityFixed).with("value", format!("{field} {was}")),
+        ))
     };
     if setup.instance_id.trim() != row.instance_id {
         return Err(fixed("instance_id", &row.instance_id));

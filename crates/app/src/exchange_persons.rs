@@ -18,16 +18,19 @@
 use std::collections::BTreeMap;
 
 use crate::admin::Acting;
+use crate::exchange_peers::not_carried;
 use crate::exchange_transport::{InboundOutcome, OutgoingMessage, ReceivedMessage};
 use crate::ident::ctx;
 use crate::{App, AppError, AppResult, Principal};
 use haven_domain::Coded;
+use haven_domain::ParseError;
 use haven_domain::access::{may_read_cross_border_persons, may_send_person_encodings};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
 use haven_domain::case::Sex;
 use haven_domain::ident::record::PersonDetails;
 use haven_domain::ident::record::RegistrationState;
 use haven_domain::ident::status::NrmStatus;
+use haven_domain::message::{Message, MessageId};
 use haven_exchange::messages::CountryCode;
 use haven_exchange::messages::acknowledgement::RefusalReason;
 use haven_exchange::messages::person_encodings::{
@@ -151,7 +154,11 @@ impl App {
         }
         let loaded = self.require_identity().await?;
         if loaded.row.role == "eu_hub" {
-            return Err(AppError::invalid("instance_id", "the EU hub counts persons; it sends no encodings"));
+            return Err(AppError::said(
+                "instance_id",
+                "the EU hub counts persons; it sends no encodings",
+                MessageId::ExchangeHubSendsNoEncodings,
+            ));
         }
         Ok(loaded.row.instance_id.get(..2).unwrap_or_default().to_owned())
     }
@@ -192,12 +199,20 @@ impl App {
             || generation.len() > 32
             || !generation.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(AppError::invalid("generation", "1 to 32 letters, digits, hyphens or underscores"));
+            return Err(AppError::said(
+                "generation",
+                "1 to 32 letters, digits, hyphens or underscores",
+                MessageId::ExchangeGenerationFormat,
+            ));
         }
         let secret = haven_link::clk::base64_decode(secret_base64.trim().as_bytes())
-            .ok_or_else(|| AppError::invalid("secret", "is not standard base64"))?;
+            .ok_or_else(|| AppError::said("secret", "is not standard base64", MessageId::ExchangeSecretNotBase64))?;
         if secret.len() < MIN_SECRET_BYTES {
-            return Err(AppError::invalid("secret", &format!("at least {MIN_SECRET_BYTES} bytes")));
+            return Err(AppError::Invalid(ParseError::said(
+                "secret",
+                format!("at least {MIN_SECRET_BYTES} bytes"),
+                Message::new(MessageId::ExchangeSecretTooShort).with("bytes", MIN_SECRET_BYTES),
+            )));
         }
         let row = PersonLinkageSecretRow {
             generation: generation.to_owned(),
@@ -236,18 +251,21 @@ impl App {
     pub async fn prepare_person_encodings_as(&self, acting: Acting<'_>, year: u16) -> AppResult<PersonEncodings> {
         self.encodings_actor(acting).await?;
         if !(2000..=2100).contains(&year) {
-            return Err(AppError::invalid("year", "a reference year from 2000 to 2100"));
+            return Err(AppError::said("year", "a reference year from 2000 to 2100", MessageId::ReferenceYear));
         }
         let secret_row = self.store.latest_person_linkage_secret().await?.ok_or_else(|| {
-            AppError::invalid("secret", "no shared secret is stored: the focal point stores the one agreed first")
+            AppError::said(
+                "secret",
+                "no shared secret is stored: the focal point stores the one agreed first",
+                MessageId::ExchangeNoLinkageSecret,
+            )
         })?;
         let secret = self
             .keys
             .decrypt_field(&ctx("person_linkage_secrets", "secret", &secret_row.generation), &secret_row.secret)?;
         let country_code = self.encodings_country(acting).await?;
         let country_code = country_code.as_str();
-        let country =
-            CountryCode::parse("country", country_code).map_err(|e| AppError::invalid(&e.field, &e.problem))?;
+        let country = CountryCode::parse("country", country_code).map_err(|e| not_carried(&e.field, &e.problem))?;
         let prefix = format!("{year:04}");
         let rows = self.store.registrations_in(country_code).await?;
         let identified: Vec<&haven_storage::RegistrationRow> = rows
@@ -276,13 +294,14 @@ impl App {
         }
         persons.sort_by(|a, b| a.0.cmp(&b.0));
         let encoder = ClkEncoder::new(person_schema(HARDENING), &secret)
-            .map_err(|e| AppError::invalid("secret", &e.to_string()))?;
+            .map_err(|e| AppError::said("secret", &e.to_string(), MessageId::ExchangeSecretUnusable))?;
         let encodings = encode_persons(&encoder, &persons);
         let body = PersonEncodings {
             country,
             reference_period: prefix,
             schema: wire_schema(&secret_row.generation),
-            count: u32::try_from(encodings.len()).map_err(|_| AppError::invalid("year", "too many persons"))?,
+            count: u32::try_from(encodings.len())
+                .map_err(|_| AppError::said("year", "too many persons", MessageId::ExchangeTooManyPersons))?,
             persons: (0..encodings.len())
                 .map(|i| EncodedPerson { id: encodings.ids[i].clone(), clk: PersonEncodings::clk_of(encodings.get(i)) })
                 .collect(),
@@ -305,7 +324,7 @@ impl App {
     /// [`App::send_person_encodings`] by the focal point or at the operator console.
     pub async fn send_person_encodings_as(&self, acting: Acting<'_>, year: u16) -> AppResult<EncodingsDelivery> {
         let body = self.prepare_person_encodings_as(acting, year).await?;
-        let json = body.to_json().map_err(|e| AppError::invalid(&e.field, &e.problem))?;
+        let json = body.to_json().map_err(|e| not_carried(&e.field, &e.problem))?;
         let receiver = self.pinned_eu_hub().await?;
         let message_id = Uuid::now_v7();
         let message = OutgoingMessage {
@@ -332,9 +351,10 @@ impl App {
 
     async fn pinned_eu_hub(&self) -> AppResult<String> {
         let not_pinned = || {
-            AppError::invalid(
+            AppError::said(
                 "receiver",
                 "no EU hub is pinned in this instance's directory of peers: the focal point pins it first (/peers)",
+                MessageId::ExchangeNoHubPinned,
             )
         };
         let loaded = self.load_identity().await?.ok_or_else(not_pinned)?;

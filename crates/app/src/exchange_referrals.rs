@@ -21,6 +21,7 @@ use serde_json::json;
 use time::Duration;
 use uuid::Uuid;
 
+use crate::exchange_peers::not_carried;
 use crate::exchange_transport::{InboundOutcome, OutgoingMessage, ReceivedMessage};
 use crate::ident::{case_scope, ctx};
 use crate::{App, AppError, AppResult, Principal, admin::Acting};
@@ -35,6 +36,7 @@ use haven_domain::assist::transnational::{
 use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_domain::case::CalendarDate;
 use haven_domain::ident::record::{ChildStatus, Registration};
+use haven_domain::message::{Message, MessageId};
 use haven_domain::{Coded, CountryCode, Jurisdiction, ParseError, Permission};
 use haven_exchange::FieldError;
 use haven_exchange::messages::acknowledgement::RefusalReason;
@@ -51,12 +53,12 @@ fn internal(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
 
 /// A problem the wire format found, naming its field.
 fn wire_error(e: FieldError) -> AppError {
-    AppError::Invalid(ParseError::new(e.field, e.problem))
+    not_carried(&e.field, &e.problem)
 }
 
 /// A code of one vocabulary read as the same code of the wire format's.
 fn wire<T: serde::de::DeserializeOwned>(field: &str, code: &str) -> AppResult<T> {
-    serde_json::from_value(json!(code)).map_err(|_| AppError::invalid(field, "not a value the exchange carries"))
+    serde_json::from_value(json!(code)).map_err(|_| not_carried(field, "not a value the exchange carries"))
 }
 
 /// The caseworker's choices, as typed (form or JSON).
@@ -156,11 +158,17 @@ pub struct TransnationalReferralView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransnationalSummary {
     pub id: String,
+    /// The sender's reference of the referral (the `referral_id` on the wire).
+    pub referral_id: String,
+    /// `outgoing` or `incoming` (received from another country; on a case's list, the referral
+    /// that opened the case).
     pub direction: String,
     pub peer: String,
     pub case_id: Option<String>,
     pub purpose: Purpose,
     pub state: TransnationalState,
+    /// When it was prepared here, or received.
+    pub created_at: i64,
     pub updated_at: i64,
 }
 
@@ -187,8 +195,8 @@ pub struct Preparation {
 }
 
 /// An update about a referral received that did not reach the other country: recorded here but
-/// never queued (the exchange failed after the change was stored), or refused or expired in
-/// delivery. The receiving focal point re-sends it ([`App::resend_transnational_updates`]).
+/// never queued (the exchange failed after the change was stored), refused (the envelope in
+/// delivery, or the update by the receiver's acknowledgement) or expired in delivery. The receiving focal point re-sends it ([`App::resend_transnational_updates`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UpdateToResend {
     /// The event that recorded the update.
@@ -247,12 +255,69 @@ pub struct UpdateInput {
 fn summary(row: &TransnationalReferralRow) -> AppResult<TransnationalSummary> {
     Ok(TransnationalSummary {
         id: row.id.clone(),
+        referral_id: row.referral_id.clone(),
         direction: row.direction.clone(),
         peer: row.peer.clone(),
         case_id: row.case_id.clone(),
         purpose: Purpose::parse_code("purpose", &row.purpose)?,
         state: TransnationalState::parse_code("state", &row.state)?,
+        created_at: row.created_at,
         updated_at: row.updated_at,
+    })
+}
+
+/// A change of `row` read in the state `from_state` at `at` that changes nothing yet: the
+/// columns and the event to change are set on it.
+fn change_of(row: &TransnationalReferralRow, from_state: &str, at: i64) -> TransnationalChange {
+    TransnationalChange {
+        id: row.id.clone(),
+        from_state: from_state.to_owned(),
+        event: None,
+        draft: None,
+        body: None,
+        message_id: None,
+        case_id: None,
+        organisation_id: None,
+        at,
+    }
+}
+
+/// What separates the parts of an update's recorded detail: the organisation assigned or the
+/// follow-up's day, then the note.
+const DETAIL_SEPARATOR: &str = " · ";
+
+/// The parts of the detail an update of `state` was recorded with (see
+/// [`App::update_transnational_referral`]): what leads it (the name of the organisation
+/// assigned, `organisation` when it is that name, or the follow-up's day), and the note.
+fn detail_parts<'a>(
+    state: TransnationalState,
+    detail: &'a str,
+    organisation: Option<&str>,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let given = |s: &'a str| (!s.is_empty()).then_some(s);
+    match state {
+        TransnationalState::OrganisationAssigned | TransnationalState::FollowUpDue => {
+            let lead = match organisation {
+                Some(name) if state == TransnationalState::OrganisationAssigned && detail.starts_with(name) => {
+                    name.len()
+                }
+                _ => detail.find(DETAIL_SEPARATOR).unwrap_or(detail.len()),
+            };
+            let (lead, rest) = detail.split_at(lead);
+            (given(lead), rest.strip_prefix(DETAIL_SEPARATOR).and_then(given))
+        }
+        TransnationalState::Accepted | TransnationalState::Declined => (None, None),
+        _ => (None, given(detail)),
+    }
+}
+
+/// The organisation assigned as the `referral_update` names it: reached through the national
+/// focal point.
+fn assigned_organisation(name: &str) -> AppResult<referral_update::AssignedOrganisation> {
+    Ok(referral_update::AssignedOrganisation {
+        name: haven_exchange::messages::Line::parse("organisation_id", name).map_err(wire_error)?,
+        contact_point: haven_exchange::messages::Line::parse("organisation_id", "Through the national focal point")
+            .map_err(wire_error)?,
     })
 }
 
@@ -281,7 +346,9 @@ fn parse_draft(input: &PrepareInput, today: CalendarDate) -> AppResult<Draft> {
     let urgency = match input.urgency.trim() {
         "" => "routine".to_owned(),
         u @ ("routine" | "urgent" | "immediate") => u.to_owned(),
-        _ => return Err(AppError::invalid("urgency", "routine, urgent or immediate")),
+        _ => {
+            return Err(AppError::said("urgency", "routine, urgent or immediate", MessageId::TransnationalUrgency));
+        }
     };
     let added = input
         .added_fields
@@ -306,7 +373,13 @@ fn parse_draft(input: &PrepareInput, today: CalendarDate) -> AppResult<Draft> {
         Purpose::InformationRequest => {
             let kind = match input.information_kind.trim() {
                 k @ ("information" | "family_tracing") => k.to_owned(),
-                _ => return Err(AppError::invalid("information_kind", "information or family_tracing")),
+                _ => {
+                    return Err(AppError::said(
+                        "information_kind",
+                        "information or family_tracing",
+                        MessageId::TransnationalInformationKind,
+                    ));
+                }
             };
             let questions =
                 optional(&input.questions).ok_or_else(|| AppError::Invalid(ParseError::empty("questions")))?;
@@ -507,6 +580,14 @@ impl App {
             .encrypt_field(&ctx("transnational_referral_events", "detail", &format!("{row}/{seq}")), detail.as_bytes())
     }
 
+    /// The detail of an event, decrypted.
+    fn tnr_open_event_detail(&self, row: &str, event: &TransnationalEventRow) -> AppResult<Option<String>> {
+        let Some(ct) = &event.detail else { return Ok(None) };
+        let key = format!("{row}/{}", event.seq);
+        let context = ctx("transnational_referral_events", "detail", &key);
+        Ok(Some(String::from_utf8(self.keys.decrypt_field(&context, ct)?).map_err(internal)?))
+    }
+
     fn tnr_event(&self, principal: &Principal, action: AuditAction, row: &TransnationalReferralRow) -> AuditEvent {
         let event = self.event(principal, action).on(
             "transnational_referral",
@@ -524,7 +605,11 @@ impl App {
         let pinned = self.store.exchange_peer(peer.trim()).await?;
         match (pinned, country_of(peer.trim())) {
             (Some(p), Some(country)) if p.role == "national_focal_point" => Ok(country),
-            _ => Err(AppError::invalid("receiving_peer", "not a pinned national focal point of another country")),
+            _ => Err(AppError::said(
+                "receiving_peer",
+                "not a pinned national focal point of another country",
+                MessageId::TransnationalPeerNotFocalPoint,
+            )),
         }
     }
 
@@ -535,6 +620,25 @@ impl App {
         }
     }
 
+    /// The case `case_id` and its registration, when the principal may prepare a transnational
+    /// referral of it (the caseworker or supervisor of the case's organisation); a refusal is
+    /// audited.
+    async fn case_to_refer(
+        &self,
+        principal: &Principal,
+        case_id: &str,
+        action: Action,
+    ) -> AppResult<(haven_storage::CaseRow, haven_storage::RegistrationRow)> {
+        let (case, reg_row) = self
+            .registered_case(principal, Permission::PrepareTransnationalReferral, case_id, Compartment::Support, action)
+            .await?;
+        if !may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg_row)) {
+            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
+            return Err(AppError::Forbidden);
+        }
+        Ok((case, reg_row))
+    }
+
     /// Prepares (as a draft) the transnational referral of a case: the caseworker or supervisor
     /// of the case's organisation. The draft shows field by field what would be shared.
     pub async fn prepare_transnational_referral(
@@ -543,22 +647,14 @@ impl App {
         case_id: &str,
         input: &PrepareInput,
     ) -> AppResult<TransnationalReferralView> {
-        let (case, reg_row) = self
-            .registered_case(
-                principal,
-                Permission::PrepareTransnationalReferral,
-                case_id,
-                Compartment::Support,
-                Action::Write,
-            )
-            .await?;
-        if !may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg_row)) {
-            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
-            return Err(AppError::Forbidden);
-        }
+        let (case, reg_row) = self.case_to_refer(principal, case_id, Action::Write).await?;
         let country = self.focal_point_peer(&input.receiving_peer).await?;
         if Jurisdiction::Country(country) == case.jurisdiction {
-            return Err(AppError::invalid("receiving_peer", "a transnational referral goes to another country"));
+            return Err(AppError::said(
+                "receiving_peer",
+                "a transnational referral goes to another country",
+                MessageId::TransnationalPeerSameCountry,
+            ));
         }
         let draft = parse_draft(input, self.today())?;
         let id = Uuid::now_v7().to_string();
@@ -599,19 +695,7 @@ impl App {
     /// and, field by field, the values the case holds as they would be sent; for the
     /// caseworker or supervisor of the case's organisation. Audited (it shows the identity).
     pub async fn transnational_preparation(&self, principal: &Principal, case_id: &str) -> AppResult<Preparation> {
-        let (case, reg_row) = self
-            .registered_case(
-                principal,
-                Permission::PrepareTransnationalReferral,
-                case_id,
-                Compartment::Support,
-                Action::Read,
-            )
-            .await?;
-        if !may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg_row)) {
-            self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
-            return Err(AppError::Forbidden);
-        }
+        let (case, reg_row) = self.case_to_refer(principal, case_id, Action::Read).await?;
         let reg = self.decrypt_registration(&reg_row)?;
         let own = case.jurisdiction;
         let peers = self
@@ -640,24 +724,14 @@ impl App {
         })
     }
 
-    /// The referrals prepared from a case, for its caseworkers (the case page). Audited.
+    /// The referrals of a case, for its caseworkers (the case page): those prepared from it and
+    /// the one received from another country that opened it. Audited.
     pub async fn transnational_referrals_of_case(
         &self,
         principal: &Principal,
         case_id: &str,
     ) -> AppResult<Vec<TransnationalSummary>> {
-        let (case, reg_row) = self
-            .registered_case(
-                principal,
-                Permission::PrepareTransnationalReferral,
-                case_id,
-                Compartment::Support,
-                Action::Read,
-            )
-            .await?;
-        if !may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg_row)) {
-            return Err(AppError::Forbidden);
-        }
+        let (case, _) = self.case_to_refer(principal, case_id, Action::Read).await?;
         let rows = self.store.transnational_referrals_of_case(&case.id).await?;
         let event = self
             .event(principal, AuditAction::TransnationalReferralsListed)
@@ -685,16 +759,7 @@ impl App {
         }
         if row.direction == "outgoing"
             && let Some(case_id) = row.case_id.clone()
-            && let Ok((case, reg)) = self
-                .registered_case(
-                    principal,
-                    Permission::PrepareTransnationalReferral,
-                    &case_id,
-                    Compartment::Support,
-                    Action::Read,
-                )
-                .await
-            && may_prepare_transnational_referral(&principal.actor, &case_scope(&case, &reg))
+            && self.case_to_refer(principal, &case_id, Action::Read).await.is_ok()
         {
             return Ok((row, Desk::Caseworker));
         }
@@ -703,6 +768,22 @@ impl App {
             .iter()
             .any(|p| haven_domain::permission_allowed(&principal.actor.roles, *p));
         if takes_part { Err(AppError::NotFound) } else { Err(AppError::Forbidden) }
+    }
+
+    /// A referral the principal holds the permission to act on from `desk`; another desk's is
+    /// forbidden.
+    async fn tnr_at_desk(
+        &self,
+        principal: &Principal,
+        id: &str,
+        permission: Permission,
+        desk: Desk,
+    ) -> AppResult<TransnationalReferralRow> {
+        self.require(principal, permission).await?;
+        match self.tnr_row(principal, id).await? {
+            (row, at) if at == desk => Ok(row),
+            _ => Err(AppError::Forbidden),
+        }
     }
 
     /// The country that holds a referral: the country of the case's organisation for one sent,
@@ -752,16 +833,7 @@ impl App {
             .await?
             .into_iter()
             .map(|e| {
-                let detail = match &e.detail {
-                    Some(ct) => {
-                        let plain = self.keys.decrypt_field(
-                            &ctx("transnational_referral_events", "detail", &format!("{}/{}", row.id, e.seq)),
-                            ct,
-                        )?;
-                        Some(String::from_utf8(plain).map_err(internal)?)
-                    }
-                    None => None,
-                };
+                let detail = self.tnr_open_event_detail(&row.id, &e)?;
                 Ok(TransnationalEventView {
                     seq: e.seq,
                     state: TransnationalState::parse_code("state", &e.state)?,
@@ -883,8 +955,6 @@ impl App {
             i64::try_from(self.store.transnational_referral_events(&row.id).await?.len()).map_err(internal)? + 1;
         let now = self.now();
         let change = TransnationalChange {
-            id: row.id.clone(),
-            from_state: row.state.clone(),
             event: Some(TransnationalEventRow {
                 referral_row: row.id.clone(),
                 seq: next_seq,
@@ -895,12 +965,7 @@ impl App {
                 detail: detail.map(|d| self.tnr_event_detail(&row.id, next_seq, d)),
                 at: now,
             }),
-            draft: None,
-            body: None,
-            message_id: None,
-            case_id: None,
-            organisation_id: None,
-            at: now,
+            ..change_of(row, &row.state, now)
         };
         let moved = TransnationalReferralRow { state: to.code().into(), ..row.clone() };
         let event = self
@@ -918,11 +983,8 @@ impl App {
         principal: &Principal,
         id: &str,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::PrepareTransnationalReferral).await?;
-        let (row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::Caseworker {
-            return Err(AppError::Forbidden);
-        }
+        let desk = Desk::Caseworker;
+        let row = self.tnr_at_desk(principal, id, Permission::PrepareTransnationalReferral, desk).await?;
         let reg = self.registration_of(&row).await?.ok_or(AppError::NotFound)?;
         let view = self.tnr_view(&row, Some(&reg)).await?;
         let draft = view.draft.ok_or(AppError::NotFound)?;
@@ -938,11 +1000,8 @@ impl App {
         id: &str,
         note: &str,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::ActAsFocalPoint).await?;
-        let (row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::SendingFocalPoint {
-            return Err(AppError::Forbidden);
-        }
+        let desk = Desk::SendingFocalPoint;
+        let row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, desk).await?;
         let note = haven_domain::text::Narrative::parse("note", note)?;
         self.change_state(principal, &row, desk, TransnationalState::Draft, Some(note.as_str()), None, self.today())
             .await?;
@@ -964,10 +1023,11 @@ impl App {
         let fields = draft.fields.fields();
         for field in &fields {
             let Some(value) = field_value(*field, reg, draft) else {
-                return Err(AppError::invalid(
+                return Err(AppError::Invalid(ParseError::said(
                     "shared_fields",
-                    &format!("{} is chosen for sharing but the case holds none", field.code()),
-                ));
+                    format!("{} is chosen for sharing but the case holds none", field.code()),
+                    Message::new(MessageId::TransnationalFieldNotHeld).labels("field", "tnr-field", [field.code()]),
+                )));
             };
             person.insert(field.code().into(), value);
         }
@@ -1027,12 +1087,7 @@ impl App {
             body["notes"] = json!(n);
         }
         let bytes = serde_json::to_vec(&body).map_err(internal)?;
-        let date = time::Date::from_calendar_date(
-            i32::from(today.year),
-            time::Month::try_from(today.month).map_err(internal)?,
-            today.day,
-        )
-        .map_err(internal)?;
+        let date = Self::wire_today(today)?;
         let parsed = Referral::parse(&bytes, date).map_err(wire_error)?;
         parsed.to_json(date).map_err(wire_error)
     }
@@ -1045,11 +1100,8 @@ impl App {
         principal: &Principal,
         id: &str,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::ActAsFocalPoint).await?;
-        let (mut row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::SendingFocalPoint {
-            return Err(AppError::Forbidden);
-        }
+        let desk = Desk::SendingFocalPoint;
+        let mut row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, desk).await?;
         check_transition(TransnationalState::parse_code("state", &row.state)?, TransnationalState::Sent, desk)?;
         let stored = (row.message_id.clone(), row.body.clone());
         let (message_id, body) = match stored {
@@ -1064,15 +1116,9 @@ impl App {
                 let body = self.referral_body(principal, &row, &draft, &reg, &reg_row)?;
                 let message_id = Uuid::now_v7().to_string();
                 let change = TransnationalChange {
-                    id: row.id.clone(),
-                    from_state: row.state.clone(),
-                    event: None,
-                    draft: None,
                     body: Some(self.tnr_key("body", &row.id, &body)),
                     message_id: Some(message_id.clone()),
-                    case_id: None,
-                    organisation_id: None,
-                    at: self.now(),
+                    ..change_of(&row, &row.state, self.now())
                 };
                 let event = self
                     .tnr_event(principal, AuditAction::TransnationalReferralChanged, &row)
@@ -1109,14 +1155,7 @@ impl App {
         update: &ReferralUpdate,
         message_id: Uuid,
     ) -> AppResult<()> {
-        let today = self.today();
-        let date = time::Date::from_calendar_date(
-            i32::from(today.year),
-            time::Month::try_from(today.month).map_err(internal)?,
-            today.day,
-        )
-        .map_err(internal)?;
-        let body = update.to_json(date).map_err(wire_error)?;
+        let body = update.to_json(Self::wire_today(self.today())?).map_err(wire_error)?;
         self.exchange_send(
             Acting::User(principal),
             OutgoingMessage {
@@ -1145,11 +1184,8 @@ impl App {
         id: &str,
         input: &DecisionInput,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::ActAsFocalPoint).await?;
-        let (row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::ReceivingFocalPoint {
-            return Err(AppError::Forbidden);
-        }
+        let desk = Desk::ReceivingFocalPoint;
+        let row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, desk).await?;
         let today = self.today();
         let referral_id = Uuid::parse_str(&row.referral_id).map_err(internal)?;
         let received_message =
@@ -1248,7 +1284,7 @@ impl App {
                 };
                 self.send_update(principal, &row, &declined, update_id).await?;
             }
-            _ => return Err(AppError::invalid("decision", "accept or decline")),
+            _ => return Err(AppError::said("decision", "accept or decline", MessageId::TransnationalAcceptOrDecline)),
         }
         self.transnational_referral(principal, id).await
     }
@@ -1301,14 +1337,22 @@ impl App {
             while let Some(next) = self.store.exchange_outbox_message(&resend_id(original, attempt).to_string()).await?
             {
                 latest = next;
-                attempt = attempt.checked_add(1).ok_or_else(|| AppError::invalid("status", "re-sent too often"))?;
+                attempt = attempt.checked_add(1).ok_or_else(|| {
+                    AppError::said("status", "re-sent too often", MessageId::TransnationalResentTooOften)
+                })?;
             }
-            if matches!(latest.state.as_str(), "refused" | "expired") {
+            // Refused: the envelope at delivery, or the update by the receiver's answer.
+            let problem = match (latest.state.as_str(), latest.ack_status.as_deref()) {
+                ("refused" | "expired", _) => Some(latest.state.clone()),
+                (_, Some("refused")) => Some("refused".to_owned()),
+                _ => None,
+            };
+            if let Some(problem) = problem {
                 out.push(UpdateToResend {
                     seq: e.seq,
                     state,
                     message_id: message_id.clone(),
-                    problem: latest.state.clone(),
+                    problem,
                     resend_as: resend_id(original, attempt).to_string(),
                 });
             }
@@ -1332,7 +1376,7 @@ impl App {
 
     /// The `referral_update` an event recorded, built again from the event (for an update that
     /// was never queued): its state and day, a decline's reason, the organisation assigned, the
-    /// follow-up's day. A note is not repeated.
+    /// follow-up's day and the note, from the event's detail.
     async fn update_of_event(
         &self,
         row: &TransnationalReferralRow,
@@ -1346,15 +1390,7 @@ impl App {
             .into_iter()
             .find(|e| e.seq == seq)
             .ok_or(AppError::NotFound)?;
-        let detail =
-            match &event.detail {
-                Some(ct) => String::from_utf8(self.keys.decrypt_field(
-                    &ctx("transnational_referral_events", "detail", &format!("{}/{}", row.id, seq)),
-                    ct,
-                )?)
-                .map_err(internal)?,
-                None => String::new(),
-            };
+        let detail = self.tnr_open_event_detail(&row.id, &event)?.unwrap_or_default();
         let status: UpdateStatus = wire("state", state.code())?;
         let effective_on =
             haven_exchange::messages::CalendarDate::parse("effective_on", &event.effective_on).map_err(wire_error)?;
@@ -1373,26 +1409,23 @@ impl App {
         } else {
             None
         };
-        let organisation = match (&row.organisation_id, state) {
-            (Some(org), TransnationalState::OrganisationAssigned) => {
-                let org = self.store.organisation(org).await?;
-                Some(referral_update::AssignedOrganisation {
-                    name: haven_exchange::messages::Line::parse("organisation_id", &org.name).map_err(wire_error)?,
-                    contact_point: haven_exchange::messages::Line::parse(
-                        "organisation_id",
-                        "Through the national focal point",
-                    )
-                    .map_err(wire_error)?,
-                })
+        let assigned = match &row.organisation_id {
+            Some(org) if state == TransnationalState::OrganisationAssigned => Some(self.store.organisation(org).await?),
+            _ => None,
+        };
+        let (lead, note) = detail_parts(state, &detail, assigned.as_ref().map(|o| o.name.as_str()));
+        let organisation = match (state, lead) {
+            (TransnationalState::OrganisationAssigned, Some(name)) => Some(assigned_organisation(name)?),
+            _ => None,
+        };
+        let follow_up_on = match (state, lead) {
+            (TransnationalState::FollowUpDue, Some(day)) => {
+                Some(haven_exchange::messages::CalendarDate::parse("follow_up_on", day).map_err(wire_error)?)
             }
             _ => None,
         };
-        let follow_up_on = if state == TransnationalState::FollowUpDue {
-            let day = detail.split(" · ").next().unwrap_or_default();
-            Some(haven_exchange::messages::CalendarDate::parse("follow_up_on", day).map_err(wire_error)?)
-        } else {
-            None
-        };
+        let note =
+            note.map(|n| haven_exchange::messages::Narrative::parse("note", n)).transpose().map_err(wire_error)?;
         Ok(ReferralUpdate {
             referral_id: Uuid::parse_str(&row.referral_id).map_err(internal)?,
             status,
@@ -1400,7 +1433,7 @@ impl App {
             decline,
             organisation,
             follow_up_on,
-            note: None,
+            note,
         })
     }
 
@@ -1413,11 +1446,7 @@ impl App {
         principal: &Principal,
         id: &str,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::ActAsFocalPoint).await?;
-        let (row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::ReceivingFocalPoint {
-            return Err(AppError::Forbidden);
-        }
+        let row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, Desk::ReceivingFocalPoint).await?;
         let state = TransnationalState::parse_code("state", &row.state)?;
         let mut done = 0usize;
         if state != TransnationalState::Received
@@ -1478,6 +1507,7 @@ impl App {
         self.transnational_referral(principal, id).await
     }
 
+    /// A day as the wire format's date type.
     fn wire_today(today: CalendarDate) -> AppResult<time::Date> {
         time::Date::from_calendar_date(
             i32::from(today.year),
@@ -1509,9 +1539,11 @@ impl App {
     async fn local_organisation(&self, principal: &Principal, id: &str) -> AppResult<haven_storage::OrganisationRow> {
         match self.store.organisation(id).await {
             Ok(o) if o.jurisdiction == principal.actor.jurisdiction && !o.kind.is_statistical() => Ok(o),
-            Ok(_) | Err(haven_storage::StorageError::NotFound) => {
-                Err(AppError::invalid("organisation_id", "not an organisation of this country"))
-            }
+            Ok(_) | Err(haven_storage::StorageError::NotFound) => Err(AppError::said(
+                "organisation_id",
+                "not an organisation of this country",
+                MessageId::TransnationalOrganisationNotOfCountry,
+            )),
             Err(e) => Err(e.into()),
         }
     }
@@ -1524,11 +1556,8 @@ impl App {
         id: &str,
         input: &UpdateInput,
     ) -> AppResult<TransnationalReferralView> {
-        self.require(principal, Permission::ActAsFocalPoint).await?;
-        let (row, desk) = self.tnr_row(principal, id).await?;
-        if desk != Desk::ReceivingFocalPoint {
-            return Err(AppError::Forbidden);
-        }
+        let desk = Desk::ReceivingFocalPoint;
+        let row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, desk).await?;
         if self.store.exchange_peer(&row.peer).await?.is_none() {
             return Err(AppError::Conflict(format!(
                 "{} is no longer a pinned peer: nothing can be sent to it",
@@ -1539,7 +1568,11 @@ impl App {
         let to = TransnationalState::parse_code("state", input.state.trim())?;
         let status: UpdateStatus = wire("state", to.code())?;
         if matches!(status, UpdateStatus::Accepted | UpdateStatus::Declined) {
-            return Err(AppError::invalid("state", "accept or decline through the decision"));
+            return Err(AppError::said(
+                "state",
+                "accept or decline through the decision",
+                MessageId::TransnationalDecisionNotUpdate,
+            ));
         }
         let effective_on = match input.effective_on.trim() {
             "" => today,
@@ -1553,10 +1586,7 @@ impl App {
         };
         let (organisation, organisation_id) = if to == TransnationalState::OrganisationAssigned {
             let org = self.local_organisation(principal, input.organisation_id.trim()).await?;
-            let name = haven_exchange::messages::Line::parse("organisation_id", &org.name).map_err(wire_error)?;
-            let contact = haven_exchange::messages::Line::parse("organisation_id", "Through the national focal point")
-                .map_err(wire_error)?;
-            (Some(referral_update::AssignedOrganisation { name, contact_point: contact }), Some(org.id))
+            (Some(assigned_organisation(&org.name)?), Some(org.id))
         } else {
             (None, None)
         };
@@ -1580,13 +1610,7 @@ impl App {
             note: note.clone(),
         };
         // Checked before anything is stored: the update must be one the wire carries.
-        let today_date = time::Date::from_calendar_date(
-            i32::from(today.year),
-            time::Month::try_from(today.month).map_err(internal)?,
-            today.day,
-        )
-        .map_err(internal)?;
-        update.to_json(today_date).map_err(wire_error)?;
+        update.to_json(Self::wire_today(today)?).map_err(wire_error)?;
         let detail = [
             organisation.as_ref().map(|o| o.name.to_string()),
             follow_up_on.map(|d| d.to_string()),
@@ -1595,7 +1619,7 @@ impl App {
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" · ");
+        .join(DETAIL_SEPARATOR);
         let update_id = Uuid::now_v7();
         self.change_state(
             principal,
@@ -1616,15 +1640,9 @@ impl App {
                 None => Some(self.open_case_of_referral(principal, &moved, &org).await?),
             };
             let change = TransnationalChange {
-                id: row.id.clone(),
-                from_state: moved.state.clone(),
-                event: None,
-                draft: None,
-                body: None,
-                message_id: None,
                 case_id,
                 organisation_id: Some(org),
-                at: self.now(),
+                ..change_of(&row, &moved.state, self.now())
             };
             let event = self.tnr_event(principal, AuditAction::TransnationalReferralChanged, &moved);
             self.store.change_transnational_referral(&change, &event).await?;
@@ -1734,8 +1752,6 @@ pub async fn on_received(app: &App, message: &ReceivedMessage) -> AppResult<Inbo
             let seq =
                 i64::try_from(app.store.transnational_referral_events(&row.id).await?.len()).map_err(internal)? + 1;
             let change = TransnationalChange {
-                id: row.id.clone(),
-                from_state: row.state.clone(),
                 event: Some(TransnationalEventRow {
                     referral_row: row.id.clone(),
                     seq,
@@ -1746,12 +1762,7 @@ pub async fn on_received(app: &App, message: &ReceivedMessage) -> AppResult<Inbo
                     detail: (!detail.is_empty()).then(|| app.tnr_event_detail(&row.id, seq, &detail)),
                     at: now,
                 }),
-                draft: None,
-                body: None,
-                message_id: None,
-                case_id: None,
-                organisation_id: None,
-                at: now,
+                ..change_of(&row, &row.state, now)
             };
             let event = AuditEvent::new(
                 now,
@@ -1773,6 +1784,29 @@ mod tests {
     use haven_exchange::messages::referral::{PersonField, ReferralPurpose};
 
     /// The default selection offered is the exchange's own minimum, purpose by purpose.
+    /// An update rebuilt for re-sending keeps its note: the detail it was recorded with is read
+    /// back into the organisation's name or the follow-up's day, and the note.
+    #[test]
+    fn an_updates_recorded_detail_gives_back_its_parts_and_note() {
+        use TransnationalState as S;
+        assert_eq!(detail_parts(S::ArrivedSafely, "Met at the station", None), (None, Some("Met at the station")));
+        assert_eq!(detail_parts(S::SupportStarted, "", None), (None, None));
+        assert_eq!(
+            detail_parts(S::FollowUpDue, "2026-10-01 · Call · her first", None),
+            (Some("2026-10-01"), Some("Call · her first"))
+        );
+        assert_eq!(detail_parts(S::FollowUpDue, "2026-10-01", None), (Some("2026-10-01"), None));
+        assert_eq!(
+            detail_parts(S::OrganisationAssigned, "Abi · Keskus · She speaks Russian", Some("Abi · Keskus")),
+            (Some("Abi · Keskus"), Some("She speaks Russian"))
+        );
+        assert_eq!(
+            detail_parts(S::OrganisationAssigned, "Old name · note", Some("Renamed")),
+            (Some("Old name"), Some("note"))
+        );
+        assert_eq!(detail_parts(S::Declined, "no_capacity: full", None), (None, None));
+    }
+
     #[test]
     fn the_domains_minimum_fields_are_the_exchanges() {
         for purpose in Purpose::ALL {

@@ -214,12 +214,11 @@ impl Store {
         Ok(row)
     }
 
-    /// The referrals prepared from a case, newest first.
+    /// The referrals of a case, newest first: those prepared from it (outgoing) and the one
+    /// received from another country that opened it (incoming).
     pub async fn transnational_referrals_of_case(&self, case_id: &str) -> Result<Vec<TransnationalReferralRow>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM transnational_referrals WHERE case_id = $1 AND direction = 'outgoing' \
-             ORDER BY created_at DESC, id"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM transnational_referrals WHERE case_id = $1 ORDER BY created_at DESC, id");
         let rows = on_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(case_id)
             .fetch_all(pool)

@@ -200,16 +200,25 @@ async fn the_referrals_are_listed_by_case_and_direction_and_found_on_the_wire(t:
         .insert_transnational_referral(&inc, &first_event(&inc, None), &event(AuditAction::NoteAdded))
         .await
         .unwrap();
+    // A referral received that opened the case c1 here (its organisation assigned).
+    let mut opened = incoming("tnr-4", "r-ee-2", "m-ee-2");
+    opened.case_id = Some("c1".into());
+    opened.created_at = T0 + 15;
+    opened.updated_at = T0 + 15;
+    t.store
+        .insert_transnational_referral(&opened, &first_event(&opened, None), &event(AuditAction::NoteAdded))
+        .await
+        .unwrap();
     let of_case: Vec<String> =
         t.store.transnational_referrals_of_case("c1").await.unwrap().into_iter().map(|r| r.id).collect();
-    assert_eq!(of_case, vec!["tnr-2", "tnr-1"]);
+    assert_eq!(of_case, vec!["tnr-4", "tnr-2", "tnr-1"], "the case's referrals, sent and received");
     // A draft is the caseworker's: the focal point's list has the submitted one only.
     let outgoing_list: Vec<String> =
         t.store.transnational_referrals("outgoing").await.unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(outgoing_list, vec!["tnr-1"]);
     let incoming_list: Vec<String> =
         t.store.transnational_referrals("incoming").await.unwrap().into_iter().map(|r| r.id).collect();
-    assert_eq!(incoming_list, vec!["tnr-3"]);
+    assert_eq!(incoming_list, vec!["tnr-4", "tnr-3"]);
     let found = t.store.transnational_referral_on_wire("incoming", "EE", "r-ee-1").await.unwrap().unwrap();
     assert_eq!(found, inc);
     assert!(t.store.transnational_referral_on_wire("outgoing", "EE", "r-ee-1").await.unwrap().is_none());

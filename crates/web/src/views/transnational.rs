@@ -24,7 +24,7 @@ use crate::views::{Choice, PageCtx, can, format_time, label_of, language_of, ren
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use haven_app::admin::Acting;
 use haven_app::exchange_referrals::{
@@ -42,12 +42,12 @@ pub(super) fn router() -> Router<AppState> {
         .route("/cases/{case}/transnational/new", get(new_form).post(prepare))
         .route("/transnational", get(focal_point_page))
         .route("/transnational/{id}", get(referral_page))
-        .route("/transnational/{id}/submit", post(submit))
-        .route("/transnational/{id}/return", post(return_to_draft))
-        .route("/transnational/{id}/send", post(send))
-        .route("/transnational/{id}/decision", post(decide))
-        .route("/transnational/{id}/updates", post(update))
-        .route("/transnational/{id}/resend", post(resend))
+        .route("/transnational/{id}/submit", post(act))
+        .route("/transnational/{id}/return", post(act))
+        .route("/transnational/{id}/send", post(act))
+        .route("/transnational/{id}/decision", post(act))
+        .route("/transnational/{id}/updates", post(act))
+        .route("/transnational/{id}/resend", post(act))
 }
 
 /// The sources the pages cite.
@@ -84,6 +84,8 @@ pub struct CaseReferralLine {
     pub updated: String,
     /// The updates the other country reported back, oldest first: "2026-09-21 Arrived safely".
     pub updates: Vec<String>,
+    /// For a referral received: "Received from EE through transnational referral … on …".
+    pub received: String,
 }
 
 /// The case page's section on transnational referrals.
@@ -109,17 +111,24 @@ pub async fn case_section(
     };
     let mut lines = Vec::new();
     for s in list {
-        // A referral received that opened this case is the focal point's: only its line here.
+        // A referral received that opened this case is the focal point's: its line here says
+        // where the case came from, and when.
         let outgoing = s.direction == "outgoing";
-        let updates = if outgoing {
+        let (updates, received) = if outgoing {
             let view = state.app.transnational_referral(p, &s.id).await?;
-            view.events
+            let updates = view
+                .events
                 .iter()
                 .filter(|e| e.by_user.is_none() && e.state.is_update())
                 .map(|e| format!("{} {}", e.effective_on, label_of(tr, "tnr-state", e.state)))
-                .collect()
+                .collect();
+            (updates, String::new())
         } else {
-            Vec::new()
+            let country = s.peer.get(..2).unwrap_or(&s.peer);
+            let on = format_time(&s.created_at).get(..10).unwrap_or_default().to_owned();
+            let said =
+                tr.args("tnr-case-received", &[("country", country), ("reference", &s.referral_id), ("on", &on)]);
+            (Vec::new(), said)
         };
         lines.push(CaseReferralLine {
             outgoing,
@@ -130,6 +139,7 @@ pub async fn case_section(
             state_code: s.state.code(),
             updated: format_time(&s.updated_at),
             updates,
+            received,
         });
     }
     Ok(Some(TransnationalSection { lines }))
@@ -609,97 +619,68 @@ async fn referral_page(
     show_referral(&state, &p, &headers, &id, FormProblem::none()).await
 }
 
-/// After an action: the referral again, or with the problem the use case found.
-async fn after(
-    state: &AppState,
-    p: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    result: Result<TransnationalReferralView, AppError>,
+/// What an action's form may carry: the note of a return or an update, the decision on a
+/// referral received, a later update (each field a string, empty when not sent).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ActionForm {
+    note: String,
+    decision: String,
+    organisation_id: String,
+    reason: String,
+    explanation: String,
+    state: String,
+    effective_on: String,
+    follow_up_on: String,
+}
+
+/// An action on one referral, named by the last segment of its path (`submit`, `return`,
+/// `send`, `decision`, `updates`, `resend`): its use case, then the referral again, or the page
+/// with the problem the use case found.
+async fn act(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    uri: Uri,
+    form: PageForm<ActionForm>,
 ) -> PageResult {
+    let app = &state.app;
+    let f = form.input;
+    let result = match uri.path().rsplit('/').next().unwrap_or_default() {
+        "submit" => app.submit_transnational_referral(&p, &id).await,
+        "return" => app.return_transnational_referral(&p, &id, &f.note).await,
+        "send" => app.send_transnational_referral(&p, &id).await,
+        "decision" => {
+            let input = DecisionInput {
+                decision: f.decision,
+                organisation_id: f.organisation_id,
+                reason: f.reason,
+                explanation: f.explanation,
+            };
+            app.decide_transnational_referral(&p, &id, &input).await
+        }
+        "updates" => {
+            let input = UpdateInput {
+                state: f.state,
+                effective_on: f.effective_on,
+                organisation_id: f.organisation_id,
+                follow_up_on: f.follow_up_on,
+                note: f.note,
+            };
+            app.update_transnational_referral(&p, &id, &input).await
+        }
+        "resend" => app.resend_transnational_updates(&p, &id).await,
+        _ => Err(AppError::NotFound),
+    };
     match result {
         Ok(_) => Ok(see_other(&format!("/transnational/{id}"))),
         Err(e) => {
-            let tr = state.i18n.tr(language_of(Some(p), headers));
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
             let check = FormProblem::of(&tr, e, str::to_owned, input_label).map_err(PageError::from)?;
-            show_referral(state, p, headers, id, check).await
+            show_referral(&state, &p, &headers, &id, check).await
         }
     }
-}
-
-async fn submit(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<IgnoredAny>,
-) -> PageResult {
-    let _ = form;
-    let result = state.app.submit_transnational_referral(&p, &id).await;
-    after(&state, &p, &headers, &id, result).await
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct NoteForm {
-    #[serde(default)]
-    note: String,
-}
-
-async fn return_to_draft(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<NoteForm>,
-) -> PageResult {
-    let result = state.app.return_transnational_referral(&p, &id, &form.input.note).await;
-    after(&state, &p, &headers, &id, result).await
-}
-
-async fn send(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<IgnoredAny>,
-) -> PageResult {
-    let _ = form;
-    let result = state.app.send_transnational_referral(&p, &id).await;
-    after(&state, &p, &headers, &id, result).await
-}
-
-async fn decide(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<DecisionInput>,
-) -> PageResult {
-    let result = state.app.decide_transnational_referral(&p, &id, &form.input).await;
-    after(&state, &p, &headers, &id, result).await
-}
-
-async fn update(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<UpdateInput>,
-) -> PageResult {
-    let result = state.app.update_transnational_referral(&p, &id, &form.input).await;
-    after(&state, &p, &headers, &id, result).await
-}
-
-async fn resend(
-    State(state): State<AppState>,
-    SignedIn(p): SignedIn,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: PageForm<IgnoredAny>,
-) -> PageResult {
-    let _ = form;
-    let result = state.app.resend_transnational_updates(&p, &id).await;
-    after(&state, &p, &headers, &id, result).await
 }
 
 // ---- the focal point's page --------------------------------------------------------------

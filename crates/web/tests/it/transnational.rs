@@ -315,3 +315,108 @@ async fn the_api_prepares_and_names_the_field_at_fault() {
         .await;
     assert_eq!(decided.status, StatusCode::FORBIDDEN, "{}", decided.body);
 }
+
+/// The preparation form with `name` set to `value` instead.
+fn form_with(name: &'static str, value: &'static str) -> Vec<(&'static str, &'static str)> {
+    let mut form = filled_form();
+    form.retain(|(k, _)| *k != name);
+    form.push((name, value));
+    form
+}
+
+/// What the exchange's use cases refuse on the preparation form and on the cross-border count's
+/// page is said to a Latvian reader in Latvian, the field named, never in English.
+#[tokio::test]
+async fn what_the_referral_and_the_cross_border_count_refuse_is_said_in_latvian() {
+    let w = world().await;
+    let t = &w.t;
+    for s in [&w.caseworker, &w.focal] {
+        let switched = t.form("/account/language", Some(s), &[("language", "lv")]).await;
+        assert!(switched.status.is_redirection(), "{}", switched.body);
+    }
+    let prepare = format!("/cases/{}/transnational/new", w.case);
+    let mut information = form_with("purpose", "information_request");
+    information.extend([("information_kind", "gossip"), ("questions", "Where is her family?")]);
+    let secret = "c2VjcmV0IHNoYXJlZCBieSB0aGUgZm9jYWwgcG9pbnRzISE=";
+    let posts: Vec<(&Session, &str, Vec<(&str, &str)>, &str, &str, &str)> = vec![
+        (
+            &w.caseworker,
+            &prepare,
+            form_with("urgency", "whenever"),
+            "urgency",
+            "parasts, steidzams vai neatliekams",
+            "routine, urgent or immediate",
+        ),
+        (
+            &w.caseworker,
+            &prepare,
+            form_with("receiving_peer", "FI"),
+            "receiving_peer",
+            "nav piesaistīts citas valsts kontaktpunkts",
+            "not a pinned national focal point",
+        ),
+        (
+            &w.caseworker,
+            &prepare,
+            information,
+            "information_kind",
+            "informācijas pieprasījums vai ģimenes meklēšana",
+            "information or family_tracing",
+        ),
+        (
+            &w.focal,
+            "/peers/persons/secret",
+            vec![("generation", "two words"), ("secret", secret)],
+            "generation",
+            "no 1 līdz 32 burtiem, cipariem, defisēm vai apakšsvītrām",
+            "1 to 32 letters",
+        ),
+        (
+            &w.focal,
+            "/peers/persons/secret",
+            vec![("generation", "2026-1"), ("secret", "c2hvcnQ=")],
+            "secret",
+            "vismaz 32 baiti",
+            "at least 32 bytes",
+        ),
+        (
+            &w.focal,
+            "/peers/persons/secret",
+            vec![("generation", "2026-1"), ("secret", "not base64!")],
+            "secret",
+            "nav standarta base64 kodējumā",
+            "is not standard base64",
+        ),
+        (
+            &w.focal,
+            "/peers/persons/encodings",
+            vec![("year", "2026")],
+            "secret",
+            "kopīgs noslēpums nav saglabāts",
+            "no shared secret is stored",
+        ),
+    ];
+    for (who, path, fields, field, latvian, english) in &posts {
+        let refused = t.form(path, Some(who), fields).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {field}: {}", refused.body);
+        assert!(
+            refused.body.contains(&format!("href=\"#{field}\""))
+                || refused.body.contains(&format!("id=\"err-{field}\"")),
+            "{path}: the field {field} is named: {}",
+            refused.body
+        );
+        assert!(refused.body.contains(latvian), "{path} {field}: the Latvian sentence: {}", refused.body);
+        assert!(!refused.body.contains(english), "{path} {field}: no English: {}", refused.body);
+    }
+    // The API keeps the English sentence, the field named.
+    let api = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/cases/{}/transnational-referrals", w.case),
+            Some(&w.caseworker),
+            Some(json!({"purpose": "onward_support", "receiving_peer": "EE", "urgency": "whenever"})),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    assert_eq!(api.json()["error"]["field"], "urgency");
+}
