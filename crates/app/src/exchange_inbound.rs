@@ -22,6 +22,7 @@ pub(crate) async fn dispatch(
         // One arm per message type: "referral" | "referral_update" | "statistics_submission" |
         // "person_encodings" => crate::<module>::on_received(app, message).await,
         "person_encodings" => app.on_person_encodings_received(message).await,
+        "directory_entry" => app.on_directory_entry_received(message).await,
         _ => Ok(InboundOutcome::Refused { reason: RefusalReason::UnsupportedMessageType, explanation: None }),
     }
 }

@@ -210,7 +210,7 @@ fn published(row: &ExchangeKeyRow) -> AppResult<PublishedKey> {
         public_key,
         valid_from: at(row.valid_from)?,
         valid_until: row.valid_until.map(at).transpose()?,
-        revoked_at: None,
+        revoked_at: row.revoked_at.map(at).transpose()?,
     })
 }
 
@@ -308,6 +308,8 @@ impl App {
             valid_from: now,
             valid_until: None,
             created_at: now,
+            revoked_at: None,
+            revoked_reason: None,
         };
         let keys = [
             key_row(signing.key_id(), SIGNING, signing.public_key(), signing.wrap(&keyring, &instance)),
@@ -425,7 +427,7 @@ impl App {
         self.replace_pin(&directory, &rows, &instance, now, &event).await
     }
 
-    async fn replace_pin(
+    pub(crate) async fn replace_pin(
         &self,
         directory: &Directory,
         rows: &[ExchangePeerRow],
@@ -510,8 +512,11 @@ impl App {
             role: parse_role(&row.role)?,
             endpoint: row.endpoint.clone(),
             sequence: u64::try_from(row.sequence).map_err(internal)?,
-            // issued when made, or at the last rotation of its keys (their newest creation)
-            issued_at: at(keys.iter().map(|k| k.created_at).fold(row.created_at, i64::max))?,
+            // issued when made, or at the last rotation or revocation of its keys
+            issued_at: at(keys
+                .iter()
+                .map(|k| k.created_at.max(k.revoked_at.unwrap_or(i64::MIN)))
+                .fold(row.created_at, i64::max))?,
             signing_keys,
             encryption_keys,
         };

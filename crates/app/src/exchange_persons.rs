@@ -105,7 +105,7 @@ pub struct EncodingsDelivery {
 }
 
 /// Two countries and the persons seen in both.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CountryOverlap {
     pub a: String,
     pub b: String,
@@ -113,7 +113,7 @@ pub struct CountryOverlap {
 }
 
 /// The EU count of distinct persons for a reference year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CrossBorderPersons {
     pub year: u16,
     /// Countries counted, with the persons each sent.
@@ -450,6 +450,18 @@ impl App {
             return Err(AppError::Forbidden);
         }
         crate::stats::check_year(year)?;
+        let count = self.count_cross_border(year).await?;
+        let countries: Vec<&str> = count.countries.iter().map(|(c, _)| c.as_str()).collect();
+        let event = self
+            .event(principal, AuditAction::CrossBorderPersonsCounted)
+            .on("cross_border_persons", &year.to_string(), None)
+            .detail(format!("countries={} distinct={}", countries.join(","), count.distinct));
+        self.store.append_audit(&event).await?;
+        Ok(count)
+    }
+
+    /// The count of `year` from the encodings the hub holds (none held: nobody counted).
+    pub(crate) async fn count_cross_border_encodings(&self, year: u16) -> AppResult<CrossBorderPersons> {
         let rows = self.store.person_encodings_for(i64::from(year)).await?;
         // the newest generation (and its length) counts; others are left out and named
         let newest = rows
@@ -485,11 +497,6 @@ impl App {
         }
         let count =
             count_persons(&parties, DEFAULT_THRESHOLD).map_err(|e| AppError::invalid("year", &e.to_string()))?;
-        let event = self
-            .event(principal, AuditAction::CrossBorderPersonsCounted)
-            .on("cross_border_persons", &year.to_string(), None)
-            .detail(format!("countries={} distinct={}", countries.join(","), count.distinct));
-        self.store.append_audit(&event).await?;
         Ok(CrossBorderPersons {
             year,
             countries: countries.iter().cloned().zip(count.per_country.iter().copied()).collect(),

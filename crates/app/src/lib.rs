@@ -14,6 +14,7 @@ pub mod error;
 #[allow(dead_code)]
 pub(crate) mod exchange_inbound;
 pub mod exchange_own_keys;
+pub mod exchange_retention;
 pub mod exchange_peers;
 pub mod exchange_persons;
 pub mod exchange_progress;

@@ -113,5 +113,18 @@ async fn deliver(app: App, poster: HttpsPoster, every: Duration) {
             Ok(purged) => tracing::info!(purged, "exchange inbox purged past the replay window"),
             Err(e) => tracing::error!(error = %e, "the exchange inbox purge failed"),
         }
+        // the person encodings: deleted at the hub once the year's count is published or the
+        // retention has run out; the sent copies emptied (haven_app::exchange_retention)
+        let days = haven_app::exchange_retention::DEFAULT_ENCODINGS_RETENTION_DAYS;
+        match app.purge_person_encodings(now, days).await {
+            Ok(p) if p.years.is_empty() && p.sender_copies_cleared == 0 => {}
+            Ok(p) => tracing::info!(
+                years = ?p.years,
+                deleted = p.encodings_deleted,
+                sender_copies = p.sender_copies_cleared,
+                "person encodings deleted after the count"
+            ),
+            Err(e) => tracing::error!(error = %e, "the person encodings retention pass failed"),
+        }
     }
 }

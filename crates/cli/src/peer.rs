@@ -56,6 +56,19 @@ pub enum PeerCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Revokes one of this instance's own keys at once (no overlap): it neither signs nor opens
+    /// from now on, and the signed entry listing it revoked is queued to every pinned peer. The
+    /// only current key of its kind is never revoked: rotate first (`rotate-own`).
+    RevokeOwn {
+        /// The key id of the key to revoke (signing or encryption; `haven peer self` lists them).
+        key_id: String,
+        /// Why, in one line (kept with the key).
+        #[arg(long)]
+        reason: String,
+        /// Also writes the signed entry to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Retires this instance's keys whose overlap has ended (their secrets deleted) and prints
     /// the entry without them.
     RetireOwn {
@@ -159,6 +172,19 @@ pub async fn run(app: &App, cmd: PeerCommand) -> Result<()> {
                 println!("the old keys stay valid until {until} (unix seconds); hand this entry to every peer before");
             }
         }
+        PeerCommand::RevokeOwn { key_id, reason, out } => {
+            let revoked = app.revoke_own_key(Acting::Operator, &key_id, &reason).await?;
+            write_entry(out.as_deref(), &revoked.entry_json)?;
+            println!("{}", revoked.entry_json);
+            println!("revoked {} key id: {} at {} (unix seconds)", revoked.kind, revoked.key_id, revoked.revoked_at);
+            println!("sequence: {}", revoked.sequence);
+            if revoked.announced_to.is_empty() {
+                println!("no peer is pinned: nobody to tell");
+            }
+            for peer in &revoked.announced_to {
+                println!("announced to: {peer} (queued in the outbox)");
+            }
+        }
         PeerCommand::RetireOwn { out } => {
             let retired = app.retire_own_keys(Acting::Operator).await?;
             write_entry(out.as_deref(), &retired.entry_json)?;
@@ -212,6 +238,11 @@ mod tests {
         );
         assert_eq!(parse(&["rotate-own"]).unwrap(), PeerCommand::RotateOwn { overlap_days: 14, out: None });
         assert_eq!(parse(&["retire-own"]).unwrap(), PeerCommand::RetireOwn { out: None });
+        assert_eq!(
+            parse(&["revoke-own", "abc", "--reason", "the laptop was stolen"]).unwrap(),
+            PeerCommand::RevokeOwn { key_id: "abc".into(), reason: "the laptop was stolen".into(), out: None }
+        );
+        assert!(parse(&["revoke-own", "abc"]).is_err(), "a revocation without a reason does not parse");
         assert_eq!(
             parse(&["revoke", "EE", "abc"]).unwrap(),
             PeerCommand::Revoke { instance: "EE".into(), key_id: "abc".into() }

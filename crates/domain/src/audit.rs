@@ -165,6 +165,15 @@ coded_enum! {
         OwnKeysRotated => "own_keys_rotated",
         /// This instance's own exchange keys whose overlap had ended were retired (secrets deleted).
         OwnKeysRetired => "own_keys_retired",
+        /// One of this instance's own exchange keys was revoked at once, and the entry announcing
+        /// it queued to every pinned peer (key id, kind, sequence; the reason is kept with the key).
+        OwnKeyRevoked => "own_key_revoked",
+        /// The EU hub deleted a year's person encodings once the year's count was published or
+        /// the retention ended, keeping the count, the overlaps and the method (year, countries).
+        ExchangeEncodingsDeleted => "exchange_encodings_deleted",
+        /// The EU level published a year's count of persons across borders (distinct persons and
+        /// the sum of the national counts); the encodings are deleted at the next retention pass.
+        CrossBorderPersonsPublished => "cross_border_persons_published",
     }
 }
 

@@ -458,6 +458,13 @@ crate::coded_enum! {
         TransnationalOrganisationNotOfCountry => "msg-transnational-organisation-not-of-country",
         TransnationalDecisionNotUpdate => "msg-transnational-decision-not-update",
         // (end of the transnational referral)
+        // Revoking this instance's own exchange key (exchange_own_keys).
+        ExchangeRevocationReason => "msg-exchange-revocation-reason",
+        ExchangeOwnKeyUnknown => "msg-exchange-own-key-unknown",
+        ExchangeOwnKeyRevokedAlready => "msg-exchange-own-key-revoked-already",
+        ExchangeOnlyCurrentKey => "msg-exchange-only-current-key",
+        ExchangeNewestKeyNotRevoked => "msg-exchange-newest-key-not-revoked",
+        ExchangeNothingToPublish => "msg-exchange-nothing-to-publish",
     }
 }
 

@@ -795,6 +795,8 @@ const SPEC: &[TableSpec] = &[
             ("valid_from", Col::Int),
             ("valid_until", Col::Int),
             ("created_at", Col::Int),
+            ("revoked_at", Col::Int),
+            ("revoked_reason", Col::Text),
         ],
     ),
     (
@@ -831,6 +833,7 @@ const SPEC: &[TableSpec] = &[
             ("ack_status", Col::Text),
             ("ack_reason", Col::Text),
             ("ack_at", Col::Int),
+            ("body_cleared_at", Col::Int),
         ],
     ),
     (
@@ -984,6 +987,18 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
+        "cross_border_counts",
+        "year",
+        &[
+            ("year", Col::Int),
+            ("result", Col::Text),
+            ("counted_at", Col::Int),
+            ("published_at", Col::Int),
+            ("published_by", Col::Text),
+            ("encodings_deleted_at", Col::Int),
+        ],
+    ),
+    (
         "audit_log",
         "seq",
         &[
@@ -1076,6 +1091,7 @@ pub const TABLES: &[&str] = &[
     "exchange_statistics_sent",
     "person_linkage_secrets",
     "person_encodings_received",
+    "cross_border_counts",
     "audit_log",
     "audit_head",
 ];

@@ -35,6 +35,10 @@ pub struct ExchangeKeyRow {
     pub valid_from: i64,
     pub valid_until: Option<i64>,
     pub created_at: i64,
+    /// From when the key is revoked (migration 0030): it neither signs nor opens from then on.
+    pub revoked_at: Option<i64>,
+    /// Why, in the focal point's words (one line).
+    pub revoked_reason: Option<String>,
 }
 
 /// A pinned peer.
@@ -55,7 +59,7 @@ pub struct ExchangePeerRow {
 
 const IDENTITY_COLUMNS: &str = "instance_id, role, endpoint, sequence, created_by, created_at";
 const KEY_COLUMNS: &str = "instance_id, key_id, kind, public_key, COALESCE(signing_secret, encryption_secret) AS \
-                           wrapped_secret, valid_from, valid_until, created_at";
+                           wrapped_secret, valid_from, valid_until, created_at, revoked_at, revoked_reason";
 const PEER_COLUMNS: &str = "instance_id, role, record, revocations, pinned_at, pinned_by, updated_at";
 
 fn check_key(key: &ExchangeKeyRow, identity: &ExchangeIdentityRow) -> Result<()> {
@@ -67,6 +71,34 @@ fn check_key(key: &ExchangeKeyRow, identity: &ExchangeIdentityRow) -> Result<()>
     }
     Ok(())
 }
+
+/// Inserts one of the instance's own key pairs inside an open transaction, its wrapped secret in
+/// `signing_secret` or `encryption_secret` by kind (the kind checked before).
+macro_rules! insert_exchange_key {
+    ($tx:ident, $key:expr) => {{
+        let key: &ExchangeKeyRow = $key;
+        let (signing, encryption) = match key.kind.as_str() {
+            "signing" => (Some(&key.wrapped_secret), None),
+            _ => (None, Some(&key.wrapped_secret)),
+        };
+        sqlx::query(
+            "INSERT INTO exchange_keys (instance_id, key_id, kind, public_key, signing_secret, \
+             encryption_secret, valid_from, valid_until, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        )
+        .bind(&key.instance_id)
+        .bind(&key.key_id)
+        .bind(&key.kind)
+        .bind(&key.public_key)
+        .bind(signing)
+        .bind(encryption)
+        .bind(key.valid_from)
+        .bind(key.valid_until)
+        .bind(key.created_at)
+        .execute(&mut *$tx)
+        .await?
+    }};
+}
+pub(crate) use insert_exchange_key;
 
 impl Store {
     /// The instance's identity, if made.
@@ -106,25 +138,7 @@ impl Store {
                 return Ok(false);
             }
             for key in keys {
-                let (signing, encryption) = match key.kind.as_str() {
-                    "signing" => (Some(&key.wrapped_secret), None),
-                    _ => (None, Some(&key.wrapped_secret)),
-                };
-                sqlx::query(
-                    "INSERT INTO exchange_keys (instance_id, key_id, kind, public_key, signing_secret, \
-                     encryption_secret, valid_from, valid_until, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                )
-                .bind(&key.instance_id)
-                .bind(&key.key_id)
-                .bind(&key.kind)
-                .bind(&key.public_key)
-                .bind(signing)
-                .bind(encryption)
-                .bind(key.valid_from)
-                .bind(key.valid_until)
-                .bind(key.created_at)
-                .execute(&mut *tx)
-                .await?;
+                insert_exchange_key!(tx, key);
             }
         });
         Ok(true)

@@ -1,8 +1,9 @@
 //! Rotation of this instance's own exchange keys (docs/transnational.md §11, "Rotating this
 //! instance's keys"): new key pairs added, the keys in use given the end of the overlap, and keys
 //! whose overlap has ended retired (their wrapped secrets deleted), each with the entry's new
-//! sequence, in one audited transaction. No migration: the rows are those of migration 0018.
+//! sequence, in one audited transaction; and one key revoked at once (migration 0030).
 
+use crate::exchange::insert_exchange_key;
 use crate::{ExchangeKeyRow, Result, StorageError, Store, to_mac};
 use haven_domain::audit::AuditEvent;
 
@@ -13,7 +14,8 @@ pub struct OwnKeysChange {
     /// ([`StorageError::Conflict`], nothing written) when another one came first.
     pub previous_sequence: i64,
     pub sequence: i64,
-    /// Keys whose `valid_until` is at or before this time are deleted (retired).
+    /// Keys whose `valid_until`, or whose revocation, is at or before this time are deleted
+    /// (retired).
     pub retire_expired_at: i64,
     /// Keys still without an end are given this `valid_until` (the end of the overlap); `None`
     /// leaves them.
@@ -28,7 +30,56 @@ pub struct OwnKeysChange {
     pub at: i64,
 }
 
+/// The immediate revocation of one of the instance's own keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnKeyRevocation {
+    /// The sequence of the entry the revocation was decided from: refused
+    /// ([`StorageError::Conflict`], nothing written) when another change came first.
+    pub previous_sequence: i64,
+    pub sequence: i64,
+    pub key_id: String,
+    pub revoked_at: i64,
+    /// One line, the focal point's.
+    pub reason: String,
+}
+
 impl Store {
+    /// Marks one of the instance's own keys revoked from `revocation.revoked_at` on and raises
+    /// the entry's sequence, audited, all or nothing. A key that is not the instance's, or is
+    /// revoked already, is refused ([`StorageError::Conflict`]).
+    pub async fn revoke_own_exchange_key(&self, revocation: &OwnKeyRevocation, event: &AuditEvent) -> Result<()> {
+        audited_tx!(self, event, |tx| {
+            let moved = sqlx::query("UPDATE exchange_identity SET sequence = $1 WHERE id = 1 AND sequence = $2")
+                .bind(revocation.sequence)
+                .bind(revocation.previous_sequence)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if moved == 0 {
+                return Err(StorageError::Conflict(
+                    "this instance's directory entry changed meanwhile (or it has no exchange identity)".into(),
+                ));
+            }
+            let revoked = sqlx::query(
+                "UPDATE exchange_keys SET revoked_at = $2, revoked_reason = $3 WHERE key_id = $1 \
+                 AND revoked_at IS NULL AND instance_id = (SELECT instance_id FROM exchange_identity WHERE id = 1)",
+            )
+            .bind(&revocation.key_id)
+            .bind(revocation.revoked_at)
+            .bind(&revocation.reason)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if revoked == 0 {
+                return Err(StorageError::Conflict(format!(
+                    "key {} is not a key of this instance, or is revoked already",
+                    revocation.key_id
+                )));
+            }
+        });
+        Ok(())
+    }
+
     /// Applies `change` to the instance's own keys, audited, all or nothing. Returns the number of
     /// keys retired.
     pub async fn change_own_exchange_keys(&self, change: &OwnKeysChange, event: &AuditEvent) -> Result<u64> {
@@ -50,8 +101,8 @@ impl Store {
                 ));
             }
             let retired = sqlx::query(
-                "DELETE FROM exchange_keys WHERE valid_until IS NOT NULL AND valid_until <= $1 \
-                 AND instance_id = (SELECT instance_id FROM exchange_identity WHERE id = 1)",
+                "DELETE FROM exchange_keys WHERE ((valid_until IS NOT NULL AND valid_until <= $1) \
+                 OR (revoked_at IS NOT NULL AND revoked_at <= $1)) AND instance_id = (SELECT instance_id FROM exchange_identity WHERE id = 1)",
             )
             .bind(change.retire_expired_at)
             .execute(&mut *tx)
@@ -88,25 +139,7 @@ impl Store {
                 }
             }
             for key in &change.new_keys {
-                let (signing, encryption) = match key.kind.as_str() {
-                    "signing" => (Some(&key.wrapped_secret), None),
-                    _ => (None, Some(&key.wrapped_secret)),
-                };
-                sqlx::query(
-                    "INSERT INTO exchange_keys (instance_id, key_id, kind, public_key, signing_secret, \
-                     encryption_secret, valid_from, valid_until, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                )
-                .bind(&key.instance_id)
-                .bind(&key.key_id)
-                .bind(&key.kind)
-                .bind(&key.public_key)
-                .bind(signing)
-                .bind(encryption)
-                .bind(key.valid_from)
-                .bind(key.valid_until)
-                .bind(key.created_at)
-                .execute(&mut *tx)
-                .await?;
+                insert_exchange_key!(tx, key);
             }
             retired
         });

@@ -201,6 +201,8 @@ mod exchange_persons;
 pub use exchange_persons::*;
 mod exchange_own_keys;
 pub use exchange_own_keys::*;
+mod exchange_retention;
+pub use exchange_retention::*;
 mod strategy;
 pub use strategy::*;
 mod greta;

@@ -2,6 +2,8 @@
 # encodings, and the rotation of this instance's own keys.
 audit-action-own_keys_rotated = This instance's exchange keys rotated
 audit-action-own_keys_retired = This instance's old exchange keys retired
+audit-action-own_key_revoked = One of this instance's exchange keys revoked at once
+audit-action-exchange_encodings_deleted = Person encodings of a year deleted at the EU hub, the count kept
 exops-peers-links = The exchange
 exops-back-to-peers = Back to the exchange peers
 exops-outbox-title = Outbox
@@ -60,3 +62,17 @@ exops-retire-button = Retire
 exops-by-countries = Persons by number of countries
 exops-number-of-countries = Countries
 msg-cross-border-count-at-eu-level = the count of persons across borders is read at the EU level; the jurisdiction { $jurisdiction } reads its own national statistics
+msg-exchange-revocation-reason = say why the key is revoked, in one line of at most 200 characters
+msg-exchange-own-key-unknown = is not a key of this instance
+msg-exchange-own-key-revoked-already = this key is revoked already
+msg-exchange-only-current-key = this is the instance's only current key of its kind: rotate first, so that the peers pin its successor, then revoke it
+msg-exchange-newest-key-not-revoked = this is the newest signing key, which the pinned peers are counter-signed with: revoke the old key, or let the overlap end and rotate again
+exops-revoke = Revoke a key at once
+exops-revoke-explain = For a key that is lost or may be known to others. From now on it neither signs nor receives, without an overlap, and the entry listing it revoked is sent to every pinned peer, which refuses it from then on. The only current key of its kind cannot be revoked: rotate first, so that the peers have its successor.
+exops-field-key-id = Key
+exops-field-reason = Reason (one line)
+exops-revoke-button = Revoke at once
+exops-revoked-announced = Key { $key } revoked; the entry is queued to { $peers }.
+exops-revoked-nobody = The key is revoked; no peer is pinned to tell.
+audit-action-cross_border_persons_published = The EU count of persons across borders of a year published
+msg-exchange-nothing-to-publish = no country's encodings of this year are held: there is no count to publish

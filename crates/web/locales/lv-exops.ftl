@@ -2,6 +2,8 @@
 # šīs instances atslēgu maiņa.
 audit-action-own_keys_rotated = Nomainītas šīs instances apmaiņas atslēgas
 audit-action-own_keys_retired = Izņemtas no lietošanas šīs instances vecās apmaiņas atslēgas
+audit-action-own_key_revoked = Nekavējoties atsaukta viena no šīs instances apmaiņas atslēgām
+audit-action-exchange_encodings_deleted = ES centrā dzēsti gada personu kodējumi, skaits saglabāts
 exops-peers-links = Apmaiņa
 exops-back-to-peers = Atpakaļ pie apmaiņas partneriem
 exops-outbox-title = Izsūtne
@@ -60,3 +62,17 @@ exops-retire-button = Izņemt no lietošanas
 exops-by-countries = Personas pēc valstu skaita
 exops-number-of-countries = Valstis
 msg-cross-border-count-at-eu-level = personu skaitu pāri robežām nolasa ES līmenī; jurisdikcija { $jurisdiction } nolasa savu valsts statistiku
+msg-exchange-revocation-reason = norādiet, kāpēc atslēga tiek atsaukta, vienā rindā līdz 200 rakstzīmēm
+msg-exchange-own-key-unknown = nav šīs instances atslēga
+msg-exchange-own-key-revoked-already = šī atslēga jau ir atsaukta
+msg-exchange-only-current-key = šī ir instances vienīgā derīgā šāda veida atslēga: vispirms nomainiet atslēgas, lai partneri piesaista tās pēcteci, tad atsauciet to
+msg-exchange-newest-key-not-revoked = šī ir jaunākā parakstīšanas atslēga, ar kuru ir līdzparakstīti piesaistītie partneri: atsauciet veco atslēgu vai nogaidiet pārklāšanās beigas un nomainiet atslēgas vēlreiz
+exops-revoke = Atsaukt atslēgu nekavējoties
+exops-revoke-explain = Atslēgai, kas ir pazaudēta vai var būt zināma citiem. No šī brīža tā neparaksta un nesaņem, bez pārklāšanās, un ieraksts, kurā tā norādīta kā atsaukta, tiek nosūtīts katram piesaistītajam partnerim, kas no tā brīža to noraida. Vienīgo derīgo šāda veida atslēgu atsaukt nevar: vispirms nomainiet atslēgas, lai partneriem būtu tās pēctece.
+exops-field-key-id = Atslēga
+exops-field-reason = Iemesls (viena rinda)
+exops-revoke-button = Atsaukt nekavējoties
+exops-revoked-announced = Atslēga { $key } atsaukta; ieraksts ievietots izsūtnē partneriem { $peers }.
+exops-revoked-nobody = Atslēga atsaukta; nav piesaistīta neviena partnera, kam paziņot.
+audit-action-cross_border_persons_published = Publicēts gada ES pārrobežu personu skaits
+msg-exchange-nothing-to-publish = nav saglabāti nevienas valsts šī gada kodējumi: nav skaita, ko publicēt

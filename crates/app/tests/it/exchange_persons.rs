@@ -14,15 +14,15 @@ use uuid::Uuid;
 /// The secret the focal points agreed (standard base64 of 32 bytes).
 const SECRET: &str = "c2VjcmV0IG9mIHRoZSBmb2NhbCBwb2ludHMsIDMyIGJ5dGVzIQ==";
 
-struct Country {
-    app: App,
+pub(crate) struct Country {
+    pub(crate) app: App,
     _db: common::Database,
-    focal_point: Principal,
+    pub(crate) focal_point: Principal,
     caseworker: Principal,
-    rapporteur: Principal,
+    pub(crate) rapporteur: Principal,
 }
 
-async fn country(code: &str) -> Country {
+pub(crate) async fn country(code: &str) -> Country {
     let (app, db) = common::sqlite_app().await;
     let ngo = organisation(&app, "Shelter", "ngo", code).await;
     let authority = organisation(&app, "National Referral Mechanism", "competent_authority", code).await;
@@ -35,7 +35,7 @@ async fn country(code: &str) -> Country {
 }
 
 /// Refers the registrations and marks them identified by a final decision of `on`.
-async fn identified(c: &Country, regs: Vec<haven_domain::ident::record::Registration>, on: &str) -> Vec<String> {
+pub(crate) async fn identified(c: &Country, regs: Vec<haven_domain::ident::record::Registration>, on: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for r in regs {
         let id = refer(&c.app, &c.caseworker, r).await;
@@ -51,7 +51,7 @@ async fn identified(c: &Country, regs: Vec<haven_domain::ident::record::Registra
     ids
 }
 
-fn received(sender: &str, body: Vec<u8>) -> ReceivedMessage {
+pub(crate) fn received(sender: &str, body: Vec<u8>) -> ReceivedMessage {
     ReceivedMessage {
         message_id: Uuid::now_v7(),
         sender: sender.into(),

@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod common;
+mod exchange_own_key_revocation;
 mod exchange_own_keys;
 mod exchange_peers;
 mod exchange_persons;
 mod exchange_referrals;
+mod exchange_retention;
 mod exchange_statistics;
 mod exchange_transport;
 mod person_review;

@@ -22,6 +22,7 @@ mod key_reload;
 #[path = "../../../stats/tests/it/outside_audit.rs"]
 mod outside_audit;
 mod peer;
+mod peer_revoke_own;
 mod serve;
 mod traceability;
 

@@ -35,6 +35,8 @@ fn key(instance: &str, key_id: &str, kind: &str, tag: u8) -> ExchangeKeyRow {
         valid_from: T0,
         valid_until: None,
         created_at: T0,
+        revoked_at: None,
+        revoked_reason: None,
     }
 }
 

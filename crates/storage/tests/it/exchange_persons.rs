@@ -37,6 +37,11 @@ pub(crate) async fn fill_exchange_persons(t: &TestStore, w: &World) {
     let older = PersonLinkageSecretRow { generation: "2024-1".into(), created_by: None, created_at: T0 - 10, ..secret };
     assert!(t.store.add_person_linkage_secret(&older, &event(AuditAction::CaseRead)).await.unwrap());
     t.store.put_person_encodings(&encodings("LV", 2025, "msg-p-1", 2), &event(AuditAction::CaseRead)).await.unwrap();
+    // migration 0030: a year's count kept once its encodings were deleted
+    t.store
+        .delete_person_encodings(2024, "{\"distinct\":1}", T0, T0, &event(AuditAction::ExchangeEncodingsDeleted))
+        .await
+        .unwrap();
 }
 
 async fn a_secret_generation_is_stored_once_and_the_newest_is_read(t: TestStore) {

@@ -42,6 +42,7 @@ mod cases;
 mod exchange;
 mod exchange_persons;
 mod exchange_referrals;
+mod exchange_retention;
 mod exchange_statistics;
 mod exchange_transport;
 mod ident;

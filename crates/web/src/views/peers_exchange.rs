@@ -2,7 +2,8 @@
 //! instance sent: type, receiver, where each stands, attempts and next attempt; never a body),
 //! `/peers/persons` (storing the secret the focal points share, never shown back, and sending a
 //! year's person encodings to the EU hub) and `/peers/own-keys` (this instance's keys, their
-//! rotation with an overlap and the retirement of the old ones). Each handler calls one use case,
+//! rotation with an overlap, the retirement of the old ones and the revocation of one at once, for
+//! a reason, announced to every pinned peer). Each handler calls one use case,
 //! where access is decided and every change audited; a refused input is answered 422 naming the
 //! field beside its input.
 
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/peers/own-keys", get(own_keys))
         .route("/peers/own-keys/rotation", post(rotate))
         .route("/peers/own-keys/retirement", post(retire))
+        .route("/peers/own-keys/revocation", post(revoke))
 }
 
 // ----- the outbox -----------------------------------------------------------------------------
@@ -246,7 +248,27 @@ struct OwnKeysPage<'a> {
     overlap_days: String,
     /// The signed entry to hand to every peer after a change.
     entry: Option<String>,
+    /// The revocation form as typed: the key chosen and the reason.
+    revoke_key: String,
+    reason: String,
+    /// After a revocation: the peers the entry was queued to.
+    announced: Option<String>,
     check: FormProblem,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RevocationForm {
+    key_id: String,
+    reason: String,
+}
+
+/// What the revocation form holds, and what a revocation answered.
+#[derive(Default)]
+struct RevocationView {
+    revoke_key: String,
+    reason: String,
+    announced: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -266,6 +288,7 @@ async fn own_keys_page(
     overlap_days: String,
     entry: Option<String>,
     check: FormProblem,
+    revocation: RevocationView,
 ) -> PageResult {
     let keys = state.app.own_keys(Acting::User(p)).await?;
     let ctx = PageCtx::new(state, Some(p), headers, "exops-keys-title", "/peers");
@@ -282,11 +305,16 @@ async fn own_keys_page(
         })
         .collect();
     let status = check.status();
-    Ok(with_status(render(&OwnKeysPage { ctx, keys, overlap_days, entry, check }), status))
+    let RevocationView { revoke_key, reason, announced } = revocation;
+    Ok(with_status(
+        render(&OwnKeysPage { ctx, keys, overlap_days, entry, revoke_key, reason, announced, check }),
+        status,
+    ))
 }
 
 async fn own_keys(State(state): State<AppState>, SignedIn(p): SignedIn, headers: HeaderMap) -> PageResult {
-    own_keys_page(&state, &p, &headers, DEFAULT_OVERLAP_DAYS.to_string(), None, FormProblem::none()).await
+    let days = DEFAULT_OVERLAP_DAYS.to_string();
+    own_keys_page(&state, &p, &headers, days, None, FormProblem::none(), RevocationView::default()).await
 }
 
 async fn rotate(
@@ -300,10 +328,14 @@ async fn rotate(
     // what is no number is refused by the use case as out of range, once it decided who may
     let days = if typed.is_empty() { DEFAULT_OVERLAP_DAYS } else { typed.parse::<i64>().unwrap_or(0) };
     match state.app.rotate_own_keys(Acting::User(&p), days).await {
-        Ok(r) => own_keys_page(&state, &p, &headers, f.overlap_days, Some(r.entry_json), FormProblem::none()).await,
+        Ok(r) => {
+            let none = FormProblem::none();
+            own_keys_page(&state, &p, &headers, f.overlap_days, Some(r.entry_json), none, RevocationView::default())
+                .await
+        }
         Err(e) => {
             let check = problem(&state, &p, &headers, e, |_| "overlap_days".into())?;
-            own_keys_page(&state, &p, &headers, f.overlap_days, None, check).await
+            own_keys_page(&state, &p, &headers, f.overlap_days, None, check, RevocationView::default()).await
         }
     }
 }
@@ -317,10 +349,49 @@ async fn retire(
     let _ = form?;
     let days = DEFAULT_OVERLAP_DAYS.to_string();
     match state.app.retire_own_keys(Acting::User(&p)).await {
-        Ok(r) => own_keys_page(&state, &p, &headers, days, Some(r.entry_json), FormProblem::none()).await,
+        Ok(r) => {
+            let none = FormProblem::none();
+            own_keys_page(&state, &p, &headers, days, Some(r.entry_json), none, RevocationView::default()).await
+        }
         Err(e) => {
             let check = problem(&state, &p, &headers, e, |_| String::new())?;
-            own_keys_page(&state, &p, &headers, days, None, check).await
+            own_keys_page(&state, &p, &headers, days, None, check, RevocationView::default()).await
+        }
+    }
+}
+
+/// Revokes one of this instance's keys at once, for the reason given; the entry listing it
+/// revoked is queued to every pinned peer and shown to hand over as well.
+async fn revoke(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    form: Result<PageForm<RevocationForm>, PageError>,
+) -> PageResult {
+    let PageForm { input: f, .. } = form?;
+    let days = DEFAULT_OVERLAP_DAYS.to_string();
+    match state.app.revoke_own_key(Acting::User(&p), &f.key_id, &f.reason).await {
+        Ok(r) => {
+            let tr = state.i18n.tr(language_of(Some(&p), &headers));
+            let announced = if r.announced_to.is_empty() {
+                tr.t("exops-revoked-nobody")
+            } else {
+                tr.args("exops-revoked-announced", &[("key", &r.key_id), ("peers", &r.announced_to.join(", "))])
+            };
+            let view = RevocationView { revoke_key: String::new(), reason: String::new(), announced: Some(announced) };
+            own_keys_page(&state, &p, &headers, days, Some(r.entry_json), FormProblem::none(), view).await
+        }
+        Err(e) => {
+            let check =
+                problem(
+                    &state,
+                    &p,
+                    &headers,
+                    e,
+                    |field| if field == "reason" { "reason".into() } else { "key_id".into() },
+                )?;
+            let view = RevocationView { revoke_key: f.key_id, reason: f.reason, announced: None };
+            own_keys_page(&state, &p, &headers, days, None, check, view).await
         }
     }
 }

@@ -19,6 +19,7 @@ mod ident;
 mod input;
 mod latvian;
 mod leaflet;
+mod own_key_revocation;
 mod page_errors;
 mod pages;
 mod peers;
