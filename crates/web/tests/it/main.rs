@@ -7,6 +7,7 @@ mod at_rest;
 mod authz;
 mod authz_matrix;
 mod browser;
+mod browser_exchange;
 mod browser_flows;
 mod browser_review;
 mod case_pages;
