@@ -25,6 +25,7 @@ pub mod ident;
 pub mod keys;
 pub mod leaflet;
 pub mod limiter;
+pub mod monitoring;
 pub mod person_review;
 pub mod proceedings;
 pub mod proceedings_money;

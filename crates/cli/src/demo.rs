@@ -79,6 +79,7 @@ const STAFF: &[(&str, &str, &str, &str)] = &[
     ("ee.focalpoint", "Kadri Tamm", "Anti-Trafficking Coordinator of Estonia", "focal_point"),
     ("lt.rapporteur", "Jurgita Vaitkutė", "National Rapporteur of Lithuania", "rapporteur"),
     ("lt.focalpoint", "Rūta Jankauskienė", "National Referral Mechanism Lithuania", "focal_point"),
+    ("eu.coordinator", "Elena Moretti", "Office of the EU Anti-Trafficking Coordinator", "rapporteur"),
 ];
 
 /// Who registers the cases, and each one's share of its country's cases.
@@ -353,6 +354,12 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
         _ => None,
     };
     clock.set(now);
+    let transposition = match part {
+        Part::Hub | Part::Country(Country::Lv) => crate::demo_monitoring::seed(&seeding, today)
+            .await
+            .context("synthetic transposition records")?,
+        Part::Country(_) => 0,
+    };
 
     let rapporteur = ["demo.rapporteur", "ee.rapporteur", "lt.rapporteur"].into_iter().find_map(here_principal);
     let (releases, sent, files) = crate::demo_stats::seed(
@@ -418,6 +425,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
     );
     println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
     println!("  victims in proceedings: {measures} protection measures, {informed} informed, {trainings} trainings");
+    if transposition > 0 {
+        println!("  transposition: {transposition} national measures, assessments and infringement steps (all EU countries)");
+    }
     if let Some(reference) = represented {
         println!("  victim's lawyer: demo.lawyer represents the victim of case {reference}");
     }

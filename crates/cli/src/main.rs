@@ -7,6 +7,7 @@ mod demo_assist;
 mod demo_ident;
 mod demo_instances;
 mod demo_money;
+mod demo_monitoring;
 mod demo_proceedings;
 mod demo_proceedings_victims;
 mod demo_representation;

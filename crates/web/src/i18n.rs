@@ -61,6 +61,9 @@ const LV_PROCEEDINGS_PAGES: &str = include_str!("../locales/lv-proceedings-pages
 /// compensation, currencies).
 const EN_TRAININGS: &str = include_str!("../locales/en-trainings.ftl");
 const LV_TRAININGS: &str = include_str!("../locales/lv-trainings.ftl");
+/// The instruments, the transposition tracker and the coordinator's dashboard (docs/monitoring.md).
+const EN_MONITORING: &str = include_str!("../locales/en-monitoring.ftl");
+const LV_MONITORING: &str = include_str!("../locales/lv-monitoring.ftl");
 /// A victim's lawyer: the representation on the case page and the lawyer's pages.
 const EN_REPRESENTATION: &str = include_str!("../locales/en-representation.ftl");
 const LV_REPRESENTATION: &str = include_str!("../locales/lv-representation.ftl");
@@ -120,6 +123,7 @@ impl I18n {
                 &[
                     EN,
                     EN_IDENT,
+                    EN_MONITORING,
                     EN_ASSIST,
                     EN_SUPPORT,
                     EN_RECORDS,
@@ -148,6 +152,7 @@ impl I18n {
                 &[
                     LV,
                     LV_IDENT,
+                    LV_MONITORING,
                     LV_ASSIST,
                     LV_SUPPORT,
                     LV_RECORDS,
@@ -754,6 +759,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
         &[
             ("en.ftl", EN),
             ("en-ident.ftl", EN_IDENT),
+            ("en-monitoring.ftl", EN_MONITORING),
             ("en-assist.ftl", EN_ASSIST),
             ("en-support.ftl", EN_SUPPORT),
             ("en-records.ftl", EN_RECORDS),
@@ -780,6 +786,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
         &[
             ("lv.ftl", LV),
             ("lv-ident.ftl", LV_IDENT),
+            ("lv-monitoring.ftl", LV_MONITORING),
             ("lv-assist.ftl", LV_ASSIST),
             ("lv-support.ftl", LV_SUPPORT),
             ("lv-records.ftl", LV_RECORDS),

@@ -168,6 +168,22 @@ pub const ROUTES: &[RouteSpec] = &[
     api("POST", "/api/v1/trainings", RecordTrainings),
     page("GET", "/trainings", ReadTrainings),
     page("POST", "/trainings", RecordTrainings),
+    // The instruments and the transposition tracker (docs/monitoring.md): whose records,
+    // `authorize_monitoring` (a country's measures; the EU level's assessments and steps).
+    api("GET", "/api/v1/monitoring/instruments", ReadMonitoring),
+    api("GET", "/api/v1/monitoring/transposition", ReadMonitoring),
+    api("GET", "/api/v1/monitoring/transposition/{country}", ReadMonitoring),
+    api("POST", "/api/v1/monitoring/transposition/measures", RecordMonitoring),
+    api("POST", "/api/v1/monitoring/transposition/assessments", RecordMonitoring),
+    api("POST", "/api/v1/monitoring/transposition/infringements", RecordMonitoring),
+    api("GET", "/api/v1/monitoring/dashboard", ReadMonitoring),
+    page("GET", "/monitoring", ReadMonitoring),
+    page("GET", "/monitoring/instruments", ReadMonitoring),
+    page("GET", "/monitoring/transposition", ReadMonitoring),
+    page("GET", "/monitoring/transposition/{country}", ReadMonitoring),
+    page("POST", "/monitoring/transposition/{country}/measures", RecordMonitoring),
+    page("POST", "/monitoring/transposition/{country}/assessments", RecordMonitoring),
+    page("POST", "/monitoring/transposition/{country}/infringements", RecordMonitoring),
     // A victim's lawyer (Dir 2011/36 Art 12(2)): recorded by the case's caseworker
     // (`may_record_representation`), read by the lawyer (`represented_view`).
     api("GET", "/api/v1/cases/{case}/representations", ManageRepresentation),

@@ -221,9 +221,15 @@ fn the_traceability_table_and_the_instruments_article_list_are_one_list() {
     let listed: Vec<String> = instruments.articles().iter().map(|a| a.citation()).collect();
     let cited = cited_articles(&text);
     let missing: Vec<&String> = cited.iter().filter(|c| !listed.contains(c)).collect();
-    assert!(missing.is_empty(), "cited in docs/legal/traceability.md, not in reference/instrument-articles.csv: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "cited in docs/legal/traceability.md, not in reference/instrument-articles.csv: {missing:?}"
+    );
     let unlisted: Vec<&String> = listed.iter().filter(|l| !cited.contains(l)).collect();
-    assert!(unlisted.is_empty(), "in reference/instrument-articles.csv, no row in docs/legal/traceability.md: {unlisted:?}");
+    assert!(
+        unlisted.is_empty(),
+        "in reference/instrument-articles.csv, no row in docs/legal/traceability.md: {unlisted:?}"
+    );
     // Each article once in the table.
     let mut sorted = cited.clone();
     sorted.sort();

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod form;
 pub mod home;
 pub mod identification;
+pub mod monitoring;
 pub mod page_error;
 pub mod peers;
 pub mod peers_exchange;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(identification::router())
         .merge(assistance::router())
         .merge(statistics::router())
+        .merge(monitoring::router())
         .merge(peers::router())
         .merge(peers_exchange::router())
         .merge(persons::router())
@@ -110,6 +112,7 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/assessments/to-review", "nav-to-review", Permission::ReviewAssessments),
     ("/providers", "nav-providers", Permission::ReadProviders),
     ("/statistics", "nav-statistics", Permission::ReadStatistics),
+    ("/monitoring", "nav-monitoring", Permission::ReadMonitoring),
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),

@@ -569,6 +569,7 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
         let cases: Vec<&str> = if route.path.contains("{case}") { vec![&w.adult, &w.child] } else { vec![""] };
         for case in cases {
             let mut path = route.path.replace("{case}", case).replace("{table}", w.table);
+            path = path.replace("{country}", "LV");
             // a suspect's matches: the investigation's id, then the suspect's
             if path.starts_with("/investigations/{id}/suspects/{id}") {
                 path = path.replacen("{id}", &w.investigation, 1).replacen("{id}", &w.suspect, 1);

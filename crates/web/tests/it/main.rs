@@ -20,6 +20,7 @@ mod ident;
 mod input;
 mod latvian;
 mod leaflet;
+mod monitoring;
 mod own_key_revocation;
 mod page_errors;
 mod pages;
