@@ -324,6 +324,9 @@ fn form_with(name: &'static str, value: &'static str) -> Vec<(&'static str, &'st
     form
 }
 
+/// Who posts, where, what, the field named, the Latvian sentence said and the English one not.
+type RefusedPost<'a> = (&'a Session, &'a str, Vec<(&'a str, &'a str)>, &'a str, &'a str, &'a str);
+
 /// What the exchange's use cases refuse on the preparation form and on the cross-border count's
 /// page is said to a Latvian reader in Latvian, the field named, never in English.
 #[tokio::test]
@@ -338,7 +341,7 @@ async fn what_the_referral_and_the_cross_border_count_refuse_is_said_in_latvian(
     let mut information = form_with("purpose", "information_request");
     information.extend([("information_kind", "gossip"), ("questions", "Where is her family?")]);
     let secret = "c2VjcmV0IHNoYXJlZCBieSB0aGUgZm9jYWwgcG9pbnRzISE=";
-    let posts: Vec<(&Session, &str, Vec<(&str, &str)>, &str, &str, &str)> = vec![
+    let posts: Vec<RefusedPost<'_>> = vec![
         (
             &w.caseworker,
             &prepare,
