@@ -432,21 +432,10 @@ impl App {
     /// [`DEFAULT_THRESHOLD`], a person at most once per country, groups joined on their average
     /// similarity). Audited.
     pub async fn cross_border_persons(&self, principal: &Principal, year: u16) -> AppResult<CrossBorderPersons> {
+        // Deny by default: a national rapporteur or statistician, whose role reads statistics,
+        // is refused as any other reader (403).
         if !may_read_cross_border_persons(&principal.actor) {
             self.audit_denied(principal, "cross_border_persons", &year.to_string(), None).await;
-            let jurisdiction = principal.actor.jurisdiction.code();
-            if haven_domain::permission_allowed(&principal.actor.roles, haven_domain::Permission::ReadStatistics) {
-                // The role reads statistics, its level does not keep this count: said, naming it.
-                return Err(AppError::Invalid(haven_domain::ParseError::said(
-                    "jurisdiction",
-                    format!(
-                        "the count of persons across borders is the EU level's; the jurisdiction {jurisdiction} \
-                         reads its own national statistics"
-                    ),
-                    haven_domain::Message::new(haven_domain::MessageId::CrossBorderCountAtEuLevel)
-                        .with("jurisdiction", jurisdiction),
-                )));
-            }
             return Err(AppError::Forbidden);
         }
         crate::stats::check_year(year)?;

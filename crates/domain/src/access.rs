@@ -249,7 +249,8 @@ pub fn may_send_person_encodings(actor: &Actor) -> bool {
 
 /// May `actor` read the EU count of distinct persons across borders? The rapporteur or
 /// statistician of the EU level (the Anti-Trafficking Coordinator, the statistics office): a
-/// count, never a person.
+/// count, never a person. Deny by default: everyone else is refused as without the permission,
+/// a country's rapporteur or statistician included (its role reads statistics, its own country's).
 pub fn may_read_cross_border_persons(actor: &Actor) -> bool {
     permission_allowed(&actor.roles, Permission::ReadStatistics) && actor.jurisdiction == Jurisdiction::EuropeanUnion
 }

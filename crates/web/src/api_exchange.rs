@@ -187,7 +187,7 @@ async fn send_encodings(
 
 /// The EU total of distinct persons of a year next to the sum of the national counts, the
 /// persons of each country, the overlaps and the method (the EU level's rapporteur or
-/// statistician; a national one is answered 422 naming the jurisdiction). Audited.
+/// statistician; a national one is refused, 403). Audited.
 #[utoipa::path(get, path = "/hub/cross-border-persons", tag = "statistics", params(YearQuery),
     responses((status = 200, body = CrossBorderBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn cross_border_persons(

@@ -285,7 +285,7 @@ pub const ROUTES: &[RouteSpec] = &[
     // The focal point's side of the exchange (docs/transnational.md §8.5, §11): the outbox and
     // this instance's own keys (ManagePeers); the cross-border count's secret and encodings
     // (ActAsFocalPoint, of a country: `may_send_person_encodings`); the EU count
-    // (`may_read_cross_border_persons`: a national reader is answered 422 naming the jurisdiction).
+    // (`may_read_cross_border_persons`: the EU level's readers only; a national one gets 403).
     page("GET", "/peers/outbox", ManagePeers),
     page("GET", "/peers/own-keys", ManagePeers),
     page("POST", "/peers/own-keys/rotation", ManagePeers),

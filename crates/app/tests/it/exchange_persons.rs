@@ -169,14 +169,13 @@ async fn the_hub_counts_a_person_identified_in_three_countries_once() {
     assert_eq!(audit_detail_count(&hub, "cross_border_persons_counted", "distinct=3").await, 1);
     // a year without encodings
     assert_eq!(hub.cross_border_persons(&coordinator, 2024).await.unwrap().distinct, 0);
-    // a national rapporteur does not read the EU count
-    // (refused naming the jurisdiction: the role reads statistics, its level not this count)
-    assert!(matches!(hub.cross_border_persons(&lv.rapporteur, 2025).await,
-        Err(AppError::Invalid(e)) if e.field == "jurisdiction"));
+    // a national rapporteur does not read the EU count: refused as without the permission
+    // (deny by default: the role reads statistics, its own country's)
+    assert!(matches!(hub.cross_border_persons(&lv.rapporteur, 2025).await, Err(AppError::Forbidden)));
     let lv_at_hub =
         user(&hub, "lv.rapporteur", &organisation(&hub, "LV office", "national_rapporteur", "LV").await, "rapporteur")
             .await;
-    assert!(matches!(hub.cross_border_persons(&lv_at_hub, 2025).await, Err(AppError::Invalid(_))));
+    assert!(matches!(hub.cross_border_persons(&lv_at_hub, 2025).await, Err(AppError::Forbidden)));
 }
 
 #[tokio::test]

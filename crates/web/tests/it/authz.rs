@@ -3,7 +3,8 @@
 
 use crate::common::{Session, TestApp};
 use axum::http::{Method, StatusCode};
-use haven_domain::{Coded, Role, permission_allowed};
+use haven_domain::access::{Actor, may_read_cross_border_persons};
+use haven_domain::{Coded, CountryCode, Jurisdiction, Role, permission_allowed};
 use haven_web::routes::ROUTES;
 use serde_json::json;
 
@@ -11,6 +12,8 @@ use serde_json::json;
 struct World {
     t: TestApp,
     sessions: Vec<(Role, Session)>,
+    /// The jurisdiction of each user of [`World::sessions`], in the same order.
+    levels: Vec<Jurisdiction>,
     case_id: String,
     /// A case the police registered themselves.
     police_case_id: String,
@@ -26,6 +29,7 @@ async fn world() -> World {
     let rapporteur = t.org("Rapporteur", "national_rapporteur", "LV").await;
     let eu_stats = t.org("EU Statistics", "statistics_office", "EU").await;
     let mut sessions = Vec::new();
+    let mut levels = Vec::new();
     for role in Role::ALL {
         let (username, org) = match role {
             Role::Administrator => ("admin", &nrm),
@@ -48,6 +52,11 @@ async fn world() -> World {
             t.login(username, &password).await
         };
         sessions.push((*role, session));
+        levels.push(if org == &eu_stats {
+            Jurisdiction::EuropeanUnion
+        } else {
+            Jurisdiction::Country(CountryCode::parse("country", "LV").unwrap())
+        });
     }
     let responder = &sessions.iter().find(|(r, _)| *r == Role::FirstResponder).unwrap().1;
     let reply = t
@@ -81,7 +90,7 @@ async fn world() -> World {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let police_case_id = reply.json()["id"].as_str().unwrap().to_owned();
-    World { t, sessions, case_id, police_case_id, ngo, police }
+    World { t, sessions, levels, case_id, police_case_id, ngo, police }
 }
 
 /// A valid body for each state-changing route, so that an allowed role really succeeds.
@@ -319,14 +328,31 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
-/// The transposition tracker's records (`authorize_monitoring`): a country's measures by its own
-/// rapporteur (Latvia's here), the EU level's assessments and infringement steps by the EU level,
-/// which has no rapporteur in this world.
-fn transposition_allowed(route: &haven_web::routes::RouteSpec, role: Role) -> bool {
-    if route.method != "POST" || !route.path.contains("/monitoring/transposition") {
-        return true;
+/// Routes the role's permission opens only at a level `haven_domain::access` names: the EU count
+/// of persons across borders, the EU level's rapporteur's and statistician's only
+/// (`may_read_cross_border_persons`); a country's reader, whose role reads statistics, is
+/// refused (403) like any other.
+const EU_COUNT: [&str; 2] = ["/statistics/eu/persons?year=2026", "/api/v1/hub/cross-border-persons?year=2026"];
+
+/// Whether `role`, at `level`, is allowed `route` by the access rules.
+fn allowed(route: &haven_web::routes::RouteSpec, role: Role, level: &Jurisdiction) -> bool {
+    if EU_COUNT.contains(&route.path) {
+        let actor =
+            Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: level.clone(), roles: vec![role] };
+        return may_read_cross_border_persons(&actor);
     }
-    route.path.ends_with("/measures") && role == Role::Rapporteur
+    // The transposition tracker's records: a country's measures by its own rapporteur, the EU
+    // level's assessments and infringement steps by the EU level (`authorize_monitoring`).
+    if route.method == "POST" && route.path.contains("/monitoring/transposition") {
+        let actor =
+            Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: level.clone(), roles: vec![role] };
+        let measure = route.path.ends_with("/measures");
+        let record = if measure { level.clone() } else { Jurisdiction::EuropeanUnion };
+        return (!measure || matches!(level, Jurisdiction::Country(_)))
+            && haven_domain::access::authorize_monitoring(&actor, record, haven_domain::Permission::RecordMonitoring)
+                .is_allowed();
+    }
+    permission_allowed(&[role], route.permission)
 }
 
 #[tokio::test]
@@ -359,6 +385,7 @@ async fn every_role_on_every_route() {
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
                 .replace("{seq}", "1")
                 .replace("{country}", "LV")
+                .replace("{number}", "A1.2")
                 .replace("{table}", "VICT_SEX_AGE");
             let uri = path.split('#').next().unwrap().to_owned();
             let method = Method::from_bytes(route.method.as_bytes()).unwrap();
@@ -371,7 +398,7 @@ async fn every_role_on_every_route() {
                 let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 w.t.form(&uri, Some(session), &fields).await
             };
-            if permission_allowed(&[*role], route.permission) && transposition_allowed(route, *role) {
+            if allowed(route, *role, &w.levels[i]) {
                 assert_ne!(
                     reply.status,
                     StatusCode::FORBIDDEN,
@@ -402,6 +429,72 @@ async fn every_role_on_every_route() {
         }
     }
     assert!(checked > 400, "{checked}");
+    // The EU count is in the route table, under the statistics readers' permission.
+    for path in EU_COUNT {
+        let route = ROUTES.iter().find(|r| r.path == path).unwrap_or_else(|| panic!("{path} not in the table"));
+        assert_eq!(route.permission, haven_domain::Permission::ReadStatistics, "{path}");
+    }
+}
+
+/// The EU count of persons across borders (docs/transnational.md §8.5), on the page and in the
+/// API: the hub's statistician and the EU level's rapporteur read it (200); a country's
+/// rapporteur and statistician are refused with 403 (not a 422 naming their jurisdiction), the
+/// count not shown, and the refusal audited; a caseworker is refused as well.
+#[tokio::test]
+async fn the_eu_count_of_persons_is_read_at_the_eu_level_and_a_national_rapporteur_gets_403() {
+    let w = world().await;
+    let t = &w.t;
+    let eu_stats = t.org("EU Anti-Trafficking Coordinator", "statistics_office", "EU").await;
+    let national = t.org("National statistics", "statistics_office", "LV").await;
+    let mut readers = Vec::new();
+    for (name, org, role) in
+        [("eu.rapporteur", &eu_stats, "rapporteur"), ("lv.statistician", &national, "statistician")]
+    {
+        let password = t.user(name, org, &[role]).await;
+        readers.push(t.login(name, &password).await);
+    }
+    let session = |role: Role| &w.sessions.iter().find(|(r, _)| *r == role).unwrap().1;
+    let (hub_statistician, lv_rapporteur) = (session(Role::Statistician), session(Role::Rapporteur));
+    let denied_before = t
+        .app
+        .store()
+        .count_unchecked(
+            "SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND target_kind = 'cross_border_persons'",
+        )
+        .await
+        .unwrap();
+    for (who, reader, status) in [
+        ("the hub's statistician", hub_statistician, StatusCode::OK),
+        ("the EU level's rapporteur", &readers[0], StatusCode::OK),
+        ("a national rapporteur", lv_rapporteur, StatusCode::FORBIDDEN),
+        ("a national statistician", &readers[1], StatusCode::FORBIDDEN),
+        ("a caseworker", session(Role::Caseworker), StatusCode::FORBIDDEN),
+    ] {
+        let page = t.page(EU_COUNT[0], Some(reader)).await;
+        assert_eq!(page.status, status, "{who}: {}", page.body);
+        // the count's page (no country has sent encodings here: none to count), or not at all
+        let shown =
+            page.body.contains("action=\"/statistics/eu/persons\"") && page.body.contains("id=\"no-encodings\"");
+        assert_eq!(shown, status == StatusCode::OK, "{who}: {}", page.body);
+        let api = t.call(Method::GET, EU_COUNT[1], Some(reader), None).await;
+        assert_eq!(api.status, status, "{who}: {}", api.body);
+        if status == StatusCode::OK {
+            assert!(api.json()["distinct"].is_u64(), "{who}: {}", api.body);
+        } else {
+            assert!(!api.body.contains("jurisdiction") && !api.body.contains("distinct"), "{who}: {}", api.body);
+        }
+    }
+    let denied = t
+        .app
+        .store()
+        .count_unchecked(
+            "SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND target_kind = 'cross_border_persons'",
+        )
+        .await
+        .unwrap();
+    // the national rapporteur's and statistician's four refusals at least (the caseworker's may be
+    // refused before the use case is asked)
+    assert!(denied >= denied_before + 4, "every refusal audited: {denied_before} then {denied}");
 }
 
 #[tokio::test]
@@ -415,6 +508,7 @@ async fn logged_out_clients_get_401_from_the_api_and_the_login_page_from_pages()
             .replace("{id}", "x")
             .replace("{seq}", "1")
             .replace("{country}", "LV")
+            .replace("{number}", "A1.2")
             .replace("{table}", "VICT_SEX_AGE");
         let uri = uri.split('#').next().unwrap().to_owned();
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();

@@ -357,13 +357,12 @@ async fn the_eu_level_reads_persons_counted_once_across_borders_next_to_the_sum_
     assert_eq!(year.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(year.json()["error"]["field"], "year");
 
-    // A national rapporteur reads its own statistics, not this count: 422 naming the
-    // jurisdiction; a caseworker has no statistics: 403.
+    // A national rapporteur reads its own statistics, not this count: 403, as a caseworker,
+    // who has no statistics.
     let national = hub.call(Method::GET, "/api/v1/hub/cross-border-persons?year=2026", Some(&rapporteur), None).await;
-    assert_eq!(national.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", national.body);
-    assert_eq!(national.json()["error"]["field"], "jurisdiction");
+    assert_eq!(national.status, StatusCode::FORBIDDEN, "{}", national.body);
     let page = hub.page("/statistics/eu/persons?year=2026", Some(&rapporteur)).await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(!page.body.contains("id=\"distinct\""));
     assert_eq!(hub.page("/statistics/eu/persons?year=2026", Some(&worker)).await.status, StatusCode::FORBIDDEN);
     let api = hub.call(Method::GET, "/api/v1/hub/cross-border-persons?year=2026", Some(&worker), None).await;
