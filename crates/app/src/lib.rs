@@ -21,6 +21,7 @@ pub mod exchange_progress;
 pub mod exchange_referrals;
 pub mod exchange_statistics;
 pub mod exchange_transport;
+pub mod greta;
 pub mod ident;
 pub mod keys;
 pub mod leaflet;
@@ -35,6 +36,7 @@ pub mod queues;
 pub mod representation;
 pub mod stats;
 pub mod stats_proceedings;
+pub mod strategy;
 
 pub use auth::{LoginRequest, Principal};
 pub use clock::{Clock, FixedClock};

@@ -18,3 +18,4 @@ mod proceedings_persons;
 mod proceedings_victims;
 mod representation;
 mod stats_proceedings;
+mod strategy;
