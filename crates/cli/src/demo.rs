@@ -372,6 +372,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
     .await
     .context("synthetic statistics")?;
     clock.set(now);
+    if let Some(rapporteur) = here_principal("demo.rapporteur") {
+        crate::demo_strategy::seed(&seeding, rapporteur, today).await.context("synthetic action plan and GRETA rounds")?;
+    }
 
     // The transnational referral in flight: from a Latvian NGO's case to Estonia's focal point.
     let transnational = match (here_principal("demo.ngo"), here_principal("demo.focalpoint")) {

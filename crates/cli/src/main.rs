@@ -11,6 +11,7 @@ mod demo_monitoring;
 mod demo_proceedings;
 mod demo_proceedings_victims;
 mod demo_representation;
+mod demo_strategy;
 mod demo_stats;
 mod exchange;
 mod exchange_ops;

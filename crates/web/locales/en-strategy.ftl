@@ -128,3 +128,4 @@ msg-greta-not-before = must not be before { $date }
 msg-greta-round-number = a round number from 1 to { $max }
 msg-greta-address = an address starting with https://
 msg-greta-strength-not-read = the wording has none of urges, considers, invites: choose the strength
+strategy-title-eu-2012-2016 = EU Strategy towards the eradication of trafficking in human beings 2012–2016

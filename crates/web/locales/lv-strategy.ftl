@@ -128,3 +128,4 @@ msg-greta-not-before = nedrīkst būt pirms { $date }
 msg-greta-round-number = kārtas numurs no 1 līdz { $max }
 msg-greta-address = adrese, kas sākas ar https://
 msg-greta-strength-not-read = formulējumā nav neviena no urges, considers, invites: izvēlieties stingrumu
+strategy-title-eu-2012-2016 = ES stratēģija cilvēku tirdzniecības izskaušanai 2012.–2016. gadam

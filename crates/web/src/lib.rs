@@ -15,6 +15,7 @@ pub mod api_representation;
 pub mod api_separation;
 pub mod api_stats;
 pub mod api_trainings;
+pub mod api_strategy;
 pub mod api_monitoring;
 pub mod api_transnational;
 pub mod assets;
@@ -90,6 +91,7 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_assist_records::router())
                 .merge(api_stats::router())
                 .merge(api_trainings::router())
+                .merge(api_strategy::router())
                 .merge(api_monitoring::router())
                 .merge(api_representation::router())
                 .merge(api_transnational::router())

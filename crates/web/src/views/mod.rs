@@ -19,6 +19,8 @@ pub mod proceedings;
 pub mod representations;
 pub mod statistics;
 pub mod trainings;
+pub mod strategy;
+pub mod greta;
 pub mod transnational;
 
 use crate::AppState;
@@ -50,6 +52,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(persons::router())
         .merge(proceedings::router())
         .merge(trainings::router())
+        .merge(strategy::router())
+        .merge(greta::router())
         .merge(representations::router())
         .merge(transnational::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
@@ -122,6 +126,8 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),
     ("/representations", "nav-representations", Permission::ReadRepresentedVictims),
+    ("/monitoring/strategies", "nav-strategies", Permission::ReadMonitoring),
+    ("/monitoring/greta", "nav-greta", Permission::ReadMonitoring),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 

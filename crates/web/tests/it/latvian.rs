@@ -299,6 +299,8 @@ struct World {
     suspect: String,
     /// The adult's transnational referral to Estonia, submitted to the focal point.
     transnational: String,
+    /// A GRETA round of Latvia, with a recommendation and its follow-up.
+    greta_round: String,
     table: &'static str,
 }
 
@@ -359,6 +361,7 @@ async fn world() -> World {
         investigation: String::new(),
         suspect: String::new(),
         transnational: String::new(),
+        greta_round: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -553,6 +556,13 @@ async fn world() -> World {
         .await;
     w.transnational = referral["id"].as_str().unwrap().to_owned();
     w.api(&format!("/api/v1/transnational-referrals/{}/submit", w.transnational), "lv.biedriba", json!({})).await;
+    // A GRETA round of Latvia with a recommendation, and progress of a plan's action.
+    let round = w
+        .api("/api/v1/monitoring/greta/rounds", "lv.zinotajs", json!({"round": "3", "report_published_on": "2023-02-14"}))
+        .await;
+    w.greta_round = round["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/monitoring/greta/rounds/{}/recommendations", w.greta_round);
+    w.api(&path, "lv.zinotajs", json!({"paragraph": "12", "wording": "GRETA urges the authorities to act."})).await;
     w
 }
 
@@ -568,7 +578,7 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
         }
         let cases: Vec<&str> = if route.path.contains("{case}") { vec![&w.adult, &w.child] } else { vec![""] };
         for case in cases {
-            let mut path = route.path.replace("{case}", case).replace("{table}", w.table);
+            let mut path = route.path.replace("{case}", case).replace("{table}", w.table).replace("{number}", "A1.2");
             path = path.replace("{country}", "LV");
             // a suspect's matches: the investigation's id, then the suspect's
             if path.starts_with("/investigations/{id}/suspects/{id}") {
@@ -588,6 +598,10 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
                     &w.investigation
                 } else if path.starts_with("/transnational/") {
                     &w.transnational
+                } else if path.starts_with("/monitoring/strategies/") {
+                    haven_domain::strategy::EU_STRATEGY_2012_2016
+                } else if path.starts_with("/monitoring/greta/") {
+                    &w.greta_round
                 } else {
                     panic!("{}: no record known for {{id}}", route.path)
                 };
