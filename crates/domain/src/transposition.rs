@@ -481,12 +481,12 @@ impl Lateness {
 }
 
 /// The measures of `country` for `instrument` notified on or before `on`.
-fn measures_of<'a>(
-    measures: &'a [NationalMeasure],
+fn measures_of(
+    measures: &[NationalMeasure],
     instrument: Instrument,
     country: CountryCode,
     on: CalendarDate,
-) -> impl Iterator<Item = &'a NationalMeasure> {
+) -> impl Iterator<Item = &NationalMeasure> {
     measures.iter().filter(move |m| m.instrument == instrument && m.country == country && m.notified_on <= on)
 }
 
@@ -729,7 +729,7 @@ pub fn deadlines_coming(
             });
         }
     }
-    out.sort_by(|a, b| (a.due, a.country, a.instrument).cmp(&(b.due, b.country, b.instrument)));
+    out.sort_by_key(|a| (a.due, a.country, a.instrument));
     out
 }
 
@@ -926,9 +926,15 @@ mod tests {
         let first = parse(&input("letter_of_formal_notice", "2013-05-30"), &[]).unwrap();
         assert_eq!(first.reply_due(), Some(d("2013-07-30")));
         // A referral skips no step; the next comes after the last one, on or after its day.
-        assert_eq!(parse(&input("referral_to_court", "2014-01-01"), &[first.clone()]).unwrap_err().field, "stage");
-        assert_eq!(parse(&input("reasoned_opinion", "2013-05-01"), &[first.clone()]).unwrap_err().field, "decided_on");
-        let opinion = parse(&input("reasoned_opinion", "2014-01-23"), &[first.clone()]).unwrap();
+        assert_eq!(
+            parse(&input("referral_to_court", "2014-01-01"), std::slice::from_ref(&first)).unwrap_err().field,
+            "stage"
+        );
+        assert_eq!(
+            parse(&input("reasoned_opinion", "2013-05-01"), std::slice::from_ref(&first)).unwrap_err().field,
+            "decided_on"
+        );
+        let opinion = parse(&input("reasoned_opinion", "2014-01-23"), std::slice::from_ref(&first)).unwrap();
         let closed = parse(&input("closed", "2014-06-01"), &[first.clone(), opinion.clone()]).unwrap();
         let e = parse(&input("referral_to_court", "2015-01-01"), &[first, opinion, closed]).unwrap_err();
         assert_eq!(e.problem.map(|p| p.id), Some(MessageId::MonitoringProcedureClosed));
