@@ -484,8 +484,8 @@ impl App {
             countries.push(r.country.clone());
             parties.push(e);
         }
-        let count =
-            count_persons(&parties, DEFAULT_THRESHOLD).map_err(|e| AppError::invalid("year", &e.to_string()))?;
+        let count = count_persons(&parties, DEFAULT_THRESHOLD)
+            .map_err(|e| AppError::said("year", &e.to_string(), MessageId::ExchangeCountRefused))?;
         Ok(CrossBorderPersons {
             year,
             countries: countries.iter().cloned().zip(count.per_country.iter().copied()).collect(),

@@ -331,7 +331,7 @@ impl App {
                 })
             })
             .collect();
-        out.sort_by(|a, b| (a.country, a.round).cmp(&(b.country, b.round)));
+        out.sort_by_key(|a| (a.country, a.round));
         let event = self.greta_audit(principal, AuditAction::GretaRead, "open", format!("open={}", out.len()));
         self.store.append_audit(&event).await?;
         Ok(out)

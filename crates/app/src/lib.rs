@@ -14,11 +14,11 @@ pub mod error;
 #[allow(dead_code)]
 pub(crate) mod exchange_inbound;
 pub mod exchange_own_keys;
-pub mod exchange_retention;
 pub mod exchange_peers;
 pub mod exchange_persons;
 pub mod exchange_progress;
 pub mod exchange_referrals;
+pub mod exchange_retention;
 pub mod exchange_statistics;
 pub mod exchange_transport;
 pub mod greta;

@@ -526,7 +526,8 @@ impl App {
             };
             rows.push(self.row_of(&by, target, &m)?);
         }
-        if !(import.assessments.is_empty() && import.steps.is_empty()) && !may(Jurisdiction::EuropeanUnion) {
+        let eu_records = !(import.assessments.is_empty() && import.steps.is_empty());
+        if eu_records && !may(Jurisdiction::EuropeanUnion) {
             return Err(AppError::Forbidden);
         }
         for (i, input) in import.assessments.iter().enumerate() {

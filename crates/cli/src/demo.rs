@@ -355,9 +355,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
     };
     clock.set(now);
     let transposition = match part {
-        Part::Hub | Part::Country(Country::Lv) => crate::demo_monitoring::seed(&seeding, today)
-            .await
-            .context("synthetic transposition records")?,
+        Part::Hub | Part::Country(Country::Lv) => {
+            crate::demo_monitoring::seed(&seeding, today).await.context("synthetic transposition records")?
+        }
         Part::Country(_) => 0,
     };
 
@@ -373,7 +373,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
     .context("synthetic statistics")?;
     clock.set(now);
     if let Some(rapporteur) = here_principal("demo.rapporteur") {
-        crate::demo_strategy::seed(&seeding, rapporteur, today).await.context("synthetic action plan and GRETA rounds")?;
+        crate::demo_strategy::seed(&seeding, rapporteur, today)
+            .await
+            .context("synthetic action plan and GRETA rounds")?;
     }
 
     // The transnational referral in flight: from a Latvian NGO's case to Estonia's focal point.
@@ -429,7 +431,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
     println!("  proceedings: {investigations} investigations, {suspects} suspects, {notices} non-punishment notice(s)");
     println!("  victims in proceedings: {measures} protection measures, {informed} informed, {trainings} trainings");
     if transposition > 0 {
-        println!("  transposition: {transposition} national measures, assessments and infringement steps (all EU countries)");
+        println!(
+            "  transposition: {transposition} national measures, assessments and infringement steps (all EU countries)"
+        );
     }
     if let Some(reference) = represented {
         println!("  victim's lawyer: demo.lawyer represents the victim of case {reference}");

@@ -233,7 +233,7 @@ mod tests {
         let timeline = notification_timeline(&data, Instrument::AntiTraffickingDirective, &countries, &measures, today);
         let by = |date: &str| {
             let d = day(date).unwrap();
-            timeline.iter().filter(|p| p.date <= d).last().map(|p| (p.complete, p.any - p.complete)).unwrap()
+            timeline.iter().rfind(|p| p.date <= d).map(|p| (p.complete, p.any - p.complete)).unwrap()
         };
         // research/legal.md §7.1: 6 complete and 3 partial by 15 April 2013; 9 and 4 by 14 June;
         // 18 and 2 by 17 October.

@@ -384,7 +384,7 @@ mod tests {
             date("2026-12-06"),
         )
         .unwrap();
-        let open: Vec<_> = without_follow_up(&recs, &[f.clone()]).iter().map(|r| r.id.as_str()).collect();
+        let open: Vec<_> = without_follow_up(&recs, std::slice::from_ref(&f)).iter().map(|r| r.id.as_str()).collect();
         assert_eq!(open, ["a", "c"]);
         assert_eq!(latest_follow_up("b", &[f]).map(|f| f.status), Some(FollowUpStatus::Implemented));
         let future = FollowUp::parse(

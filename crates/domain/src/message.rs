@@ -31,8 +31,6 @@ crate::coded_enum! {
         ReferralCannotChange => "msg-referral-cannot-change",
         DeclineNeedsReason => "msg-decline-needs-reason",
         EuHoldsNoCases => "msg-eu-holds-no-cases",
-        /// The count of persons across borders is read at the EU level (the jurisdiction named).
-        CrossBorderCountAtEuLevel => "msg-cross-border-count-at-eu-level",
         // The transposition tracker (transposition).
         MonitoringNotADirective => "msg-monitoring-not-a-directive",
         MonitoringNotBound => "msg-monitoring-not-bound",
@@ -427,7 +425,7 @@ crate::coded_enum! {
         ExchangeValueNotCarried => "msg-exchange-value-not-carried",
         ExchangeHubSendsNoEncodings => "msg-exchange-hub-sends-no-encodings",
         ExchangeGenerationFormat => "msg-exchange-generation-format",
-        ExchangeSecretNotBase64 => "msg-exchange-secret-not-base64",
+        ExchangeSecretNotBase64 => "msg-exchange-secret-not-base-encoded",
         ExchangeSecretTooShort => "msg-exchange-secret-too-short",
         ExchangeSecretUnusable => "msg-exchange-secret-unusable",
         ExchangeNoLinkageSecret => "msg-exchange-no-linkage-secret",

@@ -743,21 +743,6 @@ const SPEC: &[TableSpec] = &[
         ],
     ),
     (
-        "transposition_records",
-        "id",
-        &[
-            ("id", Col::Text),
-            ("kind", Col::Text),
-            ("country", Col::Text),
-            ("jurisdiction", Col::Text),
-            ("instrument", Col::Text),
-            ("day", Col::Text),
-            ("body", Col::Text),
-            ("recorded_by", Col::Text),
-            ("recorded_at", Col::Int),
-        ],
-    ),
-    (
         "suspect_person_links",
         "suspect_a, suspect_b",
         &[

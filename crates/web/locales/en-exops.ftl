@@ -61,7 +61,6 @@ exops-retire-explain = Deletes the keys whose overlap has ended and publishes th
 exops-retire-button = Retire
 exops-by-countries = Persons by number of countries
 exops-number-of-countries = Countries
-msg-cross-border-count-at-eu-level = the count of persons across borders is read at the EU level; the jurisdiction { $jurisdiction } reads its own national statistics
 msg-exchange-revocation-reason = say why the key is revoked, in one line of at most 200 characters
 msg-exchange-own-key-unknown = is not a key of this instance
 msg-exchange-own-key-revoked-already = this key is revoked already

@@ -61,7 +61,6 @@ exops-retire-explain = Dzēš atslēgas, kuru pārklāšanās periods beidzies, 
 exops-retire-button = Izņemt no lietošanas
 exops-by-countries = Personas pēc valstu skaita
 exops-number-of-countries = Valstis
-msg-cross-border-count-at-eu-level = personu skaitu pāri robežām nolasa ES līmenī; jurisdikcija { $jurisdiction } nolasa savu valsts statistiku
 msg-exchange-revocation-reason = norādiet, kāpēc atslēga tiek atsaukta, vienā rindā līdz 200 rakstzīmēm
 msg-exchange-own-key-unknown = nav šīs instances atslēga
 msg-exchange-own-key-revoked-already = šī atslēga jau ir atsaukta

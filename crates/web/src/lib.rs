@@ -7,6 +7,7 @@ pub mod api_assist;
 pub mod api_assist_records;
 pub mod api_exchange;
 pub mod api_ident;
+pub mod api_monitoring;
 pub mod api_persons;
 pub mod api_proceedings;
 pub mod api_proceedings_more;
@@ -14,9 +15,8 @@ pub mod api_proceedings_persons;
 pub mod api_representation;
 pub mod api_separation;
 pub mod api_stats;
-pub mod api_trainings;
 pub mod api_strategy;
-pub mod api_monitoring;
+pub mod api_trainings;
 pub mod api_transnational;
 pub mod assets;
 pub mod error;
@@ -91,8 +91,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_assist_records::router())
                 .merge(api_stats::router())
                 .merge(api_trainings::router())
-                .merge(api_strategy::router())
                 .merge(api_monitoring::router())
+                .merge(api_strategy::router())
                 .merge(api_representation::router())
                 .merge(api_transnational::router())
                 .merge(api_exchange::router()),

@@ -35,7 +35,11 @@ pub(crate) async fn country(code: &str) -> Country {
 }
 
 /// Refers the registrations and marks them identified by a final decision of `on`.
-pub(crate) async fn identified(c: &Country, regs: Vec<haven_domain::ident::record::Registration>, on: &str) -> Vec<String> {
+pub(crate) async fn identified(
+    c: &Country,
+    regs: Vec<haven_domain::ident::record::Registration>,
+    on: &str,
+) -> Vec<String> {
     let mut ids = Vec::new();
     for r in regs {
         let id = refer(&c.app, &c.caseworker, r).await;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod charts;
 pub mod form;
+pub mod greta;
 pub mod home;
 pub mod identification;
 pub mod monitoring;
@@ -18,9 +19,8 @@ pub mod persons;
 pub mod proceedings;
 pub mod representations;
 pub mod statistics;
-pub mod trainings;
 pub mod strategy;
-pub mod greta;
+pub mod trainings;
 pub mod transnational;
 
 use crate::AppState;

@@ -199,6 +199,13 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         "/api/v1/monitoring/transposition/infringements" => json!({"country": "LV",
             "instrument": "DIR_2024_1712", "procedure": format!("INFR(2026){n}"), "ground": "non_communication",
             "stage": "letter_of_formal_notice", "decided_on": "2026-09-01"}),
+        // Strategies, plans and GRETA (an empty title or round, an id that does not exist): 422,
+        // 404 or 409 for the allowed roles, 403 for the others.
+        "/api/v1/monitoring/strategies" => json!({"title": ""}),
+        "/api/v1/monitoring/greta/rounds" => json!({"round": ""}),
+        p if p.starts_with("/api/v1/monitoring/strategies/") || p.starts_with("/api/v1/monitoring/greta/") => {
+            json!({})
+        }
         "/api/v1/transnational-referrals/{id}/decision" => json!({"decision": "accept"}),
         "/api/v1/transnational-referrals/{id}/updates" => json!({"state": "closed"}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
@@ -337,17 +344,15 @@ const EU_COUNT: [&str; 2] = ["/statistics/eu/persons?year=2026", "/api/v1/hub/cr
 /// Whether `role`, at `level`, is allowed `route` by the access rules.
 fn allowed(route: &haven_web::routes::RouteSpec, role: Role, level: &Jurisdiction) -> bool {
     if EU_COUNT.contains(&route.path) {
-        let actor =
-            Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: level.clone(), roles: vec![role] };
+        let actor = Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: *level, roles: vec![role] };
         return may_read_cross_border_persons(&actor);
     }
     // The transposition tracker's records: a country's measures by its own rapporteur, the EU
     // level's assessments and infringement steps by the EU level (`authorize_monitoring`).
     if route.method == "POST" && route.path.contains("/monitoring/transposition") {
-        let actor =
-            Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: level.clone(), roles: vec![role] };
+        let actor = Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: *level, roles: vec![role] };
         let measure = route.path.ends_with("/measures");
-        let record = if measure { level.clone() } else { Jurisdiction::EuropeanUnion };
+        let record = if measure { *level } else { Jurisdiction::EuropeanUnion };
         return (!measure || matches!(level, Jurisdiction::Country(_)))
             && haven_domain::access::authorize_monitoring(&actor, record, haven_domain::Permission::RecordMonitoring)
                 .is_allowed();

@@ -558,7 +558,11 @@ async fn world() -> World {
     w.api(&format!("/api/v1/transnational-referrals/{}/submit", w.transnational), "lv.biedriba", json!({})).await;
     // A GRETA round of Latvia with a recommendation, and progress of a plan's action.
     let round = w
-        .api("/api/v1/monitoring/greta/rounds", "lv.zinotajs", json!({"round": "3", "report_published_on": "2023-02-14"}))
+        .api(
+            "/api/v1/monitoring/greta/rounds",
+            "lv.zinotajs",
+            json!({"round": "3", "report_published_on": "2023-02-14"}),
+        )
         .await;
     w.greta_round = round["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/monitoring/greta/rounds/{}/recommendations", w.greta_round);

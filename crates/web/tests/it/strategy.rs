@@ -107,6 +107,12 @@ async fn the_eu_strategy_is_shipped_its_actions_overdue_until_the_eu_level_recor
     );
     let numbers: Vec<&str> = overdue.as_array().unwrap().iter().map(|a| a["number"].as_str().unwrap()).collect();
     assert!(numbers.contains(&"A1.1") && !numbers.contains(&"A1.2"), "{numbers:?}");
+    // The coordinator's dashboard lists the same overdue actions in its own section.
+    let dashboard = t.page("/monitoring", Some(&w.eu)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    let section = dashboard.body.split("id=\"actions-overdue\"").nth(1).unwrap_or_default();
+    let section = section.split("</section>").next().unwrap_or_default();
+    assert!(section.contains("/actions/A1.1\"") && !section.contains("/actions/A1.2\""), "{section}");
     // Who may not: a caseworker; a bad country code is named.
     assert_eq!(t.page("/monitoring/strategies", Some(&w.caseworker)).await.status, StatusCode::FORBIDDEN);
     let bad = t.call(Method::GET, "/api/v1/monitoring/actions-overdue?country=XX1", Some(&w.lv), None).await;
@@ -229,6 +235,11 @@ async fn art_38_cets_197_greta_rounds_recommendations_and_follow_up_in_english_a
     let open: Vec<&str> =
         open.as_array().unwrap().iter().map(|o| o["recommendation"]["id"].as_str().unwrap()).collect();
     assert_eq!(open, vec![chosen["id"].as_str().unwrap()]);
+    // The coordinator's dashboard names it among the recommendations without follow-up.
+    let dashboard = t.page("/monitoring", Some(&w.eu)).await;
+    let section = dashboard.body.split("id=\"recommendations-without-follow-up\"").nth(1).unwrap_or_default();
+    let section = section.split("</section>").next().unwrap_or_default();
+    assert_eq!(section.matches(&format!("href=\"/monitoring/greta/{id}\"")).count(), 1, "{section}");
     // The round page in English, then in Latvian.
     let page = t.page(&format!("/monitoring/greta/{id}"), Some(&w.lv)).await;
     assert_eq!(page.status, StatusCode::OK);

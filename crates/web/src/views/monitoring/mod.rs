@@ -165,8 +165,62 @@ async fn dashboard(State(state): State<AppState>, SignedIn(p): SignedIn, headers
     let view = state.app.monitoring_dashboard(&p).await?;
     let ctx = PageCtx::new(&state, Some(&p), &headers, "monitoring-title", "/monitoring");
     let tr = ctx.tr;
-    let sections = dashboard_sections(&tr, &view);
-    // Other parts of the monitoring add their sections here (actions overdue, recommendations
-    // without follow-up), each built from its own use case.
+    let mut sections = dashboard_sections(&tr, &view);
+    // The strategies' and GRETA's sections, each built from its own use case over everything
+    // the reader may read.
+    let overdue = crate::views::strategy::overdue_lines(&tr, state.app.actions_overdue(&p, None).await?);
+    let open = crate::views::greta::open_lines(&tr, state.app.recommendations_without_follow_up(&p, None).await?);
+    sections.push(Section {
+        id: "actions-overdue",
+        heading: tr.t("strategy-dashboard-overdue"),
+        explain: tr.t("strategy-dashboard-overdue-explain"),
+        columns: vec![
+            tr.t("strategy-number"),
+            tr.t("strategy-plan"),
+            tr.t("strategy-action-text"),
+            tr.t("strategy-target"),
+            tr.t("strategy-status"),
+            tr.t("strategy-days"),
+        ],
+        rows: overdue
+            .into_iter()
+            .map(|a| {
+                vec![
+                    Cell::link(a.number, a.href),
+                    Cell::text(a.strategy),
+                    Cell::text(a.text),
+                    Cell::text(a.target_on),
+                    Cell::text(a.status),
+                    Cell::text(a.days.to_string()),
+                ]
+            })
+            .collect(),
+        empty: tr.t("strategy-dashboard-overdue-none"),
+    });
+    sections.push(Section {
+        id: "recommendations-without-follow-up",
+        heading: tr.t("strategy-dashboard-open"),
+        explain: tr.t("strategy-dashboard-open-explain"),
+        columns: vec![
+            tr.t("greta-country"),
+            tr.t("greta-round-field-round"),
+            tr.t("greta-recommendation-field-paragraph"),
+            tr.t("greta-recommendation-field-strength"),
+            tr.t("greta-recommendation-field-wording"),
+        ],
+        rows: open
+            .into_iter()
+            .map(|o| {
+                vec![
+                    Cell::link(o.country, o.href),
+                    Cell::text(o.round.to_string()),
+                    Cell::text(o.paragraph),
+                    Cell::text(o.strength),
+                    Cell::text(o.wording),
+                ]
+            })
+            .collect(),
+        empty: tr.t("strategy-dashboard-open-none"),
+    });
     Ok(render(&DashboardPage { today: view.today.to_string(), ctx, sections }))
 }
