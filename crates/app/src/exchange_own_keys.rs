@@ -25,7 +25,7 @@ use crate::admin::Acting;
 use crate::exchange_transport::{InboundOutcome, OutgoingMessage, ReceivedMessage};
 use crate::{App, AppError, AppResult};
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
-use haven_domain::message::MessageId;
+use haven_domain::message::{Message, MessageId};
 use haven_exchange::messages::acknowledgement::RefusalReason;
 use haven_exchange::{DirectoryError, EncryptionKeyPair, InstanceId, SignedEntry, SigningKeyPair};
 use haven_storage::{ExchangeKeyRow, OwnKeyRevocation, OwnKeysChange, StorageError};
@@ -162,9 +162,14 @@ impl App {
         if let Some(until) =
             keys.iter().filter(|k| k.revoked_at.is_none()).filter_map(|k| k.valid_until).filter(|u| *u > now).max()
         {
-            return Err(AppError::Conflict(format!(
-                "the overlap of the previous rotation runs until {until} (unix seconds): rotate again after it"
-            )));
+            let ends = time::OffsetDateTime::from_unix_timestamp(until)
+                .map_err(|e| AppError::Internal(Box::new(e)))?
+                .format(&time::format_description::well_known::Rfc3339)
+                .map_err(|e| AppError::Internal(Box::new(e)))?;
+            return Err(AppError::conflict(
+                format!("the overlap of the previous rotation runs until {ends}: rotate again after it"),
+                Message::new(MessageId::ExchangeRotationOverlapRuns).with("until", ends),
+            ));
         }
         let instance: &InstanceId = &loaded.local.instance_id;
         let keyring = self.keys.current();

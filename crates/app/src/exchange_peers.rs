@@ -136,7 +136,10 @@ fn directory_error(e: DirectoryError) -> AppError {
         DirectoryError::BadSignature { .. } => {
             AppError::said("signature", &message, MessageId::ExchangeSignatureDoesNotVerify)
         }
-        DirectoryError::AlreadyPinned { .. } => AppError::Conflict(message),
+        DirectoryError::AlreadyPinned { instance_id } => {
+            let said = Message::new(MessageId::ExchangePeerPinnedAlready).with("instance", instance_id);
+            AppError::conflict(message, said)
+        }
         DirectoryError::UnknownPeer { .. } => AppError::said("instance_id", &message, MessageId::ExchangePeerNotPinned),
         DirectoryError::StaleEntry { .. } => {
             AppError::said("entry.sequence", &message, MessageId::ExchangeEntryNotLater)
@@ -366,9 +369,10 @@ impl App {
             .on("exchange_peer", instance.as_str(), None)
             .detail(format!("signing_key_id={expected} sequence={}", pinned.entry().sequence));
         self.store.pin_exchange_peer(&row, &event).await.map_err(|e| match e {
-            haven_storage::StorageError::Conflict(_) => {
-                AppError::Conflict(format!("{instance} is pinned already; a new entry is a rotation"))
-            }
+            haven_storage::StorageError::Conflict(_) => AppError::conflict(
+                format!("{instance} is pinned already; a new entry is a rotation"),
+                Message::new(MessageId::ExchangePeerPinnedAlready).with("instance", instance),
+            ),
             other => other.into(),
         })?;
         Ok(peer_view(pinned, &row, at(now)?))

@@ -226,7 +226,10 @@ impl App {
             None,
         );
         if !self.store.add_person_linkage_secret(&row, &event).await? {
-            return Err(AppError::Conflict(format!("the secret generation {generation} is stored already")));
+            return Err(AppError::conflict(
+                format!("the secret generation {generation} is stored already"),
+                Message::new(MessageId::ExchangeSecretGenerationStored).with("generation", generation),
+            ));
         }
         Ok(())
     }

@@ -1294,18 +1294,24 @@ impl App {
     async fn ready_to_answer(&self, row: &TransnationalReferralRow, received: Uuid) -> AppResult<()> {
         match self.store.exchange_inbox_message(&received.hyphenated().to_string()).await? {
             Some(m) if m.state == "pending" => {}
-            Some(_) => return Err(AppError::Conflict(format!("the message {received} was answered already"))),
+            Some(_) => {
+                return Err(AppError::conflict(
+                    format!("the message {received} was answered already"),
+                    Message::new(MessageId::ExchangeMessageAnsweredAlready).with("message", received),
+                ));
+            }
             None => {
-                return Err(AppError::Conflict(format!(
-                    "the message {received} is not in the exchange's inbox: it cannot be answered"
-                )));
+                return Err(AppError::conflict(
+                    format!("the message {received} is not in the exchange's inbox: it cannot be answered"),
+                    Message::new(MessageId::ExchangeMessageNotInInbox).with("message", received),
+                ));
             }
         }
         if self.store.exchange_peer(&row.peer).await?.is_none() {
-            return Err(AppError::Conflict(format!(
-                "{} is no longer a pinned peer: nothing can be sent to it",
-                row.peer
-            )));
+            return Err(AppError::conflict(
+                format!("{} is no longer a pinned peer: nothing can be sent to it", row.peer),
+                Message::new(MessageId::ExchangePeerNoLongerPinned).with("peer", &row.peer),
+            ));
         }
         Ok(())
     }
@@ -1502,7 +1508,10 @@ impl App {
             done += 1;
         }
         if done == 0 {
-            return Err(AppError::Conflict("nothing of this referral waits to be re-sent".into()));
+            return Err(AppError::conflict(
+                "nothing of this referral waits to be re-sent",
+                Message::new(MessageId::ExchangeNothingToResend),
+            ));
         }
         self.transnational_referral(principal, id).await
     }
@@ -1559,10 +1568,10 @@ impl App {
         let desk = Desk::ReceivingFocalPoint;
         let row = self.tnr_at_desk(principal, id, Permission::ActAsFocalPoint, desk).await?;
         if self.store.exchange_peer(&row.peer).await?.is_none() {
-            return Err(AppError::Conflict(format!(
-                "{} is no longer a pinned peer: nothing can be sent to it",
-                row.peer
-            )));
+            return Err(AppError::conflict(
+                format!("{} is no longer a pinned peer: nothing can be sent to it", row.peer),
+                Message::new(MessageId::ExchangePeerNoLongerPinned).with("peer", &row.peer),
+            ));
         }
         let today = self.today();
         let to = TransnationalState::parse_code("state", input.state.trim())?;

@@ -20,6 +20,7 @@ use crate::exchange_peers::Loaded;
 use crate::{App, AppError, AppResult, admin::Acting};
 use haven_crypto::FieldContext;
 use haven_domain::audit::{AuditAction, AuditEvent, AuditOutcome};
+use haven_domain::message::{Message, MessageId};
 use haven_exchange::encoding::{b64_encode, sha256};
 use haven_exchange::messages::acknowledgement::{self, Acknowledgement, AcknowledgementStatus, RefusalReason};
 use haven_exchange::{
@@ -672,7 +673,11 @@ impl App {
         }
         let time = at(now)?;
         let Some(loaded) = self.load_identity().await? else {
-            return Err(AppError::Conflict("this instance has no exchange identity".into()).into());
+            return Err(AppError::conflict(
+                "this instance has no exchange identity",
+                Message::new(MessageId::ExchangeNoIdentity),
+            )
+            .into());
         };
         let (directory, _) = self.load_directory(&loaded).await?;
         let opened = match open(envelope, time, &loaded.local, &directory) {

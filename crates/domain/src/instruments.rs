@@ -392,14 +392,16 @@ impl Instruments {
         Some(deadline.max(since))
     }
 
-    /// The articles a Member State transposes for the directive `instrument`: its own articles,
+    /// The articles a Member State transposes for the directive `instrument`: its own articles
+    /// in their original wording (an article a later directive replaced was still due by the
+    /// first deadline: Dir 2011/36 Art 2(3) by 6 April 2013), not those a later directive added;
     /// and the articles of other instruments it replaced or added (for Dir 2024/1712, the
     /// articles of Dir 2011/36 as amended). Empty for a convention or a regulation.
     pub fn articles_to_transpose(&self, instrument: Instrument) -> Vec<&Article> {
         if self.instrument(instrument).is_none_or(|i| i.kind != InstrumentKind::Directive) {
             return Vec::new();
         }
-        let own = |a: &&Article| a.instrument == instrument && a.amended_by.is_none();
+        let own = |a: &&Article| a.instrument == instrument && !a.added_by_amendment();
         let amended = |a: &&Article| a.amended_by == Some(instrument);
         self.articles.iter().filter(|a| own(a) || amended(a)).collect()
     }
@@ -489,11 +491,14 @@ mod tests {
         }
         // Articles 2011/36 left as they were are not part of the amendment's transposition.
         assert!(!cited.iter().any(|c| c == "Dir 2011/36 Art 8"), "{cited:?}");
-        // Each article is transposed once per directive.
+        // The original directive's articles were due by 2013 in their first wording, those the
+        // amendment later replaced included; the articles it added were not.
         let original: Vec<String> =
             i.articles_to_transpose(Instrument::AntiTraffickingDirective).iter().map(|a| a.citation()).collect();
-        assert!(original.iter().any(|c| c == "Dir 2011/36 Art 8"));
-        assert!(!original.iter().any(|c| c == "Dir 2011/36 Art 11(4)"), "amended: transposed with the amendment");
+        for expected in ["Dir 2011/36 Art 8", "Dir 2011/36 Art 11(4)", "Dir 2011/36 Art 2(3)"] {
+            assert!(original.iter().any(|c| c == expected), "{expected} not in {original:?}");
+        }
+        assert!(!original.iter().any(|c| c.contains("18a")), "added in 2024: {original:?}");
     }
 
     #[test]

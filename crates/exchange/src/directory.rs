@@ -32,6 +32,9 @@ pub const ENTRY_SIGNATURE_LABEL: &str = "haven-exchange-directory-entry-v1";
 pub const PIN_SIGNATURE_LABEL: &str = "haven-exchange-directory-pin-v1";
 /// The largest signed directory entry accepted, in bytes.
 pub const MAX_ENTRY_BYTES: usize = 64 * 1024;
+/// The JSON Schema of a signed directory entry, the body of a `directory_entry` message
+/// (docs/transnational.md §3, §8.7); `$defs/entry` is the entry itself.
+pub const DIRECTORY_ENTRY_SCHEMA: &str = include_str!("../schemas/directory_entry.v1.schema.json");
 /// The most signing keys, and the most encryption keys, an entry may list.
 pub const MAX_KEYS_PER_KIND: usize = 16;
 

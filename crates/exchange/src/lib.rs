@@ -14,9 +14,9 @@ mod keys;
 pub mod messages;
 
 pub use directory::{
-    Directory, DirectoryEntry, DirectoryError, ENTRY_SIGNATURE_LABEL, KeyLookupError, KeyStatus, LocalRevocation,
-    MAX_ENTRY_BYTES, MAX_KEYS_PER_KIND, PIN_SIGNATURE_LABEL, PeerRole, PinnedPeer, PublishedKey, SignedEntry,
-    select_valid, spoken_fingerprint,
+    DIRECTORY_ENTRY_SCHEMA, Directory, DirectoryEntry, DirectoryError, ENTRY_SIGNATURE_LABEL, KeyLookupError,
+    KeyStatus, LocalRevocation, MAX_ENTRY_BYTES, MAX_KEYS_PER_KIND, PIN_SIGNATURE_LABEL, PeerRole, PinnedPeer,
+    PublishedKey, SignedEntry, select_valid, spoken_fingerprint,
 };
 pub use envelope::{
     Envelope, HPKE_INFO, Header, KeyRole, MAX_CLOCK_SKEW, MAX_ENVELOPE_BYTES, MAX_HEADER_BYTES, MAX_MESSAGE_LIFETIME,

@@ -411,6 +411,13 @@ async fn what_the_referral_and_the_cross_border_count_refuse_is_said_in_latvian(
         assert!(refused.body.contains(latvian), "{path} {field}: the Latvian sentence: {}", refused.body);
         assert!(!refused.body.contains(english), "{path} {field}: no English: {}", refused.body);
     }
+    // A conflict is said in Latvian too: a secret generation stored a second time.
+    let stored = t.form("/peers/persons/secret", Some(&w.focal), &[("generation", "lv-1"), ("secret", secret)]).await;
+    assert!(stored.status.is_success() || stored.status.is_redirection(), "{}", stored.body);
+    let again = t.form("/peers/persons/secret", Some(&w.focal), &[("generation", "lv-1"), ("secret", secret)]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(again.body.contains("noslēpuma paaudze lv-1 jau ir saglabāta"), "{}", again.body);
+    assert!(!again.body.contains("is stored already"), "{}", again.body);
     // The API keeps the English sentence, the field named.
     let api = t
         .call(
