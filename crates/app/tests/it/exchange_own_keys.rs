@@ -125,7 +125,7 @@ async fn own_keys_rotate_with_an_overlap_and_a_peer_that_applied_the_rotation_ac
     assert_eq!(audit_detail_count(&lv.app, "own_keys_rotated", &format!("signing_key_id={new_signing}")).await, 1);
 
     // A second rotation while the overlap runs is refused.
-    assert!(matches!(lv.app.rotate_own_keys(Acting::Operator, 7).await, Err(AppError::Conflict(_))));
+    assert!(matches!(lv.app.rotate_own_keys(Acting::Operator, 7).await, Err(AppError::ConflictSaid { .. })));
 
     // During the overlap LV still signs with the old key: EE, not yet rotated, accepts.
     let during = sealed(&lv, "EE").await;

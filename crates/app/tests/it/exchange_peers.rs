@@ -155,7 +155,10 @@ async fn a_peer_is_pinned_only_with_the_signing_key_confirmed_out_of_band(app: &
     assert_eq!((pinned.instance_id.as_str(), pinned.sequence, pinned.pinned_at), ("EE", 1, NOW));
     assert_eq!(pinned.signing_keys[0].key_id, ee.key_id());
     assert_eq!(pinned.signing_keys[0].status, "valid");
-    assert!(matches!(app.add_peer(Acting::Operator, &ee.published(), &ee.key_id()).await, Err(AppError::Conflict(_))));
+    assert!(matches!(
+        app.add_peer(Acting::Operator, &ee.published(), &ee.key_id()).await,
+        Err(AppError::ConflictSaid { .. })
+    ));
     let listed = app.peers(Acting::Operator).await.unwrap();
     assert_eq!(listed, vec![pinned]);
     assert_eq!(audit_detail_count(app, "peer_pinned", &format!("signing_key_id={}", ee.key_id())).await, 1);

@@ -121,7 +121,9 @@ async fn only_the_focal_point_sends_and_a_secret_is_checked() {
         other => panic!("{other:?}"),
     }
     match lv.app.store_person_linkage_secret(&lv.focal_point, "2025-1", SECRET).await {
-        Err(AppError::Conflict(_)) => {}
+        Err(AppError::ConflictSaid { message, .. }) => {
+            assert_eq!(message.id, haven_domain::message::MessageId::ExchangeSecretGenerationStored);
+        }
         other => panic!("{other:?}"),
     }
     match lv.app.prepare_person_encodings(&lv.focal_point, 1990).await {

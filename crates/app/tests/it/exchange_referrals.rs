@@ -325,7 +325,7 @@ async fn a_referral_received_waits_for_the_receiving_focal_point_and_updates_abo
     // Handed to on_received directly, the message is not in the transport's inbox: the
     // exchange could not take the acknowledgement, so nothing is recorded (no half-done change).
     let declined = w.app.decide_transnational_referral(&w.focal_point, &id, &decline).await;
-    assert!(matches!(declined, Err(AppError::Conflict(_))), "{declined:?}");
+    assert!(matches!(declined, Err(AppError::ConflictSaid { .. })), "{declined:?}");
     let view = w.app.transnational_referral(&w.focal_point, &id).await.unwrap();
     assert_eq!(view.state, TransnationalState::Received);
     assert_eq!(view.events.len(), 1, "no event recorded");
