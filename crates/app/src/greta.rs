@@ -200,6 +200,8 @@ impl App {
         round_id: &str,
         permission: Permission,
     ) -> AppResult<EvaluationRound> {
+        // Who holds no monitoring permission learns nothing of which rounds exist.
+        self.require(principal, permission).await?;
         let row = self.store.greta_round(round_id).await?.ok_or(AppError::NotFound)?;
         let country = Jurisdiction::parse("country", &row.country).map_err(internal)?;
         self.monitoring_allowed(principal, country, permission, ("greta", round_id)).await?;
@@ -279,6 +281,7 @@ impl App {
         recommendation_id: &str,
         input: &FollowUpInput,
     ) -> AppResult<FollowUp> {
+        self.require(principal, Permission::RecordMonitoring).await?;
         let row = self
             .store
             .greta_recommendations(None)

@@ -206,6 +206,7 @@ impl App {
 
     /// A strategy with its actions and progress per priority.
     pub async fn strategy(&self, principal: &Principal, id: &str) -> AppResult<StrategyView> {
+        self.require(principal, Permission::ReadMonitoring).await?;
         let strategy = self.find_strategy(id).await?;
         self.monitoring_allowed(principal, strategy.scope, Permission::ReadMonitoring, ("strategy", id)).await?;
         let (actions, _) = self.lines_of(&strategy).await?;
@@ -250,6 +251,7 @@ impl App {
         id: &str,
         input: &ActionInput,
     ) -> AppResult<StrategyAction> {
+        self.require(principal, Permission::RecordMonitoring).await?;
         let strategy = self.find_strategy(id).await?;
         self.monitoring_allowed(principal, strategy.scope, Permission::RecordMonitoring, ("strategy", id)).await?;
         if strategy.shipped {
@@ -283,6 +285,7 @@ impl App {
 
     /// One action of a strategy with its progress and evidence.
     pub async fn strategy_action(&self, principal: &Principal, id: &str, number: &str) -> AppResult<ActionView> {
+        self.require(principal, Permission::ReadMonitoring).await?;
         let strategy = self.find_strategy(id).await?;
         self.monitoring_allowed(principal, strategy.scope, Permission::ReadMonitoring, ("strategy", id)).await?;
         let (line, _) = self.action_of(&strategy, number).await?;
@@ -303,6 +306,7 @@ impl App {
         number: &str,
         input: &ProgressInput,
     ) -> AppResult<ActionView> {
+        self.require(principal, Permission::RecordMonitoring).await?;
         let strategy = self.find_strategy(id).await?;
         self.monitoring_allowed(principal, strategy.scope, Permission::RecordMonitoring, ("strategy", id)).await?;
         let (line, stamp) = self.action_of(&strategy, number).await?;

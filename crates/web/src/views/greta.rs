@@ -322,6 +322,8 @@ async fn record_follow_up(
     Path(id): Path<String>,
     form: PageForm<FollowUpForm>,
 ) -> PageResult {
+    // Who may not record follow-up is refused before the form is checked (403, audited).
+    state.app.require(&p, haven_domain::Permission::RecordMonitoring).await?;
     let result = if form.input.recommendation.trim().is_empty() {
         Err(AppError::Invalid(haven_domain::ParseError::empty("recommendation")))
     } else {

@@ -31,19 +31,29 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(transposition::router())
 }
 
-/// A cell of a dashboard table: its text, and a link when it leads somewhere.
+/// A cell of a dashboard table: its text, a link when it leads somewhere, and its language when
+/// it is not the page's (the shipped Strategy's actions and GRETA's wording are in English).
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
+    pub lang: Option<&'static str>,
 }
 
 impl Cell {
     pub fn text(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), href: None }
+        Cell { text: text.into(), href: None, lang: None }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Cell { text: text.into(), href: Some(href.into()) }
+        Cell { text: text.into(), href: Some(href.into()), lang: None }
+    }
+
+    /// The cell's text in English, whatever the page's language.
+    pub fn english(mut self, english: bool) -> Self {
+        if english {
+            self.lang = Some("en");
+        }
+        self
     }
 }
 
@@ -188,7 +198,7 @@ async fn dashboard(State(state): State<AppState>, SignedIn(p): SignedIn, headers
                 vec![
                     Cell::link(a.number, a.href),
                     Cell::text(a.strategy),
-                    Cell::text(a.text),
+                    Cell::text(a.text).english(a.shipped),
                     Cell::text(a.target_on),
                     Cell::text(a.status),
                     Cell::text(a.days.to_string()),
@@ -216,7 +226,7 @@ async fn dashboard(State(state): State<AppState>, SignedIn(p): SignedIn, headers
                     Cell::text(o.round.to_string()),
                     Cell::text(o.paragraph),
                     Cell::text(o.strength),
-                    Cell::text(o.wording),
+                    Cell::text(o.wording).english(true),
                 ]
             })
             .collect(),
