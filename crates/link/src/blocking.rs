@@ -26,13 +26,21 @@ pub enum KeyTransform {
     Year,
     Month,
     Day,
-    /// `near_year`: years within one of each other. A rule with it stands for two rules, one on
-    /// each way of pairing the years ([`KeyTransform::YearPair`] 0 and 1).
-    NearYear,
-    /// The pair of years (1984-85 with offset 0, 1985-86 with offset 1) a year falls in: two years
-    /// at most one apart share the pair of one offset or the other.
-    YearPair(u8),
+    /// `near_year(field, N)`: years at most N apart (1 by default, up to [`MAX_NEAR_YEARS`]). A
+    /// rule with it stands for N + 1 rules, one for each way of cutting the years into windows of
+    /// N + 1 years ([`KeyTransform::YearWindow`] with offsets 0 to N).
+    NearYear(u8),
+    /// The window of `width` years a year falls in, the windows starting at `offset`: with width
+    /// 2, 1984-85 for offset 0 and 1985-86 for offset 1. Two years at most `width - 1` apart share
+    /// the window of at least one offset from 0 to `width - 1`; years further apart share none.
+    YearWindow {
+        width: u8,
+        offset: u8,
+    },
 }
+
+/// The widest `near_year`: years up to this far apart (a rule with it counts as six rules).
+pub const MAX_NEAR_YEARS: u8 = 5;
 
 /// One key of a rule: a transform of a field, or of several name fields taken together
 /// (`sorted_tokens(given_name, surname)`: the tokens of all of them, sorted).
@@ -84,7 +92,8 @@ pub struct BlockingRule {
 
 impl BlockingRule {
     /// Parses `key & key & ...` where a key is `field` or `transform(field)` with transform one of
-    /// `exact`, `phonetic`, `first1`..`first9`, `sorted`, `year`, `month`, `day`, or
+    /// `exact`, `phonetic`, `first1`..`first9`, `sorted`, `year`, `month`, `day`, `near_year`
+    /// (`near_year(field, N)` for years up to N apart), or
     /// `sorted_tokens(field, field, ...)` over name or text fields (up to four).
     pub fn parse(text: &str, settings: &ModelSettings) -> Result<BlockingRule> {
         let err = |m: &str| LinkError::InvalidRule { rule: text.chars().take(200).collect(), message: m.to_string() };
@@ -126,6 +135,22 @@ impl BlockingRule {
                 keys.push(BlockKey { field: fields[0], transform: KeyTransform::SortedTokens, with });
                 continue;
             }
+            // `near_year(field, N)`: the span after a comma
+            let (field, span) = match field.split_once(',') {
+                Some((f, n)) if func == "near_year" => {
+                    let n = n.trim();
+                    match n.parse::<u8>() {
+                        Ok(n @ 1..=MAX_NEAR_YEARS) => (f.trim(), n),
+                        _ => {
+                            return Err(err(&format!(
+                                "near_year() takes a number of years from 1 to {MAX_NEAR_YEARS}, not {:?}",
+                                n.chars().take(20).collect::<String>()
+                            )));
+                        }
+                    }
+                }
+                _ => (field, 1),
+            };
             let Some(fi) = settings.field_index(field) else {
                 return Err(err(&format!("{field:?} is not a field")));
             };
@@ -135,7 +160,7 @@ impl BlockingRule {
                 "phonetic" if matches!(cmp, Comparison::Name { .. }) => KeyTransform::Phonetic,
                 "sorted" if matches!(cmp, Comparison::Name { .. }) => KeyTransform::SortedTokens,
                 "year" if *cmp == Comparison::Date => KeyTransform::Year,
-                "near_year" if *cmp == Comparison::Date => KeyTransform::NearYear,
+                "near_year" if *cmp == Comparison::Date => KeyTransform::NearYear(span),
                 "month" if *cmp == Comparison::Date => KeyTransform::Month,
                 "day" if *cmp == Comparison::Date => KeyTransform::Day,
                 "phonetic" | "sorted" => return Err(err(&format!("{func}() needs a name field"))),
@@ -150,41 +175,51 @@ impl BlockingRule {
             };
             keys.push(BlockKey { field: fi, transform, with: Vec::new() });
         }
-        if keys.iter().filter(|k| k.transform == KeyTransform::NearYear).count() > 1 {
+        if keys.iter().filter(|k| matches!(k.transform, KeyTransform::NearYear(_))).count() > 1 {
             return Err(err("at most one near_year() in a rule"));
         }
         Ok(BlockingRule { text: text.to_string(), keys })
     }
 
-    /// Parses rules (see [`BlockingRule::parse`]); a rule with `near_year` becomes two, one per
-    /// way of pairing the years, so that records born up to a year apart (or whose estimated years
-    /// are) meet in one of them.
+    /// Parses rules (see [`BlockingRule::parse`]); a rule with `near_year(field, N)` becomes N + 1,
+    /// one per way of cutting the years into windows of N + 1 years, so that records born up to N
+    /// years apart (or whose estimated years are) meet in one of them.
     pub fn parse_all(texts: &[String], settings: &ModelSettings) -> Result<Vec<BlockingRule>> {
         let mut out = Vec::new();
         for text in texts {
             let rule = BlockingRule::parse(text, settings)?;
-            if rule.keys.iter().any(|k| k.transform == KeyTransform::NearYear) {
-                for offset in 0..2u8 {
-                    let keys = rule
-                        .keys
-                        .iter()
-                        .map(|k| match k.transform {
-                            KeyTransform::NearYear => {
-                                BlockKey { transform: KeyTransform::YearPair(offset), ..k.clone() }
-                            }
-                            _ => k.clone(),
-                        })
-                        .collect();
-                    let which = if offset == 0 { "even" } else { "odd" };
-                    out.push(BlockingRule { text: format!("{text} [years paired from {which}]"), keys });
-                }
-            } else {
+            let span = rule.keys.iter().find_map(|k| match k.transform {
+                KeyTransform::NearYear(n) => Some(n),
+                _ => None,
+            });
+            let Some(span) = span else {
                 out.push(rule);
+                continue;
+            };
+            let width = span + 1;
+            for offset in 0..width {
+                let keys = rule
+                    .keys
+                    .iter()
+                    .map(|k| match k.transform {
+                        KeyTransform::NearYear(_) => {
+                            BlockKey { transform: KeyTransform::YearWindow { width, offset }, ..k.clone() }
+                        }
+                        _ => k.clone(),
+                    })
+                    .collect();
+                let text = if width == 2 {
+                    let which = if offset == 0 { "even" } else { "odd" };
+                    format!("{text} [years paired from {which}]")
+                } else {
+                    format!("{text} [years in windows of {width}, offset {offset}]")
+                };
+                out.push(BlockingRule { text, keys });
             }
         }
         if out.len() > 16 {
             return Err(LinkError::InvalidSettings(format!(
-                "at most 16 blocking rules, counting a rule with near_year() as two ({} here)",
+                "at most 16 blocking rules, counting a rule with near_year(field, N) as N + 1 ({} here)",
                 out.len()
             )));
         }
@@ -236,13 +271,13 @@ fn key_part(transform: KeyTransform, v: &Value) -> Option<u64> {
         KeyTransform::Year
         | KeyTransform::Month
         | KeyTransform::Day
-        | KeyTransform::NearYear
-        | KeyTransform::YearPair(_) => {
+        | KeyTransform::NearYear(_)
+        | KeyTransform::YearWindow { .. } => {
             let d = BirthDate::unpack(v.key);
             let part = match transform {
                 // a registered year, or the middle of an age estimate's years
-                KeyTransform::Year | KeyTransform::NearYear => d.year,
-                KeyTransform::YearPair(offset) => (d.year + u16::from(offset)) / 2,
+                KeyTransform::Year | KeyTransform::NearYear(_) => d.year,
+                KeyTransform::YearWindow { width, offset } => (d.year + u16::from(offset)) / u16::from(width.max(1)),
                 KeyTransform::Month if d.month != 0 => u16::from(d.month),
                 KeyTransform::Day if d.day != 0 => u16::from(d.day),
                 _ => return None,

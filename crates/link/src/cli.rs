@@ -375,6 +375,7 @@ fn read_inputs(model: &mut LinkageModel, input: &InputArgs, report: &mut RunRepo
         input.text.apply(&mut opts)?;
         let (records, stats) = read_file_raw(&name, &opts)?;
         say_notes(&name, &stats.notes);
+        report.reading_notes.extend(stats.notes.iter().map(|n| (name.clone(), n.clone())));
         report.inputs.push((name, stats.rows, stats.skipped, stats.skipped_examples));
         all.append(records);
     }
@@ -461,6 +462,7 @@ fn run_pipeline(
     let mut scratch = RunReport::default();
     let data = step(&mut report, "read and prepare", || read_inputs(&mut model, input, &mut scratch))?;
     report.inputs = scratch.inputs;
+    report.reading_notes = scratch.reading_notes;
     report.bad_values = scratch.bad_values;
     report.records = scratch.records;
     let sums = step(&mut report, "checksum inputs", || {
@@ -498,7 +500,10 @@ fn run_pipeline(
     drop(candidates);
     let settings = linker.model.settings.clone();
     let threshold = settings.cluster.threshold;
-    report.estimated_blocking_recall = linker.blocking_recall(&scored, threshold).estimated_recall;
+    let recall = linker.blocking_recall(&scored, threshold);
+    report.estimated_blocking_recall = recall.estimated_recall;
+    report.estimated_missed_matches = recall.estimate.expected_missed;
+    report.blocking_recall_not_estimated = recall.estimate.not_estimated.clone();
     // links above the threshold join clusters; pairs scored clearly different guard against chains
     let links: Vec<Link> = scored
         .par_iter()

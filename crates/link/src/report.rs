@@ -80,6 +80,13 @@ pub struct RunReport {
     pub blocking: Vec<(String, u64, u64)>,
     pub candidate_pairs: u64,
     pub estimated_blocking_recall: Option<f64>,
+    /// Expected true matches that no blocking rule finds (from the same estimate).
+    pub estimated_missed_matches: Option<f64>,
+    /// Why the blocking loss was not estimated, when it was not.
+    pub blocking_recall_not_estimated: Option<String>,
+    /// (input, what reading it found out: compression, a delimiter other than a comma, an
+    /// encoding declared, overridden or guessed, invalid bytes).
+    pub reading_notes: Vec<(String, String)>,
     pub training: Vec<String>,
     pub model: Option<LinkageModel>,
     pub weights: Vec<f32>,
@@ -91,6 +98,73 @@ pub struct RunReport {
     pub timings: Vec<(String, f64)>,
     pub accuracy: Vec<Accuracy>,
     pub cluster_accuracy: Option<ClusterAccuracy>,
+}
+
+/// A share of lost matches from which the findings say to add a blocking rule.
+const LOSS_TO_ACT_ON: f64 = 0.02;
+/// A cluster at least this large is named in the findings as a possible chain of people.
+const LARGE_CLUSTER: u64 = 10;
+
+/// What a reader should know before using the results, in sentences, at the top of the report:
+/// what reading the inputs found (a guessed encoding, another delimiter), rows skipped and
+/// values treated as missing, the warnings about the model, the matches blocking is estimated to
+/// lose, and clusters large enough to be chains. Each names the section with the details.
+pub fn findings(r: &RunReport, warnings: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for (input, note) in &r.reading_notes {
+        out.push(format!("Reading {input}: {note}."));
+    }
+    let skipped: u64 = r.inputs.iter().map(|i| i.2).sum();
+    if skipped > 0 {
+        out.push(format!("{skipped} rows could not be read and were skipped (see Input)."));
+    }
+    if r.bad_values > 0 {
+        out.push(format!(
+            "{} values could not be read and were treated as missing, so they weigh nothing (see Input).",
+            r.bad_values
+        ));
+    }
+    if warnings > 0 {
+        out.push(format!(
+            "Training may have gone wrong: {warnings} warning{} about the model (see Warnings about the model).",
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
+    match (r.estimated_blocking_recall, r.estimated_missed_matches) {
+        (Some(rec), Some(missed)) if 1.0 - rec >= LOSS_TO_ACT_ON => out.push(format!(
+            "Blocking is estimated to lose about {} matching pairs ({:.1}% of the matches): no rule brings them together, so they are never compared. Add a rule on other fields (see Blocking).",
+            missed.round(),
+            100.0 * (1.0 - rec)
+        )),
+        (Some(rec), Some(missed)) => out.push(format!(
+            "Blocking is estimated to lose about {} matching pairs ({:.1}% of the matches; see Blocking).",
+            missed.round(),
+            100.0 * (1.0 - rec)
+        )),
+        (None, _) if r.blocking_recall_not_estimated.is_some() => {
+            out.push("How many matches blocking loses could not be estimated (see Blocking).".to_owned())
+        }
+        _ => {}
+    }
+    if let Some((id, n)) = r.cluster_sizes.largest.first().filter(|(_, n)| *n >= LARGE_CLUSTER) {
+        out.push(format!(
+            "The largest person ({id}) holds {n} records: check that it is one person and not a chain of different people (see Persons)."
+        ));
+    }
+    out
+}
+
+fn findings_html(r: &RunReport, warnings: usize) -> String {
+    let list = findings(r, warnings);
+    if list.is_empty() {
+        return "<h2>Findings</h2><p>Nothing in this run needs attention before the results are used.</p>".to_owned();
+    }
+    let mut s = String::from("<h2>Findings</h2><ul class=findings>");
+    for f in &list {
+        let _ = write!(s, "<li>{}</li>", esc(f));
+    }
+    s.push_str("</ul>");
+    s
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -561,6 +635,7 @@ pub fn render_html(r: &RunReport) -> String {
             if w.len() == 1 { "" } else { "s" }
         );
     }
+    s.push_str(&findings_html(r, warnings.as_ref().map_or(0, Vec::len)));
     let _ = write!(
         s,
         "<h2>Run</h2><table class=run><tr><th>date</th><td>{}</td></tr><tr><th>Haven version</th><td>{}</td></tr><tr><th>command</th><td><code>{}</code></td></tr></table>",
@@ -603,10 +678,16 @@ pub fn render_html(r: &RunReport) -> String {
     if let Some(rec) = r.estimated_blocking_recall {
         let _ = write!(
             s,
-            " Estimated share of true matches that blocking finds: {:.4} (so about {:.2}% lost).",
+            " Estimated share of true matches that blocking finds: {:.4} (so about {:.2}% lost",
             rec,
             100.0 * (1.0 - rec)
         );
+        if let Some(missed) = r.estimated_missed_matches {
+            let _ = write!(s, ", about {} matching pairs", missed.round());
+        }
+        s.push_str(").");
+    } else if let Some(why) = &r.blocking_recall_not_estimated {
+        let _ = write!(s, " The share of true matches that blocking loses was not estimated: {}.", esc(why));
     }
     s.push_str("</p>");
     if let Some(m) = &r.model

@@ -70,6 +70,61 @@ proptest! {
     }
 }
 
+proptest! {
+    /// `near_year(dob, N)`: two records meet under one of its N + 1 rules exactly when their years
+    /// of birth (registered or estimated) are at most N apart.
+    #[test]
+    fn near_year_meets_exactly_the_years_at_most_n_apart(
+        y1 in 1900u16..2020,
+        y2 in 1900u16..2020,
+        n in 1u8..=haven_link::blocking::MAX_NEAR_YEARS,
+        estimated in any::<bool>(),
+    ) {
+        let s = person_settings("dedupe");
+        let rules = BlockingRule::parse_all(&[format!("near_year(dob, {n})")], &s).unwrap();
+        prop_assert_eq!(rules.len(), usize::from(n) + 1);
+        let a = format!("{y1}-03-04");
+        let b = if estimated { format!("~{y2}±2") } else { format!("{y2}-11-30") };
+        let meet = rules
+            .iter()
+            .any(|r| key(&s, r, ["x", "y", &a, "t"]) == key(&s, r, ["x", "y", &b, "t"]));
+        prop_assert_eq!(meet, y1.abs_diff(y2) <= u16::from(n));
+    }
+}
+
+#[test]
+fn near_year_takes_a_span_of_one_to_five_years() {
+    let s = person_settings("dedupe");
+    // the default is one year either side, as before: two rules with their old names
+    let one = BlockingRule::parse_all(&["near_year(dob)".to_string()], &s).unwrap();
+    let also_one = BlockingRule::parse_all(&["near_year(dob, 1)".to_string()], &s).unwrap();
+    assert_eq!(one.iter().map(|r| &r.keys).collect::<Vec<_>>(), also_one.iter().map(|r| &r.keys).collect::<Vec<_>>());
+    assert!(one[1].text.ends_with("[years paired from odd]"), "{}", one[1].text);
+    let three = BlockingRule::parse_all(&["surname & near_year(dob, 3)".to_string()], &s).unwrap();
+    assert_eq!(three.len(), 4);
+    assert!(three[3].text.ends_with("[years in windows of 4, offset 3]"), "{}", three[3].text);
+    for bad in ["near_year(dob, 0)", "near_year(dob, 6)", "near_year(dob, two)", "near_year(surname, 2)"] {
+        let e = BlockingRule::parse_all(&[bad.to_string()], &s).unwrap_err().to_string();
+        assert!(
+            e.contains("near_year() takes a number of years from 1 to 5") || e.contains("needs a date"),
+            "{bad}: {e}"
+        );
+    }
+    // N + 1 rules count against the limit of 16
+    let many: Vec<String> = (0..3).map(|_| "near_year(dob, 5)".to_string()).collect();
+    let e = BlockingRule::parse_all(&many, &s).unwrap_err().to_string();
+    assert!(e.contains("as N + 1 (18 here)"), "{e}");
+}
+
+#[test]
+fn a_wider_near_year_reaches_an_estimate_four_years_off() {
+    // a4 (41 in February 2023: ~1981) is four years from a1 and a2, five from a3 (~1986)
+    assert_eq!(
+        candidate_ids(&["phonetic(surname) & near_year(dob, 4)"], AGES),
+        ids(&[("a1", "a2"), ("a1", "a3"), ("a1", "a4"), ("a2", "a3"), ("a2", "a4")])
+    );
+}
+
 #[test]
 fn sorted_tokens_rules_are_checked() {
     let s = person_settings("dedupe");

@@ -295,6 +295,47 @@ fn the_report_escapes_every_value_it_shows() {
 }
 
 #[test]
+fn the_findings_say_what_reading_found_and_the_matches_blocking_loses() {
+    let mut r = RunReport::default();
+    assert!(render_html(&r).contains("<h2>Findings</h2><p>Nothing in this run needs attention"));
+    r.reading_notes = vec![("people.csv".into(), "delimiter `;`, found in the header line".into())];
+    r.inputs = vec![("people.csv".into(), 100, 2, vec![]), ("more.csv".into(), 50, 1, vec![])];
+    r.bad_values = 4;
+    r.estimated_blocking_recall = Some(0.9);
+    r.estimated_missed_matches = Some(41.6);
+    r.cluster_sizes = ClusterSizes { distribution: vec![(14, 1)], largest: vec![("P12".into(), 14)] };
+    let f = haven_link::report::findings(&r, 2);
+    assert_eq!(
+        f,
+        [
+            "Reading people.csv: delimiter `;`, found in the header line.",
+            "3 rows could not be read and were skipped (see Input).",
+            "4 values could not be read and were treated as missing, so they weigh nothing (see Input).",
+            "Training may have gone wrong: 2 warnings about the model (see Warnings about the model).",
+            "Blocking is estimated to lose about 42 matching pairs (10.0% of the matches): no rule brings them together, so they are never compared. Add a rule on other fields (see Blocking).",
+            "The largest person (P12) holds 14 records: check that it is one person and not a chain of different people (see Persons).",
+        ]
+    );
+    let html = render_html(&r);
+    assert!(html.contains("<ul class=findings><li>Reading people.csv: delimiter `;`"), "{html}");
+    assert!(html.contains("(so about 10.00% lost, about 42 matching pairs)."));
+    // a small loss is said without the advice; no estimate is said with the reason below
+    r.estimated_blocking_recall = Some(0.995);
+    r.estimated_missed_matches = Some(2.0);
+    assert!(haven_link::report::findings(&r, 0).contains(
+        &"Blocking is estimated to lose about 2 matching pairs (0.5% of the matches; see Blocking).".to_owned()
+    ));
+    r.estimated_blocking_recall = None;
+    r.estimated_missed_matches = None;
+    r.blocking_recall_not_estimated = Some("every rule uses `surname`".into());
+    assert!(
+        haven_link::report::findings(&r, 0)
+            .contains(&"How many matches blocking loses could not be estimated (see Blocking).".to_owned())
+    );
+    assert!(render_html(&r).contains("was not estimated: every rule uses `surname`."));
+}
+
+#[test]
 fn pairs_near_the_threshold_are_the_nearest_on_each_side_and_add_up() {
     let linker = trained();
     let c = linker.candidates().unwrap();
@@ -416,6 +457,8 @@ fn the_command_writes_a_report_with_the_run_examples_and_cluster_sizes() {
     let back = LinkageModel::from_toml(&settings).unwrap();
     assert_eq!(back.settings.blocking, ["surname", "dob"]);
     assert!(html.contains("This report may hold personal data"));
+    assert!(html.contains("<h2>Findings</h2><ul class=findings>"), "{html}");
+    assert!(html.contains("Blocking is estimated to lose") || html.contains("How many matches blocking loses"));
     assert!(html.contains("<a id=warnings></a><h2>Warnings about the model</h2>"));
     // the warnings are also named at the top, linked to their section
     let warnings = LinkageModel::load(std::path::Path::new(&p("o/model.toml"))).unwrap().parameters.unwrap().warnings;
@@ -444,6 +487,12 @@ fn the_command_writes_a_report_with_the_run_examples_and_cluster_sizes() {
     // the model beside: its term frequencies in their own file
     assert!(std::fs::read_to_string(p("o/model.toml")).unwrap().contains("term_frequency_file = \"model.tf.json\""));
     assert!(LinkageModel::load(std::path::Path::new(&p("o/model.toml"))).is_ok());
+    // what reading found is among the findings: here the semicolon of a spreadsheet export
+    std::fs::write(p("people.csv"), people_csv().replace(',', ";")).unwrap();
+    run(&p("semi"), &[]);
+    let html = std::fs::read_to_string(p("semi/report.html")).unwrap();
+    assert!(html.contains(&format!("<li>Reading {}: delimiter", p("people.csv"))), "{html}");
+    std::fs::write(p("people.csv"), people_csv()).unwrap();
     // the values can be left out
     run(&p("bare"), &["--report-without-values"]);
     let html = std::fs::read_to_string(p("bare/report.html")).unwrap();
