@@ -4,12 +4,14 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod annual_report;
 pub mod assist;
 pub mod assist_records;
 pub mod audit_anchor;
 pub mod auth;
 pub mod cases;
 pub mod clock;
+pub mod erasure;
 pub mod error;
 #[allow(dead_code)]
 pub(crate) mod exchange_inbound;
@@ -27,16 +29,21 @@ pub mod keys;
 pub mod leaflet;
 pub mod limiter;
 pub mod monitoring;
+pub mod networks;
 pub mod person_review;
+pub mod prevention;
 pub mod proceedings;
 pub mod proceedings_money;
 pub mod proceedings_persons;
 pub mod proceedings_victims;
 pub mod queues;
 pub mod representation;
+pub mod retention;
 pub mod stats;
 pub mod stats_proceedings;
 pub mod strategy;
+pub mod subject_keys;
+pub mod subject_requests;
 
 pub use auth::{LoginRequest, Principal};
 pub use clock::{Clock, FixedClock};

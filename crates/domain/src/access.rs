@@ -121,6 +121,26 @@ pub enum Permission {
     /// infringement steps and the EU strategy's actions (the EU-level rapporteur)
     /// ([`authorize_monitoring`]).
     RecordMonitoring,
+    /// Handling data subjects' requests (GDPR Arts 15-18): recording them, the identity check,
+    /// the answer; the subject-access export, restricting a case and lifting it. The data
+    /// protection officer, for its jurisdiction ([`may_handle_subject_requests`]); it reads of a
+    /// case only what a request needs, and that read is audited.
+    HandleSubjectRequests,
+    /// Erasing a person's registrations by crypto-shredding (Reg 2016/679 Art 17; Dir 2016/680
+    /// Art 16(2)): destroying their subject keys, so every copy, backups included, becomes
+    /// unreadable. The data protection officer acting on an erasure request, for its
+    /// jurisdiction ([`may_erase_person`]); never an administrator, who administers accounts and
+    /// reads no case.
+    ErasePerson,
+    /// The retention status of one's jurisdiction: the records listed as due under their
+    /// schedules, the legal holds, the review list, and the data protection officer's decisions
+    /// on them (Reg 2016/679 Art 5(1)(e); docs/data-protection.md). The data protection officer
+    /// of the jurisdiction ([`may_manage_retention`]); it reads no case content for it.
+    ManageRetention,
+    /// The record of processing activities (Reg 2016/679 Art 30) and the impact assessment
+    /// (Reg 2016/679 Art 35) of one's jurisdiction: reading, exporting and completing them. The
+    /// data protection officer ([`may_manage_retention`]).
+    ManageProcessingRecords,
 }
 
 /// Compartments a role opens on cases its organisation may see.
@@ -196,6 +216,39 @@ fn role_grants(role: Role, permission: Permission) -> bool {
         ReadRepresentedVictims => role == Role::VictimLawyer,
         ReadMonitoring => matches!(role, Role::Rapporteur | Role::Statistician),
         RecordMonitoring => role == Role::Rapporteur,
+        HandleSubjectRequests => role == Role::Auditor,
+        ErasePerson => role == Role::Auditor,
+        // The data protection officer: retention and the record of processing, never case data.
+        ManageRetention | ManageProcessingRecords => role == Role::Auditor,
+    }
+}
+
+/// May `actor` see and decide on the retention of records of `jurisdiction` (hold, release,
+/// keep, erase or anonymise on review), or read and complete its record of processing and
+/// impact assessment? The data protection officer of that jurisdiction only; deny by default.
+pub fn may_manage_retention(actor: &Actor, jurisdiction: Jurisdiction, permission: Permission) -> bool {
+    matches!(permission, Permission::ManageRetention | Permission::ManageProcessingRecords)
+        && permission_allowed(&actor.roles, permission)
+        && actor.jurisdiction == jurisdiction
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+    use crate::{Coded, org::CountryCode};
+
+    #[test]
+    fn art_5_1_e_reg_2016_679_only_the_officer_of_the_jurisdiction_manages_retention() {
+        let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
+        let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        for role in Role::ALL {
+            let actor = Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![*role] };
+            for p in [Permission::ManageRetention, Permission::ManageProcessingRecords] {
+                assert_eq!(may_manage_retention(&actor, lv, p), *role == Role::Auditor, "{role:?} {p:?}");
+                assert!(!may_manage_retention(&actor, ee, p), "{role:?} of LV on EE");
+            }
+            assert!(!may_manage_retention(&actor, lv, Permission::ReadAuditLog));
+        }
     }
 }
 
@@ -365,6 +418,53 @@ pub fn may_read_access_history(actor: &Actor, scope: &CaseScope) -> bool {
         Role::Supervisor | Role::Administrator => actor.organisation_id == scope.owner_organisation_id,
         _ => false,
     })
+}
+
+/// May `actor` handle the data subjects' requests about cases of `jurisdiction` (record them,
+/// export what is held, restrict a case and lift it)? The data protection officer of that
+/// jurisdiction, whichever organisation owns the case; nobody else (deny by default).
+pub fn may_handle_subject_requests(actor: &Actor, jurisdiction: Jurisdiction) -> bool {
+    permission_allowed(&actor.roles, Permission::HandleSubjectRequests) && actor.jurisdiction == jurisdiction
+}
+
+/// May `actor` erase (crypto-shred) a registration of `jurisdiction`? The data protection
+/// officer of that jurisdiction only ([`Permission::ErasePerson`]); deny by default.
+pub fn may_erase_person(actor: &Actor, jurisdiction: Jurisdiction) -> bool {
+    permission_allowed(&actor.roles, Permission::ErasePerson) && actor.jurisdiction == jurisdiction
+}
+
+/// May `action` be taken on a case whose processing is restricted (GDPR Art 18; Dir 2016/680
+/// Art 16(3))? A restricted case is read as before and written by nobody while the restriction
+/// holds; lifting it is the data protection officer's ([`may_handle_subject_requests`]).
+pub fn may_act_under_restriction(action: Action, restricted: bool) -> bool {
+    action == Action::Read || !restricted
+}
+
+#[cfg(test)]
+mod subject_request_tests {
+    use super::*;
+    use crate::{Coded, org::CountryCode};
+
+    #[test]
+    fn gdpr_art_38_only_the_data_protection_officer_of_the_jurisdiction_handles_requests() {
+        let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
+        let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        let actor = |role| Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![role] };
+        assert!(may_handle_subject_requests(&actor(Role::Auditor), lv));
+        assert!(!may_handle_subject_requests(&actor(Role::Auditor), ee));
+        for role in Role::ALL.iter().copied().filter(|r| *r != Role::Auditor) {
+            assert!(!may_handle_subject_requests(&actor(role), lv), "{role:?}");
+        }
+        // The officer opens no compartment of a case.
+        assert!(role_compartments(Role::Auditor).is_empty());
+    }
+
+    #[test]
+    fn gdpr_art_18_a_restricted_case_is_read_but_never_written() {
+        assert!(may_act_under_restriction(Action::Read, true));
+        assert!(!may_act_under_restriction(Action::Write, true));
+        assert!(may_act_under_restriction(Action::Write, false));
+    }
 }
 
 /// The acting user, as the application knows it after authentication.
@@ -857,6 +957,91 @@ pub fn authorize_monitoring(actor: &Actor, country: Jurisdiction, permission: Pe
         }
     };
     if allowed { Decision::Allow } else { Decision::Deny(DenyReason::OtherJurisdiction) }
+}
+
+/// Record-level decision on the contact persons of a network (docs/monitoring.md, "Networks"):
+/// names and e-mail addresses, personal data kept for the network's work only. Read and recorded
+/// by the rapporteur of the network's own jurisdiction (the EU Anti-Trafficking Coordinator for
+/// the EU's networks, a country's rapporteur or coordinator for its mechanism), never by a
+/// statistician nor by another jurisdiction, the EU level included (GDPR Art 5(1)(c)).
+pub fn authorize_network_contacts(actor: &Actor, network: Jurisdiction, permission: Permission) -> Decision {
+    let monitoring = matches!(permission, Permission::ReadMonitoring | Permission::RecordMonitoring);
+    if !monitoring || !actor.roles.contains(&Role::Rapporteur) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction == network { Decision::Allow } else { Decision::Deny(DenyReason::OtherJurisdiction) }
+}
+
+/// What is done with the rapporteur's annual report (docs/monitoring.md, "The annual report").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportAction {
+    /// Reading the assembled report, on screen or exported (print-ready HTML, DOCX, JSON).
+    Read,
+    /// Writing its narrative sections.
+    Draft,
+    /// Making it final.
+    Finalise,
+}
+
+/// Record-level decision on the annual report of `jurisdiction` (Dir 2011/36 Art 19; at the EU
+/// level the progress report from the Member States' information, Dir 2011/36 Art 20). Deny by
+/// default:
+/// - the rapporteur of the jurisdiction reads, drafts and finalises it (the national rapporteur
+///   or equivalent mechanism; at the EU level the Anti-Trafficking Coordinator);
+/// - a statistician of the jurisdiction reads it (the figures are theirs), and writes nothing;
+/// - nobody reads another jurisdiction's report: the EU level assembles its own from what the
+///   countries submitted, never a country's draft;
+/// - every other role is refused.
+pub fn authorize_annual_report(actor: &Actor, jurisdiction: Jurisdiction, action: ReportAction) -> Decision {
+    let permission = match action {
+        ReportAction::Read => Permission::ReadMonitoring,
+        ReportAction::Draft | ReportAction::Finalise => Permission::RecordMonitoring,
+    };
+    if !permission_allowed(&actor.roles, permission) {
+        return Decision::Deny(DenyReason::RoleLacksCompartment);
+    }
+    if actor.jurisdiction != jurisdiction {
+        return Decision::Deny(DenyReason::OtherJurisdiction);
+    }
+    Decision::Allow
+}
+
+#[cfg(test)]
+mod annual_report_tests {
+    use super::*;
+    use crate::org::CountryCode;
+
+    fn at(jurisdiction: Jurisdiction, role: Role) -> Actor {
+        Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction, roles: vec![role] }
+    }
+
+    #[test]
+    fn art_19_dir_2011_36_the_rapporteur_drafts_its_report_a_statistician_reads_it_and_nobody_else() {
+        let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
+        let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        let eu = Jurisdiction::EuropeanUnion;
+        use ReportAction::{Draft, Finalise, Read};
+        let cases = [
+            (lv, Role::Rapporteur, lv, [true, true, true]),
+            (lv, Role::Statistician, lv, [true, false, false]),
+            (lv, Role::Rapporteur, ee, [false, false, false]),
+            (lv, Role::Rapporteur, eu, [false, false, false]),
+            (eu, Role::Rapporteur, eu, [true, true, true]),
+            (eu, Role::Rapporteur, lv, [false, false, false]),
+            (eu, Role::Statistician, eu, [true, false, false]),
+            (lv, Role::Caseworker, lv, [false, false, false]),
+            (lv, Role::Administrator, lv, [false, false, false]),
+            (lv, Role::Auditor, lv, [false, false, false]),
+            (lv, Role::Investigator, lv, [false, false, false]),
+            (lv, Role::FocalPoint, lv, [false, false, false]),
+        ];
+        for (own, role, report, expected) in cases {
+            let a = at(own, role);
+            let got = [Read, Draft, Finalise].map(|x| authorize_annual_report(&a, report, x).is_allowed());
+            assert_eq!(got, expected, "{role:?} of {own} on the report of {report}");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1375,6 +1560,38 @@ mod tests {
         }
         // Only the training permissions are asked here.
         assert!(!authorize_trainings(&actor("police", Role::Investigator), lv(), Permission::ListCases).is_allowed());
+    }
+
+    #[test]
+    fn a_networks_contacts_are_read_and_recorded_by_its_own_rapporteur_only() {
+        use Permission::{ReadMonitoring, RecordMonitoring};
+        let eu = Jurisdiction::EuropeanUnion;
+        let ee = || Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
+        let cases = [
+            (eu, Role::Rapporteur, eu, ReadMonitoring, true),
+            (eu, Role::Rapporteur, eu, RecordMonitoring, true),
+            (eu, Role::Rapporteur, lv(), ReadMonitoring, false),
+            (lv(), Role::Rapporteur, lv(), ReadMonitoring, true),
+            (lv(), Role::Rapporteur, lv(), RecordMonitoring, true),
+            (lv(), Role::Rapporteur, eu, ReadMonitoring, false),
+            (lv(), Role::Rapporteur, ee(), ReadMonitoring, false),
+            (eu, Role::Statistician, eu, ReadMonitoring, false),
+            (lv(), Role::Statistician, lv(), ReadMonitoring, false),
+            (lv(), Role::Administrator, lv(), ReadMonitoring, false),
+            (lv(), Role::Caseworker, lv(), RecordMonitoring, false),
+            (eu, Role::Auditor, eu, ReadMonitoring, false),
+        ];
+        for (at, role, network, permission, expected) in cases {
+            let a = Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: at, roles: vec![role] };
+            assert_eq!(
+                authorize_network_contacts(&a, network, permission).is_allowed(),
+                expected,
+                "{at} {role:?} {network} {permission:?}"
+            );
+        }
+        let rapporteur =
+            Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: eu, roles: vec![Role::Rapporteur] };
+        assert!(!authorize_network_contacts(&rapporteur, eu, Permission::ReadStatistics).is_allowed());
     }
 
     #[test]

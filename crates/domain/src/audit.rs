@@ -39,6 +39,9 @@ coded_enum! {
         AccessDenied => "access_denied",
         Export => "export",
         Backup => "backup",
+        /// A registration erased by crypto-shredding (its subject key destroyed); the entry
+        /// names the case only.
+        PersonErased => "person_erased",
         Restore => "restore",
         KeysRotated => "keys_rotated",
         RegistrationCreated => "registration_created",
@@ -149,6 +152,25 @@ coded_enum! {
         GretaRead => "greta_read",
         /// A GRETA round, recommendation or follow-up was recorded.
         GretaChanged => "greta_changed",
+        /// A network's members, meetings, actions arising or contacts were read (the contacts'
+        /// names and e-mail addresses decrypted: the detail says how many).
+        NetworkRead => "network_read",
+        /// A network, a meeting, an action arising, its status or a contact was recorded.
+        NetworkChanged => "network_changed",
+        /// The contacts past their retention were deleted (the detail says how many).
+        NetworkContactsPurged => "network_contacts_purged",
+        /// Prevention records (campaigns, demand reduction, funded projects, research) were read.
+        PreventionRead => "prevention_read",
+        /// A prevention record was recorded.
+        PreventionChanged => "prevention_changed",
+        /// The rapporteur's annual report was assembled and read (jurisdiction, year).
+        AnnualReportRead => "annual_report_read",
+        /// The annual report was exported (print-ready HTML or DOCX; the format in the detail).
+        AnnualReportExported => "annual_report_exported",
+        /// A narrative section of the annual report was added, replaced or removed.
+        AnnualReportChanged => "annual_report_changed",
+        /// The annual report was made final.
+        AnnualReportFinalised => "annual_report_finalised",
         /// A statistics release was handed to the exchange for the EU hub.
         StatisticsSentToHub => "statistics_sent_to_hub",
         /// A generation of the secret the focal points share for the cross-border person count
@@ -174,6 +196,45 @@ coded_enum! {
         /// The EU level published a year's count of persons across borders (distinct persons and
         /// the sum of the national counts); the encodings are deleted at the next retention pass.
         CrossBorderPersonsPublished => "cross_border_persons_published",
+        /// The daily retention job ran (jurisdiction, how many records listed, acted on, held).
+        RetentionRun => "retention_run",
+        /// A record was listed as due under its retention schedule (kind, due day, action).
+        RetentionListed => "retention_listed",
+        /// The retention job or the data protection officer erased or anonymised a record.
+        RetentionActed => "retention_acted",
+        /// The data protection officer decided on a record on the review list (kept, erased,
+        /// anonymised), or a record was put on the list.
+        RetentionReviewed => "retention_reviewed",
+        /// A legal hold was placed on a record, with its reason.
+        RetentionHoldPlaced => "retention_hold_placed",
+        /// A legal hold was released, with its reason.
+        RetentionHoldReleased => "retention_hold_released",
+        /// The data protection officer read the retention status and holds.
+        RetentionRead => "retention_read",
+        /// The day a case was closed was recorded (retention periods run from it).
+        CaseClosed => "case_closed",
+        /// The record of processing or the impact assessment was read or exported (format in
+        /// the detail).
+        ProcessingRecordRead => "processing_record_read",
+        /// The data protection officer completed a field of the record of processing or the
+        /// impact assessment.
+        ProcessingRecordCompleted => "processing_record_completed",
+        /// A data subject's request (access, rectification, restriction, erasure) was recorded.
+        SubjectRequestRecorded => "subject_request_recorded",
+        /// A data subject's request changed: identity checked, period extended, answered, refused.
+        SubjectRequestChanged => "subject_request_changed",
+        /// The data protection officer read the requests, or one request.
+        SubjectRequestRead => "subject_request_read",
+        /// The data protection officer produced the subject-access export of a request (GDPR
+        /// Art 15): the person's records were read for it, and only for it.
+        SubjectAccessExported => "subject_access_exported",
+        /// A case's processing was restricted (GDPR Art 18): readable, frozen, out of matching
+        /// and statistics.
+        CaseRestricted => "case_restricted",
+        /// A case's restriction was lifted.
+        CaseRestrictionLifted => "case_restriction_lifted",
+        /// A field of a case was rectified (GDPR Art 16); the old value kept in its history.
+        FieldRectified => "field_rectified",
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod access;
 mod access_policy;
+pub mod annual_report;
 pub mod assist;
 pub mod audit;
 pub mod case;
@@ -12,9 +13,14 @@ pub mod greta;
 pub mod ident;
 pub mod instruments;
 pub mod message;
+pub mod networks;
 pub mod org;
+pub mod prevention;
 pub mod proceedings;
+pub mod processing_record;
+pub mod retention;
 pub mod strategy;
+pub mod subject_request;
 pub mod text;
 pub mod transposition;
 pub mod user;

@@ -241,6 +241,7 @@ crate::coded_enum! {
         NotAVersionOfRegistration => "msg-not-a-version-of-registration",
         NotAVersionGivenOut => "msg-not-a-version-given-out",
         NotJsonOrCsv => "msg-not-json-or-csv",
+        NotAnHtcdsFormat => "msg-not-an-htcds-format",
         NoSuchStep => "msg-no-such-step",
         StatisticsNotShared => "msg-statistics-not-shared",
         CannotShareUnheld => "msg-cannot-share-unheld",
@@ -410,6 +411,17 @@ crate::coded_enum! {
         GretaRoundNumber => "msg-greta-round-number",
         GretaAddress => "msg-greta-address",
         GretaStrengthNotRead => "msg-greta-strength-not-read",
+        // Networks and platforms (networks), prevention and demand reduction (prevention).
+        NetworkKindOfScope => "msg-network-kind-of-scope",
+        NetworkRetention => "msg-network-retention",
+        PreventionLanguageCode => "msg-prevention-language-code",
+        PreventionUnknownRelease => "msg-prevention-unknown-release",
+        PreventionNotACount => "msg-prevention-not-a-count",
+        // The rapporteur's annual report (annual_report).
+        ReportYear => "msg-report-year",
+        ReportFinal => "msg-report-final",
+        ReportSectionPosition => "msg-report-section-position",
+        ReportTooManySections => "msg-report-too-many-sections",
         // The transnational referral of a victim (assist::transnational).
         TransnationalCannotChange => "msg-transnational-cannot-change",
         TransnationalWrongDesk => "msg-transnational-wrong-desk",
@@ -470,6 +482,19 @@ crate::coded_enum! {
         ExchangeOnlyCurrentKey => "msg-exchange-only-current-key",
         ExchangeNewestKeyNotRevoked => "msg-exchange-newest-key-not-revoked",
         ExchangeNothingToPublish => "msg-exchange-nothing-to-publish",
+        // Data subjects' requests, rectification and restriction (subject_request).
+        SubjectRequestClosed => "msg-subject-request-closed",
+        SubjectRequestVerifiedAlready => "msg-subject-request-verified-already",
+        SubjectRequestIdentityFirst => "msg-subject-request-identity-first",
+        SubjectRequestNotErasure => "msg-subject-request-not-erasure",
+        SubjectRequestExtendedAlready => "msg-subject-request-extended-already",
+        SubjectRequestExtensionLate => "msg-subject-request-extension-late",
+        SubjectRequestBeforeReceipt => "msg-subject-request-before-receipt",
+        SubjectRequestWrongKind => "msg-subject-request-wrong-kind",
+        SubjectRequestNoSuchCase => "msg-subject-request-no-such-case",
+        CaseRestricted => "msg-case-restricted",
+        CaseNotRestricted => "msg-case-not-restricted",
+        RectificationUnchanged => "msg-rectification-unchanged",
     }
 }
 

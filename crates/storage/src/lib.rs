@@ -168,10 +168,13 @@ mod assist;
 pub use assist::*;
 mod backup;
 mod diagnostics;
+#[macro_use]
 mod ident;
 pub use ident::{CannotLinkRow, Identifiers, LinkageJobRow, PersonClusterChange, PersonClusterRow, PersonRef};
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
+mod subject_keys;
+pub use subject_keys::{KEY_STORE_TABLES, KeyStoreRestore, SUBJECT_COLUMNS, SubjectColumn, SubjectKeyRow};
 mod stats;
 pub use stats::*;
 mod separation;
@@ -203,12 +206,20 @@ mod exchange_own_keys;
 pub use exchange_own_keys::*;
 mod exchange_retention;
 pub use exchange_retention::*;
+mod retention;
+pub use retention::*;
 mod strategy;
 pub use strategy::*;
 mod greta;
 pub use greta::*;
+mod monitoring_records;
+pub use monitoring_records::*;
 mod transposition;
 pub use transposition::*;
+mod annual_report;
+pub use annual_report::*;
+mod subject_requests;
+pub use subject_requests::*;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.

@@ -65,6 +65,11 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     enc("transnational_referrals", "id", "draft"),
     enc("transnational_referrals", "id", "body"),
     enc("transnational_referral_events", "referral_row || '/' || seq", "detail"),
+    enc("annual_reports", "id", "narrative"),
+    enc("subject_requests", "id", "detail"),
+    enc("case_restrictions", "case_id", "reason"),
+    enc("rectifications", "id", "old_value"),
+    enc("rectifications", "id", "reason"),
 ];
 
 const USER_COLUMNS: &str = "id, username, display_name, organisation_id, password_hash, disabled, language, \

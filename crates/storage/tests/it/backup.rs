@@ -173,6 +173,8 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::proceedings_victims::fill_proceedings_victims(t, &w).await;
     crate::representation::fill_representation(t, &w).await;
     crate::strategy::fill_strategy(t, &w).await;
+    crate::annual_report::fill_annual_reports(t, &w).await;
+    crate::monitoring_records::fill_monitoring_records(t, &w).await;
     crate::transposition::fill_transposition(t).await;
     crate::proceedings_money::fill_money(t, &w).await;
     // the police answered that the two suspects of the investigation are not the same person
@@ -190,6 +192,11 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::exchange_referrals::fill_exchange_referrals(t, &w).await;
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;
+    // An erased case (crypto-shredding): the record of its erasure is in the backup, the key
+    // store (its tombstone) is not.
+    let gone = case("case-8", "LV-2026-0008", &w.ngo.id, &w.caseworker.id, "LV", T0 + 8);
+    t.store.create_case(&gone, &person("case-8", 8), &event(AuditAction::CaseCreated)).await.unwrap();
+    assert!(t.store.erase_case("case-8", &w.caseworker.id, T0 + 90, None, None, &event(AuditAction::PersonErased)).await.unwrap());
     let mut odd = event(AuditAction::LoginFailed).from_address(Some("2001:db8::1"));
     odd.detail = Some("\"quoted\" \\ ā \u{1F600}".into());
     t.store.append_audit(&odd).await.unwrap();

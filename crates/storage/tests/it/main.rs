@@ -35,6 +35,7 @@ macro_rules! contract_tests {
 }
 
 mod accounts;
+mod annual_report;
 mod assist;
 mod audit;
 mod backup;
@@ -53,10 +54,13 @@ mod proceedings;
 mod proceedings_money;
 mod proceedings_victims;
 mod representation;
+mod retention;
 mod schema;
 mod separation;
 mod stats;
 mod strategy;
+mod subject_requests;
+mod monitoring_records;
 mod support;
 mod tamper;
 mod tokens;
