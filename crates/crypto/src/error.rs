@@ -17,6 +17,10 @@ pub enum CryptoError {
     /// A ciphertext names a key id that is not in the keyring (or not of the expected purpose).
     #[error("unknown key id {0}: no such data key in the keyring")]
     UnknownKey(u32),
+    /// A field encrypted under a subject key (format version 2) whose key is not held: destroyed
+    /// by an erasure (crypto-shredding), or created by another server and not loaded yet.
+    #[error("unknown subject key id {0}: the key is destroyed or not loaded")]
+    UnknownSubjectKey(u32),
     /// The stored keys lack a key of this purpose.
     #[error("the keyring has no {0} key")]
     MissingKey(crate::KeyPurpose),
@@ -27,7 +31,7 @@ pub enum CryptoError {
     #[error("the keyring contains key id {0} twice")]
     DuplicateKey(u32),
     /// An unknown key purpose name.
-    #[error("unknown key purpose {0:?} (expected field, blind_index, audit or session)")]
+    #[error("unknown key purpose {0:?} (expected field, blind_index, audit, session or subject_wrapping)")]
     UnknownKeyPurpose(String),
     /// A master key given as text is not base64 of 32 bytes.
     #[error("invalid master key encoding: {0}")]

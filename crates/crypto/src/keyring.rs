@@ -30,6 +30,9 @@ pub enum KeyPurpose {
     Audit,
     /// Keys session-bound MACs (e.g. CSRF tokens).
     Session,
+    /// Wraps the subject keys (one per registration, kept in the key store, not in the data
+    /// backup: crypto-shredding). Added to a keyring when first needed, never rotated or retired.
+    SubjectWrapping,
 }
 
 impl KeyPurpose {
@@ -44,6 +47,7 @@ impl KeyPurpose {
             KeyPurpose::BlindIndex => "blind_index",
             KeyPurpose::Audit => "audit",
             KeyPurpose::Session => "session",
+            KeyPurpose::SubjectWrapping => "subject_wrapping",
         }
     }
 
@@ -54,6 +58,7 @@ impl KeyPurpose {
             "blind_index" => Ok(KeyPurpose::BlindIndex),
             "audit" => Ok(KeyPurpose::Audit),
             "session" => Ok(KeyPurpose::Session),
+            "subject_wrapping" => Ok(KeyPurpose::SubjectWrapping),
             other => Err(CryptoError::UnknownKeyPurpose(other.to_owned())),
         }
     }
@@ -241,13 +246,31 @@ impl Keyring {
     }
 
     /// Re-encrypts a field under the active field key (key rotation). `Ok(None)` when it is under
-    /// the active key already; an error when it does not decrypt for this context.
+    /// the active key already, or under a subject key (format version 2: subject keys are not
+    /// rotated, only their wrapping key is re-wrapped with the others); an error when it does not
+    /// decrypt for this context.
     pub fn reencrypt_field(&self, ctx: &FieldContext<'_>, ciphertext: &[u8]) -> Result<Option<Vec<u8>>, CryptoError> {
-        if Keyring::field_key_id(ciphertext) == Some(self.active_field_key_id()) {
+        if Keyring::field_key_id(ciphertext) == Some(self.active_field_key_id())
+            || crate::subject::subject_key_id(ciphertext).is_some()
+        {
             return Ok(None);
         }
         let plain = Zeroizing::new(self.decrypt_field(ctx, ciphertext)?);
         Ok(Some(self.encrypt_field(ctx, &plain)))
+    }
+
+    /// Re-encrypts a field under a field key as a field under the subject key `key` (id
+    /// `key_id`), for the same context (crypto-shredding moves a case's fields under its own key);
+    /// the plaintext is wiped after. An error when it does not decrypt for this context.
+    pub fn reencrypt_to_subject(
+        &self,
+        ctx: &FieldContext<'_>,
+        ciphertext: &[u8],
+        key_id: u32,
+        key: &crate::SubjectKey,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let plain = Zeroizing::new(self.decrypt_field(ctx, ciphertext)?);
+        Ok(key.encrypt_field(key_id, ctx, &plain))
     }
 
     /// Ids and purposes of all keys, ascending by id.
@@ -305,6 +328,10 @@ impl Keyring {
                 FIELD_HEADER_LEN + TAG_LEN
             )));
         }
+        if let Some(id) = crate::subject::subject_key_id(ciphertext) {
+            // A subject key's field: the keyring holds no subject keys (the app's live keyring does).
+            return Err(CryptoError::UnknownSubjectKey(id));
+        }
         if ciphertext[0] != FIELD_FORMAT_VERSION {
             return Err(CryptoError::MalformedCiphertext(format!("unknown encrypted field version {}", ciphertext[0])));
         }
@@ -357,6 +384,34 @@ impl Keyring {
                 normal.as_bytes(),
             ],
         )
+    }
+
+    /// Whether the keyring holds a key of `purpose`.
+    pub fn has_key(&self, purpose: KeyPurpose) -> bool {
+        self.active(purpose).is_some()
+    }
+
+    /// Wraps a data subject's key for the case `case_id` under the active subject-wrapping key;
+    /// returns that key's id and the wrapped bytes to store in the key store.
+    pub fn wrap_subject_key(&self, case_id: &str, key: &crate::SubjectKey) -> Result<(u32, Vec<u8>), CryptoError> {
+        let (id, kek) =
+            self.active(KeyPurpose::SubjectWrapping).ok_or(CryptoError::MissingKey(KeyPurpose::SubjectWrapping))?;
+        Ok((id, crate::subject::wrap(&kek.bytes, id, case_id, key)))
+    }
+
+    /// Opens a subject key stored for `case_id`, wrapped under the subject-wrapping key
+    /// `wrapping_key_id`.
+    pub fn unwrap_subject_key(
+        &self,
+        wrapping_key_id: u32,
+        case_id: &str,
+        wrapped: &[u8],
+    ) -> Result<crate::SubjectKey, CryptoError> {
+        let kek = match self.keys.get(&wrapping_key_id) {
+            Some(k) if k.purpose == KeyPurpose::SubjectWrapping => k,
+            _ => return Err(CryptoError::UnknownKey(wrapping_key_id)),
+        };
+        crate::subject::unwrap(&kek.bytes, wrapping_key_id, case_id, wrapped)
     }
 
     /// The key of the tamper-evident audit chain.

@@ -13,6 +13,7 @@ mod mac;
 mod master;
 mod password;
 mod random;
+mod subject;
 mod totp;
 
 pub use audit::{
@@ -27,4 +28,5 @@ pub use master::MasterKey;
 pub use password::hash_password_fast;
 pub use password::{generate_password, generate_token, hash_password, hash_token, verify_password};
 pub use random::{constant_time_eq, random_bytes};
+pub use subject::{SUBJECT_FIELD_FORMAT_VERSION, SubjectKey, field_format_version, subject_key_id};
 pub use totp::TotpSecret;

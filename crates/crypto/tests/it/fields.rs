@@ -53,7 +53,10 @@ fn malformed_and_foreign_ciphertexts_are_rejected() {
     assert!(matches!(keyring.decrypt_field(&c, &[1, 0, 0]), Err(CryptoError::MalformedCiphertext(_))));
     let mut ct = keyring.encrypt_field(&c, b"x");
     assert!(matches!(other.decrypt_field(&c, &ct), Err(CryptoError::Tampered)));
+    // Version 2 is a field under a subject key, which a keyring never holds.
     ct[0] = 2;
+    assert!(matches!(keyring.decrypt_field(&c, &ct), Err(CryptoError::UnknownSubjectKey(_))));
+    ct[0] = 3;
     assert!(matches!(keyring.decrypt_field(&c, &ct), Err(CryptoError::MalformedCiphertext(_))));
     ct[0] = 1;
     ct[1..5].copy_from_slice(&99u32.to_be_bytes());
