@@ -56,6 +56,10 @@ mod tests {
             (ReadRepresentedVictims, "read the victim's view of represented victims"),
             (ReadMonitoring, "read monitoring data"),
             (RecordMonitoring, "record monitoring data"),
+            (HandleSubjectRequests, "handle data subjects' requests"),
+            (ErasePerson, "erase a person's registrations (crypto-shredding)"),
+            (ManageRetention, "manage retention: holds, review, case closure"),
+            (ManageProcessingRecords, "read, export and complete the record of processing"),
         ];
         for (p, _) in &rows {
             match p {
@@ -91,7 +95,11 @@ mod tests {
                 | ManageRepresentation
                 | ReadRepresentedVictims
                 | ReadMonitoring
-                | RecordMonitoring => {}
+                | RecordMonitoring
+                | HandleSubjectRequests
+                | ErasePerson
+                | ManageRetention
+                | ManageProcessingRecords => {}
             }
         }
         rows
