@@ -22,8 +22,67 @@ pub const EU_STRATEGY_2012_2016: &str = "eu-2012-2016";
 /// Where the shipped Strategy comes from.
 pub const EU_STRATEGY_SOURCE: &str = "COM(2012) 286, 19.6.2012 (EU Strategy towards the eradication of trafficking in human beings 2012-2016); Council conclusions of 25.10.2012; mid-term report SWD(2014) 318";
 
-const EU_PRIORITIES_CSV: &str = include_str!("../../../reference/eu-strategy-2012-2016-priorities.csv");
-const EU_ACTIONS_CSV: &str = include_str!("../../../reference/eu-strategy-2012-2016.csv");
+/// The id of the shipped EU Strategy on Combatting Trafficking in Human Beings 2021–2025.
+pub const EU_STRATEGY_2021_2025: &str = "eu-2021-2025";
+
+/// A strategy shipped as reference data: its priorities and actions in `reference/`.
+struct Shipped {
+    id: &'static str,
+    title: &'static str,
+    reference: &'static str,
+    starts_on: &'static str,
+    ends_on: &'static str,
+    priorities_file: &'static str,
+    priorities_csv: &'static str,
+    actions_file: &'static str,
+    actions_csv: &'static str,
+    /// Where it comes from.
+    source: &'static str,
+}
+
+/// The shipped strategies, oldest first. The 2021–2025 Strategy (COM(2021) 171, 14 April 2021)
+/// is structured in chapters 2 to 6 (its priorities, by chapter number); its key actions are not
+/// numbered in the text, the numbers are ours, and each row says how far it was verified against
+/// the text (`verification`, `source`).
+const SHIPPED: [Shipped; 2] = [
+    Shipped {
+        id: EU_STRATEGY_2012_2016,
+        title: "EU Strategy towards the eradication of trafficking in human beings 2012-2016",
+        reference: "COM(2012) 286",
+        starts_on: "2012-06-19",
+        ends_on: "2016-12-31",
+        priorities_file: "eu-strategy-2012-2016-priorities.csv",
+        priorities_csv: include_str!("../../../reference/eu-strategy-2012-2016-priorities.csv"),
+        actions_file: "eu-strategy-2012-2016.csv",
+        actions_csv: include_str!("../../../reference/eu-strategy-2012-2016.csv"),
+        source: EU_STRATEGY_SOURCE,
+    },
+    Shipped {
+        id: EU_STRATEGY_2021_2025,
+        title: "EU Strategy on Combatting Trafficking in Human Beings 2021-2025",
+        reference: "COM(2021) 171",
+        starts_on: "2021-04-14",
+        ends_on: "2025-12-31",
+        priorities_file: "eu-strategy-2021-2025-priorities.csv",
+        priorities_csv: include_str!("../../../reference/eu-strategy-2021-2025-priorities.csv"),
+        actions_file: "eu-strategy-2021-2025.csv",
+        actions_csv: include_str!("../../../reference/eu-strategy-2021-2025.csv"),
+        source: EU_STRATEGY_2021_2025_SOURCE,
+    },
+];
+
+/// Where the shipped Strategy 2021–2025 comes from.
+pub const EU_STRATEGY_2021_2025_SOURCE: &str = "COM(2021) 171, 14.4.2021 (EU Strategy on Combatting Trafficking in Human Beings 2021-2025): the chapters read in a stored copy of the text; the key actions partly read there, the others summarised and marked to check";
+
+/// Where a shipped strategy comes from (empty for another id).
+pub fn shipped_source(id: &str) -> &'static str {
+    SHIPPED.iter().find(|s| s.id == id).map_or("", |s| s.source)
+}
+
+/// Whether `id` is a shipped strategy's.
+pub fn is_shipped(id: &str) -> bool {
+    SHIPPED.iter().any(|s| s.id == id)
+}
 
 /// The most evidence items one action holds.
 pub const MAX_EVIDENCE: usize = 50;
@@ -337,6 +396,20 @@ impl Strategy {
 
     /// The shipped EU Strategy 2012–2016.
     pub fn eu_2012_2016() -> Result<Self, ParseError> {
+        Self::shipped(&SHIPPED[0])
+    }
+
+    /// Every shipped strategy, oldest first.
+    pub fn all_shipped() -> Result<Vec<Self>, ParseError> {
+        SHIPPED.iter().map(Self::shipped).collect()
+    }
+
+    /// The shipped strategy `id`, if it is one.
+    pub fn shipped_by_id(id: &str) -> Option<Result<Self, ParseError>> {
+        SHIPPED.iter().find(|s| s.id == id).map(Self::shipped)
+    }
+
+    fn shipped(data: &Shipped) -> Result<Self, ParseError> {
         #[derive(Deserialize)]
         struct Row {
             code: String,
@@ -344,18 +417,18 @@ impl Strategy {
             title_lv: String,
         }
         let mut priorities = Vec::new();
-        for row in csv::Reader::from_reader(EU_PRIORITIES_CSV.as_bytes()).deserialize::<Row>() {
-            let row = row.map_err(|e| ParseError::new("eu-strategy-2012-2016-priorities.csv", e.to_string()))?;
+        for row in csv::Reader::from_reader(data.priorities_csv.as_bytes()).deserialize::<Row>() {
+            let row = row.map_err(|e| ParseError::new(data.priorities_file, e.to_string()))?;
             priorities.push(Priority { code: row.code, title: row.title_en, title_lv: Some(row.title_lv) });
         }
-        let day = |s: &str| CalendarDate::parse("eu-strategy-2012-2016", s);
+        let day = |s: &str| CalendarDate::parse(data.id, s);
         Ok(Self {
-            id: EU_STRATEGY_2012_2016.to_owned(),
+            id: data.id.to_owned(),
             scope: Jurisdiction::EuropeanUnion,
-            title: "EU Strategy towards the eradication of trafficking in human beings 2012-2016".to_owned(),
-            reference: "COM(2012) 286".to_owned(),
-            starts_on: day("2012-06-19")?,
-            ends_on: day("2016-12-31")?,
+            title: data.title.to_owned(),
+            reference: data.reference.to_owned(),
+            starts_on: day(data.starts_on)?,
+            ends_on: day(data.ends_on)?,
             priorities,
             shipped: true,
         })
@@ -376,6 +449,11 @@ impl Strategy {
 
 /// The actions of the shipped EU Strategy 2012–2016, in the order of the data.
 pub fn eu_2012_2016_actions() -> Result<Vec<StrategyAction>, ParseError> {
+    shipped_actions(EU_STRATEGY_2012_2016)
+}
+
+/// The actions of the shipped strategy `id`, in the order of the data (none for another id).
+pub fn shipped_actions(id: &str) -> Result<Vec<StrategyAction>, ParseError> {
     #[derive(Deserialize)]
     struct Row {
         number: String,
@@ -388,16 +466,17 @@ pub fn eu_2012_2016_actions() -> Result<Vec<StrategyAction>, ParseError> {
         verification: String,
         source: String,
     }
-    let file = "eu-strategy-2012-2016.csv";
+    let Some(data) = SHIPPED.iter().find(|s| s.id == id) else { return Ok(Vec::new()) };
+    let file = data.actions_file;
     let mut out = Vec::new();
-    for row in csv::Reader::from_reader(EU_ACTIONS_CSV.as_bytes()).deserialize::<Row>() {
+    for row in csv::Reader::from_reader(data.actions_csv.as_bytes()).deserialize::<Row>() {
         let row = row.map_err(|e| ParseError::new(file, e.to_string()))?;
         let target_on = match row.target_on.trim() {
             "" => None,
             day => Some(CalendarDate::parse(file, day)?),
         };
         out.push(StrategyAction {
-            strategy_id: EU_STRATEGY_2012_2016.to_owned(),
+            strategy_id: data.id.to_owned(),
             number: row.number,
             priority: row.priority,
             heading: row.action,
@@ -550,6 +629,41 @@ mod tests {
         assert!(actions.iter().any(|a| a.target_on.is_none()));
         assert!(actions.iter().any(|a| a.verification == Verification::Unverified));
         assert_eq!(strategy.priority_title("A", "lv"), "Cietušo identificēšana, aizsardzība un palīdzība");
+    }
+
+    #[test]
+    fn the_2021_2025_strategy_ships_beside_the_2012_2016_one_each_row_marked_how_far_verified() {
+        let all = Strategy::all_shipped().unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            [EU_STRATEGY_2012_2016, EU_STRATEGY_2021_2025]
+        );
+        let later = Strategy::shipped_by_id(EU_STRATEGY_2021_2025).unwrap().unwrap();
+        assert_eq!((later.reference.as_str(), later.ends_on), ("COM(2021) 171", date("2025-12-31")));
+        assert_eq!(later.priorities.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), ["2", "3", "4", "5", "6"]);
+        assert!(later.priorities.iter().all(|p| p.title_lv.as_ref().is_some_and(|t| !t.is_empty())));
+        let actions = shipped_actions(EU_STRATEGY_2021_2025).unwrap();
+        assert!(actions.len() >= 15, "{}", actions.len());
+        for a in &actions {
+            assert!(later.priorities.iter().any(|p| p.code == a.priority), "{}", a.number);
+            assert!(a.number.starts_with(&format!("{}.", a.priority)), "{}", a.number);
+            assert!(!a.source.is_empty() && a.source.contains("COM(2021) 171"), "{}", a.number);
+            assert_ne!(a.verification, Verification::Recorded, "{}", a.number);
+            // What is not verified says what to check.
+            if a.verification != Verification::Verified {
+                assert!(
+                    a.source.contains("check") || a.source.contains("not yet") || a.source.contains("ours"),
+                    "{}",
+                    a.number
+                );
+            }
+        }
+        // Honest marks: some rows read in the text, some summarised.
+        assert!(actions.iter().any(|a| a.verification == Verification::Verified));
+        assert!(actions.iter().any(|a| a.verification == Verification::Unverified));
+        assert!(is_shipped(EU_STRATEGY_2021_2025) && is_shipped(EU_STRATEGY_2012_2016) && !is_shipped("lv-plan"));
+        assert!(Strategy::shipped_by_id("lv-plan").is_none());
+        assert!(shipped_actions("lv-plan").unwrap().is_empty());
     }
 
     #[test]

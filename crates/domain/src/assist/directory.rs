@@ -433,7 +433,7 @@ fn parse_phone(field: &str, value: &str) -> Result<String, ParseError> {
 }
 
 /// An e-mail address in its usual shape: `local@domain.tld`, no spaces.
-fn parse_email(field: &str, value: &str) -> Result<String, ParseError> {
+pub fn parse_email(field: &str, value: &str) -> Result<String, ParseError> {
     let value = value.trim();
     let bad = || {
         ParseError::said(
