@@ -21,8 +21,8 @@ use haven_domain::access::authorize_monitoring;
 use haven_domain::audit::AuditAction;
 use haven_domain::case::CalendarDate;
 use haven_domain::strategy::{
-    ActionInput, ActionProgress, ActionStatus, EU_STRATEGY_2012_2016, PriorityProgress, ProgressInput, Strategy,
-    StrategyAction, StrategyInput, days_overdue, eu_2012_2016_actions, is_overdue, progress, status_of,
+    ActionInput, ActionProgress, ActionStatus, PriorityProgress, ProgressInput, Strategy, StrategyAction,
+    StrategyInput, days_overdue, is_overdue, progress, shipped_actions, status_of,
 };
 use haven_domain::{Decision, Jurisdiction, Message, MessageId, Permission};
 use haven_storage::{ActionProgressRow, StrategyActionRow, StrategyRow};
@@ -114,13 +114,13 @@ impl App {
         }
     }
 
-    fn may_monitoring(principal: &Principal, scope: Jurisdiction, permission: Permission) -> bool {
+    pub(crate) fn may_monitoring(principal: &Principal, scope: Jurisdiction, permission: Permission) -> bool {
         authorize_monitoring(&principal.actor, scope, permission).is_allowed()
     }
 
     /// Every strategy the instance knows (the shipped one first), with its actions, unchecked.
     async fn all_strategies(&self) -> AppResult<Vec<Strategy>> {
-        let mut out = vec![Strategy::eu_2012_2016()?];
+        let mut out = Strategy::all_shipped()?;
         for row in self.store.strategies(None).await? {
             out.push(serde_json::from_str::<Strategy>(&row.body).map_err(internal)?);
         }
@@ -128,8 +128,8 @@ impl App {
     }
 
     async fn find_strategy(&self, id: &str) -> AppResult<Strategy> {
-        if id == EU_STRATEGY_2012_2016 {
-            return Ok(Strategy::eu_2012_2016()?);
+        if let Some(shipped) = Strategy::shipped_by_id(id) {
+            return Ok(shipped?);
         }
         let row = self.store.strategy(id).await?.ok_or(AppError::NotFound)?;
         serde_json::from_str::<Strategy>(&row.body).map_err(internal)
@@ -138,7 +138,7 @@ impl App {
     /// The actions of a strategy with their progress, on today.
     async fn lines_of(&self, strategy: &Strategy) -> AppResult<(Vec<ActionLine>, Vec<Option<i64>>)> {
         let actions = if strategy.shipped {
-            eu_2012_2016_actions()?
+            shipped_actions(&strategy.id)?
         } else {
             self.store
                 .strategy_actions(&strategy.id)
@@ -256,7 +256,7 @@ impl App {
         self.monitoring_allowed(principal, strategy.scope, Permission::RecordMonitoring, ("strategy", id)).await?;
         if strategy.shipped {
             return Err(AppError::conflict(
-                "the actions of a shipped strategy are reference data (reference/eu-strategy-2012-2016.csv)",
+                "the actions of a shipped strategy are reference data (reference/eu-strategy-*.csv)",
                 Message::new(MessageId::StrategyShipped),
             ));
         }
