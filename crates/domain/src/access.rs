@@ -121,7 +121,7 @@ pub enum Permission {
     /// infringement steps and the EU strategy's actions (the EU-level rapporteur)
     /// ([`authorize_monitoring`]).
     RecordMonitoring,
-    /// Handling data subjects' requests (GDPR Arts 15-18): recording them, the identity check,
+    /// Handling data subjects' requests (Reg 2016/679 Arts 15-18): recording them, the identity check,
     /// the answer; the subject-access export, restricting a case and lifting it. The data
     /// protection officer, for its jurisdiction ([`may_handle_subject_requests`]); it reads of a
     /// case only what a request needs, and that read is audited.
@@ -433,7 +433,7 @@ pub fn may_erase_person(actor: &Actor, jurisdiction: Jurisdiction) -> bool {
     permission_allowed(&actor.roles, Permission::ErasePerson) && actor.jurisdiction == jurisdiction
 }
 
-/// May `action` be taken on a case whose processing is restricted (GDPR Art 18; Dir 2016/680
+/// May `action` be taken on a case whose processing is restricted (Reg 2016/679 Art 18; Dir 2016/680
 /// Art 16(3))? A restricted case is read as before and written by nobody while the restriction
 /// holds; lifting it is the data protection officer's ([`may_handle_subject_requests`]).
 pub fn may_act_under_restriction(action: Action, restricted: bool) -> bool {
@@ -446,7 +446,7 @@ mod subject_request_tests {
     use crate::{Coded, org::CountryCode};
 
     #[test]
-    fn gdpr_art_38_only_the_data_protection_officer_of_the_jurisdiction_handles_requests() {
+    fn reg_2016_679_art_38_only_the_data_protection_officer_of_the_jurisdiction_handles_requests() {
         let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
         let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
         let actor = |role| Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![role] };
@@ -460,7 +460,7 @@ mod subject_request_tests {
     }
 
     #[test]
-    fn gdpr_art_18_a_restricted_case_is_read_but_never_written() {
+    fn reg_2016_679_art_18_a_restricted_case_is_read_but_never_written() {
         assert!(may_act_under_restriction(Action::Read, true));
         assert!(!may_act_under_restriction(Action::Write, true));
         assert!(may_act_under_restriction(Action::Write, false));
@@ -963,7 +963,7 @@ pub fn authorize_monitoring(actor: &Actor, country: Jurisdiction, permission: Pe
 /// names and e-mail addresses, personal data kept for the network's work only. Read and recorded
 /// by the rapporteur of the network's own jurisdiction (the EU Anti-Trafficking Coordinator for
 /// the EU's networks, a country's rapporteur or coordinator for its mechanism), never by a
-/// statistician nor by another jurisdiction, the EU level included (GDPR Art 5(1)(c)).
+/// statistician nor by another jurisdiction, the EU level included (Reg 2016/679 Art 5(1)(c)).
 pub fn authorize_network_contacts(actor: &Actor, network: Jurisdiction, permission: Permission) -> Decision {
     let monitoring = matches!(permission, Permission::ReadMonitoring | Permission::RecordMonitoring);
     if !monitoring || !actor.roles.contains(&Role::Rapporteur) {

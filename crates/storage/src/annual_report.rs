@@ -29,13 +29,20 @@ impl Store {
     /// The report of a jurisdiction and year, if one was started.
     pub async fn annual_report(&self, jurisdiction: &str, year: i64) -> Result<Option<AnnualReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM annual_reports WHERE jurisdiction = $1 AND year = $2");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(jurisdiction).bind(year).fetch_optional(pool).await?))
+        Ok(on_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(jurisdiction)
+            .bind(year)
+            .fetch_optional(pool)
+            .await?))
     }
 
     /// The reports of a jurisdiction, newest year first.
     pub async fn annual_reports(&self, jurisdiction: &str) -> Result<Vec<AnnualReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM annual_reports WHERE jurisdiction = $1 ORDER BY year DESC");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(jurisdiction).fetch_all(pool).await?))
+        Ok(on_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(jurisdiction)
+            .fetch_all(pool)
+            .await?))
     }
 
     /// Saves a report: `row.version` 1 inserts a new one (a second report of the jurisdiction

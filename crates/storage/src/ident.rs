@@ -574,11 +574,12 @@ impl Store {
         Ok(rows)
     }
 
-    /// Registrations of a jurisdiction, with their encrypted records.
+    /// Registrations of a jurisdiction, with their encrypted records; a restricted case (Reg 2016/679
+    /// Art 18, migration 0036) is left out of statistics and matching while it is restricted.
     pub async fn registrations_in(&self, jurisdiction: &str) -> Result<Vec<RegistrationRow>> {
         let sql = format!(
             "SELECT {} FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 \
-             ORDER BY r.case_id",
+             AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = r.case_id) ORDER BY r.case_id",
             REG_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
         );
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
@@ -595,7 +596,7 @@ impl Store {
     pub async fn registration_codes_in(&self, jurisdiction: &str) -> Result<Vec<RegistrationRow>> {
         let sql = format!(
             "SELECT {} FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 \
-             ORDER BY r.case_id",
+             AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = r.case_id) ORDER BY r.case_id",
             REG_COLUMNS.split(", ").filter(|c| *c != "record").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
         );
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(sql.clone()))
@@ -998,7 +999,8 @@ impl Store {
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, PersonClusterRow>(
             "SELECT p.case_id, p.person_id, p.basis, p.assigned_at FROM person_clusters p \
              JOIN cases c ON c.id = p.case_id JOIN registrations r ON r.case_id = p.case_id \
-             WHERE c.jurisdiction = $1 AND r.state = 'submitted' ORDER BY p.case_id"
+             WHERE c.jurisdiction = $1 AND r.state = 'submitted' \
+             AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = p.case_id) ORDER BY p.case_id"
         )
         .bind(jurisdiction)
         .fetch_all(pool)
@@ -1012,7 +1014,8 @@ impl Store {
         let counts = on_pool!(self, |pool| sqlx::query_as::<_, (i64, i64)>(
             "SELECT COUNT(*), COUNT(DISTINCT p.person_id) FROM person_clusters p \
              JOIN cases c ON c.id = p.case_id JOIN registrations r ON r.case_id = p.case_id \
-             WHERE c.jurisdiction = $1 AND r.state = 'submitted'"
+             WHERE c.jurisdiction = $1 AND r.state = 'submitted' \
+             AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = p.case_id)"
         )
         .bind(jurisdiction)
         .fetch_one(pool)

@@ -192,6 +192,7 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::exchange_referrals::fill_exchange_referrals(t, &w).await;
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;
+    crate::subject_requests::fill_subject_requests(t, &w.caseworker.id).await;
     // An erased case (crypto-shredding): the record of its erasure is in the backup, the key
     // store (its tombstone) is not.
     let gone = case("case-8", "LV-2026-0008", &w.ngo.id, &w.caseworker.id, "LV", T0 + 8);
