@@ -532,7 +532,7 @@ impl App {
         Ok(jurisdiction)
     }
 
-    async fn profile_for(&self, jurisdiction: Jurisdiction) -> AppResult<RetentionProfile> {
+    async fn retention_profile_of(&self, jurisdiction: Jurisdiction) -> AppResult<RetentionProfile> {
         self.retention_profile(jurisdiction)?.ok_or_else(|| {
             AppError::Invalid(ParseError::said(
                 "jurisdiction",
@@ -546,7 +546,7 @@ impl App {
     /// the holds. Audited `retention_read`.
     pub async fn retention_view(&self, principal: &Principal) -> AppResult<RetentionView> {
         let jurisdiction = self.require_retention(principal, Permission::ManageRetention).await?;
-        let profile = self.profile_for(jurisdiction).await?;
+        let profile = self.retention_profile_of(jurisdiction).await?;
         let items = self
             .store
             .retention_items(jurisdiction.code())
@@ -674,7 +674,7 @@ impl App {
         }
         match decision {
             ReviewDecision::Keep => {
-                let profile = self.profile_for(jurisdiction).await?;
+                let profile = self.retention_profile_of(jurisdiction).await?;
                 let months = profile.schedule(kind).map_or(12, |s| u32::from(s.years) * 12 + u32::from(s.months));
                 let due = self.today().add_months(months).ok_or(AppError::NotFound)?.to_string();
                 let event = self
@@ -745,7 +745,7 @@ impl App {
 
     /// The documents of `jurisdiction` (for the operator's export and the demo; not audited).
     pub async fn processing_documents_of(&self, jurisdiction: Jurisdiction) -> AppResult<ProcessingDocuments> {
-        let profile = self.profile_for(jurisdiction).await?;
+        let profile = self.retention_profile_of(jurisdiction).await?;
         let organisations = self.store.organisations().await?;
         let kinds: Vec<_> = organisations.iter().filter(|o| o.jurisdiction == jurisdiction).map(|o| o.kind).collect();
         let peers = self.store.exchange_peers().await?;
