@@ -642,6 +642,9 @@ impl App {
             )
             .await?;
         let next = next_version(version)?;
+        // What an imported case brought from the other system is not edited here: it stays as imported.
+        let mut reg = reg;
+        reg.imported = self.decrypt_registration(&old)?.imported;
         let reg = reg.normalise(self.reference.forms)?;
         let state = RegistrationState::parse_code("state", &old.state)?;
         let referred_on = opt_date("referred_on", &old.referred_on)?;
@@ -1799,9 +1802,20 @@ impl App {
         Ok(added)
     }
 
-    /// Imports registrations (from an exchange file) as drafts of the principal's organisation.
-    /// Every record is checked before any is written: a bad file is refused whole.
-    pub async fn import_registrations(&self, principal: &Principal, regs: Vec<Registration>) -> AppResult<Vec<Saved>> {
+    /// Whether the principal may import registrations at all: asked before a file is read, so that a
+    /// user without the permission is refused (403) whatever the file holds.
+    pub async fn may_import_registrations(&self, principal: &Principal) -> AppResult<()> {
+        self.require(principal, Permission::RegisterCase).await
+    }
+
+    /// Imports registrations (from an exchange file) as drafts of the principal's organisation. Each comes
+    /// with where it was found in the file (`line 4`, `row 7`). Every record is checked before any is
+    /// written, and every problem is reported at once: a bad file is refused whole.
+    pub async fn import_registrations(
+        &self,
+        principal: &Principal,
+        regs: Vec<(String, Registration)>,
+    ) -> AppResult<Vec<Saved>> {
         self.require(principal, Permission::RegisterCase).await?;
         if regs.len() > 1000 {
             return Err(AppError::Invalid(ParseError::said(
@@ -1811,11 +1825,15 @@ impl App {
             )));
         }
         let mut checked = Vec::with_capacity(regs.len());
-        for (i, reg) in regs.into_iter().enumerate() {
-            checked.push(reg.normalise(self.reference.forms).map_err(|e| {
-                let field = format!("[{i}].{}", e.field);
-                e.within(field)
-            })?);
+        let mut problems = Vec::new();
+        for (place, reg) in regs {
+            match reg.normalise(self.reference.forms) {
+                Ok(reg) => checked.push(reg),
+                Err(e) => problems.push(crate::Problem { location: format!("{place}, {}", e.field), message: e.message }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Rejected(problems));
         }
         let mut out = Vec::with_capacity(checked.len());
         for reg in checked {
@@ -1854,12 +1872,19 @@ impl App {
         Ok((reg, row.version, state, case.reference))
     }
 
-    /// A registration as loaded for export or editing. Audited as a read.
+    /// Whether the principal may export registrations at all (each case is then checked on its own by
+    /// [`App::registration_for_export`]): asked before a batch is read.
+    pub async fn may_export_registrations(&self, principal: &Principal) -> AppResult<()> {
+        self.require(principal, Permission::Case(Compartment::Identity, Action::Read)).await
+    }
+
+    /// A registration as loaded for export: the record, the case reference, the case worker who registered
+    /// it (their user name, HTCDS `cas_CaseOwner`) and the NRM status. Audited as an export.
     pub async fn registration_for_export(
         &self,
         principal: &Principal,
         case_id: &str,
-    ) -> AppResult<(Registration, String, String, Option<NrmStatus>)> {
+    ) -> AppResult<(Registration, String, Option<String>, Option<NrmStatus>)> {
         let (case, row) = self
             .registered_case(
                 principal,
@@ -1875,8 +1900,9 @@ impl App {
             .event(principal, AuditAction::Export)
             .on("case", &case.id, Some(&case.owner_organisation_id))
             .detail("format=htcds");
+        let case_worker = self.store.user(&case.created_by).await.ok().map(|u| u.username);
         self.store.append_audit(&event).await?;
-        Ok((reg, case.reference, case.owner_organisation_id, status))
+        Ok((reg, case.reference, case_worker, status))
     }
 }
 

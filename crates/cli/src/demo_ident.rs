@@ -1043,6 +1043,7 @@ impl Generator<'_> {
             data_sharing_consent: None,
             guardian: None,
             narrative,
+            imported: None,
         })
     }
 

@@ -252,6 +252,7 @@ msg-clock-out-of-range = a due date of this case falls outside the years 1900-21
 msg-not-a-version-of-registration = is not a version of this registration
 msg-not-a-version-given-out = is not a version this server gave out
 msg-not-json-or-csv = json or csv
+msg-not-an-htcds-format = json, csv or xlsx
 msg-no-such-step = no step “{ $value }”
 msg-statistics-not-shared = statistics are not shared per case
 msg-cannot-share-unheld = you cannot share { $compartment }: you do not hold it

@@ -251,6 +251,7 @@ msg-clock-out-of-range = kāds šīs lietas termiņš iekrīt ārpus 1900.–210
 msg-not-a-version-of-registration = nav šīs reģistrācijas versija
 msg-not-a-version-given-out = nav versija, ko izsniedzis šis serveris
 msg-not-json-or-csv = json vai csv
+msg-not-an-htcds-format = json, csv vai xlsx
 msg-no-such-step = nav tāda soļa “{ $value }”
 msg-statistics-not-shared = statistikas daļu nekopīgo pa atsevišķām lietām
 msg-cannot-share-unheld = jūs nevarat kopīgot daļu “{ $compartment }”: tā jums nav pieejama

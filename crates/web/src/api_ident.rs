@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_reconsideration))
         .routes(routes!(add_record))
         .routes(routes!(export_registration))
+        .routes(routes!(export_registrations))
         .routes(routes!(file_notification))
         .routes(routes!(deadlines))
         .routes(routes!(search_persons))
@@ -287,44 +288,131 @@ async fn add_record(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FormatQuery {
-    /// json (default) or csv
+    /// json (default), csv or xlsx
     pub format: Option<String>,
 }
 
-fn format_of(q: &FormatQuery) -> WebResult<bool> {
-    match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(false),
-        "csv" => Ok(true),
-        _ => Err(haven_app::AppError::said("format", "json or csv", haven_domain::MessageId::NotJsonOrCsv).into()),
+/// The forms of an HTCDS file (docs/htcds.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HtcdsFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+fn htcds_format(format: Option<&str>) -> WebResult<HtcdsFormat> {
+    match format.unwrap_or("json") {
+        "json" => Ok(HtcdsFormat::Json),
+        "csv" => Ok(HtcdsFormat::Csv),
+        "xlsx" => Ok(HtcdsFormat::Xlsx),
+        _ => {
+            Err(haven_app::AppError::said("format", "json, csv or xlsx", haven_domain::MessageId::NotAnHtcdsFormat)
+                .into())
+        }
     }
 }
 
-/// Export a case in HTCDS v2.0 field names (JSON or CSV). Audited.
+fn format_of(q: &FormatQuery) -> WebResult<HtcdsFormat> {
+    htcds_format(q.format.as_deref())
+}
+
+/// Every problem of a refused file, each with its place (line and column, row and cell, or index and path).
+fn rejected(errors: Vec<haven_domain::ParseError>) -> crate::error::WebError {
+    haven_app::AppError::Rejected(
+        errors.into_iter().map(|e| haven_app::Problem { location: e.field, message: e.message }).collect(),
+    )
+    .into()
+}
+
+/// The documents as a file of the asked form.
+fn htcds_file(docs: &[htcds::HtcdsCase], format: HtcdsFormat) -> WebResult<Response> {
+    Ok(match format {
+        HtcdsFormat::Csv => ([(CONTENT_TYPE, "text/csv; charset=utf-8")], htcds::to_csv(docs)).into_response(),
+        HtcdsFormat::Json => ([(CONTENT_TYPE, "application/json")], htcds::to_json(docs)).into_response(),
+        HtcdsFormat::Xlsx => {
+            let bytes = crate::htcds_xlsx::write(docs).map_err(|e| haven_app::AppError::Internal(Box::new(e)))?;
+            (
+                [
+                    (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                    (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"htcds.xlsx\""),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+    })
+}
+
+/// One case as an HTCDS document: Haven's status, reference and case worker with the registration.
+async fn htcds_document(state: &AppState, p: &haven_app::Principal, id: &str) -> WebResult<htcds::HtcdsCase> {
+    let (reg, reference, case_worker, status) = state.app.registration_for_export(p, id).await?;
+    let meta = htcds::CaseMeta { reference: Some(reference), owner: case_worker, status };
+    Ok(htcds::to_htcds(&reg, &meta))
+}
+
+/// Export a case in HTCDS v2.0 (JSON, CSV or XLSX in the template's layout). Audited.
 #[utoipa::path(get, path = "/registrations/{id}/htcds", tag = "identification",
     params(("id" = String, Path), FormatQuery),
     responses((status = 200, description = "A JSON array of one HTCDS v2.0 document (HTCDS field names as keys, \
-        docs/htcds.md), or CSV", content((Vec<BTreeMap<String, serde_json::Value>> = "application/json"), (String = "text/csv"))), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        Haven's own fields in the x_haven section, docs/htcds.md), CSV, or XLSX in the template's layout",
+        content((Vec<BTreeMap<String, serde_json::Value>> = "application/json"), (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn export_registration(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> WebResult<Response> {
-    let csv = format_of(&q)?;
-    let (reg, reference, owner, status) = state.app.registration_for_export(&p, &id).await?;
-    let meta = htcds::CaseMeta { reference: Some(reference), owner: Some(owner), status };
-    let doc = htcds::to_htcds(&reg, &meta);
-    Ok(if csv {
-        ([(CONTENT_TYPE, "text/csv; charset=utf-8")], htcds::to_csv(&[doc])).into_response()
-    } else {
-        ([(CONTENT_TYPE, "application/json")], htcds::to_json(&[doc])).into_response()
-    })
+    let format = format_of(&q)?;
+    let doc = htcds_document(&state, &p, &id).await?;
+    htcds_file(&[doc], format)
 }
 
-/// Import cases in HTCDS v2.0 field names (a JSON array or CSV, as the export writes them). Each
-/// becomes a draft of my organisation; a bad file is refused whole with the error's row and
-/// field.
+/// Cases to export together.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HtcdsExportBody {
+    /// The cases' ids (at most 1000).
+    pub cases: Vec<String>,
+    /// json (default), csv or xlsx
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// Export a selection of cases in HTCDS v2.0 (JSON, CSV or XLSX in the template's layout), each case
+/// authorised and audited as a single export is. A case the user may not read refuses the whole batch.
+#[utoipa::path(post, path = "/registrations/htcds-export", tag = "identification", request_body = HtcdsExportBody,
+    responses((status = 200, description = "The cases as one HTCDS v2.0 file (docs/htcds.md)",
+        content((Vec<BTreeMap<String, serde_json::Value>> = "application/json"), (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn export_registrations(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(b): ApiJson<HtcdsExportBody>,
+) -> WebResult<Response> {
+    state.app.may_export_registrations(&p).await?;
+    let format = htcds_format(b.format.as_deref())?;
+    if b.cases.len() > 1000 {
+        return Err(haven_app::AppError::Invalid(haven_domain::ParseError::said(
+            "cases",
+            "at most 1000 cases per export",
+            haven_domain::Message::new(haven_domain::MessageId::AtMostCasesPerImport).with("max", 1000),
+        ))
+        .into());
+    }
+    let mut docs = Vec::with_capacity(b.cases.len());
+    for id in &b.cases {
+        docs.push(htcds_document(&state, &p, id).await?);
+    }
+    htcds_file(&docs, format)
+}
+
+/// Import cases from an HTCDS v2.0 file: the JSON form, CSV with the standard's headers in any order, or
+/// the standard's Excel template as it is (XLSX). Each becomes a draft of my organisation; the status the
+/// other system recorded is kept as imported history. A bad file is refused whole, with every problem's
+/// place and field.
 #[utoipa::path(post, path = "/registrations/import", tag = "identification", params(FormatQuery),
     request_body(content = String, content_type = "text/plain"),
     responses((status = 201, body = Vec<SavedBody>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -334,20 +422,22 @@ async fn import_registrations(
     ApiQuery(q): ApiQuery<FormatQuery>,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    let csv = format_of(&q)?;
-    let body = std::str::from_utf8(&body).map_err(|e| crate::error::WebError::BadRequest {
-        field: None,
-        message: format!("the file must be UTF-8 text (byte {} is not)", e.valid_up_to()),
-    })?;
-    let docs = if csv { htcds::from_csv(body)? } else { htcds::from_json(body)? };
-    let mut regs = Vec::with_capacity(docs.len());
-    for (i, doc) in docs.iter().enumerate() {
-        let (reg, _meta) = htcds::from_htcds(doc).map_err(|e| {
-            let field = format!("[{i}].{}", e.field);
-            e.within(field)
-        })?;
-        regs.push(reg);
+    state.app.may_import_registrations(&p).await?;
+    let format = format_of(&q)?;
+    let text = || {
+        std::str::from_utf8(&body).map_err(|e| crate::error::WebError::BadRequest {
+            field: None,
+            message: format!("the file must be UTF-8 text (byte {} is not)", e.valid_up_to()),
+        })
+    };
+    let docs = match format {
+        HtcdsFormat::Json => htcds::read_json(text()?),
+        HtcdsFormat::Csv => htcds::read_csv(text()?),
+        HtcdsFormat::Xlsx => crate::htcds_xlsx::read(&body),
     }
+    .map_err(rejected)?;
+    let regs = htcds::import_all(&docs).map_err(rejected)?;
+    let regs = docs.into_iter().map(|d| d.place).zip(regs).collect();
     let saved: Vec<SavedBody> = state.app.import_registrations(&p, regs).await?.into_iter().map(Into::into).collect();
     Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
@@ -465,6 +555,7 @@ impl From<RegistrationBody> for Registration {
             data_sharing_consent: b.data_sharing_consent,
             guardian: b.guardian,
             narrative: b.narrative,
+            imported: None,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod exchange;
 pub mod exchange_tls;
 pub mod extract;
+pub mod htcds_xlsx;
 pub mod i18n;
 pub mod leaflet;
 pub mod routes;

@@ -72,6 +72,7 @@ pub const ROUTES: &[RouteSpec] = &[
     api("POST", "/api/v1/registrations/{case}/records#identity", Case(Compartment::Identity, Action::Write)),
     api("POST", "/api/v1/registrations/{case}/records#proceedings", Case(Compartment::Proceedings, Action::Write)),
     api("GET", "/api/v1/registrations/{case}/htcds", Case(Compartment::Identity, Action::Read)),
+    api("POST", "/api/v1/registrations/htcds-export", Case(Compartment::Identity, Action::Read)),
     api("POST", "/api/v1/notifications", FileNotification),
     api("GET", "/api/v1/deadlines", ReadDeadlines),
     api("GET", "/api/v1/persons/search?name=Ana", SearchPersons),

@@ -366,6 +366,30 @@ macro_rules! htcds_names {
     };
 }
 
+htcds_names!(Industry {
+    Agriculture => "A_AgricultureForestryAndFishing",
+    Mining => "B_MiningAndQuarrying",
+    Manufacturing => "C_Manufacturing",
+    Energy => "D_ElectricityGasSteamAndAirConditioningSupply",
+    WaterAndWaste => "E_WaterSupplySewerageWasteManagement",
+    Construction => "F_Construction",
+    Trade => "G_WholesaleAndRetailTradeRepairOfMotorVehicles",
+    Transport => "H_TransportationAndStorage",
+    AccommodationAndFood => "I_AccommodationAndFoodServiceActivities",
+    Information => "J_InformationAndCommunication",
+    Finance => "K_FinancialAndInsuranceActivities",
+    RealEstate => "L_RealEstateActivities",
+    Professional => "M_ProfessionalScientificAndTechnicalActivities",
+    AdministrativeSupport => "N_AdministrativeAndSupportServiceActivities",
+    PublicAdministration => "O_PublicAdministrationAndDefence",
+    Education => "P_Education",
+    HealthAndSocialWork => "Q_HumanHealthAndSocialWorkActivities",
+    Arts => "R_ArtsEntertainmentAndRecreation",
+    OtherServices => "S_OtherServiceActivities",
+    Households => "T_ActivitiesOfHouseholdsAsEmployers",
+    Extraterritorial => "U_ActivitiesOfExtraterritorialOrganizations",
+});
+
 coded_enum! {
     /// How the trafficker controlled the person (HTCDS v2.0 `vic_MethodsOfControl`).
     pub enum MethodOfControl {
@@ -503,9 +527,9 @@ htcds_names!(OnlinePlatform {
     Instagram => "Instagram",
     Whatsapp => "WhatsApp",
     Telegram => "Telegram",
-    Messenger => "Messenger",
+    Messenger => "FacebookMessenger",
     Viber => "Viber",
-    Snapchat => "Snapchat",
+    Snapchat => "SnapChat",
     Line => "Line",
     FourSale => "4Sale",
     Wechat => "WeChat",
@@ -539,7 +563,7 @@ impl RelationshipToTrafficker {
         match self {
             Self::Familial => Some("Familial"),
             Self::Acquainted => Some("Acquainted"),
-            Self::Unacquainted => Some("Unacquainted"),
+            Self::Unacquainted => Some("Unaquainted"),
             Self::IntimatePartner | Self::Unknown => None,
         }
     }
@@ -549,10 +573,11 @@ impl RelationshipToTrafficker {
         match value.trim() {
             "Familial" => Ok(Self::Familial),
             "Acquainted" => Ok(Self::Acquainted),
-            "Unacquainted" => Ok(Self::Unacquainted),
+            // The standard spells it `Unaquainted`; the correct spelling is read too.
+            "Unaquainted" | "Unacquainted" => Ok(Self::Unacquainted),
             other => Err(ParseError::new(
                 "RelationshipToTrafficker",
-                format!("unknown HTCDS value {other:?}; expected one of Familial, Acquainted, Unacquainted"),
+                format!("unknown HTCDS value {other:?}; expected one of Familial, Acquainted, Unaquainted"),
             )),
         }
     }

@@ -249,6 +249,10 @@ pub struct Registration {
     pub data_sharing_consent: Option<Consent>,
     pub guardian: Option<Guardian>,
     pub narrative: Option<Narrative>,
+    /// What a case imported from another system's HTCDS file brought that Haven does not record as its
+    /// own (the status decided there, fields Haven has no place for). Not editable; kept through edits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<super::htcds::HtcdsImported>,
 }
 
 fn optional_line(field: &str, value: &Option<String>, max: usize) -> Result<Option<String>, ParseError> {
@@ -395,6 +399,7 @@ impl Registration {
             g.name = parse_line("guardian.name", &g.name, 200)?;
             g.organisation = parse_line("guardian.organisation", &g.organisation, 200)?;
         }
+        self.imported = self.imported.map(super::htcds::HtcdsImported::normalise).transpose()?;
         Ok(self)
     }
 

@@ -113,6 +113,7 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
             json!({"person": {"given_names": "Ana", "family_names": "Popescu", "sex": "female"}})
         }
         "/api/v1/registrations/import" => json!([]),
+        "/api/v1/registrations/htcds-export" => json!({"cases": []}),
         "/api/v1/registrations/{case}" => {
             json!({"version": 1, "registration": {"person": {"given_names": "Olena", "family_names": "Kovalenko"}}})
         }

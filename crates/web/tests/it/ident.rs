@@ -1335,7 +1335,13 @@ async fn a_registration_survives_an_htcds_round_trip_as_json_and_csv() {
         let new_id = saved[0]["id"].as_str().unwrap();
         assert_ne!(new_id, id);
         let file = w.file(new_id, &w.responder).await;
-        assert_eq!(file["registration"], original, "{format}: nothing lost in the round trip");
+        let mut registration = file["registration"].clone();
+        // What the other system recorded (here: the exporting case's reference and case worker) is kept
+        // as imported, apart from the registration.
+        let imported = registration.as_object_mut().unwrap().remove("imported").unwrap();
+        assert_eq!(registration, original, "{format}: nothing lost in the round trip");
+        assert_eq!(imported["case_owner"], "responder", "{format}: the case worker is the case owner");
+        assert!(imported["reference"].is_string(), "{imported}");
         assert_eq!(file["owner_organisation_id"], w.ngo.as_str());
     }
 }
@@ -1359,20 +1365,25 @@ async fn a_malformed_htcds_file_is_refused_whole_naming_the_line() {
     let file = format!("{header}\n{record}\n{bad}\n");
     let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, file).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], format!("line {second_line}, column prs_Birthdate"), "{}", r.body);
+    assert_eq!(
+        r.json()["error"]["problems"][0]["location"],
+        format!("line {second_line}, column prs_Birthdate"),
+        "{}",
+        r.body
+    );
 
     // A row of the wrong width.
     let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, format!("{header}\nx,y\n")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.json()["error"]["field"].as_str().unwrap().starts_with("line 2"), "{}", r.body);
-    // A field Haven does not read is refused rather than dropped.
-    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, format!("{header},prs_Email\n")).await;
+    assert!(r.json()["error"]["problems"][0]["location"].as_str().unwrap().starts_with("line 2"), "{}", r.body);
+    // A column that is no field of the standard is refused rather than dropped.
+    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, format!("{header},prs_Nickname\n")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // JSON: not JSON, and a document with an unknown field.
     let r = w.send_text("/api/v1/registrations/import?format=json", &w.responder, "{not json".into()).await;
     refused(&r, "malformed JSON import");
     let r = w
-        .send_text("/api/v1/registrations/import?format=json", &w.responder, r#"[{"prs_Email": "a@b.c"}]"#.into())
+        .send_text("/api/v1/registrations/import?format=json", &w.responder, r#"[{"prs_Nickname": "Ana"}]"#.into())
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let r = w.send_text("/api/v1/registrations/import?format=xml", &w.responder, csv.clone()).await;
@@ -1382,6 +1393,93 @@ async fn a_malformed_htcds_file_is_refused_whole_naming_the_line() {
     // Nothing was written.
     assert_eq!(w.t.app.store().count_cases().await.unwrap(), before);
     assert_eq!(w.get("/api/v1/registrations", &w.responder).await.body, list_before);
+}
+
+async fn send_bytes(w: &World, path: &str, s: &Session, body: &[u8]) -> Reply {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("host", "localhost")
+        .header("cookie", &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .header("content-type", "application/octet-stream")
+        .body(Body::from(body.to_vec()))
+        .unwrap();
+    w.t.send(req).await
+}
+
+#[tokio::test]
+async fn the_official_htcds_template_imports_as_it_is_keeping_the_status_as_imported_history() {
+    let w = World::new().await;
+    let template = include_bytes!("../data/htcds/template-single-select-filled.xlsx");
+    let r = send_bytes(&w, "/api/v1/registrations/import?format=xlsx", &w.responder, template).await;
+    let saved = ok(&r, StatusCode::CREATED);
+    assert_eq!(saved.as_array().unwrap().len(), 5, "{}", r.body);
+    let id = saved[0]["id"].as_str().unwrap();
+    assert_eq!(saved[0]["state"], "draft", "an imported status is no decision taken in Haven");
+    let file = w.file(id, &w.responder).await;
+    let imported = &file["registration"]["imported"];
+    assert_eq!(imported["trafficking_status"], "ActualVictimOfTrafficking", "{file}");
+    assert_eq!(imported["decision_making_org"], "NGO", "{file}");
+    assert_eq!(imported["consent"], true, "{file}");
+    assert_eq!(imported["remainder"]["prs_Email"], "ada.obi@example.org", "{file}");
+    assert!(file["nrm_status"].is_null(), "{file}");
+
+    // Haven's export writes it back in the standard's vocabulary.
+    let r = w.get(&format!("/api/v1/registrations/{id}/htcds"), &w.responder).await;
+    let doc = &ok(&r, StatusCode::OK)[0];
+    assert_eq!(doc["vic_TraffickingStatus"], "ActualVictimOfTrafficking");
+    assert_eq!(doc["vic_TraffickingStatusDecisionMakingOrg"], "NGO");
+    assert_eq!(doc["vic_ForcedLabourIndustry"], "A_AgricultureForestryAndFishing");
+    assert_eq!(doc["prs_MailingCountry"], "LV");
+    assert_eq!(doc["x_haven"]["x_haven_sex"], "unknown");
+    assert_eq!(doc["cas_CaseOwner"], "responder", "the case worker in Haven is the case owner now");
+}
+
+#[tokio::test]
+async fn every_problem_of_a_refused_htcds_file_is_listed_and_nothing_is_written() {
+    let w = World::new().await;
+    let before = w.t.app.store().count_cases().await.unwrap();
+    let csv = "prs_FirstName,prs_Birthdate,vic_TypeOfExploitation\r\nAnna,2001-02-30,SexualExploitation\r\n\
+               Ieva,2001-02-28,Tourism\r\nLiene,yesterday,Forced labour\r\n";
+    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, csv.into()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let problems: Vec<String> = r.json()["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["location"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        problems,
+        ["line 2, column prs_Birthdate", "line 4, column prs_Birthdate", "line 3, column vic_TypeOfExploitation"]
+    );
+    let r = send_bytes(&w, "/api/v1/registrations/import?format=xlsx", &w.responder, b"not a workbook").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(w.t.app.store().count_cases().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_selection_of_cases_exports_as_one_file_with_each_case_authorised() {
+    let w = World::new().await;
+    let a = w.create(&w.responder, full_registration()).await;
+    let b = w.create(&w.responder, full_registration()).await;
+    let other = w.create(&w.responder_b, full_registration()).await;
+    let path = "/api/v1/registrations/htcds-export";
+    let r = w.post(path, &w.responder, json!({"cases": [a, b], "format": "csv"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.starts_with("cas_CaseOwner,prs_Salutation,prs_FirstName"), "{}", r.body);
+    let r = w.post(path, &w.responder, json!({"cases": [a, b]})).await;
+    assert_eq!(ok(&r, StatusCode::OK).as_array().unwrap().len(), 2);
+    let r = w.post(path, &w.responder, json!({"cases": [a], "format": "xlsx"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.starts_with("PK"), "an XLSX package");
+    // A case the user may not read refuses the whole batch: nothing goes out.
+    let r = w.post(path, &w.responder, json!({"cases": [a, other]})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = w.post(path, &w.responder, json!({"cases": [a], "format": "xml"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "format");
 }
 
 #[tokio::test]
