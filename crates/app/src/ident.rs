@@ -485,8 +485,10 @@ impl App {
 
     /// The keyed blind indexes of a registration: its date of birth, its document numbers and
     /// its blocking keys for person linkage (the candidate index, see [`App::search_scope`]).
-    fn identifiers(&self, reg: &Registration) -> AppResult<Vec<(String, Vec<u8>)>> {
-        let mut out = self.block_identifiers(&PersonFacts::of_registration(reg))?;
+    /// `registered_at` is when the case was created (an age estimate is turned into a year of
+    /// birth from that day).
+    fn identifiers(&self, reg: &Registration, registered_at: i64) -> AppResult<Vec<(String, Vec<u8>)>> {
+        let mut out = self.block_identifiers(&PersonFacts::of_registration(reg, registered_at))?;
         if let Some(dob) = reg.person.date_of_birth {
             out.push(("dob".to_owned(), self.keys.blind_index("person_dob", &dob.to_string()).to_vec()));
         }
@@ -618,8 +620,8 @@ impl App {
         let person = self.person_row(&id, &reg)?;
         let event =
             self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
-        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg)?, &event).await?;
-        let possible_duplicates = self.duplicates_of(principal, &id, &reg).await?;
+        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg, case.created_at)?, &event).await?;
+        let possible_duplicates = self.duplicates_of(principal, &id, &reg, case.created_at).await?;
         Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
     }
 
@@ -655,11 +657,13 @@ impl App {
             &case.id,
             Some(&case.owner_organisation_id),
         );
-        self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
+        self.store
+            .update_registration(&person, &row, version, &self.identifiers(&reg, case.created_at)?, &event)
+            .await?;
         if state == RegistrationState::Submitted {
             self.cluster_after_save(&case.id).await;
         }
-        let possible_duplicates = self.duplicates_of(principal, &case.id, &reg).await?;
+        let possible_duplicates = self.duplicates_of(principal, &case.id, &reg, case.created_at).await?;
         Ok(Saved { id: case.id, reference: case.reference, version: next, state, possible_duplicates })
     }
 
@@ -697,7 +701,9 @@ impl App {
             &case.id,
             Some(&case.owner_organisation_id),
         );
-        self.store.update_registration(&person, &row, version, &self.identifiers(&reg)?, &event).await?;
+        self.store
+            .update_registration(&person, &row, version, &self.identifiers(&reg, case.created_at)?, &event)
+            .await?;
         self.cluster_after_save(&case.id).await;
         Ok(Saved {
             id: case.id,
@@ -1518,7 +1524,8 @@ impl App {
         reg: &Registration,
     ) -> AppResult<Vec<SearchHit>> {
         self.require(principal, Permission::Case(Compartment::Identity, Action::Write)).await?;
-        let hits = self.duplicates_of(principal, case_id, reg).await?;
+        let registered_at = self.store.case(case_id).await?.created_at;
+        let hits = self.duplicates_of(principal, case_id, reg, registered_at).await?;
         if !hits.is_empty() {
             let event = self
                 .event(principal, AuditAction::PersonSearched)
@@ -1541,8 +1548,9 @@ impl App {
         principal: &Principal,
         case_id: &str,
         reg: &Registration,
+        registered_at: i64,
     ) -> AppResult<Vec<SearchHit>> {
-        let facts = PersonFacts::of_registration(reg);
+        let facts = PersonFacts::of_registration(reg, registered_at);
         let document = reg.person.documents.first().map(|d| d.number.clone()).unwrap_or_default();
         if !facts.has_name() && reg.person.date_of_birth.is_none() && document.is_empty() {
             return Ok(vec![]);
@@ -1723,7 +1731,7 @@ impl App {
             let reg = self.decrypt_registration(row)?;
             let p = &reg.person;
             let show = shown(&p.given_names, &p.family_names, &p.aliases, p.date_of_birth.map(|d| d.to_string()));
-            return Ok(Some((PersonFacts::of_registration(&reg), show)));
+            return Ok(Some((PersonFacts::of_registration(&reg, o.case.created_at), show)));
         }
         let person = match self.store.person(&o.case.id).await {
             Ok(p) => p,

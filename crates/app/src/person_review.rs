@@ -22,9 +22,8 @@ use std::sync::Arc;
 
 use haven_domain::access::{FIELDS_LINKAGE_COMPARES, may_review_pair};
 use haven_domain::audit::AuditAction;
-use haven_domain::case::Sex;
 use haven_domain::ident::record::Registration;
-use haven_domain::{Coded, MessageId, Permission};
+use haven_domain::{MessageId, Permission};
 use haven_link::cluster::{Link, cluster_with_cannot_link};
 use haven_link::data::{BadValues, Dataset, RawRecord};
 use haven_link::linker::{Linker, ScoredPair};
@@ -36,6 +35,7 @@ use serde::Serialize;
 pub use haven_link::diagnose::ModelWarning;
 pub use haven_link::review::Answer;
 
+use crate::ident::linkage::PersonFacts;
 use crate::ident::{FieldReason, PersonModel, RelinkJob};
 use crate::{App, AppError, AppResult, Principal, new_id};
 
@@ -206,48 +206,25 @@ fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
 }
 
 /// What the engine compares of a registration, by the model's field (the raw record's slots:
-/// the fields, then age columns, left empty).
-fn raw_values(model: &LinkageModel, reg: &Registration) -> Vec<Option<String>> {
-    let p = &reg.person;
-    let some = |s: String| (!s.trim().is_empty()).then_some(s);
-    let mut out: Vec<Option<String>> = model
-        .settings
-        .fields
-        .iter()
-        .map(|f| match f.name.as_str() {
-            "given_names" => some(p.given_names.trim().to_owned()),
-            "family_names" => {
-                let mut names: Vec<&str> = Vec::new();
-                for n in
-                    std::iter::once(p.family_names.as_str()).chain(p.previous_family_names.iter().map(String::as_str))
-                {
-                    let n = n.trim();
-                    if !n.is_empty() && !names.contains(&n) {
-                        names.push(n);
-                    }
-                }
-                some(names.join("|"))
-            }
-            "date_of_birth" => p.date_of_birth.map(|d| d.to_string()),
-            "sex" => (p.sex != Sex::Unknown).then(|| p.sex.code().to_owned()),
-            "citizenship" => p.citizenships.first().map(|c| c.as_str().to_owned()),
-            _ => None,
-        })
-        .collect();
+/// the fields, then age columns, left empty): the names with every alias and earlier family
+/// name as alternatives, and the date of birth or the year of birth its age gives
+/// ([`PersonFacts::training_value`]), as search and clustering compare them.
+fn raw_values(model: &LinkageModel, facts: &PersonFacts) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = model.settings.fields.iter().map(|f| facts.training_value(&f.name)).collect();
     out.resize(model.settings.raw_slots(), None);
     out
 }
 
 /// The registrations as the engine's records, in the order given.
-fn dataset(model: &LinkageModel, people: &[(String, Registration)]) -> AppResult<Dataset> {
+fn dataset(model: &LinkageModel, people: &[(String, PersonFacts)]) -> AppResult<Dataset> {
     let source: Arc<str> = Arc::from("registrations");
     let records = people
         .iter()
         .enumerate()
-        .map(|(i, (id, reg))| RawRecord {
+        .map(|(i, (id, facts))| RawRecord {
             id: id.clone(),
             source: 0,
-            values: raw_values(model, reg),
+            values: raw_values(model, facts),
             truth: None,
             line: i as u64 + 1,
             source_name: source.clone(),
@@ -257,7 +234,7 @@ fn dataset(model: &LinkageModel, people: &[(String, Registration)]) -> AppResult
 }
 
 /// Every candidate pair of `people` under `model`, scored, as rows by case id.
-fn score_all(model: &LinkageModel, people: &[(String, Registration)], version: i64) -> AppResult<Vec<ReviewPairRow>> {
+fn score_all(model: &LinkageModel, people: &[(String, PersonFacts)], version: i64) -> AppResult<Vec<ReviewPairRow>> {
     if people.len() < 2 {
         return Ok(vec![]);
     }
@@ -267,7 +244,7 @@ fn score_all(model: &LinkageModel, people: &[(String, Registration)], version: i
     Ok(rows_of(&scored, people, version))
 }
 
-fn rows_of(scored: &[ScoredPair], people: &[(String, Registration)], version: i64) -> Vec<ReviewPairRow> {
+fn rows_of(scored: &[ScoredPair], people: &[(String, PersonFacts)], version: i64) -> Vec<ReviewPairRow> {
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out = Vec::with_capacity(scored.len());
     for p in scored {
@@ -322,7 +299,7 @@ struct Trained {
 /// calibrates the threshold on them, and scores the candidate pairs under the result.
 fn train(
     base: LinkageModel,
-    people: &[(String, Registration)],
+    people: &[(String, PersonFacts)],
     answers: &[(String, String, Answer)],
 ) -> AppResult<Option<Trained>> {
     let data = dataset(&base, people)?;
@@ -376,12 +353,16 @@ impl App {
         Ok(self)
     }
 
-    /// The registrations of a jurisdiction, decrypted (in memory only), by case id.
-    async fn register_of(&self, jurisdiction: &str) -> AppResult<Vec<(String, Registration)>> {
+    /// What linkage compares of the registrations of a jurisdiction, decrypted (in memory only),
+    /// by case id.
+    async fn register_of(&self, jurisdiction: &str) -> AppResult<Vec<(String, PersonFacts)>> {
         let rows = self.store.registrations_in(jurisdiction).await?;
+        let created = self.store.case_created_at(Some(jurisdiction)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            out.push((row.case_id.clone(), self.decrypt_registration(row)?));
+            let registered_at = created.get(&row.case_id).copied().unwrap_or_default();
+            let reg = self.decrypt_registration(row)?;
+            out.push((row.case_id.clone(), PersonFacts::of_registration(&reg, registered_at)));
         }
         Ok(out)
     }
@@ -444,8 +425,11 @@ impl App {
         question: ReviewQuestion,
     ) -> AppResult<Option<ReviewPair>> {
         let Some((ca, ra, cb, rb)) = self.reviewable(principal, case_a, case_b).await? else { return Ok(None) };
-        let people =
-            vec![(ca.id.clone(), self.decrypt_registration(&ra)?), (cb.id.clone(), self.decrypt_registration(&rb)?)];
+        let facts = |reg: &Registration, at: i64| PersonFacts::of_registration(reg, at);
+        let people = vec![
+            (ca.id.clone(), facts(&self.decrypt_registration(&ra)?, ca.created_at)),
+            (cb.id.clone(), facts(&self.decrypt_registration(&rb)?, cb.created_at)),
+        ];
         let lm = model.model().clone();
         let linker = Linker::new(lm.clone(), dataset(&lm, &people)?).map_err(engine)?;
         let scored = linker.score_pair(0, 1).map_err(engine)?;

@@ -241,4 +241,20 @@ impl Store {
         out.dedup();
         Ok(out)
     }
+
+    /// When each case of `jurisdiction` was created (every case's with `None`), by case id, in
+    /// seconds since 1970: the day a registration's age estimate was recorded on, which person
+    /// linkage turns into an estimated year of birth.
+    pub async fn case_created_at(&self, jurisdiction: Option<&str>) -> Result<std::collections::HashMap<String, i64>> {
+        let rows: Vec<(String, i64)> = match jurisdiction {
+            Some(j) => {
+                on_pool!(self, |pool| sqlx::query_as("SELECT id, created_at FROM cases WHERE jurisdiction = $1")
+                    .bind(j)
+                    .fetch_all(pool)
+                    .await?)
+            }
+            None => on_pool!(self, |pool| sqlx::query_as("SELECT id, created_at FROM cases").fetch_all(pool).await?),
+        };
+        Ok(rows.into_iter().collect())
+    }
 }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use haven_domain::ParseError;
 use haven_domain::case::{CalendarDate, Sex};
-use haven_domain::ident::record::Registration;
+use haven_domain::ident::age::{AgeAssessment, AgeRange};
+use haven_domain::ident::record::{PersonDetails, Registration};
 use haven_link::cluster::{Link, cluster_with_cannot_link};
 use haven_link::compare::Comparison;
 use haven_link::data::MAX_VALUE_CHARS;
@@ -186,6 +187,49 @@ fn alternatives<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
     out
 }
 
+/// An age guessed or assessed is taken as at least this many years either side (as an age
+/// estimate read by `haven link`).
+const MIN_ESTIMATE_TOLERANCE: u16 = 2;
+/// An age range wider than this many years either side says too little to compare.
+const MAX_ESTIMATE_TOLERANCE: u16 = 20;
+/// The earliest year of birth the engine reads (its default `min_birth_year`).
+const EARLIEST_BIRTH_YEAR: u16 = 1880;
+
+/// The year of birth an age range measured on `on` gives, as the engine's estimate `~YYYY±N`.
+/// A person aged `min..=max` on `on` was born after `on` less `max + 1` years and on or before
+/// `on` less `min` years: the middle of those years (of two, the later for a day in the second
+/// half of the year, the earlier in the first half, as `haven link` turns an age into a year),
+/// with half their span either side, at least [`MIN_ESTIMATE_TOLERANCE`]. `None` when the span
+/// is over [`MAX_ESTIMATE_TOLERANCE`] years either side or the year is before
+/// [`EARLIEST_BIRTH_YEAR`].
+pub(crate) fn estimated_birth_year(range: AgeRange, on: CalendarDate) -> Option<String> {
+    let latest = on.year.checked_sub(u16::from(range.min_years()))?;
+    let earliest = on.year.checked_sub(u16::from(range.max_years()) + 1)?;
+    let span = latest - earliest;
+    let year = earliest + span / 2 + u16::from(span % 2 == 1 && on.month > 6);
+    let tolerance = span.div_ceil(2).max(MIN_ESTIMATE_TOLERANCE);
+    (tolerance <= MAX_ESTIMATE_TOLERANCE && year >= EARLIEST_BIRTH_YEAR).then(|| format!("~{year}±{tolerance}"))
+}
+
+/// What linkage compares as a person's date of birth: the date registered; without one, the
+/// year of birth the latest age assessment gives on its own day; without one, the year the age
+/// estimate gives on `registered_on` (the day it was recorded with the registration). `None`
+/// when nothing of it is known.
+pub(crate) fn birth_year_of(person: &PersonDetails, registered_on: Option<CalendarDate>) -> Option<String> {
+    if let Some(d) = person.date_of_birth {
+        return Some(d.to_string());
+    }
+    // the latest assessment; of two on one day, the later in the list (as the age rules take it)
+    let latest = person.age_assessments.iter().fold(None::<&AgeAssessment>, |best, a| match best {
+        Some(b) if b.date > a.date => Some(b),
+        _ => Some(a),
+    });
+    match latest {
+        Some(a) => estimated_birth_year(a.result, a.date),
+        None => estimated_birth_year(person.age_estimate?, registered_on?),
+    }
+}
+
 /// What linkage compares of one person.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PersonFacts {
@@ -252,18 +296,47 @@ impl PersonFacts {
         }
     }
 
-    /// A registration.
-    pub fn of_registration(reg: &Registration) -> PersonFacts {
+    /// A registration made at `registered_at` (its case's creation, in seconds since 1970): the
+    /// date of birth, or without one the year of birth its age gives ([`birth_year_of`]).
+    pub fn of_registration(reg: &Registration, registered_at: i64) -> PersonFacts {
         let p = &reg.person;
         PersonFacts::of_person(
             &p.given_names,
             &p.family_names,
             &p.previous_family_names,
             &p.aliases,
-            p.date_of_birth.map(|d| d.to_string()),
+            birth_year_of(p, CalendarDate::from_unix_seconds(registered_at)),
             p.sex,
             p.citizenships.first().map(|c| c.as_str().to_owned()),
         )
+    }
+
+    /// The values of one record that the engine trains on, by field name: every name form's
+    /// given names as alternatives of one another (aliases among them), and likewise the family
+    /// names (earlier ones and aliases' among them), so that training compares what search and
+    /// clustering compare; the rest as for a query.
+    pub(crate) fn training_value(&self, field: &str) -> Option<String> {
+        let joined = |given: bool| {
+            let mut names: Vec<&str> = Vec::new();
+            for f in &self.forms {
+                let value = if given { f.given.as_str() } else { f.family.as_str() };
+                for n in value.split('|').map(str::trim) {
+                    if !n.is_empty() && !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+            }
+            let v = alternatives(names);
+            (!v.is_empty()).then_some(v)
+        };
+        match field {
+            "given_names" => joined(true),
+            "family_names" => joined(false),
+            "date_of_birth" => self.date_of_birth.clone(),
+            "sex" => self.sex.map(str::to_owned),
+            "citizenship" => self.citizenship.clone(),
+            _ => None,
+        }
     }
 
     /// A searched name (any order, any split between given and family names) and date of birth.
@@ -461,7 +534,9 @@ pub(crate) fn block_key_basis(model: &PersonModel) -> AppResult<String> {
     let keys = block_keys(model, &probe, true)?;
     // the refined keys are stored too (since the candidate index bounded its lookups)
     let refined: Vec<String> = block_key_pairs(model, &probe, true)?.into_iter().filter_map(|(_, r)| r).collect();
-    let keys = keys.into_iter().chain(refined);
+    // and a year of birth estimated from an age (since ages are fed)
+    let aged = PersonFacts::of_person("Olena", "Kovalenko", &[], &[], Some("~1990±2".to_owned()), Sex::Female, None);
+    let keys = keys.into_iter().chain(refined).chain(block_keys(model, &aged, false)?);
     let settings = serde_json::to_string(&model.model).map_err(|e| AppError::Internal(Box::new(e)))?;
     Ok(format!("{settings}\n{}", keys.collect::<Vec<_>>().join(",")))
 }
@@ -726,6 +801,97 @@ mod tests {
 
     fn record(facts: PersonFacts) -> ClusterRecord {
         ClusterRecord { facts, documents: vec![] }
+    }
+
+    fn day(s: &str) -> CalendarDate {
+        CalendarDate::parse("day", s).unwrap()
+    }
+
+    fn years(min: u8, max: u8) -> AgeRange {
+        AgeRange::new(min, max).unwrap()
+    }
+
+    #[test]
+    fn an_age_range_becomes_the_years_of_birth_it_allows() {
+        // 38 on 1 September 2023: born 1984 or 1985, the later taken in the second half of the
+        // year, two years either side at least (as `haven link` reads an age)
+        assert_eq!(estimated_birth_year(years(38, 38), day("2023-09-01")).as_deref(), Some("~1985±2"));
+        assert_eq!(estimated_birth_year(years(41, 41), day("2023-02-15")).as_deref(), Some("~1981±2"));
+        // 16 to 18 in September 2023: born 2004 to 2007
+        assert_eq!(estimated_birth_year(years(16, 18), day("2023-09-01")).as_deref(), Some("~2006±2"));
+        // 20 to 30: born 1992 to 2003, the middle year and six years either side
+        assert_eq!(estimated_birth_year(years(20, 30), day("2023-01-10")).as_deref(), Some("~1997±6"));
+        // a range too wide to say anything, or a year the engine does not read
+        assert_eq!(estimated_birth_year(years(0, 60), day("2023-01-10")), None);
+        assert_eq!(estimated_birth_year(years(120, 120), day("1990-01-10")), None);
+    }
+
+    /// The estimate covers every year of birth the age range allows on its day, for every range
+    /// of 0 to 39 years wide starting at 0 to 59, measured on a day of every month.
+    #[test]
+    fn the_estimate_covers_every_year_the_range_allows() {
+        for (min, extra, month) in
+            (0u8..60).flat_map(|a| (0u8..40).flat_map(move |b| (1u8..=12).map(move |m| (a, b, m))))
+        {
+            let on = CalendarDate { year: 2024, month, day: 15 };
+            let max = min + extra;
+            let text = estimated_birth_year(years(min, max), on).unwrap();
+            let (centre, tolerance) = text[1..].split_once('±').unwrap();
+            let (centre, tolerance): (u16, u16) = (centre.parse().unwrap(), tolerance.parse().unwrap());
+            assert!(tolerance >= 2 && tolerance <= 20, "{text}");
+            // every birthday (the 1st and the 28th of each month) of an age within the range on `on`
+            for born in (2024 - u16::from(max) - 1)..=(2024 - u16::from(min)) {
+                for (m, d) in (1u8..=12).flat_map(|m| [(m, 1u8), (m, 28)]) {
+                    let birth = CalendarDate { year: born, month: m, day: d };
+                    if birth > on || !(u16::from(min)..=u16::from(max)).contains(&birth.age_on(on)) {
+                        continue;
+                    }
+                    assert!(born.abs_diff(centre) <= tolerance, "{min}-{max} on {on}: {text} misses {born}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_registration_without_a_date_of_birth_is_compared_on_the_year_its_age_gives() {
+        let mut p = PersonDetails { given_names: "Olena".into(), family_names: "Koval".into(), ..Default::default() };
+        let registered = Some(day("2025-10-01"));
+        assert_eq!(birth_year_of(&p, registered), None);
+        // the estimate made at registration
+        p.age_estimate = Some(years(17, 17));
+        assert_eq!(birth_year_of(&p, registered).as_deref(), Some("~2008±2"));
+        assert_eq!(birth_year_of(&p, None), None, "without the day it was made, an estimate says nothing");
+        // the latest assessment wins over the estimate, on its own day
+        let assessment = |on: &str, min: u8, max: u8| haven_domain::ident::age::AgeAssessment {
+            date: day(on),
+            method: haven_domain::ident::age::AgeAssessmentMethod::Medical,
+            result: years(min, max),
+            assessed_by: "clinic".into(),
+        };
+        p.age_assessments = vec![assessment("2026-03-01", 19, 21), assessment("2025-11-01", 15, 16)];
+        assert_eq!(birth_year_of(&p, registered).as_deref(), Some("~2005±2"));
+        // a registered date of birth wins over both
+        p.date_of_birth = Some(day("2008-04-02"));
+        assert_eq!(birth_year_of(&p, registered).as_deref(), Some("2008-04-02"));
+    }
+
+    #[test]
+    fn training_sees_the_aliases_and_earlier_family_names_as_alternatives() {
+        let f = PersonFacts::of_person(
+            "Olena",
+            "Kovalenko",
+            &["Ozola".to_owned()],
+            &["Lena".to_owned(), "Alona Petrenko".to_owned()],
+            Some("~1990±2".to_owned()),
+            Sex::Female,
+            Some("UA".into()),
+        );
+        assert_eq!(f.training_value("given_names").as_deref(), Some("Olena|Lena|Alona"));
+        assert_eq!(f.training_value("family_names").as_deref(), Some("Kovalenko|Ozola|Petrenko"));
+        assert_eq!(f.training_value("date_of_birth").as_deref(), Some("~1990±2"));
+        assert_eq!(f.training_value("sex").as_deref(), Some("female"));
+        assert_eq!(f.training_value("citizenship").as_deref(), Some("UA"));
+        assert_eq!(f.training_value("town"), None);
     }
 
     #[test]

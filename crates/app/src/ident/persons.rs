@@ -82,9 +82,10 @@ impl App {
         Ok(self.keys.blind_index("person_cluster_basis", &block_key_basis(model)?).to_vec())
     }
 
-    fn cluster_record(reg: &Registration) -> ClusterRecord {
+    /// A registration for clustering; `registered_at` is when its case was created.
+    fn cluster_record(reg: &Registration, registered_at: i64) -> ClusterRecord {
         ClusterRecord {
-            facts: PersonFacts::of_registration(reg),
+            facts: PersonFacts::of_registration(reg, registered_at),
             documents: reg.person.documents.iter().map(|d| normalise_document(&d.number)).collect(),
         }
     }
@@ -142,7 +143,7 @@ impl App {
         for o in self.store.case_overviews_among(None, seeds).await? {
             let Some(row) = &o.registration else { continue };
             let reg = self.decrypt_registration(row)?;
-            let record = Self::cluster_record(&reg);
+            let record = Self::cluster_record(&reg, o.case.created_at);
             candidates.extend(self.block_candidates(model, &record.facts).await?);
             let documents: Vec<Vec<u8>> = reg
                 .person
@@ -166,7 +167,7 @@ impl App {
                 continue;
             }
             let reg = self.decrypt_registration(row)?;
-            scored.push((o.case.id.clone(), Self::cluster_record(&reg)));
+            scored.push((o.case.id.clone(), Self::cluster_record(&reg, o.case.created_at)));
         }
         let mut index = PersonIndex::new(model)?;
         for (i, (_, record)) in scored.iter().enumerate() {
@@ -212,7 +213,7 @@ impl App {
             }
             let record = match decrypted.remove(&o.case.id) {
                 Some(record) => record,
-                None => Self::cluster_record(&self.decrypt_registration(row)?),
+                None => Self::cluster_record(&self.decrypt_registration(row)?, o.case.created_at),
             };
             members.push(Member { case_id: o.case.id.clone(), record });
         }
@@ -360,11 +361,13 @@ impl App {
                 return Ok((assignment, summary));
             }
         }
+        let created = self.store.case_created_at(Some(jurisdiction)).await?;
         let mut members = Vec::with_capacity(rows.len());
         for row in rows {
+            let registered_at = created.get(&row.case_id).copied().unwrap_or_default();
             members.push(Member {
                 case_id: row.case_id.clone(),
-                record: Self::cluster_record(&self.decrypt_registration(row)?),
+                record: Self::cluster_record(&self.decrypt_registration(row)?, registered_at),
             });
         }
         let ids: Vec<String> = members.iter().map(|m| m.case_id.clone()).collect();
@@ -412,28 +415,23 @@ impl App {
         tokio::spawn(async move {
             let (mut model, mut job_id) = (model, job.id);
             loop {
-                if let Err(e) = app.run_relink(&model, &job_id).await {
+                let heartbeat = app.keep_relink_alive(&job_id);
+                let outcome = app.relink_steps(&model, &job_id).await;
+                drop(heartbeat);
+                // the model was replaced while it ran: the clusters are made again with the new
+                // one, and that job starts before this one ends, so that whoever follows the jobs
+                // never finds none running between the two
+                let mut next = app.next_relink_job(&model, &job_id).await;
+                if let Err(e) = app.end_relink_job(&job_id, outcome).await {
                     tracing::error!(error = %e, "the re-link of persons failed");
                 }
-                // the model was replaced while it ran: the clusters are made again with the new one
-                let now = app.person_model();
-                if Arc::ptr_eq(&model, &now) {
-                    break;
+                // or replaced as it ended (a model installed then saw this job running)
+                if next.is_none() {
+                    next = app.next_relink_job(&model, &job_id).await;
                 }
-                match app.store.linkage_jobs(20).await {
-                    Ok(jobs) if jobs.iter().all(|j| j.state != "running") => {}
-                    Ok(_) => break,
-                    Err(e) => {
-                        tracing::error!(error = %e, "the re-link of persons with the model now in use could not start");
-                        break;
-                    }
-                }
-                match app.new_relink_job(&now, None).await {
-                    Ok(next) => (model, job_id) = (now, next.id),
-                    Err(e) => {
-                        tracing::error!(error = %e, "the re-link of persons with the model now in use could not start");
-                        break;
-                    }
+                match next {
+                    Some((now, next)) => (model, job_id) = (now, next.id),
+                    None => break,
                 }
             }
         });
@@ -475,6 +473,40 @@ impl App {
         let heartbeat = self.keep_relink_alive(job_id);
         let outcome = self.relink_steps(model, job_id).await;
         drop(heartbeat);
+        self.end_relink_job(job_id, outcome).await
+    }
+
+    /// A job for a re-link with the model now in use, started, when it is not `model` (the one
+    /// job `current` ran with) and no job other than `current` runs; `None` otherwise, or when it
+    /// could not start (logged).
+    async fn next_relink_job(
+        &self,
+        model: &Arc<PersonModel>,
+        current: &str,
+    ) -> Option<(Arc<PersonModel>, LinkageJobRow)> {
+        let now = self.person_model();
+        if Arc::ptr_eq(model, &now) {
+            return None;
+        }
+        let started = match self.store.linkage_jobs(20).await {
+            Ok(jobs) if jobs.iter().all(|j| j.state != "running" || j.id == current) => {
+                self.new_relink_job(&now, None).await
+            }
+            Ok(_) => return None,
+            Err(e) => Err(e.into()),
+        };
+        match started {
+            Ok(job) => Some((now, job)),
+            Err(e) => {
+                tracing::error!(error = %e, "the re-link of persons with the model now in use could not start");
+                None
+            }
+        }
+    }
+
+    /// Ends a re-link job with what its steps gave: done with their outcome, or failed with the
+    /// reason (no personal data: the errors name steps and counts).
+    async fn end_relink_job(&self, job_id: &str, outcome: AppResult<String>) -> AppResult<()> {
         match outcome {
             Ok(detail) => {
                 self.store.end_linkage_job(job_id, "done", self.now(), &detail).await?;
@@ -497,16 +529,22 @@ impl App {
         let mut by_jurisdiction: BTreeMap<String, Vec<Member>> = BTreeMap::new();
         let mut after = String::new();
         let mut done = 0i64;
+        // when each case was created (an age estimate's day), read again for cases created since
+        let mut created = self.store.case_created_at(None).await?;
         loop {
             let page = self.store.referred_after(&after, RELINK_PAGE).await?;
             let Some((_, last)) = page.last() else { break };
             after = last.case_id.clone();
+            if page.iter().any(|(_, row)| !created.contains_key(&row.case_id)) {
+                created = self.store.case_created_at(None).await?;
+            }
             for (jurisdiction, row) in &page {
                 let reg = self.decrypt_registration(row)?;
+                let registered_at = created.get(&row.case_id).copied().unwrap_or_default();
                 by_jurisdiction
                     .entry(jurisdiction.clone())
                     .or_default()
-                    .push(Member { case_id: row.case_id.clone(), record: Self::cluster_record(&reg) });
+                    .push(Member { case_id: row.case_id.clone(), record: Self::cluster_record(&reg, registered_at) });
             }
             done += i64::try_from(page.len()).unwrap_or(i64::MAX);
             total = total.max(done);

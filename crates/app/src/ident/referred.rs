@@ -36,7 +36,7 @@ impl App {
             .event(principal, AuditAction::RegistrationCreated)
             .on("case", &id, Some(&organisation.id))
             .detail(detail.to_owned());
-        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg)?, &event).await?;
+        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg, case.created_at)?, &event).await?;
         Ok(id)
     }
 }

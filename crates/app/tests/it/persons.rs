@@ -104,6 +104,31 @@ async fn ids_stay_across_saves_and_a_linking_registration_merges_into_the_older_
     assert_eq!((counts.persons, counts.records), (1, 4));
 }
 
+/// A registration whose person has no date of birth, only an age estimated at registration.
+fn with_age(given: &str, family: &str, min_years: u8, max_years: u8) -> Registration {
+    let mut reg = registration(given, family, None, None);
+    reg.person.age_estimate = Some(haven_domain::ident::age::AgeRange::new(min_years, max_years).unwrap());
+    reg
+}
+
+#[tokio::test]
+async fn an_age_estimate_is_compared_with_the_date_of_birth_it_may_be() {
+    let w = sqlite_world().await;
+    let cw = &w.caseworkers[0];
+    let dated = refer(&w.app, cw, registration("Olena", "Kovalenko", Some("1990-05-01"), None)).await;
+    // 35 or 36 when registered on 28 May 2026: born 1989 to 1991, so she may be the same person
+    let adult = refer(&w.app, cw, with_age("Olena", "Kovalenko", 35, 36)).await;
+    assert_eq!(person_of(&w, &adult).await, person_of(&w, &dated).await);
+    // 16 or 17: born about 2009, not the woman born in 1990, though the names agree (without the
+    // age, the names, sex and citizenship alone made her the same person)
+    let child = refer(&w.app, cw, with_age("Olena", "Kovalenko", 16, 17)).await;
+    assert_ne!(person_of(&w, &child).await, person_of(&w, &dated).await);
+    // a full re-link gives the same persons
+    let before = groups(&partition(&w, &[dated.clone(), adult.clone(), child.clone()]).await);
+    assert_eq!(w.app.relink(None).await.unwrap().state, "done");
+    assert_eq!(groups(&partition(&w, &[dated, adult, child]).await), before);
+}
+
 #[tokio::test]
 async fn a_cannot_link_answer_splits_a_person_and_keeps_them_apart() {
     let w = sqlite_world().await;
@@ -315,6 +340,31 @@ async fn a_model_installed_while_serving_rebuilds_the_index_and_relinks_the_pers
     let c = refer(&w.app, cw, bare()).await;
     assert_eq!(person_of(&w, &c).await, person_of(&w, &a).await);
     assert_eq!(w.app.person_clusters(&w.rapporteur, lv).await.unwrap().persons, 1);
+}
+
+#[tokio::test]
+async fn a_relink_replaced_by_one_with_a_new_model_leaves_no_moment_without_a_job_running() {
+    let w = sqlite_world().await;
+    for r in register_of(60, 5) {
+        refer(&w.app, &w.caseworkers[0], r).await;
+    }
+    let first = w.app.start_relink(Some("operator")).await.unwrap();
+    let lower = include_str!("../../linkage/persons.toml").replace("threshold = 0.9", "threshold = 0.85");
+    w.app.install_person_model(haven_app::ident::PersonModel::from_operator_file(&lower).unwrap()).await.unwrap();
+    // from the installation until a job with the new model is done, whoever polls the jobs (as
+    // the API's readers do) always finds one running, or the one with the new model done
+    for polls in 0.. {
+        let jobs = w.app.relink_jobs(20).await.unwrap();
+        let running = jobs.iter().any(|j| j.state == "running");
+        let done_with_new = jobs.iter().any(|j| j.state == "done" && j.current_model);
+        assert!(running || done_with_new, "no job running after {polls} polls: {jobs:?}");
+        if done_with_new && !running {
+            assert!(jobs.iter().any(|j| j.id == first && j.state != "running"), "{jobs:?}");
+            break;
+        }
+        assert!(polls < 4000, "the re-link does not end: {jobs:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// Keeps a review answer about two registrations as the review does (the smaller id first).

@@ -15,6 +15,7 @@ contract_tests!(
     registrations_saved_since_the_scoring_are_counted,
     model_versions_count_up_and_the_latest_is_read,
     running_linkage_jobs_are_failed_with_the_reason_and_ended_ones_left_alone,
+    cases_are_read_with_the_time_they_were_created_per_jurisdiction_or_all,
 );
 
 /// Referred registrations `ids` of the NGO, in Latvia or `country`, saved at `at`.
@@ -150,6 +151,22 @@ async fn registrations_saved_since_the_scoring_are_counted(t: TestStore) {
     // scored again after them: none
     t.store.replace_review_pairs("LV", T0 + 200, &[pair("case-a", "case-b", 1, 0)]).await.unwrap();
     assert_eq!(t.store.registrations_saved_since_scoring("LV").await.unwrap(), 0);
+}
+
+/// The day a case was created is the day its registration's age estimate was recorded on.
+async fn cases_are_read_with_the_time_they_were_created_per_jurisdiction_or_all(t: TestStore) {
+    let w = seed(&t).await;
+    registered(&t, &w, &["case-a", "case-b"], "LV", T0).await;
+    registered(&t, &w, &["case-c"], "LV", T0 + 86_400).await;
+    registered(&t, &w, &["case-x"], "EE", T0 + 60).await;
+    let lv = t.store.case_created_at(Some("LV")).await.unwrap();
+    let want: std::collections::HashMap<String, i64> =
+        [("case-a", T0), ("case-b", T0), ("case-c", T0 + 86_400)].map(|(c, at)| (c.to_owned(), at)).into();
+    assert_eq!(lv, want);
+    let all = t.store.case_created_at(None).await.unwrap();
+    assert!(want.iter().all(|(c, at)| all.get(c) == Some(at)));
+    assert_eq!(all.get("case-x"), Some(&(T0 + 60)));
+    assert!(t.store.case_created_at(Some("LT")).await.unwrap().is_empty());
 }
 
 async fn model_versions_count_up_and_the_latest_is_read(t: TestStore) {
