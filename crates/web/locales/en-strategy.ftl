@@ -131,8 +131,21 @@ msg-greta-round-number = a round number from 1 to { $max }
 msg-greta-address = an address starting with https://
 msg-greta-strength-not-read = the wording has none of urges, considers, invites: choose the strength
 strategy-title-eu-2012-2016 = EU Strategy towards the eradication of trafficking in human beings 2012–2016
+strategy-title-eu-2021-2025 = EU Strategy on Combatting Trafficking in Human Beings 2021–2025
 
 audit-action-strategy_read = Strategies, action plans or overdue actions read
 audit-action-strategy_changed = Strategy, action or progress of an action recorded
 audit-action-greta_read = GRETA rounds, recommendations or follow-up read
 audit-action-greta_changed = GRETA round, recommendation or follow-up recorded
+
+# Networks and platforms, prevention and demand reduction: the messages of the rules and the audit labels.
+msg-network-kind-of-scope = the EU's networks are recorded at the EU level, a national coordination mechanism by a country
+msg-network-retention = a contact is kept from { $from } to { $until } at the latest
+msg-prevention-language-code = { $value } is not an ISO 639-1 language code
+msg-prevention-unknown-release = no statistics release { $value } is held here
+msg-prevention-not-a-count = { $value } is not a whole number
+audit-action-network_read = Networks, meetings or contacts read
+audit-action-network_changed = Network, meeting, action arising or contact recorded
+audit-action-network_contacts_purged = Contacts past their retention deleted
+audit-action-prevention_read = Prevention records read
+audit-action-prevention_changed = Prevention record recorded

@@ -131,8 +131,21 @@ msg-greta-round-number = kārtas numurs no 1 līdz { $max }
 msg-greta-address = adrese, kas sākas ar https://
 msg-greta-strength-not-read = formulējumā nav neviena no urges, considers, invites: izvēlieties stingrumu
 strategy-title-eu-2012-2016 = ES stratēģija cilvēku tirdzniecības izskaušanai 2012.–2016. gadam
+strategy-title-eu-2021-2025 = ES stratēģija cilvēku tirdzniecības apkarošanai 2021.–2025. gadam
 
 audit-action-strategy_read = Skatītas stratēģijas, rīcības plāni vai nokavētie pasākumi
 audit-action-strategy_changed = Reģistrēta stratēģija, pasākums vai pasākuma izpilde
 audit-action-greta_read = Skatītas GRETA kārtas, ieteikumi vai to izpilde
 audit-action-greta_changed = Reģistrēta GRETA kārta, ieteikums vai tā izpilde
+
+# Tīkli un platformas, novēršana un pieprasījuma mazināšana: noteikumu ziņojumi un audita nosaukumi.
+msg-network-kind-of-scope = ES tīklus reģistrē ES līmenī, valsts koordinācijas mehānismu — valsts
+msg-network-retention = kontaktpersonu glabā no { $from } līdz ne vēlāk kā { $until }
+msg-prevention-language-code = { $value } nav ISO 639-1 valodas kods
+msg-prevention-unknown-release = šeit nav statistikas publikācijas { $value }
+msg-prevention-not-a-count = { $value } nav vesels skaitlis
+audit-action-network_read = Skatīti tīkli, sanāksmes vai kontaktpersonas
+audit-action-network_changed = Reģistrēts tīkls, sanāksme, izrietošs uzdevums vai kontaktpersona
+audit-action-network_contacts_purged = Dzēstas kontaktpersonas, kuru glabāšanas termiņš beidzies
+audit-action-prevention_read = Skatīti novēršanas ieraksti
+audit-action-prevention_changed = Reģistrēts novēršanas ieraksts

@@ -145,11 +145,11 @@ pub(crate) fn overdue_lines(tr: &Tr<'_>, actions: Vec<OverdueAction>) -> Vec<Ove
     actions
         .into_iter()
         .map(|a| OverdueLine {
-            shipped: a.strategy_id == haven_domain::strategy::EU_STRATEGY_2012_2016,
+            shipped: haven_domain::strategy::is_shipped(&a.strategy_id),
             href: format!("/monitoring/strategies/{}/actions/{}", a.strategy_id, a.number),
             number: a.number,
-            strategy: if a.strategy_id == haven_domain::strategy::EU_STRATEGY_2012_2016 {
-                tr.t("strategy-title-eu-2012-2016")
+            strategy: if haven_domain::strategy::is_shipped(&a.strategy_id) {
+                tr.t(&format!("strategy-title-{}", a.strategy_id))
             } else {
                 format!("{} ({})", a.strategy_title, a.scope.code())
             },
@@ -344,7 +344,7 @@ async fn show_strategy(
         scope: strategy.scope.code().to_owned(),
         period: format!("{} – {}", strategy.starts_on, strategy.ends_on),
         shipped: strategy.shipped,
-        source: haven_domain::strategy::EU_STRATEGY_SOURCE,
+        source: haven_domain::strategy::shipped_source(&strategy.id),
         today: today.to_string(),
         progress: progress_lines(&strategy, &progress, &tr),
         actions: rows,
