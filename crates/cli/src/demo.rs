@@ -377,6 +377,13 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
             .await
             .context("synthetic action plan and GRETA rounds")?;
     }
+    // Networks and prevention: the EU's at the hub (its coordinator), each country's by its rapporteur.
+    for username in ["eu.coordinator", "demo.rapporteur", "ee.rapporteur", "lt.rapporteur"] {
+        if let Some(who) = here_principal(username) {
+            crate::demo_networks::seed(&seeding, who, today).await.context("synthetic networks")?;
+            crate::demo_prevention::seed(&seeding, who, today).await.context("synthetic prevention records")?;
+        }
+    }
 
     // The transnational referral in flight: from a Latvian NGO's case to Estonia's focal point.
     let transnational = match (here_principal("demo.ngo"), here_principal("demo.focalpoint")) {

@@ -13,6 +13,8 @@ mod demo_proceedings_victims;
 mod demo_representation;
 mod demo_stats;
 mod demo_strategy;
+mod demo_networks;
+mod demo_prevention;
 mod exchange;
 mod exchange_ops;
 mod peer;
@@ -420,7 +422,8 @@ async fn fail_interrupted_relinks(app: &App) {
     }
 }
 
-/// Every heartbeat while serving: [`App::sweep_interrupted_relinks`].
+/// Every heartbeat while serving: [`App::sweep_interrupted_relinks`], and the networks' contacts
+/// past their retention deleted ([`App::purge_network_contacts`]).
 async fn sweep_interrupted_relinks(app: App) {
     let mut tick = tokio::time::interval(app.settings().relink_heartbeat);
     loop {
@@ -435,6 +438,12 @@ async fn sweep_interrupted_relinks(app: App) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "could not end the interrupted re-links of persons"),
+        }
+        // Networks' contacts past their retention (docs/monitoring.md, "Networks").
+        match app.purge_network_contacts().await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "contacts of networks past their retention deleted"),
+            Err(e) => tracing::warn!(error = %e, "could not delete the contacts past their retention"),
         }
     }
 }

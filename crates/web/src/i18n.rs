@@ -82,6 +82,9 @@ const LV_EXOPS: &str = include_str!("../locales/lv-exops.ftl");
 /// Strategies and action plans, and GRETA's evaluations (docs/monitoring.md).
 const EN_STRATEGY: &str = include_str!("../locales/en-strategy.ftl");
 const LV_STRATEGY: &str = include_str!("../locales/lv-strategy.ftl");
+/// Networks and platforms, prevention and demand reduction (docs/monitoring.md).
+const EN_NETWORKS: &str = include_str!("../locales/en-networks.ftl");
+const LV_NETWORKS: &str = include_str!("../locales/lv-networks.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -142,6 +145,7 @@ impl I18n {
                     EN_CROSSBORDER,
                     EN_EXOPS,
                     EN_STRATEGY,
+                    EN_NETWORKS,
                     EN_REPRESENTATION,
                 ],
                 "en",
@@ -171,6 +175,7 @@ impl I18n {
                     LV_CROSSBORDER,
                     LV_EXOPS,
                     LV_STRATEGY,
+                    LV_NETWORKS,
                     LV_REPRESENTATION,
                 ],
                 "lv",
@@ -779,6 +784,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-crossborder.ftl", EN_CROSSBORDER),
             ("en-exops.ftl", EN_EXOPS),
             ("en-strategy.ftl", EN_STRATEGY),
+            ("en-networks.ftl", EN_NETWORKS),
         ],
     );
     let lv = interface(
@@ -806,6 +812,7 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-crossborder.ftl", LV_CROSSBORDER),
             ("lv-exops.ftl", LV_EXOPS),
             ("lv-strategy.ftl", LV_STRATEGY),
+            ("lv-networks.ftl", LV_NETWORKS),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

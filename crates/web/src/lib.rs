@@ -16,6 +16,7 @@ pub mod api_representation;
 pub mod api_separation;
 pub mod api_stats;
 pub mod api_strategy;
+pub mod api_networks;
 pub mod api_trainings;
 pub mod api_transnational;
 pub mod assets;
@@ -94,6 +95,7 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_trainings::router())
                 .merge(api_monitoring::router())
                 .merge(api_strategy::router())
+                .merge(api_networks::router())
                 .merge(api_representation::router())
                 .merge(api_transnational::router())
                 .merge(api_exchange::router()),

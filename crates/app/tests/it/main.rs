@@ -10,6 +10,7 @@ mod exchange_referrals;
 mod exchange_retention;
 mod exchange_statistics;
 mod exchange_transport;
+mod networks;
 mod person_review;
 mod persons;
 mod proceedings;

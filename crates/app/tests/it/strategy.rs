@@ -6,7 +6,9 @@
 use crate::common::{Database, organisation, postgres_app, sqlite_app, user};
 use haven_app::{App, AppError, Principal};
 use haven_domain::greta::{FollowUpInput, RecommendationInput, RoundInput, Strength};
-use haven_domain::strategy::{ActionInput, ActionStatus, EU_STRATEGY_2012_2016, ProgressInput, StrategyInput};
+use haven_domain::strategy::{
+    ActionInput, ActionStatus, EU_STRATEGY_2012_2016, EU_STRATEGY_2021_2025, ProgressInput, StrategyInput,
+};
 use haven_domain::{Jurisdiction, MessageId};
 
 struct World {
@@ -101,10 +103,13 @@ async fn a_countrys_plan_is_read_and_recorded_by_whom_the_policy_names() {
         for reader in [&w.rapporteur, &w.statistician] {
             let ids: Vec<String> =
                 w.app.strategies(reader).await.unwrap().strategies.into_iter().map(|s| s.strategy.id).collect();
-            assert_eq!(ids, vec![EU_STRATEGY_2012_2016.to_owned(), lv_plan.id.clone()]);
+            assert_eq!(
+                ids,
+                vec![EU_STRATEGY_2012_2016.to_owned(), EU_STRATEGY_2021_2025.to_owned(), lv_plan.id.clone()]
+            );
         }
         // The EU level reads every country's plan.
-        assert_eq!(w.app.strategies(&w.eu_rapporteur).await.unwrap().strategies.len(), 3);
+        assert_eq!(w.app.strategies(&w.eu_rapporteur).await.unwrap().strategies.len(), 4);
         let denied = count(&w.app, "access_denied").await;
         assert!(matches!(w.app.strategy(&w.ee_rapporteur, &lv_plan.id).await, Err(AppError::Forbidden)));
         assert!(matches!(w.app.strategies(&w.caseworker).await, Err(AppError::Forbidden)));

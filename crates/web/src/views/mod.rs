@@ -9,12 +9,14 @@ pub mod cases;
 pub mod charts;
 pub mod form;
 pub mod greta;
+pub mod networks;
 pub mod home;
 pub mod identification;
 pub mod monitoring;
 pub mod page_error;
 pub mod peers;
 pub mod peers_exchange;
+pub mod prevention;
 pub mod persons;
 pub mod proceedings;
 pub mod representations;
@@ -54,6 +56,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(trainings::router())
         .merge(strategy::router())
         .merge(greta::router())
+        .merge(networks::router())
+        .merge(prevention::router())
         .merge(representations::router())
         .merge(transnational::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
@@ -128,6 +132,8 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/representations", "nav-representations", Permission::ReadRepresentedVictims),
     ("/monitoring/strategies", "nav-strategies", Permission::ReadMonitoring),
     ("/monitoring/greta", "nav-greta", Permission::ReadMonitoring),
+    ("/monitoring/networks", "nav-networks", Permission::ReadMonitoring),
+    ("/monitoring/prevention", "nav-prevention", Permission::ReadMonitoring),
     ("/account", "nav-account", Permission::Authenticated),
 ];
 

@@ -207,6 +207,14 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         p if p.starts_with("/api/v1/monitoring/strategies/") || p.starts_with("/api/v1/monitoring/greta/") => {
             json!({})
         }
+        // Networks, meetings and prevention (an empty kind, a network or meeting that does not
+        // exist): 422 or 404 for the allowed roles, 403 for the others.
+        p if p.starts_with("/api/v1/monitoring/networks")
+            || p.starts_with("/api/v1/monitoring/meetings/")
+            || p == "/api/v1/monitoring/prevention" =>
+        {
+            json!({})
+        }
         "/api/v1/transnational-referrals/{id}/decision" => json!({"decision": "accept"}),
         "/api/v1/transnational-referrals/{id}/updates" => json!({"state": "closed"}),
         // The investigation named does not exist: allowed roles get 404, the others 403.

@@ -456,6 +456,9 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 // rounds and recommendations): no person's record; covered role by route in `authz`.
                 | ("transposition", "{country}")
                 | ("strategies" | "rounds" | "recommendations" | "greta", "{id}")
+                // A network and its meetings: no person's record but its contacts, whose readers
+                // are `authorize_network_contacts` (tested in the app's `networks`).
+                | ("networks" | "meetings", "{id}")
                 | ("actions", "{number}") => {}
                 _ => {
                     return Err(format!(

@@ -301,6 +301,9 @@ struct World {
     transnational: String,
     /// A GRETA round of Latvia, with a recommendation and its follow-up.
     greta_round: String,
+    /// Latvia's coordination mechanism, and a meeting of it with an action arising.
+    network: String,
+    meeting: String,
     table: &'static str,
 }
 
@@ -362,6 +365,8 @@ async fn world() -> World {
         suspect: String::new(),
         transnational: String::new(),
         greta_round: String::new(),
+        network: String::new(),
+        meeting: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -567,6 +572,46 @@ async fn world() -> World {
     w.greta_round = round["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/monitoring/greta/rounds/{}/recommendations", w.greta_round);
     w.api(&path, "lv.zinotajs", json!({"paragraph": "12", "wording": "GRETA urges the authorities to act."})).await;
+    // Latvia's coordination mechanism with a meeting, an action arising and a contact, and a campaign.
+    let network = w
+        .api(
+            "/api/v1/monitoring/networks",
+            "lv.zinotajs",
+            json!({"kind": "national_mechanism", "name": "Starpinstitūciju darba grupa",
+                "members": "LV: Iekšlietu ministrija\nLV: Valsts policija"}),
+        )
+        .await;
+    w.network = network["id"].as_str().unwrap().to_owned();
+    w.api(
+        &format!("/api/v1/monitoring/networks/{}/contacts", w.network),
+        "lv.zinotajs",
+        json!({"name": "Anna Ozola", "email": "anna.ozola@example.lv", "organisation": "Iekšlietu ministrija",
+            "purpose": "Uzaicinājumi uz sanāksmēm", "retain_until": "2027-01-31"}),
+    )
+    .await;
+    let meeting = w
+        .api(
+            &format!("/api/v1/monitoring/networks/{}/meetings", w.network),
+            "lv.zinotajs",
+            json!({"held_on": "2026-02-10", "title": "Darba grupas sanāksme", "place": "Rīga",
+                "agenda": "Atklāšana\nZiņojumi", "minutes": "Dalībnieki ziņoja."}),
+        )
+        .await;
+    w.meeting = meeting["id"].as_str().unwrap().to_owned();
+    w.api(
+        &format!("/api/v1/monitoring/meetings/{}/actions", w.meeting),
+        "lv.zinotajs",
+        json!({"text": "Izsūtīt protokolu", "owner": "Sekretariāts", "due_on": "2026-02-20"}),
+    )
+    .await;
+    w.api(
+        "/api/v1/monitoring/prevention",
+        "lv.zinotajs",
+        json!({"kind": "campaign", "title": "Zini savas tiesības", "by": "Iekšlietu ministrija",
+            "starts_on": "2025-03-01", "summary": "Brīdinājumi par viltus darba piedāvājumiem",
+            "target_groups": "young_people", "channels": "schools", "languages": "lv"}),
+    )
+    .await;
     w
 }
 
@@ -606,6 +651,10 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
                     haven_domain::strategy::EU_STRATEGY_2012_2016
                 } else if path.starts_with("/monitoring/greta/") {
                     &w.greta_round
+                } else if path.starts_with("/monitoring/networks/") {
+                    &w.network
+                } else if path.starts_with("/monitoring/meetings/") {
+                    &w.meeting
                 } else {
                     panic!("{}: no record known for {{id}}", route.path)
                 };

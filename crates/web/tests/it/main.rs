@@ -36,6 +36,7 @@ mod representation;
 mod security;
 mod separation;
 mod stats;
+mod networks;
 mod strategy;
 mod tokens;
 mod trainings;

@@ -232,5 +232,6 @@ async fn dashboard(State(state): State<AppState>, SignedIn(p): SignedIn, headers
             .collect(),
         empty: tr.t("strategy-dashboard-open-none"),
     });
+    sections.push(crate::views::networks::arising_section(&tr, state.app.arising_overdue(&p).await?));
     Ok(render(&DashboardPage { today: view.today.to_string(), ctx, sections }))
 }
