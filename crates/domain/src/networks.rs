@@ -6,7 +6,7 @@
 //! the use cases, each with the purpose it is kept for and the day it is kept until), and
 //! meetings with their agenda, minutes and the actions arising from them.
 //!
-//! Personal data are kept for a purpose and no longer (GDPR Art 5(1)(b) and (e)): a contact names
+//! Personal data are kept for a purpose and no longer (Reg 2016/679 Art 5(1)(b) and (e)): a contact names
 //! its purpose and the day it is kept until ([`Contact::parse`]), at most
 //! [`MAX_CONTACT_RETENTION_DAYS`] ahead; from the day after, it is past its retention
 //! ([`is_past_retention`]), no longer shown, and the sweep deletes it.
@@ -130,9 +130,9 @@ pub struct Contact {
     pub email: String,
     /// The organisation the person speaks for (not personal data).
     pub organisation: String,
-    /// Why the contact is kept (GDPR Art 5(1)(b)).
+    /// Why the contact is kept (Reg 2016/679 Art 5(1)(b)).
     pub purpose: String,
-    /// The last day it is kept (GDPR Art 5(1)(e)).
+    /// The last day it is kept (Reg 2016/679 Art 5(1)(e)).
     pub retain_until: CalendarDate,
 }
 
