@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("haven.css", "text/css; charset=utf-8", include_bytes!("../assets/haven.css")),
     ("haven.js", "text/javascript; charset=utf-8", include_bytes!("../assets/haven.js")),
+    // The annual report's print-ready stylesheet (docs/monitoring.md, "The annual report").
+    ("report.css", "text/css; charset=utf-8", include_bytes!("../assets/report.css")),
     ("logo.svg", "image/svg+xml", include_bytes!("../assets/logo.svg")),
 ];
 

@@ -82,9 +82,18 @@ const LV_EXOPS: &str = include_str!("../locales/lv-exops.ftl");
 /// Strategies and action plans, and GRETA's evaluations (docs/monitoring.md).
 const EN_STRATEGY: &str = include_str!("../locales/en-strategy.ftl");
 const LV_STRATEGY: &str = include_str!("../locales/lv-strategy.ftl");
+
+const EN_RETENTION: &str = include_str!("../locales/en-retention.ftl");
+const LV_RETENTION: &str = include_str!("../locales/lv-retention.ftl");
 /// Networks and platforms, prevention and demand reduction (docs/monitoring.md).
 const EN_NETWORKS: &str = include_str!("../locales/en-networks.ftl");
 const LV_NETWORKS: &str = include_str!("../locales/lv-networks.ftl");
+/// Data subjects' requests, rectification and restriction (docs/data-protection.md).
+const EN_SUBJECT_REQUESTS: &str = include_str!("../locales/en-subject-requests.ftl");
+const LV_SUBJECT_REQUESTS: &str = include_str!("../locales/lv-subject-requests.ftl");
+/// The rapporteur's annual report (docs/monitoring.md, "The annual report").
+const EN_REPORT: &str = include_str!("../locales/en-report.ftl");
+const LV_REPORT: &str = include_str!("../locales/lv-report.ftl");
 
 #[derive(Debug, thiserror::Error)]
 pub enum I18nError {
@@ -145,8 +154,11 @@ impl I18n {
                     EN_CROSSBORDER,
                     EN_EXOPS,
                     EN_STRATEGY,
+                    EN_RETENTION,
                     EN_NETWORKS,
+                    EN_REPORT,
                     EN_REPRESENTATION,
+                    EN_SUBJECT_REQUESTS,
                 ],
                 "en",
                 false,
@@ -175,8 +187,11 @@ impl I18n {
                     LV_CROSSBORDER,
                     LV_EXOPS,
                     LV_STRATEGY,
+                    LV_RETENTION,
                     LV_NETWORKS,
+                    LV_REPORT,
                     LV_REPRESENTATION,
+                    LV_SUBJECT_REQUESTS,
                 ],
                 "lv",
                 false,
@@ -784,7 +799,10 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("en-crossborder.ftl", EN_CROSSBORDER),
             ("en-exops.ftl", EN_EXOPS),
             ("en-strategy.ftl", EN_STRATEGY),
+            ("en-retention.ftl", EN_RETENTION),
             ("en-networks.ftl", EN_NETWORKS),
+            ("en-subject-requests.ftl", EN_SUBJECT_REQUESTS),
+            ("en-report.ftl", EN_REPORT),
         ],
     );
     let lv = interface(
@@ -812,7 +830,10 @@ pub fn check_translations_with(glossary: &Glossary) -> Result<Vec<CatalogueRepor
             ("lv-crossborder.ftl", LV_CROSSBORDER),
             ("lv-exops.ftl", LV_EXOPS),
             ("lv-strategy.ftl", LV_STRATEGY),
+            ("lv-retention.ftl", LV_RETENTION),
             ("lv-networks.ftl", LV_NETWORKS),
+            ("lv-subject-requests.ftl", LV_SUBJECT_REQUESTS),
+            ("lv-report.ftl", LV_REPORT),
         ],
     );
     let files = |l: &LeafletLanguage| LanguageFiles { language: l.code, files: vec![(l.file_name(), l.source)] };

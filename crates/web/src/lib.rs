@@ -15,8 +15,11 @@ pub mod api_proceedings_persons;
 pub mod api_representation;
 pub mod api_separation;
 pub mod api_stats;
+pub mod api_report;
 pub mod api_strategy;
+pub mod api_data_protection;
 pub mod api_networks;
+pub mod api_subject_requests;
 pub mod api_trainings;
 pub mod api_transnational;
 pub mod assets;
@@ -95,7 +98,10 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(api_trainings::router())
                 .merge(api_monitoring::router())
                 .merge(api_strategy::router())
+                .merge(api_data_protection::router())
                 .merge(api_networks::router())
+                .merge(api_subject_requests::router())
+                .merge(api_report::router())
                 .merge(api_representation::router())
                 .merge(api_transnational::router())
                 .merge(api_exchange::router()),

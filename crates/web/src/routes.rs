@@ -211,6 +211,22 @@ pub const ROUTES: &[RouteSpec] = &[
     page("GET", "/monitoring/greta/{id}", ReadMonitoring),
     page("POST", "/monitoring/greta/{id}/recommendations", RecordMonitoring),
     page("POST", "/monitoring/greta/{id}/follow-ups", RecordMonitoring),
+    // The data protection officer (docs/data-protection.md): retention and the record of
+    // processing of its jurisdiction (`may_manage_retention`).
+    api("GET", "/api/v1/retention", ManageRetention),
+    api("POST", "/api/v1/retention/holds", ManageRetention),
+    api("POST", "/api/v1/retention/holds/release", ManageRetention),
+    api("POST", "/api/v1/retention/decisions", ManageRetention),
+    api("POST", "/api/v1/retention/case-closures", ManageRetention),
+    api("GET", "/api/v1/processing-record", ManageProcessingRecords),
+    api("POST", "/api/v1/processing-record", ManageProcessingRecords),
+    page("GET", "/retention", ManageRetention),
+    page("POST", "/retention/holds", ManageRetention),
+    page("POST", "/retention/holds/release", ManageRetention),
+    page("POST", "/retention/decisions", ManageRetention),
+    page("GET", "/processing-record", ManageProcessingRecords),
+    page("POST", "/processing-record", ManageProcessingRecords),
+    page("GET", "/processing-record/export", ManageProcessingRecords),
     // Networks and platforms, prevention and demand reduction (docs/monitoring.md): whose records,
     // `authorize_monitoring`; a network's contacts, `authorize_network_contacts`.
     api("GET", "/api/v1/monitoring/networks", ReadMonitoring),
@@ -234,6 +250,18 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/monitoring/meetings/{id}/status", RecordMonitoring),
     page("GET", "/monitoring/prevention", ReadMonitoring),
     page("POST", "/monitoring/prevention", RecordMonitoring),
+    // The rapporteur's annual report (Dir 2011/36 Art 19; docs/monitoring.md): the jurisdiction's
+    // own, `authorize_annual_report` (its rapporteur drafts, its statistician reads).
+    api("GET", "/api/v1/monitoring/reports", ReadMonitoring),
+    api("GET", "/api/v1/monitoring/report?year=2026", ReadMonitoring),
+    api("GET", "/api/v1/monitoring/report/docx?year=2026", ReadMonitoring),
+    api("POST", "/api/v1/monitoring/report/sections", RecordMonitoring),
+    api("POST", "/api/v1/monitoring/report/finalise", RecordMonitoring),
+    page("GET", "/monitoring/reports", ReadMonitoring),
+    page("GET", "/monitoring/report?year=2026", ReadMonitoring),
+    page("GET", "/monitoring/report/print?year=2026", ReadMonitoring),
+    page("POST", "/monitoring/report/sections", RecordMonitoring),
+    page("POST", "/monitoring/report/finalise", RecordMonitoring),
     // A victim's lawyer (Dir 2011/36 Art 12(2)): recorded by the case's caseworker
     // (`may_record_representation`), read by the lawyer (`represented_view`).
     api("GET", "/api/v1/cases/{case}/representations", ManageRepresentation),
@@ -406,4 +434,21 @@ pub const ROUTES: &[RouteSpec] = &[
     page("POST", "/investigations/{id}/information-given", Case(Compartment::Proceedings, Action::Write)),
     page("GET", "/investigations/{id}/suspects/import", Case(Compartment::Proceedings, Action::Write)),
     page("POST", "/investigations/{id}/suspects/import", Case(Compartment::Proceedings, Action::Write)),
+    // Data subjects' requests (GDPR Arts 12, 15-18; docs/data-protection.md): the data protection
+    // officer of the jurisdiction, `may_handle_subject_requests`. Rectification writes the case's
+    // identity (`authorize`), and its history is read with it.
+    api("GET", "/api/v1/subject-requests", HandleSubjectRequests),
+    api("POST", "/api/v1/subject-requests", HandleSubjectRequests),
+    api("GET", "/api/v1/subject-requests/{id}", HandleSubjectRequests),
+    api("POST", "/api/v1/subject-requests/{id}", HandleSubjectRequests),
+    api("GET", "/api/v1/subject-requests/{id}/export", HandleSubjectRequests),
+    api("GET", "/api/v1/cases/{case}/rectifications", Case(Compartment::Identity, Action::Read)),
+    api("POST", "/api/v1/cases/{case}/rectifications", Case(Compartment::Identity, Action::Write)),
+    page("GET", "/subject-requests", HandleSubjectRequests),
+    page("POST", "/subject-requests", HandleSubjectRequests),
+    page("GET", "/subject-requests/{id}", HandleSubjectRequests),
+    page("POST", "/subject-requests/{id}", HandleSubjectRequests),
+    page("GET", "/subject-requests/{id}/export", HandleSubjectRequests),
+    page("GET", "/cases/{case}/rectifications", Case(Compartment::Identity, Action::Read)),
+    page("POST", "/cases/{case}/rectifications", Case(Compartment::Identity, Action::Write)),
 ];

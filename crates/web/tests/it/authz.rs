@@ -202,6 +202,10 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
             "stage": "letter_of_formal_notice", "decided_on": "2026-09-01"}),
         // Strategies, plans and GRETA (an empty title or round, an id that does not exist): 422,
         // 404 or 409 for the allowed roles, 403 for the others.
+        // The annual report (an empty title, no report saved to finalise): 422 or 404 for its
+        // rapporteur, 403 for the others.
+        "/api/v1/monitoring/report/sections" => json!({"year": "2026", "title": ""}),
+        "/api/v1/monitoring/report/finalise" => json!({"year": "2026", "version": 0}),
         "/api/v1/monitoring/strategies" => json!({"title": ""}),
         "/api/v1/monitoring/greta/rounds" => json!({"round": ""}),
         p if p.starts_with("/api/v1/monitoring/strategies/") || p.starts_with("/api/v1/monitoring/greta/") => {
@@ -215,6 +219,23 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         {
             json!({})
         }
+        // Data subjects' requests: the data protection officer records one about the world's case;
+        // a step names a request that does not exist (404). A rectification names a stale
+        // version (409 for who writes the identity), so that the case stays as it is.
+        "/api/v1/subject-requests" => json!({"kind": "access", "case": w.case_id, "received_on": "2026-01-05"}),
+        "/api/v1/subject-requests/{id}" => json!({"step": "verify", "version": 1, "method": "document_in_person"}),
+        "/api/v1/cases/{case}/rectifications" => {
+            json!({"version": 1000, "field": "given_names", "value": format!("Olenka{n}"), "reason": "Spelling."})
+        }
+        // Retention and the record of processing (the data protection officer): a record or hold
+        // that does not exist (404), a case that does not exist (404), a controller completed.
+        "/api/v1/retention/holds" => json!({"record_kind": "registration", "record_id": "none", "reason": "Court."}),
+        "/api/v1/retention/holds/release" => json!({"hold_id": "none", "reason": "Settled."}),
+        "/api/v1/retention/decisions" => {
+            json!({"record_kind": "registration", "record_id": "none", "decision": "keep", "note": "Kept."})
+        }
+        "/api/v1/retention/case-closures" => json!({"case_id": "none", "closed_on": "2026-01-01"}),
+        "/api/v1/processing-record" => json!({"field": "controller", "text": format!("Ministrija {n}")}),
         "/api/v1/transnational-referrals/{id}/decision" => json!({"decision": "accept"}),
         "/api/v1/transnational-referrals/{id}/updates" => json!({"state": "closed"}),
         // The investigation named does not exist: allowed roles get 404, the others 403.
@@ -335,6 +356,16 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             ("starts_on", "2026-09-01".into()),
             ("hours", "6".into()),
             ("attendees.prosecutors", "9".into()),
+        ],
+        "/subject-requests" => {
+            vec![("kind", "access".into()), ("case", w.case_id.clone()), ("received_on", "2026-01-05".into())]
+        }
+        "/subject-requests/{id}" => vec![("step", "verify".into()), ("version", "1".into())],
+        "/cases/{case}/rectifications" => vec![
+            ("version", "1000".into()),
+            ("field", "given_names".into()),
+            ("value", format!("Olenka{n}")),
+            ("reason", "Spelling.".into()),
         ],
         "/statistics/releases" | "/statistics/releases/preview" => {
             vec![("year", "2026".into()), ("mode", "suppression".into()), ("threshold", "5".into())]

@@ -8,6 +8,8 @@
 //! table: [`dashboard_sections`] builds the transposition sections; other parts of the
 //! monitoring (actions overdue, recommendations without follow-up) add theirs to that list.
 
+pub mod report_doc;
+pub mod reports;
 pub mod transposition;
 
 use crate::AppState;
@@ -29,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/monitoring", get(dashboard))
         .route("/monitoring/instruments", get(transposition::instruments))
         .merge(transposition::router())
+        .merge(reports::router())
 }
 
 /// A cell of a dashboard table: its text, a link when it leads somewhere, and its language when
