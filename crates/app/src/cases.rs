@@ -132,7 +132,11 @@ impl App {
             .await?
             .is_some_and(|r| r.state == haven_domain::ident::record::RegistrationState::Submitted.code());
         match authorize(&principal.actor, &scope, compartment, action) {
-            Decision::Allow => Ok(case),
+            Decision::Allow => {
+                // A restricted case (Reg 2016/679 Art 18) is read, never written.
+                self.refuse_if_restricted(&case, action).await?;
+                Ok(case)
+            }
             Decision::Deny(reason) => {
                 self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
                 tracing::info!(?reason, "case access denied");
@@ -262,6 +266,8 @@ impl App {
             self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
             return Err(AppError::Forbidden);
         }
+        // Sharing is processing: not while the case is restricted (Reg 2016/679 Art 18).
+        self.refuse_if_restricted(&case, Action::Write).await?;
         let mut list = Vec::new();
         for (i, c) in compartments.iter().enumerate() {
             let c = Compartment::parse_code(&format!("compartments[{i}]"), c)?;

@@ -449,7 +449,7 @@ impl App {
         }
     }
 
-    fn profile_for(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> AppResult<&ProfileVersion> {
+    pub(crate) fn profile_for(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> AppResult<&ProfileVersion> {
         let country = self.country_of(jurisdiction)?;
         self.reference
             .profiles
@@ -467,7 +467,7 @@ impl App {
         serde_json::from_str(&json).map_err(internal)
     }
 
-    fn person_row(&self, case_id: &str, reg: &Registration) -> AppResult<PersonRow> {
+    pub(crate) fn person_row(&self, case_id: &str, reg: &Registration) -> AppResult<PersonRow> {
         let identity = reg.identity();
         let aliases = serde_json::to_string(&identity.aliases).map_err(internal)?;
         Ok(PersonRow {
@@ -487,7 +487,7 @@ impl App {
     /// its blocking keys for person linkage (the candidate index, see [`App::search_scope`]).
     /// `registered_at` is when the case was created (an age estimate is turned into a year of
     /// birth from that day).
-    fn identifiers(&self, reg: &Registration, registered_at: i64) -> AppResult<Vec<(String, Vec<u8>)>> {
+    pub(crate) fn identifiers(&self, reg: &Registration, registered_at: i64) -> AppResult<Vec<(String, Vec<u8>)>> {
         let mut out = self.block_identifiers(&PersonFacts::of_registration(reg, registered_at))?;
         if let Some(dob) = reg.person.date_of_birth {
             out.push(("dob".to_owned(), self.keys.blind_index("person_dob", &dob.to_string()).to_vec()));
@@ -534,7 +534,7 @@ impl App {
         Ok(cases)
     }
 
-    fn registration_row(
+    pub(crate) fn registration_row(
         &self,
         principal: &Principal,
         case_id: &str,
@@ -589,7 +589,11 @@ impl App {
         let reg = self.store.registration(id).await?.ok_or(AppError::NotFound)?;
         let scope = case_scope(&case, &reg);
         match authorize(&principal.actor, &scope, compartment, action) {
-            Access::Allow => Ok((case, reg)),
+            Access::Allow => {
+                // A restricted case (Reg 2016/679 Art 18) is read, never written.
+                self.refuse_if_restricted(&case, action).await?;
+                Ok((case, reg))
+            }
             Access::Deny(reason) => {
                 self.audit_denied(principal, "case", &case.id, Some(&case.owner_organisation_id)).await;
                 tracing::info!(?reason, "case access denied");
@@ -1610,8 +1614,11 @@ impl App {
             .store
             .case_overviews_among(Some((&principal.organisation.id, referred_in.as_deref())), &candidates)
             .await?;
+        // A restricted case (Reg 2016/679 Art 18) stays out of matching while the restriction holds.
+        let restricted = self.store.restricted_case_ids().await?;
         let visible: Vec<&CaseOverviewRow> = rows
             .iter()
+            .filter(|o| restricted.binary_search(&o.case.id).is_err())
             .filter(|o| authorize(&principal.actor, &scope_of(o), Compartment::Identity, Action::Read).is_allowed())
             .collect();
         let name_given = query.is_some_and(PersonFacts::has_name);

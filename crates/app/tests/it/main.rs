@@ -20,3 +20,4 @@ mod proceedings_victims;
 mod representation;
 mod stats_proceedings;
 mod strategy;
+mod subject_requests;
