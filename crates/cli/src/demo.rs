@@ -376,6 +376,9 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
         crate::demo_strategy::seed(&seeding, rapporteur, today)
             .await
             .context("synthetic action plan and GRETA rounds")?;
+        crate::demo_report::seed(&seeding, rapporteur, today.year)
+            .await
+            .context("the synthetic draft of the annual report")?;
     }
     // Networks and prevention: the EU's at the hub (its coordinator), each country's by its rapporteur.
     for username in ["eu.coordinator", "demo.rapporteur", "ee.rapporteur", "lt.rapporteur"] {
@@ -412,6 +415,26 @@ pub async fn seed(app: &App, master: &haven_crypto::MasterKey, part: Part) -> Re
         }
         _ => None,
     };
+
+    // Data subjects' requests to Latvia's data protection officer, one case restricted (after
+    // everything else, so that no later step writes the restricted case).
+    if let (Some(dpo), Some(caseworker)) = (here_principal("demo.dpo"), here_principal("demo.ngo")) {
+        let (requests, restricted) = crate::demo_dsr::seed(&seeding, dpo, caseworker, today)
+            .await
+            .context("synthetic data subjects' requests")?;
+        println!(
+            "{requests} data subjects' requests for demo.dpo; restricted case: {}",
+            restricted.as_deref().unwrap_or("none")
+        );
+    }
+    // Retention: Latvian records due, on the data protection officer's review list, one held.
+    if let Some(dpo) = here_principal("demo.dpo") {
+        let (review, held) = crate::demo_retention::seed(&seeding, &clock, dpo, today)
+            .await
+            .context("synthetic records due for retention review")?;
+        clock.set(now);
+        println!("{review} records on demo.dpo's retention review list, {held} held");
+    }
 
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();

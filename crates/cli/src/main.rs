@@ -4,12 +4,15 @@ mod checkpoints;
 mod config;
 mod demo;
 mod demo_assist;
+mod demo_dsr;
 mod demo_ident;
 mod demo_instances;
 mod demo_money;
 mod demo_monitoring;
 mod demo_proceedings;
+mod demo_retention;
 mod demo_proceedings_victims;
+mod demo_report;
 mod demo_representation;
 mod demo_stats;
 mod demo_strategy;
@@ -17,6 +20,7 @@ mod demo_networks;
 mod demo_prevention;
 mod exchange;
 mod exchange_ops;
+mod key_store;
 mod peer;
 
 use anyhow::{Context, Result, bail};
@@ -175,6 +179,20 @@ enum KeysCommand {
     },
     /// Lists the data keys, and how many stored fields use each field key.
     List,
+    /// Moves every field of a victim's case still under a field key under the case's own subject
+    /// key (crypto-shredding: erasing the case destroys that key). `haven backup` does it first.
+    Subjects {
+        /// Rows read per batch.
+        #[arg(long, default_value_t = 200)]
+        batch: i64,
+    },
+    /// Writes the key store (the subject keys and the tombstones of destroyed ones), which
+    /// `haven backup` never carries, encrypted under the master key. Keep only the newest: an
+    /// older one holds the keys of persons erased since.
+    BackupSubjects { file: PathBuf },
+    /// Restores a key-store backup after `haven restore`; never brings back a key destroyed here
+    /// or in the backup, nor one of a case this database records as erased.
+    RestoreSubjects { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -397,6 +415,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Keys(KeysCommand::Rotate { resume, batch }) => rotate_keys(&config, &data, resume, batch).await,
         Command::Keys(KeysCommand::Retire { id, yes }) => retire_key(&config, &data, &id, yes).await,
         Command::Keys(KeysCommand::List) => list_keys(&config, &data).await,
+        Command::Keys(KeysCommand::Subjects { batch }) => key_store::convert_command(&config, &data, batch).await,
+        Command::Keys(KeysCommand::BackupSubjects { file }) => key_store::backup(&config, &data, &file).await,
+        Command::Keys(KeysCommand::RestoreSubjects { file }) => key_store::restore(&config, &data, &file).await,
         Command::Audit(AuditCommand::Verify { heads, checkpoints }) => {
             verify_audit(&config, &data, &heads, checkpoints).await
         }
@@ -419,6 +440,32 @@ async fn fail_interrupted_relinks(app: &App) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "could not end the interrupted re-links of persons"),
+    }
+}
+
+/// Once a day while serving, the first time at start: the retention job of every jurisdiction
+/// on the instance ([`App::run_retention_everywhere`], docs/data-protection.md).
+async fn run_retention_daily(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        tick.tick().await;
+        match app.run_retention_everywhere().await {
+            Ok(runs) => {
+                for run in runs {
+                    tracing::info!(
+                        jurisdiction = %run.jurisdiction,
+                        listed = run.listed,
+                        erased = run.erased,
+                        anonymised = run.anonymised,
+                        reviewed = run.reviewed,
+                        held = run.held,
+                        failed = run.failed,
+                        "retention job"
+                    );
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the retention job failed; it runs again tomorrow"),
+        }
     }
 }
 
@@ -529,6 +576,8 @@ async fn serve(config: Config, data: &Path, args: ServeArgs) -> Result<()> {
     // crashed, or this one restarted while the job's heartbeat was still fresh): ended, and the
     // re-link the clusters need started.
     let sweeping = tokio::spawn(sweep_interrupted_relinks(app.clone()));
+    // The retention schedules, applied once a day (docs/data-protection.md).
+    let retaining = tokio::spawn(run_retention_daily(app.clone()));
     // `haven keys rotate` and `retire` on this database are taken up while serving.
     let following = app.follow_key_changes(match master_key(&config, data)? {
         (_, Some(file)) => haven_app::keys::MasterKeySource::File(file),
@@ -564,6 +613,7 @@ async fn serve(config: Config, data: &Path, args: ServeArgs) -> Result<()> {
         .await?;
     following.abort();
     sweeping.abort();
+    retaining.abort();
     if let Some(exchange) = exchange {
         exchange.stop().await;
     }
@@ -829,6 +879,9 @@ async fn backup(config: &Config, data: &Path, file: &Path) -> Result<()> {
     // under a wrong key would be one nobody can restore.
     let app = open_app(config, data).await?;
     let (master, _) = master_key(config, data)?;
+    // Every victim's field under its own subject key first, so that erasing the person later
+    // makes this backup's copy unreadable too (crypto-shredding).
+    key_store::convert(&app, 200, true).await?;
     // Recorded first, so that no backup exists without its entry (and the backup holds it).
     let event = AuditEvent::new(app.now(), AuditAction::Backup, AuditOutcome::Success)
         .on("database", app.store().backend_name(), None)

@@ -13,6 +13,7 @@ mod backup;
 mod config;
 mod crash;
 mod demo;
+mod demo_report;
 mod demo_stats;
 mod encryption;
 mod exchange;
