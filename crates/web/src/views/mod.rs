@@ -7,6 +7,7 @@ pub mod assistance;
 pub mod auth;
 pub mod cases;
 pub mod charts;
+pub mod data_protection;
 pub mod form;
 pub mod greta;
 pub mod networks;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(greta::router())
         .merge(networks::router())
         .merge(prevention::router())
+        .merge(data_protection::router())
         .merge(representations::router())
         .merge(transnational::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
@@ -126,6 +128,9 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
     ("/peers", "nav-peers", Permission::ManagePeers),
     ("/transnational", "nav-transnational", Permission::ActAsFocalPoint),
+    ("/retention", "nav-retention", Permission::ManageRetention),
+    ("/processing-record", "nav-processing-record", Permission::ManageProcessingRecords),
+    ("/subject-requests", "nav-subject-requests", Permission::HandleSubjectRequests),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),

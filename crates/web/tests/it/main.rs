@@ -34,6 +34,7 @@ mod records;
 mod relink_jobs;
 mod representation;
 mod security;
+mod retention;
 mod separation;
 mod stats;
 mod networks;
