@@ -135,6 +135,8 @@ impl App {
             Decision::Allow => {
                 // A restricted case (Reg 2016/679 Art 18) is read, never written.
                 self.refuse_if_restricted(&case, action).await?;
+                // An erased case (crypto-shredding) is a tombstone: refused, saying so.
+                self.refuse_if_erased(&case).await?;
                 Ok(case)
             }
             Decision::Deny(reason) => {
@@ -202,11 +204,13 @@ impl App {
         self.require_on_case(principal, Permission::Case(note.compartment, Action::Write), case_id).await?;
         let case = self.case_for(principal, case_id, note.compartment, Action::Write).await?;
         let id = new_id();
+        // Under the person's own key (crypto-shredding).
+        self.ensure_subject_key(&case.id).await?;
         let row = NoteRow {
             id: id.clone(),
             case_id: case.id.clone(),
             compartment: note.compartment,
-            body: self.keys.encrypt_str(&ctx("case_notes", "body", &id), note.body.as_str()),
+            body: self.keys.encrypt_case_str(&case.id, &ctx("case_notes", "body", &id), note.body.as_str()),
             author_id: principal.user.id.clone(),
             author_organisation_id: principal.organisation.id.clone(),
             created_at: self.now(),

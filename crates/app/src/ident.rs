@@ -592,6 +592,8 @@ impl App {
             Access::Allow => {
                 // A restricted case (Reg 2016/679 Art 18) is read, never written.
                 self.refuse_if_restricted(&case, action).await?;
+                // An erased case (crypto-shredding) is a tombstone: refused, saying so.
+                self.refuse_if_erased(&case).await?;
                 Ok((case, reg))
             }
             Access::Deny(reason) => {
@@ -620,6 +622,8 @@ impl App {
             created_at: self.now(),
             shares: vec![],
         };
+        // The person's own key first: the identity and the record are written under it.
+        self.ensure_subject_key(&id).await?;
         let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
         let person = self.person_row(&id, &reg)?;
         let event =
@@ -654,6 +658,7 @@ impl App {
         let reg = reg.normalise(self.reference.forms)?;
         let state = RegistrationState::parse_code("state", &old.state)?;
         let referred_on = opt_date("referred_on", &old.referred_on)?;
+        self.ensure_subject_key(&case.id).await?;
         let row = self.registration_row(principal, &case.id, &reg, state, referred_on, next)?;
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationUpdated).on(
@@ -699,6 +704,7 @@ impl App {
         // The procedure in force is pinned to the case; the presumption follows it.
         row.procedure_id = Some(procedure.id.clone());
         row.reflection_from = CaseStatus::referred(today, procedure.shape()).presumed_since().map(|d| d.to_string());
+        self.ensure_subject_key(&case.id).await?;
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationSubmitted).on(
             "case",

@@ -61,14 +61,30 @@ fn from_rows(rows: &[DataKeyRow]) -> AppResult<Vec<WrappedKey>> {
 /// The keyring and the stored rows it was unwrapped from.
 pub(crate) async fn load_or_create(store: &Store, master: &MasterKey, now: i64) -> AppResult<LiveKeyring> {
     let rows = store.data_keys().await?;
-    if rows.is_empty() {
+    let (mut keyring, mut rows) = if rows.is_empty() {
         let (keyring, wrapped) = Keyring::generate(master);
         let rows = to_rows(&wrapped, now);
         store.put_data_keys(&rows, false).await?;
-        return Ok(LiveKeyring::new(keyring, rows));
+        (keyring, rows)
+    } else {
+        (Keyring::unwrap(master, &from_rows(&rows)?)?, rows)
+    };
+    if !keyring.has_key(KeyPurpose::SubjectWrapping) {
+        // A database from before crypto-shredding (or a new one): the key that wraps the
+        // subject keys is added once, beside the others, and re-wrapped with them on rotation.
+        let wrapped = keyring.add_key(KeyPurpose::SubjectWrapping, master);
+        let added = to_rows(std::slice::from_ref(&wrapped), now);
+        if store.put_data_keys(&added, false).await.is_err() {
+            // Another server starting at the same time added it first: take the stored keys.
+            rows = store.data_keys().await?;
+            keyring = Keyring::unwrap(master, &from_rows(&rows)?)?;
+        } else {
+            rows.extend(added);
+        }
     }
-    let keyring = Keyring::unwrap(master, &from_rows(&rows)?)?;
-    Ok(LiveKeyring::new(keyring, rows))
+    let live = LiveKeyring::new(keyring, rows);
+    live.subjects.load(store, &live.current()).await?;
+    Ok(live)
 }
 
 /// The keyring the use cases encrypt, decrypt and index with, under the same method names as
@@ -81,6 +97,9 @@ pub struct LiveKeyring {
     rows: Mutex<Vec<DataKeyRow>>,
     /// Woken by a read that meets a key id the keyring lacks.
     wake: tokio::sync::Notify,
+    /// The subject keys (crypto-shredding): fields of a case whose key is held are written
+    /// under it, and version-2 fields read with it.
+    pub(crate) subjects: crate::subject_keys::SubjectRing,
 }
 
 impl std::fmt::Debug for LiveKeyring {
@@ -91,7 +110,12 @@ impl std::fmt::Debug for LiveKeyring {
 
 impl LiveKeyring {
     pub(crate) fn new(ring: Keyring, rows: Vec<DataKeyRow>) -> LiveKeyring {
-        LiveKeyring { ring: RwLock::new(Arc::new(ring)), rows: Mutex::new(rows), wake: tokio::sync::Notify::new() }
+        LiveKeyring {
+            ring: RwLock::new(Arc::new(ring)),
+            rows: Mutex::new(rows),
+            wake: tokio::sync::Notify::new(),
+            subjects: crate::subject_keys::SubjectRing::default(),
+        }
     }
 
     /// The keyring in force now (it stays whole while held, whatever replaces it meanwhile).
@@ -111,30 +135,50 @@ impl LiveKeyring {
     /// A ciphertext under a key this keyring lacks: perhaps a rotation this server has not
     /// loaded yet, so the key follower (if running) checks now rather than at its next tick.
     fn note<T>(&self, result: Result<T, CryptoError>) -> Result<T, CryptoError> {
-        if let Err(CryptoError::UnknownKey(_)) = &result {
+        if let Err(CryptoError::UnknownKey(_) | CryptoError::UnknownSubjectKey(_)) = &result {
             self.wake.notify_one();
         }
         result
     }
 
-    /// See [`Keyring::encrypt_field`]: under the active field key.
+    /// See [`Keyring::encrypt_field`]: under the case's subject key when the context names a
+    /// case whose key is held (the person row, the registration, its decisions and assessments),
+    /// otherwise under the active field key.
     pub fn encrypt_field(&self, ctx: &FieldContext<'_>, plaintext: &[u8]) -> Vec<u8> {
-        self.current().encrypt_field(ctx, plaintext)
+        match self.subjects.encrypt_for_context(ctx, plaintext) {
+            Some(ct) => ct,
+            None => self.current().encrypt_field(ctx, plaintext),
+        }
     }
 
-    /// See [`Keyring::decrypt_field`].
+    /// See [`Keyring::decrypt_field`]; a field under a subject key (format version 2) opens
+    /// with that key while it exists.
     pub fn decrypt_field(&self, ctx: &FieldContext<'_>, ciphertext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        self.note(self.current().decrypt_field(ctx, ciphertext))
+        match haven_crypto::subject_key_id(ciphertext) {
+            Some(id) => self.note(self.subjects.decrypt(id, ctx, ciphertext)),
+            None => self.note(self.current().decrypt_field(ctx, ciphertext)),
+        }
     }
 
-    /// See [`Keyring::encrypt_str`].
+    /// See [`Keyring::encrypt_str`] and [`LiveKeyring::encrypt_field`].
     pub fn encrypt_str(&self, ctx: &FieldContext<'_>, s: &str) -> Vec<u8> {
-        self.current().encrypt_str(ctx, s)
+        self.encrypt_field(ctx, s.as_bytes())
     }
 
-    /// See [`Keyring::decrypt_str`].
+    /// Encrypts under `case_id`'s subject key when it is held, otherwise under the active field
+    /// key (a conversion pass moves it later).
+    pub fn encrypt_case_str(&self, case_id: &str, ctx: &FieldContext<'_>, s: &str) -> Vec<u8> {
+        match self.subjects.encrypt_for_case(case_id, ctx, s.as_bytes()) {
+            Some(ct) => ct,
+            None => self.current().encrypt_str(ctx, s),
+        }
+    }
+
+    /// See [`Keyring::decrypt_str`] and [`LiveKeyring::decrypt_field`].
     pub fn decrypt_str(&self, ctx: &FieldContext<'_>, ct: &[u8]) -> Result<String, CryptoError> {
-        self.note(self.current().decrypt_str(ctx, ct))
+        let bytes = self.decrypt_field(ctx, ct)?;
+        String::from_utf8(bytes)
+            .map_err(|_| CryptoError::MalformedCiphertext("decrypted field is not valid UTF-8".into()))
     }
 
     /// See [`Keyring::blind_index`] (the blind-index key is never rotated).
@@ -265,6 +309,8 @@ impl App {
     pub async fn reload_keys_if_changed(&self, source: &MasterKeySource) -> Result<KeyCheck, KeyReloadError> {
         let rows = self.store.data_keys().await?;
         if self.keys.rows_unchanged(&rows) {
+            // Subject keys another server created or destroyed (an erasure) since.
+            self.keys.subjects.reload_if_changed(&self.store, &self.keys.current()).await?;
             return Ok(KeyCheck::Unchanged);
         }
         let wrapped = from_rows(&rows)?;
@@ -284,6 +330,7 @@ impl App {
         }
         let active_field_key = ring.active_field_key_id();
         self.keys.replace(ring, rows);
+        self.keys.subjects.reload_if_changed(&self.store, &self.keys.current()).await?;
         Ok(KeyCheck::Reloaded { active_field_key })
     }
 
@@ -531,6 +578,8 @@ pub enum RetireError {
          data key {id}; try again in {seconds} s"
     )]
     TooSoon { id: u32, seconds: i64 },
+    #[error("data key {0} wraps the subject keys: it is never retired")]
+    WrapsSubjectKeys(u32),
     #[error("{rows} stored fields still use data key {id}: run `haven keys rotate --resume` first")]
     InUse { id: u32, rows: u64 },
     #[error(transparent)]
@@ -546,6 +595,9 @@ pub enum RetireError {
 pub async fn retire_data_key(store: &Store, master: &MasterKey, id: u32, now: i64) -> Result<(), RetireError> {
     let mut keyring = load(store, master).await?;
     let purpose = keyring.key_ids().into_iter().find(|(k, _)| *k == id).map(|(_, p)| p);
+    if purpose == Some(KeyPurpose::SubjectWrapping) {
+        return Err(RetireError::WrapsSubjectKeys(id));
+    }
     match keyring.remove_key(id) {
         Ok(true) => {}
         Ok(false) => return Err(RetireError::NoSuchKey(id)),

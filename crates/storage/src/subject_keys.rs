@@ -127,11 +127,10 @@ impl Store {
     /// How many keys and tombstones the key store holds (a running server compares it to tell
     /// whether another one added or destroyed a key).
     pub async fn subject_key_state(&self) -> Result<(i64, i64)> {
-        let row: (i64, i64) = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT COUNT(*), COUNT(destroyed_at) FROM subject_keys"
-        )
-        .fetch_one(pool)
-        .await?);
+        let row: (i64, i64) =
+            on_pool!(self, |pool| sqlx::query_as("SELECT COUNT(*), COUNT(destroyed_at) FROM subject_keys")
+                .fetch_one(pool)
+                .await?);
         Ok(row)
     }
 
@@ -161,22 +160,20 @@ impl Store {
 
     /// Whether a case was erased (and when).
     pub async fn case_erased_at(&self, case_id: &str) -> Result<Option<i64>> {
-        let at: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT erased_at FROM case_erasures WHERE case_id = $1"
-        )
-        .bind(case_id)
-        .fetch_optional(pool)
-        .await?);
+        let at: Option<i64> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT erased_at FROM case_erasures WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_optional(pool)
+                .await?);
         Ok(at)
     }
 
     /// Every erased case, with when.
     pub async fn case_erasures(&self) -> Result<Vec<(String, i64)>> {
-        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT case_id, erased_at FROM case_erasures ORDER BY case_id"
-        )
-        .fetch_all(pool)
-        .await?);
+        let rows: Vec<(String, i64)> =
+            on_pool!(self, |pool| sqlx::query_as("SELECT case_id, erased_at FROM case_erasures ORDER BY case_id")
+                .fetch_all(pool)
+                .await?);
         Ok(rows)
     }
 
@@ -208,11 +205,8 @@ impl Store {
             "SELECT {row} AS r, {case} AS k, {column} AS c FROM {table} WHERE {column} IS NOT NULL AND {row} > $1 \
              ORDER BY {row} LIMIT $2"
         ));
-        let rows: Vec<(String, String, Vec<u8>)> = on_pool!(self, |pool| sqlx::query_as(sql)
-            .bind(after.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(pool)
-            .await?);
+        let rows: Vec<(String, String, Vec<u8>)> =
+            on_pool!(self, |pool| sqlx::query_as(sql).bind(after.unwrap_or("")).bind(limit).fetch_all(pool).await?);
         Ok(rows)
     }
 
@@ -332,14 +326,19 @@ impl Store {
     /// key here; a key already here stays. Restore the newest key-store backup: one made before
     /// an erasure holds the erased key, and only this database's tombstone or erasure record
     /// stops it.
-    pub async fn restore_key_store(&self, input: &mut (dyn BufRead + Send)) -> Result<KeyStoreRestore, crate::BackupError> {
+    pub async fn restore_key_store(
+        &self,
+        input: &mut (dyn BufRead + Send),
+    ) -> Result<KeyStoreRestore, crate::BackupError> {
         let mut lines = input.lines().enumerate();
         let header = match lines.next() {
             Some((_, line)) => line?,
             None => return Err(crate::BackupError::Format { line: 1, message: "empty key-store backup".into() }),
         };
-        let header: serde_json::Value = serde_json::from_str(&header)
-            .map_err(|e| crate::BackupError::Format { line: 1, message: format!("not a key-store backup header: {e}") })?;
+        let header: serde_json::Value = serde_json::from_str(&header).map_err(|e| crate::BackupError::Format {
+            line: 1,
+            message: format!("not a key-store backup header: {e}"),
+        })?;
         if header.get("format").and_then(serde_json::Value::as_str) != Some(KEY_STORE_FORMAT) {
             return Err(crate::BackupError::Format { line: 1, message: format!("expected format {KEY_STORE_FORMAT}") });
         }
@@ -351,7 +350,9 @@ impl Store {
             }
             let row: SubjectKeyRow = serde_json::from_str(&line)
                 .map_err(|e| crate::BackupError::Format { line: i + 1, message: format!("invalid row: {e}") })?;
-            if row.wrapped.is_none() != row.destroyed_at.is_some() || row.wrapped.is_none() != row.wrapping_key_id.is_none() {
+            if row.wrapped.is_none() != row.destroyed_at.is_some()
+                || row.wrapped.is_none() != row.wrapping_key_id.is_none()
+            {
                 return Err(crate::BackupError::Format {
                     line: i + 1,
                     message: "a row is either a key (wrapped, wrapping key) or a tombstone (destroyed_at)".into(),
@@ -366,8 +367,10 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             for row in &rows {
-                let here: Option<SubjectKeyRow> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql_here.clone())).bind(&row.case_id).fetch_optional(&mut *tx).await?;
+                let here: Option<SubjectKeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql_here.clone()))
+                    .bind(&row.case_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 let erased: Option<i64> = sqlx::query_scalar("SELECT erased_at FROM case_erasures WHERE case_id = $1")
                     .bind(&row.case_id)
                     .fetch_optional(&mut *tx)

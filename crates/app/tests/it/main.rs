@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 mod common;
+mod erasure;
 mod exchange_own_key_revocation;
 mod exchange_own_keys;
 mod exchange_peers;
