@@ -1424,6 +1424,12 @@ async fn the_official_htcds_template_imports_as_it_is_keeping_the_status_as_impo
     assert_eq!(imported["consent"], true, "{file}");
     assert_eq!(imported["remainder"]["prs_Email"], "ada.obi@example.org", "{file}");
     assert!(file["nrm_status"].is_null(), "{file}");
+    // The case page shows what was imported, the status as the other system's, apart from Haven's own.
+    let page = w.get(&format!("/cases/{id}"), &w.responder).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"imported\""), "{}", page.body);
+    assert!(page.body.contains("ActualVictimOfTrafficking") && page.body.contains("ada.obi@example.org"));
+    assert!(page.body.contains("<code>cas_IncomingReferralDate</code>"), "{}", page.body);
 
     // Haven's export writes it back in the standard's vocabulary.
     let r = w.get(&format!("/api/v1/registrations/{id}/htcds"), &w.responder).await;
