@@ -1,6 +1,7 @@
 //! The web crate's one integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
+mod annual_report;
 mod assist;
 mod assist_pages;
 mod at_rest;
@@ -33,8 +34,8 @@ mod queues;
 mod records;
 mod relink_jobs;
 mod representation;
-mod security;
 mod retention;
+mod security;
 mod separation;
 mod stats;
 mod networks;
