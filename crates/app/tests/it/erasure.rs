@@ -101,8 +101,8 @@ async fn world(engine: Engine) -> Option<World> {
     let master = MasterKey::generate();
     let app = open(db.store.clone(), &master).await;
     let ngo = organisation(&app, "Patvērums", "ngo", "LV").await;
-    let caseworker = user(&app, "cw", &ngo, "caseworker").await;
-    let dpo = user(&app, "dpo", &ngo, "auditor").await;
+    let caseworker = user(&app, "lv.caseworker", &ngo, "caseworker").await;
+    let dpo = user(&app, "lv.dpo", &ngo, "auditor").await;
     let anna = refer(&app, &caseworker, registration(ANNA[0], ANNA[1], Some("1999-04-02"), Some(ANNA[2]))).await;
     let maria =
         refer(&app, &caseworker, registration("Maryna", "Kovalenko", Some("2001-09-30"), Some("FK1002003"))).await;
@@ -189,7 +189,7 @@ async fn backup_erase_restore_the_old_backup(engine: Engine) {
         }
     }
     // Another person of the same old backup reads in full.
-    let cw = login(&back, "cw").await;
+    let cw = login(&back, "lv.caseworker").await;
     let maria = back.case_view(&cw, &w.maria).await.unwrap();
     assert_eq!((maria.person.given_names.as_str(), maria.person.family_names.as_str()), ("Maryna", "Kovalenko"));
     assert!(back.case_view(&cw, &w.anna).await.is_err(), "the erased person's case does not open");
@@ -234,7 +234,7 @@ async fn rotation_keeps_subject_keys(engine: Engine) {
     // Opened under the new master key only: the subject keys unwrap through their re-wrapped
     // wrapping key, and both persons read.
     let reopened = open(w.db.store.clone(), &new_master).await;
-    let cw = login(&reopened, "cw").await;
+    let cw = login(&reopened, "lv.caseworker").await;
     assert_eq!(reopened.case_view(&cw, &w.anna).await.unwrap().person.given_names, ANNA[0]);
     assert_eq!(reopened.case_view(&cw, &w.maria).await.unwrap().person.given_names, "Maryna");
     // The wrapping key is never retired.
@@ -276,7 +276,7 @@ async fn only_the_data_protection_officer_of_the_jurisdiction_erases_and_it_is_a
     let lt_dpo = user(&w.app, "lt-dpo", &ngo, "auditor").await;
     let lv =
         w.app.create_organisation(haven_app::admin::Acting::Operator, "Ministry", "authority", "LV").await.unwrap();
-    let admin = user(&w.app, "adm", &lv.id, "administrator").await;
+    let admin = user(&w.app, "lv.admin", &lv.id, "administrator").await;
     let one = std::slice::from_ref(&w.anna);
     for who in [&admin, &w.caseworker] {
         assert!(matches!(w.app.erase_registrations(who, one).await, Err(AppError::Forbidden)));
