@@ -23,6 +23,7 @@ pub mod proceedings;
 pub mod representations;
 pub mod statistics;
 pub mod strategy;
+pub mod subject_requests;
 pub mod trainings;
 pub mod transnational;
 
@@ -56,10 +57,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(proceedings::router())
         .merge(trainings::router())
         .merge(strategy::router())
+        .merge(subject_requests::router())
         .merge(greta::router())
+        .merge(data_protection::router())
         .merge(networks::router())
         .merge(prevention::router())
-        .merge(data_protection::router())
         .merge(representations::router())
         .merge(transnational::router())
         .layer(axum::middleware::from_fn_with_state(state, page_error::render_errors))
@@ -126,11 +128,11 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/admin/organisations", "nav-organisations", Permission::ManageOrganisations),
     ("/admin/users", "nav-users", Permission::ManageUsers),
     ("/admin/audit", "nav-audit", Permission::ReadAuditLog),
-    ("/peers", "nav-peers", Permission::ManagePeers),
-    ("/transnational", "nav-transnational", Permission::ActAsFocalPoint),
     ("/retention", "nav-retention", Permission::ManageRetention),
     ("/processing-record", "nav-processing-record", Permission::ManageProcessingRecords),
     ("/subject-requests", "nav-subject-requests", Permission::HandleSubjectRequests),
+    ("/peers", "nav-peers", Permission::ManagePeers),
+    ("/transnational", "nav-transnational", Permission::ActAsFocalPoint),
     ("/persons/review", "nav-person-review", Permission::ReviewPersons),
     ("/investigations", "nav-investigations", Permission::Case(Compartment::Proceedings, Action::Read)),
     ("/trainings", "nav-trainings", Permission::ReadTrainings),

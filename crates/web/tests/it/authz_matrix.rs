@@ -459,6 +459,10 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 // A network and its meetings: no person's record but its contacts, whose readers
                 // are `authorize_network_contacts` (tested in the app's `networks`).
                 | ("networks" | "meetings", "{id}")
+                // A data subject's request: the data protection officer's record about a case,
+                // addressed by its own id (`may_handle_subject_requests`); covered role by route
+                // in `authz` and by jurisdiction in `subject_requests`.
+                | ("subject-requests", "{id}")
                 | ("actions", "{number}") => {}
                 _ => {
                     return Err(format!(
@@ -610,6 +614,11 @@ fn api_body(path: &str, w: &World, v: &Victim) -> Option<Value> {
         "/api/v1/cases/{case}/representations" => json!({"lawyer_user_id": NIL, "from_on": TODAY,
             "consent_given": true, "consent_on": TODAY}),
         "/api/v1/cases/{case}/representations/{id}/revoke" => json!({"reason": too_long()}),
+        // A stale version: a rectification by who writes the identity is a conflict (409), and
+        // the case stays as it is.
+        "/api/v1/cases/{case}/rectifications" => {
+            json!({"version": STALE, "field": "given_names", "value": format!("Qyrenne{}", v.tag), "reason": "Matrix."})
+        }
         // No peer is pinned: an allowed user is refused for the input (422).
         "/api/v1/cases/{case}/transnational-referrals" => json!({"purpose": "onward_support", "receiving_peer": "EE"}),
         _ => return None,
@@ -707,6 +716,12 @@ fn form_body(path: &str, w: &World, v: &Victim) -> Option<Vec<(String, String)>>
             ("from_on", TODAY.into()),
         ],
         "/cases/{case}/representations/{id}/revoke" => vec![("reason", too_long())],
+        "/cases/{case}/rectifications" => vec![
+            ("version", STALE.to_string()),
+            ("field", "given_names".into()),
+            ("value", format!("Qyrenne{}", v.tag)),
+            ("reason", "Matrix.".into()),
+        ],
         "/cases/{case}/transnational/new" => {
             vec![("purpose", "onward_support".into()), ("receiving_peer", "EE".into())]
         }
