@@ -1850,7 +1850,9 @@ impl App {
         for (place, reg) in regs {
             match reg.normalise(self.reference.forms) {
                 Ok(reg) => checked.push(reg),
-                Err(e) => problems.push(crate::Problem { location: format!("{place}, {}", e.field), message: e.message }),
+                Err(e) => {
+                    problems.push(crate::Problem { location: format!("{place}, {}", e.field), message: e.message })
+                }
             }
         }
         if !problems.is_empty() {

@@ -242,7 +242,8 @@ mod retention_tests {
         let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
         let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
         for role in Role::ALL {
-            let actor = Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![*role] };
+            let actor =
+                Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![*role] };
             for p in [Permission::ManageRetention, Permission::ManageProcessingRecords] {
                 assert_eq!(may_manage_retention(&actor, lv, p), *role == Role::Auditor, "{role:?} {p:?}");
                 assert!(!may_manage_retention(&actor, ee, p), "{role:?} of LV on EE");
@@ -449,7 +450,8 @@ mod subject_request_tests {
     fn reg_2016_679_art_38_only_the_data_protection_officer_of_the_jurisdiction_handles_requests() {
         let lv = Jurisdiction::Country(CountryCode::parse("c", "LV").unwrap());
         let ee = Jurisdiction::Country(CountryCode::parse("c", "EE").unwrap());
-        let actor = |role| Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![role] };
+        let actor =
+            |role| Actor { user_id: "u".into(), organisation_id: "o".into(), jurisdiction: lv, roles: vec![role] };
         assert!(may_handle_subject_requests(&actor(Role::Auditor), lv));
         assert!(!may_handle_subject_requests(&actor(Role::Auditor), ee));
         for role in Role::ALL.iter().copied().filter(|r| *r != Role::Auditor) {

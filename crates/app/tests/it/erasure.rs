@@ -274,8 +274,11 @@ async fn only_the_data_protection_officer_of_the_jurisdiction_erases_and_it_is_a
     let w = world(Engine::Sqlite).await.unwrap();
     let ngo = organisation(&w.app, "Pagalba", "ngo", "LT").await;
     let lt_dpo = user(&w.app, "lt-dpo", &ngo, "auditor").await;
-    let lv =
-        w.app.create_organisation(haven_app::admin::Acting::Operator, "Ministry", "competent_authority", "LV").await.unwrap();
+    let lv = w
+        .app
+        .create_organisation(haven_app::admin::Acting::Operator, "Ministry", "competent_authority", "LV")
+        .await
+        .unwrap();
     let admin = user(&w.app, "lv.admin", &lv.id, "administrator").await;
     let one = std::slice::from_ref(&w.anna);
     for who in [&admin, &w.caseworker] {

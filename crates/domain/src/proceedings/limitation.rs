@@ -226,7 +226,10 @@ fn births_of(range: AgeRange, on: CalendarDate) -> Option<(CalendarDate, Calenda
 }
 
 /// The earliest and latest dates of birth on what is recorded, with their basis.
-pub(crate) fn births(age: &AgeInfo, registered_on: CalendarDate) -> Option<(MajorityBasis, CalendarDate, CalendarDate)> {
+pub(crate) fn births(
+    age: &AgeInfo,
+    registered_on: CalendarDate,
+) -> Option<(MajorityBasis, CalendarDate, CalendarDate)> {
     if let Some(dob) = age.date_of_birth {
         let basis =
             if age.dob_verified { MajorityBasis::VerifiedDateOfBirth } else { MajorityBasis::StatedDateOfBirth };

@@ -197,7 +197,12 @@ pub(crate) async fn fill(t: &TestStore) {
     // store (its tombstone) is not.
     let gone = case("case-8", "LV-2026-0008", &w.ngo.id, &w.caseworker.id, "LV", T0 + 8);
     t.store.create_case(&gone, &person("case-8", 8), &event(AuditAction::CaseCreated)).await.unwrap();
-    assert!(t.store.erase_case("case-8", &w.caseworker.id, T0 + 90, None, None, &event(AuditAction::PersonErased)).await.unwrap());
+    assert!(
+        t.store
+            .erase_case("case-8", &w.caseworker.id, T0 + 90, None, None, &event(AuditAction::PersonErased))
+            .await
+            .unwrap()
+    );
     let mut odd = event(AuditAction::LoginFailed).from_address(Some("2001:db8::1"));
     odd.detail = Some("\"quoted\" \\ ā \u{1F600}".into());
     t.store.append_audit(&odd).await.unwrap();

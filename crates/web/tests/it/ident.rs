@@ -1377,7 +1377,8 @@ async fn a_malformed_htcds_file_is_refused_whole_naming_the_line() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.json()["error"]["problems"][0]["location"].as_str().unwrap().starts_with("line 2"), "{}", r.body);
     // A column that is no field of the standard is refused rather than dropped.
-    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, format!("{header},prs_Nickname\n")).await;
+    let r =
+        w.send_text("/api/v1/registrations/import?format=csv", &w.responder, format!("{header},prs_Nickname\n")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // JSON: not JSON, and a document with an unknown field.
     let r = w.send_text("/api/v1/registrations/import?format=json", &w.responder, "{not json".into()).await;
