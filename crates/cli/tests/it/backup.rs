@@ -30,9 +30,13 @@ fn backup_then_restore_into_a_new_directory_round_trips_users_cases_and_the_audi
     let orgs = with.haven.ok(&["org", "list"]).stdout;
     let (_dir, file) = take_backup(&with);
 
+    // The key store (the victims' subject keys) has its own backup; a restore takes both.
+    let key_store = file.with_extension("keys");
+    with.haven.ok(&["keys", "backup-subjects", arg(&key_store)]);
     let restored = sibling_with_key(&with.haven);
     let run = restored.ok(&["restore", arg(&file)]);
     assert!(run.stdout.contains("restored"), "{}", run.stdout);
+    restored.ok(&["keys", "restore-subjects", arg(&key_store)]);
     assert_eq!(restored.ok(&["user", "list"]).stdout, users);
     assert_eq!(restored.ok(&["org", "list"]).stdout, orgs);
     restored.ok(&["audit", "verify"]);
@@ -146,7 +150,10 @@ fn backup_restores_into_postgresql() {
     let key = std::fs::read_to_string(with.haven.key_file()).expect("key");
     let pg = Haven::new().with_env("HAVEN_MASTER_KEY", key.trim());
     let url = database.url.as_str();
+    let key_store = file.with_extension("keys");
+    with.haven.ok(&["keys", "backup-subjects", arg(&key_store)]);
     pg.ok(&["--database-url", url, "restore", arg(&file)]);
+    pg.ok(&["--database-url", url, "keys", "restore-subjects", arg(&key_store)]);
     assert_eq!(pg.ok(&["--database-url", url, "user", "list"]).stdout, users);
     pg.ok(&["--database-url", url, "audit", "verify"]);
     pg.run(&["--database-url", url, "restore", arg(&file)]).assert_fails_with(&["empty"]);

@@ -306,6 +306,10 @@ fn a_backup_made_before_key_rotations_restores_with_only_the_current_key_file() 
     haven.ok(&["backup", backup_arg]);
     haven.ok(&["keys", "rotate"]);
     haven.ok(&["keys", "rotate"]);
+    // The key store's backup is kept newest only (an older one holds keys destroyed since).
+    let key_store = haven.data().join("after-rotation.keys");
+    let key_store_arg = key_store.to_str().expect("utf-8 path");
+    haven.ok(&["keys", "backup-subjects", key_store_arg]);
     let key_text = std::fs::read_to_string(haven.key_file()).expect("key");
     assert!(!key_text.contains(&first.encode()), "the earlier key is not in the key file in clear");
     let list = haven.ok(&["keys", "list"]).stdout;
@@ -316,6 +320,7 @@ fn a_backup_made_before_key_rotations_restores_with_only_the_current_key_file() 
     let restored = new_dir_with_key_of(haven);
     let run = restored.ok(&["restore", backup_arg]);
     assert!(run.stdout.contains(&first.fingerprint()), "{}", run.stdout);
+    restored.ok(&["keys", "restore-subjects", key_store_arg]);
     assert_eq!(restored.ok(&["user", "list"]).stdout, users);
     restored.ok(&["audit", "verify"]);
     let server = restored.serve();

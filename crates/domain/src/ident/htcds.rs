@@ -2601,8 +2601,9 @@ mod tests {
     }
 
     /// Free text, including the characters CSV and the list cells treat specially.
+    /// Text as a registration holds it: never blank, no space at either end (the forms trim).
     fn text() -> impl Strategy<Value = String> {
-        "[\\p{L}\\p{N} ,.;:\"'()\\\\-]{1,30}"
+        "[\\p{L}\\p{N}]([\\p{L}\\p{N} ,.;:\"'()\\\\-]{0,28}[\\p{L}\\p{N}.])?"
     }
 
     fn age_range() -> impl Strategy<Value = AgeRange> {

@@ -193,6 +193,49 @@ pub(crate) async fn fill(t: &TestStore) {
     crate::persons::fill_persons(t).await;
     fill_person_review(t, &w.caseworker.id).await;
     crate::subject_requests::fill_subject_requests(t, &w.caseworker.id).await;
+    // Retention (migration 0034): a closure, a listed record, a hold and a completion.
+    t.store
+        .record_case_closure("case-1", "2021-05-31", &w.caseworker.id, T0, &event(AuditAction::CaseClosed))
+        .await
+        .unwrap();
+    let item = haven_storage::RetentionItemRow {
+        record_kind: "registration".into(),
+        record_id: "case-1".into(),
+        jurisdiction: "LV".into(),
+        case_id: Some("case-1".into()),
+        organisation_id: Some(w.ngo.id.clone()),
+        runs_from: "case_closed".into(),
+        from_on: "2021-05-31".into(),
+        due_on: "2026-05-31".into(),
+        action: "review".into(),
+        listed_on: "2026-06-01".into(),
+        state: "listed".into(),
+        decided_by: None,
+        decided_at: None,
+        note: None,
+    };
+    assert!(t.store.list_retention_item(&item, &event(AuditAction::RetentionListed)).await.unwrap());
+    let hold = haven_storage::RetentionHoldRow {
+        id: "hold-1".into(),
+        record_kind: "registration".into(),
+        record_id: "case-1".into(),
+        jurisdiction: "LV".into(),
+        reason: "Litigation.".into(),
+        placed_by: w.caseworker.id.clone(),
+        placed_at: T0 + 600,
+        released_by: None,
+        released_at: None,
+        release_reason: None,
+    };
+    t.store.place_retention_hold(&hold, &event(AuditAction::RetentionHoldPlaced)).await.unwrap();
+    let completion = haven_storage::ProcessingCompletionRow {
+        jurisdiction: "LV".into(),
+        field: "controller".into(),
+        body: "The ministry.".into(),
+        updated_by: w.caseworker.id.clone(),
+        updated_at: T0 + 700,
+    };
+    t.store.save_processing_completion(&completion, &event(AuditAction::ProcessingRecordCompleted)).await.unwrap();
     // An erased case (crypto-shredding): the record of its erasure is in the backup, the key
     // store (its tombstone) is not.
     let gone = case("case-8", "LV-2026-0008", &w.ngo.id, &w.caseworker.id, "LV", T0 + 8);
