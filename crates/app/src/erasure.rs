@@ -19,7 +19,7 @@ use crate::ident::ctx;
 use crate::{App, AppError, AppResult, Principal};
 use haven_domain::Permission;
 use haven_domain::access::may_erase_person;
-use haven_domain::audit::AuditAction;
+use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_domain::ident::record::{PersonDetails, Registration};
 use haven_storage::CaseRow;
 
@@ -67,7 +67,7 @@ fn erased_refusal(reference: &str, erased_at: i64) -> AppError {
     })
 }
 
-fn held_refusal(reference: &str) -> AppError {
+pub(crate) fn held_refusal(reference: &str) -> AppError {
     AppError::Refused(Refusal {
         message_id: "msg-erasure-held",
         arg: ("reference", reference.to_owned()),
@@ -150,50 +150,62 @@ impl App {
         }
         let mut erased = Vec::new();
         for case in &cases {
-            if self.store.case_erased_at(&case.id).await?.is_some() {
-                continue;
+            let event = self.event(principal, AuditAction::PersonErased);
+            if self.erase_case_now(case, Some(&principal.user.id), event).await? {
+                erased.push(case.id.clone());
             }
-            crate::subject_keys::convert_case(self, &case.id).await?;
-            let keyring = self.keys.current();
-            let registration = match self.store.registration(&case.id).await? {
-                Some(row) => {
-                    let reg = redacted(&self.decrypt_registration(&row)?);
-                    let json = serde_json::to_string(&reg).map_err(|e| AppError::Internal(Box::new(e)))?;
-                    Some(keyring.encrypt_str(&ctx("registrations", "record", &case.id), &json))
-                }
-                None => None,
-            };
-            let sex = match self.store.person(&case.id).await {
-                Ok(p) => Some(p.sex),
-                Err(haven_storage::StorageError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            };
-            let person = sex.map(|sex| haven_storage::PersonRow {
-                case_id: case.id.clone(),
-                given_names: keyring.encrypt_str(&ctx("persons", "given_names", &case.id), ""),
-                family_names: keyring.encrypt_str(&ctx("persons", "family_names", &case.id), ""),
-                aliases: keyring.encrypt_str(&ctx("persons", "aliases", &case.id), "[]"),
-                date_of_birth: None,
-                sex,
-                name_index: Vec::new(),
-            });
-            let event = self.event(principal, AuditAction::PersonErased).on(
-                "case",
-                &case.id,
-                Some(&case.owner_organisation_id),
-            );
-            let done = self
-                .store
-                .erase_case(&case.id, &principal.user.id, self.now(), person.as_ref(), registration.as_deref(), &event)
-                .await;
-            match done {
-                Ok(true) => erased.push(case.id.clone()),
-                Ok(false) => {}
-                Err(haven_storage::StorageError::Conflict(_)) => return Err(held_refusal(&case.reference)),
-                Err(e) => return Err(e.into()),
-            }
-            self.keys.subjects.forget(&case.id);
         }
+        Ok(erased)
+    }
+
+    /// Erases one registration by crypto-shredding, after the caller's checks: `erased_by` is
+    /// the user recorded as erasing it (`None`: the retention job) and `event` the
+    /// `person_erased` audit event (its actor), put on the case here. Refused naming the case while a legal hold stands. Returns false
+    /// when it was erased already.
+    pub(crate) async fn erase_case_now(
+        &self,
+        case: &CaseRow,
+        erased_by: Option<&str>,
+        event: AuditEvent,
+    ) -> AppResult<bool> {
+        if self.store.case_erased_at(&case.id).await?.is_some() {
+            return Ok(false);
+        }
+        crate::subject_keys::convert_case(self, &case.id).await?;
+        let keyring = self.keys.current();
+        let registration = match self.store.registration(&case.id).await? {
+            Some(row) => {
+                let reg = redacted(&self.decrypt_registration(&row)?);
+                let json = serde_json::to_string(&reg).map_err(|e| AppError::Internal(Box::new(e)))?;
+                Some(keyring.encrypt_str(&ctx("registrations", "record", &case.id), &json))
+            }
+            None => None,
+        };
+        let sex = match self.store.person(&case.id).await {
+            Ok(p) => Some(p.sex),
+            Err(haven_storage::StorageError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let person = sex.map(|sex| haven_storage::PersonRow {
+            case_id: case.id.clone(),
+            given_names: keyring.encrypt_str(&ctx("persons", "given_names", &case.id), ""),
+            family_names: keyring.encrypt_str(&ctx("persons", "family_names", &case.id), ""),
+            aliases: keyring.encrypt_str(&ctx("persons", "aliases", &case.id), "[]"),
+            date_of_birth: None,
+            sex,
+            name_index: Vec::new(),
+        });
+        let event = event.on("case", &case.id, Some(&case.owner_organisation_id));
+        let done = self
+            .store
+            .erase_case_as(&case.id, erased_by, self.now(), person.as_ref(), registration.as_deref(), &event)
+            .await;
+        let erased = match done {
+            Ok(erased) => erased,
+            Err(haven_storage::StorageError::Conflict(_)) => return Err(held_refusal(&case.reference)),
+            Err(e) => return Err(e.into()),
+        };
+        self.keys.subjects.forget(&case.id);
         Ok(erased)
     }
 }

@@ -322,6 +322,10 @@ impl App {
                 }
             }
         }
+        // A run that listed nothing and acted on nothing took no step: nothing to audit.
+        if run.listed + run.erased + run.anonymised + run.reviewed + run.held + run.unknown + run.failed == 0 {
+            return Ok(Some(run));
+        }
         let event =
             self.system_event(AuditAction::RetentionRun, "retention", jurisdiction.code(), None).detail(format!(
                 "listed={} erased={} anonymised={} reviewed={} held={} unknown={} failed={}",
@@ -507,19 +511,24 @@ impl App {
     }
 
     /// The erase action of the retention schedules on a registration: erases it by
-    /// crypto-shredding (docs/data-protection.md, "Erasure by crypto-shredding"). Until the
-    /// erasure use case is wired here, it refuses, and the record stays listed and is tried again
-    /// the next day.
+    /// crypto-shredding (docs/data-protection.md, "Erasure by crypto-shredding"), audited
+    /// `person_erased` as the officer deciding on review or, without one, as the job. Refused
+    /// naming the case while a legal hold stands on it; nothing changes for one erased already.
     pub(crate) async fn erase_registration_for_retention(
         &self,
         case_id: &str,
         officer: Option<&Principal>,
     ) -> AppResult<()> {
-        let _ = (case_id, officer);
-        Err(AppError::conflict(
-            "the erasure of a registration by crypto-shredding is not available on this instance",
-            Message::new(MessageId::StoredConflict),
-        ))
+        let case = self.store.case(case_id).await?;
+        if self.store.case_hold_stands(&case.id).await? {
+            return Err(crate::erasure::held_refusal(&case.reference));
+        }
+        let event = match officer {
+            Some(p) => self.event(p, AuditAction::PersonErased),
+            None => AuditEvent::new(self.now(), AuditAction::PersonErased, AuditOutcome::Success),
+        };
+        self.erase_case_now(&case, officer.map(|p| p.user.id.as_str()), event).await?;
+        Ok(())
     }
 
     async fn require_retention(&self, principal: &Principal, permission: Permission) -> AppResult<Jurisdiction> {

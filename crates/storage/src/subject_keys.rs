@@ -230,17 +230,30 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Erases a case by crypto-shredding as `erased_by` ([`Self::erase_case_as`]).
+    pub async fn erase_case(
+        &self,
+        case_id: &str,
+        erased_by: &str,
+        now: i64,
+        person: Option<&crate::PersonRow>,
+        record: Option<&[u8]>,
+        audit: &AuditEvent,
+    ) -> Result<bool> {
+        self.erase_case_as(case_id, Some(erased_by), now, person, record, audit).await
+    }
+
     /// Erases a case by crypto-shredding, in one transaction with its audit entry: refused with
     /// [`StorageError::Conflict`] while a legal hold stands; its subject key destroyed (the row
     /// kept as a tombstone; a tombstone is written for a case that had no key), its blind
     /// indexes deleted (identifier and block indexes; the name index emptied), the person row
     /// and the registration record replaced by the redacted copies given (under a field key,
-    /// nothing of the person in them), and the erasure recorded (case, time, who). Returns false
-    /// when the case was erased already (nothing changes then).
-    pub async fn erase_case(
+    /// nothing of the person in them), and the erasure recorded (case, time, who: `None` for the
+    /// retention job). Returns false when the case was erased already (nothing changes then).
+    pub async fn erase_case_as(
         &self,
         case_id: &str,
-        erased_by: &str,
+        erased_by: Option<&str>,
         now: i64,
         person: Option<&crate::PersonRow>,
         record: Option<&[u8]>,
