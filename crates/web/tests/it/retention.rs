@@ -14,6 +14,7 @@ use serde_json::json;
 struct World {
     t: TestApp,
     dpo: Session,
+    dpo_password: String,
     ee_dpo: Session,
     caseworker: Session,
     admin: Session,
@@ -23,8 +24,8 @@ async fn world() -> World {
     let t = TestApp::new().await;
     let ngo = t.org("Biedrība Patvērums", "ngo", "LV").await;
     let ee = t.org("Turvakodu", "ngo", "EE").await;
-    let password = t.user("lv.dpo", &ngo, &["auditor"]).await;
-    let dpo = t.login("lv.dpo", &password).await;
+    let dpo_password = t.user("lv.dpo", &ngo, &["auditor"]).await;
+    let dpo = t.login("lv.dpo", &dpo_password).await;
     let password = t.user("ee.dpo", &ee, &["auditor"]).await;
     let ee_dpo = t.login("ee.dpo", &password).await;
     let password = t.user("lv.caseworker", &ngo, &["caseworker"]).await;
@@ -50,7 +51,7 @@ async fn world() -> World {
         haven_domain::audit::AuditOutcome::Success,
     );
     t.app.store().add_notification(&notification, &e).await.unwrap();
-    World { t, dpo, ee_dpo, caseworker, admin }
+    World { t, dpo, dpo_password, ee_dpo, caseworker, admin }
 }
 
 fn lv() -> Jurisdiction {
@@ -92,14 +93,16 @@ async fn art_17_reg_2016_679_the_officer_holds_a_record_and_the_job_erases_it_on
     let run = t.app.run_retention(lv()).await.unwrap().unwrap();
     assert_eq!((run.erased, run.held), (0, 1), "{run:?}");
     assert_eq!(t.app.store().retention_sources("LV").await.unwrap().len(), 1);
-    // Released with a reason through the API; the next run erases it.
-    let view = t.call(Method::GET, "/api/v1/retention", Some(&w.dpo), None).await.json();
+    // Released with a reason through the API (the officer logs in again: the session of 40 days
+    // ago has expired); the next run erases it.
+    let dpo = t.login("lv.dpo", &w.dpo_password).await;
+    let view = t.call(Method::GET, "/api/v1/retention", Some(&dpo), None).await.json();
     let hold_id = view["holds"][0]["id"].as_str().unwrap().to_owned();
     let bad = t
         .call(
             Method::POST,
             "/api/v1/retention/holds/release",
-            Some(&w.dpo),
+            Some(&dpo),
             Some(json!({"hold_id": hold_id, "reason": ""})),
         )
         .await;
@@ -109,7 +112,7 @@ async fn art_17_reg_2016_679_the_officer_holds_a_record_and_the_job_erases_it_on
         .call(
             Method::POST,
             "/api/v1/retention/holds/release",
-            Some(&w.dpo),
+            Some(&dpo),
             Some(json!({"hold_id": hold_id, "reason": "Settled"})),
         )
         .await;
@@ -117,7 +120,7 @@ async fn art_17_reg_2016_679_the_officer_holds_a_record_and_the_job_erases_it_on
     let run = t.app.run_retention(lv()).await.unwrap().unwrap();
     assert_eq!(run.erased, 1, "{run:?}");
     assert!(t.app.store().retention_sources("LV").await.unwrap().is_empty());
-    let view = t.call(Method::GET, "/api/v1/retention", Some(&w.dpo), None).await.json();
+    let view = t.call(Method::GET, "/api/v1/retention", Some(&dpo), None).await.json();
     assert_eq!(view["items"][0]["state"], "erased");
 }
 
