@@ -1354,14 +1354,15 @@ async fn a_malformed_htcds_file_is_refused_whole_naming_the_line() {
     let before = w.t.app.store().count_cases().await.unwrap();
     let list_before = w.get("/api/v1/registrations", &w.responder).await.body;
 
-    // Two records; the second has an impossible date of birth. The narrative spans two lines, so
-    // the first record takes lines 2-3 and the second starts on line 4.
+    // Two records; the second has an impossible date of birth. The narrative spans two lines and
+    // the second event is a row of its own (hte_), so the first record takes lines 2-4 and the
+    // second starts on line 5.
     let (header, record) = csv.split_once('\n').unwrap();
     let record = record.trim_end();
     assert!(record.contains("1994-03-12"));
     let bad = record.replace("1994-03-12", "1994-02-30");
     let second_line = 3 + record.matches('\n').count();
-    assert_eq!(second_line, 4, "{csv}");
+    assert_eq!(second_line, 5, "{csv}");
     let file = format!("{header}\n{record}\n{bad}\n");
     let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, file).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
