@@ -304,6 +304,8 @@ struct World {
     /// Latvia's coordination mechanism, and a meeting of it with an action arising.
     network: String,
     meeting: String,
+    /// A data subject's request of access to the adult's data, recorded by the officer.
+    subject_request: String,
     table: &'static str,
 }
 
@@ -367,6 +369,7 @@ async fn world() -> World {
         greta_round: String::new(),
         network: String::new(),
         meeting: String::new(),
+        subject_request: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -612,6 +615,22 @@ async fn world() -> World {
             "target_groups": "young_people", "channels": "schools", "languages": "lv"}),
     )
     .await;
+    // The adult asks for access to the data held on her; the data protection officer records it
+    // and checks her identity, so that the access export opens.
+    let request = w
+        .api(
+            "/api/v1/subject-requests",
+            "lv.dpi",
+            json!({"kind": "access", "case": w.adult, "received_on": "2026-01-05"}),
+        )
+        .await;
+    w.subject_request = request["id"].as_str().unwrap().to_owned();
+    w.api(
+        &format!("/api/v1/subject-requests/{}", w.subject_request),
+        "lv.dpi",
+        json!({"step": "verify", "version": request["version"], "method": "document_in_person"}),
+    )
+    .await;
     w
 }
 
@@ -655,6 +674,8 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
                     &w.network
                 } else if path.starts_with("/monitoring/meetings/") {
                     &w.meeting
+                } else if path.starts_with("/subject-requests/") {
+                    &w.subject_request
                 } else {
                     panic!("{}: no record known for {{id}}", route.path)
                 };
@@ -708,11 +729,12 @@ async fn every_page_for_every_role_in_latvian_has_no_english_outside_english_isl
                 seen.insert(route);
                 continue;
             }
-            if !reply.headers.get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html")) {
-                continue;
-            }
             if reply.status == StatusCode::OK {
                 seen.insert(route);
+            }
+            // A download (an export in Markdown or JSON) is opened, but it is no page.
+            if !reply.headers.get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html")) {
+                continue;
             }
             for english in english_on(&reply.body, &messages) {
                 problems.push(format!("GET {path} as {} ({}): {english}", user.name, reply.status));
