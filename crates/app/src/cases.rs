@@ -205,7 +205,7 @@ impl App {
         let case = self.case_for(principal, case_id, note.compartment, Action::Write).await?;
         let id = new_id();
         // Under the person's own key (crypto-shredding).
-        self.ensure_subject_key(&case.id).await?;
+        self.subject_key_for_write(&case.id).await?;
         let row = NoteRow {
             id: id.clone(),
             case_id: case.id.clone(),

@@ -623,7 +623,7 @@ impl App {
             shares: vec![],
         };
         // The person's own key first: the identity and the record are written under it.
-        self.ensure_subject_key(&id).await?;
+        self.subject_key_for_write(&id).await?;
         let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
         let person = self.person_row(&id, &reg)?;
         let event =
@@ -658,7 +658,7 @@ impl App {
         let reg = reg.normalise(self.reference.forms)?;
         let state = RegistrationState::parse_code("state", &old.state)?;
         let referred_on = opt_date("referred_on", &old.referred_on)?;
-        self.ensure_subject_key(&case.id).await?;
+        self.subject_key_for_write(&case.id).await?;
         let row = self.registration_row(principal, &case.id, &reg, state, referred_on, next)?;
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationUpdated).on(
@@ -704,7 +704,7 @@ impl App {
         // The procedure in force is pinned to the case; the presumption follows it.
         row.procedure_id = Some(procedure.id.clone());
         row.reflection_from = CaseStatus::referred(today, procedure.shape()).presumed_since().map(|d| d.to_string());
-        self.ensure_subject_key(&case.id).await?;
+        self.subject_key_for_write(&case.id).await?;
         let person = self.person_row(&case.id, &reg)?;
         let event = self.event(principal, AuditAction::RegistrationSubmitted).on(
             "case",

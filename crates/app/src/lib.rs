@@ -79,6 +79,11 @@ pub struct AppSettings {
     /// lost its process ([`App::fail_interrupted_relinks`]); several heartbeats long, so that a
     /// busy process is not taken for a dead one.
     pub relink_stale_seconds: i64,
+    /// New case data is written under field keys, not under each case's own subject key: an
+    /// instance that has not switched to crypto-shredding yet (docs/keys.md). Off by default;
+    /// `haven keys subjects`, `haven backup` and an erasure move fields under subject keys
+    /// whatever this says.
+    pub case_data_under_field_keys: bool,
 }
 
 impl Default for AppSettings {
@@ -93,6 +98,7 @@ impl Default for AppSettings {
             privacy_budget: ("4".to_owned(), "0.000001".to_owned()),
             relink_heartbeat: std::time::Duration::from_secs(15),
             relink_stale_seconds: 120,
+            case_data_under_field_keys: false,
         }
     }
 }

@@ -162,6 +162,15 @@ impl App {
     /// store, or creates, wraps and stores it (another server racing for the same case wins or
     /// loses cleanly: the stored row is the one used). A case whose key was destroyed (erased)
     /// gets none: [`AppError::NotFound`].
+    /// Before case data is written: the case's own subject key, unless the instance writes case
+    /// data under field keys ([`crate::AppSettings::case_data_under_field_keys`]).
+    pub(crate) async fn subject_key_for_write(&self, case_id: &str) -> AppResult<()> {
+        if !self.settings().case_data_under_field_keys {
+            self.ensure_subject_key(case_id).await?;
+        }
+        Ok(())
+    }
+
     pub async fn ensure_subject_key(&self, case_id: &str) -> AppResult<u32> {
         if let Some(id) = self.keys.subjects.key_of_case(case_id) {
             return Ok(id);

@@ -111,6 +111,9 @@ pub struct KeysConfig {
     /// Where the master key file is (created with mode 0600 on first start). Default:
     /// `<data>/master.key`. HAVEN_MASTER_KEY (base64) takes precedence over the file.
     pub master_key_file: String,
+    /// Write new case data under field keys instead of each case's own subject key (an instance
+    /// not yet switched to crypto-shredding; docs/keys.md). Default false.
+    pub case_data_under_field_keys: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -311,6 +311,7 @@ fn settings(config: &Config) -> AppSettings {
             config.statistics.privacy_epsilon_budget.clone(),
             config.statistics.privacy_delta_budget.clone(),
         ),
+        case_data_under_field_keys: config.keys.case_data_under_field_keys,
         ..AppSettings::default()
     }
 }

@@ -230,7 +230,9 @@ fn copy_db(haven: &Haven, to: &std::path::Path) {
 
 #[test]
 fn keys_rotate_reencrypts_every_field_under_a_new_data_key_resumes_and_retires_the_old_one() {
-    let with = with_case();
+    // Field keys through rotation: an instance that writes case data under field keys (a case
+    // under its own subject key is re-wrapped, not re-encrypted: `erasure` in the app's tests).
+    let with = crate::with_case_in(Haven::new().with_env("HAVEN_KEYS__CASE_DATA_UNDER_FIELD_KEYS", "true"));
     let haven = &with.haven;
     let old_master = MasterKey::from_encoded(&std::fs::read_to_string(haven.key_file()).expect("key")).expect("key");
     let (before, _) = read_db(haven.data());

@@ -59,7 +59,9 @@ fn runtime() -> tokio::runtime::Runtime {
 /// Haven opened on `store` with the key in `key_file`, as `haven serve` and the console open it.
 async fn open_app(store: Store, key_file: &Path) -> App {
     let master = MasterKey::read_file(key_file).expect("key file");
-    App::open(store, &master, Arc::new(FixedClock::new(START)), AppSettings::default()).await.expect("open Haven")
+    // These tests follow field keys through rotation: case data written under field keys.
+    let settings = AppSettings { case_data_under_field_keys: true, ..AppSettings::default() };
+    App::open(store, &master, Arc::new(FixedClock::new(START)), settings).await.expect("open Haven")
 }
 
 /// An NGO, a first responder and one registered case; the responder and the case id.

@@ -501,7 +501,11 @@ pub struct WithCase {
 }
 
 pub fn with_case() -> WithCase {
-    let haven = Haven::new();
+    with_case_in(Haven::new())
+}
+
+/// [`with_case`] on a given (configured) instance.
+pub fn with_case_in(haven: Haven) -> WithCase {
     haven.org("Test Victim Support", "ngo", "LV");
     let username = "responder".to_owned();
     let password = haven.user(&username, "Test Victim Support", "first_responder");
