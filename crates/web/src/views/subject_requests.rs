@@ -327,7 +327,8 @@ struct DocRegistration {
     organisation: String,
     registered: String,
     state: String,
-    fields: Vec<(String, String)>,
+    /// Each field by its path, its value, and whether the value is stored codes (shown as code).
+    fields: Vec<(String, String, bool)>,
     notes: Vec<(String, String, String)>,
     decisions: Vec<(String, String, String)>,
     rectifications: Vec<(String, String, String, String)>,
@@ -349,35 +350,51 @@ struct ExportPage<'a> {
     restrictions: Vec<(String, String)>,
 }
 
-/// The registration's record as lines: each top-level part, and within the person each field.
+/// The registration's record as lines: each field by its path (`person.sex`,
+/// `context.events.1.date`), a list of plain values on one line; nothing empty.
 fn record_lines(record: &serde_json::Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    if let Some(map) = record.as_object() {
-        for (k, v) in map {
-            match v.as_object() {
-                Some(inner) if k == "person" => {
-                    for (f, fv) in inner {
-                        let shown = text(fv);
-                        if !shown.is_empty() && shown != "[]" && shown != "false" {
-                            out.push((format!("{k}.{f}"), shown));
-                        }
-                    }
-                }
-                _ => {
-                    let shown = text(v);
-                    if !shown.is_empty() && shown != "[]" && shown != "{}" {
-                        out.push((k.clone(), shown));
-                    }
+    fn walk(path: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        let join = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}.{k}") };
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Bool(false) => {}
+            serde_json::Value::String(s) if s.is_empty() => {}
+            serde_json::Value::String(s) => out.push((path.to_owned(), s.clone())),
+            serde_json::Value::Object(map) => {
+                for (k, inner) in map {
+                    walk(&join(k), inner, out);
                 }
             }
+            serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                let shown: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                if !shown.is_empty() {
+                    out.push((path.to_owned(), shown.join(", ")));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (n, inner) in items.iter().enumerate() {
+                    walk(&join(&(n + 1).to_string()), inner, out);
+                }
+            }
+            other => out.push((path.to_owned(), other.to_string())),
         }
     }
+    let mut out = Vec::new();
+    walk("", record, &mut out);
     out
+}
+
+/// A stored code (`abuse_of_vulnerability`, `unknown`): lowercase ASCII letters, digits and
+/// underscores, starting with a letter.
+fn is_code(value: &str) -> bool {
+    value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn document(tr: &Tr<'_>, export: &SubjectAccessExport) -> Vec<DocRegistration> {
@@ -389,7 +406,13 @@ fn document(tr: &Tr<'_>, export: &SubjectAccessExport) -> Vec<DocRegistration> {
             organisation: r.organisation.clone(),
             registered: format_time(&r.registered_at),
             state: r.state.clone(),
-            fields: record_lines(&r.record),
+            fields: record_lines(&r.record)
+                .into_iter()
+                .map(|(k, v)| {
+                    let code = v.split(", ").all(is_code);
+                    (k, v, code)
+                })
+                .collect(),
             notes: r
                 .notes
                 .iter()
