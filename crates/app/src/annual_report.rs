@@ -541,7 +541,7 @@ impl App {
                 out.push(TranspositionLine {
                     instrument,
                     country: row.country,
-                    lateness: row.lateness.clone(),
+                    lateness: row.lateness,
                     articles: row.statuses.len(),
                     complete: count(TranspositionStatus::Complete),
                     partial: count(TranspositionStatus::Partial),

@@ -173,7 +173,7 @@ impl App {
     async fn meetings_of(&self, network_id: &str) -> AppResult<Vec<Meeting>> {
         let rows = self.store.monitoring_records(RecordTable::NetworkMeetings, Some(network_id)).await?;
         let mut meetings: Vec<Meeting> = rows.iter().map(body_of).collect::<AppResult<_>>()?;
-        meetings.sort_by(|a, b| b.held_on.cmp(&a.held_on));
+        meetings.sort_by_key(|m| std::cmp::Reverse(m.held_on));
         Ok(meetings)
     }
 

@@ -13,6 +13,7 @@
 //!   the other kinds hold nothing but what their case needs, so they go to review;
 //! - `review`: the record goes on the officer's list, who keeps it for another period, or erases
 //!   or anonymises it;
+//!
 //! and proceedings, the audit log and the statistics records always go to review (the job does
 //! not delete them). Every step is audited (`retention_acted`, `retention_reviewed`), and the
 //! storage refuses to mark a record erased or anonymised while a hold stands.

@@ -41,8 +41,7 @@ pub async fn seed(app: &App, rapporteur: &Principal, year: u16) -> Result<usize>
     if view.version > 0 {
         return Ok(view.report.sections.len());
     }
-    let mut version = 0;
-    for (title, text) in SECTIONS {
+    for (version, (title, text)) in (0..).zip(SECTIONS) {
         let request = SectionRequest {
             year: year.to_string(),
             version,
@@ -52,7 +51,6 @@ pub async fn seed(app: &App, rapporteur: &Principal, year: u16) -> Result<usize>
             remove: false,
         };
         app.save_report_section(rapporteur, &request).await.with_context(|| format!("the section {title:?}"))?;
-        version += 1;
     }
     Ok(SECTIONS.len())
 }

@@ -316,8 +316,7 @@ impl RetentionProfile {
             if !has_text(&s.national_basis) {
                 return Err(ParseError::new(field("national_basis"), "every schedule names its national basis"));
             }
-            let legal_basis =
-                kind.eu_basis().iter().map(|a| (*a).to_owned()).chain(s.national_basis.into_iter()).collect();
+            let legal_basis = kind.eu_basis().iter().map(|a| (*a).to_owned()).chain(s.national_basis).collect();
             let schedule =
                 Schedule { kind, years: s.years, months: s.months, runs_from, action, legal_basis, sources: s.sources };
             if schedules.insert(kind, schedule).is_some() {

@@ -838,7 +838,7 @@ mod tests {
             let text = estimated_birth_year(years(min, max), on).unwrap();
             let (centre, tolerance) = text[1..].split_once('±').unwrap();
             let (centre, tolerance): (u16, u16) = (centre.parse().unwrap(), tolerance.parse().unwrap());
-            assert!(tolerance >= 2 && tolerance <= 20, "{text}");
+            assert!((2..=20).contains(&tolerance), "{text}");
             // every birthday (the 1st and the 28th of each month) of an age within the range on `on`
             for born in (2024 - u16::from(max) - 1)..=(2024 - u16::from(min)) {
                 for (m, d) in (1u8..=12).flat_map(|m| [(m, 1u8), (m, 28)]) {

@@ -1672,6 +1672,9 @@ fn field_of_label(label: &str) -> Option<&'static str> {
     FIELDS.iter().filter(|f| !f.name.starts_with("org_")).find(|f| loose(&f.label) == wanted).map(|f| f.name.as_str())
 }
 
+/// A case read from a file: its line, its fields, and its events with their lines.
+type PendingCase = (usize, Map<String, Value>, Vec<(usize, Map<String, Value>)>);
+
 /// Reads a table: a header row of field names (a template's hidden first row), optionally followed by a row
 /// of the standard's labels (the template's second row), then the cases. A column without a field name
 /// takes the field its label names; where a name and its label disagree (the template's mailing-address
@@ -1747,7 +1750,7 @@ pub fn read_table(rows: &[TableRow], source: TableSource) -> Result<Vec<Located<
     }
 
     // Each case: its first row's number, its fields and its events.
-    let mut pending: Vec<(usize, Map<String, Value>, Vec<(usize, Map<String, Value>)>)> = Vec::new();
+    let mut pending: Vec<PendingCase> = Vec::new();
     for row in &rows[data_from..] {
         let mut case = Map::new();
         let mut event = Map::new();
@@ -2521,7 +2524,7 @@ mod tests {
             imported.remainder.into_iter().filter(|(k, _)| k.starts_with("prs_") || k.starts_with("cas_")).collect()
         );
         // Read again from Haven's own export, the case is the same.
-        let again = import_all(&read_csv(&to_csv(&[back.clone()])).unwrap()).unwrap();
+        let again = import_all(&read_csv(&to_csv(std::slice::from_ref(&back))).unwrap()).unwrap();
         assert_eq!(to_htcds(&again[0].clone().normalise(catalogue()).unwrap(), &CaseMeta::default()), back);
     }
 
@@ -2861,7 +2864,7 @@ mod tests {
         fn a_haven_export_imported_elsewhere_exports_the_same(regs in vec((registration(), meta()), 1..3)) {
             for (reg, meta) in &regs {
                 let doc = to_htcds(reg, meta);
-                let imported = import_case(&from_csv(&to_csv(&[doc.clone()])).unwrap()[0]).unwrap();
+                let imported = import_case(&from_csv(&to_csv(std::slice::from_ref(&doc))).unwrap()[0]).unwrap();
                 let again = to_htcds(&imported, &CaseMeta::default());
                 prop_assert_eq!(standard_part(&again), standard_part(&doc));
                 let mut without = imported.clone();
