@@ -172,7 +172,10 @@ pub enum NotComputable {
 /// The latest day a person may turn 18 on what is recorded, and what it was taken from.
 pub fn latest_majority(age: &AgeInfo, registered_on: CalendarDate) -> Option<(MajorityBasis, CalendarDate)> {
     let (basis, _earliest, latest) = crate::proceedings::limitation::births(age, registered_on)?;
-    Some((basis, latest.add_months(u32::from(ADULT_AGE) * 12)?))
+    let on = latest.add_months(u32::from(ADULT_AGE) * 12)?;
+    // Born on 29 February: in a common year the person is surely 18 only on 1 March.
+    let on = if latest.age_on(on) < ADULT_AGE { on.add_days(1)? } else { on };
+    Some((basis, on))
 }
 
 impl Schedule {
@@ -425,6 +428,19 @@ mod tests {
         assert_eq!(due.from, date("2028-03-01"));
         assert_eq!(due.due_on, date("2033-03-01"));
         assert_eq!(due.majority_basis, Some(MajorityBasis::AgeEstimate));
+    }
+
+    #[test]
+    fn a_period_from_majority_for_a_leap_day_birth_runs_from_1_march_in_a_common_year() {
+        let born = date("1968-02-29");
+        let age = AgeInfo { date_of_birth: Some(born), ..Default::default() };
+        let facts = RecordFacts { age: Some((age, date("1980-01-01"))), ..Default::default() };
+        let due = schedule(1, 0, RunsFrom::Majority).due_on(&facts).unwrap();
+        assert_eq!(due.from, date("1986-03-01"));
+        assert_eq!(born.age_on(due.from), ADULT_AGE);
+        let leap = AgeInfo { date_of_birth: Some(date("1970-02-28")), ..Default::default() };
+        let facts = RecordFacts { age: Some((leap, date("1980-01-01"))), ..Default::default() };
+        assert_eq!(schedule(1, 0, RunsFrom::Majority).due_on(&facts).unwrap().from, date("1988-02-28"));
     }
 
     #[test]
