@@ -505,7 +505,7 @@ impl App {
             let restriction = CaseRestrictionRow {
                 case_id: case.id.clone(),
                 request_id: row.id.clone(),
-                reason: self.keys.encrypt_str(&ctx("case_restrictions", "reason", &case.id), &why),
+                reason: self.keys.encrypt_case_str(&case.id, &ctx("case_restrictions", "reason", &case.id), &why),
                 restricted_by: principal.user.id.clone(),
                 restricted_at: self.now(),
             };
@@ -791,8 +791,8 @@ impl App {
             id: id.clone(),
             case_id: case.id.clone(),
             field: field.clone(),
-            old_value: self.keys.encrypt_str(&ctx("rectifications", "old_value", &id), &old_value),
-            reason: self.keys.encrypt_str(&ctx("rectifications", "reason", &id), &why),
+            old_value: self.keys.encrypt_case_str(&case.id, &ctx("rectifications", "old_value", &id), &old_value),
+            reason: self.keys.encrypt_case_str(&case.id, &ctx("rectifications", "reason", &id), &why),
             request_id: request_id.clone(),
             rectified_by: principal.user.id.clone(),
             rectified_at: self.now(),

@@ -174,7 +174,9 @@ pub use ident::{CannotLinkRow, Identifiers, LinkageJobRow, PersonClusterChange, 
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
 mod subject_keys;
-pub use subject_keys::{KEY_STORE_TABLES, KeyStoreRestore, SUBJECT_COLUMNS, SubjectColumn, SubjectKeyRow};
+pub use subject_keys::{
+    CASE_COLUMNS_UNDER_FIELD_KEYS, KEY_STORE_TABLES, KeyStoreRestore, SUBJECT_COLUMNS, SubjectColumn, SubjectKeyRow,
+};
 mod stats;
 pub use stats::*;
 mod separation;

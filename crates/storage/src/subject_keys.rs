@@ -88,6 +88,32 @@ pub const SUBJECT_COLUMNS: &[SubjectColumn] = &[
     sub("victim_information", "id", "note", "case_id"),
     sub("representations", "id", "consent_note", "case_id"),
     sub("representations", "id", "revocation_reason", "case_id"),
+    // A rectified value is the person's own earlier data (Reg 2016/679 Art 16), a restriction's
+    // reason is about the person (Art 18): both go with the registration.
+    sub("rectifications", "id", "old_value", "case_id"),
+    sub("rectifications", "id", "reason", "case_id"),
+    sub("case_restrictions", "case_id", "reason", "case_id"),
+    // A referral to or from another country carries the person's identity and story; the other
+    // country's copy is its own to erase (docs/transnational.md), Haven's goes with the case.
+    sub("transnational_referrals", "id", "draft", "case_id"),
+    sub("transnational_referrals", "id", "body", "case_id"),
+];
+
+/// The encrypted columns whose rows name a case but stay under the field keys, each with why:
+/// the records of law enforcement and prosecution (Dir 2016/680), which their own controller keeps
+/// and erases under its own schedule, not the data protection officer of the referral mechanism.
+/// A test checks that every encrypted column with a `case_id` is either a [`SUBJECT_COLUMNS`]
+/// entry or listed here.
+pub const CASE_COLUMNS_UNDER_FIELD_KEYS: &[(&str, &str, &str)] = &[
+    ("non_punishment_notices", "reasons", "proceedings data (Dir 2016/680), kept by the prosecution"),
+    ("protection_measures", "reasons", "proceedings data (Dir 2016/680), kept by the court or police"),
+    ("suspects", "name", "another person's data (a suspect, Dir 2016/680), not the victim's"),
+    (
+        "subject_requests",
+        "detail",
+        "the request itself: the controller's record that it was handled (Reg 2016/679 Art 5(2)), \
+         kept under its own retention schedule, an erasure request included",
+    ),
 ];
 
 /// What a key-store restore did.

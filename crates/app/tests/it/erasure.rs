@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use haven_app::subject_keys::{convert_to_subject_keys, readable_fields};
+use haven_app::subject_requests::RectificationInput;
 use haven_app::{App, AppError, AppSettings, FixedClock, LoginRequest, Principal};
 use haven_crypto::{MasterKey, subject_key_id};
 use haven_domain::case::NoteInput;
@@ -84,7 +85,9 @@ fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
-const ANNA: [&str; 4] = ["Anneliese", "Vītoliņa", "EP7741093", "Rīgas ielā"];
+/// Her names, passport, a place in a note, and her given names as rectified (the registered
+/// spelling then stands only in the rectification history).
+const ANNA: [&str; 5] = ["Anneliese", "Vītoliņa", "EP7741093", "Rīgas ielā", "Annelīze"];
 
 struct World {
     db: Db,
@@ -108,6 +111,15 @@ async fn world(engine: Engine) -> Option<World> {
         refer(&app, &caseworker, registration("Maryna", "Kovalenko", Some("2001-09-30"), Some("FK1002003"))).await;
     let note = NoteInput::parse("support", &format!("met at {} 5, safe", ANNA[3])).unwrap();
     app.add_note(&caseworker, &anna, &note).await.unwrap();
+    let version = app.rectification_history(&caseworker, &anna).await.unwrap().version;
+    let rectified = RectificationInput {
+        version,
+        field: "given_names".into(),
+        value: ANNA[4].into(),
+        reason: "Spelling on the passport.".into(),
+        request_id: None,
+    };
+    app.rectify_field(&caseworker, &anna, &rectified).await.unwrap();
     Some(World { db, master, app, anna, maria, caseworker, dpo })
 }
 
@@ -135,7 +147,7 @@ async fn backup_erase_restore_the_old_backup(engine: Engine) {
     };
     // What `haven backup` does first: every subject column under its case's key.
     convert_to_subject_keys(&w.app, 50).await.unwrap();
-    assert!(all_under_subject_keys(&w.db.store, &w.anna).await >= 6, "person row, record and note");
+    assert!(all_under_subject_keys(&w.db.store, &w.anna).await >= 8, "person row, record, note and rectification");
     let mut data_old = Vec::new();
     w.db.store.dump(&mut data_old).await.unwrap();
     let mut keys_old = Vec::new();
@@ -176,7 +188,7 @@ async fn backup_erase_restore_the_old_backup(engine: Engine) {
     let back = open(target.store.clone(), &w.master).await;
     let readable = readable_fields(&back, &w.anna).await.unwrap();
     assert!(readable.is_empty(), "fields of the erased person open in the restored old backup: {readable:?}");
-    assert!(all_under_subject_keys(&target.store, &w.anna).await >= 6);
+    assert!(all_under_subject_keys(&target.store, &w.anna).await >= 8);
     let mut dumped = Vec::new();
     target.store.dump(&mut dumped).await.unwrap();
     for word in ANNA {
@@ -235,7 +247,7 @@ async fn rotation_keeps_subject_keys(engine: Engine) {
     // wrapping key, and both persons read.
     let reopened = open(w.db.store.clone(), &new_master).await;
     let cw = login(&reopened, "lv.caseworker").await;
-    assert_eq!(reopened.case_view(&cw, &w.anna).await.unwrap().person.given_names, ANNA[0]);
+    assert_eq!(reopened.case_view(&cw, &w.anna).await.unwrap().person.given_names, ANNA[4]);
     assert_eq!(reopened.case_view(&cw, &w.maria).await.unwrap().person.given_names, "Maryna");
     // The wrapping key is never retired.
     let kek = reopened
@@ -332,5 +344,5 @@ async fn a_legal_hold_stops_the_erasure() {
     let refused = w.app.erase_registrations(&w.dpo, std::slice::from_ref(&w.anna)).await.unwrap_err();
     assert!(matches!(&refused, AppError::Refused(r) if r.message_id == "msg-erasure-held"), "{refused:?}");
     assert!(w.app.erasure_candidates(&w.dpo, &w.anna).await.unwrap()[0].held);
-    assert_eq!(w.app.case_view(&w.caseworker, &w.anna).await.unwrap().person.given_names, ANNA[0]);
+    assert_eq!(w.app.case_view(&w.caseworker, &w.anna).await.unwrap().person.given_names, ANNA[4]);
 }

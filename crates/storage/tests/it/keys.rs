@@ -2,13 +2,42 @@
 //! only if unchanged; decisions stay immutable but for their encrypted reasons.
 
 use crate::support::TestStore;
-use haven_storage::ENCRYPTED_COLUMNS;
+use haven_storage::{CASE_COLUMNS_UNDER_FIELD_KEYS, ENCRYPTED_COLUMNS, SUBJECT_COLUMNS, SubjectColumn};
 
 contract_tests!(
     every_encrypted_column_is_walked_in_batches_and_replaced_only_if_unchanged,
     a_decision_takes_new_reasons_ciphertext_and_nothing_else,
     retiring_a_data_key_deletes_its_row,
+    art_17_reg_2016_679_every_encrypted_column_of_a_case_goes_with_its_subject_key_or_says_why_not,
 );
+
+/// Erasure by crypto-shredding reaches only the subject columns: every encrypted column whose
+/// table names a case (`case_id`) is one of them, or is listed with the reason it is not.
+async fn art_17_reg_2016_679_every_encrypted_column_of_a_case_goes_with_its_subject_key_or_says_why_not(t: TestStore) {
+    let mut of_cases = 0;
+    for col in ENCRYPTED_COLUMNS {
+        let probe = SubjectColumn { column: *col, case: "case_id" };
+        if t.store.subject_fields_of_case(&probe, "no such case").await.is_err() {
+            continue; // the table has no case_id column
+        }
+        of_cases += 1;
+        let subject = SUBJECT_COLUMNS.iter().any(|s| s.column == *col);
+        let kept = CASE_COLUMNS_UNDER_FIELD_KEYS
+            .iter()
+            .any(|(table, column, why)| *table == col.table && *column == col.column && !why.trim().is_empty());
+        assert!(
+            subject != kept,
+            "{}.{} names a case: it must be a subject column or be listed with a reason, not {}",
+            col.table,
+            col.column,
+            if subject { "both" } else { "neither" }
+        );
+    }
+    assert!(of_cases >= 20, "the probe finds the case tables: {of_cases}");
+    for (table, column, _) in CASE_COLUMNS_UNDER_FIELD_KEYS {
+        assert!(ENCRYPTED_COLUMNS.iter().any(|c| c.table == *table && c.column == *column), "{table}.{column}");
+    }
+}
 
 async fn every_encrypted_column_is_walked_in_batches_and_replaced_only_if_unchanged(t: TestStore) {
     crate::backup::fill(&t).await;
