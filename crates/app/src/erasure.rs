@@ -25,7 +25,7 @@ use haven_storage::CaseRow;
 
 /// A registration an erasure may concern: the named one and those the person register links
 /// to it, in the officer's jurisdiction.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ErasureCandidate {
     pub case_id: String,
     pub reference: String,
@@ -88,7 +88,7 @@ impl App {
         }
     }
 
-    async fn case_to_erase(&self, principal: &Principal, case_id: &str) -> AppResult<CaseRow> {
+    pub(crate) async fn case_to_erase(&self, principal: &Principal, case_id: &str) -> AppResult<CaseRow> {
         if uuid::Uuid::parse_str(case_id).is_err() {
             return Err(AppError::NotFound);
         }

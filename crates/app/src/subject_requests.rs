@@ -4,9 +4,12 @@
 //! made by who writes the case's identity, keeping the old value in the history. Every read and
 //! write is audited; the officer reads of a case only what a request needs.
 
+use crate::erasure::ErasureCandidate;
 use crate::{App, AppError, AppResult, Principal, new_id};
 use haven_crypto::FieldContext;
-use haven_domain::access::{Action, Compartment, may_act_under_restriction, may_handle_subject_requests};
+use haven_domain::access::{
+    Action, Compartment, may_act_under_restriction, may_erase_person, may_handle_subject_requests,
+};
 use haven_domain::audit::AuditAction;
 use haven_domain::case::CalendarDate;
 use haven_domain::ident::record::RegistrationState;
@@ -43,6 +46,42 @@ pub struct RequestDetail {
     /// When the export was last produced (unix seconds).
     #[serde(default)]
     pub exported_at: Option<i64>,
+    /// The registrations erased on an erasure request (Reg 2016/679 Art 17), in the order erased.
+    #[serde(default)]
+    pub erased: Vec<ErasedRegistration>,
+}
+
+/// A registration erased on an erasure request, as the request records it: the case and its
+/// reference (no personal data), when, and who (the user's id in the stored request, the user's
+/// name in [`SubjectRequestView::erasures`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasedRegistration {
+    pub case_id: String,
+    pub reference: String,
+    /// Unix seconds.
+    pub erased_at: i64,
+    pub erased_by: String,
+}
+
+/// The erasure of an erasure request, as posted: the registrations (case ids) the officer chose
+/// among the candidates, the request's version, and the confirmation that it cannot be undone.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RequestErasureInput {
+    pub version: i64,
+    #[serde(default)]
+    pub case_ids: Vec<String>,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// An erasure request awaiting its erasure: the request, the registrations it may concern
+/// ([`crate::erasure::App::erasure_candidates`]), and the ones an erasure just erased.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestErasure {
+    pub request: SubjectRequestView,
+    pub candidates: Vec<ErasureCandidate>,
+    /// The case ids erased by this call (empty on a read; one erased already is not counted).
+    pub erased_now: Vec<String>,
 }
 
 /// A request as the officer reads it.
@@ -66,6 +105,8 @@ pub struct SubjectRequestView {
     pub detail: RequestDetail,
     /// Whether the request's case is restricted now.
     pub case_restricted: bool,
+    /// The registrations erased on the request, who erased them by name.
+    pub erasures: Vec<ErasedRegistration>,
     pub version: i64,
 }
 
@@ -245,6 +286,11 @@ impl App {
             Some(id) => Some(self.user_name(id, names).await?),
             None => None,
         };
+        let detail = self.request_detail(row)?;
+        let mut erasures = Vec::with_capacity(detail.erased.len());
+        for e in &detail.erased {
+            erasures.push(ErasedRegistration { erased_by: self.user_name(&e.erased_by, names).await?, ..e.clone() });
+        }
         Ok(SubjectRequestView {
             id: row.id.clone(),
             kind: RequestKind::parse_code("kind", &row.kind)?,
@@ -264,8 +310,9 @@ impl App {
             answered_on: row.answered_on.clone(),
             days_late: late,
             late: late > 0,
-            detail: self.request_detail(row)?,
+            detail,
             case_restricted: self.store.case_restriction(&row.case_id).await?.is_some(),
+            erasures,
             version: row.version,
         })
     }
@@ -452,6 +499,14 @@ impl App {
                 }
                 if kind == RequestKind::Erasure && status != RequestStatus::AwaitingErasure {
                     return Err(wrong_kind("approve_erasure"));
+                }
+                // An erasure request is answered once its registration was erased.
+                if kind == RequestKind::Erasure && self.store.case_erased_at(&row.case_id).await?.is_none() {
+                    return Err(AppError::Invalid(ParseError::said(
+                        "step",
+                        "erase the registrations the request concerns first (step erase)",
+                        Message::new(MessageId::SubjectRequestEraseFirst),
+                    )));
                 }
                 next.status = next_status(kind, status, RequestStep::Answer)?.code().to_owned();
                 next.answered_on = Some(day("on")?.to_string());
@@ -702,6 +757,140 @@ impl App {
             registrations,
             restrictions,
         })
+    }
+
+    /// Loads an erasure request awaiting its erasure, for the data protection officer who may
+    /// erase in its jurisdiction: 403 without [`Permission::ErasePerson`] (before any lookup) and
+    /// for another jurisdiction's request, 404 for an unknown one; a request of another kind, or
+    /// one not approved yet or closed, refused naming the step (422).
+    async fn erasure_request_row(&self, principal: &Principal, id: &str) -> AppResult<SubjectRequestRow> {
+        self.require(principal, Permission::ErasePerson).await?;
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Err(AppError::NotFound);
+        }
+        let row = self.store.subject_request(id).await?.ok_or(AppError::NotFound)?;
+        let j = Jurisdiction::parse("jurisdiction", &row.jurisdiction)?;
+        if !may_erase_person(&principal.actor, j) {
+            self.audit_denied(principal, "subject_request", id, None).await;
+            return Err(AppError::Forbidden);
+        }
+        let kind = RequestKind::parse_code("kind", &row.kind)?;
+        let status = RequestStatus::parse_code("status", &row.status)?;
+        let step = |text: &str, id: MessageId| Err(AppError::Invalid(ParseError::said("step", text, Message::new(id))));
+        if kind != RequestKind::Erasure {
+            return step("only an erasure request erases registrations", MessageId::SubjectRequestErasesNothing);
+        }
+        match status {
+            RequestStatus::AwaitingErasure => Ok(row),
+            RequestStatus::Received => {
+                step("check the requester's identity first (step verify)", MessageId::SubjectRequestIdentityFirst)
+            }
+            RequestStatus::Verified => {
+                step("approve the erasure first (step approve_erasure)", MessageId::SubjectRequestApproveErasureFirst)
+            }
+            RequestStatus::Answered | RequestStatus::Refused => {
+                step("the request is closed", MessageId::SubjectRequestClosed)
+            }
+        }
+    }
+
+    /// The registrations an erasure request awaiting its erasure may concern: its case and those
+    /// the person register links to it, of the officer's jurisdiction, each with whether it is
+    /// erased already or held (references only, no personal data). The data protection officer
+    /// of the request's jurisdiction. Audited as a read of the request.
+    pub async fn request_erasure(&self, principal: &Principal, id: &str) -> AppResult<RequestErasure> {
+        let row = self.erasure_request_row(principal, id).await?;
+        let candidates = self.erasure_candidates(principal, &row.case_id).await?;
+        let event = self
+            .event(principal, AuditAction::SubjectRequestRead)
+            .on("subject_request", &row.id, None)
+            .detail(format!("erasure_candidates={}", candidates.len()));
+        self.store.append_audit(&event).await?;
+        let request = self.request_view(&row, &mut HashMap::new()).await?;
+        Ok(RequestErasure { request, candidates, erased_now: Vec::new() })
+    }
+
+    /// Carries out an erasure request (Reg 2016/679 Art 17; Dir 2016/680 Art 16(2)): erases the
+    /// registrations chosen among the request's candidates by crypto-shredding
+    /// ([`App::erase_registrations`]: each audited `person_erased`) and records on the request
+    /// which were erased, when and by whom; the officer then answers the request. Refused before
+    /// anything changes: without the confirmation (422 `confirm`), with no registration or one the
+    /// request does not concern (422 `case_ids`), one of another jurisdiction (403), a stale
+    /// version (409), a legal hold on one (409 naming it).
+    pub async fn erase_for_request(
+        &self,
+        principal: &Principal,
+        id: &str,
+        input: &RequestErasureInput,
+    ) -> AppResult<RequestErasure> {
+        let row = self.erasure_request_row(principal, id).await?;
+        if input.version != row.version {
+            return Err(AppError::Conflict("the request was changed by someone else since it was loaded".into()));
+        }
+        let candidates = self.erasure_candidates(principal, &row.case_id).await?;
+        let mut chosen: Vec<String> = Vec::new();
+        for case_id in input.case_ids.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            if !candidates.iter().any(|c| c.case_id == case_id) {
+                // Another jurisdiction's registration is refused as such (403) before anything is said of it.
+                let reference = match self.case_to_erase(principal, case_id).await {
+                    Ok(case) => case.reference,
+                    Err(AppError::NotFound) => case_id.to_owned(),
+                    Err(e) => return Err(e),
+                };
+                return Err(AppError::Invalid(ParseError::said(
+                    "case_ids",
+                    format!("{reference} is not a registration this request concerns"),
+                    Message::new(MessageId::ErasureNotConcerned).with("reference", &reference),
+                )));
+            }
+            if !chosen.iter().any(|c| c == case_id) {
+                chosen.push(case_id.to_owned());
+            }
+        }
+        if chosen.is_empty() {
+            return Err(AppError::Invalid(ParseError::said(
+                "case_ids",
+                "choose at least one registration to erase",
+                Message::new(MessageId::MustNotBeEmpty),
+            )));
+        }
+        if !input.confirm {
+            return Err(AppError::Invalid(ParseError::said(
+                "confirm",
+                "confirm that the erasure cannot be undone",
+                Message::new(MessageId::ErasureNotConfirmed),
+            )));
+        }
+        let erased_now = self.erase_registrations(principal, &chosen).await?;
+        // Recorded on the request as it stands now: the erasure is done and is not undone by a
+        // concurrent change of the request.
+        let current = self.store.subject_request(&row.id).await?.ok_or(AppError::NotFound)?;
+        let mut detail = self.request_detail(&current)?;
+        for case_id in &erased_now {
+            let reference = candidates.iter().find(|c| &c.case_id == case_id).map(|c| c.reference.clone());
+            detail.erased.push(ErasedRegistration {
+                case_id: case_id.clone(),
+                reference: reference.unwrap_or_default(),
+                erased_at: self.store.case_erased_at(case_id).await?.unwrap_or_else(|| self.now()),
+                erased_by: principal.user.id.clone(),
+            });
+        }
+        let mut next = current.clone();
+        next.version = current
+            .version
+            .checked_add(1)
+            .ok_or_else(|| AppError::Conflict("the version cannot be counted further".into()))?;
+        next.detail = self.seal_detail(&current.id, &detail)?;
+        next.updated_by = principal.user.id.clone();
+        next.updated_at = self.now();
+        let event = self
+            .event(principal, AuditAction::SubjectRequestChanged)
+            .on("subject_request", &current.id, None)
+            .detail(format!("step=erase erased={}", erased_now.len()));
+        self.store.update_subject_request(&next, current.version, &event).await?;
+        let candidates = self.erasure_candidates(principal, &row.case_id).await?;
+        let request = self.request_view(&next, &mut HashMap::new()).await?;
+        Ok(RequestErasure { request, candidates, erased_now })
     }
 
     async fn rectification_views(

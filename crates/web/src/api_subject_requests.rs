@@ -11,7 +11,7 @@ use crate::extract::{ApiJson, ApiPath, Auth};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
-use haven_app::subject_requests::{NewSubjectRequest, RectificationInput, RequestStepInput};
+use haven_app::subject_requests::{NewSubjectRequest, RectificationInput, RequestErasureInput, RequestStepInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_requests, record_request))
         .routes(routes!(get_request, request_step))
         .routes(routes!(export_request))
+        .routes(routes!(erasure_candidates, erase))
         .routes(routes!(rectifications, rectify))
 }
 
@@ -46,6 +47,12 @@ pub struct NewRequestBody(pub NewSubjectRequest);
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(value_type = Object)]
 pub struct StepBody(pub RequestStepInput);
+
+/// An erasure: version (of the request), case_ids (the registrations chosen among the
+/// request's candidates), confirm (true: the officer confirms that it cannot be undone).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(value_type = Object)]
+pub struct ErasureBody(pub RequestErasureInput);
 
 /// A rectification: version (of the registration), field (given_names, family_names,
 /// date_of_birth, sex, citizenship), value, reason, request_id (optional).
@@ -108,6 +115,39 @@ async fn export_request(
     ApiPath(id): ApiPath<String>,
 ) -> WebResult<Response> {
     Ok(Json(json_of(&state.app.subject_access_export(&p, &id).await?)?).into_response())
+}
+
+/// The registrations an erasure request awaiting its erasure may concern (Reg 2016/679 Art 17):
+/// its case and those the person register links to it, each with its reference, when it was
+/// erased (if it was) and whether a legal hold stands on it. 403 for another jurisdiction's
+/// request; a request of another kind, or not approved yet, is a 422 naming the step.
+#[utoipa::path(get, path = "/subject-requests/{id}/erasure", tag = "data-protection", params(("id" = String, Path)),
+    responses((status = 200, body = SubjectRequestsBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn erasure_candidates(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+) -> WebResult<Response> {
+    Ok(Json(json_of(&state.app.request_erasure(&p, &id).await?)?).into_response())
+}
+
+/// Carry out an erasure request (Reg 2016/679 Art 17): erase the chosen registrations by
+/// crypto-shredding and record them on the request, which is then answered. 403 for a
+/// registration or request of another jurisdiction; 409 for a stale version or a legal hold
+/// (naming the case); 422 naming the step (another kind, not approved yet), `case_ids` (none, or
+/// one the request does not concern) or `confirm`.
+#[utoipa::path(post, path = "/subject-requests/{id}/erasure", tag = "data-protection", params(("id" = String, Path)),
+    request_body = ErasureBody,
+    responses((status = 200, body = SubjectRequestsBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn erase(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<ErasureBody>,
+) -> WebResult<Response> {
+    Ok(Json(json_of(&state.app.erase_for_request(&p, &id, &b.0).await?)?).into_response())
 }
 
 /// A case's rectification history: the earlier values, marked rectified, with who and why.

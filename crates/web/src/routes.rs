@@ -442,6 +442,9 @@ pub const ROUTES: &[RouteSpec] = &[
     api("GET", "/api/v1/subject-requests/{id}", HandleSubjectRequests),
     api("POST", "/api/v1/subject-requests/{id}", HandleSubjectRequests),
     api("GET", "/api/v1/subject-requests/{id}/export", HandleSubjectRequests),
+    // Carrying out an erasure request (`may_erase_person`).
+    api("GET", "/api/v1/subject-requests/{id}/erasure", ErasePerson),
+    api("POST", "/api/v1/subject-requests/{id}/erasure", ErasePerson),
     api("GET", "/api/v1/cases/{case}/rectifications", Case(Compartment::Identity, Action::Read)),
     api("POST", "/api/v1/cases/{case}/rectifications", Case(Compartment::Identity, Action::Write)),
     page("GET", "/subject-requests", HandleSubjectRequests),
@@ -449,6 +452,7 @@ pub const ROUTES: &[RouteSpec] = &[
     page("GET", "/subject-requests/{id}", HandleSubjectRequests),
     page("POST", "/subject-requests/{id}", HandleSubjectRequests),
     page("GET", "/subject-requests/{id}/export", HandleSubjectRequests),
+    page("POST", "/subject-requests/{id}/erasure", ErasePerson),
     page("GET", "/cases/{case}/rectifications", Case(Compartment::Identity, Action::Read)),
     page("POST", "/cases/{case}/rectifications", Case(Compartment::Identity, Action::Write)),
 ];

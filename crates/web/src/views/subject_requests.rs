@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use haven_app::subject_requests::{
-    NewSubjectRequest, RectificationHistory, RectificationInput, RequestStepInput, SubjectAccessExport,
+    NewSubjectRequest, RectificationHistory, RectificationInput, RequestErasureInput, RequestStepInput, SubjectAccessExport,
     SubjectRequestView,
 };
 use haven_app::{AppError, Principal};
@@ -31,6 +31,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/subject-requests", get(index).post(record))
         .route("/subject-requests/{id}", get(request_page).post(step))
         .route("/subject-requests/{id}/export", get(export))
+        .route("/subject-requests/{id}/erasure", axum::routing::post(erase))
         .route("/cases/{case}/rectifications", get(rectifications).post(rectify))
 }
 
@@ -171,6 +172,24 @@ pub struct StepForm {
     pub inputs: Vec<Input>,
 }
 
+/// A registration an erasure request may concern, as its checkbox shows it.
+pub struct CandidateLine {
+    pub case_id: String,
+    pub reference: String,
+    /// Erased already, or held: it cannot be chosen.
+    pub disabled: bool,
+    pub checked: bool,
+    /// Why it cannot be chosen (erased on a day, held), empty when it can.
+    pub why: String,
+}
+
+/// A registration erased on the request.
+pub struct ErasedLine {
+    pub reference: String,
+    pub at: String,
+    pub by: String,
+}
+
 #[derive(Template)]
 #[template(path = "subject_request.html")]
 struct RequestPage<'a> {
@@ -187,6 +206,9 @@ struct RequestPage<'a> {
     restrictions: Vec<String>,
     exported_at: String,
     access: bool,
+    /// The erasure form of an erasure request awaiting its erasure: its candidates.
+    erasure: Option<Vec<CandidateLine>>,
+    erased: Vec<ErasedLine>,
     steps: Vec<StepForm>,
     check: FormProblem,
 }
@@ -245,8 +267,32 @@ async fn show_request(
             }
         }
     }
-    if view.status == RequestStatus::AwaitingErasure {
-        steps.push(form("answer", vec![input(&tr, &check, typed, "on", "date")]));
+    let mut erasure = None;
+    if view.kind == RequestKind::Erasure && view.status == RequestStatus::AwaitingErasure {
+        let candidates = state.app.request_erasure(p, id).await?.candidates;
+        let chosen: Vec<&str> = typed.0.iter().filter(|(k, _)| k == "case_ids").map(|(_, v)| v.as_str()).collect();
+        // The request is answered once its registration is erased.
+        if candidates.iter().any(|c| c.case_id == view.case_id && c.erased_at.is_some()) {
+            steps.push(form("answer", vec![input(&tr, &check, typed, "on", "date")]));
+        }
+        let lines = candidates
+            .into_iter()
+            .map(|c| {
+                let why = match (c.erased_at, c.held) {
+                    (Some(at), _) => tr.t1("dsr-erase-erased-on", "at", &format_time(&at)),
+                    (None, true) => tr.t("dsr-erase-held"),
+                    (None, false) => String::new(),
+                };
+                CandidateLine {
+                    disabled: !why.is_empty(),
+                    checked: why.is_empty() && chosen.contains(&c.case_id.as_str()),
+                    why,
+                    case_id: c.case_id,
+                    reference: c.reference,
+                }
+            })
+            .collect();
+        erasure = Some(lines);
     }
     if view.kind == RequestKind::Restriction && view.case_restricted {
         steps.push(form("lift", vec![]));
@@ -274,6 +320,12 @@ async fn show_request(
         restrictions: detail.restrictions_applied.iter().map(|m| tr.t(m)).collect(),
         exported_at: detail.exported_at.as_ref().map(format_time).unwrap_or_default(),
         access: view.kind == RequestKind::Access && view.status != RequestStatus::Received,
+        erasure,
+        erased: view
+            .erasures
+            .iter()
+            .map(|e| ErasedLine { reference: e.reference.clone(), at: format_time(&e.erased_at), by: e.erased_by.clone() })
+            .collect(),
         steps,
         check,
         ctx,
@@ -300,6 +352,43 @@ async fn step(
 ) -> PageResult {
     match state.app.subject_request_step(&p, &id, &form.input).await {
         Ok(r) => Ok(see_other(&format!("/subject-requests/{}", r.id))),
+        Err(e) => {
+            let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
+            let check = problem(&tr, e)?;
+            show_request(&state, &p, &headers, &id, &form.pairs, check).await
+        }
+    }
+}
+
+/// Carries out an erasure request: erases the registrations chosen (`case_ids`) once the officer
+/// confirmed that it cannot be undone, then shows the request with what was erased. A legal hold
+/// is a 409 naming the registration; a field at fault is named (422).
+async fn erase(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: PageForm<IgnoredAny>,
+) -> PageResult {
+    let input = RequestErasureInput {
+        version: form
+            .pairs
+            .0
+            .iter()
+            .find(|(k, _)| k == "version")
+            .and_then(|(_, v)| v.trim().parse().ok())
+            .unwrap_or(-1),
+        case_ids: form.pairs.0.iter().filter(|(k, _)| k == "case_ids").map(|(_, v)| v.clone()).collect(),
+        confirm: form.pairs.0.iter().any(|(k, v)| k == "confirm" && !v.trim().is_empty()),
+    };
+    match state.app.erase_for_request(&p, &id, &input).await {
+        Ok(r) => Ok(see_other(&format!("/subject-requests/{}#dsr-erased", r.request.id))),
+        Err(AppError::Refused(r)) => {
+            let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
+            let check = FormProblem::at(&tr, "", tr.t1(r.message_id, r.arg.0, &r.arg.1), |_, _, _| String::new());
+            let response = show_request(&state, &p, &headers, &id, &form.pairs, check).await?;
+            Ok(with_status(response, axum::http::StatusCode::CONFLICT))
+        }
         Err(e) => {
             let tr = state.i18n.tr(crate::views::language_of(Some(&p), &headers));
             let check = problem(&tr, e)?;
@@ -397,6 +486,65 @@ fn is_code(value: &str) -> bool {
         && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The message prefix of the stored codes a field of the record holds (`context.means` →
+/// `means`, `person.documents.1.kind` → `document`): the domain's labels of
+/// `locales/*-ident.ftl` and `*.ftl`. `None` for a field that holds no codes with labels.
+fn code_prefix(path: &str) -> Option<&'static str> {
+    let mut named = path.rsplit('.').filter(|s| !s.chars().all(|c| c.is_ascii_digit()));
+    let last = named.next()?;
+    let parent = named.next().unwrap_or_default();
+    Some(match (parent, last) {
+        (_, "sex") => "sex",
+        (_, "gender") => "gender",
+        (_, "acts") => "act",
+        (_, "means") => "means",
+        (_, "methods_of_control") => "control",
+        (_, "forms") => "form",
+        (_, "forced_labour_industry") => "industry",
+        (_, "recruitment_method") => "recruitment",
+        (_, "online_platforms") => "platform",
+        (_, "relationship_to_trafficker") => "relationship",
+        (_, "vulnerabilities") => "vulnerability",
+        ("documents", "kind") => "document",
+        ("events", "kind") => "event",
+        ("age_assessments", "method") => "age-method",
+        _ => return None,
+    })
+}
+
+/// A field's value in the document's language: each stored code of a field that holds codes by
+/// its label; a code without a label, and every other value, as stored. Whether what is left is
+/// stored codes (shown as code).
+fn field_value(tr: &Tr<'_>, path: &str, value: &str) -> (String, bool) {
+    let Some(prefix) = code_prefix(path) else {
+        return (value.to_owned(), value.split(", ").all(is_code));
+    };
+    let mut all_labelled = true;
+    let shown: Vec<String> = value
+        .split(", ")
+        .map(|code| {
+            let id = format!("{prefix}-{code}");
+            let label = tr.t(&id);
+            if label == id {
+                all_labelled = false;
+                code.to_owned()
+            } else {
+                label
+            }
+        })
+        .collect();
+    let text = shown.join(", ");
+    let code = !all_labelled && value.split(", ").all(is_code);
+    (text, code)
+}
+
+/// A decision's kind in the document's language (`decision-KIND`), as stored when it has no label.
+fn decision_label(tr: &Tr<'_>, kind: &str) -> String {
+    let id = format!("decision-{kind}");
+    let label = tr.t(&id);
+    if label == id { kind.to_owned() } else { label }
+}
+
 fn document(tr: &Tr<'_>, export: &SubjectAccessExport) -> Vec<DocRegistration> {
     export
         .registrations
@@ -409,7 +557,7 @@ fn document(tr: &Tr<'_>, export: &SubjectAccessExport) -> Vec<DocRegistration> {
             fields: record_lines(&r.record)
                 .into_iter()
                 .map(|(k, v)| {
-                    let code = v.split(", ").all(is_code);
+                    let (v, code) = field_value(tr, &k, &v);
                     (k, v, code)
                 })
                 .collect(),
@@ -420,7 +568,11 @@ fn document(tr: &Tr<'_>, export: &SubjectAccessExport) -> Vec<DocRegistration> {
                     (coded(tr, "dsr-compartment", n.compartment.code()), format_time(&n.created_at), n.body.clone())
                 })
                 .collect(),
-            decisions: r.decisions.iter().map(|d| (d.kind.clone(), d.decided_on.clone(), d.reasons.clone())).collect(),
+            decisions: r
+                .decisions
+                .iter()
+                .map(|d| (decision_label(tr, &d.kind), d.decided_on.clone(), d.reasons.clone()))
+                .collect(),
             rectifications: r
                 .rectifications
                 .iter()
@@ -566,6 +718,27 @@ async fn rectify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn art_15_reg_2016_679_the_document_shows_stored_codes_by_their_labels_in_its_language() {
+        let i18n = crate::i18n::I18n::load().unwrap();
+        let en = i18n.tr(Language::English);
+        let lv = i18n.tr(Language::Latvian);
+        assert_eq!(
+            field_value(&en, "context.forms", "forced_labour"),
+            ("Forced labour or services".to_owned(), false)
+        );
+        let (lv_forms, code) = field_value(&lv, "context.forms", "forced_labour");
+        assert!(!code && lv_forms != "forced_labour" && lv_forms != "Forced labour or services", "{lv_forms}");
+        let (means, code) = field_value(&en, "context.means", "deception, abuse_of_vulnerability");
+        assert!(!code && !means.contains('_'), "{means}");
+        assert_eq!(field_value(&en, "person.sex", "female"), ("Female".to_owned(), false));
+        assert!(!field_value(&en, "person.documents.1.kind", "passport").1);
+        // A code without a label, and a field of no coded kind, stay as stored.
+        assert_eq!(field_value(&en, "context.forms", "no_such_form"), ("no_such_form".to_owned(), true));
+        assert_eq!(field_value(&en, "person.given_names", "Anna"), ("Anna".to_owned(), false));
+        assert_ne!(decision_label(&lv, "first_decision_positive"), "first_decision_positive");
+    }
 
     #[test]
     fn the_document_is_in_the_persons_language_where_the_interface_speaks_it() {

@@ -224,6 +224,9 @@ fn body_for(path: &str, n: usize, w: &World) -> Option<serde_json::Value> {
         // version (409 for who writes the identity), so that the case stays as it is.
         "/api/v1/subject-requests" => json!({"kind": "access", "case": w.case_id, "received_on": "2026-01-05"}),
         "/api/v1/subject-requests/{id}" => json!({"step": "verify", "version": 1, "method": "document_in_person"}),
+        // The erasure of a request that does not exist (404 for the officer, 403 for the others):
+        // the world's case stays as it is.
+        "/api/v1/subject-requests/{id}/erasure" => json!({"version": 1, "case_ids": [w.case_id], "confirm": true}),
         "/api/v1/cases/{case}/rectifications" => {
             json!({"version": 1000, "field": "given_names", "value": format!("Olenka{n}"), "reason": "Spelling."})
         }
@@ -361,6 +364,9 @@ fn form_for(path: &str, n: usize, w: &World) -> Vec<(String, String)> {
             vec![("kind", "access".into()), ("case", w.case_id.clone()), ("received_on", "2026-01-05".into())]
         }
         "/subject-requests/{id}" => vec![("step", "verify".into()), ("version", "1".into())],
+        "/subject-requests/{id}/erasure" => {
+            vec![("version", "1".into()), ("case_ids", w.case_id.clone()), ("confirm", "yes".into())]
+        }
         "/cases/{case}/rectifications" => vec![
             ("version", "1000".into()),
             ("field", "given_names".into()),

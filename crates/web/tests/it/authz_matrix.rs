@@ -460,8 +460,9 @@ fn addressing(route: &RouteSpec) -> Result<Option<Record>, String> {
                 // are `authorize_network_contacts` (tested in the app's `networks`).
                 | ("networks" | "meetings", "{id}")
                 // A data subject's request: the data protection officer's record about a case,
-                // addressed by its own id (`may_handle_subject_requests`); covered role by route
-                // in `authz` and by jurisdiction in `subject_requests`.
+                // addressed by its own id (`may_handle_subject_requests`; its erasure,
+                // `/subject-requests/{id}/erasure`, `may_erase_person`); covered role by route
+                // in `authz` and by jurisdiction in `subject_requests` and `erasure_requests`.
                 | ("subject-requests", "{id}")
                 | ("actions", "{number}") => {}
                 _ => {

@@ -306,6 +306,8 @@ struct World {
     meeting: String,
     /// A data subject's request of access to the adult's data, recorded by the officer.
     subject_request: String,
+    /// A request to erase the child's data, approved and awaiting its erasure (not carried out).
+    erasure_request: String,
     table: &'static str,
 }
 
@@ -370,6 +372,7 @@ async fn world() -> World {
         network: String::new(),
         meeting: String::new(),
         subject_request: String::new(),
+        erasure_request: String::new(),
         table: "VICT_SEX_CITIZEN_GRP",
     };
 
@@ -631,6 +634,19 @@ async fn world() -> World {
         json!({"step": "verify", "version": request["version"], "method": "document_in_person"}),
     )
     .await;
+    // A request to erase the child's data, approved: its page shows the erasure form.
+    let request = w
+        .api(
+            "/api/v1/subject-requests",
+            "lv.dpi",
+            json!({"kind": "erasure", "case": w.child, "received_on": "2026-01-05"}),
+        )
+        .await;
+    w.erasure_request = request["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/subject-requests/{}", w.erasure_request);
+    let step = json!({"step": "verify", "version": request["version"], "method": "representative"});
+    let request = w.api(&path, "lv.dpi", step).await;
+    w.api(&path, "lv.dpi", json!({"step": "approve_erasure", "version": request["version"]})).await;
     w
 }
 
@@ -693,6 +709,8 @@ fn page_paths(w: &World) -> Vec<(&'static str, String)> {
         out.push(("/referrals?mailbox=inbox", format!("/referrals?mailbox={mailbox}")));
     }
     out.push(("/search?name=Ana", "/search?name=Ilze".to_owned()));
+    // An erasure request awaiting its erasure: the form with its candidates.
+    out.push(("/subject-requests/{id}", format!("/subject-requests/{}", w.erasure_request)));
     // A ranking explained: a language the provider lacks, a region, a specialised provider asked.
     out.push((
         "/providers/match?service=safe_accommodation",

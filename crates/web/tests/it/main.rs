@@ -14,6 +14,7 @@ mod browser_review;
 mod case_pages;
 mod common;
 mod conformance;
+mod erasure_requests;
 mod exchange;
 mod exchange_ops;
 mod exchange_statistics;
