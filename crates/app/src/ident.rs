@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+mod htcds;
 pub(crate) mod linkage;
 mod persons;
 mod referred;
@@ -1858,15 +1859,59 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Rejected(problems));
         }
-        let mut out = Vec::with_capacity(checked.len());
-        for reg in checked {
-            out.push(self.create_registration(principal, reg).await?);
+        self.country_of(principal.organisation.jurisdiction)?;
+        // Every case's rows first, then one transaction writes them all: a failure half way writes none.
+        // Each case's own key is made before (it encrypts the record); a key whose case was not written
+        // holds no data of it.
+        let mut rows = Vec::with_capacity(checked.len());
+        for reg in &checked {
+            let id = new_id();
+            let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
+            let case = CaseRow {
+                id: id.clone(),
+                reference: format!("{}-{}", principal.organisation.jurisdiction.code(), suffix),
+                owner_organisation_id: principal.organisation.id.clone(),
+                jurisdiction: principal.organisation.jurisdiction,
+                created_by: principal.user.id.clone(),
+                created_at: self.now(),
+                shares: vec![],
+            };
+            self.subject_key_for_write(&id).await?;
+            let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
+            let person = self.person_row(&id, reg)?;
+            let identifiers = self.identifiers(reg, case.created_at)?;
+            let event = self
+                .event(principal, AuditAction::RegistrationCreated)
+                .on("case", &id, Some(&principal.organisation.id))
+                .detail("import=htcds");
+            rows.push((case, person, row, identifiers, event));
         }
+        let new: Vec<haven_storage::NewRegistration<'_>> = rows
+            .iter()
+            .map(|(case, person, registration, identifiers, audit)| haven_storage::NewRegistration {
+                case,
+                person,
+                registration,
+                identifiers,
+                audit,
+            })
+            .collect();
         let event = self
             .event(principal, AuditAction::CaseImported)
             .on("import", "htcds", Some(&principal.organisation.id))
-            .detail(format!("count={}", out.len()));
-        self.store.append_audit(&event).await?;
+            .detail(format!("count={}", rows.len()));
+        self.store.create_registrations(&new, &event).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for ((case, ..), reg) in rows.iter().zip(&checked) {
+            let possible_duplicates = self.duplicates_of(principal, &case.id, reg, case.created_at).await?;
+            out.push(Saved {
+                id: case.id.clone(),
+                reference: case.reference.clone(),
+                version: 1,
+                state: RegistrationState::Draft,
+                possible_duplicates,
+            });
+        }
         Ok(out)
     }
 
@@ -1901,13 +1946,15 @@ impl App {
         self.require(principal, Permission::Case(Compartment::Identity, Action::Read)).await
     }
 
-    /// A registration as loaded for export: the record, the case reference, the case worker who registered
-    /// it (their user name, HTCDS `cas_CaseOwner`) and the NRM status. Audited as an export.
+    /// A registration as loaded for export, with what the case adds to it in HTCDS: the case reference, the
+    /// case worker who registered it (their user name, HTCDS `cas_CaseOwner`), the NRM status, whether the
+    /// case is closed, and the support referrals the principal's organisation made or accepted, where the
+    /// principal may read them (`ident/htcds.rs`). Audited as an export.
     pub async fn registration_for_export(
         &self,
         principal: &Principal,
         case_id: &str,
-    ) -> AppResult<(Registration, String, Option<String>, Option<NrmStatus>)> {
+    ) -> AppResult<(Registration, haven_domain::ident::htcds::CaseMeta)> {
         let (case, row) = self
             .registered_case(
                 principal,
@@ -1924,8 +1971,18 @@ impl App {
             .on("case", &case.id, Some(&case.owner_organisation_id))
             .detail("format=htcds");
         let case_worker = self.store.user(&case.created_by).await.ok().map(|u| u.username);
+        let case_status = self.htcds_case_status(&case.id).await?;
+        let (outgoing_referral, incoming_referral) = self.htcds_referrals(principal, &case.id).await?;
         self.store.append_audit(&event).await?;
-        Ok((reg, case.reference, case_worker, status))
+        let meta = haven_domain::ident::htcds::CaseMeta {
+            reference: Some(case.reference),
+            owner: case_worker,
+            status,
+            case_status: Some(case_status),
+            outgoing_referral,
+            incoming_referral,
+        };
+        Ok((reg, meta))
     }
 }
 

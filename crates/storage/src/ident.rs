@@ -57,6 +57,73 @@ macro_rules! put_person {
     };
 }
 
+/// Inserts a new case with its person, registration and identifier indexes inside an open transaction.
+macro_rules! insert_registration {
+    ($tx:ident, $case:expr, $person:expr, $reg:expr, $identifiers:expr) => {{
+        let case: &CaseRow = $case;
+        let reg: &RegistrationRow = $reg;
+        sqlx::query(
+            "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&case.id)
+        .bind(&case.reference)
+        .bind(&case.owner_organisation_id)
+        .bind(case.jurisdiction.code())
+        .bind(&case.created_by)
+        .bind(case.created_at)
+        .execute(&mut *$tx)
+        .await?;
+        put_person!($tx, $person);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO registrations ({REG_COLUMNS}) VALUES \
+             ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
+        )))
+        .bind(&reg.case_id)
+        .bind(&reg.state)
+        .bind(reg.version)
+        .bind(&reg.record)
+        .bind(&reg.referred_on)
+        .bind(&reg.sex)
+        .bind(&reg.age_group)
+        .bind(&reg.child_status)
+        .bind(&reg.citizenships)
+        .bind(&reg.forms)
+        .bind(&reg.guardian_appointed_on)
+        .bind(&reg.nrm_status)
+        .bind(&reg.rg_decided_on)
+        .bind(&reg.cg_decided_on)
+        .bind(&reg.assistance_since)
+        .bind(&reg.reflection_from)
+        .bind(reg.updated_at)
+        .bind(&reg.updated_by)
+        .bind(&reg.procedure_id)
+        .execute(&mut *$tx)
+        .await?;
+        put_identifiers!($tx, &case.id, $identifiers);
+    }};
+}
+
+/// One new case of [`Store::create_registrations`]: the case, its person, its registration, its identifier
+/// indexes, and the audit entry that records its creation.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRegistration<'a> {
+    pub case: &'a CaseRow,
+    pub person: &'a PersonRow,
+    pub registration: &'a RegistrationRow,
+    pub identifiers: &'a Identifiers,
+    pub audit: &'a AuditEvent,
+}
+
+impl NewRegistration<'_> {
+    fn check(&self) -> Result<()> {
+        if self.person.case_id != self.case.id || self.registration.case_id != self.case.id {
+            return Err(StorageError::Conflict("the person and the registration must belong to the new case".into()));
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Creates a case with its person, registration and identifier indexes, audited, in one transaction.
     pub async fn create_registration(
@@ -67,50 +134,40 @@ impl Store {
         identifiers: &Identifiers,
         audit: &AuditEvent,
     ) -> Result<()> {
-        if person.case_id != case.id || reg.case_id != case.id {
-            return Err(StorageError::Conflict("the person and the registration must belong to the new case".into()));
-        }
+        NewRegistration { case, person, registration: reg, identifiers, audit }.check()?;
         audited_tx!(self, audit, |tx| {
-            sqlx::query(
-                "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&case.id)
-            .bind(&case.reference)
-            .bind(&case.owner_organisation_id)
-            .bind(case.jurisdiction.code())
-            .bind(&case.created_by)
-            .bind(case.created_at)
-            .execute(&mut *tx)
-            .await?;
-            put_person!(tx, person);
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO registrations ({REG_COLUMNS}) VALUES \
-                 ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
-            )))
-            .bind(&reg.case_id)
-            .bind(&reg.state)
-            .bind(reg.version)
-            .bind(&reg.record)
-            .bind(&reg.referred_on)
-            .bind(&reg.sex)
-            .bind(&reg.age_group)
-            .bind(&reg.child_status)
-            .bind(&reg.citizenships)
-            .bind(&reg.forms)
-            .bind(&reg.guardian_appointed_on)
-            .bind(&reg.nrm_status)
-            .bind(&reg.rg_decided_on)
-            .bind(&reg.cg_decided_on)
-            .bind(&reg.assistance_since)
-            .bind(&reg.reflection_from)
-            .bind(reg.updated_at)
-            .bind(&reg.updated_by)
-            .bind(&reg.procedure_id)
-            .execute(&mut *tx)
-            .await?;
-            put_identifiers!(tx, &case.id, identifiers);
+            insert_registration!(tx, case, person, reg, identifiers);
         });
+        Ok(())
+    }
+
+    /// Creates several cases, each with its person, registration, identifier indexes and audit entry, and
+    /// then appends `audit` (what the whole write was, an import), all in one transaction: either every
+    /// case is written or none is.
+    pub async fn create_registrations(&self, cases: &[NewRegistration<'_>], audit: &AuditEvent) -> Result<()> {
+        for new in cases {
+            new.check()?;
+        }
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                for new in cases {
+                    insert_registration!(tx, new.case, new.person, new.registration, new.identifiers);
+                    audit_in!(sqlite, self, tx, new.audit);
+                }
+                audit_in!(sqlite, self, tx, audit);
+                tx.commit().await?;
+            }
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                for new in cases {
+                    insert_registration!(tx, new.case, new.person, new.registration, new.identifiers);
+                    audit_in!(postgres, self, tx, new.audit);
+                }
+                audit_in!(postgres, self, tx, audit);
+                tx.commit().await?;
+            }
+        }
         Ok(())
     }
 

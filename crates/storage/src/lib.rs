@@ -170,7 +170,9 @@ mod backup;
 mod diagnostics;
 #[macro_use]
 mod ident;
-pub use ident::{CannotLinkRow, Identifiers, LinkageJobRow, PersonClusterChange, PersonClusterRow, PersonRef};
+pub use ident::{
+    CannotLinkRow, Identifiers, LinkageJobRow, NewRegistration, PersonClusterChange, PersonClusterRow, PersonRef,
+};
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
 mod subject_keys;

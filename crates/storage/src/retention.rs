@@ -317,6 +317,16 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// The day a case was closed, if a closure is recorded.
+    pub async fn case_closed_on(&self, case_id: &str) -> Result<Option<String>> {
+        let day: Option<String> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT closed_on FROM case_closures WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_optional(pool)
+                .await?);
+        Ok(day)
+    }
+
     /// Records the day a case was closed (replacing an earlier day), audited.
     pub async fn record_case_closure(
         &self,

@@ -387,6 +387,7 @@ htcds-imported-case-owner = Case owner there
 htcds-imported-consent = Consent recorded there
 htcds-imported-reference = Reference in the sending Haven instance
 htcds-imported-remainder = Fields Haven has no place for (HTCDS remainder)
+htcds-imported-events = Further fields of the events (street, state, postal code, coordinates)
 case-clocks = Statutory clocks
 case-decision-support = Decision support
 case-decision-support-explain = The indicators and the legal test help the person deciding; they decide nothing.

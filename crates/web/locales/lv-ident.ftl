@@ -387,6 +387,7 @@ htcds-imported-case-owner = Lietas atbildīgais tur
 htcds-imported-consent = Tur reģistrētā piekrišana
 htcds-imported-reference = Atsauce sūtītāja Haven instancē
 htcds-imported-remainder = Lauki, kuriem Haven nav vietas (HTCDS atlikums)
+htcds-imported-events = Notikumu papildu lauki (iela, štats vai reģions, pasta indekss, koordinātas)
 case-clocks = Likumā noteiktie termiņi
 case-decision-support = Atbalsts lēmuma pieņemšanai
 case-decision-support-explain = Indikatori un juridiskais tests palīdz lēmuma pieņēmējam; tie neko neizlemj.

@@ -345,8 +345,7 @@ fn htcds_file(docs: &[htcds::HtcdsCase], format: HtcdsFormat) -> WebResult<Respo
 
 /// One case as an HTCDS document: Haven's status, reference and case worker with the registration.
 async fn htcds_document(state: &AppState, p: &haven_app::Principal, id: &str) -> WebResult<htcds::HtcdsCase> {
-    let (reg, reference, case_worker, status) = state.app.registration_for_export(p, id).await?;
-    let meta = htcds::CaseMeta { reference: Some(reference), owner: case_worker, status };
+    let (reg, meta) = state.app.registration_for_export(p, id).await?;
     Ok(htcds::to_htcds(&reg, &meta))
 }
 

@@ -11,6 +11,7 @@ mod exchange_referrals;
 mod exchange_retention;
 mod exchange_statistics;
 mod exchange_transport;
+mod import;
 mod networks;
 mod person_review;
 mod persons;

@@ -4,8 +4,9 @@
 //!
 //! What HTCDS has no field for travels in extension fields named `x_haven_…`, so that a Haven export reads
 //! back unchanged. A document from another system, without them, still imports: the HTCDS fields alone give
-//! a sensible registration. Fields Haven does not read (`prs_Email`, `cas_Status`, …) are refused rather
-//! than dropped silently. `docs/htcds.md` has the mapping table.
+//! a sensible registration. The standard's fields Haven has no place for (`prs_Email`, `cas_Status`, an
+//! event's `hte_Street`, …) are kept as imported ([`HtcdsImported`]) and written back; a field that is not
+//! the standard's is refused rather than dropped silently. `docs/htcds.md` has the mapping table.
 //!
 //! Import reads codes and dates; free text is checked by [`Registration::normalise`], which callers run next.
 
@@ -458,6 +459,118 @@ pub struct HtcdsEvent {
     pub hte_city: Option<String>,
     #[serde(rename = "hte_Description", default, skip_serializing_if = "Option::is_none")]
     pub hte_description: Option<String>,
+    /// The further fields of the event's place, which Haven keeps as imported ([`ImportedEvent`]).
+    #[serde(rename = "hte_Street", default, skip_serializing_if = "Option::is_none")]
+    pub hte_street: Option<String>,
+    #[serde(rename = "hte_State", default, skip_serializing_if = "Option::is_none")]
+    pub hte_state: Option<String>,
+    #[serde(rename = "hte_PostalCode", default, skip_serializing_if = "Option::is_none")]
+    pub hte_postal_code: Option<String>,
+    /// Degrees north, as written (checked: a number from -90 to 90).
+    #[serde(
+        rename = "hte_Latitude",
+        default,
+        deserialize_with = "deserialize_latitude",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hte_latitude: Option<String>,
+    /// Degrees east, as written (checked: a number from -180 to 180).
+    #[serde(
+        rename = "hte_Longitude",
+        default,
+        deserialize_with = "deserialize_longitude",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hte_longitude: Option<String>,
+}
+
+/// The further fields of an event that Haven keeps as imported, in the order [`HtcdsEvent::further`] gives
+/// them.
+pub const FURTHER_EVENT_FIELDS: [&str; 5] =
+    ["hte_Street", "hte_State", "hte_PostalCode", "hte_Latitude", "hte_Longitude"];
+
+impl HtcdsEvent {
+    /// The further fields given (`hte_Street`, …, `hte_Longitude`), by name.
+    pub fn further(&self) -> BTreeMap<String, String> {
+        let values =
+            [&self.hte_street, &self.hte_state, &self.hte_postal_code, &self.hte_latitude, &self.hte_longitude];
+        FURTHER_EVENT_FIELDS
+            .iter()
+            .zip(values)
+            .filter_map(|(name, value)| value.as_ref().map(|v| ((*name).to_owned(), v.clone())))
+            .collect()
+    }
+
+    fn set_further(&mut self, fields: &BTreeMap<String, String>) {
+        let get = |name: &str| fields.get(name).cloned();
+        self.hte_street = get("hte_Street");
+        self.hte_state = get("hte_State");
+        self.hte_postal_code = get("hte_PostalCode");
+        self.hte_latitude = get("hte_Latitude");
+        self.hte_longitude = get("hte_Longitude");
+    }
+}
+
+/// A latitude (`hte_Latitude`) or longitude (`hte_Longitude`) as written: a decimal number of degrees in
+/// range (-90 to 90, -180 to 180). Gives the text trimmed, or why it is not one.
+pub fn coordinate(field: &str, text: &str) -> Result<String, String> {
+    let (what, limit) = if field == "hte_Latitude" { ("latitude", 90.0) } else { ("longitude", 180.0) };
+    let text = text.trim();
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= limit => Ok(text.to_owned()),
+        _ => Err(format!("{text:?} is not a {what}: a number of degrees from -{limit} to {limit}")),
+    }
+}
+
+fn deserialize_coordinate<'de, D: serde::Deserializer<'de>>(field: &str, d: D) -> Result<Option<String>, D::Error> {
+    let text = match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => return Err(serde::de::Error::custom(format!("expected a number, found {other}"))),
+    };
+    coordinate(field, &text).map(Some).map_err(serde::de::Error::custom)
+}
+
+fn deserialize_latitude<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    deserialize_coordinate("hte_Latitude", d)
+}
+
+fn deserialize_longitude<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    deserialize_coordinate("hte_Longitude", d)
+}
+
+/// The further fields of one imported event (street, state, postal code, latitude, longitude), with the
+/// event's type, date, country and place as imported: they are written back with the case's event that
+/// still has these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedEvent {
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<CalendarDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// By field name ([`FURTHER_EVENT_FIELDS`]), as written.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// A place compared without regard to surrounding and repeated spaces (as normalising a registration
+/// writes it).
+fn place_key(place: Option<&str>) -> String {
+    place.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl ImportedEvent {
+    /// Whether `event` is the event these fields came with: the same type, date, country and place.
+    fn belongs_to(&self, event: &HtcdsEvent) -> bool {
+        self.kind == event.hte_type
+            && self.date == event.hte_date
+            && self.country == event.hte_country
+            && place_key(self.place.as_deref()) == place_key(event.hte_city.as_deref())
+    }
 }
 
 /// A case as one flat HTCDS v2.0 document. Field names are the HTCDS ones; `x_haven_` fields are Haven
@@ -622,6 +735,10 @@ pub struct HtcdsImported {
     /// not give them back exactly (`ChildLabour`, several methods).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub remainder: BTreeMap<String, String>,
+    /// The further fields of the events (street, state, postal code, latitude, longitude), each with the
+    /// event it came with.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<ImportedEvent>,
 }
 
 impl HtcdsImported {
@@ -645,6 +762,29 @@ impl HtcdsImported {
                 ));
             }
         }
+        if self.events.len() > 50 {
+            return Err(ParseError::new("imported.events", "at most 50 events"));
+        }
+        for (i, event) in self.events.iter().enumerate() {
+            for (name, value) in &event.fields {
+                let field = format!("imported.events[{i}].{name}");
+                if !FURTHER_EVENT_FIELDS.contains(&name.as_str()) {
+                    return Err(ParseError::new(field, "is not a further field of an HTCDS event"));
+                }
+                if value.chars().count() > 300 || value.chars().any(char::is_control) {
+                    return Err(ParseError::new(field, "at most 300 characters on one line"));
+                }
+                if name == "hte_Latitude" || name == "hte_Longitude" {
+                    coordinate(name, value).map_err(|message| ParseError::new(field, message))?;
+                }
+            }
+            if event.place.as_ref().is_some_and(|p| p.chars().count() > 300 || p.chars().any(char::is_control)) {
+                return Err(ParseError::new(
+                    format!("imported.events[{i}].place"),
+                    "at most 300 characters on one line",
+                ));
+            }
+        }
         for (field, value) in [("imported.case_owner", &self.case_owner), ("imported.reference", &self.reference)] {
             if let Some(v) = value
                 && (v.chars().count() > 200 || v.chars().any(char::is_control))
@@ -656,6 +796,63 @@ impl HtcdsImported {
     }
 }
 
+htcds_picklist! {
+    /// HTCDS `cas_Status`: whether the case is open or closed in the organisation that writes it.
+    pub enum CaseStatus in "cas_Status" {
+        Active => "Active",
+        FollowUp => "FollowUp",
+        Closed => "Closed",
+        ClosedReferred => "ClosedReferred",
+    }
+}
+
+impl CaseStatus {
+    fn is_closed(self) -> bool {
+        matches!(self, Self::Closed | Self::ClosedReferred)
+    }
+}
+
+htcds_picklist! {
+    /// HTCDS `cas_ReasonForOutgoingReferral` and `cas_ReasonForIncomingReferral` (the two lists are the same).
+    pub enum ReferralReason in "cas_ReasonForOutgoingReferral" {
+        AdditionalServicesRequired => "AdditionalServicesRequired",
+        MigrationOrChangeOfLocation => "MigrationOrChangeOfLocation",
+        Other => "Other",
+    }
+}
+
+/// A referral of the case between organisations, as HTCDS writes it (`cas_Referred…`/`cas_Outgoing…` for a
+/// referral the writing organisation made, `cas_Referring…`/`cas_Incoming…` for one it received).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtcdsReferral {
+    /// The other organisation (its name).
+    pub organisation: String,
+    /// Outgoing: the day it was sent; incoming: the day it was accepted.
+    pub date: Option<CalendarDate>,
+    pub reason: Option<ReferralReason>,
+    /// The message that went with the referral.
+    pub details: Option<String>,
+    /// The other organisation's case worker, where the writer may know them.
+    pub case_worker: Option<String>,
+}
+
+/// The outgoing referral fields: organisation, date, reason, details, case worker.
+const OUTGOING_REFERRAL_FIELDS: [&str; 5] = [
+    "cas_ReferredOrganisation",
+    "cas_OutgoingReferralDate",
+    "cas_ReasonForOutgoingReferral",
+    "cas_OutgoingReferralDetails",
+    "cas_ReferredPrimaryCaseWorker",
+];
+/// The incoming referral fields: organisation, date, reason, details, case worker.
+const INCOMING_REFERRAL_FIELDS: [&str; 5] = [
+    "cas_ReferringOrganisation",
+    "cas_IncomingReferralDate",
+    "cas_ReasonForIncomingReferral",
+    "cas_IncomingReferralDetails",
+    "cas_ReferringPrimaryCaseWorker",
+];
+
 /// What a case adds to its registration in an export.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseMeta {
@@ -665,6 +862,15 @@ pub struct CaseMeta {
     pub owner: Option<String>,
     /// The NRM status (`vic_TraffickingStatus` and `x_haven_status`).
     pub status: Option<NrmStatus>,
+    /// Whether the case is open (`Active`) or closed (`Closed`) in Haven (`cas_Status`).
+    #[serde(default)]
+    pub case_status: Option<CaseStatus>,
+    /// The latest referral of the case the writing organisation made (`cas_Referred…`, `cas_Outgoing…`).
+    #[serde(default)]
+    pub outgoing_referral: Option<HtcdsReferral>,
+    /// The latest referral of the case the writing organisation accepted (`cas_Referring…`, `cas_Incoming…`).
+    #[serde(default)]
+    pub incoming_referral: Option<HtcdsReferral>,
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -690,7 +896,39 @@ pub fn to_htcds(reg: &Registration, meta: &CaseMeta) -> HtcdsCase {
     if let Some(imported) = &reg.imported {
         merge_imported(&mut doc, imported, meta);
     }
+    write_case_fields(&mut doc, meta);
     doc
+}
+
+/// Writes Haven's own case status and referrals over what an import kept. The status: an imported value
+/// stays while it says the same as Haven (open: `Active` or `FollowUp`; closed: `Closed` or
+/// `ClosedReferred`), else Haven's. A referral of Haven's replaces the imported referral of the same
+/// direction whole, so that the fields of two referrals are never mixed.
+fn write_case_fields(doc: &mut HtcdsCase, meta: &CaseMeta) {
+    if let Some(status) = meta.case_status {
+        let kept = doc.remainder.get("cas_Status").and_then(|v| CaseStatus::from_htcds(v).ok());
+        if kept.is_none_or(|kept| kept.is_closed() != status.is_closed()) {
+            doc.remainder.insert("cas_Status".to_owned(), status.htcds().to_owned());
+        }
+    }
+    for (referral, fields) in
+        [(&meta.outgoing_referral, OUTGOING_REFERRAL_FIELDS), (&meta.incoming_referral, INCOMING_REFERRAL_FIELDS)]
+    {
+        let Some(r) = referral else { continue };
+        let values = [
+            Some(r.organisation.clone()),
+            r.date.map(|d| d.to_string()),
+            r.reason.map(|reason| reason.htcds().to_owned()),
+            r.details.clone(),
+            r.case_worker.clone(),
+        ];
+        for (field, value) in fields.into_iter().zip(values) {
+            match value.filter(|v| !v.is_empty()) {
+                Some(v) => doc.remainder.insert(field.to_owned(), v),
+                None => doc.remainder.remove(field),
+            };
+        }
+    }
 }
 
 /// The Haven forms an HTCDS type list stands for (`ChildLabour` and `ForcedLabour` both forced labour).
@@ -715,6 +953,13 @@ fn merge_imported(doc: &mut HtcdsCase, imported: &HtcdsImported, meta: &CaseMeta
     }
     if doc.con_consent.is_none() {
         doc.con_consent = imported.consent;
+    }
+    // Each event's further fields go back with the event they came with, while it is still the case's.
+    let mut unused: Vec<&ImportedEvent> = imported.events.iter().collect();
+    for event in &mut doc.hte {
+        if let Some(at) = unused.iter().position(|i| i.belongs_to(event)) {
+            event.set_further(&unused.remove(at).fields);
+        }
     }
     for (name, value) in &imported.remainder {
         match name.as_str() {
@@ -755,6 +1000,20 @@ pub fn import_case(doc: &HtcdsCase) -> Result<Registration, ParseError> {
         reference: doc.x_haven_case_reference.clone(),
         haven_status: doc.x_haven_status,
         remainder: doc.remainder.clone(),
+        events: doc
+            .hte
+            .iter()
+            .filter_map(|e| {
+                let fields = e.further();
+                (!fields.is_empty()).then(|| ImportedEvent {
+                    kind: e.hte_type,
+                    date: e.hte_date,
+                    country: e.hte_country,
+                    place: e.hte_city.clone(),
+                    fields,
+                })
+            })
+            .collect(),
     };
     if exploitation_types(&reg.context.forms) != doc.vic_type_of_exploitation {
         let names: Vec<&str> = doc.vic_type_of_exploitation.iter().map(|t| t.htcds()).collect();
@@ -824,6 +1083,11 @@ fn haven_document(reg: &Registration, meta: &CaseMeta) -> HtcdsCase {
                 hte_country: e.country,
                 hte_city: e.place.clone(),
                 hte_description: e.description.clone(),
+                hte_street: None,
+                hte_state: None,
+                hte_postal_code: None,
+                hte_latitude: None,
+                hte_longitude: None,
             })
             .collect(),
 
@@ -890,7 +1154,12 @@ pub fn from_htcds(doc: &HtcdsCase) -> Result<(Registration, CaseMeta), ParseErro
         }
         None => doc.vic_trafficking_status.map(TraffickingStatus::nrm_status),
     };
-    let meta = CaseMeta { reference: doc.x_haven_case_reference.clone(), owner: doc.cas_case_owner.clone(), status };
+    let meta = CaseMeta {
+        reference: doc.x_haven_case_reference.clone(),
+        owner: doc.cas_case_owner.clone(),
+        status,
+        ..CaseMeta::default()
+    };
 
     let mut languages = Vec::new();
     if let Some(l) = &doc.prs_primary_language {
@@ -1463,6 +1732,11 @@ const COLUMNS: &[(&str, Cell)] = &[
     ("hte_Country", Cell::Event),
     ("hte_City", Cell::Event),
     ("hte_Description", Cell::Event),
+    ("hte_Street", Cell::Event),
+    ("hte_State", Cell::Event),
+    ("hte_PostalCode", Cell::Event),
+    ("hte_Latitude", Cell::Event),
+    ("hte_Longitude", Cell::Event),
     ("x_haven_case_reference", Cell::Text),
     ("x_haven_status", Cell::Text),
     ("x_haven_aliases", Cell::List),
@@ -1775,6 +2049,7 @@ pub fn read_table(rows: &[TableRow], source: TableSource) -> Result<Vec<Located<
                         .map(|c| Value::String(c.as_str().to_owned()))
                         .ok_or_else(|| format!("{text:?} is neither an ISO 3166 country code nor a country's name")),
                     "hte_Type" => Ok(Value::String(text.trim().to_owned())),
+                    "hte_Latitude" | "hte_Longitude" => coordinate(name, text).map(Value::String),
                     _ => Ok(Value::String(text.to_owned())),
                 },
                 _ => cell_value(name, *kind, text, serials),
@@ -2071,6 +2346,7 @@ mod tests {
             reference: Some("LV-2025-0042".into()),
             owner: Some("0190a7a2-5b1c-7d3e-9f00-1a2b3c4d5e6f".into()),
             status: Some(NrmStatus::PresumedVictim),
+            ..CaseMeta::default()
         };
         (registration, meta)
     }
@@ -2273,13 +2549,53 @@ mod tests {
         assert_eq!(reg.support_consent, None, "con_Consent alone is not a recorded consent");
         assert_eq!(
             meta,
-            CaseMeta { reference: None, owner: Some("IOM-UA-Kyiv".into()), status: Some(NrmStatus::Referred) }
+            CaseMeta {
+                reference: None,
+                owner: Some("IOM-UA-Kyiv".into()),
+                status: Some(NrmStatus::Referred),
+                ..CaseMeta::default()
+            }
         );
 
         let csv = "prs_SecondName,prs_FirstName,vic_TypeOfExploitation\nKovalenko,Olena,SexualExploitation;Other\n";
         let (reg, _) = from_htcds(&from_csv(csv).unwrap()[0]).unwrap();
         assert_eq!(reg.person.family_names, "Kovalenko");
         assert_eq!(reg.context.forms, vec![form("sexual"), form("other")]);
+    }
+
+    #[test]
+    fn an_events_street_state_postal_code_and_coordinates_are_kept_and_written_back() {
+        let json = r#"[{"prs_FirstName": "Ada", "hte": [
+            {"hte_Type": "Recruitment", "hte_Country": "NG", "hte_City": "Benin City", "hte_Street": "Airport Road 4",
+             "hte_State": "Edo", "hte_PostalCode": "300001", "hte_Latitude": 6.335, "hte_Longitude": "5.6037"},
+            {"hte_Type": "Exploitation", "hte_Country": "IT", "hte_City": "Castel Volturno"}]}]"#;
+        let docs = from_json(json).unwrap();
+        let reg = import_case(&docs[0]).unwrap();
+        let imported = reg.imported.clone().unwrap();
+        assert_eq!(imported.events.len(), 1);
+        assert_eq!(imported.events[0].fields["hte_Latitude"], "6.335");
+        assert_eq!(imported.events[0].fields["hte_Street"], "Airport Road 4");
+        let back = to_htcds(&reg.clone().normalise(catalogue()).unwrap(), &CaseMeta::default());
+        assert_eq!(back.hte, docs[0].hte);
+        assert_eq!(back.hte[0].hte_longitude.as_deref(), Some("5.6037"));
+
+        // In a table: columns of their own, on the event's row; a coordinate out of range names the cell.
+        let csv = to_csv(std::slice::from_ref(&back));
+        assert_eq!(from_csv(&csv).unwrap()[0].hte, back.hte);
+        let bad = csv.replace("6.335", "96.335");
+        let err = read_csv(&bad).unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert_eq!(err[0].field, "line 2, column hte_Latitude");
+        assert!(err[0].message.contains("\"96.335\" is not a latitude"), "{}", err[0].message);
+
+        // Once the caseworker changes the event's place, the street no longer belongs to it: not written.
+        let mut moved = reg.normalise(catalogue()).unwrap();
+        moved.context.events[0].place = Some("Lagos".into());
+        assert_eq!(to_htcds(&moved, &CaseMeta::default()).hte[0].hte_street, None);
+        // What a client sends as imported is checked.
+        let mut wrong = imported;
+        wrong.events[0].fields.insert("hte_Longitude".into(), "200".into());
+        assert_eq!(wrong.normalise().unwrap_err().field, "imported.events[0].hte_Longitude");
     }
 
     #[test]
@@ -2293,8 +2609,13 @@ mod tests {
         assert_eq!(err.field, "[0].hte[1].hte_Type");
         let err = from_json(r#"[{"prs_Nickname": "Anna"}]"#).unwrap_err();
         assert_eq!(err.field, "[0].prs_Nickname");
-        let err = from_json(r#"[{"hte": [{"hte_Type": "Transit", "hte_Street": "Main"}]}]"#).unwrap_err();
-        assert_eq!(err.field, "[0].hte[0].hte_Street");
+        let err = from_json(r#"[{"hte": [{"hte_Type": "Transit", "hte_Latitude": "91"}]}]"#).unwrap_err();
+        assert_eq!(err.field, "[0].hte[0].hte_Latitude");
+        assert!(err.message.contains("latitude") && err.message.contains("-90 to 90"), "{err}");
+        let err =
+            from_json(r#"[{"hte": [{"hte_Type": "Transit"}, {"hte_Type": "Transit", "hte_Longitude": "east"}]}]"#)
+                .unwrap_err();
+        assert_eq!(err.field, "[0].hte[1].hte_Longitude");
 
         let csv = "prs_FirstName,vic_TypeOfExploitation\nAnna,SexualExploitation\nIeva,ForcedLabour;Tourism\n";
         let err = from_csv(csv).unwrap_err();
@@ -2412,6 +2733,12 @@ mod tests {
         check_written::<Industry>();
         check_written::<OnlinePlatform>();
         check_written::<EventKind>();
+        check_written::<CaseStatus>();
+        check_written::<ReferralReason>();
+        // The incoming list is the outgoing one.
+        let incoming: Vec<&str> = standard_codes("cas_ReasonForIncomingReferral").map(|(value, _)| value).collect();
+        let written: Vec<&str> = ReferralReason::ALL.iter().map(|r| r.htcds()).collect();
+        assert_eq!(incoming, written);
         assert_eq!(Industry::Agriculture.htcds(), "A_AgricultureForestryAndFishing");
         assert_eq!(HtcdsRelationship::Unacquainted.htcds(), "Unaquainted");
         assert_eq!(OnlinePlatform::Messenger.htcds(), "FacebookMessenger");
@@ -2703,9 +3030,35 @@ mod tests {
         }
     }
 
+    fn referral() -> impl Strategy<Value = HtcdsReferral> {
+        (
+            word(),
+            option::of(date()),
+            option::of(select(ReferralReason::ALL.to_vec())),
+            option::of(word()),
+            option::of("[a-z.]{1,12}"),
+        )
+            .prop_map(|(organisation, date, reason, details, case_worker)| HtcdsReferral {
+                organisation,
+                date,
+                reason,
+                details,
+                case_worker,
+            })
+    }
+
     fn meta() -> impl Strategy<Value = CaseMeta> {
-        (option::of("[A-Z0-9-]{1,12}"), option::of("[a-z0-9-]{1,20}"), option::of(coded::<NrmStatus>()))
-            .prop_map(|(reference, owner, status)| CaseMeta { reference, owner, status })
+        (
+            option::of("[A-Z0-9-]{1,12}"),
+            option::of("[a-z0-9-]{1,20}"),
+            option::of(coded::<NrmStatus>()),
+            option::of(select(vec![CaseStatus::Active, CaseStatus::Closed])),
+            option::of(referral()),
+            option::of(referral()),
+        )
+            .prop_map(|(reference, owner, status, case_status, outgoing_referral, incoming_referral)| {
+                CaseMeta { reference, owner, status, case_status, outgoing_referral, incoming_referral }
+            })
     }
 
     proptest! {
@@ -2714,15 +3067,39 @@ mod tests {
         #[test]
         fn generated_registrations_round_trip(regs in vec((registration(), meta()), 1..4)) {
             let docs: Vec<HtcdsCase> = regs.iter().map(|(r, m)| to_htcds(r, m)).collect();
-            for (doc, expected) in docs.iter().zip(&regs) {
-                prop_assert_eq!(&from_htcds(doc).unwrap(), expected);
+            for (doc, (reg, meta)) in docs.iter().zip(&regs) {
+                let (back, back_meta) = from_htcds(doc).unwrap();
+                prop_assert_eq!(&back, reg);
+                prop_assert_eq!(&back_meta.reference, &meta.reference);
+                prop_assert_eq!(&back_meta.owner, &meta.owner);
+                prop_assert_eq!(back_meta.status, meta.status);
+                // Haven's status and referrals go out in the standard's fields and come back as imported.
+                let imported = import_case(doc).unwrap().imported.unwrap_or_default();
+                prop_assert_eq!(
+                    imported.remainder.get("cas_Status").map(String::as_str),
+                    meta.case_status.map(CaseStatus::htcds)
+                );
+                if let Some(r) = &meta.outgoing_referral {
+                    prop_assert_eq!(imported.remainder.get("cas_ReferredOrganisation"), Some(&r.organisation));
+                    prop_assert_eq!(
+                        imported.remainder.get("cas_OutgoingReferralDate").cloned(),
+                        r.date.map(|d| d.to_string())
+                    );
+                }
+                if let Some(r) = &meta.incoming_referral {
+                    prop_assert_eq!(imported.remainder.get("cas_ReferringOrganisation"), Some(&r.organisation));
+                    prop_assert_eq!(
+                        imported.remainder.get("cas_ReasonForIncomingReferral").map(String::as_str),
+                        r.reason.map(ReferralReason::htcds)
+                    );
+                }
             }
             let via_json = from_json(&to_json(&docs)).unwrap();
             prop_assert_eq!(&via_json, &docs);
             let via_csv = from_csv(&to_csv(&docs)).unwrap();
             prop_assert_eq!(&via_csv, &docs);
-            for (doc, expected) in via_csv.iter().zip(&regs) {
-                prop_assert_eq!(&from_htcds(doc).unwrap(), expected);
+            for (doc, (reg, _)) in via_csv.iter().zip(&regs) {
+                prop_assert_eq!(&from_htcds(doc).unwrap().0, reg);
             }
         }
     }
@@ -2779,14 +3156,36 @@ mod tests {
     }
 
     fn standard_event() -> impl Strategy<Value = HtcdsEvent> {
-        (coded::<EventKind>(), option::of(date()), option::of(some_country()), option::of(word()), option::of(word()))
-            .prop_map(|(hte_type, hte_date, hte_country, hte_city, hte_description)| HtcdsEvent {
-                hte_type,
-                hte_date,
-                hte_country,
-                hte_city,
-                hte_description,
-            })
+        let degrees = |limit: i32| {
+            option::of((-limit * 10_000..=limit * 10_000).prop_map(|v| format!("{}", f64::from(v) / 10_000.0)))
+        };
+        (
+            (
+                coded::<EventKind>(),
+                option::of(date()),
+                option::of(some_country()),
+                option::of(word()),
+                option::of(word()),
+            ),
+            (option::of(word()), option::of(word()), option::of("[0-9A-Z]{3,8}"), degrees(90), degrees(180)),
+        )
+            .prop_map(
+                |(
+                    (hte_type, hte_date, hte_country, hte_city, hte_description),
+                    (hte_street, hte_state, hte_postal_code, hte_latitude, hte_longitude),
+                )| HtcdsEvent {
+                    hte_type,
+                    hte_date,
+                    hte_country,
+                    hte_city,
+                    hte_description,
+                    hte_street,
+                    hte_state,
+                    hte_postal_code,
+                    hte_latitude,
+                    hte_longitude,
+                },
+            )
     }
 
     prop_compose! {

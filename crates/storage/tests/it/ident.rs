@@ -10,8 +10,8 @@ use haven_domain::OrganisationKind;
 use haven_domain::access::Compartment;
 use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, StatusColumns,
-    StorageError,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NotificationRow, PersonRow, RegistrationRow,
+    StatusColumns, StorageError,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use std::sync::Arc;
 contract_tests!(
     registration_round_trip,
     failed_registrations_write_nothing,
+    several_registrations_are_written_all_or_none,
     a_registration_cannot_take_over_another_cases_person,
     a_save_cannot_take_over_another_cases_person,
     saves_bump_the_version_and_stale_saves_conflict,
@@ -226,6 +227,62 @@ async fn failed_registrations_write_nothing(t: TestStore) {
     // And the good one still goes through.
     try_create(c4, person("case-4", 4), ok_reg("case-4")).await.unwrap();
     assert_eq!(t.head_seq().await, seq + 1);
+}
+
+/// An import writes its cases in one transaction: when the third fails (its reference is taken), neither
+/// the first two, nor their persons, identifiers and audit entries, nor the import's entry are written.
+async fn several_registrations_are_written_all_or_none(t: TestStore) {
+    let w = seed(&t).await;
+    let taken = case("case-0", "LV-2026-0100", &w.ngo.id, &w.caseworker.id, "LV", T0);
+    register(&t, &taken, &registration("case-0", false, &w.caseworker.id, ""), 9).await;
+    let before = t.dump().await;
+    let seq = t.head_seq().await;
+    let write = |references: [&'static str; 3]| {
+        let t = &t;
+        let w = &w;
+        async move {
+            let rows: Vec<_> = references
+                .iter()
+                .enumerate()
+                .map(|(i, reference)| {
+                    let id = format!("case-{}", i + 1);
+                    (
+                        case(&id, reference, &w.ngo.id, &w.caseworker.id, "LV", T0),
+                        person(&id, u8::try_from(i + 1).unwrap()),
+                        registration(&id, false, &w.caseworker.id, ""),
+                        ids(&[("document", format!("doc-{id}").as_bytes())]),
+                        on_case(REGISTERED, &id),
+                    )
+                })
+                .collect();
+            let new: Vec<NewRegistration<'_>> = rows
+                .iter()
+                .map(|(case, person, registration, identifiers, audit)| NewRegistration {
+                    case,
+                    person,
+                    registration,
+                    identifiers,
+                    audit,
+                })
+                .collect();
+            t.store.create_registrations(&new, &event(SAVED).on("import", "htcds", None)).await
+        }
+    };
+    let failed = write(["LV-2026-0101", "LV-2026-0102", "LV-2026-0100"]).await;
+    assert!(failed.is_err(), "a case with a taken reference was written");
+    assert_eq!(t.dump().await, before, "a failed import left something written");
+    assert_eq!(t.head_seq().await, seq);
+    for id in ["case-1", "case-2", "case-3"] {
+        assert!(matches!(t.store.case(id).await, Err(StorageError::NotFound)), "{id} exists");
+    }
+
+    write(["LV-2026-0101", "LV-2026-0102", "LV-2026-0103"]).await.unwrap();
+    for id in ["case-1", "case-2", "case-3"] {
+        assert_eq!(t.store.case(id).await.unwrap().id, id);
+        assert!(t.store.registration(id).await.unwrap().is_some());
+    }
+    assert_eq!(t.head_seq().await, seq + 4, "an entry per case and one for the import");
+    t.assert_chain(u64::try_from(seq + 4).unwrap()).await;
 }
 
 /// `create_case` refuses a person that belongs to another case; so must `create_registration`.

@@ -284,6 +284,72 @@ async fn the_receiver_sees_only_the_fields_the_service_needs() {
     assert_eq!(own["case_id"], case);
 }
 
+/// HTCDS export fills the standard's referral fields from Haven's own referrals, with the standard's
+/// spellings, from the exporting organisation's side: the sender writes the referral it made, the
+/// receiver of a transfer the one it accepted; `cas_Status` follows the case's closure.
+#[tokio::test]
+async fn an_htcds_export_writes_the_cases_referrals_and_status_in_the_standards_fields() {
+    let w = World::new().await;
+    let case = w.case(false).await;
+    let export = async |s: &Session, format: &str| {
+        let r = w.get(&format!("/api/v1/registrations/{case}/htcds?format={format}"), s).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body
+    };
+    let doc = |body: String| -> Value { serde_json::from_str::<Value>(&body).unwrap()[0].clone() };
+    let before = doc(export(&w.caseworker, "json").await);
+    assert_eq!(before["cas_Status"], "Active");
+    assert!(before.get("cas_ReferredOrganisation").is_none(), "{before}");
+
+    // A draft referral is not one that was made.
+    let body = json!({"service": "safe_accommodation", "to_organisation_id": w.shelter, "send": false,
+        "message": "Needs a bed tonight; arrives by bus at 21:00", "consent": consent()});
+    let draft = ok(&w.referral(&case, &w.caseworker, body).await, StatusCode::CREATED);
+    assert!(doc(export(&w.caseworker, "json").await).get("cas_ReferredOrganisation").is_none());
+    let id = draft["id"].as_str().unwrap();
+    ok(&w.state(id, &w.caseworker, "sent", "", 1).await, StatusCode::OK);
+    ok(&w.state(id, &w.shelter_worker, "accepted", "", 2).await, StatusCode::OK);
+
+    let sent = doc(export(&w.caseworker, "json").await);
+    assert_eq!(sent["cas_ReferredOrganisation"], "Shelter Riga", "{sent}");
+    assert_eq!(sent["cas_ReasonForOutgoingReferral"], "AdditionalServicesRequired");
+    assert_eq!(sent["cas_OutgoingReferralDate"], "2026-09-21");
+    assert_eq!(sent["cas_OutgoingReferralDetails"], "Needs a bed tonight; arrives by bus at 21:00");
+    assert!(sent.get("cas_ReferredPrimaryCaseWorker").is_none(), "the receiver's worker is not the sender's to know");
+    assert!(sent.get("cas_ReferringOrganisation").is_none(), "NGO A made the case; nobody referred it in");
+    let csv = export(&w.caseworker, "csv").await;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row = lines.next().unwrap();
+    let at = header.iter().position(|h| *h == "cas_ReasonForOutgoingReferral").unwrap();
+    assert!(header[..at].contains(&"cas_ReferredOrganisation") && row.contains("Shelter Riga"), "{csv}");
+    assert!(row.contains("AdditionalServicesRequired"), "{csv}");
+
+    // A transfer, a minute later: the new owner writes where the case came from, the old one where it went.
+    w.t.clock.advance(60);
+    let body = json!({"kind": "transfer", "to_organisation_id": w.ngo_b, "send": true, "consent": consent()});
+    let transfer = ok(&w.referral(&case, &w.caseworker, body).await, StatusCode::CREATED);
+    ok(&w.state(transfer["id"].as_str().unwrap(), &w.ngo_b_worker, "accepted", "", 1).await, StatusCode::OK);
+    let received = doc(export(&w.ngo_b_worker, "json").await);
+    assert_eq!(received["cas_ReferringOrganisation"], "NGO A", "{received}");
+    assert_eq!(received["cas_ReasonForIncomingReferral"], "Other");
+    assert_eq!(received["cas_IncomingReferralDate"], "2026-09-21");
+    assert!(
+        received.get("cas_ReferredOrganisation").is_none(),
+        "NGO B sees none of NGO A's other referrals: {received}"
+    );
+    let given = doc(export(&w.caseworker, "json").await);
+    assert_eq!(given["cas_ReferredOrganisation"], "NGO B", "the latest referral NGO A made");
+    assert_eq!(given["cas_ReasonForOutgoingReferral"], "Other");
+
+    // Closed: the data protection officer records the closure.
+    let password = w.t.user("lv.dpo", &w.ngo_b, &["auditor"]).await;
+    let dpo = w.t.login("lv.dpo", &password).await;
+    let r = w.post("/api/v1/retention/case-closures", &dpo, json!({"case_id": case, "closed_on": "2026-09-21"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(doc(export(&w.ngo_b_worker, "json").await)["cas_Status"], "Closed");
+}
+
 #[tokio::test]
 async fn two_caseworkers_ask_for_the_last_bed_and_one_gets_it() {
     let w = World::new().await;

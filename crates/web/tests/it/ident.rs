@@ -1467,6 +1467,36 @@ async fn every_problem_of_a_refused_htcds_file_is_listed_and_nothing_is_written(
     assert_eq!(w.t.app.store().count_cases().await.unwrap(), before);
 }
 
+/// An event's street, state, postal code and coordinates are kept with the event, shown on the case page
+/// and written back on export; a coordinate out of range refuses the file, naming the cell.
+#[tokio::test]
+async fn an_events_address_and_coordinates_are_kept_shown_and_exported() {
+    let w = World::new().await;
+    let csv = "prs_FirstName,hte_Type,hte_Country,hte_City,hte_Street,hte_PostalCode,hte_Latitude,hte_Longitude\r\n\
+               Ada,Recruitment,Nigeria,Benin City,Airport Road 4,300001,6.335,5.6037\r\n\
+               ,Exploitation,IT,Castel Volturno,,,41.03,-181\r\n";
+    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, csv.into()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let problems = r.json()["error"]["problems"].clone();
+    assert_eq!(problems.as_array().unwrap().len(), 1, "{problems}");
+    assert_eq!(problems[0]["location"], "line 3, column hte_Longitude", "{problems}");
+
+    let r = w.send_text("/api/v1/registrations/import?format=csv", &w.responder, csv.replace("-181", "14.0")).await;
+    let saved = ok(&r, StatusCode::CREATED);
+    let id = saved[0]["id"].as_str().unwrap();
+    let page = w.get(&format!("/cases/{id}"), &w.responder).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"htcds-events\""), "{}", page.body);
+    assert!(page.body.contains("Airport Road 4") && page.body.contains("<code>hte_Latitude</code>"), "{}", page.body);
+    let r = w.get(&format!("/api/v1/registrations/{id}/htcds"), &w.responder).await;
+    let doc = &ok(&r, StatusCode::OK)[0];
+    assert_eq!(doc["hte"][0]["hte_Street"], "Airport Road 4", "{doc}");
+    assert_eq!(doc["hte"][0]["hte_PostalCode"], "300001");
+    assert_eq!(doc["hte"][0]["hte_Latitude"], "6.335");
+    assert_eq!(doc["hte"][1]["hte_Longitude"], "14.0");
+    assert!(doc["hte"][1].get("hte_Street").is_none(), "{doc}");
+}
+
 #[tokio::test]
 async fn a_selection_of_cases_exports_as_one_file_with_each_case_authorised() {
     let w = World::new().await;

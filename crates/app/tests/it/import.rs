@@ -1,0 +1,89 @@
+//! An import of registrations (an HTCDS file) is one transaction across its cases: when the write of
+//! one case fails half way, none of the file's cases is written, on SQLite and on PostgreSQL.
+
+use crate::common::{self, Database, organisation, registration, user};
+use haven_app::{App, AppError};
+
+/// What an import writes, counted behind the application's back.
+async fn written(app: &App) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM cases",
+        "SELECT COUNT(*) FROM persons",
+        "SELECT COUNT(*) FROM registrations",
+        "SELECT COUNT(*) FROM identifier_index",
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('registration_created', 'case_imported')",
+    ] {
+        counts.push(app.store().count_unchecked(sql).await.unwrap());
+    }
+    counts
+}
+
+/// Imports three cases into a database where the write of the third case fails (`fail_third_case`
+/// makes the database refuse a third row of `cases`), then checks that nothing was written; once the
+/// failure is lifted, the same file imports whole.
+async fn a_failure_at_the_third_case_writes_none(app: App, _db: Database, fail_third_case: &[&str], lift: &str) {
+    let ngo = organisation(&app, "Biedrība Patvērums", "ngo", "LV").await;
+    let caseworker = user(&app, "case.worker", &ngo, "caseworker").await;
+    let file = || {
+        vec![
+            ("line 2".to_owned(), registration("Anna", "Bērziņa", Some("1990-01-02"), Some("PA100001"))),
+            ("line 3".to_owned(), registration("Olena", "Kovalenko", None, Some("PA100002"))),
+            ("line 4".to_owned(), registration("Iryna", "Shevchenko", Some("2001-07-30"), None)),
+        ]
+    };
+    let before = written(&app).await;
+    assert_eq!(before[0], 0, "the test needs a database without cases");
+    for sql in fail_third_case {
+        app.store().execute_unchecked(sql).await.unwrap();
+    }
+    let failed = app.import_registrations(&caseworker, file()).await;
+    assert!(
+        matches!(failed, Err(AppError::Internal(_) | AppError::Conflict(_) | AppError::ConflictSaid { .. })),
+        "{failed:?}"
+    );
+    assert_eq!(written(&app).await, before, "a failed import left cases, persons, indexes or audit entries");
+
+    app.store().execute_unchecked(lift).await.unwrap();
+    let saved = app.import_registrations(&caseworker, file()).await.unwrap();
+    assert_eq!(saved.len(), 3);
+    let after = written(&app).await;
+    assert_eq!(after[0], 3);
+    assert_eq!(after[4], before[4] + 4, "an entry per case and one for the import");
+    for s in &saved {
+        assert!(app.store().registration(&s.id).await.unwrap().is_some());
+    }
+}
+
+#[tokio::test]
+async fn an_import_writes_every_case_or_none_on_sqlite() {
+    let (app, db) = common::sqlite_app().await;
+    a_failure_at_the_third_case_writes_none(
+        app,
+        db,
+        &["CREATE TRIGGER third_case_fails BEFORE INSERT ON cases WHEN (SELECT COUNT(*) FROM cases) >= 2 \
+           BEGIN SELECT RAISE(ABORT, 'the third case fails'); END"],
+        "DROP TRIGGER third_case_fails",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_import_writes_every_case_or_none_on_postgres() {
+    let Some((app, db)) = common::postgres_app().await else {
+        eprintln!("skipped: HAVEN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    a_failure_at_the_third_case_writes_none(
+        app,
+        db,
+        &[
+            "CREATE FUNCTION third_case_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF (SELECT COUNT(*) FROM cases) >= 2 THEN RAISE EXCEPTION 'the third case fails'; END IF; \
+             RETURN NEW; END $$",
+            "CREATE TRIGGER third_case_fails BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION third_case_fails()",
+        ],
+        "DROP TRIGGER third_case_fails ON cases",
+    )
+    .await;
+}
