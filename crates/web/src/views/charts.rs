@@ -48,6 +48,8 @@ pub struct LegendItem {
     pub colour: &'static str,
     pub x: i64,
     pub text_x: i64,
+    pub y: i64,
+    pub text_y: i64,
 }
 
 /// A chart ready for `_chart.html`.
@@ -56,8 +58,6 @@ pub struct Chart {
     pub title: String,
     pub width: i64,
     pub height: i64,
-    pub legend_y: i64,
-    pub legend_text_y: i64,
     pub groups: Vec<DrawnGroup>,
     pub legend: Vec<LegendItem>,
     /// Where the chart's figures are as a table.
@@ -73,7 +73,9 @@ pub fn chart(id: &str, title: String, series: &[String], groups: &[Group], table
     let max = groups.iter().flat_map(|g| g.points.iter()).filter_map(|p| p.value).max().unwrap_or(0).max(1);
     let per_group = i64::try_from(series.len().max(1)).unwrap_or(1);
     let group_height = per_group * BAR_HEIGHT + GROUP_GAP;
-    let legend_rows = if series.len() > 1 { 28 } else { 0 };
+    let width = LABEL_WIDTH + BAR_SPACE + VALUE_WIDTH;
+    let legend = legend(series, width);
+    let legend_rows = legend.last().map_or(0, |l| l.y + 22);
     let mut drawn = Vec::with_capacity(groups.len());
     let mut any_confidential = false;
     for (gi, g) in groups.iter().enumerate() {
@@ -108,21 +110,11 @@ pub fn chart(id: &str, title: String, series: &[String], groups: &[Group], table
         }
         drawn.push(DrawnGroup { label: g.label.clone(), label_y: top + (per_group * BAR_HEIGHT) / 2 + 4, bars });
     }
-    let mut legend = Vec::new();
-    if series.len() > 1 {
-        let mut x = LABEL_WIDTH;
-        for (i, s) in series.iter().enumerate() {
-            legend.push(LegendItem { label: s.clone(), colour: COLOURS[i % COLOURS.len()], x, text_x: x + 18 });
-            x += 18 + i64::try_from(s.chars().count()).unwrap_or(10) * 8 + 16;
-        }
-    }
     Chart {
         id: id.to_owned(),
         title,
-        width: LABEL_WIDTH + BAR_SPACE + VALUE_WIDTH,
+        width,
         height: legend_rows + i64::try_from(groups.len()).unwrap_or(0) * group_height + 8,
-        legend_y: 6,
-        legend_text_y: 18,
         groups: drawn,
         legend,
         table_href,
@@ -130,6 +122,32 @@ pub fn chart(id: &str, title: String, series: &[String], groups: &[Group], table
         bar_x: LABEL_WIDTH,
         any_confidential,
     }
+}
+
+/// The legend of a chart of several series, wrapped into as many rows as the chart's width needs
+/// (a long label in a narrow chart must not run out of the picture, as on a phone).
+fn legend(series: &[String], width: i64) -> Vec<LegendItem> {
+    let mut legend = Vec::new();
+    if series.len() < 2 {
+        return legend;
+    }
+    let (mut x, mut y) = (0, 6);
+    for (i, s) in series.iter().enumerate() {
+        let item = 18 + i64::try_from(s.chars().count()).unwrap_or(10) * 8;
+        if x > 0 && x + item > width {
+            (x, y) = (0, y + 22);
+        }
+        legend.push(LegendItem {
+            label: s.clone(),
+            colour: COLOURS[i % COLOURS.len()],
+            x,
+            text_x: x + 18,
+            y,
+            text_y: y + 12,
+        });
+        x += item + 16;
+    }
+    legend
 }
 
 #[cfg(test)]
@@ -153,5 +171,25 @@ mod tests {
         assert!(c.groups[3].bars[0].unknown);
         assert!(c.any_confidential);
         assert!(c.legend.is_empty());
+    }
+
+    #[test]
+    fn a_legend_wider_than_the_chart_wraps_into_rows_inside_it() {
+        let series: Vec<String> =
+            ["Registered victims", "Victims assisted", "Victims given a reflection period", "Permits"]
+                .map(String::from)
+                .to_vec();
+        let groups =
+            vec![Group { label: "2026".into(), points: vec![Point { value: Some(3), confidential: false }; 4] }];
+        let c = chart("x", "T".into(), &series, &groups, "/t".into());
+        assert_eq!(c.legend.len(), 4);
+        for l in &c.legend {
+            let right = l.text_x + i64::try_from(l.label.chars().count()).unwrap() * 8;
+            assert!(right <= c.width, "{} ends at {right}, past {}", l.label, c.width);
+        }
+        let rows: std::collections::BTreeSet<i64> = c.legend.iter().map(|l| l.y).collect();
+        assert!(rows.len() > 1, "the legend wraps");
+        let last = c.legend.iter().map(|l| l.y).max().unwrap();
+        assert!(c.groups[0].bars[0].y > last + 14, "the bars start below the legend");
     }
 }
