@@ -18,8 +18,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use haven_app::subject_requests::{
-    NewSubjectRequest, RectificationHistory, RectificationInput, RequestErasureInput, RequestStepInput, SubjectAccessExport,
-    SubjectRequestView,
+    NewSubjectRequest, RectificationHistory, RectificationInput, RequestErasureInput, RequestStepInput,
+    SubjectAccessExport, SubjectRequestView,
 };
 use haven_app::{AppError, Principal};
 use haven_domain::subject_request::{IdentityCheckMethod, RECTIFIABLE_FIELDS, RequestKind, RequestStatus};
@@ -324,7 +324,11 @@ async fn show_request(
         erased: view
             .erasures
             .iter()
-            .map(|e| ErasedLine { reference: e.reference.clone(), at: format_time(&e.erased_at), by: e.erased_by.clone() })
+            .map(|e| ErasedLine {
+                reference: e.reference.clone(),
+                at: format_time(&e.erased_at),
+                by: e.erased_by.clone(),
+            })
             .collect(),
         steps,
         check,
@@ -724,10 +728,7 @@ mod tests {
         let i18n = crate::i18n::I18n::load().unwrap();
         let en = i18n.tr(Language::English);
         let lv = i18n.tr(Language::Latvian);
-        assert_eq!(
-            field_value(&en, "context.forms", "forced_labour"),
-            ("Forced labour or services".to_owned(), false)
-        );
+        assert_eq!(field_value(&en, "context.forms", "forced_labour"), ("Forced labour or services".to_owned(), false));
         let (lv_forms, code) = field_value(&lv, "context.forms", "forced_labour");
         assert!(!code && lv_forms != "forced_labour" && lv_forms != "Forced labour or services", "{lv_forms}");
         let (means, code) = field_value(&en, "context.means", "deception, abuse_of_vulnerability");

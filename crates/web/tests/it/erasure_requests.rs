@@ -39,9 +39,8 @@ async fn world() -> World {
 }
 
 async fn case(w: &World, who: &Session, given: &str, family: &str) -> String {
-    let reply = w
-        .t
-        .call(
+    let reply =
+        w.t.call(
             Method::POST,
             "/api/v1/cases",
             Some(who),
@@ -127,7 +126,10 @@ async fn art_17_reg_2016_679_the_officer_erases_through_the_api_and_the_case_is_
     // Not confirmed, nothing chosen, another jurisdiction's registration, a stale version: refused.
     let field = |v: &Value| v["error"]["field"].as_str().unwrap_or_default().to_owned();
     let no = json!({"version": version, "case_ids": [anna], "confirm": false});
-    assert_eq!(field(&api(&w, Method::POST, &path, &w.dpo, Some(no), StatusCode::UNPROCESSABLE_ENTITY).await), "confirm");
+    assert_eq!(
+        field(&api(&w, Method::POST, &path, &w.dpo, Some(no), StatusCode::UNPROCESSABLE_ENTITY).await),
+        "confirm"
+    );
     let none = json!({"version": version, "case_ids": [], "confirm": true});
     assert_eq!(
         field(&api(&w, Method::POST, &path, &w.dpo, Some(none), StatusCode::UNPROCESSABLE_ENTITY).await),
@@ -170,8 +172,8 @@ async fn art_17_reg_2016_679_the_officer_erases_through_the_api_and_the_case_is_
     let r = api(&w, Method::GET, &format!("/api/v1/subject-requests/{id}"), &w.dpo, None, StatusCode::OK).await;
     assert_eq!(r["erasures"][0]["reference"], done["candidates"][0]["reference"]);
     let answer = json!({"step": "answer", "version": r["version"]});
-    let r = api(&w, Method::POST, &format!("/api/v1/subject-requests/{id}"), &w.dpo, Some(answer), StatusCode::OK)
-        .await;
+    let r =
+        api(&w, Method::POST, &format!("/api/v1/subject-requests/{id}"), &w.dpo, Some(answer), StatusCode::OK).await;
     assert_eq!(r["status"], "answered");
     // A closed request erases nothing more.
     let again = json!({"version": r["version"], "case_ids": [anna], "confirm": true});
