@@ -191,3 +191,20 @@ contact-email = البريد الإلكتروني: { $email }
 contact-write-in = رقم هاتف الأخصائي الاجتماعي المسؤول عنك:
 # The emergency number.
 contact-emergency = في حالة الطوارئ، الرقم هو 112. والاتصال مجاني، ليلًا ونهارًا.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = نسخة من بياناتك
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = لقد طلبت نسخة من المعلومات التي نحتفظ بها عنك. هذه هي النسخة. القانون يعطيك هذا الحق (اللائحة العامة لحماية البيانات في الاتحاد الأوروبي، المادة 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = الصفحات التالية ليست بلغتك بعد. يمكنك أن تطلب من شخص أن يقرأها لك أو أن يترجمها.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = إذا كان هناك شيء غير صحيح، يمكنك أن تطلب منا تصحيحه. يمكنك أن تطلب منا حذف معلوماتك، أو التوقف عن استخدامها لفترة. يمكنك تقديم شكوى إلى هيئة حماية البيانات.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = المعلومات من تحقيقات الشرطة وقضايا المحاكم ليست في هذه النسخة. يمكنك أن تطلب من هيئة حماية البيانات التحقق من ذلك.

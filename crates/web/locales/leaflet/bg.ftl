@@ -193,3 +193,20 @@ contact-email = Имейл: { $email }
 contact-write-in = Телефонен номер на вашия социален работник:
 # The emergency number.
 contact-emergency = При спешен случай се обадете на 112. Обаждането е безплатно, денем и нощем.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Копие на вашите данни
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Вие поискахте копие на информацията, която пазим за вас. Това е копието. Законът ви дава това право (Общ регламент на ЕС относно защитата на данните, член 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Следващите страници все още не са на вашия език. Можете да помолите някого да ви ги прочете или преведе.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Ако нещо е грешно, можете да ни помолите да го поправим. Можете да ни помолите да изтрием вашата информация или да спрем да я използваме за известно време. Можете да подадете жалба до органа за защита на данните.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Информацията от полицейски разследвания и съдебни дела не е в това копие. Можете да помолите органа за защита на данните да провери това.

@@ -189,3 +189,20 @@ contact-email = Email: { $email }
 contact-write-in = Telephone number of your support worker:
 # The emergency number.
 contact-emergency = In an emergency, call 112. The call is free, day and night.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = A copy of your data
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = You asked for a copy of the information we keep about you. This is the copy. The law gives you this right (EU General Data Protection Regulation, Article 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = The pages after this one are not in your language yet. You can ask someone to read them to you or to translate them.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = If something is wrong, you can ask us to correct it. You can ask us to delete your information, or to stop using it for a time. You can complain to the data protection authority.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Information from police investigations and court cases is not in this copy. You can ask the data protection authority to check this.

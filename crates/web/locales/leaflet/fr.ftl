@@ -191,3 +191,20 @@ contact-email = E-mail : { $email }
 contact-write-in = Numéro de téléphone de votre travailleur social :
 # The emergency number.
 contact-emergency = En cas d'urgence, appelez le 112. L'appel est gratuit, de jour comme de nuit.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Une copie de vos données
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Vous avez demandé une copie des informations que nous gardons sur vous. Voici cette copie. La loi vous donne ce droit (Règlement général de l'UE sur la protection des données, article 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Les pages suivantes ne sont pas encore dans votre langue. Vous pouvez demander à quelqu'un de vous les lire ou de les traduire.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Si quelque chose est faux, vous pouvez nous demander de le corriger. Vous pouvez nous demander d'effacer vos informations, ou d'arrêter de les utiliser pendant un temps. Vous pouvez faire une réclamation auprès de l'autorité de protection des données.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Les informations des enquêtes de police et des affaires en justice ne sont pas dans cette copie. Vous pouvez demander à l'autorité de protection des données de le vérifier.

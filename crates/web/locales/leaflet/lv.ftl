@@ -193,3 +193,20 @@ contact-email = E-pasts: { $email }
 contact-write-in = Jūsu sociālā darbinieka tālruņa numurs:
 # The emergency number.
 contact-emergency = Ārkārtas gadījumā zvaniet 112. Zvans ir bez maksas, dienu un nakti.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Jūsu datu kopija
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Jūs lūdzāt kopiju informācijai, ko mēs glabājam par jums. Šī ir šī kopija. Likums jums dod šīs tiesības (ES Vispārīgās datu aizsardzības regulas 15. pants).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Nākamās lapas vēl nav jūsu valodā. Jūs varat palūgt, lai kāds tās jums izlasa vai iztulko.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Ja kaut kas nav pareizi, jūs varat lūgt mums to izlabot. Jūs varat lūgt mums dzēst jūsu informāciju vai uz laiku pārtraukt tās izmantošanu. Jūs varat iesniegt sūdzību datu aizsardzības iestādē.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Šajā kopijā nav informācijas no policijas izmeklēšanām un tiesas lietām. Jūs varat lūgt datu aizsardzības iestādei to pārbaudīt.

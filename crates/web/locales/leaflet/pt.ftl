@@ -191,3 +191,20 @@ contact-email = E-mail: { $email }
 contact-write-in = Número de telefone do seu técnico de apoio:
 # The emergency number.
 contact-emergency = Em caso de emergência, ligue 112. A chamada é gratuita, de dia e de noite.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Uma cópia dos seus dados
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Pediu uma cópia das informações que guardamos sobre si. Esta é a cópia. A lei dá-lhe este direito (Regulamento Geral sobre a Proteção de Dados da UE, artigo 15.º).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = As páginas seguintes ainda não estão na sua língua. Pode pedir a alguém que as leia para si ou que as traduza.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Se alguma coisa estiver errada, pode pedir-nos que a corrijamos. Pode pedir-nos que apaguemos as suas informações, ou que deixemos de as usar durante algum tempo. Pode apresentar queixa à autoridade de proteção de dados.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = As informações de investigações da polícia e de processos em tribunal não estão nesta cópia. Pode pedir à autoridade de proteção de dados que verifique isto.

@@ -191,3 +191,20 @@ contact-email = E-mail: { $email }
 contact-write-in = Numărul de telefon al asistentului social:
 # The emergency number.
 contact-emergency = În caz de urgență, sunați la 112. Apelul este gratuit, zi și noapte.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = O copie a datelor dumneavoastră
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Ați cerut o copie a informațiilor pe care le păstrăm despre dumneavoastră. Aceasta este copia. Legea vă dă acest drept (Regulamentul general al UE privind protecția datelor, articolul 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Paginile următoare nu sunt încă în limba dumneavoastră. Puteți cere cuiva să vi le citească sau să vi le traducă.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Dacă ceva nu este corect, ne puteți cere să corectăm. Ne puteți cere să ștergem informațiile dumneavoastră sau să nu le mai folosim o vreme. Puteți depune o plângere la autoritatea pentru protecția datelor.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Informațiile din anchetele poliției și din procesele în instanță nu sunt în această copie. Puteți cere autorității pentru protecția datelor să verifice acest lucru.

@@ -191,3 +191,20 @@ contact-email = Эл. почта: { $email }
 contact-write-in = Номер телефона вашего социального работника:
 # The emergency number.
 contact-emergency = В экстренном случае звоните 112. Звонок бесплатный, днём и ночью.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Копия ваших данных
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Вы попросили копию информации, которую мы храним о вас. Вот эта копия. Закон даёт вам это право (Общий регламент ЕС о защите данных, статья 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Следующие страницы пока не на вашем языке. Вы можете попросить кого-нибудь прочитать их вам или перевести.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Если что-то указано неправильно, вы можете попросить нас это исправить. Вы можете попросить нас удалить вашу информацию или на время перестать её использовать. Вы можете подать жалобу в орган по защите данных.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Информации из полицейских расследований и судебных дел в этой копии нет. Вы можете попросить орган по защите данных проверить это.

@@ -191,3 +191,20 @@ contact-email = Ел. пошта: { $email }
 contact-write-in = Номер телефону вашого соціального працівника:
 # The emergency number.
 contact-emergency = У надзвичайній ситуації дзвоніть 112. Дзвінок безкоштовний, удень і вночі.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Копія ваших даних
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Ви попросили копію інформації, яку ми зберігаємо про вас. Ось ця копія. Закон дає вам це право (Загальний регламент ЄС про захист даних, стаття 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Наступні сторінки поки що не вашою мовою. Ви можете попросити когось прочитати їх вам або перекласти.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Якщо щось указано неправильно, ви можете попросити нас це виправити. Ви можете попросити нас видалити вашу інформацію або на деякий час припинити її використання. Ви можете подати скаргу до органу із захисту даних.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Інформації з поліцейських розслідувань і судових справ у цій копії немає. Ви можете попросити орган із захисту даних перевірити це.

@@ -191,3 +191,20 @@ contact-email = Thư điện tử: { $email }
 contact-write-in = Số điện thoại của nhân viên hỗ trợ:
 # The emergency number.
 contact-emergency = Khi khẩn cấp, hãy gọi 112. Cuộc gọi miễn phí, cả ngày lẫn đêm.
+
+## A copy of your data
+
+# The heading of the first page of a copy of the person's data (Reg 2016/679 Art 15), printed
+# for them when the rest of the copy is not yet in their language.
+leaflet-access-heading = Bản sao dữ liệu của bạn
+# What the paper is: the copy of their data they asked for, and the article that gives them
+# the right to it.
+leaflet-access-intro = Bạn đã yêu cầu một bản sao thông tin mà chúng tôi lưu giữ về bạn. Đây là bản sao đó. Luật pháp cho bạn quyền này (Quy định chung về bảo vệ dữ liệu của EU, Điều 15).
+# Why the pages after this one are in another language, and what they can do about it.
+leaflet-access-language = Các trang tiếp theo chưa có bằng ngôn ngữ của bạn. Bạn có thể nhờ ai đó đọc hoặc dịch cho bạn.
+# Their further rights: correction, erasure, restriction (Reg 2016/679 Arts 16-18) and a
+# complaint to the supervisory authority (Art 77).
+leaflet-access-rights = Nếu có điều gì sai, bạn có thể yêu cầu chúng tôi sửa lại. Bạn có thể yêu cầu chúng tôi xóa thông tin của bạn, hoặc tạm ngừng sử dụng thông tin đó. Bạn có thể khiếu nại với cơ quan bảo vệ dữ liệu.
+# Data of police investigations and court cases are left out of the copy (Dir 2016/680
+# Art 15); the person may ask the supervisory authority to check (Art 17).
+leaflet-access-police = Thông tin từ các cuộc điều tra của cảnh sát và các vụ án tại tòa không có trong bản sao này. Bạn có thể yêu cầu cơ quan bảo vệ dữ liệu kiểm tra việc này.

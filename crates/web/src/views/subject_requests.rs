@@ -414,6 +414,38 @@ fn document_language(person: &[String], officer: Language) -> (Language, Option<
     (officer, person.first().cloned())
 }
 
+/// The first page of the document in the person's language, when the interface does not speak it
+/// but the leaflet does (`locales/leaflet/*.ftl`, `leaflet-access-*`): what the copy is, why the
+/// rest is in another language, the person's further rights and what is withheld.
+struct Cover {
+    lang: String,
+    dir: &'static str,
+    heading: String,
+    paragraphs: Vec<String>,
+}
+
+fn cover(catalogue: &crate::i18n::LeafletCatalogue, person: &[String], document: Language) -> Option<Cover> {
+    let code = catalogue.choose(person);
+    if Language::parse_code("language", code).is_ok_and(|l| l == document) || person.is_empty() {
+        return None;
+    }
+    if leaflet_language_for_any(person).is_none() {
+        return None;
+    }
+    let mut tr = catalogue.tr(code)?;
+    let paragraphs =
+        ["leaflet-access-intro", "leaflet-access-language", "leaflet-access-rights", "leaflet-access-police"]
+            .iter()
+            .map(|id| tr.t(id))
+            .collect();
+    Some(Cover { lang: code.to_owned(), dir: tr.direction(), heading: tr.t("leaflet-access-heading"), paragraphs })
+}
+
+/// Whether one of the person's languages is a leaflet language at all.
+fn leaflet_language_for_any(person: &[String]) -> Option<&'static crate::i18n::LeafletLanguage> {
+    person.iter().find_map(|l| crate::i18n::leaflet_language_for(l))
+}
+
 /// One registration in the document.
 struct DocRegistration {
     reference: String,
@@ -438,6 +470,7 @@ struct ExportPage<'a> {
     lang: &'static str,
     id: String,
     fallback: Option<String>,
+    cover: Option<Cover>,
     generated: String,
     registrations: Vec<DocRegistration>,
     restrictions: Vec<(String, String)>,
@@ -620,6 +653,7 @@ async fn export(
     let export = state.app.subject_access_export(&p, &id).await?;
     let ctx = PageCtx::new(&state, Some(&p), &headers, "dsr-export-title", "/subject-requests");
     let (language, fallback) = document_language(&export.person_languages, ctx.tr.language);
+    let cover = cover(state.i18n.leaflet(), &export.person_languages, language);
     let doc = state.i18n.tr(language);
     let registrations = document(&doc, &export);
     let restrictions = export.restrictions.iter().map(|r| (doc.t(&r.message), r.article.clone())).collect();
@@ -629,6 +663,7 @@ async fn export(
         lang: language.code(),
         id: export.request_id.clone(),
         fallback,
+        cover,
         generated: format_time(&export.generated_at),
         registrations,
         restrictions,
@@ -739,6 +774,31 @@ mod tests {
         assert_eq!(field_value(&en, "context.forms", "no_such_form"), ("no_such_form".to_owned(), true));
         assert_eq!(field_value(&en, "person.given_names", "Anna"), ("Anna".to_owned(), false));
         assert_ne!(decision_label(&lv, "first_decision_positive"), "first_decision_positive");
+    }
+
+    #[test]
+    fn art_15_reg_2016_679_a_person_whose_language_only_the_leaflet_has_gets_a_first_page_in_it() {
+        let i18n = crate::i18n::I18n::load().unwrap();
+        let catalogue = i18n.leaflet();
+        assert!(cover(catalogue, &["en".into()], Language::English).is_none(), "the document is in it already");
+        assert!(cover(catalogue, &["lv".into()], Language::Latvian).is_none());
+        assert!(cover(catalogue, &[], Language::Latvian).is_none());
+        assert!(cover(catalogue, &["xx".into()], Language::Latvian).is_none(), "a language nobody has");
+        let mut reference = catalogue.tr("en").unwrap();
+        for code in catalogue.codes().into_iter().filter(|c| !["en", "lv"].contains(c)) {
+            let (document, _) = document_language(&[code.to_owned()], Language::Latvian);
+            let c = cover(catalogue, &[code.to_owned()], document).unwrap_or_else(|| panic!("{code}: no first page"));
+            assert_eq!(c.lang, code);
+            assert_eq!(c.dir, if code == "ar" { "rtl" } else { "ltr" });
+            assert_eq!(c.paragraphs.len(), 4);
+            assert_ne!(c.heading, reference.t("leaflet-access-heading"), "{code}: the heading is translated");
+            for (p, id) in c.paragraphs.iter().zip(["leaflet-access-intro", "leaflet-access-language"]) {
+                assert_ne!(p, &reference.t(id), "{code}: {id} is translated");
+            }
+            assert!(c.paragraphs[0].contains("15"), "{code}: the article is named");
+        }
+        let ru = cover(catalogue, &["rus".into()], Language::Latvian).unwrap();
+        assert_eq!(ru.heading, "Копия ваших данных");
     }
 
     #[test]
