@@ -345,8 +345,9 @@ impl App {
         Ok(out)
     }
 
-    /// Loads a request the officer may handle: 403 without the permission (before any lookup),
-    /// 404 for another jurisdiction's or an unknown one.
+    /// Loads a request the officer may handle: 403 without the permission (before any lookup)
+    /// and for another jurisdiction's request (audited as denied, as the erasure routes do), 404
+    /// for an unknown one.
     async fn request_row(&self, principal: &Principal, id: &str) -> AppResult<SubjectRequestRow> {
         self.require(principal, Permission::HandleSubjectRequests).await?;
         if uuid::Uuid::parse_str(id).is_err() {
@@ -356,7 +357,7 @@ impl App {
         let j = Jurisdiction::parse("jurisdiction", &row.jurisdiction)?;
         if !self.requests_allowed(principal, j) {
             self.audit_denied(principal, "subject_request", id, None).await;
-            return Err(AppError::NotFound);
+            return Err(AppError::Forbidden);
         }
         Ok(row)
     }

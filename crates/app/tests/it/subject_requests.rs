@@ -133,8 +133,10 @@ async fn reg_2016_679_art_38_only_the_officer_of_the_jurisdiction_handles_reques
         let (id, version) = request(&w, "access", &w.anna[0], "2026-05-20").await;
         assert!(matches!(w.app.subject_request(&w.caseworker, &id).await, Err(AppError::Forbidden)));
         assert!(matches!(w.app.subject_access_export(&w.caseworker, &id).await, Err(AppError::Forbidden)));
-        // Another country's officer does not find it, nor the case.
-        assert!(matches!(w.app.subject_request(&w.ee_dpo, &id).await, Err(AppError::NotFound)));
+        // Another country's officer is refused it (403, as for the erasure of a request), and
+        // does not list it.
+        assert!(matches!(w.app.subject_request(&w.ee_dpo, &id).await, Err(AppError::Forbidden)));
+        assert!(matches!(w.app.subject_access_export(&w.ee_dpo, &id).await, Err(AppError::Forbidden)));
         assert!(w.app.subject_requests(&w.ee_dpo).await.unwrap().is_empty());
         let input = NewSubjectRequest {
             kind: "access".into(),
