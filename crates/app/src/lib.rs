@@ -126,6 +126,9 @@ pub struct App {
     /// National practice in criminal proceedings replacing a country's built-in profile
     /// ([`App::with_proceedings_practice`]).
     pub(crate) proceedings_practice: Arc<Vec<haven_domain::proceedings::penalty::NationalPractice>>,
+    /// The versions of the retention profiles: the built-in ones, or a test's
+    /// ([`App::with_retention_profiles`]).
+    pub(crate) retention_profiles: Arc<haven_domain::retention::RetentionProfiles>,
 }
 
 impl App {
@@ -153,6 +156,8 @@ impl App {
         let reference = Arc::new(ident::Reference::defaults()?);
         let person_model = Arc::new(ident::LivePersonModel::new(reference.person_model.clone()));
         let assist = Arc::new(assist::AssistSettings::defaults()?);
+        let retention_profiles =
+            Arc::new(haven_domain::retention::RetentionProfiles::built_in().map_err(AppError::Invalid)?);
         Ok(App {
             store,
             keys,
@@ -164,6 +169,7 @@ impl App {
             assist,
             person_model,
             proceedings_practice: Arc::default(),
+            retention_profiles,
         })
     }
 

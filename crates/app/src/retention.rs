@@ -31,7 +31,9 @@ use haven_domain::processing_record::{
     CompletionField, ImpactAssessment, MAX_COMPLETION_CHARS, RecordOfProcessing, impact_assessment,
     record_of_processing,
 };
-use haven_domain::retention::{EndAction, RecordFacts, RecordKind, RetentionProfile, RetentionState, retention_state};
+use haven_domain::retention::{
+    EndAction, RecordFacts, RecordKind, RetentionProfile, RetentionProfiles, RetentionState, retention_state,
+};
 use haven_domain::text::parse_line;
 use haven_domain::{Coded, Jurisdiction, Message, MessageId, ParseError, Permission};
 use haven_storage::{ProcessingCompletionRow, RetentionHoldRow, RetentionItemRow, RetentionSourceRow};
@@ -161,10 +163,19 @@ fn line(item: &RetentionItemRow, grace_days: u16) -> RetentionLine {
 }
 
 impl App {
-    /// The retention profile of `jurisdiction`: the built-in one (none for a jurisdiction Haven
-    /// ships no profile for).
-    pub fn retention_profile(&self, jurisdiction: Jurisdiction) -> AppResult<Option<RetentionProfile>> {
-        RetentionProfile::built_in(jurisdiction).transpose().map_err(AppError::Invalid)
+    /// The version of `jurisdiction`'s retention profile in force `on` a day (none for a
+    /// jurisdiction Haven ships no profile for, or before its first version applies).
+    pub fn retention_profile(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> Option<RetentionProfile> {
+        self.retention_profiles.in_force(jurisdiction, on).cloned()
+    }
+
+    /// Replaces the retention profiles (every version of every jurisdiction) with `profiles`: for
+    /// tests of versions Haven does not ship. Operators have no way to it; their profiles are
+    /// the built-in files.
+    #[doc(hidden)]
+    pub fn with_retention_profiles(mut self, profiles: RetentionProfiles) -> App {
+        self.retention_profiles = std::sync::Arc::new(profiles);
+        self
     }
 
     fn system_event(&self, action: AuditAction, kind: &str, id: &str, org: Option<&str>) -> AuditEvent {
@@ -252,8 +263,15 @@ impl App {
     /// due and acts on what is ready, as the module says. Audited: each record listed and acted
     /// on, and the run (`retention_run`).
     pub async fn run_retention(&self, jurisdiction: Jurisdiction) -> AppResult<Option<RetentionRun>> {
-        let Some(profile) = self.retention_profile(jurisdiction)? else { return Ok(None) };
         let today = self.today();
+        let Some(profile) = self.retention_profile(jurisdiction, today) else {
+            tracing::info!(
+                jurisdiction = %jurisdiction,
+                %today,
+                "no retention profile in force for the jurisdiction: the retention job does nothing there"
+            );
+            return Ok(None);
+        };
         let mut run = RetentionRun { jurisdiction: jurisdiction.code().to_owned(), ..RetentionRun::default() };
         for (kind, source) in self.retention_candidates(jurisdiction).await? {
             let Some(schedule) = profile.schedule(kind) else { continue };
@@ -542,11 +560,13 @@ impl App {
         Ok(jurisdiction)
     }
 
+    /// The version of `jurisdiction`'s retention profile in force today.
     async fn retention_profile_of(&self, jurisdiction: Jurisdiction) -> AppResult<RetentionProfile> {
-        self.retention_profile(jurisdiction)?.ok_or_else(|| {
+        let today = self.today();
+        self.retention_profile(jurisdiction, today).ok_or_else(|| {
             AppError::Invalid(ParseError::said(
                 "jurisdiction",
-                format!("no retention profile for {jurisdiction}"),
+                format!("no retention profile for {jurisdiction} in force on {today}"),
                 Message::new(MessageId::UnknownValue).with("value", jurisdiction.code()),
             ))
         })

@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use crate::access::{Compartment, role_compartments};
+use crate::case::CalendarDate;
 use crate::org::{Jurisdiction, OrganisationKind};
 use crate::retention::{RecordKind, RetentionProfile, Schedule};
 use crate::{Coded, Message, MessageId, ParseError, Role, coded_enum};
@@ -129,6 +130,8 @@ pub struct RecordOfProcessing {
     pub activities: Vec<ProcessingActivity>,
     pub recipients: Recipients,
     pub retention: Vec<Schedule>,
+    /// The day from which the retention profile's version shown applies.
+    pub retention_valid_from: CalendarDate,
     pub grace_days: u16,
     pub security_measures: Vec<SecurityMeasure>,
 }
@@ -203,6 +206,7 @@ pub fn record_of_processing(
         activities: Compartment::ALL.iter().copied().map(activity).collect(),
         recipients: Recipients { organisation_kinds: kinds, other_countries: countries, eu_hub },
         retention: profile.schedules.values().cloned().collect(),
+        retention_valid_from: profile.valid_from,
         grace_days: profile.grace_days,
         security_measures: SecurityMeasure::ALL.to_vec(),
     }
@@ -287,7 +291,8 @@ mod tests {
     use super::*;
 
     fn lv() -> RetentionProfile {
-        RetentionProfile::built_in(Jurisdiction::parse("j", "LV").unwrap()).unwrap().unwrap()
+        let on = CalendarDate::parse("d", "2026-06-01").unwrap();
+        RetentionProfile::in_force(Jurisdiction::parse("j", "LV").unwrap(), on).unwrap().unwrap()
     }
 
     #[test]
@@ -302,6 +307,7 @@ mod tests {
         assert_eq!(r.recipients.organisation_kinds, vec![OrganisationKind::Police, OrganisationKind::Ngo]);
         assert_eq!(r.recipients.other_countries, vec!["EE".to_string(), "LT".to_string()]);
         assert_eq!(r.retention.len(), RecordKind::ALL.len());
+        assert_eq!(r.retention_valid_from, lv().valid_from);
         assert_eq!(r.security_measures.len(), SecurityMeasure::ALL.len());
         let identity = &r.activities[0];
         assert!(identity.roles.contains(&Role::Caseworker));

@@ -11,6 +11,13 @@
 //! adds the EU article the kind falls under ([`RecordKind::eu_basis`]) and refuses a schedule
 //! without a source.
 //!
+//! National practice changes: a jurisdiction may ship several versions of its profile, each with
+//! the day from which it applies (`valid_from`), as the national procedure profiles do
+//! ([`crate::ident::profile`]). [`RetentionProfiles::in_force`] (and, over the built-in files,
+//! [`RetentionProfile::in_force`]) picks the latest version whose `valid_from` is on or before a
+//! day; before the first version none is in force. Two versions of one jurisdiction with the same
+//! `valid_from` are refused.
+//!
 //! The arithmetic is pure and takes dates ("today" is always a parameter):
 //! - [`Schedule::due_on`]: the day a record is due, from the facts recorded about it
 //!   ([`RecordFacts`]). A period from majority runs from the *latest* day the person may turn 18
@@ -45,12 +52,13 @@ pub const LAW_ENFORCEMENT_ERASURE: &str = "Dir 2016/680 Art 16";
 /// least this many days to hold a record listed as due before anything is done to it.
 pub const MIN_GRACE_DAYS: u16 = 7;
 
-/// The built-in retention profiles.
-const BUILT_IN: &[(&str, &str)] = &[
-    ("LV", include_str!("../profiles/retention/lv.toml")),
-    ("EE", include_str!("../profiles/retention/ee.toml")),
-    ("LT", include_str!("../profiles/retention/lt.toml")),
-    ("EU", include_str!("../profiles/retention/eu.toml")),
+/// The built-in retention profiles, one version a file (a later version of a jurisdiction is a
+/// further file naming the same jurisdiction with a later `valid_from`).
+const BUILT_IN: &[&str] = &[
+    include_str!("../profiles/retention/lv.toml"),
+    include_str!("../profiles/retention/ee.toml"),
+    include_str!("../profiles/retention/lt.toml"),
+    include_str!("../profiles/retention/eu.toml"),
 ];
 
 coded_enum! {
@@ -253,11 +261,14 @@ pub fn retention_state(
     }
 }
 
-/// A jurisdiction's retention schedules, checked: every kind has exactly one, each names a source
-/// and an action its kind allows, and the grace period is at least [`MIN_GRACE_DAYS`].
+/// One version of a jurisdiction's retention schedules, in force from `valid_from` until the next
+/// version's, checked: every kind has exactly one, each names a source and an action its kind
+/// allows, and the grace period is at least [`MIN_GRACE_DAYS`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RetentionProfile {
     pub jurisdiction: Jurisdiction,
+    /// The day from which this version applies.
+    pub valid_from: CalendarDate,
     pub grace_days: u16,
     pub schedules: BTreeMap<RecordKind, Schedule>,
     pub sources: Vec<String>,
@@ -267,6 +278,7 @@ pub struct RetentionProfile {
 #[serde(deny_unknown_fields)]
 struct ProfileToml {
     jurisdiction: String,
+    valid_from: String,
     grace_days: u16,
     sources: Vec<String>,
     schedules: Vec<ScheduleToml>,
@@ -295,6 +307,7 @@ impl RetentionProfile {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let raw: ProfileToml = toml::from_str(text).map_err(|e| ParseError::new("retention", e.to_string()))?;
         let jurisdiction = Jurisdiction::parse("jurisdiction", &raw.jurisdiction)?;
+        let valid_from = CalendarDate::parse("valid_from", raw.valid_from.trim())?;
         if raw.grace_days < MIN_GRACE_DAYS {
             return Err(ParseError::new("grace_days", format!("a grace period of at least {MIN_GRACE_DAYS} days")));
         }
@@ -329,17 +342,67 @@ impl RetentionProfile {
         if let Some(missing) = RecordKind::ALL.iter().find(|k| !schedules.contains_key(k)) {
             return Err(ParseError::new("schedules", format!("no schedule for {missing}")));
         }
-        Ok(Self { jurisdiction, grace_days: raw.grace_days, schedules, sources: raw.sources })
+        Ok(Self { jurisdiction, valid_from, grace_days: raw.grace_days, schedules, sources: raw.sources })
     }
 
-    /// The built-in profile of `jurisdiction`, if there is one.
-    pub fn built_in(jurisdiction: Jurisdiction) -> Option<Result<Self, ParseError>> {
-        BUILT_IN.iter().find(|(code, _)| *code == jurisdiction.code()).map(|(_, text)| Self::parse(text))
+    /// The built-in version of `jurisdiction`'s profile in force `on` a day
+    /// ([`RetentionProfiles::in_force`]); `None` when Haven ships none for it, or none applies yet.
+    pub fn in_force(jurisdiction: Jurisdiction, on: CalendarDate) -> Result<Option<Self>, ParseError> {
+        Ok(RetentionProfiles::built_in()?.in_force(jurisdiction, on).cloned())
     }
 
     /// The schedule of `kind` (every kind has one).
     pub fn schedule(&self, kind: RecordKind) -> Option<&Schedule> {
         self.schedules.get(&kind)
+    }
+}
+
+/// The versions of the retention profiles of every jurisdiction, checked: no two versions of one
+/// jurisdiction apply from the same day.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RetentionProfiles {
+    /// By jurisdiction, then `valid_from`.
+    versions: Vec<RetentionProfile>,
+}
+
+impl RetentionProfiles {
+    /// Checks a set of versions: two of one jurisdiction from the same day are refused, naming
+    /// `valid_from`.
+    pub fn new(mut versions: Vec<RetentionProfile>) -> Result<Self, ParseError> {
+        versions.sort_by(|a, b| (a.jurisdiction, a.valid_from).cmp(&(b.jurisdiction, b.valid_from)));
+        if let Some(pair) =
+            versions.windows(2).find(|w| w[0].jurisdiction == w[1].jurisdiction && w[0].valid_from == w[1].valid_from)
+        {
+            return Err(ParseError::new(
+                "valid_from",
+                format!(
+                    "two versions of the {} retention profile apply from {}; each version needs its own day",
+                    pair[0].jurisdiction, pair[0].valid_from
+                ),
+            ));
+        }
+        Ok(Self { versions })
+    }
+
+    /// Parses and checks profile texts, one version each.
+    pub fn parse(texts: &[&str]) -> Result<Self, ParseError> {
+        Self::new(texts.iter().map(|t| RetentionProfile::parse(t)).collect::<Result<_, _>>()?)
+    }
+
+    /// The profiles Haven ships (`crates/domain/profiles/retention/*.toml`).
+    pub fn built_in() -> Result<Self, ParseError> {
+        Self::parse(BUILT_IN)
+    }
+
+    /// The version of `jurisdiction`'s profile in force `on` a day: the latest whose `valid_from`
+    /// is on or before it; `None` without a version for the jurisdiction or before its first.
+    pub fn in_force(&self, jurisdiction: Jurisdiction, on: CalendarDate) -> Option<&RetentionProfile> {
+        self.versions.iter().rev().find(|v| v.jurisdiction == jurisdiction && v.valid_from <= on)
+    }
+
+    /// Every version, by jurisdiction then `valid_from`.
+    pub fn versions(&self) -> &[RetentionProfile] {
+        &self.versions
     }
 }
 
@@ -351,6 +414,55 @@ mod tests {
 
     fn date(s: &str) -> CalendarDate {
         CalendarDate::parse("d", s).unwrap()
+    }
+
+    fn lv() -> Jurisdiction {
+        Jurisdiction::parse("j", "LV").unwrap()
+    }
+
+    /// The built-in Latvian profile as a version from `valid_from`, its notifications kept
+    /// `years` years.
+    fn lv_version(valid_from: &str, years: u16) -> RetentionProfile {
+        let text =
+            BUILT_IN[0].replacen("valid_from = \"2026-01-01\"", &format!("valid_from = \"{valid_from}\""), 1).replacen(
+                "kind = \"anonymous_notification\"\nyears = 3\n",
+                &format!("kind = \"anonymous_notification\"\nyears = {years}\n"),
+                1,
+            );
+        let p = RetentionProfile::parse(&text).unwrap();
+        assert_eq!(p.valid_from, date(valid_from));
+        assert_eq!(p.schedule(RecordKind::AnonymousNotification).unwrap().years, years);
+        p
+    }
+
+    fn notification_years(p: Option<&RetentionProfile>) -> Option<u16> {
+        p.map(|p| p.schedule(RecordKind::AnonymousNotification).unwrap().years)
+    }
+
+    #[test]
+    fn the_version_in_force_is_the_latest_from_on_or_before_the_day() {
+        let all = RetentionProfiles::new(vec![lv_version("2027-03-01", 2), lv_version("2026-01-01", 3)]).unwrap();
+        let on = |d: &str| notification_years(all.in_force(lv(), date(d)));
+        assert_eq!(on("2025-12-31"), None, "before the first version none is in force");
+        assert_eq!(on("2026-01-01"), Some(3), "a version applies on its own day");
+        assert_eq!(on("2027-02-28"), Some(3));
+        assert_eq!(on("2027-03-01"), Some(2), "the later version from its day");
+        assert_eq!(on("2040-01-01"), Some(2));
+        assert_eq!(all.in_force(Jurisdiction::parse("j", "EE").unwrap(), date("2030-01-01")), None);
+    }
+
+    #[test]
+    fn two_versions_of_one_jurisdiction_from_the_same_day_are_refused_naming_valid_from() {
+        let err = RetentionProfiles::new(vec![lv_version("2027-03-01", 2), lv_version("2027-03-01", 3)]).unwrap_err();
+        assert_eq!(err.field, "valid_from");
+        let mut ee = lv_version("2027-03-01", 2);
+        ee.jurisdiction = Jurisdiction::parse("j", "EE").unwrap();
+        assert!(RetentionProfiles::new(vec![lv_version("2027-03-01", 2), ee]).is_ok(), "another jurisdiction's day");
+        let no_date = BUILT_IN[0].replacen("valid_from = \"2026-01-01\"\n", "", 1);
+        assert_ne!(no_date, BUILT_IN[0]);
+        assert!(RetentionProfile::parse(&no_date).is_err(), "valid_from is required");
+        let bad = BUILT_IN[0].replacen("valid_from = \"2026-01-01\"", "valid_from = \"2026-02-30\"", 1);
+        assert_eq!(RetentionProfile::parse(&bad).unwrap_err().field, "valid_from");
     }
 
     fn schedule(years: u16, months: u16, runs_from: RunsFrom) -> Schedule {
@@ -367,10 +479,13 @@ mod tests {
 
     #[test]
     fn art_5_1_e_reg_2016_679_every_built_in_profile_has_a_schedule_per_kind_with_its_sources() {
-        for (code, _) in BUILT_IN {
+        let all = RetentionProfiles::built_in().unwrap();
+        assert_eq!(all.versions().len(), BUILT_IN.len());
+        for code in ["LV", "EE", "LT", "EU"] {
             let j = Jurisdiction::parse("j", code).unwrap();
-            let p = RetentionProfile::built_in(j).unwrap().unwrap();
+            let p = RetentionProfile::in_force(j, date("2026-06-01")).unwrap().unwrap();
             assert_eq!(p.jurisdiction, j);
+            assert!(p.sources.iter().any(|s| s.starts_with(&format!("valid_from {}", p.valid_from))), "{code}");
             assert!(p.grace_days >= MIN_GRACE_DAYS);
             for kind in RecordKind::ALL {
                 let s = p.schedule(*kind).unwrap();
@@ -383,7 +498,7 @@ mod tests {
 
     #[test]
     fn art_5_dir_2016_680_proceedings_are_kept_under_the_law_enforcement_directive() {
-        let p = RetentionProfile::built_in(Jurisdiction::parse("j", "LV").unwrap()).unwrap().unwrap();
+        let p = RetentionProfile::in_force(lv(), date("2026-06-01")).unwrap().unwrap();
         let s = p.schedule(RecordKind::Proceedings).unwrap();
         assert_eq!(s.legal_basis[0], LAW_ENFORCEMENT_TIME_LIMITS);
         assert_eq!(s.runs_from, RunsFrom::ProceedingsEnded);
@@ -483,7 +598,7 @@ mod tests {
 
     #[test]
     fn a_profile_without_a_source_a_short_grace_or_an_erased_audit_log_is_refused() {
-        let lv = BUILT_IN[0].1;
+        let lv = BUILT_IN[0];
         let no_grace = lv.replacen("grace_days = 30", "grace_days = 2", 1);
         assert_eq!(RetentionProfile::parse(&no_grace).unwrap_err().field, "grace_days");
         let audit_erased = lv.replace(
@@ -501,6 +616,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_version_chosen_is_the_latest_not_after_the_day(
+            offsets in proptest::collection::btree_set(0i64..3000, 1..6), day in 0i64..3500
+        ) {
+            let base = date("2020-01-01");
+            let days: Vec<CalendarDate> = offsets.iter().map(|o| base.add_days(*o).unwrap()).collect();
+            let versions =
+                days.iter().enumerate().map(|(i, d)| lv_version(&d.to_string(), i as u16 + 1)).rev().collect();
+            let all = RetentionProfiles::new(versions).unwrap();
+            let on = base.add_days(day - 200).unwrap();
+            let expected = days.iter().filter(|d| **d <= on).max();
+            prop_assert_eq!(all.in_force(lv(), on).map(|p| p.valid_from), expected.copied());
+        }
+
         #[test]
         fn art_17_reg_2016_679_never_ready_while_held(
             due in any_date(), listed in 0i64..400, grace in 7u16..400, today in 0i64..2000

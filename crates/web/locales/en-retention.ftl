@@ -5,6 +5,7 @@ nav-processing-record = Record of processing
 
 retention-title = Retention of records
 retention-explain = Each kind of record is kept for the period of its schedule, counted from its event; then it is erased, anonymised (only what statistics need is kept) or put on your list to review. The daily job lists what is due and acts only after the grace period, and never while a legal hold stands. You see kinds, identifiers, dates and states here, never the content of a case.
+retention-version = Schedules of the national retention profile in force from { $date } (the version that applies today).
 retention-grace = Grace period: { $days } days from the day a record is listed as due.
 retention-due = Records due
 retention-none-due = No record is due.
@@ -98,6 +99,7 @@ ropa-yes = Yes
 ropa-no = No
 ropa-none = None
 ropa-retention = Retention (grace period { $days } days)
+ropa-retention-valid-from = Version of the national retention profile in force from
 ropa-measures = Security measures
 ropa-purpose-identity = Identifying presumed victims and referring them to the national referral mechanism
 ropa-purpose-support = Assisting and supporting victims: risk and needs, support plans, referrals between organisations

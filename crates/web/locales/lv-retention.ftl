@@ -5,6 +5,7 @@ nav-processing-record = Apstrādes reģistrs
 
 retention-title = Ierakstu glabāšana
 retention-explain = Katru ierakstu veidu glabā tā grafika termiņu, skaitot no tā notikuma; pēc tam to dzēš, anonimizē (paliek tikai statistikai vajadzīgais) vai iekļauj jūsu pārskatāmo sarakstā. Ikdienas uzdevums uzskaita, kam termiņš beidzies, un rīkojas tikai pēc labvēlības perioda un nekad, kamēr ir spēkā juridiska aizturēšana. Šeit redzami veidi, identifikatori, datumi un stāvokļi, nekad lietas saturs.
+retention-version = Valsts glabāšanas profila grafiki, kas ir spēkā no { $date } (šodien piemērojamā versija).
 retention-grace = Labvēlības periods: { $days } dienas no dienas, kad ieraksts uzskaitīts kā termiņu beidzis.
 retention-due = Ieraksti, kuru termiņš beidzies
 retention-none-due = Nevienam ierakstam termiņš nav beidzies.
@@ -98,6 +99,7 @@ ropa-yes = Jā
 ropa-no = Nē
 ropa-none = Nav
 ropa-retention = Glabāšana (labvēlības periods { $days } dienas)
+ropa-retention-valid-from = Valsts glabāšanas profila versija, kas ir spēkā no
 ropa-measures = Drošības pasākumi
 ropa-purpose-identity = Iespējamo cilvēku tirdzniecības upuru identificēšana un nosūtīšana nacionālajam nosūtīšanas mehānismam
 ropa-purpose-support = Palīdzība un atbalsts upuriem: riski un vajadzības, atbalsta plāni, nosūtījumi starp organizācijām

@@ -20,6 +20,7 @@ mod proceedings_money;
 mod proceedings_persons;
 mod proceedings_victims;
 mod representation;
+mod retention;
 mod stats_proceedings;
 mod strategy;
 mod subject_requests;

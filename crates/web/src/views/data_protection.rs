@@ -67,6 +67,8 @@ struct HoldLine {
 #[template(path = "retention.html")]
 struct RetentionPage<'a> {
     ctx: PageCtx<'a>,
+    /// The day from which the version of the profile in force applies.
+    valid_from: String,
     grace_days: u16,
     schedules: Vec<ScheduleLine>,
     items: Vec<ItemLine>,
@@ -209,6 +211,7 @@ async fn show_retention(
     let status = check.status();
     let page = RetentionPage {
         ctx,
+        valid_from: view.profile.valid_from.to_string(),
         grace_days: view.profile.grace_days,
         schedules,
         items,
@@ -400,10 +403,8 @@ pub(crate) fn sections(tr: &Tr<'_>, docs: &ProcessingDocuments) -> (Vec<Section>
     });
     record.push(Section {
         title: tr.t1("ropa-retention", "days", &r.grace_days.to_string()),
-        rows: r
-            .retention
-            .iter()
-            .flat_map(|s| {
+        rows: std::iter::once(row(tr.t("ropa-retention-valid-from"), r.retention_valid_from.to_string()))
+            .chain(r.retention.iter().flat_map(|s| {
                 [
                     row(
                         label_of(tr, "retention-kind", s.kind),
@@ -416,7 +417,7 @@ pub(crate) fn sections(tr: &Tr<'_>, docs: &ProcessingDocuments) -> (Vec<Section>
                     ),
                     cited(tr.t("ropa-legal-basis"), s.legal_basis.join("; ")),
                 ]
-            })
+            }))
             .collect(),
     });
     let mut measures: Vec<Row> = r
@@ -568,7 +569,8 @@ mod tests {
     fn demo_documents() -> ProcessingDocuments {
         use haven_domain::OrganisationKind::*;
         let lv = haven_domain::Jurisdiction::parse("j", "LV").unwrap();
-        let profile = haven_domain::retention::RetentionProfile::built_in(lv).unwrap().unwrap();
+        let on = haven_domain::case::CalendarDate::parse("d", "2026-12-07").unwrap();
+        let profile = haven_domain::retention::RetentionProfile::in_force(lv, on).unwrap().unwrap();
         let kinds = [
             Police,
             BorderGuard,

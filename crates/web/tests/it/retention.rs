@@ -68,6 +68,8 @@ async fn art_17_reg_2016_679_the_officer_holds_a_record_and_the_job_erases_it_on
     let page = t.page("/retention", Some(&w.dpo)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("n-1") && page.body.contains("Anonymous notification"), "{}", page.body);
+    // The version of the profile in force today, with the day it applies from.
+    assert!(page.body.contains("in force from 2026-01-01"), "{}", page.body);
     for other in [&w.caseworker, &w.admin] {
         assert_eq!(t.page("/retention", Some(other)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(t.call(Method::GET, "/api/v1/retention", Some(other), None).await.status, StatusCode::FORBIDDEN);
