@@ -369,7 +369,7 @@ impl RetentionProfiles {
     /// Checks a set of versions: two of one jurisdiction from the same day are refused, naming
     /// `valid_from`.
     pub fn new(mut versions: Vec<RetentionProfile>) -> Result<Self, ParseError> {
-        versions.sort_by(|a, b| (a.jurisdiction, a.valid_from).cmp(&(b.jurisdiction, b.valid_from)));
+        versions.sort_by_key(|v| (v.jurisdiction, v.valid_from));
         if let Some(pair) =
             versions.windows(2).find(|w| w[0].jurisdiction == w[1].jurisdiction && w[0].valid_from == w[1].valid_from)
         {
