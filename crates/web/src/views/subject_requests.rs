@@ -429,9 +429,7 @@ fn cover(catalogue: &crate::i18n::LeafletCatalogue, person: &[String], document:
     if Language::parse_code("language", code).is_ok_and(|l| l == document) || person.is_empty() {
         return None;
     }
-    if leaflet_language_for_any(person).is_none() {
-        return None;
-    }
+    leaflet_language_for_any(person)?;
     let mut tr = catalogue.tr(code)?;
     let paragraphs =
         ["leaflet-access-intro", "leaflet-access-language", "leaflet-access-rights", "leaflet-access-police"]
