@@ -546,7 +546,7 @@ mod tests {
     }
 
     #[test]
-    fn a_period_from_majority_for_a_leap_day_birth_runs_from_1_march_in_a_common_year() {
+    fn art_5_1_e_reg_2016_679_a_period_from_majority_for_a_leap_day_birth_runs_from_1_march_in_a_common_year() {
         let born = date("1968-02-29");
         let age = AgeInfo { date_of_birth: Some(born), ..Default::default() };
         let facts = RecordFacts { age: Some((age, date("1980-01-01"))), ..Default::default() };
