@@ -1,6 +1,6 @@
 //! Records as read from input, and the prepared dataset the engine works on.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -281,11 +281,15 @@ pub enum BadValues {
 /// Longest accepted field value, in characters.
 pub const MAX_VALUE_CHARS: usize = 256;
 
+/// The Daitch-Mokotoff encoder, built once: building it parses the rule set, which cost more than
+/// the encoding itself when every index and record built its own.
+static SOUNDEX: LazyLock<DaitchMokotoffSoundex> = LazyLock::new(DaitchMokotoffSoundex::default);
+
 /// Prepares raw values of the fields: folding, phonetic codes, parsed dates.
 pub struct Preparer {
     comparisons: Vec<Comparison>,
     scheme: CyrillicScheme,
-    soundex: Option<DaitchMokotoffSoundex>,
+    soundex: Option<&'static DaitchMokotoffSoundex>,
     /// Earliest possible year of birth.
     min_birth_year: u16,
 }
@@ -296,7 +300,7 @@ impl Preparer {
         Preparer {
             comparisons: settings.fields.iter().map(|f| f.comparison.clone()).collect(),
             scheme: settings.cyrillic,
-            soundex: DaitchMokotoffSoundex::default().into(),
+            soundex: Some(&SOUNDEX),
             min_birth_year: settings.min_birth_year,
         }
     }
@@ -304,7 +308,7 @@ impl Preparer {
     /// Daitch-Mokotoff code of the first token of a folded name, as a number (0 if none).
     pub fn phonetic_code(&self, folded: &str) -> u64 {
         let first = folded.split(' ').next().unwrap_or("");
-        let Some(dm) = &self.soundex else { return 0 };
+        let Some(dm) = self.soundex else { return 0 };
         if first.is_empty() {
             return 0;
         }
@@ -591,7 +595,7 @@ mod tests {
         Preparer {
             comparisons: vec![Comparison::Name { jaro_winkler: vec![0.92, 0.8] }, Comparison::Date],
             scheme: CyrillicScheme::Icao,
-            soundex: Some(DaitchMokotoffSoundex::default()),
+            soundex: Some(&SOUNDEX),
             min_birth_year: crate::compare::DEFAULT_MIN_BIRTH_YEAR,
         }
     }

@@ -150,6 +150,7 @@ impl Store {
         }
         match &self.backend {
             crate::Backend::Sqlite(pool) => {
+                let _turn = self.sqlite_write_turn().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 for new in cases {
                     insert_registration!(tx, new.case, new.person, new.registration, new.identifiers);
@@ -963,6 +964,7 @@ impl Store {
     pub async fn apply_person_clusters(&self, change: &PersonClusterChange) -> Result<bool> {
         let applied = match &self.backend {
             crate::Backend::Sqlite(pool) => {
+                let _turn = self.sqlite_write_turn().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let done = apply_change!(tx, change);
                 tx.commit().await?;
@@ -1013,6 +1015,7 @@ impl Store {
         }
         let out = match &self.backend {
             crate::Backend::Sqlite(pool) => {
+                let _turn = self.sqlite_write_turn().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = replace!(tx);
                 tx.commit().await?;

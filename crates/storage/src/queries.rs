@@ -102,6 +102,7 @@ macro_rules! revoking_tx {
         let user_id: &str = $user_id;
         match &$store.backend {
             $crate::Backend::Sqlite(pool) => {
+                let _turn = $store.sqlite_write_turn().await;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 let (sessions, tokens) = revoke_in!($tx, user_id);
@@ -407,6 +408,7 @@ impl Store {
         }
         match &self.backend {
             crate::Backend::Sqlite(pool) => {
+                let _turn = self.sqlite_write_turn().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 arm!(sqlite, tx);
             }

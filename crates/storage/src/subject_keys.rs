@@ -169,6 +169,7 @@ impl Store {
         wrapped: &[u8],
         now: i64,
     ) -> Result<SubjectKeyRow> {
+        let turn = self.sqlite_write_turn().await;
         on_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
@@ -181,6 +182,7 @@ impl Store {
             .execute(pool)
             .await?;
         });
+        drop(turn);
         self.subject_key_of_case(case_id).await?.ok_or(StorageError::NotFound)
     }
 
