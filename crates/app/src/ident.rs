@@ -30,8 +30,8 @@ use haven_domain::org::CountryCode;
 use haven_domain::text::Narrative;
 use haven_domain::{Coded, Jurisdiction, Message, MessageId, ParseError, Permission};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, StatusColumns,
-    StorageError,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewSubjectKey, NotificationRow, PersonRow, RegistrationRow,
+    StatusColumns, StorageError, SubjectKeyRow,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -623,13 +623,35 @@ impl App {
             created_at: self.now(),
             shares: vec![],
         };
-        // The person's own key first: the identity and the record are written under it.
-        self.subject_key_for_write(&id).await?;
-        let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
-        let person = self.person_row(&id, &reg)?;
         let event =
             self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
-        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg, case.created_at)?, &event).await?;
+        let identifiers = self.identifiers(&reg, case.created_at)?;
+        match self.new_subject_key(&id)? {
+            // The person's own key is written with the case: the identity and the record are under it.
+            Some((key, wrapping_key_id, wrapped)) => {
+                let mut failed: Option<AppError> = None;
+                let new_key = NewSubjectKey { wrapping_key_id, wrapped: &wrapped, created_at: case.created_at };
+                let rows = |row: &SubjectKeyRow| {
+                    let made = self.hold_new_subject_key(row, key).and_then(|_| {
+                        Ok((
+                            self.person_row(&id, &reg)?,
+                            self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?,
+                        ))
+                    });
+                    made.map_err(|e| failed = Some(e)).ok()
+                };
+                let written = self.store.create_registration_with_key(&case, new_key, rows, &identifiers, &event).await;
+                if let Err(e) = written {
+                    self.keys.subjects.forget(&id);
+                    return Err(failed.unwrap_or_else(|| e.into()));
+                }
+            }
+            None => {
+                let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
+                let person = self.person_row(&id, &reg)?;
+                self.store.create_registration(&case, &person, &row, &identifiers, &event).await?;
+            }
+        }
         let possible_duplicates = self.duplicates_of(principal, &id, &reg, case.created_at).await?;
         Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
     }

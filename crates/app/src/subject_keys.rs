@@ -98,7 +98,10 @@ impl SubjectRing {
     pub(crate) fn forget(&self, case_id: &str) {
         let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(id) = keys.by_case.remove(case_id) {
-            keys.by_id.remove(&id);
+            // the id may be another case's by now (a key written in a transaction that rolled back)
+            if keys.by_id.get(&id).is_some_and(|(case, _)| case == case_id) {
+                keys.by_id.remove(&id);
+            }
         }
     }
 
@@ -169,6 +172,24 @@ impl App {
             self.ensure_subject_key(case_id).await?;
         }
         Ok(())
+    }
+
+    /// A new case's subject key, made and wrapped here and written by the caller in the case's own
+    /// transaction ([`Store::create_registration_with_key`]); `None` where new case data stay under
+    /// field keys.
+    pub(crate) fn new_subject_key(&self, case_id: &str) -> AppResult<Option<(SubjectKey, i64, Vec<u8>)>> {
+        if self.settings().case_data_under_field_keys {
+            return Ok(None);
+        }
+        let key = SubjectKey::generate();
+        let (kek, wrapped) = self.keys.current().wrap_subject_key(case_id, &key)?;
+        Ok(Some((key, i64::from(kek), wrapped)))
+    }
+
+    /// Holds a new case's key, just written in its transaction, so that the case's fields are
+    /// encrypted under it.
+    pub(crate) fn hold_new_subject_key(&self, row: &SubjectKeyRow, key: SubjectKey) -> AppResult<u32> {
+        self.keys.subjects.insert(row, key)
     }
 
     pub async fn ensure_subject_key(&self, case_id: &str) -> AppResult<u32> {

@@ -2,7 +2,7 @@
 
 use crate::{
     CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, Result,
-    StatusColumns, StorageError, Store, to_mac,
+    StatusColumns, StorageError, Store, SubjectKeyRow, to_mac,
 };
 use haven_domain::audit::AuditEvent;
 
@@ -24,18 +24,26 @@ pub type Identifiers = [(String, Vec<u8>)];
 macro_rules! put_identifiers {
     ($tx:ident, $case_id:expr, $ids:expr) => {
         sqlx::query("DELETE FROM identifier_index WHERE case_id = $1").bind($case_id).execute(&mut *$tx).await?;
-        for (kind, value) in $ids {
-            sqlx::query(
-                "INSERT INTO identifier_index (case_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            )
-            .bind($case_id)
-            .bind(kind)
-            .bind(value)
-            .execute(&mut *$tx)
-            .await?;
+        // Many rows per statement: a case has a few dozen keys, and each statement is a round
+        // trip while the write lock is held.
+        let ids: &$crate::ident::Identifiers = $ids;
+        for chunk in ids.chunks($crate::ident::IDENTIFIER_ROWS_PER_INSERT) {
+            let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
+            let sql = format!(
+                "INSERT INTO identifier_index (case_id, kind, value) VALUES {} ON CONFLICT DO NOTHING",
+                rows.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($case_id);
+            for (kind, value) in chunk {
+                q = q.bind(kind).bind(value);
+            }
+            q.execute(&mut *$tx).await?;
         }
     };
 }
+
+/// Identifier rows written by one statement (three parameters each, far below both engines' limits).
+pub(crate) const IDENTIFIER_ROWS_PER_INSERT: usize = 200;
 
 macro_rules! put_person {
     ($tx:ident, $person:expr) => {
@@ -104,6 +112,14 @@ macro_rules! insert_registration {
     }};
 }
 
+/// A new case's subject key, wrapped, for [`Store::create_registration_with_key`].
+#[derive(Debug, Clone, Copy)]
+pub struct NewSubjectKey<'a> {
+    pub wrapping_key_id: i64,
+    pub wrapped: &'a [u8],
+    pub created_at: i64,
+}
+
 /// One new case of [`Store::create_registrations`]: the case, its person, its registration, its identifier
 /// indexes, and the audit entry that records its creation.
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +157,51 @@ impl Store {
         Ok(())
     }
 
+    /// Creates a case as [`Store::create_registration`] does, with its subject key in the same
+    /// transaction: the key row is written first, `rows` then makes the person and registration
+    /// rows under it (their ciphertext names the key's id, which the key store gives), and
+    /// everything commits together. One write instead of two, and no key is left for a case that
+    /// was never written. `rows` returning `None` writes nothing and gives a conflict.
+    pub async fn create_registration_with_key<F>(
+        &self,
+        case: &CaseRow,
+        key: NewSubjectKey<'_>,
+        rows: F,
+        identifiers: &Identifiers,
+        audit: &AuditEvent,
+    ) -> Result<SubjectKeyRow>
+    where
+        F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
+    {
+        let row = audited_tx!(self, audit, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
+                 RETURNING id",
+            )
+            .bind(&case.id)
+            .bind(key.wrapping_key_id)
+            .bind(key.wrapped)
+            .bind(key.created_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let row = SubjectKeyRow {
+                id,
+                case_id: case.id.clone(),
+                wrapping_key_id: Some(key.wrapping_key_id),
+                wrapped: Some(key.wrapped.to_vec()),
+                created_at: key.created_at,
+                destroyed_at: None,
+            };
+            let Some((person, registration)) = rows(&row) else {
+                return Err(StorageError::Conflict("the new case's rows could not be made".into()));
+            };
+            NewRegistration { case, person: &person, registration: &registration, identifiers, audit }.check()?;
+            insert_registration!(tx, case, &person, &registration, identifiers);
+            row
+        });
+        Ok(row)
+    }
+
     /// Creates several cases, each with its person, registration, identifier indexes and audit entry, and
     /// then appends `audit` (what the whole write was, an import), all in one transaction: either every
     /// case is written or none is.
@@ -151,7 +212,7 @@ impl Store {
         match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 for new in cases {
                     insert_registration!(tx, new.case, new.person, new.registration, new.identifiers);
                     audit_in!(sqlite, self, tx, new.audit);
@@ -965,7 +1026,7 @@ impl Store {
         let applied = match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let done = apply_change!(tx, change);
                 tx.commit().await?;
                 done
@@ -1016,7 +1077,7 @@ impl Store {
         let out = match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let out = replace!(tx);
                 tx.commit().await?;
                 out

@@ -43,6 +43,9 @@ pub struct Store {
     signer: Option<Arc<dyn AuditSigner>>,
     /// SQLite's writers of this process, queued in arrival order (see [`Store::sqlite_write_turn`]).
     sqlite_writes: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the one connection write transactions use, so that the writer whose turn it is
+    /// never waits for a connection that readers hold.
+    sqlite_writer: Option<sqlx::SqlitePool>,
 }
 
 /// Runs the same code against whichever pool the store has.
@@ -63,7 +66,7 @@ macro_rules! in_tx {
         match &$store.backend {
             $crate::Backend::Sqlite(pool) => {
                 let _turn = $store.sqlite_write_turn().await;
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = $store.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -147,7 +150,7 @@ macro_rules! audited_tx {
         match &$store.backend {
             $crate::Backend::Sqlite(pool) => {
                 let _turn = $store.sqlite_write_turn().await;
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = $store.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 audit_in!(sqlite, $store, $tx, $event);
                 $tx.commit().await?;
@@ -175,7 +178,8 @@ mod diagnostics;
 #[macro_use]
 mod ident;
 pub use ident::{
-    CannotLinkRow, Identifiers, LinkageJobRow, NewRegistration, PersonClusterChange, PersonClusterRow, PersonRef,
+    CannotLinkRow, Identifiers, LinkageJobRow, NewRegistration, NewSubjectKey, PersonClusterChange, PersonClusterRow,
+    PersonRef,
 };
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};
@@ -243,9 +247,15 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Store { backend: Backend::Sqlite(pool), signer: None, sqlite_writes: Arc::default() })
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+            signer: None,
+            sqlite_writes: Arc::default(),
+            sqlite_writer: Some(writer),
+        })
     }
 
     /// Connects to PostgreSQL and migrates.
@@ -258,7 +268,7 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Store { backend: Backend::Postgres(pool), signer: None, sqlite_writes: Arc::default() })
+        Ok(Store { backend: Backend::Postgres(pool), signer: None, sqlite_writes: Arc::default(), sqlite_writer: None })
     }
 
     /// Opens by URL: `postgres://…`/`postgresql://…`, or `sqlite://DIR`.
@@ -295,6 +305,9 @@ impl Store {
 
     /// Closes the pool (checkpointing the SQLite WAL).
     pub async fn close(&self) {
+        if let Some(writer) = &self.sqlite_writer {
+            writer.close().await;
+        }
         on_pool!(self, |pool| pool.close().await)
     }
 
@@ -311,12 +324,18 @@ impl Store {
         }
     }
 
+    /// The pool a write transaction begins on: SQLite's writer connection (taken with the turn),
+    /// or `pool` where there is none.
+    pub(crate) fn sqlite_writer<'a>(&'a self, pool: &'a sqlx::SqlitePool) -> &'a sqlx::SqlitePool {
+        self.sqlite_writer.as_ref().unwrap_or(pool)
+    }
+
     /// Appends one audit entry on its own (reads, logins, denials).
     pub async fn append_audit(&self, event: &AuditEvent) -> Result<i64> {
         let seq = match &self.backend {
             Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let seq = audit_in!(sqlite, self, tx, event);
                 tx.commit().await?;
                 seq

@@ -316,7 +316,7 @@ impl Store {
         match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 body!(sqlite, tx);
             }
             crate::Backend::Postgres(pool) => {

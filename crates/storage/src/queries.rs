@@ -103,7 +103,7 @@ macro_rules! revoking_tx {
         match &$store.backend {
             $crate::Backend::Sqlite(pool) => {
                 let _turn = $store.sqlite_write_turn().await;
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = $store.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 let (sessions, tokens) = revoke_in!($tx, user_id);
                 audit_in!(sqlite, $store, $tx, cause);
@@ -409,7 +409,7 @@ impl Store {
         match &self.backend {
             crate::Backend::Sqlite(pool) => {
                 let _turn = self.sqlite_write_turn().await;
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
                 arm!(sqlite, tx);
             }
             crate::Backend::Postgres(pool) => {

@@ -169,20 +169,23 @@ impl Store {
         wrapped: &[u8],
         now: i64,
     ) -> Result<SubjectKeyRow> {
-        let turn = self.sqlite_write_turn().await;
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (case_id) DO NOTHING",
-            )
-            .bind(case_id)
-            .bind(wrapping_key_id)
-            .bind(wrapped)
-            .bind(now)
-            .execute(pool)
-            .await?;
-        });
-        drop(turn);
+        let sql = "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (case_id) DO NOTHING";
+        match &self.backend {
+            crate::Backend::Sqlite(pool) => {
+                let _turn = self.sqlite_write_turn().await;
+                sqlx::query(sql)
+                    .bind(case_id)
+                    .bind(wrapping_key_id)
+                    .bind(wrapped)
+                    .bind(now)
+                    .execute(self.sqlite_writer(pool))
+                    .await?;
+            }
+            crate::Backend::Postgres(pool) => {
+                sqlx::query(sql).bind(case_id).bind(wrapping_key_id).bind(wrapped).bind(now).execute(pool).await?;
+            }
+        }
         self.subject_key_of_case(case_id).await?.ok_or(StorageError::NotFound)
     }
 

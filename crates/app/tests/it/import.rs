@@ -87,3 +87,62 @@ async fn an_import_writes_every_case_or_none_on_postgres() {
     )
     .await;
 }
+
+/// A new registration's subject key is written in the case's own transaction (Reg 2016/679 Art 17:
+/// a key is the case's data): when the case cannot be written, no key is left in the key store or
+/// held in memory; once it can, the key is stored and the record reads back under it.
+async fn a_case_that_cannot_be_written_leaves_no_subject_key(app: App, _db: Database, refuse: &[&str], lift: &str) {
+    let ngo = organisation(&app, "Biedrība Patvērums", "ngo", "LV").await;
+    let caseworker = user(&app, "case.worker", &ngo, "caseworker").await;
+    let keys = "SELECT COUNT(*) FROM subject_keys";
+    let stored = app.store().count_unchecked(keys).await.unwrap();
+    let held = app.subject_keys_held();
+    for sql in refuse {
+        app.store().execute_unchecked(sql).await.unwrap();
+    }
+    let reg = || registration("Anna", "Bērziņa", Some("1990-01-02"), Some("PA100001"));
+    let failed = app.create_registration(&caseworker, reg()).await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(app.store().count_unchecked(keys).await.unwrap(), stored, "a key of a case never written was stored");
+    assert_eq!(app.subject_keys_held(), held, "a key of a case never written is held");
+    assert_eq!(app.store().count_unchecked("SELECT COUNT(*) FROM cases").await.unwrap(), 0);
+
+    app.store().execute_unchecked(lift).await.unwrap();
+    let saved = app.create_registration(&caseworker, reg()).await.unwrap();
+    assert_eq!(app.store().count_unchecked(keys).await.unwrap(), stored + 1);
+    assert_eq!(app.subject_keys_held(), held + 1);
+    assert!(app.store().subject_key_of_case(&saved.id).await.unwrap().is_some());
+    let (read, version, ..) = app.registration_for_edit(&caseworker, &saved.id).await.unwrap();
+    assert_eq!((read.person.family_names.as_str(), version), ("Bērziņa", 1));
+}
+
+#[tokio::test]
+async fn art_17_reg_2016_679_a_case_that_cannot_be_written_leaves_no_subject_key_on_sqlite() {
+    let (app, db) = common::sqlite_app().await;
+    a_case_that_cannot_be_written_leaves_no_subject_key(
+        app,
+        db,
+        &["CREATE TRIGGER no_case BEFORE INSERT ON cases BEGIN SELECT RAISE(ABORT, 'no case'); END"],
+        "DROP TRIGGER no_case",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn art_17_reg_2016_679_a_case_that_cannot_be_written_leaves_no_subject_key_on_postgres() {
+    let Some((app, db)) = common::postgres_app().await else {
+        eprintln!("skipped: HAVEN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    a_case_that_cannot_be_written_leaves_no_subject_key(
+        app,
+        db,
+        &[
+            "CREATE FUNCTION no_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             RAISE EXCEPTION 'no case'; END $$",
+            "CREATE TRIGGER no_case BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION no_case()",
+        ],
+        "DROP TRIGGER no_case ON cases",
+    )
+    .await;
+}

@@ -10,8 +10,8 @@ use haven_domain::OrganisationKind;
 use haven_domain::access::Compartment;
 use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NotificationRow, PersonRow, RegistrationRow,
-    StatusColumns, StorageError,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NewSubjectKey, NotificationRow, PersonRow,
+    RegistrationRow, StatusColumns, StorageError,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -20,6 +20,7 @@ contract_tests!(
     registration_round_trip,
     failed_registrations_write_nothing,
     several_registrations_are_written_all_or_none,
+    a_case_and_its_subject_key_are_written_together_or_not_at_all,
     a_registration_cannot_take_over_another_cases_person,
     a_save_cannot_take_over_another_cases_person,
     saves_bump_the_version_and_stale_saves_conflict,
@@ -283,6 +284,67 @@ async fn several_registrations_are_written_all_or_none(t: TestStore) {
     }
     assert_eq!(t.head_seq().await, seq + 4, "an entry per case and one for the import");
     t.assert_chain(u64::try_from(seq + 4).unwrap()).await;
+}
+
+/// A new case's subject key goes in the case's own transaction: the rows are made under the key row
+/// the store gave, and when they cannot be made, or the case cannot be written, neither the key nor
+/// anything else is left.
+async fn a_case_and_its_subject_key_are_written_together_or_not_at_all(t: TestStore) {
+    let w = seed(&t).await;
+    let taken = case("case-0", "LV-2026-0100", &w.ngo.id, &w.caseworker.id, "LV", T0);
+    register(&t, &taken, &registration("case-0", false, &w.caseworker.id, ""), 9).await;
+    let before = t.dump().await;
+    let keys_before = t.store.subject_keys().await.unwrap();
+    let seq = t.head_seq().await;
+    let key = NewSubjectKey { wrapping_key_id: 1, wrapped: b"wrapped key", created_at: T0 };
+    let identifiers = ids(&[("document", b"doc-1")]);
+
+    // the rows cannot be made: nothing is written
+    let c1 = case("case-1", "LV-2026-0101", &w.ngo.id, &w.caseworker.id, "LV", T0);
+    let refused =
+        t.store.create_registration_with_key(&c1, key, |_| None, &identifiers, &on_case(REGISTERED, "case-1")).await;
+    assert!(matches!(refused, Err(StorageError::Conflict(_))), "{refused:?}");
+    // the case cannot be written (its reference is taken): nor is its key
+    let c2 = case("case-2", "LV-2026-0100", &w.ngo.id, &w.caseworker.id, "LV", T0);
+    let refused = t
+        .store
+        .create_registration_with_key(
+            &c2,
+            key,
+            |_| Some((person("case-2", 2), registration("case-2", false, &w.caseworker.id, ""))),
+            &identifiers,
+            &on_case(REGISTERED, "case-2"),
+        )
+        .await;
+    assert!(refused.is_err(), "a case with a taken reference was written");
+    assert_eq!(t.dump().await, before, "a refused case left something written");
+    assert_eq!(t.store.subject_keys().await.unwrap(), keys_before, "a refused case left its key");
+    assert_eq!(t.head_seq().await, seq);
+
+    // written: the rows were made knowing the key's id, and the key is the case's
+    let mut seen = None;
+    let row = t
+        .store
+        .create_registration_with_key(
+            &c1,
+            key,
+            |k| {
+                seen = Some(k.id);
+                Some((person("case-1", 1), registration("case-1", false, &w.caseworker.id, "")))
+            },
+            &identifiers,
+            &on_case(REGISTERED, "case-1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, Some(row.id));
+    assert_eq!(t.store.subject_key_of_case("case-1").await.unwrap(), Some(row.clone()));
+    assert_eq!(row.wrapped.as_deref(), Some(&b"wrapped key"[..]));
+    assert_eq!(t.store.case("case-1").await.unwrap().id, "case-1");
+    assert!(t.store.registration("case-1").await.unwrap().is_some());
+    assert_eq!(t.store.cases_with_identifier("document", b"doc-1").await.unwrap(), vec!["case-1".to_owned()]);
+    assert_eq!(t.head_seq().await, seq + 1);
+    t.assert_chain(u64::try_from(seq + 1).unwrap()).await;
 }
 
 /// `create_case` refuses a person that belongs to another case; so must `create_registration`.
