@@ -4,7 +4,7 @@
 //! and finding a person again. Every operation is authorised in `haven_domain::access` and
 //! audited; identifiers and narratives are encrypted before they reach storage.
 
-use crate::{App, AppError, AppResult, Principal, new_id};
+use crate::{App, AppError, AppResult, NEW_REFERENCE_ATTEMPTS, Principal, new_id, new_reference};
 use haven_crypto::FieldContext;
 use haven_domain::access::{
     Action, CaseScope, Compartment, Decision as Access, authorize, may_review_pair, may_see_case,
@@ -612,11 +612,34 @@ impl App {
         self.require(principal, Permission::RegisterCase).await?;
         self.country_of(principal.organisation.jurisdiction)?;
         let reg = reg.normalise(self.reference.forms)?;
+        // A reference is the jurisdiction and eight hex digits of the new id: in a register of
+        // 200,000 cases two of them almost surely share one, so a taken reference (the only
+        // unique value a new case can share: its id and everything keyed by it are new) is drawn
+        // again; nothing was written by the refused attempt.
+        let mut attempt = 1;
+        let case = loop {
+            match self.write_new_registration(principal, &reg).await? {
+                Ok(case) => break case,
+                Err(StorageError::Conflict(_)) if attempt < NEW_REFERENCE_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let id = case.id.clone();
+        let possible_duplicates = self.duplicates_of(principal, &id, &reg, case.created_at).await?;
+        Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
+    }
+
+    /// Writes a new draft registration under a new id and reference, with its subject key in the same
+    /// transaction: the case written, or the store's refusal (a conflict when the reference was taken).
+    async fn write_new_registration(
+        &self,
+        principal: &Principal,
+        reg: &Registration,
+    ) -> AppResult<Result<CaseRow, StorageError>> {
         let id = new_id();
-        let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
         let case = CaseRow {
             id: id.clone(),
-            reference: format!("{}-{}", principal.organisation.jurisdiction.code(), suffix),
+            reference: new_reference(principal.organisation.jurisdiction, &id),
             owner_organisation_id: principal.organisation.id.clone(),
             jurisdiction: principal.organisation.jurisdiction,
             created_by: principal.user.id.clone(),
@@ -625,35 +648,32 @@ impl App {
         };
         let event =
             self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
-        let identifiers = self.identifiers(&reg, case.created_at)?;
-        match self.new_subject_key(&id)? {
-            // The person's own key is written with the case: the identity and the record are under it.
-            Some((key, wrapping_key_id, wrapped)) => {
-                let mut failed: Option<AppError> = None;
-                let new_key = NewSubjectKey { wrapping_key_id, wrapped: &wrapped, created_at: case.created_at };
-                let rows = |row: &SubjectKeyRow| {
-                    let made = self.hold_new_subject_key(row, key).and_then(|_| {
-                        Ok((
-                            self.person_row(&id, &reg)?,
-                            self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?,
-                        ))
-                    });
-                    made.map_err(|e| failed = Some(e)).ok()
-                };
-                let written = self.store.create_registration_with_key(&case, new_key, rows, &identifiers, &event).await;
-                if let Err(e) = written {
-                    self.keys.subjects.forget(&id);
-                    return Err(failed.unwrap_or_else(|| e.into()));
-                }
-            }
-            None => {
-                let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
-                let person = self.person_row(&id, &reg)?;
-                self.store.create_registration(&case, &person, &row, &identifiers, &event).await?;
-            }
+        let identifiers = self.identifiers(reg, case.created_at)?;
+        let Some((key, wrapping_key_id, wrapped)) = self.new_subject_key(&id)? else {
+            let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
+            let person = self.person_row(&id, reg)?;
+            return Ok(self.store.create_registration(&case, &person, &row, &identifiers, &event).await.map(|()| case));
+        };
+        // The person's own key is written with the case: the identity and the record are under it.
+        let mut failed: Option<AppError> = None;
+        let new_key = NewSubjectKey { wrapping_key_id, wrapped: &wrapped, created_at: case.created_at };
+        let rows = |row: &SubjectKeyRow| {
+            let made = self.hold_new_subject_key(row, key).and_then(|_| {
+                Ok((
+                    self.person_row(&id, reg)?,
+                    self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?,
+                ))
+            });
+            made.map_err(|e| failed = Some(e)).ok()
+        };
+        let written = self.store.create_registration_with_key(&case, new_key, rows, &identifiers, &event).await;
+        if written.is_err() {
+            self.keys.subjects.forget(&id);
         }
-        let possible_duplicates = self.duplicates_of(principal, &id, &reg, case.created_at).await?;
-        Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        Ok(written.map(|_| case))
     }
 
     /// Saves a changed registration (a draft being finished, or a correction after referral).
@@ -1885,44 +1905,51 @@ impl App {
         // Every case's rows first, then one transaction writes them all: a failure half way writes none.
         // Each case's own key is made before (it encrypts the record); a key whose case was not written
         // holds no data of it.
-        let mut rows = Vec::with_capacity(checked.len());
-        for reg in &checked {
-            let id = new_id();
-            let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
-            let case = CaseRow {
-                id: id.clone(),
-                reference: format!("{}-{}", principal.organisation.jurisdiction.code(), suffix),
-                owner_organisation_id: principal.organisation.id.clone(),
-                jurisdiction: principal.organisation.jurisdiction,
-                created_by: principal.user.id.clone(),
-                created_at: self.now(),
-                shares: vec![],
-            };
-            self.subject_key_for_write(&id).await?;
-            let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
-            let person = self.person_row(&id, reg)?;
-            let identifiers = self.identifiers(reg, case.created_at)?;
+        // A taken reference (see `create_registration`) draws the whole file's ids again.
+        let mut attempt = 1;
+        let rows = loop {
+            let mut rows = Vec::with_capacity(checked.len());
+            for reg in &checked {
+                let id = new_id();
+                let case = CaseRow {
+                    id: id.clone(),
+                    reference: new_reference(principal.organisation.jurisdiction, &id),
+                    owner_organisation_id: principal.organisation.id.clone(),
+                    jurisdiction: principal.organisation.jurisdiction,
+                    created_by: principal.user.id.clone(),
+                    created_at: self.now(),
+                    shares: vec![],
+                };
+                self.subject_key_for_write(&id).await?;
+                let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
+                let person = self.person_row(&id, reg)?;
+                let identifiers = self.identifiers(reg, case.created_at)?;
+                let event = self
+                    .event(principal, AuditAction::RegistrationCreated)
+                    .on("case", &id, Some(&principal.organisation.id))
+                    .detail("import=htcds");
+                rows.push((case, person, row, identifiers, event));
+            }
+            let new: Vec<haven_storage::NewRegistration<'_>> = rows
+                .iter()
+                .map(|(case, person, registration, identifiers, audit)| haven_storage::NewRegistration {
+                    case,
+                    person,
+                    registration,
+                    identifiers,
+                    audit,
+                })
+                .collect();
             let event = self
-                .event(principal, AuditAction::RegistrationCreated)
-                .on("case", &id, Some(&principal.organisation.id))
-                .detail("import=htcds");
-            rows.push((case, person, row, identifiers, event));
-        }
-        let new: Vec<haven_storage::NewRegistration<'_>> = rows
-            .iter()
-            .map(|(case, person, registration, identifiers, audit)| haven_storage::NewRegistration {
-                case,
-                person,
-                registration,
-                identifiers,
-                audit,
-            })
-            .collect();
-        let event = self
-            .event(principal, AuditAction::CaseImported)
-            .on("import", "htcds", Some(&principal.organisation.id))
-            .detail(format!("count={}", rows.len()));
-        self.store.create_registrations(&new, &event).await?;
+                .event(principal, AuditAction::CaseImported)
+                .on("import", "htcds", Some(&principal.organisation.id))
+                .detail(format!("count={}", rows.len()));
+            match self.store.create_registrations(&new, &event).await {
+                Ok(()) => break rows,
+                Err(StorageError::Conflict(_)) if attempt < NEW_REFERENCE_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
         let mut out = Vec::with_capacity(rows.len());
         for ((case, ..), reg) in rows.iter().zip(&checked) {
             let possible_duplicates = self.duplicates_of(principal, &case.id, reg, case.created_at).await?;

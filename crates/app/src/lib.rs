@@ -238,3 +238,13 @@ impl App {
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// A new case's reference: its jurisdiction and the first eight hex digits of its id (`LV-1A2B3C4D`).
+/// Not unique by construction (32 bits): a writer draws again when the store says it is taken.
+pub(crate) fn new_reference(jurisdiction: haven_domain::Jurisdiction, case_id: &str) -> String {
+    let suffix: String = case_id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
+    format!("{}-{}", jurisdiction.code(), suffix)
+}
+
+/// Times a new case is written under a fresh id and reference before a taken reference is an error.
+pub(crate) const NEW_REFERENCE_ATTEMPTS: u32 = 4;

@@ -20,10 +20,9 @@ impl App {
     ) -> AppResult<String> {
         let reg = reg.normalise(self.reference.forms)?;
         let id = new_id();
-        let suffix: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect::<String>().to_uppercase();
         let case = CaseRow {
             id: id.clone(),
-            reference: format!("{}-{}", organisation.jurisdiction.code(), suffix),
+            reference: crate::new_reference(organisation.jurisdiction, &id),
             owner_organisation_id: organisation.id.clone(),
             jurisdiction: organisation.jurisdiction,
             created_by: principal.user.id.clone(),
