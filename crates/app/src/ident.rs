@@ -629,6 +629,20 @@ impl App {
         Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
     }
 
+    /// A new case of the principal's organisation and jurisdiction, under a new id and reference.
+    fn new_case_row(&self, principal: &Principal) -> CaseRow {
+        let id = new_id();
+        CaseRow {
+            reference: new_reference(principal.organisation.jurisdiction, &id),
+            id,
+            owner_organisation_id: principal.organisation.id.clone(),
+            jurisdiction: principal.organisation.jurisdiction,
+            created_by: principal.user.id.clone(),
+            created_at: self.now(),
+            shares: vec![],
+        }
+    }
+
     /// Writes a new draft registration under a new id and reference, with its subject key in the same
     /// transaction: the case written, or the store's refusal (a conflict when the reference was taken).
     async fn write_new_registration(
@@ -636,16 +650,8 @@ impl App {
         principal: &Principal,
         reg: &Registration,
     ) -> AppResult<Result<CaseRow, StorageError>> {
-        let id = new_id();
-        let case = CaseRow {
-            id: id.clone(),
-            reference: new_reference(principal.organisation.jurisdiction, &id),
-            owner_organisation_id: principal.organisation.id.clone(),
-            jurisdiction: principal.organisation.jurisdiction,
-            created_by: principal.user.id.clone(),
-            created_at: self.now(),
-            shares: vec![],
-        };
+        let case = self.new_case_row(principal);
+        let id = case.id.clone();
         let event =
             self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
         let identifiers = self.identifiers(reg, case.created_at)?;
@@ -1904,22 +1910,14 @@ impl App {
         self.country_of(principal.organisation.jurisdiction)?;
         // Every case's rows first, then one transaction writes them all: a failure half way writes none.
         // Each case's own key is made before (it encrypts the record); a key whose case was not written
-        // holds no data of it.
-        // A taken reference (see `create_registration`) draws the whole file's ids again.
+        // holds no data of it. A taken reference (see `create_registration`) draws the whole file's ids
+        // again.
         let mut attempt = 1;
         let rows = loop {
             let mut rows = Vec::with_capacity(checked.len());
             for reg in &checked {
-                let id = new_id();
-                let case = CaseRow {
-                    id: id.clone(),
-                    reference: new_reference(principal.organisation.jurisdiction, &id),
-                    owner_organisation_id: principal.organisation.id.clone(),
-                    jurisdiction: principal.organisation.jurisdiction,
-                    created_by: principal.user.id.clone(),
-                    created_at: self.now(),
-                    shares: vec![],
-                };
+                let case = self.new_case_row(principal);
+                let id = case.id.clone();
                 self.subject_key_for_write(&id).await?;
                 let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
                 let person = self.person_row(&id, reg)?;
