@@ -61,18 +61,38 @@ fn case_of_context<'a>(ctx: &FieldContext<'a>) -> Option<&'a str> {
 
 impl SubjectRing {
     /// Loads every key of the key store (tombstones hold none), unwrapped with `keyring`.
+    ///
+    /// A key this server holds for a case the key store has no row of is kept: it belongs to a
+    /// new case whose transaction has not committed yet ([`App::hold_new_subject_key`]), and the
+    /// case's fields are being written under it. Dropping it would leave the committed case
+    /// unreadable here. Were that transaction to fail, its writer forgets the key itself.
     pub(crate) async fn load(&self, store: &Store, keyring: &Keyring) -> AppResult<()> {
         let rows = store.subject_keys().await?;
         let state = store.subject_key_state().await?;
         let mut keys = Keys { state, ..Keys::default() };
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(rows.len());
         for row in &rows {
+            known.insert(&row.case_id);
             if let Some(key) = unwrap_row(keyring, row)? {
                 let id = key_id(row)?;
                 keys.by_case.insert(row.case_id.clone(), id);
                 keys.by_id.insert(id, (row.case_id.clone(), key));
             }
         }
-        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = keys;
+        let mut held = self.keys.write().unwrap_or_else(PoisonError::into_inner);
+        let pending: Vec<(u32, String)> = held
+            .by_id
+            .iter()
+            .filter(|(id, (case, _))| !known.contains(case.as_str()) && !keys.by_id.contains_key(id))
+            .map(|(id, (case, _))| (*id, case.clone()))
+            .collect();
+        for (id, case) in pending {
+            if let Some(entry) = held.by_id.remove(&id) {
+                keys.by_case.insert(case, id);
+                keys.by_id.insert(id, entry);
+            }
+        }
+        *held = keys;
         Ok(())
     }
 
@@ -337,4 +357,55 @@ pub async fn readable_fields(app: &App, case_id: &str) -> AppResult<Vec<Readable
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haven_crypto::MasterKey;
+
+    fn ctx(case: &str) -> FieldContext<'_> {
+        FieldContext { table: "persons", column: "given_names", row: case }
+    }
+
+    #[tokio::test]
+    async fn a_reload_keeps_the_key_of_a_case_whose_transaction_has_not_committed_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).await.unwrap();
+        let master = MasterKey::generate();
+        let (mut keyring, _) = Keyring::generate(&master);
+        keyring.add_key(haven_crypto::KeyPurpose::SubjectWrapping, &master);
+        let ring = SubjectRing::default();
+        let (kek, wrapped) = keyring.wrap_subject_key("case-a", &SubjectKey::generate()).unwrap();
+        store.put_subject_key("case-a", i64::from(kek), &wrapped, 1).await.unwrap();
+        ring.load(&store, &keyring).await.unwrap();
+        assert!(ring.key_of_case("case-a").is_some());
+
+        // A new case's key, held while its transaction is open (its row not visible yet).
+        let pending = SubjectKeyRow {
+            id: 9_000,
+            case_id: "case-b".into(),
+            wrapping_key_id: Some(i64::from(kek)),
+            wrapped: Some(wrapped.clone()),
+            created_at: 2,
+            destroyed_at: None,
+        };
+        ring.insert(&pending, SubjectKey::generate()).unwrap();
+        let ct = ring.encrypt_for_case("case-b", &ctx("case-b"), b"Anna").unwrap();
+
+        // Another server adds a key: this one reloads the key store.
+        let (kek_c, wrapped_c) = keyring.wrap_subject_key("case-c", &SubjectKey::generate()).unwrap();
+        store.put_subject_key("case-c", i64::from(kek_c), &wrapped_c, 3).await.unwrap();
+        assert!(ring.reload_if_changed(&store, &keyring).await.unwrap());
+
+        assert!(ring.key_of_case("case-c").is_some(), "the other server's key is taken up");
+        assert_eq!(ring.key_of_case("case-b"), Some(9_000), "the pending key is kept");
+        assert_eq!(ring.decrypt(9_000, &ctx("case-b"), &ct).unwrap(), b"Anna");
+        assert_eq!(ring.len(), 3);
+
+        // The transaction fails: its writer forgets the key.
+        ring.forget("case-b");
+        assert!(ring.key_of_case("case-b").is_none());
+        assert!(matches!(ring.decrypt(9_000, &ctx("case-b"), &ct), Err(CryptoError::UnknownSubjectKey(9_000))));
+    }
 }
