@@ -1498,27 +1498,29 @@ impl App {
     pub async fn identification_counts(&self, principal: &Principal) -> AppResult<IdentificationCounts> {
         self.require(principal, Permission::ReadStatistics).await?;
         let j = principal.organisation.jurisdiction.code();
-        let regs = self.store.registration_codes_in(j).await?;
-        let notes = self.store.notifications_in(j).await?;
+        let referred = self.store.referred_tally_in(j).await?;
+        let notes = self.store.notification_tally_in(j).await?;
         let mut counts = IdentificationCounts::default();
-        for r in regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()) {
-            *counts.registered_by_sex.entry(r.sex.clone()).or_default() += 1;
+        for r in &referred {
+            let n = r.n.unsigned_abs();
+            counts.registered += n;
+            *counts.registered_by_sex.entry(r.sex.clone()).or_default() += n;
             for g in self.groups(&r.forms) {
-                *counts.registered_by_group.entry(g.code().to_owned()).or_default() += 1;
+                *counts.registered_by_group.entry(g.code().to_owned()).or_default() += n;
             }
             if r.child_status == "child" || r.child_status == "presumed_child" {
-                counts.children += 1;
+                counts.children += n;
             }
         }
-        for n in &notes {
-            *counts.notified_by_sex.entry(n.sex.clone()).or_default() += 1;
-            for g in self.groups(&n.forms) {
-                *counts.notified_by_group.entry(g.code().to_owned()).or_default() += 1;
+        for t in &notes {
+            let n = t.n.unsigned_abs();
+            counts.notified += n;
+            *counts.notified_by_sex.entry(t.sex.clone()).or_default() += n;
+            for g in self.groups(&t.forms) {
+                *counts.notified_by_group.entry(g.code().to_owned()).or_default() += n;
             }
         }
-        let referred = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count();
-        counts.registered = referred as u64;
-        counts.notified = notes.len() as u64;
+        let referred = usize::try_from(counts.registered).unwrap_or(usize::MAX);
         counts.distinct_persons = self.persons_of_referred(j, referred).await?;
         Ok(counts)
     }
@@ -1826,9 +1828,8 @@ impl App {
             self.audit_denied(principal, "statistics", jurisdiction.code(), None).await;
             return Err(AppError::Forbidden);
         }
-        let regs = self.store.registration_codes_in(jurisdiction.code()).await?;
-        let referred = regs.iter().filter(|r| r.state == RegistrationState::Submitted.code()).count();
-        self.persons_of_referred(jurisdiction.code(), referred).await
+        let referred: i64 = self.store.referred_tally_in(jurisdiction.code()).await?.iter().map(|t| t.n).sum();
+        self.persons_of_referred(jurisdiction.code(), usize::try_from(referred).unwrap_or(usize::MAX)).await
     }
 
     /// Records a data officer's answer that two registrations are different persons (a

@@ -680,6 +680,34 @@ impl Store {
         Ok(())
     }
 
+    /// The referred registrations of a jurisdiction counted by sex, child status and forms, in the
+    /// database (the statistics page reads a few dozen rows, not the register); a restricted case
+    /// (Reg 2016/679 Art 18) is left out, as from [`Store::registration_codes_in`].
+    pub async fn referred_tally_in(&self, jurisdiction: &str) -> Result<Vec<crate::ReferredTally>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, crate::ReferredTally>(
+            "SELECT r.sex, r.child_status, r.forms, COUNT(*) AS n FROM registrations r \
+             JOIN cases c ON c.id = r.case_id WHERE c.jurisdiction = $1 AND r.state = 'submitted' \
+             AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = r.case_id) \
+             GROUP BY r.sex, r.child_status, r.forms ORDER BY r.sex, r.child_status, r.forms"
+        )
+        .bind(jurisdiction)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
+    /// The anonymous notifications of a jurisdiction counted by sex and forms, in the database.
+    pub async fn notification_tally_in(&self, jurisdiction: &str) -> Result<Vec<crate::NotificationTally>> {
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, crate::NotificationTally>(
+            "SELECT sex, forms, COUNT(*) AS n FROM notifications WHERE jurisdiction = $1 \
+             GROUP BY sex, forms ORDER BY sex, forms"
+        )
+        .bind(jurisdiction)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows)
+    }
+
     pub async fn notifications_in(&self, jurisdiction: &str) -> Result<Vec<NotificationRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query_as::<_, NotificationRow>(

@@ -148,6 +148,25 @@ pub struct RegistrationRow {
     pub procedure_id: Option<String>,
 }
 
+/// How many referred (submitted) registrations of a jurisdiction share one combination of coded
+/// columns ([`Store::referred_tally_in`](crate::Store::referred_tally_in)).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReferredTally {
+    pub sex: String,
+    pub child_status: String,
+    pub forms: String,
+    pub n: i64,
+}
+
+/// How many anonymous notifications of a jurisdiction share a sex and forms
+/// ([`Store::notification_tally_in`](crate::Store::notification_tally_in)).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationTally {
+    pub sex: String,
+    pub forms: String,
+    pub n: i64,
+}
+
 /// The status columns of a registration, rewritten with each decision.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StatusColumns {

@@ -10,8 +10,8 @@ use haven_domain::OrganisationKind;
 use haven_domain::access::Compartment;
 use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NewSubjectKey, NotificationRow, PersonRow,
-    RegistrationRow, StatusColumns, StorageError,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NewSubjectKey, NotificationRow,
+    NotificationTally, PersonRow, ReferredTally, RegistrationRow, StatusColumns, StorageError,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -974,6 +974,21 @@ async fn notifications_and_registrations_for_statistics(t: TestStore) {
     assert_eq!(coded, without_records);
     assert_eq!(t.store.registration_codes_in("EE").await.unwrap().len(), 2);
     assert!(t.store.registration_codes_in("LT").await.unwrap().is_empty());
+
+    // Counted in the database: the referred ones only (case-1 is a draft), by their codes.
+    let tally = |sex: &str, child: &str, forms: &str, n| ReferredTally {
+        sex: sex.into(),
+        child_status: child.into(),
+        forms: forms.into(),
+        n,
+    };
+    assert_eq!(t.store.referred_tally_in("LV").await.unwrap(), [tally("female", "adult", "labour,sexual", 2)]);
+    assert_eq!(t.store.referred_tally_in("EE").await.unwrap(), [tally("female", "adult", "labour,sexual", 1)]);
+    assert!(t.store.referred_tally_in("LT").await.unwrap().is_empty());
+    let notified = |n| NotificationTally { sex: "male".into(), forms: "labour".into(), n };
+    assert_eq!(t.store.notification_tally_in("LV").await.unwrap(), [notified(3)]);
+    assert_eq!(t.store.notification_tally_in("EE").await.unwrap(), [notified(1)]);
+    assert!(t.store.notification_tally_in("LT").await.unwrap().is_empty());
 }
 
 // ---------------------------------------------------------------------------------- backup

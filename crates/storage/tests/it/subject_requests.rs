@@ -128,6 +128,9 @@ async fn a_restriction_hides_a_registration_from_statistics_until_lifted(t: Test
     // Out of the statistics' and matching's reads while it holds (Reg 2016/679 Art 18(2)) ...
     assert_eq!(codes(t.store.registrations_in("LV").await.unwrap()), ["case-2"]);
     assert_eq!(codes(t.store.registration_codes_in("LV").await.unwrap()), ["case-2"]);
+    let referred = t.store.registration_codes_in("LV").await.unwrap().iter().filter(|r| r.state == "submitted").count();
+    let tallied: i64 = t.store.referred_tally_in("LV").await.unwrap().iter().map(|r| r.n).sum();
+    assert_eq!((usize::try_from(tallied).unwrap(), referred), (1, 1), "the restricted case is not counted");
     // ... still read as a case.
     assert!(t.store.registration("case-1").await.unwrap().is_some());
     // Restricted once only; nothing written by the second attempt.
