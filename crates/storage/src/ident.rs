@@ -21,18 +21,32 @@ fn placeholders(first: usize, n: usize) -> String {
 /// Exact identifiers of a person as keyed blind indexes: (kind, index).
 pub type Identifiers = [(String, Vec<u8>)];
 
+/// Whether a transaction's database takes several statements in one call, numbered parameters
+/// (`$N`) counting across them: SQLite does; PostgreSQL's extended protocol does not.
+pub(crate) fn several_statements_at_once<DB: sqlx::Database>(_: &sqlx::Transaction<'_, DB>) -> bool {
+    DB::NAME == "SQLite"
+}
+
+/// `INSERT INTO identifier_index` of `rows` rows of one case: the case id is parameter
+/// `$case`, the rows' kinds and values follow from `$first`.
+pub(crate) fn identifier_insert(case: usize, first: usize, rows: usize) -> String {
+    let values: Vec<String> =
+        (0..rows).map(|i| format!("(${case}, ${}, ${})", first + 2 * i, first + 2 * i + 1)).collect();
+    format!("INSERT INTO identifier_index (case_id, kind, value) VALUES {} ON CONFLICT DO NOTHING", values.join(", "))
+}
+
+/// Writes a case's identifier rows, the old ones deleted first (`new`: a new case has none).
 macro_rules! put_identifiers {
     ($tx:ident, $case_id:expr, $ids:expr) => {
         sqlx::query("DELETE FROM identifier_index WHERE case_id = $1").bind($case_id).execute(&mut *$tx).await?;
+        put_identifiers!(new, $tx, $case_id, $ids);
+    };
+    (new, $tx:ident, $case_id:expr, $ids:expr) => {
         // Many rows per statement: a case has a few dozen keys, and each statement is a round
         // trip while the write lock is held.
         let ids: &$crate::ident::Identifiers = $ids;
         for chunk in ids.chunks($crate::ident::IDENTIFIER_ROWS_PER_INSERT) {
-            let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
-            let sql = format!(
-                "INSERT INTO identifier_index (case_id, kind, value) VALUES {} ON CONFLICT DO NOTHING",
-                rows.join(", ")
-            );
+            let sql = $crate::ident::identifier_insert(1, 2, chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($case_id);
             for (kind, value) in chunk {
                 q = q.bind(kind).bind(value);
@@ -45,70 +59,123 @@ macro_rules! put_identifiers {
 /// Identifier rows written by one statement (three parameters each, far below both engines' limits).
 pub(crate) const IDENTIFIER_ROWS_PER_INSERT: usize = 200;
 
-macro_rules! put_person {
-    ($tx:ident, $person:expr) => {
-        sqlx::query(
-            "INSERT INTO persons (case_id, given_names, family_names, aliases, date_of_birth, sex, name_index) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO UPDATE SET \
-             given_names = excluded.given_names, family_names = excluded.family_names, aliases = excluded.aliases, \
-             date_of_birth = excluded.date_of_birth, sex = excluded.sex, name_index = excluded.name_index",
-        )
-        .bind(&$person.case_id)
-        .bind(&$person.given_names)
-        .bind(&$person.family_names)
-        .bind(&$person.aliases)
-        .bind(&$person.date_of_birth)
-        .bind(haven_domain::Coded::code($person.sex))
-        .bind(&$person.name_index)
-        .execute(&mut *$tx)
-        .await?;
+/// The person row's upsert, its 7 parameters from `$first`.
+pub(crate) fn person_upsert(first: usize) -> String {
+    format!(
+        "INSERT INTO persons (case_id, given_names, family_names, aliases, date_of_birth, sex, name_index) \
+         VALUES ({}) ON CONFLICT (case_id) DO UPDATE SET \
+         given_names = excluded.given_names, family_names = excluded.family_names, aliases = excluded.aliases, \
+         date_of_birth = excluded.date_of_birth, sex = excluded.sex, name_index = excluded.name_index",
+        placeholders(first, 7)
+    )
+}
+
+macro_rules! bind_person {
+    ($q:expr, $person:expr) => {
+        $q.bind(&$person.case_id)
+            .bind(&$person.given_names)
+            .bind(&$person.family_names)
+            .bind(&$person.aliases)
+            .bind(&$person.date_of_birth)
+            .bind(haven_domain::Coded::code($person.sex))
+            .bind(&$person.name_index)
     };
 }
 
-/// Inserts a new case with its person, registration and identifier indexes inside an open transaction.
+macro_rules! put_person {
+    ($tx:ident, $person:expr) => {
+        bind_person!(sqlx::query(sqlx::AssertSqlSafe($crate::ident::person_upsert(1))), $person)
+            .execute(&mut *$tx)
+            .await?;
+    };
+}
+
+/// The new case's row, its 6 parameters from `$first`.
+pub(crate) fn case_insert(first: usize) -> String {
+    format!(
+        "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) VALUES ({})",
+        placeholders(first, 6)
+    )
+}
+
+/// The new registration's row, its 19 parameters from `$first`.
+pub(crate) fn registration_insert(first: usize) -> String {
+    format!("INSERT INTO registrations ({REG_COLUMNS}) VALUES ({})", placeholders(first, 19))
+}
+
+macro_rules! bind_case {
+    ($q:expr, $case:expr) => {{
+        let case: &CaseRow = $case;
+        $q.bind(&case.id)
+            .bind(&case.reference)
+            .bind(&case.owner_organisation_id)
+            .bind(case.jurisdiction.code())
+            .bind(&case.created_by)
+            .bind(case.created_at)
+    }};
+}
+
+macro_rules! bind_registration {
+    ($q:expr, $reg:expr) => {{
+        let reg: &RegistrationRow = $reg;
+        $q.bind(&reg.case_id)
+            .bind(&reg.state)
+            .bind(reg.version)
+            .bind(&reg.record)
+            .bind(&reg.referred_on)
+            .bind(&reg.sex)
+            .bind(&reg.age_group)
+            .bind(&reg.child_status)
+            .bind(&reg.citizenships)
+            .bind(&reg.forms)
+            .bind(&reg.guardian_appointed_on)
+            .bind(&reg.nrm_status)
+            .bind(&reg.rg_decided_on)
+            .bind(&reg.cg_decided_on)
+            .bind(&reg.assistance_since)
+            .bind(&reg.reflection_from)
+            .bind(reg.updated_at)
+            .bind(&reg.updated_by)
+            .bind(&reg.procedure_id)
+    }};
+}
+
+/// Inserts a new case with its person, registration and identifier indexes inside an open
+/// transaction (the caller checked that the rows belong to the case). On SQLite it is one call
+/// (one round trip to the database thread while the write lock is held) when the identifier
+/// rows fit one statement; on PostgreSQL one statement per table.
 macro_rules! insert_registration {
     ($tx:ident, $case:expr, $person:expr, $reg:expr, $identifiers:expr) => {{
         let case: &CaseRow = $case;
-        let reg: &RegistrationRow = $reg;
-        sqlx::query(
-            "INSERT INTO cases (id, reference, owner_organisation_id, jurisdiction, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&case.id)
-        .bind(&case.reference)
-        .bind(&case.owner_organisation_id)
-        .bind(case.jurisdiction.code())
-        .bind(&case.created_by)
-        .bind(case.created_at)
-        .execute(&mut *$tx)
-        .await?;
-        put_person!($tx, $person);
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO registrations ({REG_COLUMNS}) VALUES \
-             ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
-        )))
-        .bind(&reg.case_id)
-        .bind(&reg.state)
-        .bind(reg.version)
-        .bind(&reg.record)
-        .bind(&reg.referred_on)
-        .bind(&reg.sex)
-        .bind(&reg.age_group)
-        .bind(&reg.child_status)
-        .bind(&reg.citizenships)
-        .bind(&reg.forms)
-        .bind(&reg.guardian_appointed_on)
-        .bind(&reg.nrm_status)
-        .bind(&reg.rg_decided_on)
-        .bind(&reg.cg_decided_on)
-        .bind(&reg.assistance_since)
-        .bind(&reg.reflection_from)
-        .bind(reg.updated_at)
-        .bind(&reg.updated_by)
-        .bind(&reg.procedure_id)
-        .execute(&mut *$tx)
-        .await?;
-        put_identifiers!($tx, &case.id, $identifiers);
+        let ids: &$crate::ident::Identifiers = $identifiers;
+        // cases $1-$6, persons $7-$13, registrations $14-$32, identifiers from $33
+        if $crate::ident::several_statements_at_once(&$tx) && ids.len() <= $crate::ident::IDENTIFIER_ROWS_PER_INSERT {
+            let mut sql = format!(
+                "{}; {}; {}",
+                $crate::ident::case_insert(1),
+                $crate::ident::person_upsert(7),
+                $crate::ident::registration_insert(14)
+            );
+            if !ids.is_empty() {
+                sql.push_str("; ");
+                sql.push_str(&$crate::ident::identifier_insert(1, 33, ids.len()));
+            }
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut q = bind_registration!(bind_person!(bind_case!(q, case), $person), $reg);
+            for (kind, value) in ids {
+                q = q.bind(kind).bind(value);
+            }
+            q.execute(&mut *$tx).await?;
+        } else {
+            bind_case!(sqlx::query(sqlx::AssertSqlSafe($crate::ident::case_insert(1))), case)
+                .execute(&mut *$tx)
+                .await?;
+            put_person!($tx, $person);
+            bind_registration!(sqlx::query(sqlx::AssertSqlSafe($crate::ident::registration_insert(1))), $reg)
+                .execute(&mut *$tx)
+                .await?;
+            put_identifiers!(new, $tx, &case.id, ids);
+        }
     }};
 }
 

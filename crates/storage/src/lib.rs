@@ -99,33 +99,41 @@ macro_rules! append_audit {
         let seq = prev_seq + 1;
         let mac = signer.entry_mac(seq, &prev_mac, &event.canonical_bytes(seq));
         let head_mac = signer.head_mac(seq, &mac);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, action, outcome, target_kind, \
-             target_id, target_organisation_id, address, detail, mac) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-        )
-        .bind(seq)
-        .bind(event.at)
-        .bind(&event.actor_user_id)
-        .bind(&event.actor_organisation_id)
-        .bind(event.action.to_string())
-        .bind(event.outcome.to_string())
-        .bind(&event.target_kind)
-        .bind(&event.target_id)
-        .bind(&event.target_organisation_id)
-        .bind(&event.address)
-        .bind(&event.detail)
-        .bind(mac.to_vec())
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac",
-        )
-        .bind(seq)
-        .bind(mac.to_vec())
-        .bind(head_mac.to_vec())
-        .execute(&mut *$tx)
-        .await?;
+        const ENTRY: &str = "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, action, outcome, \
+             target_kind, target_id, target_organisation_id, address, detail, mac) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
+        const HEAD: &str = "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $12, $13) \
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac";
+        // SQLite: the entry and the new head in one call (one round trip while the write lock is held).
+        let together = $crate::ident::several_statements_at_once(&$tx);
+        let sql = if together { format!("{ENTRY}; {HEAD}") } else { ENTRY.to_owned() };
+        let entry = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(seq)
+            .bind(event.at)
+            .bind(&event.actor_user_id)
+            .bind(&event.actor_organisation_id)
+            .bind(event.action.to_string())
+            .bind(event.outcome.to_string())
+            .bind(&event.target_kind)
+            .bind(&event.target_id)
+            .bind(&event.target_organisation_id)
+            .bind(&event.address)
+            .bind(&event.detail)
+            .bind(mac.to_vec());
+        if together {
+            entry.bind(head_mac.to_vec()).execute(&mut *$tx).await?;
+        } else {
+            entry.execute(&mut *$tx).await?;
+            sqlx::query(
+                "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac",
+            )
+            .bind(seq)
+            .bind(mac.to_vec())
+            .bind(head_mac.to_vec())
+            .execute(&mut *$tx)
+            .await?;
+        }
         seq
     }};
 }

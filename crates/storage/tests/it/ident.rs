@@ -174,6 +174,24 @@ async fn registration_round_trip(t: TestStore) {
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].event.action, REGISTERED);
     t.assert_chain(seq as u64 + 2).await;
+
+    // As many identifier rows as one statement takes, and more (a person with many aliases and
+    // documents): every one is written, with the case, the person and the registration.
+    for (i, (id, n)) in [("case-3", 200_usize), ("case-4", 450)].into_iter().enumerate() {
+        let c = case(id, &format!("LV-2026-000{}", i + 3), &w.ngo.id, &w.caseworker.id, "LV", T0 + 2);
+        let reg = registration(id, true, &w.caseworker.id, "2026-01-05");
+        let many: Vec<(String, Vec<u8>)> =
+            (0..n).map(|k| ("block".to_owned(), format!("{id}-{k}").into_bytes())).collect();
+        t.store.create_registration(&c, &person(id, 4), &reg, &many, &on_case(REGISTERED, id)).await.unwrap();
+        assert_eq!(reg_of(&t, id).await, reg);
+        assert_eq!(t.store.person(id).await.unwrap(), person(id, 4));
+        for k in [0, n / 2, n - 1] {
+            let value = format!("{id}-{k}");
+            assert_eq!(t.store.cases_with_identifier("block", value.as_bytes()).await.unwrap(), [id]);
+        }
+    }
+    assert_eq!(dumped(&t.dump().await, "identifier_index").len(), 2 + 200 + 450);
+    t.assert_chain(seq as u64 + 4).await;
 }
 
 async fn failed_registrations_write_nothing(t: TestStore) {
