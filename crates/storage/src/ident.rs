@@ -10,6 +10,9 @@ const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, ag
                            forms, guardian_appointed_on, nrm_status, rg_decided_on, cg_decided_on, assistance_since, \
                            reflection_from, updated_at, updated_by, procedure_id";
 
+/// Values looked up by one statement of [`Store::cases_with_identifiers_bounded`].
+const BOUNDED_LOOKUPS_PER_STATEMENT: usize = 100;
+
 /// Ids bound in one `IN (...)` list at most (below SQLite's and PostgreSQL's parameter limits).
 const IN_CHUNK: usize = 500;
 
@@ -517,17 +520,38 @@ impl Store {
         bound: usize,
     ) -> Result<(Vec<String>, Vec<usize>)> {
         let limit = i64::try_from(bound).unwrap_or(i64::MAX - 1) + 1;
+        // One statement for many values (each value's lookup a LIMITed subquery): a lookup per
+        // value was a round trip each, a dozen or more per duplicate check.
+        let mut per_value: Vec<Vec<String>> = vec![Vec::new(); values.len()];
+        for (c, chunk) in values.chunks(BOUNDED_LOOKUPS_PER_STATEMENT).enumerate() {
+            let sql = (0..chunk.len())
+                .map(|j| {
+                    format!(
+                        "SELECT CAST({j} AS BIGINT) AS i, case_id FROM (SELECT case_id FROM identifier_index \
+                         WHERE kind = $1 AND value = ${} LIMIT $2) AS v{j}",
+                        j + 3
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            let rows: Vec<(i64, String)> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(kind).bind(limit);
+                for v in chunk {
+                    q = q.bind(v);
+                }
+                q.fetch_all(pool).await?
+            });
+            for (j, case_id) in rows {
+                let slot = usize::try_from(j)
+                    .ok()
+                    .and_then(|j| per_value.get_mut(c * BOUNDED_LOOKUPS_PER_STATEMENT + j))
+                    .ok_or_else(|| StorageError::Corrupt("a bounded lookup named no value".into()))?;
+                slot.push(case_id);
+            }
+        }
         let mut out: Vec<String> = Vec::new();
         let mut over = Vec::new();
-        for (i, v) in values.iter().enumerate() {
-            let ids: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(
-                "SELECT case_id FROM identifier_index WHERE kind = $1 AND value = $2 LIMIT $3"
-            )
-            .bind(kind)
-            .bind(v)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?);
+        for (i, ids) in per_value.into_iter().enumerate() {
             if ids.len() > bound {
                 over.push(i);
             } else {

@@ -608,6 +608,14 @@ async fn a_bounded_lookup_leaves_out_values_held_by_too_many_cases(t: TestStore)
     // another kind holds none of them
     let (cases, over) = t.store.cases_with_identifiers_bounded("document", &values, 3).await.unwrap();
     assert!(cases.is_empty() && over.is_empty());
+    // more values than one statement looks up: each value's cases still counted apart
+    let mut many: Vec<Vec<u8>> = (0..250).map(|i| format!("absent-{i}").into_bytes()).collect();
+    many[170] = b"frequent".to_vec();
+    many[230] = b"own".to_vec();
+    many[20] = b"rare".to_vec();
+    let (cases, over) = t.store.cases_with_identifiers_bounded("block", &many, 3).await.unwrap();
+    assert_eq!(cases, ["case-0", "case-1", "case-4"]);
+    assert_eq!(over, [170]);
 }
 
 // ------------------------------------------------------------------------------ visibility
