@@ -30,8 +30,8 @@ use haven_domain::org::CountryCode;
 use haven_domain::text::Narrative;
 use haven_domain::{Coded, Jurisdiction, Message, MessageId, ParseError, Permission};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewSubjectKey, NotificationRow, PersonRow, RegistrationRow,
-    StatusColumns, StorageError, SubjectKeyRow,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, IdentifierLookup, NewSubjectKey, NotificationRow, PersonRow,
+    RegistrationRow, StatusColumns, StorageError, SubjectKeyRow,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -510,29 +510,23 @@ impl App {
         Ok(keys.iter().map(|k| ("block".to_owned(), self.keys.blind_index("person_block", k).to_vec())).collect())
     }
 
-    /// The cases sharing a blocking key with `facts` (as a query: every name order), through the
-    /// keyed index. A key held by more than [`BLOCK_LOOKUP_BOUND`] cases is looked up by its
-    /// refined keys instead (the given names' code added), and left out if those are as
-    /// frequent: a lookup reads a bounded number of rows whatever the register's size.
-    pub(crate) async fn block_candidates(&self, model: &PersonModel, facts: &PersonFacts) -> AppResult<Vec<String>> {
+    /// The keyed lookups of a person's blocking keys (as a query: every name order): each key
+    /// with its refined keys (the given names' code added), as blind indexes.
+    fn block_lookup_keys(&self, model: &PersonModel, facts: &PersonFacts) -> AppResult<Vec<BlockKey>> {
         let mut finer: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (key, refined) in block_key_pairs(model, facts, true)? {
             finer.entry(key).or_default().extend(refined);
         }
         let hash = |k: &str| self.keys.blind_index("person_block", k).to_vec();
-        let keys: Vec<Vec<u8>> = finer.keys().map(|k| hash(k)).collect();
-        let (mut cases, over) = self.store.cases_with_identifiers_bounded("block", &keys, BLOCK_LOOKUP_BOUND).await?;
-        if !over.is_empty() {
-            let sets: Vec<&BTreeSet<String>> = finer.values().collect();
-            let refined: BTreeSet<&str> =
-                over.iter().filter_map(|i| sets.get(*i)).flat_map(|s| s.iter().map(String::as_str)).collect();
-            let refined: Vec<Vec<u8>> = refined.into_iter().map(hash).collect();
-            let (more, _) = self.store.cases_with_identifiers_bounded("block", &refined, BLOCK_LOOKUP_BOUND).await?;
-            cases.extend(more);
-        }
-        cases.sort();
-        cases.dedup();
-        Ok(cases)
+        Ok(finer.iter().map(|(k, refined)| (hash(k), refined.iter().map(|r| hash(r)).collect())).collect())
+    }
+
+    /// The cases sharing a blocking key with `facts` (as a query: every name order), through the
+    /// keyed index, in one statement (see [`chosen_block_candidates`]).
+    pub(crate) async fn block_candidates(&self, model: &PersonModel, facts: &PersonFacts) -> AppResult<Vec<String>> {
+        let keys = self.block_lookup_keys(model, facts)?;
+        let found = self.store.cases_with_identifiers_each(&block_lookups(&keys)).await?;
+        Ok(chosen_block_candidates(&keys, &mut found.into_iter()))
     }
 
     pub(crate) fn registration_row(
@@ -1643,39 +1637,42 @@ impl App {
             .roles
             .contains(&haven_domain::Role::DecisionMaker)
             .then(|| principal.organisation.jurisdiction.code().to_owned());
-        let dob_ids: Vec<String> = match dob {
-            Some(d) => {
-                self.store.cases_with_identifier("dob", &self.keys.blind_index("person_dob", &d.to_string())).await?
+        // The date of birth, the document and the blocking keys are looked up in one statement,
+        // the visible candidates read in one more.
+        let dob_key = dob.map(|d| self.keys.blind_index("person_dob", &d.to_string()).to_vec());
+        let document_key = (!document.is_empty())
+            .then(|| self.keys.blind_index("person_document", &normalise_document(document)).to_vec());
+        let blocks = match query {
+            Some(q) => {
+                self.ensure_linkage_index().await?;
+                self.block_lookup_keys(&self.person_model(), q)?
             }
             None => vec![],
         };
-        let doc_ids: Vec<String> = if document.is_empty() {
-            vec![]
-        } else {
-            self.store
-                .cases_with_identifier(
-                    "document",
-                    &self.keys.blind_index("person_document", &normalise_document(document)),
-                )
-                .await?
-        };
-        let mut candidates: Vec<String> = dob_ids.iter().chain(&doc_ids).cloned().collect();
-        if let Some(q) = query {
-            self.ensure_linkage_index().await?;
-            candidates.extend(self.block_candidates(&self.person_model(), q).await?);
+        let mut lookups = Vec::new();
+        if let Some(k) = &dob_key {
+            lookups.push(IdentifierLookup { kind: "dob", value: k, limit: None });
         }
+        if let Some(k) = &document_key {
+            lookups.push(IdentifierLookup { kind: "document", value: k, limit: None });
+        }
+        lookups.extend(block_lookups(&blocks));
+        let mut found = self.store.cases_with_identifiers_each(&lookups).await?.into_iter();
+        let dob_ids: Vec<String> = if dob_key.is_some() { found.next().unwrap_or_default() } else { vec![] };
+        let doc_ids: Vec<String> = if document_key.is_some() { found.next().unwrap_or_default() } else { vec![] };
+        let mut candidates: Vec<String> = dob_ids.iter().chain(&doc_ids).cloned().collect();
+        candidates.extend(chosen_block_candidates(&blocks, &mut found));
         candidates.sort();
         candidates.dedup();
         candidates.retain(|id| Some(id.as_str()) != exclude);
+        // A restricted case (Reg 2016/679 Art 18) stays out of matching while the restriction
+        // holds: the store leaves it out.
         let rows = self
             .store
-            .case_overviews_among(Some((&principal.organisation.id, referred_in.as_deref())), &candidates)
+            .matchable_case_overviews(&principal.organisation.id, referred_in.as_deref(), &candidates)
             .await?;
-        // A restricted case (Reg 2016/679 Art 18) stays out of matching while the restriction holds.
-        let restricted = self.store.restricted_case_ids().await?;
         let visible: Vec<&CaseOverviewRow> = rows
             .iter()
-            .filter(|o| restricted.binary_search(&o.case.id).is_err())
             .filter(|o| authorize(&principal.actor, &scope_of(o), Compartment::Identity, Action::Read).is_allowed())
             .collect();
         let name_given = query.is_some_and(PersonFacts::has_name);
@@ -2238,4 +2235,77 @@ pub(crate) fn case_scope(case: &CaseRow, reg: &RegistrationRow) -> CaseScope {
 /// A decision the case's state refuses, said in the reader's language.
 fn refused(e: haven_domain::ident::status::TransitionError) -> AppError {
     AppError::ConflictSaid { english: e.message(), message: e.said() }
+}
+
+/// A blocking key's blind index with those of its refined keys.
+type BlockKey = (Vec<u8>, Vec<Vec<u8>>);
+
+/// The lookups of [`App::block_candidates`] for `keys`: each blocking key, then its refined
+/// keys, each at most [`BLOCK_LOOKUP_BOUND`] + 1 cases (one more tells a key held by more).
+fn block_lookups(keys: &[BlockKey]) -> Vec<IdentifierLookup<'_>> {
+    let limit = Some(BLOCK_LOOKUP_BOUND + 1);
+    keys.iter()
+        .flat_map(|(key, refined)| {
+            std::iter::once(key).chain(refined).map(move |v| IdentifierLookup { kind: "block", value: v, limit })
+        })
+        .collect()
+}
+
+/// Of what [`block_lookups`] found (taken from `found` in the same order): the cases of each
+/// key held by at most [`BLOCK_LOOKUP_BOUND`] cases, and for a key held by more, the cases of
+/// its refined keys that are within the bound (a refined key as frequent is left out), so a
+/// lookup reads a bounded number of rows whatever the register's size. Sorted, each once.
+fn chosen_block_candidates(keys: &[BlockKey], found: &mut impl Iterator<Item = Vec<String>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, refined) in keys {
+        let coarse = found.next().unwrap_or_default();
+        let finer: Vec<Vec<String>> = refined.iter().map(|_| found.next().unwrap_or_default()).collect();
+        if coarse.len() <= BLOCK_LOOKUP_BOUND {
+            out.extend(coarse);
+        } else {
+            out.extend(finer.into_iter().filter(|ids| ids.len() <= BLOCK_LOOKUP_BOUND).flatten());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(prefix: &str, n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}-{i:04}")).collect()
+    }
+
+    /// A key within the bound gives its cases; a key over it gives those of its refined keys
+    /// that are within it; the answers are taken in the order the lookups were made.
+    #[test]
+    fn block_candidates_take_refined_keys_only_for_a_key_held_by_too_many_cases() {
+        let keys = vec![
+            (b"common".to_vec(), vec![b"common+a".to_vec(), b"common+b".to_vec()]),
+            (b"rare".to_vec(), vec![b"rare+a".to_vec()]),
+            (b"huge".to_vec(), vec![b"huge+a".to_vec()]),
+        ];
+        let lookups = block_lookups(&keys);
+        let asked: Vec<&[u8]> = lookups.iter().map(|l| l.value).collect();
+        let expected: Vec<&[u8]> = vec![b"common", b"common+a", b"common+b", b"rare", b"rare+a", b"huge", b"huge+a"];
+        assert_eq!(asked, expected);
+        assert!(lookups.iter().all(|l| l.kind == "block" && l.limit == Some(BLOCK_LOOKUP_BOUND + 1)));
+        let found = vec![
+            ids("common", BLOCK_LOOKUP_BOUND + 1),   // over the bound: refined instead
+            vec!["a-1".into(), "a-2".into()],        // common+a: within
+            ids("common+b", BLOCK_LOOKUP_BOUND + 1), // as frequent: left out
+            vec!["r-1".into(), "a-1".into()],        // rare: within, its refined key not used
+            vec!["never".into()],                    // rare+a
+            ids("huge", BLOCK_LOOKUP_BOUND + 1),
+            ids("huge+a", BLOCK_LOOKUP_BOUND + 1),
+        ];
+        let chosen = chosen_block_candidates(&keys, &mut found.into_iter());
+        assert_eq!(chosen, ["a-1", "a-2", "r-1"]);
+        // exactly at the bound a key is used as it is
+        let found = vec![ids("c", BLOCK_LOOKUP_BOUND), vec![], vec![], vec![], vec![], vec![], vec![]];
+        assert_eq!(chosen_block_candidates(&keys, &mut found.into_iter()).len(), BLOCK_LOOKUP_BOUND);
+    }
 }

@@ -16,6 +16,41 @@ const BOUNDED_LOOKUPS_PER_STATEMENT: usize = 100;
 /// Ids bound in one `IN (...)` list at most (below SQLite's and PostgreSQL's parameter limits).
 const IN_CHUNK: usize = 500;
 
+/// One lookup of [`Store::cases_with_identifiers_each`]: the cases carrying `value` as an
+/// identifier of `kind`, at most `limit` of them (all with `None`).
+#[derive(Debug, Clone, Copy)]
+pub struct IdentifierLookup<'a> {
+    pub kind: &'a str,
+    pub value: &'a [u8],
+    pub limit: Option<usize>,
+}
+
+/// A case with its registration (`None` without one) and whether it is shared, read in one
+/// statement by [`Store::matchable_case_overviews`].
+struct MatchableRow {
+    case: CaseRow,
+    registration: Option<RegistrationRow>,
+    shared: bool,
+}
+
+macro_rules! matchable_from_row {
+    ($row:ty) => {
+        impl<'r> sqlx::FromRow<'r, $row> for MatchableRow {
+            fn from_row(row: &'r $row) -> std::result::Result<Self, sqlx::Error> {
+                use sqlx::Row;
+                let case = CaseRow::from_row(row)?;
+                let registration = match row.try_get::<Option<String>, _>("case_id")? {
+                    Some(_) => Some(RegistrationRow::from_row(row)?),
+                    None => None,
+                };
+                Ok(Self { case, registration, shared: row.try_get("shared")? })
+            }
+        }
+    };
+}
+matchable_from_row!(sqlx::sqlite::SqliteRow);
+matchable_from_row!(sqlx::postgres::PgRow);
+
 /// `$first, $first+1, ...`: `n` numbered parameters.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -444,30 +479,17 @@ impl Store {
             let chunk: Vec<CaseRow> = rest.by_ref().take(IN_CHUNK).collect();
             let list = placeholders(1, chunk.len());
             let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id IN ({list})");
-            let share_sql = format!(
-                "SELECT case_id, organisation_id, compartments FROM case_shares WHERE case_id IN ({list}) \
-                 ORDER BY case_id, organisation_id"
-            );
-            let (regs, shares) = on_pool!(self, |pool| {
+            let regs = on_pool!(self, |pool| {
                 let mut rq = sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(reg_sql.clone()));
-                let mut sq = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(share_sql.clone()));
                 for c in &chunk {
                     rq = rq.bind(&c.id);
-                    sq = sq.bind(&c.id);
                 }
-                (rq.fetch_all(pool).await?, sq.fetch_all(pool).await?)
+                rq.fetch_all(pool).await?
             });
+            let ids: Vec<String> = chunk.iter().map(|c| c.id.clone()).collect();
+            let mut shared = self.shares_of_cases(&ids).await?;
             let mut regs: std::collections::HashMap<String, RegistrationRow> =
                 regs.into_iter().map(|r| (r.case_id.clone(), r)).collect();
-            let mut shared: std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>> =
-                Default::default();
-            for (case_id, organisation_id, c) in shares {
-                let compartments = crate::queries::parse_compartments(&c)?;
-                shared
-                    .entry(case_id)
-                    .or_default()
-                    .push(haven_domain::access::CaseShare { organisation_id, compartments });
-            }
             for mut case in chunk {
                 case.shares = shared.remove(&case.id).unwrap_or_default();
                 let registration = regs.remove(&case.id);
@@ -519,39 +541,11 @@ impl Store {
         values: &[Vec<u8>],
         bound: usize,
     ) -> Result<(Vec<String>, Vec<usize>)> {
-        let limit = i64::try_from(bound).unwrap_or(i64::MAX - 1) + 1;
-        // One statement for many values (each value's lookup a LIMITed subquery): a lookup per
-        // value was a round trip each, a dozen or more per duplicate check.
-        let mut per_value: Vec<Vec<String>> = vec![Vec::new(); values.len()];
-        for (c, chunk) in values.chunks(BOUNDED_LOOKUPS_PER_STATEMENT).enumerate() {
-            let sql = (0..chunk.len())
-                .map(|j| {
-                    format!(
-                        "SELECT CAST({j} AS BIGINT) AS i, case_id FROM (SELECT case_id FROM identifier_index \
-                         WHERE kind = $1 AND value = ${} LIMIT $2) AS v{j}",
-                        j + 3
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" UNION ALL ");
-            let rows: Vec<(i64, String)> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(kind).bind(limit);
-                for v in chunk {
-                    q = q.bind(v);
-                }
-                q.fetch_all(pool).await?
-            });
-            for (j, case_id) in rows {
-                let slot = usize::try_from(j)
-                    .ok()
-                    .and_then(|j| per_value.get_mut(c * BOUNDED_LOOKUPS_PER_STATEMENT + j))
-                    .ok_or_else(|| StorageError::Corrupt("a bounded lookup named no value".into()))?;
-                slot.push(case_id);
-            }
-        }
+        let lookups: Vec<IdentifierLookup<'_>> =
+            values.iter().map(|v| IdentifierLookup { kind, value: v, limit: Some(bound.saturating_add(1)) }).collect();
         let mut out: Vec<String> = Vec::new();
         let mut over = Vec::new();
-        for (i, ids) in per_value.into_iter().enumerate() {
+        for (i, ids) in self.cases_with_identifiers_each(&lookups).await?.into_iter().enumerate() {
             if ids.len() > bound {
                 over.push(i);
             } else {
@@ -561,6 +555,122 @@ impl Store {
         out.sort();
         out.dedup();
         Ok((out, over))
+    }
+
+    /// The case ids found by each lookup, in the order of `lookups` (each list at most the
+    /// lookup's `limit` long, in no set order): one statement for up to
+    /// [`BOUNDED_LOOKUPS_PER_STATEMENT`] lookups (each a subquery, UNION ALL), instead of a round
+    /// trip each; a duplicate check makes a dozen or more.
+    pub async fn cases_with_identifiers_each(&self, lookups: &[IdentifierLookup<'_>]) -> Result<Vec<Vec<String>>> {
+        let mut found: Vec<Vec<String>> = vec![Vec::new(); lookups.len()];
+        for (c, chunk) in lookups.chunks(BOUNDED_LOOKUPS_PER_STATEMENT).enumerate() {
+            let mut next = 1usize;
+            let mut parts = Vec::with_capacity(chunk.len());
+            for (j, l) in chunk.iter().enumerate() {
+                let (k, v) = (next, next + 1);
+                next += 2;
+                let limit = match l.limit {
+                    Some(_) => {
+                        next += 1;
+                        format!(" LIMIT ${}", next - 1)
+                    }
+                    None => String::new(),
+                };
+                parts.push(format!(
+                    "SELECT CAST({j} AS BIGINT) AS i, case_id FROM (SELECT case_id FROM identifier_index \
+                     WHERE kind = ${k} AND value = ${v}{limit}) AS v{j}"
+                ));
+            }
+            let sql = parts.join(" UNION ALL ");
+            let rows: Vec<(i64, String)> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for l in chunk {
+                    q = q.bind(l.kind).bind(l.value);
+                    if let Some(n) = l.limit {
+                        q = q.bind(i64::try_from(n).unwrap_or(i64::MAX));
+                    }
+                }
+                q.fetch_all(pool).await?
+            });
+            for (j, case_id) in rows {
+                let slot = usize::try_from(j)
+                    .ok()
+                    .and_then(|j| found.get_mut(c * BOUNDED_LOOKUPS_PER_STATEMENT + j))
+                    .ok_or_else(|| StorageError::Corrupt("an identifier lookup named no value".into()))?;
+                slot.push(case_id);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The cases among `ids` that an organisation may see (the rule of
+    /// [`Store::case_overviews`]) and that are not restricted (Reg 2016/679 Art 18: a restricted
+    /// case stays out of matching), with their registrations and shares, by id: one statement
+    /// per chunk of ids, and one more for the shares only when some of them are shared.
+    pub async fn matchable_case_overviews(
+        &self,
+        organisation_id: &str,
+        referred_in: Option<&str>,
+        ids: &[String],
+    ) -> Result<Vec<CaseOverviewRow>> {
+        let reg_columns: String =
+            REG_COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let list = placeholders(3, chunk.len());
+            let sql = format!(
+                "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at, \
+                 {reg_columns}, EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id) AS shared \
+                 FROM cases c LEFT JOIN registrations r ON r.case_id = c.id \
+                 WHERE c.id IN ({list}) \
+                   AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = c.id) \
+                   AND (c.owner_organisation_id = $1 \
+                      OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
+                      OR (r.state = 'submitted' AND c.jurisdiction = $2)) ORDER BY c.id"
+            );
+            let rows: Vec<MatchableRow> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as::<_, MatchableRow>(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(organisation_id)
+                    .bind(referred_in.unwrap_or(""));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await?
+            });
+            let shared: Vec<String> = rows.iter().filter(|r| r.shared).map(|r| r.case.id.clone()).collect();
+            let mut shares = if shared.is_empty() { Default::default() } else { self.shares_of_cases(&shared).await? };
+            out.extend(rows.into_iter().map(|r| {
+                let mut case = r.case;
+                case.shares = shares.remove(&case.id).unwrap_or_default();
+                CaseOverviewRow { case, registration: r.registration }
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The shares of the cases `ids` (at most [`IN_CHUNK`]), by case.
+    async fn shares_of_cases(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>>> {
+        let sql = format!(
+            "SELECT case_id, organisation_id, compartments FROM case_shares WHERE case_id IN ({}) \
+             ORDER BY case_id, organisation_id",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<(String, String, String)> = on_pool!(self, |pool| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
+        });
+        let mut shared: std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>> = Default::default();
+        for (case_id, organisation_id, c) in rows {
+            let compartments = crate::queries::parse_compartments(&c)?;
+            shared.entry(case_id).or_default().push(haven_domain::access::CaseShare { organisation_id, compartments });
+        }
+        Ok(shared)
     }
 
     /// Replaces the identifiers of `kind` of each case in one transaction (the candidate index

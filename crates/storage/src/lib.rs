@@ -186,8 +186,8 @@ mod diagnostics;
 #[macro_use]
 mod ident;
 pub use ident::{
-    CannotLinkRow, Identifiers, LinkageJobRow, NewRegistration, NewSubjectKey, PersonClusterChange, PersonClusterRow,
-    PersonRef,
+    CannotLinkRow, IdentifierLookup, Identifiers, LinkageJobRow, NewRegistration, NewSubjectKey, PersonClusterChange,
+    PersonClusterRow, PersonRef,
 };
 mod queries;
 pub use queries::{ENCRYPTED_COLUMNS, EncryptedColumn};

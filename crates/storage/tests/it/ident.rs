@@ -10,8 +10,8 @@ use haven_domain::OrganisationKind;
 use haven_domain::access::Compartment;
 use haven_domain::audit::{AuditAction, AuditEvent};
 use haven_storage::{
-    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NewRegistration, NewSubjectKey, NotificationRow,
-    NotificationTally, PersonRow, ReferredTally, RegistrationRow, StatusColumns, StorageError,
+    CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, IdentifierLookup, NewRegistration, NewSubjectKey,
+    NotificationRow, NotificationTally, PersonRow, ReferredTally, RegistrationRow, StatusColumns, StorageError,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -30,6 +30,7 @@ contract_tests!(
     a_bounded_lookup_leaves_out_values_held_by_too_many_cases,
     case_overviews_follow_ownership_shares_and_referral,
     candidates_are_read_within_the_same_scope_as_the_case_list,
+    matchable_candidates_are_the_case_list_less_the_restricted_cases,
     submitted_registrations_of_a_jurisdiction,
     decisions_append_and_rewrite_the_status,
     concurrent_decisions_at_one_seq,
@@ -616,6 +617,43 @@ async fn a_bounded_lookup_leaves_out_values_held_by_too_many_cases(t: TestStore)
     let (cases, over) = t.store.cases_with_identifiers_bounded("block", &many, 3).await.unwrap();
     assert_eq!(cases, ["case-0", "case-1", "case-4"]);
     assert_eq!(over, [170]);
+
+    // Lookups of several kinds and limits in one call, each answered apart, in order.
+    let lookup =
+        |kind: &'static str, value: &'static [u8], limit: Option<usize>| IdentifierLookup { kind, value, limit };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let found = t
+        .store
+        .cases_with_identifiers_each(&[
+            lookup("block", b"frequent", None),
+            lookup("block", b"frequent", Some(2)),
+            lookup("document", b"frequent", None),
+            lookup("block", b"rare", Some(1)),
+            lookup("block", b"own", Some(5)),
+            lookup("block", b"none", None),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 6);
+    assert_eq!(sorted(found[0].clone()), ["case-0", "case-1", "case-2", "case-3", "case-4"]);
+    assert_eq!(found[1].len(), 2, "a limit is the most read");
+    assert!(found[1].iter().all(|c| found[0].contains(c)));
+    assert!(found[2].is_empty(), "the kind is part of the lookup");
+    assert_eq!(found[3].len(), 1);
+    assert_eq!(found[4], ["case-4"]);
+    assert!(found[5].is_empty());
+    let mut lookups: Vec<IdentifierLookup<'_>> = (0..250).map(|_| lookup("block", b"absent", Some(3))).collect();
+    lookups[120] = lookup("block", b"own", None);
+    lookups[249] = lookup("block", b"rare", None);
+    let found = t.store.cases_with_identifiers_each(&lookups).await.unwrap();
+    assert_eq!(found.len(), 250);
+    assert_eq!(found[120], ["case-4"]);
+    assert_eq!(sorted(found[249].clone()), ["case-0", "case-1"]);
+    assert_eq!(found.iter().map(Vec::len).sum::<usize>(), 3, "across statements, each lookup its own");
+    assert!(t.store.cases_with_identifiers_each(&[]).await.unwrap().is_empty());
 }
 
 // ------------------------------------------------------------------------------ visibility
@@ -752,6 +790,64 @@ async fn candidates_are_read_within_the_same_scope_as_the_case_list(t: TestStore
     t.store.set_linkage_index_basis(b"one", 6, T0).await.unwrap();
     t.store.set_linkage_index_basis(b"two", 6, T0).await.unwrap();
     assert_eq!(t.store.linkage_index_basis().await.unwrap().as_deref(), Some(&b"two"[..]));
+}
+
+/// The candidates a duplicate check or search scores, read in one statement: exactly the cases
+/// of the case list among those asked for, with their registrations and shares, less the cases
+/// restricted (Reg 2016/679 Art 18).
+async fn matchable_candidates_are_the_case_list_less_the_restricted_cases(t: TestStore) {
+    let (w, authority) = visibility_world(&t).await;
+    let all: Vec<String> = (1..=7).map(|i| format!("case-{i}")).collect();
+    let scopes = [
+        (w.ngo.id.clone(), None),
+        (w.police.id.clone(), None),
+        (w.shelter.id.clone(), None),
+        (authority.clone(), Some("LV")),
+        (authority.clone(), Some("EE")),
+        (w.ngo.id.clone(), Some("LV")),
+        ("org-nowhere".to_owned(), Some("LT")),
+    ];
+    for (org, referred_in) in &scopes {
+        let listed = t.store.case_overviews_among(Some((org, *referred_in)), &all).await.unwrap();
+        let matchable = t.store.matchable_case_overviews(org, *referred_in, &all).await.unwrap();
+        assert_eq!(matchable, listed, "{org} {referred_in:?}: the same cases, registrations and shares");
+    }
+    let ngo = t.store.matchable_case_overviews(&w.ngo.id, None, &all).await.unwrap();
+    assert_eq!(overview_ids(&ngo), ["case-1", "case-2", "case-6"]);
+    assert_eq!(ngo[0].case.shares.len(), 1, "a shared case carries its share");
+    assert_eq!(ngo[1].registration, Some(reg_of(&t, "case-2").await));
+    assert_eq!(ngo[2].registration, None, "a case without a registration is read with none");
+    let some = t.store.matchable_case_overviews(&w.ngo.id, None, &["case-3".into(), "case-2".into()]).await.unwrap();
+    assert_eq!(overview_ids(&some), ["case-2"], "a candidate out of scope is not read");
+    assert!(t.store.matchable_case_overviews(&w.ngo.id, None, &[]).await.unwrap().is_empty());
+
+    // A restriction takes the case out of matching for everyone who saw it.
+    let mut r = crate::subject_requests::request("req-2", "case-2", &w.caseworker.id);
+    r.kind = "restriction".into();
+    r.identity_checked_by = Some(w.caseworker.id.clone());
+    r.identity_method = Some("representative".into());
+    r.identity_checked_on = Some("2026-01-06".into());
+    r.answered_on = Some("2026-01-07".into());
+    t.store.add_subject_request(&r, &event(AuditAction::SubjectRequestRecorded)).await.unwrap();
+    let mut answered = r.clone();
+    answered.version = 2;
+    let restriction = haven_storage::CaseRestrictionRow {
+        case_id: "case-2".into(),
+        request_id: "req-2".into(),
+        reason: vec![1],
+        restricted_by: w.caseworker.id.clone(),
+        restricted_at: T0 + 70,
+    };
+    t.store.restrict_case(&restriction, &answered, 1, &event(AuditAction::CaseRestricted)).await.unwrap();
+    for (org, referred_in) in &scopes {
+        let mut listed = t.store.case_overviews_among(Some((org, *referred_in)), &all).await.unwrap();
+        listed.retain(|o| o.case.id != "case-2");
+        let matchable = t.store.matchable_case_overviews(org, *referred_in, &all).await.unwrap();
+        assert_eq!(matchable, listed, "{org} {referred_in:?}: the restricted case left out");
+    }
+    // More candidates than one statement binds.
+    let many: Vec<String> = (0..1200).map(|i| format!("absent-{i}")).chain(["case-1".to_owned()]).collect();
+    assert_eq!(overview_ids(&t.store.matchable_case_overviews(&w.ngo.id, None, &many).await.unwrap()), ["case-1"]);
 }
 
 async fn submitted_registrations_of_a_jurisdiction(t: TestStore) {

@@ -46,7 +46,7 @@ pub(crate) async fn fill_subject_requests(t: &TestStore, by: &str) {
         .unwrap();
 }
 
-fn request(id: &str, case_id: &str, by: &str) -> SubjectRequestRow {
+pub(crate) fn request(id: &str, case_id: &str, by: &str) -> SubjectRequestRow {
     SubjectRequestRow {
         id: id.into(),
         jurisdiction: "LV".into(),
