@@ -2,7 +2,7 @@
 //! row per jurisdiction and year with the encrypted narrative, saved under an optimistic version;
 //! every write is one transaction with its audit entry.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A stored report (`narrative`: the sections' ciphertext, the row id bound).

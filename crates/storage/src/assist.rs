@@ -1,7 +1,7 @@
 //! Queries of assistance, support and protection: assessments, support plans, the provider
 //! directory with live capacity, referrals, and typed support records.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// One version of a risk and needs assessment (record: ciphertext).

@@ -3,7 +3,7 @@
 //! pin as `haven-exchange` writes it). Storage checks no signature: the application loads the
 //! directory through the crate, which does.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// The instance's identity in the exchange (one row).

@@ -4,7 +4,7 @@
 //! sequence, in one audited transaction; and one key revoked at once (migration 0030).
 
 use crate::exchange::insert_exchange_key;
-use crate::{ExchangeKeyRow, Result, StorageError, Store, to_mac};
+use crate::{ExchangeKeyRow, Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A change of the instance's own keys.

@@ -2,7 +2,7 @@
 //! points share (encrypted by the application before it is stored); at the EU hub, the latest
 //! Bloom-filter encodings of each country and reference year (encrypted too).
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A generation of the secret the focal points share.

@@ -4,7 +4,7 @@
 //! [`crate::ENCRYPTED_COLUMNS`]); it decides nothing about the states, it only refuses a change
 //! made on a state that is no longer the one read (a concurrent change wins).
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A transnational referral on this side.

@@ -4,7 +4,7 @@
 //! country the body of a `person_encodings` message is replaced by an empty object once the message is delivered,
 //! refused or expired. Each deletion is audited `exchange_encodings_deleted`.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A year's count of persons across borders, as published or as kept after its encodings were

@@ -3,7 +3,7 @@
 //! submission in one transaction, so the hub holds no submission from the channel without its
 //! evidence); in a country, the message each release was sent in and how far it got.
 
-use crate::{Result, StorageError, Store, SubmissionRow, to_mac};
+use crate::{Result, StorageError, Store, SubmissionRow};
 use haven_domain::audit::AuditEvent;
 
 /// The signed original of a submission received over the channel.

@@ -3,7 +3,7 @@
 //! of messages received, whose primary key refuses a message id seen before. Bodies are stored
 //! as the application encrypted them (field ciphertext).
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A message in the outbox.

@@ -2,7 +2,7 @@
 //! follow-up (CETS 197 Art 38; docs/monitoring.md). Records arrive as JSON bodies with the
 //! columns they are looked up by; every write is one transaction with its audit entry.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// An evaluation round (`body`: the round as JSON).

@@ -2,7 +2,7 @@
 
 use crate::{
     CaseOverviewRow, CaseRecordRow, CaseRow, DecisionRow, NotificationRow, PersonRow, RegistrationRow, Result,
-    StatusColumns, StorageError, Store, SubjectKeyRow, to_mac,
+    StatusColumns, StorageError, Store, SubjectKeyRow,
 };
 use haven_domain::audit::AuditEvent;
 
@@ -278,6 +278,11 @@ impl Store {
     where
         F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
     {
+        if let crate::Backend::Sqlite(pool) = &self.backend
+            && identifiers.len() <= IDENTIFIER_ROWS_PER_INSERT
+        {
+            return self.create_registration_with_key_sqlite(pool, case, key, rows, identifiers, audit).await;
+        }
         let row = audited_tx!(self, audit, |tx| {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
@@ -304,6 +309,71 @@ impl Store {
             insert_registration!(tx, case, &person, &registration, identifiers);
             row
         });
+        Ok(row)
+    }
+
+    /// [`Store::create_registration_with_key`] on SQLite in four calls while the write lock is held:
+    /// BEGIN; the key's row, returning its id with the audit head; every row of the case with the
+    /// audit entry and the new head in one call (parameters numbered across the statements); COMMIT.
+    async fn create_registration_with_key_sqlite<F>(
+        &self,
+        pool: &sqlx::SqlitePool,
+        case: &CaseRow,
+        key: NewSubjectKey<'_>,
+        rows: F,
+        identifiers: &Identifiers,
+        audit: &AuditEvent,
+    ) -> Result<SubjectKeyRow>
+    where
+        F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
+    {
+        let signer = self.signer.as_ref().ok_or(StorageError::NoAuditSigner)?;
+        let _turn = self.sqlite_write_turn().await;
+        let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
+        let (id, head_seq, head_mac): (i64, Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+            "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, (SELECT seq FROM audit_head WHERE id = 1), (SELECT mac FROM audit_head WHERE id = 1)",
+        )
+        .bind(&case.id)
+        .bind(key.wrapping_key_id)
+        .bind(key.wrapped)
+        .bind(key.created_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let row = SubjectKeyRow {
+            id,
+            case_id: case.id.clone(),
+            wrapping_key_id: Some(key.wrapping_key_id),
+            wrapped: Some(key.wrapped.to_vec()),
+            created_at: key.created_at,
+            destroyed_at: None,
+        };
+        // An early return drops the transaction, which rolls it back.
+        let Some((person, registration)) = rows(&row) else {
+            return Err(StorageError::Conflict("the new case's rows could not be made".into()));
+        };
+        NewRegistration { case, person: &person, registration: &registration, identifiers, audit }.check()?;
+        let head = head_seq.zip(head_mac);
+        let (seq, mac, new_head_mac) = crate::audit_chained(signer.as_ref(), head, audit)?;
+        // cases $1-$6, persons $7-$13, registrations $14-$32, identifiers from $33, then the
+        // audit entry's 12 and the head's MAC
+        let entry = 33 + 2 * identifiers.len();
+        let mut sql = format!("{}; {}; {}", case_insert(1), person_upsert(7), registration_insert(14));
+        if !identifiers.is_empty() {
+            sql.push_str("; ");
+            sql.push_str(&identifier_insert(1, 33, identifiers.len()));
+        }
+        sql.push_str("; ");
+        sql.push_str(&crate::audit_entry_insert(entry));
+        sql.push_str("; ");
+        sql.push_str(&crate::audit_head_upsert(entry, entry + 11, entry + 12));
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = bind_registration!(bind_person!(bind_case!(q, case), &person), &registration);
+        for (kind, value) in identifiers {
+            q = q.bind(kind).bind(value);
+        }
+        bind_audit_entry!(q, seq, audit, mac).bind(new_head_mac.to_vec()).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(row)
     }
 

@@ -81,6 +81,60 @@ macro_rules! in_tx {
     };
 }
 
+/// The audit entry's insert, its 12 parameters from `$first` (seq, at, actor user and
+/// organisation, action, outcome, target kind, id and organisation, address, detail, MAC).
+pub(crate) fn audit_entry_insert(first: usize) -> String {
+    let p: Vec<String> = (first..first + 12).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, action, outcome, \
+         target_kind, target_id, target_organisation_id, address, detail, mac) VALUES ({})",
+        p.join(",")
+    )
+}
+
+/// The audit head's upsert from the parameters numbered `seq`, `mac` and `head_mac`.
+pub(crate) fn audit_head_upsert(seq: usize, mac: usize, head_mac: usize) -> String {
+    format!(
+        "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ${seq}, ${mac}, ${head_mac}) \
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac"
+    )
+}
+
+/// The next audit entry after `head` (the head row's seq and MAC; none before the first entry):
+/// its seq, its MAC chained to the previous one, and the new head's MAC.
+pub(crate) fn audit_chained(
+    signer: &dyn AuditSigner,
+    head: Option<(i64, Vec<u8>)>,
+    event: &AuditEvent,
+) -> Result<(i64, [u8; 32], [u8; 32])> {
+    let (prev_seq, prev_mac) = match head {
+        Some((seq, mac)) => (seq, to_mac(&mac)?),
+        None => (0, [0u8; 32]),
+    };
+    let seq = prev_seq + 1;
+    let mac = signer.entry_mac(seq, &prev_mac, &event.canonical_bytes(seq));
+    Ok((seq, mac, signer.head_mac(seq, &mac)))
+}
+
+/// Binds an audit entry's 12 parameters in the order of [`audit_entry_insert`].
+macro_rules! bind_audit_entry {
+    ($q:expr, $seq:expr, $event:expr, $mac:expr) => {{
+        let event: &AuditEvent = $event;
+        $q.bind($seq)
+            .bind(event.at)
+            .bind(&event.actor_user_id)
+            .bind(&event.actor_organisation_id)
+            .bind(event.action.to_string())
+            .bind(event.outcome.to_string())
+            .bind(&event.target_kind)
+            .bind(&event.target_id)
+            .bind(&event.target_organisation_id)
+            .bind(&event.address)
+            .bind(&event.detail)
+            .bind($mac.to_vec())
+    }};
+}
+
 /// Appends one audit entry inside an open transaction, chained to the previous one. The head
 /// row is read `FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE transaction already holds
 /// the write lock. Evaluates to the new sequence number.
@@ -92,47 +146,25 @@ macro_rules! append_audit {
             sqlx::query_as(concat!("SELECT seq, mac FROM audit_head WHERE id = 1", $lock))
                 .fetch_optional(&mut *$tx)
                 .await?;
-        let (prev_seq, prev_mac) = match head {
-            Some((seq, mac)) => (seq, to_mac(&mac)?),
-            None => (0, [0u8; 32]),
-        };
-        let seq = prev_seq + 1;
-        let mac = signer.entry_mac(seq, &prev_mac, &event.canonical_bytes(seq));
-        let head_mac = signer.head_mac(seq, &mac);
-        const ENTRY: &str = "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, action, outcome, \
-             target_kind, target_id, target_organisation_id, address, detail, mac) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
-        const HEAD: &str = "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $12, $13) \
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac";
+        let (seq, mac, head_mac) = $crate::audit_chained(signer.as_ref(), head, event)?;
         // SQLite: the entry and the new head in one call (one round trip while the write lock is held).
         let together = $crate::ident::several_statements_at_once(&$tx);
-        let sql = if together { format!("{ENTRY}; {HEAD}") } else { ENTRY.to_owned() };
-        let entry = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(seq)
-            .bind(event.at)
-            .bind(&event.actor_user_id)
-            .bind(&event.actor_organisation_id)
-            .bind(event.action.to_string())
-            .bind(event.outcome.to_string())
-            .bind(&event.target_kind)
-            .bind(&event.target_id)
-            .bind(&event.target_organisation_id)
-            .bind(&event.address)
-            .bind(&event.detail)
-            .bind(mac.to_vec());
+        let sql = if together {
+            format!("{}; {}", $crate::audit_entry_insert(1), $crate::audit_head_upsert(1, 12, 13))
+        } else {
+            $crate::audit_entry_insert(1)
+        };
+        let entry = bind_audit_entry!(sqlx::query(sqlx::AssertSqlSafe(sql)), seq, event, mac);
         if together {
             entry.bind(head_mac.to_vec()).execute(&mut *$tx).await?;
         } else {
             entry.execute(&mut *$tx).await?;
-            sqlx::query(
-                "INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, $1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac",
-            )
-            .bind(seq)
-            .bind(mac.to_vec())
-            .bind(head_mac.to_vec())
-            .execute(&mut *$tx)
-            .await?;
+            sqlx::query(sqlx::AssertSqlSafe($crate::audit_head_upsert(1, 2, 3)))
+                .bind(seq)
+                .bind(mac.to_vec())
+                .bind(head_mac.to_vec())
+                .execute(&mut *$tx)
+                .await?;
         }
         seq
     }};

@@ -4,7 +4,7 @@
 //! made on (`updated_at`). And the contacts of a network, whose name and e-mail arrive encrypted.
 //! Every write is one transaction with its audit entry.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// The tables of [`MonitoringRecordRow`]s.

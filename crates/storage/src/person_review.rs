@@ -2,7 +2,7 @@
 //! the candidate pairs as the model in use scored them (case ids and weights, never a value of
 //! a person), and the instance's person model re-trained from its own records.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// An answer about a pair of registrations (the smaller case id first).

@@ -2,7 +2,7 @@
 //! prosecution decisions, judgments, appeals) and non-punishment notices. Ciphertext arrives
 //! and leaves as bytes; every write is one transaction with its audit entry.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// An investigation (record: ciphertext of the reference, offences, places, report, summary).

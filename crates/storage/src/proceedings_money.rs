@@ -3,7 +3,7 @@
 //! Ciphertext arrives and leaves as bytes; every write is one transaction with its audit entry,
 //! and the writes that must not overdraw (an allocation, a payout) check in the same statement.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// An asset (record: ciphertext of the description, where held, the value with its rate).

@@ -2,7 +2,7 @@
 //! person (or are not), and a suspect looked up by its id. Plain columns only: ids, the answer,
 //! who and when.
 
-use crate::{Result, StorageError, Store, SuspectRow, to_mac};
+use crate::{Result, StorageError, Store, SuspectRow};
 use haven_domain::audit::AuditEvent;
 
 /// An answer on a pair of suspects, the pair in id order (`suspect_a < suspect_b`).

@@ -2,7 +2,7 @@
 //! and training records. Ciphertext arrives and leaves as bytes; every write is one transaction
 //! with its audit entry. Records are kept, never changed.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A protection measure of a victim linked to an investigation (reasons: ciphertext).

@@ -3,7 +3,7 @@
 //! and the revocation reason); every write is one transaction with its audit entry. Rows are
 //! kept: a revocation is set once.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A representation (consent_note and revocation_reason: ciphertext).

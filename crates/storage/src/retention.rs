@@ -5,7 +5,7 @@
 //! a record is never marked erased or anonymised while a hold on it stands (checked in the
 //! same transaction).
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A record a schedule may apply to, with the dates its period may run from.

@@ -1,7 +1,7 @@
 //! Separation of duties: role grants waiting for a second administrator, and one-time set-up
 //! codes with which a user chooses a password nobody else has seen.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 use haven_domain::{Coded, Role};
 

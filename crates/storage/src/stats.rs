@@ -1,6 +1,6 @@
 //! Statistics: releases, privacy budgets and the EU hub's submissions.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A release as stored (JSON columns are the application's serialisations).

@@ -3,7 +3,7 @@
 //! bodies with the columns they are looked up by; every write is one transaction with its audit
 //! entry.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A recorded strategy or action plan (`body`: the strategy as JSON).

@@ -4,7 +4,7 @@
 //! registration: its key destroyed (a tombstone kept), its blind indexes deleted, the erasure
 //! recorded without content, in one audited transaction.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use haven_domain::audit::AuditEvent;

@@ -3,7 +3,7 @@
 //! version it was loaded at.
 
 use crate::rows::{PersonRow, RegistrationRow};
-use crate::{Identifiers, Result, StorageError, Store, to_mac};
+use crate::{Identifiers, Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// Updates a request's changing columns from `$expected` to the row's version, or fails with a

@@ -3,7 +3,7 @@
 //! looked up by. Every write is one transaction with its audit entry; records are kept, never
 //! changed.
 
-use crate::{Result, StorageError, Store, to_mac};
+use crate::{Result, StorageError, Store};
 use haven_domain::audit::AuditEvent;
 
 /// A record of the tracker (body: the domain record as JSON; no person in it).

@@ -364,6 +364,33 @@ async fn a_case_and_its_subject_key_are_written_together_or_not_at_all(t: TestSt
     assert_eq!(t.store.cases_with_identifier("document", b"doc-1").await.unwrap(), vec!["case-1".to_owned()]);
     assert_eq!(t.head_seq().await, seq + 1);
     t.assert_chain(u64::try_from(seq + 1).unwrap()).await;
+
+    // as many identifier rows as one call takes (the audit entry in the same call), and one more
+    for (i, (id, n)) in [("case-3", 200_usize), ("case-4", 201)].into_iter().enumerate() {
+        let c = case(id, &format!("LV-2026-010{}", i + 3), &w.ngo.id, &w.caseworker.id, "LV", T0);
+        let values: Vec<(String, Vec<u8>)> =
+            (0..n).map(|j| ("block".to_owned(), format!("{id}-key-{j}").into_bytes())).collect();
+        let written = t
+            .store
+            .create_registration_with_key(
+                &c,
+                key,
+                |_| Some((person(id, 3 + i as u8), registration(id, false, &w.caseworker.id, ""))),
+                &values,
+                &on_case(REGISTERED, id),
+            )
+            .await
+            .unwrap();
+        assert_eq!(t.store.subject_key_of_case(id).await.unwrap(), Some(written));
+        for (kind, value) in [&values[0], &values[n - 1]] {
+            assert_eq!(t.store.cases_with_identifier(kind, value).await.unwrap(), [id]);
+        }
+        assert_eq!(t.head_seq().await, seq + 2 + i as i64);
+    }
+    let rows = dumped(&t.dump().await, "identifier_index");
+    assert_eq!(rows.iter().filter(|r| r[0] == "case-3").count(), 200);
+    assert_eq!(rows.iter().filter(|r| r[0] == "case-4").count(), 201);
+    t.assert_chain(u64::try_from(seq + 3).unwrap()).await;
 }
 
 /// `create_case` refuses a person that belongs to another case; so must `create_registration`.
