@@ -10,7 +10,7 @@ const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, ag
                            forms, guardian_appointed_on, nrm_status, rg_decided_on, cg_decided_on, assistance_since, \
                            reflection_from, updated_at, updated_by, procedure_id";
 
-/// Values looked up by one statement of [`Store::cases_with_identifiers_bounded`].
+/// Lookups made by one statement of [`Store::cases_with_identifiers_each`].
 const BOUNDED_LOOKUPS_PER_STATEMENT: usize = 100;
 
 /// Ids bound in one `IN (...)` list at most (below SQLite's and PostgreSQL's parameter limits).
@@ -599,32 +599,6 @@ impl Store {
         out.sort();
         out.dedup();
         Ok(out)
-    }
-
-    /// Case ids carrying each of `values` as an identifier of `kind`, for the values held by at
-    /// most `bound` cases; the positions (in `values`) of the values held by more are given apart
-    /// and their cases left out, so that a lookup never reads more than `bound` + 1 rows per value
-    /// however large the register grows.
-    pub async fn cases_with_identifiers_bounded(
-        &self,
-        kind: &str,
-        values: &[Vec<u8>],
-        bound: usize,
-    ) -> Result<(Vec<String>, Vec<usize>)> {
-        let lookups: Vec<IdentifierLookup<'_>> =
-            values.iter().map(|v| IdentifierLookup { kind, value: v, limit: Some(bound.saturating_add(1)) }).collect();
-        let mut out: Vec<String> = Vec::new();
-        let mut over = Vec::new();
-        for (i, ids) in self.cases_with_identifiers_each(&lookups).await?.into_iter().enumerate() {
-            if ids.len() > bound {
-                over.push(i);
-            } else {
-                out.extend(ids);
-            }
-        }
-        out.sort();
-        out.dedup();
-        Ok((out, over))
     }
 
     /// The case ids found by each lookup, in the order of `lookups` (each list at most the
