@@ -236,7 +236,40 @@ pub struct NewRegistration<'a> {
     pub audit: &'a AuditEvent,
 }
 
+impl NewSubjectKey<'_> {
+    /// The key's row once the store gave it `id`.
+    fn row(&self, id: i64, case_id: &str) -> SubjectKeyRow {
+        SubjectKeyRow {
+            id,
+            case_id: case_id.to_owned(),
+            wrapping_key_id: Some(self.wrapping_key_id),
+            wrapped: Some(self.wrapped.to_vec()),
+            created_at: self.created_at,
+            destroyed_at: None,
+        }
+    }
+}
+
 impl NewRegistration<'_> {
+    /// The person and registration rows `rows` makes under the new case's key row, checked to
+    /// belong to the case; a conflict when they cannot be made.
+    fn made<F>(
+        rows: F,
+        key: &SubjectKeyRow,
+        case: &CaseRow,
+        identifiers: &Identifiers,
+        audit: &AuditEvent,
+    ) -> Result<(PersonRow, RegistrationRow)>
+    where
+        F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
+    {
+        let Some((person, registration)) = rows(key) else {
+            return Err(StorageError::Conflict("the new case's rows could not be made".into()));
+        };
+        NewRegistration { case, person: &person, registration: &registration, identifiers, audit }.check()?;
+        Ok((person, registration))
+    }
+
     fn check(&self) -> Result<()> {
         if self.person.case_id != self.case.id || self.registration.case_id != self.case.id {
             return Err(StorageError::Conflict("the person and the registration must belong to the new case".into()));
@@ -294,18 +327,8 @@ impl Store {
             .bind(key.created_at)
             .fetch_one(&mut *tx)
             .await?;
-            let row = SubjectKeyRow {
-                id,
-                case_id: case.id.clone(),
-                wrapping_key_id: Some(key.wrapping_key_id),
-                wrapped: Some(key.wrapped.to_vec()),
-                created_at: key.created_at,
-                destroyed_at: None,
-            };
-            let Some((person, registration)) = rows(&row) else {
-                return Err(StorageError::Conflict("the new case's rows could not be made".into()));
-            };
-            NewRegistration { case, person: &person, registration: &registration, identifiers, audit }.check()?;
+            let row = key.row(id, &case.id);
+            let (person, registration) = NewRegistration::made(rows, &row, case, identifiers, audit)?;
             insert_registration!(tx, case, &person, &registration, identifiers);
             row
         });
@@ -340,19 +363,9 @@ impl Store {
         .bind(key.created_at)
         .fetch_one(&mut *tx)
         .await?;
-        let row = SubjectKeyRow {
-            id,
-            case_id: case.id.clone(),
-            wrapping_key_id: Some(key.wrapping_key_id),
-            wrapped: Some(key.wrapped.to_vec()),
-            created_at: key.created_at,
-            destroyed_at: None,
-        };
+        let row = key.row(id, &case.id);
         // An early return drops the transaction, which rolls it back.
-        let Some((person, registration)) = rows(&row) else {
-            return Err(StorageError::Conflict("the new case's rows could not be made".into()));
-        };
-        NewRegistration { case, person: &person, registration: &registration, identifiers, audit }.check()?;
+        let (person, registration) = NewRegistration::made(rows, &row, case, identifiers, audit)?;
         let head = head_seq.zip(head_mac);
         let (seq, mac, new_head_mac) = crate::audit_chained(signer.as_ref(), head, audit)?;
         // cases $1-$6, persons $7-$13, registrations $14-$32, identifiers from $33, then the

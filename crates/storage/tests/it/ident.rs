@@ -852,23 +852,7 @@ async fn matchable_candidates_are_the_case_list_less_the_restricted_cases(t: Tes
     assert!(t.store.matchable_case_overviews(&w.ngo.id, None, &[]).await.unwrap().is_empty());
 
     // A restriction takes the case out of matching for everyone who saw it.
-    let mut r = crate::subject_requests::request("req-2", "case-2", &w.caseworker.id);
-    r.kind = "restriction".into();
-    r.identity_checked_by = Some(w.caseworker.id.clone());
-    r.identity_method = Some("representative".into());
-    r.identity_checked_on = Some("2026-01-06".into());
-    r.answered_on = Some("2026-01-07".into());
-    t.store.add_subject_request(&r, &event(AuditAction::SubjectRequestRecorded)).await.unwrap();
-    let mut answered = r.clone();
-    answered.version = 2;
-    let restriction = haven_storage::CaseRestrictionRow {
-        case_id: "case-2".into(),
-        request_id: "req-2".into(),
-        reason: vec![1],
-        restricted_by: w.caseworker.id.clone(),
-        restricted_at: T0 + 70,
-    };
-    t.store.restrict_case(&restriction, &answered, 1, &event(AuditAction::CaseRestricted)).await.unwrap();
+    crate::subject_requests::restrict(&t, "req-2", "case-2", &w.caseworker.id, vec![1]).await;
     for (org, referred_in) in &scopes {
         let mut listed = t.store.case_overviews_among(Some((org, *referred_in)), &all).await.unwrap();
         listed.retain(|o| o.case.id != "case-2");

@@ -17,23 +17,7 @@ contract_tests!(
 
 /// A request, a restriction and a rectification on the registration `case-9` (for the backup).
 pub(crate) async fn fill_subject_requests(t: &TestStore, by: &str) {
-    let mut r = request("req-9", "case-9", by);
-    r.kind = "restriction".into();
-    r.identity_checked_by = Some(by.into());
-    r.identity_method = Some("representative".into());
-    r.identity_checked_on = Some("2026-01-06".into());
-    r.answered_on = Some("2026-01-07".into());
-    t.store.add_subject_request(&r, &event(AuditAction::SubjectRequestRecorded)).await.unwrap();
-    let mut answered = r.clone();
-    answered.version = 2;
-    let restriction = CaseRestrictionRow {
-        case_id: "case-9".into(),
-        request_id: "req-9".into(),
-        reason: vec![0, 1, 2],
-        restricted_by: by.into(),
-        restricted_at: T0 + 70,
-    };
-    t.store.restrict_case(&restriction, &answered, 1, &event(AuditAction::CaseRestricted)).await.unwrap();
+    restrict(t, "req-9", "case-9", by, vec![0, 1, 2]).await;
     let mut reg = t.store.registration("case-9").await.unwrap().unwrap();
     let version = reg.version;
     reg.record = b"sealed rectified record".to_vec();
@@ -46,7 +30,28 @@ pub(crate) async fn fill_subject_requests(t: &TestStore, by: &str) {
         .unwrap();
 }
 
-pub(crate) fn request(id: &str, case_id: &str, by: &str) -> SubjectRequestRow {
+/// Restricts `case_id` (Reg 2016/679 Art 18) through an answered restriction request `request_id`.
+pub(crate) async fn restrict(t: &TestStore, request_id: &str, case_id: &str, by: &str, reason: Vec<u8>) {
+    let mut r = request(request_id, case_id, by);
+    r.kind = "restriction".into();
+    r.identity_checked_by = Some(by.into());
+    r.identity_method = Some("representative".into());
+    r.identity_checked_on = Some("2026-01-06".into());
+    r.answered_on = Some("2026-01-07".into());
+    t.store.add_subject_request(&r, &event(AuditAction::SubjectRequestRecorded)).await.unwrap();
+    let mut answered = r.clone();
+    answered.version = 2;
+    let restriction = CaseRestrictionRow {
+        case_id: case_id.into(),
+        request_id: request_id.into(),
+        reason,
+        restricted_by: by.into(),
+        restricted_at: T0 + 70,
+    };
+    t.store.restrict_case(&restriction, &answered, 1, &event(AuditAction::CaseRestricted)).await.unwrap();
+}
+
+fn request(id: &str, case_id: &str, by: &str) -> SubjectRequestRow {
     SubjectRequestRow {
         id: id.into(),
         jurisdiction: "LV".into(),
