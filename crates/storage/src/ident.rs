@@ -13,6 +13,12 @@ const REG_COLUMNS: &str = "case_id, state, version, record, referred_on, sex, ag
 /// Lookups made by one statement of [`Store::cases_with_identifiers_each`].
 const BOUNDED_LOOKUPS_PER_STATEMENT: usize = 100;
 
+/// The numbers of lookups a statement of [`Store::cases_with_identifiers_each`] is written for.
+const LOOKUP_SHAPES: [usize; 6] = [4, 8, 16, 32, 64, BOUNDED_LOOKUPS_PER_STATEMENT];
+
+/// The value of a padding lookup (read with LIMIT 0, so never looked for).
+const NO_VALUE: &[u8] = &[];
+
 /// Ids bound in one `IN (...)` list at most (below SQLite's and PostgreSQL's parameter limits).
 const IN_CHUNK: usize = 500;
 
@@ -73,6 +79,24 @@ pub(crate) fn identifier_insert(case: usize, first: usize, rows: usize) -> Strin
     format!("INSERT INTO identifier_index (case_id, kind, value) VALUES {} ON CONFLICT DO NOTHING", values.join(", "))
 }
 
+/// SQLite's `INSERT INTO identifier_index` of one case's rows, given as one JSON array
+/// ([`identifier_list`]) at `$list`, the case id at `$case`: one statement whatever the number
+/// of rows, so it is prepared once per connection (rows written as `VALUES` would make a new
+/// statement for every count).
+pub(crate) fn identifier_insert_listed(case: usize, list: usize) -> String {
+    format!(
+        "INSERT INTO identifier_index (case_id, kind, value) \
+         SELECT ${case}, j.value ->> 0, unhex(j.value ->> 1) FROM json_each(${list}) AS j WHERE true \
+         ON CONFLICT DO NOTHING"
+    )
+}
+
+/// A case's identifier rows as the JSON array of [`identifier_insert_listed`]: `[kind, hex value]`.
+pub(crate) fn identifier_list(ids: &Identifiers) -> String {
+    serde_json::Value::Array(ids.iter().map(|(kind, value)| serde_json::json!([kind, hex::encode(value)])).collect())
+        .to_string()
+}
+
 /// Writes a case's identifier rows, the old ones deleted first (`new`: a new case has none).
 macro_rules! put_identifiers {
     ($tx:ident, $case_id:expr, $ids:expr) => {
@@ -81,15 +105,24 @@ macro_rules! put_identifiers {
     };
     (new, $tx:ident, $case_id:expr, $ids:expr) => {
         // Many rows per statement: a case has a few dozen keys, and each statement is a round
-        // trip while the write lock is held.
+        // trip while the write lock is held (on SQLite all in one, the same statement for any
+        // number of rows).
         let ids: &$crate::ident::Identifiers = $ids;
-        for chunk in ids.chunks($crate::ident::IDENTIFIER_ROWS_PER_INSERT) {
-            let sql = $crate::ident::identifier_insert(1, 2, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($case_id);
-            for (kind, value) in chunk {
-                q = q.bind(kind).bind(value);
+        if $crate::ident::several_statements_at_once(&$tx) {
+            sqlx::query(sqlx::AssertSqlSafe($crate::ident::identifier_insert_listed(1, 2)))
+                .bind($case_id)
+                .bind($crate::ident::identifier_list(ids))
+                .execute(&mut *$tx)
+                .await?;
+        } else {
+            for chunk in ids.chunks($crate::ident::IDENTIFIER_ROWS_PER_INSERT) {
+                let sql = $crate::ident::identifier_insert(1, 2, chunk.len());
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($case_id);
+                for (kind, value) in chunk {
+                    q = q.bind(kind).bind(value);
+                }
+                q.execute(&mut *$tx).await?;
             }
-            q.execute(&mut *$tx).await?;
         }
     };
 }
@@ -180,30 +213,26 @@ macro_rules! bind_registration {
 
 /// Inserts a new case with its person, registration and identifier indexes inside an open
 /// transaction (the caller checked that the rows belong to the case). On SQLite it is one call
-/// (one round trip to the database thread while the write lock is held) when the identifier
-/// rows fit one statement; on PostgreSQL one statement per table.
+/// (one round trip to the database thread while the write lock is held), the same statement for
+/// every case; on PostgreSQL one statement per table.
 macro_rules! insert_registration {
     ($tx:ident, $case:expr, $person:expr, $reg:expr, $identifiers:expr) => {{
         let case: &CaseRow = $case;
         let ids: &$crate::ident::Identifiers = $identifiers;
-        // cases $1-$6, persons $7-$13, registrations $14-$32, identifiers from $33
-        if $crate::ident::several_statements_at_once(&$tx) && ids.len() <= $crate::ident::IDENTIFIER_ROWS_PER_INSERT {
-            let mut sql = format!(
-                "{}; {}; {}",
+        // cases $1-$6, persons $7-$13, registrations $14-$32, the identifier rows $33
+        if $crate::ident::several_statements_at_once(&$tx) {
+            let sql = format!(
+                "{}; {}; {}; {}",
                 $crate::ident::case_insert(1),
                 $crate::ident::person_upsert(7),
-                $crate::ident::registration_insert(14)
+                $crate::ident::registration_insert(14),
+                $crate::ident::identifier_insert_listed(1, 33)
             );
-            if !ids.is_empty() {
-                sql.push_str("; ");
-                sql.push_str(&$crate::ident::identifier_insert(1, 33, ids.len()));
-            }
             let q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            let mut q = bind_registration!(bind_person!(bind_case!(q, case), $person), $reg);
-            for (kind, value) in ids {
-                q = q.bind(kind).bind(value);
-            }
-            q.execute(&mut *$tx).await?;
+            bind_registration!(bind_person!(bind_case!(q, case), $person), $reg)
+                .bind($crate::ident::identifier_list(ids))
+                .execute(&mut *$tx)
+                .await?;
         } else {
             bind_case!(sqlx::query(sqlx::AssertSqlSafe($crate::ident::case_insert(1))), case)
                 .execute(&mut *$tx)
@@ -311,9 +340,7 @@ impl Store {
     where
         F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
     {
-        if let crate::Backend::Sqlite(pool) = &self.backend
-            && identifiers.len() <= IDENTIFIER_ROWS_PER_INSERT
-        {
+        if let crate::Backend::Sqlite(pool) = &self.backend {
             return self.create_registration_with_key_sqlite(pool, case, key, rows, identifiers, audit).await;
         }
         let row = audited_tx!(self, audit, |tx| {
@@ -335,9 +362,11 @@ impl Store {
         Ok(row)
     }
 
-    /// [`Store::create_registration_with_key`] on SQLite in four calls while the write lock is held:
-    /// BEGIN; the key's row, returning its id with the audit head; every row of the case with the
-    /// audit entry and the new head in one call (parameters numbered across the statements); COMMIT.
+    /// [`Store::create_registration_with_key`] on SQLite, as one member of the group commit
+    /// (`group_commit`: registrations saved at once share a transaction, each in its savepoint)
+    /// in two calls: the key's row, returning its id with the audit head; every row of the case
+    /// with the audit entry and the new head in one call (parameters numbered across the
+    /// statements).
     async fn create_registration_with_key_sqlite<F>(
         &self,
         pool: &sqlx::SqlitePool,
@@ -351,43 +380,40 @@ impl Store {
         F: FnOnce(&SubjectKeyRow) -> Option<(PersonRow, RegistrationRow)>,
     {
         let signer = self.signer.as_ref().ok_or(StorageError::NoAuditSigner)?;
-        let _turn = self.sqlite_write_turn().await;
-        let mut tx = self.sqlite_writer(pool).begin_with("BEGIN IMMEDIATE").await?;
-        let (id, head_seq, head_mac): (i64, Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
-            "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, (SELECT seq FROM audit_head WHERE id = 1), (SELECT mac FROM audit_head WHERE id = 1)",
-        )
-        .bind(&case.id)
-        .bind(key.wrapping_key_id)
-        .bind(key.wrapped)
-        .bind(key.created_at)
-        .fetch_one(&mut *tx)
-        .await?;
-        let row = key.row(id, &case.id);
-        // An early return drops the transaction, which rolls it back.
-        let (person, registration) = NewRegistration::made(rows, &row, case, identifiers, audit)?;
-        let head = head_seq.zip(head_mac);
-        let (seq, mac, new_head_mac) = crate::audit_chained(signer.as_ref(), head, audit)?;
-        // cases $1-$6, persons $7-$13, registrations $14-$32, identifiers from $33, then the
-        // audit entry's 12 and the head's MAC
-        let entry = 33 + 2 * identifiers.len();
-        let mut sql = format!("{}; {}; {}", case_insert(1), person_upsert(7), registration_insert(14));
-        if !identifiers.is_empty() {
-            sql.push_str("; ");
-            sql.push_str(&identifier_insert(1, 33, identifiers.len()));
-        }
-        sql.push_str("; ");
-        sql.push_str(&crate::audit_entry_insert(entry));
-        sql.push_str("; ");
-        sql.push_str(&crate::audit_head_upsert(entry, entry + 11, entry + 12));
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        let mut q = bind_registration!(bind_person!(bind_case!(q, case), &person), &registration);
-        for (kind, value) in identifiers {
-            q = q.bind(kind).bind(value);
-        }
-        bind_audit_entry!(q, seq, audit, mac).bind(new_head_mac.to_vec()).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(row)
+        self.sqlite_group_write(pool, async |conn: &mut sqlx::SqliteConnection| {
+            let (id, head_seq, head_mac): (i64, Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+                "INSERT INTO subject_keys (case_id, wrapping_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) \
+                 RETURNING id, (SELECT seq FROM audit_head WHERE id = 1), (SELECT mac FROM audit_head WHERE id = 1)",
+            )
+            .bind(&case.id)
+            .bind(key.wrapping_key_id)
+            .bind(key.wrapped)
+            .bind(key.created_at)
+            .fetch_one(&mut *conn)
+            .await?;
+            let row = key.row(id, &case.id);
+            // An error rolls back this registration's savepoint.
+            let (person, registration) = NewRegistration::made(rows, &row, case, identifiers, audit)?;
+            let head = head_seq.zip(head_mac);
+            let (seq, mac, new_head_mac) = crate::audit_chained(signer.as_ref(), head, audit)?;
+            // cases $1-$6, persons $7-$13, registrations $14-$32, the identifier rows $33, then the
+            // audit entry's 12 and the head's MAC: the same statement for every registration.
+            let sql = format!(
+                "{}; {}; {}; {}; {}; {}",
+                case_insert(1),
+                person_upsert(7),
+                registration_insert(14),
+                identifier_insert_listed(1, 33),
+                crate::audit_entry_insert(34),
+                crate::audit_head_upsert(34, 45, 46)
+            );
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let q = bind_registration!(bind_person!(bind_case!(q, case), &person), &registration);
+            let q = q.bind(identifier_list(identifiers));
+            bind_audit_entry!(q, seq, audit, mac).bind(new_head_mac.to_vec()).execute(&mut *conn).await?;
+            Ok(row)
+        })
+        .await
     }
 
     /// Creates several cases, each with its person, registration, identifier indexes and audit entry, and
@@ -523,8 +549,7 @@ impl Store {
     ) -> Result<Vec<CaseOverviewRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IN_CHUNK) {
-            let first = if scope.is_some() { 3 } else { 1 };
-            let list = placeholders(first, chunk.len());
+            let list = self.listed(if scope.is_some() { 3 } else { 1 });
             let sql = match scope {
                 Some(_) => format!(
                     "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
@@ -543,10 +568,7 @@ impl Store {
                 if let Some((organisation_id, referred_in)) = scope {
                     q = q.bind(organisation_id).bind(referred_in.unwrap_or(""));
                 }
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.fetch_all(pool).await?
+                q.bind(crate::json_list(chunk)).fetch_all(pool).await?
             });
             out.extend(self.overviews_of(cases).await?);
         }
@@ -560,16 +582,15 @@ impl Store {
         let mut rest = cases.into_iter().peekable();
         while rest.peek().is_some() {
             let chunk: Vec<CaseRow> = rest.by_ref().take(IN_CHUNK).collect();
-            let list = placeholders(1, chunk.len());
-            let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id IN ({list})");
-            let regs = on_pool!(self, |pool| {
-                let mut rq = sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(reg_sql.clone()));
-                for c in &chunk {
-                    rq = rq.bind(&c.id);
-                }
-                rq.fetch_all(pool).await?
-            });
+            let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id IN ({})", self.listed(1));
             let ids: Vec<String> = chunk.iter().map(|c| c.id.clone()).collect();
+            let listed = crate::json_list(&ids);
+            let regs = on_pool!(self, |pool| {
+                sqlx::query_as::<_, RegistrationRow>(sqlx::AssertSqlSafe(reg_sql.clone()))
+                    .bind(&listed)
+                    .fetch_all(pool)
+                    .await?
+            });
             let mut shared = self.shares_of_cases(&ids).await?;
             let mut regs: std::collections::HashMap<String, RegistrationRow> =
                 regs.into_iter().map(|r| (r.case_id.clone(), r)).collect();
@@ -621,31 +642,32 @@ impl Store {
     pub async fn cases_with_identifiers_each(&self, lookups: &[IdentifierLookup<'_>]) -> Result<Vec<Vec<String>>> {
         let mut found: Vec<Vec<String>> = vec![Vec::new(); lookups.len()];
         for (c, chunk) in lookups.chunks(BOUNDED_LOOKUPS_PER_STATEMENT).enumerate() {
-            let mut next = 1usize;
-            let mut parts = Vec::with_capacity(chunk.len());
-            for (j, l) in chunk.iter().enumerate() {
-                let (k, v) = (next, next + 1);
-                next += 2;
-                let limit = match l.limit {
-                    Some(_) => {
-                        next += 1;
-                        format!(" LIMIT ${}", next - 1)
-                    }
-                    None => String::new(),
-                };
-                parts.push(format!(
-                    "SELECT CAST({j} AS BIGINT) AS i, case_id FROM (SELECT case_id FROM identifier_index \
-                     WHERE kind = ${k} AND value = ${v}{limit}) AS v{j}"
-                ));
-            }
-            let sql = parts.join(" UNION ALL ");
+            // The statement is one of a few shapes, whatever the lookups: each subquery has a
+            // LIMIT, and the chunk is padded to the next of LOOKUP_SHAPES with lookups of nothing
+            // (LIMIT 0), so it is prepared once per connection and stays in the statement cache.
+            let slots = LOOKUP_SHAPES.iter().copied().find(|&n| n >= chunk.len()).unwrap_or(chunk.len());
+            let sql = (0..slots)
+                .map(|j| {
+                    format!(
+                        "SELECT CAST({j} AS BIGINT) AS i, case_id FROM (SELECT case_id FROM identifier_index \
+                         WHERE kind = ${} AND value = ${} LIMIT ${}) AS v{j}",
+                        3 * j + 1,
+                        3 * j + 2,
+                        3 * j + 3
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
             let rows: Vec<(i64, String)> = on_pool!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for l in chunk {
-                    q = q.bind(l.kind).bind(l.value);
-                    if let Some(n) = l.limit {
-                        q = q.bind(i64::try_from(n).unwrap_or(i64::MAX));
-                    }
+                    q = q
+                        .bind(l.kind)
+                        .bind(l.value)
+                        .bind(l.limit.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX)));
+                }
+                for _ in chunk.len()..slots {
+                    q = q.bind("").bind(NO_VALUE).bind(0i64);
                 }
                 q.fetch_all(pool).await?
             });
@@ -673,8 +695,8 @@ impl Store {
         let reg_columns: String =
             REG_COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut out = Vec::with_capacity(ids.len());
+        let list = self.listed(3);
         for chunk in ids.chunks(IN_CHUNK) {
-            let list = placeholders(3, chunk.len());
             let sql = format!(
                 "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at, \
                  {reg_columns}, EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id) AS shared \
@@ -685,14 +707,14 @@ impl Store {
                       OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
                       OR (r.state = 'submitted' AND c.jurisdiction = $2)) ORDER BY c.id"
             );
+            let listed = crate::json_list(chunk);
             let rows: Vec<MatchableRow> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_as::<_, MatchableRow>(sqlx::AssertSqlSafe(sql.clone()))
+                sqlx::query_as::<_, MatchableRow>(sqlx::AssertSqlSafe(sql.clone()))
                     .bind(organisation_id)
-                    .bind(referred_in.unwrap_or(""));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.fetch_all(pool).await?
+                    .bind(referred_in.unwrap_or(""))
+                    .bind(&listed)
+                    .fetch_all(pool)
+                    .await?
             });
             let shared: Vec<String> = rows.iter().filter(|r| r.shared).map(|r| r.case.id.clone()).collect();
             let mut shares = if shared.is_empty() { Default::default() } else { self.shares_of_cases(&shared).await? };
@@ -713,14 +735,11 @@ impl Store {
         let sql = format!(
             "SELECT case_id, organisation_id, compartments FROM case_shares WHERE case_id IN ({}) \
              ORDER BY case_id, organisation_id",
-            placeholders(1, ids.len())
+            self.listed(1)
         );
+        let listed = crate::json_list(ids);
         let rows: Vec<(String, String, String)> = on_pool!(self, |pool| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for id in ids {
-                q = q.bind(id);
-            }
-            q.fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&listed).fetch_all(pool).await?
         });
         let mut shared: std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>> = Default::default();
         for (case_id, organisation_id, c) in rows {

@@ -41,8 +41,9 @@ pub(crate) enum Backend {
 pub struct Store {
     pub(crate) backend: Backend,
     signer: Option<Arc<dyn AuditSigner>>,
-    /// SQLite's writers of this process, queued in arrival order (see [`Store::sqlite_write_turn`]).
-    sqlite_writes: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's writers of this process, queued in arrival order (see [`Store::sqlite_write_turn`]),
+    /// and the group commit of new registrations (`group_commit`).
+    sqlite_writes: Arc<group_commit::SqliteWrites>,
     /// SQLite: the one connection write transactions use, so that the writer whose turn it is
     /// never waits for a connection that readers hold.
     sqlite_writer: Option<sqlx::SqlitePool>,
@@ -272,6 +273,13 @@ mod annual_report;
 pub use annual_report::*;
 mod subject_requests;
 pub use subject_requests::*;
+mod group_commit;
+
+/// `items` as a JSON array of strings, bound for [`Store::listed`].
+pub(crate) fn json_list<T: AsRef<str>>(items: &[T]) -> String {
+    serde_json::Value::Array(items.iter().map(|i| serde_json::Value::String(i.as_ref().to_owned())).collect())
+        .to_string()
+}
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `haven.db` in `dir` and migrates it.
@@ -335,6 +343,18 @@ impl Store {
         }
     }
 
+    /// A subquery giving the strings of the JSON array bound at `$n` (made by [`json_list`]): one
+    /// statement whatever the list's length. A list written as one placeholder per value is a new
+    /// statement for every length (a duplicate check's candidates number anything from none to
+    /// hundreds), prepared afresh each time and pushing the statements that repeat out of each
+    /// connection's statement cache.
+    pub(crate) fn listed(&self, n: usize) -> String {
+        match self.backend {
+            Backend::Sqlite(_) => format!("SELECT value FROM json_each(${n})"),
+            Backend::Postgres(_) => format!("SELECT json_array_elements_text(${n}::json)"),
+        }
+    }
+
     /// Whether the database answers (for /readyz).
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, |pool| {
@@ -345,6 +365,7 @@ impl Store {
 
     /// Closes the pool (checkpointing the SQLite WAL).
     pub async fn close(&self) {
+        drop(self.sqlite_write_turn().await);
         if let Some(writer) = &self.sqlite_writer {
             writer.close().await;
         }
@@ -357,9 +378,17 @@ impl Store {
     /// (p99 of 456 ms for a median of 49 ms, 16 writers). This lock is fair: writers of this
     /// process go in the order they came. Another process writing the same file (a CLI command)
     /// still meets the busy timeout. On PostgreSQL it is never taken.
-    pub(crate) async fn sqlite_write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    ///
+    /// A group of new registrations left open for more (`group_commit`) is committed first: its
+    /// members learn the outcome when they take the turn again.
+    pub(crate) async fn sqlite_write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, group_commit::WriteTurn>> {
         match &self.backend {
-            Backend::Sqlite(_) => Some(self.sqlite_writes.lock().await),
+            Backend::Sqlite(_) => {
+                let mut turn = self.sqlite_writes.turn.lock().await;
+                // A failed commit is its members' error, recorded for them.
+                let _ = turn.flush().await;
+                Some(turn)
+            }
             Backend::Postgres(_) => None,
         }
     }
