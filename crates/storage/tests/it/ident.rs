@@ -307,6 +307,33 @@ async fn several_registrations_are_written_all_or_none(t: TestStore) {
     t.assert_chain(u64::try_from(seq + 4).unwrap()).await;
 }
 
+/// Saves `case-{i}` under `reference` with its subject key and document `doc-case-{i}`, as a
+/// future that owns what it needs (to be spawned).
+fn save_with_key(
+    t: &TestStore,
+    w: &World,
+    i: usize,
+    reference: String,
+) -> impl std::future::Future<Output = Result<(), StorageError>> + Send + 'static {
+    let (store, by, ngo) = (t.store.clone(), w.caseworker.id.clone(), w.ngo.id.clone());
+    async move {
+        let id = format!("case-{i}");
+        let c = case(&id, &reference, &ngo, &by, "LV", T0);
+        let key = NewSubjectKey { wrapping_key_id: 1, wrapped: b"wrapped key", created_at: T0 };
+        let identifiers = ids(&[("document", format!("doc-{id}").as_bytes())]);
+        store
+            .create_registration_with_key(
+                &c,
+                key,
+                |_| Some((person(&id, 1), registration(&id, false, &by, ""))),
+                &identifiers,
+                &on_case(REGISTERED, &id),
+            )
+            .await
+            .map(|_| ())
+    }
+}
+
 /// Registrations saved at the same moment (on SQLite they share a transaction, each in its
 /// savepoint) are each written whole, a refused one (its reference taken) alone left out, with other
 /// writes of the store in between; each entry is in the audit chain once.
@@ -317,26 +344,10 @@ async fn registrations_saved_at_once_stand_or_fail_alone(t: TestStore) {
     let seq = t.head_seq().await;
     let mut tasks = Vec::new();
     for i in 0..30usize {
-        let (store, by) = (t.store.clone(), w.caseworker.id.clone());
-        let ngo = w.ngo.id.clone();
-        tasks.push(tokio::spawn(async move {
-            let id = format!("case-{i}");
-            // every sixth takes a reference already given
-            let reference = if i % 6 == 5 { "LV-2026-0999".to_owned() } else { format!("LV-2026-{i:04}") };
-            let c = case(&id, &reference, &ngo, &by, "LV", T0);
-            let key = NewSubjectKey { wrapping_key_id: 1, wrapped: b"wrapped key", created_at: T0 };
-            let identifiers = ids(&[("document", format!("doc-{id}").as_bytes())]);
-            let written = store
-                .create_registration_with_key(
-                    &c,
-                    key,
-                    |_| Some((person(&id, 1), registration(&id, false, &by, ""))),
-                    &identifiers,
-                    &on_case(REGISTERED, &id),
-                )
-                .await;
-            (i, written.map(|_| ()))
-        }));
+        // every sixth takes a reference already given
+        let reference = if i % 6 == 5 { "LV-2026-0999".to_owned() } else { format!("LV-2026-{i:04}") };
+        let save = save_with_key(&t, &w, i, reference);
+        tasks.push(tokio::spawn(async move { (i, save.await) }));
     }
     // other writes meanwhile, which take the turn too
     for n in 0..5 {
@@ -386,24 +397,7 @@ async fn a_registration_stopped_halfway_is_written_whole_or_not_at_all(t: TestSt
     let seq = t.head_seq().await;
     let mut tasks = Vec::new();
     for i in 0..24usize {
-        let (store, by, ngo) = (t.store.clone(), w.caseworker.id.clone(), w.ngo.id.clone());
-        let task = tokio::spawn(async move {
-            let id = format!("case-{i}");
-            let c = case(&id, &format!("LV-2026-{i:04}"), &ngo, &by, "LV", T0);
-            let key = NewSubjectKey { wrapping_key_id: 1, wrapped: b"wrapped key", created_at: T0 };
-            let identifiers = ids(&[("document", format!("doc-{id}").as_bytes())]);
-            store
-                .create_registration_with_key(
-                    &c,
-                    key,
-                    |_| Some((person(&id, 1), registration(&id, false, &by, ""))),
-                    &identifiers,
-                    &on_case(REGISTERED, &id),
-                )
-                .await
-                .map(|_| ())
-        });
-        tasks.push((i, task));
+        tasks.push((i, tokio::spawn(save_with_key(&t, &w, i, format!("LV-2026-{i:04}")))));
     }
     // every other save is stopped after a few turns of the scheduler
     for (i, task) in &tasks {
