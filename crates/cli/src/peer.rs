@@ -33,7 +33,8 @@ pub enum PeerCommand {
     Add {
         file: PathBuf,
         /// The signing key id the peer's operator read out; the entry must be signed by it.
-        #[arg(long)]
+        /// Key ids are base64url and may begin with `-`.
+        #[arg(long, allow_hyphen_values = true)]
         signing_key_id: String,
     },
     /// Lists the pinned peers and their keys.
@@ -42,6 +43,8 @@ pub enum PeerCommand {
     Revoke {
         /// The peer's instance id.
         instance: String,
+        /// The key id (base64url; it may begin with `-`).
+        #[arg(allow_hyphen_values = true)]
         key_id: String,
     },
     /// Applies a pinned peer's newer signed entry (its key rotation), from a file.
@@ -61,6 +64,8 @@ pub enum PeerCommand {
     /// only current key of its kind is never revoked: rotate first (`rotate-own`).
     RevokeOwn {
         /// The key id of the key to revoke (signing or encryption; `haven peer self` lists them).
+        /// Key ids are base64url and may begin with `-`.
+        #[arg(allow_hyphen_values = true)]
         key_id: String,
         /// Why, in one line (kept with the key).
         #[arg(long)]
@@ -254,5 +259,25 @@ mod tests {
         let err = parse(&["add", "ee.json"]).unwrap_err();
         assert!(err.to_string().contains("--signing-key-id"), "{err}");
         assert!(parse(&["revoke", "EE"]).is_err());
+    }
+
+    // A key id is base64url, so one in 64 begins with `-`: it is a value, not an option.
+    const DASHED: &str = "-ajhQ4UV4fDBOn8KnmDXtrGGKaFRvKt_rCgJyRgZe3Y";
+
+    #[test]
+    fn key_ids_beginning_with_a_dash_are_values_in_every_peer_command() {
+        assert_eq!(
+            parse(&["add", "ee.json", "--signing-key-id", DASHED]).unwrap(),
+            PeerCommand::Add { file: "ee.json".into(), signing_key_id: DASHED.into() }
+        );
+        assert_eq!(
+            parse(&["revoke", "EE", DASHED]).unwrap(),
+            PeerCommand::Revoke { instance: "EE".into(), key_id: DASHED.into() }
+        );
+        let revoked = PeerCommand::RevokeOwn { key_id: DASHED.into(), reason: "lost laptop".into(), out: None };
+        assert_eq!(parse(&["revoke-own", DASHED, "--reason", "lost laptop"]).unwrap(), revoked);
+        assert_eq!(parse(&["revoke-own", "--reason", "lost laptop", DASHED]).unwrap(), revoked);
+        assert!(parse(&["add", "ee.json", "--signing-key-id"]).is_err(), "a missing key id is still an error");
+        assert!(parse(&["revoke-own", "--reason", "x"]).is_err());
     }
 }
