@@ -50,6 +50,13 @@ use linkage::{PersonFacts, PersonIndex, block_key_basis, block_key_pairs};
 const BLOCK_LOOKUP_BOUND: usize = 400;
 pub use persons::RelinkJob;
 
+/// The organisation a new case belongs to, and its jurisdiction (the case's reference begins with it).
+#[derive(Clone, Copy)]
+pub(crate) struct CaseOwner<'a> {
+    pub organisation_id: &'a str,
+    pub jurisdiction: haven_domain::Jurisdiction,
+}
+
 /// The person model in use, replaceable while serving as the keyring is: a reader holds the
 /// model it took whole, whatever replaces it meanwhile. With it, whether the candidate index
 /// was checked against it (set once per model).
@@ -606,18 +613,11 @@ impl App {
         self.require(principal, Permission::RegisterCase).await?;
         self.country_of(principal.organisation.jurisdiction)?;
         let reg = reg.normalise(self.reference.forms)?;
-        // A reference is the jurisdiction and eight hex digits of the new id: in a register of
-        // 200,000 cases two of them almost surely share one, so a taken reference (the only
-        // unique value a new case can share: its id and everything keyed by it are new) is drawn
-        // again; nothing was written by the refused attempt.
-        let mut attempt = 1;
-        let case = loop {
-            match self.write_new_registration(principal, &reg).await? {
-                Ok(case) => break case,
-                Err(StorageError::Conflict(_)) if attempt < NEW_REFERENCE_ATTEMPTS => attempt += 1,
-                Err(e) => return Err(e.into()),
-            }
+        let owner = CaseOwner {
+            organisation_id: &principal.organisation.id,
+            jurisdiction: principal.organisation.jurisdiction,
         };
+        let case = self.write_new_case(principal, owner, &reg, None).await?;
         let id = case.id.clone();
         let possible_duplicates = self.duplicates_of(principal, &id, &reg, case.created_at).await?;
         Ok(Saved { id, reference: case.reference, version: 1, state: RegistrationState::Draft, possible_duplicates })
@@ -625,15 +625,47 @@ impl App {
 
     /// A new case of the principal's organisation and jurisdiction, under a new id and reference.
     fn new_case_row(&self, principal: &Principal) -> CaseRow {
+        let owner = CaseOwner {
+            organisation_id: &principal.organisation.id,
+            jurisdiction: principal.organisation.jurisdiction,
+        };
+        self.new_case_row_of(principal, owner)
+    }
+
+    /// A new case owned by `owner`, registered by `principal`, under a new id and reference.
+    fn new_case_row_of(&self, principal: &Principal, owner: CaseOwner<'_>) -> CaseRow {
         let id = new_id();
         CaseRow {
-            reference: new_reference(principal.organisation.jurisdiction, &id),
+            reference: new_reference(owner.jurisdiction, &id),
             id,
-            owner_organisation_id: principal.organisation.id.clone(),
-            jurisdiction: principal.organisation.jurisdiction,
+            owner_organisation_id: owner.organisation_id.to_owned(),
+            jurisdiction: owner.jurisdiction,
             created_by: principal.user.id.clone(),
             created_at: self.now(),
             shares: vec![],
+        }
+    }
+
+    /// Writes a new draft case owned by `owner` with its registration `reg` (already normalised)
+    /// and its subject key. A reference is the jurisdiction and eight hex digits of the new id: in
+    /// a register of 200,000 cases two of them almost surely share one, so a taken reference (the
+    /// only unique value a new case can share: its id and everything keyed by it are new) is drawn
+    /// again, up to [`NEW_REFERENCE_ATTEMPTS`] times; nothing was written by a refused attempt.
+    /// `detail` goes with the audit entry.
+    pub(crate) async fn write_new_case(
+        &self,
+        principal: &Principal,
+        owner: CaseOwner<'_>,
+        reg: &Registration,
+        detail: Option<&str>,
+    ) -> AppResult<CaseRow> {
+        let mut attempt = 1;
+        loop {
+            match self.write_new_registration(principal, owner, reg, detail).await? {
+                Ok(case) => return Ok(case),
+                Err(StorageError::Conflict(_)) if attempt < NEW_REFERENCE_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
         }
     }
 
@@ -642,12 +674,17 @@ impl App {
     async fn write_new_registration(
         &self,
         principal: &Principal,
+        owner: CaseOwner<'_>,
         reg: &Registration,
+        detail: Option<&str>,
     ) -> AppResult<Result<CaseRow, StorageError>> {
-        let case = self.new_case_row(principal);
+        let case = self.new_case_row_of(principal, owner);
         let id = case.id.clone();
-        let event =
-            self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(&principal.organisation.id));
+        let mut event =
+            self.event(principal, AuditAction::RegistrationCreated).on("case", &id, Some(owner.organisation_id));
+        if let Some(detail) = detail {
+            event = event.detail(detail.to_owned());
+        }
         let identifiers = self.identifiers(reg, case.created_at)?;
         let Some((key, wrapping_key_id, wrapped)) = self.new_subject_key(&id)? else {
             let row = self.registration_row(principal, &id, reg, RegistrationState::Draft, None, 1)?;
@@ -1908,7 +1945,7 @@ impl App {
         self.country_of(principal.organisation.jurisdiction)?;
         // Every case's rows first, then one transaction writes them all: a failure half way writes none.
         // Each case's own key is made before (it encrypts the record); a key whose case was not written
-        // holds no data of it. A taken reference (see `create_registration`) draws the whole file's ids
+        // holds no data of it. A taken reference (see `write_new_case`) draws the whole file's ids
         // again.
         let mut attempt = 1;
         let rows = loop {

@@ -10,7 +10,8 @@ use haven_storage::OrganisationRow;
 impl App {
     /// Opens a draft case owned by `organisation` with `reg` (the fields shared), registered by
     /// the focal point `principal` on the organisation's behalf; `detail` says where it came from
-    /// (audited with the registration). Returns the case id.
+    /// (audited with the registration). The case gets its own subject key and, like every new
+    /// case, a new reference when the one drawn is taken. Returns the case id.
     pub(crate) async fn open_referred_case(
         &self,
         principal: &Principal,
@@ -19,23 +20,8 @@ impl App {
         detail: &str,
     ) -> AppResult<String> {
         let reg = reg.normalise(self.reference.forms)?;
-        let id = new_id();
-        let case = CaseRow {
-            id: id.clone(),
-            reference: crate::new_reference(organisation.jurisdiction, &id),
-            owner_organisation_id: organisation.id.clone(),
-            jurisdiction: organisation.jurisdiction,
-            created_by: principal.user.id.clone(),
-            created_at: self.now(),
-            shares: vec![],
-        };
-        let row = self.registration_row(principal, &id, &reg, RegistrationState::Draft, None, 1)?;
-        let person = self.person_row(&id, &reg)?;
-        let event = self
-            .event(principal, AuditAction::RegistrationCreated)
-            .on("case", &id, Some(&organisation.id))
-            .detail(detail.to_owned());
-        self.store.create_registration(&case, &person, &row, &self.identifiers(&reg, case.created_at)?, &event).await?;
-        Ok(id)
+        let owner = CaseOwner { organisation_id: &organisation.id, jurisdiction: organisation.jurisdiction };
+        let case = self.write_new_case(principal, owner, &reg, Some(detail)).await?;
+        Ok(case.id)
     }
 }

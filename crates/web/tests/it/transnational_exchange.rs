@@ -193,6 +193,9 @@ async fn art_11_4_dir_a_referral_from_lv_to_ee_is_accepted_and_its_updates_reach
     let cases = ee.t.call(Method::GET, "/api/v1/cases", Some(&ee_worker), None).await;
     assert!(cases.body.contains(&opened), "the NGO's caseworker finds the case: {}", cases.body);
     assert_eq!(audited(&ee.t.app, "registration_created", &format!("transnational referral {ee_id} of LV")).await, 1);
+    // Like every new case, it has its own subject key (erasing the person destroys it).
+    let keys = format!("SELECT COUNT(*) FROM subject_keys WHERE case_id = '{opened}'");
+    assert_eq!(ee.t.app.store().count_unchecked(&keys).await.unwrap(), 1, "the referred case has its own key");
 
     // The acknowledgements and the updates go back to LV.
     let back = ee.t.app.deliver_exchange_outbox(&poster, START + 6).await.unwrap();
