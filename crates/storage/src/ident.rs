@@ -658,8 +658,12 @@ impl Store {
                 })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
-            let rows: Vec<(i64, String)> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            // The ids come back as one JSON array in one row: on SQLite every row returned is a
+            // hand-off between the connection's thread and the caller, and a duplicate check's
+            // lookups find hundreds of ids.
+            let sql = format!("SELECT {} FROM ({sql}) AS found", self.json_rows("i", "case_id"));
+            let rows: String = on_pool!(self, |pool| {
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
                 for l in chunk {
                     q = q
                         .bind(l.kind)
@@ -669,8 +673,10 @@ impl Store {
                 for _ in chunk.len()..slots {
                     q = q.bind("").bind(NO_VALUE).bind(0i64);
                 }
-                q.fetch_all(pool).await?
+                q.fetch_one(pool).await?
             });
+            let rows: Vec<(i64, String)> = serde_json::from_str(&rows)
+                .map_err(|e| StorageError::Corrupt(format!("identifier lookups gave no list of ids: {e}")))?;
             for (j, case_id) in rows {
                 let slot = usize::try_from(j)
                     .ok()

@@ -355,6 +355,15 @@ impl Store {
         }
     }
 
+    /// An aggregate giving the rows' columns `a` and `b` as one JSON array of `[a, b]` pairs
+    /// (text; `[]` when there are none): many rows returned as one.
+    pub(crate) fn json_rows(&self, a: &str, b: &str) -> String {
+        match self.backend {
+            Backend::Sqlite(_) => format!("COALESCE(json_group_array(json_array({a}, {b})), '[]')"),
+            Backend::Postgres(_) => format!("COALESCE(json_agg(json_build_array({a}, {b}))::text, '[]')"),
+        }
+    }
+
     /// Whether the database answers (for /readyz).
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, |pool| {
