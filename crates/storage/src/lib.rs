@@ -275,6 +275,15 @@ mod subject_requests;
 pub use subject_requests::*;
 mod group_commit;
 
+/// Read connections of a SQLite store: two per core, from 4 to 16. SQLite reads are processor
+/// work, and in WAL mode every commit drops the page cache of each connection that reads after
+/// it: more connections than the cores can run at once only re-read the same pages and switch
+/// threads (on 2 cores, 4 connections saved faster than 8; BENCHMARKS.md).
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).clamp(4, 16)
+}
+
 /// `items` as a JSON array of strings, bound for [`Store::listed`].
 pub(crate) fn json_list<T: AsRef<str>>(items: &[T]) -> String {
     serde_json::Value::Array(items.iter().map(|i| serde_json::Value::String(i.as_ref().to_owned())).collect())
@@ -295,7 +304,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await?;
+        let pool = SqlitePoolOptions::new().max_connections(sqlite_readers()).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         Ok(Store {
