@@ -616,17 +616,19 @@ impl Store {
     /// Case ids carrying any of `values` as an identifier of `kind` (keyed blind indexes), each once.
     pub async fn cases_with_any_identifier(&self, kind: &str, values: &[Vec<u8>]) -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();
+        // The values bound as one JSON array of hex strings: one statement whatever their number.
+        let unhex = match self.backend {
+            crate::Backend::Sqlite(_) => "unhex(value)",
+            crate::Backend::Postgres(_) => "decode(value, 'hex')",
+        };
+        let sql = format!(
+            "SELECT DISTINCT case_id FROM identifier_index WHERE kind = $1 AND value IN (SELECT {unhex} FROM ({}) AS v)",
+            self.listed(2)
+        );
         for chunk in values.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT DISTINCT case_id FROM identifier_index WHERE kind = $1 AND value IN ({})",
-                placeholders(2, chunk.len())
-            );
+            let listed = crate::json_list(&chunk.iter().map(hex::encode).collect::<Vec<_>>());
             let ids: Vec<String> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(kind);
-                for v in chunk {
-                    q = q.bind(v);
-                }
-                q.fetch_all(pool).await?
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(kind).bind(&listed).fetch_all(pool).await?
             });
             out.extend(ids);
         }
@@ -1091,18 +1093,19 @@ impl Store {
     /// The cannot-link pairs that involve any of `case_ids`, each once, in order.
     pub async fn cannot_links_of(&self, case_ids: &[String]) -> Result<Vec<CannotLinkRow>> {
         let mut out: Vec<CannotLinkRow> = Vec::new();
+        // The ids bound as one JSON array: one statement whatever their number.
+        let list = self.listed(1);
+        let sql = format!(
+            "SELECT case_id_a, case_id_b, recorded_by, recorded_at FROM person_cannot_links \
+             WHERE case_id_a IN ({list}) OR case_id_b IN ({list})"
+        );
         for chunk in case_ids.chunks(IN_CHUNK) {
-            let list = placeholders(1, chunk.len());
-            let sql = format!(
-                "SELECT case_id_a, case_id_b, recorded_by, recorded_at FROM person_cannot_links \
-                 WHERE case_id_a IN ({list}) OR case_id_b IN ({list})"
-            );
+            let listed = crate::json_list(chunk);
             let rows: Vec<CannotLinkRow> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_as::<_, CannotLinkRow>(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.fetch_all(pool).await?
+                sqlx::query_as::<_, CannotLinkRow>(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(&listed)
+                    .fetch_all(pool)
+                    .await?
             });
             out.extend(rows);
         }

@@ -352,15 +352,15 @@ impl Store {
         }
     }
 
-    /// A subquery giving the strings of the JSON array bound at `$n` (made by [`json_list`]): one
-    /// statement whatever the list's length. A list written as one placeholder per value is a new
-    /// statement for every length (a duplicate check's candidates number anything from none to
-    /// hundreds), prepared afresh each time and pushing the statements that repeat out of each
-    /// connection's statement cache.
+    /// A subquery giving the strings of the JSON array bound at `$n` (made by [`json_list`]), as a
+    /// column `value`: one statement whatever the list's length. A list written as one placeholder
+    /// per value is a new statement for every length (a duplicate check's candidates number
+    /// anything from none to hundreds), prepared afresh each time and pushing the statements that
+    /// repeat out of each connection's statement cache.
     pub(crate) fn listed(&self, n: usize) -> String {
         match self.backend {
             Backend::Sqlite(_) => format!("SELECT value FROM json_each(${n})"),
-            Backend::Postgres(_) => format!("SELECT json_array_elements_text(${n}::json)"),
+            Backend::Postgres(_) => format!("SELECT json_array_elements_text(${n}::json) AS value"),
         }
     }
 

@@ -957,6 +957,11 @@ async fn candidates_are_read_within_the_same_scope_as_the_case_list(t: TestStore
     // More values than one statement binds.
     let many: Vec<Vec<u8>> = (0..1200u32).map(|i| i.to_be_bytes().to_vec()).chain([vec![2u8]]).collect();
     assert_eq!(t.store.cases_with_any_identifier("block", &many).await.unwrap(), ["case-2"]);
+    // Values of any bytes are found as they are (they are bound as hex).
+    let odd = vec![0u8, 0xff, b'"', b'\\', 0];
+    t.store.replace_identifiers_of_kind("document", &[("case-3".to_owned(), vec![odd.clone()])]).await.unwrap();
+    assert_eq!(t.store.cases_with_any_identifier("document", std::slice::from_ref(&odd)).await.unwrap(), ["case-3"]);
+    assert!(t.store.cases_with_any_identifier("document", &[odd[..4].to_vec()]).await.unwrap().is_empty());
 
     assert_eq!(t.store.linkage_index_basis().await.unwrap(), None);
     t.store.set_linkage_index_basis(b"one", 6, T0).await.unwrap();
