@@ -21,4 +21,13 @@ impl Store {
             Err(_) => Ok(row.try_get::<String, _>(0)?),
         }
     }
+
+    /// The value of a PostgreSQL server setting (`current_setting`), as text: `autovacuum` gives
+    /// `on` or `off`. PostgreSQL only.
+    pub async fn postgres_setting(&self, name: &str) -> Result<String> {
+        let Backend::Postgres(pool) = &self.backend else {
+            return Err(StorageError::Config("server settings are read on PostgreSQL only".into()));
+        };
+        Ok(sqlx::query_scalar("SELECT current_setting($1)").bind(name).fetch_one(pool).await?)
+    }
 }

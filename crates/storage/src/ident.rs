@@ -549,18 +549,19 @@ impl Store {
     ) -> Result<Vec<CaseOverviewRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IN_CHUNK) {
-            let list = self.listed(if scope.is_some() { 3 } else { 1 });
             let sql = match scope {
                 Some(_) => format!(
                     "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at \
                      FROM cases c LEFT JOIN registrations r ON r.case_id = c.id \
-                     WHERE c.id IN ({list}) AND (c.owner_organisation_id = $1 \
+                     WHERE {} AND (c.owner_organisation_id = $1 \
                         OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
-                        OR (r.state = 'submitted' AND c.jurisdiction = $2)) ORDER BY c.id"
+                        OR (r.state = 'submitted' AND c.jurisdiction = $2)) ORDER BY c.id",
+                    self.in_listed("c.id", 3)
                 ),
                 None => format!(
                     "SELECT id, reference, owner_organisation_id, jurisdiction, created_by, created_at \
-                     FROM cases WHERE id IN ({list}) ORDER BY id"
+                     FROM cases WHERE {} ORDER BY id",
+                    self.in_listed("id", 1)
                 ),
             };
             let cases = on_pool!(self, |pool| {
@@ -582,7 +583,7 @@ impl Store {
         let mut rest = cases.into_iter().peekable();
         while rest.peek().is_some() {
             let chunk: Vec<CaseRow> = rest.by_ref().take(IN_CHUNK).collect();
-            let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE case_id IN ({})", self.listed(1));
+            let reg_sql = format!("SELECT {REG_COLUMNS} FROM registrations WHERE {}", self.in_listed("case_id", 1));
             let ids: Vec<String> = chunk.iter().map(|c| c.id.clone()).collect();
             let listed = crate::json_list(&ids);
             let regs = on_pool!(self, |pool| {
@@ -617,13 +618,9 @@ impl Store {
     pub async fn cases_with_any_identifier(&self, kind: &str, values: &[Vec<u8>]) -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();
         // The values bound as one JSON array of hex strings: one statement whatever their number.
-        let unhex = match self.backend {
-            crate::Backend::Sqlite(_) => "unhex(value)",
-            crate::Backend::Postgres(_) => "decode(value, 'hex')",
-        };
         let sql = format!(
-            "SELECT DISTINCT case_id FROM identifier_index WHERE kind = $1 AND value IN (SELECT {unhex} FROM ({}) AS v)",
-            self.listed(2)
+            "SELECT DISTINCT case_id FROM identifier_index WHERE kind = $1 AND {}",
+            self.in_listed_hex("value", 2)
         );
         for chunk in values.chunks(IN_CHUNK) {
             let listed = crate::json_list(&chunk.iter().map(hex::encode).collect::<Vec<_>>());
@@ -703,13 +700,13 @@ impl Store {
         let reg_columns: String =
             REG_COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut out = Vec::with_capacity(ids.len());
-        let list = self.listed(3);
+        let listed_ids = self.in_listed("c.id", 3);
         for chunk in ids.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT c.id, c.reference, c.owner_organisation_id, c.jurisdiction, c.created_by, c.created_at, \
                  {reg_columns}, EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id) AS shared \
                  FROM cases c LEFT JOIN registrations r ON r.case_id = c.id \
-                 WHERE c.id IN ({list}) \
+                 WHERE {listed_ids} \
                    AND NOT EXISTS (SELECT 1 FROM case_restrictions x WHERE x.case_id = c.id) \
                    AND (c.owner_organisation_id = $1 \
                       OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = $1) \
@@ -741,9 +738,9 @@ impl Store {
         ids: &[String],
     ) -> Result<std::collections::HashMap<String, Vec<haven_domain::access::CaseShare>>> {
         let sql = format!(
-            "SELECT case_id, organisation_id, compartments FROM case_shares WHERE case_id IN ({}) \
+            "SELECT case_id, organisation_id, compartments FROM case_shares WHERE {} \
              ORDER BY case_id, organisation_id",
-            self.listed(1)
+            self.in_listed("case_id", 1)
         );
         let listed = crate::json_list(ids);
         let rows: Vec<(String, String, String)> = on_pool!(self, |pool| {
@@ -1094,10 +1091,10 @@ impl Store {
     pub async fn cannot_links_of(&self, case_ids: &[String]) -> Result<Vec<CannotLinkRow>> {
         let mut out: Vec<CannotLinkRow> = Vec::new();
         // The ids bound as one JSON array: one statement whatever their number.
-        let list = self.listed(1);
         let sql = format!(
-            "SELECT case_id_a, case_id_b, recorded_by, recorded_at FROM person_cannot_links \
-             WHERE case_id_a IN ({list}) OR case_id_b IN ({list})"
+            "SELECT case_id_a, case_id_b, recorded_by, recorded_at FROM person_cannot_links WHERE {} OR {}",
+            self.in_listed("case_id_a", 1),
+            self.in_listed("case_id_b", 1)
         );
         for chunk in case_ids.chunks(IN_CHUNK) {
             let listed = crate::json_list(chunk);

@@ -68,6 +68,15 @@ async fn postgres_has_no_pragmas() {
         return;
     };
     assert!(t.store.pragma("journal_mode").await.is_err());
+    let autovacuum = t.store.postgres_setting("autovacuum").await.unwrap();
+    assert!(autovacuum == "on" || autovacuum == "off", "autovacuum {autovacuum}");
+    assert!(t.store.postgres_setting("no_such_setting").await.is_err());
+}
+
+#[tokio::test]
+async fn sqlite_has_no_server_settings() {
+    let t = sqlite_store().await;
+    assert!(t.store.postgres_setting("autovacuum").await.is_err());
 }
 
 #[tokio::test]
