@@ -563,6 +563,14 @@ fn place_key(place: Option<&str>) -> String {
     place.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether two events are the same to Haven: the same type, date, country and place.
+fn same_event(a: &HtcdsEvent, b: &HtcdsEvent) -> bool {
+    a.hte_type == b.hte_type
+        && a.hte_date == b.hte_date
+        && a.hte_country == b.hte_country
+        && place_key(a.hte_city.as_deref()) == place_key(b.hte_city.as_deref())
+}
+
 impl ImportedEvent {
     /// Whether `event` is the event these fields came with: the same type, date, country and place.
     fn belongs_to(&self, event: &HtcdsEvent) -> bool {
@@ -1000,18 +1008,18 @@ pub fn import_case(doc: &HtcdsCase) -> Result<Registration, ParseError> {
         reference: doc.x_haven_case_reference.clone(),
         haven_status: doc.x_haven_status,
         remainder: doc.remainder.clone(),
+        // An event without further fields is kept too (with none) when another event of the same
+        // type, date, country and place has some: the fields go back in order, so each to its own.
         events: doc
             .hte
             .iter()
-            .filter_map(|e| {
-                let fields = e.further();
-                (!fields.is_empty()).then(|| ImportedEvent {
-                    kind: e.hte_type,
-                    date: e.hte_date,
-                    country: e.hte_country,
-                    place: e.hte_city.clone(),
-                    fields,
-                })
+            .filter(|e| doc.hte.iter().any(|o| same_event(o, e) && !o.further().is_empty()))
+            .map(|e| ImportedEvent {
+                kind: e.hte_type,
+                date: e.hte_date,
+                country: e.hte_country,
+                place: e.hte_city.clone(),
+                fields: e.further(),
             })
             .collect(),
     };
@@ -2561,6 +2569,27 @@ mod tests {
         let (reg, _) = from_htcds(&from_csv(csv).unwrap()[0]).unwrap();
         assert_eq!(reg.person.family_names, "Kovalenko");
         assert_eq!(reg.context.forms, vec![form("sexual"), form("other")]);
+    }
+
+    /// Two events Haven cannot tell apart (the same type, date, country and place), only one with
+    /// further fields: each gets its own back, in its place.
+    #[test]
+    fn further_fields_go_back_to_their_own_of_two_events_alike() {
+        for json in [
+            r#"[{"hte": [{"hte_Type": "Recruitment", "hte_Latitude": "0"}, {"hte_Type": "Recruitment"}]}]"#,
+            r#"[{"hte": [{"hte_Type": "Recruitment"}, {"hte_Type": "Recruitment", "hte_Latitude": "0"}]}]"#,
+        ] {
+            let docs = from_json(json).unwrap();
+            let reg = import_case(&docs[0]).unwrap();
+            assert_eq!(reg.imported.as_ref().unwrap().events.len(), 2, "{json}");
+            let back = to_htcds(&reg.normalise(catalogue()).unwrap(), &CaseMeta::default());
+            assert_eq!(back.hte, docs[0].hte, "{json}");
+        }
+        // Events that differ keep only the fields there are.
+        let docs =
+            from_json(r#"[{"hte": [{"hte_Type": "Recruitment", "hte_Latitude": "0"}, {"hte_Type": "Transit"}]}]"#)
+                .unwrap();
+        assert_eq!(import_case(&docs[0]).unwrap().imported.unwrap().events.len(), 1);
     }
 
     #[test]
