@@ -67,10 +67,6 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-fn store_backend(app: &App) -> &'static str {
-    app.store().backend_name()
-}
-
 fn log(msg: &str) {
     eprintln!("[persons-bench] {msg}");
 }
@@ -161,10 +157,7 @@ async fn run(args: &Args) -> Result<Value> {
     // server's default) tables are analysed as they grow; where the server has it off (as on
     // the machines of the test suite) the bench analyses them as autovacuum's default would
     // (after 50 rows and 10% more).
-    let analyse = match store_backend(&app) {
-        "postgres" => app.store().postgres_setting("autovacuum").await? != "on",
-        _ => false,
-    };
+    let analyse = backend == "postgres" && app.store().postgres_setting("autovacuum").await? != "on";
     if analyse {
         log(&format!("{backend}: autovacuum is off on this server: the bench analyses the tables as it would"));
     }

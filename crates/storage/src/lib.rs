@@ -136,16 +136,17 @@ macro_rules! bind_audit_entry {
     }};
 }
 
-/// Appends one audit entry inside an open transaction, chained to `head` (the head row's seq and
-/// MAC, read under the write lock by [`audit_in`]). The entry and the new head go in one call, so
-/// one round trip is made while the lock is held: on SQLite two statements at once, on
+/// Appends one audit entry inside an open transaction, chained to the previous one (the head
+/// read under the write lock, which [`audit_in`] holds). The entry and the new head go in one
+/// call, so one round trip is made while the lock is held: on SQLite two statements at once, on
 /// PostgreSQL one statement (the entry's insert as a data-modifying `WITH`). Evaluates to the new
 /// sequence number.
 macro_rules! append_audit {
-    ($store:expr, $tx:ident, $event:expr, $head:expr) => {{
+    ($store:expr, $tx:ident, $event:expr) => {{
         let signer = $store.signer.as_ref().ok_or(StorageError::NoAuditSigner)?;
         let event: &AuditEvent = $event;
-        let head: Option<(i64, Vec<u8>)> = $head;
+        let head: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_optional(&mut *$tx).await?;
         let (seq, mac, head_mac) = $crate::audit_chained(signer.as_ref(), head, event)?;
         let sql = if $crate::ident::several_statements_at_once(&$tx) {
             format!("{}; {}", $crate::audit_entry_insert(1), $crate::audit_head_upsert(1, 12, 13))
@@ -160,9 +161,6 @@ macro_rules! append_audit {
     }};
 }
 
-/// The audit head's seq and MAC, for [`append_audit`].
-const AUDIT_HEAD: &str = "SELECT seq, mac FROM audit_head WHERE id = 1";
-
 /// [`append_audit`] for whichever backend the transaction belongs to. On SQLite the IMMEDIATE
 /// transaction already holds the write lock. On PostgreSQL the head table is locked first:
 /// `FOR UPDATE` alone locks nothing while the head row does not exist yet, so concurrent first
@@ -170,14 +168,12 @@ const AUDIT_HEAD: &str = "SELECT seq, mac FROM audit_head WHERE id = 1";
 /// came (measured: the slowest saves waited twice as long), while a table lock's queue is
 /// first come, first served. Readers, the dump included, are not blocked.
 macro_rules! audit_in {
-    (sqlite, $store:expr, $tx:ident, $event:expr) => {{
-        let head: Option<(i64, Vec<u8>)> = sqlx::query_as($crate::AUDIT_HEAD).fetch_optional(&mut *$tx).await?;
-        append_audit!($store, $tx, $event, head)
-    }};
+    (sqlite, $store:expr, $tx:ident, $event:expr) => {
+        append_audit!($store, $tx, $event)
+    };
     (postgres, $store:expr, $tx:ident, $event:expr) => {{
         sqlx::query("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE").execute(&mut *$tx).await?;
-        let head: Option<(i64, Vec<u8>)> = sqlx::query_as($crate::AUDIT_HEAD).fetch_optional(&mut *$tx).await?;
-        append_audit!($store, $tx, $event, head)
+        append_audit!($store, $tx, $event)
     }};
 }
 
